@@ -1,0 +1,48 @@
+"""The one finding schema: what the API returns, what the UI shows, what reviews and training data are
+made of. A finding is always grounded: `quote == document.text[start:end]`."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from contracts.documents import DocumentInfo
+from contracts.playbook import Severity
+from contracts.taxonomy import canonical
+
+
+class Finding(BaseModel):
+    category: str = Field(description="CUAD category name, e.g. 'Uncapped Liability'",
+                          examples=["Cap on Liability"])
+    severity: Severity = Field(description="high, medium, low or info, from the playbook")
+    quote: str = Field(description="the clause text exactly as it stands in the document")
+    start: int = Field(ge=0, description="character offset of the quote in the document text")
+    end: int = Field(ge=0, description="character offset just past the quote")
+    page: int = Field(ge=1, description="1-based page the quote starts on")
+    score: float = Field(ge=0.0, le=1.0, description="the analyzer's confidence")
+    explanation: str = Field(description="why this clause matters to the client")
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        return canonical(value)
+
+
+class AnalyzerInfo(BaseModel):
+    name: str
+    version: str
+
+
+class AnalysisStats(BaseModel):
+    """Counts a reviewer needs to trust the result: what the analyzer proposed and what was kept."""
+
+    proposed: int = 0
+    ungrounded_dropped: int = 0
+    duplicates_merged: int = 0
+    seconds: float = 0.0
+
+
+class AnalysisResult(BaseModel):
+    document: DocumentInfo
+    analyzer: AnalyzerInfo
+    findings: list[Finding]
+    stats: AnalysisStats = Field(default_factory=AnalysisStats)

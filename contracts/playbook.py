@@ -1,0 +1,104 @@
+"""The severity playbook: a default severity per category, adjusted by rules on the clause text.
+
+Severity is a firm's judgement, not a fact in the data (CUAD has none), so it lives in YAML that a
+user can override category by category without touching code."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from contracts.taxonomy import by_name
+
+Severity = Literal["high", "medium", "low", "info"]
+SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+
+
+class Rule(BaseModel, frozen=True):
+    pattern: str
+    severity: Severity
+    reason: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"pattern {value!r} is not a valid regular expression: {exc}") from None
+        return value
+
+
+class CategoryPolicy(BaseModel, frozen=True):
+    severity: Severity
+    reason: str
+    rules: tuple[Rule, ...] = ()
+
+    @cached_property
+    def _compiled(self) -> list[tuple[re.Pattern[str], Rule]]:
+        return [(re.compile(r.pattern, re.IGNORECASE | re.DOTALL), r) for r in self.rules]
+
+    def assess(self, clause_text: str) -> tuple[Severity, str]:
+        for pattern, rule in self._compiled:
+            if pattern.search(clause_text):
+                return rule.severity, rule.reason
+        return self.severity, self.reason
+
+
+class Playbook(BaseModel, frozen=True):
+    version: int = 1
+    categories: dict[str, CategoryPolicy] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> Playbook:
+        unknown = sorted(set(self.categories) - set(by_name()))
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)}")
+        return self
+
+    def assess(self, category: str, clause_text: str) -> tuple[Severity, str]:
+        """Severity and reason for a finding of `category` quoting `clause_text`."""
+        return self.categories[category].assess(clause_text)
+
+    def merged(self, override: Playbook) -> Playbook:
+        return Playbook(version=override.version, categories={**self.categories, **override.categories})
+
+
+class PlaybookError(ValueError):
+    pass
+
+
+def default_playbook() -> Playbook:
+    text = resources.files("contracts.data").joinpath("playbook.yaml").read_text("utf-8")
+    return _parse(text, "the shipped playbook")
+
+
+def load_playbook(path: str | Path | None = None) -> Playbook:
+    """The shipped playbook, with the categories of the file at `path` replacing its own."""
+    base = default_playbook()
+    if path is None:
+        return base
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise PlaybookError(f"{path}: cannot read playbook ({exc.strerror})") from None
+    return base.merged(_parse(text, str(path)))
+
+
+def _parse(text: str, where: str) -> Playbook:
+    try:
+        raw = yaml.safe_load(text) or {}
+        return Playbook.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise PlaybookError(f"{where}: not valid YAML ({exc})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise PlaybookError(f"{where}: {loc}: {first['msg']}") from None

@@ -1,0 +1,173 @@
+"""Clause and sentence segmentation.
+
+Clauses come from the contract's own structure (ARTICLE IV, Section 5, 1., 1.1, (a), (iv), headings
+in capitals); sentences from spaCy's rule-based sentencizer inside paragraph blocks, so that a heading
+or list item never fuses with the sentence after it. Both are character ranges into the text."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+
+_ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
+
+_ARTICLE = re.compile(r"^(?P<num>(?:ARTICLE|Article)\s+(?:[IVXLC]+|\d+)\b\.?)\s*[-:.–—]?\s*(?P<rest>.*)$")
+_SECTION = re.compile(r"^(?P<num>(?:SECTION|Section|§)\s*\d+(?:\.\d+)*[A-Za-z]?\.?)\s*[-:.–—]?\s*(?P<rest>.*)$")
+_DOTTED = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){0,4}\.?)\s+(?P<rest>[A-Z(\"“].*)$")
+_PAREN = re.compile(r"^(?P<num>\((?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,2}|[A-Z])\))\s+(?P<rest>.*)$")
+_CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,;:&'’/\-–()]{2,80}$")
+_HEADING_LEAD = re.compile(r"^(?P<head>[A-Z][^.:;]{1,80}?)[.:]\s+(?=\S)")
+_BLOCK_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    number: str | None
+    heading: str | None
+    start: int
+    end: int
+    level: int
+
+    def text(self, source: str) -> str:
+        return source[self.start:self.end]
+
+
+def _line_starts(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, str | None, int] | None:
+    """(number, heading, level) when `line` opens a clause."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
+        m = pattern.match(stripped)
+        if m:
+            return m["num"].rstrip("."), _heading(m["rest"]), level
+    m = _DOTTED.match(stripped)
+    if m:
+        number = m["num"].rstrip(".")
+        if "." not in m["num"] and _looks_like_amount(stripped):
+            return None
+        return number, _heading(m["rest"]), 1 + number.count(".") + 1
+    m = _PAREN.match(stripped)
+    if m:
+        label = m["num"][1:-1]
+        is_roman = bool(_ROMAN.match(label)) and not (
+            previous_paren and len(previous_paren) == 1 and previous_paren.isalpha()
+            and ord(label[0].lower()) == ord(previous_paren.lower()) + 1)
+        return m["num"], _heading(m["rest"]), 5 if is_roman else 4
+    if _CAPS_HEADING.match(stripped) and sum(c.isalpha() for c in stripped) >= 4:
+        return None, stripped.title() if stripped.isupper() else stripped, 2
+    return None
+
+
+def _looks_like_amount(line: str) -> bool:
+    return bool(re.match(r"^\d{1,3}\s+(days|months|years|percent|%)", line, re.I))
+
+
+def _heading(rest: str) -> str | None:
+    rest = rest.strip()
+    if not rest:
+        return None
+    if len(rest) <= 80 and rest.isupper():
+        return rest.title()
+    m = _HEADING_LEAD.match(rest)
+    if m and len(m["head"].split()) <= 8:
+        return m["head"].strip()
+    if len(rest) <= 60 and not rest.endswith((".", ",", ";")):
+        return rest
+    return None
+
+
+def segment_clauses(text: str) -> list[Clause]:
+    """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
+    starts: list[tuple[int, str | None, str | None, int]] = []
+    previous_paren: str | None = None
+    for pos, line in _line_starts(text):
+        found = _clause_start(line, previous_paren)
+        if found is None:
+            continue
+        number, heading, level = found
+        if number and number.startswith("("):
+            previous_paren = number[1:-1]
+        offset = pos + (len(line) - len(line.lstrip()))
+        starts.append((offset, number, heading, level))
+    if not starts or starts[0][0] > 0:
+        starts.insert(0, (0, None, None, 0))
+    clauses = []
+    for i, (start, number, heading, level) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        clauses.append(Clause(number, heading, start, end, level))
+    return clauses
+
+
+@cache
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+def _blocks(text: str) -> list[Span]:
+    """Paragraph blocks: split at blank lines and at lines that open a clause."""
+    cut_points = {0, len(text)}
+    for m in _BLOCK_BREAK.finditer(text):
+        cut_points.add(m.end())
+    for clause in segment_clauses(text):
+        cut_points.add(clause.start)
+    edges = sorted(cut_points)
+    return [Span(a, b) for a, b in itertools.pairwise(edges) if text[a:b].strip()]
+
+
+def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:
+    """Sentence spans (trimmed of surrounding whitespace). Run-on text is cut at `max_chars` so that one
+    enormous table or a page without punctuation cannot become a single unit."""
+    nlp = _sentencizer()
+    blocks = _blocks(text)
+    spans: list[Span] = []
+    for block, doc in zip(blocks, nlp.pipe(text[b.start:b.end] for b in blocks), strict=True):
+        for sent in doc.sents:
+            start = block.start + sent.start_char
+            end = block.start + sent.end_char
+            for piece in _cap_length(text, start, end, max_chars):
+                trimmed = _trim(text, piece)
+                if trimmed is not None:
+                    spans.append(trimmed)
+    return spans
+
+
+def _cap_length(text: str, start: int, end: int, max_chars: int) -> list[Span]:
+    pieces = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        pieces.append(Span(start, cut))
+        start = cut
+    pieces.append(Span(start, end))
+    return pieces
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None

@@ -1,0 +1,1 @@
+"""The lexrisk service: analyzers behind one interface, the `lexrisk` command line, and the API."""

@@ -1,0 +1,100 @@
+"""Human-facing renderings of an AnalysisResult: a terminal table and a standalone HTML report."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+
+from contracts.documents import Document
+from contracts.findings import AnalysisResult
+from contracts.playbook import SEVERITY_ORDER
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
+
+
+def shorten(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def ordered(result: AnalysisResult) -> list:
+    """Most severe first, then in reading order: how a lawyer triages."""
+    return sorted(result.findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.start))
+
+
+def summary_line(result: AnalysisResult) -> str:
+    counts = Counter(f.severity for f in result.findings)
+    parts = [f"{counts.get(s, 0)} {s}" for s in ("high", "medium", "low", "info")]
+    return f"{len(result.findings)} findings: " + ", ".join(parts)
+
+
+def render_table(result: AnalysisResult, console: Console) -> None:
+    doc = result.document
+    table = Table(title=f"{doc.name} — {doc.pages} pages, {doc.chars:,} characters",
+                  title_justify="left", show_lines=True, expand=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Category", ratio=2)
+    table.add_column("Page", justify="right", no_wrap=True)
+    table.add_column("Clause", ratio=5)
+    table.add_column("Why it matters", ratio=3)
+    for f in ordered(result):
+        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.category, str(f.page),
+                      shorten(f.quote), f.explanation)
+    console.print(table)
+    console.print(summary_line(result) + f"  (analyzer {result.analyzer.name} {result.analyzer.version},"
+                  f" {result.stats.seconds:.2f} s)", highlight=False)
+
+
+def render_html(document: Document, result: AnalysisResult) -> str:
+    """A standalone page: the contract text with every finding highlighted and listed beside it."""
+    text = document.text
+    events: list[tuple[int, int, int]] = []  # (offset, 0=close/1=open, finding index)
+    findings = sorted(result.findings, key=lambda f: f.start)
+    for i, f in enumerate(findings):
+        events.append((f.start, 1, i))
+        events.append((f.end, 0, i))
+    events.sort()
+    body: list[str] = []
+    pos, depth = 0, 0
+    for offset, kind, i in events:
+        body.append(html.escape(text[pos:offset]))
+        pos = offset
+        if kind == 1:
+            f = findings[i]
+            depth += 1
+            body.append(f'<mark id="f{i}" class="{f.severity}" title="{html.escape(f.category)} '
+                        f'({f.severity})">')
+        else:
+            depth -= 1
+            body.append("</mark>")
+    body.append(html.escape(text[pos:]))
+    rows = "\n".join(
+        f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{findings.index(f)}">'
+        f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
+        f"<td>{html.escape(f.explanation)}</td></tr>"
+        for f in ordered(result))
+    colours = "\n".join(f"mark.{s}, tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
+    title = html.escape(document.name)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr; height: 100vh; }}
+header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
+#text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
+#findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
+table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
+{colours}
+</style></head><body>
+<header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
+analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
+<div id="text">{"".join(body)}</div>
+<div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></div>
+</body></html>
+"""
