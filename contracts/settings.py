@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
@@ -25,6 +25,49 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MB")
     max_pages: int = Field(500, gt=0, description="most pages accepted in one contract")
     pdf_extractor: str = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
+
+    # serving: the API
+    host: str = Field("127.0.0.1", description="address `lexrisk serve` binds to")
+    port: int = Field(8000, ge=1, le=65535, description="port `lexrisk serve` listens on")
+    analyzer: str = Field("baseline", description="analyzer used when an upload names none: baseline, openai or hf")
+    analyzer_plugins: dict[str, str] = Field(default_factory=dict,
+                                             description='extra analyzers as JSON {"name": "module:factory"}; '
+                                                         "the factory takes (settings, playbook)")
+    rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute (429 beyond)")
+    page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
+    # serving: jobs
+    job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
+    job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "
+                                                       "(a killed worker or a lost backend costs one)")
+    job_stale_after_s: float = Field(60.0, gt=0, description="a running job whose heartbeat is older than this is "
+                                                            "taken as lost and retried or failed")
+    job_heartbeat_s: float = Field(5.0, gt=0, description="how often a running job records that it is alive")
+    job_timeout_s: int = Field(3600, ge=1, description="longest one analysis job may run on an RQ worker")
+    # serving: webhooks
+    webhook_secret: SecretStr | None = Field(None, description="Standard Webhooks signing secret (`whsec_` + base64); "
+                                                               "callbacks are refused while it is unset")
+    webhook_allowed_hosts: list[str] = Field(default_factory=list,
+                                             description='JSON list of hosts callback URLs may name, e.g. '
+                                                         '["dms.example.com", "*.corp.example"]; empty: none')
+    webhook_max_attempts: int = Field(5, ge=1, description="delivery tries per webhook")
+    webhook_backoff_s: float = Field(1.0, ge=0, description="first retry delay of a webhook; doubles each try")
+    webhook_timeout_s: float = Field(10.0, gt=0, description="seconds one webhook delivery may take")
+    # serving: the OpenAI-compatible (vLLM) analyzer
+    openai_base_url: str = Field("http://127.0.0.1:8001/v1", description="base URL of the OpenAI-compatible server")
+    openai_api_key: SecretStr | None = Field(None, description="API key of that server (vLLM `--api-key`)")
+    openai_model: str = Field("contract-risk", description="model name to request: the LoRA module name on vLLM")
+    openai_timeout_s: float = Field(120.0, gt=0, description="seconds one chat completion may take")
+    openai_max_retries: int = Field(3, ge=0, description="retries of a failed or invalid completion, with backoff")
+    openai_concurrency: int = Field(4, ge=1, description="chunks of one contract sent to the server at once")
+    openai_max_tokens: int = Field(1024, ge=16, description="most tokens the model may answer per chunk")
+    openai_structured_output: str = Field("response_format",
+                                          description="how the answer schema is sent: response_format (json_schema, "
+                                                      "OpenAI and vLLM) or structured_outputs (vLLM's own field)")
+    chunk_tokens: int = Field(2048, ge=64, description="tokens of contract text per chunk sent to a model")
+    # serving: the local transformers + PEFT analyzer
+    hf_model: str | None = Field(None, description="base model name or path for the hf analyzer")
+    hf_adapter: str | None = Field(None, description="PEFT adapter path for the hf analyzer")
+    hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
 
     @property
     def max_upload_bytes(self) -> int:

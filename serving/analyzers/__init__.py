@@ -10,11 +10,13 @@ from contracts.playbook import Playbook
 from contracts.settings import Settings
 from serving.analyzers.base import Analyzer, Proposal
 
-__all__ = ["ANALYZERS", "Analyzer", "Proposal", "UnknownAnalyzerError", "get_analyzer"]
+__all__ = ["ANALYZERS", "Analyzer", "Proposal", "UnknownAnalyzerError", "analyzer_names", "get_analyzer"]
 
 # name -> "module:factory"; each factory takes (settings, playbook) and returns an Analyzer
 ANALYZERS: dict[str, str] = {
     "baseline": "serving.analyzers.baseline:from_settings",
+    "openai": "serving.analyzers.openai:from_settings",
+    "hf": "serving.analyzers.hf:from_settings",
 }
 
 
@@ -22,11 +24,16 @@ class UnknownAnalyzerError(ValueError):
     pass
 
 
+def analyzer_names(settings: Settings) -> list[str]:
+    return sorted({*ANALYZERS, *settings.analyzer_plugins})
+
+
 def get_analyzer(name: str, settings: Settings, playbook: Playbook | None = None) -> Analyzer:
+    """The named backend; deployments add their own through `LEXRISK_ANALYZER_PLUGINS`."""
     try:
-        target = ANALYZERS[name]
+        target = settings.analyzer_plugins.get(name) or ANALYZERS[name]
     except KeyError:
-        known = ", ".join(sorted(ANALYZERS))
+        known = ", ".join(analyzer_names(settings))
         raise UnknownAnalyzerError(f"unknown analyzer {name!r}; choose one of: {known}") from None
     module, _, attr = target.partition(":")
     factory: Callable[[Settings, Playbook | None], Analyzer] = getattr(import_module(module), attr)

@@ -1,0 +1,86 @@
+"""Backends that read a contract through a language model, chunk by chunk.
+
+The document is split into clause-aligned chunks that fit the model's context, the chunks are sent
+concurrently (bounded), and every chunk's proposals go through the same grounding and de-duplication
+(serving.analyzers.base.finalize). An observer hears progress and token usage, which the job runner
+records; `propose()` alone works without one, so these backends also serve `lexrisk analyze`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Protocol
+
+from contracts.documents import Document
+from contracts.findings import AnalysisResult
+from serving.analyzers.base import Analyzer, Proposal, finalize
+
+
+class AnalysisObserver(Protocol):
+    def progress(self, done: int, total: int) -> None: ...
+
+    def tokens(self, prompt: int, completion: int) -> None: ...
+
+
+@dataclass
+class ChunkAnswer:
+    proposals: list[Proposal]
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class _Silent:
+    def progress(self, done: int, total: int) -> None:
+        pass
+
+    def tokens(self, prompt: int, completion: int) -> None:
+        pass
+
+
+class ChunkedAnalyzer(Analyzer):
+    concurrency: int = 1
+
+    @abstractmethod
+    def chunks(self, document: Document) -> Sequence[object]:
+        """The pieces of the document one request covers."""
+
+    @abstractmethod
+    def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
+        """Ask the model about one chunk; proposals carry document offsets (`near`) where known."""
+
+    def propose(self, document: Document) -> Iterable[Proposal]:
+        return self._propose(document, _Silent())
+
+    def analyze(self, document: Document, observer: AnalysisObserver | None = None) -> AnalysisResult:
+        started = time.perf_counter()
+        proposals = self._propose(document, observer or _Silent())
+        findings, stats = finalize(document, proposals, self.playbook)
+        stats.seconds = time.perf_counter() - started
+        return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats)
+
+    def _propose(self, document: Document, observer: AnalysisObserver) -> list[Proposal]:
+        chunks = list(self.chunks(document))
+        total = len(chunks)
+        observer.progress(0, total)
+        proposals: list[Proposal] = []
+        lock = threading.Lock()
+        done = 0
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, total or 1))) as pool:
+            futures = [pool.submit(self.propose_chunk, document, chunk) for chunk in chunks]
+            try:
+                for future in as_completed(futures):
+                    answer = future.result()
+                    with lock:
+                        proposals.extend(answer.proposals)
+                        done += 1
+                    observer.tokens(answer.prompt_tokens, answer.completion_tokens)
+                    observer.progress(done, total)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return proposals

@@ -1,0 +1,47 @@
+"""Failures a client can act on. The service raises these; the API turns each into its status and the
+one error body `{"error": {"code", "message"}}`. `code` is stable, `message` is for people."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(ServiceError):
+    """Also what another tenant's id gets: its existence is not disclosed."""
+
+    status = 404
+    code = "not_found"
+
+
+class InvalidInput(ServiceError):
+    status = 400
+    code = "invalid_input"
+
+
+class UnprocessableUpload(ServiceError):
+    status = 422
+    code = "unreadable_file"
+
+
+class TooLarge(ServiceError):
+    status = 413
+    code = "too_large"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class NotAvailable(ServiceError):
+    status = 501
+    code = "not_available"

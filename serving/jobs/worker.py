@@ -1,0 +1,46 @@
+"""The RQ side: the function RQ workers call, and the worker loop `lexrisk worker` runs."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from sqlalchemy.engine import Engine
+
+from contracts.settings import Settings, get_settings
+from serving.db import create_tables, make_engine
+from serving.jobs.runner import AnalyzerCache, run_job
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _context() -> tuple[Engine, Settings, AnalyzerCache]:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    return engine, settings, AnalyzerCache(settings)
+
+
+def execute(job_id: str, attempt: int) -> str:
+    """Called by RQ with the job's id and attempt; all state is in the database."""
+    engine, settings, analyzers = _context()
+    return run_job(engine, settings, analyzers, job_id, attempt)
+
+
+def work(*, burst: bool = False, name: str | None = None) -> None:
+    from rq import SimpleWorker
+
+    from serving.jobs.queue import QUEUE_NAME, RQQueue, _Reaper
+
+    engine, settings, _ = _context()
+    if not settings.redis_url:
+        raise RuntimeError("LEXRISK_REDIS_URL is not set; without it the API runs jobs itself")
+    create_tables(engine)
+    queue = RQQueue(engine, settings)
+    reaper = _Reaper(engine, settings, queue)
+    reaper.start()
+    try:
+        worker = SimpleWorker([QUEUE_NAME], connection=queue.redis, name=name)
+        worker.work(burst=burst, logging_level="INFO")
+    finally:
+        reaper.halt.set()

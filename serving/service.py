@@ -1,0 +1,298 @@
+"""The service's logic, free of FastAPI so that the API, the CLI and tests share it. Every method takes
+the caller's tenant and every query filters on it; another tenant's id is simply not found."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from contracts.documents import Document
+from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
+from contracts.ingest import load_bytes
+from contracts.settings import Settings
+from contracts.taxonomy import UnknownCategoryError, canonical
+from serving.analyzers import analyzer_names
+from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload
+from serving.jobs.queue import JobQueue
+from serving.models import Contract, FindingRow, Job, Template, Upload, utcnow
+from serving.webhooks import check_callback_url
+
+log = logging.getLogger(__name__)
+ReviewAction = Literal["accept", "reject", "edit"]
+
+
+@dataclass
+class Accepted:
+    contract: Contract
+    job: Job
+    reused: bool
+
+
+class ContractService:
+    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
+        self.engine, self.settings, self.queue = engine, settings, queue
+
+    # -- uploads -----------------------------------------------------------------------------------
+    def parse(self, data: bytes, filename: str) -> Document:
+        """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt."""
+        try:
+            document = load_bytes(data, filename or "upload", max_bytes=self.settings.max_upload_bytes,
+                                  pdf_extractor=self.settings.pdf_extractor)
+        except TooLargeError as exc:
+            raise TooLarge(str(exc), code=exc.code) from None
+        except UnsupportedTypeError as exc:
+            raise UnprocessableUpload(str(exc), code=exc.code) from None
+        except IngestError as exc:
+            raise UnprocessableUpload(str(exc), code=exc.code) from None
+        if len(document.pages) > self.settings.max_pages:
+            raise TooLarge(f"{filename}: {len(document.pages)} pages; the limit is {self.settings.max_pages}",
+                           code="too_many_pages")
+        return document
+
+    def upload(self, tenant_id: str, data: bytes, filename: str, *, analyzer: str | None = None,
+               template_id: str | None = None, callback_url: str | None = None) -> Accepted:
+        analyzer = analyzer or self.settings.analyzer
+        if analyzer not in analyzer_names(self.settings):
+            raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: "
+                               f"{', '.join(analyzer_names(self.settings))}", code="unknown_analyzer")
+        if callback_url:
+            check_callback_url(callback_url, self.settings)
+        if len(data) > self.settings.max_upload_bytes:
+            raise TooLarge(f"{filename}: the file is {len(data) / 1e6:.1f} MB; the limit is "
+                           f"{self.settings.max_upload_bytes / 1e6:.1f} MB")
+        with Session(self.engine) as session:
+            if template_id:
+                self._template(session, tenant_id, template_id)
+            digest = hashlib.sha256(data).hexdigest()
+            contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id,
+                                                           Contract.sha256 == digest)).first()
+            if contract is not None:
+                reusable = session.exec(
+                    select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
+                                      col(Job.status).in_(("queued", "running", "done")))
+                    .order_by(col(Job.created_at).desc())).first()
+                if reusable is not None:
+                    return Accepted(contract, reusable, reused=True)
+        if contract is None:
+            document = self.parse(data, filename)
+            contract = Contract(tenant_id=tenant_id, name=document.name, sha256=digest,
+                                source_type=document.source_type, size_bytes=len(data),
+                                pages=len(document.pages), chars=len(document.text))
+            try:
+                with Session(self.engine) as session:
+                    session.add(contract)
+                    session.flush()
+                    session.add(Upload(id=contract.id, data=data, document=document.model_dump(mode="json")))
+                    session.commit()
+                    session.refresh(contract)
+            except IntegrityError:  # the same bytes uploaded concurrently: use the one that won
+                with Session(self.engine) as session:
+                    contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id,
+                                                                   Contract.sha256 == digest)).one()
+        job = Job(tenant_id=tenant_id, contract_id=contract.id, analyzer=analyzer, template_id=template_id,
+                  callback_url=callback_url)
+        with Session(self.engine) as session:
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+        try:
+            self.queue.enqueue(job.id, job.attempts)
+        except Exception:  # the job is stored; the reaper hands it on once the queue is back
+            log.exception("could not enqueue job %s", job.id)
+        return Accepted(contract, job, reused=False)
+
+    # -- contracts ---------------------------------------------------------------------------------
+    def contract(self, tenant_id: str, contract_id: str) -> tuple[Contract, Job | None]:
+        with Session(self.engine) as session:
+            contract = self._contract(session, tenant_id, contract_id)
+            return contract, self._latest_job(session, contract_id)
+
+    def contracts(self, tenant_id: str, offset: int, limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
+        with Session(self.engine) as session:
+            count = session.exec(select(func.count()).select_from(Contract)
+                                 .where(Contract.tenant_id == tenant_id)).one()
+            rows = session.exec(select(Contract).where(Contract.tenant_id == tenant_id)
+                                .order_by(col(Contract.created_at).desc(), col(Contract.id))
+                                .offset(offset).limit(limit)).all()
+            return [(c, self._latest_job(session, c.id)) for c in rows], int(count)
+
+    def delete_contract(self, tenant_id: str, contract_id: str) -> None:
+        with Session(self.engine) as session:
+            contract = self._contract(session, tenant_id, contract_id)
+            for model in (FindingRow, Job):
+                session.exec(delete(model).where(col(model.contract_id) == contract.id))  # type: ignore[call-overload]
+            session.exec(delete(Upload).where(col(Upload.id) == contract.id))  # type: ignore[call-overload]
+            session.delete(contract)
+            session.commit()
+
+    def document(self, tenant_id: str, contract_id: str) -> Document:
+        with Session(self.engine) as session:
+            contract = self._contract(session, tenant_id, contract_id)
+            upload = session.get(Upload, contract.id)
+            assert upload is not None
+            return Document.model_validate(upload.document)
+
+    def findings(self, tenant_id: str, contract_id: str, *, severity: Sequence[str] = (),
+                 category: Sequence[str] = (), job_id: str | None = None) -> tuple[Job | None, list[FindingRow]]:
+        """Findings of the contract's latest finished job (or of `job_id`), filtered."""
+        with Session(self.engine) as session:
+            self._contract(session, tenant_id, contract_id)
+            if job_id:
+                job = self._job(session, tenant_id, job_id)
+                if job.contract_id != contract_id:
+                    raise NotFound(f"job {job_id} is not a job of contract {contract_id}")
+            else:
+                job = session.exec(select(Job).where(Job.contract_id == contract_id, Job.status == "done")
+                                   .order_by(col(Job.finished_at).desc())).first()
+            if job is None:
+                return None, []
+            query = select(FindingRow).where(FindingRow.job_id == job.id, FindingRow.tenant_id == tenant_id)
+            if severity:
+                query = query.where(col(FindingRow.severity).in_(list(severity)))
+            if category:
+                try:
+                    names = [canonical(c) for c in category]
+                except UnknownCategoryError as exc:
+                    raise InvalidInput(str(exc), code="unknown_category") from None
+                query = query.where(col(FindingRow.category).in_(names))
+            return job, list(session.exec(query.order_by(col(FindingRow.start), col(FindingRow.category))).all())
+
+    # -- jobs --------------------------------------------------------------------------------------
+    def job(self, tenant_id: str, job_id: str) -> Job:
+        with Session(self.engine) as session:
+            return self._job(session, tenant_id, job_id)
+
+    def jobs_by_state(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            rows = session.exec(select(Job.status, func.count()).group_by(Job.status)).all()
+        return {status: int(n) for status, n in rows}
+
+    def analyzer_totals(self) -> list[tuple[str, int, float, int, int]]:
+        """(analyzer, jobs, seconds, prompt tokens, completion tokens) over finished jobs, for /metrics:
+        read from the database so that work done on RQ workers is counted too."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(Job.analyzer, Job.stats).where(Job.status == "done")).all()
+        totals: dict[str, list[float]] = {}
+        for analyzer, stats in rows:
+            t = totals.setdefault(analyzer, [0, 0.0, 0, 0])
+            t[0] += 1
+            t[1] += float(stats.get("seconds", 0.0))
+            t[2] += int(stats.get("prompt_tokens", 0))
+            t[3] += int(stats.get("completion_tokens", 0))
+        return [(a, int(t[0]), t[1], int(t[2]), int(t[3])) for a, t in sorted(totals.items())]
+
+    # -- reviews -----------------------------------------------------------------------------------
+    def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: str | None = None,
+               category: str | None = None, comment: str | None = None, reviewer: str | None = None) -> FindingRow:
+        with Session(self.engine) as session:
+            finding = session.exec(select(FindingRow).where(FindingRow.id == finding_id,
+                                                            FindingRow.tenant_id == tenant_id)).first()
+            if finding is None:
+                raise NotFound(f"no finding {finding_id}")
+            if action == "edit" and not (severity or category):
+                raise InvalidInput("an edit changes severity or category; give one", code="empty_edit")
+            if action != "edit" and (severity or category):
+                raise InvalidInput("severity and category can only be changed with action 'edit'",
+                                   code="invalid_review")
+            if finding.original_category is None:
+                finding.original_category, finding.original_severity = finding.category, finding.severity
+            if category:
+                try:
+                    finding.category = canonical(category)
+                except UnknownCategoryError as exc:
+                    raise InvalidInput(str(exc), code="unknown_category") from None
+            if severity:
+                finding.severity = severity
+            finding.review = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
+            finding.review_comment, finding.reviewed_at = comment, utcnow()
+            contract = session.get(Contract, finding.contract_id)
+            upload = session.get(Upload, finding.contract_id)
+            assert contract is not None and upload is not None
+            from serving.review_labels import record_review
+
+            record_review(self.engine, self.settings, tenant_id=tenant_id, contract=contract,
+                          document=Document.model_validate(upload.document), finding=finding, reviewer=reviewer)
+            session.add(finding)
+            session.commit()
+            session.refresh(finding)
+            return finding
+
+    # -- templates ---------------------------------------------------------------------------------
+    def add_template(self, tenant_id: str, data: bytes, filename: str, name: str | None) -> Template:
+        document = self.parse(data, filename)
+        template = Template(tenant_id=tenant_id, name=name or document.name, sha256=document.sha256,
+                            source_type=document.source_type, size_bytes=len(data), pages=len(document.pages))
+        with Session(self.engine) as session:
+            session.add(template)
+            session.flush()
+            session.add(Upload(id=template.id, data=data, document=document.model_dump(mode="json")))
+            session.commit()
+            session.refresh(template)
+        return template
+
+    def templates(self, tenant_id: str, offset: int, limit: int) -> tuple[list[Template], int]:
+        with Session(self.engine) as session:
+            count = session.exec(select(func.count()).select_from(Template)
+                                 .where(Template.tenant_id == tenant_id)).one()
+            rows = session.exec(select(Template).where(Template.tenant_id == tenant_id)
+                                .order_by(col(Template.created_at).desc(), col(Template.id))
+                                .offset(offset).limit(limit)).all()
+            return list(rows), int(count)
+
+    def delete_template(self, tenant_id: str, template_id: str) -> None:
+        with Session(self.engine) as session:
+            template = self._template(session, tenant_id, template_id)
+            session.exec(delete(Upload).where(col(Upload.id) == template.id))  # type: ignore[call-overload]
+            session.delete(template)
+            session.commit()
+
+    def compare(self, tenant_id: str, contract_id: str, template_id: str) -> dict[str, Any]:
+        """The route is the service's; the comparison itself belongs to the UI part (contracts.compare)."""
+        with Session(self.engine) as session:
+            self._contract(session, tenant_id, contract_id)
+            self._template(session, tenant_id, template_id)
+        try:
+            from contracts.compare import compare_documents  # type: ignore[import-not-found]
+        except ImportError:
+            raise NotAvailable("template comparison is not installed in this build",
+                               code="comparison_unavailable") from None
+        with Session(self.engine) as session:
+            contract_doc = Document.model_validate(session.get(Upload, contract_id).document)  # type: ignore[union-attr]
+            template_doc = Document.model_validate(session.get(Upload, template_id).document)  # type: ignore[union-attr]
+        result = compare_documents(contract_doc, template_doc)
+        return result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+
+    # -- scoped lookups ----------------------------------------------------------------------------
+    @staticmethod
+    def _contract(session: Session, tenant_id: str, contract_id: str) -> Contract:
+        row = session.exec(select(Contract).where(Contract.id == contract_id, Contract.tenant_id == tenant_id)).first()
+        if row is None:
+            raise NotFound(f"no contract {contract_id}")
+        return row
+
+    @staticmethod
+    def _template(session: Session, tenant_id: str, template_id: str) -> Template:
+        row = session.exec(select(Template).where(Template.id == template_id, Template.tenant_id == tenant_id)).first()
+        if row is None:
+            raise NotFound(f"no template {template_id}")
+        return row
+
+    @staticmethod
+    def _job(session: Session, tenant_id: str, job_id: str) -> Job:
+        row = session.exec(select(Job).where(Job.id == job_id, Job.tenant_id == tenant_id)).first()
+        if row is None:
+            raise NotFound(f"no job {job_id}")
+        return row
+
+    @staticmethod
+    def _latest_job(session: Session, contract_id: str) -> Job | None:
+        return session.exec(select(Job).where(Job.contract_id == contract_id)
+                            .order_by(col(Job.created_at).desc())).first()

@@ -1,0 +1,94 @@
+"""Job-end callbacks, signed the Standard Webhooks way (https://www.standardwebhooks.com):
+`webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` with the secret's bytes.
+
+Callback URLs are checked against an allow-list of hosts twice — when the upload names one and again
+before each delivery — and redirects are never followed, so a client cannot make the service call
+into the private network (SSRF)."""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from contracts.settings import Settings
+from serving.errors import InvalidInput
+
+log = logging.getLogger(__name__)
+
+
+def check_callback_url(url: str, settings: Settings) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"callback_url {url!r} is not an http(s) URL", code="invalid_callback_url")
+    if parts.username or parts.password:
+        raise InvalidInput("callback_url must not carry credentials", code="invalid_callback_url")
+    if settings.webhook_secret is None:
+        raise InvalidInput("this server sends no webhooks (LEXRISK_WEBHOOK_SECRET is unset)",
+                           code="webhooks_disabled")
+    host = parts.hostname.lower()
+    if not any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in settings.webhook_allowed_hosts):
+        raise InvalidInput(f"callback host {host!r} is not in the allow-list (LEXRISK_WEBHOOK_ALLOWED_HOSTS)",
+                           code="callback_not_allowed")
+    return url
+
+
+def secret_bytes(secret: str) -> bytes:
+    return base64.b64decode(secret.removeprefix("whsec_"))
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_bytes(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, *, tolerance_s: int = 300) -> bool:
+    """What a receiver runs; used by the tests and documented for integrators."""
+    msg_id, ts = headers["webhook-id"], int(headers["webhook-timestamp"])
+    if abs(time.time() - ts) > tolerance_s:
+        return False
+    expected = sign(secret, msg_id, ts, body).split(",", 1)[1]
+    return any(hmac.compare_digest(expected, s.split(",", 1)[1])
+               for s in headers["webhook-signature"].split() if s.startswith("v1,"))
+
+
+def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: Settings, *,
+            sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> str:
+    """POST the event, retrying with exponential backoff on network errors, 5xx and 429.
+    Returns "delivered", "rejected" (a 4xx: retrying will not help) or "failed"."""
+    check_callback_url(url, settings)
+    assert settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    own = client is None
+    client = client or httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
+    try:
+        for attempt in range(settings.webhook_max_attempts):
+            if attempt:
+                sleep(settings.webhook_backoff_s * 2 ** (attempt - 1))
+            ts = int(time.time())
+            headers = {"content-type": "application/json", "webhook-id": msg_id,
+                       "webhook-timestamp": str(ts), "webhook-signature": sign(secret, msg_id, ts, body)}
+            try:
+                response = client.post(url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                log.warning("webhook %s to %s: %s", msg_id, url, exc)
+                continue
+            if response.is_success:
+                return "delivered"
+            if response.status_code < 500 and response.status_code != 429:
+                return "rejected"
+        return "failed"
+    finally:
+        if own:
+            client.close()
