@@ -1,38 +1,30 @@
-"""The database engine: SQLite by default, PostgreSQL in production (`LEXRISK_DATABASE_URL`)."""
+"""The database: the same one as the annotation store (SQLite by default, PostgreSQL in production via
+`LEXRISK_DATABASE_URL`), so that a review is a label in the same transaction; its Alembic history
+(annotation/store/alembic) migrates the service's tables too."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel, create_engine
+from sqlalchemy.engine import Engine
 
-from serving.models import SERVING_TABLES
-
-
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:
-            # WAL lets the API read while a worker writes; foreign keys are off by default in SQLite
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+from annotation.store.db import make_engine as _store_engine
+from annotation.store.db import upgrade
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the service's own tables (only those: the annotation store migrates its own with Alembic)."""
-    SQLModel.metadata.create_all(engine, tables=SERVING_TABLES)
+def make_engine(url: str, *, schema: str | None = None) -> Engine:
+    engine = _store_engine(url, schema=schema)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_concurrency)
+    return engine
+
+
+def _sqlite_concurrency(dbapi_connection, _record) -> None:
+    # WAL lets the API read while a job writes; waiting beats failing on a briefly locked database
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def migrate(engine: Engine) -> None:
+    upgrade(engine)

@@ -32,6 +32,11 @@ class UnprocessableUpload(ServiceError):
     code = "unreadable_file"
 
 
+class UnsupportedMedia(ServiceError):
+    status = 415
+    code = "unsupported_type"
+
+
 class TooLarge(ServiceError):
     status = 413
     code = "too_large"

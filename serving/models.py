@@ -1,4 +1,4 @@
-"""The service's tables. Every row a client can reach carries `tenant_id`, and every query in
+"""The service's tables, migrated with the annotation store's by Alembic (one database, one history). Every row a client can reach carries `tenant_id`, and every query in
 serving/service.py filters on it: that is the whole tenancy model, kept in one place."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class Tenant(SQLModel, table=True):
@@ -120,6 +120,4 @@ class FindingRow(SQLModel, table=True):
     reviewed_at: datetime | None = None
     original_category: str | None = None
     original_severity: str | None = None
-
-
-SERVING_TABLES = [m.__table__ for m in (Tenant, ApiKey, Contract, Template, Upload, Job, FindingRow)]  # type: ignore[attr-defined]
+    annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed

@@ -16,11 +16,13 @@ from sqlmodel import Session, col, select
 
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
+from contracts.findings import Finding
 from contracts.ingest import load_bytes
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
+from serving import review_labels
 from serving.analyzers import analyzer_names
-from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload
+from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload, UnsupportedMedia
 from serving.jobs.queue import JobQueue
 from serving.models import Contract, FindingRow, Job, Template, Upload, utcnow
 from serving.webhooks import check_callback_url
@@ -49,7 +51,7 @@ class ContractService:
         except TooLargeError as exc:
             raise TooLarge(str(exc), code=exc.code) from None
         except UnsupportedTypeError as exc:
-            raise UnprocessableUpload(str(exc), code=exc.code) from None
+            raise UnsupportedMedia(str(exc), code=exc.code) from None
         except IngestError as exc:
             raise UnprocessableUpload(str(exc), code=exc.code) from None
         if len(document.pages) > self.settings.max_pages:
@@ -202,6 +204,7 @@ class ContractService:
             if action != "edit" and (severity or category):
                 raise InvalidInput("severity and category can only be changed with action 'edit'",
                                    code="invalid_review")
+            previous = Finding.model_validate(finding, from_attributes=True) if action == "edit" else None
             if finding.original_category is None:
                 finding.original_category, finding.original_severity = finding.category, finding.severity
             if category:
@@ -213,13 +216,12 @@ class ContractService:
                 finding.severity = severity
             finding.review = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
             finding.review_comment, finding.reviewed_at = comment, utcnow()
-            contract = session.get(Contract, finding.contract_id)
             upload = session.get(Upload, finding.contract_id)
-            assert contract is not None and upload is not None
-            from serving.review_labels import record_review
-
-            record_review(self.engine, self.settings, tenant_id=tenant_id, contract=contract,
-                          document=Document.model_validate(upload.document), finding=finding, reviewer=reviewer)
+            job = session.get(Job, finding.job_id)
+            assert upload is not None and job is not None
+            finding.annotation_id = review_labels.record(
+                session, Document.model_validate(upload.document), upload.data, finding,
+                analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant_id}", previous=previous)
             session.add(finding)
             session.commit()
             session.refresh(finding)

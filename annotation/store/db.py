@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 # Modules whose tables share the one metadata (serving adds its own module here).
-MODEL_MODULES = ["annotation.store.models"]
+MODEL_MODULES = ["annotation.store.models", "serving.models"]
 ALEMBIC_DIR = Path(__file__).with_name("alembic")
 
 

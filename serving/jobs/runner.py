@@ -173,7 +173,7 @@ def notify(engine: Engine, settings: Settings, job_id: str) -> None:
         job = session.get(Job, job_id)
         if job is None or not job.callback_url:
             return
-        payload = {"type": f"job.{job.status}", "timestamp": utcnow().isoformat() + "Z",
+        payload = {"type": f"job.{job.status}", "timestamp": utcnow().isoformat(),
                    "data": {"job_id": job.id, "contract_id": job.contract_id, "status": job.status,
                             "error": job.error, "error_code": job.error_code}}
         url = job.callback_url

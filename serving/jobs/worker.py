@@ -8,7 +8,7 @@ from functools import cache
 from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings, get_settings
-from serving.db import create_tables, make_engine
+from serving.db import make_engine, migrate
 from serving.jobs.runner import AnalyzerCache, run_job
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
     engine, settings, _ = _context()
     if not settings.redis_url:
         raise RuntimeError("LEXRISK_REDIS_URL is not set; without it the API runs jobs itself")
-    create_tables(engine)
+    migrate(engine)
     queue = RQQueue(engine, settings)
     reaper = _Reaper(engine, settings, queue)
     reaper.start()

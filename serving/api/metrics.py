@@ -1,0 +1,43 @@
+"""Prometheus metrics. Request latency is measured here; jobs by state and analyzer time and tokens
+are read from the database at scrape time, so work done on RQ workers is counted by the API too."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from serving.models import JOB_STATES
+from serving.service import ContractService
+
+
+class _JobCollector:
+    def __init__(self, service: ContractService) -> None:
+        self.service = service
+
+    def collect(self):
+        states = GaugeMetricFamily("lexrisk_jobs", "analysis jobs by state", labels=["state"])
+        counts = self.service.jobs_by_state()
+        for state in JOB_STATES:
+            states.add_metric([state], counts.get(state, 0))
+        yield states
+        jobs = CounterMetricFamily("lexrisk_analyzer_jobs", "finished analysis jobs", labels=["analyzer"])
+        seconds = CounterMetricFamily("lexrisk_analyzer_seconds", "time spent analyzing, finished jobs",
+                                      labels=["analyzer"])
+        tokens = CounterMetricFamily("lexrisk_analyzer_tokens", "model tokens used by finished jobs",
+                                     labels=["analyzer", "kind"])
+        for analyzer, n, secs, prompt, completion in self.service.analyzer_totals():
+            jobs.add_metric([analyzer], n)
+            seconds.add_metric([analyzer], secs)
+            tokens.add_metric([analyzer, "prompt"], prompt)
+            tokens.add_metric([analyzer, "completion"], completion)
+        yield from (jobs, seconds, tokens)
+
+
+class Metrics:
+    """One registry per app, so that tests can build several apps in one process."""
+
+    def __init__(self, service: ContractService) -> None:
+        self.registry = CollectorRegistry()
+        self.request_seconds = Histogram("lexrisk_http_request_duration_seconds", "API request latency",
+                                         ["method", "route", "status"], registry=self.registry)
+        self.registry.register(_JobCollector(service))

@@ -1,0 +1,158 @@
+"""The API's wire models: what clients send and get. Internal columns (hashes of keys, tenant ids,
+stored bytes) never appear here. A finding on the wire is contracts.findings.Finding plus its id and
+review — the one finding schema, extended, not copied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.findings import Finding
+from contracts.playbook import Severity
+from serving.models import Contract, FindingRow, Job, Template
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable machine-readable code", examples=["unsupported_type"])
+    message: str = Field(description="what went wrong, for people", examples=["scan.png: unsupported file type (.png); upload PDF, DOCX or TXT"])
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class UploadAccepted(BaseModel):
+    contract_id: str
+    job_id: str
+    reused: bool = Field(description="the same bytes were uploaded before: the stored contract and its job are returned")
+    status: str = Field(description="the job's status", examples=["queued"])
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"contract_id": "3f2c0a...", "job_id": "9b1e4d...", "reused": False, "status": "queued"}]})
+
+
+class Progress(BaseModel):
+    chunks_done: int
+    chunks_total: int
+
+
+class JobPublic(BaseModel):
+    id: str
+    contract_id: str
+    analyzer: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: Progress
+    attempts: int
+    error: ErrorDetail | None = Field(None, description="why the job failed")
+    stats: dict[str, Any] = Field(description="proposed, ungrounded_dropped, duplicates_merged, seconds, tokens, findings")
+    webhook_status: str | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "9b1e4d...", "contract_id": "3f2c0a...", "analyzer": "baseline", "status": "running",
+         "progress": {"chunks_done": 3, "chunks_total": 8}, "attempts": 1, "error": None, "stats": {},
+         "webhook_status": None, "created_at": "2026-11-28T14:00:00", "started_at": "2026-11-28T14:00:01",
+         "finished_at": None}]})
+
+    @classmethod
+    def of(cls, job: Job) -> JobPublic:
+        return cls(id=job.id, contract_id=job.contract_id, analyzer=job.analyzer, status=job.status,  # type: ignore[arg-type]
+                   progress=Progress(chunks_done=job.chunks_done, chunks_total=job.chunks_total),
+                   attempts=job.attempts,
+                   error=ErrorDetail(code=job.error_code or "failed", message=job.error or "")
+                   if job.status == "failed" else None,
+                   stats=job.stats or {}, webhook_status=job.webhook_status, created_at=job.created_at,
+                   started_at=job.started_at, finished_at=job.finished_at)
+
+
+class JobSummary(BaseModel):
+    id: str
+    status: str
+    analyzer: str
+
+
+class ContractPublic(BaseModel):
+    id: str
+    name: str
+    sha256: str
+    source_type: str
+    size_bytes: int
+    pages: int
+    chars: int
+    created_at: datetime
+    latest_job: JobSummary | None = None
+
+    @classmethod
+    def of(cls, contract: Contract, job: Job | None) -> ContractPublic:
+        return cls(**contract.model_dump(exclude={"tenant_id"}),
+                   latest_job=JobSummary(id=job.id, status=job.status, analyzer=job.analyzer) if job else None)
+
+
+class ContractsPublic(BaseModel):
+    data: list[ContractPublic]
+    count: int = Field(description="all contracts of the tenant, not just this page")
+
+
+class Review(BaseModel):
+    status: Literal["accepted", "rejected", "edited"]
+    comment: str | None = None
+    reviewed_at: datetime
+    original_category: str | None = None
+    original_severity: str | None = None
+
+
+class FindingPublic(Finding):
+    id: str
+    review: Review | None = None
+
+    @classmethod
+    def of(cls, row: FindingRow) -> FindingPublic:
+        review = None
+        if row.review and row.reviewed_at:
+            review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,  # type: ignore[arg-type]
+                            original_category=row.original_category, original_severity=row.original_severity)
+        return cls(id=row.id, category=row.category, severity=row.severity, quote=row.quote,  # type: ignore[arg-type]
+                   start=row.start, end=row.end, page=row.page, score=row.score, explanation=row.explanation,
+                   review=review)
+
+
+class FindingsPublic(BaseModel):
+    contract_id: str
+    job_id: str | None = Field(description="the job these findings come from; null while none has finished")
+    data: list[FindingPublic]
+    count: int
+
+
+class FindingReview(BaseModel):
+    action: Literal["accept", "reject", "edit"]
+    severity: Severity | None = Field(None, description="new severity (action edit)")
+    category: str | None = Field(None, description="new CUAD category (action edit)")
+    comment: str | None = Field(None, max_length=5000)
+    reviewer: str | None = Field(None, max_length=200, description="the lawyer's name, kept with the label")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"action": "edit", "severity": "high", "comment": "uncapped for data breaches", "reviewer": "A. Lawyer"},
+        {"action": "reject", "comment": "boilerplate"}]})
+
+
+class TemplatePublic(BaseModel):
+    id: str
+    name: str
+    sha256: str
+    source_type: str
+    size_bytes: int
+    pages: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, template: Template) -> TemplatePublic:
+        return cls(**template.model_dump(exclude={"tenant_id"}))
+
+
+class TemplatesPublic(BaseModel):
+    data: list[TemplatePublic]
+    count: int

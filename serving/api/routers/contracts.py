@@ -1,0 +1,79 @@
+"""/v1/contracts: upload, read, list, delete, findings, compare."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+
+from contracts.playbook import Severity
+from serving.api.deps import ServiceDep, SettingsDep, TenantDep
+from serving.api.protocol import (
+    ContractPublic,
+    ContractsPublic,
+    ErrorBody,
+    FindingPublic,
+    FindingsPublic,
+    UploadAccepted,
+)
+from serving.api.uploads import read_upload
+
+router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
+ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=ERRORS,
+             summary="Upload a contract and start its analysis")
+def upload_contract(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
+                    settings: SettingsDep,
+                    file: Annotated[UploadFile, File(description="PDF, DOCX or TXT")],
+                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf")] = None,
+                    template_id: Annotated[str | None, Form(description="a template to compare against")] = None,
+                    callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)")] = None,
+                    ) -> UploadAccepted:
+    """202 with the contract and job ids; `Location` points at the job. The same bytes uploaded again
+    return the stored contract and its job (queued, running or done) instead of analyzing twice."""
+    data, filename = read_upload(request, file, settings)
+    accepted = service.upload(tenant, data, filename, analyzer=analyzer, template_id=template_id,
+                              callback_url=callback_url)
+    response.headers["Location"] = f"/v1/jobs/{accepted.job.id}"
+    return UploadAccepted(contract_id=accepted.contract.id, job_id=accepted.job.id, reused=accepted.reused,
+                          status=accepted.job.status)
+
+
+@router.get("", response_model=ContractsPublic, responses=ERRORS, summary="List contracts, newest first")
+def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+                   offset: Annotated[int, Query(ge=0)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> ContractsPublic:
+    rows, count = service.contracts(tenant, offset, min(limit, settings.page_size_max))
+    return ContractsPublic(data=[ContractPublic.of(c, j) for c, j in rows], count=count)
+
+
+@router.get("/{contract_id}", response_model=ContractPublic, responses=ERRORS)
+def get_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
+    return ContractPublic.of(*service.contract(tenant, contract_id))
+
+
+@router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+def delete_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> Response:
+    """Deletes the contract, its upload, jobs and findings (labels already given stay in the annotation store)."""
+    service.delete_contract(tenant, contract_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{contract_id}/findings", response_model=FindingsPublic, responses=ERRORS)
+def get_findings(contract_id: str, tenant: TenantDep, service: ServiceDep,
+                 severity: Annotated[list[Severity], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+                 category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
+                 job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done")] = None,
+                 ) -> FindingsPublic:
+    job, rows = service.findings(tenant, contract_id, severity=severity, category=category, job_id=job_id)
+    return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
+                          data=[FindingPublic.of(r) for r in rows], count=len(rows))
+
+
+@router.post("/{contract_id}/compare", responses={**ERRORS, 501: {"model": ErrorBody}},
+             summary="Compare the contract against a template")
+def compare(contract_id: str, template_id: Annotated[str, Query()], tenant: TenantDep,
+            service: ServiceDep) -> dict:
+    return service.compare(tenant, contract_id, template_id)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from contracts.settings import Settings
+from serving.api.app import build_app
+from serving.db import make_engine, migrate
+from serving.keys import create_key
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "examples" / "contracts"
+PLUGINS = {"fake": "tests.serving.fakes:factory", "broken": "tests.serving.fakes:broken"}
+PG_URL = os.environ.get("LEXRISK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def make_settings(tmp_path: Path, **overrides) -> Settings:
+    values = dict(database_url=f"sqlite:///{tmp_path / 'lexrisk.db'}", analyzer="fake", analyzer_plugins=PLUGINS,
+                  job_workers=2, job_heartbeat_s=0.2, job_stale_after_s=30, webhook_backoff_s=0.01)
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+class Api:
+    """A test client plus two tenants' keys."""
+
+    def __init__(self, client: TestClient, keys: dict[str, str]) -> None:
+        self.client, self.keys = client, keys
+
+    def h(self, tenant: str = "acme") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[tenant]}"}
+
+    def upload(self, path: Path | None = None, tenant: str = "acme", *, data: bytes | None = None,
+               name: str | None = None, **form):
+        path = path or SAMPLES / "master_services_agreement.txt"
+        body = data if data is not None else path.read_bytes()
+        return self.client.post("/v1/contracts", headers=self.h(tenant),
+                                files={"file": (name or path.name, body)}, data=form)
+
+    def wait(self, job_id: str, tenant: str = "acme", timeout: float = 30.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.client.get(f"/v1/jobs/{job_id}", headers=self.h(tenant)).json()
+            if job["status"] in ("done", "failed"):
+                return job
+            time.sleep(0.05)
+        raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+def open_api(settings: Settings, schema: str | None = None) -> Iterator[Api]:
+    engine = make_engine(settings.database_url, schema=schema)
+    migrate(engine)
+    keys = {name: create_key(engine, name)[0] for name in ("acme", "globex")}
+    engine.dispose()
+    with TestClient(build_app(settings, engine_schema=schema)) as client:
+        yield Api(client, keys)
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[Api]:
+    yield from open_api(settings)
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        conn = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {PG_URL} is not reachable: {exc}")
+    conn.execute(f'CREATE SCHEMA "{name}"')
+    try:
+        yield name
+    finally:
+        conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+        conn.close()

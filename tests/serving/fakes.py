@@ -1,0 +1,59 @@
+"""A small, deterministic analyzer for service tests: it proposes a clause per keyword it finds, plus
+one quote that is not in the text (which grounding must drop and count). Importable by RQ worker
+processes through LEXRISK_ANALYZER_PLUGINS. LEXRISK_TEST_CHUNK_DELAY slows each chunk down so a test
+can kill a worker mid-job."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+from contracts.documents import Document
+from serving.analyzers.base import Proposal
+from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
+
+KEYWORDS = {"exclusively": "Exclusivity", "not less than": "Minimum Commitment", "audit": "Audit Rights",
+            "governed by": "Governing Law", "assign": "Anti-Assignment"}
+
+
+class KeywordAnalyzer(ChunkedAnalyzer):
+    name = "fake"
+    version = "1"
+    concurrency = 2
+
+    def chunks(self, document: Document) -> list[tuple[int, int]]:
+        spans, pos = [], 0
+        for match in re.finditer(r"\n\s*\n", document.text):
+            if match.start() > pos:
+                spans.append((pos, match.start()))
+            pos = match.end()
+        if pos < len(document.text):
+            spans.append((pos, len(document.text)))
+        return spans
+
+    def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
+        start, end = chunk  # type: ignore[misc]
+        time.sleep(float(os.environ.get("LEXRISK_TEST_CHUNK_DELAY", "0")))
+        text = document.text[start:end]
+        proposals = [Proposal(category=cat, quote=text.strip(), score=0.9, near=start)
+                     for word, cat in KEYWORDS.items() if word in text.lower()]
+        if start == 0:
+            proposals.append(Proposal(category="Governing Law", quote="this sentence is not in the contract",
+                                      score=0.5))
+        return ChunkAnswer(proposals, prompt_tokens=len(text.split()), completion_tokens=3)
+
+
+class BrokenAnalyzer(KeywordAnalyzer):
+    name = "broken"
+
+    def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
+        raise RuntimeError("model backend exploded")
+
+
+def factory(settings, playbook):
+    return KeywordAnalyzer(playbook)
+
+
+def broken(settings, playbook):
+    return BrokenAnalyzer(playbook)
