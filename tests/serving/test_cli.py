@@ -1,0 +1,53 @@
+"""The serving commands: --help for each, keys create, and one-line errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from serving.cli import main
+from serving.db import make_engine
+from serving.keys import tenant_for_key
+
+
+@pytest.mark.parametrize("argv", [["serve", "--help"], ["worker", "--help"], ["keys", "--help"],
+                                  ["keys", "create", "--help"]])
+def test_help(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    assert "usage: lexrisk" in capsys.readouterr().out
+
+
+def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", url)
+    from contracts.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert main(["keys", "create", "--tenant", "acme"]) == 0
+        out = capsys.readouterr()
+        key = out.out.strip()
+        assert key.startswith("lxk_") and key not in out.err
+        engine = make_engine(url)
+        tenant = tenant_for_key(engine, key)
+        assert tenant is not None
+        with engine.connect() as connection:  # only the hash is stored
+            assert key not in str(connection.exec_driver_sql("SELECT * FROM serving_api_keys").fetchall())
+        engine.dispose()
+        assert main(["keys", "create", "--tenant", "  "]) == 2
+        assert "tenant name is empty" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
+
+
+def test_worker_without_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
+    monkeypatch.delenv("LEXRISK_REDIS_URL", raising=False)
+    from contracts.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert main(["worker"]) == 2
+        assert "LEXRISK_REDIS_URL is not set" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()

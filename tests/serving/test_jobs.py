@@ -1,0 +1,143 @@
+"""Jobs survive what kills processes: a restarted API (in-process worker) and a killed RQ worker
+with the real Redis. Lost jobs are retried, or failed with the reason once out of attempts; the upload
+is never lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, select
+
+from serving.db import make_engine
+from serving.models import FindingRow, Job, Upload, utcnow
+from tests.serving.conftest import PLUGINS, ROOT, SAMPLES, make_settings, open_api
+
+REDIS_URL = os.environ.get("LEXRISK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _set(settings, job_id: str, **values) -> None:
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        session.exec(delete(FindingRow).where(col(FindingRow.job_id) == job_id))
+        session.exec(update(Job).where(col(Job.id) == job_id).values(**values))
+        session.commit()
+    engine.dispose()
+
+
+def test_api_restart_requeues_what_the_dead_process_held(tmp_path) -> None:
+    settings = make_settings(tmp_path, job_stale_after_s=1, job_max_attempts=2)
+    for api in open_api(settings):
+        jobs = [api.upload(data=f"{i}. Customer shall purchase exclusively from Provider.".encode(),
+                           name=f"{i}.txt").json()["job_id"] for i in range(3)]
+        for job in jobs:
+            api.wait(job)
+        keys = api.keys
+    # what a killed API process leaves behind: a job mid-run, a job still in its memory queue, and a
+    # job that has already used its last attempt
+    stale = utcnow() - timedelta(seconds=30)
+    _set(settings, jobs[0], status="running", heartbeat_at=stale, chunks_done=0, finished_at=None)
+    _set(settings, jobs[1], status="queued", enqueued_at=utcnow(), finished_at=None)
+    _set(settings, jobs[2], status="running", heartbeat_at=stale, attempts=2, finished_at=None)
+    for api in open_api(settings):
+        api.keys = keys
+        first, second, third = (api.wait(j) for j in jobs)
+        assert (first["status"], first["attempts"]) == ("done", 2)
+        assert (second["status"], second["attempts"]) == ("done", 1)
+        assert third["status"] == "failed" and third["error"]["code"] == "worker_lost"
+        assert "2 attempt" in third["error"]["message"]
+        findings = api.client.get(f"/v1/contracts/{first['contract_id']}/findings", headers=api.h()).json()
+        assert findings["job_id"] == jobs[0] and findings["count"] > 0
+
+
+def test_stale_attempt_cannot_overwrite_a_newer_one(tmp_path) -> None:
+    from serving.jobs.runner import AnalyzerCache, run_job
+
+    settings = make_settings(tmp_path)
+    for api in open_api(settings):
+        job_id = api.upload().json()["job_id"]
+        api.wait(job_id)
+    _set(settings, job_id, status="queued", attempts=3)
+    engine = make_engine(settings.database_url)
+    assert run_job(engine, settings, AnalyzerCache(settings), job_id, 2) == "skipped"  # an old delivery
+    assert run_job(engine, settings, AnalyzerCache(settings), job_id, 3) == "done"
+    engine.dispose()
+
+
+def _worker(settings, **env) -> subprocess.Popen:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": settings.database_url,
+                   "LEXRISK_REDIS_URL": REDIS_URL, "LEXRISK_ANALYZER_PLUGINS": json.dumps(PLUGINS),
+                   "LEXRISK_JOB_STALE_AFTER_S": str(settings.job_stale_after_s), "LEXRISK_JOB_HEARTBEAT_S": "0.2",
+                   "LEXRISK_JOB_MAX_ATTEMPTS": str(settings.job_max_attempts), **env}
+    return subprocess.Popen([sys.executable, "-m", "serving.cli", "worker"], cwd=ROOT, env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _redis():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} is not reachable: {exc}")
+    client.flushdb()
+    return client
+
+
+def _wait_running(api, job_id: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()
+        if job["status"] == "running" and job["progress"]["chunks_done"] >= 1:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job never ran: {job}")
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+@pytest.mark.parametrize("max_attempts", [2, 1])
+def test_killed_rq_worker_and_restarted_api_lose_no_job(tmp_path, max_attempts: int) -> None:
+    redis = _redis()
+    settings = make_settings(tmp_path, redis_url=REDIS_URL, job_stale_after_s=2, job_max_attempts=max_attempts)
+    data = (SAMPLES / "master_services_agreement.txt").read_bytes()
+    worker = _worker(settings, LEXRISK_TEST_CHUNK_DELAY="0.4")
+    replacement = None
+    try:
+        for api in open_api(settings):
+            keys = api.keys
+            job_id = api.upload(data=data, name="msa.txt").json()["job_id"]
+            _wait_running(api, job_id)
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker dies mid-job
+            worker.wait(10)
+        # the API restarts while the job is orphaned; a new worker comes up
+        replacement = _worker(settings, LEXRISK_TEST_CHUNK_DELAY="0")
+        for api in open_api(settings):
+            api.keys = keys
+            job = api.wait(job_id, timeout=60)
+            if max_attempts == 2:
+                assert (job["status"], job["attempts"]) == ("done", 2), job
+                findings = api.client.get(f"/v1/contracts/{job['contract_id']}/findings", headers=api.h()).json()
+                assert findings["count"] > 0
+            else:
+                assert job["status"] == "failed" and job["error"]["code"] == "worker_lost", job
+            assert api.upload(data=data, name="msa.txt").json()["contract_id"] == job["contract_id"]
+        engine = make_engine(settings.database_url)
+        with Session(engine) as session:
+            upload = session.exec(select(Upload).where(Upload.id == job["contract_id"])).one()
+            assert hashlib.sha256(upload.data).hexdigest() == hashlib.sha256(data).hexdigest()
+        engine.dispose()
+    finally:
+        for process in (worker, replacement):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(10)
+        redis.flushdb()

@@ -1,0 +1,118 @@
+"""Signed job-end webhooks: Standard Webhooks signature, retries with backoff, allow-list (no SSRF)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import httpx
+import pytest
+
+from serving.webhooks import check_callback_url, deliver, sign, verify
+from tests.serving.conftest import make_settings, open_api
+
+SECRET = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+
+
+class _Receiver:
+    """A loopback HTTP server that fails the first `failures` deliveries with 503."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.failures = failures
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                code = 503 if len(receiver.received) <= receiver.failures else 204
+                self.send_response(code)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def test_signature_matches_standard_webhooks_reference() -> None:
+    # the example of the Standard Webhooks spec's reference implementations
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = b'{"test": 2432232314}'
+    assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == \
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_job_end_webhook_is_signed_and_retried(tmp_path) -> None:
+    receiver = _Receiver(failures=2)
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1"])
+    try:
+        for api in open_api(settings):
+            accepted = api.upload(callback_url=receiver.url).json()
+            job = api.wait(accepted["job_id"])
+            for _ in range(100):
+                job = api.client.get(f"/v1/jobs/{accepted['job_id']}", headers=api.h()).json()
+                if job["webhook_status"]:
+                    break
+                threading.Event().wait(0.05)
+            assert job["webhook_status"] == "delivered"
+    finally:
+        receiver.close()
+    assert len(receiver.received) == 3  # two 503s, then delivered
+    headers, body = receiver.received[-1]
+    assert verify(SECRET, headers, body)
+    assert not verify(SECRET, headers, body.replace(b"done", b"fail"))
+    event = json.loads(body)
+    assert event["type"] == "job.done" and event["data"]["job_id"] == accepted["job_id"]
+    assert len({h["webhook-id"] for h, _ in receiver.received}) == 1  # one message id across retries
+
+
+def test_callback_hosts_outside_allow_list_are_refused(tmp_path) -> None:
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["hooks.example.com", "*.corp.test"])
+    check_callback_url("https://hooks.example.com/x", settings)
+    check_callback_url("https://dms.corp.test/x", settings)
+    for url, code in [("http://169.254.169.254/latest/meta-data", "callback_not_allowed"),
+                      ("http://localhost:8000/", "callback_not_allowed"),
+                      ("https://hooks.example.com.evil.io/", "callback_not_allowed"),
+                      ("ftp://hooks.example.com/", "invalid_callback_url"),
+                      ("https://user:pw@hooks.example.com/", "invalid_callback_url")]:
+        with pytest.raises(Exception) as info:
+            check_callback_url(url, settings)
+        assert info.value.code == code, url
+    for api in open_api(settings):
+        response = api.upload(callback_url="http://127.0.0.1:9/")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "callback_not_allowed"
+        assert api.client.get("/v1/contracts", headers=api.h()).json()["count"] == 0
+
+
+def test_webhooks_need_a_secret(tmp_path) -> None:
+    for api in open_api(make_settings(tmp_path, webhook_allowed_hosts=["127.0.0.1"])):
+        response = api.upload(callback_url="http://127.0.0.1:9/")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "webhooks_disabled"
+
+
+def test_delivery_gives_up_with_backoff_and_never_follows_redirects(tmp_path) -> None:
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["dms.test"],
+                             webhook_max_attempts=4, webhook_backoff_s=0.5)
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(302, headers={"location": "http://10.0.0.1/"}) if len(calls) == 1 else httpx.Response(500)
+
+    sleeps: list[float] = []
+    client = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=False)
+    assert deliver("http://dms.test/hook", "msg_1", {"a": 1}, settings, sleep=sleeps.append, client=client) == "rejected"
+    assert calls == ["http://dms.test/hook"]  # the redirect was not followed
+    calls.clear()
+    calls.append("skip-redirect")
+    assert deliver("http://dms.test/hook", "msg_2", {"a": 1}, settings, sleep=sleeps.append, client=client) == "failed"
+    assert sleeps == [0.5, 1.0, 2.0]
