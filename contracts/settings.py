@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     openai_structured_output: str = Field("response_format",
                                           description="how the answer schema is sent: response_format (json_schema, "
                                                       "OpenAI and vLLM) or structured_outputs (vLLM's own field)")
+    openai_temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature (0: greedy, reproducible)")
+    openai_seed: int | None = Field(None, description="sampling seed sent with each request (vLLM honours it)")
+    openai_tokenizer: str | None = Field(None, description="tokenizer.json (or a folder holding one) of the served model, "
+                                                           "to cut chunks by real token counts; default: 3 chars a token")
     chunk_tokens: int = Field(2048, ge=64, description="tokens of contract text per chunk sent to a model")
     # serving: the local transformers + PEFT analyzer
     hf_model: str | None = Field(None, description="base model name or path for the hf analyzer")

@@ -12,7 +12,7 @@ import time
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from contracts.documents import Document
@@ -25,12 +25,15 @@ class AnalysisObserver(Protocol):
 
     def tokens(self, prompt: int, completion: int) -> None: ...
 
+    def answer_errors(self, errors: list[str]) -> None: ...
+
 
 @dataclass
 class ChunkAnswer:
     proposals: list[Proposal]
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    errors: list[str] = field(default_factory=list)  # answers (or items) the model got wrong, skipped
 
 
 class _Silent:
@@ -38,6 +41,9 @@ class _Silent:
         pass
 
     def tokens(self, prompt: int, completion: int) -> None:
+        pass
+
+    def answer_errors(self, errors: list[str]) -> None:
         pass
 
 
@@ -78,6 +84,8 @@ class ChunkedAnalyzer(Analyzer):
                         proposals.extend(answer.proposals)
                         done += 1
                     observer.tokens(answer.prompt_tokens, answer.completion_tokens)
+                    if answer.errors:
+                        observer.answer_errors(answer.errors)
                     observer.progress(done, total)
             except BaseException:
                 for future in futures:

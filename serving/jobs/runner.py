@@ -54,6 +54,7 @@ class _JobObserver:
         self.engine, self.job_id, self.attempt = engine, job_id, attempt
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.errors: list[str] = []
         self._lock = threading.Lock()
 
     def progress(self, done: int, total: int) -> None:
@@ -63,6 +64,10 @@ class _JobObserver:
         with self._lock:
             self.prompt_tokens += prompt
             self.completion_tokens += completion
+
+    def answer_errors(self, errors: list[str]) -> None:
+        with self._lock:
+            self.errors.extend(errors)
 
 
 def _touch(engine: Engine, job_id: str, attempt: int, **values: Any) -> bool:
@@ -142,7 +147,9 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
     stats = result.stats.model_dump() | {"seconds": round(seconds, 4),
                                          "prompt_tokens": observer.prompt_tokens,
                                          "completion_tokens": observer.completion_tokens,
-                                         "findings": len(result.findings)}
+                                         "findings": len(result.findings),
+                                         "invalid_answers": len(observer.errors),
+                                         "invalid_answer_examples": observer.errors[:5]}
     with Session(engine) as session:
         job = session.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
         if job is None or job.status != "running" or job.attempts != attempt:

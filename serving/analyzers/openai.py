@@ -1,0 +1,167 @@
+"""`openai`: any OpenAI-compatible chat server; in production vLLM serving Llama 3.1 70B with the
+lexrisk adapter as a LoRA module (`--lora-modules contract-risk=PATH`, requested by that name).
+
+The prompt, the answer schema and the chunking are contracts.prompt and contracts.chunking, the same
+the training set is built with. The answer schema goes out as a decoding constraint — `response_format`
+json_schema (OpenAI and vLLM) or vLLM's own `structured_outputs` — never the old `guided_json`, which
+current vLLM ignores without an error. Every answer is validated anyway; an invalid or cut-off one is
+retried, then counted and skipped. Transport errors and 5xx/429 are retried with exponential backoff;
+requests in flight are bounded per process (shared by all jobs) by `openai_concurrency`."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from contracts.chunking import Chunk, TokenCounter, chunk_text
+from contracts.documents import Document
+from contracts.playbook import Playbook
+from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer
+from contracts.settings import Settings
+from serving.analyzers.base import Proposal
+from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
+
+log = logging.getLogger(__name__)
+SCHEMA_NAME = "lexrisk_findings"
+# A language model states no calibrated confidence; its findings carry this score.
+MODEL_SCORE = 1.0
+
+
+class BackendError(RuntimeError):
+    """The model server could not be reached or kept failing; the job fails with this message."""
+
+
+def heuristic_tokens(text: str) -> int:
+    """About 3 characters a token: on the safe side for Llama-family tokenizers on English legal text."""
+    return math.ceil(len(text) / 3)
+
+
+def load_token_counter(path: str | None) -> TokenCounter:
+    if not path:
+        return heuristic_tokens
+    from tokenizers import Tokenizer
+
+    file = Path(path)
+    tokenizer = Tokenizer.from_file(str(file / "tokenizer.json" if file.is_dir() else file))
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+def structured_output_fields(mode: str) -> dict[str, Any]:
+    """The request fields that make the server decode only answers matching the schema."""
+    schema = answer_json_schema()
+    if mode == "response_format":
+        return {"response_format": {"type": "json_schema",
+                                    "json_schema": {"name": SCHEMA_NAME, "schema": schema, "strict": True}}}
+    if mode == "structured_outputs":
+        return {"structured_outputs": {"json": schema}}
+    raise ValueError(f"unknown structured output mode {mode!r}; use response_format or structured_outputs")
+
+
+class OpenAIAnalyzer(ChunkedAnalyzer):
+    name = "openai"
+
+    def __init__(self, playbook: Playbook | None = None, *, base_url: str, model: str, api_key: str | None = None,
+                 timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,
+                 chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
+                 seed: int | None = None, count_tokens: TokenCounter = heuristic_tokens,
+                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
+                 backoff_s: float = 0.5) -> None:
+        super().__init__(playbook)
+        structured_output_fields(structured_output)  # refuse a bad mode now, not on the first job
+        self.model, self.version = model, model
+        self.max_retries, self.concurrency, self.max_tokens = max_retries, concurrency, max_tokens
+        self.chunk_tokens, self.structured_output = chunk_tokens, structured_output
+        self.temperature, self.seed, self.count_tokens = temperature, seed, count_tokens
+        self.sleep, self.backoff_s = sleep, backoff_s
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers, timeout=timeout_s,
+                                   transport=transport, limits=httpx.Limits(max_connections=concurrency))
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    # -- ChunkedAnalyzer ---------------------------------------------------------------------------
+    def chunks(self, document: Document) -> list[Chunk]:
+        return chunk_text(document.text, self.count_tokens, self.chunk_tokens)
+
+    def request_body(self, document: Document, chunk: Chunk, total: int | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "temperature": self.temperature,
+                                "messages": messages(chunk, document_name=document.name, total_chunks=total)}
+        if self.seed is not None:
+            body["seed"] = self.seed
+        return body | structured_output_fields(self.structured_output)
+
+    def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
+        assert isinstance(chunk, Chunk)
+        body = self.request_body(document, chunk)
+        answer = ChunkAnswer([])
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                self.sleep(self.backoff_s * 2 ** (attempt - 1))
+            completion = self._complete(body, last=attempt == self.max_retries)
+            if completion is None:
+                continue
+            usage = completion.get("usage") or {}
+            answer.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+            answer.completion_tokens += int(usage.get("completion_tokens") or 0)
+            try:
+                choice = completion["choices"][0]
+                content = choice["message"]["content"] or ""
+                if choice.get("finish_reason") == "length":
+                    raise AnswerFormatError(f"the answer was cut off at max_tokens={self.max_tokens}")
+                parsed = parse_answer(content)
+            except (AnswerFormatError, KeyError, IndexError, TypeError) as exc:
+                log.warning("chunk %d: invalid answer (attempt %d): %s", chunk.index, attempt + 1, exc)
+                answer.errors.append(f"chunk {chunk.index}: {exc}")
+                continue
+            answer.errors = [f"chunk {chunk.index}: {e}" for e in parsed.errors]
+            answer.proposals = [self._proposal(chunk, item) for item in parsed.items]
+            return answer
+        return answer  # no valid answer: nothing proposed, the errors are counted in the job's stats
+
+    def _complete(self, body: dict[str, Any], *, last: bool) -> dict[str, Any] | None:
+        """One chat completion; None to retry; raises BackendError when the server keeps failing."""
+        with self._slots:
+            try:
+                response = self.client.post("chat/completions", json=body)
+            except httpx.HTTPError as exc:
+                if last:
+                    raise BackendError(f"model server at {self.client.base_url} unreachable: {exc}") from exc
+                return None
+        if response.status_code >= 500 or response.status_code == 429:
+            if last:
+                raise BackendError(f"model server answered {response.status_code}: {response.text[:300]}")
+            return None
+        if response.is_error:  # 4xx: the request itself is wrong; retrying will not help
+            raise BackendError(f"model server refused the request ({response.status_code}): {response.text[:500]}")
+        return response.json()
+
+    @staticmethod
+    def _proposal(chunk: Chunk, item: Any) -> Proposal:
+        at = chunk.text.find(item.quote)
+        near = chunk.document_offset(at) if at >= 0 else chunk.start
+        return Proposal(category=item.category, quote=item.quote, score=MODEL_SCORE, near=near,
+                        severity=item.severity, explanation=item.explanation)
+
+    def ready(self) -> bool:
+        """The server answers and serves the model (the adapter's LoRA module name on vLLM)."""
+        try:
+            response = self.client.get("models", timeout=5)
+            return response.is_success and any(m.get("id") == self.model for m in response.json().get("data", []))
+        except (httpx.HTTPError, ValueError):
+            return False
+
+
+def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyzer:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIAnalyzer(playbook, base_url=settings.openai_base_url, model=settings.openai_model, api_key=key,
+                          timeout_s=settings.openai_timeout_s, max_retries=settings.openai_max_retries,
+                          concurrency=settings.openai_concurrency, max_tokens=settings.openai_max_tokens,
+                          chunk_tokens=settings.chunk_tokens, structured_output=settings.openai_structured_output,
+                          temperature=settings.openai_temperature, seed=settings.openai_seed,
+                          count_tokens=load_token_counter(settings.openai_tokenizer))
