@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     openai_structured_output: str = Field("response_format",
                                           description="how the answer schema is sent: response_format (json_schema, "
                                                       "OpenAI and vLLM) or structured_outputs (vLLM's own field)")
+    openai_max_findings: int = Field(50, ge=1, description="most findings one chunk's answer may hold (a decoding bound)")
+    openai_max_quote_chars: int = Field(4000, ge=20, description="longest quote the model may write (a decoding bound, "
+                                                                 "so that every answer ends within max_tokens)")
+    openai_max_explanation_chars: int = Field(500, ge=20, description="longest explanation the model may write")
     openai_temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature (0: greedy, reproducible)")
     openai_seed: int | None = Field(None, description="sampling seed sent with each request (vLLM honours it)")
     openai_tokenizer: str | None = Field(None, description="tokenizer.json (or a folder holding one) of the served model, "

@@ -10,11 +10,13 @@ requests in flight are bounded per process (shared by all jobs) by `openai_concu
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +55,28 @@ def load_token_counter(path: str | None) -> TokenCounter:
     return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
 
 
-def structured_output_fields(mode: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DecodingBounds:
+    """Limits added to the shared answer schema for decoding only. Without them a model that never
+    closes a string (a random one does exactly that) runs into max_tokens and its answer is cut off;
+    with them every constrained answer is complete, valid JSON."""
+
+    max_findings: int = 50
+    max_quote_chars: int = 4000
+    max_explanation_chars: int = 500
+
+
+def decoding_schema(bounds: DecodingBounds) -> dict[str, Any]:
+    schema = copy.deepcopy(answer_json_schema())
+    schema["maxItems"] = bounds.max_findings
+    schema["items"]["properties"]["quote"]["maxLength"] = bounds.max_quote_chars
+    schema["items"]["properties"]["explanation"]["maxLength"] = bounds.max_explanation_chars
+    return schema
+
+
+def structured_output_fields(mode: str, bounds: DecodingBounds = DecodingBounds()) -> dict[str, Any]:
     """The request fields that make the server decode only answers matching the schema."""
-    schema = answer_json_schema()
+    schema = decoding_schema(bounds)
     if mode == "response_format":
         return {"response_format": {"type": "json_schema",
                                     "json_schema": {"name": SCHEMA_NAME, "schema": schema, "strict": True}}}
@@ -70,7 +91,8 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
     def __init__(self, playbook: Playbook | None = None, *, base_url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,
                  chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
-                 seed: int | None = None, count_tokens: TokenCounter = heuristic_tokens,
+                 seed: int | None = None, bounds: DecodingBounds = DecodingBounds(),
+                 count_tokens: TokenCounter = heuristic_tokens,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
                  backoff_s: float = 0.5) -> None:
         super().__init__(playbook)
@@ -79,6 +101,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         self.max_retries, self.concurrency, self.max_tokens = max_retries, concurrency, max_tokens
         self.chunk_tokens, self.structured_output = chunk_tokens, structured_output
         self.temperature, self.seed, self.count_tokens = temperature, seed, count_tokens
+        self.bounds = bounds
         self.sleep, self.backoff_s = sleep, backoff_s
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers, timeout=timeout_s,
@@ -94,7 +117,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                                 "messages": messages(chunk, document_name=document.name, total_chunks=total)}
         if self.seed is not None:
             body["seed"] = self.seed
-        return body | structured_output_fields(self.structured_output)
+        return body | structured_output_fields(self.structured_output, self.bounds)
 
     def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
         assert isinstance(chunk, Chunk)
@@ -164,4 +187,6 @@ def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyz
                           concurrency=settings.openai_concurrency, max_tokens=settings.openai_max_tokens,
                           chunk_tokens=settings.chunk_tokens, structured_output=settings.openai_structured_output,
                           temperature=settings.openai_temperature, seed=settings.openai_seed,
+                          bounds=DecodingBounds(settings.openai_max_findings, settings.openai_max_quote_chars,
+                                                settings.openai_max_explanation_chars),
                           count_tokens=load_token_counter(settings.openai_tokenizer))

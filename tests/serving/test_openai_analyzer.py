@@ -14,7 +14,7 @@ import pytest
 from contracts.chunking import chunk_text
 from contracts.documents import Document
 from contracts.prompt import answer_json_schema, system_prompt
-from serving.analyzers.openai import BackendError, OpenAIAnalyzer, heuristic_tokens
+from serving.analyzers.openai import BackendError, DecodingBounds, OpenAIAnalyzer, decoding_schema, heuristic_tokens
 from tests.serving.conftest import SAMPLES
 
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()
@@ -59,7 +59,7 @@ def test_request_carries_shared_prompt_and_schema_constraint() -> None:
     for body in bodies:
         assert body["model"] == "contract-risk" and body["temperature"] == 0
         assert body["response_format"] == {"type": "json_schema", "json_schema": {
-            "name": "lexrisk_findings", "schema": answer_json_schema(), "strict": True}}
+            "name": "lexrisk_findings", "schema": decoding_schema(DecodingBounds()), "strict": True}}
         assert "guided_json" not in body and "structured_outputs" not in body
         assert body["messages"][0] == {"role": "system", "content": system_prompt()}
     assert sorted(b["messages"][1]["content"].split("\n\n", 1)[1] for b in bodies) == sorted(c.text for c in chunks)
@@ -67,6 +67,15 @@ def test_request_carries_shared_prompt_and_schema_constraint() -> None:
     assert finding.category == "Exclusivity" and finding.severity == "high"
     assert TEXT[finding.start:finding.end] == finding.quote == EXCLUSIVITY
     assert result.stats.ungrounded_dropped == len(chunks)  # one made-up quote per chunk, dropped and counted
+
+
+def test_decoding_schema_is_the_shared_schema_with_bounds() -> None:
+    schema = decoding_schema(DecodingBounds(3, 100, 50))
+    shared = answer_json_schema()
+    assert schema["maxItems"] == 3 and schema["items"]["properties"]["quote"]["maxLength"] == 100
+    assert schema["items"]["properties"]["category"] == shared["items"]["properties"]["category"]
+    assert schema["items"]["required"] == shared["items"]["required"]
+    assert "maxItems" not in shared  # the shared schema is untouched
 
 
 def test_structured_outputs_mode_uses_vllm_field() -> None:
@@ -77,7 +86,8 @@ def test_structured_outputs_mode_uses_vllm_field() -> None:
         return httpx.Response(200, json=_completion("[]"))
 
     _analyzer(handler, structured_output="structured_outputs").analyze(DOC)
-    assert seen[0]["structured_outputs"] == {"json": answer_json_schema()} and "response_format" not in seen[0]
+    assert seen[0]["structured_outputs"] == {"json": decoding_schema(DecodingBounds())}
+    assert "response_format" not in seen[0]
     with pytest.raises(ValueError, match="guided_json"):
         _analyzer(handler, structured_output="guided_json")
 
