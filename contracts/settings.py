@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     hf_model: str | None = Field(None, description="base model name or path for the hf analyzer")
     hf_adapter: str | None = Field(None, description="PEFT adapter path for the hf analyzer")
     hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
+    hf_max_new_tokens: int = Field(1024, ge=1, description="most tokens the hf model may answer per chunk")
 
     @property
     def max_upload_bytes(self) -> int:
