@@ -78,7 +78,7 @@ def _load_all(paths: list[Path], settings, console):
 
     def load(path: Path):
         try:
-            return path, load_document(path, max_bytes=settings.max_upload_bytes,
+            return path, load_document(path, max_bytes=settings.max_upload_bytes, max_pages=settings.max_pages,
                                        pdf_extractor=settings.pdf_extractor), None
         except IngestError as exc:
             return path, None, str(exc)
