@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from contracts.segment import segment_clauses, split_sentences
 
 CONTRACT = """SUPPLY AGREEMENT
@@ -50,7 +52,7 @@ def test_clause_numbers_and_headings():
 def test_clauses_tile_the_text_in_order():
     clauses = segment_clauses(CONTRACT)
     assert clauses[0].start == 0 and clauses[-1].end == len(CONTRACT)
-    for before, after in zip(clauses, clauses[1:], strict=False):
+    for before, after in itertools.pairwise(clauses):
         assert before.end == after.start
     governing = _by_number(clauses)["3"]
     assert CONTRACT[governing.start:governing.end].startswith("3. Governing Law.")
