@@ -27,12 +27,11 @@ demo: $(VENV)/.core
 
 test: $(VENV)/.all
 	bash scripts/services.sh
-	$(BIN)/ruff check .
+	bash scripts/lint.sh
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.all
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	bash scripts/lint.sh
 
 bench: $(VENV)/.all
 	$(BIN)/python benchmarks/pdf_extractors.py
