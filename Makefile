@@ -41,12 +41,11 @@ $(VLLM_VENV)/.built:
 
 test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/services.sh
-	$(BIN)/ruff check .
+	bash scripts/lint.sh
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.all
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	bash scripts/lint.sh
 
 bench: $(VENV)/.all
 	$(BIN)/python benchmarks/pdf_extractors.py

@@ -75,8 +75,7 @@ class _Numbering:
                 self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
 
     def label(self, paragraph) -> str:
-        ppr = paragraph._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
+        numpr = _own_or_style_numpr(paragraph)
         if numpr is None or numpr.numId is None:
             return ""
         num_id = str(numpr.numId.val)
@@ -97,6 +96,20 @@ class _Numbering:
             value = counters.get(level, lstart)
             text = text.replace(f"%{level + 1}", _FORMATS.get(lfmt, str)(value))
         return text
+
+
+def _own_or_style_numpr(paragraph):
+    """A paragraph is numbered by its own properties or by its style ("List Number"), possibly inherited."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None:
+        return ppr.numPr
+    style = paragraph.style
+    while style is not None:
+        style_ppr = style.element.pPr
+        if style_ppr is not None and style_ppr.numPr is not None:
+            return style_ppr.numPr
+        style = style.base_style
+    return None
 
 
 def extract_docx_pages(data: bytes, name: str) -> list[str]:

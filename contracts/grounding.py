@@ -109,9 +109,17 @@ def locate(quote: str, text: str, *, near: int | None = None, min_fuzzy: float =
     covered = (alignment.dest_end - alignment.dest_start) / len(needle)
     if covered < 0.9:
         return None
-    start = norm.origin[alignment.dest_start]
-    end = norm.origin[alignment.dest_end - 1] + 1
+    start, end = _snap_to_words(text, norm.origin[alignment.dest_start], norm.origin[alignment.dest_end - 1] + 1)
     return Located(start, end, "fuzzy", float(alignment.score))
+
+
+def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy alignment can cut a word at either edge; a quote shown to a lawyer never does."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
 
 
 def _all_occurrences(haystack: str, needle: str) -> list[int]:

@@ -19,6 +19,7 @@ from contracts.textnorm import normalize_text
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "txt"}
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_MAX_PAGES = 500
 
 
 def sniff_type(data: bytes, name: str) -> str:
@@ -64,7 +65,7 @@ def decode_text(data: bytes, name: str) -> str:
     return str(best)
 
 
-def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES,
                pdf_extractor: str | None = None) -> Document:
     if len(data) > max_bytes:
         raise TooLargeError(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB")
@@ -82,6 +83,8 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
         pages = extract_docx_pages(data, name)
     else:
         pages = [decode_text(data, name)]
+    if len(pages) > max_pages:
+        raise TooLargeError(name, f"the document has {len(pages)} pages; the limit is {max_pages}")
     pages = [normalize_text(p) for p in pages]
     while len(pages) > 1 and not pages[-1]:
         pages.pop()
@@ -90,7 +93,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     return Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)  # type: ignore[arg-type]
 
 
-def load_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+def load_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES,
                   pdf_extractor: str | None = None) -> Document:
     path = Path(path)
     if not path.is_file():
@@ -98,4 +101,5 @@ def load_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     size = path.stat().st_size
     if size > max_bytes:
         raise TooLargeError(str(path), f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB")
-    return load_bytes(path.read_bytes(), path.name, max_bytes=max_bytes, pdf_extractor=pdf_extractor)
+    return load_bytes(path.read_bytes(), path.name, max_bytes=max_bytes, max_pages=max_pages,
+                      pdf_extractor=pdf_extractor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr
@@ -24,7 +25,7 @@ class Settings(BaseSettings):
     baseline_model: Path | None = Field(None, description="baseline analyzer artifact; default: the one shipped in the package")
     max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MB")
     max_pages: int = Field(500, gt=0, description="most pages accepted in one contract")
-    pdf_extractor: str = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
+    pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
 
     # serving: the API
     host: str = Field("127.0.0.1", description="address `lexrisk serve` binds to")

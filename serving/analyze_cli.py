@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             render_table(result, Console() if not args.out else err)
         if args.out:
             suffix = {"json": ".json", "html": ".html", "table": ".json"}[args.format]
-            target = args.out / f"{path.stem}{suffix}"
+            target = args.out / f"{_report_stem(path, args.files)}{suffix}"
             body = render_html(document, result) if args.format == "html" else _json(result)
             target.write_text(body, encoding="utf-8")
         elif args.format == "html":
@@ -64,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
         payload = [r.model_dump(mode="json") for r in results]
         print(json.dumps(payload[0] if len(args.files) == 1 and payload else payload, indent=2, ensure_ascii=False))
     return 1 if failures else 0
+
+
+def _report_stem(path: Path, inputs: list[Path]) -> str:
+    """The input's stem, or its whole name when another input shares the stem (contract.pdf and
+    contract.docx), so that no report overwrites another."""
+    clashes = sum(p.stem == path.stem for p in inputs) > 1
+    return path.name if clashes else path.stem
 
 
 def _json(result: AnalysisResult) -> str:
@@ -78,7 +85,7 @@ def _load_all(paths: list[Path], settings, console):
 
     def load(path: Path):
         try:
-            return path, load_document(path, max_bytes=settings.max_upload_bytes,
+            return path, load_document(path, max_bytes=settings.max_upload_bytes, max_pages=settings.max_pages,
                                        pdf_extractor=settings.pdf_extractor), None
         except IngestError as exc:
             return path, None, str(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from collections import Counter
 
 from rich.console import Console
@@ -49,31 +50,32 @@ def render_table(result: AnalysisResult, console: Console) -> None:
                   f" {result.stats.seconds:.2f} s)", highlight=False)
 
 
+def _highlighted(text: str, findings: list) -> str:
+    """The text cut at every finding boundary; each piece inside findings is one <mark> coloured by the
+    most severe finding covering it, so overlapping findings still give well-formed HTML."""
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    pieces: list[str] = []
+    for a, b in itertools.pairwise(cuts):
+        covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
+        chunk = html.escape(text[a:b])
+        if not covering:
+            pieces.append(chunk)
+            continue
+        top = max(covering, key=lambda i: SEVERITY_ORDER[findings[i].severity])
+        labels = "; ".join(f"{findings[i].category} ({findings[i].severity})" for i in covering)
+        anchor = "".join(f'<a id="f{i}"></a>' for i in covering if findings[i].start == a)
+        pieces.append(f'{anchor}<mark class="{findings[top].severity}" title="{html.escape(labels)}">{chunk}</mark>')
+    return "".join(pieces)
+
+
 def render_html(document: Document, result: AnalysisResult) -> str:
     """A standalone page: the contract text with every finding highlighted and listed beside it."""
     text = document.text
-    events: list[tuple[int, int, int]] = []  # (offset, 0=close/1=open, finding index)
     findings = sorted(result.findings, key=lambda f: f.start)
-    for i, f in enumerate(findings):
-        events.append((f.start, 1, i))
-        events.append((f.end, 0, i))
-    events.sort()
-    body: list[str] = []
-    pos, depth = 0, 0
-    for offset, kind, i in events:
-        body.append(html.escape(text[pos:offset]))
-        pos = offset
-        if kind == 1:
-            f = findings[i]
-            depth += 1
-            body.append(f'<mark id="f{i}" class="{f.severity}" title="{html.escape(f.category)} '
-                        f'({f.severity})">')
-        else:
-            depth -= 1
-            body.append("</mark>")
-    body.append(html.escape(text[pos:]))
+    index = {id(f): i for i, f in enumerate(findings)}
+    body = _highlighted(text, findings)
     rows = "\n".join(
-        f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{findings.index(f)}">'
+        f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{index[id(f)]}">'
         f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
         f"<td>{html.escape(f.explanation)}</td></tr>"
         for f in ordered(result))
@@ -91,7 +93,7 @@ table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-botto
 </style></head><body>
 <header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
-<div id="text">{"".join(body)}</div>
+<div id="text">{body}</div>
 <div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th></tr></thead>
 <tbody>
 {rows}

@@ -1,0 +1,1 @@
+"""Evaluation: CUAD metrics, extraction quality, reports."""

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import itertools
+
+from contracts.segment import segment_clauses, split_sentences
+
+CONTRACT = """SUPPLY AGREEMENT
+
+This Supply Agreement is made on January 5, 2026 between Acme Corp. and Beta Inc.
+
+ARTICLE I DEFINITIONS
+
+1.1 "Products" means the goods listed in Exhibit A.
+
+1.2 "Territory" means the United States.
+
+ARTICLE II TERM AND TERMINATION
+
+Section 2.1 Term. This Agreement starts on the Effective Date. It lasts three (3) years.
+
+Section 2.2 Termination. Either party may terminate:
+(a) for material breach not cured within 30 days;
+(b) upon the other party's insolvency; or
+(c) for convenience, provided that:
+(i) notice is given; and
+(ii) fees are paid.
+
+3. Governing Law. This Agreement is governed by the laws of the State of New York, U.S.A. without regard to conflicts rules.
+
+4. Notices
+All notices shall be in writing. Notices to Acme Corp. shall be sent to its address.
+"""
+
+
+def _by_number(clauses):
+    return {c.number: c for c in clauses if c.number}
+
+
+def test_clause_numbers_and_headings():
+    clauses = segment_clauses(CONTRACT)
+    numbered = _by_number(clauses)
+    for number in ["ARTICLE I", "1.1", "1.2", "ARTICLE II", "Section 2.1", "Section 2.2", "(a)", "(b)", "(c)",
+                   "(i)", "(ii)", "3", "4"]:
+        assert number in numbered, number
+    assert numbered["ARTICLE I"].heading == "Definitions"
+    assert numbered["Section 2.1"].heading == "Term"
+    assert numbered["3"].heading == "Governing Law"
+    assert numbered["4"].heading == "Notices"
+    assert numbered["(i)"].level > numbered["(c)"].level > numbered["Section 2.2"].level > numbered["ARTICLE II"].level
+
+
+def test_clauses_tile_the_text_in_order():
+    clauses = segment_clauses(CONTRACT)
+    assert clauses[0].start == 0 and clauses[-1].end == len(CONTRACT)
+    for before, after in itertools.pairwise(clauses):
+        assert before.end == after.start
+    governing = _by_number(clauses)["3"]
+    assert CONTRACT[governing.start:governing.end].startswith("3. Governing Law.")
+    assert "State of New York" in governing.text(CONTRACT)
+
+
+def test_letter_i_after_h_is_a_letter_not_a_roman_numeral():
+    text = "\n".join(f"({c}) item {c}." for c in "abcdefghij")
+    levels = {c.number: c.level for c in segment_clauses(text) if c.number}
+    assert levels["(i)"] == levels["(h)"] == levels["(j)"]
+
+
+def test_amounts_at_line_start_are_not_clause_numbers():
+    text = "The fee is payable within\n30 days of invoice. The term is\n12 months."
+    assert all(c.number is None for c in segment_clauses(text))
+
+
+def test_sentences_respect_abbreviations_and_headings():
+    spans = split_sentences(CONTRACT)
+    sentences = [CONTRACT[s.start:s.end] for s in spans]
+    assert "This Supply Agreement is made on January 5, 2026 between Acme Corp. and Beta Inc." in sentences
+    assert "SUPPLY AGREEMENT" in sentences  # a heading never fuses with the next sentence
+    assert "It lasts three (3) years." in sentences
+    assert any(s.startswith("3. Governing Law.") or s == "This Agreement is governed by the laws of the State of "
+               "New York, U.S.A. without regard to conflicts rules." for s in sentences)
+    for span in spans:
+        text = CONTRACT[span.start:span.end]
+        assert text == text.strip() and text
+
+
+def test_run_on_text_is_capped():
+    text = "word " * 2000
+    spans = split_sentences(text, max_chars=500)
+    assert all(s.end - s.start <= 500 for s in spans)
+    assert spans[0].start == 0 and spans[-1].end == len(text.rstrip())

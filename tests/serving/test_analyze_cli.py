@@ -1,0 +1,122 @@
+"""`lexrisk analyze` end to end, on the shipped baseline analyzer."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from contracts.ingest import load_document
+from contracts.settings import get_settings
+from serving.cli import main
+from tests.conftest import SAMPLE_DOCX, SAMPLE_PDF, SAMPLE_TXT
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_table_for_the_sample_pdf(capsys):
+    assert main(["analyze", str(SAMPLE_PDF)]) == 0
+    out = capsys.readouterr().out
+    assert "master_services_agreement.pdf" in out
+    assert "findings:" in out and "high" in out
+
+
+def test_json_findings_are_grounded_in_the_document(capsys):
+    assert main(["analyze", str(SAMPLE_PDF), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) >= {"document", "analyzer", "findings"}
+    assert set(payload["document"]) == {"name", "sha256", "pages", "chars"}
+    assert payload["analyzer"]["name"] == "baseline"
+    text = load_document(SAMPLE_PDF).text
+    assert payload["document"]["chars"] == len(text)
+    assert payload["findings"], "the sample contract is full of risks"
+    for finding in payload["findings"]:
+        assert set(finding) == {"category", "severity", "quote", "start", "end", "page", "score", "explanation"}
+        assert text[finding["start"]:finding["end"]] == finding["quote"]
+        assert finding["severity"] in {"high", "medium", "low", "info"}
+
+
+def test_json_out_dir_writes_one_file_per_input(tmp_path: Path, capsys):
+    out = tmp_path / "reports"
+    assert main(["analyze", str(SAMPLE_PDF), str(SAMPLE_DOCX), str(SAMPLE_TXT), "--format", "json",
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    written = sorted(p.name for p in out.iterdir())
+    # the three inputs share a stem, so each report keeps its input's whole name
+    assert written == ["master_services_agreement.docx.json", "master_services_agreement.pdf.json",
+                       "master_services_agreement.txt.json"]
+    assert main(["analyze", str(SAMPLE_PDF), "--format", "json", "--out", str(out)]) == 0
+    assert (out / "master_services_agreement.json").is_file()
+
+
+def test_json_list_for_several_inputs(capsys):
+    assert main(["analyze", str(SAMPLE_PDF), str(SAMPLE_TXT), "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert isinstance(payload, list) and [p["document"]["name"] for p in payload] == [SAMPLE_PDF.name, SAMPLE_TXT.name]
+
+
+def test_html_report_highlights_findings(tmp_path: Path):
+    assert main(["analyze", str(SAMPLE_PDF), "--format", "html", "--out", str(tmp_path)]) == 0
+    page = (tmp_path / "master_services_agreement.html").read_text("utf-8")
+    assert page.startswith("<!doctype html>") and "<mark" in page and "MASTER SERVICES AGREEMENT" in page
+
+
+def _write_bad_inputs(folder: Path) -> dict[str, str]:
+    """name -> the words its one-line error must contain"""
+    locked = PdfWriter(clone_from=PdfReader(SAMPLE_PDF))
+    locked.encrypt(user_password="secret")
+    buffer = io.BytesIO()
+    locked.write(buffer)
+    (folder / "locked.pdf").write_bytes(buffer.getvalue())
+    scan = PdfWriter()
+    scan.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    scan.write(buffer)
+    (folder / "scan.pdf").write_bytes(buffer.getvalue())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\ngarbage without objects")
+    (folder / "sheet.xlsx").write_bytes(b"not a contract")
+    return {"locked.pdf": "password", "scan.pdf": "OCR", "empty.txt": "empty", "broken.pdf": "damaged",
+            "sheet.xlsx": "unsupported file type", "missing.pdf": "no such file"}
+
+
+def test_bad_inputs_get_one_line_each_and_good_ones_are_still_analyzed(tmp_path: Path, capsys):
+    expected = _write_bad_inputs(tmp_path)
+    files = [str(tmp_path / name) for name in expected] + [str(SAMPLE_TXT)]
+    assert main(["analyze", *files, "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert [p["document"]["name"] for p in payload] == [SAMPLE_TXT.name]
+    errors = [line for line in captured.err.splitlines() if line.startswith("lexrisk: ")]
+    assert len(errors) == len(expected)
+    for name, words in expected.items():
+        line = next(e for e in errors if name in e)
+        assert words in line, line
+    assert "Traceback" not in captured.err
+
+
+def test_file_over_the_size_limit(monkeypatch, capsys):
+    monkeypatch.setenv("LEXRISK_MAX_UPLOAD_MB", "0.001")
+    assert main(["analyze", str(SAMPLE_PDF)]) == 1
+    assert "the limit is" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--analyzer", "nonsense"], "unknown analyzer 'nonsense'"),
+        (["--playbook", "/nonexistent/playbook.yaml"], "cannot read playbook"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(argv, message, capsys):
+    assert main(["analyze", str(SAMPLE_TXT), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: error: ") and message in err and err.count("\n") == 1

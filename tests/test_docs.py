@@ -1,0 +1,45 @@
+"""Docs that cannot drift: every setting and every command is documented."""
+
+from __future__ import annotations
+
+import argparse
+
+from contracts.settings import Settings
+from serving.cli import build_parser
+from tests.conftest import REPO
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "lexrisk") -> list[tuple[str, argparse.ArgumentParser]]:
+    found = [(prefix, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _commands(sub, f"{prefix} {name}")
+    return found
+
+
+def test_every_setting_is_in_the_settings_doc():
+    doc = (REPO / "docs" / "settings.md").read_text("utf-8")
+    for name, field in Settings.model_fields.items():
+        assert f"LEXRISK_{name.upper()}" in doc, f"LEXRISK_{name.upper()} is not documented in docs/settings.md"
+        assert field.description, f"setting {name} has no description"
+
+
+def test_every_command_is_in_the_cli_doc():
+    doc = (REPO / "docs" / "cli.md").read_text("utf-8")
+    for command, _ in _commands(build_parser()):
+        assert f"`{command}`" in doc, f"{command} is not documented in docs/cli.md"
+
+
+def test_every_command_has_help(capsys):
+    from serving.cli import main
+
+    for command, parser in _commands(build_parser()):
+        argv = [*command.split()[1:], "--help"]
+        try:
+            main(argv)
+        except SystemExit as exc:
+            assert exc.code == 0, command
+        out = capsys.readouterr().out
+        assert "usage: " + command in out, command
+        assert parser.description or parser.format_help(), command
