@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import csv
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,6 +55,21 @@ class CuadRow:
     @property
     def txt_name(self) -> str:
         return str(Path(self.filename).with_suffix(".txt"))
+
+
+def fold_name(name: str) -> str:
+    """A file name reduced to its letters and digits: CUAD's txt files drop or replace characters of
+    their PDF names ('MACY'S' -> 'MACY_S', 'INC..PDF' -> 'INC.txt', a trailing space)."""
+    stem = unicodedata.normalize("NFC", Path(name).stem)
+    return "".join(ch for ch in stem.casefold() if ch.isalnum())
+
+
+def txt_index(txt_dir: Path) -> dict[str, str]:
+    """Folded name -> txt file name, for the names that fold to one file only."""
+    names: dict[str, list[str]] = {}
+    for path in sorted(txt_dir.glob("*.txt")):
+        names.setdefault(fold_name(path.name), []).append(path.name)
+    return {key: found[0] for key, found in names.items() if len(found) == 1}
 
 
 def read_master(path: Path) -> Iterator[CuadRow | ImportRecordError]:
@@ -99,11 +115,11 @@ def _row(path: Path, number: int, raw: dict[str, str], label_columns: list[str])
 
 
 def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None = None, limit: int | None = None,
-                only: set[str] | None = None, skip_bad: bool = False, keep_source: bool = True,
+                skip_bad: bool = False, keep_source: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import CUAD into the session (the caller commits, or rolls back on error). `only` restricts to
-    these txt file names; `limit` to the first N contracts. Without `skip_bad` the first bad record
-    raises ImportRecordError; with it, bad records are listed in the report and left out."""
+    """Import CUAD into the session (the caller commits, or rolls back on error); `limit` takes the
+    first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
+    bad records are listed in the report and left out."""
     cuad_dir = Path(cuad_dir)
     master, txt_dir = cuad_dir / MASTER, cuad_dir / "full_contract_txt"
     if not master.is_file() or not txt_dir.is_dir():
@@ -117,15 +133,15 @@ def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None =
                 raise item
             report.skipped.append(str(item))
             continue
-        if only is None or item.txt_name in only:
-            rows.append(item)
+        rows.append(item)
+    index = txt_index(txt_dir)
     rows = rows[:limit] if limit is not None else rows
     annotator = get_or_create_annotator(session, ANNOTATOR, kind="source")
     seen: set[str] = set()
     for done, row in enumerate(rows, start=1):
         report.records_read += len(row.excerpts)
         try:
-            _import_row(session, txt_dir, row, annotator, playbook, report, keep_source, seen)
+            _import_row(session, txt_dir, index, row, annotator, playbook, report, keep_source, seen)
         except ImportRecordError as exc:
             if not skip_bad:
                 raise
@@ -135,13 +151,15 @@ def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None =
     return report
 
 
-def _import_row(session: Session, txt_dir: Path, row: CuadRow, annotator: Annotator, playbook: Playbook,
+def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: CuadRow, annotator: Annotator, playbook: Playbook,
                 report: ImportReport, keep_source: bool, seen: set[str]) -> None:
-    where = f"{MASTER} row {row.number} ({row.txt_name})"
+    where = f"{MASTER} row {row.number} ({row.filename})"
     path = txt_dir / row.txt_name
+    if not path.is_file() and fold_name(row.filename) in index:
+        path = txt_dir / index[fold_name(row.filename)]
     try:
         data = path.read_bytes()
-        document = load_bytes(data, row.txt_name, max_bytes=1 << 30)
+        document = load_bytes(data, path.name, max_bytes=1 << 30)
     except OSError as exc:
         raise ImportRecordError(where, f"cannot read {path} ({exc.strerror})") from None
     except IngestError as exc:
