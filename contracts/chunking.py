@@ -135,6 +135,8 @@ def chunk_text(text: str, count_tokens: TokenCounter, max_tokens: int, *,
         while nxt - 1 > first and shared + atoms[nxt - 1][1] <= overlap:
             nxt -= 1
             shared += atoms[nxt][1]
+        while nxt < last and _pack(atoms, nxt, text, count_tokens, max_tokens) <= last:
+            nxt += 1  # an overlap so large the next chunk would end where this one does: share less
         first = nxt
     return chunks
 
