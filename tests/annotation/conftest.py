@@ -25,8 +25,8 @@ SMALL_CUAD = [  # four contracts: short, a multi-part excerpt, a repeated excerp
 ]
 
 
-def _sqlite_store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'store.db'}")
+def _sqlite_store(tmp_path: Path, name: str = "store.db") -> Store:
+    return Store(f"sqlite:///{tmp_path / name}")
 
 
 def _postgres_store():
@@ -59,7 +59,8 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def sqlite_store(tmp_path):
-    s = _sqlite_store(tmp_path)
+    """A second store, on SQLite only, separate from `store`."""
+    s = _sqlite_store(tmp_path, "other.db")
     yield s
     s.dispose()
 
