@@ -38,9 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print JSON instead of tables")
     s.set_defaults(handler=_stats)
 
-    from annotation import labelstudio_cli
+    from annotation import agreement_cli, labelstudio_cli
 
     labelstudio_cli.register(sub)
+    agreement_cli.register(sub)
 
 
 
