@@ -135,3 +135,7 @@ def test_build_dataset_command(cuad_store, tokenizer_dir, tmp_path, capsys):
     assert "examples" in capsys.readouterr().out
     card = json.loads((out / "card.json").read_text())
     assert card["params"]["max_length"] == MAX_LENGTH and (out / "README.md").is_file()
+    assert main(["annotate", "--db", str(cuad_store.engine.url), "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["latest_dataset_version"] == card["dataset_version"]
+    assert sum(stats["by_split"].values()) == stats["by_status"]["accepted"]
