@@ -265,8 +265,6 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
                    **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
         "files": files,
     }
-    (out / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(_card_markdown(card), encoding="utf-8")
     existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card["content_hash"])).first()
     if existing is None:
         existing = DatasetVersion(content_hash=card["content_hash"], params=card["params"], splits=splits,
@@ -274,6 +272,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         session.add(existing)
         session.flush()
     card["dataset_version"] = existing.id
+    (out / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(_card_markdown(card), encoding="utf-8")
     return card
 
 
