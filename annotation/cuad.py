@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from annotation.report import ImportRecordError, ImportReport
 from annotation.store.models import Annotation, Annotator, ReviewEvent
-from annotation.store.repository import get_or_create_annotator, get_or_create_contract
+from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract
 from contracts.errors import IngestError
 from contracts.grounding import locate, normalize_for_match
 from contracts.ingest import load_bytes
@@ -141,7 +141,10 @@ def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None =
     for done, row in enumerate(rows, start=1):
         report.records_read += len(row.excerpts)
         try:
-            _import_row(session, txt_dir, index, row, annotator, playbook, report, keep_source, seen)
+            try:
+                _import_row(session, txt_dir, index, row, annotator, playbook, report, keep_source, seen)
+            except StoreError as exc:
+                raise ImportRecordError(f"{MASTER} row {row.number} ({row.filename})", str(exc)) from None
         except ImportRecordError as exc:
             if not skip_bad:
                 raise
