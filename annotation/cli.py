@@ -127,6 +127,10 @@ def _print_report(summary: dict, notes: list[str]) -> None:
 
 
 def _build_dataset(args: argparse.Namespace) -> int:
+    import os
+
+    # only the tokenizer is used: transformers' notice that PyTorch is absent is noise here
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from annotation.dataset import BuildConfig, BuildError, build_dataset
     from serving.cli import CommandError
 
