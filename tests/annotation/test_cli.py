@@ -53,3 +53,16 @@ def test_unreachable_store_is_a_one_line_error(capsys):
     assert main(["annotate", "--db", "postgresql://nobody@127.0.0.1:1/none", "stats"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("lexrisk: error: cannot open the store") and len(err.strip().splitlines()) == 1
+
+
+def test_store_comes_from_the_database_url_setting(tmp_path, monkeypatch, capsys):
+    from contracts.settings import get_settings
+
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{target}")
+    get_settings.cache_clear()
+    try:
+        assert main(["annotate", "migrate"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert target.is_file() and "revision 0001" in capsys.readouterr().out
