@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from annotation.store.models import Annotation, Contract, DatasetVersion
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
-from contracts.prompt import messages, render_answer
+from contracts.prompt import messages, render_answer, system_prompt
 
 SPLITS = ("train", "dev", "test")
 
@@ -252,7 +252,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     card = {
         "content_hash": digest.hexdigest(),
         "params": {**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
-                   "tokenizer_sha256": _tokenizer_hash(config.tokenizer), "prompt_overhead_tokens": overhead},
+                   "tokenizer_sha256": _tokenizer_hash(config.tokenizer), "prompt_overhead_tokens": overhead,
+                   "system_prompt_sha256": hashlib.sha256(system_prompt().encode("utf-8")).hexdigest()},
         "contracts": dict(Counter(splits.values())),
         "examples": dict(tally.examples), "positive_examples": dict(tally.positives),
         "negative_chunks_seen": tally.negatives_seen,

@@ -90,6 +90,16 @@ class Chunk:
             runs.append("".join(current))
         return [r.strip() for r in runs if r.strip()]
 
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Document offsets of a quote a model copied from this chunk's rendered text; None when it
+        is not there verbatim (a caller then falls back on `contracts.grounding.locate`)."""
+        found = self.text.find(quote.strip()) if quote.strip() else -1
+        if found == -1:
+            return None
+        start = self.document_offset(found)
+        end = self.document_offset(found + len(quote.strip()) - 1) + 1
+        return start, end
+
     def document_offset(self, rendered: int) -> int:
         """The document offset of a position in the rendered text (a marker maps to its clause start)."""
         starts = [pos for pos, _ in self._layout]

@@ -74,6 +74,14 @@ def test_document_offset_maps_back():
     assert chunk.document_offset(chunk.text.index(quote)) == CONTRACT.index(quote)
 
 
+def test_a_quote_from_the_rendered_chunk_maps_to_document_offsets():
+    chunk = chunk_text(CONTRACT, words, 60)[2]
+    quote = chunk.text[chunk.text.index("]") + 2:][:40]
+    start, end = chunk.locate(quote)
+    assert CONTRACT[start:end] == quote.strip()
+    assert chunk.locate("not in this chunk at all") is None
+
+
 def test_chunk_around_holds_a_span_that_straddles_edges():
     chunks = chunk_text(CONTRACT, words, 40, overlap_tokens=0)
     start = CONTRACT.index("Either party may terminate")
