@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from contracts.documents import Document
 from contracts.segment import segment_clauses
 
 TokenCounter = Callable[[str], int]
@@ -149,6 +150,12 @@ def chunk_text(text: str, count_tokens: TokenCounter, max_tokens: int, *,
             nxt += 1  # an overlap so large the next chunk would end where this one does: share less
         first = nxt
     return chunks
+
+
+def chunk_document(document: Document, count_tokens: TokenCounter, max_tokens: int, *,
+                   overlap_tokens: int | None = None) -> list[Chunk]:
+    """`chunk_text` over a Document's text; chunk offsets index into `document.text`."""
+    return chunk_text(document.text, count_tokens, max_tokens, overlap_tokens=overlap_tokens)
 
 
 def chunk_around(text: str, start: int, end: int, count_tokens: TokenCounter, max_tokens: int,

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from contracts.chunking import chunk_around, chunk_text, clause_units, marker
+from contracts.chunking import chunk_around, chunk_document, chunk_text, clause_units, marker
+from contracts.documents import Document
 
 CONTRACT = "\n".join([
     "MASTER SERVICES AGREEMENT",
@@ -46,7 +47,7 @@ def test_chunks_start_at_clauses_and_carry_clause_numbers():
     assert sum(c.start in {u.start for u in units} for c in chunks) >= 3
     for chunk in chunks:
         assert re.match(r"\[\d+\] ", chunk.text)
-    big = chunk_text(CONTRACT, words, 10_000)
+    big = chunk_document(Document.from_text("msa.txt", CONTRACT), words, 10_000)
     assert len(big) == 1
     assert big[0].text == "".join(marker(u.number) + CONTRACT[u.start:u.end] for u in units)
 
