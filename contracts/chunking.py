@@ -15,8 +15,9 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+from contracts.documents import Document
 from contracts.segment import segment_clauses
 
 TokenCounter = Callable[[str], int]
@@ -90,6 +91,16 @@ class Chunk:
             runs.append("".join(current))
         return [r.strip() for r in runs if r.strip()]
 
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Document offsets of a quote a model copied from this chunk's rendered text; None when it
+        is not there verbatim (a caller then falls back on `contracts.grounding.locate`)."""
+        found = self.text.find(quote.strip()) if quote.strip() else -1
+        if found == -1:
+            return None
+        start = self.document_offset(found)
+        end = self.document_offset(found + len(quote.strip()) - 1) + 1
+        return start, end
+
     def document_offset(self, rendered: int) -> int:
         """The document offset of a position in the rendered text (a marker maps to its clause start)."""
         starts = [pos for pos, _ in self._layout]
@@ -123,7 +134,7 @@ def chunk_text(text: str, count_tokens: TokenCounter, max_tokens: int, *,
     if max_tokens < 8:
         raise ValueError(f"max_tokens={max_tokens} is too small to hold any text")
     overlap = max_tokens // 8 if overlap_tokens is None else overlap_tokens
-    atoms = _atoms(text, clause_units(text), count_tokens, max_tokens)
+    atoms = _atoms(text, count_tokens, max_tokens)
     chunks: list[Chunk] = []
     first = 0
     while first < len(atoms):
@@ -135,8 +146,16 @@ def chunk_text(text: str, count_tokens: TokenCounter, max_tokens: int, *,
         while nxt - 1 > first and shared + atoms[nxt - 1][1] <= overlap:
             nxt -= 1
             shared += atoms[nxt][1]
+        while nxt < last and _pack(atoms, nxt, text, count_tokens, max_tokens) <= last:
+            nxt += 1  # an overlap so large the next chunk would end where this one does: share less
         first = nxt
     return chunks
+
+
+def chunk_document(document: Document, count_tokens: TokenCounter, max_tokens: int, *,
+                   overlap_tokens: int | None = None) -> list[Chunk]:
+    """`chunk_text` over a Document's text; chunk offsets index into `document.text`."""
+    return chunk_text(document.text, count_tokens, max_tokens, overlap_tokens=overlap_tokens)
 
 
 def chunk_around(text: str, start: int, end: int, count_tokens: TokenCounter, max_tokens: int,
@@ -144,7 +163,7 @@ def chunk_around(text: str, start: int, end: int, count_tokens: TokenCounter, ma
     """The chunk of whole pieces that holds `start..end`, widened by neighbouring pieces while it fits;
     None when the span alone does not fit. Used to give a label that straddles chunk edges a chunk
     holding all of it."""
-    atoms = _atoms(text, clause_units(text), count_tokens, max_tokens)
+    atoms = _atoms(text, count_tokens, max_tokens)
     lo = next(i for i, (p, _) in enumerate(atoms) if p.end > start)
     hi = next(i for i, (p, _) in enumerate(atoms) if p.end >= end) + 1
     if count_tokens(render(_remark([a for a, _ in atoms[lo:hi]]), text)) > max_tokens:
@@ -184,9 +203,12 @@ def _pack(atoms: list[tuple[Piece, int]], first: int, text: str, count_tokens: T
     return last
 
 
-def _atoms(text: str, units: list[Unit], count_tokens: TokenCounter, budget: int) -> list[tuple[Piece, int]]:
+@lru_cache(maxsize=8)
+def _atoms(text: str, count_tokens: TokenCounter, budget: int) -> list[tuple[Piece, int]]:
     """Pieces that each fit the budget with their marker: whole units, or a unit cut at its
-    sub-clauses, then lines, sentences, spaces, and as a last resort at a fixed width."""
+    sub-clauses, then lines, sentences, spaces, and as a last resort at a fixed width. Cached: the
+    builder asks again for each label that straddles a chunk edge."""
+    units = clause_units(text)
     sub_starts = sorted({c.start for c in segment_clauses(text)})
     atoms: list[tuple[Piece, int]] = []
     for unit in units:

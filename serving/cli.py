@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "serving.serve_cli",
     "serving.worker_cli",
     "serving.keys_cli",
+    "annotation.cli",
 ]
 
 
