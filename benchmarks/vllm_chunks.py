@@ -76,6 +76,10 @@ def main() -> None:
         started = time.perf_counter()
         with vllm_server(base, adapter, Path(tmp) / "vllm.log") as url:
             startup = time.perf_counter() - started
+            warm = OpenAIAnalyzer(base_url=url, model=LORA_NAME, max_tokens=512, chunk_tokens=args.chunk_tokens,
+                                  timeout_s=600, bounds=DecodingBounds(2, 120, 60),
+                                  count_tokens=load_token_counter(str(base)))
+            warm.analyze(document)  # first requests compile the schema's grammar and warm the caches
             for limit in args.limits:
                 transport = _Timed()
                 analyzer = OpenAIAnalyzer(base_url=url, model=LORA_NAME, concurrency=limit, max_tokens=512,
