@@ -59,7 +59,8 @@ def _serve(settings: Settings):
     return f"http://127.0.0.1:{port}", server, thread
 
 
-def _level(url: str, key: str, clients: int, corpus: list[tuple[str, bytes]], jobs: int, limit: float) -> dict:
+def _level(url: str, key: str, clients: int, corpus: list[tuple[str, bytes]], jobs: int, limit: float,
+           poll: float) -> dict:
     lock = threading.Lock()
     counter = {"next": 0}
     latencies: list[float] = []
@@ -88,7 +89,7 @@ def _level(url: str, key: str, clients: int, corpus: list[tuple[str, bytes]], jo
                 if time.monotonic() > deadline + 60:
                     failures.append("timeout")
                     return
-                time.sleep(0.02)
+                time.sleep(poll)
             http.get(f"/v1/contracts/{job['contract_id']}/findings")
             elapsed = time.perf_counter() - started
             if job["status"] != "done":
@@ -130,6 +131,8 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per level")
     parser.add_argument("--workers", type=int, default=2, help="in-process job threads, and RQ worker processes")
     parser.add_argument("--queues", nargs="+", default=["inprocess", "rq"], choices=["inprocess", "rq"])
+    parser.add_argument("--poll", type=float, default=0.1,
+                        help="seconds between a client's job polls (real clients follow Retry-After: 2 s)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results" / "serving_load.json")
     args = parser.parse_args()
@@ -162,11 +165,11 @@ def main() -> None:
                 workers = [_worker(env) for _ in range(args.workers)]
             url, server, thread = _serve(settings)
             try:
-                _level(url, key, 1, corpus, 1, args.time_limit)  # warm-up: loads the analyzer
+                _level(url, key, 1, corpus, 1, args.time_limit, args.poll)  # warm-up: loads the analyzer
                 for clients in args.clients:
                     console.print(f"{queue}: {clients} client(s)…")
                     results.append({"queue": queue, **_level(url, key, clients, corpus, max(args.jobs, clients),
-                                                             args.time_limit)})
+                                                             args.time_limit, args.poll)})
             finally:
                 server.should_exit = True
                 thread.join(30)
@@ -183,7 +186,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "serving_load", "when": datetime.now(UTC).isoformat(),
                                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                                    "analyzer": args.analyzer, "workers": args.workers, "results": results},
+                                    "analyzer": args.analyzer, "workers": args.workers, "poll_s": args.poll, "results": results},
                                    indent=2) + "\n")
     console.print(f"wrote {args.out}")
 
