@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     openai_tokenizer: str | None = Field(None, description="tokenizer.json (or a folder holding one) of the served model, "
                                                            "to cut chunks by real token counts; default: 3 chars a token")
     chunk_tokens: int = Field(2048, ge=64, description="tokens of contract text per chunk sent to a model")
+    openai_context_tokens: int | None = Field(None, ge=256, description="the served model's context (vLLM "
+                                              "--max-model-len); when set, chunks shrink so that system prompt, "
+                                              "chunk and answer fit it")
     # serving: the local transformers + PEFT analyzer
     hf_model: str | None = Field(None, description="base model name or path for the hf analyzer")
     hf_adapter: str | None = Field(None, description="PEFT adapter path for the hf analyzer")

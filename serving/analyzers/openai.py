@@ -25,7 +25,7 @@ import httpx
 from contracts.chunking import Chunk, TokenCounter, chunk_text
 from contracts.documents import Document
 from contracts.playbook import Playbook
-from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer
+from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
 from contracts.settings import Settings
 from serving.analyzers.base import Proposal
 from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
@@ -85,13 +85,24 @@ def structured_output_fields(mode: str, bounds: DecodingBounds = DecodingBounds(
     raise ValueError(f"unknown structured output mode {mode!r}; use response_format or structured_outputs")
 
 
+def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, count_tokens: TokenCounter) -> int:
+    """The chunk budget that leaves room in the context for the system prompt, the chat template's
+    framing and the answer; refuses a context too small to hold a useful chunk."""
+    overhead = count_tokens(system_prompt()) + 64  # role headers, the chunk's caption
+    room = context_tokens - overhead - max_tokens
+    if room < 64:
+        raise ValueError(f"a context of {context_tokens} tokens cannot hold the system prompt (~{overhead}), "
+                         f"an answer of {max_tokens} and a chunk; raise --max-model-len or lower max_tokens")
+    return min(chunk_tokens, room)
+
+
 class OpenAIAnalyzer(ChunkedAnalyzer):
     name = "openai"
 
     def __init__(self, playbook: Playbook | None = None, *, base_url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,
                  chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
-                 seed: int | None = None, bounds: DecodingBounds = DecodingBounds(),
+                 seed: int | None = None, context_tokens: int | None = None, bounds: DecodingBounds = DecodingBounds(),
                  count_tokens: TokenCounter = heuristic_tokens,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
                  backoff_s: float = 0.5) -> None:
@@ -102,6 +113,8 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         self.chunk_tokens, self.structured_output = chunk_tokens, structured_output
         self.temperature, self.seed, self.count_tokens = temperature, seed, count_tokens
         self.bounds = bounds
+        if context_tokens is not None:
+            self.chunk_tokens = fit_chunk_budget(context_tokens, chunk_tokens, max_tokens, count_tokens)
         self.sleep, self.backoff_s = sleep, backoff_s
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers, timeout=timeout_s,
@@ -187,6 +200,7 @@ def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyz
                           concurrency=settings.openai_concurrency, max_tokens=settings.openai_max_tokens,
                           chunk_tokens=settings.chunk_tokens, structured_output=settings.openai_structured_output,
                           temperature=settings.openai_temperature, seed=settings.openai_seed,
+                          context_tokens=settings.openai_context_tokens,
                           bounds=DecodingBounds(settings.openai_max_findings, settings.openai_max_quote_chars,
                                                 settings.openai_max_explanation_chars),
                           count_tokens=load_token_counter(settings.openai_tokenizer))

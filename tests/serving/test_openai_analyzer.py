@@ -176,3 +176,15 @@ def test_ready_checks_the_model_is_served() -> None:
     assert _analyzer(handler).ready()
     assert not OpenAIAnalyzer(base_url="http://vllm.test/v1", model="other",
                               transport=httpx.MockTransport(handler)).ready()
+
+
+def test_chunks_shrink_to_fit_the_served_context() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=_completion("[]"))
+
+    overhead = heuristic_tokens(system_prompt()) + 64
+    analyzer = _analyzer(handler, chunk_tokens=4000, max_tokens=512, context_tokens=overhead + 512 + 300)
+    assert analyzer.chunk_tokens == 300
+    assert all(heuristic_tokens(c.text) <= 300 for c in analyzer.chunks(DOC))
+    with pytest.raises(ValueError, match="max-model-len"):
+        _analyzer(handler, max_tokens=512, context_tokens=overhead + 512)
