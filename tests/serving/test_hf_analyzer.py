@@ -8,8 +8,6 @@ import pytest
 
 from contracts.documents import Document
 from tests.serving.conftest import SAMPLES
-from tests.serving.tiny_llm import build
-from tests.serving.vllm_server import ROOT
 
 pytestmark = pytest.mark.slow
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()
@@ -17,10 +15,10 @@ QUOTE = "Customer shall purchase all of its requirements for data analytics serv
 
 
 @pytest.fixture(scope="module")
-def analyzer(tmp_path_factory):
+def analyzer(tiny_llm):
     from serving.analyzers.hf import HFAnalyzer
 
-    base, adapter = build(tmp_path_factory.mktemp("tiny-hf"), ROOT)
+    base, adapter = tiny_llm
     return HFAnalyzer(model=str(base), adapter=str(adapter), max_new_tokens=8, chunk_tokens=1024)
 
 
@@ -50,3 +48,17 @@ def test_valid_answers_become_grounded_findings(analyzer, monkeypatch) -> None:
     result = analyzer.analyze(Document.from_text("msa.txt", TEXT))
     assert {(f.category, f.quote, f.severity) for f in result.findings} == {("Exclusivity", QUOTE, "high")}
     assert result.stats.ungrounded_dropped >= 1
+
+
+def test_four_bit_base_with_adapter(tiny_llm) -> None:
+    from bitsandbytes.nn import Linear4bit
+
+    from serving.analyzers.hf import HFAnalyzer
+
+    base, adapter = tiny_llm
+    analyzer = HFAnalyzer(model=str(base), adapter=str(adapter), load_in_4bit=True, max_new_tokens=4,
+                          chunk_tokens=1024)
+    layer = analyzer.model.base_model.model.model.layers[0].self_attn.q_proj
+    assert isinstance(layer.base_layer, Linear4bit) and "default" in layer.lora_A  # NF4 base, LoRA on top
+    result = analyzer.analyze(Document.from_text("msa.txt", TEXT))
+    assert result.findings == []

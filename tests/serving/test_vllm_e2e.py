@@ -23,8 +23,7 @@ from contracts.findings import Finding
 from contracts.prompt import AnswerFormatError, answer_json_schema, parse_answer
 from serving.analyzers.openai import OpenAIAnalyzer, from_settings
 from tests.serving.conftest import SAMPLES, make_settings
-from tests.serving.tiny_llm import build
-from tests.serving.vllm_server import LORA_NAME, ROOT, free_port, vllm_server
+from tests.serving.vllm_server import LORA_NAME, free_port, vllm_server
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()
@@ -32,8 +31,8 @@ SENT: list[dict] = []  # request bodies the API's analyzer sent, recorded at the
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> tuple[Path, Path]:
-    return build(tmp_path_factory.mktemp("tiny-llm"), ROOT)
+def tiny(tiny_llm) -> tuple[Path, Path]:
+    return tiny_llm
 
 
 @pytest.fixture(scope="module")
