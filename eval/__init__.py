@@ -1,0 +1,1 @@
+"""Evaluation: CUAD's metric, benchmarks' results (eval/results/), reports."""
