@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,dev
+EXTRAS := eval,annotation,dev
 
 .PHONY: demo test lint bench clean
 
@@ -19,7 +19,7 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[$(EXTRAS)]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pdfplumber"
+	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic"
 	touch $@ $(VENV)/.core
 
 demo: $(VENV)/.core

@@ -1,0 +1,113 @@
+"""Adjudication: where annotators disagree, an adjudicator's decision makes the gold label.
+
+Labels of one category on one contract are grouped into clusters of overlapping spans. A cluster is
+agreed when every annotator of the contract has exactly one span in it and all spans have the same
+offsets and severity; otherwise it is a disagreement, listed with what differs. Decisions are review
+events of kind "adjudication" (who, when, why): the chosen label is accepted, the rest of its
+cluster rejected; nothing is deleted or edited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from annotation.agreement import Label, multi_annotated
+from annotation.store.models import Annotation, Contract, ReviewEvent
+from annotation.store.repository import StoreError, record_review
+
+
+@dataclass
+class Cluster:
+    contract_id: int
+    category: str
+    labels: list[Label] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    decided: bool = False
+
+    @property
+    def agreed(self) -> bool:
+        return not self.reasons
+
+    def as_dict(self, contract_name: str) -> dict[str, Any]:
+        return {"contract": contract_name, "category": self.category, "reasons": self.reasons,
+                "decided": self.decided,
+                "labels": [{"id": x.annotation_id, "annotator": x.annotator, "severity": x.severity,
+                            "start": x.start, "end": x.end} for x in self.labels]}
+
+
+def clusters(session: Session, *, contract_id: int | None = None) -> list[Cluster]:
+    contracts = multi_annotated(session)
+    decided_ids = set(session.exec(select(ReviewEvent.annotation_id).where(ReviewEvent.kind == "adjudication")))
+    out: list[Cluster] = []
+    for cid, labels in sorted(contracts.items()):
+        if contract_id is not None and cid != contract_id:
+            continue
+        raters = {x.annotator for x in labels}
+        for category in sorted({x.category for x in labels}):
+            spans = sorted((x for x in labels if x.category == category), key=lambda x: (x.start, x.end))
+            groups: list[list[Label]] = []
+            reach = -1
+            for x in spans:
+                if groups and x.start < reach:
+                    groups[-1].append(x)
+                    reach = max(reach, x.end)
+                else:
+                    groups.append([x])
+                    reach = x.end
+            for group in groups:
+                group.sort(key=lambda x: x.annotation_id)
+                cluster = Cluster(cid, category, group, decided=any(x.annotation_id in decided_ids for x in group))
+                missing = sorted(raters - {x.annotator for x in group})
+                if missing:
+                    cluster.reasons.append(f"not labelled by {', '.join(missing)}")
+                if len(group) != len({x.annotator for x in group}):
+                    cluster.reasons.append("an annotator has several spans here")
+                if len({(x.start, x.end) for x in group}) > 1:
+                    cluster.reasons.append("offsets differ")
+                if len({x.severity for x in group}) > 1:
+                    cluster.reasons.append("severity differs: " + ", ".join(f"{x.annotator} {x.severity}" for x in group))
+                out.append(cluster)
+    return out
+
+
+def disagreements(session: Session, *, contract_id: int | None = None, include_decided: bool = False) -> list[dict[str, Any]]:
+    names = {c.id: c.name for c in session.exec(select(Contract))}
+    return [c.as_dict(names[c.contract_id]) for c in clusters(session, contract_id=contract_id)
+            if not c.agreed and (include_decided or not c.decided)]
+
+
+def accept_agreed(session: Session, reviewer: str, comment: str = "annotators agree") -> int:
+    """Accept every label of every agreed, undecided cluster; returns how many labels were accepted."""
+    accepted = 0
+    for cluster in clusters(session):
+        if cluster.agreed and not cluster.decided:
+            for x in cluster.labels:
+                record_review(session, x.annotation_id, "accepted", reviewer, comment, kind="adjudication")
+                accepted += 1
+    return accepted
+
+
+def decide(session: Session, reviewer: str, *, accept: list[int] = (), reject: list[int] = (),
+           comment: str | None = None) -> dict[str, int]:
+    """Accept these labels (rejecting the others of their clusters) and reject those."""
+    by_id = {x.annotation_id: c for c in clusters(session) for x in c.labels}
+    counts = {"accepted": 0, "rejected": 0}
+    for annotation_id in [*accept, *reject]:
+        if session.get(Annotation, annotation_id) is None:
+            raise StoreError(f"no annotation with id {annotation_id}")
+    for annotation_id in accept:
+        record_review(session, annotation_id, "accepted", reviewer, comment, kind="adjudication")
+        counts["accepted"] += 1
+        cluster = by_id.get(annotation_id)
+        for x in cluster.labels if cluster else []:
+            if x.annotation_id not in accept and x.annotation_id not in reject:
+                record_review(session, x.annotation_id, "rejected", reviewer,
+                              f"adjudicated in favour of #{annotation_id}" + (f": {comment}" if comment else ""),
+                              kind="adjudication")
+                counts["rejected"] += 1
+    for annotation_id in reject:
+        record_review(session, annotation_id, "rejected", reviewer, comment, kind="adjudication")
+        counts["rejected"] += 1
+    return counts

@@ -1,0 +1,176 @@
+"""`lexrisk annotate ...`: the annotation store's commands. Imports nothing heavy at module level, so
+`lexrisk --help` stays fast; each handler imports what it needs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("annotate", help="lawyers' labels: store, import, agreement, training set",
+                              description="Work with the annotation store (LEXRISK_DATABASE_URL).")
+    p.add_argument("--db", metavar="URL", help="store URL (default: the LEXRISK_DATABASE_URL setting)")
+    sub = p.add_subparsers(dest="annotate_command", metavar="SUBCOMMAND", required=True)
+
+    s = sub.add_parser("migrate", help="create or upgrade the store's schema (Alembic)")
+    s.set_defaults(handler=_migrate)
+
+    s = sub.add_parser("import-cuad", help="import CUAD's labelled excerpts as gold annotations")
+    s.add_argument("cuad_dir", type=Path, metavar="CUAD_DIR", help="folder with master_clauses.csv and full_contract_txt/")
+    s.add_argument("--limit", type=int, help="import only the first N contracts")
+    s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
+    s.add_argument("--json", type=Path, help="also write the import report as JSON here")
+    s.set_defaults(handler=_import_cuad)
+
+    s = sub.add_parser("build-dataset", help="gold labels -> chat JSONL for supervised fine-tuning")
+    s.add_argument("--tokenizer", required=True, help="local tokenizer folder (transformers from_pretrained)")
+    s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
+    s.add_argument("--out", type=Path, required=True, help="output folder (train/dev/test JSONL, card)")
+    s.add_argument("--negatives", type=float, default=0.3, help="share of label-free chunks kept (default 0.3)")
+    s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
+    s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
+    s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
+    s.set_defaults(handler=_build_dataset)
+
+    s = sub.add_parser("stats", help="counts per category, severity, annotator, status and split")
+    s.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    s.set_defaults(handler=_stats)
+
+    from annotation import agreement_cli, labelstudio_cli
+
+    labelstudio_cli.register(sub)
+    agreement_cli.register(sub)
+
+
+
+def open_store(args: argparse.Namespace):
+    """The store named by --db or the settings, migrated to the current schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from annotation.store import Store
+    from contracts.settings import get_settings
+    from serving.cli import CommandError
+
+    url = args.db or get_settings().database_url
+    try:
+        return Store(url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise CommandError(f"cannot open the store at {url}: {str(exc).splitlines()[0]}") from None
+
+
+def progress_bar(label: str):
+    """A rich progress bar as a (done, total) callback, plus the context that shows it."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from annotation.store.db import current_revision
+
+    store = open_store(args)
+    print(f"store at revision {current_revision(store.engine)}")
+    return 0
+
+
+def _import_cuad(args: argparse.Namespace) -> int:
+    from annotation.cuad import import_cuad
+    from annotation.report import ImportRecordError
+    from contracts.playbook import PlaybookError, load_playbook
+    from contracts.settings import get_settings
+    from serving.cli import CommandError
+
+    try:
+        playbook = load_playbook(get_settings().playbook)
+    except PlaybookError as exc:
+        raise CommandError(str(exc)) from None
+    store = open_store(args)
+    bar, update = progress_bar("Importing CUAD")
+    try:
+        with bar, store.session() as session:
+            report = import_cuad(session, args.cuad_dir, playbook=playbook, limit=args.limit,
+                                 skip_bad=args.skip_bad, progress=update)
+    except ImportRecordError as exc:
+        raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad records)") from None
+    summary = report.as_dict()
+    _print_report(summary, report.skipped + report.duplicate_files + report.not_located)
+    if args.json:
+        args.json.write_text(json.dumps({**summary, "not_located_records": report.not_located,
+                                         "skipped_records": report.skipped,
+                                         "duplicate_files": report.duplicate_files}, indent=2) + "\n")
+    return 0
+
+
+def _print_report(summary: dict, notes: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Import from {summary['source']}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in summary.items():
+        if key != "source":
+            table.add_row(key.replace("_", " "), str(value))
+    console = Console()
+    console.print(table)
+    for note in notes[:20]:
+        console.print(f"  {note}", highlight=False, soft_wrap=True)
+
+
+def _build_dataset(args: argparse.Namespace) -> int:
+    import os
+
+    # only the tokenizer is used: transformers' notice that PyTorch is absent is noise here
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from annotation.dataset import BuildConfig, BuildError, build_dataset
+    from serving.cli import CommandError
+
+    config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
+                         negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test)
+    if not Path(args.tokenizer).is_dir():
+        raise CommandError(f"--tokenizer {args.tokenizer}: not a folder (a local tokenizer saved with save_pretrained)")
+    store = open_store(args)
+    bar, update = progress_bar("Building dataset")
+    try:
+        with bar, store.session() as session:
+            card = build_dataset(session, config, progress=update)
+    except BuildError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"wrote {sum(card['examples'].values())} examples to {args.out} "
+          f"(train/dev/test {card['examples'].get('train', 0)}/{card['examples'].get('dev', 0)}/"
+          f"{card['examples'].get('test', 0)}), dataset version {card['dataset_version']}, hash {card['content_hash'][:16]}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from annotation.stats import store_stats
+
+    store = open_store(args)
+    with store.session() as session:
+        stats = store_stats(session)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"contracts: {stats['contracts']}  annotations: {stats['annotations']}  "
+                  f"review events: {stats['review_events']}  dataset versions: {stats['dataset_versions']}")
+    for key in ("by_category", "by_severity", "by_annotator", "by_status", "by_split"):
+        table = Table(title=key.replace("_", " "))
+        table.add_column("value")
+        table.add_column("count", justify="right")
+        for name, count in stats[key].items():
+            table.add_row(str(name), str(count))
+        console.print(table)
+    return 0

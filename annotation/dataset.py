@@ -1,0 +1,299 @@
+"""Training-set builder: gold labels -> chat-format JSONL for supervised fine-tuning.
+
+Each example is (system prompt, user message holding one clause-aligned chunk, assistant answer listing
+the chunk's labels), built with `contracts.prompt` and `contracts.chunking`, the same code the LLM
+analyzers run at inference. Invariants, checked while building rather than hoped for: every quote in
+an answer is verbatim in its user message; every example fits `max_length` tokens of the given
+tokenizer, chat template included; no contract is in two splits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from annotation.store.models import Annotation, Contract, DatasetVersion
+from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
+from contracts.prompt import messages, render_answer, system_prompt
+
+SPLITS = ("train", "dev", "test")
+
+
+class BuildError(ValueError):
+    """The builder cannot make a dataset from these settings (the message says which one)."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    tokenizer: str
+    max_length: int
+    out: Path
+    negatives: float = 0.3  # share of label-free chunks kept
+    seed: int = 0
+    dev_fraction: float = 0.1
+    test_fraction: float = 0.1
+    overlap_tokens: int | None = None
+    answer_reserve: float = 0.35  # share of the chunk budget left for the answer
+
+
+@dataclass(frozen=True)
+class GoldLabel:
+    id: int
+    category: str
+    severity: str
+    start: int
+    end: int
+    explanation: str
+
+
+@dataclass
+class Example:
+    contract: str
+    split: str
+    chunk_start: int
+    chunk_end: int
+    messages: list[dict[str, str]]
+    labels: list[GoldLabel]
+    tokens: int
+
+
+@dataclass
+class Tally:
+    examples: Counter[str] = field(default_factory=Counter)
+    positives: Counter[str] = field(default_factory=Counter)
+    negatives_seen: int = 0
+    labels_placed: int = 0
+    labels_truncated: list[int] = field(default_factory=list)
+    answer_items_dropped: int = 0
+
+
+def load_tokenizer(path: str | Path):
+    """A tokenizer from a local folder (`from_pretrained`, never a download)."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{path}: cannot load a tokenizer from it ({str(exc).splitlines()[0]})") from None
+
+
+def token_counter(tokenizer) -> TokenCounter:
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False))
+
+
+def chat_length(tokenizer, chat: list[dict[str, str]]) -> int:
+    """Tokens of the whole conversation as the trainer will see it (the chat template's own tokens too)."""
+    if getattr(tokenizer, "chat_template", None):
+        ids = tokenizer.apply_chat_template(chat, tokenize=True)
+        if hasattr(ids, "keys"):
+            ids = ids["input_ids"]
+        return len(ids)
+    count = token_counter(tokenizer)
+    return sum(count(m["role"]) + count(m["content"]) + 2 for m in chat)
+
+
+def split_of(sha256: str, seed: int, dev: float, test: float) -> str:
+    """A contract's split from a hash of its sha256 and the seed: stable across runs and machines, and
+    a contract stays in its split as others are added."""
+    bucket = int(hashlib.sha256(f"{seed}:{sha256}".encode()).hexdigest()[:12], 16) / 16**12
+    return "test" if bucket < test else "dev" if bucket < test + dev else "train"
+
+
+def _keep_negative(sha256: str, start: int, seed: int, share: float) -> bool:
+    return int(hashlib.sha256(f"neg:{seed}:{sha256}:{start}".encode()).hexdigest()[:12], 16) / 16**12 < share
+
+
+def gold_labels(session: Session) -> dict[int, list[GoldLabel]]:
+    """Accepted annotations per contract, one per (category, span)."""
+    out: dict[int, dict[tuple[str, int, int], GoldLabel]] = defaultdict(dict)
+    rows = session.exec(select(Annotation).where(Annotation.status == "accepted").order_by(Annotation.id))
+    for a in rows:
+        out[a.contract_id].setdefault((a.category, a.start, a.end), GoldLabel(
+            a.id, a.category, a.severity, a.start, a.end, (a.rationale or "").strip() or f"{a.category} clause."))
+    return {cid: sorted(labels.values(), key=lambda g: (g.start, g.end, g.category)) for cid, labels in out.items()}
+
+
+def build_dataset(session: Session, config: BuildConfig, *, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Write train/dev/test JSONL and the dataset card into `config.out`, record the dataset version in
+    the store, and return the card."""
+    if config.max_length < 256:
+        raise BuildError(f"--max-length {config.max_length} is too small; the system prompt alone needs more")
+    if not 0 <= config.negatives <= 1:
+        raise BuildError(f"--negatives {config.negatives} must be between 0 and 1")
+    tokenizer = load_tokenizer(config.tokenizer)
+    count = token_counter(tokenizer)
+    labels_by_contract = gold_labels(session)
+    if not labels_by_contract:
+        raise BuildError("the store holds no accepted (gold) labels; import or adjudicate some first")
+    probe = messages(Chunk(0, (), ""), render_answer([]), document_name="x" * 40, total_chunks=99)
+    overhead = chat_length(tokenizer, probe)
+    room = config.max_length - overhead
+    if room < 64:
+        raise BuildError(f"--max-length {config.max_length} leaves {room} tokens after the system prompt "
+                         f"({overhead} tokens); use at least {overhead + 256}")
+    tally = Tally()
+    examples: list[Example] = []
+    splits: dict[str, str] = {}
+    contract_ids = sorted(labels_by_contract)
+    for done, cid in enumerate(contract_ids, start=1):
+        contract = session.get(Contract, cid)
+        assert contract is not None
+        split = split_of(contract.sha256, config.seed, config.dev_fraction, config.test_fraction)
+        splits[contract.sha256] = split
+        examples += _contract_examples(contract, labels_by_contract[cid], split, tokenizer, count, room, config, tally)
+        if progress:
+            progress(done, len(contract_ids))
+    return _write(session, examples, splits, tally, config, overhead)
+
+
+def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, tokenizer, count: TokenCounter,
+                       room: int, config: BuildConfig, tally: Tally) -> list[Example]:
+    text = contract.text
+    budget = int(room * (1 - config.answer_reserve))
+    for _attempt in range(6):
+        chunks = chunk_text(text, count, budget, overlap_tokens=config.overlap_tokens)
+        placed = {g.id for g in labels if any(c.contains(g.start, g.end) for c in chunks)}
+        for g in labels:  # a label straddling chunk edges gets a chunk of its own
+            if g.id not in placed:
+                extra = chunk_around(text, g.start, g.end, count, budget, index=len(chunks))
+                if extra is not None:
+                    chunks.append(extra)
+                    placed |= {h.id for h in labels if extra.contains(h.start, h.end)}
+        built = [_example(contract, chunk, len(chunks), labels, split, tokenizer) for chunk in chunks]
+        if all(e.tokens <= config.max_length for e in built) or budget < 128:
+            break
+        budget = int(budget * 0.8)  # answers larger than the reserve: smaller chunks, fewer labels each
+    kept = []
+    for example in built:
+        while example.tokens > config.max_length and example.labels:
+            example.labels.pop()  # last resort, counted in the card
+            tally.answer_items_dropped += 1
+            example = _example(contract, _chunk_of(example, chunks), len(chunks), example.labels, split, tokenizer,
+                               restrict=False)
+        if example.tokens > config.max_length:
+            raise BuildError(f"{contract.name}: a chunk does not fit --max-length {config.max_length}")
+        if example.labels:
+            tally.positives[split] += 1
+        else:
+            tally.negatives_seen += 1
+            if not _keep_negative(contract.sha256, example.chunk_start, config.seed, config.negatives):
+                continue
+        tally.examples[split] += 1
+        kept.append(example)
+    in_any = {g.id for e in kept for g in e.labels}
+    tally.labels_placed += len(in_any)
+    tally.labels_truncated += [g.id for g in labels if g.id not in in_any]
+    return kept
+
+
+def _chunk_of(example: Example, chunks: list[Chunk]) -> Chunk:
+    return next(c for c in chunks if (c.start, c.end) == (example.chunk_start, example.chunk_end))
+
+
+def _example(contract: Contract, chunk: Chunk, total: int, labels: list[GoldLabel], split: str, tokenizer,
+             restrict: bool = True) -> Example:
+    mine = [g for g in labels if chunk.contains(g.start, g.end)] if restrict else list(labels)
+    items, seen = [], set()
+    for g in mine:
+        for quote in chunk.pieces_of(g.start, g.end, contract.text):
+            if (g.category, quote) in seen:
+                continue
+            seen.add((g.category, quote))
+            items.append({"category": g.category, "severity": g.severity, "quote": quote, "explanation": g.explanation})
+    chat = messages(chunk, render_answer(items), document_name=contract.name, total_chunks=total)
+    for item in items:
+        if item["quote"] not in chat[1]["content"]:
+            raise BuildError(f"{contract.name}: quote not verbatim in its chunk: {item['quote'][:60]!r}")
+    return Example(contract.sha256, split, chunk.start, chunk.end, chat, mine, chat_length(tokenizer, chat))
+
+
+def _percentiles(values: list[int]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def pct(p: float) -> int:
+        return ordered[min(int(p * len(ordered)), len(ordered) - 1)]
+
+    return {"min": ordered[0], "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": ordered[-1],
+            "mean": round(statistics.fmean(ordered), 1)}
+
+
+def _write(session: Session, examples: list[Example], splits: dict[str, str], tally: Tally, config: BuildConfig,
+           overhead: int) -> dict[str, Any]:
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    files = {}
+    for split in SPLITS:
+        rows = sorted((e for e in examples if e.split == split), key=lambda e: (e.contract, e.chunk_start, e.chunk_end))
+        body = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in rows)
+        meta = "".join(json.dumps({"contract_sha256": e.contract, "start": e.chunk_start, "end": e.chunk_end,
+                                   "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels]}) + "\n" for e in rows)
+        (out / f"{split}.jsonl").write_text(body, encoding="utf-8")
+        (out / f"{split}.meta.jsonl").write_text(meta, encoding="utf-8")
+        digest.update(body.encode("utf-8"))
+        files[split] = {"examples": len(rows), "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest()}
+    categories: dict[str, Counter[str]] = defaultdict(Counter)
+    severities: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in examples:
+        for g in e.labels:
+            categories[e.split][g.category] += 1
+            severities[e.split][g.severity] += 1
+    tokens = [e.tokens for e in examples]
+    annotation_ids = sorted({g.id for e in examples for g in e.labels})
+    card = {
+        "content_hash": digest.hexdigest(),
+        "params": {**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
+                   "tokenizer_sha256": _tokenizer_hash(config.tokenizer), "prompt_overhead_tokens": overhead,
+                   "system_prompt_sha256": hashlib.sha256(system_prompt().encode("utf-8")).hexdigest()},
+        "contracts": dict(Counter(splits.values())),
+        "examples": dict(tally.examples), "positive_examples": dict(tally.positives),
+        "negative_chunks_seen": tally.negatives_seen,
+        "negative_examples_kept": sum(tally.examples.values()) - sum(tally.positives.values()),
+        "labels_placed": tally.labels_placed, "labels_truncated": len(tally.labels_truncated),
+        "answer_items_dropped_to_fit": tally.answer_items_dropped,
+        "label_occurrences_per_category": {s: dict(sorted(c.items())) for s, c in sorted(categories.items())},
+        "label_occurrences_per_severity": {s: dict(sorted(c.items())) for s, c in sorted(severities.items())},
+        "tokens": {"all": _percentiles(tokens),
+                   **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
+        "files": files,
+    }
+    existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card["content_hash"])).first()
+    if existing is None:
+        existing = DatasetVersion(content_hash=card["content_hash"], params=card["params"], splits=splits,
+                                  annotation_ids=annotation_ids, card=card)
+        session.add(existing)
+        session.flush()
+    card["dataset_version"] = existing.id
+    (out / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(_card_markdown(card), encoding="utf-8")
+    return card
+
+
+def _tokenizer_hash(path: str) -> str | None:
+    target = Path(path) / "tokenizer.json"
+    return hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
+
+
+def _card_markdown(card: dict[str, Any]) -> str:
+    lines = ["# lexrisk training set", "",
+             "Chat-format JSONL (`messages`: system, user, assistant) for supervised fine-tuning, built by",
+             "`lexrisk annotate build-dataset`. Derived from CUAD v1 (Hendrycks et al., 2021, The Atticus Project,",
+             "CC BY 4.0) where its labels are included.", "",
+             f"- content hash: `{card['content_hash']}`",
+             f"- tokenizer: `{card['params']['tokenizer']}`, max length {card['params']['max_length']}",
+             f"- contracts per split: {card['contracts']}", f"- examples per split: {card['examples']}",
+             f"- positive examples: {card['positive_examples']}; negatives kept {card['negative_examples_kept']} "
+             f"of {card['negative_chunks_seen']}",
+             f"- labels placed: {card['labels_placed']}; truncated (no chunk could hold them): {card['labels_truncated']}; "
+             f"answer items dropped to fit: {card['answer_items_dropped_to_fit']}",
+             f"- tokens per example: {card['tokens']['all']}", "", "```json", json.dumps(card, indent=2), "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,223 @@
+"""Label Studio: import its JSON export, export tasks with pre-annotations from any lexrisk analyzer.
+
+The labelling interface (`label_config()`) has span labels for the category, and per-region choices
+for the severity and a text area for the rationale; a region's severity and rationale are linked to
+it by Label Studio's shared region id. Lawyers then correct a model's output instead of starting
+from an empty page, and their corrections come back as annotations with their names on them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from sqlmodel import Session, select
+
+from annotation.report import ImportRecordError, ImportReport
+from annotation.store.models import Annotation, Annotator, Contract
+from annotation.store.repository import (
+    SEVERITIES,
+    StoreError,
+    add_annotation,
+    contract_document,
+    get_or_create_annotator,
+    get_or_create_contract,
+)
+from contracts.documents import Document
+from contracts.findings import AnalysisResult
+from contracts.playbook import Playbook, default_playbook
+from contracts.taxonomy import UnknownCategoryError, canonical, category_names
+
+LABELS, SEVERITY, RATIONALE, TEXT = "label", "severity", "rationale", "text"
+
+
+def label_config() -> str:
+    """The Label Studio labelling interface for lexrisk's categories and severities."""
+    labels = "\n".join(f"    <Label value={quoteattr(name)}/>" for name in category_names())
+    choices = "\n".join(f"      <Choice value={quoteattr(s)}/>" for s in SEVERITIES)
+    return (f'<View>\n  <Labels name="{LABELS}" toName="{TEXT}">\n{labels}\n  </Labels>\n'
+            f'  <Text name="{TEXT}" value="$text"/>\n  <View visibleWhen="region-selected">\n'
+            f'    <Choices name="{SEVERITY}" toName="{TEXT}" perRegion="true" required="true">\n{choices}\n    </Choices>\n'
+            f'    <TextArea name="{RATIONALE}" toName="{TEXT}" perRegion="true" placeholder="why it matters"/>\n'
+            f"  </View>\n</View>\n")
+
+
+# ---- export -------------------------------------------------------------------------------------
+
+def _region(rid: str, start: int, end: int, text: str, category: str, severity: str, rationale: str | None) -> list[dict]:
+    span = {"start": start, "end": end, "text": text}
+    out = [{"id": rid, "from_name": LABELS, "to_name": TEXT, "type": "labels", "value": {**span, "labels": [category]}},
+           {"id": rid, "from_name": SEVERITY, "to_name": TEXT, "type": "choices", "value": {**span, "choices": [severity]}}]
+    if rationale:
+        out.append({"id": rid, "from_name": RATIONALE, "to_name": TEXT, "type": "textarea",
+                    "value": {**span, "text": [rationale]}})
+    return out
+
+
+def prediction(result: AnalysisResult) -> dict[str, Any]:
+    """An analyzer's result as a Label Studio prediction (pre-annotation)."""
+    regions = []
+    for i, f in enumerate(result.findings):
+        for r in _region(f"p{i}", f.start, f.end, f.quote, f.category, f.severity, f.explanation):
+            regions.append({**r, "score": f.score})
+    score = sum(f.score for f in result.findings) / len(result.findings) if result.findings else 0.0
+    return {"model_version": f"{result.analyzer.name} {result.analyzer.version}", "score": round(score, 4),
+            "result": regions}
+
+
+def export_tasks(session: Session, *, analyze: Callable[[Document], AnalysisResult] | None = None,
+                 contracts: Iterable[str] | None = None, with_annotations: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """One task per contract (all, or those whose sha256 is in `contracts`), with the analyzer's
+    findings as predictions and, when asked, the stored labels as per-annotator annotations."""
+    query = select(Contract).order_by(Contract.id)
+    rows = session.exec(query).all()
+    if contracts is not None:
+        wanted = set(contracts)
+        unknown = wanted - {c.sha256 for c in rows}
+        if unknown:
+            raise StoreError(f"no contract with sha256 {sorted(unknown)[0]}")
+        rows = [c for c in rows if c.sha256 in wanted]
+    names = {a.id: a.name for a in session.exec(select(Annotator))}
+    tasks = []
+    for done, contract in enumerate(rows, start=1):
+        task: dict[str, Any] = {"data": {TEXT: contract.text, "name": contract.name, "contract_sha256": contract.sha256}}
+        if analyze is not None:
+            task["predictions"] = [prediction(analyze(contract_document(contract)))]
+        if with_annotations:
+            by_annotator: dict[int, list[Annotation]] = {}
+            for a in session.exec(select(Annotation).where(Annotation.contract_id == contract.id,
+                                                           Annotation.status != "rejected").order_by(Annotation.id)):
+                by_annotator.setdefault(a.annotator_id, []).append(a)
+            task["annotations"] = [
+                {"completed_by": {"email": names[aid]},
+                 "result": [r for a in labels for r in _region(f"a{a.id}", a.start, a.end, a.quote, a.category,
+                                                                a.severity, a.rationale)]}
+                for aid, labels in by_annotator.items()]
+        tasks.append(task)
+        if progress:
+            progress(done, len(rows))
+    return tasks
+
+
+# ---- import -------------------------------------------------------------------------------------
+
+def read_export(path: Path) -> list[dict[str, Any]]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ImportRecordError(str(path), f"cannot read ({exc.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportRecordError(str(path), f"not valid JSON ({exc})") from None
+    if not isinstance(raw, list):
+        raise ImportRecordError(str(path), "not a Label Studio JSON export (expected a list of tasks)")
+    return raw
+
+
+def annotator_name(annotation: dict[str, Any]) -> str:
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        return str(who.get("email") or who.get("username") or who.get("id"))
+    if annotation.get("created_username"):
+        return str(annotation["created_username"]).strip()
+    return f"labelstudio-user-{who}"
+
+
+def import_labelstudio(session: Session, path: Path, *, playbook: Playbook | None = None, skip_bad: bool = False,
+                       progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import every submitted annotation of every task as pending labels by its annotator. Without
+    `skip_bad` the first bad task raises ImportRecordError naming file, task, annotation and result."""
+    playbook = playbook or default_playbook()
+    tasks = read_export(path)
+    report = ImportReport(source=str(path))
+    for number, task in enumerate(tasks, start=1):
+        where = f"{path.name} task {task.get('id', number) if isinstance(task, dict) else number}"
+        try:
+            with session.begin_nested():
+                _import_task(session, where, task, playbook, report)
+        except (ImportRecordError, StoreError) as exc:
+            error = exc if isinstance(exc, ImportRecordError) else ImportRecordError(where, str(exc))
+            if not skip_bad:
+                raise error from None
+            report.skipped.append(str(error))
+        if progress:
+            progress(number, len(tasks))
+    return report
+
+
+def _import_task(session: Session, where: str, task: Any, playbook: Playbook, report: ImportReport) -> None:
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise ImportRecordError(where, "not a task (no 'data' object)")
+    data = task["data"]
+    text = data.get(TEXT)
+    if not isinstance(text, str) or not text:
+        raise ImportRecordError(where, f"data.{TEXT} is missing or empty")
+    contract = None
+    if data.get("contract_sha256"):
+        contract = session.exec(select(Contract).where(Contract.sha256 == data["contract_sha256"])).first()
+        if contract is not None and contract.text != text:
+            raise ImportRecordError(where, "data.text differs from the stored contract with that sha256")
+    if contract is None:
+        document = Document.from_text(str(data.get("name") or f"labelstudio-task-{task.get('id')}"), text,
+                                      sha256=data.get("contract_sha256") or None)
+        existed = session.exec(select(Contract.id).where(Contract.sha256 == document.sha256)).first()
+        contract = get_or_create_contract(session, document)
+        report.contracts_already_present += existed is not None
+        report.contracts += existed is None
+    else:
+        report.contracts_already_present += 1
+    for a_number, annotation in enumerate(task.get("annotations") or [], start=1):
+        if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+            continue
+        a_where = f"{where} annotation {annotation.get('id', a_number)}"
+        annotator = get_or_create_annotator(session, annotator_name(annotation))
+        results = annotation.get("result")
+        if not isinstance(results, list):
+            raise ImportRecordError(a_where, "'result' is not a list")
+        extras: dict[str, dict[str, Any]] = {}
+        for r in results:
+            if isinstance(r, dict) and r.get("type") in ("choices", "textarea"):
+                extras.setdefault(str(r.get("id")), {})[r["type"]] = r.get("value") or {}
+        for r in results:
+            if isinstance(r, dict) and r.get("type") == "labels":
+                _import_region(session, contract, annotator, f"{a_where} result {r.get('id')}", r,
+                               extras.get(str(r.get("id")), {}), playbook, report)
+
+
+def _import_region(session: Session, contract: Contract, annotator: Annotator, where: str, region: dict[str, Any],
+                   extras: dict[str, Any], playbook: Playbook, report: ImportReport) -> None:
+    report.records_read += 1
+    value = region.get("value") or {}
+    labels = value.get("labels") or []
+    start, end = value.get("start"), value.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        raise ImportRecordError(where, "the region has no integer start/end offsets")
+    if not 0 <= start < end <= len(contract.text):
+        raise ImportRecordError(where, f"offsets {start}..{end} are outside the text (0..{len(contract.text)})")
+    quote = contract.text[start:end]
+    if "text" in value and value["text"] != quote:
+        raise ImportRecordError(where, f"the region's text does not match the text at {start}..{end}")
+    if len(labels) != 1:
+        raise ImportRecordError(where, f"expected one category label, got {len(labels)}")
+    try:
+        category = canonical(labels[0])
+    except UnknownCategoryError as exc:
+        raise ImportRecordError(where, str(exc)) from None
+    choices = (extras.get("choices") or {}).get("choices") or []
+    severity, reason = playbook.assess(category, quote)
+    if choices:
+        severity = choices[0]
+        if severity not in SEVERITIES:
+            raise ImportRecordError(where, f"unknown severity {severity!r}")
+    rationale = " ".join((extras.get("textarea") or {}).get("text") or []).strip() or None
+    ref = where[:1000]
+    if session.exec(select(Annotation.id).where(Annotation.source_ref == ref)).first() is not None:
+        return  # imported before: the export is re-read, not re-applied
+    add_annotation(session, contract, annotator, category=category, severity=severity, start=start, end=end,
+                   quote=quote, rationale=rationale or (None if choices else reason), source="labelstudio",
+                   source_ref=ref)
+    report.records_imported += 1
+    report.annotations_created += 1
+    report.located_by["offsets"] += 1

@@ -1,0 +1,28 @@
+"""Alembic environment: runs on the connection the caller hands over (`Store` does), or on the URL
+in the config when run by `alembic` itself."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from annotation.store.db import target_metadata
+
+config = context.config
+metadata = target_metadata()
+
+
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as conn:
+        _run(conn)

@@ -1,0 +1,105 @@
+"""Engines, sessions and migrations. Alembic's revisions are the schema's source; the models only
+describe it, and a test checks that upgrading an empty database gives exactly the models' schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+# Modules whose tables share the one metadata (serving adds its own module here).
+MODEL_MODULES = ["annotation.store.models"]
+ALEMBIC_DIR = Path(__file__).with_name("alembic")
+
+
+def target_metadata() -> MetaData:
+    for name in MODEL_MODULES:
+        import_module(name)
+    return SQLModel.metadata
+
+
+def make_engine(url: str, *, schema: str | None = None) -> Engine:
+    """An engine for `url`. SQLite gets foreign keys enforced and its folder created; `schema` puts
+    every PostgreSQL table in that schema (tests isolate themselves this way)."""
+    parsed = make_url(url)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    elif schema:
+        connect_args["options"] = f"-csearch_path={schema}"
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed, connect_args=connect_args)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to `revision` (Alembic `upgrade`), inside one transaction."""
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+class Store:
+    """The annotation store at a URL: an engine, migrated on open, and a transactional session."""
+
+    def __init__(self, url: str, *, migrate: bool = True, schema: str | None = None) -> None:
+        self.url = url
+        self.engine = make_engine(url, schema=schema)
+        if migrate:
+            upgrade(self.engine)
+
+    @classmethod
+    def from_settings(cls, settings=None) -> Store:
+        from contracts.settings import get_settings
+
+        return cls((settings or get_settings()).database_url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed when the block ends and rolled back if it raises, so a
+        failed import leaves the store as it was."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

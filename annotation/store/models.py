@@ -1,0 +1,107 @@
+"""The annotation store's tables. Importing this module only defines tables on `SQLModel.metadata`;
+it opens nothing, so the serving part can import it (and add its own tables to the same metadata).
+
+Nothing is overwritten: a label's review, correction or adjudication is a new `ReviewEvent` row, and
+a corrected label is a new `Annotation` that points at the one it replaces. `Annotation.status` is the
+outcome of the latest event, kept on the row (in the same transaction) so gold labels are one query."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+AnnotationStatus = Literal["pending", "accepted", "rejected"]
+Decision = Literal["accepted", "rejected"]
+ANNOTATION_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
+DECISIONS: tuple[str, ...] = ("accepted", "rejected")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Contract(SQLModel, table=True):
+    """A contract's normalised text (every offset indexes into it), its page map and source file."""
+
+    __tablename__ = "contract"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True, index=True, description="hash of the source file bytes")
+    name: str = Field(max_length=512)
+    source_type: str = Field(max_length=8)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    pages: list[dict[str, int]] = Field(sa_column=Column(JSON, nullable=False))
+    source_bytes: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: datetime = _timestamp()
+
+
+class Annotator(SQLModel, table=True):
+    """Who labelled or reviewed: a lawyer, a data source (`cuad`) or a model (`model:baseline`)."""
+
+    __tablename__ = "annotator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True, index=True)
+    kind: str = Field(default="person", max_length=16, description="person, source or model")
+    created_at: datetime = _timestamp()
+
+
+class Annotation(SQLModel, table=True):
+    """One labelled span: `quote == contract.text[start:end]` always holds.
+
+    A CUAD excerpt with `<omitted>` parts becomes one row per part sharing `group_key`."""
+
+    __tablename__ = "annotation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    annotator_id: int = Field(foreign_key="annotator.id", index=True)
+    category: str = Field(max_length=100, index=True)
+    severity: str = Field(max_length=8)
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(default="pending", max_length=16, index=True)
+    source: str = Field(max_length=32, description="cuad, labelstudio, review, adjudication, api")
+    source_ref: str | None = Field(default=None, max_length=1000, description="file and record it came from")
+    group_key: str | None = Field(default=None, max_length=200, index=True)
+    supersedes_id: int | None = Field(default=None, foreign_key="annotation.id")
+    created_at: datetime = _timestamp()
+
+
+class ReviewEvent(SQLModel, table=True):
+    """One decision on one annotation, by whom, when and why: the audit trail."""
+
+    __tablename__ = "review_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    annotation_id: int = Field(foreign_key="annotation.id", index=True)
+    reviewer_id: int = Field(foreign_key="annotator.id")
+    kind: str = Field(default="review", max_length=16, description="review, adjudication or import")
+    decision: str = Field(max_length=16)
+    previous_status: str = Field(max_length=16)
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _timestamp()
+
+
+class DatasetVersion(SQLModel, table=True):
+    """A built training set: which gold labels, which split, which settings, and its content hash."""
+
+    __tablename__ = "dataset_version"
+    __table_args__ = (UniqueConstraint("content_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64)
+    params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    splits: dict[str, str] = Field(sa_column=Column(JSON, nullable=False), description="contract sha256 -> split")
+    annotation_ids: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    card: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _timestamp()

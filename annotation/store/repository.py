@@ -1,0 +1,125 @@
+"""Repository functions: every write to the store goes through here, inside the caller's session,
+so that an importer can make many writes and have them commit (or roll back) together."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import get_args
+
+from sqlmodel import Session, select
+
+from annotation.store.models import DECISIONS, Annotation, Annotator, Contract, ReviewEvent
+from contracts.documents import Document, PageSpan
+from contracts.findings import Finding
+from contracts.playbook import Severity
+from contracts.taxonomy import UnknownCategoryError, canonical
+
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+
+
+class StoreError(ValueError):
+    """A write the store refuses: the message says which value is wrong and why."""
+
+
+def get_or_create_annotator(session: Session, name: str, kind: str = "person") -> Annotator:
+    name = name.strip()
+    if not name:
+        raise StoreError("annotator name is empty")
+    annotator = session.exec(select(Annotator).where(Annotator.name == name)).first()
+    if annotator is None:
+        annotator = Annotator(name=name, kind=kind)
+        session.add(annotator)
+        session.flush()
+    return annotator
+
+
+def get_or_create_contract(session: Session, document: Document, source_bytes: bytes | None = None) -> Contract:
+    """The contract whose source hash is `document.sha256`, stored on first sight with its text, page
+    map and (when given) the source file itself; the same file imported twice is one contract."""
+    contract = session.exec(select(Contract).where(Contract.sha256 == document.sha256)).first()
+    if contract is not None:
+        if contract.text != document.text:
+            raise StoreError(f"{document.name}: already stored with a different text extraction "
+                             f"(sha256 {document.sha256[:12]}); offsets would not agree")
+        if contract.source_bytes is None and source_bytes is not None:
+            contract.source_bytes = source_bytes
+            session.add(contract)
+        return contract
+    if source_bytes is not None and hashlib.sha256(source_bytes).hexdigest() != document.sha256:
+        raise StoreError(f"{document.name}: source bytes do not hash to the document's sha256")
+    contract = Contract(sha256=document.sha256, name=document.name, source_type=document.source_type,
+                        text=document.text, pages=[p.model_dump() for p in document.pages],
+                        source_bytes=source_bytes)
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def contract_document(contract: Contract) -> Document:
+    return Document(name=contract.name, sha256=contract.sha256, source_type=contract.source_type,  # type: ignore[arg-type]
+                    text=contract.text, pages=[PageSpan(**p) for p in contract.pages])
+
+
+def add_annotation(session: Session, contract: Contract, annotator: Annotator | str, *, category: str,
+                   severity: str, start: int, end: int, quote: str | None = None, rationale: str | None = None,
+                   source: str, source_ref: str | None = None, status: str = "pending",
+                   group_key: str | None = None, supersedes_id: int | None = None) -> Annotation:
+    """Add one labelled span after checking it against the contract text: known category and
+    severity, offsets inside the text, and (when a quote is given) the quote exactly at the offsets."""
+    where = f"{source_ref}: " if source_ref else ""
+    try:
+        category = canonical(category)
+    except UnknownCategoryError as exc:
+        raise StoreError(f"{where}{exc}") from None
+    if severity not in SEVERITIES:
+        raise StoreError(f"{where}unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
+    if not 0 <= start < end <= len(contract.text):
+        raise StoreError(f"{where}offsets {start}..{end} are outside the text (0..{len(contract.text)})")
+    actual = contract.text[start:end]
+    if quote is not None and quote != actual:
+        raise StoreError(f"{where}the text at {start}..{end} is {_short(actual)!r}, not {_short(quote)!r}")
+    if isinstance(annotator, str):
+        annotator = get_or_create_annotator(session, annotator)
+    annotation = Annotation(contract_id=contract.id, annotator_id=annotator.id, category=category,
+                            severity=severity, start=start, end=end, quote=actual, rationale=rationale,
+                            status=status, source=source, source_ref=source_ref, group_key=group_key,
+                            supersedes_id=supersedes_id)
+    session.add(annotation)
+    session.flush()
+    return annotation
+
+
+def record_review(session: Session, target: int | Finding, decision: str, reviewer: str,
+                  comment: str | None = None, *, contract: Contract | None = None,
+                  proposed_by: str = "model", kind: str = "review") -> ReviewEvent:
+    """Record `reviewer`'s decision on an annotation (by id) or on an analyzer's finding.
+
+    A finding is first stored as a pending annotation by `proposed_by` on `contract`, so that a
+    lawyer accepting or rejecting API output produces training data. The decision is a new event
+    row; the annotation's status becomes the decision."""
+    if decision not in DECISIONS:
+        raise StoreError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
+    if isinstance(target, Finding):
+        if contract is None:
+            raise StoreError("reviewing a finding needs the contract it was found in")
+        annotation = add_annotation(session, contract, get_or_create_annotator(session, proposed_by, "model"),
+                                    category=target.category, severity=target.severity, start=target.start,
+                                    end=target.end, quote=target.quote, rationale=target.explanation,
+                                    source="api")
+    else:
+        found = session.get(Annotation, target)
+        if found is None:
+            raise StoreError(f"no annotation with id {target}")
+        annotation = found
+    reviewer_row = get_or_create_annotator(session, reviewer)
+    event = ReviewEvent(annotation_id=annotation.id, reviewer_id=reviewer_row.id, kind=kind, decision=decision,
+                        previous_status=annotation.status, comment=comment)
+    annotation.status = decision
+    session.add(annotation)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

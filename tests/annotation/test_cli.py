@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from annotation.store import add_annotation, get_or_create_contract
+from contracts.documents import Document
+from serving.cli import main
+
+COMMANDS = ["migrate", "import-cuad", "import-labelstudio", "export-labelstudio", "agreement", "adjudicate",
+            "build-dataset", "stats"]
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["annotate", *command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: lexrisk annotate" in capsys.readouterr().out
+
+
+def test_models_import_without_side_effects():
+    """serving imports the tables; that must open nothing and pull in neither alembic nor transformers."""
+    code = ("import sys, annotation.store.models as m; "
+            "assert 'alembic' not in sys.modules and 'transformers' not in sys.modules; print(sorted(m.SQLModel.metadata.tables))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "annotation" in out and "review_event" in out
+
+
+def test_migrate_and_stats(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'fresh' / 'store.db'}"
+    assert main(["annotate", "--db", url, "migrate"]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+    from annotation.store import Store
+
+    store = Store(url)
+    with store.session() as session:
+        contract = get_or_create_contract(session, Document.from_text("a.txt", "Governed by New York law."))
+        add_annotation(session, contract, "alice", category="Governing Law", severity="info", start=0, end=9,
+                       source="test")
+    assert main(["annotate", "--db", url, "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["contracts"] == 1 and stats["by_annotator"] == {"alice": 1}
+    assert stats["by_category"] == {"Governing Law": 1} and stats["by_status"] == {"pending": 1}
+    assert main(["annotate", "--db", url, "stats"]) == 0
+    assert "by category" in capsys.readouterr().out
+
+
+def test_unreachable_store_is_a_one_line_error(capsys):
+    assert main(["annotate", "--db", "postgresql://nobody@127.0.0.1:1/none", "stats"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: error: cannot open the store") and len(err.strip().splitlines()) == 1
+
+
+def test_store_comes_from_the_database_url_setting(tmp_path, monkeypatch, capsys):
+    from contracts.settings import get_settings
+
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{target}")
+    get_settings.cache_clear()
+    try:
+        assert main(["annotate", "migrate"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert target.is_file() and "revision 0001" in capsys.readouterr().out

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlmodel import select
+
+from annotation.cuad import import_cuad
+from annotation.dataset import BuildConfig, BuildError, build_dataset, load_tokenizer, split_of
+from annotation.store import Annotation, Contract, DatasetVersion, record_review
+from serving.cli import main
+
+MAX_LENGTH = 4096
+
+
+@pytest.fixture
+def cuad_store(sqlite_store, small_cuad):
+    with sqlite_store.session() as session:
+        import_cuad(session, small_cuad)
+    return sqlite_store
+
+
+def _build(store, tokenizer_dir, out, **kwargs):
+    config = BuildConfig(tokenizer=str(tokenizer_dir), max_length=kwargs.pop("max_length", MAX_LENGTH), out=out, **kwargs)
+    with store.session() as session:
+        return build_dataset(session, config)
+
+
+def _rows(out, split):
+    return [json.loads(line) for line in (out / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.cuad
+def test_builder_invariants(cuad_store, tokenizer_dir, tmp_path):
+    card = _build(cuad_store, tokenizer_dir, tmp_path / "ds", dev_fraction=0.25, test_fraction=0.25)
+    tokenizer = load_tokenizer(tokenizer_dir)
+    contracts_in: dict[str, set[str]] = {}
+    total_items = 0
+    for split in ("train", "dev", "test"):
+        rows = _rows(tmp_path / "ds", split)
+        meta = [json.loads(line) for line in (tmp_path / "ds" / f"{split}.meta.jsonl").read_text().splitlines()]
+        assert len(rows) == len(meta) == card["examples"].get(split, 0)
+        for row, info in zip(rows, meta, strict=True):
+            chat = row["messages"]
+            assert [m["role"] for m in chat] == ["system", "user", "assistant"]
+            items = json.loads(chat[2]["content"])
+            for item in items:  # every quote verbatim in its own user message
+                assert item["quote"] in chat[1]["content"]
+                assert set(item) == {"category", "severity", "quote", "explanation"}
+            total_items += len(items)
+            length = len(tokenizer.apply_chat_template(chat, tokenize=True)["input_ids"])
+            assert length == info["tokens"] <= MAX_LENGTH
+            contracts_in.setdefault(info["contract_sha256"], set()).add(split)
+    assert all(len(splits) == 1 for splits in contracts_in.values()), "a contract in two splits"
+    assert total_items > 0 and card["labels_truncated"] == 0
+    with cuad_store.session() as session:
+        gold = session.exec(select(Annotation).where(Annotation.status == "accepted")).all()
+        version = session.exec(select(DatasetVersion)).one()
+    assert card["labels_placed"] == len({(a.contract_id, a.category, a.start, a.end) for a in gold})
+    assert version.content_hash == card["content_hash"] and set(version.annotation_ids) == {a.id for a in gold}
+    assert set(version.splits.values()) <= {"train", "dev", "test"} and len(version.splits) == 4
+    assert card["tokens"]["all"]["max"] <= MAX_LENGTH
+
+
+@pytest.mark.cuad
+def test_labels_too_long_for_any_chunk_are_counted(cuad_store, tokenizer_dir, tmp_path):
+    card = _build(cuad_store, tokenizer_dir, tmp_path / "ds", max_length=3072)
+    with cuad_store.session() as session:
+        gold = session.exec(select(Annotation).where(Annotation.status == "accepted")).all()
+    assert card["labels_truncated"] > 0
+    assert card["labels_placed"] + card["labels_truncated"] == len({(a.contract_id, a.category, a.start, a.end) for a in gold})
+    assert card["tokens"]["all"]["max"] <= 3072
+
+
+@pytest.mark.cuad
+def test_build_is_deterministic_and_splits_are_stable(cuad_store, tokenizer_dir, tmp_path):
+    first = _build(cuad_store, tokenizer_dir, tmp_path / "a")
+    second = _build(cuad_store, tokenizer_dir, tmp_path / "b")
+    assert first["content_hash"] == second["content_hash"]
+    assert first["dataset_version"] == second["dataset_version"]
+    assert (tmp_path / "a" / "train.jsonl").read_bytes() == (tmp_path / "b" / "train.jsonl").read_bytes()
+    assert split_of("ab" * 32, 0, 0.1, 0.1) == split_of("ab" * 32, 0, 0.1, 0.1)
+    shares = [split_of(f"{i:064x}", 7, 0.1, 0.2) for i in range(2000)]
+    assert 0.07 < shares.count("dev") / 2000 < 0.13 and 0.17 < shares.count("test") / 2000 < 0.23
+
+
+@pytest.mark.cuad
+def test_negative_share(cuad_store, tokenizer_dir, tmp_path):
+    none = _build(cuad_store, tokenizer_dir, tmp_path / "none", negatives=0.0)
+    every = _build(cuad_store, tokenizer_dir, tmp_path / "all", negatives=1.0)
+    assert none["negative_examples_kept"] == 0 and none["negative_chunks_seen"] > 0
+    assert every["negative_examples_kept"] == every["negative_chunks_seen"]
+    for split in ("train", "dev", "test"):
+        for row in _rows(tmp_path / "none", split):
+            assert json.loads(row["messages"][2]["content"]) != []
+
+
+@pytest.mark.cuad
+def test_only_gold_labels_are_used(cuad_store, tokenizer_dir, tmp_path):
+    with cuad_store.session() as session:
+        rejected = session.exec(select(Annotation).where(Annotation.category == "Governing Law")).all()
+        for a in rejected:
+            record_review(session, a.id, "rejected", "partner", "not a risk for this client")
+    _build(cuad_store, tokenizer_dir, tmp_path / "ds", negatives=1.0)
+    answers = [json.loads(r["messages"][2]["content"]) for s in ("train", "dev", "test") for r in _rows(tmp_path / "ds", s)]
+    assert rejected and not any(i["category"] == "Governing Law" for items in answers for i in items)
+
+
+def test_build_needs_gold_labels_and_a_real_tokenizer(sqlite_store, tokenizer_dir, tmp_path, capsys):
+    url = str(sqlite_store.engine.url)
+    argv = ["annotate", "--db", url, "build-dataset", "--max-length", "4096", "--out", str(tmp_path / "o")]
+    assert main([*argv, "--tokenizer", str(tokenizer_dir)]) == 2
+    assert "no accepted (gold) labels" in capsys.readouterr().err
+    assert main([*argv, "--tokenizer", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    with sqlite_store.session() as session:
+        session.add(Contract(sha256="0" * 64, name="x", source_type="txt", text="x", pages=[]))
+    assert main([*argv, "--tokenizer", str(tmp_path / "empty")]) == 2
+    assert "cannot load a tokenizer" in capsys.readouterr().err
+
+
+@pytest.mark.cuad
+def test_max_length_below_the_prompt_is_refused(cuad_store, tokenizer_dir, tmp_path):
+    with pytest.raises(BuildError, match=r"leaves .* tokens after the system prompt"):
+        _build(cuad_store, tokenizer_dir, tmp_path / "ds", max_length=2048)
+
+
+@pytest.mark.cuad
+def test_build_dataset_command(cuad_store, tokenizer_dir, tmp_path, capsys):
+    out = tmp_path / "cli"
+    code = main(["annotate", "--db", str(cuad_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", str(MAX_LENGTH), "--out", str(out)])
+    assert code == 0
+    assert "examples" in capsys.readouterr().out
+    card = json.loads((out / "card.json").read_text())
+    assert card["params"]["max_length"] == MAX_LENGTH and (out / "README.md").is_file()
+    assert main(["annotate", "--db", str(cuad_store.engine.url), "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["latest_dataset_version"] == card["dataset_version"]
+    assert sum(stats["by_split"].values()) == stats["by_status"]["accepted"]

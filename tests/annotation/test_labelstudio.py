@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pytest
+from sqlmodel import select
+
+from annotation.labelstudio import export_tasks, import_labelstudio, label_config
+from annotation.report import ImportRecordError
+from annotation.store import Annotation, Annotator, Contract, add_annotation, get_or_create_contract
+from contracts.documents import Document
+from serving.analyzers import ANALYZERS
+from serving.analyzers.base import Analyzer, Proposal
+from serving.cli import main
+
+TEXT = ("MASTER SERVICES AGREEMENT\n1. Governing Law. This Agreement is governed by the laws of New York.\n"
+        "2. Liability. In no event shall either party's liability exceed the fees paid.\n"
+        "3. Assignment. Neither party may assign this Agreement without consent.\n")
+
+
+PHRASES = {"governed by the laws of New York": "Governing Law", "liability exceed the fees paid": "Cap on Liability"}
+
+
+class FakeAnalyzer(Analyzer):
+    """Proposes fixed phrases wherever they occur, as a real backend would."""
+
+    name, version = "fake", "1"
+
+    def propose(self, document: Document) -> Iterable[Proposal]:
+        for phrase, category in PHRASES.items():
+            if phrase in document.text:
+                yield Proposal(category=category, quote=phrase, score=0.8)
+
+
+def fake_analyzer(settings, playbook):
+    return FakeAnalyzer(playbook)
+
+
+def _seed(session) -> Contract:
+    contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT), TEXT.encode())
+    law = TEXT.index("This Agreement is governed")
+    cap = TEXT.index("In no event")
+    add_annotation(session, contract, "alice@firm.example", category="Governing Law", severity="info", start=law,
+                   end=TEXT.index("\n", law), source="test", rationale="New York law.")
+    add_annotation(session, contract, "alice@firm.example", category="Cap on Liability", severity="medium",
+                   start=cap, end=TEXT.index("\n", cap), source="test", rationale="Capped at fees.")
+    add_annotation(session, contract, "bob@firm.example", category="Cap on Liability", severity="high",
+                   start=cap, end=TEXT.index("\n", cap), source="test")
+    return contract
+
+
+def _labels(store) -> set[tuple]:
+    with store.session() as session:
+        names = {a.id: a.name for a in session.exec(select(Annotator))}
+        shas = {c.id: c.sha256 for c in session.exec(select(Contract))}
+        return {(shas[a.contract_id], names[a.annotator_id], a.category, a.severity, a.start, a.end, a.rationale)
+                for a in session.exec(select(Annotation))}
+
+
+def test_round_trip_keeps_every_label_and_annotator(store, sqlite_store, tmp_path):
+    with store.session() as session:
+        _seed(session)
+        tasks = export_tasks(session, with_annotations=True)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks))
+    with sqlite_store.session() as session:  # into a second, empty store
+        report = import_labelstudio(session, path)
+    assert report.records_read == report.records_imported == 3 and report.contracts == 1
+    assert _labels(sqlite_store) == _labels(store)
+    with sqlite_store.session() as session:
+        again = import_labelstudio(session, path)
+    assert again.annotations_created == 0 and len(_labels(sqlite_store)) == 3
+
+
+def test_export_carries_analyzer_predictions_grounded_in_the_text(sqlite_store):
+    with sqlite_store.session() as session:
+        _seed(session)
+        [task] = export_tasks(session, analyze=FakeAnalyzer().analyze)
+    [prediction] = task["predictions"]
+    assert prediction["model_version"] == "fake 1"
+    labels = [r for r in prediction["result"] if r["type"] == "labels"]
+    assert sorted(r["value"]["labels"][0] for r in labels) == ["Cap on Liability", "Governing Law"]
+    for r in labels:
+        v = r["value"]
+        assert task["data"]["text"][v["start"]:v["end"]] == v["text"]
+    severities = {r["id"]: r["value"]["choices"][0] for r in prediction["result"] if r["type"] == "choices"}
+    assert set(severities) == {r["id"] for r in labels}
+
+
+def test_label_config_lists_categories_and_severities():
+    config = label_config()
+    assert 'value="Cap on Liability"' in config and 'value="high"' in config and 'perRegion="true"' in config
+
+
+def test_export_command_with_a_registered_analyzer(sqlite_store, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(ANALYZERS, "fake", f"{__name__}:fake_analyzer")
+    with sqlite_store.session() as session:
+        _seed(session)
+    out = tmp_path / "tasks.json"
+    url = str(sqlite_store.engine.url)
+    assert main(["annotate", "--db", url, "export-labelstudio", "--out", str(out), "--analyzer", "fake",
+                 "--config", str(tmp_path / "config.xml")]) == 0
+    assert "2 pre-annotated spans" in capsys.readouterr().out
+    assert json.loads(out.read_text())[0]["predictions"][0]["model_version"] == "fake 1"
+    assert main(["annotate", "--db", url, "export-labelstudio", "--out", str(out), "--analyzer", "nope"]) == 2
+    assert "unknown analyzer" in capsys.readouterr().err
+
+
+def _export_with(tmp_path, mutate) -> object:
+    region = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+              "value": {"start": 0, "end": 9, "text": TEXT[:9], "labels": ["Document Name"]}}
+    task = {"id": 7, "data": {"text": TEXT, "name": "msa.txt"},
+            "annotations": [{"id": 3, "completed_by": 1, "result": [region]}]}
+    good = {"id": 8, "data": {"text": TEXT + "more", "name": "other.txt"},
+            "annotations": [{"id": 4, "completed_by": 1, "result": [json.loads(json.dumps(region))]}]}
+    mutate(task, region)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([task, good]))
+    return path
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda t, r: r["value"].update(labels=["Weather"]), "unknown category 'Weather'"),
+    (lambda t, r: r["value"].update(start=0, end=10**6), "outside the text"),
+    (lambda t, r: r["value"].update(text="something else"), "does not match"),
+    (lambda t, r: r["value"].pop("start"), "no integer start/end"),
+    (lambda t, r: t["data"].pop("text"), "data.text is missing"),
+])
+def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
+    path = _export_with(tmp_path, mutate)
+    with pytest.raises(ImportRecordError, match=rf"bad.json task 7.*{message}"), sqlite_store.session() as session:
+        import_labelstudio(session, path)
+    assert _labels(sqlite_store) == set()
+    with sqlite_store.session() as session:
+        report = import_labelstudio(session, path, skip_bad=True)
+    assert len(report.skipped) == 1 and report.records_imported == 1
+    assert len(_labels(sqlite_store)) == 1
+
+
+@pytest.mark.parametrize(("body", "message"), [("{not json", "not valid JSON"), ('{"a": 1}', "expected a list")])
+def test_malformed_file_is_one_line_error(sqlite_store, tmp_path, capsys, body, message):
+    path = tmp_path / "export.json"
+    path.write_text(body)
+    assert main(["annotate", "--db", str(sqlite_store.engine.url), "import-labelstudio", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "export.json" in err and len(err.strip().splitlines()) == 1
