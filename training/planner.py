@@ -11,9 +11,14 @@ Every figure is counted from the model's shape and the recipe, not read from a t
   recomputed in full during backward; without, every layer in full. A Llama layer holds about
   (34*h + 10*i) bytes per token in bf16 (norm inputs in fp32, q/k/v/o and MLP inputs, SwiGLU
   products, LoRA dropout copies, attention output; SDPA keeps no s*s scores).
-- logits and loss: trl 1.x's fused LM head scores 4096 tokens x 32768 vocabulary tiles in fp32, so
-  the full logits are never built; the plain path holds b*s*V logits in bf16 and fp32 plus their grad.
-A fixed allowance covers the CUDA context, cuBLAS workspaces and allocator fragmentation.
+- logits and loss: trl 1.x's fused LM head allocates one fp32 tile buffer of min(tokens, 4096) x 32768
+  (whatever the vocabulary) and scores the vocabulary in slices of up to 32768; its torch fallback
+  (CPUs, no Triton) holds about 7 slice-sized fp32 temporaries at once, measured on the tiny model;
+  the Triton path is assumed to hold 2 (to be confirmed by training/bench_gpu.py). The plain path
+  holds b*s*V logits in bf16 and fp32 plus their grad.
+The peak is the persistent parts plus the larger of the two transient phases (the loss, or one layer
+recomputed in backward), which never coexist. A fixed allowance covers the CUDA context, cuBLAS
+workspaces and allocator fragmentation.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ NF4_BITS = 4 + 32 / 64  # 4.5
 FUSED_TOKEN_TILE, FUSED_VOCAB_TILE = 4096, 32768  # trl/kernels/chunked_logprob.py, trl/trainer/utils.py
 CUDA_OVERHEAD_BYTES = int(1.5 * GiB)  # context + cuBLAS/cuDNN workspaces, outside the allocator
 FRAGMENTATION = 0.05  # caching-allocator slack on top of live tensors
+
+LOSS_PART, RECOMPUTE_PART = "logits + loss (fused, tiled)", "activations (one layer recomputed)"
+TRANSIENT_PARTS = {LOSS_PART, RECOMPUTE_PART, "logits + loss (full)"}
 
 GPUS = {"a100-80gb": 80, "a100-40gb": 40, "h100-80gb": 80, "h200-141gb": 141, "l40s-48gb": 48, "a10g-24gb": 24}
 
@@ -108,6 +116,7 @@ class Plan:
     optimizer: str = "paged_adamw_8bit"
     gradient_checkpointing: bool = True
     fused_loss: bool = True
+    loss_temporaries: int = 2  # fp32 slice-sized temporaries of the fused loss: 2 with Triton, 7 on CPUs
 
 
 @dataclass
@@ -117,7 +126,9 @@ class Estimate:
 
     @property
     def tensors_bytes(self) -> int:
-        return sum(self.parts.values())
+        """Peak live tensors: persistent parts plus the larger transient phase."""
+        persistent = sum(v for k, v in self.parts.items() if k not in TRANSIENT_PARTS)
+        return persistent + max((v for k, v in self.parts.items() if k in TRANSIENT_PARTS), default=0)
 
     @property
     def total_bytes(self) -> int:
@@ -157,18 +168,20 @@ def estimate(plan: Plan) -> Estimate:
         per_layer_full -= tokens * 10 * s.hidden * cb // 2  # no dropout copies of the LoRA inputs
     if plan.gradient_checkpointing:
         parts["activations (checkpointed layer inputs)"] = s.layers * tokens * s.hidden * cb
-        parts["activations (one layer recomputed)"] = per_layer_full
+        parts[RECOMPUTE_PART] = per_layer_full
     else:
         parts["activations (all layers)"] = s.layers * per_layer_full
     if plan.fused_loss:
-        tile = min(tokens, FUSED_TOKEN_TILE) * min(s.vocab, FUSED_VOCAB_TILE) * 4
-        parts["logits + loss (fused, tiled)"] = 2 * tile + tokens * s.hidden * 4 * 2
+        rows = min(tokens, FUSED_TOKEN_TILE)
+        buffer = rows * FUSED_VOCAB_TILE * 4
+        temporaries = plan.loss_temporaries * rows * min(s.vocab, FUSED_VOCAB_TILE) * 4
+        parts[LOSS_PART] = buffer + temporaries + tokens * s.hidden * 4 * 2
     else:
         parts["logits + loss (full)"] = tokens * s.vocab * (cb + 4 + 4)
     return Estimate(plan, parts)
 
 
-def plan_from_config(config: TrainConfig, shape: ModelShape) -> Plan:
+def plan_from_config(config: TrainConfig, shape: ModelShape, *, triton: bool = True) -> Plan:
     q, t = config.quantization, config.train
     return Plan(
         shape=shape, method="qlora" if q.load_in_4bit else "lora", batch=t.per_device_train_batch_size,
@@ -176,7 +189,7 @@ def plan_from_config(config: TrainConfig, shape: ModelShape) -> Plan:
         lora_dropout=config.lora.dropout > 0, double_quant=q.double_quant,
         compute_bytes=4 if q.compute_dtype == "float32" else 2,
         prepare_for_kbit=q.load_in_4bit and q.prepare_for_kbit_training, optimizer=t.optim,
-        gradient_checkpointing=t.gradient_checkpointing,
+        gradient_checkpointing=t.gradient_checkpointing, loss_temporaries=2 if triton else 7,
     )
 
 
@@ -205,7 +218,7 @@ def advice(est: Estimate, gpu_bytes: float) -> list[str]:
     if not p.gradient_checkpointing:
         tips.append((est.parts.get("activations (all layers)", 0), "train.gradient_checkpointing=true"))
     if p.batch > 1:
-        act = sum(v for k, v in est.parts.items() if k.startswith(("activations", "logits")))
+        act = sum(v for k, v in est.parts.items() if k.startswith("activations"))
         tips.append((act // 2, f"train.per_device_train_batch_size={p.batch // 2} and double "
                                "train.gradient_accumulation_steps"))
     if "8bit" not in p.optimizer:

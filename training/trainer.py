@@ -68,7 +68,7 @@ def _load_splits(config: TrainConfig, tokenizer) -> tuple[list[dict], list[dict]
     return train, dev, dataset_info(data.dataset_dir, files, counts), dropped
 
 
-def sft_config(config: TrainConfig, num_examples: int, world_size: int = 1):
+def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1):
     """trl's SFTConfig from the recipe. Warm-up is given in steps (transformers 5 dropped warmup_ratio),
     computed from warmup_fraction over the steps this run will take."""
     from trl import SFTConfig
@@ -77,7 +77,7 @@ def sft_config(config: TrainConfig, num_examples: int, world_size: int = 1):
     steps_per_epoch = max(1, math.ceil(num_examples / (t.per_device_train_batch_size * world_size))
                           // t.gradient_accumulation_steps)
     total_steps = t.max_steps if t.max_steps > 0 else math.ceil(steps_per_epoch * t.num_train_epochs)
-    has_eval = config.data.eval_file is not None
+    has_eval = has_eval and config.data.eval_file is not None
     return SFTConfig(
         output_dir=str(config.output_dir),
         run_name=config.run_name,
@@ -93,8 +93,8 @@ def sft_config(config: TrainConfig, num_examples: int, world_size: int = 1):
         weight_decay=t.weight_decay,
         max_grad_norm=t.max_grad_norm,
         optim=t.optim,
-        gradient_checkpointing=t.gradient_checkpointing,
-        gradient_checkpointing_kwargs={"use_reentrant": False} if t.gradient_checkpointing else None,
+        activation_checkpointing=t.gradient_checkpointing,
+        activation_checkpointing_kwargs={"use_reentrant": False} if t.gradient_checkpointing else None,
         bf16=t.bf16,
         logging_steps=t.logging_steps,
         logging_first_step=True,
@@ -124,7 +124,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
     model = prepare_for_training(config, model)
     return SFTTrainer(
         model=model,
-        args=sft_config(config, len(train)),
+        args=sft_config(config, len(train), has_eval=dev is not None),
         train_dataset=Dataset.from_list(train),
         eval_dataset=Dataset.from_list(dev) if dev else None,
         processing_class=tokenizer,
