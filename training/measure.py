@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from training.config import TrainConfig
-from training.memory import PeakMemory
+from training.memory import PeakMemory, TensorPeak, model_bytes
 
 
 @dataclass
@@ -24,6 +23,9 @@ class Measurement:
 
 
 def measure_training_peak(config: TrainConfig, steps: int = 2) -> Measurement:
+    """Peak memory of loading the model and training `steps` optimizer steps. On a GPU: the allocator's
+    peak over the whole run. On the CPU: the weights as loaded (counted storage by storage) plus the peak
+    of tensors allocated during training (TensorPeak), since a CPU process has no allocator peak."""
     import torch
     from datasets import Dataset
     from trl import SFTTrainer
@@ -41,21 +43,30 @@ def measure_training_peak(config: TrainConfig, steps: int = 2) -> Measurement:
     config = config.model_copy(update={"train": t.model_copy(update={"max_steps": steps, "save_steps": 10**6,
                                                                     "logging_steps": 1}),
                                        "data": config.data.model_copy(update={"eval_file": None})})
-    args = sft_config(config, len(rows))
+    args = sft_config(config, len(rows), has_eval=False)
     args.assistant_only_loss = False
     args.save_strategy = "no"
-    args.report_to = []
     args.disable_tqdm = True
-    with PeakMemory() as peak:
+    on_gpu = torch.cuda.is_available()
+    with PeakMemory() as gpu_peak:
         model = prepare_for_training(config, load_base_model(config, base))
         trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                              peft_config=peft_config(config))
+        static = model_bytes(trainer.model)
         started = time.perf_counter()
-        trainer.train()
+        if on_gpu:
+            trainer.train()
+        else:
+            with TensorPeak() as cpu_peak:
+                trainer.train()
         elapsed = time.perf_counter() - started
+    if on_gpu:
+        peak, source = gpu_peak.peak_bytes, gpu_peak.source
+    else:
+        peak, source = static + cpu_peak.peak_bytes, f"weights as loaded + {cpu_peak.source}"
     losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
     tokens = len(rows) * seq
-    return Measurement(peak.peak_bytes, peak.source, elapsed / steps, tokens / elapsed, losses)
+    return Measurement(peak, source, elapsed / steps, tokens / elapsed, losses)
 
 
 def tiny_shape(config: TrainConfig):
@@ -67,6 +78,3 @@ def tiny_shape(config: TrainConfig):
     return ModelShape("tiny", tiny.num_hidden_layers, tiny.hidden_size, tiny.intermediate_size,
                       tiny.num_attention_heads, tiny.num_key_value_heads, tiny.vocab_size)
 
-
-def output_path(name: str) -> Path:
-    return Path("eval/results") / name
