@@ -4,6 +4,7 @@ recipe's build; the trainer module only wires them together."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,9 +51,12 @@ def peft_config(config: TrainConfig) -> LoraConfig:
 def base_model_path(config: TrainConfig) -> str:
     """The path or hub name to load; for the tiny recipe, the tiny model is built there first."""
     if config.model.tiny is not None:
-        from training.tiny import build_tiny_model
+        from training.tiny import build_tiny_model, wait_for_tiny_model
 
-        return str(build_tiny_model(config.model.tiny, Path(config.model.name_or_path)))
+        target = Path(config.model.name_or_path)
+        if os.environ.get("LOCAL_RANK", "0") != "0":  # under a launcher, local rank 0 builds, the others wait
+            return str(wait_for_tiny_model(config.model.tiny, target))
+        return str(build_tiny_model(config.model.tiny, target))
     return config.model.name_or_path
 
 

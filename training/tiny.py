@@ -84,3 +84,16 @@ def build_tiny_model(spec: TinyModelSpec, target: Path) -> Path:
     tokenizer.save_pretrained(target)
     marker.write_text(json.dumps(spec.model_dump()))
     return target
+
+
+def wait_for_tiny_model(spec: TinyModelSpec, target: Path, timeout_s: float = 300) -> Path:
+    """Wait until another process has finished `build_tiny_model` at `target` (the marker is written last)."""
+    import time
+
+    marker = Path(target) / "tiny_spec.json"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if marker.is_file() and json.loads(marker.read_text()) == spec.model_dump():
+            return Path(target)
+        time.sleep(0.5)
+    raise TimeoutError(f"{target}: the tiny model was not built within {timeout_s:.0f} s")

@@ -114,17 +114,32 @@ def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True,
     )
 
 
+def check_distributed(config: TrainConfig) -> None:
+    """Refuse a sharded launch that would not shard the 4-bit base: accelerate leaves 4-bit weights stored
+    as uint8 whole on every GPU under FSDP (only floating storage is sharded), so 70B would not fit."""
+    import os
+
+    sharded = os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true" or \
+        os.environ.get("ACCELERATE_USE_DEEPSPEED", "").lower() == "true"
+    q = config.quantization
+    if sharded and q.load_in_4bit and q.quant_storage != "bfloat16":
+        raise TrainingError("FSDP/DeepSpeed ZeRO-3 shard 4-bit weights only when they are stored as bfloat16: "
+                            "add --set quantization.quant_storage=bfloat16")
+
+
 def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: list[dict] | None, tokenizer):
     from datasets import Dataset
     from trl import SFTTrainer
 
     from training.build import load_base_model, peft_config, prepare_for_training
 
+    check_distributed(config)
+    args = sft_config(config, len(train), has_eval=dev is not None)  # first: sets up the process group and device
     model = load_base_model(config, base_path)
     model = prepare_for_training(config, model)
     return SFTTrainer(
         model=model,
-        args=sft_config(config, len(train), has_eval=dev is not None),
+        args=args,
         train_dataset=Dataset.from_list(train),
         eval_dataset=Dataset.from_list(dev) if dev else None,
         processing_class=tokenizer,
@@ -155,9 +170,11 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     wall = time.perf_counter() - started
 
     adapter_dir = output_dir / ADAPTER_DIR
-    trainer.save_model(str(adapter_dir))
-    tokenizer.save_pretrained(str(adapter_dir))
-    (adapter_dir / TEMPLATE_FILE).write_text(tokenizer.chat_template, encoding="utf-8")
+    trainer.save_model(str(adapter_dir))  # collective under FSDP: every process takes part
+    main_process = trainer.is_world_process_zero()
+    if main_process:
+        tokenizer.save_pretrained(str(adapter_dir))
+        (adapter_dir / TEMPLATE_FILE).write_text(tokenizer.chat_template, encoding="utf-8")
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     runtime = output.metrics.get("train_runtime") or wall
     tokens = trainer.state.num_input_tokens_seen
@@ -167,5 +184,6 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
         peak_memory_bytes=peak.peak_bytes, peak_memory_source=peak.source,
         tokens_per_second=tokens / runtime if tokens and runtime else None, dataset=info, dropped_overlong=dropped,
     )
-    write_model_card(adapter_dir, config, result)
+    if main_process:
+        write_model_card(adapter_dir, config, result)
     return result
