@@ -71,6 +71,7 @@ def _load_splits(config: TrainConfig, tokenizer) -> tuple[list[dict], list[dict]
 def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1):
     """trl's SFTConfig from the recipe. Warm-up is given in steps (transformers 5 dropped warmup_ratio),
     computed from warmup_fraction over the steps this run will take."""
+    import torch
     from trl import SFTConfig
 
     t = config.train
@@ -111,6 +112,7 @@ def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True,
         packing=False,
         include_num_input_tokens_seen="non_padding",
         dataset_num_proc=None,
+        use_cpu=not torch.cuda.is_available(),
     )
 
 
