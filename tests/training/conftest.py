@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("trl")
-
 REPO = Path(__file__).resolve().parents[2]
 RECIPES = REPO / "training" / "recipes"
 FIXTURE_DATA = Path(__file__).parent / "data" / "chat"
