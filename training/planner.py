@@ -243,7 +243,8 @@ SEED_TABLE_METHODS = {
     "LoRA bf16": {"method": "lora", "optimizer": "adamw_torch", "lora_r": 16},
     "QLoRA NF4": {"method": "qlora", "optimizer": "paged_adamw_8bit", "lora_r": 16},
 }
-# Published reference for the same grid (LLaMA-Factory README hardware table, GB; it has no 34B column)
+# Published reference for the same grid: LLaMA-Factory README hardware table, GB (rows Full pure_bf16, LoRA 16-bit,
+# QLoRA 4-bit). The seed's own figures are not in this repository; its 30B column is not compared with 34B.
 REFERENCE_GB = {
     ("7B", "full FT bf16"): 60, ("13B", "full FT bf16"): 120, ("70B", "full FT bf16"): 600,
     ("7B", "LoRA bf16"): 16, ("13B", "LoRA bf16"): 32, ("70B", "LoRA bf16"): 160,

@@ -5,6 +5,7 @@ tokenizer, training template and model card. Resumes from the last checkpoint af
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,34 +39,36 @@ class TrainResult:
 
 
 def last_checkpoint(output_dir: Path) -> Path | None:
-    from transformers.trainer_utils import get_last_checkpoint
+    """The highest checkpoint-N folder, as transformers' get_last_checkpoint finds it (without importing torch)."""
+    if not output_dir.is_dir():
+        return None
+    found = [(int(m[1]), p) for p in output_dir.iterdir() if p.is_dir() and (m := re.fullmatch(r"checkpoint-(\d+)", p.name))]
+    return max(found)[1] if found else None
 
-    return Path(found) if output_dir.is_dir() and (found := get_last_checkpoint(str(output_dir))) else None
 
-
-def _load_splits(config: TrainConfig, tokenizer) -> tuple[list[dict], list[dict] | None, DatasetInfo, int]:
-    """Read and check the splits; drop (and count) examples longer than max_length so no answer is cut."""
+def read_splits(config: TrainConfig) -> tuple[list[dict], list[dict] | None, list[Path]]:
+    """Read and check the splits; the first thing a run does, so bad data fails before any model loads."""
     data = config.data
     train_path = data.dataset_dir / data.train_file
     eval_path = data.dataset_dir / data.eval_file if data.eval_file else None
     train = read_chat_jsonl(train_path)
     dev = read_chat_jsonl(eval_path) if eval_path else None
-    dropped = 0
-    if data.drop_overlong:
-        def fits(example: dict) -> bool:
-            ids = tokenizer.apply_chat_template(example["messages"], tokenize=True, return_dict=True)["input_ids"]
-            return len(ids) <= data.max_length
+    return train, dev, [train_path] + ([eval_path] if eval_path else [])
 
-        kept = [e for e in train if fits(e)]
-        dropped = len(train) - len(kept)
-        if not kept:
-            raise DatasetError(f"{train_path}: every example is longer than data.max_length={data.max_length} tokens")
-        train = kept
-        if dev is not None:
-            dev = [e for e in dev if fits(e)] or None
-    files = [train_path] + ([eval_path] if eval_path else [])
-    counts = {"train": len(train), "dev": len(dev or []), "dropped_overlong": dropped}
-    return train, dev, dataset_info(data.dataset_dir, files, counts), dropped
+
+def drop_overlong(config: TrainConfig, examples: list[dict], tokenizer, split: str) -> tuple[list[dict], int]:
+    """Drop examples longer than data.max_length tokens, so no answer is cut mid-JSON; count them."""
+    if not config.data.drop_overlong:
+        return examples, 0
+    limit = config.data.max_length
+
+    def fits(example: dict) -> bool:
+        return len(tokenizer.apply_chat_template(example["messages"], tokenize=True, return_dict=True)["input_ids"]) <= limit
+
+    kept = [e for e in examples if fits(e)]
+    if not kept:
+        raise DatasetError(f"{split}: every example is longer than data.max_length={limit} tokens")
+    return kept, len(examples) - len(kept)
 
 
 def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1):
@@ -153,6 +156,8 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     from training.build import base_model_path, load_tokenizer
     from training.model_card import write_model_card
 
+    started = time.perf_counter()
+    train, dev, files = read_splits(config)
     output_dir = config.output_dir
     checkpoint = last_checkpoint(output_dir)
     if resume and checkpoint is None:
@@ -161,10 +166,13 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
         raise TrainingError(f"{output_dir} already holds {checkpoint.name}; pass --resume to continue it "
                             "or choose another --output-dir")
 
-    started = time.perf_counter()
     base_path = base_model_path(config)
     tokenizer = load_tokenizer(base_path, config.model.revision)
-    train, dev, info, dropped = _load_splits(config, tokenizer)
+    train, dropped = drop_overlong(config, train, tokenizer, config.data.train_file)
+    if dev is not None:
+        dev, _ = drop_overlong(config, dev, tokenizer, str(config.data.eval_file))
+    counts = {"train": len(train), "dev": len(dev or []), "dropped_overlong": dropped}
+    info = dataset_info(config.data.dataset_dir, files, counts)
     with PeakMemory() as peak:
         trainer = build_trainer(config, base_path, train, dev, tokenizer)
         output = trainer.train(resume_from_checkpoint=str(checkpoint) if resume else None)
