@@ -102,3 +102,12 @@ def test_merge_uses_a_bf16_base(trained_run, tmp_path):
     with torch.no_grad():
         assert torch.allclose(merged(ids).logits.float(), reference(ids).logits.float(), atol=0.05)
     assert main(["train", "merge", str(result.adapter_dir), "--output", str(out)]) == 2  # not empty: refused
+
+
+def test_resumed_run_matches_an_uninterrupted_one(trained_run, tmp_path):
+    """Resuming restores weights, optimizer, scheduler and data order: the losses are those of a run that never crashed."""
+    from training.trainer import run_training
+
+    config, _, resumed = trained_run
+    straight = run_training(config.model_copy(update={"output_dir": tmp_path / "straight"}))
+    assert straight.losses == pytest.approx(resumed.losses, abs=2e-3)
