@@ -79,11 +79,11 @@ def run_train(args: argparse.Namespace) -> int:
 
 def _shape(config):
     from serving.cli import CommandError
+    from training.measure import tiny_shape
     from training.planner import ModelShape, shape_for
 
-    if (tiny := config.model.tiny) is not None:
-        return ModelShape("tiny", tiny.num_hidden_layers, tiny.hidden_size, tiny.intermediate_size,
-                          tiny.num_attention_heads, tiny.num_key_value_heads, tiny.vocab_size)
+    if config.model.tiny is not None:
+        return tiny_shape(config)
     local = Path(config.model.name_or_path) / "config.json"
     if local.is_file():
         c = json.loads(local.read_text(encoding="utf-8"))
