@@ -22,6 +22,8 @@ VLLM_UNSUPPORTED_MODULES_TO_SAVE = ("embed_tokens", "lm_head")
 LLAMA_LINEAR_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 ReportTo = Literal["none", "wandb", "mlflow", "tensorboard"]
+# the AdamW variants lexrisk's planner and tests know; other transformers optimizers are not offered
+Optimizer = Literal["paged_adamw_8bit", "adamw_8bit", "paged_adamw_32bit", "adamw_torch", "adamw_torch_fused"]
 
 
 class ConfigError(ValueError):
@@ -120,8 +122,8 @@ class TrainSection(_Section):
                                       "(transformers 5 has no warmup_ratio)")
     weight_decay: float = Field(0.0, ge=0, description="AdamW weight decay")
     max_grad_norm: float = Field(1.0, gt=0, description="gradient clipping")
-    optim: str = Field("paged_adamw_8bit",
-                       description="transformers optimizer name (default differs: paged 8-bit AdamW, bitsandbytes)")
+    optim: Optimizer = Field("paged_adamw_8bit",
+                             description="transformers optimizer name (default differs: paged 8-bit AdamW, bitsandbytes)")
     gradient_checkpointing: bool = Field(True, description="recompute activations in backward (non-reentrant)")
     bf16: bool = Field(True, description="bf16 autocast for the trainable/non-quantized parts")
     logging_steps: int = Field(25, gt=0, description="log every N optimizer steps")
@@ -140,7 +142,7 @@ class TrainConfig(_Section):
     lora: LoraSection = LoraSection()
     data: DataSection
     train: TrainSection = TrainSection()
-    output_dir: Path = Field(Path("out/adapter"), description="run folder: checkpoints, then the final adapter")
+    output_dir: Path = Field(Path("out/run"), description="run folder: checkpoint-N/ folders, then the final adapter/")
     run_name: str | None = Field(None, description="name shown by the experiment tracker")
     report_to: ReportTo = Field("none", description="experiment tracker: none, wandb, mlflow or tensorboard")
 

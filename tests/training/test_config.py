@@ -40,6 +40,7 @@ def test_seed_recipe_is_the_seeds():
     ("train.lerning_rate=1e-4", "train.lerning_rate", "unknown field"),
     ("quantization.quant_type=int3", "quantization.quant_type", "'nf4' or 'fp4'"),
     ("report_to=comet", "report_to", "'none', 'wandb', 'mlflow' or 'tensorboard'"),
+    ("train.optim=paged_adamw8bit", "train.optim", "'paged_adamw_8bit'"),
     ("quantization.load_in_4bit=false", "config", "prepare_for_kbit_training needs"),
     ("data.eval_file=train.jsonl", "config", "must differ"),
 ])
