@@ -250,12 +250,18 @@ def main(argv: list[str] | None = None) -> int:
             torch.cuda.empty_cache()
         rows.append(row)
     _print_table(rows)
+    speeds = {r["name"]: r.get("tokens_per_s") for r in rows if r["model"] == shapes["8b"].name}
+    slowdown = None
+    if speeds.get("qlora-savers") and speeds.get("lora-bf16"):
+        slowdown = round(1 - speeds["qlora-savers"] / speeds["lora-bf16"], 3)
+        print(f"8B: QLoRA is {slowdown:.0%} slower than bf16 LoRA (the seed says about 20%)")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     name = f"bench_gpu_{stamp}_{'tiny-cpu' if args.tiny else gpu.replace(' ', '-')}.json"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / name).write_text(json.dumps({"date": stamp, "gpu": gpu, "cap_gib": CAP_GIB if cuda else None,
                                              "batch": args.batch, "seq": seq, "steps": args.steps,
-                                             "torch": torch.__version__, "rows": rows}, indent=2))
+                                             "torch": torch.__version__, "qlora_slowdown_vs_lora_bf16_8b": slowdown,
+                                             "rows": rows}, indent=2))
     print(f"wrote {args.out / name}")
     return 0
 
