@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,annotation,dev
+EXTRAS := eval,annotation,training,dev
 
 .PHONY: demo test lint bench clean
 

@@ -13,6 +13,7 @@ from importlib import import_module
 COMMAND_MODULES = [
     "serving.analyze_cli",
     "annotation.cli",
+    "training.cli",
 ]
 
 
