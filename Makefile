@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,annotation,serving,dev
+EXTRAS := eval,annotation,training,serving,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 

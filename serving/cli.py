@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "serving.worker_cli",
     "serving.keys_cli",
     "annotation.cli",
+    "training.cli",
 ]
 
 

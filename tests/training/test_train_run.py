@@ -1,0 +1,113 @@
+"""A real tiny QLoRA run: the loss falls, a crash resumes from its checkpoint, the adapter reloads and
+generates, vLLM's checks pass, merging works on a bf16 base, and the model card says what happened."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from serving.cli import main
+
+
+def test_loss_falls_on_a_repeated_example(trained_run):
+    _, _, result = trained_run
+    losses = result.losses
+    assert len(losses) == 6
+    assert losses[-1] < losses[0] - 0.2, losses
+    assert result.eval_loss is not None
+
+
+def test_resume_continues_from_the_saved_step(trained_run):
+    _, crash, result = trained_run
+    assert crash["checkpoints_after_crash"] == ["checkpoint-3"]
+    assert crash["steps_after_resume"] == [4, 5, 6]
+    assert result.global_step == 6
+
+
+def test_resume_without_checkpoint_and_overwrite_refused(tmp_path, tiny_base):
+    from tests.training.conftest import tiny_config
+    from training.trainer import TrainingError, run_training
+
+    with pytest.raises(TrainingError, match="no checkpoint"):
+        run_training(tiny_config(tmp_path / "empty", base=tiny_base), resume=True)
+    (tmp_path / "used" / "checkpoint-2").mkdir(parents=True)
+    (tmp_path / "used" / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    with pytest.raises(TrainingError, match="pass --resume"):
+        run_training(tiny_config(tmp_path / "used", base=tiny_base))
+
+
+def test_output_holds_adapter_tokenizer_template_and_card(trained_run):
+    _, _, result = trained_run
+    adapter = result.adapter_dir
+    for name in ("adapter_config.json", "adapter_model.safetensors", "tokenizer.json", "chat_template.jinja",
+                 "lexrisk_model_card.json", "README.md"):
+        assert (adapter / name).is_file(), name
+    assert "{%- generation %}" in (adapter / "chat_template.jinja").read_text()
+    card = json.loads((adapter / "lexrisk_model_card.json").read_text())
+    assert card["dataset"]["version"] == "repeated-1"
+    assert card["dataset"]["card_hash"] == "abc" and len(card["dataset"]["content_hash"]) == 64
+    assert card["config"]["lora"]["r"] == 8
+    assert card["metrics"]["global_step"] == 6 and card["metrics"]["eval_loss"] == result.eval_loss
+    assert card["wall_time_s"] > 0 and card["peak_memory_bytes"] > 0 and card["tokens_per_second"] > 0
+    assert "version repeated-1" in (adapter / "README.md").read_text()
+
+
+def test_reload_and_generate(trained_run, tiny_base):
+    import torch
+    from peft import PeftModel
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    from training.build import load_base_model
+
+    config, _, result = trained_run
+    saved = load_file(str(result.adapter_dir / "adapter_model.safetensors"))
+    lora_b = [v for k, v in saved.items() if "lora_B" in k]
+    assert lora_b and all(v.abs().sum() > 0 for v in lora_b), "LoRA B starts at zero; training must move it"
+
+    tokenizer = AutoTokenizer.from_pretrained(str(result.adapter_dir))
+    model = PeftModel.from_pretrained(load_base_model(config, str(tiny_base)), str(result.adapter_dir))
+    model.eval()
+    reloaded = {k: v for k, v in model.state_dict().items() if "lora_B" in k}
+    assert len(reloaded) == len(lora_b)
+    messages = json.loads((config.data.dataset_dir / "train.jsonl").read_text().splitlines()[0])["messages"][:-1]
+    prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    with torch.no_grad():
+        out = model.generate(**prompt, max_new_tokens=6, do_sample=False)
+    assert out.shape[1] > prompt["input_ids"].shape[1]
+
+
+def test_check_adapter_passes_on_the_trained_adapter(trained_run, capsys):
+    _, _, result = trained_run
+    assert main(["train", "check-adapter", str(result.adapter_dir)]) == 0
+    assert "vLLM can serve this adapter" in capsys.readouterr().out
+
+
+def test_merge_uses_a_bf16_base(trained_run, tmp_path):
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    _, _, result = trained_run
+    out = tmp_path / "merged"
+    assert main(["train", "merge", str(result.adapter_dir), "--output", str(out)]) == 0
+    merged = AutoModelForCausalLM.from_pretrained(out, dtype=torch.bfloat16)
+    q = merged.model.layers[0].self_attn.q_proj
+    assert type(q) is torch.nn.Linear and q.weight.dtype == torch.bfloat16
+    base = AutoModelForCausalLM.from_pretrained(
+        json.loads((result.adapter_dir / "adapter_config.json").read_text())["base_model_name_or_path"], dtype=torch.bfloat16)
+    reference = PeftModel.from_pretrained(base, str(result.adapter_dir)).eval()
+    ids = torch.tensor([[1, 50, 60, 70, 80, 90]])
+    with torch.no_grad():
+        assert torch.allclose(merged(ids).logits.float(), reference(ids).logits.float(), atol=0.05)
+    assert main(["train", "merge", str(result.adapter_dir), "--output", str(out)]) == 2  # not empty: refused
+
+
+def test_resumed_run_matches_an_uninterrupted_one(trained_run, tmp_path):
+    """Resuming restores weights, optimizer, scheduler and data order: the losses are those of a run that never crashed."""
+    from training.trainer import run_training
+
+    config, _, resumed = trained_run
+    straight = run_training(config.model_copy(update={"output_dir": tmp_path / "straight"}))
+    assert straight.losses == pytest.approx(resumed.losses, abs=2e-3)

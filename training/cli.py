@@ -1,0 +1,180 @@
+"""`lexrisk train`: fine-tune, plan memory, check an adapter for vLLM, merge. Heavy libraries are imported
+inside the handlers, so `lexrisk --help` stays fast and works without the training extra."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "train", help="QLoRA fine-tune the risk model from a YAML recipe",
+        description="Fine-tune the base model on the annotated training set (recipe: training/recipes/*.yaml). "
+                    "Sub-commands: plan, check-adapter, merge.")
+    p.add_argument("--config", type=Path, help="YAML recipe, e.g. training/recipes/llama31-70b-qlora.yaml")
+    p.add_argument("--output-dir", type=Path, help="run folder (overrides output_dir in the recipe)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a recipe field, e.g. --set train.learning_rate=1e-4 (repeatable)")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the run folder")
+    p.set_defaults(handler=run_train)
+    sub = p.add_subparsers(dest="train_command", metavar="SUBCOMMAND")
+
+    plan = sub.add_parser("plan", help="estimate GPU memory for a recipe, part by part",
+                          description="Estimate GPU memory per part for a recipe, say whether it fits and what to change.")
+    plan.add_argument("--config", type=Path, help="YAML recipe (not needed with --seed-table)")
+    plan.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a recipe field (repeatable)")
+    plan.add_argument("--gpu", default="a100-80gb", help="a100-80gb, a100-40gb, h100-80gb or NAME:GB (default a100-80gb)")
+    plan.add_argument("--seed-table", action="store_true",
+                      help="print the 7B/13B/34B/70B x full FT / LoRA / QLoRA table instead")
+    plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    plan.set_defaults(handler=run_plan)
+
+    check = sub.add_parser("check-adapter", help="say whether vLLM can serve an adapter",
+                           description="Check an adapter folder against what vLLM's LoRA loader accepts.")
+    check.add_argument("adapter", type=Path, help="adapter folder (adapter_config.json, adapter_model.safetensors)")
+    check.set_defaults(handler=run_check)
+
+    merge = sub.add_parser("merge", help="merge an adapter into a bf16 reload of its base",
+                           description="Merge the adapter into the base reloaded in bf16 (never into the 4-bit model).")
+    merge.add_argument("adapter", type=Path, help="adapter folder")
+    merge.add_argument("--output", type=Path, required=True, help="new folder for the merged model")
+    merge.add_argument("--base", help="base model (default: base_model_name_or_path in adapter_config.json)")
+    merge.set_defaults(handler=run_merge)
+
+
+def _config(args: argparse.Namespace, output_dir: Path | None = None):
+    from serving.cli import CommandError
+    from training.config import ConfigError, load_config
+
+    if args.config is None:
+        raise CommandError("--config RECIPE is required (e.g. training/recipes/llama31-70b-qlora.yaml)")
+    try:
+        return load_config(args.config, args.overrides, output_dir)
+    except ConfigError as exc:
+        raise CommandError(f"{args.config}: {exc}") from None
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from serving.cli import CommandError
+
+    config = _config(args, args.output_dir)  # validated before anything heavy is imported
+    from training.data import DatasetError
+    from training.trainer import TrainingError, run_training
+
+    try:
+        result = run_training(config, resume=args.resume)
+    except (DatasetError, TrainingError) as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:  # base model not found, unreadable folder
+        raise CommandError(f"{config.model.name_or_path}: {exc}".splitlines()[0]) from None
+    print(f"adapter: {result.adapter_dir}")
+    print(f"steps {result.global_step}, train loss {result.train_loss:.4f}"
+          + (f", dev loss {result.eval_loss:.4f}" if result.eval_loss is not None else "")
+          + f", {result.wall_time_s:.0f} s, peak {result.peak_memory_bytes / 2**30:.2f} GiB")
+    return 0
+
+
+def _shape(config):
+    from serving.cli import CommandError
+    from training.measure import tiny_shape
+    from training.planner import ModelShape, shape_for
+
+    if config.model.tiny is not None:
+        return tiny_shape(config)
+    local = Path(config.model.name_or_path) / "config.json"
+    if local.is_file():
+        c = json.loads(local.read_text(encoding="utf-8"))
+        return ModelShape(config.model.name_or_path, c["num_hidden_layers"], c["hidden_size"], c["intermediate_size"],
+                          c["num_attention_heads"], c.get("num_key_value_heads", c["num_attention_heads"]),
+                          c["vocab_size"], bool(c.get("tie_word_embeddings", False)))
+    shape = shape_for(config.model.name_or_path)
+    if shape is None:
+        raise CommandError(f"{config.model.name_or_path}: shape unknown to the planner; point model.name_or_path "
+                           "at a local folder with its config.json")
+    return shape
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from serving.cli import CommandError
+    from training.planner import REFERENCE_GB, GiB, advice, estimate, parse_gpu, plan_from_config, seed_table
+
+    console = Console()
+    if args.seed_table:
+        table_data = seed_table()
+        if args.json:
+            print(json.dumps({f"{m} {s}": round(e.total_bytes / GiB, 1) for (s, m), e in table_data.items()}, indent=2))
+            return 0
+        methods = list(dict.fromkeys(m for _, m in table_data))
+        table = Table(title="Planned GPU memory, GiB (batch 1 x 512 tokens, checkpointing); reference in brackets")
+        table.add_column("model")
+        for m in methods:
+            table.add_column(m, justify="right")
+        for size in dict.fromkeys(s for s, _ in table_data):
+            cells = []
+            for m in methods:
+                ref = REFERENCE_GB.get((size, m))
+                cells.append(f"{table_data[(size, m)].total_bytes / GiB:.1f}" + (f" [{ref}]" if ref else ""))
+            table.add_row(size, *cells)
+        console.print(table)
+        return 0
+
+    config = _config(args)
+    try:
+        gpu_name, gpu_gib = parse_gpu(args.gpu)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    est = estimate(plan_from_config(config, _shape(config)))
+    gpu_bytes = gpu_gib * GiB
+    fits = est.total_bytes <= gpu_bytes
+    if args.json:
+        print(json.dumps({"gpu": gpu_name, "gpu_gib": gpu_gib, "parts_gib": {k: round(v / GiB, 3) for k, v in est.parts.items()},
+                          "total_gib": round(est.total_bytes / GiB, 2), "fits": fits,
+                          "advice": advice(est, gpu_bytes)}, indent=2))
+        return 0 if fits else 1
+    table = Table(title=f"{est.plan.shape.name}, {est.plan.method}, batch {est.plan.batch} x {est.plan.seq_len} tokens")
+    table.add_column("part")
+    table.add_column("GiB", justify="right")
+    for part, size in est.parts.items():
+        table.add_row(part, f"{size / GiB:.2f}")
+    table.add_row("allocator slack + CUDA context", f"{(est.total_bytes - est.tensors_bytes) / GiB:.2f}")
+    table.add_row("[bold]total[/bold]", f"[bold]{est.total_bytes / GiB:.2f}[/bold]")
+    console.print(table)
+    verdict = "fits" if fits else "does NOT fit"
+    console.print(f"{verdict} on {gpu_name} ({gpu_gib:g} GiB): {est.total_bytes / GiB:.1f} GiB needed")
+    for tip in advice(est, gpu_bytes):
+        console.print(f"  - try {tip}")
+    return 0 if fits else 1
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from serving.cli import CommandError
+    from training.adapter_check import AdapterError, check_adapter
+
+    try:
+        problems = check_adapter(args.adapter)
+    except AdapterError as exc:
+        raise CommandError(str(exc)) from None
+    if problems:
+        for problem in problems:
+            print(f"{args.adapter}: {problem}")
+        return 1
+    print(f"{args.adapter}: vLLM can serve this adapter")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from serving.cli import CommandError
+    from training.merge import MergeError, merge_adapter
+
+    try:
+        out = merge_adapter(args.adapter, args.output, args.base)
+    except MergeError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"merged model: {out}")
+    return 0

@@ -1,0 +1,63 @@
+"""The model card written beside every adapter: what it was trained from, on what, how, and what it cost.
+A JSON file for tools and a README.md for people, from the same facts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from training.config import TrainConfig
+
+if TYPE_CHECKING:
+    from training.trainer import TrainResult
+
+CARD_JSON = "lexrisk_model_card.json"
+
+
+def card_facts(config: TrainConfig, result: TrainResult) -> dict:
+    import torch
+
+    return {
+        "base_model": config.model.name_or_path if config.model.tiny is None else "tiny random Llama (recipe-built)",
+        "base_revision": config.model.revision,
+        "dataset": asdict(result.dataset),
+        "config": config.to_dict(),
+        "metrics": {"train_loss": result.train_loss, "eval_loss": result.eval_loss,
+                    "final_logged_loss": result.losses[-1] if result.losses else None,
+                    "global_step": result.global_step},
+        "wall_time_s": round(result.wall_time_s, 1),
+        "peak_memory_bytes": result.peak_memory_bytes,
+        "peak_memory_source": result.peak_memory_source,
+        "tokens_per_second": None if result.tokens_per_second is None else round(result.tokens_per_second, 1),
+        "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult) -> dict:
+    facts = card_facts(config, result)
+    (adapter_dir / CARD_JSON).write_text(json.dumps(facts, indent=2, default=str), encoding="utf-8")
+    ds, m = facts["dataset"], facts["metrics"]
+    lines = [
+        "---", "library_name: peft", f"base_model: {facts['base_model']}", "tags: [lexrisk, qlora, contract-risk]", "---",
+        "", "# lexrisk contract-risk adapter", "",
+        f"- Base model: `{facts['base_model']}`" + (f" @ `{facts['base_revision']}`" if facts["base_revision"] else ""),
+        f"- Dataset: `{ds['path']}`, version {ds['version'] or 'unrecorded'}, sha256 of the splits `{ds['content_hash']}`"
+        + (f" (card hash `{ds['card_hash']}`)" if ds["card_hash"] else ""),
+        f"- Examples: {ds['counts']}",
+        f"- LoRA r={config.lora.r}, alpha={config.lora.alpha}, dropout={config.lora.dropout} on "
+        f"{', '.join(config.lora.target_modules)}; base 4-bit: {config.quantization.load_in_4bit} "
+        f"({config.quantization.quant_type}, double quant {config.quantization.double_quant})",
+        f"- Final metrics: train loss {m['train_loss']}, dev loss {m['eval_loss']}, steps {m['global_step']}",
+        f"- Wall time {facts['wall_time_s']} s on {facts['device']}; peak memory "
+        f"{facts['peak_memory_bytes'] / 2**30:.2f} GiB ({facts['peak_memory_source']}); "
+        f"{facts['tokens_per_second']} tokens/s",
+        "", "Prompt format: `chat_template.jinja` (Llama 3.1 format). Serve with vLLM `--enable-lora "
+        f"--max-lora-rank {config.lora.r}`; check with `lexrisk train check-adapter`.",
+        "", "Full config and figures: `lexrisk_model_card.json`.", "",
+    ]
+    (adapter_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    return facts

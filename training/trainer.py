@@ -1,0 +1,199 @@
+"""One recipe -> one adapter. Loads data and checks it, loads the base in 4-bit, trains with trl's
+SFTTrainer on the assistant's tokens only, evaluates on dev, and writes the adapter with its
+tokenizer, training template and model card. Resumes from the last checkpoint after a crash."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from training.config import TrainConfig
+from training.data import DatasetError, DatasetInfo, dataset_info, read_chat_jsonl
+from training.memory import PeakMemory
+
+ADAPTER_DIR = "adapter"
+TEMPLATE_FILE = "chat_template.jinja"
+
+
+class TrainingError(RuntimeError):
+    """The run cannot start or continue; one line the ML engineer can act on."""
+
+
+@dataclass
+class TrainResult:
+    output_dir: Path
+    adapter_dir: Path
+    global_step: int
+    train_loss: float | None
+    eval_loss: float | None
+    losses: list[float]
+    wall_time_s: float
+    peak_memory_bytes: int
+    peak_memory_source: str
+    tokens_per_second: float | None
+    dataset: DatasetInfo
+    dropped_overlong: int
+
+
+def last_checkpoint(output_dir: Path) -> Path | None:
+    """The highest checkpoint-N folder, as transformers' get_last_checkpoint finds it (without importing torch)."""
+    if not output_dir.is_dir():
+        return None
+    found = [(int(m[1]), p) for p in output_dir.iterdir() if p.is_dir() and (m := re.fullmatch(r"checkpoint-(\d+)", p.name))]
+    return max(found)[1] if found else None
+
+
+def read_splits(config: TrainConfig) -> tuple[list[dict], list[dict] | None, list[Path]]:
+    """Read and check the splits; the first thing a run does, so bad data fails before any model loads."""
+    data = config.data
+    train_path = data.dataset_dir / data.train_file
+    eval_path = data.dataset_dir / data.eval_file if data.eval_file else None
+    train = read_chat_jsonl(train_path)
+    dev = read_chat_jsonl(eval_path) if eval_path else None
+    return train, dev, [train_path] + ([eval_path] if eval_path else [])
+
+
+def drop_overlong(config: TrainConfig, examples: list[dict], tokenizer, split: str) -> tuple[list[dict], int]:
+    """Drop examples longer than data.max_length tokens, so no answer is cut mid-JSON; count them."""
+    if not config.data.drop_overlong:
+        return examples, 0
+    limit = config.data.max_length
+
+    def fits(example: dict) -> bool:
+        return len(tokenizer.apply_chat_template(example["messages"], tokenize=True, return_dict=True)["input_ids"]) <= limit
+
+    kept = [e for e in examples if fits(e)]
+    if not kept:
+        raise DatasetError(f"{split}: every example is longer than data.max_length={limit} tokens")
+    return kept, len(examples) - len(kept)
+
+
+def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1):
+    """trl's SFTConfig from the recipe. Warm-up is given in steps (transformers 5 dropped warmup_ratio),
+    computed from warmup_fraction over the steps this run will take."""
+    import torch
+    from trl import SFTConfig
+
+    t = config.train
+    steps_per_epoch = max(1, math.ceil(num_examples / (t.per_device_train_batch_size * world_size))
+                          // t.gradient_accumulation_steps)
+    total_steps = t.max_steps if t.max_steps > 0 else math.ceil(steps_per_epoch * t.num_train_epochs)
+    has_eval = has_eval and config.data.eval_file is not None
+    return SFTConfig(
+        output_dir=str(config.output_dir),
+        run_name=config.run_name,
+        report_to=config.report_to,
+        num_train_epochs=t.num_train_epochs,
+        max_steps=t.max_steps,
+        per_device_train_batch_size=t.per_device_train_batch_size,
+        per_device_eval_batch_size=t.per_device_eval_batch_size,
+        gradient_accumulation_steps=t.gradient_accumulation_steps,
+        learning_rate=t.learning_rate,
+        lr_scheduler_type=t.lr_scheduler_type,
+        warmup_steps=math.ceil(total_steps * t.warmup_fraction),
+        weight_decay=t.weight_decay,
+        max_grad_norm=t.max_grad_norm,
+        optim=t.optim,
+        activation_checkpointing=t.gradient_checkpointing,
+        activation_checkpointing_kwargs={"use_reentrant": False} if t.gradient_checkpointing else None,
+        bf16=t.bf16,
+        logging_steps=t.logging_steps,
+        logging_first_step=True,
+        save_strategy="steps",
+        save_steps=t.save_steps,
+        save_total_limit=t.save_total_limit,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=t.eval_steps if has_eval else None,
+        seed=t.seed,
+        data_seed=t.seed,
+        dataloader_num_workers=t.dataloader_num_workers,
+        max_length=config.data.max_length,
+        assistant_only_loss=True,
+        packing=False,
+        include_num_input_tokens_seen="non_padding",
+        dataset_num_proc=None,
+        use_cpu=not torch.cuda.is_available(),
+    )
+
+
+def check_distributed(config: TrainConfig) -> None:
+    """Refuse a sharded launch that would not shard the 4-bit base: accelerate leaves 4-bit weights stored
+    as uint8 whole on every GPU under FSDP (only floating storage is sharded), so 70B would not fit."""
+    import os
+
+    sharded = os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true" or \
+        os.environ.get("ACCELERATE_USE_DEEPSPEED", "").lower() == "true"
+    q = config.quantization
+    if sharded and q.load_in_4bit and q.quant_storage != "bfloat16":
+        raise TrainingError("FSDP/DeepSpeed ZeRO-3 shard 4-bit weights only when they are stored as bfloat16: "
+                            "add --set quantization.quant_storage=bfloat16")
+
+
+def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: list[dict] | None, tokenizer):
+    from datasets import Dataset
+    from trl import SFTTrainer
+
+    from training.build import load_base_model, peft_config, prepare_for_training
+
+    check_distributed(config)
+    args = sft_config(config, len(train), has_eval=dev is not None)  # first: sets up the process group and device
+    model = load_base_model(config, base_path)
+    model = prepare_for_training(config, model)
+    return SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(train),
+        eval_dataset=Dataset.from_list(dev) if dev else None,
+        processing_class=tokenizer,
+        peft_config=peft_config(config),
+    )
+
+
+def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
+    from training.build import base_model_path, load_tokenizer
+    from training.model_card import write_model_card
+
+    started = time.perf_counter()
+    train, dev, files = read_splits(config)
+    output_dir = config.output_dir
+    checkpoint = last_checkpoint(output_dir)
+    if resume and checkpoint is None:
+        raise TrainingError(f"--resume: no checkpoint-* folder in {output_dir} to resume from")
+    if not resume and checkpoint is not None:
+        raise TrainingError(f"{output_dir} already holds {checkpoint.name}; pass --resume to continue it "
+                            "or choose another --output-dir")
+
+    base_path = base_model_path(config)
+    tokenizer = load_tokenizer(base_path, config.model.revision)
+    train, dropped = drop_overlong(config, train, tokenizer, config.data.train_file)
+    if dev is not None:
+        dev, _ = drop_overlong(config, dev, tokenizer, str(config.data.eval_file))
+    counts = {"train": len(train), "dev": len(dev or []), "dropped_overlong": dropped}
+    info = dataset_info(config.data.dataset_dir, files, counts)
+    with PeakMemory() as peak:
+        trainer = build_trainer(config, base_path, train, dev, tokenizer)
+        output = trainer.train(resume_from_checkpoint=str(checkpoint) if resume else None)
+        eval_loss = trainer.evaluate()["eval_loss"] if dev else None
+    wall = time.perf_counter() - started
+
+    adapter_dir = output_dir / ADAPTER_DIR
+    trainer.save_model(str(adapter_dir))  # collective under FSDP: every process takes part
+    main_process = trainer.is_world_process_zero()
+    if main_process:
+        tokenizer.save_pretrained(str(adapter_dir))
+        (adapter_dir / TEMPLATE_FILE).write_text(tokenizer.chat_template, encoding="utf-8")
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    runtime = output.metrics.get("train_runtime") or wall
+    tokens = trainer.state.num_input_tokens_seen
+    result = TrainResult(
+        output_dir=output_dir, adapter_dir=adapter_dir, global_step=trainer.state.global_step,
+        train_loss=output.training_loss, eval_loss=eval_loss, losses=losses, wall_time_s=wall,
+        peak_memory_bytes=peak.peak_bytes, peak_memory_source=peak.source,
+        tokens_per_second=tokens / runtime if tokens and runtime else None, dataset=info, dropped_overlong=dropped,
+    )
+    if main_process:
+        write_model_card(adapter_dir, config, result)
+    return result
