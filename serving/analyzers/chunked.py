@@ -13,11 +13,26 @@ from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from contracts.chunking import Chunk
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from serving.analyzers.base import Analyzer, Proposal, finalize
+
+# A language model states no calibrated confidence; its findings carry this score.
+MODEL_SCORE = 1.0
+
+
+def proposal_from_item(chunk: Chunk, item: Any) -> Proposal:
+    """A model's answer item (contracts.prompt.AnswerItem) as a proposal: exact document offsets when the
+    quote is verbatim in the chunk (Chunk.locate, the training set's own mapping), else a hint where to
+    look, and grounding decides."""
+    span = chunk.locate(item.quote)
+    start, end = span if span else (None, None)
+    return Proposal(category=item.category, quote=item.quote.strip() if span else item.quote, score=MODEL_SCORE,
+                    start=start, end=end, near=start if span else chunk.start, severity=item.severity,
+                    explanation=item.explanation)
 
 
 class AnalysisObserver(Protocol):

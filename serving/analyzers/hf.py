@@ -10,14 +10,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from contracts.chunking import Chunk, chunk_text
+from contracts.chunking import Chunk, chunk_document
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, messages, parse_answer
 from contracts.settings import Settings
-from serving.analyzers.base import Proposal
-from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
-from serving.analyzers.openai import MODEL_SCORE
+from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 
 
 class HFAnalyzer(ChunkedAnalyzer):
@@ -56,7 +54,7 @@ class HFAnalyzer(ChunkedAnalyzer):
         return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def chunks(self, document: Document) -> list[Chunk]:
-        return chunk_text(document.text, self.count_tokens, self.chunk_tokens)
+        return chunk_document(document, self.count_tokens, self.chunk_tokens)
 
     def generate_answer(self, prompt: list[dict[str, str]]) -> tuple[str, int, int, bool]:
         """(answer text, prompt tokens, answer tokens, cut off at max_new_tokens)."""
@@ -83,11 +81,7 @@ class HFAnalyzer(ChunkedAnalyzer):
             answer.errors.append(f"chunk {chunk.index}: {exc}")
             return answer
         answer.errors = [f"chunk {chunk.index}: {e}" for e in parsed.errors]
-        for item in parsed.items:
-            at = chunk.text.find(item.quote)
-            answer.proposals.append(Proposal(category=item.category, quote=item.quote, score=MODEL_SCORE,
-                                             near=chunk.document_offset(at) if at >= 0 else chunk.start,
-                                             severity=item.severity, explanation=item.explanation))
+        answer.proposals = [proposal_from_item(chunk, item) for item in parsed.items]
         return answer
 
 

@@ -22,18 +22,15 @@ from typing import Any
 
 import httpx
 
-from contracts.chunking import Chunk, TokenCounter, chunk_text
+from contracts.chunking import Chunk, TokenCounter, chunk_document
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
 from contracts.settings import Settings
-from serving.analyzers.base import Proposal
-from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
+from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 
 log = logging.getLogger(__name__)
 SCHEMA_NAME = "lexrisk_findings"
-# A language model states no calibrated confidence; its findings carry this score.
-MODEL_SCORE = 1.0
 
 
 class BackendError(RuntimeError):
@@ -123,7 +120,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
 
     # -- ChunkedAnalyzer ---------------------------------------------------------------------------
     def chunks(self, document: Document) -> list[Chunk]:
-        return chunk_text(document.text, self.count_tokens, self.chunk_tokens)
+        return chunk_document(document, self.count_tokens, self.chunk_tokens)
 
     def request_body(self, document: Document, chunk: Chunk, total: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "temperature": self.temperature,
@@ -156,7 +153,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                 answer.errors.append(f"chunk {chunk.index}: {exc}")
                 continue
             answer.errors = [f"chunk {chunk.index}: {e}" for e in parsed.errors]
-            answer.proposals = [self._proposal(chunk, item) for item in parsed.items]
+            answer.proposals = [proposal_from_item(chunk, item) for item in parsed.items]
             return answer
         return answer  # no valid answer: nothing proposed, the errors are counted in the job's stats
 
@@ -176,13 +173,6 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         if response.is_error:  # 4xx: the request itself is wrong; retrying will not help
             raise BackendError(f"model server refused the request ({response.status_code}): {response.text[:500]}")
         return response.json()
-
-    @staticmethod
-    def _proposal(chunk: Chunk, item: Any) -> Proposal:
-        at = chunk.text.find(item.quote)
-        near = chunk.document_offset(at) if at >= 0 else chunk.start
-        return Proposal(category=item.category, quote=item.quote, score=MODEL_SCORE, near=near,
-                        severity=item.severity, explanation=item.explanation)
 
     def ready(self) -> bool:
         """The server answers and serves the model (the adapter's LoRA module name on vLLM)."""
