@@ -191,3 +191,13 @@ def test_templates_upload_list_delete_and_compare_route(api: Api) -> None:
     _error(api.client.delete(f"/v1/templates/{template['id']}", headers=api.h("globex")), 404, "not_found")
     assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
     assert api.client.get("/v1/templates", headers=api.h()).json()["count"] == 0
+
+
+def test_readyz_reports_an_unreachable_analyzer_backend(tmp_path) -> None:
+    settings = make_settings(tmp_path, analyzer="openai", openai_base_url="http://127.0.0.1:1/v1")
+    for api in open_api(settings):
+        ready = api.client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json() == {"status": "unready",
+                                "checks": {"database": "ok", "queue": "ok", "analyzer": "unreachable"}}
+        assert api.client.get("/healthz").status_code == 200

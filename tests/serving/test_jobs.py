@@ -141,3 +141,31 @@ def test_killed_rq_worker_and_restarted_api_lose_no_job(tmp_path, max_attempts: 
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(10)
         redis.flushdb()
+
+
+@pytest.mark.redis
+def test_upload_is_kept_while_redis_is_down_and_queued_once_it_is_back(tmp_path) -> None:
+    from serving.jobs.queue import RQQueue
+
+    settings = make_settings(tmp_path, redis_url="redis://127.0.0.1:1/0")  # nothing listens there
+    for api in open_api(settings):
+        response = api.upload()
+        assert response.status_code == 202  # stored; the queue is retried later
+        job = api.client.get(response.headers["location"], headers=api.h()).json()
+        assert job["status"] == "queued"
+        ready = api.client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["checks"]["queue"] == "unreachable"
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        assert session.get(Job, job["id"]).enqueued_at is None
+    # Redis is back: the reaper hands the waiting job to it
+    redis = _redis()
+    try:
+        queue = RQQueue(engine, make_settings(tmp_path, redis_url=REDIS_URL))
+        queue.start()
+        assert queue.queue.count == 1 and queue.queue.job_ids == [f"{job['id']}-1"]
+        with Session(engine) as session:
+            assert session.get(Job, job["id"]).enqueued_at is not None
+    finally:
+        redis.flushdb()
+        engine.dispose()
