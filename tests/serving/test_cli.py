@@ -51,3 +51,41 @@ def test_worker_without_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
         assert "LEXRISK_REDIS_URL is not set" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.slow
+def test_serve_starts_the_api_on_loopback(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.serving.vllm_server import ROOT, free_port
+
+    port = free_port()
+    env = {**os.environ, "LEXRISK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "LEXRISK_ANALYZER": "fake",
+           "LEXRISK_ANALYZER_PLUGINS": '{"fake": "tests.serving.fakes:factory"}', "PYTHONPATH": str(ROOT)}
+    env.pop("LEXRISK_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "serving.cli", "serve", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read().decode()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "lexrisk serve did not become ready"
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/contracts").status_code == 401
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(20)
+    # uvicorn shuts the app down (the lifespan stops the job queue), then re-raises SIGTERM
+    assert process.returncode in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in process.stderr.read().decode()
