@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.findings import Finding
+from serving.keys import tenant_for_key
 from tests.serving.conftest import SAMPLES, Api, make_settings, open_api
 
 
@@ -201,3 +202,18 @@ def test_readyz_reports_an_unreachable_analyzer_backend(tmp_path) -> None:
         assert ready.json() == {"status": "unready",
                                 "checks": {"database": "ok", "queue": "ok", "analyzer": "unreachable"}}
         assert api.client.get("/healthz").status_code == 200
+
+
+def test_default_baseline_analyzer_through_the_api(tmp_path) -> None:
+    settings = make_settings(tmp_path, analyzer="baseline")
+    for api in open_api(settings):
+        accepted = api.upload(SAMPLES / "master_services_agreement.pdf").json()
+        job = api.wait(accepted["job_id"], timeout=120)
+        assert job["status"] == "done" and job["analyzer"] == "baseline", job
+        findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h()).json()
+        assert findings["count"] > 0
+        service = api.client.app.state.service
+        tenant = tenant_for_key(service.engine, api.keys["acme"])
+        document = service.document(tenant, accepted["contract_id"])
+        for item in findings["data"]:
+            assert document.text[item["start"]:item["end"]] == item["quote"]
