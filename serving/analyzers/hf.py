@@ -15,6 +15,7 @@ from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, messages, parse_answer
 from contracts.settings import Settings
+from serving.analyzers import AnalyzerLoadError
 from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 
 
@@ -87,7 +88,7 @@ class HFAnalyzer(ChunkedAnalyzer):
 
 def from_settings(settings: Settings, playbook: Playbook | None) -> HFAnalyzer:
     if not settings.hf_model:
-        raise ValueError("the hf analyzer needs LEXRISK_HF_MODEL (a model name or folder)")
+        raise AnalyzerLoadError("the hf analyzer needs LEXRISK_HF_MODEL (a model name or folder)")
     return HFAnalyzer(playbook, model=settings.hf_model, adapter=settings.hf_adapter,
                       load_in_4bit=settings.hf_load_in_4bit, max_new_tokens=settings.hf_max_new_tokens,
                       chunk_tokens=settings.chunk_tokens)

@@ -22,7 +22,7 @@ from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import load_playbook
 from contracts.settings import Settings
-from serving.analyzers import Analyzer, UnknownAnalyzerError, get_analyzer
+from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.models import FindingRow, Job, Upload, utcnow
 from serving.webhooks import deliver
@@ -121,6 +121,8 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             result = _analyze(analyzers.get(analyzer_name), document, observer)
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
+        except AnalyzerLoadError as exc:
+            status = _fail(engine, job_id, attempt, "analyzer_unavailable", str(exc))
         except Exception as exc:
             log.exception("job %s failed", job_id)
             status = _fail(engine, job_id, attempt, "analysis_failed", f"{type(exc).__name__}: {exc}"[:2000])

@@ -217,3 +217,10 @@ def test_default_baseline_analyzer_through_the_api(tmp_path) -> None:
         document = service.document(tenant, accepted["contract_id"])
         for item in findings["data"]:
             assert document.text[item["start"]:item["end"]] == item["quote"]
+
+
+def test_an_analyzer_that_cannot_load_fails_the_job_with_the_reason(tmp_path) -> None:
+    for api in open_api(make_settings(tmp_path)):
+        job = api.wait(api.upload(analyzer="hf").json()["job_id"])  # LEXRISK_HF_MODEL is unset
+        assert job["status"] == "failed" and job["error"]["code"] == "analyzer_unavailable"
+        assert "LEXRISK_HF_MODEL" in job["error"]["message"]
