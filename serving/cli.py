@@ -12,6 +12,7 @@ from importlib import import_module
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
     "serving.analyze_cli",
+    "serving.analyzers.baseline.cli",
     "annotation.cli",
     "training.cli",
 ]

@@ -1,0 +1,157 @@
+"""`lexrisk baseline train|eval`: rebuild the embedded model from CUAD, and score it on the dev split."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+RESULTS_DIR = Path("eval/results")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("baseline", help="train or evaluate the embedded baseline analyzer on CUAD",
+                              description="Rebuild the embedded baseline model from CUAD, or score it on the dev split.")
+    sub = p.add_subparsers(dest="baseline_command", metavar="ACTION", required=True)
+
+    t = sub.add_parser("train", help="train the baseline on CUAD and write the model folder",
+                       description="Train on the CUAD train contracts, tune thresholds on the dev contracts and "
+                                   "write model.json + weights.npz. Deterministic: the same data gives the same bytes.")
+    _cuad_arg(t)
+    t.add_argument("--out", type=Path, help="model folder to write (default: the one shipped in the package)")
+    t.add_argument("--limit", type=int, help="use only the first N contracts (by file name), for quick trials")
+    t.set_defaults(handler=run_train)
+
+    e = sub.add_parser("eval", help="score a baseline model on the CUAD dev contracts",
+                       description="Micro and per-category precision/recall/F1 under CUAD's rule (Jaccard >= 0.5) "
+                                   "on the dev contracts; prints a table and writes JSON.")
+    _cuad_arg(e)
+    e.add_argument("--model", type=Path, help="model folder (default: settings.baseline_model or the shipped one)")
+    e.add_argument("--compare-plain", action="store_true",
+                   help="also train and score the plain TF-IDF + logistic regression sentence classifier")
+    e.add_argument("--oracle", action="store_true", help="also score a perfect classifier over the same units")
+    e.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for the JSON results (default: eval/results)")
+    e.set_defaults(handler=run_eval)
+
+
+def _cuad_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cuad", type=Path, help="CUAD folder (default: settings.cuad_dir)")
+
+
+def _cuad_dir(args: argparse.Namespace) -> Path:
+    from contracts.settings import get_settings
+    from serving.analyzers.baseline.corpus import CuadError, check_cuad_dir
+    from serving.cli import CommandError
+
+    folder = args.cuad or get_settings().cuad_dir
+    try:
+        check_cuad_dir(folder)
+    except CuadError as exc:
+        raise CommandError(str(exc)) from None
+    return folder
+
+
+@contextmanager
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        def start(description: str, total: int):
+            task = bar.add_task(description, total=total)
+            return lambda: bar.advance(task)
+
+        yield start
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from contracts.taxonomy import risk_categories
+    from serving.analyzers.baseline import shipped_model_dir
+    from serving.analyzers.baseline.card import model_card
+    from serving.analyzers.baseline.corpus import load_contracts
+    from serving.analyzers.baseline.train import prepare, split, train
+
+    cuad = _cuad_dir(args)
+    out = args.out or shipped_model_dir()
+    console = Console(stderr=True)
+    with _progress() as progress:
+        contracts = load_contracts(cuad, limit=args.limit)
+        train_docs, dev_docs = split(prepare(contracts, risk_categories(), progress))
+        if not train_docs or not dev_docs:
+            from serving.cli import CommandError
+
+            raise CommandError(f"{len(contracts)} contracts leave one side of the dev split empty; use more")
+        result = train(cuad, progress=progress, train_docs=train_docs, dev_docs=dev_docs)
+    digest = result.model.save(out)
+    card = model_card(result.dev, result.config, [float(t) for t in result.model.thresholds], result.model.categories,
+                      result.train_contracts, result.dev_contracts)
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    m = result.dev.micro
+    console.print(f"trained on {result.train_contracts} contracts; dev ({result.dev_contracts}) micro "
+                  f"P {m.precision:.3f} R {m.recall:.3f} F1 {m.f1:.3f}")
+    console.print(f"wrote {out} (sha256 {digest})")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from contracts.settings import get_settings
+    from contracts.taxonomy import risk_categories
+    from serving.analyzers.baseline import shipped_model_dir
+    from serving.analyzers.baseline.artifact import ArtifactError, digest
+    from serving.analyzers.baseline.corpus import load_contracts
+    from serving.analyzers.baseline.model import BaselineModel
+    from serving.analyzers.baseline.train import PLAIN, oracle_score, prepare, score_model, split, train
+    from serving.cli import CommandError
+
+    cuad = _cuad_dir(args)
+    folder = args.model or get_settings().baseline_model or shipped_model_dir()
+    try:
+        model = BaselineModel.load(folder)
+    except ArtifactError as exc:
+        raise CommandError(str(exc)) from None
+    categories = risk_categories()
+    scores = {}
+    with _progress() as progress:
+        train_docs, dev_docs = split(prepare(load_contracts(cuad), categories, progress))
+        scores["baseline"] = score_model(model, dev_docs, progress)
+        if args.compare_plain:
+            scores["plain TF-IDF+LR"] = train(cuad, PLAIN, progress=progress, train_docs=train_docs,
+                                              dev_docs=dev_docs).dev
+        if args.oracle:
+            scores["oracle units"] = oracle_score(dev_docs, categories)
+    console = Console()
+    console.print(scores_table(scores, categories, len(dev_docs)))
+    args.results.mkdir(parents=True, exist_ok=True)
+    target = args.results / "baseline_dev.json"
+    payload = {"model": str(folder), "model_sha256": digest(folder), "dev_contracts": len(dev_docs),
+               "rule": "CUAD word-level Jaccard >= 0.5, one-to-one matching",
+               "scores": {name: s.as_dict() for name, s in scores.items()}}
+    target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    console.print(f"wrote {target}")
+    return 0
+
+
+def scores_table(scores: dict, categories: list[str], n_contracts: int):
+    from rich.table import Table
+
+    table = Table(title=f"CUAD dev contracts ({n_contracts}): P / R / F1 under CUAD's rule")
+    table.add_column("category")
+    table.add_column("labels", justify="right")
+    for name in scores:
+        table.add_column(name, justify="right")
+    first = next(iter(scores.values()))
+    for category in categories:
+        c = first.per_category[category]
+        table.add_row(category, str(c.tp + c.fn), *(_cell(s.per_category[category]) for s in scores.values()))
+    table.add_section()
+    table.add_row("[bold]micro[/bold]", str(first.micro.tp + first.micro.fn), *(f"[bold]{_cell(s.micro)}[/bold]" for s in scores.values()))
+    return table
+
+
+def _cell(c) -> str:
+    return f"{c.precision:.2f} / {c.recall:.2f} / {c.f1:.2f}"
