@@ -75,6 +75,17 @@ def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, st
     return None
 
 
+_WRAP_ENDINGS = (".", ":", ";", "?", "!", ")", '"', "”", " and", " or")
+
+
+def _closes_a_unit(previous: str) -> bool:
+    """Whether the line before can end a clause. PDF text wraps sentences at the margin, so a line that
+    starts "(1) month preceding the claim" or "Section 5.2 hereof" after a long unfinished line is a
+    continuation, not a new clause."""
+    previous = previous.rstrip()
+    return not previous or len(previous) < 60 or previous.endswith(_WRAP_ENDINGS)
+
+
 def _looks_like_amount(line: str) -> bool:
     return bool(re.match(r"^\d{1,3}\s+(days|months|years|percent|%)", line, re.I))
 
@@ -97,7 +108,11 @@ def segment_clauses(text: str) -> list[Clause]:
     """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
     starts: list[tuple[int, str | None, str | None, int]] = []
     previous_paren: str | None = None
+    previous_line = ""
     for pos, line in _line_starts(text):
+        closed, previous_line = _closes_a_unit(previous_line), line
+        if not closed:
+            continue
         found = _clause_start(line, previous_paren)
         if found is None:
             continue

@@ -88,3 +88,14 @@ def test_run_on_text_is_capped():
     spans = split_sentences(text, max_chars=500)
     assert all(s.end - s.start <= 500 for s in spans)
     assert spans[0].start == 0 and spans[-1].end == len(text.rstrip())
+
+
+def test_wrapped_pdf_lines_do_not_open_clauses():
+    text = ("7.2 In no event shall Provider's aggregate liability arising out of this Agreement exceed the fees paid by the\n"
+            "(1) month preceding the claim, as described in this Agreement and the schedules attached to it, and in\n"
+            "Section 5.2 hereof.\n"
+            "7.3 Provider shall maintain insurance.")
+    numbers = [c.number for c in segment_clauses(text) if c.number]
+    assert numbers == ["7.2", "7.3"]
+    sentences = [text[s.start:s.end] for s in split_sentences(text)]
+    assert sentences[0].endswith("Section 5.2 hereof.")
