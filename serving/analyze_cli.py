@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from contracts.settings import get_settings
-    from serving.analyzers import UnknownAnalyzerError, get_analyzer
+    from serving.analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
     from serving.cli import CommandError
     from serving.render import render_html, render_table
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         playbook = load_playbook(args.playbook or settings.playbook)
         analyzer = get_analyzer(args.analyzer, settings, playbook)
-    except (PlaybookError, UnknownAnalyzerError) as exc:
+    except (PlaybookError, UnknownAnalyzerError, AnalyzerLoadError) as exc:
         raise CommandError(str(exc)) from None
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

