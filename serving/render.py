@@ -38,7 +38,7 @@ def render_table(result: AnalysisResult, console: Console) -> None:
     table = Table(title=f"{doc.name} — {doc.pages} pages, {doc.chars:,} characters",
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("Severity", no_wrap=True)
-    table.add_column("Category", ratio=2)
+    table.add_column("Category", min_width=16, max_width=22)
     table.add_column("Page", justify="right", no_wrap=True)
     table.add_column("Clause", ratio=5)
     table.add_column("Why it matters", ratio=3)
