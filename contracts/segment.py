@@ -158,14 +158,40 @@ def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:
     blocks = _blocks(text)
     spans: list[Span] = []
     for block, doc in zip(blocks, nlp.pipe(text[b.start:b.end] for b in blocks), strict=True):
-        for sent in doc.sents:
-            start = block.start + sent.start_char
-            end = block.start + sent.end_char
+        for sent_start, sent_end in _join_headings(list(doc.sents)):
+            start = block.start + sent_start
+            end = block.start + sent_end
             for piece in _cap_length(text, start, end, max_chars):
                 trimmed = _trim(text, piece)
                 if trimmed is not None:
                     spans.append(trimmed)
     return spans
+
+
+_HEADING_SENTENCE = re.compile(r"^(?:\(?[0-9a-zA-Z]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+|(?:Section|SECTION|Article|ARTICLE)\s+\S+\s+)?"
+                               r"[A-Z][\w'’&/,-]*(?:\s+[\w'’&/,-]+){0,5}[.:]$")
+
+
+_NUMBER_ONLY = re.compile(r"^(?:\(?[0-9a-zA-Z]{1,3}(?:\.[0-9]{1,3})*[.)]|(?:Section|SECTION|Article|ARTICLE)\s+[0-9IVXLC.]+)$")
+
+
+def _join_headings(sentences: list) -> list[tuple[int, int]]:
+    """A heading or bare number the sentencizer cut off ("2.3 Minimum Commitment.", "3.") belongs to the
+    sentence after it:
+    lawyers quote it with its heading, and alone it says nothing a classifier can use."""
+    out: list[tuple[int, int]] = []
+    pending: int | None = None
+    for sent in sentences:
+        start = sent.start_char if pending is None else pending
+        stripped = sent.text.strip()
+        if len(stripped) < 80 and (_HEADING_SENTENCE.match(stripped) or _NUMBER_ONLY.match(stripped)):
+            pending = start
+            continue
+        out.append((start, sent.end_char))
+        pending = None
+    if pending is not None:
+        out.append((pending, sentences[-1].end_char))
+    return out
 
 
 def _cap_length(text: str, start: int, end: int, max_chars: int) -> list[Span]:

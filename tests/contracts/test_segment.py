@@ -99,3 +99,9 @@ def test_wrapped_pdf_lines_do_not_open_clauses():
     assert numbers == ["7.2", "7.3"]
     sentences = [text[s.start:s.end] for s in split_sentences(text)]
     assert sentences[0].endswith("Section 5.2 hereof.")
+
+
+def test_a_heading_cut_off_by_the_sentencizer_joins_its_sentence():
+    text = "2.3 Minimum Commitment. Customer shall purchase Services of not less than $250,000 each year."
+    sentences = [text[s.start:s.end] for s in split_sentences(text)]
+    assert sentences == [text]
