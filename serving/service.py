@@ -7,7 +7,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
@@ -26,6 +26,8 @@ from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, Unpro
 from serving.jobs.queue import JobQueue
 from serving.models import Contract, FindingRow, Job, Template, Upload, utcnow
 from serving.webhooks import check_callback_url
+
+T = TypeVar("T", Contract, Template, Job)
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
@@ -274,25 +276,21 @@ class ContractService:
 
     # -- scoped lookups ----------------------------------------------------------------------------
     @staticmethod
-    def _contract(session: Session, tenant_id: str, contract_id: str) -> Contract:
-        row = session.exec(select(Contract).where(Contract.id == contract_id, Contract.tenant_id == tenant_id)).first()
+    def _owned(session: Session, model: type[T], tenant_id: str, row_id: str, noun: str) -> T:
+        """The tenant's row or NotFound: the one place tenant scoping of lookups by id lives."""
+        row = session.exec(select(model).where(model.id == row_id, model.tenant_id == tenant_id)).first()
         if row is None:
-            raise NotFound(f"no contract {contract_id}")
+            raise NotFound(f"no {noun} {row_id}")
         return row
 
-    @staticmethod
-    def _template(session: Session, tenant_id: str, template_id: str) -> Template:
-        row = session.exec(select(Template).where(Template.id == template_id, Template.tenant_id == tenant_id)).first()
-        if row is None:
-            raise NotFound(f"no template {template_id}")
-        return row
+    def _contract(self, session: Session, tenant_id: str, contract_id: str) -> Contract:
+        return self._owned(session, Contract, tenant_id, contract_id, "contract")
 
-    @staticmethod
-    def _job(session: Session, tenant_id: str, job_id: str) -> Job:
-        row = session.exec(select(Job).where(Job.id == job_id, Job.tenant_id == tenant_id)).first()
-        if row is None:
-            raise NotFound(f"no job {job_id}")
-        return row
+    def _template(self, session: Session, tenant_id: str, template_id: str) -> Template:
+        return self._owned(session, Template, tenant_id, template_id, "template")
+
+    def _job(self, session: Session, tenant_id: str, job_id: str) -> Job:
+        return self._owned(session, Job, tenant_id, job_id, "job")
 
     @staticmethod
     def _latest_job(session: Session, contract_id: str) -> Job | None:
