@@ -1,6 +1,7 @@
 """The embedded baseline: trained on a small CUAD subset it finds real clauses in unseen contracts,
 training is reproducible to the byte, and the shipped artifact analyzes the sample contract."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from serving.analyzers import get_analyzer
 from serving.analyzers.baseline import BaselineAnalyzer, shipped_model_dir
 from serving.analyzers.baseline.artifact import ArtifactError, digest
 from serving.analyzers.baseline.corpus import Label, load_contracts, unit_groups, unit_is_positive
+from serving.analyzers.baseline.features import FeatureConfig, Featurizer, UnitTexts
 from serving.analyzers.baseline.model import BaselineModel
 from serving.analyzers.baseline.train import prepare, split, train
 
@@ -85,6 +87,45 @@ def test_training_twice_gives_identical_bytes(cuad_dir, small, tmp_path):
     for name in ("model.json", "weights.npz"):
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
     assert digest(tmp_path) == digest(folder)
+
+
+@pytest.mark.cuad
+def test_dev_labels_reach_neither_weights_nor_thresholds(cuad_dir, small):
+    """The dev scores are an estimate for unseen contracts only if fitting never reads dev labels."""
+    result, _, train_docs, dev_docs = small
+    unlabelled = [replace(d, contract=replace(d.contract, labels=[]), y=np.zeros_like(d.y),
+                          groups=[[] for _ in d.groups]) for d in dev_docs]
+    blind = train(cuad_dir, train_docs=train_docs, dev_docs=unlabelled).model
+    np.testing.assert_array_equal(blind.thresholds, result.model.thresholds)
+    np.testing.assert_array_equal(blind.weights, result.model.weights)
+
+
+@pytest.mark.cuad
+def test_refit_on_all_contracts_keeps_the_held_out_score(cuad_dir, small):
+    result, _, train_docs, dev_docs = small
+    refit = train(cuad_dir, train_docs=train_docs, dev_docs=dev_docs, refit_all=True)
+    assert refit.dev.micro.as_dict() == result.dev.micro.as_dict()  # the score of the train-only fit
+    assert refit.model.meta["fit_on"] == "train+dev"
+    assert refit.model.meta["fit_contracts"] == len(train_docs) + len(dev_docs)
+    assert refit.model.meta["held_out"]["dev_micro"]["tp"] == result.dev.micro.tp
+    assert not np.array_equal(refit.model.weights, result.model.weights)
+
+
+def test_presence_features_do_not_shrink_in_long_sentences():
+    """One signalling phrase weighs the same in a short and in a long sentence (TF-IDF rows of unit
+    length would shrink it with the sentence's length)."""
+    short = "Any change of control terminates this agreement."
+    long = short + " " + " ".join(f"filler{i} words{i}" for i in range(60))
+    featurizer = Featurizer.fit(FeatureConfig(word_min_df=1, char_max_features=0),
+                                [UnitTexts([short, long, "Other text here."], ["", "", ""])])
+    x = featurizer.transform(UnitTexts([short, long], ["", ""])).toarray()
+    column = featurizer.vectorizers["word"].vocabulary_["change of"]
+    assert x[0, column] == x[1, column] > 0
+    tfidf = Featurizer.fit(FeatureConfig(word_min_df=1, char_max_features=0, binary=False),
+                           [UnitTexts([short, long, "Other text here."], ["", "", ""])])
+    y = tfidf.transform(UnitTexts([short, long], ["", ""])).toarray()
+    column = tfidf.vectorizers["word"].vocabulary_["change of"]
+    assert y[1, column] < y[0, column] / 3
 
 
 def test_shipped_artifact_is_small_and_safe():

@@ -19,7 +19,7 @@ from serving.analyzers import AnalyzerLoadError
 
 MODEL_JSON = "model.json"
 WEIGHTS_NPZ = "weights.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

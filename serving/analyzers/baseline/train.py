@@ -3,11 +3,14 @@
 Units are sentences (contracts.segment.split_sentences); a unit is positive for a category when it
 overlaps one of the category's excerpts (corpus.unit_is_positive). One logistic regression per
 category, fit by SGD (single-threaded, fixed seed, so the artifact is reproducible and the full
-training takes minutes on two cores), over TF-IDF features. Per-category thresholds are then
-chosen on the dev contracts to maximise micro F1 under CUAD's rule."""
+training takes minutes on two cores), over binary n-gram features. Per-category thresholds are chosen
+to maximise micro F1 under CUAD's rule on out-of-fold scores of the *train* contracts (k folds grouped by
+contract), never on dev: the dev contracts stay unseen by weights and thresholds alike, so the dev
+scores estimate what a new contract gets (thresholds tuned on dev itself read about 0.03 F1 higher)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +41,17 @@ class TrainConfig:
     alpha: float = 2e-6  # L2 strength of the SGD logistic regression
     epochs: int = 8
     seed: int = 0
+    threshold_folds: int = 5  # contract-grouped folds of the train contracts the thresholds are tuned on
     decode: DecodeConfig = field(default_factory=lambda: DecodeConfig(merge_adjacent=False, cap=0))
 
     def to_dict(self) -> dict:
         return {"features": self.features.to_dict(), "alpha": self.alpha, "epochs": self.epochs,
-                "seed": self.seed, "decode": self.decode.to_dict()}
+                "seed": self.seed,
+                "threshold_folds": self.threshold_folds, "decode": self.decode.to_dict()}
 
 
-# the named alternative every result is compared with: sentence words only, no context
-PLAIN = TrainConfig(features=FeatureConfig(char_max_features=0, heading_max_features=0, context_weight=0.0))
+# the named alternative every result is compared with: TF-IDF of the sentence's words, nothing else
+PLAIN = TrainConfig(features=FeatureConfig(char_max_features=0, heading_max_features=0, context_weight=0.0, binary=False))
 
 
 @dataclass
@@ -146,6 +151,29 @@ def _group_gold(contract: Contract, categories: list[str]) -> dict[str, list[str
     return out
 
 
+def fold_of(name: str, folds: int) -> int:
+    # a different hash from the dev split's, so the folds do not line up with it
+    return int(hashlib.sha256(("fold:" + name).encode("utf-8")).hexdigest()[:8], 16) % folds
+
+
+def cv_thresholds(config: TrainConfig, docs: list[Prepared], categories: list[str],
+                  progress: Progress = _no_progress) -> np.ndarray:
+    """Thresholds tuned on out-of-fold scores: each fold of `docs` scored by a model fit on the others."""
+    folds = config.threshold_folds
+    held_docs: list[Prepared] = []
+    held_scores: list[np.ndarray] = []
+    for f in range(folds):
+        inside = [d for d in docs if fold_of(d.contract.name, folds) != f]
+        held = [d for d in docs if fold_of(d.contract.name, folds) == f]
+        if not inside or not held:
+            continue
+        held_docs += held
+        held_scores += unit_scores(fit(config, inside, categories, _stage_progress(progress, f"fold {f + 1}/{folds}")), held)
+    if not held_docs:
+        raise ValueError(f"tuning thresholds needs at least two train contracts (got {len(docs)})")
+    return tune_thresholds(held_docs, held_scores, categories, config.decode, progress)
+
+
 def unit_scores(model_parts: tuple[Featurizer, np.ndarray, np.ndarray], docs: list[Prepared],
                 progress: Progress = _no_progress) -> list[np.ndarray]:
     featurizer, weights, bias = model_parts
@@ -186,7 +214,7 @@ def oracle_score(docs: list[Prepared], categories: list[str]) -> Score:
 @dataclass
 class TrainResult:
     model: BaselineModel
-    dev: Score
+    dev: Score  # of the recipe fit on the train contracts only, on dev contracts it never saw
     train_contracts: int
     dev_contracts: int
     config: TrainConfig
@@ -194,27 +222,43 @@ class TrainResult:
 
 def train(cuad_dir: Path, config: TrainConfig = TrainConfig(), *, names: list[str] | None = None,
           progress: Progress = _no_progress, dev_docs: list[Prepared] | None = None,
-          train_docs: list[Prepared] | None = None) -> TrainResult:
-    """Fit on the train contracts, tune thresholds on the dev contracts, score on them."""
+          train_docs: list[Prepared] | None = None, refit_all: bool = False) -> TrainResult:
+    """Fit on the train contracts, tune thresholds by cross-validation on them, score on the dev contracts.
+
+    With `refit_all` the returned model is then refit by the same recipe on train and dev contracts
+    together (25 % more data: the model that ships), while `dev` stays the held-out score of the
+    train-only fit: the estimate for unseen contracts, slightly conservative for the refit model."""
     categories = risk_categories()
     if train_docs is None or dev_docs is None:
         train_docs, dev_docs = split(prepare(load_contracts(cuad_dir, names=names), categories, progress))
     if not train_docs or not dev_docs:
         raise ValueError("training needs contracts on both sides of the dev split")
-    parts = fit(config, train_docs, categories, progress)
-    scores = unit_scores(parts, dev_docs, progress)
-    thresholds = tune_thresholds(dev_docs, scores, categories, config.decode, progress)
-    predictions = [decode(s, d.units, categories, thresholds, config.decode) for d, s in zip(dev_docs, scores, strict=True)]
-    dev = evaluate_predictions(dev_docs, predictions, categories)
+    model = fit_model(config, train_docs, categories, progress)
+    dev = score_model(model, dev_docs, progress)
+    held_out = {"train_contracts": len(train_docs), "dev_contracts": len(dev_docs),
+                "dev_micro": {k: round(v, 4) if isinstance(v, float) else v for k, v in dev.micro.as_dict().items()}}
+    if refit_all:
+        model = fit_model(config, train_docs + dev_docs, categories, _stage_progress(progress, "all contracts"))
+    model.meta |= {"fit_on": "train+dev" if refit_all else "train", "held_out": held_out}
+    return TrainResult(model, dev, len(train_docs), len(dev_docs), config)
+
+
+def fit_model(config: TrainConfig, docs: list[Prepared], categories: list[str],
+              progress: Progress = _no_progress) -> BaselineModel:
+    """The recipe: thresholds from out-of-fold scores of `docs`, weights from all of `docs`."""
+    thresholds = cv_thresholds(config, docs, categories, progress)
+    featurizer, weights, bias = fit(config, docs, categories, progress)
     meta = {
         "data": "CUAD v1 (Hendrycks et al. 2021, The Atticus Project), CC BY 4.0",
-        "train_contracts": len(train_docs),
-        "dev_contracts": len(dev_docs),
+        "fit_contracts": len(docs),
         "train": config.to_dict(),
-        "dev_micro": {k: round(v, 4) if isinstance(v, float) else v for k, v in dev.micro.as_dict().items()},
+        "thresholds": f"tuned on out-of-fold scores of the fit contracts ({config.threshold_folds} folds)",
     }
-    model = BaselineModel(categories, parts[0], parts[1], parts[2], thresholds, config.decode, meta)
-    return TrainResult(model, dev, len(train_docs), len(dev_docs), config)
+    return BaselineModel(categories, featurizer, weights, bias, thresholds, config.decode, meta)
+
+
+def _stage_progress(progress: Progress, stage: str) -> Progress:
+    return lambda description, total: progress(f"{stage}: {description}", total)
 
 
 def split(docs: list[Prepared]) -> tuple[list[Prepared], list[Prepared]]:
@@ -222,7 +266,7 @@ def split(docs: list[Prepared]) -> tuple[list[Prepared], list[Prepared]]:
 
 
 def score_model(model: BaselineModel, docs: list[Prepared], progress: Progress = _no_progress) -> Score:
-    advance = progress("analyzing dev contracts", len(docs))
+    advance = progress("analyzing held-out contracts", len(docs))
     predictions = []
     for d in docs:
         predictions.append(model.predict(d.contract.text, d.units))
@@ -230,4 +274,4 @@ def score_model(model: BaselineModel, docs: list[Prepared], progress: Progress =
     return evaluate_predictions(docs, predictions, model.categories)
 
 
-__all__ = ["PLAIN", "Counts", "TrainConfig", "TrainResult", "oracle_score", "prepare", "score_model", "split", "train"]
+__all__ = ["PLAIN", "Counts", "TrainConfig", "TrainResult", "cv_thresholds", "fit_model", "fold_of", "oracle_score", "prepare", "score_model", "split", "train"]
