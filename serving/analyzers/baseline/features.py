@@ -111,13 +111,12 @@ def _mean_row_norm(matrix: sp.csr_matrix) -> float:
 
 
 class Featurizer:
-    def __init__(self, config: FeatureConfig, vectorizers: dict[str, Vectorizer],
-                 scales: dict[str, float] | None = None) -> None:
+    def __init__(self, config: FeatureConfig, vectorizers: dict[str, Vectorizer], scales: dict[str, float]) -> None:
         self.config = config
         self.vectorizers = vectorizers
         # binary blocks are divided by these so each has mean row norm 1 on the training units (TF-IDF
         # rows already have norm 1)
-        self.scales = scales or dict.fromkeys(vectorizers, 1.0)
+        self.scales = scales
         self.weights = {"word": 1.0, "char": config.char_weight, "heading": config.heading_weight}
 
     @classmethod
@@ -135,6 +134,10 @@ class Featurizer:
             vectorizers[name] = vectorizer
             scales[name] = _mean_row_norm(matrix) if config.binary else 1.0
         return cls(config, vectorizers, scales)
+
+    @property
+    def reads_headings(self) -> bool:
+        return "heading" in self.vectorizers
 
     @property
     def n_features(self) -> int:

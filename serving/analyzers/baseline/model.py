@@ -45,7 +45,7 @@ class BaselineModel:
         """P(unit is an excerpt of category) as the logistic of the linear margin, (n_units, n_categories)."""
         if not units:
             return np.zeros((0, len(self.categories)))
-        x = self.featurizer.transform(unit_texts(text, units, headings="heading" in self.featurizer.vectorizers))
+        x = self.featurizer.transform(unit_texts(text, units, headings=self.featurizer.reads_headings))
         margin = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
         return 1.0 / (1.0 + np.exp(-margin))
 

@@ -2,8 +2,8 @@
 
 Units are sentences (contracts.segment.split_sentences); a unit is positive for a category when it
 overlaps one of the category's excerpts (corpus.unit_is_positive). One logistic regression per
-category, fit by SGD (single-threaded, fixed seed, so the artifact is reproducible and the full
-training takes minutes on two cores), over binary n-gram features. Per-category thresholds are chosen
+category, fit by SGD (single-threaded, fixed seed, so the artifact is reproducible), over binary
+n-gram features. Per-category thresholds are chosen
 to maximise micro F1 under CUAD's rule on out-of-fold scores of the *train* contracts (k folds grouped by
 contract), never on dev: the dev contracts stay unseen by weights and thresholds alike, so the dev
 scores estimate what a new contract gets (thresholds tuned on dev itself read about 0.03 F1 higher)."""
