@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from contracts.segment import Span, segment_clauses
+from serving.analyzers.baseline.presence import presence_for
 
 # numbers, dates and amounts carry little meaning by their digits; keep their shape
 _TOKEN = r"(?u)\b\w\w+\b|[$%§]"
@@ -118,6 +119,8 @@ class Featurizer:
         # rows already have norm 1)
         self.scales = scales
         self.weights = {"word": 1.0, "char": config.char_weight, "heading": config.heading_weight}
+        # binary blocks are read by the faster equivalents of their vectorizers
+        self.presence = {name: presence_for(v, _vocabulary(v)) for name, v in vectorizers.items()} if config.binary else {}
 
     @classmethod
     def fit(cls, config: FeatureConfig, docs: list[UnitTexts]) -> Featurizer:
@@ -141,13 +144,13 @@ class Featurizer:
 
     @property
     def n_features(self) -> int:
-        n = sum(len(v.vocabulary_) for v in self.vectorizers.values())
+        n = sum(len(_vocabulary(v)) for v in self.vectorizers.values())
         if self.config.context_weight:
-            n += 2 * len(self.vectorizers["word"].vocabulary_)
+            n += 2 * len(_vocabulary(self.vectorizers["word"]))
         return n
 
     def _block(self, name: str, texts: list[str]) -> sp.csr_matrix:
-        matrix = self.vectorizers[name].transform(texts)
+        matrix = self.presence[name](texts) if name in self.presence else self.vectorizers[name].transform(texts)
         factor = self.weights[name] / self.scales[name]
         return matrix * np.float32(factor) if factor != 1.0 else matrix
 
@@ -171,8 +174,8 @@ class Featurizer:
         """Vocabularies (terms in column order) and idf vectors or block scales, for the artifact."""
         vocab, arrays = {}, {}
         for name, vec in self.vectorizers.items():
-            terms = [""] * len(vec.vocabulary_)
-            for term, index in vec.vocabulary_.items():
+            terms = [""] * len(_vocabulary(vec))
+            for term, index in _vocabulary(vec).items():
                 terms[index] = term
             vocab[name] = terms
             if self.config.binary:
@@ -193,6 +196,12 @@ class Featurizer:
                 scales[name] = 1.0
             vectorizers[name] = vec
         return cls(config, vectorizers, scales)
+
+
+def _vocabulary(vec: Vectorizer) -> dict[str, int]:
+    """Fitted vectorizers hold `vocabulary_`; ones rebuilt from an artifact hold the same dict as
+    `vocabulary` until their first sklearn transform."""
+    return getattr(vec, "vocabulary_", None) or vec.vocabulary
 
 
 def _shift(matrix: sp.csr_matrix, by: int) -> sp.csr_matrix:
