@@ -119,13 +119,24 @@ def test_presence_features_do_not_shrink_in_long_sentences():
     featurizer = Featurizer.fit(FeatureConfig(word_min_df=1, char_max_features=0),
                                 [UnitTexts([short, long, "Other text here."], ["", "", ""])])
     x = featurizer.transform(UnitTexts([short, long], ["", ""])).toarray()
-    column = featurizer.vectorizers["word"].vocabulary_["change of"]
+    column = featurizer.vocabulary("word")["change of"]
     assert x[0, column] == x[1, column] > 0
     tfidf = Featurizer.fit(FeatureConfig(word_min_df=1, char_max_features=0, binary=False),
                            [UnitTexts([short, long, "Other text here."], ["", "", ""])])
     y = tfidf.transform(UnitTexts([short, long], ["", ""])).toarray()
-    column = tfidf.vectorizers["word"].vocabulary_["change of"]
+    column = tfidf.vocabulary("word")["change of"]
     assert y[1, column] < y[0, column] / 3
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_ties_at_the_feature_limit_go_to_the_terms_that_sort_first(binary):
+    """sklearn breaks these ties with an unstable sort whose order differs between CPUs; the artifact
+    must be the same on every machine."""
+    texts = ["echo alpha", "charlie bravo", "delta alpha"]  # alpha twice, every other term once
+    config = FeatureConfig(word_max_features=3, word_min_df=1, char_max_features=0, binary=binary)
+    featurizer = Featurizer.fit(config, [UnitTexts(texts, [""] * 3)])
+    assert featurizer.vocabulary("word") == {"alpha": 0, "bravo": 1, "charlie": 2}
+    assert featurizer.transform(UnitTexts(["bravo alpha"], [""])).nnz == 2
 
 
 def test_shipped_artifact_is_small_and_safe():

