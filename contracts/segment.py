@@ -130,6 +130,12 @@ def segment_clauses(text: str) -> list[Clause]:
     return clauses
 
 
+# spaCy's vocabulary keeps every string it has seen (about 120 new ones per CUAD contract): past this many
+# the pipeline is rebuilt empty, so a long-running server does not grow without bound. The rules, and so
+# the sentences, do not depend on what the vocabulary has seen.
+VOCAB_LIMIT = 500_000
+
+
 @cache
 def _sentencizer():
     import spacy
@@ -165,6 +171,8 @@ def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:
                 trimmed = _trim(text, piece)
                 if trimmed is not None:
                     spans.append(trimmed)
+    if len(nlp.vocab) > VOCAB_LIMIT:
+        _sentencizer.cache_clear()  # callers still holding the old pipeline finish with it
     return spans
 
 

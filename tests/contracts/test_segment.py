@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 
+from contracts import segment
 from contracts.segment import segment_clauses, split_sentences
 
 CONTRACT = """SUPPLY AGREEMENT
@@ -105,3 +106,16 @@ def test_a_heading_cut_off_by_the_sentencizer_joins_its_sentence():
     text = "2.3 Minimum Commitment. Customer shall purchase Services of not less than $250,000 each year."
     sentences = [text[s.start:s.end] for s in split_sentences(text)]
     assert sentences == [text]
+
+
+def test_the_pipeline_is_rebuilt_when_its_vocabulary_outgrows_the_limit(monkeypatch):
+    text = "The Licensee shall pay the fees. Xqzvunseen applies here. Section 4. Term.\n\nNext one."
+    expected = split_sentences(text)
+    monkeypatch.setattr(segment, "VOCAB_LIMIT", 0)
+    before = segment._sentencizer()
+    assert split_sentences(text) == expected
+    after = segment._sentencizer()
+    assert after is not before
+    assert "Xqzvunseen" in before.vocab.strings
+    assert "Xqzvunseen" not in after.vocab.strings  # a fresh vocabulary
+    assert split_sentences(text) == expected
