@@ -8,8 +8,9 @@ from serving.analyzers.baseline.train import TrainResult
 
 _TEMPLATE = """# lexrisk baseline analyzer — model card
 
-A linear sentence classifier over binary n-gram features that finds CUAD's 33 Yes/No risk-clause categories in a contract. It is
-lexrisk's embedded default analyzer: no GPU, no torch, a few MB, well under a second per contract.
+A linear sentence classifier over binary n-gram features that finds CUAD's 33 Yes/No risk-clause
+categories in a contract. It is lexrisk's embedded default analyzer: no GPU, no torch, a few MB, well under
+a second per contract.
 
 ## Data and attribution
 Trained on **CUAD v1** — Hendrycks, Burns, Chen, Ball, "CUAD: An Expert-Annotated NLP Dataset for Legal

@@ -9,9 +9,10 @@ micro F1 from 0.61 to 0.64 (`benchmarks/baseline_weighting.py`). TF-IDF stays av
 (`binary=False`) because it is the plain classifier every result is compared with.
 
 A CUAD label often hangs on context the sentence itself lacks ("Section 12. Assignment" above
-"Neither party may ..."; the sentence before a carve-out), so each unit also sees its clause headings
-and, down-weighted, the sentences on either side. The vectorizers' state is only vocabularies and
-idf vectors or block scales, which the artifact stores as JSON and arrays (no pickle)."""
+"Neither party may ..."), so the featurizer can also give each unit its clause headings and,
+down-weighted, the sentences on either side. With presence features neither helped any more, so both
+are off in the shipped configuration. The vectorizers' state is only vocabularies and idf vectors or
+block scales, which the artifact stores as JSON and arrays (no pickle)."""
 
 from __future__ import annotations
 
@@ -127,7 +128,6 @@ def _fit_block(name: str, config: FeatureConfig, texts: list[str]) -> tuple[Vect
     if config.binary:
         return vectorizer, counts[:, keep]
     return vectorizer, vectorizer.fit_transform(texts)  # TF-IDF learns its idf on the kept terms
-
 
 
 def _mean_row_norm(matrix: sp.csr_matrix) -> float:

@@ -3,10 +3,10 @@
 Units are sentences (contracts.segment.split_sentences); a unit is positive for a category when it
 overlaps one of the category's excerpts (corpus.unit_is_positive). One logistic regression per
 category, fit by SGD (single-threaded, fixed seed, so the artifact is reproducible), over binary
-n-gram features. Per-category thresholds are chosen
-to maximise micro F1 under CUAD's rule on out-of-fold scores of the *train* contracts (k folds grouped by
-contract), never on dev: the dev contracts stay unseen by weights and thresholds alike, so the dev
-scores estimate what a new contract gets (thresholds tuned on dev itself read about 0.03 F1 higher)."""
+n-gram features. Per-category thresholds are chosen to maximise micro F1 under CUAD's rule on
+out-of-fold scores of the *train* contracts (k folds grouped by contract), never on dev: the dev
+contracts stay unseen by weights and thresholds alike, so the dev scores estimate what a new contract
+gets (thresholds tuned on dev itself read about 0.03 F1 higher)."""
 
 from __future__ import annotations
 
@@ -46,8 +46,7 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return {"features": self.features.to_dict(), "alpha": self.alpha, "epochs": self.epochs,
-                "seed": self.seed,
-                "threshold_folds": self.threshold_folds, "decode": self.decode.to_dict()}
+                "seed": self.seed, "threshold_folds": self.threshold_folds, "decode": self.decode.to_dict()}
 
 
 # the named alternative every result is compared with: TF-IDF of the sentence's words, nothing else
