@@ -31,8 +31,8 @@ def _agreement(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from annotation.agreement import agreement
-    from annotation.cli import open_store
-    from serving.cli import CommandError
+    from annotation.cli_common import open_store
+    from contracts.errors import CommandError
 
     if not 0 < args.iou <= 1:
         raise CommandError(f"--iou {args.iou} must be in (0, 1]")
@@ -63,9 +63,9 @@ def _fmt(value: float | None) -> str:
 
 def _adjudicate(args: argparse.Namespace) -> int:
     from annotation.adjudication import accept_agreed, decide, disagreements
-    from annotation.cli import open_store
+    from annotation.cli_common import open_store
     from annotation.store import StoreError
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
     deciding = args.accept or args.reject or args.accept_agreed
     if deciding and not args.reviewer:

@@ -7,6 +7,8 @@ import argparse
 import json
 from pathlib import Path
 
+from annotation.cli_common import open_store, print_report, progress_bar
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("annotate", help="lawyers' labels: store, import, agreement, training set",
@@ -45,35 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 
-def open_store(args: argparse.Namespace):
-    """The store named by --db or the settings, migrated to the current schema."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from annotation.store import Store
-    from contracts.settings import get_settings
-    from serving.cli import CommandError
-
-    url = args.db or get_settings().database_url
-    try:
-        return Store(url)
-    except (SQLAlchemyError, ValueError) as exc:
-        raise CommandError(f"cannot open the store at {url}: {str(exc).splitlines()[0]}") from None
-
-
-def progress_bar(label: str):
-    """A rich progress bar as a (done, total) callback, plus the context that shows it."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task(label, total=None)
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, update
-
-
 def _migrate(args: argparse.Namespace) -> int:
     from annotation.store.db import current_revision
 
@@ -85,9 +58,9 @@ def _migrate(args: argparse.Namespace) -> int:
 def _import_cuad(args: argparse.Namespace) -> int:
     from annotation.cuad import import_cuad
     from annotation.report import ImportRecordError
+    from contracts.errors import CommandError
     from contracts.playbook import PlaybookError, load_playbook
     from contracts.settings import get_settings
-    from serving.cli import CommandError
 
     try:
         playbook = load_playbook(get_settings().playbook)
@@ -102,28 +75,12 @@ def _import_cuad(args: argparse.Namespace) -> int:
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad records)") from None
     summary = report.as_dict()
-    _print_report(summary, report.skipped + report.duplicate_files + report.not_located)
+    print_report(summary, report.skipped + report.duplicate_files + report.not_located)
     if args.json:
         args.json.write_text(json.dumps({**summary, "not_located_records": report.not_located,
                                          "skipped_records": report.skipped,
                                          "duplicate_files": report.duplicate_files}, indent=2) + "\n")
     return 0
-
-
-def _print_report(summary: dict, notes: list[str]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Import from {summary['source']}")
-    table.add_column("what")
-    table.add_column("count", justify="right")
-    for key, value in summary.items():
-        if key != "source":
-            table.add_row(key.replace("_", " "), str(value))
-    console = Console()
-    console.print(table)
-    for note in notes[:20]:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
 
 
 def _build_dataset(args: argparse.Namespace) -> int:
@@ -132,7 +89,7 @@ def _build_dataset(args: argparse.Namespace) -> int:
     # only the tokenizer is used: transformers' notice that PyTorch is absent is noise here
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from annotation.dataset import BuildConfig, BuildError, build_dataset
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
     config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
                          negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test)

@@ -23,10 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from annotation.cli import _print_report, open_store, progress_bar
+    from annotation.cli_common import open_store, print_report, progress_bar
     from annotation.labelstudio import import_labelstudio
     from annotation.report import ImportRecordError
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
     store = open_store(args)
     bar, update = progress_bar("Importing Label Studio tasks")
@@ -35,27 +35,18 @@ def _import(args: argparse.Namespace) -> int:
             report = import_labelstudio(session, args.file, skip_bad=args.skip_bad, progress=update)
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad tasks)") from None
-    _print_report(report.as_dict(), report.skipped)
+    print_report(report.as_dict(), report.skipped)
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from annotation.cli import open_store, progress_bar
+    from annotation.cli_common import open_store, progress_bar
     from annotation.labelstudio import export_tasks, label_config
     from annotation.store import StoreError
-    from contracts.playbook import PlaybookError, load_playbook
-    from contracts.settings import get_settings
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
-    analyze = None
-    if args.analyzer:
-        from serving.analyzers import UnknownAnalyzerError, get_analyzer
-
-        settings = get_settings()
-        try:
-            analyze = get_analyzer(args.analyzer, settings, load_playbook(settings.playbook)).analyze
-        except (UnknownAnalyzerError, PlaybookError, ImportError) as exc:
-            raise CommandError(f"analyzer {args.analyzer!r}: {exc}") from None
+    # the command root injects the factory (annotation does not import serving)
+    analyze = args.analyzer_factory(args.analyzer).analyze if args.analyzer else None
     store = open_store(args)
     bar, update = progress_bar("Exporting tasks")
     try:

@@ -34,7 +34,7 @@ from contracts.settings import Settings, get_settings  # noqa: E402
 from serving.api.app import build_app  # noqa: E402
 from serving.db import make_engine, migrate  # noqa: E402
 from serving.keys import create_key  # noqa: E402
-from tests.serving.vllm_server import free_port  # noqa: E402
+from serving.vllm_server import free_port  # noqa: E402
 
 
 def _contracts(cuad: Path, count: int) -> list[tuple[str, bytes]]:
@@ -116,7 +116,7 @@ def _level(url: str, key: str, clients: int, corpus: list[tuple[str, bytes]], jo
 
 
 def _worker(settings_env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "serving.cli", "worker"], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "lexrisk", "worker"], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), **settings_env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from contracts.documents import Document  # noqa: E402
 from serving.analyzers.openai import DecodingBounds, OpenAIAnalyzer, load_token_counter  # noqa: E402
-from tests.serving.tiny_llm import build  # noqa: E402
-from tests.serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
+from serving.tiny_llm import build  # noqa: E402
+from serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
 
 
 class _Timed(httpx.HTTPTransport):

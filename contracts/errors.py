@@ -40,3 +40,7 @@ class EncryptedFileError(IngestError):
 
 class NeedsOCRError(IngestError):
     code = "needs_ocr"
+
+
+class CommandError(Exception):
+    """A failure the user can fix: the command root prints it as one line and exits with status 2."""

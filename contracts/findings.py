@@ -3,9 +3,12 @@ made of. A finding is always grounded: `quote == document.text[start:end]`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from pydantic import BaseModel, Field, field_validator
 
-from contracts.documents import DocumentInfo
+from contracts.documents import Document, DocumentInfo
 from contracts.playbook import Severity
 from contracts.taxonomy import canonical
 
@@ -46,3 +49,13 @@ class AnalysisResult(BaseModel):
     analyzer: AnalyzerInfo
     findings: list[Finding]
     stats: AnalysisStats = Field(default_factory=AnalysisStats)
+
+
+class DocumentAnalyzer(Protocol):
+    """What the parts left of `serving` (annotation, eval) need of an analyzer: a Document in, grounded
+    findings out. `serving.analyzers` implements it; the command root injects it by name."""
+
+    def analyze(self, document: Document) -> AnalysisResult: ...
+
+
+AnalyzerFactory = Callable[[str], DocumentAnalyzer]

@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 "${VENV:-.venv}/bin/ruff" check .
+"${VENV:-.venv}/bin/lint-imports" --no-cache

@@ -26,9 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from contracts.errors import CommandError
     from contracts.settings import get_settings
     from serving.analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
-    from serving.cli import CommandError
     from serving.render import render_html, render_table
 
     settings = get_settings()

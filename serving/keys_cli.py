@@ -15,8 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
+    from contracts.errors import CommandError
     from contracts.settings import get_settings
-    from serving.cli import CommandError
     from serving.db import make_engine, migrate
     from serving.keys import create_key
 

@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
     try:
         import uvicorn

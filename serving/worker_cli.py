@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
 
+    from contracts.errors import CommandError
     from contracts.settings import get_settings
-    from serving.cli import CommandError
 
     if not get_settings().redis_url:
         raise CommandError("LEXRISK_REDIS_URL is not set; without Redis the API runs jobs itself")

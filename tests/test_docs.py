@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from contracts.settings import Settings
-from serving.cli import build_parser
+from lexrisk.cli import build_parser
 from tests.conftest import REPO
 
 
@@ -32,7 +32,7 @@ def test_every_command_is_in_the_cli_doc():
 
 
 def test_every_command_has_help(capsys):
-    from serving.cli import main
+    from lexrisk.cli import main
 
     for command, parser in _commands(build_parser()):
         argv = [*command.split()[1:], "--help"]

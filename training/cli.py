@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _config(args: argparse.Namespace, output_dir: Path | None = None):
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
     from training.config import ConfigError, load_config
 
     if args.config is None:
@@ -58,7 +58,7 @@ def _config(args: argparse.Namespace, output_dir: Path | None = None):
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
 
     config = _config(args, args.output_dir)  # validated before anything heavy is imported
     from training.data import DatasetError
@@ -78,7 +78,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _shape(config):
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
     from training.measure import tiny_shape
     from training.planner import ModelShape, shape_for
 
@@ -101,7 +101,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
     from training.planner import REFERENCE_GB, GiB, advice, estimate, parse_gpu, plan_from_config, seed_table
 
     console = Console()
@@ -153,7 +153,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
     from training.adapter_check import AdapterError, check_adapter
 
     try:
@@ -169,7 +169,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from serving.cli import CommandError
+    from contracts.errors import CommandError
     from training.merge import MergeError, merge_adapter
 
     try:

@@ -12,7 +12,7 @@ from annotation.agreement import agreement, cohen_kappa, fleiss_kappa, match_spa
 from annotation.store import Annotation, ReviewEvent, add_annotation, get_or_create_contract
 from contracts.documents import Document
 from contracts.segment import segment_clauses
-from serving.cli import main
+from lexrisk.cli import main
 
 TEXT = ("1. Governing Law. This Agreement is governed by the laws of New York.\n"
         "2. Venue. Disputes go to the courts of New York County.\n"

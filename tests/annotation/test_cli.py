@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from annotation.store import add_annotation, get_or_create_contract
 from annotation.store.db import ALEMBIC_DIR
 from contracts.documents import Document
-from serving.cli import main
+from lexrisk.cli import main
 
 # the newest revision of the one Alembic history (serving adds its tables after annotation's)
 HEAD = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()

@@ -12,7 +12,7 @@ from annotation.cuad import import_cuad
 from annotation.report import ImportRecordError
 from annotation.store import Annotation, Contract, ReviewEvent
 from contracts.textnorm import normalize_text
-from serving.cli import main
+from lexrisk.cli import main
 from tests.annotation.conftest import SMALL_CUAD
 
 pytestmark = pytest.mark.cuad

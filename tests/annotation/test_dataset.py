@@ -8,7 +8,7 @@ from sqlmodel import select
 from annotation.cuad import import_cuad
 from annotation.dataset import BuildConfig, BuildError, build_dataset, load_tokenizer, split_of
 from annotation.store import Annotation, Contract, DatasetVersion, record_review
-from serving.cli import main
+from lexrisk.cli import main
 
 MAX_LENGTH = 4096
 

@@ -10,9 +10,9 @@ from annotation.labelstudio import export_tasks, import_labelstudio, label_confi
 from annotation.report import ImportRecordError
 from annotation.store import Annotation, Annotator, Contract, add_annotation, get_or_create_contract
 from contracts.documents import Document
+from lexrisk.cli import main
 from serving.analyzers import ANALYZERS
 from serving.analyzers.base import Analyzer, Proposal
-from serving.cli import main
 
 TEXT = ("MASTER SERVICES AGREEMENT\n1. Governing Law. This Agreement is governed by the laws of New York.\n"
         "2. Liability. In no event shall either party's liability exceed the fees paid.\n"

@@ -92,6 +92,6 @@ def pg_schema() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
     """(base model folder, LoRA adapter folder) of a tiny random Llama, built once per session."""
-    from tests.serving.tiny_llm import build
+    from serving.tiny_llm import build
 
     return build(tmp_path_factory.mktemp("tiny-llm"), ROOT)

@@ -11,7 +11,7 @@ from pypdf import PdfReader, PdfWriter
 
 from contracts.ingest import load_document
 from contracts.settings import get_settings
-from serving.cli import main
+from lexrisk.cli import main
 from tests.conftest import SAMPLE_DOCX, SAMPLE_PDF, SAMPLE_TXT
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 
 
 @pytest.mark.parametrize("action", ["train", "eval"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 from serving.db import make_engine
 from serving.keys import tenant_for_key
 
@@ -63,13 +63,13 @@ def test_serve_starts_the_api_on_loopback(tmp_path) -> None:
 
     import httpx
 
-    from tests.serving.vllm_server import ROOT, free_port
+    from serving.vllm_server import ROOT, free_port
 
     port = free_port()
     env = {**os.environ, "LEXRISK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "LEXRISK_ANALYZER": "fake",
            "LEXRISK_ANALYZER_PLUGINS": '{"fake": "tests.serving.fakes:factory"}', "PYTHONPATH": str(ROOT)}
     env.pop("LEXRISK_REDIS_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "serving.cli", "serve", "--port", str(port)], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk", "serve", "--port", str(port)], cwd=ROOT,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

@@ -77,7 +77,7 @@ def _worker(settings, **env) -> subprocess.Popen:
                    "LEXRISK_REDIS_URL": REDIS_URL, "LEXRISK_ANALYZER_PLUGINS": json.dumps(PLUGINS),
                    "LEXRISK_JOB_STALE_AFTER_S": str(settings.job_stale_after_s), "LEXRISK_JOB_HEARTBEAT_S": "0.2",
                    "LEXRISK_JOB_MAX_ATTEMPTS": str(settings.job_max_attempts), **env}
-    return subprocess.Popen([sys.executable, "-m", "serving.cli", "worker"], cwd=ROOT, env=environment,
+    return subprocess.Popen([sys.executable, "-m", "lexrisk", "worker"], cwd=ROOT, env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 

@@ -22,8 +22,8 @@ from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.prompt import AnswerFormatError, answer_json_schema, parse_answer
 from serving.analyzers.openai import OpenAIAnalyzer, from_settings
+from serving.vllm_server import LORA_NAME, free_port, vllm_server
 from tests.serving.conftest import SAMPLES, make_settings
-from tests.serving.vllm_server import LORA_NAME, free_port, vllm_server
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()

@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 from training.adapter_check import AdapterError, check_adapter
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 from training.config import ConfigError, apply_overrides, load_config, parse_config
 
 RECIPES = Path(__file__).resolve().parents[2] / "training" / "recipes"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 from tests.training.conftest import FIXTURE_DATA, RECIPES
 from training.data import DatasetError, dataset_info, read_chat_jsonl
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 from training.config import load_config
 from training.planner import (
     NF4_DOUBLE_QUANT_BITS,

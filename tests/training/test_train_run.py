@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 
 
 def test_loss_falls_on_a_repeated_example(trained_run):

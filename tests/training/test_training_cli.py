@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from serving.cli import main
+from lexrisk.cli import main
 
 
 @pytest.mark.parametrize("argv", [["train"], ["train", "plan"], ["train", "check-adapter"], ["train", "merge"]])

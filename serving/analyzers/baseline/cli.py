@@ -48,9 +48,9 @@ def _cuad_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cuad_dir(args: argparse.Namespace) -> Path:
+    from contracts.errors import CommandError
     from contracts.settings import get_settings
     from serving.analyzers.baseline.corpus import CuadError, check_cuad_dir
-    from serving.cli import CommandError
 
     folder = args.cuad or get_settings().cuad_dir
     try:
@@ -90,7 +90,7 @@ def run_train(args: argparse.Namespace) -> int:
         contracts = load_contracts(cuad, limit=args.limit)
         train_docs, dev_docs = split(prepare(contracts, categories, progress))
         if len(train_docs) < 2 or not dev_docs:
-            from serving.cli import CommandError
+            from contracts.errors import CommandError
 
             raise CommandError(f"{len(contracts)} contracts leave too few on one side of the dev split; use more")
         result = train(cuad, progress=progress, train_docs=train_docs, dev_docs=dev_docs,
@@ -118,6 +118,7 @@ def run_train(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from contracts.errors import CommandError
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
     from serving.analyzers.baseline import shipped_model_dir
@@ -125,7 +126,6 @@ def run_eval(args: argparse.Namespace) -> int:
     from serving.analyzers.baseline.corpus import load_contracts
     from serving.analyzers.baseline.model import BaselineModel
     from serving.analyzers.baseline.train import PLAIN, oracle_score, prepare, score_model, split, train
-    from serving.cli import CommandError
 
     cuad = _cuad_dir(args)
     folder = args.model or get_settings().baseline_model or shipped_model_dir()

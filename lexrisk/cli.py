@@ -1,6 +1,10 @@
 """`lexrisk`: one command, a sub-command per job. Each part of lexrisk registers its own sub-commands
 from a small module that imports nothing heavy, so `lexrisk --help` and `lexrisk analyze` stay fast
-and work with only the core installed."""
+and work with only the core installed.
+
+This root sits above every part (contracts <- annotation, training, eval <- serving <- ui, root), so it
+is also where a part that needs another's capability gets it injected: the parts left of `serving`
+take an analyzer factory through `args.analyzer_factory` instead of importing `serving`."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+
+from contracts.errors import CommandError
+from contracts.findings import DocumentAnalyzer
 
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
@@ -21,12 +28,22 @@ COMMAND_MODULES = [
 ]
 
 
-class CommandError(Exception):
-    """A failure the user can fix; printed as one line, exit status 2."""
+def analyzer_factory(name: str) -> DocumentAnalyzer:
+    """The named analyzer on the current settings and playbook; a bad name or setting is a CommandError."""
+    from contracts.playbook import PlaybookError, load_playbook
+    from contracts.settings import get_settings
+    from serving.analyzers import get_analyzer
+
+    settings = get_settings()
+    try:
+        return get_analyzer(name, settings, load_playbook(settings.playbook))
+    except (ValueError, PlaybookError, ImportError) as exc:
+        raise CommandError(f"analyzer {name!r}: {exc}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lexrisk", description="Contract risk analysis.")
+    parser.set_defaults(analyzer_factory=analyzer_factory)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 VLLM_PYTHON = Path(os.environ.get("LEXRISK_TEST_VLLM_PYTHON", ROOT / ".vllm-venv" / "bin" / "python"))
 LORA_NAME = "contract-risk"
 
