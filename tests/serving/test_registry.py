@@ -1,0 +1,117 @@
+"""The model registry: register with lineage and eval, gated promotion, rollback, per-tenant scope; on SQLite
+and on PostgreSQL, through the `lexrisk models` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lexrisk.cli import main
+from serving.registry import RegistryError, gate_decision
+from tests.serving.conftest import PG_URL
+
+
+def _run(tmp: Path, name: str, precision: float, recall: float) -> tuple[Path, Path]:
+    """A training run folder with its adapter's model card, and an eval run with its metrics.json."""
+    adapter = tmp / name / "adapter"
+    adapter.mkdir(parents=True)
+    (adapter / "lexrisk_model_card.json").write_text(json.dumps({
+        "base_model": "models/smollm2-135m-instruct", "base_revision": None,
+        "dataset": {"version": "v1", "content_hash": f"hash-{name}"}, "config": {"lora": {"r": 64}}}))
+    evaluation = tmp / f"eval-{name}"
+    evaluation.mkdir()
+    f1 = 2 * precision * recall / (precision + recall)
+    (evaluation / "metrics.json").write_text(json.dumps({"micro": {"precision": precision, "recall": recall,
+                                                                   "f1": f1}}))
+    return tmp / name, evaluation
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request, tmp_path, monkeypatch):
+    from contracts.settings import get_settings
+
+    if request.param == "sqlite":
+        monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")
+        get_settings.cache_clear()
+        yield
+    else:
+        pg_schema = request.getfixturevalue("pg_schema")
+        monkeypatch.setenv("LEXRISK_DATABASE_URL", PG_URL + f"?options=-csearch_path%3D{pg_schema}")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
+def test_promote_roll_back_and_refuse_a_worse_adapter(database, tmp_path, capsys):
+    runs = {name: _run(tmp_path, name, p, r) for name, p, r in
+            [("first", 0.30, 0.20), ("better", 0.32, 0.35), ("worse", 0.50, 0.10), ("sloppy", 0.10, 0.60)]}
+    for name, (run, evaluation) in runs.items():
+        assert main(["models", "register", str(run), "--name", name, "--eval", str(evaluation)]) == 0
+    assert main(["models", "register", str(runs["first"][0]), "--name", "first", "--eval",
+                 str(runs["first"][1])]) == 2
+    assert "already registered" in capsys.readouterr().err
+
+    assert main(["models", "promote", "first"]) == 0  # nothing served yet
+    assert main(["models", "promote", "worse"]) == 2  # recall falls
+    assert "recall 0.100 does not beat the served 0.200 (by -0.100)" in capsys.readouterr().err
+    assert main(["models", "promote", "sloppy"]) == 2  # recall rises but precision falls
+    assert "precision falls by -0.200" in capsys.readouterr().err
+    assert main(["models", "promote", "better"]) == 0
+    capsys.readouterr()
+    assert main(["models", "list"]) == 0
+    listed = {line[2:].split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert listed["better"].startswith("*") and not listed["first"].startswith("*")
+    assert main(["models", "rollback"]) == 0
+    assert capsys.readouterr().out.strip() == "serving first again"
+    assert main(["models", "list"]) == 0
+    assert next(line for line in capsys.readouterr().out.splitlines() if " first " in line).startswith("*")
+
+
+def test_a_tenants_own_adapter_is_served_to_that_tenant_only(database, tmp_path, capsys):
+    from sqlmodel import Session
+
+    from contracts.settings import get_settings
+    from serving.db import make_engine
+    from serving.registry import served
+
+    shared, acme = _run(tmp_path, "shared", 0.3, 0.3), _run(tmp_path, "acme-own", 0.4, 0.4)
+    weak = _run(tmp_path, "acme-weak", 0.2, 0.2)
+    assert main(["models", "register", str(weak[0]), "--name", "acme-weak", "--eval", str(weak[1]),
+                 "--tenant", "acme"]) == 0
+    assert main(["models", "register", str(shared[0]), "--name", "shared", "--eval", str(shared[1])]) == 0
+    assert main(["models", "register", str(acme[0]), "--name", "acme-own", "--eval", str(acme[1]),
+                 "--tenant", "acme"]) == 0
+    assert main(["models", "promote", "shared"]) == 0
+    assert main(["models", "promote", "acme-own"]) == 2  # not registered for every tenant
+    assert "no model named 'acme-own' is registered" in capsys.readouterr().err
+    # a tenant's own adapter must beat what that tenant is served now: the shared one
+    assert main(["models", "promote", "acme-weak", "--tenant", "acme"]) == 2
+    assert main(["models", "promote", "acme-own", "--tenant", "acme"]) == 0
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            assert served(session, "acme").name == "acme-own"
+            assert served(session, "globex").name == "shared"
+    finally:
+        engine.dispose()
+
+
+def test_gate_rules():
+    assert gate_decision("f1", {"f1": 0.5}, None).passed
+    assert not gate_decision("f1", {"f1": 0.5}, {"f1": 0.5}).passed  # a tie does not replace what is served
+    assert gate_decision("precision", {"precision": 0.6, "recall": 0.3}, {"precision": 0.5, "recall": 0.3}).passed
+    with pytest.raises(RegistryError, match="unknown gate"):
+        gate_decision("accuracy", {}, None)
+    with pytest.raises(RegistryError, match="no micro recall"):
+        gate_decision("recall", {"precision": 0.5}, None)
+
+
+def test_register_needs_a_model_card_and_an_eval(database, tmp_path, capsys):
+    run, evaluation = _run(tmp_path, "r", 0.3, 0.3)
+    (evaluation / "metrics.json").write_text("{}")
+    assert main(["models", "register", str(run), "--name", "r", "--eval", str(evaluation)]) == 2
+    assert "no 'micro' measures" in capsys.readouterr().err
+    assert main(["models", "register", str(tmp_path), "--name", "r", "--eval", str(evaluation)]) == 2
+    assert "cannot read the adapter's model card" in capsys.readouterr().err
