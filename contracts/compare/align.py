@@ -1,0 +1,172 @@
+"""Clause alignment: which template clause is which contract clause, whatever their order, numbering
+or wording.
+
+Each pair of clauses gets a score mixing lexical similarity (TF-IDF cosine over words and word pairs),
+heading agreement, CUAD category agreement (from the analyzer, passed in as data), relative position
+and clause number; `scipy.optimize.linear_sum_assignment` then picks the one-to-one assignment with the
+highest total score, and pairs scoring under a threshold are left unmatched. A clause that the other
+side split in two (or two that it merged) is recovered afterwards by testing whether joining a matched
+clause with its unmatched neighbour brings the pair closer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from contracts.documents import Document
+from contracts.segment import segment_clauses
+
+# weights of the alignment score; lexical similarity dominates, the rest break ties between near twins
+W_LEXICAL, W_HEADING, W_CATEGORY, W_POSITION, W_NUMBER = 0.72, 0.10, 0.06, 0.08, 0.04
+MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extra)
+MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
+_LEADING_NUMBER = re.compile(r"^\s*(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+(?:\.\d+)*[A-Za-z]?\.?"
+                             r"|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\([a-zA-Z]{1,6}\))\s*[-:.–—]?\s*")
+
+
+@dataclass
+class Unit:
+    """A clause of one side: its span (trimmed of surrounding whitespace) and what alignment uses."""
+
+    start: int
+    end: int
+    number: str | None
+    heading: str | None
+    text: str
+    key: str  # text without its number, whitespace collapsed: equal keys mean "matched"
+    categories: frozenset[str] = frozenset()
+
+
+@dataclass
+class Match:
+    template: list[int]  # unit indices, contiguous
+    contract: list[int]
+    score: float
+
+
+@dataclass
+class Alignment:
+    template_units: list[Unit]
+    contract_units: list[Unit]
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float:
+        """Share of the template's text that found a counterpart, weighted by pair score."""
+        total = sum(len(u.key) for u in self.template_units) or 1
+        covered = sum(m.score * sum(len(self.template_units[i].key) for i in m.template) for m in self.matches)
+        return min(covered / total, 1.0)
+
+
+def clause_key(text: str) -> str:
+    return " ".join(_LEADING_NUMBER.sub("", text, count=1).split())
+
+
+def units_of(document: Document, spans: Iterable[tuple[int, int, str]] = ()) -> list[Unit]:
+    """The document's clauses (contracts.segment), each tagged with the categories of the spans that
+    overlap it — (start, end, category) triples, e.g. an analyzer's findings."""
+    text = document.text
+    tagged = sorted(spans)
+    units: list[Unit] = []
+    for clause in segment_clauses(text):
+        start, end = clause.start, clause.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        body = text[start:end]
+        cats = frozenset(c for s, e, c in tagged if s < end and e > start and _overlap(s, e, start, end) > 0.3)
+        units.append(Unit(start, end, clause.number, clause.heading, body, clause_key(body), cats))
+    return units
+
+
+def _overlap(s: int, e: int, start: int, end: int) -> float:
+    """Share of the finding's span inside the clause."""
+    return (min(e, end) - max(s, start)) / max(e - s, 1)
+
+
+def _fold(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
+
+
+def score_matrix(template: Sequence[Unit], contract: Sequence[Unit]) -> np.ndarray:
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b",
+                                 lowercase=True)
+    matrix = vectorizer.fit_transform([u.key for u in template] + [u.key for u in contract])
+    lexical = (matrix[: len(template)] @ matrix[len(template):].T).toarray()
+    n, m = len(template), len(contract)
+    pos_t = (np.arange(n) + 0.5) / max(n, 1)
+    pos_c = (np.arange(m) + 0.5) / max(m, 1)
+    position = 1.0 - np.abs(pos_t[:, None] - pos_c[None, :])
+    heading = np.zeros((n, m))
+    number = np.zeros((n, m))
+    category = np.full((n, m), 0.5)
+    t_heads = [_fold(u.heading) for u in template]
+    c_heads = [_fold(u.heading) for u in contract]
+    for i, t in enumerate(template):
+        for j, c in enumerate(contract):
+            if t_heads[i] and c_heads[j]:
+                heading[i, j] = 1.0 if t_heads[i] == c_heads[j] else fuzz.ratio(t_heads[i], c_heads[j]) / 200
+            if t.number and t.number == c.number:
+                number[i, j] = 1.0
+            if t.categories and c.categories:
+                category[i, j] = 1.0 if t.categories & c.categories else 0.0
+    score = (W_LEXICAL * lexical + W_HEADING * heading + W_CATEGORY * category + W_POSITION * position
+             + W_NUMBER * number)
+    score[lexical < MIN_LEXICAL] = 0.0
+    exact = np.array([[t.key == c.key for c in contract] for t in template]) if n and m else np.zeros((n, m))
+    return np.where(exact, np.maximum(score, 1.0), np.clip(score, 0.0, 1.0))
+
+
+def align(template: list[Unit], contract: list[Unit]) -> Alignment:
+    alignment = Alignment(template, contract)
+    if not template or not contract:
+        return alignment
+    score = score_matrix(template, contract)
+    rows, cols = linear_sum_assignment(score, maximize=True)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if score[i, j] >= MIN_SCORE:
+            alignment.matches.append(Match([i], [j], float(min(score[i, j], 1.0))))
+    _join_neighbours(alignment)
+    alignment.matches.sort(key=lambda m: (m.contract[0], m.template[0]))
+    return alignment
+
+
+def _join_neighbours(alignment: Alignment) -> None:
+    """Recover splits and merges: an unmatched clause next to a matched one joins that pair when the
+    joined text is clearly closer to the other side than the matched clause alone."""
+    for side in ("contract", "template"):
+        units = alignment.contract_units if side == "contract" else alignment.template_units
+        others = alignment.template_units if side == "contract" else alignment.contract_units
+        owner = {i: m for m in alignment.matches for i in getattr(m, side)}
+        for k in range(len(units)):
+            if k in owner:
+                continue
+            best: tuple[float, Match, list[int]] | None = None
+            for neighbour in (k - 1, k + 1):
+                match = owner.get(neighbour)
+                if match is None:
+                    continue
+                mine = getattr(match, side)
+                joined = sorted([*mine, k])
+                if joined[-1] - joined[0] != len(joined) - 1:
+                    continue
+                other = " ".join(others[i].key for i in getattr(match, "template" if side == "contract" else "contract"))
+                alone = fuzz.ratio(other, " ".join(units[i].key for i in mine)) / 100
+                together = fuzz.ratio(other, " ".join(units[i].key for i in joined)) / 100
+                gain = together - alone
+                if together >= 0.6 and gain > 0.05 and (best is None or gain > best[0]):
+                    best = (gain, match, joined)
+            if best is not None:
+                _, match, joined = best
+                setattr(match, side, joined)
+                match.score = max(match.score, min(1.0, match.score + best[0]))
+                owner[k] = match
