@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -111,7 +111,9 @@ class PlaybookError(ValueError):
     pass
 
 
+@cache
 def default_playbook() -> Playbook:
+    """The shipped playbook, parsed once (a Playbook is immutable)."""
     text = resources.files("contracts.data").joinpath("playbook.yaml").read_text("utf-8")
     return _parse(text, "the shipped playbook")
 

@@ -26,6 +26,7 @@ from contracts.segment import segment_clauses
 W_LEXICAL, W_HEADING, W_CATEGORY, W_POSITION, W_NUMBER = 0.72, 0.10, 0.06, 0.08, 0.04
 MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extra)
 MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
+SHORT_PIECE = 400  # characters: a piece this short may join a neighbour's pair by being contained in it
 _LEADING_NUMBER = re.compile(r"^\s*(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+(?:\.\d+)*[A-Za-z]?\.?"
                              r"|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\([a-zA-Z]{1,6}\))\s*[-:.–—]?\s*")
 
@@ -163,8 +164,13 @@ def _join_neighbours(alignment: Alignment) -> None:
                 alone = fuzz.ratio(other, " ".join(units[i].key for i in mine)) / 100
                 together = fuzz.ratio(other, " ".join(units[i].key for i in joined)) / 100
                 gain = together - alone
-                if together >= 0.6 and gain > 0.05 and (best is None or gain > best[0]):
-                    best = (gain, match, joined)
+                # a short piece (a heading, a sentence) is recognised by being contained in the other side
+                contained = (len(units[k].key) <= SHORT_PIECE and len(units[k].key) < len(other)
+                             and fuzz.partial_ratio(units[k].key, other) >= 90 and together >= alone - 0.02)
+                if (together >= 0.6 and gain > 0.05) or contained:
+                    gain = max(gain, 0.0)
+                    if best is None or gain > best[0]:
+                        best = (gain, match, joined)
             if best is not None:
                 _, match, joined = best
                 setattr(match, side, joined)

@@ -37,7 +37,7 @@ def compare_documents(contract: Document, template: Document, *, playbook: Playb
     return Comparison(
         contract=contract.info, template=template.info, aligned=aligned,
         alignment_confidence=round(confidence, 4), pairs=pairs, summary=_summary(pairs),
-        full_redline=None if aligned else word_redline(template.text, contract.text, autojunk=True))
+        full_redline=None if aligned else word_redline(template.text, contract.text))
 
 
 def _primary(playbook: Playbook, categories: frozenset[str], text: str) -> str | None:
