@@ -43,6 +43,12 @@ def similarity(a: str, b: str) -> float:
     return fuzz.ratio(" ".join(a.split()).casefold(), " ".join(b.split()).casefold()) / 100
 
 
+def containment(position_text: str, clause_text: str) -> float:
+    """How well a position's wording appears within the clause (a position is usually a sentence of it)."""
+    a, b = " ".join(position_text.split()).casefold(), " ".join(clause_text.split()).casefold()
+    return (fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.ratio(a, b)) / 100
+
+
 def _facts(text: str, pattern: re.Pattern[str]) -> list[str]:
     found = []
     for m in pattern.finditer(text):
@@ -142,14 +148,14 @@ def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: s
     standard = policy.standard if policy and policy.standard else template_text
     fallbacks = policy.fallbacks if policy else ()
     for position in policy.unacceptable if policy else ():
-        if position.holds(contract_text, similarity, SIMILAR_ENOUGH):
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             note = f" ({position.note})" if position.note else ""
             suggestion = fallbacks[0].text if fallbacks and fallbacks[0].text else standard
             return "not_acceptable", suggestion, f"The playbook does not accept this position{note}."
     if not material and similarity(standard, contract_text) >= 0.97:
         return "acceptable", None, "Within the standard position."
     for n, position in enumerate(fallbacks, start=1):
-        if position.holds(contract_text, similarity, SIMILAR_ENOUGH):
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             return "acceptable", None, f"Matches fallback position {n} of the playbook."
     suggestion = next((p.text for p in fallbacks if p.text), None) or standard
     if SEVERITY_ORDER[severity] <= 1 and not fallbacks:
@@ -180,7 +186,7 @@ def assess_extra(playbook: Playbook, categories: frozenset[str], contract_text: 
     severity, reason = _base(playbook, category, contract_text)
     policy = playbook.categories.get(category)
     for position in policy.unacceptable if policy else ():
-        if position.holds(contract_text, similarity, SIMILAR_ENOUGH):
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             return Assessment("high", "not_acceptable",
                               f"A {category} clause the template does not have, in a position the playbook "
                               f"does not accept. {reason}", policy.fallbacks[0].text if policy and policy.fallbacks else None)
