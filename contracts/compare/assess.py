@@ -188,8 +188,12 @@ def assess_extra(playbook: Playbook, categories: frozenset[str], contract_text: 
     for position in policy.unacceptable if policy else ():
         if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             return Assessment("high", "not_acceptable",
-                              f"A {category} clause the template does not have, in a position the playbook "
+                              f"{_article(category)} {category} clause the template does not have, in a position the playbook "
                               f"does not accept. {reason}", policy.fallbacks[0].text if policy and policy.fallbacks else None)
     if category in RISK_WHEN_PRESENT:
         severity = raise_severity(severity)
-    return Assessment(severity, "needs_review", f"A {category} clause the template does not have. {reason}", None)
+    return Assessment(severity, "needs_review", f"{_article(category)} {category} clause the template does not have. {reason}", None)
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"
