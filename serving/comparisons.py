@@ -56,7 +56,14 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
                   findings: Sequence[Finding]) -> Download:
     """One of EXPORTS for a stored comparison. The redline needs the template's whole text, so it is
     gone once the template is deleted; the other exports need only the stored result and contract."""
-    from contracts.compare.tables import COMPARISON_COLUMNS, FINDING_COLUMNS, comparison_rows, finding_rows, to_csv, to_xlsx
+    from contracts.compare.tables import (
+        COMPARISON_COLUMNS,
+        FINDING_COLUMNS,
+        comparison_rows,
+        finding_rows,
+        to_csv,
+        to_xlsx,
+    )
     from contracts.compare.word import notes_for, redline_docx, review_docx
 
     if kind not in EXPORTS:

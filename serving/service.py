@@ -23,9 +23,9 @@ from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.analyzers import analyzer_names
+from serving.comparisons import Download, compare_stored, render_export, stored_document
 from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload, UnsupportedMedia
 from serving.jobs.queue import JobQueue
-from serving.comparisons import Download, compare_stored, render_export, stored_document
 from serving.models import ComparisonRow, Contract, FindingRow, Job, Template, Upload, utcnow
 from serving.webhooks import check_callback_url
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from contracts.compare.models import RedlineOp
+from contracts.compare.models import RedlineOp, Verdict
 from contracts.playbook import SEVERITY_ORDER, CategoryPolicy, Playbook, Severity
 
 _MONEY = re.compile(r"(?:[$€£]|\b(?:USD|EUR|GBP|US\$)\s?)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand))?"
@@ -25,8 +25,7 @@ _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 _LAW = re.compile(r"\blaws?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s+[A-Z][a-zA-Z&.]+)*(?:,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|plc|S\.A)\b\.?)")
-_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                 "sixteen seventeen eighteen nineteen twenty thirty forty forty-five sixty ninety").split()
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "forty-five", "sixty", "ninety"]
 
 FACTS = (("amount", _MONEY), ("percentage", _PERCENT), ("duration", _DURATION), ("date", _DATE))
 # categories whose presence is itself the risk (added: worse) and those whose absence is (removed: worse)
@@ -104,7 +103,7 @@ def _base(playbook: Playbook, category: str | None, text: str) -> tuple[Severity
 @dataclass
 class Assessment:
     severity: Severity | None
-    verdict: str | None
+    verdict: Verdict | None
     explanation: str
     suggestion: str | None
 
@@ -140,7 +139,7 @@ def _changed_words(redline: list[RedlineOp]) -> int:
 
 
 def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: str,
-             severity: Severity, *, material: bool) -> tuple[str, str | None, str]:
+             severity: Severity, *, material: bool) -> tuple[Verdict, str | None, str]:
     """Against the playbook: an unacceptable position -> not acceptable; the standard (the playbook's
     text, else the template's; a material change is never "close enough" to it) or a fallback ->
     acceptable; anything else -> needs review, with the first fallback (or the standard) as the

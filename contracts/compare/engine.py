@@ -73,7 +73,7 @@ def _pairs(alignment: Alignment, template: Document, contract: Document, playboo
             a = assess_extra(playbook, cats, unit.text)
             pairs.append(((j, 0), ComparisonPair(
                 status="extra", template_clause=None, contract_clause=_ref(contract, c_units, [j]),
-                similarity=0.0, category=category, severity=a.severity, verdict=a.verdict,  # type: ignore[arg-type]
+                similarity=0.0, category=category, severity=a.severity, verdict=a.verdict,
                 explanation=a.explanation, suggestion=a.suggestion,
                 redline=[RedlineOp(op="insert", text=unit.text)])))
     pairs.sort(key=lambda p: p[0])
@@ -115,7 +115,7 @@ def _matched_pair(match: Match, alignment: Alignment, template: Document, contra
         shape = f"The contract splits the template's clause into {len(match.contract)}. "
     return ComparisonPair(status="modified", template_clause=t_ref, contract_clause=c_ref,
                           similarity=round(match.score, 4), category=category, severity=a.severity,
-                          verdict=a.verdict, explanation=shape + a.explanation,  # type: ignore[arg-type]
+                          verdict=a.verdict, explanation=shape + a.explanation,
                           suggestion=a.suggestion, redline=redline)
 
 
@@ -123,7 +123,7 @@ def _missing_pair(unit: Unit, template: Document, playbook: Playbook, i: int, un
     category = _primary(playbook, unit.categories, unit.text)
     a = assess_missing(playbook, category, unit.text)
     return ComparisonPair(status="missing", template_clause=_ref(template, units, [i]), contract_clause=None,
-                          similarity=0.0, category=category, severity=a.severity, verdict=a.verdict,  # type: ignore[arg-type]
+                          similarity=0.0, category=category, severity=a.severity, verdict=a.verdict,
                           explanation=a.explanation, suggestion=a.suggestion,
                           redline=[RedlineOp(op="delete", text=unit.text)])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from contracts.compare.models import RedlineOp
+from contracts.compare.models import RedlineOp, RedlineOpName
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -54,13 +54,13 @@ def _words(ops: list[RedlineOp], old: str, new: str) -> None:
             _push(ops, "insert", "".join(b[j1:j2]))
 
 
-def _push(ops: list[RedlineOp], op: str, text: str) -> None:
+def _push(ops: list[RedlineOp], op: RedlineOpName, text: str) -> None:
     if not text:
         return
     if ops and ops[-1].op == op:
         ops[-1] = RedlineOp(op=ops[-1].op, text=ops[-1].text + text)
     else:
-        ops.append(RedlineOp(op=op, text=text))  # type: ignore[arg-type]
+        ops.append(RedlineOp(op=op, text=text))
 
 
 def old_text(ops: list[RedlineOp]) -> str:

@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import count
+from itertools import count, pairwise
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -137,7 +137,7 @@ def review_docx(document: Document, notes: Sequence[Note], *, author: str = AUTH
         paragraph = out.add_paragraph()
         line_end = pos + len(line)
         edges = [pos, *(c for c in cuts if pos < c < line_end), line_end]
-        for a, b in zip(edges, edges[1:], strict=False):
+        for a, b in pairwise(edges):
             if b > a:
                 segments.append((a, b, paragraph.add_run(text[a:b])))
         pos = line_end + 1

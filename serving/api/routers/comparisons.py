@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
@@ -11,7 +11,7 @@ from serving.api.deps import ServiceDep, TenantDep
 from serving.api.protocol import ComparisonPublic, ErrorBody
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
 Export = Literal["redline.docx", "review.docx", "comparison.csv", "findings.csv", "comparison.xlsx"]
 
 
