@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -26,6 +27,7 @@ from contracts.segment import segment_clauses
 W_LEXICAL, W_HEADING, W_CATEGORY, W_POSITION, W_NUMBER = 0.72, 0.10, 0.06, 0.08, 0.04
 MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extra)
 MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
+MAX_CELLS = 6_000_000  # clause pairs scored at most (about 2,450 clauses a side; ~25 MB per matrix)
 SHORT_PIECE = 400  # characters: a piece this short may join a neighbour's pair by being contained in it
 _LEADING_NUMBER = re.compile(r"^\s*(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+(?:\.\d+)*[A-Za-z]?\.?"
                              r"|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\([a-zA-Z]{1,6}\))\s*[-:.–—]?\s*")
@@ -99,37 +101,49 @@ def _fold(text: str | None) -> str:
 
 
 def score_matrix(template: Sequence[Unit], contract: Sequence[Unit]) -> np.ndarray:
+    """Alignment scores, template clauses x contract clauses, all features computed as whole matrices."""
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b",
-                                 lowercase=True)
+                                 lowercase=True, dtype=np.float32)
     matrix = vectorizer.fit_transform([u.key for u in template] + [u.key for u in contract])
-    lexical = (matrix[: len(template)] @ matrix[len(template):].T).toarray()
     n, m = len(template), len(contract)
-    pos_t = (np.arange(n) + 0.5) / max(n, 1)
-    pos_c = (np.arange(m) + 0.5) / max(m, 1)
+    lexical = (matrix[:n] @ matrix[n:].T).toarray()
+    pos_t = (np.arange(n, dtype=np.float32) + 0.5) / max(n, 1)
+    pos_c = (np.arange(m, dtype=np.float32) + 0.5) / max(m, 1)
     position = 1.0 - np.abs(pos_t[:, None] - pos_c[None, :])
-    heading = np.zeros((n, m))
-    number = np.zeros((n, m))
-    category = np.full((n, m), 0.5)
     t_heads = [_fold(u.heading) for u in template]
     c_heads = [_fold(u.heading) for u in contract]
-    for i, t in enumerate(template):
-        for j, c in enumerate(contract):
-            if t_heads[i] and c_heads[j]:
-                heading[i, j] = 1.0 if t_heads[i] == c_heads[j] else fuzz.ratio(t_heads[i], c_heads[j]) / 200
-            if t.number and t.number == c.number:
-                number[i, j] = 1.0
-            if t.categories and c.categories:
-                category[i, j] = 1.0 if t.categories & c.categories else 0.0
+    heading = cdist(t_heads, c_heads, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 200  # half for near
+    heading[_codes(t_heads)[:, None] == _codes(c_heads, t_heads)[None, :]] = 1.0
+    heading[[not h for h in t_heads], :] = 0.0
+    heading[:, [not h for h in c_heads]] = 0.0
+    t_numbers = [u.number or "" for u in template]
+    c_numbers = [u.number or "" for u in contract]
+    number = (_codes(t_numbers)[:, None] == _codes(c_numbers, t_numbers)[None, :]).astype(np.float32)
+    number[[not x for x in t_numbers], :] = 0.0
+    names = sorted({c for u in [*template, *contract] for c in u.categories})
+    t_cat = np.array([[c in u.categories for c in names] for u in template], dtype=np.float32).reshape(n, len(names))
+    c_cat = np.array([[c in u.categories for c in names] for u in contract], dtype=np.float32).reshape(m, len(names))
+    both = np.outer(t_cat.any(axis=1), c_cat.any(axis=1))
+    category = np.where(both, ((t_cat @ c_cat.T) > 0).astype(np.float32), np.float32(0.5))
     score = (W_LEXICAL * lexical + W_HEADING * heading + W_CATEGORY * category + W_POSITION * position
              + W_NUMBER * number)
     score[lexical < MIN_LEXICAL] = 0.0
-    exact = np.array([[t.key == c.key for c in contract] for t in template]) if n and m else np.zeros((n, m))
+    keys_t = [u.key for u in template]
+    exact = _codes(keys_t)[:, None] == _codes([u.key for u in contract], keys_t)[None, :]
     return np.where(exact, np.maximum(score, 1.0), np.clip(score, 0.0, 1.0))
 
 
+def _codes(values: Sequence[str], reference: Sequence[str] | None = None) -> np.ndarray:
+    """Integer codes for strings, shared with `reference`'s codes so that equal strings get equal codes."""
+    table = {v: i for i, v in enumerate(dict.fromkeys(reference if reference is not None else values))}
+    return np.array([table.get(v, -1 - k) for k, v in enumerate(values)], dtype=np.int64)
+
+
 def align(template: list[Unit], contract: list[Unit]) -> Alignment:
+    """The one-to-one (then split/merge) alignment; none at all past MAX_CELLS clause pairs, where the
+    caller falls back on a full-text redline rather than spend minutes and gigabytes on the matrix."""
     alignment = Alignment(template, contract)
-    if not template or not contract:
+    if not template or not contract or len(template) * len(contract) > MAX_CELLS:
         return alignment
     score = score_matrix(template, contract)
     rows, cols = linear_sum_assignment(score, maximize=True)
