@@ -9,8 +9,9 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 
-from tests.serving.conftest import Api
+from tests.serving.conftest import PG_URL, Api, make_settings, open_api
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -111,3 +112,19 @@ def test_comparisons_are_tenant_scoped_and_errors_have_one_shape(api: Api) -> No
     # deleting the contract deletes its comparisons
     assert api.client.delete(f"/v1/contracts/{contract['contract_id']}", headers=api.h()).status_code == 204
     _error(api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h()), 404, "not_found")
+
+
+@pytest.mark.postgres
+def test_comparisons_on_postgres(tmp_path, pg_schema: str) -> None:
+    """Migration 0004 and the JSON result column on PostgreSQL, through the job and the route."""
+    settings = make_settings(tmp_path, database_url=PG_URL)
+    for api in open_api(settings, schema=pg_schema):
+        template = _template(api)
+        accepted = api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()
+        job = api.wait(accepted["job_id"])
+        assert job["status"] == "done" and job["comparison_id"], job
+        body = api.client.post(f"/v1/contracts/{accepted['contract_id']}/compare",
+                               json={"template_id": template["id"]}, headers=api.h()).json()
+        listed = api.client.get(f"/v1/contracts/{accepted['contract_id']}/comparisons", headers=api.h()).json()
+        assert listed["count"] == 2 and listed["data"][0]["id"] == body["id"]
+        assert api.client.delete(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).status_code == 204
