@@ -127,7 +127,8 @@ def make_pair(name: str, template: Document, donors: list[Document], rng: random
                   and sum(q.origin == p.origin for q in pieces) == 1])
         if k is not None:
             piece = pieces.pop(k)
-            target = rng.choice([t for t in range(1, len(pieces) + 1) if abs(t - k) > 2] or [len(pieces)])
+            target = rng.choice([t for t in range(1, len(pieces) + 1) if abs(t - k) > 2 and _between(pieces, t)]
+                                or [len(pieces)])
             if target < len(pieces) and not _starts_clause(pieces[target].text):
                 target = len(pieces)
             pieces.insert(target, piece)
@@ -139,7 +140,7 @@ def make_pair(name: str, template: Document, donors: list[Document], rng: random
         if not donor_units:
             break
         clause = rng.choice(donor_units)
-        target = rng.randrange(1, len(pieces) + 1)
+        target = rng.choice([t for t in range(1, len(pieces) + 1) if _between(pieces, t)])
         if target < len(pieces) and not _starts_clause(pieces[target].text):
             target = len(pieces)
         pieces.insert(target, Piece(clause.text, [], {"insert"}))
@@ -161,6 +162,12 @@ def make_pair(name: str, template: Document, donors: list[Document], rng: random
             destinations[i].append(span)
             edits[i] |= piece.kinds
     return Pair(name, template, contract, units, destinations, edits, extra, log)
+
+
+def _between(pieces: list[Piece], t: int) -> bool:
+    """Whether inserting at `t` keeps the halves of a split clause together (a split is two adjacent
+    clauses; one half moved away is a different edit)."""
+    return t >= len(pieces) or t == 0 or pieces[t - 1].origin != pieces[t].origin
 
 
 def _rewordable(text: str) -> bool:
