@@ -268,3 +268,29 @@ def test_tables_csv_and_xlsx_neutralise_formulas(msa: Document) -> None:
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert any(isinstance(v, str) and v.startswith("=HYPERLINK") for v in values)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_shipped_playbook_positions(msa: Document) -> None:
+    from contracts.playbook import default_playbook
+
+    cap = default_playbook().categories["Cap on Liability"]
+    assert cap.required and cap.unacceptable[0].pattern
+    clause = re.search(r"6\.2 Limitation of Liability\..*", msa.text).group(0)  # type: ignore[union-attr]
+    start = msa.text.index(clause)
+    uncapped = "6.2 Limitation of Liability. Each party's liability under this Agreement is unlimited."
+    draft = Document.from_text("d.txt", msa.text.replace(clause, uncapped))
+    spans = [(start, start + len(clause), "Cap on Liability")]
+    pair = _pair(compare_documents(draft, msa, template_categories=spans,
+                                   contract_categories=[(start, start + len(uncapped), "Cap on Liability")]),
+                 "6.2 Limitation")
+    assert pair.verdict == "not_acceptable" and "removes the cap" in pair.explanation
+
+
+def test_too_many_clause_pairs_fall_back_to_full_text(monkeypatch: pytest.MonkeyPatch, msa: Document) -> None:
+    from contracts.compare import align
+
+    monkeypatch.setattr(align, "MAX_CELLS", 10)
+    draft = Document.from_text("d.txt", msa.text.replace("twelve (12)", "six (6)"))
+    result = compare_documents(draft, msa)
+    assert not result.aligned and result.full_redline is not None
+    assert new_text(result.full_redline) == draft.text and old_text(result.full_redline) == msa.text
