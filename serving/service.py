@@ -84,6 +84,8 @@ class ContractService:
             if contract is not None:
                 reusable = session.exec(
                     select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
+                                      col(Job.template_id).is_(None) if template_id is None
+                                      else Job.template_id == template_id,  # a new template: a new comparison
                                       col(Job.status).in_(("queued", "running", "done")))
                     .order_by(col(Job.created_at).desc())).first()
                 if reusable is not None:

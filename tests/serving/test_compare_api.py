@@ -88,6 +88,14 @@ def test_upload_with_template_runs_the_comparison_in_its_job(api: Api) -> None:
     assert comparison["job_id"] == accepted["job_id"] and comparison["summary"]["missing"] == 1
     listed = api.client.get(f"/v1/contracts/{accepted['contract_id']}/comparisons", headers=api.h()).json()
     assert [c["id"] for c in listed["data"]] == [job["comparison_id"]]
+    # the same bytes with the same template reuse the job; without one, or with another, they do not
+    assert api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()["reused"] is True
+    plain = api.upload(data=_draft(), name="draft.txt").json()
+    assert plain["reused"] is False and api.wait(plain["job_id"])["comparison_id"] is None
+    other = _template(api)
+    again = api.upload(data=_draft(), name="draft.txt", template_id=other["id"]).json()
+    assert again["reused"] is False and again["contract_id"] == accepted["contract_id"]
+    assert api.wait(again["job_id"])["comparison_id"]
 
 
 def test_comparisons_are_tenant_scoped_and_errors_have_one_shape(api: Api) -> None:
