@@ -12,6 +12,7 @@ The review copy is the contract with every finding and deviation as a Word comme
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,13 @@ from contracts.documents import Document
 from contracts.findings import Finding
 
 AUTHOR = "lexrisk"
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """XML cannot hold control characters; ingested text has none, other callers' may. Each becomes
+    U+FFFD, one for one, so offsets still line up."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def redline_docx(ops: Sequence[RedlineOp], *, heading: str | None = None, author: str = AUTHOR,
@@ -35,7 +43,7 @@ def redline_docx(ops: Sequence[RedlineOp], *, heading: str | None = None, author
 
     document = docx.Document()
     if heading:
-        document.sections[0].header.paragraphs[0].text = heading
+        document.sections[0].header.paragraphs[0].text = _xml_safe(heading)
     stamp = (date or datetime.now(UTC)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     ids = count(1)
     paragraph = document.add_paragraph()._p
@@ -62,7 +70,7 @@ def _change(tag: str, change_id: int, author: str, stamp: str):
 def _text(tag: str, text: str):
     element = OxmlElement(tag)
     element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    element.text = text
+    element.text = _xml_safe(text)
     return element
 
 
@@ -139,7 +147,7 @@ def review_docx(document: Document, notes: Sequence[Note], *, author: str = AUTH
         edges = [pos, *(c for c in cuts if pos < c < line_end), line_end]
         for a, b in pairwise(edges):
             if b > a:
-                segments.append((a, b, paragraph.add_run(text[a:b])))
+                segments.append((a, b, paragraph.add_run(_xml_safe(text[a:b]))))
         pos = line_end + 1
     for note in notes:
         runs = [run for a, b, run in segments if a >= note.start and b <= note.end] if note.end > note.start else []
@@ -147,10 +155,10 @@ def review_docx(document: Document, notes: Sequence[Note], *, author: str = AUTH
             runs = [segments[0][2]] if segments else []
         if not runs:
             continue
-        comment = out.add_comment(runs, text=note.title, author=author, initials="LR")  # type: ignore[arg-type]
-        comment.add_paragraph(note.body)
+        comment = out.add_comment(runs, text=_xml_safe(note.title), author=author, initials="LR")  # type: ignore[arg-type]
+        comment.add_paragraph(_xml_safe(note.body))
         if note.suggestion:
-            comment.add_paragraph(f"Suggested text: {note.suggestion}")
+            comment.add_paragraph(_xml_safe(f"Suggested text: {note.suggestion}"))
     return _save(out)
 
 

@@ -294,3 +294,14 @@ def test_too_many_clause_pairs_fall_back_to_full_text(monkeypatch: pytest.Monkey
     result = compare_documents(draft, msa)
     assert not result.aligned and result.full_redline is not None
     assert new_text(result.full_redline) == draft.text and old_text(result.full_redline) == msa.text
+
+
+def test_word_exports_survive_control_characters() -> None:
+    from contracts.compare.models import RedlineOp
+    from contracts.compare.word import Note
+
+    data = redline_docx([RedlineOp(op="equal", text="Pay\x0bnow"), RedlineOp(op="insert", text=" \x01later")])
+    accepted, _ = _paragraph_views(data)
+    assert accepted == "Pay\ufffdnow \ufffdlater"  # one for one: offsets still line up
+    review = docx.Document(io.BytesIO(review_docx(Document.from_text("x.txt", "A\x01B clause."), [Note(0, 3, "t", "b")])))
+    assert [c.text.split("\n")[0] for c in review.comments] == ["t"]
