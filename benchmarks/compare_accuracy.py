@@ -29,8 +29,8 @@ from pathlib import Path  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from contracts.compare import align as align_module  # noqa: E402
 from contracts.compare import compare_documents  # noqa: E402
+from contracts.compare.align import DEFAULT_WEIGHTS, LEXICAL_ONLY, Weights  # noqa: E402
 from contracts.compare.models import Comparison  # noqa: E402
 from contracts.ingest import load_document  # noqa: E402
 from eval.compare_pairs import Pair, make_pair  # noqa: E402
@@ -95,24 +95,15 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run_variant(pairs: list[Pair], lexical_only: bool) -> dict:
-    saved = (align_module.W_LEXICAL, align_module.W_HEADING, align_module.W_CATEGORY, align_module.W_POSITION,
-             align_module.W_NUMBER)
-    if lexical_only:
-        (align_module.W_LEXICAL, align_module.W_HEADING, align_module.W_CATEGORY, align_module.W_POSITION,
-         align_module.W_NUMBER) = (1.0, 0.0, 0.0, 0.0, 0.0)
+def run_variant(pairs: list[Pair], weights: Weights) -> dict:
     totals: dict[str, int] = {}
     seconds = []
-    try:
-        for pair in pairs:
-            started = time.perf_counter()
-            result = compare_documents(pair.contract, pair.template)
-            seconds.append(time.perf_counter() - started)
-            for k, v in score(pair, result).items():
-                totals[k] = totals.get(k, 0) + v
-    finally:
-        (align_module.W_LEXICAL, align_module.W_HEADING, align_module.W_CATEGORY, align_module.W_POSITION,
-         align_module.W_NUMBER) = saved
+    for pair in pairs:
+        started = time.perf_counter()
+        result = compare_documents(pair.contract, pair.template, weights=weights)
+        seconds.append(time.perf_counter() - started)
+        for k, v in score(pair, result).items():
+            totals[k] = totals.get(k, 0) + v
     mp, mr, mf = _f1(totals["miss_tp"], totals["miss_fp"], totals["miss_fn"])
     ep, er, ef = _f1(totals["extra_tp"], totals["extra_fp"], totals["extra_fn"])
     dp, dr, df = _f1(totals["mod_tp"], totals["mod_fp"], totals["mod_fn"])
@@ -168,8 +159,7 @@ def main() -> None:
     compare_documents(largest.contract, largest.template)
     largest_s = time.perf_counter() - started
 
-    variants = {"shipped": run_variant(pairs, False),
-                "lexical only": run_variant(pairs, True)}
+    variants = {"shipped": run_variant(pairs, DEFAULT_WEIGHTS), "lexical only": run_variant(pairs, LEXICAL_ONLY)}
     table = Table(title=f"Template comparison on {len(pairs)} generated pairs")
     for col in ("aligner", "align acc", "missing F1 (P/R)", "extra F1 (P/R)", "modified F1 (P/R)",
                 "number sev.", "s/pair (median/max)"):

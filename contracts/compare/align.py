@@ -23,8 +23,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from contracts.documents import Document
 from contracts.segment import segment_clauses
 
-# weights of the alignment score; lexical similarity dominates, the rest break ties between near twins
-W_LEXICAL, W_HEADING, W_CATEGORY, W_POSITION, W_NUMBER = 0.72, 0.10, 0.06, 0.08, 0.04
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the alignment score; lexical similarity dominates, the rest break ties between near
+    twins (the same boilerplate under two headings, a renumbered clause among look-alikes)."""
+
+    lexical: float = 0.72
+    heading: float = 0.10
+    category: float = 0.06
+    position: float = 0.08
+    number: float = 0.04
+
+
+DEFAULT_WEIGHTS = Weights()
+LEXICAL_ONLY = Weights(lexical=1.0, heading=0.0, category=0.0, position=0.0, number=0.0)
 MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extra)
 MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
 MAX_CELLS = 6_000_000  # clause pairs scored at most (about 2,450 clauses a side; ~25 MB per matrix)
@@ -100,7 +113,7 @@ def _fold(text: str | None) -> str:
     return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
 
 
-def score_matrix(template: Sequence[Unit], contract: Sequence[Unit]) -> np.ndarray:
+def score_matrix(template: Sequence[Unit], contract: Sequence[Unit], weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
     """Alignment scores, template clauses x contract clauses, all features computed as whole matrices."""
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b",
                                  lowercase=True, dtype=np.float32)
@@ -125,8 +138,8 @@ def score_matrix(template: Sequence[Unit], contract: Sequence[Unit]) -> np.ndarr
     c_cat = np.array([[c in u.categories for c in names] for u in contract], dtype=np.float32).reshape(m, len(names))
     both = np.outer(t_cat.any(axis=1), c_cat.any(axis=1))
     category = np.where(both, ((t_cat @ c_cat.T) > 0).astype(np.float32), np.float32(0.5))
-    score = (W_LEXICAL * lexical + W_HEADING * heading + W_CATEGORY * category + W_POSITION * position
-             + W_NUMBER * number)
+    score = (weights.lexical * lexical + weights.heading * heading + weights.category * category
+             + weights.position * position + weights.number * number)
     score[lexical < MIN_LEXICAL] = 0.0
     keys_t = [u.key for u in template]
     exact = _codes(keys_t)[:, None] == _codes([u.key for u in contract], keys_t)[None, :]
@@ -139,13 +152,13 @@ def _codes(values: Sequence[str], reference: Sequence[str] | None = None) -> np.
     return np.array([table.get(v, -1 - k) for k, v in enumerate(values)], dtype=np.int64)
 
 
-def align(template: list[Unit], contract: list[Unit]) -> Alignment:
+def align(template: list[Unit], contract: list[Unit], weights: Weights = DEFAULT_WEIGHTS) -> Alignment:
     """The one-to-one (then split/merge) alignment; none at all past MAX_CELLS clause pairs, where the
     caller falls back on a full-text redline rather than spend minutes and gigabytes on the matrix."""
     alignment = Alignment(template, contract)
     if not template or not contract or len(template) * len(contract) > MAX_CELLS:
         return alignment
-    score = score_matrix(template, contract)
+    score = score_matrix(template, contract, weights)
     rows, cols = linear_sum_assignment(score, maximize=True)
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         if score[i, j] >= MIN_SCORE:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from contracts.compare.align import Alignment, Match, Unit, align, units_of
+from contracts.compare.align import DEFAULT_WEIGHTS, Alignment, Match, Unit, Weights, align, units_of
 from contracts.compare.assess import assess_extra, assess_missing, assess_modified
 from contracts.compare.models import ClauseRef, Comparison, ComparisonPair, ComparisonSummary, RedlineOp
 from contracts.compare.redline import join, word_redline
@@ -23,14 +23,15 @@ def spans_of(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
 
 def compare_documents(contract: Document, template: Document, *, playbook: Playbook | None = None,
                       contract_categories: Sequence[tuple[int, int, str]] = (),
-                      template_categories: Sequence[tuple[int, int, str]] = ()) -> Comparison:
+                      template_categories: Sequence[tuple[int, int, str]] = (),
+                      weights: Weights = DEFAULT_WEIGHTS) -> Comparison:
     """Align the template's clauses with the contract's and judge every difference.
 
     `*_categories` are (start, end, CUAD category) spans of each side, e.g. `spans_of(findings)`."""
     playbook = playbook or default_playbook()
     t_units = units_of(template, template_categories)
     c_units = units_of(contract, contract_categories)
-    alignment = align(t_units, c_units)
+    alignment = align(t_units, c_units, weights)
     pairs = _pairs(alignment, template, contract, playbook)
     confidence = alignment.confidence
     aligned = confidence >= ALIGNED_CONFIDENCE
