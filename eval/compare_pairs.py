@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from contracts.compare.align import _LEADING_NUMBER, Unit, units_of
+from contracts.compare.align import LEADING_NUMBER, Unit, units_of
 from contracts.documents import Document
 from contracts.segment import segment_clauses
 
@@ -109,7 +109,7 @@ def make_pair(name: str, template: Document, donors: list[Document], rng: random
         k = pick([k for k in range(len(pieces) - 1) if k + 1 in movable and k + 1 not in touched and k > 0])
         if k is not None:
             second = pieces.pop(k + 1)
-            pieces[k].text = pieces[k].text.rstrip() + " " + _LEADING_NUMBER.sub("", second.text, count=1)
+            pieces[k].text = pieces[k].text.rstrip() + " " + LEADING_NUMBER.sub("", second.text, count=1)
             pieces[k].origin += second.origin
             pieces[k].kinds.add("merge")
             touched.add(k)

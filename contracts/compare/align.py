@@ -42,7 +42,7 @@ MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extr
 MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
 MAX_CELLS = 6_000_000  # clause pairs scored at most (about 2,450 clauses a side; ~25 MB per matrix)
 SHORT_PIECE = 400  # characters: a piece this short may join a neighbour's pair by being contained in it
-_LEADING_NUMBER = re.compile(r"^\s*(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+(?:\.\d+)*[A-Za-z]?\.?"
+LEADING_NUMBER = re.compile(r"^\s*(?:(?:ARTICLE|Article|SECTION|Section|§)\s*[\dIVXLC]+(?:\.\d+)*[A-Za-z]?\.?"
                              r"|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\([a-zA-Z]{1,6}\))\s*[-:.–—]?\s*")
 
 
@@ -81,7 +81,7 @@ class Alignment:
 
 
 def clause_key(text: str) -> str:
-    return " ".join(_LEADING_NUMBER.sub("", text, count=1).split())
+    return " ".join(LEADING_NUMBER.sub("", text, count=1).split())
 
 
 def units_of(document: Document, spans: Iterable[tuple[int, int, str]] = ()) -> list[Unit]:

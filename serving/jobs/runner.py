@@ -130,7 +130,7 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             log.exception("job %s failed", job_id)
             status = _fail(engine, job_id, attempt, "analysis_failed", f"{type(exc).__name__}: {exc}"[:2000])
         else:
-            comparison = _compare(engine, settings, analyzers, template_id, document, result) if template_id else None
+            comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
@@ -159,8 +159,7 @@ class _JobComparison:
     error: str | None = None
 
 
-def _compare(engine: Engine, settings: Settings, analyzers: AnalyzerCache, template_id: str,
-             document: Document, result: AnalysisResult) -> _JobComparison:
+def _compare(engine: Engine, settings: Settings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
     """Gather what the job's comparison needs: the template (it may have been deleted since upload)
     and its categories from the embedded baseline analyzer, as the synchronous route does."""
     with Session(engine) as session:

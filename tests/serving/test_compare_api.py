@@ -136,3 +136,15 @@ def test_comparisons_on_postgres(tmp_path, pg_schema: str) -> None:
         listed = api.client.get(f"/v1/contracts/{accepted['contract_id']}/comparisons", headers=api.h()).json()
         assert listed["count"] == 2 and listed["data"][0]["id"] == body["id"]
         assert api.client.delete(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).status_code == 204
+
+
+def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) -> None:
+    """The job's comparison step finds the template gone: it says so (stored in the job's stats as
+    `comparison_error`) instead of failing the analysis."""
+    from serving.jobs.runner import _compare
+
+    template = _template(api)
+    assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
+    state = api.client.app.state  # type: ignore[attr-defined]
+    gathered = _compare(state.engine, state.settings, state.analyzers, template["id"])
+    assert gathered.template is None and gathered.error == f"template {template['id']} was deleted before the job ran"
