@@ -128,18 +128,23 @@ def assess_modified(playbook: Playbook, category: str | None, template_categorie
         notes.append(f"wording changed ({words} words)")
     summary = "; ".join(notes)
     explanation = summary[:1].upper() + summary[1:] + f". {reason}"
-    verdict, suggestion, why = _verdict(playbook.categories.get(category) if category else None,
-                                        template_text, contract_text, severity,
-                                        material=bool(changes or added or removed))
+    policy = playbook.categories.get(category) if category else None
+    verdict, suggestion, why = _verdict(policy, template_text, contract_text, material=bool(changes or added or removed))
+    if verdict != "acceptable":
+        why += _guidance(policy)
     return Assessment(severity, verdict, f"{explanation} {why}".strip(), suggestion)
+
+
+def _guidance(policy: CategoryPolicy | None) -> str:
+    return f" Guidance: {policy.guidance}" if policy and policy.guidance else ""
 
 
 def _changed_words(redline: list[RedlineOp]) -> int:
     return sum(len(o.text.split()) for o in redline if o.op != "equal")
 
 
-def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: str,
-             severity: Severity, *, material: bool) -> tuple[Verdict, str | None, str]:
+def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: str, *,
+             material: bool) -> tuple[Verdict, str | None, str]:
     """Against the playbook: an unacceptable position -> not acceptable; the standard (the playbook's
     text, else the template's; a material change is never "close enough" to it) or a fallback ->
     acceptable; anything else -> needs review, with the first fallback (or the standard) as the
@@ -157,8 +162,6 @@ def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: s
         if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             return "acceptable", None, f"Matches fallback position {n} of the playbook."
     suggestion = next((p.text for p in fallbacks if p.text), None) or standard
-    if SEVERITY_ORDER[severity] <= 1 and not fallbacks:
-        return "needs_review", suggestion, ""
     return "needs_review", suggestion, "Not the standard position; propose the suggestion."
 
 
@@ -170,12 +173,12 @@ def assess_missing(playbook: Playbook, category: str | None, template_text: str)
                           standard)
     severity, reason = policy.severity, policy.reason
     if policy.required:
-        return Assessment("high", "not_acceptable",
-                          f"The contract has no {category} clause, which the playbook requires. {reason}", standard)
+        return Assessment("high", "not_acceptable", f"The contract has no {category} clause, which the playbook "
+                          f"requires. {reason}{_guidance(policy)}", standard)
     if category in RISK_WHEN_ABSENT:
         severity = raise_severity(severity)
-    return Assessment(severity, "needs_review", f"The contract drops the template's {category} clause. {reason}",
-                      standard)
+    return Assessment(severity, "needs_review",
+                      f"The contract drops the template's {category} clause. {reason}{_guidance(policy)}", standard)
 
 
 def assess_extra(playbook: Playbook, categories: frozenset[str], contract_text: str) -> Assessment:

@@ -106,6 +106,7 @@ categories:
     severity: medium
     reason: Recovery is limited.
     required: true
+    guidance: Partner sign-off below six months' fees.
     fallbacks:
       - text: "in no event shall either party's aggregate liability exceed twice the fees paid"
         pattern: 'twice the fees'
@@ -129,6 +130,7 @@ categories:
     assert fallback.verdict == "acceptable" and "fallback position 1" in fallback.explanation
     bad = run("6.2 Limitation of Liability. Provider's liability under this Agreement is unlimited.")
     assert bad.verdict == "not_acceptable" and "never accept unlimited liability" in bad.explanation
+    assert "Guidance: Partner sign-off below six months' fees." in bad.explanation
     assert bad.suggestion == "in no event shall either party's aggregate liability exceed twice the fees paid"
 
     # the cap clause deleted: required by the playbook -> not acceptable, standard text suggested
