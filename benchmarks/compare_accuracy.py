@@ -7,8 +7,10 @@ split, merge, change numbers and parties) and compared back against its original
 Reports alignment accuracy (template clauses that kept a counterpart and were paired with it), missing
 and extra precision/recall/F1, modified-clause recall/precision, the share of number changes rated
 medium or high severity with the change named, and seconds per pair on one core — for the shipped
-aligner and, in the same run, a named alternative: lexical similarity alone (TF-IDF cosine, no
-heading, category, position or number features). Writes eval/results/compare_accuracy.json.
+aligner on the text alone, the same with each side's CUAD categories from the embedded baseline
+analyzer (as `lexrisk compare` runs it), and, in the same run, a named alternative: lexical similarity
+alone (TF-IDF cosine, no heading, category, position or number features). Writes
+eval/results/compare_accuracy.json.
 Goal (issue 12): alignment >= 0.95, missing/extra F1 >= 0.95, a 30-page pair in under 1 s."""
 
 from __future__ import annotations
@@ -95,12 +97,19 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run_variant(pairs: list[Pair], weights: Weights) -> dict:
+Spans = list[tuple[int, int, str]]
+
+
+def run_variant(pairs: list[Pair], weights: Weights, categories: dict[str, tuple[Spans, Spans]] | None = None) -> dict:
+    """Scores of one aligner over every pair; `categories` (pair name -> template, contract spans)
+    feeds the analyzer's categories in, as `lexrisk compare` does."""
     totals: dict[str, int] = {}
     seconds = []
     for pair in pairs:
+        t_spans, c_spans = categories[pair.name] if categories else ([], [])
         started = time.perf_counter()
-        result = compare_documents(pair.contract, pair.template, weights=weights)
+        result = compare_documents(pair.contract, pair.template, weights=weights, template_categories=t_spans,
+                                   contract_categories=c_spans)
         seconds.append(time.perf_counter() - started)
         for k, v in score(pair, result).items():
             totals[k] = totals.get(k, 0) + v
@@ -117,6 +126,18 @@ def run_variant(pairs: list[Pair], weights: Weights) -> dict:
         "seconds_per_pair": {"median": statistics.median(seconds), "max": max(seconds)},
         "clauses_judged": totals["aligned_total"] + totals["miss_tp"] + totals["miss_fn"],
     }
+
+
+def _baseline_categories(pairs: list[Pair]) -> dict[str, tuple[Spans, Spans]]:
+    """Each side's CUAD categories from the embedded baseline analyzer (analysis time not counted)."""
+    from contracts.compare import spans_of
+    from contracts.playbook import default_playbook
+    from contracts.settings import Settings
+    from serving.analyzers import get_analyzer
+
+    analyzer = get_analyzer("baseline", Settings(_env_file=None), default_playbook())
+    return {p.name: (spans_of(analyzer.analyze(p.template).findings), spans_of(analyzer.analyze(p.contract).findings))
+            for p in pairs}
 
 
 def main() -> None:
@@ -159,7 +180,10 @@ def main() -> None:
     compare_documents(largest.contract, largest.template)
     largest_s = time.perf_counter() - started
 
-    variants = {"shipped": run_variant(pairs, DEFAULT_WEIGHTS), "lexical only": run_variant(pairs, LEXICAL_ONLY)}
+    categories = _baseline_categories(pairs)
+    variants = {"shipped": run_variant(pairs, DEFAULT_WEIGHTS),
+                "shipped + categories": run_variant(pairs, DEFAULT_WEIGHTS, categories),
+                "lexical only": run_variant(pairs, LEXICAL_ONLY)}
     table = Table(title=f"Template comparison on {len(pairs)} generated pairs")
     for col in ("aligner", "align acc", "missing F1 (P/R)", "extra F1 (P/R)", "modified F1 (P/R)",
                 "number sev.", "s/pair (median/max)"):
