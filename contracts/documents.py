@@ -33,6 +33,8 @@ class Document(BaseModel):
     source_type: SourceType
     text: str
     pages: list[PageSpan]
+    metadata: dict[str, str] = Field(
+        default_factory=dict, description="how the text was read, e.g. tracked_changes: accepted")
 
     @model_validator(mode="after")
     def _pages_tile_text(self) -> Document:

@@ -8,6 +8,7 @@ added once each, at the top and bottom; explicit page breaks start new pages."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections import defaultdict
 
@@ -130,14 +131,14 @@ def extract_docx_pages(data: bytes, name: str) -> list[str]:
 
     def paragraph_text(paragraph: Paragraph) -> str:
         label = numbering.label(paragraph)
-        text = paragraph.text.strip()
+        text = accepted_text(paragraph._p).strip()
         return f"{label} {text}".strip() if label else text
 
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, document)
             breaks = child.findall(f".//{_W}br[@{_W}type='page']")
-            if breaks and not paragraph.text.strip():
+            if breaks and not accepted_text(child).strip():
                 pages.append([])
                 continue
             text = paragraph_text(paragraph)
@@ -149,7 +150,7 @@ def extract_docx_pages(data: bytes, name: str) -> list[str]:
             for row in Table(child, document).rows:
                 cells: list[str] = []
                 for cell in row.cells:
-                    value = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+                    value = " ".join(t for t in (accepted_text(p._p).strip() for p in cell.paragraphs) if t)
                     if value and (not cells or cells[-1] != value):  # merged cells repeat
                         cells.append(value)
                 if cells:
@@ -161,6 +162,26 @@ def extract_docx_pages(data: bytes, name: str) -> list[str]:
     if footer:
         pages[-1].append(footer)
     return ["\n\n".join(page) for page in pages if page] or [""]
+
+
+# Tracked changes are read as if accepted: runs inside w:ins / w:moveTo are text, runs inside w:del /
+# w:moveFrom (whose text is w:delText) are not. python-docx's Paragraph.text skips both kinds.
+_ACCEPTED_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r"
+_TRACKED = re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)[\s>]")
+
+
+def accepted_text(p) -> str:
+    """A paragraph's text with its tracked changes accepted."""
+    return "".join(run.text for run in p.xpath(_ACCEPTED_RUNS))
+
+
+def tracked_changes(data: bytes) -> int:
+    """How many tracked insertions, deletions and moves the DOCX body holds (0 for a clean file)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return len(_TRACKED.findall(archive.read("word/document.xml")))
+    except (zipfile.BadZipFile, KeyError):
+        return 0
 
 
 def _header_footer(document) -> tuple[str, str]:

@@ -86,11 +86,18 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ma
     if len(pages) > max_pages:
         raise TooLargeError(name, f"the document has {len(pages)} pages; the limit is {max_pages}")
     pages = [normalize_text(p) for p in pages]
+    metadata: dict[str, str] = {}
+    if kind == "docx":
+        from contracts.docx_text import tracked_changes
+
+        if tracked_changes(data):
+            metadata["tracked_changes"] = "accepted"  # the text is the draft with every change accepted
     while len(pages) > 1 and not pages[-1]:
         pages.pop()
     if not any(pages):
         raise EmptyFileError(name, "the file has no text")
-    return Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)  # type: ignore[arg-type]
+    document = Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)  # type: ignore[arg-type]
+    return document.model_copy(update={"metadata": metadata}) if metadata else document
 
 
 def load_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES,

@@ -6,7 +6,8 @@ user can override category by category without touching code."""
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from collections.abc import Callable
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -35,10 +36,46 @@ class Rule(BaseModel, frozen=True):
         return value
 
 
+class Position(BaseModel, frozen=True):
+    """A negotiating position on a category: clause text to compare with, a regular expression the
+    clause must match, or both (both must hold). `note` is the guidance a reviewer reads."""
+
+    text: str | None = None
+    pattern: str | None = None
+    note: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            Rule._compiles(value)
+        return value
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Position:
+        if self.text is None and self.pattern is None:
+            raise ValueError("a position needs `text`, `pattern` or both")
+        return self
+
+    def holds(self, clause_text: str, similarity: Callable[[str, str], float], threshold: float) -> bool:
+        """Whether the clause takes this position: it matches the pattern and is close to the text."""
+        if self.pattern and not re.search(self.pattern, clause_text, re.IGNORECASE | re.DOTALL):
+            return False
+        return self.text is None or similarity(self.text, clause_text) >= threshold
+
+
 class CategoryPolicy(BaseModel, frozen=True):
     severity: Severity
     reason: str
     rules: tuple[Rule, ...] = ()
+    # negotiating positions (template comparison): the firm's standard wording (a template's clause
+    # supplies it when absent), acceptable fallbacks in order of preference, positions never accepted,
+    # and whether a contract must have such a clause at all
+    standard: str | None = None
+    fallbacks: tuple[Position, ...] = ()
+    unacceptable: tuple[Position, ...] = ()
+    required: bool = False
+    guidance: str | None = None
 
     @cached_property
     def _compiled(self) -> list[tuple[re.Pattern[str], Rule]]:
@@ -74,7 +111,9 @@ class PlaybookError(ValueError):
     pass
 
 
+@cache
 def default_playbook() -> Playbook:
+    """The shipped playbook, parsed once (a Playbook is immutable)."""
     text = resources.files("contracts.data").joinpath("playbook.yaml").read_text("utf-8")
     return _parse(text, "the shipped playbook")
 

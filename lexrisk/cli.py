@@ -19,6 +19,7 @@ from contracts.findings import DocumentAnalyzer
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
     "serving.analyze_cli",
+    "serving.compare_cli",
     "serving.analyzers.baseline.cli",
     "serving.serve_cli",
     "serving.worker_cli",

@@ -151,3 +151,19 @@ class ModelPromotion(SQLModel, table=True):
     gate: str | None = None
     reason: str
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ComparisonRow(SQLModel, table=True):
+    """A stored comparison of a contract with a template: the whole contracts.compare.Comparison as
+    JSON (it is read whole, never queried inside). `template_id` has no foreign key so that deleting a
+    template keeps the comparisons made with it readable."""
+
+    __tablename__ = "serving_comparisons"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
+    template_id: str = Field(index=True)
+    template_name: str
+    job_id: str | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

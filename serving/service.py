@@ -7,7 +7,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
@@ -16,18 +16,20 @@ from sqlmodel import Session, col, select
 
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
-from contracts.findings import Finding
+from contracts.findings import DocumentAnalyzer, Finding
 from contracts.ingest import load_bytes
+from contracts.playbook import Playbook, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.analyzers import analyzer_names
+from serving.comparisons import Download, compare_stored, render_export, stored_document
 from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload, UnsupportedMedia
 from serving.jobs.queue import JobQueue
-from serving.models import Contract, FindingRow, Job, Template, Upload, utcnow
+from serving.models import ComparisonRow, Contract, FindingRow, Job, Template, Upload, utcnow
 from serving.webhooks import check_callback_url
 
-T = TypeVar("T", Contract, Template, Job)
+T = TypeVar("T", Contract, Template, Job, ComparisonRow)
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
@@ -43,6 +45,7 @@ class Accepted:
 class ContractService:
     def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
         self.engine, self.settings, self.queue = engine, settings, queue
+        self._baseline: DocumentAnalyzer | None = None
 
     # -- uploads -----------------------------------------------------------------------------------
     def parse(self, data: bytes, filename: str) -> Document:
@@ -81,6 +84,8 @@ class ContractService:
             if contract is not None:
                 reusable = session.exec(
                     select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
+                                      col(Job.template_id).is_(None) if template_id is None
+                                      else Job.template_id == template_id,  # a new template: a new comparison
                                       col(Job.status).in_(("queued", "running", "done")))
                     .order_by(col(Job.created_at).desc())).first()
                 if reusable is not None:
@@ -131,7 +136,7 @@ class ContractService:
     def delete_contract(self, tenant_id: str, contract_id: str) -> None:
         with Session(self.engine) as session:
             contract = self._contract(session, tenant_id, contract_id)
-            for model in (FindingRow, Job):
+            for model in (FindingRow, ComparisonRow, Job):
                 session.exec(delete(model).where(col(model.contract_id) == contract.id))  # type: ignore[call-overload]
             session.exec(delete(Upload).where(col(Upload.id) == contract.id))  # type: ignore[call-overload]
             session.delete(contract)
@@ -258,21 +263,65 @@ class ContractService:
             session.delete(template)
             session.commit()
 
-    def compare(self, tenant_id: str, contract_id: str, template_id: str) -> dict[str, Any]:
-        """The route is the service's; the comparison itself belongs to the UI part (contracts.compare)."""
+    # -- comparisons -------------------------------------------------------------------------------
+    def compare(self, tenant_id: str, contract_id: str, template_id: str) -> ComparisonRow:
+        """Compare the contract with the template and store the result. The contract's categories are
+        its latest finished analysis's findings; the template's come from the embedded baseline
+        analyzer (cheap, local), since templates are not analyzed on upload."""
         with Session(self.engine) as session:
             self._contract(session, tenant_id, contract_id)
-            self._template(session, tenant_id, template_id)
-        try:
-            from contracts.compare import compare_documents  # type: ignore[import-not-found]
-        except ImportError:
-            raise NotAvailable("template comparison is not installed in this build",
-                               code="comparison_unavailable") from None
+            template = self._template(session, tenant_id, template_id)
+            contract_doc = stored_document(session, contract_id)
+            template_doc = stored_document(session, template_id)
+            assert contract_doc is not None and template_doc is not None  # stored with their rows
+        _, rows = self.findings(tenant_id, contract_id)
+        findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
+        playbook = load_playbook(self.settings.playbook)
+        template_findings = self._template_findings(template_doc, playbook)
         with Session(self.engine) as session:
-            contract_doc = Document.model_validate(session.get(Upload, contract_id).document)  # type: ignore[union-attr]
-            template_doc = Document.model_validate(session.get(Upload, template_id).document)  # type: ignore[union-attr]
-        result = compare_documents(contract_doc, template_doc)
-        return result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+            row = compare_stored(session, tenant_id=tenant_id, contract_id=contract_id, template=template,
+                                 contract=contract_doc, template_document=template_doc, contract_findings=findings,
+                                 template_findings=template_findings, playbook=playbook)
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def _template_findings(self, document: Document, playbook: Playbook) -> list[Finding]:
+        try:
+            if self._baseline is None:
+                from serving.analyzers import get_analyzer
+
+                self._baseline = get_analyzer("baseline", self.settings, playbook)
+            return list(self._baseline.analyze(document).findings)
+        except Exception:  # categories only refine alignment and severity; compare on text alone
+            log.exception("baseline analyzer unavailable for template categories")
+            return []
+
+    def comparisons(self, tenant_id: str, contract_id: str) -> list[ComparisonRow]:
+        with Session(self.engine) as session:
+            self._contract(session, tenant_id, contract_id)
+            return list(session.exec(select(ComparisonRow).where(ComparisonRow.tenant_id == tenant_id,
+                                                                 ComparisonRow.contract_id == contract_id)
+                                     .order_by(col(ComparisonRow.created_at).desc(), col(ComparisonRow.id))).all())
+
+    def comparison(self, tenant_id: str, comparison_id: str) -> ComparisonRow:
+        with Session(self.engine) as session:
+            return self._owned(session, ComparisonRow, tenant_id, comparison_id, "comparison")
+
+    def export(self, tenant_id: str, comparison_id: str, kind: str) -> Download:
+        """A download of a stored comparison; the review copy carries the findings of the job that ran
+        the comparison (or the contract's latest), the redline needs the template still stored."""
+        with Session(self.engine) as session:
+            row = self._owned(session, ComparisonRow, tenant_id, comparison_id, "comparison")
+            contract = stored_document(session, row.contract_id)
+            template = stored_document(session, row.template_id)
+            assert contract is not None  # deleting a contract deletes its comparisons
+        _, rows = self.findings(tenant_id, row.contract_id, job_id=row.job_id)
+        findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
+        try:
+            return render_export(kind, row, contract, template, findings)
+        except ImportError as exc:
+            raise NotAvailable(str(exc), code="export_unavailable") from None
 
     # -- scoped lookups ----------------------------------------------------------------------------
     @staticmethod

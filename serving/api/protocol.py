@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.compare.models import Comparison, ComparisonSummary
 from contracts.findings import Finding
 from contracts.playbook import Severity
-from serving.models import Contract, FindingRow, Job, Template
+from serving.models import ComparisonRow, Contract, FindingRow, Job, Template
 
 
 class ErrorDetail(BaseModel):
@@ -48,6 +49,7 @@ class JobPublic(BaseModel):
     error: ErrorDetail | None = Field(None, description="why the job failed")
     stats: dict[str, Any] = Field(description="proposed, ungrounded_dropped, duplicates_merged, seconds, tokens, findings")
     webhook_status: str | None = None
+    comparison_id: str | None = Field(None, description="the comparison this job ran (upload with template_id)")
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -65,7 +67,8 @@ class JobPublic(BaseModel):
                    attempts=job.attempts,
                    error=ErrorDetail(code=job.error_code or "failed", message=job.error or "")
                    if job.status == "failed" else None,
-                   stats=job.stats or {}, webhook_status=job.webhook_status, created_at=job.created_at,
+                   stats=job.stats or {}, webhook_status=job.webhook_status,
+                   comparison_id=(job.stats or {}).get("comparison_id"), created_at=job.created_at,
                    started_at=job.started_at, finished_at=job.finished_at)
 
 
@@ -155,4 +158,55 @@ class TemplatePublic(BaseModel):
 
 class TemplatesPublic(BaseModel):
     data: list[TemplatePublic]
+    count: int
+
+
+class CompareRequest(BaseModel):
+    template_id: str = Field(description="one of the tenant's templates (POST /v1/templates)")
+
+
+def _downloads(comparison_id: str) -> dict[str, str]:
+    from serving.comparisons import EXPORTS
+
+    return {kind: f"/v1/comparisons/{comparison_id}/{kind}" for kind in EXPORTS}
+
+
+class ComparisonPublic(Comparison):
+    """contracts.compare.Comparison (contract, template, aligned, pairs, summary, ...) plus where it is
+    stored and its downloads."""
+
+    id: str
+    contract_id: str
+    template_id: str
+    template_name: str
+    job_id: str | None
+    created_at: datetime
+    downloads: dict[str, str] = Field(description="export name -> URL (redline.docx, review.docx, csv, xlsx)")
+
+    @classmethod
+    def of(cls, row: ComparisonRow) -> ComparisonPublic:
+        return cls(**row.result, id=row.id, contract_id=row.contract_id, template_id=row.template_id,
+                   template_name=row.template_name, job_id=row.job_id, created_at=row.created_at,
+                   downloads=_downloads(row.id))
+
+
+class ComparisonListItem(BaseModel):
+    id: str
+    template_id: str
+    template_name: str
+    job_id: str | None
+    created_at: datetime
+    aligned: bool
+    summary: ComparisonSummary
+    downloads: dict[str, str]
+
+    @classmethod
+    def of(cls, row: ComparisonRow) -> ComparisonListItem:
+        return cls(id=row.id, template_id=row.template_id, template_name=row.template_name, job_id=row.job_id,
+                   created_at=row.created_at, aligned=row.result["aligned"],
+                   summary=ComparisonSummary.model_validate(row.result["summary"]), downloads=_downloads(row.id))
+
+
+class ComparisonsPublic(BaseModel):
+    data: list[ComparisonListItem]
     count: int

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,12 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from contracts.documents import Document
-from contracts.findings import AnalysisResult
-from contracts.playbook import load_playbook
+from contracts.findings import AnalysisResult, Finding
+from contracts.playbook import Playbook, load_playbook
 from contracts.settings import Settings
 from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from serving.analyzers.chunked import ChunkedAnalyzer
-from serving.models import FindingRow, Job, Upload, utcnow
+from serving.comparisons import compare_stored
+from serving.models import ComparisonRow, FindingRow, Job, Template, Upload, utcnow
 from serving.webhooks import deliver
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,7 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
                 return "skipped"  # the contract was deleted meanwhile
             analyzer_name = job.analyzer
             document = Document.model_validate(upload.document)
+            template_id = job.template_id
         started = time.perf_counter()
         try:
             result = _analyze(analyzers.get(analyzer_name), document, observer)
@@ -127,7 +130,8 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             log.exception("job %s failed", job_id)
             status = _fail(engine, job_id, attempt, "analysis_failed", f"{type(exc).__name__}: {exc}"[:2000])
         else:
-            status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started)
+            comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
+            status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
     if status in ("done", "failed"):
@@ -144,8 +148,36 @@ def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver) -> 
     return result
 
 
+@dataclass
+class _JobComparison:
+    """A comparison computed by the job, stored with its findings (or why it could not be made)."""
+
+    template: Template | None
+    template_document: Document | None
+    template_findings: list[Finding]
+    playbook: Playbook | None = None
+    error: str | None = None
+
+
+def _compare(engine: Engine, settings: Settings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
+    """Gather what the job's comparison needs: the template (it may have been deleted since upload)
+    and its categories from the embedded baseline analyzer, as the synchronous route does."""
+    with Session(engine) as session:
+        template = session.get(Template, template_id)
+        upload = session.get(Upload, template_id)
+        if template is None or upload is None:
+            return _JobComparison(None, None, [], error=f"template {template_id} was deleted before the job ran")
+        template_document = Document.model_validate(upload.document)
+    try:
+        findings = list(analyzers.get("baseline").analyze(template_document).findings)
+    except Exception:  # categories only refine the comparison
+        log.exception("template categories unavailable")
+        findings = []
+    return _JobComparison(template, template_document, findings, load_playbook(settings.playbook))
+
+
 def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, observer: _JobObserver,
-            seconds: float) -> str:
+            seconds: float, comparison: _JobComparison | None = None) -> str:
     stats = result.stats.model_dump() | {"seconds": round(seconds, 4),
                                          "prompt_tokens": observer.prompt_tokens,
                                          "completion_tokens": observer.completion_tokens,
@@ -161,10 +193,33 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
         for finding in result.findings:
             session.add(FindingRow(tenant_id=job.tenant_id, contract_id=job.contract_id, job_id=job.id,
                                    **finding.model_dump()))
+        if comparison is not None:
+            stats |= _store_comparison(session, job, result, comparison)
         job.status, job.stats, job.finished_at = "done", stats, utcnow()
         session.add(job)
         session.commit()
     return "done"
+
+
+def _store_comparison(session: Session, job: Job, result: AnalysisResult, comparison: _JobComparison) -> dict[str, Any]:
+    """Add the job's comparison to its transaction; a comparison that cannot be made is reported in the
+    job's stats, never a failed analysis."""
+    if comparison.template is None or comparison.template_document is None or comparison.playbook is None:
+        return {"comparison_error": comparison.error}
+    for old in session.exec(select(ComparisonRow).where(ComparisonRow.job_id == job.id)):
+        session.delete(old)
+    upload = session.get(Upload, job.contract_id)
+    assert upload is not None  # the job holds the contract
+    try:
+        row = compare_stored(session, tenant_id=job.tenant_id, contract_id=job.contract_id,
+                             template=comparison.template, contract=Document.model_validate(upload.document),
+                             template_document=comparison.template_document, contract_findings=result.findings,
+                             template_findings=comparison.template_findings,
+                             playbook=comparison.playbook, job_id=job.id)
+    except Exception as exc:
+        log.exception("comparison of job %s", job.id)
+        return {"comparison_error": f"{type(exc).__name__}: {exc}"[:500]}
+    return {"comparison_id": row.id}
 
 
 def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> str:

@@ -9,6 +9,10 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 from contracts.playbook import Severity
 from serving.api.deps import ServiceDep, SettingsDep, TenantDep
 from serving.api.protocol import (
+    CompareRequest,
+    ComparisonListItem,
+    ComparisonPublic,
+    ComparisonsPublic,
     ContractPublic,
     ContractsPublic,
     ErrorBody,
@@ -72,8 +76,16 @@ def get_findings(contract_id: str, tenant: TenantDep, service: ServiceDep,
                           data=[FindingPublic.of(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", responses={**ERRORS, 501: {"model": ErrorBody}},
-             summary="Compare the contract against a template")
-def compare(contract_id: str, template_id: Annotated[str, Query()], tenant: TenantDep,
-            service: ServiceDep) -> dict:
-    return service.compare(tenant, contract_id, template_id)
+@router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=ERRORS,
+             summary="Compare the contract against a template (stored; see /comparisons)")
+def compare(contract_id: str, body: CompareRequest, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
+    """Aligns the contract's clauses with the template's and judges every difference against the
+    playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
+    return ComparisonPublic.of(service.compare(tenant, contract_id, body.template_id))
+
+
+@router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=ERRORS,
+            summary="The contract's comparisons, newest first")
+def list_comparisons(contract_id: str, tenant: TenantDep, service: ServiceDep) -> ComparisonsPublic:
+    rows = service.comparisons(tenant, contract_id)
+    return ComparisonsPublic(data=[ComparisonListItem.of(r) for r in rows], count=len(rows))

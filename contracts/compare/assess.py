@@ -1,0 +1,201 @@
+"""What a deviation from the template means: its severity, an explanation naming what changed, and a
+verdict against the playbook's positions with the text to propose instead.
+
+The playbook sets the base severity from the clause's category; it is raised when the change touches
+money, durations, percentages, dates, parties or governing law, or when it flips the category's risk
+(a cap on liability removed, exclusivity added). Suggestions only ever quote the playbook (its fallback
+or standard text) or the template; nothing is invented."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from contracts.compare.models import RedlineOp, Verdict
+from contracts.playbook import SEVERITY_ORDER, CategoryPolicy, Playbook, Severity
+
+_MONEY = re.compile(r"(?:[$€£]|\b(?:USD|EUR|GBP|US\$)\s?)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand))?"
+                    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|euros|pounds)\b", re.I)
+_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
+_DURATION = re.compile(r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s*(?:\(\d+\)\s*)?(?:business\s+|calendar\s+)?"
+                       r"(?:days?|weeks?|months?|years?)\b", re.I)
+_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                   r"\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+_LAW = re.compile(r"\blaws?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s+[A-Z][a-zA-Z&.]+)*(?:,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|plc|S\.A)\b\.?)")
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "forty-five", "sixty", "ninety"]
+
+FACTS = (("amount", _MONEY), ("percentage", _PERCENT), ("duration", _DURATION), ("date", _DATE))
+# categories whose presence is itself the risk (added: worse) and those whose absence is (removed: worse)
+RISK_WHEN_PRESENT = frozenset({"Exclusivity", "Non-Compete", "Uncapped Liability", "Most Favored Nation",
+                               "Minimum Commitment", "Liquidated Damages", "IP Ownership Assignment",
+                               "Change of Control", "Covenant Not to Sue", "Rofr/Rofo/Rofn",
+                               "Irrevocable or Perpetual License", "Non-Disparagement", "Audit Rights"})
+RISK_WHEN_ABSENT = frozenset({"Cap on Liability", "Governing Law", "Anti-Assignment", "Warranty Duration",
+                              "Insurance"})
+SIMILAR_ENOUGH = 0.85  # a clause this close to a position's text takes that position
+
+
+def similarity(a: str, b: str) -> float:
+    return fuzz.ratio(" ".join(a.split()).casefold(), " ".join(b.split()).casefold()) / 100
+
+
+def containment(position_text: str, clause_text: str) -> float:
+    """How well a position's wording appears within the clause (a position is usually a sentence of it)."""
+    a, b = " ".join(position_text.split()).casefold(), " ".join(clause_text.split()).casefold()
+    return (fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.ratio(a, b)) / 100
+
+
+def _facts(text: str, pattern: re.Pattern[str]) -> list[str]:
+    found = []
+    for m in pattern.finditer(text):
+        value = " ".join(m.group(0).split())
+        if pattern is _DURATION and not (value[0].isdigit() or value.split()[0].lower().rstrip(",") in _NUMBER_WORDS):
+            continue
+        found.append(value)
+    return found
+
+
+@dataclass
+class Change:
+    what: str
+    before: list[str]
+    after: list[str]
+
+    def describe(self) -> str:
+        before = ", ".join(self.before) or "none"
+        after = ", ".join(self.after) or "none"
+        return f"{self.what} changed from {before} to {after}"
+
+
+def material_changes(template_text: str, contract_text: str) -> list[Change]:
+    """The facts a lawyer checks first, compared side by side."""
+    changes = []
+    for what, pattern in FACTS:
+        before, after = _facts(template_text, pattern), _facts(contract_text, pattern)
+        if sorted(b.casefold() for b in before) != sorted(a.casefold() for a in after):
+            changes.append(Change(what, before, after))
+    before_law = [m.group(1) for m in _LAW.finditer(template_text)]
+    after_law = [m.group(1) for m in _LAW.finditer(contract_text)]
+    if before_law != after_law and (before_law or after_law):
+        changes.append(Change("governing law", before_law, after_law))
+    before_names = sorted({" ".join(m.group(0).split()) for m in _NAME.finditer(template_text)})
+    after_names = sorted({" ".join(m.group(0).split()) for m in _NAME.finditer(contract_text)})
+    if before_names != after_names:
+        changes.append(Change("party", [n for n in before_names if n not in after_names],
+                              [n for n in after_names if n not in before_names]))
+    return changes
+
+
+def raise_severity(severity: Severity, steps: int = 1) -> Severity:
+    order = ["info", "low", "medium", "high"]
+    return order[min(order.index(severity) + steps, 3)]  # type: ignore[return-value]
+
+
+def _base(playbook: Playbook, category: str | None, text: str) -> tuple[Severity, str]:
+    if category and category in playbook.categories:
+        return playbook.assess(category, text)
+    return "low", "The clause departs from the template."
+
+
+@dataclass
+class Assessment:
+    severity: Severity | None
+    verdict: Verdict | None
+    explanation: str
+    suggestion: str | None
+
+
+def assess_modified(playbook: Playbook, category: str | None, template_categories: frozenset[str],
+                    contract_categories: frozenset[str], template_text: str, contract_text: str,
+                    redline: list[RedlineOp]) -> Assessment:
+    severity, reason = _base(playbook, category, contract_text)
+    notes: list[str] = []
+    changes = material_changes(template_text, contract_text)
+    if changes:
+        severity = raise_severity(severity) if SEVERITY_ORDER[severity] >= 1 else "medium"
+        notes.extend(c.describe() for c in changes)
+    added = (contract_categories - template_categories) & RISK_WHEN_PRESENT
+    removed = (template_categories - contract_categories) & RISK_WHEN_ABSENT
+    if added or removed:
+        severity = "high"
+        notes.extend(f"{c} added" for c in sorted(added))
+        notes.extend(f"{c} removed" for c in sorted(removed))
+    words = _changed_words(redline)
+    if not notes:
+        notes.append(f"wording changed ({words} words)")
+    summary = "; ".join(notes)
+    explanation = summary[:1].upper() + summary[1:] + f". {reason}"
+    policy = playbook.categories.get(category) if category else None
+    verdict, suggestion, why = _verdict(policy, template_text, contract_text, material=bool(changes or added or removed))
+    if verdict != "acceptable":
+        why += _guidance(policy)
+    return Assessment(severity, verdict, f"{explanation} {why}".strip(), suggestion)
+
+
+def _guidance(policy: CategoryPolicy | None) -> str:
+    return f" Guidance: {policy.guidance}" if policy and policy.guidance else ""
+
+
+def _changed_words(redline: list[RedlineOp]) -> int:
+    return sum(len(o.text.split()) for o in redline if o.op != "equal")
+
+
+def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: str, *,
+             material: bool) -> tuple[Verdict, str | None, str]:
+    """Against the playbook: an unacceptable position -> not acceptable; the standard (the playbook's
+    text, else the template's; a material change is never "close enough" to it) or a fallback ->
+    acceptable; anything else -> needs review, with the first fallback (or the standard) as the
+    suggestion."""
+    standard = policy.standard if policy and policy.standard else template_text
+    fallbacks = policy.fallbacks if policy else ()
+    for position in policy.unacceptable if policy else ():
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
+            note = f" ({position.note})" if position.note else ""
+            suggestion = fallbacks[0].text if fallbacks and fallbacks[0].text else standard
+            return "not_acceptable", suggestion, f"The playbook does not accept this position{note}."
+    if not material and similarity(standard, contract_text) >= 0.97:
+        return "acceptable", None, "Within the standard position."
+    for n, position in enumerate(fallbacks, start=1):
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
+            return "acceptable", None, f"Matches fallback position {n} of the playbook."
+    suggestion = next((p.text for p in fallbacks if p.text), None) or standard
+    return "needs_review", suggestion, "Not the standard position; propose the suggestion."
+
+
+def assess_missing(playbook: Playbook, category: str | None, template_text: str) -> Assessment:
+    policy = playbook.categories.get(category) if category else None
+    standard = policy.standard if policy and policy.standard else template_text
+    if policy is None:
+        return Assessment("medium", "needs_review", "The template's clause has no counterpart in the contract.",
+                          standard)
+    severity, reason = policy.severity, policy.reason
+    if policy.required:
+        return Assessment("high", "not_acceptable", f"The contract has no {category} clause, which the playbook "
+                          f"requires. {reason}{_guidance(policy)}", standard)
+    if category in RISK_WHEN_ABSENT:
+        severity = raise_severity(severity)
+    return Assessment(severity, "needs_review",
+                      f"The contract drops the template's {category} clause. {reason}{_guidance(policy)}", standard)
+
+
+def assess_extra(playbook: Playbook, categories: frozenset[str], contract_text: str) -> Assessment:
+    if not categories:
+        return Assessment("low", "needs_review", "A clause the template does not have.", None)
+    category = max(sorted(categories), key=lambda c: SEVERITY_ORDER[_base(playbook, c, contract_text)[0]])
+    severity, reason = _base(playbook, category, contract_text)
+    policy = playbook.categories.get(category)
+    for position in policy.unacceptable if policy else ():
+        if position.holds(contract_text, containment, SIMILAR_ENOUGH):
+            return Assessment("high", "not_acceptable",
+                              f"{_article(category)} {category} clause the template does not have, in a position the playbook "
+                              f"does not accept. {reason}", policy.fallbacks[0].text if policy and policy.fallbacks else None)
+    if category in RISK_WHEN_PRESENT:
+        severity = raise_severity(severity)
+    return Assessment(severity, "needs_review", f"{_article(category)} {category} clause the template does not have. {reason}", None)
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"

@@ -1,0 +1,93 @@
+"""Human-facing renderings of a Comparison: a terminal table and a standalone HTML redline."""
+
+from __future__ import annotations
+
+import html
+
+from rich.console import Console
+from rich.table import Table
+
+from contracts.compare.models import Comparison, RedlineOp
+from serving.render import SEVERITY_COLOUR, SEVERITY_STYLE, shorten
+
+VERDICT_STYLE = {"acceptable": "green", "needs_review": "yellow", "not_acceptable": "bold red"}
+
+
+def summary_line(comparison: Comparison) -> str:
+    s = comparison.summary
+    verdicts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in s.by_verdict.items() if n)
+    return (f"{s.matched} matched, {s.modified} modified, {s.missing} missing, {s.extra} extra"
+            + (f" — {verdicts}" if verdicts else ""))
+
+
+def render_table(comparison: Comparison, console: Console) -> None:
+    table = Table(title=f"{comparison.contract.name} against {comparison.template.name}", title_justify="left",
+                  show_lines=True, expand=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Verdict", max_width=14)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Category", max_width=22)
+    table.add_column("Clause", ratio=3)
+    table.add_column("What changed", ratio=4)
+    for pair in comparison.pairs:
+        if pair.status == "matched":
+            continue
+        clause = pair.contract_clause or pair.template_clause
+        assert clause is not None  # every pair has a side
+        verdict = pair.verdict or ""
+        severity = pair.severity or ""
+        table.add_row(pair.status, f"[{VERDICT_STYLE.get(verdict, '')}]{verdict.replace('_', ' ')}[/]",
+                      f"[{SEVERITY_STYLE.get(severity, '')}]{severity}[/]", pair.category or "",
+                      shorten(clause.text, 120), pair.explanation)
+    console.print(table)
+    if not comparison.aligned:
+        console.print("[yellow]Clause alignment is not confident: read the full-text redline "
+                      "(--format html or docx).[/yellow]")
+    console.print(summary_line(comparison), highlight=False)
+
+
+def redline_html(ops: list[RedlineOp]) -> str:
+    out = []
+    for op in ops:
+        text = html.escape(op.text)
+        out.append(text if op.op == "equal" else f"<{op.op[:3]}>{text}</{op.op[:3]}>")
+    return "".join(out)
+
+
+def render_html(comparison: Comparison, document_ops: list[RedlineOp]) -> str:
+    """A standalone page: the whole redline (template -> contract) beside the list of deviations."""
+    rows = []
+    for pair in comparison.pairs:
+        if pair.status == "matched":
+            continue
+        clause = pair.contract_clause or pair.template_clause
+        assert clause is not None
+        suggestion = (f"<details><summary>Suggested text</summary>{html.escape(pair.suggestion)}</details>"
+                      if pair.suggestion else "")
+        rows.append(f'<tr class="{pair.severity or "info"}"><td>{pair.severity or ""}</td><td>{pair.status}</td>'
+                    f"<td>{(pair.verdict or '').replace('_', ' ')}</td><td>{html.escape(pair.category or '')}</td>"
+                    f"<td>{clause.page}</td><td>{html.escape(shorten(clause.text, 200))}</td>"
+                    f"<td>{html.escape(pair.explanation)}{suggestion}</td></tr>")
+    colours = "\n".join(f"tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
+    title = f"{html.escape(comparison.contract.name)} against {html.escape(comparison.template.name)}"
+    warning = "" if comparison.aligned else "<p><strong>Clause alignment is not confident; the redline is full-text.</strong></p>"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr; height: 100vh; }}
+header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
+#text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
+#pairs {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
+ins {{ color: #1d4ed8; }} del {{ color: #b91c1c; }}
+table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
+{colours}
+</style></head><body>
+<header><strong>{title}</strong> — {html.escape(summary_line(comparison))}{warning}</header>
+<div id="text">{redline_html(document_ops)}</div>
+<div id="pairs"><table><thead><tr><th>Severity</th><th>Status</th><th>Verdict</th><th>Category</th><th>Page</th>
+<th>Clause</th><th>What changed</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table></div>
+</body></html>
+"""

@@ -1,0 +1,88 @@
+"""Template comparisons in the service: run one (from the API or inside an analysis job), store it,
+and render its downloads. The comparison itself is contracts.compare; this module only feeds it the
+stored documents and findings and keeps the result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from contracts.compare import Comparison, compare_documents, document_redline, spans_of
+from contracts.documents import Document
+from contracts.findings import Finding
+from contracts.playbook import Playbook
+from serving.errors import NotFound
+from serving.models import ComparisonRow, Template, Upload
+
+EXPORTS = {
+    "redline.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "review.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "comparison.csv": "text/csv; charset=utf-8",
+    "findings.csv": "text/csv; charset=utf-8",
+    "comparison.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def stored_document(session: Session, upload_id: str) -> Document | None:
+    upload = session.get(Upload, upload_id)
+    return Document.model_validate(upload.document) if upload is not None else None
+
+
+def compare_stored(session: Session, *, tenant_id: str, contract_id: str, template: Template, contract: Document,
+                   template_document: Document, contract_findings: Sequence[Finding],
+                   template_findings: Sequence[Finding], playbook: Playbook,
+                   job_id: str | None = None) -> ComparisonRow:
+    """Compare and add the row to the session (the caller commits, so a job stores its findings and
+    its comparison in one transaction)."""
+    comparison = compare_documents(contract, template_document, playbook=playbook,
+                                   contract_categories=spans_of(contract_findings),
+                                   template_categories=spans_of(template_findings))
+    row = ComparisonRow(tenant_id=tenant_id, contract_id=contract_id, template_id=template.id,
+                        template_name=template.name, job_id=job_id, result=comparison.model_dump(mode="json"))
+    session.add(row)
+    return row
+
+
+@dataclass
+class Download:
+    data: bytes
+    media_type: str
+    filename: str
+
+
+def render_export(kind: str, row: ComparisonRow, contract: Document, template: Document | None,
+                  findings: Sequence[Finding]) -> Download:
+    """One of EXPORTS for a stored comparison. The redline needs the template's whole text, so it is
+    gone once the template is deleted; the other exports need only the stored result and contract."""
+    from contracts.compare.tables import (
+        COMPARISON_COLUMNS,
+        FINDING_COLUMNS,
+        comparison_rows,
+        finding_rows,
+        to_csv,
+        to_xlsx,
+    )
+    from contracts.compare.word import notes_for, redline_docx, review_docx
+
+    if kind not in EXPORTS:
+        raise NotFound(f"no export {kind!r}; choose one of: {', '.join(EXPORTS)}")
+    comparison = Comparison.model_validate(row.result)
+    stem = contract.name.rsplit(".", 1)[0] or "contract"
+    if kind == "redline.docx":
+        if template is None:
+            raise NotFound(f"the template {row.template_id} of comparison {row.id} was deleted; its redline "
+                           "cannot be rebuilt", code="template_deleted")
+        heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"
+        data = redline_docx(document_redline(comparison, template, contract), heading=heading)
+    elif kind == "review.docx":
+        data = review_docx(contract, notes_for(comparison, findings))
+    elif kind == "comparison.csv":
+        data = to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
+    elif kind == "findings.csv":
+        data = to_csv(finding_rows(findings), FINDING_COLUMNS).encode("utf-8")
+    else:
+        data = to_xlsx({"comparison": (COMPARISON_COLUMNS, comparison_rows(comparison)),
+                        "findings": (FINDING_COLUMNS, finding_rows(findings))})
+    return Download(data, EXPORTS[kind], f"{stem}.{kind}")

@@ -1,0 +1,150 @@
+"""Template comparison through the API: synchronous compare, comparison in the upload's job, listing,
+downloads, tenant scoping and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return body["error"]
+
+
+def _template(api: Api, tenant: str = "acme") -> dict:
+    path = TEMPLATES / "master_services_agreement.txt"
+    response = api.client.post("/v1/templates", headers=api.h(tenant), data={"name": "Our MSA"},
+                               files={"file": (path.name, path.read_bytes())})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _draft() -> bytes:
+    text = (TEMPLATES / "master_services_agreement.txt").read_text()
+    text = text.replace("twelve (12) months preceding", "three (3) months preceding")
+    text = text.replace("7.4 Notices. Notices must be in writing and delivered by hand, courier or email to the "
+                        "addresses set out in the signature page.\n", "")
+    return text.encode()
+
+
+def test_compare_returns_the_comparison_and_stores_it(api: Api) -> None:
+    template = _template(api)
+    contract = api.upload(data=_draft(), name="draft.txt").json()
+    api.wait(contract["job_id"])
+    url = f"/v1/contracts/{contract['contract_id']}/compare"
+    response = api.client.post(url, json={"template_id": template["id"]}, headers=api.h())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {"contract", "template", "aligned", "pairs", "summary"} <= set(body)
+    assert body["aligned"] is True and body["template"]["name"] == "master_services_agreement.txt"
+    assert body["summary"]["missing"] == 1 and body["summary"]["modified"] == 1 and body["summary"]["extra"] == 0
+    pair = next(p for p in body["pairs"] if p["status"] == "modified")
+    assert set(pair) >= {"status", "template_clause", "contract_clause", "similarity", "category", "severity",
+                         "verdict", "explanation", "suggestion", "redline"}
+    assert "three (3) months" in pair["explanation"] and pair["severity"] in ("medium", "high")
+    assert {"op": "insert", "text": "three"} in pair["redline"]
+    draft = _draft().decode()
+    clause = pair["contract_clause"]
+    assert draft[clause["start"]:clause["end"]] == clause["text"]
+
+    listed = api.client.get(f"/v1/contracts/{contract['contract_id']}/comparisons", headers=api.h()).json()
+    assert listed["count"] == 1 and listed["data"][0]["id"] == body["id"]
+    assert listed["data"][0]["summary"] == body["summary"]
+    again = api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h()).json()
+    assert again["pairs"] == body["pairs"]
+
+    redline = api.client.get(body["downloads"]["redline.docx"], headers=api.h())
+    assert redline.status_code == 200 and "redline.docx" in redline.headers["content-disposition"]
+    xml = zipfile.ZipFile(io.BytesIO(redline.content)).read("word/document.xml").decode()
+    assert "<w:ins " in xml and "<w:del " in xml and "twelve" in xml
+    review = docx.Document(io.BytesIO(api.client.get(body["downloads"]["review.docx"], headers=api.h()).content))
+    texts = [c.text for c in review.comments]
+    assert any("three (3) months" in t for t in texts) and any("missing clause" in t for t in texts)
+    rows = list(csv.DictReader(io.StringIO(api.client.get(body["downloads"]["comparison.csv"], headers=api.h()).text)))
+    assert len(rows) == len(body["pairs"]) and {r["status"] for r in rows} == {"matched", "modified", "missing"}
+    xlsx = api.client.get(body["downloads"]["comparison.xlsx"], headers=api.h())
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_upload_with_template_runs_the_comparison_in_its_job(api: Api) -> None:
+    template = _template(api)
+    accepted = api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()
+    job = api.wait(accepted["job_id"])
+    assert job["status"] == "done" and job["comparison_id"], job
+    comparison = api.client.get(f"/v1/comparisons/{job['comparison_id']}", headers=api.h()).json()
+    assert comparison["job_id"] == accepted["job_id"] and comparison["summary"]["missing"] == 1
+    listed = api.client.get(f"/v1/contracts/{accepted['contract_id']}/comparisons", headers=api.h()).json()
+    assert [c["id"] for c in listed["data"]] == [job["comparison_id"]]
+    # the same bytes with the same template reuse the job; without one, or with another, they do not
+    assert api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()["reused"] is True
+    plain = api.upload(data=_draft(), name="draft.txt").json()
+    assert plain["reused"] is False and api.wait(plain["job_id"])["comparison_id"] is None
+    other = _template(api)
+    again = api.upload(data=_draft(), name="draft.txt", template_id=other["id"]).json()
+    assert again["reused"] is False and again["contract_id"] == accepted["contract_id"]
+    assert api.wait(again["job_id"])["comparison_id"]
+
+
+def test_comparisons_are_tenant_scoped_and_errors_have_one_shape(api: Api) -> None:
+    template = _template(api)
+    contract = api.upload(data=_draft(), name="draft.txt").json()
+    url = f"/v1/contracts/{contract['contract_id']}/compare"
+    _error(api.client.post(url, json={"template_id": template["id"]}, headers=api.h("globex")), 404, "not_found")
+    other = _template(api, "globex")
+    _error(api.client.post(url, json={"template_id": other["id"]}, headers=api.h()), 404, "not_found")
+    _error(api.client.post(url, json={}, headers=api.h()), 422, "invalid_request")
+    body = api.client.post(url, json={"template_id": template["id"]}, headers=api.h()).json()
+    _error(api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h("globex")), 404, "not_found")
+    _error(api.client.get(f"/v1/comparisons/{body['id']}/redline.docx", headers=api.h("globex")), 404, "not_found")
+    _error(api.client.get(f"/v1/comparisons/{body['id']}/secrets.exe", headers=api.h()), 422, "invalid_request")
+    _error(api.client.get(f"/v1/contracts/{contract['contract_id']}/comparisons", headers=api.h("globex")),
+           404, "not_found")
+    # the template deleted: the stored comparison stays readable, its redline cannot be rebuilt
+    assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
+    assert api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h()).status_code == 200
+    _error(api.client.get(f"/v1/comparisons/{body['id']}/redline.docx", headers=api.h()), 404, "template_deleted")
+    assert api.client.get(f"/v1/comparisons/{body['id']}/review.docx", headers=api.h()).status_code == 200
+    # deleting the contract deletes its comparisons
+    assert api.client.delete(f"/v1/contracts/{contract['contract_id']}", headers=api.h()).status_code == 204
+    _error(api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h()), 404, "not_found")
+
+
+@pytest.mark.postgres
+def test_comparisons_on_postgres(tmp_path, pg_schema: str) -> None:
+    """Migration 0004 and the JSON result column on PostgreSQL, through the job and the route."""
+    settings = make_settings(tmp_path, database_url=PG_URL)
+    for api in open_api(settings, schema=pg_schema):
+        template = _template(api)
+        accepted = api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()
+        job = api.wait(accepted["job_id"])
+        assert job["status"] == "done" and job["comparison_id"], job
+        body = api.client.post(f"/v1/contracts/{accepted['contract_id']}/compare",
+                               json={"template_id": template["id"]}, headers=api.h()).json()
+        listed = api.client.get(f"/v1/contracts/{accepted['contract_id']}/comparisons", headers=api.h()).json()
+        assert listed["count"] == 2 and listed["data"][0]["id"] == body["id"]
+        assert api.client.delete(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).status_code == 204
+
+
+def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) -> None:
+    """The job's comparison step finds the template gone: it says so (stored in the job's stats as
+    `comparison_error`) instead of failing the analysis."""
+    from serving.jobs.runner import _compare
+
+    template = _template(api)
+    assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
+    state = api.client.app.state  # type: ignore[attr-defined]
+    gathered = _compare(state.engine, state.settings, state.analyzers, template["id"])
+    assert gathered.template is None and gathered.error == f"template {template['id']} was deleted before the job ran"
