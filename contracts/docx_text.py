@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 
 from contracts.errors import CorruptFileError, EncryptedFileError
 
@@ -35,7 +36,7 @@ def _letter(n: int) -> str:
     return out
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "lowerLetter": _letter,
     "upperLetter": lambda n: _letter(n).upper(),
