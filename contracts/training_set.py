@@ -33,24 +33,35 @@ class TrainingSetError(ValueError):
     """The folder is not a usable training set; the message names the file and the problem."""
 
 
-class BuildParams(BaseModel):
-    """How the set was built: the builder's settings plus what pins its tokens and prompt."""
+class _Strict(BaseModel):
+    # a field the builder writes but the schema lacks (or a misspelt one) fails loudly on both sides
+    model_config = ConfigDict(extra="forbid")
 
-    model_config = ConfigDict(extra="allow")
 
-    tokenizer: str
+class BuildParams(_Strict):
+    """How the set was built: the builder's settings (annotation.dataset.BuildConfig) plus what pins its
+    tokens and prompt."""
+
+    tokenizer: str = Field(description="tokenizer folder the examples were counted with")
     max_length: int = Field(gt=0, description="no example is longer than this many tokens of `tokenizer`")
-    tokenizer_sha256: str | None = None
-    prompt_overhead_tokens: int
+    out: str
+    negatives: float = Field(ge=0, le=1, description="share of label-free chunks kept")
+    seed: int
+    dev_fraction: float
+    test_fraction: float
+    overlap_tokens: int | None
+    answer_reserve: float
+    tokenizer_sha256: str | None = Field(description="sha256 of its tokenizer.json, when it has one")
+    prompt_overhead_tokens: int = Field(description="tokens of the system prompt and chat template alone")
     system_prompt_sha256: str
 
 
-class SplitFile(BaseModel):
+class SplitFile(_Strict):
     examples: int = Field(ge=0)
     sha256: str
 
 
-class DatasetCard(BaseModel):
+class DatasetCard(_Strict):
     """`dataset_card.json`: the builder writes it, the trainer reads and checks it."""
 
     content_hash: str = Field(description="content_hash() of the split files")
