@@ -8,6 +8,7 @@ cluster rejected; nothing is deleted or edited."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +90,7 @@ def accept_agreed(session: Session, reviewer: str, comment: str = "annotators ag
     return accepted
 
 
-def decide(session: Session, reviewer: str, *, accept: list[int] = (), reject: list[int] = (),
+def decide(session: Session, reviewer: str, *, accept: Sequence[int] = (), reject: Sequence[int] = (),
            comment: str | None = None) -> dict[str, int]:
     """Accept these labels (rejecting the others of their clusters) and reject those."""
     by_id = {x.annotation_id: c for c in clusters(session) for x in c.labels}

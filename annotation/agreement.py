@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotation.store.models import Annotation, Annotator, Contract
+from annotation.store.repository import row_id
 from contracts.segment import segment_clauses
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -103,11 +104,11 @@ def multi_annotated(session: Session, annotators: list[str] | None = None) -> di
     """Labels of people and sources (not models) on contracts that two or more of them labelled."""
     names = {a.id: a for a in session.exec(select(Annotator))}
     per_contract: dict[int, list[Label]] = defaultdict(list)
-    for a in session.exec(select(Annotation).order_by(Annotation.id)):
+    for a in session.exec(select(Annotation).order_by(col(Annotation.id))):
         who = names[a.annotator_id]
         if who.kind == "model" or (annotators and who.name not in annotators):
             continue
-        per_contract[a.contract_id].append(Label(a.id, who.name, a.category, a.severity, a.start, a.end))
+        per_contract[a.contract_id].append(Label(row_id(a), who.name, a.category, a.severity, a.start, a.end))
     return {cid: labels for cid, labels in per_contract.items() if len({x.annotator for x in labels}) >= 2}
 
 
@@ -120,7 +121,9 @@ def agreement(session: Session, *, annotators: list[str] | None = None, min_iou:
     # every category anyone used, judged on every clause of every shared contract (absence is a vote too)
     categories_seen = {x.category for labels in contracts.values() for x in labels}
     for cid, labels in sorted(contracts.items()):
-        text = session.get(Contract, cid).text
+        contract = session.get(Contract, cid)
+        assert contract is not None, cid  # the ids came from this session's annotations
+        text = contract.text
         clauses = [(c.start, c.end) for c in segment_clauses(text) if text[c.start:c.end].strip()]
         raters = sorted({x.annotator for x in labels})
         categories = sorted(categories_seen)
@@ -150,7 +153,7 @@ def agreement(session: Session, *, annotators: list[str] | None = None, min_iou:
                     sb.append(SEVERITY_RANK[b[j].severity])
     per_category: dict[str, Any] = {}
     for cat in sorted(categories_seen):
-        pairs = {}
+        pairs: dict[str, dict[str, Any]] = {}
         for (c, r1, r2), (ra, rb) in sorted(pair_ratings.items()):
             if c != cat:
                 continue

@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("agreement", help="inter-annotator agreement (kappa per category, span F1, severity)")
+    s = sub.add_parser("agreement", help="inter-annotator agreement (kappa per category, span F1, severity)",
+                       description="Inter-annotator agreement on the store's labels: Cohen's kappa per category, span F1 and severity kappa.")
     s.add_argument("--json", type=Path, help="write the full figures (per annotator pair) here")
     s.add_argument("--iou", type=float, default=0.5, help="least character IoU for two spans to match (default 0.5)")
     s.add_argument("--annotator", action="append", help="only these annotators (repeatable)")

@@ -16,17 +16,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="URL", help="store URL (default: the LEXRISK_DATABASE_URL setting)")
     sub = p.add_subparsers(dest="annotate_command", metavar="SUBCOMMAND", required=True)
 
-    s = sub.add_parser("migrate", help="create or upgrade the store's schema (Alembic)")
+    s = sub.add_parser("migrate", help="create or upgrade the store's schema (Alembic)",
+                       description="Create the store's tables or upgrade them to the newest Alembic revision; nothing else.")
     s.set_defaults(handler=_migrate)
 
-    s = sub.add_parser("import-cuad", help="import CUAD's labelled excerpts as gold annotations")
+    s = sub.add_parser("import-cuad", help="import CUAD's labelled excerpts as gold annotations",
+                       description="Import CUAD's contracts and their lawyer-labelled excerpts as accepted (gold) annotations, located by offset in the contract text.")
     s.add_argument("cuad_dir", type=Path, metavar="CUAD_DIR", help="folder with master_clauses.csv and full_contract_txt/")
     s.add_argument("--limit", type=int, help="import only the first N contracts")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
     s.add_argument("--json", type=Path, help="also write the import report as JSON here")
     s.set_defaults(handler=_import_cuad)
 
-    s = sub.add_parser("build-dataset", help="gold labels -> chat JSONL for supervised fine-tuning")
+    s = sub.add_parser("build-dataset", help="gold labels -> chat JSONL for supervised fine-tuning",
+                       description="Turn the accepted labels into chat JSONL splits (by contract) with a dataset card, and record the dataset version in the store.")
     s.add_argument("--tokenizer", required=True, help="local tokenizer folder (transformers from_pretrained)")
     s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
     s.add_argument("--out", type=Path, required=True, help="output folder (train/dev/test JSONL, card)")
@@ -36,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
     s.set_defaults(handler=_build_dataset)
 
-    s = sub.add_parser("stats", help="counts per category, severity, annotator, status and split")
+    s = sub.add_parser("stats", help="counts per category, severity, annotator, status and split",
+                       description="Count contracts, annotations and review events per category, severity, annotator, status and split.")
     s.add_argument("--json", action="store_true", help="print JSON instead of tables")
     s.set_defaults(handler=_stats)
 

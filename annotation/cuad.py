@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from annotation.report import ImportRecordError, ImportReport
 from annotation.store.models import Annotation, Annotator, ReviewEvent
-from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract
+from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract, row_id
 from contracts.errors import IngestError
 from contracts.grounding import locate, normalize_for_match
 from contracts.ingest import load_bytes
@@ -181,11 +181,11 @@ def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: Cua
         report.contracts += 1
         text = document.text
         normalized = None
-        seen: Counter[tuple[str, str]] = Counter()
+        occurrences: Counter[tuple[str, str]] = Counter()
         rows: list[Annotation] = []
         for excerpt in row.excerpts:
-            nth = seen[(excerpt.category, excerpt.text)]
-            seen[(excerpt.category, excerpt.text)] += 1
+            nth = occurrences[(excerpt.category, excerpt.text)]
+            occurrences[(excerpt.category, excerpt.text)] += 1
             spans, methods = [], []
             after: int | None = None
             for part in excerpt.parts:
@@ -206,7 +206,7 @@ def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: Cua
             severity, reason = playbook.assess(excerpt.category, " ".join(text[s:e] for s, e in spans))
             group = f"cuad:{contract.sha256[:16]}:{excerpt.category}:{excerpt.index}" if len(spans) > 1 else None
             for (start, end), method in zip(spans, methods, strict=True):
-                rows.append(Annotation(contract_id=contract.id, annotator_id=annotator.id, category=excerpt.category,
+                rows.append(Annotation(contract_id=row_id(contract), annotator_id=row_id(annotator), category=excerpt.category,
                                        severity=severity, start=start, end=end, quote=text[start:end],
                                        rationale=reason, status="accepted", source="cuad", source_ref=ref,
                                        group_key=group))
@@ -214,7 +214,7 @@ def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: Cua
             report.records_imported += 1
         session.add_all(rows)
         session.flush()
-        session.add_all(ReviewEvent(annotation_id=a.id, reviewer_id=annotator.id, kind="import", decision="accepted",
+        session.add_all(ReviewEvent(annotation_id=row_id(a), reviewer_id=row_id(annotator), kind="import", decision="accepted",
                                     previous_status="pending", comment="CUAD v1 expert label") for a in rows)
         report.annotations_created += len(rows)
 

@@ -17,13 +17,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotation.store.models import Annotation, Contract, DatasetVersion
+from annotation.store.repository import row_id
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
 from contracts.prompt import messages, render_answer, system_prompt
-
-SPLITS = ("train", "dev", "test")
+from contracts.training_set import (
+    README_FILE,
+    SPLITS,
+    BuildParams,
+    DatasetCard,
+    SplitFile,
+    content_hash,
+    meta_file,
+    split_file,
+    write_card,
+)
 
 
 class BuildError(ValueError):
@@ -113,10 +123,10 @@ def _keep_negative(sha256: str, start: int, seed: int, share: float) -> bool:
 def gold_labels(session: Session) -> dict[int, list[GoldLabel]]:
     """Accepted annotations per contract, one per (category, span)."""
     out: dict[int, dict[tuple[str, int, int], GoldLabel]] = defaultdict(dict)
-    rows = session.exec(select(Annotation).where(Annotation.status == "accepted").order_by(Annotation.id))
+    rows = session.exec(select(Annotation).where(Annotation.status == "accepted").order_by(col(Annotation.id)))
     for a in rows:
         out[a.contract_id].setdefault((a.category, a.start, a.end), GoldLabel(
-            a.id, a.category, a.severity, a.start, a.end, (a.rationale or "").strip() or f"{a.category} clause."))
+            row_id(a), a.category, a.severity, a.start, a.end, (a.rationale or "").strip() or f"{a.category} clause."))
     return {cid: sorted(labels.values(), key=lambda g: (g.start, g.end, g.category)) for cid, labels in out.items()}
 
 
@@ -230,17 +240,17 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
            overhead: int) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
+    bodies: dict[str, bytes] = {}
     files = {}
     for split in SPLITS:
         rows = sorted((e for e in examples if e.split == split), key=lambda e: (e.contract, e.chunk_start, e.chunk_end))
         body = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in rows)
         meta = "".join(json.dumps({"contract_sha256": e.contract, "start": e.chunk_start, "end": e.chunk_end,
                                    "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels]}) + "\n" for e in rows)
-        (out / f"{split}.jsonl").write_text(body, encoding="utf-8")
-        (out / f"{split}.meta.jsonl").write_text(meta, encoding="utf-8")
-        digest.update(body.encode("utf-8"))
-        files[split] = {"examples": len(rows), "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest()}
+        bodies[split] = body.encode("utf-8")
+        (out / split_file(split)).write_bytes(bodies[split])
+        (out / meta_file(split)).write_text(meta, encoding="utf-8")
+        files[split] = SplitFile(examples=len(rows), sha256=hashlib.sha256(bodies[split]).hexdigest())
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     severities: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
@@ -249,33 +259,35 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
             severities[e.split][g.severity] += 1
     tokens = [e.tokens for e in examples]
     annotation_ids = sorted({g.id for e in examples for g in e.labels})
-    card = {
-        "content_hash": digest.hexdigest(),
-        "params": {**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
-                   "tokenizer_sha256": _tokenizer_hash(config.tokenizer), "prompt_overhead_tokens": overhead,
-                   "system_prompt_sha256": hashlib.sha256(system_prompt().encode("utf-8")).hexdigest()},
-        "contracts": dict(Counter(splits.values())),
-        "examples": dict(tally.examples), "positive_examples": dict(tally.positives),
-        "negative_chunks_seen": tally.negatives_seen,
-        "negative_examples_kept": sum(tally.examples.values()) - sum(tally.positives.values()),
-        "labels_placed": tally.labels_placed, "labels_truncated": len(tally.labels_truncated),
-        "answer_items_dropped_to_fit": tally.answer_items_dropped,
-        "label_occurrences_per_category": {s: dict(sorted(c.items())) for s, c in sorted(categories.items())},
-        "label_occurrences_per_severity": {s: dict(sorted(c.items())) for s, c in sorted(severities.items())},
-        "tokens": {"all": _percentiles(tokens),
-                   **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
-        "files": files,
-    }
-    existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card["content_hash"])).first()
+    params = BuildParams(**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
+                         tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
+                         system_prompt_sha256=hashlib.sha256(system_prompt().encode("utf-8")).hexdigest())
+    card = DatasetCard(
+        content_hash=content_hash(bodies),
+        params=params,
+        contracts=dict(Counter(splits.values())),
+        examples=dict(tally.examples), positive_examples=dict(tally.positives),
+        negative_chunks_seen=tally.negatives_seen,
+        negative_examples_kept=sum(tally.examples.values()) - sum(tally.positives.values()),
+        labels_placed=tally.labels_placed, labels_truncated=len(tally.labels_truncated),
+        answer_items_dropped_to_fit=tally.answer_items_dropped,
+        label_occurrences_per_category={s: dict(sorted(c.items())) for s, c in sorted(categories.items())},
+        label_occurrences_per_severity={s: dict(sorted(c.items())) for s, c in sorted(severities.items())},
+        tokens={"all": _percentiles(tokens),
+                **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
+        files=files,
+    )
+    existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card.content_hash)).first()
     if existing is None:
-        existing = DatasetVersion(content_hash=card["content_hash"], params=card["params"], splits=splits,
-                                  annotation_ids=annotation_ids, card=card)
+        existing = DatasetVersion(content_hash=card.content_hash, params=params.model_dump(mode="json"), splits=splits,
+                                  annotation_ids=annotation_ids, card=card.model_dump(mode="json"))
         session.add(existing)
         session.flush()
-    card["dataset_version"] = existing.id
-    (out / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(_card_markdown(card), encoding="utf-8")
-    return card
+    card.dataset_version = existing.id
+    write_card(out, card)
+    data = card.model_dump(mode="json")
+    (out / README_FILE).write_text(_card_markdown(data), encoding="utf-8")
+    return data
 
 
 def _tokenizer_hash(path: str) -> str | None:

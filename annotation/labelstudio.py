@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotation.report import ImportRecordError, ImportReport
 from annotation.store.models import Annotation, Annotator, Contract
@@ -72,7 +72,7 @@ def export_tasks(session: Session, *, analyze: Callable[[Document], AnalysisResu
                  progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """One task per contract (all, or those whose sha256 is in `contracts`), with the analyzer's
     findings as predictions and, when asked, the stored labels as per-annotator annotations."""
-    query = select(Contract).order_by(Contract.id)
+    query = select(Contract).order_by(col(Contract.id))
     rows = session.exec(query).all()
     if contracts is not None:
         wanted = set(contracts)
@@ -89,7 +89,7 @@ def export_tasks(session: Session, *, analyze: Callable[[Document], AnalysisResu
         if with_annotations:
             by_annotator: dict[int, list[Annotation]] = {}
             for a in session.exec(select(Annotation).where(Annotation.contract_id == contract.id,
-                                                           Annotation.status != "rejected").order_by(Annotation.id)):
+                                                           Annotation.status != "rejected").order_by(col(Annotation.id))):
                 by_annotator.setdefault(a.annotator_id, []).append(a)
             task["annotations"] = [
                 {"completed_by": {"email": names[aid]},

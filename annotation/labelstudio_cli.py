@@ -8,12 +8,14 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("import-labelstudio", help="import a Label Studio JSON export (labels per annotator)")
-    s.add_argument("file", type=Path, metavar="FILE")
+    s = sub.add_parser("import-labelstudio", help="import a Label Studio JSON export (labels per annotator)",
+                       description="Import a Label Studio JSON export: each annotator's labels become pending annotations for agreement and adjudication.")
+    s.add_argument("file", type=Path, metavar="FILE", help="the JSON export (Label Studio: Export > JSON)")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad tasks instead of importing nothing")
     s.set_defaults(handler=_import)
 
-    s = sub.add_parser("export-labelstudio", help="export tasks, pre-annotated by an analyzer, for Label Studio")
+    s = sub.add_parser("export-labelstudio", help="export tasks, pre-annotated by an analyzer, for Label Studio",
+                       description="Export the store's contracts as Label Studio tasks, pre-annotated by an analyzer's findings.")
     s.add_argument("--out", type=Path, required=True, help="tasks JSON file to write")
     s.add_argument("--analyzer", help="analyzer whose findings become predictions (e.g. baseline); none by default")
     s.add_argument("--contract", action="append", metavar="SHA256", help="only this contract (repeatable)")

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 
 from contracts.errors import CorruptFileError, EncryptedFileError
 
@@ -36,7 +37,7 @@ def _letter(n: int) -> str:
     return out
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "lowerLetter": _letter,
     "upperLetter": lambda n: _letter(n).upper(),

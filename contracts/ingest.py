@@ -7,7 +7,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from contracts.documents import Document
+from contracts.documents import Document, SourceType
 from contracts.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -22,7 +22,7 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PAGES = 500
 
 
-def sniff_type(data: bytes, name: str) -> str:
+def sniff_type(data: bytes, name: str) -> SourceType:
     """The file's real type from its bytes, falling back on the suffix only for plain text.
 
     Trusting suffixes alone would send a renamed image to the text decoder."""
@@ -96,7 +96,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ma
         pages.pop()
     if not any(pages):
         raise EmptyFileError(name, "the file has no text")
-    document = Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)  # type: ignore[arg-type]
+    document = Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)
     return document.model_copy(update={"metadata": metadata}) if metadata else document
 
 

@@ -38,10 +38,9 @@ class _AnswerBase(BaseModel):
 
 
 # The answer item is Finding's own fields (type, description) restricted to what a model writes.
-AnswerItem: type[BaseModel] = create_model(
-    "AnswerItem", __base__=_AnswerBase,
-    **{name: (Finding.model_fields[name].annotation, Finding.model_fields[name]) for name in ANSWER_FIELDS},
-)
+_ANSWER_FIELDS: dict[str, Any] = {name: (Finding.model_fields[name].annotation, Finding.model_fields[name])
+                                  for name in ANSWER_FIELDS}  # (type, FieldInfo) pairs, as create_model takes them
+AnswerItem: type[BaseModel] = create_model("AnswerItem", __base__=_AnswerBase, **_ANSWER_FIELDS)
 
 
 @cache

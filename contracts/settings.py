@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
+ENV_PREFIX = "LEXRISK_"
+StructuredOutput = Literal["response_format", "structured_outputs"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEXRISK_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     database_url: str = Field(f"sqlite:///{_DATA_DIR / 'lexrisk.db'}",
                               description="SQLAlchemy URL of the store (SQLite file by default, PostgreSQL in production)")
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
     openai_max_retries: int = Field(3, ge=0, description="retries of a failed or invalid completion, with backoff")
     openai_concurrency: int = Field(4, ge=1, description="chunks of one contract sent to the server at once")
     openai_max_tokens: int = Field(1024, ge=16, description="most tokens the model may answer per chunk")
-    openai_structured_output: str = Field("response_format",
+    openai_structured_output: StructuredOutput = Field("response_format",
                                           description="how the answer schema is sent: response_format (json_schema, "
                                                       "OpenAI and vLLM) or structured_outputs (vLLM's own field)")
     openai_max_findings: int = Field(50, ge=1, description="most findings one chunk's answer may hold (a decoding bound)")
@@ -90,3 +92,13 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One line naming each bad environment variable and why, for the command root to print at start-up
+    (instead of pydantic's multi-line report and a traceback)."""
+    parts = []
+    for err in exc.errors():
+        name = f"{ENV_PREFIX}{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
+        parts.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+    return "bad setting: " + "; ".join(parts)

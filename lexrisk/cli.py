@@ -13,8 +13,11 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from pydantic import ValidationError
+
 from contracts.errors import CommandError
 from contracts.findings import DocumentAnalyzer
+from contracts.settings import settings_error
 
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
@@ -59,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except CommandError as exc:
         print(f"lexrisk: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        if exc.title != "Settings":  # not the environment: a bug, keep its traceback
+            raise
+        print(f"lexrisk: error: {settings_error(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lexrisk: interrupted", file=sys.stderr)

@@ -17,15 +17,23 @@ a test fails when a setting is missing here.
 """
 
 
-def main() -> None:
+DOC = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+
+
+def render() -> str:
+    """The page, as tests/test_docs.py expects docs/settings.md to read byte for byte."""
     rows = []
     for name, field in Settings.model_fields.items():
-        default = field.default
+        default = field.get_default(call_default_factory=True)  # a default_factory's value, not PydanticUndefined
         shown = "(none)" if default is None else f"`{default}`"
         if name == "database_url":
             shown = "SQLite file in the user data directory"
         rows.append(f"| `LEXRISK_{name.upper()}` | {shown} | {field.description} |")
-    Path("docs/settings.md").write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def main() -> None:
+    DOC.write_text(render(), encoding="utf-8")
 
 
 if __name__ == "__main__":

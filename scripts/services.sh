@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Start the services the tests talk to when they are not already up (CI machines usually have them).
+# Exits non-zero when either is still unreachable: the tests that need them fail rather than skip.
 set -uo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -17,6 +18,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
   for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && break; sleep 1; done
 fi
-pg_isready -h 127.0.0.1 -p 5432 || echo "warning: PostgreSQL is not reachable"
-redis-cli -h 127.0.0.1 -p 6379 ping || echo "warning: Redis is not reachable"
-exit 0
+status=0
+pg_isready -h 127.0.0.1 -p 5432 || { echo "error: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; status=1; }
+redis-cli -h 127.0.0.1 -p 6379 ping || { echo "error: Redis is not reachable on 127.0.0.1:6379" >&2; status=1; }
+exit $status

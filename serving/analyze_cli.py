@@ -15,9 +15,10 @@ from contracts.playbook import PlaybookError, load_playbook
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("analyze", help="find the risks in contracts (PDF, DOCX, TXT)",
                               description="Analyze contracts and report every risk clause with its severity.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="contracts to analyze (PDF, DOCX or TXT)")
     p.add_argument("--analyzer", default="baseline", help="analyzer backend (default: baseline, embedded)")
-    p.add_argument("--format", choices=["table", "json", "html"], default="table")
+    p.add_argument("--format", choices=["table", "json", "html"], default="table",
+                   help="table on the terminal (default), JSON (the AnalysisResult schema) or an HTML report")
     p.add_argument("--out", type=Path, help="write one report per input into this folder")
     p.add_argument("--playbook", type=Path, help="YAML severity playbook overriding the shipped one")
     p.set_defaults(handler=run)

@@ -10,7 +10,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description="Serve the lexrisk API (/v1, /healthz, /readyz, /metrics, /docs).")
     p.add_argument("--host", help="address to bind (default: LEXRISK_HOST, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default: LEXRISK_PORT, 8000)")
-    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
+                   help="uvicorn log level (default info)")
     p.set_defaults(handler=run)
 
 

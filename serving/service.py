@@ -137,8 +137,8 @@ class ContractService:
         with Session(self.engine) as session:
             contract = self._contract(session, tenant_id, contract_id)
             for model in (FindingRow, ComparisonRow, Job):
-                session.exec(delete(model).where(col(model.contract_id) == contract.id))  # type: ignore[call-overload]
-            session.exec(delete(Upload).where(col(Upload.id) == contract.id))  # type: ignore[call-overload]
+                session.exec(delete(model).where(col(model.contract_id) == contract.id))
+            session.exec(delete(Upload).where(col(Upload.id) == contract.id))
             session.delete(contract)
             session.commit()
 
@@ -154,6 +154,7 @@ class ContractService:
         """Findings of the contract's latest finished job (or of `job_id`), filtered."""
         with Session(self.engine) as session:
             self._contract(session, tenant_id, contract_id)
+            job: Job | None
             if job_id:
                 job = self._job(session, tenant_id, job_id)
                 if job.contract_id != contract_id:
@@ -259,7 +260,7 @@ class ContractService:
     def delete_template(self, tenant_id: str, template_id: str) -> None:
         with Session(self.engine) as session:
             template = self._template(session, tenant_id, template_id)
-            session.exec(delete(Upload).where(col(Upload.id) == template.id))  # type: ignore[call-overload]
+            session.exec(delete(Upload).where(col(Upload.id) == template.id))
             session.delete(template)
             session.commit()
 

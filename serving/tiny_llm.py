@@ -64,6 +64,6 @@ def build(target: Path, root: Path) -> tuple[Path, Path]:
         for name, param in lora.named_parameters():
             if "lora_B" in name:
                 param.normal_(0, 0.02)
-    lora.save_pretrained(adapter)
+    lora.save_pretrained(str(adapter))
     marker.write_text(json.dumps(SPEC))
     return base, adapter

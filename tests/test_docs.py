@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 
 from contracts.settings import Settings
 from lexrisk.cli import build_parser
@@ -25,6 +26,16 @@ def test_every_setting_is_in_the_settings_doc():
         assert field.description, f"setting {name} has no description"
 
 
+def test_settings_doc_is_the_generated_page():
+    spec = importlib.util.spec_from_file_location("gen_settings_doc", REPO / "scripts" / "gen_settings_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (REPO / "docs" / "settings.md").read_text("utf-8")
+    assert doc == module.render(), "docs/settings.md is stale: run python scripts/gen_settings_doc.py"
+    assert "PydanticUndefined" not in doc
+
+
 def test_every_command_is_in_the_cli_doc():
     doc = (REPO / "docs" / "cli.md").read_text("utf-8")
     for command, _ in _commands(build_parser()):
@@ -42,4 +53,12 @@ def test_every_command_has_help(capsys):
             assert exc.code == 0, command
         out = capsys.readouterr().out
         assert "usage: " + command in out, command
-        assert parser.description or parser.format_help(), command
+        assert parser.description and parser.description.strip(), f"{command} has no description"
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    assert choice.help and choice.help.strip(), f"{command} {choice.dest}: no help line"
+            elif not isinstance(action, argparse._HelpAction):
+                name = "/".join(action.option_strings) or action.dest
+                assert action.help and action.help.strip() and action.help != argparse.SUPPRESS, \
+                    f"{command} {name}: no help text"

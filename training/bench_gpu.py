@@ -26,9 +26,11 @@ import gc
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from training.planner import SHAPES, ModelShape, Plan, estimate
 
@@ -69,7 +71,8 @@ def build_model(shape: ModelShape, quantized: bool, device):
 
     config = LlamaConfig(vocab_size=shape.vocab, hidden_size=shape.hidden, intermediate_size=shape.intermediate,
                          num_hidden_layers=shape.layers, num_attention_heads=shape.heads,
-                         num_key_value_heads=shape.kv_heads, max_position_embeddings=8192, rope_theta=500000.0,
+                         num_key_value_heads=shape.kv_heads, max_position_embeddings=8192,
+                         rope_parameters={"rope_type": "default", "rope_theta": 500000.0},
                          tie_word_embeddings=False, use_cache=False)
     config._attn_implementation = "sdpa"
     with torch.device("meta"):
@@ -96,18 +99,20 @@ def build_model(shape: ModelShape, quantized: bool, device):
                 if not isinstance(child, torch.nn.Linear):
                     continue
                 weight = rand(child.out_features, child.in_features)
+                linear: torch.nn.Module
                 if quantized:
                     linear = bnb.nn.Linear4bit(child.in_features, child.out_features, bias=False, compute_dtype=bf16,
                                                compress_statistics=True, quant_type="nf4", device="meta")
-                    linear.weight = bnb.nn.Params4bit(weight, requires_grad=False, compress_statistics=True,
-                                                      quant_type="nf4", module=linear).to(device)
+                    packed: Any = bnb.nn.Params4bit(weight, requires_grad=False, compress_statistics=True,
+                                                    quant_type="nf4", module=linear)  # bnb's .to() is untyped
+                    linear.weight = packed.to(device)
                 else:
                     linear = torch.nn.Linear(child.in_features, child.out_features, bias=False, device=device, dtype=bf16)
                     linear.weight.data.copy_(weight)
                 del weight
                 setattr(parent, name, linear)
     if quantized:
-        model.is_loaded_in_4bit = True
+        cast(Any, model).is_loaded_in_4bit = True  # peft reads this flag; nn.Module's typed __setattr__ takes tensors only
     model.config.use_cache = False
     return model
 
@@ -162,7 +167,7 @@ def run_setup(setup: Setup, shape: ModelShape, batch: int, seq: int, steps: int,
                 p.data = p.data.to(torch.bfloat16)
     model.train()
     optimizer = make_optimizer(setup.optimizer, [p for p in model.parameters() if p.requires_grad])
-    offload = contextlib.nullcontext
+    offload: Callable[[], contextlib.AbstractContextManager[Any]] = contextlib.nullcontext
     if setup.offload_activations:
         from trl.models.activation_offloading import get_act_offloading_ctx_manager
 
@@ -177,8 +182,9 @@ def run_setup(setup: Setup, shape: ModelShape, batch: int, seq: int, steps: int,
         t0 = time.perf_counter()
         with autocast, offload():
             if setup.chunked_loss:
-                hidden = model.base_model.model.model(input_ids=ids).last_hidden_state
-                loss = chunked_cross_entropy(hidden, model.base_model.model.lm_head.weight, ids)
+                causal_lm: Any = model.base_model.model  # peft's wrapper types its inner model as Tensor | Module
+                hidden = causal_lm.model(input_ids=ids).last_hidden_state
+                loss = chunked_cross_entropy(hidden, causal_lm.lm_head.weight, ids)
             else:
                 loss = model(input_ids=ids, labels=ids).loss
         loss.backward()
@@ -252,8 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     _print_table(rows)
     speeds = {r["name"]: r.get("tokens_per_s") for r in rows if r["model"] == shapes["8b"].name}
     slowdown = None
-    if speeds.get("qlora-savers") and speeds.get("lora-bf16"):
-        slowdown = round(1 - speeds["qlora-savers"] / speeds["lora-bf16"], 3)
+    qlora, lora = speeds.get("qlora-savers"), speeds.get("lora-bf16")
+    if qlora and lora:
+        slowdown = round(1 - qlora / lora, 3)
         print(f"8B: QLoRA is {slowdown:.0%} slower than bf16 LoRA (the seed says about 20%)")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     name = f"bench_gpu_{stamp}_{'tiny-cpu' if args.tiny else gpu.replace(' ', '-')}.json"

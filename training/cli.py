@@ -140,8 +140,8 @@ def run_plan(args: argparse.Namespace) -> int:
     table = Table(title=f"{est.plan.shape.name}, {est.plan.method}, batch {est.plan.batch} x {est.plan.seq_len} tokens")
     table.add_column("part")
     table.add_column("GiB", justify="right")
-    for part, size in est.parts.items():
-        table.add_row(part, f"{size / GiB:.2f}")
+    for part, part_bytes in est.parts.items():
+        table.add_row(part, f"{part_bytes / GiB:.2f}")
     table.add_row("allocator slack + CUDA context", f"{(est.total_bytes - est.tensors_bytes) / GiB:.2f}")
     table.add_row("[bold]total[/bold]", f"[bold]{est.total_bytes / GiB:.2f}[/bold]")
     console.print(table)

@@ -100,16 +100,25 @@ class LoraSection(_Section):
 
 
 class DataSection(_Section):
-    dataset_dir: Path = Field(..., description="folder of the training-set builder: train.jsonl, dev.jsonl, dataset_card.json")
-    train_file: str = Field("train.jsonl", description="chat JSONL of training examples inside dataset_dir")
-    eval_file: str | None = Field("dev.jsonl", description="chat JSONL evaluated during training; null to skip")
-    max_length: int = Field(4096, gt=0, description="longest tokenized example (system + contract chunk + answer)")
+    dataset_dir: Path = Field(..., description="folder written by `lexrisk annotate build-dataset` (splits and dataset card)")
+    evaluate: bool = Field(True, description="evaluate on the set's dev split during training")
+    max_length: int = Field(4096, gt=0, description="longest tokenized example (system + contract chunk + answer); "
+                                                    "a set built with a larger --max-length is refused")
     drop_overlong: bool = Field(
         True, description="drop examples longer than max_length (counted and reported) instead of truncating them, "
                           "which would teach the model to stop mid-JSON")
 
 
+# TrainSection fields that trl's SFTConfig knows under another name; every other field but those in
+# TRAIN_ONLY is passed to SFTConfig under its own name (training.trainer.sft_config), so a new trainer
+# option is one field here.
+SFT_RENAMED = {"gradient_checkpointing": "activation_checkpointing"}
+TRAIN_ONLY = frozenset({"warmup_fraction"})  # lexrisk's own; turned into SFTConfig fields by sft_config
+
+
 class TrainSection(_Section):
+    """Optimizer and loop settings: each field is the SFTConfig argument of the same name (see SFT_RENAMED)."""
+
     num_train_epochs: float = Field(3, gt=0, description="passes over the training split")
     max_steps: int = Field(-1, description="stop after this many optimizer steps (overrides epochs when > 0)")
     per_device_train_batch_size: int = Field(2, gt=0, description="sequences per device per micro-step")
@@ -155,8 +164,6 @@ class TrainConfig(_Section):
             raise ValueError("quantization.quant_storage only applies with quantization.load_in_4bit: true")
         if t.bf16 and q.compute_dtype == "float16":
             raise ValueError("train.bf16 with quantization.compute_dtype float16 mixes dtypes; use bfloat16")
-        if self.data.eval_file == self.data.train_file:
-            raise ValueError("data.eval_file must differ from data.train_file (evaluating on training data)")
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,16 +1,19 @@
-"""The training set as the annotation builder writes it: chat JSONL splits plus dataset_card.json.
+"""The training set as `lexrisk annotate build-dataset` writes it (`contracts.training_set`): chat JSONL
+splits plus the dataset card that names its version and content hash.
 
 Each line is {"messages": [system, user, assistant]} where the assistant's content is the JSON list of
-findings. Lines are checked here, before any model loads, and a bad line is reported by file and
-line number: a malformed example found after an hour of training is an hour lost.
+findings. The card and every line are checked here, before any model loads, and a problem is reported
+by file (and line): a malformed or stale set found after an hour of training is an hour lost.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from contracts.training_set import DatasetCard, TrainingSetError, read_card, split_file
+from training.config import DataSection
 
 ROLES = ("system", "user", "assistant")
 
@@ -24,10 +27,40 @@ class DatasetInfo:
     """What the model card records about the data: which version, which bytes."""
 
     path: str
-    version: str | None
+    version: int | None
     content_hash: str
-    card_hash: str | None
+    max_length: int
     counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TrainingSet:
+    """The checked splits and the card they were verified against."""
+
+    train: list[dict]
+    dev: list[dict] | None
+    card: DatasetCard
+
+    def info(self, path: Path, counts: dict[str, int]) -> DatasetInfo:
+        return DatasetInfo(path=str(path), version=self.card.dataset_version, content_hash=self.card.content_hash,
+                           max_length=self.card.params.max_length, counts=counts)
+
+
+def load_training_set(data: DataSection) -> TrainingSet:
+    """Card first (present, well-formed, its hash matching the split files), then the built-for length
+    against the recipe's, then every line of the splits this run reads."""
+    try:
+        card = read_card(data.dataset_dir)
+    except TrainingSetError as exc:
+        raise DatasetError(str(exc)) from None
+    built = card.params.max_length
+    if built > data.max_length:
+        raise DatasetError(f"{data.dataset_dir}: built for examples up to {built} tokens but the recipe's "
+                           f"data.max_length is {data.max_length}, so longer examples would be dropped; rebuild with "
+                           f"--max-length {data.max_length} or set data.max_length={built}")
+    train = read_chat_jsonl(data.dataset_dir / split_file("train"))
+    dev = read_chat_jsonl(data.dataset_dir / split_file("dev")) if data.evaluate else None
+    return TrainingSet(train, dev, card)
 
 
 def read_chat_jsonl(path: Path) -> list[dict]:
@@ -62,27 +95,3 @@ def _check_messages(record: object, where: str) -> list[dict[str, str]]:
     if any(m["role"] == "system" for m in clean[1:]):
         raise DatasetError(f"{where}: a system message may only come first")
     return clean
-
-
-def file_sha256(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def dataset_info(dataset_dir: Path, files: list[Path], counts: dict[str, int]) -> DatasetInfo:
-    """Version and hash from dataset_card.json when the builder wrote one; our own hash of the split files
-    always, so the card can be checked against the bytes that were trained on."""
-    card_path = dataset_dir / "dataset_card.json"
-    version = card_hash = None
-    if card_path.is_file():
-        try:
-            card = json.loads(card_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{card_path}: not JSON ({exc.msg})") from None
-        version = card.get("version") or card.get("dataset_version")
-        card_hash = card.get("content_hash") or card.get("sha256") or card.get("hash")
-    return DatasetInfo(path=str(dataset_dir), version=None if version is None else str(version),
-                       content_hash=file_sha256(*files), card_hash=card_hash, counts=counts)

@@ -42,7 +42,7 @@ def measure_training_peak(config: TrainConfig, steps: int = 2) -> Measurement:
             for _ in range(t.per_device_train_batch_size * t.gradient_accumulation_steps * steps)]
     config = config.model_copy(update={"train": t.model_copy(update={"max_steps": steps, "save_steps": 10**6,
                                                                     "logging_steps": 1}),
-                                       "data": config.data.model_copy(update={"eval_file": None})})
+                                       "data": config.data.model_copy(update={"evaluate": False})})
     args = sft_config(config, len(rows), has_eval=False)
     args.assistant_only_loss = False
     args.save_strategy = "no"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 _STATUS = Path("/proc/self/status")
 
@@ -87,9 +88,9 @@ class TensorPeak:
 
     def __init__(self) -> None:
         self.peak_bytes = 0
-        self._live: dict[int, tuple[int, object]] = {}
+        self._live: dict[int, tuple[int, Any]] = {}  # data_ptr -> (bytes, torch StorageWeakRef)
         self._current = 0
-        self._mode = None
+        self._mode: Any = None  # a TorchDispatchMode subclass defined in __enter__
 
     def _record(self, outputs) -> None:
         import torch

@@ -7,17 +7,15 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from training.config import TrainConfig
-
-if TYPE_CHECKING:
-    from training.trainer import TrainResult
+from training.result import TrainResult
 
 CARD_JSON = "lexrisk_model_card.json"
 
 
-def card_facts(config: TrainConfig, result: TrainResult) -> dict:
+def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
     import torch
 
     return {
@@ -37,7 +35,7 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict:
     }
 
 
-def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult) -> dict:
+def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult) -> dict[str, Any]:
     facts = card_facts(config, result)
     (adapter_dir / CARD_JSON).write_text(json.dumps(facts, indent=2, default=str), encoding="utf-8")
     ds, m = facts["dataset"], facts["metrics"]
@@ -45,8 +43,8 @@ def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult
         "---", "library_name: peft", f"base_model: {facts['base_model']}", "tags: [lexrisk, qlora, contract-risk]", "---",
         "", "# lexrisk contract-risk adapter", "",
         f"- Base model: `{facts['base_model']}`" + (f" @ `{facts['base_revision']}`" if facts["base_revision"] else ""),
-        f"- Dataset: `{ds['path']}`, version {ds['version'] or 'unrecorded'}, sha256 of the splits `{ds['content_hash']}`"
-        + (f" (card hash `{ds['card_hash']}`)" if ds["card_hash"] else ""),
+        f"- Dataset: `{ds['path']}`, version {ds['version'] if ds['version'] is not None else 'not in a store'}, "
+        f"content hash `{ds['content_hash']}` (checked against the split files), built for {ds['max_length']} tokens",
         f"- Examples: {ds['counts']}",
         f"- LoRA r={config.lora.r}, alpha={config.lora.alpha}, dropout={config.lora.dropout} on "
         f"{', '.join(config.lora.target_modules)}; base 4-bit: {config.quantization.load_in_4bit} "

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from training.config import TrainConfig
 
@@ -238,7 +239,7 @@ def advice(est: Estimate, gpu_bytes: float) -> list[str]:
 # torch AdamW; QLoRA NF4 with paged 8-bit AdamW, as the seed configures it. Batch 1 x 512 tokens with
 # checkpointing, the setting such tables are quoted for.
 SEED_TABLE_MODELS = {"7B": "llama2-7b", "13B": "llama2-13b", "34B": "codellama-34b", "70B": "llama2-70b"}
-SEED_TABLE_METHODS = {
+SEED_TABLE_METHODS: dict[str, dict[str, Any]] = {
     "full FT bf16": {"method": "full", "optimizer": "adamw_torch"},
     "LoRA bf16": {"method": "lora", "optimizer": "adamw_torch", "lora_r": 16},
     "QLoRA NF4": {"method": "qlora", "optimizer": "paged_adamw_8bit", "lora_r": 16},

@@ -49,7 +49,7 @@ def build_tokenizer(spec: TinyModelSpec):
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=spec.vocab_size, special_tokens=SPECIAL_TOKENS,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator(_CORPUS.splitlines() * 4, trainer=trainer)
+    tok.train_from_iterator(_corpus() * 4, trainer=trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token=BOS, eos_token=EOT, pad_token=PAD,
                                    model_max_length=spec.max_position_embeddings)
     fast.chat_template = training_chat_template()
@@ -73,7 +73,7 @@ def build_tiny_model(spec: TinyModelSpec, target: Path) -> Path:
         vocab_size=spec.vocab_size, hidden_size=spec.hidden_size, intermediate_size=spec.intermediate_size,
         num_hidden_layers=spec.num_hidden_layers, num_attention_heads=spec.num_attention_heads,
         num_key_value_heads=spec.num_key_value_heads, max_position_embeddings=spec.max_position_embeddings,
-        rope_theta=500000.0, tie_word_embeddings=False,
+        rope_parameters={"rope_type": "default", "rope_theta": 500000.0}, tie_word_embeddings=False,
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
     )
     model = LlamaForCausalLM(config)
@@ -97,3 +97,11 @@ def wait_for_tiny_model(spec: TinyModelSpec, target: Path, timeout_s: float = 30
             return Path(target)
         time.sleep(0.5)
     raise TimeoutError(f"{target}: the tiny model was not built within {timeout_s:.0f} s")
+
+
+def _corpus() -> list[str]:
+    """The built-in text plus the system prompt every example starts with, so the prompt (about 9k
+    characters) costs a few hundred tokens instead of thousands and a tiny run fits short sequences."""
+    from contracts.prompt import system_prompt
+
+    return _CORPUS.splitlines() + system_prompt().splitlines()

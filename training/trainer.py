@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from training.config import TrainConfig
-from training.data import DatasetError, DatasetInfo, dataset_info, read_chat_jsonl
+from training.config import SFT_RENAMED, TRAIN_ONLY, TrainConfig
+from training.data import DatasetError, load_training_set
 from training.memory import PeakMemory
+from training.result import TrainResult
 
 ADAPTER_DIR = "adapter"
 TEMPLATE_FILE = "chat_template.jinja"
@@ -22,38 +23,12 @@ class TrainingError(RuntimeError):
     """The run cannot start or continue; one line the ML engineer can act on."""
 
 
-@dataclass
-class TrainResult:
-    output_dir: Path
-    adapter_dir: Path
-    global_step: int
-    train_loss: float | None
-    eval_loss: float | None
-    losses: list[float]
-    wall_time_s: float
-    peak_memory_bytes: int
-    peak_memory_source: str
-    tokens_per_second: float | None
-    dataset: DatasetInfo
-    dropped_overlong: int
-
-
 def last_checkpoint(output_dir: Path) -> Path | None:
     """The highest checkpoint-N folder, as transformers' get_last_checkpoint finds it (without importing torch)."""
     if not output_dir.is_dir():
         return None
     found = [(int(m[1]), p) for p in output_dir.iterdir() if p.is_dir() and (m := re.fullmatch(r"checkpoint-(\d+)", p.name))]
     return max(found)[1] if found else None
-
-
-def read_splits(config: TrainConfig) -> tuple[list[dict], list[dict] | None, list[Path]]:
-    """Read and check the splits; the first thing a run does, so bad data fails before any model loads."""
-    data = config.data
-    train_path = data.dataset_dir / data.train_file
-    eval_path = data.dataset_dir / data.eval_file if data.eval_file else None
-    train = read_chat_jsonl(train_path)
-    dev = read_chat_jsonl(eval_path) if eval_path else None
-    return train, dev, [train_path] + ([eval_path] if eval_path else [])
 
 
 def drop_overlong(config: TrainConfig, examples: list[dict], tokenizer, split: str) -> tuple[list[dict], int]:
@@ -71,8 +46,9 @@ def drop_overlong(config: TrainConfig, examples: list[dict], tokenizer, split: s
     return kept, len(examples) - len(kept)
 
 
-def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1):
-    """trl's SFTConfig from the recipe. Warm-up is given in steps (transformers 5 dropped warmup_ratio),
+def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True, world_size: int = 1) -> Any:
+    """trl's SFTConfig from the recipe: every `train` field under its own name (or SFT_RENAMED's), plus
+    what lexrisk derives or fixes. Warm-up is given in steps (transformers 5 dropped warmup_ratio),
     computed from warmup_fraction over the steps this run will take."""
     import torch
     from trl import SFTConfig
@@ -81,35 +57,19 @@ def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True,
     steps_per_epoch = max(1, math.ceil(num_examples / (t.per_device_train_batch_size * world_size))
                           // t.gradient_accumulation_steps)
     total_steps = t.max_steps if t.max_steps > 0 else math.ceil(steps_per_epoch * t.num_train_epochs)
-    has_eval = has_eval and config.data.eval_file is not None
-    return SFTConfig(
+    has_eval = has_eval and config.data.evaluate
+    recipe = {SFT_RENAMED.get(name, name): value for name, value in t.model_dump().items() if name not in TRAIN_ONLY}
+    fixed = dict(
         output_dir=str(config.output_dir),
         run_name=config.run_name,
         report_to=config.report_to,
-        num_train_epochs=t.num_train_epochs,
-        max_steps=t.max_steps,
-        per_device_train_batch_size=t.per_device_train_batch_size,
-        per_device_eval_batch_size=t.per_device_eval_batch_size,
-        gradient_accumulation_steps=t.gradient_accumulation_steps,
-        learning_rate=t.learning_rate,
-        lr_scheduler_type=t.lr_scheduler_type,
         warmup_steps=math.ceil(total_steps * t.warmup_fraction),
-        weight_decay=t.weight_decay,
-        max_grad_norm=t.max_grad_norm,
-        optim=t.optim,
-        activation_checkpointing=t.gradient_checkpointing,
         activation_checkpointing_kwargs={"use_reentrant": False} if t.gradient_checkpointing else None,
-        bf16=t.bf16,
-        logging_steps=t.logging_steps,
         logging_first_step=True,
         save_strategy="steps",
-        save_steps=t.save_steps,
-        save_total_limit=t.save_total_limit,
         eval_strategy="steps" if has_eval else "no",
         eval_steps=t.eval_steps if has_eval else None,
-        seed=t.seed,
         data_seed=t.seed,
-        dataloader_num_workers=t.dataloader_num_workers,
         max_length=config.data.max_length,
         assistant_only_loss=True,
         packing=False,
@@ -117,6 +77,7 @@ def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True,
         dataset_num_proc=None,
         use_cpu=not torch.cuda.is_available(),
     )
+    return SFTConfig(**{**recipe, **fixed})  # lexrisk's derived values win (eval_steps without a dev split)
 
 
 def check_distributed(config: TrainConfig) -> None:
@@ -157,7 +118,8 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     from training.model_card import write_model_card
 
     started = time.perf_counter()
-    train, dev, files = read_splits(config)
+    dataset = load_training_set(config.data)  # first: bad or stale data fails before any model loads
+    train, dev = dataset.train, dataset.dev
     output_dir = config.output_dir
     checkpoint = last_checkpoint(output_dir)
     if resume and checkpoint is None:
@@ -168,11 +130,11 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
 
     base_path = base_model_path(config)
     tokenizer = load_tokenizer(base_path, config.model.revision)
-    train, dropped = drop_overlong(config, train, tokenizer, config.data.train_file)
+    train, dropped = drop_overlong(config, train, tokenizer, "train")
     if dev is not None:
-        dev, _ = drop_overlong(config, dev, tokenizer, str(config.data.eval_file))
+        dev, _ = drop_overlong(config, dev, tokenizer, "dev")
     counts = {"train": len(train), "dev": len(dev or []), "dropped_overlong": dropped}
-    info = dataset_info(config.data.dataset_dir, files, counts)
+    info = dataset.info(config.data.dataset_dir, counts)
     with PeakMemory() as peak:
         trainer = build_trainer(config, base_path, train, dev, tokenizer)
         output = trainer.train(resume_from_checkpoint=str(checkpoint) if resume else None)

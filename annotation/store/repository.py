@@ -4,7 +4,7 @@ so that an importer can make many writes and have them commit (or roll back) tog
 from __future__ import annotations
 
 import hashlib
-from typing import get_args
+from typing import Protocol, get_args
 
 from sqlmodel import Session, select
 
@@ -19,6 +19,19 @@ SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 class StoreError(ValueError):
     """A write the store refuses: the message says which value is wrong and why."""
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def row_id(row: _Row) -> int:
+    """The primary key of a row the database has assigned one (after a flush): the tables declare
+    `id: int | None` because a new row has none yet, and a foreign key must not be given that None."""
+    if row.id is None:
+        raise StoreError(f"{type(row).__name__} has no id yet (add it to the session and flush first)")
+    return row.id
 
 
 def get_or_create_annotator(session: Session, name: str, kind: str = "person") -> Annotator:
@@ -56,7 +69,7 @@ def get_or_create_contract(session: Session, document: Document, source_bytes: b
 
 
 def contract_document(contract: Contract) -> Document:
-    return Document(name=contract.name, sha256=contract.sha256, source_type=contract.source_type,  # type: ignore[arg-type]
+    return Document(name=contract.name, sha256=contract.sha256, source_type=contract.source_type,
                     text=contract.text, pages=[PageSpan(**p) for p in contract.pages])
 
 
@@ -80,7 +93,7 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
         raise StoreError(f"{where}the text at {start}..{end} is {_short(actual)!r}, not {_short(quote)!r}")
     if isinstance(annotator, str):
         annotator = get_or_create_annotator(session, annotator)
-    annotation = Annotation(contract_id=contract.id, annotator_id=annotator.id, category=category,
+    annotation = Annotation(contract_id=row_id(contract), annotator_id=row_id(annotator), category=category,
                             severity=severity, start=start, end=end, quote=actual, rationale=rationale,
                             status=status, source=source, source_ref=source_ref, group_key=group_key,
                             supersedes_id=supersedes_id)
@@ -112,7 +125,7 @@ def record_review(session: Session, target: int | Finding, decision: str, review
             raise StoreError(f"no annotation with id {target}")
         annotation = found
     reviewer_row = get_or_create_annotator(session, reviewer)
-    event = ReviewEvent(annotation_id=annotation.id, reviewer_id=reviewer_row.id, kind=kind, decision=decision,
+    event = ReviewEvent(annotation_id=row_id(annotation), reviewer_id=row_id(reviewer_row), kind=kind, decision=decision,
                         previous_status=annotation.status, comment=comment)
     annotation.status = decision
     session.add(annotation)

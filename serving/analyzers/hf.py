@@ -41,7 +41,8 @@ class HFAnalyzer(ChunkedAnalyzer):
             kwargs["dtype"] = "auto"
         if torch.cuda.is_available():
             kwargs["device_map"] = "auto"
-        base = AutoModelForCausalLM.from_pretrained(model, **kwargs)
+        # Any: transformers' auto class and peft's wrapper share no static type that has .generate and .device
+        base: Any = AutoModelForCausalLM.from_pretrained(model, **kwargs)
         if adapter:
             from peft import PeftModel
 
@@ -60,15 +61,20 @@ class HFAnalyzer(ChunkedAnalyzer):
     def generate_answer(self, prompt: list[dict[str, str]]) -> tuple[str, int, int, bool]:
         """(answer text, prompt tokens, answer tokens, cut off at max_new_tokens)."""
         import torch
+        from transformers import BatchEncoding
 
-        inputs = self.tokenizer.apply_chat_template(prompt, add_generation_prompt=True, return_tensors="pt",
-                                                    return_dict=True).to(self.model.device)
+        encoded = self.tokenizer.apply_chat_template(prompt, add_generation_prompt=True, return_tensors="pt",
+                                                     return_dict=True)
+        assert isinstance(encoded, BatchEncoding)  # return_dict=True; the return type is a union over the flags
+        inputs = encoded.to(self.model.device)
         with self._lock, torch.inference_mode():
             output = self.model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
                                          pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
         new = output[0, inputs["input_ids"].shape[1]:]
         cut = len(new) >= self.max_new_tokens and int(new[-1]) != self.tokenizer.eos_token_id
-        return self.tokenizer.decode(new, skip_special_tokens=True), int(inputs["input_ids"].shape[1]), len(new), cut
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        assert isinstance(text, str)  # one sequence in, one string out
+        return text, int(inputs["input_ids"].shape[1]), len(new), bool(cut)
 
     def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
         assert isinstance(chunk, Chunk)

@@ -62,7 +62,7 @@ class JobPublic(BaseModel):
 
     @classmethod
     def of(cls, job: Job) -> JobPublic:
-        return cls(id=job.id, contract_id=job.contract_id, analyzer=job.analyzer, status=job.status,  # type: ignore[arg-type]
+        return cls(id=job.id, contract_id=job.contract_id, analyzer=job.analyzer, status=job.status,
                    progress=Progress(chunks_done=job.chunks_done, chunks_total=job.chunks_total),
                    attempts=job.attempts,
                    error=ErrorDetail(code=job.error_code or "failed", message=job.error or "")
@@ -116,9 +116,9 @@ class FindingPublic(Finding):
     def of(cls, row: FindingRow) -> FindingPublic:
         review = None
         if row.review and row.reviewed_at:
-            review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,  # type: ignore[arg-type]
+            review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,
                             original_category=row.original_category, original_severity=row.original_severity)
-        return cls(id=row.id, category=row.category, severity=row.severity, quote=row.quote,  # type: ignore[arg-type]
+        return cls(id=row.id, category=row.category, severity=row.severity, quote=row.quote,
                    start=row.start, end=row.end, page=row.page, score=row.score, explanation=row.explanation,
                    review=review)
 

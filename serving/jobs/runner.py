@@ -74,7 +74,7 @@ class _JobObserver:
 
 def _touch(engine: Engine, job_id: str, attempt: int, **values: Any) -> bool:
     with Session(engine) as session:
-        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,  # type: ignore[call-overload]
+        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
                                                 col(Job.status) == "running")
                               .values(heartbeat_at=utcnow(), **values))
         session.commit()
@@ -92,7 +92,7 @@ def _heartbeat(engine: Engine, job_id: str, attempt: int, every: float, stop: th
 def claim(engine: Engine, job_id: str, attempt: int) -> bool:
     now = utcnow()
     with Session(engine) as session:
-        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,  # type: ignore[call-overload]
+        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
                                                 col(Job.status) == "queued")
                               .values(status="running", started_at=now, heartbeat_at=now,
                                       error=None, error_code=None))
@@ -224,7 +224,7 @@ def _store_comparison(session: Session, job: Job, result: AnalysisResult, compar
 
 def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> str:
     with Session(engine) as session:
-        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,  # type: ignore[call-overload]
+        result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
                                                 col(Job.status) == "running")
                               .values(status="failed", error_code=code, error=reason, finished_at=utcnow()))
         session.commit()
@@ -246,13 +246,13 @@ def notify(engine: Engine, settings: Settings, job_id: str) -> None:
     except Exception as exc:  # an allow-list changed since upload, a missing secret: say so on the job
         outcome = f"failed: {exc}"
     with Session(engine) as session:
-        session.exec(update(Job).where(col(Job.id) == job_id).values(webhook_status=outcome))  # type: ignore[call-overload]
+        session.exec(update(Job).where(col(Job.id) == job_id).values(webhook_status=outcome))
         session.commit()
 
 
 def mark_enqueued(engine: Engine, job_id: str) -> None:
     with Session(engine) as session:
-        session.exec(update(Job).where(col(Job.id) == job_id).values(enqueued_at=utcnow()))  # type: ignore[call-overload]
+        session.exec(update(Job).where(col(Job.id) == job_id).values(enqueued_at=utcnow()))
         session.commit()
 
 
@@ -272,7 +272,7 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
                                                    f"{job.attempts} attempt(s)"}
             else:
                 values = {"status": "queued", "attempts": job.attempts + 1, "enqueued_at": None}
-            result = session.exec(update(Job).where(col(Job.id) == job.id, col(Job.attempts) == job.attempts,  # type: ignore[call-overload]
+            result = session.exec(update(Job).where(col(Job.id) == job.id, col(Job.attempts) == job.attempts,
                                                     col(Job.status) == "running").values(**values))
             if result.rowcount == 1:
                 (failed if values["status"] == "failed" else touched).append(job.id)

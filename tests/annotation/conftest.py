@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from annotation.store import Store
 from annotation.store.db import make_engine
-from contracts.settings import Settings
+from tests.conftest import unavailable
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SMALL_CUAD = [  # four contracts: short, a multi-part excerpt, a repeated excerpt, a long one
@@ -35,9 +35,9 @@ def _postgres_store():
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # the server is not there: skip, the marker says what was needed
+    except Exception as exc:  # the server is not there
         admin.dispose()
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(exc).__name__})")
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(exc).__name__})")
     return admin, schema, Store(POSTGRES_URL, schema=schema)
 
 
@@ -63,16 +63,6 @@ def sqlite_store(tmp_path):
     s = _sqlite_store(tmp_path, "other.db")
     yield s
     s.dispose()
-
-
-@pytest.fixture(scope="session")
-def cuad_dir() -> Path:
-    path = Settings().cuad_dir
-    if not path.is_absolute():
-        path = Path(__file__).resolve().parents[2] / path
-    if not (path / "master_clauses.csv").is_file():
-        pytest.skip(f"CUAD data not found at {path} (set LEXRISK_CUAD_DIR)")
-    return path
 
 
 def write_small_cuad(cuad_dir: Path, out: Path, names: list[str] = SMALL_CUAD) -> Path:

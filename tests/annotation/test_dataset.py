@@ -133,7 +133,7 @@ def test_build_dataset_command(cuad_store, tokenizer_dir, tmp_path, capsys):
                  "--max-length", str(MAX_LENGTH), "--out", str(out)])
     assert code == 0
     assert "examples" in capsys.readouterr().out
-    card = json.loads((out / "card.json").read_text())
+    card = json.loads((out / "dataset_card.json").read_text())
     assert card["params"]["max_length"] == MAX_LENGTH and (out / "README.md").is_file()
     assert main(["annotate", "--db", str(cuad_store.engine.url), "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)

@@ -164,3 +164,24 @@ def test_shipped_analyzer_finds_risks_in_the_sample_contract():
 def test_missing_model_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ArtifactError, match="lacks"):
         BaselineModel.load(tmp_path)
+
+
+def test_shipped_model_card_is_rendered_from_the_results_json():
+    """Every figure in MODEL_CARD.md comes from the model's files and eval/results/*.json: rendering the card
+    from them gives the shipped page byte for byte, and a changed result changes the page."""
+    import json
+
+    from serving.analyzers.baseline.card import FEATURES_JSON, HOLDOUT_JSON, model_card
+    from serving.analyzers.baseline.model import BaselineModel
+    from tests.conftest import REPO
+
+    folder = shipped_model_dir()
+    model = BaselineModel.load(folder)
+    holdout = json.loads((REPO / "eval" / "results" / HOLDOUT_JSON).read_text())
+    features = json.loads((REPO / "eval" / "results" / FEATURES_JSON).read_text())
+    card = model_card(model, holdout, features)
+    assert card == (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    holdout["scores"]["oracle units"]["micro"]["f1"] = 0.5
+    features["scores"]["MiniLM + neighbours, LR"]["f1"] = 0.9
+    changed = model_card(model, holdout, features)
+    assert "micro F1 about 0.50" in changed and "micro F1\n0.90 there" in changed and "better but far slower" in changed

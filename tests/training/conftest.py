@@ -1,23 +1,31 @@
-"""Fixtures for the training tests: a tiny random Llama built once per session, and one crash-and-resume
-training run on a repeated example that several tests read (each run costs tens of seconds on 2 cores)."""
+"""Fixtures for the training tests: a tiny random Llama built once per session, a training set built from
+real CUAD contracts by `lexrisk annotate build-dataset` with that model's tokenizer, and one
+crash-and-resume training run on it that several tests read (each run costs tens of seconds on 2 cores)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.annotation.conftest import write_small_cuad
+
 REPO = Path(__file__).resolve().parents[2]
 RECIPES = REPO / "training" / "recipes"
-FIXTURE_DATA = Path(__file__).parent / "data" / "chat"
+# three short CUAD contracts; with --dev 0.34 --test 0.0 and seed 0 two land in train and one in dev
+TRAINING_CUAD = [
+    "2ThemartComInc_19990826_10-12G_EX-10.10_6700288_EX-10.10_Co-Branding Agreement_ Agency Agreement.txt",
+    "ABILITYINC_06_15_2020-EX-4.25-SERVICES AGREEMENT.txt",
+    "ADAMSGOLFINC_03_21_2005-EX-10.17-ENDORSEMENT AGREEMENT.txt",
+]
 
 
-def tiny_config(tmp: Path, *overrides: str, dataset_dir: Path = FIXTURE_DATA, base: Path | None = None):
+def tiny_config(tmp: Path, *overrides: str, dataset_dir: Path | None = None, base: Path | None = None):
     from training.config import load_config
 
-    sets = [f"data.dataset_dir={dataset_dir}"] + ([f"model.name_or_path={base}"] if base else []) + list(overrides)
+    sets = ([f"data.dataset_dir={dataset_dir}"] if dataset_dir else []) + \
+        ([f"model.name_or_path={base}"] if base else []) + list(overrides)
     return load_config(RECIPES / "tiny-cpu.yaml", sets, output_dir=tmp)
 
 
@@ -31,13 +39,53 @@ def tiny_base(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def repeated_example_dir(tmp_path_factory) -> Path:
-    """One training example repeated eight times: a model that learns at all must lower its loss on it."""
-    folder = tmp_path_factory.mktemp("repeated")
-    first = (FIXTURE_DATA / "train.jsonl").read_text(encoding="utf-8").splitlines()[0]
-    (folder / "train.jsonl").write_text((first + "\n") * 8, encoding="utf-8")
-    shutil.copy(FIXTURE_DATA / "dev.jsonl", folder / "dev.jsonl")
-    (folder / "dataset_card.json").write_text(json.dumps({"version": "repeated-1", "content_hash": "abc"}))
+def training_store(tmp_path_factory, cuad_dir) -> str:
+    """A SQLite annotation store holding TRAINING_CUAD, imported with `lexrisk annotate import-cuad`."""
+    from lexrisk.cli import main
+
+    root = tmp_path_factory.mktemp("store")
+    cuad = write_small_cuad(cuad_dir, root / "cuad", TRAINING_CUAD)
+    url = f"sqlite:///{root / 'store.db'}"
+    assert main(["annotate", "--db", url, "import-cuad", str(cuad)]) == 0
+    return url
+
+
+@pytest.fixture(scope="session")
+def training_set(tmp_path_factory, training_store, tiny_base) -> Path:
+    """The set `lexrisk annotate build-dataset` writes from the store, tokenized by the tiny model's tokenizer
+    at the tiny recipe's max_length."""
+    from lexrisk.cli import main
+    from training.config import load_config
+
+    out = tmp_path_factory.mktemp("dataset") / "sft"
+    max_length = load_config(RECIPES / "tiny-cpu.yaml").data.max_length
+    assert main(["annotate", "--db", training_store, "build-dataset", "--tokenizer", str(tiny_base),
+                 "--max-length", str(max_length), "--negatives", "0", "--dev", "0.34", "--test", "0",
+                 "--out", str(out)]) == 0
+    card = json.loads((out / "dataset_card.json").read_text())
+    assert card["examples"].get("train", 0) > 0 and card["examples"].get("dev", 0) > 0, card["examples"]
+    return out
+
+
+@pytest.fixture(scope="session")
+def repeated_set(tmp_path_factory, training_set) -> Path:
+    """The built set's first training example repeated eight times (dev and test as built): a model that
+    learns at all must lower its loss on it. Its card is the built card re-hashed through the hand-off
+    module, with no store version: these bytes were never a dataset version."""
+    import hashlib
+    import shutil
+
+    from contracts.training_set import SplitFile, folder_hash, read_card, split_file, write_card
+
+    folder = tmp_path_factory.mktemp("repeated") / "sft"
+    shutil.copytree(training_set, folder)
+    first = (training_set / split_file("train")).read_bytes().splitlines(keepends=True)[0]
+    (folder / split_file("train")).write_bytes(first * 8)
+    card = read_card(training_set)
+    card = card.model_copy(update={
+        "content_hash": folder_hash(folder), "dataset_version": None, "examples": {**card.examples, "train": 8},
+        "files": {**card.files, "train": SplitFile(examples=8, sha256=hashlib.sha256(first * 8).hexdigest())}})
+    write_card(folder, card)
     return folder
 
 
@@ -46,7 +94,7 @@ class Crash(RuntimeError):
 
 
 @pytest.fixture(scope="session")
-def trained_run(tmp_path_factory, tiny_base, repeated_example_dir):
+def trained_run(tmp_path_factory, tiny_base, repeated_set):
     """Train 6 steps with a checkpoint every 3, crash at step 4, then `--resume`. Returns (config, crash
     info, result)."""
     from transformers import TrainerCallback
@@ -55,7 +103,7 @@ def trained_run(tmp_path_factory, tiny_base, repeated_example_dir):
 
     out = tmp_path_factory.mktemp("run") / "out"
     config = tiny_config(out, "train.max_steps=6", "train.save_steps=3", "train.eval_steps=3",
-                         "train.learning_rate=1e-2", dataset_dir=repeated_example_dir, base=tiny_base)
+                         "train.learning_rate=1e-2", dataset_dir=repeated_set, base=tiny_base)
 
     class CrashAt4(TrainerCallback):
         def on_step_end(self, args, state, control, **kwargs):

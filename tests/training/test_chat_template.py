@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.training.conftest import FIXTURE_DATA, tiny_config
+from tests.training.conftest import tiny_config
 
 pytest.importorskip("trl")
 
@@ -55,20 +55,21 @@ def test_mask_covers_each_assistant_reply_and_its_eot(tokenizer):
 
 
 @pytest.fixture(scope="module")
-def sft_trainer(tiny_base, tmp_path_factory):
+def sft_trainer(tiny_base, training_set, tmp_path_factory):
     from training.build import load_tokenizer
     from training.data import read_chat_jsonl
     from training.trainer import build_trainer
 
-    config = tiny_config(tmp_path_factory.mktemp("labels"), base=tiny_base)
+    config = tiny_config(tmp_path_factory.mktemp("labels"), base=tiny_base, dataset_dir=training_set)
     tokenizer = load_tokenizer(str(tiny_base))
-    return build_trainer(config, str(tiny_base), read_chat_jsonl(FIXTURE_DATA / "train.jsonl"), None, tokenizer), tokenizer
+    train = read_chat_jsonl(training_set / "train.jsonl")[:4]
+    return build_trainer(config, str(tiny_base), train, None, tokenizer), tokenizer
 
 
-def test_trainer_labels_exactly_the_assistant_tokens(sft_trainer):
+def test_trainer_labels_exactly_the_assistant_tokens(sft_trainer, training_set):
     trainer, tokenizer = sft_trainer
     eot = tokenizer.convert_tokens_to_ids("<|eot_id|>")
-    examples = [json.loads(line) for line in (FIXTURE_DATA / "train.jsonl").read_text().splitlines()]
+    examples = [json.loads(line) for line in (training_set / "train.jsonl").read_text().splitlines()][:4]
     assert len(trainer.train_dataset) == len(examples)
     for row, example in zip(trainer.train_dataset, examples, strict=True):
         messages = example["messages"]

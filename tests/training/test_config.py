@@ -42,7 +42,7 @@ def test_seed_recipe_is_the_seeds():
     ("report_to=comet", "report_to", "'none', 'wandb', 'mlflow' or 'tensorboard'"),
     ("train.optim=paged_adamw8bit", "train.optim", "'paged_adamw_8bit'"),
     ("quantization.load_in_4bit=false", "config", "prepare_for_kbit_training needs"),
-    ("data.eval_file=train.jsonl", "config", "must differ"),
+    ("data.train_file=x.jsonl", "data.train_file", "unknown field"),
 ])
 def test_bad_config_names_field_and_reason(override, field, reason):
     started = time.perf_counter()
@@ -96,3 +96,25 @@ def test_warmup_steps_are_five_percent_of_the_run():
     assert args.activation_checkpointing is True
     assert args.activation_checkpointing_kwargs == {"use_reentrant": False}
     assert args.optim == "adamw_torch" and args.lr_scheduler_type == "cosine" and args.eval_strategy == "steps"
+
+
+def test_every_train_field_reaches_sft_config():
+    """The recipe's train section maps onto SFTConfig by name: a field SFTConfig does not know (and that is
+    not renamed or lexrisk's own) would be lost, so it fails here instead."""
+    pytest.importorskip("trl")
+    import dataclasses
+
+    from trl import SFTConfig
+
+    from training.config import SFT_RENAMED, TRAIN_ONLY, TrainSection
+    from training.trainer import sft_config
+
+    known = {f.name for f in dataclasses.fields(SFTConfig)}
+    mapped = {SFT_RENAMED.get(name, name) for name in TrainSection.model_fields if name not in TRAIN_ONLY}
+    assert mapped <= known, mapped - known
+    config = load_config(RECIPES / "llama31-70b-qlora.yaml",
+                         ["train.optim=adamw_torch", "train.bf16=false", "train.weight_decay=0.01", "train.save_steps=7"])
+    args = sft_config(config, num_examples=100)
+    for name, value in config.train.model_dump().items():
+        if name not in TRAIN_ONLY:
+            assert getattr(args, SFT_RENAMED.get(name, name)) == value, name

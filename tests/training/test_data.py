@@ -1,15 +1,18 @@
-"""The training set is checked line by line before any model loads; errors name the file and line."""
+"""The training set is checked before any model loads: its card must be there and match the split files,
+it must be built for the recipe's max_length, and every line must be a chat; errors name file and line."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 
 import pytest
 
+from contracts.training_set import CARD_FILE, SPLITS, folder_hash, read_card
 from lexrisk.cli import main
-from tests.training.conftest import FIXTURE_DATA, RECIPES
-from training.data import DatasetError, dataset_info, read_chat_jsonl
+from tests.training.conftest import RECIPES, tiny_config
+from training.data import DatasetError, load_training_set, read_chat_jsonl
 
 GOOD = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "u"},
                      {"role": "assistant", "content": "[]"}]}
@@ -20,12 +23,17 @@ def _write(path, *lines):
     return path
 
 
-def test_fixture_is_in_the_builders_format():
-    for split in ("train", "dev", "test"):
-        examples = read_chat_jsonl(FIXTURE_DATA / f"{split}.jsonl")
+def test_built_set_is_in_the_trainers_format(training_set):
+    card = read_card(training_set)
+    for split in SPLITS:
+        if not card.examples.get(split):
+            continue
+        examples = read_chat_jsonl(training_set / f"{split}.jsonl")
+        assert len(examples) == card.examples[split] == card.files[split].examples
         for e in examples:
             assert [m["role"] for m in e["messages"]] == ["system", "user", "assistant"]
             assert isinstance(json.loads(e["messages"][-1]["content"]), list)
+    assert card.content_hash == folder_hash(training_set)
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -49,34 +57,58 @@ def test_empty_and_missing(tmp_path):
         read_chat_jsonl(tmp_path / "nope.jsonl")
 
 
-def test_dataset_info_hashes_the_bytes_and_reads_the_card(tmp_path):
-    train = _write(tmp_path / "train.jsonl", GOOD)
-    (tmp_path / "dataset_card.json").write_text(json.dumps({"version": "2026-11-01", "content_hash": "feed"}))
-    info = dataset_info(tmp_path, [train], {"train": 1})
-    assert (info.version, info.card_hash, len(info.content_hash)) == ("2026-11-01", "feed", 64)
-    _write(train, GOOD, GOOD)
-    assert dataset_info(tmp_path, [train], {"train": 2}).content_hash != info.content_hash
+def _copy(training_set, tmp_path):
+    return shutil.copytree(training_set, tmp_path / "set")
 
 
-def test_cli_bad_dataset_fails_before_loading_a_model(tmp_path, capsys):
-    _write(tmp_path / "train.jsonl", GOOD, "{oops")
-    _write(tmp_path / "dev.jsonl", GOOD)
+def test_a_set_without_its_card_is_refused(training_set, tmp_path):
+    folder = _copy(training_set, tmp_path)
+    (folder / CARD_FILE).unlink()
+    with pytest.raises(DatasetError, match="no dataset card"):
+        load_training_set(tiny_config(tmp_path, dataset_dir=folder).data)
+    (folder / CARD_FILE).write_text('{"content_hash": "x"}')
+    with pytest.raises(DatasetError, match="not a dataset card"):
+        load_training_set(tiny_config(tmp_path, dataset_dir=folder).data)
+
+
+def test_a_set_edited_after_building_is_refused(training_set, tmp_path):
+    folder = _copy(training_set, tmp_path)
+    lines = (folder / "train.jsonl").read_text().splitlines(keepends=True)
+    (folder / "train.jsonl").write_text("".join(lines[:-1]))  # one example fewer: still valid JSONL
+    with pytest.raises(DatasetError, match="do not match their card"):
+        load_training_set(tiny_config(tmp_path, dataset_dir=folder).data)
+    (folder / "train.jsonl").write_text("".join(lines))
+    assert load_training_set(tiny_config(tmp_path, dataset_dir=folder).data).card.content_hash == folder_hash(folder)
+
+
+def test_a_set_built_longer_than_the_recipe_is_refused(training_set, tmp_path):
+    built = read_card(training_set).params.max_length
+    shorter = tiny_config(tmp_path, f"data.max_length={built - 1}", dataset_dir=training_set)
+    with pytest.raises(DatasetError, match=f"built for examples up to {built} tokens .* data.max_length is {built - 1}"):
+        load_training_set(shorter.data)
+    longer = tiny_config(tmp_path, f"data.max_length={built + 1}", dataset_dir=training_set)
+    assert load_training_set(longer.data).card.params.max_length == built
+
+
+def test_cli_bad_dataset_fails_before_loading_a_model(training_set, tmp_path, capsys):
+    folder = _copy(training_set, tmp_path)
+    with (folder / "train.jsonl").open("a") as fh:
+        fh.write("{oops\n")
     started = time.perf_counter()
     code = main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--output-dir", str(tmp_path / "out"),
-                 "--set", f"data.dataset_dir={tmp_path}", "--set", f"model.name_or_path={tmp_path / 'base'}"])
+                 "--set", f"data.dataset_dir={folder}", "--set", f"model.name_or_path={tmp_path / 'base'}"])
     assert code == 2
-    assert "train.jsonl:2: not JSON" in capsys.readouterr().err
+    assert "do not match their card" in capsys.readouterr().err
     assert not (tmp_path / "base").exists(), "the tiny model was built before the data was checked"
     assert time.perf_counter() - started < 3
 
 
-def test_overlong_examples_are_dropped_and_counted(tiny_base, tmp_path):
-    from tests.training.conftest import tiny_config
+def test_overlong_examples_are_dropped_and_counted(tiny_base, training_set, tmp_path):
     from training.build import load_tokenizer
     from training.trainer import drop_overlong
 
     tokenizer = load_tokenizer(str(tiny_base))
-    examples = read_chat_jsonl(FIXTURE_DATA / "train.jsonl")
+    examples = read_chat_jsonl(training_set / "train.jsonl")
     lengths = sorted(len(tokenizer.apply_chat_template(e["messages"], tokenize=True, return_dict=True)["input_ids"])
                      for e in examples)
     limit = lengths[len(lengths) // 2]

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from contracts.training_set import folder_hash
 from lexrisk.cli import main
+from tests.training.conftest import RECIPES
 
 
 def test_loss_falls_on_a_repeated_example(trained_run):
@@ -25,19 +27,19 @@ def test_resume_continues_from_the_saved_step(trained_run):
     assert result.global_step == 6
 
 
-def test_resume_without_checkpoint_and_overwrite_refused(tmp_path, tiny_base):
+def test_resume_without_checkpoint_and_overwrite_refused(tmp_path, tiny_base, training_set):
     from tests.training.conftest import tiny_config
     from training.trainer import TrainingError, run_training
 
     with pytest.raises(TrainingError, match="no checkpoint"):
-        run_training(tiny_config(tmp_path / "empty", base=tiny_base), resume=True)
+        run_training(tiny_config(tmp_path / "empty", base=tiny_base, dataset_dir=training_set), resume=True)
     (tmp_path / "used" / "checkpoint-2").mkdir(parents=True)
     (tmp_path / "used" / "checkpoint-2" / "trainer_state.json").write_text("{}")
     with pytest.raises(TrainingError, match="pass --resume"):
-        run_training(tiny_config(tmp_path / "used", base=tiny_base))
+        run_training(tiny_config(tmp_path / "used", base=tiny_base, dataset_dir=training_set))
 
 
-def test_output_holds_adapter_tokenizer_template_and_card(trained_run):
+def test_output_holds_adapter_tokenizer_template_and_card(trained_run, repeated_set):
     _, _, result = trained_run
     adapter = result.adapter_dir
     for name in ("adapter_config.json", "adapter_model.safetensors", "tokenizer.json", "chat_template.jinja",
@@ -45,12 +47,38 @@ def test_output_holds_adapter_tokenizer_template_and_card(trained_run):
         assert (adapter / name).is_file(), name
     assert "{%- generation %}" in (adapter / "chat_template.jinja").read_text()
     card = json.loads((adapter / "lexrisk_model_card.json").read_text())
-    assert card["dataset"]["version"] == "repeated-1"
-    assert card["dataset"]["card_hash"] == "abc" and len(card["dataset"]["content_hash"]) == 64
+    assert card["dataset"]["version"] is None and card["dataset"]["content_hash"] == folder_hash(repeated_set)
+    assert card["dataset"]["counts"] == {"train": 8, "dev": result.dataset.counts["dev"], "dropped_overlong": 0}
     assert card["config"]["lora"]["r"] == 8
     assert card["metrics"]["global_step"] == 6 and card["metrics"]["eval_loss"] == result.eval_loss
     assert card["wall_time_s"] > 0 and card["peak_memory_bytes"] > 0 and card["tokens_per_second"] > 0
-    assert "version repeated-1" in (adapter / "README.md").read_text()
+    assert f"version not in a store, content hash `{folder_hash(repeated_set)}`" in (adapter / "README.md").read_text()
+
+
+def test_build_dataset_then_train_records_the_lineage(training_store, training_set, tiny_base, tmp_path, capsys):
+    """`lexrisk annotate build-dataset` -> `lexrisk train`: the adapter's model card names the store's dataset
+    version and the hash of the bytes trained on, the hash the store recorded for that version."""
+    from annotation.store import DatasetVersion, Store
+
+    out = tmp_path / "run"
+    assert main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--output-dir", str(out),
+                 "--set", f"data.dataset_dir={training_set}", "--set", f"model.name_or_path={tiny_base}",
+                 "--set", "train.max_steps=2", "--set", "train.save_steps=2", "--set", "train.eval_steps=2"]) == 0
+    assert f"adapter: {out / 'adapter'}" in capsys.readouterr().out
+    card = json.loads((out / "adapter" / "lexrisk_model_card.json").read_text())
+    built = json.loads((training_set / "dataset_card.json").read_text())
+    assert card["dataset"]["version"] == built["dataset_version"] is not None
+    assert card["dataset"]["content_hash"] == built["content_hash"] == folder_hash(training_set)
+    assert card["dataset"]["max_length"] == built["params"]["max_length"]
+    store = Store(training_store)
+    try:
+        with store.session() as session:
+            version = session.get(DatasetVersion, card["dataset"]["version"])
+            assert version is not None and version.content_hash == card["dataset"]["content_hash"]
+    finally:
+        store.dispose()
+    readme = (out / "adapter" / "README.md").read_text()
+    assert f"version {built['dataset_version']}, content hash `{built['content_hash']}`" in readme
 
 
 def test_reload_and_generate(trained_run, tiny_base):

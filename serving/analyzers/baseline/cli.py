@@ -78,7 +78,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     from contracts.taxonomy import risk_categories
     from serving.analyzers.baseline import shipped_model_dir
-    from serving.analyzers.baseline.card import model_card
+    from serving.analyzers.baseline.card import FEATURES_JSON, HOLDOUT_JSON, model_card
     from serving.analyzers.baseline.corpus import load_contracts
     from serving.analyzers.baseline.train import PLAIN, oracle_score, prepare, split, train
 
@@ -98,16 +98,19 @@ def run_train(args: argparse.Namespace) -> int:
         plain = train(cuad, PLAIN, progress=progress, train_docs=train_docs, dev_docs=dev_docs).dev
         oracle = oracle_score(dev_docs, categories)
     digest = result.model.save(out)
-    (out / "MODEL_CARD.md").write_text(model_card(result, plain), encoding="utf-8")
     scores = {"baseline": result.dev, "plain TF-IDF+LR": plain, "oracle units": oracle}
     console.print(scores_table(scores, categories, len(dev_docs), "held-out dev contracts"))
     args.results.mkdir(parents=True, exist_ok=True)
-    target = args.results / "baseline_holdout.json"
+    target = args.results / HOLDOUT_JSON
     target.write_text(json.dumps({
         "model_sha256": digest, "shipped_fit_on": result.model.meta["fit_on"],
         "train_contracts": result.train_contracts, "dev_contracts": result.dev_contracts,
         "protocol": "fit on the train contracts, thresholds by contract-grouped CV on them, scored on dev",
         "rule": RULE, "scores": {name: s.as_dict() for name, s in scores.items()}}, indent=2) + "\n", encoding="utf-8")
+    features = args.results / FEATURES_JSON  # the embeddings comparison, when benchmarks/baseline_features.py ran
+    card = model_card(result.model, json.loads(target.read_text(encoding="utf-8")),
+                      json.loads(features.read_text(encoding="utf-8")) if features.is_file() else None)
+    (out / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     m = result.dev.micro
     console.print(f"held-out dev ({result.dev_contracts} contracts) micro P {m.precision:.3f} R {m.recall:.3f} "
                   f"F1 {m.f1:.3f}; plain F1 {plain.micro.f1:.3f}; wrote {target}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import asdict, dataclass
+from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -79,7 +80,7 @@ def clause_headings(text: str, units: list[Span]) -> list[str]:
     return [chains[max(bisect.bisect_right(starts, u.start) - 1, 0)] for u in units]
 
 
-Vectorizer = CountVectorizer | TfidfVectorizer
+Vectorizer: TypeAlias = CountVectorizer | TfidfVectorizer
 
 
 def _vectorizer(cfg: FeatureConfig, vocabulary: dict[str, int] | None = None, **kwargs) -> Vectorizer:

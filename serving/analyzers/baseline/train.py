@@ -126,12 +126,15 @@ def tune_thresholds(docs: list[Prepared], scores: list[np.ndarray], categories: 
     def f1(c: np.ndarray) -> float:
         return 2 * c[0] / (2 * c[0] + c[1] + c[2]) if c[0] else 0.0
 
-    # start from each category's own best (ties -> the higher threshold, fewer false alarms)
-    choice = [max(range(len(grid)), key=lambda g, k=k: (f1(table[k, g]), g)) for k in range(len(categories))]
+    def best(k: int, rest: np.ndarray | int = 0) -> int:
+        """Category k's threshold index maximising micro F1 given the other categories' counts `rest`
+        (ties -> the higher threshold, fewer false alarms)."""
+        return max(range(len(grid)), key=lambda g: (f1(rest + table[k, g]), g))
+
+    choice = [best(k) for k in range(len(categories))]  # start from each category's own best
     for _ in range(3):
         for k in range(len(categories)):
-            rest = table[np.arange(len(categories)), choice].sum(axis=0) - table[k, choice[k]]
-            choice[k] = max(range(len(grid)), key=lambda g, k=k, rest=rest: (f1(rest + table[k, g]), g))
+            choice[k] = best(k, table[np.arange(len(categories)), choice].sum(axis=0) - table[k, choice[k]])
         advance()
     return grid[choice]
 
@@ -196,7 +199,7 @@ def oracle_score(docs: list[Prepared], categories: list[str]) -> Score:
     """What a perfect unit classifier would score: each excerpt predicted as the run of units it covers."""
     predictions = []
     for d in docs:
-        ps = []
+        ps: list[Prediction] = []
         for k, category in enumerate(categories):
             for group in d.groups[k]:
                 runs: list[list[int]] = []

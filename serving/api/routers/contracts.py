@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
@@ -23,7 +23,7 @@ from serving.api.protocol import (
 from serving.api.uploads import read_upload
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=ERRORS,

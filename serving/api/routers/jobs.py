@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 
 from serving.api.deps import ServiceDep, TenantDep
 from serving.api.protocol import ErrorBody, FindingPublic, FindingReview, JobPublic
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
 RETRY_AFTER_S = 2
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
@@ -11,7 +11,7 @@ from serving.api.protocol import ErrorBody, TemplatePublic, TemplatesPublic
 from serving.api.uploads import read_upload
 
 router = APIRouter(prefix="/v1/templates", tags=["templates"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TemplatePublic, responses=ERRORS)

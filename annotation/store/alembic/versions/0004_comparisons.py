@@ -9,7 +9,7 @@ is written in parallel, so on merge this revision's down_revision becomes "0003"
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0004'

@@ -8,7 +8,7 @@ Create Date: 2026-11-30 (serving: the adapters the API may serve, and which one 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0009'

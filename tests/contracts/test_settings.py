@@ -1,0 +1,30 @@
+"""A bad LEXRISK_* variable stops a command at start-up with one line naming it, before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from contracts.settings import Settings, get_settings, settings_error
+from lexrisk.cli import main
+
+
+def test_structured_output_mode_is_checked_when_settings_load(monkeypatch):
+    monkeypatch.setenv("LEXRISK_OPENAI_STRUCTURED_OUTPUT", "guided_json")
+    with pytest.raises(ValidationError) as info:
+        Settings()
+    assert settings_error(info.value) == ("bad setting: LEXRISK_OPENAI_STRUCTURED_OUTPUT: Input should be "
+                                          "'response_format' or 'structured_outputs' (got 'guided_json')")
+    monkeypatch.setenv("LEXRISK_OPENAI_STRUCTURED_OUTPUT", "structured_outputs")
+    assert Settings().openai_structured_output == "structured_outputs"
+
+
+def test_command_with_a_bad_setting_is_one_line_and_exit_2(monkeypatch, capsys):
+    monkeypatch.setenv("LEXRISK_PORT", "99999")
+    get_settings.cache_clear()
+    try:
+        assert main(["serve"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: error: bad setting: LEXRISK_PORT:") and err.count("\n") == 1
