@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("compare", help="compare a contract with a template (clause by clause)",
                               description="Align a contract's clauses with a template's, redline every difference "
                                           "and judge it against the playbook's positions.")
-    p.add_argument("contract", type=Path, metavar="CONTRACT")
+    p.add_argument("contract", type=Path, metavar="CONTRACT", help="the counterparty's draft (PDF, DOCX or TXT)")
     p.add_argument("--template", type=Path, required=True, help="the firm's standard (PDF, DOCX or TXT)")
     p.add_argument("--playbook", type=Path, help="YAML playbook (severities and positions) overriding the shipped one")
     p.add_argument("--analyzer", default="baseline",

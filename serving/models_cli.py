@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          description="Make NAME the served adapter if it beats the current one on --gate without "
                                      "losing on the other measure (recall: precision must not fall; precision: "
                                      "recall must not fall); otherwise refuse, say by how much, and exit 2.")
-    pro.add_argument("name", metavar="NAME")
+    pro.add_argument("name", metavar="NAME", help="a registered adapter's name")
     pro.add_argument("--gate", default="recall", choices=["recall", "precision", "f1"],
                      help="the measure that must rise (default recall)")
     pro.add_argument("--tenant", default="", help="promote for one tenant only (default: every tenant)")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,22 +46,24 @@ def test_seed_recipe_is_the_seeds():
     ("data.train_file=x.jsonl", "data.train_file", "unknown field"),
 ])
 def test_bad_config_names_field_and_reason(override, field, reason):
-    started = time.perf_counter()
     with pytest.raises(ConfigError) as info:
         load_config(RECIPES / "llama31-70b-qlora.yaml", [override])
-    assert time.perf_counter() - started < 1.0
     message = str(info.value)
     assert message.startswith(f"{field}:") or f"; {field}:" in message, message
     assert reason in message
 
 
-def test_cli_reports_bad_config_in_one_line(capsys):
-    started = time.perf_counter()
-    code = main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--set", "lora.r=12"])
-    assert time.perf_counter() - started < 1.0
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err.count("\n") == 1 and "lora.r: 12 is not a rank vLLM serves" in err
+def test_cli_reports_bad_config_in_one_line_before_loading_anything_heavy():
+    """A bad recipe fails before torch, transformers, trl, sklearn or spaCy are imported (so in a second, not after
+    minutes of loading a 70B base): checked in a fresh interpreter, where nothing else imported them first."""
+    probe = ("import sys; from lexrisk.cli import main; code = main(sys.argv[1:]); "
+             "print([m for m in ('torch', 'transformers', 'trl', 'sklearn', 'spacy') if m in sys.modules]); "
+             "sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", probe, "train", "--config", str(RECIPES / "tiny-cpu.yaml"),
+                           "--set", "lora.r=12"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout.strip() == "[]"
+    assert done.stderr.count("\n") == 1 and "lora.r: 12 is not a rank vLLM serves" in done.stderr
 
 
 def test_cli_missing_recipe_and_bad_yaml(tmp_path, capsys):

@@ -1,46 +1,24 @@
 """The embedded default analyzer: a linear classifier over sentences trained on CUAD's labels.
 
 Small (a few MB, no pickle), fast (no GPU, no torch), and rebuilt bit-for-bit from the data by
-`lexrisk baseline train`. See model/MODEL_CARD.md for what it was trained on and how well it does."""
+`lexrisk baseline train`. See model/MODEL_CARD.md for what it was trained on and how well it does.
+
+The analyzer itself lives in `analyzer.py` and is loaded on first use: this package also holds the
+`lexrisk baseline` command module, and `lexrisk --help` must not pay for sklearn and spaCy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from contracts.documents import Document
-from contracts.playbook import Playbook
-from contracts.segment import split_sentences
-from contracts.settings import Settings
-from serving.analyzers.base import Analyzer, Proposal
-from serving.analyzers.baseline.artifact import digest
-from serving.analyzers.baseline.model import BaselineModel
+if TYPE_CHECKING:
+    from serving.analyzers.baseline.analyzer import BaselineAnalyzer, from_settings, shipped_model_dir
 
 __all__ = ["BaselineAnalyzer", "from_settings", "shipped_model_dir"]
 
 
-def shipped_model_dir() -> Path:
-    return Path(str(resources.files("serving.analyzers.baseline").joinpath("model")))
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from serving.analyzers.baseline import analyzer
 
-
-class BaselineAnalyzer(Analyzer):
-    name = "baseline"
-
-    def __init__(self, model: BaselineModel, version: str, playbook: Playbook | None = None) -> None:
-        super().__init__(playbook)
-        self.model = model
-        self.version = version
-
-    @classmethod
-    def load(cls, folder: Path, playbook: Playbook | None = None) -> BaselineAnalyzer:
-        return cls(BaselineModel.load(folder), digest(folder)[:12], playbook)
-
-    def propose(self, document: Document) -> Iterable[Proposal]:
-        text = document.text
-        for p in self.model.predict(text, split_sentences(text)):
-            yield Proposal(category=p.category, quote=text[p.start:p.end], score=p.score, start=p.start, end=p.end)
-
-
-def from_settings(settings: Settings, playbook: Playbook | None = None) -> BaselineAnalyzer:
-    return BaselineAnalyzer.load(settings.baseline_model or shipped_model_dir(), playbook)
+        return getattr(analyzer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
