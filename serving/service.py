@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import Finding
@@ -22,9 +23,17 @@ from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.analyzers import analyzer_names
-from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload, UnsupportedMedia
+from serving.errors import (
+    Conflict,
+    InvalidInput,
+    NotAvailable,
+    NotFound,
+    TooLarge,
+    UnprocessableUpload,
+    UnsupportedMedia,
+)
 from serving.jobs.queue import JobQueue
-from serving.models import Contract, FindingRow, Job, Template, Upload, utcnow
+from serving.models import Contract, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.webhooks import check_callback_url
 
 T = TypeVar("T", Contract, Template, Job)
@@ -81,7 +90,7 @@ class ContractService:
             if contract is not None:
                 reusable = session.exec(
                     select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
-                                      col(Job.status).in_(("queued", "running", "done")))
+                                      col(Job.status).in_((*JobStatus.active(), JobStatus.done)))
                     .order_by(col(Job.created_at).desc())).first()
                 if reusable is not None:
                     return Accepted(contract, reusable, reused=True)
@@ -154,7 +163,7 @@ class ContractService:
                 if job.contract_id != contract_id:
                     raise NotFound(f"job {job_id} is not a job of contract {contract_id}")
             else:
-                job = session.exec(select(Job).where(Job.contract_id == contract_id, Job.status == "done")
+                job = session.exec(select(Job).where(Job.contract_id == contract_id, Job.status == JobStatus.done)
                                    .order_by(col(Job.finished_at).desc())).first()
             if job is None:
                 return None, []
@@ -183,7 +192,7 @@ class ContractService:
         """(analyzer, jobs, seconds, prompt tokens, completion tokens) over finished jobs, for /metrics:
         read from the database so that work done on RQ workers is counted too."""
         with Session(self.engine) as session:
-            rows = session.exec(select(Job.analyzer, Job.stats).where(Job.status == "done")).all()
+            rows = session.exec(select(Job.analyzer, Job.stats).where(Job.status == JobStatus.done)).all()
         totals: dict[str, list[float]] = {}
         for analyzer, stats in rows:
             t = totals.setdefault(analyzer, [0, 0.0, 0, 0])
@@ -220,10 +229,16 @@ class ContractService:
             finding.review_comment, finding.reviewed_at = comment, utcnow()
             upload = session.get(Upload, finding.contract_id)
             job = session.get(Job, finding.job_id)
-            assert upload is not None and job is not None
-            finding.annotation_id = review_labels.record(
-                session, Document.model_validate(upload.document), upload.data, finding,
-                analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant_id}", previous=previous)
+            tenant = session.get(Tenant, tenant_id)
+            assert upload is not None and job is not None and tenant is not None
+            try:
+                finding.annotation_id = review_labels.record(
+                    session, tenant.name, Document.model_validate(upload.document), upload.data, finding,
+                    analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant.name}", previous=previous)
+            except StoreConflict as exc:
+                raise Conflict(f"the review cannot be stored as a label: {exc}", code="label_conflict") from None
+            except StoreError as exc:
+                raise InvalidInput(f"the review cannot be stored as a label: {exc}", code="invalid_label") from None
             session.add(finding)
             session.commit()
             session.refresh(finding)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.findings import Finding
 from contracts.playbook import Severity
-from serving.models import Contract, FindingRow, Job, Template
+from serving.models import Contract, FindingRow, Job, JobStatus, Template
 
 
 class ErrorDetail(BaseModel):
@@ -27,7 +27,7 @@ class UploadAccepted(BaseModel):
     contract_id: str
     job_id: str
     reused: bool = Field(description="the same bytes were uploaded before: the stored contract and its job are returned")
-    status: str = Field(description="the job's status", examples=["queued"])
+    status: JobStatus = Field(description="the job's status", examples=["queued"])
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"contract_id": "3f2c0a...", "job_id": "9b1e4d...", "reused": False, "status": "queued"}]})
@@ -42,7 +42,7 @@ class JobPublic(BaseModel):
     id: str
     contract_id: str
     analyzer: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: JobStatus
     progress: Progress
     attempts: int
     error: ErrorDetail | None = Field(None, description="why the job failed")
@@ -60,18 +60,18 @@ class JobPublic(BaseModel):
 
     @classmethod
     def of(cls, job: Job) -> JobPublic:
-        return cls(id=job.id, contract_id=job.contract_id, analyzer=job.analyzer, status=job.status,  # type: ignore[arg-type]
+        return cls(id=job.id, contract_id=job.contract_id, analyzer=job.analyzer, status=job.status,
                    progress=Progress(chunks_done=job.chunks_done, chunks_total=job.chunks_total),
                    attempts=job.attempts,
                    error=ErrorDetail(code=job.error_code or "failed", message=job.error or "")
-                   if job.status == "failed" else None,
+                   if job.status == JobStatus.failed else None,
                    stats=job.stats or {}, webhook_status=job.webhook_status, created_at=job.created_at,
                    started_at=job.started_at, finished_at=job.finished_at)
 
 
 class JobSummary(BaseModel):
     id: str
-    status: str
+    status: JobStatus
     analyzer: str
 
 
@@ -115,9 +115,8 @@ class FindingPublic(Finding):
         if row.review and row.reviewed_at:
             review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,  # type: ignore[arg-type]
                             original_category=row.original_category, original_severity=row.original_severity)
-        return cls(id=row.id, category=row.category, severity=row.severity, quote=row.quote,  # type: ignore[arg-type]
-                   start=row.start, end=row.end, page=row.page, score=row.score, explanation=row.explanation,
-                   review=review)
+        finding = Finding.model_validate(row, from_attributes=True)
+        return cls(id=row.id, review=review, **finding.model_dump())
 
 
 class FindingsPublic(BaseModel):
