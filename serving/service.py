@@ -19,6 +19,7 @@ from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import Finding
 from contracts.ingest import load_bytes
+from contracts.playbook import Severity
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
@@ -203,7 +204,7 @@ class ContractService:
         return [(a, int(t[0]), t[1], int(t[2]), int(t[3])) for a, t in sorted(totals.items())]
 
     # -- reviews -----------------------------------------------------------------------------------
-    def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: str | None = None,
+    def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: Severity | None = None,
                category: str | None = None, comment: str | None = None, reviewer: str | None = None) -> FindingRow:
         with Session(self.engine) as session:
             finding = session.exec(select(FindingRow).where(FindingRow.id == finding_id,

@@ -49,14 +49,14 @@ def _engine(args: argparse.Namespace):
 def tenant_rows(engine) -> list[dict]:
     """One row per tenant name known to the service or the store."""
     from sqlalchemy import func
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from annotation.store import Annotation, Contract, LabelTenant
     from serving.models import ApiKey, Tenant
 
     with Session(engine) as session:
         keys = dict(session.exec(select(Tenant.name, func.count(ApiKey.id))  # type: ignore[arg-type]
-                                 .join(ApiKey, ApiKey.tenant_id == Tenant.id, isouter=True).group_by(Tenant.name)).all())
+                                 .join(ApiKey, col(ApiKey.tenant_id) == col(Tenant.id), isouter=True).group_by(Tenant.name)).all())
         sharing = {t.name: t.share_labels for t in session.exec(select(LabelTenant))}
         contracts = dict(session.exec(select(Contract.tenant, func.count()).group_by(Contract.tenant)).all())
         labels = dict(session.exec(select(Annotation.tenant, func.count()).group_by(Annotation.tenant)).all())

@@ -7,7 +7,7 @@ of the service filters on its tenant: a row of another tenant is simply not ther
 from __future__ import annotations
 
 import hashlib
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, cast, get_args
 
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -145,7 +145,7 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
     if isinstance(annotator, str):
         annotator = get_or_create_annotator(session, annotator)
     annotation = Annotation(tenant=contract.tenant, contract_id=contract.id, annotator_id=annotator.id,
-                            category=category, severity=severity, start=start, end=end, quote=actual,
+                            category=category, severity=cast(Severity, severity), start=start, end=end, quote=actual,
                             explanation=explanation,
                             status=status, source=source, source_ref=source_ref, group_key=group_key,
                             supersedes_id=supersedes_id)

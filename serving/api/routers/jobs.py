@@ -24,7 +24,7 @@ def get_job(job_id: str, response: Response, tenant: TenantDep, service: Service
 
 
 @router.patch("/findings/{finding_id}", response_model=FindingPublic,
-              responses={**ERRORS, 409: {"model": ErrorBody}}, tags=["findings"])
+              responses={code: {"model": ErrorBody} for code in (400, 401, 404, 409, 422, 429)}, tags=["findings"])
 def review_finding(finding_id: str, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
     """Accept, reject or edit (severity, category) a finding with a comment. The decision is stored as
     the tenant's label in the annotation store: that is how reviews become training data, once the

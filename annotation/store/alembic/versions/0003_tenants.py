@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -25,7 +25,7 @@ TENANT_TABLES = ("contract", "annotation", "review_event")
 def upgrade() -> None:
     label_tenant = op.create_table(
         'label_tenant',
-        sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('name', AutoString(length=200), nullable=False),
         sa.Column('share_labels', sa.Boolean(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('name'),
@@ -34,7 +34,7 @@ def upgrade() -> None:
     for table in TENANT_TABLES:
         # existing rows are public data (the store had no tenants); the default only fills them
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('tenant', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False,
+            batch_op.add_column(sa.Column('tenant', AutoString(length=200), nullable=False,
                                           server_default='public'))
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column('tenant', server_default=None)
