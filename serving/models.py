@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -15,8 +15,10 @@ from contracts.clock import utcnow
 from contracts.findings import Finding
 from contracts.playbook import Severity
 
-__all__ = ["ApiKey", "Contract", "FindingBase", "FindingRow", "Job", "JobStatus", "Template", "Tenant", "Upload",
-           "new_id", "utcnow"]
+__all__ = ["ApiKey", "Contract", "FindingBase", "FindingRow", "Job", "JobStatus", "ReviewStatus", "Template", "Tenant",
+           "Upload", "new_id", "utcnow"]
+
+ReviewStatus = Literal["accepted", "rejected", "edited"]
 
 
 class JobStatus(StrEnum):
@@ -148,9 +150,9 @@ class FindingRow(FindingBase, table=True):
     tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     job_id: str = Field(foreign_key="serving_jobs.id", index=True)
-    review: str | None = None  # accepted, rejected, edited
+    review: ReviewStatus | None = Field(default=None, sa_type=AutoString)
     review_comment: str | None = None
     reviewed_at: datetime | None = None
     original_category: str | None = None
-    original_severity: str | None = None
+    original_severity: Severity | None = Field(default=None, sa_type=AutoString)
     annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed

@@ -34,13 +34,14 @@ from serving.errors import (
     UnsupportedMedia,
 )
 from serving.jobs.queue import JobQueue
-from serving.models import Contract, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
+from serving.models import Contract, FindingRow, Job, JobStatus, ReviewStatus, Template, Tenant, Upload, utcnow
 from serving.webhooks import check_callback_url
 
 T = TypeVar("T", Contract, Template, Job)
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
+REVIEWED: dict[ReviewAction, ReviewStatus] = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 
 
 @dataclass
@@ -226,7 +227,7 @@ class ContractService:
                     raise InvalidInput(str(exc), code="unknown_category") from None
             if severity:
                 finding.severity = severity
-            finding.review = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
+            finding.review = REVIEWED[action]
             finding.review_comment, finding.reviewed_at = comment, utcnow()
             upload = session.get(Upload, finding.contract_id)
             job = session.get(Job, finding.job_id)

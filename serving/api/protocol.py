@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.findings import Finding
 from contracts.playbook import Severity
-from serving.models import Contract, FindingRow, Job, JobStatus, Template
+from serving.models import Contract, FindingRow, Job, JobStatus, ReviewStatus, Template
 
 
 class ErrorDetail(BaseModel):
@@ -98,11 +98,11 @@ class ContractsPublic(BaseModel):
 
 
 class Review(BaseModel):
-    status: Literal["accepted", "rejected", "edited"]
+    status: ReviewStatus
     comment: str | None = None
     reviewed_at: datetime
     original_category: str | None = None
-    original_severity: str | None = None
+    original_severity: Severity | None = None
 
 
 class FindingPublic(Finding):
@@ -113,7 +113,7 @@ class FindingPublic(Finding):
     def of(cls, row: FindingRow) -> FindingPublic:
         review = None
         if row.review and row.reviewed_at:
-            review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,  # type: ignore[arg-type]
+            review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,
                             original_category=row.original_category, original_severity=row.original_severity)
         finding = Finding.model_validate(row, from_attributes=True)
         return cls(id=row.id, review=review, **finding.model_dump())
