@@ -25,6 +25,8 @@ Decision = Literal["accepted", "rejected"]
 ANNOTATION_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected")
 PUBLIC_TENANT = "public"  # the owner of public data sets (CUAD); shares its labels
+UNATTRIBUTED_TENANT = "unattributed"  # review labels from before tenants whose tenant was lost (migration 0003)
+RESERVED_TENANTS = (PUBLIC_TENANT, UNATTRIBUTED_TENANT)  # store tenants that are no firm: no API keys
 
 
 def _timestamp() -> Any:

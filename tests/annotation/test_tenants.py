@@ -15,7 +15,9 @@ from annotation.store import (
     PUBLIC_TENANT,
     Annotation,
     Contract,
+    DatasetVersion,
     LabelTenant,
+    ReviewEvent,
     StoreConflict,
     StoreError,
     add_annotation,
@@ -85,35 +87,68 @@ def test_only_public_shares_by_default(store):
         assert session.get(LabelTenant, "firm-a").share_labels is False
 
 
-def test_rows_from_before_tenants_become_public(store):
-    """Upgrade a 0002 store holding a contract, a label, its review and a dataset: all are public's,
-    the label's rationale is its explanation, and the public tenant shares as the pool did."""
+T0 = "2026-01-01 00:00:00"
+
+
+def _old_store(conn) -> None:
+    """A 0002 store: CUAD's contract with its label; acme reviewed a finding on that same file (one
+    label, the pool then had no tenants); a review label whose finding is gone; a dataset."""
+    run = lambda sql, **p: conn.execute(text(sql), {"t": T0, **p})  # noqa: E731
+    run("INSERT INTO annotator (id, name, kind, created_at) VALUES (1, 'cuad', 'source', :t), "
+        "(2, 'model:fake', 'model', :t), (3, 'A. Lawyer', 'person', :t)")
+    run("INSERT INTO contract (id, sha256, name, source_type, text, pages, source_bytes, created_at) "
+        "VALUES (1, :sha, 'msa.txt', 'txt', :text, '[{\"page\": 1, \"start\": 0, \"end\": 5}]', :raw, :t)",
+        sha="d" * 64, text=TEXT, raw=TEXT.encode())
+    label = ("INSERT INTO annotation (id, contract_id, annotator_id, category, severity, start, \"end\", quote, "
+             "rationale, status, source, created_at) VALUES (:id, 1, :who, 'Governing Law', 'info', 3, 16, "
+             "'Governing Law', :why, 'accepted', :source, :t)")
+    run(label, id=1, who=1, why="why it matters", source="cuad")
+    run(label, id=2, who=2, why="acme's finding", source="api")
+    run(label, id=3, who=2, why="finding since deleted", source="api")
+    run("INSERT INTO review_event (id, annotation_id, reviewer_id, kind, decision, previous_status, created_at) "
+        "VALUES (1, 1, 1, 'import', 'accepted', 'pending', :t), (2, 2, 3, 'review', 'accepted', 'pending', :t), "
+        "(3, 3, 3, 'review', 'accepted', 'pending', :t)")
+    run("INSERT INTO dataset_version (id, content_hash, params, splits, annotation_ids, card, created_at) "
+        "VALUES (1, :h, '{}', '{}', '[1, 2]', '{}', :t)", h="e" * 64)
+    run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
+    run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
+        "created_at) VALUES ('c1', 't1', 'msa.txt', :sha, 'txt', 10, 1, 10, :t)", sha="d" * 64)
+    run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
+        "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'fake', 'done', 1, 1, 1, '{}', :t)")
+    run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "
+        "\"end\", page, score, explanation, annotation_id) VALUES ('f1', 't1', 'c1', 'j1', 'Governing Law', "
+        "'info', 'Governing Law', 3, 16, 1, 0.9, 'x', 2)")
+    if conn.dialect.name == "postgresql":  # rows were written with their ids: move the sequences past them
+        for table in ("annotator", "contract", "annotation", "review_event", "dataset_version"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+
+
+def test_rows_from_before_tenants_get_their_tenant(store):
+    """Upgrade a 0002 store: CUAD's rows are public's (which shares, as the pool did); acme's review
+    label goes to acme with its own copy of the contract; a review label whose finding is gone goes to
+    `unattributed`, which does not share; the rationale is the explanation."""
     downgrade(store.engine, "0002")  # the fixture migrated to head
     with store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO annotator (id, name, kind, created_at) VALUES (1, 'cuad', 'source', :t)"),
-                     {"t": "2026-01-01 00:00:00"})
-        conn.execute(text("INSERT INTO contract (id, sha256, name, source_type, text, pages, created_at) "
-                          "VALUES (1, :sha, 'msa.txt', 'txt', :text, '[]', :t)"),
-                     {"sha": "d" * 64, "text": TEXT, "t": "2026-01-01 00:00:00"})
-        conn.execute(text("INSERT INTO annotation (id, contract_id, annotator_id, category, severity, start, \"end\", "
-                          "quote, rationale, status, source, created_at) VALUES (1, 1, 1, 'Governing Law', 'info', "
-                          "3, 16, 'Governing Law', 'why it matters', 'accepted', 'cuad', :t)"), {"t": "2026-01-01 00:00:00"})
-        conn.execute(text("INSERT INTO review_event (id, annotation_id, reviewer_id, kind, decision, previous_status, "
-                          "created_at) VALUES (1, 1, 1, 'import', 'accepted', 'pending', :t)"), {"t": "2026-01-01 00:00:00"})
-        conn.execute(text("INSERT INTO dataset_version (id, content_hash, params, splits, annotation_ids, card, "
-                          "created_at) VALUES (1, :h, '{}', '{}', '[1]', '{}', :t)"), {"h": "e" * 64, "t": "2026-01-01 00:00:00"})
+        _old_store(conn)
     upgrade(store.engine)
-    with store.engine.connect() as conn:
-        tenants = {table: conn.execute(text(f"SELECT tenant FROM {table}")).scalars().all()
-                   for table in ("contract", "annotation", "review_event")}
-        explanation = conn.execute(text("SELECT explanation FROM annotation")).scalar_one()
-        datasets = conn.execute(text("SELECT tenants FROM dataset_version")).scalar_one()
-        public = conn.execute(text("SELECT name, share_labels FROM label_tenant")).all()
-    assert tenants == {"contract": ["public"], "annotation": ["public"], "review_event": ["public"]}
-    assert explanation == "why it matters"
-    assert datasets in (["public"], '["public"]')  # JSON on PostgreSQL, its text on SQLite
-    assert [(name, bool(share)) for name, share in public] == [("public", True)]
+    with store.session() as session:
+        labels = {a.id: (a.tenant, a.explanation) for a in session.exec(select(Annotation))}
+        contracts = {c.id: c for c in session.exec(select(Contract))}
+        contract_of = {a.id: a.contract_id for a in session.exec(select(Annotation))}
+        events = {e.annotation_id: e.tenant for e in session.exec(select(ReviewEvent))}
+        sharing = {t.name: t.share_labels for t in session.exec(select(LabelTenant))}
+        dataset = session.exec(select(DatasetVersion)).one()
+    assert labels == {1: ("public", "why it matters"), 2: ("acme", "acme's finding"),
+                      3: ("unattributed", "finding since deleted")}
+    assert events == {1: "public", 2: "acme", 3: "unattributed"}
+    assert sharing == {"public": True, "acme": False, "unattributed": False}
+    assert {contracts[contract_of[a]].tenant for a in labels} == {"public", "acme", "unattributed"}
+    assert all(contracts[contract_of[a]].tenant == labels[a][0] for a in labels)
+    copy = contracts[contract_of[2]]
+    assert (copy.sha256, copy.text, copy.source_bytes, copy.pages) == ("d" * 64, TEXT, TEXT.encode(),
+                                                                     [{"page": 1, "start": 0, "end": 5}])
+    assert dataset.tenants == ["public"]
     # and the tenant column takes no default from now on: a row must name its tenant
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
         conn.execute(text("INSERT INTO contract (sha256, name, source_type, text, pages, created_at) "
-                          "VALUES (:sha, 'x', 'txt', 'x', '[]', :t)"), {"sha": "f" * 64, "t": "2026-01-01 00:00:00"})
+                          "VALUES (:sha, 'x', 'txt', 'x', '[]', :t)"), {"sha": "f" * 64, "t": T0})

@@ -175,7 +175,7 @@ def test_a_store_conflict_is_a_409(tenant_api) -> None:
     engine.dispose()
 
 
-def test_the_public_tenant_cannot_get_api_keys(tmp_path, capsys) -> None:
+def test_the_stores_own_tenants_cannot_get_api_keys(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     from serving.keys import create_key
 
@@ -183,8 +183,9 @@ def test_the_public_tenant_cannot_get_api_keys(tmp_path, capsys) -> None:
     from serving.db import migrate
 
     migrate(engine)
-    with pytest.raises(ValueError, match="tenant of public data sets"):
-        create_key(engine, "public")
+    for reserved in ("public", "unattributed"):
+        with pytest.raises(ValueError, match="reserved for the label store's own tenants"):
+            create_key(engine, reserved)
     engine.dispose()
     assert main(["tenants", "--db", url, "set", "nobody", "--share-labels", "on"]) == 2
     assert "no tenant 'nobody'" in capsys.readouterr().err
