@@ -12,6 +12,7 @@ annotation.rationale is renamed explanation, as the finding calls it)
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,7 @@ depends_on: str | Sequence[str] | None = None
 TENANT_TABLES = ("contract", "annotation", "review_event")
 UNATTRIBUTED = "unattributed"  # review labels whose tenant is no longer known: kept, never shared (models'
 # UNATTRIBUTED_TENANT; a migration keeps its own literals so later model changes cannot alter it)
-CONTRACT_COLUMNS = {"id": sa.Integer(), "tenant": sa.String(), "sha256": sa.String(), "name": sa.String(),
+CONTRACT_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {"id": sa.Integer(), "tenant": sa.String(), "sha256": sa.String(), "name": sa.String(),
                     "source_type": sa.String(), "text": sa.Text(), "pages": sa.JSON(), "source_bytes": sa.LargeBinary(),
                     "created_at": sa.DateTime(timezone=True)}
 
@@ -67,7 +68,7 @@ def _attribute_reviews(label_tenant: sa.Table) -> None:
     """Give each label made by an API review (source `api`) back to the tenant whose finding it came
     from, with its review events and its own copy of the contract."""
     bind = op.get_bind()
-    owner = dict(bind.execute(sa.text(
+    owner: dict[int, str] = dict(bind.execute(sa.text(
         "SELECT f.annotation_id, t.name FROM serving_findings f JOIN serving_tenants t ON t.id = f.tenant_id "
         "WHERE f.annotation_id IS NOT NULL")).all())
     reviewed = bind.execute(sa.text("SELECT id, contract_id FROM annotation WHERE source = 'api'")).all()
