@@ -127,6 +127,7 @@ def test_two_tenants_review_the_same_file(tenant_api, tokenizer, tmp_path, capsy
     assert _build(url, tokenizer, tmp_path / "acme") == 0
     card = json.loads((tmp_path / "acme" / "card.json").read_text())
     assert card["tenants"] == ["acme", "public"]
+    acme_version = card["dataset_version"]
     assert _answered(tmp_path / "acme") == {"Exclusivity"}
     with Session(engine) as session:
         version = session.get(DatasetVersion, card["dataset_version"])
@@ -138,6 +139,11 @@ def test_two_tenants_review_the_same_file(tenant_api, tokenizer, tmp_path, capsy
     assert _build(url, tokenizer, tmp_path / "globex", "globex") == 0
     card = json.loads((tmp_path / "globex" / "card.json").read_text())
     assert card["tenants"] == ["globex"] and _answered(tmp_path / "globex") == {"Audit Rights"}
+    capsys.readouterr()
+    # each tenant's stats know only the dataset rows holding its labels
+    for tenant, version in (("acme", acme_version), ("globex", card["dataset_version"])):
+        stats = _cli_json(capsys, ["annotate", "--db", url, "stats", "--tenant", tenant, "--json"])
+        assert (stats["dataset_versions"], stats["latest_dataset_version"]) == (1, version), tenant
     # and opting out again takes it out of the next build
     assert main(["tenants", "--db", url, "set", "globex", "--share-labels", "off"]) == 0
     assert _build(url, tokenizer, tmp_path / "out-again", "globex") == 2
