@@ -207,6 +207,25 @@ class ContractService:
     # -- reviews -----------------------------------------------------------------------------------
     def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: Severity | None = None,
                category: str | None = None, comment: str | None = None, reviewer: str | None = None) -> FindingRow:
+        """Apply the review and store it as the tenant's label, in one transaction. Two reviews of a file
+        new to the label store can race to store its contract; the loser's transaction is rolled back
+        and run once more, when it finds the contract the winner stored."""
+        def once() -> FindingRow:
+            return self._review(tenant_id, finding_id, action, severity=severity, category=category,
+                                comment=comment, reviewer=reviewer)
+
+        try:
+            return once()
+        except IntegrityError:
+            log.info("review of finding %s raced another write to the label store; retrying", finding_id)
+        try:
+            return once()
+        except IntegrityError:
+            raise Conflict("the review collided with another write to the label store; try again",
+                           code="label_conflict") from None
+
+    def _review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: Severity | None,
+                category: str | None, comment: str | None, reviewer: str | None) -> FindingRow:
         with Session(self.engine) as session:
             finding = session.exec(select(FindingRow).where(FindingRow.id == finding_id,
                                                             FindingRow.tenant_id == tenant_id)).first()

@@ -7,10 +7,8 @@ of the service filters on its tenant: a row of another tenant is simply not ther
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any, TypeVar, cast, get_args
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -29,7 +27,6 @@ from contracts.taxonomy import UnknownCategoryError, canonical
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 Owned = TypeVar("Owned", Contract, Annotation, ReviewEvent)
-Row = TypeVar("Row", Contract, LabelTenant)
 
 
 class StoreError(ValueError):
@@ -64,23 +61,10 @@ def get_or_create_tenant(session: Session, name: str) -> LabelTenant:
         raise StoreError(f"tenant name {name[:40]!r}... is longer than 200 characters")
     tenant = session.get(LabelTenant, name)
     if tenant is None:
-        tenant = _insert(session, LabelTenant(name=name), lambda: session.get(LabelTenant, name))
+        tenant = LabelTenant(name=name)
+        session.add(tenant)
+        session.flush()
     return tenant
-
-
-def _insert(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
-    """Insert `row`, or return the one a concurrent writer inserted first (the unique key it hit):
-    two reviews of one new file at once are not an error."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        winner = existing()
-        if winner is None:
-            raise
-        return winner
-    return row
 
 
 def set_share_labels(session: Session, name: str, share: bool) -> LabelTenant:
@@ -129,9 +113,8 @@ def get_or_create_contract(session: Session, tenant: str, document: Document,
     contract = Contract(tenant=tenant, sha256=document.sha256, name=document.name, source_type=document.source_type,
                         text=document.text, pages=[p.model_dump() for p in document.pages],
                         source_bytes=source_bytes)
-    stored = _insert(session, contract, lambda: owned(session, Contract, tenant, sha256=document.sha256))
-    if stored is not contract:  # stored concurrently: the same checks as on a later call
-        return get_or_create_contract(session, tenant, document, source_bytes)
+    session.add(contract)
+    session.flush()  # a concurrent writer's row for the same file raises IntegrityError: the caller retries
     return contract
 
 

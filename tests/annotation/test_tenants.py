@@ -80,28 +80,6 @@ def test_another_extraction_of_a_stored_file_is_a_conflict(store):
         get_or_create_contract(session, "firm-b", Document.from_text("msa.txt", TEXT + " More.", sha256="c" * 64))
 
 
-def test_a_contract_stored_concurrently_is_used_not_an_error(store, monkeypatch):
-    """Two reviews of one new file at once: the second writer's insert hits the unique key and takes the
-    row the first one stored (simulated: its lookup ran before the other's commit)."""
-    from annotation.store import repository
-
-    document = Document.from_text("msa.txt", TEXT)
-    with store.session() as session:
-        first = get_or_create_contract(session, "firm-a", document)
-    real_owned, calls = repository.owned, []
-
-    def stale_once(*args, **kwargs):
-        calls.append(args[1])
-        return None if len(calls) == 1 else real_owned(*args, **kwargs)
-
-    monkeypatch.setattr(repository, "owned", stale_once)
-    with store.session() as session:
-        second = get_or_create_contract(session, "firm-a", document)
-        assert second.id == first.id and len(calls) >= 2
-    with store.session() as session:
-        assert len(session.exec(select(Contract)).all()) == 1
-
-
 def test_only_public_shares_by_default(store):
     with store.session() as session:
         get_or_create_contract(session, "firm-a", Document.from_text("msa.txt", TEXT))

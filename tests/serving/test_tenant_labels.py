@@ -181,6 +181,37 @@ def test_a_store_conflict_is_a_409(tenant_api) -> None:
     engine.dispose()
 
 
+def test_a_review_that_races_another_is_retried(tenant_api, monkeypatch) -> None:
+    """Two reviews of a file new to the label store at once: the second one's lookup ran before the
+    first one's commit, so its insert hits the unique key; its transaction is run again and succeeds."""
+    from annotation.store import repository
+
+    api, url = tenant_api
+    accepted = api.upload(tenant="acme").json()
+    api.wait(accepted["job_id"], tenant="acme")
+    url_findings = f"/v1/contracts/{accepted['contract_id']}/findings"
+    first, second = api.client.get(url_findings, headers=api.h("acme")).json()["data"][:2]
+    assert api.client.patch(f"/v1/findings/{first['id']}", headers=api.h("acme"),
+                            json={"action": "accept"}).status_code == 200
+    real_owned, stale = repository.owned, []
+
+    def stale_once(session, model, *args, **kwargs):
+        if model is Contract and not stale:
+            stale.append(True)
+            return None  # as if the other review had not committed yet
+        return real_owned(session, model, *args, **kwargs)
+
+    monkeypatch.setattr(repository, "owned", stale_once)
+    response = api.client.patch(f"/v1/findings/{second['id']}", headers=api.h("acme"), json={"action": "reject"})
+    assert response.status_code == 200, response.text
+    assert stale == [True] and response.json()["review"]["status"] == "rejected"
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert len(session.exec(select(Contract)).all()) == 1
+        assert sorted(a.status for a in session.exec(select(Annotation))) == ["accepted", "rejected"]
+    engine.dispose()
+
+
 def test_the_stores_own_tenants_cannot_get_api_keys(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     from serving.keys import create_key
