@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from annotation.agreement import Label, multi_annotated
 from annotation.store.models import Annotation, Contract, ReviewEvent
-from annotation.store.repository import StoreError, record_review
+from annotation.store.repository import StoreError, of_tenant, owned, record_review
 
 
 @dataclass
@@ -38,9 +38,10 @@ class Cluster:
                             "start": x.start, "end": x.end} for x in self.labels]}
 
 
-def clusters(session: Session, *, contract_id: int | None = None) -> list[Cluster]:
-    contracts = multi_annotated(session)
-    decided_ids = set(session.exec(select(ReviewEvent.annotation_id).where(ReviewEvent.kind == "adjudication")))
+def clusters(session: Session, tenant: str, *, contract_id: int | None = None) -> list[Cluster]:
+    contracts = multi_annotated(session, tenant)
+    decided_ids = set(session.exec(select(ReviewEvent.annotation_id).where(ReviewEvent.tenant == tenant,
+                                                                          ReviewEvent.kind == "adjudication")))
     out: list[Cluster] = []
     for cid, labels in sorted(contracts.items()):
         if contract_id is not None and cid != contract_id:
@@ -73,42 +74,43 @@ def clusters(session: Session, *, contract_id: int | None = None) -> list[Cluste
     return out
 
 
-def disagreements(session: Session, *, contract_id: int | None = None, include_decided: bool = False) -> list[dict[str, Any]]:
-    names = {c.id: c.name for c in session.exec(select(Contract))}
-    return [c.as_dict(names[c.contract_id]) for c in clusters(session, contract_id=contract_id)
+def disagreements(session: Session, tenant: str, *, contract_id: int | None = None,
+                  include_decided: bool = False) -> list[dict[str, Any]]:
+    names = {c.id: c.name for c in session.exec(of_tenant(Contract, tenant))}
+    return [c.as_dict(names[c.contract_id]) for c in clusters(session, tenant, contract_id=contract_id)
             if not c.agreed and (include_decided or not c.decided)]
 
 
-def accept_agreed(session: Session, reviewer: str, comment: str = "annotators agree") -> int:
+def accept_agreed(session: Session, tenant: str, reviewer: str, comment: str = "annotators agree") -> int:
     """Accept every label of every agreed, undecided cluster; returns how many labels were accepted."""
     accepted = 0
-    for cluster in clusters(session):
+    for cluster in clusters(session, tenant):
         if cluster.agreed and not cluster.decided:
             for x in cluster.labels:
-                record_review(session, x.annotation_id, "accepted", reviewer, comment, kind="adjudication")
+                record_review(session, tenant, x.annotation_id, "accepted", reviewer, comment, kind="adjudication")
                 accepted += 1
     return accepted
 
 
-def decide(session: Session, reviewer: str, *, accept: Sequence[int] = (), reject: Sequence[int] = (),
+def decide(session: Session, tenant: str, reviewer: str, *, accept: Sequence[int] = (), reject: Sequence[int] = (),
            comment: str | None = None) -> dict[str, int]:
     """Accept these labels (rejecting the others of their clusters) and reject those."""
-    by_id = {x.annotation_id: c for c in clusters(session) for x in c.labels}
+    by_id = {x.annotation_id: c for c in clusters(session, tenant) for x in c.labels}
     counts = {"accepted": 0, "rejected": 0}
     for annotation_id in [*accept, *reject]:
-        if session.get(Annotation, annotation_id) is None:
+        if owned(session, Annotation, tenant, id=annotation_id) is None:
             raise StoreError(f"no annotation with id {annotation_id}")
     for annotation_id in accept:
-        record_review(session, annotation_id, "accepted", reviewer, comment, kind="adjudication")
+        record_review(session, tenant, annotation_id, "accepted", reviewer, comment, kind="adjudication")
         counts["accepted"] += 1
         cluster = by_id.get(annotation_id)
         for x in cluster.labels if cluster else []:
             if x.annotation_id not in accept and x.annotation_id not in reject:
-                record_review(session, x.annotation_id, "rejected", reviewer,
+                record_review(session, tenant, x.annotation_id, "rejected", reviewer,
                               f"adjudicated in favour of #{annotation_id}" + (f": {comment}" if comment else ""),
                               kind="adjudication")
                 counts["rejected"] += 1
     for annotation_id in reject:
-        record_review(session, annotation_id, "rejected", reviewer, comment, kind="adjudication")
+        record_review(session, tenant, annotation_id, "rejected", reviewer, comment, kind="adjudication")
         counts["rejected"] += 1
     return counts

@@ -21,7 +21,7 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from annotation.store.models import Annotation, Annotator, Contract
-from annotation.store.repository import row_id
+from annotation.store.repository import of_tenant, row_id
 from contracts.segment import segment_clauses
 
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -100,11 +100,11 @@ class Label:
     end: int
 
 
-def multi_annotated(session: Session, annotators: list[str] | None = None) -> dict[int, list[Label]]:
-    """Labels of people and sources (not models) on contracts that two or more of them labelled."""
+def multi_annotated(session: Session, tenant: str, annotators: list[str] | None = None) -> dict[int, list[Label]]:
+    """Labels of people and sources (not models) on `tenant`'s contracts that two or more of them labelled."""
     names = {a.id: a for a in session.exec(select(Annotator))}
     per_contract: dict[int, list[Label]] = defaultdict(list)
-    for a in session.exec(select(Annotation).order_by(col(Annotation.id))):
+    for a in session.exec(of_tenant(Annotation, tenant).order_by(col(Annotation.id))):
         who = names[a.annotator_id]
         if who.kind == "model" or (annotators and who.name not in annotators):
             continue
@@ -112,8 +112,8 @@ def multi_annotated(session: Session, annotators: list[str] | None = None) -> di
     return {cid: labels for cid, labels in per_contract.items() if len({x.annotator for x in labels}) >= 2}
 
 
-def agreement(session: Session, *, annotators: list[str] | None = None, min_iou: float = 0.5) -> dict[str, Any]:
-    contracts = multi_annotated(session, annotators)
+def agreement(session: Session, tenant: str, *, annotators: list[str] | None = None, min_iou: float = 0.5) -> dict[str, Any]:
+    contracts = multi_annotated(session, tenant, annotators)
     clause_votes: dict[str, list[list[int]]] = defaultdict(list)  # category -> Fleiss rows
     pair_ratings: dict[tuple[str, str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     span_counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # matched, a, b

@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from annotation.cli_common import add_tenant_argument
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("agreement", help="inter-annotator agreement (kappa per category, span F1, severity)",
@@ -13,6 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", type=Path, help="write the full figures (per annotator pair) here")
     s.add_argument("--iou", type=float, default=0.5, help="least character IoU for two spans to match (default 0.5)")
     s.add_argument("--annotator", action="append", help="only these annotators (repeatable)")
+    add_tenant_argument(s)
     s.set_defaults(handler=_agreement)
 
     s = sub.add_parser("adjudicate", help="list disagreements; record an adjudicator's decisions as gold",
@@ -24,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--accept-agreed", action="store_true", help="accept every label all annotators agree on")
     s.add_argument("--comment", help="why (kept with the decision)")
     s.add_argument("--json", type=Path, help="write the disagreements here")
+    add_tenant_argument(s)
     s.set_defaults(handler=_adjudicate)
 
 
@@ -39,7 +43,7 @@ def _agreement(args: argparse.Namespace) -> int:
         raise CommandError(f"--iou {args.iou} must be in (0, 1]")
     store = open_store(args)
     with store.session() as session:
-        figures = agreement(session, annotators=args.annotator, min_iou=args.iou)
+        figures = agreement(session, args.tenant, annotators=args.annotator, min_iou=args.iou)
     if figures["contracts"] == 0:
         raise CommandError("no contract is labelled by two or more annotators yet")
     table = Table(title=f"Agreement on {figures['contracts']} contracts ({', '.join(figures['annotators'])})")
@@ -75,12 +79,12 @@ def _adjudicate(args: argparse.Namespace) -> int:
     try:
         with store.session() as session:
             if args.accept_agreed:
-                print(f"accepted {accept_agreed(session, args.reviewer)} agreed labels")
+                print(f"accepted {accept_agreed(session, args.tenant, args.reviewer)} agreed labels")
             if args.accept or args.reject:
-                counts = decide(session, args.reviewer, accept=args.accept, reject=args.reject, comment=args.comment)
+                counts = decide(session, args.tenant, args.reviewer, accept=args.accept, reject=args.reject, comment=args.comment)
                 print(f"accepted {counts['accepted']}, rejected {counts['rejected']}")
             if not deciding:
-                listed = disagreements(session)
+                listed = disagreements(session, args.tenant)
                 _print(listed)
                 if args.json:
                     args.json.write_text(json.dumps(listed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from annotation.cli_common import open_store, print_report, progress_bar
+from annotation.cli_common import add_tenant_argument, open_store, print_report, progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--limit", type=int, help="import only the first N contracts")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
     s.add_argument("--json", type=Path, help="also write the import report as JSON here")
+    add_tenant_argument(s)
     s.set_defaults(handler=_import_cuad)
 
     s = sub.add_parser("build-dataset", help="gold labels -> chat JSONL for supervised fine-tuning",
@@ -37,11 +38,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
     s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
+    s.add_argument("--tenant", action="append", metavar="NAME",
+                   help="use this tenant's labels (repeatable; it must share them); default: every tenant that does")
     s.set_defaults(handler=_build_dataset)
 
     s = sub.add_parser("stats", help="counts per category, severity, annotator, status and split",
                        description="Count contracts, annotations and review events per category, severity, annotator, status and split.")
     s.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    add_tenant_argument(s)
     s.set_defaults(handler=_stats)
 
     from annotation import agreement_cli, labelstudio_cli
@@ -74,7 +78,7 @@ def _import_cuad(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Importing CUAD")
     try:
         with bar, store.session() as session:
-            report = import_cuad(session, args.cuad_dir, playbook=playbook, limit=args.limit,
+            report = import_cuad(session, args.cuad_dir, tenant=args.tenant, playbook=playbook, limit=args.limit,
                                  skip_bad=args.skip_bad, progress=update)
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad records)") from None
@@ -103,12 +107,12 @@ def _build_dataset(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Building dataset")
     try:
         with bar, store.session() as session:
-            card = build_dataset(session, config, progress=update)
+            card = build_dataset(session, config, tenants=args.tenant, progress=update)
     except BuildError as exc:
         raise CommandError(str(exc)) from None
     print(f"wrote {sum(card['examples'].values())} examples to {args.out} "
           f"(train/dev/test {card['examples'].get('train', 0)}/{card['examples'].get('dev', 0)}/"
-          f"{card['examples'].get('test', 0)}), dataset version {card['dataset_version']}, hash {card['content_hash'][:16]}")
+          f"{card['examples'].get('test', 0)}) from tenants {', '.join(card['tenants'])}, dataset version {card['dataset_version']}, hash {card['content_hash'][:16]}")
     return 0
 
 
@@ -117,7 +121,7 @@ def _stats(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     with store.session() as session:
-        stats = store_stats(session)
+        stats = store_stats(session, args.tenant)
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
@@ -125,7 +129,7 @@ def _stats(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     console = Console()
-    console.print(f"contracts: {stats['contracts']}  annotations: {stats['annotations']}  "
+    console.print(f"tenant: {stats['tenant']}  contracts: {stats['contracts']}  annotations: {stats['annotations']}  "
                   f"review events: {stats['review_events']}  dataset versions: {stats['dataset_versions']}")
     for key in ("by_category", "by_severity", "by_annotator", "by_status", "by_split"):
         table = Table(title=key.replace("_", " "))

@@ -25,6 +25,13 @@ def open_store(args: argparse.Namespace) -> Store:
         raise CommandError(f"cannot open the store at {url}: {str(exc).splitlines()[0]}") from None
 
 
+def add_tenant_argument(parser: argparse.ArgumentParser) -> None:
+    """`--tenant NAME`: whose contracts and labels the command reads or writes (one tenant never sees
+    another's); `public`, the tenant of public data sets such as CUAD, by default."""
+    parser.add_argument("--tenant", default="public", metavar="NAME",
+                        help="the tenant whose contracts and labels to use (default: public)")
+
+
 def progress_bar(label: str):
     """A rich progress bar as a (done, total) callback, plus the context that shows it."""
     from rich.console import Console

@@ -5,7 +5,7 @@ sees), so each excerpt is located in that normalised text: exactly after the sam
 else by `contracts.grounding.locate`. An excerpt with `<omitted>` becomes one annotation per part
 (sharing a group key). Occurrences are resolved deterministically: the n-th time the same excerpt is
 listed for a category takes its n-th occurrence, and each later part of an excerpt takes the first
-occurrence after the part before it. Severity and rationale come from the playbook."""
+occurrence after the part before it. Severity and explanation come from the playbook."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from annotation.report import ImportRecordError, ImportReport
-from annotation.store.models import Annotation, Annotator, ReviewEvent
+from annotation.store.models import PUBLIC_TENANT, Annotation, Annotator, ReviewEvent
 from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract, row_id
 from contracts.errors import IngestError
 from contracts.grounding import locate, normalize_for_match
@@ -114,11 +114,11 @@ def _row(path: Path, number: int, raw: dict[str, str], label_columns: list[str])
     return CuadRow(number, filename, excerpts)
 
 
-def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None = None, limit: int | None = None,
-                skip_bad: bool = False, keep_source: bool = True,
+def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT, playbook: Playbook | None = None,
+                limit: int | None = None, skip_bad: bool = False, keep_source: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import CUAD into the session (the caller commits, or rolls back on error); `limit` takes the
-    first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
+    """Import CUAD into the session as `tenant`'s (public data: `public` by default; the caller commits,
+    or rolls back on error); `limit` takes the first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
     bad records are listed in the report and left out."""
     cuad_dir = Path(cuad_dir)
     master, txt_dir = cuad_dir / MASTER, cuad_dir / "full_contract_txt"
@@ -142,7 +142,7 @@ def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None =
         report.records_read += len(row.excerpts)
         try:
             try:
-                _import_row(session, txt_dir, index, row, annotator, playbook, report, keep_source, seen)
+                _import_row(session, tenant, txt_dir, index, row, annotator, playbook, report, keep_source, seen)
             except StoreError as exc:
                 raise ImportRecordError(f"{MASTER} row {row.number} ({row.filename})", str(exc)) from None
         except ImportRecordError as exc:
@@ -154,7 +154,7 @@ def import_cuad(session: Session, cuad_dir: Path, *, playbook: Playbook | None =
     return report
 
 
-def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: CuadRow, annotator: Annotator, playbook: Playbook,
+def _import_row(session: Session, tenant: str, txt_dir: Path, index: dict[str, str], row: CuadRow, annotator: Annotator, playbook: Playbook,
                 report: ImportReport, keep_source: bool, seen: set[str]) -> None:
     where = f"{MASTER} row {row.number} ({row.filename})"
     path = txt_dir / row.txt_name
@@ -172,7 +172,7 @@ def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: Cua
         return
     seen.add(document.sha256)
     with session.begin_nested():  # a bad row with --skip-bad leaves no half-imported contract
-        contract = get_or_create_contract(session, document, data if keep_source else None)
+        contract = get_or_create_contract(session, tenant, document, data if keep_source else None)
         already = session.exec(select(Annotation.id).where(Annotation.contract_id == contract.id,
                                                            Annotation.annotator_id == annotator.id)).first()
         if already is not None:
@@ -206,15 +206,15 @@ def _import_row(session: Session, txt_dir: Path, index: dict[str, str], row: Cua
             severity, reason = playbook.assess(excerpt.category, " ".join(text[s:e] for s, e in spans))
             group = f"cuad:{contract.sha256[:16]}:{excerpt.category}:{excerpt.index}" if len(spans) > 1 else None
             for (start, end), method in zip(spans, methods, strict=True):
-                rows.append(Annotation(contract_id=row_id(contract), annotator_id=row_id(annotator), category=excerpt.category,
-                                       severity=severity, start=start, end=end, quote=text[start:end],
-                                       rationale=reason, status="accepted", source="cuad", source_ref=ref,
+                rows.append(Annotation(tenant=tenant, contract_id=row_id(contract), annotator_id=row_id(annotator),
+                                       category=excerpt.category, severity=severity, start=start, end=end,
+                                       quote=text[start:end], explanation=reason, status="accepted", source="cuad", source_ref=ref,
                                        group_key=group))
                 report.located_by[method] += 1
             report.records_imported += 1
         session.add_all(rows)
         session.flush()
-        session.add_all(ReviewEvent(annotation_id=row_id(a), reviewer_id=row_id(annotator), kind="import", decision="accepted",
+        session.add_all(ReviewEvent(tenant=tenant, annotation_id=row_id(a), reviewer_id=row_id(annotator), kind="import", decision="accepted",
                                     previous_status="pending", comment="CUAD v1 expert label") for a in rows)
         report.annotations_created += len(rows)
 

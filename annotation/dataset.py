@@ -4,7 +4,8 @@ Each example is (system prompt, user message holding one clause-aligned chunk, a
 the chunk's labels), built with `contracts.prompt` and `contracts.chunking`, the same code the LLM
 analyzers run at inference. Invariants, checked while building rather than hoped for: every quote in
 an answer is verbatim in its user message; every example fits `max_length` tokens of the given
-tokenizer, chat template included; no contract is in two splits."""
+tokenizer, chat template included; no contract is in two splits; only labels of tenants that opted in
+to sharing them (`LabelTenant.share_labels`) are read, and the card names those tenants."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from annotation.store.models import Annotation, Contract, DatasetVersion
-from annotation.store.repository import row_id
+from annotation.store.models import Annotation, Contract, DatasetVersion, LabelTenant
+from annotation.store.repository import row_id, sharing_tenants
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
 from contracts.prompt import messages, render_answer, system_prompt
 from contracts.training_set import (
@@ -120,28 +121,49 @@ def _keep_negative(sha256: str, start: int, seed: int, share: float) -> bool:
     return int(hashlib.sha256(f"neg:{seed}:{sha256}:{start}".encode()).hexdigest()[:12], 16) / 16**12 < share
 
 
-def gold_labels(session: Session) -> dict[int, list[GoldLabel]]:
-    """Accepted annotations per contract, one per (category, span)."""
+def training_tenants(session: Session, requested: list[str] | None = None) -> list[str]:
+    """The tenants whose labels a training set may hold: those asked for (each must have opted in), or
+    every tenant that has."""
+    sharing = sharing_tenants(session)
+    if not requested:
+        if not sharing:
+            raise BuildError("no tenant shares its labels; opt one in with `lexrisk tenants set NAME --share-labels on`")
+        return sharing
+    for name in requested:
+        if session.get(LabelTenant, name) is None:
+            raise BuildError(f"--tenant {name}: no such tenant in the store")
+        if name not in sharing:
+            raise BuildError(f"--tenant {name}: the tenant has not opted in to sharing its labels "
+                             f"(`lexrisk tenants set {name} --share-labels on`)")
+    return sorted(set(requested))
+
+
+def gold_labels(session: Session, tenants: list[str]) -> dict[int, list[GoldLabel]]:
+    """Accepted annotations of `tenants` per contract, one per (category, span)."""
     out: dict[int, dict[tuple[str, int, int], GoldLabel]] = defaultdict(dict)
-    rows = session.exec(select(Annotation).where(Annotation.status == "accepted").order_by(col(Annotation.id)))
+    rows = session.exec(select(Annotation).where(Annotation.status == "accepted", col(Annotation.tenant).in_(tenants))
+                        .order_by(col(Annotation.id)))
     for a in rows:
         out[a.contract_id].setdefault((a.category, a.start, a.end), GoldLabel(
-            row_id(a), a.category, a.severity, a.start, a.end, (a.rationale or "").strip() or f"{a.category} clause."))
+            row_id(a), a.category, a.severity, a.start, a.end, (a.explanation or "").strip() or f"{a.category} clause."))
     return {cid: sorted(labels.values(), key=lambda g: (g.start, g.end, g.category)) for cid, labels in out.items()}
 
 
-def build_dataset(session: Session, config: BuildConfig, *, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write train/dev/test JSONL and the dataset card into `config.out`, record the dataset version in
-    the store, and return the card."""
+    the store, and return the card. `tenants`: whose labels (default: every tenant that shares them)."""
     if config.max_length < 256:
         raise BuildError(f"--max-length {config.max_length} is too small; the system prompt alone needs more")
     if not 0 <= config.negatives <= 1:
         raise BuildError(f"--negatives {config.negatives} must be between 0 and 1")
     tokenizer = load_tokenizer(config.tokenizer)
     count = token_counter(tokenizer)
-    labels_by_contract = gold_labels(session)
+    tenants = training_tenants(session, tenants)
+    labels_by_contract = gold_labels(session, tenants)
     if not labels_by_contract:
-        raise BuildError("the store holds no accepted (gold) labels; import or adjudicate some first")
+        raise BuildError(f"the store holds no accepted (gold) labels of {', '.join(tenants)}; "
+                         "import or adjudicate some first")
     probe = messages(Chunk(0, (), ""), render_answer([]), document_name="x" * 40, total_chunks=99)
     overhead = chat_length(tokenizer, probe)
     room = config.max_length - overhead
@@ -160,7 +182,7 @@ def build_dataset(session: Session, config: BuildConfig, *, progress: Callable[[
         examples += _contract_examples(contract, labels_by_contract[cid], split, tokenizer, count, room, config, tally)
         if progress:
             progress(done, len(contract_ids))
-    return _write(session, examples, splits, tally, config, overhead)
+    return _write(session, examples, splits, tally, config, overhead, tenants)
 
 
 def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, tokenizer, count: TokenCounter,
@@ -237,7 +259,7 @@ def _percentiles(values: list[int]) -> dict[str, float]:
 
 
 def _write(session: Session, examples: list[Example], splits: dict[str, str], tally: Tally, config: BuildConfig,
-           overhead: int) -> dict[str, Any]:
+           overhead: int, tenants: list[str]) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     bodies: dict[str, bytes] = {}
@@ -265,6 +287,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     card = DatasetCard(
         content_hash=content_hash(bodies),
         params=params,
+        tenants=tenants,
         contracts=dict(Counter(splits.values())),
         examples=dict(tally.examples), positive_examples=dict(tally.positives),
         negative_chunks_seen=tally.negatives_seen,
@@ -279,7 +302,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     )
     existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card.content_hash)).first()
     if existing is None:
-        existing = DatasetVersion(content_hash=card.content_hash, params=params.model_dump(mode="json"), splits=splits,
+        existing = DatasetVersion(content_hash=card.content_hash, tenants=tenants, params=params.model_dump(mode="json"), splits=splits,
                                   annotation_ids=annotation_ids, card=card.model_dump(mode="json"))
         session.add(existing)
         session.flush()

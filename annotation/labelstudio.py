@@ -1,9 +1,10 @@
 """Label Studio: import its JSON export, export tasks with pre-annotations from any lexrisk analyzer.
 
 The labelling interface (`label_config()`) has span labels for the category, and per-region choices
-for the severity and a text area for the rationale; a region's severity and rationale are linked to
+for the severity and a text area for the explanation; a region's severity and explanation are linked to
 it by Label Studio's shared region id. Lawyers then correct a model's output instead of starting
-from an empty page, and their corrections come back as annotations with their names on them."""
+from an empty page, and their corrections come back as annotations with their names on them. Every
+export and import is one tenant's: its contracts only, into its contracts only."""
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ from annotation.store.repository import (
     contract_document,
     get_or_create_annotator,
     get_or_create_contract,
+    of_tenant,
+    owned,
 )
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import Playbook, default_playbook
 from contracts.taxonomy import UnknownCategoryError, canonical, category_names
 
-LABELS, SEVERITY, RATIONALE, TEXT = "label", "severity", "rationale", "text"
+LABELS, SEVERITY, EXPLANATION, TEXT = "label", "severity", "explanation", "text"
 
 
 def label_config() -> str:
@@ -40,19 +43,19 @@ def label_config() -> str:
     return (f'<View>\n  <Labels name="{LABELS}" toName="{TEXT}">\n{labels}\n  </Labels>\n'
             f'  <Text name="{TEXT}" value="$text"/>\n  <View visibleWhen="region-selected">\n'
             f'    <Choices name="{SEVERITY}" toName="{TEXT}" perRegion="true" required="true">\n{choices}\n    </Choices>\n'
-            f'    <TextArea name="{RATIONALE}" toName="{TEXT}" perRegion="true" placeholder="why it matters"/>\n'
+            f'    <TextArea name="{EXPLANATION}" toName="{TEXT}" perRegion="true" placeholder="why it matters"/>\n'
             f"  </View>\n</View>\n")
 
 
 # ---- export -------------------------------------------------------------------------------------
 
-def _region(rid: str, start: int, end: int, text: str, category: str, severity: str, rationale: str | None) -> list[dict]:
+def _region(rid: str, start: int, end: int, text: str, category: str, severity: str, explanation: str | None) -> list[dict]:
     span = {"start": start, "end": end, "text": text}
     out = [{"id": rid, "from_name": LABELS, "to_name": TEXT, "type": "labels", "value": {**span, "labels": [category]}},
            {"id": rid, "from_name": SEVERITY, "to_name": TEXT, "type": "choices", "value": {**span, "choices": [severity]}}]
-    if rationale:
-        out.append({"id": rid, "from_name": RATIONALE, "to_name": TEXT, "type": "textarea",
-                    "value": {**span, "text": [rationale]}})
+    if explanation:
+        out.append({"id": rid, "from_name": EXPLANATION, "to_name": TEXT, "type": "textarea",
+                    "value": {**span, "text": [explanation]}})
     return out
 
 
@@ -67,12 +70,12 @@ def prediction(result: AnalysisResult) -> dict[str, Any]:
             "result": regions}
 
 
-def export_tasks(session: Session, *, analyze: Callable[[Document], AnalysisResult] | None = None,
+def export_tasks(session: Session, tenant: str, *, analyze: Callable[[Document], AnalysisResult] | None = None,
                  contracts: Iterable[str] | None = None, with_annotations: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """One task per contract (all, or those whose sha256 is in `contracts`), with the analyzer's
+    """One task per contract of `tenant` (all, or those whose sha256 is in `contracts`), with the analyzer's
     findings as predictions and, when asked, the stored labels as per-annotator annotations."""
-    query = select(Contract).order_by(col(Contract.id))
+    query = of_tenant(Contract, tenant).order_by(col(Contract.id))
     rows = session.exec(query).all()
     if contracts is not None:
         wanted = set(contracts)
@@ -88,13 +91,13 @@ def export_tasks(session: Session, *, analyze: Callable[[Document], AnalysisResu
             task["predictions"] = [prediction(analyze(contract_document(contract)))]
         if with_annotations:
             by_annotator: dict[int, list[Annotation]] = {}
-            for a in session.exec(select(Annotation).where(Annotation.contract_id == contract.id,
+            for a in session.exec(of_tenant(Annotation, tenant).where(Annotation.contract_id == contract.id,
                                                            Annotation.status != "rejected").order_by(col(Annotation.id))):
                 by_annotator.setdefault(a.annotator_id, []).append(a)
             task["annotations"] = [
                 {"completed_by": {"email": names[aid]},
                  "result": [r for a in labels for r in _region(f"a{a.id}", a.start, a.end, a.quote, a.category,
-                                                                a.severity, a.rationale)]}
+                                                                a.severity, a.explanation)]}
                 for aid, labels in by_annotator.items()]
         tasks.append(task)
         if progress:
@@ -125,9 +128,9 @@ def annotator_name(annotation: dict[str, Any]) -> str:
     return f"labelstudio-user-{who}"
 
 
-def import_labelstudio(session: Session, path: Path, *, playbook: Playbook | None = None, skip_bad: bool = False,
+def import_labelstudio(session: Session, path: Path, *, tenant: str, playbook: Playbook | None = None, skip_bad: bool = False,
                        progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import every submitted annotation of every task as pending labels by its annotator. Without
+    """Import every submitted annotation of every task as `tenant`'s pending labels by its annotator. Without
     `skip_bad` the first bad task raises ImportRecordError naming file, task, annotation and result."""
     playbook = playbook or default_playbook()
     tasks = read_export(path)
@@ -136,7 +139,7 @@ def import_labelstudio(session: Session, path: Path, *, playbook: Playbook | Non
         where = f"{path.name} task {task.get('id', number) if isinstance(task, dict) else number}"
         try:
             with session.begin_nested():
-                _import_task(session, where, task, playbook, report)
+                _import_task(session, tenant, where, task, playbook, report)
         except (ImportRecordError, StoreError) as exc:
             error = exc if isinstance(exc, ImportRecordError) else ImportRecordError(where, str(exc))
             if not skip_bad:
@@ -147,7 +150,7 @@ def import_labelstudio(session: Session, path: Path, *, playbook: Playbook | Non
     return report
 
 
-def _import_task(session: Session, where: str, task: Any, playbook: Playbook, report: ImportReport) -> None:
+def _import_task(session: Session, tenant: str, where: str, task: Any, playbook: Playbook, report: ImportReport) -> None:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise ImportRecordError(where, "not a task (no 'data' object)")
     data = task["data"]
@@ -156,14 +159,14 @@ def _import_task(session: Session, where: str, task: Any, playbook: Playbook, re
         raise ImportRecordError(where, f"data.{TEXT} is missing or empty")
     contract = None
     if data.get("contract_sha256"):
-        contract = session.exec(select(Contract).where(Contract.sha256 == data["contract_sha256"])).first()
+        contract = owned(session, Contract, tenant, sha256=data["contract_sha256"])
         if contract is not None and contract.text != text:
             raise ImportRecordError(where, "data.text differs from the stored contract with that sha256")
     if contract is None:
         document = Document.from_text(str(data.get("name") or f"labelstudio-task-{task.get('id')}"), text,
                                       sha256=data.get("contract_sha256") or None)
-        existed = session.exec(select(Contract.id).where(Contract.sha256 == document.sha256)).first()
-        contract = get_or_create_contract(session, document)
+        existed = owned(session, Contract, tenant, sha256=document.sha256)
+        contract = get_or_create_contract(session, tenant, document)
         report.contracts_already_present += existed is not None
         report.contracts += existed is None
     else:
@@ -211,12 +214,12 @@ def _import_region(session: Session, contract: Contract, annotator: Annotator, w
         severity = choices[0]
         if severity not in SEVERITIES:
             raise ImportRecordError(where, f"unknown severity {severity!r}")
-    rationale = " ".join((extras.get("textarea") or {}).get("text") or []).strip() or None
+    explanation = " ".join((extras.get("textarea") or {}).get("text") or []).strip() or None
     ref = where[:1000]
-    if session.exec(select(Annotation.id).where(Annotation.source_ref == ref)).first() is not None:
+    if owned(session, Annotation, contract.tenant, source_ref=ref) is not None:
         return  # imported before: the export is re-read, not re-applied
     add_annotation(session, contract, annotator, category=category, severity=severity, start=start, end=end,
-                   quote=quote, rationale=rationale or (None if choices else reason), source="labelstudio",
+                   quote=quote, explanation=explanation or (None if choices else reason), source="labelstudio",
                    source_ref=ref)
     report.records_imported += 1
     report.annotations_created += 1

@@ -6,12 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
+from annotation.cli_common import add_tenant_argument
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("import-labelstudio", help="import a Label Studio JSON export (labels per annotator)",
                        description="Import a Label Studio JSON export: each annotator's labels become pending annotations for agreement and adjudication.")
     s.add_argument("file", type=Path, metavar="FILE", help="the JSON export (Label Studio: Export > JSON)")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad tasks instead of importing nothing")
+    add_tenant_argument(s)
     s.set_defaults(handler=_import)
 
     s = sub.add_parser("export-labelstudio", help="export tasks, pre-annotated by an analyzer, for Label Studio",
@@ -21,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--contract", action="append", metavar="SHA256", help="only this contract (repeatable)")
     s.add_argument("--with-annotations", action="store_true", help="include the stored labels as annotations")
     s.add_argument("--config", type=Path, help="also write the labelling interface XML here")
+    add_tenant_argument(s)
     s.set_defaults(handler=_export)
 
 
@@ -34,7 +38,7 @@ def _import(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Importing Label Studio tasks")
     try:
         with bar, store.session() as session:
-            report = import_labelstudio(session, args.file, skip_bad=args.skip_bad, progress=update)
+            report = import_labelstudio(session, args.file, tenant=args.tenant, skip_bad=args.skip_bad, progress=update)
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad tasks)") from None
     print_report(report.as_dict(), report.skipped)
@@ -53,7 +57,7 @@ def _export(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Exporting tasks")
     try:
         with bar, store.session() as session:
-            tasks = export_tasks(session, analyze=analyze, contracts=args.contract,
+            tasks = export_tasks(session, args.tenant, analyze=analyze, contracts=args.contract,
                                  with_annotations=args.with_annotations, progress=update)
     except StoreError as exc:
         raise CommandError(str(exc)) from None

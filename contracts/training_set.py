@@ -67,6 +67,7 @@ class DatasetCard(_Strict):
     content_hash: str = Field(description="content_hash() of the split files")
     dataset_version: int | None = Field(None, description="id of the DatasetVersion row in the annotation store")
     params: BuildParams
+    tenants: list[str] = Field(description="the tenants whose gold labels it holds (each opted in to sharing)")
     contracts: dict[str, int] = Field(description="contracts per split")
     examples: dict[str, int] = Field(description="examples per split")
     positive_examples: dict[str, int]

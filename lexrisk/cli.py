@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "serving.worker_cli",
     "serving.keys_cli",
     "serving.models_cli",
+    "serving.tenants_cli",
     "annotation.cli",
     "training.cli",
 ]

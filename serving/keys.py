@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from annotation.store.models import RESERVED_TENANTS
 from serving.models import ApiKey, Tenant
 
 KEY_PREFIX = "lxk_"
@@ -22,6 +23,9 @@ def create_key(engine: Engine, tenant_name: str) -> tuple[str, Tenant]:
     tenant_name = tenant_name.strip()
     if not tenant_name:
         raise ValueError("the tenant name is empty")
+    if tenant_name in RESERVED_TENANTS:  # its reviews would join those rows in the label store
+        raise ValueError(f"{tenant_name!r} is reserved for the label store's own tenants (public data sets, "
+                         "labels from before tenants); choose another name")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with Session(engine) as session:
         tenant = session.exec(select(Tenant).where(Tenant.name == tenant_name)).first()

@@ -4,21 +4,64 @@ serving/service.py filters on it: that is the whole tenancy model, kept in one p
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
-JOB_STATES = ("queued", "running", "done", "failed")
+from contracts.clock import utcnow
+from contracts.findings import Finding
+from contracts.playbook import Severity
+
+__all__ = ["ApiKey", "Contract", "FindingBase", "FindingRow", "Job", "JobStatus", "ReviewStatus", "Template", "Tenant",
+           "Upload", "new_id", "utcnow"]
+
+ReviewStatus = Literal["accepted", "rejected", "edited"]
+
+
+class JobStatus(StrEnum):
+    """A job's state, the one spelling for the table, the API and the runner. Stored as its string
+    value (a plain column, not a database enum, so adding a state needs no migration)."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+    @classmethod
+    def active(cls) -> tuple[JobStatus, ...]:
+        """States in which the job is not finished yet (a client polls again)."""
+        return cls.queued, cls.running
+
+    @classmethod
+    def finished(cls) -> tuple[JobStatus, ...]:
+        return cls.done, cls.failed
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def _finding_field(name: str, **column: Any) -> Any:
+    """A column for one of `contracts.findings.Finding`'s fields, with its description: the finding's
+    schema is declared once, there."""
+    return Field(description=Finding.model_fields[name].description, **column)
+
+
+class FindingBase(SQLModel):
+    """The fields of `contracts.findings.Finding` as columns (a test checks that the two agree). The
+    finding itself stays a plain pydantic model because the core (`lexrisk analyze`) has no SQLModel."""
+
+    category: str = _finding_field("category", index=True)
+    severity: Severity = _finding_field("severity", index=True, sa_type=AutoString)
+    quote: str = _finding_field("quote")
+    start: int = _finding_field("start")
+    end: int = _finding_field("end")
+    page: int = _finding_field("page")
+    score: float = _finding_field("score")
+    explanation: str = _finding_field("explanation")
 
 
 class Tenant(SQLModel, table=True):
@@ -84,7 +127,7 @@ class Job(SQLModel, table=True):
     analyzer: str
     template_id: str | None = None
     callback_url: str | None = None
-    status: str = Field(default="queued", index=True)
+    status: JobStatus = Field(default=JobStatus.queued, index=True, sa_type=AutoString)
     error_code: str | None = None
     error: str | None = None
     attempts: int = 1
@@ -99,7 +142,7 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
-class FindingRow(SQLModel, table=True):
+class FindingRow(FindingBase, table=True):
     """A finding as stored: the fields of contracts.findings.Finding plus its review."""
 
     __tablename__ = "serving_findings"
@@ -107,19 +150,11 @@ class FindingRow(SQLModel, table=True):
     tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     job_id: str = Field(foreign_key="serving_jobs.id", index=True)
-    category: str = Field(index=True)
-    severity: str = Field(index=True)
-    quote: str
-    start: int
-    end: int
-    page: int
-    score: float
-    explanation: str
-    review: str | None = None  # accepted, rejected, edited
+    review: ReviewStatus | None = Field(default=None, sa_type=AutoString)
     review_comment: str | None = None
     reviewed_at: datetime | None = None
     original_category: str | None = None
-    original_severity: str | None = None
+    original_severity: Severity | None = Field(default=None, sa_type=AutoString)
     annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed
 
 

@@ -14,25 +14,46 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import DocumentAnalyzer, Finding
 from contracts.ingest import load_bytes
-from contracts.playbook import Playbook, load_playbook
+from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.analyzers import analyzer_names
 from serving.comparisons import Download, compare_stored, render_export, stored_document
-from serving.errors import InvalidInput, NotAvailable, NotFound, TooLarge, UnprocessableUpload, UnsupportedMedia
+from serving.errors import (
+    Conflict,
+    InvalidInput,
+    NotAvailable,
+    NotFound,
+    TooLarge,
+    UnprocessableUpload,
+    UnsupportedMedia,
+)
 from serving.jobs.queue import JobQueue
-from serving.models import ComparisonRow, Contract, FindingRow, Job, Template, Upload, utcnow
+from serving.models import (
+    ComparisonRow,
+    Contract,
+    FindingRow,
+    Job,
+    JobStatus,
+    ReviewStatus,
+    Template,
+    Tenant,
+    Upload,
+    utcnow,
+)
 from serving.webhooks import check_callback_url
 
 T = TypeVar("T", Contract, Template, Job, ComparisonRow)
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
+REVIEWED: dict[ReviewAction, ReviewStatus] = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 
 
 @dataclass
@@ -86,7 +107,7 @@ class ContractService:
                     select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
                                       col(Job.template_id).is_(None) if template_id is None
                                       else Job.template_id == template_id,  # a new template: a new comparison
-                                      col(Job.status).in_(("queued", "running", "done")))
+                                      col(Job.status).in_((*JobStatus.active(), JobStatus.done)))
                     .order_by(col(Job.created_at).desc())).first()
                 if reusable is not None:
                     return Accepted(contract, reusable, reused=True)
@@ -160,7 +181,7 @@ class ContractService:
                 if job.contract_id != contract_id:
                     raise NotFound(f"job {job_id} is not a job of contract {contract_id}")
             else:
-                job = session.exec(select(Job).where(Job.contract_id == contract_id, Job.status == "done")
+                job = session.exec(select(Job).where(Job.contract_id == contract_id, Job.status == JobStatus.done)
                                    .order_by(col(Job.finished_at).desc())).first()
             if job is None:
                 return None, []
@@ -189,7 +210,7 @@ class ContractService:
         """(analyzer, jobs, seconds, prompt tokens, completion tokens) over finished jobs, for /metrics:
         read from the database so that work done on RQ workers is counted too."""
         with Session(self.engine) as session:
-            rows = session.exec(select(Job.analyzer, Job.stats).where(Job.status == "done")).all()
+            rows = session.exec(select(Job.analyzer, Job.stats).where(Job.status == JobStatus.done)).all()
         totals: dict[str, list[float]] = {}
         for analyzer, stats in rows:
             t = totals.setdefault(analyzer, [0, 0.0, 0, 0])
@@ -200,8 +221,27 @@ class ContractService:
         return [(a, int(t[0]), t[1], int(t[2]), int(t[3])) for a, t in sorted(totals.items())]
 
     # -- reviews -----------------------------------------------------------------------------------
-    def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: str | None = None,
+    def review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: Severity | None = None,
                category: str | None = None, comment: str | None = None, reviewer: str | None = None) -> FindingRow:
+        """Apply the review and store it as the tenant's label, in one transaction. Two reviews of a file
+        new to the label store can race to store its contract; the loser's transaction is rolled back
+        and run once more, when it finds the contract the winner stored."""
+        def once() -> FindingRow:
+            return self._review(tenant_id, finding_id, action, severity=severity, category=category,
+                                comment=comment, reviewer=reviewer)
+
+        try:
+            return once()
+        except IntegrityError:
+            log.info("review of finding %s raced another write to the label store; retrying", finding_id)
+        try:
+            return once()
+        except IntegrityError:
+            raise Conflict("the review collided with another write to the label store; try again",
+                           code="label_conflict") from None
+
+    def _review(self, tenant_id: str, finding_id: str, action: ReviewAction, *, severity: Severity | None,
+                category: str | None, comment: str | None, reviewer: str | None) -> FindingRow:
         with Session(self.engine) as session:
             finding = session.exec(select(FindingRow).where(FindingRow.id == finding_id,
                                                             FindingRow.tenant_id == tenant_id)).first()
@@ -222,14 +262,20 @@ class ContractService:
                     raise InvalidInput(str(exc), code="unknown_category") from None
             if severity:
                 finding.severity = severity
-            finding.review = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
+            finding.review = REVIEWED[action]
             finding.review_comment, finding.reviewed_at = comment, utcnow()
             upload = session.get(Upload, finding.contract_id)
             job = session.get(Job, finding.job_id)
-            assert upload is not None and job is not None
-            finding.annotation_id = review_labels.record(
-                session, Document.model_validate(upload.document), upload.data, finding,
-                analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant_id}", previous=previous)
+            tenant = session.get(Tenant, tenant_id)
+            assert upload is not None and job is not None and tenant is not None
+            try:
+                finding.annotation_id = review_labels.record(
+                    session, tenant.name, Document.model_validate(upload.document), upload.data, finding,
+                    analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant.name}", previous=previous)
+            except StoreConflict as exc:
+                raise Conflict(f"the review cannot be stored as a label: {exc}", code="label_conflict") from None
+            except StoreError as exc:
+                raise InvalidInput(f"the review cannot be stored as a label: {exc}", code="invalid_label") from None
             session.add(finding)
             session.commit()
             session.refresh(finding)

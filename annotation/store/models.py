@@ -3,37 +3,61 @@ it opens nothing, so the serving part can import it (and add its own tables to t
 
 Nothing is overwritten: a label's review, correction or adjudication is a new `ReviewEvent` row, and
 a corrected label is a new `Annotation` that points at the one it replaces. `Annotation.status` is the
-outcome of the latest event, kept on the row (in the same transaction) so gold labels are one query."""
+outcome of the latest event, kept on the row (in the same transaction) so gold labels are one query.
+
+Every contract, label, review event and dataset belongs to a tenant (`LabelTenant`): a firm's privileged
+contracts and its lawyers' labels never meet another firm's, and they become training data only when
+the firm has opted in (`share_labels`). Public data sets (CUAD) belong to the tenant `public`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, DateTime, LargeBinary, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
+
+from contracts.clock import utcnow
+from contracts.playbook import Severity
 
 AnnotationStatus = Literal["pending", "accepted", "rejected"]
 Decision = Literal["accepted", "rejected"]
 ANNOTATION_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+PUBLIC_TENANT = "public"  # the owner of public data sets (CUAD); shares its labels
+UNATTRIBUTED_TENANT = "unattributed"  # review labels from before tenants whose tenant was lost (migration 0003)
+RESERVED_TENANTS = (PUBLIC_TENANT, UNATTRIBUTED_TENANT)  # store tenants that are no firm: no API keys
 
 
 def _timestamp() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+def _tenant() -> Any:
+    return Field(foreign_key="label_tenant.name", max_length=200, index=True)
+
+
+class LabelTenant(SQLModel, table=True):
+    """Who owns contracts and labels: the service's tenant of the same name, or `public`. Its labels are
+    training data only once it opts in (`lexrisk tenants set NAME --share-labels on`)."""
+
+    __tablename__ = "label_tenant"
+
+    name: str = Field(primary_key=True, max_length=200)
+    share_labels: bool = Field(default=False, description="its accepted labels may go into training sets")
+    created_at: datetime = _timestamp()
+
+
 class Contract(SQLModel, table=True):
-    """A contract's normalised text (every offset indexes into it), its page map and source file."""
+    """A contract's normalised text (every offset indexes into it), its page map and source file. The
+    same file held by two tenants is two contracts: neither sees the other's text or labels."""
 
     __tablename__ = "contract"
+    __table_args__ = (UniqueConstraint("tenant", "sha256", name="uq_contract_tenant_sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    sha256: str = Field(max_length=64, unique=True, index=True, description="hash of the source file bytes")
+    tenant: str = _tenant()
+    sha256: str = Field(max_length=64, index=True, description="hash of the source file bytes")
     name: str = Field(max_length=512)
     source_type: str = Field(max_length=8)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -61,14 +85,15 @@ class Annotation(SQLModel, table=True):
     __tablename__ = "annotation"
 
     id: int | None = Field(default=None, primary_key=True)
+    tenant: str = _tenant()
     contract_id: int = Field(foreign_key="contract.id", index=True)
     annotator_id: int = Field(foreign_key="annotator.id", index=True)
     category: str = Field(max_length=100, index=True)
-    severity: str = Field(max_length=8)
+    severity: Severity = Field(sa_type=AutoString(8))
     start: int
     end: int
     quote: str = Field(sa_column=Column(Text, nullable=False))
-    rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    explanation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="pending", max_length=16, index=True)
     source: str = Field(max_length=32, description="cuad, labelstudio, review, adjudication, api")
     source_ref: str | None = Field(default=None, max_length=1000, description="file and record it came from")
@@ -83,6 +108,7 @@ class ReviewEvent(SQLModel, table=True):
     __tablename__ = "review_event"
 
     id: int | None = Field(default=None, primary_key=True)
+    tenant: str = _tenant()
     annotation_id: int = Field(foreign_key="annotation.id", index=True)
     reviewer_id: int = Field(foreign_key="annotator.id")
     kind: str = Field(default="review", max_length=16, description="review, adjudication or import")
@@ -93,13 +119,14 @@ class ReviewEvent(SQLModel, table=True):
 
 
 class DatasetVersion(SQLModel, table=True):
-    """A built training set: which gold labels, which split, which settings, and its content hash."""
+    """A built training set: which tenants' gold labels, which split, which settings, and its content hash."""
 
     __tablename__ = "dataset_version"
     __table_args__ = (UniqueConstraint("content_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
     content_hash: str = Field(max_length=64)
+    tenants: list[str] = Field(sa_column=Column(JSON, nullable=False), description="whose labels it holds")
     params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     splits: dict[str, str] = Field(sa_column=Column(JSON, nullable=False), description="contract sha256 -> split")
     annotation_ids: list[int] = Field(sa_column=Column(JSON, nullable=False))

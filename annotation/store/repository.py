@@ -1,37 +1,92 @@
 """Repository functions: every write to the store goes through here, inside the caller's session,
-so that an importer can make many writes and have them commit (or roll back) together."""
+so that an importer can make many writes and have them commit (or roll back) together.
+
+Every read of a tenant's rows goes through `owned` (one row) or `of_tenant` (a query), as every query
+of the service filters on its tenant: a row of another tenant is simply not there."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Protocol, get_args
+from typing import Any, TypeVar, cast, get_args
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from annotation.store.models import DECISIONS, Annotation, Annotator, Contract, ReviewEvent
+from annotation.store.models import (
+    DECISIONS,
+    Annotation,
+    Annotator,
+    Contract,
+    LabelTenant,
+    ReviewEvent,
+)
 from contracts.documents import Document, PageSpan
 from contracts.findings import Finding
 from contracts.playbook import Severity
 from contracts.taxonomy import UnknownCategoryError, canonical
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
+Owned = TypeVar("Owned", Contract, Annotation, ReviewEvent)
 
 
 class StoreError(ValueError):
     """A write the store refuses: the message says which value is wrong and why."""
 
 
-class _Row(Protocol):
-    @property
-    def id(self) -> int | None: ...
-
-
-def row_id(row: _Row) -> int:
+def row_id(row: Contract | Annotation | Annotator | ReviewEvent) -> int:
     """The primary key of a row the database has assigned one (after a flush): the tables declare
     `id: int | None` because a new row has none yet, and a foreign key must not be given that None."""
     if row.id is None:
         raise StoreError(f"{type(row).__name__} has no id yet (add it to the session and flush first)")
     return row.id
+
+
+class StoreConflict(StoreError):
+    """The write contradicts what the store already holds (e.g. the same file with another text
+    extraction): retrying the same request cannot succeed."""
+
+
+def of_tenant(model: type[Owned], tenant: str) -> SelectOfScalar[Owned]:
+    """`select(model)` limited to `tenant`'s rows: the start of every tenant-scoped query."""
+    return select(model).where(col(model.tenant) == tenant)
+
+
+def owned(session: Session, model: type[Owned], tenant: str, **where: Any) -> Owned | None:
+    """The row of `model` that belongs to `tenant` and matches `where` (column=value), or None: another
+    tenant's row is indistinguishable from a missing one."""
+    query = of_tenant(model, tenant)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    return session.exec(query).first()
+
+
+def get_or_create_tenant(session: Session, name: str) -> LabelTenant:
+    """The store's tenant `name`, created (not sharing its labels) on first sight."""
+    name = name.strip()
+    if not name:
+        raise StoreError("tenant name is empty")
+    if len(name) > 200:
+        raise StoreError(f"tenant name {name[:40]!r}... is longer than 200 characters")
+    tenant = session.get(LabelTenant, name)
+    if tenant is None:
+        tenant = LabelTenant(name=name)
+        session.add(tenant)
+        session.flush()
+    return tenant
+
+
+def set_share_labels(session: Session, name: str, share: bool) -> LabelTenant:
+    """Opt the tenant's labels in to (or out of) training sets built from now on."""
+    tenant = get_or_create_tenant(session, name)
+    tenant.share_labels = share
+    session.add(tenant)
+    session.flush()
+    return tenant
+
+
+def sharing_tenants(session: Session) -> list[str]:
+    return list(session.exec(select(LabelTenant.name).where(col(LabelTenant.share_labels).is_(True))
+                             .order_by(col(LabelTenant.name))).all())
 
 
 def get_or_create_annotator(session: Session, name: str, kind: str = "person") -> Annotator:
@@ -46,25 +101,28 @@ def get_or_create_annotator(session: Session, name: str, kind: str = "person") -
     return annotator
 
 
-def get_or_create_contract(session: Session, document: Document, source_bytes: bytes | None = None) -> Contract:
-    """The contract whose source hash is `document.sha256`, stored on first sight with its text, page
-    map and (when given) the source file itself; the same file imported twice is one contract."""
-    contract = session.exec(select(Contract).where(Contract.sha256 == document.sha256)).first()
+def get_or_create_contract(session: Session, tenant: str, document: Document,
+                           source_bytes: bytes | None = None) -> Contract:
+    """`tenant`'s contract whose source hash is `document.sha256`, stored on first sight with its text,
+    page map and (when given) the source file itself; the same file imported twice by one tenant is
+    one contract, by two tenants two."""
+    contract = owned(session, Contract, tenant, sha256=document.sha256)
     if contract is not None:
         if contract.text != document.text:
-            raise StoreError(f"{document.name}: already stored with a different text extraction "
-                             f"(sha256 {document.sha256[:12]}); offsets would not agree")
+            raise StoreConflict(f"{document.name}: already stored with a different text extraction "
+                                f"(sha256 {document.sha256[:12]}); offsets would not agree")
         if contract.source_bytes is None and source_bytes is not None:
             contract.source_bytes = source_bytes
             session.add(contract)
         return contract
     if source_bytes is not None and hashlib.sha256(source_bytes).hexdigest() != document.sha256:
         raise StoreError(f"{document.name}: source bytes do not hash to the document's sha256")
-    contract = Contract(sha256=document.sha256, name=document.name, source_type=document.source_type,
+    get_or_create_tenant(session, tenant)
+    contract = Contract(tenant=tenant, sha256=document.sha256, name=document.name, source_type=document.source_type,
                         text=document.text, pages=[p.model_dump() for p in document.pages],
                         source_bytes=source_bytes)
     session.add(contract)
-    session.flush()
+    session.flush()  # a concurrent writer's row for the same file raises IntegrityError: the caller retries
     return contract
 
 
@@ -74,11 +132,12 @@ def contract_document(contract: Contract) -> Document:
 
 
 def add_annotation(session: Session, contract: Contract, annotator: Annotator | str, *, category: str,
-                   severity: str, start: int, end: int, quote: str | None = None, rationale: str | None = None,
+                   severity: str, start: int, end: int, quote: str | None = None, explanation: str | None = None,
                    source: str, source_ref: str | None = None, status: str = "pending",
                    group_key: str | None = None, supersedes_id: int | None = None) -> Annotation:
-    """Add one labelled span after checking it against the contract text: known category and
-    severity, offsets inside the text, and (when a quote is given) the quote exactly at the offsets."""
+    """Add one labelled span, owned by the contract's tenant, after checking it against the contract
+    text: known category and severity, offsets inside the text, and (when a quote is given) the quote
+    exactly at the offsets."""
     where = f"{source_ref}: " if source_ref else ""
     try:
         category = canonical(category)
@@ -93,8 +152,9 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
         raise StoreError(f"{where}the text at {start}..{end} is {_short(actual)!r}, not {_short(quote)!r}")
     if isinstance(annotator, str):
         annotator = get_or_create_annotator(session, annotator)
-    annotation = Annotation(contract_id=row_id(contract), annotator_id=row_id(annotator), category=category,
-                            severity=severity, start=start, end=end, quote=actual, rationale=rationale,
+    annotation = Annotation(tenant=contract.tenant, contract_id=row_id(contract), annotator_id=row_id(annotator),
+                            category=category, severity=cast(Severity, severity), start=start, end=end, quote=actual,
+                            explanation=explanation,
                             status=status, source=source, source_ref=source_ref, group_key=group_key,
                             supersedes_id=supersedes_id)
     session.add(annotation)
@@ -102,10 +162,10 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
     return annotation
 
 
-def record_review(session: Session, target: int | Finding, decision: str, reviewer: str,
+def record_review(session: Session, tenant: str, target: int | Finding, decision: str, reviewer: str,
                   comment: str | None = None, *, contract: Contract | None = None,
                   proposed_by: str = "model", kind: str = "review") -> ReviewEvent:
-    """Record `reviewer`'s decision on an annotation (by id) or on an analyzer's finding.
+    """Record `reviewer`'s decision on one of `tenant`'s annotations (by id) or on an analyzer's finding.
 
     A finding is first stored as a pending annotation by `proposed_by` on `contract`, so that a
     lawyer accepting or rejecting API output produces training data. The decision is a new event
@@ -113,20 +173,20 @@ def record_review(session: Session, target: int | Finding, decision: str, review
     if decision not in DECISIONS:
         raise StoreError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
     if isinstance(target, Finding):
-        if contract is None:
-            raise StoreError("reviewing a finding needs the contract it was found in")
+        if contract is None or contract.tenant != tenant:
+            raise StoreError("reviewing a finding needs the tenant's contract it was found in")
         annotation = add_annotation(session, contract, get_or_create_annotator(session, proposed_by, "model"),
                                     category=target.category, severity=target.severity, start=target.start,
-                                    end=target.end, quote=target.quote, rationale=target.explanation,
+                                    end=target.end, quote=target.quote, explanation=target.explanation,
                                     source="api")
     else:
-        found = session.get(Annotation, target)
+        found = owned(session, Annotation, tenant, id=target)
         if found is None:
             raise StoreError(f"no annotation with id {target}")
         annotation = found
     reviewer_row = get_or_create_annotator(session, reviewer)
-    event = ReviewEvent(annotation_id=row_id(annotation), reviewer_id=row_id(reviewer_row), kind=kind, decision=decision,
-                        previous_status=annotation.status, comment=comment)
+    event = ReviewEvent(tenant=tenant, annotation_id=row_id(annotation), reviewer_id=row_id(reviewer_row), kind=kind,
+                        decision=decision, previous_status=annotation.status, comment=comment)
     annotation.status = decision
     session.add(annotation)
     session.add(event)

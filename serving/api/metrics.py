@@ -6,7 +6,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from serving.models import JOB_STATES
+from serving.models import JobStatus
 from serving.service import ContractService
 
 
@@ -17,8 +17,8 @@ class _JobCollector:
     def collect(self):
         states = GaugeMetricFamily("lexrisk_jobs", "analysis jobs by state", labels=["state"])
         counts = self.service.jobs_by_state()
-        for state in JOB_STATES:
-            states.add_metric([state], counts.get(state, 0))
+        for state in JobStatus:
+            states.add_metric([state.value], counts.get(state, 0))
         yield states
         jobs = CounterMetricFamily("lexrisk_analyzer_jobs", "finished analysis jobs", labels=["analyzer"])
         seconds = CounterMetricFamily("lexrisk_analyzer_seconds", "time spent analyzing, finished jobs",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.compare.models import Comparison, ComparisonSummary
 from contracts.findings import Finding
 from contracts.playbook import Severity
-from serving.models import ComparisonRow, Contract, FindingRow, Job, Template
+from serving.models import ComparisonRow, Contract, FindingRow, Job, JobStatus, ReviewStatus, Template
 
 
 class ErrorDetail(BaseModel):
@@ -28,7 +28,7 @@ class UploadAccepted(BaseModel):
     contract_id: str
     job_id: str
     reused: bool = Field(description="the same bytes were uploaded before: the stored contract and its job are returned")
-    status: str = Field(description="the job's status", examples=["queued"])
+    status: JobStatus = Field(description="the job's status", examples=["queued"])
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"contract_id": "3f2c0a...", "job_id": "9b1e4d...", "reused": False, "status": "queued"}]})
@@ -43,7 +43,7 @@ class JobPublic(BaseModel):
     id: str
     contract_id: str
     analyzer: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: JobStatus
     progress: Progress
     attempts: int
     error: ErrorDetail | None = Field(None, description="why the job failed")
@@ -66,7 +66,7 @@ class JobPublic(BaseModel):
                    progress=Progress(chunks_done=job.chunks_done, chunks_total=job.chunks_total),
                    attempts=job.attempts,
                    error=ErrorDetail(code=job.error_code or "failed", message=job.error or "")
-                   if job.status == "failed" else None,
+                   if job.status == JobStatus.failed else None,
                    stats=job.stats or {}, webhook_status=job.webhook_status,
                    comparison_id=(job.stats or {}).get("comparison_id"), created_at=job.created_at,
                    started_at=job.started_at, finished_at=job.finished_at)
@@ -74,7 +74,7 @@ class JobPublic(BaseModel):
 
 class JobSummary(BaseModel):
     id: str
-    status: str
+    status: JobStatus
     analyzer: str
 
 
@@ -101,11 +101,11 @@ class ContractsPublic(BaseModel):
 
 
 class Review(BaseModel):
-    status: Literal["accepted", "rejected", "edited"]
+    status: ReviewStatus
     comment: str | None = None
     reviewed_at: datetime
     original_category: str | None = None
-    original_severity: str | None = None
+    original_severity: Severity | None = None
 
 
 class FindingPublic(Finding):
@@ -118,9 +118,8 @@ class FindingPublic(Finding):
         if row.review and row.reviewed_at:
             review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,
                             original_category=row.original_category, original_severity=row.original_severity)
-        return cls(id=row.id, category=row.category, severity=row.severity, quote=row.quote,
-                   start=row.start, end=row.end, page=row.page, score=row.score, explanation=row.explanation,
-                   review=review)
+        finding = Finding.model_validate(row, from_attributes=True)
+        return cls(id=row.id, review=review, **finding.model_dump())
 
 
 class FindingsPublic(BaseModel):

@@ -26,7 +26,7 @@ from contracts.settings import Settings
 from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.comparisons import compare_stored
-from serving.models import ComparisonRow, FindingRow, Job, Template, Upload, utcnow
+from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Upload, utcnow
 from serving.webhooks import deliver
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class _JobObserver:
 def _touch(engine: Engine, job_id: str, attempt: int, **values: Any) -> bool:
     with Session(engine) as session:
         result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
-                                                col(Job.status) == "running")
+                                                col(Job.status) == JobStatus.running)
                               .values(heartbeat_at=utcnow(), **values))
         session.commit()
         return result.rowcount == 1
@@ -93,8 +93,8 @@ def claim(engine: Engine, job_id: str, attempt: int) -> bool:
     now = utcnow()
     with Session(engine) as session:
         result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
-                                                col(Job.status) == "queued")
-                              .values(status="running", started_at=now, heartbeat_at=now,
+                                                col(Job.status) == JobStatus.queued)
+                              .values(status=JobStatus.running, started_at=now, heartbeat_at=now,
                                       error=None, error_code=None))
         session.commit()
         return result.rowcount == 1
@@ -134,7 +134,7 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
-    if status in ("done", "failed"):
+    if status in JobStatus.finished():
         notify(engine, settings, job_id)
     return status
 
@@ -186,7 +186,7 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
                                          "invalid_answer_examples": observer.errors[:5]}
     with Session(engine) as session:
         job = session.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
-        if job is None or job.status != "running" or job.attempts != attempt:
+        if job is None or job.status != JobStatus.running or job.attempts != attempt:
             return "skipped"  # deleted, or taken as lost and handed on meanwhile: the newer attempt stands
         for old in session.exec(select(FindingRow).where(FindingRow.job_id == job_id)):
             session.delete(old)
@@ -195,10 +195,10 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
                                    **finding.model_dump()))
         if comparison is not None:
             stats |= _store_comparison(session, job, result, comparison)
-        job.status, job.stats, job.finished_at = "done", stats, utcnow()
+        job.status, job.stats, job.finished_at = JobStatus.done, stats, utcnow()
         session.add(job)
         session.commit()
-    return "done"
+    return JobStatus.done
 
 
 def _store_comparison(session: Session, job: Job, result: AnalysisResult, comparison: _JobComparison) -> dict[str, Any]:
@@ -225,10 +225,10 @@ def _store_comparison(session: Session, job: Job, result: AnalysisResult, compar
 def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> str:
     with Session(engine) as session:
         result = session.exec(update(Job).where(col(Job.id) == job_id, col(Job.attempts) == attempt,
-                                                col(Job.status) == "running")
-                              .values(status="failed", error_code=code, error=reason, finished_at=utcnow()))
+                                                col(Job.status) == JobStatus.running)
+                              .values(status=JobStatus.failed, error_code=code, error=reason, finished_at=utcnow()))
         session.commit()
-    return "failed" if result.rowcount == 1 else "skipped"
+    return JobStatus.failed if result.rowcount == 1 else "skipped"
 
 
 def notify(engine: Engine, settings: Settings, job_id: str) -> None:
@@ -264,20 +264,20 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
     touched: list[str] = []
     failed: list[str] = []
     with Session(engine) as session:
-        stale = session.exec(select(Job).where(Job.status == "running", col(Job.heartbeat_at) < cutoff)).all()
+        stale = session.exec(select(Job).where(Job.status == JobStatus.running, col(Job.heartbeat_at) < cutoff)).all()
         for job in stale:
             if job.attempts >= settings.job_max_attempts:
-                values: dict[str, Any] = {"status": "failed", "error_code": "worker_lost", "finished_at": utcnow(),
+                values: dict[str, Any] = {"status": JobStatus.failed, "error_code": "worker_lost", "finished_at": utcnow(),
                                           "error": f"the worker running this job stopped; gave up after "
                                                    f"{job.attempts} attempt(s)"}
             else:
-                values = {"status": "queued", "attempts": job.attempts + 1, "enqueued_at": None}
+                values = {"status": JobStatus.queued, "attempts": job.attempts + 1, "enqueued_at": None}
             result = session.exec(update(Job).where(col(Job.id) == job.id, col(Job.attempts) == job.attempts,
-                                                    col(Job.status) == "running").values(**values))
+                                                    col(Job.status) == JobStatus.running).values(**values))
             if result.rowcount == 1:
-                (failed if values["status"] == "failed" else touched).append(job.id)
+                (failed if values["status"] == JobStatus.failed else touched).append(job.id)
         session.commit()
-        query = select(Job.id, Job.attempts).where(Job.status == "queued")
+        query = select(Job.id, Job.attempts).where(Job.status == JobStatus.queued)
         if not requeue_all_queued:
             query = query.where(col(Job.enqueued_at).is_(None))
         pending = session.exec(query).all()

@@ -55,7 +55,7 @@ def _span(clause: int) -> tuple[int, int]:
 
 
 def _seed(session):
-    contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT))
+    contract = get_or_create_contract(session, "public", Document.from_text("msa.txt", TEXT))
     law, venue, cap, assign = (_span(i) for i in range(4))
 
     def label(who, category, span, severity):
@@ -77,7 +77,7 @@ def test_agreement_on_a_hand_made_contract(store):
     assert len(segment_clauses(TEXT)) == 4
     with store.session() as session:
         _seed(session)
-        figures = agreement(session)
+        figures = agreement(session, "public")
     law = figures["categories"]["Governing Law"]
     # clauses: alice [1,1,0,0], bob [1,0,0,0] -> Cohen 0.5; Fleiss rows [2,0],[1,1],[0,2],[0,2] -> 0.4667
     assert law["pairs"]["alice | bob"]["cohen_kappa"] == pytest.approx(0.5)
@@ -95,20 +95,20 @@ def test_agreement_on_a_hand_made_contract(store):
 def test_adjudication_makes_gold_and_keeps_the_trail(store):
     with store.session() as session:
         ids = _seed(session)
-        listed = disagreements(session)
+        listed = disagreements(session, "public")
     reasons = {(d["category"], tuple(x["id"] for x in d["labels"])): d["reasons"] for d in listed}
     assert reasons[("Governing Law", (ids["alice_law"], ids["bob_law"]))] == [
         "offsets differ", "severity differs: alice high, bob medium"]
     assert reasons[("Governing Law", (ids["alice_venue"],))] == ["not labelled by bob"]
     assert ("Anti-Assignment", (ids["alice_assign"], ids["bob_assign"])) not in reasons  # agreed
     with store.session() as session:
-        assert accept_agreed(session, "carol") == 2
-        assert decide(session, "carol", accept=[ids["alice_law"]], reject=[ids["bob_cap"]],
+        assert accept_agreed(session, "public", "carol") == 2
+        assert decide(session, "public", "carol", accept=[ids["alice_law"]], reject=[ids["bob_cap"]],
                       comment="clause 1 as drafted") == {"accepted": 1, "rejected": 2}
     with store.session() as session:
         status = {a.id: a.status for a in session.exec(select(Annotation))}
         events = session.exec(select(ReviewEvent).where(ReviewEvent.kind == "adjudication")).all()
-        remaining = disagreements(session)
+        remaining = disagreements(session, "public")
     assert status[ids["alice_law"]] == "accepted" and status[ids["bob_law"]] == "rejected"
     assert status[ids["bob_cap"]] == "rejected" and status[ids["alice_venue"]] == "pending"
     assert len(events) == 5 and all(e.reviewer_id for e in events)

@@ -43,7 +43,7 @@ def test_migrate_and_stats(tmp_path, capsys):
 
     store = Store(url)
     with store.session() as session:
-        contract = get_or_create_contract(session, Document.from_text("a.txt", "Governed by New York law."))
+        contract = get_or_create_contract(session, "public", Document.from_text("a.txt", "Governed by New York law."))
         add_annotation(session, contract, "alice", category="Governing Law", severity="info", start=0, end=9,
                        source="test")
     assert main(["annotate", "--db", url, "stats", "--json"]) == 0

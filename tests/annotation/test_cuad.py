@@ -36,7 +36,7 @@ def test_import_matches_the_reference_spans(store, small_cuad, cuad_dir):
         events = session.exec(select(ReviewEvent)).all()
     for a in annotations:
         assert contracts[a.contract_id].text[a.start:a.end] == a.quote
-        assert a.status == "accepted" and a.severity in {"high", "medium", "low", "info"} and a.rationale
+        assert a.status == "accepted" and a.severity in {"high", "medium", "low", "info"} and a.explanation
     assert len(events) == len(annotations) == sum(len(r["parts"]) for r in expected)
     # every reference excerpt is there, part for part, as the normalised text of its reference offsets
     raw = {name: (small_cuad / "full_contract_txt" / name).read_text(encoding="utf-8") for name in SMALL_CUAD}

@@ -100,7 +100,7 @@ def test_only_gold_labels_are_used(cuad_store, tokenizer_dir, tmp_path):
     with cuad_store.session() as session:
         rejected = session.exec(select(Annotation).where(Annotation.category == "Governing Law")).all()
         for a in rejected:
-            record_review(session, a.id, "rejected", "partner", "not a risk for this client")
+            record_review(session, "public", a.id, "rejected", "partner", "not a risk for this client")
     _build(cuad_store, tokenizer_dir, tmp_path / "ds", negatives=1.0)
     answers = [json.loads(r["messages"][2]["content"]) for s in ("train", "dev", "test") for r in _rows(tmp_path / "ds", s)]
     assert rejected and not any(i["category"] == "Governing Law" for items in answers for i in items)
@@ -115,7 +115,7 @@ def test_build_needs_gold_labels_and_a_real_tokenizer(sqlite_store, tokenizer_di
     assert "not a folder" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     with sqlite_store.session() as session:
-        session.add(Contract(sha256="0" * 64, name="x", source_type="txt", text="x", pages=[]))
+        session.add(Contract(tenant="public", sha256="0" * 64, name="x", source_type="txt", text="x", pages=[]))
     assert main([*argv, "--tokenizer", str(tmp_path / "empty")]) == 2
     assert "cannot load a tokenizer" in capsys.readouterr().err
 

@@ -38,13 +38,13 @@ def fake_analyzer(settings, playbook):
 
 
 def _seed(session) -> Contract:
-    contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT), TEXT.encode())
+    contract = get_or_create_contract(session, "public", Document.from_text("msa.txt", TEXT), TEXT.encode())
     law = TEXT.index("This Agreement is governed")
     cap = TEXT.index("In no event")
     add_annotation(session, contract, "alice@firm.example", category="Governing Law", severity="info", start=law,
-                   end=TEXT.index("\n", law), source="test", rationale="New York law.")
+                   end=TEXT.index("\n", law), source="test", explanation="New York law.")
     add_annotation(session, contract, "alice@firm.example", category="Cap on Liability", severity="medium",
-                   start=cap, end=TEXT.index("\n", cap), source="test", rationale="Capped at fees.")
+                   start=cap, end=TEXT.index("\n", cap), source="test", explanation="Capped at fees.")
     add_annotation(session, contract, "bob@firm.example", category="Cap on Liability", severity="high",
                    start=cap, end=TEXT.index("\n", cap), source="test")
     return contract
@@ -54,29 +54,29 @@ def _labels(store) -> set[tuple]:
     with store.session() as session:
         names = {a.id: a.name for a in session.exec(select(Annotator))}
         shas = {c.id: c.sha256 for c in session.exec(select(Contract))}
-        return {(shas[a.contract_id], names[a.annotator_id], a.category, a.severity, a.start, a.end, a.rationale)
+        return {(shas[a.contract_id], names[a.annotator_id], a.category, a.severity, a.start, a.end, a.explanation)
                 for a in session.exec(select(Annotation))}
 
 
 def test_round_trip_keeps_every_label_and_annotator(store, sqlite_store, tmp_path):
     with store.session() as session:
         _seed(session)
-        tasks = export_tasks(session, with_annotations=True)
+        tasks = export_tasks(session, "public", with_annotations=True)
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks))
     with sqlite_store.session() as session:  # into a second, empty store
-        report = import_labelstudio(session, path)
+        report = import_labelstudio(session, path, tenant="public")
     assert report.records_read == report.records_imported == 3 and report.contracts == 1
     assert _labels(sqlite_store) == _labels(store)
     with sqlite_store.session() as session:
-        again = import_labelstudio(session, path)
+        again = import_labelstudio(session, path, tenant="public")
     assert again.annotations_created == 0 and len(_labels(sqlite_store)) == 3
 
 
 def test_export_carries_analyzer_predictions_grounded_in_the_text(sqlite_store):
     with sqlite_store.session() as session:
         _seed(session)
-        [task] = export_tasks(session, analyze=FakeAnalyzer().analyze)
+        [task] = export_tasks(session, "public", analyze=FakeAnalyzer().analyze)
     [prediction] = task["predictions"]
     assert prediction["model_version"] == "fake 1"
     labels = [r for r in prediction["result"] if r["type"] == "labels"]
@@ -130,10 +130,10 @@ def _export_with(tmp_path, mutate) -> object:
 def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
     path = _export_with(tmp_path, mutate)
     with pytest.raises(ImportRecordError, match=rf"bad.json task 7.*{message}"), sqlite_store.session() as session:
-        import_labelstudio(session, path)
+        import_labelstudio(session, path, tenant="public")
     assert _labels(sqlite_store) == set()
     with sqlite_store.session() as session:
-        report = import_labelstudio(session, path, skip_bad=True)
+        report = import_labelstudio(session, path, tenant="public", skip_bad=True)
     assert len(report.skipped) == 1 and report.records_imported == 1
     assert len(_labels(sqlite_store)) == 1
 

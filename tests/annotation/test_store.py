@@ -23,6 +23,7 @@ from contracts.findings import Finding
 # the newest revision of the one Alembic history (serving adds its tables after annotation's)
 HEAD = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
 
+FIRM = "firm-a"  # the tenant these tests write as
 TEXT = "1. Governing Law. This Agreement is governed by the laws of New York.\n2. Term. Five years."
 
 
@@ -41,8 +42,8 @@ def test_migrations_are_the_schema(store):
 def test_contract_is_stored_once_with_pages_and_source(store):
     document = Document.from_text("msa.txt", TEXT)
     with store.session() as session:
-        first = get_or_create_contract(session, document, TEXT.encode())
-        again = get_or_create_contract(session, document)
+        first = get_or_create_contract(session, FIRM, document, TEXT.encode())
+        again = get_or_create_contract(session, FIRM, document)
     assert first.id == again.id
     with store.session() as session:
         contract = session.exec(select(Contract)).one()
@@ -52,13 +53,13 @@ def test_contract_is_stored_once_with_pages_and_source(store):
 
 def test_contract_with_bytes_that_do_not_hash_is_refused(store):
     with store.session() as session, pytest.raises(StoreError, match="do not hash"):
-        get_or_create_contract(session, Document.from_text("msa.txt", TEXT), b"other bytes")
+        get_or_create_contract(session, FIRM, Document.from_text("msa.txt", TEXT), b"other bytes")
 
 
 def test_page_map_round_trips(store):
     document = _doc()
     with store.session() as session:
-        get_or_create_contract(session, document)
+        get_or_create_contract(session, FIRM, document)
     with store.session() as session:
         restored = contract_document(session.exec(select(Contract)).one())
     assert restored.pages == document.pages
@@ -74,14 +75,14 @@ def test_page_map_round_trips(store):
 ])
 def test_bad_annotation_is_refused_with_the_reason(store, kwargs, message):
     with store.session() as session:
-        contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT))
+        contract = get_or_create_contract(session, FIRM, Document.from_text("msa.txt", TEXT))
         with pytest.raises(StoreError, match=message):
             add_annotation(session, contract, "alice", **{"severity": "info", "source": "test", **kwargs})
 
 
 def test_a_failed_write_leaves_the_store_as_it_was(store):
     with pytest.raises(StoreError), store.session() as session:
-        contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT))
+        contract = get_or_create_contract(session, FIRM, Document.from_text("msa.txt", TEXT))
         add_annotation(session, contract, "alice", category="Governing Law", severity="info", start=3, end=16,
                        source="test")
         add_annotation(session, contract, "alice", category="Nope", severity="info", start=3, end=16, source="test")
@@ -92,11 +93,11 @@ def test_a_failed_write_leaves_the_store_as_it_was(store):
 
 def test_reviews_are_an_audit_trail(store):
     with store.session() as session:
-        contract = get_or_create_contract(session, Document.from_text("msa.txt", TEXT))
+        contract = get_or_create_contract(session, FIRM, Document.from_text("msa.txt", TEXT))
         annotation = add_annotation(session, contract, "alice", category="governing law", severity="info",
                                     start=3, end=16, quote="Governing Law", source="test")
-        record_review(session, annotation.id, "rejected", "bob", "too short")
-        record_review(session, annotation.id, "accepted", "carol", "fine after all")
+        record_review(session, FIRM, annotation.id, "rejected", "bob", "too short")
+        record_review(session, FIRM, annotation.id, "accepted", "carol", "fine after all")
     with store.session() as session:
         stored = session.get(Annotation, annotation.id)
         events = session.exec(select(ReviewEvent).order_by(ReviewEvent.id)).all()
@@ -112,8 +113,8 @@ def test_reviewing_a_finding_stores_it_as_a_label(store):
     finding = Finding(category="Governing Law", severity="info", quote=quote, start=start, end=start + len(quote),
                       page=1, score=0.9, explanation="New York law applies.")
     with store.session() as session:
-        contract = get_or_create_contract(session, document)
-        event = record_review(session, finding, "accepted", "alice", contract=contract, proposed_by="model:baseline")
+        contract = get_or_create_contract(session, FIRM, document)
+        event = record_review(session, FIRM, finding, "accepted", "alice", contract=contract, proposed_by="model:baseline")
     with store.session() as session:
         annotation = session.get(Annotation, event.annotation_id)
     assert (annotation.quote, annotation.status, annotation.source) == (quote, "accepted", "api")
@@ -122,6 +123,6 @@ def test_reviewing_a_finding_stores_it_as_a_label(store):
 def test_unknown_review_target_and_decision(store):
     with store.session() as session:
         with pytest.raises(StoreError, match="no annotation with id 99"):
-            record_review(session, 99, "accepted", "bob")
+            record_review(session, FIRM, 99, "accepted", "bob")
         with pytest.raises(StoreError, match="unknown decision"):
-            record_review(session, 1, "maybe", "bob")
+            record_review(session, FIRM, 1, "maybe", "bob")

@@ -10,7 +10,8 @@ from serving.keys import tenant_for_key
 
 
 @pytest.mark.parametrize("argv", [["serve", "--help"], ["worker", "--help"], ["keys", "--help"],
-                                  ["keys", "create", "--help"]])
+                                  ["keys", "create", "--help"], ["tenants", "--help"], ["tenants", "list", "--help"],
+                                  ["tenants", "set", "--help"]])
 def test_help(argv, capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 
 from serving.api.deps import ServiceDep, TenantDep
 from serving.api.protocol import ErrorBody, FindingPublic, FindingReview, JobPublic
+from serving.models import JobStatus
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
@@ -19,15 +20,17 @@ def get_job(job_id: str, response: Response, tenant: TenantDep, service: Service
     """Status, progress (chunks done of total) and, once failed, the reason. `Retry-After` says when
     to poll again while the job is queued or running."""
     job = service.job(tenant, job_id)
-    if job.status in ("queued", "running"):
+    if job.status in JobStatus.active():
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return JobPublic.of(job)
 
 
-@router.patch("/findings/{finding_id}", response_model=FindingPublic, responses=ERRORS, tags=["findings"])
+@router.patch("/findings/{finding_id}", response_model=FindingPublic,
+              responses={code: {"model": ErrorBody} for code in (400, 401, 404, 409, 422, 429)}, tags=["findings"])
 def review_finding(finding_id: str, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
     """Accept, reject or edit (severity, category) a finding with a comment. The decision is stored as
-    a lawyer's label in the annotation store: that is how reviews become training data."""
+    the tenant's label in the annotation store: that is how reviews become training data, once the
+    tenant opts in. 409 `label_conflict`: the store holds this file with another text extraction."""
     row = service.review(tenant, finding_id, review.action, severity=review.severity, category=review.category,
                          comment=review.comment, reviewer=review.reviewer)
     return FindingPublic.of(row)

@@ -1,9 +1,8 @@
 """serving comparisons (template comparison results)
 
 Revision ID: 0004
-Revises: 0002
-Create Date: 2026-11-30 (issue 12). Based on the head of this branch (0002); a tenants migration 0003
-is written in parallel, so on merge this revision's down_revision becomes "0003".
+Revises: 0003
+Create Date: 2026-11-30 (issue 12)
 """
 
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
