@@ -34,7 +34,14 @@ class Settings(BaseSettings):
     analyzer_plugins: dict[str, str] = Field(default_factory=dict,
                                              description='extra analyzers as JSON {"name": "module:factory"}; '
                                                          "the factory takes (settings, playbook)")
-    rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute (429 beyond)")
+    rate_limit_per_minute: int = Field(120, ge=1, description="uploads, reviews and deletes one API key may make per "
+                                                             "minute (429 beyond); shared by API processes via Redis")
+    rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
+                                                                     "make per minute, a budget apart from writes")
+    auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
+                                                                "per minute before it gets 429")
+    max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")
+    metrics_token: SecretStr | None = Field(None, description="when set, /metrics needs `Authorization: Bearer <token>`")
     page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
     # serving: jobs
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")

@@ -14,11 +14,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import Settings, get_settings
-from serving.api.deps import ApiError
+from serving.api.deps import ApiError, error_response
+from serving.api.gate import RequestGate
 from serving.api.metrics import Metrics
-from serving.api.ratelimit import RateLimiter
+from serving.api.ratelimit import Limits
 from serving.api.routers import contracts, health, jobs, templates
-from serving.api.uploads import check_declared_length
 from serving.db import make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
@@ -29,10 +29,6 @@ log = logging.getLogger(__name__)
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
                  422: "invalid_request", 429: "rate_limited"}
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 def build_app(settings: Settings | None = None, *, engine_schema: str | None = None) -> FastAPI:
@@ -50,7 +46,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         app.state.settings, app.state.engine, app.state.queue = settings, engine, queue
         app.state.analyzers, app.state.service = analyzers, service
         app.state.metrics = Metrics(service)
-        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        app.state.limits = Limits.from_settings(settings, getattr(queue, "redis", None))
         queue.start()
         try:
             yield
@@ -65,14 +61,11 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
     for router in (contracts.router, jobs.router, templates.router, health.router):
         app.include_router(router)
 
+    app.add_middleware(RequestGate)  # inside `measure`, so that refused requests are measured too
+
     @app.middleware("http")
     async def measure(request: Request, call_next):
         started = time.perf_counter()
-        if request.method == "POST" and request.url.path in ("/v1/contracts", "/v1/templates"):
-            try:
-                check_declared_length(request, settings)
-            except ServiceError as exc:
-                return error_response(exc.status, exc.code, exc.message)
         response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")

@@ -1,5 +1,5 @@
-"""Reading an upload within the size limit: the declared length is checked before the body is read,
-and the read itself stops one byte past the limit, so an oversized file never fills memory."""
+"""Reading an upload within the size limit. The body as a whole is bounded by serving.api.gate before
+it is parsed; the file's own read stops one byte past the file limit."""
 
 from __future__ import annotations
 
@@ -7,15 +7,6 @@ from fastapi import Request, UploadFile
 
 from contracts.settings import Settings
 from serving.errors import InvalidInput, TooLarge
-
-_MULTIPART_OVERHEAD = 64 * 1024
-
-
-def check_declared_length(request: Request, settings: Settings) -> None:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes + _MULTIPART_OVERHEAD:
-        raise TooLarge(f"the request is {int(declared) / 1e6:.1f} MB; the limit is "
-                       f"{settings.max_upload_bytes / 1e6:.1f} MB")
 
 
 def read_upload(request: Request, file: UploadFile, settings: Settings) -> tuple[bytes, str]:

@@ -148,7 +148,7 @@ def test_failed_analysis_says_why(api: Api) -> None:
 
 
 def test_rate_limit_per_key(tmp_path) -> None:
-    for api in open_api(make_settings(tmp_path, rate_limit_per_minute=3)):
+    for api in open_api(make_settings(tmp_path, rate_limit_reads_per_minute=3)):
         codes = [api.client.get("/v1/contracts", headers=api.h()).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         limited = api.client.get("/v1/contracts", headers=api.h())

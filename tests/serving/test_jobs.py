@@ -169,3 +169,22 @@ def test_upload_is_kept_while_redis_is_down_and_queued_once_it_is_back(tmp_path)
     finally:
         redis.flushdb()
         engine.dispose()
+
+
+def test_rate_limit_is_shared_by_api_processes_through_redis(tmp_path) -> None:
+    """Two apps (two API processes' worth of state) on one Redis: the key's budget is one."""
+    from fastapi.testclient import TestClient
+
+    from serving.api.app import build_app
+    from serving.db import migrate
+    from serving.keys import create_key
+
+    settings = make_settings(tmp_path, redis_url=REDIS_URL, rate_limit_reads_per_minute=4)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    key = create_key(engine, "acme")[0]
+    engine.dispose()
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(build_app(settings)) as one, TestClient(build_app(settings)) as two:
+        codes = [client.get("/v1/contracts", headers=headers).status_code for client in (one, two) * 3]
+    assert codes == [200, 200, 200, 200, 429, 429]
