@@ -46,7 +46,9 @@ class ContractService:
 
     # -- uploads -----------------------------------------------------------------------------------
     def parse(self, data: bytes, filename: str) -> Document:
-        """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt."""
+        """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt. A
+        parser failing in a way ingestion did not foresee (a malformed XML part, a broken PDF object)
+        is still the file's fault, so it is a 422 `corrupt_file`, never a 500."""
         try:
             document = load_bytes(data, filename or "upload", max_bytes=self.settings.max_upload_bytes,
                                   pdf_extractor=self.settings.pdf_extractor)
@@ -56,6 +58,10 @@ class ContractService:
             raise UnsupportedMedia(str(exc), code=exc.code) from None
         except IngestError as exc:
             raise UnprocessableUpload(str(exc), code=exc.code) from None
+        except Exception as exc:
+            log.warning("%s: unexpected parser failure: %s: %s", filename, type(exc).__name__, exc)
+            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read "
+                                      f"({type(exc).__name__})", code="corrupt_file") from None
         if len(document.pages) > self.settings.max_pages:
             raise TooLarge(f"{filename}: {len(document.pages)} pages; the limit is {self.settings.max_pages}",
                            code="too_many_pages")

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def check_callback_url(url: str, settings: Settings) -> str:
+    if any(ord(c) < 32 or c == "\x7f" for c in url):
+        raise InvalidInput("callback_url holds control characters", code="invalid_callback_url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"callback_url {url!r} is not an http(s) URL", code="invalid_callback_url")

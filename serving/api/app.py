@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import Settings, get_settings
@@ -92,9 +93,22 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for error in exc.errors()[:5]:
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
-            problems.append(f"{where}: {error.get('msg')}")
+            loc = [str(p) for p in error.get("loc", ())]
+            where = ".".join(loc[1:] if loc and loc[0] in ("body", "path", "query", "header") else loc) or "request"
+            message = error.get("msg")
+            if error.get("type") == "string_pattern_mismatch":
+                message = ("not an id the API returned (32 hex digits)" if where.endswith("_id")
+                           else "holds a character that is not allowed (NUL)")
+            problems.append(f"{where}: {message}")
         return error_response(422, "invalid_request", "; ".join(problems))
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(_request: Request, exc: DataError) -> JSONResponse:
+        # the edge validates ids, bounds and text; this is the net under it, so that a value the database
+        # cannot hold is still the client's 422 and not a 500
+        log.warning("database refused a value: %s", exc.orig)
+        return error_response(422, "invalid_request", "a value in the request is out of range or holds "
+                                                      "characters that cannot be stored")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -44,6 +44,22 @@ def _tenant(request: Request,
                        {"WWW-Authenticate": "Bearer"})
     return tenant_id
 
+
+def page_limit(limit: int, settings: Settings) -> int:
+    """A page larger than the setting is refused, not silently cut: the client would miss rows."""
+    if limit > settings.page_size_max:
+        raise ApiError(422, "invalid_request", f"limit: at most {settings.page_size_max} rows a page "
+                                               "(LEXRISK_PAGE_SIZE_MAX); page with offset")
+    return limit
+
+
+# ids are checked where they enter, so that no malformed one (a NUL byte, 10 kB of text) reaches the database
+ID_PATTERN = r"^[0-9a-f]{32}$"
+ID_HELP = "an id the API returned (32 hex digits)"
+MAX_OFFSET = 2**31 - 1
+IdPath = Annotated[str, Path(pattern=ID_PATTERN, description=ID_HELP)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
+Limit = Annotated[int, Query(ge=1, description="rows a page, at most LEXRISK_PAGE_SIZE_MAX (100); more is a 422")]
 
 ServiceDep = Annotated[ContractService, Depends(_service)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -131,8 +131,9 @@ class FindingReview(BaseModel):
     action: Literal["accept", "reject", "edit"]
     severity: Severity | None = Field(None, description="new severity (action edit)")
     category: str | None = Field(None, description="new CUAD category (action edit)")
-    comment: str | None = Field(None, max_length=5000)
-    reviewer: str | None = Field(None, max_length=200, description="the lawyer's name, kept with the label")
+    comment: str | None = Field(None, max_length=5000, pattern=r"^[^\x00]*$")
+    reviewer: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$",
+                                 description="the lawyer's name, kept with the label")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"action": "edit", "severity": "high", "comment": "uncapped for data breaches", "reviewer": "A. Lawyer"},

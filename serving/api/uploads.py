@@ -9,9 +9,10 @@ from contracts.settings import Settings
 from serving.errors import InvalidInput, TooLarge
 
 
-def read_upload(request: Request, file: UploadFile, settings: Settings) -> tuple[bytes, str]:
-    filename = (file.filename or "").strip()
-    if not filename:
+def read_upload(request: Request, file: UploadFile | str, settings: Settings) -> tuple[bytes, str]:
+    """`file` is a str when the part came without a filename (multipart then makes it a plain field)."""
+    filename = "" if isinstance(file, str) else (file.filename or "").replace("\x00", "").strip()
+    if isinstance(file, str) or not filename:
         raise InvalidInput("the file part has no filename; send it as multipart form field 'file'",
                            code="missing_filename")
     data = file.file.read(settings.max_upload_bytes + 1)

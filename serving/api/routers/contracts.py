@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from contracts.playbook import Severity
-from serving.api.deps import ServiceDep, SettingsDep, TenantDep
+from serving.api.deps import ID_HELP, ID_PATTERN, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
 from serving.api.protocol import (
     ContractPublic,
     ContractsPublic,
@@ -26,10 +26,12 @@ ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 
              summary="Upload a contract and start its analysis")
 def upload_contract(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
                     settings: SettingsDep,
-                    file: Annotated[UploadFile, File(description="PDF, DOCX or TXT")],
-                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf")] = None,
-                    template_id: Annotated[str | None, Form(description="a template to compare against")] = None,
-                    callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)")] = None,
+                    file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
+                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf", max_length=100)] = None,
+                    template_id: Annotated[str | None, Form(description="a template to compare against",
+                                                            pattern=ID_PATTERN)] = None,
+                    callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)",
+                                                             max_length=2000)] = None,
                     ) -> UploadAccepted:
     """202 with the contract and job ids; `Location` points at the job. The same bytes uploaded again
     return the stored contract and its job (queued, running or done) instead of analyzing twice."""
@@ -43,29 +45,29 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
 
 @router.get("", response_model=ContractsPublic, responses=ERRORS, summary="List contracts, newest first")
 def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
-                   offset: Annotated[int, Query(ge=0)] = 0,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> ContractsPublic:
-    rows, count = service.contracts(tenant, offset, min(limit, settings.page_size_max))
+                   offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
+    rows, count = service.contracts(tenant, offset, page_limit(limit, settings))
     return ContractsPublic(data=[ContractPublic.of(c, j) for c, j in rows], count=count)
 
 
 @router.get("/{contract_id}", response_model=ContractPublic, responses=ERRORS)
-def get_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
+def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
     return ContractPublic.of(*service.contract(tenant, contract_id))
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> Response:
+def delete_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
     """Deletes the contract, its upload, jobs and findings (labels already given stay in the annotation store)."""
     service.delete_contract(tenant, contract_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{contract_id}/findings", response_model=FindingsPublic, responses=ERRORS)
-def get_findings(contract_id: str, tenant: TenantDep, service: ServiceDep,
+def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
                  severity: Annotated[list[Severity], Query()] = [],  # noqa: B006 - FastAPI copies defaults
                  category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
-                 job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done")] = None,
+                 job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done",
+                                                     pattern=ID_PATTERN)] = None,
                  ) -> FindingsPublic:
     job, rows = service.findings(tenant, contract_id, severity=severity, category=category, job_id=job_id)
     return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
@@ -74,6 +76,6 @@ def get_findings(contract_id: str, tenant: TenantDep, service: ServiceDep,
 
 @router.post("/{contract_id}/compare", responses={**ERRORS, 501: {"model": ErrorBody}},
              summary="Compare the contract against a template")
-def compare(contract_id: str, template_id: Annotated[str, Query()], tenant: TenantDep,
+def compare(contract_id: IdPath, template_id: Annotated[str, Query(pattern=ID_PATTERN, description=ID_HELP)], tenant: TenantDep,
             service: ServiceDep) -> dict:
     return service.compare(tenant, contract_id, template_id)

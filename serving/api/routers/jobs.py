@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from serving.api.deps import ServiceDep, TenantDep
+from serving.api.deps import IdPath, ServiceDep, TenantDep
 from serving.api.protocol import ErrorBody, FindingPublic, FindingReview, JobPublic
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -13,7 +13,7 @@ RETRY_AFTER_S = 2
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=ERRORS)
-def get_job(job_id: str, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
+def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
     """Status, progress (chunks done of total) and, once failed, the reason. `Retry-After` says when
     to poll again while the job is queued or running."""
     job = service.job(tenant, job_id)
@@ -23,7 +23,7 @@ def get_job(job_id: str, response: Response, tenant: TenantDep, service: Service
 
 
 @router.patch("/findings/{finding_id}", response_model=FindingPublic, responses=ERRORS, tags=["findings"])
-def review_finding(finding_id: str, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
+def review_finding(finding_id: IdPath, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
     """Accept, reject or edit (severity, category) a finding with a comment. The decision is stored as
     a lawyer's label in the annotation store: that is how reviews become training data."""
     row = service.review(tenant, finding_id, review.action, severity=review.severity, category=review.category,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
-from serving.api.deps import ServiceDep, SettingsDep, TenantDep
+from serving.api.deps import IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
 from serving.api.protocol import ErrorBody, TemplatePublic, TemplatesPublic
 from serving.api.uploads import read_upload
 
@@ -16,8 +16,8 @@ ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TemplatePublic, responses=ERRORS)
 def upload_template(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
-                    settings: SettingsDep, file: Annotated[UploadFile, File(description="PDF, DOCX or TXT")],
-                    name: Annotated[str | None, Form(max_length=200)] = None) -> TemplatePublic:
+                    settings: SettingsDep, file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
+                    name: Annotated[str | None, Form(max_length=200, pattern=r"^[^\x00]*$")] = None) -> TemplatePublic:
     data, filename = read_upload(request, file, settings)
     template = service.add_template(tenant, data, filename, name)
     response.headers["Location"] = f"/v1/templates/{template.id}"
@@ -26,13 +26,12 @@ def upload_template(request: Request, response: Response, tenant: TenantDep, ser
 
 @router.get("", response_model=TemplatesPublic, responses=ERRORS)
 def list_templates(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
-                   offset: Annotated[int, Query(ge=0)] = 0,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> TemplatesPublic:
-    rows, count = service.templates(tenant, offset, min(limit, settings.page_size_max))
+                   offset: Offset = 0, limit: Limit = 20) -> TemplatesPublic:
+    rows, count = service.templates(tenant, offset, page_limit(limit, settings))
     return TemplatesPublic(data=[TemplatePublic.of(t) for t in rows], count=count)
 
 
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_template(template_id: str, tenant: TenantDep, service: ServiceDep) -> Response:
+def delete_template(template_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
     service.delete_template(tenant, template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
