@@ -51,6 +51,9 @@ class Settings(BaseSettings):
                                                             "taken as lost and retried or failed")
     job_heartbeat_s: float = Field(5.0, gt=0, description="how often a running job records that it is alive")
     job_timeout_s: int = Field(3600, ge=1, description="longest one analysis job may run on an RQ worker")
+    analyzer_retries: int = Field(3, ge=1, description="tries of a job's analysis while the model server cannot be "
+                                                       "reached, before it fails as analyzer_unavailable")
+    analyzer_retry_backoff_s: float = Field(2.0, ge=0, description="wait before the second such try; doubles each try")
     # serving: webhooks
     webhook_secret: SecretStr | None = Field(None, description="Standard Webhooks signing secret (`whsec_` + base64); "
                                                                "callbacks are refused while it is unset")

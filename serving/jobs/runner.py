@@ -8,12 +8,14 @@ Everything a job needs — the upload and the parsed document — is in the data
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -118,14 +120,17 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             document = Document.model_validate(upload.document)
         started = time.perf_counter()
         try:
-            result = _analyze(analyzers.get(analyzer_name), document, observer)
+            result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings)
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
-            status = _fail(engine, job_id, attempt, "analyzer_unavailable", str(exc))
+            status = _fail(engine, job_id, attempt, "analyzer_unavailable", scrub(str(exc)))
+        except _Unreachable as exc:
+            status = _fail(engine, job_id, attempt, "analyzer_unavailable",
+                           f"the analysis backend could not be reached ({exc.tries} tries); try again later")
         except Exception as exc:
             log.exception("job %s failed", job_id)
-            status = _fail(engine, job_id, attempt, "analysis_failed", f"{type(exc).__name__}: {exc}"[:2000])
+            status = _fail(engine, job_id, attempt, "analysis_failed", scrub(f"{type(exc).__name__}: {exc}")[:2000])
         else:
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started)
     finally:
@@ -133,6 +138,48 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
     if status in ("done", "failed"):
         notify(engine, settings, job_id)
     return status
+
+
+class _Unreachable(Exception):
+    def __init__(self, tries: int) -> None:
+        super().__init__(f"unreachable after {tries} tries")
+        self.tries = tries
+
+
+def unreachable(exc: BaseException) -> bool:
+    """The backend could not be reached (refused, reset, timed out): worth another try later, unlike
+    an answer the backend gave. Wrapped errors (the openai analyzer's BackendError) count by cause."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|"
+                      r"\blocalhost(?::\d+)?\b", re.IGNORECASE)
+
+
+def scrub(message: str) -> str:
+    """A failure reason as clients see it: internal addresses (the model server's URL) taken out."""
+    return _ADDRESS.sub("<internal address>", message)
+
+
+def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Document, observer: _JobObserver,
+                          settings: Settings) -> AnalysisResult:
+    """A dead model server is retried with exponential backoff while the job keeps its heartbeat;
+    after `analyzer_retries` tries the job fails as analyzer_unavailable."""
+    for attempt in range(1, settings.analyzer_retries + 1):
+        try:
+            return _analyze(analyzers.get(name), document, observer)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            log.warning("analysis backend unreachable (try %d of %d): %s", attempt, settings.analyzer_retries, exc)
+            if attempt < settings.analyzer_retries:
+                time.sleep(settings.analyzer_retry_backoff_s * 2 ** (attempt - 1))
+    raise _Unreachable(settings.analyzer_retries)
 
 
 def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver) -> AnalysisResult:
