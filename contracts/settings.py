@@ -51,6 +51,13 @@ class Settings(BaseSettings):
                                                             "taken as lost and retried or failed")
     job_heartbeat_s: float = Field(5.0, gt=0, description="how often a running job records that it is alive")
     job_timeout_s: int = Field(3600, ge=1, description="longest one analysis job may run on an RQ worker")
+    queue_max: int = Field(2000, ge=1, description="queued analysis jobs of all tenants together; uploads past it "
+                                                  "get 503 with Retry-After")
+    queue_max_per_tenant: int = Field(200, ge=1, description="queued analysis jobs of one tenant; its uploads past "
+                                                            "it get 429 with Retry-After")
+    queue_lanes: int = Field(8, ge=1, description="RQ queues tenants are spread over; workers take them in turn, so "
+                                                 "tenants in different lanes are served fairly")
+    queue_retry_after_s: int = Field(30, ge=1, description="Retry-After sent with a queue_full refusal")
     analyzer_retries: int = Field(3, ge=1, description="tries of a job's analysis while the model server cannot be "
                                                        "reached, before it fails as analyzer_unavailable")
     analyzer_retry_backoff_s: float = Field(2.0, ge=0, description="wait before the second such try; doubles each try")

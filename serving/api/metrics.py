@@ -1,5 +1,7 @@
-"""Prometheus metrics. Request latency is measured here; jobs by state and analyzer time and tokens
-are read from the database at scrape time, so work done on RQ workers is counted by the API too."""
+"""Prometheus metrics. Request latency is measured here; jobs by state, queue depth and analyzer time
+and tokens are read from the database at scrape time, so work done on RQ workers is counted by the
+API too. Nothing here names or counts a tenant: the series are service-wide (the deepest tenant queue
+is a number without its tenant), and `LEXRISK_METRICS_TOKEN` closes the endpoint to all but the scraper."""
 
 from __future__ import annotations
 
@@ -20,6 +22,10 @@ class _JobCollector:
         for state in JOB_STATES:
             states.add_metric([state], counts.get(state, 0))
         yield states
+        depth = self.service.queue_depth()
+        yield GaugeMetricFamily("lexrisk_queue_depth", "analysis jobs waiting, all tenants", value=sum(depth.values()))
+        yield GaugeMetricFamily("lexrisk_queue_depth_deepest_tenant", "analysis jobs waiting of the tenant with most",
+                                value=max(depth.values(), default=0))
         jobs = CounterMetricFamily("lexrisk_analyzer_jobs", "finished analysis jobs", labels=["analyzer"])
         seconds = CounterMetricFamily("lexrisk_analyzer_seconds", "time spent analyzing, finished jobs",
                                       labels=["analyzer"])

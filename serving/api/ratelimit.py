@@ -7,9 +7,14 @@ trip) using the server's clock, so API hosts with skewed clocks agree."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Protocol
+
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 _LUA_TAKE = """
 local capacity = tonumber(ARGV[1])
@@ -71,24 +76,34 @@ class RateLimiter:
 
 
 class RedisRateLimiter:
-    """The same bucket kept in Redis under `prefix + key`, shared by every API process."""
+    """The same bucket kept in Redis under `prefix + key`, shared by every API process. While Redis
+    cannot be reached each process falls back to its own bucket: uploads still work (their jobs wait
+    in the database) and the limit still holds per process."""
 
     def __init__(self, redis, per_minute: int, prefix: str) -> None:
         self.redis, self.prefix = redis, prefix
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
         self._script = redis.register_script(_LUA_TAKE)
+        self.fallback = RateLimiter(per_minute)
 
     def _run(self, key: str, cost: float) -> float:
         return float(self._script(keys=[self.prefix + key], args=[self.capacity, self.rate, cost]))
 
     def take(self, key: str, cost: float = 1.0) -> float:
-        return self._run(key, cost)
+        try:
+            return self._run(key, cost)
+        except RedisError as exc:
+            log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
+            return self.fallback.take(key, cost)
 
     def peek(self, key: str) -> float:
-        # cost 0 refills and stores the bucket without taking; the wait for one token follows from it
-        self._run(key, 0.0)
-        tokens = float(self.redis.hget(self.prefix + key, "tokens") or self.capacity)
+        try:
+            # cost 0 refills and stores the bucket without taking; the wait for one token follows from it
+            self._run(key, 0.0)
+            tokens = float(self.redis.hget(self.prefix + key, "tokens") or self.capacity)
+        except RedisError:
+            return self.fallback.peek(key)
         return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
 
 

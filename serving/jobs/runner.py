@@ -30,7 +30,7 @@ from serving.models import FindingRow, Job, Upload, utcnow
 from serving.webhooks import deliver
 
 log = logging.getLogger(__name__)
-Enqueue = Callable[[str, int], None]
+Enqueue = Callable[..., None]  # (job_id, attempt, tenant_id, *, front)
 
 
 class AnalyzerCache:
@@ -269,12 +269,15 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
             if result.rowcount == 1:
                 (failed if values["status"] == "failed" else touched).append(job.id)
         session.commit()
-        query = select(Job.id, Job.attempts).where(Job.status == "queued")
+        query = select(Job.id, Job.attempts, Job.tenant_id).where(Job.status == "queued")
         if not requeue_all_queued:
             query = query.where(col(Job.enqueued_at).is_(None))
-        pending = session.exec(query).all()
-    for job_id, attempts in pending:
-        enqueue(job_id, attempts)
+        pending = session.exec(query.order_by(col(Job.created_at))).all()
+    recovered = set(touched)
+    # jobs taken from a lost worker go to the front, put there newest first so that the oldest leads
+    ordered = [row for row in pending if row[0] not in recovered] + [row for row in pending if row[0] in recovered][::-1]
+    for job_id, attempts, tenant_id in ordered:
+        enqueue(job_id, attempts, tenant_id, front=job_id in recovered)
         if job_id not in touched:
             touched.append(job_id)
     for job_id in failed:

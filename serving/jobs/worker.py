@@ -29,8 +29,9 @@ def execute(job_id: str, attempt: int) -> str:
 
 def work(*, burst: bool = False, name: str | None = None) -> None:
     from rq import SimpleWorker
+    from rq.worker import DequeueStrategy
 
-    from serving.jobs.queue import QUEUE_NAME, RQQueue, _Reaper
+    from serving.jobs.queue import RQQueue, _Reaper, lane_names
 
     engine, settings, _ = _context()
     if not settings.redis_url:
@@ -40,7 +41,8 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
     reaper = _Reaper(engine, settings, queue)
     reaper.start()
     try:
-        worker = SimpleWorker([QUEUE_NAME], connection=queue.redis, name=name)
-        worker.work(burst=burst, logging_level="INFO")
+        # the lanes in turn: tenants in different lanes are served fairly (serving.jobs.queue)
+        worker = SimpleWorker(lane_names(settings), connection=queue.redis, name=name)
+        worker.work(burst=burst, logging_level="INFO", dequeue_strategy=DequeueStrategy.ROUND_ROBIN)
     finally:
         reaper.halt.set()
