@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
     job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "
                                                        "(a killed worker or a lost backend costs one)")
-    job_stale_after_s: float = Field(60.0, gt=0, description="a running job whose heartbeat is older than this is "
+    job_stale_after_s: float = Field(15.0, gt=0, description="a running job whose heartbeat is older than this is "
                                                             "taken as lost and retried or failed")
     job_heartbeat_s: float = Field(5.0, gt=0, description="how often a running job records that it is alive")
     job_timeout_s: int = Field(3600, ge=1, description="longest one analysis job may run on an RQ worker")
@@ -69,6 +69,8 @@ class Settings(BaseSettings):
                                                          '["dms.example.com", "*.corp.example"]; empty: none')
     webhook_max_attempts: int = Field(5, ge=1, description="delivery tries per webhook")
     webhook_backoff_s: float = Field(1.0, ge=0, description="first retry delay of a webhook; doubles each try")
+    webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "
+                                                     "analysis workers")
     webhook_timeout_s: float = Field(10.0, gt=0, description="seconds one webhook delivery may take")
     # serving: the OpenAI-compatible (vLLM) analyzer
     openai_base_url: str = Field("http://127.0.0.1:8001/v1", description="base URL of the OpenAI-compatible server")

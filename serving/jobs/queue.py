@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
 from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, run_job
+from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lexrisk"
@@ -49,15 +50,16 @@ class JobQueue(Protocol):
 
 
 class _Reaper(threading.Thread):
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
+    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue,
+                 webhooks: WebhookDispatcher | None = None) -> None:
         super().__init__(daemon=True, name="lexrisk-reaper")
-        self.engine, self.settings, self.queue = engine, settings, queue
+        self.engine, self.settings, self.queue, self.webhooks = engine, settings, queue, webhooks
         self.halt = threading.Event()
 
     def run(self) -> None:
         while not self.halt.wait(max(self.settings.job_stale_after_s / 3, 0.5)):
             try:
-                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False)
+                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False, webhooks=self.webhooks)
             except Exception:
                 log.exception("reaper pass failed")
 
@@ -69,7 +71,8 @@ class InProcessQueue:
         self.waiting: FairQueue[tuple[str, int]] = FairQueue()
         self.workers = [threading.Thread(target=self._work, daemon=True, name=f"lexrisk-job-{i}")
                         for i in range(settings.job_workers)]
-        self.reaper = _Reaper(engine, settings, self)
+        self.webhooks = WebhookDispatcher(settings.webhook_workers)
+        self.reaper = _Reaper(engine, settings, self, self.webhooks)
 
     def enqueue(self, job_id: str, attempt: int, tenant_id: str, *, front: bool = False) -> None:
         mark_enqueued(self.engine, job_id)
@@ -79,13 +82,13 @@ class InProcessQueue:
         while (item := self.waiting.get()) is not None:
             job_id, attempt = item
             try:
-                run_job(self.engine, self.settings, self.analyzers, job_id, attempt)
+                run_job(self.engine, self.settings, self.analyzers, job_id, attempt, self.webhooks)
             except Exception:
                 log.exception("job %s crashed", job_id)
 
     def start(self) -> None:
         # queued jobs of a previous process lived in its memory only: queue them again
-        reap(self.engine, self.settings, self.enqueue, requeue_all_queued=True)
+        reap(self.engine, self.settings, self.enqueue, requeue_all_queued=True, webhooks=self.webhooks)
         for worker in self.workers:
             worker.start()
         self.reaper.start()
@@ -93,6 +96,7 @@ class InProcessQueue:
     def stop(self) -> None:
         self.reaper.halt.set()
         self.waiting.close()
+        self.webhooks.stop()
 
     def ready(self) -> bool:
         return True

@@ -27,7 +27,7 @@ from contracts.settings import Settings
 from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.models import FindingRow, Job, Upload, utcnow
-from serving.webhooks import deliver
+from serving.webhooks import WebhookDispatcher, deliver
 
 log = logging.getLogger(__name__)
 Enqueue = Callable[..., None]  # (job_id, attempt, tenant_id, *, front)
@@ -100,7 +100,8 @@ def claim(engine: Engine, job_id: str, attempt: int) -> bool:
         return result.rowcount == 1
 
 
-def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id: str, attempt: int) -> str:
+def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id: str, attempt: int,
+            webhooks: WebhookDispatcher | None = None) -> str:
     """Run the job if it is still queued at this attempt; returns its final status or 'skipped'."""
     if not claim(engine, job_id, attempt):
         log.info("job %s attempt %d: not queued at this attempt, skipped", job_id, attempt)
@@ -136,7 +137,7 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
     finally:
         stop.set()
     if status in ("done", "failed"):
-        notify(engine, settings, job_id)
+        notify(engine, settings, job_id, webhooks)
     return status
 
 
@@ -223,8 +224,19 @@ def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> 
     return "failed" if result.rowcount == 1 else "skipped"
 
 
-def notify(engine: Engine, settings: Settings, job_id: str) -> None:
-    """Send the job-end webhook, if the upload asked for one; the outcome is kept on the job."""
+def notify(engine: Engine, settings: Settings, job_id: str, webhooks: WebhookDispatcher | None = None) -> None:
+    """Send the job-end webhook, if the upload asked for one; the outcome is kept on the job. With a
+    dispatcher the job is marked `pending` and the delivery (with its retries) runs on the
+    dispatcher's threads, so the analysis worker is free at once."""
+    if webhooks is not None:
+        with Session(engine) as session:
+            result = session.exec(update(Job).where(col(Job.id) == job_id,  # type: ignore[call-overload]
+                                                    col(Job.callback_url).is_not(None))
+                                  .values(webhook_status="pending"))
+            session.commit()
+        if result.rowcount == 1:
+            webhooks.submit(lambda: notify(engine, settings, job_id))
+        return
     with Session(engine) as session:
         job = session.get(Job, job_id)
         if job is None or not job.callback_url:
@@ -248,7 +260,8 @@ def mark_enqueued(engine: Engine, job_id: str) -> None:
         session.commit()
 
 
-def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool) -> list[str]:
+def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool,
+         webhooks: WebhookDispatcher | None = None) -> list[str]:
     """Hand lost jobs on: a running job without a heartbeat for `job_stale_after_s` is queued again
     (or failed with the reason after `job_max_attempts`); a queued job that never reached the queue —
     or, for the in-process worker after a restart, any queued job — is queued again."""
@@ -281,7 +294,7 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
         if job_id not in touched:
             touched.append(job_id)
     for job_id in failed:
-        notify(engine, settings, job_id)
+        notify(engine, settings, job_id, webhooks)
     if touched or failed:
         log.warning("reaper: requeued %s, failed %s", touched, failed)
     return touched + failed

@@ -10,21 +10,23 @@ from sqlalchemy.engine import Engine
 from contracts.settings import Settings, get_settings
 from serving.db import make_engine, migrate
 from serving.jobs.runner import AnalyzerCache, run_job
+from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
 
 @cache
-def _context() -> tuple[Engine, Settings, AnalyzerCache]:
+def _context() -> tuple[Engine, Settings, AnalyzerCache, WebhookDispatcher]:
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    return engine, settings, AnalyzerCache(settings)
+    return engine, settings, AnalyzerCache(settings), WebhookDispatcher(settings.webhook_workers)
 
 
 def execute(job_id: str, attempt: int) -> str:
-    """Called by RQ with the job's id and attempt; all state is in the database."""
-    engine, settings, analyzers = _context()
-    return run_job(engine, settings, analyzers, job_id, attempt)
+    """Called by RQ with the job's id and attempt; all state is in the database. Webhooks go to the
+    process's delivery threads, so the worker takes its next job while a receiver is slow."""
+    engine, settings, analyzers, webhooks = _context()
+    return run_job(engine, settings, analyzers, job_id, attempt, webhooks)
 
 
 def work(*, burst: bool = False, name: str | None = None) -> None:
@@ -33,12 +35,12 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
 
     from serving.jobs.queue import RQQueue, _Reaper, lane_names
 
-    engine, settings, _ = _context()
+    engine, settings, _, webhooks = _context()
     if not settings.redis_url:
         raise RuntimeError("LEXRISK_REDIS_URL is not set; without it the API runs jobs itself")
     migrate(engine)
     queue = RQQueue(engine, settings)
-    reaper = _Reaper(engine, settings, queue)
+    reaper = _Reaper(engine, settings, queue, webhooks)
     reaper.start()
     try:
         # the lanes in turn: tenants in different lanes are served fairly (serving.jobs.queue)
@@ -46,3 +48,4 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
         worker.work(burst=burst, logging_level="INFO", dequeue_strategy=DequeueStrategy.ROUND_ROBIN)
     finally:
         reaper.halt.set()
+        webhooks.pool.shutdown(wait=True)  # let deliveries under way finish

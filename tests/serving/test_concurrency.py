@@ -4,6 +4,7 @@ recovered jobs at the front of the queue."""
 from __future__ import annotations
 
 import base64
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -61,7 +62,7 @@ def test_known_bytes_with_a_new_callback_url_are_refused(tmp_path) -> None:
 
 
 def test_full_queues_refuse_with_retry_after(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("LEXRISK_TEST_CHUNK_DELAY", "1.5")
+    monkeypatch.setenv("LEXRISK_TEST_CHUNK_DELAY", "5")  # the first job holds the one worker meanwhile
     settings = make_settings(tmp_path, job_workers=1, queue_max_per_tenant=2, queue_max=3)
     for api in open_api(settings):
         def upload(i: int, tenant: str = "acme", api: Api = api):
@@ -69,7 +70,7 @@ def test_full_queues_refuse_with_retry_after(tmp_path, monkeypatch) -> None:
 
         running = upload(0).json()["job_id"]
         while api.client.get(f"/v1/jobs/{running}", headers=api.h()).json()["status"] != "running":
-            pass
+            time.sleep(0.02)
         assert [upload(i).status_code for i in (1, 2)] == [202, 202]
         mine = upload(3)
         assert mine.status_code == 429 and mine.json()["error"]["code"] == "queue_full"
