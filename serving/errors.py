@@ -25,7 +25,7 @@ class NotFound(ServiceError):
 
 class InvalidInput(ServiceError):
     status = 400
-    code = "invalid_input"
+    code = "bad_request"
 
 
 class UnprocessableUpload(ServiceError):

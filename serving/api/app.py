@@ -27,9 +27,9 @@ from serving.jobs.runner import AnalyzerCache
 from serving.service import ContractService
 
 log = logging.getLogger(__name__)
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
-                 422: "invalid_request", 429: "rate_limited"}
+# codes of the HTTP errors the framework itself raises: no route (404), wrong method (405), a body it
+# cannot parse (400)
+_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 def build_app(settings: Settings | None = None, *, engine_schema: str | None = None) -> FastAPI:
@@ -86,7 +86,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _STATUS_CODES.get(exc.status_code, "error")
+        code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

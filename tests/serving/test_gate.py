@@ -135,3 +135,22 @@ def test_failed_authentication_is_limited_per_address(tmp_path) -> None:
         assert codes == [401, 401, 401, 429, 429]
         limited = api.client.get("/v1/contracts", headers={"Authorization": "Bearer lxk_guess9"})
         assert limited.json()["error"]["code"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
+
+
+def test_metrics_can_be_closed_with_a_token_and_name_no_tenant(tmp_path) -> None:
+    from tests.serving.conftest import open_api
+
+    for api in open_api(make_settings(tmp_path, metrics_token="scrape-secret")):
+        api.wait(api.upload().json()["job_id"])
+        closed = api.client.get("/metrics")
+        assert closed.status_code == 401 and closed.json()["error"]["code"] == "unauthorized"
+        assert api.client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        text = api.client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).text
+        assert 'lexrisk_jobs{state="done"} 1.0' in text
+        from sqlmodel import Session, select
+
+        from serving.models import Tenant
+
+        with Session(api.client.app.state.engine) as session:
+            tenants = session.exec(select(Tenant)).all()
+        assert not any(t.id in text or t.name in text for t in tenants)

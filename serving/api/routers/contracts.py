@@ -11,18 +11,23 @@ from serving.api.deps import ID_HELP, ID_PATTERN, IdPath, Limit, Offset, Service
 from serving.api.protocol import (
     ContractPublic,
     ContractsPublic,
-    ErrorBody,
     FindingPublic,
     FindingsPublic,
     UploadAccepted,
+    error_responses,
 )
 from serving.api.uploads import read_upload
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
+UPLOAD_ERRORS = error_responses({
+    400: ["bad_request", "missing_filename", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
+          "webhooks_disabled"],
+    404: ["not_found"], 409: ["callback_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
+    upload=True)
+READ_ERRORS = error_responses({404: ["not_found"]})
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=ERRORS,
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=UPLOAD_ERRORS,
              summary="Upload a contract and start its analysis")
 def upload_contract(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
                     settings: SettingsDep,
@@ -43,26 +48,27 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
                           status=accepted.job.status)
 
 
-@router.get("", response_model=ContractsPublic, responses=ERRORS, summary="List contracts, newest first")
+@router.get("", response_model=ContractsPublic, responses=error_responses({}), summary="List contracts, newest first")
 def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
                    offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
     rows, count = service.contracts(tenant, offset, page_limit(limit, settings))
     return ContractsPublic(data=[ContractPublic.of(c, j) for c, j in rows], count=count)
 
 
-@router.get("/{contract_id}", response_model=ContractPublic, responses=ERRORS)
+@router.get("/{contract_id}", response_model=ContractPublic, responses=READ_ERRORS)
 def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
     return ContractPublic.of(*service.contract(tenant, contract_id))
 
 
-@router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+@router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
 def delete_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
     """Deletes the contract, its upload, jobs and findings (labels already given stay in the annotation store)."""
     service.delete_contract(tenant, contract_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{contract_id}/findings", response_model=FindingsPublic, responses=ERRORS)
+@router.get("/{contract_id}/findings", response_model=FindingsPublic,
+            responses=error_responses({400: ["unknown_category"], 404: ["not_found"]}))
 def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
                  severity: Annotated[list[Severity], Query()] = [],  # noqa: B006 - FastAPI copies defaults
                  category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
@@ -74,7 +80,8 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
                           data=[FindingPublic.of(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", responses={**ERRORS, 501: {"model": ErrorBody}},
+@router.post("/{contract_id}/compare", responses=error_responses({404: ["not_found"],
+                                                                  501: ["comparison_unavailable"]}),
              summary="Compare the contract against a template")
 def compare(contract_id: IdPath, template_id: Annotated[str, Query(pattern=ID_PATTERN, description=ID_HELP)], tenant: TenantDep,
             service: ServiceDep) -> dict:

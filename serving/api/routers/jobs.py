@@ -5,14 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from serving.api.deps import IdPath, ServiceDep, TenantDep
-from serving.api.protocol import ErrorBody, FindingPublic, FindingReview, JobPublic
+from serving.api.protocol import FindingPublic, FindingReview, JobPublic, error_responses
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
 RETRY_AFTER_S = 2
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic, responses=ERRORS)
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=error_responses({404: ["not_found"]}))
 def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
     """Status, progress (chunks done of total) and, once failed, the reason. `Retry-After` says when
     to poll again while the job is queued or running."""
@@ -22,7 +21,8 @@ def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: Serv
     return JobPublic.of(job)
 
 
-@router.patch("/findings/{finding_id}", response_model=FindingPublic, responses=ERRORS, tags=["findings"])
+@router.patch("/findings/{finding_id}", response_model=FindingPublic, tags=["findings"], responses=error_responses(
+    {400: ["bad_request", "empty_edit", "invalid_review", "unknown_category"], 404: ["not_found"], 413: ["too_large"]}))
 def review_finding(finding_id: IdPath, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
     """Accept, reject or edit (severity, category) a finding with a comment. The decision is stored as
     a lawyer's label in the annotation store: that is how reviews become training data."""
