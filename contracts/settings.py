@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
                                                                 "per minute before it gets 429")
     max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")
+    admin_token: SecretStr | None = Field(None, description="when set, /admin/keys (list, revoke) takes "
+                                                           "`Authorization: Bearer <token>`; unset: those routes are off")
     metrics_token: SecretStr | None = Field(None, description="when set, /metrics needs `Authorization: Bearer <token>`")
     page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
     # serving: jobs
