@@ -38,6 +38,8 @@ class Settings(BaseSettings):
                                                              "minute (429 beyond); shared by API processes via Redis")
     rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
                                                                      "make per minute, a budget apart from writes")
+    auth_cache_s: float = Field(5.0, ge=0, description="seconds an API process trusts a checked key without asking "
+                                                       "the database again (a revoked key works that much longer; 0: off)")
     auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
                                                                 "per minute before it gets 429")
     max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")

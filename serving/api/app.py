@@ -4,7 +4,6 @@ analyzers and the metrics once, in the lifespan, on `app.state`; one error body 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import Settings, get_settings
 from serving.api.deps import ApiError, error_response
-from serving.api.gate import RequestGate
-from serving.api.metrics import Metrics
+from serving.api.gate import KeyCache, RequestGate
+from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
 from serving.api.routers import admin, contracts, health, jobs, templates
 from serving.db import make_engine, migrate
@@ -48,6 +47,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         app.state.analyzers, app.state.service = analyzers, service
         app.state.metrics = Metrics(service)
         app.state.limits = Limits.from_settings(settings, getattr(queue, "redis", None))
+        app.state.key_cache = KeyCache(settings.auth_cache_s)
         queue.start()
         try:
             yield
@@ -62,19 +62,8 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
     for router in (contracts.router, jobs.router, templates.router, health.router, admin.router):
         app.include_router(router)
 
-    app.add_middleware(RequestGate)  # inside `measure`, so that refused requests are measured too
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics = getattr(request.app.state, "metrics", None)
-        if metrics is not None:
-            metrics.request_seconds.labels(request.method, path, str(response.status_code)).observe(
-                time.perf_counter() - started)
-        return response
+    app.add_middleware(RequestGate)
+    app.add_middleware(MeasureRequests)  # outside the gate, so that refused requests are measured too
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:

@@ -12,6 +12,9 @@ The tenant it authenticated is left in the request state for the `TenantDep` dep
 
 from __future__ import annotations
 
+import threading
+import time
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +44,37 @@ def body_limit(scope: Scope, settings) -> int:
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
+
+
+class KeyCache:
+    """Valid keys' tenants for `LEXRISK_AUTH_CACHE_S` seconds, so that a status poll does not pay a
+    database round trip for its key; a revoked or expired key is refused at most that much later.
+    Unknown keys are never cached (a guess costs a lookup and counts as a failure)."""
+
+    def __init__(self, ttl_s: float, clock=time.monotonic) -> None:
+        self.ttl_s, self.clock = ttl_s, clock
+        self._tenants: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        if self.ttl_s <= 0:
+            return None
+        digest = hash_key(key)
+        with self._lock:
+            found = self._tenants.get(digest)
+            if found is None or found[1] < self.clock():
+                self._tenants.pop(digest, None)
+                return None
+            return found[0]
+
+    def put(self, key: str, tenant_id: str) -> None:
+        if self.ttl_s > 0:
+            with self._lock:
+                if len(self._tenants) > 10_000:  # bounded: expired entries go first, else all
+                    now = self.clock()
+                    self._tenants = {k: v for k, v in self._tenants.items() if v[1] >= now} \
+                        if len(self._tenants) < 20_000 else {}
+                self._tenants[hash_key(key)] = (tenant_id, self.clock() + self.ttl_s)
 
 
 class RequestGate:
@@ -108,7 +142,11 @@ class RequestGate:
         if wait > 0:
             return error_response(429, "rate_limited", f"too many failed authentications from this address; "
                                                        f"retry in {wait:.0f} s", {"Retry-After": str(max(1, round(wait)))})
-        tenant_id = tenant_for_key(state.engine, key)
+        tenant_id = state.key_cache.get(key)
+        if tenant_id is None:
+            tenant_id = tenant_for_key(state.engine, key)
+            if tenant_id is not None:
+                state.key_cache.put(key, tenant_id)
         if tenant_id is None:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)

@@ -5,8 +5,11 @@ is a number without its tenant), and `LEXRISK_METRICS_TOKEN` closes the endpoint
 
 from __future__ import annotations
 
+import time
+
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from serving.models import JOB_STATES
 from serving.service import ContractService
@@ -47,3 +50,33 @@ class Metrics:
         self.request_seconds = Histogram("lexrisk_http_request_duration_seconds", "API request latency",
                                          ["method", "route", "status"], registry=self.registry)
         self.registry.register(_JobCollector(service))
+
+
+class MeasureRequests:
+    """Request latency by route and status, as plain ASGI middleware (Starlette's BaseHTTPMiddleware
+    costs a task and a stream per request, a measurable share of a status poll)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            metrics = getattr(scope["app"].state, "metrics", None)
+            if metrics is not None:
+                route = getattr(scope.get("route"), "path", "unmatched")
+                metrics.request_seconds.labels(scope["method"], route, str(status)).observe(
+                    time.perf_counter() - started)

@@ -19,7 +19,7 @@ def cli_db(tmp_path, monkeypatch):
     """The API's settings with the CLI's environment pointing at the same database."""
     from contracts.settings import get_settings
 
-    settings = make_settings(tmp_path, admin_token="admin-secret", auth_failures_per_minute=100)
+    settings = make_settings(tmp_path, admin_token="admin-secret", auth_failures_per_minute=100, auth_cache_s=0)
     monkeypatch.setenv("LEXRISK_DATABASE_URL", settings.database_url)
     get_settings.cache_clear()
     yield settings
@@ -79,3 +79,19 @@ def test_admin_routes_are_off_without_a_token(tmp_path) -> None:
     for api in open_api(make_settings(tmp_path)):
         response = api.client.get("/admin/keys", headers={"Authorization": "Bearer anything"})
         assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_checked_keys_are_trusted_for_the_cache_time_only() -> None:
+    from serving.api.gate import KeyCache
+
+    now = [100.0]
+    cache = KeyCache(5.0, clock=lambda: now[0])
+    assert cache.get("lxk_a") is None
+    cache.put("lxk_a", "tenant-1")
+    now[0] += 4.9
+    assert cache.get("lxk_a") == "tenant-1" and cache.get("lxk_b") is None
+    now[0] += 0.2
+    assert cache.get("lxk_a") is None  # past the TTL: the database is asked again (and sees a revocation)
+    off = KeyCache(0)
+    off.put("lxk_a", "tenant-1")
+    assert off.get("lxk_a") is None
