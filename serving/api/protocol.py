@@ -72,8 +72,10 @@ class JobPublic(BaseModel):
     progress: Progress
     attempts: int
     error: ErrorDetail | None = Field(None, description="why the job failed")
-    stats: dict[str, Any] = Field(description="proposed, ungrounded_dropped, duplicates_merged, seconds, tokens, findings")
-    webhook_status: str | None = None
+    stats: dict[str, Any] = Field(description="once done: proposed, ungrounded_dropped, duplicates_merged, seconds, "
+                                              "prompt_tokens, completion_tokens, findings, invalid_answers, "
+                                              "invalid_answer_examples")
+    webhook_status: str | None = Field(None, description="pending, delivered, rejected or failed; null without callback")
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

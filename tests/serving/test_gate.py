@@ -154,3 +154,25 @@ def test_metrics_can_be_closed_with_a_token_and_name_no_tenant(tmp_path) -> None
         with Session(api.client.app.state.engine) as session:
             tenants = session.exec(select(Tenant)).all()
         assert not any(t.id in text or t.name in text for t in tenants)
+
+
+def test_a_damaged_docx_keeps_the_keep_alive_connection(tmp_path) -> None:
+    """The malformed-XML DOCX used to escape as a 500 that reset the connection; now it is a 422 and
+    the same connection serves the next request."""
+    from tests.serving.test_edges import malformed_docx
+
+    with live_server(make_settings(tmp_path)) as (base, keys):
+        host, port = base.removeprefix("http://").split(":")
+        part = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bad.docx\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + malformed_docx() + \
+            f"\r\n--{BOUNDARY}--\r\n".encode()
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall((f"POST /v1/contracts HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {keys['acme']}\r\n"
+                          f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+                          f"Content-Length: {len(part)}\r\n\r\n").encode() + part)
+            status, body = _read_response(sock)
+            assert status == 422 and body["error"]["code"] == "corrupt_file"
+            sock.sendall((f"GET /v1/contracts HTTP/1.1\r\nHost: {host}\r\n"
+                          f"Authorization: Bearer {keys['acme']}\r\n\r\n").encode())
+            status, body = _read_response(sock)
+            assert status == 200 and body["count"] == 0
