@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
-from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, run_job
+from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, resend_lost_webhooks, run_job
 from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ class InProcessQueue:
     def start(self) -> None:
         # queued jobs of a previous process lived in its memory only: queue them again
         reap(self.engine, self.settings, self.enqueue, requeue_all_queued=True, webhooks=self.webhooks)
+        resend_lost_webhooks(self.engine, self.settings, self.webhooks)
         for worker in self.workers:
             worker.start()
         self.reaper.start()

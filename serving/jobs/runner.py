@@ -254,6 +254,27 @@ def notify(engine: Engine, settings: Settings, job_id: str, webhooks: WebhookDis
         session.commit()
 
 
+def delivery_grace_s(settings: Settings) -> float:
+    """The longest one delivery with all its retries can take, plus a minute."""
+    n = settings.webhook_max_attempts
+    return n * settings.webhook_timeout_s + settings.webhook_backoff_s * (2 ** (n - 1) - 1) + 60
+
+
+def resend_lost_webhooks(engine: Engine, settings: Settings, webhooks: WebhookDispatcher) -> list[str]:
+    """At process start: deliveries still `pending` long after their job ended were lost with the
+    process that held them; send them again. The message id is the same, so a receiver that did get
+    the first one (Standard Webhooks) drops the copy."""
+    cutoff = utcnow() - timedelta(seconds=delivery_grace_s(settings))
+    with Session(engine) as session:
+        lost = list(session.exec(select(Job.id).where(Job.webhook_status == "pending",
+                                                      col(Job.finished_at) < cutoff)).all())
+    for job_id in lost:
+        webhooks.submit(lambda job_id=job_id: notify(engine, settings, job_id))
+    if lost:
+        log.warning("resending %d webhook(s) lost with a stopped process", len(lost))
+    return lost
+
+
 def mark_enqueued(engine: Engine, job_id: str) -> None:
     with Session(engine) as session:
         session.exec(update(Job).where(col(Job.id) == job_id).values(enqueued_at=utcnow()))  # type: ignore[call-overload]

@@ -34,6 +34,7 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
     from rq.worker import DequeueStrategy
 
     from serving.jobs.queue import RQQueue, _Reaper, lane_names
+    from serving.jobs.runner import resend_lost_webhooks
 
     engine, settings, _, webhooks = _context()
     if not settings.redis_url:
@@ -42,6 +43,7 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
     queue = RQQueue(engine, settings)
     reaper = _Reaper(engine, settings, queue, webhooks)
     reaper.start()
+    resend_lost_webhooks(engine, settings, webhooks)
     try:
         # the lanes in turn: tenants in different lanes are served fairly (serving.jobs.queue)
         worker = SimpleWorker(lane_names(settings), connection=queue.redis, name=name)

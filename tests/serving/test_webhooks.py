@@ -164,3 +164,39 @@ def test_a_slow_receiver_does_not_hold_up_analysis(tmp_path) -> None:
             assert hooked["webhook_status"] == "failed" and len(receiver.received) == 3
     finally:
         receiver.close()
+
+
+def test_a_delivery_lost_with_its_process_is_sent_at_the_next_start(tmp_path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlmodel import Session, col
+
+    from serving.db import make_engine
+    from serving.jobs.runner import delivery_grace_s
+    from serving.models import Job, utcnow
+
+    receiver = _Receiver()
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"])
+    try:
+        for api in open_api(settings):
+            job_id = api.upload().json()["job_id"]
+            api.wait(job_id)
+        # what a process killed mid-delivery leaves: the job ended long ago, its webhook still pending
+        engine = make_engine(settings.database_url)
+        with Session(engine) as session:
+            session.exec(update(Job).where(col(Job.id) == job_id).values(
+                callback_url=receiver.url, webhook_status="pending",
+                finished_at=utcnow() - timedelta(seconds=delivery_grace_s(settings) + 1)))
+            session.commit()
+        engine.dispose()
+        for api in open_api(settings):
+            for _ in range(100):
+                job = api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()
+                if job["webhook_status"] != "pending":
+                    break
+                threading.Event().wait(0.05)
+            assert job["webhook_status"] == "delivered"
+    finally:
+        receiver.close()
+    assert len(receiver.received) == 1 and json.loads(receiver.received[0][1])["data"]["job_id"] == job_id
