@@ -7,6 +7,7 @@ Everything a job needs — the upload and the parsed document — is in the data
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -269,7 +270,7 @@ def resend_lost_webhooks(engine: Engine, settings: Settings, webhooks: WebhookDi
         lost = list(session.exec(select(Job.id).where(Job.webhook_status == "pending",
                                                       col(Job.finished_at) < cutoff)).all())
     for job_id in lost:
-        webhooks.submit(lambda job_id=job_id: notify(engine, settings, job_id))
+        webhooks.submit(functools.partial(notify, engine, settings, job_id))
     if lost:
         log.warning("resending %d webhook(s) lost with a stopped process", len(lost))
     return lost
