@@ -6,7 +6,8 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Security
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -15,7 +16,9 @@ from serving.api.gate import bearer_key
 from serving.api.protocol import error_responses
 from serving.keys import KeyInfo, KeyNotFound, list_keys, revoke_key
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+# declared so that /docs offers the admin token; checked in _admin
+_admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="LEXRISK_ADMIN_TOKEN")
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admin_bearer)])
 
 
 class KeyPublic(BaseModel):
