@@ -144,7 +144,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = {"LEXRISK_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "LEXRISK_ANALYZER": args.analyzer,
                    "LEXRISK_ANALYZER_PLUGINS": json.dumps(plugins), "LEXRISK_JOB_WORKERS": str(args.workers),
-                   "LEXRISK_RATE_LIMIT_PER_MINUTE": "100000"}
+                   "LEXRISK_RATE_LIMIT_PER_MINUTE": "100000", "LEXRISK_RATE_LIMIT_READS_PER_MINUTE": "10000000"}
             workers: list[subprocess.Popen] = []
             if queue == "rq":
                 import redis

@@ -36,16 +36,37 @@ class Settings(BaseSettings):
     analyzer_plugins: dict[str, str] = Field(default_factory=dict,
                                              description='extra analyzers as JSON {"name": "module:factory"}; '
                                                          "the factory takes (settings, playbook)")
-    rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute (429 beyond)")
+    rate_limit_per_minute: int = Field(120, ge=1, description="uploads, reviews and deletes one API key may make per "
+                                                             "minute (429 beyond); shared by API processes via Redis")
+    rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
+                                                                     "make per minute, a budget apart from writes")
+    auth_cache_s: float = Field(5.0, ge=0, description="seconds an API process trusts a checked key without asking "
+                                                       "the database again (a revoked key works that much longer; 0: off)")
+    auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
+                                                                "per minute before it gets 429")
+    max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")
+    admin_token: SecretStr | None = Field(None, description="when set, /admin/keys (list, revoke) takes "
+                                                           "`Authorization: Bearer <token>`; unset: those routes are off")
+    metrics_token: SecretStr | None = Field(None, description="when set, /metrics needs `Authorization: Bearer <token>`")
     page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
     # serving: jobs
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
     job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "
                                                        "(a killed worker or a lost backend costs one)")
-    job_stale_after_s: float = Field(60.0, gt=0, description="a running job whose heartbeat is older than this is "
+    job_stale_after_s: float = Field(15.0, gt=0, description="a running job whose heartbeat is older than this is "
                                                             "taken as lost and retried or failed")
     job_heartbeat_s: float = Field(5.0, gt=0, description="how often a running job records that it is alive")
     job_timeout_s: int = Field(3600, ge=1, description="longest one analysis job may run on an RQ worker")
+    queue_max: int = Field(2000, ge=1, description="queued analysis jobs of all tenants together; uploads past it "
+                                                  "get 503 with Retry-After")
+    queue_max_per_tenant: int = Field(200, ge=1, description="queued analysis jobs of one tenant; its uploads past "
+                                                            "it get 429 with Retry-After")
+    queue_lanes: int = Field(8, ge=1, description="RQ queues tenants are spread over; workers take them in turn, so "
+                                                 "tenants in different lanes are served fairly")
+    queue_retry_after_s: int = Field(30, ge=1, description="Retry-After sent with a queue_full refusal")
+    analyzer_retries: int = Field(3, ge=1, description="tries of a job's analysis while the model server cannot be "
+                                                       "reached, before it fails as analyzer_unavailable")
+    analyzer_retry_backoff_s: float = Field(2.0, ge=0, description="wait before the second such try; doubles each try")
     # serving: webhooks
     webhook_secret: SecretStr | None = Field(None, description="Standard Webhooks signing secret (`whsec_` + base64); "
                                                                "callbacks are refused while it is unset")
@@ -54,6 +75,8 @@ class Settings(BaseSettings):
                                                          '["dms.example.com", "*.corp.example"]; empty: none')
     webhook_max_attempts: int = Field(5, ge=1, description="delivery tries per webhook")
     webhook_backoff_s: float = Field(1.0, ge=0, description="first retry delay of a webhook; doubles each try")
+    webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "
+                                                     "analysis workers")
     webhook_timeout_s: float = Field(10.0, gt=0, description="seconds one webhook delivery may take")
     # serving: the OpenAI-compatible (vLLM) analyzer
     openai_base_url: str = Field("http://127.0.0.1:8001/v1", description="base URL of the OpenAI-compatible server")

@@ -7,6 +7,7 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 400
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -24,7 +25,7 @@ class NotFound(ServiceError):
 
 class InvalidInput(ServiceError):
     status = 400
-    code = "invalid_input"
+    code = "bad_request"
 
 
 class UnprocessableUpload(ServiceError):
@@ -50,3 +51,14 @@ class Conflict(ServiceError):
 class NotAvailable(ServiceError):
     status = 501
     code = "not_available"
+
+
+class QueueFull(ServiceError):
+    """Backpressure: 429 when the tenant's own queue is full, 503 when everyone's is."""
+
+    code = "queue_full"
+
+    def __init__(self, message: str, *, status: int, retry_after: int) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = {"Retry-After": str(retry_after)}

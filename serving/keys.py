@@ -1,24 +1,58 @@
-"""API keys: 256-bit random tokens, shown once, stored as SHA-256 hashes, each bound to a tenant."""
+"""API keys: 256-bit random tokens, shown once, stored as SHA-256 hashes, each bound to a tenant; they
+may expire, can be revoked, and record when they were last used (to the minute)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from annotation.store.models import RESERVED_TENANTS
-from serving.models import ApiKey, Tenant
+from serving.models import ApiKey, Tenant, utcnow
 
 KEY_PREFIX = "lxk_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class KeyNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What may be shown about a key: never the key, never its hash."""
+
+    id: str
+    tenant: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and _aware(self.expires_at) <= utcnow():
+            return "expired"
+        return "active"
 
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(engine: Engine, tenant_name: str) -> tuple[str, Tenant]:
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def create_key(engine: Engine, tenant_name: str, *, expires_at: datetime | None = None) -> tuple[str, Tenant]:
     """A new key for the tenant (created if new). The key itself is returned once and never stored."""
     tenant_name = tenant_name.strip()
     if not tenant_name:
@@ -26,6 +60,8 @@ def create_key(engine: Engine, tenant_name: str) -> tuple[str, Tenant]:
     if tenant_name in RESERVED_TENANTS:  # its reviews would join those rows in the label store
         raise ValueError(f"{tenant_name!r} is reserved for the label store's own tenants (public data sets, "
                          "labels from before tenants); choose another name")
+    if expires_at is not None and _aware(expires_at) <= utcnow():
+        raise ValueError("the expiry is in the past")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with Session(engine) as session:
         tenant = session.exec(select(Tenant).where(Tenant.name == tenant_name)).first()
@@ -33,13 +69,55 @@ def create_key(engine: Engine, tenant_name: str) -> tuple[str, Tenant]:
             tenant = Tenant(name=tenant_name)
             session.add(tenant)
             session.flush()
-        session.add(ApiKey(tenant_id=tenant.id, key_hash=hash_key(key), prefix=key[:8]))
+        session.add(ApiKey(tenant_id=tenant.id, key_hash=hash_key(key), prefix=key[:8], expires_at=expires_at))
         session.commit()
         session.refresh(tenant)
     return key, tenant
 
 
 def tenant_for_key(engine: Engine, key: str) -> str | None:
+    """The key's tenant, or None for an unknown, revoked or expired key. Records the use when the
+    last recorded one is over a minute old, so a busy key costs one write a minute, not one a request."""
+    now = utcnow()
     with Session(engine) as session:
-        row = session.exec(select(ApiKey.tenant_id).where(ApiKey.key_hash == hash_key(key))).first()
-    return row
+        row = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
+        if row is None:
+            return None
+        if row.revoked_at is not None or (row.expires_at is not None and _aware(row.expires_at) <= now):
+            return None
+        tenant_id = row.tenant_id
+        if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
+            session.exec(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
+            session.commit()
+    return tenant_id
+
+
+def list_keys(engine: Engine, tenant_name: str | None = None) -> list[KeyInfo]:
+    with Session(engine) as session:
+        query = select(ApiKey, Tenant.name).join(Tenant, col(Tenant.id) == ApiKey.tenant_id)
+        if tenant_name:
+            query = query.where(Tenant.name == tenant_name)
+        rows = session.exec(query.order_by(col(Tenant.name), col(ApiKey.created_at))).all()
+        return [KeyInfo(k.id, name, k.prefix, k.created_at, k.expires_at, k.revoked_at, k.last_used_at)
+                for k, name in rows]
+
+
+def revoke_key(engine: Engine, id_or_prefix: str) -> KeyInfo:
+    """Revoke the key with this id or this shown prefix (`lxk_AbCd`); refused when it names several."""
+    with Session(engine) as session:
+        matches = session.exec(select(ApiKey).where(or_(col(ApiKey.id) == id_or_prefix,
+                                                        col(ApiKey.prefix) == id_or_prefix))).all()
+        if not matches:
+            raise KeyNotFound(f"no key {id_or_prefix!r}")
+        if len(matches) > 1:
+            raise KeyNotFound(f"{id_or_prefix!r} names {len(matches)} keys; give the key's id")
+        key = matches[0]
+        if key.revoked_at is None:
+            key.revoked_at = utcnow()
+            session.add(key)
+            session.commit()
+            session.refresh(key)
+        tenant = session.get(Tenant, key.tenant_id)
+        assert tenant is not None
+        return KeyInfo(key.id, tenant.name, key.prefix, key.created_at, key.expires_at, key.revoked_at,
+                       key.last_used_at)

@@ -1,4 +1,5 @@
-"""`lexrisk keys create --tenant NAME`: a new API key, printed once (only its hash is stored)."""
+"""`lexrisk keys create|list|revoke`: API keys. A key is printed once at creation (only its hash is
+stored); list shows ids, prefixes, expiry, revocation and last use, never a key."""
 
 from __future__ import annotations
 
@@ -11,26 +12,91 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create = sub.add_parser("create", help="create a key for a tenant (created if new) and print it once",
                             description="Create an API key for a tenant and print it; it cannot be shown again.")
     create.add_argument("--tenant", required=True, help="tenant name, e.g. the firm")
+    create.add_argument("--expires-in-days", type=float, default=None, metavar="DAYS",
+                        help="the key stops working after this many days (default: never)")
     create.set_defaults(handler=run_create)
+    listing = sub.add_parser("list", help="list keys: id, tenant, prefix, state, created, expires, last used",
+                             description="List API keys (never the keys themselves).")
+    listing.add_argument("--tenant", default=None, help="only this tenant's keys")
+    listing.add_argument("--json", action="store_true", help="one JSON object per key")
+    listing.set_defaults(handler=run_list)
+    revoke = sub.add_parser("revoke", help="revoke a key by its id or its prefix",
+                            description="Revoke an API key; requests with it get 401 from then on.")
+    revoke.add_argument("key", metavar="ID_OR_PREFIX", help="the key's id, or its prefix as `keys list` shows it")
+    revoke.set_defaults(handler=run_revoke)
+
+
+def _engine():
+    from contracts.settings import get_settings
+    from serving.db import make_engine, migrate
+
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    return engine
 
 
 def run_create(args: argparse.Namespace) -> int:
-    from contracts.errors import CommandError
-    from contracts.settings import get_settings
-    from serving.db import make_engine, migrate
-    from serving.keys import create_key
+    import sys
+    from datetime import timedelta
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
+    from contracts.errors import CommandError
+    from serving.keys import create_key
+    from serving.models import utcnow
+
+    if args.expires_in_days is not None and args.expires_in_days <= 0:
+        raise CommandError("--expires-in-days must be more than 0")
+    expires = utcnow() + timedelta(days=args.expires_in_days) if args.expires_in_days else None
+    engine = _engine()
     try:
-        migrate(engine)
-        key, tenant = create_key(engine, args.tenant)
+        key, tenant = create_key(engine, args.tenant, expires_at=expires)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     finally:
         engine.dispose()
     print(key)
+    until = f", expires {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    print(f"key for tenant {tenant.name!r} ({tenant.id}){until}; store it now, it is not shown again", file=sys.stderr)
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    import json
+
+    from serving.keys import list_keys
+
+    engine = _engine()
+    try:
+        keys = list_keys(engine, args.tenant)
+    finally:
+        engine.dispose()
+
+    def when(moment) -> str:
+        return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+    for k in keys:
+        if args.json:
+            print(json.dumps({"id": k.id, "tenant": k.tenant, "prefix": k.prefix, "state": k.state,
+                              "created_at": k.created_at.isoformat(),
+                              **{name: getattr(k, name).isoformat() if getattr(k, name) else None
+                                 for name in ("expires_at", "revoked_at", "last_used_at")}}))
+        else:
+            print(f"{k.id}  {k.prefix}…  {k.state:<7}  created {when(k.created_at)}  expires {when(k.expires_at)}  "
+                  f"last used {when(k.last_used_at)}  {k.tenant}")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
     import sys
 
-    print(f"key for tenant {tenant.name!r} ({tenant.id}); store it now, it is not shown again", file=sys.stderr)
+    from contracts.errors import CommandError
+    from serving.keys import KeyNotFound, revoke_key
+
+    engine = _engine()
+    try:
+        info = revoke_key(engine, args.key)
+    except KeyNotFound as exc:
+        raise CommandError(str(exc.args[0])) from None
+    finally:
+        engine.dispose()
+    print(f"revoked key {info.id} ({info.prefix}…) of tenant {info.tenant!r}", file=sys.stderr)
     return 0

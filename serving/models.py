@@ -81,6 +81,9 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(unique=True, index=True)
     prefix: str
     created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None  # kept to the minute: one write a minute per key at most
 
 
 class Contract(SQLModel, table=True):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -30,6 +30,7 @@ from serving.errors import (
     InvalidInput,
     NotAvailable,
     NotFound,
+    QueueFull,
     TooLarge,
     UnprocessableUpload,
     UnsupportedMedia,
@@ -70,7 +71,9 @@ class ContractService:
 
     # -- uploads -----------------------------------------------------------------------------------
     def parse(self, data: bytes, filename: str) -> Document:
-        """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt."""
+        """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt. A
+        parser failing in a way ingestion did not foresee (a malformed XML part, a broken PDF object)
+        is still the file's fault, so it is a 422 `corrupt_file`, never a 500."""
         try:
             document = load_bytes(data, filename or "upload", max_bytes=self.settings.max_upload_bytes,
                                   pdf_extractor=self.settings.pdf_extractor)
@@ -80,6 +83,10 @@ class ContractService:
             raise UnsupportedMedia(str(exc), code=exc.code) from None
         except IngestError as exc:
             raise UnprocessableUpload(str(exc), code=exc.code) from None
+        except Exception as exc:
+            log.warning("%s: unexpected parser failure: %s: %s", filename, type(exc).__name__, exc)
+            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read "
+                                      f"({type(exc).__name__})", code="corrupt_file") from None
         if len(document.pages) > self.settings.max_pages:
             raise TooLarge(f"{filename}: {len(document.pages)} pages; the limit is {self.settings.max_pages}",
                            code="too_many_pages")
@@ -87,6 +94,12 @@ class ContractService:
 
     def upload(self, tenant_id: str, data: bytes, filename: str, *, analyzer: str | None = None,
                template_id: str | None = None, callback_url: str | None = None) -> Accepted:
+        """Store the upload and queue its analysis, or return what the same bytes already have.
+
+        Deduplication is atomic: the contract, its upload and its first job are committed together
+        under the (tenant, sha256) unique constraint, so of concurrent uploads of the same bytes one
+        wins and the others find its contract and job (`reused`); a new job for a known contract is
+        decided under a lock on the contract's row."""
         analyzer = analyzer or self.settings.analyzer
         if analyzer not in analyzer_names(self.settings):
             raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: "
@@ -96,22 +109,15 @@ class ContractService:
         if len(data) > self.settings.max_upload_bytes:
             raise TooLarge(f"{filename}: the file is {len(data) / 1e6:.1f} MB; the limit is "
                            f"{self.settings.max_upload_bytes / 1e6:.1f} MB")
-        with Session(self.engine) as session:
-            if template_id:
+        if template_id:
+            with Session(self.engine) as session:
                 self._template(session, tenant_id, template_id)
-            digest = hashlib.sha256(data).hexdigest()
-            contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id,
-                                                           Contract.sha256 == digest)).first()
-            if contract is not None:
-                reusable = session.exec(
-                    select(Job).where(Job.contract_id == contract.id, Job.analyzer == analyzer,
-                                      col(Job.template_id).is_(None) if template_id is None
-                                      else Job.template_id == template_id,  # a new template: a new comparison
-                                      col(Job.status).in_((*JobStatus.active(), JobStatus.done)))
-                    .order_by(col(Job.created_at).desc())).first()
-                if reusable is not None:
-                    return Accepted(contract, reusable, reused=True)
-        if contract is None:
+        digest = hashlib.sha256(data).hexdigest()
+        job = Job(tenant_id=tenant_id, contract_id="", analyzer=analyzer, template_id=template_id,
+                  callback_url=callback_url)
+        accepted = self._reuse_or_add_job(tenant_id, digest, job)
+        if accepted is None:
+            self.check_queue_room(tenant_id)
             document = self.parse(data, filename)
             contract = Contract(tenant_id=tenant_id, name=document.name, sha256=digest,
                                 source_type=document.source_type, size_bytes=len(data),
@@ -121,23 +127,80 @@ class ContractService:
                     session.add(contract)
                     session.flush()
                     session.add(Upload(id=contract.id, data=data, document=document.model_dump(mode="json")))
+                    job.contract_id = contract.id
+                    session.add(job)
                     session.commit()
                     session.refresh(contract)
-            except IntegrityError:  # the same bytes uploaded concurrently: use the one that won
-                with Session(self.engine) as session:
-                    contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id,
-                                                                   Contract.sha256 == digest)).one()
-        job = Job(tenant_id=tenant_id, contract_id=contract.id, analyzer=analyzer, template_id=template_id,
-                  callback_url=callback_url)
-        with Session(self.engine) as session:
+                    session.refresh(job)
+                accepted = Accepted(contract, job, reused=False)
+            except IntegrityError:  # the same bytes won concurrently: theirs is the contract (and job)
+                job = Job(tenant_id=tenant_id, contract_id="", analyzer=analyzer, template_id=template_id,
+                          callback_url=callback_url)
+                accepted = self._reuse_or_add_job(tenant_id, digest, job)
+                assert accepted is not None
+        if not accepted.reused:
+            try:
+                self.queue.enqueue(accepted.job.id, accepted.job.attempts, tenant_id)
+            except Exception:  # the job is stored; the reaper hands it on once the queue is back
+                log.exception("could not enqueue job %s", accepted.job.id)
+        return accepted
+
+    def _reuse_or_add_job(self, tenant_id: str, digest: str, job: Job) -> Accepted | None:
+        """None when the tenant has no contract with these bytes; else its live or finished job for
+        the analyzer (reused), or `job` added to it. A different callback_url than the reused job's
+        is refused: that callback would never be called for a job that exists already."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id,
+                                                           Contract.sha256 == digest)).first()
+            if contract is None:
+                return None
+            # a no-op write takes the row's lock (PostgreSQL) or the database's (SQLite) until commit,
+            # so concurrent uploaders decide one after the other and see each other's job
+            session.exec(update(Contract).where(col(Contract.id) == contract.id)
+                         .values(name=Contract.name))
+            reusable = session.exec(
+                select(Job).where(Job.contract_id == contract.id, Job.analyzer == job.analyzer,
+                                  col(Job.template_id).is_(None) if job.template_id is None
+                                  else Job.template_id == job.template_id,  # a new template: a new comparison
+                                  col(Job.status).in_((*JobStatus.active(), JobStatus.done)))
+                .order_by(col(Job.created_at).desc())).first()
+            if reusable is not None:
+                session.commit()
+                if job.callback_url and job.callback_url != reusable.callback_url:
+                    raise Conflict(f"these bytes were uploaded before: job {reusable.id} ({reusable.status}) exists "
+                                   "without this callback_url, so it would never be called; poll "
+                                   f"/v1/jobs/{reusable.id}, or delete the contract and upload again",
+                                   code="callback_conflict")
+                return Accepted(contract, reusable, reused=True)
+            self.check_queue_room(tenant_id, session)
+            job.contract_id = contract.id
             session.add(job)
             session.commit()
-            session.refresh(job)
-        try:
-            self.queue.enqueue(job.id, job.attempts)
-        except Exception:  # the job is stored; the reaper hands it on once the queue is back
-            log.exception("could not enqueue job %s", job.id)
-        return Accepted(contract, job, reused=False)
+            return Accepted(contract, job, reused=False)
+
+    def check_queue_room(self, tenant_id: str, session: Session | None = None) -> None:
+        """Backpressure: refuse a new job while the tenant's queue (429) or everyone's (503) is full,
+        with `Retry-After`. Counted from the jobs table, so the bound holds across API processes; it is
+        soft by the few uploads that pass the check at the same moment."""
+        if session is None:
+            with Session(self.engine) as own:
+                return self.check_queue_room(tenant_id, own)
+        total, mine = session.exec(
+            select(func.count(), func.coalesce(func.sum(case((col(Job.tenant_id) == tenant_id, 1), else_=0)), 0))
+            .where(Job.status == JobStatus.queued)).one()
+        if int(mine) >= self.settings.queue_max_per_tenant:
+            raise QueueFull(f"{mine} of your jobs are waiting (LEXRISK_QUEUE_MAX_PER_TENANT); retry later",
+                            status=429, retry_after=self.settings.queue_retry_after_s)
+        if int(total) >= self.settings.queue_max:
+            raise QueueFull(f"the analysis queue is full ({total} jobs waiting); retry later",
+                            status=503, retry_after=self.settings.queue_retry_after_s)
+
+    def queue_depth(self) -> dict[str, int]:
+        """Queued jobs per tenant, for /metrics (tenants by id only: no names, no totals of work)."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(Job.tenant_id, func.count()).where(Job.status == JobStatus.queued)
+                                .group_by(Job.tenant_id)).all()
+        return {tenant: int(n) for tenant, n in rows}
 
     # -- contracts ---------------------------------------------------------------------------------
     def contract(self, tenant_id: str, contract_id: str) -> tuple[Contract, Job | None]:

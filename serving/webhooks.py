@@ -1,9 +1,13 @@
 """Job-end callbacks, signed the Standard Webhooks way (https://www.standardwebhooks.com):
 `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` with the secret's bytes.
 
-Callback URLs are checked against an allow-list of hosts twice — when the upload names one and again
-before each delivery — and redirects are never followed, so a client cannot make the service call
-into the private network (SSRF)."""
+Callback URLs are checked against an allow-list of hosts and ports twice — when the upload names one
+and again before each delivery — and redirects are never followed, so a client cannot make the
+service call into the private network (SSRF). An entry `host` allows the scheme's default port only
+(443, 80); `host:8443` allows that port, `host:*` any.
+
+Deliveries run on their own threads (`WebhookDispatcher`), apart from analysis: a slow or failing
+receiver, with its retries and backoff, never holds a worker that could analyze the next contract."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +32,8 @@ log = logging.getLogger(__name__)
 
 
 def check_callback_url(url: str, settings: Settings) -> str:
+    if any(ord(c) < 32 or c == "\x7f" for c in url):
+        raise InvalidInput("callback_url holds control characters", code="invalid_callback_url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"callback_url {url!r} is not an http(s) URL", code="invalid_callback_url")
@@ -36,10 +43,28 @@ def check_callback_url(url: str, settings: Settings) -> str:
         raise InvalidInput("this server sends no webhooks (LEXRISK_WEBHOOK_SECRET is unset)",
                            code="webhooks_disabled")
     host = parts.hostname.lower()
-    if not any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in settings.webhook_allowed_hosts):
-        raise InvalidInput(f"callback host {host!r} is not in the allow-list (LEXRISK_WEBHOOK_ALLOWED_HOSTS)",
-                           code="callback_not_allowed")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise InvalidInput(f"callback_url {url!r} has an invalid port", code="invalid_callback_url") from None
+    if not any(_allows(entry, host, port, parts.scheme) for entry in settings.webhook_allowed_hosts):
+        raise InvalidInput(f"callback host and port {host}:{port} are not in the allow-list "
+                           "(LEXRISK_WEBHOOK_ALLOWED_HOSTS)", code="callback_not_allowed")
     return url
+
+
+def _allows(entry: str, host: str, port: int, scheme: str) -> bool:
+    entry = entry.strip().lower()
+    if entry.startswith("["):  # [IPv6]:port
+        pattern, _, rest = entry[1:].partition("]")
+        allowed_port = rest.removeprefix(":")
+    elif entry.count(":") == 1:
+        pattern, _, allowed_port = entry.partition(":")
+    else:
+        pattern, allowed_port = entry, ""
+    if allowed_port == "":
+        allowed_port = "443" if scheme == "https" else "80"
+    return fnmatch.fnmatchcase(host, pattern) and (allowed_port == "*" or allowed_port == str(port))
 
 
 def secret_bytes(secret: str) -> bytes:
@@ -92,3 +117,23 @@ def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: Settings, 
     finally:
         if own:
             client.close()
+
+
+class WebhookDispatcher:
+    """A pool of delivery threads apart from the analysis workers; one per process that runs jobs."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lexrisk-webhook")
+
+    def submit(self, send: Callable[[], None]) -> None:
+        self.pool.submit(_logged, send)
+
+    def stop(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _logged(send: Callable[[], None]) -> None:
+    try:
+        send()
+    except Exception:
+        log.exception("webhook delivery crashed")

@@ -4,21 +4,21 @@ analyzers and the metrics once, in the lifespan, on `app.state`; one error body 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import Settings, get_settings
-from serving.api.deps import ApiError
-from serving.api.metrics import Metrics
-from serving.api.ratelimit import RateLimiter
-from serving.api.routers import comparisons, contracts, health, jobs, templates
-from serving.api.uploads import check_declared_length
+from serving.api.deps import ApiError, error_response
+from serving.api.gate import KeyCache, RequestGate
+from serving.api.metrics import MeasureRequests, Metrics
+from serving.api.ratelimit import Limits
+from serving.api.routers import admin, comparisons, contracts, health, jobs, templates
 from serving.db import make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
@@ -26,13 +26,9 @@ from serving.jobs.runner import AnalyzerCache
 from serving.service import ContractService
 
 log = logging.getLogger(__name__)
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_type",
-                 422: "invalid_request", 429: "rate_limited"}
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+# codes of the HTTP errors the framework itself raises: no route (404), wrong method (405), a body it
+# cannot parse (400)
+_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 def build_app(settings: Settings | None = None, *, engine_schema: str | None = None) -> FastAPI:
@@ -50,7 +46,8 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         app.state.settings, app.state.engine, app.state.queue = settings, engine, queue
         app.state.analyzers, app.state.service = analyzers, service
         app.state.metrics = Metrics(service)
-        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+        app.state.limits = Limits.from_settings(settings, getattr(queue, "redis", None))
+        app.state.key_cache = KeyCache(settings.auth_cache_s)
         queue.start()
         try:
             yield
@@ -62,29 +59,15 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
                   description="Contract risk analysis: upload contracts, poll analysis jobs, read and review "
                               "findings. Every endpoint under /v1 needs `Authorization: Bearer <key>`; "
                               "errors are `{\"error\": {\"code\", \"message\"}}`.")
-    for router in (contracts.router, comparisons.router, jobs.router, templates.router, health.router):
+    for router in (contracts.router, comparisons.router, jobs.router, templates.router, health.router, admin.router):
         app.include_router(router)
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        if request.method == "POST" and request.url.path in ("/v1/contracts", "/v1/templates"):
-            try:
-                check_declared_length(request, settings)
-            except ServiceError as exc:
-                return error_response(exc.status, exc.code, exc.message)
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics = getattr(request.app.state, "metrics", None)
-        if metrics is not None:
-            metrics.request_seconds.labels(request.method, path, str(response.status_code)).observe(
-                time.perf_counter() - started)
-        return response
+    app.add_middleware(RequestGate)
+    app.add_middleware(MeasureRequests)  # outside the gate, so that refused requests are measured too
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -92,16 +75,29 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _STATUS_CODES.get(exc.status_code, "error")
+        code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for error in exc.errors()[:5]:
-            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
-            problems.append(f"{where}: {error.get('msg')}")
+            loc = [str(p) for p in error.get("loc", ())]
+            where = ".".join(loc[1:] if loc and loc[0] in ("body", "path", "query", "header") else loc) or "request"
+            message = error.get("msg")
+            if error.get("type") == "string_pattern_mismatch":
+                message = ("not an id the API returned (32 hex digits)" if where.endswith("_id")
+                           else "holds a character that is not allowed (NUL)")
+            problems.append(f"{where}: {message}")
         return error_response(422, "invalid_request", "; ".join(problems))
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(_request: Request, exc: DataError) -> JSONResponse:
+        # the edge validates ids, bounds and text; this is the net under it, so that a value the database
+        # cannot hold is still the client's 422 and not a 500
+        log.warning("database refused a value: %s", exc.orig)
+        return error_response(422, "invalid_request", "a value in the request is out of range or holds "
+                                                      "characters that cannot be stored")
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.compare.models import Comparison, ComparisonSummary
+from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import Finding
 from contracts.playbook import Severity
 from serving.models import ComparisonRow, Contract, FindingRow, Job, JobStatus, ReviewStatus, Template
@@ -22,6 +23,31 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+
+
+def _ingest_codes() -> dict[int, list[str]]:
+    """The codes a file's ingestion can fail with, by status (serving.service.ContractService.parse),
+    read from the IngestError classes so that a new one shows up in the reference by itself."""
+    by_status: dict[int, list[str]] = {413: ["too_many_pages"], 415: [], 422: ["corrupt_file"]}
+    stack: list[type[IngestError]] = [IngestError]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        status = 413 if issubclass(cls, TooLargeError) else 415 if issubclass(cls, UnsupportedTypeError) else 422
+        if cls.code not in by_status[status] and cls.code != "missing_file":  # a path, never an upload
+            by_status[status].append(cls.code)
+    return by_status
+
+
+def error_responses(codes: dict[int, list[str]], *, upload: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` naming the error codes a route can return, by status. Every /v1 route can
+    also answer 401 `unauthorized` and 429 `rate_limited` (the gate), and 422 `invalid_request`."""
+    merged: dict[int, list[str]] = {401: ["unauthorized"], 422: ["invalid_request"], 429: ["rate_limited"]}
+    for status, names in [*codes.items(), *(_ingest_codes().items() if upload else [])]:
+        merged.setdefault(status, [])
+        merged[status] += [n for n in names if n not in merged[status]]
+    return {status: {"model": ErrorBody, "description": "error codes: " + ", ".join(f"`{n}`" for n in names)}
+            for status, names in sorted(merged.items())}
 
 
 class UploadAccepted(BaseModel):
@@ -47,8 +73,10 @@ class JobPublic(BaseModel):
     progress: Progress
     attempts: int
     error: ErrorDetail | None = Field(None, description="why the job failed")
-    stats: dict[str, Any] = Field(description="proposed, ungrounded_dropped, duplicates_merged, seconds, tokens, findings")
-    webhook_status: str | None = None
+    stats: dict[str, Any] = Field(description="once done: proposed, ungrounded_dropped, duplicates_merged, seconds, "
+                                              "prompt_tokens, completion_tokens, findings, invalid_answers, "
+                                              "invalid_answer_examples")
+    webhook_status: str | None = Field(None, description="pending, delivered, rejected or failed; null without callback")
     comparison_id: str | None = Field(None, description="the comparison this job ran (upload with template_id)")
     created_at: datetime
     started_at: datetime | None = None
@@ -133,8 +161,9 @@ class FindingReview(BaseModel):
     action: Literal["accept", "reject", "edit"]
     severity: Severity | None = Field(None, description="new severity (action edit)")
     category: str | None = Field(None, description="new CUAD category (action edit)")
-    comment: str | None = Field(None, max_length=5000)
-    reviewer: str | None = Field(None, max_length=200, description="the lawyer's name, kept with the label")
+    comment: str | None = Field(None, max_length=5000, pattern=r"^[^\x00]*$")
+    reviewer: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$",
+                                 description="the lawyer's name, kept with the label")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"action": "edit", "severity": "high", "comment": "uncapped for data breaches", "reviewer": "A. Lawyer"},

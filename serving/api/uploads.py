@@ -1,5 +1,5 @@
-"""Reading an upload within the size limit: the declared length is checked before the body is read,
-and the read itself stops one byte past the limit, so an oversized file never fills memory."""
+"""Reading an upload within the size limit. The body as a whole is bounded by serving.api.gate before
+it is parsed; the file's own read stops one byte past the file limit."""
 
 from __future__ import annotations
 
@@ -8,19 +8,11 @@ from fastapi import Request, UploadFile
 from contracts.settings import Settings
 from serving.errors import InvalidInput, TooLarge
 
-_MULTIPART_OVERHEAD = 64 * 1024
 
-
-def check_declared_length(request: Request, settings: Settings) -> None:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes + _MULTIPART_OVERHEAD:
-        raise TooLarge(f"the request is {int(declared) / 1e6:.1f} MB; the limit is "
-                       f"{settings.max_upload_bytes / 1e6:.1f} MB")
-
-
-def read_upload(request: Request, file: UploadFile, settings: Settings) -> tuple[bytes, str]:
-    filename = (file.filename or "").strip()
-    if not filename:
+def read_upload(request: Request, file: UploadFile | str, settings: Settings) -> tuple[bytes, str]:
+    """`file` is a str when the part came without a filename (multipart then makes it a plain field)."""
+    filename = "" if isinstance(file, str) else (file.filename or "").replace("\x00", "").strip()
+    if isinstance(file, str) or not filename:
         raise InvalidInput("the file part has no filename; send it as multipart form field 'file'",
                            code="missing_filename")
     data = file.file.read(settings.max_upload_bytes + 1)

@@ -6,26 +6,41 @@ broker or result-backend configuration (Celery) and no actor/middleware layer (D
 a queue with one kind of job. Its weak spot — a killed worker's job is noticed only after a long TTL —
 is covered by our own heartbeat reaper (serving.jobs.runner.reap), which works the same for both
 queues. Workers are RQ `SimpleWorker`s: jobs run in the worker process, so an analyzer's model loads
-once per worker rather than once per job in a forked child."""
+once per worker rather than once per job in a forked child.
+
+Fairness between tenants: the in-process queue takes tenants in turn (serving.jobs.fair). On RQ each
+tenant's jobs go to one of `LEXRISK_QUEUE_LANES` queues (by a hash of the tenant) and workers take the
+lanes round robin, so tenants in different lanes are served in turn (tenants sharing a lane, FIFO).
+A job handed back after its worker was lost goes to the front, not behind everything queued since."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings
-from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, run_job
+from serving.jobs.fair import FairQueue
+from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, resend_lost_webhooks, run_job
+from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lexrisk"
 
 
+def lane_names(settings: Settings) -> list[str]:
+    return [f"{QUEUE_NAME}-{i}" for i in range(settings.queue_lanes)]
+
+
+def lane_of(tenant_id: str, settings: Settings) -> str:
+    return lane_names(settings)[int(hashlib.sha256(tenant_id.encode()).hexdigest()[:8], 16) % settings.queue_lanes]
+
+
 class JobQueue(Protocol):
-    def enqueue(self, job_id: str, attempt: int) -> None: ...
+    def enqueue(self, job_id: str, attempt: int, tenant_id: str, *, front: bool = False) -> None: ...
 
     def start(self) -> None: ...
 
@@ -35,15 +50,16 @@ class JobQueue(Protocol):
 
 
 class _Reaper(threading.Thread):
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
+    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue,
+                 webhooks: WebhookDispatcher | None = None) -> None:
         super().__init__(daemon=True, name="lexrisk-reaper")
-        self.engine, self.settings, self.queue = engine, settings, queue
+        self.engine, self.settings, self.queue, self.webhooks = engine, settings, queue, webhooks
         self.halt = threading.Event()
 
     def run(self) -> None:
         while not self.halt.wait(max(self.settings.job_stale_after_s / 3, 0.5)):
             try:
-                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False)
+                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False, webhooks=self.webhooks)
             except Exception:
                 log.exception("reaper pass failed")
 
@@ -52,27 +68,36 @@ class InProcessQueue:
     def __init__(self, engine: Engine, settings: Settings, analyzers: AnalyzerCache | None = None) -> None:
         self.engine, self.settings = engine, settings
         self.analyzers = analyzers or AnalyzerCache(settings)
-        self.pool = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="lexrisk-job")
-        self.reaper = _Reaper(engine, settings, self)
+        self.waiting: FairQueue[tuple[str, int]] = FairQueue()
+        self.workers = [threading.Thread(target=self._work, daemon=True, name=f"lexrisk-job-{i}")
+                        for i in range(settings.job_workers)]
+        self.webhooks = WebhookDispatcher(settings.webhook_workers)
+        self.reaper = _Reaper(engine, settings, self, self.webhooks)
 
-    def enqueue(self, job_id: str, attempt: int) -> None:
+    def enqueue(self, job_id: str, attempt: int, tenant_id: str, *, front: bool = False) -> None:
         mark_enqueued(self.engine, job_id)
-        self.pool.submit(self._run, job_id, attempt)
+        self.waiting.put(tenant_id, (job_id, attempt), front=front)
 
-    def _run(self, job_id: str, attempt: int) -> None:
-        try:
-            run_job(self.engine, self.settings, self.analyzers, job_id, attempt)
-        except Exception:
-            log.exception("job %s crashed", job_id)
+    def _work(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            job_id, attempt = item
+            try:
+                run_job(self.engine, self.settings, self.analyzers, job_id, attempt, self.webhooks)
+            except Exception:
+                log.exception("job %s crashed", job_id)
 
     def start(self) -> None:
         # queued jobs of a previous process lived in its memory only: queue them again
-        reap(self.engine, self.settings, self.enqueue, requeue_all_queued=True)
+        reap(self.engine, self.settings, self.enqueue, requeue_all_queued=True, webhooks=self.webhooks)
+        resend_lost_webhooks(self.engine, self.settings, self.webhooks)
+        for worker in self.workers:
+            worker.start()
         self.reaper.start()
 
     def stop(self) -> None:
         self.reaper.halt.set()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.waiting.close()
+        self.webhooks.stop()
 
     def ready(self) -> bool:
         return True
@@ -86,11 +111,12 @@ class RQQueue:
         assert settings.redis_url
         self.engine, self.settings = engine, settings
         self.redis = Redis.from_url(settings.redis_url)
-        self.queue = Queue(QUEUE_NAME, connection=self.redis)
+        self.lanes = {name: Queue(name, connection=self.redis) for name in lane_names(settings)}
 
-    def enqueue(self, job_id: str, attempt: int) -> None:
-        self.queue.enqueue("serving.jobs.worker.execute", job_id, attempt, job_id=f"{job_id}-{attempt}",
-                           job_timeout=self.settings.job_timeout_s, result_ttl=3600, failure_ttl=7 * 24 * 3600)
+    def enqueue(self, job_id: str, attempt: int, tenant_id: str, *, front: bool = False) -> None:
+        self.lanes[lane_of(tenant_id, self.settings)].enqueue(
+            "serving.jobs.worker.execute", job_id, attempt, job_id=f"{job_id}-{attempt}", at_front=front,
+            job_timeout=self.settings.job_timeout_s, result_ttl=3600, failure_ttl=7 * 24 * 3600)
         mark_enqueued(self.engine, job_id)
 
     def start(self) -> None:

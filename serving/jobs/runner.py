@@ -7,7 +7,9 @@ Everything a job needs — the upload and the parsed document — is in the data
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -27,10 +30,10 @@ from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError,
 from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.comparisons import compare_stored
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Upload, utcnow
-from serving.webhooks import deliver
+from serving.webhooks import WebhookDispatcher, deliver
 
 log = logging.getLogger(__name__)
-Enqueue = Callable[[str, int], None]
+Enqueue = Callable[..., None]  # (job_id, attempt, tenant_id, *, front)
 
 
 class AnalyzerCache:
@@ -100,7 +103,8 @@ def claim(engine: Engine, job_id: str, attempt: int) -> bool:
         return result.rowcount == 1
 
 
-def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id: str, attempt: int) -> str:
+def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id: str, attempt: int,
+            webhooks: WebhookDispatcher | None = None) -> str:
     """Run the job if it is still queued at this attempt; returns its final status or 'skipped'."""
     if not claim(engine, job_id, attempt):
         log.info("job %s attempt %d: not queued at this attempt, skipped", job_id, attempt)
@@ -121,22 +125,67 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             template_id = job.template_id
         started = time.perf_counter()
         try:
-            result = _analyze(analyzers.get(analyzer_name), document, observer)
+            result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings)
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
-            status = _fail(engine, job_id, attempt, "analyzer_unavailable", str(exc))
+            status = _fail(engine, job_id, attempt, "analyzer_unavailable", scrub(str(exc)))
+        except _Unreachable as exc:
+            status = _fail(engine, job_id, attempt, "analyzer_unavailable",
+                           f"the analysis backend could not be reached ({exc.tries} tries); try again later")
         except Exception as exc:
             log.exception("job %s failed", job_id)
-            status = _fail(engine, job_id, attempt, "analysis_failed", f"{type(exc).__name__}: {exc}"[:2000])
+            status = _fail(engine, job_id, attempt, "analysis_failed", scrub(f"{type(exc).__name__}: {exc}")[:2000])
         else:
             comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
     if status in JobStatus.finished():
-        notify(engine, settings, job_id)
+        notify(engine, settings, job_id, webhooks)
     return status
+
+
+class _Unreachable(Exception):
+    def __init__(self, tries: int) -> None:
+        super().__init__(f"unreachable after {tries} tries")
+        self.tries = tries
+
+
+def unreachable(exc: BaseException) -> bool:
+    """The backend could not be reached (refused, reset, timed out): worth another try later, unlike
+    an answer the backend gave. Wrapped errors (the openai analyzer's BackendError) count by cause."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|"
+                      r"\blocalhost(?::\d+)?\b", re.IGNORECASE)
+
+
+def scrub(message: str) -> str:
+    """A failure reason as clients see it: internal addresses (the model server's URL) taken out."""
+    return _ADDRESS.sub("<internal address>", message)
+
+
+def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Document, observer: _JobObserver,
+                          settings: Settings) -> AnalysisResult:
+    """A dead model server is retried with exponential backoff while the job keeps its heartbeat;
+    after `analyzer_retries` tries the job fails as analyzer_unavailable."""
+    for attempt in range(1, settings.analyzer_retries + 1):
+        try:
+            return _analyze(analyzers.get(name), document, observer)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            log.warning("analysis backend unreachable (try %d of %d): %s", attempt, settings.analyzer_retries, exc)
+            if attempt < settings.analyzer_retries:
+                time.sleep(settings.analyzer_retry_backoff_s * 2 ** (attempt - 1))
+    raise _Unreachable(settings.analyzer_retries)
 
 
 def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver) -> AnalysisResult:
@@ -231,8 +280,19 @@ def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> 
     return JobStatus.failed if result.rowcount == 1 else "skipped"
 
 
-def notify(engine: Engine, settings: Settings, job_id: str) -> None:
-    """Send the job-end webhook, if the upload asked for one; the outcome is kept on the job."""
+def notify(engine: Engine, settings: Settings, job_id: str, webhooks: WebhookDispatcher | None = None) -> None:
+    """Send the job-end webhook, if the upload asked for one; the outcome is kept on the job. With a
+    dispatcher the job is marked `pending` and the delivery (with its retries) runs on the
+    dispatcher's threads, so the analysis worker is free at once."""
+    if webhooks is not None:
+        with Session(engine) as session:
+            result = session.exec(update(Job).where(col(Job.id) == job_id,
+                                                    col(Job.callback_url).is_not(None))
+                                  .values(webhook_status="pending"))
+            session.commit()
+        if result.rowcount == 1:
+            webhooks.submit(lambda: notify(engine, settings, job_id))
+        return
     with Session(engine) as session:
         job = session.get(Job, job_id)
         if job is None or not job.callback_url:
@@ -250,13 +310,35 @@ def notify(engine: Engine, settings: Settings, job_id: str) -> None:
         session.commit()
 
 
+def delivery_grace_s(settings: Settings) -> float:
+    """The longest one delivery with all its retries can take, plus a minute."""
+    n = settings.webhook_max_attempts
+    return n * settings.webhook_timeout_s + settings.webhook_backoff_s * (2 ** (n - 1) - 1) + 60
+
+
+def resend_lost_webhooks(engine: Engine, settings: Settings, webhooks: WebhookDispatcher) -> list[str]:
+    """At process start: deliveries still `pending` long after their job ended were lost with the
+    process that held them; send them again. The message id is the same, so a receiver that did get
+    the first one (Standard Webhooks) drops the copy."""
+    cutoff = utcnow() - timedelta(seconds=delivery_grace_s(settings))
+    with Session(engine) as session:
+        lost = list(session.exec(select(Job.id).where(Job.webhook_status == "pending",
+                                                      col(Job.finished_at) < cutoff)).all())
+    for job_id in lost:
+        webhooks.submit(functools.partial(notify, engine, settings, job_id))
+    if lost:
+        log.warning("resending %d webhook(s) lost with a stopped process", len(lost))
+    return lost
+
+
 def mark_enqueued(engine: Engine, job_id: str) -> None:
     with Session(engine) as session:
         session.exec(update(Job).where(col(Job.id) == job_id).values(enqueued_at=utcnow()))
         session.commit()
 
 
-def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool) -> list[str]:
+def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool,
+         webhooks: WebhookDispatcher | None = None) -> list[str]:
     """Hand lost jobs on: a running job without a heartbeat for `job_stale_after_s` is queued again
     (or failed with the reason after `job_max_attempts`); a queued job that never reached the queue —
     or, for the in-process worker after a restart, any queued job — is queued again."""
@@ -277,16 +359,19 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
             if result.rowcount == 1:
                 (failed if values["status"] == JobStatus.failed else touched).append(job.id)
         session.commit()
-        query = select(Job.id, Job.attempts).where(Job.status == JobStatus.queued)
+        query = select(Job.id, Job.attempts, Job.tenant_id).where(Job.status == JobStatus.queued)
         if not requeue_all_queued:
             query = query.where(col(Job.enqueued_at).is_(None))
-        pending = session.exec(query).all()
-    for job_id, attempts in pending:
-        enqueue(job_id, attempts)
+        pending = session.exec(query.order_by(col(Job.created_at))).all()
+    recovered = set(touched)
+    # jobs taken from a lost worker go to the front, put there newest first so that the oldest leads
+    ordered = [row for row in pending if row[0] not in recovered] + [row for row in pending if row[0] in recovered][::-1]
+    for job_id, attempts, tenant_id in ordered:
+        enqueue(job_id, attempts, tenant_id, front=job_id in recovered)
         if job_id not in touched:
             touched.append(job_id)
     for job_id in failed:
-        notify(engine, settings, job_id)
+        notify(engine, settings, job_id, webhooks)
     if touched or failed:
         log.warning("reaper: requeued %s, failed %s", touched, failed)
     return touched + failed

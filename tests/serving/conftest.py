@@ -16,7 +16,8 @@ from serving.keys import create_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "examples" / "contracts"
-PLUGINS = {"fake": "tests.serving.fakes:factory", "broken": "tests.serving.fakes:broken"}
+PLUGINS = {"fake": "tests.serving.fakes:factory", "broken": "tests.serving.fakes:broken",
+           "flaky": "tests.serving.fakes:flaky"}
 PG_URL = os.environ.get("LEXRISK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

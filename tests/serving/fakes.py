@@ -9,6 +9,8 @@ import os
 import re
 import time
 
+import httpx
+
 from contracts.documents import Document
 from serving.analyzers.base import Proposal
 from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
@@ -57,3 +59,21 @@ def factory(settings, playbook):
 
 def broken(settings, playbook):
     return BrokenAnalyzer(playbook)
+
+
+class FlakyAnalyzer(KeywordAnalyzer):
+    """Its backend refuses connections for the first `failures` calls of the process, then answers."""
+
+    name = "flaky"
+    failures = 2
+    calls = 0
+
+    def analyze(self, document: Document, observer=None):
+        FlakyAnalyzer.calls += 1
+        if FlakyAnalyzer.calls <= self.failures:
+            raise httpx.ConnectError("[Errno 111] Connection refused to http://10.1.2.3:8001/v1")
+        return super().analyze(document, observer)
+
+
+def flaky(settings, playbook):
+    return FlakyAnalyzer(playbook)

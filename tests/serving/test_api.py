@@ -122,9 +122,9 @@ def test_bad_uploads_get_clear_errors(tmp_path) -> None:
         _error(api.upload(data=b"x" * 200_000, name="huge.txt"), 413, "too_large")  # refused on Content-Length
         _error(api.upload(SAMPLES / "master_services_agreement.pdf"), 413, "too_many_pages")
         _error(api.upload(analyzer="nope"), 400, "unknown_analyzer")
-        _error(api.upload(template_id="missing"), 404, "not_found")
+        _error(api.upload(template_id="0" * 32), 404, "not_found")
         _error(api.client.post("/v1/contracts", headers=api.h(), data={"analyzer": "fake"}), 422, "invalid_request")
-        _error(api.client.get("/v1/jobs/unknown", headers=api.h()), 404, "not_found")
+        _error(api.client.get(f"/v1/jobs/{'f' * 32}", headers=api.h()), 404, "not_found")
         _error(api.client.get("/v1/nowhere", headers=api.h()), 404, "not_found")
         _error(api.client.put("/v1/contracts", headers=api.h()), 405, "method_not_allowed")
         assert api.client.get("/v1/contracts", headers=api.h()).json()["count"] == 0
@@ -148,7 +148,7 @@ def test_failed_analysis_says_why(api: Api) -> None:
 
 
 def test_rate_limit_per_key(tmp_path) -> None:
-    for api in open_api(make_settings(tmp_path, rate_limit_per_minute=3)):
+    for api in open_api(make_settings(tmp_path, rate_limit_reads_per_minute=3)):
         codes = [api.client.get("/v1/contracts", headers=api.h()).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         limited = api.client.get("/v1/contracts", headers=api.h())

@@ -163,9 +163,73 @@ def test_upload_is_kept_while_redis_is_down_and_queued_once_it_is_back(tmp_path)
     try:
         queue = RQQueue(engine, make_settings(tmp_path, redis_url=REDIS_URL))
         queue.start()
-        assert queue.queue.count == 1 and queue.queue.job_ids == [f"{job['id']}-1"]
+        assert [i for lane in queue.lanes.values() for i in lane.job_ids] == [f"{job['id']}-1"]
         with Session(engine) as session:
             assert session.get(Job, job["id"]).enqueued_at is not None
+    finally:
+        redis.flushdb()
+        engine.dispose()
+
+
+def test_rate_limit_is_shared_by_api_processes_through_redis(tmp_path) -> None:
+    """Two apps (two API processes' worth of state) on one Redis: the key's budget is one."""
+    from fastapi.testclient import TestClient
+
+    from serving.api.app import build_app
+    from serving.db import migrate
+    from serving.keys import create_key
+
+    settings = make_settings(tmp_path, redis_url=REDIS_URL, rate_limit_reads_per_minute=4)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    key = create_key(engine, "acme")[0]
+    engine.dispose()
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(build_app(settings)) as one, TestClient(build_app(settings)) as two:
+        codes = [client.get("/v1/contracts", headers=headers).status_code for client in (one, two) * 3]
+    assert codes == [200, 200, 200, 200, 429, 429]
+
+
+@pytest.mark.redis
+def test_rq_lanes_let_a_second_tenant_pass_a_burst(tmp_path) -> None:
+    """Two tenants in different lanes: one uploads five contracts, then the other one; an RQ worker
+    taking the lanes in turn runs the second tenant's job second, not sixth."""
+    from serving.jobs.queue import lane_of
+    from serving.keys import create_key
+    from serving.models import Tenant
+
+    redis = _redis()
+    settings = make_settings(tmp_path, redis_url=REDIS_URL, queue_lanes=2)
+    engine = make_engine(settings.database_url)
+    from serving.db import migrate
+
+    migrate(engine)
+    keys: dict[str, str] = {}
+    with Session(engine) as session:
+        while len(keys) < 2:  # tenant ids are random: make tenants until two lanes are taken
+            key, tenant = create_key(engine, f"firm{len(session.exec(select(Tenant)).all())}")
+            lane = lane_of(tenant.id, settings)
+            keys.setdefault(lane, key)
+    burst_key, other_key = keys.values()
+    try:
+        for api in open_api(settings):
+            def upload(key: str, i: int, api=api) -> str:
+                return api.client.post("/v1/contracts", headers={"Authorization": f"Bearer {key}"},
+                                       files={"file": (f"{i}.txt", f"{i}. Customer shall not assign.".encode())}
+                                       ).json()["job_id"]
+
+            burst = [upload(burst_key, i) for i in range(5)]
+            other = upload(other_key, 99)
+        worker = subprocess.run([sys.executable, "-m", "lexrisk", "worker", "--burst"], cwd=ROOT, timeout=120,
+                                env={**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": settings.database_url,
+                                     "LEXRISK_REDIS_URL": REDIS_URL, "LEXRISK_ANALYZER_PLUGINS": json.dumps(PLUGINS),
+                                     "LEXRISK_QUEUE_LANES": "2"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert worker.returncode == 0
+        with Session(engine) as session:
+            started = {job.id: job.started_at for job in session.exec(select(Job)).all()}
+        order = sorted(started, key=lambda j: started[j])
+        assert set(order) == {*burst, other} and order.index(other) <= 1, order
     finally:
         redis.flushdb()
         engine.dispose()

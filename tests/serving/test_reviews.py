@@ -77,5 +77,5 @@ def test_bad_reviews_are_refused(api: Api, settings) -> None:
                                ({"action": "accept", "extra": 1}, 422, "invalid_request")]:
         response = api.client.patch(url, headers=api.h(), json=body)
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
-    assert api.client.patch("/v1/findings/nope", headers=api.h(), json={"action": "accept"}).status_code == 404
+    assert api.client.patch(f"/v1/findings/{'0' * 32}", headers=api.h(), json={"action": "accept"}).status_code == 404
     assert _labels(settings) == []

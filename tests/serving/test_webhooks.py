@@ -53,14 +53,14 @@ def test_signature_matches_standard_webhooks_reference() -> None:
 
 def test_job_end_webhook_is_signed_and_retried(tmp_path) -> None:
     receiver = _Receiver(failures=2)
-    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1"])
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"])
     try:
         for api in open_api(settings):
             accepted = api.upload(callback_url=receiver.url).json()
             job = api.wait(accepted["job_id"])
             for _ in range(100):
                 job = api.client.get(f"/v1/jobs/{accepted['job_id']}", headers=api.h()).json()
-                if job["webhook_status"]:
+                if job["webhook_status"] not in (None, "pending"):
                     break
                 threading.Event().wait(0.05)
             assert job["webhook_status"] == "delivered"
@@ -94,7 +94,7 @@ def test_callback_hosts_outside_allow_list_are_refused(tmp_path) -> None:
 
 
 def test_webhooks_need_a_secret(tmp_path) -> None:
-    for api in open_api(make_settings(tmp_path, webhook_allowed_hosts=["127.0.0.1"])):
+    for api in open_api(make_settings(tmp_path, webhook_allowed_hosts=["127.0.0.1:*"])):
         response = api.upload(callback_url="http://127.0.0.1:9/")
         assert response.status_code == 400 and response.json()["error"]["code"] == "webhooks_disabled"
 
@@ -116,3 +116,87 @@ def test_delivery_gives_up_with_backoff_and_never_follows_redirects(tmp_path) ->
     calls.append("skip-redirect")
     assert deliver("http://dms.test/hook", "msg_2", {"a": 1}, settings, sleep=sleeps.append, client=client) == "failed"
     assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_allow_list_checks_ports_too(tmp_path) -> None:
+    settings = make_settings(tmp_path, webhook_secret=SECRET,
+                             webhook_allowed_hosts=["hooks.example.com", "dms.example.com:8443", "*.corp.test:*"])
+    for url in ("https://hooks.example.com/x", "http://hooks.example.com/x", "https://hooks.example.com:443/x",
+                "https://dms.example.com:8443/x", "http://a.corp.test:9000/x"):
+        check_callback_url(url, settings)
+    for url in ("https://hooks.example.com:6379/x", "http://hooks.example.com:22/x", "https://dms.example.com/x",
+                "https://dms.example.com:8444/x"):
+        with pytest.raises(Exception) as info:
+            check_callback_url(url, settings)
+        assert info.value.code == "callback_not_allowed", url
+    with pytest.raises(Exception) as info:
+        check_callback_url("https://hooks.example.com:99999/x", settings)
+    assert info.value.code == "invalid_callback_url"
+
+
+def test_a_slow_receiver_does_not_hold_up_analysis(tmp_path) -> None:
+    """One analysis worker, a receiver that answers 503 after 1 s each time: the next contract is
+    analyzed while the first job's webhook is still being retried."""
+    receiver = _Receiver(failures=100)
+    handler = receiver.server.RequestHandlerClass
+    original = handler.do_POST
+
+    def slow_post(self) -> None:
+        threading.Event().wait(1.0)
+        original(self)
+
+    handler.do_POST = slow_post
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], job_workers=1,
+                             webhook_max_attempts=3, webhook_backoff_s=0.5)
+    try:
+        for api in open_api(settings):
+            first = api.upload(callback_url=receiver.url).json()["job_id"]
+            api.wait(first)
+            second = api.upload(data=b"The Customer shall not assign.", name="b.txt").json()["job_id"]
+            assert api.wait(second, timeout=2.5)["status"] == "done"
+            hooked = api.client.get(f"/v1/jobs/{first}", headers=api.h()).json()
+            assert hooked["webhook_status"] == "pending"  # still retrying, on its own thread
+            for _ in range(200):
+                hooked = api.client.get(f"/v1/jobs/{first}", headers=api.h()).json()
+                if hooked["webhook_status"] != "pending":
+                    break
+                threading.Event().wait(0.05)
+            assert hooked["webhook_status"] == "failed" and len(receiver.received) == 3
+    finally:
+        receiver.close()
+
+
+def test_a_delivery_lost_with_its_process_is_sent_at_the_next_start(tmp_path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlmodel import Session, col
+
+    from serving.db import make_engine
+    from serving.jobs.runner import delivery_grace_s
+    from serving.models import Job, utcnow
+
+    receiver = _Receiver()
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"])
+    try:
+        for api in open_api(settings):
+            job_id = api.upload().json()["job_id"]
+            api.wait(job_id)
+        # what a process killed mid-delivery leaves: the job ended long ago, its webhook still pending
+        engine = make_engine(settings.database_url)
+        with Session(engine) as session:
+            session.exec(update(Job).where(col(Job.id) == job_id).values(
+                callback_url=receiver.url, webhook_status="pending",
+                finished_at=utcnow() - timedelta(seconds=delivery_grace_s(settings) + 1)))
+            session.commit()
+        engine.dispose()
+        for api in open_api(settings):
+            for _ in range(100):
+                job = api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()
+                if job["webhook_status"] != "pending":
+                    break
+                threading.Event().wait(0.05)
+            assert job["webhook_status"] == "delivered"
+    finally:
+        receiver.close()
+    assert len(receiver.received) == 1 and json.loads(receiver.received[0][1])["data"]["job_id"] == job_id

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from contracts.playbook import Severity
-from serving.api.deps import ServiceDep, SettingsDep, TenantDep
+from serving.api.deps import ID_PATTERN, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
 from serving.api.protocol import (
     CompareRequest,
     ComparisonListItem,
@@ -15,25 +15,32 @@ from serving.api.protocol import (
     ComparisonsPublic,
     ContractPublic,
     ContractsPublic,
-    ErrorBody,
     FindingPublic,
     FindingsPublic,
     UploadAccepted,
+    error_responses,
 )
 from serving.api.uploads import read_upload
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422, 429)}
+UPLOAD_ERRORS = error_responses({
+    400: ["bad_request", "missing_filename", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
+          "webhooks_disabled"],
+    404: ["not_found"], 409: ["callback_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
+    upload=True)
+READ_ERRORS = error_responses({404: ["not_found"]})
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=ERRORS,
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=UPLOAD_ERRORS,
              summary="Upload a contract and start its analysis")
 def upload_contract(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
                     settings: SettingsDep,
-                    file: Annotated[UploadFile, File(description="PDF, DOCX or TXT")],
-                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf")] = None,
-                    template_id: Annotated[str | None, Form(description="a template to compare against")] = None,
-                    callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)")] = None,
+                    file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
+                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf", max_length=100)] = None,
+                    template_id: Annotated[str | None, Form(description="a template to compare against",
+                                                            pattern=ID_PATTERN)] = None,
+                    callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)",
+                                                             max_length=2000)] = None,
                     ) -> UploadAccepted:
     """202 with the contract and job ids; `Location` points at the job. The same bytes uploaded again
     return the stored contract and its job (queued, running or done) instead of analyzing twice."""
@@ -45,47 +52,48 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
                           status=accepted.job.status)
 
 
-@router.get("", response_model=ContractsPublic, responses=ERRORS, summary="List contracts, newest first")
+@router.get("", response_model=ContractsPublic, responses=error_responses({}), summary="List contracts, newest first")
 def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
-                   offset: Annotated[int, Query(ge=0)] = 0,
-                   limit: Annotated[int, Query(ge=1, le=1000)] = 20) -> ContractsPublic:
-    rows, count = service.contracts(tenant, offset, min(limit, settings.page_size_max))
+                   offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
+    rows, count = service.contracts(tenant, offset, page_limit(limit, settings))
     return ContractsPublic(data=[ContractPublic.of(c, j) for c, j in rows], count=count)
 
 
-@router.get("/{contract_id}", response_model=ContractPublic, responses=ERRORS)
-def get_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
+@router.get("/{contract_id}", response_model=ContractPublic, responses=READ_ERRORS)
+def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
     return ContractPublic.of(*service.contract(tenant, contract_id))
 
 
-@router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-def delete_contract(contract_id: str, tenant: TenantDep, service: ServiceDep) -> Response:
+@router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
+def delete_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
     """Deletes the contract, its upload, jobs and findings (labels already given stay in the annotation store)."""
     service.delete_contract(tenant, contract_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{contract_id}/findings", response_model=FindingsPublic, responses=ERRORS)
-def get_findings(contract_id: str, tenant: TenantDep, service: ServiceDep,
+@router.get("/{contract_id}/findings", response_model=FindingsPublic,
+            responses=error_responses({400: ["unknown_category"], 404: ["not_found"]}))
+def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
                  severity: Annotated[list[Severity], Query()] = [],  # noqa: B006 - FastAPI copies defaults
                  category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
-                 job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done")] = None,
+                 job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done",
+                                                     pattern=ID_PATTERN)] = None,
                  ) -> FindingsPublic:
     job, rows = service.findings(tenant, contract_id, severity=severity, category=category, job_id=job_id)
     return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
                           data=[FindingPublic.of(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=ERRORS,
+@router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=error_responses({404: ["not_found"]}),
              summary="Compare the contract against a template (stored; see /comparisons)")
-def compare(contract_id: str, body: CompareRequest, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
+def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
     playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
     return ComparisonPublic.of(service.compare(tenant, contract_id, body.template_id))
 
 
-@router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=ERRORS,
+@router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=READ_ERRORS,
             summary="The contract's comparisons, newest first")
-def list_comparisons(contract_id: str, tenant: TenantDep, service: ServiceDep) -> ComparisonsPublic:
+def list_comparisons(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ComparisonsPublic:
     rows = service.comparisons(tenant, contract_id)
     return ComparisonsPublic(data=[ComparisonListItem.of(r) for r in rows], count=len(rows))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+
+from serving.api.deps import error_response
+from serving.api.gate import bearer_key
+from serving.api.protocol import ErrorBody
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -19,7 +24,8 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={200: {"description": "every dependency answers"},
+                                  503: {"description": "a dependency does not answer; `checks` says which"}})
 def readyz(request: Request) -> JSONResponse:
     """The database, the job queue and the default analyzer's backend answer."""
     state = request.app.state
@@ -42,6 +48,16 @@ def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready" if ok else "unready", "checks": checks}, status_code=200 if ok else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},
+                       401: {"model": ErrorBody, "description": "LEXRISK_METRICS_TOKEN is set and was not sent"}})
 def metrics(request: Request) -> Response:
+    """Prometheus text format: request latency, jobs by state, queue depth, analyzer time and tokens;
+    service-wide, no tenant in any series. Needs `Authorization: Bearer <LEXRISK_METRICS_TOKEN>` when set."""
+    token = request.app.state.settings.metrics_token
+    if token is not None:
+        sent = bearer_key(request.headers) or ""
+        if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
+            return error_response(401, "unauthorized", "send the metrics token as 'Authorization: Bearer <token>'",
+                                  {"WWW-Authenticate": "Bearer"})
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
-from serving.api.deps import ServiceDep, TenantDep
-from serving.api.protocol import ErrorBody, FindingPublic, FindingReview, JobPublic
+from serving.api.deps import IdPath, ServiceDep, TenantDep
+from serving.api.protocol import FindingPublic, FindingReview, JobPublic, error_responses
 from serving.models import JobStatus
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
 RETRY_AFTER_S = 2
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic, responses=ERRORS)
-def get_job(job_id: str, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=error_responses({404: ["not_found"]}))
+def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
     """Status, progress (chunks done of total) and, once failed, the reason. `Retry-After` says when
     to poll again while the job is queued or running."""
     job = service.job(tenant, job_id)
@@ -25,9 +22,10 @@ def get_job(job_id: str, response: Response, tenant: TenantDep, service: Service
     return JobPublic.of(job)
 
 
-@router.patch("/findings/{finding_id}", response_model=FindingPublic,
-              responses={code: {"model": ErrorBody} for code in (400, 401, 404, 409, 422, 429)}, tags=["findings"])
-def review_finding(finding_id: str, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
+@router.patch("/findings/{finding_id}", response_model=FindingPublic, tags=["findings"], responses=error_responses(
+    {400: ["bad_request", "empty_edit", "invalid_label", "invalid_review", "unknown_category"], 404: ["not_found"],
+     409: ["label_conflict"], 413: ["too_large"]}))
+def review_finding(finding_id: IdPath, review: FindingReview, tenant: TenantDep, service: ServiceDep) -> FindingPublic:
     """Accept, reject or edit (severity, category) a finding with a comment. The decision is stored as
     the tenant's label in the annotation store: that is how reviews become training data, once the
     tenant opts in. 409 `label_conflict`: the store holds this file with another text extraction."""

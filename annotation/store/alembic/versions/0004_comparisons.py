@@ -1,7 +1,7 @@
 """serving comparisons (template comparison results)
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0003_keys
 Create Date: 2026-11-30 (issue 12)
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0003'
+down_revision: str | None = '0003_keys'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,93 @@
+"""Bad input at the edge gets the client's 4xx with the one error body, never a 500: damaged files,
+malformed ids, out-of-range paging, missing filenames, NUL bytes. Run on SQLite and on PostgreSQL,
+whose driver refuses NUL bytes and numbers past bigint that SQLite stores."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+
+
+def _error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return body["error"]
+
+
+def malformed_docx() -> bytes:
+    """A well-formed package whose main part is truncated XML (lxml raises XMLSyntaxError)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                   '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                                        '2006/main"><w:body><w:p>unclosed')
+    return buf.getvalue()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def edge_api(request, tmp_path):
+    if request.param == "sqlite":
+        yield from open_api(make_settings(tmp_path))
+    else:
+        schema = request.getfixturevalue("pg_schema")
+        yield from open_api(make_settings(tmp_path, database_url=PG_URL), schema)
+
+
+def test_malformed_docx_xml_is_422_corrupt_file(edge_api: Api) -> None:
+    error = _error(edge_api.upload(data=malformed_docx(), name="broken.docx"), 422, "corrupt_file")
+    assert "broken.docx" in error["message"]
+    assert edge_api.client.get("/v1/contracts", headers=edge_api.h()).json()["count"] == 0
+
+
+def test_malformed_ids_and_bounds_are_422(edge_api: Api) -> None:
+    h = edge_api.h()
+    for url in ("/v1/jobs/abc%00def", "/v1/contracts/abc%00def", "/v1/contracts/x/findings",
+                f"/v1/jobs/{'a' * 5000}"):
+        error = _error(edge_api.client.get(url, headers=h), 422, "invalid_request")
+        assert "_id" in error["message"]
+    _error(edge_api.client.patch("/v1/findings/%00", json={"action": "accept"}, headers=h), 422, "invalid_request")
+    _error(edge_api.client.get("/v1/contracts", params={"offset": 9223372036854775808}, headers=h),
+           422, "invalid_request")
+    _error(edge_api.client.get("/v1/contracts", params={"offset": -1}, headers=h), 422, "invalid_request")
+    error = _error(edge_api.client.get("/v1/contracts", params={"limit": 1000}, headers=h), 422, "invalid_request")
+    assert "at most 100" in error["message"]
+    assert edge_api.client.get("/v1/contracts", params={"limit": 100}, headers=h).status_code == 200
+    _error(edge_api.upload(template_id="nope\x00"), 422, "invalid_request")
+    # a well-formed id nobody has is simply not found
+    _error(edge_api.client.get(f"/v1/jobs/{'0' * 32}", headers=h), 404, "not_found")
+
+
+def test_nul_bytes_in_text_are_refused(edge_api: Api) -> None:
+    h = edge_api.h()
+    accepted = edge_api.upload(data=b"The Customer shall purchase exclusively from Provider.", name="a\x00b.txt")
+    assert accepted.status_code == 202, accepted.text
+    job = edge_api.wait(accepted.json()["job_id"])
+    findings = edge_api.client.get(f"/v1/contracts/{job['contract_id']}/findings", headers=h).json()["data"]
+    _error(edge_api.client.patch(f"/v1/findings/{findings[0]['id']}", json={"action": "accept", "comment": "a\x00"},
+                                 headers=h), 422, "invalid_request")
+    _error(edge_api.client.post("/v1/templates", headers=h, data={"name": "x\x00"},
+                                files={"file": ("t.txt", b"Governing law: New York.")}), 422, "invalid_request")
+
+
+def test_upload_without_a_filename_is_missing_filename(edge_api: Api) -> None:
+    # httpx sends a part with an empty filename as a plain field: the API must still say what is missing
+    _error(edge_api.client.post("/v1/contracts", headers=edge_api.h(), files={"file": ("", b"Text.")}),
+           400, "missing_filename")
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename=""\r\n\r\nText.\r\n'
+            f"--{boundary}--\r\n").encode()
+    _error(edge_api.client.post("/v1/contracts", content=body, headers={
+        **edge_api.h(), "Content-Type": f"multipart/form-data; boundary={boundary}"}), 400, "missing_filename")

@@ -1,0 +1,97 @@
+"""Key lifecycle: list, revoke (CLI and admin route), expiry, last use."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from lexrisk.cli import main
+from serving.models import ApiKey, utcnow
+from tests.serving.conftest import make_settings, open_api
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    """The API's settings with the CLI's environment pointing at the same database."""
+    from contracts.settings import get_settings
+
+    settings = make_settings(tmp_path, admin_token="admin-secret", auth_failures_per_minute=100, auth_cache_s=0)
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
+
+
+def _listed(capsys) -> list[dict]:
+    assert main(["keys", "list", "--json"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_cli_lists_and_revokes_keys_and_records_last_use(cli_db, capsys) -> None:
+    for api in open_api(cli_db):
+        assert api.client.get("/v1/contracts", headers=api.h()).status_code == 200
+        keys = {k["tenant"]: k for k in _listed(capsys)}
+        assert set(keys) == {"acme", "globex"} and {k["state"] for k in keys.values()} == {"active"}
+        assert keys["acme"]["last_used_at"] is not None and keys["globex"]["last_used_at"] is None
+        assert not any(api.keys[t] in json.dumps(k) for t, k in keys.items())  # never the key itself
+        assert main(["keys", "revoke", keys["acme"]["prefix"]]) == 0
+        assert api.client.get("/v1/contracts", headers=api.h()).status_code == 401
+        assert api.client.get("/v1/contracts", headers=api.h("globex")).status_code == 200
+        assert {k["tenant"]: k["state"] for k in _listed(capsys)} == {"acme": "revoked", "globex": "active"}
+        assert main(["keys", "revoke", "lxk_nope"]) == 2
+        assert "no key" in capsys.readouterr().err
+
+
+def test_expired_keys_are_refused(cli_db, capsys) -> None:
+    assert main(["keys", "create", "--tenant", "acme", "--expires-in-days", "1"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert main(["keys", "create", "--tenant", "acme", "--expires-in-days", "0"]) == 2
+    for api in open_api(cli_db):
+        headers = {"Authorization": f"Bearer {key}"}
+        assert api.client.get("/v1/contracts", headers=headers).status_code == 200
+        with Session(api.client.app.state.engine) as session:
+            session.exec(update(ApiKey).where(col(ApiKey.prefix) == key[:8])
+                         .values(expires_at=utcnow() - timedelta(seconds=1)))
+            session.commit()
+        response = api.client.get("/v1/contracts", headers=headers)
+        assert response.status_code == 401 and response.json()["error"]["code"] == "unauthorized"
+        assert "expired" in {k["state"] for k in _listed(capsys)}
+
+
+def test_admin_route_lists_and_revokes_with_its_token(cli_db) -> None:
+    for api in open_api(cli_db):
+        admin = {"Authorization": "Bearer admin-secret"}
+        assert api.client.get("/admin/keys").status_code == 401
+        assert api.client.get("/admin/keys", headers={"Authorization": "Bearer nope"}).status_code == 401
+        listed = api.client.get("/admin/keys", headers=admin, params={"tenant": "acme"}).json()["data"]
+        assert [k["tenant"] for k in listed] == ["acme"]
+        revoked = api.client.delete(f"/admin/keys/{listed[0]['id']}", headers=admin)
+        assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+        assert api.client.get("/v1/contracts", headers=api.h()).status_code == 401
+        assert api.client.delete(f"/admin/keys/{'0' * 32}", headers=admin).status_code == 404
+
+
+def test_admin_routes_are_off_without_a_token(tmp_path) -> None:
+    for api in open_api(make_settings(tmp_path)):
+        response = api.client.get("/admin/keys", headers={"Authorization": "Bearer anything"})
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_checked_keys_are_trusted_for_the_cache_time_only() -> None:
+    from serving.api.gate import KeyCache
+
+    now = [100.0]
+    cache = KeyCache(5.0, clock=lambda: now[0])
+    assert cache.get("lxk_a") is None
+    cache.put("lxk_a", "tenant-1")
+    now[0] += 4.9
+    assert cache.get("lxk_a") == "tenant-1" and cache.get("lxk_b") is None
+    now[0] += 0.2
+    assert cache.get("lxk_a") is None  # past the TTL: the database is asked again (and sees a revocation)
+    off = KeyCache(0)
+    off.put("lxk_a", "tenant-1")
+    assert off.get("lxk_a") is None
