@@ -17,7 +17,7 @@ from contracts.settings import Settings, get_settings
 from serving.api.deps import ApiError
 from serving.api.metrics import Metrics
 from serving.api.ratelimit import RateLimiter
-from serving.api.routers import contracts, health, jobs, templates
+from serving.api.routers import contracts, health, jobs, labels, model, templates
 from serving.api.uploads import check_declared_length
 from serving.db import make_engine, migrate
 from serving.errors import ServiceError
@@ -62,7 +62,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
                   description="Contract risk analysis: upload contracts, poll analysis jobs, read and review "
                               "findings. Every endpoint under /v1 needs `Authorization: Bearer <key>`; "
                               "errors are `{\"error\": {\"code\", \"message\"}}`.")
-    for router in (contracts.router, jobs.router, templates.router, health.router):
+    for router in (contracts.router, jobs.router, templates.router, labels.router, model.router, health.router):
         app.include_router(router)
 
     @app.middleware("http")
