@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "serving.keys_cli",
     "annotation.cli",
     "training.cli",
+    "ui.cli",
+    "lexrisk.up_cli",
 ]
 
 

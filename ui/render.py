@@ -19,8 +19,8 @@ SEVERITIES = ("high", "medium", "low", "info")
 # background (highlight) and a darker edge per severity; text on them stays black for contrast
 SEVERITY_BG = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
 SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info": "#4b5563"}
-SEVERITY_LABEL = {"high": "🔴 high", "medium": "🟠 medium", "low": "🔵 low", "info": "⚪ info"}
-REVIEW_LABEL = {None: "to review", "accepted": "✅ accepted", "rejected": "❌ rejected", "edited": "✏️ edited"}
+SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
+REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,9 @@ def short(text: str, width: int = 140) -> str:
 
 def risk_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
     """The risks table's rows (one per finding, in the order given)."""
-    return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category, "Page": f.page,
-             "Clause": short(f.quote), "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"),
-             "Confidence": round(f.score, 2)} for f in findings]
+    return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category,
+             "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"), "Page": f.page,
+             "Clause": short(f.quote), "Confidence": round(f.score, 2)} for f in findings]
 
 
 def export_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:

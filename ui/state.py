@@ -62,7 +62,7 @@ def reviewer() -> str:
 
 
 def show_error(exc: ApiError) -> None:
-    st.error(f"**{exc.message}**  \n{exc.advice}", icon="⚠️")
+    st.error(f"**{exc.message}**  \n{exc.advice}", icon=":material/error:")
 
 
 def attempt(call: Callable[[], T]) -> T | None:

@@ -11,7 +11,7 @@ from ui.client import ApiError
 from ui.render import SEVERITY_LABEL, compare_view, redline_docx, redline_html
 from ui.state import api, attempt, show_error
 
-STATUS_LABEL = {"matched": "✅ same", "modified": "✏️ modified", "missing": "⛔ missing", "extra": "➕ extra"}
+STATUS_LABEL = {"matched": "Same as template", "modified": "Modified", "missing": "Missing", "extra": "Not in template"}
 
 
 def page() -> None:
@@ -38,7 +38,7 @@ def page() -> None:
         if exc.status == 501:
             st.info("**Template comparison is not available on this server yet.** The service answered: "
                     f"“{exc.message}”. Once it is installed, this page shows the clauses side by side, the redline "
-                    "and what is missing.", icon="🛠️")
+                    "and what is missing.", icon=":material/construction:")
         else:
             show_error(exc)
         return

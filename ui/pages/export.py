@@ -31,7 +31,7 @@ def page() -> None:
     c2.download_button("Download Excel (XLSX)", findings_xlsx(findings), file_name=f"{stem}-risks.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.info("**Word with comments and the HTML report** are not offered by the API yet. The HTML report is "
-            "available from the command line: `lexrisk analyze CONTRACT --format html`.", icon="ℹ️")
+            "available from the command line: `lexrisk analyze CONTRACT --format html`.", icon=":material/info:")
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

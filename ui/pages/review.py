@@ -121,7 +121,7 @@ def _results(contract_id: str, text: ContractText, findings: list[ReviewedFindin
     failed = st.session_state.pop("review_failed", None)
     if failed:
         st.error(f"**The analysis failed:** {failed}  \nUpload the file again; if it fails again, tell your "
-                 "administrator.", icon="⚠️")
+                 "administrator.", icon=":material/error:")
     if st.session_state.get("review_notice"):
         st.info(st.session_state["review_notice"])
     st.subheader(info.name)
@@ -129,10 +129,9 @@ def _results(contract_id: str, text: ContractText, findings: list[ReviewedFindin
                f"{info.chars:,} characters")
     counts = severity_counts(findings)
     reviewed = sum(1 for f in findings if f.review)
-    cols = st.columns(5)
-    for col, severity in zip(cols, SEVERITIES, strict=False):
-        col.metric(SEVERITY_LABEL[severity], counts[severity])
-    cols[4].metric("Reviewed", f"{reviewed} of {len(findings)}")
+    badges = " ".join(f'<span style="background:{SEVERITY_BG[s]};color:#111;padding:2px 10px;border-radius:4px;'
+                      f'font-weight:600">{counts[s]} {s}</span>' for s in SEVERITIES)
+    st.markdown(f"{badges} &nbsp; **{reviewed} of {len(findings)} reviewed**", unsafe_allow_html=True)
     if not findings:
         st.success("No risk was found in this contract.")
         return
@@ -163,7 +162,10 @@ def _table(shown: list[ReviewedFinding], key: str) -> ReviewedFinding | None:
                              else "", subset=["Severity"])
     event: Any = st.dataframe(styled, on_select="rerun", selection_mode="single-row", hide_index=True, key=key,
                               height=min(420, 38 + 35 * len(shown)),
-                              column_config={"Clause": st.column_config.TextColumn(width="large"),
+                              column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                             "Category": st.column_config.TextColumn(width="medium"),
+                                             "Clause": st.column_config.TextColumn(width="large"),
+                                             "Status": st.column_config.TextColumn(width="small"),
                                              "Page": st.column_config.NumberColumn(width="small"),
                                              "Confidence": st.column_config.ProgressColumn(
                                                  min_value=0.0, max_value=1.0, format="%.2f", width="small")})
@@ -179,7 +181,7 @@ def _details(f: ReviewedFinding) -> None:
         if f.review:
             note = f" — “{f.review.comment}”" if f.review.comment else ""
             st.success(f"Reviewed: {REVIEW_LABEL[f.review.status]}{note}")
-        with st.form(f"review-{f.id}"):
+        with st.form(f"review-{f.id}", clear_on_submit=True):
             action = st.radio("Decision", ["Accept", "Reject", "Edit"], horizontal=True)
             c1, c2 = st.columns(2)
             severity = c1.selectbox("Severity", SEVERITIES, index=SEVERITIES.index(f.severity),

@@ -10,7 +10,7 @@ from ui.state import KEY, api_for, api_url, oidc_configured, show_error
 
 
 def page() -> None:
-    st.title("⚖️ lexrisk")
+    st.title("lexrisk")
     st.caption("Contract risk review. Sign in with your firm's API key.")
     if oidc_configured() and not st.user.is_logged_in:
         st.button("Log in with your firm's account", on_click=st.login, type="primary")

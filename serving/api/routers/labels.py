@@ -6,7 +6,7 @@ highlight quotes exactly; the labels routes store an annotator's own span label 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
@@ -18,7 +18,7 @@ from serving.api.deps import ServiceDep, TenantDep
 from serving.api.protocol import ErrorBody
 
 router = APIRouter(prefix="/v1/contracts", tags=["labels"])
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
 
 
 class ContractText(BaseModel):
