@@ -218,6 +218,16 @@ class Api:
                        json={"template_id": template_id}, timeout=UPLOAD_TIMEOUT)
         return r.json()
 
+    def comparisons(self, contract_id: str) -> list[dict[str, Any]]:
+        """The contract's stored comparisons, newest first, each with its `downloads` (export -> path)."""
+        return list(self._call("GET", f"/v1/contracts/{contract_id}/comparisons").json()["data"])
+
+    def download(self, path: str) -> bytes:
+        """An export the API offers (a path it returned, e.g. in a comparison's `downloads`)."""
+        if not path.startswith("/v1/"):
+            raise ApiError(400, "bad_request", f"{path!r} is not an API download path")
+        return self._call("GET", path, timeout=UPLOAD_TIMEOUT).content
+
     # -- templates
     def templates(self, limit: int = 100) -> list[TemplateInfo]:
         r = self._call("GET", "/v1/templates", params={"limit": limit})

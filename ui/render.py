@@ -21,6 +21,9 @@ SEVERITY_BG = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info":
 SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info": "#4b5563"}
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
+# the API's comparison exports (GET /v1/comparisons/{id}/{export}), for people
+EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Review with comments (Word)",
+                "comparison.csv": "Comparison (CSV)", "findings.csv": "Risks (CSV)", "comparison.xlsx": "Excel"}
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,8 @@ def short(text: str, width: int = 140) -> str:
 
 def risk_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
     """The risks table's rows (one per finding, in the order given)."""
-    return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category,
-             "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"), "Page": f.page,
+    return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category, "Page": f.page,
+             "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"),
              "Clause": short(f.quote), "Confidence": round(f.score, 2)} for f in findings]
 
 

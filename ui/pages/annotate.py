@@ -27,6 +27,7 @@ def page() -> None:
     event: Any = st.dataframe(pd.DataFrame([{"Contract": c.name, "Pages": c.pages, "Added": c.created_at}
                                             for c in contracts]),
                               on_select="rerun", selection_mode="single-row", hide_index=True, key="queue",
+                              column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
                               height=min(250, 38 + 35 * len(contracts)))
     rows = event.selection.rows if event is not None else []
     if not rows:
@@ -39,11 +40,15 @@ def page() -> None:
     st.subheader(contract.name)
     left, right = st.columns([5, 6], gap="medium")
     with left:
-        _label_form(contract.id, text.text)
+        start, end = _label_form(contract.id, text.text)
     with right:
-        st.markdown("**Labels on this contract** " + legend_html(), unsafe_allow_html=True)
+        st.markdown("**Labels on this contract** " + legend_html() + " · your selection is outlined",
+                    unsafe_allow_html=True)
         spans = [Span(str(x.id), x.start, x.end, x.severity, f"{x.annotator}: {x.category}") for x in labels.data]
-        st.html(highlight_html(text.text, spans, pages=text.pages, height=420))
+        if end > start:
+            spans.append(Span("selection", start, end, "info", "your selection"))
+        st.html(highlight_html(text.text, spans, pages=text.pages, height=520,
+                               selected="selection" if end > start else None), unsafe_allow_javascript=True)
     if labels.data:
         st.dataframe(pd.DataFrame([{"Annotator": x.annotator, "Category": x.category, "Severity": x.severity,
                                     "Span": f"{x.start}–{x.end}", "Text": short(x.quote, 100),
@@ -60,7 +65,8 @@ def page() -> None:
         st.caption("Agreement needs labels from two annotators.")
 
 
-def _label_form(contract_id: str, text: str) -> None:
+def _label_form(contract_id: str, text: str) -> tuple[int, int]:
+    """The span chooser and the label form; returns the chosen span for the text pane to outline."""
     how = st.radio("Span", ["By clause", "By character range"], horizontal=True)
     if how == "By clause":
         clauses = [c for c in segment_clauses(text) if text[c.start:c.end].strip()]
@@ -89,6 +95,7 @@ def _label_form(contract_id: str, text: str) -> None:
                                                     severity=severity, start=start, end=end, rationale=rationale))
             if label is not None:
                 st.success(f"Saved your label “{label.category}” on characters {label.start}–{label.end}.")
+    return start, end
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

@@ -8,9 +8,10 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiError
-from ui.render import SEVERITY_LABEL, compare_view, redline_docx, redline_html
+from ui.render import EXPORT_LABEL, SEVERITY_LABEL, compare_view, redline_docx, redline_html
 from ui.state import api, attempt, show_error
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_LABEL = {"matched": "Same as template", "modified": "Modified", "missing": "Missing", "extra": "Not in template"}
 
 
@@ -30,19 +31,22 @@ def page() -> None:
     contract = c1.selectbox("Contract", contracts, format_func=lambda c: c.name,
                             index=ids.index(current) if current in ids else 0)
     template = c2.selectbox("Template", templates, format_func=lambda t: t.name)
-    if not st.button("Compare", type="primary"):
-        return
-    try:
-        body = api().compare(contract.id, template.id)
-    except ApiError as exc:
-        if exc.status == 501:
-            st.info("**Template comparison is not available on this server yet.** The service answered: "
-                    f"“{exc.message}”. Once it is installed, this page shows the clauses side by side, the redline "
-                    "and what is missing.", icon=":material/construction:")
-        else:
-            show_error(exc)
-        return
-    render_comparison(body)
+    chosen = (contract.id, template.id)
+    if st.button("Compare", type="primary"):
+        try:
+            st.session_state["compare_result"] = (chosen, api().compare(contract.id, template.id))
+        except ApiError as exc:
+            st.session_state.pop("compare_result", None)
+            if exc.status == 501:
+                st.info("**Template comparison is not available on this server yet.** The service answered: "
+                        f"“{exc.message}”. Once it is installed, this page shows the clauses side by side, the "
+                        "redline and what is missing.", icon=":material/construction:")
+            else:
+                show_error(exc)
+            return
+    stored = st.session_state.get("compare_result")
+    if stored and stored[0] == chosen:  # kept so that a download's rerun does not lose the result
+        render_comparison(stored[1])
 
 
 def render_comparison(body: dict[str, Any]) -> None:
@@ -53,9 +57,7 @@ def render_comparison(body: dict[str, Any]) -> None:
     cols = st.columns(4)
     for col, status in zip(cols, ("matched", "modified", "missing", "extra"), strict=False):
         col.metric(STATUS_LABEL[status], view.counts.get(status, 0))
-    contract_name = (body.get("contract") or {}).get("name", "contract")
-    st.download_button("Download the redline (DOCX)", redline_docx(body), file_name=f"{contract_name}-redline.docx",
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    _downloads(body)
     side, redline, missing, extra = st.tabs(["Side by side", "Redline", "Missing", "Extra"])
     with side:
         for p in view.aligned:
@@ -85,6 +87,22 @@ def render_comparison(body: dict[str, Any]) -> None:
                         st.markdown(f"**{p.get('category') or 'Clause'}** {_badge(p)}")
                         st.markdown(_quote((p.get(side_key) or {}).get("text", "")))
                         _verdict(p)
+
+
+def _downloads(body: dict[str, Any]) -> None:
+    """The API's own exports when it offers them (Word redline with tracked changes, Word with comments,
+    CSV, XLSX); otherwise a redline DOCX built here from the comparison's redline."""
+    stem = str((body.get("contract") or {}).get("name", "contract")).rsplit(".", 1)[0]
+    offered = body.get("downloads") or {}
+    if not offered:
+        st.download_button("Download the redline (DOCX)", redline_docx(body), file_name=f"{stem}-redline.docx",
+                           mime=DOCX)
+        return
+    cols = st.columns(len(offered))
+    for col, (kind, path) in zip(cols, offered.items(), strict=False):
+        data = attempt(lambda path=path: api().download(path))
+        if data is not None:
+            col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"dl-{kind}")
 
 
 def _badge(p: dict[str, Any]) -> str:

@@ -142,7 +142,7 @@ def _results(contract_id: str, text: ContractText, findings: list[ReviewedFindin
     chosen = f2.multiselect("Category", present, placeholder="All categories")
     shown = [f for f in triage_order(findings) if f.severity in severities and (not chosen or f.category in chosen)]
 
-    left, right = st.columns([6, 5], gap="medium")
+    left, right = st.columns([7, 5], gap="medium")
     with left:
         st.markdown(f"**{len(shown)} risks** shown · select a row to see its clause")
         selected = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
