@@ -60,9 +60,13 @@ def render_comparison(body: dict[str, Any]) -> None:
     _downloads(body)
     side, redline, missing, extra = st.tabs(["Side by side", "Redline", "Missing", "Extra"])
     with side:
-        for p in view.aligned:
+        same = st.toggle("Also show clauses that are the same as the template", value=False)
+        shown = [p for p in view.aligned if same or p["status"] != "matched"]
+        if not shown:
+            st.success("Every aligned clause reads as in the template.")
+        for p in shown:
             left, right = st.columns(2)
-            left.markdown(f"**Template** · {STATUS_LABEL[p['status']]} · {p.get('category') or ''}")
+            left.markdown(" · ".join(x for x in ("**Template**", STATUS_LABEL[p["status"]], p.get("category")) if x))
             left.markdown(_quote((p.get("template_clause") or {}).get("text", "")))
             right.markdown(f"**Contract** · similarity {float(p.get('similarity') or 0):.0%}")
             right.markdown(_quote((p.get("contract_clause") or {}).get("text", "")))

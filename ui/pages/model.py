@@ -20,8 +20,11 @@ def page() -> None:
                     f"**Analyzers available:** {', '.join(info.analyzers)}")
         st.subheader("Evaluation on held-out contracts")
         if info.evaluation:
-            st.caption("Micro precision, recall and F1 over CUAD categories; from the result files in eval/results.")
-            st.dataframe(pd.DataFrame([{"System": e.system, "Precision": round(e.precision, 3),
+            st.caption("Micro precision, recall and F1 over CUAD categories, from the result files in eval/results. "
+                       "The row marked “in use” is the analyzer answering uploads; the others are reference points "
+                       "measured under the same protocol (alternatives and upper bounds), not models you can pick.")
+            st.dataframe(pd.DataFrame([{"In use": "in use" if e.system == info.analyzer else "",
+                                        "System": e.system, "Precision": round(e.precision, 3),
                                         "Recall": round(e.recall, 3), "F1": round(e.f1, 3), "File": e.file,
                                         "Protocol": e.protocol or "", "Matching rule": e.rule or ""}
                                        for e in info.evaluation]), hide_index=True)
