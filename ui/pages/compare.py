@@ -3,6 +3,7 @@ modified ones, missing and extra clauses by severity with verdicts and fallback 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -104,7 +105,7 @@ def _downloads(body: dict[str, Any]) -> None:
         return
     cols = st.columns(len(offered))
     for col, (kind, path) in zip(cols, offered.items(), strict=False):
-        data = attempt(lambda path=path: api().download(path))
+        data = attempt(partial(api().download, str(path)))
         if data is not None:
             col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"dl-{kind}")
 

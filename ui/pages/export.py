@@ -4,6 +4,8 @@ route yet; the page says so rather than imitating it."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui.client import ApiError
@@ -57,7 +59,7 @@ def _comparison_exports(contract_id: str, stem: str) -> None:
     offered = newest.get("downloads") or {}
     cols = st.columns(max(1, len(offered)))
     for col, (kind, path) in zip(cols, offered.items(), strict=False):
-        data = attempt(lambda path=path: api().download(path))
+        data = attempt(partial(api().download, str(path)))
         if data is not None:
             col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"x-{kind}")
 
