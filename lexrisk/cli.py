@@ -31,6 +31,8 @@ COMMAND_MODULES = [
     "serving.tenants_cli",
     "annotation.cli",
     "training.cli",
+    "ui.cli",
+    "lexrisk.up_cli",
 ]
 
 

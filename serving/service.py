@@ -433,6 +433,14 @@ class ContractService:
         except ImportError as exc:
             raise NotAvailable(str(exc), code="export_unavailable") from None
 
+    def store_tenant(self, tenant_id: str) -> str:
+        """The label store's tenant for a service tenant: the one of the same name, as reviews use."""
+        with Session(self.engine) as session:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise NotFound("no such tenant")
+            return tenant.name
+
     # -- scoped lookups ----------------------------------------------------------------------------
     @staticmethod
     def _owned(session: Session, model: type[T], tenant_id: str, row_id: str, noun: str) -> T:

@@ -1,0 +1,80 @@
+"""Annotators' own labels on a tenant's contract, saved from the app, and how far annotators agree on it.
+
+Labels live in the tenant's part of the label store (the store's tenant of the same name, as reviews do):
+a tenant sees and compares only its own people's labels, never another firm's, even on the same file."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from annotation.agreement import match_spans
+from annotation.store import add_annotation, get_or_create_contract
+from annotation.store.models import Annotation, Annotator
+from annotation.store.models import Contract as StoredContract
+from annotation.store.repository import StoreError, of_tenant, owned
+from contracts.documents import Document
+from serving.errors import InvalidInput
+
+MIN_IOU = 0.5
+
+
+def save(engine: Engine, tenant: str, document: Document, *, annotator: str, category: str, severity: str,
+         start: int, end: int, explanation: str | None) -> dict[str, Any]:
+    """Store one pending label by `tenant`'s `annotator`; a bad span or category is the client's error."""
+    with Session(engine) as session:
+        try:
+            contract = get_or_create_contract(session, tenant, document)
+            row = add_annotation(session, contract, annotator.strip(), category=category,
+                                 severity=severity, start=start, end=end, explanation=explanation, source="app")
+        except StoreError as exc:
+            raise InvalidInput(str(exc), code="invalid_label") from None
+        session.commit()
+        session.refresh(row)
+        return _public(row, annotator.strip())
+
+
+def list_with_agreement(engine: Engine, tenant: str, document: Document) -> dict[str, Any]:
+    """The tenant's people's labels on the document, oldest first, and pairwise agreement among them:
+    span F1 (same category, IoU >= 0.5, one-to-one) and how often matched spans got the same severity.
+    Labels proposed by models (review decisions on findings) are not annotators' labels and stay out."""
+    with Session(engine) as session:
+        contract = owned(session, StoredContract, tenant, sha256=document.sha256)
+        if contract is None:
+            return {"data": [], "agreement": {"annotators": [], "min_iou": MIN_IOU, "pairs": {}}}
+        rows = session.exec(select(Annotation, Annotator).where(
+            col(Annotation.id).in_(of_tenant(Annotation, tenant).where(Annotation.contract_id == contract.id)
+                                   .with_only_columns(col(Annotation.id))),
+            col(Annotation.annotator_id) == Annotator.id, Annotation.source == "app")
+            .order_by(col(Annotation.id))).all()
+        labels = [_public(a, who.name) for a, who in rows]
+    return {"data": labels, "agreement": _agreement(labels)}
+
+
+def _agreement(labels: list[dict[str, Any]]) -> dict[str, Any]:
+    annotators = sorted({x["annotator"] for x in labels})
+    pairs: dict[str, Any] = {}
+    for a, b in itertools.combinations(annotators, 2):
+        matched = same_severity = 0
+        spans_a = [x for x in labels if x["annotator"] == a]
+        spans_b = [x for x in labels if x["annotator"] == b]
+        for category in {x["category"] for x in spans_a + spans_b}:
+            ca = [x for x in spans_a if x["category"] == category]
+            cb = [x for x in spans_b if x["category"] == category]
+            matches = match_spans([(x["start"], x["end"]) for x in ca], [(x["start"], x["end"]) for x in cb], MIN_IOU)
+            matched += len(matches)
+            same_severity += sum(ca[i]["severity"] == cb[j]["severity"] for i, j in matches)
+        total = len(spans_a) + len(spans_b)
+        pairs[f"{a} | {b}"] = {"span_f1": round(2 * matched / total, 4) if total else None, "matched": matched,
+                               "spans": [len(spans_a), len(spans_b)],
+                               "severity_agreement": round(same_severity / matched, 4) if matched else None}
+    return {"annotators": annotators, "min_iou": MIN_IOU, "pairs": pairs}
+
+
+def _public(row: Annotation, annotator: str) -> dict[str, Any]:
+    return {"id": row.id, "annotator": annotator, "category": row.category, "severity": row.severity,
+            "start": row.start, "end": row.end, "quote": row.quote, "explanation": row.explanation,
+            "status": row.status, "created_at": row.created_at}

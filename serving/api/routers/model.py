@@ -1,0 +1,67 @@
+"""/v1/model: which analyzer answers uploads, the adapter behind it, the upload limits, and the held-out
+evaluation figures shipped in eval/results — what the app's Model page shows and its uploader obeys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from serving.analyzers import analyzer_names
+from serving.api.deps import TenantDep
+from serving.api.protocol import ErrorBody
+
+router = APIRouter(prefix="/v1", tags=["model"])
+RESULTS = Path(__file__).resolve().parents[3] / "eval" / "results"
+
+
+class Evaluation(BaseModel):
+    file: str
+    system: str
+    protocol: str | None
+    rule: str | None
+    precision: float
+    recall: float
+    f1: float
+
+
+class ModelInfo(BaseModel):
+    analyzer: str
+    analyzers: list[str]
+    model: str | None
+    adapter: str | None
+    max_upload_mb: float
+    max_pages: int
+    evaluation: list[Evaluation]
+
+
+@router.get("/model", response_model=ModelInfo, responses={401: {"model": ErrorBody}})
+def model_info(request: Request, _tenant: TenantDep) -> ModelInfo:
+    settings = request.app.state.settings
+    model, adapter = {"openai": (settings.openai_model, None), "hf": (settings.hf_model, settings.hf_adapter),
+                      "baseline": (str(settings.baseline_model or "shipped baseline model"), None)
+                      }.get(settings.analyzer, (None, None))
+    return ModelInfo(analyzer=settings.analyzer, analyzers=analyzer_names(settings), model=model, adapter=adapter,
+                     max_upload_mb=settings.max_upload_mb, max_pages=settings.max_pages,
+                     evaluation=evaluations(RESULTS))
+
+
+def evaluations(folder: Path) -> list[Evaluation]:
+    """Micro scores of every system in every result file that has them (`scores.<system>.micro`)."""
+    out: list[Evaluation] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        scores = data.get("scores") if isinstance(data, dict) else None
+        for system, score in (scores or {}).items():
+            micro = score.get("micro") if isinstance(score, dict) else None
+            if isinstance(micro, dict) and {"precision", "recall", "f1"} <= micro.keys():
+                out.append(Evaluation(file=path.name, system=system, protocol=data.get("protocol"),
+                                      rule=data.get("rule"), precision=micro["precision"], recall=micro["recall"],
+                                      f1=micro["f1"]))
+    return out

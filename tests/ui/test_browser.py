@@ -1,0 +1,164 @@
+"""The product in a real browser: `lexrisk up` (API + app, temporary database, a new tenant's key) driven by
+Debian's Chromium through Playwright — sign in, upload the sample contract, wait for the risks, select one
+and see its clause highlighted in view, accept it, open Compare and Templates. A screenshot per step goes
+to out/screenshots/ (LEXRISK_SCREENSHOTS to change) for people to look at."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import ROOT, SAMPLES, free_port
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = Path(os.environ.get("LEXRISK_SCREENSHOTS", ROOT / "out" / "screenshots"))
+pytestmark = pytest.mark.slow
+UPLOADED = re.compile(r"^\d+(\.\d+)?\s?[KM]B$")  # the size under a file the uploader has sent
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(app URL, API key) of a `lexrisk up` on free ports; SIGTERM at the end must stop it cleanly."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
+    folder = tmp_path_factory.mktemp("up")
+    api_port, ui_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
+           "LEXRISK_ANALYZER": "baseline"}
+    log = (folder / "up.log").open("w+")
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "up", "--api-port", str(api_port),
+                                "--ui-port", str(ui_port), "--tenant", "Smith & Partners"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 180
+    output = ""
+    while "lexrisk is up" not in output:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"lexrisk up did not start:\n{(folder / 'up.log').read_text()}")
+        time.sleep(0.5)
+        output = (folder / "up.log").read_text()
+    key = re.search(r"\(shown once\): (\S+)", output)
+    assert key, output
+    try:
+        yield f"http://127.0.0.1:{ui_port}", key.group(1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=40) == 0
+        log.close()
+
+
+def test_review_in_a_real_browser(product: tuple[str, str]) -> None:
+    url, key = product
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(90_000)
+        try:
+            _flow(page, url, key)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _shot(page, name: str) -> None:
+    """After the script run ends (Streamlit's running indicator is gone) and painting settles."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _flow(page, url: str, key: str) -> None:
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    page.goto(url)
+    page.get_by_role("textbox", name="API key").fill(key)
+    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
+    _shot(page, "01-sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+    assert key not in page.url
+
+    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.pdf"))
+    expect(page.get_by_text(UPLOADED)).to_be_visible()  # sent to the app
+    _shot(page, "02-upload")
+    page.get_by_role("button", name="Analyze").click()
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    expect(page.locator("mark.lx-mark").first).to_be_attached()
+    _shot(page, "03-risks")
+
+    # select the first risk: the row marker cell at the grid's left edge, first body row
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    selected = page.locator("mark.lx-selected").first
+    expect(selected).to_be_visible()
+    expect(page.get_by_text("Why it matters:")).to_be_visible()
+    page.wait_for_timeout(800)
+    # the selected clause is scrolled into view inside the text pane
+    inside = selected.evaluate("""el => { const pane = el.closest('.lx-text'); const a = el.getBoundingClientRect();
+        const b = pane.getBoundingClientRect(); return a.top >= b.top - 1 && a.top <= b.bottom; }""")
+    assert inside
+    _shot(page, "04-selected")
+
+    page.get_by_role("textbox", name="Comment").fill("acceptable for this client")
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Reviewed: Accepted")).to_be_visible()
+    _shot(page, "05-accepted")
+
+    page.get_by_role("link", name="Compare").click()
+    expect(page.get_by_role("heading", name="Compare with a template")).to_be_visible()
+    _shot(page, "06-compare")
+
+    page.get_by_role("link", name="Templates").click()
+    expect(page.get_by_role("heading", name="Templates")).to_be_visible()
+    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.docx"))
+    expect(page.get_by_text(UPLOADED)).to_be_visible()
+    page.get_by_role("textbox", name="Name (optional)").fill("Standard MSA")
+    page.get_by_role("button", name="Add template").click()
+    expect(page.get_by_text("Added template “Standard MSA”")).to_be_visible()
+    _shot(page, "07-templates")
+
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_role("button", name="Compare", exact=True).click()
+    # the comparison where the server has it, else the page's note that it does not yet
+    expect(page.get_by_text("not available on this server yet").or_(
+        page.get_by_role("tab", name="Side by side"))).to_be_visible()
+    _shot(page, "08-compare-result")
+
+    page.get_by_role("link", name="Annotate").click()
+    expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    expect(page.get_by_role("button", name="Save label")).to_be_visible()
+    _shot(page, "10-annotate")
+
+    page.get_by_role("link", name="Model").click()
+    expect(page.get_by_text("Evaluation on held-out contracts")).to_be_visible()
+    _shot(page, "11-model")
+
+    page.get_by_role("link", name="Export").click()
+    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+    _shot(page, "12-export")
+
+    # a narrow window: the columns stack, the sidebar folds away
+    page.get_by_role("link", name="Review").click()
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    page.set_viewport_size({"width": 420, "height": 800})
+    _shot(page, "09-narrow")

@@ -1,0 +1,103 @@
+"""The pages' pure renderings: highlighted text, the comparison view from a body of the comparison API's
+shape, its redline DOCX, and the CSV export."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from docx import Document as DocxDocument
+
+from contracts.documents import PageSpan
+from ui.client import Review, ReviewedFinding
+from ui.render import Span, compare_view, findings_csv, highlight_html, redline_docx, redline_html
+
+
+def test_highlight_marks_each_span_in_its_colour_and_escapes_text() -> None:
+    text = "A <b> clause. Liability is unlimited. Governing law: Delaware."
+    spans = [Span("f1", 14, 38, "high", "high: Uncapped Liability"), Span("f2", 30, 61, "low", "low: Governing Law")]
+    out = highlight_html(text, spans, selected="f2", pages=[PageSpan(number=1, start=0, end=14),
+                                                            PageSpan(number=2, start=14, end=len(text))])
+    assert "&lt;b&gt;" in out and "<b>" not in out
+    assert out.count('id="lx-f1"') == 1 and out.count('id="lx-f2"') == 1
+    # the overlap takes the more severe colour; the selected span is outlined and scrolled to
+    assert 'data-severity="high" title="high: Uncapped Liability · low: Governing Law"' in out
+    assert out.count("lx-selected") >= 2 and "scrollIntoView" in out
+    assert "page 2" in out and "page 1" in out
+
+
+def test_highlight_without_selection_has_no_script() -> None:
+    assert "<script>" not in highlight_html("abc", [Span("x", 0, 1, "info", "t")])
+
+
+BODY = {
+    "contract": {"name": "msa.pdf"}, "template": {"name": "Standard MSA"}, "aligned": True,
+    "pairs": [
+        {"status": "matched", "template_clause": {"text": "Term: one year.", "start": 0, "end": 15, "page": 1},
+         "contract_clause": {"text": "Term: one year.", "start": 0, "end": 15, "page": 1}, "similarity": 1.0,
+         "category": None, "severity": None, "verdict": None, "explanation": "", "suggestion": None,
+         "redline": [{"op": "equal", "text": "Term: one year."}]},
+        {"status": "modified", "template_clause": {"text": "Liability capped at fees.", "start": 16, "end": 41, "page": 1},
+         "contract_clause": {"text": "Liability unlimited.", "start": 16, "end": 36, "page": 1}, "similarity": 0.6,
+         "category": "Uncapped Liability", "severity": "high", "verdict": "worse than template",
+         "explanation": "The cap is gone.", "suggestion": "Cap liability at 12 months' fees.",
+         "redline": [{"op": "equal", "text": "Liability "}, {"op": "delete", "text": "capped at fees"},
+                     {"op": "insert", "text": "unlimited"}, {"op": "equal", "text": "."}]},
+        {"status": "missing", "template_clause": {"text": "Audit rights.", "start": 42, "end": 55, "page": 2},
+         "contract_clause": None, "similarity": 0.0, "category": "Audit Rights", "severity": "medium",
+         "verdict": "missing", "explanation": "No audit.", "suggestion": "Add audit rights.", "redline": []},
+        {"status": "missing", "template_clause": {"text": "Insurance.", "start": 56, "end": 66, "page": 2},
+         "contract_clause": None, "similarity": 0.0, "category": "Insurance", "severity": "high",
+         "verdict": "missing", "explanation": "No insurance.", "suggestion": None, "redline": []},
+        {"status": "extra", "template_clause": None,
+         "contract_clause": {"text": "Exclusivity for 5 years.", "start": 37, "end": 61, "page": 1},
+         "similarity": 0.0, "category": "Exclusivity", "severity": "high", "verdict": "added",
+         "explanation": "New restriction.", "suggestion": "Delete.", "redline": []},
+    ],
+    "summary": {"matched": 1, "modified": 1, "missing": 2, "extra": 1},
+}
+
+
+def test_compare_view_sorts_pairs() -> None:
+    view = compare_view(BODY)
+    assert [p["status"] for p in view.aligned] == ["matched", "modified"]
+    assert [p["category"] for p in view.modified] == ["Uncapped Liability"]
+    assert list(view.missing) == ["high", "medium"]  # most severe first
+    assert [p["category"] for p in view.extra["high"]] == ["Exclusivity"]
+    assert view.counts == {"matched": 1, "modified": 1, "missing": 2, "extra": 1}
+
+
+def test_redline_html_and_docx() -> None:
+    out = redline_html(BODY["pairs"][1]["redline"])
+    assert "<del" in out and "capped at fees</del>" in out and "unlimited</ins>" in out
+    doc = DocxDocument(io.BytesIO(redline_docx(BODY)))
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    assert any(r.text == "capped at fees" and r.font.strike for r in runs)
+    assert any(r.text == "unlimited" and r.font.underline for r in runs)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Suggested fallback: Cap liability at 12 months' fees." in body
+    assert body.index("Insurance") < body.index("Audit rights")  # high before medium
+
+
+def test_compare_page_renders_a_real_body() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def app(body):
+        from ui.pages.compare import render_comparison
+
+        render_comparison(body)
+
+    at = AppTest.from_function(app, args=(BODY,)).run()
+    assert not at.exception, at.exception
+    shown = "\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info)
+    assert "Cap liability at 12 months' fees." in shown and "Exclusivity for 5 years." in shown
+    assert [m.value for m in at.metric] == ["1", "1", "2", "1"]
+
+
+def test_csv_export_has_every_finding_and_its_review() -> None:
+    f = ReviewedFinding(id="a1", category="Governing Law", severity="low", quote='Delaware, "USA"', start=0, end=15,
+                        page=1, score=0.5, explanation="x",
+                        review=Review(status="accepted", comment="ok", reviewed_at=datetime(2026, 1, 1)))
+    text = findings_csv([f]).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("id,severity,category,page")
+    assert '"Delaware, ""USA"""' in text and ",accepted,ok," in text

@@ -1,0 +1,274 @@
+"""A thin typed client of the lexrisk HTTP API, used by every page. One `httpx.Client` per API address is
+shared by all sessions (the pages cache it); the tenant's key travels per `Api` object, never in a URL.
+
+Every failure becomes `ApiError` with the API's code and message plus advice a lawyer can act on, so the
+pages show a sentence, never a traceback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel
+
+from contracts.documents import PageSpan
+from contracts.findings import Finding
+
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
+
+# what to do about each error code the API sends (docs/serving.md), for people
+ADVICE = {
+    "unauthorized": "Sign out and sign in again with your firm's API key (an administrator creates one with "
+                    "`lexrisk keys create --tenant NAME`).",
+    "too_large": "Upload a smaller file, or split the contract; the limit is set by the administrator "
+                 "(LEXRISK_MAX_UPLOAD_MB).",
+    "too_many_pages": "Split the contract into parts; the page limit is set by the administrator (LEXRISK_MAX_PAGES).",
+    "unsupported_type": "Upload the contract as PDF, DOCX or TXT.",
+    "encrypted_file": "Remove the password protection (save an unprotected copy) and upload that.",
+    "needs_ocr": "The PDF is a scan without text: run it through OCR, or upload the DOCX original.",
+    "corrupt_file": "The file could not be read; export it again from its original and upload the new copy.",
+    "empty_file": "The file has no text; check that you picked the right file.",
+    "rate_limited": "Too many requests in a short time; wait a few seconds and try again.",
+    "not_found": "It may have been deleted; reload the page.",
+    "comparison_unavailable": "Template comparison is not installed on this server yet.",
+    "unavailable": "The lexrisk service is not answering. Check that it is running (`lexrisk up`) and try again.",
+    "internal_error": "The service failed on this request; try again, and tell your administrator if it persists.",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+    @property
+    def advice(self) -> str:
+        if self.code == "rate_limited" and self.retry_after:
+            return f"Too many requests in a short time; wait {self.retry_after:.0f} s and try again."
+        fallback = ADVICE["internal_error"] if self.status >= 500 else "Check the input and try again."
+        return ADVICE.get(self.code, fallback)
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.advice}"
+
+
+class Review(BaseModel):
+    status: Literal["accepted", "rejected", "edited"]
+    comment: str | None = None
+    reviewed_at: datetime
+    original_category: str | None = None
+    original_severity: str | None = None
+
+
+class ReviewedFinding(Finding):
+    """The one finding schema plus the API's id and the lawyer's review."""
+
+    id: str
+    review: Review | None = None
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+
+
+class Job(BaseModel):
+    id: str
+    contract_id: str
+    analyzer: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: dict[str, int]
+    error: JobError | None = None
+    stats: dict[str, Any] = {}
+
+
+class JobSummary(BaseModel):
+    id: str
+    status: str
+    analyzer: str
+
+
+class ContractInfo(BaseModel):
+    id: str
+    name: str
+    source_type: str
+    size_bytes: int
+    pages: int
+    chars: int
+    created_at: datetime
+    latest_job: JobSummary | None = None
+
+
+class UploadAccepted(BaseModel):
+    contract_id: str
+    job_id: str
+    reused: bool
+    status: str
+
+
+class ContractText(BaseModel):
+    contract_id: str
+    text: str
+    pages: list[PageSpan]
+
+
+class TemplateInfo(BaseModel):
+    id: str
+    name: str
+    source_type: str
+    size_bytes: int
+    pages: int
+    created_at: datetime
+
+
+class Label(BaseModel):
+    id: int
+    annotator: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    quote: str
+    explanation: str | None = None
+    status: str
+    created_at: datetime
+
+
+class Labels(BaseModel):
+    data: list[Label]
+    agreement: dict[str, Any]
+
+
+class Evaluation(BaseModel):
+    file: str
+    system: str
+    protocol: str | None = None
+    rule: str | None = None
+    precision: float
+    recall: float
+    f1: float
+
+
+class ModelInfo(BaseModel):
+    analyzer: str
+    analyzers: list[str]
+    model: str | None = None
+    adapter: str | None = None
+    max_upload_mb: float
+    max_pages: int
+    evaluation: list[Evaluation]
+
+
+def make_http(base_url: str) -> httpx.Client:
+    return httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT)
+
+
+class Api:
+    """The API as one tenant sees it."""
+
+    def __init__(self, http: httpx.Client, key: str) -> None:
+        self.http, self._headers = http, {"Authorization": f"Bearer {key}"}
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, headers=self._headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ApiError(503, "unavailable", f"the lexrisk API at {self.http.base_url} is not reachable "
+                                              f"({type(exc).__name__})") from None
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
+
+    # -- contracts and jobs
+    def upload(self, filename: str, data: bytes, template_id: str | None = None) -> UploadAccepted:
+        form = {"template_id": template_id} if template_id else {}
+        r = self._call("POST", "/v1/contracts", files={"file": (filename, data)}, data=form, timeout=UPLOAD_TIMEOUT)
+        return UploadAccepted.model_validate(r.json())
+
+    def job(self, job_id: str) -> Job:
+        return Job.model_validate(self._call("GET", f"/v1/jobs/{job_id}").json())
+
+    def contracts(self, limit: int = 100) -> list[ContractInfo]:
+        r = self._call("GET", "/v1/contracts", params={"limit": limit})
+        return [ContractInfo.model_validate(c) for c in r.json()["data"]]
+
+    def contract(self, contract_id: str) -> ContractInfo:
+        return ContractInfo.model_validate(self._call("GET", f"/v1/contracts/{contract_id}").json())
+
+    def text(self, contract_id: str) -> ContractText:
+        return ContractText.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/text").json())
+
+    def findings(self, contract_id: str) -> list[ReviewedFinding]:
+        r = self._call("GET", f"/v1/contracts/{contract_id}/findings")
+        return [ReviewedFinding.model_validate(f) for f in r.json()["data"]]
+
+    def review(self, finding_id: str, action: Literal["accept", "reject", "edit"], *, severity: str | None = None,
+               category: str | None = None, comment: str | None = None,
+               reviewer: str | None = None) -> ReviewedFinding:
+        body = {k: v for k, v in {"action": action, "severity": severity, "category": category,
+                                  "comment": comment or None, "reviewer": reviewer or None}.items() if v is not None}
+        return ReviewedFinding.model_validate(self._call("PATCH", f"/v1/findings/{finding_id}", json=body).json())
+
+    def compare(self, contract_id: str, template_id: str) -> dict[str, Any]:
+        # the template id goes both ways: in the JSON body (the comparison API's contract) and as the
+        # query parameter the route took before it
+        r = self._call("POST", f"/v1/contracts/{contract_id}/compare", params={"template_id": template_id},
+                       json={"template_id": template_id}, timeout=UPLOAD_TIMEOUT)
+        return r.json()
+
+    def comparisons(self, contract_id: str) -> list[dict[str, Any]]:
+        """The contract's stored comparisons, newest first, each with its `downloads` (export -> path)."""
+        return list(self._call("GET", f"/v1/contracts/{contract_id}/comparisons").json()["data"])
+
+    def download(self, path: str) -> bytes:
+        """An export the API offers (a path it returned, e.g. in a comparison's `downloads`)."""
+        if not path.startswith("/v1/"):
+            raise ApiError(400, "bad_request", f"{path!r} is not an API download path")
+        return self._call("GET", path, timeout=UPLOAD_TIMEOUT).content
+
+    # -- templates
+    def templates(self, limit: int = 100) -> list[TemplateInfo]:
+        r = self._call("GET", "/v1/templates", params={"limit": limit})
+        return [TemplateInfo.model_validate(t) for t in r.json()["data"]]
+
+    def add_template(self, filename: str, data: bytes, name: str | None = None) -> TemplateInfo:
+        r = self._call("POST", "/v1/templates", files={"file": (filename, data)},
+                       data={"name": name} if name else {}, timeout=UPLOAD_TIMEOUT)
+        return TemplateInfo.model_validate(r.json())
+
+    def delete_template(self, template_id: str) -> None:
+        self._call("DELETE", f"/v1/templates/{template_id}")
+
+    # -- labels, model
+    def labels(self, contract_id: str) -> Labels:
+        return Labels.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/labels").json())
+
+    def add_label(self, contract_id: str, *, annotator: str, category: str, severity: str, start: int, end: int,
+                  explanation: str | None) -> Label:
+        body = {"annotator": annotator, "category": category, "severity": severity, "start": start, "end": end,
+                "explanation": explanation or None}
+        return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
+
+    def model(self) -> ModelInfo:
+        return ModelInfo.model_validate(self._call("GET", "/v1/model").json())
+
+    def readiness(self) -> dict[str, Any]:
+        """/readyz's body whether ready (200) or not (503)."""
+        try:
+            r = self.http.get("/readyz")
+            return r.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            return {"status": "unreachable", "checks": {"api": type(exc).__name__}}
+
+
+def _error(response: httpx.Response) -> ApiError:
+    try:
+        detail = response.json()["error"]
+        code, message = str(detail["code"]), str(detail["message"])
+    except (ValueError, KeyError, TypeError):
+        code = "unavailable" if response.status_code in (502, 503, 504) else "internal_error"
+        message = f"the API answered {response.status_code}"
+    retry = response.headers.get("Retry-After")
+    return ApiError(response.status_code, code, message, float(retry) if retry and retry.isdigit() else None)

@@ -1,0 +1,1 @@
+"""One module per page, each with `page()`; ui/app.py puts them in the navigation."""

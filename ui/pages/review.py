@@ -1,0 +1,215 @@
+"""Review: upload or open a contract, watch the analysis, then work through its risks beside the text
+and accept, reject or edit each one (stored through PATCH /v1/findings/{id})."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from contracts.taxonomy import category_names
+from ui.client import ContractText, ReviewedFinding
+from ui.render import (
+    REVIEW_LABEL,
+    SEVERITIES,
+    SEVERITY_BG,
+    SEVERITY_LABEL,
+    Span,
+    highlight_html,
+    legend_html,
+    risk_rows,
+    severity_counts,
+    triage_order,
+)
+from ui.state import api, attempt, check_size, reviewer
+
+CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
+
+
+def page() -> None:
+    st.title("Review a contract")
+    _open_contract()
+    contract_id = st.session_state.get(CURRENT)
+    if not contract_id:
+        st.info("Upload a contract above, or open one you analyzed before, to see its risks.")
+        return
+    if st.session_state.get(JOB):
+        _progress(st.session_state[JOB])
+        return
+    loaded = _load(contract_id)
+    if loaded is None:
+        return
+    text, findings = loaded
+    _results(contract_id, text, findings)
+
+
+def _open_contract() -> None:
+    with st.expander("Open a contract", expanded=not st.session_state.get(CURRENT)):
+        left, right = st.columns([3, 2], gap="large")
+        with left, st.form("upload", clear_on_submit=True, border=False):
+            file = st.file_uploader("Upload a contract (PDF, DOCX or TXT)", type=["pdf", "docx", "txt"])
+            templates = attempt(lambda: api().templates()) or []
+            template = st.selectbox("Compare with a template (optional)", templates, index=None,
+                                    format_func=lambda t: t.name, placeholder="No template")
+            go = st.form_submit_button("Analyze", type="primary")
+        if go:
+            if file is None:
+                st.warning("Choose a file first.")
+            elif check_size(file.name, file.size):
+                accepted = attempt(lambda: api().upload(file.name, file.getvalue(),
+                                                        template.id if template else None))
+                if accepted is not None:
+                    _select(accepted.contract_id, None if accepted.status == "done" else accepted.job_id)
+                    st.session_state["review_notice"] = ("This file was analyzed before; showing the stored review."
+                                                         if accepted.reused else None)
+                    st.rerun()
+        with right:
+            stored = attempt(lambda: api().contracts()) or []
+            st.selectbox("…or open a stored contract", stored, index=None, key="review_pick",
+                         format_func=lambda c: f"{c.name} · {c.created_at:%d %b %Y %H:%M}",
+                         placeholder="Choose a contract", on_change=_picked)
+
+
+def _picked() -> None:
+    chosen = st.session_state.get("review_pick")
+    if chosen is not None:
+        job = chosen.latest_job
+        _select(chosen.id, job.id if job and job.status in ("queued", "running") else None)
+
+
+def _select(contract_id: str, job_id: str | None) -> None:
+    st.session_state[CURRENT], st.session_state[JOB] = contract_id, job_id
+    st.session_state.pop(CACHE, None)
+
+
+@st.fragment(run_every=1.0)
+def _progress(job_id: str) -> None:
+    """Polls the job without rerunning the page; one full rerun once it ends."""
+    job = attempt(lambda: api().job(job_id))
+    if job is None:
+        return
+    if job.status in ("queued", "running"):
+        done, total = job.progress.get("chunks_done", 0), job.progress.get("chunks_total", 0)
+        label = "Waiting for a worker…" if job.status == "queued" else "Analyzing the contract…"
+        with st.status(label, state="running", expanded=True):
+            st.progress(done / total if total else 0.0, text=f"{done} of {total or '?'} parts read")
+        return
+    st.session_state[JOB] = None
+    if job.status == "failed":
+        st.session_state["review_notice"] = None
+        st.session_state["review_failed"] = job.error.message if job.error else "the analysis failed"
+    st.rerun()
+
+
+def _load(contract_id: str) -> tuple[ContractText, list[ReviewedFinding]] | None:
+    cache = st.session_state.get(CACHE)
+    if cache is None or cache[0] != contract_id:
+        text = attempt(lambda: api().text(contract_id))
+        findings = attempt(lambda: api().findings(contract_id)) if text else None
+        if text is None or findings is None:
+            return None
+        cache = (contract_id, text, findings)
+        st.session_state[CACHE] = cache
+    return cache[1], cache[2]
+
+
+def _results(contract_id: str, text: ContractText, findings: list[ReviewedFinding]) -> None:
+    info = attempt(lambda: api().contract(contract_id))
+    if info is None:
+        return
+    failed = st.session_state.pop("review_failed", None)
+    if failed:
+        st.error(f"**The analysis failed:** {failed}  \nUpload the file again; if it fails again, tell your "
+                 "administrator.", icon=":material/error:")
+    if st.session_state.get("review_notice"):
+        st.info(st.session_state["review_notice"])
+    st.subheader(info.name)
+    st.caption(f"{info.source_type.upper()} · {info.pages} page{'s' if info.pages != 1 else ''} · "
+               f"{info.chars:,} characters")
+    counts = severity_counts(findings)
+    reviewed = sum(1 for f in findings if f.review)
+    badges = " ".join(f'<span style="background:{SEVERITY_BG[s]};color:#111;padding:2px 10px;border-radius:4px;'
+                      f'font-weight:600">{counts[s]} {s}</span>' for s in SEVERITIES)
+    st.markdown(f"{badges} &nbsp; **{reviewed} of {len(findings)} reviewed**", unsafe_allow_html=True)
+    if not findings:
+        st.success("No risk was found in this contract.")
+        return
+
+    f1, f2 = st.columns(2)
+    severities = f1.multiselect("Severity", SEVERITIES, default=list(SEVERITIES))
+    present = sorted({f.category for f in findings})
+    chosen = f2.multiselect("Category", present, placeholder="All categories")
+    shown = [f for f in triage_order(findings) if f.severity in severities and (not chosen or f.category in chosen)]
+
+    left, right = st.columns([7, 5], gap="medium")
+    with left:
+        st.markdown(f"**{len(shown)} risks** shown · select a row to see its clause")
+        selected = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
+        if selected is not None:
+            _details(selected)
+    with right:
+        st.markdown("**Contract text** " + legend_html(), unsafe_allow_html=True)
+        spans = [Span(f.id, f.start, f.end, f.severity, f"{f.severity}: {f.category}") for f in shown]
+        st.html(highlight_html(text.text, spans, selected=selected.id if selected else None, pages=text.pages),
+                unsafe_allow_javascript=True)
+
+
+def _table(shown: list[ReviewedFinding], key: str) -> ReviewedFinding | None:
+    frame = pd.DataFrame(risk_rows(shown))
+    by_label = {SEVERITY_LABEL[s]: SEVERITY_BG[s] for s in SEVERITIES}
+    styled = frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: #111" if v in by_label
+                             else "", subset=["Severity"])
+    event: Any = st.dataframe(styled, on_select="rerun", selection_mode="single-row", hide_index=True, key=key,
+                              height=min(420, 38 + 35 * len(shown)),
+                              column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                             "Category": st.column_config.TextColumn(width="medium"),
+                                             "Clause": st.column_config.TextColumn(width="large"),
+                                             "Status": st.column_config.TextColumn(width="small"),
+                                             "Page": st.column_config.NumberColumn(width="small"),
+                                             "Confidence": st.column_config.ProgressColumn(
+                                                 min_value=0.0, max_value=1.0, format="%.2f", width="small")})
+    rows = event.selection.rows if event is not None else []
+    return shown[rows[0]] if rows else None
+
+
+def _details(f: ReviewedFinding) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}")
+        st.markdown(f"> {f.quote}")
+        st.markdown(f"**Why it matters:** {f.explanation}")
+        if f.review:
+            note = f" — “{f.review.comment}”" if f.review.comment else ""
+            st.success(f"Reviewed: {REVIEW_LABEL[f.review.status]}{note}")
+        with st.form(f"review-{f.id}", clear_on_submit=True):
+            action = st.radio("Decision", ["Accept", "Reject", "Edit"], horizontal=True)
+            c1, c2 = st.columns(2)
+            severity = c1.selectbox("Severity", SEVERITIES, index=SEVERITIES.index(f.severity),
+                                    help="Change it and choose Edit")
+            categories = category_names()
+            category = c2.selectbox("Category", categories,
+                                    index=categories.index(f.category) if f.category in categories else 0,
+                                    help="Change it and choose Edit")
+            comment = st.text_area("Comment", placeholder="Why (kept with the decision)")
+            saved = st.form_submit_button("Save review", type="primary")
+        if saved:
+            _save(f, action.lower(), severity, category, comment)
+
+
+def _save(f: ReviewedFinding, action: str, severity: str, category: str, comment: str) -> None:
+    changes: dict[str, str] = {}
+    if action == "edit":
+        changes = {k: v for k, v in (("severity", severity), ("category", category)) if v != getattr(f, k)}
+        if not changes:
+            st.warning("To edit, change the severity or the category first.")
+            return
+    result = attempt(lambda: api().review(f.id, action, comment=comment, reviewer=reviewer() or None,  # type: ignore[arg-type]
+                                          **changes))
+    if result is not None:
+        st.session_state.pop(CACHE, None)
+        st.toast(f"Saved: {REVIEW_LABEL[result.review.status if result.review else None]}")
+        st.rerun()
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script
+    page()

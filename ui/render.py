@@ -1,0 +1,238 @@
+"""What the pages draw, as pure functions of API bodies (no Streamlit here, so tests call them directly):
+the contract text with every quote highlighted in its severity colour, the risks table, the comparison
+view and its redline DOCX, and the CSV/XLSX exports."""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.documents import PageSpan
+from contracts.playbook import SEVERITY_ORDER
+
+SEVERITIES = ("high", "medium", "low", "info")
+# background (highlight) and a darker edge per severity; text on them stays black for contrast
+SEVERITY_BG = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
+SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info": "#4b5563"}
+SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
+REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
+# the API's comparison exports (GET /v1/comparisons/{id}/{export}), for people
+EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Review with comments (Word)",
+                "comparison.csv": "Comparison (CSV)", "findings.csv": "Risks (CSV)", "comparison.xlsx": "Excel"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlighted stretch of the text: a finding or a label."""
+
+    key: str
+    start: int
+    end: int
+    severity: str
+    title: str
+
+
+def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = None,
+                   pages: Sequence[PageSpan] = (), height: int = 620) -> str:
+    """The text as HTML in a scrolling pane, each span marked in its severity colour (overlaps take the
+    most severe), page breaks shown for multi-page documents, and the selected span outlined and
+    scrolled into view by a small script."""
+    cuts = {0, len(text)}
+    for s in spans:
+        cuts.update((max(0, s.start), min(len(text), s.end)))
+    page_starts = {p.start: p.number for p in pages} if len(pages) > 1 else {}
+    cuts.update(page_starts)
+    order = sorted(cuts)
+    opened: set[str] = set()
+    parts: list[str] = []
+    for a, b in itertools.pairwise(order):
+        if a in page_starts:
+            parts.append(f'<div class="lx-page">page {page_starts[a]}</div>')
+        chunk = html.escape(text[a:b])
+        covering = [s for s in spans if s.start <= a and b <= s.end]
+        if not covering:
+            parts.append(chunk)
+            continue
+        top = max(covering, key=lambda s: SEVERITY_ORDER.get(s.severity, 0))
+        is_selected = any(s.key == selected for s in covering)
+        first = [s for s in covering if s.key not in opened]
+        opened.update(s.key for s in first)
+        anchors = "".join(f'<a id="lx-{html.escape(s.key)}"></a>' for s in first)
+        style = f"background:{SEVERITY_BG.get(top.severity, '#eee')};border-bottom:2px solid " \
+                f"{SEVERITY_EDGE.get(top.severity, '#444')};"
+        if is_selected:
+            style += "outline:3px solid #111;"
+        title = html.escape(" · ".join(s.title for s in covering), quote=True)
+        cls = "lx-mark lx-selected" if is_selected else "lx-mark"
+        parts.append(f'{anchors}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
+                     f'style="{style}">{chunk}</mark>')
+    script = ""
+    if selected is not None:
+        script = ("<script>const el=document.querySelector('.lx-selected');"
+                  "if(el){el.scrollIntoView({block:'center',behavior:'instant'});}</script>")
+    return (f'<div class="lx-text" style="height:{height}px;overflow-y:auto;white-space:pre-wrap;'
+            'font-family:Georgia,serif;font-size:15px;line-height:1.55;padding:12px 16px;'
+            'border:1px solid #ddd;border-radius:6px;background:#fff;color:#111">'
+            + "".join(parts) + "</div>"
+            "<style>.lx-page{color:#6b7280;font:12px sans-serif;border-top:1px dashed #cbd5e1;"
+            "margin:10px 0 4px;padding-top:2px}.lx-mark{color:#111;padding:0 1px;border-radius:2px}</style>"
+            + script)
+
+
+def legend_html() -> str:
+    return " ".join(f'<span style="background:{SEVERITY_BG[s]};border-bottom:2px solid {SEVERITY_EDGE[s]};'
+                    f'padding:1px 6px;border-radius:3px;color:#111;font-size:13px">{s}</span>' for s in SEVERITIES)
+
+
+def severity_counts(findings: Iterable[Any]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def triage_order(findings: Iterable[Any]) -> list[Any]:
+    """Most severe first, then in reading order: how a lawyer works through a contract."""
+    return sorted(findings, key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.start))
+
+
+def short(text: str, width: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def risk_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
+    """The risks table's rows (one per finding, in the order given)."""
+    return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category, "Page": f.page,
+             "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"),
+             "Clause": short(f.quote), "Confidence": round(f.score, 2)} for f in findings]
+
+
+def export_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
+    """Every field of every finding, for CSV/XLSX."""
+    return [{"id": f.id, "severity": f.severity, "category": f.category, "page": f.page, "start": f.start,
+             "end": f.end, "confidence": f.score, "quote": f.quote, "explanation": f.explanation,
+             "review": f.review.status if f.review else "", "review_comment": (f.review.comment or "") if f.review else "",
+             "original_category": (f.review.original_category or "") if f.review else "",
+             "original_severity": (f.review.original_severity or "") if f.review else ""} for f in findings]
+
+
+def findings_csv(findings: Sequence[Any]) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    rows = export_rows(findings)
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+
+
+def findings_xlsx(findings: Sequence[Any]) -> bytes:
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(export_rows(findings)).to_excel(buffer, index=False, sheet_name="risks", engine="openpyxl")
+    return buffer.getvalue()
+
+
+# -- comparison --------------------------------------------------------------------------------------------
+@dataclass
+class CompareView:
+    aligned: list[dict[str, Any]] = field(default_factory=list)   # matched and modified pairs, in order
+    modified: list[dict[str, Any]] = field(default_factory=list)
+    missing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # severity -> pairs
+    extra: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def compare_view(body: dict[str, Any]) -> CompareView:
+    """Sorts the comparison API's pairs into what the Compare page shows; missing and extra clauses
+    grouped by severity, most severe first."""
+    view = CompareView()
+    pairs = body.get("pairs") or []
+    view.counts = dict(Counter(p.get("status", "?") for p in pairs))
+    for p in pairs:
+        status = p.get("status")
+        if status in ("matched", "modified"):
+            view.aligned.append(p)
+            if status == "modified":
+                view.modified.append(p)
+        elif status in ("missing", "extra"):
+            group = view.missing if status == "missing" else view.extra
+            group.setdefault(p.get("severity") or "info", []).append(p)
+    for group in (view.missing, view.extra):
+        ordered = sorted(group.items(), key=lambda kv: -SEVERITY_ORDER.get(kv[0], 0))
+        group.clear()
+        group.update(ordered)
+    return view
+
+
+def redline_html(ops: Sequence[dict[str, Any]]) -> str:
+    """Insertions underlined green, deletions struck through red, as a lawyer's redline."""
+    out = []
+    for op in ops:
+        text = html.escape(str(op.get("text", "")))
+        if op.get("op") == "insert":
+            out.append(f'<ins style="background:#dcfce7;color:#14532d;text-decoration:underline">{text}</ins>')
+        elif op.get("op") == "delete":
+            out.append(f'<del style="background:#fee2e2;color:#7f1d1d">{text}</del>')
+        else:
+            out.append(text)
+    return '<div style="white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5">' + "".join(out) + "</div>"
+
+
+def redline_docx(body: dict[str, Any]) -> bytes:
+    """The modified, missing and extra clauses as a Word redline (python-docx): insertions underlined,
+    deletions struck through, each with its verdict and suggested fallback text."""
+    from docx import Document as DocxDocument
+    from docx.enum.text import WD_COLOR_INDEX
+
+    view = compare_view(body)
+    doc = DocxDocument()
+    contract = (body.get("contract") or {}).get("name", "contract")
+    template = (body.get("template") or {}).get("name", "template")
+    doc.add_heading(f"Redline: {contract} against {template}", level=1)
+    doc.add_heading("Modified clauses", level=2)
+    if not view.modified:
+        doc.add_paragraph("No clause differs from the template.")
+    for p in view.modified:
+        doc.add_paragraph(_pair_heading(p), style="Heading 3")
+        para = doc.add_paragraph()
+        for op in p.get("redline") or []:
+            run = para.add_run(str(op.get("text", "")))
+            if op.get("op") == "insert":
+                run.font.underline = True
+                run.font.highlight_color = WD_COLOR_INDEX.BRIGHT_GREEN
+            elif op.get("op") == "delete":
+                run.font.strike = True
+                run.font.highlight_color = WD_COLOR_INDEX.PINK
+        _verdict(doc, p)
+    for title, group, side in (("Missing from the contract", view.missing, "template_clause"),
+                               ("Not in the template", view.extra, "contract_clause")):
+        doc.add_heading(title, level=2)
+        if not group:
+            doc.add_paragraph("None.")
+        for pairs in group.values():
+            for p in pairs:
+                doc.add_paragraph(_pair_heading(p), style="Heading 3")
+                doc.add_paragraph(str((p.get(side) or {}).get("text", "")))
+                _verdict(doc, p)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _pair_heading(p: dict[str, Any]) -> str:
+    bits = [p.get("category") or "clause", p.get("severity") or "", p.get("verdict") or ""]
+    return " · ".join(b for b in bits if b)
+
+
+def _verdict(doc: Any, p: dict[str, Any]) -> None:
+    if p.get("explanation"):
+        doc.add_paragraph(str(p["explanation"]), style="Intense Quote")
+    if p.get("suggestion"):
+        doc.add_paragraph(f"Suggested fallback: {p['suggestion']}")

@@ -1,0 +1,94 @@
+"""Session plumbing shared by the pages: the cached HTTP client, the signed-in tenant's `Api`, and the
+one way an API error is shown. The key lives only in `st.session_state` (server memory of this browser
+session): never in the URL, query string or logs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import httpx
+import streamlit as st
+
+from contracts.settings import get_settings
+from ui.client import Api, ApiError, ModelInfo, make_http
+
+T = TypeVar("T")
+KEY = "lexrisk_api_key"
+
+
+@st.cache_resource(show_spinner=False)
+def _http(base_url: str) -> httpx.Client:
+    """One connection pool per API address, shared by every session of this app process."""
+    return make_http(base_url)
+
+
+def api_url() -> str:
+    return get_settings().api_url
+
+
+def api_for(key: str) -> Api:
+    return Api(_http(api_url()), key)
+
+
+def api() -> Api:
+    """The signed-in tenant's API; pages only run when signed in (the entry file sees to that)."""
+    return api_for(st.session_state[KEY])
+
+
+def signed_in() -> bool:
+    return bool(st.session_state.get(KEY))
+
+
+def sign_out() -> None:
+    for name in list(st.session_state):
+        del st.session_state[name]
+
+
+def oidc_configured() -> bool:
+    """`[auth]` in .streamlit/secrets.toml: then the firm's identity provider comes before the key."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def reviewer() -> str:
+    """The name reviews and labels are stored under: the OIDC identity when there is one, else what the
+    person typed at sign-in."""
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        return str(st.user.get("email") or st.user.get("name") or "")
+    return str(st.session_state.get("lexrisk_reviewer", ""))
+
+
+def show_error(exc: ApiError) -> None:
+    st.error(f"**{exc.message}**  \n{exc.advice}", icon=":material/error:")
+
+
+def attempt(call: Callable[[], T]) -> T | None:
+    """Run an API call; on failure show the readable message and return None."""
+    try:
+        return call()
+    except ApiError as exc:
+        show_error(exc)
+        return None
+
+
+def model_info() -> ModelInfo | None:
+    """The API's analyzer and limits, fetched once per session."""
+    if "lexrisk_model" not in st.session_state:
+        info = attempt(api().model)
+        if info is None:
+            return None
+        st.session_state["lexrisk_model"] = info
+    return st.session_state["lexrisk_model"]
+
+
+def check_size(name: str, size: int) -> bool:
+    """The API's own upload limit, checked before sending; the API checks again."""
+    info = model_info()
+    if info and size > info.max_upload_mb * 1024 * 1024:
+        show_error(ApiError(413, "too_large", f"{name} is {size / 1e6:.1f} MB; the limit is "
+                                              f"{info.max_upload_mb:.0f} MB"))
+        return False
+    return True
