@@ -36,6 +36,9 @@ class Settings(BaseSettings):
                                                          "the factory takes (settings, playbook)")
     rate_limit_per_minute: int = Field(120, ge=1, description="requests one API key may make per minute (429 beyond)")
     page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
+    # clients of the API (`lexrisk batch`)
+    api_url: str = Field("http://127.0.0.1:8000", description="base URL of the lexrisk API that `lexrisk batch` talks to")
+    api_key: SecretStr | None = Field(None, description="API key `lexrisk batch` sends (`lexrisk keys create` prints one)")
     # serving: jobs
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
     job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "

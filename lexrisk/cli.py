@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "serving.serve_cli",
     "serving.worker_cli",
     "serving.keys_cli",
+    "serving.batch_cli",
     "annotation.cli",
     "training.cli",
 ]

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 # Modules whose tables share the one metadata (serving adds its own module here).
 MODEL_MODULES = ["annotation.store.models", "serving.models"]
 ALEMBIC_DIR = Path(__file__).with_name("alembic")
+MIGRATION_LOCK_KEY = 0x6C657872  # "lexr": the advisory lock every upgrade of one database takes
 
 
 def target_metadata() -> MetaData:
@@ -58,11 +59,16 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (Alembic `upgrade`), inside one transaction."""
+    """Bring the database to `revision` (Alembic `upgrade`), inside one transaction. On PostgreSQL a
+    transaction-scoped advisory lock serializes concurrent upgrades: API replicas, workers and the
+    migration Job all migrate at start, and the second one in must find the work done, not race it."""
     from alembic import command
+    from sqlalchemy import text
 
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
