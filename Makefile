@@ -7,7 +7,7 @@ EXTRAS := eval,annotation,training,serving,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 
-.PHONY: demo test lint bench clean .vllm-venv
+.PHONY: demo test lint bench clean .vllm-venv deploy-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/services.sh
 	bash scripts/lint.sh
 	$(BIN)/python -m pytest
+
+# Dockerfiles (hadolint), compose schema, kustomize render + Kubernetes schemas, tests/deploy (offline)
+deploy-check: $(VENV)/.all
+	bash scripts/deploy_check.sh
 
 lint: $(VENV)/.all
 	bash scripts/lint.sh
