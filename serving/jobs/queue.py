@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
@@ -43,7 +44,8 @@ class _Reaper(threading.Thread):
     def run(self) -> None:
         while not self.halt.wait(max(self.settings.job_stale_after_s / 3, 0.5)):
             try:
-                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False)
+                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False,
+                     find_lost=getattr(self.queue, "lost", None))
             except Exception:
                 log.exception("reaper pass failed")
 
@@ -93,9 +95,31 @@ class RQQueue:
                            job_timeout=self.settings.job_timeout_s, result_ttl=3600, failure_ttl=7 * 24 * 3600)
         mark_enqueued(self.engine, job_id)
 
+    def lost(self, deliveries: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Of these (job id, attempt) pairs, queued in the database for longer than `job_stale_after_s`,
+        the ones no worker will run: a worker took the delivery off the list and died before it claimed
+        the job (the job's heartbeat, which covers a claimed job, never started). Such a delivery is
+        no longer in RQ's list, or RQ says it started long ago, or it is gone or ended in Redis."""
+        from rq.job import Job as RQJob
+        from rq.job import JobStatus
+
+        started_before = datetime.now(UTC) - timedelta(seconds=self.settings.job_stale_after_s)
+        ids = [f"{job_id}-{attempt}" for job_id, attempt in deliveries]
+        found: list[tuple[str, int]] = []
+        for delivery, rq_id, job in zip(deliveries, ids, RQJob.fetch_many(ids, connection=self.redis), strict=True):
+            status = job.get_status(refresh=False) if job is not None else None
+            if status in (JobStatus.DEFERRED, JobStatus.SCHEDULED):
+                continue
+            if status == JobStatus.QUEUED and self.redis.lpos(self.queue.key, rq_id) is not None:
+                continue
+            if status == JobStatus.STARTED and job is not None and job.started_at and job.started_at > started_before:
+                continue  # taken moments ago; the claim is on its way
+            found.append(delivery)
+        return found
+
     def start(self) -> None:
         try:
-            reap(self.engine, self.settings, self.enqueue, requeue_all_queued=False)
+            reap(self.engine, self.settings, self.enqueue, requeue_all_queued=False, find_lost=self.lost)
         except Exception:  # Redis down at start: /readyz says so, and jobs wait in the database
             log.exception("could not hand waiting jobs to Redis")
 

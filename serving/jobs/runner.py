@@ -29,6 +29,8 @@ from serving.webhooks import deliver
 
 log = logging.getLogger(__name__)
 Enqueue = Callable[[str, int], None]
+FindLost = Callable[[list[tuple[str, int]]], list[tuple[str, int]]]
+LOST_CHECK_BATCH = 100
 
 
 class AnalyzerCache:
@@ -201,10 +203,15 @@ def mark_enqueued(engine: Engine, job_id: str) -> None:
         session.commit()
 
 
-def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool) -> list[str]:
+def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool,
+         find_lost: FindLost | None = None) -> list[str]:
     """Hand lost jobs on: a running job without a heartbeat for `job_stale_after_s` is queued again
     (or failed with the reason after `job_max_attempts`); a queued job that never reached the queue —
-    or, for the in-process worker after a restart, any queued job — is queued again."""
+    or, for the in-process worker after a restart, any queued job — is queued again. With `find_lost`
+    (the RQ queue's), the longest-waiting queued jobs are also checked against the queue: a delivery a
+    worker took and died with before claiming it is sent again (the claim's compare-and-set makes a
+    duplicate delivery harmless). The queue is FIFO, so such a job is among the oldest; checking
+    `LOST_CHECK_BATCH` of them per pass keeps the cost flat however deep the queue is."""
     cutoff = utcnow() - timedelta(seconds=settings.job_stale_after_s)
     touched: list[str] = []
     failed: list[str] = []
@@ -225,7 +232,12 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
         query = select(Job.id, Job.attempts).where(Job.status == "queued")
         if not requeue_all_queued:
             query = query.where(col(Job.enqueued_at).is_(None))
-        pending = session.exec(query).all()
+        pending = list(session.exec(query).all())
+        if find_lost is not None:
+            waiting = session.exec(select(Job.id, Job.attempts)
+                                   .where(Job.status == "queued", col(Job.enqueued_at) < cutoff)
+                                   .order_by(col(Job.enqueued_at)).limit(LOST_CHECK_BATCH)).all()
+            pending += find_lost([(job_id, attempts) for job_id, attempts in waiting])
     for job_id, attempts in pending:
         enqueue(job_id, attempts)
         if job_id not in touched:

@@ -105,7 +105,7 @@ def _lexrisk_argvs(argv: list[str]) -> list[list[str]]:
                     echoed = re.search(r"echo (\S+)\)$", value)
                     variables[assignment.group(1)] = echoed.group(1) if echoed else value
                     continue
-                expanded = re.sub(r'"?\$(\w+)"?', lambda m: variables[m.group(1)], line)
+                expanded = re.sub(r'"?\$(\w+)"?', lambda m, v=variables: v[m.group(1)], line)
                 found += _lexrisk_argvs(shlex.split(expanded))
         return found
     if argv and argv[0] == "lexrisk":
