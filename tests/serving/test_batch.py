@@ -62,8 +62,10 @@ def test_a_cut_journal_line_is_ignored_and_the_file_resent(api, tmp_path) -> Non
     (folder / "a.txt").write_text("Customer shall purchase exclusively from Provider.", "utf-8")
     journal_path = tmp_path / "j.jsonl"
     journal_path.write_text('{"sha256": "abc", "path": "x", "si', "utf-8")  # a run killed mid-write
-    report = submit(folder, _client(api), Journal(journal_path))
+    journal = Journal(journal_path)
+    report = submit(folder, _client(api), journal)
     assert report.submitted == 1
+    assert wait(_client(api), journal, timeout_s=30, poll_s=0.05)
 
 
 def _transport(answers: list[httpx.Response], seen: list[httpx.Request]) -> httpx.MockTransport:
@@ -149,3 +151,29 @@ def test_cli_errors_are_one_line(tmp_path, capsys, monkeypatch) -> None:
     captured = capsys.readouterr()
     assert code == 1, captured.err
     assert json.loads(out_json.read_text())["failures"][0]["code"] == "unreachable"
+
+
+def test_rides_through_the_apis_real_rate_limit(api, tmp_path) -> None:
+    """The API's own 429 + Retry-After (a 2-a-minute bucket on a clock the client's waits advance)."""
+    from serving.api.ratelimit import RateLimiter
+
+    now = [0.0]
+    api.client.app.state.rate_limiter = RateLimiter(2, clock=lambda: now[0])
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"{i}.txt").write_text(f"{i}. Customer shall purchase exclusively from Provider.", "utf-8")
+    client = _client(api)
+    client.sleep = sleep
+    journal = Journal(tmp_path / "j.jsonl")
+    report = submit(folder, client, journal, concurrency=1)
+    assert report.submitted == 4 and report.errors == 0
+    assert waits and all(w == 30.0 for w in waits)  # one token every 30 s: the API's Retry-After
+    assert wait(client, journal, timeout_s=60, poll_s=0.05, sleep=sleep)
+    assert summary(journal)["counts"] == {"done": 4}
