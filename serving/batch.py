@@ -34,6 +34,7 @@ import httpx
 FINAL_JOB_STATES = frozenset({"done", "failed"})
 SETTLED = frozenset({"queued", "running", "done", "failed", "rejected"})
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
+LIST_REFRESH_ABOVE = 50  # pending jobs beyond which `refresh` pages the contract list
 MAX_RETRY_AFTER_S = 300.0
 
 
@@ -147,6 +148,24 @@ class ApiClient:
     def job(self, job_id: str) -> httpx.Response:
         return self._call(lambda: self.http.get(f"/v1/jobs/{job_id}"))
 
+    def latest_jobs(self, page: int = 100) -> dict[str, str]:
+        """{job id: status} of every contract's latest job, a page of contracts per request."""
+        statuses: dict[str, str] = {}
+        offset = 0
+        while True:
+            params = {"offset": offset, "limit": page}
+            response = self._call(lambda params=params: self.http.get("/v1/contracts", params=params))  # type: ignore[misc]
+            if response.status_code != 200:
+                code, message = _error_body(response)
+                raise BatchError(f"GET /v1/contracts: {code}: {message}")
+            body = response.json()
+            for contract in body["data"]:
+                if contract.get("latest_job"):
+                    statuses[contract["latest_job"]["id"]] = contract["latest_job"]["status"]
+            offset += len(body["data"])
+            if not body["data"] or offset >= body["count"]:
+                return statuses
+
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -250,8 +269,23 @@ def _upload_one(client: ApiClient, path: Path, sha: str) -> Entry:
 
 
 def refresh(client: ApiClient, journal: Journal, *, concurrency: int = 4) -> None:
-    """Ask the API for the state of every job not yet done or failed, and journal what changed."""
+    """Ask the API for the state of every job not yet done or failed, and journal what changed.
+
+    Many pending jobs (an archive) are read from the contract list, a hundred per request, instead of
+    one request each; only jobs that ended there (done: the list says so; failed: for the reason) or
+    that the list did not show are then asked for one by one."""
     pending = [e for e in journal.entries.values() if e.job_id and e.status not in FINAL_JOB_STATES]
+    if len(pending) > LIST_REFRESH_ABOVE:
+        listed = client.latest_jobs()
+        still: list[Entry] = []
+        for entry in pending:
+            status = listed.get(entry.job_id or "")
+            if status in ("queued", "running", "done"):
+                if status != entry.status:
+                    journal.record(Entry(**{**asdict(entry), "status": status}))
+            else:
+                still.append(entry)
+        pending = still
 
     def one(entry: Entry) -> None:
         assert entry.job_id is not None

@@ -177,3 +177,28 @@ def test_rides_through_the_apis_real_rate_limit(api, tmp_path) -> None:
     assert waits and all(w == 30.0 for w in waits)  # one token every 30 s: the API's Retry-After
     assert wait(client, journal, timeout_s=60, poll_s=0.05, sleep=sleep)
     assert summary(journal)["counts"] == {"done": 4}
+
+
+def test_many_pending_jobs_are_refreshed_from_the_contract_list(api, tmp_path, monkeypatch) -> None:
+    import serving.batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(f"{i}. Customer shall purchase exclusively from Provider.", "utf-8")
+    journal = Journal(tmp_path / "j.jsonl")
+    submit(folder, _client(api), journal)
+    monkeypatch.setattr(serving.batch, "LIST_REFRESH_ABOVE", 0)
+    client = _client(api)
+    paths: list[str] = []
+    original = client.http.get
+
+    def counting_get(url, *args, **kwargs):
+        paths.append(url)
+        return original(url, *args, **kwargs)
+
+    client.http.get = counting_get  # type: ignore[method-assign]
+    assert wait(client, journal, timeout_s=30, poll_s=0.05)
+    assert summary(journal)["counts"]["done"] == 6
+    assert "/v1/contracts" in paths
+    assert not [p for p in paths if p.startswith("/v1/jobs/")]  # every done job came from the list
