@@ -347,3 +347,42 @@ def test_the_vllm_entrypoint_runs_the_launch_scripts() -> None:
         assert "--enable-lora" in text and "contract-risk=$ADAPTER" in text
     out = subprocess.run(["bash", "-n", str(DEPLOY / "vllm" / "container-entrypoint.sh")], capture_output=True)
     assert out.returncode == 0
+
+
+def test_every_program_a_container_runs_comes_with_its_image(compose: dict,
+                                                              manifests: dict[str, list[dict]]) -> None:
+    """lexrisk is the package's console script; accelerate comes with the training extra; the rest
+    ships in the official images (PostgreSQL, Redis, Python, vLLM's entrypoint copied by our Dockerfile)."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["scripts"]["lexrisk"] == "lexrisk.cli:main"
+    assert any(dep.startswith("accelerate==") for dep in project["optional-dependencies"]["training"])
+    from_images = {"pg_isready", "redis-cli", "redis-server", "python", "python3", "/bin/sh"}
+    programs: list[tuple[str, str]] = []
+    for where, argv in _all_argvs(compose, manifests):
+        if argv:  # no command: the image's own entrypoint (PostgreSQL, vLLM)
+            programs.append((where, argv[0]))
+    for name, service in compose["services"].items():
+        test = service.get("healthcheck", {}).get("test")
+        if test:
+            programs.append((f"compose {name} healthcheck", test[1]))
+    for overlay, docs in manifests.items():
+        for component, container in _containers(docs):
+            for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+                command = container.get(probe, {}).get("exec", {}).get("command")
+                if command:
+                    programs.append((f"k8s {overlay} {component} {probe}", command[0]))
+    assert len(programs) > 20
+    for where, program in programs:
+        if program == "lexrisk" or program in from_images:
+            continue
+        if program == "accelerate":
+            assert "trainer" in where or "training" in where, where
+            continue
+        if program == "-m":  # the trainer's CMD after its `accelerate launch` ENTRYPOINT
+            assert where == "trainer.Dockerfile"
+            continue
+        pytest.fail(f"{where}: runs {program!r}, which no image here installs")
+    entry = re.search(r'^ENTRYPOINT \["(\S+)"\]$', (DEPLOY / "docker" / "vllm.Dockerfile").read_text("utf-8"), re.M)
+    assert entry and entry.group(1) == "/opt/lexrisk/container-entrypoint.sh"
