@@ -386,3 +386,14 @@ def test_every_program_a_container_runs_comes_with_its_image(compose: dict,
         pytest.fail(f"{where}: runs {program!r}, which no image here installs")
     entry = re.search(r'^ENTRYPOINT \["(\S+)"\]$', (DEPLOY / "docker" / "vllm.Dockerfile").read_text("utf-8"), re.M)
     assert entry and entry.group(1) == "/opt/lexrisk/container-entrypoint.sh"
+
+
+def test_compose_networks_keep_the_app_away_from_the_data(compose: dict) -> None:
+    networks = {name: set(service.get("networks", [])) for name, service in compose["services"].items()}
+    assert compose["networks"]["backend"]["internal"] is True
+    assert networks["postgres"] == networks["redis"] == {"backend"}
+    for data in ("postgres", "redis", "vllm"):
+        assert not networks["app"] & networks[data], f"the app shares a network with {data}"
+    for client in ("api", "worker", "migrate"):
+        assert "backend" in networks[client]
+    assert networks["app"] & networks["api"]  # the app's one way in
