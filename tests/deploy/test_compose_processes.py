@@ -124,6 +124,19 @@ def _wait_ready(url: str, processes: list[subprocess.Popen], timeout: float = 12
     raise AssertionError("the API did not become ready")
 
 
+def _wait_done(database_url: str, jobs: int, timeout: float = 300) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        while time.monotonic() < deadline:
+            row = connection.execute("SELECT count(*) FROM serving_jobs WHERE status = 'done'").fetchone()
+            if row and row[0] >= jobs:
+                return
+            time.sleep(0.2)
+    raise AssertionError(f"fewer than {jobs} jobs done in {timeout} s")
+
+
 def _busy_worker(redis_url: str, pid: int, timeout: float = 120) -> str:
     """The RQ job id the worker with this pid is running, once it runs one."""
     from redis import Redis
@@ -185,6 +198,7 @@ def test_compose_wiring_survives_a_killed_worker(compose: dict, database: str, r
                                   env=env | {"LEXRISK_API_KEY": key}, cwd=tmp_path, text=True)
         processes.append(submit)  # stopped in the finally if the test fails before it ends
         victim = processes[1]
+        _wait_done(database, CONTRACTS // 4)  # midway: a quarter of the archive analyzed
         killed_job = _busy_worker(redis_db, victim.pid)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
