@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.settings import get_settings
 from tests.conftest import REPO, SAMPLE_TXT
 from tests.deploy.conftest import DEPLOY
 
@@ -100,7 +101,8 @@ def redis_db() -> Iterator[str]:
 def _contracts(folder: Path) -> None:
     """200 small, distinct contracts: the opening of CUAD contracts, else the sample with a number."""
     folder.mkdir()
-    cuad = sorted((REPO / "../shared/data/cuad/full_contract_txt").resolve().glob("*.txt"))
+    cuad_dir = get_settings().cuad_dir
+    cuad = sorted((cuad_dir if cuad_dir.is_absolute() else REPO / cuad_dir).resolve().glob("full_contract_txt/*.txt"))
     for i in range(CONTRACTS):
         if cuad:
             text = cuad[i % len(cuad)].read_text("utf-8", errors="replace")[:2500]
