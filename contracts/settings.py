@@ -49,6 +49,10 @@ class Settings(BaseSettings):
                                                            "`Authorization: Bearer <token>`; unset: those routes are off")
     metrics_token: SecretStr | None = Field(None, description="when set, /metrics needs `Authorization: Bearer <token>`")
     page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
+    # clients of the API (`lexrisk batch`, the app)
+    api_url: str = Field("http://127.0.0.1:8000", description="base URL of the lexrisk API that `lexrisk batch` and "
+                                                                "the Streamlit app talk to")
+    api_key: SecretStr | None = Field(None, description="API key `lexrisk batch` sends (`lexrisk keys create` prints one)")
     # serving: jobs
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
     job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "
@@ -106,9 +110,6 @@ class Settings(BaseSettings):
     hf_adapter: str | None = Field(None, description="PEFT adapter path for the hf analyzer")
     hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
     hf_max_new_tokens: int = Field(1024, ge=1, description="most tokens the hf model may answer per chunk")
-
-    # the app (`lexrisk ui`)
-    api_url: str = Field("http://127.0.0.1:8000", description="the lexrisk API the Streamlit app talks to")
 
     @property
     def max_upload_bytes(self) -> int:

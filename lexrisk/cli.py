@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "serving.keys_cli",
     "serving.models_cli",
     "serving.tenants_cli",
+    "serving.batch_cli",
     "annotation.cli",
     "training.cli",
     "ui.cli",

@@ -8,13 +8,14 @@ from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 # Modules whose tables share the one metadata (serving adds its own module here).
 MODEL_MODULES = ["annotation.store.models", "serving.models"]
 ALEMBIC_DIR = Path(__file__).with_name("alembic")
+MIGRATION_LOCK_KEY = 0x6C657872  # "lexr": the advisory lock every upgrade of one database takes
 
 
 def target_metadata() -> MetaData:
@@ -58,7 +59,9 @@ def alembic_config(engine: Engine):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (Alembic `upgrade`), inside one transaction."""
+    """Bring the database to `revision` (Alembic `upgrade`), inside one transaction. On PostgreSQL a
+    transaction-scoped advisory lock serializes concurrent upgrades: API replicas, workers and the
+    migration Job all migrate at start, and the second one in must find the work done, not race it."""
     from alembic import command
 
     _migrate(engine, command.upgrade, revision)
@@ -83,6 +86,8 @@ def _migrate(engine: Engine, step, revision: str) -> None:
             connection.commit()
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":  # API, workers and the migration Job start together
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = connection
                 step(config, revision)
                 if sqlite:

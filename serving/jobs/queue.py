@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
-from serving.jobs.runner import AnalyzerCache, mark_enqueued, reap, resend_lost_webhooks, run_job
+from serving.jobs.runner import AnalyzerCache, Delivery, mark_enqueued, reap, resend_lost_webhooks, run_job
 from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,8 @@ class _Reaper(threading.Thread):
     def run(self) -> None:
         while not self.halt.wait(max(self.settings.job_stale_after_s / 3, 0.5)):
             try:
-                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False, webhooks=self.webhooks)
+                reap(self.engine, self.settings, self.queue.enqueue, requeue_all_queued=False, webhooks=self.webhooks,
+                     find_lost=getattr(self.queue, "lost", None))
             except Exception:
                 log.exception("reaper pass failed")
 
@@ -119,9 +121,32 @@ class RQQueue:
             job_timeout=self.settings.job_timeout_s, result_ttl=3600, failure_ttl=7 * 24 * 3600)
         mark_enqueued(self.engine, job_id)
 
+    def lost(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """Of these (job id, attempt, tenant id) deliveries, queued in the database for longer than `job_stale_after_s`,
+        the ones no worker will run: a worker took the delivery off the list and died before it claimed
+        the job (the job's heartbeat, which covers a claimed job, never started). Such a delivery is
+        no longer in RQ's list, or RQ says it started long ago, or it is gone or ended in Redis."""
+        from rq.job import Job as RQJob
+        from rq.job import JobStatus
+
+        started_before = datetime.now(UTC) - timedelta(seconds=self.settings.job_stale_after_s)
+        ids = [f"{job_id}-{attempt}" for job_id, attempt, _ in deliveries]
+        found: list[Delivery] = []
+        for delivery, rq_id, job in zip(deliveries, ids, RQJob.fetch_many(ids, connection=self.redis), strict=True):
+            status = job.get_status(refresh=False) if job is not None else None
+            if status in (JobStatus.DEFERRED, JobStatus.SCHEDULED):
+                continue
+            lane = self.lanes[lane_of(delivery[2], self.settings)]
+            if status == JobStatus.QUEUED and self.redis.lpos(lane.key, rq_id) is not None:
+                continue
+            if status == JobStatus.STARTED and job is not None and job.started_at and job.started_at > started_before:
+                continue  # taken moments ago; the claim is on its way
+            found.append(delivery)
+        return found
+
     def start(self) -> None:
         try:
-            reap(self.engine, self.settings, self.enqueue, requeue_all_queued=False)
+            reap(self.engine, self.settings, self.enqueue, requeue_all_queued=False, find_lost=self.lost)
         except Exception:  # Redis down at start: /readyz says so, and jobs wait in the database
             log.exception("could not hand waiting jobs to Redis")
 

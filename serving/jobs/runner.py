@@ -34,6 +34,9 @@ from serving.webhooks import WebhookDispatcher, deliver
 
 log = logging.getLogger(__name__)
 Enqueue = Callable[..., None]  # (job_id, attempt, tenant_id, *, front)
+Delivery = tuple[str, int, str]  # (job id, attempt, tenant id)
+FindLost = Callable[[list[Delivery]], list[Delivery]]
+LOST_CHECK_BATCH = 100
 
 
 class AnalyzerCache:
@@ -338,10 +341,14 @@ def mark_enqueued(engine: Engine, job_id: str) -> None:
 
 
 def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool,
-         webhooks: WebhookDispatcher | None = None) -> list[str]:
+         webhooks: WebhookDispatcher | None = None, find_lost: FindLost | None = None) -> list[str]:
     """Hand lost jobs on: a running job without a heartbeat for `job_stale_after_s` is queued again
     (or failed with the reason after `job_max_attempts`); a queued job that never reached the queue —
-    or, for the in-process worker after a restart, any queued job — is queued again."""
+    or, for the in-process worker after a restart, any queued job — is queued again. With `find_lost`
+    (the RQ queue's), the longest-waiting queued jobs are also checked against the queue: a delivery a
+    worker took and died with before claiming it is sent again (the claim's compare-and-set makes a
+    duplicate delivery harmless). The queue is FIFO, so such a job is among the oldest; checking
+    `LOST_CHECK_BATCH` of them per pass keeps the cost flat however deep the queue is."""
     cutoff = utcnow() - timedelta(seconds=settings.job_stale_after_s)
     touched: list[str] = []
     failed: list[str] = []
@@ -362,7 +369,14 @@ def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_qu
         query = select(Job.id, Job.attempts, Job.tenant_id).where(Job.status == JobStatus.queued)
         if not requeue_all_queued:
             query = query.where(col(Job.enqueued_at).is_(None))
-        pending = session.exec(query.order_by(col(Job.created_at))).all()
+        pending = list(session.exec(query.order_by(col(Job.created_at))).all())
+        if find_lost is not None:
+            waiting = session.exec(select(Job.id, Job.attempts, Job.tenant_id)
+                                   .where(Job.status == JobStatus.queued, col(Job.enqueued_at) < cutoff)
+                                   .order_by(col(Job.enqueued_at)).limit(LOST_CHECK_BATCH)).all()
+            lost = find_lost([(job_id, attempts, tenant_id) for job_id, attempts, tenant_id in waiting])
+            pending += lost
+            touched += [job_id for job_id, _, _ in lost if job_id not in touched]
     recovered = set(touched)
     # jobs taken from a lost worker go to the front, put there newest first so that the oldest leads
     ordered = [row for row in pending if row[0] not in recovered] + [row for row in pending if row[0] in recovered][::-1]
