@@ -158,7 +158,7 @@ def test_rides_through_the_apis_real_rate_limit(api, tmp_path) -> None:
     from serving.api.ratelimit import RateLimiter
 
     now = [0.0]
-    api.client.app.state.rate_limiter = RateLimiter(2, clock=lambda: now[0])
+    api.client.app.state.limits.writes = RateLimiter(2, clock=lambda: now[0])  # uploads are writes
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:

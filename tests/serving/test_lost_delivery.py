@@ -24,7 +24,7 @@ def test_a_delivery_lost_before_the_claim_is_sent_again(tmp_path) -> None:
     from rq.job import Job as RQJob
     from rq.utils import utcformat
 
-    from serving.jobs.queue import RQQueue
+    from serving.jobs.queue import RQQueue, lane_of
 
     client = redis.Redis.from_url(REDIS_URL)
     try:
@@ -39,24 +39,28 @@ def test_a_delivery_lost_before_the_claim_is_sent_again(tmp_path) -> None:
         popped, waiting, started_long_ago, started_now = jobs
         engine = make_engine(settings.database_url)
         queue = RQQueue(engine, settings)
-        assert queue.queue.job_ids == [f"{j}-1" for j in jobs]
+        with Session(engine) as session:
+            (tenant,) = {j.tenant_id for j in session.exec(Job.__table__.select()).all()}  # type: ignore[attr-defined]
+        lane = queue.lanes[lane_of(tenant, settings)]  # one tenant: one lane
+        assert lane.job_ids == [f"{j}-1" for j in jobs]
         # what workers leave: one popped the delivery and died at once; one died after RQ marked the
         # delivery started a minute ago; one took its delivery a moment ago and is about to claim
         for job_id in (popped, started_long_ago, started_now):
-            client.lrem(queue.queue.key, 1, f"{job_id}-1")
+            client.lrem(lane.key, 1, f"{job_id}-1")
         for job_id, when in ((started_long_ago, utcnow() - timedelta(minutes=1)), (started_now, utcnow())):
             client.hset(RQJob.key_for(f"{job_id}-1"), mapping={"status": "started", "started_at": utcformat(when)})
         with Session(engine) as session:
             session.exec(update(Job).values(enqueued_at=utcnow() - timedelta(minutes=2)))  # type: ignore[call-overload]
             session.commit()
 
-        everything = [(j, 1) for j in jobs]
-        assert queue.lost(everything) == [(popped, 1), (started_long_ago, 1)]
-        assert queue.lost([("never-queued", 1)]) == [("never-queued", 1)]  # gone from Redis: lost too
+        everything = [(j, 1, tenant) for j in jobs]
+        assert queue.lost(everything) == [(popped, 1, tenant), (started_long_ago, 1, tenant)]
+        assert queue.lost([("never-queued", 1, tenant)]) == [("never-queued", 1, tenant)]  # gone from Redis: lost too
 
         handed_on = reap(engine, settings, queue.enqueue, requeue_all_queued=False, find_lost=queue.lost)
         assert sorted(handed_on) == sorted([popped, started_long_ago])
-        assert queue.queue.job_ids == [f"{waiting}-1", f"{popped}-1", f"{started_long_ago}-1"]
+        # lost deliveries go to the front of their lane, the longest-waiting first
+        assert lane.job_ids == [f"{popped}-1", f"{started_long_ago}-1", f"{waiting}-1"]
         with Session(engine) as session:  # sent again at the same attempt; not rechecked until stale again
             rows = {j.id: j for j in session.exec(Job.__table__.select()).all()}  # type: ignore[attr-defined]
             assert {rows[j].attempts for j in jobs} == {1}
