@@ -12,9 +12,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from contracts.errors import CommandError
 from contracts.findings import DocumentAnalyzer
+
+if TYPE_CHECKING:
+    from contracts.settings import Settings
 
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
@@ -25,16 +29,18 @@ COMMAND_MODULES = [
     "serving.keys_cli",
     "annotation.cli",
     "training.cli",
+    "lexrisk.eval_cli",
 ]
 
 
-def analyzer_factory(name: str) -> DocumentAnalyzer:
-    """The named analyzer on the current settings and playbook; a bad name or setting is a CommandError."""
+def analyzer_factory(name: str, settings: Settings | None = None) -> DocumentAnalyzer:
+    """The named analyzer on the given settings (default: the current ones) and their playbook; a bad
+    name or setting is a CommandError. `lexrisk eval run` passes settings with its `--set` overrides."""
     from contracts.playbook import PlaybookError, load_playbook
     from contracts.settings import get_settings
     from serving.analyzers import get_analyzer
 
-    settings = get_settings()
+    settings = settings or get_settings()
     try:
         return get_analyzer(name, settings, load_playbook(settings.playbook))
     except (ValueError, PlaybookError, ImportError) as exc:
