@@ -7,10 +7,15 @@ on is recorded with its error and the run goes on."""
 from __future__ import annotations
 
 import json
+import platform
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from contracts.findings import AnalysisResult, DocumentAnalyzer
@@ -101,3 +106,41 @@ def load_outcomes(folder: Path) -> list[Outcome]:
                       if target.is_file() else None)
             outcomes.append(Outcome(row["contract"], spans, result))
     return outcomes
+
+
+def write_run_info(out: Path, metrics: dict, *, analyzer: str, **fields: object) -> dict:
+    """run.json: what was run on what (the analyzer as it named itself in its results), from which
+    commit, with which package versions, when."""
+    info = {"analyzer": analyzer, "analyzer_info": _analyzer_info(out), **fields,
+            "contracts": metrics["contracts"], "failed": metrics["failed"],
+            "commit": _commit(), "versions": _versions(), "date": datetime.now(UTC).isoformat(timespec="seconds")}
+    (out / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    return info
+
+
+def _analyzer_info(run_dir: Path) -> dict | None:
+    for path in sorted((run_dir / PREDICTIONS_DIR).glob("*.json")):
+        if not path.name.endswith(".error.json"):
+            return json.loads(path.read_text(encoding="utf-8")).get("analyzer")
+    return None
+
+
+def _commit() -> str | None:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for package in ("lexrisk", "numpy", "scikit-learn", "pydantic", "pypdf", "httpx", "vllm"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = None
+    out["platform"] = f"{sys.platform}-{platform.machine()}"
+    return out

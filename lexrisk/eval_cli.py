@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import subprocess
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +99,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
     from contracts.playbook import PlaybookError, load_playbook
     from contracts.taxonomy import category_names, risk_categories
-    from eval.runner import run
+    from eval.runner import run, write_run_info
 
     settings = settings_with(parse_overrides(args.overrides, args.adapter, args.analyzer or ""))
     name = args.analyzer or settings.analyzer
@@ -123,15 +118,10 @@ def run_eval(args: argparse.Namespace) -> int:
         metrics = run(contracts, analyzer, args.out, playbook=playbook, clause_categories=risk_categories(),
                       all_categories=category_names(), count_tokens=count_tokens, advance=advance,
                       samples=args.bootstrap)
-    info = _analyzer_info(args.out)
-    (args.out / "run.json").write_text(json.dumps({
-        "analyzer": name, "analyzer_info": info, "adapter": args.adapter, "overrides": args.overrides,
-        "data": data, "source": args.source, "split": args.split,
-        "contracts_file": str(args.contracts) if args.contracts else None, "limit": args.limit,
-        "contracts": metrics["contracts"], "failed": metrics["failed"],
-        "tokenizer": str(args.tokenizer) if args.tokenizer else None,
-        "commit": _commit(), "versions": _versions(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }, indent=1) + "\n", encoding="utf-8")
+    write_run_info(args.out, metrics, analyzer=name, adapter=args.adapter, overrides=args.overrides, data=data,
+                   source=args.source, split=args.split, limit=args.limit,
+                   contracts_file=str(args.contracts) if args.contracts else None,
+                   tokenizer=str(args.tokenizer) if args.tokenizer else None)
     m = metrics["micro"]
     ci = metrics["ci"]
     console.print(f"{metrics['contracts']} contracts ({metrics['failed']} failed): micro P {m['precision']:.3f} "
@@ -250,31 +240,3 @@ class _progress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
-
-
-def _analyzer_info(run_dir: Path) -> dict | None:
-    for path in sorted((run_dir / "predictions").glob("*.json")):
-        if not path.name.endswith(".error.json"):
-            return json.loads(path.read_text(encoding="utf-8")).get("analyzer")
-    return None
-
-
-def _commit() -> str | None:
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, timeout=10, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
-
-
-def _versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for package in ("lexrisk", "numpy", "scikit-learn", "pydantic", "pypdf", "httpx", "vllm"):
-        try:
-            out[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            out[package] = None
-    out["platform"] = f"{sys.platform}-{platform.machine()}"
-    return out
