@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotation.store.models import ExplanationRating
 from annotation.store.repository import get_or_create_annotator
@@ -103,6 +103,6 @@ def lawyer_ratings(session: Session, contracts: Iterable[str] | None = None) -> 
 
     query = select(ExplanationRating, Annotator).where(ExplanationRating.rater_id == Annotator.id)
     if contracts is not None:
-        query = query.where(ExplanationRating.contract_name.in_(list(contracts)))  # type: ignore[attr-defined]
+        query = query.where(col(ExplanationRating.contract_name).in_(list(contracts)))
     return [LawyerRating(a.name, r.contract_name, r.category, r.start, r.end, r.explanation_sha256, r.score)
-            for r, a in session.exec(query.order_by(ExplanationRating.id))]
+            for r, a in session.exec(query.order_by(col(ExplanationRating.id)))]

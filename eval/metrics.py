@@ -202,7 +202,7 @@ def evaluate(outcomes: Sequence[Outcome], texts: Sequence[str], clause_categorie
     primary: Matched | None = None
     for rule in RULES:
         matched = match_all(outcomes, rule, all_categories)
-        micro, per_category = matched.totals(clause_categories)
+        micro, _ = matched.totals(clause_categories)
         micro_all, per_category_all = matched.totals(all_categories)
         by_rule[rule] = {"micro": micro.as_dict(), "micro_all": micro_all.as_dict(),
                          "per_category": {c: per_category_all[c].as_dict() for c in all_categories}}

@@ -170,7 +170,7 @@ def _store_gold(split: str, settings: Settings, limit: int | None) -> tuple[Iter
     if split not in ("train", "dev", "test"):
         raise CommandError(f"--data store:{split}: the split is train, dev or test")
     from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from annotation.dataset import BuildConfig, gold_labels, split_of
     from annotation.store import Store
@@ -183,7 +183,7 @@ def _store_gold(split: str, settings: Settings, limit: int | None) -> tuple[Iter
         store = Store(settings.database_url)
         with store.session() as session:
             labels = gold_labels(session)
-            rows = [c for c in session.exec(select(Contract).order_by(Contract.name, Contract.id))
+            rows = [c for c in session.exec(select(Contract).order_by(col(Contract.name), col(Contract.id)))
                     if split_of(c.sha256, defaults.seed, defaults.dev_fraction, defaults.test_fraction) == split]
     except SQLAlchemyError as exc:
         raise CommandError(f"cannot read the store at {settings.database_url}: {str(exc).splitlines()[0]}") from None

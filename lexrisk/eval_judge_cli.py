@@ -11,6 +11,7 @@ import os
 import statistics
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from contracts.errors import CommandError
 
@@ -81,14 +82,15 @@ def run_judge(args: argparse.Namespace) -> int:
     categories = category_names()
     items = matched_items(outcomes, categories)[:args.limit] if args.limit else matched_items(outcomes, categories)
     judge = Judge(args.endpoint, args.model, api_key=api_key, logprobs=not args.no_logprobs)
-    ratings = []
+    ratings: list[dict[str, Any]] = []
     try:
         for n, item in enumerate(items, start=1):
-            r = judge.rate(item)
+            rating = judge.rate(item)
             ratings.append({"contract": item.contract, "category": item.category, "start": item.start,
                             "end": item.end, "severity": item.severity, "clause": item.clause,
                             "explanation": item.explanation,
-                            "score": r.score, "stated": r.stated, "weighted": r.weighted, "steps": r.steps})
+                            "score": rating.score, "stated": rating.stated, "weighted": rating.weighted,
+                            "steps": rating.steps})
             if n % 10 == 0:
                 console.print(f"rated {n}/{len(items)}")
         pair_result = _pairwise(args, judge, items, categories, pairwise) if args.against else None

@@ -30,7 +30,7 @@ def fake_openai(answer: Answer) -> Iterator[tuple[str, list[dict]]]:
     seen: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             seen.append(body)
             if not self.path.endswith("/chat/completions"):

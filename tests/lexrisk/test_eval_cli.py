@@ -171,3 +171,37 @@ def test_rate_rejects_a_bad_sheet(tmp_path, capsys):
     sheet.write_text("contract,category,start,end,explanation,score\na.txt,Cap on Liability,0,10,why,7\n")
     assert main(["annotate", "--db", f"sqlite:///{tmp_path / 'db.sqlite'}", "rate", str(sheet), "--rater", "X"]) == 2
     assert "score 7 is not between 1 and 5" in capsys.readouterr().err
+
+
+def test_run_on_a_store_split_uses_accepted_labels_and_lawyers_severities(tmp_path):
+    from annotation.dataset import split_of
+    from annotation.store import Store
+    from annotation.store.repository import add_annotation, get_or_create_contract
+    from contracts.documents import Document
+    from tests.eval.fakes import ASSIGN, CAP, CONTRACTS, LAW
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store(url)
+    text = CONTRACTS["alpha.txt"][0]
+    # a sha256 that falls in the test split (the builder's split: seed 0, 10% dev, 10% test)
+    digest = next(h for h in (f"{i:064x}" for i in range(1000)) if split_of(h, 0, 0.1, 0.1) == "test")
+    with store.session() as session:
+        contract = get_or_create_contract(session, Document.from_text("alpha.txt", text, sha256=digest))
+        for category, quote, severity, status in [("Anti-Assignment", ASSIGN, "low", "accepted"),
+                                                  ("Cap on Liability", CAP, "high", "accepted"),
+                                                  ("Governing Law", LAW, "info", "rejected")]:
+            add_annotation(session, contract, "A. Lawyer", category=category, severity=severity,
+                           start=text.index(quote), end=text.index(quote) + len(quote), source="api", status=status)
+    store.dispose()
+    out = tmp_path / "store-run"
+    assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, f"--set=database_url={url}", "--data", "store:test",
+                 "--out", str(out), "--bootstrap", "20"]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["contracts"] == 1 and (m["micro"]["tp"], m["micro"]["fp"], m["micro"]["fn"]) == (2, 0, 0)
+    assert m["micro_all"]["fn"] == 0  # the rejected label is not gold
+    # the lawyers' severities are the gold: the playbook's severities on the findings are compared with them
+    assert m["severity"]["matched"] == 2 and sum(m["severity"]["confusion"]["low"].values()) == 1
+    assert m["no_high_missed"] == {"contracts_with_high": 1, "passed": 1, "rate": 1.0}
+    assert json.loads((out / "run.json").read_text())["data"].startswith("store:test (sqlite:///")
+    assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, f"--set=database_url={url}", "--data", "store:dev",
+                 "--out", str(out)]) == 2
