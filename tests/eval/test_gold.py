@@ -53,7 +53,7 @@ def test_bad_folders_and_names_are_clear_errors(tmp_path):
     with pytest.raises(GoldError, match="not found"):
         cuad_entries(tmp_path / "missing")
     (tmp_path / "empty" / "full_contract_txt").mkdir(parents=True)
-    with pytest.raises(GoldError, match="neither cuad_spans.jsonl nor master_clauses.csv"):
+    with pytest.raises(GoldError, match=r"neither cuad_spans\.jsonl nor master_clauses\.csv"):
         cuad_entries(tmp_path / "empty")
     folder = write_cuad(tmp_path / "cuad")
     with pytest.raises(GoldError, match="not in"):
