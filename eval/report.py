@@ -207,7 +207,7 @@ def plot_pr(runs: list[Run], target: Path) -> None:
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
-    ax.set_title("Precision-recall over the findings' scores (star: as shipped)")
+    ax.set_title("Precision-recall over the findings' scores (star: all findings kept)")
     ax.legend(loc="lower left", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -239,10 +239,13 @@ def run_notes(runs: list[Run]) -> list[str]:
         if i.get("split"):
             what += f" (split {i['split']})"
         what += f", commit {i.get('commit') or '?'}, {i.get('date', '?')}."
-        if i.get("note"):
-            what += f" {i['note']}"
         notes.append(what)
     return notes
+
+
+def _plain(markdown: str) -> str:
+    """A note's markdown emphasis and code marks dropped, escaped for HTML."""
+    return html.escape(markdown.replace("**", "").replace("`", ""))
 
 
 def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[str] | None = None) -> dict[str, Path]:
@@ -260,12 +263,14 @@ def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[
     rows = measure_rows(runs)
     costs, cost_notes = cost_rows(runs, cost)
     about = run_notes(runs)
+    # a run that says its score is not what it seems (a training-set score, say) says so above the table
+    preface = [*(preface or []), *(f"**Note on `{r.label}`:** {r.info['note']}" for r in runs if r.info.get("note"))]
     method = ("Matching: CUAD's rule (same category, word-level Jaccard >= 0.5 after CUAD's normalisation, each "
               "gold span and finding used once). Intervals: 95% percentile bootstrap over contracts. AUPR and "
               "precision at recall: CUAD's threshold sweep over the findings' scores; a curve ends at the "
               "analyzer's recall at its lowest score. Gold severities: the lawyers' where the gold set has "
               "them, else the playbook applied to the gold clause.")
-    md = ["# Evaluation report", "", *(preface or []), *([""] if preface else []), method, "",
+    md = ["# Evaluation report", "", *(line for p in preface for line in (p, "")), method, "",
           _md_table(header, rows), "", *(f"- {n}" for n in about), "",
           "![F1 per category](per_category.png)", "", "![Precision-recall](pr_curve.png)", "",
           "## Cost", "", _md_table(["per 1,000 contracts", *(r.label for r in runs)], costs), "",
@@ -277,11 +282,11 @@ def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[
              "text-align:left;font-size:14px}thead th{background:#f0f0f0}img{max-width:100%}")
     page = ["<!doctype html><html><head><meta charset='utf-8'><title>Evaluation report</title>",
             f"<style>{style}</style></head><body><h1>Evaluation report</h1>",
-            *(f"<p>{html.escape(p)}</p>" for p in (preface or [])), f"<p>{html.escape(method)}</p>",
-            _html_table(header, rows), "<ul>", *(f"<li>{html.escape(n)}</li>" for n in about), "</ul>",
+            *(f"<p>{_plain(p)}</p>" for p in preface), f"<p>{html.escape(method)}</p>",
+            _html_table(header, rows), "<ul>", *(f"<li>{_plain(n)}</li>" for n in about), "</ul>",
             "<img src='per_category.png' alt='F1 per category'><img src='pr_curve.png' alt='Precision-recall'>",
             "<h2>Cost</h2>", _html_table(["per 1,000 contracts", *(r.label for r in runs)], costs),
-            "<ul>", *(f"<li>{html.escape(n)}</li>" for n in cost_notes), "</ul></body></html>"]
+            "<ul>", *(f"<li>{_plain(n)}</li>" for n in cost_notes), "</ul></body></html>"]
     files["html"] = out / "report.html"
     files["html"].write_text("\n".join(page), encoding="utf-8")
     return files
