@@ -235,6 +235,8 @@ def run_notes(runs: list[Run]) -> list[str]:
         what = f"`{r.label}`: analyzer {i.get('analyzer', '?')}"
         if i.get("adapter"):
             what += f", adapter {i['adapter']}"
+        if i.get("overrides"):
+            what += ", settings " + " ".join(i["overrides"])
         what += f", data {i.get('data', '?')}"
         if i.get("split"):
             what += f" (split {i['split']})"
