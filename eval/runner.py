@@ -77,9 +77,11 @@ def run(contracts: Iterable[GoldContract], analyzer: DocumentAnalyzer, out: Path
         else:
             target.with_suffix(".error.json").write_text(json.dumps({"contract": contract.name, "error": error}) + "\n",
                                                          encoding="utf-8")
+        counted = count_tokens is not None and result is not None  # a failed contract has no answer to count
         outcomes.append(Outcome(contract.name, gold, result, seconds,
-                                count_tokens(contract.document.text) if count_tokens else None,
-                                count_tokens(answer_text(result)) if count_tokens and result else None, error))
+                                count_tokens(contract.document.text) if counted and count_tokens else None,
+                                count_tokens(answer_text(result)) if counted and count_tokens and result else None,
+                                error))
         texts.append(contract.document.text)
         if advance:
             advance()

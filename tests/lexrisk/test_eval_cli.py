@@ -205,3 +205,32 @@ def test_run_on_a_store_split_uses_accepted_labels_and_lawyers_severities(tmp_pa
     assert json.loads((out / "run.json").read_text())["data"].startswith("store:test (sqlite:///")
     assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, f"--set=database_url={url}", "--data", "store:dev",
                  "--out", str(out)]) == 2
+
+
+def test_tokens_per_contract_feed_the_cost_section(gold, tmp_path):
+    tokenizers = pytest.importorskip("tokenizers")
+    from tests.eval.fakes import CONTRACTS
+
+    tok = tokenizers.Tokenizer(tokenizers.models.WordLevel(unk_token="[UNK]"))
+    tok.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
+    tok.train_from_iterator([t for t, _ in CONTRACTS.values()],
+                            tokenizers.trainers.WordLevelTrainer(special_tokens=["[UNK]"]))
+    tok.save(str(tmp_path / "tokenizer.json"))
+    out = tmp_path / "tok-run"
+    assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, "--data", str(gold), "--out", str(out),
+                 "--tokenizer", str(tmp_path), "--bootstrap", "20"]) == 0
+    speed = json.loads((out / "metrics.json").read_text())["speed"]
+    # the two contracts the analyzer answered (gamma failed), words and punctuation as the tokenizer splits them
+    words = [len(re.findall(r"\w+|[^\w\s]+", CONTRACTS[n][0])) for n in ("alpha.txt", "beta.txt")]
+    assert speed["tokens_in_per_contract"] == sum(words) / 2
+    assert speed["tokens_out_per_contract"] > 0
+    report = tmp_path / "report"
+    assert main(["eval", "report", str(out), "--out", str(report), "--throughput", "100", "--gpu-price", "2",
+                 "--api-input-price", "3", "--api-output-price", "15"]) == 0
+    md = (report / "report.md").read_text()
+    tokens = speed["tokens_in_per_contract"] + speed["tokens_out_per_contract"]
+    hours = 1000 * tokens / 100 / 3600
+    api = 1000 * (speed["tokens_in_per_contract"] * 3 + speed["tokens_out_per_contract"] * 15) / 1e6
+    assert f"| GPU-hours per 1,000 contracts | {hours:.2f} |" in md
+    assert f"| self-hosted cost per 1,000 contracts | ${hours * 2:.2f} |" in md
+    assert f"| hosted API cost per 1,000 contracts | ${api:.2f} |" in md
