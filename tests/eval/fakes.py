@@ -34,10 +34,12 @@ PLANS: dict[str, list[tuple[str, str, float, str]]] = {
 }
 
 
-def write_cuad(folder: Path) -> Path:
+def write_cuad(folder: Path, names: dict[str, str] | None = None) -> Path:
+    """The contracts as a CUAD folder; `names` renames them (to land in CUAD's dev split, say)."""
     (folder / "full_contract_txt").mkdir(parents=True)
     with (folder / "cuad_spans.jsonl").open("w", encoding="utf-8") as spans:
-        for name, (text, labels) in CONTRACTS.items():
+        for original, (text, labels) in CONTRACTS.items():
+            name = (names or {}).get(original, original)
             (folder / "full_contract_txt" / name).write_text(text, encoding="utf-8")
             for category, quote in labels:
                 start = text.index(quote)

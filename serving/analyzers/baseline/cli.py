@@ -130,7 +130,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from contracts.settings import get_settings
     from contracts.taxonomy import category_names, risk_categories
     from eval.cuad_metric import Counts, Score
-    from eval.gold import cuad_entries, read_cuad_contract
+    from eval.gold import GoldError, cuad_entries, read_cuad_contract
     from eval.runner import run, write_run_info
     from serving.analyzers.baseline import BaselineAnalyzer, shipped_model_dir
     from serving.analyzers.baseline.artifact import ArtifactError, digest
@@ -146,7 +146,10 @@ def run_eval(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     model = analyzer.model
     categories = risk_categories()
-    entries = cuad_entries(cuad, source="txt", split="dev")
+    try:
+        entries = cuad_entries(cuad, source="txt", split="dev")
+    except GoldError as exc:
+        raise CommandError(f"{exc} (the dev split is CUAD's 80/20 split by file-name hash)") from None
     scores = {}
     with _progress() as progress:
         metrics = run((read_cuad_contract(e, load_document) for e in entries), analyzer, args.out,
