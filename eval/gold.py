@@ -11,7 +11,7 @@ import ast
 import csv
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,8 +165,3 @@ def read_cuad_contract(entry: CuadEntry, ingest: Callable[[Path], Document]) -> 
                 located = Located(first.start, last.end, first.method, min(first.score, last.score))
         spans.append(GoldSpan(category, text, located.start if located else None, located.end if located else None))
     return GoldContract(entry.name, document, spans)
-
-
-def iter_cuad(entries: list[CuadEntry], ingest: Callable[[Path], Document]) -> Iterator[GoldContract]:
-    for entry in entries:
-        yield read_cuad_contract(entry, ingest)

@@ -130,6 +130,9 @@ class Judge:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = client or httpx.Client(timeout=timeout_s, headers=headers)
 
+    def close(self) -> None:
+        self.client.close()
+
     def _complete(self, prompt: str, *, logprobs: bool) -> tuple[str, list[dict]]:
         body: dict = {"model": self.model, "temperature": 0, "max_tokens": self.max_tokens,
                       "messages": [{"role": "user", "content": prompt}]}

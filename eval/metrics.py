@@ -47,10 +47,10 @@ class Matched:
 
     per_contract: list[ContractMatch] = field(default_factory=list)
 
-    def totals(self, categories: Sequence[str], contracts: Sequence[int] | None = None) -> tuple[Counts, dict[str, Counts]]:
+    def totals(self, categories: Sequence[str]) -> tuple[Counts, dict[str, Counts]]:
         per_category = {c: Counts() for c in categories}
-        for k in range(len(self.per_contract)) if contracts is None else contracts:
-            for category, counts in self.per_contract[k].counts.items():
+        for match in self.per_contract:
+            for category, counts in match.counts.items():
                 if category in per_category:
                     per_category[category].add(counts)
         micro = Counts()

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -25,12 +24,6 @@ from eval.metrics import Outcome, evaluate
 
 PREDICTIONS_DIR = "predictions"
 TokenCounter = Callable[[str], int]
-
-
-@dataclass(frozen=True)
-class RunFiles:
-    metrics: Path
-    predictions: Path
 
 
 def prediction_file(folder: Path, name: str) -> Path:

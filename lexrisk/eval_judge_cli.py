@@ -11,9 +11,12 @@ import os
 import statistics
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts.errors import CommandError
+
+if TYPE_CHECKING:
+    from eval.judge import Item, Judge, Thresholds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,18 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-rho", type=float, default=0.6, help="Spearman rho the judge must reach to be trusted (0.6)")
     p.add_argument("--min-kappa", type=float, default=0.6, help="weighted kappa it must reach (0.6)")
     p.add_argument("--min-pairs", type=int, default=30, help="lawyer-rated explanations needed to trust it (30)")
+    p.add_argument("--judged-model", action="append", default=[], metavar="NAME",
+                   help="the judged model's base, when run.json cannot tell (a served LoRA name, say); repeatable")
     p.add_argument("--allow-same-family", action="store_true",
                    help="let a judge of the judged model's family rate it (it will favour its own family)")
     p.set_defaults(handler=run_judge)
 
 
 def judged_models(run_dir: Path) -> list[str]:
-    """Model names a run's analyzer used, from run.json: the adapter, model overrides, the analyzer's name."""
+    """Model names a run's analyzer used, from run.json: the adapter, model overrides, and the analyzer's
+    name and version (the openai and hf analyzers put their model there)."""
     try:
         info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    names = [info.get("adapter") or "", (info.get("analyzer_info") or {}).get("name", "")]
+    analyzer = info.get("analyzer_info") or {}
+    names = [info.get("adapter") or "", analyzer.get("name", ""), analyzer.get("version", "")]
     for item in info.get("overrides") or []:
         key, _, value = item.partition("=")
         if key in ("openai_model", "hf_model", "hf_adapter"):
@@ -60,13 +67,13 @@ def run_judge(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from contracts.taxonomy import category_names
-    from eval.judge import Judge, JudgeError, Thresholds, calibration, matched_items, pairwise, same_family
+    from eval.judge import RUBRIC_VERSION, Judge, JudgeError, Thresholds, matched_items, same_family
     from eval.metrics import bootstrap_mean
     from eval.runner import load_outcomes
 
     console = Console(stderr=True)
     if not args.allow_same_family:
-        clash = [m for m in judged_models(args.run) if same_family(args.model, m)]
+        clash = [m for m in [*judged_models(args.run), *args.judged_model] if same_family(args.model, m)]
         if clash:
             raise CommandError(f"judge {args.model!r} is of the same family as the judged {clash[0]!r}; "
                                "choose another family or pass --allow-same-family")
@@ -80,7 +87,8 @@ def run_judge(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         raise CommandError(str(exc).splitlines()[0]) from None
     categories = category_names()
-    items = matched_items(outcomes, categories)[:args.limit] if args.limit else matched_items(outcomes, categories)
+    items = matched_items(outcomes, categories)
+    items = items[:args.limit] if args.limit else items
     judge = Judge(args.endpoint, args.model, api_key=api_key, logprobs=not args.no_logprobs)
     ratings: list[dict[str, Any]] = []
     try:
@@ -93,9 +101,11 @@ def run_judge(args: argparse.Namespace) -> int:
                             "steps": rating.steps})
             if n % 10 == 0:
                 console.print(f"rated {n}/{len(items)}")
-        pair_result = _pairwise(args, judge, items, categories, pairwise) if args.against else None
+        pair_result = _pairwise(args, judge, items, categories) if args.against else None
     except JudgeError as exc:
         raise CommandError(str(exc)) from None
+    finally:
+        judge.close()
     by_contract: dict[str, list[float]] = {}
     for r in ratings:
         by_contract.setdefault(r["contract"], []).append(r["score"])
@@ -105,11 +115,11 @@ def run_judge(args: argparse.Namespace) -> int:
                      "weighted_by_logprobs": sum(r["weighted"] for r in ratings), "trusted": None}
     calib = None
     if args.calibrate:
-        calib = _calibrate(args, ratings, Thresholds(args.min_rho, args.min_kappa, args.min_pairs), calibration)
+        calib = _calibrate(args, ratings, Thresholds(args.min_rho, args.min_kappa, args.min_pairs))
         summary["trusted"] = calib["trusted"]
     (args.run / "judge.json").write_text(json.dumps({
         "judge": {"endpoint": args.endpoint, "model": args.model, "temperature": 0, "logprobs": not args.no_logprobs,
-                  "rubric_version": _rubric_version()},
+                  "rubric_version": RUBRIC_VERSION},
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "summary": summary, "calibration": calib,
         "pairwise": pair_result, "ratings": ratings}, indent=1) + "\n", encoding="utf-8")
     _write_sheet(args.run / "to_rate.csv", ratings)
@@ -118,14 +128,8 @@ def run_judge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rubric_version() -> int:
-    from eval.judge import RUBRIC_VERSION
-
-    return RUBRIC_VERSION
-
-
-def _pairwise(args, judge, items, categories, pairwise) -> dict:
-    from eval.judge import matched_items
+def _pairwise(args: argparse.Namespace, judge: Judge, items: list[Item], categories: list[str]) -> dict:
+    from eval.judge import matched_items, pairwise
     from eval.runner import load_outcomes
 
     try:
@@ -143,7 +147,7 @@ def _pairwise(args, judge, items, categories, pairwise) -> dict:
     return {"a": str(args.run), "b": str(args.against), **result}
 
 
-def _calibrate(args, ratings: list[dict], thresholds, calibration) -> dict:
+def _calibrate(args: argparse.Namespace, ratings: list[dict], thresholds: Thresholds) -> dict:
     from sqlalchemy.exc import SQLAlchemyError
 
     from annotation.ratings import explanation_hash, lawyer_ratings
@@ -161,6 +165,8 @@ def _calibrate(args, ratings: list[dict], thresholds, calibration) -> dict:
                 for r in ratings}
     pairs = [(judge_by[key], lr.score) for lr in lawyers
              if (key := (lr.contract, lr.category, lr.start, lr.end, lr.explanation_sha256)) in judge_by]
+    from eval.judge import calibration
+
     if not pairs:
         return {"pairs": 0, "spearman_rho": None, "weighted_kappa": None, "trusted": False,
                 "why": "no lawyer has rated these explanations (`lexrisk annotate rate RUN_DIR/to_rate.csv`)"}

@@ -234,3 +234,10 @@ def test_tokens_per_contract_feed_the_cost_section(gold, tmp_path):
     assert f"| GPU-hours per 1,000 contracts | {hours:.2f} |" in md
     assert f"| self-hosted cost per 1,000 contracts | ${hours * 2:.2f} |" in md
     assert f"| hosted API cost per 1,000 contracts | ${api:.2f} |" in md
+
+
+def test_judge_family_check_reads_the_stated_base_model(run_dir, capsys):
+    # the scripted run names no model; the user says the served LoRA sits on a Qwen base
+    assert main(["eval", "judge", str(run_dir), "--endpoint", "http://127.0.0.1:9/v1", "--model", "Qwen2.5-72B",
+                 "--judged-model", "Qwen/Qwen2.5-7B-Instruct"]) == 2
+    assert "same family" in capsys.readouterr().err

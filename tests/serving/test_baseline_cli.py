@@ -59,9 +59,8 @@ def test_eval_is_the_eval_runner_on_the_dev_split(tmp_path, capsys):
 
 
 def test_eval_without_dev_contracts_is_one_line(tmp_path, capsys):
-    from tests.eval.fakes import write_cuad
-
     from eval.gold import is_dev
+    from tests.eval.fakes import write_cuad
 
     names = {"alpha.txt": "not-dev.txt", "beta.txt": "not-dev-2.txt", "gamma.txt": "not-dev-3.txt"}
     assert not any(is_dev(n) for n in names.values())
