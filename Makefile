@@ -7,7 +7,7 @@ EXTRAS := eval,annotation,training,serving,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 
-.PHONY: demo test lint bench clean .vllm-venv
+.PHONY: demo test lint bench eval-baseline clean .vllm-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ lint: $(VENV)/.all
 bench: $(VENV)/.all
 	$(BIN)/python benchmarks/pdf_extractors.py
 	$(BIN)/python benchmarks/analyzer_speed.py
+
+# the embedded baseline on CUAD's dev split: the run, a lower-threshold run for the PR curve, the report
+CUAD ?= ../shared/data/cuad
+eval-baseline: $(VENV)/.all
+	$(BIN)/lexrisk baseline eval --cuad $(CUAD)
+	$(BIN)/lexrisk eval run --analyzer baseline --set baseline_threshold_scale=0.3 --data $(CUAD) --split dev \
+		--out eval/results/baseline-dev-t0.3
+	$(BIN)/lexrisk eval report eval/results/baseline-dev eval/results/baseline-dev-t0.3 --out eval/results/baseline-dev
 
 clean:
 	rm -rf $(VENV) $(VLLM_VENV) .pytest_cache build *.egg-info
