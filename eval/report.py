@@ -241,6 +241,8 @@ def run_notes(runs: list[Run]) -> list[str]:
         if i.get("split"):
             what += f" (split {i['split']})"
         what += f", commit {i.get('commit') or '?'}, {i.get('date', '?')}."
+        if i.get("command"):
+            what += f" Reproduce: `{i['command']}`."
         notes.append(what)
     return notes
 
@@ -271,7 +273,8 @@ def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[
               "gold span and finding used once). Intervals: 95% percentile bootstrap over contracts. AUPR and "
               "precision at recall: CUAD's threshold sweep over the findings' scores; a curve ends at the "
               "analyzer's recall at its lowest score. Gold severities: the lawyers' where the gold set has "
-              "them, else the playbook applied to the gold clause.")
+              "them, else the playbook applied to the gold clause (CUAD has none; severity accuracy then only checks "
+              "that the analyzer applies the playbook). Seconds: wall-clock on the machine that ran the run.")
     md = ["# Evaluation report", "", *(line for p in preface for line in (p, "")), method, "",
           _md_table(header, rows), "", *(f"- {n}" for n in about), "",
           "![F1 per category](per_category.png)", "", "![Precision-recall](pr_curve.png)", "",

@@ -9,6 +9,7 @@ take an analyzer factory through `args.analyzer_factory` instead of importing `s
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -59,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the command as typed, for records that say how to reproduce them (an eval run's run.json)
+    args.command_line = shlex.join(["lexrisk", *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.handler(args) or 0)
     except CommandError as exc:

@@ -121,7 +121,8 @@ def run_eval(args: argparse.Namespace) -> int:
     write_run_info(args.out, metrics, analyzer=name, adapter=args.adapter, overrides=args.overrides, data=data,
                    source=args.source, split=args.split, limit=args.limit,
                    contracts_file=str(args.contracts) if args.contracts else None,
-                   tokenizer=str(args.tokenizer) if args.tokenizer else None)
+                   tokenizer=str(args.tokenizer) if args.tokenizer else None,
+                   command=getattr(args, "command_line", None))
     m = metrics["micro"]
     ci = metrics["ci"]
     console.print(f"{metrics['contracts']} contracts ({metrics['failed']} failed): micro P {m['precision']:.3f} "

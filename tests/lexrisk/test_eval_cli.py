@@ -46,6 +46,7 @@ def test_run_scores_every_contract_and_records_the_failure(run_dir):
     info = json.loads((run_dir / "run.json").read_text())
     assert info["analyzer"] == "scripted" and info["contracts"] == 3 and info["versions"]["python"]
     assert {"commit", "date", "data", "adapter"} <= set(info)
+    assert info["command"].startswith("lexrisk eval run --analyzer scripted")
 
 
 def test_contracts_file_and_limit_pick_contracts(gold, tmp_path):

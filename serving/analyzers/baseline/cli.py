@@ -173,7 +173,7 @@ def run_eval(args: argparse.Namespace) -> int:
                 f"R {held['recall']:.3f}) when fit on the train contracts only (MODEL_CARD.md).")
     write_run_info(args.out, metrics, analyzer="baseline", adapter=None, overrides=[], data=str(cuad.resolve()),
                    source="txt", split="dev", limit=None, model=str(folder), model_fit_on=model.meta.get("fit_on"),
-                   note=note)
+                   note=note, command=getattr(args, "command_line", None))
     console = Console()
     title = "CUAD dev contracts"
     if note:
