@@ -89,6 +89,15 @@ def measure_rows(runs: list[Run]) -> list[tuple[str, list[str]]]:
         note = "" if trusted is None else (" (calibrated)" if trusted else " (judge NOT trusted)")
         return _ci(s["mean"], s.get("ci")) + note
 
+    def pairwise_cell(m: dict, r: Run) -> str:
+        p = (r.judge or {}).get("pairwise")
+        if not p:
+            return "n/a"
+        if not p.get("pairs"):
+            return f"no shared clauses with {Path(p['b']).name}"
+        return (f"vs {Path(p['b']).name}: wins {p['a_wins']}, losses {p['b_wins']}, order-dependent "
+                f"{p['inconsistent']} of {p['pairs']} ({p['inconsistency_rate']:.0%})")
+
     speed = lambda key, digits: lambda m, _r: _num(m.get("speed", {}).get(key), digits)  # noqa: E731
     return [
         row("contracts (failed)", lambda m, _r: f"{m['contracts']} ({m['failed']})"),
@@ -109,6 +118,7 @@ def measure_rows(runs: list[Run]) -> list[tuple[str, list[str]]]:
             lambda m, _r: f"{_num(m['severity']['accuracy'])} ({m['severity']['matched']} matched)"),
         row("grounding rate (proposals kept)", lambda m, _r: _num(m["grounding"]["rate"])),
         row("explanation quality, LLM judge 1-5", judge_cell),
+        row("pairwise, LLM judge (both orders)", pairwise_cell),
         row("seconds per contract (mean)", speed("seconds_per_contract", 3)),
         row("input tokens per contract", speed("tokens_in_per_contract", 0)),
         row("output tokens per contract", speed("tokens_out_per_contract", 0)),

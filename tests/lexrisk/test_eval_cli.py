@@ -154,6 +154,12 @@ def test_judge_pairwise_reports_position_bias(run_dir):
                      "--against", str(run_dir)]) == 0
     p = json.loads((run_dir / "judge.json").read_text())["pairwise"]
     assert p["pairs"] == 3 and p["inconsistent"] == 3 and p["inconsistency_rate"] == 1.0
+    # the report shows the judge's mean with its interval, and the pairwise outcome
+    assert main(["eval", "report", str(run_dir), "--out", str(run_dir / "report")]) == 0
+    md = (run_dir / "report" / "report.md").read_text()
+    mean = json.loads((run_dir / "judge.json").read_text())["summary"]["mean"]
+    assert f"| explanation quality, LLM judge 1-5 | {mean:.3f} [" in md
+    assert "order-dependent 3 of 3 (100%)" in md
 
 
 def test_judge_refuses_its_own_family_and_a_dead_endpoint(gold, tmp_path, capsys):
