@@ -58,7 +58,11 @@ _BETTER = re.compile(r"better\s*[:=]\s*\**\s*([AB])\b", re.IGNORECASE)
 
 
 class JudgeError(RuntimeError):
-    """The judge endpoint failed or answered something that is not a rating."""
+    """The judge endpoint failed or answered something that is not a chat completion."""
+
+
+class UnratedError(JudgeError):
+    """The judge answered, but without the final 'Score: N' (or 'Better: A|B') line: that item is unrated."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ class Judge:
         text, logprobs = self._complete(item_prompt(item), logprobs=self.logprobs)
         found = _SCORE.findall(text)
         if not found:
-            raise JudgeError(f"the judge wrote no 'Score: N' line for {item.contract} / {item.category}")
+            raise UnratedError(f"the judge wrote no 'Score: N' line for {item.contract} / {item.category}")
         stated = int(found[-1])
         weighted = weighted_score(logprobs) if logprobs else None
         steps = text[:text.lower().rfind("score")].strip()
@@ -167,17 +171,21 @@ class Judge:
         text, _ = self._complete(pair_prompt(category, clause, first, second), logprobs=False)
         found = _BETTER.findall(text)
         if not found:
-            raise JudgeError(f"the judge wrote no 'Better: A|B' line for {category}")
+            raise UnratedError(f"the judge wrote no 'Better: A|B' line for {category}")
         return found[-1].upper()
 
 
 def pairwise(judge: Judge, pairs: Sequence[tuple[Item, Item]]) -> dict:
     """Both orders for each (a, b) pair on the same clause: wins, ties (the orders disagree) and the
     inconsistency rate (share of pairs whose winner changed with the order)."""
-    a_wins = b_wins = inconsistent = 0
+    a_wins = b_wins = inconsistent = unanswered = 0
     for a, b in pairs:
-        first = judge.prefer(a.category, a.clause, (a.severity, a.explanation), (b.severity, b.explanation))
-        second = judge.prefer(a.category, a.clause, (b.severity, b.explanation), (a.severity, a.explanation))
+        try:
+            first = judge.prefer(a.category, a.clause, (a.severity, a.explanation), (b.severity, b.explanation))
+            second = judge.prefer(a.category, a.clause, (b.severity, b.explanation), (a.severity, a.explanation))
+        except UnratedError:
+            unanswered += 1
+            continue
         winner_1 = "a" if first == "A" else "b"
         winner_2 = "a" if second == "B" else "b"
         if winner_1 != winner_2:
@@ -186,8 +194,8 @@ def pairwise(judge: Judge, pairs: Sequence[tuple[Item, Item]]) -> dict:
             a_wins += 1
         else:
             b_wins += 1
-    n = len(pairs)
-    return {"pairs": n, "a_wins": a_wins, "b_wins": b_wins, "inconsistent": inconsistent,
+    n = len(pairs) - unanswered
+    return {"pairs": n, "unanswered": unanswered, "a_wins": a_wins, "b_wins": b_wins, "inconsistent": inconsistent,
             "inconsistency_rate": inconsistent / n if n else None,
             "a_win_rate": a_wins / n if n else None, "b_win_rate": b_wins / n if n else None}
 

@@ -67,7 +67,7 @@ def run_judge(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from contracts.taxonomy import category_names
-    from eval.judge import RUBRIC_VERSION, Judge, JudgeError, Thresholds, matched_items, same_family
+    from eval.judge import RUBRIC_VERSION, Judge, JudgeError, Thresholds, UnratedError, matched_items, same_family
     from eval.metrics import bootstrap_mean
     from eval.runner import load_outcomes
 
@@ -91,9 +91,14 @@ def run_judge(args: argparse.Namespace) -> int:
     items = items[:args.limit] if args.limit else items
     judge = Judge(args.endpoint, args.model, api_key=api_key, logprobs=not args.no_logprobs)
     ratings: list[dict[str, Any]] = []
+    unrated: list[str] = []  # an answer without a score costs that item, not the run
     try:
         for n, item in enumerate(items, start=1):
-            rating = judge.rate(item)
+            try:
+                rating = judge.rate(item)
+            except UnratedError as exc:
+                unrated.append(str(exc))
+                continue
             ratings.append({"contract": item.contract, "category": item.category, "start": item.start,
                             "end": item.end, "severity": item.severity, "clause": item.clause,
                             "explanation": item.explanation,
@@ -110,7 +115,7 @@ def run_judge(args: argparse.Namespace) -> int:
     for r in ratings:
         by_contract.setdefault(r["contract"], []).append(r["score"])
     scores = [r["score"] for r in ratings]
-    summary: dict = {"rated": len(ratings), "mean": statistics.fmean(scores) if scores else None,
+    summary: dict = {"rated": len(ratings), "unrated": len(unrated), "mean": statistics.fmean(scores) if scores else None,
                      "ci": bootstrap_mean(list(by_contract.values())) if scores else None,
                      "weighted_by_logprobs": sum(r["weighted"] for r in ratings), "trusted": None}
     calib = None
@@ -121,10 +126,11 @@ def run_judge(args: argparse.Namespace) -> int:
         "judge": {"endpoint": args.endpoint, "model": args.model, "temperature": 0, "logprobs": not args.no_logprobs,
                   "rubric_version": RUBRIC_VERSION},
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "summary": summary, "calibration": calib,
-        "pairwise": pair_result, "ratings": ratings}, indent=1) + "\n", encoding="utf-8")
+        "pairwise": pair_result, "ratings": ratings, "unrated": unrated}, indent=1) + "\n", encoding="utf-8")
     _write_sheet(args.run / "to_rate.csv", ratings)
     mean = "n/a" if summary["mean"] is None else f"{summary['mean']:.2f}"
-    console.print(f"rated {len(ratings)} explanation(s): mean {mean}; wrote {args.run / 'judge.json'}")
+    console.print(f"rated {len(ratings)} explanation(s) ({len(unrated)} answered without a score): mean {mean}; "
+                  f"wrote {args.run / 'judge.json'}")
     return 0
 
 

@@ -248,3 +248,16 @@ def test_judge_family_check_reads_the_stated_base_model(run_dir, capsys):
     assert main(["eval", "judge", str(run_dir), "--endpoint", "http://127.0.0.1:9/v1", "--model", "Qwen2.5-72B",
                  "--judged-model", "Qwen/Qwen2.5-7B-Instruct"]) == 2
     assert "same family" in capsys.readouterr().err
+
+
+def test_an_answer_without_a_score_costs_that_item_only(run_dir):
+    def sometimes(body):
+        if "negotiate" in body["messages"][0]["content"].split("EXPLANATION:")[-1].split("First write")[0]:
+            return "I cannot rate this.", None
+        return "Fine.\nScore: 4", {"4": 1.0}
+
+    with fake_openai(sometimes) as (url, _):
+        assert main(["eval", "judge", str(run_dir), "--endpoint", url, "--model", "gemma-3-27b-it"]) == 0
+    j = json.loads((run_dir / "judge.json").read_text())
+    assert j["summary"]["rated"] == 2 and j["summary"]["unrated"] == 1 and j["summary"]["mean"] == 4.0
+    assert "no 'Score: N' line" in j["unrated"][0]
