@@ -128,7 +128,11 @@ def run_eval(args: argparse.Namespace) -> int:
     console.print(f"{metrics['contracts']} contracts ({metrics['failed']} failed): micro P {m['precision']:.3f} "
                   f"R {m['recall']:.3f} F1 {m['f1']:.3f} (95% CI {ci['f1'][0]:.3f}-{ci['f1'][1]:.3f}) "
                   f"under CUAD's rule; AUPR {metrics['aupr']['aupr']:.3f}; wrote {args.out}")
-    return 1 if metrics["failed"] == metrics["contracts"] else 0
+    if metrics["failed"] == metrics["contracts"]:
+        first = next(iter(sorted((args.out / "predictions").glob("*.error.json"))))
+        console.print(f"every contract failed; the first: {json.loads(first.read_text(encoding='utf-8'))['error']}")
+        return 1
+    return 0
 
 
 def _gold(args: argparse.Namespace, settings: Settings) -> tuple[Iterator[GoldContract], int, str]:
