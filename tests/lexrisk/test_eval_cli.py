@@ -261,3 +261,13 @@ def test_an_answer_without_a_score_costs_that_item_only(run_dir):
     j = json.loads((run_dir / "judge.json").read_text())
     assert j["summary"]["rated"] == 2 and j["summary"]["unrated"] == 1 and j["summary"]["mean"] == 4.0
     assert "no 'Score: N' line" in j["unrated"][0]
+
+
+def test_a_run_where_every_contract_fails_exits_1_and_says_why(gold, tmp_path, capsys):
+    names = tmp_path / "names.txt"
+    names.write_text("gamma.txt\n")
+    assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, "--data", str(gold), "--contracts", str(names),
+                 "--out", str(tmp_path / "dead"), "--bootstrap", "20"]) == 1
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert "every contract failed; the first: RuntimeError: scripted failure on gamma.txt" in err
+    assert json.loads((tmp_path / "dead" / "metrics.json").read_text())["failed"] == 1
