@@ -139,6 +139,9 @@ def _gold(args: argparse.Namespace, settings: Settings) -> tuple[Iterator[GoldCo
     """The gold contracts (read lazily, so the progress bar moves from the first), their count and a
     description of the data for run.json."""
     if args.data.startswith(STORE_PREFIX):
+        if args.split or args.contracts or args.source != "auto":
+            raise CommandError("--split, --contracts and --source pick contracts of a CUAD folder; "
+                               "a store split is named in --data store:SPLIT")
         return _store_gold(args.data[len(STORE_PREFIX):], settings, args.limit)
     from contracts.errors import IngestError
     from contracts.ingest import load_document

@@ -62,6 +62,7 @@ def test_contracts_file_and_limit_pick_contracts(gold, tmp_path):
 @pytest.mark.parametrize(("argv", "message"), [
     (["--data", "/nonexistent/cuad"], "gold folder not found"),
     (["--data", "store:holdout"], "the split is train, dev or test"),
+    (["--data", "store:dev", "--split", "dev"], "a store split is named in --data store:SPLIT"),
     (["--set", "no_such_setting=1"], "no setting named 'no_such_setting'"),
     (["--set", "max_pages=-3"], "max_pages"),
     (["--limit", "0"], "--limit must be at least 1"),
