@@ -48,11 +48,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_tenant_argument(s)
     s.set_defaults(handler=_stats)
 
+    s = sub.add_parser("rate", help="store lawyers' 1-5 ratings of explanations (to calibrate the LLM judge)",
+                       description="Read a ratings sheet (CSV with contract, category, start, end, explanation, "
+                                   "score; `lexrisk eval judge` writes one as RUN_DIR/to_rate.csv) and store the "
+                                   "filled-in scores under the rater's name. Rows with a blank score are skipped; "
+                                   "a re-import replaces the rater's earlier score of the same explanation.")
+    s.add_argument("sheet", type=Path, metavar="FILE.csv", help="the to_rate.csv sheet `lexrisk eval judge` wrote, its score column filled in")
+    s.add_argument("--rater", required=True, help="the lawyer's name, as stored with annotations")
+    s.set_defaults(handler=_rate)
+
     from annotation import agreement_cli, labelstudio_cli
 
     labelstudio_cli.register(sub)
     agreement_cli.register(sub)
 
+
+
+def _rate(args: argparse.Namespace) -> int:
+    from annotation.ratings import RatingError, import_ratings, read_sheet
+    from annotation.store.repository import StoreError
+    from contracts.errors import CommandError
+
+    try:
+        rows = read_sheet(args.sheet)
+        store = open_store(args)
+        with store.session() as session:
+            added, replaced = import_ratings(session, rows, args.rater)
+    except (RatingError, StoreError) as exc:
+        raise CommandError(str(exc)) from None
+    print(f"stored {added} new and {replaced} replaced rating(s) by {args.rater.strip()}")
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     cuad_dir: Path = Field(Path("../shared/data/cuad"), description="CUAD data folder (master_clauses.csv, full_contract_txt/)")
     playbook: Path | None = Field(None, description="YAML file overriding the shipped severity playbook, category by category")
     baseline_model: Path | None = Field(None, description="baseline analyzer artifact; default: the one shipped in the package")
+    baseline_threshold_scale: float = Field(1.0, gt=0, le=1, description="multiplies the baseline's per-category "
+                                            "thresholds; below 1 it also returns lower-scored candidates, for the "
+                                            "precision-recall curve of `lexrisk eval run` (not for serving)")
     max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MB")
     max_pages: int = Field(500, gt=0, description="most pages accepted in one contract")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")

@@ -83,11 +83,17 @@ class Score:
 
 
 def match_count(labels: Sequence[str], predictions: Sequence[str], threshold: float = JACCARD_THRESHOLD) -> int:
-    """Size of a maximum one-to-one matching between labels and predictions (Kuhn's augmenting
-    paths; the groups are one contract and one category, so a few dozen excerpts at most)."""
+    """Size of a maximum one-to-one matching between labels and predictions under CUAD's rule."""
     label_words = [words(t) for t in labels]
     pred_words = [words(t) for t in predictions]
-    edges = [[j for j, pw in enumerate(pred_words) if jaccard(lw, pw) >= threshold] for lw in label_words]
+    return len(maximum_matching([[j for j, pw in enumerate(pred_words) if jaccard(lw, pw) >= threshold]
+                                 for lw in label_words]))
+
+
+def maximum_matching(edges: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
+    """A maximum one-to-one matching as (left, right) pairs, `edges[i]` listing the rights left i may
+    take (Kuhn's augmenting paths; the groups are one contract and one category, so a few dozen
+    excerpts at most). Ties go to the lower index, so the same input gives the same pairs."""
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -100,7 +106,9 @@ def match_count(labels: Sequence[str], predictions: Sequence[str], threshold: fl
                 return True
         return False
 
-    return sum(augment(i, set()) for i in range(len(labels)))
+    for i in range(len(edges)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
 
 
 def score(labels: Iterable[Excerpt], predictions: Iterable[Excerpt], categories: Sequence[str],

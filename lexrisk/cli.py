@@ -9,15 +9,20 @@ take an analyzer factory through `args.analyzer_factory` instead of importing `s
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from contracts.errors import CommandError
 from contracts.findings import DocumentAnalyzer
 from contracts.settings import settings_error
+
+if TYPE_CHECKING:
+    from contracts.settings import Settings
 
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
 COMMAND_MODULES = [
@@ -34,16 +39,18 @@ COMMAND_MODULES = [
     "training.cli",
     "ui.cli",
     "lexrisk.up_cli",
+    "lexrisk.eval_cli",
 ]
 
 
-def analyzer_factory(name: str) -> DocumentAnalyzer:
-    """The named analyzer on the current settings and playbook; a bad name or setting is a CommandError."""
+def analyzer_factory(name: str, settings: Settings | None = None) -> DocumentAnalyzer:
+    """The named analyzer on the given settings (default: the current ones) and their playbook; a bad
+    name or setting is a CommandError. `lexrisk eval run` passes settings with its `--set` overrides."""
     from contracts.playbook import PlaybookError, load_playbook
     from contracts.settings import get_settings
     from serving.analyzers import get_analyzer
 
-    settings = get_settings()
+    settings = settings or get_settings()
     try:
         return get_analyzer(name, settings, load_playbook(settings.playbook))
     except (ValueError, PlaybookError, ImportError) as exc:
@@ -62,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the command as typed, for records that say how to reproduce them (an eval run's run.json)
+    args.command_line = shlex.join(["lexrisk", *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.handler(args) or 0)
     except CommandError as exc:

@@ -132,3 +132,23 @@ class DatasetVersion(SQLModel, table=True):
     annotation_ids: list[int] = Field(sa_column=Column(JSON, nullable=False))
     card: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
+
+
+class ExplanationRating(SQLModel, table=True):
+    """A lawyer's 1-5 rating of one explanation an analyzer gave for one clause: the ground truth an LLM
+    judge is calibrated against (`lexrisk eval judge --calibrate`). Keyed by what was rated, not by a
+    run, so the same explanation rated once serves every run that produced it."""
+
+    __tablename__ = "explanation_rating"
+    __table_args__ = (UniqueConstraint("rater_id", "contract_name", "category", "start", "end", "explanation_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rater_id: int = Field(foreign_key="annotator.id", index=True)
+    contract_name: str = Field(max_length=500, index=True)
+    category: str = Field(max_length=100)
+    start: int
+    end: int
+    explanation_sha256: str = Field(max_length=64)
+    explanation: str = Field(sa_column=Column(Text, nullable=False))
+    score: int = Field(ge=1, le=5)
+    created_at: datetime = _timestamp()

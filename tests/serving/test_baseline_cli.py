@@ -34,3 +34,37 @@ def test_analyze_with_a_missing_baseline_model_is_one_line(tmp_path, monkeypatch
         get_settings.cache_clear()
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "lacks model.json" in err
+
+
+def test_eval_is_the_eval_runner_on_the_dev_split(tmp_path, capsys):
+    """`lexrisk baseline eval` writes the same run folder as `lexrisk eval run` (one implementation)."""
+    import json
+
+    from eval.gold import is_dev
+    from tests.eval.fakes import CONTRACTS, write_cuad
+
+    dev_names = iter(n for n in (f"dev-{i}.txt" for i in range(200)) if is_dev(n))
+    folder = write_cuad(tmp_path / "cuad", {name: next(dev_names) for name in CONTRACTS})
+    (tmp_path / "cuad" / "full_contract_txt" / "not-dev.txt").write_text("A contract outside the dev split.")
+    assert not is_dev("not-dev.txt")
+    out = tmp_path / "run"
+    assert main(["baseline", "eval", "--cuad", str(folder), "--out", str(out), "--results", str(tmp_path)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["contracts"] == 3 and {"micro", "per_category", "aupr", "ci"} <= set(metrics)
+    assert len(list((out / "predictions").glob("*.json"))) == 3
+    info = json.loads((out / "run.json").read_text())
+    assert info["analyzer"] == "baseline" and info["split"] == "dev" and "training-set score" in info["note"]
+    summary = json.loads((tmp_path / "baseline_dev.json").read_text())
+    assert summary["scores"]["baseline"]["micro"]["tp"] == metrics["micro"]["tp"]
+
+
+def test_eval_without_dev_contracts_is_one_line(tmp_path, capsys):
+    from eval.gold import is_dev
+    from tests.eval.fakes import write_cuad
+
+    names = {"alpha.txt": "not-dev.txt", "beta.txt": "not-dev-2.txt", "gamma.txt": "not-dev-3.txt"}
+    assert not any(is_dev(n) for n in names.values())
+    folder = write_cuad(tmp_path / "cuad", names)
+    assert main(["baseline", "eval", "--cuad", str(folder), "--out", str(tmp_path / "r"), "--results", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no contracts selected" in err and len(err.splitlines()) == 1

@@ -40,4 +40,10 @@ class BaselineAnalyzer(Analyzer):
 
 
 def from_settings(settings: Settings, playbook: Playbook | None = None) -> BaselineAnalyzer:
-    return BaselineAnalyzer.load(settings.baseline_model or shipped_model_dir(), playbook)
+    analyzer = BaselineAnalyzer.load(settings.baseline_model or shipped_model_dir(), playbook)
+    if settings.baseline_threshold_scale != 1.0:
+        # lower thresholds expose the candidates below the operating point, so that an evaluation can
+        # sweep its own thresholds over the scores; the version says the decoding is not the shipped one
+        analyzer.model.thresholds = analyzer.model.thresholds * settings.baseline_threshold_scale
+        analyzer.version += f"-t{settings.baseline_threshold_scale:g}"
+    return analyzer

@@ -32,14 +32,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     t.set_defaults(handler=run_train)
 
     e = sub.add_parser("eval", help="score a baseline model on the CUAD dev contracts",
-                       description="Micro and per-category precision/recall/F1 under CUAD's rule (Jaccard >= 0.5) "
-                                   "on the dev contracts; prints a table and writes JSON.")
+                       description="`lexrisk eval run` on CUAD's dev split with the baseline model (same runner and "
+                                   "metrics: RUN_DIR/metrics.json, predictions/, run.json); prints the per-category "
+                                   "table and writes eval/results/baseline_dev.json.")
     _cuad_arg(e)
     e.add_argument("--model", type=Path, help="model folder (default: settings.baseline_model or the shipped one)")
     e.add_argument("--compare-plain", action="store_true",
                    help="also train and score the plain TF-IDF + logistic regression sentence classifier")
     e.add_argument("--oracle", action="store_true", help="also score a perfect classifier over the same units")
     e.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for the JSON results (default: eval/results)")
+    e.add_argument("--out", type=Path, default=RESULTS_DIR / "baseline-dev", metavar="RUN_DIR",
+                   help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 
 
@@ -119,49 +122,74 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    """The baseline column is `lexrisk eval run` on the dev split (same runner, same metric, through
+    ingestion and the analyzer's finalizing); the plain classifier and the oracle are sentence-unit
+    models, scored by the same CUAD metric over the same contracts."""
     from rich.console import Console
 
     from contracts.errors import CommandError
+    from contracts.ingest import load_document
+    from contracts.playbook import PlaybookError, load_playbook
     from contracts.settings import get_settings
-    from contracts.taxonomy import risk_categories
-    from serving.analyzers.baseline import shipped_model_dir
+    from contracts.taxonomy import category_names, risk_categories
+    from eval.cuad_metric import Counts, Score
+    from eval.gold import GoldError, cuad_entries, read_cuad_contract
+    from eval.runner import run, write_run_info
+    from serving.analyzers.baseline import BaselineAnalyzer, shipped_model_dir
     from serving.analyzers.baseline.artifact import ArtifactError, digest
     from serving.analyzers.baseline.corpus import load_contracts
-    from serving.analyzers.baseline.model import BaselineModel
-    from serving.analyzers.baseline.train import PLAIN, oracle_score, prepare, score_model, split, train
+    from serving.analyzers.baseline.train import PLAIN, oracle_score, prepare, split, train
 
     cuad = _cuad_dir(args)
-    folder = args.model or get_settings().baseline_model or shipped_model_dir()
+    settings = get_settings()
+    folder = args.model or settings.baseline_model or shipped_model_dir()
     try:
-        model = BaselineModel.load(folder)
-    except ArtifactError as exc:
+        analyzer = BaselineAnalyzer.load(folder, load_playbook(settings.playbook))
+    except (ArtifactError, PlaybookError) as exc:
         raise CommandError(str(exc)) from None
+    model = analyzer.model
     categories = risk_categories()
+    try:
+        entries = cuad_entries(cuad, source="txt", split="dev")
+    except GoldError as exc:
+        raise CommandError(f"{exc} (the dev split is CUAD's 80/20 split by file-name hash)") from None
     scores = {}
     with _progress() as progress:
-        train_docs, dev_docs = split(prepare(load_contracts(cuad), categories, progress))
-        scores["baseline"] = score_model(model, dev_docs, progress)
-        if args.compare_plain:
-            scores["plain TF-IDF+LR"] = train(cuad, PLAIN, progress=progress, train_docs=train_docs,
-                                              dev_docs=dev_docs).dev
-        if args.oracle:
-            scores["oracle units"] = oracle_score(dev_docs, categories)
-    console = Console()
-    title = "CUAD dev contracts"
+        metrics = run((read_cuad_contract(e, load_document) for e in entries), analyzer, args.out,
+                      playbook=analyzer.playbook, clause_categories=categories, all_categories=category_names(),
+                      advance=progress("analyzing dev contracts", len(entries)))
+        scores["baseline"] = Score(Counts(**{k: metrics["micro"][k] for k in ("tp", "fp", "fn")}),
+                                   {c: Counts(**{k: metrics["per_category"][c][k] for k in ("tp", "fp", "fn")})
+                                    for c in categories})
+        if args.compare_plain or args.oracle:
+            train_docs, dev_docs = split(prepare(load_contracts(cuad), categories, progress))
+            if args.compare_plain:
+                scores["plain TF-IDF+LR"] = train(cuad, PLAIN, progress=progress, train_docs=train_docs,
+                                                  dev_docs=dev_docs).dev
+            if args.oracle:
+                scores["oracle units"] = oracle_score(dev_docs, categories)
+    note = None
     if model.meta.get("fit_on") == "train+dev":
         held = model.meta["held_out"]["dev_micro"]
+        note = (f"This model was refit on the dev contracts too, so its dev score is a training-set score, not a "
+                f"held-out one; its recipe scored held-out micro F1 {held['f1']:.3f} (P {held['precision']:.3f} "
+                f"R {held['recall']:.3f}) when fit on the train contracts only (MODEL_CARD.md).")
+    write_run_info(args.out, metrics, analyzer="baseline", adapter=None, overrides=[], data=str(cuad.resolve()),
+                   source="txt", split="dev", limit=None, model=str(folder), model_fit_on=model.meta.get("fit_on"),
+                   note=note, command=getattr(args, "command_line", None))
+    console = Console()
+    title = "CUAD dev contracts"
+    if note:
         title = "CUAD dev contracts, which this model was fit on"
-        console.print(f"[yellow]this model was refit on the dev contracts too, so its column is a training-set score; "
-                      f"its recipe scored held-out micro F1 {held['f1']:.3f} (P {held['precision']:.3f} "
-                      f"R {held['recall']:.3f}) when fit on the train contracts only (MODEL_CARD.md)[/yellow]")
-    console.print(scores_table(scores, categories, len(dev_docs), title))
+        console.print(f"[yellow]{note}[/yellow]")
+    console.print(scores_table(scores, categories, len(entries), title))
     args.results.mkdir(parents=True, exist_ok=True)
     target = args.results / "baseline_dev.json"
-    payload = {"model_sha256": digest(folder), "model_fit_on": model.meta.get("fit_on"), "dev_contracts": len(dev_docs),
-               "rule": RULE,
+    payload = {"model_sha256": digest(folder), "model_fit_on": model.meta.get("fit_on"), "dev_contracts": len(entries),
+               "rule": RULE, "run": str(args.out),
                "scores": {name: s.as_dict() for name, s in scores.items()}}
     target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    console.print(f"wrote {target}")
+    console.print(f"wrote {target} and the run folder {args.out} (metrics.json, predictions/)")
     return 0
 
 

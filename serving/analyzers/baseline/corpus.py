@@ -7,7 +7,6 @@ the same units, labels and split on every machine (the artifact is rebuilt bit-f
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,10 +15,10 @@ from pathlib import Path
 from contracts.segment import Span, split_sentences
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import Excerpt
+from eval.gold import is_dev
 
 SPANS_FILE = "cuad_spans.jsonl"
 TEXT_DIR = "full_contract_txt"
-DEV_PERCENT = 20
 
 
 class CuadError(ValueError):
@@ -48,12 +47,6 @@ class Contract:
     def excerpts(self, categories: list[str]) -> list[Excerpt]:
         wanted = set(categories)
         return [Excerpt(self.name, lab.category, lab.text(self.text)) for lab in self.labels if lab.category in wanted]
-
-
-def is_dev(name: str) -> bool:
-    """Contract-level 80/20 split by a hash of the file name: stable, and independent of which other
-    contracts are in the folder."""
-    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_PERCENT
 
 
 def check_cuad_dir(cuad_dir: Path) -> None:
