@@ -226,7 +226,9 @@ def test_compose_wiring_survives_a_killed_worker(compose: dict, database: str, r
         job_id, attempt = killed_job.rsplit("-", 1)
         headers = {"Authorization": f"Bearer {key}"}
         job = httpx.get(f"{url}/v1/jobs/{job_id}", headers=headers, timeout=10).json()
-        assert job["status"] in ("done", "failed") and job["attempts"] > int(attempt), job
+        # a later attempt when the victim had claimed it (reaped as stale); the same attempt when it died between
+        # taking the delivery off its lane and claiming it (re-sent as a lost delivery): either way, not lost
+        assert job["status"] in ("done", "failed") and job["attempts"] >= int(attempt), job
         if job["status"] == "failed":
             assert job["error"]["code"] and job["error"]["message"]
         listed = httpx.get(f"{url}/v1/contracts?limit=1", headers=headers, timeout=10).json()
