@@ -23,8 +23,21 @@ class Settings(BaseSettings):
     cuad_dir: Path = Field(Path("../shared/data/cuad"), description="CUAD data folder (master_clauses.csv, full_contract_txt/)")
     playbook: Path | None = Field(None, description="YAML file overriding the shipped severity playbook, category by category")
     baseline_model: Path | None = Field(None, description="baseline analyzer artifact; default: the one shipped in the package")
-    max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MB")
-    max_pages: int = Field(500, gt=0, description="most pages accepted in one contract")
+    max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MiB")
+    max_pages: int = Field(500, gt=0, description="most pages accepted in one contract (PDF: read from the page "
+                                                  "tree before any text is extracted)")
+    max_unpacked_mb: float = Field(100.0, gt=0, description="most MiB a DOCX may unpack to, all members together "
+                                                            "(checked while unpacking, before parsing)")
+    max_docx_xml_mb: float = Field(40.0, gt=0, description="most MiB of XML a DOCX may hold, all parts together")
+    max_zip_members: int = Field(2000, ge=1, description="most members a DOCX (zip) may hold")
+    max_zip_ratio: float = Field(200.0, gt=1, description="highest compression ratio of a DOCX member over 1 MiB "
+                                                          "(a zip bomb's is in the thousands)")
+    ingest_timeout_s: float = Field(60.0, gt=0, description="seconds the isolated reader may spend on one file "
+                                                            "before it is killed (`extraction_timeout`)")
+    ingest_memory_mb: float = Field(1024.0, ge=256, description="address space (MiB) of the isolated reader "
+                                                                "(`extraction_out_of_memory` beyond)")
+    ingest_isolation: bool = Field(True, description="read files in a separate process under the time and memory "
+                                                     "budget above (off: in the calling process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
 
     # serving: the API
