@@ -124,7 +124,8 @@ def decode_text(data: bytes, name: str) -> str:
 
             best = from_bytes(data).best()
             if best is None:
-                raise CorruptFileError(name, "the text's encoding could not be detected") from None
+                raise UnsupportedTypeError(name, "the file is binary, or text in an encoding that could not be "
+                                                 "detected; upload PDF, DOCX or TXT (UTF-8)") from None
             text = str(best)
     _check_looks_like_text(text, name)
     return text
