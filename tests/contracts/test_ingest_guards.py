@@ -125,7 +125,7 @@ def test_declared_unpacked_size_is_checked_before_unpacking():
 def test_a_zip_of_thousands_of_members_is_refused_from_its_end_record():
     members = _members(_base_docx())
     members.update({f"junk/{i}.txt": b"" for i in range(3000)})
-    with pytest.raises(TooComplexError, match="3.* parts; the limit is 2000"):
+    with pytest.raises(TooComplexError, match=r"3\d{3} parts; the limit is 2000"):
         load_bytes(_zip(members, zipfile.ZIP_STORED), "many.docx")
 
 

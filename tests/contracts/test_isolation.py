@@ -36,7 +36,7 @@ def test_errors_cross_the_process_boundary_with_their_code():
 
 
 def test_a_reader_past_its_time_is_killed_and_the_next_file_is_read():
-    with pytest.raises(ExtractionTimeoutError, match="longer than 0.001 s") as info:
+    with pytest.raises(ExtractionTimeoutError, match=r"longer than 0\.001 s") as info:
         load_isolated(SAMPLE_PDF.read_bytes(), "slow.pdf", limits=IngestLimits(timeout_s=0.001, memory_bytes=512 * MIB))
     assert info.value.code == "extraction_timeout"
     assert load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS).text
@@ -47,7 +47,7 @@ def test_a_reader_past_its_memory_is_stopped_and_the_next_file_is_read():
     deep in normalisation, past a 250 MiB budget."""
     data = ("Clause text. " * 800_000 + "\U0001f600").encode()
     small = IngestLimits(memory_bytes=250 * MIB)
-    with pytest.raises(ExtractionMemoryError, match="more than 250.0 MiB") as info:
+    with pytest.raises(ExtractionMemoryError, match=r"more than 250\.0 MiB") as info:
         load_isolated(data, "huge.txt", limits=small)
     assert info.value.code == "extraction_out_of_memory"
     assert load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=small).text
