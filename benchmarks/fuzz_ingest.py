@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import track
@@ -367,7 +368,8 @@ def main() -> None:
     by_kind: dict[str, Counter[str]] = {}
     worst_time: tuple[float, str] = (0.0, "")
     worst_peak: tuple[int, str] = (0, "")
-    failures, codes = [], Counter()
+    failures: list[dict[str, Any]] = []
+    codes: Counter[str] = Counter()
     started = time.perf_counter()
     for how, name, data in track(cases, description="fuzzing", console=console, transient=True):
         outcome = isolation.read_isolated(data, name, limits=limits)

@@ -16,6 +16,7 @@ import io
 import zipfile
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from contracts.errors import CorruptFileError, EncryptedFileError
@@ -65,7 +66,7 @@ def _letter(n: int) -> str:
     return out
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "lowerLetter": _letter,
     "upperLetter": lambda n: _letter(n).upper(),

@@ -83,10 +83,11 @@ def _child(conn: Connection, memory_bytes: int) -> None:
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    import contracts.docx_text
-    import contracts.pdf_text
+    import charset_normalizer
+    import docx
+    import pypdf
 
-    del contracts  # imported for their side effect: the parsers load once, not per file
+    del charset_normalizer, docx, pypdf  # imported for their side effect: the parsers load once, not per file
     conn.send(("ready", None, None))
     while True:
         try:
@@ -94,7 +95,12 @@ def _child(conn: Connection, memory_bytes: int) -> None:
         except (EOFError, OSError):
             return
         reply = _read_one(data, name, extractor, limits)
-        conn.send(reply)
+        del data
+        try:
+            conn.send(reply)  # pickling a big document needs memory too
+        except MemoryError:
+            reply = ("memory", None, reply[2])
+            conn.send(reply)
         if reply[0] == "memory":
             return  # the heap may be in any state: a fresh child takes the next file
 

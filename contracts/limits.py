@@ -23,7 +23,7 @@ class IngestLimits:
     max_pages: int = 500
     # a DOCX is a zip: what it may unpack to, checked member by member before any XML is parsed
     max_unpacked_bytes: int = 100 * MIB
-    max_xml_bytes: int = 40 * MIB
+    max_xml_bytes: int = 25 * MIB
     max_zip_members: int = 2000
     max_zip_ratio: float = 200.0
     # the backstop around the parsers (contracts/isolation.py)
@@ -47,4 +47,4 @@ class IngestLimits:
 
     def with_overrides(self, *, max_bytes: int | None = None, max_pages: int | None = None) -> IngestLimits:
         changes = {k: v for k, v in (("max_bytes", max_bytes), ("max_pages", max_pages)) if v is not None}
-        return replace(self, **changes) if changes else self  # type: ignore[arg-type]
+        return replace(self, **changes) if changes else self

@@ -70,9 +70,10 @@ def _open_pypdf(data: bytes, name: str, max_pages: int | None) -> Any:
 def check_page_count(reader: Any, name: str, max_pages: int) -> None:
     """Refuse on the page tree's declared /Count, then on the pages the tree really holds (a /Count may
     lie); both are read before any page's content is parsed."""
+    odd: tuple[type[BaseException], ...] = (*_pypdf_damage(), NotImplementedError)
     try:
         declared = int(reader.root_object["/Pages"]["/Count"])
-    except (*_pypdf_damage(), NotImplementedError):
+    except odd:
         declared = 0  # a missing or odd /Count: the tree itself is counted below
     if declared > max_pages:
         raise TooManyPagesError(name, f"the PDF has {declared} pages; the limit is {max_pages}")

@@ -28,7 +28,8 @@ class Settings(BaseSettings):
                                                   "tree before any text is extracted)")
     max_unpacked_mb: float = Field(100.0, gt=0, description="most MiB a DOCX may unpack to, all members together "
                                                             "(checked while unpacking, before parsing)")
-    max_docx_xml_mb: float = Field(40.0, gt=0, description="most MiB of XML a DOCX may hold, all parts together")
+    max_docx_xml_mb: float = Field(25.0, gt=0, description="most MiB of XML a DOCX may hold, all parts together "
+                                                           "(what python-docx parses; its time and memory grow with it)")
     max_zip_members: int = Field(2000, ge=1, description="most members a DOCX (zip) may hold")
     max_zip_ratio: float = Field(200.0, gt=1, description="highest compression ratio of a DOCX member over 1 MiB "
                                                           "(a zip bomb's is in the thousands)")
