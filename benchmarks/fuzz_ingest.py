@@ -1,6 +1,6 @@
 """Fuzz the ingestion path with hostile PDFs, DOCX and TXT made from the example and CUAD contracts.
 
-    python benchmarks/fuzz_ingest.py [--count 2000] [--seed 11] [--out eval/results/fuzz_ingest.json]
+    python benchmarks/fuzz_ingest.py [--count 3000] [--seed 11] [--out eval/results/fuzz_ingest.json]
 
 Each file goes through the production path, `contracts.isolation.read_isolated` (the guards in a child
 process under the time and memory budget), and ends as one of: ok, clean error (an IngestError with a
@@ -9,18 +9,25 @@ over-memory (the memory budget, or a peak over 1 GiB). The aim (issue #11): 0 cr
 under 1 GiB, no file over 10 s. The files: a fixed set of crafted attacks (zip and XML bombs, a 10,000-page
 PDF, self-based styles, huge numbers, broken xref, ...) and seeded random mutations of the seeds (byte
 flips, truncation, XML and PDF token edits, encodings, wrong extensions). It also measures what isolation
-costs a normal file: the seeds read in-process and isolated, and the child's start."""
+costs a normal file: the seeds read in-process and isolated, and the child's start. With `--compare-ref`
+(default: 12f8da2, the code before the guards) the same files are replayed in-process through that
+version's `contracts` (benchmarks/fuzz_replay.py), the named alternative the figures are compared with."""
 
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import pickle
 import platform
 import random
 import re
 import statistics
 import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 import zipfile
 import zlib
@@ -347,13 +354,39 @@ def overhead(seeds: list[tuple[str, bytes]], limits: IngestLimits, repeats: int)
     return {"child_start_s": round(cold, 3), "repeats": repeats, "files": rows}
 
 
+def replay_at(ref: str, cases: list[Case], timeout_s: float, memory_mib: int) -> dict[str, Any]:
+    """The same cases through the `contracts` package of git `ref`, in one process (benchmarks/fuzz_replay.py)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref, "contracts"],
+                             check=True, capture_output=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        cases_path = Path(tmp) / "cases.pkl"
+        cases_path.write_bytes(pickle.dumps(cases))
+        run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "fuzz_replay.py"), str(cases_path),
+                              str(timeout_s), str(memory_mib)], capture_output=True, text=True,
+                             env={"PYTHONPATH": tmp, "PATH": "/usr/bin:/bin", "LEXRISK_CUAD_DIR": "/nonexistent"},
+                             cwd=tmp)
+    if run.returncode != 0:
+        return {"ref": ref, "error": (run.stderr.strip().splitlines() or ["no output"])[-1]}
+    replay = json.loads(run.stdout.strip().splitlines()[-1])
+    totals: Counter[str] = Counter()
+    for counts in replay["by_kind"].values():
+        totals.update(counts)
+    return {"ref": ref, "outcomes": {o: totals[o] for o in OUTCOMES},
+            "by_kind": {k: {o: c.get(o, 0) for o in OUTCOMES} for k, c in sorted(replay["by_kind"].items())},
+            "crash_exceptions": replay["crash_exceptions"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000, help="random mutations (the crafted attacks come on top)")
+    parser.add_argument("--count", type=int, default=3000, help="random mutations (the crafted attacks come on top)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cuad", type=Path, default=get_settings().cuad_dir)
     parser.add_argument("--cuad-files", type=int, default=3, help="smallest CUAD PDFs and texts used as seeds")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a read counts as a hang")
+    parser.add_argument("--compare-ref", default="12f8da2",
+                        help="git ref whose contracts/ replays the same files in-process ('' to skip)")
     parser.add_argument("--out", type=Path, default=Path("eval/results/fuzz_ingest.json"))
     args = parser.parse_args()
     console = Console()
@@ -389,6 +422,7 @@ def main() -> None:
                              "trace": (outcome.trace or "").splitlines()[-3:]})
     elapsed = time.perf_counter() - started
     isolation.shutdown()
+    before = replay_at(args.compare_ref, cases, args.timeout, 3072) if args.compare_ref else None
 
     totals = sum(by_kind.values(), Counter())
     table = Table(title=f"fuzz_ingest: {len(cases)} hostile files (seed {args.seed}) through the isolated reader")
@@ -396,7 +430,13 @@ def main() -> None:
         table.add_column(column, justify="right")
     for kind, counts in [*sorted(by_kind.items()), ("all", totals)]:
         table.add_row(kind, str(sum(counts.values())), *(str(counts[o]) for o in OUTCOMES))
+    if before and "outcomes" in before:
+        for kind, old in [*before["by_kind"].items(), ("all", before["outcomes"])]:
+            table.add_row(f"{kind} @ {before['ref']}", str(sum(old.values())), *(str(old[o]) for o in OUTCOMES),
+                          style="dim")
     console.print(table)
+    if before and "error" in before:
+        console.print(f"[red]replay at {before['ref']} failed: {before['error']}[/red]")
     console.print(f"worst time {worst_time[0]:.2f} s ({worst_time[1]}); worst peak {worst_peak[0] / MIB:.0f} MiB "
                   f"({worst_peak[1]}); files over {SLOW_S:g} s: {sum(f['wall_s'] > SLOW_S for f in failures)}; "
                   f"run {elapsed:.0f} s")
@@ -427,6 +467,7 @@ def main() -> None:
         "run_seconds": round(elapsed, 1),
         "failures": failures,
         "isolation_overhead": cost,
+        "before": before,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

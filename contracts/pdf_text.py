@@ -76,7 +76,7 @@ def check_page_count(reader: Any, name: str, max_pages: int) -> None:
     except odd:
         declared = 0  # a missing or odd /Count: the tree itself is counted below
     if declared > max_pages:
-        raise TooManyPagesError(name, f"the PDF has {declared} pages; the limit is {max_pages}")
+        raise TooManyPagesError(name, f"the PDF's page tree declares {declared} pages; the limit is {max_pages}")
     pages = len(reader.pages)
     if pages > max_pages:
         raise TooManyPagesError(name, f"the PDF has {pages} pages; the limit is {max_pages}")
