@@ -267,7 +267,7 @@ def test_a_10000_page_pdf_is_refused_from_its_page_tree():
     for _ in range(10_000):
         writer.add_blank_page(width=612, height=792)
     data = _pdf(writer)
-    with pytest.raises(TooManyPagesError, match="10000 pages; the limit is 500") as info:
+    with pytest.raises(TooManyPagesError, match="more than 500 pages, the limit") as info:
         _bounded(lambda: load_bytes(data, "long.pdf"), seconds=10)
     assert info.value.code == "too_many_pages"
 
@@ -374,3 +374,15 @@ def test_long_runs_of_combining_marks_normalise_in_linear_time():
 def test_size_messages_use_one_unit():
     with pytest.raises(TooLargeError, match=r"the file is 1\.0 MiB; the limit is 0\.5 MiB"):
         load_bytes(b"x" * MIB, "big.txt", max_bytes=MIB // 2)
+
+
+def test_a_page_count_the_tree_does_not_hold_is_not_believed():
+    """/Count 10^12 on a one-page PDF: the pages are counted, not read from the claim."""
+    assert "The Supplier shall deliver" in load_bytes(_raw_pdf(TEXT).replace(b"/Count 1", b"/Count 1000000000000"),
+                                                      "claim.pdf").text
+
+
+def test_a_page_tree_with_a_cycle_is_refused():
+    data = _raw_pdf(TEXT).replace(b"/Kids [3 0 R]", b"/Kids [3 0 R 2 0 R]")
+    with pytest.raises(CorruptFileError, match="cycle"):
+        load_bytes(data, "cycle.pdf")
