@@ -79,7 +79,8 @@ def _docx_from_text(text: str) -> bytes:
 def load_seeds(cuad_dir: Path, cuad_files: int) -> list[tuple[str, bytes]]:
     seeds = [(p.name, p.read_bytes()) for p in sorted((REPO / "examples" / "contracts").iterdir())
              if p.suffix in (".pdf", ".docx", ".txt")]
-    pdfs = sorted((cuad_dir / "full_contract_pdf").rglob("*.pdf"), key=lambda p: p.stat().st_size)
+    pdfs = sorted((p for p in (cuad_dir / "full_contract_pdf").rglob("*") if p.suffix.lower() == ".pdf"),
+                  key=lambda p: p.stat().st_size)
     txts = sorted((cuad_dir / "full_contract_txt").glob("*.txt"), key=lambda p: p.stat().st_size)
     for path in pdfs[:cuad_files]:  # the smallest: the run must fit ten minutes on a shared machine
         seeds.append((f"cuad-{len(seeds)}.pdf", path.read_bytes()))
