@@ -126,6 +126,7 @@ def _read_one(data: bytes, name: str, extractor: str | None, limits: IngestLimit
 class _Worker:
     def __init__(self, memory_bytes: int) -> None:
         context = multiprocessing.get_context("spawn")
+        self.owner = os.getpid()  # a forked copy of the parent (an RQ work-horse) must not share the pipe
         self.conn, child_conn = context.Pipe()
         self.process = context.Process(target=_child, args=(child_conn, memory_bytes), daemon=True,
                                        name="lexrisk-ingest")
@@ -133,7 +134,7 @@ class _Worker:
         child_conn.close()
         if not self.conn.poll(_START_TIMEOUT_S):
             self.kill()
-            raise RuntimeError("the isolated reader did not start")
+            raise OSError("the isolated reader did not start")
         self.conn.recv()
 
     def alive(self) -> bool:
@@ -147,7 +148,11 @@ class _Worker:
 
     def read(self, data: bytes, name: str, extractor: str | None, limits: IngestLimits) -> Outcome:
         started = time.perf_counter()
-        self.conn.send((data, name, extractor, limits))
+        try:
+            self.conn.send((data, name, extractor, limits))
+        except OSError:  # the child died while idle
+            self.kill()
+            return _died(name, "the reader had stopped", started)
         if not self.conn.poll(limits.timeout_s):
             self.kill()
             return Outcome(None, ExtractionTimeoutError(
@@ -157,11 +162,8 @@ class _Worker:
             kind, payload, stats = self.conn.recv()
         except (EOFError, OSError):
             self.process.join(5)
-            code = self.process.exitcode
             self.conn.close()
-            return Outcome(None, ExtractionFailedError(
-                name, f"the reader stopped unexpectedly (exit {code}); the file could not be read"),
-                ReadStats(time.perf_counter() - started, 0.0, 0), "died")
+            return _died(name, f"the reader stopped unexpectedly (exit {self.process.exitcode})", started)
         if kind == "ok":
             return Outcome(payload, None, stats, kind)
         if kind == "error":
@@ -178,6 +180,11 @@ class _Worker:
                        stats, kind, trace)
 
 
+def _died(name: str, why: str, started: float) -> Outcome:
+    return Outcome(None, ExtractionFailedError(name, f"{why}; the file could not be read"),
+                   ReadStats(time.perf_counter() - started, 0.0, 0), "died")
+
+
 _idle: dict[int, list[_Worker]] = {}
 _lock = threading.Lock()
 
@@ -187,13 +194,13 @@ def _checkout(memory_bytes: int) -> _Worker:
         pool = _idle.setdefault(memory_bytes, [])
         while pool:
             worker = pool.pop()
-            if worker.alive():
+            if worker.owner == os.getpid() and worker.alive():
                 return worker
     return _Worker(memory_bytes)
 
 
 def _checkin(worker: _Worker, memory_bytes: int) -> None:
-    if not worker.alive() or worker.conn.closed:
+    if worker.owner != os.getpid() or not worker.alive() or worker.conn.closed:
         return
     with _lock:
         pool = _idle.setdefault(memory_bytes, [])
@@ -208,7 +215,12 @@ def read_isolated(data: bytes, name: str, *, limits: IngestLimits | None = None,
     """`load_bytes` in a child process: how it ended and what it cost, never raising an IngestError.
     Thread-safe: concurrent calls use separate children."""
     limits = limits or IngestLimits.current()
-    worker = _checkout(limits.memory_bytes)
+    started = time.perf_counter()
+    try:
+        worker = _checkout(limits.memory_bytes)
+    except (OSError, AssertionError) as exc:  # no process: resource limits, or a daemonic caller (an assert)
+        log.error("the isolated reader could not start: %s", exc)
+        return _died(name, "the isolated reader could not start", started)
     try:
         return worker.read(data, name, pdf_extractor, limits)
     finally:
@@ -217,8 +229,8 @@ def read_isolated(data: bytes, name: str, *, limits: IngestLimits | None = None,
 
 def load_isolated(data: bytes, name: str, *, max_bytes: int | None = None, max_pages: int | None = None,
                   pdf_extractor: str | None = None, limits: IngestLimits | None = None) -> Document:
-    """The drop-in for `contracts.ingest.load_bytes` that the API, the workers and the CLI use: the same
-    arguments, the same errors, plus the extraction_* ones."""
+    """The drop-in for `contracts.ingest.load_bytes`: the same arguments, the same errors, plus the
+    extraction_* ones."""
     limits = (limits or IngestLimits.current()).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
     return _document(read_isolated(data, name, limits=limits, pdf_extractor=pdf_extractor))
 

@@ -57,3 +57,11 @@ def test_an_unforeseen_exception_is_a_named_failure_not_a_traceback():
     outcome = read_isolated(SAMPLE_PDF.read_bytes(), "x.pdf", limits=LIMITS, pdf_extractor="no-such-extractor")
     assert outcome.ended == "crash" and isinstance(outcome.error, ExtractionFailedError)
     assert "KeyError" in (outcome.trace or "") and "\n" not in str(outcome.error)
+
+
+def test_a_child_that_died_while_idle_is_replaced():
+    load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS)
+    for worker in isolation._idle[LIMITS.memory_bytes]:
+        worker.process.kill()
+        worker.process.join(5)
+    assert load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS).text
