@@ -221,6 +221,7 @@ def crafted(seeds: list[tuple[str, bytes]]) -> Iterator[Case]:
         yield f"txt: {encoding} without BOM", "wide.txt", sample.encode(encoding)
     yield "txt: one NUL byte", "nul.txt", sample.encode()[:100] + b"\x00" + sample.encode()[100:]
     yield "txt: random bytes", "random.txt", random.Random(1).randbytes(200_000)
+    yield "txt: random bytes without NUL", "random.txt", random.Random(1).randbytes(200_000).replace(b"\x00", b"\x01")
     yield "txt: JPEG named .txt", "photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + random.Random(2).randbytes(50_000)
     yield "txt: HTML named .txt", "page.txt", b"<!DOCTYPE html><html><body>" + sample.encode() + b"</body></html>"
     yield "txt: 100,000 combining marks", "zalgo.txt", ("a" + "\u0301\u0316" * 50_000).encode()

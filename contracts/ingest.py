@@ -123,10 +123,15 @@ def decode_text(data: bytes, name: str) -> str:
             from charset_normalizer import from_bytes
 
             best = from_bytes(data).best()
-            if best is None:
+            try:
+                # the detector's last resort is "ascii" for bytes no encoding decodes: only a strict decode
+                # in the detected encoding is text
+                text = data.decode(best.encoding) if best is not None else None
+            except (UnicodeDecodeError, LookupError):
+                text = None
+            if text is None:
                 raise UnsupportedTypeError(name, "the file is binary, or text in an encoding that could not be "
                                                  "detected; upload PDF, DOCX or TXT (UTF-8)") from None
-            text = str(best)
     _check_looks_like_text(text, name)
     return text
 
