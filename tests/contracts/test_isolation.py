@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from contracts import isolation
-from contracts.errors import ExtractionFailedError, ExtractionMemoryError, ExtractionTimeoutError, UnsupportedTypeError
+from contracts.errors import (
+    ExtractionFailedError,
+    ExtractionMemoryError,
+    ExtractionTimeoutError,
+    TooManyPagesError,
+    UnsupportedTypeError,
+)
 from contracts.ingest import load_bytes
 from contracts.isolation import load_isolated, read_isolated
 from contracts.limits import MIB, IngestLimits
@@ -65,3 +71,22 @@ def test_a_child_that_died_while_idle_is_replaced():
         worker.process.kill()
         worker.process.join(5)
     assert load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS).text
+
+
+def test_load_follows_the_settings(monkeypatch):
+    """`load` is the one call for the API and workers: isolated by default, in-process when
+    LEXRISK_INGEST_ISOLATION is off, with the settings' limits either way."""
+    from contracts.settings import get_settings
+
+    data = SAMPLE_PDF.read_bytes()
+    for isolated in ("true", "false"):
+        monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolated)
+        monkeypatch.setenv("LEXRISK_MAX_PAGES", "1")
+        get_settings.cache_clear()
+        try:
+            with pytest.raises(TooManyPagesError):
+                isolation.load(data, SAMPLE_PDF.name)
+            assert isolation.load(data, SAMPLE_PDF.name, max_pages=5).text == load_bytes(data, SAMPLE_PDF.name,
+                                                                                         max_pages=5).text
+        finally:
+            get_settings.cache_clear()
