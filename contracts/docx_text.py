@@ -3,22 +3,52 @@
 Word stores list numbers as numbering definitions, not text, so python-docx alone loses "1.1" and
 "(a)" — the very labels clause segmentation and lawyers rely on. This module renders them from the
 numbering part. Body order is kept (paragraphs and tables interleaved); headers and footers are
-added once each, at the top and bottom; explicit page breaks start new pages."""
+added once each, at the top and bottom; explicit page breaks start new pages.
+
+Every number, reference and style chain in the XML is the file's claim, not a fact: numbers are parsed
+leniently and clamped to Word's own ranges, style chains are followed with a visited set, tables are
+read cell by cell as stored (never expanded by `gridSpan`), and relationships are looked up, not assumed.
+The zip container is checked by contracts/zipguard.py before python-docx unpacks anything."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from contracts.errors import CorruptFileError, EncryptedFileError
+from contracts.limits import IngestLimits
+from contracts.zipguard import check_docx_archive
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+# Word's own ranges: list start values are 0..32767, list levels 0..8
+_MAX_START = 32767
+_MAX_LEVEL = 8
+# longest style inheritance chain followed (Word allows no cycles; a file may still contain one)
+_MAX_STYLE_DEPTH = 64
+
+NumberingLevels = dict[int, tuple[str, str, int]]
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    """An attribute as an int within [low, high]; `default` when missing or not a number."""
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return min(max(number, low), high)
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:
+        return str(n)
     numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
                 (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
     out = ""
@@ -47,117 +77,170 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 }
 
 
+def _related_element(document: Any, reltype: str) -> Any:
+    """The XML root of the part the main document relates to by `reltype`, or None when the file has no
+    such part, or it is external or not XML."""
+    for rel in document.part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            return getattr(rel.target_part, "element", None)
+    return None
+
+
+class _Styles:
+    """Paragraph styles' own numbering and parents, read from the styles part once."""
+
+    def __init__(self, document: Any) -> None:
+        self.numpr: dict[str, Any] = {}
+        self.based_on: dict[str, str] = {}
+        self.default: str | None = None
+        root = _related_element(document, _RT_STYLES)
+        if root is None:
+            return
+        for style in root.iterchildren(f"{_W}style"):
+            style_id = style.get(f"{_W}styleId")
+            if style_id is None:
+                continue
+            ppr = style.find(f"{_W}pPr")
+            numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if numpr is not None:
+                self.numpr[style_id] = numpr
+            based = style.find(f"{_W}basedOn")
+            if based is not None and based.get(f"{_W}val"):
+                self.based_on[style_id] = based.get(f"{_W}val")
+            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true", "on"):
+                self.default = style_id
+
+    def numpr_of(self, style_id: str | None) -> Any:
+        """The numbering a style gives its paragraphs, possibly inherited; a cycle ends the search."""
+        seen: set[str] = set()
+        current = style_id if style_id is not None else self.default
+        while current is not None and current not in seen and len(seen) < _MAX_STYLE_DEPTH:
+            seen.add(current)
+            if current in self.numpr:
+                return self.numpr[current]
+            current = self.based_on.get(current)
+        return None
+
+
 class _Numbering:
     """Counters per list, rendered with each level's `lvlText` (e.g. "%1.%2." -> "3.2.")."""
 
-    def __init__(self, document) -> None:
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+    def __init__(self, document: Any, styles: _Styles) -> None:
+        self.styles = styles
+        self.levels: dict[str, NumberingLevels] = {}
         self.counters: dict[str, dict[int, int]] = defaultdict(dict)
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        root = _related_element(document, _RT_NUMBERING)
+        if root is None:
             return
-        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        abstract: dict[str | None, NumberingLevels] = {}
         for node in root.iter(f"{_W}abstractNum"):
-            levels = {}
+            levels: NumberingLevels = {}
             for lvl in node.iter(f"{_W}lvl"):
-                ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                ilvl = _int(lvl.get(f"{_W}ilvl"), 0, 0, _MAX_LEVEL)
                 fmt = lvl.find(f"{_W}numFmt")
                 text = lvl.find(f"{_W}lvlText")
                 start = lvl.find(f"{_W}start")
                 levels[ilvl] = (
-                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
-                    text.get(f"{_W}val") if text is not None else f"%{ilvl + 1}.",
-                    int(start.get(f"{_W}val")) if start is not None else 1,
+                    (fmt.get(f"{_W}val") if fmt is not None else None) or "decimal",
+                    (text.get(f"{_W}val") if text is not None else None) or f"%{ilvl + 1}.",
+                    _int(start.get(f"{_W}val"), 1, 0, _MAX_START) if start is not None else 1,
                 )
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in root.iter(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
             if ref is not None:
-                self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
+                self.levels[str(_int(num.get(f"{_W}numId"), -1, -1, 1 << 31))] = abstract.get(ref.get(f"{_W}val"), {})
 
-    def label(self, paragraph) -> str:
-        numpr = _own_or_style_numpr(paragraph)
-        if numpr is None or numpr.numId is None:
+    def label(self, p: Any) -> str:
+        numpr = self._numpr(p)
+        if numpr is None:
             return ""
-        num_id = str(numpr.numId.val)
-        ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        num_id_el = numpr.find(f"{_W}numId")
+        if num_id_el is None:
+            return ""
+        num_id = str(_int(num_id_el.get(f"{_W}val"), -1, -1, 1 << 31))
+        ilvl_el = numpr.find(f"{_W}ilvl")
+        ilvl = _int(ilvl_el.get(f"{_W}val"), 0, 0, _MAX_LEVEL) if ilvl_el is not None else 0
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
         counters = self.counters[num_id]
-        fmt, _, start = levels[ilvl]
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        fmt, text, start = levels[ilvl]
+        counters[ilvl] = min(counters.get(ilvl, start - 1) + 1, _MAX_START + 1)
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         if fmt == "bullet":
             return "•"
-        text = levels[ilvl][1]
         for level in range(ilvl + 1):
             lfmt, _, lstart = levels.get(level, ("decimal", "", 1))
             value = counters.get(level, lstart)
             text = text.replace(f"%{level + 1}", _FORMATS.get(lfmt, str)(value))
         return text
 
-
-def _own_or_style_numpr(paragraph):
-    """A paragraph is numbered by its own properties or by its style ("List Number"), possibly inherited."""
-    ppr = paragraph._p.pPr
-    if ppr is not None and ppr.numPr is not None:
-        return ppr.numPr
-    style = paragraph.style
-    while style is not None:
-        style_ppr = style.element.pPr
-        if style_ppr is not None and style_ppr.numPr is not None:
-            return style_ppr.numPr
-        style = style.base_style
-    return None
+    def _numpr(self, p: Any) -> Any:
+        """A paragraph is numbered by its own properties or by its style ("List Number"), possibly inherited."""
+        ppr = p.find(f"{_W}pPr")
+        if ppr is not None:
+            own = ppr.find(f"{_W}numPr")
+            if own is not None:
+                return own
+            style = ppr.find(f"{_W}pStyle")
+            return self.styles.numpr_of(style.get(f"{_W}val") if style is not None else None)
+        return self.styles.numpr_of(None)
 
 
-def extract_docx_pages(data: bytes, name: str) -> list[str]:
+def _open(data: bytes, name: str, limits: IngestLimits) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise EncryptedFileError(name, "the DOCX is password-protected (or an old .doc); save it without a password as .docx")
+    check_docx_archive(data, name, limits)
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return docx.Document(io.BytesIO(data))
+    except etree.LxmlError as exc:
+        raise CorruptFileError(name, f"the DOCX has malformed XML ({_first_line(exc)})") from None
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
+            IndexError, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        # python-docx reports a garbage [Content_Types].xml or .rels as whatever its lookups happen to raise
         raise CorruptFileError(name, f"the DOCX is damaged and cannot be read ({type(exc).__name__})") from None
 
-    numbering = _Numbering(document)
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _text(p: Any) -> str:
+    """A paragraph's text with its tracked changes accepted (python-docx's `text` skips inserted runs too)."""
+    return accepted_text(p).strip()
+
+
+def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = None) -> list[str]:
+    document = _open(data, name, limits or IngestLimits())
+    body = document.element.find(f"{_W}body")
+    if body is None:
+        raise CorruptFileError(name, "the DOCX has no document body")
+    numbering = _Numbering(document, _Styles(document))
     pages: list[list[str]] = [[]]
 
-    def paragraph_text(paragraph: Paragraph) -> str:
-        label = numbering.label(paragraph)
-        text = accepted_text(paragraph._p).strip()
-        return f"{label} {text}".strip() if label else text
-
-    for child in document.element.body.iterchildren():
+    for child in body.iterchildren():
         if child.tag == f"{_W}p":
-            paragraph = Paragraph(child, document)
             breaks = child.findall(f".//{_W}br[@{_W}type='page']")
-            if breaks and not accepted_text(child).strip():
+            text = _text(child)
+            if breaks and not text:
                 pages.append([])
                 continue
-            text = paragraph_text(paragraph)
+            label = numbering.label(child)
+            text = f"{label} {text}".strip() if label else text
             if text:
                 pages[-1].append(text)
             if breaks:
                 pages.append([])
         elif child.tag == f"{_W}tbl":
-            for row in Table(child, document).rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    value = " ".join(t for t in (accepted_text(p._p).strip() for p in cell.paragraphs) if t)
-                    if value and (not cells or cells[-1] != value):  # merged cells repeat
-                        cells.append(value)
-                if cells:
-                    pages[-1].append(" | ".join(cells))
+            pages[-1].extend(_table_rows(child))
 
-    header, footer = _header_footer(document)
+    header, footer = _header_footer(document, body)
     if header:
         pages[0].insert(0, header)
     if footer:
@@ -185,12 +268,39 @@ def tracked_changes(data: bytes) -> int:
         return 0
 
 
-def _header_footer(document) -> tuple[str, str]:
+def _table_rows(tbl: Any) -> list[str]:
+    """One line per row, cells as stored: a merged cell is one `w:tc` with a `gridSpan`, which is never
+    expanded into the columns it covers (a span of 10^8 would be a list of 10^8 cells)."""
+    rows = []
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        cells: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            value = " ".join(t for p in tc.iterchildren(f"{_W}p") if (t := _text(p)))
+            if value and (not cells or cells[-1] != value):
+                cells.append(value)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _header_footer(document: Any, body: Any) -> tuple[str, str]:
+    """The default header and footer of each section, each distinct text once. A reference to a missing,
+    external or non-XML part is skipped."""
     headers: list[str] = []
     footers: list[str] = []
-    for section in document.sections:
-        for part, bucket in ((section.header, headers), (section.footer, footers)):
-            text = "\n".join(p.text.strip() for p in part.paragraphs if p.text.strip())
-            if text and text not in bucket:
-                bucket.append(text)
+    rels = document.part.rels
+    for sect in body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr"):
+        for tag, bucket in ((f"{_W}headerReference", headers), (f"{_W}footerReference", footers)):
+            for ref in sect.iterchildren(tag):
+                if ref.get(f"{_W}type", "default") != "default":
+                    continue
+                rel = rels.get(ref.get(_R_ID))
+                if rel is None or rel.is_external:
+                    continue
+                root = getattr(rel.target_part, "element", None)
+                if root is None:
+                    continue
+                text = "\n".join(t for p in root.iterchildren(f"{_W}p") if (t := _text(p)))
+                if text and text not in bucket:
+                    bucket.append(text)
     return "\n".join(headers), "\n".join(footers)

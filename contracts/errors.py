@@ -13,6 +13,10 @@ class IngestError(Exception):
         self.name = name
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # rebuilt from (name, detail), not from the formatted message, when it crosses a process boundary
+        return type(self), (self.name, self.detail)
+
 
 class MissingFileError(IngestError):
     code = "missing_file"
@@ -27,7 +31,20 @@ class EmptyFileError(IngestError):
 
 
 class TooLargeError(IngestError):
+    """The file, or what it unpacks to, is over a size limit (HTTP 413)."""
+
     code = "too_large"
+
+
+class TooManyPagesError(TooLargeError):
+    code = "too_many_pages"
+
+
+class TooComplexError(TooLargeError):
+    """Structure no contract has and parsers choke on: a zip of thousands of members, a compression ratio
+    of a zip bomb, a DTD in a Word part, a page tree deeper than any real document."""
+
+    code = "too_complex"
 
 
 class CorruptFileError(IngestError):
@@ -40,6 +57,24 @@ class EncryptedFileError(IngestError):
 
 class NeedsOCRError(IngestError):
     code = "needs_ocr"
+
+
+class ExtractionTimeoutError(IngestError):
+    """The isolated reader ran past its time budget and was killed."""
+
+    code = "extraction_timeout"
+
+
+class ExtractionMemoryError(IngestError):
+    """The isolated reader ran past its memory budget."""
+
+    code = "extraction_out_of_memory"
+
+
+class ExtractionFailedError(IngestError):
+    """The isolated reader died or raised something no guard foresaw: a bug, reported without a traceback."""
+
+    code = "extraction_failed"
 
 
 class CommandError(Exception):

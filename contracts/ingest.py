@@ -1,8 +1,14 @@
-"""File -> Document. The only entry point through which contract bytes enter lexrisk."""
+"""File -> Document. The only entry point through which contract bytes enter lexrisk.
+
+Every file is judged as early and as cheaply as possible: its size, then its real type from its bytes,
+then its container (zip records, the PDF page tree) before any parser builds text. The limits are one
+`IngestLimits` (by default the process's settings). `contracts/isolation.py` runs the same function in a
+separate process under a time and memory budget, the backstop for whatever a parser still does wrong."""
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -13,16 +19,29 @@ from contracts.errors import (
     EmptyFileError,
     MissingFileError,
     TooLargeError,
+    TooManyPagesError,
     UnsupportedTypeError,
 )
+from contracts.limits import IngestLimits, mib
 from contracts.textnorm import normalize_text
+from contracts.zipguard import check_member_count
 
 SUPPORTED_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "txt"}
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
-DEFAULT_MAX_PAGES = 500
+
+# files that are not text whatever their name says (a renamed photo must not reach the text decoder)
+_BINARY_SIGNATURES = {
+    b"\xff\xd8\xff": "a JPEG image", b"\x89PNG\r\n\x1a\n": "a PNG image", b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"\x1f\x8b": "a gzip archive",
+    b"Rar!\x1a\x07": "a RAR archive", b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive", b"\x7fELF": "a program",
+    b"{\\rtf": "an RTF document", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Office document (.doc)",
+    b"RIFF": "a media file", b"OggS": "a media file", b"ID3": "an MP3 file", b"\x00\x00\x00\x18ftyp": "a video",
+}
+# more than this share of control characters (other than tab, line and page breaks) is not a document
+_MAX_CONTROL_SHARE = 0.02
+_SAMPLE = 64 * 1024
 
 
-def sniff_type(data: bytes, name: str) -> SourceType:
+def sniff_type(data: bytes, name: str, limits: IngestLimits | None = None) -> SourceType:
     """The file's real type from its bytes, falling back on the suffix only for plain text.
 
     Trusting suffixes alone would send a renamed image to the text decoder."""
@@ -30,11 +49,12 @@ def sniff_type(data: bytes, name: str) -> SourceType:
     if data.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
         return "pdf"
     if data.startswith(b"PK"):
+        check_member_count(data, name, limits or IngestLimits())
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 if "word/document.xml" in archive.namelist():
                     return "docx"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
             if suffix == ".docx":
                 raise CorruptFileError(name, "the DOCX is damaged and cannot be read (bad zip archive)") from None
         raise UnsupportedTypeError(name, "a zip archive that is not a Word document; upload PDF, DOCX or TXT")
@@ -45,46 +65,110 @@ def sniff_type(data: bytes, name: str) -> SourceType:
     if suffix == ".docx":
         raise CorruptFileError(name, "the file is named .docx but is not a Word document")
     if suffix in SUPPORTED_SUFFIXES:
+        for signature, what in _BINARY_SIGNATURES.items():
+            if data.startswith(signature):
+                raise UnsupportedTypeError(name, f"the file is {what}, not text; upload PDF, DOCX or TXT")
         return "txt"
     shown = suffix or "no suffix"
     raise UnsupportedTypeError(name, f"unsupported file type ({shown}); upload PDF, DOCX or TXT")
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, told by where the zero bytes fall: Latin text in
+    UTF-16-LE has a zero in every odd byte, in UTF-32-LE in three bytes of four."""
+    n = len(sample) - len(sample) % 4
+    if n < 4:
+        return None
+
+    def zero_share(offset: int, step: int) -> float:
+        column = sample[offset:n:step]
+        return column.count(0) / max(len(column), 1)
+
+    quads = [zero_share(i, 4) for i in range(4)]
+    if min(quads[1:]) > 0.9 and quads[0] < 0.5:
+        return "utf-32-le"
+    if max(quads[:3]) > 0.9 and min(quads[:3]) > 0.9 and quads[3] < 0.5:
+        return "utf-32-be"
+    even, odd = zero_share(0, 2), zero_share(1, 2)
+    if odd > 0.6 and even < 0.2:
+        return "utf-16-le"
+    if even > 0.6 and odd < 0.2:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, name: str) -> str:
-    from charset_normalizer import from_bytes
+    """Bytes of a text file -> str: BOM, then UTF-16/32 by their zero bytes, then UTF-8, then detection.
+    What decodes to mostly control characters (random bytes, a renamed binary) is refused."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    sample = data[:_SAMPLE]
+    if encoding is None and sample.count(0) > len(sample) // 10:
+        encoding = _wide_encoding(sample)
+        if encoding is None:
+            raise UnsupportedTypeError(name, "the file is binary, not text; upload PDF, DOCX or TXT")
+    text: str | None = None
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise CorruptFileError(name, f"the text is not valid {encoding.upper().replace('-SIG', '')}") from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            from charset_normalizer import from_bytes
 
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            best = from_bytes(data).best()
+            try:
+                # the detector's last resort is "ascii" for bytes no encoding decodes: only a strict decode
+                # in the detected encoding is text
+                text = data.decode(best.encoding) if best is not None else None
+            except (UnicodeDecodeError, LookupError):
+                text = None
+            if text is None:
+                raise UnsupportedTypeError(name, "the file is binary, or text in an encoding that could not be "
+                                                 "detected; upload PDF, DOCX or TXT (UTF-8)") from None
+    _check_looks_like_text(text, name)
+    return text
+
+
+def _check_looks_like_text(text: str, name: str) -> None:
+    head = text[:_SAMPLE]
+    controls = sum(1 for c in head if c not in "\t\n\r\f" and unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn"))
+    if controls > _MAX_CONTROL_SHARE * len(head):
         raise UnsupportedTypeError(name, "the file is binary, not text; upload PDF, DOCX or TXT")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise CorruptFileError(name, "the text's encoding could not be detected")
-    return str(best)
+    start = head.lstrip()[:512].lower()
+    if start.startswith(("<!doctype html", "<html")) or "<html" in start[:200]:
+        raise UnsupportedTypeError(name, "the file is an HTML page, not plain text; save it as PDF, DOCX or TXT")
 
 
-def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES,
-               pdf_extractor: str | None = None) -> Document:
-    if len(data) > max_bytes:
-        raise TooLargeError(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB")
+def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_pages: int | None = None,
+               pdf_extractor: str | None = None, limits: IngestLimits | None = None) -> Document:
+    """Read a contract in this process, within `limits` (default: the settings'); `max_bytes` and
+    `max_pages` override those two. Raises an IngestError subclass with a stable `code`."""
+    limits = (limits or IngestLimits.current()).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
+    if len(data) > limits.max_bytes:
+        raise TooLargeError(name, f"the file is {mib(len(data))}; the limit is {mib(limits.max_bytes)}")
     if not data.strip():
         raise EmptyFileError(name, "the file is empty")
-    kind = sniff_type(data, name)
+    kind = sniff_type(data, name, limits)
     digest = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         from contracts.pdf_text import DEFAULT_EXTRACTOR, extract_pages
 
-        pages = extract_pages(data, name, pdf_extractor or DEFAULT_EXTRACTOR)
+        pages = extract_pages(data, name, pdf_extractor or DEFAULT_EXTRACTOR, max_pages=limits.max_pages)
     elif kind == "docx":
         from contracts.docx_text import extract_docx_pages
 
-        pages = extract_docx_pages(data, name)
+        pages = extract_docx_pages(data, name, limits)
     else:
         pages = [decode_text(data, name)]
-    if len(pages) > max_pages:
-        raise TooLargeError(name, f"the document has {len(pages)} pages; the limit is {max_pages}")
+    if len(pages) > limits.max_pages:
+        raise TooManyPagesError(name, f"the document has {len(pages)} pages; the limit is {limits.max_pages}")
     pages = [normalize_text(p) for p in pages]
     metadata: dict[str, str] = {}
     if kind == "docx":
@@ -100,13 +184,19 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ma
     return document.model_copy(update={"metadata": metadata}) if metadata else document
 
 
-def load_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES,
-                  pdf_extractor: str | None = None) -> Document:
+def read_file(path: str | Path, max_bytes: int) -> bytes:
+    """A file's bytes, refused before reading when missing or over `max_bytes`."""
     path = Path(path)
     if not path.is_file():
         raise MissingFileError(str(path), "no such file" if not path.exists() else "not a file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise TooLargeError(str(path), f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB")
-    return load_bytes(path.read_bytes(), path.name, max_bytes=max_bytes, max_pages=max_pages,
-                      pdf_extractor=pdf_extractor)
+        raise TooLargeError(str(path), f"the file is {mib(size)}; the limit is {mib(max_bytes)}")
+    return path.read_bytes()
+
+
+def load_document(path: str | Path, *, max_bytes: int | None = None, max_pages: int | None = None,
+                  pdf_extractor: str | None = None, limits: IngestLimits | None = None) -> Document:
+    limits = (limits or IngestLimits.current()).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
+    data = read_file(path, limits.max_bytes)
+    return load_bytes(data, Path(path).name, pdf_extractor=pdf_extractor, limits=limits)

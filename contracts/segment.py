@@ -142,8 +142,14 @@ def _sentencizer():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.max_length = 5_000_000
+    nlp.max_length = 2 * MAX_BLOCK_CHARS  # never reached: blocks are cut to MAX_BLOCK_CHARS first
     return nlp
+
+
+# spaCy refuses a text over its max_length (E088) and its memory grows with the text: a block of a
+# 25 MiB upload without a blank line is cut here, at whitespace, before the sentencizer sees it.
+# Sentences are cut at 2,000 characters anyway, so the cut changes nothing a reader would notice.
+MAX_BLOCK_CHARS = 100_000
 
 
 def _blocks(text: str) -> list[Span]:
@@ -154,7 +160,8 @@ def _blocks(text: str) -> list[Span]:
     for clause in segment_clauses(text):
         cut_points.add(clause.start)
     edges = sorted(cut_points)
-    return [Span(a, b) for a, b in itertools.pairwise(edges) if text[a:b].strip()]
+    return [piece for a, b in itertools.pairwise(edges) if text[a:b].strip()
+            for piece in _cap_length(text, a, b, MAX_BLOCK_CHARS)]
 
 
 def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:

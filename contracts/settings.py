@@ -28,8 +28,22 @@ class Settings(BaseSettings):
     baseline_threshold_scale: float = Field(1.0, gt=0, le=1, description="multiplies the baseline's per-category "
                                             "thresholds; below 1 it also returns lower-scored candidates, for the "
                                             "precision-recall curve of `lexrisk eval run` (not for serving)")
-    max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MB")
-    max_pages: int = Field(500, gt=0, description="most pages accepted in one contract")
+    max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MiB")
+    max_pages: int = Field(500, gt=0, description="most pages accepted in one contract (PDF: read from the page "
+                                                  "tree before any text is extracted)")
+    max_unpacked_mb: float = Field(100.0, gt=0, description="most MiB a DOCX may unpack to, all members together "
+                                                            "(checked while unpacking, before parsing)")
+    max_docx_xml_mb: float = Field(25.0, gt=0, description="most MiB of XML a DOCX may hold, all parts together "
+                                                           "(what python-docx parses; its time and memory grow with it)")
+    max_zip_members: int = Field(2000, ge=1, description="most members a DOCX (zip) may hold")
+    max_zip_ratio: float = Field(200.0, gt=1, description="highest compression ratio of a DOCX member over 1 MiB "
+                                                          "(a zip bomb's is in the thousands)")
+    ingest_timeout_s: float = Field(60.0, gt=0, description="seconds the isolated reader may spend on one file "
+                                                            "before it is killed (`extraction_timeout`)")
+    ingest_memory_mb: float = Field(1024.0, ge=256, description="address space (MiB) of the isolated reader "
+                                                                "(`extraction_out_of_memory` beyond)")
+    ingest_isolation: bool = Field(True, description="read files in a separate process under the time and memory "
+                                                     "budget above (off: in the calling process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
 
     # serving: the API

@@ -119,3 +119,13 @@ def test_the_pipeline_is_rebuilt_when_its_vocabulary_outgrows_the_limit(monkeypa
     assert "Xqzvunseen" in before.vocab.strings
     assert "Xqzvunseen" not in after.vocab.strings  # a fresh vocabulary
     assert split_sentences(text) == expected
+
+
+
+def test_a_text_longer_than_spacys_max_length_is_split():
+    """One block of 6M characters (no blank line) raised spaCy's max_length error (E088): a 5-24 MB text
+    upload could not be analysed."""
+    text = "This clause has no end and goes on " * 180_000
+    assert len(text) > 6_000_000
+    spans = split_sentences(text)
+    assert spans and spans[-1].end == len(text.rstrip()) and all(s.end - s.start <= 2000 for s in spans)

@@ -91,7 +91,7 @@ def _write_bad_inputs(folder: Path) -> dict[str, str]:
 def test_bad_inputs_get_one_line_each_and_good_ones_are_still_analyzed(tmp_path: Path, capsys):
     expected = _write_bad_inputs(tmp_path)
     files = [str(tmp_path / name) for name in expected] + [str(SAMPLE_TXT)]
-    assert main(["analyze", *files, "--format", "json"]) == 1
+    assert main(["analyze", *files, "--format", "json"]) == 2  # refused files, no crash
     captured = capsys.readouterr()
     payload = json.loads(captured.out)
     assert [p["document"]["name"] for p in payload] == [SAMPLE_TXT.name]
@@ -105,7 +105,7 @@ def test_bad_inputs_get_one_line_each_and_good_ones_are_still_analyzed(tmp_path:
 
 def test_file_over_the_size_limit(monkeypatch, capsys):
     monkeypatch.setenv("LEXRISK_MAX_UPLOAD_MB", "0.001")
-    assert main(["analyze", str(SAMPLE_PDF)]) == 1
+    assert main(["analyze", str(SAMPLE_PDF)]) == 2
     assert "the limit is" in capsys.readouterr().err
 
 
@@ -120,3 +120,55 @@ def test_usage_errors_exit_2_with_one_line(argv, message, capsys):
     assert main(["analyze", str(SAMPLE_TXT), *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("lexrisk: error: ") and message in err and err.count("\n") == 1
+
+
+class _CrashOn:
+    """An analyzer that crashes on one document and analyses the others with the real baseline."""
+
+    def __init__(self, inner, name: str) -> None:
+        self.inner, self.name = inner, name
+
+    def analyze(self, document):
+        if document.name == self.name:
+            raise ZeroDivisionError("division by zero")
+        return self.inner.analyze(document)
+
+
+def _crash_on(monkeypatch, name: str) -> None:
+    import serving.analyzers as analyzers
+
+    real = analyzers.get_analyzer
+    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: _CrashOn(real(*a, **k), name))
+
+
+def test_a_crash_exits_1_with_one_line_and_the_other_files_are_still_written(tmp_path: Path, monkeypatch, capsys):
+    """A traceback exited 1 like a refused file, and aborted the batch with nothing written."""
+    _crash_on(monkeypatch, SAMPLE_PDF.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = tmp_path / "reports"
+    files = [str(SAMPLE_PDF), str(tmp_path / "empty.txt"), str(SAMPLE_DOCX), str(SAMPLE_TXT)]
+    assert main(["analyze", *files, "--format", "json", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["master_services_agreement.docx.json",
+                                                     "master_services_agreement.txt.json"]
+    assert "Traceback" not in err and "crash: " in err and "ZeroDivisionError: division by zero" in err
+    assert "empty.txt: the file is empty" in err and "--debug" in err
+
+
+def test_debug_prints_the_traceback(monkeypatch, capsys):
+    _crash_on(monkeypatch, SAMPLE_TXT.name)
+    assert main(["analyze", str(SAMPLE_TXT), "--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_hostile_files_are_refused_with_status_2_in_process_too(tmp_path: Path, monkeypatch, capsys):
+    """The guards do not depend on the isolated reader: with it off, a 10,000-page PDF is still refused."""
+    monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", "false")
+    writer = PdfWriter()
+    for _ in range(10_000):
+        writer.add_blank_page(width=612, height=792)
+    writer.write(tmp_path / "long.pdf")
+    assert main(["analyze", str(tmp_path / "long.pdf"), str(SAMPLE_TXT), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert "more than 500 pages, the limit" in captured.err
+    assert json.loads(captured.out)[0]["document"]["name"] == SAMPLE_TXT.name
