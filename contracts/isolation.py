@@ -22,11 +22,14 @@ import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts.documents import Document
 from contracts.errors import ExtractionFailedError, ExtractionMemoryError, ExtractionTimeoutError, IngestError
 from contracts.limits import IngestLimits, mib
+
+if TYPE_CHECKING:
+    from contracts.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -243,12 +246,13 @@ def _document(outcome: Outcome) -> Document:
 
 
 def load(data: bytes, name: str, *, max_bytes: int | None = None, max_pages: int | None = None,
-         pdf_extractor: str | None = None, isolate: bool | None = None) -> Document:
-    """Read a file the way the settings say: isolated (`ingest_isolation`, the default) or in-process."""
+         pdf_extractor: str | None = None, isolate: bool | None = None, settings: Settings | None = None) -> Document:
+    """Read a file the way the settings say (the process's, or the caller's own, e.g. the API's): isolated
+    (`ingest_isolation`, the default) or in-process."""
     from contracts.ingest import load_bytes
     from contracts.settings import get_settings
 
-    settings = get_settings()
+    settings = settings or get_settings()
     limits = IngestLimits.from_settings(settings).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
     extractor = pdf_extractor or settings.pdf_extractor
     if settings.ingest_isolation if isolate is None else isolate:

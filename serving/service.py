@@ -18,7 +18,7 @@ from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import DocumentAnalyzer, Finding
-from contracts.ingest import load_bytes
+from contracts.isolation import load
 from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
@@ -74,9 +74,9 @@ class ContractService:
         """Bytes -> Document, or the client's error: too big, too many pages, wrong type, corrupt. A
         parser failing in a way ingestion did not foresee (a malformed XML part, a broken PDF object)
         is still the file's fault, so it is a 422 `corrupt_file`, never a 500."""
-        try:
-            document = load_bytes(data, filename or "upload", max_bytes=self.settings.max_upload_bytes,
-                                  pdf_extractor=self.settings.pdf_extractor)
+        try:  # in a child process under the time and memory budget (`ingest_isolation`), after the guards
+            document = load(data, filename or "upload", max_bytes=self.settings.max_upload_bytes,
+                            settings=self.settings)
         except TooLargeError as exc:
             raise TooLarge(str(exc), code=exc.code) from None
         except UnsupportedTypeError as exc:
@@ -87,9 +87,6 @@ class ContractService:
             log.warning("%s: unexpected parser failure: %s: %s", filename, type(exc).__name__, exc)
             raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read "
                                       f"({type(exc).__name__})", code="corrupt_file") from None
-        if len(document.pages) > self.settings.max_pages:
-            raise TooLarge(f"{filename}: {len(document.pages)} pages; the limit is {self.settings.max_pages}",
-                           code="too_many_pages")
         return document
 
     def upload(self, tenant_id: str, data: bytes, filename: str, *, analyzer: str | None = None,
@@ -107,8 +104,8 @@ class ContractService:
         if callback_url:
             check_callback_url(callback_url, self.settings)
         if len(data) > self.settings.max_upload_bytes:
-            raise TooLarge(f"{filename}: the file is {len(data) / 1e6:.1f} MB; the limit is "
-                           f"{self.settings.max_upload_bytes / 1e6:.1f} MB")
+            raise TooLarge(f"{filename}: the file is {len(data) / 2**20:.1f} MiB; the limit is "
+                           f"{self.settings.max_upload_bytes / 2**20:.1f} MiB")
         if template_id:
             with Session(self.engine) as session:
                 self._template(session, tenant_id, template_id)

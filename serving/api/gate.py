@@ -43,7 +43,7 @@ def body_limit(scope: Scope, settings) -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+    return f"{n / 2**20:.1f} MiB"
 
 
 class KeyCache:

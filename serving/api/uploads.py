@@ -17,5 +17,5 @@ def read_upload(request: Request, file: UploadFile | str, settings: Settings) ->
                            code="missing_filename")
     data = file.file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
-        raise TooLarge(f"{filename}: the file is larger than the limit of {settings.max_upload_bytes / 1e6:.1f} MB")
+        raise TooLarge(f"{filename}: the file is larger than the limit of {settings.max_upload_bytes / 2**20:.1f} MiB")
     return data, filename

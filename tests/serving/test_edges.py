@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+from tests.serving.conftest import PG_URL, SAMPLES, Api, make_settings, open_api
 
 
 def _error(response, status: int, code: str) -> dict:
@@ -91,3 +91,17 @@ def test_upload_without_a_filename_is_missing_filename(edge_api: Api) -> None:
             f"--{boundary}--\r\n").encode()
     _error(edge_api.client.post("/v1/contracts", content=body, headers={
         **edge_api.h(), "Content-Type": f"multipart/form-data; boundary={boundary}"}), 400, "missing_filename")
+
+
+def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> None:
+    """The API reads an upload in a child process with a time budget: a file the reader cannot finish in time is
+    a 422 `extraction_timeout`, and the server carries on (the same app then reads the next file in time)."""
+    from contracts.isolation import shutdown
+
+    for api in open_api(make_settings(tmp_path, ingest_timeout_s=0.001)):
+        slow = api.upload(SAMPLES / "master_services_agreement.pdf")
+        assert slow.status_code == 422 and slow.json()["error"]["code"] == "extraction_timeout", slow.text
+        assert api.client.get("/healthz").status_code == 200
+        api.client.app.state.service.settings = make_settings(tmp_path)  # the default budget
+        assert api.upload(SAMPLES / "master_services_agreement.pdf").status_code == 202
+    shutdown()
