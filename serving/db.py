@@ -8,7 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from annotation.store.db import make_engine as _store_engine
-from annotation.store.db import upgrade
+from annotation.store.db import register_model_module, upgrade
+
+register_model_module("serving.models")  # the service's tables: one database, one Alembic history
 
 
 def make_engine(url: str, *, schema: str | None = None) -> Engine:

@@ -12,10 +12,17 @@ from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
-# Modules whose tables share the one metadata (serving adds its own module here).
-MODEL_MODULES = ["annotation.store.models", "serving.models"]
+# Modules whose tables share the one metadata. A part above annotation adds its own with
+# `register_model_module` when it is imported (serving.db does), so this part never names it.
+MODEL_MODULES = ["annotation.store.models"]
 ALEMBIC_DIR = Path(__file__).with_name("alembic")
 MIGRATION_LOCK_KEY = 0x6C657872  # "lexr": the advisory lock every upgrade of one database takes
+
+
+def register_model_module(name: str) -> None:
+    """Add a module whose SQLModel tables the one Alembic history also migrates (and autogenerate compares)."""
+    if name not in MODEL_MODULES:
+        MODEL_MODULES.append(name)
 
 
 def target_metadata() -> MetaData:

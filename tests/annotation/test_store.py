@@ -6,6 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import select
 
+import serving.db  # noqa: F401  (registers the service's tables: the history migrates both parts)
 from annotation.store import (
     Annotation,
     Contract,

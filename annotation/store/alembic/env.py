@@ -1,5 +1,6 @@
 """Alembic environment: runs on the connection the caller hands over (`Store` does), or on the URL
-in the config when run by `alembic` itself."""
+in the config when run by `alembic` itself. The metadata holds the tables of the parts imported so far
+(serving.db registers the service's); to autogenerate a revision, import serving.db first."""
 
 from __future__ import annotations
 
