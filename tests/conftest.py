@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -41,3 +42,24 @@ def cuad_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE_TXT.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
+    """(base model folder, LoRA adapter folder) of a tiny random Llama, built once per session."""
+    from serving.tiny_llm import build
+
+    return build(tmp_path_factory.mktemp("tiny-llm"), REPO)
+
+
+@pytest.fixture(scope="session")
+def vllm(tiny_llm, tmp_path_factory) -> Iterator[str]:
+    """The /v1 URL of one real vLLM (CPU) serving the tiny Llama, its LoRA as `contract-risk`.
+
+    Starting vLLM on CPU takes minutes, so it starts once per session, at the first test that asks for it,
+    and every vLLM test (serving's end to end, the eval judge's) shares it; it stops when the session ends."""
+    from serving.vllm_server import vllm_server
+
+    base, adapter = tiny_llm
+    with vllm_server(base, adapter, tmp_path_factory.mktemp("vllm") / "vllm.log") as url:
+        yield url

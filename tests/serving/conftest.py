@@ -88,11 +88,3 @@ def pg_schema() -> Iterator[str]:
     finally:
         conn.execute(f'DROP SCHEMA "{name}" CASCADE')
         conn.close()
-
-
-@pytest.fixture(scope="session")
-def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
-    """(base model folder, LoRA adapter folder) of a tiny random Llama, built once per session."""
-    from serving.tiny_llm import build
-
-    return build(tmp_path_factory.mktemp("tiny-llm"), ROOT)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -22,25 +21,12 @@ from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.prompt import AnswerFormatError, answer_json_schema, parse_answer
 from serving.analyzers.openai import OpenAIAnalyzer, from_settings
-from serving.vllm_server import LORA_NAME, free_port, vllm_server
+from serving.vllm_server import LORA_NAME, free_port
 from tests.serving.conftest import SAMPLES, make_settings
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()
 SENT: list[dict] = []  # request bodies the API's analyzer sent, recorded at the HTTP client
-
-
-@pytest.fixture(scope="module")
-def tiny(tiny_llm) -> tuple[Path, Path]:
-    return tiny_llm
-
-
-@pytest.fixture(scope="module")
-def vllm(tiny, tmp_path_factory) -> Iterator[str]:
-    base, adapter = tiny
-    log = tmp_path_factory.mktemp("vllm") / "vllm.log"
-    with vllm_server(base, adapter, log) as url:
-        yield url
 
 
 def _settings(tmp_path: Path, url: str, tokenizer: Path):
@@ -63,8 +49,8 @@ def recording_openai(settings, playbook) -> OpenAIAnalyzer:
     return analyzer
 
 
-def test_schema_constraint_fires_on_real_vllm(vllm: str, tiny, tmp_path: Path) -> None:
-    analyzer = from_settings(_settings(tmp_path, vllm, tiny[0]), None)
+def test_schema_constraint_fires_on_real_vllm(vllm: str, tiny_llm, tmp_path: Path) -> None:
+    analyzer = from_settings(_settings(tmp_path, vllm, tiny_llm[0]), None)
     document = Document.from_text("msa.txt", TEXT)
     body = analyzer.request_body(document, analyzer.chunks(document)[0])
     assert body["response_format"]["type"] == "json_schema"
@@ -98,12 +84,12 @@ def _serve(app, port: int) -> tuple[threading.Thread, object]:
     return thread, server
 
 
-def test_upload_to_real_api_gets_grounded_findings_from_real_vllm(vllm: str, tiny, tmp_path: Path) -> None:
+def test_upload_to_real_api_gets_grounded_findings_from_real_vllm(vllm: str, tiny_llm, tmp_path: Path) -> None:
     from serving.api.app import build_app
     from serving.db import make_engine, migrate
     from serving.keys import create_key
 
-    settings = _settings(tmp_path, vllm, tiny[0])
+    settings = _settings(tmp_path, vllm, tiny_llm[0])
     engine = make_engine(settings.database_url)
     migrate(engine)
     key, _ = create_key(engine, "acme")
