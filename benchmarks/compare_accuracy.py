@@ -36,6 +36,7 @@ import platform  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
+import textwrap  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import replace  # noqa: E402
@@ -50,6 +51,7 @@ from contracts.compare.align import (  # noqa: E402
     DEFAULT_WEIGHTS,
     EMBEDDING_SHARE,
     EMBEDDING_WEIGHTS,
+    EMBEDDINGS_BY_DEFAULT,
     LEXICAL_ONLY,
     Weights,
 )
@@ -234,7 +236,11 @@ def main() -> None:
     parser.add_argument("--fit-limit", type=int, default=5, help="CUAD contracts per set for the weight fit")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--fit-only", action="store_true", help="print the embedding weight grid and stop")
+    parser.add_argument("--readme-only", action="store_true", help="rewrite README's figures from the JSON")
     args = parser.parse_args()
+    if args.readme_only:
+        update_readme(json.loads(RESULTS.read_text()))
+        return
     from contracts.embeddings import available, minilm
 
     if not available():
@@ -350,7 +356,7 @@ def readme_figures(r: dict) -> str:
         return (f"alignment {x['alignment_accuracy']:.3f}, missing F1 {x['missing']['f1']:.3f}, "
                 f"extra F1 {x['extra']['f1']:.3f}, modified F1 {x['modified']['f1']:.3f}")
 
-    return (
+    return textwrap.fill(
         f"Measured on {r['pairs']} generated draft/template pairs with known truth (the three templates and "
         f"{r['cuad_pairs']} CUAD contracts, each edited by deleting, inserting, rewording, moving, renumbering, "
         f"splitting and merging clauses and changing numbers and parties): {acc(s)}, number changes rated "
@@ -360,14 +366,24 @@ def readme_figures(r: dict) -> str:
         f"clauses) on one core (`benchmarks/compare_accuracy.py`, `eval/results/compare_accuracy.json`). In the "
         f"same run, lexical similarity alone scores alignment {lex['alignment_accuracy']:.3f} and missing F1 "
         f"{lex['missing']['f1']:.3f}; the baseline analyzer's categories give {acc(cat)}. MiniLM sentence "
-        f"embeddings (`embeddings=True` with the `embed` extra; weight {fit['shipped_share']} fitted on "
+        f"embeddings (`compare_documents(..., embeddings=True)` with the `embed` extra; weight {fit['shipped_share']} fitted on "
         f"{fit['pairs']} other generated pairs, best {fit['best_share']}) give {acc(emb)} at a median "
         f"{emb['seconds_per_pair']['median']:.2f} s per pair and "
         f"{r['thirty_page_pair']['seconds_best_of_3_with_embeddings']:.2f} s for the 30-page pair (plus "
         f"{r['minilm_load_seconds']:.0f} s to load the model once). On a harder set of "
         f"{r['paraphrase_set']['pairs']} pairs whose clauses are paraphrased (most words swapped for synonyms, "
         f"sentences reordered) as well as deleted, inserted and moved: shipped {acc(hs)}; with embeddings "
-        f"{acc(he)}; lexical only {acc(hl)}.\n")
+        f"{acc(he)}; lexical only {acc(hl)}. {_verdict(s, hs, emb, he)}", width=110) + "\n"
+
+
+def _verdict(shipped: dict, hard_shipped: dict, embedded: dict, hard_embedded: dict) -> str:
+    """Whether embeddings earn their cost on these pairs, and the default that follows from it."""
+    better = all(_objective(e) > _objective(x) for e, x in ((embedded, shipped), (hard_embedded, hard_shipped)))
+    default = "on" if EMBEDDINGS_BY_DEFAULT else "off"
+    if better:
+        return f"Embeddings improve both sets here; they are {default} by default."
+    return (f"Embeddings do not improve alignment, missing or extra F1 on either set here (even the paraphrases "
+            f"keep enough shared words for TF-IDF) and cost far more time, so they are {default} by default.")
 
 
 def update_readme(results: dict) -> None:

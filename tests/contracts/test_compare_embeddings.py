@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from contracts import embeddings
-from contracts.compare import compare_documents
 from contracts.compare import align as align_module
+from contracts.compare import compare_documents
 from contracts.compare.align import (
     DEFAULT_WEIGHTS,
     EMBEDDING_WEIGHTS,
