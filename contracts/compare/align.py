@@ -6,8 +6,8 @@ heading agreement, CUAD category agreement (from the analyzer, passed in as data
 and clause number; `scipy.optimize.linear_sum_assignment` then picks the one-to-one assignment with the
 highest total score, and pairs scoring under a threshold are left unmatched. With the `embed` extra the
 score can also hold the cosine of the two clauses' MiniLM sentence embeddings (`contracts.embeddings`),
-which sees a paraphrase that shares few words; whether it is on by default is decided by
-benchmarks/compare_accuracy.py (see EMBEDDINGS_BY_DEFAULT). A clause that the other
+which re-ranks the pairs that share enough words by meaning (MIN_LEXICAL still gates); whether it is on
+by default is decided by benchmarks/compare_accuracy.py (see EMBEDDINGS_BY_DEFAULT). A clause that the other
 side split in two (or two that it merged) is recovered afterwards by testing whether joining a matched
 clause with its unmatched neighbour brings the pair closer."""
 
@@ -49,8 +49,11 @@ LEXICAL_ONLY = Weights(lexical=1.0, heading=0.0, category=0.0, position=0.0, num
 EMBEDDING_SHARE = 0.12
 EMBEDDING_WEIGHTS = replace(DEFAULT_WEIGHTS, lexical=DEFAULT_WEIGHTS.lexical - EMBEDDING_SHARE,
                             embedding=EMBEDDING_SHARE)
-EMBEDDINGS_BY_DEFAULT = False  # `embeddings=None` (auto) means on only if this is true and the extra installed
-MAX_EMBEDDED = 300  # clauses embedded per comparison at most (~45 s of one core); past it: lexical only
+# `embeddings=None` (auto) means on only if this is true and the extra is installed; false because the
+# benchmark finds them no better than the lexical aligner on its pairs, and about 20 times slower
+EMBEDDINGS_BY_DEFAULT = False
+MAX_EMBEDDED = 300  # clauses embedded per comparison at most (bounds time: each is up to 256 tokens through
+# the model on the CPU); past it the alignment is lexical and says "too_many_clauses"
 Embedder = Callable[[Sequence[str]], np.ndarray]
 MIN_SCORE = 0.30  # below this a pair is no pair: the clause is missing (or extra)
 MIN_LEXICAL = 0.12  # and a pair must share some words, whatever its heading and position say
