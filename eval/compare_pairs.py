@@ -2,8 +2,10 @@
 
 A template (an example template or a CUAD contract) is cut into the clauses comparison uses; a
 counterparty draft is made from it by recorded edits — delete, insert a clause from another contract,
-reword, move, renumber, split, merge, change amounts/durations/dates/percentages, change a party —
-and the truth says, per template clause, where its text went and whether it changed."""
+reword, move, renumber, split, merge, change amounts/durations/dates/percentages, change a party,
+paraphrase (the harder set: most words swapped for synonyms and the sentences reordered, so the
+clause keeps its meaning but shares few words with the original) — and the truth says, per template
+clause, where its text went and whether it changed."""
 
 from __future__ import annotations
 
@@ -15,11 +17,28 @@ from contracts.compare.align import LEADING_NUMBER, Unit, units_of
 from contracts.documents import Document
 from contracts.segment import segment_clauses
 
-EDITS = ("delete", "insert", "reword", "move", "renumber", "split", "merge", "number", "party")
+EDITS = ("delete", "insert", "reword", "move", "renumber", "split", "merge", "number", "party", "paraphrase")
 SYNONYMS = {"shall": "will", "agreement": "contract", "party": "side", "parties": "sides", "written": "signed",
             "notice": "notification", "days": "business days", "any": "each", "provide": "supply",
             "reasonable": "commercially reasonable", "all": "every", "terminate": "end", "breach": "default",
             "including": "including without limitation", "may": "can", "must": "shall", "prior": "advance"}
+# a drafter's rewording: every hit is replaced (where `reword` replaces a third of SYNONYMS' hits)
+PARAPHRASES = {**SYNONYMS, "company": "business", "customer": "client",
+               "supplier": "vendor", "services": "work", "service": "work", "obligations": "duties",
+               "obligation": "duty", "termination": "ending", "terminated": "ended", "confidential": "secret",
+               "information": "material", "disclose": "reveal", "disclosed": "revealed", "receive": "get",
+               "received": "obtained", "payment": "remittance", "pay": "remit", "fees": "charges",
+               "fee": "charge", "liability": "responsibility", "liable": "responsible", "damages": "losses",
+               "indemnify": "hold harmless", "warrants": "promises", "warranty": "guarantee",
+               "represents": "states", "rights": "entitlements", "right": "entitlement", "period": "term",
+               "effective": "in force", "date": "day", "applicable": "relevant", "law": "legislation",
+               "laws": "legislation", "herein": "in this contract", "hereunder": "under this contract",
+               "pursuant": "according", "accordance": "line", "upon": "on", "purpose": "aim",
+               "purposes": "aims", "term": "duration", "product": "good", "products": "goods",
+               "use": "employ", "used": "employed", "third": "outside", "person": "individual",
+               "consent": "approval", "required": "needed", "reasonable": "fair", "without": "absent",
+               "such": "that", "other": "another", "this": "the present", "by": "through",
+               "each": "every", "in": "within", "with": "alongside"}
 _FACT_NUMBER = re.compile(r"[$€£]\s?\d[\d,]*|\b\d+(?=\)?\s?(?:%|percent|days|months|years|business days))", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s+[A-Z][a-zA-Z&.]+)*,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited)\b\.?")
 
@@ -72,6 +91,12 @@ def make_pair(name: str, template: Document, donors: list[Document], rng: random
             pieces[k].text, touched = _reword(pieces[k].text, rng), touched | {k}
             pieces[k].kinds.add("reword")
             log.append(f"reword template clause {pieces[k].origin}")
+    for _ in range(counts.get("paraphrase", 0)):
+        k = pick([k for k, p in enumerate(pieces) if len(p.text.split()) >= 12])
+        if k is not None:
+            pieces[k].text, touched = _paraphrase(pieces[k].text, rng), touched | {k}
+            pieces[k].kinds.add("paraphrase")
+            log.append(f"paraphrase template clause {pieces[k].origin}")
     for _ in range(counts.get("number", 0)):
         k = pick([k for k, p in enumerate(pieces) if _FACT_NUMBER.search(p.text)])
         if k is not None:
@@ -182,6 +207,23 @@ def _reword(text: str, rng: random.Random) -> str:
     for m in sorted(chosen, key=lambda m: -m.start()):
         out = out[:m.start()] + SYNONYMS[m.group(0).lower()] + out[m.end():]
     return out
+
+
+def _paraphrase(text: str, rng: random.Random) -> str:
+    """Every word PARAPHRASES knows swapped (the clause's number and first word kept, so it is still a
+    clause), then the sentences after the first shuffled."""
+    head = LEADING_NUMBER.match(text)
+    lead = head.group(0) if head else ""
+    body = text[len(lead):]
+    words = list(re.finditer(r"\b[A-Za-z]+\b", body))
+    for m in sorted(words[1:], key=lambda m: -m.start()):
+        new = PARAPHRASES.get(m.group(0).lower())
+        if new is not None:
+            body = body[:m.start()] + (new.capitalize() if m.group(0)[0].isupper() else new) + body[m.end():]
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", body)
+    rest = sentences[1:]
+    rng.shuffle(rest)
+    return lead + " ".join([sentences[0], *rest])
 
 
 def _change_number(text: str, rng: random.Random) -> str:

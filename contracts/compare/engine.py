@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from contracts.compare.align import DEFAULT_WEIGHTS, Alignment, Match, Unit, Weights, align, units_of
+from contracts.compare.align import Alignment, Embedder, Match, Unit, Weights, align, units_of
 from contracts.compare.assess import assess_extra, assess_missing, assess_modified
 from contracts.compare.models import ClauseRef, Comparison, ComparisonPair, ComparisonSummary, RedlineOp
 from contracts.compare.redline import join, word_redline
@@ -24,20 +24,24 @@ def spans_of(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
 def compare_documents(contract: Document, template: Document, *, playbook: Playbook | None = None,
                       contract_categories: Sequence[tuple[int, int, str]] = (),
                       template_categories: Sequence[tuple[int, int, str]] = (),
-                      weights: Weights = DEFAULT_WEIGHTS) -> Comparison:
+                      weights: Weights | None = None, embeddings: bool | None = None,
+                      embedder: Embedder | None = None) -> Comparison:
     """Align the template's clauses with the contract's and judge every difference.
 
-    `*_categories` are (start, end, CUAD category) spans of each side, e.g. `spans_of(findings)`."""
+    `*_categories` are (start, end, CUAD category) spans of each side, e.g. `spans_of(findings)`.
+    `embeddings`: True/False to use MiniLM sentence embeddings in the alignment or not, None for the
+    shipped default (see `contracts.compare.align.align`); the result's `embeddings` says what happened."""
     playbook = playbook or default_playbook()
     t_units = units_of(template, template_categories)
     c_units = units_of(contract, contract_categories)
-    alignment = align(t_units, c_units, weights)
+    alignment = align(t_units, c_units, weights, embeddings=embeddings, embedder=embedder)
     pairs = _pairs(alignment, template, contract, playbook)
     confidence = alignment.confidence
     aligned = confidence >= ALIGNED_CONFIDENCE
     return Comparison(
         contract=contract.info, template=template.info, aligned=aligned,
-        alignment_confidence=round(confidence, 4), pairs=pairs, summary=_summary(pairs),
+        alignment_confidence=round(confidence, 4), embeddings=alignment.embeddings, pairs=pairs,
+        summary=_summary(pairs),
         full_redline=None if aligned else word_redline(template.text, contract.text))
 
 

@@ -13,6 +13,7 @@ from contracts.playbook import Severity
 PairStatus = Literal["matched", "modified", "missing", "extra"]
 Verdict = Literal["acceptable", "needs_review", "not_acceptable"]
 RedlineOpName = Literal["equal", "insert", "delete"]
+EmbeddingUse = Literal["off", "on", "unavailable", "too_many_clauses"]
 
 
 class ClauseRef(BaseModel):
@@ -57,6 +58,9 @@ class Comparison(BaseModel):
     template: DocumentInfo
     aligned: bool = Field(description="false when clause alignment is not confident: read full_redline")
     alignment_confidence: float = Field(ge=0.0, le=1.0)
+    embeddings: EmbeddingUse = Field(
+        default="off", description="whether MiniLM sentence embeddings took part in the alignment, or why "
+        "not: not asked for (off), the `embed` extra missing (unavailable), too many clauses to embed")
     pairs: list[ComparisonPair]
     summary: ComparisonSummary
     full_redline: list[RedlineOp] | None = Field(
