@@ -22,9 +22,9 @@ SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
 # the API's comparison exports (GET /v1/comparisons/{id}/{export}), for people
-EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Deviations as comments (Word)",
+EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Word with deviations",
                 "comparison.csv": "Deviations (CSV)", "findings.csv": "Risks found (CSV)",
-                "comparison.xlsx": "Deviations and risks (Excel)"}
+                "comparison.xlsx": "Deviations (Excel)"}
 
 
 @dataclass(frozen=True)

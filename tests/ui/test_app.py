@@ -220,5 +220,5 @@ def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi) -> N
     assert not at.exception, at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels[:4] == ["Word with comments", "Risks (CSV)", "Risks (Excel)", "Report (web page)"]
-    assert {"Redline (Word)", "Deviations as comments (Word)", "Deviations (CSV)"} <= set(labels[4:])
-    assert "From the comparison with “Our MSA”" in texts(at)
+    assert {"Redline (Word)", "Word with deviations", "Deviations (CSV)", "Deviations (Excel)"} <= set(labels[4:])
+    assert "with your template “Our MSA”" in texts(at)

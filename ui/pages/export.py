@@ -24,6 +24,14 @@ REVIEW_EXPORTS = (
     ("report.html", "Report (web page)", "report.html", "text/html",
      "The contract with every risk highlighted and listed beside it; opens in any browser."),
 )
+# what each of a comparison's files holds, under its button
+COMPARISON_ABOUT = {
+    "redline.docx": "Your template turned into this contract as tracked changes: accept or reject each in Word.",
+    "review.docx": "The contract with each risk and each deviation from the template as a Word comment.",
+    "comparison.csv": "One row per clause: matched, changed, missing or added, with the suggested text.",
+    "findings.csv": "The risks as found when the comparison ran, without your decisions.",
+    "comparison.xlsx": "The deviations and the risks, one sheet each.",
+}
 
 
 def page() -> None:
@@ -81,15 +89,15 @@ def _comparison_exports(contract_id: str, stem: str) -> None:
                 "against the template and the list of deviations.", icon=":material/info:")
         return
     newest = comparisons[0]
-    st.caption(f"From the comparison with “{newest.get('template_name', 'template')}”: the redline shows the "
-               "changes from your template as tracked changes; the other files list each deviation.")
-    offered = newest.get("downloads") or {}
-    cols = st.columns(max(1, len(offered)))
-    for col, (kind, path) in zip(cols, offered.items(), strict=False):
-        data = attempt(partial(api().download, str(path)))
-        if data is not None:
-            col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"x-{kind}",
-                                on_click="ignore", width="stretch")
+    st.caption(f"From the newest comparison, with your template “{newest.get('template_name', 'template')}”.")
+    offered = list((newest.get("downloads") or {}).items())
+    for row in range(0, len(offered), 3):  # three to a row, so that every label is read whole
+        for col, (kind, path) in zip(st.columns(3), offered[row:row + 3], strict=False):
+            data = attempt(partial(api().download, str(path)))
+            if data is not None:
+                col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}",
+                                    key=f"x-{kind}", icon=":material/download:", on_click="ignore", width="stretch")
+                col.caption(COMPARISON_ABOUT.get(kind, ""))
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script
