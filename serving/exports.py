@@ -31,7 +31,7 @@ def review_state(row: FindingRow) -> str:
     Cap On Liability"), the same wording in the Word comment and the report."""
     if row.review is None:
         return "not reviewed"
-    state = row.review
+    state: str = row.review
     if row.review == "edited" and (row.original_category, row.original_severity) != (row.category, row.severity):
         state += f" (was {(row.original_severity or row.severity).upper()} · {row.original_category or row.category})"
     return f"{state}: {row.review_comment}" if row.review_comment else state
