@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -68,17 +69,22 @@ def _highlighted(text: str, findings: list) -> str:
     return "".join(pieces)
 
 
-def render_html(document: Document, result: AnalysisResult) -> str:
-    """A standalone page: the contract text with every finding highlighted and listed beside it."""
+def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence[str] | None = None) -> str:
+    """A standalone page: the contract text with every finding highlighted and listed beside it.
+    `reviews`, one per finding of `result` in its order, adds a column with the reviewer's decision (the
+    service's export of a reviewed analysis)."""
     text = document.text
     findings = sorted(result.findings, key=lambda f: f.start)
     index = {id(f): i for i, f in enumerate(findings)}
+    decision = {id(f): r for f, r in zip(result.findings, reviews, strict=True)} if reviews is not None else {}
     body = _highlighted(text, findings)
     rows = "\n".join(
         f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{index[id(f)]}">'
         f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
-        f"<td>{html.escape(f.explanation)}</td></tr>"
+        f"<td>{html.escape(f.explanation)}</td>"
+        + (f"<td>{html.escape(decision[id(f)])}</td>" if reviews is not None else "") + "</tr>"
         for f in ordered(result))
+    review_head = "<th>Your review</th>" if reviews is not None else ""
     colours = "\n".join(f"mark.{s}, tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
     title = html.escape(document.name)
     return f"""<!doctype html>
@@ -94,7 +100,7 @@ table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-botto
 <header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
 <div id="text">{body}</div>
-<div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th></tr></thead>
+<div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
 <tbody>
 {rows}
 </tbody></table></div>

@@ -35,6 +35,7 @@ from serving.errors import (
     UnprocessableUpload,
     UnsupportedMedia,
 )
+from serving.exports import render_contract_export
 from serving.jobs.queue import JobQueue
 from serving.models import (
     ComparisonRow,
@@ -427,6 +428,19 @@ class ContractService:
         findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
         try:
             return render_export(kind, row, contract, template, findings)
+        except ImportError as exc:
+            raise NotAvailable(str(exc), code="export_unavailable") from None
+
+    def contract_export(self, tenant_id: str, contract_id: str, kind: str) -> Download:
+        """A download of the contract's latest finished analysis, every finding with its review (404
+        `not_analyzed` while none has finished: an export of nothing would read as "no risks")."""
+        job, rows = self.findings(tenant_id, contract_id)
+        if job is None:
+            raise NotFound(f"contract {contract_id} has no finished analysis yet; export it once its job is done",
+                           code="not_analyzed")
+        document = self.document(tenant_id, contract_id)
+        try:
+            return render_contract_export(kind, document, job, rows)
         except ImportError as exc:
             raise NotAvailable(str(exc), code="export_unavailable") from None
 

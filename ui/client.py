@@ -32,6 +32,8 @@ ADVICE = {
     "empty_file": "The file has no text; check that you picked the right file.",
     "rate_limited": "Too many requests in a short time; wait a few seconds and try again.",
     "not_found": "It may have been deleted; reload the page.",
+    "not_analyzed": "The analysis of this contract has not finished (or failed): open it on the Review page, "
+                    "and export once its risks are listed.",
     "comparison_unavailable": "Template comparison is not installed on this server yet.",
     "unavailable": "The lexrisk service is not answering. Check that it is running (`lexrisk up`) and try again.",
     "internal_error": "The service failed on this request; try again, and tell your administrator if it persists.",
@@ -227,6 +229,11 @@ class Api:
         if not path.startswith("/v1/"):
             raise ApiError(400, "bad_request", f"{path!r} is not an API download path")
         return self._call("GET", path, timeout=UPLOAD_TIMEOUT).content
+
+    def contract_export(self, contract_id: str, export: str) -> bytes:
+        """The contract's own export of its latest finished analysis with the reviews: review.docx,
+        findings.csv, findings.xlsx or report.html."""
+        return self.download(f"/v1/contracts/{contract_id}/exports/{export}")
 
     # -- templates
     def templates(self, limit: int = 100) -> list[TemplateInfo]:

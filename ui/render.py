@@ -22,8 +22,9 @@ SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
 # the API's comparison exports (GET /v1/comparisons/{id}/{export}), for people
-EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Review with comments (Word)",
-                "comparison.csv": "Comparison (CSV)", "findings.csv": "Risks (CSV)", "comparison.xlsx": "Excel"}
+EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Word with deviations",
+                "comparison.csv": "Deviations (CSV)", "findings.csv": "Risks found (CSV)",
+                "comparison.xlsx": "Deviations (Excel)"}
 
 
 @dataclass(frozen=True)
@@ -109,34 +110,6 @@ def risk_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
     return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category, "Page": f.page,
              "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"),
              "Clause": short(f.quote), "Confidence": round(f.score, 2)} for f in findings]
-
-
-def export_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
-    """Every field of every finding, for CSV/XLSX."""
-    return [{"id": f.id, "severity": f.severity, "category": f.category, "page": f.page, "start": f.start,
-             "end": f.end, "confidence": f.score, "quote": f.quote, "explanation": f.explanation,
-             "review": f.review.status if f.review else "", "review_comment": (f.review.comment or "") if f.review else "",
-             "original_category": (f.review.original_category or "") if f.review else "",
-             "original_severity": (f.review.original_severity or "") if f.review else ""} for f in findings]
-
-
-def findings_csv(findings: Sequence[Any]) -> bytes:
-    import csv
-
-    buffer = io.StringIO()
-    rows = export_rows(findings)
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["id"])
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-
-
-def findings_xlsx(findings: Sequence[Any]) -> bytes:
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    pd.DataFrame(export_rows(findings)).to_excel(buffer, index=False, sheet_name="risks", engine="openpyxl")
-    return buffer.getvalue()
 
 
 # -- comparison --------------------------------------------------------------------------------------------

@@ -174,3 +174,51 @@ def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> 
     assert "baseline" in texts(at)
     table = at.dataframe[0].value
     assert "baseline" in set(table["System"]) and table["F1"].between(0, 1).all()
+
+
+def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi) -> None:
+    """The Export page's files are the API's contract exports; a comparison adds its own downloads."""
+    headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
+    sample = SAMPLES / "master_services_agreement.docx"
+    accepted = httpx.post(f"{app_env.url}/v1/contracts", headers=headers,
+                          files={"file": (sample.name, sample.read_bytes())}).json()
+    cid = accepted["contract_id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{app_env.url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    findings = httpx.get(f"{app_env.url}/v1/contracts/{cid}/findings", headers=headers).json()["data"]
+    httpx.patch(f"{app_env.url}/v1/findings/{findings[0]['id']}", headers=headers,
+                json={"action": "reject", "comment": "market standard"}).raise_for_status()
+
+    at = signed_in(app_env.keys["globex"])
+    at.session_state["review_contract"] = cid
+    at.switch_page("pages/export.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox[0].value.id == cid
+    assert [b.label for b in at.get("download_button")] == ["Word with comments", "Risks (CSV)", "Risks (Excel)",
+                                                            "Report (web page)"]
+    assert f"**{len(findings)} risks**, 1 reviewed by you" in texts(at)
+    assert "Compare the contract with one of your templates" in texts(at)
+    # the client hands the page exactly the API's file
+    from ui.client import Api, make_http
+
+    with make_http(app_env.url) as http:
+        client = Api(http, app_env.keys["globex"])
+        for export in ("review.docx", "findings.csv", "findings.xlsx", "report.html"):
+            direct = httpx.get(f"{app_env.url}/v1/contracts/{cid}/exports/{export}", headers=headers)
+            assert direct.status_code == 200 and client.contract_export(cid, export) == direct.content
+        assert "market standard" in client.contract_export(cid, "findings.csv").decode("utf-8-sig")
+
+    tid = httpx.post(f"{app_env.url}/v1/templates", headers=headers,
+                     files={"file": ("ours.txt", (SAMPLES / "master_services_agreement.txt").read_bytes())},
+                     data={"name": "Our MSA"}).json()["id"]
+    httpx.post(f"{app_env.url}/v1/contracts/{cid}/compare", headers=headers, json={"template_id": tid},
+               timeout=120).raise_for_status()
+    at.run()
+    assert not at.exception, at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:4] == ["Word with comments", "Risks (CSV)", "Risks (Excel)", "Report (web page)"]
+    assert {"Redline (Word)", "Word with deviations", "Deviations (CSV)", "Deviations (Excel)"} <= set(labels[4:])
+    assert "with your template “Our MSA”" in texts(at)

@@ -154,7 +154,7 @@ def _flow(page, url: str, key: str) -> None:
     _shot(page, "11-model")
 
     page.get_by_role("link", name="Export").click()
-    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+    expect(page.get_by_role("button", name="Word with comments")).to_be_visible()
     _shot(page, "12-export")
 
     # a narrow window: the columns stack, the sidebar folds away

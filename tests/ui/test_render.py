@@ -4,13 +4,11 @@ shape, its redline DOCX, and the CSV export."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from docx import Document as DocxDocument
 
 from contracts.documents import PageSpan
-from ui.client import Review, ReviewedFinding
-from ui.render import Span, compare_view, findings_csv, highlight_html, redline_docx, redline_html
+from ui.render import Span, compare_view, highlight_html, redline_docx, redline_html
 
 
 def test_highlight_marks_each_span_in_its_colour_and_escapes_text() -> None:
@@ -92,12 +90,3 @@ def test_compare_page_renders_a_real_body() -> None:
     shown = "\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info)
     assert "Cap liability at 12 months' fees." in shown and "Exclusivity for 5 years." in shown
     assert [m.value for m in at.metric] == ["1", "1", "2", "1"]
-
-
-def test_csv_export_has_every_finding_and_its_review() -> None:
-    f = ReviewedFinding(id="a1", category="Governing Law", severity="low", quote='Delaware, "USA"', start=0, end=15,
-                        page=1, score=0.5, explanation="x",
-                        review=Review(status="accepted", comment="ok", reviewed_at=datetime(2026, 1, 1)))
-    text = findings_csv([f]).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("id,severity,category,page")
-    assert '"Delaware, ""USA"""' in text and ",accepted,ok," in text

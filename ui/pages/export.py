@@ -1,6 +1,6 @@
-"""Export: a contract's reviewed risks as CSV or Excel, and the API's own exports (Word with comments, the
-redline, spreadsheets) of its newest comparison where the server offers them. The HTML report has no API
-route yet; the page says so rather than imitating it."""
+"""Export: a contract's reviewed risks as the API writes them (Word with a comment on every risky clause,
+CSV, Excel, the HTML report), and the exports of its newest template comparison where it has one. The
+files come from the API, so what a lawyer downloads here is what an integration downloads."""
 
 from __future__ import annotations
 
@@ -9,8 +9,29 @@ from functools import partial
 import streamlit as st
 
 from ui.client import ApiError
-from ui.render import EXPORT_LABEL, findings_csv, findings_xlsx
+from ui.render import EXPORT_LABEL
 from ui.state import api, attempt, show_error
+
+# the contract's own exports: (API name, button, file suffix, MIME type, what the file holds)
+REVIEW_EXPORTS = (
+    ("review.docx", "Word with comments", "review.docx",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     "The contract, each risk a Word comment on its clause: severity, category, why it matters, your decision."),
+    ("findings.csv", "Risks (CSV)", "risks.csv", "text/csv",
+     "One row per risk: clause, page, explanation, your decision and comment."),
+    ("findings.xlsx", "Risks (Excel)", "risks.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The same rows as an Excel workbook."),
+    ("report.html", "Report (web page)", "report.html", "text/html",
+     "The contract with every risk highlighted and listed beside it; opens in any browser."),
+)
+# what each of a comparison's files holds, under its button
+COMPARISON_ABOUT = {
+    "redline.docx": "Your template turned into this contract as tracked changes: accept or reject each in Word.",
+    "review.docx": "The contract with each risk and each deviation from the template as a Word comment.",
+    "comparison.csv": "One row per clause: matched, changed, missing or added, with the suggested text.",
+    "findings.csv": "The risks as found when the comparison ran, without your decisions.",
+    "comparison.xlsx": "The deviations and the risks, one sheet each.",
+}
 
 
 def page() -> None:
@@ -26,42 +47,57 @@ def page() -> None:
     findings = attempt(lambda: api().findings(contract.id))
     if findings is None:
         return
-    reviewed = sum(1 for f in findings if f.review)
-    st.markdown(f"**{len(findings)} risks**, {reviewed} reviewed. Each row carries the clause, its offsets, "
-                "the explanation and your decision.")
     stem = contract.name.rsplit(".", 1)[0]
-    c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", findings_csv(findings), file_name=f"{stem}-risks.csv", mime="text/csv")
-    c2.download_button("Download Excel (XLSX)", findings_xlsx(findings), file_name=f"{stem}-risks.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if not _review_exports(contract.id, stem, len(findings), sum(1 for f in findings if f.review)):
+        return
     _comparison_exports(contract.id, stem)
-    st.info("**The HTML report** is not offered by the API yet; it is available from the command line: "
-            "`lexrisk analyze CONTRACT --format html`.", icon=":material/info:")
+
+
+def _review_exports(contract_id: str, stem: str, total: int, reviewed: int) -> bool:
+    """The download buttons of the contract's own exports; False (with the reason shown) when there is
+    nothing to export yet."""
+    st.subheader("Your review")
+    try:
+        files = {name: api().contract_export(contract_id, name) for name, *_ in REVIEW_EXPORTS}
+    except ApiError as exc:
+        if exc.code == "not_analyzed":
+            st.info("This contract has no finished analysis yet, so there is nothing to export. Open it on the "
+                    "Review page and come back once its risks are listed.", icon=":material/hourglass_top:")
+        else:
+            show_error(exc)
+        return False
+    st.markdown(f"**{total} risks**, {reviewed} reviewed by you. Every file holds all the risks of the latest "
+                "analysis with your decision (accepted, rejected, edited) and comment; risks not yet reviewed "
+                "are marked so.")
+    for col, (name, label, suffix, mime, about) in zip(st.columns(len(REVIEW_EXPORTS)), REVIEW_EXPORTS, strict=True):
+        col.download_button(label, files[name], file_name=f"{stem}-{suffix}", mime=mime, key=f"r-{name}",
+                            icon=":material/download:", on_click="ignore", width="stretch")
+        col.caption(about)
+    return True
 
 
 def _comparison_exports(contract_id: str, stem: str) -> None:
-    """Word with comments, the redline and the spreadsheets come from the API with a comparison."""
-    st.subheader("Word with comments, redline, spreadsheets")
+    """The redline and the comparison's review copy and spreadsheets, from its newest comparison."""
+    st.subheader("Comparison with your template")
     try:
         comparisons = api().comparisons(contract_id)
     except ApiError as exc:
-        if exc.status in (404, 405) and exc.message == "Not Found":  # the route itself is missing
-            st.info("This server does not offer Word exports yet.", icon=":material/info:")
-        else:
-            show_error(exc)
+        show_error(exc)
         return
     if not comparisons:
-        st.info("Compare the contract with a template (Compare page) to get the Word review with comments, "
-                "the redline and the spreadsheets.", icon=":material/info:")
+        st.info("Compare the contract with one of your templates (Compare page) to also get the redline "
+                "against the template and the list of deviations.", icon=":material/info:")
         return
     newest = comparisons[0]
-    st.caption(f"From the comparison with “{newest.get('template_name', 'template')}”.")
-    offered = newest.get("downloads") or {}
-    cols = st.columns(max(1, len(offered)))
-    for col, (kind, path) in zip(cols, offered.items(), strict=False):
-        data = attempt(partial(api().download, str(path)))
-        if data is not None:
-            col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"x-{kind}")
+    st.caption(f"From the newest comparison, with your template “{newest.get('template_name', 'template')}”.")
+    offered = list((newest.get("downloads") or {}).items())
+    for row in range(0, len(offered), 3):  # three to a row, so that every label is read whole
+        for col, (kind, path) in zip(st.columns(3), offered[row:row + 3], strict=False):
+            data = attempt(partial(api().download, str(path)))
+            if data is not None:
+                col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}",
+                                    key=f"x-{kind}", icon=":material/download:", on_click="ignore", width="stretch")
+                col.caption(COMPARISON_ABOUT.get(kind, ""))
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

@@ -1,0 +1,67 @@
+"""A contract's own downloads, without a template: its latest finished analysis as a Word review copy
+(every finding a comment on its quote, with the reviewer's decision), as CSV/XLSX and as the HTML report.
+
+Nothing here renders anew: the comment writer and the spreadsheet writers are contracts.compare's (the
+same ones a comparison's exports use, formulas neutralised), the report is serving.render's. This module
+only turns stored findings and their reviews into what those writers take."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from contracts.documents import Document
+from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
+from serving.comparisons import Download
+from serving.errors import NotFound
+from serving.models import FindingRow, Job
+
+CONTRACT_EXPORTS = {
+    "review.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "findings.csv": "text/csv; charset=utf-8",
+    "findings.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "report.html": "text/html; charset=utf-8",
+}
+REVIEW_COLUMNS = ("category", "severity", "page", "start", "end", "score", "quote", "explanation", "review",
+                  "review_comment", "original_category", "original_severity", "id")
+
+
+def review_state(row: FindingRow) -> str:
+    """The reviewer's decision in words ("not reviewed", "accepted: fine as drafted", "edited from LOW ·
+    Cap On Liability"), the same wording in the Word comment and the report."""
+    if row.review is None:
+        return "not reviewed"
+    state: str = row.review
+    if row.review == "edited" and (row.original_category, row.original_severity) != (row.category, row.severity):
+        state += f" (was {(row.original_severity or row.severity).upper()} · {row.original_category or row.category})"
+    return f"{state}: {row.review_comment}" if row.review_comment else state
+
+
+def review_rows(rows: Sequence[FindingRow]) -> list[dict[str, Any]]:
+    return [{k: getattr(r, k) for k in REVIEW_COLUMNS} for r in rows]
+
+
+def render_contract_export(kind: str, document: Document, job: Job, rows: Sequence[FindingRow]) -> Download:
+    """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document`."""
+    from contracts.compare.tables import to_csv, to_xlsx
+    from contracts.compare.word import Note, review_docx
+    from serving.render import render_html
+
+    if kind not in CONTRACT_EXPORTS:
+        raise NotFound(f"no export {kind!r}; choose one of: {', '.join(CONTRACT_EXPORTS)}")
+    stem = document.name.rsplit(".", 1)[0] or "contract"
+    if kind == "review.docx":
+        notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",
+                      f"{r.explanation}\nReview: {review_state(r)}") for r in rows]
+        data = review_docx(document, notes)
+    elif kind == "findings.csv":
+        data = to_csv(review_rows(rows), REVIEW_COLUMNS).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    elif kind == "findings.xlsx":
+        data = to_xlsx({"findings": (REVIEW_COLUMNS, review_rows(rows))})
+    else:
+        findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
+        stats = AnalysisStats.model_validate({k: v for k, v in job.stats.items() if k in AnalysisStats.model_fields})
+        result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name=job.analyzer, version=""),
+                                findings=findings, stats=stats)
+        data = render_html(document, result, reviews=[review_state(r) for r in rows]).encode("utf-8")
+    return Download(data, CONTRACT_EXPORTS[kind], f"{stem}.{kind}")
