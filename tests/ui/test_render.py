@@ -9,7 +9,7 @@ from datetime import datetime
 from docx import Document as DocxDocument
 
 from contracts.documents import PageSpan
-from ui.client import Review, ReviewedFinding
+from contracts.wire import FindingPublic, Review
 from ui.render import Span, compare_view, findings_csv, highlight_html, redline_docx, redline_html
 
 
@@ -95,9 +95,9 @@ def test_compare_page_renders_a_real_body() -> None:
 
 
 def test_csv_export_has_every_finding_and_its_review() -> None:
-    f = ReviewedFinding(id="a1", category="Governing Law", severity="low", quote='Delaware, "USA"', start=0, end=15,
-                        page=1, score=0.5, explanation="x",
-                        review=Review(status="accepted", comment="ok", reviewed_at=datetime(2026, 1, 1)))
+    f = FindingPublic(id="a1", category="Governing Law", severity="low", quote='Delaware, "USA"', start=0, end=15,
+                      page=1, score=0.5, explanation="x",
+                      review=Review(status="accepted", comment="ok", reviewed_at=datetime(2026, 1, 1)))
     text = findings_csv([f]).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("id,severity,category,page")
     assert '"Delaware, ""USA"""' in text and ",accepted,ok," in text
