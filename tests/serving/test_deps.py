@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.pool import QueuePool
+
 from serving.api.deps import app_engine, app_settings
 from serving.db import make_engine
 from tests.serving.conftest import Api
@@ -36,7 +38,9 @@ def test_the_request_session_comes_from_the_engine_dependency_and_is_closed(api:
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_label"
         listed = api.client.get(f"/v1/contracts/{cid}/labels", headers=api.h()).json()
         assert [x["annotator"] for x in listed["data"]] == ["ann"]
-        assert engine.pool.checkedout() == 0 and engine.pool.checkedin() >= 1  # used, then given back
+        pool = engine.pool
+        assert isinstance(pool, QueuePool)
+        assert pool.checkedout() == 0 and pool.checkedin() >= 1  # used, then given back
     finally:
         app.dependency_overrides.clear()  # type: ignore[attr-defined]
         engine.dispose()
