@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
 ENV_PREFIX = "LEXRISK_"
 StructuredOutput = Literal["response_format", "structured_outputs"]
+# the analyzers that ship with lexrisk (serving.analyzers.ANALYZERS maps each to its factory)
+BuiltinAnalyzer = Literal["baseline", "openai", "hf"]
+BUILTIN_ANALYZERS: tuple[str, ...] = get_args(BuiltinAnalyzer)
 
 
 class Settings(BaseSettings):
@@ -35,10 +38,11 @@ class Settings(BaseSettings):
     # serving: the API
     host: str = Field("127.0.0.1", description="address `lexrisk serve` binds to")
     port: int = Field(8000, ge=1, le=65535, description="port `lexrisk serve` listens on")
-    analyzer: str = Field("baseline", description="analyzer used when an upload names none: baseline, openai or hf")
     analyzer_plugins: dict[str, str] = Field(default_factory=dict,
                                              description='extra analyzers as JSON {"name": "module:factory"}; '
                                                          "the factory takes (settings, playbook)")
+    analyzer: str = Field("baseline", description="analyzer used when an upload names none: baseline, openai, hf "
+                                                  "or a name in LEXRISK_ANALYZER_PLUGINS; checked at start-up")
     rate_limit_per_minute: int = Field(120, ge=1, description="uploads, reviews and deletes one API key may make per "
                                                              "minute (429 beyond); shared by API processes via Redis")
     rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
@@ -114,6 +118,16 @@ class Settings(BaseSettings):
     hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
     hf_max_new_tokens: int = Field(1024, ge=1, description="most tokens the hf model may answer per chunk")
 
+    @field_validator("analyzer")
+    @classmethod
+    def _known_analyzer(cls, name: str, info: ValidationInfo) -> str:
+        """A default analyzer nothing can build would let the API start and fail every upload: refuse it
+        when the settings are read, so `lexrisk serve` stops at once with the choices."""
+        known = sorted({*BUILTIN_ANALYZERS, *(info.data.get("analyzer_plugins") or {})})
+        if name not in known:
+            raise ValueError(f"unknown analyzer; choose one of: {', '.join(known)}")
+        return name
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
@@ -130,5 +144,6 @@ def settings_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = f"{ENV_PREFIX}{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
-        parts.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        message = err["msg"].removeprefix("Value error, ")  # our validators' messages read as pydantic's
+        parts.append(f"{name}: {message} (got {err.get('input')!r})")
     return "bad setting: " + "; ".join(parts)

@@ -28,3 +28,23 @@ def test_command_with_a_bad_setting_is_one_line_and_exit_2(monkeypatch, capsys):
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert err.startswith("lexrisk: error: bad setting: LEXRISK_PORT:") and err.count("\n") == 1
+
+
+def test_an_unknown_default_analyzer_stops_serve_at_start(monkeypatch, capsys):
+    monkeypatch.setenv("LEXRISK_ANALYZER", "gpt")
+    get_settings.cache_clear()
+    try:
+        assert main(["serve"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err == ("lexrisk: error: bad setting: LEXRISK_ANALYZER: unknown analyzer; choose one of: baseline, hf, "
+                   "openai (got 'gpt')\n")
+
+
+def test_a_plugin_analyzer_may_be_the_default(monkeypatch):
+    monkeypatch.setenv("LEXRISK_ANALYZER_PLUGINS", '{"house": "house_models:factory"}')
+    monkeypatch.setenv("LEXRISK_ANALYZER", "house")
+    assert Settings(_env_file=None).analyzer == "house"
+    monkeypatch.setenv("LEXRISK_ANALYZER", "hf")
+    assert Settings(_env_file=None).analyzer == "hf"
