@@ -48,3 +48,16 @@ def test_a_plugin_analyzer_may_be_the_default(monkeypatch):
     assert Settings(_env_file=None).analyzer == "house"
     monkeypatch.setenv("LEXRISK_ANALYZER", "hf")
     assert Settings(_env_file=None).analyzer == "hf"
+
+
+def test_the_parts_split_the_settings_and_read_the_same_variables(monkeypatch):
+    from contracts.settings import AnalyzerSettings, ApiSettings, CommonSettings, JobSettings, WebhookSettings
+
+    parts = [CommonSettings, ApiSettings, JobSettings, WebhookSettings, AnalyzerSettings]
+    names = [name for part in parts for name in part.model_fields]
+    assert sorted(names) == sorted(Settings.model_fields) and len(names) == len(set(names))  # each in one part
+    monkeypatch.setenv("LEXRISK_WEBHOOK_MAX_ATTEMPTS", "9")
+    assert WebhookSettings(_env_file=None).webhook_max_attempts == 9 == Settings(_env_file=None).webhook_max_attempts
+    monkeypatch.setenv("LEXRISK_ANALYZER", "nope")
+    with pytest.raises(ValidationError):
+        AnalyzerSettings(_env_file=None)
