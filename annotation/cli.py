@@ -8,28 +8,26 @@ import json
 from pathlib import Path
 
 from annotation.cli_common import add_tenant_argument, open_store, print_report, progress_bar
+from contracts.cli_args import add_db_command_group, add_subcommand
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("annotate", help="lawyers' labels: store, import, agreement, training set",
-                              description="Work with the annotation store (LEXRISK_DATABASE_URL).")
-    p.add_argument("--db", metavar="URL", help="store URL (default: the LEXRISK_DATABASE_URL setting)")
-    sub = p.add_subparsers(dest="annotate_command", metavar="SUBCOMMAND", required=True)
+    sub = add_db_command_group(subparsers, "annotate", help="lawyers' labels: store, import, agreement, training set",
+                               description="Work with the annotation store (LEXRISK_DATABASE_URL).",
+                               dest="annotate_command", metavar="SUBCOMMAND")
 
-    s = sub.add_parser("migrate", help="create or upgrade the store's schema (Alembic)",
-                       description="Create the store's tables or upgrade them to the newest Alembic revision; nothing else.")
-    s.set_defaults(handler=_migrate)
+    add_subcommand(sub, "migrate", _migrate, help="create or upgrade the store's schema (Alembic)",
+                   description="Create the store's tables or upgrade them to the newest Alembic revision; nothing else.")
 
-    s = sub.add_parser("import-cuad", help="import CUAD's labelled excerpts as gold annotations",
+    s = add_subcommand(sub, "import-cuad", _import_cuad, help="import CUAD's labelled excerpts as gold annotations",
                        description="Import CUAD's contracts and their lawyer-labelled excerpts as accepted (gold) annotations, located by offset in the contract text.")
     s.add_argument("cuad_dir", type=Path, metavar="CUAD_DIR", help="folder with master_clauses.csv and full_contract_txt/")
     s.add_argument("--limit", type=int, help="import only the first N contracts")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
     s.add_argument("--json", type=Path, help="also write the import report as JSON here")
     add_tenant_argument(s)
-    s.set_defaults(handler=_import_cuad)
 
-    s = sub.add_parser("build-dataset", help="gold labels -> chat JSONL for supervised fine-tuning",
+    s = add_subcommand(sub, "build-dataset", _build_dataset, help="gold labels -> chat JSONL for supervised fine-tuning",
                        description="Turn the accepted labels into chat JSONL splits (by contract) with a dataset card, and record the dataset version in the store.")
     s.add_argument("--tokenizer", required=True, help="local tokenizer folder (transformers from_pretrained)")
     s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
@@ -40,22 +38,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
     s.add_argument("--tenant", action="append", metavar="NAME",
                    help="use this tenant's labels (repeatable; it must share them); default: every tenant that does")
-    s.set_defaults(handler=_build_dataset)
 
-    s = sub.add_parser("stats", help="counts per category, severity, annotator, status and split",
+    s = add_subcommand(sub, "stats", _stats, help="counts per category, severity, annotator, status and split",
                        description="Count contracts, annotations and review events per category, severity, annotator, status and split.")
     s.add_argument("--json", action="store_true", help="print JSON instead of tables")
     add_tenant_argument(s)
-    s.set_defaults(handler=_stats)
 
-    s = sub.add_parser("rate", help="store lawyers' 1-5 ratings of explanations (to calibrate the LLM judge)",
+    s = add_subcommand(sub, "rate", _rate, help="store lawyers' 1-5 ratings of explanations (to calibrate the LLM judge)",
                        description="Read a ratings sheet (CSV with contract, category, start, end, explanation, "
                                    "score; `lexrisk eval judge` writes one as RUN_DIR/to_rate.csv) and store the "
                                    "filled-in scores under the rater's name. Rows with a blank score are skipped; "
                                    "a re-import replaces the rater's earlier score of the same explanation.")
     s.add_argument("sheet", type=Path, metavar="FILE.csv", help="the to_rate.csv sheet `lexrisk eval judge` wrote, its score column filled in")
     s.add_argument("--rater", required=True, help="the lawyer's name, as stored with annotations")
-    s.set_defaults(handler=_rate)
 
     from annotation import agreement_cli, labelstudio_cli
 

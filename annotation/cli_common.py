@@ -15,10 +15,10 @@ def open_store(args: argparse.Namespace) -> Store:
     from sqlalchemy.exc import SQLAlchemyError
 
     from annotation.store import Store
+    from contracts.cli_args import database_url
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
 
-    url = args.db or get_settings().database_url
+    url = database_url(args)
     try:
         return Store(url)
     except (SQLAlchemyError, ValueError) as exc:

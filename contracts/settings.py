@@ -5,29 +5,34 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
 ENV_PREFIX = "LEXRISK_"
 StructuredOutput = Literal["response_format", "structured_outputs"]
+# the analyzers that ship with lexrisk (serving.analyzers.ANALYZERS maps each to its factory)
+BuiltinAnalyzer = Literal["baseline", "openai", "hf"]
+BUILTIN_ANALYZERS: tuple[str, ...] = get_args(BuiltinAnalyzer)
 
 
-class Settings(BaseSettings):
+class _Part(BaseSettings):
+    """Every part reads the same LEXRISK_* variables (and .env); a part is a group of them, not a prefix."""
+
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
+
+
+class CommonSettings(_Part):
+    """Where data lives and what a contract may be: read by every part."""
 
     database_url: str = Field(f"sqlite:///{_DATA_DIR / 'lexrisk.db'}",
                               description="SQLAlchemy URL of the store (SQLite file by default, PostgreSQL in production)")
     redis_url: str | None = Field(None, description="Redis URL; when set, analysis jobs run on `lexrisk worker` processes")
     cuad_dir: Path = Field(Path("../shared/data/cuad"), description="CUAD data folder (master_clauses.csv, full_contract_txt/)")
     playbook: Path | None = Field(None, description="YAML file overriding the shipped severity playbook, category by category")
-    baseline_model: Path | None = Field(None, description="baseline analyzer artifact; default: the one shipped in the package")
-    baseline_threshold_scale: float = Field(1.0, gt=0, le=1, description="multiplies the baseline's per-category "
-                                            "thresholds; below 1 it also returns lower-scored candidates, for the "
-                                            "precision-recall curve of `lexrisk eval run` (not for serving)")
     max_upload_mb: float = Field(25.0, gt=0, description="largest contract file accepted, in MiB")
     max_pages: int = Field(500, gt=0, description="most pages accepted in one contract (PDF: read from the page "
                                                   "tree before any text is extracted)")
@@ -46,13 +51,16 @@ class Settings(BaseSettings):
                                                      "budget above (off: in the calling process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
 
-    # serving: the API
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+class ApiSettings(_Part):
+    """The HTTP API (`lexrisk serve`) and its clients (`lexrisk batch`, the app)."""
+
     host: str = Field("127.0.0.1", description="address `lexrisk serve` binds to")
     port: int = Field(8000, ge=1, le=65535, description="port `lexrisk serve` listens on")
-    analyzer: str = Field("baseline", description="analyzer used when an upload names none: baseline, openai or hf")
-    analyzer_plugins: dict[str, str] = Field(default_factory=dict,
-                                             description='extra analyzers as JSON {"name": "module:factory"}; '
-                                                         "the factory takes (settings, playbook)")
     rate_limit_per_minute: int = Field(120, ge=1, description="uploads, reviews and deletes one API key may make per "
                                                              "minute (429 beyond); shared by API processes via Redis")
     rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
@@ -70,7 +78,11 @@ class Settings(BaseSettings):
     api_url: str = Field("http://127.0.0.1:8000", description="base URL of the lexrisk API that `lexrisk batch` and "
                                                                 "the Streamlit app talk to")
     api_key: SecretStr | None = Field(None, description="API key `lexrisk batch` sends (`lexrisk keys create` prints one)")
-    # serving: jobs
+
+
+class JobSettings(_Part):
+    """Analysis jobs: the in-process worker and the RQ queues."""
+
     job_workers: int = Field(2, ge=1, description="analysis jobs run at once by the in-process worker")
     job_max_attempts: int = Field(3, ge=1, description="tries per job before it is marked failed "
                                                        "(a killed worker or a lost backend costs one)")
@@ -88,7 +100,11 @@ class Settings(BaseSettings):
     analyzer_retries: int = Field(3, ge=1, description="tries of a job's analysis while the model server cannot be "
                                                        "reached, before it fails as analyzer_unavailable")
     analyzer_retry_backoff_s: float = Field(2.0, ge=0, description="wait before the second such try; doubles each try")
-    # serving: webhooks
+
+
+class WebhookSettings(_Part):
+    """Job-finished callbacks."""
+
     webhook_secret: SecretStr | None = Field(None, description="Standard Webhooks signing secret (`whsec_` + base64); "
                                                                "callbacks are refused while it is unset")
     webhook_allowed_hosts: list[str] = Field(default_factory=list,
@@ -99,7 +115,21 @@ class Settings(BaseSettings):
     webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "
                                                      "analysis workers")
     webhook_timeout_s: float = Field(10.0, gt=0, description="seconds one webhook delivery may take")
-    # serving: the OpenAI-compatible (vLLM) analyzer
+
+
+class AnalyzerSettings(_Part):
+    """Which analyzer answers, and how each backend (baseline, OpenAI-compatible/vLLM, local hf) runs."""
+
+    analyzer_plugins: dict[str, str] = Field(default_factory=dict,
+                                             description='extra analyzers as JSON {"name": "module:factory"}; '
+                                                         "the factory takes (settings, playbook)")
+    analyzer: str = Field("baseline", description="analyzer used when an upload names none: baseline, openai, hf "
+                                                  "or a name in LEXRISK_ANALYZER_PLUGINS; checked at start-up")
+    baseline_model: Path | None = Field(None, description="baseline analyzer artifact; default: the one shipped in the package")
+    baseline_threshold_scale: float = Field(1.0, gt=0, le=1, description="multiplies the baseline's per-category "
+                                            "thresholds; below 1 it also returns lower-scored candidates, for the "
+                                            "precision-recall curve of `lexrisk eval run` (not for serving)")
+    # the OpenAI-compatible (vLLM) analyzer
     openai_base_url: str = Field("http://127.0.0.1:8001/v1", description="base URL of the OpenAI-compatible server")
     openai_api_key: SecretStr | None = Field(None, description="API key of that server (vLLM `--api-key`)")
     openai_model: str = Field("contract-risk", description="model name to request: the LoRA module name on vLLM")
@@ -122,15 +152,26 @@ class Settings(BaseSettings):
     openai_context_tokens: int | None = Field(None, ge=256, description="the served model's context (vLLM "
                                               "--max-model-len); when set, chunks shrink so that system prompt, "
                                               "chunk and answer fit it")
-    # serving: the local transformers + PEFT analyzer
+    # the local transformers + PEFT analyzer (hf)
     hf_model: str | None = Field(None, description="base model name or path for the hf analyzer")
     hf_adapter: str | None = Field(None, description="PEFT adapter path for the hf analyzer")
     hf_load_in_4bit: bool = Field(False, description="load the hf base model in 4-bit NF4 (bitsandbytes)")
     hf_max_new_tokens: int = Field(1024, ge=1, description="most tokens the hf model may answer per chunk")
 
-    @property
-    def max_upload_bytes(self) -> int:
-        return int(self.max_upload_mb * 1024 * 1024)
+    @field_validator("analyzer")
+    @classmethod
+    def _known_analyzer(cls, name: str, info: ValidationInfo) -> str:
+        """A default analyzer nothing can build would let the API start and fail every upload: refuse it
+        when the settings are read, so `lexrisk serve` stops at once with the choices."""
+        known = sorted({*BUILTIN_ANALYZERS, *(info.data.get("analyzer_plugins") or {})})
+        if name not in known:
+            raise ValueError(f"unknown analyzer; choose one of: {', '.join(known)}")
+        return name
+
+
+class Settings(AnalyzerSettings, WebhookSettings, JobSettings, ApiSettings, CommonSettings):
+    """All the parts in one object, as `get_settings()` returns it; a part's code may take just its part.
+    (Bases in reverse: pydantic lists the last base's fields first, so docs/settings.md reads common first.)"""
 
 
 @cache
@@ -144,5 +185,6 @@ def settings_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = f"{ENV_PREFIX}{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
-        parts.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        message = err["msg"].removeprefix("Value error, ")  # our validators' messages read as pydantic's
+        parts.append(f"{name}: {message} (got {err.get('input')!r})")
     return "bad setting: " + "; ".join(parts)

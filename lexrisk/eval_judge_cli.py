@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.cli_args import add_db_argument
 from contracts.errors import CommandError
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also compare pairwise with another run on the same gold clauses (both orders)")
     p.add_argument("--calibrate", action="store_true",
                    help="compare with lawyers' ratings in the annotation store (LEXRISK_DATABASE_URL or --db)")
-    p.add_argument("--db", metavar="URL", help="annotation store URL for --calibrate")
+    add_db_argument(p, help="annotation store URL for --calibrate (default: the LEXRISK_DATABASE_URL setting)")
     p.add_argument("--min-rho", type=float, default=0.6, help="Spearman rho the judge must reach to be trusted (0.6)")
     p.add_argument("--min-kappa", type=float, default=0.6, help="weighted kappa it must reach (0.6)")
     p.add_argument("--min-pairs", type=int, default=30, help="lawyer-rated explanations needed to trust it (30)")
@@ -158,9 +159,9 @@ def _calibrate(args: argparse.Namespace, ratings: list[dict], thresholds: Thresh
 
     from annotation.ratings import explanation_hash, lawyer_ratings
     from annotation.store import Store
-    from contracts.settings import get_settings
+    from contracts.cli_args import database_url
 
-    url = args.db or get_settings().database_url
+    url = database_url(args)
     try:
         store = Store(url)
         with store.session() as session:

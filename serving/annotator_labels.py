@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from annotation.agreement import match_spans
@@ -22,35 +21,35 @@ from serving.errors import InvalidInput
 MIN_IOU = 0.5
 
 
-def save(engine: Engine, tenant: str, document: Document, *, annotator: str, category: str, severity: str,
+def save(session: Session, tenant: str, document: Document, *, annotator: str, category: str, severity: str,
          start: int, end: int, explanation: str | None) -> dict[str, Any]:
-    """Store one pending label by `tenant`'s `annotator`; a bad span or category is the client's error."""
-    with Session(engine) as session:
-        try:
-            contract = get_or_create_contract(session, tenant, document)
-            row = add_annotation(session, contract, annotator.strip(), category=category,
-                                 severity=severity, start=start, end=end, explanation=explanation, source="app")
-        except StoreError as exc:
-            raise InvalidInput(str(exc), code="invalid_label") from None
-        session.commit()
-        session.refresh(row)
-        return _public(row, annotator.strip())
+    """Store one pending label by `tenant`'s `annotator` in the caller's session (committed here); a bad
+    span or category is the client's error."""
+    try:
+        contract = get_or_create_contract(session, tenant, document)
+        row = add_annotation(session, contract, annotator.strip(), category=category,
+                             severity=severity, start=start, end=end, explanation=explanation, source="app")
+    except StoreError as exc:
+        session.rollback()
+        raise InvalidInput(str(exc), code="invalid_label") from None
+    session.commit()
+    session.refresh(row)
+    return _public(row, annotator.strip())
 
 
-def list_with_agreement(engine: Engine, tenant: str, document: Document) -> dict[str, Any]:
+def list_with_agreement(session: Session, tenant: str, document: Document) -> dict[str, Any]:
     """The tenant's people's labels on the document, oldest first, and pairwise agreement among them:
     span F1 (same category, IoU >= 0.5, one-to-one) and how often matched spans got the same severity.
     Labels proposed by models (review decisions on findings) are not annotators' labels and stay out."""
-    with Session(engine) as session:
-        contract = owned(session, StoredContract, tenant, sha256=document.sha256)
-        if contract is None:
-            return {"data": [], "agreement": {"annotators": [], "min_iou": MIN_IOU, "pairs": {}}}
-        rows = session.exec(select(Annotation, Annotator).where(
-            col(Annotation.id).in_(of_tenant(Annotation, tenant).where(Annotation.contract_id == contract.id)
-                                   .with_only_columns(col(Annotation.id))),
-            col(Annotation.annotator_id) == Annotator.id, Annotation.source == "app")
-            .order_by(col(Annotation.id))).all()
-        labels = [_public(a, who.name) for a, who in rows]
+    contract = owned(session, StoredContract, tenant, sha256=document.sha256)
+    if contract is None:
+        return {"data": [], "agreement": {"annotators": [], "min_iou": MIN_IOU, "pairs": {}}}
+    rows = session.exec(select(Annotation, Annotator).where(
+        col(Annotation.id).in_(of_tenant(Annotation, tenant).where(Annotation.contract_id == contract.id)
+                               .with_only_columns(col(Annotation.id))),
+        col(Annotation.annotator_id) == Annotator.id, Annotation.source == "app")
+        .order_by(col(Annotation.id))).all()
+    labels = [_public(a, who.name) for a, who in rows]
     return {"data": labels, "agreement": _agreement(labels)}
 
 

@@ -15,7 +15,6 @@ job (`reused: true`), so even a lost journal line costs no second analysis.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from contracts.hashing import file_sha256
 
 # journal states: a job exists (queued/running/done/failed), the API refused the file for good
 # (rejected: a 4xx such as an unsupported or corrupt file), or the upload did not get through (error: retried)
@@ -165,14 +166,6 @@ class ApiClient:
             offset += len(body["data"])
             if not body["data"] or offset >= body["count"]:
                 return statuses
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def contract_files(folder: Path, skip: Path | None = None) -> Iterator[Path]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
@@ -14,30 +13,10 @@ from sqlmodel import AutoString, Field, SQLModel
 from contracts.clock import utcnow
 from contracts.findings import Finding
 from contracts.playbook import Severity
+from contracts.wire import JobStatus, ReviewStatus
 
 __all__ = ["ApiKey", "Contract", "FindingBase", "FindingRow", "Job", "JobStatus", "ReviewStatus", "Template", "Tenant",
            "Upload", "new_id", "utcnow"]
-
-ReviewStatus = Literal["accepted", "rejected", "edited"]
-
-
-class JobStatus(StrEnum):
-    """A job's state, the one spelling for the table, the API and the runner. Stored as its string
-    value (a plain column, not a database enum, so adding a state needs no migration)."""
-
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
-
-    @classmethod
-    def active(cls) -> tuple[JobStatus, ...]:
-        """States in which the job is not finished yet (a client polls again)."""
-        return cls.queued, cls.running
-
-    @classmethod
-    def finished(cls) -> tuple[JobStatus, ...]:
-        return cls.done, cls.failed
 
 
 def new_id() -> str:

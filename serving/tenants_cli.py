@@ -10,33 +10,32 @@ from __future__ import annotations
 
 import argparse
 
+from contracts.cli_args import add_db_command_group, add_subcommand
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("tenants", help="list tenants; opt their labels in or out of training data",
-                              description="Tenants of the service and of the label store (LEXRISK_DATABASE_URL).")
-    p.add_argument("--db", metavar="URL", help="database URL (default: the LEXRISK_DATABASE_URL setting)")
-    sub = p.add_subparsers(dest="tenants_command", metavar="ACTION", required=True)
-    s = sub.add_parser("list", help="every tenant: API keys, contracts and labels in the store, sharing",
+    sub = add_db_command_group(subparsers, "tenants", help="list tenants; opt their labels in or out of training data",
+                               description="Tenants of the service and of the label store (LEXRISK_DATABASE_URL).",
+                               dest="tenants_command", metavar="ACTION")
+    s = add_subcommand(sub, "list", run_list, help="every tenant: API keys, contracts and labels in the store, sharing",
                        description="List the tenants with their API keys, stored contracts and labels, and sharing.")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    s.set_defaults(handler=run_list)
-    s = sub.add_parser("set", help="change a tenant's settings",
+    s = add_subcommand(sub, "set", run_set, help="change a tenant's settings",
                        description="Change a tenant's settings. --share-labels on lets build-dataset use its "
                                    "accepted labels (datasets already built are not changed).")
     s.add_argument("name", metavar="NAME", help="the tenant's name (as given to `lexrisk keys create --tenant`)")
     s.add_argument("--share-labels", required=True, choices=["on", "off"],
                    help="whether the tenant's reviews and labels may become training data")
-    s.set_defaults(handler=run_set)
 
 
 def _engine(args: argparse.Namespace):
     from sqlalchemy.exc import SQLAlchemyError
 
+    from contracts.cli_args import database_url
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
     from serving.db import make_engine, migrate
 
-    url = args.db or get_settings().database_url
+    url = database_url(args)
     engine = make_engine(url)
     try:
         migrate(engine)

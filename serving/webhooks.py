@@ -25,13 +25,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.settings import Settings
+from contracts.settings import WebhookSettings
 from serving.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 
-def check_callback_url(url: str, settings: Settings) -> str:
+def check_callback_url(url: str, settings: WebhookSettings) -> str:
     if any(ord(c) < 32 or c == "\x7f" for c in url):
         raise InvalidInput("callback_url holds control characters", code="invalid_callback_url")
     parts = urlsplit(url)
@@ -87,7 +87,7 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, tolerance_s: in
                for s in headers["webhook-signature"].split() if s.startswith("v1,"))
 
 
-def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: Settings, *,
+def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: WebhookSettings, *,
             sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> str:
     """POST the event, retrying with exponential backoff on network errors, 5xx and 429.
     Returns "delivered", "rejected" (a 4xx: retrying will not help) or "failed"."""

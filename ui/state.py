@@ -11,7 +11,8 @@ import httpx
 import streamlit as st
 
 from contracts.settings import get_settings
-from ui.client import Api, ApiError, ModelInfo, make_http
+from contracts.wire import ModelInfo
+from ui.client import Api, ApiError, make_http
 
 T = TypeVar("T")
 KEY = "lexrisk_api_key"

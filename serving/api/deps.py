@@ -1,15 +1,27 @@
-"""Request dependencies as `Annotated` aliases: the service, the settings, and the caller's tenant
-(authenticated by Bearer key and rate limited in serving.api.gate, before the body is read)."""
+"""Request dependencies as `Annotated` aliases: the service, the settings, the engine, a request-scoped
+database session, and the caller's tenant (authenticated by Bearer key and rate limited in
+serving.api.gate, before the body is read).
+
+The objects the lifespan built live on `app.state`; the functions below are the one place routes read
+them, so that a test swaps one with `app.dependency_overrides[app_service] = ...` instead of reaching into
+the app. (The gate, ASGI middleware that runs before any dependency, reads app.state itself.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from contracts.settings import Settings
+from serving.api.metrics import Metrics
+from serving.api.ratelimit import Limits
+from serving.jobs.queue import JobQueue
+from serving.jobs.runner import AnalyzerCache
 from serving.service import ContractService
 
 # declared so that OpenAPI has a Bearer security scheme ("Authorize" in /docs); the check is the gate's
@@ -28,12 +40,38 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def _service(request: Request) -> ContractService:
+def app_service(request: Request) -> ContractService:
     return request.app.state.service
 
 
-def _settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def app_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def app_queue(request: Request) -> JobQueue:
+    return request.app.state.queue
+
+
+def app_analyzers(request: Request) -> AnalyzerCache:
+    return request.app.state.analyzers
+
+
+def app_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def app_limits(request: Request) -> Limits:
+    return request.app.state.limits
+
+
+def request_session(engine: Annotated[Engine, Depends(app_engine)]) -> Iterator[Session]:
+    """One session a request, closed (uncommitted work rolled back) when the response is done."""
+    with Session(engine) as session:
+        yield session
 
 
 def _tenant(request: Request,
@@ -61,6 +99,12 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN, description=ID_HELP)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, description="rows a page, at most LEXRISK_PAGE_SIZE_MAX (100); more is a 422")]
 
-ServiceDep = Annotated[ContractService, Depends(_service)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
+ServiceDep = Annotated[ContractService, Depends(app_service)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+EngineDep = Annotated[Engine, Depends(app_engine)]
+SessionDep = Annotated[Session, Depends(request_session)]
+QueueDep = Annotated[JobQueue, Depends(app_queue)]
+AnalyzersDep = Annotated[AnalyzerCache, Depends(app_analyzers)]
+MetricsDep = Annotated[Metrics, Depends(app_metrics)]
+LimitsDep = Annotated[Limits, Depends(app_limits)]
 TenantDep = Annotated[str, Depends(_tenant)]

@@ -28,3 +28,36 @@ def test_command_with_a_bad_setting_is_one_line_and_exit_2(monkeypatch, capsys):
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert err.startswith("lexrisk: error: bad setting: LEXRISK_PORT:") and err.count("\n") == 1
+
+
+def test_an_unknown_default_analyzer_stops_serve_at_start(monkeypatch, capsys):
+    monkeypatch.setenv("LEXRISK_ANALYZER", "gpt")
+    get_settings.cache_clear()
+    try:
+        assert main(["serve"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err == ("lexrisk: error: bad setting: LEXRISK_ANALYZER: unknown analyzer; choose one of: baseline, hf, "
+                   "openai (got 'gpt')\n")
+
+
+def test_a_plugin_analyzer_may_be_the_default(monkeypatch):
+    monkeypatch.setenv("LEXRISK_ANALYZER_PLUGINS", '{"house": "house_models:factory"}')
+    monkeypatch.setenv("LEXRISK_ANALYZER", "house")
+    assert Settings(_env_file=None).analyzer == "house"
+    monkeypatch.setenv("LEXRISK_ANALYZER", "hf")
+    assert Settings(_env_file=None).analyzer == "hf"
+
+
+def test_the_parts_split_the_settings_and_read_the_same_variables(monkeypatch):
+    from contracts.settings import AnalyzerSettings, ApiSettings, CommonSettings, JobSettings, WebhookSettings
+
+    parts = [CommonSettings, ApiSettings, JobSettings, WebhookSettings, AnalyzerSettings]
+    names = [name for part in parts for name in part.model_fields]
+    assert sorted(names) == sorted(Settings.model_fields) and len(names) == len(set(names))  # each in one part
+    monkeypatch.setenv("LEXRISK_WEBHOOK_MAX_ATTEMPTS", "9")
+    assert WebhookSettings(_env_file=None).webhook_max_attempts == 9 == Settings(_env_file=None).webhook_max_attempts
+    monkeypatch.setenv("LEXRISK_ANALYZER", "nope")
+    with pytest.raises(ValidationError):
+        AnalyzerSettings(_env_file=None)

@@ -3,10 +3,12 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from contracts.settings import Settings
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "examples" / "contracts"
 PLUGINS = {"fake": "tests.serving.fakes:factory", "broken": "tests.serving.fakes:broken",
            "flaky": "tests.serving.fakes:flaky"}
+T = TypeVar("T")
 PG_URL = os.environ.get("LEXRISK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -38,6 +41,11 @@ class Api:
 
     def __init__(self, client: TestClient, keys: dict[str, str]) -> None:
         self.client, self.keys = client, keys
+
+    def resolve(self, provider: Callable[[Request], T]) -> T:
+        """What a route gets from an app-state dependency of serving.api.deps (`app_engine`, ...), for
+        assertions; a test that replaces one uses `client.app.dependency_overrides` instead."""
+        return provider(Request({"type": "http", "app": self.client.app}))
 
     def h(self, tenant: str = "acme") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[tenant]}"}

@@ -77,3 +77,10 @@ def test_page_is_set_from_the_page_map():
                                    source_type="pdf", sha256="0" * 64)
     result = Scripted([Proposal("Governing Law", "Governed by the laws of Delaware.", 0.9)]).analyze(document)
     assert result.findings[0].page == 2
+
+
+def test_the_settings_know_the_same_builtin_analyzers_as_the_registry() -> None:
+    from contracts.settings import BUILTIN_ANALYZERS
+    from serving.analyzers import ANALYZERS
+
+    assert sorted(BUILTIN_ANALYZERS) == sorted(ANALYZERS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contracts.findings import Finding
+from serving.api.deps import app_service
 from serving.keys import tenant_for_key
 from tests.serving.conftest import SAMPLES, Api, make_settings, open_api
 
@@ -206,7 +207,7 @@ def test_default_baseline_analyzer_through_the_api(tmp_path) -> None:
         assert job["status"] == "done" and job["analyzer"] == "baseline", job
         findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h()).json()
         assert findings["count"] > 0
-        service = api.client.app.state.service
+        service = api.resolve(app_service)
         tenant = tenant_for_key(service.engine, api.keys["acme"])
         document = service.document(tenant, accepted["contract_id"])
         for item in findings["data"]:

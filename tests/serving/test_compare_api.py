@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from serving.api.deps import app_analyzers, app_engine, app_settings
 from tests.serving.conftest import PG_URL, Api, make_settings, open_api
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
@@ -145,6 +146,5 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
 
     template = _template(api)
     assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
-    state = api.client.app.state  # type: ignore[attr-defined]
-    gathered = _compare(state.engine, state.settings, state.analyzers, template["id"])
+    gathered = _compare(api.resolve(app_engine), api.resolve(app_settings), api.resolve(app_analyzers), template["id"])
     assert gathered.template is None and gathered.error == f"template {template['id']} was deleted before the job ran"

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from serving.api.deps import app_engine
 from serving.db import make_engine
 from serving.jobs.fair import FairQueue
 from serving.jobs.runner import reap
@@ -31,7 +32,7 @@ def db_api(request, tmp_path):
 
 
 def _count(api: Api, model) -> int:
-    with Session(api.client.app.state.engine) as session:
+    with Session(api.resolve(app_engine)) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
 
 

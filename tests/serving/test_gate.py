@@ -10,6 +10,7 @@ import time
 
 import httpx
 
+from serving.api.deps import app_engine
 from tests.serving.conftest import make_settings
 from tests.serving.live import live_server
 
@@ -151,7 +152,7 @@ def test_metrics_can_be_closed_with_a_token_and_name_no_tenant(tmp_path) -> None
 
         from serving.models import Tenant
 
-        with Session(api.client.app.state.engine) as session:
+        with Session(api.resolve(app_engine)) as session:
             tenants = session.exec(select(Tenant)).all()
         assert not any(t.id in text or t.name in text for t in tenants)
 

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from lexrisk.cli import main
+from serving.api.deps import app_engine
 from serving.models import ApiKey, utcnow
 from tests.serving.conftest import make_settings, open_api
 
@@ -53,7 +54,7 @@ def test_expired_keys_are_refused(cli_db, capsys) -> None:
     for api in open_api(cli_db):
         headers = {"Authorization": f"Bearer {key}"}
         assert api.client.get("/v1/contracts", headers=headers).status_code == 200
-        with Session(api.client.app.state.engine) as session:
+        with Session(api.resolve(app_engine)) as session:
             session.exec(update(ApiKey).where(col(ApiKey.prefix) == key[:8])
                          .values(expires_at=utcnow() - timedelta(seconds=1)))
             session.commit()

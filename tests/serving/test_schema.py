@@ -8,7 +8,7 @@ from annotation.store import models as store_models
 from contracts.clock import utcnow
 from contracts.findings import Finding
 from contracts.prompt import AnswerItem, answer_json_schema
-from serving.api.protocol import FindingPublic, JobPublic, UploadAccepted
+from contracts.wire import FindingPublic, JobPublic, UploadAccepted
 from serving.models import FindingRow, Job, JobStatus
 from serving.models import utcnow as serving_utcnow
 

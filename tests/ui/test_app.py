@@ -143,6 +143,16 @@ def test_annotation_saved(app_env: LiveApi) -> None:
     labels = httpx.get(f"{app_env.url}/v1/contracts/{accepted['contract_id']}/labels", headers=headers).json()
     assert [(x["annotator"], x["category"], x["start"], x["end"]) for x in labels["data"]] == [
         ("A. Lawyer", "Governing Law", clause.start, clause.end)]
+    # a second annotator's label on the same span: the page shows the pair's agreement as the API gives it
+    second = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": clause.start,
+              "end": clause.end}
+    assert httpx.post(f"{app_env.url}/v1/contracts/{accepted['contract_id']}/labels", headers=headers,
+                      json=second).status_code == 201
+    at.run()
+    assert not at.exception, at.exception
+    agreement = next(d.value for d in at.dataframe if "Annotators" in d.value.columns)
+    assert agreement.to_dict("records") == [{"Annotators": "A. Lawyer | B. Lawyer", "Span F1": 1.0,
+                                             "Matched spans": 1, "Same severity": 0.0}]
 
 
 def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> None:

@@ -54,13 +54,13 @@ def page() -> None:
                                     "Span": f"{x.start}–{x.end}", "Text": short(x.quote, 100),
                                     "Explanation": x.explanation or "", "Status": x.status} for x in labels.data]),
                      hide_index=True)
-    pairs = labels.agreement.get("pairs") or {}
+    pairs = labels.agreement.pairs
     st.markdown("**Agreement on this contract**")
     if pairs:
-        st.dataframe(pd.DataFrame([{"Annotators": k, "Span F1": v["span_f1"], "Matched spans": v["matched"],
-                                    "Same severity": v["severity_agreement"]} for k, v in pairs.items()]),
+        st.dataframe(pd.DataFrame([{"Annotators": k, "Span F1": v.span_f1, "Matched spans": v.matched,
+                                    "Same severity": v.severity_agreement} for k, v in pairs.items()]),
                      hide_index=True)
-        st.caption(f"Spans match when they share a category and overlap by IoU ≥ {labels.agreement.get('min_iou')}.")
+        st.caption(f"Spans match when they share a category and overlap by IoU ≥ {labels.agreement.min_iou}.")
     else:
         st.caption("Agreement needs labels from two annotators.")
 

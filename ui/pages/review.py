@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from contracts.taxonomy import category_names
-from ui.client import ContractText, ReviewedFinding
+from contracts.wire import ContractText, FindingPublic
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -90,7 +90,7 @@ def _progress(job_id: str) -> None:
     if job is None:
         return
     if job.status in ("queued", "running"):
-        done, total = job.progress.get("chunks_done", 0), job.progress.get("chunks_total", 0)
+        done, total = job.progress.chunks_done, job.progress.chunks_total
         label = "Waiting for a worker…" if job.status == "queued" else "Analyzing the contract…"
         with st.status(label, state="running", expanded=True):
             st.progress(done / total if total else 0.0, text=f"{done} of {total or '?'} parts read")
@@ -102,7 +102,7 @@ def _progress(job_id: str) -> None:
     st.rerun()
 
 
-def _load(contract_id: str) -> tuple[ContractText, list[ReviewedFinding]] | None:
+def _load(contract_id: str) -> tuple[ContractText, list[FindingPublic]] | None:
     cache = st.session_state.get(CACHE)
     if cache is None or cache[0] != contract_id:
         text = attempt(lambda: api().text(contract_id))
@@ -114,7 +114,7 @@ def _load(contract_id: str) -> tuple[ContractText, list[ReviewedFinding]] | None
     return cache[1], cache[2]
 
 
-def _results(contract_id: str, text: ContractText, findings: list[ReviewedFinding]) -> None:
+def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]) -> None:
     info = attempt(lambda: api().contract(contract_id))
     if info is None:
         return
@@ -155,7 +155,7 @@ def _results(contract_id: str, text: ContractText, findings: list[ReviewedFindin
                 unsafe_allow_javascript=True)
 
 
-def _table(shown: list[ReviewedFinding], key: str) -> ReviewedFinding | None:
+def _table(shown: list[FindingPublic], key: str) -> FindingPublic | None:
     frame = pd.DataFrame(risk_rows(shown))
     by_label = {SEVERITY_LABEL[s]: SEVERITY_BG[s] for s in SEVERITIES}
     styled = frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: #111" if v in by_label
@@ -173,7 +173,7 @@ def _table(shown: list[ReviewedFinding], key: str) -> ReviewedFinding | None:
     return shown[rows[0]] if rows else None
 
 
-def _details(f: ReviewedFinding) -> None:
+def _details(f: FindingPublic) -> None:
     with st.container(border=True):
         st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}")
         st.markdown(f"> {f.quote}")
@@ -196,7 +196,7 @@ def _details(f: ReviewedFinding) -> None:
             _save(f, action.lower(), severity, category, comment)
 
 
-def _save(f: ReviewedFinding, action: str, severity: str, category: str, comment: str) -> None:
+def _save(f: FindingPublic, action: str, severity: str, category: str, comment: str) -> None:
     changes: dict[str, str] = {}
     if action == "edit":
         changes = {k: v for k, v in (("severity", severity), ("category", category)) if v != getattr(f, k)}

@@ -6,19 +6,18 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from fastapi import APIRouter, Request, Security
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from serving.api.deps import ApiError, IdPath
+from serving.api.deps import ApiError, EngineDep, IdPath, LimitsDep, SettingsDep
 from serving.api.gate import bearer_key
 from serving.api.protocol import error_responses
 from serving.keys import KeyInfo, KeyNotFound, list_keys, revoke_key
 
 # declared so that /docs offers the admin token; checked in _admin
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="LEXRISK_ADMIN_TOKEN")
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admin_bearer)])
 
 
 class KeyPublic(BaseModel):
@@ -41,39 +40,38 @@ class KeysPublic(BaseModel):
     data: list[KeyPublic]
 
 
-async def _admin(request: Request) -> None:
-    state = request.app.state
-    token = state.settings.admin_token
+async def _admin(request: Request, settings: SettingsDep, limits: LimitsDep) -> None:
+    """Every admin route's check (a router dependency): the admin token, with failures rate limited."""
+    token = settings.admin_token
     if token is None:
         raise ApiError(404, "not_found", "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)")
     client = request.client.host if request.client else "unknown"
-    wait = await run_in_threadpool(state.limits.auth_failures.peek, client)
+    wait = await run_in_threadpool(limits.auth_failures.peek, client)
     if wait > 0:
         raise ApiError(429, "rate_limited", f"too many failed authentications from this address; retry in {wait:.0f} s",
                        {"Retry-After": str(max(1, round(wait)))})
     sent = bearer_key(request.headers) or ""
     if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
-        await run_in_threadpool(state.limits.auth_failures.take, client)
+        await run_in_threadpool(limits.auth_failures.take, client)
         raise ApiError(401, "unauthorized", "send the admin token as 'Authorization: Bearer <token>'",
                        {"WWW-Authenticate": "Bearer"})
 
 
 ADMIN_ERRORS = error_responses({404: ["not_found"]})
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admin_bearer), Depends(_admin)])
 
 
 @router.get("/keys", response_model=KeysPublic, responses=ADMIN_ERRORS)
-async def keys(request: Request, tenant: str | None = None) -> KeysPublic:
+async def keys(engine: EngineDep, tenant: str | None = None) -> KeysPublic:
     """Every key (never the key itself): id, tenant, prefix, state, expiry, revocation, last use."""
-    await _admin(request)
-    rows = await run_in_threadpool(list_keys, request.app.state.engine, tenant)
+    rows = await run_in_threadpool(list_keys, engine, tenant)
     return KeysPublic(data=[KeyPublic.of(k) for k in rows])
 
 
 @router.delete("/keys/{key_id}", response_model=KeyPublic, responses=ADMIN_ERRORS)
-async def revoke(request: Request, key_id: IdPath) -> KeyPublic:
+async def revoke(engine: EngineDep, key_id: IdPath) -> KeyPublic:
     """Revoke the key; requests with it get 401 from then on. Revoking twice is no error."""
-    await _admin(request)
     try:
-        return KeyPublic.of(await run_in_threadpool(revoke_key, request.app.state.engine, key_id))
+        return KeyPublic.of(await run_in_threadpool(revoke_key, engine, key_id))
     except KeyNotFound:
         raise ApiError(404, "not_found", f"no key {key_id}") from None

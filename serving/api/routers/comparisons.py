@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
+from contracts.wire import ComparisonPublic, ErrorBody
 from serving.api.deps import ServiceDep, TenantDep
-from serving.api.protocol import ComparisonPublic, ErrorBody
+from serving.api.protocol import comparison_public
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
@@ -17,7 +18,7 @@ Export = Literal["redline.docx", "review.docx", "comparison.csv", "findings.csv"
 
 @router.get("/{comparison_id}", response_model=ComparisonPublic, responses=ERRORS)
 def get_comparison(comparison_id: str, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
-    return ComparisonPublic.of(service.comparison(tenant, comparison_id))
+    return comparison_public(service.comparison(tenant, comparison_id))
 
 
 @router.get("/{comparison_id}/{export}", responses={**ERRORS, 200: {"content": {

@@ -7,18 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from contracts.playbook import Severity
-from serving.api.deps import ID_PATTERN, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
-from serving.api.protocol import (
+from contracts.wire import (
     CompareRequest,
-    ComparisonListItem,
     ComparisonPublic,
     ComparisonsPublic,
     ContractPublic,
     ContractsPublic,
-    FindingPublic,
     FindingsPublic,
     UploadAccepted,
+)
+from serving.api.deps import ID_PATTERN, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
+from serving.api.protocol import (
+    comparison_list_item,
+    comparison_public,
+    contract_public,
     error_responses,
+    finding_public,
 )
 from serving.api.uploads import read_upload
 
@@ -56,12 +60,12 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
 def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
                    offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
     rows, count = service.contracts(tenant, offset, page_limit(limit, settings))
-    return ContractsPublic(data=[ContractPublic.of(c, j) for c, j in rows], count=count)
+    return ContractsPublic(data=[contract_public(c, j) for c, j in rows], count=count)
 
 
 @router.get("/{contract_id}", response_model=ContractPublic, responses=READ_ERRORS)
 def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
-    return ContractPublic.of(*service.contract(tenant, contract_id))
+    return contract_public(*service.contract(tenant, contract_id))
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
@@ -81,7 +85,7 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
                  ) -> FindingsPublic:
     job, rows = service.findings(tenant, contract_id, severity=severity, category=category, job_id=job_id)
     return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
-                          data=[FindingPublic.of(r) for r in rows], count=len(rows))
+                          data=[finding_public(r) for r in rows], count=len(rows))
 
 
 @router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=error_responses({404: ["not_found"]}),
@@ -89,11 +93,11 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
 def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
     playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
-    return ComparisonPublic.of(service.compare(tenant, contract_id, body.template_id))
+    return comparison_public(service.compare(tenant, contract_id, body.template_id))
 
 
 @router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=READ_ERRORS,
             summary="The contract's comparisons, newest first")
 def list_comparisons(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ComparisonsPublic:
     rows = service.comparisons(tenant, contract_id)
-    return ComparisonsPublic(data=[ComparisonListItem.of(r) for r in rows], count=len(rows))
+    return ComparisonsPublic(data=[comparison_list_item(r) for r in rows], count=len(rows))

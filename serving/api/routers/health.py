@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from serving.api.deps import error_response
+from contracts.wire import ErrorBody
+from serving.api.deps import AnalyzersDep, EngineDep, MetricsDep, QueueDep, SettingsDep, error_response
 from serving.api.gate import bearer_key
-from serving.api.protocol import ErrorBody
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -26,23 +26,22 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={200: {"description": "every dependency answers"},
                                   503: {"description": "a dependency does not answer; `checks` says which"}})
-def readyz(request: Request) -> JSONResponse:
+def readyz(engine: EngineDep, queue: QueueDep, analyzers: AnalyzersDep, settings: SettingsDep) -> JSONResponse:
     """The database, the job queue and the default analyzer's backend answer."""
-    state = request.app.state
     checks: dict[str, str] = {}
     try:
-        with state.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
-    checks["queue"] = "ok" if state.queue.ready() else "unreachable"
+    checks["queue"] = "ok" if queue.ready() else "unreachable"
     try:
-        analyzer = state.analyzers.get(state.settings.analyzer)
+        analyzer = analyzers.get(settings.analyzer)
         ready = getattr(analyzer, "ready", None)
         checks["analyzer"] = "ok" if ready is None or ready() else "unreachable"
     except Exception as exc:
-        log.warning("readiness: analyzer %s: %s", state.settings.analyzer, exc)
+        log.warning("readiness: analyzer %s: %s", settings.analyzer, exc)
         checks["analyzer"] = f"unavailable: {exc}"[:300]
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ready" if ok else "unready", "checks": checks}, status_code=200 if ok else 503)
@@ -51,13 +50,13 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse,
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},
                        401: {"model": ErrorBody, "description": "LEXRISK_METRICS_TOKEN is set and was not sent"}})
-def metrics(request: Request) -> Response:
+def metrics(request: Request, settings: SettingsDep, measured: MetricsDep) -> Response:
     """Prometheus text format: request latency, jobs by state, queue depth, analyzer time and tokens;
     service-wide, no tenant in any series. Needs `Authorization: Bearer <LEXRISK_METRICS_TOKEN>` when set."""
-    token = request.app.state.settings.metrics_token
+    token = settings.metrics_token
     if token is not None:
         sent = bearer_key(request.headers) or ""
         if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
             return error_response(401, "unauthorized", "send the metrics token as 'Authorization: Bearer <token>'",
                                   {"WWW-Authenticate": "Bearer"})
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(measured.registry), media_type=CONTENT_TYPE_LATEST)

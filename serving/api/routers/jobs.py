@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from contracts.wire import FindingPublic, FindingReview, JobPublic
 from serving.api.deps import IdPath, ServiceDep, TenantDep
-from serving.api.protocol import FindingPublic, FindingReview, JobPublic, error_responses
+from serving.api.protocol import error_responses, finding_public, job_public
 from serving.models import JobStatus
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -19,7 +20,7 @@ def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: Serv
     job = service.job(tenant, job_id)
     if job.status in JobStatus.active():
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
-    return JobPublic.of(job)
+    return job_public(job)
 
 
 @router.patch("/findings/{finding_id}", response_model=FindingPublic, tags=["findings"], responses=error_responses(
@@ -31,4 +32,4 @@ def review_finding(finding_id: IdPath, review: FindingReview, tenant: TenantDep,
     tenant opts in. 409 `label_conflict`: the store holds this file with another text extraction."""
     row = service.review(tenant, finding_id, review.action, severity=review.severity, category=review.category,
                          comment=review.comment, reviewer=review.reviewer)
-    return FindingPublic.of(row)
+    return finding_public(row)

@@ -7,40 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from fastapi import APIRouter
 
+from contracts.wire import ErrorBody, Evaluation, ModelInfo
 from serving.analyzers import analyzer_names
-from serving.api.deps import TenantDep
-from serving.api.protocol import ErrorBody
+from serving.api.deps import SettingsDep, TenantDep
 
 router = APIRouter(prefix="/v1", tags=["model"])
 RESULTS = Path(__file__).resolve().parents[3] / "eval" / "results"
 
 
-class Evaluation(BaseModel):
-    file: str
-    system: str
-    protocol: str | None
-    rule: str | None
-    precision: float
-    recall: float
-    f1: float
-
-
-class ModelInfo(BaseModel):
-    analyzer: str
-    analyzers: list[str]
-    model: str | None
-    adapter: str | None
-    max_upload_mb: float
-    max_pages: int
-    evaluation: list[Evaluation]
-
-
 @router.get("/model", response_model=ModelInfo, responses={401: {"model": ErrorBody}})
-def model_info(request: Request, _tenant: TenantDep) -> ModelInfo:
-    settings = request.app.state.settings
+def model_info(settings: SettingsDep, _tenant: TenantDep) -> ModelInfo:
     model, adapter = {"openai": (settings.openai_model, None), "hf": (settings.hf_model, settings.hf_adapter),
                       "baseline": (str(settings.baseline_model or "shipped baseline model"), None)
                       }.get(settings.analyzer, (None, None))

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
+from contracts.wire import TemplatePublic, TemplatesPublic
 from serving.api.deps import IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
-from serving.api.protocol import TemplatePublic, TemplatesPublic, error_responses
+from serving.api.protocol import error_responses, template_public
 from serving.api.uploads import read_upload
 
 router = APIRouter(prefix="/v1/templates", tags=["templates"])
@@ -21,14 +22,14 @@ def upload_template(request: Request, response: Response, tenant: TenantDep, ser
     data, filename = read_upload(request, file, settings)
     template = service.add_template(tenant, data, filename, name)
     response.headers["Location"] = f"/v1/templates/{template.id}"
-    return TemplatePublic.of(template)
+    return template_public(template)
 
 
 @router.get("", response_model=TemplatesPublic, responses=error_responses({}))
 def list_templates(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
                    offset: Offset = 0, limit: Limit = 20) -> TemplatesPublic:
     rows, count = service.templates(tenant, offset, page_limit(limit, settings))
-    return TemplatesPublic(data=[TemplatePublic.of(t) for t in rows], count=count)
+    return TemplatesPublic(data=[template_public(t) for t in rows], count=count)
 
 
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses({404: ["not_found"]}))
