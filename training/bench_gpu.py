@@ -17,7 +17,8 @@ setup runs a warm-up step and `--steps` timed optimizer steps of 2 x 4096 tokens
   length distribution), qlora-savers-padded and qlora-savers-packed: micro-batches of `--batch` real-length
   examples right-padded to the longest, or `--batch` rows of `--seq` tokens packed best-fit-decreasing and
   padding-free (training/packing.py, what `train.packing` does through trl); both report useful (non-pad)
-  tokens/s;
+  tokens/s; qlora-savers-packed-1row packs one row per micro-batch: on the sdpa path the `--batch` rows are
+  flattened into one sequence whose attention is computed whole (quadratic in the flattened length);
 - qlora-savers-liger: Liger kernels (RMSNorm, SwiGLU, RoPE, fused linear cross-entropy) patched into the
   model; recorded as skipped where liger-kernel does not import or there is no GPU (its kernels are Triton);
 - with `--long-context`, one model per sweep, batch 1, one step at each of `--long-seqs` tokens, with and
@@ -64,6 +65,7 @@ class Setup:
     layout: str = "fixed"  # fixed: batch x seq random ids; padded / packed: the --lengths distribution
     liger: bool = False
     sweep: bool = False  # long-context sweep: batch 1, one step per length of --long-seqs
+    rows: int | None = None  # packed rows per micro-batch (None: --batch)
 
 
 SETUPS = [
@@ -76,6 +78,7 @@ SETUPS = [
 LENGTH_SETUPS = [
     Setup("70b", "qlora-savers-padded", layout="padded"),
     Setup("70b", "qlora-savers-packed", layout="packed"),
+    Setup("70b", "qlora-savers-packed-1row", layout="packed", rows=1),
 ]
 LIGER_SETUP = Setup("70b", "qlora-savers-liger", chunked_loss=False, liger=True)
 SWEEP_SETUPS = [
@@ -196,8 +199,9 @@ def _workloads(setup: Setup, shape: ModelShape, batch: int, seq: int, lengths: l
     if lengths is None:
         raise ValueError("padded/packed setups need --lengths")
     fitting = [n for n in lengths if n <= seq]
-    plan = batches(fitting, batch=batch, capacity=seq, packed=setup.layout == "packed", vocab=shape.vocab)
-    return [({"batch": batch, "seq": seq, "examples": len(fitting)}, plan)]
+    per_step = setup.rows or batch
+    plan = batches(fitting, batch=per_step, capacity=seq, packed=setup.layout == "packed", vocab=shape.vocab)
+    return [({"batch": per_step, "seq": seq, "examples": len(fitting)}, plan)]
 
 
 def run_setup(setup: Setup, shape: ModelShape, workloads: list[tuple[dict, list]], steps: int, device) -> list[dict]:

@@ -145,7 +145,10 @@ class TrainSection(_Section):
         False, description="padding-free packing: examples are packed best-fit-decreasing into rows of "
                            "data.max_length tokens told apart by restarting position ids (trl's 'bfd' strategy), so "
                            "no pad token is computed; the loss is the padded batch's (tests/training/test_packing.py). "
-                           "Each packed row counts as one sequence of per_device_train_batch_size")
+                           "Each packed row counts as one sequence of per_device_train_batch_size, and the batch's "
+                           "rows are flattened into one sequence: with sdpa/eager attention that sequence is attended "
+                           "as a whole (quadratic in it), so use batch size 1 there (benchmarks/packing_cpu.py) or "
+                           "flash_attention_2, which attends each example alone")
 
 
 class TrainConfig(_Section):

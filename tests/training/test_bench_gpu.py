@@ -63,7 +63,8 @@ def test_length_distribution_liger_and_long_context_setups_run_at_tiny_size(tmp_
 
     lengths = tmp_path / "lengths.json"
     lengths.write_text(json.dumps({"lengths": [5000, 8000, 3000, 6000, 7000, 2000, 6500, 5500]}))
-    only = ["70b/qlora-savers", "70b/qlora-savers-padded", "70b/qlora-savers-packed", "70b/qlora-savers-liger",
+    only = ["70b/qlora-savers", "70b/qlora-savers-padded", "70b/qlora-savers-packed", "70b/qlora-savers-packed-1row",
+            "70b/qlora-savers-liger",
             "70b/qlora-savers-long", "70b/qlora-savers-offload-long"]
     assert main(["--tiny", "--steps", "2", "--seq", "128", "--lengths", str(lengths), "--long-context",
                  "--long-seqs", "64", "160", "--out", str(tmp_path), "--only", *only]) == 0
@@ -77,6 +78,8 @@ def test_length_distribution_liger_and_long_context_setups_run_at_tiny_size(tmp_
         assert "error" not in row, row
         assert row["useful_tokens_per_s"] > 0 and row["timed_steps"] == 2 and row["examples"] == 8
     assert packed["pad_share"] == 0 and padded["pad_share"] > 0
+    (one_row,) = rows["qlora-savers-packed-1row"]
+    assert "error" not in one_row and one_row["batch"] == 1 and one_row["pad_share"] == 0
     assert padded["useful_tokens_per_s"] < padded["tokens_per_s"]
     assert data["packed_over_padded_useful_tokens_per_s_70b"] == pytest.approx(
         packed["useful_tokens_per_s"] / padded["useful_tokens_per_s"], rel=1e-2)

@@ -75,3 +75,22 @@ def test_a_packed_tiny_run_trains(tmp_path, tiny_base, training_set):
     assert result.global_step == 3 and len(result.losses) == 3
     assert all(math.isfinite(loss) for loss in result.losses) and math.isfinite(result.eval_loss or math.nan)
     assert (result.adapter_dir / "adapter_model.safetensors").is_file()
+
+
+def test_check_packing_turns_the_cache_off_and_warns_about_flattened_rows(tmp_path, caplog):
+    from types import SimpleNamespace
+
+    from training.trainer import check_packing
+
+    model = SimpleNamespace(config=SimpleNamespace(use_cache=True))
+    with caplog.at_level("WARNING", logger="training.trainer"):
+        check_packing(tiny_config(tmp_path, "train.packing=true"), model)
+    assert model.config.use_cache is False
+    assert "use_cache to False" in caplog.text and "flattened into one sequence" in caplog.text
+    caplog.clear()
+    model.config.use_cache = True
+    with caplog.at_level("WARNING", logger="training.trainer"):
+        check_packing(tiny_config(tmp_path, "train.packing=true", "train.per_device_train_batch_size=1"), model)
+        check_packing(tiny_config(tmp_path), model)
+    assert "flattened" not in caplog.text
+    assert model.config.use_cache is False  # the batch-1 packed config fixed it; the unpacked one left it alone
