@@ -141,6 +141,14 @@ class TrainSection(_Section):
     save_total_limit: int | None = Field(3, gt=0, description="checkpoints kept (oldest deleted)")
     seed: int = Field(42, description="data order and LoRA init")
     dataloader_num_workers: int = Field(0, ge=0, description="data loading worker processes")
+    packing: bool = Field(
+        False, description="padding-free packing: examples are packed best-fit-decreasing into rows of "
+                           "data.max_length tokens told apart by restarting position ids (trl's 'bfd' strategy), so "
+                           "no pad token is computed; the loss is the padded batch's (tests/training/test_packing.py). "
+                           "Each packed row counts as one sequence of per_device_train_batch_size, and the batch's "
+                           "rows are flattened into one sequence: with sdpa/eager attention that sequence is attended "
+                           "as a whole (quadratic in it), so use batch size 1 there (benchmarks/packing_cpu.py) or "
+                           "flash_attention_2, which attends each example alone")
 
 
 class TrainConfig(_Section):

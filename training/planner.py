@@ -16,6 +16,10 @@ Every figure is counted from the model's shape and the recipe, not read from a t
   (CPUs, no Triton) holds about 7 slice-sized fp32 temporaries at once, measured on the tiny model;
   the Triton path is assumed to hold 2 (to be confirmed by training/bench_gpu.py). The plain path
   holds b*s*V logits in bf16 and fp32 plus their grad.
+- activation offloading (trl's, what bench_gpu's *-offload setups run): the checkpointed layer inputs wait in
+  host memory instead of on the GPU; they are listed as a host part and left out of the GPU total. Fitted to the
+  committed H200 measurements (eval/results/planner_offload_measurements.json, tests/training/test_planner.py):
+  the one layer recomputed in backward and the loss stay on the GPU.
 The peak is the persistent parts plus the larger of the two transient phases (the loss, or one layer
 recomputed in backward), which never coexist. A fixed allowance covers the CUDA context, cuBLAS
 workspaces and allocator fragmentation.
@@ -41,6 +45,7 @@ FRAGMENTATION = 0.05  # caching-allocator slack on top of live tensors
 
 LOSS_PART, RECOMPUTE_PART = "logits + loss (fused, tiled)", "activations (one layer recomputed)"
 TRANSIENT_PARTS = {LOSS_PART, RECOMPUTE_PART, "logits + loss (full)"}
+HOST_PARTS = {"activations (checkpointed layer inputs, offloaded to the host)"}
 
 GPUS = {"a100-80gb": 80, "a100-40gb": 40, "h100-80gb": 80, "h200-141gb": 141, "l40s-48gb": 48, "a10g-24gb": 24}
 
@@ -121,6 +126,7 @@ class Plan:
     gradient_checkpointing: bool = True
     fused_loss: bool = True
     loss_temporaries: int = 2  # fp32 slice-sized temporaries of the fused loss: 2 with Triton, 7 on CPUs
+    offload_activations: bool = False  # trl's activation offloading: checkpointed layer inputs in host memory
 
 
 @dataclass
@@ -131,7 +137,7 @@ class Estimate:
     @property
     def tensors_bytes(self) -> int:
         """Peak live tensors: persistent parts plus the larger transient phase."""
-        persistent = sum(v for k, v in self.parts.items() if k not in TRANSIENT_PARTS)
+        persistent = sum(v for k, v in self.parts.items() if k not in TRANSIENT_PARTS | HOST_PARTS)
         return persistent + max((v for k, v in self.parts.items() if k in TRANSIENT_PARTS), default=0)
 
     @property
@@ -171,7 +177,9 @@ def estimate(plan: Plan) -> Estimate:
     if not plan.lora_dropout and plan.method != "full":
         per_layer_full -= tokens * 10 * s.hidden * cb // 2  # no dropout copies of the LoRA inputs
     if plan.gradient_checkpointing:
-        parts["activations (checkpointed layer inputs)"] = s.layers * tokens * s.hidden * cb
+        where = "activations (checkpointed layer inputs, offloaded to the host)" if plan.offload_activations else \
+            "activations (checkpointed layer inputs)"
+        parts[where] = s.layers * tokens * s.hidden * cb
         parts[RECOMPUTE_PART] = per_layer_full
     else:
         parts["activations (all layers)"] = s.layers * per_layer_full
@@ -222,7 +230,7 @@ def advice(est: Estimate, gpu_bytes: float) -> list[str]:
     if not p.gradient_checkpointing:
         tips.append((est.parts.get("activations (all layers)", 0), "train.gradient_checkpointing=true"))
     if p.batch > 1:
-        act = sum(v for k, v in est.parts.items() if k.startswith("activations"))
+        act = sum(v for k, v in est.parts.items() if k.startswith("activations") and k not in HOST_PARTS)
         tips.append((act // 2, f"train.per_device_train_batch_size={p.batch // 2} and double "
                                "train.gradient_accumulation_steps"))
     if "8bit" not in p.optimizer:

@@ -4,6 +4,7 @@ tokenizer, training template and model card. Resumes from the last checkpoint af
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -14,6 +15,8 @@ from training.config import SFT_RENAMED, TRAIN_ONLY, TrainConfig
 from training.data import DatasetError, load_training_set
 from training.memory import PeakMemory
 from training.result import TrainResult
+
+logger = logging.getLogger(__name__)
 
 ADAPTER_DIR = "adapter"
 TEMPLATE_FILE = "chat_template.jinja"
@@ -72,7 +75,7 @@ def sft_config(config: TrainConfig, num_examples: int, *, has_eval: bool = True,
         data_seed=t.seed,
         max_length=config.data.max_length,
         assistant_only_loss=True,
-        packing=False,
+        packing_strategy="bfd",  # with packing: padding-free rows, sequence boundaries in position_ids
         include_num_input_tokens_seen="non_padding",
         dataset_num_proc=None,
         use_cpu=not torch.cuda.is_available(),
@@ -93,6 +96,23 @@ def check_distributed(config: TrainConfig) -> None:
                             "add --set quantization.quant_storage=bfloat16")
 
 
+def check_packing(config: TrainConfig, model) -> None:
+    """Packing's two pitfalls, one fixed and one said. Packed rows must run without a KV cache: with one,
+    transformers' create_causal_mask does not detect the restarting position ids and the packed examples attend to
+    each other (tests/training/test_packing.py); trl passes use_cache=False to each forward, and the config is fixed
+    too, so no other path (an evaluation callback, a generate) sees a cache with packed rows. And rows of a batch
+    are flattened into one sequence, which sdpa and eager attend as a whole (benchmarks/packing_cpu.py)."""
+    if config.train.packing and getattr(model.config, "use_cache", False):
+        logger.warning("train.packing: setting the model's use_cache to False (a KV cache would let packed "
+                       "examples attend to each other)")
+        model.config.use_cache = False
+    if config.train.packing and config.train.per_device_train_batch_size > 1 and \
+            config.model.attn_implementation != "flash_attention_2":
+        logger.warning("train.packing with per_device_train_batch_size > 1 on %s attention: the packed rows are "
+                       "flattened into one sequence attended as a whole; batch size 1 (more accumulation steps) or "
+                       "flash_attention_2 avoids the quadratic cost", config.model.attn_implementation)
+
+
 def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: list[dict] | None, tokenizer):
     from datasets import Dataset
     from trl import SFTTrainer
@@ -103,6 +123,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
     args = sft_config(config, len(train), has_eval=dev is not None)  # first: sets up the process group and device
     model = load_base_model(config, base_path)
     model = prepare_for_training(config, model)
+    check_packing(config, model)
     return SFTTrainer(
         model=model,
         args=args,

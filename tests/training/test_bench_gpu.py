@@ -54,3 +54,49 @@ def test_chunked_cross_entropy_matches_full():
     (g1,) = torch.autograd.grad(chunked, weight)
     (g2,) = torch.autograd.grad(full, weight)
     assert torch.allclose(g1, g2, atol=1e-5)
+
+
+def test_length_distribution_liger_and_long_context_setups_run_at_tiny_size(tmp_path):
+    """The #17 setups on the CPU: padded vs packed on a length distribution (useful tokens counted apart from pad),
+    the Liger row skipped without a GPU, and both long-context sweeps (the offloading one skipped on a CPU)."""
+    from training.bench_gpu import main
+
+    lengths = tmp_path / "lengths.json"
+    lengths.write_text(json.dumps({"lengths": [5000, 8000, 3000, 6000, 7000, 2000, 6500, 5500]}))
+    only = ["70b/qlora-savers", "70b/qlora-savers-padded", "70b/qlora-savers-packed", "70b/qlora-savers-packed-1row",
+            "70b/qlora-savers-liger",
+            "70b/qlora-savers-long", "70b/qlora-savers-offload-long"]
+    assert main(["--tiny", "--steps", "2", "--seq", "128", "--lengths", str(lengths), "--long-context",
+                 "--long-seqs", "64", "160", "--out", str(tmp_path), "--only", *only]) == 0
+    (result,) = tmp_path.glob("bench_gpu_*_tiny-cpu.json")
+    data = json.loads(result.read_text())
+    rows: dict[str, list[dict]] = {}
+    for row in data["rows"]:
+        rows.setdefault(row["name"], []).append(row)
+    (padded,), (packed,) = rows["qlora-savers-padded"], rows["qlora-savers-packed"]
+    for row in (padded, packed):
+        assert "error" not in row, row
+        assert row["useful_tokens_per_s"] > 0 and row["timed_steps"] == 2 and row["examples"] == 8
+    assert packed["pad_share"] == 0 and padded["pad_share"] > 0
+    (one_row,) = rows["qlora-savers-packed-1row"]
+    assert "error" not in one_row and one_row["batch"] == 1 and one_row["pad_share"] == 0
+    assert padded["useful_tokens_per_s"] < padded["tokens_per_s"]
+    assert data["packed_over_padded_useful_tokens_per_s_70b"] == pytest.approx(
+        packed["useful_tokens_per_s"] / padded["useful_tokens_per_s"], rel=1e-2)
+    (liger,) = rows["qlora-savers-liger"]
+    assert liger["error"].startswith("skipped")
+    long_rows = rows["qlora-savers-long"]
+    assert [r["seq"] for r in long_rows] == [64, 160] and all(r["batch"] == 1 for r in long_rows)
+    assert all("error" not in r and r["includes_warmup"] and r["planned_gib"] > 0 for r in long_rows)
+    assert [r["error"].startswith("skipped") for r in rows["qlora-savers-offload-long"]] == [True, True]
+
+
+def test_lengths_file_errors_are_one_line(tmp_path, capsys):
+    from training.bench_gpu import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"lengths": []}))
+    assert main(["--tiny", "--lengths", str(bad), "--out", str(tmp_path)]) == 2
+    assert "non-empty 'lengths'" in capsys.readouterr().err
+    assert main(["--tiny", "--lengths", str(tmp_path), "--out", str(tmp_path)]) == 2
+    assert "no train.meta.jsonl" in capsys.readouterr().err

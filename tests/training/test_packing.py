@@ -71,3 +71,32 @@ def test_without_restarting_positions_the_examples_would_leak_into_each_other(ti
     packed = DataCollatorForLanguageModeling(pad_token_id=pad, padding_free=True)(_examples())
     packed["position_ids"] = torch.arange(packed["input_ids"].shape[1])[None]
     assert not torch.allclose(_token_losses(tiny, packed), _token_losses(tiny, padded), atol=1e-3)
+
+
+def test_benchmark_batches_packed_and_padded_give_the_same_loss(tiny):
+    """training.packing builds the benchmarks' batches without trl: packed and padded layouts of the same examples
+    give the same per-token losses, and the packed one computes no pad token."""
+    from training.packing import packed_batch, padded_batch
+
+    examples = [torch.tensor(e["input_ids"]) for e in _examples()]
+    padded, packed = padded_batch(examples, pad_id=tiny.config.pad_token_id or 0), packed_batch(examples)
+    assert packed.useful_tokens == packed.computed_tokens == padded.useful_tokens == 37 + 11 + 23
+    assert padded.computed_tokens == 3 * 37
+    torch.testing.assert_close(_token_losses(tiny, packed.inputs), _token_losses(tiny, padded.inputs),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_bfd_rows_fill_best_fit_decreasing():
+    from training.packing import batches, bfd_rows
+
+    lengths = [5, 9, 2, 7, 3, 1]
+    rows = bfd_rows(lengths, capacity=10)
+    assert sorted(i for row in rows for i in row) == list(range(6))
+    assert all(sum(lengths[i] for i in row) <= 10 for row in rows)
+    assert [[lengths[i] for i in row] for row in rows] == [[9, 1], [7, 3], [5, 2]]
+    with pytest.raises(ValueError, match="does not fit"):
+        bfd_rows([11], capacity=10)
+    packed = batches(lengths, batch=2, capacity=10, packed=True, vocab=50)
+    padded = batches(lengths, batch=2, capacity=10, packed=False, vocab=50)
+    assert sum(b.useful_tokens for b in packed) == sum(b.useful_tokens for b in padded) == sum(lengths)
+    assert sum(b.computed_tokens for b in packed) == sum(lengths) < sum(b.computed_tokens for b in padded)
