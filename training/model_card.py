@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from training.config import TrainConfig
+from training.loss_curves import LOSS_PNG, write_loss_plot
 from training.result import TrainResult
 
 CARD_JSON = "lexrisk_model_card.json"
@@ -26,6 +27,7 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
         "metrics": {"train_loss": result.train_loss, "eval_loss": result.eval_loss,
                     "final_logged_loss": result.losses[-1] if result.losses else None,
                     "global_step": result.global_step},
+        "loss_history": result.history.to_dict(),
         "wall_time_s": round(result.wall_time_s, 1),
         "peak_memory_bytes": result.peak_memory_bytes,
         "peak_memory_source": result.peak_memory_source,
@@ -37,6 +39,7 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
 
 def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult) -> dict[str, Any]:
     facts = card_facts(config, result)
+    write_loss_plot(result.history, adapter_dir / LOSS_PNG, f"{facts['base_model']}: {Path(config.output_dir).name}")
     (adapter_dir / CARD_JSON).write_text(json.dumps(facts, indent=2, default=str), encoding="utf-8")
     ds, m = facts["dataset"], facts["metrics"]
     lines = [
@@ -53,9 +56,21 @@ def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult
         f"- Wall time {facts['wall_time_s']} s on {facts['device']}; peak memory "
         f"{facts['peak_memory_bytes'] / 2**30:.2f} GiB ({facts['peak_memory_source']}); "
         f"{facts['tokens_per_second']} tokens/s",
-        "", "Prompt format: `chat_template.jinja` (Llama 3.1 format). Serve with vLLM `--enable-lora "
+        "", "## Loss", "", f"![train and dev loss]({LOSS_PNG})", "",
+        "| step | train loss | dev loss |", "| ---: | ---: | ---: |", *_loss_rows(result),
+        "", "Prompt format: `chat_template.jinja` (the base family's format, with generation markers). Serve with vLLM `--enable-lora "
         f"--max-lora-rank {config.lora.r}`; check with `lexrisk train check-adapter`.",
         "", "Full config and figures: `lexrisk_model_card.json`.", "",
     ]
     (adapter_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
     return facts
+
+
+def _loss_rows(result: TrainResult) -> list[str]:
+    """One table row per step that logged a train or a dev loss."""
+    train, dev = dict(result.history.train), dict(result.history.dev)
+    return [f"| {step} | {_cell(train.get(step))} | {_cell(dev.get(step))} |" for step in sorted(train.keys() | dev.keys())]
+
+
+def _cell(loss: float | None) -> str:
+    return "" if loss is None else f"{loss:.4f}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from training.data import DatasetInfo
+from training.loss_curves import LossHistory
 
 
 @dataclass
@@ -23,3 +24,4 @@ class TrainResult:
     tokens_per_second: float | None
     dataset: DatasetInfo
     dropped_overlong: int
+    history: LossHistory

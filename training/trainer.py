@@ -136,6 +136,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
 
 def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     from training.build import base_model_path, load_tokenizer
+    from training.loss_curves import loss_history
     from training.model_card import write_model_card
 
     started = time.perf_counter()
@@ -168,14 +169,15 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     if main_process:
         tokenizer.save_pretrained(str(adapter_dir))
         (adapter_dir / TEMPLATE_FILE).write_text(tokenizer.chat_template, encoding="utf-8")
-    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    history = loss_history(trainer.state.log_history)
     runtime = output.metrics.get("train_runtime") or wall
     tokens = trainer.state.num_input_tokens_seen
     result = TrainResult(
         output_dir=output_dir, adapter_dir=adapter_dir, global_step=trainer.state.global_step,
-        train_loss=output.training_loss, eval_loss=eval_loss, losses=losses, wall_time_s=wall,
+        train_loss=output.training_loss, eval_loss=eval_loss, losses=[loss for _, loss in history.train], wall_time_s=wall,
         peak_memory_bytes=peak.peak_bytes, peak_memory_source=peak.source,
         tokens_per_second=tokens / runtime if tokens and runtime else None, dataset=info, dropped_overlong=dropped,
+        history=history,
     )
     if main_process:
         write_model_card(adapter_dir, config, result)

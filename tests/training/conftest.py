@@ -141,3 +141,13 @@ def trained_run(tmp_path_factory, tiny_base, repeated_set):
     finally:
         trainer_module.build_trainer = original
     return config, {"checkpoints_after_crash": checkpoints, "steps_after_resume": first_steps}, result
+
+
+@pytest.fixture(scope="session")
+def smollm2_base(tmp_path_factory) -> Path:
+    """SmolLM2-135M-Instruct as `lexrisk models import-gguf` writes it (the packaged GGUF; ~30 s)."""
+    from lexrisk.cli import main
+
+    out = tmp_path_factory.mktemp("smollm2") / "smollm2-135m-instruct"
+    assert main(["models", "import-gguf", "--out", str(out)]) == 0
+    return out

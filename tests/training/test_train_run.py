@@ -55,6 +55,24 @@ def test_output_holds_adapter_tokenizer_template_and_card(trained_run, repeated_
     assert f"version not in a store, content hash `{folder_hash(repeated_set)}`" in (adapter / "README.md").read_text()
 
 
+def test_card_holds_train_and_dev_loss_history_and_a_png(trained_run):
+    """Six logged train losses (steps 1-6, across the crash and resume) and dev losses at the periodic
+    evaluations (steps 3, 6) in the card, the README's table and a PNG beside the adapter."""
+    _, _, result = trained_run
+    adapter = result.adapter_dir
+    card = json.loads((adapter / "lexrisk_model_card.json").read_text())
+    history = card["loss_history"]
+    assert [p["step"] for p in history["train"]] == [1, 2, 3, 4, 5, 6]
+    assert [p["loss"] for p in history["train"]] == pytest.approx(result.losses)
+    assert [p["step"] for p in history["dev"]] == [3, 6]
+    assert history["dev"][-1]["loss"] == pytest.approx(result.eval_loss)
+    png = (adapter / "loss_curves.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+    readme = (adapter / "README.md").read_text()
+    assert "![train and dev loss](loss_curves.png)" in readme
+    assert f"| 6 | {history['train'][-1]['loss']:.4f} | {history['dev'][-1]['loss']:.4f} |" in readme
+
+
 def test_build_dataset_then_train_records_the_lineage(training_store, training_set, tiny_base, tmp_path, capsys):
     """`lexrisk annotate build-dataset` -> `lexrisk train`: the adapter's model card names the store's dataset
     version and the hash of the bytes trained on, the hash the store recorded for that version."""
