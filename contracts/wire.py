@@ -255,6 +255,7 @@ class Evaluation(BaseModel):
     file: str
     system: str
     protocol: str | None
+    held_out: bool | None = Field(None, description="scored on contracts the model was not fit on; None: not said")
     rule: str | None
     precision: float
     recall: float

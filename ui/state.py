@@ -89,7 +89,7 @@ def check_size(name: str, size: int) -> bool:
     """The API's own upload limit, checked before sending; the API checks again."""
     info = model_info()
     if info and size > info.max_upload_mb * 1024 * 1024:
-        show_error(ApiError(413, "too_large", f"{name} is {size / 1e6:.1f} MB; the limit is "
-                                              f"{info.max_upload_mb:.0f} MB"))
+        show_error(ApiError(413, "too_large", f"{name} is {size / 2**20:.1f} MiB; the limit is "
+                                              f"{info.max_upload_mb:.0f} MiB"))
         return False
     return True

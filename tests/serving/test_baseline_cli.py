@@ -56,6 +56,7 @@ def test_eval_is_the_eval_runner_on_the_dev_split(tmp_path, capsys):
     assert info["analyzer"] == "baseline" and info["split"] == "dev" and "training-set score" in info["note"]
     summary = json.loads((tmp_path / "baseline_dev.json").read_text())
     assert summary["scores"]["baseline"]["micro"]["tp"] == metrics["micro"]["tp"]
+    assert "training-set score, not held out" in summary["protocol"]  # the shipped model was fit on dev too
 
 
 def test_eval_without_dev_contracts_is_one_line(tmp_path, capsys):

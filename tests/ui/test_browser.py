@@ -150,7 +150,7 @@ def _flow(page, url: str, key: str) -> None:
     _shot(page, "10-annotate")
 
     page.get_by_role("link", name="Model").click()
-    expect(page.get_by_text("Evaluation on held-out contracts")).to_be_visible()
+    expect(page.get_by_text("Evaluation on CUAD's dev contracts")).to_be_visible()
     _shot(page, "11-model")
 
     page.get_by_role("link", name="Export").click()

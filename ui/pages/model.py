@@ -14,18 +14,22 @@ def page() -> None:
     if info is not None:
         c1, c2, c3 = st.columns(3)
         c1.metric("Analyzer in use", info.analyzer)
-        c2.metric("Upload limit", f"{info.max_upload_mb:.0f} MB")
+        c2.metric("Upload limit", f"{info.max_upload_mb:.0f} MiB")
         c3.metric("Page limit", info.max_pages)
         st.markdown(f"**Model:** {info.model or '—'}  \n**Adapter:** {info.adapter or 'none'}  \n"
                     f"**Analyzers available:** {', '.join(info.analyzers)}")
-        st.subheader("Evaluation on held-out contracts")
+        st.subheader("Evaluation on CUAD's dev contracts")
         if info.evaluation:
             st.caption("Micro precision, recall and F1 over CUAD categories, from the result files in eval/results. "
-                       "The row marked “in use” is the analyzer answering uploads; the others are reference points "
-                       "measured under the same protocol (alternatives and upper bounds), not models you can pick.")
+                       "Read the protocol column: only a score on contracts the model was not fit on (held out) "
+                       "says how it does on your contracts. Rows marked “in use” are the analyzer answering "
+                       "uploads; the others are reference points (alternatives and upper bounds), not models you "
+                       "can pick.")
             st.dataframe(pd.DataFrame([{"In use": "in use" if e.system == info.analyzer else "",
                                         "System": e.system, "Precision": round(e.precision, 3),
-                                        "Recall": round(e.recall, 3), "F1": round(e.f1, 3), "File": e.file,
+                                        "Recall": round(e.recall, 3), "F1": round(e.f1, 3),
+                                        "Held out": "—" if e.held_out is None else "yes" if e.held_out else "no",
+                                        "File": e.file,
                                         "Protocol": e.protocol or "", "Matching rule": e.rule or ""}
                                        for e in info.evaluation]), hide_index=True)
         else:

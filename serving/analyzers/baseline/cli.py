@@ -109,6 +109,7 @@ def run_train(args: argparse.Namespace) -> int:
         "model_sha256": digest, "shipped_fit_on": result.model.meta["fit_on"],
         "train_contracts": result.train_contracts, "dev_contracts": result.dev_contracts,
         "protocol": "fit on the train contracts, thresholds by contract-grouped CV on them, scored on dev",
+        "held_out": True,
         "rule": RULE, "scores": {name: s.as_dict() for name, s in scores.items()}}, indent=2) + "\n", encoding="utf-8")
     features = args.results / FEATURES_JSON  # the embeddings comparison, when benchmarks/baseline_features.py ran
     card = model_card(result.model, json.loads(target.read_text(encoding="utf-8")),
@@ -185,8 +186,12 @@ def run_eval(args: argparse.Namespace) -> int:
     console.print(scores_table(scores, categories, len(entries), title))
     args.results.mkdir(parents=True, exist_ok=True)
     target = args.results / "baseline_dev.json"
+    held_out = model.meta.get("fit_on") == "train"
+    protocol = ("the model as given, fit on the train contracts only, scored on the dev contracts (held out)" if held_out
+                else "the model as given, fit on all contracts, dev included, scored on the dev contracts: a "
+                     "training-set score, not held out")
     payload = {"model_sha256": digest(folder), "model_fit_on": model.meta.get("fit_on"), "dev_contracts": len(entries),
-               "rule": RULE, "run": str(args.out),
+               "protocol": protocol, "held_out": held_out, "rule": RULE, "run": str(args.out),
                "scores": {name: s.as_dict() for name, s in scores.items()}}
     target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {target} and the run folder {args.out} (metrics.json, predictions/)")

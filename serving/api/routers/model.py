@@ -40,6 +40,6 @@ def evaluations(folder: Path) -> list[Evaluation]:
             micro = score.get("micro") if isinstance(score, dict) else None
             if isinstance(micro, dict) and {"precision", "recall", "f1"} <= micro.keys():
                 out.append(Evaluation(file=path.name, system=system, protocol=data.get("protocol"),
-                                      rule=data.get("rule"), precision=micro["precision"], recall=micro["recall"],
+                                      held_out=data.get("held_out"), rule=data.get("rule"), precision=micro["precision"], recall=micro["recall"],
                                       f1=micro["f1"]))
     return out
