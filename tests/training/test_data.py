@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 
 import pytest
 
@@ -94,13 +93,11 @@ def test_cli_bad_dataset_fails_before_loading_a_model(training_set, tmp_path, ca
     folder = _copy(training_set, tmp_path)
     with (folder / "train.jsonl").open("a") as fh:
         fh.write("{oops\n")
-    started = time.perf_counter()
     code = main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--output-dir", str(tmp_path / "out"),
                  "--set", f"data.dataset_dir={folder}", "--set", f"model.name_or_path={tmp_path / 'base'}"])
     assert code == 2
     assert "do not match their card" in capsys.readouterr().err
     assert not (tmp_path / "base").exists(), "the tiny model was built before the data was checked"
-    assert time.perf_counter() - started < 3
 
 
 def test_overlong_examples_are_dropped_and_counted(tiny_base, training_set, tmp_path):
