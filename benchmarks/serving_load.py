@@ -185,7 +185,8 @@ def main() -> None:
     console.print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "serving_load", "when": datetime.now(UTC).isoformat(),
-                                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                                "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()]},
                                     "analyzer": args.analyzer, "workers": args.workers, "poll_s": args.poll, "results": results},
                                    indent=2) + "\n")
     console.print(f"wrote {args.out}")
