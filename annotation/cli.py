@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s = add_subcommand(sub, "import-cuad", _import_cuad, help="import CUAD's labelled excerpts as gold annotations",
                        description="Import CUAD's contracts and their lawyer-labelled excerpts as accepted (gold) annotations, located by offset in the contract text.")
     s.add_argument("cuad_dir", type=Path, metavar="CUAD_DIR", help="folder with master_clauses.csv and full_contract_txt/")
-    s.add_argument("--limit", type=int, help="import only the first N contracts")
+    s.add_argument("--split", choices=["train", "dev"],
+                   help="only this side of CUAD's train/dev split (the one `eval run --split` scores on)")
+    s.add_argument("--limit", type=int, help="import only the first N contracts (after --split)")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
     s.add_argument("--json", type=Path, help="also write the import report as JSON here")
     add_tenant_argument(s)
@@ -98,7 +100,7 @@ def _import_cuad(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Importing CUAD")
     try:
         with bar, store.session() as session:
-            report = import_cuad(session, args.cuad_dir, tenant=args.tenant, playbook=playbook, limit=args.limit,
+            report = import_cuad(session, args.cuad_dir, tenant=args.tenant, playbook=playbook, limit=args.limit, split=args.split,
                                  skip_bad=args.skip_bad, progress=update)
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad records)") from None

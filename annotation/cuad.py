@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from annotation.report import ImportRecordError, ImportReport
 from annotation.store.models import PUBLIC_TENANT, Annotation, Annotator, ReviewEvent
 from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract, row_id
+from contracts.cuad_split import in_split
 from contracts.errors import IngestError
 from contracts.grounding import locate, normalize_for_match
 from contracts.ingest import load_bytes
@@ -115,10 +116,12 @@ def _row(path: Path, number: int, raw: dict[str, str], label_columns: list[str])
 
 
 def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT, playbook: Playbook | None = None,
-                limit: int | None = None, skip_bad: bool = False, keep_source: bool = True,
+                limit: int | None = None, split: str | None = None, skip_bad: bool = False, keep_source: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import CUAD into the session as `tenant`'s (public data: `public` by default; the caller commits,
-    or rolls back on error); `limit` takes the first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
+    or rolls back on error); `split` ("train" or "dev", `contracts.cuad_split`) keeps one side of the split
+    the evaluation uses, so a model trained on the store is scored on contracts it never saw; `limit` then
+    takes the first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
     bad records are listed in the report and left out."""
     cuad_dir = Path(cuad_dir)
     master, txt_dir = cuad_dir / MASTER, cuad_dir / "full_contract_txt"
@@ -135,6 +138,8 @@ def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT
             continue
         rows.append(item)
     index = txt_index(txt_dir)
+    if split is not None:  # the split hashes the text file's own name, as the evaluation's gold reader does
+        rows = [row for row in rows if in_split(_txt_path(txt_dir, index, row).name, split)]
     rows = rows[:limit] if limit is not None else rows
     annotator = get_or_create_annotator(session, ANNOTATOR, kind="source")
     seen: set[str] = set()
@@ -154,12 +159,18 @@ def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT
     return report
 
 
-def _import_row(session: Session, tenant: str, txt_dir: Path, index: dict[str, str], row: CuadRow, annotator: Annotator, playbook: Playbook,
-                report: ImportReport, keep_source: bool, seen: set[str]) -> None:
-    where = f"{MASTER} row {row.number} ({row.filename})"
+def _txt_path(txt_dir: Path, index: dict[str, str], row: CuadRow) -> Path:
+    """The row's text file: its name with .txt, or the one file its name folds to."""
     path = txt_dir / row.txt_name
     if not path.is_file() and fold_name(row.filename) in index:
         path = txt_dir / index[fold_name(row.filename)]
+    return path
+
+
+def _import_row(session: Session, tenant: str, txt_dir: Path, index: dict[str, str], row: CuadRow, annotator: Annotator, playbook: Playbook,
+                report: ImportReport, keep_source: bool, seen: set[str]) -> None:
+    where = f"{MASTER} row {row.number} ({row.filename})"
+    path = _txt_path(txt_dir, index, row)
     try:
         data = path.read_bytes()
         document = load_bytes(data, path.name, max_bytes=1 << 30)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ast
 import csv
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.cuad_split import in_split
 from contracts.documents import Document
 from contracts.grounding import Located, locate, normalize_for_match
 from contracts.taxonomy import UnknownCategoryError, canonical
@@ -23,17 +23,10 @@ SPANS_FILE = "cuad_spans.jsonl"
 CLAUSES_FILE = "master_clauses.csv"
 TEXT_DIR = "full_contract_txt"
 PDF_DIR = "full_contract_pdf"
-DEV_PERCENT = 20
 
 
 class GoldError(ValueError):
     """The gold set is missing or not laid out as expected (the message says what is wrong)."""
-
-
-def is_dev(name: str) -> bool:
-    """CUAD's contract-level 80/20 split used by the baseline: a hash of the text file's name, stable and
-    independent of which other contracts are in the folder."""
-    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % 100 < DEV_PERCENT
 
 
 @dataclass(frozen=True)
@@ -99,7 +92,7 @@ def cuad_entries(folder: Path, *, source: str = "auto", names: list[str] | None 
             raise GoldError(f"{len(unknown)} contract(s) not in {folder}: {', '.join(sorted(unknown)[:3])}")
         entries = [e for e in entries if e.name in wanted or e.source.name in wanted]
     if split is not None:
-        entries = [e for e in entries if is_dev(e.name) == (split == "dev")]
+        entries = [e for e in entries if in_split(e.name, split)]
     if limit:
         entries = entries[:limit]
     if not entries:

@@ -102,6 +102,9 @@ class LoraSection(_Section):
 class DataSection(_Section):
     dataset_dir: Path = Field(..., description="folder written by `lexrisk annotate build-dataset` (splits and dataset card)")
     evaluate: bool = Field(True, description="evaluate on the set's dev split during training")
+    max_dev_examples: int | None = Field(
+        None, gt=0, description="evaluate on at most N dev examples, evenly spaced through the split and the same "
+                                "at every evaluation (a CPU run keeps its dev curve affordable); default: all")
     max_length: int = Field(4096, gt=0, description="longest tokenized example (system + contract chunk + answer); "
                                                     "a set built with a larger --max-length is refused")
     drop_overlong: bool = Field(

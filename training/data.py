@@ -60,7 +60,17 @@ def load_training_set(data: DataSection) -> TrainingSet:
                            f"--max-length {data.max_length} or set data.max_length={built}")
     train = read_chat_jsonl(data.dataset_dir / split_file("train"))
     dev = read_chat_jsonl(data.dataset_dir / split_file("dev")) if data.evaluate else None
+    if dev is not None and data.max_dev_examples is not None:
+        dev = evenly_spaced(dev, data.max_dev_examples)
     return TrainingSet(train, dev, card)
+
+
+def evenly_spaced(examples: list[dict], most: int) -> list[dict]:
+    """At most `most` examples spread over the list (the split is ordered by contract, so its first N
+    would all come from one or two contracts)."""
+    if len(examples) <= most:
+        return examples
+    return [examples[i * len(examples) // most] for i in range(most)]
 
 
 def read_chat_jsonl(path: Path) -> list[dict]:

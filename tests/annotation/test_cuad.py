@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from annotation.cuad import import_cuad
 from annotation.report import ImportRecordError
-from annotation.store import Annotation, Contract, ReviewEvent
+from annotation.store import Annotation, Contract, ReviewEvent, Store
 from contracts.textnorm import normalize_text
 from lexrisk.cli import main
 from tests.annotation.conftest import SMALL_CUAD
@@ -150,3 +150,24 @@ def test_missing_text_file_is_a_bad_record_and_skip_bad_imports_the_rest(sqlite_
 def test_not_a_cuad_folder(sqlite_store, tmp_path, capsys):
     assert main(["annotate", "--db", str(sqlite_store.engine.url), "import-cuad", str(tmp_path)]) == 2
     assert "not a CUAD folder" in capsys.readouterr().err
+
+
+def test_split_imports_one_side_of_the_evaluations_split(tmp_path, small_cuad, capsys):
+    """`--split dev` takes exactly the contracts `eval run --split dev` scores on, `--split train` the rest,
+    so a store built for training never holds a held-out contract."""
+    from contracts.cuad_split import is_dev
+
+    dev = {n for n in SMALL_CUAD if is_dev(n)}
+    assert dev and dev != set(SMALL_CUAD)  # the fixture has both sides, so the test can tell them apart
+    names = {}
+    for side in ("train", "dev"):
+        url = f"sqlite:///{tmp_path / side}.db"
+        assert main(["annotate", "--db", url, "import-cuad", str(small_cuad), "--split", side]) == 0
+        with Store(url).session() as session:
+            names[side] = {c.name for c in session.exec(select(Contract))}
+    assert names["dev"] == dev
+    assert names["train"] == set(SMALL_CUAD) - dev
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["annotate", "--db", f"sqlite:///{tmp_path / 'x.db'}", "import-cuad", str(small_cuad), "--split", "test"])
+    assert "invalid choice: 'test'" in capsys.readouterr().err

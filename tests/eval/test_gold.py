@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from contracts.cuad_split import is_dev
 from contracts.ingest import load_document
-from eval.gold import GoldError, cuad_entries, is_dev, read_cuad_contract
+from eval.gold import GoldError, cuad_entries, read_cuad_contract
 from tests.eval.fakes import ASSIGN, CAP, CONTRACTS, write_cuad
 
 

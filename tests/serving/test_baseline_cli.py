@@ -40,7 +40,7 @@ def test_eval_is_the_eval_runner_on_the_dev_split(tmp_path, capsys):
     """`lexrisk baseline eval` writes the same run folder as `lexrisk eval run` (one implementation)."""
     import json
 
-    from eval.gold import is_dev
+    from contracts.cuad_split import is_dev
     from tests.eval.fakes import CONTRACTS, write_cuad
 
     dev_names = iter(n for n in (f"dev-{i}.txt" for i in range(200)) if is_dev(n))
@@ -60,7 +60,7 @@ def test_eval_is_the_eval_runner_on_the_dev_split(tmp_path, capsys):
 
 
 def test_eval_without_dev_contracts_is_one_line(tmp_path, capsys):
-    from eval.gold import is_dev
+    from contracts.cuad_split import is_dev
     from tests.eval.fakes import write_cuad
 
     names = {"alpha.txt": "not-dev.txt", "beta.txt": "not-dev-2.txt", "gamma.txt": "not-dev-3.txt"}

@@ -114,3 +114,14 @@ def test_overlong_examples_are_dropped_and_counted(tiny_base, training_set, tmp_
     assert dropped == sum(n > limit for n in lengths) > 0 and len(kept) + dropped == len(examples)
     with pytest.raises(DatasetError, match="every example is longer"):
         drop_overlong(tiny_config(tmp_path, "data.max_length=5", base=tiny_base), examples, tokenizer, "train.jsonl")
+
+
+def test_max_dev_examples_spreads_a_fixed_subset_over_the_dev_split(training_set, tmp_path):
+    full = load_training_set(tiny_config(tmp_path, dataset_dir=training_set).data).dev
+    assert full is not None and len(full) >= 3, "the fixture set needs a few dev examples"
+    capped = load_training_set(tiny_config(tmp_path, "data.max_dev_examples=2", dataset_dir=training_set).data).dev
+    assert capped == [full[0], full[len(full) // 2]]  # spread, not the first two
+    again = load_training_set(tiny_config(tmp_path, "data.max_dev_examples=2", dataset_dir=training_set).data).dev
+    assert again == capped  # every evaluation sees the same ones
+    roomy = tiny_config(tmp_path, f"data.max_dev_examples={len(full) + 5}", dataset_dir=training_set)
+    assert load_training_set(roomy.data).dev == full

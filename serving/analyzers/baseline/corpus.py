@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.cuad_split import is_dev
 from contracts.segment import Span, split_sentences
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import Excerpt
-from eval.gold import is_dev
 
 SPANS_FILE = "cuad_spans.jsonl"
 TEXT_DIR = "full_contract_txt"
