@@ -45,13 +45,13 @@ class SetupSpec:
 
 SETUPS = (
     SetupSpec("qlora-savers", _SAVERS, ("qlora-savers-padded", "qlora-savers", "qlora-savers-long"),
-              "4-bit base, bf16 non-quantized weights, paged 8-bit AdamW"),
+              "savers: 4-bit base, bf16 non-quantized weights, paged 8-bit AdamW"),
     SetupSpec("qlora-savers-offload", {**_SAVERS, "train.activation_offloading": True},
-              ("qlora-savers-offload", "qlora-savers-offload-long"), "the same, checkpointed activations on the host"),
+              ("qlora-savers-offload", "qlora-savers-offload-long"), "savers + activation offloading (checkpointed layer inputs in host memory)"),
     SetupSpec("qlora-savers-packed", {**_SAVERS, "train.packing": True},
-              ("qlora-savers-packed-1row", "qlora-savers-packed"), "the same, padding-free packed rows"),
+              ("qlora-savers-packed-1row", "qlora-savers-packed"), "savers + padding-free packed rows"),
     SetupSpec("qlora-savers-liger", {**_SAVERS, "train.use_liger_kernel": True}, ("qlora-savers-liger",),
-              "the same, Liger's Triton kernels"),
+              "savers + Liger's Triton kernels"),
     SetupSpec("qlora-seed", {**_SAVERS, "quantization.prepare_for_kbit_training": True, "train.optim": "adamw_torch"},
               ("qlora-seed",), "the seed: fp32 copies of the non-quantized weights, torch AdamW"),
     SetupSpec("lora-bf16", {**_SAVERS, "quantization.load_in_4bit": False}, ("lora-bf16",),
