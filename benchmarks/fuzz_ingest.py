@@ -23,7 +23,6 @@ import platform
 import random
 import re
 import statistics
-import struct
 import subprocess
 import sys
 import tarfile
@@ -32,7 +31,7 @@ import time
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,14 +40,13 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from contracts import hostile_files as hostile
 from contracts import isolation
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
 from contracts.settings import get_settings
 
 REPO = Path(__file__).resolve().parent.parent
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-DOC_XML = "word/document.xml"
 SLOW_S = 10.0
 PEAK_LIMIT = 1024 * MIB
 OUTCOMES = ("ok", "clean error", "crash", "hang", "over-memory")
@@ -91,76 +89,7 @@ def load_seeds(cuad_dir: Path, cuad_files: int) -> list[tuple[str, bytes]]:
     return seeds
 
 
-# -- zip helpers ------------------------------------------------------------------------------------------
-
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return buffer.getvalue()
-
-
-def _patch_headers(data: bytes, local_at: int, central_at: int, value: Callable[[int], int]) -> bytes:
-    out = bytearray(data)
-    for signature, offset in ((b"PK\x03\x04", local_at), (b"PK\x01\x02", central_at)):
-        for match in re.finditer(re.escape(signature), data):
-            at = match.start() + offset
-            if at + 2 <= len(out):
-                struct.pack_into("<H", out, at, value(struct.unpack_from("<H", data, at)[0]) & 0xFFFF)
-    return bytes(out)
-
-
-def _body_docx(base: bytes, body: str, **parts: bytes) -> bytes:
-    members = _members(base)
-    members[DOC_XML] = (f'<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/'
-                        f'officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>').encode()
-    members.update(parts)
-    return _zip(members)
-
-
-def _p(text: str, ppr: str = "") -> str:
-    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}<w:r><w:t>{text}</w:t></w:r></w:p>"
-
-
-def _streamed_member_docx(base: bytes, head: bytes, chunk: bytes, total: int, tail: bytes) -> bytes:
-    """A DOCX whose document.xml is `total` bytes of `chunk`, deflated as it is written (a zip bomb)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in _members(base).items():
-            if name != DOC_XML:
-                archive.writestr(name, body)
-        with archive.open(DOC_XML, "w", force_zip64=True) as out:
-            out.write(head)
-            for _ in range(total // len(chunk)):
-                out.write(chunk)
-            out.write(tail)
-    return buffer.getvalue()
-
-
 # -- crafted attacks --------------------------------------------------------------------------------------
-
-def _raw_pdf(content: bytes, *, filters: str = "", startxref: bytes | None = None, count: int = 1) -> bytes:
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d %s >>\nstream\n" % (len(content), filters.encode()) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n" + (startxref or b"%d" % xref) + b"\n%%EOF\n"
-    return bytes(out)
-
 
 def crafted(seeds: list[tuple[str, bytes]]) -> Iterator[Case]:
     """The attacks of issue #11, each built once."""
@@ -168,54 +97,60 @@ def crafted(seeds: list[tuple[str, bytes]]) -> Iterator[Case]:
 
     base = next(data for name, data in seeds if name.endswith(".docx"))
     text = b"BT /F1 12 Tf 72 700 Td (The Supplier shall deliver the Products on time.) Tj ET"
-    yield "docx: zip bomb, 300 MB of valid paragraphs", "bomb.docx", _streamed_member_docx(
-        base, f'<w:document xmlns:w="{W_NS}"><w:body>'.encode(), _p("The Supplier shall deliver.").encode() * 10_000,
-        300 * MIB, b"</w:body></w:document>")
-    yield "docx: one 1 GB text node", "node.docx", _streamed_member_docx(
-        base, f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>'.encode(), b"x" * MIB, 1024 * MIB,
+    yield "docx: zip bomb, 300 MB of valid paragraphs", "bomb.docx", hostile.streamed_member_docx(
+        base, f'<w:document xmlns:w="{hostile.W_NS}"><w:body>'.encode(),
+        hostile.paragraph("The Supplier shall deliver.").encode() * 10_000, 300 * MIB, b"</w:body></w:document>")
+    yield "docx: one 1 GB text node", "node.docx", hostile.streamed_member_docx(
+        base, f'<w:document xmlns:w="{hostile.W_NS}"><w:body><w:p><w:r><w:t>'.encode(), b"x" * MIB, 1024 * MIB,
         b"</w:t></w:r></w:p></w:body></w:document>")
     laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
-    bomb = _members(base)
-    bomb[DOC_XML] = (f'<!DOCTYPE w:document [<!ENTITY l0 "lol">{laughs}]><w:document xmlns:w="{W_NS}">'
-                     f'<w:body>{_p("&l9;")}</w:body></w:document>').encode()
-    yield "docx: XML entity bomb (billion laughs)", "laughs.docx", _zip(bomb)
-    yield "docx: XML nested 100,000 deep", "deep.docx", _body_docx(base, "<w:p>" * 100_000 + "</w:p>" * 100_000)
-    flood = _members(base)
+    bomb = hostile.zip_members(base)
+    bomb[hostile.DOC_XML] = (f'<!DOCTYPE w:document [<!ENTITY l0 "lol">{laughs}]>'
+                             f'<w:document xmlns:w="{hostile.W_NS}"><w:body>{hostile.paragraph("&l9;")}</w:body>'
+                             "</w:document>").encode()
+    yield "docx: XML entity bomb (billion laughs)", "laughs.docx", hostile.make_zip(bomb)
+    yield "docx: XML nested 100,000 deep", "deep.docx", hostile.with_body(base, "<w:p>" * 100_000 + "</w:p>" * 100_000)
+    flood = hostile.zip_members(base)
     flood.update({f"junk/{i}": b"" for i in range(60_000)})
-    yield "docx: 60,000 zip members", "flood.docx", _zip(flood, zipfile.ZIP_STORED)
-    yield "docx: encrypted flag", "flag.docx", _patch_headers(base, 6, 8, lambda v: v | 1)
-    yield "docx: unknown compression method", "ppmd.docx", _patch_headers(base, 8, 10, lambda v: 98)
-    yield "docx: no body", "nobody.docx", _zip({**_members(base), DOC_XML: f'<w:document xmlns:w="{W_NS}"/>'.encode()})
-    numbering = (f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
+    yield "docx: 60,000 zip members", "flood.docx", hostile.make_zip(flood, zipfile.ZIP_STORED)
+    yield "docx: encrypted flag", "flag.docx", hostile.patch_zip_headers(base, 6, 8, lambda v: v | 1)
+    yield "docx: unknown compression method", "ppmd.docx", hostile.patch_zip_headers(base, 8, 10, lambda v: 98)
+    yield "docx: no body", "nobody.docx", hostile.make_zip(
+        {**hostile.zip_members(base), hostile.DOC_XML: f'<w:document xmlns:w="{hostile.W_NS}"/>'.encode()})
+    numbering = (f'<w:numbering xmlns:w="{hostile.W_NS}"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0">'
                  '<w:start w:val="100000000000"/><w:numFmt w:val="lowerRoman"/><w:lvlText w:val="%1."/></w:lvl>'
                  '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num></w:numbering>').encode()
-    yield "docx: numbering start 10^11 in roman numerals", "roman.docx", _body_docx(
-        _docx_from_text("List\n\nitem"), _p("Term", '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'),
+    yield "docx: numbering start 10^11 in roman numerals", "roman.docx", hostile.with_body(
+        _docx_from_text("List\n\nitem"),
+        hostile.paragraph("Term", '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'),
         **{"word/numbering.xml": numbering})
-    styles = (f'<w:styles xmlns:w="{W_NS}"><w:style w:type="paragraph" w:styleId="S"><w:basedOn w:val="S"/>'
+    styles = (f'<w:styles xmlns:w="{hostile.W_NS}"><w:style w:type="paragraph" w:styleId="S"><w:basedOn w:val="S"/>'
               "</w:style></w:styles>").encode()
-    yield "docx: style based on itself", "loop.docx", _body_docx(
-        base, _p("Looped", '<w:pStyle w:val="S"/>'), **{"word/styles.xml": styles})
-    yield "docx: gridSpan 10^8", "span.docx", _body_docx(
-        base, '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr>' + _p("Fee") + "</w:tc></w:tr></w:tbl>")
-    yield "docx: header reference to a missing part", "hdr.docx", _body_docx(
-        base, _p("Body") + '<w:sectPr><w:headerReference w:type="default" r:id="rId999"/></w:sectPr>')
+    yield "docx: style based on itself", "loop.docx", hostile.with_body(
+        base, hostile.paragraph("Looped", '<w:pStyle w:val="S"/>'), **{"word/styles.xml": styles})
+    yield "docx: gridSpan 10^8", "span.docx", hostile.with_body(
+        base, '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr>' + hostile.paragraph("Fee")
+        + "</w:tc></w:tr></w:tbl>")
+    yield "docx: header reference to a missing part", "hdr.docx", hostile.with_body(
+        base, hostile.paragraph("Body") + '<w:sectPr><w:headerReference w:type="default" r:id="rId999"/></w:sectPr>')
     for name in ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"):
-        yield f"docx: garbage {name}", "garbage.docx", _zip({**_members(base), name: b"<x>garbage"})
+        yield f"docx: garbage {name}", "garbage.docx", hostile.make_zip({**hostile.zip_members(base), name: b"<x>garbage"})
     writer = PdfWriter()
     for _ in range(10_000):
         writer.add_blank_page(width=612, height=792)
     buffer = io.BytesIO()
     writer.write(buffer)
     yield "pdf: 10,000 pages", "pages.pdf", buffer.getvalue()
-    yield "pdf: /Count of 10^9 on one page", "count.pdf", _raw_pdf(text, count=10**9)
-    yield "pdf: operands nested 50,000 deep", "nested.pdf", _raw_pdf(b"[" * 50_000 + b"]" * 50_000 + b" " + text)
-    yield "pdf: 200 MB flate bomb", "flate.pdf", _raw_pdf(zlib.compress(b" " * (200 * MIB), 9),
-                                                          filters="/Filter /FlateDecode")
-    yield "pdf: huge startxref", "xref.pdf", _raw_pdf(text, startxref=b"9" * 40)
-    yield "pdf: unknown filter", "filter.pdf", _raw_pdf(text, filters="/Filter /NoSuchDecode")
-    yield "pdf: JBIG2 stream", "jbig2.pdf", _raw_pdf(text, filters="/Filter /JBIG2Decode")
-    yield "pdf: 100,000 filters", "filters.pdf", _raw_pdf(text, filters="/Filter [" + "/FlateDecode " * 100_000 + "]")
+    yield "pdf: /Count of 10^9 on one page", "count.pdf", hostile.raw_pdf(text, count=10**9)
+    yield "pdf: operands nested 50,000 deep", "nested.pdf", hostile.raw_pdf(
+        b"[" * 50_000 + b"]" * 50_000 + b" " + text)
+    yield "pdf: 200 MB flate bomb", "flate.pdf", hostile.raw_pdf(zlib.compress(b" " * (200 * MIB), 9),
+                                                                  filters="/Filter /FlateDecode")
+    yield "pdf: huge startxref", "xref.pdf", hostile.raw_pdf(text, startxref=b"9" * 40)
+    yield "pdf: unknown filter", "filter.pdf", hostile.raw_pdf(text, filters="/Filter /NoSuchDecode")
+    yield "pdf: JBIG2 stream", "jbig2.pdf", hostile.raw_pdf(text, filters="/Filter /JBIG2Decode")
+    yield "pdf: 100,000 filters", "filters.pdf", hostile.raw_pdf(
+        text, filters="/Filter [" + "/FlateDecode " * 100_000 + "]")
     sample = "Licensee shall pay the Royalty within thirty days.\nSection 2. Term.\n" * 50
     for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp1252", "utf-8-sig"):
         yield f"txt: {encoding} without BOM", "wide.txt", sample.encode(encoding)
@@ -267,7 +202,7 @@ def _mutate_bytes(rng: random.Random, data: bytes) -> tuple[str, bytes]:
 
 
 def _mutate_docx(rng: random.Random, data: bytes) -> tuple[str, bytes]:
-    members = _members(data)
+    members = hostile.zip_members(data)
     xml = [n for n in members if n.endswith((".xml", ".rels"))]
     target = rng.choice(xml)
     kind, body = _mutate_bytes(rng, members[target])
@@ -275,7 +210,7 @@ def _mutate_docx(rng: random.Random, data: bytes) -> tuple[str, bytes]:
         body, kind = re.sub(rb'w:val="[^"]*"', lambda m: rng.choice([b'w:val="99999999999"', b'w:val="x"',
                                                                          b'w:val="-5"', m.group()]), body), "attrs"
     members[target] = body
-    return f"{kind} in {target}", _zip(members)
+    return f"{kind} in {target}", hostile.make_zip(members)
 
 
 def _mutate_pdf(rng: random.Random, data: bytes) -> tuple[str, bytes]:

@@ -21,8 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_train)
     sub = p.add_subparsers(dest="train_command", metavar="SUBCOMMAND")
 
-    plan = sub.add_parser("plan", help="estimate GPU memory for a recipe, part by part",
-                          description="Estimate GPU memory per part for a recipe, say whether it fits and what to change.")
+    plan = sub.add_parser("plan", help="estimate GPU memory for a recipe and pick the fastest setup that fits",
+                          description="Estimate GPU memory per part for a recipe, say whether it fits and what to change, "
+                                      "then pick the fastest measured setup (training/bench_gpu.py's JSON) whose "
+                                      "memory fits the GPU, with the overrides that select it and why the others lost.")
     plan.add_argument("--config", type=Path, help="YAML recipe (not needed with --seed-table)")
     plan.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a recipe field (repeatable)")
@@ -30,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     plan.add_argument("--seed-table", action="store_true",
                       help="print the 7B/13B/34B/70B x full FT / LoRA / QLoRA table instead")
     plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    plan.add_argument("--measurements", type=Path, action="append", metavar="FILE",
+                      help="GPU benchmark JSON (training/bench_gpu.py) to rank setups by (repeatable; default: every "
+                           "bench_gpu_*.json under eval/results/)")
+    plan.add_argument("--margin", type=float, default=0.05,
+                      help="share of the GPU's memory a picked setup leaves free (default 0.05)")
     plan.set_defaults(handler=run_plan)
 
     check = sub.add_parser("check-adapter", help="say whether vLLM can serve an adapter",
@@ -129,13 +136,17 @@ def run_plan(args: argparse.Namespace) -> int:
         gpu_name, gpu_gib = parse_gpu(args.gpu)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    est = estimate(plan_from_config(config, _shape(config)))
+    if not 0 <= args.margin < 1:
+        raise CommandError(f"--margin {args.margin}: give a share of the GPU's memory from 0 to below 1, e.g. 0.05")
+    shape = _shape(config)
+    est = estimate(plan_from_config(config, shape))
     gpu_bytes = gpu_gib * GiB
     fits = est.total_bytes <= gpu_bytes
+    choice = _choice(args, config, shape, gpu_name, gpu_gib)
     if args.json:
         print(json.dumps({"gpu": gpu_name, "gpu_gib": gpu_gib, "parts_gib": {k: round(v / GiB, 3) for k, v in est.parts.items()},
                           "total_gib": round(est.total_bytes / GiB, 2), "fits": fits,
-                          "advice": advice(est, gpu_bytes)}, indent=2))
+                          "advice": advice(est, gpu_bytes), "choice": choice.to_dict()}, indent=2))
         return 0 if fits else 1
     table = Table(title=f"{est.plan.shape.name}, {est.plan.method}, batch {est.plan.batch} x {est.plan.seq_len} tokens")
     table.add_column("part")
@@ -146,10 +157,23 @@ def run_plan(args: argparse.Namespace) -> int:
     table.add_row("[bold]total[/bold]", f"[bold]{est.total_bytes / GiB:.2f}[/bold]")
     console.print(table)
     verdict = "fits" if fits else "does NOT fit"
-    console.print(f"{verdict} on {gpu_name} ({gpu_gib:g} GiB): {est.total_bytes / GiB:.1f} GiB needed")
+    console.print(f"the recipe as written {verdict} on {gpu_name} ({gpu_gib:g} GiB): {est.total_bytes / GiB:.1f} GiB needed")
     for tip in advice(est, gpu_bytes):
         console.print(f"  - try {tip}")
+    for line in choice.lines():
+        print(line)
     return 0 if fits else 1
+
+
+def _choice(args: argparse.Namespace, config, shape, gpu_name: str, gpu_gib: float):
+    from contracts.errors import CommandError
+    from training.setup_choice import choose, default_measurement_files, load_measurements
+
+    try:
+        measurements = load_measurements(args.measurements or default_measurement_files())
+    except ValueError as exc:
+        raise CommandError(f"--measurements: {exc}") from None
+    return choose(config, shape, gpu_name, gpu_gib, measurements, margin=args.margin)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -152,6 +152,13 @@ class TrainSection(_Section):
                            "rows are flattened into one sequence: with sdpa/eager attention that sequence is attended "
                            "as a whole (quadratic in it), so use batch size 1 there (benchmarks/packing_cpu.py) or "
                            "flash_attention_2, which attends each example alone")
+    activation_offloading: bool = Field(
+        False, description="trl's activation offloading: the checkpointed layer inputs wait in host memory during the "
+                           "forward pass instead of on the GPU (the planner counts them as host memory), for long "
+                           "sequences (lexrisk train plan weighs it against the measured speed)")
+    use_liger_kernel: bool = Field(
+        False, description="patch Liger's Triton kernels into the model (RMSNorm, SwiGLU, RoPE, fused linear "
+                           "cross-entropy); needs a CUDA GPU and the gpu-kernels extra (liger-kernel)")
 
 
 class TrainConfig(_Section):

@@ -202,6 +202,7 @@ def plan_from_config(config: TrainConfig, shape: ModelShape, *, triton: bool = T
         compute_bytes=4 if q.compute_dtype == "float32" else 2,
         prepare_for_kbit=q.load_in_4bit and q.prepare_for_kbit_training, optimizer=t.optim,
         gradient_checkpointing=t.gradient_checkpointing, loss_temporaries=2 if triton else 7,
+        offload_activations=t.activation_offloading and t.gradient_checkpointing,
     )
 
 

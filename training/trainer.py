@@ -96,6 +96,23 @@ def check_distributed(config: TrainConfig) -> None:
                             "add --set quantization.quant_storage=bfloat16")
 
 
+def check_kernels(config: TrainConfig) -> None:
+    """train.use_liger_kernel needs liger-kernel (the gpu-kernels extra) and a GPU; say so before the model loads
+    rather than let transformers raise an ImportError from inside the trainer."""
+    import importlib.util
+
+    import torch
+
+    if not config.train.use_liger_kernel:
+        return
+    if importlib.util.find_spec("liger_kernel") is None:
+        raise TrainingError("train.use_liger_kernel needs liger-kernel: pip install -e '.[training,gpu-kernels]' "
+                            "on a CUDA host, or --set train.use_liger_kernel=false")
+    if not torch.cuda.is_available():
+        raise TrainingError("train.use_liger_kernel: Liger's kernels are Triton kernels and need a CUDA GPU; "
+                            "--set train.use_liger_kernel=false here")
+
+
 def check_packing(config: TrainConfig, model) -> None:
     """Packing's two pitfalls, one fixed and one said. Packed rows must run without a KV cache: with one,
     transformers' create_causal_mask does not detect the restarting position ids and the packed examples attend to
@@ -120,6 +137,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
     from training.build import load_base_model, peft_config, prepare_for_training
 
     check_distributed(config)
+    check_kernels(config)
     args = sft_config(config, len(train), has_eval=dev is not None)  # first: sets up the process group and device
     model = load_base_model(config, base_path)
     model = prepare_for_training(config, model)

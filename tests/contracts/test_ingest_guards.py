@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import struct
 import time
 import tracemalloc
 import zipfile
@@ -24,12 +23,20 @@ from contracts.errors import (
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from contracts.hostile_files import (
+    DOC_XML,
+    W_NS,
+    make_zip,
+    paragraph,
+    patch_zip_headers,
+    raw_pdf,
+    streamed_member_docx,
+    with_body,
+    zip_members,
+)
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
 from contracts.textnorm import normalize_text
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-DOC_XML = "word/document.xml"
 
 
 def _base_docx(build=None) -> bytes:
@@ -40,33 +47,6 @@ def _base_docx(build=None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return buffer.getvalue()
-
-
-def _with_body(body_xml: str, **extra: bytes) -> bytes:
-    members = _members(_base_docx())
-    members[DOC_XML] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                        f'<w:document xmlns:w="{W_NS}" '
-                        f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                        f"<w:body>{body_xml}</w:body></w:document>").encode()
-    members.update(extra)
-    return _zip(members)
-
-
-def _p(text: str, ppr: str = "") -> str:
-    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}<w:r><w:t>{text}</w:t></w:r></w:p>"
 
 
 def _bounded(call, *, seconds: float = 10.0, peak_mib: float = 200.0):
@@ -87,21 +67,9 @@ def _bounded(call, *, seconds: float = 10.0, peak_mib: float = 200.0):
 
 def test_a_zip_bomb_of_valid_paragraphs_is_refused_before_parsing():
     """A small DOCX whose document.xml inflates to 300 MB took 3.7 GB and 300 s; now refused while unpacking."""
-    members = _members(_base_docx())
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members.items():
-            if name != DOC_XML:
-                archive.writestr(name, body)
-        with archive.open(DOC_XML, "w", force_zip64=True) as out:
-            out.write(f'<w:document xmlns:w="{W_NS}"><w:body>'.encode())
-            chunk = (_p("The Supplier shall deliver the Products.") * 20_000).encode()
-            written = 0
-            while written < 300 * MIB:
-                out.write(chunk)
-                written += len(chunk)
-            out.write(b"</w:body></w:document>")
-    data = buffer.getvalue()
+    data = streamed_member_docx(_base_docx(), f'<w:document xmlns:w="{W_NS}"><w:body>'.encode(),
+                                (paragraph("The Supplier shall deliver the Products.") * 20_000).encode(), 300 * MIB,
+                                b"</w:body></w:document>")
     assert len(data) < 2 * MIB
     with pytest.raises(TooLargeError) as info:  # too_complex (ratio) or too_large (size), before any parse
         _bounded(lambda: load_bytes(data, "bomb.docx"), peak_mib=64)
@@ -112,61 +80,42 @@ def test_one_huge_text_node_is_refused_by_the_xml_size_limit():
     body = "<w:p><w:r><w:t>" + "x" * (3 * MIB) + "</w:t></w:r></w:p>"
     limits = IngestLimits(max_xml_bytes=2 * MIB, max_zip_ratio=10_000)
     with pytest.raises(TooLargeError, match=r"more than 2\.0 MiB of XML"):
-        load_bytes(_with_body(body), "node.docx", limits=limits)
+        load_bytes(with_body(_base_docx(), body), "node.docx", limits=limits)
 
 
 def test_declared_unpacked_size_is_checked_before_unpacking():
-    members = _members(_base_docx())
+    members = zip_members(_base_docx())
     members["word/media/blob.bin"] = bytes(range(256)) * 4096  # 1 MiB
     limits = IngestLimits(max_unpacked_bytes=512 * 1024)
     with pytest.raises(TooLargeError, match=r"unpacks to 1\.\d MiB; the limit is 0\.5 MiB"):
-        load_bytes(_zip(members), "big.docx", limits=limits)
+        load_bytes(make_zip(members), "big.docx", limits=limits)
 
 
 def test_a_zip_of_thousands_of_members_is_refused_from_its_end_record():
-    members = _members(_base_docx())
+    members = zip_members(_base_docx())
     members.update({f"junk/{i}.txt": b"" for i in range(3000)})
     with pytest.raises(TooComplexError, match=r"3\d{3} parts; the limit is 2000"):
-        load_bytes(_zip(members, zipfile.ZIP_STORED), "many.docx")
+        load_bytes(make_zip(members, zipfile.ZIP_STORED), "many.docx")
 
 
 def test_an_xml_entity_bomb_is_refused():
     laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY l0 "lol">{laughs}]>'
-           f'<w:document xmlns:w="{W_NS}"><w:body>{_p("&l9;")}</w:body></w:document>')
-    members = _members(_base_docx())
+           f'<w:document xmlns:w="{W_NS}"><w:body>{paragraph("&l9;")}</w:body></w:document>')
+    members = zip_members(_base_docx())
     members[DOC_XML] = xml.encode()
     with pytest.raises(TooComplexError, match="DTD"):
-        load_bytes(_zip(members), "laughs.docx")
-
-
-def _patch_method(data: bytes, method: int) -> bytes:
-    """Set the compression method of every member, in the local headers and the central directory."""
-    out = bytearray(data)
-    for match in re.finditer(rb"PK\x03\x04", data):
-        struct.pack_into("<H", out, match.start() + 8, method)
-    for match in re.finditer(rb"PK\x01\x02", data):
-        struct.pack_into("<H", out, match.start() + 10, method)
-    return bytes(out)
-
-
-def _patch_flag(data: bytes, bit: int) -> bytes:
-    out = bytearray(data)
-    for match in re.finditer(rb"PK\x03\x04", data):
-        struct.pack_into("<H", out, match.start() + 6, struct.unpack_from("<H", data, match.start() + 6)[0] | bit)
-    for match in re.finditer(rb"PK\x01\x02", data):
-        struct.pack_into("<H", out, match.start() + 8, struct.unpack_from("<H", data, match.start() + 8)[0] | bit)
-    return bytes(out)
+        load_bytes(make_zip(members), "laughs.docx")
 
 
 def test_zip_level_damage_gets_named_errors():
     base = _base_docx()
     with pytest.raises(EncryptedFileError, match="password"):
-        load_bytes(_patch_flag(base, 0x1), "flagged.docx")  # was RuntimeError from zipfile
+        load_bytes(patch_zip_headers(base, 6, 8, lambda v: v | 0x1), "flagged.docx")  # was RuntimeError from zipfile
     with pytest.raises(CorruptFileError, match="unsupported compression method"):
-        load_bytes(_patch_method(base, 98), "ppmd.docx")  # was NotImplementedError
-    members = _members(base)
-    raw = _zip(members)
+        load_bytes(patch_zip_headers(base, 8, 10, lambda v: 98), "ppmd.docx")  # was NotImplementedError
+    members = zip_members(base)
+    raw = make_zip(members)
     start = raw.index(b"word/document.xml") + len("word/document.xml")
     flipped = raw[:start + 40] + bytes(b ^ 0xFF for b in raw[start + 40:start + 80]) + raw[start + 80:]
     with pytest.raises(CorruptFileError):
@@ -175,18 +124,18 @@ def test_zip_level_damage_gets_named_errors():
 
 @pytest.mark.parametrize("part", ["[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"])
 def test_garbage_package_parts_are_corrupt_files(part):
-    members = _members(_base_docx())
+    members = zip_members(_base_docx())
     for garbage in (b"<Types/>", b"not xml at all <<<", b"<a>" * 300 + b"</a>" * 300):
         members[part] = garbage
         with pytest.raises(CorruptFileError):
-            load_bytes(_zip(members), "garbage.docx")
+            load_bytes(make_zip(members), "garbage.docx")
 
 
 def test_a_document_without_a_body_is_a_corrupt_file():
-    members = _members(_base_docx())
+    members = zip_members(_base_docx())
     members[DOC_XML] = f'<w:document xmlns:w="{W_NS}"/>'.encode()
     with pytest.raises(CorruptFileError, match="no document body"):
-        load_bytes(_zip(members), "nobody.docx")  # was AttributeError
+        load_bytes(make_zip(members), "nobody.docx")  # was AttributeError
 
 
 # -- DOCX: the content ------------------------------------------------------------------------------------
@@ -198,17 +147,17 @@ NUMBERING = (f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="1">
 
 
 def _with_numbering(body: str, *, start: str = "1", ilvl: str = "0", fmt: str = "decimal", styles: bytes | None = None) -> bytes:
-    members = _members(_base_docx(lambda d: d.add_paragraph("x", style="List Number")))
+    members = zip_members(_base_docx(lambda d: d.add_paragraph("x", style="List Number")))
     members["word/numbering.xml"] = NUMBERING.format(ilvl=ilvl, start=start, fmt=fmt).encode()
     members[DOC_XML] = (f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>').encode()
     if styles is not None:
         members["word/styles.xml"] = styles
-    return _zip(members)
+    return make_zip(members)
 
 
 def test_a_huge_roman_list_start_is_clamped_not_looped():
     """w:start of 10^11 in lowerRoman: `_roman()` looped 10^8 times."""
-    data = _with_numbering(_p("Term", '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr>'),
+    data = _with_numbering(paragraph("Term", '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr>'),
                            start="100000000000", fmt="lowerRoman")
     text = _bounded(lambda: load_bytes(data, "roman.docx").text, seconds=5)
     assert "32767. Term" in text
@@ -217,7 +166,7 @@ def test_a_huge_roman_list_start_is_clamped_not_looped():
 @pytest.mark.parametrize(("start", "ilvl", "num_id"), [("x", "0", "7"), ("1", "one", "7"), ("1", "0", "seven")])
 def test_non_numeric_numbering_attributes_do_not_stop_reading(start, ilvl, num_id):
     """int() on "x" in w:start, w:ilvl or w:numId raised ValueError."""
-    body = _p("Term", f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>') + _p("After")
+    body = paragraph("Term", f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>') + paragraph("After")
     text = load_bytes(_with_numbering(body, start=start, ilvl=ilvl), "odd.docx").text
     assert "Term" in text and "After" in text
 
@@ -227,32 +176,32 @@ def test_a_style_based_on_itself_does_not_loop():
               '<w:name w:val="Loop"/><w:basedOn w:val="Loop"/></w:style>'
               '<w:style w:type="paragraph" w:styleId="A"><w:basedOn w:val="B"/></w:style>'
               '<w:style w:type="paragraph" w:styleId="B"><w:basedOn w:val="A"/></w:style></w:styles>').encode()
-    body = _p("Looped", '<w:pStyle w:val="Loop"/>') + _p("Cycled", '<w:pStyle w:val="A"/>')
+    body = paragraph("Looped", '<w:pStyle w:val="Loop"/>') + paragraph("Cycled", '<w:pStyle w:val="A"/>')
     text = _bounded(lambda: load_bytes(_with_numbering(body, styles=styles), "loop.docx").text, seconds=5)
     assert "Looped" in text and "Cycled" in text
 
 
 def test_huge_grid_span_and_bad_merges_are_read_as_stored():
     """gridSpan of 10^8 made python-docx build 10^8 cells; vMerge without an origin raised."""
-    table = ('<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr>' + _p("Fee") + "</w:tc>"
-             '<w:tc><w:tcPr><w:gridSpan w:val="many"/><w:vMerge/></w:tcPr>' + _p("$5") + "</w:tc></w:tr>"
-             '<w:tr><w:tc><w:tcPr><w:vMerge w:val="continue"/></w:tcPr>' + _p("") + "</w:tc></w:tr></w:tbl>")
-    text = _bounded(lambda: load_bytes(_with_body(table), "span.docx").text, seconds=5)
+    table = ('<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr>' + paragraph("Fee") + "</w:tc>"
+             '<w:tc><w:tcPr><w:gridSpan w:val="many"/><w:vMerge/></w:tcPr>' + paragraph("$5") + "</w:tc></w:tr>"
+             '<w:tr><w:tc><w:tcPr><w:vMerge w:val="continue"/></w:tcPr>' + paragraph("") + "</w:tc></w:tr></w:tbl>")
+    text = _bounded(lambda: load_bytes(with_body(_base_docx(), table), "span.docx").text, seconds=5)
     assert "Fee | $5" in text
 
 
 def test_missing_external_or_wrong_type_relationships_are_skipped():
-    members = _members(_base_docx())
+    members = zip_members(_base_docx())
     members[DOC_XML] = (f'<w:document xmlns:w="{W_NS}" '
                         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>'
-                        + _p("Body text") + '<w:sectPr><w:headerReference w:type="default" r:id="rIdMissing"/>'
+                        + paragraph("Body text") + '<w:sectPr><w:headerReference w:type="default" r:id="rIdMissing"/>'
                         '<w:footerReference w:type="default" r:id="rIdStyles"/></w:sectPr></w:body></w:document>').encode()
     rels = members["word/_rels/document.xml.rels"].decode()
     rels = re.sub(r'Id="(\w+)" Type="([^"]+/styles)" Target="styles.xml"',
                   r'Id="rIdStyles" Type="\2" Target="http://example.com/styles.xml" TargetMode="External"', rels)
     members["word/_rels/document.xml.rels"] = rels.encode()
     assert "TargetMode" in rels
-    assert load_bytes(_zip(members), "rels.docx").text == "Body text"
+    assert load_bytes(make_zip(members), "rels.docx").text == "Body text"
 
 
 # -- PDF --------------------------------------------------------------------------------------------------
@@ -289,39 +238,18 @@ def test_the_max_pages_setting_is_honoured(monkeypatch):
         get_settings.cache_clear()
 
 
-def _raw_pdf(content: bytes, *, filters: str = "", startxref: bytes | None = None) -> bytes:
-    """A one-page PDF with the given content stream, with a correct xref table."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d %s >>\nstream\n" % (len(content), filters.encode()) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n" % (len(objects) + 1)
-    out += startxref if startxref is not None else b"%d" % xref
-    return bytes(out + b"\n%%EOF\n")
-
-
 TEXT = b"BT /F1 12 Tf 72 700 Td (The Supplier shall deliver the Products on time.) Tj ET"
 
 
 def test_the_raw_pdf_builder_makes_a_readable_pdf():
-    assert "The Supplier shall deliver" in load_bytes(_raw_pdf(TEXT), "ok.pdf").text
+    assert "The Supplier shall deliver" in load_bytes(raw_pdf(TEXT), "ok.pdf").text
 
 
 @pytest.mark.parametrize(("what", "data"), [
-    ("deeply nested operands (RecursionError)", lambda: _raw_pdf(b"[" * 5000 + b"]" * 5000 + b" " + TEXT)),
+    ("deeply nested operands (RecursionError)", lambda: raw_pdf(b"[" * 5000 + b"]" * 5000 + b" " + TEXT)),
     ("a decompression bomb (pypdf's LimitReachedError)",
-     lambda: _raw_pdf(zlib.compress(b" " * (100 * MIB), 9), filters="/Filter /FlateDecode")),
-    ("a huge startxref (OverflowError)", lambda: _raw_pdf(TEXT, startxref=b"9" * 40)),
+     lambda: raw_pdf(zlib.compress(b" " * (100 * MIB), 9), filters="/Filter /FlateDecode")),
+    ("a huge startxref (OverflowError)", lambda: raw_pdf(TEXT, startxref=b"9" * 40)),
 ])
 def test_parser_failures_are_corrupt_files_not_tracebacks(what, data):
     try:
@@ -334,7 +262,7 @@ def test_parser_failures_are_corrupt_files_not_tracebacks(what, data):
 def test_an_unknown_filter_is_damage_not_encryption():
     """NotImplementedError from an unknown filter was reported as `encrypted_file`."""
     with pytest.raises(CorruptFileError):
-        load_bytes(_raw_pdf(TEXT, filters="/Filter /NoSuchDecode"), "filter.pdf")
+        load_bytes(raw_pdf(TEXT, filters="/Filter /NoSuchDecode"), "filter.pdf")
 
 
 # -- text -------------------------------------------------------------------------------------------------
@@ -379,11 +307,11 @@ def test_size_messages_use_one_unit():
 
 def test_a_page_count_the_tree_does_not_hold_is_not_believed():
     """/Count 10^12 on a one-page PDF: the pages are counted, not read from the claim."""
-    assert "The Supplier shall deliver" in load_bytes(_raw_pdf(TEXT).replace(b"/Count 1", b"/Count 1000000000000"),
+    assert "The Supplier shall deliver" in load_bytes(raw_pdf(TEXT).replace(b"/Count 1", b"/Count 1000000000000"),
                                                       "claim.pdf").text
 
 
 def test_a_page_tree_with_a_cycle_is_refused():
-    data = _raw_pdf(TEXT).replace(b"/Kids [3 0 R]", b"/Kids [3 0 R 2 0 R]")
+    data = raw_pdf(TEXT).replace(b"/Kids [3 0 R]", b"/Kids [3 0 R 2 0 R]")
     with pytest.raises(CorruptFileError, match="cycle"):
         load_bytes(data, "cycle.pdf")
