@@ -45,10 +45,11 @@ def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, st
     stripped = line.strip()
     if not stripped:
         return None
-    for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
-        m = pattern.match(stripped)
-        if m:
-            return m["num"].rstrip("."), _heading(m["rest"]), level
+    if stripped[0] in "AS§":  # what _ARTICLE and _SECTION can open with: most lines skip both
+        for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
+            m = pattern.match(stripped)
+            if m:
+                return m["num"].rstrip("."), _heading(m["rest"]), level
     m = _DOTTED.match(stripped)
     if m:
         number = m["num"].rstrip(".")
@@ -78,8 +79,11 @@ def _closes_a_unit(previous: str) -> bool:
     return not previous or len(previous) < 60 or previous.endswith(_WRAP_ENDINGS)
 
 
+_AMOUNT = re.compile(r"^\d{1,3}\s+(days|months|years|percent|%)", re.I)
+
+
 def _looks_like_amount(line: str) -> bool:
-    return bool(re.match(r"^\d{1,3}\s+(days|months|years|percent|%)", line, re.I))
+    return bool(_AMOUNT.match(line))
 
 
 def _heading(rest: str) -> str | None:
