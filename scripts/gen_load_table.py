@@ -36,7 +36,7 @@ def _verdict(results: list[dict]) -> str:
 def block() -> str:
     data = json.loads(RESULTS.read_text("utf-8"))
     load = data["machine"]["loadavg_1_5_15"][0]
-    lines = [f"<!-- status-latency:start (scripts/gen_load_table.py, from eval/results/status_latency.json) -->",
+    lines = ["<!-- status-latency:start (scripts/gen_load_table.py, from eval/results/status_latency.json) -->",
              f"Measured on the {data['machine']['cpus']}-core machine, {data['seconds_per_level']:g} s per level, "
              f"load average {load} at the end of the run (the server, the load generator and any other work "
              f"share the cores):", "",
