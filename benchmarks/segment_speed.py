@@ -83,6 +83,16 @@ def analyze_end_to_end(text: str) -> dict:
             "stderr_tail": run.stderr.strip().splitlines()[-1:] if run.returncode else []}
 
 
+def _write(out: Path, rows: list[dict], analyze: dict | None) -> None:
+    load = os.getloadavg()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "benchmark": "segment_speed", "when": datetime.now(UTC).isoformat(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_1_5_15": [round(x, 2) for x in load]},
+        "split": rows, "analyze_10mb_lines": analyze}, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cuad", type=Path, default=Path(os.environ.get("LEXRISK_CUAD_DIR", ROOT.parent / "shared" / "data" / "cuad")))
@@ -92,16 +102,22 @@ def main() -> None:
     args = parser.parse_args()
 
     split_sentences("1. Warm up: spaCy loads here, not in the first measurement.")
-    lines = numbered_lines()
     files = sorted((args.cuad / "full_contract_txt").glob("*.txt"))[:args.cuad_limit]
     if not files:
         raise SystemExit(f"no CUAD txt files under {args.cuad} (--cuad)")
-    cuad = [p.read_text("utf-8", errors="replace") for p in files]
-    rows = [compare("10 MB of short numbered lines", [lines]), compare(f"CUAD contracts ({len(cuad)})", cuad)]
-    analyze = None if args.no_analyze else analyze_end_to_end(lines)
+    lines = numbered_lines()
+    rows: list[dict] = []
+    analyze = None
+    # the JSON is written after each step, so that a run cut short on a busy machine still says what it measured
+    rows.append(compare(f"CUAD contracts ({len(files)})", [p.read_text("utf-8", errors="replace") for p in files]))
+    _write(args.out, rows, analyze)
+    rows.append(compare("10 MB of short numbered lines", [lines]))
+    _write(args.out, rows, analyze)
+    if not args.no_analyze:
+        analyze = analyze_end_to_end(lines)
+        _write(args.out, rows, analyze)
 
-    load = os.getloadavg()
-    table = Table(title=f"split_sentences: whole blocks vs spaCy on every block (load average {load[0]:.1f})")
+    table = Table(title=f"split_sentences: whole blocks vs spaCy on every block (load average {os.getloadavg()[0]:.1f})")
     for column in ("input", "texts", "MB", "whole: wall s", "whole: CPU s", "spaCy every block: wall s",
                    "spaCy every block: CPU s", "sentences", "identical"):
         table.add_column(column, justify="right")
@@ -113,12 +129,6 @@ def main() -> None:
     if analyze:
         Console().print(f"lexrisk analyze, 10 MB of numbered lines: exit {analyze['exit_status']}, {analyze['wall_s']} s wall, "
                         f"{analyze['cpu_s']} s CPU, peak {analyze['peak_rss_mib']} MiB")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "benchmark": "segment_speed", "when": datetime.now(UTC).isoformat(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_1_5_15": [round(x, 2) for x in load]},
-        "split": rows, "analyze_10mb_lines": analyze}, indent=2) + "\n")
     print(f"wrote {args.out}")
 
 

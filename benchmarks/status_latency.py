@@ -10,8 +10,9 @@ script sets the key and the paths; `apt-get install wrk`), which costs the share
 older Python client (one httpx thread per client), which on a 2-core machine eats a large share of the
 CPU the server needs, so its latencies are partly its own. Without wrk the run says so and measures with
 the threads only. Jobs stay queued (no analysis workers run), so what is measured is the API alone: the
-gate (key, rate limit), the query, the JSON. The load average is recorded: other work on the machine
-shows in every figure.
+gate (key, rate limit), the query, the JSON. The load average is recorded with each row: other work on
+the machine shows in every latency. The server's own CPU time per request (from /proc, all its
+processes) is the figure least moved by that.
 """
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def _start(env: dict[str, str], processes: int, code: Path = ROOT) -> tuple[subp
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"the API did not start: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+
+
+def _server_cpu_s(session: int) -> float:
+    """CPU seconds used so far by the API's processes (uvicorn and its workers: one session)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # after the name: state, ppid, pgrp, session, ..., utime, stime
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _path(i: int, job_ids: list[str]) -> str:
@@ -155,8 +169,12 @@ def _run(name: str, database_url: str, processes: int, redis_url: str, args, cod
             measure = _wrk if load_generator == "wrk" else _poll
             for clients in args.clients:
                 Console().print(f"{name}, {load_generator}: {clients} clients…")
+                cpu = _server_cpu_s(process.pid)
+                row = measure(url, key, job_ids, clients, args.seconds)
+                # the server's own CPU per request: what the code costs, whatever else shares the machine
+                row["server_cpu_ms_per_req"] = round((_server_cpu_s(process.pid) - cpu) * 1000 / row["requests"], 2)
                 results.append({"setup": name, "api_processes": processes, "load_generator": load_generator,
-                                **measure(url, key, job_ids, clients, args.seconds)})
+                                **row, "loadavg_1min": round(os.getloadavg()[0], 2)})
         return results
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -220,11 +238,13 @@ def main() -> None:
     load = os.getloadavg()
     table = Table(title=f"GET /v1/jobs/{{id}} (+ every 10th GET /v1/contracts), {args.seconds:g} s per level, "
                         f"load average {load[0]:.1f}")
-    for column in ("setup", "load generator", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms"):
+    for column in ("setup", "load generator", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms",
+                   "server CPU ms/req", "load"):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(r["setup"], r["load_generator"], str(r["clients"]), str(r["requests"]), str(r["errors"]),
-                      str(r["req_per_s"]), str(r["p50_ms"]), str(r["p99_ms"]))
+                      str(r["req_per_s"]), str(r["p50_ms"]), str(r["p99_ms"]), str(r["server_cpu_ms_per_req"]),
+                      str(r["loadavg_1min"]))
     Console().print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "status_latency", "when": datetime.now(UTC).isoformat(),

@@ -38,12 +38,15 @@ def block() -> str:
     load = data["machine"]["loadavg_1_5_15"][0]
     lines = ["<!-- status-latency:start (scripts/gen_load_table.py, from eval/results/status_latency.json) -->",
              f"Measured on the {data['machine']['cpus']}-core machine, {data['seconds_per_level']:g} s per level, "
-             f"load average {load} at the end of the run (the server, the load generator and any other work "
-             f"share the cores):", "",
-             "| setup | load generator | clients | requests/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|---|"]
+             f"load average {load} at the end of the run and 1-minute load per row (the server, the load "
+             f"generator and any other work share the cores; the server's CPU per request is the figure "
+             f"least moved by that):", "",
+             "| setup | load generator | clients | requests/s | p50 ms | p99 ms | errors | server CPU ms/request | load |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in data["results"]:
         lines.append(f"| {r['setup']} | {r.get('load_generator', 'threads')} | {r['clients']} | {r['req_per_s']} | "
-                     f"{r['p50_ms']} | {r['p99_ms']} | {r['errors']} |")
+                     f"{r['p50_ms']} | {r['p99_ms']} | {r['errors']} | {r.get('server_cpu_ms_per_req', '')} | "
+                     f"{r.get('loadavg_1min', '')} |")
     verdict = _verdict(data["results"])
     if verdict:
         lines += ["", verdict]
