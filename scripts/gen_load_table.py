@@ -33,6 +33,19 @@ def _verdict(results: list[dict]) -> str:
             f"in this run, with other work (the load average).")
 
 
+def _cost(results: list[dict]) -> str:
+    """The server's CPU per request now and before (PostgreSQL, one process, wrk, 32 clients), when both ran."""
+    def pick(before: bool) -> dict | None:
+        return next((r for r in results if r["setup"].startswith("PostgreSQL, 1 process") and ("before" in r["setup"]) == before
+                     and r["clients"] == 32 and r.get("load_generator") == "wrk" and "server_cpu_ms_per_req" in r), None)
+    now, before = pick(False), pick(True)
+    if now is None or before is None:
+        return ""
+    return (f"The server's own CPU per poll (PostgreSQL, 1 process, wrk, 32 clients) is {now['server_cpu_ms_per_req']} ms, "
+            f"against {before['server_cpu_ms_per_req']} ms for the code of {before['setup'].split('(')[-1].rstrip(')')}; "
+            f"at that cost one process on one free core answers about {1000 / now['server_cpu_ms_per_req']:.0f} polls/s.")
+
+
 def block() -> str:
     data = json.loads(RESULTS.read_text("utf-8"))
     load = data["machine"]["loadavg_1_5_15"][0]
@@ -47,9 +60,9 @@ def block() -> str:
         lines.append(f"| {r['setup']} | {r.get('load_generator', 'threads')} | {r['clients']} | {r['req_per_s']} | "
                      f"{r['p50_ms']} | {r['p99_ms']} | {r['errors']} | {r.get('server_cpu_ms_per_req', '')} | "
                      f"{r.get('loadavg_1min', '')} |")
-    verdict = _verdict(data["results"])
-    if verdict:
-        lines += ["", verdict]
+    for sentence in (_cost(data["results"]), _verdict(data["results"])):
+        if sentence:
+            lines += ["", sentence]
     lines.append("<!-- status-latency:end -->")
     return "\n".join(lines)
 

@@ -26,3 +26,13 @@ def test_the_verdict_follows_the_figures() -> None:
     assert "is met" in generator._verdict([{**row, "p99_ms": 80.0}])
     assert "**not met**" in generator._verdict([{**row, "p99_ms": 180.0}, {**row, "clients": 8, "p99_ms": 20.0}])
     assert generator._verdict([{**row, "load_generator": "threads", "p99_ms": 20.0}]) == ""
+
+
+def test_the_cost_line_compares_now_with_before() -> None:
+    generator = _generator()
+    row = {"load_generator": "wrk", "clients": 32}
+    now = {**row, "setup": "PostgreSQL, 1 process", "server_cpu_ms_per_req": 2.0}
+    before = {**row, "setup": "PostgreSQL, 1 process, before (abc1234)", "server_cpu_ms_per_req": 4.0}
+    line = generator._cost([now, before])
+    assert "2.0 ms" in line and "4.0 ms" in line and "abc1234" in line and "500 polls/s" in line
+    assert generator._cost([now]) == ""
