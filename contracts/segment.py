@@ -40,23 +40,16 @@ class Clause:
         return source[self.start:self.end]
 
 
-def _line_starts(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
 def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, str | None, int] | None:
     """(number, heading, level) when `line` opens a clause."""
     stripped = line.strip()
     if not stripped:
         return None
-    for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
-        m = pattern.match(stripped)
-        if m:
-            return m["num"].rstrip("."), _heading(m["rest"]), level
+    if stripped[0] in "AS§":  # what _ARTICLE and _SECTION can open with: most lines skip both
+        for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
+            m = pattern.match(stripped)
+            if m:
+                return m["num"].rstrip("."), _heading(m["rest"]), level
     m = _DOTTED.match(stripped)
     if m:
         number = m["num"].rstrip(".")
@@ -86,8 +79,11 @@ def _closes_a_unit(previous: str) -> bool:
     return not previous or len(previous) < 60 or previous.endswith(_WRAP_ENDINGS)
 
 
+_AMOUNT = re.compile(r"^\d{1,3}\s+(days|months|years|percent|%)", re.I)
+
+
 def _looks_like_amount(line: str) -> bool:
-    return bool(re.match(r"^\d{1,3}\s+(days|months|years|percent|%)", line, re.I))
+    return bool(_AMOUNT.match(line))
 
 
 def _heading(rest: str) -> str | None:
@@ -108,10 +104,11 @@ def segment_clauses(text: str) -> list[Clause]:
     """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
     starts: list[tuple[int, str | None, str | None, int]] = []
     previous_paren: str | None = None
-    previous_line = ""
-    for pos, line in _line_starts(text):
-        closed, previous_line = _closes_a_unit(previous_line), line
-        if not closed:
+    closed, pos = True, 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        was_closed, closed = closed, _closes_a_unit(line)
+        if not was_closed:
             continue
         found = _clause_start(line, previous_paren)
         if found is None:
@@ -119,15 +116,12 @@ def segment_clauses(text: str) -> list[Clause]:
         number, heading, level = found
         if number and number.startswith("("):
             previous_paren = number[1:-1]
-        offset = pos + (len(line) - len(line.lstrip()))
-        starts.append((offset, number, heading, level))
+        starts.append((line_start + (len(line) - len(line.lstrip())), number, heading, level))
     if not starts or starts[0][0] > 0:
         starts.insert(0, (0, None, None, 0))
-    clauses = []
-    for i, (start, number, heading, level) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        clauses.append(Clause(number, heading, start, end, level))
-    return clauses
+    ends = [s[0] for s in starts[1:]] + [len(text)]
+    return [Clause(number, heading, start, end, level)
+            for (start, number, heading, level), end in zip(starts, ends, strict=True)]
 
 
 # spaCy's vocabulary keeps every string it has seen (about 120 new ones per CUAD contract): past this many
@@ -160,18 +154,42 @@ def _blocks(text: str) -> list[Span]:
     for clause in segment_clauses(text):
         cut_points.add(clause.start)
     edges = sorted(cut_points)
-    return [piece for a, b in itertools.pairwise(edges) if text[a:b].strip()
-            for piece in _cap_length(text, a, b, MAX_BLOCK_CHARS)]
+    blocks: list[Span] = []
+    for a, b in itertools.pairwise(edges):
+        if _NON_SPACE.search(text, a, b) is None:
+            continue
+        if b - a <= MAX_BLOCK_CHARS:
+            blocks.append(Span(a, b))
+        else:
+            blocks.extend(_cap_length(text, a, b, MAX_BLOCK_CHARS))
+    return blocks
 
 
-def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:
+_NON_SPACE = re.compile(r"\S")
+
+
+def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = True) -> list[Span]:
     """Sentence spans (trimmed of surrounding whitespace). Run-on text is cut at `max_chars` so that one
-    enormous table or a page without punctuation cannot become a single unit."""
+    enormous table or a page without punctuation cannot become a single unit.
+
+    A block the sentencizer could not cut (see `_one_sentence_pattern`) is taken whole without building
+    a spaCy doc for it: a doc costs tens of µs whatever its length, which for a file of a million
+    numbered one-line items was most of a minute. `whole_blocks=False` sends every block through spaCy:
+    the reference that tests and benchmarks/segment_speed.py compare with."""
     nlp = _sentencizer()
+    one_sentence = _one_sentence_pattern(nlp)
     blocks = _blocks(text)
+    whole = [whole_blocks and b.end - b.start <= max_chars and one_sentence.match(text, b.start, b.end) is not None
+             for b in blocks]
+    docs = iter(nlp.pipe(text[b.start:b.end] for b, w in zip(blocks, whole, strict=True) if not w))
     spans: list[Span] = []
-    for block, doc in zip(blocks, nlp.pipe(text[b.start:b.end] for b in blocks), strict=True):
-        for sent_start, sent_end in _join_headings(list(doc.sents)):
+    for block, is_whole in zip(blocks, whole, strict=True):
+        if is_whole:
+            trimmed = _trim(text, block)
+            if trimmed is not None:
+                spans.append(trimmed)
+            continue
+        for sent_start, sent_end in _join_headings(list(next(docs).sents)):
             start = block.start + sent_start
             end = block.start + sent_end
             for piece in _cap_length(text, start, end, max_chars):
@@ -181,6 +199,19 @@ def split_sentences(text: str, *, max_chars: int = 2000) -> list[Span]:
     if len(nlp.vocab) > VOCAB_LIMIT:
         _sentencizer.cache_clear()  # callers still holding the old pipeline finish with it
     return spans
+
+
+def _one_sentence_pattern(nlp) -> re.Pattern[str]:  # compiled once: `re` caches the pattern
+    """Blocks the sentencizer and `_join_headings` give back as one sentence, whatever the tokenizer does.
+    The sentencizer starts a sentence only at a token that is not punctuation after a token that is one
+    of its `punct_chars` (".", "!", "?" and their kin in other scripts). So a block qualifies when such a
+    character occurs only (a) in a run that ends it, after which come at most whitespace tokens (a
+    sentence of whitespace, trimmed away), or (b) in a leading "12. " whose cut-off "12." `_join_headings`
+    joins to what follows; what follows must open with a letter or digit, else the cut could fall later
+    ("12. (a) ..." is cut after the bracket). Anything else goes to spaCy."""
+    p = re.escape("".join(sorted(nlp.get_pipe("sentencizer").punct_chars)))
+    # possessive quantifiers: a block that fails is refused in one pass, never by backtracking
+    return re.compile(rf"\s*+(?:\d{{1,3}}\. +(?=[^\W_]))?[^{p}]*+[{p}]*+\s*+\Z")
 
 
 _HEADING_SENTENCE = re.compile(r"^(?:\(?[0-9a-zA-Z]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+|(?:Section|SECTION|Article|ARTICLE)\s+\S+\s+)?"

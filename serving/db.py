@@ -13,8 +13,8 @@ from annotation.store.db import register_model_module, upgrade
 register_model_module("serving.models")  # the service's tables: one database, one Alembic history
 
 
-def make_engine(url: str, *, schema: str | None = None) -> Engine:
-    engine = _store_engine(url, schema=schema)
+def make_engine(url: str, *, schema: str | None = None, pool_size: int | None = None) -> Engine:
+    engine = _store_engine(url, schema=schema, pool_size=pool_size)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_concurrency)
     return engine

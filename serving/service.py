@@ -68,6 +68,9 @@ class Accepted:
 class ContractService:
     def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
         self.engine, self.settings, self.queue = engine, settings, queue
+        # status reads (a job, a contract, the contract list) need no transaction: on this engine they
+        # are sent as single statements, without the BEGIN and ROLLBACK round trips around each poll
+        self._reads = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._baseline: DocumentAnalyzer | None = None
 
     # -- uploads -----------------------------------------------------------------------------------
@@ -202,18 +205,19 @@ class ContractService:
 
     # -- contracts ---------------------------------------------------------------------------------
     def contract(self, tenant_id: str, contract_id: str) -> tuple[Contract, Job | None]:
-        with Session(self.engine) as session:
+        with Session(self._reads) as session:
             contract = self._contract(session, tenant_id, contract_id)
             return contract, self._latest_job(session, contract_id)
 
     def contracts(self, tenant_id: str, offset: int, limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
-        with Session(self.engine) as session:
+        with Session(self._reads) as session:
             count = session.exec(select(func.count()).select_from(Contract)
                                  .where(Contract.tenant_id == tenant_id)).one()
             rows = session.exec(select(Contract).where(Contract.tenant_id == tenant_id)
                                 .order_by(col(Contract.created_at).desc(), col(Contract.id))
                                 .offset(offset).limit(limit)).all()
-            return [(c, self._latest_job(session, c.id)) for c in rows], int(count)
+            latest = self._latest_jobs(session, [c.id for c in rows])
+            return [(c, latest.get(c.id)) for c in rows], int(count)
 
     def delete_contract(self, tenant_id: str, contract_id: str) -> None:
         with Session(self.engine) as session:
@@ -259,7 +263,7 @@ class ContractService:
 
     # -- jobs --------------------------------------------------------------------------------------
     def job(self, tenant_id: str, job_id: str) -> Job:
-        with Session(self.engine) as session:
+        with Session(self._reads) as session:
             return self._job(session, tenant_id, job_id)
 
     def jobs_by_state(self) -> dict[str, int]:
@@ -474,3 +478,14 @@ class ContractService:
     def _latest_job(session: Session, contract_id: str) -> Job | None:
         return session.exec(select(Job).where(Job.contract_id == contract_id)
                             .order_by(col(Job.created_at).desc())).first()
+
+    @staticmethod
+    def _latest_jobs(session: Session, contract_ids: list[str]) -> dict[str, Job]:
+        """Each contract's latest job, for a page of contracts in one query (not one per contract)."""
+        if not contract_ids:
+            return {}
+        latest: dict[str, Job] = {}
+        for job in session.exec(select(Job).where(col(Job.contract_id).in_(contract_ids))
+                                .order_by(col(Job.created_at).desc())):
+            latest.setdefault(job.contract_id, job)
+        return latest

@@ -31,9 +31,11 @@ def target_metadata() -> MetaData:
     return SQLModel.metadata
 
 
-def make_engine(url: str, *, schema: str | None = None) -> Engine:
+def make_engine(url: str, *, schema: str | None = None, pool_size: int | None = None) -> Engine:
     """An engine for `url`. SQLite gets foreign keys enforced and its folder created; `schema` puts
-    every PostgreSQL table in that schema (tests isolate themselves this way)."""
+    every PostgreSQL table in that schema (tests isolate themselves this way). `pool_size`: PostgreSQL
+    connections kept open, for a server with that many threads (SQLAlchemy's default keeps 5 and opens
+    and closes the others per use, a new connection per request under load)."""
     parsed = make_url(url)
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "sqlite":
@@ -44,7 +46,10 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
         connect_args["options"] = f"-csearch_path={schema}"
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed, connect_args=connect_args)
+    pool: dict[str, int] = {}
+    if pool_size is not None and parsed.get_backend_name() == "postgresql":
+        pool = {"pool_size": pool_size, "max_overflow": 10}
+    engine = create_engine(parsed, connect_args=connect_args, **pool)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

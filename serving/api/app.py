@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -36,7 +37,11 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url, schema=engine_schema)
+        # one thread pool sized by a setting, and a database connection kept for each of its threads and
+        # each in-process job and webhook worker: no request waits for, or opens, a connection
+        to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        engine = make_engine(settings.database_url, schema=engine_schema,
+                             pool_size=settings.api_threads + settings.job_workers + settings.webhook_workers)
         migrate(engine)
         analyzers = AnalyzerCache(settings)
         queue = make_queue(engine, settings)

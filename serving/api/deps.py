@@ -4,7 +4,8 @@ serving.api.gate, before the body is read).
 
 The objects the lifespan built live on `app.state`; the functions below are the one place routes read
 them, so that a test swaps one with `app.dependency_overrides[app_service] = ...` instead of reaching into
-the app. (The gate, ASGI middleware that runs before any dependency, reads app.state itself.)"""
+the app. They are `async def` although they do not wait: FastAPI runs a plain `def` dependency on a
+worker thread, a thread hop per dependency per request that a status poll does not need. (The gate, ASGI middleware that runs before any dependency, reads app.state itself.)"""
 
 from __future__ import annotations
 
@@ -40,31 +41,31 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def app_service(request: Request) -> ContractService:
+async def app_service(request: Request) -> ContractService:
     return request.app.state.service
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def app_engine(request: Request) -> Engine:
+async def app_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def app_queue(request: Request) -> JobQueue:
+async def app_queue(request: Request) -> JobQueue:
     return request.app.state.queue
 
 
-def app_analyzers(request: Request) -> AnalyzerCache:
+async def app_analyzers(request: Request) -> AnalyzerCache:
     return request.app.state.analyzers
 
 
-def app_metrics(request: Request) -> Metrics:
+async def app_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-def app_limits(request: Request) -> Limits:
+async def app_limits(request: Request) -> Limits:
     return request.app.state.limits
 
 
@@ -74,7 +75,7 @@ def request_session(engine: Annotated[Engine, Depends(app_engine)]) -> Iterator[
         yield session
 
 
-def _tenant(request: Request,
+async def _tenant(request: Request,
             _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]) -> str:
     tenant_id = request.scope.get("state", {}).get("tenant_id")
     if tenant_id is None:  # only reachable by a route outside /v1 that asks for a tenant

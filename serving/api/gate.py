@@ -138,25 +138,32 @@ class RequestGate:
                                   _UNAUTHORIZED)
         client = (scope.get("client") or ("unknown", 0))[0]
         limits = state.limits
-        wait = limits.auth_failures.peek(client)
-        if wait > 0:
-            return error_response(429, "rate_limited", f"too many failed authentications from this address; "
-                                                       f"retry in {wait:.0f} s", {"Retry-After": str(max(1, round(wait)))})
-        tenant_id = state.key_cache.get(key)
-        if tenant_id is None:
-            tenant_id = tenant_for_key(state.engine, key)
-            if tenant_id is not None:
-                state.key_cache.put(key, tenant_id)
-        if tenant_id is None:
-            limits.auth_failures.take(client)
-            return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
         reads = scope["method"] in ("GET", "HEAD")
-        wait = (limits.reads if reads else limits.writes).take(hash_key(key))
+        tenant_id = state.key_cache.get(key)
+        if tenant_id is None:  # not checked lately: the lockout first, so that a locked-out guesser costs no query
+            locked = limits.auth_failures.peek(client)
+            if locked > 0:
+                return _locked_out(locked)
+            tenant_id = tenant_for_key(state.engine, key)
+            if tenant_id is None:
+                limits.auth_failures.take(client)
+                return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
+            state.key_cache.put(key, tenant_id)
+            locked, wait = 0.0, (limits.reads if reads else limits.writes).take(hash_key(key))
+        else:  # the usual poll: lockout and budget in one step (one Redis round trip)
+            locked, wait = limits.admit(client, hash_key(key), reads)
+        if locked > 0:
+            return _locked_out(locked)
         if wait > 0:
             kind = "reads" if reads else "writes"
             return error_response(429, "rate_limited", f"too many {kind} for this key; retry in {wait:.1f} s",
                                   {"Retry-After": str(max(1, round(wait)))})
         return tenant_id
+
+
+def _locked_out(wait: float):
+    return error_response(429, "rate_limited", f"too many failed authentications from this address; "
+                                               f"retry in {wait:.0f} s", {"Retry-After": str(max(1, round(wait)))})
 
 
 def _too_large(limit: int):

@@ -3,7 +3,9 @@ status polls never eat the upload budget) and per client address for failed auth
 
 In process memory without Redis (exact for one API process); in Redis when `LEXRISK_REDIS_URL` is set,
 so that several API processes share one limit. The Redis bucket is one Lua script (atomic, one round
-trip) using the server's clock, so API hosts with skewed clocks agree."""
+trip) using the server's clock, so API hosts with skewed clocks agree. A request whose key is already
+known costs one round trip in all: `Limits.admit` checks the address's failed-authentication bucket and
+takes from the key's budget in the same script."""
 
 from __future__ import annotations
 
@@ -16,25 +18,40 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-_LUA_TAKE = """
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+# a bucket refilled to now; KEYS[i] and its capacity, rate and cost in ARGV; returns (wait, tokens left)
+_LUA_BUCKET = """
+local function take(key, capacity, rate, cost, now)
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1]) or capacity
+  local at = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+  local wait = 0
+  if tokens >= cost then
+    tokens = tokens - cost
+  elseif cost > 0 then
+    wait = (cost - tokens) / rate
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+  redis.call('EXPIRE', key, math.ceil(capacity / rate) + 1)
+  return {wait, tokens}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local wait = 0
-if tokens >= cost then
-  tokens = tokens - cost
-elseif cost > 0 then
-  wait = (cost - tokens) / rate
+"""
+# take `cost` from one bucket: (wait, tokens left)
+_LUA_TAKE = _LUA_BUCKET + """
+local r = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), now)
+return {tostring(r[1]), tostring(r[2])}
+"""
+# the gate's check for a known key: is the address locked out (KEYS[1], peeked)? if not, take one from
+# the key's budget (KEYS[2]). Returns (address wait, budget wait).
+_LUA_ADMIT = _LUA_BUCKET + """
+local a = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 0, now)
+if a[2] < 1 then
+  return {tostring((1 - a[2]) / tonumber(ARGV[2])), '0'}
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 1)
-return tostring(wait)
+local b = take(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[4]), 1, now)
+return {'0', tostring(b[1])}
 """
 
 
@@ -87,12 +104,13 @@ class RedisRateLimiter:
         self._script = redis.register_script(_LUA_TAKE)
         self.fallback = RateLimiter(per_minute)
 
-    def _run(self, key: str, cost: float) -> float:
-        return float(self._script(keys=[self.prefix + key], args=[self.capacity, self.rate, cost]))
+    def _run(self, key: str, cost: float) -> tuple[float, float]:
+        wait, tokens = self._script(keys=[self.prefix + key], args=[self.capacity, self.rate, cost])
+        return float(wait), float(tokens)
 
     def take(self, key: str, cost: float = 1.0) -> float:
         try:
-            return self._run(key, cost)
+            return self._run(key, cost)[0]
         except RedisError as exc:
             log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
             return self.fallback.take(key, cost)
@@ -100,8 +118,7 @@ class RedisRateLimiter:
     def peek(self, key: str) -> float:
         try:
             # cost 0 refills and stores the bucket without taking; the wait for one token follows from it
-            self._run(key, 0.0)
-            tokens = float(self.redis.hget(self.prefix + key, "tokens") or self.capacity)
+            tokens = self._run(key, 0.0)[1]
         except RedisError:
             return self.fallback.peek(key)
         return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
@@ -112,6 +129,28 @@ class Limits:
 
     def __init__(self, writes: Limiter, reads: Limiter, auth_failures: Limiter) -> None:
         self.writes, self.reads, self.auth_failures = writes, reads, auth_failures
+        self._admit_script = None
+        if isinstance(auth_failures, RedisRateLimiter) and isinstance(reads, RedisRateLimiter) \
+                and isinstance(writes, RedisRateLimiter):
+            self._admit_script = auth_failures.redis.register_script(_LUA_ADMIT)
+
+    def admit(self, client: str, key: str, reads: bool) -> tuple[float, float]:
+        """For a request whose key is valid: (seconds the address is still locked out for failed
+        authentications, seconds until the key's budget has a token). A request goes ahead only when
+        both are 0, and only then is a token taken. With Redis this is one round trip."""
+        budget = self.reads if reads else self.writes
+        if self._admit_script is not None:
+            assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
+            failures = self.auth_failures
+            try:
+                locked, wait = self._admit_script(
+                    keys=[failures.prefix + client, budget.prefix + key],
+                    args=[failures.capacity, failures.rate, budget.capacity, budget.rate])
+                return float(locked), float(wait)
+            except RedisError as exc:
+                log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
+        locked = self.auth_failures.peek(client)
+        return (locked, 0.0) if locked > 0 else (0.0, budget.take(key))
 
     @classmethod
     def from_settings(cls, settings, redis=None) -> Limits:

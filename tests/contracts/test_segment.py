@@ -129,3 +129,44 @@ def test_a_text_longer_than_spacys_max_length_is_split():
     assert len(text) > 6_000_000
     spans = split_sentences(text)
     assert spans and spans[-1].end == len(text.rstrip()) and all(s.end - s.start <= 2000 for s in spans)
+
+
+# texts where the fast path's rules are easy to get wrong: every prefix, punctuation and whitespace case
+# that `_one_sentence_pattern` admits or refuses, beside lines it must hand to spaCy
+TRICKY = "\n".join([
+    "1. Item", "12. Item.", "999.  Two spaces", "1. (a) bracket after the number", "2. “Quoted” start",
+    "3. . dot again", "1.", "7. Inc.", "Item without number", "Ends with many?!.", "Mid. sentence stop",
+    "U.S.A. based", "4.\tTab after", "   5. Indented", "6. Item\u00a0", "8. Item\u3002", "9. Ends with colon:",
+    "10. Item 。 more", "(b) paren item.", "Section 3. Heading.", "x" * 2500 + ".", "11. " + "word " * 500,
+    "", "\u2028", "12. Über.", "13. _underscore", "14. 2nd item", "\x0c15. Form feed.",
+])
+
+
+def _spans(text: str, **kwargs) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in split_sentences(text, **kwargs)]
+
+
+def test_blocks_taken_whole_split_as_spacy_splits_them():
+    assert _spans(TRICKY) == _spans(TRICKY, whole_blocks=False)
+    lines = "".join(f"{i % 999 + 1}. Item\n" for i in range(3000))
+    assert _spans(lines) == _spans(lines, whole_blocks=False)
+    assert len(split_sentences(lines)) == 3000
+
+
+def test_real_contracts_split_as_before(cuad_dir):
+    """The fast path changes no sentence of real contracts: spaCy on every block is the reference."""
+    files = sorted((cuad_dir / "full_contract_txt").glob("*.txt"))
+    assert len(files) >= 30
+    taken = 0
+    for path in files[::len(files) // 30][:30]:
+        text = path.read_text("utf-8", errors="replace")
+        assert _spans(text) == _spans(text, whole_blocks=False), path.name
+        taken += 1
+    assert taken == 30
+
+
+def test_a_stop_inside_the_block_sends_it_to_spacy():
+    nlp = segment._sentencizer()
+    pattern = segment._one_sentence_pattern(nlp)
+    assert pattern.match("a" + " " * 1999 + ".x") is None
+    assert pattern.match("12. Item.\n") is not None and pattern.match("12. (a) x") is None

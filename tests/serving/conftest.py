@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,10 +43,10 @@ class Api:
     def __init__(self, client: TestClient, keys: dict[str, str]) -> None:
         self.client, self.keys = client, keys
 
-    def resolve(self, provider: Callable[[Request], T]) -> T:
+    def resolve(self, provider: Callable[[Request], Coroutine[object, object, T]]) -> T:
         """What a route gets from an app-state dependency of serving.api.deps (`app_engine`, ...), for
         assertions; a test that replaces one uses `client.app.dependency_overrides` instead."""
-        return provider(Request({"type": "http", "app": self.client.app}))
+        return asyncio.run(provider(Request({"type": "http", "app": self.client.app})))
 
     def h(self, tenant: str = "acme") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[tenant]}"}

@@ -233,3 +233,25 @@ def test_rq_lanes_let_a_second_tenant_pass_a_burst(tmp_path) -> None:
     finally:
         redis.flushdb()
         engine.dispose()
+
+
+def test_one_redis_call_checks_the_lockout_then_takes_from_the_budget() -> None:
+    """`Limits.admit` (the gate's path for a key it knows): a locked-out address is refused without
+    spending the key's budget; otherwise one token is taken, shared by every process on the Redis."""
+    from serving.api.ratelimit import Limits, RedisRateLimiter
+
+    client = _redis()
+    try:
+        limits = Limits(RedisRateLimiter(client, 60, "t:w:"), RedisRateLimiter(client, 2, "t:r:"),
+                        RedisRateLimiter(client, 2, "t:auth:"))
+        assert limits.admit("10.0.0.1", "key", reads=True) == (0.0, 0.0)
+        assert limits.auth_failures.take("10.0.0.2") == 0.0 and limits.auth_failures.take("10.0.0.2") == 0.0
+        locked, wait = limits.admit("10.0.0.2", "key", reads=True)
+        assert locked > 0 and wait == 0.0  # refused for the address: the key's token is still there
+        assert limits.admit("10.0.0.1", "key", reads=True) == (0.0, 0.0)
+        locked, wait = limits.admit("10.0.0.1", "key", reads=True)
+        assert locked == 0.0 and 25 < wait <= 30  # 2 a minute: the next read in about 30 s
+        assert limits.admit("10.0.0.1", "key", reads=False) == (0.0, 0.0)  # writes are a budget apart
+        assert limits.auth_failures.peek("10.0.0.2") > 0 and limits.auth_failures.peek("10.0.0.1") == 0.0
+    finally:
+        client.flushdb()
