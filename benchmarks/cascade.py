@@ -60,13 +60,14 @@ def run_model(name: str, load, docs) -> tuple[dict, list[np.ndarray], object]:
 def main(argv: list[str] | None = None) -> int:
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
+    from serving.analyzers.baseline.cascade.card import cascade_card
+    from serving.analyzers.baseline.cascade.cli import DEFAULT_CACHE
+    from serving.analyzers.baseline.cascade.model import NGRAM_DIR, CascadeModel
+    from serving.analyzers.baseline.cascade.ngram_stage import UNITS_JSON, prepare_cached
+    from serving.analyzers.baseline.cascade.recall import pr_summary
     from serving.analyzers.baseline.corpus import load_contracts
     from serving.analyzers.baseline.model import BaselineModel, DecodeConfig, decode
     from serving.analyzers.baseline.train import evaluate_predictions
-    from serving.analyzers.cascade.cli import DEFAULT_CACHE
-    from serving.analyzers.cascade.model import NGRAM_DIR, CascadeModel
-    from serving.analyzers.cascade.ngram_stage import UNITS_JSON, prepare_cached
-    from serving.analyzers.cascade.recall import pr_summary
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cascade", type=Path, required=True, help="cascade model folder (train-encoder --out)")
@@ -152,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
                "aims": AIMS, "verdict": verdict, "models": results, "per_category": per_category}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    console.print(f"wrote {args.out}")
+    card = cascade_card(payload)
+    args.out.with_suffix(".md").write_text(card, encoding="utf-8")
+    (args.cascade / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    console.print(f"wrote {args.out}, {args.out.with_suffix('.md')} and {args.cascade / 'MODEL_CARD.md'}")
     return 0
 
 

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 
-    from serving.analyzers.cascade.cli import add_parser
+    from serving.analyzers.baseline.cascade.cli import add_parser
 
     add_parser(sub, _cuad_arg)
 

