@@ -25,6 +25,7 @@ import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -38,7 +39,7 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.name != "MODEL_CARD.md") / 2**20
 
 
-def run_model(name: str, load, docs) -> tuple[dict, list[np.ndarray], object]:
+def run_model(name: str, load, docs) -> tuple[dict, list[np.ndarray], Any]:
     """Load once (timed), then each contract: sentences + scores (timed), on one thread."""
     from contracts.segment import split_sentences
 

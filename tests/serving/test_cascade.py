@@ -125,3 +125,18 @@ def test_tiny_training_run_writes_a_cascade_that_loads_and_predicts(cuad_dir, tm
     passed = candidate_mask(model.ngram.unit_scores(contract.text, units), model.rule)
     assert passed.sum(axis=0).max() <= model.rule.top_k
     assert (scores[~passed] <= NONCANDIDATE_SCALE).all()
+
+
+def test_the_precision_recall_sweep_counts_like_the_metric():
+    from serving.analyzers.baseline.cascade.recall import SWEEP, pr_summary
+
+    doc, categories = _contract("Anti-Assignment")
+    scores = np.zeros((4, len(categories)))
+    scores[:, categories.index("Anti-Assignment")] = [0.9, 0.5, 0.3, 0.1]
+    scores[1, categories.index("Audit Rights")] = 0.7  # a false alarm in a category without labels
+    summary = pr_summary([doc], [scores], categories)
+    # by hand: at 0.9 P 1 R 0.5; at 0.7 P 0.5; at 0.5 P 1/3; at 0.3 P 2/4 R 1 -> reaches 80 % recall at P 0.5
+    assert summary["precision_at_80_recall"] == pytest.approx(0.5)
+    assert summary["max_recall"] == pytest.approx(1.0)
+    points = [micro_counts([doc], [scores], categories, np.full(len(categories), t)) for t in SWEEP]
+    assert max(p["recall"] for p in points) == pytest.approx(summary["max_recall"])

@@ -144,7 +144,7 @@ def finetune(net: EncoderNet, examples: Examples, config: EncoderConfig, tokeniz
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
-            total += float(loss) * len(labels)
+            total += loss.item() * len(labels)
         losses.append(total / len(order))
         log(f"epoch {epoch + 1}/{config.epochs}: loss {losses[-1]:.4f} ({time.perf_counter() - start:.0f} s)")
     train_s = time.perf_counter() - start
