@@ -39,10 +39,11 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class EncoderConfig:
-    """Sized for ~40 minutes on two shared CPU cores: measured there, the frozen layers pass about 3
-    sentences/s and training the top two layers about 2.4 sentences/s (64 tokens, batch 16), so 2000
-    sentences x 2 epochs is about 10 + 28 minutes. K=5 with floor 0.02 passes about 25 distinct
-    sentences per contract, covering about 0.7 of the gold excerpts (K=3: 20 and 0.6)."""
+    """Sized for a ~40-minute budget on two CPU cores shared with other work: a probe of one batch gave
+    the throughput of the frozen layers and of training the top two layers at 64 tokens, and the sample
+    of candidates and the epochs were set from it; each run records its own measured throughput in the
+    model's meta (`sizing`), and benchmarks/cascade.py copies it into eval/results/cascade.json. K=5 with
+    floor 0.02 was chosen from the candidates' coverage of the gold excerpts on the out-of-fold scores."""
 
     top_k: int = 5
     floor: float = 0.02
