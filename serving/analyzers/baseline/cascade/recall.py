@@ -62,7 +62,7 @@ def pr_summary(docs: list[Prepared], scores: list[np.ndarray], categories: list[
             edges = []
             for g in gold.get(category, []):
                 row = []
-                for pos, i in enumerate(units):
+                for pos, i in enumerate(units.tolist()):
                     if i not in unit_words:
                         unit_words[i] = words(d.contract.text[d.units[i].start:d.units[i].end])
                     if jaccard(g, unit_words[i]) >= JACCARD_THRESHOLD:

