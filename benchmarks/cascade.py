@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cuad", type=Path, default=None, help="CUAD folder (default: settings.cuad_dir)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="segmented contracts (train-encoder --cache)")
     parser.add_argument("--limit", type=int, help="only the first N dev contracts (a quick trial)")
+    parser.add_argument("--label", default="cascade (n-gram -> MiniLM int8 ONNX)", help="the cascade's column name")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     cuad = args.cuad or get_settings().cuad_dir
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ngram_dir = args.cascade / NGRAM_DIR
     results, per_category, all_scores = {}, {}, {}
     models = {"n-gram (current model, train-only)": lambda: BaselineModel.load(ngram_dir),
-              "cascade (n-gram -> MiniLM int8 ONNX)": lambda: CascadeModel.load(args.cascade)}
+              args.label: lambda: CascadeModel.load(args.cascade)}
     for name, load in models.items():
         speed, scores, model = run_model(name, load, docs)
         predictions = [decode(s, d.units, categories, model.thresholds, DecodeConfig(False, 0))
