@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from contracts.settings import get_settings
+
+if TYPE_CHECKING:
+    from serving.vllm_server import VLLMProcess
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -53,7 +56,7 @@ def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def vllm_proc(tiny_llm, tmp_path_factory):
+def vllm_proc(tiny_llm, tmp_path_factory) -> Iterator[VLLMProcess]:
     """One real vLLM (CPU) serving the tiny Llama, its LoRA as `contract-risk`, runtime LoRA loading on.
 
     Starting vLLM on CPU takes minutes, so it starts once per session, at the first test that asks for it,
