@@ -23,6 +23,10 @@ class Finding(BaseModel):
     page: int = Field(ge=1, description="1-based page the quote starts on")
     score: float = Field(ge=0.0, le=1.0, description="the analyzer's confidence")
     explanation: str = Field(description="why this clause matters to the client")
+    model: str | None = Field(None, description="the model that produced the finding: the LoRA adapter (or base "
+                              "model) the LLM backend was asked for, `baseline@<version>` for the embedded "
+                              "analyzer; null on findings stored before lexrisk recorded it",
+                              examples=["contract-risk-v2"])
 
     @field_validator("category")
     @classmethod
@@ -33,6 +37,7 @@ class Finding(BaseModel):
 class AnalyzerInfo(BaseModel):
     name: str
     version: str
+    model: str | None = Field(None, description="what its findings record as `model`")
 
 
 class AnalysisStats(BaseModel):

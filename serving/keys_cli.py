@@ -26,33 +26,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke.set_defaults(handler=run_revoke)
 
 
-def _engine():
-    from contracts.settings import get_settings
-    from serving.db import make_engine, migrate
-
-    engine = make_engine(get_settings().database_url)
-    migrate(engine)
-    return engine
-
-
 def run_create(args: argparse.Namespace) -> int:
     import sys
     from datetime import timedelta
 
     from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.keys import create_key
     from serving.models import utcnow
 
     if args.expires_in_days is not None and args.expires_in_days <= 0:
         raise CommandError("--expires-in-days must be more than 0")
     expires = utcnow() + timedelta(days=args.expires_in_days) if args.expires_in_days else None
-    engine = _engine()
-    try:
+    with command_engine(refused=(ValueError,)) as engine:
         key, tenant = create_key(engine, args.tenant, expires_at=expires)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        engine.dispose()
     print(key)
     until = f", expires {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
     print(f"key for tenant {tenant.name!r} ({tenant.id}){until}; store it now, it is not shown again", file=sys.stderr)
@@ -62,13 +49,11 @@ def run_create(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     import json
 
+    from serving.command_db import command_engine
     from serving.keys import list_keys
 
-    engine = _engine()
-    try:
+    with command_engine() as engine:
         keys = list_keys(engine, args.tenant)
-    finally:
-        engine.dispose()
 
     def when(moment) -> str:
         return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
@@ -88,15 +73,10 @@ def run_list(args: argparse.Namespace) -> int:
 def run_revoke(args: argparse.Namespace) -> int:
     import sys
 
-    from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.keys import KeyNotFound, revoke_key
 
-    engine = _engine()
-    try:
+    with command_engine(refused=(KeyNotFound,)) as engine:
         info = revoke_key(engine, args.key)
-    except KeyNotFound as exc:
-        raise CommandError(str(exc.args[0])) from None
-    finally:
-        engine.dispose()
     print(f"revoked key {info.id} ({info.prefix}…) of tenant {info.tenant!r}", file=sys.stderr)
     return 0

@@ -41,6 +41,7 @@ class FindingBase(SQLModel):
     page: int = _finding_field("page")
     score: float = _finding_field("score")
     explanation: str = _finding_field("explanation")
+    model: str | None = _finding_field("model", default=None, index=True)
 
 
 class Tenant(SQLModel, table=True):

@@ -66,26 +66,12 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine():
-    from contracts.settings import get_settings
-    from serving.db import make_engine, migrate
-
-    engine = make_engine(get_settings().database_url)
-    migrate(engine)
-    return engine
-
-
 def run_register(args: argparse.Namespace) -> int:
-    from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.registry import RegistryError, register
 
-    engine = _engine()
-    try:
+    with command_engine(refused=(RegistryError,)) as engine:
         version = register(engine, args.name, args.run_dir / "adapter", args.eval_run, args.tenant)
-    except RegistryError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        engine.dispose()
     micro = version.metrics["micro"]
     print(f"registered {version.name}: base {version.base_model}; micro P {micro.get('precision')} "
           f"R {micro.get('recall')} F1 {micro.get('f1')}")
@@ -94,15 +80,11 @@ def run_register(args: argparse.Namespace) -> int:
 
 def run_promote(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.registry import RegistryError, promote
 
-    engine = _engine()
-    try:
+    with command_engine(refused=(RegistryError,)) as engine:
         decision = promote(engine, args.name, args.gate, args.tenant)
-    except RegistryError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        engine.dispose()
     if not decision.passed:
         raise CommandError(f"refused to promote {args.name}: {decision.message}")
     print(f"promoted {args.name}: {decision.message}")
@@ -110,16 +92,11 @@ def run_promote(args: argparse.Namespace) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.registry import RegistryError, rollback
 
-    engine = _engine()
-    try:
+    with command_engine(refused=(RegistryError,)) as engine:
         version = rollback(engine, args.tenant)
-    except RegistryError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        engine.dispose()
     print(f"serving {version.name} again")
     return 0
 
@@ -127,21 +104,18 @@ def run_rollback(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from sqlmodel import Session, col, select
 
+    from serving.command_db import command_engine
     from serving.models import ModelVersion
     from serving.registry import served
 
-    engine = _engine()
-    try:
-        with Session(engine) as session:
-            current = served(session, args.tenant)
-            versions = session.exec(select(ModelVersion).order_by(col(ModelVersion.registered_at))).all()
-            for v in versions:
-                micro = v.metrics.get("micro", {})
-                mark = "*" if current is not None and v.id == current.id else " "
-                scope = v.tenant_scope or "all tenants"
-                print(f"{mark} {v.name:24} {scope:16} P {micro.get('precision', float('nan')):.3f}  "
-                      f"R {micro.get('recall', float('nan')):.3f}  F1 {micro.get('f1', float('nan')):.3f}  "
-                      f"base {v.base_model}")
-    finally:
-        engine.dispose()
+    with command_engine() as engine, Session(engine) as session:
+        current = served(session, args.tenant)
+        versions = session.exec(select(ModelVersion).order_by(col(ModelVersion.registered_at))).all()
+        for v in versions:
+            micro = v.metrics.get("micro", {})
+            mark = "*" if current is not None and v.id == current.id else " "
+            scope = v.tenant_scope or "all tenants"
+            print(f"{mark} {v.name:24} {scope:16} P {micro.get('precision', float('nan')):.3f}  "
+                  f"R {micro.get('recall', float('nan')):.3f}  F1 {micro.get('f1', float('nan')):.3f}  "
+                  f"base {v.base_model}")
     return 0

@@ -34,6 +34,14 @@ class RegistryError(ValueError):
 
 
 @dataclass(frozen=True)
+class ServedAdapter:
+    """What a job asks the model server for: the adapter's served name and its folder."""
+
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
 class GateDecision:
     passed: bool
     message: str
@@ -108,6 +116,20 @@ def served(session: Session, tenant: str = "") -> ModelVersion | None:
         if event is not None:
             return session.get(ModelVersion, event.model_id)
     return None
+
+
+def served_name(version: ModelVersion) -> str:
+    """The name the model server knows an adapter by, which requests ask for and findings record: the
+    registered name, after its tenant's where the adapter is one tenant's own (names are unique per tenant)."""
+    return f"{version.tenant_scope}/{version.name}" if version.tenant_scope else version.name
+
+
+def served_adapter(session: Session, tenant: str = "") -> ServedAdapter | None:
+    """The adapter a job for `tenant` runs on; None where nothing is promoted (the configured model serves).
+    Read from the store at each job's start, not cached: one indexed query beside minutes of analysis, and a
+    promotion or rollback reaches every worker at its next job."""
+    version = served(session, tenant)
+    return ServedAdapter(served_name(version), version.adapter_path) if version is not None else None
 
 
 def promote(engine: Engine, name: str, gate: str, tenant: str = "") -> GateDecision:

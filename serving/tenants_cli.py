@@ -28,23 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="whether the tenant's reviews and labels may become training data")
 
 
-def _engine(args: argparse.Namespace):
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from contracts.cli_args import database_url
-    from contracts.errors import CommandError
-    from serving.db import make_engine, migrate
-
-    url = database_url(args)
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    except (SQLAlchemyError, ValueError) as exc:
-        engine.dispose()
-        raise CommandError(f"cannot open the database at {url}: {str(exc).splitlines()[0]}") from None
-    return engine
-
-
 def tenant_rows(engine) -> list[dict]:
     """One row per tenant name known to the service or the store."""
     from sqlalchemy import func
@@ -67,11 +50,11 @@ def tenant_rows(engine) -> list[dict]:
 def run_list(args: argparse.Namespace) -> int:
     import json
 
-    engine = _engine(args)
-    try:
+    from contracts.cli_args import database_url
+    from serving.command_db import command_engine
+
+    with command_engine(database_url(args)) as engine:
         rows = tenant_rows(engine)
-    finally:
-        engine.dispose()
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -92,21 +75,19 @@ def run_set(args: argparse.Namespace) -> int:
     from sqlmodel import Session, select
 
     from annotation.store import LabelTenant, set_share_labels
+    from contracts.cli_args import database_url
     from contracts.errors import CommandError
+    from serving.command_db import command_engine
     from serving.models import Tenant
 
     name = args.name.strip()
-    engine = _engine(args)
-    try:
-        with Session(engine) as session:
-            known = (session.exec(select(Tenant.id).where(Tenant.name == name)).first() is not None
-                     or session.get(LabelTenant, name) is not None)
-            if not known:
-                raise CommandError(f"no tenant {name!r}; `lexrisk tenants list` shows them "
-                                   f"(`lexrisk keys create --tenant {name}` makes one)")
-            tenant = set_share_labels(session, name, args.share_labels == "on")
-            session.commit()
-            print(f"tenant {tenant.name!r}: share labels {'on' if tenant.share_labels else 'off'}")
-    finally:
-        engine.dispose()
+    with command_engine(database_url(args)) as engine, Session(engine) as session:
+        known = (session.exec(select(Tenant.id).where(Tenant.name == name)).first() is not None
+                 or session.get(LabelTenant, name) is not None)
+        if not known:
+            raise CommandError(f"no tenant {name!r}; `lexrisk tenants list` shows them "
+                               f"(`lexrisk keys create --tenant {name}` makes one)")
+        tenant = set_share_labels(session, name, args.share_labels == "on")
+        session.commit()
+        print(f"tenant {tenant.name!r}: share labels {'on' if tenant.share_labels else 'off'}")
     return 0

@@ -67,3 +67,28 @@ def build(target: Path, root: Path) -> tuple[Path, Path]:
     lora.save_pretrained(str(adapter))
     marker.write_text(json.dumps(SPEC))
     return base, adapter
+
+
+
+def random_adapter(base: Path, target: Path, seed: int, scale: float = 0.2) -> Path:
+    """Another random LoRA adapter for the tiny base, saved like a trained one: a different `seed` gives
+    an adapter that makes the model answer differently, so a test can tell which one the server ran."""
+    marker = target / "spec.json"
+    spec = {**SPEC, "adapter_seed": seed, "adapter_scale": scale}
+    if marker.is_file() and json.loads(marker.read_text()) == spec:
+        return target
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    lora = get_peft_model(LlamaForCausalLM.from_pretrained(base),
+                          LoraConfig(r=SPEC["lora_r"], lora_alpha=16, lora_dropout=0.0,
+                                     target_modules=["q_proj", "k_proj", "v_proj", "o_proj"]))
+    with torch.no_grad():
+        for name, param in lora.named_parameters():
+            if "lora_" in name:
+                param.normal_(0, scale)
+    lora.save_pretrained(str(target))
+    marker.write_text(json.dumps(spec))
+    return target

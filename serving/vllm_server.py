@@ -1,4 +1,6 @@
-"""Start the real vLLM (CPU build, its own venv `.vllm-venv`) on loopback for tests and benchmarks."""
+"""Start the real vLLM (CPU build, its own venv `.vllm-venv`) on loopback for tests and benchmarks, with
+runtime LoRA loading on (VLLM_ALLOW_RUNTIME_LORA_UPDATING), as the deployment runs it: the service loads the
+registry's promoted adapters into the running server."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -24,10 +27,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class VLLMProcess:
+    url: str  # its /v1 URL
+    pid: int  # a test can tell that an adapter was switched without a restart
+
+
 @contextlib.contextmanager
 def vllm_server(base: Path, adapter: Path, log_path: Path, *, max_model_len: int = 8192,
                 startup_timeout: float = 420.0) -> Iterator[str]:
     """Yields the server's /v1 URL once it serves the adapter; stops it afterwards."""
+    with vllm_process(base, adapter, log_path, max_model_len=max_model_len, startup_timeout=startup_timeout) as process:
+        yield process.url
+
+
+@contextlib.contextmanager
+def vllm_process(base: Path, adapter: Path, log_path: Path, *, max_model_len: int = 8192,
+                 startup_timeout: float = 420.0) -> Iterator[VLLMProcess]:
+    """The server, once it serves `adapter` as LORA_NAME; stopped afterwards."""
     if not VLLM_PYTHON.is_file():
         raise RuntimeError(f"{VLLM_PYTHON} is missing: build it with `make .vllm-venv`")
     port = free_port()
@@ -37,7 +54,7 @@ def vllm_server(base: Path, adapter: Path, log_path: Path, *, max_model_len: int
                "--max-lora-rank", "64",
                "--structured-outputs-config", '{"backend":"xgrammar","disable_any_whitespace":true}']
     env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "VLLM_ALLOW_RUNTIME_LORA_UPDATING": "True"}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/v1"
@@ -53,7 +70,7 @@ def vllm_server(base: Path, adapter: Path, log_path: Path, *, max_model_len: int
                 if any(m["id"] == LORA_NAME for m in models.get("data", [])):
                     break
             time.sleep(1)
-        yield url
+        yield VLLMProcess(url, process.pid)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)

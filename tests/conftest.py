@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from contracts.settings import get_settings
+
+if TYPE_CHECKING:
+    from serving.vllm_server import VLLMProcess
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -53,13 +56,20 @@ def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def vllm(tiny_llm, tmp_path_factory) -> Iterator[str]:
-    """The /v1 URL of one real vLLM (CPU) serving the tiny Llama, its LoRA as `contract-risk`.
+def vllm_proc(tiny_llm, tmp_path_factory) -> Iterator[VLLMProcess]:
+    """One real vLLM (CPU) serving the tiny Llama, its LoRA as `contract-risk`, runtime LoRA loading on.
 
     Starting vLLM on CPU takes minutes, so it starts once per session, at the first test that asks for it,
-    and every vLLM test (serving's end to end, the eval judge's) shares it; it stops when the session ends."""
-    from serving.vllm_server import vllm_server
+    and every vLLM test (serving's end to end, the registry's adapters, the eval judge's) shares it; it
+    stops when the session ends. A server that cannot start fails the tests that need it."""
+    from serving.vllm_server import vllm_process
 
     base, adapter = tiny_llm
-    with vllm_server(base, adapter, tmp_path_factory.mktemp("vllm") / "vllm.log") as url:
-        yield url
+    with vllm_process(base, adapter, tmp_path_factory.mktemp("vllm") / "vllm.log") as process:
+        yield process
+
+
+@pytest.fixture(scope="session")
+def vllm(vllm_proc) -> str:
+    """The /v1 URL of the shared vLLM server."""
+    return vllm_proc.url

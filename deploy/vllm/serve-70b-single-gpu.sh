@@ -16,6 +16,10 @@ case "$QUANT" in
   *) echo "QUANT must be fp8 or awq" >&2; exit 2 ;;
 esac
 
+# the lexrisk service loads the registry's promoted adapters into this server (POST /v1/load_lora_adapter,
+# then asks for them by name): `lexrisk models promote/rollback` takes effect without a restart. The
+# adapter folders must be readable here at the paths they were registered under (the models volume).
+export VLLM_ALLOW_RUNTIME_LORA_UPDATING=True
 exec vllm serve "$MODEL" \
   --host "$VLLM_HOST" --port "${PORT:-8001}" --api-key "$VLLM_API_KEY" \
   "${QUANT_ARGS[@]}" --max-model-len "${MAX_LEN:-8192}" --max-num-seqs "${MAX_SEQS:-16}" \

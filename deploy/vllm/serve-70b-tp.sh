@@ -11,6 +11,10 @@ TP="${TP:-4}"
 MODEL="${MODEL:-meta-llama/Llama-3.1-70B-Instruct}"
 MAX_LEN="${MAX_LEN:-16384}"   # system prompt (~3k tokens) + a 2k-token chunk + the answer, with room
 
+# the lexrisk service loads the registry's promoted adapters into this server (POST /v1/load_lora_adapter,
+# then asks for them by name): `lexrisk models promote/rollback` takes effect without a restart. The
+# adapter folders must be readable here at the paths they were registered under (the models volume).
+export VLLM_ALLOW_RUNTIME_LORA_UPDATING=True
 exec vllm serve "$MODEL" \
   --host "$VLLM_HOST" --port "${PORT:-8001}" --api-key "$VLLM_API_KEY" \
   --tensor-parallel-size "$TP" --dtype bfloat16 --max-model-len "$MAX_LEN" \

@@ -39,13 +39,25 @@ class Proposal:
 class Analyzer(ABC):
     name: str = "analyzer"
     version: str = "0"
+    # True for a backend that can be asked, per job, for an adapter of the model registry (`with_adapter`)
+    serves_adapters: bool = False
 
     def __init__(self, playbook: Playbook | None = None) -> None:
         self.playbook = playbook or default_playbook()
 
     @property
     def info(self) -> AnalyzerInfo:
-        return AnalyzerInfo(name=self.name, version=self.version)
+        return AnalyzerInfo(name=self.name, version=self.version, model=self.model_id)
+
+    @property
+    def model_id(self) -> str:
+        """What each finding records as its `model`: here the analyzer and its version (the embedded
+        baseline's is the hash of its weights); an LLM backend names the model or adapter it asked for."""
+        return f"{self.name}@{self.version}"
+
+    def with_adapter(self, name: str, path: str) -> Analyzer:
+        """This analyzer asking for the registry's adapter `name` (folder `path`); only where `serves_adapters`."""
+        raise NotImplementedError(f"the {self.name} analyzer cannot serve the registry's adapters")
 
     @abstractmethod
     def propose(self, document: Document) -> Iterable[Proposal]:
@@ -54,13 +66,14 @@ class Analyzer(ABC):
     def analyze(self, document: Document) -> AnalysisResult:
         started = time.perf_counter()
         proposals = list(self.propose(document))
-        findings, stats = finalize(document, proposals, self.playbook)
+        findings, stats = finalize(document, proposals, self.playbook, self.model_id)
         stats.seconds = time.perf_counter() - started
         return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats)
 
 
-def finalize(document: Document, proposals: list[Proposal], playbook: Playbook) -> tuple[list[Finding], AnalysisStats]:
-    """Ground, assess and de-duplicate proposals; count what was dropped."""
+def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
+             model: str | None = None) -> tuple[list[Finding], AnalysisStats]:
+    """Ground, assess and de-duplicate proposals; count what was dropped. Each finding records `model`."""
     stats = AnalysisStats(proposed=len(proposals))
     text = document.text
     normalized = None
@@ -92,6 +105,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook) 
             page=document.page_of(start),
             score=min(max(proposal.score, 0.0), 1.0),
             explanation=proposal.explanation or reason,
+            model=model,
         )
         key = (category, start, end)
         if key in best:

@@ -79,7 +79,7 @@ class ChunkedAnalyzer(Analyzer):
     def analyze(self, document: Document, observer: AnalysisObserver | None = None) -> AnalysisResult:
         started = time.perf_counter()
         proposals = self._propose(document, observer or _Silent())
-        findings, stats = finalize(document, proposals, self.playbook)
+        findings, stats = finalize(document, proposals, self.playbook, self.model_id)
         stats.seconds = time.perf_counter() - started
         return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats)
 

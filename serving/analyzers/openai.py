@@ -95,6 +95,7 @@ def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, co
 
 class OpenAIAnalyzer(ChunkedAnalyzer):
     name = "openai"
+    serves_adapters = True
 
     def __init__(self, playbook: Playbook | None = None, *, base_url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,
@@ -173,6 +174,45 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         if response.is_error:  # 4xx: the request itself is wrong; retrying will not help
             raise BackendError(f"model server refused the request ({response.status_code}): {response.text[:500]}")
         return response.json()
+
+    @property
+    def model_id(self) -> str:
+        return self.model
+
+    def with_adapter(self, name: str, path: str) -> OpenAIAnalyzer:
+        """This analyzer asking for the LoRA adapter `name`, loaded into the server first if it does not hold
+        it yet. A shallow copy: it shares the HTTP client and the process's bound on requests in flight, but
+        its model never changes, so the job that holds it finishes on this adapter whatever is promoted
+        meanwhile."""
+        self.load_adapter(name, path)
+        view = copy.copy(self)
+        view.model = view.version = name
+        return view
+
+    def load_adapter(self, name: str, path: str) -> None:
+        """Make the server serve the adapter folder `path` as `name`, without a restart: vLLM's runtime LoRA
+        loading (`POST /v1/load_lora_adapter`; the server runs with VLLM_ALLOW_RUNTIME_LORA_UPDATING=True).
+        Idempotent: an adapter the server lists already, or one another worker loaded a moment ago, is fine."""
+        try:
+            listed = {m.get("id"): m for m in self.client.get("models").raise_for_status().json().get("data", [])}
+            if name in listed:
+                root = listed[name].get("root")
+                if root not in (None, path):
+                    raise BackendError(f"the model server serves another {name!r} (from {root}), not {path}; "
+                                       "register the adapter under another name")
+                return
+            response = self.client.post("load_lora_adapter", json={"lora_name": name, "lora_path": path})
+        except httpx.HTTPError as exc:
+            raise BackendError(f"cannot load adapter {name!r} on the model server at {self.client.base_url}: "
+                               f"{exc}") from exc
+        if response.is_success or (response.status_code == 400 and "already been loaded" in response.text):
+            log.info("model server serves adapter %s from %s", name, path)
+            return
+        if response.status_code in (404, 405):
+            raise BackendError("the model server cannot load adapters at run time: start vLLM with "
+                               "VLLM_ALLOW_RUNTIME_LORA_UPDATING=True and --enable-lora")
+        raise BackendError(f"the model server refused to load adapter {name!r} from {path} "
+                           f"({response.status_code}): {response.text[:500]}")
 
     def ready(self) -> bool:
         """The server answers and serves the model (the adapter's LoRA module name on vLLM)."""

@@ -29,7 +29,8 @@ from contracts.settings import Settings
 from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.comparisons import compare_stored
-from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Upload, utcnow
+from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
+from serving.registry import ServedAdapter, served_adapter
 from serving.webhooks import WebhookDispatcher, deliver
 
 log = logging.getLogger(__name__)
@@ -126,9 +127,12 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
             analyzer_name = job.analyzer
             document = Document.model_validate(upload.document)
             template_id = job.template_id
+            tenant = session.get(Tenant, job.tenant_id)
+            # resolved once, at the start: the job runs on this adapter even if another is promoted meanwhile
+            adapter = served_adapter(session, tenant.name if tenant else "")
         started = time.perf_counter()
         try:
-            result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings)
+            result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings, adapter)
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
@@ -176,12 +180,16 @@ def scrub(message: str) -> str:
 
 
 def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Document, observer: _JobObserver,
-                          settings: Settings) -> AnalysisResult:
+                          settings: Settings, adapter: ServedAdapter | None = None) -> AnalysisResult:
     """A dead model server is retried with exponential backoff while the job keeps its heartbeat;
-    after `analyzer_retries` tries the job fails as analyzer_unavailable."""
+    after `analyzer_retries` tries the job fails as analyzer_unavailable. A backend that serves the
+    registry's adapters asks for `adapter` (loaded into the server first) on every try."""
     for attempt in range(1, settings.analyzer_retries + 1):
         try:
-            return _analyze(analyzers.get(name), document, observer)
+            analyzer = analyzers.get(name)
+            if adapter is not None and analyzer.serves_adapters:
+                analyzer = analyzer.with_adapter(adapter.name, adapter.path)
+            return _analyze(analyzer, document, observer)
         except Exception as exc:
             if not unreachable(exc):
                 raise
@@ -234,6 +242,7 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
                                          "prompt_tokens": observer.prompt_tokens,
                                          "completion_tokens": observer.completion_tokens,
                                          "findings": len(result.findings),
+                                         "model": result.analyzer.model,
                                          "invalid_answers": len(observer.errors),
                                          "invalid_answer_examples": observer.errors[:5]}
     with Session(engine) as session:

@@ -4,6 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlmodel import select
 
 import serving.db  # noqa: F401  (registers the service's tables: the history migrates both parts)
@@ -17,7 +18,7 @@ from annotation.store import (
     get_or_create_contract,
     record_review,
 )
-from annotation.store.db import ALEMBIC_DIR, current_revision, target_metadata
+from annotation.store.db import ALEMBIC_DIR, current_revision, downgrade, target_metadata, upgrade
 from contracts.documents import Document
 from contracts.findings import Finding
 
@@ -38,6 +39,34 @@ def test_migrations_are_the_schema(store):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), target_metadata())
     assert diff == []
+
+
+def test_findings_stored_before_0010_keep_their_rows_and_know_no_model(store):
+    """0010 adds the finding's model: rows written under 0009 survive with a null model, new rows record
+    one, and downgrading drops the column again."""
+    downgrade(store.engine, "0009")
+    t = "2026-01-01 00:00:00"
+    with store.engine.begin() as conn:
+        run = lambda sql: conn.execute(text(sql), {"t": t})  # noqa: E731
+        run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
+        run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
+            "created_at) VALUES ('c1', 't1', 'msa.txt', 'd', 'txt', 10, 1, 10, :t)")
+        run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
+            "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'openai', 'done', 1, 1, 1, '{}', :t)")
+        run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "
+            "\"end\", page, score, explanation) VALUES ('f1', 't1', 'c1', 'j1', 'Governing Law', 'info', 'x', 0, 1, "
+            "1, 0.9, 'x')")
+    upgrade(store.engine)
+    assert current_revision(store.engine) == HEAD
+    with store.engine.begin() as conn:
+        assert conn.execute(text("SELECT model FROM serving_findings WHERE id = 'f1'")).scalar_one() is None
+        conn.execute(text("UPDATE serving_findings SET model = 'contract-risk-v2' WHERE id = 'f1'"))
+        assert conn.execute(text("SELECT count(*) FROM serving_findings WHERE model = 'contract-risk-v2'")
+                            ).scalar_one() == 1
+    downgrade(store.engine, "0009")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM serving_findings")).scalar_one() == 1
+        assert "model" not in {c["name"] for c in inspect(conn).get_columns("serving_findings")}
 
 
 def test_contract_is_stored_once_with_pages_and_source(store):

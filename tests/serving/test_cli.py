@@ -42,6 +42,24 @@ def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) ->
         get_settings.cache_clear()
 
 
+@pytest.mark.parametrize("argv", [["keys", "list"], ["models", "list"], ["models", "rollback"],
+                                  ["tenants", "--db", "postgresql://nobody:s3cret@127.0.0.1:1/none", "list"]])
+def test_a_database_that_cannot_be_opened_is_a_one_line_error(argv, monkeypatch, capsys) -> None:
+    """The database commands share one opening (serving.command_db): a dead server is one line, exit 2,
+    and the password in the URL is not printed."""
+    from contracts.settings import get_settings
+
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", "postgresql://nobody:s3cret@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    try:
+        assert main(argv) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("lexrisk: error: cannot open the database at postgresql://nobody:***@127.0.0.1:1/none")
+    assert len(err.splitlines()) == 1 and "s3cret" not in err
+
+
 def test_worker_without_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
     monkeypatch.delenv("LEXRISK_REDIS_URL", raising=False)
     from contracts.settings import get_settings

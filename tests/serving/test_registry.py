@@ -13,7 +13,7 @@ from serving.registry import RegistryError, gate_decision
 from tests.serving.conftest import PG_URL
 
 
-def _run(tmp: Path, name: str, precision: float, recall: float) -> tuple[Path, Path]:
+def training_run(tmp: Path, name: str, precision: float, recall: float) -> tuple[Path, Path]:
     """A training run folder with its adapter's model card, and an eval run with its metrics.json."""
     adapter = tmp / name / "adapter"
     adapter.mkdir(parents=True)
@@ -45,7 +45,7 @@ def database(request, tmp_path, monkeypatch):
 
 
 def test_promote_roll_back_and_refuse_a_worse_adapter(database, tmp_path, capsys):
-    runs = {name: _run(tmp_path, name, p, r) for name, p, r in
+    runs = {name: training_run(tmp_path, name, p, r) for name, p, r in
             [("first", 0.30, 0.20), ("better", 0.32, 0.35), ("worse", 0.50, 0.10), ("sloppy", 0.10, 0.60)]}
     for name, (run, evaluation) in runs.items():
         assert main(["models", "register", str(run), "--name", name, "--eval", str(evaluation)]) == 0
@@ -76,8 +76,8 @@ def test_a_tenants_own_adapter_is_served_to_that_tenant_only(database, tmp_path,
     from serving.db import make_engine
     from serving.registry import served
 
-    shared, acme = _run(tmp_path, "shared", 0.3, 0.3), _run(tmp_path, "acme-own", 0.4, 0.4)
-    weak = _run(tmp_path, "acme-weak", 0.2, 0.2)
+    shared, acme = training_run(tmp_path, "shared", 0.3, 0.3), training_run(tmp_path, "acme-own", 0.4, 0.4)
+    weak = training_run(tmp_path, "acme-weak", 0.2, 0.2)
     assert main(["models", "register", str(weak[0]), "--name", "acme-weak", "--eval", str(weak[1]),
                  "--tenant", "acme"]) == 0
     assert main(["models", "register", str(shared[0]), "--name", "shared", "--eval", str(shared[1])]) == 0
@@ -109,7 +109,7 @@ def test_gate_rules():
 
 
 def test_register_needs_a_model_card_and_an_eval(database, tmp_path, capsys):
-    run, evaluation = _run(tmp_path, "r", 0.3, 0.3)
+    run, evaluation = training_run(tmp_path, "r", 0.3, 0.3)
     (evaluation / "metrics.json").write_text("{}")
     assert main(["models", "register", str(run), "--name", "r", "--eval", str(evaluation)]) == 2
     assert "no 'micro' measures" in capsys.readouterr().err

@@ -77,6 +77,7 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     first = findings_sorted(findings)[0]
     assert "lx-selected" in at.get("html")[0].proto.body
     assert first.explanation in texts(at)
+    assert first.model and f"found by `{first.model}`" in texts(at)  # the model that produced the finding
     at.text_area[0].input("standard for us")
     at.button(key="FormSubmitter:review-" + first.id + "-Save review").click().run()
     assert not at.exception, at.exception

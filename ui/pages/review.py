@@ -175,7 +175,8 @@ def _table(shown: list[FindingPublic], key: str) -> FindingPublic | None:
 
 def _details(f: FindingPublic) -> None:
     with st.container(border=True):
-        st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}")
+        found_by = f" · found by `{f.model}`" if f.model else ""  # the adapter (or analyzer) that produced it
+        st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}{found_by}")
         st.markdown(f"> {f.quote}")
         st.markdown(f"**Why it matters:** {f.explanation}")
         if f.review:
