@@ -42,7 +42,8 @@ def test_run_scores_every_contract_and_records_the_failure(run_dir):
     files = sorted(p.name for p in (run_dir / "predictions").iterdir())
     assert files == ["alpha.txt.json", "beta.txt.json", "gamma.txt.error.json"]
     result = json.loads((run_dir / "predictions" / "alpha.txt.json").read_text())
-    assert result["analyzer"] == {"name": "scripted", "version": "1"} and len(result["findings"]) == 2
+    assert result["analyzer"] == {"name": "scripted", "version": "1", "model": "scripted@1"}
+    assert len(result["findings"]) == 2 and {f["model"] for f in result["findings"]} == {"scripted@1"}
     info = json.loads((run_dir / "run.json").read_text())
     assert info["analyzer"] == "scripted" and info["contracts"] == 3 and info["versions"]["python"]
     assert {"commit", "date", "data", "adapter"} <= set(info)
