@@ -62,3 +62,13 @@ def test_every_command_has_help(capsys):
                 name = "/".join(action.option_strings) or action.dest
                 assert action.help and action.help.strip() and action.help != argparse.SUPPRESS, \
                     f"{command} {name}: no help text"
+
+
+def test_readme_model_loop_table_is_the_committed_runs() -> None:
+    """The README's base-vs-adapter table is written from eval/results/smollm2-loop by the script that ran it."""
+    spec = importlib.util.spec_from_file_location("eval_model_loop", REPO / "scripts" / "eval_model_loop.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert module.block() in readme, "README's model-loop table is stale: python scripts/eval_model_loop.py ..."
