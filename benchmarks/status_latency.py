@@ -147,14 +147,14 @@ def _poll(url: str, key: str, job_ids: list[str], clients: int, seconds: float) 
             "p50_ms": round(statistics.median(latencies) * 1000, 1), "p99_ms": round(q[98] * 1000, 1)}
 
 
-def _run(name: str, database_url: str, processes: int, redis_url: str, args, code: Path = ROOT) -> list[dict]:
-    from serving.db import make_engine, migrate
-    from serving.keys import create_key
+SETUP = ("from serving.db import make_engine, migrate; from serving.keys import create_key; import sys; "
+         "engine = make_engine(sys.argv[1]); migrate(engine); print(create_key(engine, 'bench')[0])")
 
-    engine = make_engine(database_url)
-    migrate(engine)
-    key = create_key(engine, "bench")[0]
-    engine.dispose()
+
+def _run(name: str, database_url: str, processes: int, redis_url: str, args, code: Path = ROOT) -> list[dict]:
+    # schema and key by the measured code itself: a newer migration would stop an older server at start-up
+    key = subprocess.run([sys.executable, "-c", SETUP, database_url], cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
+                         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     env = {"LEXRISK_DATABASE_URL": database_url, "LEXRISK_REDIS_URL": redis_url,
            "LEXRISK_RATE_LIMIT_READS_PER_MINUTE": "100000000", "LEXRISK_RATE_LIMIT_PER_MINUTE": "100000"}
     process, url = _start(env, processes, code)
