@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,15 @@ SAMPLE_DOCX = SAMPLE_TXT.with_suffix(".docx")
 # A test that needs PostgreSQL, Redis or the CUAD data FAILS when it is missing, so CI cannot pass without
 # running it; a developer without them opts out with LEXRISK_TEST_SKIP_MISSING=1.
 SKIP_MISSING_ENV = "LEXRISK_TEST_SKIP_MISSING"
+
+
+def load_script(name: str):
+    """A module of scripts/ (not a package): the docs tests call the generator that wrote a doc's table."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def unavailable(reason: str) -> NoReturn:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 
 from contracts.settings import Settings
 from lexrisk.cli import build_parser
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: str = "lexrisk") -> list[tuple[str, argparse.ArgumentParser]]:
@@ -27,10 +26,7 @@ def test_every_setting_is_in_the_settings_doc():
 
 
 def test_settings_doc_is_the_generated_page():
-    spec = importlib.util.spec_from_file_location("gen_settings_doc", REPO / "scripts" / "gen_settings_doc.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("gen_settings_doc")
     doc = (REPO / "docs" / "settings.md").read_text("utf-8")
     assert doc == module.render(), "docs/settings.md is stale: run python scripts/gen_settings_doc.py"
     assert "PydanticUndefined" not in doc
@@ -66,9 +62,6 @@ def test_every_command_has_help(capsys):
 
 def test_readme_model_loop_table_is_the_committed_runs() -> None:
     """The README's base-vs-adapter table is written from eval/results/smollm2-loop by the script that ran it."""
-    spec = importlib.util.spec_from_file_location("eval_model_loop", REPO / "scripts" / "eval_model_loop.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("eval_model_loop")
     readme = (REPO / "README.md").read_text("utf-8")
     assert module.block() in readme, "README's model-loop table is stale: python scripts/eval_model_loop.py ..."

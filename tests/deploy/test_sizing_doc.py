@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_deploy_sizing", REPO / "scripts" / "gen_deploy_sizing.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_deploy_sizing")
 
 
 def test_sizing_section_is_generated() -> None:
