@@ -82,9 +82,12 @@ def user_message(chunk: Chunk, *, document_name: str | None = None, total_chunks
 
 
 def render_answer(items: list[dict[str, str]] | list[BaseModel]) -> str:
-    """The assistant message: the items as a compact JSON array, keys in schema order."""
+    """The assistant message: the items as a compact JSON array (no whitespace between tokens), keys in
+    schema order. Compact because that is what vLLM's structured outputs decode (xgrammar with
+    `disable_any_whitespace`), so the adapter is taught the exact text it is later constrained to."""
     rows = [i.model_dump() if isinstance(i, BaseModel) else i for i in items]
-    return json.dumps([{k: row[k] for k in ANSWER_FIELDS} for row in rows], ensure_ascii=False)
+    return json.dumps([{k: row[k] for k in ANSWER_FIELDS} for row in rows], ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def messages(chunk: Chunk, answer: str | None = None, *, document_name: str | None = None,

@@ -42,6 +42,14 @@ def test_answer_round_trips_through_the_parser():
     assert parse_answer("[]").items == []
 
 
+def test_answer_is_the_compact_json_that_structured_outputs_decode():
+    """vLLM with `disable_any_whitespace` constrains to separators (",", ":"); training text must match it."""
+    items = [{"category": "Governing Law", "severity": "info", "quote": "lois de l'État, \"as is\"", "explanation": "x: y, z"}]
+    text = render_answer(items)
+    assert text == json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+    assert text.startswith('[{"category":"Governing Law","severity":"info",') and "État" in text
+
+
 def test_parser_tolerates_fences_and_reports_bad_items():
     text = ('```json\n[{"category": "governing law", "severity": "info", "quote": "q", "explanation": "e"},'
             ' {"category": "Weather", "severity": "info", "quote": "q", "explanation": "e"},'

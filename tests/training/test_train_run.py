@@ -156,4 +156,7 @@ def test_resumed_run_matches_an_uninterrupted_one(trained_run, tmp_path):
 
     config, _, resumed = trained_run
     straight = run_training(config.model_copy(update={"output_dir": tmp_path / "straight"}))
-    assert straight.losses == pytest.approx(resumed.losses, abs=2e-3)
+    # Steps before the crash are bit-identical; after the resume, reloading the checkpoint leaves float
+    # rounding differences (measured up to 3e-4 of the loss on a 2-core CPU), so the bound is relative.
+    assert straight.losses[:3] == resumed.losses[:3]
+    assert straight.losses == pytest.approx(resumed.losses, rel=1e-3)
