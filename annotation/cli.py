@@ -35,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
     s.add_argument("--out", type=Path, required=True, help="output folder (train/dev/test JSONL, card)")
     s.add_argument("--negatives", type=float, default=0.3, help="share of label-free chunks kept (default 0.3)")
+    s.add_argument("--risk-only", action="store_true",
+                   help="only the 33 clause (risk) categories; leave out parties, dates and names")
     s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
     s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
@@ -122,7 +124,8 @@ def _build_dataset(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
 
     config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
-                         negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test)
+                         negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test,
+                         risk_only=args.risk_only)
     if not Path(args.tokenizer).is_dir():
         raise CommandError(f"--tokenizer {args.tokenizer}: not a folder (a local tokenizer saved with save_pretrained)")
     store = open_store(args)

@@ -24,6 +24,7 @@ from annotation.store.models import Annotation, Contract, DatasetVersion, LabelT
 from annotation.store.repository import row_id, sharing_tenants
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
 from contracts.prompt import messages, render_answer, system_prompt
+from contracts.taxonomy import risk_categories
 from contracts.training_set import (
     README_FILE,
     SPLITS,
@@ -52,6 +53,7 @@ class BuildConfig:
     test_fraction: float = 0.1
     overlap_tokens: int | None = None
     answer_reserve: float = 0.35  # share of the chunk budget left for the answer
+    risk_only: bool = False  # only the clause (risk) categories: a short CPU run learns what is scored
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,10 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
     count = token_counter(tokenizer)
     tenants = training_tenants(session, tenants)
     labels_by_contract = gold_labels(session, tenants)
+    if config.risk_only:
+        risk = set(risk_categories())
+        labels_by_contract = {cid: kept for cid, labels in labels_by_contract.items()
+                              if (kept := [g for g in labels if g.category in risk])}
     if not labels_by_contract:
         raise BuildError(f"the store holds no accepted (gold) labels of {', '.join(tenants)}; "
                          "import or adjudicate some first")

@@ -51,6 +51,8 @@ class BuildParams(_Strict):
     test_fraction: float
     overlap_tokens: int | None
     answer_reserve: float
+    risk_only: bool = Field(False, description="only the clause (risk) categories' labels: the metadata "
+                            "categories (parties, dates, names) left out")
     tokenizer_sha256: str | None = Field(description="sha256 of its tokenizer.json, when it has one")
     prompt_overhead_tokens: int = Field(description="tokens of the system prompt and chat template alone")
     system_prompt_sha256: str

@@ -96,6 +96,20 @@ def test_negative_share(cuad_store, tokenizer_dir, tmp_path):
 
 
 @pytest.mark.cuad
+def test_risk_only_leaves_out_the_metadata_categories(cuad_store, tokenizer_dir, tmp_path):
+    from contracts.taxonomy import risk_categories
+
+    every = _build(cuad_store, tokenizer_dir, tmp_path / "every", negatives=0.0)
+    risk = _build(cuad_store, tokenizer_dir, tmp_path / "risk", negatives=0.0, risk_only=True)
+    assert risk["params"]["risk_only"] and not every["params"]["risk_only"]
+    answered = {item["category"] for split in ("train", "dev", "test") for row in _rows(tmp_path / "risk", split)
+                for item in json.loads(row["messages"][2]["content"])}
+    assert answered and answered <= set(risk_categories())
+    assert "Parties" in every["label_occurrences_per_category"]["train"]  # what risk_only removed was there
+    assert risk["content_hash"] != every["content_hash"]
+
+
+@pytest.mark.cuad
 def test_only_gold_labels_are_used(cuad_store, tokenizer_dir, tmp_path):
     with cuad_store.session() as session:
         rejected = session.exec(select(Annotation).where(Annotation.category == "Governing Law")).all()
