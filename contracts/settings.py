@@ -69,8 +69,9 @@ class ApiSettings(_Part):
                                                        "the database again (a revoked key works that much longer; 0: off)")
     auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
                                                                 "per minute before it gets 429")
-    api_threads: int = Field(32, ge=1, description="threads one API process runs blocking work on (database and Redis "
-                                                   "calls, uploads); its database pool keeps a connection for each")
+    api_threads: int = Field(32, ge=1, description="threads one API process runs blocking work on (database calls, "
+                                                   "uploads); its database pools keep a connection for each. Status "
+                                                   "polls on PostgreSQL and Redis rate limits run on the event loop")
     max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")
     admin_token: SecretStr | None = Field(None, description="when set, /admin/keys (list, revoke) takes "
                                                            "`Authorization: Bearer <token>`; unset: those routes are off")

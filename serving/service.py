@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from anyio import to_thread
 from sqlalchemy import case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
@@ -66,11 +69,14 @@ class Accepted:
 
 
 class ContractService:
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue) -> None:
+    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue, async_engine: AsyncEngine | None = None) -> None:
         self.engine, self.settings, self.queue = engine, settings, queue
         # status reads (a job, a contract, the contract list) need no transaction: on this engine they
         # are sent as single statements, without the BEGIN and ROLLBACK round trips around each poll
         self._reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # the same database from the event loop (PostgreSQL): a status poll, the API's most frequent
+        # request, then needs no worker thread (see job_status)
+        self._async_reads = async_engine.execution_options(isolation_level="AUTOCOMMIT") if async_engine else None
         self._baseline: DocumentAnalyzer | None = None
 
     # -- uploads -----------------------------------------------------------------------------------
@@ -266,6 +272,19 @@ class ContractService:
         with Session(self._reads) as session:
             return self._job(session, tenant_id, job_id)
 
+    async def job_status(self, tenant_id: str, job_id: str) -> Job:
+        """`job` for a coroutine. Pollers send most of the API's requests; on a worker thread each one
+        pays a hand-off to the thread and back and, while other requests hold the interpreter, waits
+        its turn for it, which is most of a poll's latency under load. With an async engine the query
+        runs on the event loop; SQLite has no async driver, so there it goes to a thread as before."""
+        if self._async_reads is None:
+            return await to_thread.run_sync(self.job, tenant_id, job_id)
+        async with AsyncSession(self._async_reads) as session:
+            row = (await session.exec(self._owned_query(Job, tenant_id, job_id))).first()
+        if row is None:
+            raise NotFound(f"no job {job_id}")
+        return row
+
     def jobs_by_state(self) -> dict[str, int]:
         with Session(self.engine) as session:
             rows = session.exec(select(Job.status, func.count()).group_by(Job.status)).all()
@@ -459,11 +478,15 @@ class ContractService:
     # -- scoped lookups ----------------------------------------------------------------------------
     @staticmethod
     def _owned(session: Session, model: type[T], tenant_id: str, row_id: str, noun: str) -> T:
-        """The tenant's row or NotFound: the one place tenant scoping of lookups by id lives."""
-        row = session.exec(select(model).where(model.id == row_id, model.tenant_id == tenant_id)).first()
+        """The tenant's row or NotFound: with `_owned_query`, the one place tenant scoping of lookups by id lives."""
+        row = session.exec(ContractService._owned_query(model, tenant_id, row_id)).first()
         if row is None:
             raise NotFound(f"no {noun} {row_id}")
         return row
+
+    @staticmethod
+    def _owned_query(model: type[T], tenant_id: str, row_id: str):
+        return select(model).where(model.id == row_id, model.tenant_id == tenant_id)
 
     def _contract(self, session: Session, tenant_id: str, contract_id: str) -> Contract:
         return self._owned(session, Contract, tenant_id, contract_id, "contract")

@@ -9,7 +9,8 @@ from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session, SQLModel
 
 # Modules whose tables share the one metadata. A part above annotation adds its own with
@@ -36,23 +37,37 @@ def make_engine(url: str, *, schema: str | None = None, pool_size: int | None = 
     every PostgreSQL table in that schema (tests isolate themselves this way). `pool_size`: PostgreSQL
     connections kept open, for a server with that many threads (SQLAlchemy's default keeps 5 and opens
     and closes the others per use, a new connection per request under load)."""
-    parsed = make_url(url)
-    connect_args: dict[str, object] = {}
+    parsed, connect_args, pool = _engine_arguments(url, schema, pool_size)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    elif schema:
+    engine = create_engine(parsed, connect_args=connect_args, **pool)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def make_async_engine(url: str, *, schema: str | None = None, pool_size: int | None = None) -> AsyncEngine | None:
+    """The same database for code running on an event loop (psycopg's async mode), or None for SQLite,
+    whose driver has no async mode: there the caller runs the blocking engine on a thread."""
+    parsed, connect_args, pool = _engine_arguments(url, schema, pool_size)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return create_async_engine(parsed, connect_args=connect_args, **pool)
+
+
+def _engine_arguments(url: str, schema: str | None, pool_size: int | None) -> tuple[URL, dict[str, object], dict[str, int]]:
+    parsed = make_url(url)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() != "sqlite" and schema:
         connect_args["options"] = f"-csearch_path={schema}"
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     pool: dict[str, int] = {}
     if pool_size is not None and parsed.get_backend_name() == "postgresql":
         pool = {"pool_size": pool_size, "max_overflow": 10}
-    engine = create_engine(parsed, connect_args=connect_args, **pool)
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+    return parsed, connect_args, pool
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -20,7 +20,7 @@ from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
 from serving.api.routers import admin, comparisons, contracts, exports, health, jobs, labels, model, templates
-from serving.db import make_engine, migrate
+from serving.db import make_async_engine, make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
 from serving.jobs.runner import AnalyzerCache
@@ -43,11 +43,12 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         engine = make_engine(settings.database_url, schema=engine_schema,
                              pool_size=settings.api_threads + settings.job_workers + settings.webhook_workers)
         migrate(engine)
+        async_engine = make_async_engine(settings.database_url, schema=engine_schema, pool_size=settings.api_threads)
         analyzers = AnalyzerCache(settings)
         queue = make_queue(engine, settings)
         if isinstance(queue, InProcessQueue):
             queue.analyzers = analyzers  # one model in memory for jobs and readiness
-        service = ContractService(engine, settings, queue)
+        service = ContractService(engine, settings, queue, async_engine)
         app.state.settings, app.state.engine, app.state.queue = settings, engine, queue
         app.state.analyzers, app.state.service = analyzers, service
         app.state.metrics = Metrics(service)
@@ -58,6 +59,9 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
             yield
         finally:
             queue.stop()
+            await app.state.limits.aclose()
+            if async_engine is not None:
+                await async_engine.dispose()
             engine.dispose()
 
     app = FastAPI(title="lexrisk", version="1", lifespan=lifespan,

@@ -87,7 +87,7 @@ class RequestGate:
             return
         state = scope["app"].state
         headers = Headers(scope=scope)
-        admitted = await run_in_threadpool(self._admit, scope, headers, state)
+        admitted = await self._admit(scope, headers, state)
         if not isinstance(admitted, str):
             await admitted(scope, receive, send)
             return
@@ -129,36 +129,49 @@ class RequestGate:
             await _too_large(limit)(scope, receive, send)
 
     @staticmethod
-    def _admit(scope: Scope, headers: Headers, state):
-        """The tenant's id, or the response that refuses the request (runs in a worker thread: it
-        reads the database and maybe Redis)."""
+    async def _admit(scope: Scope, headers: Headers, state):
+        """The tenant's id, or the response that refuses the request. A key checked lately (the usual
+        poll) is admitted on the event loop: the rate limit is one awaited Redis round trip, or
+        arithmetic without Redis. Only a key not in the cache goes to a worker thread, for its
+        database lookup."""
         key = bearer_key(headers)
         if key is None:
             return error_response(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>'",
                                   _UNAUTHORIZED)
         client = (scope.get("client") or ("unknown", 0))[0]
-        limits = state.limits
         reads = scope["method"] in ("GET", "HEAD")
         tenant_id = state.key_cache.get(key)
-        if tenant_id is None:  # not checked lately: the lockout first, so that a locked-out guesser costs no query
-            locked = limits.auth_failures.peek(client)
-            if locked > 0:
-                return _locked_out(locked)
-            tenant_id = tenant_for_key(state.engine, key)
-            if tenant_id is None:
-                limits.auth_failures.take(client)
-                return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
-            state.key_cache.put(key, tenant_id)
-            locked, wait = 0.0, (limits.reads if reads else limits.writes).take(hash_key(key))
-        else:  # the usual poll: lockout and budget in one step (one Redis round trip)
-            locked, wait = limits.admit(client, hash_key(key), reads)
+        if tenant_id is None:
+            return await run_in_threadpool(RequestGate._authenticate, key, client, reads, state)
+        locked, wait = await state.limits.admit_async(client, hash_key(key), reads)
+        return _refusal(locked, wait, reads) or tenant_id
+
+    @staticmethod
+    def _authenticate(key: str, client: str, reads: bool, state):
+        """A key not checked lately: the lockout first, so that a locked-out guesser costs no query,
+        then the database (blocking: runs on a worker thread)."""
+        limits = state.limits
+        locked = limits.auth_failures.peek(client)
         if locked > 0:
             return _locked_out(locked)
-        if wait > 0:
-            kind = "reads" if reads else "writes"
-            return error_response(429, "rate_limited", f"too many {kind} for this key; retry in {wait:.1f} s",
-                                  {"Retry-After": str(max(1, round(wait)))})
-        return tenant_id
+        tenant_id = tenant_for_key(state.engine, key)
+        if tenant_id is None:
+            limits.auth_failures.take(client)
+            return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
+        state.key_cache.put(key, tenant_id)
+        wait = (limits.reads if reads else limits.writes).take(hash_key(key))
+        return _refusal(0.0, wait, reads) or tenant_id
+
+
+def _refusal(locked: float, wait: float, reads: bool):
+    """The 429 for a locked-out address or a spent budget, else None."""
+    if locked > 0:
+        return _locked_out(locked)
+    if wait > 0:
+        kind = "reads" if reads else "writes"
+        return error_response(429, "rate_limited", f"too many {kind} for this key; retry in {wait:.1f} s",
+                              {"Retry-After": str(max(1, round(wait)))})
+    return None
 
 
 def _locked_out(wait: float):

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Protocol
 
+from anyio import to_thread
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -124,15 +125,23 @@ class RedisRateLimiter:
         return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
 
 
+def _local(limiter: Limiter) -> Limiter:
+    """The bucket this process keeps itself: a Redis bucket's fallback, or the bucket."""
+    return limiter.fallback if isinstance(limiter, RedisRateLimiter) else limiter
+
+
 class Limits:
     """The three budgets the request gate consults."""
 
-    def __init__(self, writes: Limiter, reads: Limiter, auth_failures: Limiter) -> None:
+    def __init__(self, writes: Limiter, reads: Limiter, auth_failures: Limiter, async_redis=None) -> None:
         self.writes, self.reads, self.auth_failures = writes, reads, auth_failures
-        self._admit_script = None
+        self._admit_script = self._async_admit_script = None
+        self._async_redis = async_redis
         if isinstance(auth_failures, RedisRateLimiter) and isinstance(reads, RedisRateLimiter) \
                 and isinstance(writes, RedisRateLimiter):
             self._admit_script = auth_failures.redis.register_script(_LUA_ADMIT)
+            if async_redis is not None:
+                self._async_admit_script = async_redis.register_script(_LUA_ADMIT)
 
     def admit(self, client: str, key: str, reads: bool) -> tuple[float, float]:
         """For a request whose key is valid: (seconds the address is still locked out for failed
@@ -140,23 +149,60 @@ class Limits:
         both are 0, and only then is a token taken. With Redis this is one round trip."""
         budget = self.reads if reads else self.writes
         if self._admit_script is not None:
-            assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
-            failures = self.auth_failures
             try:
-                locked, wait = self._admit_script(
-                    keys=[failures.prefix + client, budget.prefix + key],
-                    args=[failures.capacity, failures.rate, budget.capacity, budget.rate])
-                return float(locked), float(wait)
+                return self._parse(self._admit_script(keys=self._admit_keys(client, key, reads),
+                                                      args=self._admit_args(reads)))
             except RedisError as exc:
                 log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
-        locked = self.auth_failures.peek(client)
-        return (locked, 0.0) if locked > 0 else (0.0, budget.take(key))
+        return self._admit_here(client, key, budget)
+
+    async def admit_async(self, client: str, key: str, reads: bool) -> tuple[float, float]:
+        """`admit` for the gate, which runs on the event loop: the Redis round trip is awaited (an
+        asyncio client), so the loop serves other requests meanwhile and no worker thread is needed.
+        In-process buckets are plain arithmetic and run in place."""
+        if self._async_admit_script is not None:
+            try:
+                return self._parse(await self._async_admit_script(keys=self._admit_keys(client, key, reads),
+                                                                  args=self._admit_args(reads)))
+            except RedisError as exc:
+                log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
+                return self._admit_here(client, key, self.reads if reads else self.writes)
+        if self._admit_script is not None:  # Redis without an asyncio client: its blocking call on a thread
+            return await to_thread.run_sync(self.admit, client, key, reads)
+        return self.admit(client, key, reads)
+
+    def _admit_keys(self, client: str, key: str, reads: bool) -> list[str]:
+        budget = self.reads if reads else self.writes
+        assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
+        return [self.auth_failures.prefix + client, budget.prefix + key]
+
+    def _admit_args(self, reads: bool) -> list[float]:
+        budget = self.reads if reads else self.writes
+        assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
+        return [self.auth_failures.capacity, self.auth_failures.rate, budget.capacity, budget.rate]
+
+    @staticmethod
+    def _parse(reply) -> tuple[float, float]:
+        locked, wait = reply
+        return float(locked), float(wait)
+
+    def _admit_here(self, client: str, key: str, budget: Limiter) -> tuple[float, float]:
+        """Without Redis (or while it cannot be reached): this process's own buckets."""
+        locked = _local(self.auth_failures).peek(client)
+        return (locked, 0.0) if locked > 0 else (0.0, _local(budget).take(key))
+
+    async def aclose(self) -> None:
+        if self._async_redis is not None:
+            await self._async_redis.aclose()
 
     @classmethod
     def from_settings(cls, settings, redis=None) -> Limits:
         if redis is None:
             return cls(RateLimiter(settings.rate_limit_per_minute), RateLimiter(settings.rate_limit_reads_per_minute),
                        RateLimiter(settings.auth_failures_per_minute))
+        from redis.asyncio import Redis as AsyncRedis
+
         return cls(RedisRateLimiter(redis, settings.rate_limit_per_minute, "lexrisk:rl:w:"),
                    RedisRateLimiter(redis, settings.rate_limit_reads_per_minute, "lexrisk:rl:r:"),
-                   RedisRateLimiter(redis, settings.auth_failures_per_minute, "lexrisk:rl:auth:"))
+                   RedisRateLimiter(redis, settings.auth_failures_per_minute, "lexrisk:rl:auth:"),
+                   AsyncRedis.from_url(settings.redis_url) if settings.redis_url else None)

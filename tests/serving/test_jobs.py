@@ -235,6 +235,40 @@ def test_rq_lanes_let_a_second_tenant_pass_a_burst(tmp_path) -> None:
         engine.dispose()
 
 
+def test_the_gate_awaits_redis_and_shares_the_budget_with_blocking_callers() -> None:
+    """`Limits.admit_async` (the gate on the event loop) takes from the same Redis bucket as the blocking
+    `admit`; with Redis unreachable it limits per process instead of failing the request."""
+    import asyncio
+
+    from redis import Redis
+    from redis.asyncio import Redis as AsyncRedis
+
+    from serving.api.ratelimit import Limits, RedisRateLimiter
+
+    def limits(url: str) -> Limits:
+        sync = Redis.from_url(url, socket_connect_timeout=1)
+        return Limits(RedisRateLimiter(sync, 60, "t:w:"), RedisRateLimiter(sync, 2, "t:r:"),
+                      RedisRateLimiter(sync, 2, "t:auth:"), AsyncRedis.from_url(url, socket_connect_timeout=1))
+
+    async def three_reads(shared: Limits) -> list[tuple[float, float]]:
+        try:
+            return [await shared.admit_async("10.0.0.1", "key", reads=True) for _ in range(3)]
+        finally:
+            await shared.aclose()
+
+    client = _redis()
+    try:
+        shared = limits(REDIS_URL)
+        first, second, third = asyncio.run(three_reads(shared))
+        assert first == second == (0.0, 0.0) and third[0] == 0.0 and 25 < third[1] <= 30  # 2 reads a minute
+        assert 25 < shared.admit("10.0.0.1", "key", reads=True)[1] <= 30  # the blocking path sees the same bucket
+        assert client.exists("t:r:key")
+    finally:
+        client.flushdb()
+    first, second, third = asyncio.run(three_reads(limits("redis://127.0.0.1:1/0")))  # nothing listens there
+    assert first == second == (0.0, 0.0) and third[1] > 25  # this process's own bucket of 2 a minute
+
+
 def test_one_redis_call_checks_the_lockout_then_takes_from_the_budget() -> None:
     """`Limits.admit` (the gate's path for a key it knows): a locked-out address is refused without
     spending the key's budget; otherwise one token is taken, shared by every process on the Redis."""

@@ -23,3 +23,45 @@ def test_api_on_postgres(tmp_path, pg_schema: str) -> None:
         assert api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h("globex")).status_code == 404
         assert api.client.delete(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).status_code == 204
         assert api.client.get("/readyz").json()["checks"]["database"] == "ok"
+
+
+def _count_thread_hops(monkeypatch) -> list[str]:
+    """Every call to a worker thread from now on (Starlette and the service both go through anyio)."""
+    import anyio.to_thread
+
+    hops: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func, *args, **kwargs):
+        hops.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return hops
+
+
+@pytest.mark.postgres
+def test_a_status_poll_is_answered_on_the_event_loop(tmp_path, pg_schema: str, monkeypatch) -> None:
+    """On PostgreSQL (an async driver) a poll with a key the gate knows needs no worker thread: no
+    hand-off to a thread and back, no wait for the interpreter behind other requests' threads."""
+    settings = make_settings(tmp_path, database_url=PG_URL)
+    for api in open_api(settings, schema=pg_schema):
+        job_id = api.upload().json()["job_id"]
+        assert api.wait(job_id)["status"] == "done"  # nothing else runs while hops are counted
+        assert api.client.get(f"/v1/jobs/{job_id}", headers=api.h("globex")).status_code == 404  # key cached
+        hops = _count_thread_hops(monkeypatch)
+        polls = [api.client.get(f"/v1/jobs/{job_id}", headers=api.h()) for _ in range(3)]
+        assert [p.json()["status"] for p in polls] == ["done"] * 3
+        other = api.client.get(f"/v1/jobs/{job_id}", headers=api.h("globex"))
+        assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+        assert hops == []
+
+
+def test_on_sqlite_a_status_poll_reads_on_a_worker_thread(tmp_path, monkeypatch) -> None:
+    """SQLite's driver blocks, so there the job is read on a thread (one hop a poll), never on the loop."""
+    for api in open_api(make_settings(tmp_path)):
+        job_id = api.upload().json()["job_id"]
+        assert api.wait(job_id)["status"] == "done"
+        hops = _count_thread_hops(monkeypatch)
+        assert api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()["status"] == "done"
+        assert hops == ["ContractService.job"]

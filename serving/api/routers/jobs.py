@@ -14,10 +14,10 @@ RETRY_AFTER_S = 2
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=error_responses({404: ["not_found"]}))
-def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
+async def get_job(job_id: IdPath, response: Response, tenant: TenantDep, service: ServiceDep) -> JobPublic:
     """Status, progress (chunks done of total) and, once failed, the reason. `Retry-After` says when
     to poll again while the job is queued or running."""
-    job = service.job(tenant, job_id)
+    job = await service.job_status(tenant, job_id)
     if job.status in JobStatus.active():
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return job_public(job)
