@@ -160,22 +160,27 @@ def _sentencizer():
 MAX_BLOCK_CHARS = 100_000
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph blocks (start, end): split at blank lines and at lines that open a clause. Plain pairs,
-    not Spans, and clause offsets without Clause objects or headings: a file of a million one-line
-    items makes a million of each, and only the sentences are kept."""
+def _blocks(text: str) -> tuple[list[int], list[int]]:
+    """Paragraph blocks, as their starts and their ends: split at blank lines and at lines that open a
+    clause. Two lists of ints, not a Span or a pair per block, and clause offsets without Clause objects
+    or headings: a file of a million one-line items makes a million blocks, and every object kept
+    alive meanwhile is one more for each run of the garbage collector to walk."""
     cut_points = {0, len(text)}
     cut_points.update(m.end() for m in _BLOCK_BREAK.finditer(text))
     cut_points.update(start for start, _, _, _ in _clause_starts(text, headings=False))
-    blocks: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for a, b in itertools.pairwise(sorted(cut_points)):
         if _NON_SPACE.search(text, a, b) is None:
             continue
         if b - a <= MAX_BLOCK_CHARS:
-            blocks.append((a, b))
+            starts.append(a)
+            ends.append(b)
         else:
-            blocks.extend(_cap_length(text, a, b, MAX_BLOCK_CHARS))
-    return blocks
+            for piece_start, piece_end in _cap_length(text, a, b, MAX_BLOCK_CHARS):
+                starts.append(piece_start)
+                ends.append(piece_end)
+    return starts, ends
 
 
 _NON_SPACE = re.compile(r"\S")
@@ -191,20 +196,22 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
     the reference that tests and benchmarks/segment_speed.py compare with."""
     nlp = _sentencizer()
     one_sentence = _one_sentence_pattern(nlp)
-    blocks = _blocks(text)
-    whole = [whole_blocks and b - a <= max_chars and one_sentence.match(text, a, b) is not None for a, b in blocks]
-    docs = iter(nlp.pipe(text[a:b] for (a, b), w in zip(blocks, whole, strict=True) if not w))
+    starts, ends = _blocks(text)
+    whole = [whole_blocks and b - a <= max_chars and one_sentence.match(text, a, b) is not None
+             for a, b in zip(starts, ends, strict=True)]
+    docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w))
     spans: list[Span] = []
-    for (a, b), is_whole in zip(blocks, whole, strict=True):
+    for a, b, is_whole in zip(starts, ends, whole, strict=True):
         if is_whole:
-            pieces = [(a, b)]
-        else:
-            pieces = [piece for sent_start, sent_end in _join_headings(list(next(docs).sents))
-                      for piece in _cap_length(text, a + sent_start, a + sent_end, max_chars)]
-        for start, end in pieces:
-            trimmed = _trim(text, start, end)
+            trimmed = _trim(text, a, b)
             if trimmed is not None:
                 spans.append(trimmed)
+            continue
+        for sent_start, sent_end in _join_headings(list(next(docs).sents)):
+            for start, end in _cap_length(text, a + sent_start, a + sent_end, max_chars):
+                trimmed = _trim(text, start, end)
+                if trimmed is not None:
+                    spans.append(trimmed)
     if len(nlp.vocab) > VOCAB_LIMIT:
         _sentencizer.cache_clear()  # callers still holding the old pipeline finish with it
     return spans
