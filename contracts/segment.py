@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,13 +23,15 @@ _HEADING_LEAD = re.compile(r"^(?P<head>[A-Z][^.:;]{1,80}?)[.:]\s+(?=\S)")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 
 
-@dataclass(frozen=True)
+# slots: a 10 MB file of one-line items makes a million of each; without a __dict__ apiece they take
+# half the memory, and the garbage collector has half as many objects to walk
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     number: str | None
     heading: str | None
@@ -40,8 +43,11 @@ class Clause:
         return source[self.start:self.end]
 
 
-def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, str | None, int] | None:
-    """(number, heading, level) when `line` opens a clause."""
+def _clause_start(line: str, previous_paren: str | None,
+                  headings: bool = True) -> tuple[str | None, str | None, int] | None:
+    """(number, heading, level) when `line` opens a clause; with `headings=False` the heading of a
+    numbered clause is not worked out (None): whether the line opens a clause never depends on it."""
+    heading = _heading if headings else _no_heading
     stripped = line.strip()
     if not stripped:
         return None
@@ -49,20 +55,20 @@ def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, st
         for pattern, level in ((_ARTICLE, 1), (_SECTION, 2)):
             m = pattern.match(stripped)
             if m:
-                return m["num"].rstrip("."), _heading(m["rest"]), level
+                return m["num"].rstrip("."), heading(m["rest"]), level
     m = _DOTTED.match(stripped)
     if m:
         number = m["num"].rstrip(".")
         if "." not in m["num"] and _looks_like_amount(stripped):
             return None
-        return number, _heading(m["rest"]), 1 + number.count(".") + 1
+        return number, heading(m["rest"]), 1 + number.count(".") + 1
     m = _PAREN.match(stripped)
     if m:
         label = m["num"][1:-1]
         is_roman = bool(_ROMAN.match(label)) and not (
             previous_paren and len(previous_paren) == 1 and previous_paren.isalpha()
             and ord(label[0].lower()) == ord(previous_paren.lower()) + 1)
-        return m["num"], _heading(m["rest"]), 5 if is_roman else 4
+        return m["num"], heading(m["rest"]), 5 if is_roman else 4
     if _CAPS_HEADING.match(stripped) and sum(c.isalpha() for c in stripped) >= 4:
         return None, stripped.title() if stripped.isupper() else stripped, 2
     return None
@@ -100,9 +106,12 @@ def _heading(rest: str) -> str | None:
     return None
 
 
-def segment_clauses(text: str) -> list[Clause]:
-    """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
-    starts: list[tuple[int, str | None, str | None, int]] = []
+def _no_heading(rest: str) -> None:
+    return None
+
+
+def _clause_starts(text: str, headings: bool = True) -> Iterator[tuple[int, str | None, str | None, int]]:
+    """(offset, number, heading, level) of each line that opens a clause, in order."""
     previous_paren: str | None = None
     closed, pos = True, 0
     for line in text.split("\n"):
@@ -110,13 +119,18 @@ def segment_clauses(text: str) -> list[Clause]:
         was_closed, closed = closed, _closes_a_unit(line)
         if not was_closed:
             continue
-        found = _clause_start(line, previous_paren)
+        found = _clause_start(line, previous_paren, headings)
         if found is None:
             continue
         number, heading, level = found
         if number and number.startswith("("):
             previous_paren = number[1:-1]
-        starts.append((line_start + (len(line) - len(line.lstrip())), number, heading, level))
+        yield line_start + (len(line) - len(line.lstrip())), number, heading, level
+
+
+def segment_clauses(text: str) -> list[Clause]:
+    """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
+    starts = list(_clause_starts(text))
     if not starts or starts[0][0] > 0:
         starts.insert(0, (0, None, None, 0))
     ends = [s[0] for s in starts[1:]] + [len(text)]
@@ -146,23 +160,27 @@ def _sentencizer():
 MAX_BLOCK_CHARS = 100_000
 
 
-def _blocks(text: str) -> list[Span]:
-    """Paragraph blocks: split at blank lines and at lines that open a clause."""
+def _blocks(text: str) -> tuple[list[int], list[int]]:
+    """Paragraph blocks, as their starts and their ends: split at blank lines and at lines that open a
+    clause. Two lists of ints, not a Span or a pair per block, and clause offsets without Clause objects
+    or headings: a file of a million one-line items makes a million blocks, and every object kept
+    alive meanwhile is one more for each run of the garbage collector to walk."""
     cut_points = {0, len(text)}
-    for m in _BLOCK_BREAK.finditer(text):
-        cut_points.add(m.end())
-    for clause in segment_clauses(text):
-        cut_points.add(clause.start)
-    edges = sorted(cut_points)
-    blocks: list[Span] = []
-    for a, b in itertools.pairwise(edges):
+    cut_points.update(m.end() for m in _BLOCK_BREAK.finditer(text))
+    cut_points.update(start for start, _, _, _ in _clause_starts(text, headings=False))
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in itertools.pairwise(sorted(cut_points)):
         if _NON_SPACE.search(text, a, b) is None:
             continue
         if b - a <= MAX_BLOCK_CHARS:
-            blocks.append(Span(a, b))
+            starts.append(a)
+            ends.append(b)
         else:
-            blocks.extend(_cap_length(text, a, b, MAX_BLOCK_CHARS))
-    return blocks
+            for piece_start, piece_end in _cap_length(text, a, b, MAX_BLOCK_CHARS):
+                starts.append(piece_start)
+                ends.append(piece_end)
+    return starts, ends
 
 
 _NON_SPACE = re.compile(r"\S")
@@ -178,22 +196,20 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
     the reference that tests and benchmarks/segment_speed.py compare with."""
     nlp = _sentencizer()
     one_sentence = _one_sentence_pattern(nlp)
-    blocks = _blocks(text)
-    whole = [whole_blocks and b.end - b.start <= max_chars and one_sentence.match(text, b.start, b.end) is not None
-             for b in blocks]
-    docs = iter(nlp.pipe(text[b.start:b.end] for b, w in zip(blocks, whole, strict=True) if not w))
+    starts, ends = _blocks(text)
+    whole = [whole_blocks and b - a <= max_chars and one_sentence.match(text, a, b) is not None
+             for a, b in zip(starts, ends, strict=True)]
+    docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w))
     spans: list[Span] = []
-    for block, is_whole in zip(blocks, whole, strict=True):
+    for a, b, is_whole in zip(starts, ends, whole, strict=True):
         if is_whole:
-            trimmed = _trim(text, block)
+            trimmed = _trim(text, a, b)
             if trimmed is not None:
                 spans.append(trimmed)
             continue
         for sent_start, sent_end in _join_headings(list(next(docs).sents)):
-            start = block.start + sent_start
-            end = block.start + sent_end
-            for piece in _cap_length(text, start, end, max_chars):
-                trimmed = _trim(text, piece)
+            for start, end in _cap_length(text, a + sent_start, a + sent_end, max_chars):
+                trimmed = _trim(text, start, end)
                 if trimmed is not None:
                     spans.append(trimmed)
     if len(nlp.vocab) > VOCAB_LIMIT:
@@ -240,21 +256,22 @@ def _join_headings(sentences: list) -> list[tuple[int, int]]:
     return out
 
 
-def _cap_length(text: str, start: int, end: int, max_chars: int) -> list[Span]:
+def _cap_length(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     pieces = []
     while end - start > max_chars:
         cut = text.rfind(" ", start, start + max_chars)
         cut = cut if cut > start else start + max_chars
-        pieces.append(Span(start, cut))
+        pieces.append((start, cut))
         start = cut
-    pieces.append(Span(start, end))
+    pieces.append((start, end))
     return pieces
 
 
-def _trim(text: str, span: Span) -> Span | None:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if end > start else None
+def _trim(text: str, start: int, end: int) -> Span | None:
+    """text[start:end] without its leading and trailing whitespace (str.isspace, as `\\s` and rstrip
+    read it), or None when nothing else is left."""
+    first = _NON_SPACE.search(text, start, end)
+    if first is None:
+        return None
+    start = first.start()
+    return Span(start, start + len(text[start:end].rstrip()))

@@ -174,3 +174,14 @@ def test_hostile_files_are_refused_with_status_2_in_process_too(tmp_path: Path, 
     captured = capsys.readouterr()
     assert "more than 500 pages, the limit" in captured.err
     assert json.loads(captured.out)[0]["document"]["name"] == SAMPLE_TXT.name
+
+
+def test_what_the_command_loaded_is_out_of_the_collectors_reach(capsys):
+    import gc
+
+    gc.unfreeze()
+    try:
+        assert main(["analyze", str(SAMPLE_TXT), "--format", "json"]) == 0
+        assert gc.get_freeze_count() > 10_000  # the analyzer and the modules it imported
+    finally:
+        gc.unfreeze()

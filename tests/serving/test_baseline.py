@@ -9,7 +9,7 @@ import pytest
 
 from contracts.documents import Document
 from contracts.ingest import load_document
-from contracts.segment import Span
+from contracts.segment import Span, split_sentences
 from contracts.settings import get_settings
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import jaccard
@@ -185,3 +185,62 @@ def test_shipped_model_card_is_rendered_from_the_results_json():
     features["scores"]["MiniLM + neighbours, LR"]["f1"] = 0.9
     changed = model_card(model, holdout, features)
     assert "micro F1 about 0.50" in changed and "micro F1\n0.90 there" in changed and "better but far slower" in changed
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return BaselineAnalyzer.load(shipped_model_dir()).model
+
+
+@pytest.mark.cuad
+def test_batched_predict_equals_decoding_every_score(cuad_dir, shipped, monkeypatch):
+    """`predict` scores the units a batch at a time and keeps only those above threshold: the excerpts
+    (offsets and scores) are exactly those of decoding the dense scores of all units. Batches of 64,
+    thresholds at half and merged, capped runs make many batch edges and excerpts of several units."""
+    from serving.analyzers.baseline import model as model_module
+    from serving.analyzers.baseline.model import DecodeConfig, decode
+
+    monkeypatch.setattr(model_module, "SCORE_BATCH", 64)
+    contracts = load_contracts(cuad_dir, limit=6)
+    merged = 0
+    for config in (shipped.decode_config, DecodeConfig(merge_adjacent=True, cap=3)):
+        for thresholds in (shipped.thresholds, shipped.thresholds * 0.5):
+            monkeypatch.setattr(shipped, "thresholds", thresholds)
+            monkeypatch.setattr(shipped, "decode_config", config)
+            for contract in contracts:
+                units = split_sentences(contract.text)
+                expected = decode(shipped.unit_scores(contract.text, units), units, shipped.categories,
+                                  thresholds, config)
+                assert shipped.predict(contract.text, units) == expected, contract.name
+                end_of = {u.start: u.end for u in units}
+                merged += sum(end_of[p.start] != p.end for p in expected)  # an excerpt of several units
+    assert merged
+
+
+def test_a_repeated_text_gets_the_row_it_gets_alone(shipped, sample_text):
+    """Unit texts are featurized once each: with repeats, every row equals the row of its text featurized
+    on its own."""
+    texts = [sample_text[s.start:s.end] for s in split_sentences(sample_text)][:40]
+    repeated = texts + texts[::-1] + texts[:7]
+    together = shipped.featurizer.transform(UnitTexts(repeated, [""] * len(repeated)))
+    for i, text in enumerate(repeated):
+        alone = shipped.featurizer.transform(UnitTexts([text], [""]))
+        row = together[i]
+        assert (row.indices.tolist(), row.data.tolist()) == (alone.indices.tolist(), alone.data.tolist())
+
+
+def test_predict_does_not_hold_every_units_scores(shipped):
+    """200,000 distinct one-line units: predict's peak allocation (tracemalloc) stays well under the dense
+    scores and their logistic temporaries (196 MB before scoring went by batches)."""
+    import tracemalloc
+
+    text = "".join(f"{i % 999 + 1}. Item {i}\n" for i in range(200_000))
+    units = split_sentences(text)
+    shipped.predict("1. Warm up.", split_sentences("1. Warm up."))
+    tracemalloc.start()
+    try:
+        shipped.predict(text, units)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 120 * 2**20, f"peak {peak / 2**20:.0f} MiB"

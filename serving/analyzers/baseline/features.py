@@ -186,10 +186,16 @@ class Featurizer:
     def transform(self, doc: UnitTexts) -> sp.csr_matrix:
         if not doc.texts:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
-        words = self._block("word", doc.texts)
-        blocks = [words]
-        if "char" in self.vectorizers:
-            blocks.append(self._block("char", doc.texts))
+        # a unit's word and character features depend on its text alone: a text met again (a list of
+        # numbered "Item" lines, a repeated signature block) is read once and its row copied
+        distinct = list(dict.fromkeys(doc.texts))
+        own = [self._block(name, distinct) for name in ("word", "char") if name in self.vectorizers]
+        if len(distinct) < len(doc.texts):
+            row_of = {t: i for i, t in enumerate(distinct)}
+            rows = np.fromiter(map(row_of.__getitem__, doc.texts), dtype=np.intp, count=len(doc.texts))
+            own = [block[rows] for block in own]
+        words = own[0]
+        blocks = list(own)
         if "heading" in self.vectorizers:
             # a contract has a few dozen distinct heading chains for hundreds of units
             distinct = sorted(set(doc.headings))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from contracts.segment import Span
 from serving.analyzers.baseline import artifact
@@ -30,6 +31,14 @@ class Prediction:
     score: float
 
 
+# units scored at a time by `predict`: the dense (units x categories) scores of a 10 MB file of short
+# lines were 280 MB, and as many again for each temporary of the logistic
+SCORE_BATCH = 32_768
+
+# per category: the units at or above its threshold, and their scores
+Hits = list[tuple[np.ndarray, np.ndarray]]
+
+
 class BaselineModel:
     def __init__(self, categories: list[str], featurizer: Featurizer, weights: np.ndarray, bias: np.ndarray,
                  thresholds: np.ndarray, decode: DecodeConfig, meta: dict | None = None) -> None:
@@ -45,12 +54,31 @@ class BaselineModel:
         """P(unit is an excerpt of category) as the logistic of the linear margin, (n_units, n_categories)."""
         if not units:
             return np.zeros((0, len(self.categories)))
-        x = self.featurizer.transform(unit_texts(text, units, headings=self.featurizer.reads_headings))
+        return self._probabilities(self._features(text, units))
+
+    def _features(self, text: str, units: list[Span]) -> sp.csr_matrix:
+        return self.featurizer.transform(unit_texts(text, units, headings=self.featurizer.reads_headings))
+
+    def _probabilities(self, x: sp.csr_matrix) -> np.ndarray:
         margin = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
         return 1.0 / (1.0 + np.exp(-margin))
 
     def predict(self, text: str, units: list[Span]) -> list[Prediction]:
-        return decode(self.unit_scores(text, units), units, self.categories, self.thresholds, self.decode_config)
+        """`decode(unit_scores(...))`, with the scores worked out `SCORE_BATCH` units at a time and only
+        those at or above their threshold kept: each unit's scores are the same numbers (a row of the
+        sparse product does not depend on the rows beside it), without the dense matrix of them all."""
+        if not units:
+            return []
+        x = self._features(text, units)
+        found: list[tuple[list[np.ndarray], list[np.ndarray]]] = [([], []) for _ in self.categories]
+        for first in range(0, len(units), SCORE_BATCH):
+            scores = self._probabilities(x[first:first + SCORE_BATCH])
+            for k, (indices, values) in enumerate(found):
+                above = np.flatnonzero(scores[:, k] >= self.thresholds[k])
+                indices.append(above + first)
+                values.append(scores[above, k])
+        hits = [(np.concatenate(indices), np.concatenate(values)) for indices, values in found]
+        return decode_hits(hits, units, self.categories, self.decode_config)
 
     # -- artifact ---------------------------------------------------------------------------------
 
@@ -87,16 +115,25 @@ def decode(scores: np.ndarray, units: list[Span], categories: list[str], thresho
            config: DecodeConfig) -> list[Prediction]:
     """Turn unit scores into excerpts: units at or above their category's threshold, adjacent ones
     merged into one excerpt (CUAD labels whole multi-sentence clauses), the best `cap` per category."""
+    hits = []
+    for k in range(len(categories)):
+        above = np.flatnonzero(scores[:, k] >= thresholds[k])
+        hits.append((above, scores[above, k]))
+    return decode_hits(hits, units, categories, config)
+
+
+def decode_hits(hits: Hits, units: list[Span], categories: list[str], config: DecodeConfig) -> list[Prediction]:
+    """`decode` from what it reads of the scores: per category, the units at or above the threshold
+    (ascending) and their scores."""
     out: list[Prediction] = []
-    for k, category in enumerate(categories):
-        column = scores[:, k]
+    for category, (indices, values) in zip(categories, hits, strict=True):
         runs: list[list] = []  # [first unit, last unit, best score]
-        for i in np.flatnonzero(column >= thresholds[k]):
+        for i, score in zip(indices, values, strict=True):
             if config.merge_adjacent and runs and runs[-1][1] == i - 1:
                 runs[-1][1] = i
-                runs[-1][2] = max(runs[-1][2], column[i])
+                runs[-1][2] = max(runs[-1][2], score)
             else:
-                runs.append([i, i, column[i]])
+                runs.append([i, i, score])
         if config.cap:
             runs = sorted(runs, key=lambda r: (-r[2], r[0]))[:config.cap]
         out.extend(Prediction(category, units[a].start, units[b].end, float(s)) for a, b, s in runs)
