@@ -144,6 +144,25 @@ def segment_clauses(text: str) -> list[Clause]:
 VOCAB_LIMIT = 500_000
 
 
+# spaCy's `Sentencizer.default_punct_chars` (tests/contracts/test_segment.py checks they are the same), kept
+# here so that finding the blocks that need the sentencizer does not import spaCy: a text none of whose
+# blocks needs it (a file of numbered one-line items) never pays spaCy's import and, through thinc, torch's,
+# seconds of such a file's analysis.
+SENTENCE_PUNCT = (
+    "!.?\u0589\u061f\u06d4\u0700\u0701\u0702\u07f9\u0964\u0965\u104a\u104b\u1362\u1367\u1368\u166e"
+    "\u1735\u1736\u1803\u1809\u1944\u1945\u1aa8\u1aa9\u1aaa\u1aab\u1b5a\u1b5b\u1b5e\u1b5f\u1c3b\u1c3c"
+    "\u1c7e\u1c7f\u203c\u203d\u2047\u2048\u2049\u2e2e\u2e3c\u3002\ua4ff\ua60e\ua60f\ua6f3\ua6f7\ua876"
+    "\ua877\ua8ce\ua8cf\ua92f\ua9c8\ua9c9\uaa5d\uaa5e\uaa5f\uaaf0\uaaf1\uabeb\ufe52\ufe56\ufe57\uff01"
+    "\uff0e\uff1f\uff61\U00010a56\U00010a57\U00011047\U00011048\U000110be\U000110bf\U000110c0"
+    "\U000110c1\U00011141\U00011142\U00011143\U000111c5\U000111c6\U000111cd\U000111de\U000111df"
+    "\U00011238\U00011239\U0001123b\U0001123c\U000112a9\U0001144b\U0001144c\U000115c2\U000115c3"
+    "\U000115c9\U000115ca\U000115cb\U000115cc\U000115cd\U000115ce\U000115cf\U000115d0\U000115d1"
+    "\U000115d2\U000115d3\U000115d4\U000115d5\U000115d6\U000115d7\U00011641\U00011642\U0001173c"
+    "\U0001173d\U0001173e\U00011a42\U00011a43\U00011a9b\U00011a9c\U00011c41\U00011c42\U00016a6e"
+    "\U00016a6f\U00016af5\U00016b37\U00016b38\U00016b44\U0001bc9f\U0001da88"
+)
+
+
 @cache
 def _sentencizer():
     import spacy
@@ -194,12 +213,12 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
     a spaCy doc for it: a doc costs tens of µs whatever its length, which for a file of a million
     numbered one-line items was most of a minute. `whole_blocks=False` sends every block through spaCy:
     the reference that tests and benchmarks/segment_speed.py compare with."""
-    nlp = _sentencizer()
-    one_sentence = _one_sentence_pattern(nlp)
+    one_sentence = _one_sentence_pattern()
     starts, ends = _blocks(text)
     whole = [whole_blocks and b - a <= max_chars and one_sentence.match(text, a, b) is not None
              for a, b in zip(starts, ends, strict=True)]
-    docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w))
+    nlp = None if all(whole) else _sentencizer()
+    docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w)) if nlp else iter(())
     spans: list[Span] = []
     for a, b, is_whole in zip(starts, ends, whole, strict=True):
         if is_whole:
@@ -212,12 +231,12 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
                 trimmed = _trim(text, start, end)
                 if trimmed is not None:
                     spans.append(trimmed)
-    if len(nlp.vocab) > VOCAB_LIMIT:
+    if nlp is not None and len(nlp.vocab) > VOCAB_LIMIT:
         _sentencizer.cache_clear()  # callers still holding the old pipeline finish with it
     return spans
 
 
-def _one_sentence_pattern(nlp) -> re.Pattern[str]:  # compiled once: `re` caches the pattern
+def _one_sentence_pattern() -> re.Pattern[str]:  # compiled once: `re` caches the pattern
     """Blocks the sentencizer and `_join_headings` give back as one sentence, whatever the tokenizer does.
     The sentencizer starts a sentence only at a token that is not punctuation after a token that is one
     of its `punct_chars` (".", "!", "?" and their kin in other scripts). So a block qualifies when such a
@@ -225,7 +244,7 @@ def _one_sentence_pattern(nlp) -> re.Pattern[str]:  # compiled once: `re` caches
     sentence of whitespace, trimmed away), or (b) in a leading "12. " whose cut-off "12." `_join_headings`
     joins to what follows; what follows must open with a letter or digit, else the cut could fall later
     ("12. (a) ..." is cut after the bracket). Anything else goes to spaCy."""
-    p = re.escape("".join(sorted(nlp.get_pipe("sentencizer").punct_chars)))
+    p = re.escape(SENTENCE_PUNCT)
     # possessive quantifiers: a block that fails is refused in one pass, never by backtracking
     return re.compile(rf"\s*+(?:\d{{1,3}}\. +(?=[^\W_]))?[^{p}]*+[{p}]*+\s*+\Z")
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 
 from contracts import segment
 from contracts.segment import segment_clauses, split_sentences
+from tests.conftest import REPO
 
 CONTRACT = """SUPPLY AGREEMENT
 
@@ -165,9 +169,25 @@ def test_real_contracts_split_as_before(cuad_dir):
     assert taken == 30
 
 
+def test_the_sentence_punctuation_is_the_sentencizers():
+    """The pattern that decides which blocks need spaCy uses spaCy's own list, copied so as not to import it."""
+    assert set(segment.SENTENCE_PUNCT) == segment._sentencizer().get_pipe("sentencizer").punct_chars
+
+
+def test_spacy_is_imported_only_for_a_block_that_needs_it():
+    """Numbered one-line items need no sentencizer, so splitting them never imports spaCy (nor, through
+    thinc, torch); a block with a stop inside does."""
+    probe = ("import sys; from contracts.segment import split_sentences; "
+             "n = len(split_sentences(sys.argv[1])); print(n, 'spacy' in sys.modules)")
+    items = "".join(f"{i}. Item\n" for i in range(1, 500))
+    for text, expected in ((items, "499 False"), ("The Licensee shall pay every invoice within thirty days of its date. Late fees accrue monthly.", "2 True")):
+        run = subprocess.run([sys.executable, "-c", probe, text], capture_output=True, text=True, check=True,
+                             cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert run.stdout.split() == expected.split(), run.stderr[-2000:]
+
+
 def test_a_stop_inside_the_block_sends_it_to_spacy():
-    nlp = segment._sentencizer()
-    pattern = segment._one_sentence_pattern(nlp)
+    pattern = segment._one_sentence_pattern()
     assert pattern.match("a" + " " * 1999 + ".x") is None
     assert pattern.match("12. Item.\n") is not None and pattern.match("12. (a) x") is None
 
