@@ -209,13 +209,12 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
     """Sentence spans (trimmed of surrounding whitespace). Run-on text is cut at `max_chars` so that one
     enormous table or a page without punctuation cannot become a single unit.
 
-    A block the sentencizer could not cut (see `_one_sentence_pattern`) is taken whole without building
+    A block the sentencizer could not cut (see `_ONE_SENTENCE`) is taken whole without building
     a spaCy doc for it: a doc costs tens of µs whatever its length, which for a file of a million
     numbered one-line items was most of a minute. `whole_blocks=False` sends every block through spaCy:
     the reference that tests and benchmarks/segment_speed.py compare with."""
-    one_sentence = _one_sentence_pattern()
     starts, ends = _blocks(text)
-    whole = [whole_blocks and b - a <= max_chars and one_sentence.match(text, a, b) is not None
+    whole = [whole_blocks and b - a <= max_chars and _ONE_SENTENCE.match(text, a, b) is not None
              for a, b in zip(starts, ends, strict=True)]
     nlp = None if all(whole) else _sentencizer()
     docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w)) if nlp else iter(())
@@ -236,17 +235,16 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
     return spans
 
 
-def _one_sentence_pattern() -> re.Pattern[str]:  # compiled once: `re` caches the pattern
-    """Blocks the sentencizer and `_join_headings` give back as one sentence, whatever the tokenizer does.
-    The sentencizer starts a sentence only at a token that is not punctuation after a token that is one
-    of its `punct_chars` (".", "!", "?" and their kin in other scripts). So a block qualifies when such a
-    character occurs only (a) in a run that ends it, after which come at most whitespace tokens (a
-    sentence of whitespace, trimmed away), or (b) in a leading "12. " whose cut-off "12." `_join_headings`
-    joins to what follows; what follows must open with a letter or digit, else the cut could fall later
-    ("12. (a) ..." is cut after the bracket). Anything else goes to spaCy."""
-    p = re.escape(SENTENCE_PUNCT)
-    # possessive quantifiers: a block that fails is refused in one pass, never by backtracking
-    return re.compile(rf"\s*+(?:\d{{1,3}}\. +(?=[^\W_]))?[^{p}]*+[{p}]*+\s*+\Z")
+# Blocks the sentencizer and `_join_headings` give back as one sentence, whatever the tokenizer does.
+# The sentencizer starts a sentence only at a token that is not punctuation after a token that is one
+# of its `punct_chars` (".", "!", "?" and their kin in other scripts). So a block qualifies when such a
+# character occurs only (a) in a run that ends it, after which come at most whitespace tokens (a
+# sentence of whitespace, trimmed away), or (b) in a leading "12. " whose cut-off "12." `_join_headings`
+# joins to what follows; what follows must open with a letter or digit, else the cut could fall later
+# ("12. (a) ..." is cut after the bracket). Anything else goes to spaCy. Possessive quantifiers: a block
+# that fails is refused in one pass, never by backtracking.
+_P = re.escape(SENTENCE_PUNCT)
+_ONE_SENTENCE = re.compile(rf"\s*+(?:\d{{1,3}}\. +(?=[^\W_]))?[^{_P}]*+[{_P}]*+\s*+\Z")
 
 
 _HEADING_SENTENCE = re.compile(r"^(?:\(?[0-9a-zA-Z]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+|(?:Section|SECTION|Article|ARTICLE)\s+\S+\s+)?"

@@ -280,10 +280,7 @@ class ContractService:
         if self._async_reads is None:
             return await to_thread.run_sync(self.job, tenant_id, job_id)
         async with AsyncSession(self._async_reads) as session:
-            row = (await session.exec(self._owned_query(Job, tenant_id, job_id))).first()
-        if row is None:
-            raise NotFound(f"no job {job_id}")
-        return row
+            return self._found((await session.exec(self._owned_query(Job, tenant_id, job_id))).first(), "job", job_id)
 
     def jobs_by_state(self) -> dict[str, int]:
         with Session(self.engine) as session:
@@ -479,7 +476,11 @@ class ContractService:
     @staticmethod
     def _owned(session: Session, model: type[T], tenant_id: str, row_id: str, noun: str) -> T:
         """The tenant's row or NotFound: with `_owned_query`, the one place tenant scoping of lookups by id lives."""
-        row = session.exec(ContractService._owned_query(model, tenant_id, row_id)).first()
+        return ContractService._found(session.exec(ContractService._owned_query(model, tenant_id, row_id)).first(),
+                                      noun, row_id)
+
+    @staticmethod
+    def _found(row: T | None, noun: str, row_id: str) -> T:
         if row is None:
             raise NotFound(f"no {noun} {row_id}")
         return row

@@ -150,8 +150,7 @@ class Limits:
         budget = self.reads if reads else self.writes
         if self._admit_script is not None:
             try:
-                return self._parse(self._admit_script(keys=self._admit_keys(client, key, reads),
-                                                      args=self._admit_args(reads)))
+                return self._parse(self._admit_script(**self._admit_call(client, key, reads)))
             except RedisError as exc:
                 log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
         return self._admit_here(client, key, budget)
@@ -162,8 +161,7 @@ class Limits:
         In-process buckets are plain arithmetic and run in place."""
         if self._async_admit_script is not None:
             try:
-                return self._parse(await self._async_admit_script(keys=self._admit_keys(client, key, reads),
-                                                                  args=self._admit_args(reads)))
+                return self._parse(await self._async_admit_script(**self._admit_call(client, key, reads)))
             except RedisError as exc:
                 log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
                 return self._admit_here(client, key, self.reads if reads else self.writes)
@@ -171,15 +169,12 @@ class Limits:
             return await to_thread.run_sync(self.admit, client, key, reads)
         return self.admit(client, key, reads)
 
-    def _admit_keys(self, client: str, key: str, reads: bool) -> list[str]:
-        budget = self.reads if reads else self.writes
-        assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
-        return [self.auth_failures.prefix + client, budget.prefix + key]
-
-    def _admit_args(self, reads: bool) -> list[float]:
-        budget = self.reads if reads else self.writes
-        assert isinstance(budget, RedisRateLimiter) and isinstance(self.auth_failures, RedisRateLimiter)
-        return [self.auth_failures.capacity, self.auth_failures.rate, budget.capacity, budget.rate]
+    def _admit_call(self, client: str, key: str, reads: bool) -> dict[str, list]:
+        """The admit script's keys (the address's failure bucket, the key's budget) and their sizes."""
+        budget, failures = self.reads if reads else self.writes, self.auth_failures
+        assert isinstance(budget, RedisRateLimiter) and isinstance(failures, RedisRateLimiter)
+        return {"keys": [failures.prefix + client, budget.prefix + key],
+                "args": [failures.capacity, failures.rate, budget.capacity, budget.rate]}
 
     @staticmethod
     def _parse(reply) -> tuple[float, float]:

@@ -136,7 +136,7 @@ def test_a_text_longer_than_spacys_max_length_is_split():
 
 
 # texts where the fast path's rules are easy to get wrong: every prefix, punctuation and whitespace case
-# that `_one_sentence_pattern` admits or refuses, beside lines it must hand to spaCy
+# that `_ONE_SENTENCE` admits or refuses, beside lines it must hand to spaCy
 TRICKY = "\n".join([
     "1. Item", "12. Item.", "999.  Two spaces", "1. (a) bracket after the number", "2. “Quoted” start",
     "3. . dot again", "1.", "7. Inc.", "Item without number", "Ends with many?!.", "Mid. sentence stop",
@@ -187,7 +187,7 @@ def test_spacy_is_imported_only_for_a_block_that_needs_it():
 
 
 def test_a_stop_inside_the_block_sends_it_to_spacy():
-    pattern = segment._one_sentence_pattern()
+    pattern = segment._ONE_SENTENCE
     assert pattern.match("a" + " " * 1999 + ".x") is None
     assert pattern.match("12. Item.\n") is not None and pattern.match("12. (a) x") is None
 

@@ -111,7 +111,8 @@ def test_small_chunked_upload_still_works(tmp_path) -> None:
                 f"--{BOUNDARY}--\r\n").encode()
         response = httpx.post(f"{base}/v1/contracts", content=iter([body[:40], body[40:]]),
                               headers={"Authorization": f"Bearer {keys['acme']}",
-                                       "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+                                       "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+                              timeout=60)  # the first upload warms the server up: seconds on a busy CI machine
         assert response.status_code == 202, response.text
 
 

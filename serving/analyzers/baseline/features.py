@@ -188,19 +188,13 @@ class Featurizer:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
         # a unit's word and character features depend on its text alone: a text met again (a list of
         # numbered "Item" lines, a repeated signature block) is read once and its row copied
-        distinct = list(dict.fromkeys(doc.texts))
-        own = [self._block(name, distinct) for name in ("word", "char") if name in self.vectorizers]
-        if len(distinct) < len(doc.texts):
-            row_of = {t: i for i, t in enumerate(distinct)}
-            rows = np.fromiter(map(row_of.__getitem__, doc.texts), dtype=np.intp, count=len(doc.texts))
-            own = [block[rows] for block in own]
-        words = own[0]
-        blocks = list(own)
+        distinct, rows = _distinct(doc.texts)
+        blocks = [_take(self._block(name, distinct), rows) for name in ("word", "char") if name in self.vectorizers]
+        words = blocks[0]
         if "heading" in self.vectorizers:
             # a contract has a few dozen distinct heading chains for hundreds of units
-            distinct = sorted(set(doc.headings))
-            row_of = {h: i for i, h in enumerate(distinct)}
-            blocks.append(self._block("heading", distinct)[[row_of[h] for h in doc.headings]])
+            distinct, rows = _distinct(doc.headings)
+            blocks.append(_take(self._block("heading", distinct), rows))
         if self.config.context_weight:
             blocks += [_shift(words, 1) * self.config.context_weight, _shift(words, -1) * self.config.context_weight]
         return sp.hstack(blocks, format="csr", dtype=np.float32)
@@ -237,6 +231,20 @@ def _vocabulary(vec: Vectorizer) -> dict[str, int]:
     """Vectorizers are built on a fixed vocabulary (`_fit_block`, `Featurizer.from_state`): sklearn copies
     it to `vocabulary_` on their first fit or transform, until then it is `vocabulary`."""
     return getattr(vec, "vocabulary_", None) or vec.vocabulary
+
+
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray | None]:
+    """Each text once, in first-seen order, and which of those each of `texts` is (None: all distinct)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return distinct, None
+    row_of = {t: i for i, t in enumerate(distinct)}
+    return distinct, np.fromiter(map(row_of.__getitem__, texts), dtype=np.intp, count=len(texts))
+
+
+def _take(block: sp.csr_matrix, rows: np.ndarray | None) -> sp.csr_matrix:
+    """The distinct texts' rows back in the order of the texts `_distinct` was given."""
+    return block if rows is None else block[rows]
 
 
 def _shift(matrix: sp.csr_matrix, by: int) -> sp.csr_matrix:
