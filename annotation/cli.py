@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import get_args
 
 from annotation.cli_common import add_tenant_argument, open_store, print_report, progress_bar
 from contracts.cli_args import add_db_command_group, add_subcommand
+from contracts.settings import PromptStyle
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--negatives", type=float, default=0.3, help="share of label-free chunks kept (default 0.3)")
     s.add_argument("--risk-only", action="store_true",
                    help="only the 33 clause (risk) categories; leave out parties, dates and names")
+    s.add_argument("--prompt", choices=get_args(PromptStyle), default="full",
+                   help="system prompt style (default full); brief names the categories only, for small models; "
+                        "the model is then served with LEXRISK_PROMPT=brief")
     s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
     s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
@@ -125,7 +130,7 @@ def _build_dataset(args: argparse.Namespace) -> int:
 
     config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
                          negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test,
-                         risk_only=args.risk_only)
+                         risk_only=args.risk_only, prompt=args.prompt)
     if not Path(args.tokenizer).is_dir():
         raise CommandError(f"--tokenizer {args.tokenizer}: not a folder (a local tokenizer saved with save_pretrained)")
     store = open_store(args)

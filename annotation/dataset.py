@@ -24,6 +24,7 @@ from annotation.store.models import Annotation, Contract, DatasetVersion, LabelT
 from annotation.store.repository import row_id, sharing_tenants
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
 from contracts.prompt import messages, render_answer, system_prompt
+from contracts.settings import PromptStyle
 from contracts.taxonomy import risk_categories
 from contracts.training_set import (
     README_FILE,
@@ -54,6 +55,7 @@ class BuildConfig:
     overlap_tokens: int | None = None
     answer_reserve: float = 0.35  # share of the chunk budget left for the answer
     risk_only: bool = False  # only the clause (risk) categories: a short CPU run learns what is scored
+    prompt: PromptStyle = "full"  # contracts.prompt.system_prompt's style
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
     if not labels_by_contract:
         raise BuildError(f"the store holds no accepted (gold) labels of {', '.join(tenants)}; "
                          "import or adjudicate some first")
-    probe = messages(Chunk(0, (), ""), render_answer([]), document_name="x" * 40, total_chunks=99)
+    probe = messages(Chunk(0, (), ""), render_answer([]), document_name="x" * 40, total_chunks=99, style=config.prompt)
     overhead = chat_length(tokenizer, probe)
     room = config.max_length - overhead
     if room < 64:
@@ -204,7 +206,7 @@ def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, 
                 if extra is not None:
                     chunks.append(extra)
                     placed |= {h.id for h in labels if extra.contains(h.start, h.end)}
-        built = [_example(contract, chunk, len(chunks), labels, split, tokenizer) for chunk in chunks]
+        built = [_example(contract, chunk, len(chunks), labels, split, tokenizer, config.prompt) for chunk in chunks]
         if all(e.tokens <= config.max_length for e in built) or budget < 128:
             break
         budget = int(budget * 0.8)  # answers larger than the reserve: smaller chunks, fewer labels each
@@ -214,7 +216,7 @@ def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, 
             example.labels.pop()  # last resort, counted in the card
             tally.answer_items_dropped += 1
             example = _example(contract, _chunk_of(example, chunks), len(chunks), example.labels, split, tokenizer,
-                               restrict=False)
+                               config.prompt, restrict=False)
         if example.tokens > config.max_length:
             raise BuildError(f"{contract.name}: a chunk does not fit --max-length {config.max_length}")
         if example.labels:
@@ -236,7 +238,7 @@ def _chunk_of(example: Example, chunks: list[Chunk]) -> Chunk:
 
 
 def _example(contract: Contract, chunk: Chunk, total: int, labels: list[GoldLabel], split: str, tokenizer,
-             restrict: bool = True) -> Example:
+             style: PromptStyle, restrict: bool = True) -> Example:
     mine = [g for g in labels if chunk.contains(g.start, g.end)] if restrict else list(labels)
     items, seen = [], set()
     for g in mine:
@@ -245,7 +247,7 @@ def _example(contract: Contract, chunk: Chunk, total: int, labels: list[GoldLabe
                 continue
             seen.add((g.category, quote))
             items.append({"category": g.category, "severity": g.severity, "quote": quote, "explanation": g.explanation})
-    chat = messages(chunk, render_answer(items), document_name=contract.name, total_chunks=total)
+    chat = messages(chunk, render_answer(items), document_name=contract.name, total_chunks=total, style=style)
     for item in items:
         if item["quote"] not in chat[1]["content"]:
             raise BuildError(f"{contract.name}: quote not verbatim in its chunk: {item['quote'][:60]!r}")
@@ -289,7 +291,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     annotation_ids = sorted({g.id for e in examples for g in e.labels})
     params = BuildParams(**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
                          tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
-                         system_prompt_sha256=hashlib.sha256(system_prompt().encode("utf-8")).hexdigest())
+                         system_prompt_sha256=hashlib.sha256(system_prompt(config.prompt).encode("utf-8")).hexdigest())
     card = DatasetCard(
         content_hash=content_hash(bodies),
         params=params,

@@ -10,15 +10,18 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
 from contracts.chunking import Chunk
 from contracts.findings import Finding
+from contracts.settings import PromptStyle
 from contracts.taxonomy import canonical, categories, category_names
 
 ANSWER_FIELDS = ("category", "severity", "quote", "explanation")
+
+PROMPT_STYLES: tuple[PromptStyle, ...] = get_args(PromptStyle)
 
 
 class _AnswerBase(BaseModel):
@@ -55,7 +58,14 @@ def answer_json_schema() -> dict[str, Any]:
 
 
 @cache
-def system_prompt() -> str:
+def system_prompt(style: PromptStyle = "full") -> str:
+    """The instructions and the categories. `full` describes each category and carries the answer's JSON
+    Schema; `brief` names the categories only and leaves the schema to constrained decoding (vLLM's
+    structured outputs enforce it either way). Brief is for small models: SmolLM2's tokens put the full
+    prompt at about 2,000, which crowds its context and makes a CPU training step three times dearer. A
+    model is served with the style it was trained on (the dataset card records it)."""
+    if style not in PROMPT_STYLES:
+        raise ValueError(f"unknown prompt style {style!r}; use one of {', '.join(PROMPT_STYLES)}")
     lines = [
         "You are a contract lawyer's assistant. You read one part of a commercial contract and list every",
         "clause in it that belongs to one of the categories below, with its severity for the client and",
@@ -70,6 +80,8 @@ def system_prompt() -> str:
         "",
         "Categories:",
     ]
+    if style == "brief":
+        return "\n".join([*lines, *(f"- {c.name}" for c in categories())])
     lines += [f"- {c.name}: {c.description.strip()}" for c in categories()]
     lines += ["", "JSON Schema of the answer:", json.dumps(answer_json_schema(), separators=(",", ":"))]
     return "\n".join(lines)
@@ -91,8 +103,8 @@ def render_answer(items: list[dict[str, str]] | list[BaseModel]) -> str:
 
 
 def messages(chunk: Chunk, answer: str | None = None, *, document_name: str | None = None,
-             total_chunks: int | None = None) -> list[dict[str, str]]:
-    out = [{"role": "system", "content": system_prompt()},
+             total_chunks: int | None = None, style: PromptStyle = "full") -> list[dict[str, str]]:
+    out = [{"role": "system", "content": system_prompt(style)},
            {"role": "user", "content": user_message(chunk, document_name=document_name, total_chunks=total_chunks)}]
     if answer is not None:
         out.append({"role": "assistant", "content": answer})

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
 ENV_PREFIX = "LEXRISK_"
 StructuredOutput = Literal["response_format", "structured_outputs"]
+PromptStyle = Literal["full", "brief"]  # contracts.prompt.system_prompt's styles
 # the analyzers that ship with lexrisk (serving.analyzers.ANALYZERS maps each to its factory)
 BuiltinAnalyzer = Literal["baseline", "openai", "hf"]
 BUILTIN_ANALYZERS: tuple[str, ...] = get_args(BuiltinAnalyzer)
@@ -152,6 +153,10 @@ class AnalyzerSettings(_Part):
     openai_tokenizer: str | None = Field(None, description="tokenizer.json (or a folder holding one) of the served model, "
                                                            "to cut chunks by real token counts; default: 3 chars a token")
     chunk_tokens: int = Field(2048, ge=64, description="tokens of contract text per chunk sent to a model")
+    prompt: PromptStyle = Field("full", description="system prompt of the model analyzers (openai, hf): full "
+                                "(category descriptions and the answer schema) or brief (category names only, "
+                                "for small models); the style the served model was trained with, as its "
+                                "dataset card says")
     openai_context_tokens: int | None = Field(None, ge=256, description="the served model's context (vLLM "
                                               "--max-model-len); when set, chunks shrink so that system prompt, "
                                               "chunk and answer fit it")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from contracts.settings import PromptStyle
+
 SPLITS = ("train", "dev", "test")
 CARD_FILE = "dataset_card.json"
 README_FILE = "README.md"
@@ -53,6 +55,8 @@ class BuildParams(_Strict):
     answer_reserve: float
     risk_only: bool = Field(False, description="only the clause (risk) categories' labels: the metadata "
                             "categories (parties, dates, names) left out")
+    prompt: PromptStyle = Field("full", description="the system prompt's style (contracts.prompt); the model is "
+                                "served with the same (LEXRISK_PROMPT)")
     tokenizer_sha256: str | None = Field(description="sha256 of its tokenizer.json, when it has one")
     prompt_overhead_tokens: int = Field(description="tokens of the system prompt and chat template alone")
     system_prompt_sha256: str

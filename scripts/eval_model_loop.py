@@ -91,12 +91,13 @@ def main() -> int:
     card = json.loads((args.adapter / "lexrisk_model_card.json").read_text())
     dataset = Path(card["dataset"]["path"])
     chunk = chunk_tokens(dataset)
+    prompt = read_card(dataset).params.prompt  # base and adapter are asked with the prompt the adapter learnt
     args.out.mkdir(parents=True, exist_ok=True)
     names = shortest_dev(args.cuad, args.shortest)
     contracts = args.out / "contracts.txt"
     contracts.write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
     common = ["--data", str(args.cuad), "--contracts", str(contracts), "--bootstrap", str(args.bootstrap)]
-    decoding = ["--set", f"openai_tokenizer={args.base}", "--set", f"chunk_tokens={chunk}",
+    decoding = ["--set", f"openai_tokenizer={args.base}", "--set", f"chunk_tokens={chunk}", "--set", f"prompt={prompt}",
                 "--set", f"openai_max_tokens={args.max_tokens}", "--set", "openai_max_findings=3",
                 "--set", "openai_max_quote_chars=400", "--set", "openai_max_explanation_chars=80",
                 "--set", f"openai_concurrency={args.concurrency}", "--set", "openai_max_retries=1",
@@ -124,7 +125,8 @@ def main() -> int:
             f"{card['metrics'].get('global_step')} optimizer steps on {card['dataset']['counts'].get('train')} "
             f"train examples of CUAD's train split, dataset {card['dataset']['content_hash'][:16]}; "
             f"{'merged into the base and served as a model' if args.merged else 'served as a LoRA adapter'}), "
-            f"each on a vLLM CPU server with structured outputs; chunks of {chunk} contract tokens as in training; "
+            f"each on a vLLM CPU server with structured outputs and the {prompt} system prompt, as in training; "
+            f"chunks of {chunk} contract tokens as in training; "
             f"answers bounded to {args.max_tokens} tokens and 3 findings per chunk. 'baseline' is the embedded "
             f"analyzer as shipped (fit on all 408 CUAD contracts, these included: not held out for it). The "
             f"contracts are the {len(names)} shortest of CUAD's held-out dev contracts ({contracts}), none of "

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from contracts.settings import PromptStyle
 from serving.models import ModelPromotion, ModelVersion
 
 Gate = Literal["recall", "precision", "f1"]
@@ -35,10 +36,13 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class ServedAdapter:
-    """What a job asks the model server for: the adapter's served name and its folder."""
+    """What a job asks the model server for: the adapter's served name and its folder, and the system
+    prompt style its training set was built with (its lineage says; adapters from before the style was
+    recorded were all trained on the full prompt)."""
 
     name: str
     path: str
+    prompt: PromptStyle = "full"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ def read_lineage(adapter: Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError) as exc:
         raise RegistryError(f"{path}: cannot read the adapter's model card ({exc.__class__.__name__}); "
                             "register the `adapter/` folder that `lexrisk train` wrote") from None
+    dataset = card.get("dataset") or {}
+    if dataset.get("prompt", "full") not in get_args(PromptStyle):
+        raise RegistryError(f"{path}: unknown system prompt style {dataset['prompt']!r} in its dataset; "
+                            f"this version knows {', '.join(get_args(PromptStyle))}")
     return {"base_model": card.get("base_model"), "base_revision": card.get("base_revision"),
             "dataset": card.get("dataset"), "config": card.get("config"), "created": card.get("created")}
 
@@ -129,7 +137,10 @@ def served_adapter(session: Session, tenant: str = "") -> ServedAdapter | None:
     Read from the store at each job's start, not cached: one indexed query beside minutes of analysis, and a
     promotion or rollback reaches every worker at its next job."""
     version = served(session, tenant)
-    return ServedAdapter(served_name(version), version.adapter_path) if version is not None else None
+    if version is None:
+        return None
+    prompt = cast(PromptStyle, (version.lineage.get("dataset") or {}).get("prompt", "full"))  # checked at register
+    return ServedAdapter(served_name(version), version.adapter_path, prompt)
 
 
 def promote(engine: Engine, name: str, gate: str, tenant: str = "") -> GateDecision:

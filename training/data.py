@@ -31,6 +31,7 @@ class DatasetInfo:
     content_hash: str
     max_length: int
     counts: dict[str, int] = field(default_factory=dict)
+    prompt: str = "full"  # the system prompt style it was built with: the adapter is served with the same
 
 
 @dataclass
@@ -43,7 +44,7 @@ class TrainingSet:
 
     def info(self, path: Path, counts: dict[str, int]) -> DatasetInfo:
         return DatasetInfo(path=str(path), version=self.card.dataset_version, content_hash=self.card.content_hash,
-                           max_length=self.card.params.max_length, counts=counts)
+                           max_length=self.card.params.max_length, counts=counts, prompt=self.card.params.prompt)
 
 
 def load_training_set(data: DataSection) -> TrainingSet:

@@ -15,6 +15,7 @@ from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from contracts.grounding import locate, normalize_for_match
 from contracts.playbook import Playbook, Severity, default_playbook
+from contracts.settings import PromptStyle
 from contracts.taxonomy import UnknownCategoryError, canonical
 
 
@@ -55,8 +56,9 @@ class Analyzer(ABC):
         baseline's is the hash of its weights); an LLM backend names the model or adapter it asked for."""
         return f"{self.name}@{self.version}"
 
-    def with_adapter(self, name: str, path: str) -> Analyzer:
-        """This analyzer asking for the registry's adapter `name` (folder `path`); only where `serves_adapters`."""
+    def with_adapter(self, name: str, path: str, prompt: PromptStyle = "full") -> Analyzer:
+        """This analyzer asking for the registry's adapter `name` (folder `path`) with the system prompt style
+        it was trained on; only where `serves_adapters`."""
         raise NotImplementedError(f"the {self.name} analyzer cannot serve the registry's adapters")
 
     @abstractmethod

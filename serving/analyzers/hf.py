@@ -14,7 +14,7 @@ from contracts.chunking import Chunk, chunk_document
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, messages, parse_answer
-from contracts.settings import Settings
+from contracts.settings import PromptStyle, Settings
 from serving.analyzers import AnalyzerLoadError
 from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 
@@ -24,7 +24,8 @@ class HFAnalyzer(ChunkedAnalyzer):
     concurrency = 1
 
     def __init__(self, playbook: Playbook | None = None, *, model: str, adapter: str | None = None,
-                 load_in_4bit: bool = False, max_new_tokens: int = 1024, chunk_tokens: int = 2048) -> None:
+                 load_in_4bit: bool = False, max_new_tokens: int = 1024, chunk_tokens: int = 2048,
+                 prompt: PromptStyle = "full") -> None:
         super().__init__(playbook)
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -49,7 +50,7 @@ class HFAnalyzer(ChunkedAnalyzer):
             base = PeftModel.from_pretrained(base, adapter)
         self.model = base.eval()
         self.version = f"{model}+{adapter}" if adapter else model
-        self.max_new_tokens, self.chunk_tokens = max_new_tokens, chunk_tokens
+        self.max_new_tokens, self.chunk_tokens, self.prompt = max_new_tokens, chunk_tokens, prompt
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
@@ -78,7 +79,8 @@ class HFAnalyzer(ChunkedAnalyzer):
 
     def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
         assert isinstance(chunk, Chunk)
-        text, prompt_tokens, answer_tokens, cut = self.generate_answer(messages(chunk, document_name=document.name))
+        text, prompt_tokens, answer_tokens, cut = self.generate_answer(
+            messages(chunk, document_name=document.name, style=self.prompt))
         answer = ChunkAnswer([], prompt_tokens=prompt_tokens, completion_tokens=answer_tokens)
         try:
             if cut:
@@ -97,4 +99,4 @@ def from_settings(settings: Settings, playbook: Playbook | None) -> HFAnalyzer:
         raise AnalyzerLoadError("the hf analyzer needs LEXRISK_HF_MODEL (a model name or folder)")
     return HFAnalyzer(playbook, model=settings.hf_model, adapter=settings.hf_adapter,
                       load_in_4bit=settings.hf_load_in_4bit, max_new_tokens=settings.hf_max_new_tokens,
-                      chunk_tokens=settings.chunk_tokens)
+                      chunk_tokens=settings.chunk_tokens, prompt=settings.prompt)

@@ -26,7 +26,7 @@ from contracts.chunking import Chunk, TokenCounter, chunk_document
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
-from contracts.settings import Settings
+from contracts.settings import PromptStyle, Settings
 from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 
 log = logging.getLogger(__name__)
@@ -82,10 +82,11 @@ def structured_output_fields(mode: str, bounds: DecodingBounds = DecodingBounds(
     raise ValueError(f"unknown structured output mode {mode!r}; use response_format or structured_outputs")
 
 
-def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, count_tokens: TokenCounter) -> int:
+def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, count_tokens: TokenCounter,
+                     prompt: PromptStyle = "full") -> int:
     """The chunk budget that leaves room in the context for the system prompt, the chat template's
     framing and the answer; refuses a context too small to hold a useful chunk."""
-    overhead = count_tokens(system_prompt()) + 64  # role headers, the chunk's caption
+    overhead = count_tokens(system_prompt(prompt)) + 64  # role headers, the chunk's caption
     room = context_tokens - overhead - max_tokens
     if room < 64:
         raise ValueError(f"a context of {context_tokens} tokens cannot hold the system prompt (~{overhead}), "
@@ -101,7 +102,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                  timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,
                  chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
                  seed: int | None = None, context_tokens: int | None = None, bounds: DecodingBounds = DecodingBounds(),
-                 count_tokens: TokenCounter = heuristic_tokens,
+                 count_tokens: TokenCounter = heuristic_tokens, prompt: PromptStyle = "full",
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
                  backoff_s: float = 0.5) -> None:
         super().__init__(playbook)
@@ -110,9 +111,9 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         self.max_retries, self.concurrency, self.max_tokens = max_retries, concurrency, max_tokens
         self.chunk_tokens, self.structured_output = chunk_tokens, structured_output
         self.temperature, self.seed, self.count_tokens = temperature, seed, count_tokens
-        self.bounds = bounds
+        self.bounds, self.prompt = bounds, prompt
         if context_tokens is not None:
-            self.chunk_tokens = fit_chunk_budget(context_tokens, chunk_tokens, max_tokens, count_tokens)
+            self.chunk_tokens = fit_chunk_budget(context_tokens, chunk_tokens, max_tokens, count_tokens, prompt)
         self.sleep, self.backoff_s = sleep, backoff_s
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers, timeout=timeout_s,
@@ -125,7 +126,8 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
 
     def request_body(self, document: Document, chunk: Chunk, total: int | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "temperature": self.temperature,
-                                "messages": messages(chunk, document_name=document.name, total_chunks=total)}
+                                "messages": messages(chunk, document_name=document.name, total_chunks=total,
+                                                     style=self.prompt)}
         if self.seed is not None:
             body["seed"] = self.seed
         return body | structured_output_fields(self.structured_output, self.bounds)
@@ -179,7 +181,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
     def model_id(self) -> str:
         return self.model
 
-    def with_adapter(self, name: str, path: str) -> OpenAIAnalyzer:
+    def with_adapter(self, name: str, path: str, prompt: PromptStyle = "full") -> OpenAIAnalyzer:
         """This analyzer asking for the LoRA adapter `name`, loaded into the server first if it does not hold
         it yet. A shallow copy: it shares the HTTP client and the process's bound on requests in flight, but
         its model never changes, so the job that holds it finishes on this adapter whatever is promoted
@@ -187,6 +189,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         self.load_adapter(name, path)
         view = copy.copy(self)
         view.model = view.version = name
+        view.prompt = prompt  # asked as it was taught, whatever LEXRISK_PROMPT says for the configured model
         return view
 
     def load_adapter(self, name: str, path: str) -> None:
@@ -233,4 +236,4 @@ def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyz
                           context_tokens=settings.openai_context_tokens,
                           bounds=DecodingBounds(settings.openai_max_findings, settings.openai_max_quote_chars,
                                                 settings.openai_max_explanation_chars),
-                          count_tokens=load_token_counter(settings.openai_tokenizer))
+                          count_tokens=load_token_counter(settings.openai_tokenizer), prompt=settings.prompt)

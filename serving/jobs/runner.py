@@ -188,7 +188,7 @@ def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Documen
         try:
             analyzer = analyzers.get(name)
             if adapter is not None and analyzer.serves_adapters:
-                analyzer = analyzer.with_adapter(adapter.name, adapter.path)
+                analyzer = analyzer.with_adapter(adapter.name, adapter.path, adapter.prompt)
             return _analyze(analyzer, document, observer)
         except Exception as exc:
             if not unreachable(exc):

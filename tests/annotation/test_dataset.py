@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -8,6 +9,7 @@ from sqlmodel import select
 from annotation.cuad import import_cuad
 from annotation.dataset import BuildConfig, BuildError, build_dataset, load_tokenizer, split_of
 from annotation.store import Annotation, Contract, DatasetVersion, record_review
+from contracts.prompt import system_prompt
 from lexrisk.cli import main
 
 MAX_LENGTH = 4096
@@ -138,6 +140,23 @@ def test_build_needs_gold_labels_and_a_real_tokenizer(sqlite_store, tokenizer_di
 def test_max_length_below_the_prompt_is_refused(cuad_store, tokenizer_dir, tmp_path):
     with pytest.raises(BuildError, match=r"leaves .* tokens after the system prompt"):
         _build(cuad_store, tokenizer_dir, tmp_path / "ds", max_length=2048)
+
+
+@pytest.mark.cuad
+def test_brief_prompt_fits_where_the_full_one_does_not(cuad_store, tokenizer_dir, tmp_path):
+    """`--prompt brief`: every example carries the brief system prompt, and the card says so (the
+    evaluation and the server read it from there), with the hash of that prompt."""
+    out = tmp_path / "brief"
+    code = main(["annotate", "--db", str(cuad_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", "2048", "--prompt", "brief", "--out", str(out)])
+    assert code == 0
+    card = json.loads((out / "dataset_card.json").read_text())
+    assert card["params"]["prompt"] == "brief"
+    assert card["params"]["system_prompt_sha256"] == hashlib.sha256(system_prompt("brief").encode()).hexdigest()
+    rows = [row for split in ("train", "dev", "test") for row in _rows(out, split)]
+    assert rows and {row["messages"][0]["content"] for row in rows} == {system_prompt("brief")}
+    assert max(json.loads(line)["tokens"] for split in ("train", "dev", "test")
+               for line in (out / f"{split}.meta.jsonl").read_text().splitlines()) <= 2048
 
 
 @pytest.mark.cuad

@@ -35,6 +35,17 @@ def test_system_prompt_lists_every_category_and_the_schema():
     assert json.dumps(answer_json_schema(), separators=(",", ":")) in prompt
 
 
+def test_brief_prompt_names_the_categories_and_leaves_the_schema_to_decoding():
+    brief, full = system_prompt("brief"), system_prompt("full")
+    assert brief.splitlines()[-len(category_names()):] == [f"- {name}" for name in category_names()]
+    assert "JSON Schema" not in brief and brief.split("Categories:")[0] == full.split("Categories:")[0]
+    assert len(brief) < len(full) / 3
+    chunk = chunk_text("1. Term. This Agreement lasts one year.", lambda t: len(t.split()), 50)[0]
+    assert messages(chunk, style="brief")[0]["content"] == brief
+    with pytest.raises(ValueError, match="unknown prompt style 'tiny'"):
+        system_prompt("tiny")  # type: ignore[arg-type]
+
+
 def test_answer_round_trips_through_the_parser():
     items = [{"category": "Governing Law", "severity": "info", "quote": "laws of New York", "explanation": "NY law."}]
     parsed = parse_answer(render_answer(items), strict=True)

@@ -171,8 +171,10 @@ def test_loading_an_adapter_is_idempotent_and_says_what_is_wrong() -> None:
         loads.append(json.loads(request.content))
         return httpx.Response(400, json={"error": {"message": "The lora adapter 'a' has already been loaded."}})
 
-    view = _server(racing).with_adapter("a", "/adapters/a")
+    server = _server(racing)
+    view = server.with_adapter("a", "/adapters/a", "brief")
     assert loads == [{"lora_name": "a", "lora_path": "/adapters/a"}] and view.model == view.model_id == "a"
+    assert view.prompt == "brief" and server.prompt == "full"  # the view asks as the adapter was taught
 
     def without_runtime_loading(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/models":

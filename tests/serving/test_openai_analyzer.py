@@ -14,7 +14,15 @@ import pytest
 from contracts.chunking import chunk_text
 from contracts.documents import Document
 from contracts.prompt import answer_json_schema, system_prompt
-from serving.analyzers.openai import BackendError, DecodingBounds, OpenAIAnalyzer, decoding_schema, heuristic_tokens
+from contracts.settings import Settings
+from serving.analyzers.openai import (
+    BackendError,
+    DecodingBounds,
+    OpenAIAnalyzer,
+    decoding_schema,
+    from_settings,
+    heuristic_tokens,
+)
 from tests.serving.conftest import SAMPLES
 
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()
@@ -67,6 +75,21 @@ def test_request_carries_shared_prompt_and_schema_constraint() -> None:
     assert finding.category == "Exclusivity" and finding.severity == "high"
     assert TEXT[finding.start:finding.end] == finding.quote == EXCLUSIVITY
     assert result.stats.ungrounded_dropped == len(chunks)  # one made-up quote per chunk, dropped and counted
+
+
+def test_brief_prompt_setting_reaches_the_request_and_the_chunk_budget() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content)["messages"][0]["content"])
+        return httpx.Response(200, json=_completion("[]"))
+
+    settings = Settings(analyzer="openai", prompt="brief", openai_context_tokens=2048, chunk_tokens=4000)
+    analyzer = from_settings(settings, None)
+    assert analyzer.prompt == "brief"
+    assert analyzer.chunk_tokens == 2048 - heuristic_tokens(system_prompt("brief")) - 64 - settings.openai_max_tokens
+    _analyzer(handler, prompt="brief").analyze(DOC)
+    assert seen and set(seen) == {system_prompt("brief")}
 
 
 def test_decoding_schema_is_the_shared_schema_with_bounds() -> None:

@@ -13,13 +13,13 @@ from serving.registry import RegistryError, gate_decision
 from tests.serving.conftest import PG_URL
 
 
-def training_run(tmp: Path, name: str, precision: float, recall: float) -> tuple[Path, Path]:
+def training_run(tmp: Path, name: str, precision: float, recall: float, **dataset: str) -> tuple[Path, Path]:
     """A training run folder with its adapter's model card, and an eval run with its metrics.json."""
     adapter = tmp / name / "adapter"
     adapter.mkdir(parents=True)
     (adapter / "lexrisk_model_card.json").write_text(json.dumps({
         "base_model": "models/smollm2-135m-instruct", "base_revision": None,
-        "dataset": {"version": "v1", "content_hash": f"hash-{name}"}, "config": {"lora": {"r": 64}}}))
+        "dataset": {"version": "v1", "content_hash": f"hash-{name}", **dataset}, "config": {"lora": {"r": 64}}}))
     evaluation = tmp / f"eval-{name}"
     evaluation.mkdir()
     f1 = 2 * precision * recall / (precision + recall)
@@ -106,6 +106,34 @@ def test_gate_rules():
         gate_decision("accuracy", {}, None)
     with pytest.raises(RegistryError, match="no micro recall"):
         gate_decision("recall", {"precision": 0.5}, None)
+
+
+def test_the_served_adapter_is_asked_with_the_prompt_it_was_trained_on(database, tmp_path, capsys):
+    """The dataset's prompt style travels in the adapter's lineage to each job; a card from before the style
+    was recorded means the full prompt; a style this version does not know is refused at registration."""
+    from sqlmodel import Session
+
+    from contracts.settings import get_settings
+    from serving.db import make_engine
+    from serving.registry import served_adapter
+
+    old, brief = training_run(tmp_path, "old", 0.3, 0.3), training_run(tmp_path, "brief", 0.4, 0.4, prompt="brief")
+    odd = training_run(tmp_path, "odd", 0.5, 0.5, prompt="verbose")
+    for name, (run, evaluation) in {"old": old, "brief": brief}.items():
+        assert main(["models", "register", str(run), "--name", name, "--eval", str(evaluation)]) == 0
+    assert main(["models", "register", str(odd[0]), "--name", "odd", "--eval", str(odd[1])]) == 2
+    assert "unknown system prompt style 'verbose'" in capsys.readouterr().err
+    engine = make_engine(get_settings().database_url)
+    try:
+        prompts = []
+        for name in ("old", "brief"):
+            assert main(["models", "promote", name]) == 0
+            with Session(engine) as session:
+                adapter = served_adapter(session)
+                prompts.append((adapter.name, adapter.prompt))
+        assert prompts == [("old", "full"), ("brief", "brief")]
+    finally:
+        engine.dispose()
 
 
 def test_register_needs_a_model_card_and_an_eval(database, tmp_path, capsys):

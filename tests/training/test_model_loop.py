@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow]
 # one trains, one is dev
 LOOP_CUAD = ["WatchitMediaInc_20061201_8-K_EX-10.1_4148672_EX-10.1_Content License Agreement.txt",
              "BellringBrandsInc_20190920_S-1_EX-10.12_11817081_EX-10.12_Manufacturing Agreement2.txt"]
-MAX_LENGTH = 2304  # SmolLM2's tokens: the system prompt alone is 2015, build-dataset refuses less than 2271
+MAX_LENGTH = 1024  # SmolLM2's tokens: the brief system prompt is 426 (the full one 1,964), as the CPU recipe runs
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,8 @@ def loop(tmp_path_factory, cuad_dir, smollm2_base) -> dict[str, Path]:
     assert main(["annotate", "--db", store, "import-cuad", str(cuad)]) == 0
     dataset = root / "set"
     assert main(["annotate", "--db", store, "build-dataset", "--tokenizer", str(smollm2_base),
-                 "--max-length", str(MAX_LENGTH), "--dev", "0.5", "--test", "0", "--out", str(dataset)]) == 0
+                 "--max-length", str(MAX_LENGTH), "--prompt", "brief", "--dev", "0.5", "--test", "0",
+                 "--out", str(dataset)]) == 0
     run = root / "run"
     assert main(["train", "--config", str(RECIPES / "smollm2-135m-cuad.yaml"), "--output-dir", str(run),
                  "--set", f"model.name_or_path={smollm2_base}", "--set", f"data.dataset_dir={dataset}",
@@ -63,6 +64,7 @@ def test_adapter_carries_the_lineage_and_loss_curves(loop, smollm2_base, capsys)
     assert card["base_model"] == str(smollm2_base)
     assert card["dataset"]["content_hash"] == built["content_hash"] == folder_hash(loop["dataset"])
     assert card["dataset"]["version"] == built["dataset_version"] is not None
+    assert card["dataset"]["prompt"] == built["params"]["prompt"] == "brief"  # it is served with the prompt it learnt
     assert card["config"]["quantization"]["quant_type"] == "nf4" and card["config"]["lora"]["r"] == 64
     assert card["metrics"]["global_step"] == 2
     assert [p["step"] for p in card["loss_history"]["train"]] == [1, 2]
@@ -79,7 +81,8 @@ def _eval(cuad: Path, out: Path, url: str, base: Path, adapter: str | None) -> d
     decoding bounds that let a CPU answer each one-chunk contract in seconds."""
     target = ["--adapter", adapter] if adapter else ["--set", f"openai_model={base}"]
     assert main(["eval", "run", "--analyzer", "openai", *target, "--set", f"openai_base_url={url}",
-                 "--set", f"openai_tokenizer={base}", "--set", "chunk_tokens=256", "--set", "openai_max_tokens=192",
+                 "--set", f"openai_tokenizer={base}", "--set", "chunk_tokens=256", "--set", "prompt=brief",
+                 "--set", "openai_max_tokens=192",
                  "--set", "openai_max_findings=2", "--set", "openai_max_quote_chars=120",
                  "--set", "openai_max_explanation_chars=60", "--set", "openai_max_retries=1",
                  "--set", "openai_timeout_s=300", "--data", str(cuad), "--bootstrap", "50", "--out", str(out)]) == 0
@@ -91,8 +94,11 @@ def _eval(cuad: Path, out: Path, url: str, base: Path, adapter: str | None) -> d
 
 @pytest.mark.vllm
 def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, tmp_path, monkeypatch, capsys) -> None:
+    from sqlmodel import Session
+
     from contracts.settings import get_settings
-    from serving.registry import gate_decision
+    from serving.db import make_engine
+    from serving.registry import ServedAdapter, gate_decision, served_adapter
     from serving.vllm_server import LORA_NAME, vllm_server
 
     adapter = loop["run"] / "adapter"
@@ -110,6 +116,10 @@ def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, t
                      "--eval", str(tmp_path / "eval-adapter")]) == 0
         assert main(["models", "promote", "smollm2-toy"]) == 0  # nothing served yet: the first one passes
         assert "promoted smollm2-toy: nothing served yet" in capsys.readouterr().out
+        engine = make_engine(get_settings().database_url)
+        with Session(engine) as session:
+            assert served_adapter(session) == ServedAdapter("smollm2-toy", str(adapter.resolve()), "brief")
+        engine.dispose()
         # a second registration with the same evaluation must not replace the served one: recall does not rise
         assert main(["models", "register", str(loop["run"]), "--name", "smollm2-toy-vs-base",
                      "--eval", str(tmp_path / "eval-adapter")]) == 0
