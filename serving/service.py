@@ -216,14 +216,46 @@ class ContractService:
             return contract, self._latest_job(session, contract_id)
 
     def contracts(self, tenant_id: str, offset: int, limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
+        """A page of the tenant's contracts, newest first, each with its latest job, and their count."""
+        count_query, page_query = self._contracts_queries(tenant_id, offset, limit)
         with Session(self._reads) as session:
-            count = session.exec(select(func.count()).select_from(Contract)
-                                 .where(Contract.tenant_id == tenant_id)).one()
-            rows = session.exec(select(Contract).where(Contract.tenant_id == tenant_id)
-                                .order_by(col(Contract.created_at).desc(), col(Contract.id))
-                                .offset(offset).limit(limit)).all()
-            latest = self._latest_jobs(session, [c.id for c in rows])
-            return [(c, latest.get(c.id)) for c in rows], int(count)
+            count = session.exec(count_query).one()
+            rows = session.exec(page_query).all()
+            jobs = session.exec(self._jobs_query(rows)).all() if rows else []
+        return self._with_latest_job(rows, jobs), int(count)
+
+    async def contracts_page(self, tenant_id: str, offset: int,
+                             limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
+        """`contracts` for a coroutine, on the event loop where the engine is async, as `job_status`:
+        a dashboard's listing is the other request pollers repeat."""
+        if self._async_reads is None:
+            return await to_thread.run_sync(self.contracts, tenant_id, offset, limit)
+        count_query, page_query = self._contracts_queries(tenant_id, offset, limit)
+        async with AsyncSession(self._async_reads) as session:
+            count = (await session.exec(count_query)).one()
+            rows = (await session.exec(page_query)).all()
+            jobs = (await session.exec(self._jobs_query(rows))).all() if rows else []
+        return self._with_latest_job(rows, jobs), int(count)
+
+    @staticmethod
+    def _contracts_queries(tenant_id: str, offset: int, limit: int):
+        count = select(func.count()).select_from(Contract).where(Contract.tenant_id == tenant_id)
+        page = (select(Contract).where(Contract.tenant_id == tenant_id)
+                .order_by(col(Contract.created_at).desc(), col(Contract.id)).offset(offset).limit(limit))
+        return count, page
+
+    @staticmethod
+    def _jobs_query(contracts: Sequence[Contract]):
+        """The jobs of a page of contracts, newest first: one query, not one per contract."""
+        return (select(Job).where(col(Job.contract_id).in_([c.id for c in contracts]))
+                .order_by(col(Job.created_at).desc()))
+
+    @staticmethod
+    def _with_latest_job(contracts: Sequence[Contract], jobs: Sequence[Job]) -> list[tuple[Contract, Job | None]]:
+        latest: dict[str, Job] = {}
+        for job in jobs:  # newest first: the first seen is the latest
+            latest.setdefault(job.contract_id, job)
+        return [(c, latest.get(c.id)) for c in contracts]
 
     def delete_contract(self, tenant_id: str, contract_id: str) -> None:
         with Session(self.engine) as session:
@@ -503,13 +535,3 @@ class ContractService:
         return session.exec(select(Job).where(Job.contract_id == contract_id)
                             .order_by(col(Job.created_at).desc())).first()
 
-    @staticmethod
-    def _latest_jobs(session: Session, contract_ids: list[str]) -> dict[str, Job]:
-        """Each contract's latest job, for a page of contracts in one query (not one per contract)."""
-        if not contract_ids:
-            return {}
-        latest: dict[str, Job] = {}
-        for job in session.exec(select(Job).where(col(Job.contract_id).in_(contract_ids))
-                                .order_by(col(Job.created_at).desc())):
-            latest.setdefault(job.contract_id, job)
-        return latest

@@ -54,6 +54,9 @@ def test_a_status_poll_is_answered_on_the_event_loop(tmp_path, pg_schema: str, m
         assert [p.json()["status"] for p in polls] == ["done"] * 3
         other = api.client.get(f"/v1/jobs/{job_id}", headers=api.h("globex"))
         assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+        listing = api.client.get("/v1/contracts", headers=api.h()).json()  # the dashboard's poll, too
+        assert listing["count"] == 1 and listing["data"][0]["latest_job"]["id"] == job_id
+        assert api.client.get("/v1/contracts", headers=api.h("globex")).json() == {"data": [], "count": 0}
         assert hops == []
 
 
@@ -64,4 +67,5 @@ def test_on_sqlite_a_status_poll_reads_on_a_worker_thread(tmp_path, monkeypatch)
         assert api.wait(job_id)["status"] == "done"
         hops = _count_thread_hops(monkeypatch)
         assert api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()["status"] == "done"
-        assert hops == ["ContractService.job"]
+        assert api.client.get("/v1/contracts", headers=api.h()).json()["data"][0]["latest_job"]["id"] == job_id
+        assert hops == ["ContractService.job", "ContractService.contracts"]

@@ -57,9 +57,9 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
 
 
 @router.get("", response_model=ContractsPublic, responses=error_responses({}), summary="List contracts, newest first")
-def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
-                   offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
-    rows, count = service.contracts(tenant, offset, page_limit(limit, settings))
+async def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+                         offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
+    rows, count = await service.contracts_page(tenant, offset, page_limit(limit, settings))
     return ContractsPublic(data=[contract_public(c, j) for c, j in rows], count=count)
 
 
