@@ -29,6 +29,7 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
                     "global_step": result.global_step},
         "loss_history": result.history.to_dict(),
         "wall_time_s": round(result.wall_time_s, 1),
+        "resumed_from_step": result.resumed_from_step,
         "peak_memory_bytes": result.peak_memory_bytes,
         "peak_memory_source": result.peak_memory_source,
         "tokens_per_second": None if result.tokens_per_second is None else round(result.tokens_per_second, 1),
@@ -53,7 +54,9 @@ def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult
         f"{', '.join(config.lora.target_modules)}; base 4-bit: {config.quantization.load_in_4bit} "
         f"({config.quantization.quant_type}, double quant {config.quantization.double_quant})",
         f"- Final metrics: train loss {m['train_loss']}, dev loss {m['eval_loss']}, steps {m['global_step']}",
-        f"- Wall time {facts['wall_time_s']} s on {facts['device']}; peak memory "
+        f"- Wall time {facts['wall_time_s']} s on {facts['device']}"
+        + (f" (the sitting resumed from step {result.resumed_from_step})" if result.resumed_from_step else "")
+        + "; peak memory "
         f"{facts['peak_memory_bytes'] / 2**30:.2f} GiB ({facts['peak_memory_source']}); "
         f"{facts['tokens_per_second']} tokens/s",
         "", "## Loss", "", f"![train and dev loss]({LOSS_PNG})", "",

@@ -25,3 +25,4 @@ class TrainResult:
     dataset: DatasetInfo
     dropped_overlong: int
     history: LossHistory
+    resumed_from_step: int | None = None  # where a --resume run's sitting began; wall time and speed are the sitting's

@@ -4,6 +4,7 @@ tokenizer, training template and model card. Resumes from the last checkpoint af
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -32,6 +33,16 @@ def last_checkpoint(output_dir: Path) -> Path | None:
         return None
     found = [(int(m[1]), p) for p in output_dir.iterdir() if p.is_dir() and (m := re.fullmatch(r"checkpoint-(\d+)", p.name))]
     return max(found)[1] if found else None
+
+
+def checkpoint_progress(checkpoint: Path) -> tuple[int, int]:
+    """(optimizer steps, input tokens) a checkpoint had reached, from its trainer_state.json: what a
+    resumed run's own sitting did not do, so that its card's speed counts only what this sitting did."""
+    try:
+        state = json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
+        return int(state["global_step"]), int(state.get("num_input_tokens_seen") or 0)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise TrainingError(f"--resume: {checkpoint} has no readable trainer_state.json ({exc})") from None
 
 
 def drop_overlong(config: TrainConfig, examples: list[dict], tokenizer, split: str) -> tuple[list[dict], int]:
@@ -167,6 +178,7 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     if not resume and checkpoint is not None:
         raise TrainingError(f"{output_dir} already holds {checkpoint.name}; pass --resume to continue it "
                             "or choose another --output-dir")
+    resumed_step, resumed_tokens = checkpoint_progress(checkpoint) if resume and checkpoint else (None, 0)
 
     base_path = base_model_path(config)
     tokenizer = load_tokenizer(base_path, config.model.revision)
@@ -189,13 +201,13 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
         (adapter_dir / TEMPLATE_FILE).write_text(tokenizer.chat_template, encoding="utf-8")
     history = loss_history(trainer.state.log_history)
     runtime = output.metrics.get("train_runtime") or wall
-    tokens = trainer.state.num_input_tokens_seen
+    tokens = trainer.state.num_input_tokens_seen - resumed_tokens  # this sitting's, as its runtime is
     result = TrainResult(
         output_dir=output_dir, adapter_dir=adapter_dir, global_step=trainer.state.global_step,
         train_loss=output.training_loss, eval_loss=eval_loss, losses=[loss for _, loss in history.train], wall_time_s=wall,
         peak_memory_bytes=peak.peak_bytes, peak_memory_source=peak.source,
         tokens_per_second=tokens / runtime if tokens and runtime else None, dataset=info, dropped_overlong=dropped,
-        history=history,
+        history=history, resumed_from_step=resumed_step,
     )
     if main_process:
         write_model_card(adapter_dir, config, result)

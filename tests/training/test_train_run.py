@@ -25,6 +25,10 @@ def test_resume_continues_from_the_saved_step(trained_run):
     assert crash["checkpoints_after_crash"] == ["checkpoint-3"]
     assert crash["steps_after_resume"] == [4, 5, 6]
     assert result.global_step == 6
+    # the card's wall time and speed are the resumed sitting's (steps 4-6), and it says so
+    card = json.loads((result.adapter_dir / "lexrisk_model_card.json").read_text())
+    assert result.resumed_from_step == card["resumed_from_step"] == 3
+    assert "(the sitting resumed from step 3)" in (result.adapter_dir / "README.md").read_text()
 
 
 def test_resume_without_checkpoint_and_overwrite_refused(tmp_path, tiny_base, training_set):
