@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow]
 # one trains, one is dev
 LOOP_CUAD = ["WatchitMediaInc_20061201_8-K_EX-10.1_4148672_EX-10.1_Content License Agreement.txt",
              "BellringBrandsInc_20190920_S-1_EX-10.12_11817081_EX-10.12_Manufacturing Agreement2.txt"]
-MAX_LENGTH = 1024  # SmolLM2's tokens: the brief system prompt is 426 (the full one 1,964), as the CPU recipe runs
+MAX_LENGTH = 1024  # SmolLM2's tokens: the brief prompt and chat framing are 477 (the full ones 2,015), as the CPU recipe runs
 
 
 @pytest.fixture(scope="module")
