@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from contracts.training_set import read_card  # noqa: E402
+from contracts.training_set import BuildParams, read_card  # noqa: E402
 from lexrisk.cli import main as lexrisk  # noqa: E402
 from serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
 
@@ -31,11 +31,10 @@ ROWS = {"base": "SmolLM2-135M-Instruct as it ships", "adapter": "the same + the 
         "baseline": "embedded baseline (shipped; not held out for it)"}
 
 
-def chunk_tokens(dataset: Path) -> int:
+def chunk_tokens(params: BuildParams) -> int:
     """The contract tokens per chunk the training set was built with."""
-    card = read_card(dataset)
-    room = card.params.max_length - card.params.prompt_overhead_tokens
-    return int(room * (1 - card.params.answer_reserve))
+    room = params.max_length - params.prompt_overhead_tokens
+    return int(room * (1 - params.answer_reserve))
 
 
 def shortest_dev(cuad: Path, count: int) -> list[str]:
@@ -90,8 +89,9 @@ def main() -> int:
 
     card = json.loads((args.adapter / "lexrisk_model_card.json").read_text())
     dataset = Path(card["dataset"]["path"])
-    chunk = chunk_tokens(dataset)
-    prompt = read_card(dataset).params.prompt  # base and adapter are asked with the prompt the adapter learnt
+    built = read_card(dataset).params
+    chunk = chunk_tokens(built)
+    prompt = built.prompt  # base and adapter are asked with the prompt the adapter learnt
     args.out.mkdir(parents=True, exist_ok=True)
     names = shortest_dev(args.cuad, args.shortest)
     contracts = args.out / "contracts.txt"

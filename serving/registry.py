@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from contracts.prompt import PROMPT_STYLES
 from contracts.settings import PromptStyle
 from serving.models import ModelPromotion, ModelVersion
 
@@ -92,9 +93,9 @@ def read_lineage(adapter: Path) -> dict[str, Any]:
         raise RegistryError(f"{path}: cannot read the adapter's model card ({exc.__class__.__name__}); "
                             "register the `adapter/` folder that `lexrisk train` wrote") from None
     dataset = card.get("dataset") or {}
-    if dataset.get("prompt", "full") not in get_args(PromptStyle):
+    if dataset.get("prompt", "full") not in PROMPT_STYLES:
         raise RegistryError(f"{path}: unknown system prompt style {dataset['prompt']!r} in its dataset; "
-                            f"this version knows {', '.join(get_args(PromptStyle))}")
+                            f"this version knows {', '.join(PROMPT_STYLES)}")
     return {"base_model": card.get("base_model"), "base_revision": card.get("base_revision"),
             "dataset": card.get("dataset"), "config": card.get("config"), "created": card.get("created")}
 
