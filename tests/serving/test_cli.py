@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
 import pytest
 
 from lexrisk.cli import main
 from serving.db import make_engine
 from serving.keys import tenant_for_key
+from serving.vllm_server import ROOT, free_port
+
+REDIS_URL = os.environ.get("LEXRISK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.mark.parametrize("argv", [["serve", "--help"], ["worker", "--help"], ["keys", "--help"],
@@ -72,39 +83,84 @@ def test_worker_without_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
         get_settings.cache_clear()
 
 
-@pytest.mark.slow
-def test_serve_starts_the_api_on_loopback(tmp_path) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    import httpx
-
-    from serving.vllm_server import ROOT, free_port
-
+def _serve(tmp_path, *argv: str, **env: str) -> tuple[subprocess.Popen, str]:
+    """`lexrisk serve` in a process group of its own on a free port, once /readyz answers 200."""
     port = free_port()
-    env = {**os.environ, "LEXRISK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "LEXRISK_ANALYZER": "fake",
-           "LEXRISK_ANALYZER_PLUGINS": '{"fake": "tests.serving.fakes:factory"}', "PYTHONPATH": str(ROOT)}
-    env.pop("LEXRISK_REDIS_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "lexrisk", "serve", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read().decode()
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "lexrisk serve did not become ready"
-            time.sleep(0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/v1/contracts").status_code == 401
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(20)
+    environment = {**os.environ, "LEXRISK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "LEXRISK_ANALYZER": "fake",
+                   "LEXRISK_ANALYZER_PLUGINS": '{"fake": "tests.serving.fakes:factory"}', "PYTHONPATH": str(ROOT), **env}
+    if "LEXRISK_REDIS_URL" not in env:
+        environment.pop("LEXRISK_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk", "serve", "--port", str(port), *argv], cwd=ROOT,
+                               env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"lexrisk serve exited: {process.stderr.read().decode()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("lexrisk serve did not become ready")
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> str:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(20)
     # uvicorn shuts the app down (the lifespan stops the job queue), then re-raises SIGTERM
     assert process.returncode in (0, -signal.SIGTERM)
-    assert "Application shutdown complete" in process.stderr.read().decode()
+    return process.stderr.read().decode()
+
+
+@pytest.mark.slow
+def test_serve_starts_the_api_on_loopback(tmp_path) -> None:
+    process, url = _serve(tmp_path)
+    try:
+        assert httpx.get(f"{url}/v1/contracts").status_code == 401
+    finally:
+        err = _stop(process)
+    assert "Application shutdown complete" in err
+
+
+def _spawned_children(pid: int) -> int:
+    """Worker processes multiprocessing spawned under `pid` (not its resource tracker)."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        count += ppid == pid and b"spawn_main" in cmdline
+    return count
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_shares_one_port(tmp_path) -> None:
+    """Two API processes on one socket, on a fresh SQLite file: the file is migrated once before they
+    start (their own start-up migrations raced, and one failed: "table already exists")."""
+    process, url = _serve(tmp_path, "--workers", "2", LEXRISK_REDIS_URL=REDIS_URL)
+    try:
+        assert _spawned_children(process.pid) == 2
+        with httpx.Client(base_url=url) as http:
+            assert all(http.get("/v1/contracts").status_code == 401 for _ in range(20))
+    finally:
+        err = _stop(process)
+    assert err.count("Application shutdown complete") == 2 and "Traceback" not in err
+
+
+def test_serve_with_workers_but_no_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
+    from contracts.settings import get_settings
+
+    monkeypatch.delenv("LEXRISK_REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert main(["serve", "--workers", "2"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert capsys.readouterr().err.strip() == ("lexrisk: error: --workers above 1 needs LEXRISK_REDIS_URL (jobs and "
+                                               "rate limits shared through Redis)")
