@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from annotation.store.db import make_async_engine as make_async_engine  # the API's event-loop reads
 from annotation.store.db import make_engine as _store_engine
 from annotation.store.db import register_model_module, upgrade
 

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from anyio import to_thread
-from sqlalchemy import case, delete, func, update
+from sqlalchemy import any_, bindparam, case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Session, col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
@@ -52,9 +50,24 @@ from serving.models import (
     Upload,
     utcnow,
 )
+from serving.pg_reads import PgReads
 from serving.webhooks import check_callback_url
 
 T = TypeVar("T", Contract, Template, Job, ComparisonRow)
+
+# the status reads, with their parameters bound at execution: run by the ORM on SQLite (a worker thread)
+# and, compiled once, on psycopg's pool on PostgreSQL (serving/pg_reads.py)
+JOB_BY_ID = select(Job).where(Job.id == bindparam("job_id"), Job.tenant_id == bindparam("tenant_id"))
+CONTRACT_COUNT = select(func.count()).select_from(Contract).where(Contract.tenant_id == bindparam("tenant_id"))
+CONTRACT_PAGE = (select(Contract).where(Contract.tenant_id == bindparam("tenant_id"))
+                 .order_by(col(Contract.created_at).desc(), col(Contract.id))
+                 .offset(bindparam("offset")).limit(bindparam("limit")))
+# the jobs of a page of contracts, newest first: one query, not one per contract. An expanding IN is
+# rendered per call, so PostgreSQL's precompiled form takes the ids as one array instead.
+JOBS_OF_CONTRACTS = (select(Job).where(col(Job.contract_id).in_(bindparam("contract_ids", expanding=True)))
+                     .order_by(col(Job.created_at).desc()))
+JOBS_OF_CONTRACTS_PG = (select(Job).where(col(Job.contract_id) == any_(bindparam("contract_ids")))
+                        .order_by(col(Job.created_at).desc()))
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
@@ -69,14 +82,13 @@ class Accepted:
 
 
 class ContractService:
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue, async_engine: AsyncEngine | None = None) -> None:
+    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue, status_reads: PgReads | None = None) -> None:
         self.engine, self.settings, self.queue = engine, settings, queue
         # status reads (a job, a contract, the contract list) need no transaction: on this engine they
         # are sent as single statements, without the BEGIN and ROLLBACK round trips around each poll
         self._reads = engine.execution_options(isolation_level="AUTOCOMMIT")
-        # the same database from the event loop (PostgreSQL): a status poll, the API's most frequent
-        # request, then needs no worker thread (see job_status)
-        self._async_reads = async_engine.execution_options(isolation_level="AUTOCOMMIT") if async_engine else None
+        # on PostgreSQL the polls' reads run on the event loop, on psycopg's pool (see job_status)
+        self._status_reads = status_reads
         self._baseline: DocumentAnalyzer | None = None
 
     # -- uploads -----------------------------------------------------------------------------------
@@ -217,38 +229,24 @@ class ContractService:
 
     def contracts(self, tenant_id: str, offset: int, limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
         """A page of the tenant's contracts, newest first, each with its latest job, and their count."""
-        count_query, page_query = self._contracts_queries(tenant_id, offset, limit)
+        page = {"tenant_id": tenant_id, "offset": offset, "limit": limit}
         with Session(self._reads) as session:
-            count = session.exec(count_query).one()
-            rows = session.exec(page_query).all()
-            jobs = session.exec(self._jobs_query(rows)).all() if rows else []
+            count = session.exec(CONTRACT_COUNT, params=page).one()
+            rows = session.exec(CONTRACT_PAGE, params=page).all()
+            jobs = session.exec(JOBS_OF_CONTRACTS, params={"contract_ids": [c.id for c in rows]}).all() if rows else []
         return self._with_latest_job(rows, jobs), int(count)
 
     async def contracts_page(self, tenant_id: str, offset: int,
                              limit: int) -> tuple[list[tuple[Contract, Job | None]], int]:
-        """`contracts` for a coroutine, on the event loop where the engine is async, as `job_status`:
-        a dashboard's listing is the other request pollers repeat."""
-        if self._async_reads is None:
+        """`contracts` for a coroutine, on the event loop on PostgreSQL, as `job_status`: a dashboard's
+        listing is the other request pollers repeat."""
+        if self._status_reads is None:
             return await to_thread.run_sync(self.contracts, tenant_id, offset, limit)
-        count_query, page_query = self._contracts_queries(tenant_id, offset, limit)
-        async with AsyncSession(self._async_reads) as session:
-            count = (await session.exec(count_query)).one()
-            rows = (await session.exec(page_query)).all()
-            jobs = (await session.exec(self._jobs_query(rows))).all() if rows else []
+        reads = self._status_reads
+        count = await reads.scalar(CONTRACT_COUNT, tenant_id=tenant_id)
+        rows = await reads.all(Contract, CONTRACT_PAGE, tenant_id=tenant_id, offset=offset, limit=limit)
+        jobs = await reads.all(Job, JOBS_OF_CONTRACTS_PG, contract_ids=[c.id for c in rows]) if rows else []
         return self._with_latest_job(rows, jobs), int(count)
-
-    @staticmethod
-    def _contracts_queries(tenant_id: str, offset: int, limit: int):
-        count = select(func.count()).select_from(Contract).where(Contract.tenant_id == tenant_id)
-        page = (select(Contract).where(Contract.tenant_id == tenant_id)
-                .order_by(col(Contract.created_at).desc(), col(Contract.id)).offset(offset).limit(limit))
-        return count, page
-
-    @staticmethod
-    def _jobs_query(contracts: Sequence[Contract]):
-        """The jobs of a page of contracts, newest first: one query, not one per contract."""
-        return (select(Job).where(col(Job.contract_id).in_([c.id for c in contracts]))
-                .order_by(col(Job.created_at).desc()))
 
     @staticmethod
     def _with_latest_job(contracts: Sequence[Contract], jobs: Sequence[Job]) -> list[tuple[Contract, Job | None]]:
@@ -307,12 +305,12 @@ class ContractService:
     async def job_status(self, tenant_id: str, job_id: str) -> Job:
         """`job` for a coroutine. Pollers send most of the API's requests; on a worker thread each one
         pays a hand-off to the thread and back and, while other requests hold the interpreter, waits
-        its turn for it, which is most of a poll's latency under load. With an async engine the query
-        runs on the event loop; SQLite has no async driver, so there it goes to a thread as before."""
-        if self._async_reads is None:
+        its turn for it, which is most of a poll's latency under load. On PostgreSQL the query runs on
+        the event loop; SQLite has no async driver, so there it goes to a thread as before."""
+        if self._status_reads is None:
             return await to_thread.run_sync(self.job, tenant_id, job_id)
-        async with AsyncSession(self._async_reads) as session:
-            return self._found((await session.exec(self._owned_query(Job, tenant_id, job_id))).first(), "job", job_id)
+        return self._found(await self._status_reads.one(Job, JOB_BY_ID, job_id=job_id, tenant_id=tenant_id), "job",
+                           job_id)
 
     def jobs_by_state(self) -> dict[str, int]:
         with Session(self.engine) as session:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Session, SQLModel
 
 # Modules whose tables share the one metadata. A part above annotation adds its own with
@@ -46,15 +45,6 @@ def make_engine(url: str, *, schema: str | None = None, pool_size: int | None = 
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def make_async_engine(url: str, *, schema: str | None = None, pool_size: int | None = None) -> AsyncEngine | None:
-    """The same database for code running on an event loop (psycopg's async mode), or None for SQLite,
-    whose driver has no async mode: there the caller runs the blocking engine on a thread."""
-    parsed, connect_args, pool = _engine_arguments(url, schema, pool_size)
-    if parsed.get_backend_name() != "postgresql":
-        return None
-    return create_async_engine(parsed, connect_args=connect_args, **pool)
 
 
 def _engine_arguments(url: str, schema: str | None, pool_size: int | None) -> tuple[URL, dict[str, object], dict[str, int]]:

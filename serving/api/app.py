@@ -21,10 +21,11 @@ from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
 from serving.api.routers import admin, comparisons, contracts, exports, health, jobs, labels, model, templates
-from serving.db import make_async_engine, make_engine, migrate
+from serving.db import make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
 from serving.jobs.runner import AnalyzerCache
+from serving.pg_reads import status_reads
 from serving.service import ContractService
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,14 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         engine = make_engine(settings.database_url, schema=engine_schema,
                              pool_size=settings.api_threads + settings.job_workers + settings.webhook_workers)
         migrate(engine)
-        async_engine = make_async_engine(settings.database_url, schema=engine_schema, pool_size=settings.api_threads)
+        polls = status_reads(settings.database_url, schema=engine_schema, max_size=settings.api_threads)
+        if polls is not None:
+            await polls.open()
         analyzers = AnalyzerCache(settings)
         queue = make_queue(engine, settings)
         if isinstance(queue, InProcessQueue):
             queue.analyzers = analyzers  # one model in memory for jobs and readiness
-        service = ContractService(engine, settings, queue, async_engine)
+        service = ContractService(engine, settings, queue, polls)
         app.state.settings, app.state.engine, app.state.queue = settings, engine, queue
         app.state.analyzers, app.state.service = analyzers, service
         app.state.metrics = Metrics(service)
@@ -67,8 +70,8 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
             gc.unfreeze()
             queue.stop()
             await app.state.limits.aclose()
-            if async_engine is not None:
-                await async_engine.dispose()
+            if polls is not None:
+                await polls.close()
             engine.dispose()
 
     app = FastAPI(title="lexrisk", version="1", lifespan=lifespan,

@@ -69,3 +69,57 @@ def test_on_sqlite_a_status_poll_reads_on_a_worker_thread(tmp_path, monkeypatch)
         assert api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()["status"] == "done"
         assert api.client.get("/v1/contracts", headers=api.h()).json()["data"][0]["latest_job"]["id"] == job_id
         assert hops == ["ContractService.job", "ContractService.contracts"]
+
+
+@pytest.mark.postgres
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # the ORM's str status, dumped
+def test_a_poll_reads_the_job_the_orm_reads(tmp_path, pg_schema: str) -> None:
+    """The poll's own read on psycopg's pool (serving/pg_reads.py) gives the same job, field for field
+    and type for type, as the ORM, on a job with every column set; another tenant's id is not found."""
+    from sqlalchemy import update
+
+    from serving.errors import NotFound
+    from serving.keys import tenant_for_key
+    from serving.models import Job, JobStatus
+
+    settings = make_settings(tmp_path, database_url=PG_URL)
+    for api in open_api(settings, schema=pg_schema):
+        job_id = api.upload().json()["job_id"]
+        assert api.wait(job_id)["status"] == "done"
+        state = api.client.app.state
+        with state.engine.begin() as connection:  # the columns a finished job leaves empty, set too
+            connection.execute(update(Job).where(Job.id == job_id).values(
+                template_id="t" * 32, callback_url="https://example.com/hook", error_code="analysis_failed",
+                error="é\u2019 quoted", webhook_status="delivered", status=JobStatus.failed))
+        tenant = tenant_for_key(state.engine, api.keys["acme"])
+        orm = state.service.job(tenant, job_id)
+        polled = api.client.portal.call(state.service.job_status, tenant, job_id)
+        expected = orm.model_dump()
+        assert all(value is not None for value in expected.values())
+        assert polled.model_dump() == expected
+        # the ORM leaves the status a plain str (no validation on load); the poll's is the JobStatus it equals
+        assert all(isinstance(value, type(expected[key])) for key, value in polled.model_dump().items())
+        with pytest.raises(NotFound):
+            api.client.portal.call(state.service.job_status, tenant_for_key(state.engine, api.keys["globex"]), job_id)
+
+
+@pytest.mark.postgres
+def test_a_listing_on_the_pool_is_the_orms_listing(tmp_path, pg_schema: str) -> None:
+    """`contracts_page` on psycopg's pool against `contracts` through the ORM, page by page: the same
+    contracts in the same order (newest first), each with the same latest job, and the same count."""
+    from serving.keys import tenant_for_key
+
+    settings = make_settings(tmp_path, database_url=PG_URL)
+    for api in open_api(settings, schema=pg_schema):
+        for i in range(5):
+            api.upload(data=f"{i}. The Customer shall not assign this Agreement.".encode(), name=f"c{i}.txt")
+        api.upload(tenant="globex")
+        state = api.client.app.state
+        tenant = tenant_for_key(state.engine, api.keys["acme"])
+        for offset, limit in ((0, 2), (2, 2), (4, 2), (0, 100), (9, 2)):
+            orm, orm_count = state.service.contracts(tenant, offset, limit)
+            pooled, count = api.client.portal.call(state.service.contracts_page, tenant, offset, limit)
+            assert count == orm_count == 5
+            assert [(c.model_dump(), j and j.id) for c, j in pooled] == [(c.model_dump(), j and j.id) for c, j in orm]
+            assert len(pooled) == min(limit, max(0, 5 - offset))
+            assert all(job is not None and job.contract_id == c.id for c, job in pooled)
