@@ -72,7 +72,8 @@ class ApiSettings(_Part):
                                                                 "per minute before it gets 429")
     api_threads: int = Field(32, ge=1, description="threads one API process runs blocking work on (database calls, "
                                                    "uploads); its database pools keep a connection for each. Status "
-                                                   "polls on PostgreSQL and Redis rate limits run on the event loop")
+                                                   "polls on PostgreSQL and Redis rate limits run on the event loop, "
+                                                   "the polls on as many PostgreSQL connections, opened at start-up")
     max_body_kb: int = Field(1024, ge=1, description="largest request body of a route that takes no file, in KB")
     admin_token: SecretStr | None = Field(None, description="when set, /admin/keys (list, revoke) takes "
                                                            "`Authorization: Bearer <token>`; unset: those routes are off")

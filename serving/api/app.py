@@ -45,7 +45,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
         engine = make_engine(settings.database_url, schema=engine_schema,
                              pool_size=settings.api_threads + settings.job_workers + settings.webhook_workers)
         migrate(engine)
-        polls = status_reads(settings.database_url, schema=engine_schema, max_size=settings.api_threads)
+        polls = status_reads(settings.database_url, schema=engine_schema, size=settings.api_threads)
         if polls is not None:
             await polls.open()
         analyzers = AnalyzerCache(settings)
