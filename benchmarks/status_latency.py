@@ -1,7 +1,10 @@
 """Latency of the status routes under concurrent pollers: `GET /v1/jobs/{id}` (and every tenth poll
-`GET /v1/contracts`) against real uvicorn processes on loopback. Alternatives in one run: SQLite with one
-API process, PostgreSQL with one, PostgreSQL with several (`uvicorn --workers N`, rate limits in Redis),
-and with `--baseline-ref REF` the server code of an earlier commit (PostgreSQL, one process) as "before".
+`GET /v1/contracts`) against real uvicorn processes on loopback. Setups in one run, each started by
+`lexrisk serve` unless named otherwise: SQLite with one API process, PostgreSQL with one and with several
+(`--workers N`, rate limits in Redis); as alternatives the same two PostgreSQL setups on uvicorn's
+pure-Python stack (asyncio loop, h11 parser, uvicorn's own shared socket: what ran before uvloop and
+httptools were in the serving extra); and with `--baseline-ref REF` the server code of an earlier commit
+(PostgreSQL, one process) as "before".
 
     python benchmarks/status_latency.py [--clients 8 32] [--seconds 10] [--processes 2] [--baseline-ref REF]
 
@@ -45,10 +48,19 @@ from serving.vllm_server import free_port  # noqa: E402
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def _start(env: dict[str, str], processes: int, code: Path = ROOT) -> tuple[subprocess.Popen, str]:
+# how a setup starts its API: `lexrisk serve` (uvloop and httptools, as uvicorn picks them when installed, and
+# its own listening socket with --workers), or uvicorn's pure-Python stack, which is what ran before the
+# serving extra had uvloop and httptools: the asyncio loop, the h11 parser and, with --workers, uvicorn's
+# shared socket, on whose connections asyncio leaves Nagle's algorithm on (serving/listen.py)
+LAUNCHERS = {"lexrisk serve": ["-m", "lexrisk", "serve"],
+             "uvicorn, asyncio + h11": ["-m", "uvicorn", "serving.api.app:build_app", "--factory", "--loop", "asyncio",
+                                        "--http", "h11"]}
+
+
+def _start(env: dict[str, str], launcher: str, processes: int, code: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "serving.api.app:build_app", "--factory",
-                                "--host", "127.0.0.1", "--port", str(port), "--workers", str(processes),
+    workers = ["--workers", str(processes)] if processes > 1 else []
+    process = subprocess.Popen([sys.executable, *LAUNCHERS[launcher], *workers, "--host", "127.0.0.1", "--port", str(port),
                                 "--log-level", "warning"],
                                cwd=code, env={**os.environ, "PYTHONPATH": str(code), **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
@@ -151,19 +163,20 @@ SETUP = ("from serving.db import make_engine, migrate; from serving.keys import 
          "engine = make_engine(sys.argv[1]); migrate(engine); print(create_key(engine, 'bench')[0])")
 
 
-def _run(name: str, database_url: str, processes: int, redis_url: str, args, code: Path = ROOT) -> list[dict]:
+def _run(name: str, database_url: str, processes: int, launcher: str, args, code: Path = ROOT) -> list[dict]:
     # schema and key by the measured code itself: a newer migration would stop an older server at start-up
     key = subprocess.run([sys.executable, "-c", SETUP, database_url], cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
                          capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-    env = {"LEXRISK_DATABASE_URL": database_url, "LEXRISK_REDIS_URL": redis_url,
+    env = {"LEXRISK_DATABASE_URL": database_url, "LEXRISK_REDIS_URL": args.redis,
            "LEXRISK_RATE_LIMIT_READS_PER_MINUTE": "100000000", "LEXRISK_RATE_LIMIT_PER_MINUTE": "100000"}
-    process, url = _start(env, processes, code)
+    process, url = _start(env, launcher, processes, code)
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as http:
             job_ids = [http.post("/v1/contracts", files={"file": (f"c{i}.txt", f"{i}. The Customer shall not "
                                                                   f"assign this Agreement.".encode())}).json()["job_id"]
                        for i in range(args.contracts)]
-        _poll(url, key, job_ids, 4, 2)  # warm-up: connections, caches
+        # warm-up at the highest level: connections, prepared statements, caches, every pool at its size
+        (_wrk if "wrk" in args.load_generators else _poll)(url, key, job_ids, max(args.clients), 3)
         results = []
         for load_generator in args.load_generators:
             measure = _wrk if load_generator == "wrk" else _poll
@@ -173,7 +186,8 @@ def _run(name: str, database_url: str, processes: int, redis_url: str, args, cod
                 row = measure(url, key, job_ids, clients, args.seconds)
                 # the server's own CPU per request: what the code costs, whatever else shares the machine
                 row["server_cpu_ms_per_req"] = round((_server_cpu_s(process.pid) - cpu) * 1000 / row["requests"], 2)
-                results.append({"setup": name, "api_processes": processes, "load_generator": load_generator,
+                results.append({"setup": name, "api_processes": processes, "launcher": launcher,
+                                "load_generator": load_generator,
                                 **row, "loadavg_1min": round(os.getloadavg()[0], 2)})
         return results
     finally:
@@ -181,19 +195,15 @@ def _run(name: str, database_url: str, processes: int, redis_url: str, args, cod
         process.wait(30)
 
 
-def _baseline(args, conn, schema: str, pg_url: str) -> list[dict]:
-    """The same measurement against the server code of `args.baseline_ref`, exported to a temporary folder."""
-    import redis
-
+def _baseline(args, pg_url: str) -> list[dict]:
+    """The same measurement against the server code of `args.baseline_ref`, exported to a temporary folder
+    and started by its own `lexrisk serve` in this environment (which must hold that code's dependencies)."""
     ref = subprocess.run(["git", "rev-parse", "--short", args.baseline_ref], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.strip()
-    redis.Redis.from_url(args.redis).flushdb()
-    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    conn.execute(f'CREATE SCHEMA "{schema}"')
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        return _run(f"PostgreSQL, 1 process, before ({ref})", pg_url, 1, args.redis, args, Path(tmp))
+        return _run(f"PostgreSQL, 1 process, before ({ref})", pg_url, 1, "lexrisk serve", args, Path(tmp))
 
 
 def main() -> None:
@@ -221,17 +231,27 @@ def main() -> None:
     results: list[dict] = []
     with psycopg.connect(args.postgres, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
+
+        def fresh() -> None:
+            """An empty schema and rate-limit store for the next setup."""
+            redis.Redis.from_url(args.redis).flushdb()
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 pg_url = f"{args.postgres}?options=-csearch_path%3D{schema}"
-                results += _run("SQLite, 1 process", f"sqlite:///{tmp}/bench.db", 1, args.redis, args)
-                results += _run("PostgreSQL, 1 process", pg_url, 1, args.redis, args)
-                redis.Redis.from_url(args.redis).flushdb()
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-                conn.execute(f'CREATE SCHEMA "{schema}"')
-                results += _run(f"PostgreSQL, {args.processes} processes", pg_url, args.processes, args.redis, args)
-                if args.baseline_ref:
-                    results += _baseline(args, conn, schema, pg_url)
+                n = args.processes
+                setups = [("PostgreSQL, 1 process", 1, "lexrisk serve"),
+                          (f"PostgreSQL, {n} processes", n, "lexrisk serve"),
+                          ("PostgreSQL, 1 process, uvicorn's asyncio + h11", 1, "uvicorn, asyncio + h11"),
+                          (f"PostgreSQL, {n} processes, uvicorn --workers {n}, asyncio + h11", n, "uvicorn, asyncio + h11")]
+                # first, so that a baseline that cannot start (its dependencies not installed here) costs nothing
+                before = _baseline(args, pg_url) if args.baseline_ref else []
+                results += _run("SQLite, 1 process", f"sqlite:///{tmp}/bench.db", 1, "lexrisk serve", args)
+                for name, processes, launcher in setups:
+                    fresh()
+                    results += _run(name, pg_url, processes, launcher, args)
+                results += before
         finally:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
             redis.Redis.from_url(args.redis).flushdb()
@@ -245,7 +265,7 @@ def main() -> None:
         table.add_row(r["setup"], r["load_generator"], str(r["clients"]), str(r["requests"]), str(r["errors"]),
                       str(r["req_per_s"]), str(r["p50_ms"]), str(r["p99_ms"]), str(r["server_cpu_ms_per_req"]),
                       str(r["loadavg_1min"]))
-    Console().print(table)
+    Console(width=180).print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "status_latency", "when": datetime.now(UTC).isoformat(),
                                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

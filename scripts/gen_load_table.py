@@ -12,6 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "serving.md"
 RESULTS = REPO / "eval" / "results" / "status_latency.json"
 TARGET_P99_MS = 100.0  # issue 11: status routes at 32 clients on PostgreSQL
+NARROW_MARGIN_MS = 20.0  # p99 at 32 clients moves by tens of ms between runs on the shared 2-core machine
 _MARKERS = re.compile(r"<!-- status-latency:start.*?<!-- status-latency:end -->", re.S)
 
 
@@ -23,8 +24,11 @@ def _verdict(results: list[dict]) -> str:
         return ""
     best = min(rows, key=lambda r: r["p99_ms"])
     if best["p99_ms"] < TARGET_P99_MS:
-        return (f"The target, p99 under {TARGET_P99_MS:g} ms at 32 clients on PostgreSQL, is met: "
-                f"{best['p99_ms']} ms ({best['setup']}, wrk).")
+        margin = TARGET_P99_MS - best["p99_ms"]
+        caveat = (" A margin that small is within this shared machine's run-to-run variation, so another run may "
+                  "land over it." if margin < NARROW_MARGIN_MS else "")
+        return (f"The target, p99 under {TARGET_P99_MS:g} ms at 32 clients on PostgreSQL, is met in this run: "
+                f"{best['p99_ms']} ms ({best['setup']}, wrk), {margin:.1f} ms under.{caveat}")
     return (f"The target, p99 under {TARGET_P99_MS:g} ms at 32 clients on PostgreSQL, is **not met** here: "
             f"the best is {best['p99_ms']} ms ({best['setup']}, wrk), {best['p99_ms'] - TARGET_P99_MS:.0f} ms over. "
             f"With 32 pollers always waiting, a request queues behind the others for about 32 / throughput "
