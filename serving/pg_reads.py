@@ -5,7 +5,7 @@ Pollers send most of the API's requests: `GET /v1/jobs/{id}`, one indexed query,
 the query itself (a pool checkout with its events, every driver call bridged through a greenlet, the
 ORM loading rows). Here the same statements go to a pooled psycopg connection on the event loop and
 the rows become the same models (benchmarks/status_latency.py: the server's CPU per request against
-the code before). The statements are SQLAlchemy's, compiled once for psycopg, so
+the code before). The statements are SQLAlchemy's (serving/service.py), compiled once for psycopg, so
 tables and columns come from the models and nothing here spells SQL by hand."""
 
 from __future__ import annotations

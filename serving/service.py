@@ -300,7 +300,8 @@ class ContractService:
     # -- jobs --------------------------------------------------------------------------------------
     def job(self, tenant_id: str, job_id: str) -> Job:
         with Session(self._reads) as session:
-            return self._job(session, tenant_id, job_id)
+            job = session.exec(JOB_BY_ID, params={"job_id": job_id, "tenant_id": tenant_id}).first()
+        return self._found(job, "job", job_id)
 
     async def job_status(self, tenant_id: str, job_id: str) -> Job:
         """`job` for a coroutine. Pollers send most of the API's requests; on a worker thread each one
