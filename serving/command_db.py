@@ -1,7 +1,8 @@
 """The service's database as one `lexrisk` command uses it: opened at the URL the command names (else the
 LEXRISK_DATABASE_URL setting), migrated to head, disposed afterwards. A database that cannot be opened, and
 the errors a command declares as the user's to fix, end the command with one line and exit 2 (a
-CommandError), never a traceback. Shared by `lexrisk keys`, `models` and `tenants`."""
+CommandError), never a traceback. Shared by `lexrisk keys`, `models`, `tenants`
+and `serve --workers` (which migrates once before its processes start)."""
 
 from __future__ import annotations
 

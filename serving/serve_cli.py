@@ -45,14 +45,13 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--workers above 1 needs LEXRISK_REDIS_URL (jobs and rate limits shared through Redis)")
     from uvicorn.supervisors import Multiprocess
 
-    from serving.db import make_engine, migrate
+    from serving.command_db import command_engine
     from serving.listen import tcp_listener
 
     # migrated once here: the processes' own start-up upgrades then find nothing to do (SQLite has no lock
-    # that would serialize several first migrations of one file)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    engine.dispose()
+    # that would serialize several first migrations of one file); a database that cannot be opened is one line
+    with command_engine(settings.database_url):
+        pass
     # each process builds the app from the same LEXRISK_* settings; the socket is ours (see serving/listen.py)
     config = uvicorn.Config("serving.api.app:build_app", factory=True, host=host, port=port, workers=args.workers,
                             log_level=args.log_level)

@@ -54,13 +54,15 @@ def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) ->
 
 
 @pytest.mark.parametrize("argv", [["keys", "list"], ["models", "list"], ["models", "rollback"],
-                                  ["tenants", "--db", "postgresql://nobody:s3cret@127.0.0.1:1/none", "list"]])
+                                  ["tenants", "--db", "postgresql://nobody:s3cret@127.0.0.1:1/none", "list"],
+                                  ["serve", "--workers", "2"]])
 def test_a_database_that_cannot_be_opened_is_a_one_line_error(argv, monkeypatch, capsys) -> None:
-    """The database commands share one opening (serving.command_db): a dead server is one line, exit 2,
+    """The database commands (and `serve --workers`) share one opening (serving.command_db): a dead server is one line, exit 2,
     and the password in the URL is not printed."""
     from contracts.settings import get_settings
 
     monkeypatch.setenv("LEXRISK_DATABASE_URL", "postgresql://nobody:s3cret@127.0.0.1:1/none")
+    monkeypatch.setenv("LEXRISK_REDIS_URL", REDIS_URL)  # serve --workers asks for it before the database
     get_settings.cache_clear()
     try:
         assert main(argv) == 2
