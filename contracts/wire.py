@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.compare.models import Comparison, ComparisonSummary
 from contracts.documents import PageSpan
 from contracts.findings import Finding
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
 
 ReviewStatus = Literal["accepted", "rejected", "edited"]
@@ -107,6 +108,14 @@ class ContractPublic(BaseModel):
     chars: int
     created_at: datetime
     latest_job: JobSummary | None = None
+
+
+class ContractTerms(BaseModel):
+    """A contract's key terms on the wire: the one KeyTerms shape (contracts.key_terms), with its contract."""
+
+    contract_id: str
+    job_id: str | None = Field(description="the analysis the terms come from; null while none has finished")
+    terms: KeyTerms
 
 
 class ContractsPublic(BaseModel):
