@@ -9,6 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field, field_validator
 
 from contracts.documents import Document, DocumentInfo
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
 from contracts.taxonomy import canonical
 
@@ -54,6 +55,7 @@ class AnalysisResult(BaseModel):
     analyzer: AnalyzerInfo
     findings: list[Finding]
     stats: AnalysisStats = Field(default_factory=AnalysisStats)
+    terms: KeyTerms | None = Field(None, description="the contract's key terms; null from an analyzer that reads none")
 
 
 class DocumentAnalyzer(Protocol):
