@@ -32,8 +32,8 @@ RESULTS = Path(__file__).resolve().parents[1] / "eval" / "results" / "analyzer_s
 
 
 def measure(name: str, folder: Path, texts: list[tuple[str, str]], *, sklearn_features: bool = False) -> dict:
+    from analyzers.baseline import BaselineAnalyzer
     from contracts.documents import Document
-    from serving.analyzers.baseline import BaselineAnalyzer
 
     started = time.perf_counter()
     analyzer = BaselineAnalyzer.load(folder)
@@ -63,11 +63,11 @@ def measure(name: str, folder: Path, texts: list[tuple[str, str]], *, sklearn_fe
 
 
 def main() -> None:
+    from analyzers.baseline import shipped_model_dir
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
-    from serving.analyzers.baseline import shipped_model_dir
-    from serving.analyzers.baseline.corpus import TEXT_DIR, load_contracts
-    from serving.analyzers.baseline.train import PLAIN, prepare, split, train
+    from training.baseline.corpus import TEXT_DIR, load_contracts
+    from training.baseline.train import PLAIN, prepare, split, train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cuad", type=Path, default=get_settings().cuad_dir)
@@ -87,7 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         train(args.cuad, PLAIN, train_docs=train_docs, dev_docs=dev_docs).model.save(Path(tmp))
         rows.append(measure("plain TF-IDF+LR", Path(tmp), texts))
-        rows[-1]["model"] = "trained in this run (serving.analyzers.baseline.train.PLAIN)"
+        rows[-1]["model"] = "trained in this run (training.baseline.train.PLAIN)"
 
     table = Table(title=f"Analyzer speed on {len(texts)} CUAD contracts, one thread")
     for column in ("analyzer", "load s", "p50 s", "p90 s", "max s", "contracts/s", "findings"):

@@ -25,11 +25,11 @@ from rich.progress import track
 from rich.table import Table
 from sklearn.linear_model import LogisticRegression
 
+from analyzers.baseline.model import DecodeConfig, decode
 from contracts.settings import get_settings
 from contracts.taxonomy import risk_categories
-from serving.analyzers.baseline.corpus import load_contracts
-from serving.analyzers.baseline.model import DecodeConfig, decode
-from serving.analyzers.baseline.train import (
+from training.baseline.corpus import load_contracts
+from training.baseline.train import (
     PLAIN,
     TrainConfig,
     evaluate_predictions,

@@ -26,8 +26,8 @@ RESULTS = Path(__file__).resolve().parents[1] / "eval" / "results" / "baseline_w
 
 
 def variants():
-    from serving.analyzers.baseline.features import FeatureConfig
-    from serving.analyzers.baseline.train import PLAIN
+    from analyzers.baseline.features import FeatureConfig
+    from training.baseline.train import PLAIN
 
     shipped = FeatureConfig()
     return {
@@ -43,11 +43,11 @@ def variants():
 
 
 def main() -> None:
+    from analyzers.baseline.model import decode
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
-    from serving.analyzers.baseline.corpus import load_contracts
-    from serving.analyzers.baseline.model import decode
-    from serving.analyzers.baseline.train import (
+    from training.baseline.corpus import load_contracts
+    from training.baseline.train import (
         TrainConfig,
         evaluate_predictions,
         fit,

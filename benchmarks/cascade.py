@@ -59,16 +59,16 @@ def run_model(name: str, load, docs) -> tuple[dict, list[np.ndarray], Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analyzers.baseline.model import BaselineModel, DecodeConfig, decode
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
-    from serving.analyzers.baseline.cascade.card import cascade_card
-    from serving.analyzers.baseline.cascade.cli import DEFAULT_CACHE
-    from serving.analyzers.baseline.cascade.model import NGRAM_DIR, CascadeModel
-    from serving.analyzers.baseline.cascade.ngram_stage import UNITS_JSON, prepare_cached
-    from serving.analyzers.baseline.cascade.recall import pr_summary
-    from serving.analyzers.baseline.corpus import load_contracts
-    from serving.analyzers.baseline.model import BaselineModel, DecodeConfig, decode
-    from serving.analyzers.baseline.train import evaluate_predictions
+    from lexrisk.commands.baseline_cascade import DEFAULT_CACHE
+    from training.baseline.corpus import load_contracts
+    from training.baseline.train import evaluate_predictions
+    from training.cascade.card import cascade_card
+    from training.cascade.model import NGRAM_DIR, CascadeModel
+    from training.cascade.ngram_stage import UNITS_JSON, prepare_cached
+    from training.cascade.recall import pr_summary
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cascade", type=Path, required=True, help="cascade model folder (train-encoder --out)")

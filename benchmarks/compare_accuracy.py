@@ -218,10 +218,10 @@ def _time(pair: Pair, embedder_factory: type[CachedEmbedder] | None, repeats: in
 
 def _baseline_categories(pairs: list[Pair]) -> dict[str, tuple[Spans, Spans]]:
     """Each side's CUAD categories from the embedded baseline analyzer (analysis time not counted)."""
+    from analyzers import get_analyzer
     from contracts.compare import spans_of
     from contracts.playbook import default_playbook
     from contracts.settings import Settings
-    from serving.analyzers import get_analyzer
 
     analyzer = get_analyzer("baseline", Settings(_env_file=None), default_playbook())
     return {p.name: (spans_of(analyzer.analyze(p.template).findings), spans_of(analyzer.analyze(p.contract).findings))

@@ -40,11 +40,11 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from contracts import hostile_files as hostile
 from contracts import isolation
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
 from contracts.settings import get_settings
+from lexrisk.testing import hostile_files as hostile
 
 REPO = Path(__file__).resolve().parent.parent
 SLOW_S = 10.0

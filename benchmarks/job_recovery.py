@@ -28,9 +28,9 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer  # noqa: E402
 from contracts.documents import Document  # noqa: E402
 from contracts.settings import Settings  # noqa: E402
-from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer  # noqa: E402
 
 CHUNK_SECONDS = 1.0
 

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from contracts.settings import Settings, get_settings  # noqa: E402
+from lexrisk.testing.vllm_server import free_port  # noqa: E402
 from serving.api.app import build_app  # noqa: E402
 from serving.db import make_engine, migrate  # noqa: E402
 from serving.keys import create_key  # noqa: E402
-from serving.vllm_server import free_port  # noqa: E402
 
 
 def _contracts(cuad: Path, count: int) -> list[tuple[str, bytes]]:

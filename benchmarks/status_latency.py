@@ -43,7 +43,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from serving.vllm_server import free_port  # noqa: E402
+from lexrisk.testing.vllm_server import free_port  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 

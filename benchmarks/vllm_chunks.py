@@ -27,10 +27,10 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analyzers.openai import DecodingBounds, OpenAIAnalyzer, load_token_counter  # noqa: E402
 from contracts.documents import Document  # noqa: E402
-from serving.analyzers.openai import DecodingBounds, OpenAIAnalyzer, load_token_counter  # noqa: E402
-from serving.tiny_llm import build  # noqa: E402
-from serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
+from lexrisk.testing.tiny_llm import build  # noqa: E402
+from lexrisk.testing.vllm_server import LORA_NAME, vllm_server  # noqa: E402
 
 
 class _Timed(httpx.HTTPTransport):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -69,10 +70,18 @@ class Document(BaseModel):
         return cls(name=name, sha256=sha256, source_type=source_type, text="".join(parts), pages=spans)
 
     def page_of(self, offset: int) -> int:
-        """The page holding character `offset`."""
-        starts = [p.start for p in self.pages]
+        """The page holding character `offset`. Where each page starts is built once per page list (every
+        finding, term and proofing item asks), and rebuilt if a copy was given other pages."""
+        pages, starts = self._page_starts
+        if pages is not self.pages:  # a copy with other pages carries the original's cache
+            del self.__dict__["_page_starts"]
+            pages, starts = self._page_starts
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         return self.pages[index].number
+
+    @cached_property
+    def _page_starts(self) -> tuple[list[PageSpan], list[int]]:
+        return self.pages, [p.start for p in self.pages]
 
     @property
     def info(self) -> DocumentInfo:

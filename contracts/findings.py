@@ -60,7 +60,7 @@ class AnalysisResult(BaseModel):
 
 class DocumentAnalyzer(Protocol):
     """What the parts left of `serving` (annotation, eval) need of an analyzer: a Document in, grounded
-    findings out. `serving.analyzers` implements it; the command root injects it by name."""
+    findings out. `analyzers` implements it; the command root injects it by name."""
 
     def analyze(self, document: Document) -> AnalysisResult: ...
 

@@ -15,7 +15,7 @@ _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
 ENV_PREFIX = "LEXRISK_"
 StructuredOutput = Literal["response_format", "structured_outputs"]
 PromptStyle = Literal["full", "brief"]  # contracts.prompt.system_prompt's styles
-# the analyzers that ship with lexrisk (serving.analyzers.ANALYZERS maps each to its factory)
+# the analyzers that ship with lexrisk (analyzers.ANALYZERS maps each to its factory)
 BuiltinAnalyzer = Literal["baseline", "openai", "hf"]
 BUILTIN_ANALYZERS: tuple[str, ...] = get_args(BuiltinAnalyzer)
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from contracts.training_set import BuildParams, read_card  # noqa: E402
 from lexrisk.cli import main as lexrisk  # noqa: E402
-from serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
+from lexrisk.testing.vllm_server import LORA_NAME, vllm_server  # noqa: E402
 
 RESULTS = REPO / "eval" / "results" / "smollm2-loop"
 README = REPO / "README.md"

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from analyzers import analyzer_names
 from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
@@ -24,7 +25,6 @@ from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
-from serving.analyzers import analyzer_names
 from serving.comparisons import Download, compare_stored, render_export, stored_document
 from serving.errors import (
     Conflict,
@@ -448,7 +448,7 @@ class ContractService:
     def _template_findings(self, document: Document, playbook: Playbook) -> list[Finding]:
         try:
             if self._baseline is None:
-                from serving.analyzers import get_analyzer
+                from analyzers import get_analyzer
 
                 self._baseline = get_analyzer("baseline", self.settings, playbook)
             return list(self._baseline.analyze(document).findings)

@@ -13,7 +13,7 @@ import pytest
 from contracts.settings import get_settings
 
 if TYPE_CHECKING:
-    from serving.vllm_server import VLLMProcess
+    from lexrisk.testing.vllm_server import VLLMProcess
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -60,7 +60,7 @@ def sample_text() -> str:
 @pytest.fixture(scope="session")
 def tiny_llm(tmp_path_factory) -> tuple[Path, Path]:
     """(base model folder, LoRA adapter folder) of a tiny random Llama, built once per session."""
-    from serving.tiny_llm import build
+    from lexrisk.testing.tiny_llm import build
 
     return build(tmp_path_factory.mktemp("tiny-llm"), REPO)
 
@@ -72,7 +72,7 @@ def vllm_proc(tiny_llm, tmp_path_factory) -> Iterator[VLLMProcess]:
     Starting vLLM on CPU takes minutes, so it starts once per session, at the first test that asks for it,
     and every vLLM test (serving's end to end, the registry's adapters, the eval judge's) shares it; it
     stops when the session ends. A server that cannot start fails the tests that need it."""
-    from serving.vllm_server import vllm_process
+    from lexrisk.testing.vllm_server import vllm_process
 
     base, adapter = tiny_llm
     with vllm_process(base, adapter, tmp_path_factory.mktemp("vllm") / "vllm.log") as process:

@@ -22,12 +22,12 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
+from analyzers.chunked import ChunkedAnalyzer
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
 from contracts.playbook import Playbook, load_playbook
 from contracts.settings import Settings
-from serving.analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
-from serving.analyzers.chunked import ChunkedAnalyzer
 from serving.comparisons import compare_stored
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.registry import ServedAdapter, served_adapter

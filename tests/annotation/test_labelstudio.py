@@ -6,13 +6,13 @@ from collections.abc import Iterable
 import pytest
 from sqlmodel import select
 
+from analyzers import ANALYZERS
+from analyzers.base import Analyzer, Proposal
 from annotation.labelstudio import export_tasks, import_labelstudio, label_config
 from annotation.report import ImportRecordError
 from annotation.store import Annotation, Annotator, Contract, add_annotation, get_or_create_contract
 from contracts.documents import Document
 from lexrisk.cli import main
-from serving.analyzers import ANALYZERS
-from serving.analyzers.base import Analyzer, Proposal
 
 TEXT = ("MASTER SERVICES AGREEMENT\n1. Governing Law. This Agreement is governed by the laws of New York.\n"
         "2. Liability. In no event shall either party's liability exceed the fees paid.\n"

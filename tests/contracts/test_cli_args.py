@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from contracts.cli_args import add_db_command_group, add_subcommand, database_url
+from lexrisk.commands.args import add_db_command_group, add_subcommand, database_url
 
 
 def _parser() -> argparse.ArgumentParser:

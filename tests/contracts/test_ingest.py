@@ -158,3 +158,14 @@ def test_size_limit_and_missing_file(tmp_path: Path):
         load_document(tmp_path / "nope.pdf")
     with pytest.raises(MissingFileError, match="not a file"):
         load_document(tmp_path)
+
+
+def test_page_of_follows_a_copy_that_has_other_pages() -> None:
+    from contracts.documents import Document
+
+    doc = Document.from_pages("x", ["aaa", "bbb", "ccc"], source_type="pdf", sha256="0")
+    assert [doc.page_of(i) for i in (0, 4, 5, 12)] == [1, 1, 2, 3]
+    other = Document.from_pages("x", ["aaaaaaaa", "bbbbb"], source_type="pdf", sha256="0")
+    copy = doc.model_copy(update={"pages": other.pages, "text": other.text})
+    assert [copy.page_of(i) for i in (9, 10, 14)] == [1, 2, 2]
+    assert doc == Document.from_pages("x", ["aaa", "bbb", "ccc"], source_type="pdf", sha256="0")

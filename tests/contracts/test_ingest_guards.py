@@ -23,7 +23,10 @@ from contracts.errors import (
     TooManyPagesError,
     UnsupportedTypeError,
 )
-from contracts.hostile_files import (
+from contracts.ingest import load_bytes
+from contracts.limits import MIB, IngestLimits
+from contracts.textnorm import normalize_text
+from lexrisk.testing.hostile_files import (
     DOC_XML,
     W_NS,
     make_zip,
@@ -34,9 +37,6 @@ from contracts.hostile_files import (
     with_body,
     zip_members,
 )
-from contracts.ingest import load_bytes
-from contracts.limits import MIB, IngestLimits
-from contracts.textnorm import normalize_text
 
 
 def _base_docx(build=None) -> bytes:

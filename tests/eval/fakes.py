@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from analyzers.base import Analyzer, Proposal
 from contracts.documents import Document
-from serving.analyzers.base import Analyzer, Proposal
 
 ASSIGN = "This Agreement may not be assigned by either party without the prior written consent of the other."
 CAP = "In no event shall liability exceed the fees paid in the twelve months before the claim."

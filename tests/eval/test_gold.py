@@ -62,6 +62,6 @@ def test_bad_folders_and_names_are_clear_errors(tmp_path):
 
 
 def test_dev_split_is_the_baselines():
-    from serving.analyzers.baseline.corpus import is_dev as baseline_is_dev
+    from training.baseline.corpus import is_dev as baseline_is_dev
 
     assert baseline_is_dev is is_dev

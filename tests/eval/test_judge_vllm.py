@@ -20,7 +20,7 @@ import pytest
 
 from eval.judge import Judge
 from lexrisk.cli import main
-from serving.vllm_server import LORA_NAME
+from lexrisk.testing.vllm_server import LORA_NAME
 from tests.eval.fakes import PLUGIN, write_cuad
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]

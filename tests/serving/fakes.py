@@ -11,9 +11,9 @@ import time
 
 import httpx
 
+from analyzers.base import Proposal
+from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
 from contracts.documents import Document
-from serving.analyzers.base import Proposal
-from serving.analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
 
 KEYWORDS = {"exclusively": "Exclusivity", "not less than": "Minimum Commitment", "audit": "Audit Rights",
             "governed by": "Governing Law", "assign": "Anti-Assignment"}

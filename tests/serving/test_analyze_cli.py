@@ -137,7 +137,7 @@ class _CrashOn:
 
 
 def _crash_on(monkeypatch, name: str) -> None:
-    import serving.analyzers as analyzers
+    import analyzers as analyzers
 
     real = analyzers.get_analyzer
     monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: _CrashOn(real(*a, **k), name))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from analyzers.base import Analyzer, Proposal
 from contracts.documents import Document
-from serving.analyzers.base import Analyzer, Proposal
 
 TEXT = (
     "7.1 Customer’s liability under this Section shall be unlimited.\n"
@@ -80,7 +80,7 @@ def test_page_is_set_from_the_page_map():
 
 
 def test_the_settings_know_the_same_builtin_analyzers_as_the_registry() -> None:
+    from analyzers import ANALYZERS
     from contracts.settings import BUILTIN_ANALYZERS
-    from serving.analyzers import ANALYZERS
 
     assert sorted(BUILTIN_ANALYZERS) == sorted(ANALYZERS)

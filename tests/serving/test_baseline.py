@@ -7,19 +7,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzers import get_analyzer
+from analyzers.baseline import BaselineAnalyzer, shipped_model_dir
+from analyzers.baseline.artifact import ArtifactError, digest
+from analyzers.baseline.features import FeatureConfig, Featurizer, UnitTexts
+from analyzers.baseline.model import BaselineModel
 from contracts.documents import Document
 from contracts.ingest import load_document
 from contracts.segment import Span, split_sentences
 from contracts.settings import get_settings
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import jaccard
-from serving.analyzers import get_analyzer
-from serving.analyzers.baseline import BaselineAnalyzer, shipped_model_dir
-from serving.analyzers.baseline.artifact import ArtifactError, digest
-from serving.analyzers.baseline.corpus import Label, load_contracts, unit_groups, unit_is_positive
-from serving.analyzers.baseline.features import FeatureConfig, Featurizer, UnitTexts
-from serving.analyzers.baseline.model import BaselineModel
-from serving.analyzers.baseline.train import prepare, split, train
+from training.baseline.corpus import Label, load_contracts, unit_groups, unit_is_positive
+from training.baseline.train import prepare, split, train
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "contracts" / "master_services_agreement.pdf"
 SUBSET = 40  # first contracts by name: about 32 to train on, 8 held out
@@ -171,9 +171,9 @@ def test_shipped_model_card_is_rendered_from_the_results_json():
     from them gives the shipped page byte for byte, and a changed result changes the page."""
     import json
 
-    from serving.analyzers.baseline.card import FEATURES_JSON, HOLDOUT_JSON, model_card
-    from serving.analyzers.baseline.model import BaselineModel
+    from analyzers.baseline.model import BaselineModel
     from tests.conftest import REPO
+    from training.baseline.card import FEATURES_JSON, HOLDOUT_JSON, model_card
 
     folder = shipped_model_dir()
     model = BaselineModel.load(folder)
@@ -197,8 +197,8 @@ def test_batched_predict_equals_decoding_every_score(cuad_dir, shipped, monkeypa
     """`predict` scores the units a batch at a time and keeps only those above threshold: the excerpts
     (offsets and scores) are exactly those of decoding the dense scores of all units. Batches of 64,
     thresholds at half and merged, capped runs make many batch edges and excerpts of several units."""
-    from serving.analyzers.baseline import model as model_module
-    from serving.analyzers.baseline.model import DecodeConfig, decode
+    from analyzers.baseline import model as model_module
+    from analyzers.baseline.model import DecodeConfig, decode
 
     monkeypatch.setattr(model_module, "SCORE_BATCH", 64)
     contracts = load_contracts(cuad_dir, limit=6)

@@ -8,8 +8,17 @@ from pathlib import Path
 import httpx
 import pytest
 
+from lexrisk.batch_client import (
+    ApiClient,
+    BatchError,
+    Journal,
+    TransientError,
+    retry_after_seconds,
+    submit,
+    summary,
+    wait,
+)
 from lexrisk.cli import main
-from serving.batch import ApiClient, BatchError, Journal, TransientError, retry_after_seconds, submit, summary, wait
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -180,7 +189,7 @@ def test_rides_through_the_apis_real_rate_limit(api, tmp_path) -> None:
 
 
 def test_many_pending_jobs_are_refreshed_from_the_contract_list(api, tmp_path, monkeypatch) -> None:
-    import serving.batch
+    import lexrisk.batch_client
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -188,7 +197,7 @@ def test_many_pending_jobs_are_refreshed_from_the_contract_list(api, tmp_path, m
         (folder / f"{i}.txt").write_text(f"{i}. Customer shall purchase exclusively from Provider.", "utf-8")
     journal = Journal(tmp_path / "j.jsonl")
     submit(folder, _client(api), journal)
-    monkeypatch.setattr(serving.batch, "LIST_REFRESH_ABOVE", 0)
+    monkeypatch.setattr(lexrisk.batch_client, "LIST_REFRESH_ABOVE", 0)
     client = _client(api)
     paths: list[str] = []
     original = client.http.get

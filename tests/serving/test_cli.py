@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from lexrisk.cli import main
+from lexrisk.testing.vllm_server import ROOT, free_port
 from serving.db import make_engine
 from serving.keys import tenant_for_key
-from serving.vllm_server import ROOT, free_port
 
 REDIS_URL = os.environ.get("LEXRISK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -16,7 +16,7 @@ QUOTE = "Customer shall purchase all of its requirements for data analytics serv
 
 @pytest.fixture(scope="module")
 def analyzer(tiny_llm):
-    from serving.analyzers.hf import HFAnalyzer
+    from analyzers.hf import HFAnalyzer
 
     base, adapter = tiny_llm
     return HFAnalyzer(model=str(base), adapter=str(adapter), max_new_tokens=8, chunk_tokens=1024)
@@ -53,7 +53,7 @@ def test_valid_answers_become_grounded_findings(analyzer, monkeypatch) -> None:
 def test_four_bit_base_with_adapter(tiny_llm) -> None:
     from bitsandbytes.nn import Linear4bit
 
-    from serving.analyzers.hf import HFAnalyzer
+    from analyzers.hf import HFAnalyzer
 
     base, adapter = tiny_llm
     analyzer = HFAnalyzer(model=str(base), adapter=str(adapter), load_in_4bit=True, max_new_tokens=4,

@@ -11,11 +11,7 @@ import time
 import httpx
 import pytest
 
-from contracts.chunking import chunk_text
-from contracts.documents import Document
-from contracts.prompt import answer_json_schema, system_prompt
-from contracts.settings import Settings
-from serving.analyzers.openai import (
+from analyzers.openai import (
     BackendError,
     DecodingBounds,
     OpenAIAnalyzer,
@@ -23,6 +19,10 @@ from serving.analyzers.openai import (
     from_settings,
     heuristic_tokens,
 )
+from contracts.chunking import chunk_text
+from contracts.documents import Document
+from contracts.prompt import answer_json_schema, system_prompt
+from contracts.settings import Settings
 from tests.serving.conftest import SAMPLES
 
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()

@@ -6,12 +6,12 @@ import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from analyzers.baseline import presence, shipped_model_dir
+from analyzers.baseline.features import UnitTexts
+from analyzers.baseline.model import BaselineModel
+from analyzers.baseline.presence import CharPresence, WordPresence, presence_for
 from contracts.segment import split_sentences
-from serving.analyzers.baseline import presence, shipped_model_dir
-from serving.analyzers.baseline.corpus import load_contracts
-from serving.analyzers.baseline.features import UnitTexts
-from serving.analyzers.baseline.model import BaselineModel
-from serving.analyzers.baseline.presence import CharPresence, WordPresence, presence_for
+from training.baseline.corpus import load_contracts
 
 TOKEN = r"(?u)\b\w\w+\b|[$%§]"
 ODD_TEXTS = [

@@ -19,11 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from analyzers.openai import from_settings
 from contracts.documents import Document
 from lexrisk.cli import main
-from serving.analyzers.openai import from_settings
-from serving.tiny_llm import random_adapter
-from serving.vllm_server import LORA_NAME
+from lexrisk.testing.tiny_llm import random_adapter
+from lexrisk.testing.vllm_server import LORA_NAME
 from tests.serving import test_vllm_e2e
 from tests.serving.conftest import SAMPLES, make_settings, open_api
 

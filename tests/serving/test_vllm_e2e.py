@@ -17,11 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from analyzers.openai import OpenAIAnalyzer, from_settings
 from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.prompt import AnswerFormatError, answer_json_schema, parse_answer
-from serving.analyzers.openai import OpenAIAnalyzer, from_settings
-from serving.vllm_server import LORA_NAME, free_port
+from lexrisk.testing.vllm_server import LORA_NAME, free_port
 from tests.serving.conftest import SAMPLES, make_settings
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]

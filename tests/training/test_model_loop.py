@@ -97,9 +97,9 @@ def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, t
     from sqlmodel import Session
 
     from contracts.settings import get_settings
+    from lexrisk.testing.vllm_server import LORA_NAME, vllm_server
     from serving.db import make_engine
     from serving.registry import ServedAdapter, gate_decision, served_adapter
-    from serving.vllm_server import LORA_NAME, vllm_server
 
     adapter = loop["run"] / "adapter"
     with vllm_server(smollm2_base, adapter, tmp_path / "vllm.log", max_model_len=4096) as url:

@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 
+from lexrisk.commands.ui import streamlit_command
 from tests.ui.conftest import ROOT, free_port
-from ui.cli import streamlit_command
 
 
 def run_lexrisk(*args: str, **env: str) -> subprocess.CompletedProcess:

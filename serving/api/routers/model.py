@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from analyzers import analyzer_names
 from contracts.wire import ErrorBody, Evaluation, ModelInfo
-from serving.analyzers import analyzer_names
 from serving.api.deps import SettingsDep, TenantDep
 
 router = APIRouter(prefix="/v1", tags=["model"])

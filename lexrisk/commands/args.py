@@ -1,0 +1,59 @@
+"""Command-line pieces that commands of several parts share: which database a command works on
+(`--db URL`, else the LEXRISK_DATABASE_URL setting) and a command group whose sub-commands all take it.
+Declared once so that `lexrisk annotate`, `lexrisk tenants` and `lexrisk eval judge` spell and resolve
+`--db` the same way. Imports nothing heavy: the root builds every parser on `lexrisk --help`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from contracts.errors import CommandError
+
+if TYPE_CHECKING:
+    from analyzers import Analyzer
+    from contracts.settings import Settings
+
+DB_HELP = "database URL (default: the LEXRISK_DATABASE_URL setting)"
+
+
+def add_db_argument(parser: argparse.ArgumentParser, help: str = DB_HELP) -> None:
+    parser.add_argument("--db", metavar="URL", help=help)
+
+
+def add_db_command_group(subparsers: argparse._SubParsersAction, name: str, *, help: str, description: str,
+                         dest: str, metavar: str) -> argparse._SubParsersAction:
+    """The `name` command with `--db` and its (required) sub-commands, which the caller adds."""
+    parser = subparsers.add_parser(name, help=help, description=description)
+    add_db_argument(parser)
+    return parser.add_subparsers(dest=dest, metavar=metavar, required=True)
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """The URL `--db` named, else the setting's."""
+    from contracts.settings import get_settings
+
+    return getattr(args, "db", None) or get_settings().database_url
+
+
+def add_subcommand(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], *,
+                   help: str, description: str) -> argparse.ArgumentParser:
+    """A sub-command's parser, its handler set (`args.handler(args)` runs it), for the caller's arguments."""
+    parser = sub.add_parser(name, help=help, description=description)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def analyzer_named(name: str, settings: Settings | None = None) -> Analyzer:
+    """The named analyzer on the given settings (default: the current ones) and their playbook; a bad
+    name or setting is a CommandError. `lexrisk eval run` passes settings with its `--set` overrides."""
+    from analyzers import get_analyzer
+    from contracts.playbook import PlaybookError, load_playbook
+    from contracts.settings import get_settings
+
+    settings = settings or get_settings()
+    try:
+        return get_analyzer(name, settings, load_playbook(settings.playbook))
+    except (ValueError, PlaybookError, ImportError) as exc:
+        raise CommandError(f"analyzer {name!r}: {exc}") from None

@@ -1,0 +1,93 @@
+"""`lexrisk tenants list|set`: the tenants and whether their reviews may become training data.
+
+A tenant is the service's (it has API keys) and the label store's (it owns contracts and labels);
+both go by the same name. Sharing is off until the tenant agrees: its lawyers' reviews stay its own
+and `lexrisk annotate build-dataset` leaves them out. The setting lives in the store, so the dataset
+builder reads it without knowing about the service; this command sits in serving because it checks
+both sides."""
+
+from __future__ import annotations
+
+import argparse
+
+from lexrisk.commands.args import add_db_command_group, add_subcommand
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    sub = add_db_command_group(subparsers, "tenants", help="list tenants; opt their labels in or out of training data",
+                               description="Tenants of the service and of the label store (LEXRISK_DATABASE_URL).",
+                               dest="tenants_command", metavar="ACTION")
+    s = add_subcommand(sub, "list", run_list, help="every tenant: API keys, contracts and labels in the store, sharing",
+                       description="List the tenants with their API keys, stored contracts and labels, and sharing.")
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    s = add_subcommand(sub, "set", run_set, help="change a tenant's settings",
+                       description="Change a tenant's settings. --share-labels on lets build-dataset use its "
+                                   "accepted labels (datasets already built are not changed).")
+    s.add_argument("name", metavar="NAME", help="the tenant's name (as given to `lexrisk keys create --tenant`)")
+    s.add_argument("--share-labels", required=True, choices=["on", "off"],
+                   help="whether the tenant's reviews and labels may become training data")
+
+
+def tenant_rows(engine) -> list[dict]:
+    """One row per tenant name known to the service or the store."""
+    from sqlalchemy import func
+    from sqlmodel import Session, col, select
+
+    from annotation.store import Annotation, Contract, LabelTenant
+    from serving.models import ApiKey, Tenant
+
+    with Session(engine) as session:
+        keys = dict(session.exec(select(Tenant.name, func.count(ApiKey.id))  # type: ignore[arg-type]
+                                 .join(ApiKey, col(ApiKey.tenant_id) == col(Tenant.id), isouter=True).group_by(Tenant.name)).all())
+        sharing = {t.name: t.share_labels for t in session.exec(select(LabelTenant))}
+        contracts = dict(session.exec(select(Contract.tenant, func.count()).group_by(Contract.tenant)).all())
+        labels = dict(session.exec(select(Annotation.tenant, func.count()).group_by(Annotation.tenant)).all())
+    return [{"name": name, "api_keys": int(keys.get(name, 0)), "share_labels": sharing.get(name, False),
+             "contracts": int(contracts.get(name, 0)), "labels": int(labels.get(name, 0))}
+            for name in sorted(set(keys) | set(sharing))]
+
+
+def run_list(args: argparse.Namespace) -> int:
+    import json
+
+    from lexrisk.commands.args import database_url
+    from serving.command_db import command_engine
+
+    with command_engine(database_url(args)) as engine:
+        rows = tenant_rows(engine)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Tenants")
+    for column in ("name", "API keys", "contracts", "labels", "shares labels"):
+        table.add_column(column, justify="left" if column == "name" else "right")
+    for row in rows:
+        table.add_row(row["name"], str(row["api_keys"]), str(row["contracts"]), str(row["labels"]),
+                      "on" if row["share_labels"] else "off")
+    Console().print(table)
+    return 0
+
+
+def run_set(args: argparse.Namespace) -> int:
+    from sqlmodel import Session, select
+
+    from annotation.store import LabelTenant, set_share_labels
+    from contracts.errors import CommandError
+    from lexrisk.commands.args import database_url
+    from serving.command_db import command_engine
+    from serving.models import Tenant
+
+    name = args.name.strip()
+    with command_engine(database_url(args)) as engine, Session(engine) as session:
+        known = (session.exec(select(Tenant.id).where(Tenant.name == name)).first() is not None
+                 or session.get(LabelTenant, name) is not None)
+        if not known:
+            raise CommandError(f"no tenant {name!r}; `lexrisk tenants list` shows them "
+                               f"(`lexrisk keys create --tenant {name}` makes one)")
+        tenant = set_share_labels(session, name, args.share_labels == "on")
+        session.commit()
+        print(f"tenant {tenant.name!r}: share labels {'on' if tenant.share_labels else 'off'}")
+    return 0
