@@ -9,9 +9,6 @@ occurrence after the part before it. Severity and explanation come from the play
 
 from __future__ import annotations
 
-import ast
-import csv
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,6 +20,7 @@ from sqlmodel import Session, select
 from annotation.report import ImportRecordError, ImportReport
 from annotation.store.models import PUBLIC_TENANT, Annotation, Annotator, ReviewEvent
 from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract, row_id
+from contracts import cuad
 from contracts.cuad_split import in_split
 from contracts.errors import IngestError
 from contracts.grounding import locate, normalize_for_match
@@ -32,7 +30,7 @@ from contracts.taxonomy import UnknownCategoryError, canonical
 from contracts.textnorm import normalize_text
 
 ANNOTATOR = "cuad"
-MASTER = "master_clauses.csv"
+MASTER = cuad.CLAUSES_FILE
 OMITTED = "<omitted>"
 
 
@@ -65,54 +63,39 @@ def fold_name(name: str) -> str:
     return "".join(ch for ch in stem.casefold() if ch.isalnum())
 
 
-def txt_index(txt_dir: Path) -> dict[str, str]:
+def txt_index(cuad_dir: Path) -> dict[str, str]:
     """Folded name -> txt file name, for the names that fold to one file only."""
     names: dict[str, list[str]] = {}
-    for path in sorted(txt_dir.glob("*.txt")):
+    for path in cuad.text_files(cuad_dir):
         names.setdefault(fold_name(path.name), []).append(path.name)
     return {key: found[0] for key, found in names.items() if len(found) == 1}
 
 
 def read_master(path: Path) -> Iterator[CuadRow | ImportRecordError]:
     """Rows of master_clauses.csv; a malformed row is yielded as an error instead of a row."""
-    csv.field_size_limit(sys.maxsize)
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ImportRecordError(str(path), f"cannot read ({exc.strerror})") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        if "Filename" not in columns:
-            raise ImportRecordError(str(path), "no 'Filename' column; is this CUAD's master_clauses.csv?")
-        label_columns = [c for c in columns if c != "Filename" and not c.endswith("-Answer")]
-        try:
-            for number, raw in enumerate(reader, start=1):
-                yield _row(path, number, raw, label_columns)
-        except csv.Error as exc:
-            raise ImportRecordError(f"{path} line {reader.line_num}", f"malformed CSV ({exc})") from None
+        for raw in cuad.read_master(path):
+            yield _row(path, raw)
+    except cuad.CuadError as exc:
+        raise ImportRecordError(exc.where, exc.reason) from None
 
 
-def _row(path: Path, number: int, raw: dict[str, str], label_columns: list[str]) -> CuadRow | ImportRecordError:
-    filename = (raw.get("Filename") or "").strip()
-    where = f"{path.name} row {number} ({filename or 'no filename'})"
-    if not filename:
+def _row(path: Path, raw: cuad.MasterRow) -> CuadRow | ImportRecordError:
+    where = f"{path.name} row {raw.number} ({raw.filename or 'no filename'})"
+    if not raw.filename:
         return ImportRecordError(where, "the Filename is empty")
     excerpts = []
-    for column in label_columns:
+    for column, cell in raw.cells.items():
         try:
             category = canonical(column)
         except UnknownCategoryError:
             return ImportRecordError(where, f"unknown category column {column!r}")
-        cell = raw.get(column) or "[]"
         try:
-            values = ast.literal_eval(cell)
-        except (ValueError, SyntaxError):
-            return ImportRecordError(where, f"column {column!r} is not a list of excerpts: {cell[:60]!r}")
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            return ImportRecordError(where, f"column {column!r} is not a list of strings")
+            values = cuad.excerpts(cell)
+        except ValueError as exc:
+            return ImportRecordError(where, f"column {column!r} is {exc}")
         excerpts += [CuadExcerpt(category, i, v) for i, v in enumerate(values)]
-    return CuadRow(number, filename, excerpts)
+    return CuadRow(raw.number, raw.filename, excerpts)
 
 
 def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT, playbook: Playbook | None = None,
@@ -124,9 +107,9 @@ def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT
     takes the first N contracts only. Without `skip_bad` the first bad record raises ImportRecordError; with it,
     bad records are listed in the report and left out."""
     cuad_dir = Path(cuad_dir)
-    master, txt_dir = cuad_dir / MASTER, cuad_dir / "full_contract_txt"
+    master, txt_dir = cuad_dir / MASTER, cuad_dir / cuad.TEXT_DIR
     if not master.is_file() or not txt_dir.is_dir():
-        raise ImportRecordError(str(cuad_dir), f"not a CUAD folder (needs {MASTER} and full_contract_txt/)")
+        raise ImportRecordError(str(cuad_dir), f"not a CUAD folder (needs {MASTER} and {cuad.TEXT_DIR}/)")
     playbook = playbook or default_playbook()
     report = ImportReport(source=str(cuad_dir))
     rows: list[CuadRow] = []
@@ -137,7 +120,7 @@ def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT
             report.skipped.append(str(item))
             continue
         rows.append(item)
-    index = txt_index(txt_dir)
+    index = txt_index(cuad_dir)
     if split is not None:  # the split hashes the text file's own name, as the evaluation's gold reader does
         rows = [row for row in rows if in_split(_txt_path(txt_dir, index, row).name, split)]
     rows = rows[:limit] if limit is not None else rows

@@ -64,9 +64,10 @@ def measure(name: str, folder: Path, texts: list[tuple[str, str]], *, sklearn_fe
 
 def main() -> None:
     from analyzers.baseline import shipped_model_dir
+    from contracts.cuad import text_files
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
-    from training.baseline.corpus import TEXT_DIR, load_contracts
+    from training.baseline.corpus import load_contracts
     from training.baseline.train import PLAIN, prepare, split, train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
 
-    paths = sorted((args.cuad / TEXT_DIR).glob("*.txt"))[: args.limit]
+    paths = text_files(args.cuad)[: args.limit]
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in paths]
     rows = [measure("baseline (shipped)", shipped_model_dir(), texts),
             measure("baseline, sklearn vectorizers", shipped_model_dir(), texts, sklearn_features=True)]

@@ -56,6 +56,7 @@ from contracts.compare.align import (  # noqa: E402
     Weights,
 )
 from contracts.compare.models import Comparison  # noqa: E402
+from contracts.cuad import text_files  # noqa: E402
 from contracts.ingest import load_document  # noqa: E402
 from eval.compare_pairs import Pair, make_pair  # noqa: E402
 
@@ -250,7 +251,7 @@ def main() -> None:
     torch.set_num_threads(1)
     rng = random.Random(args.seed)
     templates = [load_document(p) for p in sorted((ROOT / "examples" / "templates").glob("*.txt"))]
-    cuad_files = sorted((args.cuad / "full_contract_txt").glob("*.txt"))
+    cuad_files = text_files(args.cuad)
     cuad = [load_document(p) for p in random.Random(args.seed).sample(cuad_files, min(args.limit + 10, len(cuad_files)))]
     pairs = make_pairs(templates, cuad, args.limit, rng, STANDARD_EDITS)
     hard = make_pairs(templates, cuad, args.hard_limit, random.Random(args.seed + 1), HARD_EDITS)

@@ -41,6 +41,7 @@ from rich.progress import track
 from rich.table import Table
 
 from contracts import isolation
+from contracts.cuad import text_files
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
 from contracts.settings import get_settings
@@ -79,7 +80,7 @@ def load_seeds(cuad_dir: Path, cuad_files: int) -> list[tuple[str, bytes]]:
              if p.suffix in (".pdf", ".docx", ".txt")]
     pdfs = sorted((p for p in (cuad_dir / "full_contract_pdf").rglob("*") if p.suffix.lower() == ".pdf"),
                   key=lambda p: p.stat().st_size)
-    txts = sorted((cuad_dir / "full_contract_txt").glob("*.txt"), key=lambda p: p.stat().st_size)
+    txts = sorted(text_files(cuad_dir), key=lambda p: p.stat().st_size)
     for path in pdfs[:cuad_files]:  # the smallest: the run must fit ten minutes on a shared machine
         seeds.append((f"cuad-{len(seeds)}.pdf", path.read_bytes()))
     for path in txts[:cuad_files]:

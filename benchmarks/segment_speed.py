@@ -39,6 +39,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contracts.cuad import text_files  # noqa: E402
 from contracts.segment import split_sentences  # noqa: E402
 
 MIB = 2**20
@@ -138,7 +139,7 @@ def main() -> None:
 
     # spaCy loads here, not in the first measurement (a text none of whose blocks needs it never loads it)
     split_sentences("1. Warm up. Both paths.", whole_blocks=False)
-    files = sorted((args.cuad / "full_contract_txt").glob("*.txt"))[:args.cuad_limit]
+    files = text_files(args.cuad)[:args.cuad_limit]
     if not files:
         raise SystemExit(f"no CUAD txt files under {args.cuad} (--cuad)")
     lines = numbered_lines()

@@ -30,6 +30,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from contracts.cuad import text_files  # noqa: E402
 from contracts.settings import Settings, get_settings  # noqa: E402
 from lexrisk.testing.vllm_server import free_port  # noqa: E402
 from serving.api.app import build_app  # noqa: E402
@@ -39,7 +40,7 @@ from serving.keys import create_key  # noqa: E402
 
 def _contracts(cuad: Path, count: int) -> list[tuple[str, bytes]]:
     folder = cuad if cuad.is_absolute() else (ROOT / cuad)
-    files = sorted((folder / "full_contract_txt").glob("*.txt"))[:count]
+    files = text_files(folder)[:count]
     if not files:
         sample = ROOT / "examples" / "contracts" / "master_services_agreement.txt"
         files = [sample]

@@ -5,12 +5,13 @@ Used to choose the PDF extractor and to bound regressions: CUAD ships its own te
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz.distance import Indel
+
+from contracts.cuad import TEXT_DIR, pdf_files, pdf_to_txt
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -35,18 +36,11 @@ def cuad_pdf_pairs(cuad_dir: Path) -> list[PdfPair]:
     """The CUAD PDFs whose text CUAD ships: matched through cuad_spans.jsonl's file names, else by stem.
 
     (One of the 40 PDFs has no text among the 408 contracts and is left out.)"""
-    txt_dir = cuad_dir / "full_contract_txt"
-    names: dict[str, str] = {}
-    spans = cuad_dir / "cuad_spans.jsonl"
-    if spans.is_file():
-        with spans.open(encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
-                names[record["pdf_filename"]] = record["contract_txt"]
+    txt_dir = cuad_dir / TEXT_DIR
+    names = pdf_to_txt(cuad_dir)
     pairs = []
-    for pdf in sorted((cuad_dir / "full_contract_pdf").rglob("*")):
-        if pdf.is_file() and pdf.suffix.lower() == ".pdf":
-            txt = txt_dir / names.get(pdf.name, f"{pdf.stem}.txt")
-            if txt.is_file():
-                pairs.append(PdfPair(pdf, txt))
+    for pdf in pdf_files(cuad_dir):
+        txt = txt_dir / names.get(pdf.name, f"{pdf.stem}.txt")
+        if txt.is_file():
+            pairs.append(PdfPair(pdf, txt))
     return pairs

@@ -7,22 +7,26 @@ cannot be placed keeps its text (CUAD's rule matches on words) but no offsets.""
 
 from __future__ import annotations
 
-import ast
-import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.cuad import (
+    CLAUSES_FILE,
+    PDF_DIR,
+    SPANS_FILE,
+    TEXT_DIR,
+    CuadError,
+    excerpts,
+    pdf_files,
+    read_master,
+    read_spans,
+    text_files,
+)
 from contracts.cuad_split import in_split
 from contracts.documents import Document
 from contracts.grounding import Located, locate, normalize_for_match
 from contracts.taxonomy import UnknownCategoryError, canonical
-
-SPANS_FILE = "cuad_spans.jsonl"
-CLAUSES_FILE = "master_clauses.csv"
-TEXT_DIR = "full_contract_txt"
-PDF_DIR = "full_contract_pdf"
 
 
 class GoldError(ValueError):
@@ -78,10 +82,10 @@ def cuad_entries(folder: Path, *, source: str = "auto", names: list[str] | None 
 
     entries: list[CuadEntry] = []
     if source == "txt":
-        for path in sorted(txt_dir.glob("*.txt")):
+        for path in text_files(folder):
             entries.append(CuadEntry(path.name, path, path, tuple(by_txt.get(path.name, []))))
     else:
-        for path in sorted(p for p in pdf_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
+        for path in pdf_files(folder):
             txt = pdf_to_txt.get(path.name, f"{path.stem}.txt")
             reference = txt_dir / txt if (txt_dir / txt).is_file() else None
             entries.append(CuadEntry(txt, path, reference, tuple(by_txt.get(txt, []))))
@@ -104,33 +108,24 @@ def _read_labels(folder: Path) -> list[tuple[str, str, str, str, tuple[tuple[int
     """(pdf name, txt name, category, text, parts) from cuad_spans.jsonl, else master_clauses.csv (no offsets)."""
     spans, clauses = folder / SPANS_FILE, folder / CLAUSES_FILE
     out: list[tuple[str, str, str, str, tuple[tuple[int, int], ...] | None]] = []
-    if spans.is_file():
-        with spans.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                try:
-                    row = json.loads(line)
-                    parts = tuple((int(s), int(e)) for s, e in row["offsets"])
-                    out.append((row["pdf_filename"], row["contract_txt"], canonical(row["category"]),
-                                " ".join(row["parts"]), parts))
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise GoldError(f"{spans}:{number}: not a CUAD span record ({exc})") from None
-        return out
-    if clauses.is_file():
-        csv.field_size_limit(2**31 - 1)
-        with clauses.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                pdf = row.get("Filename") or ""
-                txt = f"{Path(pdf).stem}.txt"
-                for column, value in row.items():
-                    if column == "Filename" or column.endswith("-Answer") or not value:
+    try:
+        if spans.is_file():
+            return [(span.pdf_filename, span.contract_txt, span.category, span.text, span.offsets)
+                    for span in read_spans(folder)]
+        if clauses.is_file():
+            for row in read_master(clauses):
+                for column, value in row.cells.items():
+                    if not value:
                         continue
                     try:
                         category = canonical(column)
-                        texts = ast.literal_eval(value)
-                    except (UnknownCategoryError, ValueError, SyntaxError):
+                        texts = excerpts(value)
+                    except (UnknownCategoryError, ValueError):
                         continue
-                    out.extend((pdf, txt, category, str(t), None) for t in texts if str(t).strip())
-        return out
+                    out.extend((row.filename, row.txt_name, category, t, None) for t in texts if t.strip())
+            return out
+    except CuadError as exc:
+        raise GoldError(str(exc)) from None
     raise GoldError(f"{folder} is not a CUAD folder: it has neither {SPANS_FILE} nor {CLAUSES_FILE}")
 
 

@@ -17,6 +17,10 @@ from sqlmodel import Session, SQLModel
 MODEL_MODULES = ["annotation.store.models"]
 ALEMBIC_DIR = Path(__file__).with_name("alembic")
 MIGRATION_LOCK_KEY = 0x6C657872  # "lexr": the advisory lock every upgrade of one database takes
+# Revisions renumbered so that each file's number is unique and the numbers rise along the one history:
+# a database last migrated to one of these carries the old identifier, read here as the new one (the
+# files' contents did not change). 0004 and 0005 are retired numbers: only old databases name them.
+RENUMBERED_REVISIONS = {"0003_keys": "0006", "0004": "0007", "0005": "0008"}
 
 
 def register_model_module(name: str) -> None:
@@ -106,6 +110,7 @@ def _migrate(engine: Engine, step, revision: str) -> None:
                 if connection.dialect.name == "postgresql":  # API, workers and the migration Job start together
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = connection
+                _renumber(connection)
                 step(config, revision)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -115,6 +120,17 @@ def _migrate(engine: Engine, step, revision: str) -> None:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
+
+def _renumber(connection) -> None:
+    """Give a database stamped with a renumbered revision its new identifier, before Alembic reads it."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table("alembic_version"):
+        return
+    for old, new in RENUMBERED_REVISIONS.items():
+        connection.execute(text("UPDATE alembic_version SET version_num = :new WHERE version_num = :old"),
+                           {"new": new, "old": old})
 
 
 def current_revision(engine: Engine) -> str | None:

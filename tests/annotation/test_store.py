@@ -18,7 +18,14 @@ from annotation.store import (
     get_or_create_contract,
     record_review,
 )
-from annotation.store.db import ALEMBIC_DIR, current_revision, downgrade, target_metadata, upgrade
+from annotation.store.db import (
+    ALEMBIC_DIR,
+    RENUMBERED_REVISIONS,
+    current_revision,
+    downgrade,
+    target_metadata,
+    upgrade,
+)
 from contracts.documents import Document
 from contracts.findings import Finding
 
@@ -33,6 +40,22 @@ def _doc(text: str = TEXT) -> Document:
     return Document.from_pages("msa.txt", [text[:40], text[40:]], source_type="txt", sha256="a" * 64, separator="")
 
 
+def _seed_serving_rows(engine) -> None:
+    """A tenant, a contract, a job and a finding, written as raw rows (the schema of the revision the
+    database is at, not the models')."""
+    t = "2026-01-01 00:00:00"
+    with engine.begin() as conn:
+        run = lambda sql: conn.execute(text(sql), {"t": t})  # noqa: E731
+        run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
+        run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
+            "created_at) VALUES ('c1', 't1', 'msa.txt', 'd', 'txt', 10, 1, 10, :t)")
+        run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
+            "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'openai', 'done', 1, 1, 1, '{}', :t)")
+        run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "
+            "\"end\", page, score, explanation) VALUES ('f1', 't1', 'c1', 'j1', 'Governing Law', 'info', 'x', 0, 1, "
+            "1, 0.9, 'x')")
+
+
 def test_migrations_are_the_schema(store):
     """Upgrading an empty database to head gives exactly the tables the models describe."""
     assert current_revision(store.engine) == HEAD
@@ -45,17 +68,7 @@ def test_findings_stored_before_0010_keep_their_rows_and_know_no_model(store):
     """0010 adds the finding's model: rows written under 0009 survive with a null model, new rows record
     one, and downgrading drops the column again."""
     downgrade(store.engine, "0009")
-    t = "2026-01-01 00:00:00"
-    with store.engine.begin() as conn:
-        run = lambda sql: conn.execute(text(sql), {"t": t})  # noqa: E731
-        run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
-        run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
-            "created_at) VALUES ('c1', 't1', 'msa.txt', 'd', 'txt', 10, 1, 10, :t)")
-        run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
-            "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'openai', 'done', 1, 1, 1, '{}', :t)")
-        run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "
-            "\"end\", page, score, explanation) VALUES ('f1', 't1', 'c1', 'j1', 'Governing Law', 'info', 'x', 0, 1, "
-            "1, 0.9, 'x')")
+    _seed_serving_rows(store.engine)
     upgrade(store.engine)
     assert current_revision(store.engine) == HEAD
     with store.engine.begin() as conn:
@@ -67,6 +80,39 @@ def test_findings_stored_before_0010_keep_their_rows_and_know_no_model(store):
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM serving_findings")).scalar_one() == 1
         assert "model" not in {c["name"] for c in inspect(conn).get_columns("serving_findings")}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(RENUMBERED_REVISIONS.items()))
+def test_a_database_stamped_with_a_renumbered_revision_upgrades_with_its_rows(store, old, new):
+    """Revisions 0003_keys, 0004 and 0005 became 0006, 0007 and 0008 (unique numbers, rising along the
+    history). A database an earlier lexrisk left at an old identifier has exactly the schema of the new
+    one, so it is made here by migrating to the new one and stamping the old name; it then upgrades to
+    head with every row kept."""
+    downgrade(store.engine, new)
+    _seed_serving_rows(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :old"), {"old": old})
+    assert current_revision(store.engine) == old
+    upgrade(store.engine)
+    assert current_revision(store.engine) == HEAD
+    with store.engine.connect() as conn:
+        for table, key in [("serving_tenants", "t1"), ("serving_contracts", "c1"), ("serving_jobs", "j1"),
+                           ("serving_findings", "f1")]:
+            assert conn.execute(text(f"SELECT id FROM {table}")).scalars().all() == [key]
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), target_metadata())
+    assert diff == []
+
+
+def test_revision_numbers_are_unique_and_rise_along_the_one_history():
+    """Each migration file's number is its revision's and no two share one; the history is one line."""
+    scripts = ScriptDirectory(str(ALEMBIC_DIR))
+    chain = list(reversed(list(scripts.walk_revisions())))
+    assert len(scripts.get_heads()) == 1
+    numbers = [int(rev.revision) for rev in chain]
+    assert numbers == sorted(set(numbers))
+    for rev in chain:
+        assert rev.path is not None and rev.path.rsplit("/", 1)[-1].startswith(f"{rev.revision}_")
+    assert not set(RENUMBERED_REVISIONS) & {rev.revision for rev in chain}
 
 
 def test_contract_is_stored_once_with_pages_and_source(store):

@@ -7,22 +7,15 @@ the same units, labels and split on every machine (the artifact is rebuilt bit-f
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.cuad import TEXT_DIR, CuadError, check_folder, read_spans, text_files
 from contracts.cuad_split import is_dev
 from contracts.segment import Span, split_sentences
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import Excerpt
-
-SPANS_FILE = "cuad_spans.jsonl"
-TEXT_DIR = "full_contract_txt"
-
-
-class CuadError(ValueError):
-    """The CUAD folder is missing or not laid out as expected."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +43,8 @@ class Contract:
 
 
 def check_cuad_dir(cuad_dir: Path) -> None:
-    if not cuad_dir.is_dir():
-        raise CuadError(f"CUAD folder not found: {cuad_dir}")
-    for needed in (SPANS_FILE, TEXT_DIR):
-        if not (cuad_dir / needed).exists():
-            raise CuadError(f"{cuad_dir} is not a CUAD folder: it has no {needed}")
+    """The folder has the spans and the texts the corpus is built from."""
+    check_folder(cuad_dir)
 
 
 def load_contracts(cuad_dir: Path, *, limit: int | None = None, names: list[str] | None = None) -> list[Contract]:
@@ -62,21 +52,19 @@ def load_contracts(cuad_dir: Path, *, limit: int | None = None, names: list[str]
     (tests train on a few contracts)."""
     check_cuad_dir(cuad_dir)
     wanted = set(risk_categories())
-    all_names = sorted(p.name for p in (cuad_dir / TEXT_DIR).glob("*.txt"))
+    texts = {p.name: p for p in text_files(cuad_dir)}
+    all_names = sorted(texts)
     if names is not None:
         chosen = [n for n in all_names if n in set(names)]
     else:
         chosen = all_names[:limit] if limit else all_names
     if not chosen:
-        raise CuadError(f"no contract texts in {cuad_dir / TEXT_DIR}")
+        raise CuadError(cuad_dir, "no contract texts", f"no contract texts in {cuad_dir / TEXT_DIR}")
     labels: dict[str, list[Label]] = {n: [] for n in chosen}
-    with (cuad_dir / SPANS_FILE).open(encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            if row["category"] in wanted and row["contract_txt"] in labels:
-                parts = tuple((int(s), int(e)) for s, e in row["offsets"])
-                labels[row["contract_txt"]].append(Label(row["category"], parts))
-    return [Contract(n, (cuad_dir / TEXT_DIR / n).read_text(encoding="utf-8"), labels[n]) for n in chosen]
+    for span in read_spans(cuad_dir):
+        if span.category in wanted and span.contract_txt in labels:
+            labels[span.contract_txt].append(Label(span.category, span.offsets))
+    return [Contract(n, texts[n].read_text(encoding="utf-8"), labels[n]) for n in chosen]
 
 
 def unit_is_positive(unit: Span, part: tuple[int, int]) -> bool:

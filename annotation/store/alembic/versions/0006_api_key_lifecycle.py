@@ -1,6 +1,6 @@
 """API key lifecycle: expiry, revocation, last use
 
-Revision ID: 0003_keys
+Revision ID: 0006
 Revises: 0003
 Create Date: 2026-11-30 (serving: `lexrisk keys list/revoke`, optional expiry, last used time)
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = '0003_keys'
+revision: str = '0006'
 down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

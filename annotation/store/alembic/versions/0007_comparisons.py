@@ -1,7 +1,7 @@
 """serving comparisons (template comparison results)
 
-Revision ID: 0004
-Revises: 0003_keys
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 (issue 12)
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = '0004'
-down_revision: str | None = '0003_keys'
+revision: str = '0007'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
