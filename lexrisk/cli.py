@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "serving.models_cli",
     "serving.tenants_cli",
     "serving.batch_cli",
+    "serving.notices_cli",
     "annotation.cli",
     "training.cli",
     "ui.cli",
