@@ -35,7 +35,8 @@ from serving.models import ContractTermsRow, utcnow
 CATEGORY = {"document_name": "Document Name", "parties": "Parties", "agreement_date": "Agreement Date",
             "effective_date": "Effective Date", "expiration_date": "Expiration Date", "renewal_term": "Renewal Term",
             "notice_period_to_terminate_renewal": "Notice Period to Terminate Renewal", "governing_law": "Governing Law"}
-TERM_TYPES: dict[str, type[Grounded]] = {
+ValuedTerm = TextTerm | DateTerm | RenewalTerm | NoticePeriodTerm | GoverningLawTerm  # every field but parties
+TERM_TYPES: dict[str, type[ValuedTerm]] = {
     "document_name": TextTerm, "agreement_date": DateTerm, "effective_date": DateTerm,
     "expiration_date": ExpirationTerm, "renewal_term": RenewalTerm,
     "notice_period_to_terminate_renewal": NoticePeriodTerm, "governing_law": GoverningLawTerm}
@@ -98,7 +99,7 @@ def correct(session: Session, row: ContractTermsRow | None, *, tenant_id: str, c
     terms = KeyTerms.model_validate(row.terms)
     if correction.field == "parties":
         updated, spans = _correct_parties(terms, correction, document)
-        previous: Grounded | None = None
+        previous: ValuedTerm | None = None
     else:
         previous = getattr(terms, correction.field)
         term = _corrected_term(correction, previous, document)
@@ -131,7 +132,7 @@ def _span(field: str, start: int | None, end: int | None, document: Document) ->
     return {"quote": document.text[start:end], "start": start, "end": end, "page": document.page_of(start)}
 
 
-def _corrected_term(correction: TermCorrection, previous: Grounded | None, document: Document) -> Grounded:
+def _corrected_term(correction: TermCorrection, previous: ValuedTerm | None, document: Document) -> ValuedTerm:
     field, value = correction.field, correction.value
     if field in _DATES and value is not None and parse_iso(value) is None \
             and not (field == "expiration_date" and value == "perpetual"):
@@ -161,7 +162,7 @@ def _correct_parties(terms: KeyTerms, correction: TermCorrection,
 
 
 def _record_labels(session: Session, tenant: str, document: Document, data: bytes, correction: TermCorrection,
-                   spans: list[tuple[int, int, str]], previous: Grounded | None, reviewer: str,
+                   spans: list[tuple[int, int, str]], previous: ValuedTerm | None, reviewer: str,
                    playbook: Playbook) -> None:
     """Each corrected span becomes an accepted label of the field's CUAD category, its value in the
     explanation (as CUAD's `<Category>-Answer`); an analyzer's span the lawyer moved is a rejected one."""
