@@ -1,4 +1,4 @@
-"""`lexrisk notices`: one scan for `contract.notice_deadline` webhooks now due (serving/notices.py), for a
+"""`lexrisk notices`: one scan for `contract.notice_deadline` webhooks now due (serving/jobs/notices.py), for a
 cron job. Worker processes (the API's in-process worker, `lexrisk worker`) also scan every
 LEXRISK_NOTICE_SCAN_INTERVAL_S; a deadline is announced once however many of them scan."""
 
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
     from contracts.settings import get_settings
     from serving.command_db import command_engine
-    from serving.notices import scan
+    from serving.jobs.notices import scan
 
     try:
         today = date.fromisoformat(args.today) if args.today else None
