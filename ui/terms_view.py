@@ -19,8 +19,9 @@ LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "
           "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 SEVERITY_COLUMNS = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
-PORTFOLIO_COLUMNS = ["Contract", "Parties", "Governing law", "Effective", "Expires", "Renewal", "Notice deadline",
-                     *SEVERITY_COLUMNS.values(), "Review"]
+# what a lawyer acts on first (the next deadline, the risks) before what identifies the deal
+PORTFOLIO_COLUMNS = ["Contract", "Review", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(), "Parties",
+                     "Governing law", "Effective", "Renewal"]
 
 
 def period_words(period: str | None) -> str:

@@ -48,10 +48,12 @@ def page() -> None:
     st.markdown(f"**{len(frame)} of {len(everything)} contracts**")
     st.dataframe(frame, hide_index=True, key="portfolio_table", height=min(560, 38 + 35 * max(1, len(frame))),
                  column_config={
-                     "Contract": st.column_config.TextColumn(width="medium"),
-                     "Parties": st.column_config.TextColumn(width="large"),
-                     **{c: st.column_config.NumberColumn(width="small") for c in ("High", "Medium", "Low", "Info")},
-                     "Review": st.column_config.LinkColumn("Review", display_text="Open review", width="small"),
+                     "Contract": st.column_config.TextColumn(width=160),
+                     "Review": st.column_config.LinkColumn("Review", display_text="Open review", width=100),
+                     "Notice deadline": st.column_config.TextColumn(width=115),
+                     "Expires": st.column_config.TextColumn(width=95),
+                     **{c: st.column_config.NumberColumn(width=62) for c in ("High", "Medium", "Low", "Info")},
+                     "Parties": st.column_config.TextColumn(width=330),
                  })
     st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records")), file_name="portfolio.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,8 +76,8 @@ def _timeline(items: list[PortfolioItem]) -> None:
         return
     data = pd.DataFrame(due)
     chart = (alt.Chart(data).mark_point(filled=True, size=160)
-             .encode(x=alt.X("Date:T", title=None, scale=alt.Scale(domain=[today.isoformat(),
-                                                                          (today + timedelta(days=365)).isoformat()])),
+             .encode(x=alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month"),
+                             scale=alt.Scale(domain=[today.isoformat(), (today + timedelta(days=365)).isoformat()])),
                      y=alt.Y("Contract:N", title=None, sort=alt.EncodingSortField("Date", op="min")),
                      color=alt.Color("Deadline:N", title=None, legend=alt.Legend(orient="top"),
                                      scale=alt.Scale(domain=["last day to give notice", "expires"],
@@ -83,7 +85,7 @@ def _timeline(items: list[PortfolioItem]) -> None:
                      shape=alt.Shape("Deadline:N", legend=None),
                      tooltip=["Contract", "Deadline", "Date", "Days left"],
                      href="Review:N")
-             .properties(height=max(120, 34 * data["Contract"].nunique())))
+             .properties(height=max(160, 48 * data["Contract"].nunique())))
     today_rule = alt.Chart(pd.DataFrame({"Date": [today.isoformat()]})).mark_rule(color="#6b7280").encode(x="Date:T")
     st.altair_chart(chart + today_rule, width="stretch")
 
