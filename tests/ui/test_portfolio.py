@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pyarrow as pa
