@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
-from serving.jobs.runner import AnalyzerCache, Delivery, mark_enqueued, reap, resend_lost_webhooks, run_job
 from serving.jobs.notices import NoticeScanner
+from serving.jobs.runner import AnalyzerCache, Delivery, mark_enqueued, reap, resend_lost_webhooks, run_job
 from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)

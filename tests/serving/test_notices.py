@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from contracts.settings import Settings
 from serving.api.deps import app_engine
 from serving.db import make_engine
-from serving.models import Contract, NoticeDelivery, utcnow
 from serving.jobs.notices import EVENT, message_id, scan
+from serving.models import Contract, NoticeDelivery, utcnow
 from serving.webhooks import verify
 from tests.serving.test_terms_api import analyzed, contract_text, open_api, terms_settings
 from tests.serving.test_webhooks import SECRET, _Receiver
