@@ -164,3 +164,30 @@ def test_on_postgresql_terms_portfolio_correction_and_one_notice(tmp_path: Path,
     for api in open_api(settings, schema=pg_schema):  # restarted
         assert scan(api.resolve(app_engine), settings, today=TODAY) == []
     assert len(notices(receiver)) == 1
+
+
+def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver: _Receiver, monkeypatch,
+                                                        capsys) -> None:
+    from contracts.settings import get_settings
+    from lexrisk.cli import main
+
+    settings = notice_settings(tmp_path, notice_scan_interval_s=10**6)
+    for api in open_api(settings):
+        cid = analyzed(api, expiring(40), callback_url=receiver.url)  # 40 days off: due 10 days from now
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LEXRISK_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("LEXRISK_WEBHOOK_ALLOWED_HOSTS", '["127.0.0.1:*"]')
+    get_settings.cache_clear()
+    try:
+        assert main(["notices"]) == 0
+        assert capsys.readouterr().out == ""
+        later = (TODAY + timedelta(days=10)).isoformat()
+        assert main(["notices", "--today", later]) == 0
+        assert capsys.readouterr().out.split() == [f"{cid}:{(TODAY + timedelta(days=40)).isoformat()}"]
+        assert main(["notices", "--today", later]) == 0
+        assert capsys.readouterr().out == ""
+        assert main(["notices", "--today", "2027-02-31"]) == 2
+        assert "--today: '2027-02-31' is not a date" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
+    assert len(notices(receiver)) == 1
