@@ -191,3 +191,20 @@ def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver:
     finally:
         get_settings.cache_clear()
     assert len(notices(receiver)) == 1
+
+
+def test_a_corrected_deadline_is_announced_once_more(tmp_path: Path, receiver: _Receiver) -> None:
+    settings = notice_settings(tmp_path, notice_scan_interval_s=10**6)
+    for api in open_api(settings):
+        cid = analyzed(api, expiring(10), callback_url=receiver.url)
+        engine = api.resolve(app_engine)
+        assert len(scan(engine, settings, today=TODAY)) == 1
+        # the lawyer reads the notice period as 170 days: the deadline moves 10 days later
+        fixed = api.client.patch(f"/v1/contracts/{cid}/terms", headers=api.h(),
+                                 json={"field": "notice_period_to_terminate_renewal", "value": "P170D"})
+        assert fixed.json()["terms"]["notice_period_to_terminate_renewal"]["deadline"] == \
+            (TODAY + timedelta(days=20)).isoformat()
+        assert scan(engine, settings, today=TODAY) == [f"{cid}:{(TODAY + timedelta(days=20)).isoformat()}"]
+        assert scan(engine, settings, today=TODAY) == []
+    assert [n["data"]["deadline"] for n in notices(receiver)] == [
+        (TODAY + timedelta(days=10)).isoformat(), (TODAY + timedelta(days=20)).isoformat()]

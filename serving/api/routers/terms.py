@@ -80,6 +80,7 @@ def portfolio(tenant: TenantDep, service: ServiceDep, settings: SettingsDep, off
                                         **error_responses({})},
             response_class=Response, summary="The tenant's deadlines as an iCalendar feed")
 def calendar(tenant: TenantDep, service: ServiceDep,
+             # checked by the request gate (serving.api.gate.feed_token); declared here for the OpenAPI reference
              token: Annotated[str | None, Query(max_length=100, description="a feed token, for calendar apps "
                                                                             "that cannot send a header")] = None,
              ) -> Response:
