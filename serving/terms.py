@@ -76,10 +76,20 @@ def store(session: Session, *, tenant_id: str, contract_id: str, job_id: str, te
     if row is None:
         row = ContractTermsRow(contract_id=contract_id, tenant_id=tenant_id, terms={})
     else:
-        terms = keep_lawyers(KeyTerms.model_validate(row.terms), terms)
+        terms = _with_deadline(keep_lawyers(KeyTerms.model_validate(row.terms), terms))
     _write(row, terms, job_id)
     session.add(row)
     return row
+
+
+def _with_deadline(terms: KeyTerms) -> KeyTerms:
+    """The notice deadline computed again where a lawyer's value met the analyzer's (a corrected notice
+    period and a newly read expiration date); an analyzer's own deadline is left as it read it."""
+    notice, expiration = terms.notice_period_to_terminate_renewal, terms.expiration_date
+    if notice is None or "lawyer" not in {notice.source, expiration.source if expiration else None}:
+        return terms
+    return terms.model_copy(update={"notice_period_to_terminate_renewal": notice.model_copy(
+        update={"deadline": notice_deadline(terms) or notice.deadline})})
 
 
 def _write(row: ContractTermsRow, terms: KeyTerms, job_id: str | None) -> None:
@@ -109,7 +119,7 @@ def correct(session: Session, row: ContractTermsRow | None, *, tenant_id: str, c
                 and updated.notice_period_to_terminate_renewal is not None and correction.deadline is None:
             notice = updated.notice_period_to_terminate_renewal
             updated = updated.model_copy(update={"notice_period_to_terminate_renewal": notice.model_copy(
-                update={"deadline": notice_deadline(updated)})})
+                update={"deadline": notice_deadline(updated)})})  # null where it cannot be computed (perpetual)
     _write(row, updated, row.job_id)
     _record_labels(session, store_tenant, document, data, correction, spans, previous, reviewer, playbook)
     session.add(row)

@@ -175,3 +175,27 @@ def test_deleting_a_contract_deletes_its_terms(tapi: Api) -> None:
     cid = analyzed(tapi, contract_text())
     assert tapi.client.delete(f"/v1/contracts/{cid}", headers=tapi.h()).status_code == 204
     assert tapi.client.get("/v1/portfolio", headers=tapi.h()).json()["count"] == 0
+
+
+def test_a_new_analysis_keeps_the_lawyers_field_and_recomputes_the_deadline(tapi: Api) -> None:
+    """The runner's store: the analyzer's new expiration meets the lawyer's notice period."""
+    from serving.models import ContractTermsRow
+    from serving.terms import store
+    from tests.serving.terms_fakes import read_terms
+
+    cid = analyzed(tapi, contract_text("2027-06-30"))
+    tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(),
+                      json={"field": "notice_period_to_terminate_renewal", "value": "P3M"})
+    engine = tapi.resolve(app_engine)
+    with Session(engine) as session:
+        row = session.get(ContractTermsRow, cid)
+        assert row is not None
+        reread = read_terms(contract_text("2028-06-30").decode())  # as if the analyzer now read another date
+        store(session, tenant_id=row.tenant_id, contract_id=cid, job_id=row.job_id or "", terms=reread)
+        session.commit()
+    terms = tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"]
+    notice = terms["notice_period_to_terminate_renewal"]
+    assert terms["expiration_date"]["value"] == "2028-06-30" and terms["expiration_date"]["source"] == "analyzer"
+    assert (notice["value"], notice["source"], notice["deadline"]) == ("P3M", "lawyer", "2028-03-30")
+    portfolio = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"expires_before": "2028-07-01"}).json()
+    assert [i["id"] for i in portfolio["data"]] == [cid]  # the filter columns follow the terms
