@@ -180,13 +180,13 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
     at.run()
     form = f"terms-correct-{cid}"
     select = next(s for s in at.selectbox if s.label == "Correct a value")
-    select.set_value("governing_law")
-    next(t for t in at.text_input if t.label == "Value").input("State of New York")
+    select.set_value("document_name")  # a field no other test of this module reads: they share the API
+    next(t for t in at.text_input if t.label == "Value").input("STORAGE LEASE")
     at.button(key=f"FormSubmitter:{form}-Save correction").click().run()
     assert not at.exception, at.exception
     stored = httpx.get(f"{os.environ['LEXRISK_API_URL']}/v1/contracts/{cid}/terms",
-                       headers={"Authorization": f"Bearer {live['acme']}"}).json()["terms"]["governing_law"]
-    assert stored["value"] == "State of New York" and stored["source"] == "lawyer"
+                       headers={"Authorization": f"Bearer {live['acme']}"}).json()["terms"]["document_name"]
+    assert stored["value"] == "STORAGE LEASE" and stored["source"] == "lawyer"
     # a bad value is the API's sentence, not a traceback
     select = next(s for s in at.selectbox if s.label == "Correct a value")
     select.set_value("expiration_date")
