@@ -129,11 +129,11 @@ def _merge_overlaps(findings: list[Finding], stats: AnalysisStats) -> list[Findi
     last: dict[str, int] = {}  # category -> index in `kept` of its last kept finding
     for finding in findings:
         index = last.get(finding.category)
-        clash = kept[index] if index is not None else None
-        if clash is None or not (finding.start < clash.end and clash.start < finding.end):
+        if index is None or not (finding.start < kept[index].end and kept[index].start < finding.end):
             last[finding.category] = len(kept)
             kept.append(finding)
             continue
+        clash = kept[index]
         stats.duplicates_merged += 1
         if (finding.end - finding.start, finding.score) > (clash.end - clash.start, clash.score):
             kept[index] = finding.model_copy(update={"score": max(finding.score, clash.score)})

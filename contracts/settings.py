@@ -120,6 +120,10 @@ class WebhookSettings(_Part):
     webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "
                                                      "analysis workers")
     webhook_timeout_s: float = Field(10.0, gt=0, description="seconds one webhook delivery may take")
+    notice_webhook_days: int = Field(30, ge=0, le=3650, description="days before a contract's last day to give notice "
+                                     "of non-renewal that its `contract.notice_deadline` webhook is sent")
+    notice_scan_interval_s: float = Field(3600.0, gt=0, description="how often each worker process looks for notice "
+                                          "deadlines coming due (`lexrisk notices` scans once, e.g. from cron)")
 
 
 class AnalyzerSettings(_Part):

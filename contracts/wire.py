@@ -118,6 +118,95 @@ class ContractTerms(BaseModel):
     terms: KeyTerms
 
 
+class ContractDetail(ContractPublic):
+    """One contract (GET /v1/contracts/{id}): the listing's fields, unchanged, plus its key terms."""
+
+    terms: KeyTerms | None = Field(None, description="the key terms its latest analysis read, with a lawyer's "
+                                                     "corrections; null while no analysis has read any")
+
+
+TermField = Literal["document_name", "parties", "agreement_date", "effective_date", "expiration_date",
+                    "renewal_term", "notice_period_to_terminate_renewal", "governing_law"]
+_TEXT = r"^[^\x00]*$"
+
+
+class PartyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=500, pattern=_TEXT)
+    short_name: str | None = Field(None, max_length=200, pattern=_TEXT)
+    role: str | None = Field(None, max_length=100, pattern=_TEXT)
+    start: int = Field(ge=0, description="where the contract names the party")
+    end: int = Field(ge=0)
+
+
+class TermCorrection(BaseModel):
+    """A lawyer's correction of one key term (PATCH /v1/contracts/{id}/terms). The value is checked as
+    the field's kind (an ISO date, an ISO period, text); `start`/`end` say where the contract states
+    it, and default to where the analyzer read it. `parties` replaces the whole list."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: TermField
+    value: str | None = Field(None, max_length=500, pattern=_TEXT,
+                              description="the corrected value; null: the contract does not state it",
+                              examples=["2024-10-30", "P90D", "New York"])
+    start: int | None = Field(None, ge=0)
+    end: int | None = Field(None, ge=0)
+    automatic: bool | None = Field(None, description="renewal_term: renews unless a party gives notice")
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="governing_law: ISO 3166-1 alpha-2")
+    deadline: str | None = Field(None, max_length=10, description="notice period: the last day to give notice")
+    rule: str | None = Field(None, max_length=500, pattern=_TEXT, description="dates: how it was derived")
+    parties: list[PartyIn] | None = Field(None, max_length=50, description="field 'parties': the whole list")
+    comment: str | None = Field(None, max_length=5000, pattern=_TEXT)
+    reviewer: str | None = Field(None, max_length=200, pattern=_TEXT)
+
+
+class RiskCounts(BaseModel):
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+    info: int = 0
+
+
+class PortfolioItem(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+    latest_job: JobSummary | None = None
+    terms: KeyTerms | None = Field(description="null while no analysis has read the contract's key terms")
+    risks: RiskCounts = Field(description="findings of its latest finished analysis by severity, rejected ones left out")
+
+
+class PortfolioPublic(BaseModel):
+    data: list[PortfolioItem]
+    count: int = Field(description="all contracts matching the filters, not just this page")
+
+
+class FeedTokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=200, pattern=_TEXT, description="what the token is for",
+                             examples=["Outlook, A. Lawyer"])
+
+
+class FeedTokenPublic(BaseModel):
+    """A calendar feed token as listed: never the token itself."""
+
+    id: str
+    prefix: str
+    name: str | None
+    state: Literal["active", "revoked"]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class FeedTokenCreated(FeedTokenPublic):
+    token: str = Field(description="shown once; only its hash is stored")
+    url: str = Field(description="the feed's path with the token, for a calendar app's subscription")
+
+
+class FeedTokensPublic(BaseModel):
+    data: list[FeedTokenPublic]
+
+
 class ContractsPublic(BaseModel):
     data: list[ContractPublic]
     count: int = Field(description="all contracts of the tenant, not just this page")

@@ -15,8 +15,8 @@ from contracts.findings import Finding
 from contracts.playbook import Severity
 from contracts.wire import JobStatus, ReviewStatus
 
-__all__ = ["ApiKey", "Contract", "FindingBase", "FindingRow", "Job", "JobStatus", "ReviewStatus", "Template", "Tenant",
-           "Upload", "new_id", "utcnow"]
+__all__ = ["ApiKey", "Contract", "ContractTermsRow", "FeedToken", "FindingBase", "FindingRow", "Job", "JobStatus",
+           "NoticeDelivery", "ReviewStatus", "Template", "Tenant", "Upload", "new_id", "utcnow"]
 
 
 def new_id() -> str:
@@ -185,3 +185,51 @@ class ComparisonRow(SQLModel, table=True):
     job_id: str | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ContractTermsRow(SQLModel, table=True):
+    """A contract's key terms (contracts.key_terms.KeyTerms as JSON, read whole), one row per contract:
+    written by the job that read them, corrected field by field by a lawyer (`source: lawyer`, kept when
+    the contract is analyzed again). The columns beside the JSON are what the portfolio filters and the
+    calendar and notice scan select on, so that no query reads inside JSON (SQLite and PostgreSQL alike)."""
+
+    __tablename__ = "serving_contract_terms"
+    contract_id: str = Field(foreign_key="serving_contracts.id", primary_key=True)
+    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    job_id: str | None = Field(default=None, index=True)
+    terms: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    expires_on: str | None = Field(default=None, index=True)  # last day the expiration can be (ISO date)
+    notice_deadline: str | None = Field(default=None, index=True)  # ISO date
+    governing_law: str | None = Field(default=None, index=True)  # lower case, for the filter
+    parties: str = ""  # the parties' names and short names, lower case, one a line, for the filter
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FeedToken(SQLModel, table=True):
+    """A tenant's calendar feed token: sent in the URL by calendar apps that cannot send headers, so it
+    opens that tenant's /v1/calendar.ics and nothing else. Only its SHA-256 is kept, as for keys."""
+
+    __tablename__ = "serving_feed_tokens"
+    id: str = Field(default_factory=new_id, primary_key=True)
+    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    token_hash: str = Field(unique=True, index=True)
+    prefix: str
+    name: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class NoticeDelivery(SQLModel, table=True):
+    """The claim on one `contract.notice_deadline` webhook: the unique (contract, deadline) row is taken
+    by exactly one process, so the event is sent once however many workers scan and however often they
+    restart. `status` is pending until the delivery ends (delivered, rejected, failed, no_callback)."""
+
+    __tablename__ = "serving_notice_deliveries"
+    __table_args__ = (UniqueConstraint("contract_id", "deadline"),)
+    id: str = Field(default_factory=new_id, primary_key=True)
+    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
+    deadline: str
+    status: str = Field(default="pending", index=True)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

@@ -41,9 +41,11 @@ from serving.jobs.queue import JobQueue
 from serving.models import (
     ComparisonRow,
     Contract,
+    ContractTermsRow,
     FindingRow,
     Job,
     JobStatus,
+    NoticeDelivery,
     ReviewStatus,
     Template,
     Tenant,
@@ -51,6 +53,7 @@ from serving.models import (
     utcnow,
 )
 from serving.pg_reads import PgReads
+from serving.terms_service import TermsService
 from serving.webhooks import check_callback_url
 
 T = TypeVar("T", Contract, Template, Job, ComparisonRow)
@@ -90,6 +93,7 @@ class ContractService:
         # on PostgreSQL the polls' reads run on the event loop, on psycopg's pool (see job_status)
         self._status_reads = status_reads
         self._baseline: DocumentAnalyzer | None = None
+        self.terms = TermsService(engine, settings)  # key terms: portfolio, corrections, calendar
 
     # -- uploads -----------------------------------------------------------------------------------
     def parse(self, data: bytes, filename: str) -> Document:
@@ -258,7 +262,7 @@ class ContractService:
     def delete_contract(self, tenant_id: str, contract_id: str) -> None:
         with Session(self.engine) as session:
             contract = self._contract(session, tenant_id, contract_id)
-            for model in (FindingRow, ComparisonRow, Job):
+            for model in (FindingRow, ComparisonRow, ContractTermsRow, NoticeDelivery, Job):
                 session.exec(delete(model).where(col(model.contract_id) == contract.id))
             session.exec(delete(Upload).where(col(Upload.id) == contract.id))
             session.delete(contract)

@@ -10,7 +10,9 @@ if signed_in():
     navigation = st.navigation({
         "Contracts": [st.Page("pages/review.py", title="Review", icon=":material/search:", url_path="review", default=True),
                       st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-                      st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export")],
+                      st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
+                      st.Page("pages/portfolio.py", title="Portfolio", icon=":material/table_view:",
+                              url_path="portfolio")],
         "Firm": [st.Page("pages/templates.py", title="Templates", icon=":material/description:", url_path="templates"),
                  st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate")],
         "System": [st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),

@@ -13,7 +13,9 @@ import httpx
 from pydantic import ValidationError
 
 from contracts.wire import (
+    ContractDetail,
     ContractPublic,
+    ContractTerms,
     ContractText,
     ErrorBody,
     FindingPublic,
@@ -21,6 +23,8 @@ from contracts.wire import (
     Label,
     Labels,
     ModelInfo,
+    PortfolioItem,
+    PortfolioPublic,
     TemplatePublic,
     UploadAccepted,
 )
@@ -101,6 +105,34 @@ class Api:
 
     def contract(self, contract_id: str) -> ContractPublic:
         return ContractPublic.model_validate(self._call("GET", f"/v1/contracts/{contract_id}").json())
+
+    def contract_detail(self, contract_id: str) -> ContractDetail:
+        """The contract with its key terms."""
+        return ContractDetail.model_validate(self._call("GET", f"/v1/contracts/{contract_id}").json())
+
+    def terms(self, contract_id: str) -> ContractTerms:
+        return ContractTerms.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/terms").json())
+
+    def correct_term(self, contract_id: str, field: str, value: str | None, *, reviewer: str | None = None,
+                     comment: str | None = None) -> ContractTerms:
+        """A lawyer's value for one key term, at the span the analyzer read it from."""
+        body = {k: v for k, v in {"field": field, "value": value, "reviewer": reviewer or None,
+                                  "comment": comment or None}.items() if v is not None or k == "value"}
+        return ContractTerms.model_validate(self._call("PATCH", f"/v1/contracts/{contract_id}/terms", json=body).json())
+
+    def portfolio(self, *, governing_law: str | None = None, party: str | None = None,
+                  expires_before: str | None = None, page_size: int = 100, most: int = 5000) -> list[PortfolioItem]:
+        """Every contract of the tenant with its terms and risk counts (paged through, up to `most`)."""
+        params: dict[str, Any] = {k: v for k, v in {"governing_law": governing_law, "party": party,
+                                                     "expires_before": expires_before}.items() if v}
+        items: list[PortfolioItem] = []
+        while len(items) < most:
+            page = PortfolioPublic.model_validate(self._call("GET", "/v1/portfolio", params=params | {
+                "offset": len(items), "limit": page_size}).json())
+            items += page.data
+            if not page.data or len(items) >= page.count:
+                break
+        return items
 
     def text(self, contract_id: str) -> ContractText:
         return ContractText.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/text").json())

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "lexrisk.commands.models",
     "lexrisk.commands.tenants",
     "lexrisk.commands.batch",
+    "lexrisk.commands.notices",
     "lexrisk.commands.annotate",
     "lexrisk.commands.train",
     "lexrisk.commands.ui",

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import threading
 import time
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from serving.api.deps import error_response
+from serving.feed_tokens import tenant_for_token
 from serving.keys import hash_key, tenant_for_key
 
 UPLOAD_PATHS = ("/v1/contracts", "/v1/templates")
+FEED_PATH = "/v1/calendar.ics"
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -135,10 +138,12 @@ class RequestGate:
         arithmetic without Redis. Only a key not in the cache goes to a worker thread, for its
         database lookup."""
         key = bearer_key(headers)
+        client = (scope.get("client") or ("unknown", 0))[0]
+        if key is None and (token := feed_token(scope)) is not None:
+            return await run_in_threadpool(RequestGate._authenticate_feed, token, client, state)
         if key is None:
             return error_response(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>'",
                                   _UNAUTHORIZED)
-        client = (scope.get("client") or ("unknown", 0))[0]
         reads = scope["method"] in ("GET", "HEAD")
         tenant_id = state.key_cache.get(key)
         if tenant_id is None:
@@ -161,6 +166,28 @@ class RequestGate:
         state.key_cache.put(key, tenant_id)
         wait = (limits.reads if reads else limits.writes).take(hash_key(key))
         return _refusal(0.0, wait, reads) or tenant_id
+
+    @staticmethod
+    def _authenticate_feed(token: str, client: str, state):
+        """A calendar feed token (`?token=`): checked in the database on every request, so a revoked
+        token is refused at once; failures count against the address as a bad key's do."""
+        limits = state.limits
+        locked = limits.auth_failures.peek(client)
+        if locked > 0:
+            return _locked_out(locked)
+        tenant_id = tenant_for_token(state.engine, token)
+        if tenant_id is None:
+            limits.auth_failures.take(client)
+            return error_response(401, "unauthorized", "the feed token is not valid (unknown or revoked)")
+        return _refusal(0.0, limits.reads.take(hash_key(token)), True) or tenant_id
+
+
+def feed_token(scope: Scope) -> str | None:
+    """The `token` query parameter of a calendar feed request; no other route takes a credential in its URL."""
+    if scope["path"] != FEED_PATH or scope["method"] not in ("GET", "HEAD"):
+        return None
+    token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
+    return token[0] if token and token[0] else None
 
 
 def _refusal(locked: float, wait: float, reads: bool):

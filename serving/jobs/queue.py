@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
+from serving.jobs.notices import NoticeScanner
 from serving.jobs.runner import AnalyzerCache, Delivery, mark_enqueued, reap, resend_lost_webhooks, run_job
 from serving.webhooks import WebhookDispatcher
 
@@ -56,6 +57,7 @@ class _Reaper(threading.Thread):
         super().__init__(daemon=True, name="lexrisk-reaper")
         self.engine, self.settings, self.queue, self.webhooks = engine, settings, queue, webhooks
         self.halt = threading.Event()
+        self.notices = NoticeScanner(engine, settings)  # notice-deadline webhooks ride on the reaper's ticks
 
     def run(self) -> None:
         while not self.halt.wait(max(self.settings.job_stale_after_s / 3, 0.5)):
@@ -64,6 +66,7 @@ class _Reaper(threading.Thread):
                      find_lost=getattr(self.queue, "lost", None))
             except Exception:
                 log.exception("reaper pass failed")
+            self.notices.tick()
 
 
 class InProcessQueue:

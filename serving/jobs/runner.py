@@ -31,6 +31,7 @@ from contracts.settings import Settings
 from serving.comparisons import compare_stored
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.registry import ServedAdapter, served_adapter
+from serving.terms import store as store_terms
 from serving.webhooks import WebhookDispatcher, deliver
 
 log = logging.getLogger(__name__)
@@ -254,6 +255,9 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
         for finding in result.findings:
             session.add(FindingRow(tenant_id=job.tenant_id, contract_id=job.contract_id, job_id=job.id,
                                    **finding.model_dump()))
+        if result.terms is not None:  # an analyzer that reads none leaves the stored terms as they were
+            store_terms(session, tenant_id=job.tenant_id, contract_id=job.contract_id, job_id=job.id,
+                        terms=result.terms)
         if comparison is not None:
             stats |= _store_comparison(session, job, result, comparison)
         job.status, job.stats, job.finished_at = JobStatus.done, stats, utcnow()

@@ -23,6 +23,7 @@ from ui.render import (
     triage_order,
 )
 from ui.state import api, attempt, check_size, reviewer
+from ui.terms_panel import key_terms_panel
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
 
@@ -127,6 +128,7 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
     st.subheader(info.name)
     st.caption(f"{info.source_type.upper()} · {info.pages} page{'s' if info.pages != 1 else ''} · "
                f"{info.chars:,} characters")
+    key_terms_panel(contract_id, text)
     counts = severity_counts(findings)
     reviewed = sum(1 for f in findings if f.review)
     badges = " ".join(f'<span style="background:{SEVERITY_BG[s]};color:#111;padding:2px 10px;border-radius:4px;'

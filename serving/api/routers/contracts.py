@@ -6,12 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
 from contracts.wire import (
     CompareRequest,
     ComparisonPublic,
     ComparisonsPublic,
-    ContractPublic,
+    ContractDetail,
     ContractsPublic,
     FindingsPublic,
     UploadAccepted,
@@ -63,9 +64,12 @@ async def list_contracts(tenant: TenantDep, service: ServiceDep, settings: Setti
     return ContractsPublic(data=[contract_public(c, j) for c, j in rows], count=count)
 
 
-@router.get("/{contract_id}", response_model=ContractPublic, responses=READ_ERRORS)
-def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractPublic:
-    return contract_public(*service.contract(tenant, contract_id))
+@router.get("/{contract_id}", response_model=ContractDetail, responses=READ_ERRORS)
+def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractDetail:
+    """The contract, its latest job and its key terms (null while no analysis has read them)."""
+    public = contract_public(*service.contract(tenant, contract_id))
+    row = service.terms.row(tenant, contract_id)
+    return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(row.terms) if row else None)
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)

@@ -1,0 +1,48 @@
+"""Calendar feed tokens: a calendar app that cannot send an `Authorization` header subscribes to
+/v1/calendar.ics?token=... instead. A token opens its tenant's feed and nothing else; like API keys it is
+a 256-bit random string shown once, kept only as its SHA-256, and revoked rows stay for the record."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from serving.keys import hash_key
+from serving.models import FeedToken, utcnow
+
+TOKEN_PREFIX = "lxf_"
+
+
+def create_token(engine: Engine, tenant_id: str, name: str | None) -> tuple[str, FeedToken]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = FeedToken(tenant_id=tenant_id, token_hash=hash_key(token), prefix=token[:8], name=name)
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
+        session.commit()
+    return token, row
+
+
+def list_tokens(engine: Engine, tenant_id: str) -> list[FeedToken]:
+    with Session(engine) as session:
+        return list(session.exec(select(FeedToken).where(FeedToken.tenant_id == tenant_id)
+                                 .order_by(col(FeedToken.created_at), col(FeedToken.id))).all())
+
+
+def revoke_token(engine: Engine, tenant_id: str, token_id: str) -> FeedToken | None:
+    """The tenant's token, revoked (revoking twice is no error); None when the tenant has no such token."""
+    with Session(engine, expire_on_commit=False) as session:
+        row = session.exec(select(FeedToken).where(FeedToken.id == token_id, FeedToken.tenant_id == tenant_id)).first()
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+            session.add(row)
+            session.commit()
+        return row
+
+
+def tenant_for_token(engine: Engine, token: str) -> str | None:
+    """The tenant whose feed the token opens; None for an unknown or revoked token."""
+    with Session(engine) as session:
+        row = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_key(token))).first()
+        return row.tenant_id if row is not None and row.revoked_at is None else None

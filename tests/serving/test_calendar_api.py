@@ -1,0 +1,86 @@
+"""The tenant's calendar feed (/v1/calendar.ics), read back with an iCalendar parser, and the feed
+tokens calendar apps subscribe with: created, listed and revoked per tenant, stored hashed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from icalendar import Calendar
+from sqlmodel import Session, select
+
+from serving.api.deps import app_engine
+from serving.models import FeedToken
+from tests.serving.test_terms_api import Api, analyzed, contract_text, tapi  # noqa: F401 - the fixture
+
+
+def events(body: bytes) -> dict[str, dict[str, object]]:
+    feed = Calendar.from_ical(body)
+    return {str(e["UID"]): {"start": e.decoded("DTSTART"), "end": e.decoded("DTEND"), "summary": str(e["SUMMARY"]),
+                            "stamp": e.decoded("DTSTAMP")} for e in feed.walk("VEVENT")}
+
+
+def test_feed_has_an_event_per_expiration_and_notice_deadline(tapi: Api) -> None:  # noqa: F811
+    a = analyzed(tapi, contract_text("2027-06-30"), "supply.txt")
+    b = analyzed(tapi, contract_text("perpetual", customer="Acme Widgets LLC"), "licence.txt")
+    c = analyzed(tapi, contract_text("2029"), "lease.txt")  # no day: nothing to put in a calendar
+    r = tapi.client.get("/v1/calendar.ics", headers=tapi.h())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    body = r.content
+    # RFC 5545: CRLF line ends, lines folded at 75 octets, VERSION and PRODID, UID and DTSTAMP on each event
+    lines = body.split(b"\r\n")
+    assert lines[0] == b"BEGIN:VCALENDAR" and b"VERSION:2.0" in lines and any(x.startswith(b"PRODID:") for x in lines)
+    assert b"\n" not in body.replace(b"\r\n", b"") and max(len(x) for x in lines) <= 75
+    found = events(body)
+    assert found.keys() == {f"{a}-expiration@lexrisk", f"{a}-notice_deadline@lexrisk"}
+    assert found[f"{a}-expiration@lexrisk"]["start"] == date(2027, 6, 30)
+    assert found[f"{a}-expiration@lexrisk"]["end"] == date(2027, 7, 1)  # an all-day event
+    assert found[f"{a}-notice_deadline@lexrisk"]["start"] == date(2027, 1, 1)
+    assert found[f"{a}-notice_deadline@lexrisk"]["summary"] == "supply.txt: last day to give notice"
+    assert not any(b in uid or c in uid for uid in found)  # perpetual, and a year without a day: no event
+    # stable: the same terms give the same bytes; a corrected date keeps its event's UID
+    assert tapi.client.get("/v1/calendar.ics", headers=tapi.h()).content == body
+    text = tapi.client.get(f"/v1/contracts/{a}/text", headers=tapi.h()).json()["text"]
+    start = text.index("Expires: ") + 9
+    tapi.client.patch(f"/v1/contracts/{a}/terms", headers=tapi.h(),
+                      json={"field": "expiration_date", "value": "2027-09-30", "start": start, "end": start + 10})
+    moved = events(tapi.client.get("/v1/calendar.ics", headers=tapi.h()).content)
+    assert moved.keys() == found.keys()
+    assert moved[f"{a}-expiration@lexrisk"]["start"] == date(2027, 9, 30)
+    assert moved[f"{a}-notice_deadline@lexrisk"]["start"] == date(2027, 4, 3)
+
+
+def test_feed_tokens_open_the_feed_until_revoked(tapi: Api) -> None:  # noqa: F811
+    analyzed(tapi, contract_text("2027-06-30"))
+    created = tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={"name": "Outlook"})
+    assert created.status_code == 201
+    token = created.json()["token"]
+    assert created.json()["url"] == f"/v1/calendar.ics?token={token}"
+    with_key = tapi.client.get("/v1/calendar.ics", headers=tapi.h()).content
+    subscribed = tapi.client.get(created.json()["url"])  # no header: a calendar app
+    assert subscribed.status_code == 200 and subscribed.content == with_key and b"BEGIN:VEVENT" in with_key
+    listed = tapi.client.get("/v1/calendar/tokens", headers=tapi.h()).json()["data"]
+    assert [(t["id"], t["name"], t["state"], t["prefix"]) for t in listed] == [
+        (created.json()["id"], "Outlook", "active", token[:8])]
+    assert token not in str(listed)
+    with Session(tapi.resolve(app_engine)) as session:  # stored hashed, never the token
+        rows = session.exec(select(FeedToken)).all()
+    assert len(rows) == 1 and rows[0].token_hash != token and token not in rows[0].model_dump_json()
+    # the token opens the feed and nothing else; another tenant cannot see or revoke it
+    assert tapi.client.get(f"/v1/portfolio?token={token}").status_code == 401
+    assert tapi.client.get("/v1/calendar/tokens", headers=tapi.h("globex")).json()["data"] == []
+    token_id = created.json()["id"]
+    assert tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h("globex")).status_code == 404
+    assert tapi.client.get(created.json()["url"]).status_code == 200
+    revoked = tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h())
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+    refused = tapi.client.get(created.json()["url"])
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+    assert tapi.client.get("/v1/calendar.ics?token=lxf_guess").status_code == 401
+    assert tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h()).status_code == 200  # twice: fine
+
+
+def test_feed_token_bad_input(tapi: Api) -> None:  # noqa: F811
+    assert tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={"name": "x" * 201}).status_code == 422
+    assert tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={"nme": "x"}).status_code == 422
+    assert tapi.client.delete("/v1/calendar/tokens/not-an-id", headers=tapi.h()).status_code == 422
+    assert tapi.client.get("/v1/calendar.ics").status_code == 401

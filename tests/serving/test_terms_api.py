@@ -1,0 +1,201 @@
+"""Key terms through the API: stored by the job runner from whatever the analyzer returns (a fake that
+reads a few patterns, tests/serving/terms_fakes.py), served on the contract and the portfolio,
+corrected by a lawyer (kept across a new analysis, stored as a label), walled per tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from annotation.store.models import Annotation
+from contracts.settings import Settings
+from serving.api.deps import app_engine
+from tests.serving.conftest import PLUGINS, SAMPLES, Api, make_settings, open_api
+
+SAMPLE = (SAMPLES / "master_services_agreement.txt").read_text("utf-8")
+
+
+def terms_settings(tmp_path: Path, **overrides) -> Settings:
+    return make_settings(tmp_path, analyzer="terms",
+                         analyzer_plugins=PLUGINS | {"terms": "tests.serving.terms_fakes:factory"}, **overrides)
+
+
+@pytest.fixture
+def tapi(tmp_path: Path) -> Iterator[Api]:
+    yield from open_api(terms_settings(tmp_path))
+
+
+def contract_text(expires: str = "2027-06-30", law: str = "Delaware", customer: str = "Harbor Freight Logistics LLC",
+                  extra: str = "") -> bytes:
+    text = SAMPLE.replace("State of Delaware", f"State of {law}").replace("Harbor Freight Logistics LLC", customer)
+    return f"{text}\nExpires: {expires}\n{extra}".encode()
+
+
+def analyzed(api: Api, data: bytes, name: str = "msa.txt", tenant: str = "acme", **form) -> str:
+    accepted = api.upload(data=data, name=name, tenant=tenant, **form).json()
+    assert api.wait(accepted["job_id"], tenant)["status"] == "done"
+    return accepted["contract_id"]
+
+
+def stored_text(api: Api, contract_id: str) -> str:
+    """The normalised text every offset indexes into."""
+    return api.client.get(f"/v1/contracts/{contract_id}/text", headers=api.h()).json()["text"]
+
+
+def test_contract_carries_the_analyzers_terms_and_keeps_its_fields(tapi: Api) -> None:
+    cid = analyzed(tapi, contract_text())
+    body = tapi.client.get(f"/v1/contracts/{cid}", headers=tapi.h()).json()
+    listed = next(c for c in tapi.client.get("/v1/contracts", headers=tapi.h()).json()["data"] if c["id"] == cid)
+    assert {k: v for k, v in body.items() if k != "terms"} == listed  # every existing field unchanged
+    terms = body["terms"]
+    assert terms["expiration_date"]["value"] == "2027-06-30"
+    assert terms["notice_period_to_terminate_renewal"] == {
+        **terms["notice_period_to_terminate_renewal"], "value": "P180D", "deadline": "2027-01-01"}
+    assert [p["name"] for p in terms["parties"]] == ["Northwind Analytics, Inc.", "Harbor Freight Logistics LLC"]
+    text = stored_text(tapi, cid)
+    law = terms["governing_law"]
+    assert text[law["start"]:law["end"]] == law["quote"] == "Delaware"  # grounded
+    assert tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"] == terms
+
+
+def test_an_analyzer_that_reads_no_terms_gives_null(api: Api) -> None:
+    accepted = api.upload().json()
+    api.wait(accepted["job_id"])
+    assert api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).json()["terms"] is None
+    empty = api.client.get(f"/v1/contracts/{accepted['contract_id']}/terms", headers=api.h()).json()
+    assert empty["job_id"] is None and empty["terms"]["parties"] == [] and empty["terms"]["governing_law"] is None
+
+
+def test_portfolio_pages_filters_and_counts_risks(tapi: Api) -> None:
+    a = analyzed(tapi, contract_text("2027-06-30", "Delaware"), "a.txt")
+    b = analyzed(tapi, contract_text("2031-12-31", "New York", "Acme Widgets LLC"), "b.txt")
+    c = analyzed(tapi, contract_text("2026", "New York", extra="Customer shall not assign this Agreement."), "c.txt")
+    page = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"limit": 2}).json()
+    assert page["count"] == 3 and [i["id"] for i in page["data"]] == [c, b]  # newest first
+    rest = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"limit": 2, "offset": 2}).json()
+    assert [i["id"] for i in rest["data"]] == [a]
+    findings = tapi.client.get(f"/v1/contracts/{a}/findings", headers=tapi.h()).json()["data"]
+    expected = {s: sum(f["severity"] == s for f in findings) for s in ("high", "medium", "low", "info")}
+    assert rest["data"][0]["risks"] == expected and sum(expected.values()) > 0
+    # a rejected finding is no longer counted as a risk
+    tapi.client.patch(f"/v1/findings/{findings[0]['id']}", headers=tapi.h(), json={"action": "reject"})
+    after = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"party": "harbor"}).json()
+    counted = next(i for i in after["data"] if i["id"] == a)["risks"]
+    assert counted[findings[0]["severity"]] == expected[findings[0]["severity"]] - 1
+
+    def ids(**params) -> set[str]:
+        return {i["id"] for i in tapi.client.get("/v1/portfolio", headers=tapi.h(), params=params).json()["data"]}
+
+    assert ids(governing_law="new york") == {b, c}
+    assert ids(party="acme widgets") == {b} and ids(party="northwind") == {a, b, c} and ids(party="100%_") == set()
+    assert ids(expires_before="2028-01-01") == {a, c}  # "2026" ends by 2026-12-31 at the latest
+    assert ids(expires_before="2026-12-31") == set()  # ...but may run to that day
+    assert ids(expires_before="2032-01-01", governing_law="New York") == {b, c}
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"},
+                                    {"expires_before": "2027-02-31"}, {"expires_before": "soon"},
+                                    {"party": "x" * 201}, {"governing_law": "a\x00b"}])
+def test_portfolio_refuses_bad_paging_and_filters(tapi: Api, params: dict) -> None:
+    r = tapi.client.get("/v1/portfolio", headers=tapi.h(), params=params)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+
+
+def test_a_lawyers_correction_is_kept_and_becomes_a_label(tapi: Api) -> None:
+    data = contract_text()
+    cid = analyzed(tapi, data)
+    text = stored_text(tapi, cid)
+    start = text.index("Expires: ") + len("Expires: ")
+    r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(),
+                          json={"field": "expiration_date", "value": "2027-07-31", "start": start, "end": start + 10,
+                                "reviewer": "A. Lawyer", "comment": "amended by the side letter"})
+    assert r.status_code == 200, r.text
+    corrected = r.json()["terms"]
+    assert corrected["expiration_date"]["value"] == "2027-07-31"
+    assert corrected["expiration_date"]["source"] == "lawyer"
+    assert corrected["expiration_date"]["quote"] == "2027-06-30"
+    assert corrected["notice_period_to_terminate_renewal"]["deadline"] == "2027-02-01"  # recomputed: - 180 days
+    # a new analysis of the contract (another analyzer, so a new job) keeps the lawyer's value
+    again = tapi.upload(data=data, name="msa.txt", analyzer="fake").json()
+    assert not again["reused"]
+    tapi.wait(again["job_id"])
+    kept = tapi.client.get(f"/v1/contracts/{cid}", headers=tapi.h()).json()["terms"]
+    assert kept["expiration_date"]["value"] == "2027-07-31"
+    # stored as the tenant's labels: the lawyer's span accepted, the analyzer's (moved) span rejected
+    with Session(tapi.resolve(app_engine)) as session:
+        labels = session.exec(select(Annotation).where(Annotation.category == "Expiration Date")).all()
+    assert {(a.tenant, a.status, a.quote, a.explanation) for a in labels} == {
+        ("acme", "accepted", "2027-06-30", "expiration_date: 2027-07-31"),
+        ("acme", "rejected", "Expires: 2027-06-30", "expiration_date: 2027-06-30")}
+
+
+def test_parties_are_corrected_as_a_list(tapi: Api) -> None:
+    data = contract_text()
+    cid = analyzed(tapi, data)
+    start = stored_text(tapi, cid).index("Northwind Analytics, Inc.")
+    r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(), json={
+        "field": "parties", "parties": [{"name": "Northwind Analytics, Inc.", "short_name": "Provider",
+                                         "start": start, "end": start + 25}]})
+    assert r.status_code == 200, r.text
+    assert [(p["name"], p["source"]) for p in r.json()["terms"]["parties"]] == [("Northwind Analytics, Inc.", "lawyer")]
+
+
+@pytest.mark.parametrize(("body", "needle"), [
+    ({"field": "expiration_date", "value": "2027-02-31"}, "not an ISO 8601 date"),
+    ({"field": "renewal_term", "value": "one year"}, "not an ISO 8601 period"),
+    ({"field": "agreement_date", "value": "2020-01-01"}, "give start and end"),
+    ({"field": "governing_law", "value": "Texas", "start": 50, "end": 10}, "start < end"),
+    ({"field": "governing_law", "value": "Texas", "start": 0, "end": 10**7}, "start < end"),
+    ({"field": "parties"}, "whole list"),
+])
+def test_bad_corrections_are_refused_with_the_reason(tapi: Api, body: dict, needle: str) -> None:
+    cid = analyzed(tapi, contract_text())
+    r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(), json=body)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_correction" and needle in r.text
+    bad = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(), json={"field": "price", "value": "1"})
+    assert bad.status_code == 422
+
+
+def test_another_tenant_sees_none_of_it(tapi: Api) -> None:
+    cid = analyzed(tapi, contract_text())
+    other = tapi.h("globex")
+    assert tapi.client.get(f"/v1/contracts/{cid}", headers=other).status_code == 404
+    assert tapi.client.get(f"/v1/contracts/{cid}/terms", headers=other).status_code == 404
+    r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=other, json={"field": "governing_law", "value": "X"})
+    assert r.status_code == 404
+    assert tapi.client.get("/v1/portfolio", headers=other).json() == {"data": [], "count": 0}
+    assert "BEGIN:VEVENT" not in tapi.client.get("/v1/calendar.ics", headers=other).text
+    assert "BEGIN:VEVENT" in tapi.client.get("/v1/calendar.ics", headers=tapi.h()).text
+
+
+def test_deleting_a_contract_deletes_its_terms(tapi: Api) -> None:
+    cid = analyzed(tapi, contract_text())
+    assert tapi.client.delete(f"/v1/contracts/{cid}", headers=tapi.h()).status_code == 204
+    assert tapi.client.get("/v1/portfolio", headers=tapi.h()).json()["count"] == 0
+
+
+def test_a_new_analysis_keeps_the_lawyers_field_and_recomputes_the_deadline(tapi: Api) -> None:
+    """The runner's store: the analyzer's new expiration meets the lawyer's notice period."""
+    from serving.models import ContractTermsRow
+    from serving.terms import store
+    from tests.serving.terms_fakes import read_terms
+
+    cid = analyzed(tapi, contract_text("2027-06-30"))
+    tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(),
+                      json={"field": "notice_period_to_terminate_renewal", "value": "P3M"})
+    engine = tapi.resolve(app_engine)
+    with Session(engine) as session:
+        row = session.get(ContractTermsRow, cid)
+        assert row is not None
+        reread = read_terms(contract_text("2028-06-30").decode())  # as if the analyzer now read another date
+        store(session, tenant_id=row.tenant_id, contract_id=cid, job_id=row.job_id or "", terms=reread)
+        session.commit()
+    terms = tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"]
+    notice = terms["notice_period_to_terminate_renewal"]
+    assert terms["expiration_date"]["value"] == "2028-06-30" and terms["expiration_date"]["source"] == "analyzer"
+    assert (notice["value"], notice["source"], notice["deadline"]) == ("P3M", "lawyer", "2028-03-30")
+    portfolio = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"expires_before": "2028-07-01"}).json()
+    assert [i["id"] for i in portfolio["data"]] == [cid]  # the filter columns follow the terms

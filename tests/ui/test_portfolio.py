@@ -1,0 +1,238 @@
+"""The Portfolio page and the Review page's key-terms panel, driven by Streamlit's AppTest against a real
+API process whose analyzer reads key terms (tests/serving/terms_fakes.py), and the Portfolio page in
+Chromium at 1280 and 1920 px (screenshots in out/screenshots/ for people to look at)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import httpx
+import pyarrow as pa
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from contracts.settings import get_settings
+from tests.serving.test_terms_api import contract_text
+from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, wait_http
+from tests.ui.test_app import APP, signed_in, texts
+
+TODAY = date.today()
+
+
+def _due(days_to_notice: int) -> str:
+    """An expiry whose notice deadline (180 days before) is this many days from today."""
+    return (TODAY + timedelta(days=days_to_notice + 180)).isoformat()
+
+
+CONTRACTS = {  # name -> (expiry, governing law, customer)
+    "supply.txt": (_due(20), "Delaware", "Harbor Freight Logistics LLC"),
+    "licence.txt": (_due(200), "New York", "Acme Widgets LLC"),
+    "lease.txt": ("perpetual", "New York", "Globe Storage LLC"),
+}
+
+
+@pytest.fixture(scope="module")
+def terms_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveApi, dict[str, str]]]:
+    """`lexrisk serve` with the terms-reading analyzer, and the ids of three analyzed contracts."""
+    folder = tmp_path_factory.mktemp("terms-api")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
+           "LEXRISK_ANALYZER": "terms",
+           "LEXRISK_ANALYZER_PLUGINS": json.dumps({"terms": "tests.serving.terms_fakes:factory"}),
+           "LEXRISK_RATE_LIMIT_PER_MINUTE": "10000"}
+    env.pop("LEXRISK_REDIS_URL", None)
+    keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex")}
+    log = (folder / "api.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "serve", "--port", str(port),
+                                "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/healthz", process=process)
+        headers = {"Authorization": f"Bearer {keys['acme']}"}
+        ids = {}
+        for name, (expires, law, customer) in CONTRACTS.items():
+            r = httpx.post(f"{url}/v1/contracts", headers=headers,
+                           files={"file": (name, contract_text(expires, law, customer))}).json()
+            ids[name] = r["contract_id"]
+            deadline = time.monotonic() + 60
+            while httpx.get(f"{url}/v1/jobs/{r['job_id']}", headers=headers).json()["status"] != "done":
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        yield LiveApi(url, keys, env), ids
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def live(terms_api: tuple[LiveApi, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    live_api, ids = terms_api
+    monkeypatch.setenv("LEXRISK_API_URL", live_api.url)
+    get_settings.cache_clear()
+    yield live_api.keys | {"ids": ids}  # type: ignore[operator]
+    get_settings.cache_clear()
+
+
+def portfolio_page(key: str) -> AppTest:
+    at = signed_in(key)
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_portfolio_lists_filters_sorts_and_exports(live: dict) -> None:
+    at = portfolio_page(live["acme"])
+    assert at.title[0].value == "Portfolio"
+    table = at.dataframe[0].value
+    assert sorted(table["Contract"]) == sorted(CONTRACTS)
+    supply = table[table["Contract"] == "supply.txt"].iloc[0]
+    assert supply["Governing law"] == "Delaware" and supply["Expires"] == CONTRACTS["supply.txt"][0]
+    assert supply["Notice deadline"] == (TODAY + timedelta(days=20)).isoformat()
+    assert supply["Parties"] == "Northwind Analytics, Inc.; Harbor Freight Logistics LLC"
+    assert supply["Renewal"] == "1 year, auto" and supply["Effective"] == "2026-03-01"
+    assert supply["Review"] == f"/review?contract={live['ids']['supply.txt']}"
+    findings = httpx.get(f"{os.environ['LEXRISK_API_URL']}/v1/contracts/{live['ids']['supply.txt']}/findings",
+                         headers={"Authorization": f"Bearer {live['acme']}"}).json()["data"]
+    assert int(supply["High"]) == sum(f["severity"] == "high" for f in findings)
+    # the filters go to the API
+    at.selectbox(key="portfolio_law").set_value("New York").run()
+    assert sorted(at.dataframe[0].value["Contract"]) == ["lease.txt", "licence.txt"]
+    at.text_input(key="portfolio_party").input("acme").run()
+    assert list(at.dataframe[0].value["Contract"]) == ["licence.txt"]
+    at.text_input(key="portfolio_party").input("").run()
+    at.selectbox(key="portfolio_law").set_value(None).run()
+    at.date_input(key="portfolio_before").set_value(TODAY + timedelta(days=300)).run()
+    assert list(at.dataframe[0].value["Contract"]) == ["supply.txt"]
+    at.date_input(key="portfolio_before").set_value(None).run()
+    # sorted: soonest notice deadline first, the contract without one last
+    at.selectbox(key="portfolio_sort").set_value("Notice deadline, soonest first").run()
+    assert list(at.dataframe[0].value["Contract"]) == ["supply.txt", "licence.txt", "lease.txt"]
+    # Excel: offered beside the table (its content: test_excel_export_is_the_table)
+    assert at.get("download_button")[0].proto.label == "Export to Excel"
+    assert not at.exception
+
+
+def test_excel_export_is_the_table() -> None:
+    from contracts.wire import PortfolioItem
+    from tests.serving.terms_fakes import read_terms
+    from ui.terms_view import PORTFOLIO_COLUMNS, portfolio_rows, portfolio_xlsx
+
+    item = PortfolioItem(id="a" * 32, name="=HYPERLINK(evil)", created_at="2026-01-01T00:00:00Z",
+                         terms=read_terms(contract_text("2027-06-30").decode()), risks={"high": 2, "low": 1})
+    rows = portfolio_rows([item])
+    sheet = load_workbook(io.BytesIO(portfolio_xlsx(rows)))["Portfolio"]
+    values = list(sheet.values)
+    assert list(values[0]) == PORTFOLIO_COLUMNS
+    assert values[1][0] == "'=HYPERLINK(evil)"  # a formula is written as text
+    assert values[1][1:] == tuple(rows[0][c] for c in PORTFOLIO_COLUMNS[1:])
+
+
+def test_timeline_shows_the_next_12_months(live: dict) -> None:
+    at = portfolio_page(live["acme"])
+    assert "Deadlines in the next 12 months" in texts(at)
+    chart = at.get("vega_lite_chart")[0].proto
+    assert "Date" in chart.spec and "Contract" in chart.spec
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.datasets]
+    shown = {(r["Contract"], r["Deadline"], r["Date"]) for rows in frames for r in rows if "Contract" in r}
+    assert shown == {("supply.txt", "last day to give notice", (TODAY + timedelta(days=20)).isoformat()),
+                     ("supply.txt", "expires", CONTRACTS["supply.txt"][0]),
+                     ("licence.txt", "last day to give notice", (TODAY + timedelta(days=200)).isoformat())}
+
+
+def test_another_tenant_sees_an_empty_portfolio(live: dict) -> None:
+    at = portfolio_page(live["globex"])
+    assert "No contract yet" in texts(at)
+    assert not at.dataframe
+
+
+def test_review_panel_links_each_value_to_its_words(live: dict) -> None:
+    at = signed_in(live["acme"])
+    cid = live["ids"]["supply.txt"]
+    at.session_state["review_contract"] = cid
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.label for e in at.expander if e.label.startswith("Key terms")] == ["Key terms · 8 found"]  # 2 parties + 6
+    law = next(b for b in at.button if b.key == f"term-{cid}-governing_law")
+    assert law.label == "Delaware (US)"
+    panes_before = len(at.get("html"))
+    law.click().run()
+    panes = at.get("html")
+    assert len(panes) == panes_before + 1
+    body = panes[0].proto.body  # the panel's pane comes first, the risks' text pane after it
+    assert 'id="lx-term-governing_law"></a><mark class="lx-mark lx-selected"' in body
+    assert body.split("lx-selected", 1)[1].split(">", 1)[1].startswith("Delaware</mark>")
+    assert "scrollIntoView" in body
+
+
+def test_review_panel_correction_is_stored(live: dict) -> None:
+    at = signed_in(live["acme"])
+    cid = live["ids"]["lease.txt"]
+    at.session_state["review_contract"] = cid
+    at.run()
+    form = f"terms-correct-{cid}"
+    select = next(s for s in at.selectbox if s.label == "Correct a value")
+    select.set_value("document_name")  # a field no other test of this module reads: they share the API
+    next(t for t in at.text_input if t.label == "Value").input("STORAGE LEASE")
+    at.button(key=f"FormSubmitter:{form}-Save correction").click().run()
+    assert not at.exception, at.exception
+    stored = httpx.get(f"{os.environ['LEXRISK_API_URL']}/v1/contracts/{cid}/terms",
+                       headers={"Authorization": f"Bearer {live['acme']}"}).json()["terms"]["document_name"]
+    assert stored["value"] == "STORAGE LEASE" and stored["source"] == "lawyer"
+    # a bad value is the API's sentence, not a traceback
+    select = next(s for s in at.selectbox if s.label == "Correct a value")
+    select.set_value("expiration_date")
+    next(t for t in at.text_input if t.label == "Value").input("31 February")
+    at.button(key=f"FormSubmitter:{form}-Save correction").click().run()
+    assert not at.exception and "not an ISO 8601 date" in texts(at)
+
+
+@pytest.mark.slow
+def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> None:
+    """The Portfolio page in a real browser at 1280 and 1920 px: screenshots to look at."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from tests.ui.test_browser import ARGS, CHROMIUM, SHOTS
+
+    live_api, _ = terms_api
+    port = free_port()
+    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
+                            "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                           env={**live_api.env, "LEXRISK_API_URL": live_api.url}, cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", process=app)
+        with playwright_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+            try:
+                for width in (1280, 1920):
+                    page = browser.new_page(viewport={"width": width, "height": 1000})
+                    page.set_default_timeout(60_000)
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    page.get_by_role("textbox", name="API key").fill(live_api.keys["acme"])
+                    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
+                    page.get_by_role("button", name="Sign in").click()
+                    page.get_by_role("heading", name="Review a contract").wait_for()
+                    page.get_by_role("link", name="Portfolio").click()
+                    page.get_by_role("heading", name="Portfolio").wait_for()
+                    page.locator('[data-testid="stDataFrame"]').wait_for()
+                    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+                    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+                    page.wait_for_timeout(1500)
+                    path = SHOTS / f"portfolio-{width}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    assert path.stat().st_size > 10_000
+                    page.close()
+            finally:
+                browser.close()
+    finally:
+        app.terminate()
+        app.wait(timeout=20)

@@ -1,0 +1,63 @@
+"""The key-terms panel of the Review page: who signed, when it starts and ends, how it renews, by when
+notice is due and which law governs, each value a link to its words in the contract (a click outlines
+the quote in the text beside it and scrolls it into view), and a lawyer's correction of a value
+(PATCH /v1/contracts/{id}/terms: kept as the lawyer's and stored as a label). Its own module, so that
+the Review page only calls it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from contracts.wire import ContractText
+from ui.render import Span, highlight_html
+from ui.state import api, attempt, reviewer
+from ui.terms_view import LABELS, term_rows
+
+FOCUS = "terms_focus"  # (contract id, the row's key) of the value last clicked
+
+
+def key_terms_panel(contract_id: str, text: ContractText) -> None:
+    found = attempt(lambda: api().terms(contract_id))
+    if found is None:
+        return
+    rows = term_rows(found.terms)
+    with st.expander(f"Key terms · {len(rows)} found", expanded=True):
+        if not rows:
+            st.caption("No key terms were read from this contract (parties, dates, renewal, governing law).")
+            return
+        focus = st.session_state.get(FOCUS)
+        selected = focus[1] if focus and focus[0] == contract_id else None
+        left, right = st.columns([2, 3], gap="medium")
+        with left:
+            for row in rows:
+                label, value = st.columns([2, 5], vertical_alignment="center")
+                label.markdown(f"**{row.label}**")
+                marker = " ✎" if row.lawyer else ""
+                if value.button(f"{row.value}{marker}", key=f"term-{contract_id}-{row.key}", type="tertiary",
+                                help=f"page {row.page}" + (" · corrected by a lawyer" if row.lawyer else "")
+                                + " · show it in the text"):
+                    st.session_state[FOCUS] = (contract_id, row.key)
+                    selected = row.key
+            _correction_form(contract_id)
+        with right:
+            if selected is None:  # the text appears once asked for: the page's own text pane stays the first
+                st.caption("Click a value to see its words in the contract.")
+                return
+            spans = [Span(f"term-{r.key}", r.start, r.end, "info", f"{r.label}: {r.value}") for r in rows]
+            st.html(highlight_html(text.text, spans, selected=f"term-{selected}", pages=text.pages, height=360),
+                    unsafe_allow_javascript=True)
+
+
+def _correction_form(contract_id: str) -> None:
+    with st.form(f"terms-correct-{contract_id}", clear_on_submit=True):
+        fields = [f for f in LABELS if f != "parties"]
+        field = st.selectbox("Correct a value", fields, format_func=LABELS.__getitem__)
+        value = st.text_input("Value", placeholder="ISO date (2024-10-30), period (P90D), or text")
+        comment = st.text_input("Why", placeholder="kept with the correction")
+        saved = st.form_submit_button("Save correction")
+    if saved:
+        result = attempt(lambda: api().correct_term(contract_id, field, value.strip() or None, reviewer=reviewer(),
+                                                    comment=comment))
+        if result is not None:
+            st.toast(f"Saved: {LABELS[field]} corrected")
+            st.rerun()

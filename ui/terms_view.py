@@ -1,0 +1,126 @@
+"""Key terms as people read them, free of Streamlit so that tests check them directly: a term's value
+in words ("P90D" -> "90 days"), the rows of the Review panel and of the Portfolio table, the Excel
+export and the deadlines of the timeline. Dates come from contracts.deadlines, as the API's calendar."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from contracts.deadlines import DEADLINE_TITLES, deadlines
+from contracts.key_terms import KeyTerms
+from contracts.wire import PortfolioItem
+
+LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
+          "effective_date": "Effective date", "expiration_date": "Expires", "renewal_term": "Renewal",
+          "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
+_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+SEVERITY_COLUMNS = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
+# what a lawyer acts on first (the next deadline, the risks) before what identifies the deal
+PORTFOLIO_COLUMNS = ["Contract", "Review", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(), "Parties",
+                     "Governing law", "Effective", "Renewal"]
+
+
+def period_words(period: str | None) -> str:
+    """'P1Y' -> '1 year', 'P1Y6M' -> '1 year 6 months'; anything else as it is."""
+    if not period:
+        return "—"
+    parts = re.findall(r"(\d+)([YMWD])", period)
+    if not parts or not re.fullmatch(r"P(\d+[YMWD])+", period):
+        return period
+    return " ".join(f"{n} {_UNITS[u]}{'' if n == '1' else 's'}" for n, u in parts)
+
+
+@dataclass(frozen=True)
+class TermRow:
+    key: str  # unique within the contract: the field, or parties-N
+    label: str
+    value: str
+    start: int
+    end: int
+    page: int
+    lawyer: bool
+
+
+def term_rows(terms: KeyTerms) -> list[TermRow]:
+    """Each stated term with its value in words and where the contract says it, in reading order of fields."""
+    rows = [TermRow(f"parties-{i}", "Party", f"{p.name} ({p.short_name})" if p.short_name else p.name,
+                    p.start, p.end, p.page, p.source == "lawyer") for i, p in enumerate(terms.parties)]
+    for field in ("document_name", "agreement_date", "effective_date", "expiration_date", "renewal_term",
+                  "notice_period_to_terminate_renewal", "governing_law"):
+        term = getattr(terms, field)
+        if term is None:
+            continue
+        value = term.value or f"unreadable: “{term.quote}”"
+        if field == "renewal_term" and term.value:
+            value = period_words(term.value) + (", automatic" if term.automatic else "")
+        elif field == "notice_period_to_terminate_renewal" and term.value:
+            value = period_words(term.value) + (f" · by {term.deadline}" if term.deadline else "")
+        elif field == "governing_law" and term.value and term.country:
+            value = f"{term.value} ({term.country})"
+        rows.append(TermRow(field, LABELS[field], value, term.start, term.end, term.page, term.source == "lawyer"))
+    return rows
+
+
+def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
+    """The Portfolio table: one row a contract, dates as ISO text (sortable), a link to its review."""
+    rows = []
+    for item in items:
+        t = item.terms or KeyTerms()
+        notice = t.notice_period_to_terminate_renewal
+        rows.append({
+            "Contract": item.name,
+            "Parties": "; ".join(p.name for p in t.parties),
+            "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
+            "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
+            "Expires": t.expiration_date.value if t.expiration_date and t.expiration_date.value else "",
+            "Renewal": (period_words(t.renewal_term.value) + (", auto" if t.renewal_term.automatic else ""))
+            if t.renewal_term and t.renewal_term.value else "",
+            "Notice deadline": notice.deadline if notice and notice.deadline else "",
+            **{label: getattr(item.risks, severity) for severity, label in SEVERITY_COLUMNS.items()},
+            "Review": f"/review?contract={item.id}",
+        })
+    return rows
+
+
+def portfolio_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """The table as an Excel workbook; a cell a spreadsheet would run as a formula is written as text."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Portfolio"
+    columns = PORTFOLIO_COLUMNS
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_cell(row[c]) for c in columns])
+    for i, name in enumerate(columns, 1):
+        width = max([len(str(name))] + [len(str(r[name])) for r in rows])
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def timeline_rows(items: list[PortfolioItem], today: date, days: int = 365) -> list[dict[str, Any]]:
+    """Every dated deadline from today to a year on: contract, what is due, the day, days left."""
+    end = today + timedelta(days=days)
+    rows = []
+    for item in items:
+        for d in deadlines(item.terms or KeyTerms()):
+            if today <= d.day <= end:
+                rows.append({"Contract": item.name, "Deadline": DEADLINE_TITLES[d.kind], "Date": d.day.isoformat(),
+                             "Days left": (d.day - today).days, "Review": f"/review?contract={item.id}"})
+    return sorted(rows, key=lambda r: (r["Date"], r["Contract"]))
