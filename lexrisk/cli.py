@@ -4,7 +4,8 @@ and work with only the core installed.
 
 This root sits above every part (contracts <- annotation, training, eval <- serving <- ui, root), so it
 is also where a part that needs another's capability gets it injected: the parts left of `serving`
-take an analyzer factory through `args.analyzer_factory` instead of importing `serving`."""
+take an analyzer factory through `args.analyzer_factory` instead of importing `serving`, and
+`lexrisk train prepare` the annotation store through `args.training_store`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from contracts.findings import DocumentAnalyzer
 from contracts.settings import settings_error
 
 if TYPE_CHECKING:
+    from annotation.prepare import StoreTrainingData
     from contracts.settings import Settings
 
 # modules with `register(subparsers)`; a part whose extra is not installed still lists its commands
@@ -57,9 +59,18 @@ def analyzer_factory(name: str, settings: Settings | None = None) -> DocumentAna
         raise CommandError(f"analyzer {name!r}: {exc}") from None
 
 
+def training_store(args: argparse.Namespace) -> StoreTrainingData:
+    """The annotation store (`--db` or the setting) as `lexrisk train prepare` uses it: training may not
+    import annotation, so the root hands it over, as it hands analyzers to the commands."""
+    from annotation.cli_common import open_store
+    from annotation.prepare import StoreTrainingData
+
+    return StoreTrainingData(open_store(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lexrisk", description="Contract risk analysis.")
-    parser.set_defaults(analyzer_factory=analyzer_factory)
+    parser.set_defaults(analyzer_factory=analyzer_factory, training_store=training_store)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers)

@@ -20,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from contracts.portable_paths import portable_text  # noqa: E402
 from contracts.training_set import BuildParams, read_card  # noqa: E402
 from lexrisk.cli import main as lexrisk  # noqa: E402
 from serving.vllm_server import LORA_NAME, vllm_server  # noqa: E402
@@ -73,6 +74,14 @@ def write_readme(results: Path = RESULTS) -> None:
     README.write_text(text[:start] + block(results) + text[end:], encoding="utf-8")
 
 
+def portable_log(log: Path) -> None:
+    """The server's log as committed: the repository's and the settings' paths as contracts.portable_paths
+    writes them, the Python installation's as `<python>` (tests/eval/test_portable_results.py)."""
+    if log.is_file():
+        text = portable_text(log.read_bytes().decode("utf-8", errors="replace"))  # bytes: carriage returns kept
+        log.write_bytes(text.replace(sys.base_prefix + "/", "<python>/").encode("utf-8"))
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--base", type=Path, default=Path("models/smollm2-135m-instruct"))
@@ -113,6 +122,7 @@ def main() -> int:
             code = lexrisk(["eval", "run", "--analyzer", "openai", *target, "--set", f"openai_base_url={url}",
                             *decoding, *common, "--out", str(runs[name])])
             seconds[name] = time.monotonic() - started
+        portable_log(args.out / f"vllm-{name}.log")
         if code != 0:
             return code
     started = time.monotonic()
