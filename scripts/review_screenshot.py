@@ -1,7 +1,7 @@
 """The README's screenshot of the Review page: `lexrisk up` on free ports and a fresh SQLite store, the sample
 contract uploaded and analyzed in Chromium, its first risk selected; saved as docs/img/review.png.
 
-    python scripts/review_screenshot.py [--width 1280] [--out docs/img/review.png]
+    python scripts/review_screenshot.py [--width 1920] [--out docs/img/review.png]
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def free_port() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "img" / "review.png")
     args = parser.parse_args()
     from playwright.sync_api import expect, sync_playwright
