@@ -80,3 +80,10 @@ def test_comparison_figures_are_the_committed_benchmark() -> None:
     page = (REPO / "docs" / "lawyer.md").read_text("utf-8")
     assert f"<!-- compare_accuracy:start -->\n{module.readme_figures(results)}<!-- compare_accuracy:end -->" in page, \
         "docs/lawyer.md's comparison figures are stale: python benchmarks/compare_accuracy.py --readme-only"
+
+
+def test_baseline_table_is_the_committed_runs() -> None:
+    """docs/ml-engineer.md's baseline table is written from eval/results/baseline-dev*/metrics.json."""
+    module = load_script("gen_baseline_table")
+    page = (REPO / "docs" / "ml-engineer.md").read_text("utf-8")
+    assert module.block() in page, "docs/ml-engineer.md's baseline table is stale: python scripts/gen_baseline_table.py"
