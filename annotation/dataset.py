@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from annotation.store.models import Annotation, Contract, DatasetVersion, LabelTenant
 from annotation.store.repository import row_id, sharing_tenants
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
+from contracts.portable_paths import portable_text
 from contracts.prompt import messages, render_answer, system_prompt
 from contracts.settings import PromptStyle
 from contracts.taxonomy import risk_categories
@@ -289,7 +290,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
             severities[e.split][g.severity] += 1
     tokens = [e.tokens for e in examples]
     annotation_ids = sorted({g.id for e in examples for g in e.labels})
-    params = BuildParams(**{k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()},
+    params = BuildParams(**{k: portable_text(str(v)) if isinstance(v, Path) or k == "tokenizer" else v
+                            for k, v in asdict(config).items()},
                          tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
                          system_prompt_sha256=hashlib.sha256(system_prompt(config.prompt).encode("utf-8")).hexdigest())
     card = DatasetCard(

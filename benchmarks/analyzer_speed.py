@@ -65,6 +65,7 @@ def measure(name: str, folder: Path, texts: list[tuple[str, str]], *, sklearn_fe
 def main() -> None:
     from analyzers.baseline import shipped_model_dir
     from contracts.cuad import text_files
+    from contracts.portable_paths import portable
     from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
     from training.baseline.corpus import load_contracts
@@ -98,8 +99,9 @@ def main() -> None:
                       f"{r['max_s']:.2f}", f"{r['contracts_per_s']:.1f}", str(r["findings"]))
     console.print(table)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-                                   "threads": 1, "results": rows}, indent=2) + "\n", encoding="utf-8")
+    results = {"machine": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(), "threads": 1,
+               "results": rows}
+    RESULTS.write_text(json.dumps(portable(results), indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {RESULTS}")
 
 

@@ -20,7 +20,7 @@ The embedding weight is fitted here, not guessed: on pairs of both kinds made wi
 the reported pairs), a grid moves weight from the lexical term to the embedding term and keeps the value
 with the best mean of alignment accuracy and missing and extra F1; the grid and the value are written
 out, and the shipped `EMBEDDING_SHARE` should equal it. Writes eval/results/compare_accuracy.json and
-rewrites the figures in README.md's comparison paragraph from it.
+rewrites the figures in docs/lawyer.md's comparison paragraph from it.
 Goal (issue 12): alignment >= 0.95, missing/extra F1 >= 0.95, a 30-page pair in under 1 s."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from eval.compare_pairs import Pair, make_pair  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "eval" / "results" / "compare_accuracy.json"
-README = ROOT / "README.md"
+README = ROOT / "docs" / "lawyer.md"  # the comparison paragraph lawyers read
 PAGE_CHARS = 3000  # a page of contract text, for the 30-page timing
 STANDARD_EDITS = {"delete": 2, "insert": 2, "reword": 3, "move": 1, "renumber": 2, "split": 1, "merge": 1,
                   "number": 2, "party": 1}
@@ -237,7 +237,7 @@ def main() -> None:
     parser.add_argument("--fit-limit", type=int, default=5, help="CUAD contracts per set for the weight fit")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--fit-only", action="store_true", help="print the embedding weight grid and stop")
-    parser.add_argument("--readme-only", action="store_true", help="rewrite README's figures from the JSON")
+    parser.add_argument("--readme-only", action="store_true", help="rewrite docs/lawyer.md's figures from the JSON")
     args = parser.parse_args()
     if args.readme_only:
         update_readme(json.loads(RESULTS.read_text()))
@@ -348,7 +348,7 @@ README_BLOCK = re.compile(r"(<!-- compare_accuracy:start -->\n).*?(<!-- compare_
 
 
 def readme_figures(r: dict) -> str:
-    """The README's measured sentences, written from the results so that no figure is typed by hand."""
+    """docs/lawyer.md's measured sentences, written from the results so that no figure is typed by hand."""
     v, hard, fit = r["variants"], r["paraphrase_set"]["variants"], r["embedding_weight_fit"]
     s, cat, emb, lex = v["shipped"], v["shipped + categories"], v["with MiniLM embeddings"], v["lexical only"]
     hs, he, hl = hard["shipped"], hard["with MiniLM embeddings"], hard["lexical only"]
@@ -390,7 +390,7 @@ def _verdict(shipped: dict, hard_shipped: dict, embedded: dict, hard_embedded: d
 def update_readme(results: dict) -> None:
     text = README.read_text()
     if not README_BLOCK.search(text):
-        raise SystemExit("README.md has no <!-- compare_accuracy:start/end --> block to update")
+        raise SystemExit(f"{README} has no <!-- compare_accuracy:start/end --> block to update")
     README.write_text(README_BLOCK.sub(lambda m: m.group(1) + readme_figures(results) + m.group(2), text, count=1))
 
 

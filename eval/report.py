@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.portable_paths import portable_text
 from contracts.taxonomy import risk_categories
 
 
@@ -291,7 +292,7 @@ def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[
           "## Cost", "", _md_table(["per 1,000 contracts", *(r.label for r in runs)], costs), "",
           *(f"- {n}" for n in cost_notes), ""]
     files["md"] = out / "report.md"
-    files["md"].write_text("\n".join(md), encoding="utf-8")
+    files["md"].write_text(portable_text("\n".join(md)), encoding="utf-8")
     style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
              "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;"
              "text-align:left;font-size:14px}thead th{background:#f0f0f0}img{max-width:100%}")
@@ -303,5 +304,5 @@ def write_report(runs: list[Run], out: Path, cost: CostInputs, *, preface: list[
             "<h2>Cost</h2>", _html_table(["per 1,000 contracts", *(r.label for r in runs)], costs),
             "<ul>", *(f"<li>{_plain(n)}</li>" for n in cost_notes), "</ul></body></html>"]
     files["html"] = out / "report.html"
-    files["html"].write_text("\n".join(page), encoding="utf-8")
+    files["html"].write_text(portable_text("\n".join(page)), encoding="utf-8")
     return files

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from contracts.findings import AnalysisResult, DocumentAnalyzer
 from contracts.playbook import Playbook
+from contracts.portable_paths import portable
 from eval.gold import GoldContract, GoldSpan
 from eval.metrics import Outcome, evaluate
 
@@ -105,10 +106,12 @@ def load_outcomes(folder: Path) -> list[Outcome]:
 
 def write_run_info(out: Path, metrics: dict, *, analyzer: str, **fields: object) -> dict:
     """run.json: what was run on what (the analyzer as it named itself in its results), from which
-    commit, with which package versions, when."""
-    info = {"analyzer": analyzer, "analyzer_info": _analyzer_info(out), **fields,
-            "contracts": metrics["contracts"], "failed": metrics["failed"],
-            "commit": _commit(), "versions": _versions(), "date": datetime.now(UTC).isoformat(timespec="seconds")}
+    commit, with which package versions, when; its paths as `contracts.portable_paths` writes them, so the
+    command in it runs on another checkout."""
+    info = portable({"analyzer": analyzer, "analyzer_info": _analyzer_info(out), **fields,
+                     "contracts": metrics["contracts"], "failed": metrics["failed"],
+                     "commit": _commit(), "versions": _versions(),
+                     "date": datetime.now(UTC).isoformat(timespec="seconds")})
     (out / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return info
 

@@ -20,12 +20,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from contracts.portable_paths import portable_text  # noqa: E402
 from contracts.training_set import BuildParams, read_card  # noqa: E402
 from lexrisk.cli import main as lexrisk  # noqa: E402
 from lexrisk.testing.vllm_server import LORA_NAME, vllm_server  # noqa: E402
 
 RESULTS = REPO / "eval" / "results" / "smollm2-loop"
-README = REPO / "README.md"
+README = REPO / "docs" / "ml-engineer.md"  # the page holding the model loop's table
 BEGIN, END = "<!-- smollm2-loop:begin (scripts/eval_model_loop.py) -->", "<!-- smollm2-loop:end -->"
 ROWS = {"base": "SmolLM2-135M-Instruct as it ships", "adapter": "the same + the adapter `lexrisk train` made",
         "baseline": "embedded baseline (shipped; not held out for it)"}
@@ -46,7 +47,7 @@ def shortest_dev(cuad: Path, count: int) -> list[str]:
 
 
 def block(results: Path = RESULTS) -> str:
-    """The README's table, from the committed runs' metrics.json (tests/test_docs.py checks it is current)."""
+    """docs/ml-engineer.md's table, from the committed runs' metrics.json (tests/test_docs.py checks it is current)."""
     def interval(m: dict, key: str) -> str:
         low, high = m["ci"][key]
         return f"{m['micro'][key]:.3f} [{low:.3f}, {high:.3f}]"
@@ -71,6 +72,14 @@ def write_readme(results: Path = RESULTS) -> None:
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
     README.write_text(text[:start] + block(results) + text[end:], encoding="utf-8")
+
+
+def portable_log(log: Path) -> None:
+    """The server's log as committed: the repository's and the settings' paths as contracts.portable_paths
+    writes them, the Python installation's as `<python>` (tests/eval/test_portable_results.py)."""
+    if log.is_file():
+        text = portable_text(log.read_bytes().decode("utf-8", errors="replace"))  # bytes: carriage returns kept
+        log.write_bytes(text.replace(sys.base_prefix + "/", "<python>/").encode("utf-8"))
 
 
 def main() -> int:
@@ -113,6 +122,7 @@ def main() -> int:
             code = lexrisk(["eval", "run", "--analyzer", "openai", *target, "--set", f"openai_base_url={url}",
                             *decoding, *common, "--out", str(runs[name])])
             seconds[name] = time.monotonic() - started
+        portable_log(args.out / f"vllm-{name}.log")
         if code != 0:
             return code
     started = time.monotonic()

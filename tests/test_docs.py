@@ -60,8 +60,30 @@ def test_every_command_has_help(capsys):
                     f"{command} {name}: no help text"
 
 
-def test_readme_model_loop_table_is_the_committed_runs() -> None:
-    """The README's base-vs-adapter table is written from eval/results/smollm2-loop by the script that ran it."""
+def test_model_loop_table_is_the_committed_runs() -> None:
+    """docs/ml-engineer.md's base-vs-adapter table is written from eval/results/smollm2-loop by the script that ran it."""
     module = load_script("eval_model_loop")
-    readme = (REPO / "README.md").read_text("utf-8")
-    assert module.block() in readme, "README's model-loop table is stale: python scripts/eval_model_loop.py ..."
+    page = (REPO / "docs" / "ml-engineer.md").read_text("utf-8")
+    assert module.block() in page, "docs/ml-engineer.md's model-loop table is stale: python scripts/eval_model_loop.py ..."
+
+
+def test_comparison_figures_are_the_committed_benchmark() -> None:
+    """docs/lawyer.md's comparison paragraph is written from eval/results/compare_accuracy.json by its benchmark."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("compare_accuracy", REPO / "benchmarks" / "compare_accuracy.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = json.loads((REPO / "eval" / "results" / "compare_accuracy.json").read_text("utf-8"))
+    page = (REPO / "docs" / "lawyer.md").read_text("utf-8")
+    assert f"<!-- compare_accuracy:start -->\n{module.readme_figures(results)}<!-- compare_accuracy:end -->" in page, \
+        "docs/lawyer.md's comparison figures are stale: python benchmarks/compare_accuracy.py --readme-only"
+
+
+def test_baseline_table_is_the_committed_runs() -> None:
+    """docs/ml-engineer.md's baseline table is written from eval/results/baseline-dev*/metrics.json."""
+    module = load_script("gen_baseline_table")
+    page = (REPO / "docs" / "ml-engineer.md").read_text("utf-8")
+    assert module.block() in page, "docs/ml-engineer.md's baseline table is stale: python scripts/gen_baseline_table.py"

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from contracts.settings import PromptStyle
+
 # vLLM's `--max-lora-rank` accepts only these values; an adapter of another rank cannot be served at its
 # own rank (vllm/config/lora.py, MaxLoRARanks).
 VLLM_LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
@@ -110,6 +112,13 @@ class DataSection(_Section):
     drop_overlong: bool = Field(
         True, description="drop examples longer than max_length (counted and reported) instead of truncating them, "
                           "which would teach the model to stop mid-JSON")
+    # how `lexrisk train prepare` builds the set (`lexrisk annotate build-dataset`'s options of the same names)
+    prompt: PromptStyle = Field("full", description="system prompt style the set is built with: full, or brief (the "
+                                                    "categories only, for small models; served with LEXRISK_PROMPT=brief)")
+    risk_only: bool = Field(False, description="build the set from the 33 clause (risk) categories only")
+    negatives: float = Field(0.3, ge=0, le=1, description="share of label-free chunks kept in the set")
+    dev_fraction: float = Field(0.1, ge=0, lt=1, description="share of contracts in the set's dev split")
+    test_fraction: float = Field(0.1, ge=0, lt=1, description="share of contracts in the set's test split")
 
 
 # TrainSection fields that trl's SFTConfig knows under another name; every other field but those in

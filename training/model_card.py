@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contracts.portable_paths import portable
 from training.config import TrainConfig
 from training.loss_curves import LOSS_PNG, write_loss_plot
 from training.result import TrainResult
@@ -19,7 +20,7 @@ CARD_JSON = "lexrisk_model_card.json"
 def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
     import torch
 
-    return {
+    return portable({
         "base_model": config.model.name_or_path if config.model.tiny is None else "tiny random Llama (recipe-built)",
         "base_revision": config.model.revision,
         "dataset": asdict(result.dataset),
@@ -35,7 +36,7 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
         "tokens_per_second": None if result.tokens_per_second is None else round(result.tokens_per_second, 1),
         "device": torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    })
 
 
 def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from training.config import TinyModelSpec
 
 # Llama 3.1's own special tokens (the ids differ: Llama's sit above a 128k vocabulary)
 BOS, EOS_TEXT, EOT = "<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>"
+MARKER = "tiny_spec.json"  # the spec the folder was built from
 PAD = "<|finetune_right_pad_id|>"  # Llama 3.1's reserved padding token, distinct from <|eot_id|>
 SPECIAL_TOKENS = [BOS, EOS_TEXT, "<|start_header_id|>", "<|end_header_id|>", EOT, "<|eom_id|>",
                   "<|python_tag|>", PAD]
@@ -62,8 +63,7 @@ def build_tiny_model(spec: TinyModelSpec, target: Path) -> Path:
     from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
     target = Path(target)
-    marker = target / "tiny_spec.json"
-    if marker.is_file() and json.loads(marker.read_text()) == spec.model_dump():
+    if is_built(spec, target):
         return target
     tokenizer = build_tokenizer(spec)
     torch.manual_seed(spec.seed)
@@ -82,18 +82,23 @@ def build_tiny_model(spec: TinyModelSpec, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
-    marker.write_text(json.dumps(spec.model_dump()))
+    (target / MARKER).write_text(json.dumps(spec.model_dump()))
     return target
+
+
+def is_built(spec: TinyModelSpec, target: Path) -> bool:
+    """Whether `target` holds the tiny model of this spec (the marker is written last, after the weights)."""
+    marker = Path(target) / MARKER
+    return marker.is_file() and json.loads(marker.read_text()) == spec.model_dump()
 
 
 def wait_for_tiny_model(spec: TinyModelSpec, target: Path, timeout_s: float = 300) -> Path:
     """Wait until another process has finished `build_tiny_model` at `target` (the marker is written last)."""
     import time
 
-    marker = Path(target) / "tiny_spec.json"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if marker.is_file() and json.loads(marker.read_text()) == spec.model_dump():
+        if is_built(spec, target):
             return Path(target)
         time.sleep(0.5)
     raise TimeoutError(f"{target}: the tiny model was not built within {timeout_s:.0f} s")

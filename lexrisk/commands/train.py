@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from lexrisk.commands.args import add_db_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "train", help="QLoRA fine-tune the risk model from a YAML recipe",
         description="Fine-tune the base model on the annotated training set (recipe: training/recipes/*.yaml). "
-                    "Sub-commands: plan, check-adapter, merge.")
+                    "Sub-commands: prepare, plan, check-adapter, merge.")
     p.add_argument("--config", type=Path, help="YAML recipe, e.g. training/recipes/llama31-70b-qlora.yaml")
     p.add_argument("--output-dir", type=Path, help="run folder (overrides output_dir in the recipe)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -20,6 +24,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the run folder")
     p.set_defaults(handler=run_train)
     sub = p.add_subparsers(dest="train_command", metavar="SUBCOMMAND")
+
+    prep = sub.add_parser(
+        "prepare", help="build or import the recipe's base model, fill the store, build the training set",
+        description="Everything a recipe needs before `lexrisk train --config RECIPE`: its base model (the tiny "
+                    "model built, SmolLM2 imported as `make smollm2` does, or a local folder that must exist), gold "
+                    "labels in the store (CUAD's train split with --import-cuad when it holds none), and the training "
+                    "set built with the base's tokenizer and the recipe's data settings at data.dataset_dir. A step "
+                    "whose result is already there is skipped.")
+    prep.add_argument("recipe", type=Path, metavar="RECIPE", help="YAML recipe, e.g. training/recipes/tiny-cpu.yaml")
+    prep.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a recipe field, as `lexrisk train --set` (repeatable)")
+    add_db_argument(prep)
+    prep.add_argument("--import-cuad", action="store_true",
+                      help="when the store holds no gold labels, import CUAD's train split into it (never dev)")
+    prep.add_argument("--cuad", type=Path, help="CUAD folder (default: the LEXRISK_CUAD_DIR setting)")
+    prep.add_argument("--limit", type=int, help="with --import-cuad: only the first N train contracts")
+    prep.add_argument("--rebuild", action="store_true", help="build the training set even if a current one is there")
+    prep.set_defaults(handler=run_prepare)
 
     plan = sub.add_parser("plan", help="estimate GPU memory for a recipe and pick the fastest setup that fits",
                           description="Estimate GPU memory per part for a recipe, say whether it fits and what to change, "
@@ -62,6 +84,58 @@ def _config(args: argparse.Namespace, output_dir: Path | None = None):
         return load_config(args.config, args.overrides, output_dir)
     except ConfigError as exc:
         raise CommandError(f"{args.config}: {exc}") from None
+
+
+def run_prepare(args: argparse.Namespace) -> int:
+    """The recipe's three preparing steps in order, each line saying what it did or why it was skipped."""
+    import os
+
+    from annotation.prepare import StoreTrainingData
+    from contracts.errors import CommandError
+    from contracts.settings import get_settings
+    from lexrisk.commands.annotate_common import open_store
+    from training.prepare import build_set, fill_store, prepare_base_model
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # its notices (no PyTorch, long sequences) are noise here
+    args.config = args.recipe
+    config = _config(args)
+    if args.limit is not None and args.limit < 1:
+        raise CommandError(f"--limit {args.limit}: give a number of contracts, 1 or more")
+    try:
+        with _status("base model"):
+            print(prepare_base_model(config).line(), flush=True)
+        store = StoreTrainingData(open_store(args))
+        with _progress("Importing CUAD's train split") as update:
+            print(fill_store(store, import_cuad=args.import_cuad, cuad_dir=args.cuad or get_settings().cuad_dir,
+                             limit=args.limit, progress=update).line(), flush=True)
+        with _progress("Building the training set") as update:
+            print(build_set(config, store, rebuild=args.rebuild, progress=update).line(), flush=True)
+    except ValueError as exc:  # PrepareError, the store's import and build errors: one line each
+        raise CommandError(str(exc)) from None
+    print(f"next: lexrisk train --config {args.recipe}" + "".join(f" --set {o}" for o in args.overrides))
+    return 0
+
+
+def _status(label: str):
+    """A spinner on stderr while a step without a count runs (nothing when stderr is not a terminal)."""
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return console.status(f"{label} ...") if console.is_terminal else nullcontext()
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr, as a (done, total) callback (none when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def run_train(args: argparse.Namespace) -> int:

