@@ -24,12 +24,10 @@ ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 def page() -> None:
     st.title("Annotate")
     me = reviewer()
-    c1, c2, c3 = st.columns([3, 2, 3], vertical_alignment="bottom")
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     order = c1.segmented_control("Queue order", list(ORDERS), format_func=ORDERS.__getitem__, default="newest",
                                  key="annotate_order") or "newest"
     mine = c2.toggle("Only my contracts", key="annotate_mine")
-    snap = c3.segmented_control("Snap selections to", ["word", "sentence"], default="word", key="annotate_snap",
-                                format_func=lambda s: "Words" if s == "word" else "Whole sentences") or "word"
     queue = attempt(lambda: api().queue(annotator=me if mine else None, order=order))
     if queue is None:
         return
@@ -42,7 +40,7 @@ def page() -> None:
     if item is None:
         st.caption("Select a contract in the queue to label it.")
         return
-    _workspace(item, me, snap)
+    _workspace(item, me)
 
 
 def _progress(progress: list[Any]) -> None:
@@ -73,7 +71,7 @@ def _pick(items: list[QueueItem]) -> QueueItem | None:
     return items[chosen[0]] if chosen else None
 
 
-def _workspace(item: QueueItem, me: str, snap: str) -> None:
+def _workspace(item: QueueItem, me: str) -> None:
     cid = item.contract_id
     key = f"picker-{cid}"
     _handle(st.session_state.get(key), cid, me)
@@ -83,13 +81,13 @@ def _workspace(item: QueueItem, me: str, snap: str) -> None:
     guidelines = _guidelines()
     if text is None or labels is None or findings is None:
         return
-    head, status_col = st.columns([3, 2], vertical_alignment="bottom")
+    head, status_col, assign_col = st.columns([4, 3, 1], vertical_alignment="bottom")
     head.subheader(item.name)
-    _status(status_col, item, me)
+    _status(status_col, assign_col, item, me)
     suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
     st.caption(f"{len(suggestions)} suggestions from the model to go (dashed); your and others' labels are "
                "underlined by severity. Drag over words to label them.")
-    span_picker(text.text, key=key, snap=snap, height=620, categories=category_names(), guidelines=guidelines,
+    span_picker(text.text, key=key, height=620, categories=category_names(), guidelines=guidelines,
                 suggestions=[{"id": f.id, "start": f.start, "end": f.end, "category": f.category,
                               "severity": f.severity, "score": f.score} for f in suggestions],
                 labels=[{"start": x.start, "end": x.end, "severity": x.severity,
@@ -136,7 +134,7 @@ def _open_suggestions(findings: list[FindingPublic], mine: list[Label]) -> list[
             and not any(x.category == f.category and x.start < f.end and f.start < x.end for x in mine)]
 
 
-def _status(column: Any, item: QueueItem, me: str) -> None:
+def _status(column: Any, assign_column: Any, item: QueueItem, me: str) -> None:
     """My status on the contract (assigning it to me on first choice), and assigning it to someone else."""
     current = item.status if item.annotator == me else None
     with column:
@@ -144,10 +142,11 @@ def _status(column: Any, item: QueueItem, me: str) -> None:
                                       default=current, key=f"status-{item.contract_id}-{item.annotator}")
         if chosen and chosen != current and attempt(lambda: api().assign(item.contract_id, me, chosen)):
             st.rerun()
-        with st.popover("Assign to…"):
-            who = st.text_input("Annotator", key=f"assign-{item.contract_id}")
-            if (st.button("Assign", key=f"assign-go-{item.contract_id}") and who.strip()
-                    and attempt(lambda: api().assign(item.contract_id, who.strip()))):
+    with assign_column, st.popover("Assign…"):
+        who = st.text_input("Annotator", key=f"assign-{item.contract_id}")
+        if st.button("Assign", key=f"assign-go-{item.contract_id}") and who.strip():
+            assigned = attempt(lambda: api().assign(item.contract_id, who.strip()))
+            if assigned is not None:
                 st.rerun()
 
 
