@@ -230,6 +230,22 @@ def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
     _shot(page, "annotate-1280-saved")
     page.set_viewport_size({"width": 1920, "height": 1080})
     _shot(page, "annotate-1920")
+
+    # a second annotator saw the drawn clause as medium: the adjudicator keeps the first label
+    other = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": start, "end": end}
+    assert httpx.post(f"{up.api}/v1/contracts/{cid}/labels", headers=headers, json=other, timeout=30).status_code == 201
+    page.get_by_role("link", name="Disagreements").click()
+    expect(page.get_by_text("severity differs").first).to_be_visible()
+    _shot(page, "disagreements-1920")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _shot(page, "disagreements-1280")
+    keep = next(i for i, d in enumerate(httpx.get(f"{up.api}/v1/annotation/disagreements", headers=headers,
+                                                  timeout=30).json()["data"]) if d["category"] == "Governing Law")
+    page.get_by_role("button", name="Keep this label").nth(keep).click()
+    expect(page.get_by_text("Recorded: 1 accepted, 1 rejected")).to_be_visible()
+    statuses = {(x["annotator"], x["origin"]): x["status"] for x in _labels(up, headers, cid, 3)
+                if x["category"] == "Governing Law"}
+    assert statuses == {("A. Lawyer", "manual"): "accepted", ("B. Lawyer", "manual"): "rejected"}
     return {"suggestion": from_suggestion.counts | {"total": from_suggestion.total()},
             "drawn": drawn.counts | {"total": drawn.total()},
             "drawn_span": [start, end], "suggestion_span": [chosen["start"], chosen["end"]]}
