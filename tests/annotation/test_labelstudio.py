@@ -128,6 +128,7 @@ def _export_with(tmp_path, mutate) -> object:
     (lambda t, r: r["value"].update(text="something else"), "does not match"),
     (lambda t, r: r["value"].pop("start"), "no integer start/end"),
     (lambda t, r: t["data"].pop("text"), "data.text is missing"),
+    (lambda t, r: r.update(meta={"origin": "guessed"}), "unknown origin 'guessed'"),
 ])
 def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
     path = _export_with(tmp_path, mutate)
