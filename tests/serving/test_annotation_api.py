@@ -3,6 +3,9 @@ model's uncertainty, tenant walls), how often suggestions are kept, disagreement
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from contracts.taxonomy import by_name
@@ -147,3 +150,16 @@ def test_guidelines_have_cuad_descriptions_and_playbook_lines(api: Api) -> None:
     assert law["description"] == by_name()["Governing Law"].description
     assert law["playbook"] and law["severity"] in ("info", "low", "medium", "high")
     assert api.client.get("/v1/annotation/guidelines").status_code == 401
+
+
+@pytest.mark.cuad
+def test_guidelines_are_cuads_category_descriptions(api: Api, cuad_dir: Path) -> None:
+    """The descriptions served are CUAD's category_descriptions.csv (shipped in the taxonomy with its
+    runs of spaces and non-breaking spaces folded)."""
+    with (cuad_dir / "category_descriptions.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.reader(f)][1:]
+    cuad = {r[0].removeprefix("Category: ").strip(): " ".join(r[1].removeprefix("Description: ").split())
+            for r in rows if r}
+    served = {g["category"]: g["description"]
+              for g in api.client.get("/v1/annotation/guidelines", headers=api.h()).json()["data"]}
+    assert served and all(cuad[name] == description for name, description in served.items())
