@@ -69,7 +69,7 @@ def _drag(page: Any, start: int, end: int) -> None:
 def test_drawn_span_snaps_to_words_then_sentences_and_moves_by_a_word(picker: Any) -> None:
     first = TEXT.index("starts")
     _drag(picker, first + 2, TEXT.index("Effective") + 3)  # inside "starts" to inside "Effective"
-    assert "characters %d–%d" % (first, TEXT.index("Effective") + len("Effective")) in picker.inner_text("#selhead")
+    assert f"characters {first}–{TEXT.index('Effective') + len('Effective')}" in picker.inner_text("#selhead")
     picker.keyboard.press("Escape")  # out of the category box
     picker.keyboard.press("Escape")
     _drag(picker, first + 2, TEXT.index("Effective") + 3)
