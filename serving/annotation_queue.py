@@ -119,20 +119,30 @@ def queue(session: Session, service: ContractService, tenant_id: str, *, annotat
 
 
 def suggestion_stats(session: Session, service: ContractService, tenant_id: str) -> dict[str, Any]:
-    """How the tenant's people treated the model's suggestions. Accepted or edited suggestions are labels
-    with that origin; a rejected suggestion is a rejected finding (the Review page's and the Annotate page's
-    reject are the same act on the same finding: a review event on the model's proposal)."""
+    """How the tenant's people treated the model's suggestions, wherever they decided: labels saved on the
+    Annotate page with a suggestion's origin, and findings decided on either page (stored as the model's
+    annotations with the reviewer's event). A finding whose category was edited is stored as its original,
+    rejected, and the edit, accepted: that is one edit, not also a rejection."""
     store_tenant = service.store_tenant(tenant_id)
-    people = {a.id: a for a in session.exec(select(Annotator))}
+    names = {a.id: a.name for a in session.exec(select(Annotator))}
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for a in session.exec(of_tenant(Annotation, store_tenant).where(Annotation.source == "app")):
-        per[people[a.annotator_id].name][a.origin] += 1
-    rejected = session.exec(of_tenant(ReviewEvent, store_tenant).where(
-        ReviewEvent.decision == "rejected", ReviewEvent.kind == "review",
-        col(ReviewEvent.annotation_id).in_(of_tenant(Annotation, store_tenant).where(Annotation.source == "api")
-                                           .with_only_columns(col(Annotation.id))))).all()
-    for event in rejected:
-        per[people[event.reviewer_id].name]["suggestions_rejected"] += 1
+        per[names[a.annotator_id]][a.origin] += 1
+    reviewed = session.exec(of_tenant(Annotation, store_tenant).where(Annotation.source == "api")).all()
+    deciders: dict[int | None, int] = {}  # the model's annotation -> who decided it last
+    for event in session.exec(of_tenant(ReviewEvent, store_tenant).where(ReviewEvent.kind == "review")
+                              .order_by(col(ReviewEvent.id))):
+        deciders[event.annotation_id] = event.reviewer_id
+    edits = {(a.contract_id, a.start, a.end, a.annotator_id) for a in reviewed
+             if a.status == "accepted" and a.origin == "suggested_edited"}
+    for a in reviewed:
+        who = deciders.get(a.id)
+        if who is None or a.status == "pending":
+            continue
+        if a.status == "accepted":
+            per[names[who]][a.origin] += 1
+        elif (a.contract_id, a.start, a.end, a.annotator_id) not in edits:
+            per[names[who]]["suggestions_rejected"] += 1
     total: Counter[str] = Counter()
     for c in per.values():
         total.update(c)

@@ -169,12 +169,14 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
 
 def record_review(session: Session, tenant: str, target: int | Finding, decision: str, reviewer: str,
                   comment: str | None = None, *, contract: Contract | None = None,
-                  proposed_by: str = "model", kind: str = "review") -> ReviewEvent:
+                  proposed_by: str = "model", kind: str = "review",
+                  origin: str = "suggested_accepted") -> ReviewEvent:
     """Record `reviewer`'s decision on one of `tenant`'s annotations (by id) or on an analyzer's finding.
 
     A finding is first stored as a pending annotation by `proposed_by` on `contract`, so that a
-    lawyer accepting or rejecting API output produces training data. The decision is a new event
-    row; the annotation's status becomes the decision."""
+    lawyer accepting or rejecting API output produces training data; its `origin` says whether the
+    lawyer took the model's suggestion as it was or edited it. The decision is a new event row; the
+    annotation's status becomes the decision."""
     if decision not in DECISIONS:
         raise StoreError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
     if isinstance(target, Finding):
@@ -183,7 +185,7 @@ def record_review(session: Session, tenant: str, target: int | Finding, decision
         annotation = add_annotation(session, contract, get_or_create_annotator(session, proposed_by, "model"),
                                     category=target.category, severity=target.severity, start=target.start,
                                     end=target.end, quote=target.quote, explanation=target.explanation,
-                                    source="api")
+                                    source="api", origin=origin)
     else:
         found = owned(session, Annotation, tenant, id=target)
         if found is None:

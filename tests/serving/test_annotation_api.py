@@ -7,9 +7,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, col, select
 
+from annotation.store.models import Annotation
 from contracts.taxonomy import by_name
 from serving.annotation_queue import uncertainty
+from serving.api.deps import app_engine
 from tests.serving.conftest import Api
 
 
@@ -82,7 +85,7 @@ def test_queue_assignments_progress_order_and_tenant_walls(api: Api) -> None:
 def test_suggestion_stats_count_kept_edited_and_rejected(api: Api) -> None:
     cid = _stored(api)
     findings = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"]
-    assert len(findings) >= 3
+    assert len(findings) >= 6
     for f, origin in zip(findings[:2], ("suggested_accepted", "suggested_accepted"), strict=True):
         _label(api, cid, annotator="ann", category=f["category"], severity=f["severity"], start=f["start"],
                end=f["end"], origin=origin)
@@ -98,6 +101,17 @@ def test_suggestion_stats_count_kept_edited_and_rejected(api: Api) -> None:
     assert stats["suggestions_rejected"] == 1 and stats["manual"] == 1
     assert stats["accepted_unchanged_rate"] == 0.5
     assert stats["per_annotator"]["bob"] == {"manual": 1}
+    # on the Review page: one finding kept, one re-categorised (one edit, not also a rejection)
+    r = api.client.patch(f"/v1/findings/{findings[-2]['id']}", headers=api.h(), json={"action": "accept",
+                                                                                     "reviewer": "cy"})
+    assert r.status_code == 200, r.text
+    other = "Audit Rights" if findings[-3]["category"] != "Audit Rights" else "Governing Law"
+    r = api.client.patch(f"/v1/findings/{findings[-3]['id']}", headers=api.h(),
+                         json={"action": "edit", "category": other, "reviewer": "cy"})
+    assert r.status_code == 200, r.text
+    stats = api.client.get("/v1/annotation/suggestions/stats", headers=api.h()).json()
+    assert stats["per_annotator"]["cy"] == {"suggested_accepted": 1, "suggested_edited": 1}
+    assert stats["accepted_unchanged_rate"] == round(3 / 6, 4)
     assert api.client.get("/v1/annotation/suggestions/stats", headers=api.h("globex")).json()[
         "accepted_unchanged_rate"] is None
 
@@ -163,3 +177,19 @@ def test_guidelines_are_cuads_category_descriptions(api: Api, cuad_dir: Path) ->
     served = {g["category"]: g["description"]
               for g in api.client.get("/v1/annotation/guidelines", headers=api.h()).json()["data"]}
     assert served and all(cuad[name] == description for name, description in served.items())
+
+
+def test_findings_reviewed_on_the_review_page_are_suggestions_in_the_store(api: Api) -> None:
+    """A finding accepted as it was, or edited, becomes a stored label whose origin says so, so that the
+    training set tells them from labels drawn by hand."""
+    cid = _stored(api)
+    first, second = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"][:2]
+    assert api.client.patch(f"/v1/findings/{first['id']}", headers=api.h(), json={"action": "accept"}).status_code == 200
+    edited = api.client.patch(f"/v1/findings/{second['id']}", headers=api.h(),
+                              json={"action": "edit", "severity": "high" if second["severity"] != "high" else "low"})
+    assert edited.status_code == 200, edited.text
+    with Session(api.resolve(app_engine)) as session:
+        rows = session.exec(select(Annotation).where(Annotation.source == "api", Annotation.status == "accepted")
+                            .order_by(col(Annotation.id))).all()
+    assert [(r.start, r.origin) for r in rows] == [(first["start"], "suggested_accepted"),
+                                                   (second["start"], "suggested_edited")]

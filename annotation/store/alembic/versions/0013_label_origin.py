@@ -19,11 +19,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # every label stored before this revision was drawn by hand (the app offered no suggestions)
+    # every person's label stored before this revision was drawn by hand (the app offered no suggestions)
     with op.batch_alter_table('annotation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False,
                                       server_default='manual'))
         batch_op.create_index(batch_op.f('ix_annotation_origin'), ['origin'], unique=False)
+    # ... except the analyzers' findings that lawyers reviewed (stored as the model's annotations): taken as
+    # they were, or edited (the accepting review's comment starts "edited:", serving.review_labels)
+    op.execute("UPDATE annotation SET origin = 'suggested_accepted' WHERE annotator_id IN "
+               "(SELECT id FROM annotator WHERE kind = 'model')")
+    op.execute("UPDATE annotation SET origin = 'suggested_edited' WHERE origin = 'suggested_accepted' AND id IN "
+               "(SELECT annotation_id FROM review_event WHERE decision = 'accepted' AND comment LIKE 'edited:%')")
     op.create_table('assignment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
