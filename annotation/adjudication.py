@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from annotation.agreement import Label, multi_annotated
 from annotation.store.models import Annotation, Contract, ReviewEvent
-from annotation.store.repository import StoreError, of_tenant, owned, record_review
+from annotation.store.repository import StoreError, add_annotation, of_tenant, owned, record_review, row_id
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Cluster:
         return {"contract": contract_name, "category": self.category, "reasons": self.reasons,
                 "decided": self.decided,
                 "labels": [{"id": x.annotation_id, "annotator": x.annotator, "severity": x.severity,
-                            "start": x.start, "end": x.end} for x in self.labels]}
+                            "start": x.start, "end": x.end, "origin": x.origin} for x in self.labels]}
 
 
 def clusters(session: Session, tenant: str, *, contract_id: int | None = None) -> list[Cluster]:
@@ -114,3 +114,23 @@ def decide(session: Session, tenant: str, reviewer: str, *, accept: Sequence[int
         record_review(session, tenant, annotation_id, "rejected", reviewer, comment, kind="adjudication")
         counts["rejected"] += 1
     return counts
+
+
+def merge(session: Session, tenant: str, reviewer: str, contract: Contract, *, category: str, severity: str,
+          start: int, end: int, replaces: Sequence[int], comment: str | None = None) -> tuple[int, dict[str, int]]:
+    """The adjudicator's own span (e.g. the union of two annotators' spans, with the severity they settle
+    on) becomes the gold label: stored by the adjudicator (source `adjudication`) and accepted, and the
+    labels it `replaces` rejected, each a review event of kind adjudication. Returns the new label's id
+    and the counts."""
+    if not replaces:
+        raise StoreError("a merged label must replace at least one label")
+    for annotation_id in replaces:
+        found = owned(session, Annotation, tenant, id=annotation_id)
+        if found is None or found.contract_id != contract.id:
+            raise StoreError(f"no annotation with id {annotation_id} on {contract.name}")
+    merged = add_annotation(session, contract, reviewer, category=category, severity=severity, start=start, end=end,
+                            source="adjudication", explanation=comment,
+                            source_ref="merge of " + ", ".join(f"#{i}" for i in replaces))
+    counts = decide(session, tenant, reviewer, accept=[row_id(merged)], reject=replaces,
+                    comment=comment or "merged by the adjudicator")
+    return row_id(merged), counts

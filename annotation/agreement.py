@@ -13,7 +13,7 @@ Kappa is None where it is undefined (both raters constant on the same value)."""
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,17 +98,20 @@ class Label:
     severity: str
     start: int
     end: int
+    origin: str = "manual"
 
 
 def multi_annotated(session: Session, tenant: str, annotators: list[str] | None = None) -> dict[int, list[Label]]:
-    """Labels of people and sources (not models) on `tenant`'s contracts that two or more of them labelled."""
+    """Labels of people and sources (not models) on `tenant`'s contracts that two or more of them labelled.
+    An adjudicator's merged label is the outcome of a disagreement, not one more annotator's vote: left out."""
     names = {a.id: a for a in session.exec(select(Annotator))}
     per_contract: dict[int, list[Label]] = defaultdict(list)
     for a in session.exec(of_tenant(Annotation, tenant).order_by(col(Annotation.id))):
         who = names[a.annotator_id]
-        if who.kind == "model" or (annotators and who.name not in annotators):
+        if who.kind == "model" or a.source == "adjudication" or (annotators and who.name not in annotators):
             continue
-        per_contract[a.contract_id].append(Label(row_id(a), who.name, a.category, a.severity, a.start, a.end))
+        per_contract[a.contract_id].append(Label(row_id(a), who.name, a.category, a.severity, a.start, a.end,
+                                                 a.origin))
     return {cid: labels for cid, labels in per_contract.items() if len({x.annotator for x in labels}) >= 2}
 
 
@@ -176,8 +179,15 @@ def agreement(session: Session, tenant: str, *, annotators: list[str] | None = N
                                  "matched_spans": len(sa)} for (r1, r2), (sa, sb) in sorted(severity_pairs.items())}
     pooled_a = [v for sa, _ in severity_pairs.values() for v in sa]
     pooled_b = [v for _, sb in severity_pairs.values() for v in sb]
+    # how each annotator's labels came about: a pair agreeing on the model's accepted suggestions agrees less
+    # independently than one agreeing on spans both drew by hand
+    origins: dict[str, Counter[str]] = defaultdict(Counter)
+    for labels in contracts.values():
+        for x in labels:
+            origins[x.annotator][x.origin] += 1
     return {
         "contracts": len(contracts), "annotators": sorted({x.annotator for ls in contracts.values() for x in ls}),
+        "origins": {who: dict(sorted(c.items())) for who, c in sorted(origins.items())},
         "min_iou": min_iou, "categories": per_category,
         "severity": {"weighted_kappa": _round(cohen_kappa(pooled_a, pooled_b, 4, "quadratic")) if pooled_a else None,
                      "matched_spans": len(pooled_a), "pairs": severity},

@@ -67,6 +67,7 @@ class GoldLabel:
     start: int
     end: int
     explanation: str
+    origin: str = "manual"
 
 
 @dataclass
@@ -150,7 +151,8 @@ def gold_labels(session: Session, tenants: list[str]) -> dict[int, list[GoldLabe
                         .order_by(col(Annotation.id)))
     for a in rows:
         out[a.contract_id].setdefault((a.category, a.start, a.end), GoldLabel(
-            row_id(a), a.category, a.severity, a.start, a.end, (a.explanation or "").strip() or f"{a.category} clause."))
+            row_id(a), a.category, a.severity, a.start, a.end, (a.explanation or "").strip() or f"{a.category} clause.",
+            a.origin))
     return {cid: sorted(labels.values(), key=lambda g: (g.start, g.end, g.category)) for cid, labels in out.items()}
 
 
@@ -277,17 +279,20 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         rows = sorted((e for e in examples if e.split == split), key=lambda e: (e.contract, e.chunk_start, e.chunk_end))
         body = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in rows)
         meta = "".join(json.dumps({"contract_sha256": e.contract, "start": e.chunk_start, "end": e.chunk_end,
-                                   "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels]}) + "\n" for e in rows)
+                                   "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels],
+                                   "origins": [g.origin for g in e.labels]}) + "\n" for e in rows)
         bodies[split] = body.encode("utf-8")
         (out / split_file(split)).write_bytes(bodies[split])
         (out / meta_file(split)).write_text(meta, encoding="utf-8")
         files[split] = SplitFile(examples=len(rows), sha256=hashlib.sha256(bodies[split]).hexdigest())
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     severities: dict[str, Counter[str]] = defaultdict(Counter)
+    origins: dict[str, Counter[str]] = defaultdict(Counter)
     for e in examples:
         for g in e.labels:
             categories[e.split][g.category] += 1
             severities[e.split][g.severity] += 1
+            origins[e.split][g.origin] += 1
     tokens = [e.tokens for e in examples]
     annotation_ids = sorted({g.id for e in examples for g in e.labels})
     params = BuildParams(**{k: portable_text(str(v)) if isinstance(v, Path) or k == "tokenizer" else v
@@ -306,6 +311,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         answer_items_dropped_to_fit=tally.answer_items_dropped,
         label_occurrences_per_category={s: dict(sorted(c.items())) for s, c in sorted(categories.items())},
         label_occurrences_per_severity={s: dict(sorted(c.items())) for s, c in sorted(severities.items())},
+        label_occurrences_per_origin={s: dict(sorted(c.items())) for s, c in sorted(origins.items())},
         tokens={"all": _percentiles(tokens),
                 **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
         files=files,

@@ -17,7 +17,7 @@ from xml.sax.saxutils import quoteattr
 from sqlmodel import Session, col, select
 
 from annotation.report import ImportRecordError, ImportReport
-from annotation.store.models import Annotation, Annotator, Contract
+from annotation.store.models import LABEL_ORIGINS, Annotation, Annotator, Contract
 from annotation.store.repository import (
     SEVERITIES,
     StoreError,
@@ -49,9 +49,16 @@ def label_config() -> str:
 
 # ---- export -------------------------------------------------------------------------------------
 
-def _region(rid: str, start: int, end: int, text: str, category: str, severity: str, explanation: str | None) -> list[dict]:
+def _region(rid: str, start: int, end: int, text: str, category: str, severity: str, explanation: str | None,
+            origin: str | None = None) -> list[dict]:
+    """A span's Label Studio results; a stored label's origin (drawn by hand, or a suggestion accepted or
+    edited) rides in the label result's `meta`, which Label Studio keeps, so a round trip keeps it."""
     span = {"start": start, "end": end, "text": text}
-    out = [{"id": rid, "from_name": LABELS, "to_name": TEXT, "type": "labels", "value": {**span, "labels": [category]}},
+    labels: dict[str, Any] = {"id": rid, "from_name": LABELS, "to_name": TEXT, "type": "labels",
+                              "value": {**span, "labels": [category]}}
+    if origin is not None:
+        labels["meta"] = {"origin": origin}
+    out = [labels,
            {"id": rid, "from_name": SEVERITY, "to_name": TEXT, "type": "choices", "value": {**span, "choices": [severity]}}]
     if explanation:
         out.append({"id": rid, "from_name": EXPLANATION, "to_name": TEXT, "type": "textarea",
@@ -97,7 +104,7 @@ def export_tasks(session: Session, tenant: str, *, analyze: Callable[[Document],
             task["annotations"] = [
                 {"completed_by": {"email": names[aid]},
                  "result": [r for a in labels for r in _region(f"a{a.id}", a.start, a.end, a.quote, a.category,
-                                                                a.severity, a.explanation)]}
+                                                                a.severity, a.explanation, a.origin)]}
                 for aid, labels in by_annotator.items()]
         tasks.append(task)
         if progress:
@@ -215,12 +222,16 @@ def _import_region(session: Session, contract: Contract, annotator: Annotator, w
         if severity not in SEVERITIES:
             raise ImportRecordError(where, f"unknown severity {severity!r}")
     explanation = " ".join((extras.get("textarea") or {}).get("text") or []).strip() or None
+    meta = region.get("meta")
+    origin = meta.get("origin", "manual") if isinstance(meta, dict) else "manual"
+    if origin not in LABEL_ORIGINS:
+        raise ImportRecordError(where, f"unknown origin {origin!r} in the region's meta")
     ref = where[:1000]
     if owned(session, Annotation, contract.tenant, source_ref=ref) is not None:
         return  # imported before: the export is re-read, not re-applied
     add_annotation(session, contract, annotator, category=category, severity=severity, start=start, end=end,
                    quote=quote, explanation=explanation or (None if choices else reason), source="labelstudio",
-                   source_ref=ref)
+                   source_ref=ref, origin=origin)
     report.records_imported += 1
     report.annotations_created += 1
     report.located_by["offsets"] += 1

@@ -84,6 +84,9 @@ class DatasetCard(_Strict):
     answer_items_dropped_to_fit: int
     label_occurrences_per_category: dict[str, dict[str, int]]
     label_occurrences_per_severity: dict[str, dict[str, int]]
+    label_occurrences_per_origin: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="per split: labels drawn by hand (manual) or from a model's suggestion "
+                                          "(suggested_accepted, suggested_edited); empty on cards built before")
     tokens: dict[str, dict[str, float]] = Field(description="token count percentiles, overall and per split")
     files: dict[str, SplitFile]
 

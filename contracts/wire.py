@@ -307,6 +307,10 @@ class ComparisonsPublic(BaseModel):
 
 # -- annotators' labels
 
+LabelOrigin = Literal["manual", "suggested_accepted", "suggested_edited"]
+AssignmentStatus = Literal["to_label", "in_review", "done"]
+
+
 class LabelIn(BaseModel):
     annotator: Annotated[str, Field(min_length=1, max_length=150)]
     category: str = Field(description="CUAD category name")
@@ -314,6 +318,8 @@ class LabelIn(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(gt=0)
     explanation: str | None = Field(None, max_length=5000)
+    origin: LabelOrigin = Field("manual", description="drawn by hand, or a model's suggestion accepted as it was "
+                                "or edited (span, category or severity)")
 
 
 class Label(BaseModel):
@@ -326,6 +332,7 @@ class Label(BaseModel):
     quote: str
     explanation: str | None
     status: str
+    origin: LabelOrigin = "manual"
     created_at: datetime
 
 
@@ -345,6 +352,111 @@ class Agreement(BaseModel):
 class Labels(BaseModel):
     data: list[Label]
     agreement: Agreement
+
+
+# -- the annotation queue, suggestions, disagreements, guidelines
+
+class AssignmentIn(BaseModel):
+    annotator: Annotated[str, Field(min_length=1, max_length=150)]
+    status: AssignmentStatus = "to_label"
+
+
+class QueueItem(BaseModel):
+    contract_id: str
+    name: str
+    created_at: datetime
+    annotator: str | None = Field(description="whom it is assigned to; null: nobody yet")
+    status: AssignmentStatus | None
+    labels: int = Field(description="labels the annotator (or, unassigned, anyone) has saved on it")
+    uncertainty: float | None = Field(description="mean of 1 - |2 score - 1| over the latest analysis' findings: "
+                                      "1 where the model is least sure; null before an analysis")
+
+
+class AnnotatorProgress(BaseModel):
+    annotator: str
+    assigned: int
+    to_label: int
+    in_review: int
+    done: int
+    labels: int
+
+
+class Queue(BaseModel):
+    data: list[QueueItem]
+    progress: list[AnnotatorProgress]
+    order: Literal["newest", "uncertainty"]
+
+
+class SuggestionStats(BaseModel):
+    """How annotators treated the model's suggestions: labels by origin, suggestions rejected."""
+
+    manual: int
+    suggested_accepted: int
+    suggested_edited: int
+    suggestions_rejected: int = Field(description="the analyzer's findings the tenant's people rejected")
+    accepted_unchanged_rate: float | None = Field(description="suggested_accepted / (suggested_accepted + "
+                                                  "suggested_edited + suggestions_rejected); null when none")
+    per_annotator: dict[str, dict[str, int]]
+
+
+class DisagreementLabel(BaseModel):
+    id: int
+    annotator: str
+    severity: str
+    start: int
+    end: int
+    quote: str
+    origin: LabelOrigin
+
+
+class Disagreement(BaseModel):
+    contract_id: str | None = Field(description="the API's id of the contract; null if no longer uploaded")
+    contract: str
+    category: str
+    reasons: list[str]
+    decided: bool
+    labels: list[DisagreementLabel]
+
+
+class Disagreements(BaseModel):
+    data: list[Disagreement]
+
+
+class MergedLabel(BaseModel):
+    category: str
+    severity: Severity
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+
+
+class AdjudicationIn(BaseModel):
+    """Pick: accept some labels (the rest of their clusters are rejected). Merge: the adjudicator's own
+    span replaces the labels in `reject`. Recorded as the CLI's `lexrisk annotate adjudicate` does."""
+
+    adjudicator: Annotated[str, Field(min_length=1, max_length=150)]
+    accept: list[int] = []
+    reject: list[int] = []
+    merged: MergedLabel | None = None
+    contract_id: str | None = Field(None, description="the contract of the merged label (merge only)")
+    comment: str | None = Field(None, max_length=5000)
+
+
+class AdjudicationResult(BaseModel):
+    accepted: int
+    rejected: int
+    merged_label_id: int | None = None
+
+
+class Guideline(BaseModel):
+    category: str
+    description: str = Field(description="CUAD's description of the category (category_descriptions.csv)")
+    severity: Severity = Field(description="the firm's playbook severity")
+    playbook: str = Field(description="the firm's playbook line: why it matters")
+    guidance: str | None = None
+
+
+class Guidelines(BaseModel):
+    data: list[Guideline]
 
 
 # -- the model behind the API

@@ -22,13 +22,15 @@ MIN_IOU = 0.5
 
 
 def save(session: Session, tenant: str, document: Document, *, annotator: str, category: str, severity: str,
-         start: int, end: int, explanation: str | None) -> dict[str, Any]:
+         start: int, end: int, explanation: str | None, origin: str = "manual") -> dict[str, Any]:
     """Store one pending label by `tenant`'s `annotator` in the caller's session (committed here); a bad
-    span or category is the client's error."""
+    span or category is the client's error. `origin`: drawn by hand, or a model's suggestion accepted as
+    it was or edited."""
     try:
         contract = get_or_create_contract(session, tenant, document)
         row = add_annotation(session, contract, annotator.strip(), category=category,
-                             severity=severity, start=start, end=end, explanation=explanation, source="app")
+                             severity=severity, start=start, end=end, explanation=explanation, source="app",
+                             origin=origin)
     except StoreError as exc:
         session.rollback()
         raise InvalidInput(str(exc), code="invalid_label") from None
@@ -76,4 +78,4 @@ def _agreement(labels: list[dict[str, Any]]) -> dict[str, Any]:
 def _public(row: Annotation, annotator: str) -> dict[str, Any]:
     return {"id": row.id, "annotator": annotator, "category": row.category, "severity": row.severity,
             "start": row.start, "end": row.end, "quote": row.quote, "explanation": row.explanation,
-            "status": row.status, "created_at": row.created_at}
+            "status": row.status, "origin": row.origin, "created_at": row.created_at}

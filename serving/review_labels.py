@@ -34,7 +34,7 @@ def record(session: Session, tenant: str, document: Document, data: bytes, findi
                           proposed_by=proposed_by)
         note = f"edited: {previous.category}/{previous.severity} -> {current.category}/{current.severity}"
         event = record_review(session, tenant, current, "accepted", reviewer, f"{note}; {comment}" if comment else note,
-                              contract=contract, proposed_by=proposed_by)
+                              contract=contract, proposed_by=proposed_by, origin="suggested_edited")
         return event.annotation_id
     decision = "accepted" if finding.review == "accepted" else "rejected"
     if finding.annotation_id is not None and previous is None:

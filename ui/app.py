@@ -14,7 +14,8 @@ if signed_in():
                       st.Page("pages/portfolio.py", title="Portfolio", icon=":material/table_view:",
                               url_path="portfolio")],
         "Firm": [st.Page("pages/templates.py", title="Templates", icon=":material/description:", url_path="templates"),
-                 st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate")],
+                 st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate"),
+                 st.Page("pages/disagreements.py", title="Disagreements", icon=":material/rule:", url_path="disagreements")],
         "System": [st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),
                    st.Page("pages/signout.py", title="Sign out", icon=":material/logout:", url_path="signout")],
     })

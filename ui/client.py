@@ -7,24 +7,31 @@ contracts.wire (the one declaration both sides use)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import httpx
 from pydantic import ValidationError
 
 from contracts.wire import (
+    AdjudicationResult,
     ContractDetail,
     ContractPublic,
     ContractTerms,
     ContractText,
+    Disagreements,
     ErrorBody,
     FindingPublic,
+    Guidelines,
     JobPublic,
     Label,
     Labels,
     ModelInfo,
     PortfolioItem,
     PortfolioPublic,
+    Queue,
+    QueueItem,
+    SuggestionStats,
     TemplatePublic,
     UploadAccepted,
 )
@@ -188,11 +195,38 @@ class Api:
         return Labels.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/labels").json())
 
     def add_label(self, contract_id: str, *, annotator: str, category: str, severity: str, start: int, end: int,
-                  explanation: str | None) -> Label:
+                  explanation: str | None, origin: str = "manual") -> Label:
         # sent as a plain body, checked by the API (LabelIn), so that a bad label comes back as its 422
         body = {"annotator": annotator, "category": category, "severity": severity, "start": start, "end": end,
-                "explanation": explanation or None}
+                "explanation": explanation or None, "origin": origin}
         return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
+
+    # -- the annotation workspace
+    def queue(self, *, annotator: str | None = None, order: str = "newest") -> Queue:
+        params = {"order": order, **({"annotator": annotator} if annotator else {})}
+        return Queue.model_validate(self._call("GET", "/v1/annotation/queue", params=params).json())
+
+    def assign(self, contract_id: str, annotator: str, status: str = "to_label") -> QueueItem:
+        body = {"annotator": annotator, "status": status}
+        return QueueItem.model_validate(self._call("PUT", f"/v1/annotation/queue/{contract_id}", json=body).json())
+
+    def suggestion_stats(self) -> SuggestionStats:
+        return SuggestionStats.model_validate(self._call("GET", "/v1/annotation/suggestions/stats").json())
+
+    def disagreements(self, contract_id: str | None = None, include_decided: bool = False) -> Disagreements:
+        params: dict[str, Any] = {"include_decided": include_decided, **({"contract_id": contract_id} if contract_id
+                                                                           else {})}
+        return Disagreements.model_validate(self._call("GET", "/v1/annotation/disagreements", params=params).json())
+
+    def adjudicate(self, *, adjudicator: str, accept: Sequence[int] = (), reject: Sequence[int] = (),
+                   merged: dict[str, Any] | None = None, contract_id: str | None = None,
+                   comment: str | None = None) -> AdjudicationResult:
+        body = {"adjudicator": adjudicator, "accept": list(accept), "reject": list(reject), "merged": merged,
+                "contract_id": contract_id, "comment": comment or None}
+        return AdjudicationResult.model_validate(self._call("POST", "/v1/annotation/adjudications", json=body).json())
+
+    def guidelines(self) -> Guidelines:
+        return Guidelines.model_validate(self._call("GET", "/v1/annotation/guidelines").json())
 
     def model(self) -> ModelInfo:
         return ModelInfo.model_validate(self._call("GET", "/v1/model").json())

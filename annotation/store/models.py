@@ -24,6 +24,10 @@ AnnotationStatus = Literal["pending", "accepted", "rejected"]
 Decision = Literal["accepted", "rejected"]
 ANNOTATION_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected")
+LabelOrigin = Literal["manual", "suggested_accepted", "suggested_edited"]
+LABEL_ORIGINS: tuple[str, ...] = ("manual", "suggested_accepted", "suggested_edited")
+AssignmentStatus = Literal["to_label", "in_review", "done"]
+ASSIGNMENT_STATUSES: tuple[str, ...] = ("to_label", "in_review", "done")
 PUBLIC_TENANT = "public"  # the owner of public data sets (CUAD); shares its labels
 UNATTRIBUTED_TENANT = "unattributed"  # review labels from before tenants whose tenant was lost (migration 0003)
 RESERVED_TENANTS = (PUBLIC_TENANT, UNATTRIBUTED_TENANT)  # store tenants that are no firm: no API keys
@@ -99,7 +103,28 @@ class Annotation(SQLModel, table=True):
     source_ref: str | None = Field(default=None, max_length=1000, description="file and record it came from")
     group_key: str | None = Field(default=None, max_length=200, index=True)
     supersedes_id: int | None = Field(default=None, foreign_key="annotation.id")
+    origin: str = Field(default="manual", max_length=24, index=True,
+                        description="manual (drawn by hand), suggested_accepted or suggested_edited (from a "
+                                    "model's suggestion, kept as is or changed): the training set and the "
+                                    "agreement reports tell them apart")
     created_at: datetime = _timestamp()
+
+
+class Assignment(SQLModel, table=True):
+    """A contract handed to one annotator, and where their work on it stands (to_label, in_review, done):
+    the annotation queue. One row per (contract, annotator); the status is updated in place, as it is a
+    work-list state, not a decision on a label (those are `ReviewEvent`s)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("contract_id", "annotator_id", name="uq_assignment_contract_annotator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant: str = _tenant()
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    annotator_id: int = Field(foreign_key="annotator.id", index=True)
+    status: str = Field(default="to_label", max_length=16, index=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
 
 
 class ReviewEvent(SQLModel, table=True):

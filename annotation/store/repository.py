@@ -14,8 +14,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from annotation.store.models import (
     DECISIONS,
+    LABEL_ORIGINS,
     Annotation,
     Annotator,
+    Assignment,
     Contract,
     LabelTenant,
     ReviewEvent,
@@ -26,7 +28,7 @@ from contracts.playbook import Severity
 from contracts.taxonomy import UnknownCategoryError, canonical
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
-Owned = TypeVar("Owned", Contract, Annotation, ReviewEvent)
+Owned = TypeVar("Owned", Contract, Annotation, ReviewEvent, Assignment)
 
 
 class StoreError(ValueError):
@@ -134,7 +136,8 @@ def contract_document(contract: Contract) -> Document:
 def add_annotation(session: Session, contract: Contract, annotator: Annotator | str, *, category: str,
                    severity: str, start: int, end: int, quote: str | None = None, explanation: str | None = None,
                    source: str, source_ref: str | None = None, status: str = "pending",
-                   group_key: str | None = None, supersedes_id: int | None = None) -> Annotation:
+                   group_key: str | None = None, supersedes_id: int | None = None,
+                   origin: str = "manual") -> Annotation:
     """Add one labelled span, owned by the contract's tenant, after checking it against the contract
     text: known category and severity, offsets inside the text, and (when a quote is given) the quote
     exactly at the offsets."""
@@ -145,6 +148,8 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
         raise StoreError(f"{where}{exc}") from None
     if severity not in SEVERITIES:
         raise StoreError(f"{where}unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
+    if origin not in LABEL_ORIGINS:
+        raise StoreError(f"{where}unknown origin {origin!r}; use one of {', '.join(LABEL_ORIGINS)}")
     if not 0 <= start < end <= len(contract.text):
         raise StoreError(f"{where}offsets {start}..{end} are outside the text (0..{len(contract.text)})")
     actual = contract.text[start:end]
@@ -156,7 +161,7 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
                             category=category, severity=cast(Severity, severity), start=start, end=end, quote=actual,
                             explanation=explanation,
                             status=status, source=source, source_ref=source_ref, group_key=group_key,
-                            supersedes_id=supersedes_id)
+                            supersedes_id=supersedes_id, origin=origin)
     session.add(annotation)
     session.flush()
     return annotation
@@ -164,12 +169,14 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
 
 def record_review(session: Session, tenant: str, target: int | Finding, decision: str, reviewer: str,
                   comment: str | None = None, *, contract: Contract | None = None,
-                  proposed_by: str = "model", kind: str = "review") -> ReviewEvent:
+                  proposed_by: str = "model", kind: str = "review",
+                  origin: str = "suggested_accepted") -> ReviewEvent:
     """Record `reviewer`'s decision on one of `tenant`'s annotations (by id) or on an analyzer's finding.
 
     A finding is first stored as a pending annotation by `proposed_by` on `contract`, so that a
-    lawyer accepting or rejecting API output produces training data. The decision is a new event
-    row; the annotation's status becomes the decision."""
+    lawyer accepting or rejecting API output produces training data; its `origin` says whether the
+    lawyer took the model's suggestion as it was or edited it. The decision is a new event row; the
+    annotation's status becomes the decision."""
     if decision not in DECISIONS:
         raise StoreError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
     if isinstance(target, Finding):
@@ -178,7 +185,7 @@ def record_review(session: Session, tenant: str, target: int | Finding, decision
         annotation = add_annotation(session, contract, get_or_create_annotator(session, proposed_by, "model"),
                                     category=target.category, severity=target.severity, start=target.start,
                                     end=target.end, quote=target.quote, explanation=target.explanation,
-                                    source="api")
+                                    source="api", origin=origin)
     else:
         found = owned(session, Annotation, tenant, id=target)
         if found is None:

@@ -7,9 +7,9 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from sqlmodel import select
 
-from annotation.adjudication import accept_agreed, decide, disagreements
+from annotation.adjudication import accept_agreed, decide, disagreements, merge
 from annotation.agreement import agreement, cohen_kappa, fleiss_kappa, match_spans
-from annotation.store import Annotation, ReviewEvent, add_annotation, get_or_create_contract
+from annotation.store import Annotation, Contract, ReviewEvent, StoreError, add_annotation, get_or_create_contract
 from contracts.documents import Document
 from contracts.segment import segment_clauses
 from lexrisk.cli import main
@@ -133,3 +133,29 @@ def test_agreement_and_adjudicate_commands(sqlite_store, tmp_path, capsys):
     assert "no annotation with id 999" in capsys.readouterr().err
     assert main(["annotate", "--db", url, "adjudicate", "--reviewer", "carol", "--accept-agreed"]) == 0
     assert "accepted 2 agreed labels" in capsys.readouterr().out
+
+
+def test_origins_reported_and_a_merge_replaces_the_disagreeing_labels(store):
+    with store.session() as session:
+        ids = _seed(session)
+        contract = session.exec(select(Contract)).one()
+        bob = session.get(Annotation, ids["bob_law"])
+        bob.origin = "suggested_accepted"
+        session.add(bob)
+        session.flush()
+        figures = agreement(session, "public")
+        assert figures["origins"] == {"alice": {"manual": 3}, "bob": {"manual": 2, "suggested_accepted": 1}}
+        law = _span(0)
+        merged, counts = merge(session, "public", "carol", contract, category="Governing Law", severity="high",
+                               start=law[0], end=law[1], replaces=[ids["alice_law"], ids["bob_law"]], comment="union")
+        assert counts == {"accepted": 1, "rejected": 2}
+        # the adjudicator's span is the outcome, not a third annotator: agreement and the clusters ignore it
+        assert agreement(session, "public")["annotators"] == ["alice", "bob"]
+        decided = [d for d in disagreements(session, "public", include_decided=True) if d["decided"]]
+        assert [x["id"] for x in decided[0]["labels"]] == [ids["alice_law"], ids["bob_law"]]
+        status = {a.id: (a.status, a.source) for a in session.exec(select(Annotation))}
+        assert status[merged] == ("accepted", "adjudication")
+        assert status[ids["alice_law"]][0] == status[ids["bob_law"]][0] == "rejected"
+        with pytest.raises(StoreError, match="no annotation with id 999"):
+            merge(session, "public", "carol", contract, category="Governing Law", severity="high", start=0, end=5,
+                  replaces=[999])

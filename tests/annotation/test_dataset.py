@@ -53,6 +53,8 @@ def test_builder_invariants(cuad_store, tokenizer_dir, tmp_path):
             length = len(tokenizer.apply_chat_template(chat, tokenize=True)["input_ids"])
             assert length == info["tokens"] <= MAX_LENGTH
             contracts_in.setdefault(info["contract_sha256"], set()).add(split)
+            assert len(info["origins"]) == len(info["annotation_ids"])  # CUAD's lawyers drew every span
+            assert set(info["origins"]) <= {"manual"}
     assert all(len(splits) == 1 for splits in contracts_in.values()), "a contract in two splits"
     assert total_items > 0 and card["labels_truncated"] == 0
     with cuad_store.session() as session:
@@ -62,6 +64,8 @@ def test_builder_invariants(cuad_store, tokenizer_dir, tmp_path):
     assert version.content_hash == card["content_hash"] and set(version.annotation_ids) == {a.id for a in gold}
     assert set(version.splits.values()) <= {"train", "dev", "test"} and len(version.splits) == 4
     assert card["tokens"]["all"]["max"] <= MAX_LENGTH
+    per_origin = {split: sum(c.values()) for split, c in card["label_occurrences_per_origin"].items()}
+    assert per_origin == {split: sum(c.values()) for split, c in card["label_occurrences_per_category"].items()}
 
 
 @pytest.mark.cuad

@@ -42,11 +42,11 @@ def _seed(session) -> Contract:
     law = TEXT.index("This Agreement is governed")
     cap = TEXT.index("In no event")
     add_annotation(session, contract, "alice@firm.example", category="Governing Law", severity="info", start=law,
-                   end=TEXT.index("\n", law), source="test", explanation="New York law.")
+                   end=TEXT.index("\n", law), source="test", explanation="New York law.", origin="suggested_accepted")
     add_annotation(session, contract, "alice@firm.example", category="Cap on Liability", severity="medium",
                    start=cap, end=TEXT.index("\n", cap), source="test", explanation="Capped at fees.")
     add_annotation(session, contract, "bob@firm.example", category="Cap on Liability", severity="high",
-                   start=cap, end=TEXT.index("\n", cap), source="test")
+                   start=cap, end=TEXT.index("\n", cap), source="test", origin="suggested_edited")
     return contract
 
 
@@ -54,14 +54,16 @@ def _labels(store) -> set[tuple]:
     with store.session() as session:
         names = {a.id: a.name for a in session.exec(select(Annotator))}
         shas = {c.id: c.sha256 for c in session.exec(select(Contract))}
-        return {(shas[a.contract_id], names[a.annotator_id], a.category, a.severity, a.start, a.end, a.explanation)
-                for a in session.exec(select(Annotation))}
+        return {(shas[a.contract_id], names[a.annotator_id], a.category, a.severity, a.start, a.end, a.explanation,
+                 a.origin) for a in session.exec(select(Annotation))}
 
 
 def test_round_trip_keeps_every_label_and_annotator(store, sqlite_store, tmp_path):
     with store.session() as session:
         _seed(session)
         tasks = export_tasks(session, "public", with_annotations=True)
+    origins = sorted(r["meta"]["origin"] for a in tasks[0]["annotations"] for r in a["result"] if r["type"] == "labels")
+    assert origins == ["manual", "suggested_accepted", "suggested_edited"]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks))
     with sqlite_store.session() as session:  # into a second, empty store
@@ -126,6 +128,7 @@ def _export_with(tmp_path, mutate) -> object:
     (lambda t, r: r["value"].update(text="something else"), "does not match"),
     (lambda t, r: r["value"].pop("start"), "no integer start/end"),
     (lambda t, r: t["data"].pop("text"), "data.text is missing"),
+    (lambda t, r: r.update(meta={"origin": "guessed"}), "unknown origin 'guessed'"),
 ])
 def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
     path = _export_with(tmp_path, mutate)

@@ -115,6 +115,37 @@ def test_revision_numbers_are_unique_and_rise_along_the_one_history():
     assert not set(RENUMBERED_REVISIONS) & {rev.revision for rev in chain}
 
 
+def test_labels_stored_before_0013_get_their_origin(store):
+    """0013 adds the label's origin: a person's earlier label was drawn by hand, a reviewed finding (the
+    model's annotation) was the model's suggestion, taken as it was or edited; downgrading drops the
+    column and the queue's table."""
+    downgrade(store.engine, "0010")
+    t = "2026-01-01 00:00:00"
+    with store.engine.begin() as conn:
+        run = lambda sql: conn.execute(text(sql), {"t": t})  # noqa: E731
+        run("INSERT INTO label_tenant (name, share_labels, created_at) VALUES ('acme', false, :t)")
+        run("INSERT INTO contract (id, tenant, sha256, name, source_type, text, pages, created_at) "
+            "VALUES (1, 'acme', 'd', 'msa.txt', 'txt', 'Governed by New York law.', '[]', :t)")
+        run("INSERT INTO annotator (id, name, kind, created_at) VALUES (1, 'ann', 'person', :t), "
+            "(2, 'model:baseline', 'model', :t)")
+        for aid, who in ((1, 1), (2, 2), (3, 2)):
+            run("INSERT INTO annotation (id, tenant, contract_id, annotator_id, category, severity, start, \"end\", "
+                f"quote, status, source, created_at) VALUES ({aid}, 'acme', 1, {who}, 'Governing Law', 'info', 0, 8, "
+                "'Governed', 'accepted', 'api', :t)")
+        run("INSERT INTO review_event (tenant, annotation_id, reviewer_id, kind, decision, previous_status, comment, "
+            "created_at) VALUES ('acme', 2, 1, 'review', 'accepted', 'pending', 'fine', :t), "
+            "('acme', 3, 1, 'review', 'accepted', 'pending', 'edited: Governing Law/low -> Governing Law/info', :t)")
+    upgrade(store.engine)
+    with store.engine.connect() as conn:
+        origins = dict(conn.execute(text("SELECT id, origin FROM annotation ORDER BY id")).all())
+    assert origins == {1: "manual", 2: "suggested_accepted", 3: "suggested_edited"}
+    downgrade(store.engine, "0010")
+    with store.engine.connect() as conn:
+        assert "origin" not in {c["name"] for c in inspect(conn).get_columns("annotation")}
+        assert "assignment" not in inspect(conn).get_table_names()
+        assert conn.execute(text("SELECT count(*) FROM annotation")).scalar_one() == 3
+
+
 def test_contract_is_stored_once_with_pages_and_source(store):
     document = Document.from_text("msa.txt", TEXT)
     with store.session() as session:

@@ -125,35 +125,59 @@ def test_template_upload_and_list(app_env: LiveApi) -> None:
 
 
 def test_annotation_saved(app_env: LiveApi) -> None:
+    """The page applies the span picker's actions through the API (the picker itself, a browser component,
+    is driven in tests/ui/test_annotate_browser.py): a drawn label, a rejected suggestion, my status."""
     headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
     sample = SAMPLES / "master_services_agreement.txt"
     accepted = httpx.post(f"{app_env.url}/v1/contracts", headers=headers,
                           files={"file": (sample.name, sample.read_bytes())}).json()
+    cid = accepted["contract_id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{app_env.url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    text = httpx.get(f"{app_env.url}/v1/contracts/{cid}/text", headers=headers).json()["text"]
+    findings = httpx.get(f"{app_env.url}/v1/contracts/{cid}/findings", headers=headers).json()["data"]
+    start = text.index("governed by")
     at = signed_in(app_env.keys["globex"])
     at.switch_page("pages/annotate.py").run()
     at.session_state["queue"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception, at.exception
-    clause = at.selectbox[0].value
-    at.selectbox[1].set_value("Governing Law")
-    at.selectbox[2].set_value("low")
-    at.text_area[0].input("choice of law")
-    at.button[0].click().run()
+    assert "suggestions from the model to go" in texts(at)
+    at.session_state[f"picker-{cid}"] = {"seq": "1", "action": "save", "start": start, "end": start + 40,
+                                         "category": "Governing Law", "severity": "low", "origin": "manual"}
+    at.run()
     assert not at.exception, at.exception
-    assert "Saved your label “Governing Law”" in texts(at)
-    labels = httpx.get(f"{app_env.url}/v1/contracts/{accepted['contract_id']}/labels", headers=headers).json()
-    assert [(x["annotator"], x["category"], x["start"], x["end"]) for x in labels["data"]] == [
-        ("A. Lawyer", "Governing Law", clause.start, clause.end)]
+    at.run()  # the same action shown again is not saved twice
+    at.session_state[f"picker-{cid}"] = {"seq": "2", "action": "reject", "suggestion": findings[0]["id"]}
+    at.run()
+    assert not at.exception, at.exception
+    labels = httpx.get(f"{app_env.url}/v1/contracts/{cid}/labels", headers=headers).json()
+    assert [(x["annotator"], x["category"], x["start"], x["end"], x["origin"]) for x in labels["data"]] == [
+        ("A. Lawyer", "Governing Law", start, start + 40, "manual")]
+    finding = httpx.get(f"{app_env.url}/v1/contracts/{cid}/findings", headers=headers).json()["data"][0]
+    assert finding["review"]["status"] == "rejected"
     # a second annotator's label on the same span: the page shows the pair's agreement as the API gives it
-    second = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": clause.start,
-              "end": clause.end}
-    assert httpx.post(f"{app_env.url}/v1/contracts/{accepted['contract_id']}/labels", headers=headers,
-                      json=second).status_code == 201
+    second = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": start,
+              "end": start + 40}
+    assert httpx.post(f"{app_env.url}/v1/contracts/{cid}/labels", headers=headers, json=second).status_code == 201
     at.run()
     assert not at.exception, at.exception
     agreement = next(d.value for d in at.dataframe if "Annotators" in d.value.columns)
     assert agreement.to_dict("records") == [{"Annotators": "A. Lawyer | B. Lawyer", "Span F1": 1.0,
                                              "Matched spans": 1, "Same severity": 0.0}]
+
+    # the two differ in severity: the adjudicator keeps A. Lawyer's label on the Disagreements page
+    at.switch_page("pages/disagreements.py").run()
+    assert not at.exception, at.exception
+    assert "severity differs" in texts(at)
+    at.button[0].click().run()  # Keep this label (the first: A. Lawyer's)
+    assert not at.exception, at.exception
+    statuses = {x["annotator"]: x["status"] for x in httpx.get(f"{app_env.url}/v1/contracts/{cid}/labels",
+                                                               headers=headers).json()["data"]}
+    assert statuses == {"A. Lawyer": "accepted", "B. Lawyer": "rejected"}
+    assert "No disagreements" in texts(at)
 
 
 def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> None:

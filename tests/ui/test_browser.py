@@ -146,7 +146,7 @@ def _flow(page, url: str, key: str) -> None:
     box = grid.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
-    expect(page.get_by_role("button", name="Save label")).to_be_visible()
+    expect(page.locator('iframe[title*="span_picker"]')).to_be_visible()
     _shot(page, "10-annotate")
 
     page.get_by_role("link", name="Model").click()

@@ -1,6 +1,7 @@
-"""Annotate: pick a contract from the queue, choose a span (a whole clause, or a character range), give
-it a category, severity and explanation, and save it as your label; see the others' labels and how far
-you agree."""
+"""Annotate: work from the queue (assigned contracts with their status, newest first or the model's least
+certain first, each annotator's progress); select words in the contract with the mouse, or take the
+model's suggestions (accept, edit or reject each with one key); category and severity from the keyboard,
+with CUAD's description and the firm's playbook line beside the picker. Every label records its origin."""
 
 from __future__ import annotations
 
@@ -9,93 +10,154 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from contracts.segment import segment_clauses
 from contracts.taxonomy import category_names
-from ui.render import SEVERITIES, Span, highlight_html, legend_html, short
+from contracts.wire import FindingPublic, Label, QueueItem
+from ui.components.span_picker import span_picker
+from ui.render import short
 from ui.state import api, attempt, reviewer
+
+STATUS_LABEL = {"to_label": "To label", "in_review": "In review", "done": "Done"}
+ORIGIN_LABEL = {"manual": "Drawn", "suggested_accepted": "Suggestion kept", "suggested_edited": "Suggestion edited"}
+ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 
 
 def page() -> None:
     st.title("Annotate")
-    contracts = attempt(lambda: api().contracts())
-    if contracts is None:
+    me = reviewer()
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    order = c1.segmented_control("Queue order", list(ORDERS), format_func=ORDERS.__getitem__, default="newest",
+                                 key="annotate_order") or "newest"
+    mine = c2.toggle("Only my contracts", key="annotate_mine")
+    queue = attempt(lambda: api().queue(annotator=me if mine else None, order=order))
+    if queue is None:
         return
-    if not contracts:
-        st.info("The queue is empty: upload contracts on the Review page first.")
+    _progress(queue.progress)
+    if not queue.data:
+        st.info("Nothing to label: contracts assigned to you appear here (untick “Only my contracts” to see all), "
+                "and uploads on the Review page.")
         return
-    st.caption("Queue: newest first. Select a contract to label it.")
-    event: Any = st.dataframe(pd.DataFrame([{"Contract": c.name, "Pages": c.pages, "Added": c.created_at}
-                                            for c in contracts]),
-                              on_select="rerun", selection_mode="single-row", hide_index=True, key="queue",
-                              column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
-                              height=min(250, 38 + 35 * len(contracts)))
-    rows = event.selection.rows if event is not None else []
-    if not rows:
+    item = _pick(queue.data)
+    if item is None:
+        st.caption("Select a contract in the queue to label it.")
         return
-    contract = contracts[rows[0]]
-    text = attempt(lambda: api().text(contract.id))
-    labels = attempt(lambda: api().labels(contract.id))
-    if text is None or labels is None:
+    _workspace(item, me)
+
+
+def _progress(progress: list[Any]) -> None:
+    stats = attempt(lambda: api().suggestion_stats())
+    with st.expander("Progress per annotator and how often suggestions are kept"):
+        if progress:
+            st.dataframe(pd.DataFrame([{"Annotator": p.annotator, "Assigned": p.assigned, "To label": p.to_label,
+                                        "In review": p.in_review, "Done": p.done, "Labels": p.labels}
+                                       for p in progress]), hide_index=True)
+        else:
+            st.caption("No contract is assigned yet: assign one below once it is selected.")
+        if stats is not None:
+            rate = "—" if stats.accepted_unchanged_rate is None else f"{stats.accepted_unchanged_rate:.0%}"
+            st.caption(f"Suggestions kept unchanged: {rate} ({stats.suggested_accepted} kept, {stats.suggested_edited} "
+                       f"edited, {stats.suggestions_rejected} rejected); {stats.manual} labels drawn by hand.")
+
+
+def _pick(items: list[QueueItem]) -> QueueItem | None:
+    rows = [{"Contract": x.name, "Assigned to": x.annotator or "—",
+             "Status": STATUS_LABEL.get(x.status or "", "Unassigned"), "Labels": x.labels,
+             "Model uncertainty": x.uncertainty, "Added": x.created_at} for x in items]
+    event: Any = st.dataframe(pd.DataFrame(rows), on_select="rerun", selection_mode="single-row", hide_index=True,
+                              key="queue", height=min(250, 38 + 35 * len(rows)),
+                              column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                                             "Model uncertainty": st.column_config.ProgressColumn(
+                                                 min_value=0.0, max_value=1.0, format="%.2f")})
+    chosen = event.selection.rows if event is not None else []
+    return items[chosen[0]] if chosen else None
+
+
+def _workspace(item: QueueItem, me: str) -> None:
+    cid = item.contract_id
+    key = f"picker-{cid}"
+    _handle(st.session_state.get(key), cid, me)
+    text = attempt(lambda: api().text(cid))
+    labels = attempt(lambda: api().labels(cid))
+    findings = attempt(lambda: api().findings(cid))
+    guidelines = _guidelines()
+    if text is None or labels is None or findings is None:
         return
-    st.subheader(contract.name)
-    left, right = st.columns([5, 6], gap="medium")
-    with left:
-        start, end = _label_form(contract.id, text.text)
-    with right:
-        st.markdown("**Labels on this contract** " + legend_html() + " · your selection is outlined",
-                    unsafe_allow_html=True)
-        spans = [Span(str(x.id), x.start, x.end, x.severity, f"{x.annotator}: {x.category}") for x in labels.data]
-        if end > start:
-            spans.append(Span("selection", start, end, "info", "your selection"))
-        st.html(highlight_html(text.text, spans, pages=text.pages, height=520,
-                               selected="selection" if end > start else None), unsafe_allow_javascript=True)
+    head, status_col, assign_col = st.columns([4, 3, 1], vertical_alignment="bottom")
+    head.subheader(item.name)
+    _status(status_col, assign_col, item, me)
+    suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
+    st.caption(f"{len(suggestions)} suggestions from the model to go (dashed); your and others' labels are "
+               "underlined by severity. Drag over words to label them.")
+    span_picker(text.text, key=key, height=620, categories=category_names(), guidelines=guidelines,
+                suggestions=[{"id": f.id, "start": f.start, "end": f.end, "category": f.category,
+                              "severity": f.severity, "score": f.score} for f in suggestions],
+                labels=[{"start": x.start, "end": x.end, "severity": x.severity,
+                         "title": f"{x.annotator}: {x.category} ({ORIGIN_LABEL.get(x.origin, x.origin)})"}
+                        for x in labels.data])
     if labels.data:
         st.dataframe(pd.DataFrame([{"Annotator": x.annotator, "Category": x.category, "Severity": x.severity,
-                                    "Span": f"{x.start}–{x.end}", "Text": short(x.quote, 100),
-                                    "Explanation": x.explanation or "", "Status": x.status} for x in labels.data]),
+                                    "Span": f"{x.start}–{x.end}", "Origin": ORIGIN_LABEL.get(x.origin, x.origin),
+                                    "Text": short(x.quote, 100), "Status": x.status} for x in labels.data]),
                      hide_index=True)
     pairs = labels.agreement.pairs
-    st.markdown("**Agreement on this contract**")
     if pairs:
+        st.markdown("**Agreement on this contract**")
         st.dataframe(pd.DataFrame([{"Annotators": k, "Span F1": v.span_f1, "Matched spans": v.matched,
                                     "Same severity": v.severity_agreement} for k, v in pairs.items()]),
                      hide_index=True)
-        st.caption(f"Spans match when they share a category and overlap by IoU ≥ {labels.agreement.min_iou}.")
-    else:
-        st.caption("Agreement needs labels from two annotators.")
+        st.caption(f"Spans match when they share a category and overlap by IoU ≥ {labels.agreement.min_iou}. "
+                   "Where they differ, an adjudicator decides on the Disagreements page.")
 
 
-def _label_form(contract_id: str, text: str) -> tuple[int, int]:
-    """The span chooser and the label form; returns the chosen span for the text pane to outline."""
-    how = st.radio("Span", ["By clause", "By character range"], horizontal=True)
-    if how == "By clause":
-        clauses = [c for c in segment_clauses(text) if text[c.start:c.end].strip()]
-        clause = st.selectbox("Clause", clauses, format_func=lambda c: short(
-            f"{c.number or ''} {c.heading or text[c.start:c.end]}", 90))
-        start, end = (clause.start, clause.end) if clause else (0, 0)
-    else:
-        c1, c2 = st.columns(2)
-        start = int(c1.number_input("From character", min_value=0, max_value=max(0, len(text) - 1), value=0))
-        end = int(c2.number_input("To character", min_value=1, max_value=len(text), value=min(len(text), 200)))
-    st.caption(f"Selected ({start}–{end}): “{short(text[start:end], 300)}”")
-    with st.form("label", clear_on_submit=True):
-        categories = category_names()
-        category = st.selectbox("Category", categories, index=None, placeholder="Choose a CUAD category")
-        severity = st.selectbox("Severity", SEVERITIES, index=1)
-        explanation = st.text_area("Explanation", placeholder="Why this span is (or is not) a risk")
-        annotator = st.text_input("Annotator", value=reviewer())
-        saved = st.form_submit_button("Save label", type="primary")
-    if saved:
-        if category is None or not annotator.strip():
-            st.warning("Choose a category and give your name.")
-        elif end <= start:
-            st.warning("The span is empty: the end must come after the start.")
-        else:
-            label = attempt(lambda: api().add_label(contract_id, annotator=annotator.strip(), category=category,
-                                                    severity=severity, start=start, end=end, explanation=explanation))
-            if label is not None:
-                st.success(f"Saved your label “{label.category}” on characters {label.start}–{label.end}.")
-    return start, end
+def _handle(event: Any, cid: str, me: str) -> None:
+    """Apply the picker's latest action once (a rerun shows the same value again)."""
+    if not isinstance(event, dict) or event.get("seq") == st.session_state.get("picker_seq"):
+        return
+    st.session_state["picker_seq"] = event.get("seq")
+    if event.get("action") == "save":
+        label = attempt(lambda: api().add_label(cid, annotator=me, category=event["category"],
+                                                severity=event["severity"], start=int(event["start"]),
+                                                end=int(event["end"]), explanation=None, origin=event["origin"]))
+        if label is not None:
+            st.toast(f"Saved “{label.category}” on characters {label.start}–{label.end} "
+                     f"({ORIGIN_LABEL[label.origin].lower()}).")
+    elif event.get("action") == "reject" and event.get("suggestion"):
+        done = attempt(lambda: api().review(str(event["suggestion"]), "reject", reviewer=me,
+                                            comment="rejected while annotating"))
+        if done is not None:
+            st.toast(f"Rejected the suggestion “{done.category}”.")
+
+
+def _open_suggestions(findings: list[FindingPublic], mine: list[Label]) -> list[FindingPublic]:
+    """The model's findings still to decide: not rejected, and not already labelled by me (a label of the
+    same category over it, kept or edited)."""
+    return [f for f in findings if not (f.review and f.review.status == "rejected")
+            and not any(x.category == f.category and x.start < f.end and f.start < x.end for x in mine)]
+
+
+def _status(column: Any, assign_column: Any, item: QueueItem, me: str) -> None:
+    """My status on the contract (assigning it to me on first choice), and assigning it to someone else."""
+    current = item.status if item.annotator == me else None
+    with column:
+        chosen = st.segmented_control("My status", list(STATUS_LABEL), format_func=STATUS_LABEL.__getitem__,
+                                      default=current, key=f"status-{item.contract_id}-{item.annotator}")
+        if chosen and chosen != current and attempt(lambda: api().assign(item.contract_id, me, chosen)):
+            st.rerun()
+    with assign_column, st.popover("Assign…"):
+        who = st.text_input("Annotator", key=f"assign-{item.contract_id}")
+        if st.button("Assign", key=f"assign-go-{item.contract_id}") and who.strip():
+            assigned = attempt(lambda: api().assign(item.contract_id, who.strip()))
+            if assigned is not None:
+                st.rerun()
+
+
+def _guidelines() -> dict[str, dict[str, Any]]:
+    """Category -> CUAD description and playbook line, from the API once per session."""
+    if "lexrisk_guidelines" not in st.session_state:
+        body = attempt(lambda: api().guidelines())
+        if body is None:
+            return {}
+        st.session_state["lexrisk_guidelines"] = {g.category: g.model_dump() for g in body.data}
+    return dict(st.session_state["lexrisk_guidelines"])
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

@@ -36,4 +36,5 @@ def add_label(contract_id: str, label: LabelIn, tenant: TenantDep, service: Serv
     document = service.document(tenant, contract_id)
     return Label.model_validate(annotator_labels.save(
         session, service.store_tenant(tenant), document, annotator=label.annotator, category=label.category,
-        severity=label.severity, start=label.start, end=label.end, explanation=label.explanation))
+        severity=label.severity, start=label.start, end=label.end, explanation=label.explanation,
+        origin=label.origin))

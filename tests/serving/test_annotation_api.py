@@ -1,0 +1,195 @@
+"""The annotators' workspace routes: labels' origin, the queue (assignment, status, progress, order by the
+model's uncertainty, tenant walls), how often suggestions are kept, disagreements and adjudication, guidelines."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, select
+
+from annotation.store.models import Annotation
+from contracts.taxonomy import by_name
+from serving.annotation_queue import uncertainty
+from serving.api.deps import app_engine
+from tests.serving.conftest import Api
+
+
+def _stored(api: Api, tenant: str = "acme", **upload) -> str:
+    accepted = api.upload(tenant=tenant, **upload).json()
+    api.wait(accepted["job_id"], tenant)
+    return accepted["contract_id"]
+
+
+def _label(api: Api, cid: str, tenant: str = "acme", **fields) -> dict:
+    r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(tenant), json=fields)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_uncertainty_is_highest_at_a_coin_toss() -> None:
+    assert uncertainty([]) is None
+    assert uncertainty([0.5]) == 1.0 and uncertainty([1.0, 0.0]) == 0.0
+    assert uncertainty([0.9, 0.5]) == pytest.approx((0.2 + 1.0) / 2)
+
+
+def test_label_origin_saved_listed_and_checked(api: Api) -> None:
+    cid = _stored(api)
+    finding = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"][0]
+    base = {"annotator": "ann", "category": finding["category"], "severity": finding["severity"],
+            "start": finding["start"], "end": finding["end"]}
+    kept = _label(api, cid, **base, origin="suggested_accepted")
+    edited = _label(api, cid, **{**base, "end": finding["end"] - 1, "origin": "suggested_edited"})
+    drawn = _label(api, cid, **{**base, "start": 0, "end": 12})
+    assert (kept["origin"], edited["origin"], drawn["origin"]) == ("suggested_accepted", "suggested_edited", "manual")
+    listed = api.client.get(f"/v1/contracts/{cid}/labels", headers=api.h()).json()["data"]
+    assert [x["origin"] for x in listed] == ["suggested_accepted", "suggested_edited", "manual"]
+    r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(), json={**base, "origin": "guessed"})
+    assert r.status_code == 422 and "origin" in r.text
+
+
+def test_queue_assignments_progress_order_and_tenant_walls(api: Api) -> None:
+    msa = _stored(api)
+    plain = _stored(api, data=b"The parties meet on Mondays.\n\nNothing else is agreed.\n", name="note.txt")
+    newest = api.client.get("/v1/annotation/queue", headers=api.h()).json()
+    assert [x["contract_id"] for x in newest["data"]] == [plain, msa]
+    assert all(x["annotator"] is None and x["status"] is None for x in newest["data"])
+    assert newest["data"][0]["uncertainty"] is None and newest["data"][1]["uncertainty"] == pytest.approx(0.2)
+    by_doubt = api.client.get("/v1/annotation/queue", params={"order": "uncertainty"}, headers=api.h()).json()
+    assert [x["contract_id"] for x in by_doubt["data"]] == [msa, plain]
+
+    for who, cid in (("ann", msa), ("bob", msa), ("ann", plain)):
+        r = api.client.put(f"/v1/annotation/queue/{cid}", headers=api.h(), json={"annotator": who})
+        assert r.status_code == 200 and r.json()["status"] == "to_label", r.text
+    r = api.client.put(f"/v1/annotation/queue/{msa}", headers=api.h(), json={"annotator": "ann", "status": "done"})
+    assert r.json()["status"] == "done"
+    _label(api, msa, annotator="ann", category="Governing Law", severity="low", start=0, end=10)
+    mine = api.client.get("/v1/annotation/queue", params={"annotator": "ann"}, headers=api.h()).json()
+    assert {(x["contract_id"], x["status"], x["labels"]) for x in mine["data"]} == {(msa, "done", 1),
+                                                                                    (plain, "to_label", 0)}
+    progress = {p["annotator"]: p for p in mine["progress"]}
+    assert progress["ann"] == {"annotator": "ann", "assigned": 2, "to_label": 1, "in_review": 0, "done": 1,
+                               "labels": 1}
+    assert progress["bob"]["assigned"] == 1 and progress["bob"]["labels"] == 0
+
+    bad = api.client.put(f"/v1/annotation/queue/{msa}", headers=api.h(), json={"annotator": "ann", "status": "x"})
+    assert bad.status_code == 422
+    # another firm sees none of it, and cannot assign the first firm's contract
+    other = api.client.get("/v1/annotation/queue", headers=api.h("globex")).json()
+    assert other["data"] == [] and other["progress"] == []
+    r = api.client.put(f"/v1/annotation/queue/{msa}", headers=api.h("globex"), json={"annotator": "eve"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_suggestion_stats_count_kept_edited_and_rejected(api: Api) -> None:
+    cid = _stored(api)
+    findings = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"]
+    assert len(findings) >= 6
+    for f, origin in zip(findings[:2], ("suggested_accepted", "suggested_accepted"), strict=True):
+        _label(api, cid, annotator="ann", category=f["category"], severity=f["severity"], start=f["start"],
+               end=f["end"], origin=origin)
+    f = findings[2]
+    _label(api, cid, annotator="ann", category=f["category"], severity="high", start=f["start"], end=f["end"],
+           origin="suggested_edited")
+    r = api.client.patch(f"/v1/findings/{findings[-1]['id']}", headers=api.h(),
+                         json={"action": "reject", "reviewer": "ann"})
+    assert r.status_code == 200, r.text
+    _label(api, cid, annotator="bob", category="Governing Law", severity="low", start=0, end=5)
+    stats = api.client.get("/v1/annotation/suggestions/stats", headers=api.h()).json()
+    assert stats["suggested_accepted"] == 2 and stats["suggested_edited"] == 1
+    assert stats["suggestions_rejected"] == 1 and stats["manual"] == 1
+    assert stats["accepted_unchanged_rate"] == 0.5
+    assert stats["per_annotator"]["bob"] == {"manual": 1}
+    # on the Review page: one finding kept, one re-categorised (one edit, not also a rejection)
+    r = api.client.patch(f"/v1/findings/{findings[-2]['id']}", headers=api.h(), json={"action": "accept",
+                                                                                     "reviewer": "cy"})
+    assert r.status_code == 200, r.text
+    other = "Audit Rights" if findings[-3]["category"] != "Audit Rights" else "Governing Law"
+    r = api.client.patch(f"/v1/findings/{findings[-3]['id']}", headers=api.h(),
+                         json={"action": "edit", "category": other, "reviewer": "cy"})
+    assert r.status_code == 200, r.text
+    stats = api.client.get("/v1/annotation/suggestions/stats", headers=api.h()).json()
+    assert stats["per_annotator"]["cy"] == {"suggested_accepted": 1, "suggested_edited": 1}
+    assert stats["accepted_unchanged_rate"] == round(3 / 6, 4)
+    assert api.client.get("/v1/annotation/suggestions/stats", headers=api.h("globex")).json()[
+        "accepted_unchanged_rate"] is None
+
+
+def test_disagreements_pick_and_merge(api: Api) -> None:
+    cid = _stored(api)
+    text = api.client.get(f"/v1/contracts/{cid}/text", headers=api.h()).json()["text"]
+    a = _label(api, cid, annotator="ann", category="Governing Law", severity="low", start=10, end=60)
+    b = _label(api, cid, annotator="bob", category="Governing Law", severity="high", start=20, end=70,
+               origin="suggested_accepted")
+    c = _label(api, cid, annotator="ann", category="Audit Rights", severity="low", start=200, end=240)
+    d = _label(api, cid, annotator="bob", category="Audit Rights", severity="medium", start=200, end=240)
+    found = api.client.get("/v1/annotation/disagreements", params={"contract_id": cid}, headers=api.h()).json()["data"]
+    assert {x["category"] for x in found} == {"Governing Law", "Audit Rights"}
+    law = next(x for x in found if x["category"] == "Governing Law")
+    assert law["contract_id"] == cid and "offsets differ" in law["reasons"]
+    assert [(x["id"], x["quote"], x["origin"]) for x in law["labels"]] == [
+        (a["id"], text[10:60], "manual"), (b["id"], text[20:70], "suggested_accepted")]
+    # pick: accepting ann's audit label rejects bob's, as `lexrisk annotate adjudicate --accept` does
+    r = api.client.post("/v1/annotation/adjudications", headers=api.h(),
+                        json={"adjudicator": "judge", "accept": [c["id"]], "comment": "ann is right"})
+    assert r.json() == {"accepted": 1, "rejected": 1, "merged_label_id": None}
+    # merge: the union of the two spans with the severity they settle on
+    r = api.client.post("/v1/annotation/adjudications", headers=api.h(), json={
+        "adjudicator": "judge", "reject": [a["id"], b["id"]], "contract_id": cid,
+        "merged": {"category": "Governing Law", "severity": "medium", "start": 10, "end": 70}})
+    assert r.status_code == 200, r.text
+    merged = r.json()["merged_label_id"]
+    assert r.json()["accepted"] == 1 and r.json()["rejected"] == 2 and merged
+    assert api.client.get("/v1/annotation/disagreements", headers=api.h()).json()["data"] == []
+    decided = api.client.get("/v1/annotation/disagreements", params={"include_decided": True},
+                             headers=api.h()).json()["data"]
+    assert len(decided) == 2 and all(x["decided"] for x in decided)
+    statuses = {x["id"]: x["status"] for x in api.client.get(f"/v1/contracts/{cid}/labels", headers=api.h()).json()["data"]}
+    assert statuses == {a["id"]: "rejected", b["id"]: "rejected", c["id"]: "accepted", d["id"]: "rejected"}
+    # bad decisions are one clear 400, and another firm cannot decide on these labels
+    for body in ({"adjudicator": "judge"}, {"adjudicator": "judge", "reject": [a["id"]],
+                                            "merged": {"category": "Governing Law", "severity": "low", "start": 0,
+                                                       "end": 5}}):
+        r = api.client.post("/v1/annotation/adjudications", headers=api.h(), json=body)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_adjudication"
+    r = api.client.post("/v1/annotation/adjudications", headers=api.h("globex"),
+                        json={"adjudicator": "eve", "accept": [a["id"]]})
+    assert r.status_code == 400 and "no annotation" in r.json()["error"]["message"]
+
+
+def test_guidelines_have_cuad_descriptions_and_playbook_lines(api: Api) -> None:
+    body = api.client.get("/v1/annotation/guidelines", headers=api.h()).json()["data"]
+    law = next(g for g in body if g["category"] == "Governing Law")
+    assert law["description"] == by_name()["Governing Law"].description
+    assert law["playbook"] and law["severity"] in ("info", "low", "medium", "high")
+    assert api.client.get("/v1/annotation/guidelines").status_code == 401
+
+
+@pytest.mark.cuad
+def test_guidelines_are_cuads_category_descriptions(api: Api, cuad_dir: Path) -> None:
+    """The descriptions served are CUAD's category_descriptions.csv (shipped in the taxonomy with its
+    runs of spaces and non-breaking spaces folded)."""
+    with (cuad_dir / "category_descriptions.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.reader(f)][1:]
+    cuad = {r[0].removeprefix("Category: ").strip(): " ".join(r[1].removeprefix("Description: ").split())
+            for r in rows if r}
+    served = {g["category"]: g["description"]
+              for g in api.client.get("/v1/annotation/guidelines", headers=api.h()).json()["data"]}
+    assert served and all(cuad[name] == description for name, description in served.items())
+
+
+def test_findings_reviewed_on_the_review_page_are_suggestions_in_the_store(api: Api) -> None:
+    """A finding accepted as it was, or edited, becomes a stored label whose origin says so, so that the
+    training set tells them from labels drawn by hand."""
+    cid = _stored(api)
+    first, second = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"][:2]
+    assert api.client.patch(f"/v1/findings/{first['id']}", headers=api.h(), json={"action": "accept"}).status_code == 200
+    edited = api.client.patch(f"/v1/findings/{second['id']}", headers=api.h(),
+                              json={"action": "edit", "severity": "high" if second["severity"] != "high" else "low"})
+    assert edited.status_code == 200, edited.text
+    with Session(api.resolve(app_engine)) as session:
+        rows = session.exec(select(Annotation).where(Annotation.source == "api", Annotation.status == "accepted")
+                            .order_by(col(Annotation.id))).all()
+    assert [(r.start, r.origin) for r in rows] == [(first["start"], "suggested_accepted"),
+                                                   (second["start"], "suggested_edited")]

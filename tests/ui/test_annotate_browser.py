@@ -1,0 +1,251 @@
+"""The Annotate page in a real browser (`lexrisk up`, Debian's Chromium through Playwright): label one clause
+by taking the model's suggestion and one span drawn with the mouse, then read both back through the API
+(offsets, category, origin). Every click, drag and key the annotator makes goes through `Actions`, which
+counts them: the counts are written to out/annotate_actions.json for benchmarks/annotate_actions.py.
+Screenshots at 1280 and 1920 px wide go to out/screenshots/ (LEXRISK_SCREENSHOTS) for people to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.ui.conftest import ROOT, SAMPLES, free_port
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = Path(os.environ.get("LEXRISK_SCREENSHOTS", ROOT / "out" / "screenshots"))
+COUNTS = Path(os.environ.get("LEXRISK_ACTION_COUNTS", ROOT / "out" / "annotate_actions.json"))
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Up:
+    ui: str
+    api: str
+    key: str
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """`lexrisk up` on free ports with the embedded analyzer and a temporary database."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
+    folder = tmp_path_factory.mktemp("up")
+    api_port, ui_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
+           "LEXRISK_ANALYZER": "baseline"}
+    log = (folder / "up.log").open("w+")
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "up", "--api-port", str(api_port),
+                                "--ui-port", str(ui_port), "--tenant", "Smith & Partners"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 180
+    output = ""
+    while "lexrisk is up" not in output:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"lexrisk up did not start:\n{(folder / 'up.log').read_text()}")
+        time.sleep(0.5)
+        output = (folder / "up.log").read_text()
+    key = re.search(r"\(shown once\): (\S+)", output)
+    assert key, output
+    try:
+        yield Up(f"http://127.0.0.1:{ui_port}", f"http://127.0.0.1:{api_port}", key.group(1))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=40) == 0
+        log.close()
+
+
+@dataclass
+class Actions:
+    """The annotator's input, counted: a click or a drag is one action, each key press one."""
+
+    page: Any
+    counts: dict[str, int] = field(default_factory=lambda: {"clicks": 0, "keys": 0})
+
+    def click(self, locator: Any) -> None:
+        locator.click()
+        self.counts["clicks"] += 1
+
+    def drag(self, a: tuple[float, float], b: tuple[float, float]) -> None:
+        mouse = self.page.mouse
+        mouse.move(*a)
+        mouse.down()
+        mouse.move((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, steps=4)
+        mouse.move(*b, steps=4)
+        mouse.up()
+        self.counts["clicks"] += 1
+
+    def keys(self, *names: str) -> None:
+        for name in names:
+            self.page.keyboard.press(name)
+            self.counts["keys"] += 1
+
+    def total(self) -> int:
+        return self.counts["clicks"] + self.counts["keys"]
+
+
+def _analyzed(up: Up) -> tuple[str, dict[str, str]]:
+    """The sample contract uploaded and analysed through the API (not part of labelling)."""
+    headers = {"Authorization": f"Bearer {up.key}"}
+    with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:
+        path = SAMPLES / "master_services_agreement.pdf"
+        accepted = http.post("/v1/contracts", files={"file": (path.name, path.read_bytes())}).json()
+        deadline = time.monotonic() + 120
+        while http.get(f"/v1/jobs/{accepted['job_id']}").json()["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline, "the analysis did not finish"
+            time.sleep(0.5)
+    return accepted["contract_id"], headers
+
+
+def _shot(page: Any, name: str) -> None:
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    page.wait_for_timeout(900)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _labels(up: Up, headers: dict[str, str], cid: str, count: int) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 60
+    while True:
+        data = httpx.get(f"{up.api}/v1/contracts/{cid}/labels", headers=headers, timeout=30).json()["data"]
+        if len(data) >= count or time.monotonic() > deadline:
+            return data
+        time.sleep(0.3)
+
+
+def _points(iframe: Any, offsets: tuple[int, int]) -> list[tuple[float, float]]:
+    """Page coordinates of the middle of two characters of the contract text in the picker, after
+    scrolling the text pane so that the first sits a third of the way down."""
+    iframe.scroll_into_view_if_needed()
+    boxes = iframe.content_frame.locator("#doc").evaluate("""(doc, offsets) => {
+        const rect = (offset) => {
+            const walk = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
+            let seen = 0, node;
+            while ((node = walk.nextNode())) {
+                if (seen + node.data.length > offset) {
+                    const r = document.createRange(); r.setStart(node, offset - seen); r.setEnd(node, offset - seen + 1);
+                    return r.getBoundingClientRect();
+                }
+                seen += node.data.length;
+            }
+            return null; };
+        const first = rect(offsets[0]), pane = doc.getBoundingClientRect();
+        doc.scrollTop += first.y - pane.y - pane.height / 3;
+        return offsets.map((o) => { const b = rect(o); return {x: b.x + b.width / 2, y: b.y + b.height / 2}; }); }""",
+                                                            list(offsets))
+    frame_box = iframe.bounding_box()
+    assert frame_box is not None
+    return [(frame_box["x"] + b["x"], frame_box["y"] + b["y"]) for b in boxes]
+
+
+def test_label_from_a_suggestion_and_from_the_mouse(up: Up) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cid, headers = _analyzed(up)
+    text = httpx.get(f"{up.api}/v1/contracts/{cid}/text", headers=headers, timeout=30).json()["text"]
+    findings = httpx.get(f"{up.api}/v1/contracts/{cid}/findings", headers=headers, timeout=30).json()["data"]
+    assert findings, "the embedded analyzer found nothing to suggest in the sample contract"
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(90_000)
+        try:
+            counts = _flow(page, up, cid, headers, text, findings)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "annotate-failure.png"))
+            raise
+        finally:
+            browser.close()
+    COUNTS.parent.mkdir(parents=True, exist_ok=True)
+    COUNTS.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
+
+
+def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
+          findings: list[dict[str, Any]]) -> dict[str, Any]:
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    page.goto(up.ui)
+    page.get_by_role("textbox", name="API key").fill(up.key)
+    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Annotate").click()
+    expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the queue's first contract (choosing work, not labelling)
+    iframe = page.locator('iframe[title*="span_picker"]')
+    expect(iframe).to_be_visible()
+    frame = iframe.content_frame
+    expect(frame.locator("span.sug").first).to_be_visible()
+    _shot(page, "annotate-1280-suggestions")
+
+    # 1. a clause from the model's suggestion: click it, Enter
+    suggestion = frame.locator("span.sug").first
+    sid = suggestion.get_attribute("data-sid")
+    chosen = next(f for f in findings if f["id"] == sid)
+    from_suggestion = Actions(page)
+    from_suggestion.click(suggestion)
+    expect(frame.locator("#selhead")).to_contain_text("unchanged")
+    _shot(page, "annotate-1280-suggestion-taken")
+    from_suggestion.keys("Enter")
+    saved = _labels(up, headers, cid, 1)
+    assert len(saved) == 1
+    assert (saved[0]["start"], saved[0]["end"], saved[0]["category"], saved[0]["severity"], saved[0]["origin"]) == (
+        chosen["start"], chosen["end"], chosen["category"], chosen["severity"], "suggested_accepted")
+    assert saved[0]["quote"] == text[chosen["start"]:chosen["end"]]
+
+    # 2. a span drawn with the mouse, from inside its first word to inside its last: snapped to whole words
+    match = re.search(r"governed by[^.\n]*", text, re.IGNORECASE) or re.search(r"\w+ \w+ \w+ \w+", text)
+    assert match is not None
+    start, end = match.span()
+    while not text[end - 1].isalnum():
+        end -= 1
+    drawn = Actions(page)
+    drawn.drag(*_points(iframe, (start + 2, end - 2)))
+    expect(frame.locator("#selhead")).to_contain_text(f"characters {start}–{end}")
+    drawn.keys(*"gov", "Enter")
+    expect(frame.locator("#guide")).to_contain_text("CUAD:")
+    _shot(page, "annotate-1280-drawn")
+    drawn.keys("Enter")
+    saved = _labels(up, headers, cid, 2)
+    mine = next(x for x in saved if x["origin"] == "manual")
+    assert (mine["start"], mine["end"], mine["category"]) == (start, end, "Governing Law")
+    assert mine["quote"] == text[start:end]
+    page.wait_for_timeout(1500)
+    _shot(page, "annotate-1280-saved")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _shot(page, "annotate-1920")
+
+    # a second annotator saw the drawn clause as medium: the adjudicator keeps the first label
+    other = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": start, "end": end}
+    assert httpx.post(f"{up.api}/v1/contracts/{cid}/labels", headers=headers, json=other, timeout=30).status_code == 201
+    page.get_by_role("link", name="Disagreements").click()
+    expect(page.get_by_text("severity differs").first).to_be_visible()
+    _shot(page, "disagreements-1920")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _shot(page, "disagreements-1280")
+    keep = next(i for i, d in enumerate(httpx.get(f"{up.api}/v1/annotation/disagreements", headers=headers,
+                                                  timeout=30).json()["data"]) if d["category"] == "Governing Law")
+    page.get_by_role("button", name="Keep this label").nth(keep).click()
+    expect(page.get_by_text("Recorded: 1 accepted, 1 rejected")).to_be_visible()
+    statuses = {(x["annotator"], x["origin"]): x["status"] for x in _labels(up, headers, cid, 3)
+                if x["category"] == "Governing Law"}
+    assert statuses == {("A. Lawyer", "manual"): "accepted", ("B. Lawyer", "manual"): "rejected"}
+    return {"suggestion": from_suggestion.counts | {"total": from_suggestion.total()},
+            "drawn": drawn.counts | {"total": drawn.total()},
+            "drawn_span": [start, end], "suggestion_span": [chosen["start"], chosen["end"]]}

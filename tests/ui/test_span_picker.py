@@ -1,0 +1,117 @@
+"""The span picker component on its own (ui/components/span_picker/index.html opened from disk in Chromium,
+rendered with a message as Streamlit sends it): snapping to words and sentences, moving a span's edge by a
+word, and the origin of what it sends — a suggestion kept, edited or rejected, a span drawn by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+PICKER = ROOT / "ui" / "components" / "span_picker" / "index.html"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
+TEXT = ("1. Term. This Agreement starts on the Effective Date. It runs for two years.\n"
+        "2. Governing Law. This Agreement is governed by the laws of New York, without regard to conflicts.\n"
+        "3. Audit. Customer may audit Provider's books once a year.\n")
+GOV = TEXT.index("This Agreement is governed")
+AUDIT = TEXT.index("Customer may audit")
+SUGGESTIONS = [
+    {"id": "f1", "start": GOV, "end": TEXT.index("\n", GOV), "category": "Governing Law", "severity": "info",
+     "score": 0.9},
+    {"id": "f2", "start": AUDIT, "end": TEXT.index("\n", AUDIT), "category": "Audit Rights", "severity": "low",
+     "score": 0.6},
+]
+GUIDE = {"Governing Law": {"description": "Which law governs?", "playbook": "Law and courts.", "severity": "info",
+                           "guidance": None},
+         "Audit Rights": {"description": "Can a party audit?", "playbook": "Audits cost.", "severity": "low",
+                          "guidance": None}}
+
+
+@pytest.fixture(scope="module")
+def picker() -> Any:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is missing")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 600})
+        page.goto(PICKER.as_uri())
+        page.evaluate("""(a) => { window.sent = [];
+            window.addEventListener('message', (e) => { if (e.data.type === 'streamlit:setComponentValue') window.sent.push(e.data.value); });
+            window.postMessage({type: 'streamlit:render', args: a}, '*'); }""",
+                      {"text": TEXT, "suggestions": SUGGESTIONS, "labels": [], "guidelines": GUIDE, "height": 560,
+                       "categories": ["Audit Rights", "Governing Law", "Parties"], "snap": "word"})
+        page.locator("span.sug").first.wait_for()
+        yield page
+        browser.close()
+
+
+def _sent(page: Any) -> list[dict[str, Any]]:
+    page.wait_for_timeout(100)
+    return [{k: v for k, v in x.items() if k != "seq"} for x in page.evaluate("window.sent.splice(0)")]
+
+
+def _drag(page: Any, start: int, end: int) -> None:
+    boxes = page.evaluate("""(o) => o.map((offset) => { const w = document.createTreeWalker(document.getElementById('doc'), NodeFilter.SHOW_TEXT);
+        let seen = 0, n; while ((n = w.nextNode())) { if (seen + n.data.length > offset) { const r = document.createRange();
+        r.setStart(n, offset - seen); r.setEnd(n, offset - seen + 1); const b = r.getBoundingClientRect();
+        return [b.x + b.width / 2, b.y + b.height / 2]; } seen += n.data.length; } })""", [start, end])
+    page.mouse.move(*boxes[0])
+    page.mouse.down()
+    page.mouse.move(*boxes[1], steps=5)
+    page.mouse.up()
+
+
+def test_drawn_span_snaps_to_words_then_sentences_and_moves_by_a_word(picker: Any) -> None:
+    first = TEXT.index("starts")
+    _drag(picker, first + 2, TEXT.index("Effective") + 3)  # inside "starts" to inside "Effective"
+    assert f"characters {first}–{TEXT.index('Effective') + len('Effective')}" in picker.inner_text("#selhead")
+    picker.keyboard.press("Escape")  # out of the category box
+    picker.keyboard.press("Escape")
+    _drag(picker, first + 2, TEXT.index("Effective") + 3)
+    picker.locator("#doc").focus()
+    picker.keyboard.press("s")  # whole sentence: "This Agreement starts on the Effective Date."
+    sentence = TEXT.index("This Agreement starts")
+    assert f"characters {sentence}–{TEXT.index('Date.') + 5}" in picker.inner_text("#selhead")
+    picker.keyboard.press("Shift+ArrowRight")  # the end moves over the next word: "It"
+    assert f"characters {sentence}–{TEXT.index('It runs') + 2}" in picker.inner_text("#selhead")
+    picker.keyboard.press("s")  # back to words for the next tests
+    picker.keyboard.press("c")
+    picker.keyboard.type("par")
+    picker.keyboard.press("Enter")
+    picker.keyboard.press("2")
+    picker.keyboard.press("Enter")
+    assert _sent(picker) == [{"action": "save", "start": sentence, "end": TEXT.index("It runs") + 2,
+                              "category": "Parties", "severity": "medium", "origin": "manual", "suggestion": None}]
+
+
+def test_suggestions_kept_edited_and_rejected(picker: Any) -> None:
+    picker.locator("#doc").focus()
+    picker.keyboard.press("n")
+    assert "unchanged" in picker.inner_text("#selhead")
+    assert "Which law governs?" in picker.inner_text("#guide") and "Law and courts." in picker.inner_text("#guide")
+    picker.keyboard.press("Enter")
+    picker.keyboard.press("n")  # the audit suggestion, now the only one left
+    picker.keyboard.press("h")
+    assert "edited" in picker.inner_text("#selhead")
+    picker.keyboard.press("Enter")
+    gov, audit = SUGGESTIONS
+    assert _sent(picker) == [
+        {"action": "save", "start": gov["start"], "end": gov["end"], "category": "Governing Law", "severity": "info",
+         "origin": "suggested_accepted", "suggestion": "f1"},
+        {"action": "save", "start": audit["start"], "end": audit["end"], "category": "Audit Rights",
+         "severity": "high", "origin": "suggested_edited", "suggestion": "f2"}]
+    assert picker.locator("span.sug").count() == 0  # both decided: no longer offered
+
+
+def test_reject_is_one_key(picker: Any) -> None:
+    picker.evaluate("""() => window.postMessage({type: 'streamlit:render', args: {text: 'Other text. Audit any time.',
+        suggestions: [{id: 'f9', start: 12, end: 27, category: 'Audit Rights', severity: 'low', score: 0.5}],
+        labels: [], guidelines: {}, categories: ['Audit Rights'], snap: 'word', height: 560}}, '*')""")
+    picker.locator("span.sug").first.click()
+    picker.keyboard.press("x")
+    assert _sent(picker) == [{"action": "reject", "suggestion": "f9"}]
