@@ -40,19 +40,19 @@ def proofread(document: Document, kinds: Collection[str] | None = None) -> list[
     items: list[ProofingItem] = []
     if wanted & {"placeholder", "redaction"}:
         items += placeholder_items(document)
-    clauses = segment_clauses(text) if wanted & {"missing_reference", "numbering", "undefined_term"} else []
+    clauses = segment_clauses(text) if wanted & {"missing_reference", "numbering"} else []
     heads = headings(text, clauses)
-    inline = inline_numbers(text) if wanted & {"missing_reference", "numbering"} else set()
+    inline = inline_numbers(text) if wanted & {"missing_reference", "numbering"} else {}
     if "missing_reference" in wanted:
         items += reference_items(document, known_numbers(heads, inline))
     if "numbering" in wanted:
         items += numbering_items(document, heads, inline)
     if wanted & {"undefined_term", "unused_definition", "duplicate_definition", "party_name"}:
-        items += _term_items(document, wanted, clauses)
+        items += _term_items(document, wanted)
     return sorted((i for i in items if i.kind in wanted), key=lambda i: (i.start, i.kind))
 
 
-def _term_items(document: Document, wanted: set[str], clauses: list) -> list[ProofingItem]:
+def _term_items(document: Document, wanted: set[str]) -> list[ProofingItem]:
     text = document.text
     tokens = tokenize(text)
     definitions = find_definitions(text)
@@ -67,8 +67,7 @@ def _term_items(document: Document, wanted: set[str], clauses: list) -> list[Pro
         items += unused_items(document, definitions, uses)
     if "undefined_term" in wanted:
         proper = {w for p in parties for w in p.full}
-        headings_ = {" ".join(c.heading.split()).lower() for c in clauses if c.heading}
-        items += undefined_items(document, tokens, defined, proper, headings_)
+        items += undefined_items(document, tokens, defined, proper)
     if "party_name" in wanted:
         vocabulary = {t.text for t in tokens if t.text[:1].islower()} | {w for term in defined for w in term}
         vocabulary |= {w.capitalize() for w in vocabulary}

@@ -7,6 +7,8 @@ a row is a repeat. Sub-numbers (3.1, 3.2) are read per parent, and articles apar
 
 from __future__ import annotations
 
+import bisect
+
 from contracts.documents import Document
 from contracts.proofing.models import ProofingItem, make_item
 from contracts.proofing.outline import Heading
@@ -14,11 +16,12 @@ from contracts.proofing.outline import Heading
 MAX_GAP = 3
 
 
-def numbering_items(document: Document, heads: list[Heading], inline: set[str]) -> list[ProofingItem]:
-    """`inline`: numbers that stand as headings run into the text, which the segmenter does not read as
-    headings; a gap they fill is no gap."""
+def numbering_items(document: Document, heads: list[Heading], inline: dict[str, list[int]]) -> list[ProofingItem]:
+    """`inline`: numbers that stand as headings run into the text (with their offsets), which the segmenter
+    does not read as headings; a gap one of them fills, between the two headings, is no gap."""
     items: list[ProofingItem] = []
     stacks: dict[tuple[bool, str], list[int]] = {}
+    since: dict[tuple[bool, str], list[int]] = {}  # where each run's last number stands
     last_seen: dict[tuple[bool, str], int] = {}
     for head in heads:
         parts = head.number.split(".")
@@ -27,6 +30,7 @@ def numbering_items(document: Document, heads: list[Heading], inline: set[str]) 
         parent, value = ".".join(parts[:-1]), int(parts[-1])
         key = (head.article, parent)
         stack = stacks.setdefault(key, [])
+        where = since.setdefault(key, [])
         label = ".".join(parts)
         if last_seen.get(key) == value and stack and stack[-1] == value:
             items.append(make_item(document, "numbering", "low", f"{label} is numbered twice in a row",
@@ -35,22 +39,30 @@ def numbering_items(document: Document, heads: list[Heading], inline: set[str]) 
         last_seen[key] = value
         continued = next((k for k in range(len(stack) - 1, -1, -1) if stack[k] + 1 == value), None)
         if continued is not None:
-            del stack[continued + 1:]
-            stack[continued] = value
+            del stack[continued + 1:], where[continued + 1:]
+            stack[continued], where[continued] = value, head.start
             continue
         if value == 1 or not stack:
             stack.append(value)
+            where.append(head.start)
             continue
         gapped = next((k for k in range(len(stack) - 1, -1, -1) if stack[k] + 1 < value <= stack[k] + MAX_GAP), None)
-        if gapped is not None and not any(".".join([*parts[:-1], str(v)]) in inline
+        if gapped is not None and not any(_stands_between(inline.get(".".join([*parts[:-1], str(v)]), []),
+                                                          where[gapped], head.start)
                                           for v in range(stack[gapped] + 1, value)):
             skipped = [".".join([*parts[:-1], str(v)]) for v in range(stack[gapped] + 1, value)]
             items.append(make_item(document, "numbering", "low",
                                    f"numbering skips from {'.'.join([*parts[:-1], str(stack[gapped])])} to {label}: "
                                    f"no {', '.join(skipped)}", head.start, head.end,
                                    f"renumber {label} as {skipped[0]}, or restore the missing section"))
-            del stack[gapped + 1:]
-            stack[gapped] = value
+            del stack[gapped + 1:], where[gapped + 1:]
+            stack[gapped], where[gapped] = value, head.start
         else:
             stack.append(value)
+            where.append(head.start)
     return items
+
+
+def _stands_between(offsets: list[int], a: int, b: int) -> bool:
+    i = bisect.bisect_right(offsets, a)
+    return i < len(offsets) and offsets[i] < b

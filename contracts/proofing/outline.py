@@ -66,15 +66,19 @@ def headings(text: str, clauses: list[Clause] | None = None) -> list[Heading]:
     return found
 
 
-def inline_numbers(text: str) -> set[str]:
-    """Numbers that open a sentence or a line before a capital: headings run into the text."""
-    return {m.group(1) for m in _INLINE.finditer(text)}
+def inline_numbers(text: str) -> dict[str, list[int]]:
+    """Numbers that open a sentence or a line before a capital (headings run into the text), each with
+    the offsets where it stands, in order."""
+    found: dict[str, list[int]] = {}
+    for m in _INLINE.finditer(text):
+        found.setdefault(m.group(1), []).append(m.start(1))
+    return found
 
 
-def known_numbers(heads: list[Heading], inline: set[str]) -> set[str]:
+def known_numbers(heads: list[Heading], inline: dict[str, list[int]]) -> set[str]:
     """Every number a reference may name: the headings', the inline headings' and their parents' (5.1
     implies Section 5)."""
-    numbers = {h.number for h in heads} | inline
+    numbers = {h.number for h in heads} | set(inline)
     for number in list(numbers):
         parts = number.split(".")
         numbers.update(".".join(parts[:k]) for k in range(1, len(parts)))

@@ -2,22 +2,25 @@
 Information") that the contract never defines.
 
 A careful associate does not flag proper nouns, so neither does this check: months, days, places,
-statutes and institutions, the parties' and other organisations' names, headings, acronyms, and references
-to the document's own parts. A candidate must be used at least twice, once after a determiner: one stray
-capital is more often a typo or a name than a missing definition."""
+statutes and institutions, the parties' names, well-known acronyms, and references to the document's own
+parts. A candidate must be used at least twice, and either be made of common words
+(written in lower case elsewhere in the text) or follow a determiner once: one stray
+capital is more often a typo or a name than a missing definition. Headings are never candidates: a
+candidate stands inside a sentence, after a lower-case word."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from contracts.documents import Document
+from contracts.proofing.definitions import count_uses
 from contracts.proofing.models import ProofingItem, make_item
 from contracts.proofing.tokens import Token, base_form, variants
 
 MIN_USES = 2
 MAX_RUN = 5
 
-_DETERMINERS = {"the", "such", "any", "each", "said", "all", "this", "that", "these", "those", "its", "their",
+_DETERMINERS = {"a", "an", "the", "such", "any", "each", "said", "all", "this", "that", "these", "those", "its", "their",
                 "no", "every", "another", "either", "neither", "his", "her", "our", "your", "which", "other"}
 _JOINERS = {"of", "&"}
 _DOCUMENT_PARTS = {"Section", "Sections", "Article", "Articles", "Exhibit", "Exhibits", "Schedule", "Schedules",
@@ -54,21 +57,26 @@ _INSTITUTIONS = {
     "College", "Church", "Division", "Branch", "Police", "Army", "Navy", "Force", "Protocol", "Charter",
     "Constitution", "Ordinance", "Statute", "Statutes", "Amendment", "Amendments", "Release", "Edition", "Version",
     "Mr", "Mrs", "Ms", "Dr", "Sir", "President", "Chief", "Officer", "Secretary", "Chairman", "Treasurer"}
+# acronyms of institutions, laws and places every reader knows; any other acronym a contract uses as a
+# term ("the PVSS") it should define
+_WELL_KNOWN_ACRONYMS = {
+    "FDA", "SEC", "USA", "US", "UK", "EU", "IRS", "GAAP", "IFRS", "NASDAQ", "NYSE", "FTC", "DOJ", "EPA", "OSHA",
+    "FCC", "USPTO", "WIPO", "ICC", "AAA", "JAMS", "UCC", "ERISA", "HIPAA", "GDPR", "CCPA", "ISO", "IEC", "PRC",
+    "ROC", "HK", "UAE", "UN", "OECD", "WTO", "NIH", "CMS", "DEA", "EMA", "PMDA", "CFDA", "NMPA", "HHS", "USD",
+    "EUR", "GBP", "RMB", "CAD", "JPY", "LIBOR", "SOFR", "CPI", "PDF", "URL", "HTML", "IP", "AM", "PM", "EST",
+    "PST", "CST", "EDT", "PDT", "GMT", "UTC", "LLC", "INC", "LTD", "CEO", "CFO", "COO", "CTO", "VP", "TV",
+    "FINRA", "NASD", "OTC", "SBA", "DOD", "GSA", "FAR", "DFARS", "CFR", "USC", "NA", "N/A", "OK", "II", "III",
+    "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "ID", "PIN", "SKU", "UPC", "FOB", "CIF", "EXW", "DDP", "DAP"}
 
 
 def _is_word(tok: Token) -> bool:
     return tok.text[:1].isalpha()
 
 
-def _acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) <= 6 and word.isupper()
-
-
 def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[str, ...]],
-                    proper: set[str], headings: set[str]) -> list[ProofingItem]:
-    """`defined`: every term the document defines, loosely (tuples of words); `proper`: words of the
-    parties' and other organisations' names; `headings`: clause headings, lower-cased."""
+                    proper: set[str]) -> list[ProofingItem]:
+    """`defined`: every term the document defines, loosely (tuples of lower-cased words); `proper`: words
+    of the parties' names."""
     known: set[tuple[str, ...]] = set()
     for term in defined:
         known |= variants(term)
@@ -96,15 +104,22 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
         if tokens[i - 1].text in _DETERMINERS:
             after_determiner.add(run)
         i = j
+    # a run of common words ("Confidential Information": both are also written in lower case) reads as a
+    # defined term wherever it stands; a run of names ("Fox Music") only after a determiner
+    lower = {t.text for t in tokens if t.text[:1].islower()}
+    common = {run for run in uses if all(w.lower() in lower or w in _JOINERS for w in run)}
+    candidates = {run for run in after_determiner | common if not excused(run, known, proper)}
+    # every capitalized use counts, the sentence-opening ones too ("The Fee shall ...")
+    total = count_uses(tokens, {tuple(w.lower() for w in run) for run in candidates}, skip=set())
     items: list[ProofingItem] = []
     for run, where in uses.items():
-        if len(where) < MIN_USES or run not in after_determiner or _excused(run, known, proper, headings):
+        if run not in candidates or total.get(tuple(w.lower() for w in run), 0) < MIN_USES:
             continue
         first = tokens[where[0]]
         last = tokens[where[0] + len(run) - 1]
         shown = document.text[first.start:last.end]
         items.append(make_item(document, "undefined_term", "medium",
-                               f'"{" ".join(run)}" is used as a defined term ({len(where)} times) but never defined',
+                               f'"{" ".join(run)}" is used as a defined term but never defined',
                                first.start, last.end, f'define "{shown}", or write it in lower case'))
     return items
 
@@ -118,14 +133,11 @@ def _same_line(text: str, a: Token, b: Token) -> bool:
     return "\n" not in text[a.end:b.start]
 
 
-def _excused(run: tuple[str, ...], known: set[tuple[str, ...]], proper: set[str], headings: set[str]) -> bool:
+def excused(run: tuple[str, ...], known: set[tuple[str, ...]], proper: set[str]) -> bool:
     """Defined (the run or a part of it that starts or ends it), or a proper noun the check must not flag."""
-    key = tuple(w.lower() for w in run)
-    if any(key[:k] in known or key[k:] in known for k in range(1, len(key))) or key in known:
+    if tuple(w.lower() for w in run) in known:
         return True
     if run[0] in _DOCUMENT_PARTS or any(w in _CALENDAR or w in _PLACES or w in _INSTITUTIONS or w in proper
                                         for w in run):
         return True
-    if len(run) == 1 and _acronym(run[0]):
-        return True
-    return " ".join(run).lower() in headings
+    return len(run) == 1 and run[0].upper() in _WELL_KNOWN_ACRONYMS
