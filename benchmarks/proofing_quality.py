@@ -91,7 +91,7 @@ def write_items() -> None:
         for name in precision_names():
             text = read(name)
             for k, item in enumerate(proofread(Document.from_text(name, text))):
-                row = {"id": f"{name[:40]}#{k}", "contract": name, **item.model_dump(mode="json"),
+                row = {"id": f"{name}#{k}", "contract": name, **item.model_dump(mode="json"),
                        "context": text[max(0, item.start - 150):item.end + 150]}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {path}")
