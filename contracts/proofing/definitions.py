@@ -122,12 +122,13 @@ def term_words(term: str) -> tuple[str, ...]:
 
 
 def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int]) -> dict[tuple[str, ...], int]:
-    """How often each term (or its plural/singular) occurs outside the offsets in `skip` (its definitions):
-    one pass, every position tried with every term length, so linear in the tokens."""
-    lookup: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for term in terms:
-        for form in variants(term):
-            lookup.setdefault(form, term)
+    """How often each term (or its plural/singular) occurs, capitalized, outside the offsets in `skip` (its
+    definitions): one pass, every position tried with every term length, so linear in the tokens. A form
+    shared by two terms ("Affiliate" and "Affiliates") counts for both, whatever the order of the set."""
+    lookup: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for term in sorted(terms):
+        for form in sorted(variants(term)):
+            lookup[form].append(term)
     lengths = sorted({len(t) for t in lookup}, reverse=True)
     words = [base_form(t.text).lower() for t in tokens]
     counts: dict[tuple[str, ...], int] = defaultdict(int)
@@ -135,8 +136,7 @@ def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int])
         if tok.start in skip or not tok.text[:1].isupper():
             continue
         for n in lengths:
-            found = lookup.get(tuple(words[i:i + n]))
-            if found is not None:
+            for found in lookup.get(tuple(words[i:i + n]), ()):
                 counts[found] += 1
     return counts
 

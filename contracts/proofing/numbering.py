@@ -3,7 +3,7 @@
 Contracts nest lists that number from 1 again inside a section, so the top level is read as a stack of
 runs: a 1 opens a new run, a number that continues an open run closes the runs opened after it. A number
 that continues no run but lands one to three past the end of an open run is a gap; the same number twice in
-a row is a repeat. Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
+a row is a repeat, unless both carry the same title (a table of contents, then the body). Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
     items: list[ProofingItem] = []
     stacks: dict[tuple[bool, str], list[int]] = {}
     since: dict[tuple[bool, str], list[int]] = {}  # where each run's last number stands
-    last_seen: dict[tuple[bool, str], int] = {}
+    last_seen: dict[tuple[bool, str], Heading] = {}
     for head in heads:
         parts = head.number.split(".")
         if not all(p.isdigit() for p in parts):
@@ -32,11 +32,15 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
         stack = stacks.setdefault(key, [])
         where = since.setdefault(key, [])
         label = ".".join(parts)
-        if last_seen.get(key) == value and stack and stack[-1] == value:
+        previous = last_seen.get(key)
+        if previous is not None and previous.number == head.number and previous.title == head.title:
+            last_seen[key] = head  # a table of contents and the body: the same heading twice, not a repeat
+            continue
+        if previous is not None and previous.number == head.number and stack and stack[-1] == value:
             items.append(make_item(document, "numbering", "low", f"{label} is numbered twice in a row",
                                    head.start, head.end, f"renumber: {'.'.join([*parts[:-1], str(value + 1)])}"))
             continue
-        last_seen[key] = value
+        last_seen[key] = head
         continued = next((k for k in range(len(stack) - 1, -1, -1) if stack[k] + 1 == value), None)
         if continued is not None:
             del stack[continued + 1:], where[continued + 1:]

@@ -50,6 +50,7 @@ class Heading:
     start: int  # where the number stands in the text
     end: int
     article: bool  # an ARTICLE heading (numbered apart from sections in some contracts)
+    title: str  # the heading's first word, lower-cased ("" without one): tells a table of contents' echo
 
 
 def headings(text: str, clauses: list[Clause] | None = None) -> list[Heading]:
@@ -62,16 +63,31 @@ def headings(text: str, clauses: list[Clause] | None = None) -> list[Heading]:
         if number is None:
             continue
         label_end = clause.start + len(clause.number)
-        found.append(Heading(number, clause.start, label_end, clause.number.lower().startswith("article")))
+        title = (clause.heading or "").split()[:1]
+        found.append(Heading(number, clause.start, label_end, clause.number.lower().startswith("article"),
+                             title[0].strip(".,:;").lower() if title else ""))
     return found
 
 
+# a dotted number ("7.1") before a capital, a quote or a bracket, anywhere: a heading run into the text
+# ("... RIGHTS 7.1 Sublicenses."), unless a reference word or a list separator comes just before it
+_DOTTED_INLINE = re.compile(r"(?<![\w.§$])([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z\"“(\[]")
+_REFERENCE_BEFORE = re.compile(r"(?:sections?|articles?|clauses?|paragraphs?|schedules?|exhibits?|annex|appendix|and|or|to|"
+                               r"through|of|in|under|,|&)\s*+\Z", re.I)
+
+
 def inline_numbers(text: str) -> dict[str, list[int]]:
-    """Numbers that open a sentence or a line before a capital (headings run into the text), each with
-    the offsets where it stands, in order."""
+    """Numbers standing as headings run into the text, each with the offsets where it stands, in order:
+    any number that opens a sentence or a line before a capital, and any dotted number before a capital
+    that is not itself a reference ("Section 7.1 The ...")."""
     found: dict[str, list[int]] = {}
     for m in _INLINE.finditer(text):
         found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _DOTTED_INLINE.finditer(text):
+        if _REFERENCE_BEFORE.search(text, max(0, m.start() - 14), m.start()) is None:
+            found.setdefault(m.group(1), []).append(m.start(1))
+    for offsets in found.values():
+        offsets.sort()
     return found
 
 

@@ -31,6 +31,10 @@ _EXTERNAL = re.compile(r"[\s,]*+(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|
                        r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]")
 _ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b",
                               re.I)
+# an attachment's title in capitals anywhere ("... SCHEDULE 5 Service Level Agreement"): plain-text filings
+# run the attachments' headings into the line before
+_ATTACHMENT_CAPS = re.compile(r"\b(EXHIBIT|SCHEDULE|ANNEX|APPENDIX)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b")
+_THIS_BEFORE = re.compile(r"\bthis\s++\Z", re.I)
 # a statute or regulation named just before the reference: "48 C.F.R. Section 12.212", "26 U.S.C. § 409A"
 _STATUTE_BEFORE = re.compile(r"C\.\s?F\.\s?R|U\.\s?S\.\s?C|\bCFR\b|\bUSC\b|\bCode\b|\bAct\b|\bRegulation")
 _MAX_ITEMS = 12
@@ -79,10 +83,13 @@ def references(text: str) -> Iterator[Reference]:
             sep = _SEPARATOR.match(text, pos)
             if sep is None or _ITEM.match(text, sep.end()) is None:
                 break
+            if kind not in _NUMBERED and sep.group() in {"-", "–", "—"}:
+                break  # "Schedule C-1": one attachment's label, not a range
             ranged = sep.group().strip(" \t,").lower() in _RANGE_WORDS
             pos = sep.end()
         if found and _EXTERNAL.match(text, pos, pos + 80) is None \
-                and _STATUTE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None:
+                and _STATUTE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None \
+                and (kind in _NUMBERED or _THIS_BEFORE.search(text, max(0, m.start() - 8), m.start()) is None):
             yield from found
 
 
@@ -97,6 +104,7 @@ def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]
     """`numbers`: the section numbers the document has (contracts.proofing.outline.known_numbers)."""
     text = document.text
     attachments = {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_HEAD.finditer(text)}
+    attachments |= {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_CAPS.finditer(text)}
     missing: dict[tuple[str, str], list[Reference]] = {}
     top = max((int(n) for n in numbers if n.isdigit()), default=0)
     for ref in references(text):
