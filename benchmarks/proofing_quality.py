@@ -11,7 +11,8 @@ the first 12 names of the whole folder, which were read while the checks were wr
 (one defect of a kind per contract, seeded, on contracts where the kind can be injected):
 
 - missing_reference: a section that the contract refers to ("Section N", resolved today) and that has no
-  sub-sections loses its heading number everywhere it stands as a heading;
+  sub-sections loses its heading number everywhere it stands as a heading (at a line start, or run into
+  the text: contracts.proofing.outline.inline_numbers);
 - placeholder: three blanks of different forms ([●], [__], _____, [insert …], [TBD], [Date], $[ ], ...)
   replace words of the body;
 - duplicate_definition: a second definition, `"X" means <other words>.` or `(the "X")`, of a term the
@@ -52,7 +53,7 @@ from contracts.cuad_split import is_dev  # noqa: E402
 from contracts.documents import Document  # noqa: E402
 from contracts.proofing import PROOFING_KINDS, proofread  # noqa: E402
 from contracts.proofing.definitions import count_uses, find_definitions, term_words  # noqa: E402
-from contracts.proofing.outline import _INLINE, headings, inline_numbers, known_numbers  # noqa: E402
+from contracts.proofing.outline import headings, inline_numbers, known_numbers  # noqa: E402
 from contracts.proofing.parties import OPENING_CHARS, find_parties  # noqa: E402
 from contracts.proofing.references import references  # noqa: E402
 from contracts.proofing.tokens import base_form, tokenize, variants  # noqa: E402
@@ -123,13 +124,15 @@ def _inject_missing_reference(text: str, rng: random.Random):
     heads = headings(text)
     inline = inline_numbers(text)
     numbers = known_numbers(heads, inline)
-    labels = [r.label for r in references(text) if r.kind == "Section" and r.label in numbers]
+    refs = [r for r in references(text) if r.kind == "Section" and r.label in numbers]
+    labels = [r.label for r in refs]
     leaves = sorted({n for n in labels if not any(m.startswith(n + ".") for m in numbers)})
     if not leaves:
         return None
     target = rng.choice(leaves)
     cuts = [(h.start, h.end) for h in heads if h.number == target]
-    cuts += [(m.start(1), m.end(1)) for m in _INLINE.finditer(text) if m.group(1) == target]
+    cuts += [(at, at + len(target)) for at in inline.get(target, [])
+             if not any(r.start <= at < r.end for r in refs)]  # the references themselves stay
     if not cuts:
         return None
     for a, b in sorted(set(cuts), reverse=True):
