@@ -3,7 +3,8 @@
 Contracts nest lists that number from 1 again inside a section, so the top level is read as a stack of
 runs: a 1 opens a new run, a number that continues an open run closes the runs opened after it. A number
 that continues no run but lands one to three past the end of an open run is a gap; the same number twice in
-a row is a repeat, unless both carry the same title (a table of contents, then the body). Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
+a row is a repeat, unless both carry the same title or the first has none read (a table of contents,
+then the body). Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
         where = since.setdefault(key, [])
         label = ".".join(parts)
         previous = last_seen.get(key)
-        if previous is not None and previous.number == head.number and previous.title == head.title:
-            last_seen[key] = head  # a table of contents and the body: the same heading twice, not a repeat
+        if previous is not None and previous.number == head.number and previous.title in {head.title, ""}:
+            # a table of contents then the body (the same title, or an entry too long to have read one)
+            last_seen[key] = head
             continue
         if previous is not None and previous.number == head.number and stack and stack[-1] == value:
             items.append(make_item(document, "numbering", "low", f"{label} is numbered twice in a row",
