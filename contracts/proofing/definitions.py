@@ -22,6 +22,11 @@ MAX_TERM_WORDS = 8
 _QUOTED = re.compile(r'["“]([^"“”\n]{1,80})["”]')
 _MEANS = re.compile(r'\s*[,:]?\s*\)?\s*(?:shall\s+|will\s+|is\s+|are\s+)?(?:mean|means|has\s+the\s+meaning|have\s+the\s+meaning|'
                     r"refers?\s+to|is\s+defined|includes?|shall\s+include)\b", re.I)
+# an index entry that points at the definition elsewhere ("X" has the meaning set forth in Section 4.4,
+# "X" is defined in the preamble): it defines nothing itself, so it is neither a duplicate nor a definition
+_POINTER = re.compile(r"[ \t]*+[,)]?[ \t]*+(?:shall\s+)?(?:has|have|is|are)\s+(?:the\s+)?(?:respective\s+)?"
+                      r"(?:meanings?|defined)\s+(?:(?:set\s+forth|given|assigned|ascribed|specified|provided)\s+"
+                      r"(?:(?:to\s+(?:it|them|such\s+terms?)\s+)?))?(?:in|on|under|by)\b", re.I)
 _REFERRED = re.compile(r"(?:referred\s+to\s+as|hereinafter|called|known\s+as|defined\s+as|designated\s+as)\W{0,12}\Z", re.I)
 _LINE_HEAD = re.compile(r"[\s\-–•*]*(?:\(?[0-9A-Za-z]{1,4}[.)]\s*|[0-9]+(?:\.[0-9]+)+\s*)?\Z")
 _COLON_AFTER = re.compile(r"\s*[:\-–—]")
@@ -77,11 +82,12 @@ def find_definitions(text: str) -> list[Definition]:
         start = m.start(1) + raw.index(term)
         end = start + len(term)
         means = _MEANS.match(text, m.end(), m.end() + 60)
+        pointer = _POINTER.match(text, m.end(), m.end() + 100) is not None
         # only the 12 characters before the quote are looked at: a text of one endless line stays linear
         window = max(0, m.start() - 12)
         line_start = text.rfind("\n", window, m.start()) + 1 or (0 if window == 0 else -1)
         at_line_head = line_start >= 0 and _LINE_HEAD.match(text, line_start, m.start()) is not None
-        strict = (means is not None or _in_parentheses(text, m.start(), m.end())
+        strict = not pointer and (means is not None or _in_parentheses(text, m.start(), m.end())
                   or _REFERRED.search(text, max(0, m.start() - 40), m.start()) is not None
                   or (at_line_head and _COLON_AFTER.match(text, m.end()) is not None))
         found.append(Definition(term, start, end, strict, _meaning(text, m.start(), m.end(), means)))
