@@ -41,6 +41,7 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -60,6 +61,7 @@ from contracts.proofing.tokens import base_form, tokenize, variants  # noqa: E40
 from contracts.proofing.undefined import _DOCUMENT_PARTS, excused  # noqa: E402
 
 OUT = ROOT / "eval" / "results" / "proofing"
+ROUNDS = 3
 SEEN_WHILE_WRITING = 12
 PLACEHOLDERS = ["[●]", "[__]", "_____", "[insert name]", "[TBD]", "[Date]", "$[ ]", "[•]", "[___]", "$[____]",
                 "[INSERT AMOUNT]", "[to be determined]"]
@@ -315,30 +317,38 @@ def speed(limit: int) -> dict:
     docs = [Document.from_text(n, read(n)) for n in precision_names()[:limit]]
     analyzer.analyze(docs[0])  # warm the model and spaCy: neither side pays the first load
     proofread(docs[0])
-    rows = {"proofread": [], "analyze": [], "analyze+proofread": []}
+    rows: dict[str, list[float]] = {"proofread (every kind)": [], "proofread (default kinds)": [], "analyze": [],
+                                    "analyze+proofread (every kind)": []}
+    every = list(PROOFING_KINDS)
     for doc in docs:
-        t = time.process_time()
-        proofread(doc)
-        rows["proofread"].append(time.process_time() - t)
-        t = time.process_time()
-        analyzer.analyze(doc)
-        rows["analyze"].append(time.process_time() - t)
-        t = time.process_time()
-        analyzer.analyze(doc)
-        proofread(doc)
-        rows["analyze+proofread"].append(time.process_time() - t)
+        best: dict[str, float] = {}
+        for _ in range(ROUNDS):  # the best of a few rounds, each step in turn: the machine is shared
+            for step, run in (("proofread (every kind)", partial(proofread, doc, every)),
+                              ("proofread (default kinds)", partial(proofread, doc)),
+                              ("analyze", partial(analyzer.analyze, doc)),
+                              ("analyze+proofread (every kind)", partial(_both, analyzer, doc, every))):
+                t = time.process_time()
+                run()
+                best[step] = min(best.get(step, float("inf")), time.process_time() - t)
+        for step, seconds in best.items():
+            rows[step].append(seconds)
     chars = sum(len(d.text) for d in docs)
     table = {k: {"mean_s": round(statistics.mean(v), 4), "median_s": round(statistics.median(v), 4),
                  "max_s": round(max(v), 4)} for k, v in rows.items()}
-    report = {"protocol": "CPU seconds (time.process_time, one process, one core) per contract, after one warm-up; "
-                          "'analyze' is today's `lexrisk analyze` work (baseline analyzer, no proofing), "
-                          "'analyze+proofread' the same with proofing",
+    report = {"protocol": "CPU seconds (time.process_time, one process, one core) per contract, the best of "
+                          f"{ROUNDS} rounds after one warm-up; 'analyze' is today's `lexrisk analyze` work (the "
+                          "baseline analyzer, no proofing), 'analyze+proofread' the same with every proofing check",
               "contracts": len(docs), "mean_chars": chars // len(docs), "per_step": table,
               "load_average": os.getloadavg(), "when": datetime.now(UTC).isoformat(timespec="seconds")}
     (OUT / "speed.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     _print(f"Seconds per contract ({len(docs)} CUAD dev contracts, {chars // len(docs):,} chars on average)",
            ["step", "mean s", "median s", "max s"], [[k, v["mean_s"], v["median_s"], v["max_s"]] for k, v in table.items()])
     return report
+
+
+def _both(analyzer, doc: Document, kinds: list[str]) -> None:
+    analyzer.analyze(doc)
+    proofread(doc, kinds)
 
 
 def _print(title: str, head: list[str], rows: list[list]) -> None:
