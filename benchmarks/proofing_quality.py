@@ -93,7 +93,7 @@ def write_items() -> None:
     with path.open("w", encoding="utf-8") as out:
         for name in precision_names():
             text = read(name)
-            for k, item in enumerate(proofread(Document.from_text(name, text))):
+            for k, item in enumerate(proofread(Document.from_text(name, text), PROOFING_KINDS)):
                 row = {"id": f"{name}#{k}", "contract": name, **item.model_dump(mode="json"),
                        "context": text[max(0, item.start - 150):item.end + 150]}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -102,8 +102,9 @@ def write_items() -> None:
 
 def precision() -> dict:
     """Precision per kind from the committed verdicts. Every item is judged except undefined_term's, of
-    which a seeded sample is (random.Random(27) shuffle of that kind's items in file order, the first 70):
-    those not judged are counted, never guessed."""
+    which a sample is (a random.Random(27) shuffle of that kind's 324 items in an earlier list, the first
+    70, of which 67 are still reported, plus the 9 items the current code adds): those not judged are
+    counted, never guessed."""
     items = {r["id"]: r for r in map(json.loads, (OUT / "items.jsonl").read_text("utf-8").splitlines())}
     verdicts = {r["id"]: r for r in map(json.loads, (OUT / "judged_items.jsonl").read_text("utf-8").splitlines())}
     unjudged = [i for i in items if i not in verdicts]
@@ -117,8 +118,8 @@ def precision() -> dict:
                     "false": c["false"], "precision": round(c["true"] / (c["true"] + c["false"]), 3)}
              for kind, c in sorted(per.items())}
     report = {"protocol": "items proofread() reports on 20 CUAD dev contracts (items.jsonl), judged true/false "
-                          "with a one-line reason (judged_items.jsonl); undefined_term: a seeded sample of 70 "
-                          "judged. The checks were revised after judging a first list on these contracts "
+                          "with a one-line reason (judged_items.jsonl); undefined_term: a sample of 76 judged "
+                          "(see precision()). The checks were revised after judging a first list on these contracts "
                           "(items_v1.jsonl), so these figures are tuned on them",
               "contracts": precision_names(), "per_kind": table}
     (OUT / "precision.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
@@ -280,7 +281,7 @@ def recall(limit: int) -> dict:
             if made is None:
                 continue
             changed, truth = made
-            hits = _found(kind, truth, proofread(Document.from_text(name, changed)))
+            hits = _found(kind, truth, proofread(Document.from_text(name, changed), PROOFING_KINDS))
             per[kind]["injected"] += len(hits)
             per[kind]["found"] += sum(hits)
             if truth.get("in_scope"):

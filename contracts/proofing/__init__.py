@@ -31,7 +31,7 @@ __all__ = ["DEFAULT_KINDS", "PROOFING_KINDS", "ProofingItem", "ProofingKind", "p
 # the kinds reported unless LEXRISK_PROOFING_KINDS says otherwise: only those whose judged precision on real
 # contracts reached 0.85 (eval/results/proofing/precision.json; docs/proofing.md). The others stay
 # available to whoever turns them on, but a lawyer who sees thirty false alarms stops reading.
-DEFAULT_KINDS: tuple[str, ...] = ("redaction",)
+DEFAULT_KINDS: tuple[str, ...] = ("redaction", "unused_definition")
 
 
 def proofread(document: Document, kinds: Collection[str] | None = None) -> list[ProofingItem]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# a word (with inner apostrophes, hyphens, ampersands) or one other non-space character; no nested
-# quantifier can backtrack: each alternative consumes at least one character and never overlaps the next
-_TOKEN = re.compile(r"\w+(?:['’\-&]\w+)*|[^\w\s]")
+# a word (with inner apostrophes, hyphens, ampersands) or one punctuation mark the checks read (a sentence's
+# end, a comma, a bracket); quote marks and other symbols are not tokens, so that a text of a million quote
+# marks makes no token at all. No nested quantifier can backtrack: each alternative consumes at least one
+# character and never overlaps the next
+_TOKEN = re.compile(r"\w+(?:['’\-&]\w+)*|[.,;:!?()\[\]&]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +28,12 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+_POSSESSIVE = {"'s", "’s", "'S", "’S"}
+
+
 def base_form(word: str) -> str:
     """The word without a possessive ending: "Licensee's" and "Licensees’" are uses of "Licensee(s)"."""
-    for ending in ("'s", "’s", "'S", "’S"):
-        if word.endswith(ending):
-            return word[: -len(ending)]
-    return word
+    return word[:-2] if word[-2:] in _POSSESSIVE else word
 
 
 def variants(words: tuple[str, ...]) -> set[tuple[str, ...]]:
