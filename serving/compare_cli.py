@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
               f"{stem}.compare.html")
     elif args.format == "docx":
         from contracts.compare.word import notes_for, redline_docx, review_docx
-        from contracts.proofing.word_notes import proofing_notes
+        from contracts.proofing_notes import proofing_notes
 
         ops = document_redline(comparison, template, contract)
         heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"

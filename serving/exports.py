@@ -45,7 +45,7 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document`."""
     from contracts.compare.tables import to_csv, to_xlsx
     from contracts.compare.word import Note, review_docx
-    from contracts.proofing.word_notes import proofing_notes
+    from contracts.proofing_notes import proofing_notes
     from serving.render import render_html
 
     if kind not in CONTRACT_EXPORTS:

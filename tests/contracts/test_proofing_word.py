@@ -9,7 +9,7 @@ import docx
 from contracts.compare.word import review_docx
 from contracts.documents import Document
 from contracts.proofing import PROOFING_KINDS, proofread
-from contracts.proofing.word_notes import proofing_notes
+from contracts.proofing_notes import proofing_notes
 from tests.serving.test_exports_api import anchors
 
 TEXT = ('The buyer (the "Buyer") pays $[____] for the goods listed in Schedule 3. [***]\n'

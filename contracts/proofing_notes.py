@@ -1,5 +1,6 @@
 """Proofing items as comments of the review DOCX: each a Word comment on its text, beside the findings'.
-Kept out of contracts.compare.word, which only anchors notes: whoever writes a review copy adds these."""
+Apart from contracts.compare.word (which only anchors notes) and from contracts.proofing (pure checks):
+the one module that joins them, so that neither package imports the other."""
 
 from __future__ import annotations
 
