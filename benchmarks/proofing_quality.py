@@ -140,16 +140,18 @@ def precision_fresh() -> dict:
     verdicts = {r["id"]: r["verdict"] for r in map(json.loads, (OUT / "judged_fresh.jsonl").read_text("utf-8").splitlines())}
     per: dict[str, Counter] = {k: Counter() for k in FRESH_KINDS}
     for item in items:
-        per[item["kind"]][verdicts[item["id"]]] += 1
-    table = {k: {"items": sum(c.values()), "true": c["true"], "false": c["false"],
-                 "precision": round(c["true"] / sum(c.values()), 3) if c else None} for k, c in per.items()}
+        per[item["kind"]][verdicts.get(item["id"], "not judged")] += 1
+    table = {k: {"items": sum(c.values()), "judged": c["true"] + c["false"], "true": c["true"], "false": c["false"],
+                 "precision": round(c["true"] / (c["true"] + c["false"]), 3) if c["true"] + c["false"] else None}
+             for k, c in per.items()}
     report = {"protocol": "every item of " + ", ".join(FRESH_KINDS) + " on 20 CUAD dev contracts not looked at "
                           "while the checks were written or revised (items_fresh.jsonl, written before judging; "
                           "judged_fresh.jsonl): not tuned on", "contracts": precision_names(fresh=True),
               "per_kind": table}
     (OUT / "precision_fresh.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-    _print("Precision on 20 fresh CUAD dev contracts (not tuned on)", ["kind", "items", "true", "false", "precision"],
-           [[k, v["items"], v["true"], v["false"], v["precision"]] for k, v in table.items()])
+    _print("Precision on 20 fresh CUAD dev contracts (not tuned on)", ["kind", "items", "judged", "true", "false",
+                                                                        "precision"],
+           [[k, v["items"], v["judged"], v["true"], v["false"], v["precision"]] for k, v in table.items()])
     return report
 
 
