@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from contracts.documents import Document, DocumentInfo
 from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
+from contracts.proofing.models import ProofingItem
 from contracts.taxonomy import canonical
 
 
@@ -56,6 +57,8 @@ class AnalysisResult(BaseModel):
     findings: list[Finding]
     stats: AnalysisStats = Field(default_factory=AnalysisStats)
     terms: KeyTerms | None = Field(None, description="the contract's key terms; null from an analyzer that reads none")
+    proofing: list[ProofingItem] | None = Field(None, description="drafting defects (contracts.proofing), not risks: "
+                                                "`lexrisk analyze` fills it; null where proofing did not run")
 
 
 class DocumentAnalyzer(Protocol):

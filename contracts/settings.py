@@ -51,6 +51,20 @@ class CommonSettings(_Part):
     ingest_isolation: bool = Field(True, description="read files in a separate process under the time and memory "
                                                      "budget above (off: in the calling process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
+    proofing_kinds: list[str] | None = Field(None, description="JSON list of the proofing checks reported (undefined_term, "
+                                             "unused_definition, duplicate_definition, missing_reference, placeholder, "
+                                             "redaction, numbering, party_name); unset: those on by default "
+                                             "(docs/proofing.md)")
+
+    @field_validator("proofing_kinds")
+    @classmethod
+    def _known_proofing_kinds(cls, value: list[str] | None) -> list[str] | None:
+        from contracts.proofing.models import PROOFING_KINDS
+
+        unknown = [k for k in value or () if k not in PROOFING_KINDS]
+        if unknown:
+            raise ValueError(f"unknown proofing check(s) {', '.join(unknown)}; choose from {', '.join(PROOFING_KINDS)}")
+        return value
 
     @property
     def max_upload_bytes(self) -> int:

@@ -17,6 +17,9 @@ from contracts.documents import PageSpan
 from contracts.findings import Finding
 from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
+from contracts.proofing.models import PROOFING_KINDS as PROOFING_KINDS  # re-exported: declared once there
+from contracts.proofing.models import ProofingItem as ProofingItem
+from contracts.proofing.models import ProofingKind as ProofingKind
 
 ReviewStatus = Literal["accepted", "rejected", "edited"]
 
@@ -216,6 +219,15 @@ class ContractText(BaseModel):
     contract_id: str
     text: str = Field(description="the normalised text; every `start`/`end` in findings and labels indexes into it")
     pages: list[PageSpan]
+
+
+class ContractProofing(BaseModel):
+    """A contract's proofing items (contracts.proofing): drafting defects, not risk findings."""
+
+    contract_id: str
+    data: list[ProofingItem]
+    count: int
+    kinds: list[str] = Field(description="the checks that ran (LEXRISK_PROOFING_KINDS)")
 
 
 # -- findings and their review

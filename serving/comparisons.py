@@ -65,6 +65,7 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         to_xlsx,
     )
     from contracts.compare.word import notes_for, redline_docx, review_docx
+    from contracts.proofing_notes import proofing_notes
 
     if kind not in EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(EXPORTS)}")
@@ -77,7 +78,7 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"
         data = redline_docx(document_redline(comparison, template, contract), heading=heading)
     elif kind == "review.docx":
-        data = review_docx(contract, notes_for(comparison, findings))
+        data = review_docx(contract, notes_for(comparison, findings) + proofing_notes(contract))
     elif kind == "comparison.csv":
         data = to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
     elif kind == "findings.csv":

@@ -45,6 +45,7 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document`."""
     from contracts.compare.tables import to_csv, to_xlsx
     from contracts.compare.word import Note, review_docx
+    from contracts.proofing_notes import proofing_notes
     from serving.render import render_html
 
     if kind not in CONTRACT_EXPORTS:
@@ -53,7 +54,7 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     if kind == "review.docx":
         notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",
                       f"{r.explanation}\nReview: {review_state(r)}") for r in rows]
-        data = review_docx(document, notes)
+        data = review_docx(document, notes + proofing_notes(document))
     elif kind == "findings.csv":
         data = to_csv(review_rows(rows), REVIEW_COLUMNS).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
     elif kind == "findings.xlsx":

@@ -8,11 +8,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import SEVERITY_ORDER
+from contracts.proofing.models import ProofingItem
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
@@ -49,16 +51,67 @@ def render_table(result: AnalysisResult, console: Console) -> None:
     console.print(table)
     console.print(summary_line(result) + f"  (analyzer {result.analyzer.name} {result.analyzer.version},"
                   f" {result.stats.seconds:.2f} s)", highlight=False)
+    if result.proofing is not None:
+        render_proofing_table(result.proofing, console)
 
 
-def _highlighted(text: str, findings: list) -> str:
+def proofing_shown(items: Sequence[ProofingItem]) -> list[ProofingItem]:
+    """Most severe first, then in reading order; redaction marks (info) only counted, not listed: a
+    redacted filing has hundreds and they hide the defects."""
+    return sorted((i for i in items if i.kind != "redaction"), key=lambda i: (-SEVERITY_ORDER[i.severity], i.start))
+
+
+def proofing_line(items: Sequence[ProofingItem]) -> str:
+    counts = Counter(i.kind for i in items)
+    redacted = f"; {counts.pop('redaction')} redaction marks" if "redaction" in counts else ""
+    shown = sum(counts.values())
+    parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.most_common())
+    return f"Proofing: {shown} item{'s' if shown != 1 else ''}" + (f" ({parts})" if parts else "") + redacted
+
+
+def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> None:
+    """The Proofing section: drafting defects, apart from the risks."""
+    shown = proofing_shown(items)
+    if shown:
+        table = Table(title="Proofing", title_justify="left", show_lines=True, expand=True)
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Check", min_width=12, max_width=20)
+        table.add_column("Page", justify="right", no_wrap=True)
+        table.add_column("Text", ratio=2)
+        table.add_column("Problem", ratio=4)
+        for i in shown:
+            problem = i.message + (f" — {i.suggestion}" if i.suggestion else "")
+            table.add_row(f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/]", i.kind.replace("_", " "), str(i.page),
+                          escape(shorten(i.quote, 80)), escape(problem))
+        console.print(table)
+    console.print(proofing_line(items), highlight=False)
+
+
+def _proofing_html(items: Sequence[ProofingItem]) -> str:
+    shown = proofing_shown(items)
+    rows = "\n".join(
+        f'<tr class="{i.severity}"><td>{i.severity}</td><td><a href="#p{k}">{html.escape(i.kind.replace("_", " "))}'
+        f"</a></td><td>{i.page}</td><td>{html.escape(shorten(i.quote, 120))}</td><td>{html.escape(i.message)}"
+        + (f"<br><em>{html.escape(i.suggestion)}</em>" if i.suggestion else "") + "</td></tr>"
+        for k, i in enumerate(shown))
+    return (f'<h2 id="proofing">Proofing</h2><p>{html.escape(proofing_line(items))}</p>'
+            "<table><thead><tr><th>Severity</th><th>Check</th><th>Page</th><th>Text</th><th>Problem</th></tr></thead>"
+            f"<tbody>\n{rows}\n</tbody></table>")
+
+
+def _highlighted(text: str, findings: list, proofing: Sequence[ProofingItem] = ()) -> str:
     """The text cut at every finding boundary; each piece inside findings is one <mark> coloured by the
-    most severe finding covering it, so overlapping findings still give well-formed HTML."""
-    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    most severe finding covering it, so overlapping findings still give well-formed HTML. Proofing items
+    (in the order of their table) are underlined inside that, each with an anchor the table links to."""
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings),
+                   *(p.start for p in proofing), *(p.end for p in proofing)})
     pieces: list[str] = []
     for a, b in itertools.pairwise(cuts):
         covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
         chunk = html.escape(text[a:b])
+        if any(p.start <= a and b <= p.end for p in proofing):
+            chunk = f'<span class="proofing">{chunk}</span>'
+        chunk = "".join(f'<a id="p{k}"></a>' for k, p in enumerate(proofing) if p.start == a) + chunk
         if not covering:
             pieces.append(chunk)
             continue
@@ -77,7 +130,7 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
     findings = sorted(result.findings, key=lambda f: f.start)
     index = {id(f): i for i, f in enumerate(findings)}
     decision = {id(f): r for f, r in zip(result.findings, reviews, strict=True)} if reviews is not None else {}
-    body = _highlighted(text, findings)
+    body = _highlighted(text, findings, proofing_shown(result.proofing or []))
     rows = "\n".join(
         f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{index[id(f)]}">'
         f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
@@ -96,6 +149,8 @@ header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd
 #findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
 table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
 {colours}
+span.proofing {{ border-bottom: 2px dashed #7c3aed; }}
+h2 {{ font-size: 1rem; margin-top: 1.5rem; }}
 </style></head><body>
 <header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
@@ -103,6 +158,7 @@ analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.versio
 <div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
 <tbody>
 {rows}
-</tbody></table></div>
+</tbody></table>{_proofing_html(result.proofing) if result.proofing is not None else ""}</div>
 </body></html>
 """
+

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from contracts.wire import (
     AdjudicationResult,
     ContractDetail,
+    ContractProofing,
     ContractPublic,
     ContractTerms,
     ContractText,
@@ -143,6 +144,9 @@ class Api:
 
     def text(self, contract_id: str) -> ContractText:
         return ContractText.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/text").json())
+
+    def proofing(self, contract_id: str) -> ContractProofing:
+        return ContractProofing.model_validate(self._call("GET", f"/v1/contracts/{contract_id}/proofing").json())
 
     def findings(self, contract_id: str) -> list[FindingPublic]:
         r = self._call("GET", f"/v1/contracts/{contract_id}/findings")

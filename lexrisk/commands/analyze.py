@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
     from contracts import isolation
     from contracts.errors import CommandError
+    from contracts.proofing import proofread
     from contracts.settings import get_settings
 
     settings = get_settings()
@@ -80,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
             if loaded.document is not None:
                 try:
                     result = analyzer.analyze(loaded.document)
+                    # proofing is no finding: it rides beside them and leaves the analyzer's result as it was
+                    result = result.model_copy(update={"proofing": proofread(loaded.document, settings.proofing_kinds)})
                     _report(args, loaded.path, loaded.document, result, err)
                     results.append(result)
                 except Exception as exc:  # one file's crash must not cost the others their reports

@@ -81,11 +81,13 @@ def run(args: argparse.Namespace) -> int:
               f"{stem}.compare.html")
     elif args.format == "docx":
         from contracts.compare.word import notes_for, redline_docx, review_docx
+        from contracts.proofing_notes import proofing_notes
 
         ops = document_redline(comparison, template, contract)
         heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"
         (args.out / f"{stem}.redline.docx").write_bytes(redline_docx(ops, heading=heading))
-        (args.out / f"{stem}.review.docx").write_bytes(review_docx(contract, notes_for(comparison, contract_findings)))
+        (args.out / f"{stem}.review.docx").write_bytes(review_docx(contract, notes_for(comparison, contract_findings)
+                                                                              + proofing_notes(contract)))
         print(f"wrote {args.out / (stem + '.redline.docx')} and {args.out / (stem + '.review.docx')}")
     else:
         from contracts.compare.tables import (

@@ -58,7 +58,8 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
            "LEXRISK_ANALYZER": "baseline", "LEXRISK_REDIS_URL": "", "LEXRISK_MAX_UPLOAD_MB": "1",
-           "LEXRISK_RATE_LIMIT_PER_MINUTE": "10000"}
+           "LEXRISK_RATE_LIMIT_PER_MINUTE": "10000",
+           "LEXRISK_PROOFING_KINDS": '["redaction", "unused_definition"]'}  # the Proofing tab's test
     env.pop("LEXRISK_REDIS_URL")
     keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex")}
     log = (folder / "api.log").open("w")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
+from ui import proofing_tab
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -42,7 +43,11 @@ def page() -> None:
     if loaded is None:
         return
     text, findings = loaded
-    _results(contract_id, text, findings)
+    risks, proofing = st.tabs(["Risks", "Proofing"])
+    with risks:
+        _results(contract_id, text, findings)
+    with proofing:
+        proofing_tab.show(contract_id, text)
 
 
 def _open_contract() -> None:

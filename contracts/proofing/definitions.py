@@ -1,0 +1,182 @@
+"""Defined terms: where each is defined, and the three checks over them (undefined, unused, defined twice).
+
+A term is defined where a quoted capitalized phrase stands in a defining context: `"X" means`, `"X" shall
+have the meaning`, inside parentheses (`(the "X")`, `(hereinafter "X")`), after `referred to as`, or at
+the head of a line followed by a colon (a definitions list). Any other quoted capitalized phrase, and a
+line of a definitions list written without quotes (`Affiliate means ...`), still counts as defined for
+the undefined-term check: that check must not cry wolf over a term the drafter did define, only loosely.
+Every pass is over the token list or bounded windows of the text, so the time is linear."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from contracts.documents import Document
+from contracts.proofing.models import ProofingItem, make_item
+from contracts.proofing.tokens import Token, base_form, variants
+
+MAX_TERM_WORDS = 8
+# a quoted phrase: the quotes, then at most 80 characters that are neither a quote nor a line break
+_QUOTED = re.compile(r'["“]([^"“”\n]{1,80})["”]')
+_MEANS = re.compile(r'\s*[,:]?\s*\)?\s*(?:shall\s+|will\s+|is\s+|are\s+)?(?:mean|means|has\s+the\s+meaning|have\s+the\s+meaning|'
+                    r"refers?\s+to|is\s+defined|includes?|shall\s+include)\b", re.I)
+# an index entry that points at the definition elsewhere ("X" has the meaning set forth in Section 4.4,
+# "X" is defined in the preamble): it defines nothing itself, so it is neither a duplicate nor a definition
+_POINTER = re.compile(r"[ \t]*+[,)]?[ \t]*+(?:shall\s+)?(?:has|have|is|are)\s+(?:the\s+)?(?:respective\s+)?"
+                      r"(?:meanings?|defined)\s+(?:(?:set\s+forth|given|assigned|ascribed|specified|provided)\s+"
+                      r"(?:(?:to\s+(?:it|them|such\s+terms?)\s+)?))?(?:in|on|under|by)\b", re.I)
+_REFERRED = re.compile(r"(?:referred\s+to\s+as|hereinafter|called|known\s+as|defined\s+as|designated\s+as)\W{0,12}\Z", re.I)
+_LINE_HEAD = re.compile(r"[\s\-–•*]*(?:\(?[0-9A-Za-z]{1,4}[.)]\s*|[0-9]+(?:\.[0-9]+)+\s*)?\Z")
+_COLON_AFTER = re.compile(r"\s*[:\-–—]")
+_TERM_TRIM = ",.;: "
+_LOOKBACK = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    term: str
+    start: int  # the term inside its quotes
+    end: int
+    strict: bool  # a defining context, not just a quoted phrase
+    meaning: str  # the words that give it its meaning, normalised, to tell two definitions apart
+
+
+def _is_term(term: str) -> bool:
+    words = term.split()
+    return bool(words) and len(words) <= MAX_TERM_WORDS and term[0].isupper() and any(c.isalpha() for c in term)
+
+
+def _in_parentheses(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - _LOOKBACK):start]
+    opened = before.rfind("(")
+    if opened < 0 or before.rfind(")") > opened:
+        return False
+    after = text[end:end + _LOOKBACK]
+    closed = after.find(")")
+    return closed >= 0 and (after.find("(") < 0 or after.find("(") > closed)
+
+
+def _meaning(text: str, start: int, end: int, means: re.Match | None) -> str:
+    if means is not None:
+        tail = text[means.end():means.end() + 300]
+        stop = re.search(r"\.\s|\n", tail)
+        words = tail[:stop.start() if stop else len(tail)]
+    else:
+        head = text[max(0, start - _LOOKBACK):start]
+        cut = max(head.rfind("\n"), head.rfind(". "))
+        words = head[cut + 1:]
+        words = words[:words.rfind("(")] if "(" in words else words
+    return " ".join(words.split()).lower()
+
+
+def find_definitions(text: str) -> list[Definition]:
+    """Every quoted capitalized phrase, each marked strict where its context defines it."""
+    found: list[Definition] = []
+    for m in _QUOTED.finditer(text):
+        raw = m.group(1)
+        term = raw.strip(_TERM_TRIM)
+        if not _is_term(term):
+            continue
+        start = m.start(1) + raw.index(term)
+        end = start + len(term)
+        means = _MEANS.match(text, m.end(), m.end() + 60)
+        pointer = _POINTER.match(text, m.end(), m.end() + 100) is not None
+        # only the 12 characters before the quote are looked at: a text of one endless line stays linear
+        window = max(0, m.start() - 12)
+        line_start = text.rfind("\n", window, m.start()) + 1 or (0 if window == 0 else -1)
+        at_line_head = line_start >= 0 and _LINE_HEAD.match(text, line_start, m.start()) is not None
+        strict = not pointer and (means is not None or _in_parentheses(text, m.start(), m.end())
+                  or _REFERRED.search(text, max(0, m.start() - 40), m.start()) is not None
+                  or (at_line_head and _COLON_AFTER.match(text, m.end()) is not None))
+        found.append(Definition(term, start, end, strict, _meaning(text, m.start(), m.end(), means)))
+    return found
+
+
+_CONNECTORS = {"of", "and", "for", "in", "to", "the", "on", "&"}
+
+
+def list_definitions(text: str, tokens: list[Token]) -> set[tuple[str, ...]]:
+    """Terms of a definitions list written without quotes: a line that opens with a capitalized phrase
+    followed by `means`, `shall mean` or a colon. Read token by token, a bounded look at each line head."""
+    found: set[tuple[str, ...]] = set()
+    for i, tok in enumerate(tokens):
+        starts_line = i == 0 or text.find("\n", tokens[i - 1].end, tok.start) >= 0
+        if not starts_line or not tok.capitalized:
+            continue
+        words: list[str] = []
+        for nxt in tokens[i:i + MAX_TERM_WORDS + 2]:
+            if nxt.text in {"means", "shall", ":"}:
+                if words and words[-1] not in _CONNECTORS:
+                    found.add(tuple(w.lower() for w in words))
+                break
+            if not (nxt.capitalized or nxt.text in _CONNECTORS) or not nxt.text[0].isalnum():
+                break
+            words.append(nxt.text)
+    return found
+
+
+_OPTIONAL_PLURAL = re.compile(r"\((?:s|es|ies)\)", re.I)
+
+
+def term_words(term: str) -> tuple[str, ...]:
+    """The term as the key every check compares: its words, lower-cased (a term defined as "PRODUCT" is
+    used as "Product"), without a possessive or an optional plural ("Product(s)")."""
+    term = _OPTIONAL_PLURAL.sub("", term)
+    return tuple(base_form(w).lower() for w in re.findall(r"\w+(?:['’\-&]\w+)*", term))
+
+
+def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int]) -> dict[tuple[str, ...], int]:
+    """How often each term (or its plural/singular) occurs, capitalized, outside the offsets in `skip` (its
+    definitions): one pass, every position tried with every term length, so linear in the tokens. A form
+    shared by two terms ("Affiliate" and "Affiliates") counts for both, whatever the order of the set."""
+    lookup: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for term in sorted(terms):
+        for form in sorted(variants(term)):
+            lookup[form].append(term)
+    lengths = sorted({len(t) for t in lookup}, reverse=True)
+    words = [base_form(t.text).lower() for t in tokens]
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for i, tok in enumerate(tokens):
+        if tok.start in skip or not tok.text[:1].isupper():
+            continue
+        for n in lengths:
+            for found in lookup.get(tuple(words[i:i + n]), ()):
+                counts[found] += 1
+    return counts
+
+
+def duplicate_items(document: Document, definitions: list[Definition]) -> list[ProofingItem]:
+    by_term: dict[str, list[Definition]] = defaultdict(list)
+    for d in definitions:
+        if d.strict:
+            by_term[d.term].append(d)
+    items: list[ProofingItem] = []
+    for term, defs in by_term.items():
+        first = defs[0]
+        for later in defs[1:]:
+            differ = later.meaning != first.meaning
+            page = document.page_of(first.start)
+            how = "with a different meaning" if differ else "with the same wording"
+            items.append(make_item(document, "duplicate_definition", "medium" if differ else "low",
+                                   f'"{" ".join(term.split())}" is defined again {how} (first defined on page {page})',
+                                   later.start, later.end,
+                                   "keep one definition and refer to it" if not differ else
+                                   "decide which meaning governs, keep that definition and rename the other term"))
+    return items
+
+
+def unused_items(document: Document, definitions: list[Definition],
+                 uses: dict[tuple[str, ...], int]) -> list[ProofingItem]:
+    items: list[ProofingItem] = []
+    seen: set[str] = set()
+    for d in definitions:
+        if not d.strict or d.term in seen:
+            continue
+        seen.add(d.term)
+        if uses.get(term_words(d.term), 0) == 0:
+            items.append(make_item(document, "unused_definition", "low",
+                                   f'"{" ".join(d.term.split())}" is defined but never used', d.start, d.end,
+                                   "delete the definition, or use the term where it was meant"))
+    return items

@@ -1,0 +1,137 @@
+"""References to parts of the contract (Section, Article, Clause, Exhibit, Schedule, Annex, Appendix) that
+the contract does not have. Ranges ("Sections 3 through 5") and lists ("Sections 2.1, 2.3 and 9") are
+read item by item. A reference into another instrument ("Section 409A of the Code", "Section 2 of the
+Supply Agreement") is not a reference into this one and is skipped. The numbers come from the headings the
+segmenter reads (contracts.proofing.outline); a document without any numbered heading gets only the
+attachment check, since no section number can be told missing there. One item per missing target, on its
+first reference: the lawyer fixes the target once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contracts.documents import Document
+from contracts.proofing.models import ProofingItem, make_item
+from contracts.proofing.outline import roman_to_int
+
+_KIND = {"section": "Section", "sections": "Section", "article": "Article", "articles": "Article",
+         "clause": "Section", "clauses": "Section", "exhibit": "Exhibit", "exhibits": "Exhibit",
+         "schedule": "Schedule", "schedules": "Schedule", "annex": "Annex", "annexes": "Annex",
+         "appendix": "Appendix", "appendices": "Appendix"}
+_NUMBERED = {"Section", "Article"}
+_KEYWORD = re.compile(r"\b(Sections?|Articles?|Clauses?|Exhibits?|Schedules?|Annex(?:es)?|Append(?:ix|ices))[ \t]++", re.I)
+# one item of a list: a dotted number with paragraph letters, a roman numeral, or an attachment's letter
+_ITEM = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,4}[A-Za-z]?|[IVXLC]{1,6}\b|[A-Z]{1,2}(?:-[0-9]{1,2})?\b)"
+                   r"(?:\([a-zA-Z0-9]{1,4}\)){0,4}")
+_SEPARATOR = re.compile(r"[ \t]*+(?:,[ \t]*+(?:and|or)?|and|or|through|to|thru|-|–|—)[ \t]*+")
+_RANGE_WORDS = {"through", "to", "thru", "-", "–", "—"}
+_EXTERNAL = re.compile(r"[\s,]*+(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
+                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]")
+_ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b",
+                              re.I)
+# an attachment's title in capitals anywhere ("... SCHEDULE 5 Service Level Agreement"): plain-text filings
+# run the attachments' headings into the line before
+_ATTACHMENT_CAPS = re.compile(r"\b(EXHIBIT|SCHEDULE|ANNEX|APPENDIX)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b")
+_THIS_BEFORE = re.compile(r"\bthis\s++\Z", re.I)
+# a statute or regulation named just before the reference: "48 C.F.R. Section 12.212", "26 U.S.C. § 409A"
+_STATUTE_BEFORE = re.compile(r"C\.\s?F\.\s?R|U\.\s?S\.\s?C|\bCFR\b|\bUSC\b|\bCode\b|\bAct\b|\bRegulation")
+_MAX_ITEMS = 12
+# a section number this far past the document's last top-level number is another instrument's
+# ("Section 444 BGB" in a contract of 20 sections)
+_MAX_RANGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    kind: str  # Section, Article, Exhibit, Schedule, Annex, Appendix
+    label: str
+    start: int  # the quote: the keyword for a list's first item, else the item
+    end: int
+
+
+def _numbers_between(a: str, b: str) -> list[str]:
+    """The numbers a range names between its ends: 3..5 -> 4; 3.1..3.4 -> 3.2, 3.3 (other shapes: none)."""
+    pa, pb = a.split("."), b.split(".")
+    if len(pa) != len(pb) or pa[:-1] != pb[:-1] or not (pa[-1].isdigit() and pb[-1].isdigit()):
+        return []
+    lo, hi = int(pa[-1]), int(pb[-1])
+    if not 0 < hi - lo <= _MAX_RANGE:
+        return []
+    return [".".join([*pa[:-1], str(k)]) for k in range(lo + 1, hi)]
+
+
+def references(text: str) -> Iterator[Reference]:
+    for m in _KEYWORD.finditer(text):
+        kind = _KIND[m.group(1).lower()]
+        pos, ranged, previous = m.end(), False, None
+        found: list[Reference] = []
+        while len(found) < _MAX_ITEMS:
+            item = _ITEM.match(text, pos)
+            if item is None:
+                break
+            label = item.group(1)
+            if kind in _NUMBERED and not label[0].isdigit() and roman_to_int(label) is None:
+                break
+            start = m.start() if not found else item.start(1)
+            if ranged and previous is not None:
+                found += [Reference(kind, n, previous.start, item.end(1)) for n in _numbers_between(previous.label, label)]
+            previous = Reference(kind, label, start, item.end(1))
+            found.append(previous)
+            pos = item.end()
+            sep = _SEPARATOR.match(text, pos)
+            if sep is None or _ITEM.match(text, sep.end()) is None:
+                break
+            if kind not in _NUMBERED and sep.group() in {"-", "–", "—"}:
+                break  # "Schedule C-1": one attachment's label, not a range
+            ranged = sep.group().strip(" \t,").lower() in _RANGE_WORDS
+            pos = sep.end()
+        if found and _EXTERNAL.match(text, pos, pos + 80) is None \
+                and _STATUTE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None \
+                and (kind in _NUMBERED or _THIS_BEFORE.search(text, max(0, m.start() - 8), m.start()) is None):
+            yield from found
+
+
+def _section_value(label: str) -> str:
+    if label[0].isdigit():
+        return label.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    as_int = roman_to_int(label)
+    return str(as_int) if as_int else label
+
+
+def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]:
+    """`numbers`: the section numbers the document has (contracts.proofing.outline.known_numbers)."""
+    text = document.text
+    attachments = {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_HEAD.finditer(text)}
+    attachments |= {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_CAPS.finditer(text)}
+    missing: dict[tuple[str, str], list[Reference]] = {}
+    top = max((int(n) for n in numbers if n.isdigit()), default=0)
+    for ref in references(text):
+        if ref.kind in _NUMBERED:
+            value = _section_value(ref.label)
+            if not numbers or value in numbers or ref.label in numbers:
+                continue
+            first = value.split(".")[0]
+            if not first.isdigit() or int(first) > top + 2:
+                continue
+            key = (ref.kind, ref.label)
+        else:
+            key = (ref.kind, ref.label.upper())
+            if key in attachments:
+                continue
+        missing.setdefault(key, []).append(ref)
+    items: list[ProofingItem] = []
+    for (kind, label), refs in missing.items():
+        ref = refs[0]
+        times = f" ({len(refs)} references)" if len(refs) > 1 else ""
+        if kind in _NUMBERED:
+            items.append(make_item(document, "missing_reference", "high",
+                                   f"{kind} {label} is referred to but the document has no {kind} {label}{times}",
+                                   ref.start, ref.end, "correct the number, or restore the section it points to"))
+        else:
+            items.append(make_item(document, "missing_reference", "medium",
+                                   f'{kind} {label} is referred to but not attached: no heading "{kind} {label}" '
+                                   f"in the document{times}", ref.start, ref.end,
+                                   f"attach {kind} {label}, or correct the reference"))
+    return items

@@ -1,0 +1,53 @@
+"""Word tokens with their offsets, read once per document and shared by the checks that look for terms.
+One linear regex pass; the checks then work on the list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# a word (with inner apostrophes, hyphens, ampersands) or one punctuation mark the checks read (a sentence's
+# end, a comma, a bracket); quote marks and other symbols are not tokens, so that a text of a million quote
+# marks makes no token at all. No nested quantifier can backtrack: each alternative consumes at least one
+# character and never overlaps the next
+_TOKEN = re.compile(r"\w+(?:['’\-&]\w+)*|[.,;:!?()\[\]&]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+_POSSESSIVE = {"'s", "’s", "'S", "’S"}
+
+
+def base_form(word: str) -> str:
+    """The word without a possessive ending: "Licensee's" and "Licensees’" are uses of "Licensee(s)"."""
+    return word[:-2] if word[-2:] in _POSSESSIVE else word
+
+
+def variants(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The term and its plural or singular: a term defined as "Product" is used as "Products" and back."""
+    *head, last = words
+    forms = {last, last + "s", last + "es"}
+    if last.endswith("ies"):
+        forms.add(last[:-3] + "y")
+    if last.endswith("y"):
+        forms.add(last[:-1] + "ies")
+    if last.endswith("es"):
+        forms.add(last[:-2])
+    if last.endswith("s"):
+        forms.add(last[:-1])
+    if last.isupper():
+        forms |= {last + "S", last + "ES"}
+    return {(*head, f) for f in forms if f}

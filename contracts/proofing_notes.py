@@ -1,0 +1,22 @@
+"""Proofing items as comments of the review DOCX: each a Word comment on its text, beside the findings'.
+Apart from contracts.compare.word (which only anchors notes) and from contracts.proofing (pure checks):
+the one module that joins them, so that neither package imports the other."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from contracts.compare.word import Note
+from contracts.documents import Document
+from contracts.proofing import proofread
+
+
+def proofing_notes(document: Document, kinds: Collection[str] | None = None) -> list[Note]:
+    """One note per proofing item of `kinds` (default: LEXRISK_PROOFING_KINDS, else the default kinds),
+    redaction marks left out: a redacted filing has hundreds, and a comment on each buries the defects."""
+    if kinds is None:
+        from contracts.settings import get_settings
+
+        kinds = get_settings().proofing_kinds
+    return [Note(i.start, i.end, f"PROOFING · {i.kind.replace('_', ' ')}", i.message, i.suggestion)
+            for i in proofread(document, kinds) if i.kind != "redaction"]

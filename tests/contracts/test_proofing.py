@@ -1,0 +1,185 @@
+"""contracts.proofing: each check on a contract with known defects, the items grounded, the bad inputs
+(no headings, 10,000 nested brackets, a million quote marks) bounded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pydantic import ValidationError
+
+from contracts.documents import Document
+from contracts.proofing import DEFAULT_KINDS, PROOFING_KINDS, ProofingItem, proofread
+
+EVERY = list(PROOFING_KINDS)
+
+CONTRACT = """SUPPLY AGREEMENT
+
+This Supply Agreement (the "Agreement") is made by Acme Widgets, Inc., a Delaware corporation ("Supplier"),
+and Northwind Traders LLC ("Purchaser").
+
+1. Definitions.
+"Products" means the widgets listed in Exhibit A.
+"Products" means the gadgets sold by Supplier.
+"Territory" means the United States.
+"Launch Date" means the first day of sales.
+
+2. Supply.
+2.1 Supplier shall sell the Products to Purchaser in the Territory, subject to Sections 2.3 and 6.
+2.2 The price is $[____] per unit, payable on [insert date].
+2.3 Purchaser shall pay the Delivery Charge, and the Delivery Charge is due on delivery. [***]
+
+3. Term.
+The term runs as set out in Section 7 and Sections 1 through 3. Suplier may end it on notice.
+
+5. Law.
+Section 409A of the Internal Revenue Code applies to no payment here.
+
+EXHIBIT A
+Widgets.
+"""
+
+
+def _items(text: str = CONTRACT, kinds=None) -> list[ProofingItem]:
+    return proofread(Document.from_text("supply.txt", text), EVERY if kinds is None else kinds)
+
+
+def _kind(items: list[ProofingItem], kind: str) -> list[ProofingItem]:
+    return [i for i in items if i.kind == kind]
+
+
+def test_every_item_is_grounded_in_the_text() -> None:
+    items = _items()
+    assert items
+    for item in items:
+        assert item.quote == CONTRACT[item.start:item.end] and item.end > item.start
+
+
+def test_missing_references_are_read_item_by_item_and_external_ones_skipped() -> None:
+    messages = [i.message for i in _kind(_items(), "missing_reference")]
+    assert any(m.startswith("Section 6 is referred to") for m in messages)  # the list "Sections 2.3 and 6"
+    assert any(m.startswith("Section 7 is referred to") for m in messages)
+    assert not any("Section 2.3 " in m or "Section 1 " in m or "Section 3 " in m for m in messages)
+    assert not any("409A" in m for m in messages)  # another instrument's section
+    assert not any("Exhibit A" in m for m in messages)  # attached
+
+
+def test_a_range_names_the_sections_between_its_ends() -> None:
+    text = "1. One.\nSee Sections 1 through 4.\n\n2. Two.\nText.\n\n4. Four.\nText.\n"
+    messages = [i.message for i in _kind(_items(text), "missing_reference")]
+    assert messages == ["Section 3 is referred to but the document has no Section 3"]
+
+
+def test_an_attachment_referred_to_but_missing() -> None:
+    items = _kind(_items("The prices are in Schedule B.\n\nEXHIBIT A\nForm.\n"), "missing_reference")
+    assert [i.message.split(" is ")[0] for i in items] == ["Schedule B"]
+
+
+def test_placeholders_and_redactions_are_apart() -> None:
+    items = _items()
+    blanks = [i.quote for i in _kind(items, "placeholder")]
+    assert blanks == ["$[____]", "[insert date]"]
+    assert [i.quote for i in _kind(items, "redaction")] == ["[***]"]
+    assert {i.severity for i in _kind(items, "redaction")} == {"info"}
+
+
+@pytest.mark.parametrize("blank", ["[●]", "[__]", "_____", "[TBD]", "[Date]", "$[ ]", "[•]", "[to be determined]"])
+def test_each_form_of_blank(blank: str) -> None:
+    text = f"The price shall be {blank} per unit.\n"
+    items = _kind(_items(text), "placeholder")
+    assert [i.quote for i in items] == [blank.strip()]
+
+
+def test_signature_lines_are_not_blanks() -> None:
+    text = "IN WITNESS WHEREOF\nBy: ______________\nName: ____________\nTitle: ___________\n"
+    assert _kind(_items(text), "placeholder") == []
+
+
+def test_duplicate_definitions_say_whether_the_meanings_differ() -> None:
+    items = _kind(_items(), "duplicate_definition")
+    assert len(items) == 1 and "different meaning" in items[0].message
+    same = '"Fee" means ten dollars.\nThe Fee is due.\n"Fee" means ten dollars.\n'
+    assert "same wording" in _kind(_items(same), "duplicate_definition")[0].message
+
+
+def test_a_pointer_to_a_definition_is_no_second_definition() -> None:
+    text = '"Fee" has the meaning set forth in Section 2.\n2. Fees.\nThe buyer pays a fee (the "Fee"). The Fee is due.\n'
+    assert _kind(_items(text), "duplicate_definition") == []
+
+
+def test_unused_and_undefined_terms() -> None:
+    items = _items()
+    assert [i.quote for i in _kind(items, "unused_definition")] == ["Launch Date"]
+    undefined = [i.message for i in _kind(items, "undefined_term")]
+    assert any('"Delivery Charge"' in m for m in undefined)
+    assert not any(w in m for m in undefined for w in ('"Products"', '"Territory"', '"United States"', '"Exhibit'))
+
+
+def test_a_renamed_definition_leaves_its_uses_undefined() -> None:
+    text = CONTRACT.replace('"Territory" means', '"Sales Area" means') + "No sale outside the Territory is allowed.\n"
+    undefined = [i.message for i in _kind(_items(text), "undefined_term")]
+    assert any('"Territory"' in m for m in undefined)
+
+
+def test_numbering_gaps_and_repeats() -> None:
+    gaps = _kind(_items(), "numbering")
+    assert [i.message for i in gaps] == ["numbering skips from 3 to 5: no 4"]
+    repeat = "1. Scope\nText.\n\n2. Price\nText.\n\n2. Payment\nText.\n"
+    assert [i.message for i in _kind(_items(repeat), "numbering")] == ["2 is numbered twice in a row"]
+
+
+def test_a_party_misspelled() -> None:
+    items = _kind(_items(), "party_name")
+    assert [i.quote for i in items] == ["Suplier"] and "Supplier" in items[0].message
+    wrong_form = CONTRACT.replace("Suplier may", "Acme Widgets LLC may")
+    assert any("wrong legal form" in i.message for i in _kind(_items(wrong_form), "party_name"))
+
+
+def test_a_document_without_headings_still_gets_the_checks_that_apply() -> None:
+    text = ('The seller (the "Seller") sells the goods (the "Goods") for $[ ] as set out in Section 4 and '
+            "Schedule 2. The Seller delivers the Goods.")
+    items = _items(text)
+    kinds = {i.kind for i in items}
+    assert "placeholder" in kinds
+    assert [i.message.split(" is ")[0] for i in _kind(items, "missing_reference")] == ["Schedule 2"]  # no numbering
+    assert _kind(items, "numbering") == []
+
+
+def test_pages_come_from_the_document() -> None:
+    doc = Document.from_pages("two.pdf", ["1. One.\nText.", "2. Two.\nPrice: [TBD]."], source_type="pdf", sha256="0" * 64)
+    (item,) = _kind(proofread(doc, EVERY), "placeholder")
+    assert item.page == 2
+
+
+def test_default_kinds_and_the_setting() -> None:
+    assert set(DEFAULT_KINDS) <= set(PROOFING_KINDS)
+    assert {i.kind for i in proofread(Document.from_text("c.txt", CONTRACT))} <= set(DEFAULT_KINDS)
+    assert _items(kinds=["placeholder"]) and {i.kind for i in _items(kinds=["placeholder"])} == {"placeholder"}
+    from contracts.settings import Settings
+
+    with pytest.raises(ValidationError, match="unknown proofing check"):
+        Settings(proofing_kinds=["spelling"])
+
+
+def test_the_item_model_is_declared_once() -> None:
+    import contracts.wire as wire
+    from contracts.proofing import models
+
+    assert wire.ProofingItem is models.ProofingItem and wire.PROOFING_KINDS is models.PROOFING_KINDS
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 10_000 + "x" + "]" * 10_000,
+    '"' * 1_000_000,
+    '"a' * 500_000,
+    " " * 1_000_000 + "1. Heading",
+    "Section " * 100_000,
+    "the Term " * 100_000,
+])
+def test_pathological_text_is_proofread_in_bounded_time(text: str) -> None:
+    """Linear patterns only: each of these (up to a million characters) takes well under a few seconds; a
+    quadratic scan of any of them would take minutes."""
+    started = time.process_time()
+    items = proofread(Document.from_text("bad.txt", text), EVERY)
+    assert time.process_time() - started < 20
+    assert all(i.quote == text[i.start:i.end] for i in items)

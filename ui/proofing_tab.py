@@ -1,0 +1,80 @@
+"""The Proofing tab of Review: the contract's drafting defects (GET /v1/contracts/{id}/proofing), listed
+beside the text with each one highlighted where it stands. Apart from the risks: a proofing item is not a
+finding, is not reviewed and changes no score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from contracts.wire import ContractProofing, ContractText, ProofingItem
+from ui.render import SEVERITY_LABEL, Span, highlight_html
+from ui.state import api, attempt
+
+KIND_LABEL = {"undefined_term": "Undefined term", "unused_definition": "Unused definition",
+              "duplicate_definition": "Defined twice", "missing_reference": "Missing reference",
+              "placeholder": "Blank to fill in", "redaction": "Redaction", "numbering": "Numbering",
+              "party_name": "Party name"}
+CACHE = "proofing_cache"
+
+
+def show(contract_id: str, text: ContractText) -> None:
+    """The tab's body, for the contract whose text Review already holds."""
+    proofing = _load(contract_id)
+    if proofing is None:
+        return
+    redactions = sum(1 for i in proofing.data if i.kind == "redaction")
+    items = [i for i in proofing.data if i.kind != "redaction"]
+    note = f" · {redactions} redaction marks of the filing (not listed)" if redactions else ""
+    st.caption("Drafting defects a careful associate checks before signing: they are not risks and do not "
+               f"change the analysis.{note}")
+    if not items:
+        st.success("No proofing item: every defined term, reference, number and blank checks out.")
+        return
+    kinds = sorted({i.kind for i in items})
+    chosen = st.multiselect("Check", kinds, default=kinds, format_func=lambda k: KIND_LABEL.get(k, k),
+                            key=f"proofing-kinds-{contract_id}")
+    shown = [i for i in items if i.kind in chosen]
+    left, right = st.columns([6, 6], gap="medium")
+    with left:
+        st.markdown(f"**{len(shown)} proofing items** · select a row to see it in the text")
+        selected = _table(shown, key=f"proofing-{contract_id}-{'.'.join(chosen)}")
+        if selected is not None:
+            with st.container(border=True):
+                st.markdown(f"**{KIND_LABEL.get(selected.kind, selected.kind)}** · page {selected.page}")
+                st.markdown(selected.message)
+                if selected.suggestion:
+                    st.markdown(f"**Suggested fix:** {selected.suggestion}")
+    with right:
+        spans = [Span(f"p{k}", i.start, i.end, i.severity, f"{KIND_LABEL.get(i.kind, i.kind)}: {i.message}")
+                 for k, i in enumerate(shown)]
+        chosen_key = f"p{shown.index(selected)}" if selected is not None else None
+        st.html(highlight_html(text.text, spans, selected=chosen_key, pages=text.pages), unsafe_allow_javascript=True)
+
+
+def _load(contract_id: str) -> ContractProofing | None:
+    cache = st.session_state.get(CACHE)
+    if cache is None or cache[0] != contract_id:
+        proofing = attempt(lambda: api().proofing(contract_id))
+        if proofing is None:
+            return None
+        cache = (contract_id, proofing)
+        st.session_state[CACHE] = cache
+    return cache[1]
+
+
+def rows(items: list[ProofingItem]) -> list[dict[str, Any]]:
+    return [{"Severity": SEVERITY_LABEL[i.severity], "Check": KIND_LABEL.get(i.kind, i.kind), "Page": i.page,
+             "Text": " ".join(i.quote.split())[:80], "Problem": i.message} for i in items]
+
+
+def _table(shown: list[ProofingItem], key: str) -> ProofingItem | None:
+    event: Any = st.dataframe(pd.DataFrame(rows(shown)), on_select="rerun", selection_mode="single-row",
+                              hide_index=True, key=key, height=min(420, 38 + 35 * len(shown)),
+                              column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                             "Page": st.column_config.NumberColumn(width="small"),
+                                             "Problem": st.column_config.TextColumn(width="large")})
+    picked = event.selection.rows if event is not None else []
+    return shown[picked[0]] if picked else None
