@@ -217,8 +217,8 @@ def package_parts(data: bytes) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if name in PARTS or (name.startswith("word/header") or name.startswith("word/footer")) \
-                    and name.endswith(".xml"):
+            if name in PARTS or ((name.startswith("word/header") or name.startswith("word/footer")) \
+                    and name.endswith(".xml")):
                 out[name] = etree.fromstring(archive.read(name))
     return out
 

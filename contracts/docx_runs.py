@@ -17,13 +17,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 # runs whose text the reader counts (docx_text._ACCEPTED_RUNS), in document order
 TEXT_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r"
+_TEXT_RUNS = etree.XPath(TEXT_RUNS, namespaces=NS)  # compiled: python-docx's elements override .xpath
 _CHAR_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}ptab"}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DROPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+def xml_safe(text: str) -> str:
+    """XML cannot hold control characters; ingested text has none, other callers' may. Each becomes
+    U+FFFD, one for one, so offsets still line up."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def child_text(child: Any) -> str:
@@ -43,7 +53,7 @@ def run_text(run: Any) -> str:
 
 
 def text_runs(p: Any) -> list[Any]:
-    return list(p.xpath(TEXT_RUNS, namespaces=NS))
+    return list(_TEXT_RUNS(p))
 
 
 def paragraph_text(p: Any) -> str:
@@ -162,11 +172,12 @@ def paragraph_offsets(body: Any, text: str, skip: int = 0) -> list[Located]:
     left out rather than guessed."""
     out: list[Located] = []
     cursor = skip
+    flat = xml_safe(text).replace("\n", " ")  # a generated paragraph joins wrapped lines with spaces
     for p in body_paragraphs(body):
         norm, index = normalized_with_map(paragraph_text(p))
         if not norm:
             continue
-        at = text.find(norm, cursor)
+        at = flat.find(norm.replace("\n", " "), cursor)
         if at < 0:
             continue
         out.append(Located(p, at, index))

@@ -35,10 +35,10 @@ from rapidfuzz import fuzz
 
 from contracts.compare.models import Comparison
 from contracts.compare.redline import word_redline
+from contracts.documents import Document
 from contracts.docx_runs import (
     NS,
     W,
-    body_paragraphs,
     isolate,
     paragraph_offsets,
     paragraph_text,
@@ -46,7 +46,6 @@ from contracts.docx_runs import (
     split_run,
     text_runs,
 )
-from contracts.documents import Document
 
 AUTHOR = "lexrisk"
 PAIR_SIMILARITY = 50.0  # rapidfuzz ratio at which two differing paragraphs are one paragraph edited
@@ -272,7 +271,7 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
         else:
             runs = isolate(t, a, b)
             group: list[Any] = []
-            for run in runs + [None]:
+            for run in [*runs, None]:
                 if run is not None and group and group[-1].getnext() is run:
                     group.append(run)
                     continue
@@ -395,10 +394,7 @@ def _blocks(container: Any) -> list[Any]:
 def _diff_container(t: Any, c: Any, ctx: _Context, regions: tuple[list[int], list[int]] | None = None) -> None:
     """Rewrite container `t` (body, cell, header, note) into a redline towards `c`, in place."""
     t_blocks, c_blocks = _blocks(t), _blocks(c)
-    if regions is None:
-        ops = _pairs(t_blocks, c_blocks)
-    else:
-        ops = _regional_ops(t_blocks, c_blocks, *regions)
+    ops = _pairs(t_blocks, c_blocks) if regions is None else _regional_ops(t_blocks, c_blocks, *regions)
     _apply(t, t_blocks, ops, ctx)
 
 
@@ -704,7 +700,7 @@ def set_title(data: bytes, title: str) -> bytes:
     """The comparison's title in the document properties (File > Info), not in the body."""
     import docx
 
-    from contracts.compare.word import _xml_safe
+    from contracts.docx_runs import xml_safe as _xml_safe
 
     document = docx.Document(io.BytesIO(data))
     document.core_properties.title = _xml_safe(title)[:255]
