@@ -21,6 +21,7 @@ LIST_ID = "7301"  # numId (and abstractNumId) of the generated list
 # (format, text) of each list level: 1. / 1.1 / 1.1.1 / (a) / (i)
 LEVELS = (("decimal", "%1."), ("decimal", "%1.%2"), ("decimal", "%1.%2.%3"), ("lowerLetter", "(%4)"),
           ("lowerRoman", "(%5)"))
+_ARTICLE = re.compile(r"^(ARTICLE|Article)\s+(\d{1,3}|[IVXL]{1,6})\.?$")
 _DECIMAL = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.?$")
 _LETTER = re.compile(r"^\(([a-z])\)$")
 _ROMAN = re.compile(r"^\(([ivx]{1,5})\)$")
@@ -36,8 +37,20 @@ class Block:
     level: int | None = None
 
 
+def _roman_value(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50}
+    total = 0
+    for a, b in zip(numeral, numeral[1:] + " ", strict=True):
+        total += -values[a] if values.get(b, 0) > values[a] else values[a]
+    return total
+
+
 def _label_level(number: str) -> tuple[int, list[int]] | None:
-    """The list level a typed label belongs to and its counters (1.2 -> level 1, [1, 2])."""
+    """The list level a typed label belongs to and its counters (1.2 -> level 1, [1, 2]); "ARTICLE 3"
+    is level 0 too, shown as ARTICLE by `top_level`."""
+    m = _ARTICLE.match(number)
+    if m:
+        return 0, [int(m[2]) if m[2].isdigit() else _roman_value(m[2])]
     m = _DECIMAL.match(number)
     if m:
         parts = [int(x) for x in m[1].split(".")]
@@ -54,11 +67,14 @@ def _label_level(number: str) -> tuple[int, list[int]] | None:
 class _Counters:
     """Word's counters for the one generated list: a level counts up, deeper levels restart."""
 
-    def __init__(self) -> None:
+    def __init__(self, top: tuple[str, str]) -> None:
         self.values = [0] * len(LEVELS)
+        self.articles = top != LEVELS[0]
 
-    def fits(self, level: int, parts: list[int]) -> bool:
+    def fits(self, level: int, parts: list[int], number: str) -> bool:
         """Would the next item at `level` show exactly this label?"""
+        if level == 0 and self.articles != bool(_ARTICLE.match(number)):
+            return False
         if level <= 2:
             expected = [*self.values[:level], self.values[level] + 1]
             return expected == parts and all(v > 0 for v in expected[:-1])
@@ -70,10 +86,26 @@ class _Counters:
             self.values[deeper] = 0
 
 
+def top_level(text: str) -> tuple[str, str]:
+    """Level 0 of the list: "1." unless the contract's first top-level label is an ARTICLE heading,
+    then "ARTICLE %1" in that numeral style."""
+    for line in text.split("\n"):
+        start = _clause_start(line.strip(), None)
+        number = start[0] if start else None
+        if not number:
+            continue
+        m = _ARTICLE.match(number)
+        if m:
+            return ("decimal" if m[2].isdigit() else "upperRoman", f"{m[1]} %1")
+        if _DECIMAL.match(number) and "." not in number.rstrip("."):
+            break
+    return LEVELS[0]
+
+
 def plan(text: str) -> list[Block]:
     """The paragraphs of a generated contract for `text`."""
     blocks: list[Block] = []
-    counters = _Counters()
+    counters = _Counters(top_level(text))
     for chunk in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         if not lines:
@@ -101,7 +133,7 @@ def _is_heading_line(line: str, start: tuple[str | None, str | None, int]) -> bo
     if number is None:
         return True
     rest = line[line.find(number) + len(number):].lstrip(" .:-–—")
-    return bool(heading) and rest.rstrip(".: ") == (heading or "").rstrip(".: ")
+    return bool(heading) and rest.rstrip(".: ").lower() == (heading or "").rstrip(".: ").lower()
 
 
 def _block(line: str, counters: _Counters, first: bool) -> Block:
@@ -117,9 +149,9 @@ def _block(line: str, counters: _Counters, first: bool) -> Block:
         return Block(line, "Title" if first else "Heading 1")
     rest = line[line.find(number) + len(number):].lstrip(" .:-–—")
     parsed = _label_level(number)
-    is_heading = bool(heading) and rest.rstrip(".: ") == (heading or "").rstrip(".: ")
+    is_heading = _is_heading_line(line, start)
     style = f"Heading {min(parsed[0] + 1, 3) if parsed and parsed[0] <= 2 else 1}" if is_heading else None
-    if parsed is not None and counters.fits(*parsed):
+    if parsed is not None and counters.fits(*parsed, number):
         counters.take(parsed[0])
         return Block(rest, style, parsed[0])
     return Block(line, style)
@@ -133,10 +165,13 @@ def generate_docx(document: Document, *, title: str | None = None) -> bytes:
 
     out = docx.Document()
     numbering = out.part.numbering_part.element
+    top = top_level(document.text)
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
-        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{432 * (i + 1)}" w:hanging="432"/></w:pPr></w:lvl>'
-        for i, (fmt, text) in enumerate(LEVELS))
+        f'<w:suff w:val="space"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{0 if i == 0 and top != LEVELS[0] else 432 * (i + 1)}" '
+        f'w:hanging="{0 if i == 0 and top != LEVELS[0] else 432}"/></w:pPr></w:lvl>'
+        for i, (fmt, text) in enumerate((top, *LEVELS[1:])))
     numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{LIST_ID}">{levels}</w:abstractNum>'))
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{LIST_ID}"><w:abstractNumId w:val="{LIST_ID}"/></w:num>'))
     body = out.element.body

@@ -25,7 +25,8 @@ _CHANGES = ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange
             "tblGridChange", "tblPrExChange", "numberingChange")
 _IGNORED = {f"{W}{t}" for t in ("bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak",
                                  "commentRangeStart", "commentRangeEnd", "commentReference", "permStart",
-                                 "permEnd")}
+                                 "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+                                 "moveToRangeEnd")}
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 
@@ -38,8 +39,10 @@ def _unwrap(element: Any) -> None:
     parent.remove(element)
 
 
-def _marks(root: Any, kind: str) -> list[Any]:
-    return root.xpath(f"//w:p[w:pPr/w:rPr/w:{kind}]", namespaces={"w": W[1:-1]})
+def _marks(root: Any, kinds: tuple[str, ...]) -> list[Any]:
+    """Paragraphs whose mark is tracked as one of `kinds` (a moved paragraph's mark is a move mark)."""
+    test = " or ".join(f"w:pPr/w:rPr/w:{kind}" for kind in kinds)
+    return root.xpath(f"//w:p[{test}]", namespaces={"w": W[1:-1]})
 
 
 def _join_next(p: Any) -> None:
@@ -96,13 +99,15 @@ def resolve(root: Any, accept: bool) -> Any:
     for table in list(root.iter(f"{W}tbl")):
         if table.find(f"{W}tr") is None:
             table.getparent().remove(table)
-    for p in _marks(root, drop[0]):
-        mark = p.find(f"{W}pPr/{W}rPr/{W}{drop[0]}")
-        mark.getparent().remove(mark)
+    for p in _marks(root, drop):
+        for tag in drop:
+            for mark in p.findall(f"{W}pPr/{W}rPr/{W}{tag}"):
+                mark.getparent().remove(mark)
         _join_next(p)
-    for p in _marks(root, keep[0]):
-        mark = p.find(f"{W}pPr/{W}rPr/{W}{keep[0]}")
-        mark.getparent().remove(mark)
+    for p in _marks(root, keep):
+        for tag in keep:
+            for mark in p.findall(f"{W}pPr/{W}rPr/{W}{tag}"):
+                mark.getparent().remove(mark)
     return root
 
 

@@ -521,7 +521,7 @@ def _track_marks(tracked: list[tuple[Any, str]], ctx: _Context) -> None:
     to the next paragraph. A run of them at the very end of a container has no next paragraph to
     join, so the mark of the paragraph before them is tracked instead and the last one takes over its
     properties through w:pPrChange, as Word itself writes an Enter typed at the end."""
-    kinds = dict((id(p), kind) for p, kind in tracked)
+    kinds = {id(p): kind for p, kind in tracked}
     for p, kind in tracked:
         nxt = p.getnext()
         if nxt is not None and nxt.tag == f"{W}p":
@@ -537,7 +537,9 @@ def _track_marks(tracked: list[tuple[Any, str]], ctx: _Context) -> None:
             continue  # nothing to borrow a mark from: the mark stays untracked
         _mark(prev, kind, ctx)
         last_ppr = _bare(p.find(f"{W}pPr"))
-        prev_ppr = _bare(prev.find(f"{W}pPr"))
+        # what the paragraph before had in the template (an edit may have restyled it) or will have
+        saved = prev.find(f"{W}pPr/{W}pPrChange/{W}pPr")
+        prev_ppr = _bare(saved if kind == "ins" and saved is not None else prev.find(f"{W}pPr"))
         if etree.tostring(last_ppr, method="c14n") != etree.tostring(prev_ppr, method="c14n"):
             holder = etree.Element(f"{W}p")
             holder.append(prev_ppr if kind == "ins" else last_ppr)
@@ -572,7 +574,8 @@ def _set_ppr_with_change(p: Any, *, new: Any, old: Any, ctx: _Context) -> None:
 def _block_regions(body: Any, document: Document, spans: list[tuple[int, int]]) -> list[int]:
     """For each block of `body`, 2k+1 when it starts inside the k-th aligned clause, else 2k where k
     clauses end before it (a block not found in the text goes with the block before it)."""
-    starts = {id(loc.p): loc.start for loc in paragraph_offsets(body, document.text)}
+    located = paragraph_offsets(body, document.text)  # held: the ids below are of these live proxies
+    starts = {id(loc.p): loc.start for loc in located}
     out: list[int] = []
     for block in _blocks(body):
         paragraphs = [block] if block.tag == f"{W}p" else list(block.iter(f"{W}p"))

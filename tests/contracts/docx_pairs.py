@@ -101,18 +101,18 @@ def headings_lists(contract: bool) -> bytes:
 def moved_clause(contract: bool) -> bytes:
     document = docx.Document()
     document.add_heading("Services Agreement", level=0)
-    sections = [("Confidentiality", "Each party keeps the other's information confidential for five years."),
-                ("Warranty", "Supplier warrants the services for ninety days after acceptance."),
-                ("Governing Law", "This Agreement is governed by the laws of England and Wales."),
-                ("Notices", "Notices are given in writing to the addresses on the first page.")]
+    sections = [("CONFIDENTIALITY", "Each party keeps the other's information confidential for five years."),
+                ("WARRANTY", "Supplier warrants the services for ninety days after acceptance."),
+                ("GOVERNING LAW", "This Agreement is governed by the laws of England and Wales."),
+                ("NOTICES", "Notices are given in writing to the addresses on the first page.")]
     if contract:
         sections = [sections[0], sections[2], sections[3], sections[1]]
-        sections[2] = ("Notices", "Notices are given in writing, including by email, to the addresses above.")
+        sections[2] = ("NOTICES", "Notices are given in writing, including by email, to the addresses above.")
     for heading, body in sections:
         document.add_heading(heading, level=1)
         document.add_paragraph(body)
     if contract:
-        document.add_heading("Assignment", level=1)
+        document.add_heading("ASSIGNMENT", level=1)
         document.add_paragraph("Neither party may assign this Agreement without consent.")
     return _save(document)
 

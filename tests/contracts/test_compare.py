@@ -252,7 +252,8 @@ def test_review_docx_anchors_comments_on_their_clauses(msa: Document) -> None:
     assert texts["LOW · Insurance"] == quote
     cap = _pair(result, "6.2 Limitation")
     cap_comment = next(c for c in comments.values() if "six (6) months" in c.text)
-    assert anchored[cap_comment.comment_id].strip() == cap.contract_clause.text
+    # the generated copy numbers "6.2" automatically: the label is the list's, not text to anchor on
+    assert cap.contract_clause.text == "6.2 " + anchored[cap_comment.comment_id].strip()
     assert "Suggested text: " + cap.suggestion in cap_comment.text
     missing = next(c for c in comments.values() if "missing clause" in c.text)
     assert "7.4 Notices" in missing.text  # the template's text is quoted in the comment
