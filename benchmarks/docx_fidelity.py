@@ -94,13 +94,12 @@ def run_engine(name: str, pairs: Path, out: Path) -> None:
     (out / "timings.json").write_text(json.dumps(timings))
 
 
-def _opens(path: Path, png_dir: Path | None) -> bool:
+def _opens(path: Path, png_dir: Path | None, profile: Path) -> bool:
     """LibreOffice headless converts the file to PDF with at least one page."""
     soffice = shutil.which("soffice")
     if soffice is None:
         return False
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp) / "profile"
         result = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
                                  "pdf", "--outdir", tmp, str(path)], capture_output=True, timeout=180, check=False)
         pdf = Path(tmp) / (path.stem + ".pdf")
@@ -181,16 +180,57 @@ def main() -> int:
             if args.pngs:
                 png_dir = args.pngs / engine
                 png_dir.mkdir(parents=True, exist_ok=True)
-            per_pair[name] = {**check(file.read_bytes(), t, c), "opens_libreoffice": _opens(file, png_dir),
+            per_pair[name] = {**check(file.read_bytes(), t, c), "opens_libreoffice": _opens(file, png_dir, work / "lo-profile"),
                               "seconds": timings.get(name)}
         results[engine] = {"startup_s": timings.get("startup_s"), "pairs": per_pair}
     summary = _summary(results)
-    payload = {"protocol": __doc__, "pairs": list(PAIRS), "engines": results, "summary": summary}
+    text_inputs = _text_inputs(work)
+    payload = {"protocol": __doc__, "pairs": list(PAIRS), "engines": results, "summary": summary,
+               "text_inputs": text_inputs}
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(payload, indent=2) + "\n")
     _print(summary)
+    print("TXT inputs (lexrisk, generated DOCX on both sides):", json.dumps(text_inputs))
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _text_inputs(work: Path) -> dict[str, object]:
+    """The shipped MSA template (TXT) against an edited copy: the redline is written over generated
+    contract-like DOCX files; Reject/Accept All must give those, with real headings and numbering."""
+    import io
+
+    import docx
+
+    from contracts.compare import compare_documents
+    from contracts.compare.word import redline_docx
+    from contracts.documents import Document
+    from contracts.docx_generate import generate_docx
+    from contracts.docx_revisions import package_form
+    from contracts.docx_runs import paragraph_text
+    from contracts.ingest import load_document
+
+    template = load_document(Path("examples/templates/master_services_agreement.txt"))
+    text = template.text.replace("twelve (12) months preceding", "six (6) months preceding")
+    text += "\n\n7.6 Audit. Provider may audit Customer's records once a year.\n"
+    contract = Document.from_text("draft.txt", text)
+    tick = time.perf_counter()
+    data = redline_docx(compare_documents(contract, template), template, contract)
+    seconds = time.perf_counter() - tick
+    body = "word/document.xml"
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    path = work / "msa_txt.docx"
+    path.write_bytes(data)
+    return {
+        "reject_all": package_form(data, False)[body] == package_form(generate_docx(template), None)[body],
+        "accept_all": package_form(data, True)[body] == package_form(generate_docx(contract), None)[body],
+        "paragraphs": len(paragraphs),
+        "empty_paragraphs": sum(not paragraph_text(p._p).strip() for p in paragraphs),  # runs in w:ins count
+        "heading_paragraphs": sum(bool(p.style and p.style.name.startswith(("Heading", "Title"))) for p in paragraphs),
+        "auto_numbered_paragraphs": sum(p._p.pPr is not None and p._p.pPr.numPr is not None for p in paragraphs),
+        "opens_libreoffice": _opens(path, None, work / "lo-profile"),
+        "seconds": round(seconds, 3),
+    }
 
 
 CHECKS = ("reject_all", "accept_all", "reject_styles", "reject_numbering", "reject_formatting", "accept_styles",

@@ -144,7 +144,7 @@ def _block(line: str, counters: _Counters, first: bool) -> Block:
         if _CAPS_HEADING.match(line) and len(line) <= 80:
             return Block(line, "Heading 1")
         return Block(line)
-    number, heading, _ = start
+    number = start[0]
     if number is None:  # a heading in capitals
         return Block(line, "Title" if first else "Heading 1")
     rest = line[line.find(number) + len(number):].lstrip(" .:-–—")

@@ -246,6 +246,7 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
     for op in word_redline(old, new):
         n = len(op.text)
         if op.op == "equal":
+            edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, i, j, n))
             i, j = i + n, j + n
         elif op.op == "delete":
             edits.append(("del", i, i + n, 0))
@@ -254,7 +255,11 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
             edits.append(("ins", i, j, j + n))
             j += n
     for kind, a, b, d in reversed(edits):  # from the end, so earlier positions stay valid
-        if kind == "ins":
+        if kind == "fmt":
+            source = next(rpr for ca, cb, rpr in _formats(c) if ca <= d < cb)
+            for run in isolate(t, a, b):
+                _change_format(run, source, ctx)
+        elif kind == "ins":
             runs = _new_runs(c, b, d)
             ctx.used_styles.update(_styles_in(runs))
             inside_insertion = False
@@ -471,11 +476,67 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
 
 
 def _differs(t: Any, c: Any) -> bool:
-    """Same text, other properties (a restyled heading, renumbered list item)."""
+    """Same text, other properties (a restyled heading, renumbered list item, a word made bold)."""
     if t.tag != f"{W}p":
         return False
     return etree.tostring(_bare(t.find(f"{W}pPr")), method="c14n") != \
-        etree.tostring(_bare(c.find(f"{W}pPr")), method="c14n")
+        etree.tostring(_bare(c.find(f"{W}pPr")), method="c14n") or \
+        bool(_restyled(t, c, 0, 0, len(paragraph_text(t))))
+
+
+def _formats(p: Any) -> list[tuple[int, int, Any]]:
+    """(start, end, w:rPr) of each text run of a paragraph."""
+    out, pos = [], 0
+    for run in text_runs(p):
+        n = len(run_text(run))
+        if n:
+            out.append((pos, pos + n, run.find(f"{W}rPr")))
+        pos += n
+    return out
+
+
+def _canonical_rpr(rpr: Any | None) -> bytes:
+    if rpr is None:
+        return b""
+    rpr = copy.deepcopy(rpr)
+    for child in rpr.findall(f"{W}rPrChange"):
+        rpr.remove(child)
+    for node in rpr.iter():
+        for attr in [a for a in node.attrib if "rsid" in a]:
+            del node.attrib[attr]
+    return etree.tostring(rpr, method="c14n") if len(rpr) else b""
+
+
+def _restyled(t: Any, c: Any, i: int, j: int, n: int) -> list[tuple[int, int, int]]:
+    """Stretches of equal text, template [i, i+n) = contract [j, j+n), whose run formatting differs:
+    (template start, template end, contract start) of each."""
+    out = []
+    for ta, tb, trpr in _formats(t):
+        for ca, cb, crpr in _formats(c):
+            a, b = max(ta, ca - j + i, i), min(tb, cb - j + i, i + n)
+            if a < b and _canonical_rpr(trpr) != _canonical_rpr(crpr):
+                out.append((a, b, a - i + j))
+    return out
+
+
+def _change_format(run: Any, source: Any | None, ctx: _Context) -> None:
+    """Give a template run the contract's formatting `source` (a w:rPr or None), keeping the old one
+    in w:rPrChange (Reject All restores it)."""
+    old = run.find(f"{W}rPr")
+    new = copy.deepcopy(source) if source is not None else etree.Element(f"{W}rPr")
+    for child in new.findall(f"{W}rPrChange"):
+        new.remove(child)
+    saved = copy.deepcopy(old) if old is not None else etree.Element(f"{W}rPr")
+    for child in saved.findall(f"{W}rPrChange"):
+        saved.remove(child)
+    change = ctx.change("rPrChange")
+    change.append(saved)
+    new.append(change)
+    if old is not None:
+        run.replace(old, new)
+    else:
+        run.insert(0, new)
+    ctx.used_styles.update(_styles_in([new]))
 
 
 def _edit_table(t: Any, c: Any, ctx: _Context) -> None:

@@ -221,9 +221,25 @@ def tracked(contract: bool) -> bytes:
     return _save(document)
 
 
+def formatting(contract: bool) -> bytes:
+    """The contract only changes formatting: a defined term made bold, an italic sentence made plain,
+    a paragraph restyled."""
+    document = docx.Document()
+    document.add_heading("Definitions", level=1)
+    p = document.add_paragraph()
+    _runs(p, "**Confidential Information** means all information disclosed by a party." if contract
+          else "Confidential Information means all information disclosed by a party.")
+    q = document.add_paragraph()
+    _runs(q, "It excludes public information." if contract else "*It excludes public information.*")
+    document.add_paragraph("Headings are for convenience only.", style="Heading 2" if contract else None)
+    document.add_paragraph("This clause survives termination.")
+    return _save(document)
+
+
 PAIRS: dict[str, Callable[[bool], bytes]] = {
     "headings_lists": headings_lists, "moved_clause": moved_clause, "tables": tables,
     "headers_footers": headers_footers, "footnotes": footnotes, "fields": fields, "tracked": tracked,
+    "formatting": formatting,
 }
 
 
