@@ -65,6 +65,7 @@ class _Context:
     ids: Any
     author: str
     stamp: str
+    formatting: bool = True  # track property and run-formatting changes (off when one side has none of its own)
     used_styles: set[str] = field(default_factory=set)
     used_numbering: list[Any] = field(default_factory=list)
 
@@ -246,7 +247,8 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
     for op in word_redline(old, new):
         n = len(op.text)
         if op.op == "equal":
-            edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, i, j, n))
+            if ctx.formatting:
+                edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, i, j, n))
             i, j = i + n, j + n
         elif op.op == "delete":
             edits.append(("del", i, i + n, 0))
@@ -285,7 +287,8 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
                         _to_deleted(r)
                     _wrap(group, ctx.change("del"))
                 group = [run] if run is not None else []
-    _change_properties(t, c, ctx)
+    if ctx.formatting:
+        _change_properties(t, c, ctx)
 
 
 def _bare(ppr: Any | None) -> Any:
@@ -470,7 +473,7 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
                 _edit_paragraph(tb, cb, ctx)
             else:
                 _edit_table(tb, cb, ctx)
-        elif _differs(tb, cb):
+        elif ctx.formatting and _differs(tb, cb):
             (_edit_paragraph if tb.tag == f"{W}p" else _edit_table)(tb, cb, ctx)
     _track_marks(tracked, ctx)
 
@@ -713,15 +716,18 @@ def _drop_unknown_numbering(elements: list[Any], numbering: Any | None) -> None:
 
 def redline_package(template_data: bytes, contract_data: bytes, *, comparison: Comparison | None = None,
                     template: Document | None = None, contract: Document | None = None, title: str | None = None,
-                    author: str = AUTHOR, date: datetime | None = None) -> bytes:
+                    author: str = AUTHOR, date: datetime | None = None, formatting: bool = True) -> bytes:
     """The template's .docx with the changes to the contract's .docx as tracked changes. Give the
-    comparison and both Documents (as read from these files) to follow the clause alignment."""
+    comparison and both Documents (as read from these files) to follow the clause alignment.
+    `formatting=False` tracks the words only: for a contract laid out from PDF/TXT against a real
+    template, whose lack of bold and numbering is no change the other side made."""
     stamp = (date or datetime.now(UTC)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(io.BytesIO(template_data)) as t_zip, zipfile.ZipFile(io.BytesIO(contract_data)) as c_zip:
         c_names = set(c_zip.namelist())
         t_parts = {n: etree.fromstring(t_zip.read(n)) for n in t_zip.namelist() if _is_text_part(n)}
         c_parts = {n: etree.fromstring(c_zip.read(n)) for n in c_names if _is_text_part(n)}
-        ctx = _Context(ids=count(_max_id(list(t_parts.values())) + 1), author=author, stamp=stamp)
+        ctx = _Context(ids=count(_max_id(list(t_parts.values())) + 1), author=author, stamp=stamp,
+                       formatting=formatting)
         for name, t_root in t_parts.items():
             c_root = c_parts.get(name)
             if c_root is None:

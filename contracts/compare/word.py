@@ -37,7 +37,8 @@ def redline_docx(comparison: Comparison, template: Document, contract: Document,
 
     return redline_package(source_docx(template, template_data), source_docx(contract, contract_data),
                            comparison=comparison, template=template, contract=contract, title=title,
-                           author=author, date=date)
+                           author=author, date=date,
+                           formatting=(template.source_type == "docx") == (contract.source_type == "docx"))
 
 
 @dataclass(frozen=True)

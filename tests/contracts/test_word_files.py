@@ -146,3 +146,18 @@ def test_a_label_the_list_would_not_reproduce_stays_typed() -> None:
     reopened = docx.Document(io.BytesIO(generate_docx(document)))
     assert [p.text for p in reopened.paragraphs] == ["Scope", "The work.", "4. Fees", "Paid monthly."]
     assert [p.style.name for p in reopened.paragraphs][::2] == ["Heading 1", "Heading 1"]
+
+
+def test_a_text_contract_against_a_docx_template_changes_words_not_formatting() -> None:
+    """A TXT has no bold or list of its own: only its words are tracked against the firm's file."""
+    t, _ = pair("headings_lists")
+    template = load_bytes(t, "template.docx")
+    contract = Document.from_text("draft.txt", template.text.replace("thirty (30)", "sixty (60)"))
+    data = redline_docx(compare_documents(contract, template), template, contract, template_data=t)
+    assert package_form(data, False) == package_form(t, False)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "rPrChange" not in xml and "pPrChange" not in xml
+    accepted = package_form(data, True)["word/document.xml"]
+    texts = ["".join(text for _, text in block[2]) for block in accepted if block[0] == "p"]
+    assert any("within sixty (60) days" in text for text in texts)
+    assert package_form(data, True) != package_form(t, None) and len(texts) == len(docx.Document(io.BytesIO(t)).paragraphs)
