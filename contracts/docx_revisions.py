@@ -47,9 +47,17 @@ def _marks(root: Any, kinds: tuple[str, ...]) -> list[Any]:
 
 def _join_next(p: Any) -> None:
     """Word's rule for a removed paragraph mark: the paragraph's content joins the next paragraph,
-    which keeps its own properties. Without a next paragraph the mark stays."""
+    which keeps its own properties. The last paragraph of a container joins the one before it
+    instead (Word keeps a container's final mark); with neither, the mark stays."""
     nxt = p.getnext()
     if nxt is None or nxt.tag != f"{W}p":
+        prev = p.getprevious()
+        while prev is not None and prev.tag in _IGNORED:
+            prev = prev.getprevious()
+        if prev is not None and prev.tag == f"{W}p" and (nxt is None or nxt.tag == f"{W}sectPr"):
+            for child in [c for c in p if c.tag != f"{W}pPr"]:
+                prev.append(child)
+            p.getparent().remove(p)
         return
     ppr = nxt.find(f"{W}pPr")
     at = 1 if ppr is not None else 0
