@@ -9,6 +9,8 @@ writes a redline and each is checked:
   footers and notes after rejecting everything equals the template's (with its own changes
   rejected), reported also per aspect for the body: paragraph texts, styles, numbering, run formatting;
 - Accept All gives the contract, checked the same way against the contract with its changes accepted;
+- the same two checks with jubarte-redlines' own Accept/Reject functions instead of ours (when --libs has
+  it), a second opinion on contracts.docx_revisions;
 - the file opens: LibreOffice headless converts it to PDF (and page 1 to PNG, to look at);
 - seconds per pair (the engine's call, warm) and start-up (import and first call, cold process).
 
@@ -111,11 +113,17 @@ def _opens(path: Path, png_dir: Path | None, profile: Path) -> bool:
         return b"/Type /Page" in pdf.read_bytes() or b"/Type/Page" in pdf.read_bytes()
 
 
-def check(redline: bytes, template: bytes, contract: bytes) -> dict[str, object]:
-    """Reject All against the template, Accept All against the contract, whole parts and body aspects."""
+def check(redline: bytes, template: bytes, contract: bytes, independent=None) -> dict[str, object]:
+    """Reject All against the template, Accept All against the contract, whole parts and body aspects.
+    `independent`: jubarte-redlines' own accept/reject functions, as a second opinion on our transforms."""
     from contracts.docx_revisions import package_form, paragraph_facts
 
     out: dict[str, object] = {}
+    if independent is not None:
+        accept, reject = independent
+        for label, resolved, reference, mode in (("reject", reject, template, False), ("accept", accept, contract, True)):
+            got, want = package_form(resolved(redline), None), package_form(reference, mode)
+            out[f"{label}_all_by_jubarte"] = all(got.get(part) == form for part, form in want.items())
     for label, accept, reference in (("reject", False, template), ("accept", True, contract)):
         got, want = package_form(redline, accept), package_form(reference, accept)
         out[f"{label}_all"] = all(got.get(part) == form for part, form in want.items())
@@ -154,6 +162,15 @@ def main() -> int:
         (pairs_dir / f"{name}.template.docx").write_bytes(t)
         (pairs_dir / f"{name}.contract.docx").write_bytes(c)
     here = str(Path.cwd())
+    independent = None
+    if args.libs:
+        sys.path.append(str(args.libs))
+        try:
+            import jubarte_redlines
+
+            independent = (jubarte_redlines.accept_revisions, jubarte_redlines.reject_revisions)
+        except ImportError:
+            independent = None
     paths = {"lexrisk": here, "before": str(args.base) if args.base else None}
     results: dict[str, dict[str, object]] = {}
     for engine in args.engines.split(","):
@@ -180,7 +197,7 @@ def main() -> int:
             if args.pngs:
                 png_dir = args.pngs / engine
                 png_dir.mkdir(parents=True, exist_ok=True)
-            per_pair[name] = {**check(file.read_bytes(), t, c), "opens_libreoffice": _opens(file, png_dir, work / "lo-profile"),
+            per_pair[name] = {**check(file.read_bytes(), t, c, independent), "opens_libreoffice": _opens(file, png_dir, work / "lo-profile"),
                               "seconds": timings.get(name)}
         results[engine] = {"startup_s": timings.get("startup_s"), "pairs": per_pair}
     summary = _summary(results)
@@ -233,8 +250,9 @@ def _text_inputs(work: Path) -> dict[str, object]:
     }
 
 
-CHECKS = ("reject_all", "accept_all", "reject_styles", "reject_numbering", "reject_formatting", "accept_styles",
-          "accept_numbering", "accept_formatting", "opens_libreoffice")
+CHECKS = ("reject_all", "accept_all", "reject_all_by_jubarte", "accept_all_by_jubarte", "reject_styles",
+          "reject_numbering", "reject_formatting", "accept_styles", "accept_numbering", "accept_formatting",
+          "opens_libreoffice")
 
 
 def _summary(results: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
