@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from contracts.compare import Comparison, compare_documents, document_redline, spans_of
+from contracts.compare import Comparison, compare_documents, spans_of
 from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.playbook import Playbook
@@ -28,6 +28,12 @@ EXPORTS = {
 def stored_document(session: Session, upload_id: str) -> Document | None:
     upload = session.get(Upload, upload_id)
     return Document.model_validate(upload.document) if upload is not None else None
+
+
+def stored_bytes(session: Session, upload_id: str) -> bytes | None:
+    """The uploaded file itself: the Word exports of a .docx are written into it."""
+    upload = session.get(Upload, upload_id)
+    return upload.data if upload is not None else None
 
 
 def compare_stored(session: Session, *, tenant_id: str, contract_id: str, template: Template, contract: Document,
@@ -53,7 +59,8 @@ class Download:
 
 
 def render_export(kind: str, row: ComparisonRow, contract: Document, template: Document | None,
-                  findings: Sequence[Finding]) -> Download:
+                  findings: Sequence[Finding], *, contract_data: bytes | None = None,
+                  template_data: bytes | None = None) -> Download:
     """One of EXPORTS for a stored comparison. The redline needs the template's whole text, so it is
     gone once the template is deleted; the other exports need only the stored result and contract."""
     from contracts.compare.tables import (
@@ -75,10 +82,12 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         if template is None:
             raise NotFound(f"the template {row.template_id} of comparison {row.id} was deleted; its redline "
                            "cannot be rebuilt", code="template_deleted")
-        heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"
-        data = redline_docx(document_redline(comparison, template, contract), heading=heading)
+        title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
+        data = redline_docx(comparison, template, contract, template_data=template_data,
+                            contract_data=contract_data, title=title)
     elif kind == "review.docx":
-        data = review_docx(contract, notes_for(comparison, findings) + proofing_notes(contract))
+        data = review_docx(contract, notes_for(comparison, findings) + proofing_notes(contract), data=contract_data,
+                           title=f"Review: {contract.name} against {row.template_name}")
     elif kind == "comparison.csv":
         data = to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
     elif kind == "findings.csv":

@@ -41,8 +41,10 @@ def review_rows(rows: Sequence[FindingRow]) -> list[dict[str, Any]]:
     return [{k: getattr(r, k) for k in REVIEW_COLUMNS} for r in rows]
 
 
-def render_contract_export(kind: str, document: Document, job: Job, rows: Sequence[FindingRow]) -> Download:
-    """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document`."""
+def render_contract_export(kind: str, document: Document, job: Job, rows: Sequence[FindingRow], *,
+                           data: bytes | None = None) -> Download:
+    """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document` (`data`: the uploaded
+    file, which the Word review copy is written into)."""
     from contracts.compare.tables import to_csv, to_xlsx
     from contracts.compare.word import Note, review_docx
     from contracts.proofing_notes import proofing_notes
@@ -54,15 +56,15 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     if kind == "review.docx":
         notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",
                       f"{r.explanation}\nReview: {review_state(r)}") for r in rows]
-        data = review_docx(document, notes + proofing_notes(document))
+        body = review_docx(document, notes + proofing_notes(document), data=data, title=f"Review: {document.name}")
     elif kind == "findings.csv":
-        data = to_csv(review_rows(rows), REVIEW_COLUMNS).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+        body = to_csv(review_rows(rows), REVIEW_COLUMNS).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
     elif kind == "findings.xlsx":
-        data = to_xlsx({"findings": (REVIEW_COLUMNS, review_rows(rows))})
+        body = to_xlsx({"findings": (REVIEW_COLUMNS, review_rows(rows))})
     else:
         findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
         stats = AnalysisStats.model_validate({k: v for k, v in job.stats.items() if k in AnalysisStats.model_fields})
         result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name=job.analyzer, version=""),
                                 findings=findings, stats=stats)
-        data = render_html(document, result, reviews=[review_state(r) for r in rows]).encode("utf-8")
-    return Download(data, CONTRACT_EXPORTS[kind], f"{stem}.{kind}")
+        body = render_html(document, result, reviews=[review_state(r) for r in rows]).encode("utf-8")
+    return Download(body, CONTRACT_EXPORTS[kind], f"{stem}.{kind}")

@@ -25,7 +25,8 @@ from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
-from serving.comparisons import Download, compare_stored, render_export, stored_document
+from analyzers import analyzer_names
+from serving.comparisons import Download, compare_stored, render_export, stored_bytes, stored_document
 from serving.errors import (
     Conflict,
     InvalidInput,
@@ -479,10 +480,14 @@ class ContractService:
             contract = stored_document(session, row.contract_id)
             template = stored_document(session, row.template_id)
             assert contract is not None  # deleting a contract deletes its comparisons
+            word = kind.endswith(".docx")
+            contract_data = stored_bytes(session, row.contract_id) if word else None
+            template_data = stored_bytes(session, row.template_id) if word else None
         _, rows = self.findings(tenant_id, row.contract_id, job_id=row.job_id)
         findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
         try:
-            return render_export(kind, row, contract, template, findings)
+            return render_export(kind, row, contract, template, findings, contract_data=contract_data,
+                                 template_data=template_data)
         except ImportError as exc:
             raise NotAvailable(str(exc), code="export_unavailable") from None
 
@@ -494,8 +499,12 @@ class ContractService:
             raise NotFound(f"contract {contract_id} has no finished analysis yet; export it once its job is done",
                            code="not_analyzed")
         document = self.document(tenant_id, contract_id)
+        data = None
+        if kind == "review.docx":
+            with Session(self.engine) as session:
+                data = stored_bytes(session, contract_id)
         try:
-            return render_contract_export(kind, document, job, rows)
+            return render_contract_export(kind, document, job, rows, data=data)
         except ImportError as exc:
             raise NotAvailable(str(exc), code="export_unavailable") from None
 

@@ -151,10 +151,7 @@ def document_redline(comparison: Comparison, template: Document, contract: Docum
     clause shows as deleted where the template had it and inserted where the contract has it."""
     if not comparison.aligned and comparison.full_redline is not None:
         return comparison.full_redline
-    both = [p for p in comparison.pairs if p.template_clause and p.contract_clause]
-    both.sort(key=lambda p: p.contract_clause.start)  # type: ignore[union-attr]
-    chain = _increasing_chain([p.template_clause.start for p in both])  # type: ignore[union-attr]
-    anchors = [both[k] for k in chain]
+    anchors = redline_anchors(comparison)
     t_cuts = _tiles(template.text, [(a.template_clause.start, a.template_clause.end) for a in anchors])  # type: ignore[union-attr]
     c_cuts = _tiles(contract.text, [(a.contract_clause.start, a.contract_clause.end) for a in anchors])  # type: ignore[union-attr]
     parts: list[list[RedlineOp]] = []
@@ -163,6 +160,14 @@ def document_redline(comparison: Comparison, template: Document, contract: Docum
         if t_body is not None and c_body is not None:
             parts.append(word_redline(template.text[t_body[0]:t_body[1]], contract.text[c_body[0]:c_body[1]]))
     return join(*parts)
+
+
+def redline_anchors(comparison: Comparison) -> list[ComparisonPair]:
+    """The pairs redlined in place, in order on both sides (the longest such chain); the Word redline
+    (contracts.compare.docx_redline) groups paragraphs by them so that it shows what this text does."""
+    both = [p for p in comparison.pairs if p.template_clause and p.contract_clause]
+    both.sort(key=lambda p: p.contract_clause.start)  # type: ignore[union-attr]
+    return [both[k] for k in _increasing_chain([p.template_clause.start for p in both])]  # type: ignore[union-attr]
 
 
 def _gap(t_text: str, t_gap: tuple[int, int], c_text: str, c_gap: tuple[int, int]) -> list[RedlineOp]:

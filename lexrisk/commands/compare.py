@@ -83,11 +83,13 @@ def run(args: argparse.Namespace) -> int:
         from contracts.compare.word import notes_for, redline_docx, review_docx
         from contracts.proofing_notes import proofing_notes
 
-        ops = document_redline(comparison, template, contract)
-        heading = f"Redline: {template.name} (template) -> {contract.name} (contract)"
-        (args.out / f"{stem}.redline.docx").write_bytes(redline_docx(ops, heading=heading))
-        (args.out / f"{stem}.review.docx").write_bytes(review_docx(contract, notes_for(comparison, contract_findings)
-                                                                              + proofing_notes(contract)))
+        title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
+        (args.out / f"{stem}.redline.docx").write_bytes(redline_docx(
+            comparison, template, contract, template_data=args.template.read_bytes(),
+            contract_data=args.contract.read_bytes(), title=title))
+        (args.out / f"{stem}.review.docx").write_bytes(review_docx(
+            contract, notes_for(comparison, contract_findings) + proofing_notes(contract), data=args.contract.read_bytes(),
+            title=f"Review: {contract.name} against {template.name}"))
         print(f"wrote {args.out / (stem + '.redline.docx')} and {args.out / (stem + '.review.docx')}")
     else:
         from contracts.compare.tables import (

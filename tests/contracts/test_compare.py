@@ -12,7 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
-from contracts.compare import compare_documents, document_redline
+from contracts.compare import compare_documents
 from contracts.compare.redline import new_text, old_text, word_redline
 from contracts.compare.tables import COMPARISON_COLUMNS, comparison_rows, to_csv, to_xlsx
 from contracts.compare.word import notes_for, redline_docx, review_docx
@@ -187,29 +187,31 @@ def _paragraph_views(data: bytes) -> tuple[str, str]:
     return "".join(accept)[:-1], "".join(reject)[:-1]
 
 
-def test_redline_docx_accept_all_is_contract_and_reject_all_is_template(msa: Document) -> None:
+def test_redline_docx_of_text_inputs_rejects_to_the_template_and_accepts_to_the_contract(msa: Document) -> None:
+    from contracts.docx_generate import generate_docx
+    from contracts.docx_revisions import package_form
+
     text = msa.text.replace("twelve (12) months preceding", "six (6) months preceding")
-    text = text.replace("7.4 Notices. Notices must be in writing", "7.4 Notices.\nNotices must be in writing")
     text = text.replace("ARTICLE 2 FEES AND PAYMENT\n\n", "")
     text += "\n\n7.6 Audit. Provider may audit Customer's records once a year.\n"
     draft = Document.from_text("draft.txt", text)
     result = compare_documents(draft, msa)
-    ops = document_redline(result, msa, draft)
-    assert old_text(ops) == msa.text and new_text(ops) == draft.text
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    data = redline_docx(ops, heading="Redline", author="Reviewer", date=when)
-    accepted, rejected = _paragraph_views(data)
-    assert accepted == draft.text and rejected == msa.text
-    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    data = redline_docx(result, msa, draft, title="Redline", author="Reviewer", date=when)
+    body = "word/document.xml"
+    assert package_form(data, False)[body] == package_form(generate_docx(msa), None)[body]
+    assert package_form(data, True)[body] == package_form(generate_docx(draft), None)[body]
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(body))
     changes = root.findall(f".//{W}ins") + root.findall(f".//{W}del")
     ids = [c.get(f"{W}id") for c in changes]
     assert changes and len(ids) == len(set(ids))
     assert {c.get(f"{W}author") for c in changes} == {"Reviewer"}
     assert {c.get(f"{W}date") for c in changes} == {"2026-01-02T03:04:05Z"}
-    # ingestion reads the redline as its accepted view: the contract, and says so
+    assert docx.Document(io.BytesIO(data)).core_properties.title == "Redline"
+    # ingestion reads the redline as its accepted view: the contract's words, and says so
     loaded = load_document_bytes(data)
     assert loaded.metadata.get("tracked_changes") == "accepted"
-    assert " ".join(loaded.text.split()) == "Redline " + " ".join(draft.text.split())  # the header, then the body
+    assert "six (6) months preceding" in loaded.text and "twelve (12) months preceding" not in loaded.text
 
 
 def load_document_bytes(data: bytes) -> Document:
@@ -250,7 +252,8 @@ def test_review_docx_anchors_comments_on_their_clauses(msa: Document) -> None:
     assert texts["LOW · Insurance"] == quote
     cap = _pair(result, "6.2 Limitation")
     cap_comment = next(c for c in comments.values() if "six (6) months" in c.text)
-    assert anchored[cap_comment.comment_id].strip() == cap.contract_clause.text
+    # the generated copy numbers "6.2" automatically: the label is the list's, not text to anchor on
+    assert cap.contract_clause.text == "6.2 " + anchored[cap_comment.comment_id].strip()
     assert "Suggested text: " + cap.suggestion in cap_comment.text
     missing = next(c for c in comments.values() if "missing clause" in c.text)
     assert "7.4 Notices" in missing.text  # the template's text is quoted in the comment
@@ -299,11 +302,12 @@ def test_too_many_clause_pairs_fall_back_to_full_text(monkeypatch: pytest.Monkey
 
 
 def test_word_exports_survive_control_characters() -> None:
-    from contracts.compare.models import RedlineOp
     from contracts.compare.word import Note
+    from contracts.docx_revisions import package_form
 
-    data = redline_docx([RedlineOp(op="equal", text="Pay\x0bnow"), RedlineOp(op="insert", text=" \x01later")])
-    accepted, _ = _paragraph_views(data)
-    assert accepted == "Pay\ufffdnow \ufffdlater"  # one for one: offsets still line up
+    old, new = Document.from_text("a.txt", "Pay\x0bnow."), Document.from_text("b.txt", "Pay\x0bnow \x01later.")
+    data = redline_docx(compare_documents(new, old), old, new)
+    accepted = package_form(data, True)["word/document.xml"]
+    assert [run[1] for block in accepted if block[0] == "p" for run in block[2]] == ["Pay\ufffdnow \ufffdlater."]
     review = docx.Document(io.BytesIO(review_docx(Document.from_text("x.txt", "A\x01B clause."), [Note(0, 3, "t", "b")])))
     assert [c.text.split("\n")[0] for c in review.comments] == ["t"]

@@ -148,3 +148,28 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
     assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
     gathered = _compare(api.resolve(app_engine), api.resolve(app_settings), api.resolve(app_analyzers), template["id"])
     assert gathered.template is None and gathered.error == f"template {template['id']} was deleted before the job ran"
+
+
+def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> None:
+    """redline.docx is the template's own file with tracked changes; review.docx the contract's own
+    file with comments: Reject All / Accept All / the body without comments give the uploads back."""
+    from contracts.docx_revisions import package_form
+    from tests.contracts.docx_pairs import pair
+
+    template_bytes, contract_bytes = pair("headings_lists")
+    response = api.client.post("/v1/templates", headers=api.h(), data={"name": "Supply"},
+                               files={"file": ("supply.docx", template_bytes)})
+    assert response.status_code == 201, response.text
+    contract = api.upload(data=contract_bytes, name="supply-draft.docx").json()
+    api.wait(contract["job_id"])
+    body = api.client.post(f"/v1/contracts/{contract['contract_id']}/compare", json={"template_id": response.json()["id"]},
+                           headers=api.h()).json()
+    redline = api.client.get(body["downloads"]["redline.docx"], headers=api.h()).content
+    assert package_form(redline, False) == package_form(template_bytes, False)
+    assert package_form(redline, True) == package_form(contract_bytes, True)
+    assert docx.Document(io.BytesIO(redline)).core_properties.title.startswith("Redline: supply.docx")
+    review = api.client.get(body["downloads"]["review.docx"], headers=api.h()).content
+    assert package_form(review, None)["word/document.xml"] == package_form(contract_bytes, None)["word/document.xml"]
+    reopened = docx.Document(io.BytesIO(review))
+    assert any("modified clause" in c.text for c in reopened.comments)
+    assert [p.style.name for p in reopened.paragraphs][:3] == ["Title", "Normal", "Heading 1"]

@@ -1,0 +1,779 @@
+"""The redline as the template's own Word file: its package (styles, numbering, sections, headers,
+footers, tables, fields, notes) kept byte for byte except for the parts with text, where the changes
+that turn it into the contract are written as tracked insertions and deletions at word level.
+
+Deleted words stay in the template's runs (their `w:rPr` untouched); inserted words are new runs with
+the `w:rPr` of the contract's runs that hold them; a paragraph whose properties changed (style,
+numbering) carries `w:pPrChange`. Paragraph marks of whole inserted or deleted paragraphs are tracked
+too, so Reject All gives the template and Accept All the contract (checked by
+`contracts.docx_revisions` and benchmarks/docx_fidelity.py).
+
+Which paragraph is compared with which follows the clause alignment (`contracts.compare.align`) when a
+comparison is given: paragraphs are grouped by the clause pairs that `document_redline` redlines in
+place, and a clause the alignment saw moved is a deletion where the template had it and an insertion
+where the contract has it, as in the text redline. Inside a pair of clauses, paragraphs are matched by
+their text.
+
+Why not a library: `python-redlines` (Open-XML-PowerTools, a 33 MB .NET binary) and `jubarte-redlines`
+(AGPL-3.0) diff the two files themselves and cannot follow lexrisk's clause alignment, and
+`docx-redline` needs Python 3.12; the table is in eval/results/docx_fidelity.json."""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from difflib import SequenceMatcher
+from itertools import count
+from typing import Any
+
+from lxml import etree
+from rapidfuzz import fuzz
+
+from contracts.compare.models import Comparison
+from contracts.compare.redline import word_redline
+from contracts.documents import Document
+from contracts.docx_runs import (
+    NS,
+    W,
+    isolate,
+    paragraph_offsets,
+    paragraph_text,
+    run_text,
+    split_run,
+    text_runs,
+)
+
+AUTHOR = "lexrisk"
+PAIR_SIMILARITY = 50.0  # rapidfuzz ratio at which two differing paragraphs are one paragraph edited
+_TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _is_text_part(name: str) -> bool:
+    return name in _TEXT_PARTS or (name.startswith(("word/header", "word/footer")) and name.endswith(".xml"))
+
+
+@dataclass
+class _Context:
+    """What every edit needs: unique revision ids, the author and date, and the style ids that
+    inserted content uses (copied into the template's styles when it lacks them)."""
+
+    ids: Any
+    author: str
+    stamp: str
+    formatting: bool = True  # track property and run-formatting changes (off when one side has none of its own)
+    used_styles: set[str] = field(default_factory=set)
+    used_numbering: list[Any] = field(default_factory=list)
+
+    def change(self, kind: str) -> Any:
+        element = etree.Element(f"{W}{kind}")
+        element.set(f"{W}id", str(next(self.ids)))
+        element.set(f"{W}author", self.author)
+        element.set(f"{W}date", self.stamp)
+        return element
+
+
+def _block_text(block: Any) -> str:
+    if block.tag == f"{W}p":
+        return paragraph_text(block)
+    return "\n".join(paragraph_text(p) for tc in block.iter(f"{W}tc") for p in tc.iterchildren(f"{W}p"))
+
+
+# ---- marking whole blocks -------------------------------------------------------------------------------
+
+
+def _to_deleted(run: Any) -> None:
+    for old, new in (("t", "delText"), ("instrText", "delInstrText")):
+        for element in run.iter(f"{W}{old}"):
+            element.tag = f"{W}{new}"
+
+
+def _wrap(elements: Sequence[Any], wrapper: Any) -> None:
+    if not elements:
+        return
+    elements[0].addprevious(wrapper)
+    for element in elements:
+        wrapper.append(element)
+
+
+def _runs_for_tracking(p: Any) -> list[list[Any]]:
+    """Groups of consecutive sibling runs of a paragraph that a tracked change can wrap (runs already
+    deleted in the template are left alone)."""
+    groups: list[list[Any]] = []
+    for run in p.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r", namespaces=NS):
+        if run.find(f"{W}commentReference") is not None:
+            continue
+        if groups and groups[-1][-1].getnext() is run:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return groups
+
+
+def _mark(p: Any, kind: str, ctx: _Context) -> None:
+    """Track the paragraph mark itself (w:pPr/w:rPr/w:ins|w:del)."""
+    ppr = p.find(f"{W}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{W}pPr")
+        p.insert(0, ppr)
+    rpr = ppr.find(f"{W}rPr")
+    if rpr is None:
+        rpr = etree.SubElement(ppr, f"{W}rPr")
+        for later in ("sectPr", "pPrChange"):
+            anchor = ppr.find(f"{W}{later}")
+            if anchor is not None:
+                anchor.addprevious(rpr)
+                break
+    for old in rpr.findall(f"{W}ins") + rpr.findall(f"{W}del"):
+        rpr.remove(old)
+    rpr.insert(0, ctx.change(kind))
+
+
+def _delete_paragraph(p: Any, ctx: _Context) -> None:
+    for group in _runs_for_tracking(p):
+        for run in group:
+            _to_deleted(run)
+        _wrap(group, ctx.change("del"))
+
+
+def _insert_paragraph(p: Any, ctx: _Context) -> None:
+    for group in _runs_for_tracking(p):
+        if group[0].getparent().tag == f"{W}ins":
+            continue  # already an insertion in the contract
+        _wrap(group, ctx.change("ins"))
+
+
+def _track_table(tbl: Any, kind: str, ctx: _Context) -> None:
+    for tr in tbl.iterchildren(f"{W}tr"):
+        _track_row(tr, kind, ctx)
+
+
+def _track_row(tr: Any, kind: str, ctx: _Context) -> None:
+    trpr = tr.find(f"{W}trPr")
+    if trpr is None:
+        trpr = etree.Element(f"{W}trPr")
+        tblpr_ex = tr.find(f"{W}tblPrEx")
+        (tblpr_ex.addnext if tblpr_ex is not None else lambda e: tr.insert(0, e))(trpr)
+    trpr.append(ctx.change(kind))
+    for p in tr.iter(f"{W}p"):
+        (_delete_paragraph if kind == "del" else _insert_paragraph)(p, ctx)
+
+
+# ---- one paragraph edited word by word ---------------------------------------------------------------
+
+
+def _boundary(p: Any, k: int) -> Any | None:
+    """Cut the runs so that a run ends at character k; return that run (None when k is 0)."""
+    pos = 0
+    last = None
+    for run in text_runs(p):
+        n = len(run_text(run))
+        if pos < k < pos + n:
+            split_run(run, k - pos)
+            return run
+        pos += n
+        if n:
+            last = run
+        if pos == k and n:
+            return run
+    return last if k > 0 else None
+
+
+def _new_runs(source: Any, start: int, end: int) -> list[Any]:
+    """The contract's characters [start, end) of paragraph `source` as new runs, each with the `w:rPr`
+    of the contract run that holds it."""
+    out = []
+    pos = 0
+    for run in text_runs(source):
+        text = run_text(run)
+        a, b = max(start, pos), min(end, pos + len(text))
+        if a < b:
+            new = etree.Element(f"{W}r")
+            rpr = run.find(f"{W}rPr")
+            if rpr is not None:
+                rpr = copy.deepcopy(rpr)
+                for change in rpr.findall(f"{W}rPrChange"):
+                    rpr.remove(change)
+                new.append(rpr)
+            _append_text(new, text[a - pos:b - pos])
+            out.append(new)
+        pos += len(text)
+    return out
+
+
+def _append_text(run: Any, text: str) -> None:
+    buffer = ""
+    for char in text + "\x00":
+        if char in "\t\n\x00":
+            if buffer:
+                t = etree.SubElement(run, f"{W}t")
+                t.text = buffer
+                t.set(_XML_SPACE, "preserve")
+                buffer = ""
+            if char == "\t":
+                etree.SubElement(run, f"{W}tab")
+            elif char == "\n":
+                etree.SubElement(run, f"{W}br")
+        else:
+            buffer += char
+
+
+def _place(p: Any, k: int, elements: list[Any]) -> None:
+    """Put `elements` at character k of paragraph `p`, in the container of the run they follow."""
+    before = _boundary(p, k)
+    if before is None:
+        runs = text_runs(p)
+        if runs:
+            anchor = runs[0]
+            for element in elements:
+                anchor.addprevious(element)
+            return
+        for element in elements:
+            p.append(element)
+        return
+    for element in reversed(elements):
+        before.addnext(element)
+
+
+def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
+    """Turn template paragraph `t` into contract paragraph `c` with word-level tracked changes."""
+    old, new = paragraph_text(t), paragraph_text(c)
+    edits: list[tuple[str, int, int, int]] = []  # (kind, template pos, contract start, contract end)
+    i = j = 0
+    for op in word_redline(old, new):
+        n = len(op.text)
+        if op.op == "equal":
+            if ctx.formatting:
+                edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, i, j, n))
+            i, j = i + n, j + n
+        elif op.op == "delete":
+            edits.append(("del", i, i + n, 0))
+            i += n
+        else:
+            edits.append(("ins", i, j, j + n))
+            j += n
+    for kind, a, b, d in reversed(edits):  # from the end, so earlier positions stay valid
+        if kind == "fmt":
+            source = next(rpr for ca, cb, rpr in _formats(c) if ca <= d < cb)
+            for run in isolate(t, a, b):
+                _change_format(run, source, ctx)
+        elif kind == "ins":
+            runs = _new_runs(c, b, d)
+            ctx.used_styles.update(_styles_in(runs))
+            inside_insertion = False
+            before = _boundary(t, a)
+            if before is not None and before.getparent().tag == f"{W}ins":
+                inside_insertion = True
+            if inside_insertion:
+                _place(t, a, runs)  # an edit inside the template's own insertion is part of it
+            else:
+                wrapper = ctx.change("ins")
+                for run in runs:
+                    wrapper.append(run)
+                _place(t, a, [wrapper])
+        else:
+            runs = isolate(t, a, b)
+            group: list[Any] = []
+            for run in [*runs, None]:
+                if run is not None and group and group[-1].getnext() is run:
+                    group.append(run)
+                    continue
+                if group:
+                    for r in group:
+                        _to_deleted(r)
+                    _wrap(group, ctx.change("del"))
+                group = [run] if run is not None else []
+    if ctx.formatting:
+        _change_properties(t, c, ctx)
+
+
+def _bare(ppr: Any | None) -> Any:
+    """Paragraph properties without the mark's run properties, section and earlier change."""
+    out = copy.deepcopy(ppr) if ppr is not None else etree.Element(f"{W}pPr")
+    for child in list(out):
+        if etree.QName(child).localname in ("rPr", "sectPr", "pPrChange"):
+            out.remove(child)
+    for node in out.iter():
+        for attr in [a for a in node.attrib if "rsid" in a]:
+            del node.attrib[attr]
+    return out
+
+
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+
+
+def _change_properties(t: Any, c: Any, ctx: _Context) -> None:
+    """When the contract's paragraph has other properties (style, numbering, indent), take them and
+    keep the template's in `w:pPrChange`, so that Reject All restores them."""
+    old, new = _bare(t.find(f"{W}pPr")), _bare(c.find(f"{W}pPr"))
+    if etree.tostring(old, method="c14n") == etree.tostring(new, method="c14n"):
+        return
+    ppr = t.find(f"{W}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{W}pPr")
+        t.insert(0, ppr)
+    kept = [child for child in ppr if etree.QName(child).localname in ("rPr", "sectPr")]
+    for child in list(ppr):
+        ppr.remove(child)
+    for child in new:
+        ppr.append(child)
+    for child in kept:
+        ppr.append(child)
+    change = ctx.change("pPrChange")
+    change.append(old)
+    ppr.append(change)
+    ppr[:] = sorted(ppr, key=lambda e: _PPR_ORDER.index(etree.QName(e).localname)
+                    if etree.QName(e).localname in _PPR_ORDER else len(_PPR_ORDER))
+    ctx.used_styles.update(_styles_in([t]))
+    ctx.used_numbering.append(t)
+
+
+def _styles_in(elements: Sequence[Any]) -> set[str]:
+    return {s.get(f"{W}val") for e in elements for s in e.iter(f"{W}pStyle", f"{W}rStyle", f"{W}tblStyle")
+            if s.get(f"{W}val")}
+
+
+# ---- aligning the blocks of a body, cell, header or note ---------------------------------------------
+
+Op = tuple[str, Any, Any]  # ("keep"|"edit"|"del"|"ins", template block or None, contract block or None)
+
+
+def _pairs(t_blocks: list[Any], c_blocks: list[Any]) -> list[Op]:
+    """Blocks in order: equal texts kept, then inside each differing stretch the pairs of paragraphs
+    (or tables) that most resemble each other edited, the rest deleted or inserted (a DP that keeps
+    order and maximises total similarity)."""
+    t_keys = [_block_text(b) for b in t_blocks]
+    c_keys = [_block_text(b) for b in c_blocks]
+    ops: list[Op] = []
+    matcher = SequenceMatcher(None, [(b.tag, k) for b, k in zip(t_blocks, t_keys, strict=True)],
+                              [(b.tag, k) for b, k in zip(c_blocks, c_keys, strict=True)], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.extend(("keep", t_blocks[i], c_blocks[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+            continue
+        ops.extend(_pair_stretch(t_blocks[i1:i2], c_blocks[j1:j2], t_keys[i1:i2], c_keys[j1:j2]))
+    return ops
+
+
+def _pair_stretch(ts: list[Any], cs: list[Any], tk: list[str], ck: list[str]) -> list[Op]:
+    m, n = len(ts), len(cs)
+    if m * n > 40_000:  # a long stretch: no pairing, deleted then inserted
+        return [("del", t, None) for t in ts] + [("ins", None, c) for c in cs]
+    score = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for a in range(m - 1, -1, -1):
+        for b in range(n - 1, -1, -1):
+            best = max(score[a + 1][b], score[a][b + 1])
+            if ts[a].tag == cs[b].tag:
+                s = fuzz.ratio(tk[a], ck[b])
+                if s >= PAIR_SIMILARITY:
+                    best = max(best, s + score[a + 1][b + 1])
+            score[a][b] = best
+    ops: list[Op] = []
+    a = b = 0
+    while a < m and b < n:
+        s = fuzz.ratio(tk[a], ck[b]) if ts[a].tag == cs[b].tag else 0.0
+        if s >= PAIR_SIMILARITY and score[a][b] == s + score[a + 1][b + 1]:
+            ops.append(("edit", ts[a], cs[b]))
+            a, b = a + 1, b + 1
+        elif score[a][b] == score[a + 1][b]:
+            ops.append(("del", ts[a], None))
+            a += 1
+        else:
+            ops.append(("ins", None, cs[b]))
+            b += 1
+    ops.extend(("del", t, None) for t in ts[a:])
+    ops.extend(("ins", None, c) for c in cs[b:])
+    return ops
+
+
+def _blocks(container: Any) -> list[Any]:
+    return [child for child in container if child.tag in (f"{W}p", f"{W}tbl")]
+
+
+def _diff_container(t: Any, c: Any, ctx: _Context, regions: tuple[list[int], list[int]] | None = None) -> None:
+    """Rewrite container `t` (body, cell, header, note) into a redline towards `c`, in place."""
+    t_blocks, c_blocks = _blocks(t), _blocks(c)
+    ops = _pairs(t_blocks, c_blocks) if regions is None else _regional_ops(t_blocks, c_blocks, *regions)
+    _apply(t, t_blocks, ops, ctx)
+
+
+def _regional_ops(t_blocks: list[Any], c_blocks: list[Any], t_regions: list[int], c_regions: list[int]) -> list[Op]:
+    """Blocks grouped by clause-alignment region: an odd region is the k-th clause pair redlined in
+    place (its blocks matched by text); an even region is what lies between them, where the text
+    redline deletes the template's and inserts the contract's (moved clauses)."""
+    ops: list[Op] = []
+    for region in sorted(set(t_regions) | set(c_regions)):
+        ts = [b for b, r in zip(t_blocks, t_regions, strict=True) if r == region]
+        cs = [b for b, r in zip(c_blocks, c_regions, strict=True) if r == region]
+        if region % 2 or not ts or not cs or [_block_text(b) for b in ts] == [_block_text(b) for b in cs]:
+            ops.extend(_pairs(ts, cs))
+        else:
+            ops.extend([("del", b, None) for b in ts] + [("ins", None, b) for b in cs])
+    return ops
+
+
+def _settle_tail(ops: list[Op]) -> list[Op]:
+    """The last paragraph mark of a container cannot come or go (Word keeps one), so when the ops end
+    in deleted and inserted paragraphs, the last deleted one becomes the last inserted one by a
+    word-level edit, placed last."""
+    tail = len(ops)
+    while tail and ops[tail - 1][0] in ("del", "ins"):
+        tail -= 1
+    dels = [k for k in range(tail, len(ops)) if ops[k][0] == "del" and ops[k][1].tag == f"{W}p"]
+    inss = [k for k in range(tail, len(ops)) if ops[k][0] == "ins" and ops[k][2].tag == f"{W}p"]
+    if not dels or not inss:
+        return ops
+    edit: Op = ("edit", ops[dels[-1]][1], ops[inss[-1]][2])
+    return [op for k, op in enumerate(ops) if k not in (dels[-1], inss[-1])] + [edit]
+
+
+def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) -> None:
+    """Carry out the block operations in place: insertions go right after the template block before
+    them; then the paragraph marks of whole inserted or deleted paragraphs are tracked."""
+    ops = _settle_tail(ops)
+    after: Any = None  # the last template block placed
+    tracked: list[tuple[Any, str]] = []
+    for kind, tb, cb in ops:
+        if kind == "ins":
+            new = copy.deepcopy(cb)
+            ctx.used_styles.update(_styles_in([new]))
+            ctx.used_numbering.append(new)
+            if after is not None:
+                after.addnext(new)
+            elif t_blocks:
+                t_blocks[0].addprevious(new)
+            else:
+                sect = container.find(f"{W}sectPr")
+                (sect.addprevious if sect is not None else container.append)(new)
+            after = new
+            if new.tag == f"{W}p":
+                _insert_paragraph(new, ctx)
+                tracked.append((new, "ins"))
+            else:
+                _track_table(new, "ins", ctx)
+            continue
+        after = tb
+        if kind == "del":
+            if tb.tag == f"{W}p":
+                _delete_paragraph(tb, ctx)
+                tracked.append((tb, "del"))
+            else:
+                _track_table(tb, "del", ctx)
+        elif kind == "edit":
+            if tb.tag == f"{W}p":
+                _edit_paragraph(tb, cb, ctx)
+            else:
+                _edit_table(tb, cb, ctx)
+        elif ctx.formatting and _differs(tb, cb):
+            (_edit_paragraph if tb.tag == f"{W}p" else _edit_table)(tb, cb, ctx)
+    _track_marks(tracked, ctx)
+
+
+def _differs(t: Any, c: Any) -> bool:
+    """Same text, other properties (a restyled heading, renumbered list item, a word made bold)."""
+    if t.tag != f"{W}p":
+        return False
+    return etree.tostring(_bare(t.find(f"{W}pPr")), method="c14n") != \
+        etree.tostring(_bare(c.find(f"{W}pPr")), method="c14n") or \
+        bool(_restyled(t, c, 0, 0, len(paragraph_text(t))))
+
+
+def _formats(p: Any) -> list[tuple[int, int, Any]]:
+    """(start, end, w:rPr) of each text run of a paragraph."""
+    out, pos = [], 0
+    for run in text_runs(p):
+        n = len(run_text(run))
+        if n:
+            out.append((pos, pos + n, run.find(f"{W}rPr")))
+        pos += n
+    return out
+
+
+def _canonical_rpr(rpr: Any | None) -> bytes:
+    if rpr is None:
+        return b""
+    rpr = copy.deepcopy(rpr)
+    for child in rpr.findall(f"{W}rPrChange"):
+        rpr.remove(child)
+    for node in rpr.iter():
+        for attr in [a for a in node.attrib if "rsid" in a]:
+            del node.attrib[attr]
+    return etree.tostring(rpr, method="c14n") if len(rpr) else b""
+
+
+def _restyled(t: Any, c: Any, i: int, j: int, n: int) -> list[tuple[int, int, int]]:
+    """Stretches of equal text, template [i, i+n) = contract [j, j+n), whose run formatting differs:
+    (template start, template end, contract start) of each."""
+    out = []
+    for ta, tb, trpr in _formats(t):
+        for ca, cb, crpr in _formats(c):
+            a, b = max(ta, ca - j + i, i), min(tb, cb - j + i, i + n)
+            if a < b and _canonical_rpr(trpr) != _canonical_rpr(crpr):
+                out.append((a, b, a - i + j))
+    return out
+
+
+def _change_format(run: Any, source: Any | None, ctx: _Context) -> None:
+    """Give a template run the contract's formatting `source` (a w:rPr or None), keeping the old one
+    in w:rPrChange (Reject All restores it)."""
+    old = run.find(f"{W}rPr")
+    new = copy.deepcopy(source) if source is not None else etree.Element(f"{W}rPr")
+    for child in new.findall(f"{W}rPrChange"):
+        new.remove(child)
+    saved = copy.deepcopy(old) if old is not None else etree.Element(f"{W}rPr")
+    for child in saved.findall(f"{W}rPrChange"):
+        saved.remove(child)
+    change = ctx.change("rPrChange")
+    change.append(saved)
+    new.append(change)
+    if old is not None:
+        run.replace(old, new)
+    else:
+        run.insert(0, new)
+    ctx.used_styles.update(_styles_in([new]))
+
+
+def _edit_table(t: Any, c: Any, ctx: _Context) -> None:
+    """Rows matched by text; matched rows with as many cells are edited cell by cell, others are
+    deleted and inserted whole."""
+    t_rows, c_rows = list(t.iterchildren(f"{W}tr")), list(c.iterchildren(f"{W}tr"))
+    keys = [[_row_text(r) for r in rows] for rows in (t_rows, c_rows)]
+    after = None
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys[0], keys[1], autojunk=False).get_opcodes():
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False)) if tag in ("equal", "replace") else []
+        for i, j in pairs:
+            tcs, ccs = list(t_rows[i].iterchildren(f"{W}tc")), list(c_rows[j].iterchildren(f"{W}tc"))
+            if len(tcs) == len(ccs):
+                for tc, cc in zip(tcs, ccs, strict=True):
+                    _diff_container(tc, cc, ctx)
+            else:
+                _track_row(t_rows[i], "del", ctx)
+                new = copy.deepcopy(c_rows[j])
+                t_rows[i].addnext(new)
+                _track_row(new, "ins", ctx)
+            after = t_rows[i]
+        for i in range(i1 + len(pairs), i2):
+            _track_row(t_rows[i], "del", ctx)
+            after = t_rows[i]
+        for j in range(j1 + len(pairs), j2):
+            new = copy.deepcopy(c_rows[j])
+            if after is not None:
+                after.addnext(new)
+            elif t_rows:
+                t_rows[0].addprevious(new)
+            else:
+                t.append(new)
+            _track_row(new, "ins", ctx)
+            after = new
+
+
+def _row_text(row: Any) -> str:
+    return "\x1f".join(paragraph_text(p) for p in row.iter(f"{W}p"))
+
+
+def _track_marks(tracked: list[tuple[Any, str]], ctx: _Context) -> None:
+    """A whole inserted (deleted) paragraph has its mark inserted (deleted): Word then joins nothing
+    to the next paragraph. A run of them at the very end of a container has no next paragraph to
+    join, so the mark of the paragraph before them is tracked instead and the last one takes over its
+    properties through w:pPrChange, as Word itself writes an Enter typed at the end."""
+    kinds = {id(p): kind for p, kind in tracked}
+    for p, kind in tracked:
+        nxt = p.getnext()
+        if nxt is not None and nxt.tag == f"{W}p":
+            _mark(p, kind, ctx)
+            continue
+        # the last of a tail run: find where the run starts
+        run = [p]
+        prev = p.getprevious()
+        while prev is not None and kinds.get(id(prev)) == kind:
+            run.insert(0, prev)
+            prev = prev.getprevious()
+        if prev is None or prev.tag != f"{W}p" or id(prev) in kinds:
+            continue  # nothing to borrow a mark from: the mark stays untracked
+        _mark(prev, kind, ctx)
+        last_ppr = _bare(p.find(f"{W}pPr"))
+        # what the paragraph before had in the template (an edit may have restyled it) or will have
+        saved = prev.find(f"{W}pPr/{W}pPrChange/{W}pPr")
+        prev_ppr = _bare(saved if kind == "ins" and saved is not None else prev.find(f"{W}pPr"))
+        if etree.tostring(last_ppr, method="c14n") != etree.tostring(prev_ppr, method="c14n"):
+            holder = etree.Element(f"{W}p")
+            holder.append(prev_ppr if kind == "ins" else last_ppr)
+            keeper = etree.Element(f"{W}p")
+            keeper.append(last_ppr if kind == "ins" else prev_ppr)
+            # the last paragraph keeps the mark: its properties become `keeper`'s, the old ones `holder`'s
+            _set_ppr_with_change(p, new=keeper.find(f"{W}pPr"), old=holder.find(f"{W}pPr"), ctx=ctx)
+
+
+def _set_ppr_with_change(p: Any, *, new: Any, old: Any, ctx: _Context) -> None:
+    ppr = p.find(f"{W}pPr")
+    if ppr is None:
+        ppr = etree.Element(f"{W}pPr")
+        p.insert(0, ppr)
+    kept = [child for child in ppr if etree.QName(child).localname in ("rPr", "sectPr")]
+    for child in list(ppr):
+        ppr.remove(child)
+    for child in list(new):
+        ppr.append(child)
+    for child in kept:
+        ppr.append(child)
+    change = ctx.change("pPrChange")
+    change.append(old)
+    ppr.append(change)
+    ppr[:] = sorted(ppr, key=lambda e: _PPR_ORDER.index(etree.QName(e).localname)
+                    if etree.QName(e).localname in _PPR_ORDER else len(_PPR_ORDER))
+
+
+# ---- regions from the clause alignment -----------------------------------------------------------------
+
+
+def _block_regions(body: Any, document: Document, spans: list[tuple[int, int]]) -> list[int]:
+    """For each block of `body`, 2k+1 when it starts inside the k-th aligned clause, else 2k where k
+    clauses end before it (a block not found in the text goes with the block before it)."""
+    located = paragraph_offsets(body, document.text)  # held: the ids below are of these live proxies
+    starts = {id(loc.p): loc.start for loc in located}
+    out: list[int] = []
+    for block in _blocks(body):
+        paragraphs = [block] if block.tag == f"{W}p" else list(block.iter(f"{W}p"))
+        start = next((starts[id(p)] for p in paragraphs if id(p) in starts), None)
+        if start is None:
+            out.append(out[-1] if out else 0)
+            continue
+        region = 0
+        for k, (a, b) in enumerate(spans):
+            if a <= start < b:
+                region = 2 * k + 1
+                break
+            if b <= start:
+                region = 2 * (k + 1)
+        out.append(max(region, out[-1]) if out else region)
+    return out
+
+
+def _alignment_regions(t_body: Any, c_body: Any, comparison: Comparison, template: Document,
+                       contract: Document) -> tuple[list[int], list[int]] | None:
+    from contracts.compare.engine import redline_anchors
+
+    if not comparison.aligned:
+        return None
+    anchors = redline_anchors(comparison)
+    t_spans = [(a.template_clause.start, a.template_clause.end) for a in anchors]  # type: ignore[union-attr]
+    c_spans = [(a.contract_clause.start, a.contract_clause.end) for a in anchors]  # type: ignore[union-attr]
+    return _block_regions(t_body, template, t_spans), _block_regions(c_body, contract, c_spans)
+
+
+# ---- the package ------------------------------------------------------------------------------------------
+
+
+def _max_id(roots: Sequence[Any]) -> int:
+    best = 0
+    for root in roots:
+        for value in root.xpath("//@w:id", namespaces=NS):
+            try:
+                best = max(best, int(value))
+            except ValueError:
+                continue
+    return best
+
+
+def _copy_styles(styles: Any, source: Any | None, wanted: set[str]) -> None:
+    """Give the template's styles part every style that inserted content uses and it lacks (with the
+    styles those are based on), from the contract's styles part."""
+    if source is None:
+        return
+    have = {s.get(f"{W}styleId") for s in styles.iterchildren(f"{W}style")}
+    theirs = {s.get(f"{W}styleId"): s for s in source.iterchildren(f"{W}style")}
+    todo = [s for s in wanted if s not in have]
+    while todo:
+        style_id = todo.pop()
+        if style_id in have or style_id not in theirs:
+            continue
+        styles.append(copy.deepcopy(theirs[style_id]))
+        have.add(style_id)
+        based = theirs[style_id].find(f"{W}basedOn")
+        if based is not None and based.get(f"{W}val"):
+            todo.append(based.get(f"{W}val"))
+
+
+def _drop_unknown_numbering(elements: list[Any], numbering: Any | None) -> None:
+    """A paragraph from the contract that refers to a list the template does not define loses the
+    reference (Word would show it unnumbered anyway, or repair the file)."""
+    known = set() if numbering is None else {n.get(f"{W}numId") for n in numbering.iterchildren(f"{W}num")}
+    for element in elements:
+        for num in list(element.iter(f"{W}numPr")):
+            num_id = num.find(f"{W}numId")
+            if num_id is not None and num_id.get(f"{W}val") not in known | {"0"}:
+                num.getparent().remove(num)
+
+
+def redline_package(template_data: bytes, contract_data: bytes, *, comparison: Comparison | None = None,
+                    template: Document | None = None, contract: Document | None = None, title: str | None = None,
+                    author: str = AUTHOR, date: datetime | None = None, formatting: bool = True) -> bytes:
+    """The template's .docx with the changes to the contract's .docx as tracked changes. Give the
+    comparison and both Documents (as read from these files) to follow the clause alignment.
+    `formatting=False` tracks the words only: for a contract laid out from PDF/TXT against a real
+    template, whose lack of bold and numbering is no change the other side made."""
+    stamp = (date or datetime.now(UTC)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(template_data)) as t_zip, zipfile.ZipFile(io.BytesIO(contract_data)) as c_zip:
+        c_names = set(c_zip.namelist())
+        t_parts = {n: etree.fromstring(t_zip.read(n)) for n in t_zip.namelist() if _is_text_part(n)}
+        c_parts = {n: etree.fromstring(c_zip.read(n)) for n in c_names if _is_text_part(n)}
+        ctx = _Context(ids=count(_max_id(list(t_parts.values())) + 1), author=author, stamp=stamp,
+                       formatting=formatting)
+        for name, t_root in t_parts.items():
+            c_root = c_parts.get(name)
+            if c_root is None:
+                continue
+            if name == "word/document.xml":
+                t_body, c_body = t_root.find(f"{W}body"), c_root.find(f"{W}body")
+                regions = None
+                if comparison is not None and template is not None and contract is not None:
+                    regions = _alignment_regions(t_body, c_body, comparison, template, contract)
+                _diff_container(t_body, c_body, ctx, regions)
+            elif name.endswith(("footnotes.xml", "endnotes.xml")):
+                notes = {n.get(f"{W}id"): n for n in c_root}
+                for note in t_root:
+                    if note.get(f"{W}id") in notes:
+                        _diff_container(note, notes[note.get(f"{W}id")], ctx)
+            else:
+                _diff_container(t_root, c_root, ctx)
+        styles = etree.fromstring(t_zip.read("word/styles.xml")) if "word/styles.xml" in t_zip.namelist() else None
+        numbering = (etree.fromstring(t_zip.read("word/numbering.xml"))
+                     if "word/numbering.xml" in t_zip.namelist() else None)
+        if styles is not None:
+            _copy_styles(styles, etree.fromstring(c_zip.read("word/styles.xml")) if "word/styles.xml" in c_names
+                         else None, ctx.used_styles)
+        _drop_unknown_numbering(ctx.used_numbering, numbering)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o_zip:
+            for info in t_zip.infolist():
+                if info.filename in t_parts:
+                    data = etree.tostring(t_parts[info.filename], xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+                elif info.filename == "word/styles.xml" and styles is not None:
+                    data = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+                else:
+                    data = t_zip.read(info.filename)
+                o_zip.writestr(info, data)
+    return set_title(out.getvalue(), title) if title else out.getvalue()
+
+
+def set_title(data: bytes, title: str) -> bytes:
+    """The comparison's title in the document properties (File > Info), not in the body."""
+    import docx
+
+    from contracts.docx_runs import xml_safe as _xml_safe
+
+    document = docx.Document(io.BytesIO(data))
+    document.core_properties.title = _xml_safe(title)[:255]
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

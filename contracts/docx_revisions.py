@@ -1,0 +1,246 @@
+"""Accept All and Reject All over WordprocessingML, and a normal form to compare documents by.
+
+The Word writers promise that Reject All gives the template and Accept All gives the contract. These
+transforms are how the tests and benchmarks/docx_fidelity.py check that promise without Word: they
+apply Word's rules for `w:ins`/`w:del` (runs and paragraph marks), `w:moveFrom`/`w:moveTo`, table
+rows and property changes (`w:pPrChange`, `w:rPrChange`) to an XML tree. A deleted paragraph mark
+joins its paragraph to the next one, which keeps its own properties, as Word does.
+
+`normal_form` is the document as a reader sees it: per paragraph its properties, then its runs merged
+where formatting is equal, each with its formatting and content; revision ids, rsids, bookmarks,
+proofing marks and comment anchors are left out because they do not change what the document says
+or how it looks."""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from typing import Any
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CHANGES = ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
+            "tblGridChange", "tblPrExChange", "numberingChange")
+_IGNORED = {f"{W}{t}" for t in ("bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak",
+                                 "commentRangeStart", "commentRangeEnd", "commentReference", "permStart",
+                                 "permEnd", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+                                 "moveToRangeEnd")}
+PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+
+
+def _unwrap(element: Any) -> None:
+    parent = element.getparent()
+    index = parent.index(element)
+    for child in list(element):
+        parent.insert(index, child)
+        index += 1
+    parent.remove(element)
+
+
+def _marks(root: Any, kinds: tuple[str, ...]) -> list[Any]:
+    """Paragraphs whose mark is tracked as one of `kinds` (a moved paragraph's mark is a move mark)."""
+    test = " or ".join(f"w:pPr/w:rPr/w:{kind}" for kind in kinds)
+    return root.xpath(f"//w:p[{test}]", namespaces={"w": W[1:-1]})
+
+
+def _join_next(p: Any) -> None:
+    """Word's rule for a removed paragraph mark: the paragraph's content joins the next paragraph,
+    which keeps its own properties. The last paragraph of a container joins the one before it
+    instead (Word keeps a container's final mark); with neither, the mark stays."""
+    nxt = p.getnext()
+    if nxt is None or nxt.tag != f"{W}p":
+        prev = p.getprevious()
+        while prev is not None and prev.tag in _IGNORED:
+            prev = prev.getprevious()
+        if prev is not None and prev.tag == f"{W}p" and (nxt is None or nxt.tag == f"{W}sectPr"):
+            for child in [c for c in p if c.tag != f"{W}pPr"]:
+                prev.append(child)
+            p.getparent().remove(p)
+        return
+    ppr = nxt.find(f"{W}pPr")
+    at = 1 if ppr is not None else 0
+    for child in [c for c in p if c.tag != f"{W}pPr"]:
+        nxt.insert(at, child)
+        at += 1
+    p.getparent().remove(p)
+
+
+def resolve(root: Any, accept: bool) -> Any:
+    """A copy of `root` with every tracked change accepted (or rejected)."""
+    root = copy.deepcopy(root)
+    drop, keep = ("del", "moveFrom"), ("ins", "moveTo")
+    if not accept:
+        drop, keep = keep, drop
+    for tag in drop:
+        for element in list(root.iter(f"{W}{tag}")):
+            parent = element.getparent()
+            if parent is not None and parent.tag not in (f"{W}rPr", f"{W}trPr"):
+                parent.remove(element)
+    for tag in keep:
+        for element in list(root.iter(f"{W}{tag}")):
+            parent = element.getparent()
+            if parent is not None and parent.tag not in (f"{W}rPr", f"{W}trPr"):
+                _unwrap(element)
+    if not accept:
+        for old, new in (("delText", "t"), ("delInstrText", "instrText")):
+            for element in root.iter(f"{W}{old}"):
+                element.tag = f"{W}{new}"
+        for change in list(root.iter(f"{W}pPrChange", f"{W}rPrChange")):
+            props = change.getparent()
+            saved = change.find(f"{W}pPr") if change.tag == f"{W}pPrChange" else change.find(f"{W}rPr")
+            for child in [c for c in props if c.tag not in (f"{W}rPr", f"{W}sectPr", f"{W}ins", f"{W}del")]:
+                props.remove(child)
+            for child in list(saved if saved is not None else []):
+                props.append(child)
+    for name in _CHANGES:
+        for element in list(root.iter(f"{W}{name}")):
+            element.getparent().remove(element)
+    for row in list(root.iter(f"{W}tr")):
+        marks = row.xpath("./w:trPr/w:ins | ./w:trPr/w:del", namespaces={"w": W[1:-1]})
+        gone = any(m.tag == f"{W}{drop[0]}" for m in marks)
+        for m in marks:
+            m.getparent().remove(m)
+        if gone:
+            row.getparent().remove(row)
+    for table in list(root.iter(f"{W}tbl")):
+        if table.find(f"{W}tr") is None:
+            table.getparent().remove(table)
+    for p in _marks(root, drop):
+        for tag in drop:
+            for mark in p.findall(f"{W}pPr/{W}rPr/{W}{tag}"):
+                mark.getparent().remove(mark)
+        _join_next(p)
+    for p in _marks(root, keep):
+        for tag in keep:
+            for mark in p.findall(f"{W}pPr/{W}rPr/{W}{tag}"):
+                mark.getparent().remove(mark)
+    return root
+
+
+def _props(element: Any | None, skip: tuple[str, ...] = ()) -> str:
+    """Properties as canonical XML, without revision marks, rsids and the children named in `skip`."""
+    if element is None:
+        return ""
+    element = copy.deepcopy(element)
+    for child in list(element):
+        if etree.QName(child).localname in skip or etree.QName(child).localname in _CHANGES:
+            element.remove(child)
+    for node in element.iter():
+        for attr in list(node.attrib):
+            if "rsid" in attr or attr.endswith("}paraId") or attr.endswith("}textId"):
+                del node.attrib[attr]
+    for child in list(element):
+        if len(child) == 0 and not child.attrib and etree.QName(child).localname == "rPr":
+            element.remove(child)
+    return etree.tostring(element, method="c14n").decode() if len(element) or element.attrib else ""
+
+
+def _content(run: Any) -> str:
+    out = []
+    for child in run:
+        if child.tag == f"{W}rPr" or child.tag in _IGNORED:
+            continue
+        if child.tag in (f"{W}t", f"{W}delText"):
+            out.append(child.text or "")
+        elif child.tag == f"{W}tab":
+            out.append("\t")
+        else:
+            attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items()))
+            text = child.text or ""
+            out.append(f"<{etree.QName(child).localname} {attrs}>{text}")
+    return "".join(out)
+
+
+def _runs(container: Any) -> list[tuple[str, str]]:
+    """A paragraph's runs as (formatting, content), equal neighbours merged, empty ones dropped."""
+    out: list[tuple[str, str]] = []
+    for child in container:
+        if child.tag == f"{W}r":
+            if child.find(f"{W}commentReference") is not None:
+                continue
+            item = (_props(child.find(f"{W}rPr"), ("ins", "del")), _content(child))
+            if not item[1]:
+                continue
+            if out and out[-1][0] == item[0] and "<" not in item[1] + out[-1][1]:
+                out[-1] = (item[0], out[-1][1] + item[1])
+            else:
+                out.append(item)
+        elif child.tag in _IGNORED or child.tag == f"{W}pPr":
+            continue
+        elif child.tag in (f"{W}hyperlink", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"):
+            attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items())
+                             if "rsid" not in k)
+            out.append((f"<{etree.QName(child).localname} {attrs}>", ""))
+            out.extend(_runs(child))
+        else:
+            out.append((f"<{etree.QName(child).localname}>", etree.tostring(child, method="c14n").decode()))
+    return out
+
+
+def normal_form(container: Any) -> list[Any]:
+    """The blocks of a body, cell, header or note as comparable Python values (see the module doc)."""
+    out: list[Any] = []
+    for child in container:
+        if child.tag == f"{W}p":
+            out.append(("p", _props(child.find(f"{W}pPr"), ("rPr",)), _runs(child)))
+        elif child.tag == f"{W}tbl":
+            rows = [[normal_form(tc) for tc in tr.iterchildren(f"{W}tc")] for tr in child.iterchildren(f"{W}tr")]
+            out.append(("tbl", _props(child.find(f"{W}tblPr")), rows))
+        elif child.tag == f"{W}sectPr":
+            out.append(("sectPr", _props(child)))
+        elif child.tag in (f"{W}footnote", f"{W}endnote", f"{W}body", f"{W}sdtContent"):
+            out.append((etree.QName(child).localname, child.get(f"{W}id"), normal_form(child)))
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            out.append(("sdt", normal_form(content) if content is not None else []))
+    return out
+
+
+def paragraph_facts(form: list[Any]) -> dict[str, list[Any]]:
+    """The four things the fidelity benchmark reports, from a normal form: paragraph texts, paragraph
+    styles, numbering (w:numPr) and the full run formatting."""
+    texts, styles, numbering = [], [], []
+
+    def walk(blocks: list[Any]) -> None:
+        for block in blocks:
+            if block[0] == "p":
+                texts.append("".join(c for _, c in block[2] if not c.startswith("<")))
+                root = etree.fromstring(f"<x xmlns:w='{W[1:-1]}'>{block[1]}</x>")
+                style = root.find(f".//{W}pStyle")
+                styles.append(style.get(f"{W}val") if style is not None else None)
+                num = root.find(f".//{W}numPr")
+                numbering.append(etree.tostring(num, method="c14n").decode() if num is not None else None)
+            elif block[0] == "tbl":
+                for row in block[2]:
+                    for cell in row:
+                        walk(cell)
+            elif block[0] in ("footnote", "endnote", "body", "sdtContent"):
+                walk(block[2])
+            elif block[0] == "sdt":
+                walk(block[1])
+
+    walk(form)
+    return {"texts": texts, "styles": styles, "numbering": numbering, "formatting": form}
+
+
+def package_parts(data: bytes) -> dict[str, Any]:
+    """The body, headers, footers and notes of a .docx as parsed XML roots, by part name."""
+    out: dict[str, Any] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name in PARTS or ((name.startswith("word/header") or name.startswith("word/footer")) \
+                    and name.endswith(".xml")):
+                out[name] = etree.fromstring(archive.read(name))
+    return out
+
+
+def package_form(data: bytes, accept: bool | None) -> dict[str, list[Any]]:
+    """Normal forms of every text part, after Accept All (True), Reject All (False) or as stored (None)."""
+    forms = {}
+    for name, root in package_parts(data).items():
+        resolved = root if accept is None else resolve(root, accept)
+        target = resolved.find(f"{W}body") if name == "word/document.xml" else resolved
+        forms[name] = normal_form(target)
+    return forms
