@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,22 +116,46 @@ def _read_labels(folder: Path) -> list[tuple[str, str, str, str, tuple[tuple[int
                     raise GoldError(f"{spans}:{number}: not a CUAD span record ({exc})") from None
         return out
     if clauses.is_file():
-        csv.field_size_limit(2**31 - 1)
-        with clauses.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                pdf = row.get("Filename") or ""
-                txt = f"{Path(pdf).stem}.txt"
-                for column, value in row.items():
-                    if column == "Filename" or column.endswith("-Answer") or not value:
-                        continue
-                    try:
-                        category = canonical(column)
-                        texts = ast.literal_eval(value)
-                    except (UnknownCategoryError, ValueError, SyntaxError):
-                        continue
-                    out.extend((pdf, txt, category, str(t), None) for t in texts if str(t).strip())
+        for pdf, txt, row in _clause_rows(clauses):
+            for column, value in row.items():
+                if column == "Filename" or column.endswith("-Answer") or not value:
+                    continue
+                try:
+                    category = canonical(column)
+                    texts = ast.literal_eval(value)
+                except (UnknownCategoryError, ValueError, SyntaxError):
+                    continue
+                out.extend((pdf, txt, category, str(t), None) for t in texts if str(t).strip())
         return out
     raise GoldError(f"{folder} is not a CUAD folder: it has neither {SPANS_FILE} nor {CLAUSES_FILE}")
+
+
+def _clause_rows(clauses: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(pdf name, txt name, row) for each row of master_clauses.csv."""
+    csv.field_size_limit(2**31 - 1)
+    with clauses.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            pdf = row.get("Filename") or ""
+            yield pdf, f"{Path(pdf).stem}.txt", row
+
+
+def cuad_answers(folder: Path) -> dict[str, dict[str, str]]:
+    """CUAD's normalised answers (`<Category>-Answer` columns of master_clauses.csv) by contract text name,
+    keyed by canonical category; a blank answer is left out. These are what the key terms are scored on."""
+    clauses = folder / CLAUSES_FILE
+    if not clauses.is_file():
+        raise GoldError(f"{folder} has no {CLAUSES_FILE}: the key terms' answers are read from it")
+    out: dict[str, dict[str, str]] = {}
+    for _, txt, row in _clause_rows(clauses):
+        answers = out.setdefault(txt, {})
+        for column, value in row.items():
+            if not column.endswith("-Answer") or not value or not value.strip():
+                continue
+            try:
+                answers[canonical(column.removesuffix("-Answer").strip())] = value.strip()
+            except UnknownCategoryError:
+                continue
+    return out
 
 
 def read_cuad_contract(entry: CuadEntry, ingest: Callable[[Path], Document]) -> GoldContract:

@@ -1,0 +1,89 @@
+"""`extract_terms(document) -> KeyTerms`: the contract's key terms read by rules, each grounded in the text.
+
+Every reader is independent: one that finds nothing (or words it cannot read as a value) leaves its
+field null and the others go on, so a contract whose dates cannot be read still gets its parties and
+its governing law. Quotes are cut from `document.text` at the offsets the readers return, so
+`quote == document.text[start:end]` holds by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from contracts.documents import Document
+from contracts.key_terms import (DateTerm, ExpirationTerm, GoverningLawTerm, KeyTerms, NoticePeriodTerm, Party,
+                                 RenewalTerm, TextTerm)
+from contracts.terms.dates import DateHit
+from contracts.terms.durations import add
+from contracts.terms.governing_law import find_governing_law
+from contracts.terms.parties import ROLES, find_parties
+from contracts.terms.term import agreement_date, effective_date, expiration, renewal
+from contracts.terms.title import find_title
+
+
+def _grounded(document: Document, start: int, end: int, confidence: float) -> dict[str, object]:
+    return {"quote": document.text[start:end], "start": start, "end": end, "page": document.page_of(start),
+            "confidence": round(confidence, 2)}
+
+
+def _date_term(document: Document, hit: DateHit | None, confidence: float, rule: str | None = None) -> DateTerm | None:
+    if hit is None:
+        return None
+    return DateTerm(value=hit.value, rule=rule, **_grounded(document, hit.start, hit.end,
+                                                            confidence if hit.value else 0.5))
+
+
+def extract_terms(document: Document) -> KeyTerms:
+    """The key terms of `document`; a field the contract does not state is None (parties: empty)."""
+    text = document.text
+    terms = KeyTerms()
+
+    title = find_title(text)
+    if title is not None:
+        terms.document_name = TextTerm(value=" ".join(text[title.start:title.end].split()),
+                                       **_grounded(document, title.start, title.end, title.confidence))
+
+    for hit in find_parties(text):
+        name = " ".join(text[hit.start:hit.end].split())
+        role = hit.short_name.lower() if hit.short_name and hit.short_name.lower() in ROLES else None
+        end = hit.short_end if hit.short_end is not None and hit.short_end - hit.start < 400 else hit.end
+        terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:end],
+                                   start=hit.start, end=end, page=document.page_of(hit.start)))
+
+    agreed = agreement_date(text)
+    terms.agreement_date = _date_term(document, agreed, 0.85)
+    effective = effective_date(text)
+    if effective is not None:
+        terms.effective_date = _date_term(document, effective, 0.85)
+    elif agreed is not None:
+        terms.effective_date = _date_term(document, agreed, 0.6, rule="the agreement date")
+    start = _full(terms.effective_date)
+    ends = expiration(text, start, _full(terms.agreement_date))
+    if ends is not None:
+        terms.expiration_date = ExpirationTerm(value=ends.value, rule=ends.rule,
+                                               **_grounded(document, ends.start, ends.end, ends.confidence))
+
+    renews, notice = renewal(text, ends.period if ends else None)
+    if renews is not None:
+        terms.renewal_term = RenewalTerm(value=renews.value, automatic=renews.automatic,
+                                         **_grounded(document, renews.start, renews.end, renews.confidence))
+    if notice is not None and notice.period is not None:
+        end_date = _full(terms.expiration_date)
+        deadline = add(end_date, notice.period, -1).isoformat() if end_date else None
+        terms.notice_period_to_terminate_renewal = NoticePeriodTerm(
+            value=notice.value, deadline=deadline, **_grounded(document, notice.start, notice.end, notice.confidence))
+
+    law = find_governing_law(text)
+    if law is not None and law.jurisdiction is not None:
+        terms.governing_law = GoverningLawTerm(value=law.jurisdiction.name, country=law.jurisdiction.country,
+                                               **_grounded(document, law.start, law.end, law.confidence))
+    return terms
+
+
+def _full(term: DateTerm | None) -> dt.date | None:
+    """The term's date when it has day precision."""
+    if term is None or term.value is None or len(term.value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(term.value)
+    except ValueError:
+        return None
