@@ -3,7 +3,7 @@
 "June 23, 2015", "23 June 2015", "the 20th day of March, 2002", "this ___ day of March, 2002",
 "03/01/05", "2015-06-23": each is found with its exact offsets. A day or month left blank gives a
 reduced-precision value ("2002-03", "2002"); a date that cannot exist (31 February) keeps its words with
-value None. The patterns are anchored on a month name or a digit and use bounded repeats, so a scan is
+value None. The patterns read lower-case text, are anchored on a month name or a digit and use bounded repeats, so a scan is
 linear in the text."""
 
 from __future__ import annotations
@@ -31,15 +31,14 @@ _SEP = r"[\s,]{0,4}"
 PATTERN = re.compile(
     rf"(?<![\w/])(?:"
     # June 23, 2015 / June ___, 2015 / June, 2015 / June 2015
-    rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:A\.?D\.?\s{{0,2}})?(?P<y1>{_YEAR})"
+    rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
-    rf"|(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}(?:A\.?D\.?\s{{0,2}})?(?P<y2>{_YEAR})"
+    rf"|(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y2>{_YEAR})"
     # 06/23/2015, 6-23-15, 23.06.2015 (day first when the first number cannot be a month)
     rf"|(?P<n1>\d{{1,2}})(?P<s>[/.-])(?P<n2>\d{{1,2}})(?P=s)(?P<y3>(?:19|20)\d\d|\d\d)(?![\d/])"
     # 2015-06-23
     rf"|(?P<y4>(?:19|20)\d\d)-(?P<m4>\d\d)-(?P<d4>\d\d)(?!\d)"
-    rf")",
-    re.IGNORECASE)
+    rf")")
 
 
 @dataclass(frozen=True)
@@ -102,10 +101,12 @@ def _value(m: re.Match[str]) -> str | None:
     return iso(int(g["y4"]), int(g["m4"]), int(g["d4"]))
 
 
-def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[DateHit]:
-    """Every date in text[start:end], in reading order, with its offsets in `text`."""
-    for m in PATTERN.finditer(text, start, len(text) if end is None else end):
+def find_dates(low: str, start: int = 0, end: int | None = None) -> Iterator[DateHit]:
+    """Every date in low[start:end], in reading order, with its offsets. `low` is the text in lower case
+    with its offsets kept (`contracts.terms.sentences.lowered`): case-sensitive patterns scan several
+    times faster than case-insensitive ones."""
+    for m in PATTERN.finditer(low, start, len(low) if end is None else end):
         s, e = m.span()
-        while e > s and text[e - 1] in " ,":
+        while e > s and low[e - 1] in " ,":
             e -= 1
         yield DateHit(s, e, _value(m))

@@ -14,8 +14,7 @@ from dateutil.relativedelta import relativedelta
 from contracts.terms.numbers import COUNT, read_count
 
 UNIT = r"(?:calendar\s+|business\s+|working\s+|consecutive\s+)?(?:years?|months?|weeks?|days?)"
-DURATION = re.compile(rf"(?<![\w-])(?P<count>{COUNT})[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?(?P<unit>{UNIT})\b",
-                      re.IGNORECASE)
+DURATION = re.compile(rf"(?<![\w-])(?P<count>{COUNT})[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?(?P<unit>{UNIT})\b")
 _ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
@@ -56,7 +55,7 @@ def period_of(count: float, unit: str) -> Period | None:
 
 def parse_period(words: str) -> Period | None:
     """The first period in `words` ("thirty (30) days" -> P30D)."""
-    m = DURATION.search(words)
+    m = DURATION.search(words.lower())
     if not m:
         return None
     count = read_count(m.group("count"))

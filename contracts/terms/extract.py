@@ -16,6 +16,7 @@ from contracts.terms.dates import DateHit
 from contracts.terms.durations import add
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties
+from contracts.terms.sentences import lowered
 from contracts.terms.term import agreement_date, effective_date, expiration, renewal
 from contracts.terms.title import find_title
 
@@ -35,6 +36,7 @@ def _date_term(document: Document, hit: DateHit | None, confidence: float, rule:
 def extract_terms(document: Document) -> KeyTerms:
     """The key terms of `document`; a field the contract does not state is None (parties: empty)."""
     text = document.text
+    low = lowered(text)
     terms = KeyTerms()
 
     title = find_title(text)
@@ -45,24 +47,23 @@ def extract_terms(document: Document) -> KeyTerms:
     for hit in find_parties(text):
         name = " ".join(text[hit.start:hit.end].split())
         role = hit.short_name.lower() if hit.short_name and hit.short_name.lower() in ROLES else None
-        end = hit.short_end if hit.short_end is not None and hit.short_end - hit.start < 400 else hit.end
-        terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:end],
-                                   start=hit.start, end=end, page=document.page_of(hit.start)))
+        terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:hit.end],
+                                   start=hit.start, end=hit.end, page=document.page_of(hit.start)))
 
-    agreed = agreement_date(text)
+    agreed = agreement_date(low)
     terms.agreement_date = _date_term(document, agreed, 0.85)
-    effective = effective_date(text)
+    effective = effective_date(low)
     if effective is not None:
         terms.effective_date = _date_term(document, effective, 0.85)
     elif agreed is not None:
         terms.effective_date = _date_term(document, agreed, 0.6, rule="the agreement date")
     start = _full(terms.effective_date)
-    ends = expiration(text, start, _full(terms.agreement_date))
+    ends = expiration(low, start, _full(terms.agreement_date))
     if ends is not None:
         terms.expiration_date = ExpirationTerm(value=ends.value, rule=ends.rule,
                                                **_grounded(document, ends.start, ends.end, ends.confidence))
 
-    renews, notice = renewal(text, ends.period if ends else None)
+    renews, notice = renewal(low, ends.period if ends else None)
     if renews is not None:
         terms.renewal_term = RenewalTerm(value=renews.value, automatic=renews.automatic,
                                          **_grounded(document, renews.start, renews.end, renews.confidence))
@@ -72,7 +73,7 @@ def extract_terms(document: Document) -> KeyTerms:
         terms.notice_period_to_terminate_renewal = NoticePeriodTerm(
             value=notice.value, deadline=deadline, **_grounded(document, notice.start, notice.end, notice.confidence))
 
-    law = find_governing_law(text)
+    law = find_governing_law(low)
     if law is not None and law.jurisdiction is not None:
         terms.governing_law = GoverningLawTerm(value=law.jurisdiction.name, country=law.jurisdiction.country,
                                                **_grounded(document, law.start, law.end, law.confidence))

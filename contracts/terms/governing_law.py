@@ -34,9 +34,18 @@ ALIASES = {
     "switzerland": ("Switzerland", "CH"), "vietnam": ("Vietnam", "VN"),
     "district of columbia": ("District of Columbia", "US"),
 }
-TRIGGER = re.compile(r"govern(?:ed|s|ing)\b|construed|interpreted\s+(?:in\s+accordance|under)|laws?\s+of\s+the\s+"
-                     r"(?:state|commonwealth|province)", re.IGNORECASE)
-_AFTER = re.compile(r"\blaws?\b", re.IGNORECASE)
+TRIGGER = re.compile(r"govern|constru|interpret|(?:accordance\s+with|according\s+to|subject\s+to)\s+the\s+laws?\s+of")
+_AGREEMENT = re.compile(r"(?:this|the)\s+(?:agreement|contract|amendment|license|lease)|hereunder|governing\s+law")
+_INCORPORATED = re.compile(r"(?:organi[sz]ed|incorporated|existing|chartered|formed|standing|registered|company|"
+                           r"corporation|trust|entity)\s+(?:[\w,]+\s+){0,4}?under\s+the\s+laws?\s+of\s+(?:the\s+)?"
+                           r"(?:(?:state|commonwealth|province|republic)\s+of\s+)?$")
+_LAW = re.compile(r"\blaws?\b|legislation|regulations")
+# "construed in accordance with English law": the law named by its adjective
+DEMONYMS = {"english": "england", "german": "germany", "french": "france", "swiss": "switzerland",
+            "dutch": "netherlands", "israeli": "israel", "japanese": "japan", "chinese": "china", "italian": "italy",
+            "colombian": "colombia", "korean": "korea", "swedish": "sweden", "irish": "ireland", "singapore": "singapore",
+            "indian": "india", "scottish": "scotland", "canadian": "canada", "australian": "australia"}
+_DEMONYM = re.compile(rf"\b({'|'.join(DEMONYMS)})\s+(?:\w+\s+)?law")
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,8 @@ def _table() -> tuple[dict[str, Jurisdiction], re.Pattern[str]]:
             names[sub.name.lower()] = Jurisdiction(sub.name, code)
     for alias, (name, code) in ALIASES.items():
         names[alias] = Jurisdiction(name, code)
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return names, re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+    alternation = "|".join(re.escape(n).replace("\\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
 
 
 def resolve(words: str) -> list[Jurisdiction]:
@@ -68,8 +77,8 @@ def resolve(words: str) -> list[Jurisdiction]:
     ("Ontario, Canada" is Ontario)."""
     names, pattern = _table()
     found: list[Jurisdiction] = []
-    for m in pattern.finditer(words):
-        j = names[m.group().lower()]
+    for m in pattern.finditer(words.lower()):
+        j = names[" ".join(m.group().split())]
         if found and found[-1].country == j.country and j.name == _country_name(j.country) and found[-1].name != j.name:
             continue
         if j not in found:
@@ -91,23 +100,43 @@ class LawHit:
 
 
 def find_governing_law(text: str) -> LawHit | None:
-    """The first governing-law sentence and the jurisdiction whose law it names."""
-    names, pattern = _table()
+    """The governing-law sentence and the jurisdiction whose law it names. A sentence that speaks of this
+    agreement ("This Agreement shall be governed by") wins over one that does not (a legal opinion on
+    "matters governed by the laws of Tennessee"); in a sentence, the first jurisdiction after the trigger
+    wins, else one before it ("accepted in the State of Nevada and governed by the laws thereof"), a US
+    state over the United States, never the law a party is incorporated under. `text` in lower case."""
+    seen: set[int] = set()
+    fallback: LawHit | None = None
     for trigger in TRIGGER.finditer(text):
         s, e = sentence_around(text, trigger.start(), trigger.end())
-        sentence = text[s:e]
-        if not re.search(r"\blaws?\b", sentence, re.IGNORECASE):
+        if s in seen or not _LAW.search(text, s, e):
             continue
-        law = _AFTER.search(text, trigger.start(), e) or _AFTER.search(text, s, e)
-        if law is None:
+        seen.add(s)
+        jurisdiction = _named(text, s, e, trigger.start(), trigger.end())
+        if jurisdiction is None:
             continue
-        m = pattern.search(text, law.end(), min(e, law.end() + 200))
-        if m is None:
-            continue
-        jurisdiction = names[m.group().lower()]
-        after = text[m.end():m.end() + 40]
-        if jurisdiction.name in ("England", "Wales") and re.match(r"\s*(?:and|&)\s*(?:wales|england)", after, re.I):
-            jurisdiction = Jurisdiction("England and Wales", "GB")
-        strong = bool(re.search(r"govern", sentence, re.IGNORECASE))
-        return LawHit(s, e, jurisdiction, 0.95 if strong else 0.7)
-    return None
+        strong = bool(_AGREEMENT.search(text, s, e)) and jurisdiction.name != "United States"
+        hit = LawHit(s, e, jurisdiction, 0.95 if strong else 0.7)
+        if strong:
+            return hit
+        fallback = fallback or hit
+    return fallback
+
+
+def _named(text: str, s: int, e: int, t0: int, t1: int) -> Jurisdiction | None:
+    names, pattern = _table()
+    demonym = _DEMONYM.search(text, s, e)
+    found = [m for m in (*pattern.finditer(text, t1, e), *pattern.finditer(text, s, t0))
+             if not _INCORPORATED.search(text, max(s, m.start() - 120), m.start())]
+    if demonym and (not found or demonym.start() < found[0].start()):
+        return names[DEMONYMS[demonym.group(1)]]
+    if not found:
+        return None
+    jurisdictions = [names[" ".join(m.group().split())] for m in found]
+    states = [j for j in jurisdictions if j.country == "US" and j.name != "United States"]
+    first, m = jurisdictions[0], found[0]
+    if first.name == "United States" and states:
+        return states[0]
+    if first.name in ("England", "Wales") and re.match(r"\s*(?:and|&)\s*(?:wales|england)", text[m.end():m.end() + 20]):
+        return Jurisdiction("England and Wales", "GB")
+    return first

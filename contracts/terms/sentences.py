@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-_END = re.compile(r"(?<!\b[A-Z])(?<!\bInc)(?<!\bCo)(?<!\bNo)(?<!\bSec)(?<!\bLtd)(?<!\bCorp)(?<!\bU\.S)[.;:](?=\s)"
+_END = re.compile(r"(?<!\b[a-z])(?<!\binc)(?<!\bco)(?<!\bno)(?<!\bsec)(?<!\bltd)(?<!\bcorp)(?<!\bu\.s)[.;:](?=\s)"
                   r"|\n[ \t]*\n")
 REACH = 700
 
 
 def sentence_around(text: str, start: int, end: int, reach: int = REACH) -> tuple[int, int]:
     """(start, end) of the sentence holding text[start:end], at most `reach` characters either side,
-    trimmed of surrounding whitespace."""
+    trimmed of surrounding whitespace; `text` in lower case (`lowered`)."""
     left = max(0, start - reach)
     s = left
     for m in _END.finditer(text, left, start):
@@ -24,3 +24,12 @@ def sentence_around(text: str, start: int, end: int, reach: int = REACH) -> tupl
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def lowered(text: str) -> str:
+    """`text` in lower case with every offset kept: str.lower() where it keeps the length (it only ever
+    lengthens, as 'İ' does), else character by character, keeping a character whose lower case is longer."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
