@@ -7,17 +7,14 @@ its governing law. Quotes are cut from `document.text` at the offsets the reader
 
 from __future__ import annotations
 
-import datetime as dt
-
 from contracts.documents import Document
 from contracts.key_terms import (DateTerm, ExpirationTerm, GoverningLawTerm, KeyTerms, NoticePeriodTerm, Party,
                                  RenewalTerm, TextTerm)
 from contracts.terms.dates import DateHit
-from contracts.terms.durations import add
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties
 from contracts.terms.sentences import lowered
-from contracts.terms.term import agreement_date, effective_date, expiration, renewal
+from contracts.terms.term import agreement_date, effective_date, expiration, renewal, shift
 from contracts.terms.title import find_title
 
 
@@ -57,8 +54,7 @@ def extract_terms(document: Document) -> KeyTerms:
         terms.effective_date = _date_term(document, effective, 0.85)
     elif agreed is not None:
         terms.effective_date = _date_term(document, agreed, 0.6, rule="the agreement date")
-    start = _full(terms.effective_date)
-    ends = expiration(low, start, _full(terms.agreement_date))
+    ends = expiration(low, _value(terms.effective_date), _value(terms.agreement_date))
     if ends is not None:
         terms.expiration_date = ExpirationTerm(value=ends.value, rule=ends.rule,
                                                **_grounded(document, ends.start, ends.end, ends.confidence))
@@ -68,8 +64,7 @@ def extract_terms(document: Document) -> KeyTerms:
         terms.renewal_term = RenewalTerm(value=renews.value, automatic=renews.automatic,
                                          **_grounded(document, renews.start, renews.end, renews.confidence))
     if notice is not None and notice.period is not None:
-        end_date = _full(terms.expiration_date)
-        deadline = add(end_date, notice.period, -1).isoformat() if end_date else None
+        deadline = shift(_value(terms.expiration_date), notice.period, -1)
         terms.notice_period_to_terminate_renewal = NoticePeriodTerm(
             value=notice.value, deadline=deadline, **_grounded(document, notice.start, notice.end, notice.confidence))
 
@@ -80,11 +75,5 @@ def extract_terms(document: Document) -> KeyTerms:
     return terms
 
 
-def _full(term: DateTerm | None) -> dt.date | None:
-    """The term's date when it has day precision."""
-    if term is None or term.value is None or len(term.value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(term.value)
-    except ValueError:
-        return None
+def _value(term: DateTerm | None) -> str | None:
+    return term.value if term is not None else None

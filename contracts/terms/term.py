@@ -26,12 +26,11 @@ _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
 _EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
-_TERM = re.compile(r"\b(?:term\s+of\s+this|initial\s+term|the\s+term\s+(?:of|shall|will|hereof)|this\s+agreement\s+"
-                   r"(?:shall|will)\s+(?:continue|remain|expire|terminate|be\s+effective|commence)|shall\s+(?:continue|"
-                   r"remain)\s+in\s+(?:full\s+)?(?:force|effect)|(?:shall|will)\s+expire|in\s+perpetuity|perpetual"
-                   r"|until\s+terminated)")
-_UNTIL = re.compile(r"(?:until|through|expir\w*\s+(?:on|at)?|terminat\w*\s+on|end(?:ing|s)?\s+on|to\s+and\s+including"
-                    r"|ending|close\s+of\s+business\s+on)\W{0,12}$")
+_TERM = re.compile(r"\bterm\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
+                   r"be\s+valid|take\s+effect|become\s+effective)|valid\s+for|indefinite|perpetuity|contract\s+period")
+_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including)"
+                    r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
+MAX_TERM_SENTENCES = 60
 _PERPETUAL = re.compile(r"perpetu|indefinite|until\s+(?:terminated|such\s+time|either\s+party\s+terminates)"
                         r"|unless\s+(?:and\s+until\s+)?terminated")
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
@@ -123,35 +122,81 @@ def _relative_end(sentence: str, start: dt.date | None, base: str) -> tuple[Peri
     return None
 
 
-def _base(sentence: str, effective: dt.date | None, agreement: dt.date | None) -> tuple[str, dt.date | None]:
-    """The date a relative term counts from, named as the rule will say it."""
+def shift(value: str | None, period: Period, sign: int = 1) -> str | None:
+    """An ISO date (at any precision) moved by `period`, at the precision both allow: "2000" plus ten
+    years is "2010"; "2000" plus six months cannot be told (None)."""
+    if value is None or value == "perpetual":
+        return None
+    if len(value) == 10:
+        return add(dt.date.fromisoformat(value), period, sign).isoformat()
+    if period.days:
+        return None
+    if len(value) == 7:
+        moved = add(dt.date.fromisoformat(value + "-01"), period, sign)
+        return moved.isoformat()[:7]
+    if len(value) == 4 and not period.months:
+        return f"{int(value) + sign * period.years:04d}"
+    return None
+
+
+def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> tuple[str, str | None]:
+    """The date a relative term counts from, named as the rule will say it: a date the sentence states
+    ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
+    fixes elsewhere (not read: "the Launch Date")."""
+    sentence = low[s:e]
+    for hit in find_dates(low, s, e):
+        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective)\s+(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
+                     low[max(s, hit.start - 40):hit.start]):
+            return f"start date {low[hit.start:hit.end]}", hit.value
     m = _BASE.search(sentence)
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
         return "agreement date", agreement
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
-        return named, None  # "the Launch Date": a date the contract fixes elsewhere, not read here
+        return named, None
     return ("effective date", effective) if effective else ("agreement date", agreement)
 
 
-def expiration(low: str, effective: dt.date | None, agreement: dt.date | None) -> Reading | None:
-    """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual."""
+_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+)?(?:expiration|"
+                       r"termination|expiry)|thereafter|surviv|warrant|insurance|confidential|non-?compet|"
+                       r"licen[cs]es?\s+granted|\bgrants?\b")
+_STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
+                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
+                          r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
+                          r"effect|be\s+for)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)|contract\s+period")
+
+
+def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
+    """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual.
+    Of the sentences that speak of the term, one that names this agreement's term ("The term of this
+    Agreement shall ...") is read before the others; sentences about what happens during or after the
+    term (warranties, survival, confidentiality) are not read."""
     seen: set[int] = set()
+    candidates: list[tuple[int, int, int]] = []
     for trigger in _TERM.finditer(low):
+        if len(seen) >= MAX_TERM_SENTENCES:
+            break
+        if candidates and trigger.start() < candidates[-1][2]:
+            continue  # still inside the sentence just read
         s, e = sentence_around(low, trigger.start(), trigger.end())
         if s in seen:
             continue
         seen.add(s)
+        if _NOT_TERM.search(low, s, e):
+            continue
+        candidates.append((0 if _STRONG_TERM.search(low, s, e) else 1, s, e))
+    for _, s, e in sorted(candidates):
         sentence = low[s:e]
         for hit in find_dates(low, s, e):
             if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
                 return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
-        if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through)\b", sentence):
-            base, start = _base(sentence, effective, agreement)
-            relative = _relative_end(sentence, start, base)
+        if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be)\b", sentence):
+            base, start = _base(low, s, e, effective, agreement)
+            relative = _relative_end(sentence, None, base)
             if relative is not None:
-                period, rule, end = relative
-                return Reading(s, e, end.isoformat() if end else None, 0.75 if end else 0.4, rule, period=period)
+                period, rule, _ = relative
+                end = shift(start, period)
+                return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
         if _PERPETUAL.search(sentence):
             return Reading(s, e, "perpetual", 0.7)
     return None
