@@ -26,7 +26,7 @@ _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
 _EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
-_TERM = re.compile(r"\bterm\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
+_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective)|valid\s+for|indefinite|perpetuity|contract\s+period")
 _UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
@@ -37,7 +37,7 @@ _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|
 _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
                    r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above))|execution|signature|"
                    r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
-_RENEW = re.compile(r"\brenew|\bextend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
+_RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
                     r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
 _YEARLY = re.compile(r"year[\s-]to[\s-]year|annual(?:ly)?\s+basis|yearly")
 _MONTHLY = re.compile(r"month[\s-]to[\s-]month")
