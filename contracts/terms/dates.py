@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from text_to_num import alpha2digit
+from text_to_num import text2num
 
 MONTHS = {name: i for i, names in enumerate(
     (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -41,6 +41,10 @@ PATTERN = re.compile(
     rf")")
 
 
+_ORDINALS = {"first": "one", "second": "two", "third": "three", "fifth": "five", "eighth": "eight", "ninth": "nine",
+             "twelfth": "twelve", "twentieth": "twenty", "thirtieth": "thirty"}
+
+
 @dataclass(frozen=True)
 class DateHit:
     start: int
@@ -59,8 +63,12 @@ def _day(words: str | None) -> int | None:
     digits = re.match(r"\d+", words)
     if digits:
         return int(digits.group())
-    read = re.match(r"\d+", alpha2digit(words.replace("-", " ").lower(), "en"))
-    return int(read.group()) if read else None
+    # text2num reads cardinals; an ordinal day ("first", "twenty-third") is read as its cardinal
+    cardinal = " ".join(_ORDINALS.get(w, w.removesuffix("th")) for w in re.split(r"[\s-]+", words.lower()))
+    try:
+        return text2num(cardinal, "en")
+    except ValueError:
+        return None
 
 
 def _year(words: str) -> int | None:
