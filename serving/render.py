@@ -13,6 +13,7 @@ from rich.table import Table
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import SEVERITY_ORDER
+from serving.render_terms import anchors, term_rows, terms_html
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
@@ -36,6 +37,14 @@ def summary_line(result: AnalysisResult) -> str:
 
 def render_table(result: AnalysisResult, console: Console) -> None:
     doc = result.document
+    if result.terms is not None:
+        terms = Table(title=f"{doc.name} — key terms", title_justify="left", expand=True, show_header=False)
+        terms.add_column("Term", no_wrap=True, style="bold")
+        terms.add_column("Value", ratio=1)
+        terms.add_column("Page", justify="right", no_wrap=True)
+        for label, shown, page, _ in term_rows(result.terms):
+            terms.add_row(label, shown, str(page or ""))
+        console.print(terms)
     table = Table(title=f"{doc.name} — {doc.pages} pages, {doc.chars:,} characters",
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("Severity", no_wrap=True)
@@ -51,14 +60,15 @@ def render_table(result: AnalysisResult, console: Console) -> None:
                   f" {result.stats.seconds:.2f} s)", highlight=False)
 
 
-def _highlighted(text: str, findings: list) -> str:
+def _highlighted(text: str, findings: list, term_anchors: set[int] | frozenset[int] = frozenset()) -> str:
     """The text cut at every finding boundary; each piece inside findings is one <mark> coloured by the
-    most severe finding covering it, so overlapping findings still give well-formed HTML."""
-    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    most severe finding covering it, so overlapping findings still give well-formed HTML. Each key term's
+    quote gets an anchor (`t<offset>`) that the key-terms table links to."""
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings), *term_anchors})
     pieces: list[str] = []
     for a, b in itertools.pairwise(cuts):
         covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
-        chunk = html.escape(text[a:b])
+        chunk = (f'<a id="t{a}"></a>' if a in term_anchors else "") + html.escape(text[a:b])
         if not covering:
             pieces.append(chunk)
             continue
@@ -77,7 +87,7 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
     findings = sorted(result.findings, key=lambda f: f.start)
     index = {id(f): i for i, f in enumerate(findings)}
     decision = {id(f): r for f, r in zip(result.findings, reviews, strict=True)} if reviews is not None else {}
-    body = _highlighted(text, findings)
+    body = _highlighted(text, findings, anchors(result.terms))
     rows = "\n".join(
         f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{index[id(f)]}">'
         f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
@@ -94,13 +104,15 @@ body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-templ
 header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
 #text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
 #findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
-table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
+table {{ border-collapse: collapse; font-size: .85rem; }} table.terms {{ margin-bottom: 1rem; }}
+table.terms caption {{ text-align: left; font-weight: bold; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
 {colours}
 </style></head><body>
 <header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
 <div id="text">{body}</div>
-<div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
+<div id="findings">{terms_html(result.terms)}
+<table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
 <tbody>
 {rows}
 </tbody></table></div>
