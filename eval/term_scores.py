@@ -83,7 +83,7 @@ def answer_parties(answer: str) -> list[str]:
 
 
 def _laws(value: str) -> frozenset[str]:
-    names = set()
+    names: set[str] = set()
     for j in resolve(value):
         names.update(("England", "Wales") if j.name == "England and Wales" else (j.name,))
     return frozenset(names)

@@ -8,8 +8,16 @@ its governing law. Quotes are cut from `document.text` at the offsets the reader
 from __future__ import annotations
 
 from contracts.documents import Document
-from contracts.key_terms import (DateTerm, ExpirationTerm, GoverningLawTerm, KeyTerms, NoticePeriodTerm, Party,
-                                 RenewalTerm, TextTerm)
+from contracts.key_terms import (
+    DateTerm,
+    ExpirationTerm,
+    GoverningLawTerm,
+    KeyTerms,
+    NoticePeriodTerm,
+    Party,
+    RenewalTerm,
+    TextTerm,
+)
 from contracts.terms.dates import DateHit
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties

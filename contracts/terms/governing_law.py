@@ -39,6 +39,7 @@ _AGREEMENT = re.compile(r"(?:this|the)\s+(?:agreement|contract|amendment|license
 _INCORPORATED = re.compile(r"(?:organi[sz]ed|incorporated|existing|chartered|formed|standing|registered|company|"
                            r"corporation|trust|entity)\s+(?:[\w,]+\s+){0,4}?under\s+the\s+laws?\s+of\s+(?:the\s+)?"
                            r"(?:(?:state|commonwealth|province|republic)\s+of\s+)?$")
+MAX_SENTENCES = 80  # a bound on the work a text full of "governed by" can cause
 _LAW = re.compile(r"\blaws?\b|legislation|regulations")
 # "construed in accordance with English law": the law named by its adjective
 DEMONYMS = {"english": "england", "german": "germany", "french": "france", "swiss": "switzerland",
@@ -105,13 +106,19 @@ def find_governing_law(text: str) -> LawHit | None:
     "matters governed by the laws of Tennessee"); in a sentence, the first jurisdiction after the trigger
     wins, else one before it ("accepted in the State of Nevada and governed by the laws thereof"), a US
     state over the United States, never the law a party is incorporated under. `text` in lower case."""
-    seen: set[int] = set()
+    read = 0
+    last_end = -1
     fallback: LawHit | None = None
     for trigger in TRIGGER.finditer(text):
+        if trigger.start() < last_end:
+            continue  # inside the sentence just read
+        if read >= MAX_SENTENCES:
+            break
         s, e = sentence_around(text, trigger.start(), trigger.end())
-        if s in seen or not _LAW.search(text, s, e):
+        last_end = e
+        read += 1
+        if not _LAW.search(text, s, e):
             continue
-        seen.add(s)
         jurisdiction = _named(text, s, e, trigger.start(), trigger.end())
         if jurisdiction is None:
             continue

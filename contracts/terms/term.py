@@ -102,23 +102,23 @@ def _count_of(words: str) -> float | None:
     return float(read.group()) if read else read_count(words)
 
 
-def _relative_end(sentence: str, start: dt.date | None, base: str) -> tuple[Period, str, dt.date | None] | None:
-    """A term counted from a start: "for five (5) years", "until the third anniversary"."""
+def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
+    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
+    the rule that says so)."""
     anniversary = _ANNIVERSARY.search(sentence)
     if anniversary:
         count = _count_of(anniversary.group("n"))
         if count:
-            period = Period(years=int(count))
-            return period, f"{period.describe()} after the {base}", add(start, period) if start else None
+            years = Period(years=int(count))
+            return years, f"{years.describe()} after the {base}"
     for m in DURATION.finditer(sentence):
         before = sentence[max(0, m.start() - 60):m.start()]
         if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()):
             continue
         count = read_count(m.group("count"))
         period = period_of(count, m.group("unit")) if count is not None else None
-        if period is None:
-            continue
-        return period, f"{period.describe()} after the {base}", add(start, period) if start else None
+        if period is not None:
+            return period, f"{period.describe()} after the {base}"
     return None
 
 
@@ -172,13 +172,15 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     Agreement shall ...") is read before the others; sentences about what happens during or after the
     term (warranties, survival, confidentiality) are not read."""
     seen: set[int] = set()
+    last_end = -1
     candidates: list[tuple[int, int, int]] = []
     for trigger in _TERM.finditer(low):
         if len(seen) >= MAX_TERM_SENTENCES:
             break
-        if candidates and trigger.start() < candidates[-1][2]:
-            continue  # still inside the sentence just read
+        if trigger.start() < last_end:
+            continue  # inside the sentence just read
         s, e = sentence_around(low, trigger.start(), trigger.end())
+        last_end = e
         if s in seen:
             continue
         seen.add(s)
@@ -192,9 +194,9 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
                 return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
         if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be)\b", sentence):
             base, start = _base(low, s, e, effective, agreement)
-            relative = _relative_end(sentence, None, base)
+            relative = _relative_end(sentence, base)
             if relative is not None:
-                period, rule, _ = relative
+                period, rule = relative
                 end = shift(start, period)
                 return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
         if _PERPETUAL.search(sentence):
@@ -204,12 +206,16 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
 
 def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading | None]:
     """The renewal term and the notice that stops a renewal, read from the first renewal sentence."""
-    seen: set[int] = set()
+    read = 0
+    last_end = -1
     for trigger in _RENEW.finditer(low):
+        if trigger.start() < last_end:
+            continue  # inside the sentence just read
+        if read >= MAX_TERM_SENTENCES:
+            break
         s, e = sentence_around(low, trigger.start(), trigger.end())
-        if s in seen:
-            continue
-        seen.add(s)
+        last_end = e
+        read += 1
         sentence = low[s:e]
         if _NOT_RENEWAL.search(sentence) and not re.search(r"automatic|successive", sentence):
             continue
