@@ -34,7 +34,7 @@ PATTERN = re.compile(
     rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
     rf"|(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y2>{_YEAR})"
-    # 06/23/2015, 6-23-15, 23.06.2015 (day first when the first number cannot be a month)
+    # 06/23/2015, 6-23-15 (day first when the first number cannot be a month), 23.06.2015 (day first)
     rf"|(?P<n1>\d{{1,2}})(?P<s>[/.-])(?P<n2>\d{{1,2}})(?P=s)(?P<y3>(?:19|20)\d\d|\d\d)(?![\d/])"
     # 2015-06-23
     rf"|(?P<y4>(?:19|20)\d\d)-(?P<m4>\d\d)-(?P<d4>\d\d)(?!\d)"
@@ -104,7 +104,8 @@ def _value(m: re.Match[str]) -> str | None:
         return iso(_year(g["y1"] or g["y2"]), month, _day(day_words))
     if g["n1"]:
         first, second = int(g["n1"]), int(g["n2"])
-        month, day = (second, first) if first > 12 >= second else (first, second)
+        day_first = (first > 12 >= second) or (g["s"] == "." and second <= 12)  # "1.4.2011" is 1 April
+        month, day = (second, first) if day_first else (first, second)
         return iso(_year(g["y3"]), month, day)
     return iso(int(g["y4"]), int(g["m4"]), int(g["d4"]))
 

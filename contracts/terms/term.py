@@ -35,7 +35,8 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|until\s+(?:terminated|such\s+time|e
                         r"|unless\s+(?:and\s+until\s+)?terminated")
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
 _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
-                   r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above))|execution|signature|"
+                   r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
+                   r"signing))|execution|signature|"
                    r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
                     r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
@@ -68,10 +69,17 @@ def agreement_date(low: str) -> DateHit | None:
     """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
     "this 5th day of"), else the first date in the head."""
     hits = list(find_dates(low, 0, min(len(low), AGREEMENT_HEAD)))
-    for hit in hits:
-        if _DATED.search(low, max(0, hit.start - 60), hit.start):
-            return hit
-    return hits[0] if hits else None
+    dated = next((h for h in hits if _DATED.search(low, max(0, h.start - 60), h.start)), hits[0] if hits else None)
+    return _completed(low, dated)
+
+
+def _completed(low: str, hit: DateHit | None) -> DateHit | None:
+    """A head date that leaves the day blank ("May, 2017") completed by the first full date of that month
+    elsewhere in the contract (the signature block's "Date: May 26, 2017"), when there is one."""
+    if hit is None or hit.value is None or len(hit.value) == 10:
+        return hit
+    return next((h for h in find_dates(low, hit.end) if h.value and len(h.value) == 10
+                 and h.value.startswith(hit.value)), hit)
 
 
 def effective_date(low: str) -> DateHit | None:
@@ -157,7 +165,7 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     return ("effective date", effective) if effective else ("agreement date", agreement)
 
 
-_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+)?(?:expiration|"
+_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
                        r"termination|expiry)|thereafter|surviv|warrant|insurance|confidential|non-?compet|"
                        r"licen[cs]es?\s+granted|\bgrants?\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
