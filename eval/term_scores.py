@@ -14,8 +14,9 @@ with an answer and no value from the analyzer counts as a miss. The matching rul
   province swallows its country, "England and Wales" is England and Wales); match = the same set.
 - parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
   and "referred to as" notes, dropped); the contract's score is the share of those names that some
-  extracted party name matches with rapidfuzz's ratio >= 85 after case and punctuation are folded;
-  the field's score is the mean over contracts, with the share of contracts where every name is found.
+  extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
+  folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
+  over contracts, with the share of contracts where every name is found.
 - document name: fuzzy ratio >= 90 after folding (reported, no aim).
 
 Excerpts are scored separately with CUAD's rule (word Jaccard >= 0.5, one-to-one) against CUAD's
@@ -82,6 +83,16 @@ def answer_parties(answer: str) -> list[str]:
     return names
 
 
+def same_party(gold: str, ours: str) -> bool:
+    """Two folded party names name the same party: rapidfuzz ratio >= PARTY_RATIO, or one is the other
+    with a tail left on ("imrs operations inc" and "imrs operations inc d b a imrs inc": CUAD keeps a
+    d/b/a, a former name or "and its subsidiaries" in some answers and not in others)."""
+    if fuzz.ratio(gold, ours) >= PARTY_RATIO:
+        return True
+    short, long = sorted((gold, ours), key=len)
+    return len(short) >= 6 and long.startswith(short + " ")
+
+
 def _laws(value: str) -> frozenset[str]:
     names: set[str] = set()
     for j in resolve(value):
@@ -117,7 +128,7 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
         if not names:
             return None
         ours = [_fold(p.name) for p in terms.parties]
-        return sum(any(fuzz.ratio(n, o) >= PARTY_RATIO for o in ours) for n in names) / len(names)
+        return sum(any(same_party(n, o) for o in ours) for n in names) / len(names)
     if field == "document_name":
         return float(terms.document_name is not None and terms.document_name.value is not None
                      and fuzz.ratio(_fold(answer), _fold(terms.document_name.value)) >= TITLE_RATIO)

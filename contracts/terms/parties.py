@@ -27,6 +27,10 @@ _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "de
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
+_NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
+                         r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
+                         re.IGNORECASE)
+_WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
@@ -81,8 +85,8 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while last > first and tokens[last].group().lower() in _CONNECT:
         last -= 1
     a, b = tokens[first].start(), tokens[last].end()
-    if b - a > 150 or "\n\n" in text[a:b] or re.match(r"\d+\s+[A-Z]", text[a:b]):
-        return None  # too long, across paragraphs, or a street address
+    if b - a > 150 or "\n\n" in text[a:b] or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
+        return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
 
 
