@@ -40,7 +40,7 @@ _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\
                    r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
                     r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
-_YEARLY = re.compile(r"year[\s-]to[\s-]year|annual(?:ly)?\s+basis|yearly")
+_YEARLY = re.compile(r"year[\s-]to[\s-]year|annual|yearly|each\s+year")
 _MONTHLY = re.compile(r"month[\s-]to[\s-]month")
 _SAME = re.compile(r"(?:same|equal)\s+(?:duration|length|period|term)|equal\s+to\s+the\s+initial")
 _NOTICE_BEFORE = re.compile(r"(?:at\s+least|not\s+less\s+than|no\s+(?:less|later)\s+than|minimum\s+of|upon|with|giving|"
@@ -212,6 +212,26 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     return None
 
 
+_NON_RENEWAL = re.compile(r"not\s+to\s+(?:renew|extend)|non-?renewal|intention\s+not|elect\w*\s+not\s+to|"
+                          r"prior\s+to\s+the\s+(?:end|expiration|expiry)\s+of\s+the\s+(?:then[\s-]+)?(?:current|"
+                          r"initial|renewal|applicable)?\s*(?:term|period)")
+NOTICE_REACH = 1500
+
+
+def _notice_near(low: str, after: int) -> Reading | None:
+    """The notice that stops a renewal, stated in a sentence just after the renewal sentence ("Either
+    party may elect not to renew by giving ninety (90) days' notice ...")."""
+    for m in _NON_RENEWAL.finditer(low, after, min(len(low), after + NOTICE_REACH)):
+        s, e = sentence_around(low, m.start(), m.end())
+        for d in DURATION.finditer(low, s, e):
+            count = read_count(d.group("count"))
+            found = period_of(count, d.group("unit")) if count is not None else None
+            if found is not None and (_NOTICE_BEFORE.search(low, max(s, d.start() - 60), d.start())
+                                      or _NOTICE_AFTER.match(low, d.end())):
+                return Reading(s, e, found.iso, 0.6, period=found)
+    return None
+
+
 def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading | None]:
     """The renewal term and the notice that stops a renewal, read from the first renewal sentence."""
     read = 0
@@ -229,6 +249,7 @@ def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading |
             continue
         period: Period | None = None
         notice: Reading | None = None
+        renews_at = trigger.start() - s
         for m in DURATION.finditer(sentence):
             count = read_count(m.group("count"))
             found = period_of(count, m.group("unit")) if count is not None else None
@@ -238,7 +259,7 @@ def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading |
                                                                                                           m.end()):
                 if notice is None:
                     notice = Reading(s, e, found.iso, 0.75, period=found)
-            elif period is None:
+            elif period is None and m.start() >= renews_at:  # before "renew" it is the initial term
                 period = found
         if period is None and _YEARLY.search(sentence):
             period = Period(years=1)
@@ -248,6 +269,8 @@ def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading |
             period = initial
         if period is None and notice is None:
             continue
+        if notice is None:
+            notice = _notice_near(low, e)
         automatic = True if "automatic" in sentence else (
             False if _OPTIONAL.search(sentence) else (True if _AUTOMATIC.search(sentence) else None))
         reading = Reading(s, e, period.iso if period else None, 0.75 if period else 0.4, automatic=automatic,
