@@ -21,8 +21,8 @@ from contracts.key_terms import (
 from contracts.terms.dates import DateHit
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties
-from contracts.terms.sentences import lowered
-from contracts.terms.term import agreement_date, effective_date, expiration, renewal, shift
+from contracts.terms.sentences import lowered, sentence_around
+from contracts.terms.term import agreement_date, effective_date, expiration, notice_in, renewal, shift
 from contracts.terms.title import find_title
 
 
@@ -68,6 +68,9 @@ def extract_terms(document: Document) -> KeyTerms:
                                                **_grounded(document, ends.start, ends.end, ends.confidence))
 
     renews, notice = renewal(low, ends.period if ends else None)
+    if notice is None and ends is not None and (renews is not None or ends.value == "perpetual"):
+        # "shall continue ... until terminated by either party upon thirty (30) days' notice"
+        notice = notice_in(low, *sentence_around(low, ends.start, ends.end))
     if renews is not None:
         terms.renewal_term = RenewalTerm(value=renews.value, automatic=renews.automatic,
                                          **_grounded(document, renews.start, renews.end, renews.confidence))

@@ -223,12 +223,20 @@ def _notice_near(low: str, after: int) -> Reading | None:
     party may elect not to renew by giving ninety (90) days' notice ...")."""
     for m in _NON_RENEWAL.finditer(low, after, min(len(low), after + NOTICE_REACH)):
         s, e = sentence_around(low, m.start(), m.end())
-        for d in DURATION.finditer(low, s, e):
-            count = read_count(d.group("count"))
-            found = period_of(count, d.group("unit")) if count is not None else None
-            if found is not None and (_NOTICE_BEFORE.search(low, max(s, d.start() - 60), d.start())
-                                      or _NOTICE_AFTER.match(low, d.end())):
-                return Reading(s, e, found.iso, 0.6, period=found)
+        found = notice_in(low, s, e)
+        if found is not None:
+            return found
+    return None
+
+
+def notice_in(low: str, s: int, e: int) -> Reading | None:
+    """The first period of notice in low[s:e] ("upon thirty (30) days' prior written notice")."""
+    for d in DURATION.finditer(low, s, e):
+        count = read_count(d.group("count"))
+        found = period_of(count, d.group("unit")) if count is not None else None
+        if found is not None and (_NOTICE_BEFORE.search(low, max(s, d.start() - 60), d.start())
+                                  or _NOTICE_AFTER.match(low, d.end())):
+            return Reading(s, e, found.iso, 0.6, period=found)
     return None
 
 
