@@ -20,16 +20,16 @@ MONTHS = {name: i for i, names in enumerate(
      ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"),
      ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december" \
-         r"|jan\.|feb\.|mar\.|apr\.|jun\.|jul\.|aug\.|sept?\.|oct\.|nov\.|dec\.)"
+         r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?:\.|(?![a-z])))"
 _ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
                  r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
                  r"|twentieth|thirtieth)")
 _BLANK = r"(?:_{1,20}|\[\s{0,3}[*•]?\s{0,3}\]|\[[*•\s]{1,9}\]|\*{1,5})"
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD}|{_BLANK})"
 _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)?_{1,8}|\[\s{0,3}[*•]?\s{0,3}\])"
-_SEP = r"[\s,]{0,4}"
+_SEP = r"[\s,.]{0,4}"
 PATTERN = re.compile(
-    rf"(?<![\w/])(?:"
+    rf"(?<![a-z0-9/])(?:"
     # June 23, 2015 / June ___, 2015 / June, 2015 / June 2015
     rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
@@ -38,6 +38,8 @@ PATTERN = re.compile(
     rf"|(?P<n1>\d{{1,2}})(?P<s>[/.-])(?P<n2>\d{{1,2}})(?P=s)(?P<y3>(?:19|20)\d\d|\d\d)(?![\d/])"
     # 2015-06-23
     rf"|(?P<y4>(?:19|20)\d\d)-(?P<m4>\d\d)-(?P<d4>\d\d)(?!\d)"
+    # this ___ day of ________, 2004 / this day of , 2012: the year alone
+    rf"|(?:{_BLANK}\s{{0,3}})?day\s{{1,3}}of\s{{0,3}}(?:{_BLANK})?\s{{0,3}},\s{{0,3}}(?P<y5>(?:19|20)\d\d)"
     rf")")
 
 
@@ -107,7 +109,9 @@ def _value(m: re.Match[str]) -> str | None:
         day_first = (first > 12 >= second) or (g["s"] == "." and second <= 12)  # "1.4.2011" is 1 April
         month, day = (second, first) if day_first else (first, second)
         return iso(_year(g["y3"]), month, day)
-    return iso(int(g["y4"]), int(g["m4"]), int(g["d4"]))
+    if g["y4"]:
+        return iso(int(g["y4"]), int(g["m4"]), int(g["d4"]))
+    return iso(int(g["y5"]), None, None)
 
 
 def find_dates(low: str, start: int = 0, end: int | None = None) -> Iterator[DateHit]:

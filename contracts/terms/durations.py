@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from contracts.terms.numbers import COUNT, read_count
+from contracts.terms.counts import COUNT, read_count
 
 UNIT = r"(?:calendar\s+|business\s+|working\s+|consecutive\s+)?(?:years?|months?|weeks?|days?)"
 DURATION = re.compile(rf"(?<![\w-])(?P<count>{COUNT})[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?(?P<unit>{UNIT})\b")

@@ -16,12 +16,13 @@ from text_to_num import alpha2digit
 
 from contracts.terms.dates import DateHit, find_dates
 from contracts.terms.durations import DURATION, Period, add, period_of
-from contracts.terms.numbers import read_count
+from contracts.terms.counts import read_count
 from contracts.terms.sentences import sentence_around
 
 AGREEMENT_HEAD = 5000
 _Q = "[\"“”'\u2018\u2019]"
 _DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)\W{0,40}$")
+_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of)\W{0,20}$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
@@ -67,9 +68,12 @@ class Reading:
 
 def agreement_date(low: str) -> DateHit | None:
     """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
-    "this 5th day of"), else the first date in the head."""
+    "this 5th day of"), else the first date in the head, else the first dated signature further on."""
     hits = list(find_dates(low, 0, min(len(low), AGREEMENT_HEAD)))
     dated = next((h for h in hits if _DATED.search(low, max(0, h.start - 60), h.start)), hits[0] if hits else None)
+    if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
+        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)),
+                     None)
     return _completed(low, dated)
 
 
