@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
+from contracts.terms.counts import read_count
 from contracts.terms.dates import DateHit, find_dates
 from contracts.terms.durations import DURATION, Period, add, period_of
-from contracts.terms.counts import read_count
 from contracts.terms.sentences import sentence_around
 
 AGREEMENT_HEAD = 5000

@@ -83,3 +83,12 @@ def test_cuad_answers_are_read_from_master_clauses(cuad_dir: Path) -> None:
     assert len(answers) >= 400
     first = answers["2ThemartComInc_19990826_10-12G_EX-10.10_6700288_EX-10.10_Co-Branding Agreement_ Agency Agreement.txt"]
     assert first["Governing Law"] == "California" and first["Agreement Date"] == "6/21/1999"
+
+
+def test_same_party_allows_a_tail_but_not_a_different_name() -> None:
+    from eval.term_scores import same_party
+
+    assert same_party("imrs operations inc", "imrs operations inc d b a imrs inc")
+    assert same_party("aduro biotech inc", "aduro biotech inc")
+    assert not same_party("acme", "acme holdings")  # too short to trust a prefix
+    assert not same_party("glu mobile inc", "fox mobile entertainment inc")
