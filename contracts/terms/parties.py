@@ -64,8 +64,11 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         return None  # "a Delaware corporation": a description, not a name
     first = last = i
     j = i + 1
+    ended = False  # a company suffix ("Inc.", "Limited", "AG") was read: only more suffixes may follow
     while j < len(tokens):
         word = tokens[j].group()
+        if ended and word != "," and not _SUFFIX.fullmatch(word):
+            break  # "Tigrent Learning UK Limited of Boston House": the address has begun
         if word == ",":
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not _SUFFIX.fullmatch(nxt):
@@ -81,6 +84,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             break
         else:
             last = j
+            ended = ended or (word[:1].isupper() and bool(_SUFFIX.fullmatch(word)))
         j += 1
     while last > first and tokens[last].group().lower() in _CONNECT:
         last -= 1
