@@ -2,7 +2,8 @@
 
 Each setup runs in its own Python process pinned to one CPU, on the same CUAD contracts (every Nth text
 file by name, so the draw is stable), with the embedded baseline analyzer; each contract is analysed
-`--repeat` times and its fastest time kept (the least disturbed by other work on the machine):
+`--repeat` times in each of `--rounds` rounds, the setups taking turns, and its fastest time kept (the
+least disturbed by other work on the machine):
 
 - "with terms": this tree, as shipped (findings and the key terms);
 - "without terms": this tree with the analyzer's `terms` step replaced by nothing (findings only);
@@ -63,13 +64,18 @@ print(json.dumps(out))
 """
 
 
-def _measure(label: str, tree: Path, mode: str, paths: list[Path], repeat: int, cpu: int) -> dict:
+def _run(tree: Path, mode: str, paths: list[Path], repeat: int, cpu: int) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(tree), "LEXRISK_INGEST_ISOLATION": "false"}
     done = subprocess.run([sys.executable, "-c", CHILD, json.dumps([str(p) for p in paths]), mode, str(repeat),
                            str(cpu)], cwd=tree, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit(f"{label}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
-    rows = json.loads(done.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{tree} {mode}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _summary(label: str, rounds: list[list[dict]]) -> dict:
+    """Each contract's fastest time over all rounds."""
+    rows = [dict(r, seconds=min(round_[i]["seconds"] for round_ in rounds)) for i, r in enumerate(rounds[0])]
     seconds = [r["seconds"] for r in rows]
     return {"setup": label, "mean_s": statistics.fmean(seconds), "p50_s": statistics.median(seconds),
             "max_s": max(seconds), "within_aim": statistics.fmean(seconds) <= AIM_SECONDS, "contracts": rows}
@@ -79,7 +85,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cuad", type=Path, default=Path(os.environ.get("LEXRISK_CUAD_DIR", "../shared/data/cuad")))
     parser.add_argument("--contracts", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3, help="analyses per contract; the fastest is kept")
+    parser.add_argument("--repeat", type=int, default=2, help="analyses per contract in a round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the setups in turn; the fastest time is kept")
     parser.add_argument("--before", default="b455a3a", help="git commit to compare with (default: before #26)")
     parser.add_argument("--cpu", type=int, default=0, help="the CPU every setup is pinned to")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -92,14 +99,18 @@ def main() -> None:
     paths = texts[::step][: args.contracts]
     ref = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.strip()
-    results = [_measure("with terms", ROOT, "with", paths, args.repeat, args.cpu),
-               _measure("without terms", ROOT, "without", paths, args.repeat, args.cpu)]
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        results.append(_measure(f"before ({ref})", Path(tmp), "with", paths, args.repeat, args.cpu))
+        setups = [("with terms", ROOT, "with"), ("without terms", ROOT, "without"), (f"before ({ref})", Path(tmp), "with")]
+        # the setups take turns, round after round, so that a burst of load on a shared machine falls on all of them
+        rounds: dict[str, list[list[dict]]] = {label: [] for label, _, _ in setups}
+        for _ in range(args.rounds):
+            for label, tree, mode in setups:
+                rounds[label].append(_run(tree, mode, paths, args.repeat, args.cpu))
+    results = [_summary(label, rounds[label]) for label, _, _ in setups]
 
-    print(f"{len(paths)} CUAD contracts, baseline analyzer, 1 core, fastest of {args.repeat}")
+    print(f"{len(paths)} CUAD contracts, baseline analyzer, 1 core, fastest of {args.rounds} rounds x {args.repeat}")
     print(f"{'setup':<22}{'mean s':>9}{'p50 s':>9}{'max s':>9}  within {AIM_SECONDS} s")
     for r in results:
         print(f"{r['setup']:<22}{r['mean_s']:>9.4f}{r['p50_s']:>9.4f}{r['max_s']:>9.4f}  {r['within_aim']}")
@@ -109,7 +120,8 @@ def main() -> None:
           f"(max {max(terms_cost) * 1000:.1f} ms)")
     payload = {"command": "python benchmarks/terms_speed.py " + " ".join(sys.argv[1:]),
                "machine": platform.machine(), "cpu_count": os.cpu_count(), "python": platform.python_version(),
-               "contracts": len(paths), "repeat": args.repeat, "aim_seconds_per_contract": AIM_SECONDS,
+               "contracts": len(paths), "repeat": args.repeat, "rounds": args.rounds,
+               "load_average_at_end": os.getloadavg(), "aim_seconds_per_contract": AIM_SECONDS,
                "terms_added_mean_s": statistics.fmean(terms_cost), "terms_added_max_s": max(terms_cost),
                "results": results}
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
