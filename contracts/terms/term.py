@@ -32,7 +32,8 @@ _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|
 _UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
-_PERPETUAL = re.compile(r"perpetu|indefinite|(?:until|when)\s+(?:terminated|such\s+time|either\s+party\s+terminates)")
+_PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
+                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
 _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
                    r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
@@ -170,8 +171,7 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
 
 _NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
                        r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
-                       r"(?:material|any|other)\s+term\b|"
-                       r"licen[cs]es?\s+granted|\bgrants?\b")
+                       r"(?:material|any|other)\s+term\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
