@@ -28,8 +28,10 @@ _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
 _EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
-                   r"be\s+valid|take\s+effect|become\s+effective)|valid\s+for|indefinite|perpetuity|contract\s+period")
-_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including)"
+                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
+                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
+_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including|extended\s+to"
+                    r"|expiration\s+date\s*:)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
 _PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
