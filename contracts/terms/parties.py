@@ -25,6 +25,9 @@ _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|cor
 _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
             "für", "und", "et", "for", "/", "-"}
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
+_CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
+_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?[ \t]*[:：][ \t]*")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
@@ -79,7 +82,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
                 break
         elif word.isdigit() and len(word) >= 3:
             break  # a street number: the address has begun
-        elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or (
+        elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
                 tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
             break
         else:
@@ -105,6 +108,18 @@ def _after_last_and(text: str, s: int, e: int) -> int:
     return best
 
 
+def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
+    """`parties` and those set out under labels in the head ("Party A: Xi'an Zhonghong New Energy
+    Technology Co., Ltd.", "Licensor: ACME Inc."), each name to the end of its line."""
+    out = list(parties)
+    for m in _LABELLED.finditer(text, 0, min(len(text), HEAD)):
+        line_end = text.find("\n", m.end())
+        span = _name_span(text, m.end(), line_end if line_end >= 0 else min(len(text), m.end() + 200))
+        if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in out}:
+            out.append(PartyHit(span[0], span[1], " ".join(m.group("label").split())))
+    return out
+
+
 def _preamble(text: str) -> tuple[int, int] | None:
     head = min(len(text), HEAD)
     between = _BETWEEN.search(text, 0, head)
@@ -125,7 +140,7 @@ def find_parties(text: str) -> list[PartyHit]:
     """The parties named in the preamble, in order."""
     bounds = _preamble(text)
     if bounds is None:
-        return []
+        return _labelled(text, [])
     start, end = bounds
     parties: list[PartyHit] = []
     cursor = start
@@ -148,6 +163,8 @@ def find_parties(text: str) -> list[PartyHit]:
         if span is not None and name not in known and name.removeprefix("The ") not in known:
             parties.append(PartyHit(span[0], span[1], short))
         cursor = m.end()
+    if len(parties) < 2:
+        parties = _labelled(text, parties)
     if parties:
         # a second party that defines no short name: "("Tripath"), and Uniquest Corporation 780 Montague ..."
         stop = re.compile(r"\.\s|\n\s*\n").search(text, cursor, end)

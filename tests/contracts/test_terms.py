@@ -230,3 +230,21 @@ def test_time_grows_linearly_on_pathological_text(unit: str) -> None:
     seconds(base[:1000])
     small, large = min(seconds(base) for _ in range(3)), min(seconds(base * 8) for _ in range(3))
     assert large < max(small, 0.005) * 24
+
+
+def test_parties_set_out_under_labels() -> None:
+    text = ("COOPERATION AGREEMENT\nParty A: Xi'an Zhonghong New Energy Technology Co., Ltd. Legal Representative: Ku\n"
+            "Party B: Shenzhen iDreamSky Technology Co., Ltd. Address: 7F, EVOC Building\n\n"
+            "1. Party A is responsible for the investment.")
+    document = Document.from_text("labels.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert [(p.name, p.short_name) for p in terms.parties] == [
+        ("Xi'an Zhonghong New Energy Technology Co., Ltd.", "Party A"),
+        ("Shenzhen iDreamSky Technology Co., Ltd.", "Party B")]
+
+
+def test_an_address_after_the_company_is_not_its_name() -> None:
+    terms = terms_of('This Agreement is made between Tigrent Learning UK Limited of Boston House, London ("Tigrent") '
+                     'and Robbie Fowler ("Speaker").')
+    assert [p.name for p in terms.parties] == ["Tigrent Learning UK Limited", "Robbie Fowler"]
