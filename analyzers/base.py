@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from contracts.grounding import locate, normalize_for_match
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Playbook, Severity, default_playbook
 from contracts.settings import PromptStyle
 from contracts.taxonomy import UnknownCategoryError, canonical
+from contracts.terms import extract_terms
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,18 @@ class Analyzer(ABC):
     def propose(self, document: Document) -> Iterable[Proposal]:
         """Candidate findings for the document, in any order, possibly overlapping."""
 
+    def terms(self, document: Document) -> KeyTerms:
+        """The contract's key terms. Every backend reads them with the rule extractor (contracts.terms), so
+        that a model's findings and the terms it is shown with are grounded the same way whatever the model."""
+        return extract_terms(document)
+
     def analyze(self, document: Document) -> AnalysisResult:
         started = time.perf_counter()
         proposals = list(self.propose(document))
         findings, stats = finalize(document, proposals, self.playbook, self.model_id)
+        terms = self.terms(document)
         stats.seconds = time.perf_counter() - started
-        return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats)
+        return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats, terms=terms)
 
 
 def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,

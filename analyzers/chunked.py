@@ -80,8 +80,9 @@ class ChunkedAnalyzer(Analyzer):
         started = time.perf_counter()
         proposals = self._propose(document, observer or _Silent())
         findings, stats = finalize(document, proposals, self.playbook, self.model_id)
+        terms = self.terms(document)
         stats.seconds = time.perf_counter() - started
-        return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats)
+        return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats, terms=terms)
 
     def _propose(self, document: Document, observer: AnalysisObserver) -> list[Proposal]:
         chunks = list(self.chunks(document))

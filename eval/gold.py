@@ -129,6 +129,28 @@ def _read_labels(folder: Path) -> list[tuple[str, str, str, str, tuple[tuple[int
     raise GoldError(f"{folder} is not a CUAD folder: it has neither {SPANS_FILE} nor {CLAUSES_FILE}")
 
 
+def cuad_answers(folder: Path) -> dict[str, dict[str, str]]:
+    """CUAD's normalised answers (`<Category>-Answer` columns of master_clauses.csv) by contract text name,
+    keyed by canonical category; a blank answer is left out. These are what the key terms are scored on."""
+    clauses = folder / CLAUSES_FILE
+    if not clauses.is_file():
+        raise GoldError(f"{folder} has no {CLAUSES_FILE}: the key terms' answers are read from it")
+    out: dict[str, dict[str, str]] = {}
+    try:
+        for row in read_master(clauses):
+            answers = out.setdefault(row.txt_name, {})
+            for column, value in row.answers.items():
+                if not value.strip():
+                    continue
+                try:
+                    answers[canonical(column.strip())] = value.strip()
+                except UnknownCategoryError:
+                    continue
+    except CuadError as exc:
+        raise GoldError(str(exc)) from None
+    return out
+
+
 def read_cuad_contract(entry: CuadEntry, ingest: Callable[[Path], Document]) -> GoldContract:
     """Ingest the contract and place its labels in the ingested text."""
     document = ingest(entry.source)

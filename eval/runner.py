@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +22,7 @@ from contracts.playbook import Playbook
 from contracts.portable_paths import portable
 from eval.gold import GoldContract, GoldSpan
 from eval.metrics import Outcome, evaluate
+from eval.term_scores import score_terms
 
 PREDICTIONS_DIR = "predictions"
 TokenCounter = Callable[[str], int]
@@ -51,8 +52,10 @@ def answer_text(result: AnalysisResult) -> str:
 
 def run(contracts: Iterable[GoldContract], analyzer: DocumentAnalyzer, out: Path, *, playbook: Playbook,
         clause_categories: Sequence[str], all_categories: Sequence[str], count_tokens: TokenCounter | None = None,
-        advance: Callable[[], None] | None = None, samples: int = 1000) -> dict:
-    """Analyze each contract, write predictions/ and metrics.json under `out`, return the metrics."""
+        advance: Callable[[], None] | None = None, samples: int = 1000,
+        answers: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+    """Analyze each contract, write predictions/ and metrics.json under `out`, return the metrics. With
+    `answers` (CUAD's normalised answers by contract), the key terms are scored too (metrics' `terms`)."""
     (out / PREDICTIONS_DIR).mkdir(parents=True, exist_ok=True)
     outcomes: list[Outcome] = []
     texts: list[str] = []
@@ -80,6 +83,8 @@ def run(contracts: Iterable[GoldContract], analyzer: DocumentAnalyzer, out: Path
         if advance:
             advance()
     metrics = evaluate(outcomes, texts, clause_categories, all_categories, samples=samples)
+    if answers is not None:
+        metrics["terms"] = score_terms([(o.name, o.result, o.gold) for o in outcomes], answers)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
     (out / "gold.jsonl").write_text("".join(
         json.dumps({"contract": o.name, "spans": [s.__dict__ for s in o.gold]}, ensure_ascii=False) + "\n"

@@ -15,6 +15,7 @@ from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import SEVERITY_ORDER
 from contracts.proofing.models import ProofingItem
+from serving.render_terms import anchors, term_rows, terms_html
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
@@ -38,6 +39,14 @@ def summary_line(result: AnalysisResult) -> str:
 
 def render_table(result: AnalysisResult, console: Console) -> None:
     doc = result.document
+    if result.terms is not None:
+        terms = Table(title=f"{doc.name} — key terms", title_justify="left", expand=True, show_header=False)
+        terms.add_column("Term", no_wrap=True, style="bold")
+        terms.add_column("Value", ratio=1)
+        terms.add_column("Page", justify="right", no_wrap=True)
+        for label, shown, page, _ in term_rows(result.terms):
+            terms.add_row(label, shown, str(page or ""))
+        console.print(terms)
     table = Table(title=f"{doc.name} — {doc.pages} pages, {doc.chars:,} characters",
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("Severity", no_wrap=True)
@@ -99,12 +108,14 @@ def _proofing_html(items: Sequence[ProofingItem]) -> str:
             f"<tbody>\n{rows}\n</tbody></table>")
 
 
-def _highlighted(text: str, findings: list, proofing: Sequence[ProofingItem] = ()) -> str:
+def _highlighted(text: str, findings: list, proofing: Sequence[ProofingItem] = (),
+                 term_anchors: set[int] | frozenset[int] = frozenset()) -> str:
     """The text cut at every finding boundary; each piece inside findings is one <mark> coloured by the
     most severe finding covering it, so overlapping findings still give well-formed HTML. Proofing items
-    (in the order of their table) are underlined inside that, each with an anchor the table links to."""
+    (in the order of their table) are underlined inside that, each with an anchor the table links to; each
+    key term's quote gets an anchor (`t<offset>`) that the key-terms table links to."""
     cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings),
-                   *(p.start for p in proofing), *(p.end for p in proofing)})
+                   *(p.start for p in proofing), *(p.end for p in proofing), *term_anchors})
     pieces: list[str] = []
     for a, b in itertools.pairwise(cuts):
         covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
@@ -112,6 +123,7 @@ def _highlighted(text: str, findings: list, proofing: Sequence[ProofingItem] = (
         if any(p.start <= a and b <= p.end for p in proofing):
             chunk = f'<span class="proofing">{chunk}</span>'
         chunk = "".join(f'<a id="p{k}"></a>' for k, p in enumerate(proofing) if p.start == a) + chunk
+        chunk = (f'<a id="t{a}"></a>' if a in term_anchors else "") + chunk
         if not covering:
             pieces.append(chunk)
             continue
@@ -130,7 +142,7 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
     findings = sorted(result.findings, key=lambda f: f.start)
     index = {id(f): i for i, f in enumerate(findings)}
     decision = {id(f): r for f, r in zip(result.findings, reviews, strict=True)} if reviews is not None else {}
-    body = _highlighted(text, findings, proofing_shown(result.proofing or []))
+    body = _highlighted(text, findings, proofing_shown(result.proofing or []), anchors(result.terms))
     rows = "\n".join(
         f'<tr class="{f.severity}"><td>{f.severity}</td><td><a href="#f{index[id(f)]}">'
         f"{html.escape(f.category)}</a></td><td>{f.page}</td><td>{html.escape(shorten(f.quote, 220))}</td>"
@@ -147,7 +159,8 @@ body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-templ
 header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
 #text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
 #findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
-table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
+table {{ border-collapse: collapse; font-size: .85rem; }} table.terms {{ margin-bottom: 1rem; }}
+table.terms caption {{ text-align: left; font-weight: bold; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
 {colours}
 span.proofing {{ border-bottom: 2px dashed #7c3aed; }}
 h2 {{ font-size: 1rem; margin-top: 1.5rem; }}
@@ -155,7 +168,8 @@ h2 {{ font-size: 1rem; margin-top: 1.5rem; }}
 <header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
 <div id="text">{body}</div>
-<div id="findings"><table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
+<div id="findings">{terms_html(result.terms)}
+<table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
 <tbody>
 {rows}
 </tbody></table>{_proofing_html(result.proofing) if result.proofing is not None else ""}</div>

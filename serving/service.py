@@ -25,7 +25,6 @@ from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
-from analyzers import analyzer_names
 from serving.comparisons import Download, compare_stored, render_export, stored_bytes, stored_document
 from serving.errors import (
     Conflict,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from contracts.cuad import CLAUSES_FILE
 from contracts.portable_paths import portable_text
 from contracts.training_set import TrainingSetError, read_card
 from training.config import TrainConfig
@@ -129,9 +130,9 @@ def fill_store(store: TrainingStore, *, import_cuad: bool, cuad_dir: Path, limit
     if not import_cuad:
         raise PrepareError("the store holds no gold labels to train on: pass --import-cuad to fill it with CUAD's "
                            "train split, or import or adjudicate labels first (`lexrisk annotate`)")
-    if not (cuad_dir / "master_clauses.csv").is_file():
+    if not (cuad_dir / CLAUSES_FILE).is_file():
         raise PrepareError(f"--import-cuad: {portable_text(str(cuad_dir))} is not a CUAD folder (no "
-                           "master_clauses.csv); set LEXRISK_CUAD_DIR or pass --cuad DIR")
+                           f"{CLAUSES_FILE}); set LEXRISK_CUAD_DIR or pass --cuad DIR")
     return Step("store", True, store.import_cuad_train(cuad_dir, limit, progress))
 
 

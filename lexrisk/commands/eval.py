@@ -33,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r = sub.add_parser("run", help="score an analyzer on a CUAD folder or a split of the annotation store",
                        description="Analyze every gold contract, write RUN_DIR/predictions/, metrics.json "
                                    "(CUAD's rule and a character-overlap rule; micro and per category; AUPR; "
-                                   "bootstrap intervals) and run.json.")
+                                   "bootstrap intervals; on a CUAD folder with master_clauses.csv, the key terms "
+                                   "against CUAD's answers) and run.json.")
     r.add_argument("--analyzer", default=None, help="analyzer name (default: the `analyzer` setting)")
     r.add_argument("--adapter", help="LoRA adapter: sets hf_adapter for the hf analyzer, openai_model (the served "
                                      "LoRA module's name) for the openai analyzer")
@@ -114,13 +115,14 @@ def run_eval(args: argparse.Namespace) -> int:
         raise CommandError("--limit must be at least 1")
     count_tokens = _token_counter(args.tokenizer) if args.tokenizer else None
     contracts, total, data = _gold(args, settings)
+    answers = _answers(args.data)
     analyzer = analyzer_named(name, settings)  # fails fast, before any contract is read
     args.out.mkdir(parents=True, exist_ok=True)
     console = Console(stderr=True)
     with _progress(console, f"eval {name}", total) as advance:
         metrics = run(contracts, analyzer, args.out, playbook=playbook, clause_categories=risk_categories(),
                       all_categories=category_names(), count_tokens=count_tokens, advance=advance,
-                      samples=args.bootstrap)
+                      samples=args.bootstrap, answers=answers)
     write_run_info(args.out, metrics, analyzer=name, adapter=args.adapter, overrides=args.overrides, data=data,
                    source=args.source, split=args.split, limit=args.limit,
                    contracts_file=str(args.contracts) if args.contracts else None,
@@ -131,6 +133,11 @@ def run_eval(args: argparse.Namespace) -> int:
     console.print(f"{metrics['contracts']} contracts ({metrics['failed']} failed): micro P {m['precision']:.3f} "
                   f"R {m['recall']:.3f} F1 {m['f1']:.3f} (95% CI {ci['f1'][0]:.3f}-{ci['f1'][1]:.3f}) "
                   f"under CUAD's rule; AUPR {metrics['aupr']['aupr']:.3f}; wrote {args.out}")
+    if "terms" in metrics:
+        fields = metrics["terms"]["fields"]
+        console.print("key terms matching CUAD's answers: " + ", ".join(
+            f"{field} {row['accuracy']:.2f} (n={row['contracts']})" for field, row in fields.items()
+            if row["accuracy"] is not None) + f"; excerpts F1 {metrics['terms']['spans']['micro']['f1']:.3f}")
     if metrics["failed"] == metrics["contracts"]:
         first = next(iter(sorted((args.out / "predictions").glob("*.error.json"))))
         console.print(f"every contract failed; the first: {json.loads(first.read_text(encoding='utf-8'))['error']}")
@@ -173,6 +180,19 @@ def _gold(args: argparse.Namespace, settings: Settings) -> tuple[Iterator[GoldCo
                 raise CommandError(f"gold contract {exc}") from None
 
     return contracts(), len(entries), str(Path(args.data).resolve())
+
+
+def _answers(data: str) -> dict[str, dict[str, str]] | None:
+    """CUAD's normalised answers for the key terms, where the gold set is a CUAD folder that has them."""
+    from contracts.cuad import CLAUSES_FILE
+    from eval.gold import GoldError, cuad_answers
+
+    if data.startswith(STORE_PREFIX) or not (Path(data) / CLAUSES_FILE).is_file():
+        return None
+    try:
+        return cuad_answers(Path(data))
+    except GoldError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _store_gold(split: str, settings: Settings, limit: int | None,

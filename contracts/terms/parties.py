@@ -1,0 +1,184 @@
+"""The parties as the preamble names them: "between ACME, INC., a Delaware corporation ("Acme"), and
+Bob Smith ("Consultant")". Each party's words run from after the previous party to its defined short
+name; its name is the run of capitalised words at their start (a company's "Inc.", "L.P." or "GmbH"
+after a comma included), so the description that follows ("a Delaware corporation with offices at")
+is left out. Where the preamble defines no short names, the names are split at the "and" that joins them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEAD = 6000
+SPAN = 3000
+_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among)\b")
+_STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
+                   r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
+_DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
+                      r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
+                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]")
+_TOKEN = re.compile(r"[^\s,()]+|,")
+_SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
+                     r"|s\.?a\.?s|s\.?a\.?r\.?l|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
+                     r"|k\.?k|ab|as|asa|oy|se|sas|srl|spa|bv|nv|sa|dba|d/b/a|mhc|fsb|jr|sr|ii|iii)\.?",
+                     re.IGNORECASE)
+_CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
+            "für", "und", "et", "for", "/", "-"}
+_BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
+_CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
+_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?[ \t]*[:：][ \t]*")
+_ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
+_ARTICLE = re.compile(r"\b(?:a|an)\s+$")
+_NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
+                         r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
+                         re.IGNORECASE)
+_WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
+_SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
+NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
+               "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
+               "commencement date", "closing date", "date", "premises", "property", "purchase agreement"}
+ROLES = {"buyer", "seller", "supplier", "customer", "licensor", "licensee", "distributor", "manufacturer", "company",
+         "consultant", "contractor", "franchisor", "franchisee", "vendor", "purchaser", "client", "provider",
+         "recipient", "employer", "employee", "agent", "reseller", "sponsor", "lender", "borrower", "landlord",
+         "tenant", "lessor", "lessee", "developer", "publisher", "partner", "investor", "owner", "operator",
+         "shipper", "transporter", "subcontractor", "service provider", "endorser", "affiliate", "bank",
+         "member", "trustee", "guarantor", "collaborator", "host", "marketer", "producer", "promoter"}
+
+
+@dataclass(frozen=True)
+class PartyHit:
+    start: int
+    end: int
+    short_name: str | None
+
+
+def _starts_name(token: str) -> bool:
+    return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token))
+
+
+def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The run of name words at the start of text[s:e] (leading lower-case words and commas skipped)."""
+    tokens = list(_TOKEN.finditer(text, s, e))
+    i = 0
+    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())):
+        i += 1
+    if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
+        return None  # "a Delaware corporation": a description, not a name
+    first = last = i
+    j = i + 1
+    ended = False  # a company suffix ("Inc.", "Limited", "AG") was read: only more suffixes may follow
+    while j < len(tokens):
+        word = tokens[j].group()
+        if ended and word != "," and not _SUFFIX.fullmatch(word):
+            break  # "Tigrent Learning UK Limited of Boston House": the address has begun
+        if word == ",":
+            nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
+            if not _SUFFIX.fullmatch(nxt):
+                break
+        elif word.lower() in _CONNECT:
+            nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
+            if not nxt[:1].isupper():
+                break
+        elif word.isdigit() and len(word) >= 3:
+            break  # a street number: the address has begun
+        elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
+                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
+            break
+        else:
+            last = j
+            ended = ended or (word[:1].isupper() and bool(_SUFFIX.fullmatch(word)))
+        j += 1
+    while last > first and tokens[last].group().lower() in _CONNECT:
+        last -= 1
+    a, b = tokens[first].start(), tokens[last].end()
+    if b - a > 150 or "\n\n" in text[a:b] or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
+        return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
+    return a, b
+
+
+def _after_last_and(text: str, s: int, e: int) -> int:
+    """Just past the last "and" in text[s:e] that a name follows (a description may hold other "and"s);
+    `s` when there is none."""
+    best = s
+    for m in re.finditer(r"\band\s+", text[s:e]):
+        word = _TOKEN.match(text, s + m.end())
+        if word is not None and _starts_name(word.group()):
+            best = s + m.end()
+    return best
+
+
+def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
+    """`parties` and those set out under labels in the head ("Party A: Xi'an Zhonghong New Energy
+    Technology Co., Ltd.", "Licensor: ACME Inc."), each name to the end of its line."""
+    out = list(parties)
+    for m in _LABELLED.finditer(text, 0, min(len(text), HEAD)):
+        line_end = text.find("\n", m.end())
+        span = _name_span(text, m.end(), line_end if line_end >= 0 else min(len(text), m.end() + 200))
+        if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in out}:
+            out.append(PartyHit(span[0], span[1], " ".join(m.group("label").split())))
+    return out
+
+
+def _preamble(text: str) -> tuple[int, int] | None:
+    head = min(len(text), HEAD)
+    between = _BETWEEN.search(text, 0, head)
+    if between is not None:
+        start = between.end()
+    else:
+        first = _DEFINED.search(text, 0, head)
+        if first is None:
+            return None
+        para = text.rfind("\n\n", 0, first.start())
+        start = para + 2 if para >= 0 else 0
+    limit = min(len(text), start + SPAN)
+    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, start, limit)) if m]
+    return start, min(stops, default=limit)
+
+
+def find_parties(text: str) -> list[PartyHit]:
+    """The parties named in the preamble, in order."""
+    bounds = _preamble(text)
+    if bounds is None:
+        return _labelled(text, [])
+    start, end = bounds
+    parties: list[PartyHit] = []
+    cursor = start
+    for m in _DEFINED.finditer(text, start, end):
+        short = " ".join((m.group("a") or m.group("b")).split())
+        if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
+            if len(parties) >= 2:
+                break  # a defined term after the parties: the preamble is over
+            cursor = m.end()
+            continue
+        a = cursor
+        inner = list(_BETWEEN.finditer(text, a, m.start()))
+        if inner:
+            a = inner[-1].end()
+        elif parties:
+            a = _after_last_and(text, a, m.start())
+        span = _name_span(text, a, m.start())
+        name = text[span[0]:span[1]] if span else ""
+        known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
+        if span is not None and name not in known and name.removeprefix("The ") not in known:
+            parties.append(PartyHit(span[0], span[1], short))
+        cursor = m.end()
+    if len(parties) < 2:
+        parties = _labelled(text, parties)
+    if parties:
+        # a second party that defines no short name: "("Tripath"), and Uniquest Corporation 780 Montague ..."
+        stop = re.compile(r"\.\s|\n\s*\n").search(text, cursor, end)
+        limit = stop.start() if stop else end
+        tail = _after_last_and(text, cursor, limit) if len(parties) == 1 else cursor
+        span = _name_span(text, tail, limit) if tail > cursor else None
+        if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in parties}:
+            parties.append(PartyHit(span[0], span[1], None))
+        return parties
+    sentence_end = re.search(r"\.\s", text[start:end])
+    body_end = start + sentence_end.start() if sentence_end else end
+    joiner = re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
+    for a, b in [(start, joiner.start()), (joiner.end(), body_end)] if joiner else [(start, body_end)]:
+        span = _name_span(text, a, b)
+        if span is not None:
+            parties.append(PartyHit(span[0], span[1], None))
+    return parties

@@ -1,0 +1,294 @@
+"""When the contract starts and ends, how it renews and by when a renewal must be stopped.
+
+Each reading is anchored on the words contracts use for it ("the term of this Agreement", "renew",
+"effective date"), then read in the sentence around the anchor, so the work is a few scans of the
+text. Every function here reads the lower-cased text (`sentences.lowered`, offsets kept). An end date
+counted from another date ("five (5) years from the Effective Date") is computed CUAD's way: the same
+day N years on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+from contracts.terms.counts import read_count
+from contracts.terms.dates import DateHit, find_dates
+from contracts.terms.durations import DURATION, Period, add, period_of
+from contracts.terms.sentences import sentence_around
+
+AGREEMENT_HEAD = 5000
+_Q = "[\"“”'\u2018\u2019]"
+_DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)\W{0,40}$")
+_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of)\W{0,20}$")
+_EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
+_EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
+_EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
+_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
+                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
+                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
+_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including|extended\s+to"
+                    r"|expiration\s+date\s*:)"
+                    r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
+MAX_TERM_SENTENCES = 60
+_PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
+                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
+_ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
+_BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
+                   r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
+                   r"signing))|execution|signature|"
+                   r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
+_RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
+                    r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
+_YEARLY = re.compile(r"year[\s-]to[\s-]year|annual|yearly|each\s+year")
+_MONTHLY = re.compile(r"month[\s-]to[\s-]month")
+_SAME = re.compile(r"(?:same|equal)\s+(?:duration|length|period|term)|equal\s+to\s+the\s+initial")
+_NOTICE_BEFORE = re.compile(r"(?:at\s+least|not\s+less\s+than|no\s+(?:less|later)\s+than|minimum\s+of|upon|with|giving|"
+                            r"within|least|prior|advance)\W{0,20}$")
+_NOTICE_AFTER = re.compile(r"\W{0,4}(?:(?:prior|before|in\s+advance|advance|written|notice|preceding)\b|'?s?\s*"
+                           r"(?:prior|written|advance|notice))")
+_AUTOMATIC = re.compile(r"unless|will\s+(?:be\s+)?(?:renew|extend)|shall\s+(?:be\s+)?(?:renew|extend)")
+_OPTIONAL = re.compile(r"\boption\b|\bmay\s+(?:be\s+)?(?:renew|extend)|mutual|upon\s+(?:the\s+)?(?:written\s+)?agree")
+_NOT_RENEWAL = re.compile(r"\bnon-?renew|renewal\s+of\s+(?:any|the|such)\s+(?:permit|licen[cs]e|insurance|polic)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One term as read: where its words stand, the value, how it was derived and how sure the reader is."""
+
+    start: int
+    end: int
+    value: str | None
+    confidence: float
+    rule: str | None = None
+    automatic: bool | None = None
+    period: Period | None = None
+
+
+def agreement_date(low: str) -> DateHit | None:
+    """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
+    "this 5th day of"), else the first date in the head, else the first dated signature further on."""
+    hits = list(find_dates(low, 0, min(len(low), AGREEMENT_HEAD)))
+    dated = next((h for h in hits if _DATED.search(low, max(0, h.start - 60), h.start)), hits[0] if hits else None)
+    if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
+        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)),
+                     None)
+    return _completed(low, dated)
+
+
+def _completed(low: str, hit: DateHit | None) -> DateHit | None:
+    """A head date that leaves the day blank ("May, 2017") completed by the first full date of that month
+    elsewhere in the contract (the signature block's "Date: May 26, 2017"), when there is one."""
+    if hit is None or hit.value is None or len(hit.value) == 10:
+        return hit
+    return next((h for h in find_dates(low, hit.end) if h.value and len(h.value) == 10
+                 and h.value.startswith(hit.value)), hit)
+
+
+def effective_date(low: str) -> DateHit | None:
+    """A date the contract names as its effective (or commencement) date: "Effective Date" means <date>,
+    <date> (the "Effective Date"), effective as of <date>; None when it names none."""
+    for anchor in _EFFECTIVE.finditer(low):
+        if _EFFECTIVE_DEF.match(low, anchor.end()):
+            hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
+            if hit is not None and not re.search(r"[.;]\s", low[anchor.end():hit.start]):
+                return hit
+        before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
+                  if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
+        if before:
+            return before[-1]
+    for anchor in re.finditer(r"effective|commenc", low):
+        hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
+        if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
+            return hit
+    return None
+
+
+def _count_of(words: str) -> float | None:
+    """The number in "fifth (5th)", "third", "5": digits first, then number words."""
+    digits = re.search(r"\d+", words)
+    if digits:
+        return float(digits.group())
+    read = re.search(r"\d+", alpha2digit(words.replace("-", " "), "en"))
+    return float(read.group()) if read else read_count(words)
+
+
+def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
+    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
+    the rule that says so)."""
+    anniversary = _ANNIVERSARY.search(sentence)
+    if anniversary:
+        count = _count_of(anniversary.group("n"))
+        if count:
+            years = Period(years=int(count))
+            return years, f"{years.describe()} after the {base}"
+    for m in DURATION.finditer(sentence):
+        before = sentence[max(0, m.start() - 60):m.start()]
+        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()):
+            continue
+        count = read_count(m.group("count"))
+        period = period_of(count, m.group("unit")) if count is not None else None
+        if period is not None:
+            return period, f"{period.describe()} after the {base}"
+    return None
+
+
+def shift(value: str | None, period: Period, sign: int = 1) -> str | None:
+    """An ISO date (at any precision) moved by `period`, at the precision both allow: "2000" plus ten
+    years is "2010"; "2000" plus six months cannot be told (None)."""
+    if value is None or value == "perpetual":
+        return None
+    if len(value) == 10:
+        return add(dt.date.fromisoformat(value), period, sign).isoformat()
+    if period.days:
+        return None
+    if len(value) == 7:
+        moved = add(dt.date.fromisoformat(value + "-01"), period, sign)
+        return moved.isoformat()[:7]
+    if len(value) == 4 and not period.months:
+        return f"{int(value) + sign * period.years:04d}"
+    return None
+
+
+def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> tuple[str, str | None]:
+    """The date a relative term counts from, named as the rule will say it: a date the sentence states
+    ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
+    fixes elsewhere (not read: "the Launch Date")."""
+    sentence = low[s:e]
+    for hit in find_dates(low, s, e):
+        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective)\s+(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
+                     low[max(s, hit.start - 40):hit.start]):
+            return f"start date {low[hit.start:hit.end]}", hit.value
+    m = _BASE.search(sentence)
+    named = m.group("base") if m else ""
+    if re.match(r"date\s|execution|signature", named):
+        return "agreement date", agreement
+    if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
+        return named, None
+    return ("effective date", effective) if effective else ("agreement date", agreement)
+
+
+_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
+                       r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
+                       r"(?:material|any|other)\s+term\b")
+_STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
+                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
+                          r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
+                          r"effect|be\s+for)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)|contract\s+period")
+
+
+def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
+    """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual.
+    Of the sentences that speak of the term, one that names this agreement's term ("The term of this
+    Agreement shall ...") is read before the others; sentences about what happens during or after the
+    term (warranties, survival, confidentiality) are not read."""
+    seen: set[int] = set()
+    last_end = -1
+    candidates: list[tuple[int, int, int]] = []
+    for trigger in _TERM.finditer(low):
+        if len(seen) >= MAX_TERM_SENTENCES:
+            break
+        if trigger.start() < last_end:
+            continue  # inside the sentence just read
+        s, e = sentence_around(low, trigger.start(), trigger.end())
+        last_end = e
+        if s in seen:
+            continue
+        seen.add(s)
+        if _NOT_TERM.search(low, s, e):
+            continue
+        candidates.append((0 if _STRONG_TERM.search(low, s, e) else 1, s, e))
+    for _, s, e in sorted(candidates):
+        sentence = low[s:e]
+        for hit in find_dates(low, s, e):
+            if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
+                return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+        if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be|terminat\w*|from|after)\b",
+                     sentence):
+            base, start = _base(low, s, e, effective, agreement)
+            relative = _relative_end(sentence, base)
+            if relative is not None:
+                period, rule = relative
+                end = shift(start, period)
+                return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
+        if _PERPETUAL.search(sentence):
+            return Reading(s, e, "perpetual", 0.7)
+    return None
+
+
+_NON_RENEWAL = re.compile(r"not\s+to\s+(?:renew|extend)|non-?renewal|intention\s+not|elect\w*\s+not\s+to|"
+                          r"prior\s+to\s+the\s+(?:end|expiration|expiry)\s+of\s+the\s+(?:then[\s-]+)?(?:current|"
+                          r"initial|renewal|applicable)?\s*(?:term|period)")
+NOTICE_REACH = 1500
+
+
+def _notice_near(low: str, after: int) -> Reading | None:
+    """The notice that stops a renewal, stated in a sentence just after the renewal sentence ("Either
+    party may elect not to renew by giving ninety (90) days' notice ...")."""
+    for m in _NON_RENEWAL.finditer(low, after, min(len(low), after + NOTICE_REACH)):
+        s, e = sentence_around(low, m.start(), m.end())
+        found = notice_in(low, s, e)
+        if found is not None:
+            return found
+    return None
+
+
+def notice_in(low: str, s: int, e: int) -> Reading | None:
+    """The first period of notice in low[s:e] ("upon thirty (30) days' prior written notice")."""
+    for d in DURATION.finditer(low, s, e):
+        count = read_count(d.group("count"))
+        found = period_of(count, d.group("unit")) if count is not None else None
+        if found is not None and (_NOTICE_BEFORE.search(low, max(s, d.start() - 60), d.start())
+                                  or _NOTICE_AFTER.match(low, d.end())):
+            return Reading(s, e, found.iso, 0.6, period=found)
+    return None
+
+
+def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading | None]:
+    """The renewal term and the notice that stops a renewal, read from the first renewal sentence."""
+    read = 0
+    last_end = -1
+    for trigger in _RENEW.finditer(low):
+        if trigger.start() < last_end:
+            continue  # inside the sentence just read
+        if read >= MAX_TERM_SENTENCES:
+            break
+        s, e = sentence_around(low, trigger.start(), trigger.end())
+        last_end = e
+        read += 1
+        sentence = low[s:e]
+        if _NOT_RENEWAL.search(sentence) and not re.search(r"automatic|successive", sentence):
+            continue
+        period: Period | None = None
+        notice: Reading | None = None
+        renews_at = trigger.start() - s
+        for m in DURATION.finditer(sentence):
+            count = read_count(m.group("count"))
+            found = period_of(count, m.group("unit")) if count is not None else None
+            if found is None:
+                continue
+            if _NOTICE_BEFORE.search(sentence, max(0, m.start() - 60), m.start()) or _NOTICE_AFTER.match(sentence,
+                                                                                                          m.end()):
+                if notice is None:
+                    notice = Reading(s, e, found.iso, 0.75, period=found)
+            elif period is None and m.start() >= renews_at:  # before "renew" it is the initial term
+                period = found
+        if period is None and _YEARLY.search(sentence):
+            period = Period(years=1)
+        if period is None and _MONTHLY.search(sentence):
+            period = Period(months=1)
+        if period is None and _SAME.search(sentence) and initial is not None:
+            period = initial
+        if period is None and notice is None:
+            continue
+        if notice is None:
+            notice = _notice_near(low, e)
+        automatic = True if "automatic" in sentence else (
+            False if _OPTIONAL.search(sentence) else (True if _AUTOMATIC.search(sentence) else None))
+        reading = Reading(s, e, period.iso if period else None, 0.75 if period else 0.4, automatic=automatic,
+                          period=period)
+        return reading, notice
+    return None, None

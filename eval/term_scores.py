@@ -1,0 +1,185 @@
+"""Key terms scored against CUAD's normalised answers (`<Category>-Answer` in master_clauses.csv).
+
+For each field: the share of contracts whose value matches the answer, over the contracts whose answer
+can be read as a value of that field (an answer such as `[]/[]/[]` or "the state in which the
+restaurant is located" names no value and is counted under `unreadable`, not scored). A contract
+with an answer and no value from the analyzer counts as a miss. The matching rule per field:
+
+- dates (agreement, effective): CUAD's `M/D/YYYY` with `[]` for blank parts, read as ISO 8601 at the
+  precision given (`[]/[]/2004` is `2004`); match = the same ISO value (the same precision too).
+- expiration: the same date as above, or both `perpetual`.
+- renewal term, notice period: the first "N years|months|weeks|days" of the answer (`successive 1 year`
+  is P1Y) against the analyzer's ISO period; match = the same length (P12M equals P1Y, P2W equals P14D).
+- governing law: both sides resolved to jurisdictions (contracts.terms.governing_law.resolve: a state or
+  province swallows its country, "England and Wales" is England and Wales); match = the same set.
+- parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
+  and "referred to as" notes, dropped); the contract's score is the share of those names that some
+  extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
+  folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
+  over contracts, with the share of contracts where every name is found.
+- document name: fuzzy ratio >= 90 after folding (reported, no aim).
+
+Excerpts are scored separately with CUAD's rule (word Jaccard >= 0.5, one-to-one) against CUAD's
+gold spans of the eight categories: each term's quote (each party's name) is one prediction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from rapidfuzz import fuzz
+
+from contracts.findings import AnalysisResult, Finding
+from contracts.key_terms import TERM_FIELDS, KeyTerms
+from contracts.terms.dates import iso
+from contracts.terms.durations import Period, from_iso, period_of, same_length
+from contracts.terms.governing_law import resolve
+from eval.cuad_metric import Counts
+from eval.gold import GoldSpan
+from eval.matching import match_contract
+
+CATEGORY = {"document_name": "Document Name", "parties": "Parties", "agreement_date": "Agreement Date",
+            "effective_date": "Effective Date", "expiration_date": "Expiration Date",
+            "renewal_term": "Renewal Term", "notice_period_to_terminate_renewal": "Notice Period to Terminate Renewal",
+            "governing_law": "Governing Law"}
+PARTY_RATIO = 85
+TITLE_RATIO = 90
+_ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})")
+_ANSWER_PERIOD = re.compile(r"(\d+(?:\.\d+)?)\s*\)?\s*(years?|months?|weeks?|days?)", re.IGNORECASE)
+
+
+def answer_date(answer: str) -> str | None:
+    """CUAD's `M/D/YYYY` (blank parts `[]`; day first where the first number cannot be a month) as ISO."""
+    m = _ANSWER_DATE.search(answer)
+    if not m or not m.group(3).isdigit():
+        return None
+    first, second = (None if g == "[]" else int(g) for g in m.group(1, 2))
+    if first is not None and second is not None and first > 12 >= second:
+        first, second = second, first
+    year = int(m.group(3))
+    year = year + (2000 if year < 50 else 1900) if year < 100 else year
+    return iso(year, first, second if first is not None else None)
+
+
+def answer_period(answer: str) -> Period | None:
+    m = _ANSWER_PERIOD.search(answer)
+    return period_of(float(m.group(1)), m.group(2)) if m else None
+
+
+def _fold(name: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+def answer_parties(answer: str) -> list[str]:
+    names = []
+    for piece in answer.split(";"):
+        piece = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
+        piece = piece.replace("(", " ").replace(")", " ")
+        if re.search(r"referred\s+to|collectively|individually", piece, re.IGNORECASE):
+            continue
+        folded = _fold(piece)
+        if len(folded) >= 2 and re.search(r"[a-z]", folded):
+            names.append(folded)
+    return names
+
+
+def same_party(gold: str, ours: str) -> bool:
+    """Two folded party names name the same party: rapidfuzz ratio >= PARTY_RATIO, or one is the other
+    with a tail left on ("imrs operations inc" and "imrs operations inc d b a imrs inc": CUAD keeps a
+    d/b/a, a former name or "and its subsidiaries" in some answers and not in others)."""
+    if fuzz.ratio(gold, ours) >= PARTY_RATIO:
+        return True
+    short, long = sorted((gold, ours), key=len)
+    return len(short) >= 6 and long.startswith(short + " ")
+
+
+def _laws(value: str) -> frozenset[str]:
+    names: set[str] = set()
+    for j in resolve(value):
+        names.update(("England", "Wales") if j.name == "England and Wales" else (j.name,))
+    return frozenset(names)
+
+
+def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
+    """How well the analyzer's value for `field` matches CUAD's answer: 1.0/0.0 (parties: the share of
+    names found); None when the answer names no value of the field (not scored)."""
+    if field in ("agreement_date", "effective_date", "expiration_date"):
+        perpetual = field == "expiration_date" and "perpetual" in answer.lower()
+        gold = "perpetual" if perpetual else answer_date(answer)
+        if gold is None:
+            return None
+        term = getattr(terms, field)
+        return float(term is not None and term.value == gold)
+    if field in ("renewal_term", "notice_period_to_terminate_renewal"):
+        period = answer_period(answer)
+        if period is None:
+            return None
+        term = getattr(terms, field)
+        found = from_iso(term.value) if term is not None and term.value else None
+        return float(found is not None and same_length(found, period))
+    if field == "governing_law":
+        gold_laws = _laws(answer)
+        if not gold_laws:
+            return None
+        return float(terms.governing_law is not None and terms.governing_law.value is not None
+                     and _laws(terms.governing_law.value) == gold_laws)
+    if field == "parties":
+        names = answer_parties(answer)
+        if not names:
+            return None
+        ours = [_fold(p.name) for p in terms.parties]
+        return sum(any(same_party(n, o) for o in ours) for n in names) / len(names)
+    if field == "document_name":
+        return float(terms.document_name is not None and terms.document_name.value is not None
+                     and fuzz.ratio(_fold(answer), _fold(terms.document_name.value)) >= TITLE_RATIO)
+    raise ValueError(f"unknown key term {field!r}")
+
+
+def term_findings(terms: KeyTerms) -> list[Finding]:
+    """Each term's quote as a prediction of its CUAD category, for span scoring under CUAD's rule."""
+    out = []
+    for field in TERM_FIELDS:
+        value = getattr(terms, field)
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        for item in items:
+            quote = item.name if field == "parties" else item.quote
+            start = item.start
+            out.append(Finding(category=CATEGORY[field], severity="info", quote=quote, start=start,
+                               end=start + len(quote), page=item.page,
+                               score=getattr(item, "confidence", 1.0), explanation="key term"))
+    return out
+
+
+def score_terms(contracts: Sequence[tuple[str, AnalysisResult | None, Sequence[GoldSpan]]],
+                answers: Mapping[str, Mapping[str, str]]) -> dict:
+    """metrics.json's `terms`: per field the match rate over the contracts with a readable answer, and
+    span precision/recall/F1 under CUAD's rule over the eight categories."""
+    fields: dict[str, dict] = {}
+    for field in TERM_FIELDS:
+        scores: list[float] = []
+        unreadable = 0
+        for name, result, _ in contracts:
+            answer = answers.get(name, {}).get(CATEGORY[field])
+            if not answer:
+                continue
+            score = field_match(field, result.terms if result and result.terms else KeyTerms(), answer)
+            if score is None:
+                unreadable += 1
+            else:
+                scores.append(score)
+        row: dict = {"contracts": len(scores), "unreadable": unreadable,
+                     "accuracy": sum(scores) / len(scores) if scores else None}
+        if field == "parties":
+            row["all_found"] = sum(s == 1.0 for s in scores) / len(scores) if scores else None
+        fields[field] = row
+    categories = list(CATEGORY.values())
+    per_category = {c: Counts() for c in categories}
+    for _, result, gold in contracts:
+        found = term_findings(result.terms) if result and result.terms else []
+        for category, counts in match_contract("cuad", gold, found, categories).counts.items():
+            per_category[category].add(counts)
+    micro = Counts()
+    for counts in per_category.values():
+        micro.add(counts)
+    return {"rule": "see eval/term_scores.py and docs/key-terms.md", "fields": fields,
+            "spans": {"micro": micro.as_dict(), "per_category": {c: n.as_dict() for c, n in per_category.items()}}}

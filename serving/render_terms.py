@@ -1,0 +1,57 @@
+"""The key terms as a lawyer reads them first: one line per term (value, how it was derived, page), for
+the terminal table and the HTML report that open with them."""
+
+from __future__ import annotations
+
+import html
+
+from contracts.key_terms import KeyTerms
+
+LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
+          "effective_date": "Effective date", "expiration_date": "Expires", "renewal_term": "Renewal",
+          "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
+
+
+def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
+    """(label, value as shown, page, offset of the quote) for each term, in reading order; a term the
+    contract does not state reads "not stated", one whose words could not be read shows those words."""
+    rows: list[tuple[str, str, int | None, int | None]] = []
+    for field, label in LABELS.items():
+        value = getattr(terms, field)
+        if field == "parties":
+            shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") for p in value)
+            rows.append((label, shown or "not stated", value[0].page if value else None,
+                         value[0].start if value else None))
+            continue
+        if value is None:
+            rows.append((label, "not stated", None, None))
+            continue
+        shown = value.value if value.value is not None else f"unreadable: {' '.join(value.quote.split())[:80]}"
+        extra = [getattr(value, "rule", None), getattr(value, "country", None)]
+        if field == "renewal_term" and value.automatic is not None:
+            extra.append("automatic" if value.automatic else "on election")
+        deadline = getattr(value, "deadline", None)
+        if deadline:
+            extra.append(f"deadline {deadline}")
+        shown += "".join(f" ({e})" for e in extra if e)
+        rows.append((label, shown, value.page, value.start))
+    return rows
+
+
+def terms_html(terms: KeyTerms | None) -> str:
+    """A table of the key terms; each value links to its quote in the text (anchor `t<offset>`)."""
+    if terms is None:
+        return ""
+    body = "\n".join(
+        f"<tr><th>{html.escape(label)}</th><td>"
+        + (f'<a href="#t{start}">{html.escape(shown)}</a>' if start is not None else html.escape(shown))
+        + f"</td><td>{page or ''}</td></tr>"
+        for label, shown, page, start in term_rows(terms))
+    return f'<table class="terms"><caption>Key terms</caption><tbody>\n{body}\n</tbody></table>'
+
+
+def anchors(terms: KeyTerms | None) -> set[int]:
+    """The offsets the key-terms table links to."""
+    if terms is None:
+        return set()
+    return {start for _, _, _, start in term_rows(terms) if start is not None}

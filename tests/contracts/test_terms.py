@@ -1,0 +1,250 @@
+"""The key-terms extractor on contract wordings: each value, its grounding and its absence."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from contracts.documents import Document
+from contracts.key_terms import KeyTerms
+from contracts.terms import extract_terms
+from contracts.terms.dates import find_dates
+from contracts.terms.durations import Period, parse_period, same_length
+from contracts.terms.governing_law import resolve
+from contracts.terms.sentences import lowered
+from contracts.terms.term import shift
+
+
+def terms_of(text: str) -> KeyTerms:
+    return extract_terms(Document.from_text("contract.txt", text))
+
+
+def grounded(document: Document, terms: KeyTerms) -> None:
+    """Every quote stands at its offsets, on its page."""
+    for field in type(terms).model_fields:
+        value = getattr(terms, field)
+        for item in value if isinstance(value, list) else [value] if value is not None else []:
+            assert document.text[item.start:item.end] == item.quote, field
+            assert item.page == document.page_of(item.start)
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("June 23, 2015", "2015-06-23"),
+    ("23 June 2015", "2015-06-23"),
+    ("the 20th day of March, 2002", "2002-03-20"),
+    ("the first day of July, 2017", "2017-07-01"),
+    ("this thirty-first day of March 1998", "1998-03-31"),
+    ("27 day of January, A.D. 2004", "2004-01-27"),
+    ("Sept. 5, 2001", "2001-09-05"),
+    ("03/01/05", "2005-03-01"),
+    ("31/01/2025", "2025-01-31"),
+    ("2015-06-23", "2015-06-23"),
+    ("this ____ day of March, 2002", "2002-03"),
+    ("May __, 2019", "2019-05"),
+    ("December , 2010", "2010-12"),
+    ("February 31, 2020", None),
+    ("the 30th day of February, 2001", None),
+])
+def test_dates_in_many_wordings_at_the_precision_given(words: str, value: str | None) -> None:
+    text = f"Signed on {words} by the parties."
+    hits = list(find_dates(lowered(text)))
+    assert len(hits) == 1
+    assert hits[0].value == value
+    assert words.removeprefix("the ").removeprefix("this ") in text[hits[0].start:hits[0].end] or \
+        text[hits[0].start:hits[0].end] in words
+
+
+def test_a_blank_year_is_no_value() -> None:
+    assert [h.value for h in find_dates(lowered("dated March 3, 20__"))] == [None]
+
+
+@pytest.mark.parametrize(("words", "iso"), [
+    ("thirty (30) days", "P30D"), ("ninety days", "P90D"), ("one hundred twenty (120) days", "P120D"),
+    ("twelve (12) months", "P12M"), ("5 years", "P5Y"), ("two weeks", "P14D"), ("sixty (60) calendar days", "P60D"),
+])
+def test_durations_read_words_as_numbers(words: str, iso: str) -> None:
+    period = parse_period(f"upon {words} notice")
+    assert period is not None and period.iso == iso
+
+
+def test_periods_of_the_same_length() -> None:
+    assert same_length(Period(months=12), Period(years=1))
+    assert not same_length(Period(days=30), Period(months=1))
+
+
+def test_shift_keeps_the_precision_it_can() -> None:
+    assert shift("2019-10-31", Period(years=5)) == "2024-10-31"
+    assert shift("2020-05-31", Period(days=90), -1) == "2020-03-02"
+    assert shift("2000", Period(years=10)) == "2010"
+    assert shift("2000", Period(months=6)) is None
+    assert shift("perpetual", Period(years=1)) is None
+
+
+SUPPLY = (
+    "MASTER SUPPLY AGREEMENT\n\n"
+    "This Master Supply Agreement is made as of October 31, 2019 by and between Premier Nutrition Company, LLC, "
+    "a Delaware limited liability company (\"Buyer\"), and Stremicks Heritage Foods, LLC (\"Seller\").\n\n"
+    "1. Term. The term of this Agreement shall commence on the Effective Date and continue for five (5) years. "
+    "Thereafter this Agreement shall automatically renew for successive one (1) year periods unless either party "
+    "gives written notice of non-renewal at least ninety (90) days prior to the end of the then current term.\n\n"
+    "12. Governing Law. This Agreement shall be governed by the laws of the State of New York, without regard "
+    "to its conflict of laws principles.\n")
+
+
+def test_a_supply_agreement_read_whole() -> None:
+    document = Document.from_text("supply.txt", SUPPLY)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert terms.document_name is not None and terms.document_name.value == "MASTER SUPPLY AGREEMENT"
+    assert [(p.name, p.short_name, p.role) for p in terms.parties] == [
+        ("Premier Nutrition Company, LLC", "Buyer", "buyer"), ("Stremicks Heritage Foods, LLC", "Seller", "seller")]
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2019-10-31"
+    assert terms.effective_date is not None and terms.effective_date.value == "2019-10-31"
+    assert terms.effective_date.rule == "the agreement date"
+    expiration = terms.expiration_date
+    assert expiration is not None and expiration.value == "2024-10-31"
+    assert expiration.rule == "5 years after the effective date"
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P1Y" and terms.renewal_term.automatic
+    notice = terms.notice_period_to_terminate_renewal
+    assert notice is not None and notice.value == "P90D" and notice.deadline == "2024-08-02"
+    assert terms.governing_law is not None
+    assert (terms.governing_law.value, terms.governing_law.country) == ("New York", "US")
+
+
+def test_an_explicit_end_date_and_effective_date() -> None:
+    terms = terms_of('This Agreement is entered into on March 3, 2010 and is effective as of April 1, 2010 '
+                     '(the "Effective Date"). This Agreement shall continue until December 31, 2012, unless '
+                     'terminated earlier.')
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2010-03-03"
+    assert terms.effective_date is not None and terms.effective_date.value == "2010-04-01"
+    assert terms.effective_date.rule is None
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2012-12-31"
+    assert terms.expiration_date.rule is None
+
+
+def test_an_anniversary_counts_years_from_the_effective_date() -> None:
+    terms = terms_of('"Effective Date" means June 1, 2015. The term of this Agreement shall end on the third (3rd) '
+                     'anniversary of the Effective Date.')
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2018-06-01"
+    assert terms.expiration_date.rule == "3 years after the effective date"
+
+
+def test_a_term_counted_from_a_date_the_contract_fixes_elsewhere_has_no_value() -> None:
+    terms = terms_of("Dated January 5, 2001. The term of this Agreement shall continue for one (1) year following "
+                     "the Launch Date.")
+    assert terms.expiration_date is not None and terms.expiration_date.value is None
+    assert terms.expiration_date.rule == "1 year after the launch date"
+
+
+def test_perpetual() -> None:
+    terms = terms_of("This Agreement shall commence on the date hereof and shall continue in full force and effect "
+                     "until terminated by either party in accordance with Section 9.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "perpetual"
+
+
+def test_an_optional_renewal_is_not_automatic() -> None:
+    terms = terms_of("This Agreement may be renewed for additional two (2) year terms by mutual written agreement "
+                     "of the parties.")
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P2Y"
+    assert terms.renewal_term.automatic is False
+    assert terms.notice_period_to_terminate_renewal is None
+
+
+def test_year_to_year_renewal() -> None:
+    terms = terms_of("Thereafter, this agreement will renew automatically from year to year unless cancelled by "
+                     "either Party giving the other written notice a minimum of 60 days before the end of the term.")
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P1Y"
+    assert terms.notice_period_to_terminate_renewal is not None
+    assert terms.notice_period_to_terminate_renewal.value == "P60D"
+    assert terms.notice_period_to_terminate_renewal.deadline is None  # no expiration date to count back from
+
+
+@pytest.mark.parametrize(("clause", "value", "country"), [
+    ("This Agreement shall be governed by the laws of England and Wales.", "England and Wales", "GB"),
+    ("This Agreement shall be construed in accordance with English law.", "England", "GB"),
+    ("This Contract shall be governed by the laws of the People's Republic of China.",
+     "People's Republic of China", "CN"),
+    ("This Agreement is governed by the laws of the PRC.", "People's Republic of China", "CN"),
+    ("This Agreement shall be governed by the laws of the Province of  Ontario and the federal laws of Canada.",
+     "Ontario", "CA"),
+    ("The laws of the Commonwealth of Pennsylvania shall govern this Agreement.", "Pennsylvania", "US"),
+    ("This Agreement shall be governed by the laws of Germany.", "Germany", "DE"),
+])
+def test_governing_law_as_a_lawyer_writes_it(clause: str, value: str, country: str) -> None:
+    law = terms_of(clause).governing_law
+    assert law is not None and (law.value, law.country) == (value, country)
+
+
+def test_a_party_incorporated_under_a_law_is_not_the_governing_law() -> None:
+    terms = terms_of("ACME Inc., a corporation organized under the laws of the State of Delaware (\"ACME\"). "
+                     "This Agreement shall be governed by the laws of the State of California.")
+    assert terms.governing_law is not None and terms.governing_law.value == "California"
+
+
+def test_resolve_folds_a_state_and_its_country() -> None:
+    assert [j.name for j in resolve("Ontario, Canada")] == ["Ontario"]
+    assert [j.name for j in resolve("England; Wales")] == ["England", "Wales"]
+
+
+def test_unreadable_dates_keep_their_words_and_the_other_terms() -> None:
+    text = ("This Agreement is made on February 31, 2020 between Alpha Corp. (\"Alpha\") and Beta LLC (\"Beta\"). "
+            "This Agreement shall be governed by the laws of the State of Texas.")
+    document = Document.from_text("bad-dates.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert terms.agreement_date is not None and terms.agreement_date.value is None
+    assert terms.agreement_date.quote == "February 31, 2020"
+    assert [p.name for p in terms.parties] == ["Alpha Corp.", "Beta LLC"]
+    assert terms.governing_law is not None and terms.governing_law.value == "Texas"
+
+
+def test_nothing_stated_is_null_never_a_guess() -> None:
+    terms = terms_of("The quick brown fox jumps over the lazy dog. " * 50)
+    assert terms == KeyTerms()
+
+
+def test_pages_of_the_quotes() -> None:
+    document = Document.from_pages("two-pages.pdf", [
+        "SERVICES AGREEMENT\n\nThis Agreement is dated as of May 4, 2011.",
+        "This Agreement shall be governed by the laws of the State of Ohio."], source_type="pdf", sha256="0" * 64)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert terms.agreement_date is not None and terms.agreement_date.page == 1
+    assert terms.governing_law is not None and terms.governing_law.page == 2
+
+
+@pytest.mark.parametrize("unit", [
+    "term of this Agreement ", "1/", "(\"", "renew 99999 ", "governed by the laws of ", "_", "June 1, 2001 ",
+])
+def test_time_grows_linearly_on_pathological_text(unit: str) -> None:
+    """Eight times the text (both well past the head the preamble is read from) costs about eight times the
+    time, never the square (64 times): under 24 times, a margin for a shared machine's bursts of load."""
+    def seconds(text: str) -> float:
+        document = Document.from_text("x.txt", text)
+        started = time.perf_counter()
+        extract_terms(document)
+        return time.perf_counter() - started
+
+    base = unit * (25_000 // len(unit))
+    seconds(base[:1000])
+    small, large = min(seconds(base) for _ in range(3)), min(seconds(base * 8) for _ in range(3))
+    assert large < max(small, 0.005) * 24
+
+
+def test_parties_set_out_under_labels() -> None:
+    text = ("COOPERATION AGREEMENT\nParty A: Xi'an Zhonghong New Energy Technology Co., Ltd. Legal Representative: Ku\n"
+            "Party B: Shenzhen iDreamSky Technology Co., Ltd. Address: 7F, EVOC Building\n\n"
+            "1. Party A is responsible for the investment.")
+    document = Document.from_text("labels.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert [(p.name, p.short_name) for p in terms.parties] == [
+        ("Xi'an Zhonghong New Energy Technology Co., Ltd.", "Party A"),
+        ("Shenzhen iDreamSky Technology Co., Ltd.", "Party B")]
+
+
+def test_an_address_after_the_company_is_not_its_name() -> None:
+    terms = terms_of('This Agreement is made between Tigrent Learning UK Limited of Boston House, London ("Tigrent") '
+                     'and Robbie Fowler ("Speaker").')
+    assert [p.name for p in terms.parties] == ["Tigrent Learning UK Limited", "Robbie Fowler"]

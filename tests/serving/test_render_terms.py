@@ -1,0 +1,54 @@
+"""The table and the HTML report open with the key terms; each HTML value links to its quote."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+
+from contracts.documents import Document
+from contracts.findings import AnalysisResult, AnalyzerInfo
+from contracts.terms import extract_terms
+from serving.render import render_html, render_table
+
+TEXT = ("This Agreement is made as of June 23, 2015 between ACME, Inc. (\"Buyer\") and Widget Ltd (\"Seller\"). "
+        "This Agreement shall be governed by the laws of England and Wales. Payment is due on delivery of "
+        "the Products.")
+
+
+def _result() -> tuple[Document, AnalysisResult]:
+    document = Document.from_text("c.txt", TEXT)
+    return document, AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"),
+                                    findings=[], terms=extract_terms(document))
+
+
+def test_the_table_opens_with_the_key_terms() -> None:
+    _, result = _result()
+    console = Console(record=True, width=160)
+    render_table(result, console)
+    out = console.export_text()
+    assert out.index("key terms") < out.index("findings")
+    assert "2015-06-23" in out and "England and Wales (GB)" in out
+    assert 'ACME, Inc. ("Buyer"); Widget Ltd ("Seller")' in out
+    assert re.search(r"Expires\s+│\s+not stated", out)
+
+
+def test_each_html_value_links_to_its_quote() -> None:
+    document, result = _result()
+    page = render_html(document, result)
+    assert page.index('class="terms"') < page.index("<th>Severity</th>")
+    links = re.findall(r'<a href="#t(\d+)">', page)
+    assert links
+    terms = result.terms
+    assert terms is not None and terms.governing_law is not None
+    assert str(terms.governing_law.start) in links
+    for offset in links:
+        assert f'<a id="t{offset}"></a>' in page
+    anchor = page.index(f'<a id="t{terms.governing_law.start}"></a>')
+    assert page[anchor:].split("</a>", 1)[1].startswith("This Agreement shall be governed")
+
+
+def test_no_terms_no_table() -> None:
+    document, result = _result()
+    plain = result.model_copy(update={"terms": None})
+    assert 'class="terms"' not in render_html(document, plain)
