@@ -130,6 +130,12 @@ def run_eval(args: argparse.Namespace) -> int:
     console.print(f"{metrics['contracts']} contracts ({metrics['failed']} failed): micro P {m['precision']:.3f} "
                   f"R {m['recall']:.3f} F1 {m['f1']:.3f} (95% CI {ci['f1'][0]:.3f}-{ci['f1'][1]:.3f}) "
                   f"under CUAD's rule; AUPR {metrics['aupr']['aupr']:.3f}; wrote {args.out}")
+    possible = metrics.get("possible")
+    if possible:
+        console.print(f"with {possible['possible_findings']} possible findings: R {possible['recall_with']:.3f} "
+                      f"(without {possible['recall_without']:.3f}), P {possible['precision_with']:.3f} "
+                      f"(without {possible['precision_without']:.3f}); precision of the possible ones "
+                      f"{possible['precision_of_possible']:.3f}")
     if metrics["failed"] == metrics["contracts"]:
         first = next(iter(sorted((args.out / "predictions").glob("*.error.json"))))
         console.print(f"every contract failed; the first: {json.loads(first.read_text(encoding='utf-8'))['error']}")

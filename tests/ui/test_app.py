@@ -39,7 +39,7 @@ def signed_in(key: str) -> AppTest:
     at.text_input[0].input(key)
     at.text_input[1].input("A. Lawyer")
     at.button[0].click().run()
-    if "lexrisk_api_key" in at.session_state:
+    if "lexrisk_session" in at.session_state:
         at.switch_page("pages/review.py").run()
     return at
 
@@ -49,7 +49,7 @@ def test_wrong_key_is_a_readable_message(app_env: LiveApi) -> None:
     assert not at.exception
     assert "the API key is not valid" in texts(at)
     assert "lexrisk keys create" in texts(at)
-    assert "lexrisk_api_key" not in at.session_state
+    assert "lexrisk_session" not in at.session_state
 
 
 def test_upload_findings_review_stored(app_env: LiveApi) -> None:
