@@ -31,15 +31,22 @@ _CARVE_OUT = re.compile(r"\b(?:except(?:\s+for|\s+as|\s+that|\s+in)?|excluding|o
                         re.I)
 _CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|upon)\s+"
                         r"([^.;:,]{4,140})", re.I)
+_SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(?:[- ]up)?|worldwide|perpetual|irrevocable|"
+                    r"non-?transferable|non-?assignable|non-?sublicensable|sublicensable|revocable|terminable)\b", re.I)
+_CONSENT = re.compile(r"\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+"
+                      r"((?:the\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})", re.I)
+_CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described", "permitted", "expressly", "specified",
+                    "contemplated", "required", "noted")
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
-_ACTOR = re.compile(r"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty)\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled)\b")
+_ACTOR = re.compile(r"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty)\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b")
 _POSSESSIVE = re.compile(r"\b([A-Z][a-zA-Z-]+)['’]s\s+(?:\w+\s){0,2}?(?:liability|obligations?|"
                          r"rights?|right|option|consent|sole)\b")
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
                 "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
                 "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's"}
+_UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited|without\s+limit(?:ation)?)\b", re.I)
 _MAX_PHRASE = 90
 
 
@@ -54,10 +61,11 @@ class ClauseFacts:
     carve_outs: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # a licence's or right's terms: exclusive, royalty-free, …
 
     def values(self) -> list[str]:
         return [*self.amounts, *self.durations, *self.notice, *self.parties, *self.carve_outs, *self.conditions,
-                *self.laws]
+                *self.laws, *self.scope]
 
     def __bool__(self) -> bool:
         return bool(self.values())
@@ -68,6 +76,7 @@ def normalize(text: str) -> str:
     text = " ".join(text.split())
     with contextlib.suppress(ValueError, IndexError):  # text2num refuses some odd runs; words then stay words
         text = alpha2digit(text, "en", threshold=0)
+    text = re.sub(r"\b(non|self|co)-\s+(?=[a-z])", r"\1-", text, flags=re.I)  # "non- exclusive" across a line break
     return re.sub(r"\b(\d+)\s*\(\1\)", r"\1", text)
 
 
@@ -88,10 +97,13 @@ def read_facts(quote: str) -> ClauseFacts:
     facts.durations = _unique([d for d in durations if not any(d.lower() in a.lower() for a in facts.amounts)])
     facts.parties = _unique([_party(m.group(1)) for m in (*_ACTOR.finditer(text), *_POSSESSIVE.finditer(text))
                              if _party(m.group(1))])
-    facts.carve_outs = _unique([_trim(m.group(1)) for m in _CARVE_OUT.finditer(text)])
+    facts.carve_outs = _unique([_trim(m.group(1)) for m in _CARVE_OUT.finditer(text)
+                                if not m.group(1).lower().startswith(_CROSS_REFERENCE)])
     facts.conditions = _unique([f"{m.group(1).lower()} {_trim(m.group(2))}" for m in _CONDITION.finditer(text)
                                 if not m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
-                                and "notice" not in m.group(2).lower()])
+                                and "notice" not in m.group(2).lower()]
+                               + [f"without the consent of {_trim(m.group(1))}" for m in _CONSENT.finditer(text)])
+    facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
     facts.laws = _unique([f"the laws of {_trim(m.group(1))}" for m in _LAW.finditer(text)])
     if text.upper() == text:  # a clause in capitals: its phrases read in lower case
         for name in ("amounts", "carve_outs", "conditions"):
@@ -137,6 +149,8 @@ def explain(category: str, quote: str) -> str | None:
     if not facts:
         return None
     party = facts.parties[0] if facts.parties else ""
+    if category.lower() == "cap on liability" and _UNLIMITED.search(quote):
+        category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
     lead_form = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
     if lead_form is None:
         lead = f"{category}:"
@@ -156,6 +170,8 @@ def explain(category: str, quote: str) -> str | None:
         parts.append("on " + " or ".join(facts.notice[:2]) + "' notice")
     if facts.laws:
         parts.append(", ".join(facts.laws[:2]))
+    if facts.scope:
+        parts.append(", ".join(facts.scope[:4]))
     if facts.conditions:
         parts.append(facts.conditions[0])
     if facts.carve_outs:
@@ -165,16 +181,20 @@ def explain(category: str, quote: str) -> str | None:
     if not parts:  # the one fact is the party the lead names
         return f"{lead}."
     head, *rest = parts
-    if lead_form is not None and head.startswith(("names ", "the laws")):  # not a continuation of the lead
+    if facts.scope and head == ", ".join(facts.scope[:4]):  # the terms of what the lead grants
+        return "; ".join([f"{lead}: {head}", *rest]) + "."
+    if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
+                                                      "subject to ", "provided that ", "in the event ", "excludes ",
+                                                      "without ")):  # not a continuation of the lead
         return "; ".join([lead, head, *rest]) + "."
     return "; ".join([f"{lead} {head}", *rest]) + "."
 
 
 def facts_in(explanation: str, quote: str) -> list[str]:
-    """The facts `explanation` states that are present in `quote` (the same reading of both): what the
+    """The facts read in `quote` that `explanation` states (word for word, numbers as digits): what the
     explanations' measurement counts."""
-    in_quote = normalize(quote).lower()
-    return [v for v in read_facts(explanation).values() if v.lower() in in_quote]
+    said = normalize(explanation).lower()
+    return [v for v in read_facts(quote).values() if v.lower() in said]
 
 
 def _unit(unit: str, number: str) -> str:

@@ -126,12 +126,12 @@ def possible_groups(possible: Iterable[Any]) -> list[tuple[str, list[Any]]]:
 
 def severity_chip_css() -> str:
     """The severity filter's chips in their severities' colours (the multiselect draws every chip in the
-    theme's one colour; each chip's label carries its value in a title attribute)."""
-    rules = [f'.stMultiSelect [data-baseweb="tag"]:has(span[title="{SEVERITY_LABEL[s]}"])'
-             f'{{background:{SEVERITY_BG[s]} !important;border:1px solid {SEVERITY_EDGE[s]};color:#111 !important}}'
-             f'.stMultiSelect [data-baseweb="tag"]:has(span[title="{SEVERITY_LABEL[s]}"]) *{{color:#111 !important}}'
-             for s in SEVERITIES]
-    return "<style>" + "".join(rules) + "</style>"
+    theme's one colour; each chip carries its label in aria-label)."""
+    chip = '[data-testid="stMultiSelectTagsContainer"] span[data-tag][aria-label="{}"]'
+    return "<style>" + "".join(
+        f"{chip.format(SEVERITY_LABEL[s])}{{background:{SEVERITY_BG[s]} !important;"
+        f"box-shadow:inset 0 0 0 1px {SEVERITY_EDGE[s]}}}{chip.format(SEVERITY_LABEL[s])} *{{color:#111 !important}}"
+        for s in SEVERITIES) + "</style>"
 
 
 def severity_counts(findings: Iterable[Any]) -> dict[str, int]:

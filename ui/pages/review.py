@@ -11,6 +11,7 @@ import streamlit as st
 
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
+from ui.client import ApiError
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -28,7 +29,7 @@ from ui.render import (
     split_possible,
     triage_order,
 )
-from ui.state import api, attempt, check_size, reviewer
+from ui.state import api, attempt, check_size, reviewer, show_error
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
 
@@ -60,8 +61,14 @@ def _follow_link() -> None:
     linked = st.query_params.get("contract")
     if not linked or linked == st.session_state.get(CURRENT):
         return
-    info = attempt(lambda: api().contract(linked))
-    if info is None:
+    try:
+        info = api().contract(linked)
+    except ApiError as exc:
+        if exc.status == 404:
+            st.error("**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
+                     "open one of yours below.", icon=":material/error:")
+        else:
+            show_error(exc)
         del st.query_params["contract"]
         return
     job = info.latest_job
