@@ -104,7 +104,7 @@ def read_facts(quote: str) -> ClauseFacts:
                                 and "notice" not in m.group(2).lower()]
                                + [f"without the consent of {_trim(m.group(1))}" for m in _CONSENT.finditer(text)])
     facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
-    facts.laws = _unique([f"the laws of {_trim(m.group(1))}" for m in _LAW.finditer(text)])
+    facts.laws = _unique([f"the laws of {_trim(m.group(1)).rstrip('.')}" for m in _LAW.finditer(text)])
     if text.upper() == text:  # a clause in capitals: its phrases read in lower case
         for name in ("amounts", "carve_outs", "conditions"):
             setattr(facts, name, [v.lower() for v in getattr(facts, name)])
