@@ -46,7 +46,8 @@ _POSSESSIVE = re.compile(r"\b([A-Z][a-zA-Z-]+)['’]s\s+(?:\w+\s){0,2}?(?:liabil
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
                 "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
                 "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's"}
-_UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited|without\s+limit(?:ation)?)\b", re.I)
+# not "without limitation", which drafters write for "including but not limited to"
+_UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
 
 
@@ -182,7 +183,7 @@ def explain(category: str, quote: str) -> str | None:
         return f"{lead}."
     head, *rest = parts
     if facts.scope and head == ", ".join(facts.scope[:4]):  # the terms of what the lead grants
-        return "; ".join([f"{lead}: {head}", *rest]) + "."
+        return "; ".join([f"{lead.rstrip(':')}: {head}", *rest]) + "."
     if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
                                                       "subject to ", "provided that ", "in the event ", "excludes ",
                                                       "without ")):  # not a continuation of the lead
@@ -216,7 +217,18 @@ def _party(name: str) -> str:
 
 
 def _trim(phrase: str) -> str:
-    phrase = " ".join(phrase.split()).rstrip(" ,")
+    """One phrase as the explanation quotes it: inside the parenthesis it was found in, in lower case when
+    the clause shouts, at most _MAX_PHRASE characters."""
+    phrase = " ".join(phrase.split())
+    depth = 0
+    for i, char in enumerate(phrase):
+        depth += (char == "(") - (char == ")")
+        if depth < 0:  # the phrase began inside a parenthesis: it ends where that closes
+            phrase = phrase[:i]
+            break
+    phrase = phrase.rstrip(" ,")
+    if phrase.isupper():
+        phrase = phrase.lower()
     if len(phrase) <= _MAX_PHRASE:
         return phrase
     return phrase[:_MAX_PHRASE].rsplit(" ", 1)[0] + "…"
