@@ -39,7 +39,7 @@ def current_session() -> Session | None:
     """This browser's live session: by its cookie (a reload, a new tab), else by the id this tab kept at
     sign-in (before the browser has come back with the cookie). Each call restarts its idle clock."""
     for session_id in (st.context.cookies.get(COOKIE), st.session_state.get(SESSION)):
-        session = store().get(session_id) if session_id else None
+        session = store().get(session_id) if isinstance(session_id, str) and session_id else None
         if session is not None:
             return session
     return None
@@ -61,7 +61,7 @@ def sign_out() -> None:
     """Ends the session in the store (the cookie then opens nothing) and forgets this tab's state; the
     caller sends the browser to SIGNOUT_PATH, which clears the cookie too."""
     for session_id in (st.context.cookies.get(COOKIE), st.session_state.get(SESSION)):
-        if session_id:
+        if isinstance(session_id, str) and session_id:
             store().close(session_id)
     for name in list(st.session_state):
         del st.session_state[name]

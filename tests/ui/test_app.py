@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from contracts.settings import get_settings
 from tests.ui.conftest import SAMPLES, LiveApi
+from ui.render import model_words, split_possible
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 
@@ -68,7 +69,9 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     assert len(table) > 3 and set(table["Status"]) == {"To review"}
     # every quote is highlighted in the text pane, in its severity colour
     pane = at.get("html")[0].proto.body
-    _, _, findings = at.session_state["review_cache"]
+    _, _, stored_findings = at.session_state["review_cache"]
+    findings, possible = split_possible(stored_findings)
+    assert possible and all(f.possible for f in possible)  # listed apart, under "Possible — check"
     assert pane.count('class="lx-mark') >= len({f.id for f in findings}) - 1
     # select the first risk (dataframe selection event), accept it with a comment
     key = at.dataframe[0].key
@@ -77,7 +80,7 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     first = findings_sorted(findings)[0]
     assert "lx-selected" in at.get("html")[0].proto.body
     assert first.explanation in texts(at)
-    assert first.model and f"found by `{first.model}`" in texts(at)  # the model that produced the finding
+    assert first.model and f"found by {model_words(first.model)}" in texts(at)  # the model that produced it
     at.text_area[0].input("standard for us")
     at.button(key="FormSubmitter:review-" + first.id + "-Save review").click().run()
     assert not at.exception, at.exception
