@@ -20,7 +20,18 @@ from serving.api.deps import ApiError, error_response
 from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
-from serving.api.routers import admin, comparisons, contracts, exports, health, jobs, labels, model, templates
+from serving.api.routers import (
+    admin,
+    comparisons,
+    contracts,
+    exports,
+    health,
+    jobs,
+    labels,
+    model,
+    registry,
+    templates,
+)
 from serving.db import make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
@@ -79,7 +90,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
                               "findings. Every endpoint under /v1 needs `Authorization: Bearer <key>`; "
                               "errors are `{\"error\": {\"code\", \"message\"}}`.")
     for router in (contracts.router, exports.router, comparisons.router, jobs.router, templates.router, labels.router, model.router,
-                   health.router, admin.router):
+                   health.router, admin.router, registry.router):
         app.include_router(router)
 
     app.add_middleware(RequestGate)
