@@ -76,7 +76,8 @@ def test_review_in_a_real_browser(product: tuple[str, str, dict[str, str]]) -> N
 
 def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[str, str]]) -> None:
     """Issue #28 in Chromium, at 1280 and 1920 px: a shared link opens sign-in, then its contract; reload and a
-    new tab stay signed in with only an HttpOnly cookie in the browser; explanations state the clause's facts;
+    new tab stay signed in with only an HttpOnly cookie in the browser; a comparison's link opens it in a new
+    tab; explanations state the clause's facts;
     the possible risks open and one is accepted into the review; another firm's link reads "not found"; Sign
     out ends the session (a reload shows sign-in)."""
     url, key, env = product
@@ -155,7 +156,24 @@ def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     _shot(page, "24-explanation-1920")
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.reload()  # the filters start afresh; the address still opens the contract
+
+    # a comparison's link: compare once, then the address bar's link opens it in a new tab
+    page.get_by_role("link", name="Templates").click()
+    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.docx"))
+    expect(page.get_by_text(UPLOADED)).to_be_visible()
+    page.get_by_role("textbox", name="Name (optional)").fill("Firm MSA")
+    page.get_by_role("button", name="Add template").click()
+    expect(page.get_by_text("Added template “Firm MSA”")).to_be_visible()
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/compare\?contract=[0-9a-f]+&template=[0-9a-f]+$"))
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_text("not available on this server yet").or_(
+        other.get_by_role("tab", name="Side by side"))).to_be_visible()
+    other.close()
+
+    page.goto(link)  # the review link again: the filters start afresh, the contract opens
     expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
 
     # the possible risks: collapsed, opened, one accepted joins the review
@@ -177,11 +195,16 @@ def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
         expect(page.get_by_text(f"Possible — check ({waiting - 1})")).to_be_visible()
     _shot(page, "27-possible-accepted")
 
-    # another firm's key: the same link reads "not found"
+    # Sign out ends the session; the link then opens sign-in, and another firm's user reads "not found"
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_role("textbox", name="API key")).to_be_visible()
     assert "lexrisk_session" not in {c["name"] for c in context.cookies()}
     page.reload()  # signed out stays signed out
+    expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+    page.goto(link)  # a shared link, signed out: sign-in first, then its contract
+    _sign_in(page, key)
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_role("textbox", name="API key")).to_be_visible()
     page.goto(link)
     _sign_in(page, stranger)
