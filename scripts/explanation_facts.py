@@ -17,6 +17,7 @@ import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from contracts.clause_facts import facts_in
 from contracts.playbook import default_playbook
@@ -31,7 +32,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for facts.json and sample.md")
     args = parser.parse_args()
     playbook = default_playbook()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for outcome in load_outcomes(args.run):
         for f in outcome.findings:  # the risks found; the possible ones are counted apart below
             reason = playbook.assess(f.category, f.quote)[1]
