@@ -257,3 +257,36 @@ def _content(name: str, data: bytes) -> object:
         book = load_workbook(io.BytesIO(data))
         return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
     return data
+
+
+def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env: LiveApi) -> None:
+    """Issue #28: `?contract=ID` opens that contract and stays in the address; two selected risks are
+    rejected with one click (both stored); another firm's id reads as not found."""
+    headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
+    sample = SAMPLES / "master_services_agreement.docx"
+    accepted = httpx.post(f"{app_env.url}/v1/contracts", headers=headers,
+                          files={"file": (sample.name, sample.read_bytes())}).json()
+    contract_id = accepted["contract_id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{app_env.url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    at = signed_in(app_env.keys["globex"])
+    at.query_params["contract"] = contract_id
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["contract"] == contract_id and sample.name in texts(at)
+    _, _, stored = at.session_state["review_cache"]
+    found, _ = split_possible(stored)
+    chosen = findings_sorted(found)[:2]
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    at.run()
+    next(b for b in at.button if b.label == "Reject 2").click().run()
+    assert not at.exception, at.exception
+    data = httpx.get(f"{app_env.url}/v1/contracts/{contract_id}/findings", headers=headers).json()["data"]
+    assert {f["id"]: (f["review"] or {}).get("status") for f in data if f["id"] in {c.id for c in chosen}} == \
+        {c.id: "rejected" for c in chosen}
+    other = signed_in(app_env.keys["acme"])
+    other.query_params["contract"] = contract_id
+    other.run()
+    assert "The contract of this link was not found." in texts(other)
