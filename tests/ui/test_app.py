@@ -290,3 +290,34 @@ def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env:
     other.query_params["contract"] = contract_id
     other.run()
     assert "The contract of this link was not found." in texts(other)
+
+
+def test_the_model_page_lists_adapters_and_an_administrator_promotes_and_rolls_back(app_env: LiveApi,
+                                                                                     tmp_path: Path) -> None:
+    from tests.serving.test_registry import training_run
+    from tests.ui.conftest import ADMIN_TOKEN, lexrisk
+
+    for name, p, r in [("ui-first", 0.30, 0.20), ("ui-better", 0.32, 0.35)]:
+        run, evaluation = training_run(tmp_path, name, p, r)
+        lexrisk("models", "register", str(run), "--name", name, "--eval", str(evaluation), env=app_env.env)
+    at = signed_in(app_env.keys["acme"])
+    at.switch_page("pages/model.py").run()
+    assert "Adapters in the registry" in [s.value for s in at.subheader]
+    next(t for t in at.text_input if t.label == "Administrator token").input(ADMIN_TOKEN)
+    next(b for b in at.button if b.label == "Show the registry").click().run()
+    assert not at.exception, at.exception
+    listed = at.dataframe[1].value
+    assert {"ui-first", "ui-better"} <= set(listed["Adapter"]) and ADMIN_TOKEN not in texts(at)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+    def served() -> set[str]:
+        rows = httpx.get(f"{app_env.url}/admin/models", headers=admin).json()["data"]
+        return {v["name"] for v in rows if v["served"]}
+
+    for name in ("ui-first", "ui-better"):
+        next(s for s in at.selectbox if s.label == "Adapter").select(name)
+        next(b for b in at.button if b.label == "Promote").click().run()
+        assert not at.exception, at.exception
+        assert served() == {name}
+    next(b for b in at.button if b.label == "Roll back to the previous adapter").click().run()
+    assert served() == {"ui-first"}
