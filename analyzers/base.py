@@ -27,7 +27,8 @@ class Proposal:
 
     `start`/`end` are given by backends that already know the offsets; `near` helps place a quote
     that occurs more than once; `severity`/`explanation` override the playbook's when a model
-    trained on lawyers' labels supplies them."""
+    trained on lawyers' labels supplies them; `possible` marks a candidate below the backend's threshold
+    (above its recall-first floor), shown apart for a reviewer to check."""
 
     category: str
     quote: str
@@ -37,6 +38,7 @@ class Proposal:
     near: int | None = None
     severity: Severity | None = None
     explanation: str | None = None
+    possible: bool = False
 
 
 class Analyzer(ABC):
@@ -116,6 +118,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
             score=min(max(proposal.score, 0.0), 1.0),
             explanation=proposal.explanation or reason,
             model=model,
+            possible=proposal.possible,
         )
         key = (category, start, end)
         if key in best:

@@ -29,6 +29,8 @@ class Finding(BaseModel):
                               "model) the LLM backend was asked for, `baseline@<version>` for the embedded "
                               "analyzer; null on findings stored before lexrisk recorded it",
                               examples=["contract-risk-v2"])
+    possible: bool = Field(False, description="scored below the analyzer's threshold but above its recall-first "
+                           "floor: a passage to check, not a risk found, until a reviewer accepts it")
 
     @field_validator("category")
     @classmethod

@@ -97,6 +97,9 @@ class ApiSettings(_Part):
     api_url: str = Field("http://127.0.0.1:8000", description="base URL of the lexrisk API that `lexrisk batch` and "
                                                                 "the Streamlit app talk to")
     api_key: SecretStr | None = Field(None, description="API key `lexrisk batch` sends (`lexrisk keys create` prints one)")
+    ui_idle_minutes: float = Field(480.0, gt=0, description="minutes the app keeps a sign-in without a page run (the "
+                                                           "key stays on the app's server; the browser holds an "
+                                                           "HttpOnly session cookie)")
 
 
 class JobSettings(_Part):
@@ -152,6 +155,11 @@ class AnalyzerSettings(_Part):
     baseline_threshold_scale: float = Field(1.0, gt=0, le=1, description="multiplies the baseline's per-category "
                                             "thresholds; below 1 it also returns lower-scored candidates, for the "
                                             "precision-recall curve of `lexrisk eval run` (not for serving)")
+    baseline_possible_floor: float = Field(0.1, ge=0, lt=1, description="the baseline also returns passages scored "
+                                           "at or above this share of a category's threshold (but below it) as "
+                                           "`possible` findings, for the app's \"Possible — check\" list; 0: none. 0.1 is the "
+                                           "highest floor whose held-out recall with them reaches 0.80 on CUAD dev "
+                                           "(tuned there: eval/results/possible_floor.json)")
     # the OpenAI-compatible (vLLM) analyzer
     openai_base_url: str = Field("http://127.0.0.1:8001/v1", description="base URL of the OpenAI-compatible server")
     openai_api_key: SecretStr | None = Field(None, description="API key of that server (vLLM `--api-key`)")

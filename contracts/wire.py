@@ -492,3 +492,43 @@ class ModelInfo(BaseModel):
     max_upload_mb: float
     max_pages: int
     evaluation: list[Evaluation]
+
+
+# -- the model registry, for an administrator (/admin/models)
+
+class ModelVersionPublic(BaseModel):
+    """An adapter registered for serving, with its evaluation's micro scores and whether it is served now."""
+
+    name: str
+    tenant_scope: str = Field(description="the tenant it is for; empty: every tenant")
+    base_model: str
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    registered_at: datetime
+    served: bool
+
+
+class ModelVersionsPublic(BaseModel):
+    data: list[ModelVersionPublic]
+
+
+class PromoteIn(BaseModel):
+    gate: Literal["recall", "precision", "f1"] = Field("f1", description="the measure the adapter must raise "
+                                                      "without losing on its partner (serving.registry.GATES)")
+    tenant: str = Field("", max_length=200, description="promote for this tenant only; empty: every tenant")
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RollbackIn(BaseModel):
+    tenant: str = Field("", max_length=200)
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegistryDecision(BaseModel):
+    passed: bool
+    message: str
+    served: str | None = Field(None, description="the adapter served after the request")
+

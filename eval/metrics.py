@@ -38,7 +38,12 @@ class Outcome:
 
     @property
     def findings(self) -> list[Finding]:
-        return self.result.findings if self.result else []
+        """What the analyzer found: its possible findings (below its threshold) are scored apart."""
+        return [f for f in self.result.findings if not f.possible] if self.result else []
+
+    @property
+    def possible(self) -> list[Finding]:
+        return [f for f in self.result.findings if f.possible] if self.result else []
 
 
 @dataclass
@@ -194,6 +199,21 @@ def bootstrap_mean(groups: Sequence[Sequence[float]], samples: int = BOOTSTRAP_S
     return [float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))]
 
 
+def possible_metrics(outcomes: Sequence[Outcome], categories: Sequence[str]) -> dict | None:
+    """Recall with and without the possible findings (CUAD's rule, clause categories) and their precision:
+    the clauses lawyers marked that they add, per possible finding shown. None when there are none."""
+    shown = sum(len(o.possible) for o in outcomes)
+    if not shown:
+        return None
+    without = match_all(outcomes, "cuad", categories).totals(categories)[0]
+    both = Matched([match_contract("cuad", o.gold, o.findings + o.possible, categories)
+                    for o in outcomes]).totals(categories)[0]
+    return {"possible_findings": shown, "added_tp": both.tp - without.tp,
+            "recall_without": without.recall, "recall_with": both.recall,
+            "precision_without": without.precision, "precision_with": both.precision,
+            "precision_of_possible": (both.tp - without.tp) / shown}
+
+
 def evaluate(outcomes: Sequence[Outcome], texts: Sequence[str], clause_categories: Sequence[str],
              all_categories: Sequence[str], *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> dict:
     """metrics.json's content. Primary: CUAD's rule, clause categories; a failed contract counts as one
@@ -249,4 +269,5 @@ def evaluate(outcomes: Sequence[Outcome], texts: Sequence[str], clause_categorie
                   "tokens_in_per_contract": statistics.fmean(tokens_in) if tokens_in else None,
                   "tokens_out_per_contract": statistics.fmean(tokens_out) if tokens_out else None},
         "errors": dict(Counter(o.error.split(":")[0] for o in outcomes if o.error)),
+        "possible": possible_metrics(outcomes, clause_categories),
     }

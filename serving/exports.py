@@ -52,6 +52,8 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
 
     if kind not in CONTRACT_EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(CONTRACT_EXPORTS)}")
+    # a possible finding is a passage to check, not a risk found, until a reviewer accepts it
+    rows = [r for r in rows if not r.possible or r.review in ("accepted", "edited")]
     stem = document.name.rsplit(".", 1)[0] or "contract"
     if kind == "review.docx":
         notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",

@@ -42,6 +42,7 @@ class FindingBase(SQLModel):
     score: float = _finding_field("score")
     explanation: str = _finding_field("explanation")
     model: str | None = _finding_field("model", default=None, index=True)
+    possible: bool = _finding_field("possible", default=False)
 
 
 class Tenant(SQLModel, table=True):

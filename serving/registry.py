@@ -184,3 +184,13 @@ def _by_name(session: Session, name: str, tenant: str) -> ModelVersion:
     if version is None:
         raise RegistryError(f"no model named {name!r} is registered" + (f" for tenant {tenant!r}" if tenant else ""))
     return version
+
+
+def versions(engine: Engine) -> list[tuple[ModelVersion, bool]]:
+    """Every registered adapter, newest first, each with whether it is the one served for its scope."""
+    with Session(engine) as session:
+        rows = list(session.exec(select(ModelVersion).order_by(col(ModelVersion.registered_at).desc())).all())
+        served_ids = {v.id for scope in {r.tenant_scope for r in rows} if (v := served(session, scope)) is not None
+                      and v.tenant_scope == scope}
+        return [(r, r.id in served_ids) for r in rows]
+

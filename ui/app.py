@@ -1,24 +1,29 @@
-"""The app's entry: only the navigation. Signed out, the one page is sign-in; signed in, the pages by
-section. Run with `lexrisk ui` (or `streamlit run ui/app.py`)."""
+"""The app's entry: only the navigation. Signed in, the pages by section. Signed out, every page's address
+opens sign-in (so a link such as /review?contract=ID leads there first, then to its page). Run with
+`lexrisk ui` (ui/server.py, which adds the session cookie's routes)."""
 
 import streamlit as st
 
+from ui.pages.signin import ASKED
+from ui.pages.signin import page as signin
 from ui.state import signed_in
 
 st.set_page_config(page_title="lexrisk", page_icon=":material/balance:", layout="wide")
+SECTIONS = {
+    "Contracts": [("pages/review.py", "Review", "search", "review"), ("pages/compare.py", "Compare", "compare_arrows", "compare"),
+                  ("pages/export.py", "Export", "download", "export"), ("pages/portfolio.py", "Portfolio", "table_view", "portfolio")],
+    "Firm": [("pages/templates.py", "Templates", "description", "templates"), ("pages/annotate.py", "Annotate", "label", "annotate"),
+             ("pages/disagreements.py", "Disagreements", "rule", "disagreements")],
+    "System": [("pages/model.py", "Model", "model_training", "model"), ("pages/signout.py", "Sign out", "logout", "signout")],
+}
 if signed_in():
     navigation = st.navigation({
-        "Contracts": [st.Page("pages/review.py", title="Review", icon=":material/search:", url_path="review", default=True),
-                      st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-                      st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
-                      st.Page("pages/portfolio.py", title="Portfolio", icon=":material/table_view:",
-                              url_path="portfolio")],
-        "Firm": [st.Page("pages/templates.py", title="Templates", icon=":material/description:", url_path="templates"),
-                 st.Page("pages/annotate.py", title="Annotate", icon=":material/label:", url_path="annotate"),
-                 st.Page("pages/disagreements.py", title="Disagreements", icon=":material/rule:", url_path="disagreements")],
-        "System": [st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),
-                   st.Page("pages/signout.py", title="Sign out", icon=":material/logout:", url_path="signout")],
-    })
+        section: [st.Page(file, title=title, icon=f":material/{icon}:", url_path=path, default=path == "review")
+                  for file, title, icon, path in pages] for section, pages in SECTIONS.items()})
 else:
-    navigation = st.navigation([st.Page("pages/signin.py", title="Sign in", icon=":material/key:", url_path="signin")])
+    navigation = st.navigation(
+        [st.Page(signin, title="Sign in", icon=":material/key:", url_path="signin", default=True)]
+        + [st.Page(signin, title="Sign in", url_path=path) for pages in SECTIONS.values() for *_, path in pages],
+        position="hidden")
+    st.session_state[ASKED] = "" if navigation.url_path == "signin" else navigation.url_path
 navigation.run()

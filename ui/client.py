@@ -28,10 +28,12 @@ from contracts.wire import (
     Label,
     Labels,
     ModelInfo,
+    ModelVersionPublic,
     PortfolioItem,
     PortfolioPublic,
     Queue,
     QueueItem,
+    RegistryDecision,
     SuggestionStats,
     TemplatePublic,
     UploadAccepted,
@@ -57,6 +59,7 @@ ADVICE = {
     "not_analyzed": "The analysis of this contract has not finished (or failed): open it on the Review page, "
                     "and export once its risks are listed.",
     "comparison_unavailable": "Template comparison is not installed on this server yet.",
+    "registry_conflict": "The registry refused the change; its reason is above (a promotion must pass its gate).",
     "unavailable": "The lexrisk service is not answering. Check that it is running (`lexrisk up`) and try again.",
     "internal_error": "The service failed on this request; try again, and tell your administrator if it persists.",
 }
@@ -88,9 +91,10 @@ class Api:
     def __init__(self, http: httpx.Client, key: str) -> None:
         self.http, self._headers = http, {"Authorization": f"Bearer {key}"}
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _call(self, method: str, path: str, admin_token: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else self._headers
         try:
-            response = self.http.request(method, path, headers=self._headers, **kwargs)
+            response = self.http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise ApiError(503, "unavailable", f"the lexrisk API at {self.http.base_url} is not reachable "
                                               f"({type(exc).__name__})") from None
@@ -234,6 +238,19 @@ class Api:
 
     def model(self) -> ModelInfo:
         return ModelInfo.model_validate(self._call("GET", "/v1/model").json())
+
+    # -- the model registry, with the administrator's token (LEXRISK_ADMIN_TOKEN), not the tenant's key
+    def model_versions(self, admin_token: str) -> list[ModelVersionPublic]:
+        r = self._call("GET", "/admin/models", admin_token=admin_token)
+        return [ModelVersionPublic.model_validate(v) for v in r.json()["data"]]
+
+    def promote(self, admin_token: str, name: str, gate: str) -> RegistryDecision:
+        r = self._call("POST", f"/admin/models/{name}/promote", admin_token=admin_token, json={"gate": gate})
+        return RegistryDecision.model_validate(r.json())
+
+    def rollback(self, admin_token: str) -> RegistryDecision:
+        return RegistryDecision.model_validate(self._call("POST", "/admin/models/rollback", admin_token=admin_token,
+                                                          json={}).json())
 
     def readiness(self) -> dict[str, Any]:
         """/readyz's body whether ready (200) or not (503)."""

@@ -90,6 +90,50 @@ def legend_html() -> str:
                     f'padding:1px 6px;border-radius:3px;color:#111;font-size:13px">{s}</span>' for s in SEVERITIES)
 
 
+def model_words(model: str | None) -> str:
+    """A finding's `model` as a lawyer reads it: "baseline@07db7b08d0f4" is lexrisk's built-in clause
+    classifier; any other name is the language model (or fine-tuned adapter) the service asked."""
+    if not model:
+        return ""
+    name, _, version = model.partition("@")
+    if name == "baseline":
+        return f"lexrisk's built-in clause classifier (version {version[:8]})" if version else \
+            "lexrisk's built-in clause classifier"
+    return f"the language model “{model}”"
+
+
+def split_possible(findings: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """(the review's findings, the possible ones still to check): a possible finding joins the review once
+    accepted or edited, and leaves both lists once rejected."""
+    found, possible = [], []
+    for f in findings:
+        status = f.review.status if f.review else None
+        if not f.possible or status in ("accepted", "edited"):
+            found.append(f)
+        elif status is None:
+            possible.append(f)
+    return found, possible
+
+
+def possible_groups(possible: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    """The possible findings by category, each ranked by score, categories by their best score."""
+    groups: dict[str, list[Any]] = {}
+    for f in possible:
+        groups.setdefault(f.category, []).append(f)
+    ranked = [(c, sorted(fs, key=lambda f: (-f.score, f.start))) for c, fs in groups.items()]
+    return sorted(ranked, key=lambda g: (-g[1][0].score, g[0]))
+
+
+def severity_chip_css() -> str:
+    """The severity filter's chips in their severities' colours (the multiselect draws every chip in the
+    theme's one colour; each chip carries its label in aria-label)."""
+    chip = '[data-testid="stMultiSelectTagsContainer"] span[data-tag][aria-label="{}"]'
+    return "<style>" + "".join(
+        f"{chip.format(SEVERITY_LABEL[s])}{{background:{SEVERITY_BG[s]} !important;"
+        f"box-shadow:inset 0 0 0 1px {SEVERITY_EDGE[s]}}}{chip.format(SEVERITY_LABEL[s])} *{{color:#111 !important}}"
+        for s in SEVERITIES) + "</style>"
+
+
 def severity_counts(findings: Iterable[Any]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {s: counts.get(s, 0) for s in SEVERITIES}

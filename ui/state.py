@@ -1,9 +1,11 @@
 """Session plumbing shared by the pages: the cached HTTP client, the signed-in tenant's `Api`, and the
-one way an API error is shown. The key lives only in `st.session_state` (server memory of this browser
-session): never in the URL, query string or logs."""
+one way an API error is shown. The key lives only in the app server's session store (ui/sessions.py), found
+by the HttpOnly cookie of this browser or, in the tab that just signed in, by the session id in
+`st.session_state` (server memory too): never in the URL, the page, browser storage or logs."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -13,9 +15,10 @@ import streamlit as st
 from contracts.settings import get_settings
 from contracts.wire import ModelInfo
 from ui.client import Api, ApiError, make_http
+from ui.sessions import COOKIE, Session, store
 
 T = TypeVar("T")
-KEY = "lexrisk_api_key"
+SESSION = "lexrisk_session"
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,18 +35,42 @@ def api_for(key: str) -> Api:
     return Api(_http(api_url()), key)
 
 
+def current_session() -> Session | None:
+    """This browser's live session: by its cookie (a reload, a new tab), else by the id this tab kept at
+    sign-in (before the browser has come back with the cookie). Each call restarts its idle clock."""
+    for session_id in (st.context.cookies.get(COOKIE), st.session_state.get(SESSION)):
+        session = store().get(session_id) if isinstance(session_id, str) and session_id else None
+        if session is not None:
+            return session
+    return None
+
+
 def api() -> Api:
     """The signed-in tenant's API; pages only run when signed in (the entry file sees to that)."""
-    return api_for(st.session_state[KEY])
+    session = current_session()
+    if session is None:  # idle too long since the page was drawn: back to sign-in
+        st.rerun()
+    return api_for(session.key)
 
 
 def signed_in() -> bool:
-    return bool(st.session_state.get(KEY))
+    return current_session() is not None
 
 
 def sign_out() -> None:
+    """Ends the session in the store (the cookie then opens nothing) and forgets this tab's state; the
+    caller sends the browser to SIGNOUT_PATH, which clears the cookie too."""
+    for session_id in (st.context.cookies.get(COOKIE), st.session_state.get(SESSION)):
+        if isinstance(session_id, str) and session_id:
+            store().close(session_id)
     for name in list(st.session_state):
         del st.session_state[name]
+
+
+def go_to(path: str) -> None:
+    """Send the browser to one of the app's own HTTP routes (a full page load, so cookies are set)."""
+    st.html(f"<script>window.location.assign({json.dumps(path)});</script>", unsafe_allow_javascript=True)
+
 
 
 def oidc_configured() -> bool:
@@ -59,7 +86,8 @@ def reviewer() -> str:
     person typed at sign-in."""
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         return str(st.user.get("email") or st.user.get("name") or "")
-    return str(st.session_state.get("lexrisk_reviewer", ""))
+    session = current_session()
+    return session.reviewer if session else ""
 
 
 def show_error(exc: ApiError) -> None:

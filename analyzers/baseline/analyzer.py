@@ -9,6 +9,7 @@ from pathlib import Path
 from analyzers.base import Analyzer, Proposal
 from analyzers.baseline.artifact import digest
 from analyzers.baseline.model import BaselineModel
+from contracts.clause_facts import explain
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.segment import split_sentences
@@ -24,10 +25,12 @@ def shipped_model_dir() -> Path:
 class BaselineAnalyzer(Analyzer):
     name = "baseline"
 
-    def __init__(self, model: BaselineModel, version: str, playbook: Playbook | None = None) -> None:
+    def __init__(self, model: BaselineModel, version: str, playbook: Playbook | None = None,
+                 possible_floor: float = 0.0) -> None:
         super().__init__(playbook)
         self.model = model
         self.version = version
+        self.possible_floor = possible_floor  # share of each threshold above which a miss is still shown
 
     @classmethod
     def load(cls, folder: Path, playbook: Playbook | None = None) -> BaselineAnalyzer:
@@ -35,12 +38,25 @@ class BaselineAnalyzer(Analyzer):
 
     def propose(self, document: Document) -> Iterable[Proposal]:
         text = document.text
-        for p in self.model.predict(text, split_sentences(text)):
-            yield Proposal(category=p.category, quote=text[p.start:p.end], score=p.score, start=p.start, end=p.end)
+        sure, possible = self.model.predict_with_possible(text, split_sentences(text), self.possible_floor)
+        for predictions, is_possible in ((sure, False), (possible, True)):
+            for p in predictions:
+                quote = text[p.start:p.end]
+                yield Proposal(category=p.category, quote=quote, score=p.score, start=p.start, end=p.end,
+                               explanation=self._explain(p.category, quote), possible=is_possible)
+
+    def _explain(self, category: str, quote: str) -> str | None:
+        """What this clause states (contracts.clause_facts), then why its category matters (the playbook's
+        reason); None leaves the playbook's reason alone."""
+        facts = explain(category, quote)
+        if facts is None or category not in self.playbook.categories:
+            return None
+        return f"{facts} {self.playbook.assess(category, quote)[1]}"
 
 
 def from_settings(settings: Settings, playbook: Playbook | None = None) -> BaselineAnalyzer:
     analyzer = BaselineAnalyzer.load(settings.baseline_model or shipped_model_dir(), playbook)
+    analyzer.possible_floor = settings.baseline_possible_floor
     if settings.baseline_threshold_scale != 1.0:
         # lower thresholds expose the candidates below the operating point, so that an evaluation can
         # sweep its own thresholds over the scores; the version says the decoding is not the shipped one

@@ -67,18 +67,33 @@ class BaselineModel:
         """`decode(unit_scores(...))`, with the scores worked out `SCORE_BATCH` units at a time and only
         those at or above their threshold kept: each unit's scores are the same numbers (a row of the
         sparse product does not depend on the rows beside it), without the dense matrix of them all."""
+        return self.predict_with_possible(text, units, 0.0)[0]
+
+    def predict_with_possible(self, text: str, units: list[Span], floor: float) -> tuple[list[Prediction],
+                                                                                          list[Prediction]]:
+        """`predict`'s excerpts, and the possible ones: excerpts of units scored at or above `floor` times
+        their category's threshold whose best score stays below it (so none overlaps a found excerpt),
+        uncapped, from the same scores. `floor` 0: no possible ones."""
         if not units:
-            return []
+            return [], []
         x = self._features(text, units)
-        found: list[tuple[list[np.ndarray], list[np.ndarray]]] = [([], []) for _ in self.categories]
+        levels = [self.thresholds] + ([self.thresholds * floor] if floor > 0 else [])
+        found: list[list[tuple[list[np.ndarray], list[np.ndarray]]]] = [[([], []) for _ in self.categories]
+                                                                         for _ in levels]
         for first in range(0, len(units), SCORE_BATCH):
             scores = self._probabilities(x[first:first + SCORE_BATCH])
-            for k, (indices, values) in enumerate(found):
-                above = np.flatnonzero(scores[:, k] >= self.thresholds[k])
-                indices.append(above + first)
-                values.append(scores[above, k])
-        hits = [(np.concatenate(indices), np.concatenate(values)) for indices, values in found]
-        return decode_hits(hits, units, self.categories, self.decode_config)
+            for thresholds, per_category in zip(levels, found, strict=True):
+                for k, (indices, values) in enumerate(per_category):
+                    above = np.flatnonzero(scores[:, k] >= thresholds[k])
+                    indices.append(above + first)
+                    values.append(scores[above, k])
+        hits = [[(np.concatenate(i), np.concatenate(v)) for i, v in per_category] for per_category in found]
+        sure = decode_hits(hits[0], units, self.categories, self.decode_config)
+        if floor <= 0:
+            return sure, []
+        wide = decode_hits(hits[1], units, self.categories, DecodeConfig(self.decode_config.merge_adjacent, cap=0))
+        threshold = dict(zip(self.categories, self.thresholds, strict=True))
+        return sure, [p for p in wide if p.score < threshold[p.category]]
 
     # -- artifact ---------------------------------------------------------------------------------
 

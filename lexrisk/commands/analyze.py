@@ -113,15 +113,17 @@ def _report(args: argparse.Namespace, path: Path, document: Document, result: An
 
     from serving.render import render_html, render_table
 
+    # the table and the page list the risks found; JSON also carries the possible ones, flagged
+    found = result.model_copy(update={"findings": [f for f in result.findings if not f.possible]})
     if args.format == "table":
-        render_table(result, Console() if not args.out else err)
+        render_table(found, Console() if not args.out else err)
     if args.out:
         suffix = {"json": ".json", "html": ".html", "table": ".json"}[args.format]
         target = args.out / f"{_report_stem(path, args.files)}{suffix}"
-        body = render_html(document, result) if args.format == "html" else _json(result)
+        body = render_html(document, found) if args.format == "html" else _json(result)
         target.write_text(body, encoding="utf-8")
     elif args.format == "html":
-        sys.stdout.write(render_html(document, result))
+        sys.stdout.write(render_html(document, found))
 
 
 def _crash_line(path: Path, exc: BaseException) -> str:

@@ -138,6 +138,12 @@ def run_eval(args: argparse.Namespace) -> int:
         console.print("key terms matching CUAD's answers: " + ", ".join(
             f"{field} {row['accuracy']:.2f} (n={row['contracts']})" for field, row in fields.items()
             if row["accuracy"] is not None) + f"; excerpts F1 {metrics['terms']['spans']['micro']['f1']:.3f}")
+    possible = metrics.get("possible")
+    if possible:
+        console.print(f"with {possible['possible_findings']} possible findings: R {possible['recall_with']:.3f} "
+                      f"(without {possible['recall_without']:.3f}), P {possible['precision_with']:.3f} "
+                      f"(without {possible['precision_without']:.3f}); precision of the possible ones "
+                      f"{possible['precision_of_possible']:.3f}")
     if metrics["failed"] == metrics["contracts"]:
         first = next(iter(sorted((args.out / "predictions").glob("*.error.json"))))
         console.print(f"every contract failed; the first: {json.loads(first.read_text(encoding='utf-8'))['error']}")

@@ -1,5 +1,6 @@
 """`lexrisk ui`: the Streamlit app, pointed at an API. Imports nothing heavy until it runs, and then
-replaces itself with `streamlit run ui/app.py` (so Ctrl-C and signals reach Streamlit directly)."""
+replaces itself with `streamlit run ui/server.py` (the pages of ui/app.py plus the session cookie's routes;
+so Ctrl-C and signals reach Streamlit directly)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+APP = Path(__file__).resolve().parents[2] / "ui" / "server.py"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

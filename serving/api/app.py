@@ -31,6 +31,7 @@ from serving.api.routers import (
     labels,
     model,
     proofing,
+    registry,
     templates,
     terms,
 )
@@ -92,7 +93,7 @@ def build_app(settings: Settings | None = None, *, engine_schema: str | None = N
                               "findings. Every endpoint under /v1 needs `Authorization: Bearer <key>`; "
                               "errors are `{\"error\": {\"code\", \"message\"}}`.")
     for router in (contracts.router, exports.router, comparisons.router, jobs.router, templates.router, labels.router, model.router,
-                   terms.router, proofing.router, health.router, admin.router, annotation.router):
+                   terms.router, proofing.router, health.router, admin.router, annotation.router, registry.router):
         app.include_router(router)
 
     app.add_middleware(RequestGate)

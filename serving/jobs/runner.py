@@ -242,7 +242,8 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
     stats = result.stats.model_dump() | {"seconds": round(seconds, 4),
                                          "prompt_tokens": observer.prompt_tokens,
                                          "completion_tokens": observer.completion_tokens,
-                                         "findings": len(result.findings),
+                                         "findings": sum(not f.possible for f in result.findings),
+                                         "possible": sum(f.possible for f in result.findings),
                                          "model": result.analyzer.model,
                                          "invalid_answers": len(observer.errors),
                                          "invalid_answer_examples": observer.errors[:5]}

@@ -244,3 +244,36 @@ def test_predict_does_not_hold_every_units_scores(shipped):
     finally:
         tracemalloc.stop()
     assert peak < 120 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_possible_findings_lie_between_the_floor_and_the_threshold(shipped, sample_text):
+    """Issue #28: the possible excerpts are the units scored in [floor x threshold, threshold) of their
+    category, none overlaps a found one of its category, and the found ones are `predict`'s, unchanged."""
+    units = split_sentences(sample_text)
+    scores = shipped.unit_scores(sample_text, units)
+    sure, possible = shipped.predict_with_possible(sample_text, units, 0.1)
+    assert sure == shipped.predict(sample_text, units)
+    assert shipped.predict_with_possible(sample_text, units, 0.0) == (sure, [])
+    assert possible
+    threshold = dict(zip(shipped.categories, shipped.thresholds, strict=True))
+    index = {u.start: i for i, u in enumerate(units)}
+    expected = {(shipped.categories[k], units[i].start) for i in range(len(units)) for k in range(len(shipped.categories))
+                if 0.1 * shipped.thresholds[k] <= scores[i, k] < shipped.thresholds[k]}
+    assert {(p.category, p.start) for p in possible} == expected
+    for p in possible:
+        assert 0.1 * threshold[p.category] <= p.score < threshold[p.category]
+        assert p.score == pytest.approx(scores[index[p.start], shipped.categories.index(p.category)])
+        assert not any(s.category == p.category and s.start < p.end and p.start < s.end for s in sure)
+
+
+def test_the_analyzer_flags_possible_findings_and_explains_from_the_clause(sample_text):
+    analyzer = BaselineAnalyzer.load(shipped_model_dir())
+    analyzer.possible_floor = 0.1
+    result = analyzer.analyze(Document.from_text("msa.txt", sample_text))
+    found = [f for f in result.findings if not f.possible]
+    assert found and any(f.possible for f in result.findings)
+    cap = next(f for f in found if f.category == "Cap on Liability" and "one (1) month" in f.quote)
+    assert cap.explanation.startswith("Caps Provider's liability at the fees paid by Customer in the 1 month "
+                                      "preceding the claim")
+    analyzer.possible_floor = 0.0
+    assert not any(f.possible for f in analyzer.analyze(Document.from_text("msa.txt", sample_text)).findings)

@@ -118,3 +118,18 @@ def test_bootstrap_brackets_the_estimate_and_is_reproducible():
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert a["f1"][0] <= f1 <= a["f1"][1]
     assert a["no_high_missed"][0] == 0.0 and a["no_high_missed"][1] == 1.0
+
+
+def test_possible_findings_are_scored_apart_recall_with_and_their_precision():
+    """Issue #28: the main figures read the findings only; `possible` gives recall with the possible ones
+    and, per possible finding, the clauses lawyers marked that they add."""
+    text = "x" * 1000
+    found = finding(CAP, "cap clause", start=0)
+    right = finding(ASSIGN, "assign clause", start=100, score=0.1).model_copy(update={"possible": True})
+    wrong = finding(LAW, "other words", start=200, score=0.05).model_copy(update={"possible": True})
+    o = outcome("a", [gold(CAP, "cap clause", 0), gold(ASSIGN, "assign clause", 100)], [found, right, wrong], text)
+    metrics = evaluate([o], [text], ALL, ALL, samples=20)
+    assert metrics["micro"]["recall"] == 0.5 and metrics["micro"]["precision"] == 1.0
+    assert metrics["possible"] == {"possible_findings": 2, "added_tp": 1, "recall_without": 0.5, "recall_with": 1.0,
+                                   "precision_without": 1.0, "precision_with": 2 / 3, "precision_of_possible": 0.5}
+    assert evaluate([outcome("b", [], [found], text)], [text], ALL, ALL, samples=20)["possible"] is None

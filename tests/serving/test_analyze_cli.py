@@ -40,7 +40,7 @@ def test_json_findings_are_grounded_in_the_document(capsys):
     assert payload["findings"], "the sample contract is full of risks"
     for finding in payload["findings"]:
         assert set(finding) == {"category", "severity", "quote", "start", "end", "page", "score", "explanation",
-                                "model"}
+                                "model", "possible"}
         assert finding["model"] == payload["analyzer"]["model"] == f"baseline@{payload['analyzer']['version']}"
         assert text[finding["start"]:finding["end"]] == finding["quote"]
         assert finding["severity"] in {"high", "medium", "low", "info"}

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from contracts.settings import get_settings
 from tests.ui.conftest import SAMPLES, LiveApi
+from ui.render import model_words, split_possible
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 
@@ -39,7 +40,7 @@ def signed_in(key: str) -> AppTest:
     at.text_input[0].input(key)
     at.text_input[1].input("A. Lawyer")
     at.button[0].click().run()
-    if "lexrisk_api_key" in at.session_state:
+    if "lexrisk_session" in at.session_state:
         at.switch_page("pages/review.py").run()
     return at
 
@@ -49,7 +50,7 @@ def test_wrong_key_is_a_readable_message(app_env: LiveApi) -> None:
     assert not at.exception
     assert "the API key is not valid" in texts(at)
     assert "lexrisk keys create" in texts(at)
-    assert "lexrisk_api_key" not in at.session_state
+    assert "lexrisk_session" not in at.session_state
 
 
 def test_upload_findings_review_stored(app_env: LiveApi) -> None:
@@ -68,7 +69,9 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     assert len(table) > 3 and set(table["Status"]) == {"To review"}
     # every quote is highlighted in the text pane, in its severity colour
     pane = at.get("html")[0].proto.body
-    _, _, findings = at.session_state["review_cache"]
+    _, _, stored_findings = at.session_state["review_cache"]
+    findings, possible = split_possible(stored_findings)
+    assert possible and all(f.possible for f in possible)  # listed apart, under "Possible — check"
     assert pane.count('class="lx-mark') >= len({f.id for f in findings}) - 1
     # select the first risk (dataframe selection event), accept it with a comment
     key = at.dataframe[0].key
@@ -77,7 +80,7 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     first = findings_sorted(findings)[0]
     assert "lx-selected" in at.get("html")[0].proto.body
     assert first.explanation in texts(at)
-    assert first.model and f"found by `{first.model}`" in texts(at)  # the model that produced the finding
+    assert first.model and f"found by {model_words(first.model)}" in texts(at)  # the model that produced it
     at.text_area[0].input("standard for us")
     at.button(key="FormSubmitter:review-" + first.id + "-Save review").click().run()
     assert not at.exception, at.exception
@@ -278,3 +281,67 @@ def _content(name: str, data: bytes) -> object:
         book = load_workbook(io.BytesIO(data))
         return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
     return data
+
+
+def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env: LiveApi) -> None:
+    """Issue #28: `?contract=ID` opens that contract and stays in the address; two selected risks are
+    rejected with one click (both stored); another firm's id reads as not found."""
+    headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
+    sample = SAMPLES / "master_services_agreement.docx"
+    accepted = httpx.post(f"{app_env.url}/v1/contracts", headers=headers,
+                          files={"file": (sample.name, sample.read_bytes())}).json()
+    contract_id = accepted["contract_id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{app_env.url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    at = signed_in(app_env.keys["globex"])
+    at.query_params["contract"] = contract_id
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["contract"] == contract_id and sample.name in texts(at)
+    _, _, stored = at.session_state["review_cache"]
+    found, _ = split_possible(stored)
+    chosen = findings_sorted(found)[:2]
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    at.run()
+    next(b for b in at.button if b.label == "Reject 2").click().run()
+    assert not at.exception, at.exception
+    data = httpx.get(f"{app_env.url}/v1/contracts/{contract_id}/findings", headers=headers).json()["data"]
+    assert {f["id"]: (f["review"] or {}).get("status") for f in data if f["id"] in {c.id for c in chosen}} == \
+        {c.id: "rejected" for c in chosen}
+    other = signed_in(app_env.keys["acme"])
+    other.query_params["contract"] = contract_id
+    other.run()
+    assert "The contract of this link was not found." in texts(other)
+
+
+def test_the_model_page_lists_adapters_and_an_administrator_promotes_and_rolls_back(app_env: LiveApi,
+                                                                                     tmp_path: Path) -> None:
+    from tests.serving.test_registry import training_run
+    from tests.ui.conftest import ADMIN_TOKEN, lexrisk
+
+    for name, p, r in [("ui-first", 0.30, 0.20), ("ui-better", 0.32, 0.35)]:
+        run, evaluation = training_run(tmp_path, name, p, r)
+        lexrisk("models", "register", str(run), "--name", name, "--eval", str(evaluation), env=app_env.env)
+    at = signed_in(app_env.keys["acme"])
+    at.switch_page("pages/model.py").run()
+    assert "Adapters in the registry" in [s.value for s in at.subheader]
+    next(t for t in at.text_input if t.label == "Administrator token").input(ADMIN_TOKEN)
+    next(b for b in at.button if b.label == "Show the registry").click().run()
+    assert not at.exception, at.exception
+    listed = at.dataframe[1].value
+    assert {"ui-first", "ui-better"} <= set(listed["Adapter"]) and ADMIN_TOKEN not in texts(at)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+    def served() -> set[str]:
+        rows = httpx.get(f"{app_env.url}/admin/models", headers=admin).json()["data"]
+        return {v["name"] for v in rows if v["served"]}
+
+    for name in ("ui-first", "ui-better"):
+        next(s for s in at.selectbox if s.label == "Adapter").select(name)
+        next(b for b in at.button if b.label == "Promote").click().run()
+        assert not at.exception, at.exception
+        assert served() == {name}
+    next(b for b in at.button if b.label == "Roll back to the previous adapter").click().run()
+    assert served() == {"ui-first"}

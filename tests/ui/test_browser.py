@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import ROOT, SAMPLES, free_port
+from tests.ui.conftest import ROOT, SAMPLES, free_port, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,8 +28,8 @@ UPLOADED = re.compile(r"^\d+(\.\d+)?\s?[KM]B$")  # the size under a file the upl
 
 
 @pytest.fixture(scope="module")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(app URL, API key) of a `lexrisk up` on free ports; SIGTERM at the end must stop it cleanly."""
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(app URL, API key, its environment) of a `lexrisk up` on free ports; SIGTERM at the end must stop it cleanly."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
     folder = tmp_path_factory.mktemp("up")
@@ -51,15 +51,15 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     key = re.search(r"\(shown once\): (\S+)", output)
     assert key, output
     try:
-        yield f"http://127.0.0.1:{ui_port}", key.group(1)
+        yield f"http://127.0.0.1:{ui_port}", key.group(1), env
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=40) == 0
         log.close()
 
 
-def test_review_in_a_real_browser(product: tuple[str, str]) -> None:
-    url, key = product
+def test_review_in_a_real_browser(product: tuple[str, str, dict[str, str]]) -> None:
+    url, key, _ = product
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -72,6 +72,144 @@ def test_review_in_a_real_browser(product: tuple[str, str]) -> None:
             raise
         finally:
             browser.close()
+
+
+def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[str, str]]) -> None:
+    """Issue #28 in Chromium, at 1280 and 1920 px: a shared link opens sign-in, then its contract; reload and a
+    new tab stay signed in with only an HttpOnly cookie in the browser; a comparison's link opens it in a new
+    tab; explanations state the clause's facts;
+    the possible risks open and one is accepted into the review; another firm's link reads "not found"; Sign
+    out ends the session (a reload shows sign-in)."""
+    url, key, env = product
+    stranger = lexrisk("keys", "create", "--tenant", "Other & Co", env=env)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        try:
+            _workspace_flow(page, url, key, stranger)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "workspace-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _sign_in(page, key: str) -> None:
+    page.get_by_role("textbox", name="API key").fill(key)
+    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    context = page.context
+    page.goto(url)
+    _sign_in(page, key)
+    expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["lexrisk_session"]["httpOnly"] and cookies["lexrisk_session"]["sameSite"] == "Lax"
+    assert key not in page.url and key not in page.content()
+    readable = page.evaluate("() => document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+    assert key not in readable and "lexrisk_session" not in readable
+
+    page.reload()  # still signed in
+    expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.txt"))
+    expect(page.get_by_text(UPLOADED)).to_be_visible()
+    page.get_by_role("button", name="Analyze").click()
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    # the contract's link (Review is the default page, so its address is also the app's root)
+    expect(page).to_have_url(re.compile(r"/(review)?\?contract=[0-9a-f]+$"))
+    link = page.url
+    _shot(page, "20-review-1280")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _shot(page, "21-review-1920")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # the link in a new tab of the same browser: signed in, the contract open
+    other = context.new_page()
+    other.goto(link)
+    expect(other.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    other.close()
+
+    # an explanation that states the clause's facts: the cap's basis and period, read from clause 7.2
+    category = page.get_by_role("combobox", name="Category")
+    category.click()
+    category.fill("Cap on Liability")
+    category.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.get_by_text("2 risks shown")).to_be_visible()  # 7.1 (uncapped, high), then 7.2 (low)
+    _shot(page, "22-filtered")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 + 17)
+    why = page.get_by_text(re.compile(r"^Why it matters: Caps Provider's liability at the fees paid by Customer in "
+                                      r"the 1 month preceding the claim"))
+    expect(why).to_be_visible()
+    expect(page.get_by_text(re.compile(r"found by lexrisk's built-in clause classifier"))).to_be_visible()
+    _shot(page, "23-explanation-1280")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _shot(page, "24-explanation-1920")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # a comparison's link: compare once, then the address bar's link opens it in a new tab
+    page.get_by_role("link", name="Templates").click()
+    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.docx"))
+    expect(page.get_by_text(UPLOADED)).to_be_visible()
+    page.get_by_role("textbox", name="Name (optional)").fill("Firm MSA")
+    page.get_by_role("button", name="Add template").click()
+    expect(page.get_by_text("Added template “Firm MSA”")).to_be_visible()
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/compare\?contract=[0-9a-f]+&template=[0-9a-f]+$"))
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_text("not available on this server yet").or_(
+        other.get_by_role("tab", name="Side by side"))).to_be_visible()
+    other.close()
+
+    page.goto(link)  # the review link again: the filters start afresh, the contract opens
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+
+    # the possible risks: collapsed, opened, one accepted joins the review
+    shown_before = int(re.search(r"(\d+) risks", page.get_by_text(re.compile(r"\d+ risks shown")).inner_text())[1])
+    possible = page.get_by_text(re.compile(r"Possible — check \(\d+\)"))
+    expect(possible).to_be_visible()
+    waiting = int(re.search(r"\((\d+)\)", possible.inner_text())[1])
+    possible.click()
+    accept = page.get_by_role("button", name="Accept", exact=True).first
+    expect(accept).to_be_visible()
+    page.wait_for_timeout(500)
+    _shot(page, "25-possible-1280")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _shot(page, "26-possible-1920")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    accept.click()
+    expect(page.get_by_text(f"{shown_before + 1} risks", exact=False).first).to_be_visible()
+    if waiting > 1:
+        expect(page.get_by_text(f"Possible — check ({waiting - 1})")).to_be_visible()
+    _shot(page, "27-possible-accepted")
+
+    # Sign out ends the session; the link then opens sign-in, and another firm's user reads "not found"
+    page.get_by_role("link", name="Sign out").click()
+    expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+    assert "lexrisk_session" not in {c["name"] for c in context.cookies()}
+    page.reload()  # signed out stays signed out
+    expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+    page.goto(link)  # a shared link, signed out: sign-in first, then its contract
+    _sign_in(page, key)
+    expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
+    page.get_by_role("link", name="Sign out").click()
+    expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+    page.goto(link)
+    _sign_in(page, stranger)
+    expect(page.get_by_text("The contract of this link was not found.")).to_be_visible()
+    _shot(page, "28-other-firm")
 
 
 def _shot(page, name: str) -> None:

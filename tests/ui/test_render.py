@@ -90,3 +90,24 @@ def test_compare_page_renders_a_real_body() -> None:
     shown = "\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info)
     assert "Cap liability at 12 months' fees." in shown and "Exclusivity for 5 years." in shown
     assert [m.value for m in at.metric] == ["1", "1", "2", "1"]
+
+
+def test_possible_findings_split_from_the_review_and_ranked_by_category():
+    from types import SimpleNamespace as NS
+
+    from ui.render import model_words, possible_groups, split_possible
+
+    def f(category, score, possible, status=None, start=0):
+        return NS(category=category, score=score, possible=possible, start=start,
+                  review=NS(status=status) if status else None)
+
+    sure, accepted, rejected = f("Audit Rights", 0.9, False), f("Insurance", 0.2, True, "accepted"), \
+        f("Insurance", 0.3, True, "rejected")
+    waiting = [f("Insurance", 0.1, True), f("Audit Rights", 0.05, True), f("Insurance", 0.15, True, start=5)]
+    found, possible = split_possible([sure, accepted, rejected, *waiting])
+    assert found == [sure, accepted] and possible == waiting
+    groups = possible_groups(possible)
+    assert [c for c, _ in groups] == ["Insurance", "Audit Rights"]
+    assert [g.score for g in groups[0][1]] == [0.15, 0.1]
+    assert model_words("baseline@07db7b08d0f4") == "lexrisk's built-in clause classifier (version 07db7b08)"
+    assert model_words("contract-risk-v2") == "the language model “contract-risk-v2”"

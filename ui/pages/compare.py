@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from ui.client import ApiError
+from contracts.wire import ContractPublic, TemplatePublic
+from ui.client import ADVICE, ApiError
 from ui.render import EXPORT_LABEL, SEVERITY_LABEL, compare_view, redline_docx, redline_html
 from ui.state import api, attempt, show_error
 
@@ -26,14 +27,19 @@ def page() -> None:
     if not contracts:
         st.info("No contract yet: upload one on the Review page first.")
         return
-    current = st.session_state.get("review_contract")
-    ids = [c.id for c in contracts]
+    linked = _linked(contracts, templates)
+    current = linked[0] if linked else st.session_state.get("review_contract")
+    ids, template_ids = [c.id for c in contracts], [t.id for t in templates]
     c1, c2 = st.columns(2)
     contract = c1.selectbox("Contract", contracts, format_func=lambda c: c.name,
                             index=ids.index(current) if current in ids else 0)
-    template = c2.selectbox("Template", templates, format_func=lambda t: t.name)
+    template = c2.selectbox("Template", templates, format_func=lambda t: t.name,
+                            index=template_ids.index(linked[1]) if linked else 0)
     chosen = (contract.id, template.id)
-    if st.button("Compare", type="primary"):
+    stored = st.session_state.get("compare_result")
+    opened = linked == chosen and not (stored and stored[0] == chosen)  # a link runs its comparison once
+    if st.button("Compare", type="primary") or opened:
+        st.query_params.update({"contract": contract.id, "template": template.id})  # the comparison's link
         try:
             st.session_state["compare_result"] = (chosen, api().compare(contract.id, template.id))
         except ApiError as exc:
@@ -48,6 +54,19 @@ def page() -> None:
     stored = st.session_state.get("compare_result")
     if stored and stored[0] == chosen:  # kept so that a download's rerun does not lose the result
         render_comparison(stored[1])
+
+
+def _linked(contracts: list[ContractPublic], templates: list[TemplatePublic]) -> tuple[str, str] | None:
+    """`/compare?contract=ID&template=ID`: the pair when this firm has both, else a "not found" message
+    (another firm's ids read the same as unknown ones, as in the API)."""
+    contract_id, template_id = st.query_params.get("contract"), st.query_params.get("template")
+    if not contract_id or not template_id:
+        return None
+    if contract_id not in {c.id for c in contracts} or template_id not in {t.id for t in templates}:
+        st.error("**The contract or template of this link was not found.**  \n"
+                 f"{ADVICE['not_found']}", icon=":material/error:")
+        return None
+    return contract_id, template_id
 
 
 def render_comparison(body: dict[str, Any]) -> None:

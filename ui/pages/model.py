@@ -1,11 +1,16 @@
-"""Model: which analyzer answers uploads, its adapter, its held-out scores, and whether the API is ready."""
+"""Model: which analyzer answers uploads, its adapter, its held-out scores, the registry's adapters with
+promote and roll back for an administrator, and whether the API is ready."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from ui.state import api, model_info
+from ui.state import api, attempt, model_info
+
+ADMIN = "model_admin_token"
+GATES = {"f1": "F1 must rise", "recall": "recall must rise, precision not fall",
+         "precision": "precision must rise, recall not fall"}
 
 
 def page() -> None:
@@ -34,12 +39,52 @@ def page() -> None:
                                        for e in info.evaluation]), hide_index=True)
         else:
             st.info("This server ships no evaluation results.")
+    _registry()
     st.subheader("Service readiness")
     ready = api().readiness()
     status = ready.get("status", "unknown")
     (st.success if status == "ready" else st.error)(f"The API is **{status}**.")
     checks = ready.get("checks") or {}
     st.dataframe(pd.DataFrame([{"Check": k, "State": v} for k, v in checks.items()]), hide_index=True)
+
+
+def _registry() -> None:
+    """The registry's adapters, and promote / roll back for an administrator: the API's /admin/models routes
+    take the administrator's token (LEXRISK_ADMIN_TOKEN), kept in this session's server memory only."""
+    st.subheader("Adapters in the registry")
+    token = st.session_state.get(ADMIN)
+    if not token:
+        with st.form("admin"):
+            typed = st.text_input("Administrator token", type="password",
+                                  help="LEXRISK_ADMIN_TOKEN of the API; only administrators promote or roll back.")
+            if st.form_submit_button("Show the registry") and typed.strip():
+                st.session_state[ADMIN] = typed.strip()
+                st.rerun()
+        return
+    rows = attempt(lambda: api().model_versions(token))
+    if rows is None:
+        st.session_state.pop(ADMIN, None)
+        return
+    if not rows:
+        st.info("No adapter is registered yet (`lexrisk models register`); the configured analyzer serves.")
+        return
+    st.dataframe(pd.DataFrame([{"Served": "served" if v.served else "", "Adapter": v.name,
+                                "For": v.tenant_scope or "every firm", "Base model": v.base_model,
+                                "Precision": v.precision, "Recall": v.recall, "F1": v.f1,
+                                "Registered": f"{v.registered_at:%d %b %Y %H:%M}"} for v in rows]), hide_index=True)
+    left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
+    name = left.selectbox("Adapter", [v.name for v in rows if not v.tenant_scope])
+    gate = middle.selectbox("Gate", GATES, format_func=GATES.__getitem__)
+    if right.button("Promote", type="primary", disabled=name is None):
+        decision = attempt(lambda: api().promote(token, str(name), gate))
+        if decision is not None:
+            st.toast(f"Promoted: {decision.message}")
+            st.rerun()
+    if st.button("Roll back to the previous adapter"):
+        decision = attempt(lambda: api().rollback(token))
+        if decision is not None:
+            st.toast(decision.message)
+            st.rerun()
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

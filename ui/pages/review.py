@@ -3,7 +3,8 @@ and accept, reject or edit each one (stored through PATCH /v1/findings/{id})."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
 from ui import proofing_tab
+from ui.client import ApiError
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -19,11 +21,16 @@ from ui.render import (
     Span,
     highlight_html,
     legend_html,
+    model_words,
+    possible_groups,
     risk_rows,
+    severity_chip_css,
     severity_counts,
+    short,
+    split_possible,
     triage_order,
 )
-from ui.state import api, attempt, check_size, reviewer
+from ui.state import api, attempt, check_size, reviewer, show_error
 from ui.terms_panel import key_terms_panel
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
@@ -31,11 +38,13 @@ CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
 
 def page() -> None:
     st.title("Review a contract")
+    _follow_link()
     _open_contract()
     contract_id = st.session_state.get(CURRENT)
     if not contract_id:
         st.info("Upload a contract above, or open one you analyzed before, to see its risks.")
         return
+    st.query_params["contract"] = contract_id  # the address bar is this contract's link
     if st.session_state.get(JOB):
         _progress(st.session_state[JOB])
         return
@@ -43,11 +52,33 @@ def page() -> None:
     if loaded is None:
         return
     text, findings = loaded
+    found, possible = split_possible(findings)
     risks, proofing = st.tabs(["Risks", "Proofing"])
     with risks:
-        _results(contract_id, text, findings)
+        _results(contract_id, text, found)
+        _possible(possible)
     with proofing:
         proofing_tab.show(contract_id, text)
+
+
+def _follow_link() -> None:
+    """`/review?contract=ID` opens that contract; an id the API does not show this firm reads as its
+    "not found" (another firm's contract included), and the link is dropped from the address bar."""
+    linked = st.query_params.get("contract")
+    if not linked or linked == st.session_state.get(CURRENT):
+        return
+    try:
+        info = api().contract(linked)
+    except ApiError as exc:
+        if exc.status == 404:
+            st.error("**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
+                     "open one of yours below.", icon=":material/error:")
+        else:
+            show_error(exc)
+        del st.query_params["contract"]
+        return
+    job = info.latest_job
+    _select(info.id, job.id if job and job.status in ("queued", "running") else None)
 
 
 def _open_contract() -> None:
@@ -144,17 +175,21 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
         return
 
     f1, f2 = st.columns(2)
-    severities = f1.multiselect("Severity", SEVERITIES, default=list(SEVERITIES))
+    st.html(severity_chip_css())
+    severities = f1.multiselect("Severity", SEVERITIES, default=list(SEVERITIES), format_func=SEVERITY_LABEL.__getitem__)
     present = sorted({f.category for f in findings})
     chosen = f2.multiselect("Category", present, placeholder="All categories")
     shown = [f for f in triage_order(findings) if f.severity in severities and (not chosen or f.category in chosen)]
 
     left, right = st.columns([7, 5], gap="medium")
     with left:
-        st.markdown(f"**{len(shown)} risks** shown · select a row to see its clause")
-        selected = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
+        st.markdown(f"**{len(shown)} risks** shown · select a row to see its clause, or several to decide at once")
+        rows = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
+        selected = rows[0] if len(rows) == 1 else None
         if selected is not None:
             _details(selected)
+        elif rows:
+            _decide_all(rows)
     with right:
         st.markdown("**Contract text** " + legend_html(), unsafe_allow_html=True)
         spans = [Span(f.id, f.start, f.end, f.severity, f"{f.severity}: {f.category}") for f in shown]
@@ -162,12 +197,12 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
                 unsafe_allow_javascript=True)
 
 
-def _table(shown: list[FindingPublic], key: str) -> FindingPublic | None:
+def _table(shown: list[FindingPublic], key: str) -> list[FindingPublic]:
     frame = pd.DataFrame(risk_rows(shown))
     by_label = {SEVERITY_LABEL[s]: SEVERITY_BG[s] for s in SEVERITIES}
     styled = frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: #111" if v in by_label
                              else "", subset=["Severity"])
-    event: Any = st.dataframe(styled, on_select="rerun", selection_mode="single-row", hide_index=True, key=key,
+    event: Any = st.dataframe(styled, on_select="rerun", selection_mode="multi-row", hide_index=True, key=key,
                               height=min(420, 38 + 35 * len(shown)),
                               column_config={"Severity": st.column_config.TextColumn(width="small"),
                                              "Category": st.column_config.TextColumn(width="medium"),
@@ -177,12 +212,48 @@ def _table(shown: list[FindingPublic], key: str) -> FindingPublic | None:
                                              "Confidence": st.column_config.ProgressColumn(
                                                  min_value=0.0, max_value=1.0, format="%.2f", width="small")})
     rows = event.selection.rows if event is not None else []
-    return shown[rows[0]] if rows else None
+    return [shown[i] for i in rows]
+
+
+def _decide_all(rows: list[FindingPublic]) -> None:
+    """Accept or reject every selected risk with one click (one PATCH each, the same as one by one)."""
+    with st.container(border=True):
+        st.markdown(f"**{len(rows)} risks selected**")
+        c1, c2, _ = st.columns([1, 1, 3])
+        action: Literal["accept", "reject"] | None = "accept" if c1.button(f"Accept {len(rows)}", type="primary") \
+            else "reject" if c2.button(f"Reject {len(rows)}") else None
+    if action is None:
+        return
+    done = [r for r in (attempt(partial(api().review, f.id, action, reviewer=reviewer() or None)) for f in rows)
+            if r is not None]
+    st.session_state.pop(CACHE, None)
+    st.toast(f"{REVIEW_LABEL['accepted' if action == 'accept' else 'rejected']}: {len(done)} of {len(rows)}")
+    st.rerun()
+
+
+def _possible(possible: list[FindingPublic]) -> None:
+    """Passages scored below the analyzer's threshold but above its recall-first floor, per category and
+    ranked by score, collapsed; one click accepts one into the review."""
+    if not possible:
+        return
+    with st.expander(f"Possible — check ({len(possible)})", expanded=False, icon=":material/help:"):
+        st.caption("Passages the analyzer scored below its threshold for the category, so not listed as risks. "
+                   "Lawyers marked many such passages in CUAD: read them, and accept the ones that are risks.")
+        for category, group in possible_groups(possible):
+            st.markdown(f"**{category}** · {len(group)}")
+            for f in group:
+                text, button = st.columns([9, 1], vertical_alignment="center")
+                text.markdown(f"`{f.score:.2f}` · page {f.page} — {short(f.quote, 260)}")
+                accept = button.button("Accept", key=f"possible-{f.id}", help="Add it to the review as accepted")
+                if accept and attempt(partial(api().review, f.id, "accept", reviewer=reviewer() or None)) is not None:
+                    st.session_state.pop(CACHE, None)
+                    st.toast(f"Accepted into the review: {f.category}, page {f.page}")
+                    st.rerun()
 
 
 def _details(f: FindingPublic) -> None:
     with st.container(border=True):
-        found_by = f" · found by `{f.model}`" if f.model else ""  # the adapter (or analyzer) that produced it
+        found_by = f" · found by {model_words(f.model)}" if f.model else ""  # the adapter (or analyzer) that produced it
         st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}{found_by}")
         st.markdown(f"> {f.quote}")
         st.markdown(f"**Why it matters:** {f.explanation}")

@@ -1,12 +1,26 @@
 """Sign in: the firm's identity provider first when OIDC is configured, then the tenant's API key, which
-is checked against the API before it is kept (in the session only)."""
+is checked against the API before a session is opened for it on the app's server (ui/sessions.py). The
+browser then fetches the session cookie once and comes back to the page it asked for (a shared link's
+contract included)."""
 
 from __future__ import annotations
+
+from urllib.parse import quote, urlencode
 
 import streamlit as st
 
 from ui.client import ApiError
-from ui.state import KEY, api_for, api_url, oidc_configured, show_error
+from ui.sessions import SESSION_PATH, store
+from ui.state import SESSION, api_for, api_url, go_to, oidc_configured, show_error
+
+ASKED = "signin_asked_path"  # the page whose address opened sign-in (ui/app.py sets it)
+
+
+def asked_for() -> str:
+    """The address this sign-in stands in front of (path and query), where the browser goes after it."""
+    path = "/" + st.session_state.get(ASKED, "")
+    params = st.query_params.to_dict()
+    return path + (f"?{urlencode(params)}" if params else "")
 
 
 def page() -> None:
@@ -32,9 +46,10 @@ def page() -> None:
     except ApiError as exc:
         show_error(exc)
         return
-    st.session_state[KEY] = key.strip()
-    st.session_state["lexrisk_reviewer"] = name.strip()
-    st.rerun()
+    session_id, claim = store().offer(key.strip(), name.strip())
+    st.session_state[SESSION] = session_id
+    st.info("Signing in…")
+    go_to(f"{SESSION_PATH}?claim={claim}&next={quote(asked_for(), safe='')}")
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

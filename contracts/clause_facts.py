@@ -1,0 +1,244 @@
+"""The facts a clause states, read from its own words: amounts, durations, notice periods, parties,
+carve-outs and conditions; and the one-line explanation built from them ("Caps Supplier's liability at the
+fees paid in the 12 months before the claim; excludes breaches of confidentiality").
+
+Why: an explanation that only repeats the category's reason reads the same for every clause of that
+category. One that states the clause's own amounts, periods and exceptions tells the lawyer what this
+clause does before they read it, and each fact can be checked against the quote (`facts_in`). Pure
+functions over text; numbers written in words ("thirty (30) days", "twelve months") are read with text2num."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+
+from text_to_num import alpha2digit
+
+_MONEY = re.compile(
+    r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million |billion |thousand )?(?:dollars|euros|pounds)\b", re.I)
+_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
+_FEES = re.compile(r"\b(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|amounts|charges|sums|consideration)\s+"
+                   r"(?:actually\s+)?(?:paid|payable|received)\b[^.;:,]{0,90}", re.I)
+_UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?)"
+_DURATION = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})\b", re.I)
+_NOTICE = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})['’]?\s*(?:prior\s+|advance\s+)?(?:written\s+)?notice\b"
+                     rf"|\bnotice\b[^.;]{{0,60}}?\b(?:at\s+least|no\s+less\s+than|not\s+less\s+than)\s+"
+                     rf"(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})", re.I)
+_CARVE_OUT = re.compile(r"\b(?:except(?:\s+for|\s+as|\s+that|\s+in)?|excluding|other\s+than|save\s+for|"
+                        r"with\s+the\s+exception\s+of|(?:shall|does|will)\s+not\s+apply\s+to)\s+([^.;:]{4,140})",
+                        re.I)
+_CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|upon)\s+"
+                        r"([^.;:,]{4,140})", re.I)
+_SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(?:[- ]up)?|worldwide|perpetual|irrevocable|"
+                    r"non-?transferable|non-?assignable|non-?sublicensable|sublicensable|revocable|terminable)\b", re.I)
+_CONSENT = re.compile(r"\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+"
+                      r"((?:the\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})", re.I)
+_CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described", "permitted", "expressly", "specified",
+                    "contemplated", "required", "noted")
+_LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
+                  r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
+# a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
+_ACTOR = re.compile(r"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty)\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b")
+_POSSESSIVE = re.compile(r"\b([A-Z][a-zA-Z-]+)['’]s\s+(?:\w+\s){0,2}?(?:liability|obligations?|"
+                         r"rights?|right|option|consent|sole)\b")
+_NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
+                "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
+                "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's"}
+# not "without limitation", which drafters write for "including but not limited to"
+_UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
+_MAX_PHRASE = 90
+
+
+@dataclass
+class ClauseFacts:
+    """What a clause states, each as it reads in the clause (numbers in words turned into digits)."""
+
+    amounts: list[str] = field(default_factory=list)
+    durations: list[str] = field(default_factory=list)
+    notice: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    carve_outs: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    laws: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # a licence's or right's terms: exclusive, royalty-free, …
+
+    def values(self) -> list[str]:
+        return [*self.amounts, *self.durations, *self.notice, *self.parties, *self.carve_outs, *self.conditions,
+                *self.laws, *self.scope]
+
+    def __bool__(self) -> bool:
+        return bool(self.values())
+
+
+def normalize(text: str) -> str:
+    """One spacing, numbers in words as digits, "thirty (30) days" read once as "30 days"."""
+    text = " ".join(text.split())
+    with contextlib.suppress(ValueError, IndexError):  # text2num refuses some odd runs; words then stay words
+        text = alpha2digit(text, "en", threshold=0)
+    text = re.sub(r"\b(non|self|co)-\s+(?=[a-z])", r"\1-", text, flags=re.I)  # "non- exclusive" across a line break
+    return re.sub(r"\b(\d+)\s*\(\1\)", r"\1", text)
+
+
+def read_facts(quote: str) -> ClauseFacts:
+    """The facts `quote` states, in reading order, each once."""
+    text = normalize(quote)
+    facts = ClauseFacts()
+    facts.amounts = _unique([m.group(0) for m in _MONEY.finditer(text)] + [m.group(0) for m in _PERCENT.finditer(text)]
+                            + [_trim(m.group(0)) for m in _FEES.finditer(text)])
+    notice_spans = []
+    for m in _NOTICE.finditer(text):
+        number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        facts.notice.append(f"{number} {_unit(unit, number)}")
+        notice_spans.append(m.span())
+    facts.notice = _unique(facts.notice)
+    durations = [f"{m.group(1)} {_unit(m.group(2), m.group(1))}" for m in _DURATION.finditer(text)
+                 if not any(a <= m.start() < b for a, b in notice_spans)]
+    facts.durations = _unique([d for d in durations if not any(d.lower() in a.lower() for a in facts.amounts)])
+    facts.parties = _unique([_party(m.group(1)) for m in (*_ACTOR.finditer(text), *_POSSESSIVE.finditer(text))
+                             if _party(m.group(1))])
+    facts.carve_outs = _unique([_trim(m.group(1)) for m in _CARVE_OUT.finditer(text)
+                                if not m.group(1).lower().startswith(_CROSS_REFERENCE)])
+    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(m.group(2))}" for m in _CONDITION.finditer(text)
+                                if not m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
+                                and "notice" not in m.group(2).lower()]
+                               + [f"without the consent of {_trim(m.group(1))}" for m in _CONSENT.finditer(text)])
+    facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
+    facts.laws = _unique([f"the laws of {_trim(m.group(1)).rstrip('.')}" for m in _LAW.finditer(text)])
+    if text.upper() == text:  # a clause in capitals: its phrases read in lower case
+        for name in ("amounts", "carve_outs", "conditions"):
+            setattr(facts, name, [v.lower() for v in getattr(facts, name)])
+    return facts
+
+
+# how each category's explanation opens; the facts follow
+_LEADS = {
+    "Cap On Liability": "Caps {party}liability",
+    "Uncapped Liability": "Leaves {party}liability uncapped",
+    "Liquidated Damages": "Sets liquidated damages",
+    "Termination For Convenience": "Lets {party}terminate without cause",
+    "Notice Period To Terminate Renewal": "Requires notice to stop renewal",
+    "Renewal Term": "Renews the agreement",
+    "Audit Rights": "Lets {party}audit the books and records",
+    "Non-Compete": "Restricts {party}from competing",
+    "Exclusivity": "Makes the relationship exclusive",
+    "Anti-Assignment": "Restricts assignment",
+    "Change Of Control": "Gives rights on a change of control",
+    "Minimum Commitment": "Commits {party}to a minimum",
+    "Insurance": "Requires {party}to carry insurance",
+    "Warranty Duration": "Warrants the work",
+    "Post-Termination Services": "Requires services after termination",
+    "Revenue/Profit Sharing": "Shares revenue or profit",
+    "Price Restrictions": "Restricts pricing",
+    "Ip Ownership Assignment": "Assigns intellectual property",
+    "License Grant": "Grants a licence",
+    "Most Favored Nation": "Gives most-favoured terms",
+    "No-Solicit Of Employees": "Bars {party}from hiring the other side's staff",
+    "No-Solicit Of Customers": "Bars {party}from soliciting customers",
+    "Rofr/Rofo/Rofn": "Gives {party}a first right",
+    "Volume Restriction": "Limits volumes",
+    "Covenant Not To Sue": "Bars {party}from suing",
+    "Governing Law": "Chooses the governing law",
+}
+
+
+def explain(category: str, quote: str) -> str | None:
+    """One sentence of the clause's own facts, led by what a clause of `category` does; None when the
+    quote states no fact this reader knows (the caller then keeps the category's reason alone)."""
+    facts = read_facts(quote)
+    if not facts:
+        return None
+    party = facts.parties[0] if facts.parties else ""
+    if category.lower() == "cap on liability" and _UNLIMITED.search(quote):
+        category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
+    lead_form = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
+    if lead_form is None:
+        lead = f"{category}:"
+        parties_said = False
+    else:
+        owner = f"{party}'s " if "liability" in lead_form and party else f"{party} " if party else ""
+        lead = lead_form.format(party=owner) if "{party}" in lead_form else lead_form
+        if not party:
+            lead = lead.replace("  ", " ")
+        parties_said = bool(party) and "{party}" in lead_form
+    parts = []
+    if facts.amounts:
+        parts.append(("at " if lead_form and lead_form.startswith("Caps") else "of ") + ", ".join(facts.amounts[:2]))
+    if facts.durations:
+        parts.append("for " + ", ".join(facts.durations[:2]))
+    if facts.notice:
+        parts.append("on " + " or ".join(facts.notice[:2]) + "' notice")
+    if facts.laws:
+        parts.append(", ".join(facts.laws[:2]))
+    if facts.scope:
+        parts.append(", ".join(facts.scope[:4]))
+    if facts.conditions:
+        parts.append(facts.conditions[0])
+    if facts.carve_outs:
+        parts.append("excludes " + facts.carve_outs[0])
+    if facts.parties and not parties_said:
+        parts.append("names " + " and ".join(facts.parties[:2]))
+    if not parts:  # the one fact is the party the lead names
+        return f"{lead}."
+    head, *rest = parts
+    if facts.scope and head == ", ".join(facts.scope[:4]):  # the terms of what the lead grants
+        return "; ".join([f"{lead.rstrip(':')}: {head}", *rest]) + "."
+    if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
+                                                      "subject to ", "provided that ", "in the event ", "excludes ",
+                                                      "without ")):  # not a continuation of the lead
+        return "; ".join([lead, head, *rest]) + "."
+    return "; ".join([f"{lead} {head}", *rest]) + "."
+
+
+def facts_in(explanation: str, quote: str) -> list[str]:
+    """The facts read in `quote` that `explanation` states (word for word, numbers as digits): what the
+    explanations' measurement counts."""
+    said = normalize(explanation).lower()
+    return [v for v in read_facts(quote).values() if v.lower() in said]
+
+
+def _unit(unit: str, number: str) -> str:
+    unit = " ".join(unit.lower().split())
+    return unit.rstrip("s") if number == "1" else unit if unit.endswith("s") else unit + "s"
+
+
+def _party(name: str) -> str:
+    name = " ".join(name.split())
+    words = name.split()
+    while words and words[0].lower() in _NOT_PARTIES - {"either", "each", "neither"}:
+        words = words[1:]
+    name = " ".join(words)
+    if not name or name.lower() in _NOT_PARTIES or (name.isupper() and len(name) > 12):
+        return ""
+    if name.lower().endswith(" party"):  # "Neither party shall …" binds both, as "either party" does
+        return "either party" if name.lower().startswith("neither") else name.lower()
+    return name
+
+
+def _trim(phrase: str) -> str:
+    """One phrase as the explanation quotes it: inside the parenthesis it was found in, in lower case when
+    the clause shouts, at most _MAX_PHRASE characters."""
+    phrase = " ".join(phrase.split())
+    depth = 0
+    for i, char in enumerate(phrase):
+        depth += (char == "(") - (char == ")")
+        if depth < 0:  # the phrase began inside a parenthesis: it ends where that closes
+            phrase = phrase[:i]
+            break
+    phrase = phrase.rstrip(" ,")
+    if phrase.isupper():
+        phrase = phrase.lower()
+    if len(phrase) <= _MAX_PHRASE:
+        return phrase
+    return phrase[:_MAX_PHRASE].rsplit(" ", 1)[0] + "…"
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return out

@@ -1,0 +1,47 @@
+"""The clause's own facts (contracts.clause_facts): what is read, how the explanation says it, and the
+check that counts an explanation as stating a fact of its quote."""
+
+from contracts.clause_facts import explain, facts_in, read_facts
+
+CAP = ("In no event shall Supplier's total liability exceed the fees paid by Customer in the twelve (12) months "
+       "preceding the claim, except for breaches of Section 9 (Confidentiality).")
+
+
+def test_the_issue_example_reads_as_a_lawyer_would_say_it():
+    assert explain("Cap on Liability", CAP) == ("Caps Supplier's liability at the fees paid by Customer in the 12 "
+                                                "months preceding the claim; excludes breaches of Section 9 "
+                                                "(Confidentiality).")
+
+
+def test_amounts_periods_notice_conditions_and_law_are_read():
+    facts = read_facts("Either party may terminate this Agreement upon ninety (90) days' prior written notice. "
+                       "Licensee shall maintain insurance of at least $1,000,000 per occurrence and pay 5% of "
+                       "Net Sales for three (3) years, unless Company consents in writing. This Agreement is "
+                       "governed by the laws of the State of New York.")
+    assert facts.notice == ["90 days"]
+    assert "$1,000,000" in facts.amounts and "5%" in facts.amounts
+    assert facts.durations == ["3 years"]
+    assert "either party" in facts.parties and "Licensee" in facts.parties
+    assert facts.conditions == ["unless Company consents in writing"]
+    assert facts.laws == ["the laws of the State of New York"]
+
+
+def test_a_non_exclusive_licence_broken_across_lines_is_not_exclusive():
+    facts = read_facts("Arizona hereby grants to the Company a limited, non-\nexclusive, royalty-free license.")
+    assert facts.scope == ["non-exclusive", "royalty-free"]
+    assert explain("License Grant", "Arizona hereby grants to the Company a non- exclusive license.") == \
+        "Grants a licence: non-exclusive; names Arizona."
+
+
+def test_a_cross_reference_is_not_a_carve_out_and_an_unlimited_cap_is_not_a_cap():
+    assert read_facts("Except as provided in Section 6.2, the Company shall not compete.").carve_outs == []
+    said = explain("Cap on Liability", "Customer's liability under this Section 7.1 shall be unlimited.")
+    assert said is not None and said.startswith("Leaves Customer's liability uncapped")
+
+
+def test_a_clause_without_facts_gives_no_explanation_and_facts_in_needs_the_quote():
+    assert explain("Audit Rights", "The books shall be kept.") is None
+    assert facts_in(explain("Cap on Liability", CAP) or "", CAP) == [
+        "the fees paid by Customer in the 12 months preceding the claim", "Supplier",
+        "breaches of Section 9 (Confidentiality)"]
+    assert facts_in("The counterparty may inspect books", CAP) == []  # the playbook's reason states none
