@@ -286,9 +286,10 @@ def _cap_length(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
 
 def _trim(text: str, start: int, end: int) -> Span | None:
     """text[start:end] without its leading and trailing whitespace (str.isspace, as `\\s` and rstrip
-    read it), or None when nothing else is left."""
-    first = _NON_SPACE.search(text, start, end)
-    if first is None:
+    read it), or None when nothing else is left. One slice and two C-level strips: this runs once per
+    sentence, a million times for a file of a million one-line items."""
+    piece = text[start:end]
+    stripped_end = len(piece.rstrip())
+    if not stripped_end:
         return None
-    start = first.start()
-    return Span(start, start + len(text[start:end].rstrip()))
+    return Span(start + len(piece) - len(piece.lstrip()), start + stripped_end)

@@ -44,12 +44,21 @@ class CommonSettings(_Part):
     max_zip_members: int = Field(2000, ge=1, description="most members a DOCX (zip) may hold")
     max_zip_ratio: float = Field(200.0, gt=1, description="highest compression ratio of a DOCX member over 1 MiB "
                                                           "(a zip bomb's is in the thousands)")
-    ingest_timeout_s: float = Field(60.0, gt=0, description="seconds the isolated reader may spend on one file "
-                                                            "before it is killed (`extraction_timeout`)")
-    ingest_memory_mb: float = Field(1024.0, ge=256, description="address space (MiB) of the isolated reader "
-                                                                "(`extraction_out_of_memory` beyond)")
-    ingest_isolation: bool = Field(True, description="read files in a separate process under the time and memory "
-                                                     "budget above (off: in the calling process, guards only)")
+    max_text_chars: int = Field(2_000_000, ge=1000, description="most characters of text one contract may hold, "
+                                "about 6.7 times CUAD's longest (300,304 after clean-up); past it the file is "
+                                "refused as `text_too_long`, a PDF page by page as its text is extracted")
+    max_pdf_page_mb: float = Field(1.0, gt=0, description="most MiB one PDF page's content (text and drawing "
+                                   "operators, decoded) may hold, checked before its text is extracted: CUAD's "
+                                   "largest page holds 90 KB, a hostile 60 KB file's one page 40 MB (`too_complex`)")
+    file_budget_s: float = Field(20.0, gt=0, description="seconds one file may take from its bytes to its findings "
+                                 "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload in the "
+                                 "API); the work is stopped past it (`extraction_timeout`, `analysis_timeout`)")
+    file_memory_mb: float = Field(1024.0, ge=256, description="memory (MiB) of the whole process group while one "
+                                  "file is read and analysed, the command's own included; the work is stopped "
+                                  "past it (`extraction_out_of_memory`, `analysis_out_of_memory`)")
+    ingest_isolation: bool = Field(True, description="read (and in `lexrisk analyze` analyse) files in a separate "
+                                                     "process under the file budget above (off: in the calling "
+                                                     "process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
 
     @property

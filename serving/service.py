@@ -107,8 +107,8 @@ class ContractService:
             raise UnprocessableUpload(str(exc), code=exc.code) from None
         except Exception as exc:
             log.warning("%s: unexpected parser failure: %s: %s", filename, type(exc).__name__, exc)
-            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read "
-                                      f"({type(exc).__name__})", code="corrupt_file") from None
+            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read",
+                                      code="corrupt_file") from None
         return document
 
     def upload(self, tenant_id: str, data: bytes, filename: str, *, analyzer: str | None = None,
