@@ -76,9 +76,14 @@ class ApiSettings(_Part):
     rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
                                                                      "make per minute, a budget apart from writes")
     auth_cache_s: float = Field(5.0, ge=0, description="seconds an API process trusts a checked key without asking "
-                                                       "the database again (a revoked key works that much longer; 0: off)")
+                                                       "the database again, unless a key was revoked meanwhile "
+                                                       "(a revocation counter in Redis) or the key expired (0: off)")
     auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
-                                                                "per minute before it gets 429")
+                                                                "per minute before it gets 429 for every key that "
+                                                                "has not authenticated in the last day")
+    trusted_proxies: list[str] = Field(default_factory=list, description='JSON list of proxy addresses or CIDR '
+                                       'blocks whose X-Forwarded-For is believed, e.g. ["10.0.0.5", "10.1.0.0/16"]; '
+                                       "empty (the default): the connection's peer is the client")
     api_threads: int = Field(32, ge=1, description="threads one API process runs blocking work on (database calls, "
                                                    "uploads); its database pools keep a connection for each. Status "
                                                    "polls on PostgreSQL and Redis rate limits run on the event loop, "
@@ -92,6 +97,20 @@ class ApiSettings(_Part):
     api_url: str = Field("http://127.0.0.1:8000", description="base URL of the lexrisk API that `lexrisk batch` and "
                                                                 "the Streamlit app talk to")
     api_key: SecretStr | None = Field(None, description="API key `lexrisk batch` sends (`lexrisk keys create` prints one)")
+
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        """An entry that is no address or network would silently trust no one (or the wrong one)."""
+        import ipaddress
+
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR block") from None
+        return entries
 
 
 class JobSettings(_Part):

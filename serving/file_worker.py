@@ -36,6 +36,7 @@ from contracts.limits import IngestLimits, mib
 log = logging.getLogger(__name__)
 
 POLL_S = 0.05
+_WARM_S = 120.0  # loading spaCy (and through thinc, torch) on a busy machine
 
 
 class BudgetExceeded(Exception):
@@ -88,10 +89,13 @@ def process_memory(pid: int | str) -> int:
 
 def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
     """The worker: bound its address space, then (data, name, extractor, limits) in, replies out:
-    ("phase", "analysing") once the file is read, then ("ok", (document, result)) | ("error", IngestError) |
+    ("warming", None) before spaCy loads (the first file to need it), ("phase", "analysing") once the file is
+    read, then ("ok", (document, result)) | ("error", IngestError) |
     ("memory", None) | ("crash", (summary, traceback))."""
     from contracts.ingest import load_bytes
+    from contracts.segment import split_sentences
 
+    warm = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     mapped = _status_kib("self", "VmSize")
     if mapped:
@@ -106,6 +110,10 @@ def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
         try:
             document = load_bytes(data, name, pdf_extractor=extractor, limits=limits)
             del data
+            if not warm:  # spaCy loads once per worker, outside any file's budget: the command pauses its clock
+                conn.send(("warming", None))
+                split_sentences("Warm up. The sentencizer loads once.")
+                warm = True
             conn.send(("phase", "analysing"))
             reply = ("ok", (document, analyzer.analyze(document)))
         except IngestError as exc:
@@ -188,6 +196,13 @@ class FileWorker:
                 self.close()
                 return FileOutcome(crash=f"{name}: the analysis worker stopped unexpectedly (exit {code})",
                                    wall_s=time.monotonic() - started, peak_group_bytes=peak)
+            if kind == "warming":
+                paused = time.monotonic()
+                if not conn.poll(_WARM_S):
+                    self.close()
+                    return FileOutcome(crash=f"{name}: the analysis worker did not load its sentencizer")
+                deadline += time.monotonic() - paused
+                continue
             if kind == "phase":
                 phase = payload
                 continue
