@@ -143,6 +143,9 @@ class WebhookSettings(_Part):
     webhook_allowed_hosts: list[str] = Field(default_factory=list,
                                              description='JSON list of hosts callback URLs may name, e.g. '
                                                          '["dms.example.com", "*.corp.example"]; empty: none')
+    webhook_allow_private: bool = Field(False, description="let callbacks go to hosts that resolve to loopback, "
+                                         "link-local or private addresses (a receiver on this host or network); "
+                                         "off: only public addresses, checked after DNS resolution")
     webhook_max_attempts: int = Field(5, ge=1, description="delivery tries per webhook")
     webhook_backoff_s: float = Field(1.0, ge=0, description="first retry delay of a webhook; doubles each try")
     webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "
