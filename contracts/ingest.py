@@ -23,6 +23,7 @@ from contracts.errors import (
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from contracts.filenames import safe_name
 from contracts.limits import IngestLimits, mib
 from contracts.textnorm import normalize_text
 from contracts.zipguard import check_member_count
@@ -152,6 +153,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
     """Read a contract in this process, within `limits` (default: the settings'); `max_bytes` and
     `max_pages` override those two. Raises an IngestError subclass with a stable `code`."""
     limits = (limits or IngestLimits.current()).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
+    name = safe_name(name)
     if len(data) > limits.max_bytes:
         raise TooLargeError(name, f"the file is {mib(len(data))}; the limit is {mib(limits.max_bytes)}")
     if not data.strip():
@@ -189,7 +191,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
         pages.pop()
     if not any(pages):
         raise EmptyFileError(name, "the file has no text")
-    document = Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)
+    document = Document.from_pages(name, pages, source_type=kind, sha256=digest)
     return document.model_copy(update={"metadata": metadata}) if metadata else document
 
 
