@@ -146,3 +146,15 @@ def test_a_key_revoked_by_the_cli_is_refused_at_once_by_both_api_processes(tmp_p
     finally:
         _stop(process)
         Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_every_list_route_validates_its_paging(tmp_path) -> None:
+    """The tenant routes, a contract's comparisons and /admin/keys: bad paging is a 422, never ignored."""
+    for api in open_api(make_settings(tmp_path, admin_token="admin-secret", page_size_max=100)):
+        contract_id = api.upload().json()["contract_id"]
+        for route, headers in (("/v1/contracts", api.h()), ("/v1/templates", api.h()),
+                               (f"/v1/contracts/{contract_id}/comparisons", api.h()), ("/admin/keys", ADMIN)):
+            for query in ("offset=-1&limit=1", "limit=1000000", "limit=0"):
+                assert api.client.get(f"{route}?{query}", headers=headers).status_code == 422, (route, query)
+            page = api.client.get(f"{route}?offset=0&limit=1", headers=headers)
+            assert page.status_code == 200 and len(page.json()["data"]) <= 1, route
