@@ -33,6 +33,7 @@ import time
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -94,7 +95,7 @@ def _group_pss(pgid: int) -> int:
     return total
 
 
-def run_one(path: Path, code: Path, kill_after: float) -> dict:
+def run_one(path: Path, code: Path, kill_after: float) -> dict[str, Any]:
     """One `lexrisk analyze` of `path` with `code` on PYTHONPATH: wall s, group peak PSS, exit, first error."""
     env = {**os.environ, "PYTHONPATH": str(code), "LEXRISK_CUAD_DIR": os.environ.get("LEXRISK_CUAD_DIR", "")}
     started = time.monotonic()
@@ -130,7 +131,7 @@ print(split, clauses, len(s), len(c))
 """
 
 
-def segment_one(unit: bytes, code: Path, kill_after: float) -> dict:
+def segment_one(unit: bytes, code: Path, kill_after: float) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     try:
         run = subprocess.run([sys.executable, "-c", _SEGMENT, unit.hex()],
@@ -156,15 +157,15 @@ def main() -> None:
                               text=True).stdout.strip()
     new_rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True).stdout.strip()
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for what, path in corpus(Path(tmp), args.cuad):
-            row = {"file": path.name, "what": what, "bytes": path.stat().st_size}
+            row: dict[str, Any] = {"file": path.name, "what": what, "bytes": path.stat().st_size}
             for label, code in (("base", args.base), ("new", REPO)):  # the same file, both versions, in turn
                 row[label] = run_one(path, code, args.kill_after)
                 console.print(f"{path.name} {label}: {row[label]}", highlight=False)
             rows.append(row)
-    segmentation = {}
+    segmentation: dict[str, dict[str, dict[str, Any]]] = {}
     for shape, unit in SHAPES.items():
         segmentation[shape] = {label: segment_one(unit, code, args.kill_after)
                                for label, code in (("base", args.base), ("new", REPO))}
@@ -189,7 +190,7 @@ def main() -> None:
                     str(n.get("total_cpu_s", "killed")))
     console.print(seg)
 
-    def worst(label: str, key: str) -> dict:
+    def worst(label: str, key: str) -> dict[str, Any]:
         row = max(rows, key=lambda r: r[label][key])
         return {"file": row["file"], key: row[label][key]}
 
