@@ -127,9 +127,9 @@ def test_a_key_revoked_by_the_cli_is_refused_at_once_by_both_api_processes(tmp_p
     process, url = _serve(tmp_path, "--workers", "2", **env)
     try:
         cli_env = {**os.environ, "LEXRISK_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", **env}
-        created = subprocess.run([sys.executable, "-m", "lexrisk", "keys", "create", "acme"], env=cli_env,
+        created = subprocess.run([sys.executable, "-m", "lexrisk", "keys", "create", "--tenant", "acme"], env=cli_env,
                                  capture_output=True, text=True, check=True)
-        key = next(word for word in (created.stdout + created.stderr).split() if word.startswith("lxk_"))
+        key = created.stdout.strip()
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=url) as http:
             # several connections, so that both processes answer and cache the key
