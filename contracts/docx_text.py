@@ -13,6 +13,7 @@ The zip container is checked by contracts/zipguard.py before python-docx unpacks
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -20,9 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from contracts.errors import CorruptFileError, EncryptedFileError
+from contracts.errors import CorruptFileError, EncryptedFileError, TextTooLongError
 from contracts.limits import IngestLimits
 from contracts.zipguard import check_docx_archive
+
+log = logging.getLogger(__name__)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -203,12 +206,15 @@ def _open(data: bytes, name: str, limits: IngestLimits) -> Any:
         raise CorruptFileError(name, f"the DOCX has malformed XML ({_first_line(exc)})") from None
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
             IndexError, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-        # python-docx reports a garbage [Content_Types].xml or .rels as whatever its lookups happen to raise
-        raise CorruptFileError(name, f"the DOCX is damaged and cannot be read ({type(exc).__name__})") from None
+        # python-docx reports a garbage [Content_Types].xml or .rels as whatever its lookups happen to raise: the
+        # exception's name is for the log, not for the user
+        log.info("%s: python-docx failed: %s: %s", name, type(exc).__name__, str(exc)[:200])
+        raise CorruptFileError(name, "the DOCX is damaged and cannot be read (its package parts do not fit "
+                                     "together)") from None
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return str(exc).splitlines()[0][:200] if str(exc) else "no detail"
 
 
 def _text(p: Any) -> str:
@@ -217,14 +223,18 @@ def _text(p: Any) -> str:
 
 
 def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = None) -> list[str]:
-    document = _open(data, name, limits or IngestLimits())
+    limits = limits or IngestLimits()
+    document = _open(data, name, limits)
     body = document.element.find(f"{_W}body")
     if body is None:
         raise CorruptFileError(name, "the DOCX has no document body")
     numbering = _Numbering(document, _Styles(document))
     pages: list[list[str]] = [[]]
+    chars = 0
 
     for child in body.iterchildren():
+        if chars > limits.max_text_chars:  # stop building text no contract has; the exact count is not needed
+            raise TextTooLongError.of(name, chars, limits.max_text_chars, "more than ")
         if child.tag == f"{_W}p":
             breaks = child.findall(f".//{_W}br[@{_W}type='page']")
             text = _text(child)
@@ -235,10 +245,13 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
             text = f"{label} {text}".strip() if label else text
             if text:
                 pages[-1].append(text)
+                chars += len(text)
             if breaks:
                 pages.append([])
         elif child.tag == f"{_W}tbl":
-            pages[-1].extend(_table_rows(child))
+            rows = _table_rows(child)
+            pages[-1].extend(rows)
+            chars += sum(len(row) for row in rows)
 
     header, footer = _header_footer(document, body)
     if header:

@@ -47,6 +47,18 @@ class TooComplexError(TooLargeError):
     code = "too_complex"
 
 
+class TextTooLongError(TooLargeError):
+    """More text than any contract holds (`max_text_chars`): refused before it is segmented or analysed."""
+
+    code = "text_too_long"
+
+    @classmethod
+    def of(cls, name: str, chars: int, limit: int, qualifier: str = "") -> TextTooLongError:
+        """The one wording of the limit, wherever it is met (a text file, a DOCX, a PDF page by page)."""
+        return cls(name, f"the text has {qualifier}{chars:,} characters; the limit is {limit:,} (far beyond "
+                         "any contract)")
+
+
 class CorruptFileError(IngestError):
     code = "corrupt_file"
 

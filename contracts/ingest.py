@@ -18,10 +18,12 @@ from contracts.errors import (
     CorruptFileError,
     EmptyFileError,
     MissingFileError,
+    TextTooLongError,
     TooLargeError,
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from contracts.filenames import safe_name
 from contracts.limits import IngestLimits, mib
 from contracts.textnorm import normalize_text
 from contracts.zipguard import check_member_count
@@ -151,6 +153,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
     """Read a contract in this process, within `limits` (default: the settings'); `max_bytes` and
     `max_pages` override those two. Raises an IngestError subclass with a stable `code`."""
     limits = (limits or IngestLimits.current()).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
+    name = safe_name(name)
     if len(data) > limits.max_bytes:
         raise TooLargeError(name, f"the file is {mib(len(data))}; the limit is {mib(limits.max_bytes)}")
     if not data.strip():
@@ -160,13 +163,18 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
     if kind == "pdf":
         from contracts.pdf_text import DEFAULT_EXTRACTOR, extract_pages
 
-        pages = extract_pages(data, name, pdf_extractor or DEFAULT_EXTRACTOR, max_pages=limits.max_pages)
+        pages = extract_pages(data, name, pdf_extractor or DEFAULT_EXTRACTOR, max_pages=limits.max_pages,
+                              max_chars=limits.max_text_chars, max_page_bytes=limits.max_pdf_page_bytes)
     elif kind == "docx":
         from contracts.docx_text import extract_docx_pages
 
         pages = extract_docx_pages(data, name, limits)
     else:
+        if len(data) > 4 * limits.max_text_chars:  # no encoding takes more than 4 bytes a character
+            raise TextTooLongError.of(name, len(data) // 4, limits.max_text_chars, "at least ")
         pages = [decode_text(data, name)]
+        if len(pages[0]) > limits.max_text_chars:  # before the clean-up, whose time grows with the text
+            raise TextTooLongError.of(name, len(pages[0]), limits.max_text_chars)
     if len(pages) > limits.max_pages:
         raise TooManyPagesError(name, f"the document has {len(pages)} pages; the limit is {limits.max_pages}")
     pages = [normalize_text(p) for p in pages]
@@ -176,11 +184,14 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
 
         if tracked_changes(data):
             metadata["tracked_changes"] = "accepted"  # the text is the draft with every change accepted
+    chars = sum(len(p) for p in pages)
+    if chars > limits.max_text_chars:
+        raise TextTooLongError.of(name, chars, limits.max_text_chars)
     while len(pages) > 1 and not pages[-1]:
         pages.pop()
     if not any(pages):
         raise EmptyFileError(name, "the file has no text")
-    document = Document.from_pages(Path(name).name, pages, source_type=kind, sha256=digest)
+    document = Document.from_pages(name, pages, source_type=kind, sha256=digest)
     return document.model_copy(update={"metadata": metadata}) if metadata else document
 
 
@@ -191,7 +202,7 @@ def read_file(path: str | Path, max_bytes: int) -> bytes:
         raise MissingFileError(str(path), "no such file" if not path.exists() else "not a file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise TooLargeError(str(path), f"the file is {mib(size)}; the limit is {mib(max_bytes)}")
+        raise TooLargeError(path.name, f"the file is {mib(size)}; the limit is {mib(max_bytes)}")
     return path.read_bytes()
 
 

@@ -179,8 +179,8 @@ class _Worker:
                 stats, kind)
         summary, trace = payload
         log.error("the isolated reader failed on %s: %s\n%s", name, summary, trace)
-        return Outcome(None, ExtractionFailedError(name, f"the file could not be read ({summary.split(':')[0]})"),
-                       stats, kind, trace)
+        return Outcome(None, ExtractionFailedError(name, "the file could not be read: the reader failed "
+                                                         "unexpectedly (the error is logged)"), stats, kind, trace)
 
 
 def _died(name: str, why: str, started: float) -> Outcome:

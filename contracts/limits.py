@@ -26,8 +26,11 @@ class IngestLimits:
     max_xml_bytes: int = 25 * MIB
     max_zip_members: int = 2000
     max_zip_ratio: float = 200.0
-    # the backstop around the parsers (contracts/isolation.py)
-    timeout_s: float = 60.0
+    # text no contract has: CUAD's longest holds 300,304 characters; a PDF page can unpack to megabytes
+    max_text_chars: int = 2_000_000
+    max_pdf_page_bytes: int = MIB
+    # the file's budget: the backstop around the parsers (contracts/isolation.py) and the analysis
+    timeout_s: float = 20.0
     memory_bytes: int = 1024 * MIB
 
     @classmethod
@@ -36,7 +39,9 @@ class IngestLimits:
                    max_unpacked_bytes=int(settings.max_unpacked_mb * MIB),
                    max_xml_bytes=int(settings.max_docx_xml_mb * MIB),
                    max_zip_members=settings.max_zip_members, max_zip_ratio=settings.max_zip_ratio,
-                   timeout_s=settings.ingest_timeout_s, memory_bytes=int(settings.ingest_memory_mb * MIB))
+                   max_text_chars=settings.max_text_chars,
+                   max_pdf_page_bytes=int(settings.max_pdf_page_mb * MIB),
+                   timeout_s=settings.file_budget_s, memory_bytes=int(settings.file_memory_mb * MIB))
 
     @classmethod
     def current(cls) -> IngestLimits:

@@ -17,7 +17,16 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from contracts.errors import CorruptFileError, EncryptedFileError, NeedsOCRError, TooComplexError, TooManyPagesError
+from contracts.errors import (
+    CorruptFileError,
+    EncryptedFileError,
+    IngestError,
+    NeedsOCRError,
+    TextTooLongError,
+    TooComplexError,
+    TooManyPagesError,
+)
+from contracts.limits import mib
 
 PageTexts = list[str]
 Extractor = Callable[..., PageTexts]
@@ -39,8 +48,14 @@ def _pypdf_damage() -> tuple[type[BaseException], ...]:
     return (PyPdfError, DependencyError, *_DAMAGE)
 
 
+log = logging.getLogger(__name__)
+
+
 def _damaged(name: str, exc: BaseException) -> CorruptFileError:
-    return CorruptFileError(name, f"the PDF is damaged and cannot be read ({type(exc).__name__})")
+    """The user's message says what is wrong with the file; which exception the parser raised is for the
+    log, where a parser bug can be told from a damaged file."""
+    log.info("%s: the PDF parser failed: %s: %s", name, type(exc).__name__, str(exc)[:200])
+    return CorruptFileError(name, "the PDF is damaged and cannot be read")
 
 
 def _open_pypdf(data: bytes, name: str, max_pages: int | None) -> Any:
@@ -73,15 +88,19 @@ def check_page_count(reader: Any, name: str, max_pages: int) -> None:
     """Count the pages in the page tree, stopping at the first page past the limit, before any page's
     content is parsed. The tree's own /Count is not trusted (a damaged file may declare 10^12 pages and
     hold two); cycles and trees of empty nodes are refused, so the walk is bounded either way."""
-    from pypdf.generic import DictionaryObject, IndirectObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
+    root = reader.root_object
+    tree = root.get("/Pages") if isinstance(root, DictionaryObject) else None
+    if not isinstance(tree, PdfObject):  # a catalog without pages, or one whose /Pages names nothing
+        raise CorruptFileError(name, "the PDF is damaged: it has no page tree")
     pages = visits = 0
     seen: set[int] = set()
-    stack = [reader.root_object["/Pages"]]
+    stack: list[PdfObject] = [tree]
     while stack:
-        node = stack.pop()
-        ref = node if isinstance(node, IndirectObject) else getattr(node, "indirect_reference", None)
-        node = node.get_object()
+        entry = stack.pop()
+        ref = entry if isinstance(entry, IndirectObject) else getattr(entry, "indirect_reference", None)
+        node = entry.get_object()  # None where a reference names a missing object: skipped below
         if ref is not None:
             if ref.idnum in seen:
                 raise CorruptFileError(name, "the PDF's page tree has a cycle")
@@ -97,32 +116,76 @@ def check_page_count(reader: Any, name: str, max_pages: int) -> None:
             if pages > max_pages:
                 raise TooManyPagesError(name, f"the PDF has more than {max_pages} pages, the limit")
         else:
-            stack.extend(reversed(list(kids.get_object())))
+            kids = kids.get_object()
+            if not isinstance(kids, ArrayObject):
+                raise CorruptFileError(name, "the PDF is damaged: a node of its page tree has no list of pages")
+            stack.extend(reversed([kid for kid in kids if isinstance(kid, PdfObject)]))
 
 
-def extract_pypdf(data: bytes, name: str, max_pages: int | None = None) -> PageTexts:
+def extract_pypdf(data: bytes, name: str, max_pages: int | None = None, *, max_chars: int | None = None,
+                  max_page_bytes: int | None = None) -> PageTexts:
     reader = _open_pypdf(data, name, max_pages)
+    texts: PageTexts = []
+    budget = _TextBudget(name, max_chars, max_page_bytes)
     try:
-        return [page.extract_text() or "" for page in reader.pages]
+        for page in reader.pages:
+            budget.content(page)
+            texts.append(budget.text(page.extract_text() or ""))
+        return texts
     except NotImplementedError as exc:
         raise CorruptFileError(name, f"the PDF uses a feature that cannot be read ({exc})") from None
     except _pypdf_damage() as exc:
         raise _damaged(name, exc) from None
 
 
-def extract_pdfplumber(data: bytes, name: str, max_pages: int | None = None) -> PageTexts:
+class _TextBudget:
+    """What a PDF may unpack to, checked page by page: the decoded content of each page before its text is
+    extracted (the extraction's time grows with it: a 60 KB file's page of repeated text operators unpacks to
+    40 MB and took a minute), then the text extracted so far."""
+
+    def __init__(self, name: str, max_chars: int | None, max_page_bytes: int | None) -> None:
+        self.name, self.max_chars, self.max_page_bytes = name, max_chars, max_page_bytes
+        self.chars = 0
+
+    def content(self, page: Any) -> None:
+        if self.max_page_bytes is None:
+            return
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+        if size > self.max_page_bytes:
+            raise TooComplexError(self.name, f"a page of the PDF unpacks to {mib(size)} of content; the limit is "
+                                             f"{mib(self.max_page_bytes)} (far beyond any contract page)")
+
+    def text(self, text: str) -> str:
+        self.chars += len(text)
+        if self.max_chars is not None and self.chars > self.max_chars:
+            raise TextTooLongError.of(self.name, self.chars, self.max_chars, "more than ")
+        return text
+
+
+def extract_pdfplumber(data: bytes, name: str, max_pages: int | None = None, *, max_chars: int | None = None,
+                       max_page_bytes: int | None = None) -> PageTexts:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
-    if max_pages is not None:
-        _open_pypdf(data, name, max_pages)  # pdfminer would build every page object before we could count
+    budget = _TextBudget(name, max_chars, max_page_bytes)
+    if max_pages is not None or max_page_bytes is not None:
+        # pdfminer would build every page object before we could count, and unpack every page to lay it out
+        reader = _open_pypdf(data, name, max_pages)
+        try:
+            for page in reader.pages:
+                budget.content(page)
+        except _pypdf_damage() as exc:
+            raise _damaged(name, exc) from None
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [page.extract_text() or "" for page in pdf.pages]
+            return [budget.text(page.extract_text() or "") for page in pdf.pages]
     except PDFPasswordIncorrect:
         raise EncryptedFileError(name, _ENCRYPTED) from None
+    except IngestError:
+        raise
     except (PDFSyntaxError, *_DAMAGE) as exc:
         raise _damaged(name, exc) from None
     except Exception as exc:  # pdfplumber wraps pdfminer's errors in its own, version by version
@@ -135,9 +198,9 @@ EXTRACTORS: dict[str, Extractor] = {"pypdf": extract_pypdf, "pdfplumber": extrac
 DEFAULT_EXTRACTOR = "pypdf"
 
 
-def extract_pages(data: bytes, name: str, extractor: str = DEFAULT_EXTRACTOR, *,
-                  max_pages: int | None = None) -> PageTexts:
-    pages = EXTRACTORS[extractor](data, name, max_pages)
+def extract_pages(data: bytes, name: str, extractor: str = DEFAULT_EXTRACTOR, *, max_pages: int | None = None,
+                  max_chars: int | None = None, max_page_bytes: int | None = None) -> PageTexts:
+    pages = EXTRACTORS[extractor](data, name, max_pages, max_chars=max_chars, max_page_bytes=max_page_bytes)
     if not pages:
         raise CorruptFileError(name, "the PDF has no pages")
     chars = sum(len(p.strip()) for p in pages)

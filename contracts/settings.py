@@ -44,12 +44,21 @@ class CommonSettings(_Part):
     max_zip_members: int = Field(2000, ge=1, description="most members a DOCX (zip) may hold")
     max_zip_ratio: float = Field(200.0, gt=1, description="highest compression ratio of a DOCX member over 1 MiB "
                                                           "(a zip bomb's is in the thousands)")
-    ingest_timeout_s: float = Field(60.0, gt=0, description="seconds the isolated reader may spend on one file "
-                                                            "before it is killed (`extraction_timeout`)")
-    ingest_memory_mb: float = Field(1024.0, ge=256, description="address space (MiB) of the isolated reader "
-                                                                "(`extraction_out_of_memory` beyond)")
-    ingest_isolation: bool = Field(True, description="read files in a separate process under the time and memory "
-                                                     "budget above (off: in the calling process, guards only)")
+    max_text_chars: int = Field(2_000_000, ge=1000, description="most characters of text one contract may hold, "
+                                "about 6.7 times CUAD's longest (300,304 after clean-up); past it the file is "
+                                "refused as `text_too_long`, a PDF page by page as its text is extracted")
+    max_pdf_page_mb: float = Field(1.0, gt=0, description="most MiB one PDF page's content (text and drawing "
+                                   "operators, decoded) may hold, checked before its text is extracted: CUAD's "
+                                   "largest page holds 90 KB, a hostile 60 KB file's one page 40 MB (`too_complex`)")
+    file_budget_s: float = Field(20.0, gt=0, description="seconds one file may take from its bytes to its findings "
+                                 "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload in the "
+                                 "API); the work is stopped past it (`extraction_timeout`, `analysis_timeout`)")
+    file_memory_mb: float = Field(1024.0, ge=256, description="memory (MiB) of the whole process group while one "
+                                  "file is read and analysed, the command's own included; the work is stopped "
+                                  "past it (`extraction_out_of_memory`, `analysis_out_of_memory`)")
+    ingest_isolation: bool = Field(True, description="read (and in `lexrisk analyze` analyse) files in a separate "
+                                                     "process under the file budget above (off: in the calling "
+                                                     "process, guards only)")
     pdf_extractor: Literal["pypdf", "pdfplumber"] = Field("pypdf", description="PDF text extractor: pypdf or pdfplumber")
     proofing_kinds: list[str] | None = Field(None, description="JSON list of the proofing checks reported (undefined_term, "
                                              "unused_definition, duplicate_definition, missing_reference, placeholder, "
@@ -81,9 +90,14 @@ class ApiSettings(_Part):
     rate_limit_reads_per_minute: int = Field(1200, ge=1, description="reads (status polls, listings) one API key may "
                                                                      "make per minute, a budget apart from writes")
     auth_cache_s: float = Field(5.0, ge=0, description="seconds an API process trusts a checked key without asking "
-                                                       "the database again (a revoked key works that much longer; 0: off)")
+                                                       "the database again, unless a key was revoked meanwhile "
+                                                       "(a revocation counter in Redis) or the key expired (0: off)")
     auth_failures_per_minute: int = Field(20, ge=1, description="failed authentications one client address may make "
-                                                                "per minute before it gets 429")
+                                                                "per minute before it gets 429 for every key that "
+                                                                "has not authenticated in the last day")
+    trusted_proxies: list[str] = Field(default_factory=list, description='JSON list of proxy addresses or CIDR '
+                                       'blocks whose X-Forwarded-For is believed, e.g. ["10.0.0.5", "10.1.0.0/16"]; '
+                                       "empty (the default): the connection's peer is the client")
     api_threads: int = Field(32, ge=1, description="threads one API process runs blocking work on (database calls, "
                                                    "uploads); its database pools keep a connection for each. Status "
                                                    "polls on PostgreSQL and Redis rate limits run on the event loop, "
@@ -100,6 +114,20 @@ class ApiSettings(_Part):
     ui_idle_minutes: float = Field(480.0, gt=0, description="minutes the app keeps a sign-in without a page run (the "
                                                            "key stays on the app's server; the browser holds an "
                                                            "HttpOnly session cookie)")
+
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        """An entry that is no address or network would silently trust no one (or the wrong one)."""
+        import ipaddress
+
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR block") from None
+        return entries
 
 
 class JobSettings(_Part):
@@ -132,6 +160,9 @@ class WebhookSettings(_Part):
     webhook_allowed_hosts: list[str] = Field(default_factory=list,
                                              description='JSON list of hosts callback URLs may name, e.g. '
                                                          '["dms.example.com", "*.corp.example"]; empty: none')
+    webhook_allow_private: bool = Field(False, description="let callbacks go to hosts that resolve to loopback, "
+                                         "link-local or private addresses (a receiver on this host or network); "
+                                         "off: only public addresses, checked after DNS resolution")
     webhook_max_attempts: int = Field(5, ge=1, description="delivery tries per webhook")
     webhook_backoff_s: float = Field(1.0, ge=0, description="first retry delay of a webhook; doubles each try")
     webhook_workers: int = Field(4, ge=1, description="threads per process that deliver webhooks, apart from the "

@@ -7,6 +7,7 @@ the end-of-central-directory record, declared sizes, then the actual bytes, rati
 
 from __future__ import annotations
 
+import logging
 import struct
 import zipfile
 import zlib
@@ -14,6 +15,8 @@ from io import BytesIO
 
 from contracts.errors import CorruptFileError, EncryptedFileError, TooComplexError, TooLargeError
 from contracts.limits import MIB, IngestLimits, mib
+
+log = logging.getLogger(__name__)
 
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
@@ -51,7 +54,8 @@ def check_docx_archive(data: bytes, name: str, limits: IngestLimits) -> None:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error) as exc:
-        raise CorruptFileError(name, f"the DOCX is damaged and cannot be read (bad zip archive: {type(exc).__name__})") from None
+        log.info("%s: the zip reader failed: %s: %s", name, type(exc).__name__, str(exc)[:200])
+        raise CorruptFileError(name, "the DOCX is damaged and cannot be read (bad zip archive)") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_zip_members:
@@ -96,5 +100,6 @@ def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, l
                                                     "which Word never writes")
                     tail = chunk[-32:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
-        raise CorruptFileError(name, f"the DOCX is damaged and cannot be read ({type(exc).__name__} in "
-                                     f"{info.filename[:80]})") from None
+        log.info("%s: unpacking %s failed: %s: %s", name, info.filename[:80], type(exc).__name__, str(exc)[:200])
+        raise CorruptFileError(name, f"the DOCX is damaged and cannot be read (its part {info.filename[:80]} does "
+                                     "not unpack)") from None

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from annotation.store.models import RESERVED_TENANTS
 from serving.models import ApiKey, Tenant, utcnow
@@ -75,8 +75,16 @@ def create_key(engine: Engine, tenant_name: str, *, expires_at: datetime | None 
     return key, tenant
 
 
-def tenant_for_key(engine: Engine, key: str) -> str | None:
-    """The key's tenant, or None for an unknown, revoked or expired key. Records the use when the
+@dataclass(frozen=True)
+class Grant:
+    """What a valid key grants: its tenant, until its expiry (None: no expiry)."""
+
+    tenant_id: str
+    expires_at: datetime | None
+
+
+def grant_for_key(engine: Engine, key: str) -> Grant | None:
+    """The key's tenant and expiry, or None for an unknown, revoked or expired key. Records the use when the
     last recorded one is over a minute old, so a busy key costs one write a minute, not one a request."""
     now = utcnow()
     with Session(engine) as session:
@@ -85,21 +93,38 @@ def tenant_for_key(engine: Engine, key: str) -> str | None:
             return None
         if row.revoked_at is not None or (row.expires_at is not None and _aware(row.expires_at) <= now):
             return None
-        tenant_id = row.tenant_id
+        grant = Grant(row.tenant_id, _aware(row.expires_at) if row.expires_at is not None else None)
         if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
             session.exec(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
             session.commit()
-    return tenant_id
+    return grant
 
 
-def list_keys(engine: Engine, tenant_name: str | None = None) -> list[KeyInfo]:
+def tenant_for_key(engine: Engine, key: str) -> str | None:
+    """The key's tenant, or None for an unknown, revoked or expired key."""
+    grant = grant_for_key(engine, key)
+    return grant.tenant_id if grant is not None else None
+
+
+def list_keys(engine: Engine, tenant_name: str | None = None, *, offset: int = 0,
+              limit: int | None = None) -> list[KeyInfo]:
+    """The keys by tenant and age; a page of them with `offset` and `limit` (the API's paging)."""
     with Session(engine) as session:
         query = select(ApiKey, Tenant.name).join(Tenant, col(Tenant.id) == ApiKey.tenant_id)
         if tenant_name:
             query = query.where(Tenant.name == tenant_name)
-        rows = session.exec(query.order_by(col(Tenant.name), col(ApiKey.created_at))).all()
+        query = query.order_by(col(Tenant.name), col(ApiKey.created_at), col(ApiKey.id)).offset(offset)
+        rows = session.exec(query.limit(limit) if limit is not None else query).all()
         return [KeyInfo(k.id, name, k.prefix, k.created_at, k.expires_at, k.revoked_at, k.last_used_at)
                 for k, name in rows]
+
+
+def count_keys(engine: Engine, tenant_name: str | None = None) -> int:
+    with Session(engine) as session:
+        query = select(func.count()).select_from(ApiKey).join(Tenant, col(Tenant.id) == ApiKey.tenant_id)
+        if tenant_name:
+            query = query.where(Tenant.name == tenant_name)
+        return session.exec(query).one()
 
 
 def revoke_key(engine: Engine, id_or_prefix: str) -> KeyInfo:

@@ -111,8 +111,8 @@ class ContractService:
             raise UnprocessableUpload(str(exc), code=exc.code) from None
         except Exception as exc:
             log.warning("%s: unexpected parser failure: %s: %s", filename, type(exc).__name__, exc)
-            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read "
-                                      f"({type(exc).__name__})", code="corrupt_file") from None
+            raise UnprocessableUpload(f"{filename}: the file is damaged and could not be read",
+                                      code="corrupt_file") from None
         return document
 
     def upload(self, tenant_id: str, data: bytes, filename: str, *, analyzer: str | None = None,
@@ -460,12 +460,17 @@ class ContractService:
             log.exception("baseline analyzer unavailable for template categories")
             return []
 
-    def comparisons(self, tenant_id: str, contract_id: str) -> list[ComparisonRow]:
+    def comparisons(self, tenant_id: str, contract_id: str, offset: int = 0,
+                    limit: int | None = None) -> tuple[list[ComparisonRow], int]:
+        """A page of the contract's comparisons, newest first, and how many it has in all."""
         with Session(self.engine) as session:
             self._contract(session, tenant_id, contract_id)
-            return list(session.exec(select(ComparisonRow).where(ComparisonRow.tenant_id == tenant_id,
-                                                                 ComparisonRow.contract_id == contract_id)
-                                     .order_by(col(ComparisonRow.created_at).desc(), col(ComparisonRow.id))).all())
+            mine = (ComparisonRow.tenant_id == tenant_id, ComparisonRow.contract_id == contract_id)
+            query = (select(ComparisonRow).where(*mine)
+                     .order_by(col(ComparisonRow.created_at).desc(), col(ComparisonRow.id)).offset(offset))
+            rows = list(session.exec(query.limit(limit) if limit is not None else query).all())
+            count = session.exec(select(func.count()).select_from(ComparisonRow).where(*mine)).one()
+            return rows, count
 
     def comparison(self, tenant_id: str, comparison_id: str) -> ComparisonRow:
         with Session(self.engine) as session:

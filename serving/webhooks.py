@@ -2,8 +2,9 @@
 `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` with the secret's bytes.
 
 Callback URLs are checked against an allow-list of hosts and ports twice — when the upload names one
-and again before each delivery — and redirects are never followed, so a client cannot make the
-service call into the private network (SSRF). An entry `host` allows the scheme's default port only
+and again before each delivery — the addresses the host resolves to must be public (serving/webhook_targets.py;
+each delivery connects to the address it checked), and redirects are never followed, so a client cannot make
+the service call into the private network (SSRF). An entry `host` allows the scheme's default port only
 (443, 80); `host:8443` allows that port, `host:*` any.
 
 Deliveries run on their own threads (`WebhookDispatcher`), apart from analysis: a slow or failing
@@ -12,6 +13,7 @@ receiver, with its retries and backoff, never holds a worker that could analyze 
 from __future__ import annotations
 
 import base64
+import contextlib
 import fnmatch
 import hashlib
 import hmac
@@ -27,6 +29,7 @@ import httpx
 
 from contracts.settings import WebhookSettings
 from serving.errors import InvalidInput
+from serving.webhook_targets import Resolver, Target, UnresolvableHost, check_addresses, pinned, resolve
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ def check_callback_url(url: str, settings: WebhookSettings) -> str:
     if not any(_allows(entry, host, port, parts.scheme) for entry in settings.webhook_allowed_hosts):
         raise InvalidInput(f"callback host and port {host}:{port} are not in the allow-list "
                            "(LEXRISK_WEBHOOK_ALLOWED_HOSTS)", code="callback_not_allowed")
+    with contextlib.suppress(UnresolvableHost):  # a name that does not resolve yet is left to the delivery's tries
+        check_addresses(host, resolve(host, port), settings.webhook_allow_private)
     return url
 
 
@@ -88,9 +93,11 @@ def verify(secret: str, headers: dict[str, str], body: bytes, *, tolerance_s: in
 
 
 def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: WebhookSettings, *,
-            sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> str:
+            sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None,
+            resolver: Resolver = resolve) -> str:
     """POST the event, retrying with exponential backoff on network errors, 5xx and 429.
-    Returns "delivered", "rejected" (a 4xx: retrying will not help) or "failed"."""
+    Returns "delivered", "rejected" (a 4xx, or a host that resolves to a private address: retrying will not
+    help) or "failed"."""
     check_callback_url(url, settings)
     assert settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
@@ -105,8 +112,11 @@ def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: WebhookSet
             headers = {"content-type": "application/json", "webhook-id": msg_id,
                        "webhook-timestamp": str(ts), "webhook-signature": sign(secret, msg_id, ts, body)}
             try:
-                response = client.post(url, content=body, headers=headers)
-            except httpx.HTTPError as exc:
+                response = _post(client, pinned(url, settings.webhook_allow_private, resolver), body, headers)
+            except InvalidInput as exc:
+                log.warning("webhook %s to %s refused: %s", msg_id, url, exc)
+                return "rejected"
+            except (httpx.HTTPError, UnresolvableHost) as exc:
                 log.warning("webhook %s to %s: %s", msg_id, url, exc)
                 continue
             if response.is_success:
@@ -117,6 +127,21 @@ def deliver(url: str, msg_id: str, payload: dict[str, Any], settings: WebhookSet
     finally:
         if own:
             client.close()
+
+
+def _post(client: httpx.Client, targets: list[Target], body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """POST to the first of the host's checked addresses that takes the connection."""
+    for target in targets[:-1]:
+        try:
+            return _post_to(client, target, body, headers)
+        except httpx.ConnectError:
+            continue
+    return _post_to(client, targets[-1], body, headers)
+
+
+def _post_to(client: httpx.Client, target: Target, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    return client.post(target.url, content=body, headers={**headers, "host": target.host},
+                       extensions={"sni_hostname": target.server_name})
 
 
 class WebhookDispatcher:

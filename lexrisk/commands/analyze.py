@@ -1,8 +1,8 @@
 """`lexrisk analyze FILE...`: the lawyer's command.
 
-Every file is read on its own (isolated, under the ingest time and memory budget, unless
-LEXRISK_INGEST_ISOLATION is off) and analysed on its own: one bad file costs one line on stderr, never
-the batch. Exit status: 0 all analysed, 2 some file refused (unreadable, too large, ...: the user can
+Every file is read and analysed on its own, in a worker process under the file's budget
+(LEXRISK_FILE_BUDGET_S, LEXRISK_FILE_MEMORY_MB; serving/file_worker.py) unless LEXRISK_INGEST_ISOLATION is
+off: one bad file costs one line on stderr and at most its budget, never the batch. Exit status: 0 all analysed, 2 some file refused (unreadable, too large, ...: the user can
 act on it), 1 something crashed (a bug: one line, the traceback with --debug)."""
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts.documents import Document
 from contracts.errors import IngestError
 from contracts.findings import AnalysisResult
 from contracts.playbook import PlaybookError, load_playbook
 
+if TYPE_CHECKING:
+    from serving.file_worker import FileWorker
+
 EXIT_CRASH = 1
 EXIT_REFUSED = 2
-# the isolated reader's own failures that are bugs, not the file's fault
-_CRASH_CODES = {"extraction_failed"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 class _Loaded:
     path: Path
     document: Document | None = None
+    result: AnalysisResult | None = None  # analysed already, within the file's budget
     refused: str | None = None  # the file's fault: one line
     crashed: str | None = None  # lexrisk's fault: one line
     trace: str | None = None
@@ -53,9 +55,9 @@ class _Loaded:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
 
     from analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
-    from contracts import isolation
     from contracts.errors import CommandError
     from contracts.proofing import proofread
     from contracts.settings import get_settings
@@ -76,11 +78,12 @@ def run(args: argparse.Namespace) -> int:
 
     results: list[AnalysisResult] = []
     refused = crashed = 0
+    worker = _worker(analyzer, settings)
     try:
-        for loaded in _load_all(args.files, settings, err):
+        for loaded in _load_all(args.files, settings, err, worker):
             if loaded.document is not None:
                 try:
-                    result = analyzer.analyze(loaded.document)
+                    result = loaded.result or analyzer.analyze(loaded.document)
                     # proofing is no finding: it rides beside them and leaves the analyzer's result as it was
                     result = result.model_copy(update={"proofing": proofread(loaded.document, settings.proofing_kinds)})
                     _report(args, loaded.path, loaded.document, result, err)
@@ -89,14 +92,15 @@ def run(args: argparse.Namespace) -> int:
                     loaded.crashed, loaded.trace = _crash_line(loaded.path, exc), traceback.format_exc()
             if loaded.refused:
                 refused += 1
-                err.print(f"[red]lexrisk: {loaded.refused}[/red]", highlight=False, soft_wrap=True)
+                err.print(f"[red]lexrisk: {escape(loaded.refused)}[/red]", highlight=False, soft_wrap=True)
             if loaded.crashed:
                 crashed += 1
-                err.print(f"[red]lexrisk: crash: {loaded.crashed}[/red]", highlight=False, soft_wrap=True)
+                err.print(f"[red]lexrisk: crash: {escape(loaded.crashed)}[/red]", highlight=False, soft_wrap=True)
                 if args.debug and loaded.trace:
                     err.print(loaded.trace, highlight=False, soft_wrap=True, markup=False)
     finally:
-        isolation.shutdown()
+        if worker is not None:
+            worker.close()
 
     if args.format == "json" and not args.out:
         payload = [r.model_dump(mode="json") for r in results]
@@ -142,37 +146,53 @@ def _json(result: AnalysisResult) -> str:
     return result.model_dump_json(indent=2)
 
 
-def _load(path: Path, settings: Any) -> _Loaded:
+def _worker(analyzer: Any, settings: Any) -> FileWorker | None:
+    """The worker each file is read and analysed in, under the file budget; None with isolation off."""
+    from contracts.limits import IngestLimits
+    from serving.file_worker import FileWorker
+
+    if not settings.ingest_isolation:
+        return None
+    worker = FileWorker(analyzer, IngestLimits.from_settings(settings), settings.pdf_extractor)
+    try:
+        worker.start()
+    except OSError as exc:
+        from contracts.errors import CommandError
+
+        raise CommandError(f"the analysis worker could not start ({exc})") from None
+    return worker
+
+
+def _load(path: Path, settings: Any, worker: FileWorker | None) -> _Loaded:
     from contracts.ingest import load_bytes, read_file
-    from contracts.isolation import read_isolated
     from contracts.limits import IngestLimits
 
     limits = IngestLimits.from_settings(settings)
     try:
         data = read_file(path, limits.max_bytes)
-        if not settings.ingest_isolation:
+        if worker is None:
             return _Loaded(path, load_bytes(data, path.name, pdf_extractor=settings.pdf_extractor, limits=limits))
-        outcome = read_isolated(data, path.name, limits=limits, pdf_extractor=settings.pdf_extractor)
+        outcome = worker.process(data, path.name)
     except IngestError as exc:
         return _Loaded(path, refused=str(exc))
     except Exception as exc:
         return _Loaded(path, crashed=_crash_line(path, exc), trace=traceback.format_exc())
-    if outcome.error is None:
-        return _Loaded(path, outcome.document)
-    if outcome.error.code in _CRASH_CODES:
-        return _Loaded(path, crashed=f"{path}: {outcome.error.detail}", trace=outcome.trace)
-    return _Loaded(path, refused=str(outcome.error))
+    if outcome.crash is not None:
+        return _Loaded(path, crashed=outcome.crash, trace=outcome.trace)
+    if outcome.refusal is not None:
+        return _Loaded(path, refused=str(outcome.refusal))
+    return _Loaded(path, outcome.document, outcome.result)
 
 
-def _load_all(paths: list[Path], settings: Any, console: Any) -> Iterator[_Loaded]:
-    """Yield each input, read, with a progress bar when there are several."""
+def _load_all(paths: list[Path], settings: Any, console: Any, worker: FileWorker | None) -> Iterator[_Loaded]:
+    """Yield each input, read (and analysed, in the worker), with a progress bar when there are several."""
     from rich.progress import Progress
 
     if len(paths) == 1:
-        yield _load(paths[0], settings)
+        yield _load(paths[0], settings, worker)
         return
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Analyzing", total=len(paths))
         for path in paths:
-            yield _load(path, settings)
+            yield _load(path, settings, worker)
             progress.advance(task)

@@ -79,4 +79,27 @@ def run_revoke(args: argparse.Namespace) -> int:
     with command_engine(refused=(KeyNotFound,)) as engine:
         info = revoke_key(engine, args.key)
     print(f"revoked key {info.id} ({info.prefix}…) of tenant {info.tenant!r}", file=sys.stderr)
+    _bump_epoch()
     return 0
+
+
+def _bump_epoch() -> None:
+    """Tell the API processes through Redis (when there is one) that a key was revoked: their caches check
+    keys again at once. Without Redis a running API trusts its cache up to LEXRISK_AUTH_CACHE_S longer."""
+    import sys
+
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from contracts.settings import get_settings
+    from serving.api.ratelimit import bump_epoch
+
+    url = get_settings().redis_url
+    if not url:
+        return
+    try:
+        with Redis.from_url(url, socket_timeout=5) as redis:
+            bump_epoch(redis)
+    except RedisError as exc:
+        print(f"lexrisk: warning: the key is revoked, but Redis could not be told ({exc}); running API processes "
+              "may accept it for up to LEXRISK_AUTH_CACHE_S seconds", file=sys.stderr)

@@ -2,8 +2,8 @@
 body (FastAPI parses the body before it resolves dependencies), so that
 
 - a request without a valid key gets its 401 without the server reading the upload;
-- failed authentications are limited per client address, and requests per key and budget (reads
-  apart from writes);
+- failed authentications are limited per client address (the peer, or what a proxy named in
+  `LEXRISK_TRUSTED_PROXIES` forwards), and requests per key and budget (reads apart from writes);
 - a body is refused once it passes its limit: `Content-Length` is checked up front, and a chunked
   body is counted as it streams in and cut off one chunk past the limit, so no body fills memory or
   ties the server up for longer than the limit takes to send.
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from serving.api.client_address import client_address
 from serving.api.deps import error_response
 from serving.feed_tokens import tenant_for_token
-from serving.keys import hash_key, tenant_for_key
+from serving.keys import grant_for_key, hash_key
 
 UPLOAD_PATHS = ("/v1/contracts", "/v1/templates")
 FEED_PATH = "/v1/calendar.ics"
@@ -51,15 +53,18 @@ def _mb(n: int) -> str:
 
 class KeyCache:
     """Valid keys' tenants for `LEXRISK_AUTH_CACHE_S` seconds, so that a status poll does not pay a
-    database round trip for its key; a revoked or expired key is refused at most that much later.
-    Unknown keys are never cached (a guess costs a lookup and counts as a failure)."""
+    database round trip for its key. An entry holds the revocation epoch it was checked at and is used only
+    while the epoch is unchanged (every revocation bumps it, in Redis for all processes), and never past the
+    key's own expiry: a revoked or expired key is refused at once. Unknown keys are never cached (a guess
+    costs a lookup and counts as a failure)."""
 
-    def __init__(self, ttl_s: float, clock=time.monotonic) -> None:
-        self.ttl_s, self.clock = ttl_s, clock
-        self._tenants: dict[str, tuple[str, float]] = {}
+    def __init__(self, ttl_s: float, clock=time.monotonic, wall=time.time) -> None:
+        self.ttl_s, self.clock, self.wall = ttl_s, clock, wall
+        self._tenants: dict[str, tuple[str, float, str]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> tuple[str, str] | None:
+        """(tenant id, the epoch it was checked at), while the entry is fresh."""
         if self.ttl_s <= 0:
             return None
         digest = hash_key(key)
@@ -68,16 +73,24 @@ class KeyCache:
             if found is None or found[1] < self.clock():
                 self._tenants.pop(digest, None)
                 return None
-            return found[0]
+            return found[0], found[2]
 
-    def put(self, key: str, tenant_id: str) -> None:
-        if self.ttl_s > 0:
-            with self._lock:
-                if len(self._tenants) > 10_000:  # bounded: expired entries go first, else all
-                    now = self.clock()
-                    self._tenants = {k: v for k, v in self._tenants.items() if v[1] >= now} \
-                        if len(self._tenants) < 20_000 else {}
-                self._tenants[hash_key(key)] = (tenant_id, self.clock() + self.ttl_s)
+    def put(self, key: str, tenant_id: str, epoch: str | None, expires_at: datetime | None = None) -> None:
+        if self.ttl_s <= 0 or epoch is None:
+            return
+        until = self.clock() + self.ttl_s
+        if expires_at is not None:
+            until = min(until, self.clock() + (expires_at.timestamp() - self.wall()))
+        with self._lock:
+            if len(self._tenants) > 10_000:  # bounded: expired entries go first, else all
+                now = self.clock()
+                self._tenants = {k: v for k, v in self._tenants.items() if v[1] >= now} \
+                    if len(self._tenants) < 20_000 else {}
+            self._tenants[hash_key(key)] = (tenant_id, until, epoch)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tenants.clear()
 
 
 class RequestGate:
@@ -134,38 +147,49 @@ class RequestGate:
     @staticmethod
     async def _admit(scope: Scope, headers: Headers, state):
         """The tenant's id, or the response that refuses the request. A key checked lately (the usual
-        poll) is admitted on the event loop: the rate limit is one awaited Redis round trip, or
-        arithmetic without Redis. Only a key not in the cache goes to a worker thread, for its
-        database lookup."""
+        poll) is admitted on the event loop, if no key was revoked since: its budget and the revocation
+        epoch are one awaited Redis round trip, or arithmetic without Redis. Other keys go to a worker
+        thread, for their database lookup."""
         key = bearer_key(headers)
-        client = (scope.get("client") or ("unknown", 0))[0]
+        client = client_address(scope, state.settings.trusted_proxies)
         if key is None and (token := feed_token(scope)) is not None:
             return await run_in_threadpool(RequestGate._authenticate_feed, token, client, state)
         if key is None:
             return error_response(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>'",
                                   _UNAUTHORIZED)
         reads = scope["method"] in ("GET", "HEAD")
-        tenant_id = state.key_cache.get(key)
-        if tenant_id is None:
-            return await run_in_threadpool(RequestGate._authenticate, key, client, reads, state)
-        locked, wait = await state.limits.admit_async(client, hash_key(key), reads)
-        return _refusal(locked, wait, reads) or tenant_id
+        cached = state.key_cache.get(key)
+        if cached is None:
+            return await run_in_threadpool(RequestGate._authenticate, key, client, reads, state, None)
+        # a key that authenticated is not stopped by its address's lockout (see _authenticate)
+        wait, epoch = await state.limits.take_async(hash_key(key), reads)
+        if epoch is not None and epoch == cached[1]:
+            return _refusal(0.0, wait, reads) or cached[0]
+        return await run_in_threadpool(RequestGate._authenticate, key, client, reads, state, wait)
 
     @staticmethod
-    def _authenticate(key: str, client: str, reads: bool, state):
-        """A key not checked lately: the lockout first, so that a locked-out guesser costs no query,
-        then the database (blocking: runs on a worker thread)."""
+    def _authenticate(key: str, client: str, reads: bool, state, charged: float | None):
+        """A key not checked lately, or checked before a revocation: the database (blocking: runs on a
+        worker thread). `charged`: the budget's wait when the budget was already taken from.
+
+        The lockout is keyed by address, and stops only keys that have not authenticated lately: after
+        `auth_failures_per_minute` failures from one address, a key it has not vouched for gets 429 without
+        a lookup (so a guesser behind it meets the limit however it rotates its guesses), while a key that
+        authenticated within the last day (a colleague behind the same NAT) is still checked and served."""
         limits = state.limits
+        digest = hash_key(key)
         locked = limits.auth_failures.peek(client)
-        if locked > 0:
+        if locked > 0 and not limits.vouched(digest):
             return _locked_out(locked)
-        tenant_id = tenant_for_key(state.engine, key)
-        if tenant_id is None:
+        epoch = limits.epoch()  # before the lookup: a revocation after it bumps the epoch past this one
+        grant = grant_for_key(state.engine, key)
+        if grant is None:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
-        state.key_cache.put(key, tenant_id)
-        wait = (limits.reads if reads else limits.writes).take(hash_key(key))
-        return _refusal(0.0, wait, reads) or tenant_id
+        state.key_cache.put(key, grant.tenant_id, epoch, grant.expires_at)
+        limits.vouch(digest)
+        wait = charged if charged is not None else (limits.reads if reads else limits.writes).take(digest)
+        return _refusal(0.0, wait, reads) or grant.tenant_id
 
     @staticmethod
     def _authenticate_feed(token: str, client: str, state):

@@ -4,8 +4,8 @@ status polls never eat the upload budget) and per client address for failed auth
 In process memory without Redis (exact for one API process); in Redis when `LEXRISK_REDIS_URL` is set,
 so that several API processes share one limit. The Redis bucket is one Lua script (atomic, one round
 trip) using the server's clock, so API hosts with skewed clocks agree. A request whose key is already
-known costs one round trip in all: `Limits.admit` checks the address's failed-authentication bucket and
-takes from the key's budget in the same script."""
+known costs one round trip in all: `Limits.take_async` takes from the key's budget and reads the revocation
+epoch in the same script."""
 
 from __future__ import annotations
 
@@ -44,16 +44,16 @@ _LUA_TAKE = _LUA_BUCKET + """
 local r = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), now)
 return {tostring(r[1]), tostring(r[2])}
 """
-# the gate's check for a known key: is the address locked out (KEYS[1], peeked)? if not, take one from
-# the key's budget (KEYS[2]). Returns (address wait, budget wait).
-_LUA_ADMIT = _LUA_BUCKET + """
-local a = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 0, now)
-if a[2] < 1 then
-  return {tostring((1 - a[2]) / tonumber(ARGV[2])), '0'}
-end
-local b = take(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[4]), 1, now)
-return {'0', tostring(b[1])}
+# a known key's request: take one from its budget (KEYS[1]) and read the revocation epoch (KEYS[2]) in the
+# same round trip. Returns (budget wait, epoch).
+_LUA_TAKE_EPOCH = _LUA_BUCKET + """
+local b = take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), 1, now)
+return {tostring(b[1]), redis.call('GET', KEYS[2]) or '0'}
 """
+EPOCH_KEY = "lexrisk:auth:epoch"
+VOUCHED_PREFIX = "lexrisk:auth:vouched:"
+# how long a key that authenticated stays exempt from its address's lockout (a colleague behind the same NAT)
+VOUCHED_S = 24 * 3600
 
 
 class Limiter(Protocol):
@@ -125,66 +125,93 @@ class RedisRateLimiter:
         return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
 
 
+def bump_epoch(redis) -> None:
+    """Bump the shared revocation epoch (`lexrisk keys revoke` calls this too, with its own client)."""
+    redis.incr(EPOCH_KEY)
+
+
 def _local(limiter: Limiter) -> Limiter:
     """The bucket this process keeps itself: a Redis bucket's fallback, or the bucket."""
     return limiter.fallback if isinstance(limiter, RedisRateLimiter) else limiter
 
 
 class Limits:
-    """The three budgets the request gate consults."""
+    """The three budgets the request gate consults, and what the gate needs to trust a cached key: the
+    revocation epoch (a counter every revocation bumps, shared through Redis, so that a key revoked through
+    any process stops working in every process at once) and the keys lately vouched for (authenticated), which
+    their address's failed-authentication lockout does not stop."""
 
     def __init__(self, writes: Limiter, reads: Limiter, auth_failures: Limiter, async_redis=None) -> None:
         self.writes, self.reads, self.auth_failures = writes, reads, auth_failures
-        self._admit_script = self._async_admit_script = None
+        self._async_take_epoch = None
         self._async_redis = async_redis
+        self.redis = None
+        self._local_epoch = 0
+        self._vouched: dict[str, float] = {}
+        self._lock = threading.Lock()
         if isinstance(auth_failures, RedisRateLimiter) and isinstance(reads, RedisRateLimiter) \
                 and isinstance(writes, RedisRateLimiter):
-            self._admit_script = auth_failures.redis.register_script(_LUA_ADMIT)
+            self.redis = auth_failures.redis
             if async_redis is not None:
-                self._async_admit_script = async_redis.register_script(_LUA_ADMIT)
+                self._async_take_epoch = async_redis.register_script(_LUA_TAKE_EPOCH)
 
-    def admit(self, client: str, key: str, reads: bool) -> tuple[float, float]:
-        """For a request whose key is valid: (seconds the address is still locked out for failed
-        authentications, seconds until the key's budget has a token). A request goes ahead only when
-        both are 0, and only then is a token taken. With Redis this is one round trip."""
+    # -- revocation epoch ------------------------------------------------------------------------
+    def epoch(self) -> str | None:
+        """The current revocation epoch; None while Redis cannot be read (then no cached key is trusted)."""
+        if self.redis is None:
+            return str(self._local_epoch)
+        try:
+            value = self.redis.get(EPOCH_KEY)
+        except RedisError as exc:
+            log.warning("revocation epoch: Redis unreachable (%s); keys are checked in the database", exc)
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value or "0")
+
+    def bump_epoch(self) -> None:
+        """A key was revoked: every process's cached keys are checked again before their next use."""
+        with self._lock:
+            self._local_epoch += 1
+        if self.redis is not None:
+            bump_epoch(self.redis)
+
+    async def take_async(self, key: str, reads: bool) -> tuple[float, str | None]:
+        """For a cached key: (seconds until the key's budget has a token, taking it; the revocation epoch),
+        with Redis in one awaited round trip."""
         budget = self.reads if reads else self.writes
-        if self._admit_script is not None:
+        if self._async_take_epoch is not None and isinstance(budget, RedisRateLimiter):
             try:
-                return self._parse(self._admit_script(**self._admit_call(client, key, reads)))
+                wait, epoch = await self._async_take_epoch(keys=[budget.prefix + key, EPOCH_KEY],
+                                                           args=[budget.capacity, budget.rate])
+                return float(wait), epoch.decode() if isinstance(epoch, bytes) else str(epoch)
             except RedisError as exc:
                 log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
-        return self._admit_here(client, key, budget)
+                return _local(budget).take(key), None
+        if self.redis is not None:  # Redis without an asyncio client: blocking calls on a thread
+            return await to_thread.run_sync(lambda: (budget.take(key), self.epoch()))
+        return budget.take(key), str(self._local_epoch)
 
-    async def admit_async(self, client: str, key: str, reads: bool) -> tuple[float, float]:
-        """`admit` for the gate, which runs on the event loop: the Redis round trip is awaited (an
-        asyncio client), so the loop serves other requests meanwhile and no worker thread is needed.
-        In-process buckets are plain arithmetic and run in place."""
-        if self._async_admit_script is not None:
+    # -- keys exempt from their address's lockout ------------------------------------------------------
+    def vouch(self, key: str) -> None:
+        """`key` (a key's hash) just authenticated: its address's lockout does not stop it for VOUCHED_S."""
+        if self.redis is not None:
             try:
-                return self._parse(await self._async_admit_script(**self._admit_call(client, key, reads)))
-            except RedisError as exc:
-                log.warning("rate limit: Redis unreachable (%s); limiting per process", exc)
-                return self._admit_here(client, key, self.reads if reads else self.writes)
-        if self._admit_script is not None:  # Redis without an asyncio client: its blocking call on a thread
-            return await to_thread.run_sync(self.admit, client, key, reads)
-        return self.admit(client, key, reads)
+                self.redis.set(VOUCHED_PREFIX + key, b"1", ex=VOUCHED_S)
+                return
+            except RedisError:
+                pass
+        with self._lock:
+            if len(self._vouched) > 100_000:  # bounded: the oldest half goes
+                self._vouched = dict(sorted(self._vouched.items(), key=lambda kv: kv[1])[50_000:])
+            self._vouched[key] = time.monotonic() + VOUCHED_S
 
-    def _admit_call(self, client: str, key: str, reads: bool) -> dict[str, list]:
-        """The admit script's keys (the address's failure bucket, the key's budget) and their sizes."""
-        budget, failures = self.reads if reads else self.writes, self.auth_failures
-        assert isinstance(budget, RedisRateLimiter) and isinstance(failures, RedisRateLimiter)
-        return {"keys": [failures.prefix + client, budget.prefix + key],
-                "args": [failures.capacity, failures.rate, budget.capacity, budget.rate]}
-
-    @staticmethod
-    def _parse(reply) -> tuple[float, float]:
-        locked, wait = reply
-        return float(locked), float(wait)
-
-    def _admit_here(self, client: str, key: str, budget: Limiter) -> tuple[float, float]:
-        """Without Redis (or while it cannot be reached): this process's own buckets."""
-        locked = _local(self.auth_failures).peek(client)
-        return (locked, 0.0) if locked > 0 else (0.0, _local(budget).take(key))
+    def vouched(self, key: str) -> bool:
+        if self.redis is not None:
+            try:
+                return bool(self.redis.exists(VOUCHED_PREFIX + key))
+            except RedisError:
+                pass
+        with self._lock:
+            return self._vouched.get(key, 0.0) > time.monotonic()
 
     async def aclose(self) -> None:
         if self._async_redis is not None:

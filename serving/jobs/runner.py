@@ -143,7 +143,9 @@ def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id
                            f"the analysis backend could not be reached ({exc.tries} tries); try again later")
         except Exception as exc:
             log.exception("job %s failed", job_id)
-            status = _fail(engine, job_id, attempt, "analysis_failed", scrub(f"{type(exc).__name__}: {exc}")[:2000])
+            # the exception's message, not its class: the name is in the log, for whoever fixes the bug
+            status = _fail(engine, job_id, attempt, "analysis_failed",
+                           scrub(str(exc).strip() or "the analysis failed unexpectedly")[:2000])
         else:
             comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
@@ -284,7 +286,7 @@ def _store_comparison(session: Session, job: Job, result: AnalysisResult, compar
                              playbook=comparison.playbook, job_id=job.id)
     except Exception as exc:
         log.exception("comparison of job %s", job.id)
-        return {"comparison_error": f"{type(exc).__name__}: {exc}"[:500]}
+        return {"comparison_error": (str(exc).strip() or "the comparison failed unexpectedly")[:500]}
     return {"comparison_id": row.id}
 
 

@@ -57,7 +57,7 @@ def test_a_reader_past_its_memory_is_stopped_and_the_next_file_is_read():
     """20 MB of text with one astral character: Python holds it as 4 bytes a character, a few copies
     deep in normalisation (about 190 MiB resident), past a 160 MiB budget."""
     data = ("Clause text. " * 1_600_000 + "\U0001f600").encode()
-    small = IngestLimits(memory_bytes=160 * MIB)
+    small = IngestLimits(memory_bytes=160 * MIB, max_text_chars=50_000_000)  # the backstop, not the text limit
     with pytest.raises(ExtractionMemoryError, match=r"more than 160\.0 MiB") as info:
         load_isolated(data, "huge.txt", limits=small)
     assert info.value.code == "extraction_out_of_memory"

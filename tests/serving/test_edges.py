@@ -99,7 +99,7 @@ def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> N
     from contracts.isolation import shutdown
 
     slow_text = ("Clause text. " * 1_000_000).encode()  # 13 MB: hundreds of ms to decode and normalise, past 10 ms
-    for api in open_api(make_settings(tmp_path, ingest_timeout_s=0.01)):
+    for api in open_api(make_settings(tmp_path, file_budget_s=0.01)):
         slow = api.upload(data=slow_text, name="slow.txt")
         assert slow.status_code == 422 and slow.json()["error"]["code"] == "extraction_timeout", slow.text
         assert api.client.get("/healthz").status_code == 200

@@ -236,8 +236,9 @@ def test_rq_lanes_let_a_second_tenant_pass_a_burst(tmp_path) -> None:
 
 
 def test_the_gate_awaits_redis_and_shares_the_budget_with_blocking_callers() -> None:
-    """`Limits.admit_async` (the gate on the event loop) takes from the same Redis bucket as the blocking
-    `admit`; with Redis unreachable it limits per process instead of failing the request."""
+    """`Limits.take_async` (the gate on the event loop, for a cached key) takes from the same Redis bucket as
+    the blocking `take` and reads the revocation epoch in that round trip; with Redis unreachable it limits
+    per process and reports no epoch (so the cached key is checked in the database)."""
     import asyncio
 
     from redis import Redis
@@ -250,9 +251,9 @@ def test_the_gate_awaits_redis_and_shares_the_budget_with_blocking_callers() -> 
         return Limits(RedisRateLimiter(sync, 60, "t:w:"), RedisRateLimiter(sync, 2, "t:r:"),
                       RedisRateLimiter(sync, 2, "t:auth:"), AsyncRedis.from_url(url, socket_connect_timeout=1))
 
-    async def three_reads(shared: Limits) -> list[tuple[float, float]]:
+    async def three_reads(shared: Limits) -> list[tuple[float, str | None]]:
         try:
-            return [await shared.admit_async("10.0.0.1", "key", reads=True) for _ in range(3)]
+            return [await shared.take_async("key", reads=True) for _ in range(3)]
         finally:
             await shared.aclose()
 
@@ -260,32 +261,27 @@ def test_the_gate_awaits_redis_and_shares_the_budget_with_blocking_callers() -> 
     try:
         shared = limits(REDIS_URL)
         first, second, third = asyncio.run(three_reads(shared))
-        assert first == second == (0.0, 0.0) and third[0] == 0.0 and 25 < third[1] <= 30  # 2 reads a minute
-        assert 25 < shared.admit("10.0.0.1", "key", reads=True)[1] <= 30  # the blocking path sees the same bucket
+        assert first == second == (0.0, "0") and 25 < third[0] <= 30 and third[1] == "0"  # 2 reads a minute
+        assert 25 < shared.reads.take("key") <= 30  # the blocking path sees the same bucket
         assert client.exists("t:r:key")
+        shared.bump_epoch()
+        assert asyncio.run(three_reads(limits(REDIS_URL)))[0][1] == "1" and shared.epoch() == "1"
     finally:
         client.flushdb()
     first, second, third = asyncio.run(three_reads(limits("redis://127.0.0.1:1/0")))  # nothing listens there
-    assert first == second == (0.0, 0.0) and third[1] > 25  # this process's own bucket of 2 a minute
+    assert first == second == (0.0, None) and third[0] > 25  # this process's own bucket of 2 a minute
 
 
-def test_one_redis_call_checks_the_lockout_then_takes_from_the_budget() -> None:
-    """`Limits.admit` (the gate's path for a key it knows): a locked-out address is refused without
-    spending the key's budget; otherwise one token is taken, shared by every process on the Redis."""
+def test_keys_that_authenticated_are_vouched_for_in_redis() -> None:
+    """What exempts a key from its address's lockout is shared by every API process."""
     from serving.api.ratelimit import Limits, RedisRateLimiter
 
     client = _redis()
     try:
-        limits = Limits(RedisRateLimiter(client, 60, "t:w:"), RedisRateLimiter(client, 2, "t:r:"),
-                        RedisRateLimiter(client, 2, "t:auth:"))
-        assert limits.admit("10.0.0.1", "key", reads=True) == (0.0, 0.0)
-        assert limits.auth_failures.take("10.0.0.2") == 0.0 and limits.auth_failures.take("10.0.0.2") == 0.0
-        locked, wait = limits.admit("10.0.0.2", "key", reads=True)
-        assert locked > 0 and wait == 0.0  # refused for the address: the key's token is still there
-        assert limits.admit("10.0.0.1", "key", reads=True) == (0.0, 0.0)
-        locked, wait = limits.admit("10.0.0.1", "key", reads=True)
-        assert locked == 0.0 and 25 < wait <= 30  # 2 a minute: the next read in about 30 s
-        assert limits.admit("10.0.0.1", "key", reads=False) == (0.0, 0.0)  # writes are a budget apart
-        assert limits.auth_failures.peek("10.0.0.2") > 0 and limits.auth_failures.peek("10.0.0.1") == 0.0
+        one, two = (Limits(RedisRateLimiter(client, 60, "t:w:"), RedisRateLimiter(client, 2, "t:r:"),
+                           RedisRateLimiter(client, 2, "t:auth:")) for _ in range(2))
+        assert not two.vouched("digest")
+        one.vouch("digest")
+        assert two.vouched("digest") and not two.vouched("other")
     finally:
         client.flushdb()

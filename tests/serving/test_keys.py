@@ -83,16 +83,26 @@ def test_admin_routes_are_off_without_a_token(tmp_path) -> None:
 
 
 def test_checked_keys_are_trusted_for_the_cache_time_only() -> None:
+    from datetime import UTC, datetime
+
     from serving.api.gate import KeyCache
 
     now = [100.0]
-    cache = KeyCache(5.0, clock=lambda: now[0])
+    cache = KeyCache(5.0, clock=lambda: now[0], wall=lambda: 1_000_000.0 + now[0])
     assert cache.get("lxk_a") is None
-    cache.put("lxk_a", "tenant-1")
+    cache.put("lxk_a", "tenant-1", "7")
     now[0] += 4.9
-    assert cache.get("lxk_a") == "tenant-1" and cache.get("lxk_b") is None
+    assert cache.get("lxk_a") == ("tenant-1", "7") and cache.get("lxk_b") is None
     now[0] += 0.2
     assert cache.get("lxk_a") is None  # past the TTL: the database is asked again (and sees a revocation)
+    # a key that expires within the TTL is trusted until its expiry only
+    cache.put("lxk_c", "tenant-1", "7", datetime.fromtimestamp(1_000_000.0 + now[0] + 1.0, UTC))
+    now[0] += 0.9
+    assert cache.get("lxk_c") == ("tenant-1", "7")
+    now[0] += 0.2
+    assert cache.get("lxk_c") is None
+    cache.put("lxk_d", "tenant-1", None)  # the epoch could not be read: nothing is cached
+    assert cache.get("lxk_d") is None
     off = KeyCache(0)
-    off.put("lxk_a", "tenant-1")
+    off.put("lxk_a", "tenant-1", "7")
     assert off.get("lxk_a") is None

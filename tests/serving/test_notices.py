@@ -35,7 +35,7 @@ def receiver() -> Iterator[_Receiver]:
 
 
 def notice_settings(tmp_path: Path, **overrides) -> Settings:
-    return terms_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"],
+    return terms_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], webhook_allow_private=True,
                           notice_webhook_days=30, **overrides)
 
 
@@ -177,6 +177,7 @@ def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver:
     monkeypatch.setenv("LEXRISK_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LEXRISK_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("LEXRISK_WEBHOOK_ALLOWED_HOSTS", '["127.0.0.1:*"]')
+    monkeypatch.setenv("LEXRISK_WEBHOOK_ALLOW_PRIVATE", "true")
     get_settings.cache_clear()
     try:
         assert main(["notices"]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -53,7 +54,7 @@ def test_signature_matches_standard_webhooks_reference() -> None:
 
 def test_job_end_webhook_is_signed_and_retried(tmp_path) -> None:
     receiver = _Receiver(failures=2)
-    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"])
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], webhook_allow_private=True)
     try:
         for api in open_api(settings):
             accepted = api.upload(callback_url=receiver.url).json()
@@ -94,7 +95,7 @@ def test_callback_hosts_outside_allow_list_are_refused(tmp_path) -> None:
 
 
 def test_webhooks_need_a_secret(tmp_path) -> None:
-    for api in open_api(make_settings(tmp_path, webhook_allowed_hosts=["127.0.0.1:*"])):
+    for api in open_api(make_settings(tmp_path, webhook_allowed_hosts=["127.0.0.1:*"], webhook_allow_private=True)):
         response = api.upload(callback_url="http://127.0.0.1:9/")
         assert response.status_code == 400 and response.json()["error"]["code"] == "webhooks_disabled"
 
@@ -110,11 +111,14 @@ def test_delivery_gives_up_with_backoff_and_never_follows_redirects(tmp_path) ->
 
     sleeps: list[float] = []
     client = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=False)
-    assert deliver("http://dms.test/hook", "msg_1", {"a": 1}, settings, sleep=sleeps.append, client=client) == "rejected"
-    assert calls == ["http://dms.test/hook"]  # the redirect was not followed
+    public = lambda host, port: [ipaddress.ip_address("93.184.216.34")]  # noqa: E731 - dms.test's address
+    assert deliver("http://dms.test/hook", "msg_1", {"a": 1}, settings, sleep=sleeps.append, client=client,
+                   resolver=public) == "rejected"
+    assert calls == ["http://93.184.216.34/hook"]  # the redirect was not followed (the checked address, pinned)
     calls.clear()
     calls.append("skip-redirect")
-    assert deliver("http://dms.test/hook", "msg_2", {"a": 1}, settings, sleep=sleeps.append, client=client) == "failed"
+    assert deliver("http://dms.test/hook", "msg_2", {"a": 1}, settings, sleep=sleeps.append, client=client,
+                   resolver=public) == "failed"
     assert sleeps == [0.5, 1.0, 2.0]
 
 
@@ -146,7 +150,7 @@ def test_a_slow_receiver_does_not_hold_up_analysis(tmp_path) -> None:
         original(self)
 
     handler.do_POST = slow_post
-    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], job_workers=1,
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], webhook_allow_private=True, job_workers=1,
                              webhook_max_attempts=3, webhook_backoff_s=0.5)
     try:
         for api in open_api(settings):
@@ -177,7 +181,7 @@ def test_a_delivery_lost_with_its_process_is_sent_at_the_next_start(tmp_path) ->
     from serving.models import Job, utcnow
 
     receiver = _Receiver()
-    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"])
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"], webhook_allow_private=True)
     try:
         for api in open_api(settings):
             job_id = api.upload().json()["job_id"]
@@ -200,3 +204,35 @@ def test_a_delivery_lost_with_its_process_is_sent_at_the_next_start(tmp_path) ->
     finally:
         receiver.close()
     assert len(receiver.received) == 1 and json.loads(receiver.received[0][1])["data"]["job_id"] == job_id
+
+
+def test_allowed_hosts_that_resolve_to_private_addresses_are_refused(tmp_path) -> None:
+    """An allow-listed name is checked by the addresses it resolves to: localhost resolves to 127.0.0.1."""
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["localhost:*", "127.0.0.1:*"])
+    for url in ("http://localhost:8000/hook", "http://127.0.0.1:8000/hook"):
+        with pytest.raises(Exception, match="loopback address") as info:
+            check_callback_url(url, settings)
+        assert info.value.code == "callback_not_allowed"
+    receiver = _Receiver()
+    try:
+        hook = receiver.url.replace("127.0.0.1", "localhost")
+        with pytest.raises(Exception, match="loopback address"):  # the job records why, as for the allow-list
+            deliver(hook, "msg_1", {"a": 1}, settings, sleep=lambda s: None)
+        assert receiver.received == []  # never called
+        allowed = settings.model_copy(update={"webhook_allow_private": True})
+        assert deliver(hook, "msg_2", {"a": 1}, allowed, sleep=lambda s: None) == "delivered"
+        assert receiver.received[0][0]["host"].startswith("localhost:")  # the name it was given, as Host
+    finally:
+        receiver.close()
+    for api in open_api(settings):
+        response = api.upload(callback_url="http://localhost:9/hook")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "callback_not_allowed"
+
+
+def test_link_local_and_private_addresses_are_refused(tmp_path) -> None:
+    from serving.webhook_targets import check_addresses
+
+    for address in ("169.254.169.254", "10.1.2.3", "192.168.0.10", "100.64.0.1", "::1", "fe80::1", "::ffff:127.0.0.1"):
+        with pytest.raises(Exception, match="public addresses only"):
+            check_addresses("dms.test", [ipaddress.ip_address(address)], allow_private=False)
+    check_addresses("dms.test", [ipaddress.ip_address("93.184.216.34")], allow_private=False)

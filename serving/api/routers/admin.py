@@ -11,10 +11,11 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from serving.api.deps import ApiError, EngineDep, IdPath, LimitsDep, SettingsDep
+from serving.api.client_address import client_address
+from serving.api.deps import ApiError, EngineDep, IdPath, Limit, LimitsDep, Offset, SettingsDep, page_limit
 from serving.api.gate import bearer_key
 from serving.api.protocol import error_responses
-from serving.keys import KeyInfo, KeyNotFound, list_keys, revoke_key
+from serving.keys import KeyInfo, KeyNotFound, count_keys, list_keys, revoke_key
 
 # declared so that /docs offers the admin token; checked in _admin
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="LEXRISK_ADMIN_TOKEN")
@@ -38,6 +39,7 @@ class KeyPublic(BaseModel):
 
 class KeysPublic(BaseModel):
     data: list[KeyPublic]
+    count: int  # every key (of the tenant asked for), not only this page
 
 
 async def _admin(request: Request, settings: SettingsDep, limits: LimitsDep) -> None:
@@ -45,7 +47,7 @@ async def _admin(request: Request, settings: SettingsDep, limits: LimitsDep) -> 
     token = settings.admin_token
     if token is None:
         raise ApiError(404, "not_found", "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)")
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request.scope, settings.trusted_proxies)
     wait = await run_in_threadpool(limits.auth_failures.peek, client)
     if wait > 0:
         raise ApiError(429, "rate_limited", f"too many failed authentications from this address; retry in {wait:.0f} s",
@@ -62,16 +64,22 @@ router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admi
 
 
 @router.get("/keys", response_model=KeysPublic, responses=ADMIN_ERRORS)
-async def keys(engine: EngineDep, tenant: str | None = None) -> KeysPublic:
-    """Every key (never the key itself): id, tenant, prefix, state, expiry, revocation, last use."""
-    rows = await run_in_threadpool(list_keys, engine, tenant)
-    return KeysPublic(data=[KeyPublic.of(k) for k in rows])
+async def keys(engine: EngineDep, settings: SettingsDep, tenant: str | None = None, offset: Offset = 0,
+               limit: Limit = 20) -> KeysPublic:
+    """A page of the keys (never the key itself): id, tenant, prefix, state, expiry, revocation, last use."""
+    size = page_limit(limit, settings)
+    rows = await run_in_threadpool(lambda: list_keys(engine, tenant, offset=offset, limit=size))
+    return KeysPublic(data=[KeyPublic.of(k) for k in rows], count=await run_in_threadpool(count_keys, engine, tenant))
 
 
 @router.delete("/keys/{key_id}", response_model=KeyPublic, responses=ADMIN_ERRORS)
-async def revoke(engine: EngineDep, key_id: IdPath) -> KeyPublic:
-    """Revoke the key; requests with it get 401 from then on. Revoking twice is no error."""
+async def revoke(engine: EngineDep, limits: LimitsDep, request: Request, key_id: IdPath) -> KeyPublic:
+    """Revoke the key; requests with it get 401 from then on, in every API process (the revocation epoch).
+    Revoking twice is no error."""
     try:
-        return KeyPublic.of(await run_in_threadpool(revoke_key, engine, key_id))
+        info = await run_in_threadpool(revoke_key, engine, key_id)
     except KeyNotFound:
         raise ApiError(404, "not_found", f"no key {key_id}") from None
+    request.app.state.key_cache.clear()
+    await run_in_threadpool(limits.bump_epoch)
+    return KeyPublic.of(info)

@@ -102,6 +102,7 @@ def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, servic
 
 @router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=READ_ERRORS,
             summary="The contract's comparisons, newest first")
-def list_comparisons(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ComparisonsPublic:
-    rows = service.comparisons(tenant, contract_id)
-    return ComparisonsPublic(data=[comparison_list_item(r) for r in rows], count=len(rows))
+def list_comparisons(contract_id: IdPath, tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+                     offset: Offset = 0, limit: Limit = 20) -> ComparisonsPublic:
+    rows, count = service.comparisons(tenant, contract_id, offset, page_limit(limit, settings))
+    return ComparisonsPublic(data=[comparison_list_item(r) for r in rows], count=count)
