@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from contracts.clause_facts import explain, unsupported_facts
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from contracts.grounding import locate, normalize_for_match
@@ -116,7 +117,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
             end=end,
             page=document.page_of(start),
             score=min(max(proposal.score, 0.0), 1.0),
-            explanation=proposal.explanation or reason,
+            explanation=_explanation(category, quote, proposal.explanation, reason),
             model=model,
             possible=proposal.possible,
         )
@@ -128,6 +129,16 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
         best[key] = finding
     merged = _merge_overlaps(sorted(best.values(), key=lambda f: (f.start, f.category)), stats)
     return merged, stats
+
+
+def _explanation(category: str, quote: str, given: str | None, reason: str) -> str:
+    """The backend's explanation where every amount, duration, notice period and law it states is in the
+    quote; else (none given, or one that states what the clause does not) what the clause's own facts say
+    (contracts.clause_facts), then the playbook's reason."""
+    if given and not unsupported_facts(given, quote):
+        return given
+    facts = explain(category, quote)
+    return f"{facts} {reason}" if facts else reason
 
 
 def _merge_overlaps(findings: list[Finding], stats: AnalysisStats) -> list[Finding]:

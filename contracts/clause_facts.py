@@ -72,6 +72,9 @@ class ClauseFacts:
         return bool(self.values())
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def normalize(text: str) -> str:
     """One spacing, numbers in words as digits, "thirty (30) days" read once as "30 days"."""
     text = " ".join(text.split())
@@ -189,6 +192,19 @@ def explain(category: str, quote: str) -> str | None:
                                                       "without ")):  # not a continuation of the lead
         return "; ".join([lead, head, *rest]) + "."
     return "; ".join([f"{lead} {head}", *rest]) + "."
+
+
+def unsupported_facts(explanation: str, quote: str) -> list[str]:
+    """The amounts, durations and notice periods whose numbers, and the governing laws, that `explanation`
+    states and its quote does not: a model's explanation naming any is not grounded in its clause (a model
+    may write "capped at $5 million" over a clause that says twelve months' fees). Numbers are compared as
+    digits (words read as numbers on both sides), so a faithful paraphrase passes."""
+    stated = read_facts(explanation)
+    quote_numbers = set(_NUMBER.findall(normalize(quote)))
+    quote_text = normalize(quote).lower()
+    missing = [fact for fact in (*stated.amounts, *stated.durations, *stated.notice)
+               if not set(_NUMBER.findall(normalize(fact))) <= quote_numbers]
+    return missing + [law for law in stated.laws if law.lower() not in quote_text]
 
 
 def facts_in(explanation: str, quote: str) -> list[str]:

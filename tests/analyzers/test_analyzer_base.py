@@ -56,8 +56,20 @@ def test_severity_and_explanation_come_from_the_playbook_unless_given():
     _, result = _analyze(Proposal("Cap on Liability", quote, 0.8))
     assert result.findings[0].severity == "low"  # the playbook's rule for a clear monetary cap
     assert "cap" in result.findings[0].explanation.lower()
-    _, result = _analyze(Proposal("Cap on Liability", quote, 0.8, severity="high", explanation="Cap is one month."))
-    assert (result.findings[0].severity, result.findings[0].explanation) == ("high", "Cap is one month.")
+    _, result = _analyze(Proposal("Cap on Liability", quote, 0.8, severity="high", explanation="Caps it at fees paid."))
+    assert (result.findings[0].severity, result.findings[0].explanation) == ("high", "Caps it at fees paid.")
+
+
+def test_a_model_explanation_stating_what_its_clause_does_not_is_replaced_by_the_clause_facts():
+    """The LLM path's explanations are grounded too (#28): one that names an amount, a period or a law its
+    quote does not state gives way to the facts read from the quote, then the playbook's reason."""
+    quote = "9.2 This Agreement shall be governed by the laws of Delaware."
+    kept = "Delaware law governs (section 9.2)."
+    _, result = _analyze(Proposal("Governing Law", quote, 0.8, explanation=kept))
+    assert result.findings[0].explanation == kept
+    _, result = _analyze(Proposal("Governing Law", quote, 0.8, explanation="Governed by the laws of New York."))
+    explanation = result.findings[0].explanation
+    assert "New York" not in explanation and "Delaware" in explanation
 
 
 def test_overlapping_duplicates_keep_the_longer_quote():

@@ -45,3 +45,15 @@ def test_a_clause_without_facts_gives_no_explanation_and_facts_in_needs_the_quot
         "the fees paid by Customer in the 12 months preceding the claim", "Supplier",
         "breaches of Section 9 (Confidentiality)"]
     assert facts_in("The counterparty may inspect books", CAP) == []  # the playbook's reason states none
+
+
+def test_unsupported_facts_are_the_numbers_and_laws_a_quote_does_not_state() -> None:
+    from contracts.clause_facts import unsupported_facts
+
+    quote = ("Supplier's aggregate liability shall not exceed the fees paid in the twelve (12) months preceding the "
+             "claim. This Agreement is governed by the laws of New York.")
+    assert unsupported_facts("Caps liability at the fees of the 12 months before the claim.", quote) == []
+    assert unsupported_facts("Caps liability at a year of fees (twelve months); New York law.", quote) == []
+    assert unsupported_facts("Caps liability at $5,000,000.", quote) == ["$5,000,000"]
+    assert unsupported_facts("Governed by the laws of Delaware.", quote) == ["the laws of Delaware"]
+    assert unsupported_facts("Limits liability.", quote) == []
