@@ -41,6 +41,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from contracts.portable_paths import portable  # noqa: E402
 from lexrisk.testing import hostile_files as hostile  # noqa: E402
 
 MIB = 2**20
@@ -212,7 +213,7 @@ def main() -> None:
         "files": rows, "segmentation_10mib_cpu_s": segmentation, "summary": summary,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(portable(result), indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {args.out}")
 
 

@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from contracts.portable_paths import portable
+
 ENGINES = ("lexrisk", "before", "python-redlines-xmlpowertools", "python-redlines-docxodus", "jubarte-redlines")
 TITLE = "Redline: template.docx (template) -> contract.docx (contract)"
 
@@ -205,7 +207,7 @@ def main() -> int:
     payload = {"protocol": __doc__, "pairs": list(PAIRS), "engines": results, "summary": summary,
                "text_inputs": text_inputs}
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(payload, indent=2) + "\n")
+    args.results.write_text(json.dumps(portable(payload), indent=2) + "\n")
     _print(summary)
     print("TXT inputs (lexrisk, generated DOCX on both sides):", json.dumps(text_inputs))
     shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,7 @@ least disturbed by other work on the machine):
 Prints a table and writes eval/results/terms_speed.json. The aim (issue #26): analysis stays within
 0.15 s per contract on one core.
 
-    python benchmarks/terms_speed.py --cuad /work/shared/data/cuad --contracts 20"""
+    python benchmarks/terms_speed.py --cuad $LEXRISK_CUAD_DIR --contracts 20"""
 
 from __future__ import annotations
 
@@ -81,6 +81,14 @@ def _summary(label: str, rounds: list[list[dict]]) -> dict:
             "max_s": max(seconds), "within_aim": statistics.fmean(seconds) <= AIM_SECONDS, "contracts": rows}
 
 
+def _portable(value):
+    """Paths written as any checkout can read them (contracts.portable_paths), imported once the root is on the path."""
+    sys.path.insert(0, str(ROOT))
+    from contracts.portable_paths import portable
+
+    return portable(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cuad", type=Path, default=Path(os.environ.get("LEXRISK_CUAD_DIR", "../shared/data/cuad")))
@@ -124,7 +132,7 @@ def main() -> None:
                "load_average_at_end": os.getloadavg(), "aim_seconds_per_contract": AIM_SECONDS,
                "terms_added_mean_s": statistics.fmean(terms_cost), "terms_added_max_s": max(terms_cost),
                "results": results}
-    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(_portable(payload), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
 

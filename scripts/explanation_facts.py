@@ -21,6 +21,7 @@ from typing import Any
 
 from contracts.clause_facts import facts_in
 from contracts.playbook import default_playbook
+from contracts.portable_paths import portable, portable_text
 from eval.runner import load_outcomes
 
 SAMPLE, SEED = 50, 28
@@ -63,7 +64,7 @@ def main() -> int:
                   "needs; read sample.md, and rate them with `lexrisk eval judge` where a judge endpoint exists",
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "facts.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (args.out / "facts.json").write_text(json.dumps(portable(result), indent=1) + "\n", encoding="utf-8")
     sample = random.Random(SEED).sample(rows, min(SAMPLE, len(rows)))
     lines = [f"# {len(sample)} explanations beside their quotes", "",
              f"Drawn with seed {SEED} from the {len(rows)} findings of `{run_info.get('command')}` "
@@ -74,7 +75,7 @@ def main() -> int:
         lines += [f"## {i}. {r['category']} — {r['contract']}", "", f"> {quote}", "",
                   f"**Explanation:** {r['explanation']}", "",
                   f"**Facts in the quote:** {', '.join(r['facts']) or 'none'}", ""]
-    (args.out / "sample.md").write_text("\n".join(lines), encoding="utf-8")
+    (args.out / "sample.md").write_text(portable_text("\n".join(lines)), encoding="utf-8")
     print(f"{stating} of {len(rows)} explanations ({stating / len(rows):.1%}) state a fact of their quote; "
           f"the playbook reason alone: {before} ({before / len(rows):.1%}); wrote {args.out}")
     return 0

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from contracts.portable_paths import portable
 from contracts.taxonomy import risk_categories
 from eval.metrics import Outcome, possible_metrics
 from eval.runner import load_outcomes
@@ -61,14 +62,14 @@ def main() -> int:
               f"{r['precision_without']:>10.3f} {r['precision_with']:>7.3f} {r['precision_of_possible']:>11.3f}")
     print(f"chosen (highest floor with recall >= {args.target}): {chosen['floor'] if chosen else 'none'}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
+    args.out.write_text(json.dumps(portable({
         "protocol": "CUAD dev split (contracts.cuad_split), baseline fit on the train contracts only "
                     "(`lexrisk baseline train --train-split-only`), CUAD's rule over the clause categories; the "
                     "floor is TUNED ON THIS DEV SPLIT (no untouched split is left to confirm it)",
         "target_recall": args.target, "chosen_floor": chosen["floor"] if chosen else None,
         "precision_of_possible": "clauses lawyers marked that the possible findings add, per possible finding",
         "run": str(args.run), "run_command": run_info.get("command"), "run_commit": run_info.get("commit"),
-        "contracts": run_info.get("contracts"), "floors": rows}, indent=1) + "\n", encoding="utf-8")
+        "contracts": run_info.get("contracts"), "floors": rows}), indent=1) + "\n", encoding="utf-8")
     return 0
 
 

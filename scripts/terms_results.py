@@ -10,6 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
+from contracts.portable_paths import portable, portable_text
+
 # the aims of issue #26, on contracts the rules were not developed on
 AIMS = {"agreement_date": 0.90, "effective_date": 0.90, "governing_law": 0.95, "expiration_date": 0.70,
         "renewal_term": 0.70, "notice_period_to_terminate_renewal": 0.70, "parties": 0.90}
@@ -50,13 +52,13 @@ def main() -> None:
         "Rules developed on CUAD's train split only (contracts.cuad_split); scored on the dev split, which the "
         "rules never saw. Matching rules: eval/term_scores.py and docs/key-terms.md."),
         "speed_seconds_per_contract": metrics["speed"]["seconds_per_contract"], "terms": metrics["terms"]}
-    (args.out / "terms.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    (args.out / "terms.json").write_text(json.dumps(portable(payload), indent=1) + "\n", encoding="utf-8")
     readme = (f"# Key terms on CUAD's dev split\n\n{payload['protocol']}\n\n"
               f"{info['contracts']} contracts ({info['failed']} failed), analyzer {info['analyzer']}, "
               f"commit {info['commit']}, {info['date']}.\n\n"
               f"Command: `{info['command']}`, then `python scripts/terms_results.py {args.run} {args.out}`.\n\n"
               f"{table(metrics['terms'])}\n")
-    (args.out / "README.md").write_text(readme, encoding="utf-8")
+    (args.out / "README.md").write_text(portable_text(readme), encoding="utf-8")
     print(readme)
 
 
