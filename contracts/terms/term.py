@@ -21,8 +21,15 @@ from contracts.terms.sentences import sentence_around
 
 AGREEMENT_HEAD = 5000
 _Q = "[\"“”'\u2018\u2019]"
-_DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)\W{0,40}$")
-_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of)\W{0,20}$")
+_DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)"
+                    r"(?:\W{0,40}|\W{1,5}the\W{1,5})$")
+_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of|on\s+this|this)(?:\W{0,20}|\W{1,5}the\W{1,5})$")
+# "Source: ACME INC., 8-K, 8/14/2015": the filing's footer, not the contract's date
+_FILING = re.compile(r"source:[^\n]{0,120}$")
+# "parties to that certain Distributor Agreement dated as of": another agreement's date, named in a recital
+_OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,6}?(?:agreement|memorandum|letter|plan"
+                    r"|contract|terms|proposal|order|policy|notes?)(?:\s+[\w.,]+){0,4}?,?\s+dated\W{0,12}"
+                    r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
@@ -70,12 +77,18 @@ class Reading:
 
 def agreement_date(low: str) -> DateHit | None:
     """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
-    "this 5th day of"), else the first date in the head, else the first dated signature further on."""
-    hits = list(find_dates(low, 0, min(len(low), AGREEMENT_HEAD)))
-    dated = next((h for h in hits if _DATED.search(low, max(0, h.start - 60), h.start)), hits[0] if hits else None)
+    "this 5th day of"), else the dated signature further on ("executed this agreement on the 1st day of June"),
+    else the first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of other
+    agreements a recital names ("that certain Distributor Agreement dated as of ...") are not its date."""
+    hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _FILING.search(low, max(0, h.start - 120),
+                                                                                            h.start)]
+    own = [h for h in hits if not _OTHER.search(low, max(0, h.start - 160), h.start)]
+    dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
-        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)),
-                     None)
+        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
+                      and not _FILING.search(low, max(0, h.start - 120), h.start)), None)
+    if dated is None:
+        dated = own[0] if own else None
     return _completed(low, dated)
 
 
