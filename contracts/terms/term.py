@@ -23,6 +23,9 @@ AGREEMENT_HEAD = 5000
 _Q = "[\"“”'\u2018\u2019]"
 _DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)"
                     r"(?:\W{0,40}|\W{1,5}the\W{1,5})$")
+# the preamble's own words for the day the contract is made ("is made and entered into this", "dated as of the")
+_MADE = re.compile(r"(?:(?:made|entered\s+into|executed|dated|signed)(?:\s+(?:and\s+entered\s+into|effective|into\s+effect))?"
+                   r"(?:\s+(?:on|as\s+of|this|effective))?|this|day\s+of|date[d]?\s*:)(?:\W{0,40}|\W{1,5}the\W{1,5})$")
 _SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of|on\s+this|this)(?:\W{0,20}|\W{1,5}the\W{1,5})$")
 # "Source: ACME INC., 8-K, 8/14/2015": the filing's footer, not the contract's date
 _FILING = re.compile(r"source:[^\n]{0,120}$")
@@ -83,13 +86,29 @@ def agreement_date(low: str) -> DateHit | None:
     hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _FILING.search(low, max(0, h.start - 120),
                                                                                             h.start)]
     own = [h for h in hits if not _OTHER.search(low, max(0, h.start - 160), h.start)]
-    dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
+    dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
+    if dated is None:
+        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
-        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
-                      and not _FILING.search(low, max(0, h.start - 120), h.start)), None)
+        dated = _signed(low)
     if dated is None:
         dated = own[0] if own else None
     return _completed(low, dated)
+
+
+SIGNATURES_REACH = 120
+
+
+def _signed(low: str) -> DateHit | None:
+    """The date of the signature block: where the parties sign on different days ("Date: 1/26/2020
+    Date: 1/27/2020"), the later one, the day the contract was fully signed."""
+    first = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
+                  and not _FILING.search(low, max(0, h.start - 120), h.start)), None)
+    if first is None or first.date is None:
+        return first
+    near = [h for h in find_dates(low, first.start, min(len(low), first.end + SIGNATURES_REACH))
+            if h.date is not None and not _FILING.search(low, max(0, h.start - 120), h.start)]
+    return max(near, key=lambda h: h.date or first.date)
 
 
 def _completed(low: str, hit: DateHit | None) -> DateHit | None:
