@@ -36,7 +36,8 @@ _OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))\s+"
+                               r"(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
@@ -124,15 +125,15 @@ def effective_date(low: str) -> DateHit | None:
     """A date the contract names as its effective (or commencement) date: "Effective Date" means <date>,
     <date> (the "Effective Date"), effective as of <date>; None when it names none."""
     for anchor in _EFFECTIVE.finditer(low):
-        if _EFFECTIVE_DEF.match(low, anchor.end()):
-            hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
-            if hit is not None and not re.search(r"[.;]\s", low[anchor.end():hit.start]):
-                return hit
+        hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
+        if hit is not None and (_EFFECTIVE_DEF.match(low, anchor.end()) and not re.search(r"[.;]\s", low[anchor.end():hit.start])
+                                or re.fullmatch(r"[\s:_-]{1,40}", low[anchor.end():hit.start])):
+            return hit  # "Effective Date" means <date>; "Effective Date: <date>"; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
             return before[-1]
-    for anchor in re.finditer(r"effective|commenc", low):
+    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
             return hit
