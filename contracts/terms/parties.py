@@ -34,6 +34,9 @@ _NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
+_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+")
+# a full stop that ends a sentence, not the one of "Inc." or "Ltd."
+_FULL_STOP = re.compile(r"\.\s")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
@@ -98,13 +101,17 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:
-    """Just past the last "and" in text[s:e] that a name follows (a description may hold other "and"s);
-    `s` when there is none."""
+    """Just past the "and" in text[s:e] that joins the next party: the first one after a comma or a
+    parenthesis (", and Uniquest Corporation", "AND: DR. GAETANO MORELLO"), else the last one a name follows
+    (a description may hold other "and"s: "offices located at Berlin and Munich"); `s` when there is none."""
     best = s
-    for m in re.finditer(r"\band\s+", text[s:e]):
-        word = _TOKEN.match(text, s + m.end())
-        if word is not None and _starts_name(word.group()):
-            best = s + m.end()
+    for m in _AND.finditer(text, s, e):
+        word = _TOKEN.match(text, m.end())
+        if word is None or not _starts_name(word.group()):
+            continue
+        if m.group("joined") is not None:
+            return m.end()
+        best = m.end()
     return best
 
 
