@@ -37,6 +37,7 @@ _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
+_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
@@ -115,6 +116,16 @@ def _after_last_and(text: str, s: int, e: int) -> int:
     return best
 
 
+def _sentence_end(text: str, s: int, e: int) -> int:
+    """Where the sentence that starts at `s` ends (at most `e`): the first full stop that does not close a
+    company suffix ("ASTELLAS PHARMA INC.\n\nAND")."""
+    for m in _FULL_STOP.finditer(text, s, e):
+        word = text[max(s, m.start() - 12):m.start()].split()
+        if not word or not _SUFFIX.fullmatch(word[-1].split(",")[-1] + "."):
+            return m.start()
+    return e
+
+
 def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
     """`parties` and those set out under labels in the head ("Party A: Xi'an Zhonghong New Energy
     Technology Co., Ltd.", "Licensor: ACME Inc."), each name to the end of its line."""
@@ -181,9 +192,10 @@ def find_parties(text: str) -> list[PartyHit]:
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in parties}:
             parties.append(PartyHit(span[0], span[1], None))
         return parties
-    sentence_end = re.search(r"\.\s", text[start:end])
-    body_end = start + sentence_end.start() if sentence_end else end
-    joiner = re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
+    body_end = _sentence_end(text, start, end)
+    # a cover page's "BETWEEN / ACME INC. / AND / BETA LTD." sets each name on its own line
+    joiner = _AND_LINE.search(text, start, end) or re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
+    body_end = _sentence_end(text, joiner.end(), end) if joiner else body_end
     for a, b in [(start, joiner.start()), (joiner.end(), body_end)] if joiner else [(start, body_end)]:
         span = _name_span(text, a, b)
         if span is not None:
