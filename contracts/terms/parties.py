@@ -161,7 +161,7 @@ def find_parties(text: str) -> list[PartyHit]:
         return _labelled(text, [])
     start, end = bounds
     parties: list[PartyHit] = []
-    cursor = start
+    cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
         short = " ".join((m.group("a") or m.group("b")).split())
         if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
@@ -169,6 +169,7 @@ def find_parties(text: str) -> list[PartyHit]:
                 break  # a defined term after the parties: the preamble is over
             cursor = m.end()
             continue
+        last_party = m.end()
         a = cursor
         inner = list(_BETWEEN.finditer(text, a, m.start()))
         if inner:
@@ -181,11 +182,14 @@ def find_parties(text: str) -> list[PartyHit]:
         if span is not None and name not in known and name.removeprefix("The ") not in known:
             parties.append(PartyHit(span[0], span[1], short))
         cursor = m.end()
+    if len(parties) == 1:
+        cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party
     if len(parties) < 2:
         parties = _labelled(text, parties)
     if parties:
         # a second party that defines no short name: "("Tripath"), and Uniquest Corporation 780 Montague ..."
-        stop = re.compile(r"\.\s|\n\s*\n").search(text, cursor, end)
+        joined = re.compile(r"[\s,]{0,4}and\b:?\s*", re.IGNORECASE).match(text, cursor)  # "("Tripath"), and\n\nUniquest"
+        stop = re.compile(r"\.\s|\n\s*\n").search(text, joined.end() if joined else cursor, end)
         limit = stop.start() if stop else end
         tail = _after_last_and(text, cursor, limit) if len(parties) == 1 else cursor
         span = _name_span(text, tail, limit) if tail > cursor else None
