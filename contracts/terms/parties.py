@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 HEAD = 6000
 SPAN = 3000
-_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among)\b")
+_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
@@ -65,8 +65,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The run of name words at the start of text[s:e] (leading lower-case words and commas skipped)."""
     tokens = list(_TOKEN.finditer(text, s, e))
     i = 0
-    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())):
-        i += 1
+    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
+                               or re.fullmatch(r"\d{1,2}", tokens[i].group()) and text[tokens[i].end():][:1] == ")"):
+        i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
     if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
         return None  # "a Delaware corporation": a description, not a name
     first = last = i
