@@ -199,6 +199,8 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
         return "agreement date", agreement
+    if re.match(r"(?:the|such|this|that)\s+date", named):  # "three (3) years from the date of the Agreement"
+        return ("effective date", effective) if effective else ("agreement date", agreement)
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
         return named, None
     return ("effective date", effective) if effective else ("agreement date", agreement)
