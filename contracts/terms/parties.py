@@ -155,8 +155,60 @@ def _preamble(text: str) -> tuple[int, int] | None:
     return start, min(stops, default=limit)
 
 
+_JOINT_FILING = re.compile(r"joint\s+filing\s+agreement", re.IGNORECASE)
+_SIGN_START = re.compile(r"[Ii][Nn]\s+(?:WITNESS|EVIDENCE|[Ww]itness|[Ee]vidence)\s+(?:WHEREOF|[Ww]hereof)|\(Date\)|Dated:")
+_SIGN_WORD = re.compile(r"\S+")
+_NOT_SIGNATORY = re.compile(r"(?:BY|NAME|TITLE|ITS|DATE|/S/|\(SIGNATURE\)|\(NAME/TITLE\))\W*", re.IGNORECASE)
+SIGNATORIES_REACH = 20000
+_GENERATIONS = {"ii", "iii", "jr", "sr"}
+
+
+def _signatories(text: str) -> list[PartyHit]:
+    """The parties of a joint filing agreement (Schedule 13D/13G): it names no parties in a preamble ("the
+    undersigned hereby agree"), each signs under its name in capitals ("CLARUS IV-A, L.P. By: ..."). A run
+    of capitalised words is a name, split after a company suffix ("UBS ONCOLOGY IMPACT FUND L.P. ONCOLOGY
+    IMPACT FUND (CAYMAN) MANAGEMENT L.P." is two)."""
+    head = _JOINT_FILING.search(text, 0, min(len(text), 500))
+    start = _SIGN_START.search(text, head.end()) if head else None
+    if start is None:
+        return []
+    out: list[PartyHit] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        while run and not any(c.isalpha() for c in run[-1].group()):
+            run.pop()
+        if len(run) >= 2 and run[-1].end() - run[0].start() <= 150:
+            a, b = run[0].start(), run[-1].end()
+            while b > a and text[b - 1] in ",;:":
+                b -= 1
+            if text[a:b] not in {text[p.start:p.end] for p in out}:
+                out.append(PartyHit(a, b, None))
+        run.clear()
+
+    for m in _SIGN_WORD.finditer(text, start.end(), min(len(text), start.end() + SIGNATORIES_REACH)):
+        word = m.group()
+        if run and word in "-&":  # "MEZZANINE PARTNERS - OFFSHORE"
+            run.append(m)
+            continue
+        upper = any(c.isalpha() for c in word) and not any(c.islower() for c in word)
+        if not upper or _NOT_SIGNATORY.fullmatch(word):
+            close()
+            continue
+        if not run and (sum(c.isalpha() for c in word) < 3 or re.fullmatch(r"[IVX/]+,?", word)):
+            continue  # "By: Clarus IV GP, L.P.": the capitals that end a name written in mixed case
+        run.append(m)
+        if len(run) >= 2 and _SUFFIX.fullmatch(word.rstrip(",")) and word.rstrip(",.").lower() not in _GENERATIONS:
+            close()  # "... FUND L.P." ends one name; the next capitals start another
+    close()
+    return out
+
+
 def find_parties(text: str) -> list[PartyHit]:
-    """The parties named in the preamble, in order."""
+    """The parties named in the preamble, in order (a joint filing agreement's: its signatories)."""
+    signatories = _signatories(text)
+    if signatories:
+        return signatories
     bounds = _preamble(text)
     if bounds is None:
         return _labelled(text, [])
