@@ -29,6 +29,7 @@ _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?[ \t]*[:：][ \t]*")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
+_LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
@@ -66,7 +67,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     tokens = list(_TOKEN.finditer(text, s, e))
     i = 0
     while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
-                               or re.fullmatch(r"\d{1,2}", tokens[i].group()) and text[tokens[i].end():][:1] == ")"):
+                               or _LIST_NUMBER.match(text, tokens[i].start())):
         i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
     if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
         return None  # "a Delaware corporation": a description, not a name

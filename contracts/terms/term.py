@@ -109,7 +109,7 @@ def _signed(low: str) -> DateHit | None:
         return first
     near = [h for h in find_dates(low, first.start, min(len(low), first.end + SIGNATURES_REACH))
             if h.date is not None and not _FILING.search(low, max(0, h.start - 120), h.start)]
-    return max(near, key=lambda h: h.date or first.date)
+    return max(near, key=lambda h: h.value or "")  # ISO dates of one precision sort as text
 
 
 def _completed(low: str, hit: DateHit | None) -> DateHit | None:
@@ -126,9 +126,11 @@ def effective_date(low: str) -> DateHit | None:
     <date> (the "Effective Date"), effective as of <date>; None when it names none."""
     for anchor in _EFFECTIVE.finditer(low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
-        if hit is not None and (_EFFECTIVE_DEF.match(low, anchor.end()) and not re.search(r"[.;]\s", low[anchor.end():hit.start])
-                                or re.fullmatch(r"[\s:_-]{1,40}", low[anchor.end():hit.start])):
-            return hit  # "Effective Date" means <date>; "Effective Date: <date>"; a form's "Effective Date   June 1, 1998"
+        if hit is not None:
+            between = low[anchor.end():hit.start]
+            defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not re.search(r"[.;]\s", between)
+            if defined or re.fullmatch(r"[\s:_-]{1,40}", between):
+                return hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
