@@ -19,7 +19,7 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
-                     r"|s\.?a\.?s|s\.?a\.?r\.?l|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
+                     r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
                      r"|k\.?k|ab|as|asa|oy|se|sas|srl|spa|bv|nv|sa|dba|d/b/a|mhc|fsb|jr|sr|ii|iii)\.?",
                      re.IGNORECASE)
 _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
@@ -27,7 +27,7 @@ _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "de
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
-                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?[ \t]*[:：][ \t]*")
+                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
@@ -35,7 +35,7 @@ _NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
-_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+")
+_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
@@ -86,8 +86,8 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not nxt[:1].isupper():
                 break
-        elif word.isdigit() and len(word) >= 3:
-            break  # a street number: the address has begun
+        elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
+            break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
                 tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
             break

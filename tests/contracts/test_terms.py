@@ -307,6 +307,13 @@ def test_a_term_counted_from_the_date_of_the_agreement() -> None:
     ('BETWEEN:\n\nEMERALD HEALTH NATURALS, INC., a company having its office at 7860 Venture Street\n\n("Emerald")'
      '\n\nAND:\n\nDR. GAETANO MORELLO N.D. INC., Businessperson, having an office at Vancouver\n\n'
      '(the "Contractor")\n\nWITNESSES THAT', ["EMERALD HEALTH NATURALS, INC.", "DR. GAETANO MORELLO N.D. INC."]),
+    ('This Agreement is made effective March 22, 2018, by and between Freeze Tag Inc., a Delaware Corporation '
+     '("Company"), with its principal place of business at 1720 Bray Central Drive, McKinney, TX 75069 and the '
+     'American Diabetes Association, Inc. ("Association"), an Ohio not-for-profit corporation.',
+     ["Freeze Tag Inc.", "American Diabetes Association, Inc."]),
+    ("Road Transportation Agreement   Party A (Shipper): ZTO Express Co., Ltd.\nParty B (Carrier): Tonglu Tongze "
+     "Logistics Ltd.\n\nDue to the need for logistics business, Party A engages Party B.",
+     ["ZTO Express Co., Ltd.", "Tonglu Tongze Logistics Ltd."]),
 ])
 def test_parties_in_more_preamble_wordings(text: str, names: list[str]) -> None:
     document = Document.from_text("preamble.txt", text)
