@@ -25,7 +25,8 @@ _ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fift
                  r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
                  r"|twentieth|thirtieth)")
 _BLANK = r"(?:_{1,20}+|\[\s{0,3}[*•]?\s{0,3}\]|\[[*•\s]{1,9}\]|\*{1,5})"
-_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD}|{_BLANK})"
+# "17th", "17 th" and "17t h" (PDF text splits the suffix)
+_DAY = rf"(?:\d{{1,2}}(?:\s?(?:st|nd|rd|th)|s\st|n\sd|r\sd|t\sh)?|{_ORDINAL_WORD}|{_BLANK})"
 _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)?_{1,8}|\[\s{0,3}[*•]?\s{0,3}\])"
 _SEP = r"[\s,.]{0,4}"
 PATTERN = re.compile(
@@ -33,7 +34,7 @@ PATTERN = re.compile(
     # June 23, 2015 / June ___, 2015 / June, 2015 / June 2015
     rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
-    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}(?:a\.?d\.?\s{{0,2}})?"
+    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of[\s_-]{{1,80}})?(?P<m2>{_MONTH}){_SEP}(?:a\.?d\.?\s{{0,2}})?"
     rf"(?P<y2>{_YEAR})"
     # 06/23/2015, 6-23-15 (day first when the first number cannot be a month), 23.06.2015 (day first)
     rf"|(?P<n1>\d{{1,2}})(?P<s>[/.-])(?P<n2>\d{{1,2}})(?P=s)(?P<y3>(?:19|20)\d\d|\d\d)(?![\d/])"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 HEAD = 6000
 SPAN = 3000
-_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among)\b")
+_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
@@ -19,7 +19,7 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
-                     r"|s\.?a\.?s|s\.?a\.?r\.?l|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
+                     r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
                      r"|k\.?k|ab|as|asa|oy|se|sas|srl|spa|bv|nv|sa|dba|d/b/a|mhc|fsb|jr|sr|ii|iii)\.?",
                      re.IGNORECASE)
 _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
@@ -27,13 +27,18 @@ _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "de
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
-                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?[ \t]*[:：][ \t]*")
+                       r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
+_LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
+_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+(?:the\s+)?")
+# a full stop that ends a sentence, not the one of "Inc." or "Ltd."
+_FULL_STOP = re.compile(r"\.\s")
+_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
@@ -61,8 +66,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The run of name words at the start of text[s:e] (leading lower-case words and commas skipped)."""
     tokens = list(_TOKEN.finditer(text, s, e))
     i = 0
-    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())):
-        i += 1
+    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
+                               or _LIST_NUMBER.match(text, tokens[i].start())):
+        i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
     if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
         return None  # "a Delaware corporation": a description, not a name
     first = last = i
@@ -80,8 +86,8 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not nxt[:1].isupper():
                 break
-        elif word.isdigit() and len(word) >= 3:
-            break  # a street number: the address has begun
+        elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
+            break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
                 tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
             break
@@ -98,14 +104,28 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:
-    """Just past the last "and" in text[s:e] that a name follows (a description may hold other "and"s);
-    `s` when there is none."""
+    """Just past the "and" in text[s:e] that joins the next party: the first one after a comma or a
+    parenthesis (", and Uniquest Corporation", "AND: DR. GAETANO MORELLO"), else the last one a name follows
+    (a description may hold other "and"s: "offices located at Berlin and Munich"); `s` when there is none."""
     best = s
-    for m in re.finditer(r"\band\s+", text[s:e]):
-        word = _TOKEN.match(text, s + m.end())
-        if word is not None and _starts_name(word.group()):
-            best = s + m.end()
+    for m in _AND.finditer(text, s, e):
+        word = _TOKEN.match(text, m.end())
+        if word is None or not _starts_name(word.group()):
+            continue
+        if m.group("joined") is not None:
+            return m.end()
+        best = m.end()
     return best
+
+
+def _sentence_end(text: str, s: int, e: int) -> int:
+    """Where the sentence that starts at `s` ends (at most `e`): the first full stop that does not close a
+    company suffix ("ASTELLAS PHARMA INC.\n\nAND")."""
+    for m in _FULL_STOP.finditer(text, s, e):
+        word = text[max(s, m.start() - 12):m.start()].split()
+        if not word or not _SUFFIX.fullmatch(word[-1].split(",")[-1] + "."):
+            return m.start()
+    return e
 
 
 def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
@@ -136,14 +156,66 @@ def _preamble(text: str) -> tuple[int, int] | None:
     return start, min(stops, default=limit)
 
 
+_JOINT_FILING = re.compile(r"joint\s+filing\s+agreement", re.IGNORECASE)
+_SIGN_START = re.compile(r"[Ii][Nn]\s+(?:WITNESS|EVIDENCE|[Ww]itness|[Ee]vidence)\s+(?:WHEREOF|[Ww]hereof)|\(Date\)|Dated:")
+_SIGN_WORD = re.compile(r"\S+")
+_NOT_SIGNATORY = re.compile(r"(?:BY|NAME|TITLE|ITS|DATE|/S/|\(SIGNATURE\)|\(NAME/TITLE\))\W*", re.IGNORECASE)
+SIGNATORIES_REACH = 20000
+_GENERATIONS = {"ii", "iii", "jr", "sr"}
+
+
+def _signatories(text: str) -> list[PartyHit]:
+    """The parties of a joint filing agreement (Schedule 13D/13G): it names no parties in a preamble ("the
+    undersigned hereby agree"), each signs under its name in capitals ("CLARUS IV-A, L.P. By: ..."). A run
+    of capitalised words is a name, split after a company suffix ("UBS ONCOLOGY IMPACT FUND L.P. ONCOLOGY
+    IMPACT FUND (CAYMAN) MANAGEMENT L.P." is two)."""
+    head = _JOINT_FILING.search(text, 0, min(len(text), 500))
+    start = _SIGN_START.search(text, head.end()) if head else None
+    if start is None:
+        return []
+    out: list[PartyHit] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        while run and not any(c.isalpha() for c in run[-1].group()):
+            run.pop()
+        if len(run) >= 2 and run[-1].end() - run[0].start() <= 150:
+            a, b = run[0].start(), run[-1].end()
+            while b > a and text[b - 1] in ",;:":
+                b -= 1
+            if text[a:b] not in {text[p.start:p.end] for p in out}:
+                out.append(PartyHit(a, b, None))
+        run.clear()
+
+    for m in _SIGN_WORD.finditer(text, start.end(), min(len(text), start.end() + SIGNATORIES_REACH)):
+        word = m.group()
+        if run and word in "-&":  # "MEZZANINE PARTNERS - OFFSHORE"
+            run.append(m)
+            continue
+        upper = any(c.isalpha() for c in word) and not any(c.islower() for c in word)
+        if not upper or _NOT_SIGNATORY.fullmatch(word):
+            close()
+            continue
+        if not run and (sum(c.isalpha() for c in word) < 3 or re.fullmatch(r"[IVX/]+,?", word)):
+            continue  # "By: Clarus IV GP, L.P.": the capitals that end a name written in mixed case
+        run.append(m)
+        if len(run) >= 2 and _SUFFIX.fullmatch(word.rstrip(",")) and word.rstrip(",.").lower() not in _GENERATIONS:
+            close()  # "... FUND L.P." ends one name; the next capitals start another
+    close()
+    return out
+
+
 def find_parties(text: str) -> list[PartyHit]:
-    """The parties named in the preamble, in order."""
+    """The parties named in the preamble, in order (a joint filing agreement's: its signatories)."""
+    signatories = _signatories(text)
+    if signatories:
+        return signatories
     bounds = _preamble(text)
     if bounds is None:
         return _labelled(text, [])
     start, end = bounds
     parties: list[PartyHit] = []
-    cursor = start
+    cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
         short = " ".join((m.group("a") or m.group("b")).split())
         if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
@@ -151,6 +223,7 @@ def find_parties(text: str) -> list[PartyHit]:
                 break  # a defined term after the parties: the preamble is over
             cursor = m.end()
             continue
+        last_party = m.end()
         a = cursor
         inner = list(_BETWEEN.finditer(text, a, m.start()))
         if inner:
@@ -163,20 +236,24 @@ def find_parties(text: str) -> list[PartyHit]:
         if span is not None and name not in known and name.removeprefix("The ") not in known:
             parties.append(PartyHit(span[0], span[1], short))
         cursor = m.end()
+    if len(parties) == 1:
+        cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party
     if len(parties) < 2:
         parties = _labelled(text, parties)
     if parties:
         # a second party that defines no short name: "("Tripath"), and Uniquest Corporation 780 Montague ..."
-        stop = re.compile(r"\.\s|\n\s*\n").search(text, cursor, end)
+        joined = re.compile(r"[\s,]{0,4}and\b:?\s*", re.IGNORECASE).match(text, cursor)  # "("Tripath"), and\n\nUniquest"
+        stop = re.compile(r"\.\s|\n\s*\n").search(text, joined.end() if joined else cursor, end)
         limit = stop.start() if stop else end
         tail = _after_last_and(text, cursor, limit) if len(parties) == 1 else cursor
         span = _name_span(text, tail, limit) if tail > cursor else None
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in parties}:
             parties.append(PartyHit(span[0], span[1], None))
         return parties
-    sentence_end = re.search(r"\.\s", text[start:end])
-    body_end = start + sentence_end.start() if sentence_end else end
-    joiner = re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
+    body_end = _sentence_end(text, start, end)
+    # a cover page's "BETWEEN / ACME INC. / AND / BETA LTD." sets each name on its own line
+    joiner = _AND_LINE.search(text, start, end) or re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
+    body_end = _sentence_end(text, joiner.end(), end) if joiner else body_end
     for a, b in [(start, joiner.start()), (joiner.end(), body_end)] if joiner else [(start, body_end)]:
         span = _name_span(text, a, b)
         if span is not None:

@@ -21,12 +21,23 @@ from contracts.terms.sentences import sentence_around
 
 AGREEMENT_HEAD = 5000
 _Q = "[\"“”'\u2018\u2019]"
-_DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)\W{0,40}$")
-_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of)\W{0,20}$")
+_DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)"
+                    r"(?:\W{0,40}|\W{1,5}the\W{1,5})$")
+# the preamble's own words for the day the contract is made ("is made and entered into this", "dated as of the")
+_MADE = re.compile(r"(?:(?:made|entered\s+into|executed|dated|signed)(?:\s+(?:and\s+entered\s+into|effective|into\s+effect))?"
+                   r"(?:\s+(?:on|as\s+of|this|effective))?|this|day\s+of|date[d]?\s*:)(?:\W{0,40}|\W{1,5}the\W{1,5})$")
+_SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of|on\s+this|this)(?:\W{0,20}|\W{1,5}the\W{1,5})$")
+# "Source: ACME INC., 8-K, 8/14/2015": the filing's footer, not the contract's date
+_FILING = re.compile(r"source:[^\n]{0,120}$")
+# "parties to that certain Distributor Agreement dated as of": another agreement's date, named in a recital
+_OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,6}?(?:agreement|memorandum|letter|plan"
+                    r"|contract|terms|proposal|order|policy|notes?)(?:\s+[\w.,]+){0,4}?,?\s+dated\W{0,12}"
+                    r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+)\s+(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))\s+"
+                               r"(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
@@ -70,13 +81,35 @@ class Reading:
 
 def agreement_date(low: str) -> DateHit | None:
     """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
-    "this 5th day of"), else the first date in the head, else the first dated signature further on."""
-    hits = list(find_dates(low, 0, min(len(low), AGREEMENT_HEAD)))
-    dated = next((h for h in hits if _DATED.search(low, max(0, h.start - 60), h.start)), hits[0] if hits else None)
+    "this 5th day of"), else the dated signature further on ("executed this agreement on the 1st day of June"),
+    else the first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of other
+    agreements a recital names ("that certain Distributor Agreement dated as of ...") are not its date."""
+    hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _FILING.search(low, max(0, h.start - 120),
+                                                                                            h.start)]
+    own = [h for h in hits if not _OTHER.search(low, max(0, h.start - 160), h.start)]
+    dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
+    if dated is None:
+        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
-        dated = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)),
-                     None)
+        dated = _signed(low)
+    if dated is None:
+        dated = own[0] if own else None
     return _completed(low, dated)
+
+
+SIGNATURES_REACH = 120
+
+
+def _signed(low: str) -> DateHit | None:
+    """The date of the signature block: where the parties sign on different days ("Date: 1/26/2020
+    Date: 1/27/2020"), the later one, the day the contract was fully signed."""
+    first = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
+                  and not _FILING.search(low, max(0, h.start - 120), h.start)), None)
+    if first is None or first.date is None:
+        return first
+    near = [h for h in find_dates(low, first.start, min(len(low), first.end + SIGNATURES_REACH))
+            if h.date is not None and not _FILING.search(low, max(0, h.start - 120), h.start)]
+    return max(near, key=lambda h: h.value or "")  # ISO dates of one precision sort as text
 
 
 def _completed(low: str, hit: DateHit | None) -> DateHit | None:
@@ -92,15 +125,17 @@ def effective_date(low: str) -> DateHit | None:
     """A date the contract names as its effective (or commencement) date: "Effective Date" means <date>,
     <date> (the "Effective Date"), effective as of <date>; None when it names none."""
     for anchor in _EFFECTIVE.finditer(low):
-        if _EFFECTIVE_DEF.match(low, anchor.end()):
-            hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
-            if hit is not None and not re.search(r"[.;]\s", low[anchor.end():hit.start]):
-                return hit
+        hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
+        if hit is not None:
+            between = low[anchor.end():hit.start]
+            defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not re.search(r"[.;]\s", between)
+            if defined or re.fullmatch(r"[\s:_-]{1,40}", between):
+                return hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
             return before[-1]
-    for anchor in re.finditer(r"effective|commenc", low):
+    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
             return hit
@@ -166,6 +201,8 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
         return "agreement date", agreement
+    if re.match(r"(?:the|such|this|that)\s+date", named):  # "three (3) years from the date of the Agreement"
+        return ("effective date", effective) if effective else ("agreement date", agreement)
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
         return named, None
     return ("effective date", effective) if effective else ("agreement date", agreement)

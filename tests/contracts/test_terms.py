@@ -34,6 +34,9 @@ def grounded(document: Document, terms: KeyTerms) -> None:
     ("23 June 2015", "2015-06-23"),
     ("the 20th day of March, 2002", "2002-03-20"),
     ("the first day of July, 2017", "2017-07-01"),
+    ("the 17t h day of February 2016", "2016-02-17"),  # PDF text splits the ordinal's suffix
+    ("this 15 th day of July, 2010", "2010-07-15"),
+    ("this 1st day of --- November, 2003", "2003-11-01"),
     ("this thirty-first day of March 1998", "1998-03-31"),
     ("27 day of January, A.D. 2004", "2004-01-27"),
     ("Sept. 5, 2001", "2001-09-05"),
@@ -216,6 +219,8 @@ def test_pages_of_the_quotes() -> None:
 
 @pytest.mark.parametrize("unit", [
     "term of this Agreement ", "1/", "(\"", "renew 99999 ", "governed by the laws of ", "_", "June 1, 2001 ",
+    "AND\n", "Source: ACME INC., 8-K, 1/2/2020 ", "agreement dated as of the ", "ACME HOLDINGS L.P. ", "Inc. ",
+    "will begin on ", "day of --- ", "JOINT FILING AGREEMENT IN WITNESS WHEREOF ACME HOLDINGS L.P. By: ",
 ])
 def test_time_grows_linearly_on_pathological_text(unit: str) -> None:
     """Eight times the text (both well past the head the preamble is read from) costs about eight times the
@@ -248,3 +253,84 @@ def test_an_address_after_the_company_is_not_its_name() -> None:
     terms = terms_of('This Agreement is made between Tigrent Learning UK Limited of Boston House, London ("Tigrent") '
                      'and Robbie Fowler ("Speaker").')
     assert [p.name for p in terms.parties] == ["Tigrent Learning UK Limited", "Robbie Fowler"]
+
+
+FILLER = "The Supplier shall deliver the Products in good order. " * 100
+
+
+def test_the_agreement_date_is_its_own_not_a_recited_agreements() -> None:
+    terms = terms_of('This First Amendment is made and entered into as of the 1st day of January, 1999, by and between '
+                     'Peregrine Inc. ("Licensor") and Neon Systems, Inc. ("Licensee"). Licensor and Licensee are '
+                     'parties to that certain Distributor Agreement dated as of January 1, 1996.')
+    assert terms.agreement_date is not None and terms.agreement_date.value == "1999-01-01"
+
+
+def test_a_filing_footer_and_a_recited_date_give_way_to_the_later_signature() -> None:
+    text = ("Source: ACME INC., 8-K, 9/18/2006\n\nThis Agreement supplements the Master Agreement dated March 1, 2001 "
+            "between the parties. " + FILLER + "IN WITNESS WHEREOF the parties sign below. By: /s/ A. Smith "
+            "Date: 1/26/2020 By: /s/ B. Jones Date: 1/27/2020\n\nSource: ACME INC., 8-K, 2/5/2020")
+    document = Document.from_text("signed.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2020-01-27"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("OUTSOURCING AGREEMENT\n\nEFFECTIVE DATE\n\n   June 1, 1998\n\nThe parties agree as follows.", "1998-06-01"),
+    ("4. Term. The term of this Agreement (the \"Term\") will begin on February 1, 1998 and end on the first "
+     "anniversary of the launch.", "1998-02-01"),
+    ("13.1 This Agreement shall come into force as of January 1, 2013 and remain valid for 1 year.", "2013-01-01"),
+])
+def test_effective_date_from_a_form_or_the_terms_start(text: str, value: str) -> None:
+    terms = terms_of("This Agreement is made as of May 5, 1997.\n\n" + text)  # the agreement date is not the start
+    assert terms.effective_date is not None and terms.effective_date.value == value
+
+
+def test_a_term_counted_from_the_date_of_the_agreement() -> None:
+    terms = terms_of("This Consulting Agreement is made as of March 1, 2020. The term of this Agreement shall be "
+                     "twelve (12) months from the date of the Agreement.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2021-03-01"
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("COLLABORATION AGREEMENT\n\nBY AND BETWEEN\n\nASTELLAS PHARMA INC.\n\nAND\n\nFIBROGEN, INC.\n\n"
+     "Dated as of June 1, 2005\n\nTABLE OF CONTENTS", ["ASTELLAS PHARMA INC.", "FIBROGEN, INC."]),
+    ('This Agreement is entered into by and between ACCURAY INCORPORATED, a Delaware corporation ("Accuray"), and '
+     'SIEMENS AKTIENGESELLSCHAFT, a corporation with its registered offices located at Berlin and Munich ("Siemens").',
+     ["ACCURAY INCORPORATED", "SIEMENS AKTIENGESELLSCHAFT"]),
+    ('This Consulting Agreement (the "Agreement"), made this 27th day of March, 2017 is entered into by '
+     'Immunotolerance, Inc., a Delaware corporation (the "Company"), and Alan Crane, an individual (the "Consultant").',
+     ["Immunotolerance, Inc.", "Alan Crane"]),
+    ('This agreement is effective 7/1/98 ("Effective Date") between Tripath Technology, Inc. ("Tripath"), and\n\n'
+     'Uniquest Corporation 780 Montague Expressway Suite 406\n\nTripath and Distributor intend to establish a '
+     'distributorship.', ["Tripath Technology, Inc.", "Uniquest Corporation"]),
+    ('BETWEEN:\n\nEMERALD HEALTH NATURALS, INC., a company having its office at 7860 Venture Street\n\n("Emerald")'
+     '\n\nAND:\n\nDR. GAETANO MORELLO N.D. INC., Businessperson, having an office at Vancouver\n\n'
+     '(the "Contractor")\n\nWITNESSES THAT', ["EMERALD HEALTH NATURALS, INC.", "DR. GAETANO MORELLO N.D. INC."]),
+    ('This Agreement is made effective March 22, 2018, by and between Freeze Tag Inc., a Delaware Corporation '
+     '("Company"), with its principal place of business at 1720 Bray Central Drive, McKinney, TX 75069 and the '
+     'American Diabetes Association, Inc. ("Association"), an Ohio not-for-profit corporation.',
+     ["Freeze Tag Inc.", "American Diabetes Association, Inc."]),
+    ("Road Transportation Agreement   Party A (Shipper): ZTO Express Co., Ltd.\nParty B (Carrier): Tonglu Tongze "
+     "Logistics Ltd.\n\nDue to the need for logistics business, Party A engages Party B.",
+     ["ZTO Express Co., Ltd.", "Tonglu Tongze Logistics Ltd."]),
+])
+def test_parties_in_more_preamble_wordings(text: str, names: list[str]) -> None:
+    document = Document.from_text("preamble.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert [p.name for p in terms.parties] == names
+
+
+def test_a_joint_filing_agreements_parties_are_its_signatories() -> None:
+    text = ("Exhibit 99.1 JOINT FILING AGREEMENT The undersigned hereby agree that the Schedule 13G is filed on behalf "
+            "of each of us. IN WITNESS WHEREOF, the undersigned execute this Agreement this 14th day of February 2020. "
+            "CLARUS IV-A, L.P. By: Clarus IV GP, L.P., its general partner\n\nBy: /s/ John G. Finley Name: John G. "
+            "Finley Title: Chief Legal Officer\n\nUBS ONCOLOGY IMPACT FUND L.P. ONCOLOGY IMPACT FUND (CAYMAN) "
+            "MANAGEMENT L.P. By: MPM Oncology Impact Management LP, its General Partner\n\nSTEPHEN A. SCHWARZMAN\n"
+            "/s/ Stephen A. Schwarzman")
+    document = Document.from_text("13g.txt", text)
+    terms = extract_terms(document)
+    grounded(document, terms)
+    assert [p.name for p in terms.parties] == ["CLARUS IV-A, L.P.", "UBS ONCOLOGY IMPACT FUND L.P.",
+                                               "ONCOLOGY IMPACT FUND (CAYMAN) MANAGEMENT L.P.", "STEPHEN A. SCHWARZMAN"]

@@ -1,0 +1,62 @@
+"""The key-terms extractor's misses on CUAD's train split, per field, to see their causes while developing rules.
+
+Only the train split can be read here: the dev split is what the rules are scored on
+(eval/results/terms-dev), so its misses are never looked at. Each miss prints CUAD's normalised answer,
+the extracted value and the words it was read from; the last lines give each field's score on the
+contracts read (the matching rule of eval/term_scores.py). The score is the one the rules were tuned on.
+
+    python scripts/terms_errors.py --cuad $LEXRISK_CUAD_DIR --field parties --limit 100"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from contracts.cuad_split import in_split
+from contracts.documents import Document
+from contracts.key_terms import TERM_FIELDS
+from contracts.terms import extract_terms
+from eval.gold import cuad_answers
+from eval.term_scores import CATEGORY, field_match
+
+
+def _shown(terms: object, field: str) -> tuple[object, str]:
+    value = getattr(terms, field)
+    if field == "parties":
+        return [p.name for p in value], ""
+    return (value.value, value.quote[:160]) if value is not None else (None, "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cuad", type=Path, required=True, help="the CUAD folder (master_clauses.csv, texts)")
+    parser.add_argument("--field", action="append", choices=TERM_FIELDS, help="fields whose misses to list")
+    parser.add_argument("--limit", type=int, default=None, help="read the first N train contracts by name")
+    args = parser.parse_args(argv)
+    answers = cuad_answers(args.cuad)
+    names = sorted(n for n in answers if in_split(n, "train"))[:args.limit]
+    totals = {field: [0.0, 0] for field in TERM_FIELDS}
+    for name in names:
+        path = args.cuad / "full_contract_txt" / name
+        if not path.is_file():
+            continue
+        terms = extract_terms(Document.from_text(name, path.read_text(encoding="utf-8")))
+        for field in TERM_FIELDS:
+            answer = answers[name].get(CATEGORY[field])
+            score = field_match(field, terms, answer) if answer else None
+            if answer is None or score is None:
+                continue  # no answer, or one that names no value of the field: not scored
+            totals[field][0] += score
+            totals[field][1] += 1
+            if score < 1 and field in (args.field or ()):
+                value, quote = _shown(terms, field)
+                print(f"{field}  {name}\n  CUAD: {answer[:200]!r}\n  ours: {value!r}\n  from: {quote!r}")
+    print(f"\ntrain split, {len(names)} contracts (the rules were tuned on these)")
+    for field, (total, count) in totals.items():
+        print(f"{field:40s} {count:4d} {total / max(count, 1):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
