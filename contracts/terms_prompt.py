@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
+from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text, join_chunks
 from contracts.documents import Document
 from contracts.key_terms import TERM_FIELDS, KeyTerms, Party
 from contracts.terms import extract_terms
@@ -46,7 +46,7 @@ _PARTY_FIELDS: dict[str, Any] = {n: (Party.model_fields[n].annotation, Field(
     description=Party.model_fields[n].description or "the words the name was read from, exactly as in the document"))
     for n in PARTY_FIELDS}
 PartyAnswer: type[BaseModel] = create_model("PartyAnswer", __base__=_Strict, **_PARTY_FIELDS)
-_TERMS_FIELDS: dict[str, Any] = {f: (list[PartyAnswer], Field(max_length=MAX_PARTIES)) if f == "parties"
+_TERMS_FIELDS: dict[str, Any] = {f: (list[PartyAnswer], Field(default_factory=list, max_length=MAX_PARTIES)) if f == "parties"
                                  else (_term_model(f) | None, None) for f in TERM_FIELDS}
 TermsAnswer: type[BaseModel] = create_model("TermsAnswer", __base__=_Strict, **_TERMS_FIELDS)
 
@@ -125,14 +125,22 @@ def terms_system_prompt() -> str:
 
 def terms_excerpts(document: Document, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
     """The parts of the contract that hold its key terms, within `max_tokens` together: its opening (title,
-    parties, dates: half the budget), then the clauses the rule readers (contracts.terms) take for the end of
-    the term, the renewal (or the notice) and the governing law (a sixth each), each widened to whole clauses,
-    those already read left out. One request per contract, whatever its length; the same excerpts at
-    training (`build-dataset --terms`) and at serving."""
+    parties, dates: half the budget, its clauses cut finer where one is long), then the clauses the rule
+    readers (contracts.terms) take for the end of the term, the renewal (or the notice) and the governing law
+    (a sixth each), each widened to whole clauses, those already read left out. One request per contract,
+    whatever its length; the same excerpts at training (`build-dataset --terms`) and at serving."""
     text = document.text
     if not text.strip():
         return []
-    excerpts = chunk_text(text, count_tokens, max(max_tokens // 2, 8), overlap_tokens=0)[:1]
+    # the opening: as many leading clauses (cut finer where one is long) as half the budget holds
+    head: list[Chunk] = []
+    used = 0
+    for chunk in chunk_text(text, count_tokens, max(max_tokens // 8, 8), overlap_tokens=0):
+        used += count_tokens(chunk.text)
+        if head and used > max_tokens // 2:
+            break
+        head.append(chunk)
+    excerpts = [join_chunks(head, text)]
     rules = extract_terms(document)
     anchors = (rules.expiration_date, rules.renewal_term or rules.notice_period_to_terminate_renewal,
                rules.governing_law)
