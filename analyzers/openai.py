@@ -36,6 +36,7 @@ from contracts.terms_prompt import (
     terms_excerpts,
     terms_messages,
     terms_structured_output,
+    terms_system_prompt,
 )
 
 log = logging.getLogger(__name__)
@@ -93,10 +94,11 @@ def structured_output_fields(mode: str, bounds: DecodingBounds = DecodingBounds(
 
 
 def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, count_tokens: TokenCounter,
-                     prompt: PromptStyle = "full") -> int:
-    """The chunk budget that leaves room in the context for the system prompt, the chat template's
-    framing and the answer; refuses a context too small to hold a useful chunk."""
-    overhead = count_tokens(system_prompt(prompt)) + 64  # role headers, the chunk's caption
+                     prompt: PromptStyle = "full", system: str | None = None) -> int:
+    """The chunk budget that leaves room in the context for the system prompt (the findings' of style
+    `prompt`, or `system`), the chat template's framing and the answer; refuses a context too small to
+    hold a useful chunk."""
+    overhead = count_tokens(system if system is not None else system_prompt(prompt)) + 64  # headers, caption
     room = context_tokens - overhead - max_tokens
     if room < 64:
         raise ValueError(f"a context of {context_tokens} tokens cannot hold the system prompt (~{overhead}), "
@@ -125,6 +127,9 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         if terms not in ("rules", "model"):
             raise ValueError(f"unknown terms source {terms!r}; use rules or model")
         self.terms_source = terms
+        # the key-terms request reads excerpts within one chunk's budget, fitted to its own system prompt
+        self.terms_tokens = chunk_tokens if context_tokens is None or terms == "rules" else fit_chunk_budget(
+            context_tokens, chunk_tokens, max_tokens, count_tokens, system=terms_system_prompt())
         if context_tokens is not None:
             self.chunk_tokens = fit_chunk_budget(context_tokens, chunk_tokens, max_tokens, count_tokens, prompt)
         self.sleep, self.backoff_s = sleep, backoff_s
@@ -160,7 +165,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         answer leaves every term null (logged), never the rules' guess under the model's name."""
         if self.terms_source == "rules":
             return super().terms(document)
-        excerpts = terms_excerpts(document, self.count_tokens, self.chunk_tokens)
+        excerpts = terms_excerpts(document, self.count_tokens, self.terms_tokens)
         if not excerpts:
             return KeyTerms()
         answer = ChunkAnswer([])

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from analyzers.openai import OpenAIAnalyzer, from_settings
+from analyzers.openai import OpenAIAnalyzer, from_settings, heuristic_tokens
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.settings import Settings
@@ -106,6 +106,15 @@ def test_structured_outputs_mode_and_invalid_answers_give_no_terms() -> None:
     terms_asked = [b for b in seen if b["structured_outputs"]["json"] == terms_json_schema()]
     assert len(terms_asked) == 3  # the first try and two retries
     assert result.terms is not None and result.terms == KeyTerms()
+
+
+def test_terms_request_fits_the_served_context() -> None:
+    with fake_openai(_findings_answer) as (url, seen):
+        _analyzer(url, terms="model", chunk_tokens=2048, context_tokens=2500, max_tokens=512,
+                  prompt="brief").analyze(DOC)
+    [body] = [b for b in seen if b["response_format"]["json_schema"]["name"] == TERMS_SCHEMA_NAME]
+    assert sum(heuristic_tokens(m["content"]) for m in body["messages"]) + 512 <= 2500
+    assert GOVERNING in body["messages"][1]["content"]
 
 
 def test_setting_reaches_the_analyzer_and_a_bad_source_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
