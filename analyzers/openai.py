@@ -177,7 +177,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                                 "messages": terms_messages(excerpts, document_name=document.name)}
         if self.seed is not None:
             body["seed"] = self.seed
-        return body | terms_structured_output(self.structured_output)
+        return body | terms_structured_output(self.structured_output, self.bounds.max_quote_chars)
 
     def _ask(self, body: dict[str, Any], label: str, read: Callable[[str], _Parsed],
              answer: ChunkAnswer) -> _Parsed | None:

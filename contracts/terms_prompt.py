@@ -10,6 +10,7 @@ derived from KeyTerms' own fields (type and description), so the two cannot drif
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from typing import Any
@@ -85,9 +86,29 @@ def terms_json_schema() -> dict[str, Any]:
     return schema
 
 
-def terms_structured_output(mode: str) -> dict[str, Any]:
+def terms_decoding_schema(max_chars: int) -> dict[str, Any]:
+    """The terms schema with every string bounded to `max_chars`, for decoding only: a model that never closes
+    a string (a random one does exactly that) then still ends its answer within max_tokens, as findings do
+    (analyzers.openai.DecodingBounds)."""
+    schema = copy.deepcopy(terms_json_schema())
+
+    def bound(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "string":
+                node["maxLength"] = max_chars
+            for value in node.values():
+                bound(value)
+        elif isinstance(node, list):
+            for value in node:
+                bound(value)
+
+    bound(schema)
+    return schema
+
+
+def terms_structured_output(mode: str, max_chars: int) -> dict[str, Any]:
     """The request fields that make the server decode only answers matching the terms schema."""
-    schema = terms_json_schema()
+    schema = terms_decoding_schema(max_chars)
     if mode == "response_format":
         return {"response_format": {"type": "json_schema",
                                     "json_schema": {"name": TERMS_SCHEMA_NAME, "schema": schema, "strict": True}}}

@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from analyzers.openai import OpenAIAnalyzer, from_settings, heuristic_tokens
+from analyzers.openai import DecodingBounds, OpenAIAnalyzer, from_settings, heuristic_tokens
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.settings import Settings
 from contracts.terms import extract_terms
-from contracts.terms_prompt import TERMS_SCHEMA_NAME, terms_json_schema, terms_system_prompt
+from contracts.terms_prompt import TERMS_SCHEMA_NAME, terms_decoding_schema, terms_system_prompt
 from tests.eval.fake_openai import fake_openai
 from tests.serving.conftest import SAMPLES
 
@@ -66,7 +66,10 @@ def test_model_terms_schema_sent_once_answer_grounded() -> None:
     assert len(asked) == 1 and len(seen) > 1  # once per contract, next to the findings' chunks
     [body] = asked
     assert body["response_format"] == {"type": "json_schema", "json_schema": {
-        "name": TERMS_SCHEMA_NAME, "schema": terms_json_schema(), "strict": True}}
+        "name": TERMS_SCHEMA_NAME, "schema": terms_decoding_schema(DecodingBounds().max_quote_chars), "strict": True}}
+    assert body["response_format"]["json_schema"]["schema"]["properties"]["governing_law"]["anyOf"][0][
+        "properties"]["quote"] == {"type": "string", "maxLength": 4000,
+                                   "description": "the words the value was read from, exactly as in the document"}
     assert body["messages"][0] == {"role": "system", "content": terms_system_prompt()}
     user = body["messages"][1]["content"]
     for words in ("MASTER SERVICES AGREEMENT", "Harbor Freight Logistics LLC", GOVERNING, TERM):
@@ -97,13 +100,13 @@ def test_model_terms_schema_sent_once_answer_grounded() -> None:
 
 def test_structured_outputs_mode_and_invalid_answers_give_no_terms() -> None:
     def answer(body: dict) -> tuple[str, None]:
-        if body["structured_outputs"]["json"] == terms_json_schema():
+        if "governing_law" in body["structured_outputs"]["json"].get("properties", {}):
             return '{"document_name": {"value": "X"}}', None  # no quote: invalid, retried, then given up
         return "[]", None
 
     with fake_openai(answer) as (url, seen):
         result = _analyzer(url, terms="model", structured_output="structured_outputs", max_retries=2).analyze(DOC)
-    terms_asked = [b for b in seen if b["structured_outputs"]["json"] == terms_json_schema()]
+    terms_asked = [b for b in seen if b["structured_outputs"]["json"] == terms_decoding_schema(4000)]
     assert len(terms_asked) == 3  # the first try and two retries
     assert result.terms is not None and result.terms == KeyTerms()
 
