@@ -22,11 +22,16 @@ from contracts.key_terms import TERM_CATEGORIES, TERM_FIELDS
 from contracts.terms.dates import find_dates
 from contracts.terms.durations import parse_period
 from contracts.terms.governing_law import find_governing_law, resolve
+from contracts.terms.parties import ROLES
 from contracts.terms.sentences import lowered
 from contracts.terms.term import expiration, renewal
 from contracts.terms_prompt import MAX_PARTIES, TermsAnswer
 
 _PERPETUAL = re.compile(r"perpetu|indefinite", re.I)
+# what stands between a name and the short name it is given: '(the "', '("', ', hereinafter referred to as "'
+_DEFINES = re.compile(r"[(,]\s*(?:the\s+|hereinafter\s+(?:called\s+|referred\s+to\s+as\s+)?(?:the\s+)?)?[\"“']?\s*\Z",
+                      re.I)
+_DEFINED_REACH = 120  # the most characters between a name and its definition (its address, its state)
 
 
 class Span(Protocol):
@@ -47,7 +52,7 @@ class TermsTarget:
     """The answer and what it was read from: the labels used, and those the excerpts did not hold."""
 
     answer: BaseModel
-    used: list[Any] = field(default_factory=list)
+    used: list[Span] = field(default_factory=list)
     outside: int = 0
 
 
@@ -87,6 +92,27 @@ def _value(name: str, words: str, dates: dict[str, str | None]) -> tuple[str | N
     return (named[0].name if named else None), None
 
 
+def _parties(text: str, placed: list[tuple[Span, str]], used: list[Span]) -> list[dict[str, Any]]:
+    """CUAD labels a party's name and the short name the contract defines for it as separate spans: a span
+    that the text introduces as a definition just after a party's name ('... Inc. (the "Provider")') is that
+    party's short name (and its role, where it names one), not another party."""
+    parties: list[dict[str, Any]] = []
+    last_end = -1
+    for g, quote in placed:
+        words = " ".join(quote.strip("\"“”' ").split())
+        if parties and parties[-1]["short_name"] is None and 0 <= g.start - last_end <= _DEFINED_REACH \
+                and _DEFINES.search(text, last_end, g.start):
+            parties[-1]["short_name"] = words
+            parties[-1]["role"] = words.lower() if words.lower() in ROLES else None
+            used.append(g)
+            continue
+        if len(parties) < MAX_PARTIES and all(p["quote"] != quote for p in parties):
+            parties.append({"name": " ".join(quote.split()), "short_name": None, "role": None, "quote": quote})
+            used.append(g)
+            last_end = g.end
+    return parties
+
+
 def gold_terms(text: str, labels: Sequence[Span], excerpts: Sequence[Chunk]) -> TermsTarget:
     """The key-terms answer the gold labels give for what `excerpts` show of `text`."""
     target: dict[str, Any] = {"parties": []}
@@ -98,13 +124,7 @@ def gold_terms(text: str, labels: Sequence[Span], excerpts: Sequence[Chunk]) -> 
         placed = [(g, q) for g in spans if (q := _quote(text, g, excerpts)) is not None]
         outside += len(spans) - len(placed)
         if name == "parties":
-            seen: set[str] = set()
-            for g, quote in placed:
-                if quote not in seen and len(seen) < MAX_PARTIES:
-                    seen.add(quote)
-                    used.append(g)
-                    target["parties"].append({"name": " ".join(quote.split()), "short_name": None, "role": None,
-                                              "quote": quote})
+            target["parties"] = _parties(text, placed, used)
             continue
         if not placed:
             target[name] = None

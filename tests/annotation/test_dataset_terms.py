@@ -81,6 +81,7 @@ def test_terms_examples_follow_the_serving_request_and_the_gold_labels(cuad_stor
     terms_rows = [(chat, meta) for chat, meta in _rows(tmp_path / "ds") if meta["task"] == "terms"]
     assert sorted(meta["contract_sha256"] for _, meta in terms_rows) == sorted(contracts)  # one per contract
     checked = {"date": 0, "law": 0}
+    shorts_seen: set[str] = set()
     for row, meta in terms_rows:
         system, user, assistant = row["messages"]
         contract = contracts[meta["contract_sha256"]]
@@ -94,10 +95,14 @@ def test_terms_examples_follow_the_serving_request_and_the_gold_labels(cuad_stor
         answer = parsed.model_dump()
         stated = [("parties", p) for p in answer["parties"]] + [(k, v) for k, v in answer.items()
                                                                  if k != "parties" and v]
-        assert len(meta["annotation_ids"]) == len(stated)
+        short_names = [p["short_name"] for p in answer["parties"] if p["short_name"]]
+        assert len(meta["annotation_ids"]) == len(stated) + len(short_names)  # the labels each answer came from
         for field, item in stated:
             assert item["quote"] in user["content"]  # verbatim in what the model reads
             assert any(item["quote"] in words for words in gold_text[(contract.sha256, TERM_CATEGORIES[field])])
+        for name in short_names:  # a defined short name is a Parties label too, paired with its party
+            assert any(name in words for words in gold_text[(contract.sha256, "Parties")])
+        shorts_seen.update(short_names)
         cuad = answers[contract.name]
         for field, column in (("agreement_date", "Agreement Date-Answer"), ("effective_date", "Effective Date-Answer"),
                               ("expiration_date", "Expiration Date-Answer")):
@@ -111,6 +116,7 @@ def test_terms_examples_follow_the_serving_request_and_the_gold_labels(cuad_stor
             assert answer["governing_law"]["value"] == cuad["Governing Law-Answer"]
             checked["law"] += 1
     assert checked["date"] >= 5 and checked["law"] >= 2  # the comparisons above really ran
+    assert {"i-Escrow", "2TheMart", "CCGI", "PVSS", "CONSULTANT"} <= shorts_seen  # '... Inc. (the "CCGI")'
 
     assert card["params"]["terms"] is True
     assert card["params"]["terms_prompt_sha256"] == hashlib.sha256(terms_system_prompt().encode()).hexdigest()
