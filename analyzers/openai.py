@@ -115,8 +115,8 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                  chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
                  seed: int | None = None, context_tokens: int | None = None, bounds: DecodingBounds = DecodingBounds(),
                  count_tokens: TokenCounter = heuristic_tokens, prompt: PromptStyle = "full",
-                 terms: TermsSource = "rules", transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
-                 backoff_s: float = 0.5) -> None:
+                 terms: TermsSource = "rules", transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep, backoff_s: float = 0.5) -> None:
         super().__init__(playbook)
         structured_output_fields(structured_output)  # refuse a bad mode now, not on the first job
         self.model, self.version = model, model

@@ -30,7 +30,13 @@ from contracts.portable_paths import portable_text
 from contracts.prompt import messages, render_answer, system_prompt
 from contracts.settings import PromptStyle
 from contracts.taxonomy import risk_categories
-from contracts.terms_prompt import TermsAnswer, render_terms_answer, terms_excerpts, terms_messages, terms_system_prompt
+from contracts.terms_prompt import (
+    TermsAnswer,
+    render_terms_answer,
+    terms_excerpts,
+    terms_messages,
+    terms_system_prompt,
+)
 from contracts.training_set import (
     README_FILE,
     SPLITS,
@@ -334,7 +340,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     for split in SPLITS:
         rows = sorted((e for e in examples if e.split == split), key=lambda e: (e.contract, e.chunk_start, e.chunk_end))
         body = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in rows)
-        meta = "".join(json.dumps({"contract_sha256": e.contract, "task": e.task, "start": e.chunk_start, "end": e.chunk_end,
+        meta = "".join(json.dumps({"contract_sha256": e.contract, "task": e.task, "start": e.chunk_start,
+                                   "end": e.chunk_end,
                                    "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels],
                                    "origins": [g.origin for g in e.labels]}) + "\n" for e in rows)
         bodies[split] = body.encode("utf-8")
@@ -354,9 +361,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     params = BuildParams(**{k: portable_text(str(v)) if isinstance(v, Path) or k == "tokenizer" else v
                             for k, v in asdict(config).items()},
                          tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
-                         system_prompt_sha256=hashlib.sha256(system_prompt(config.prompt).encode("utf-8")).hexdigest(),
-                         terms_prompt_sha256=hashlib.sha256(terms_system_prompt().encode("utf-8")).hexdigest()
-                         if config.terms else None)
+                         system_prompt_sha256=_sha256(system_prompt(config.prompt)),
+                         terms_prompt_sha256=_sha256(terms_system_prompt()) if config.terms else None)
     card = DatasetCard(
         content_hash=content_hash(bodies),
         params=params,
@@ -390,6 +396,10 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     return data
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _tokenizer_hash(path: str) -> str | None:
     target = Path(path) / "tokenizer.json"
     return hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
@@ -409,6 +419,7 @@ def _card_markdown(card: dict[str, Any]) -> str:
              f"answer items dropped to fit: {card['answer_items_dropped_to_fit']}",
              f"- tokens per example: {card['tokens']['all']}",
              *([f"- key-terms examples (one per contract, served with LEXRISK_OPENAI_TERMS=model): "
-                f"{card['terms_examples']}; fields stated: {card['terms_filled']}"] if card["params"]["terms"] else []),
+                f"{card['terms_examples']}; fields stated: {card['terms_filled']}"]
+               if card["params"]["terms"] else []),
              "", "```json", json.dumps(card, indent=2), "```", ""]
     return "\n".join(lines)

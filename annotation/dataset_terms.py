@@ -4,16 +4,16 @@ system prompt and answer schema.
 
 The target is read from the gold labels of CUAD's eight non-clause categories (contracts.key_terms.
 TERM_CATEGORIES): each term's quote is its first gold span that the excerpts hold, its value read from that
-span by the rule readers (contracts.terms: dates, the term's end, renewal and notice, jurisdictions). A term whose gold span the excerpts do not
-hold is null, as the model must answer when it cannot see it; a gold span whose words do not read as a value
-keeps its quote with value null. Nothing is guessed beyond the lawyer's span."""
+span by the rule readers (contracts.terms: dates, the term's end, renewal and notice, jurisdictions). A term
+whose gold span the excerpts do not hold is null, as the model must answer when it cannot see it; a gold span
+whose words do not read as a value keeps its quote with value null. Nothing is guessed beyond the lawyer's span."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -47,12 +47,15 @@ class Span(Protocol):
     def end(self) -> int: ...
 
 
+S = TypeVar("S", bound=Span)
+
+
 @dataclass
-class TermsTarget:
+class TermsTarget(Generic[S]):
     """The answer and what it was read from: the labels used, and those the excerpts did not hold."""
 
     answer: BaseModel
-    used: list[Span] = field(default_factory=list)
+    used: list[S] = field(default_factory=list)
     outside: int = 0
 
 
@@ -92,7 +95,7 @@ def _value(name: str, words: str, dates: dict[str, str | None]) -> tuple[str | N
     return (named[0].name if named else None), None
 
 
-def _parties(text: str, placed: list[tuple[Span, str]], used: list[Span]) -> list[dict[str, Any]]:
+def _parties(text: str, placed: list[tuple[S, str]], used: list[S]) -> list[dict[str, Any]]:
     """CUAD labels a party's name and the short name the contract defines for it as separate spans: a span
     that the text introduces as a definition just after a party's name ('... Inc. (the "Provider")') is that
     party's short name (and its role, where it names one), not another party."""
@@ -113,11 +116,11 @@ def _parties(text: str, placed: list[tuple[Span, str]], used: list[Span]) -> lis
     return parties
 
 
-def gold_terms(text: str, labels: Sequence[Span], excerpts: Sequence[Chunk]) -> TermsTarget:
+def gold_terms(text: str, labels: Sequence[S], excerpts: Sequence[Chunk]) -> TermsTarget[S]:
     """The key-terms answer the gold labels give for what `excerpts` show of `text`."""
     target: dict[str, Any] = {"parties": []}
     dates: dict[str, str | None] = {}
-    used: list[Span] = []
+    used: list[S] = []
     outside = 0
     for name in TERM_FIELDS:
         spans = sorted((g for g in labels if g.category == TERM_CATEGORIES[name]), key=lambda g: (g.start, g.end))

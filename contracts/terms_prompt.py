@@ -47,8 +47,9 @@ _PARTY_FIELDS: dict[str, Any] = {n: (Party.model_fields[n].annotation, Field(
     description=Party.model_fields[n].description or "the words the name was read from, exactly as in the document"))
     for n in PARTY_FIELDS}
 PartyAnswer: type[BaseModel] = create_model("PartyAnswer", __base__=_Strict, **_PARTY_FIELDS)
-_TERMS_FIELDS: dict[str, Any] = {f: (list[PartyAnswer], Field(default_factory=list, max_length=MAX_PARTIES)) if f == "parties"
-                                 else (_term_model(f) | None, None) for f in TERM_FIELDS}
+_TERMS_FIELDS: dict[str, Any] = {
+    f: (list[PartyAnswer], Field(default_factory=list, max_length=MAX_PARTIES)) if f == "parties"
+    else (_term_model(f) | None, None) for f in TERM_FIELDS}
 TermsAnswer: type[BaseModel] = create_model("TermsAnswer", __base__=_Strict, **_TERMS_FIELDS)
 
 
