@@ -18,19 +18,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 from contracts.chunking import Chunk, TokenCounter, chunk_document
 from contracts.documents import Document
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
-from contracts.settings import PromptStyle, Settings
+from contracts.settings import PromptStyle, Settings, TermsSource
+from contracts.terms_grounding import ground_terms
+from contracts.terms_prompt import (
+    TermsFormatError,
+    parse_terms_answer,
+    terms_excerpts,
+    terms_messages,
+    terms_structured_output,
+    terms_system_prompt,
+)
 
 log = logging.getLogger(__name__)
 SCHEMA_NAME = "lexrisk_findings"
+_Parsed = TypeVar("_Parsed")
 
 
 class BackendError(RuntimeError):
@@ -83,10 +94,11 @@ def structured_output_fields(mode: str, bounds: DecodingBounds = DecodingBounds(
 
 
 def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, count_tokens: TokenCounter,
-                     prompt: PromptStyle = "full") -> int:
-    """The chunk budget that leaves room in the context for the system prompt, the chat template's
-    framing and the answer; refuses a context too small to hold a useful chunk."""
-    overhead = count_tokens(system_prompt(prompt)) + 64  # role headers, the chunk's caption
+                     prompt: PromptStyle = "full", system: str | None = None) -> int:
+    """The chunk budget that leaves room in the context for the system prompt (the findings' of style
+    `prompt`, or `system`), the chat template's framing and the answer; refuses a context too small to
+    hold a useful chunk."""
+    overhead = count_tokens(system if system is not None else system_prompt(prompt)) + 64  # headers, caption
     room = context_tokens - overhead - max_tokens
     if room < 64:
         raise ValueError(f"a context of {context_tokens} tokens cannot hold the system prompt (~{overhead}), "
@@ -103,8 +115,8 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                  chunk_tokens: int = 2048, structured_output: str = "response_format", temperature: float = 0.0,
                  seed: int | None = None, context_tokens: int | None = None, bounds: DecodingBounds = DecodingBounds(),
                  count_tokens: TokenCounter = heuristic_tokens, prompt: PromptStyle = "full",
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
-                 backoff_s: float = 0.5) -> None:
+                 terms: TermsSource = "rules", transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep, backoff_s: float = 0.5) -> None:
         super().__init__(playbook)
         structured_output_fields(structured_output)  # refuse a bad mode now, not on the first job
         self.model, self.version = model, model
@@ -112,6 +124,12 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
         self.chunk_tokens, self.structured_output = chunk_tokens, structured_output
         self.temperature, self.seed, self.count_tokens = temperature, seed, count_tokens
         self.bounds, self.prompt = bounds, prompt
+        if terms not in ("rules", "model"):
+            raise ValueError(f"unknown terms source {terms!r}; use rules or model")
+        self.terms_source = terms
+        # the key-terms request reads excerpts within one chunk's budget, fitted to its own system prompt
+        self.terms_tokens = chunk_tokens if context_tokens is None or terms == "rules" else fit_chunk_budget(
+            context_tokens, chunk_tokens, max_tokens, count_tokens, system=terms_system_prompt())
         if context_tokens is not None:
             self.chunk_tokens = fit_chunk_budget(context_tokens, chunk_tokens, max_tokens, count_tokens, prompt)
         self.sleep, self.backoff_s = sleep, backoff_s
@@ -134,8 +152,37 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
 
     def propose_chunk(self, document: Document, chunk: object) -> ChunkAnswer:
         assert isinstance(chunk, Chunk)
-        body = self.request_body(document, chunk)
         answer = ChunkAnswer([])
+        parsed = self._ask(self.request_body(document, chunk), f"chunk {chunk.index}", parse_answer, answer)
+        if parsed is not None:
+            answer.errors = [f"chunk {chunk.index}: {e}" for e in parsed.errors]
+            answer.proposals = [proposal_from_item(chunk, item) for item in parsed.items]
+        return answer  # no valid answer: nothing proposed, the errors are counted in the job's stats
+
+    def terms(self, document: Document) -> KeyTerms:
+        """The key terms: the rule extractor's (`openai_terms=rules`), or the served model's, asked once on the
+        excerpts that hold them (contracts.terms_prompt) and grounded in the text; a model that gives no valid
+        answer leaves every term null (logged), never the rules' guess under the model's name."""
+        if self.terms_source == "rules":
+            return super().terms(document)
+        excerpts = terms_excerpts(document, self.count_tokens, self.terms_tokens)
+        if not excerpts:
+            return KeyTerms()
+        answer = ChunkAnswer([])
+        parsed = self._ask(self.terms_request_body(document, excerpts), "terms", parse_terms_answer, answer)
+        return KeyTerms() if parsed is None else ground_terms(document, parsed)
+
+    def terms_request_body(self, document: Document, excerpts: list[Chunk]) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "temperature": self.temperature,
+                                "messages": terms_messages(excerpts, document_name=document.name)}
+        if self.seed is not None:
+            body["seed"] = self.seed
+        return body | terms_structured_output(self.structured_output, self.bounds.max_quote_chars)
+
+    def _ask(self, body: dict[str, Any], label: str, read: Callable[[str], _Parsed],
+             answer: ChunkAnswer) -> _Parsed | None:
+        """The model's answer to `body` as `read` parses it, retried (with backoff) while invalid or cut off;
+        None when no try gave a valid one. Token usage and errors go to `answer`."""
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.sleep(self.backoff_s * 2 ** (attempt - 1))
@@ -150,15 +197,11 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
                 content = choice["message"]["content"] or ""
                 if choice.get("finish_reason") == "length":
                     raise AnswerFormatError(f"the answer was cut off at max_tokens={self.max_tokens}")
-                parsed = parse_answer(content)
-            except (AnswerFormatError, KeyError, IndexError, TypeError) as exc:
-                log.warning("chunk %d: invalid answer (attempt %d): %s", chunk.index, attempt + 1, exc)
-                answer.errors.append(f"chunk {chunk.index}: {exc}")
-                continue
-            answer.errors = [f"chunk {chunk.index}: {e}" for e in parsed.errors]
-            answer.proposals = [proposal_from_item(chunk, item) for item in parsed.items]
-            return answer
-        return answer  # no valid answer: nothing proposed, the errors are counted in the job's stats
+                return read(content)
+            except (AnswerFormatError, TermsFormatError, KeyError, IndexError, TypeError) as exc:
+                log.warning("%s: invalid answer (attempt %d): %s", label, attempt + 1, exc)
+                answer.errors.append(f"{label}: {exc}")
+        return None
 
     def _complete(self, body: dict[str, Any], *, last: bool) -> dict[str, Any] | None:
         """One chat completion; None to retry; raises BackendError when the server keeps failing."""
@@ -236,4 +279,5 @@ def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyz
                           context_tokens=settings.openai_context_tokens,
                           bounds=DecodingBounds(settings.openai_max_findings, settings.openai_max_quote_chars,
                                                 settings.openai_max_explanation_chars),
-                          count_tokens=load_token_counter(settings.openai_tokenizer), prompt=settings.prompt)
+                          count_tokens=load_token_counter(settings.openai_tokenizer), prompt=settings.prompt,
+                          terms=settings.openai_terms)

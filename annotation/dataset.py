@@ -20,13 +20,23 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from annotation.dataset_terms import gold_terms
 from annotation.store.models import Annotation, Contract, DatasetVersion, LabelTenant
 from annotation.store.repository import row_id, sharing_tenants
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
+from contracts.documents import Document
+from contracts.key_terms import TERM_CATEGORIES
 from contracts.portable_paths import portable_text
 from contracts.prompt import messages, render_answer, system_prompt
 from contracts.settings import PromptStyle
 from contracts.taxonomy import risk_categories
+from contracts.terms_prompt import (
+    TermsAnswer,
+    render_terms_answer,
+    terms_excerpts,
+    terms_messages,
+    terms_system_prompt,
+)
 from contracts.training_set import (
     README_FILE,
     SPLITS,
@@ -57,6 +67,7 @@ class BuildConfig:
     answer_reserve: float = 0.35  # share of the chunk budget left for the answer
     risk_only: bool = False  # only the clause (risk) categories: a short CPU run learns what is scored
     prompt: PromptStyle = "full"  # contracts.prompt.system_prompt's style
+    terms: bool = False  # one key-terms example per contract (annotation.dataset_terms)
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Example:
     messages: list[dict[str, str]]
     labels: list[GoldLabel]
     tokens: int
+    task: str = "findings"  # or "terms": the LLM path's key-terms request
 
 
 @dataclass
@@ -89,6 +101,9 @@ class Tally:
     labels_placed: int = 0
     labels_truncated: list[int] = field(default_factory=list)
     answer_items_dropped: int = 0
+    terms_examples: Counter[str] = field(default_factory=Counter)
+    terms_filled: Counter[str] = field(default_factory=Counter)  # examples whose answer states each field
+    terms_labels_outside: int = 0  # term labels the excerpts do not hold (their field written as null)
 
 
 def load_tokenizer(path: str | Path):
@@ -168,6 +183,8 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
     count = token_counter(tokenizer)
     tenants = training_tenants(session, tenants)
     labels_by_contract = gold_labels(session, tenants)
+    term_labels = {cid: kept for cid, labels in labels_by_contract.items()
+                   if (kept := [g for g in labels if g.category in TERM_CATEGORIES.values()])} if config.terms else {}
     if config.risk_only:
         risk = set(risk_categories())
         labels_by_contract = {cid: kept for cid, labels in labels_by_contract.items()
@@ -181,16 +198,22 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
     if room < 64:
         raise BuildError(f"--max-length {config.max_length} leaves {room} tokens after the system prompt "
                          f"({overhead} tokens); use at least {overhead + 256}")
+    terms_overhead = _terms_overhead(tokenizer, config) if config.terms else 0
     tally = Tally()
     examples: list[Example] = []
     splits: dict[str, str] = {}
-    contract_ids = sorted(labels_by_contract)
+    contract_ids = sorted(set(labels_by_contract) | set(term_labels))
     for done, cid in enumerate(contract_ids, start=1):
         contract = session.get(Contract, cid)
         assert contract is not None
         split = split_of(contract.sha256, config.seed, config.dev_fraction, config.test_fraction)
         splits[contract.sha256] = split
-        examples += _contract_examples(contract, labels_by_contract[cid], split, tokenizer, count, room, config, tally)
+        if cid in labels_by_contract:
+            examples += _contract_examples(contract, labels_by_contract[cid], split, tokenizer, count, room, config,
+                                           tally)
+        if config.terms and contract.text.strip():
+            examples.append(_terms_example(contract, term_labels.get(cid, []), split, tokenizer, count,
+                                           config.max_length - terms_overhead, config, tally))
         if progress:
             progress(done, len(contract_ids))
     return _write(session, examples, splits, tally, config, overhead, tenants)
@@ -236,6 +259,45 @@ def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, 
     return kept
 
 
+def _terms_overhead(tokenizer, config: BuildConfig) -> int:
+    """Tokens of the key-terms request without excerpts, its answer all nulls; refuses a max length that
+    leaves no room for excerpts."""
+    empty = render_terms_answer(TermsAnswer.model_validate({}))
+    overhead = chat_length(tokenizer, terms_messages([], empty, document_name="x" * 40))
+    if config.max_length - overhead < 64:
+        raise BuildError(f"--max-length {config.max_length} leaves {config.max_length - overhead} tokens after the "
+                         f"key-terms prompt ({overhead} tokens); use at least {overhead + 256} with --terms")
+    return overhead
+
+
+def _terms_example(contract: Contract, labels: list[GoldLabel], split: str, tokenizer, count: TokenCounter,
+                   room: int, config: BuildConfig, tally: Tally) -> Example:
+    """The contract's key-terms example: the excerpts the LLM path reads (contracts.terms_prompt.terms_excerpts)
+    and the answer its gold labels give; excerpts shrink until the example fits `max_length`."""
+    document = Document.from_text(contract.name, contract.text)
+    budget = int(room * (1 - config.answer_reserve))
+    for _attempt in range(6):
+        excerpts = terms_excerpts(document, count, budget)
+        target = gold_terms(contract.text, labels, excerpts)
+        chat = terms_messages(excerpts, render_terms_answer(target.answer), document_name=contract.name)
+        tokens = chat_length(tokenizer, chat)
+        if tokens <= config.max_length:
+            break
+        budget = int(budget * 0.8)
+    else:
+        raise BuildError(f"{contract.name}: its key-terms example does not fit --max-length {config.max_length}")
+    answer = target.answer.model_dump()
+    quotes = [p["quote"] for p in answer["parties"]] + [v["quote"] for k, v in answer.items() if k != "parties" and v]
+    for quote in quotes:
+        if quote not in chat[1]["content"]:
+            raise BuildError(f"{contract.name}: key-term quote not verbatim in its excerpts: {quote[:60]!r}")
+    tally.terms_examples[split] += 1
+    tally.examples[split] += 1
+    tally.terms_filled.update(k for k, v in answer.items() if v)
+    tally.terms_labels_outside += target.outside
+    return Example(contract.sha256, split, excerpts[0].start, excerpts[-1].end, chat, target.used, tokens, "terms")
+
+
 def _chunk_of(example: Example, chunks: list[Chunk]) -> Chunk:
     return next(c for c in chunks if (c.start, c.end) == (example.chunk_start, example.chunk_end))
 
@@ -278,7 +340,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     for split in SPLITS:
         rows = sorted((e for e in examples if e.split == split), key=lambda e: (e.contract, e.chunk_start, e.chunk_end))
         body = "".join(json.dumps({"messages": e.messages}, ensure_ascii=False) + "\n" for e in rows)
-        meta = "".join(json.dumps({"contract_sha256": e.contract, "start": e.chunk_start, "end": e.chunk_end,
+        meta = "".join(json.dumps({"contract_sha256": e.contract, "task": e.task, "start": e.chunk_start,
+                                   "end": e.chunk_end,
                                    "tokens": e.tokens, "annotation_ids": [g.id for g in e.labels],
                                    "origins": [g.origin for g in e.labels]}) + "\n" for e in rows)
         bodies[split] = body.encode("utf-8")
@@ -298,7 +361,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     params = BuildParams(**{k: portable_text(str(v)) if isinstance(v, Path) or k == "tokenizer" else v
                             for k, v in asdict(config).items()},
                          tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
-                         system_prompt_sha256=hashlib.sha256(system_prompt(config.prompt).encode("utf-8")).hexdigest())
+                         system_prompt_sha256=_sha256(system_prompt(config.prompt)),
+                         terms_prompt_sha256=_sha256(terms_system_prompt()) if config.terms else None)
     card = DatasetCard(
         content_hash=content_hash(bodies),
         params=params,
@@ -306,7 +370,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         contracts=dict(Counter(splits.values())),
         examples=dict(tally.examples), positive_examples=dict(tally.positives),
         negative_chunks_seen=tally.negatives_seen,
-        negative_examples_kept=sum(tally.examples.values()) - sum(tally.positives.values()),
+        negative_examples_kept=sum(tally.examples.values()) - sum(tally.positives.values())
+        - sum(tally.terms_examples.values()),
         labels_placed=tally.labels_placed, labels_truncated=len(tally.labels_truncated),
         answer_items_dropped_to_fit=tally.answer_items_dropped,
         label_occurrences_per_category={s: dict(sorted(c.items())) for s, c in sorted(categories.items())},
@@ -315,6 +380,8 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         tokens={"all": _percentiles(tokens),
                 **{s: _percentiles([e.tokens for e in examples if e.split == s]) for s in SPLITS}},
         files=files,
+        terms_examples=dict(tally.terms_examples), terms_filled=dict(sorted(tally.terms_filled.items())),
+        terms_labels_outside_excerpts=tally.terms_labels_outside,
     )
     existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card.content_hash)).first()
     if existing is None:
@@ -327,6 +394,10 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     data = card.model_dump(mode="json")
     (out / README_FILE).write_text(_card_markdown(data), encoding="utf-8")
     return data
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _tokenizer_hash(path: str) -> str | None:
@@ -346,5 +417,9 @@ def _card_markdown(card: dict[str, Any]) -> str:
              f"of {card['negative_chunks_seen']}",
              f"- labels placed: {card['labels_placed']}; truncated (no chunk could hold them): {card['labels_truncated']}; "
              f"answer items dropped to fit: {card['answer_items_dropped_to_fit']}",
-             f"- tokens per example: {card['tokens']['all']}", "", "```json", json.dumps(card, indent=2), "```", ""]
+             f"- tokens per example: {card['tokens']['all']}",
+             *([f"- key-terms examples (one per contract, served with LEXRISK_OPENAI_TERMS=model): "
+                f"{card['terms_examples']}; fields stated: {card['terms_filled']}"]
+               if card["params"]["terms"] else []),
+             "", "```json", json.dumps(card, indent=2), "```", ""]
     return "\n".join(lines)

@@ -158,6 +158,12 @@ def chunk_document(document: Document, count_tokens: TokenCounter, max_tokens: i
     return chunk_text(document.text, count_tokens, max_tokens, overlap_tokens=overlap_tokens)
 
 
+def join_chunks(chunks: list[Chunk], text: str, index: int = 0) -> Chunk:
+    """Consecutive chunks without overlap (chunk_text's with overlap_tokens=0) as one chunk, numbered afresh."""
+    pieces = _remark([p for c in chunks for p in c.pieces])
+    return Chunk(index=index, pieces=tuple(pieces), text=render(pieces, text))
+
+
 def chunk_around(text: str, start: int, end: int, count_tokens: TokenCounter, max_tokens: int,
                  index: int = 0) -> Chunk | None:
     """The chunk of whole pieces that holds `start..end`, widened by neighbouring pieces while it fits;

@@ -17,6 +17,10 @@ from pydantic import BaseModel, Field
 TERM_FIELDS = ("document_name", "parties", "agreement_date", "effective_date", "expiration_date",
                "renewal_term", "notice_period_to_terminate_renewal", "governing_law")
 """The fields of KeyTerms, in the order a lawyer reads them."""
+TERM_CATEGORIES = dict(zip(TERM_FIELDS, ("Document Name", "Parties", "Agreement Date", "Effective Date",
+                                         "Expiration Date", "Renewal Term", "Notice Period to Terminate Renewal",
+                                         "Governing Law"), strict=True))
+"""Each field's CUAD category (contracts.taxonomy's name): the gold labels it is read from."""
 
 TermSource = Literal["analyzer", "lawyer"]
 

@@ -15,6 +15,8 @@ _DATA_DIR = Path(user_data_dir("lexrisk", appauthor=False))
 ENV_PREFIX = "LEXRISK_"
 StructuredOutput = Literal["response_format", "structured_outputs"]
 PromptStyle = Literal["full", "brief"]  # contracts.prompt.system_prompt's styles
+# who reads the key terms on the LLM path: the rule extractor, or the served model (contracts.terms_prompt)
+TermsSource = Literal["rules", "model"]
 # the analyzers that ship with lexrisk (analyzers.ANALYZERS maps each to its factory)
 BuiltinAnalyzer = Literal["baseline", "openai", "hf"]
 BUILTIN_ANALYZERS: tuple[str, ...] = get_args(BuiltinAnalyzer)
@@ -202,6 +204,9 @@ class AnalyzerSettings(_Part):
     openai_structured_output: StructuredOutput = Field("response_format",
                                           description="how the answer schema is sent: response_format (json_schema, "
                                                       "OpenAI and vLLM) or structured_outputs (vLLM's own field)")
+    openai_terms: TermsSource = Field("rules", description="who reads the key terms on the openai analyzer: rules "
+                                      "(the rule extractor, as every analyzer) or model (the served model, asked once "
+                                      "per contract with the terms schema; its quotes grounded in the text)")
     openai_max_findings: int = Field(50, ge=1, description="most findings one chunk's answer may hold (a decoding bound)")
     openai_max_quote_chars: int = Field(4000, ge=20, description="longest quote the model may write (a decoding bound, "
                                                                  "so that every answer ends within max_tokens)")

@@ -57,9 +57,12 @@ class BuildParams(_Strict):
                             "categories (parties, dates, names) left out")
     prompt: PromptStyle = Field("full", description="the system prompt's style (contracts.prompt); the model is "
                                 "served with the same (LEXRISK_PROMPT)")
+    terms: bool = Field(False, description="one key-terms example per contract (contracts.terms_prompt's request, "
+                        "answered from the gold labels): the adapter is served with LEXRISK_OPENAI_TERMS=model")
     tokenizer_sha256: str | None = Field(description="sha256 of its tokenizer.json, when it has one")
     prompt_overhead_tokens: int = Field(description="tokens of the system prompt and chat template alone")
     system_prompt_sha256: str
+    terms_prompt_sha256: str | None = Field(None, description="sha256 of the key-terms system prompt, with `terms`")
 
 
 class SplitFile(_Strict):
@@ -89,6 +92,9 @@ class DatasetCard(_Strict):
                                           "(suggested_accepted, suggested_edited); empty on cards built before")
     tokens: dict[str, dict[str, float]] = Field(description="token count percentiles, overall and per split")
     files: dict[str, SplitFile]
+    terms_examples: dict[str, int] = Field(default_factory=dict, description="key-terms examples per split")
+    terms_filled: dict[str, int] = Field(default_factory=dict, description="key-terms examples stating each field")
+    terms_labels_outside_excerpts: int = Field(0, description="term labels the excerpts do not hold (written null)")
 
 
 def content_hash(bodies: Mapping[str, bytes]) -> str:

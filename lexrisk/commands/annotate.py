@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--prompt", choices=get_args(PromptStyle), default="full",
                    help="system prompt style (default full); brief names the categories only, for small models; "
                         "the model is then served with LEXRISK_PROMPT=brief")
+    s.add_argument("--terms", action="store_true",
+                   help="add one key-terms example per contract, answered from the gold labels of the eight "
+                        "non-clause categories; the adapter is then served with LEXRISK_OPENAI_TERMS=model")
     s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
     s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
     s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
@@ -130,7 +133,7 @@ def _build_dataset(args: argparse.Namespace) -> int:
 
     config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
                          negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test,
-                         risk_only=args.risk_only, prompt=args.prompt)
+                         risk_only=args.risk_only, prompt=args.prompt, terms=args.terms)
     if not Path(args.tokenizer).is_dir():
         raise CommandError(f"--tokenizer {args.tokenizer}: not a folder (a local tokenizer saved with save_pretrained)")
     store = open_store(args)
