@@ -135,8 +135,13 @@ def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
 class FileWorker:
     """The command's worker; `process` one file at a time. Forks at the first file and after a stop."""
 
-    def __init__(self, analyzer: Any, limits: IngestLimits, pdf_extractor: str | None) -> None:
+    def __init__(self, analyzer: Any, limits: IngestLimits, pdf_extractor: str | None, *,
+                 caller_bytes: int = 0) -> None:
+        """`caller_bytes`: what the calling process held before the command began (the interpreter, or
+        the whole test session when `lexrisk.cli.main` is called in-process), left out of the budget: the
+        group's budget is for what the command and its worker take (the analyzer, the file's work)."""
         self.analyzer, self.limits, self.extractor = analyzer, limits, pdf_extractor
+        self.caller_bytes = caller_bytes
         self._process: Any = None
         self._conn: Connection | None = None
 
@@ -219,9 +224,11 @@ class FileWorker:
             return FileOutcome(crash=f"{name}: {summary}", trace=trace, wall_s=wall, peak_group_bytes=peak)
 
     def group_memory(self) -> int:
-        """The command's and the worker's memory together (PSS)."""
+        """The command's and the worker's memory together, less what the caller held before. PSS summed over
+        the two counts each page once, so the caller's pages the worker shares since the fork are not counted
+        twice, and subtracting the caller's earlier footprint leaves what the command added."""
         worker = self._process.pid if self._process is not None else None
-        return process_memory("self") + (process_memory(worker) if worker else 0)
+        return max(process_memory("self") + (process_memory(worker) if worker else 0) - self.caller_bytes, 0)
 
     @staticmethod
     def _stopped(name: str, code: str, detail: str, started: float, peak: int) -> FileOutcome:

@@ -81,6 +81,8 @@ def workspace(tmp_path_factory, cuad_dir) -> tuple[Path, dict[str, str]]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PATH": f"{bin_dir}:{os.environ['PATH']}",
            "LEXRISK_DATABASE_URL": f"sqlite:///{root / 'store.db'}", "LEXRISK_CUAD_DIR": str(cuad_dir),
            "LEXRISK_ANALYZER": "baseline", "MAKEFLAGS": ""}
+    for inherited in ("MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):  # under `make test` a make run here is no sub-make
+        env.pop(inherited, None)
     return root, env
 
 

@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
     from contracts.proofing import proofread
     from contracts.settings import get_settings
+    from serving.file_worker import process_memory
 
+    caller_bytes = process_memory("self")  # what the interpreter held before this command loaded anything
     settings = get_settings()
     err = Console(stderr=True)
     try:
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     results: list[AnalysisResult] = []
     refused = crashed = 0
-    worker = _worker(analyzer, settings)
+    worker = _worker(analyzer, settings, caller_bytes)
     try:
         for loaded in _load_all(args.files, settings, err, worker):
             if loaded.document is not None:
@@ -146,14 +148,16 @@ def _json(result: AnalysisResult) -> str:
     return result.model_dump_json(indent=2)
 
 
-def _worker(analyzer: Any, settings: Any) -> FileWorker | None:
-    """The worker each file is read and analysed in, under the file budget; None with isolation off."""
+def _worker(analyzer: Any, settings: Any, caller_bytes: int) -> FileWorker | None:
+    """The worker each file is read and analysed in, under the file budget; None with isolation off.
+    `caller_bytes`: the process's memory before the command began, left out of the group's budget."""
     from contracts.limits import IngestLimits
     from serving.file_worker import FileWorker
 
     if not settings.ingest_isolation:
         return None
-    worker = FileWorker(analyzer, IngestLimits.from_settings(settings), settings.pdf_extractor)
+    worker = FileWorker(analyzer, IngestLimits.from_settings(settings), settings.pdf_extractor,
+                        caller_bytes=caller_bytes)
     try:
         worker.start()
     except OSError as exc:

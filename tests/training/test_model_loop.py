@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.portable_paths import portable_text
 from contracts.training_set import folder_hash
 from lexrisk.cli import main
 from tests.annotation.conftest import write_small_cuad
@@ -61,7 +62,7 @@ def test_adapter_carries_the_lineage_and_loss_curves(loop, smollm2_base, capsys)
     adapter = loop["run"] / "adapter"
     built = json.loads((loop["dataset"] / "dataset_card.json").read_text())
     card = json.loads((adapter / "lexrisk_model_card.json").read_text())
-    assert card["base_model"] == str(smollm2_base)
+    assert card["base_model"] == portable_text(str(smollm2_base))  # written as any checkout reads it (#33)
     assert card["dataset"]["content_hash"] == built["content_hash"] == folder_hash(loop["dataset"])
     assert card["dataset"]["version"] == built["dataset_version"] is not None
     assert card["dataset"]["prompt"] == built["params"]["prompt"] == "brief"  # it is served with the prompt it learnt

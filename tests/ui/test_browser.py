@@ -240,6 +240,7 @@ def _flow(page, url: str, key: str) -> None:
 
     # select the first risk: the row marker cell at the grid's left edge, first body row
     grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()  # the key-terms panel above it may push it below the fold
     box = grid.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)

@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import get_settings
+from lexrisk.commands.ui import streamlit_command
 from tests.serving.test_terms_api import contract_text
 from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, wait_http
-from tests.ui.test_app import APP, signed_in, texts
+from tests.ui.test_app import signed_in, texts
 
 TODAY = date.today()
 
@@ -203,8 +204,8 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> Non
 
     live_api, _ = terms_api
     port = free_port()
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                            "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+    # as `lexrisk ui` runs it: ui/server.py, whose routes set the session cookie that signing in needs
+    app = subprocess.Popen(streamlit_command(live_api.url, "127.0.0.1", port, 25.0),
                            env={**live_api.env, "LEXRISK_API_URL": live_api.url}, cwd=ROOT,
                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     SHOTS.mkdir(parents=True, exist_ok=True)
