@@ -1,21 +1,21 @@
 """Word redline fidelity (#32): does the redline stay the firm's document?
 
-Over formatted template/contract DOCX pairs generated with python-docx (tests/contracts/docx_pairs.py:
+Over formatted template/contract DOCX pairs generated with python-docx (tests/word/docx_pairs.py:
 headings, multi-level automatic numbering, bold/italic/underline runs, tables, headers and footers,
 footnotes, fields, a template that already holds tracked changes, a moved clause), every engine
 writes a redline and each is checked:
 
-- Reject All gives the template: the normal form (contracts.docx_revisions) of the body, headers,
+- Reject All gives the template: the normal form (word.revisions) of the body, headers,
   footers and notes after rejecting everything equals the template's (with its own changes
   rejected), reported also per aspect for the body: paragraph texts, styles, numbering, run formatting;
 - Accept All gives the contract, checked the same way against the contract with its changes accepted;
 - the same two checks with jubarte-redlines' own Accept/Reject functions instead of ours (when --libs has
-  it), a second opinion on contracts.docx_revisions;
+  it), a second opinion on word.revisions;
 - the file opens: LibreOffice headless converts it to PDF (and page 1 to PNG, to look at);
 - seconds per pair (the engine's call, warm) and start-up (import and first call, cold process).
 
 Engines, each in its own process (two versions of lexrisk cannot share one): `lexrisk` (this tree:
-ingest, clause alignment, contracts.compare.word.redline_docx), `before` (today's writer at b455a3a,
+ingest, clause alignment, word.files.redline_docx), `before` (today's writer at b455a3a,
 from a `git worktree add /tmp/wordbase b455a3a` checkout), and the libraries `python-redlines`
 (Open-XML-PowerTools and Docxodus engines, .NET binaries) and `jubarte-redlines`, installed into a
 separate folder given by --libs (`pip install --target DIR python-redlines==2.0.0
@@ -47,8 +47,8 @@ def _engine(name: str):
     """A function (template bytes, contract bytes) -> redline bytes, imported in this process."""
     if name in ("lexrisk", "before"):
         from contracts.compare import compare_documents, document_redline
-        from contracts.compare.word import redline_docx
         from contracts.ingest import load_bytes
+        from word.files import redline_docx
 
         def ours(t: bytes, c: bytes) -> bytes:
             template, contract = load_bytes(t, "template.docx"), load_bytes(c, "contract.docx")
@@ -118,7 +118,7 @@ def _opens(path: Path, png_dir: Path | None, profile: Path) -> bool:
 def check(redline: bytes, template: bytes, contract: bytes, independent=None) -> dict[str, object]:
     """Reject All against the template, Accept All against the contract, whole parts and body aspects.
     `independent`: jubarte-redlines' own accept/reject functions, as a second opinion on our transforms."""
-    from contracts.docx_revisions import package_form, paragraph_facts
+    from word.revisions import package_form, paragraph_facts
 
     out: dict[str, object] = {}
     if independent is not None:
@@ -152,7 +152,7 @@ def main() -> int:
         return 0
 
     sys.path.insert(0, str(Path.cwd()))
-    from tests.contracts.docx_pairs import PAIRS, pair
+    from tests.word.docx_pairs import PAIRS, pair
 
     work = Path(tempfile.mkdtemp(prefix="docx_fidelity_"))
     pairs_dir = work / "pairs"
@@ -222,12 +222,12 @@ def _text_inputs(work: Path) -> dict[str, object]:
     import docx
 
     from contracts.compare import compare_documents
-    from contracts.compare.word import redline_docx
     from contracts.documents import Document
-    from contracts.docx_generate import generate_docx
-    from contracts.docx_revisions import package_form
-    from contracts.docx_runs import paragraph_text
     from contracts.ingest import load_document
+    from word.files import redline_docx
+    from word.generate import generate_docx
+    from word.revisions import package_form
+    from word.runs import paragraph_text
 
     template = load_document(Path("examples/templates/master_services_agreement.txt"))
     text = template.text.replace("twelve (12) months preceding", "six (6) months preceding")

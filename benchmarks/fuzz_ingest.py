@@ -2,7 +2,7 @@
 
     python benchmarks/fuzz_ingest.py [--count 3000] [--seed 11] [--out eval/results/fuzz_ingest.json]
 
-Each file goes through the production path, `contracts.isolation.read_isolated` (the guards in a child
+Each file goes through the production path, `serving.isolation.read_isolated` (the guards in a child
 process under the time and memory budget), and ends as one of: ok, clean error (an IngestError with a
 code), crash (an exception no guard caught, or a dead child), hang (killed at the time budget) or
 over-memory (the memory budget, or a peak over 1 GiB). The aim (issue #11): 0 crashes, 0 hangs, peak
@@ -40,12 +40,12 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from contracts import isolation
 from contracts.cuad import text_files
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
 from contracts.settings import get_settings
 from lexrisk.testing import hostile_files as hostile
+from serving import isolation
 
 REPO = Path(__file__).resolve().parent.parent
 SLOW_S = 10.0

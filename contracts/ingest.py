@@ -2,7 +2,7 @@
 
 Every file is judged as early and as cheaply as possible: its size, then its real type from its bytes,
 then its container (zip records, the PDF page tree) before any parser builds text. The limits are one
-`IngestLimits` (by default the process's settings). `contracts/isolation.py` runs the same function in a
+`IngestLimits` (by default the process's settings). `serving/isolation.py` runs the same function in a
 separate process under a time and memory budget, the backstop for whatever a parser still does wrong."""
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class IngestLimits:
     # text no contract has: CUAD's longest holds 300,304 characters; a PDF page can unpack to megabytes
     max_text_chars: int = 2_000_000
     max_pdf_page_bytes: int = MIB
-    # the file's budget: the backstop around the parsers (contracts/isolation.py) and the analysis
+    # the file's budget: the backstop around the parsers (serving/isolation.py) and the analysis
     timeout_s: float = 20.0
     memory_bytes: int = 1024 * MIB
 

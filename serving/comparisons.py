@@ -71,8 +71,8 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         to_csv,
         to_xlsx,
     )
-    from contracts.compare.word import notes_for, redline_docx, review_docx
-    from contracts.proofing_notes import proofing_notes
+    from word.files import notes_for, redline_docx, review_docx
+    from word.proofing_notes import proofing_notes
 
     if kind not in EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(EXPORTS)}")

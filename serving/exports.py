@@ -46,9 +46,9 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document` (`data`: the uploaded
     file, which the Word review copy is written into)."""
     from contracts.compare.tables import to_csv, to_xlsx
-    from contracts.compare.word import Note, review_docx
-    from contracts.proofing_notes import proofing_notes
     from serving.render import render_html
+    from word.files import Note, review_docx
+    from word.proofing_notes import proofing_notes
 
     if kind not in CONTRACT_EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(CONTRACT_EXPORTS)}")

@@ -1,7 +1,7 @@
 """`lexrisk analyze`'s budget per file: reading, segmenting and analysing one file in a worker process,
 stopped when the file runs past `file_budget_s` or the process group past `file_memory_mb`.
 
-The reader alone ran isolated before (contracts/isolation.py); the analysis ran in the command itself,
+The reader alone ran isolated before (serving/isolation.py); the analysis ran in the command itself,
 under no budget, so 10 MB of one-line items took a minute in `split_sentences` and a batch waited for it.
 Now the whole of a file's work is in the worker, and a file that hits the budget costs the batch that
 budget, then its one refusal line; the next file goes to a fresh worker.

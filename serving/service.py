@@ -20,7 +20,6 @@ from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import DocumentAnalyzer, Finding
-from contracts.isolation import load
 from contracts.playbook import Playbook, Severity, load_playbook
 from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
@@ -37,6 +36,7 @@ from serving.errors import (
     UnsupportedMedia,
 )
 from serving.exports import render_contract_export
+from serving.isolation import load
 from serving.jobs.queue import JobQueue
 from serving.models import (
     ComparisonRow,

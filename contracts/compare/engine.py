@@ -164,7 +164,7 @@ def document_redline(comparison: Comparison, template: Document, contract: Docum
 
 def redline_anchors(comparison: Comparison) -> list[ComparisonPair]:
     """The pairs redlined in place, in order on both sides (the longest such chain); the Word redline
-    (contracts.compare.docx_redline) groups paragraphs by them so that it shows what this text does."""
+    (word.redline) groups paragraphs by them so that it shows what this text does."""
     both = [p for p in comparison.pairs if p.template_clause and p.contract_clause]
     both.sort(key=lambda p: p.contract_clause.start)  # type: ignore[union-attr]
     return [both[k] for k in _increasing_chain([p.template_clause.start for p in both])]  # type: ignore[union-attr]

@@ -9,6 +9,8 @@ RUN python -m venv /opt/venv
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY contracts contracts
+COPY analyzers analyzers
+COPY word word
 COPY annotation annotation
 COPY training training
 COPY serving serving

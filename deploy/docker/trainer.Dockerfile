@@ -14,6 +14,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 python3
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY contracts contracts
+COPY analyzers analyzers
+COPY word word
 COPY annotation annotation
 COPY training training
 COPY serving serving

@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
         _emit(render_html(comparison, document_redline(comparison, template, contract)), args.out,
               f"{stem}.compare.html")
     elif args.format == "docx":
-        from contracts.compare.word import notes_for, redline_docx, review_docx
-        from contracts.proofing_notes import proofing_notes
+        from word.files import notes_for, redline_docx, review_docx
+        from word.proofing_notes import proofing_notes
 
         title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
         (args.out / f"{stem}.redline.docx").write_bytes(redline_docx(

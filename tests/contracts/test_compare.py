@@ -15,11 +15,11 @@ from lxml import etree
 from contracts.compare import compare_documents
 from contracts.compare.redline import new_text, old_text, word_redline
 from contracts.compare.tables import COMPARISON_COLUMNS, comparison_rows, to_csv, to_xlsx
-from contracts.compare.word import notes_for, redline_docx, review_docx
 from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.ingest import load_document
 from contracts.playbook import load_playbook
+from word.files import notes_for, redline_docx, review_docx
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -188,8 +188,8 @@ def _paragraph_views(data: bytes) -> tuple[str, str]:
 
 
 def test_redline_docx_of_text_inputs_rejects_to_the_template_and_accepts_to_the_contract(msa: Document) -> None:
-    from contracts.docx_generate import generate_docx
-    from contracts.docx_revisions import package_form
+    from word.generate import generate_docx
+    from word.revisions import package_form
 
     text = msa.text.replace("twelve (12) months preceding", "six (6) months preceding")
     text = text.replace("ARTICLE 2 FEES AND PAYMENT\n\n", "")
@@ -302,8 +302,8 @@ def test_too_many_clause_pairs_fall_back_to_full_text(monkeypatch: pytest.Monkey
 
 
 def test_word_exports_survive_control_characters() -> None:
-    from contracts.compare.word import Note
-    from contracts.docx_revisions import package_form
+    from word.files import Note
+    from word.revisions import package_form
 
     old, new = Document.from_text("a.txt", "Pay\x0bnow."), Document.from_text("b.txt", "Pay\x0bnow \x01later.")
     data = redline_docx(compare_documents(new, old), old, new)

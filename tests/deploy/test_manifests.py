@@ -399,3 +399,18 @@ def test_compose_networks_keep_the_app_away_from_the_data(compose: dict) -> None
     for client in ("api", "worker", "migrate"):
         assert "backend" in networks[client]
     assert networks["app"] & networks["api"]  # the app's one way in
+
+
+@pytest.mark.parametrize("dockerfile", [d for d in DOCKERFILES if "COPY pyproject.toml" in d.read_text("utf-8")],
+                         ids=lambda p: p.name)  # the images that install lexrisk (not vLLM's server)
+def test_images_copy_every_package_the_distribution_installs(dockerfile: Path) -> None:
+    """pip installs the packages it finds: a part the image does not copy is silently missing from it (the
+    analyzers' layer once was, after it moved out of serving)."""
+    import tomllib
+
+    text = dockerfile.read_text("utf-8")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    packages = {name.rstrip("*") for name in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    copied = set(re.findall(r"^COPY (\w+) \1$", text, re.M))
+    needed = packages if dockerfile.name == "app.Dockerfile" else packages - {"ui"}  # only the app image has the app
+    assert needed <= copied, f"{dockerfile.name} does not copy {sorted(needed - copied)}"

@@ -153,8 +153,8 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
 def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> None:
     """redline.docx is the template's own file with tracked changes; review.docx the contract's own
     file with comments: Reject All / Accept All / the body without comments give the uploads back."""
-    from contracts.docx_revisions import package_form
-    from tests.contracts.docx_pairs import pair
+    from tests.word.docx_pairs import pair
+    from word.revisions import package_form
 
     template_bytes, contract_bytes = pair("headings_lists")
     response = api.client.post("/v1/templates", headers=api.h(), data={"name": "Supply"},

@@ -96,7 +96,7 @@ def test_upload_without_a_filename_is_missing_filename(edge_api: Api) -> None:
 def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> None:
     """The API reads an upload in a child process with a time budget: a file the reader cannot finish in time is
     a 422 `extraction_timeout`, and the server carries on (the same app then reads the next file in time)."""
-    from contracts.isolation import shutdown
+    from serving.isolation import shutdown
 
     slow_text = ("Clause text. " * 1_000_000).encode()  # 13 MB: hundreds of ms to decode and normalise, past 10 ms
     for api in open_api(make_settings(tmp_path, file_budget_s=0.01)):

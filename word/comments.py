@@ -1,5 +1,5 @@
 """Word comments anchored on character offsets of `Document.text`, written into the uploaded file
-itself (or, for a PDF or TXT, into the contract-like DOCX of `contracts.docx_generate`).
+itself (or, for a PDF or TXT, into the contract-like DOCX of `word.generate`).
 
 `Commenter.add(start, end, text)` is the one call every writer of comments uses (findings, template
 deviations, proofing items): it cuts the runs at the span's edges (each piece keeps its `w:rPr`) and
@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from contracts.documents import Document
-from contracts.docx_runs import Located, isolate, paragraph_offsets
+from word.runs import Located, isolate, paragraph_offsets
 
 AUTHOR = "lexrisk"
 
@@ -23,7 +23,7 @@ class Commenter:
     def __init__(self, document: Document, data: bytes | None = None) -> None:
         import docx
 
-        from contracts.docx_generate import generate_docx
+        from word.generate import generate_docx
 
         source = data if data is not None and document.source_type == "docx" else generate_docx(document)
         self.word = docx.Document(io.BytesIO(source))
@@ -51,7 +51,7 @@ class Commenter:
         False when the document has no paragraph to anchor it on."""
         from docx.text.run import Run
 
-        from contracts.docx_runs import xml_safe as _xml_safe
+        from word.runs import xml_safe as _xml_safe
 
         runs = self._runs(start, end)
         if not runs:
@@ -65,7 +65,7 @@ class Commenter:
     def save(self, title: str | None = None) -> bytes:
         """The file's bytes; `title` goes into the document properties, not the body."""
         if title:
-            from contracts.docx_runs import xml_safe as _xml_safe
+            from word.runs import xml_safe as _xml_safe
 
             self.word.core_properties.title = _xml_safe(title)[:255]
         buffer = io.BytesIO()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from contracts import isolation
 from contracts.errors import (
     ExtractionFailedError,
     ExtractionMemoryError,
@@ -14,8 +13,9 @@ from contracts.errors import (
     UnsupportedTypeError,
 )
 from contracts.ingest import load_bytes
-from contracts.isolation import load_isolated, read_isolated
 from contracts.limits import MIB, IngestLimits
+from serving import isolation
+from serving.isolation import load_isolated, read_isolated
 from tests.conftest import SAMPLE_DOCX, SAMPLE_PDF, SAMPLE_TXT
 
 LIMITS = IngestLimits(memory_bytes=512 * MIB)

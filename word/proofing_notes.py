@@ -1,14 +1,14 @@
 """Proofing items as comments of the review DOCX: each a Word comment on its text, beside the findings'.
-Apart from contracts.compare.word (which only anchors notes) and from contracts.proofing (pure checks):
+Apart from word.files (which only anchors notes) and from contracts.proofing (pure checks):
 the one module that joins them, so that neither package imports the other."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from contracts.compare.word import Note
 from contracts.documents import Document
 from contracts.proofing import proofread
+from word.files import Note
 
 
 def proofing_notes(document: Document, kinds: Collection[str] | None = None) -> list[Note]:

@@ -1,9 +1,9 @@
 """Word exports of a comparison, where lawyers finish their work: both are the firm's own documents.
 
 The redline is the template's .docx with the changes that make it the contract as tracked changes
-(`contracts.compare.docx_redline`); the review copy is the uploaded contract's .docx with every finding
-and deviation as a comment anchored on its clause (`contracts.docx_comments`). A PDF or TXT side is
-first laid out as a contract-like .docx (`contracts.docx_generate`). The comparison's title goes into
+(`word.redline`); the review copy is the uploaded contract's .docx with every finding
+and deviation as a comment anchored on its clause (`word.comments`). A PDF or TXT side is
+first laid out as a contract-like .docx (`word.generate`). The comparison's title goes into
 the document properties; nothing is added to the body."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import datetime
 
 from contracts.compare.models import Comparison
 from contracts.documents import Document
-from contracts.docx_runs import xml_safe
 from contracts.findings import Finding
+from word.runs import xml_safe
 
 AUTHOR = "lexrisk"
 _xml_safe = xml_safe  # the name other modules import
@@ -23,7 +23,7 @@ _xml_safe = xml_safe  # the name other modules import
 
 def source_docx(document: Document, data: bytes | None) -> bytes:
     """The Word file a writer edits: the upload itself when it is a .docx, else a generated one."""
-    from contracts.docx_generate import generate_docx
+    from word.generate import generate_docx
 
     return data if data is not None and document.source_type == "docx" else generate_docx(document)
 
@@ -33,7 +33,7 @@ def redline_docx(comparison: Comparison, template: Document, contract: Document,
                  title: str | None = None, author: str = AUTHOR, date: datetime | None = None) -> bytes:
     """The template's Word file with the changes to the contract tracked, paragraphs paired as the
     clause alignment pairs them. `*_data` are the uploaded bytes (needed to keep a .docx's own package)."""
-    from contracts.compare.docx_redline import redline_package
+    from word.redline import redline_package
 
     return redline_package(source_docx(template, template_data), source_docx(contract, contract_data),
                            comparison=comparison, template=template, contract=contract, title=title,
@@ -80,7 +80,7 @@ def notes_for(comparison: Comparison | None, findings: Sequence[Finding] = ()) -
 def review_docx(document: Document, notes: Sequence[Note], *, data: bytes | None = None, title: str | None = None,
                 author: str = AUTHOR) -> bytes:
     """The contract's own Word file (`data`, else generated) with each note as a comment on its span."""
-    from contracts.docx_comments import Commenter
+    from word.comments import Commenter
 
     commenter = Commenter(document, data)
     for note in notes:

@@ -6,11 +6,11 @@ import io
 
 import docx
 
-from contracts.compare.word import review_docx
 from contracts.documents import Document
 from contracts.proofing import PROOFING_KINDS, proofread
-from contracts.proofing_notes import proofing_notes
 from tests.serving.test_exports_api import anchors
+from word.files import review_docx
+from word.proofing_notes import proofing_notes
 
 TEXT = ('The buyer (the "Buyer") pays $[____] for the goods listed in Schedule 3. [***]\n'
         '"Deposit" means ten per cent of the price.\nThe Buyer signs below.\n')

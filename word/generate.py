@@ -177,7 +177,7 @@ def generate_docx(document: Document, *, title: str | None = None) -> bytes:
     body = out.element.body
     for p in list(body.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")):
         body.remove(p)
-    from contracts.docx_runs import xml_safe as _xml_safe
+    from word.runs import xml_safe as _xml_safe
 
     for block in plan(document.text):
         paragraph = out.add_paragraph(style=block.style)

@@ -14,13 +14,13 @@ from lxml import etree
 
 from contracts.compare import compare_documents
 from contracts.compare.engine import redline_anchors
-from contracts.compare.word import Note, redline_docx, review_docx
 from contracts.documents import Document
-from contracts.docx_comments import Commenter
-from contracts.docx_generate import generate_docx
-from contracts.docx_revisions import package_form
 from contracts.ingest import load_bytes, load_document
-from tests.contracts.docx_pairs import PAIRS, pair
+from tests.word.docx_pairs import PAIRS, pair
+from word.comments import Commenter
+from word.files import Note, redline_docx, review_docx
+from word.generate import generate_docx
+from word.revisions import package_form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"

@@ -6,7 +6,7 @@ Deleted words stay in the template's runs (their `w:rPr` untouched); inserted wo
 the `w:rPr` of the contract's runs that hold them; a paragraph whose properties changed (style,
 numbering) carries `w:pPrChange`. Paragraph marks of whole inserted or deleted paragraphs are tracked
 too, so Reject All gives the template and Accept All the contract (checked by
-`contracts.docx_revisions` and benchmarks/docx_fidelity.py).
+`word.revisions` and benchmarks/docx_fidelity.py).
 
 Which paragraph is compared with which follows the clause alignment (`contracts.compare.align`) when a
 comparison is given: paragraphs are grouped by the clause pairs that `document_redline` redlines in
@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from contracts.compare.models import Comparison
 from contracts.compare.redline import word_redline
 from contracts.documents import Document
-from contracts.docx_runs import (
+from word.runs import (
     NS,
     W,
     isolate,
@@ -770,7 +770,7 @@ def set_title(data: bytes, title: str) -> bytes:
     """The comparison's title in the document properties (File > Info), not in the body."""
     import docx
 
-    from contracts.docx_runs import xml_safe as _xml_safe
+    from word.runs import xml_safe as _xml_safe
 
     document = docx.Document(io.BytesIO(data))
     document.core_properties.title = _xml_safe(title)[:255]
