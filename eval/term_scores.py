@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from rapidfuzz import fuzz
 
 from contracts.findings import AnalysisResult, Finding
-from contracts.key_terms import TERM_FIELDS, KeyTerms
+from contracts.key_terms import TERM_CATEGORIES, TERM_FIELDS, KeyTerms
 from contracts.terms.dates import iso
 from contracts.terms.durations import Period, from_iso, period_of, same_length
 from contracts.terms.governing_law import resolve
@@ -38,10 +38,7 @@ from eval.cuad_metric import Counts
 from eval.gold import GoldSpan
 from eval.matching import match_contract
 
-CATEGORY = {"document_name": "Document Name", "parties": "Parties", "agreement_date": "Agreement Date",
-            "effective_date": "Effective Date", "expiration_date": "Expiration Date",
-            "renewal_term": "Renewal Term", "notice_period_to_terminate_renewal": "Notice Period to Terminate Renewal",
-            "governing_law": "Governing Law"}
+CATEGORY = TERM_CATEGORIES  # each field's CUAD category, declared once beside the fields
 PARTY_RATIO = 85
 TITLE_RATIO = 90
 _ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})")
