@@ -7,8 +7,8 @@ from collections.abc import Callable
 from importlib import import_module
 
 from analyzers.base import Analyzer, Proposal
+from analyzers.settings import AnalyzerSettings
 from contracts.playbook import Playbook
-from contracts.settings import Settings
 
 __all__ = ["ANALYZERS", "Analyzer", "AnalyzerLoadError", "Proposal", "UnknownAnalyzerError", "analyzer_names",
            "get_analyzer"]
@@ -29,11 +29,11 @@ class AnalyzerLoadError(ValueError):
     """A known analyzer that cannot start as configured (a missing model folder, say): the user can fix it."""
 
 
-def analyzer_names(settings: Settings) -> list[str]:
+def analyzer_names(settings: AnalyzerSettings) -> list[str]:
     return sorted({*ANALYZERS, *settings.analyzer_plugins})
 
 
-def get_analyzer(name: str, settings: Settings, playbook: Playbook | None = None) -> Analyzer:
+def get_analyzer(name: str, settings: AnalyzerSettings, playbook: Playbook | None = None) -> Analyzer:
     """The named backend; deployments add their own through `LEXRISK_ANALYZER_PLUGINS`."""
     try:
         target = settings.analyzer_plugins.get(name) or ANALYZERS[name]
@@ -41,5 +41,5 @@ def get_analyzer(name: str, settings: Settings, playbook: Playbook | None = None
         known = ", ".join(analyzer_names(settings))
         raise UnknownAnalyzerError(f"unknown analyzer {name!r}; choose one of: {known}") from None
     module, _, attr = target.partition(":")
-    factory: Callable[[Settings, Playbook | None], Analyzer] = getattr(import_module(module), attr)
+    factory: Callable[[AnalyzerSettings, Playbook | None], Analyzer] = getattr(import_module(module), attr)
     return factory(settings, playbook)

@@ -12,11 +12,12 @@ from typing import Any
 
 from analyzers import AnalyzerLoadError
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
+from analyzers.settings import AnalyzerSettings
 from contracts.chunking import Chunk, chunk_document
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, messages, parse_answer
-from contracts.settings import PromptStyle, Settings
+from contracts.settings import PromptStyle
 
 
 class HFAnalyzer(ChunkedAnalyzer):
@@ -94,7 +95,7 @@ class HFAnalyzer(ChunkedAnalyzer):
         return answer
 
 
-def from_settings(settings: Settings, playbook: Playbook | None) -> HFAnalyzer:
+def from_settings(settings: AnalyzerSettings, playbook: Playbook | None) -> HFAnalyzer:
     if not settings.hf_model:
         raise AnalyzerLoadError("the hf analyzer needs LEXRISK_HF_MODEL (a model name or folder)")
     return HFAnalyzer(playbook, model=settings.hf_model, adapter=settings.hf_adapter,

@@ -23,12 +23,13 @@ from typing import Any, TypeVar
 import httpx
 
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
+from analyzers.settings import AnalyzerSettings, TermsSource
 from contracts.chunking import Chunk, TokenCounter, chunk_document
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
-from contracts.settings import PromptStyle, Settings, TermsSource
+from contracts.settings import PromptStyle
 from contracts.terms_grounding import ground_terms
 from contracts.terms_prompt import (
     TermsFormatError,
@@ -269,7 +270,7 @@ class OpenAIAnalyzer(ChunkedAnalyzer):
             return False
 
 
-def from_settings(settings: Settings, playbook: Playbook | None) -> OpenAIAnalyzer:
+def from_settings(settings: AnalyzerSettings, playbook: Playbook | None) -> OpenAIAnalyzer:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return OpenAIAnalyzer(playbook, base_url=settings.openai_base_url, model=settings.openai_model, api_key=key,
                           timeout_s=settings.openai_timeout_s, max_retries=settings.openai_max_retries,

@@ -31,11 +31,11 @@ class StoreTrainingData:
         from annotation.cuad import import_cuad
         from annotation.report import ImportRecordError
         from contracts.playbook import load_playbook
-        from contracts.settings import get_settings
+        from contracts.settings import CommonSettings, load_settings
 
         try:
             with self.store.session() as session:
-                report = import_cuad(session, cuad_dir, playbook=load_playbook(get_settings().playbook), limit=limit,
+                report = import_cuad(session, cuad_dir, playbook=load_playbook(load_settings(CommonSettings).playbook), limit=limit,
                                      split="train", progress=progress)
         except ImportRecordError as exc:
             raise ValueError(f"{exc} (nothing imported)") from None

@@ -66,8 +66,8 @@ def main() -> None:
     from analyzers.baseline import shipped_model_dir
     from contracts.cuad import text_files
     from contracts.portable_paths import portable
-    from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import load_contracts
     from training.baseline.train import PLAIN, prepare, split, train
 

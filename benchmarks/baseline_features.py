@@ -26,8 +26,8 @@ from rich.table import Table
 from sklearn.linear_model import LogisticRegression
 
 from analyzers.baseline.model import DecodeConfig, decode
-from contracts.settings import get_settings
 from contracts.taxonomy import risk_categories
+from lexrisk.settings import get_settings
 from training.baseline.corpus import load_contracts
 from training.baseline.train import (
     PLAIN,

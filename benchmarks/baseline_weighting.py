@@ -44,8 +44,8 @@ def variants():
 
 def main() -> None:
     from analyzers.baseline.model import decode
-    from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import load_contracts
     from training.baseline.train import (
         TrainConfig,

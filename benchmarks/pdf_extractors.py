@@ -18,9 +18,9 @@ from rich.progress import track
 from rich.table import Table
 
 from contracts.pdf_text import EXTRACTORS
-from contracts.settings import get_settings
 from contracts.textnorm import normalize_text
 from eval.extraction import cuad_pdf_pairs, word_similarity
+from lexrisk.settings import get_settings
 
 
 def main() -> None:

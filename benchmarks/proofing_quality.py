@@ -68,7 +68,7 @@ PLACEHOLDERS = ["[●]", "[__]", "_____", "[insert name]", "[TBD]", "[Date]", "$
 
 
 def cuad_dir() -> Path:
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     return get_settings().cuad_dir / "full_contract_txt"  # LEXRISK_CUAD_DIR
 
@@ -339,7 +339,7 @@ def speed(limit: int) -> dict:
     code) and with it, in the same process, each contract in turn on one core."""
     from analyzers import get_analyzer
     from contracts.playbook import load_playbook
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     analyzer = get_analyzer("baseline", get_settings(), load_playbook(None))
     docs = [Document.from_text(n, read(n)) for n in precision_names()[:limit]]

@@ -19,7 +19,7 @@ def outputs(paths: list[Path]) -> dict[str, dict]:
     from analyzers.baseline.analyzer import from_settings
     from contracts.documents import Document
     from contracts.segment import segment_clauses, split_sentences
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
     analyzer = from_settings(Settings(_env_file=None))
     found = {}

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from contracts.cuad import text_files  # noqa: E402
-from contracts.settings import Settings, get_settings  # noqa: E402
+from lexrisk.settings import Settings, get_settings  # noqa: E402
 from lexrisk.testing.vllm_server import free_port  # noqa: E402
 from serving.api.app import build_app  # noqa: E402
 from serving.db import make_engine, migrate  # noqa: E402

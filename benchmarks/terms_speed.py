@@ -37,7 +37,7 @@ from pathlib import Path
 os.sched_setaffinity(0, {int(sys.argv[4])})
 from contracts.documents import Document
 from contracts.playbook import load_playbook
-from contracts.settings import get_settings
+from lexrisk.settings import get_settings
 from analyzers import get_analyzer
 settings = get_settings()
 analyzer = get_analyzer("baseline", settings, load_playbook(settings.playbook))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contracts.settings import Settings
+    from contracts.settings import CommonSettings
 
 MIB = 1024 * 1024
 
@@ -34,7 +34,7 @@ class IngestLimits:
     memory_bytes: int = 1024 * MIB
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> IngestLimits:
+    def from_settings(cls, settings: CommonSettings) -> IngestLimits:
         return cls(max_bytes=settings.max_upload_bytes, max_pages=settings.max_pages,
                    max_unpacked_bytes=int(settings.max_unpacked_mb * MIB),
                    max_xml_bytes=int(settings.max_docx_xml_mb * MIB),
@@ -46,9 +46,9 @@ class IngestLimits:
     @classmethod
     def current(cls) -> IngestLimits:
         """The limits of the process's settings (LEXRISK_* variables, .env)."""
-        from contracts.settings import get_settings
+        from contracts.settings import CommonSettings, load_settings
 
-        return cls.from_settings(get_settings())
+        return cls.from_settings(load_settings(CommonSettings))
 
     def with_overrides(self, *, max_bytes: int | None = None, max_pages: int | None = None) -> IngestLimits:
         changes = {k: v for k, v in (("max_bytes", max_bytes), ("max_pages", max_pages)) if v is not None}

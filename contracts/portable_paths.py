@@ -33,9 +33,9 @@ def path_settings(environ: Mapping[str, str] | None = None) -> dict[str, Path]:
         if name.startswith("LEXRISK_") and value.startswith("/"):
             named[f"${name}"] = Path(value)
     if "$LEXRISK_CUAD_DIR" not in named:
-        from contracts.settings import Settings
+        from contracts.settings import CommonSettings
 
-        named["$LEXRISK_CUAD_DIR"] = Path(Settings.model_fields["cuad_dir"].default)
+        named["$LEXRISK_CUAD_DIR"] = Path(CommonSettings.model_fields["cuad_dir"].default)
     named["$TMPDIR"] = Path(environ.get("TMPDIR") or tempfile.gettempdir())
     return named
 

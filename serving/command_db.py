@@ -20,10 +20,11 @@ def command_engine(url: str | None = None, *, refused: tuple[type[Exception], ..
     from sqlalchemy.exc import SQLAlchemyError
 
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from contracts.settings import load_settings
     from serving.db import make_engine, migrate
+    from serving.settings import ServiceSettings
 
-    url = url or get_settings().database_url
+    url = url or load_settings(ServiceSettings).database_url
     engine = make_engine(url)
     try:
         try:

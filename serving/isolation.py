@@ -29,7 +29,7 @@ from contracts.errors import ExtractionFailedError, ExtractionMemoryError, Extra
 from contracts.limits import IngestLimits, mib
 
 if TYPE_CHECKING:
-    from contracts.settings import Settings
+    from serving.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -246,13 +246,14 @@ def _document(outcome: Outcome) -> Document:
 
 
 def load(data: bytes, name: str, *, max_bytes: int | None = None, max_pages: int | None = None,
-         pdf_extractor: str | None = None, isolate: bool | None = None, settings: Settings | None = None) -> Document:
+         pdf_extractor: str | None = None, isolate: bool | None = None, settings: ServiceSettings | None = None) -> Document:
     """Read a file the way the settings say (the process's, or the caller's own, e.g. the API's): isolated
     (`ingest_isolation`, the default) or in-process."""
     from contracts.ingest import load_bytes
-    from contracts.settings import get_settings
+    from contracts.settings import load_settings
+    from serving.settings import ServiceSettings
 
-    settings = settings or get_settings()
+    settings = settings or load_settings(ServiceSettings)
     limits = IngestLimits.from_settings(settings).with_overrides(max_bytes=max_bytes, max_pages=max_pages)
     extractor = pdf_extractor or settings.pdf_extractor
     if settings.ingest_isolation if isolate is None else isolate:

@@ -21,7 +21,6 @@ from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from contracts.findings import DocumentAnalyzer, Finding
 from contracts.playbook import Playbook, Severity, load_playbook
-from contracts.settings import Settings
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.comparisons import Download, compare_stored, render_export, stored_bytes, stored_document
@@ -53,6 +52,7 @@ from serving.models import (
     utcnow,
 )
 from serving.pg_reads import PgReads
+from serving.settings import ServiceSettings
 from serving.terms_service import TermsService
 from serving.webhooks import check_callback_url
 
@@ -85,7 +85,7 @@ class Accepted:
 
 
 class ContractService:
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue, status_reads: PgReads | None = None) -> None:
+    def __init__(self, engine: Engine, settings: ServiceSettings, queue: JobQueue, status_reads: PgReads | None = None) -> None:
         self.engine, self.settings, self.queue = engine, settings, queue
         # status reads (a job, a contract, the contract list) need no transaction: on this engine they
         # are sent as single statements, without the BEGIN and ROLLBACK round trips around each poll

@@ -15,17 +15,17 @@ from annotation.store import StoreConflict, StoreError
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.playbook import load_playbook
-from contracts.settings import Settings
 from contracts.wire import TermCorrection
 from serving import calendar_feed, terms
 from serving.errors import Conflict, InvalidInput, NotFound
 from serving.models import Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant, Upload
+from serving.settings import ServiceSettings
 
 PortfolioRow = tuple[Contract, ContractTermsRow | None, Job | None, Counter[str]]
 
 
 class TermsService:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: ServiceSettings) -> None:
         self.engine, self.settings = engine, settings
 
     def row(self, tenant_id: str, contract_id: str) -> ContractTermsRow | None:

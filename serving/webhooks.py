@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.settings import WebhookSettings
 from serving.errors import InvalidInput
+from serving.settings import WebhookSettings
 from serving.webhook_targets import Resolver, Target, UnresolvableHost, check_addresses, pinned, resolve
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from contracts.settings import get_settings
+from lexrisk.settings import get_settings
 
 if TYPE_CHECKING:
     from lexrisk.testing.vllm_server import VLLMProcess

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from contracts.settings import Settings
 from lexrisk.cli import build_parser
+from lexrisk.settings import Settings
 from tests.conftest import REPO, load_script
 
 

@@ -106,7 +106,8 @@ def store() -> SessionStore:
     global _store
     with _store_lock:
         if _store is None:
-            from contracts.settings import get_settings
+            from contracts.settings import load_settings
+            from ui.settings import ClientSettings
 
-            _store = SessionStore(get_settings().ui_idle_minutes * 60)
+            _store = SessionStore(load_settings(ClientSettings).ui_idle_minutes * 60)
         return _store

@@ -12,10 +12,11 @@ from typing import TypeVar
 import httpx
 import streamlit as st
 
-from contracts.settings import get_settings
+from contracts.settings import load_settings
 from contracts.wire import ModelInfo
 from ui.client import Api, ApiError, make_http
 from ui.sessions import COOKIE, Session, store
+from ui.settings import ClientSettings
 
 T = TypeVar("T")
 SESSION = "lexrisk_session"
@@ -28,7 +29,7 @@ def _http(base_url: str) -> httpx.Client:
 
 
 def api_url() -> str:
-    return get_settings().api_url
+    return load_settings(ClientSettings).api_url
 
 
 def api_for(key: str) -> Api:

@@ -15,8 +15,8 @@ def proofing_notes(document: Document, kinds: Collection[str] | None = None) -> 
     """One note per proofing item of `kinds` (default: LEXRISK_PROOFING_KINDS, else the default kinds),
     redaction marks left out: a redacted filing has hundreds, and a comment on each buries the defects."""
     if kinds is None:
-        from contracts.settings import get_settings
+        from contracts.settings import CommonSettings, load_settings
 
-        kinds = get_settings().proofing_kinds
+        kinds = load_settings(CommonSettings).proofing_kinds
     return [Note(i.start, i.end, f"PROOFING · {i.kind.replace('_', ' ')}", i.message, i.suggestion)
             for i in proofread(document, kinds) if i.kind != "redaction"]

@@ -9,11 +9,11 @@ from pathlib import Path
 from analyzers.base import Analyzer, Proposal
 from analyzers.baseline.artifact import digest
 from analyzers.baseline.model import BaselineModel
+from analyzers.settings import AnalyzerSettings
 from contracts.clause_facts import explain
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.segment import split_sentences
-from contracts.settings import Settings
 
 __all__ = ["BaselineAnalyzer", "from_settings", "shipped_model_dir"]
 
@@ -54,7 +54,7 @@ class BaselineAnalyzer(Analyzer):
         return f"{facts} {self.playbook.assess(category, quote)[1]}"
 
 
-def from_settings(settings: Settings, playbook: Playbook | None = None) -> BaselineAnalyzer:
+def from_settings(settings: AnalyzerSettings, playbook: Playbook | None = None) -> BaselineAnalyzer:
     analyzer = BaselineAnalyzer.load(settings.baseline_model or shipped_model_dir(), playbook)
     analyzer.possible_floor = settings.baseline_possible_floor
     if settings.baseline_threshold_scale != 1.0:

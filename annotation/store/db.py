@@ -151,9 +151,9 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings=None) -> Store:
-        from contracts.settings import get_settings
+        from contracts.settings import CommonSettings, load_settings
 
-        return cls((settings or get_settings()).database_url)
+        return cls((settings or load_settings(CommonSettings)).database_url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

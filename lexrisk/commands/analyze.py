@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
     from contracts.errors import CommandError
     from contracts.proofing import proofread
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from serving.file_worker import process_memory
 
     caller_bytes = process_memory("self")  # what the interpreter held before this command loaded anything

@@ -100,7 +100,7 @@ def _import_cuad(args: argparse.Namespace) -> int:
     from annotation.report import ImportRecordError
     from contracts.errors import CommandError
     from contracts.playbook import PlaybookError, load_playbook
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     try:
         playbook = load_playbook(get_settings().playbook)

@@ -13,7 +13,7 @@ from contracts.errors import CommandError
 
 if TYPE_CHECKING:
     from analyzers import Analyzer
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
 DB_HELP = "database URL (default: the LEXRISK_DATABASE_URL setting)"
 
@@ -32,7 +32,7 @@ def add_db_command_group(subparsers: argparse._SubParsersAction, name: str, *, h
 
 def database_url(args: argparse.Namespace) -> str:
     """The URL `--db` named, else the setting's."""
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     return getattr(args, "db", None) or get_settings().database_url
 
@@ -50,7 +50,7 @@ def analyzer_named(name: str, settings: Settings | None = None) -> Analyzer:
     name or setting is a CommandError. `lexrisk eval run` passes settings with its `--set` overrides."""
     from analyzers import get_analyzer
     from contracts.playbook import PlaybookError, load_playbook
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     settings = settings or get_settings()
     try:

@@ -56,7 +56,7 @@ def _cuad_arg(parser: argparse.ArgumentParser) -> None:
 
 def _cuad_dir(args: argparse.Namespace) -> Path:
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import CuadError, check_cuad_dir
 
     folder = args.cuad or get_settings().cuad_dir
@@ -137,11 +137,11 @@ def run_eval(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
     from contracts.ingest import load_document
     from contracts.playbook import PlaybookError, load_playbook
-    from contracts.settings import get_settings
     from contracts.taxonomy import category_names, risk_categories
     from eval.cuad_metric import Counts, Score
     from eval.gold import GoldError, cuad_entries, read_cuad_contract
     from eval.runner import run, write_run_info
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import load_contracts
     from training.baseline.train import PLAIN, oracle_score, prepare, split, train
 

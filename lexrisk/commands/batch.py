@@ -52,7 +52,7 @@ def _journal_path(args: argparse.Namespace, api_url: str) -> Path:
 
 def _open(args: argparse.Namespace):
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     try:
         from lexrisk.batch_client import ApiClient, Journal

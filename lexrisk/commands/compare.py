@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError, IngestError
     from contracts.ingest import load_document
     from contracts.playbook import PlaybookError, load_playbook
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     settings = get_settings()
     if args.format in ("docx", "csv", "xlsx") and not args.out:

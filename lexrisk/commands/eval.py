@@ -17,8 +17,8 @@ from contracts.errors import CommandError
 from lexrisk.commands.args import analyzer_named
 
 if TYPE_CHECKING:
-    from contracts.settings import Settings
     from eval.gold import GoldContract
+    from lexrisk.settings import Settings
 
 STORE_PREFIX = "store:"
 
@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def parse_overrides(items: list[str], adapter: str | None, analyzer: str) -> dict[str, Any]:
     """`--set KEY=VALUE` and `--adapter` as settings fields; JSON values (dicts, lists) are decoded."""
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
     out: dict[str, Any] = {}
     for item in items:
@@ -89,7 +89,7 @@ def parse_overrides(items: list[str], adapter: str | None, analyzer: str) -> dic
 def settings_with(overrides: dict[str, Any]) -> Settings:
     from pydantic import ValidationError
 
-    from contracts.settings import Settings, get_settings
+    from lexrisk.settings import Settings, get_settings
 
     try:
         return Settings(**{**get_settings().model_dump(), **overrides}) if overrides else get_settings()

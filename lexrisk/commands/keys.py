@@ -91,7 +91,7 @@ def _bump_epoch() -> None:
     from redis import Redis
     from redis.exceptions import RedisError
 
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from serving.api.ratelimit import bump_epoch
 
     url = get_settings().redis_url

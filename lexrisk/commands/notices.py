@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import date
 
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from serving.command_db import command_engine
     from serving.jobs.notices import scan
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         from serving.api.app import build_app
     except ImportError as exc:
         raise CommandError(f"the serving extra is not installed ({exc.name}); pip install 'lexrisk[serving]'") from None
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     settings = get_settings()
     # proxy_headers off: uvicorn would believe X-Forwarded-For from loopback; the gate believes only the proxies

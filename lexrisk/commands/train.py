@@ -92,8 +92,8 @@ def run_prepare(args: argparse.Namespace) -> int:
 
     from annotation.prepare import StoreTrainingData
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
     from lexrisk.commands.annotate_common import open_store
+    from lexrisk.settings import get_settings
     from training.prepare import build_set, fill_store, prepare_base_model
 
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # its notices (no PyTorch, long sequences) are noise here

@@ -33,7 +33,7 @@ def streamlit_command(api_url: str, host: str, port: int, max_upload_mb: float) 
 
 def run(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     try:
         import streamlit  # noqa: F401

@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     import logging
 
     from contracts.errors import CommandError
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
 
     if not get_settings().redis_url:
         raise CommandError("LEXRISK_REDIS_URL is not set; without Redis the API runs jobs itself")

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contracts.settings import Settings, get_settings
+from contracts.settings import load_settings
 from serving.api.deps import ApiError, error_response
 from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
@@ -41,6 +41,7 @@ from serving.jobs.queue import InProcessQueue, make_queue
 from serving.jobs.runner import AnalyzerCache
 from serving.pg_reads import status_reads
 from serving.service import ContractService
+from serving.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 # codes of the HTTP errors the framework itself raises: no route (404), wrong method (405), a body it
@@ -48,8 +49,8 @@ log = logging.getLogger(__name__)
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
-def build_app(settings: Settings | None = None, *, engine_schema: str | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | None = None) -> FastAPI:
+    settings = settings or load_settings(ServiceSettings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

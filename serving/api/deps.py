@@ -18,12 +18,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from contracts.settings import Settings
 from serving.api.metrics import Metrics
 from serving.api.ratelimit import Limits
 from serving.jobs.queue import JobQueue
 from serving.jobs.runner import AnalyzerCache
 from serving.service import ContractService
+from serving.settings import ServiceSettings
 
 # declared so that OpenAPI has a Bearer security scheme ("Authorize" in /docs); the check is the gate's
 _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey",
@@ -45,7 +45,7 @@ async def app_service(request: Request) -> ContractService:
     return request.app.state.service
 
 
-async def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> ServiceSettings:
     return request.app.state.settings
 
 
@@ -84,7 +84,7 @@ async def _tenant(request: Request,
     return tenant_id
 
 
-def page_limit(limit: int, settings: Settings) -> int:
+def page_limit(limit: int, settings: ServiceSettings) -> int:
     """A page larger than the setting is refused, not silently cut: the client would miss rows."""
     if limit > settings.page_size_max:
         raise ApiError(422, "invalid_request", f"limit: at most {settings.page_size_max} rows a page "
@@ -101,7 +101,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, description="rows a page, at most LEXRISK_PAGE_SIZE_MAX (100); more is a 422")]
 
 ServiceDep = Annotated[ContractService, Depends(app_service)]
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+SettingsDep = Annotated[ServiceSettings, Depends(app_settings)]
 EngineDep = Annotated[Engine, Depends(app_engine)]
 SessionDep = Annotated[Session, Depends(request_session)]
 QueueDep = Annotated[JobQueue, Depends(app_queue)]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import Request, UploadFile
 
 from contracts.filenames import safe_name
-from contracts.settings import Settings
 from serving.errors import InvalidInput, TooLarge
+from serving.settings import ServiceSettings
 
 
-def read_upload(request: Request, file: UploadFile | str, settings: Settings) -> tuple[bytes, str]:
+def read_upload(request: Request, file: UploadFile | str, settings: ServiceSettings) -> tuple[bytes, str]:
     """`file` is a str when the part came without a filename (multipart then makes it a plain field)."""
     filename = "" if isinstance(file, str) else safe_name(file.filename or "", fallback="")
     if isinstance(file, str) or not filename:

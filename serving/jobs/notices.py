@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from contracts.key_terms import KeyTerms
-from contracts.settings import Settings
 from serving.jobs.runner import delivery_grace_s
 from serving.models import Contract, ContractTermsRow, Job, NoticeDelivery, utcnow
+from serving.settings import ServiceSettings
 from serving.webhooks import deliver
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def message_id(contract_id: str, deadline: str) -> str:
     return f"msg_notice_{contract_id}_{deadline.replace('-', '')}"
 
 
-def scan(engine: Engine, settings: Settings, *, today: date | None = None, send: Send = deliver) -> list[str]:
+def scan(engine: Engine, settings: ServiceSettings, *, today: date | None = None, send: Send = deliver) -> list[str]:
     """Send every notice webhook now due that no process has claimed yet, and take over those a dead
     process left pending; returns the (contract id, deadline) pairs this call sent, as 'id:deadline'."""
     today = today or utcnow().date()
@@ -74,7 +74,7 @@ def _claim(engine: Engine, tenant_id: str, contract_id: str, deadline: str) -> b
         return False
 
 
-def _take_over_lost(engine: Engine, settings: Settings) -> list[tuple[str, str]]:
+def _take_over_lost(engine: Engine, settings: ServiceSettings) -> list[tuple[str, str]]:
     cutoff = utcnow() - timedelta(seconds=delivery_grace_s(settings))
     taken = []
     with Session(engine) as session:
@@ -93,7 +93,7 @@ def _take_over_lost(engine: Engine, settings: Settings) -> list[tuple[str, str]]
     return taken
 
 
-def _send(engine: Engine, settings: Settings, contract_id: str, deadline: str, today: date, send: Send) -> None:
+def _send(engine: Engine, settings: ServiceSettings, contract_id: str, deadline: str, today: date, send: Send) -> None:
     with Session(engine) as session:
         contract = session.get(Contract, contract_id)
         row = session.get(ContractTermsRow, contract_id)
@@ -129,7 +129,7 @@ class NoticeScanner:
     """Runs `scan` at most once per `notice_scan_interval_s`, from a loop that ticks more often (the
     job reaper's); the first tick scans at once."""
 
-    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, engine: Engine, settings: ServiceSettings, clock: Callable[[], float] = time.monotonic) -> None:
         self.engine, self.settings, self.clock = engine, settings, clock
         self._next = 0.0
         self._lock = threading.Lock()

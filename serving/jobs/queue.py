@@ -23,21 +23,21 @@ from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from contracts.settings import Settings
 from serving.jobs.fair import FairQueue
 from serving.jobs.notices import NoticeScanner
 from serving.jobs.runner import AnalyzerCache, Delivery, mark_enqueued, reap, resend_lost_webhooks, run_job
+from serving.settings import ServiceSettings
 from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "lexrisk"
 
 
-def lane_names(settings: Settings) -> list[str]:
+def lane_names(settings: ServiceSettings) -> list[str]:
     return [f"{QUEUE_NAME}-{i}" for i in range(settings.queue_lanes)]
 
 
-def lane_of(tenant_id: str, settings: Settings) -> str:
+def lane_of(tenant_id: str, settings: ServiceSettings) -> str:
     return lane_names(settings)[int(hashlib.sha256(tenant_id.encode()).hexdigest()[:8], 16) % settings.queue_lanes]
 
 
@@ -52,7 +52,7 @@ class JobQueue(Protocol):
 
 
 class _Reaper(threading.Thread):
-    def __init__(self, engine: Engine, settings: Settings, queue: JobQueue,
+    def __init__(self, engine: Engine, settings: ServiceSettings, queue: JobQueue,
                  webhooks: WebhookDispatcher | None = None) -> None:
         super().__init__(daemon=True, name="lexrisk-reaper")
         self.engine, self.settings, self.queue, self.webhooks = engine, settings, queue, webhooks
@@ -70,7 +70,7 @@ class _Reaper(threading.Thread):
 
 
 class InProcessQueue:
-    def __init__(self, engine: Engine, settings: Settings, analyzers: AnalyzerCache | None = None) -> None:
+    def __init__(self, engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache | None = None) -> None:
         self.engine, self.settings = engine, settings
         self.analyzers = analyzers or AnalyzerCache(settings)
         self.waiting: FairQueue[tuple[str, int]] = FairQueue()
@@ -109,7 +109,7 @@ class InProcessQueue:
 
 
 class RQQueue:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: ServiceSettings) -> None:
         from redis import Redis
         from rq import Queue
 
@@ -163,5 +163,5 @@ class RQQueue:
             return False
 
 
-def make_queue(engine: Engine, settings: Settings) -> JobQueue:
+def make_queue(engine: Engine, settings: ServiceSettings) -> JobQueue:
     return RQQueue(engine, settings) if settings.redis_url else InProcessQueue(engine, settings)

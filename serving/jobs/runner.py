@@ -27,10 +27,10 @@ from analyzers.chunked import ChunkedAnalyzer
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
 from contracts.playbook import Playbook, load_playbook
-from contracts.settings import Settings
 from serving.comparisons import compare_stored
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.registry import ServedAdapter, served_adapter
+from serving.settings import ServiceSettings
 from serving.terms import store as store_terms
 from serving.webhooks import WebhookDispatcher, deliver
 
@@ -44,7 +44,7 @@ LOST_CHECK_BATCH = 100
 class AnalyzerCache:
     """Analyzers are built once per process and shared by its jobs (a model loads once)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
         self._analyzers: dict[str, Analyzer] = {}
@@ -108,7 +108,7 @@ def claim(engine: Engine, job_id: str, attempt: int) -> bool:
         return result.rowcount == 1
 
 
-def run_job(engine: Engine, settings: Settings, analyzers: AnalyzerCache, job_id: str, attempt: int,
+def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, job_id: str, attempt: int,
             webhooks: WebhookDispatcher | None = None) -> str:
     """Run the job if it is still queued at this attempt; returns its final status or 'skipped'."""
     if not claim(engine, job_id, attempt):
@@ -183,7 +183,7 @@ def scrub(message: str) -> str:
 
 
 def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Document, observer: _JobObserver,
-                          settings: Settings, adapter: ServedAdapter | None = None) -> AnalysisResult:
+                          settings: ServiceSettings, adapter: ServedAdapter | None = None) -> AnalysisResult:
     """A dead model server is retried with exponential backoff while the job keeps its heartbeat;
     after `analyzer_retries` tries the job fails as analyzer_unavailable. A backend that serves the
     registry's adapters asks for `adapter` (loaded into the server first) on every try."""
@@ -222,7 +222,7 @@ class _JobComparison:
     error: str | None = None
 
 
-def _compare(engine: Engine, settings: Settings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
+def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
     """Gather what the job's comparison needs: the template (it may have been deleted since upload)
     and its categories from the embedded baseline analyzer, as the synchronous route does."""
     with Session(engine) as session:
@@ -299,7 +299,7 @@ def _fail(engine: Engine, job_id: str, attempt: int, code: str, reason: str) -> 
     return JobStatus.failed if result.rowcount == 1 else "skipped"
 
 
-def notify(engine: Engine, settings: Settings, job_id: str, webhooks: WebhookDispatcher | None = None) -> None:
+def notify(engine: Engine, settings: ServiceSettings, job_id: str, webhooks: WebhookDispatcher | None = None) -> None:
     """Send the job-end webhook, if the upload asked for one; the outcome is kept on the job. With a
     dispatcher the job is marked `pending` and the delivery (with its retries) runs on the
     dispatcher's threads, so the analysis worker is free at once."""
@@ -329,13 +329,13 @@ def notify(engine: Engine, settings: Settings, job_id: str, webhooks: WebhookDis
         session.commit()
 
 
-def delivery_grace_s(settings: Settings) -> float:
+def delivery_grace_s(settings: ServiceSettings) -> float:
     """The longest one delivery with all its retries can take, plus a minute."""
     n = settings.webhook_max_attempts
     return n * settings.webhook_timeout_s + settings.webhook_backoff_s * (2 ** (n - 1) - 1) + 60
 
 
-def resend_lost_webhooks(engine: Engine, settings: Settings, webhooks: WebhookDispatcher) -> list[str]:
+def resend_lost_webhooks(engine: Engine, settings: ServiceSettings, webhooks: WebhookDispatcher) -> list[str]:
     """At process start: deliveries still `pending` long after their job ended were lost with the
     process that held them; send them again. The message id is the same, so a receiver that did get
     the first one (Standard Webhooks) drops the copy."""
@@ -356,7 +356,7 @@ def mark_enqueued(engine: Engine, job_id: str) -> None:
         session.commit()
 
 
-def reap(engine: Engine, settings: Settings, enqueue: Enqueue, *, requeue_all_queued: bool,
+def reap(engine: Engine, settings: ServiceSettings, enqueue: Enqueue, *, requeue_all_queued: bool,
          webhooks: WebhookDispatcher | None = None, find_lost: FindLost | None = None) -> list[str]:
     """Hand lost jobs on: a running job without a heartbeat for `job_stale_after_s` is queued again
     (or failed with the reason after `job_max_attempts`); a queued job that never reached the queue —

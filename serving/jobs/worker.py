@@ -7,17 +7,18 @@ from functools import cache
 
 from sqlalchemy.engine import Engine
 
-from contracts.settings import Settings, get_settings
+from contracts.settings import load_settings
 from serving.db import make_engine, migrate
 from serving.jobs.runner import AnalyzerCache, run_job
+from serving.settings import ServiceSettings
 from serving.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
 
 @cache
-def _context() -> tuple[Engine, Settings, AnalyzerCache, WebhookDispatcher]:
-    settings = get_settings()
+def _context() -> tuple[Engine, ServiceSettings, AnalyzerCache, WebhookDispatcher]:
+    settings = load_settings(ServiceSettings)
     engine = make_engine(settings.database_url)
     return engine, settings, AnalyzerCache(settings), WebhookDispatcher(settings.webhook_workers)
 

@@ -93,6 +93,6 @@ def test_page_is_set_from_the_page_map():
 
 def test_the_settings_know_the_same_builtin_analyzers_as_the_registry() -> None:
     from analyzers import ANALYZERS
-    from contracts.settings import BUILTIN_ANALYZERS
+    from analyzers.settings import BUILTIN_ANALYZERS
 
     assert sorted(BUILTIN_ANALYZERS) == sorted(ANALYZERS)

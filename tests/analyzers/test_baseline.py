@@ -15,9 +15,9 @@ from analyzers.baseline.model import BaselineModel
 from contracts.documents import Document
 from contracts.ingest import load_document
 from contracts.segment import Span, split_sentences
-from contracts.settings import get_settings
 from contracts.taxonomy import risk_categories
 from eval.cuad_metric import jaccard
+from lexrisk.settings import get_settings
 from training.baseline.corpus import Label, load_contracts, unit_groups, unit_is_positive
 from training.baseline.train import prepare, split, train
 

@@ -22,7 +22,7 @@ from analyzers.openai import (
 from contracts.chunking import chunk_text
 from contracts.documents import Document
 from contracts.prompt import answer_json_schema, system_prompt
-from contracts.settings import Settings
+from lexrisk.settings import Settings
 from tests.serving.conftest import SAMPLES
 
 TEXT = (SAMPLES / "master_services_agreement.txt").read_text()

@@ -12,9 +12,9 @@ import pytest
 from analyzers.openai import DecodingBounds, OpenAIAnalyzer, from_settings, heuristic_tokens
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
-from contracts.settings import Settings
 from contracts.terms import extract_terms
 from contracts.terms_prompt import TERMS_SCHEMA_NAME, terms_decoding_schema, terms_system_prompt
+from lexrisk.settings import Settings
 from tests.eval.fake_openai import fake_openai
 from tests.serving.conftest import SAMPLES
 

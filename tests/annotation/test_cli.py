@@ -61,13 +61,13 @@ def test_unreachable_store_is_a_one_line_error(capsys):
 
 
 def test_store_comes_from_the_database_url_setting(tmp_path, monkeypatch, capsys):
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     target = tmp_path / "from-env.db"
     monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{target}")
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["annotate", "migrate"]) == 0
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     assert target.is_file() and f"revision {HEAD}" in capsys.readouterr().out

@@ -18,16 +18,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def test_db_comes_from_the_flag_else_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     monkeypatch.setenv("LEXRISK_DATABASE_URL", "sqlite:///from-setting.db")
-    get_settings.cache_clear()
+    clear_settings()
     try:
         flagged = _parser().parse_args(["things", "--db", "sqlite:///flag.db", "list"])
         assert database_url(flagged) == "sqlite:///flag.db" and flagged.handler(flagged) == 0
         assert database_url(_parser().parse_args(["things", "list"])) == "sqlite:///from-setting.db"
     finally:
-        get_settings.cache_clear()
+        clear_settings()
 
 
 def test_the_group_needs_a_sub_command(capsys: pytest.CaptureFixture[str]) -> None:

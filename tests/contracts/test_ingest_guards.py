@@ -224,18 +224,18 @@ def test_a_10000_page_pdf_is_refused_from_its_page_tree():
 
 def test_the_max_pages_setting_is_honoured(monkeypatch):
     """LEXRISK_MAX_PAGES was ignored by load_bytes, which used its own default of 500."""
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     writer = PdfWriter()
     for _ in range(3):
         writer.add_blank_page(width=612, height=792)
     monkeypatch.setenv("LEXRISK_MAX_PAGES", "2")
-    get_settings.cache_clear()
+    clear_settings()
     try:
         with pytest.raises(TooManyPagesError):
             load_bytes(_pdf(writer), "three.pdf")
     finally:
-        get_settings.cache_clear()
+        clear_settings()
 
 
 TEXT = b"BT /F1 12 Tf 72 700 Td (The Supplier shall deliver the Products on time.) Tj ET"

@@ -155,7 +155,7 @@ def test_default_kinds_and_the_setting() -> None:
     assert set(DEFAULT_KINDS) <= set(PROOFING_KINDS)
     assert {i.kind for i in proofread(Document.from_text("c.txt", CONTRACT))} <= set(DEFAULT_KINDS)
     assert _items(kinds=["placeholder"]) and {i.kind for i in _items(kinds=["placeholder"])} == {"placeholder"}
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
     with pytest.raises(ValidationError, match="unknown proofing check"):
         Settings(proofing_kinds=["spelling"])

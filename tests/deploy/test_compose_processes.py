@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.settings import get_settings
+from lexrisk.settings import get_settings
 from tests.conftest import REPO, SAMPLE_TXT
 from tests.deploy.conftest import DEPLOY
 

@@ -17,8 +17,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from contracts.settings import Settings
 from lexrisk.cli import build_parser
+from lexrisk.settings import Settings
 from serving.jobs.queue import lane_names
 from tests.conftest import REPO
 from tests.deploy.conftest import DEPLOY, OVERLAYS, tool
@@ -180,7 +180,7 @@ def test_every_lexrisk_variable_is_a_setting(compose: dict, manifests: dict[str,
     lexrisk = [(where, key) for where, key in named if key.startswith("LEXRISK_")]
     assert len(lexrisk) > 20
     unknown = [(where, key) for where, key in lexrisk if key not in SETTINGS]
-    assert not unknown, f"not settings in contracts/settings.py: {unknown}"
+    assert not unknown, f"not settings of lexrisk.settings.Settings: {unknown}"
     for path in _env_files():  # and each value is one the setting accepts, read as the service reads it
         Settings(_env_file=path)
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from contracts.settings import Settings
+from lexrisk.settings import Settings
 from serving.api.app import build_app
 from serving.db import make_engine, migrate
 from serving.keys import create_key

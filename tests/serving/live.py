@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from contracts.settings import Settings
+from lexrisk.settings import Settings
 from serving.api.app import build_app
 from serving.db import make_engine, migrate
 from serving.keys import create_key

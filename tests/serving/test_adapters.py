@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from analyzers.openai import BackendError, OpenAIAnalyzer
-from contracts.settings import Settings
+from lexrisk.settings import Settings
 from serving.db import make_engine
 from serving.registry import promote, register, rollback
 from tests.serving.conftest import SAMPLES, make_settings, open_api

@@ -10,16 +10,16 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from contracts.ingest import load_document
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from lexrisk.cli import main
 from tests.conftest import SAMPLE_DOCX, SAMPLE_PDF, SAMPLE_TXT
 
 
 @pytest.fixture(autouse=True)
 def fresh_settings():
-    get_settings.cache_clear()
+    clear_settings()
     yield
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def test_table_for_the_sample_pdf(capsys):

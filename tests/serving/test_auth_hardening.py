@@ -40,7 +40,7 @@ def test_forwarded_for_is_believed_only_from_the_proxies_named() -> None:
 def test_a_bad_proxy_setting_is_refused() -> None:
     from pydantic import ValidationError
 
-    from contracts.settings import Settings
+    from lexrisk.settings import Settings
 
     with pytest.raises(ValidationError, match="not an IP address or CIDR block"):
         Settings(trusted_proxies=["proxy.example"])

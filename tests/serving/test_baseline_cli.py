@@ -22,16 +22,16 @@ def test_bad_cuad_dir_is_one_line_and_exit_2(action, tmp_path, capsys):
 
 
 def test_analyze_with_a_missing_baseline_model_is_one_line(tmp_path, monkeypatch, capsys):
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     sample = tmp_path / "c.txt"
     sample.write_text("1. Assignment. Neither party may assign this Agreement.\n", encoding="utf-8")
     monkeypatch.setenv("LEXRISK_BASELINE_MODEL", str(tmp_path / "no-model"))
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["analyze", str(sample)]) == 2
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "lacks model.json" in err
 

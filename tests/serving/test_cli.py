@@ -33,9 +33,9 @@ def test_help(argv, capsys) -> None:
 def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     monkeypatch.setenv("LEXRISK_DATABASE_URL", url)
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["keys", "create", "--tenant", "acme"]) == 0
         out = capsys.readouterr()
@@ -50,7 +50,7 @@ def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) ->
         assert main(["keys", "create", "--tenant", "  "]) == 2
         assert "tenant name is empty" in capsys.readouterr().err
     finally:
-        get_settings.cache_clear()
+        clear_settings()
 
 
 @pytest.mark.parametrize("argv", [["keys", "list"], ["models", "list"], ["models", "rollback"],
@@ -59,15 +59,15 @@ def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) ->
 def test_a_database_that_cannot_be_opened_is_a_one_line_error(argv, monkeypatch, capsys) -> None:
     """The database commands (and `serve --workers`) share one opening (serving.command_db): a dead server is one line, exit 2,
     and the password in the URL is not printed."""
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     monkeypatch.setenv("LEXRISK_DATABASE_URL", "postgresql://nobody:s3cret@127.0.0.1:1/none")
     monkeypatch.setenv("LEXRISK_REDIS_URL", REDIS_URL)  # serve --workers asks for it before the database
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(argv) == 2
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     err = capsys.readouterr().err.strip()
     assert err.startswith("lexrisk: error: cannot open the database at postgresql://nobody:***@127.0.0.1:1/none")
     assert len(err.splitlines()) == 1 and "s3cret" not in err
@@ -75,14 +75,14 @@ def test_a_database_that_cannot_be_opened_is_a_one_line_error(argv, monkeypatch,
 
 def test_worker_without_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
     monkeypatch.delenv("LEXRISK_REDIS_URL", raising=False)
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["worker"]) == 2
         assert "LEXRISK_REDIS_URL is not set" in capsys.readouterr().err
     finally:
-        get_settings.cache_clear()
+        clear_settings()
 
 
 def _serve(tmp_path, *argv: str, **env: str) -> tuple[subprocess.Popen, str]:
@@ -156,13 +156,13 @@ def test_serve_with_two_workers_shares_one_port(tmp_path) -> None:
 
 
 def test_serve_with_workers_but_no_redis_is_a_one_line_error(monkeypatch, capsys) -> None:
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     monkeypatch.delenv("LEXRISK_REDIS_URL", raising=False)
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["serve", "--workers", "2"]) == 2
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     assert capsys.readouterr().err.strip() == ("lexrisk: error: --workers above 1 needs LEXRISK_REDIS_URL (jobs and "
                                                "rate limits shared through Redis)")

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from lexrisk.cli import main
 from tests.conftest import SAMPLE_PDF, SAMPLE_TXT
 
 
 @pytest.fixture(autouse=True)
 def fresh_settings():
-    get_settings.cache_clear()
+    clear_settings()
     yield
-    get_settings.cache_clear()
+    clear_settings()
 
 
 class _Stuck:

@@ -81,17 +81,17 @@ def test_a_child_that_died_while_idle_is_replaced():
 def test_load_follows_the_settings(monkeypatch):
     """`load` is the one call for the API and workers: isolated by default, in-process when
     LEXRISK_INGEST_ISOLATION is off, with the settings' limits either way."""
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     data = SAMPLE_PDF.read_bytes()
     for isolated in ("true", "false"):
         monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolated)
         monkeypatch.setenv("LEXRISK_MAX_PAGES", "1")
-        get_settings.cache_clear()
+        clear_settings()
         try:
             with pytest.raises(TooManyPagesError):
                 isolation.load(data, SAMPLE_PDF.name)
             assert isolation.load(data, SAMPLE_PDF.name, max_pages=5).text == load_bytes(data, SAMPLE_PDF.name,
                                                                                          max_pages=5).text
         finally:
-            get_settings.cache_clear()
+            clear_settings()

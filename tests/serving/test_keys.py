@@ -18,13 +18,13 @@ from tests.serving.conftest import make_settings, open_api
 @pytest.fixture
 def cli_db(tmp_path, monkeypatch):
     """The API's settings with the CLI's environment pointing at the same database."""
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     settings = make_settings(tmp_path, admin_token="admin-secret", auth_failures_per_minute=100, auth_cache_s=0)
     monkeypatch.setenv("LEXRISK_DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
+    clear_settings()
     yield settings
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def _listed(capsys) -> list[dict]:

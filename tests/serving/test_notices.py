@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from contracts.settings import Settings
+from contracts.settings import clear_settings
+from lexrisk.settings import Settings
 from serving.api.deps import app_engine
 from serving.db import make_engine
 from serving.jobs.notices import EVENT, message_id, scan
@@ -168,7 +169,6 @@ def test_on_postgresql_terms_portfolio_correction_and_one_notice(tmp_path: Path,
 
 def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver: _Receiver, monkeypatch,
                                                         capsys) -> None:
-    from contracts.settings import get_settings
     from lexrisk.cli import main
 
     settings = notice_settings(tmp_path, notice_scan_interval_s=10**6)
@@ -178,7 +178,7 @@ def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver:
     monkeypatch.setenv("LEXRISK_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("LEXRISK_WEBHOOK_ALLOWED_HOSTS", '["127.0.0.1:*"]')
     monkeypatch.setenv("LEXRISK_WEBHOOK_ALLOW_PRIVATE", "true")
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["notices"]) == 0
         assert capsys.readouterr().out == ""
@@ -190,7 +190,7 @@ def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver:
         assert main(["notices", "--today", "2027-02-31"]) == 2
         assert "--today: '2027-02-31' is not a date" in capsys.readouterr().err
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     assert len(notices(receiver)) == 1
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from contracts.proofing import DEFAULT_KINDS, PROOFING_KINDS
-from contracts.settings import Settings
 from contracts.wire import ContractProofing
+from lexrisk.settings import Settings
 from tests.serving.conftest import Api, open_api
 
 TEXT = ('SUPPLY AGREEMENT\n\n1. Supply.\nThe price is $[____] per unit, as set out in Schedule 4 and Section 3.\n'

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from lexrisk.cli import main
 
 DEFECTS = ('SERVICES AGREEMENT\n\nThis Agreement is made by Acme Widgets, Inc. ("Provider") and Beta LLC ("Client").\n\n'
@@ -21,9 +21,9 @@ DEFECTS = ('SERVICES AGREEMENT\n\nThis Agreement is made by Acme Widgets, Inc. (
 def every_kind(monkeypatch):
     monkeypatch.setenv("LEXRISK_PROOFING_KINDS", '["placeholder", "missing_reference", "redaction"]')
     monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", "false")
-    get_settings.cache_clear()
+    clear_settings()
     yield
-    get_settings.cache_clear()
+    clear_settings()
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_json_has_the_proofing_items_beside_unchanged_findings(contract: Path, c
     for item in payload["proofing"]:
         assert DEFECTS[item["start"]:item["end"]] == item["quote"]
     monkeypatch.setenv("LEXRISK_PROOFING_KINDS", "[]")
-    get_settings.cache_clear()
+    clear_settings()
     assert main(["analyze", str(contract), "--format", "json"]) == 0
     without = json.loads(capsys.readouterr().out)
     assert without["proofing"] == [] and without["findings"] == payload["findings"]

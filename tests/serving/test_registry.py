@@ -30,18 +30,18 @@ def training_run(tmp: Path, name: str, precision: float, recall: float, **datase
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request, tmp_path, monkeypatch):
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     if request.param == "sqlite":
         monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")
-        get_settings.cache_clear()
+        clear_settings()
         yield
     else:
         pg_schema = request.getfixturevalue("pg_schema")
         monkeypatch.setenv("LEXRISK_DATABASE_URL", PG_URL + f"?options=-csearch_path%3D{pg_schema}")
-        get_settings.cache_clear()
+        clear_settings()
         yield
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def test_promote_roll_back_and_refuse_a_worse_adapter(database, tmp_path, capsys):
@@ -72,7 +72,7 @@ def test_promote_roll_back_and_refuse_a_worse_adapter(database, tmp_path, capsys
 def test_a_tenants_own_adapter_is_served_to_that_tenant_only(database, tmp_path, capsys):
     from sqlmodel import Session
 
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from serving.db import make_engine
     from serving.registry import served
 
@@ -113,7 +113,7 @@ def test_the_served_adapter_is_asked_with_the_prompt_it_was_trained_on(database,
     was recorded means the full prompt; a style this version does not know is refused at registration."""
     from sqlmodel import Session
 
-    from contracts.settings import get_settings
+    from lexrisk.settings import get_settings
     from serving.db import make_engine
     from serving.registry import served_adapter
 

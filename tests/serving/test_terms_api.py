@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from annotation.store.models import Annotation
-from contracts.settings import Settings
+from lexrisk.settings import Settings
 from serving.api.deps import app_engine
 from tests.serving.conftest import PLUGINS, SAMPLES, Api, make_settings, open_api
 from tests.serving.fakes import KeywordAnalyzer

@@ -46,13 +46,13 @@ def _register(tmp_path: Path, base: Path, name: str, seed: int, precision: float
 
 @pytest.fixture
 def registry_db(tmp_path: Path, monkeypatch):
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     url = f"sqlite:///{tmp_path / 'lexrisk.db'}"
     monkeypatch.setenv("LEXRISK_DATABASE_URL", url)
-    get_settings.cache_clear()
+    clear_settings()
     yield url
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def test_promote_switch_and_roll_back_adapters_on_real_vllm(vllm_proc, tiny_llm, registry_db, tmp_path: Path,

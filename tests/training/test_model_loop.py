@@ -97,7 +97,8 @@ def _eval(cuad: Path, out: Path, url: str, base: Path, adapter: str | None) -> d
 def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, tmp_path, monkeypatch, capsys) -> None:
     from sqlmodel import Session
 
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
+    from lexrisk.settings import get_settings
     from lexrisk.testing.vllm_server import LORA_NAME, vllm_server
     from serving.db import make_engine
     from serving.registry import ServedAdapter, gate_decision, served_adapter
@@ -111,7 +112,7 @@ def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, t
         assert metrics["contracts"] == len(LOOP_CUAD) and metrics["failed"] == 0, metrics["failed"]
 
     monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")
-    get_settings.cache_clear()
+    clear_settings()
     try:
         assert main(["models", "register", str(loop["run"]), "--name", "smollm2-toy",
                      "--eval", str(tmp_path / "eval-adapter")]) == 0
@@ -126,7 +127,7 @@ def test_vllm_serves_base_and_adapter_and_the_gate_decides(loop, smollm2_base, t
                      "--eval", str(tmp_path / "eval-adapter")]) == 0
         code = main(["models", "promote", "smollm2-toy-vs-base"])
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     refused = capsys.readouterr().err
     assert code == 2 and "refused to promote smollm2-toy-vs-base: recall" in refused  # equal recall never passes
     # the registry holds adapters only; the adapter against the base is the same gate on the two eval runs

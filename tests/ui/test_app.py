@@ -12,7 +12,7 @@ import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from tests.ui.conftest import SAMPLES, LiveApi
 from ui.render import model_words, split_possible
 
@@ -22,9 +22,9 @@ APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 @pytest.fixture
 def app_env(live_api: LiveApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
     monkeypatch.setenv("LEXRISK_API_URL", live_api.url)
-    get_settings.cache_clear()
+    clear_settings()
     yield live_api
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def texts(at: AppTest) -> str:

@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from lexrisk.commands.ui import streamlit_command
 from tests.serving.test_terms_api import contract_text
 from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, wait_http
@@ -78,9 +78,9 @@ def terms_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveAp
 def live(terms_api: tuple[LiveApi, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     live_api, ids = terms_api
     monkeypatch.setenv("LEXRISK_API_URL", live_api.url)
-    get_settings.cache_clear()
+    clear_settings()
     yield live_api.keys | {"ids": ids}  # type: ignore[operator]
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def portfolio_page(key: str) -> AppTest:

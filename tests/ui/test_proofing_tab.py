@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from contracts.settings import get_settings
+from contracts.settings import clear_settings
 from tests.ui.conftest import LiveApi
 from tests.ui.test_app import signed_in, texts
 
@@ -21,9 +21,9 @@ TEXT = ('SUPPLY AGREEMENT\n\n1. Supply.\nThe supplier sells the goods at the agr
 @pytest.fixture
 def app_env(live_api: LiveApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
     monkeypatch.setenv("LEXRISK_API_URL", live_api.url)
-    get_settings.cache_clear()
+    clear_settings()
     yield live_api
-    get_settings.cache_clear()
+    clear_settings()
 
 
 def _reviewed(at: AppTest) -> AppTest:

@@ -31,12 +31,12 @@ def test_each_item_is_a_comment_on_its_text() -> None:
 
 
 def test_the_setting_picks_the_kinds(monkeypatch) -> None:
-    from contracts.settings import get_settings
+    from contracts.settings import clear_settings
 
     monkeypatch.setenv("LEXRISK_PROOFING_KINDS", '["placeholder"]')
-    get_settings.cache_clear()
+    clear_settings()
     try:
         notes = proofing_notes(Document.from_text("sale.txt", TEXT))
     finally:
-        get_settings.cache_clear()
+        clear_settings()
     assert [n.title for n in notes] == ["PROOFING · placeholder"]
