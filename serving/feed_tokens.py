@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from serving.keys import hash_key
-from serving.models import FeedToken, utcnow
+from serving.models import FeedToken, Tenant, utcnow
 
 TOKEN_PREFIX = "lxf_"
 
@@ -41,8 +41,11 @@ def revoke_token(engine: Engine, tenant_id: str, token_id: str) -> FeedToken | N
         return row
 
 
-def tenant_for_token(engine: Engine, token: str) -> str | None:
+def tenant_for_token(engine: Engine, token: str) -> Tenant | None:
     """The tenant whose feed the token opens; None for an unknown or revoked token."""
     with Session(engine) as session:
         row = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_key(token))).first()
-        return row.tenant_id if row is not None and row.revoked_at is None else None
+        if row is None or row.revoked_at is not None:
+            return None
+        tenant = session.get(Tenant, row.tenant_id)
+        return Tenant.model_validate(tenant) if tenant is not None else None

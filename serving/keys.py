@@ -77,9 +77,10 @@ def create_key(engine: Engine, tenant_name: str, *, expires_at: datetime | None 
 
 @dataclass(frozen=True)
 class Grant:
-    """What a valid key grants: its tenant, until its expiry (None: no expiry)."""
+    """What a valid key grants: its tenant (a copy no session holds, so that the gate's cache may keep it),
+    until its expiry (None: no expiry)."""
 
-    tenant_id: str
+    tenant: Tenant
     expires_at: datetime | None
 
 
@@ -93,17 +94,19 @@ def grant_for_key(engine: Engine, key: str) -> Grant | None:
             return None
         if row.revoked_at is not None or (row.expires_at is not None and _aware(row.expires_at) <= now):
             return None
-        grant = Grant(row.tenant_id, _aware(row.expires_at) if row.expires_at is not None else None)
+        tenant = session.get(Tenant, row.tenant_id)
+        assert tenant is not None  # a key's tenant is a foreign key
+        grant = Grant(Tenant.model_validate(tenant), _aware(row.expires_at) if row.expires_at is not None else None)
         if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
             session.exec(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
             session.commit()
     return grant
 
 
-def tenant_for_key(engine: Engine, key: str) -> str | None:
+def tenant_for_key(engine: Engine, key: str) -> Tenant | None:
     """The key's tenant, or None for an unknown, revoked or expired key."""
     grant = grant_for_key(engine, key)
-    return grant.tenant_id if grant is not None else None
+    return grant.tenant if grant is not None else None
 
 
 def list_keys(engine: Engine, tenant_name: str | None = None, *, offset: int = 0,

@@ -40,7 +40,6 @@ from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
 from serving.jobs.runner import AnalyzerCache
 from serving.pg_reads import status_reads
-from serving.service import ContractService
 from serving.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -67,10 +66,14 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
         queue = make_queue(engine, settings)
         if isinstance(queue, InProcessQueue):
             queue.analyzers = analyzers  # one model in memory for jobs and readiness
-        service = ContractService(engine, settings, queue, polls)
         app.state.settings, app.state.engine, app.state.queue = settings, engine, queue
-        app.state.analyzers, app.state.service = analyzers, service
-        app.state.metrics = Metrics(service)
+        # status reads (a job, a contract, the contract list) need no transaction: on this engine they are
+        # sent as single statements, without the BEGIN and ROLLBACK round trips around each poll; on
+        # PostgreSQL the polls run on the event loop, on psycopg's pool (`status_reads`)
+        app.state.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        app.state.status_reads = polls
+        app.state.analyzers = analyzers
+        app.state.metrics = Metrics(engine)
         app.state.limits = Limits.from_settings(settings, getattr(queue, "redis", None))
         app.state.key_cache = KeyCache(settings.auth_cache_s)
         queue.start()

@@ -1,5 +1,5 @@
-"""Request dependencies as `Annotated` aliases: the service, the settings, the engine, a request-scoped
-database session, and the caller's tenant (authenticated by Bearer key and rate limited in
+"""Request dependencies as `Annotated` aliases: the settings, the engine, a request-scoped database
+session (and one for the status polls' single reads), the queue, and the caller's tenant (authenticated by Bearer key and rate limited in
 serving.api.gate, before the body is read).
 
 The objects the lifespan built live on `app.state`; the functions below are the one place routes read
@@ -22,7 +22,8 @@ from serving.api.metrics import Metrics
 from serving.api.ratelimit import Limits
 from serving.jobs.queue import JobQueue
 from serving.jobs.runner import AnalyzerCache
-from serving.service import ContractService
+from serving.models import Tenant
+from serving.pg_reads import PgReads
 from serving.settings import ServiceSettings
 
 # declared so that OpenAPI has a Bearer security scheme ("Authorize" in /docs); the check is the gate's
@@ -39,10 +40,6 @@ class ApiError(Exception):
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """The one error body of the API."""
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
-
-
-async def app_service(request: Request) -> ContractService:
-    return request.app.state.service
 
 
 async def app_settings(request: Request) -> ServiceSettings:
@@ -69,19 +66,34 @@ async def app_limits(request: Request) -> Limits:
     return request.app.state.limits
 
 
+async def app_read_engine(request: Request) -> Engine:
+    return request.app.state.read_engine
+
+
+async def app_status_reads(request: Request) -> PgReads | None:
+    return request.app.state.status_reads
+
+
 def request_session(engine: Annotated[Engine, Depends(app_engine)]) -> Iterator[Session]:
     """One session a request, closed (uncommitted work rolled back) when the response is done."""
     with Session(engine) as session:
         yield session
 
 
+def read_session(engine: Annotated[Engine, Depends(app_read_engine)]) -> Iterator[Session]:
+    """A session for a route that only reads: each statement is sent alone, without the BEGIN and
+    ROLLBACK round trips around it (the read engine is AUTOCOMMIT)."""
+    with Session(engine) as session:
+        yield session
+
+
 async def _tenant(request: Request,
-            _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]) -> str:
-    tenant_id = request.scope.get("state", {}).get("tenant_id")
-    if tenant_id is None:  # only reachable by a route outside /v1 that asks for a tenant
+            _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]) -> Tenant:
+    tenant = request.scope.get("state", {}).get("tenant")
+    if tenant is None:  # only reachable by a route outside /v1 that asks for a tenant
         raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>'",
                        {"WWW-Authenticate": "Bearer"})
-    return tenant_id
+    return tenant
 
 
 def page_limit(limit: int, settings: ServiceSettings) -> int:
@@ -100,12 +112,14 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN, description=ID_HELP)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, description="rows a page, at most LEXRISK_PAGE_SIZE_MAX (100); more is a 422")]
 
-ServiceDep = Annotated[ContractService, Depends(app_service)]
 SettingsDep = Annotated[ServiceSettings, Depends(app_settings)]
 EngineDep = Annotated[Engine, Depends(app_engine)]
 SessionDep = Annotated[Session, Depends(request_session)]
+ReadSessionDep = Annotated[Session, Depends(read_session)]
+ReadEngineDep = Annotated[Engine, Depends(app_read_engine)]
+StatusReadsDep = Annotated[PgReads | None, Depends(app_status_reads)]
 QueueDep = Annotated[JobQueue, Depends(app_queue)]
 AnalyzersDep = Annotated[AnalyzerCache, Depends(app_analyzers)]
 MetricsDep = Annotated[Metrics, Depends(app_metrics)]
 LimitsDep = Annotated[Limits, Depends(app_limits)]
-TenantDep = Annotated[str, Depends(_tenant)]
+TenantDep = Annotated[Tenant, Depends(_tenant)]

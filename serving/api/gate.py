@@ -25,6 +25,7 @@ from serving.api.client_address import client_address
 from serving.api.deps import error_response
 from serving.feed_tokens import tenant_for_token
 from serving.keys import grant_for_key, hash_key
+from serving.models import Tenant
 
 UPLOAD_PATHS = ("/v1/contracts", "/v1/templates")
 FEED_PATH = "/v1/calendar.ics"
@@ -60,11 +61,11 @@ class KeyCache:
 
     def __init__(self, ttl_s: float, clock=time.monotonic, wall=time.time) -> None:
         self.ttl_s, self.clock, self.wall = ttl_s, clock, wall
-        self._tenants: dict[str, tuple[str, float, str]] = {}
+        self._tenants: dict[str, tuple[Tenant, float, str]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[str, str] | None:
-        """(tenant id, the epoch it was checked at), while the entry is fresh."""
+    def get(self, key: str) -> tuple[Tenant, str] | None:
+        """(tenant, the epoch it was checked at), while the entry is fresh."""
         if self.ttl_s <= 0:
             return None
         digest = hash_key(key)
@@ -75,7 +76,7 @@ class KeyCache:
                 return None
             return found[0], found[2]
 
-    def put(self, key: str, tenant_id: str, epoch: str | None, expires_at: datetime | None = None) -> None:
+    def put(self, key: str, tenant: Tenant, epoch: str | None, expires_at: datetime | None = None) -> None:
         if self.ttl_s <= 0 or epoch is None:
             return
         until = self.clock() + self.ttl_s
@@ -86,7 +87,7 @@ class KeyCache:
                 now = self.clock()
                 self._tenants = {k: v for k, v in self._tenants.items() if v[1] >= now} \
                     if len(self._tenants) < 20_000 else {}
-            self._tenants[hash_key(key)] = (tenant_id, until, epoch)
+            self._tenants[hash_key(key)] = (tenant, until, epoch)
 
     def clear(self) -> None:
         with self._lock:
@@ -104,10 +105,10 @@ class RequestGate:
         state = scope["app"].state
         headers = Headers(scope=scope)
         admitted = await self._admit(scope, headers, state)
-        if not isinstance(admitted, str):
+        if not isinstance(admitted, Tenant):
             await admitted(scope, receive, send)
             return
-        scope.setdefault("state", {})["tenant_id"] = admitted
+        scope.setdefault("state", {})["tenant"] = admitted
 
         limit = body_limit(scope, state.settings)
         declared = headers.get("content-length")
@@ -146,7 +147,7 @@ class RequestGate:
 
     @staticmethod
     async def _admit(scope: Scope, headers: Headers, state):
-        """The tenant's id, or the response that refuses the request. A key checked lately (the usual
+        """The tenant, or the response that refuses the request. A key checked lately (the usual
         poll) is admitted on the event loop, if no key was revoked since: its budget and the revocation
         epoch are one awaited Redis round trip, or arithmetic without Redis. Other keys go to a worker
         thread, for their database lookup."""
@@ -186,10 +187,10 @@ class RequestGate:
         if grant is None:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the API key is not valid", _UNAUTHORIZED)
-        state.key_cache.put(key, grant.tenant_id, epoch, grant.expires_at)
+        state.key_cache.put(key, grant.tenant, epoch, grant.expires_at)
         limits.vouch(digest)
         wait = charged if charged is not None else (limits.reads if reads else limits.writes).take(digest)
-        return _refusal(0.0, wait, reads) or grant.tenant_id
+        return _refusal(0.0, wait, reads) or grant.tenant
 
     @staticmethod
     def _authenticate_feed(token: str, client: str, state):
@@ -199,11 +200,11 @@ class RequestGate:
         locked = limits.auth_failures.peek(client)
         if locked > 0:
             return _locked_out(locked)
-        tenant_id = tenant_for_token(state.engine, token)
-        if tenant_id is None:
+        tenant = tenant_for_token(state.engine, token)
+        if tenant is None:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the feed token is not valid (unknown or revoked)")
-        return _refusal(0.0, limits.reads.take(hash_key(token)), True) or tenant_id
+        return _refusal(0.0, limits.reads.take(hash_key(token)), True) or tenant
 
 
 def feed_token(scope: Scope) -> str | None:

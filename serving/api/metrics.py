@@ -9,23 +9,27 @@ import time
 
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from serving.models import JobStatus
-from serving.service import ContractService
+from serving.service import jobs as job_counts
 
 
 class _JobCollector:
-    def __init__(self, service: ContractService) -> None:
-        self.service = service
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
     def collect(self):
+        with Session(self.engine) as session:
+            counts = job_counts.by_state(session)
+            depth = job_counts.queue_depth(session)
+            totals = job_counts.analyzer_totals(session)
         states = GaugeMetricFamily("lexrisk_jobs", "analysis jobs by state", labels=["state"])
-        counts = self.service.jobs_by_state()
         for state in JobStatus:
             states.add_metric([state.value], counts.get(state, 0))
         yield states
-        depth = self.service.queue_depth()
         yield GaugeMetricFamily("lexrisk_queue_depth", "analysis jobs waiting, all tenants", value=sum(depth.values()))
         yield GaugeMetricFamily("lexrisk_queue_depth_deepest_tenant", "analysis jobs waiting of the tenant with most",
                                 value=max(depth.values(), default=0))
@@ -34,7 +38,7 @@ class _JobCollector:
                                       labels=["analyzer"])
         tokens = CounterMetricFamily("lexrisk_analyzer_tokens", "model tokens used by finished jobs",
                                      labels=["analyzer", "kind"])
-        for analyzer, n, secs, prompt, completion in self.service.analyzer_totals():
+        for analyzer, n, secs, prompt, completion in totals:
             jobs.add_metric([analyzer], n)
             seconds.add_metric([analyzer], secs)
             tokens.add_metric([analyzer, "prompt"], prompt)
@@ -45,11 +49,11 @@ class _JobCollector:
 class Metrics:
     """One registry per app, so that tests can build several apps in one process."""
 
-    def __init__(self, service: ContractService) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.registry = CollectorRegistry()
         self.request_seconds = Histogram("lexrisk_http_request_duration_seconds", "API request latency",
                                          ["method", "route", "status"], registry=self.registry)
-        self.registry.register(_JobCollector(service))
+        self.registry.register(_JobCollector(engine))
 
 
 class MeasureRequests:

@@ -26,7 +26,7 @@ from serving.models import ComparisonRow, Contract, FindingRow, Job, Template
 
 
 def _ingest_codes() -> dict[int, list[str]]:
-    """The codes a file's ingestion can fail with, by status (serving.service.ContractService.parse),
+    """The codes a file's ingestion can fail with, by status (serving.service.uploads.parse),
     read from the IngestError classes so that a new one shows up in the reference by itself."""
     by_status: dict[int, list[str]] = {413: ["too_many_pages"], 415: [], 422: ["corrupt_file"]}
     stack: list[type[IngestError]] = [IngestError]

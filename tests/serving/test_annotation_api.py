@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from annotation.store.models import Annotation
 from contracts.taxonomy import by_name
-from serving.annotation_queue import uncertainty
 from serving.api.deps import app_engine
+from serving.service.annotation import uncertainty
 from tests.serving.conftest import Api
 
 

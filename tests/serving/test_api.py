@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from contracts.findings import Finding
-from serving.api.deps import app_service
 from serving.keys import tenant_for_key
+from serving.service import contracts
 from tests.serving.conftest import SAMPLES, Api, make_settings, open_api
 
 
@@ -207,9 +209,11 @@ def test_default_baseline_analyzer_through_the_api(tmp_path) -> None:
         assert job["status"] == "done" and job["analyzer"] == "baseline", job
         findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h()).json()
         assert findings["count"] > 0
-        service = api.resolve(app_service)
-        tenant = tenant_for_key(service.engine, api.keys["acme"])
-        document = service.document(tenant, accepted["contract_id"])
+        engine = api.client.app.state.engine
+        tenant = tenant_for_key(engine, api.keys["acme"])
+        assert tenant is not None
+        with Session(engine) as session:
+            document = contracts.document(session, tenant_id=tenant.id, contract_id=accepted["contract_id"])
         for item in findings["data"]:
             assert document.text[item["start"]:item["end"]] == item["quote"]
 

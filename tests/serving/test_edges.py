@@ -103,6 +103,6 @@ def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> N
         slow = api.upload(data=slow_text, name="slow.txt")
         assert slow.status_code == 422 and slow.json()["error"]["code"] == "extraction_timeout", slow.text
         assert api.client.get("/healthz").status_code == 200
-        api.client.app.state.service.settings = make_settings(tmp_path)  # the default budget
+        api.client.app.state.settings = make_settings(tmp_path)  # the default budget
         assert api.upload(SAMPLES / "master_services_agreement.pdf").status_code == 202
     shutdown()

@@ -68,7 +68,7 @@ def test_on_sqlite_a_status_poll_reads_on_a_worker_thread(tmp_path, monkeypatch)
         hops = _count_thread_hops(monkeypatch)
         assert api.client.get(f"/v1/jobs/{job_id}", headers=api.h()).json()["status"] == "done"
         assert api.client.get("/v1/contracts", headers=api.h()).json()["data"][0]["latest_job"]["id"] == job_id
-        assert hops == ["ContractService.job", "ContractService.contracts"]
+        assert [hop.rsplit(".", 1)[-1] for hop in hops] == ["read_job", "read_page"]
 
 
 @pytest.mark.postgres
@@ -76,11 +76,15 @@ def test_on_sqlite_a_status_poll_reads_on_a_worker_thread(tmp_path, monkeypatch)
 def test_a_poll_reads_the_job_the_orm_reads(tmp_path, pg_schema: str) -> None:
     """The poll's own read on psycopg's pool (serving/pg_reads.py) gives the same job, field for field
     and type for type, as the ORM, on a job with every column set; another tenant's id is not found."""
+    from functools import partial
+
     from sqlalchemy import update
+    from sqlmodel import Session
 
     from serving.errors import NotFound
     from serving.keys import tenant_for_key
     from serving.models import Job, JobStatus
+    from serving.service import jobs
 
     settings = make_settings(tmp_path, database_url=PG_URL)
     for api in open_api(settings, schema=pg_schema):
@@ -92,21 +96,32 @@ def test_a_poll_reads_the_job_the_orm_reads(tmp_path, pg_schema: str) -> None:
                 template_id="t" * 32, callback_url="https://example.com/hook", error_code="analysis_failed",
                 error="é\u2019 quoted", webhook_status="delivered", status=JobStatus.failed))
         tenant = tenant_for_key(state.engine, api.keys["acme"])
-        orm = state.service.job(tenant, job_id)
-        polled = api.client.portal.call(state.service.job_status, tenant, job_id)
+        assert tenant is not None
+        with Session(state.engine) as session:
+            orm = jobs.get(session, tenant_id=tenant.id, job_id=job_id)
+        polled = api.client.portal.call(partial(jobs.status, tenant_id=tenant.id, job_id=job_id,
+                                                reads=state.status_reads, engine=state.read_engine))
         expected = orm.model_dump()
         assert all(value is not None for value in expected.values())
         assert polled.model_dump() == expected
         assert {k: type(v) for k, v in polled.model_dump().items()} == {k: type(v) for k, v in expected.items()}
         with pytest.raises(NotFound):
-            api.client.portal.call(state.service.job_status, tenant_for_key(state.engine, api.keys["globex"]), job_id)
+            other = tenant_for_key(state.engine, api.keys["globex"])
+            assert other is not None
+            api.client.portal.call(partial(jobs.status, tenant_id=other.id, job_id=job_id, reads=state.status_reads,
+                                           engine=state.read_engine))
 
 
 @pytest.mark.postgres
 def test_a_listing_on_the_pool_is_the_orms_listing(tmp_path, pg_schema: str) -> None:
-    """`contracts_page` on psycopg's pool against `contracts` through the ORM, page by page: the same
-    contracts in the same order (newest first), each with the same latest job, and the same count."""
+    """`page_polled` on psycopg's pool against `page` through the ORM, page by page: the same contracts
+    in the same order (newest first), each with the same latest job, and the same count."""
+    from functools import partial
+
+    from sqlmodel import Session
+
     from serving.keys import tenant_for_key
+    from serving.service import contracts
 
     settings = make_settings(tmp_path, database_url=PG_URL)
     for api in open_api(settings, schema=pg_schema):
@@ -115,9 +130,13 @@ def test_a_listing_on_the_pool_is_the_orms_listing(tmp_path, pg_schema: str) -> 
         api.upload(tenant="globex")
         state = api.client.app.state
         tenant = tenant_for_key(state.engine, api.keys["acme"])
+        assert tenant is not None
         for offset, limit in ((0, 2), (2, 2), (4, 2), (0, 100), (9, 2)):
-            orm, orm_count = state.service.contracts(tenant, offset, limit)
-            pooled, count = api.client.portal.call(state.service.contracts_page, tenant, offset, limit)
+            with Session(state.engine) as session:
+                orm, orm_count = contracts.page(session, tenant_id=tenant.id, offset=offset, limit=limit)
+            pooled, count = api.client.portal.call(partial(contracts.page_polled, tenant_id=tenant.id, offset=offset,
+                                                           limit=limit, reads=state.status_reads,
+                                                           engine=state.read_engine))
             assert count == orm_count == 5
             assert [(c.model_dump(), j and j.id) for c, j in pooled] == [(c.model_dump(), j and j.id) for c, j in orm]
             assert len(pooled) == min(limit, max(0, 5 - offset))

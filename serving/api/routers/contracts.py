@@ -17,7 +17,21 @@ from contracts.wire import (
     FindingsPublic,
     UploadAccepted,
 )
-from serving.api.deps import ID_PATTERN, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
+from serving.api.deps import (
+    ID_PATTERN,
+    AnalyzersDep,
+    IdPath,
+    Limit,
+    Offset,
+    QueueDep,
+    ReadEngineDep,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+    StatusReadsDep,
+    TenantDep,
+    page_limit,
+)
 from serving.api.protocol import (
     comparison_list_item,
     comparison_public,
@@ -26,6 +40,7 @@ from serving.api.protocol import (
     finding_public,
 )
 from serving.api.uploads import read_upload
+from serving.service import comparisons, contracts, terms, uploads
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
@@ -38,8 +53,8 @@ READ_ERRORS = error_responses({404: ["not_found"]})
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=UploadAccepted, responses=UPLOAD_ERRORS,
              summary="Upload a contract and start its analysis")
-def upload_contract(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
-                    settings: SettingsDep,
+def upload_contract(request: Request, response: Response, tenant: TenantDep, session: SessionDep,
+                    settings: SettingsDep, queue: QueueDep,
                     file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
                     analyzer: Annotated[str | None, Form(description="baseline, openai or hf", max_length=100)] = None,
                     template_id: Annotated[str | None, Form(description="a template to compare against",
@@ -50,59 +65,64 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ser
     """202 with the contract and job ids; `Location` points at the job. The same bytes uploaded again
     return the stored contract and its job (queued, running or done) instead of analyzing twice."""
     data, filename = read_upload(request, file, settings)
-    accepted = service.upload(tenant, data, filename, analyzer=analyzer, template_id=template_id,
-                              callback_url=callback_url)
+    accepted = uploads.upload(session, tenant_id=tenant.id, data=data, filename=filename, settings=settings,
+                              queue=queue, analyzer=analyzer, template_id=template_id, callback_url=callback_url)
     response.headers["Location"] = f"/v1/jobs/{accepted.job.id}"
     return UploadAccepted(contract_id=accepted.contract.id, job_id=accepted.job.id, reused=accepted.reused,
                           status=accepted.job.status)
 
 
 @router.get("", response_model=ContractsPublic, responses=error_responses({}), summary="List contracts, newest first")
-async def list_contracts(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+async def list_contracts(tenant: TenantDep, settings: SettingsDep, reads: StatusReadsDep, engine: ReadEngineDep,
                          offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
-    rows, count = await service.contracts_page(tenant, offset, page_limit(limit, settings))
+    rows, count = await contracts.page_polled(tenant_id=tenant.id, offset=offset, limit=page_limit(limit, settings),
+                                              reads=reads, engine=engine)
     return ContractsPublic(data=[contract_public(c, j) for c, j in rows], count=count)
 
 
 @router.get("/{contract_id}", response_model=ContractDetail, responses=READ_ERRORS)
-def get_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractDetail:
+def get_contract(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep) -> ContractDetail:
     """The contract, its latest job and its key terms (null while no analysis has read them)."""
-    public = contract_public(*service.contract(tenant, contract_id))
-    row = service.terms.row(tenant, contract_id)
+    public = contract_public(*contracts.get(session, tenant_id=tenant.id, contract_id=contract_id))
+    row = terms.get(session, tenant_id=tenant.id, contract_id=contract_id)
     return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(row.terms) if row else None)
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
-def delete_contract(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
+def delete_contract(contract_id: IdPath, tenant: TenantDep, session: SessionDep) -> Response:
     """Deletes the contract, its upload, jobs and findings (labels already given stay in the annotation store)."""
-    service.delete_contract(tenant, contract_id)
+    contracts.delete_contract(session, tenant_id=tenant.id, contract_id=contract_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{contract_id}/findings", response_model=FindingsPublic,
             responses=error_responses({400: ["unknown_category"], 404: ["not_found"]}))
-def get_findings(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
+def get_findings(contract_id: IdPath, tenant: TenantDep, session: SessionDep,
                  severity: Annotated[list[Severity], Query()] = [],  # noqa: B006 - FastAPI copies defaults
                  category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
                  job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done",
                                                      pattern=ID_PATTERN)] = None,
                  ) -> FindingsPublic:
-    job, rows = service.findings(tenant, contract_id, severity=severity, category=category, job_id=job_id)
+    job, rows = contracts.findings(session, tenant_id=tenant.id, contract_id=contract_id, severity=severity,
+                                   category=category, job_id=job_id)
     return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
                           data=[finding_public(r) for r in rows], count=len(rows))
 
 
 @router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=error_responses({404: ["not_found"]}),
              summary="Compare the contract against a template (stored; see /comparisons)")
-def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, service: ServiceDep) -> ComparisonPublic:
+def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, session: SessionDep, settings: SettingsDep,
+            analyzers: AnalyzersDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
     playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
-    return comparison_public(service.compare(tenant, contract_id, body.template_id))
+    return comparison_public(comparisons.compare(session, tenant_id=tenant.id, contract_id=contract_id,
+                                                 template_id=body.template_id, settings=settings, analyzers=analyzers))
 
 
 @router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=READ_ERRORS,
             summary="The contract's comparisons, newest first")
-def list_comparisons(contract_id: IdPath, tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+def list_comparisons(contract_id: IdPath, tenant: TenantDep, session: SessionDep, settings: SettingsDep,
                      offset: Offset = 0, limit: Limit = 20) -> ComparisonsPublic:
-    rows, count = service.comparisons(tenant, contract_id, offset, page_limit(limit, settings))
+    rows, count = comparisons.page(session, tenant_id=tenant.id, contract_id=contract_id, offset=offset,
+                                   limit=page_limit(limit, settings))
     return ComparisonsPublic(data=[comparison_list_item(r) for r in rows], count=count)

@@ -8,8 +8,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
-from serving.api.deps import IdPath, ServiceDep, TenantDep
+from serving.api.deps import IdPath, SessionDep, TenantDep
 from serving.api.protocol import error_responses
+from serving.service import comparisons
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 ContractExport = Literal["review.docx", "findings.csv", "findings.xlsx", "report.html"]
@@ -21,8 +22,8 @@ ContractExport = Literal["review.docx", "findings.csv", "findings.xlsx", "report
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                       "text/csv": {}, "text/html": {}}}},
     summary="Download: review.docx (findings as comments), findings.csv, findings.xlsx, report.html")
-def download(contract_id: IdPath, export: ContractExport, tenant: TenantDep, service: ServiceDep) -> Response:
+def download(contract_id: IdPath, export: ContractExport, tenant: TenantDep, session: SessionDep) -> Response:
     """The latest finished analysis, every finding with its review (accepted, rejected, edited; comment)."""
-    file = service.contract_export(tenant, contract_id, export)
+    file = comparisons.contract_export(session, tenant_id=tenant.id, contract_id=contract_id, kind=export)
     disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
     return Response(content=file.data, media_type=file.media_type, headers={"Content-Disposition": disposition})

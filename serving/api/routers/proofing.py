@@ -10,7 +10,8 @@ from fastapi import APIRouter
 
 from contracts.proofing import DEFAULT_KINDS, proofread
 from contracts.wire import ContractProofing, ErrorBody
-from serving.api.deps import IdPath, ServiceDep, SettingsDep, TenantDep
+from serving.api.deps import IdPath, ReadSessionDep, SettingsDep, TenantDep
+from serving.service import contracts
 
 router = APIRouter(prefix="/v1/contracts", tags=["proofing"])
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 404, 422, 429)}
@@ -18,10 +19,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code i
 
 @router.get("/{contract_id}/proofing", response_model=ContractProofing, responses=ERRORS,
             summary="Proofing items: undefined terms, dangling references, blanks, numbering, party names")
-def contract_proofing(contract_id: IdPath, tenant: TenantDep, service: ServiceDep,
+def contract_proofing(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep,
                       settings: SettingsDep) -> ContractProofing:
     """Defects of the drafting, not risks: they are not findings and do not enter any score. The checks
     that run are LEXRISK_PROOFING_KINDS (docs/proofing.md)."""
     kinds = settings.proofing_kinds if settings.proofing_kinds is not None else list(DEFAULT_KINDS)
-    items = proofread(service.document(tenant, contract_id), kinds)
+    items = proofread(contracts.document(session, tenant_id=tenant.id, contract_id=contract_id), kinds)
     return ContractProofing(contract_id=contract_id, data=items, count=len(items), kinds=kinds)

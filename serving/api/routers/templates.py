@@ -7,32 +7,33 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from contracts.wire import TemplatePublic, TemplatesPublic
-from serving.api.deps import IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
+from serving.api.deps import IdPath, Limit, Offset, SessionDep, SettingsDep, TenantDep, page_limit
 from serving.api.protocol import error_responses, template_public
 from serving.api.uploads import read_upload
+from serving.service import templates
 
 router = APIRouter(prefix="/v1/templates", tags=["templates"])
 UPLOAD_ERRORS = error_responses({400: ["bad_request", "missing_filename"], 413: ["too_large"]}, upload=True)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TemplatePublic, responses=UPLOAD_ERRORS)
-def upload_template(request: Request, response: Response, tenant: TenantDep, service: ServiceDep,
+def upload_template(request: Request, response: Response, tenant: TenantDep, session: SessionDep,
                     settings: SettingsDep, file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
                     name: Annotated[str | None, Form(max_length=200, pattern=r"^[^\x00]*$")] = None) -> TemplatePublic:
     data, filename = read_upload(request, file, settings)
-    template = service.add_template(tenant, data, filename, name)
+    template = templates.add(session, tenant_id=tenant.id, data=data, filename=filename, name=name, settings=settings)
     response.headers["Location"] = f"/v1/templates/{template.id}"
     return template_public(template)
 
 
 @router.get("", response_model=TemplatesPublic, responses=error_responses({}))
-def list_templates(tenant: TenantDep, service: ServiceDep, settings: SettingsDep,
+def list_templates(tenant: TenantDep, session: SessionDep, settings: SettingsDep,
                    offset: Offset = 0, limit: Limit = 20) -> TemplatesPublic:
-    rows, count = service.templates(tenant, offset, page_limit(limit, settings))
+    rows, count = templates.page(session, tenant_id=tenant.id, offset=offset, limit=page_limit(limit, settings))
     return TemplatesPublic(data=[template_public(t) for t in rows], count=count)
 
 
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses({404: ["not_found"]}))
-def delete_template(template_id: IdPath, tenant: TenantDep, service: ServiceDep) -> Response:
-    service.delete_template(tenant, template_id)
+def delete_template(template_id: IdPath, tenant: TenantDep, session: SessionDep) -> Response:
+    templates.delete_template(session, tenant_id=tenant.id, template_id=template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

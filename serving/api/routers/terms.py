@@ -22,10 +22,22 @@ from contracts.wire import (
     RiskCounts,
     TermCorrection,
 )
-from serving.api.deps import ApiError, EngineDep, IdPath, Limit, Offset, ServiceDep, SettingsDep, TenantDep, page_limit
+from serving.api.deps import (
+    ApiError,
+    EngineDep,
+    IdPath,
+    Limit,
+    Offset,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+    TenantDep,
+    page_limit,
+)
 from serving.api.protocol import error_responses
 from serving.feed_tokens import create_token, list_tokens, revoke_token
 from serving.models import ContractTermsRow, FeedToken
+from serving.service import terms
 
 router = APIRouter(prefix="/v1", tags=["key terms"])
 READ_ERRORS = error_responses({404: ["not_found"]})
@@ -39,25 +51,27 @@ def contract_terms(contract_id: str, row: ContractTermsRow | None) -> ContractTe
 
 @router.get("/contracts/{contract_id}/terms", response_model=ContractTerms, responses=READ_ERRORS,
             summary="The contract's key terms")
-def get_terms(contract_id: IdPath, tenant: TenantDep, service: ServiceDep) -> ContractTerms:
+def get_terms(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep) -> ContractTerms:
     """Every field null (parties empty) while no analysis has read the contract's terms."""
-    return contract_terms(contract_id, service.terms.row(tenant, contract_id))
+    return contract_terms(contract_id, terms.get(session, tenant_id=tenant.id, contract_id=contract_id))
 
 
 @router.patch("/contracts/{contract_id}/terms", response_model=ContractTerms,
               responses=error_responses({400: ["invalid_correction", "invalid_label"], 404: ["not_found"],
                                          409: ["label_conflict"]}),
               summary="Correct one key term (kept as the lawyer's, stored as a label)")
-def correct_terms(contract_id: IdPath, body: TermCorrection, tenant: TenantDep, service: ServiceDep) -> ContractTerms:
+def correct_terms(contract_id: IdPath, body: TermCorrection, tenant: TenantDep, session: SessionDep,
+                  settings: SettingsDep) -> ContractTerms:
     """The corrected field gets `source: lawyer`, and keeps the lawyer's value when the contract is
     analyzed again. The correction is also stored as the tenant's label in the annotation store (the
     field's CUAD category over the span, the value in its explanation), as reviews of findings are."""
-    return contract_terms(contract_id, service.terms.correct(tenant, contract_id, body))
+    return contract_terms(contract_id, terms.correct(session, tenant=tenant, contract_id=contract_id, correction=body,
+                                                     settings=settings))
 
 
 @router.get("/portfolio", response_model=PortfolioPublic, responses=error_responses({}),
             summary="Every contract with its key terms and risk counts, newest first")
-def portfolio(tenant: TenantDep, service: ServiceDep, settings: SettingsDep, offset: Offset = 0, limit: Limit = 20,
+def portfolio(tenant: TenantDep, session: ReadSessionDep, settings: SettingsDep, offset: Offset = 0, limit: Limit = 20,
               expires_before: Annotated[date | None, Query(description="contracts whose expiration is surely "
                                                                        "before this day (ISO date)")] = None,
               governing_law: Annotated[str | None, Query(max_length=200, pattern=FILTER_TEXT,
@@ -66,8 +80,8 @@ def portfolio(tenant: TenantDep, service: ServiceDep, settings: SettingsDep, off
               party: Annotated[str | None, Query(max_length=200, pattern=FILTER_TEXT,
                                                  description="a part of a party's name (any case)")] = None,
               ) -> PortfolioPublic:
-    rows, count = service.terms.portfolio(tenant, offset, page_limit(limit, settings), expires_before=expires_before,
-                                          governing_law=governing_law, party=party)
+    rows, count = terms.portfolio(session, tenant_id=tenant.id, offset=offset, limit=page_limit(limit, settings),
+                                  expires_before=expires_before, governing_law=governing_law, party=party)
     data = [PortfolioItem(id=c.id, name=c.name, created_at=c.created_at,
                           latest_job=JobSummary(id=j.id, status=j.status, analyzer=j.analyzer) if j else None,
                           terms=KeyTerms.model_validate(t.terms) if t else None, risks=RiskCounts(**risks))
@@ -79,14 +93,14 @@ def portfolio(tenant: TenantDep, service: ServiceDep, settings: SettingsDep, off
                                               "description": "the tenant's iCalendar feed (RFC 5545)"},
                                         **error_responses({})},
             response_class=Response, summary="The tenant's deadlines as an iCalendar feed")
-def calendar(tenant: TenantDep, service: ServiceDep,
+def calendar(tenant: TenantDep, session: ReadSessionDep,
              # checked by the request gate (serving.api.gate.feed_token); declared here for the OpenAPI reference
              token: Annotated[str | None, Query(max_length=100, description="a feed token, for calendar apps "
                                                                             "that cannot send a header")] = None,
              ) -> Response:
     """An all-day event per contract expiration and per last day to give notice, with stable UIDs.
     Authenticate with the API key, or with `?token=` (POST /v1/calendar/tokens)."""
-    return Response(service.terms.calendar(tenant), media_type="text/calendar; charset=utf-8",
+    return Response(terms.calendar(session, tenant=tenant), media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -98,21 +112,21 @@ def _token_public(row: FeedToken) -> FeedTokenPublic:
 @router.post("/calendar/tokens", status_code=status.HTTP_201_CREATED, response_model=FeedTokenCreated,
              responses=error_responses({}), summary="Create a calendar feed token (shown once)")
 async def create_feed_token(body: FeedTokenCreate, tenant: TenantDep, engine: EngineDep) -> FeedTokenCreated:
-    token, row = await run_in_threadpool(create_token, engine, tenant, body.name)
+    token, row = await run_in_threadpool(create_token, engine, tenant.id, body.name)
     return FeedTokenCreated(**_token_public(row).model_dump(), token=token, url=f"/v1/calendar.ics?token={token}")
 
 
 @router.get("/calendar/tokens", response_model=FeedTokensPublic, responses=error_responses({}),
             summary="The tenant's calendar feed tokens (never the tokens themselves)")
 async def feed_tokens(tenant: TenantDep, engine: EngineDep) -> FeedTokensPublic:
-    return FeedTokensPublic(data=[_token_public(r) for r in await run_in_threadpool(list_tokens, engine, tenant)])
+    return FeedTokensPublic(data=[_token_public(r) for r in await run_in_threadpool(list_tokens, engine, tenant.id)])
 
 
 @router.delete("/calendar/tokens/{token_id}", response_model=FeedTokenPublic, responses=READ_ERRORS,
                summary="Revoke a calendar feed token")
 async def revoke_feed_token(token_id: IdPath, tenant: TenantDep, engine: EngineDep) -> FeedTokenPublic:
     """The feed answers 401 to the token from then on. Revoking twice is no error."""
-    row = await run_in_threadpool(revoke_token, engine, tenant, token_id)
+    row = await run_in_threadpool(revoke_token, engine, tenant.id, token_id)
     if row is None:
         raise ApiError(404, "not_found", f"no feed token {token_id}")
     return _token_public(row)

@@ -21,7 +21,10 @@ from contracts.clock import utcnow
 from contracts.playbook import Playbook
 from contracts.taxonomy import categories
 from serving.errors import InvalidInput, NotFound
-from serving.service import ContractService
+from serving.models import Tenant
+from serving.service.contracts import document, findings
+from serving.service.contracts import get as get_contract
+from serving.service.contracts import page as contract_page
 
 QUEUE_LIMIT = 500  # contracts a queue lists; a firm's annotation backlog, not its archive
 
@@ -38,15 +41,15 @@ def _stored_by_sha(session: Session, store_tenant: str) -> dict[str, StoredContr
     return {c.sha256: c for c in session.exec(of_tenant(StoredContract, store_tenant))}
 
 
-def assign(session: Session, service: ContractService, tenant_id: str, contract_id: str, *, annotator: str,
+def assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: str,
            status: str) -> dict[str, Any]:
     """Assign the contract to `annotator` (or move their assignment to `status`); committed here."""
     if status not in ASSIGNMENT_STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ASSIGNMENT_STATUSES)}")
-    store_tenant = service.store_tenant(tenant_id)
-    public, _job = service.contract(tenant_id, contract_id)
+    store_tenant = tenant.name
+    public, _job = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
     try:
-        stored = get_or_create_contract(session, store_tenant, service.document(tenant_id, contract_id))
+        stored = get_or_create_contract(session, store_tenant, document(session, tenant_id=tenant.id, contract_id=contract_id))
         who = get_or_create_annotator(session, annotator)
     except StoreError as exc:
         session.rollback()
@@ -59,11 +62,11 @@ def assign(session: Session, service: ContractService, tenant_id: str, contract_
     session.commit()
     return {"contract_id": contract_id, "name": public.name, "created_at": public.created_at,
             "annotator": who.name, "status": status, "labels": _label_counts(session, store_tenant)[(stored.id, who.id)],
-            "uncertainty": _uncertainty(service, tenant_id, contract_id)}
+            "uncertainty": _uncertainty(session, tenant_id=tenant.id, contract_id=contract_id)}
 
 
-def _uncertainty(service: ContractService, tenant_id: str, contract_id: str) -> float | None:
-    _job, rows = service.findings(tenant_id, contract_id)
+def _uncertainty(session: Session, *, tenant_id: str, contract_id: str) -> float | None:
+    _job, rows = findings(session, tenant_id=tenant_id, contract_id=contract_id)
     return uncertainty([r.score for r in rows])
 
 
@@ -75,12 +78,12 @@ def _label_counts(session: Session, store_tenant: str) -> Counter[tuple[int | No
     return counts
 
 
-def queue(session: Session, service: ContractService, tenant_id: str, *, annotator: str | None = None,
+def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
           order: Literal["newest", "uncertainty"] = "newest") -> dict[str, Any]:
     """One row per assignment (and per contract nobody has yet, unless one annotator's queue is asked for),
     with the annotators' progress."""
-    store_tenant = service.store_tenant(tenant_id)
-    contracts, _count = service.contracts(tenant_id, 0, QUEUE_LIMIT)
+    store_tenant = tenant.name
+    contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
     stored = _stored_by_sha(session, store_tenant)
     names = {a.id: a.name for a in session.exec(select(Annotator))}
     assignments: dict[int | None, list[Assignment]] = defaultdict(list)
@@ -95,7 +98,7 @@ def queue(session: Session, service: ContractService, tenant_id: str, *, annotat
             rows = [r for r in rows if names[r.annotator_id] == annotator]
             if not rows:
                 continue
-        score = _uncertainty(service, tenant_id, contract.id)
+        score = _uncertainty(session, tenant_id=tenant.id, contract_id=contract.id)
         base = {"contract_id": contract.id, "name": contract.name, "created_at": contract.created_at,
                 "uncertainty": score}
         if not rows:
@@ -118,12 +121,12 @@ def queue(session: Session, service: ContractService, tenant_id: str, *, annotat
                          for who, c in sorted(progress.items())]}
 
 
-def suggestion_stats(session: Session, service: ContractService, tenant_id: str) -> dict[str, Any]:
+def suggestion_stats(session: Session, *, tenant: Tenant) -> dict[str, Any]:
     """How the tenant's people treated the model's suggestions, wherever they decided: labels saved on the
     Annotate page with a suggestion's origin, and findings decided on either page (stored as the model's
     annotations with the reviewer's event). A finding whose category was edited is stored as its original,
     rejected, and the edit, accepted: that is one edit, not also a rejection."""
-    store_tenant = service.store_tenant(tenant_id)
+    store_tenant = tenant.name
     names = {a.id: a.name for a in session.exec(select(Annotator))}
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for a in session.exec(of_tenant(Annotation, store_tenant).where(Annotation.source == "app")):
@@ -153,17 +156,17 @@ def suggestion_stats(session: Session, service: ContractService, tenant_id: str)
             "per_annotator": {who: dict(sorted(c.items())) for who, c in sorted(per.items())}}
 
 
-def disagreements(session: Session, service: ContractService, tenant_id: str, *, contract_id: str | None = None,
+def disagreements(session: Session, *, tenant: Tenant, contract_id: str | None = None,
                   include_decided: bool = False) -> dict[str, Any]:
     """adjudication.disagreements (the CLI's), with each label's quote and the API's contract id."""
-    store_tenant = service.store_tenant(tenant_id)
-    contracts, _count = service.contracts(tenant_id, 0, QUEUE_LIMIT)
+    store_tenant = tenant.name
+    contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
     api_ids = {c.sha256: c.id for c, _job in contracts}
     stored = _stored_by_sha(session, store_tenant)
     by_id = {c.id: c for c in stored.values()}
     only: int | None = None
     if contract_id is not None:
-        public, _job = service.contract(tenant_id, contract_id)
+        public, _job = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
         mine = stored.get(public.sha256)
         if mine is None:
             return {"data": []}
@@ -181,19 +184,19 @@ def disagreements(session: Session, service: ContractService, tenant_id: str, *,
     return {"data": out}
 
 
-def adjudicate(session: Session, service: ContractService, tenant_id: str, *, adjudicator: str,
+def adjudicate(session: Session, *, tenant: Tenant, adjudicator: str,
                accept: list[int], reject: list[int], merged: dict[str, Any] | None, contract_id: str | None,
                comment: str | None) -> dict[str, Any]:
     """Record the adjudicator's pick (accept/reject, as `lexrisk annotate adjudicate --accept/--reject`)
     or merge (their own span replacing `reject`); committed here, all or nothing."""
-    store_tenant = service.store_tenant(tenant_id)
+    store_tenant = tenant.name
     try:
         if merged is not None:
             if contract_id is None:
                 raise StoreError("a merged label needs the contract_id it lies in")
             if accept:
                 raise StoreError("a merge replaces the labels in `reject`; it accepts none of them")
-            stored = get_or_create_contract(session, store_tenant, service.document(tenant_id, contract_id))
+            stored = get_or_create_contract(session, store_tenant, document(session, tenant_id=tenant.id, contract_id=contract_id))
             new_id, counts = adjudication.merge(session, store_tenant, adjudicator, stored, replaces=reject,
                                                 comment=comment, **merged)
         else:

@@ -1,0 +1,96 @@
+"""Comparisons of a tenant's contract with one of its templates (run, stored, listed) and the downloads:
+a comparison's redline, review copy and tables, and a contract's own analysis export."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from contracts.findings import Finding
+from contracts.playbook import load_playbook
+from serving.comparisons import Download, compare_stored, render_export, stored_bytes, stored_document
+from serving.errors import NotAvailable, NotFound
+from serving.exports import render_contract_export
+from serving.jobs.runner import AnalyzerCache
+from serving.models import ComparisonRow
+from serving.service import contracts, scope
+from serving.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def compare(session: Session, *, tenant_id: str, contract_id: str, template_id: str, settings: ServiceSettings,
+            analyzers: AnalyzerCache) -> ComparisonRow:
+    """Compare the contract with the template and store the result. The contract's categories are its
+    latest finished analysis's findings; the template's come from the embedded baseline analyzer (cheap,
+    local), since templates are not analyzed on upload."""
+    scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
+    template = scope.template(session, tenant_id=tenant_id, template_id=template_id)
+    contract_doc = stored_document(session, contract_id)
+    template_doc = stored_document(session, template_id)
+    assert contract_doc is not None and template_doc is not None  # stored with their rows
+    _, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=contract_id)
+    try:
+        template_findings = list(analyzers.get("baseline").analyze(template_doc).findings)
+    except Exception:  # categories only refine alignment and severity; compare on text alone
+        log.exception("baseline analyzer unavailable for template categories")
+        template_findings = []
+    row = compare_stored(session, tenant_id=tenant_id, contract_id=contract_id, template=template,
+                         contract=contract_doc, template_document=template_doc,
+                         contract_findings=[Finding.model_validate(r, from_attributes=True) for r in rows],
+                         template_findings=template_findings, playbook=load_playbook(settings.playbook))
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def page(session: Session, *, tenant_id: str, contract_id: str, offset: int = 0,
+         limit: int | None = None) -> tuple[list[ComparisonRow], int]:
+    """A page of the contract's comparisons, newest first, and how many it has in all."""
+    scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
+    mine = (ComparisonRow.tenant_id == tenant_id, ComparisonRow.contract_id == contract_id)
+    query = (select(ComparisonRow).where(*mine)
+             .order_by(col(ComparisonRow.created_at).desc(), col(ComparisonRow.id)).offset(offset))
+    rows = list(session.exec(query.limit(limit) if limit is not None else query).all())
+    count = session.exec(select(func.count()).select_from(ComparisonRow).where(*mine)).one()
+    return rows, count
+
+
+def get(session: Session, *, tenant_id: str, comparison_id: str) -> ComparisonRow:
+    return scope.comparison(session, tenant_id=tenant_id, comparison_id=comparison_id)
+
+
+def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str) -> Download:
+    """A download of a stored comparison; the review copy carries the findings of the job that ran the
+    comparison (or the contract's latest), the redline needs the template still stored."""
+    row = scope.comparison(session, tenant_id=tenant_id, comparison_id=comparison_id)
+    contract = stored_document(session, row.contract_id)
+    template = stored_document(session, row.template_id)
+    assert contract is not None  # deleting a contract deletes its comparisons
+    word = kind.endswith(".docx")
+    contract_data = stored_bytes(session, row.contract_id) if word else None
+    template_data = stored_bytes(session, row.template_id) if word else None
+    _, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=row.contract_id, job_id=row.job_id)
+    findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
+    try:
+        return render_export(kind, row, contract, template, findings, contract_data=contract_data,
+                             template_data=template_data)
+    except ImportError as exc:
+        raise NotAvailable(str(exc), code="export_unavailable") from None
+
+
+def contract_export(session: Session, *, tenant_id: str, contract_id: str, kind: str) -> Download:
+    """A download of the contract's latest finished analysis, every finding with its review (404
+    `not_analyzed` while none has finished: an export of nothing would read as "no risks")."""
+    job, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=contract_id)
+    if job is None:
+        raise NotFound(f"contract {contract_id} has no finished analysis yet; export it once its job is done",
+                       code="not_analyzed")
+    document = contracts.document(session, tenant_id=tenant_id, contract_id=contract_id)
+    data = stored_bytes(session, contract_id) if kind == "review.docx" else None
+    try:
+        return render_contract_export(kind, document, job, rows, data=data)
+    except ImportError as exc:
+        raise NotAvailable(str(exc), code="export_unavailable") from None

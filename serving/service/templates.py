@@ -1,0 +1,39 @@
+"""A tenant's templates: the firm's own forms that contracts are compared against (stored, not analyzed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from serving.models import Template, Upload
+from serving.service import scope
+from serving.service.uploads import parse
+from serving.settings import ServiceSettings
+
+
+def add(session: Session, *, tenant_id: str, data: bytes, filename: str, name: str | None,
+        settings: ServiceSettings) -> Template:
+    document = parse(data, filename, settings=settings)
+    template = Template(tenant_id=tenant_id, name=name or document.name, sha256=document.sha256,
+                        source_type=document.source_type, size_bytes=len(data), pages=len(document.pages))
+    session.add(template)
+    session.flush()
+    session.add(Upload(id=template.id, data=data, document=document.model_dump(mode="json")))
+    session.commit()
+    session.refresh(template)
+    return template
+
+
+def page(session: Session, *, tenant_id: str, offset: int, limit: int) -> tuple[list[Template], int]:
+    count = session.exec(select(func.count()).select_from(Template).where(Template.tenant_id == tenant_id)).one()
+    rows = session.exec(select(Template).where(Template.tenant_id == tenant_id)
+                        .order_by(col(Template.created_at).desc(), col(Template.id)).offset(offset).limit(limit)).all()
+    return list(rows), int(count)
+
+
+def delete_template(session: Session, *, tenant_id: str, template_id: str) -> None:
+    """The template and its upload; the comparisons made with it stay readable (they hold their result)."""
+    template = scope.template(session, tenant_id=tenant_id, template_id=template_id)
+    session.exec(delete(Upload).where(col(Upload.id) == template.id))
+    session.delete(template)
+    session.commit()
