@@ -2,7 +2,7 @@
 
 Why over HTTP and not straight onto the Redis queue: a job on the queue is only an id; the upload, its
 parsed document, the tenant and the dedup by content hash are written by the API before it queues one
-(serving/service.py). Going through `POST /v1/contracts` keeps one ingestion path (size and page limits,
+(serving/service/uploads.py). Going through `POST /v1/contracts` keeps one ingestion path (size and page limits,
 file-type checks, tenancy, rate limits, webhooks), and the client needs an API key, not database and Redis
 credentials. The queue still does the scaling: the API only stores and enqueues, the workers analyze.
 
