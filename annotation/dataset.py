@@ -5,7 +5,7 @@ the chunk's labels), built with `contracts.prompt` and `contracts.chunking`, the
 analyzers run at inference. Invariants, checked while building rather than hoped for: every quote in
 an answer is verbatim in its user message; every example fits `max_length` tokens of the given
 tokenizer, chat template included; no contract is in two splits; only labels of tenants that opted in
-to sharing them (`LabelTenant.share_labels`) are read, and the card names those tenants."""
+to sharing them (`Tenant.share_labels`) are read, and the card names those tenants."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from annotation.dataset_terms import gold_terms
-from annotation.store.models import Annotation, Contract, DatasetVersion, LabelTenant
-from annotation.store.repository import row_id, sharing_tenants
+from annotation.store.models import Annotation, Contract, DatasetVersion
+from annotation.store.repository import row_id, sharing_tenants, tenant_named
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
 from contracts.documents import Document
 from contracts.key_terms import TERM_CATEGORIES
@@ -151,7 +151,7 @@ def training_tenants(session: Session, requested: list[str] | None = None) -> li
             raise BuildError("no tenant shares its labels; opt one in with `lexrisk tenants set NAME --share-labels on`")
         return sharing
     for name in requested:
-        if session.get(LabelTenant, name) is None:
+        if tenant_named(session, name) is None:
             raise BuildError(f"--tenant {name}: no such tenant in the store")
         if name not in sharing:
             raise BuildError(f"--tenant {name}: the tenant has not opted in to sharing its labels "

@@ -3,13 +3,13 @@ serving/service.py filters on it: that is the whole tenancy model, kept in one p
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
+from annotation.store.models import Tenant, new_id
 from contracts.clock import utcnow
 from contracts.findings import Finding
 from contracts.playbook import Severity
@@ -17,10 +17,6 @@ from contracts.wire import JobStatus, ReviewStatus
 
 __all__ = ["ApiKey", "Contract", "ContractTermsRow", "FeedToken", "FindingBase", "FindingRow", "Job", "JobStatus",
            "NoticeDelivery", "ReviewStatus", "Template", "Tenant", "Upload", "new_id", "utcnow"]
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 def _finding_field(name: str, **column: Any) -> Any:
@@ -45,20 +41,13 @@ class FindingBase(SQLModel):
     possible: bool = _finding_field("possible", default=False)
 
 
-class Tenant(SQLModel, table=True):
-    __tablename__ = "serving_tenants"
-    id: str = Field(default_factory=new_id, primary_key=True)
-    name: str = Field(unique=True, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-
-
 class ApiKey(SQLModel, table=True):
     """Only the SHA-256 of a key is kept: keys are 256-bit random tokens, so a slow password hash would
     add latency to every request without adding safety."""
 
     __tablename__ = "serving_api_keys"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     key_hash: str = Field(unique=True, index=True)
     prefix: str
     created_at: datetime = Field(default_factory=utcnow)
@@ -71,7 +60,7 @@ class Contract(SQLModel, table=True):
     __tablename__ = "serving_contracts"
     __table_args__ = (UniqueConstraint("tenant_id", "sha256"),)
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     name: str
     sha256: str = Field(index=True)
     source_type: str
@@ -84,7 +73,7 @@ class Contract(SQLModel, table=True):
 class Template(SQLModel, table=True):
     __tablename__ = "serving_templates"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     name: str
     sha256: str
     source_type: str
@@ -106,7 +95,7 @@ class Upload(SQLModel, table=True):
 class Job(SQLModel, table=True):
     __tablename__ = "serving_jobs"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     analyzer: str
     template_id: str | None = None
@@ -131,7 +120,7 @@ class FindingRow(FindingBase, table=True):
 
     __tablename__ = "serving_findings"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     job_id: str = Field(foreign_key="serving_jobs.id", index=True)
     review: ReviewStatus | None = Field(default=None, sa_type=AutoString)
@@ -179,7 +168,7 @@ class ComparisonRow(SQLModel, table=True):
 
     __tablename__ = "serving_comparisons"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     template_id: str = Field(index=True)
     template_name: str
@@ -196,7 +185,7 @@ class ContractTermsRow(SQLModel, table=True):
 
     __tablename__ = "serving_contract_terms"
     contract_id: str = Field(foreign_key="serving_contracts.id", primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     job_id: str | None = Field(default=None, index=True)
     terms: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     expires_on: str | None = Field(default=None, index=True)  # last day the expiration can be (ISO date)
@@ -212,7 +201,7 @@ class FeedToken(SQLModel, table=True):
 
     __tablename__ = "serving_feed_tokens"
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     token_hash: str = Field(unique=True, index=True)
     prefix: str
     name: str | None = None
@@ -228,7 +217,7 @@ class NoticeDelivery(SQLModel, table=True):
     __tablename__ = "serving_notice_deliveries"
     __table_args__ = (UniqueConstraint("contract_id", "deadline"),)
     id: str = Field(default_factory=new_id, primary_key=True)
-    tenant_id: str = Field(foreign_key="serving_tenants.id", index=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True)
     contract_id: str = Field(foreign_key="serving_contracts.id", index=True)
     deadline: str
     status: str = Field(default="pending", index=True)

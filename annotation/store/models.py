@@ -5,12 +5,13 @@ Nothing is overwritten: a label's review, correction or adjudication is a new `R
 a corrected label is a new `Annotation` that points at the one it replaces. `Annotation.status` is the
 outcome of the latest event, kept on the row (in the same transaction) so gold labels are one query.
 
-Every contract, label, review event and dataset belongs to a tenant (`LabelTenant`): a firm's privileged
+Every contract, label, review event and dataset belongs to a tenant (`Tenant`): a firm's privileged
 contracts and its lawyers' labels never meet another firm's, and they become training data only when
 the firm has opted in (`share_labels`). Public data sets (CUAD) belong to the tenant `public`."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any, Literal
 
@@ -38,18 +39,25 @@ def _timestamp() -> Any:
 
 
 def _tenant() -> Any:
-    return Field(foreign_key="label_tenant.name", max_length=200, index=True)
+    """The label store names its tenant (rows read as `tenant = 'acme'`); the service refers to it by id."""
+    return Field(foreign_key="tenant.name", max_length=200, index=True)
 
 
-class LabelTenant(SQLModel, table=True):
-    """Who owns contracts and labels: the service's tenant of the same name, or `public`. Its labels are
-    training data only once it opts in (`lexrisk tenants set NAME --share-labels on`)."""
+def new_id() -> str:
+    return uuid.uuid4().hex
 
-    __tablename__ = "label_tenant"
 
-    name: str = Field(primary_key=True, max_length=200)
+class Tenant(SQLModel, table=True):
+    """A firm (or `public`, the owner of public data sets): the one tenant table. The service's rows
+    (keys, contracts, jobs) refer to its id, the label store's to its name. Its labels are training data
+    only once it opts in (`lexrisk tenants set NAME --share-labels on`)."""
+
+    __tablename__ = "tenant"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str = Field(unique=True, index=True)
     share_labels: bool = Field(default=False, description="its accepted labels may go into training sets")
-    created_at: datetime = _timestamp()
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Contract(SQLModel, table=True):

@@ -19,8 +19,8 @@ from annotation.store.models import (
     Annotator,
     Assignment,
     Contract,
-    LabelTenant,
     ReviewEvent,
+    Tenant,
 )
 from contracts.documents import Document, PageSpan
 from contracts.findings import Finding
@@ -62,22 +62,26 @@ def owned(session: Session, model: type[Owned], tenant: str, **where: Any) -> Ow
     return session.exec(query).first()
 
 
-def get_or_create_tenant(session: Session, name: str) -> LabelTenant:
+def tenant_named(session: Session, name: str) -> Tenant | None:
+    return session.exec(select(Tenant).where(Tenant.name == name)).first()
+
+
+def get_or_create_tenant(session: Session, name: str) -> Tenant:
     """The store's tenant `name`, created (not sharing its labels) on first sight."""
     name = name.strip()
     if not name:
         raise StoreError("tenant name is empty")
     if len(name) > 200:
         raise StoreError(f"tenant name {name[:40]!r}... is longer than 200 characters")
-    tenant = session.get(LabelTenant, name)
+    tenant = tenant_named(session, name)
     if tenant is None:
-        tenant = LabelTenant(name=name)
+        tenant = Tenant(name=name)
         session.add(tenant)
         session.flush()
     return tenant
 
 
-def set_share_labels(session: Session, name: str, share: bool) -> LabelTenant:
+def set_share_labels(session: Session, name: str, share: bool) -> Tenant:
     """Opt the tenant's labels in to (or out of) training sets built from now on."""
     tenant = get_or_create_tenant(session, name)
     tenant.share_labels = share
@@ -87,8 +91,8 @@ def set_share_labels(session: Session, name: str, share: bool) -> LabelTenant:
 
 
 def sharing_tenants(session: Session) -> list[str]:
-    return list(session.exec(select(LabelTenant.name).where(col(LabelTenant.share_labels).is_(True))
-                             .order_by(col(LabelTenant.name))).all())
+    return list(session.exec(select(Tenant.name).where(col(Tenant.share_labels).is_(True))
+                             .order_by(col(Tenant.name))).all())
 
 
 def get_or_create_annotator(session: Session, name: str, kind: str = "person") -> Annotator:

@@ -33,13 +33,13 @@ def tenant_rows(engine) -> list[dict]:
     from sqlalchemy import func
     from sqlmodel import Session, col, select
 
-    from annotation.store import Annotation, Contract, LabelTenant
-    from serving.models import ApiKey, Tenant
+    from annotation.store import Annotation, Contract, Tenant
+    from serving.models import ApiKey
 
     with Session(engine) as session:
         keys = dict(session.exec(select(Tenant.name, func.count(ApiKey.id))  # type: ignore[arg-type]
                                  .join(ApiKey, col(ApiKey.tenant_id) == col(Tenant.id), isouter=True).group_by(Tenant.name)).all())
-        sharing = {t.name: t.share_labels for t in session.exec(select(LabelTenant))}
+        sharing = {t.name: t.share_labels for t in session.exec(select(Tenant))}  # every tenant, keys or not
         contracts = dict(session.exec(select(Contract.tenant, func.count()).group_by(Contract.tenant)).all())
         labels = dict(session.exec(select(Annotation.tenant, func.count()).group_by(Annotation.tenant)).all())
     return [{"name": name, "api_keys": int(keys.get(name, 0)), "share_labels": sharing.get(name, False),
@@ -72,19 +72,16 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from annotation.store import LabelTenant, set_share_labels
+    from annotation.store import set_share_labels, tenant_named
     from contracts.errors import CommandError
     from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
-    from serving.models import Tenant
 
     name = args.name.strip()
     with command_engine(database_url(args)) as engine, Session(engine) as session:
-        known = (session.exec(select(Tenant.id).where(Tenant.name == name)).first() is not None
-                 or session.get(LabelTenant, name) is not None)
-        if not known:
+        if tenant_named(session, name) is None:
             raise CommandError(f"no tenant {name!r}; `lexrisk tenants list` shows them "
                                f"(`lexrisk keys create --tenant {name}` makes one)")
         tenant = set_share_labels(session, name, args.share_labels == "on")

@@ -96,8 +96,8 @@ def test_a_database_stamped_with_a_renumbered_revision_upgrades_with_its_rows(st
     upgrade(store.engine)
     assert current_revision(store.engine) == HEAD
     with store.engine.connect() as conn:
-        for table, key in [("serving_tenants", "t1"), ("serving_contracts", "c1"), ("serving_jobs", "j1"),
-                           ("serving_findings", "f1")]:
+        assert conn.execute(text("SELECT id FROM tenant WHERE name = 'acme'")).scalars().all() == ["t1"]
+        for table, key in [("serving_contracts", "c1"), ("serving_jobs", "j1"), ("serving_findings", "f1")]:
             assert conn.execute(text(f"SELECT id FROM {table}")).scalars().all() == [key]
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), target_metadata())
     assert diff == []

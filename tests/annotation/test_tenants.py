@@ -16,15 +16,16 @@ from annotation.store import (
     Annotation,
     Contract,
     DatasetVersion,
-    LabelTenant,
     ReviewEvent,
     StoreConflict,
     StoreError,
+    Tenant,
     add_annotation,
     get_or_create_contract,
     owned,
     record_review,
     sharing_tenants,
+    tenant_named,
 )
 from annotation.store.db import downgrade, upgrade
 from contracts.documents import Document
@@ -84,7 +85,7 @@ def test_only_public_shares_by_default(store):
     with store.session() as session:
         get_or_create_contract(session, "firm-a", Document.from_text("msa.txt", TEXT))
         assert sharing_tenants(session) == [PUBLIC_TENANT]
-        assert session.get(LabelTenant, "firm-a").share_labels is False
+        assert tenant_named(session, "firm-a").share_labels is False
 
 
 T0 = "2026-01-01 00:00:00"
@@ -136,7 +137,7 @@ def test_rows_from_before_tenants_get_their_tenant(store):
         contracts = {c.id: c for c in session.exec(select(Contract))}
         contract_of = {a.id: a.contract_id for a in session.exec(select(Annotation))}
         events = {e.annotation_id: e.tenant for e in session.exec(select(ReviewEvent))}
-        sharing = {t.name: t.share_labels for t in session.exec(select(LabelTenant))}
+        sharing = {t.name: t.share_labels for t in session.exec(select(Tenant))}
         dataset = session.exec(select(DatasetVersion)).one()
     assert labels == {1: ("public", "why it matters"), 2: ("acme", "acme's finding"),
                       3: ("unattributed", "finding since deleted")}

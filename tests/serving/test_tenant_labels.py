@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from annotation.store import Annotation, Contract, DatasetVersion, LabelTenant, ReviewEvent
+from annotation.store import Annotation, Contract, DatasetVersion, ReviewEvent, Tenant
 from contracts.documents import Document
 from lexrisk.cli import main
 from serving.db import make_engine
@@ -159,7 +159,7 @@ def test_a_store_conflict_is_a_409(tenant_api) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         sha256 = api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h("acme")).json()["sha256"]
-        session.add(LabelTenant(name="acme"))
+        session.add(Tenant(name="acme"))
         session.flush()
         other = Document.from_text("msa.txt", "An older extraction of the same file.", sha256=sha256)
         session.add(Contract(tenant="acme", sha256=sha256, name=other.name, source_type="txt", text=other.text,
