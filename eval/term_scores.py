@@ -13,7 +13,8 @@ with an answer and no value from the analyzer counts as a miss. The matching rul
 - governing law: both sides resolved to jurisdictions (contracts.terms.governing_law.resolve: a state or
   province swallows its country, "England and Wales" is England and Wales); match = the same set.
 - parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
-  and "referred to as" notes, dropped); the contract's score is the share of those names that some
+  "referred to as" notes, and pieces that name the parties together, "X and Y (each a "Party", together
+  the "Parties")", dropped); the contract's score is the share of those names that some
   extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
   folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
   over contracts, with the share of contracts where every name is found.
@@ -41,7 +42,8 @@ from eval.matching import match_contract
 CATEGORY = TERM_CATEGORIES  # each field's CUAD category, declared once beside the fields
 PARTY_RATIO = 85
 TITLE_RATIO = 90
-_ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})")
+# the year is the whole of its part: "09/14/200[]" (a year left partly blank) is no year, not 2020
+_ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})(?![\d\[])")
 _ANSWER_PERIOD = re.compile(r"(\d+(?:\.\d+)?)\s*\)?\s*(years?|months?|weeks?|days?)", re.IGNORECASE)
 
 
@@ -67,9 +69,24 @@ def _fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
 
 
+_QUOTED = re.compile(r"[\"“]([^\"“”]*)[\"”]")
+_PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?part(?:y|ies)\W*", re.IGNORECASE)
+
+
+def _collective(piece: str) -> bool:
+    """A piece that names the parties together, not a party: "Stryker and Conformis ("Parties" and
+    individually as a "Party")". CUAD keeps these definitions in its answer; it names the parties
+    joined by "and" and defines only the words Party/Parties for them."""
+    outside = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
+    return (any(_PARTY_WORD.fullmatch(q) for q in _QUOTED.findall(piece))
+            and re.search(r"\band\b", outside, re.IGNORECASE) is not None)
+
+
 def answer_parties(answer: str) -> list[str]:
     names = []
     for piece in answer.split(";"):
+        if _collective(piece):
+            continue
         piece = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
         piece = piece.replace("(", " ").replace(")", " ")
         if re.search(r"referred\s+to|collectively|individually", piece, re.IGNORECASE):
