@@ -6,7 +6,8 @@ restaurant is located" names no value and is counted under `unreadable`, not sco
 with an answer and no value from the analyzer counts as a miss. The matching rule per field:
 
 - dates (agreement, effective): CUAD's `M/D/YYYY` with `[]` for blank parts, read as ISO 8601 at the
-  precision given (`[]/[]/2004` is `2004`); match = the same ISO value (the same precision too).
+  precision given (`[]/[]/2004` is `2004`; a year before 1950 is the sheet's two-digit year, `1935` is 2035);
+  match = the same ISO value (the same precision too).
 - expiration: the same date as above, or both `perpetual`.
 - renewal term, notice period: the first "N years|months|weeks|days" of the answer (`successive 1 year`
   is P1Y) against the analyzer's ISO period; match = the same length (P12M equals P1Y, P2W equals P14D).
@@ -40,6 +41,10 @@ from eval.gold import GoldSpan
 from eval.matching import match_contract
 
 CATEGORY = TERM_CATEGORIES  # each field's CUAD category, declared once beside the fields
+# CUAD's sheet gives years of 2030-2049 as 1930-1949 ("12/21/1935" for a twenty-year term from 2015, "9/1/1945"
+# for the contract's "September 1, 2045"): two-digit years read in a spreadsheet's 1930-2029 window. No CUAD
+# contract (EDGAR filings of 1993 on) is dated, or ends, before 1950, so such a year is read a century on.
+CENTURY_PIVOT = 1950
 PARTY_RATIO = 85
 TITLE_RATIO = 90
 # the year is the whole of its part: "09/14/200[]" (a year left partly blank) is no year, not 2020
@@ -57,6 +62,8 @@ def answer_date(answer: str) -> str | None:
         first, second = second, first
     year = int(m.group(3))
     year = year + (2000 if year < 50 else 1900) if year < 100 else year
+    if 1900 <= year < CENTURY_PIVOT:
+        year += 100  # the sheet's two-digit years: "12/21/1935" is 2035 (see CENTURY_PIVOT)
     return iso(year, first, second if first is not None else None)
 
 
