@@ -72,8 +72,13 @@ def _day(words: str | None) -> int | None:
     digits = re.match(r"\d+", words)
     if digits:
         return int(digits.group())
-    # text2num reads cardinals; an ordinal day ("first", "twenty-third") is read as its cardinal
-    cardinal = " ".join(_ORDINALS.get(w, w.removesuffix("th")) for w in re.split(r"[\s-]+", words.lower()))
+    return ordinal(words)
+
+
+def ordinal(words: str) -> int | None:
+    """The number an ordinal in words stands for ("second" 2, "twenty-third" 23); text2num reads cardinals
+    (and takes "second" for the unit of time), so each ordinal word is read as its cardinal."""
+    cardinal = " ".join(_ORDINALS.get(w, w.removesuffix("th")) for w in re.split(r"[\s-]+", words.lower().strip()))
     try:
         return text2num(cardinal, "en")
     except ValueError:

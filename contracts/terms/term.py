@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from text_to_num import alpha2digit
 
 from contracts.terms.counts import read_count
-from contracts.terms.dates import DateHit, find_dates
+from contracts.terms.dates import DateHit, find_dates, ordinal
 from contracts.terms.durations import DURATION, Period, add, period_of
 from contracts.terms.sentences import sentence_around
 
@@ -43,14 +43,19 @@ _EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\
                                r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
-                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
-_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including|extended\s+to"
-                    r"|expiration\s+date\s*:)"
+                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
+                   r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
+_UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
+                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:"
+                    # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
+                    r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
 _PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
                         r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
-_ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
+# "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
+_ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
+                          r"anniversary")
 _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
                    r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
                    r"signing))|execution|signature|"
@@ -196,6 +201,10 @@ def _count_of(words: str) -> float | None:
     digits = re.search(r"\d+", words)
     if digits:
         return float(digits.group())
+    last = re.search(r"[a-z]+(?:-[a-z]+)?$", words)  # "the second": the ordinal is the last word
+    nth = ordinal(last.group()) if last else None
+    if nth:
+        return float(nth)
     read = re.search(r"\d+", alpha2digit(words.replace("-", " "), "en"))
     return float(read.group()) if read else read_count(words)
 
@@ -243,7 +252,8 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     fixes elsewhere (not read: "the Launch Date")."""
     sentence = low[s:e]
     for hit in find_dates(low, s, e):
-        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective)\s+(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
+        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
+                     r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
                      low[max(s, hit.start - 40):hit.start]):
             return f"start date {low[hit.start:hit.end]}", hit.value
     m = _BASE.search(sentence)
@@ -263,7 +273,8 @@ _NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|u
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
-                          r"effect|be\s+for)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)|contract\s+period")
+                          r"effect|be\s+for|come\s+into\s+(?:force|effect))|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
+                          r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 
 def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
