@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 HEAD = 6000
 SPAN = 3000
-_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b")
+# "between the Parties" (the body's words for them) introduces no names
+_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
+                      r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
@@ -28,10 +30,15 @@ _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
+_LABEL_WORD = re.compile(r"\b(?:Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+                         r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)\b")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
-_NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
+_FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
+_SENTENCE_STOP = re.compile(r"[A-Za-z]{3,}\.")  # a word and a full stop ("GSMS."), not an initial ("J.")
+_ADDRESS = re.compile(r"\d+\s+[A-Z]")  # "512 Bayshore Drive" (but "551 FX IB Associates, LLC" is a company)
+_NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October"
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
@@ -39,10 +46,12 @@ _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
+_LINE_LIST = re.compile(r",[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
-               "commencement date", "closing date", "date", "premises", "property", "purchase agreement"}
+               "commencement date", "closing date", "date", "premises", "property", "purchase agreement",
+               "confidential information", "addendum"}
 ROLES = {"buyer", "seller", "supplier", "customer", "licensor", "licensee", "distributor", "manufacturer", "company",
          "consultant", "contractor", "franchisor", "franchisee", "vendor", "purchaser", "client", "provider",
          "recipient", "employer", "employee", "agent", "reseller", "sponsor", "lender", "borrower", "landlord",
@@ -69,6 +78,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
                                or _LIST_NUMBER.match(text, tokens[i].start())):
         i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
+    label = _FIELD_LABEL.match(text, tokens[i].start()) if i < len(tokens) else None
+    while label is not None and i < len(tokens) and tokens[i].start() < label.end():
+        i += 1  # "Client Name:   MEDICAL MANAGER MIDWEST, INC.": a form's label is not the name
     if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
         return None  # "a Delaware corporation": a description, not a name
     first = last = i
@@ -80,8 +92,10 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             break  # "Tigrent Learning UK Limited of Boston House": the address has begun
         if word == ",":
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
-            if not _SUFFIX.fullmatch(nxt):
-                break
+            if not _SUFFIX.fullmatch(nxt) or nxt == "as":
+                break  # "VERIZON OWNER TRUST 2020-A, as Issuer": a role, not Norway's "AS"
+        elif _SENTENCE_STOP.fullmatch(tokens[j - 1].group()) and not _SUFFIX.fullmatch(tokens[j - 1].group()):
+            break  # "... and GSMS.  Under the terms": the sentence has ended
         elif word.lower() in _CONNECT:
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not nxt[:1].isupper():
@@ -98,9 +112,30 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while last > first and tokens[last].group().lower() in _CONNECT:
         last -= 1
     a, b = tokens[first].start(), tokens[last].end()
-    if b - a > 150 or "\n\n" in text[a:b] or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
+    address = _ADDRESS.match(text, a, b) and not _company(tokens[last].group())
+    if b - a > 150 or "\n\n" in text[a:b] or address or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
         return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
+
+
+def _company(word: str) -> bool:
+    """A company's closing word ("Inc.", "LLC", "Ltd"), in capitals or not."""
+    return word[:1].isupper() and bool(_SUFFIX.fullmatch(word))
+
+
+def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The companies joined by "and" to a party within its words, before the short name both share:
+    "TELCOSTAR PTE, LTD., a company organized under the laws of Singapore and Ability Computer & Software
+    Industries Ltd, a company ... (each and both of them "Recipient")". Only names that end as a company's
+    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich") joins no party."""
+    out = []
+    for m in _AND.finditer(text, s, e):
+        span = _name_span(text, m.end(), e)
+        word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
+        if span is not None and word is not None and span[0] == word.start() \
+                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]):
+            out.append(span)
+    return out
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:
@@ -134,19 +169,30 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
     out = list(parties)
     for m in _LABELLED.finditer(text, 0, min(len(text), HEAD)):
         line_end = text.find("\n", m.end())
-        span = _name_span(text, m.end(), line_end if line_end >= 0 else min(len(text), m.end() + 200))
+        end = line_end if line_end >= 0 else min(len(text), m.end() + 200)
+        other = _LABEL_WORD.search(text, m.end(), end)  # "Licensor: ACME Licensee BETA CORP": the next label
+        span = _name_span(text, m.end(), other.start() if other else end)
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in out}:
             out.append(PartyHit(span[0], span[1], " ".join(m.group("label").split())))
     return out
 
 
+def _party_like(m: re.Match[str]) -> bool:
+    short = " ".join((m.group("a") or m.group("b")).split()).lower()
+    return short not in NOT_PARTIES and not short.startswith(("agreement", "the agreement")) \
+        and not short.endswith(("agreement", "amendment", "addendum"))
+
+
 def _preamble(text: str) -> tuple[int, int] | None:
+    """Where the parties are named: from the "between" of the head, or from the paragraph of the first
+    party's defined name where that comes first (a letter's "Kiromic, Inc. (the "Company") ... to retain
+    Gianluca Rotino ("Consultant")" names them before its body's "by and between Consultant and Company")."""
     head = min(len(text), HEAD)
     between = _BETWEEN.search(text, 0, head)
-    if between is not None:
-        start = between.end()
+    first = next((m for m in _DEFINED.finditer(text, 0, between.start() if between else head) if _party_like(m)), None)
+    if between is not None and (first is None or text.rfind("\n\n", 0, between.start()) < first.start()):
+        start = between.end()  # the first party is defined in the paragraph of "between" (or none before it)
     else:
-        first = _DEFINED.search(text, 0, head)
         if first is None:
             return None
         para = text.rfind("\n\n", 0, first.start())
@@ -235,6 +281,9 @@ def find_parties(text: str) -> list[PartyHit]:
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:
             parties.append(PartyHit(span[0], span[1], short))
+            for extra in _joined(text, span[1], m.start()):
+                if text[extra[0]:extra[1]] not in known:
+                    parties.append(PartyHit(extra[0], extra[1], None))
         cursor = m.end()
     if len(parties) == 1:
         cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party
@@ -255,7 +304,11 @@ def find_parties(text: str) -> list[PartyHit]:
     joiner = _AND_LINE.search(text, start, end) or re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
     body_end = _sentence_end(text, joiner.end(), end) if joiner else body_end
     for a, b in [(start, joiner.start()), (joiner.end(), body_end)] if joiner else [(start, body_end)]:
-        span = _name_span(text, a, b)
-        if span is not None:
-            parties.append(PartyHit(span[0], span[1], None))
+        # "VERIZON OWNER TRUST 2020-A, as Issuer,\n\nVERIZON ABS LLC, as Depositor\n\nand ...": one name a line
+        for line in _LINE_LIST.split(text[a:b]) if joiner is not None and a == start else [text[a:b]]:
+            offset = text.find(line, a, b)
+            span = _name_span(text, offset, offset + len(line))
+            if span is not None:
+                parties.append(PartyHit(span[0], span[1], None))
+            a = offset + len(line)
     return parties
