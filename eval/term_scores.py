@@ -15,7 +15,7 @@ with an answer and no value from the analyzer counts as a miss. The matching rul
   province swallows its country, "England and Wales" is England and Wales); match = the same set.
 - parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
   "referred to as" notes, and pieces that name the parties together, "X and Y (each a "Party", together
-  the "Parties")", dropped); the contract's score is the share of those names that some
+  the "Parties")", dropped; our names lose their parentheses too); the contract's score is the share of those names that some
   extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
   folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
   over contracts, with the share of contracts where every name is found.
@@ -77,7 +77,9 @@ def _fold(name: str) -> str:
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]*)[\"”]")
-_PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?part(?:y|ies)\W*", re.IGNORECASE)
+# "Party", "the Parties", and a group's "AS Parties" ("Lender, Endorser and Fitness ("AS Parties")")
+_PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?(?:\w+\s+)?part(?:y|ies)\W*", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def _collective(piece: str) -> bool:
@@ -148,7 +150,8 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
         names = answer_parties(answer)
         if not names:
             return None
-        ours = [_fold(p.name) for p in terms.parties]
+        # what the answer's names lose, ours lose too: "Galen (Chemicals) Limited" is "galen limited" on both sides
+        ours = [_fold(_PARENTHESES.sub(" ", p.name)) for p in terms.parties]
         return sum(any(same_party(n, o) for o in ours) for n in names) / len(names)
     if field == "document_name":
         return float(terms.document_name is not None and terms.document_name.value is not None
