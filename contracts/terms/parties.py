@@ -18,7 +18,9 @@ _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
                       r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
-                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]")
+                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]"
+                      # an English preamble's unquoted "(the Company)", "(the Executive)"
+                      r"|\(the\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
                      r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
@@ -35,6 +37,9 @@ _LABEL_WORD = re.compile(r"\b(?:Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Sup
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
+_RULE = re.compile(r"-{3,}")
+# "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
+_PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
 _SENTENCE_STOP = re.compile(r"[A-Za-z]{3,}\.")  # a word and a full stop ("GSMS."), not an initial ("J.")
 _ADDRESS = re.compile(r"\d+\s+[A-Z]")  # "512 Bayshore Drive" (but "551 FX IB Associates, LLC" is a company)
@@ -45,7 +50,7 @@ _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
-_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
+_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
 _LINE_LIST = re.compile(r",[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
@@ -96,6 +101,8 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
                 break  # "VERIZON OWNER TRUST 2020-A, as Issuer": a role, not Norway's "AS"
         elif _SENTENCE_STOP.fullmatch(tokens[j - 1].group()) and not _SUFFIX.fullmatch(tokens[j - 1].group()):
             break  # "... and GSMS.  Under the terms": the sentence has ended
+        elif _RULE.fullmatch(word):
+            pass  # "Mail  ------- Boxes Etc. USA, Inc.": a PDF's underline inside the name
         elif word.lower() in _CONNECT:
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not nxt[:1].isupper():
@@ -177,8 +184,12 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
     return out
 
 
+def _short(m: re.Match[str]) -> str:
+    return " ".join((m.group("a") or m.group("b") or m.group("c")).split())
+
+
 def _party_like(m: re.Match[str]) -> bool:
-    short = " ".join((m.group("a") or m.group("b")).split()).lower()
+    short = _short(m).lower()
     return short not in NOT_PARTIES and not short.startswith(("agreement", "the agreement")) \
         and not short.endswith(("agreement", "amendment", "addendum"))
 
@@ -252,7 +263,19 @@ def _signatories(text: str) -> list[PartyHit]:
 
 
 def find_parties(text: str) -> list[PartyHit]:
-    """The parties named in the preamble, in order (a joint filing agreement's: its signatories)."""
+    """The parties named in the preamble, in order (a joint filing agreement's: its signatories), each
+    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V."."""
+    seen: set[str] = set()
+    out = []
+    for hit in _named(text):
+        key = " ".join(text[hit.start:hit.end].casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _named(text: str) -> list[PartyHit]:
     signatories = _signatories(text)
     if signatories:
         return signatories
@@ -263,7 +286,7 @@ def find_parties(text: str) -> list[PartyHit]:
     parties: list[PartyHit] = []
     cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
-        short = " ".join((m.group("a") or m.group("b")).split())
+        short = _short(m)
         if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
             if len(parties) >= 2:
                 break  # a defined term after the parties: the preamble is over
@@ -276,6 +299,9 @@ def find_parties(text: str) -> list[PartyHit]:
             a = inner[-1].end()
         elif parties:
             a = _after_last_and(text, a, m.start())
+        numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
+        if numbered:
+            a = numbered[-1]
         span = _name_span(text, a, m.start())
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
