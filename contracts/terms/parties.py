@@ -16,7 +16,7 @@ _BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\
                       r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
-_DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
+_DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,160}?)\)"
                       r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
                       r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]"
                       # an English preamble's unquoted "(the Company)", "(the Executive)"
@@ -30,7 +30,7 @@ _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "de
             "für", "und", "et", "for", "/", "-"}
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
-_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|Company|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
 _LABEL_WORD = re.compile(r"\b(?:Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
                          r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)\b")
@@ -38,6 +38,11 @@ _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _RULE = re.compile(r"-{3,}")
+_FIRM = re.compile(r",[ \t]+[A-Z][\w'-]*(?:,?[ \t]+(?:&|and)[ \t]+[A-Z][\w'-]*)+,?[ \t]+(?:Inc|LLC|L\.?L\.?P|L\.?P|Ltd)\b")
+# "(the "Holding Company"), a newly formed Maryland corporation, Hyde Park Bancorp, MHC, a Massachusetts ...":
+# a party listed after a comma, its description after it
+_LISTED = re.compile(r",\s+(?=[A-Z0-9])")
+_DESCRIBED = re.compile(r",\s+an?\s")
 # "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
 _PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
@@ -97,7 +102,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             break  # "Tigrent Learning UK Limited of Boston House": the address has begun
         if word == ",":
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
-            if not _SUFFIX.fullmatch(nxt) or nxt == "as":
+            if _FIRM.match(text, tokens[j].start()):
+                pass  # "Keefe, Bruyette & Woods, Inc.": a firm's names before its suffix
+            elif not _SUFFIX.fullmatch(nxt) or nxt == "as":
                 break  # "VERIZON OWNER TRUST 2020-A, as Issuer": a role, not Norway's "AS"
         elif _SENTENCE_STOP.fullmatch(tokens[j - 1].group()) and not _SUFFIX.fullmatch(tokens[j - 1].group()):
             break  # "... and GSMS.  Under the terms": the sentence has ended
@@ -158,6 +165,19 @@ def _after_last_and(text: str, s: int, e: int) -> int:
             return m.end()
         best = m.end()
     return best
+
+
+def _after_comma(text: str, s: int, e: int) -> int:
+    """Where the next party starts in a list joined by commas: after the first comma that a described
+    name follows ("..., Hyde Park Bancorp, MHC, a Massachusetts corporation ("MHC")"); `s` when none does."""
+    for m in _LISTED.finditer(text, s, e):
+        word = _TOKEN.match(text, m.end())
+        if word is None or _SUFFIX.fullmatch(word.group()):
+            continue  # "Alliance Bancorp, Inc.": the comma of a company's suffix
+        span = _name_span(text, m.end(), e)
+        if span is not None and span[0] == m.end() and _DESCRIBED.match(text, span[1]):
+            return m.end()
+    return s
 
 
 def _sentence_end(text: str, s: int, e: int) -> int:
@@ -298,7 +318,8 @@ def _named(text: str) -> list[PartyHit]:
         if inner:
             a = inner[-1].end()
         elif parties:
-            a = _after_last_and(text, a, m.start())
+            joined = _after_last_and(text, a, m.start())
+            a = joined if joined > a else _after_comma(text, a, m.start())
         numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
         if numbered:
             a = numbered[-1]
