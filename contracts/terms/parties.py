@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 HEAD = 6000
 SPAN = 3000
+SECTION_GAP = 12
 # "between the Parties" (the body's words for them) introduces no names
 _BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
                       r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
@@ -44,7 +45,7 @@ _FIRM = re.compile(r",[ \t]+[A-Z][\w'-]*(?:,?[ \t]+(?:&|and)[ \t]+[A-Z][\w'-]*)+
 _LISTED = re.compile(r",\s+(?=[A-Z0-9])")
 _DESCRIBED = re.compile(r",\s+an?\s")
 # "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
-_PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
+_PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[a-h]|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
 _SENTENCE_STOP = re.compile(r"[A-Za-z]{3,}\.")  # a word and a full stop ("GSMS."), not an initial ("J.")
 _ADDRESS = re.compile(r"\d+\s+[A-Z]")  # "512 Bayshore Drive" (but "551 FX IB Associates, LLC" is a company)
@@ -52,11 +53,11 @@ _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
-_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+(?:the\s+)?")
+_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
-_LINE_LIST = re.compile(r",[ \t]*\n\s*\n")
+_LINE_LIST = re.compile(r",?[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
@@ -78,7 +79,8 @@ class PartyHit:
 
 
 def _starts_name(token: str) -> bool:
-    return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token))
+    return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token)) \
+        or bool(_CAMEL.match(token))  # "eFashion Solutions, LLC"
 
 
 def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
@@ -180,6 +182,22 @@ def _after_comma(text: str, s: int, e: int) -> int:
     return s
 
 
+def _listed(text: str, s: int, e: int) -> list[PartyHit]:
+    """The names listed in text[s:e] before the "and" of the last one: "among Sucampo Pharmaceuticals, Inc.,
+    Sucampo Pharma, LLC. and ...": each name, then a comma, then the next name."""
+    out: list[PartyHit] = []
+    while s < e:
+        span = _name_span(text, s, e)
+        if span is None or (out and span[0] != s):
+            break  # "ACME Inc., with offices in Berlin": a description, not the next name
+        out.append(PartyHit(span[0], span[1], None))
+        nxt = re.compile(r"\.?[ \t]*[,;][ \t]*(?=\S)").match(text, span[1], e)
+        if nxt is None:
+            break
+        s = nxt.end()
+    return out
+
+
 def _sentence_end(text: str, s: int, e: int) -> int:
     """Where the sentence that starts at `s` ends (at most `e`): the first full stop that does not close a
     company suffix ("ASTELLAS PHARMA INC.\n\nAND")."""
@@ -229,7 +247,9 @@ def _preamble(text: str) -> tuple[int, int] | None:
         para = text.rfind("\n\n", 0, first.start())
         start = para + 2 if para >= 0 else 0
     limit = min(len(text), start + SPAN)
-    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, start, limit)) if m]
+    # a numbered section ends it, but not the numbers the parties are listed under ("BETWEEN\n 1. HealthGate ...")
+    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, min(limit, start + SECTION_GAP),
+                                                                                    limit)) if m]
     return start, min(stops, default=limit)
 
 
@@ -354,8 +374,7 @@ def _named(text: str) -> list[PartyHit]:
         # "VERIZON OWNER TRUST 2020-A, as Issuer,\n\nVERIZON ABS LLC, as Depositor\n\nand ...": one name a line
         for line in _LINE_LIST.split(text[a:b]) if joiner is not None and a == start else [text[a:b]]:
             offset = text.find(line, a, b)
-            span = _name_span(text, offset, offset + len(line))
-            if span is not None:
-                parties.append(PartyHit(span[0], span[1], None))
+            parties.extend(_listed(text, offset, offset + len(line)) if a == start else
+                           [PartyHit(*span, None) for span in [_name_span(text, offset, offset + len(line))] if span])
             a = offset + len(line)
     return parties
