@@ -79,16 +79,20 @@ def _fold(name: str) -> str:
 _QUOTED = re.compile(r"[\"“]([^\"“”]*)[\"”]")
 # "Party", "the Parties", and a group's "AS Parties" ("Lender, Endorser and Fitness ("AS Parties")")
 _PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?(?:\w+\s+)?part(?:y|ies)\W*", re.IGNORECASE)
+# "(collectively, the "Parties")": the parties named together (not "collectively with Marathon Partners L.P.")
+_TOGETHER = re.compile(r"\b(?:collectively|together|individually|each|both)\W+(?:\w+\W+){0,3}?[\"“](?:\w+\s+)?part(?:y|ies)\b",
+                       re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def _collective(piece: str) -> bool:
     """A piece that names the parties together, not a party: "Stryker and Conformis ("Parties" and
     individually as a "Party")". CUAD keeps these definitions in its answer; it names the parties
-    joined by "and" and defines only the words Party/Parties for them."""
+    joined by "and" (or says "collectively", "each") and defines only the words Party/Parties for them."""
     outside = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
     return (any(_PARTY_WORD.fullmatch(q) for q in _QUOTED.findall(piece))
-            and re.search(r"\band\b", outside, re.IGNORECASE) is not None)
+            and (re.search(r"\band\b", outside, re.IGNORECASE) is not None
+                 or _TOGETHER.search(piece) is not None))
 
 
 def answer_parties(answer: str) -> list[str]:
