@@ -47,10 +47,13 @@ _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|
                    r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
 _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
                     r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:"
+                    r"|from\s+the\s+(?:effective|commencement|start)\s+date\s+to"  # "from the Effective Date to 31 July 2013"
                     # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+_YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
+                       r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
 _PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
                         r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
@@ -251,15 +254,16 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
     fixes elsewhere (not read: "the Launch Date")."""
     sentence = low[s:e]
+    m = _BASE.search(sentence)
+    named = m.group("base") if m else ""
+    if re.match(r"date\s|execution|signature", named):
+        return "agreement date", agreement  # "begin on February 1, 1998 and end on the first anniversary of the date of
+        # this Agreement": the base the term names, not the start date
     for hit in find_dates(low, s, e):
         if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
                      r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
                      low[max(s, hit.start - 40):hit.start]):
             return f"start date {low[hit.start:hit.end]}", hit.value
-    m = _BASE.search(sentence)
-    named = m.group("base") if m else ""
-    if re.match(r"date\s|execution|signature", named):
-        return "agreement date", agreement
     if re.match(r"(?:the|such|this|that)\s+date", named):  # "three (3) years from the date of the Agreement"
         return ("effective date", effective) if effective else ("agreement date", agreement)
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
@@ -303,6 +307,11 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         for hit in find_dates(low, s, e):
             if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
                 return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+        year_end = _YEAR_END.search(sentence)
+        if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
+            year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
+            return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
+                           None if year_end.group("year") else "the end of the calendar year the term starts in")
         if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be|terminat\w*|from|after)\b",
                      sentence):
             base, start = _base(low, s, e, effective, agreement)
