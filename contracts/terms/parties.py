@@ -47,7 +47,8 @@ _DESCRIBED = re.compile(r",\s+an?\s")
 # "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
 _PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[a-h]|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
-_SENTENCE_STOP = re.compile(r"[A-Za-z]{3,}\.")  # a word and a full stop ("GSMS."), not an initial ("J.")
+# a word and a full stop ("GSMS."), not an initial ("J.") or an abbreviation inside a name ("Mail Boxes Etc. USA")
+_SENTENCE_STOP = re.compile(r"(?!(?:etc|bros|mfg|intl|natl|assn|dept)\.)[A-Za-z]{3,}\.", re.IGNORECASE)
 _ADDRESS = re.compile(r"\d+\s+[A-Z]")  # "512 Bayshore Drive" (but "551 FX IB Associates, LLC" is a company)
 _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October"
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
@@ -302,6 +303,12 @@ def _signatories(text: str) -> list[PartyHit]:
     return out
 
 
+def name_of(text: str, hit: PartyHit) -> str:
+    """The party's name as it is written, one space between words and without a PDF's underline ("Mail
+    ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.)."""
+    return " ".join(w for w in text[hit.start:hit.end].split() if not _RULE.fullmatch(w))
+
+
 def find_parties(text: str) -> list[PartyHit]:
     """The parties named in the preamble, in order (a joint filing agreement's: its signatories), each
     once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V."."""
@@ -338,8 +345,8 @@ def _named(text: str) -> list[PartyHit]:
         if inner:
             a = inner[-1].end()
         elif parties:
-            joined = _after_last_and(text, a, m.start())
-            a = joined if joined > a else _after_comma(text, a, m.start())
+            after_and = _after_last_and(text, a, m.start())
+            a = after_and if after_and > a else _after_comma(text, a, m.start())
         numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
         if numbered:
             a = numbered[-1]

@@ -121,7 +121,7 @@ _ALONE_BEFORE = re.compile(r"\n[ \t]*$")
 _SALUTATION = re.compile(r"(?:\n|\s\s)\s*(?:ladies\s+and\s+gentlemen|gentlemen|dear\s+[^\n:,]{1,60})\s*[:,]")
 _DATE_LABEL = re.compile(r"\bdate\s*:\W{0,12}$")
 # the words under or beside a signature's date: "24 OCT 2011   Place  Date", "5/17/12  GENO AURIEMMA\n Date"
-_DATE_BELOW = re.compile(r"[^\n]{0,60}\n?[ \t_]*(?:place\s+)?date\b")
+_DATE_BELOW = re.compile(r"[^\n]{0,60}?[ \t_]*(?:\n[ \t_]*){0,2}(?:place\s+)?date\b")
 _WITNESS = re.compile(r"in\s+witness\s+(?:whereof|hereof)|signed\s+by\s+the\s+parties")
 WITNESS_REACH = 3000
 
