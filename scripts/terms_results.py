@@ -40,7 +40,7 @@ def table(terms: dict, first: dict | None = None) -> str:
     rule = "|---|---:|---:|---:|---:|---|"
     if earlier is not None:
         head = head.replace(" matches CUAD's answer |", " matches CUAD's answer | first measurement |")
-        rule += "---:|"
+        rule = "|---|---:|---:|---:|---:|---:|---|"
     lines = [head, rule]
     for field, row in terms["fields"].items():
         accuracy = row["accuracy"]
