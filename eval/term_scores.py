@@ -6,14 +6,16 @@ restaurant is located" names no value and is counted under `unreadable`, not sco
 with an answer and no value from the analyzer counts as a miss. The matching rule per field:
 
 - dates (agreement, effective): CUAD's `M/D/YYYY` with `[]` for blank parts, read as ISO 8601 at the
-  precision given (`[]/[]/2004` is `2004`); match = the same ISO value (the same precision too).
+  precision given (`[]/[]/2004` is `2004`; a year before 1950 is the sheet's two-digit year, `1935` is 2035);
+  match = the same ISO value (the same precision too).
 - expiration: the same date as above, or both `perpetual`.
 - renewal term, notice period: the first "N years|months|weeks|days" of the answer (`successive 1 year`
   is P1Y) against the analyzer's ISO period; match = the same length (P12M equals P1Y, P2W equals P14D).
 - governing law: both sides resolved to jurisdictions (contracts.terms.governing_law.resolve: a state or
   province swallows its country, "England and Wales" is England and Wales); match = the same set.
 - parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
-  and "referred to as" notes, dropped); the contract's score is the share of those names that some
+  "referred to as" notes, and pieces that name the parties together, "X and Y (each a "Party", together
+  the "Parties")", dropped; our names lose their parentheses too); the contract's score is the share of those names that some
   extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
   folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
   over contracts, with the share of contracts where every name is found.
@@ -39,9 +41,14 @@ from eval.gold import GoldSpan
 from eval.matching import match_contract
 
 CATEGORY = TERM_CATEGORIES  # each field's CUAD category, declared once beside the fields
+# CUAD's sheet gives years of 2030-2049 as 1930-1949 ("12/21/1935" for a twenty-year term from 2015, "9/1/1945"
+# for the contract's "September 1, 2045"): two-digit years read in a spreadsheet's 1930-2029 window. No CUAD
+# contract (EDGAR filings of 1993 on) is dated, or ends, before 1950, so such a year is read a century on.
+CENTURY_PIVOT = 1950
 PARTY_RATIO = 85
 TITLE_RATIO = 90
-_ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})")
+# the year is the whole of its part: "09/14/200[]" (a year left partly blank) is no year, not 2020
+_ANSWER_DATE = re.compile(r"(\[\]|\d{1,2})\s*/\s*(\[\]|\d{1,2})\s*/\s*(\[\]|\d{2}\[\]|\d{4}|\d{2})(?![\d\[])")
 _ANSWER_PERIOD = re.compile(r"(\d+(?:\.\d+)?)\s*\)?\s*(years?|months?|weeks?|days?)", re.IGNORECASE)
 
 
@@ -55,6 +62,8 @@ def answer_date(answer: str) -> str | None:
         first, second = second, first
     year = int(m.group(3))
     year = year + (2000 if year < 50 else 1900) if year < 100 else year
+    if 1900 <= year < CENTURY_PIVOT:
+        year += 100  # the sheet's two-digit years: "12/21/1935" is 2035 (see CENTURY_PIVOT)
     return iso(year, first, second if first is not None else None)
 
 
@@ -67,9 +76,30 @@ def _fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
 
 
+_QUOTED = re.compile(r"[\"“]([^\"“”]*)[\"”]")
+# "Party", "the Parties", and a group's "AS Parties" ("Lender, Endorser and Fitness ("AS Parties")")
+_PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?(?:\w+\s+)?part(?:y|ies)\W*", re.IGNORECASE)
+# "(collectively, the "Parties")": the parties named together (not "collectively with Marathon Partners L.P.")
+_TOGETHER = re.compile(r"\b(?:collectively|together|individually|each|both)\W+(?:\w+\W+){0,3}?[\"“](?:\w+\s+)?part(?:y|ies)\b",
+                       re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _collective(piece: str) -> bool:
+    """A piece that names the parties together, not a party: "Stryker and Conformis ("Parties" and
+    individually as a "Party")". CUAD keeps these definitions in its answer; it names the parties
+    joined by "and" (or says "collectively", "each") and defines only the words Party/Parties for them."""
+    outside = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
+    return (any(_PARTY_WORD.fullmatch(q) for q in _QUOTED.findall(piece))
+            and (re.search(r"\band\b", outside, re.IGNORECASE) is not None
+                 or _TOGETHER.search(piece) is not None))
+
+
 def answer_parties(answer: str) -> list[str]:
     names = []
     for piece in answer.split(";"):
+        if _collective(piece):
+            continue
         piece = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
         piece = piece.replace("(", " ").replace(")", " ")
         if re.search(r"referred\s+to|collectively|individually", piece, re.IGNORECASE):
@@ -124,7 +154,8 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
         names = answer_parties(answer)
         if not names:
             return None
-        ours = [_fold(p.name) for p in terms.parties]
+        # what the answer's names lose, ours lose too: "Galen (Chemicals) Limited" is "galen limited" on both sides
+        ours = [_fold(_PARENTHESES.sub(" ", p.name)) for p in terms.parties]
         return sum(any(same_party(n, o) for o in ours) for n in names) / len(names)
     if field == "document_name":
         return float(terms.document_name is not None and terms.document_name.value is not None

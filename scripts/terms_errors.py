@@ -5,17 +5,24 @@ Only the train split can be read here: the dev split is what the rules are score
 the extracted value and the words it was read from; the last lines give each field's score on the
 contracts read (the matching rule of eval/term_scores.py). The score is the one the rules were tuned on.
 
-    python scripts/terms_errors.py --cuad $LEXRISK_CUAD_DIR --field parties --limit 100"""
+    python scripts/terms_errors.py --cuad $LEXRISK_CUAD_DIR --field parties --limit 100
+
+`--json PATH` also writes each field's train score there (eval/results/terms-train/: the figures the rules
+were tuned on, next to the held-out ones of eval/results/terms-dev)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 
 from contracts.cuad_split import in_split
 from contracts.documents import Document
 from contracts.key_terms import TERM_FIELDS
+from contracts.portable_paths import portable
 from contracts.terms import extract_terms
 from eval.gold import cuad_answers
 from eval.term_scores import CATEGORY, field_match
@@ -33,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cuad", type=Path, required=True, help="the CUAD folder (master_clauses.csv, texts)")
     parser.add_argument("--field", action="append", choices=TERM_FIELDS, help="fields whose misses to list")
     parser.add_argument("--limit", type=int, default=None, help="read the first N train contracts by name")
+    parser.add_argument("--json", type=Path, default=None, help="write each field's train score to this file")
+    parser.add_argument("--label", default="", help="what was measured, for --json (e.g. the extractor's commit)")
     args = parser.parse_args(argv)
     answers = cuad_answers(args.cuad)
     names = sorted(n for n in answers if in_split(n, "train"))[:args.limit]
@@ -55,7 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ntrain split, {len(names)} contracts (the rules were tuned on these)")
     for field, (total, count) in totals.items():
         print(f"{field:40s} {count:4d} {total / max(count, 1):.3f}")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(portable({
+            "label": args.label, "split": "train", "contracts": len(names), "commit": _commit(),
+            "command": shlex.join(["python", "scripts/terms_errors.py", *(argv if argv is not None else sys.argv[1:])]),
+            "fields": {field: {"contracts": count, "accuracy": total / count if count else None}
+                       for field, (total, count) in totals.items()}}), indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+def _commit() -> str | None:
+    """The commit of the extractor measured: the checkout its `contracts` package was imported from (None
+    outside a git checkout)."""
+    import contracts
+
+    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(contracts.__file__).resolve().parent,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or None
 
 
 if __name__ == "__main__":

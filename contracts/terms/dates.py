@@ -24,24 +24,29 @@ _MONTH = r"(?:january|february|march|april|may|june|july|august|september|octobe
 _ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
                  r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
                  r"|twentieth|thirtieth)")
-_BLANK = r"(?:_{1,20}+|\[\s{0,3}[*•]?\s{0,3}\]|\[[*•\s]{1,9}\]|\*{1,5})"
+_BLANK = r"(?:_{1,20}+|\[\s{0,3}[*•·●]?\s{0,3}\]|\[[*•·●\s]{1,9}\]|\*{1,5})"
 # "17th", "17 th" and "17t h" (PDF text splits the suffix)
 _DAY = rf"(?:\d{{1,2}}(?:\s?(?:st|nd|rd|th)|s\st|n\sd|r\sd|t\sh)?|{_ORDINAL_WORD}|{_BLANK})"
 _YEAR = r"(?:(?:19|20)\d\d|(?:19|20)?_{1,8}|\[\s{0,3}[*•]?\s{0,3}\])"
-_SEP = r"[\s,.]{0,4}"
+# "June 23, 2015"; a PDF's underline between month and year: "31 December, ------ 1996"
+_SEP = r"(?:[\s,.]{0,4}|,?\s{0,80}-{3,}\s{0,80})"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s{1,3}"
 PATTERN = re.compile(
     rf"(?<![a-z0-9/])(?:"
     # June 23, 2015 / June ___, 2015 / June, 2015 / June 2015
     rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
-    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:day\s{{1,3}}of[\s_-]{{1,80}})?(?P<m2>{_MONTH}){_SEP}(?:a\.?d\.?\s{{0,2}})?"
+    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:\(\s?\d{{1,2}}(?:st|nd|rd|th)?\s?\)\s{{0,3}})?(?:day\s{{1,3}}of[\s_-]{{1,80}}(?:{_WEEKDAY})?)?(?P<m2>{_MONTH}){_SEP}"
+    rf"(?:a\.?d\.?\s{{0,2}})?"
     rf"(?P<y2>{_YEAR})"
     # 06/23/2015, 6-23-15 (day first when the first number cannot be a month), 23.06.2015 (day first)
     rf"|(?P<n1>\d{{1,2}})(?P<s>[/.-])(?P<n2>\d{{1,2}})(?P=s)(?P<y3>(?:19|20)\d\d|\d\d)(?![\d/])"
     # 2015-06-23
     rf"|(?P<y4>(?:19|20)\d\d)-(?P<m4>\d\d)-(?P<d4>\d\d)(?!\d)"
-    # this ___ day of ________, 2004 / this day of , 2012: the year alone
-    rf"|(?:(?<!_){_BLANK}\s{{0,3}})?day\s{{1,3}}of\s{{0,3}}(?:{_BLANK})?\s{{0,3}},\s{{0,3}}(?P<y5>(?:19|20)\d\d)"
+    # this ___ day of ________, 2004 / this day of , 2012 / the ____ day of ________2000: the year alone
+    rf"|(?:(?<!_){_BLANK}\s{{0,3}})?day\s{{1,3}}of\s{{0,3}}(?:{_BLANK})?\s{{0,3}},?\s{{0,3}}(?P<y5>(?:19|20)\d\d)"
+    # "___________ __, 2000", "as of [·], 2019", "made as of  , 2013": month and day left blank
+    rf"|(?<=\s)(?<![\d,]\s)(?<![\d,]\s\s)(?:{_BLANK}\s{{0,3}}){{0,2}},\s{{0,3}}(?P<y6>(?:19|20)\d\d)(?!\d)"
     rf")")
 
 
@@ -67,8 +72,13 @@ def _day(words: str | None) -> int | None:
     digits = re.match(r"\d+", words)
     if digits:
         return int(digits.group())
-    # text2num reads cardinals; an ordinal day ("first", "twenty-third") is read as its cardinal
-    cardinal = " ".join(_ORDINALS.get(w, w.removesuffix("th")) for w in re.split(r"[\s-]+", words.lower()))
+    return ordinal(words)
+
+
+def ordinal(words: str) -> int | None:
+    """The number an ordinal in words stands for ("second" 2, "twenty-third" 23); text2num reads cardinals
+    (and takes "second" for the unit of time), so each ordinal word is read as its cardinal."""
+    cardinal = " ".join(_ORDINALS.get(w, w.removesuffix("th")) for w in re.split(r"[\s-]+", words.lower().strip()))
     try:
         return text2num(cardinal, "en")
     except ValueError:
@@ -113,7 +123,7 @@ def _value(m: re.Match[str]) -> str | None:
         return iso(_year(g["y3"]), month, day)
     if g["y4"]:
         return iso(int(g["y4"]), int(g["m4"]), int(g["d4"]))
-    return iso(int(g["y5"]), None, None)
+    return iso(int(g["y5"] or g["y6"]), None, None)
 
 
 def find_dates(low: str, start: int = 0, end: int | None = None) -> Iterator[DateHit]:

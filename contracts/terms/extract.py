@@ -20,7 +20,7 @@ from contracts.key_terms import (
 )
 from contracts.terms.dates import DateHit
 from contracts.terms.governing_law import find_governing_law
-from contracts.terms.parties import ROLES, find_parties
+from contracts.terms.parties import ROLES, find_parties, name_of
 from contracts.terms.sentences import lowered, sentence_around
 from contracts.terms.term import agreement_date, effective_date, expiration, notice_in, renewal, shift
 from contracts.terms.title import find_title
@@ -50,7 +50,7 @@ def extract_terms(document: Document) -> KeyTerms:
                                        **_grounded(document, title.start, title.end, title.confidence))
 
     for hit in find_parties(text):
-        name = " ".join(text[hit.start:hit.end].split())
+        name = name_of(text, hit)
         role = hit.short_name.lower() if hit.short_name and hit.short_name.lower() in ROLES else None
         terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:hit.end],
                                    start=hit.start, end=hit.end, page=document.page_of(hit.start)))

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 
 HEAD = 6000
 SPAN = 3000
-_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b")
+SECTION_GAP = 12
+# "between the Parties" (the body's words for them) introduces no names
+_BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
+                      r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
-_DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,80}?)\)"
+_DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,160}?)\)"
                       r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
-                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]")
+                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]"
+                      # an English preamble's unquoted "(the Company)", "(the Executive)"
+                      r"|\(the\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
                      r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
@@ -26,23 +31,39 @@ _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "de
             "für", "und", "et", "for", "/", "-"}
 _BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
-_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+_LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|Company|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
+_LABEL_WORD = re.compile(r"\b(?:Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
+                         r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)\b")
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
-_NOT_A_NAME = re.compile(r"\d+\s+[A-Z]|(?:January|February|March|April|May|June|July|August|September|October"
+_RULE = re.compile(r"-{3,}")
+_FIRM = re.compile(r",[ \t]+[A-Z][\w'-]*(?:,?[ \t]+(?:&|and)[ \t]+[A-Z][\w'-]*)+,?[ \t]+(?:Inc|LLC|L\.?L\.?P|L\.?P|Ltd)\b")
+# "(the "Holding Company"), a newly formed Maryland corporation, Hyde Park Bancorp, MHC, a Massachusetts ...":
+# a party listed after a comma, its description after it
+_LISTED = re.compile(r",\s+(?=[A-Z0-9])")
+_DESCRIBED = re.compile(r",\s+an?\s")
+# "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
+_PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[a-h]|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
+_FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
+# a word and a full stop ("GSMS."), not an initial ("J.") or an abbreviation inside a name ("Mail Boxes Etc. USA")
+_SENTENCE_STOP = re.compile(r"(?!(?:etc|bros|mfg|intl|natl|assn|dept)\.)[A-Za-z]{3,}\.", re.IGNORECASE)
+_ADDRESS = re.compile(r"\d+\s+[A-Z]")  # "512 Bayshore Drive" (but "551 FX IB Associates, LLC" is a company)
+_NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October"
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
-_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b:?\s+(?:the\s+)?")
+_AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
-_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And):?[ \t]*\n")
+_AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
+_LINE_LIST = re.compile(r",?[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
 NOT_PARTIES = {"agreement", "effective date", "contract", "amendment", "parties", "party", "territory", "products",
                "product", "services", "term", "plan", "license agreement", "this agreement", "execution date",
-               "commencement date", "closing date", "date", "premises", "property", "purchase agreement"}
+               "commencement date", "closing date", "date", "premises", "property", "purchase agreement",
+               "confidential information", "addendum"}
 ROLES = {"buyer", "seller", "supplier", "customer", "licensor", "licensee", "distributor", "manufacturer", "company",
          "consultant", "contractor", "franchisor", "franchisee", "vendor", "purchaser", "client", "provider",
          "recipient", "employer", "employee", "agent", "reseller", "sponsor", "lender", "borrower", "landlord",
@@ -59,7 +80,8 @@ class PartyHit:
 
 
 def _starts_name(token: str) -> bool:
-    return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token))
+    return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token)) \
+        or bool(_CAMEL.match(token))  # "eFashion Solutions, LLC"
 
 
 def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
@@ -69,6 +91,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
                                or _LIST_NUMBER.match(text, tokens[i].start())):
         i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
+    label = _FIELD_LABEL.match(text, tokens[i].start()) if i < len(tokens) else None
+    while label is not None and i < len(tokens) and tokens[i].start() < label.end():
+        i += 1  # "Client Name:   MEDICAL MANAGER MIDWEST, INC.": a form's label is not the name
     if i == len(tokens) or _ARTICLE.search(text, max(s, tokens[i].start() - 4), tokens[i].start()):
         return None  # "a Delaware corporation": a description, not a name
     first = last = i
@@ -80,8 +105,14 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
             break  # "Tigrent Learning UK Limited of Boston House": the address has begun
         if word == ",":
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
-            if not _SUFFIX.fullmatch(nxt):
-                break
+            if _FIRM.match(text, tokens[j].start()):
+                pass  # "Keefe, Bruyette & Woods, Inc.": a firm's names before its suffix
+            elif not _SUFFIX.fullmatch(nxt) or nxt == "as":
+                break  # "VERIZON OWNER TRUST 2020-A, as Issuer": a role, not Norway's "AS"
+        elif _SENTENCE_STOP.fullmatch(tokens[j - 1].group()) and not _SUFFIX.fullmatch(tokens[j - 1].group()):
+            break  # "... and GSMS.  Under the terms": the sentence has ended
+        elif _RULE.fullmatch(word):
+            pass  # "Mail  ------- Boxes Etc. USA, Inc.": a PDF's underline inside the name
         elif word.lower() in _CONNECT:
             nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
             if not nxt[:1].isupper():
@@ -98,9 +129,30 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while last > first and tokens[last].group().lower() in _CONNECT:
         last -= 1
     a, b = tokens[first].start(), tokens[last].end()
-    if b - a > 150 or "\n\n" in text[a:b] or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
+    address = _ADDRESS.match(text, a, b) and not _company(tokens[last].group())
+    if b - a > 150 or "\n\n" in text[a:b] or address or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
         return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
+
+
+def _company(word: str) -> bool:
+    """A company's closing word ("Inc.", "LLC", "Ltd"), in capitals or not."""
+    return word[:1].isupper() and bool(_SUFFIX.fullmatch(word))
+
+
+def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The companies joined by "and" to a party within its words, before the short name both share:
+    "TELCOSTAR PTE, LTD., a company organized under the laws of Singapore and Ability Computer & Software
+    Industries Ltd, a company ... (each and both of them "Recipient")". Only names that end as a company's
+    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich") joins no party."""
+    out = []
+    for m in _AND.finditer(text, s, e):
+        span = _name_span(text, m.end(), e)
+        word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
+        if span is not None and word is not None and span[0] == word.start() \
+                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]):
+            out.append(span)
+    return out
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:
@@ -116,6 +168,35 @@ def _after_last_and(text: str, s: int, e: int) -> int:
             return m.end()
         best = m.end()
     return best
+
+
+def _after_comma(text: str, s: int, e: int) -> int:
+    """Where the next party starts in a list joined by commas: after the first comma that a described
+    name follows ("..., Hyde Park Bancorp, MHC, a Massachusetts corporation ("MHC")"); `s` when none does."""
+    for m in _LISTED.finditer(text, s, e):
+        word = _TOKEN.match(text, m.end())
+        if word is None or _SUFFIX.fullmatch(word.group()):
+            continue  # "Alliance Bancorp, Inc.": the comma of a company's suffix
+        span = _name_span(text, m.end(), e)
+        if span is not None and span[0] == m.end() and _DESCRIBED.match(text, span[1]):
+            return m.end()
+    return s
+
+
+def _listed(text: str, s: int, e: int) -> list[PartyHit]:
+    """The names listed in text[s:e] before the "and" of the last one: "among Sucampo Pharmaceuticals, Inc.,
+    Sucampo Pharma, LLC. and ...": each name, then a comma, then the next name."""
+    out: list[PartyHit] = []
+    while s < e:
+        span = _name_span(text, s, e)
+        if span is None or (out and span[0] != s):
+            break  # "ACME Inc., with offices in Berlin": a description, not the next name
+        out.append(PartyHit(span[0], span[1], None))
+        nxt = re.compile(r"\.?[ \t]*[,;][ \t]*(?=\S)").match(text, span[1], e)
+        if nxt is None:
+            break
+        s = nxt.end()
+    return out
 
 
 def _sentence_end(text: str, s: int, e: int) -> int:
@@ -134,25 +215,42 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
     out = list(parties)
     for m in _LABELLED.finditer(text, 0, min(len(text), HEAD)):
         line_end = text.find("\n", m.end())
-        span = _name_span(text, m.end(), line_end if line_end >= 0 else min(len(text), m.end() + 200))
+        end = line_end if line_end >= 0 else min(len(text), m.end() + 200)
+        other = _LABEL_WORD.search(text, m.end(), end)  # "Licensor: ACME Licensee BETA CORP": the next label
+        span = _name_span(text, m.end(), other.start() if other else end)
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in out}:
             out.append(PartyHit(span[0], span[1], " ".join(m.group("label").split())))
     return out
 
 
+def _short(m: re.Match[str]) -> str:
+    return " ".join((m.group("a") or m.group("b") or m.group("c")).split())
+
+
+def _party_like(m: re.Match[str]) -> bool:
+    short = _short(m).lower()
+    return short not in NOT_PARTIES and not short.startswith(("agreement", "the agreement")) \
+        and not short.endswith(("agreement", "amendment", "addendum"))
+
+
 def _preamble(text: str) -> tuple[int, int] | None:
+    """Where the parties are named: from the "between" of the head, or from the paragraph of the first
+    party's defined name where that comes first (a letter's "Kiromic, Inc. (the "Company") ... to retain
+    Gianluca Rotino ("Consultant")" names them before its body's "by and between Consultant and Company")."""
     head = min(len(text), HEAD)
     between = _BETWEEN.search(text, 0, head)
-    if between is not None:
-        start = between.end()
+    first = next((m for m in _DEFINED.finditer(text, 0, between.start() if between else head) if _party_like(m)), None)
+    if between is not None and (first is None or text.rfind("\n\n", 0, between.start()) < first.start()):
+        start = between.end()  # the first party is defined in the paragraph of "between" (or none before it)
     else:
-        first = _DEFINED.search(text, 0, head)
         if first is None:
             return None
         para = text.rfind("\n\n", 0, first.start())
         start = para + 2 if para >= 0 else 0
     limit = min(len(text), start + SPAN)
-    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, start, limit)) if m]
+    # a numbered section ends it, but not the numbers the parties are listed under ("BETWEEN\n 1. HealthGate ...")
+    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, min(limit, start + SECTION_GAP),
+                                                                                    limit)) if m]
     return start, min(stops, default=limit)
 
 
@@ -205,8 +303,26 @@ def _signatories(text: str) -> list[PartyHit]:
     return out
 
 
+def name_of(text: str, hit: PartyHit) -> str:
+    """The party's name as it is written, one space between words and without a PDF's underline ("Mail
+    ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.)."""
+    return " ".join(w for w in text[hit.start:hit.end].split() if not _RULE.fullmatch(w))
+
+
 def find_parties(text: str) -> list[PartyHit]:
-    """The parties named in the preamble, in order (a joint filing agreement's: its signatories)."""
+    """The parties named in the preamble, in order (a joint filing agreement's: its signatories), each
+    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V."."""
+    seen: set[str] = set()
+    out = []
+    for hit in _named(text):
+        key = " ".join(text[hit.start:hit.end].casefold().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _named(text: str) -> list[PartyHit]:
     signatories = _signatories(text)
     if signatories:
         return signatories
@@ -217,7 +333,7 @@ def find_parties(text: str) -> list[PartyHit]:
     parties: list[PartyHit] = []
     cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
-        short = " ".join((m.group("a") or m.group("b")).split())
+        short = _short(m)
         if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
             if len(parties) >= 2:
                 break  # a defined term after the parties: the preamble is over
@@ -229,12 +345,19 @@ def find_parties(text: str) -> list[PartyHit]:
         if inner:
             a = inner[-1].end()
         elif parties:
-            a = _after_last_and(text, a, m.start())
+            after_and = _after_last_and(text, a, m.start())
+            a = after_and if after_and > a else _after_comma(text, a, m.start())
+        numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
+        if numbered:
+            a = numbered[-1]
         span = _name_span(text, a, m.start())
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:
             parties.append(PartyHit(span[0], span[1], short))
+            for extra in _joined(text, span[1], m.start()):
+                if text[extra[0]:extra[1]] not in known:
+                    parties.append(PartyHit(extra[0], extra[1], None))
         cursor = m.end()
     if len(parties) == 1:
         cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party
@@ -255,7 +378,10 @@ def find_parties(text: str) -> list[PartyHit]:
     joiner = _AND_LINE.search(text, start, end) or re.compile(r"\s+and\s+", re.IGNORECASE).search(text, start, body_end)
     body_end = _sentence_end(text, joiner.end(), end) if joiner else body_end
     for a, b in [(start, joiner.start()), (joiner.end(), body_end)] if joiner else [(start, body_end)]:
-        span = _name_span(text, a, b)
-        if span is not None:
-            parties.append(PartyHit(span[0], span[1], None))
+        # "VERIZON OWNER TRUST 2020-A, as Issuer,\n\nVERIZON ABS LLC, as Depositor\n\nand ...": one name a line
+        for line in _LINE_LIST.split(text[a:b]) if joiner is not None and a == start else [text[a:b]]:
+            offset = text.find(line, a, b)
+            parties.extend(_listed(text, offset, offset + len(line)) if a == start else
+                           [PartyHit(*span, None) for span in [_name_span(text, offset, offset + len(line))] if span])
+            a = offset + len(line)
     return parties

@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 # a full stop, semicolon or colon before whitespace (not after an initial or a common abbreviation), or a blank line
-_END = re.compile(r"[.;:](?=\s)(?<!\b[a-z][.;:])(?<!\binc\.)(?<!\bco\.)(?<!\bno\.)(?<!\bsec\.)(?<!\bltd\.)"
+# ("March 18. 2021": a full stop before a year is a typed comma, not a sentence end)
+_END = re.compile(r"[.;:](?=\s)(?!\s(?:19|20)\d\d(?!\d))(?<!\b[a-z][.;:])(?<!\binc\.)(?<!\bco\.)(?<!\bno\.)(?<!\bsec\.)(?<!\bltd\.)"
                   r"(?<!\bcorp\.)(?<!\bu\.s\.)|\n[ \t]*\n")
 REACH = 700
 

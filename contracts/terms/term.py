@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from text_to_num import alpha2digit
 
 from contracts.terms.counts import read_count
-from contracts.terms.dates import DateHit, find_dates
+from contracts.terms.dates import DateHit, find_dates, ordinal
 from contracts.terms.durations import DURATION, Period, add, period_of
 from contracts.terms.sentences import sentence_around
 
@@ -24,7 +24,7 @@ _Q = "[\"“”'\u2018\u2019]"
 _DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\s+of|date[d]?\s*:|signed|on)"
                     r"(?:\W{0,40}|\W{1,5}the\W{1,5})$")
 # the preamble's own words for the day the contract is made ("is made and entered into this", "dated as of the")
-_MADE = re.compile(r"(?:(?:made|entered\s+into|executed|dated|signed)(?:\s+(?:and\s+entered\s+into|effective|into\s+effect))?"
+_MADE = re.compile(r"(?:(?:made|entered\s+into|executed|dated|signed)(?:\s+(?:and\s+entered\s+into|effective|into\s+effect|effect))?"
                    r"(?:\s+(?:on|as\s+of|this|effective))?|this|day\s+of|date[d]?\s*:)(?:\W{0,40}|\W{1,5}the\W{1,5})$")
 _SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of|on\s+this|this)(?:\W{0,20}|\W{1,5}the\W{1,5})$")
 # "Source: ACME INC., 8-K, 8/14/2015": the filing's footer, not the contract's date
@@ -32,22 +32,33 @@ _FILING = re.compile(r"source:[^\n]{0,120}$")
 # "parties to that certain Distributor Agreement dated as of": another agreement's date, named in a recital
 _OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,6}?(?:agreement|memorandum|letter|plan"
                     r"|contract|terms|proposal|order|policy|notes?)(?:\s+[\w.,]+){0,4}?,?\s+dated\W{0,12}"
-                    r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$")
-_EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s+date")
+                    r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$|\bas\s+amended(?:\s+(?:on|by))?\W{0,12}$"
+                    r"|\bamended\s+(?:on\s+)?[\w\s,]{0,40}\band\s+$")
+_EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s*date")  # "EffectiveDate": PDF text loses spaces
 _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
+# a sentence's end, not the full stop of "a.m." or "i.e." ("means 12:01 a.m. ... on March 3, 2003")
+_SENTENCE_BREAK = re.compile(r"(?<!\b[a-z])[.;]\s")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
 _EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))\s+"
-                               r"(?:as\s+of|on|from|at)?\s*(?:the\s+)?$")
+                               r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
-                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:")
-_UNTIL = re.compile(r"(?:until|through|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?|to\s+and\s+including|extended\s+to"
-                    r"|expiration\s+date\s*:)"
+                   r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
+                   r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
+_UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
+                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:"
+                    r"|from\s+the\s+(?:effective|commencement|start)\s+date\s+to"  # "from the Effective Date to 31 July 2013"
+                    # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
+                    r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+_YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
+                       r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
 _PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
                         r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
-_ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+(?:st|nd|rd|th)?\s*\)\s*)?anniversary")
+# "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
+_ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
+                          r"anniversary")
 _BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
                    r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
                    r"signing))|execution|signature|"
@@ -80,16 +91,23 @@ class Reading:
 
 
 def agreement_date(low: str) -> DateHit | None:
-    """The date the contract is dated: the first date in its head that the preamble introduces ("made as of",
-    "this 5th day of"), else the dated signature further on ("executed this agreement on the 1st day of June"),
-    else the first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of other
-    agreements a recital names ("that certain Distributor Agreement dated as of ...") are not its date."""
-    hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _FILING.search(low, max(0, h.start - 120),
-                                                                                            h.start)]
+    """The date the contract is dated: a letter agreement's date above its salutation ("May 14, 2014 ...
+    Ladies and Gentlemen:"), else the first date in its head that the preamble introduces ("made as of",
+    "this 5th day of"), else the dated signature further on ("executed this agreement on the 1st day of
+    June"), else the first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of
+    other agreements a recital names ("that certain Distributor Agreement dated as of ...") are not its date."""
+    hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _filed(low, h)]
     own = [h for h in hits if not _OTHER.search(low, max(0, h.start - 160), h.start)]
-    dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
+    dated = _letter_date(low, own)
+    if dated is None:
+        dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:
         dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
+    if dated is not None and _DATE_LABEL.search(low, max(0, dated.start - 20), dated.start):
+        dated = _latest_near(low, dated)  # "Date: 1/19/07  Date: January 22, 2007": the later signature
+    if dated is None:  # a cover page's date, on a line of its own
+        dated = next((h for h in own if _ALONE.match(low, h.end) and _ALONE_BEFORE.search(low, max(0, h.start - 40),
+                                                                                       h.start)), None)
     if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
         dated = _signed(low)
     if dated is None:
@@ -98,27 +116,66 @@ def agreement_date(low: str) -> DateHit | None:
 
 
 SIGNATURES_REACH = 120
+_ALONE = re.compile(r"[ \t]*\n")
+_ALONE_BEFORE = re.compile(r"\n[ \t]*$")
+_SALUTATION = re.compile(r"(?:\n|\s\s)\s*(?:ladies\s+and\s+gentlemen|gentlemen|dear\s+[^\n:,]{1,60})\s*[:,]")
+_DATE_LABEL = re.compile(r"\bdate\s*:\W{0,12}$")
+# the words under or beside a signature's date: "24 OCT 2011   Place  Date", "5/17/12  GENO AURIEMMA\n Date"
+_DATE_BELOW = re.compile(r"[^\n]{0,60}?[ \t_]*(?:\n[ \t_]*){0,2}(?:place\s+)?date\b")
+_WITNESS = re.compile(r"in\s+witness\s+(?:whereof|hereof)|signed\s+by\s+the\s+parties")
+WITNESS_REACH = 3000
 
 
-def _signed(low: str) -> DateHit | None:
-    """The date of the signature block: where the parties sign on different days ("Date: 1/26/2020
-    Date: 1/27/2020"), the later one, the day the contract was fully signed."""
-    first = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
-                  and not _FILING.search(low, max(0, h.start - 120), h.start)), None)
-    if first is None or first.date is None:
+def _filed(low: str, hit: DateHit) -> bool:
+    return _FILING.search(low, max(0, hit.start - 120), hit.start) is not None
+
+
+def _letter_date(low: str, own: list[DateHit]) -> DateHit | None:
+    """A letter agreement's date: the last date above its salutation ("Ladies and Gentlemen:", "Dear
+    Gianluca:"), which opens the letter's body."""
+    salutation = _SALUTATION.search(low, 0, min(len(low), AGREEMENT_HEAD))
+    if salutation is None:
+        return None
+    return next((h for h in reversed(own) if h.end <= salutation.start()), None)
+
+
+def _latest_near(low: str, first: DateHit) -> DateHit:
+    """Of the signature dates from `first` on, the latest: the day the contract was fully signed."""
+    if first.date is None:
         return first
     near = [h for h in find_dates(low, first.start, min(len(low), first.end + SIGNATURES_REACH))
-            if h.date is not None and not _FILING.search(low, max(0, h.start - 120), h.start)]
+            if h.date is not None and not _filed(low, h)]
     return max(near, key=lambda h: h.value or "")  # ISO dates of one precision sort as text
 
 
+def _signed(low: str) -> DateHit | None:
+    """The date of the signature block: one labelled as the signature's ("Date: 1/26/2020", "Date"
+    under it) or standing in the block the witness clause opens; where the parties sign on different
+    days ("Date: 1/26/2020 Date: 1/27/2020"), the later one, the day the contract was fully signed."""
+    first = next((h for h in find_dates(low, AGREEMENT_HEAD) if _SIGNED.search(low, max(0, h.start - 40), h.start)
+                  and not _filed(low, h)), None)
+    if first is None:
+        witness = _WITNESS.search(low, AGREEMENT_HEAD)
+        block = [h for h in find_dates(low, witness.end(), min(len(low), witness.end() + WITNESS_REACH))
+                 if not _filed(low, h)] if witness else []
+        first = next((h for h in block if h.date is not None), None)
+    if first is None:
+        first = next((h for h in find_dates(low, AGREEMENT_HEAD) if h.date is not None and not _filed(low, h)
+                      and _DATE_BELOW.match(low, h.end)), None)
+    if first is None:
+        return None
+    return _latest_near(low, first)
+
+
 def _completed(low: str, hit: DateHit | None) -> DateHit | None:
-    """A head date that leaves the day blank ("May, 2017") completed by the first full date of that month
-    elsewhere in the contract (the signature block's "Date: May 26, 2017"), when there is one."""
+    """A head date that leaves the day blank ("May, 2017") completed by a signature's full date of that
+    month ("Date: May 26, 2017"), when there is one: any other date of that month ("deliverables on or
+    around March 31, 1999") is another event's."""
     if hit is None or hit.value is None or len(hit.value) == 10:
         return hit
     return next((h for h in find_dates(low, hit.end) if h.value and len(h.value) == 10
-                 and h.value.startswith(hit.value)), hit)
+                 and h.value.startswith(hit.value) and not _filed(low, h)
+                 and _SIGNED.search(low, max(0, h.start - 40), h.start)), hit)
 
 
 def effective_date(low: str) -> DateHit | None:
@@ -128,7 +185,7 @@ def effective_date(low: str) -> DateHit | None:
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
         if hit is not None:
             between = low[anchor.end():hit.start]
-            defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not re.search(r"[.;]\s", between)
+            defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not _SENTENCE_BREAK.search(between)
             if defined or re.fullmatch(r"[\s:_-]{1,40}", between):
                 return hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
@@ -147,6 +204,10 @@ def _count_of(words: str) -> float | None:
     digits = re.search(r"\d+", words)
     if digits:
         return float(digits.group())
+    last = re.search(r"[a-z]+(?:-[a-z]+)?$", words)  # "the second": the ordinal is the last word
+    nth = ordinal(last.group()) if last else None
+    if nth:
+        return float(nth)
     read = re.search(r"\d+", alpha2digit(words.replace("-", " "), "en"))
     return float(read.group()) if read else read_count(words)
 
@@ -193,14 +254,16 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
     fixes elsewhere (not read: "the Launch Date")."""
     sentence = low[s:e]
-    for hit in find_dates(low, s, e):
-        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective)\s+(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
-                     low[max(s, hit.start - 40):hit.start]):
-            return f"start date {low[hit.start:hit.end]}", hit.value
     m = _BASE.search(sentence)
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
-        return "agreement date", agreement
+        return "agreement date", agreement  # "begin on February 1, 1998 and end on the first anniversary of the date of
+        # this Agreement": the base the term names, not the start date
+    for hit in find_dates(low, s, e):
+        if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
+                     r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
+                     low[max(s, hit.start - 40):hit.start]):
+            return f"start date {low[hit.start:hit.end]}", hit.value
     if re.match(r"(?:the|such|this|that)\s+date", named):  # "three (3) years from the date of the Agreement"
         return ("effective date", effective) if effective else ("agreement date", agreement)
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
@@ -214,7 +277,8 @@ _NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|u
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
-                          r"effect|be\s+for)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)|contract\s+period")
+                          r"effect|be\s+for|come\s+into\s+(?:force|effect))|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
+                          r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 
 def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
@@ -243,6 +307,11 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         for hit in find_dates(low, s, e):
             if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
                 return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+        year_end = _YEAR_END.search(sentence)
+        if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
+            year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
+            return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
+                           None if year_end.group("year") else "the end of the calendar year the term starts in")
         if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be|terminat\w*|from|after)\b",
                      sentence):
             base, start = _base(low, s, e, effective, agreement)

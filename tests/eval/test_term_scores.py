@@ -26,6 +26,9 @@ G = {"quote": "x", "start": 0, "end": 1}
 @pytest.mark.parametrize(("answer", "iso"), [
     ("6/21/1999", "1999-06-21"), ("[]/[]/2004", "2004"), ("07/[]/2033", "2033-07"), ("31/01/2025", "2025-01-31"),
     ("3/1/05", "2005-03-01"), ("[]/[]/[]", None), ("[]/[]/20[]", None), ("", None),
+    ("09/14/200[]", None),  # a year left partly blank is no year (it was read as 2020)
+    ("12/21/1935", "2035-12-21"), ("9/1/1945", "2045-09-01"),  # the sheet's two-digit years of 2030-2049
+    ("12/31/1950", "1950-12-31"),
 ])
 def test_cuad_dates_at_their_precision(answer: str, iso: str | None) -> None:
     assert answer_date(answer) == iso
@@ -92,3 +95,29 @@ def test_same_party_allows_a_tail_but_not_a_different_name() -> None:
     assert same_party("aduro biotech inc", "aduro biotech inc")
     assert not same_party("acme", "acme holdings")  # too short to trust a prefix
     assert not same_party("glu mobile inc", "fox mobile entertainment inc")
+
+
+@pytest.mark.parametrize("answer", [
+    'Howmedica Osteonics Corp. ("Stryker"); Conformis, Inc. ("Conformis"); Stryker and Conformis (“Parties” and '
+    'individually as a “Party.”)',
+    'Howmedica Osteonics Corp. ("Stryker"); Conformis, Inc. ("Conformis"); Stryker, Conformis (collectively, the '
+    '"Parties")',
+    'Howmedica Osteonics Corp. ("Stryker"); Conformis, Inc. ("Conformis"); "Stryker" and together with "Conformis" '
+    '("Parties")',
+])
+def test_a_piece_that_names_the_parties_together_is_no_party(answer: str) -> None:
+    assert answer_parties(answer) == ["howmedica osteonics corp", "conformis inc"]
+
+
+def test_a_party_defined_as_a_party_is_still_a_party() -> None:
+    assert answer_parties('e.l.f. Beauty, Inc. ("Company", "Party"); Marathon Partners Equity Management, LLC '
+                          '("Marathon Partners", "Party", collectively with Marathon Partners L.P.)') == [
+        "e l f beauty inc", "marathon partners equity management llc"]
+    assert answer_parties('Marine MP, LLC (“Lender”); Lender, Endorser and Fitness (“AS Parties”)') == ["marine mp llc"]
+
+
+def test_our_names_lose_their_parentheses_as_cuads_do() -> None:
+    terms = KeyTerms(parties=[Party(name="GALEN (CHEMICALS) LIMITED", **G), Party(name="LEO PHARMA A/S", **G)])
+    assert field_match("parties", terms, 'Leo Pharma A/S ("LEO"); Galen (Chemicals) Limited ("GALEN")') == 1.0
+    assert field_match("parties", KeyTerms(parties=[Party(name="LEO PHARMA A/S", **G)]),
+                       'Leo Pharma A/S ("LEO"); Galen (Chemicals) Limited ("GALEN")') == 0.5

@@ -1,0 +1,216 @@
+"""The key-terms rules of the third round (#26, developed on CUAD's train split), each on a short wording of
+the kind that made it: letters, blanks, signature blocks and PDF text for dates; how a term's end is
+worded; and preambles that list, number or label their parties."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.documents import Document
+from contracts.key_terms import KeyTerms
+from contracts.terms import extract_terms
+from contracts.terms.dates import find_dates, ordinal
+from contracts.terms.parties import find_parties, name_of
+from contracts.terms.sentences import lowered, sentence_around
+from contracts.terms.term import _STRONG_TERM
+
+
+def terms_of(text: str) -> KeyTerms:
+    return extract_terms(Document.from_text("contract.txt", text))
+
+
+def names(text: str) -> list[str]:
+    return [name_of(text, h) for h in find_parties(text)]
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("the ____ day of _______________2000", "2000"),  # no comma before the year
+    ("as of [·], 2019", "2019"),
+    ("made as of  , 2013, between", "2013"),  # the underscores lost from the PDF
+    ("this 20th day of Friday, March 2020", "2020-03-20"),
+    ("this first (1st)  day of January, 1996", "1996-01-01"),
+    ("as of 31 December,          ---------          1996, between", "1996-12-31"),  # a PDF's underline
+])
+def test_dates_left_blank_or_broken_by_the_pdf(words: str, value: str) -> None:
+    assert [h.value for h in find_dates(lowered(f"This Agreement is made {words} by the parties."))] == [value]
+
+
+def test_a_year_after_a_full_date_is_not_another_date() -> None:
+    assert [h.value for h in find_dates(lowered("entered into as of 12-23-2019 , 2019 (the"))] == ["2019-12-23"]
+    assert [h.value for h in find_dates(lowered("pursuant to Section 5, 2013 amendments"))] == []
+
+
+def test_ordinals_in_words() -> None:
+    assert [ordinal(w) for w in ("second", "fifth", "twenty-third", "each")] == [2, 5, 23, None]
+
+
+def test_a_letter_agreement_is_dated_above_its_salutation() -> None:
+    terms = terms_of("AGENCY AGREEMENT\n\nMay 14, 2014\n\nKeefe, Bruyette & Woods, Inc.\n787 Seventh Avenue\n\n"
+                     "Ladies and Gentlemen:\n\nBlue Hills Bancorp, Inc. (the \"Company\") hereby confirms its "
+                     "agreement with you. The Company's deposits as of February 28, 2013 are described below.")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2014-05-14"
+
+
+def test_an_agreement_made_into_effect_on_a_day() -> None:
+    terms = terms_of('THIS RESELLER AGREEMENT is made and entered into effect the 7th day of April, 2017 '
+                     '("Effective Date"), by and between i3 ICS and the Company.\n\n' + "Terms.\n" * 800 +
+                     "Date: April 17, 2017")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2017-04-07"
+
+
+def test_signature_labels_give_the_later_of_the_dates() -> None:
+    terms = terms_of("DISTRIBUTOR AGREEMENT\n\nThe parties sign below.\n\nName: A. Calderon  Title: VP\n\n"
+                     "Date: 1/19/07  Date: January 22, 2007\n")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2007-01-22"
+
+
+def test_a_contract_dated_only_where_it_is_signed() -> None:
+    body = "OUTSOURCING AGREEMENT\n\nBETWEEN: MODUS MEDIA INTERNATIONAL AND DRAGON SYSTEMS INC.\n\n" + "Clause.\n" * 800
+    terms = terms_of(body + "IN WITNESS WHEREOF the parties have signed this Agreement.\n\n"
+                     "John Dick, General Manager     19 Jan. 1998\n\nJanet Baker, President     12 Jan. 1998\n")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "1998-01-19"
+    under = terms_of(body + "/s/ Geno Auriemma\n\n     5/17/12    GENO AURIEMMA\n\n     Date\n").agreement_date
+    assert under is not None and under.value == "2012-05-17"  # the date above the signature's "Date" label
+
+
+def test_a_month_left_without_its_day_is_completed_only_by_a_signature() -> None:
+    head = 'This Co-Branding Agreement is entered into as of March ___, 1999. '
+    assert terms_of(head + "Pre-launch deliverables on or around March 31, 1999.").agreement_date.value == "1999-03"
+    signed = terms_of(head + "Pre-launch deliverables.\n\nDate: March 26, 1999")
+    assert signed.agreement_date is not None and signed.agreement_date.value == "1999-03-26"
+
+
+def test_the_amendment_dates_of_another_agreement_are_not_the_contracts() -> None:
+    terms = terms_of("DEVELOPMENT AGREEMENT between LEO and GALEN. WHEREAS the agreement dated September 28, 1989 "
+                     "between BMS and LEO, as amended July 6, 1992 and April 8, 1993, is in force.")
+    assert terms.agreement_date is None
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('This Development Agreement is entered into on April 15 , 2010 ("EffectiveDate") by and between A and B.',
+     "2010-04-15"),
+    ('1.9. "EFFECTIVE DATE" means 12:01 a.m. Eastern Standard Time on March 3, 2003.', "2003-03-03"),
+    ("Signed and effective this 25th day of May, 1999.", "1999-05-25"),
+    ("The term of this Agreement shall commence upon April 1, 1999 and shall continue for six (6) months.",
+     "1999-04-01"),
+])
+def test_effective_dates_in_more_wordings(text: str, value: str) -> None:
+    terms = terms_of(text)
+    assert terms.effective_date is not None and terms.effective_date.value == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("This Agreement shall be effective through and including March 31, 2004.", "2004-03-31"),
+    ("This Agreement shall be in effect until March 18. 2021, unless sooner terminated.", "2021-03-18"),
+    ("The term of this Agreement will begin on December 15, 1997 and will end the later of (i) December 15, "
+     "1999 or (ii) Excite's delivery of all the guaranteed click-throughs.", "1999-12-15"),
+    ("This agreement will be in effect until the end of 2006 and will be evaluated at that time.", "2006-12-31"),
+    ('"Term" means the period from the Effective Date to 31 July 2013.', "2013-07-31"),
+])
+def test_an_end_date_in_more_wordings(text: str, value: str) -> None:
+    terms = terms_of(text)
+    assert terms.expiration_date is not None and terms.expiration_date.value == value
+
+
+def test_the_end_of_the_current_calendar_year() -> None:
+    terms = terms_of("This Affiliate Agreement is dated May 8, 2014. This agreement shall begin upon its execution "
+                     "and shall remain in effect until the end of the current calendar year.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2014-12-31"
+    assert terms.expiration_date.rule == "the end of the calendar year the term starts in"
+
+
+def test_anniversaries_in_words_and_split_ordinals() -> None:
+    lightbridge = terms_of('"Effective Date" means August 16, 2012. This Agreement is effective on the Effective '
+                           "Date and shah continue in effect until the earlier of (a) the fifth (5t h) anniversary "
+                           "of the Effective Date, and (b) termination by either Party.")
+    assert lightbridge.expiration_date is not None and lightbridge.expiration_date.value == "2017-08-16"
+    neoforma = terms_of("This Co-Branding Agreement is made as of November 19, 1999. 10.6 VerticalNet may sell "
+                        "renewals until 30 days after the then current term of such Advertising expires. "
+                        "1.9 INITIAL TERM shall mean the Effective Date through the day prior to the second "
+                        "anniversary of the Effective Date.")
+    assert neoforma.expiration_date is not None and neoforma.expiration_date.value == "2001-11-19"
+
+
+def test_a_term_defined_as_term_is_read_before_an_option_to_extend_it() -> None:
+    terms = terms_of("This Co-Branding Agreement is made as of March 15, 2000. 1.20. Term shall mean the Effective "
+                     "Date through June 15, 2001. 7.4 LeadersOnline shall have the option to extend the Term of this "
+                     "Agreement for an additional 12 months.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2001-06-15"
+    # another term's definition is not the agreement's: "License Term" means ... is not read first
+    assert _STRONG_TERM.search('(n) "arizona trademark license term" means the period') is None
+    assert _STRONG_TERM.search('"term" means the period') is not None
+
+
+def test_a_term_counted_from_the_date_it_names_not_its_start() -> None:
+    terms = terms_of("This Promotion Agreement is dated as of January 26, 1998. The term of this Agreement will "
+                     "begin on February 1, 1998 and end on the first anniversary of the date of this Agreement.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "1999-01-26"
+
+
+def test_a_full_stop_before_a_year_ends_no_sentence() -> None:
+    low = lowered("This Agreement shall be in effect until March 18. 2021, unless sooner terminated. Next.")
+    assert low[slice(*sentence_around(low, 5, 10))].endswith("unless sooner terminated.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a letter names its parties before the body's "by and between Consultant and Company"
+    ('CONSULTING AGREEMENT\n\nDear Gianluca:\n\nKiromic, Inc, a Delaware corporation (the "Company"), is pleased to '
+     'offer this Consulting Agreement (this "Agreement") to retain Gianluca Rotino ("Consultant") on the following '
+     'terms:\n\n'
+     "1. Services. Consultant will act as agreed from time to time by and between Consultant and Company.",
+     ["Kiromic, Inc", "Gianluca Rotino"]),
+    # companies joined by "and" before one short name
+    ('This Services Agreement is made by and between [ * * * ] (the "Provider"), and TELCOSTAR PTE, LTD., a company '
+     "organized under the laws of Singapore and Ability Computer & Software Industries Ltd, a company organized "
+     'under the laws of the State of Israel (each and both of them "Recipient").',
+     ["TELCOSTAR PTE, LTD.", "Ability Computer & Software Industries Ltd"]),
+    # a company whose name begins with a number, and "(b)" lettered parties
+    ('This License is made by and between SFG Financial Corp, a Delaware Corporation ("Licensor"), and 551 FX IB '
+     'Associates, LLC a Delaware Limited Liability Company ("Licensee").',
+     ["SFG Financial Corp", "551 FX IB Associates, LLC"]),
+    ('This Agreement is made by and among (a) Skype Communications, S.A. ("Skype"), a company incorporated in '
+     'Luxembourg, (b) Skype Technologies, S.A. ("Skype Holding"), a company incorporated in Luxembourg.',
+     ["Skype Communications, S.A.", "Skype Technologies, S.A."]),
+    # a firm's comma-joined names, and a party listed after a comma with its description
+    ('Ladies and Gentlemen:\n\nBlue Hills Bancorp, Inc. (the "Holding Company"), a newly formed Maryland '
+     'corporation, Hyde Park Bancorp, MHC, a Massachusetts mutual holding company (the "MHC"), hereby confirm their '
+     'agreement with Keefe, Bruyette & Woods, Inc. (the "Agent") as follows:',
+     ["Blue Hills Bancorp, Inc.", "Hyde Park Bancorp, MHC", "Keefe, Bruyette & Woods, Inc."]),
+    # numbered parties of an English agreement, with unquoted short names
+    ("This Agreement is made on 1 October 2019\n\nBETWEEN: (1) WPP 2005 LIMITED (registered number 01003653) whose "
+     "registered office is at Sea Containers, London (the Company) (2) JOHN ROGERS (the Executive).",
+     ["WPP 2005 LIMITED", "JOHN ROGERS"]),
+    ("This AGREEMENT is made the 20 March day of 1998\n BETWEEN\n 1. HealthGate Data Corp., a Delaware corporation "
+     '("HealthGate"), having an address at 380 Pleasant Street\n AND\n 2. Blackwell Science Limited a company '
+     'registered in England ("Blackwell")\n WHEREAS:', ["HealthGate Data Corp.", "Blackwell Science Limited"]),
+    # names a cover page sets out
+    ("SERVICING AGREEMENT\n\namong\n\nVERIZON OWNER TRUST 2020-A, as Issuer,\n\nVERIZON ABS LLC, as Depositor\n\nand"
+     "\n\nCELLCO PARTNERSHIP d/b/a VERIZON WIRELESS, as Servicer\n\nDated as of January 29, 2020\n\n",
+     ["VERIZON OWNER TRUST 2020-A", "VERIZON ABS LLC", "CELLCO PARTNERSHIP d/b/a VERIZON WIRELESS"]),
+    ("JOINT VENTURE AGREEMENT\n\nby and among\n\nAizu Fujitsu Semiconductor Limited\n\nFujitsu Semiconductor "
+     "Limited\n\nand\n\nTransphorm, Inc.\n\nDate\n\nMay 23, 2017\n\n",
+     ["Aizu Fujitsu Semiconductor Limited", "Fujitsu Semiconductor Limited", "Transphorm, Inc."]),
+    ("STRATEGIC ALLIANCE AGREEMENT dated as of August 26, 2015 among Sucampo Pharmaceuticals, Inc., Sucampo "
+     "Pharma, LLC. and R-Tech Ueno, Ltd.\n\n",
+     ["Sucampo Pharmaceuticals, Inc.", "Sucampo Pharma, LLC.", "R-Tech Ueno, Ltd."]),
+    ("HOSTING AGREEMENT\n\nBETWEEN\n\nT-MOBILE NETHERLANDS B.V.\n\n&\n\nElephant Talk Communication Holding AG\n\n"
+     "Hosting Agreement between ELEPHANT TALK and T-Mobile Netherlands B.V. ...",
+     ["T-MOBILE NETHERLANDS B.V.", "Elephant Talk Communication Holding AG"]),
+    # a form's labels, a PDF's underline, camel case and a comma after "and"
+    ("TECHNICAL MAINTENANCE AGREEMENT\n\nBetween\n\nClient Name:        MEDICAL MANAGER MIDWEST, INC.\n\nAnd\n\n"
+     "Customer Name:        MTS, INC.\n\n", ["MEDICAL MANAGER MIDWEST, INC.", "MTS, INC."]),
+    ('This Agreement is made between iShip.com, Inc., a Washington corporation (the "Company"), and Mail   '
+     '------- Boxes Etc. USA, Inc., a California corporation ("MBE").', ["iShip.com, Inc.", "Mail Boxes Etc. USA, Inc."]),
+    ('This Agreement is made by and between eFashion Solutions, LLC, a New Jersey limited liability company ("EFS") '
+     'and, Playboy.com, Inc., a Delaware corporation ("Client").', ["eFashion Solutions, LLC", "Playboy.com, Inc."]),
+])
+def test_parties_listed_numbered_and_labelled(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_between_the_parties_names_none_and_a_legend_is_no_party() -> None:
+    text = ('IN ACCORDANCE WITH ITEM 601(b), CERTAIN IDENTIFIED INFORMATION (THE "CONFIDENTIAL INFORMATION") HAS '
+            'BEEN EXCLUDED.\n\nTHIS ADDENDUM ("Addendum") is made on the 4th day of February 2019 between Zebra '
+            'Technologies International, LLC ("Zebra") and ScanSource, Inc. ("ScanSource"). The relationship '
+            "between the Parties is set out below.")
+    assert names(text) == ["Zebra Technologies International, LLC", "ScanSource, Inc."]
