@@ -14,7 +14,7 @@ from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.playbook import Playbook
 from serving.errors import NotFound
-from serving.models import ComparisonRow, Template, Upload
+from serving.models import ComparisonRow, Template
 
 EXPORTS = {
     "redline.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -23,17 +23,6 @@ EXPORTS = {
     "findings.csv": "text/csv; charset=utf-8",
     "comparison.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def stored_document(session: Session, upload_id: str) -> Document | None:
-    upload = session.get(Upload, upload_id)
-    return Document.model_validate(upload.document) if upload is not None else None
-
-
-def stored_bytes(session: Session, upload_id: str) -> bytes | None:
-    """The uploaded file itself: the Word exports of a .docx are written into it."""
-    upload = session.get(Upload, upload_id)
-    return upload.data if upload is not None else None
 
 
 def compare_stored(session: Session, *, tenant_id: str, contract_id: str, template: Template, contract: Document,

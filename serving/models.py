@@ -57,16 +57,14 @@ class ApiKey(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
+    """A contract in the service: its API id, owner and the time it was uploaded, and its record, the one
+    row that holds the contract itself (annotation.store.models.Contract: name, file hash, text, page map,
+    file). Its jobs, findings, comparisons and terms hang from this row; the labels from the record."""
+
     __tablename__ = "serving_contracts"
-    __table_args__ = (UniqueConstraint("tenant_id", "sha256"),)
     id: str = Field(default_factory=new_id, primary_key=True)
     tenant_id: str = Field(foreign_key="tenant.id", index=True)
-    name: str
-    sha256: str = Field(index=True)
-    source_type: str
-    size_bytes: int
-    pages: int
-    chars: int
+    record_id: int = Field(foreign_key="contract.id", unique=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -83,11 +81,11 @@ class Template(SQLModel, table=True):
 
 
 class Upload(SQLModel, table=True):
-    """The uploaded bytes and the parsed Document of a contract or template, apart from its metadata so
-    that listing never loads megabytes; stored before a job is queued, so no job can lose its input."""
+    """A template's uploaded bytes and parsed Document, apart from its metadata so that listing never loads
+    megabytes. (A contract's are its record's: annotation.store.models.Contract.)"""
 
     __tablename__ = "serving_uploads"
-    id: str = Field(primary_key=True)  # the contract's or template's id
+    id: str = Field(primary_key=True)  # the template's id
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 

@@ -19,7 +19,7 @@ from contracts.findings import Finding
 from serving.models import FindingRow
 
 
-def record(session: Session, tenant: str, document: Document, data: bytes, finding: FindingRow, *,
+def record(session: Session, tenant: str, document: Document, data: bytes | None, finding: FindingRow, *,
            analyzer: str, reviewer: str, previous: Finding | None) -> int:
     """Write `tenant`'s label(s) for the review just applied to `finding`; returns the annotation id of
     the decision. `previous` is the finding as it was before an edit."""

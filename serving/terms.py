@@ -101,7 +101,7 @@ def _write(row: ContractTermsRow, terms: KeyTerms, job_id: str | None) -> None:
 
 
 def correct(session: Session, row: ContractTermsRow | None, *, tenant_id: str, contract_id: str,
-            correction: TermCorrection, document: Document, data: bytes, store_tenant: str, reviewer: str,
+            correction: TermCorrection, document: Document, data: bytes | None, store_tenant: str, reviewer: str,
             playbook: Playbook) -> ContractTermsRow:
     """Apply a lawyer's correction to the contract's terms and record it as the tenant's label(s)."""
     if row is None:  # no analysis has read terms yet: the lawyer's are the first
@@ -171,7 +171,7 @@ def _correct_parties(terms: KeyTerms, correction: TermCorrection,
             [(p.start, p.end, f"parties: {p.name}") for p in parties])
 
 
-def _record_labels(session: Session, tenant: str, document: Document, data: bytes, correction: TermCorrection,
+def _record_labels(session: Session, tenant: str, document: Document, data: bytes | None, correction: TermCorrection,
                    spans: list[tuple[int, int, str]], previous: ValuedTerm | None, reviewer: str,
                    playbook: Playbook) -> None:
     """Each corrected span becomes an accepted label of the field's CUAD category, its value in the

@@ -61,8 +61,10 @@ class Tenant(SQLModel, table=True):
 
 
 class Contract(SQLModel, table=True):
-    """A contract's normalised text (every offset indexes into it), its page map and source file. The
-    same file held by two tenants is two contracts: neither sees the other's text or labels."""
+    """The one record of a contract: its normalised text (every offset indexes into it), page map, how
+    the text was read and the source file. The service's contract (serving.models.Contract: its API id,
+    jobs and findings) refers to it by id; a label, an assignment, a review refers to it too. The same
+    file held by two tenants is two contracts: neither sees the other's text or labels."""
 
     __tablename__ = "contract"
     __table_args__ = (UniqueConstraint("tenant", "sha256", name="uq_contract_tenant_sha256"),)
@@ -75,6 +77,13 @@ class Contract(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     pages: list[dict[str, int]] = Field(sa_column=Column(JSON, nullable=False))
     source_bytes: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    document_metadata: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
+                                              description="how the text was read (contracts.documents.Document.metadata)")
+    # what a listing shows without loading the text: the file's size (null while only the text is held),
+    # the page and character counts of the text
+    size_bytes: int | None = None
+    page_count: int = 0
+    chars: int = 0
     created_at: datetime = _timestamp()
 
 

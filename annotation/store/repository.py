@@ -118,7 +118,9 @@ def get_or_create_contract(session: Session, tenant: str, document: Document,
             raise StoreConflict(f"{document.name}: already stored with a different text extraction "
                                 f"(sha256 {document.sha256[:12]}); offsets would not agree")
         if contract.source_bytes is None and source_bytes is not None:
-            contract.source_bytes = source_bytes
+            if hashlib.sha256(source_bytes).hexdigest() != document.sha256:
+                raise StoreError(f"{document.name}: source bytes do not hash to the document's sha256")
+            contract.source_bytes, contract.size_bytes = source_bytes, len(source_bytes)
             session.add(contract)
         return contract
     if source_bytes is not None and hashlib.sha256(source_bytes).hexdigest() != document.sha256:
@@ -126,7 +128,9 @@ def get_or_create_contract(session: Session, tenant: str, document: Document,
     get_or_create_tenant(session, tenant)
     contract = Contract(tenant=tenant, sha256=document.sha256, name=document.name, source_type=document.source_type,
                         text=document.text, pages=[p.model_dump() for p in document.pages],
-                        source_bytes=source_bytes)
+                        source_bytes=source_bytes, document_metadata=dict(document.metadata),
+                        size_bytes=len(source_bytes) if source_bytes is not None else None,
+                        page_count=len(document.pages), chars=len(document.text))
     session.add(contract)
     session.flush()  # a concurrent writer's row for the same file raises IntegrityError: the caller retries
     return contract
@@ -134,7 +138,8 @@ def get_or_create_contract(session: Session, tenant: str, document: Document,
 
 def contract_document(contract: Contract) -> Document:
     return Document(name=contract.name, sha256=contract.sha256, source_type=contract.source_type,
-                    text=contract.text, pages=[PageSpan(**p) for p in contract.pages])
+                    text=contract.text, pages=[PageSpan(**p) for p in contract.pages],
+                    metadata=contract.document_metadata)
 
 
 def add_annotation(session: Session, contract: Contract, annotator: Annotator | str, *, category: str,

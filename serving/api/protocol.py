@@ -11,18 +11,16 @@ from contracts.findings import Finding
 from contracts.wire import (
     ComparisonListItem,
     ComparisonPublic,
-    ContractPublic,
     ErrorBody,
     ErrorDetail,
     FindingPublic,
     JobPublic,
     JobStatus,
-    JobSummary,
     Progress,
     Review,
     TemplatePublic,
 )
-from serving.models import ComparisonRow, Contract, FindingRow, Job, Template
+from serving.models import ComparisonRow, FindingRow, Job, Template
 
 
 def _ingest_codes() -> dict[int, list[str]]:
@@ -59,11 +57,6 @@ def job_public(job: Job) -> JobPublic:
                      stats=job.stats or {}, webhook_status=job.webhook_status,
                      comparison_id=(job.stats or {}).get("comparison_id"), created_at=job.created_at,
                      started_at=job.started_at, finished_at=job.finished_at)
-
-
-def contract_public(contract: Contract, job: Job | None) -> ContractPublic:
-    return ContractPublic(**contract.model_dump(exclude={"tenant_id"}),
-                          latest_job=JobSummary(id=job.id, status=job.status, analyzer=job.analyzer) if job else None)
 
 
 def finding_public(row: FindingRow) -> FindingPublic:

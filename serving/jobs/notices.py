@@ -25,7 +25,8 @@ from sqlmodel import Session, col, select
 
 from contracts.key_terms import KeyTerms
 from serving.jobs.runner import delivery_grace_s
-from serving.models import Contract, ContractTermsRow, Job, NoticeDelivery, utcnow
+from serving.models import ContractTermsRow, Job, NoticeDelivery, utcnow
+from serving.records import record_of
 from serving.settings import ServiceSettings
 from serving.webhooks import deliver
 
@@ -95,7 +96,7 @@ def _take_over_lost(engine: Engine, settings: ServiceSettings) -> list[tuple[str
 
 def _send(engine: Engine, settings: ServiceSettings, contract_id: str, deadline: str, today: date, send: Send) -> None:
     with Session(engine) as session:
-        contract = session.get(Contract, contract_id)
+        contract = record_of(session, contract_id)  # its record: the contract's name
         row = session.get(ContractTermsRow, contract_id)
         url = session.exec(select(Job.callback_url).where(Job.contract_id == contract_id,
                                                           col(Job.callback_url).is_not(None))

@@ -29,6 +29,7 @@ from contracts.findings import AnalysisResult, Finding
 from contracts.playbook import Playbook, load_playbook
 from serving.comparisons import compare_stored
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
+from serving.records import stored_document
 from serving.registry import ServedAdapter, served_adapter
 from serving.settings import ServiceSettings
 from serving.terms import store as store_terms
@@ -122,11 +123,11 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
     try:
         with Session(engine) as session:
             job = session.get(Job, job_id)
-            upload = session.get(Upload, job.contract_id) if job else None
-            if job is None or upload is None:
+            stored = stored_document(session, job.contract_id) if job else None
+            if job is None or stored is None:
                 return "skipped"  # the contract was deleted meanwhile
             analyzer_name = job.analyzer
-            document = Document.model_validate(upload.document)
+            document = stored
             template_id = job.template_id
             tenant = session.get(Tenant, job.tenant_id)
             # resolved once, at the start: the job runs on this adapter even if another is promoted meanwhile
@@ -276,11 +277,11 @@ def _store_comparison(session: Session, job: Job, result: AnalysisResult, compar
         return {"comparison_error": comparison.error}
     for old in session.exec(select(ComparisonRow).where(ComparisonRow.job_id == job.id)):
         session.delete(old)
-    upload = session.get(Upload, job.contract_id)
-    assert upload is not None  # the job holds the contract
+    contract = stored_document(session, job.contract_id)
+    assert contract is not None  # the job holds the contract
     try:
         row = compare_stored(session, tenant_id=job.tenant_id, contract_id=job.contract_id,
-                             template=comparison.template, contract=Document.model_validate(upload.document),
+                             template=comparison.template, contract=contract,
                              template_document=comparison.template_document, contract_findings=result.findings,
                              template_findings=comparison.template_findings,
                              playbook=comparison.playbook, job_id=job.id)

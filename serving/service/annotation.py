@@ -47,7 +47,7 @@ def assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: str
     if status not in ASSIGNMENT_STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ASSIGNMENT_STATUSES)}")
     store_tenant = tenant.name
-    public, _job = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
+    public = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
     try:
         stored = get_or_create_contract(session, store_tenant, document(session, tenant_id=tenant.id, contract_id=contract_id))
         who = get_or_create_annotator(session, annotator)
@@ -91,7 +91,7 @@ def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
         assignments[row.contract_id].append(row)
     counts = _label_counts(session, store_tenant)
     items: list[dict[str, Any]] = []
-    for contract, _job in contracts:
+    for contract in contracts:
         mine = stored.get(contract.sha256)
         rows = assignments.get(mine.id, []) if mine is not None else []
         if annotator is not None:
@@ -161,12 +161,12 @@ def disagreements(session: Session, *, tenant: Tenant, contract_id: str | None =
     """adjudication.disagreements (the CLI's), with each label's quote and the API's contract id."""
     store_tenant = tenant.name
     contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
-    api_ids = {c.sha256: c.id for c, _job in contracts}
+    api_ids = {c.sha256: c.id for c in contracts}
     stored = _stored_by_sha(session, store_tenant)
     by_id = {c.id: c for c in stored.values()}
     only: int | None = None
     if contract_id is not None:
-        public, _job = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
+        public = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
         mine = stored.get(public.sha256)
         if mine is None:
             return {"data": []}

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from contracts.findings import Finding
 from contracts.playbook import load_playbook
-from serving.comparisons import Download, compare_stored, render_export, stored_bytes, stored_document
+from serving.comparisons import Download, compare_stored, render_export
 from serving.errors import NotAvailable, NotFound
 from serving.exports import render_contract_export
 from serving.jobs.runner import AnalyzerCache
 from serving.models import ComparisonRow
+from serving.records import stored_bytes, stored_document
 from serving.service import contracts, scope
 from serving.settings import ServiceSettings
 

@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotation.store import StoreConflict, StoreError
-from contracts.documents import Document
+from annotation.store.repository import contract_document
 from contracts.findings import Finding
 from contracts.playbook import Severity
 from contracts.taxonomy import UnknownCategoryError, canonical
 from serving import review_labels
 from serving.errors import Conflict, InvalidInput, NotFound
-from serving.models import FindingRow, Job, ReviewStatus, Tenant, Upload, utcnow
+from serving.models import FindingRow, Job, ReviewStatus, Tenant, utcnow
+from serving.records import record_of
 
 log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
@@ -61,12 +62,12 @@ def _review(session: Session, *, tenant: Tenant, finding_id: str, action: Review
         finding.severity = severity
     finding.review = REVIEWED[action]
     finding.review_comment, finding.reviewed_at = comment, utcnow()
-    upload = session.get(Upload, finding.contract_id)
+    record = record_of(session, finding.contract_id)
     job = session.get(Job, finding.job_id)
-    assert upload is not None and job is not None
+    assert record is not None and job is not None
     try:
         finding.annotation_id = review_labels.record(
-            session, tenant.name, Document.model_validate(upload.document), upload.data, finding,
+            session, tenant.name, contract_document(record), record.source_bytes, finding,
             analyzer=job.analyzer, reviewer=reviewer or f"tenant:{tenant.name}", previous=previous)
     except StoreConflict as exc:
         raise Conflict(f"the review cannot be stored as a label: {exc}", code="label_conflict") from None

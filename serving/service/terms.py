@@ -10,17 +10,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from annotation.store import StoreConflict, StoreError
-from contracts.documents import Document
+from annotation.store.models import Contract as Record
+from annotation.store.repository import contract_document
 from contracts.key_terms import KeyTerms
 from contracts.playbook import load_playbook
 from contracts.wire import TermCorrection
 from serving import calendar_feed, terms
 from serving.errors import Conflict, InvalidInput
-from serving.models import Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant, Upload
+from serving.models import Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant
+from serving.records import record_of
 from serving.service import scope
 from serving.settings import ServiceSettings
 
-PortfolioRow = tuple[Contract, ContractTermsRow | None, Job | None, Counter[str]]
+# a contract, its name (its record's), terms, latest job and risk counts
+PortfolioRow = tuple[Contract, str, ContractTermsRow | None, Job | None, Counter[str]]
 
 
 def get(session: Session, *, tenant_id: str, contract_id: str) -> ContractTermsRow | None:
@@ -34,7 +37,8 @@ def portfolio(session: Session, *, tenant_id: str, offset: int, limit: int, expi
     """A page of the tenant's contracts, newest first, each with its terms, latest job and the risk counts
     of its latest finished job; filtered on the terms' columns. A filter on a term leaves out contracts
     whose terms do not state it."""
-    query = (select(Contract, ContractTermsRow)
+    query = (select(Contract, Record.name, ContractTermsRow)
+             .join(Record, col(Record.id) == Contract.record_id)
              .join(ContractTermsRow, col(ContractTermsRow.contract_id) == Contract.id, isouter=True)
              .where(Contract.tenant_id == tenant_id))
     if expires_before is not None:
@@ -46,7 +50,7 @@ def portfolio(session: Session, *, tenant_id: str, offset: int, limit: int, expi
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Contract.created_at).desc(), col(Contract.id))
                         .offset(offset).limit(limit)).all()
-    ids = [c.id for c, _ in rows]
+    ids = [c.id for c, _, _ in rows]
     jobs = session.exec(select(Job).where(col(Job.contract_id).in_(ids))
                         .order_by(col(Job.created_at).desc())).all() if ids else []
     latest: dict[str, Job] = {}
@@ -64,8 +68,8 @@ def portfolio(session: Session, *, tenant_id: str, offset: int, limit: int, expi
             .group_by(col(FindingRow.job_id), col(FindingRow.severity))).all()
         for job_id, severity, n in found:
             counts.setdefault(job_id, Counter())[severity] = int(n)
-    return [(c, t, latest.get(c.id), counts.get(done[c.id].id, Counter()) if c.id in done else Counter())
-            for c, t in rows], int(count)
+    return [(c, name, t, latest.get(c.id), counts.get(done[c.id].id, Counter()) if c.id in done else Counter())
+            for c, name, t in rows], int(count)
 
 
 def correct(session: Session, *, tenant: Tenant, contract_id: str, correction: TermCorrection,
@@ -85,13 +89,13 @@ def correct(session: Session, *, tenant: Tenant, contract_id: str, correction: T
 def _correct(session: Session, *, tenant: Tenant, contract_id: str, correction: TermCorrection,
              settings: ServiceSettings) -> ContractTermsRow:
     scope.contract(session, tenant_id=tenant.id, contract_id=contract_id)
-    upload = session.get(Upload, contract_id)
-    assert upload is not None
+    record = record_of(session, contract_id)
+    assert record is not None  # a service contract always has its record
     row = session.exec(select(ContractTermsRow).where(ContractTermsRow.contract_id == contract_id)
                        .with_for_update()).first()
     try:
         row = terms.correct(session, row, tenant_id=tenant.id, contract_id=contract_id, correction=correction,
-                            document=Document.model_validate(upload.document), data=upload.data,
+                            document=contract_document(record), data=record.source_bytes,
                             store_tenant=tenant.name, reviewer=correction.reviewer or f"tenant:{tenant.name}",
                             playbook=load_playbook(settings.playbook))
     except StoreConflict as exc:
@@ -105,7 +109,8 @@ def _correct(session: Session, *, tenant: Tenant, contract_id: str, correction: 
 
 def calendar(session: Session, *, tenant: Tenant) -> bytes:
     """The tenant's feed: every contract's dated deadlines."""
-    rows = session.exec(select(Contract.id, Contract.name, ContractTermsRow.terms, ContractTermsRow.updated_at)
+    rows = session.exec(select(Contract.id, Record.name, ContractTermsRow.terms, ContractTermsRow.updated_at)
+                        .join(Record, col(Record.id) == Contract.record_id)
                         .join(ContractTermsRow, col(ContractTermsRow.contract_id) == Contract.id)
                         .where(Contract.tenant_id == tenant.id,
                                col(ContractTermsRow.expires_on).is_not(None)

@@ -11,12 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from analyzers import analyzer_names
+from annotation.store import StoreConflict, get_or_create_contract
+from annotation.store.models import Contract as Record
+from annotation.store.repository import contract_document, owned
 from contracts.documents import Document
 from contracts.errors import IngestError, TooLargeError, UnsupportedTypeError
 from serving.errors import Conflict, InvalidInput, TooLarge, UnprocessableUpload, UnsupportedMedia
 from serving.isolation import load
 from serving.jobs.queue import JobQueue
-from serving.models import Contract, Job, JobStatus, Upload
+from serving.models import Contract, Job, JobStatus, Tenant
 from serving.service import scope
 from serving.service.jobs import check_queue_room
 from serving.settings import ServiceSettings
@@ -50,15 +53,18 @@ def parse(data: bytes, filename: str, *, settings: ServiceSettings) -> Document:
                                   code="corrupt_file") from None
 
 
-def upload(session: Session, *, tenant_id: str, data: bytes, filename: str, settings: ServiceSettings,
+def upload(session: Session, *, tenant: Tenant, data: bytes, filename: str, settings: ServiceSettings,
            queue: JobQueue, analyzer: str | None = None, template_id: str | None = None,
            callback_url: str | None = None) -> Accepted:
     """Store the upload and queue its analysis, or return what the same bytes already have.
 
-    Deduplication is atomic: the contract, its upload and its first job are committed together under the
-    (tenant, sha256) unique constraint, so of concurrent uploads of the same bytes one wins and the others
-    find its contract and job (`reused`); a new job for a known contract is decided under a lock on the
-    contract's row."""
+    Deduplication is atomic: the contract's record (text and file), its service row and its first job
+    are committed together under the record's (tenant, sha256) unique constraint, so of concurrent
+    uploads of the same bytes one wins and the others find its contract and job (`reused`); a new job
+    for a known contract is decided under a lock on the contract's row. A file the tenant's label store
+    already holds (imported, or labelled before its contract was deleted) keeps that record's text, the
+    one its labels' offsets index, and is not read again."""
+    tenant_id = tenant.id
     analyzer = analyzer or settings.analyzer
     if analyzer not in analyzer_names(settings):
         raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: {', '.join(analyzer_names(settings))}",
@@ -76,28 +82,36 @@ def upload(session: Session, *, tenant_id: str, data: bytes, filename: str, sett
         return Job(tenant_id=tenant_id, contract_id="", analyzer=analyzer, template_id=template_id,
                    callback_url=callback_url)
 
-    accepted = _reuse_or_add_job(session, tenant_id=tenant_id, digest=digest, job=new_job(), settings=settings)
-    if accepted is None:
+    parsed: Document | None = None
+    for _attempt in range(3):  # a concurrent writer of the same bytes wins at most once or twice
+        accepted = _reuse_or_add_job(session, tenant_id=tenant_id, digest=digest, job=new_job(), settings=settings)
+        if accepted is not None:
+            break
         check_queue_room(session, tenant_id=tenant_id, settings=settings)
+        known = owned(session, Record, tenant.name, sha256=digest)
+        document = contract_document(known) if known is not None else parsed
         session.rollback()  # no transaction stays open while the file is read (up to the file budget)
-        document = parse(data, filename, settings=settings)
-        contract = Contract(tenant_id=tenant_id, name=document.name, sha256=digest, source_type=document.source_type,
-                            size_bytes=len(data), pages=len(document.pages), chars=len(document.text))
+        if document is None:
+            document = parsed = parse(data, filename, settings=settings)
         job = new_job()
         try:
+            record = get_or_create_contract(session, tenant.name, document, source_bytes=data)
+            assert record.id is not None  # flushed
+            contract = Contract(tenant_id=tenant_id, record_id=record.id)
             session.add(contract)
             session.flush()
-            session.add(Upload(id=contract.id, data=data, document=document.model_dump(mode="json")))
             job.contract_id = contract.id
             session.add(job)
             session.commit()
             session.refresh(contract)
             session.refresh(job)
             accepted = Accepted(contract, job, reused=False)
-        except IntegrityError:  # the same bytes won concurrently: theirs is the contract (and job)
+            break
+        except (IntegrityError, StoreConflict):  # the same bytes were stored concurrently: look again
             session.rollback()
-            accepted = _reuse_or_add_job(session, tenant_id=tenant_id, digest=digest, job=new_job(), settings=settings)
-            assert accepted is not None
+    else:
+        raise Conflict(f"{filename}: other uploads of the same file kept colliding with this one; try again",
+                       code="upload_conflict")
     if not accepted.reused:
         try:
             queue.enqueue(accepted.job.id, accepted.job.attempts, tenant_id)
@@ -111,12 +125,13 @@ def _reuse_or_add_job(session: Session, *, tenant_id: str, digest: str, job: Job
     """None when the tenant has no contract with these bytes; else its live or finished job for the
     analyzer (reused), or `job` added to it. A different callback_url than the reused job's is refused:
     that callback would never be called for a job that exists already."""
-    contract = session.exec(select(Contract).where(Contract.tenant_id == tenant_id, Contract.sha256 == digest)).first()
+    contract = session.exec(select(Contract).join(Record, col(Record.id) == Contract.record_id)
+                            .where(Contract.tenant_id == tenant_id, Record.sha256 == digest)).first()
     if contract is None:
         return None
     # a no-op write takes the row's lock (PostgreSQL) or the database's (SQLite) until commit, so
     # concurrent uploaders decide one after the other and see each other's job
-    session.exec(update(Contract).where(col(Contract.id) == contract.id).values(name=Contract.name))
+    session.exec(update(Contract).where(col(Contract.id) == contract.id).values(record_id=Contract.record_id))
     reusable = session.exec(
         select(Job).where(Job.contract_id == contract.id, Job.analyzer == job.analyzer,
                           col(Job.template_id).is_(None) if job.template_id is None

@@ -41,14 +41,17 @@ def _doc(text: str = TEXT) -> Document:
 
 
 def _seed_serving_rows(engine) -> None:
-    """A tenant, a contract, a job and a finding, written as raw rows (the schema of the revision the
-    database is at, not the models')."""
+    """A tenant, a contract with its upload, a job and a finding, written as raw rows (the schema of the
+    revision the database is at, not the models')."""
     t = "2026-01-01 00:00:00"
     with engine.begin() as conn:
         run = lambda sql: conn.execute(text(sql), {"t": t})  # noqa: E731
         run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
         run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
             "created_at) VALUES ('c1', 't1', 'msa.txt', 'd', 'txt', 10, 1, 10, :t)")
+        run("INSERT INTO serving_uploads (id, data, document) VALUES ('c1', 'Five years', '{\"name\": \"msa.txt\", "
+            "\"sha256\": \"d\", \"source_type\": \"txt\", \"text\": \"Five years\", \"pages\": "
+            "[{\"number\": 1, \"start\": 0, \"end\": 10}]}')")
         run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
             "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'openai', 'done', 1, 1, 1, '{}', :t)")
         run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "

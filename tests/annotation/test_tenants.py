@@ -3,6 +3,8 @@ its tenant, and a store migrated from before tenants keeps its rows as the publi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -114,6 +116,9 @@ def _old_store(conn) -> None:
     run("INSERT INTO serving_tenants (id, name, created_at) VALUES ('t1', 'acme', :t)")
     run("INSERT INTO serving_contracts (id, tenant_id, name, sha256, source_type, size_bytes, pages, chars, "
         "created_at) VALUES ('c1', 't1', 'msa.txt', :sha, 'txt', 10, 1, 10, :t)", sha="d" * 64)
+    run("INSERT INTO serving_uploads (id, data, document) VALUES ('c1', :raw, :doc)", raw=TEXT.encode(),
+        doc=json.dumps({"name": "msa.txt", "sha256": "d" * 64, "source_type": "txt", "text": TEXT,
+                        "pages": [{"number": 1, "start": 0, "end": len(TEXT)}]}))
     run("INSERT INTO serving_jobs (id, tenant_id, contract_id, analyzer, status, attempts, chunks_done, "
         "chunks_total, stats, created_at) VALUES ('j1', 't1', 'c1', 'fake', 'done', 1, 1, 1, '{}', :t)")
     run("INSERT INTO serving_findings (id, tenant_id, contract_id, job_id, category, severity, quote, start, "

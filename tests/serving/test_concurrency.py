@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from annotation.store import get_or_create_contract
+from contracts.documents import Document
 from serving.api.deps import app_engine
 from serving.db import make_engine
 from serving.jobs.fair import FairQueue
@@ -120,8 +122,8 @@ def test_reaper_hands_a_lost_job_back_at_the_front(tmp_path) -> None:
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
         tenant = session.exec(select(Tenant)).first()
-        contract = Contract(tenant_id=tenant.id, name="c", sha256="0" * 64, source_type="txt", size_bytes=1, pages=1,
-                            chars=1)
+        record = get_or_create_contract(session, tenant.name, Document.from_text("c", "c"))
+        contract = Contract(tenant_id=tenant.id, record_id=record.id)
         session.add(contract)
         session.flush()
         old = utcnow() - timedelta(minutes=5)

@@ -18,7 +18,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from serving.db import make_engine
-from serving.models import FindingRow, Job, Upload, utcnow
+from serving.models import FindingRow, Job, utcnow
+from serving.records import stored_bytes
 from tests.serving.conftest import PLUGINS, ROOT, SAMPLES, make_settings, open_api
 
 REDIS_URL = os.environ.get("LEXRISK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -132,8 +133,8 @@ def test_killed_rq_worker_and_restarted_api_lose_no_job(tmp_path, max_attempts: 
             assert api.upload(data=data, name="msa.txt").json()["contract_id"] == job["contract_id"]
         engine = make_engine(settings.database_url)
         with Session(engine) as session:
-            upload = session.exec(select(Upload).where(Upload.id == job["contract_id"])).one()
-            assert hashlib.sha256(upload.data).hexdigest() == hashlib.sha256(data).hexdigest()
+            stored = stored_bytes(session, job["contract_id"])
+            assert stored is not None and hashlib.sha256(stored).hexdigest() == hashlib.sha256(data).hexdigest()
         engine.dispose()
     finally:
         for process in (worker, replacement):

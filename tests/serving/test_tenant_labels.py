@@ -4,6 +4,7 @@ only once it opts in; a store conflict is a 409. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +13,11 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from annotation.store import Annotation, Contract, DatasetVersion, ReviewEvent, Tenant
+from annotation.store import Annotation, Contract, DatasetVersion, ReviewEvent
 from contracts.documents import Document
 from lexrisk.cli import main
 from serving.db import make_engine
-from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+from tests.serving.conftest import PG_URL, SAMPLES, Api, make_settings, open_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,34 +151,42 @@ def test_two_tenants_review_the_same_file(tenant_api, tokenizer, tmp_path, capsy
     engine.dispose()
 
 
-def test_a_store_conflict_is_a_409(tenant_api) -> None:
-    """The tenant's store already holds this file with another text extraction: the review is refused
-    with the one error body, and nothing of it is kept."""
+def test_a_file_the_store_holds_keeps_its_text_and_its_labels_offsets(tenant_api) -> None:
+    """A contract is one record: a file the tenant's label store already holds (imported with an older text
+    extraction) is not read again on upload. The contract is that record, its analysis reads the record's
+    text, a review's label lands on it with offsets into that text, and the file is kept once, on it.
+    Another tenant uploading the same bytes gets its own record, read from the file."""
+    from annotation.store import get_or_create_contract
+    from serving.models import Contract as ServiceContract
+
     api, url = tenant_api
-    accepted = api.upload(tenant="acme").json()
-    api.wait(accepted["job_id"], tenant="acme")
+    data = (SAMPLES / "master_services_agreement.txt").read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    older = Document.from_text("msa.txt", "An older extraction of the same file. The Supplier may audit the "
+                               "Customer's records once a year.", sha256=sha256)
     engine = make_engine(url)
     with Session(engine) as session:
-        sha256 = api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h("acme")).json()["sha256"]
-        session.add(Tenant(name="acme"))
-        session.flush()
-        other = Document.from_text("msa.txt", "An older extraction of the same file.", sha256=sha256)
-        session.add(Contract(tenant="acme", sha256=sha256, name=other.name, source_type="txt", text=other.text,
-                             pages=[p.model_dump() for p in other.pages]))
+        record_id = get_or_create_contract(session, "acme", older).id
         session.commit()
-    findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h("acme")).json()
-    finding = findings["data"][0]
+    accepted = api.upload(tenant="acme").json()
+    assert api.wait(accepted["job_id"], tenant="acme")["status"] == "done"
+    shown = api.client.get(f"/v1/contracts/{accepted['contract_id']}/text", headers=api.h("acme")).json()
+    assert shown["text"] == older.text
+    finding = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h("acme")).json()["data"][0]
+    assert older.text[finding["start"]:finding["end"]] == finding["quote"]
     response = api.client.patch(f"/v1/findings/{finding['id']}", headers=api.h("acme"), json={"action": "accept"})
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "label_conflict"
-    assert "different text extraction" in response.json()["error"]["message"]
-    again = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h("acme")).json()
-    assert next(f for f in again["data"] if f["id"] == finding["id"])["review"] is None
+    assert response.status_code == 200, response.text
     with Session(engine) as session:
-        assert session.exec(select(Annotation)).all() == []
-    # another tenant with the same bytes is not affected by acme's stored extraction
-    globex = _review_first(api, "globex", finding["category"], "accept", "G")
-    assert globex["finding"]["quote"] == finding["quote"]
+        records = session.exec(select(Contract).where(Contract.sha256 == sha256)).all()
+        assert [(r.id, r.tenant, r.source_bytes) for r in records if r.tenant == "acme"] == [(record_id, "acme", data)]
+        assert session.get(ServiceContract, accepted["contract_id"]).record_id == record_id
+        (label,) = session.exec(select(Annotation).where(Annotation.tenant == "acme")).all()
+        assert (label.contract_id, label.start, label.end) == (record_id, finding["start"], finding["end"])
+    globex = _review_first(api, "globex", "Governing Law", "accept", "G")
+    assert globex["finding"]["quote"] in data.decode()
+    with Session(engine) as session:
+        theirs = session.exec(select(Contract).where(Contract.tenant == "globex")).one()
+        assert theirs.id != record_id and theirs.text != older.text and theirs.source_bytes == data
     engine.dispose()
 
 

@@ -35,7 +35,6 @@ from serving.api.deps import (
 from serving.api.protocol import (
     comparison_list_item,
     comparison_public,
-    contract_public,
     error_responses,
     finding_public,
 )
@@ -46,7 +45,7 @@ router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
     400: ["bad_request", "missing_filename", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
           "webhooks_disabled"],
-    404: ["not_found"], 409: ["callback_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
+    404: ["not_found"], 409: ["callback_conflict", "upload_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
     upload=True)
 READ_ERRORS = error_responses({404: ["not_found"]})
 
@@ -65,7 +64,7 @@ def upload_contract(request: Request, response: Response, tenant: TenantDep, ses
     """202 with the contract and job ids; `Location` points at the job. The same bytes uploaded again
     return the stored contract and its job (queued, running or done) instead of analyzing twice."""
     data, filename = read_upload(request, file, settings)
-    accepted = uploads.upload(session, tenant_id=tenant.id, data=data, filename=filename, settings=settings,
+    accepted = uploads.upload(session, tenant=tenant, data=data, filename=filename, settings=settings,
                               queue=queue, analyzer=analyzer, template_id=template_id, callback_url=callback_url)
     response.headers["Location"] = f"/v1/jobs/{accepted.job.id}"
     return UploadAccepted(contract_id=accepted.contract.id, job_id=accepted.job.id, reused=accepted.reused,
@@ -77,13 +76,13 @@ async def list_contracts(tenant: TenantDep, settings: SettingsDep, reads: Status
                          offset: Offset = 0, limit: Limit = 20) -> ContractsPublic:
     rows, count = await contracts.page_polled(tenant_id=tenant.id, offset=offset, limit=page_limit(limit, settings),
                                               reads=reads, engine=engine)
-    return ContractsPublic(data=[contract_public(c, j) for c, j in rows], count=count)
+    return ContractsPublic(data=rows, count=count)
 
 
 @router.get("/{contract_id}", response_model=ContractDetail, responses=READ_ERRORS)
 def get_contract(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep) -> ContractDetail:
     """The contract, its latest job and its key terms (null while no analysis has read them)."""
-    public = contract_public(*contracts.get(session, tenant_id=tenant.id, contract_id=contract_id))
+    public = contracts.get(session, tenant_id=tenant.id, contract_id=contract_id)
     row = terms.get(session, tenant_id=tenant.id, contract_id=contract_id)
     return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(row.terms) if row else None)
 

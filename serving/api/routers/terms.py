@@ -82,10 +82,10 @@ def portfolio(tenant: TenantDep, session: ReadSessionDep, settings: SettingsDep,
               ) -> PortfolioPublic:
     rows, count = terms.portfolio(session, tenant_id=tenant.id, offset=offset, limit=page_limit(limit, settings),
                                   expires_before=expires_before, governing_law=governing_law, party=party)
-    data = [PortfolioItem(id=c.id, name=c.name, created_at=c.created_at,
+    data = [PortfolioItem(id=c.id, name=name, created_at=c.created_at,
                           latest_job=JobSummary(id=j.id, status=j.status, analyzer=j.analyzer) if j else None,
                           terms=KeyTerms.model_validate(t.terms) if t else None, risks=RiskCounts(**risks))
-            for c, t, j, risks in rows]
+            for c, name, t, j, risks in rows]
     return PortfolioPublic(data=data, count=count)
 
 
