@@ -50,6 +50,8 @@ class AnalysisWorkers:
         except BaseException:  # interrupted (RQ's job timeout, shutdown): the worker may be mid-analysis
             worker.close()
             raise
+        if outcome.peak_group_bytes > self.limits.memory_bytes // 2:
+            worker.close()  # what a large analysis left in its heap would count against the next job's budget
         self._checkin(name, worker)  # one stopped at the budget was closed: its next job forks afresh
         if outcome.result is not None:
             return outcome.result
