@@ -264,3 +264,21 @@ def test_many_short_lines_keep_little_beside_their_sentences():
         tracemalloc.stop()
     assert len(spans) == 100_000
     assert peak < 24 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_segmentation_leaves_the_garbage_collector_as_it_found_it():
+    """The collector is paused while clauses and sentences are made, and turned back on only by the call
+    that turned it off."""
+    import gc
+
+    assert gc.isenabled()
+    segment_clauses(CONTRACT)
+    split_sentences(CONTRACT)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        segment_clauses(CONTRACT)
+        split_sentences(CONTRACT)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
