@@ -47,6 +47,11 @@ class Analyzer(ABC):
     version: str = "0"
     # True for a backend that can be asked, per job, for an adapter of the model registry (`with_adapter`)
     serves_adapters: bool = False
+    # True where the analysis is this machine's CPU work (segmenting, scoring), bounded by the file budget
+    # (LEXRISK_FILE_BUDGET_S) in a worker process, as every file of `lexrisk analyze` is; False for a backend
+    # that waits on a model server (its own timeouts and retries) or runs on a GPU a forked worker cannot use:
+    # an API job then runs it in its own thread, under LEXRISK_JOB_TIMEOUT_S
+    file_budget: bool = True
 
     def __init__(self, playbook: Playbook | None = None) -> None:
         self.playbook = playbook or default_playbook()

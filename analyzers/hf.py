@@ -23,6 +23,7 @@ from contracts.settings import PromptStyle
 class HFAnalyzer(ChunkedAnalyzer):
     name = "hf"
     concurrency = 1
+    file_budget = False  # generation runs on the GPU (minutes a contract), which a forked worker cannot use
 
     def __init__(self, playbook: Playbook | None = None, *, model: str, adapter: str | None = None,
                  load_in_4bit: bool = False, max_new_tokens: int = 1024, chunk_tokens: int = 2048,

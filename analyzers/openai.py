@@ -110,6 +110,7 @@ def fit_chunk_budget(context_tokens: int, chunk_tokens: int, max_tokens: int, co
 class OpenAIAnalyzer(ChunkedAnalyzer):
     name = "openai"
     serves_adapters = True
+    file_budget = False  # a job waits on the model server: its timeout and retries bound each request
 
     def __init__(self, playbook: Playbook | None = None, *, base_url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 3, concurrency: int = 4, max_tokens: int = 1024,

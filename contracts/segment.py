@@ -6,9 +6,11 @@ or list item never fuses with the sentence after it. Both are character ranges i
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,11 +45,25 @@ class Clause:
         return source[self.start:self.end]
 
 
-def _clause_start(line: str, previous_paren: str | None,
-                  headings: bool = True) -> tuple[str | None, str | None, int] | None:
-    """(number, heading, level) when `line` opens a clause; with `headings=False` the heading of a
-    numbered clause is not worked out (None): whether the line opens a clause never depends on it."""
-    heading = _heading if headings else _no_heading
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a loop makes a Clause or Span per line: none of them is in a
+    cycle, and each collection walked every one made so far again (a third of the time of 10 MB of one-line
+    items). Another thread's pause is left as it finds it: the collector is turned back on only by the call
+    that turned it off, so it never stays off."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _clause_start(line: str, previous_paren: str | None) -> tuple[str | None, str | None, int] | None:
+    """(number, heading, level) when `line` opens a clause: one line at a time (word/generate.py), and the
+    rule `_OPENER` applies to the whole text at once."""
+    heading = _heading
     stripped = line.strip()
     if not stripped:
         return None
@@ -113,36 +129,90 @@ def _heading(rest: str) -> str | None:
     return None
 
 
-def _no_heading(rest: str) -> None:
-    return None
+_W = r"[^\S\n]"  # whitespace within a line: the text is matched whole, a line's pattern must not run past it
+# One pattern for every line that can open a clause, matched over the whole text, each alternative
+# `_clause_start`'s pattern for a stripped line written for the line in place: its number (group 2k-1) and
+# what follows (group 2k; its surrounding whitespace is stripped by `_heading`), or a heading in capitals
+# (group 9, whose letters are counted after). A file of a million one-line items is one C-level scan and one
+# Python step per clause, not a split, a strip and up to four regex calls a line.
+_OPENER_LINE = (
+    rf"{_W}*(?:"
+    rf"((?:ARTICLE|Article){_W}+(?:[IVXLC]+|\d+)\b\.?){_W}*[-:.–—]?{_W}*([^\n]*)"
+    rf"|((?:SECTION|Section|§){_W}*\d+(?:\.\d+)*[A-Za-z]?\.?){_W}*[-:.–—]?{_W}*([^\n]*)"
+    rf"|(?!\d{{1,3}}{_W}+(?i:days|months|years|percent|%))(\d{{1,3}}(?:\.\d{{1,3}}){{0,4}}\.?){_W}+([A-Z(\"“][^\n]*)"
+    rf"|(\((?:[a-z]{{1,2}}|[ivxlc]{{1,6}}|\d{{1,2}}|[A-Z])\)){_W}+(\S[^\n]*)"
+    rf"|([A-Z][A-Z0-9 ,;:&'’/\-–()]{{2,80}}){_W}*$"
+    rf")")
+# The first line is matched where it stands, every other one from the newline before it: a pattern that
+# opens with a literal is searched for as fast as `str.find`, where one that opens with `^` is tried at every
+# character of the text (10 MB without a newline took half a second). The newline is each match's start.
+_OPENER = re.compile(_OPENER_LINE, re.MULTILINE)
+_NEXT_OPENER = re.compile("\n" + _OPENER_LINE, re.MULTILINE)
+_LONG_LINE = re.compile(r"([^\n]{60,})")  # a shorter line always closes a unit
+_NEXT_LONG_LINE = re.compile(r"\n([^\n]{60,})")
 
 
-def _clause_starts(text: str, headings: bool = True) -> Iterator[tuple[int, str | None, str | None, int]]:
-    """(offset, number, heading, level) of each line that opens a clause, in order."""
-    previous_paren: str | None = None
-    closed, pos = True, 0
-    for line in text.split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
-        was_closed, closed = closed, len(line) < 60 or _closes_a_unit(line)  # a short line always closes one
-        if not was_closed:
-            continue
-        found = _clause_start(line, previous_paren, headings)
-        if found is None:
-            continue
-        number, heading, level = found
-        if number and number.startswith("("):
-            previous_paren = number[1:-1]
-        yield line_start + (len(line) - len(line.lstrip())), number, heading, level
+def _each_line(first: re.Pattern[str], following: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of a line pattern on the first line (at 0) and on every other line (at its newline)."""
+    match = first.match(text)
+    if match is not None:
+        yield match
+    yield from following.finditer(text)
+
+
+def _continued_lines(text: str) -> set[int]:
+    """The newlines that end a line that does not close a unit (`_closes_a_unit`): the line after one
+    continues that line, whatever it looks like. (The first line follows none, and no newline is at 0.)"""
+    return {m.end() for m in _each_line(_LONG_LINE, _NEXT_LONG_LINE, text) if not _closes_a_unit(m[1])}
+
+
+def _clause_offsets(text: str) -> list[int]:
+    """Where the clauses of `segment_clauses` open, and only that: no numbers, headings or levels, which
+    finding the blocks does not need (one list comprehension over the matches, for a million items)."""
+    continued = _continued_lines(text)
+    return [m.start(kind - (kind < 9)) for m in _each_line(_OPENER, _NEXT_OPENER, text)
+            if not (continued and m.start() in continued)
+            and ((kind := m.lastindex or 0) < 9 or sum(c.isalpha() for c in m[9]) >= 4)]
 
 
 def segment_clauses(text: str) -> list[Clause]:
-    """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble."""
-    starts = list(_clause_starts(text))
-    if not starts or starts[0][0] > 0:
-        starts.insert(0, (0, None, None, 0))
-    ends = [s[0] for s in starts[1:]] + [len(text)]
-    return [Clause(number, heading, start, end, level)
-            for (start, number, heading, level), end in zip(starts, ends, strict=True)]
+    """Clauses in order, tiling the text; what precedes the first numbered clause is the preamble.
+
+    The lines `_clause_start` accepts after a line that closes a unit, found by `_OPENER` in one scan
+    (tests/contracts/test_segment.py checks the two agree line by line); each clause is made when the next
+    one opens (its end), with no list of starts beside the clauses."""
+    continued = _continued_lines(text)
+    clauses: list[Clause] = []
+    start, number, heading, level = 0, None, None, 0  # the preamble, unless a clause opens at offset 0
+    previous_paren: str | None = None
+    with _collector_paused():
+        for m in _each_line(_OPENER, _NEXT_OPENER, text):
+            if continued and m.start() in continued:
+                continue
+            kind = m.lastindex or 0  # the alternative that matched (every match has one)
+            if kind == 9:  # a heading in capitals
+                caps = m[9].rstrip()
+                if sum(c.isalpha() for c in caps) < 4:
+                    continue
+                next_start, next_number, next_level = m.start(9), None, 2
+                next_heading = caps.title() if caps.isupper() else caps
+            elif kind == 8:  # (a), (iv), (1), (A)
+                next_number = m[7]
+                label = next_number[1:-1]
+                is_roman = bool(_ROMAN.match(label)) and not (
+                    previous_paren and len(previous_paren) == 1 and previous_paren.isalpha()
+                    and ord(label[0].lower()) == ord(previous_paren.lower()) + 1)
+                previous_paren = label
+                next_start, next_heading, next_level = m.start(7), _heading(m[8]), 5 if is_roman else 4
+            else:  # ARTICLE, Section, 1.2
+                next_number = m[kind - 1].rstrip(".")
+                next_start, next_heading = m.start(kind - 1), _heading(m[kind])
+                next_level = 1 if kind == 2 else 2 if kind == 4 else 2 + next_number.count(".")
+            if next_start > 0:
+                clauses.append(Clause(number, heading, start, next_start, level))
+            start, number, heading, level = next_start, next_number, next_heading, next_level
+        clauses.append(Clause(number, heading, start, len(text), level))
+    return clauses
 
 
 # spaCy's vocabulary keeps every string it has seen (about 120 new ones per CUAD contract): past this many
@@ -186,30 +256,18 @@ def _sentencizer():
 MAX_BLOCK_CHARS = 100_000
 
 
-def _blocks(text: str) -> tuple[list[int], list[int]]:
-    """Paragraph blocks, as their starts and their ends: split at blank lines and at lines that open a
-    clause. Two lists of ints, not a Span or a pair per block, and clause offsets without Clause objects
-    or headings: a file of a million one-line items makes a million blocks, and every object kept
-    alive meanwhile is one more for each run of the garbage collector to walk."""
+def _block_ranges(text: str) -> Iterator[tuple[int, int]]:
+    """Paragraph blocks, in order: split at blank lines and at the lines that open a clause (their offsets
+    only: a file of a million one-line items makes a million blocks, and no Clause object, heading or list
+    of blocks is made to find them); a block longer than MAX_BLOCK_CHARS comes in pieces."""
     cut_points = {0, len(text)}
     cut_points.update(m.end() for m in _BLOCK_BREAK.finditer(text))
-    cut_points.update(start for start, _, _, _ in _clause_starts(text, headings=False))
-    starts: list[int] = []
-    ends: list[int] = []
+    cut_points.update(_clause_offsets(text))
     for a, b in itertools.pairwise(sorted(cut_points)):
-        if _NON_SPACE.search(text, a, b) is None:
-            continue
         if b - a <= MAX_BLOCK_CHARS:
-            starts.append(a)
-            ends.append(b)
+            yield a, b
         else:
-            for piece_start, piece_end in _cap_length(text, a, b, MAX_BLOCK_CHARS):
-                starts.append(piece_start)
-                ends.append(piece_end)
-    return starts, ends
-
-
-_NON_SPACE = re.compile(r"\S")
+            yield from _cap_length(text, a, b, MAX_BLOCK_CHARS)
 
 
 def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = True) -> list[Span]:
@@ -218,26 +276,40 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
 
     A block the sentencizer could not cut (see `_ONE_SENTENCE`) is taken whole without building
     a spaCy doc for it: a doc costs tens of µs whatever its length, which for a file of a million
-    numbered one-line items was most of a minute. `whole_blocks=False` sends every block through spaCy:
-    the reference that tests and benchmarks/segment_speed.py compare with."""
-    starts, ends = _blocks(text)
-    whole = [whole_blocks and b - a <= max_chars and _ONE_SENTENCE.match(text, a, b) is not None
-             for a, b in zip(starts, ends, strict=True)]
-    nlp = None if all(whole) else _sentencizer()
-    docs = iter(nlp.pipe(text[a:b] for a, b, w in zip(starts, ends, whole, strict=True) if not w)) if nlp else iter(())
+    numbered one-line items was most of a minute. Such a block is trimmed where it is found, in the one
+    loop over the blocks. `whole_blocks=False` sends every block through spaCy: the reference that tests
+    and benchmarks/segment_speed.py compare with."""
+    # a text with none of the sentencizer's punctuation has no block it could cut: one scan of the text
+    # (stopped at the first candidate, any non-ASCII character included), not a million `_ONE_SENTENCE` calls
+    may_cut = _MAYBE_PUNCT.search(text) is not None
+    # per block, in order: its sentence (taken whole and trimmed) or its (start, end) for spaCy
+    plan: list[Span | tuple[int, int]] = []
+    with _collector_paused():  # spaCy's part below runs with it, as it always did
+        for a, b in _block_ranges(text):
+            body = text[a:b].rstrip()
+            if not body:
+                continue
+            if whole_blocks and b - a <= max_chars and (not may_cut or _ONE_SENTENCE.match(text, a, b) is not None):
+                plan.append(Span(a + len(body) - len(body.lstrip()), a + len(body)))
+            else:
+                plan.append((a, b))
+    cut = [step for step in plan if type(step) is tuple]
+    if not cut:
+        return plan  # type: ignore[return-value]  # every block whole: the plan is the answer
+    nlp = _sentencizer()
+    docs = iter(nlp.pipe(text[a:b] for a, b in cut))
     spans: list[Span] = []
-    for a, b, is_whole in zip(starts, ends, whole, strict=True):
-        if is_whole:
-            trimmed = _trim(text, a, b)
-            if trimmed is not None:
-                spans.append(trimmed)
+    for step in plan:
+        if type(step) is not tuple:
+            spans.append(step)  # type: ignore[arg-type]
             continue
+        a = step[0]
         for sent_start, sent_end in _join_headings(list(next(docs).sents)):
             for start, end in _cap_length(text, a + sent_start, a + sent_end, max_chars):
                 trimmed = _trim(text, start, end)
                 if trimmed is not None:
                     spans.append(trimmed)
-    if nlp is not None and len(nlp.vocab) > VOCAB_LIMIT:
+    if len(nlp.vocab) > VOCAB_LIMIT:
         _sentencizer.cache_clear()  # callers still holding the old pipeline finish with it
     return spans
 
@@ -251,6 +323,7 @@ def split_sentences(text: str, *, max_chars: int = 2000, whole_blocks: bool = Tr
 # ("12. (a) ..." is cut after the bracket). Anything else goes to spaCy. Possessive quantifiers: a block
 # that fails is refused in one pass, never by backtracking.
 _P = re.escape(SENTENCE_PUNCT)
+_MAYBE_PUNCT = re.compile(r"[!.?\x80-\U0010ffff]")  # SENTENCE_PUNCT's ASCII ones, and every non-ASCII character
 _ONE_SENTENCE = re.compile(rf"\s*+(?:\d{{1,3}}\. +(?=[^\W_]))?[^{_P}]*+[{_P}]*+\s*+\Z")
 
 

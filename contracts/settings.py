@@ -65,11 +65,15 @@ class CommonSettings(SettingsPart):
                                    "operators, decoded) may hold, checked before its text is extracted: CUAD's "
                                    "largest page holds 90 KB, a hostile 60 KB file's one page 40 MB (`too_complex`)")
     file_budget_s: float = Field(20.0, gt=0, description="seconds one file may take from its bytes to its findings "
-                                 "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload in the "
-                                 "API); the work is stopped past it (`extraction_timeout`, `analysis_timeout`)")
+                                 "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload, then "
+                                 "segmenting and analysing it in its job, in the API); the work is stopped past it "
+                                 "(`extraction_timeout`, `analysis_timeout`). An API job on `openai` or `hf` is not "
+                                 "bounded by it: its time is the model server's or the GPU's (request timeouts and "
+                                 "retries; `LEXRISK_JOB_TIMEOUT_S`)")
     file_memory_mb: float = Field(1024.0, ge=256, description="memory (MiB) of the whole process group while one "
-                                  "file is read and analysed, the command's own included; the work is stopped "
-                                  "past it (`extraction_out_of_memory`, `analysis_out_of_memory`)")
+                                  "file is read and analysed, the command's own included (in an API job, the "
+                                  "analysis worker's own); the work is stopped past it (`extraction_out_of_memory`, "
+                                  "`analysis_out_of_memory`)")
     ingest_isolation: bool = Field(True, description="read (and in `lexrisk analyze` analyse) files in a separate "
                                                      "process under the file budget above (off: in the calling "
                                                      "process, guards only)")

@@ -13,15 +13,21 @@ command watches the whole group's proportional memory (PSS, so pages the two pro
 every 50 ms while a file is worked on and stops the worker past `file_memory_mb`; and the worker's address
 space is capped at what it maps when forked plus twice the budget, a hard stop for an allocation faster
 than the watch (spaCy's import alone maps some 550 MiB that it never touches, so a cap of the budget itself
-would refuse it)."""
+would refuse it).
+
+The API's analysis jobs use the same worker (`FileWorker.analyze`, serving/jobs/budget.py): the upload was
+read at upload time, so a job sends its parsed document, and segmenting and analysing it run under the same
+budget; the observer's calls (a chunked analyzer's progress and token counts) come back over the pipe."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -59,6 +65,7 @@ class FileOutcome:
     refusal: Exception | None = None
     crash: str | None = None
     trace: str | None = None
+    exception: BaseException | None = None  # the crash's own exception, where it could cross the pipe
     wall_s: float = 0.0
     peak_group_bytes: int = 0
 
@@ -87,42 +94,105 @@ def process_memory(pid: int | str) -> int:
     return _status_kib(pid, "VmRSS")
 
 
+def private_memory(pid: int | str) -> int:
+    """A process's private resident memory (USS: pages no other process maps), or 0 where smaps_rollup
+    cannot be read. For a worker forked from a large server, what its own work added: the pages it shares
+    with the server since the fork are the server's."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return total
+
+
+class _PipeObserver:
+    """A chunked analyzer's observer in the worker: each call goes back to the caller's observer as
+    ("observe", (method, args)); the analyzer's threads share the pipe, so one message at a time."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn, self._lock = conn, threading.Lock()
+
+    def _send(self, method: str, *args: Any) -> None:
+        with self._lock:
+            self.conn.send(("observe", (method, args)))
+
+    def progress(self, done: int, total: int) -> None:
+        self._send("progress", done, total)
+
+    def tokens(self, prompt: int, completion: int) -> None:
+        self._send("tokens", prompt, completion)
+
+    def answer_errors(self, errors: list[str]) -> None:
+        self._send("answer_errors", errors)
+
+
+def _watch_parent(parent: int) -> None:
+    """A worker whose caller died (a `kill -9` of an RQ worker) stops, rather than finish an analysis nobody
+    will read: the caller's pipe is its only way out."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _picklable(exc: BaseException) -> BaseException | None:
+    """`exc` if it survives the pipe both ways (the caller raises it again, so that a job fails or retries
+    as it would in-process), else None."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return None
+    return exc
+
+
 def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
-    """The worker: bound its address space, then (data, name, extractor, limits) in, replies out:
-    ("warming", None) before spaCy loads (the first file to need it), ("phase", "analysing") once the file is
-    read, then ("ok", (document, result)) | ("error", IngestError) |
-    ("memory", None) | ("crash", (summary, traceback))."""
+    """The worker: bound its address space, then (data or document, name, extractor, limits, observed) in,
+    replies out: ("warming", None) before spaCy loads (the first file to need it), ("phase", "analysing") once
+    the file is read, ("observe", (method, args)) for an observed chunked analyzer, then
+    ("ok", (document, result)) | ("error", IngestError) | ("memory", None) |
+    ("crash", (summary, traceback, the exception when it pickles))."""
+    from analyzers.chunked import ChunkedAnalyzer
     from contracts.ingest import load_bytes
     from contracts.segment import split_sentences
 
     warm = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     mapped = _status_kib("self", "VmSize")
     if mapped:
         resource.setrlimit(resource.RLIMIT_AS, (mapped + 2 * memory_bytes, mapped + 2 * memory_bytes))
     conn.send(("ready", None))
     while True:
         try:
-            data, name, extractor, limits = conn.recv()
+            data, name, extractor, limits, observed = conn.recv()
         except (EOFError, OSError):
             return
         reply: tuple[str, Any]
         try:
-            document = load_bytes(data, name, pdf_extractor=extractor, limits=limits)
+            document = data if isinstance(data, Document) else load_bytes(data, name, pdf_extractor=extractor,
+                                                                           limits=limits)
             del data
             if not warm:  # spaCy loads once per worker, outside any file's budget: the command pauses its clock
                 conn.send(("warming", None))
                 split_sentences("Warm up. The sentencizer loads once.")
                 warm = True
             conn.send(("phase", "analysing"))
-            reply = ("ok", (document, analyzer.analyze(document)))
+            if observed and isinstance(analyzer, ChunkedAnalyzer):
+                result = analyzer.analyze(document, _PipeObserver(conn))
+            else:
+                result = analyzer.analyze(document)
+            reply = ("ok", (document, result))
         except IngestError as exc:
             reply = ("error", exc)
         except MemoryError:
             reply = ("memory", None)
         except Exception as exc:  # a bug: the command reports it as a crash, with the traceback on --debug
             first = str(exc).splitlines()[0][:200] if str(exc) else ""
-            reply = ("crash", (f"{type(exc).__name__}{': ' + first if first else ''}", traceback.format_exc()))
+            reply = ("crash", (f"{type(exc).__name__}{': ' + first if first else ''}", traceback.format_exc(),
+                               _picklable(exc)))
         try:
             conn.send(reply)
         except MemoryError:
@@ -136,12 +206,15 @@ class FileWorker:
     """The command's worker; `process` one file at a time. Forks at the first file and after a stop."""
 
     def __init__(self, analyzer: Any, limits: IngestLimits, pdf_extractor: str | None, *,
-                 caller_bytes: int = 0) -> None:
+                 caller_bytes: int = 0, count_caller: bool = True) -> None:
         """`caller_bytes`: what the calling process held before the command began (the interpreter, or
         the whole test session when `lexrisk.cli.main` is called in-process), left out of the budget: the
-        group's budget is for what the command and its worker take (the analyzer, the file's work)."""
+        group's budget is for what the command and its worker take (the analyzer, the file's work).
+        `count_caller=False` (an API process or RQ worker, whose memory is its other jobs' and requests'):
+        only the worker's private memory is the file's."""
         self.analyzer, self.limits, self.extractor = analyzer, limits, pdf_extractor
-        self.caller_bytes = caller_bytes
+        self.caller_bytes, self.count_caller = caller_bytes, count_caller
+        self.owner = os.getpid()  # a forked copy of the caller must not share the pipe
         self._process: Any = None
         self._conn: Connection | None = None
 
@@ -170,22 +243,32 @@ class FileWorker:
 
     def process(self, data: bytes, name: str) -> FileOutcome:
         """Read and analyse `data` within the budget; never raises for the file's sake."""
+        return self._run(data, name, None)
+
+    def analyze(self, document: Document, observer: Any = None) -> FileOutcome:
+        """Segment and analyse a document already read (an API job's), within the budget; a chunked
+        analyzer reports to `observer` (progress, tokens) as it would in-process. Never raises for the
+        document's sake."""
+        return self._run(document, document.name, observer)
+
+    def _run(self, data: bytes | Document, name: str, observer: Any) -> FileOutcome:
         try:
             conn = self._conn or self.start()
             started = time.monotonic()
-            conn.send((data, name, self.extractor, self.limits))
+            conn.send((data, name, self.extractor, self.limits, observer is not None))
         except (OSError, EOFError, BrokenPipeError) as exc:
             self.close()
             return FileOutcome(crash=f"{name}: the analysis worker could not be used ({exc})")
         deadline = started + self.limits.timeout_s
-        phase, peak = "reading", 0
+        phase, peak = "reading" if isinstance(data, bytes) else "analysing", 0
+        whose = "the whole process group" if self.count_caller else "the analysis worker"
         while True:
             peak = max(peak, self.group_memory())
             if peak > self.limits.memory_bytes:
                 self.close()
                 return self._stopped(name, "analysis_out_of_memory",
                                      f"{phase} the file needed more than {mib(self.limits.memory_bytes)} of memory "
-                                     "(the whole process group); it was stopped", started, peak)
+                                     f"({whose}); it was stopped", started, peak)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.close()
@@ -211,6 +294,10 @@ class FileWorker:
             if kind == "phase":
                 phase = payload
                 continue
+            if kind == "observe":
+                method, args = payload
+                getattr(observer, method)(*args)
+                continue
             wall = time.monotonic() - started
             if kind == "ok":
                 return FileOutcome(document=payload[0], result=payload[1], wall_s=wall, peak_group_bytes=peak)
@@ -220,14 +307,19 @@ class FileWorker:
                 self.close()
                 return self._stopped(name, "analysis_out_of_memory", f"{phase} the file needed more than "
                                      f"{mib(self.limits.memory_bytes)} of memory; it was stopped", started, peak)
-            summary, trace = payload
-            return FileOutcome(crash=f"{name}: {summary}", trace=trace, wall_s=wall, peak_group_bytes=peak)
+            summary, trace, exception = payload
+            return FileOutcome(crash=f"{name}: {summary}", trace=trace, exception=exception, wall_s=wall,
+                               peak_group_bytes=peak)
 
     def group_memory(self) -> int:
         """The command's and the worker's memory together, less what the caller held before. PSS summed over
         the two counts each page once, so the caller's pages the worker shares since the fork are not counted
-        twice, and subtracting the caller's earlier footprint leaves what the command added."""
+        twice, and subtracting the caller's earlier footprint leaves what the command added. Without
+        `count_caller`, the worker's private memory alone: its PSS would count half of every page of the
+        server it was forked from."""
         worker = self._process.pid if self._process is not None else None
+        if not self.count_caller:
+            return private_memory(worker) if worker else 0
         return max(process_memory("self") + (process_memory(worker) if worker else 0) - self.caller_bytes, 0)
 
     @staticmethod

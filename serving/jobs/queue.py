@@ -103,6 +103,7 @@ class InProcessQueue:
         self.reaper.halt.set()
         self.waiting.close()
         self.webhooks.stop()
+        self.analyzers.close()
 
     def ready(self) -> bool:
         return True

@@ -26,8 +26,11 @@ from analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_ana
 from analyzers.chunked import ChunkedAnalyzer
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
+from contracts.limits import IngestLimits
 from contracts.playbook import Playbook, load_playbook
 from serving.comparisons import compare_stored
+from serving.file_worker import BudgetExceeded
+from serving.jobs.budget import AnalysisWorkers
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.records import stored_document
 from serving.registry import ServedAdapter, served_adapter
@@ -43,12 +46,19 @@ LOST_CHECK_BATCH = 100
 
 
 class AnalyzerCache:
-    """Analyzers are built once per process and shared by its jobs (a model loads once)."""
+    """Analyzers are built once per process and shared by its jobs (a model loads once), with the workers
+    their analyses run in under the file budget (`workers`: None with LEXRISK_INGEST_ISOLATION off)."""
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
         self._analyzers: dict[str, Analyzer] = {}
+        self.workers = AnalysisWorkers(IngestLimits.from_settings(settings)) if settings.ingest_isolation else None
+
+    def close(self) -> None:
+        """Stop the idle analysis workers."""
+        if self.workers is not None:
+            self.workers.close()
 
     def get(self, name: str) -> Analyzer:
         with self._lock:
@@ -135,6 +145,8 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
         started = time.perf_counter()
         try:
             result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings, adapter)
+        except BudgetExceeded as exc:
+            status = _fail(engine, job_id, attempt, exc.code, _budget_reason(exc))
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
@@ -155,6 +167,12 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
     if status in JobStatus.finished():
         notify(engine, settings, job_id, webhooks)
     return status
+
+
+def _budget_reason(exc: BudgetExceeded) -> str:
+    """The job's error for an analysis stopped at the file budget, naming the setting that bounds it."""
+    setting = "LEXRISK_FILE_BUDGET_S" if exc.code == "analysis_timeout" else "LEXRISK_FILE_MEMORY_MB"
+    return f"{exc.detail.replace('the file', 'the contract', 1)} ({setting})"
 
 
 class _Unreachable(Exception):
@@ -193,7 +211,7 @@ def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Documen
             analyzer = analyzers.get(name)
             if adapter is not None and analyzer.serves_adapters:
                 analyzer = analyzer.with_adapter(adapter.name, adapter.path, adapter.prompt)
-            return _analyze(analyzer, document, observer)
+            return _analyze(analyzer, document, observer, name, analyzers.workers)
         except Exception as exc:
             if not unreachable(exc):
                 raise
@@ -203,11 +221,16 @@ def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Documen
     raise _Unreachable(settings.analyzer_retries)
 
 
-def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver) -> AnalysisResult:
+def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver, name: str = "",
+             workers: AnalysisWorkers | None = None) -> AnalysisResult:
+    """The analysis, in a worker under the file budget where the analyzer's time is this machine's
+    (`Analyzer.file_budget`), else in this thread; a chunked analyzer reports its progress either way."""
+    if workers is None or not analyzer.file_budget:
+        workers = None
     if isinstance(analyzer, ChunkedAnalyzer):
-        return analyzer.analyze(document, observer)
+        return workers.analyze(name, analyzer, document, observer) if workers else analyzer.analyze(document, observer)
     observer.progress(0, 1)
-    result = analyzer.analyze(document)
+    result = workers.analyze(name, analyzer, document) if workers else analyzer.analyze(document)
     observer.progress(1, 1)
     return result
 

@@ -37,7 +37,7 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
     from serving.jobs.queue import RQQueue, _Reaper, lane_names
     from serving.jobs.runner import resend_lost_webhooks
 
-    engine, settings, _, webhooks = _context()
+    engine, settings, analyzers, webhooks = _context()
     if not settings.redis_url:
         raise RuntimeError("LEXRISK_REDIS_URL is not set; without it the API runs jobs itself")
     migrate(engine)
@@ -51,4 +51,5 @@ def work(*, burst: bool = False, name: str | None = None) -> None:
         worker.work(burst=burst, logging_level="INFO", dequeue_strategy=DequeueStrategy.ROUND_ROBIN)
     finally:
         reaper.halt.set()
+        analyzers.close()
         webhooks.pool.shutdown(wait=True)  # let deliveries under way finish

@@ -192,15 +192,60 @@ def test_a_stop_inside_the_block_sends_it_to_spacy():
     assert pattern.match("12. Item.\n") is not None and pattern.match("12. (a) x") is None
 
 
-def test_clause_starts_do_not_depend_on_headings(cuad_dir):
-    """Blocks are cut at the clause starts found without working out headings (`headings=False`): the
-    same lines open clauses either way."""
-    files = sorted((cuad_dir / "full_contract_txt").glob("*.txt"))[:10]
-    for path in [*files, None]:
-        text = CONTRACT if path is None else path.read_text("utf-8", errors="replace")
-        with_headings = [start for start, _, _, _ in segment._clause_starts(text)]
-        assert with_headings == [start for start, _, _, _ in segment._clause_starts(text, headings=False)]
-        assert with_headings == [c.start for c in segment_clauses(text) if c.level > 0]  # not the preamble
+def _clauses_line_by_line(text: str) -> list[tuple[int, int, str | None, str | None, int]]:
+    """The clause rule as it was written before the one-scan `_OPENER` (issue 29): split the text into
+    lines, skip a line after one that does not close a unit, and ask `_clause_start` about each other."""
+    starts: list[tuple[int, str | None, str | None, int]] = []
+    previous_paren, closed, pos = None, True, 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        was_closed, closed = closed, len(line) < 60 or segment._closes_a_unit(line)
+        if not was_closed:
+            continue
+        found = segment._clause_start(line, previous_paren)
+        if found is None:
+            continue
+        number, heading, level = found
+        if number and number.startswith("("):
+            previous_paren = number[1:-1]
+        starts.append((line_start + len(line) - len(line.lstrip()), number, heading, level))
+    if not starts or starts[0][0] > 0:
+        starts.insert(0, (0, None, None, 0))
+    ends = [s[0] for s in starts[1:]] + [len(text)]
+    return [(start, end, number, heading, level) for (start, number, heading, level), end in zip(starts, ends, strict=True)]
+
+
+# pieces of lines that each alternative of `_OPENER` (and its edges) must judge as `_clause_start` does
+_FRAGMENTS = ["ARTICLE IV", "Article 12.", "ARTICLE IX - TERM", "Article 5abc", "ARTICLES", "SECTION 3.2A.",
+              "Section 7", "§ 4.1:", "§4", "Sections apply", "12 days after", "30 Months", "7 %", "1.2.3 Foo",
+              "1. Item", "1234 Bar", "12. (a) x", '3 "Quoted"', "(a) x", "(iv) y", "(b)", "(B) z", "(12) w",
+              "(abc) v", "DEFINITIONS", "TERM AND TERMINATION", "A B C", "NOTICES;", "SCHEDULE A-1 (PRICES)",
+              "The Supplier shall indemnify the Customer.", "and", "x" * 70, "y" * 59 + ".", "z" * 80 + ",",
+              "a long line that wraps at the margin without any stop at its end and goes on", "", "Heading: rest",
+              "٣. Arabic digit", "ÅRTICLE", "2.3 Minimum Commitment. The Buyer shall buy"]
+_SPACES = ["", " ", "  ", "\t", "\r", "\u00a0", "\x0b", "\u2003", " \r"]
+
+
+def _fuzzed_texts(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(29)
+    return ["\n".join(rng.choice(_SPACES) + rng.choice(_FRAGMENTS) + rng.choice(_SPACES)
+                      for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_the_one_scan_finds_the_clauses_of_the_line_rule(cuad_dir):
+    """`segment_clauses` finds its clauses in one scan of the text (`_OPENER`); the clauses (offsets,
+    numbers, headings, levels) are those of the rule applied line by line, on CUAD contracts and on
+    lines built to sit on each alternative's edges (spaces of every kind, amounts, wrapped lines)."""
+    files = sorted((cuad_dir / "full_contract_txt").glob("*.txt"))[::8]
+    texts = [CONTRACT, "", "\n", "(a) x\n" * 50, *_fuzzed_texts(400)]
+    texts += [path.read_text("utf-8", errors="replace") for path in files]
+    for text in texts:
+        expected = _clauses_line_by_line(text)
+        assert [(c.start, c.end, c.number, c.heading, c.level) for c in segment_clauses(text)] == expected, text[:300]
+        # the blocks are cut where the clauses open, found without their numbers and headings
+        assert segment._clause_offsets(text) == [start for start, _, _, _, level in expected if level > 0]
 
 
 def test_many_short_lines_keep_little_beside_their_sentences():
@@ -219,3 +264,21 @@ def test_many_short_lines_keep_little_beside_their_sentences():
         tracemalloc.stop()
     assert len(spans) == 100_000
     assert peak < 24 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_segmentation_leaves_the_garbage_collector_as_it_found_it():
+    """The collector is paused while clauses and sentences are made, and turned back on only by the call
+    that turned it off."""
+    import gc
+
+    assert gc.isenabled()
+    segment_clauses(CONTRACT)
+    split_sentences(CONTRACT)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        segment_clauses(CONTRACT)
+        split_sentences(CONTRACT)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

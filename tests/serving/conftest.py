@@ -20,7 +20,7 @@ from serving.keys import create_key
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "examples" / "contracts"
 PLUGINS = {"fake": "tests.serving.fakes:factory", "broken": "tests.serving.fakes:broken",
-           "flaky": "tests.serving.fakes:flaky"}
+           "flaky": "tests.serving.fakes:flaky", "stuck": "tests.serving.fakes:stuck"}
 T = TypeVar("T")
 PG_URL = os.environ.get("LEXRISK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

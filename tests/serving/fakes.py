@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable
 
 import httpx
 
-from analyzers.base import Proposal
+from analyzers.base import Analyzer, Proposal
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer
 from contracts.documents import Document
 
@@ -67,6 +68,7 @@ class FlakyAnalyzer(KeywordAnalyzer):
     name = "flaky"
     failures = 2
     calls = 0
+    file_budget = False  # a model server's client: the job runs it in its own thread, where `calls` is counted
 
     def analyze(self, document: Document, observer=None):
         FlakyAnalyzer.calls += 1
@@ -77,3 +79,26 @@ class FlakyAnalyzer(KeywordAnalyzer):
 
 def flaky(settings, playbook):
     return FlakyAnalyzer(playbook)
+
+
+class StuckAnalyzer(Analyzer):
+    """The keyword analyzer, not chunked, except on a contract that says STUCK (it spins until stopped) or
+    HOG (it holds 700 MiB, touched, until stopped): a job past the file budget."""
+
+    name = "stuck"
+    version = "1"
+
+    def propose(self, document: Document) -> Iterable[Proposal]:
+        if "STUCK" in document.text:
+            while True:
+                pass
+        if "HOG" in document.text:
+            held = bytearray(700 * 2**20)
+            for i in range(0, len(held), 4096):
+                held[i] = 1
+            time.sleep(60)
+        return KeywordAnalyzer(self.playbook).propose(document)
+
+
+def stuck(settings, playbook):
+    return StuckAnalyzer(playbook)
