@@ -13,6 +13,7 @@ from contracts.proofing.definitions import (
     duplicate_items,
     find_definitions,
     list_definitions,
+    loose_terms,
     term_words,
     unused_items,
 )
@@ -61,15 +62,14 @@ def _term_items(document: Document, wanted: set[str]) -> list[ProofingItem]:
     parties = find_parties(text, definitions)
     items: list[ProofingItem] = []
     if "duplicate_definition" in wanted:
-        items += duplicate_items(document, definitions)
+        items += duplicate_items(document, definitions, {p.short: {w.lower() for w in p.full} for p in parties})
     defined = {term_words(d.term) for d in definitions} | list_definitions(text, tokens)
     if "unused_definition" in wanted:
         strict = {term_words(d.term) for d in definitions if d.strict}
         uses = count_uses(tokens, strict, skip={d.start for d in definitions})
         items += unused_items(document, definitions, uses)
     if "undefined_term" in wanted:
-        proper = {w for p in parties for w in p.full}
-        items += undefined_items(document, tokens, defined, proper)
+        items += undefined_items(document, tokens, defined | loose_terms(text), {p.full for p in parties})
     if "party_name" in wanted:
         vocabulary = {t.text for t in tokens if t.text[:1].islower()} | {w for term in defined for w in term}
         vocabulary |= {w.capitalize() for w in vocabulary}

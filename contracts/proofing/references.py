@@ -27,8 +27,15 @@ _ITEM = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,4}[A-Za-z]?|[IVXLC]{1,6}\b|[A
                    r"(?:\([a-zA-Z0-9]{1,4}\)){0,4}")
 _SEPARATOR = re.compile(r"[ \t]*+(?:,[ \t]*+(?:and|or)?|and|or|through|to|thru|-|–|—)[ \t]*+")
 _RANGE_WORDS = {"through", "to", "thru", "-", "–", "—"}
-_EXTERNAL = re.compile(r"[\s,]*+(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
-                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]")
+_EXTERNAL = re.compile(r"[\s,]*+(?:(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
+                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]|thereof\b|thereunder\b|therein\b)")
+# SEC forms named like schedules ("Schedule 13D", "Schedule 14D-1", "Schedule TO"), not attachments
+_SEC_SCHEDULE = re.compile(r"1[34][A-Z]|TO\Z")
+# an attachment numbered past this is a page number in a table of contents ("9.10 Exhibits 24")
+_MAX_ATTACHMENT_NUMBER = 20
+# the filing's own exhibit label heads the text ("Exhibit 10.3", a dotted number near the start, or the very
+# first words): not a reference to an attachment
+_FILING_LABEL_CHARS = 300
 _ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b",
                               re.I)
 # an attachment's title in capitals anywhere ("... SCHEDULE 5 Service Level Agreement"): plain-text filings
@@ -118,7 +125,9 @@ def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]
             key = (ref.kind, ref.label)
         else:
             key = (ref.kind, ref.label.upper())
-            if key in attachments:
+            filing_label = ref.start < _FILING_LABEL_CHARS and ("." in ref.label or not text[:ref.start].strip())
+            if key in attachments or filing_label or (ref.kind == "Schedule" and _SEC_SCHEDULE.match(key[1])) \
+                    or (ref.label.isdigit() and int(ref.label) > _MAX_ATTACHMENT_NUMBER):
                 continue
         missing.setdefault(key, []).append(ref)
     items: list[ProofingItem] = []
