@@ -5,6 +5,7 @@ kind from a committed file of human verdicts, and speed.
     python benchmarks/proofing_quality.py precision-heldout  # precision per kind from judged_heldout.jsonl
     python benchmarks/proofing_quality.py recall [--contracts 60] [--split train]
     python benchmarks/proofing_quality.py speed [--contracts 20]
+    python benchmarks/proofing_quality.py report             # README.md here and docs/proofing.md's figures
 
 All contracts come from CUAD's dev split (contracts/cuad_split.py), sorted by name, unless `--split train`
 (where the checks are developed: recall_train.json). The held-out precision set is the 20 dev contracts after
@@ -462,6 +463,64 @@ def _both(analyzer, doc: Document, kinds: list[str]) -> None:
     proofread(doc, kinds)
 
 
+# -- the figures, written from the result files (no number typed by hand)
+
+DOCS = ROOT / "docs" / "proofing.md"
+FIGURES_START, FIGURES_END = "<!-- proofing figures: benchmarks/proofing_quality.py report -->", "<!-- end of proofing figures -->"
+
+
+def _load(name: str) -> dict:
+    return json.loads((OUT / name).read_text("utf-8"))
+
+
+def _markdown(head: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows])
+
+
+def figures() -> str:
+    """The measured figures as markdown, from recall.json, recall_train.json, precision_heldout.json, speed.json."""
+    dev, train, judged, speed_ = (_load(n) for n in ("recall.json", "recall_train.json", "precision_heldout.json",
+                                                     "speed.json"))
+    recall_rows = [[k, f"{v['found']}/{v['injected']} = {v['recall']}", v.get("recall_in_scope", ""),
+                    f"{train['per_kind'][k]['found']}/{train['per_kind'][k]['injected']} = {train['per_kind'][k]['recall']}"]
+                   for k, v in dev["per_kind"].items()]
+    precision_rows = [[k, v["items"], v["judged"], v["true"], v["false"], v["precision"],
+                       "yes" if k in judged["default_kinds"] else "no"] for k, v in judged["per_kind"].items()]
+    speed_rows = [[k, v["mean_s"], v["median_s"], v["max_s"]] for k, v in speed_["per_step"].items()]
+    return "\n\n".join([
+        f"**Recall** (`recall.json`, `recall_train.json`): one defect of each kind injected into each of "
+        f"{dev['contracts']} CUAD dev contracts (the checks were developed on the {train['contracts']} train "
+        "contracts, `recall_train.json`, and run on dev once); the protocol is in the benchmark's docstring.",
+        _markdown(["kind", f"dev recall ({dev['contracts']} contracts)", "dev, terms in the check's scope",
+                   f"train recall ({train['contracts']}, tuned)"], recall_rows),
+        f"**Precision** (`precision_heldout.json`): every item of every kind on {len(judged['contracts'])} held-out CUAD "
+        "dev contracts (never injected, judged or looked at while the checks were written or revised), written by "
+        "the code and committed before judging (`items_heldout.jsonl`), then judged true or false with a one-line "
+        "reason (`judged_heldout.jsonl`). On by default: the kinds at or above "
+        f"{AIM} with every item judged.",
+        _markdown(["kind", "items", "judged", "true", "false", "precision", "on by default"], precision_rows),
+        f"**Speed** (`speed.json`): CPU seconds per contract on one core, best of {ROUNDS}, {speed_['contracts']} "
+        f"held-out dev contracts of {speed_['mean_chars']:,} characters on average, load average "
+        f"{speed_['load_average'][0]:.1f} while measured ({speed_['when']}).",
+        _markdown(["step", "mean s", "median s", "max s"], speed_rows)])
+
+
+def report() -> None:
+    """eval/results/proofing/README.md, and the figures block of docs/proofing.md, from the result files."""
+    body = figures()
+    (OUT / "README.md").write_text(
+        "# Proofing results\n\nWritten by `python benchmarks/proofing_quality.py report` from the JSON files here; "
+        "see docs/proofing.md for the checks and what their false alarms are.\n\n" + body + "\n\n"
+        "Earlier files, kept as the history of the first revision: `items.jsonl`/`judged_items.jsonl`/`precision.json` "
+        "(20 contracts the first checks were tuned on), `items_fresh.jsonl`/`judged_fresh.jsonl`/`precision_fresh.json`, "
+        "`items_v1.jsonl`/`judged_v1_missing_reference.jsonl`. They were written by earlier code.\n", "utf-8")
+    docs = DOCS.read_text("utf-8")
+    a, b = docs.index(FIGURES_START) + len(FIGURES_START), docs.index(FIGURES_END)
+    DOCS.write_text(docs[:a] + "\n" + body + "\n" + docs[b:], "utf-8")
+    print(f"wrote {OUT / 'README.md'} and the figures of {DOCS}")
+
+
 def _print(title: str, head: list[str], rows: list[list]) -> None:
     table = Table(title=title, title_justify="left")
     for h in head:
@@ -474,7 +533,7 @@ def _print(title: str, head: list[str], rows: list[list]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["items", "items-fresh", "items-heldout", "precision", "precision-fresh",
-                                         "precision-heldout", "recall", "speed"])
+                                         "precision-heldout", "recall", "speed", "report"])
     parser.add_argument("--contracts", type=int, default=None, help="how many contracts")
     parser.add_argument("--split", choices=["dev", "train"], default="dev", help="recall: which CUAD split")
     args = parser.parse_args()
@@ -490,6 +549,8 @@ def main() -> None:
         precision_fresh()
     elif args.step == "precision-heldout":
         precision_heldout()
+    elif args.step == "report":
+        report()
     elif args.step == "recall":
         recall(args.contracts or (RECALL_CONTRACTS if args.split == "dev" else len(train_names())), args.split)
     else:
