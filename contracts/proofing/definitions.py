@@ -26,7 +26,7 @@ _MEANS = re.compile(r'\s*[,:]?\s*\)?\s*(?:shall\s+|will\s+|is\s+|are\s+)?(?:mean
 # an index entry that points at the definition elsewhere ("X" has the meaning set forth in Section 4.4,
 # "X" is defined in the preamble): it defines nothing itself, so it is neither a duplicate nor a definition
 _POINTER = re.compile(r"[ \t]*+[,)\-–:]?[ \t]*+(?:shall\s+)?(?:has|have|is|are)\s+(?:the\s+)?(?:respective\s+)?"
-                      r"(?:meanings?|defined)\s+(?:(?:set\s+forth|given|assigned|ascribed|specified|provided|stated)\s+"
+                      r"(?:meanings?|defined)\s+(?:(?:set\s+(?:forth|out)|given|assigned|ascribed|specified|provided|stated)\s+"
                       r"(?:(?:to\s+(?:it|them|such\s+terms?)|thereto|such\s+terms?)\s+)?)?(?:in|on|under|by|above|below|herein|hereinabove|earlier)\b", re.I)
 _REFERRED = re.compile(r"(?:referred\s+to\s+as|hereinafter|called|known\s+as|defined\s+as|designated\s+as)\W{0,12}\Z", re.I)
 _LINE_HEAD = re.compile(r"[\s\-–•*]*(?:\(?[0-9A-Za-z]{1,4}[.)]\s*|[0-9]+(?:\.[0-9]+)+\s*)?\Z")
@@ -201,8 +201,8 @@ def duplicate_items(document: Document, definitions: list[Definition],
     """A term defined twice in the same part of the document: the contract proper, its signature block, or
     one attachment. Not a slip: a second definition in amending text (the amendment's new wording), one that
     adds to the first ("X" also includes), the same name given its short form again, a party's name and
-    label repeated in the signature lines (`parties`: each party's defined name and the words of its full name,
-    lower-cased)."""
+    label repeated (in the recitals or the signature lines; `parties`: each party's defined name and the words
+    of its full name, lower-cased)."""
     text = document.text
     regions = _regions(text)
     amending = [m.start() for m in _AMENDING.finditer(text)]
@@ -219,8 +219,8 @@ def duplicate_items(document: Document, definitions: list[Definition],
                 continue
             if later.extends or (later.named and later.named == first.named):
                 continue  # "X" also includes ..., or the same name given its short form again
-            if later.start > len(text) * 3 // 4 and set(later.named.replace(",", " ").split()) & (parties or {}).get(term, set()):
-                continue  # a party's name and label again in the signature lines
+            if set(later.named.replace(",", " ").split()) & (parties or {}).get(term, set()):
+                continue  # a party's name and label again (in the recitals, the signature lines)
             differ = later.meaning != first.meaning
             page = document.page_of(first.start)
             how = "with a different meaning" if differ else "with the same wording"
@@ -232,6 +232,11 @@ def duplicate_items(document: Document, definitions: list[Definition],
     return items
 
 
+# a term with a dot or a bracket inside ("U.S.", "A.M. Best", "Non-[***] Notice") is split by the tokenizer, so
+# its uses cannot be counted: it is never reported unused
+_UNCOUNTABLE = re.compile(r"[.\[\]]")
+
+
 def unused_items(document: Document, definitions: list[Definition],
                  uses: dict[tuple[str, ...], int]) -> list[ProofingItem]:
     items: list[ProofingItem] = []
@@ -240,7 +245,7 @@ def unused_items(document: Document, definitions: list[Definition],
         if not d.strict or d.term in seen:
             continue
         seen.add(d.term)
-        if uses.get(term_words(d.term), 0) == 0:
+        if uses.get(term_words(d.term), 0) == 0 and not _UNCOUNTABLE.search(d.term):
             items.append(make_item(document, "unused_definition", "low",
                                    f'"{" ".join(d.term.split())}" is defined but never used', d.start, d.end,
                                    "delete the definition, or use the term where it was meant"))

@@ -19,7 +19,10 @@ _NUMBER = re.compile(r"(?:article|section|§|clause|paragraph)?\s*([0-9]+(?:\.[0
 # bracket, a quote or a redaction's stars ("5. [***]"): possessive runs of blanks, so that a line of a
 # million spaces is passed over once, not once per space
 _INLINE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:(?:Section|SECTION|Article|ARTICLE)[ \t]++)?"
-                     r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?[ \t]++[A-Z(\[*\"“]")
+                     r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?(?:[ \t]++|[ \t]*+\n[ \t\n]*+)[A-Z(\[*\"“]")
+# a dotted number opening a line before a lower-case word: a sub-section whose text starts without a capital
+# ("10.2.3 in its entirety ...", "6.1 eGain warrants ...")
+_LINE_DOTTED = re.compile(r"(?:\A|\n)[ \t]*+([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
 # "Article VIII. Duties of Party A" run into the text: an article by its roman numeral
 _INLINE_ARTICLE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:Article|ARTICLE)[ \t]++"
                              r"([IVXLC]{1,6})\.?[ \t]++[A-Z(\[*\"“]")
@@ -86,6 +89,8 @@ def inline_numbers(text: str) -> dict[str, list[int]]:
     that is not itself a reference ("Section 7.1 The ...")."""
     found: dict[str, list[int]] = {}
     for m in _INLINE.finditer(text):
+        found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _LINE_DOTTED.finditer(text):
         found.setdefault(m.group(1), []).append(m.start(1))
     for m in _INLINE_ARTICLE.finditer(text):
         value = roman_to_int(m.group(1))

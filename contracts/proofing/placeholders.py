@@ -28,10 +28,12 @@ _SIGNATURE_LINE = re.compile(r"[ \t]*+(?:by|name|title|its|date|dated|signature|
 _SIGNING_WORD = re.compile(r"(?:initials?|signature|signed|by|name|title|date|dated)[ \t:]*+\Z", re.I)
 _BARE_TBD = re.compile(r"\bTB[DC]\b")
 # a signing or initialling field anywhere on the line ("Initialed ACME CORP:______", "______   Name:")
-_SIGNING_FIELD = re.compile(r"\binitial(?:s|ed)\b|\binitial[ \t]*+:|\b(?:by|name|title|its|signature|date)[ \t]*+:", re.I)
+_SIGNING_FIELD = re.compile(r"\binitial(?:s|ed)\b|\binitial[ \t]*+:|\(print(?:ed)?[ \t]++name\)|\b(?:by|name|title|its|signature|date)[ \t]*+:", re.I)
 # a check box, read just after or before the underscores: "___Option B" (they run straight into the option's
 # name), "___X_" or "_X___" (ticked)
 _CHECK_BOX = re.compile(r"[A-Z]|[Xx✓]_|_[Xx✓]\Z")
+# a rule of underscores before a footnote's star ("________ * Further information ..."): a separator
+_FOOTNOTE = re.compile(r"\s*+\*")
 # a number just before a bracket: "Section 10.4 [Company Termination]" is a section's title, not a blank
 _NUMBER_BEFORE = re.compile(r"[0-9][ \t]*+\Z")
 _BULLET = re.compile(r"[●]")
@@ -71,7 +73,8 @@ def placeholder_items(document: Document) -> list[ProofingItem]:
         signing = _SIGNATURE_LINE.match(line) or _SIGNING_WORD.search(text, max(a, m.start() - 14), m.start()) \
             or _SIGNING_FIELD.search(line)
         if signing or not line.replace("_", "").strip() or _inside(covered, m.start()) \
-                or _CHECK_BOX.match(text, m.end(), m.end() + 2) or _CHECK_BOX.search(text, max(a, m.start() - 2), m.start()):
+                or _CHECK_BOX.match(text, m.end(), m.end() + 2) or _CHECK_BOX.search(text, max(a, m.start() - 2), m.start()) \
+                or _FOOTNOTE.match(text, m.end(), m.end() + 40):
             continue
         items.append(make_item(document, "placeholder", "high", "a blank is left to fill in: ____",
                                m.start(), m.end(), "fill in the blank before signing"))

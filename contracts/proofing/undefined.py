@@ -72,10 +72,12 @@ _INCORPORATED = re.compile(r"capitali[sz]ed\s+terms\b[^.]{0,200}?\bnot\s+(?:othe
 # there or points at its definition (which the finder may not read, or which is in another instrument)
 _DEFINED_ELSEWHERE = re.compile(r"[\s,(]{0,4}(?:as\s+(?:such\s+terms?\s+(?:is|are)\s+)?defined\b|has\s+the\s+meaning|"
                                 r"(?:shall\s+)?means?\b|shall\s+have\s+the\s+meaning)", re.I)
-# a run opened by a determiner or a number ("The Joint", "Other Form of ...", "One Hundred") is a name, an
-# amount or a heading, not a defined term's use
+# a run opened by a determiner, a capitalized function word or a number ("The Joint", "Neither SIGA", "Other
+# Form of ...", "One Hundred") is a name, a sentence's start, an amount or a heading, not a defined term's use;
+# inside a run such a word ends it ("the other Party At least", "each Party And other matters")
 _NOT_TERM_HEADS = {"The", "A", "An", "Other", "All", "Each", "Any", "No", "This", "That", "Such", "Our", "Your", "Its",
-                   "Their", "Both", "Either", "Per", "Certain"}
+                   "Their", "Both", "Either", "Per", "Certain", "Neither", "Nor", "And", "Or", "At", "To", "In", "For",
+                   "With", "By", "On", "As", "From", "If", "Upon", "But"}
 _NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
                  "Fifteen", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred",
                  "Thousand", "Million", "Billion"}
@@ -101,7 +103,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     if incorporates_definitions(text):
         return []
     known: set[tuple[str, ...]] = set()
-    for term in defined | _defined_by_means(tokens):
+    for term in defined | _defined_by_means(tokens) | _defined_by_list(text, tokens):
         known |= variants(term)
     titled = _title_line_tokens(text, tokens)
     lowered = [base_form(t.text).lower() for t in tokens]
@@ -198,6 +200,29 @@ def _defined_by_means(tokens: list[Token]) -> set[tuple[str, ...]]:
     return found
 
 
+_LIST_MARK = re.compile(r"[ \t]*+(?:[-–—][ \t]|:)")
+
+
+def _defined_by_list(text: str, tokens: list[Token]) -> set[tuple[str, ...]]:
+    """Terms of a definitions list written without quotes or "means": a capitalized phrase opening a line, an
+    item ("(h) Initial Parties: The Initial Parties are ...") or a column ("   Equipped Capacity - the amount
+    of ..."), then a dash or a colon. A bounded look from each such opening, so linear."""
+    found: set[tuple[str, ...]] = set()
+    for k, tok in enumerate(tokens):
+        if not (tok.capitalized and _is_word(tok)):
+            continue
+        gap = text[tokens[k - 1].end:tok.start] if k else "\n"
+        if not (k == 0 or tokens[k - 1].text == ")" or "\n" in gap or "   " in gap):
+            continue
+        end = k
+        while end < min(len(tokens), k + MAX_RUN) and (tokens[end].capitalized or tokens[end].text in _JOINERS) \
+                and _is_word(tokens[end]) and (end == k or _same_line(text, tokens[end - 1], tokens[end])):
+            end += 1
+        if end > k and _LIST_MARK.match(text, tokens[end - 1].end):
+            found.add(tuple(base_form(t.text).lower() for t in tokens[k:end]))
+    return found
+
+
 def _split_at_and(tokens: list[Token], i: int, j: int) -> list[tuple[int, int]]:
     parts, a = [], i
     for k in range(i, j):
@@ -264,8 +289,8 @@ def _mid_sentence(tokens: list[Token], i: int) -> bool:
     number in brackets ("ten (10) Business Days", "[* * *] Business Days") is not the capital of a sentence's
     first word."""
     previous = tokens[i - 1].text
-    if previous in {")", "]"} and i >= 2:
-        previous = tokens[i - 2].text if tokens[i - 2].text != "[" else "0"
+    if previous in {")", "]"} and i >= 2:  # "(10) Business Days", "[***] Business Days"; not "(ii) Neither ..."
+        previous = "0" if tokens[i - 2].text == "[" or tokens[i - 2].text.isdigit() else ""
     return previous[:1].islower() or previous in {",", "&"} or base_form(previous) != previous or previous.isdigit()
 
 

@@ -227,3 +227,28 @@ def test_a_redacted_section_fills_its_place_and_other_instruments_are_not_referr
     items = _items(text)
     assert _kind(items, "numbering") == []
     assert _kind(items, "missing_reference") == []
+
+
+def test_definitions_lists_without_quotes_and_pointers_written_set_out() -> None:
+    text = ('"Fees" has the meaning set out below.\n\n1. Terms.\n(h) Initial Parties: The Initial Parties are the '
+            "founders and the initial buyers.\n   Equipped Capacity - the capacity in place.\n"
+            "The Initial Parties share the Equipped Capacity, and each of the Initial Parties pays for the "
+            "Equipped Capacity it is equipped with, as initial parties do.\n"
+            '2. Fees.\nThe charges (the "Fees") are paid, and the Fees are due.\n')
+    items = _items(text)
+    assert _kind(items, "undefined_term") == []
+    assert _kind(items, "duplicate_definition") == []
+
+
+def test_attachments_without_a_space_and_zero_padded_ranges_are_found() -> None:
+    text = ("1. Terms.\n1.01 One.\n1.02 Two.\n1.03 Three.\nAs in Sections 1.01 to 1.03 and Schedule 2.15.1 and "
+            "Schedule 2.\n\nSCHEDULE2\nPrices.\n\nSCHEDULE 2.15.1\nSuppliers.\n")
+    assert _kind(_items(text), "missing_reference") == []
+
+
+def test_dotted_terms_are_not_called_unused_and_print_name_lines_are_no_blanks() -> None:
+    text = ('1. Terms.\nThe United States of America (the "U.S.") is the territory.\nSales in the U.S. only.\n'
+            "By: ______________\n_____________________ (Print Name)\n")
+    items = _items(text)
+    assert _kind(items, "unused_definition") == []
+    assert _kind(items, "placeholder") == []
