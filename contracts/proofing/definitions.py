@@ -157,7 +157,13 @@ def term_words(term: str) -> tuple[str, ...]:
     return tuple(base_form(w).lower() for w in re.findall(r"\w+(?:['’\-&]\w+)*", term))
 
 
-def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int]) -> dict[tuple[str, ...], int]:
+def lowered_words(tokens: list[Token]) -> list[str]:
+    """Each token as the checks compare it: without a possessive, lower-cased (computed once per document)."""
+    return [base_form(t.text).lower() for t in tokens]
+
+
+def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int],
+               words: list[str] | None = None) -> dict[tuple[str, ...], int]:
     """How often each term (or its plural/singular) occurs, capitalized, outside the offsets in `skip` (its
     definitions): one pass, every position tried with every term length, so linear in the tokens. A form
     shared by two terms ("Affiliate" and "Affiliates") counts for both, whatever the order of the set."""
@@ -166,7 +172,7 @@ def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int])
         for form in sorted(variants(term)):
             lookup[form].append(term)
     lengths = sorted({len(t) for t in lookup}, reverse=True)
-    words = [base_form(t.text).lower() for t in tokens]
+    words = lowered_words(tokens) if words is None else words
     counts: dict[tuple[str, ...], int] = defaultdict(int)
     for i, tok in enumerate(tokens):
         if tok.start in skip or not tok.text[:1].isupper():

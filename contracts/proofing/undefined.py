@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 
 from contracts.documents import Document
-from contracts.proofing.definitions import count_uses
+from contracts.proofing.definitions import count_uses, lowered_words
 from contracts.proofing.models import ProofingItem, make_item
 from contracts.proofing.tokens import Token, base_form, variants
 
@@ -94,7 +94,7 @@ def incorporates_definitions(text: str) -> bool:
 
 
 def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[str, ...]],
-                    proper: set[tuple[str, ...]]) -> list[ProofingItem]:
+                    proper: set[tuple[str, ...]], lowered: list[str] | None = None) -> list[ProofingItem]:
     """`defined`: every term the document defines, loosely (tuples of lower-cased words); `proper`: the
     parties' full names (tuples of words). A candidate is a run of at least two capitalized words, each an
     ordinary word the text also writes in lower case, standing inside a sentence of running text (not a
@@ -106,7 +106,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     for term in defined | _defined_by_means(tokens) | _defined_by_list(text, tokens):
         known |= variants(term)
     titled = _title_line_tokens(text, tokens)
-    lowered = [base_form(t.text).lower() for t in tokens]
+    lowered = lowered_words(tokens) if lowered is None else lowered
     lower = {t.text for t in tokens if t.text[:1].islower()}
     party_parts = {tuple(w.lower() for w in name[a:b]) for name in proper
                    for a in range(len(name)) for b in range(a + 1, len(name) + 1)}
@@ -140,7 +140,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
                   and not excused(run, known, set())}
     # the capitalized uses in running text, the sentence-opening ones too ("The Fee shall ...")
     total = count_uses(tokens, {tuple(w.lower() for w in run) for run in candidates},
-                       skip={tokens[k].start for k in titled})
+                       skip={tokens[k].start for k in titled}, words=lowered)
     items: list[ProofingItem] = []
     for run, where in uses.items():
         count = total.get(tuple(w.lower() for w in run), 0)
