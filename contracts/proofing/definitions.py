@@ -9,6 +9,7 @@ Every pass is over the token list or bounded windows of the text, so the time is
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,12 +25,16 @@ _MEANS = re.compile(r'\s*[,:]?\s*\)?\s*(?:shall\s+|will\s+|is\s+|are\s+)?(?:mean
                     r"refers?\s+to|is\s+defined|includes?|shall\s+include)\b", re.I)
 # an index entry that points at the definition elsewhere ("X" has the meaning set forth in Section 4.4,
 # "X" is defined in the preamble): it defines nothing itself, so it is neither a duplicate nor a definition
-_POINTER = re.compile(r"[ \t]*+[,)]?[ \t]*+(?:shall\s+)?(?:has|have|is|are)\s+(?:the\s+)?(?:respective\s+)?"
-                      r"(?:meanings?|defined)\s+(?:(?:set\s+forth|given|assigned|ascribed|specified|provided)\s+"
-                      r"(?:(?:to\s+(?:it|them|such\s+terms?)\s+)?))?(?:in|on|under|by)\b", re.I)
+_POINTER = re.compile(r"[ \t]*+[,)\-–:]?[ \t]*+(?:shall\s+)?(?:has|have|is|are)\s+(?:the\s+)?(?:respective\s+)?"
+                      r"(?:meanings?|defined)\s+(?:(?:set\s+(?:forth|out)|given|assigned|ascribed|specified|provided|stated)\s+"
+                      r"(?:(?:to\s+(?:it|them|such\s+terms?)|thereto|such\s+terms?)\s+)?)?(?:in|on|under|by|above|below|herein|hereinabove|earlier)\b", re.I)
 _REFERRED = re.compile(r"(?:referred\s+to\s+as|hereinafter|called|known\s+as|defined\s+as|designated\s+as)\W{0,12}\Z", re.I)
 _LINE_HEAD = re.compile(r"[\s\-–•*]*(?:\(?[0-9A-Za-z]{1,4}[.)]\s*|[0-9]+(?:\.[0-9]+)+\s*)?\Z")
 _COLON_AFTER = re.compile(r"\s*[:\-–—]")
+# a quoted title after a reference ("Clause 13 ("Security Deposit")", "Exhibit 1 "List of Aircraft""): it
+# names the part referred to, it defines nothing. Looked for in the 60 characters before the quote
+_TITLED = re.compile(r"\b(?:sections?|clauses?|articles?|exhibits?|schedules?|annex(?:es)?|appendix|appendices|"
+                     r"paragraphs?|attachments?|parts?|see)(?:\s+[\w\-]+(?:\.[\w\-]+)*)?(?:\s*\([a-z0-9]{1,4}\))*[ \t,]*\(?\s*\Z", re.I)
 _TERM_TRIM = ",.;: "
 _LOOKBACK = 120
 
@@ -41,6 +46,8 @@ class Definition:
     end: int
     strict: bool  # a defining context, not just a quoted phrase
     meaning: str  # the words that give it its meaning, normalised, to tell two definitions apart
+    extends: bool = False  # "X" includes / shall include: it adds to a definition, it does not give one
+    named: str = ""  # the few words just before a definition in parentheses: what "(the "X")" names
 
 
 def _is_term(term: str) -> bool:
@@ -87,10 +94,14 @@ def find_definitions(text: str) -> list[Definition]:
         window = max(0, m.start() - 12)
         line_start = text.rfind("\n", window, m.start()) + 1 or (0 if window == 0 else -1)
         at_line_head = line_start >= 0 and _LINE_HEAD.match(text, line_start, m.start()) is not None
-        strict = not pointer and (means is not None or _in_parentheses(text, m.start(), m.end())
+        titled = _TITLED.search(text, max(0, m.start() - 60), m.start()) is not None
+        strict = not pointer and not titled and (means is not None or _in_parentheses(text, m.start(), m.end())
                   or _REFERRED.search(text, max(0, m.start() - 40), m.start()) is not None
                   or (at_line_head and _COLON_AFTER.match(text, m.end()) is not None))
-        found.append(Definition(term, start, end, strict, _meaning(text, m.start(), m.end(), means)))
+        extends = means is not None and "includ" in means.group().lower()
+        named = " ".join(text[max(0, m.start() - 60):m.start()].rsplit("(", 1)[0].split()[-3:]).lower() \
+            if means is None else ""
+        found.append(Definition(term, start, end, strict, _meaning(text, m.start(), m.end(), means), extends, named))
     return found
 
 
@@ -117,6 +128,25 @@ def list_definitions(text: str, tokens: list[Token]) -> set[tuple[str, ...]]:
     return found
 
 
+# a term in single quotes ('the Manufacturer'), which some drafters use to define: an opening quote not
+# after a letter, at most 80 characters, a closing quote not before one (so "Licensee's" is no quote)
+_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘](?:the\s+)?([A-Z][^'‘’\n]{0,79})['’](?!\w)")
+
+
+_LOWER_HEAD = re.compile(r"(?:[a-z][\w\-]*\s+){1,3}(?=[A-Z])")
+
+
+def loose_terms(text: str) -> set[tuple[str, ...]]:
+    """Capitalized phrases in single quotes, and quoted phrases after a lower-case word or two ("current Good
+    Manufacturing Practices"): loosely defined, for the undefined-term check only."""
+    found = {term_words(m.group(1)) for m in _SINGLE_QUOTED.finditer(text) if _is_term(m.group(1).strip(_TERM_TRIM))}
+    for m in _QUOTED.finditer(text):
+        head = _LOWER_HEAD.match(m.group(1))
+        if head is not None and _is_term(m.group(1)[head.end():].strip(_TERM_TRIM)):
+            found.add(term_words(m.group(1)[head.end():]))
+    return found
+
+
 _OPTIONAL_PLURAL = re.compile(r"\((?:s|es|ies)\)", re.I)
 
 
@@ -127,7 +157,13 @@ def term_words(term: str) -> tuple[str, ...]:
     return tuple(base_form(w).lower() for w in re.findall(r"\w+(?:['’\-&]\w+)*", term))
 
 
-def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int]) -> dict[tuple[str, ...], int]:
+def lowered_words(tokens: list[Token]) -> list[str]:
+    """Each token as the checks compare it: without a possessive, lower-cased (computed once per document)."""
+    return [base_form(t.text).lower() for t in tokens]
+
+
+def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int],
+               words: list[str] | None = None) -> dict[tuple[str, ...], int]:
     """How often each term (or its plural/singular) occurs, capitalized, outside the offsets in `skip` (its
     definitions): one pass, every position tried with every term length, so linear in the tokens. A form
     shared by two terms ("Affiliate" and "Affiliates") counts for both, whatever the order of the set."""
@@ -136,7 +172,7 @@ def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int])
         for form in sorted(variants(term)):
             lookup[form].append(term)
     lengths = sorted({len(t) for t in lookup}, reverse=True)
-    words = [base_form(t.text).lower() for t in tokens]
+    words = lowered_words(tokens) if words is None else words
     counts: dict[tuple[str, ...], int] = defaultdict(int)
     for i, tok in enumerate(tokens):
         if tok.start in skip or not tok.text[:1].isupper():
@@ -147,15 +183,50 @@ def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int])
     return counts
 
 
-def duplicate_items(document: Document, definitions: list[Definition]) -> list[ProofingItem]:
-    by_term: dict[str, list[Definition]] = defaultdict(list)
+# where the contract proper ends and what follows it begins: the signature block, then each attachment (a
+# form of another instrument defines its own terms)
+_WITNESS = re.compile(r"in\s+witness\s+where(?:of|for)", re.I)
+_ATTACHMENT_HEAD = re.compile(r"^[ \t]*(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX|ATTACHMENT|ADDENDUM|FORM\s+OF)\b", re.M)
+# an amendment quotes the text it replaces and the text that replaces it: the second definition follows
+_AMENDING = re.compile(r"hereby\s+amended|amended\s+(?:and\s+restated\s+)?to\s+read|replaced\s+(?:in\s+its\s+entirety\s+)?"
+                       r"(?:with|by)|deleted\s+in\s+its\s+entirety|restated\s+in\s+its\s+entirety|amended\s+by\s+"
+                       r"(?:deleting|replacing|adding)", re.I)
+_AMENDMENT_REACH = 2000
+
+
+def _regions(text: str) -> list[int]:
+    """The offsets where a new region starts: the signature block, and each attachment heading after it."""
+    witness = _WITNESS.search(text)
+    if witness is None:
+        return []
+    return [witness.start()] + [m.start() for m in _ATTACHMENT_HEAD.finditer(text, witness.end())]
+
+
+def duplicate_items(document: Document, definitions: list[Definition],
+                    parties: dict[str, set[str]] | None = None) -> list[ProofingItem]:
+    """A term defined twice in the same part of the document: the contract proper, its signature block, or
+    one attachment. Not a slip: a second definition in amending text (the amendment's new wording), one that
+    adds to the first ("X" also includes), the same name given its short form again, a party's name and
+    label repeated (in the recitals or the signature lines; `parties`: each party's defined name and the words
+    of its full name, lower-cased)."""
+    text = document.text
+    regions = _regions(text)
+    amending = [m.start() for m in _AMENDING.finditer(text)]
+    by_term: dict[tuple[str, int], list[Definition]] = defaultdict(list)
     for d in definitions:
         if d.strict:
-            by_term[d.term].append(d)
+            by_term[(d.term, bisect.bisect_right(regions, d.start))].append(d)
     items: list[ProofingItem] = []
-    for term, defs in by_term.items():
+    for (term, _), defs in by_term.items():
         first = defs[0]
         for later in defs[1:]:
+            k = bisect.bisect_right(amending, later.start) - 1
+            if k >= 0 and amending[k] > first.start and later.start - amending[k] < _AMENDMENT_REACH:
+                continue
+            if later.extends or (later.named and later.named == first.named):
+                continue  # "X" also includes ..., or the same name given its short form again
+            if set(later.named.replace(",", " ").split()) & (parties or {}).get(term, set()):
+                continue  # a party's name and label again (in the recitals, the signature lines)
             differ = later.meaning != first.meaning
             page = document.page_of(first.start)
             how = "with a different meaning" if differ else "with the same wording"
@@ -167,6 +238,11 @@ def duplicate_items(document: Document, definitions: list[Definition]) -> list[P
     return items
 
 
+# a term with a dot or a bracket inside ("U.S.", "A.M. Best", "Non-[***] Notice") is split by the tokenizer, so
+# its uses cannot be counted: it is never reported unused
+_UNCOUNTABLE = re.compile(r"[.\[\]]")
+
+
 def unused_items(document: Document, definitions: list[Definition],
                  uses: dict[tuple[str, ...], int]) -> list[ProofingItem]:
     items: list[ProofingItem] = []
@@ -175,7 +251,7 @@ def unused_items(document: Document, definitions: list[Definition],
         if not d.strict or d.term in seen:
             continue
         seen.add(d.term)
-        if uses.get(term_words(d.term), 0) == 0:
+        if uses.get(term_words(d.term), 0) == 0 and not _UNCOUNTABLE.search(d.term):
             items.append(make_item(document, "unused_definition", "low",
                                    f'"{" ".join(d.term.split())}" is defined but never used', d.start, d.end,
                                    "delete the definition, or use the term where it was meant"))

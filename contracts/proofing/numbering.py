@@ -4,7 +4,7 @@ Contracts nest lists that number from 1 again inside a section, so the top level
 runs: a 1 opens a new run, a number that continues an open run closes the runs opened after it. A number
 that continues no run but lands one to three past the end of an open run is a gap; the same number twice in
 a row is a repeat, unless both carry the same title or the first has none read (a table of contents,
-then the body). Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
+then the body), or the number is 0 or 1 (a list or an attachment numbering from the start again). Sub-numbers (3.1, 3.2) are read per parent, and articles apart from sections."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from contracts.proofing.models import ProofingItem, make_item
 from contracts.proofing.outline import Heading
 
 MAX_GAP = 3
+MAX_SECTION = 60
 
 
 def numbering_items(document: Document, heads: list[Heading], inline: dict[str, list[int]]) -> list[ProofingItem]:
@@ -29,6 +30,8 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
         if not all(p.isdigit() for p in parts):
             continue
         parent, value = ".".join(parts[:-1]), int(parts[-1])
+        if int(parts[0]) > MAX_SECTION:
+            continue  # a numbered row of a table (store 148, 150), not a section
         key = (head.article, parent)
         stack = stacks.setdefault(key, [])
         where = since.setdefault(key, [])
@@ -38,7 +41,7 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
             # a table of contents then the body (the same title, or an entry too long to have read one)
             last_seen[key] = head
             continue
-        if previous is not None and previous.number == head.number and stack and stack[-1] == value:
+        if previous is not None and previous.number == head.number and stack and stack[-1] == value and value > 1:
             items.append(make_item(document, "numbering", "low", f"{label} is numbered twice in a row",
                                    head.start, head.end, f"renumber: {'.'.join([*parts[:-1], str(value + 1)])}"))
             continue
@@ -53,7 +56,9 @@ def numbering_items(document: Document, heads: list[Heading], inline: dict[str, 
             where.append(head.start)
             continue
         gapped = next((k for k in range(len(stack) - 1, -1, -1) if stack[k] + 1 < value <= stack[k] + MAX_GAP), None)
-        if gapped is not None and not any(_stands_between(inline.get(".".join([*parts[:-1], str(v)]), []),
+        width = len(parts[-1])  # "7.04": the missing one is written "7.03"
+        if gapped is not None and not any(_stands_between(inline.get(".".join([*parts[:-1], str(v)]), [])
+                                                          + inline.get(".".join([*parts[:-1], f"{v:0{width}d}"]), []),
                                                           where[gapped], head.start)
                                           for v in range(stack[gapped] + 1, value)):
             skipped = [".".join([*parts[:-1], str(v)]) for v in range(stack[gapped] + 1, value)]

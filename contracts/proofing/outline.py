@@ -15,10 +15,17 @@ from contracts.segment import Clause, segment_clauses
 
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _NUMBER = re.compile(r"(?:article|section|§|clause|paragraph)?\s*([0-9]+(?:\.[0-9]+)*|[ivxlcdm]+)\b", re.I)
-# a number opening a sentence or a line, then a capital: possessive runs of blanks, so that a line of a
+# a number opening a sentence or a line (or after a wide gap: a flattened line break), then a capital, a
+# bracket, a quote or a redaction's stars ("5. [***]"): possessive runs of blanks, so that a line of a
 # million spaces is passed over once, not once per space
-_INLINE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+)(?:(?:Section|SECTION|Article|ARTICLE)[ \t]++)?"
-                     r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?[ \t]++[A-Z(]")
+_INLINE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:(?:Section|SECTION|Article|ARTICLE)[ \t]++)?"
+                     r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?(?:[ \t]++|[ \t]*+\n[ \t\n]*+)[A-Z(\[*\"“]")
+# a dotted number opening a line before a lower-case word: a sub-section whose text starts without a capital
+# ("10.2.3 in its entirety ...", "6.1 eGain warrants ...")
+_LINE_DOTTED = re.compile(r"(?:\A|\n)[ \t]*+([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
+# "Article VIII. Duties of Party A" run into the text: an article by its roman numeral
+_INLINE_ARTICLE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:Article|ARTICLE)[ \t]++"
+                             r"([IVXLC]{1,6})\.?[ \t]++[A-Z(\[*\"“]")
 
 
 def roman_to_int(numeral: str) -> int | None:
@@ -71,7 +78,7 @@ def headings(text: str, clauses: list[Clause] | None = None) -> list[Heading]:
 
 # a dotted number ("7.1") before a capital, a quote or a bracket, anywhere: a heading run into the text
 # ("... RIGHTS 7.1 Sublicenses."), unless a reference word or a list separator comes just before it
-_DOTTED_INLINE = re.compile(r"(?<![\w.§$])([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z\"“(\[]")
+_DOTTED_INLINE = re.compile(r"(?<![\w.§$])([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z\"“(\[*]")
 _REFERENCE_BEFORE = re.compile(r"(?:sections?|articles?|clauses?|paragraphs?|schedules?|exhibits?|annex|appendix|and|or|to|"
                                r"through|of|in|under|,|&)\s*+\Z", re.I)
 
@@ -83,6 +90,12 @@ def inline_numbers(text: str) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for m in _INLINE.finditer(text):
         found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _LINE_DOTTED.finditer(text):
+        found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _INLINE_ARTICLE.finditer(text):
+        value = roman_to_int(m.group(1))
+        if value:
+            found.setdefault(str(value), []).append(m.start(1))
     for m in _DOTTED_INLINE.finditer(text):
         if _REFERENCE_BEFORE.search(text, max(0, m.start() - 14), m.start()) is None:
             found.setdefault(m.group(1), []).append(m.start(1))

@@ -4,8 +4,9 @@ cut the text on purpose, so they are a kind of their own at info severity.
 
 Every pattern is a bracket with at most 80 characters and no bracket inside, or a run of underscores: a
 text of 10,000 nested brackets is passed in one linear scan. Underscores on a signature-block line (`By:`,
-`Name:`, `Title:`, `Date:`) are where people sign, not a blank of the contract, and are left alone, as is
-a line that is nothing but underscores (a rule)."""
+`Name:`, `Title:`, `Date:`) or an initials line are where people sign, not a blank of the contract, and are
+left alone, as are a line that is nothing but underscores (a rule), check boxes (`_X_ Option A`), list
+bullets (`●` before a capitalized word) and a section's title in brackets after its number."""
 
 from __future__ import annotations
 
@@ -26,7 +27,18 @@ _SIGNATURE_LINE = re.compile(r"[ \t]*+(?:by|name|title|its|date|dated|signature|
                              r"witness|attest|per)\b", re.I)
 _SIGNING_WORD = re.compile(r"(?:initials?|signature|signed|by|name|title|date|dated)[ \t:]*+\Z", re.I)
 _BARE_TBD = re.compile(r"\bTB[DC]\b")
+# a signing or initialling field anywhere on the line ("Initialed ACME CORP:______", "______   Name:")
+_SIGNING_FIELD = re.compile(r"\binitial(?:s|ed)\b|\binitial[ \t]*+:|\(print(?:ed)?[ \t]++name\)|\b(?:by|name|title|its|signature|date)[ \t]*+:", re.I)
+# a check box, read just after or before the underscores: "___Option B" (they run straight into the option's
+# name), "___X_" or "_X___" (ticked)
+_CHECK_BOX = re.compile(r"[A-Z]|[Xx✓]_|_[Xx✓]\Z")
+# a rule of underscores before a footnote's star ("________ * Further information ..."): a separator
+_FOOTNOTE = re.compile(r"\s*+\*")
+# a number just before a bracket: "Section 10.4 [Company Termination]" is a section's title, not a blank
+_NUMBER_BEFORE = re.compile(r"[0-9][ \t]*+\Z")
 _BULLET = re.compile(r"[●]")
+# a ● before a capitalized word or a number is a list bullet flattened into the line ("... 7/23 ● FT4-CE mark")
+_BULLET_AFTER = re.compile(r"[ \t]*+[A-Z0-9]")
 
 
 def _line_bounds(text: str, start: int) -> tuple[int, int]:
@@ -48,7 +60,9 @@ def placeholder_items(document: Document) -> list[ProofingItem]:
             items.append(make_item(document, "redaction", "info", "redacted in the filing (confidential treatment)",
                                    m.start(0) + m.group(0).index("["), m.end()))
             covered.append((m.start(), m.end()))
-        elif not inside.strip(_BLANK_CHARS) or _FILL_WORDS.match(inside.strip()):
+        elif not inside.strip(_BLANK_CHARS) or (
+                _FILL_WORDS.match(inside.strip()) and (len(inside.split()) <= 3 or inside.strip().lower().startswith("insert"))
+                and not _NUMBER_BEFORE.search(text, max(0, m.start() - 4), m.start())):
             what = "an amount" if text[m.start()] == "$" else f"[{' '.join(inside.split())}]" if inside.strip() else "a blank"
             items.append(make_item(document, "placeholder", "high", f"a blank is left to fill in: {what}",
                                    start, m.end(), "fill in the blank before signing"))
@@ -56,8 +70,11 @@ def placeholder_items(document: Document) -> list[ProofingItem]:
     for m in _UNDERSCORES.finditer(text):
         a, b = _line_bounds(text, m.start())
         line = text[a:b]
-        signing = _SIGNATURE_LINE.match(line) or _SIGNING_WORD.search(text, max(a, m.start() - 14), m.start())
-        if signing or not line.replace("_", "").strip() or _inside(covered, m.start()):
+        signing = _SIGNATURE_LINE.match(line) or _SIGNING_WORD.search(text, max(a, m.start() - 14), m.start()) \
+            or _SIGNING_FIELD.search(line)
+        if signing or not line.replace("_", "").strip() or _inside(covered, m.start()) \
+                or _CHECK_BOX.match(text, m.end(), m.end() + 2) or _CHECK_BOX.search(text, max(a, m.start() - 2), m.start()) \
+                or _FOOTNOTE.match(text, m.end(), m.end() + 40):
             continue
         items.append(make_item(document, "placeholder", "high", "a blank is left to fill in: ____",
                                m.start(), m.end(), "fill in the blank before signing"))
@@ -66,7 +83,7 @@ def placeholder_items(document: Document) -> list[ProofingItem]:
             items.append(make_item(document, "placeholder", "high", f"{m.group()}: a term is still to be decided",
                                    m.start(), m.end(), "settle the term before signing"))
     for m in _BULLET.finditer(text):
-        if not _inside(covered, m.start()) and not _line_starts_with(text, m.start()):
+        if not _inside(covered, m.start()) and not _line_starts_with(text, m.start()) and not _BULLET_AFTER.match(text, m.end()):
             items.append(make_item(document, "placeholder", "high", "a blank is left to fill in: ●",
                                    m.start(), m.end(), "fill in the blank before signing"))
     items.sort(key=lambda item: item.start)

@@ -27,13 +27,22 @@ _ITEM = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,4}[A-Za-z]?|[IVXLC]{1,6}\b|[A
                    r"(?:\([a-zA-Z0-9]{1,4}\)){0,4}")
 _SEPARATOR = re.compile(r"[ \t]*+(?:,[ \t]*+(?:and|or)?|and|or|through|to|thru|-|–|—)[ \t]*+")
 _RANGE_WORDS = {"through", "to", "thru", "-", "–", "—"}
-_EXTERNAL = re.compile(r"[\s,]*+(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
-                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]")
-_ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b",
+_EXTERNAL = re.compile(r"[\s,]*+(?:(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
+                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]|thereof\b|thereunder\b|therein\b)")
+# SEC forms named like schedules ("Schedule 13D", "Schedule 14D-1", "Schedule TO"), not attachments
+_SEC_SCHEDULE = re.compile(r"1[34][A-Z]|TO\Z")
+# an attachment numbered past this is a page number in a table of contents ("9.10 Exhibits 24")
+_MAX_ATTACHMENT_NUMBER = 20
+# the filing's own exhibit label heads the text ("Exhibit 10.3", a dotted number near the start, or the very
+# first words): not a reference to an attachment
+_FILING_LABEL_CHARS = 300
+_ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)(?:[ \t]++|(?=[0-9]))"
+                              r"([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3}){0,3})\b",
                               re.I)
+# (the number may follow the word without a space, "SCHEDULE2", and have three parts, "Schedule 2.15.1")
 # an attachment's title in capitals anywhere ("... SCHEDULE 5 Service Level Agreement"): plain-text filings
 # run the attachments' headings into the line before
-_ATTACHMENT_CAPS = re.compile(r"\b(EXHIBIT|SCHEDULE|ANNEX|APPENDIX)[ \t]++([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3})?)\b")
+_ATTACHMENT_CAPS = re.compile(r"\b(EXHIBIT|SCHEDULE|ANNEX|APPENDIX)(?:[ \t]++|(?=[0-9]))([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3}){0,3})\b")
 _THIS_BEFORE = re.compile(r"\bthis\s++\Z", re.I)
 # a statute or regulation named just before the reference: "48 C.F.R. Section 12.212", "26 U.S.C. § 409A"
 _STATUTE_BEFORE = re.compile(r"C\.\s?F\.\s?R|U\.\s?S\.\s?C|\bCFR\b|\bUSC\b|\bCode\b|\bAct\b|\bRegulation")
@@ -52,14 +61,16 @@ class Reference:
 
 
 def _numbers_between(a: str, b: str) -> list[str]:
-    """The numbers a range names between its ends: 3..5 -> 4; 3.1..3.4 -> 3.2, 3.3 (other shapes: none)."""
+    """The numbers a range names between its ends: 3..5 -> 4; 3.1..3.4 -> 3.2, 3.3; 3.01..3.04 -> 3.02, 3.03
+    (other shapes: none)."""
     pa, pb = a.split("."), b.split(".")
     if len(pa) != len(pb) or pa[:-1] != pb[:-1] or not (pa[-1].isdigit() and pb[-1].isdigit()):
         return []
     lo, hi = int(pa[-1]), int(pb[-1])
     if not 0 < hi - lo <= _MAX_RANGE:
         return []
-    return [".".join([*pa[:-1], str(k)]) for k in range(lo + 1, hi)]
+    width = len(pa[-1]) if pa[-1].startswith("0") else 1  # "3.01 to 3.04" names 3.02 and 3.03
+    return [".".join([*pa[:-1], f"{k:0{width}d}"]) for k in range(lo + 1, hi)]
 
 
 def references(text: str) -> Iterator[Reference]:
@@ -118,7 +129,9 @@ def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]
             key = (ref.kind, ref.label)
         else:
             key = (ref.kind, ref.label.upper())
-            if key in attachments:
+            filing_label = ref.start < _FILING_LABEL_CHARS and ("." in ref.label or not text[:ref.start].strip())
+            if key in attachments or filing_label or (ref.kind == "Schedule" and _SEC_SCHEDULE.match(key[1])) \
+                    or (ref.label.isdigit() and int(ref.label) > _MAX_ATTACHMENT_NUMBER):
                 continue
         missing.setdefault(key, []).append(ref)
     items: list[ProofingItem] = []

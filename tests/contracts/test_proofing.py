@@ -27,7 +27,7 @@ and Northwind Traders LLC ("Purchaser").
 2. Supply.
 2.1 Supplier shall sell the Products to Purchaser in the Territory, subject to Sections 2.3 and 6.
 2.2 The price is $[____] per unit, payable on [insert date].
-2.3 Purchaser shall pay the Delivery Charge, and the Delivery Charge is due on delivery. [***]
+2.3 Purchaser shall pay the Delivery Charge, and the Delivery Charge is due on delivery, a charge apart from the price. [***]
 
 3. Term.
 The term runs as set out in Section 7 and Sections 1 through 3. Suplier may end it on notice.
@@ -116,9 +116,10 @@ def test_unused_and_undefined_terms() -> None:
 
 
 def test_a_renamed_definition_leaves_its_uses_undefined() -> None:
-    text = CONTRACT.replace('"Territory" means', '"Sales Area" means') + "No sale outside the Territory is allowed.\n"
+    text = CONTRACT.replace('"Launch Date" means', '"Start Date" means') + (
+        "No sale is made before the Launch Date; the launch is set for the date the Launch Date falls on.\n")
     undefined = [i.message for i in _kind(_items(text), "undefined_term")]
-    assert any('"Territory"' in m for m in undefined)
+    assert any('"Launch Date"' in m for m in undefined)
 
 
 def test_numbering_gaps_and_repeats() -> None:
@@ -183,3 +184,71 @@ def test_pathological_text_is_proofread_in_bounded_time(text: str) -> None:
     items = proofread(Document.from_text("bad.txt", text), EVERY)
     assert time.process_time() - started < 20
     assert all(i.quote == text[i.start:i.end] for i in items)
+
+
+def test_undefined_terms_skip_headings_references_and_single_words() -> None:
+    text = ("1. Definitions.\n\"Products\" means the goods.\n\n"
+            "2. Payment of Fees. The fees are paid monthly, and each payment covers the fees of the month.\n"
+            "3. Loans. The Borrower repays the Loan Amount (as defined in the Loan Agreement) as the loan "
+            "falls due, and the Loan Amount bears an amount of interest.\n"
+            "4. Reports. The Licensee sends the Sales Report, with the sales of each report month, and the Sales "
+            "Report lists the sales. The Licensee keeps the Records and the Records stay with the records clerk.\n")
+    undefined = [i.message for i in _kind(_items(text), "undefined_term")]
+    assert any('"Sales Report"' in m for m in undefined)  # two ordinary words, used twice, never defined
+    assert not any(w in m for m in undefined for w in ('"Payment of Fees"', '"Loan Amount"', '"Records"'))
+
+
+def test_no_term_is_undefined_where_the_contract_takes_its_definitions_from_another() -> None:
+    text = ("Capitalized terms used but not defined herein have the meanings given in the Supply Agreement.\n"
+            "The Sales Report lists the sales, and each report month the Sales Report is sent.\n")
+    assert _kind(_items(text), "undefined_term") == []
+
+
+def test_titles_signature_labels_and_attachments_are_no_second_definitions() -> None:
+    body = ('This Agreement is made by Acme Widgets, Inc. ("Acme") and Northwind LLC ("Buyer").\n'
+            '"Fees" means the fees in Clause 9 ("Fees and Payment").\n' + "The parties agree. " * 300 + "\n"
+            'Insurance is governed by Clause 9 ("Fees and Payment").\n'
+            "IN WITNESS WHEREOF the parties sign.\nAcme Widgets, Inc. (\"Acme\")\n\n"
+            'EXHIBIT A\nFORM OF ASSIGNMENT\n"Fees" means the assignment fee.\n')
+    assert _kind(_items(body), "duplicate_definition") == []
+    twice = body.replace("Insurance is governed", '"Fees" means the charges in Schedule 2.\nInsurance is governed')
+    assert [i.quote for i in _kind(_items(twice), "duplicate_definition")] == ["Fees"]
+
+
+@pytest.mark.parametrize("line", ["Initialed ACME CORP:______", "_X_ Option A   ___Option B",
+                                  "Milestones: 7/23 ● FT4-CE mark 9/14 ● Study", "see Section 10.4 [Company Termination]"])
+def test_initials_check_boxes_bullets_and_bracketed_titles_are_no_blanks(line: str) -> None:
+    assert _kind(_items(f"1. Terms.\n{line}\n"), "placeholder") == []
+
+
+def test_a_redacted_section_fills_its_place_and_other_instruments_are_not_referred_to() -> None:
+    text = ("1. One.\nText.\n\n2. Two.\nText. 3. [***]\n\n4. Four.\nAs in Section 2.1 thereof, "
+            "and a Schedule 13D filed.\n")
+    items = _items(text)
+    assert _kind(items, "numbering") == []
+    assert _kind(items, "missing_reference") == []
+
+
+def test_definitions_lists_without_quotes_and_pointers_written_set_out() -> None:
+    text = ('"Fees" has the meaning set out below.\n\n1. Terms.\n(h) Initial Parties: The Initial Parties are the '
+            "founders and the initial buyers.\n   Equipped Capacity - the capacity in place.\n"
+            "The Initial Parties share the Equipped Capacity, and each of the Initial Parties pays for the "
+            "Equipped Capacity it is equipped with, as initial parties do.\n"
+            '2. Fees.\nThe charges (the "Fees") are paid, and the Fees are due.\n')
+    items = _items(text)
+    assert _kind(items, "undefined_term") == []
+    assert _kind(items, "duplicate_definition") == []
+
+
+def test_attachments_without_a_space_and_zero_padded_ranges_are_found() -> None:
+    text = ("1. Terms.\n1.01 One.\n1.02 Two.\n1.03 Three.\nAs in Sections 1.01 to 1.03 and Schedule 2.15.1 and "
+            "Schedule 2.\n\nSCHEDULE2\nPrices.\n\nSCHEDULE 2.15.1\nSuppliers.\n")
+    assert _kind(_items(text), "missing_reference") == []
+
+
+def test_dotted_terms_are_not_called_unused_and_print_name_lines_are_no_blanks() -> None:
+    text = ('1. Terms.\nThe United States of America (the "U.S.") is the territory.\nSales in the U.S. only.\n'
+            "By: ______________\n_____________________ (Print Name)\n")
+    items = _items(text)
+    assert _kind(items, "unused_definition") == []
+    assert _kind(items, "placeholder") == []
