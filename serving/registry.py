@@ -186,6 +186,12 @@ def _by_name(session: Session, name: str, tenant: str) -> ModelVersion:
     return version
 
 
+def served_for(engine: Engine, tenant: str = "") -> ModelVersion | None:
+    """`served`, for a command: the adapter a tenant's jobs run on now."""
+    with Session(engine) as session:
+        return served(session, tenant)
+
+
 def versions(engine: Engine) -> list[tuple[ModelVersion, bool]]:
     """Every registered adapter, newest first, each with whether it is the one served for its scope."""
     with Session(engine) as session:

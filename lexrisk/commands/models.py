@@ -102,16 +102,12 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from sqlmodel import Session, col, select
-
     from serving.command_db import command_engine
-    from serving.models import ModelVersion
-    from serving.registry import served
+    from serving.registry import served_for, versions
 
-    with command_engine() as engine, Session(engine) as session:
-        current = served(session, args.tenant)
-        versions = session.exec(select(ModelVersion).order_by(col(ModelVersion.registered_at))).all()
-        for v in versions:
+    with command_engine() as engine:
+        current = served_for(engine, args.tenant)
+        for v, _served in reversed(versions(engine)):  # oldest first
             micro = v.metrics.get("micro", {})
             mark = "*" if current is not None and v.id == current.id else " "
             scope = v.tenant_scope or "all tenants"

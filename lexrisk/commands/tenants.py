@@ -28,33 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="whether the tenant's reviews and labels may become training data")
 
 
-def tenant_rows(engine) -> list[dict]:
-    """One row per tenant name known to the service or the store."""
-    from sqlalchemy import func
-    from sqlmodel import Session, col, select
-
-    from annotation.store import Annotation, Contract, Tenant
-    from serving.models import ApiKey
-
-    with Session(engine) as session:
-        keys = dict(session.exec(select(Tenant.name, func.count(ApiKey.id))  # type: ignore[arg-type]
-                                 .join(ApiKey, col(ApiKey.tenant_id) == col(Tenant.id), isouter=True).group_by(Tenant.name)).all())
-        sharing = {t.name: t.share_labels for t in session.exec(select(Tenant))}  # every tenant, keys or not
-        contracts = dict(session.exec(select(Contract.tenant, func.count()).group_by(Contract.tenant)).all())
-        labels = dict(session.exec(select(Annotation.tenant, func.count()).group_by(Annotation.tenant)).all())
-    return [{"name": name, "api_keys": int(keys.get(name, 0)), "share_labels": sharing.get(name, False),
-             "contracts": int(contracts.get(name, 0)), "labels": int(labels.get(name, 0))}
-            for name in sorted(set(keys) | set(sharing))]
-
-
 def run_list(args: argparse.Namespace) -> int:
     import json
 
+    from sqlmodel import Session
+
     from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
+    from serving.service import tenants
 
-    with command_engine(database_url(args)) as engine:
-        rows = tenant_rows(engine)
+    with command_engine(database_url(args)) as engine, Session(engine) as session:
+        rows = tenants.rows(session)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
