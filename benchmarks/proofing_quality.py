@@ -517,9 +517,43 @@ def figures() -> str:
         _markdown(["step", "mean s", "median s", "max s"], speed_rows)])
 
 
+def _judged_items_changed(round_: int = 2) -> dict[str, tuple[int, Counter]]:
+    """Per kind, the items today's code reports on the judged held-out contracts that the committed item file
+    lacks, and the verdicts of those it no longer reports: the precision figures are for the code that wrote
+    the file."""
+    def key(row: dict) -> tuple:
+        return row["contract"], row["kind"], row["start"], row["end"], row["message"]
+
+    rows = [json.loads(line) for line in _heldout_file("items", round_).read_text("utf-8").splitlines()]
+    verdicts = {r["id"]: r["verdict"] for r in map(json.loads, _heldout_file("judged", round_).read_text("utf-8").splitlines())}
+    committed = {key(row): row["id"] for row in rows}
+    now = {key({"contract": name, **item.model_dump(mode="json")}) for name in heldout_names(round_)
+           for item in proofread(Document.from_text(name, read(name)), PROOFING_KINDS)}
+    kinds = {k[1] for k in now ^ set(committed)}
+    return {kind: (sum(k[1] == kind for k in now - set(committed)),
+                   Counter(verdicts.get(i, "not judged") for k, i in committed.items() if k[1] == kind and k not in now))
+            for kind in sorted(kinds)}
+
+
+def _protocol_notes() -> str:
+    """Notes on how the figures above were made that a reader must weigh, written from the files and the code."""
+    notes = ["- The dev recall (`recall.json`) has been measured more than once across sessions, each time after "
+             "changes made on the train split; it is no longer a single untouched measurement (see the file's git "
+             "history)."]
+    changed = _judged_items_changed()
+    if changed:
+        diff = "; ".join(f"{kind}: {added} new, {sum(gone.values())} no longer reported ("
+                         + ", ".join(f"{n} judged {v}" for v, n in sorted(gone.items())) + ")"
+                         for kind, (added, gone) in changed.items())
+        notes.append(f"- Today's code reports different items on the {HELDOUT_CONTRACTS} judged round-2 contracts than "
+                     f"`items_heldout2.jsonl` ({diff}): the precision figures above are for the code that wrote that "
+                     "file, not for today's code, and were not re-judged.")
+    return "**Protocol notes** (written by `report`):\n\n" + "\n".join(notes)
+
+
 def report() -> None:
     """eval/results/proofing/README.md, and the figures block of docs/proofing.md, from the result files."""
-    body = figures()
+    body = figures() + "\n\n" + _protocol_notes()
     (OUT / "README.md").write_text(
         "# Proofing results\n\nWritten by `python benchmarks/proofing_quality.py report` from the JSON files here; "
         "see docs/proofing.md for the checks and what their false alarms are.\n\n" + body + "\n\n"

@@ -17,9 +17,14 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000
 _NUMBER = re.compile(r"(?:article|section|§|clause|paragraph)?\s*([0-9]+(?:\.[0-9]+)*|[ivxlcdm]+)\b", re.I)
 # a number opening a sentence or a line (or after a wide gap: a flattened line break), then a capital, a
 # bracket, a quote or a redaction's stars ("5. [***]"): possessive runs of blanks, so that a line of a
-# million spaces is passed over once, not once per space
-_INLINE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:(?:Section|SECTION|Article|ARTICLE)[ \t]++)?"
+# million spaces is passed over once, not once per space. After a number and one blank ("9. 1") a number is the
+# second part of a spaced number (_SPACED_DOTTED), not a heading of its own; a dotted one is ("14. 14.1.")
+_INLINE = re.compile(r"(?:(?<![0-9])[.:;)][ \t]++|[.:;)][ \t][ \t]++|[.:;)][ \t](?=[0-9]{1,3}\.[0-9])|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:(?:Section|SECTION|Article|ARTICLE)[ \t]++)?"
                      r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,3})\.?(?:[ \t]++|[ \t]*+\n[ \t\n]*+)[A-Z(\[*\"“]")
+# a number spaced at its dots ("9. 1     SAP AFRICA shall", "2. 3. 9.   "RELEASE" means") opening a line or after a
+# wide gap: a sub-section (9.1), as some filings print them
+_SPACED_DOTTED = re.compile(r"(?:(?:\A|\n)[ \t]*+|(?<=[ \t][ \t]))([0-9]{1,3})\. ([0-9]{1,2})(?:\. ([0-9]{1,2}))?\.?[ \t]++"
+                            r"[A-Z(\[*\"“]")
 # a dotted number opening a line before a lower-case word: a sub-section whose text starts without a capital
 # ("10.2.3 in its entirety ...", "6.1 eGain warrants ...")
 _LINE_DOTTED = re.compile(r"(?:\A|\n)[ \t]*+([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
@@ -83,13 +88,21 @@ _REFERENCE_BEFORE = re.compile(r"(?:sections?|articles?|clauses?|paragraphs?|sch
                                r"through|of|in|under|,|&)\s*+\Z", re.I)
 
 
+# a reference word just before a number that follows a wide gap: the number is a reference, not a heading
+_KEYWORD_BEFORE = re.compile(r"\b(?:sections?|articles?|clauses?|paragraphs?)[ \t]*+\Z", re.I)
+
+
 def inline_numbers(text: str) -> dict[str, list[int]]:
     """Numbers standing as headings run into the text, each with the offsets where it stands, in order:
     any number that opens a sentence or a line before a capital, and any dotted number before a capital
     that is not itself a reference ("Section 7.1 The ...")."""
     found: dict[str, list[int]] = {}
     for m in _INLINE.finditer(text):
+        if m.start() == m.start(1) and _KEYWORD_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "... the terms of this Section and Section           15.12.\n": a justified reference
         found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _SPACED_DOTTED.finditer(text):
+        found.setdefault(".".join(g for g in m.groups() if g), []).append(m.start(1))
     for m in _LINE_DOTTED.finditer(text):
         found.setdefault(m.group(1), []).append(m.start(1))
     for m in _INLINE_ARTICLE.finditer(text):

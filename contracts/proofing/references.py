@@ -23,12 +23,20 @@ _KIND = {"section": "Section", "sections": "Section", "article": "Article", "art
 _NUMBERED = {"Section", "Article"}
 _KEYWORD = re.compile(r"\b(Sections?|Articles?|Clauses?|Exhibits?|Schedules?|Annex(?:es)?|Append(?:ix|ices))[ \t]++", re.I)
 # one item of a list: a dotted number with paragraph letters, a roman numeral, or an attachment's letter
-_ITEM = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){0,4}[A-Za-z]?|[IVXLC]{1,6}\b|[A-Z]{1,2}(?:-[0-9]{1,2})?\b)"
+_ITEM = re.compile(r"([0-9]{1,5}(?![0-9])(?:\.[0-9]{1,3}){0,4}[A-Za-z]?|[IVXLC]{1,6}\b|[A-Z]{1,2}(?:-[0-9]{1,2})?\b)"
                    r"(?:\([a-zA-Z0-9]{1,4}\)){0,4}")
 _SEPARATOR = re.compile(r"[ \t]*+(?:,[ \t]*+(?:and|or)?|and|or|through|to|thru|-|–|—)[ \t]*+")
 _RANGE_WORDS = {"through", "to", "thru", "-", "–", "—"}
-_EXTERNAL = re.compile(r"[\s,]*+(?:(?:of|under|in|to)\s++(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+)?"
-                       r"(?!this\b|hereof\b|herein\b|hereto\b|these\b)[A-Z0-9]|thereof\b|thereunder\b|therein\b)")
+# (a short bracket may stand between: "Section 101(35 A) of the Bankruptcy Code"; 'of' may be in capitals:
+# "SECTIONS 5-1401 AND 5-1402 OF THE GENERAL OBLIGATIONS LAW"; a statute may be named in lower case: "article 58
+# of the petroleum code", "section 37(2) of said act")
+_EXTERNAL = re.compile(r"[\s,]*+(?:\([^()\n]{1,12}\)[\s,]*+)?(?:(?:of|under|in|to|OF|UNDER)\s++"
+                       r"(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+|THE\s+|SUCH\s+|SAID\s+)?"
+                       r"(?!(?:this|hereof|herein|hereto|these|THIS|HEREOF|HEREIN|HERETO|THESE)\b)(?:[A-Z0-9]|(?:[a-z]++\s++){0,3}(?:code|act|law|statute)\b)"
+                       r"|thereof\b|thereunder\b|therein\b)")
+# a section number of four or more digits (or a list with one: "Sections 412 or 4971", "Section 5-1401") is a
+# statute's: no contract has a thousand sections
+_STATUTE_NUMBER = 1000
 # SEC forms named like schedules ("Schedule 13D", "Schedule 14D-1", "Schedule TO"), not attachments
 _SEC_SCHEDULE = re.compile(r"1[34][A-Z]|TO\Z")
 # an attachment numbered past this is a page number in a table of contents ("9.10 Exhibits 24")
@@ -36,13 +44,23 @@ _MAX_ATTACHMENT_NUMBER = 20
 # the filing's own exhibit label heads the text ("Exhibit 10.3", a dotted number near the start, or the very
 # first words): not a reference to an attachment
 _FILING_LABEL_CHARS = 300
-_ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)(?:[ \t]++|(?=[0-9]))"
+_ATTACHMENT_HEAD = re.compile(r"(?:^|\n)[ \t]*+(exhibit|schedule|annex|appendix)(?:[ \t]*+[-–—][ \t]*+|[ \t]++|(?=[0-9]))"
                               r"([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3}){0,3})\b",
                               re.I)
-# (the number may follow the word without a space, "SCHEDULE2", and have three parts, "Schedule 2.15.1")
+# (the number may follow the word without a space, "SCHEDULE2", or a dash, "SCHEDULE - B  Communication", and
+# have three parts, "Schedule 2.15.1")
+# an attachment's heading that ends a line run in after a wide gap ("Contract No.: JSX000   Appendix 1:\n")
+_ATTACHMENT_LINE_END = re.compile(r"(?<=[ \t][ \t][ \t])(exhibit|schedule|annex|appendix)[ \t]++"
+                                  r"([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3}){0,3}):?[ \t]*+(?=\n|\Z)", re.I)
 # an attachment's title in capitals anywhere ("... SCHEDULE 5 Service Level Agreement"): plain-text filings
 # run the attachments' headings into the line before
 _ATTACHMENT_CAPS = re.compile(r"\b(EXHIBIT|SCHEDULE|ANNEX|APPENDIX)(?:[ \t]++|(?=[0-9]))([A-Z0-9]{1,4}(?:[.\-][0-9]{1,3}){0,3})\b")
+# a section's own heading ("Section 10. Survival", "ARTICLE V" alone on its line) is no reference to it
+_HEADING = re.compile(r"(?:\A|\n)[ \t]*+((?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)[ \t]++"
+                      r"(?:[0-9]{1,3}(?:\.[0-9]{1,3}){0,4}|[IVXLC]{1,6})\b\.?(?:[ \t]++[A-Z\[(\"“]|[ \t]*+(?:\n|\Z)))")
+# a keyword in capitals before a wide gap ends a heading's title ("PENAL PECUNIARY CLAUSE    12.1 In case of"):
+# a reference does not leave three blanks between its word and its number
+_WIDE_GAP = 3
 _THIS_BEFORE = re.compile(r"\bthis\s++\Z", re.I)
 # a statute or regulation named just before the reference: "48 C.F.R. Section 12.212", "26 U.S.C. § 409A"
 _STATUTE_BEFORE = re.compile(r"C\.\s?F\.\s?R|U\.\s?S\.\s?C|\bCFR\b|\bUSC\b|\bCode\b|\bAct\b|\bRegulation")
@@ -74,7 +92,10 @@ def _numbers_between(a: str, b: str) -> list[str]:
 
 
 def references(text: str) -> Iterator[Reference]:
+    heading_words = {h.start(1) for h in _HEADING.finditer(text)}
     for m in _KEYWORD.finditer(text):
+        if m.start() in heading_words or (m.group(1).isupper() and m.end() - m.end(1) >= _WIDE_GAP):
+            continue
         kind = _KIND[m.group(1).lower()]
         pos, ranged, previous = m.end(), False, None
         found: list[Reference] = []
@@ -98,6 +119,9 @@ def references(text: str) -> Iterator[Reference]:
                 break  # "Schedule C-1": one attachment's label, not a range
             ranged = sep.group().strip(" \t,").lower() in _RANGE_WORDS
             pos = sep.end()
+        if any(r.label[0].isdigit() and int(r.label.split(".")[0].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+               >= _STATUTE_NUMBER for r in found):
+            continue
         if found and _EXTERNAL.match(text, pos, pos + 80) is None \
                 and _STATUTE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None \
                 and (kind in _NUMBERED or _THIS_BEFORE.search(text, max(0, m.start() - 8), m.start()) is None):
@@ -115,7 +139,8 @@ def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]
     """`numbers`: the section numbers the document has (contracts.proofing.outline.known_numbers)."""
     text = document.text
     attachments = {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_HEAD.finditer(text)}
-    attachments |= {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_CAPS.finditer(text)}
+    attachments |= {(m.group(1).capitalize(), m.group(2).upper())
+                    for pattern in (_ATTACHMENT_CAPS, _ATTACHMENT_LINE_END) for m in pattern.finditer(text)}
     missing: dict[tuple[str, str], list[Reference]] = {}
     top = max((int(n) for n in numbers if n.isdigit()), default=0)
     for ref in references(text):

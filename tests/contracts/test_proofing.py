@@ -252,3 +252,62 @@ def test_dotted_terms_are_not_called_unused_and_print_name_lines_are_no_blanks()
     items = _items(text)
     assert _kind(items, "unused_definition") == []
     assert _kind(items, "placeholder") == []
+
+
+def _reference_labels(text: str) -> list[str]:
+    return [i.message.split(" is ")[0] for i in _kind(_items(text), "missing_reference")]
+
+
+def test_a_heading_is_no_reference_to_itself() -> None:
+    """The injection picks a section someone refers to: its own heading ("Section 10. Survival") is not one."""
+    from contracts.proofing.references import references
+
+    text = "Section 9. Term.\nAs in Section 9 above.\n\n   Section 10. Survival of Agreements. Text.\nARTICLE V\nText.\n"
+    assert [(r.kind, r.label) for r in references(text)] == [("Section", "9")]
+
+
+def test_a_capital_keyword_before_a_wide_gap_ends_a_title() -> None:
+    """'PENAL PECUNIARY CLAUSE    12.1 In case of' is a heading's title run into its first sub-section."""
+    text = ("1. Terms.\nText.\n\nCLAUSE 12 PENAL CLAUSE\n\nPENAL PECUNIARY CLAUSE    12.1 In case of delay.\n"
+            "PROJECTED OPENING SCHEDULE   1-1 Expiration Date. Text.\n")
+    from contracts.proofing.references import references
+
+    assert list(references(text)) == []  # "CLAUSE 12" opens its line: a heading too
+    assert _reference_labels(text) == []
+
+
+def test_sub_sections_spaced_at_their_dots_are_sections() -> None:
+    """'9. 1     SAP AFRICA shall' is Section 9.1, and '9. 9' no heading '9' of its own: taking out the
+    heading '9.' leaves Section 9 missing."""
+    from contracts.proofing.outline import inline_numbers
+
+    text = ("8. Fees.\nText.\n\n9.    MAINTENANCE   9. 1     SAP AFRICA shall maintain it.   9. 9    SAP AFRICA shall "
+            "meet them.\n\n10. Law.\nAs in clause 9. 1 and clause 9.\n")
+    found = inline_numbers(text)
+    assert {"9.1", "9.9"} <= set(found) and len(found["9"]) == 1
+    assert _reference_labels(text) == []
+    assert _reference_labels(text.replace("9.    MAINTENANCE", "MAINTENANCE")) == []  # 9.1 still implies Section 9
+    flat = ("1. Terms.\n\n10. 10.1.\n\n14. 14.1.\n\nIntellectual Property is kept.\n")
+    assert "14.1" in inline_numbers(flat)  # a dotted number after 'N. ' is still a heading
+
+
+def test_statute_sections_are_not_the_contracts() -> None:
+    """Sections 1 and 2 stand; a Section 4 the contract could have is each time a statute's."""
+    text = ("1. Terms.\nText.\n\n2. Law.\nSections 4 or 4971 of the Internal Revenue Code, "
+            "SECTIONS 4-1401 AND 4-1402 OF THE GENERAL OBLIGATIONS LAW, Section 4(35 A) of the Bankruptcy Code, "
+            "article 4 of the petroleum code and section 4(2) of said act apply; so does Section 3.\n")
+    assert _reference_labels(text) == ["Section 3"]
+
+
+def test_attachments_headed_with_a_dash_or_at_a_lines_end_are_attached() -> None:
+    text = ("1. Terms.\nThe products are in Schedule A, the integrity terms in Appendix 1 and the prices in "
+            "Schedule C.\n\nSCHEDULE - A  Description of the products\nText.\n\n"
+            "Telecom Contract No.: JSXCS1200166CC000   Appendix 1:\n\nIntegrity Agreement\nText.\n")
+    assert _reference_labels(text) == ["Schedule C"]
+
+
+def test_a_number_after_a_reference_word_and_a_wide_gap_is_no_heading() -> None:
+    """Justified text puts a wide gap between 'Section' and its number: that number is still a reference."""
+    text = ("1. Terms.\nText.\n\n2. Option.\nThe parties agree to the terms of this Section and Section"
+            "           2.2.\n\nOPTION TO PURCHASE. The option.\n\n2.1 Purchase. Text.\n")
+    assert _reference_labels(text) == ["Section 2.2"]
