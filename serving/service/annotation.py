@@ -84,7 +84,9 @@ def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
     with the annotators' progress."""
     store_tenant = tenant.name
     contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
-    stored = _stored_by_sha(session, store_tenant)
+    # the records' ids by file hash, not the records: the queue needs no text and no file
+    record_ids = dict(session.exec(select(StoredContract.sha256, StoredContract.id)
+                                   .where(StoredContract.tenant == store_tenant)).all())
     names = {a.id: a.name for a in session.exec(select(Annotator))}
     assignments: dict[int | None, list[Assignment]] = defaultdict(list)
     for row in session.exec(of_tenant(Assignment, store_tenant).order_by(col(Assignment.id))):
@@ -92,8 +94,8 @@ def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
     counts = _label_counts(session, store_tenant)
     items: list[dict[str, Any]] = []
     for contract in contracts:
-        mine = stored.get(contract.sha256)
-        rows = assignments.get(mine.id, []) if mine is not None else []
+        mine = record_ids.get(contract.sha256)
+        rows = assignments.get(mine, []) if mine is not None else []
         if annotator is not None:
             rows = [r for r in rows if names[r.annotator_id] == annotator]
             if not rows:
@@ -102,7 +104,7 @@ def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
         base = {"contract_id": contract.id, "name": contract.name, "created_at": contract.created_at,
                 "uncertainty": score}
         if not rows:
-            labelled = sum(n for (cid, _who), n in counts.items() if mine is not None and cid == mine.id)
+            labelled = sum(n for (cid, _who), n in counts.items() if mine is not None and cid == mine)
             items.append({**base, "annotator": None, "status": None, "labels": labelled})
         for r in rows:
             items.append({**base, "annotator": names[r.annotator_id], "status": r.status,
