@@ -87,3 +87,10 @@ def test_baseline_table_is_the_committed_runs() -> None:
     module = load_script("gen_baseline_table")
     page = (REPO / "docs" / "ml-engineer.md").read_text("utf-8")
     assert module.block() in page, "docs/ml-engineer.md's baseline table is stale: python scripts/gen_baseline_table.py"
+
+
+def test_readme_key_terms_table_is_the_committed_run() -> None:
+    """README.md's key-terms table is written from eval/results/terms-dev/terms.json by scripts/terms_results.py."""
+    module = load_script("terms_results")
+    page = (REPO / "README.md").read_text("utf-8")
+    assert module.block() in page, "README.md's key-terms table is stale: python scripts/terms_results.py --readme-only"
