@@ -14,12 +14,16 @@ SPAN = 3000
 SECTION_GAP = 12
 # "between the Parties" (the body's words for them) introduces no names
 _BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
-                      r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
+                      r"(?!\s+(?:the\s+)?(?:following\s+(?:\w+\s+)?)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,160}?)\)"
                       r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
-                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]"
+                      r"referred\s+to\s+as)?)\s*(?:the\s+)?(?:[\"“](?P<b>[^\"“”]{1,60})[\"”]|['‘](?P<d>[^'‘’\"“”]{1,60})['’]"
+                      # a translation's unquoted "(hereinafter referred to as Party A)"
+                      r"|(?P<e>Party\s[A-D])\b)"
+                      # "[*] ('Distributor')": single quotes
+                      r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)"
                       # an English preamble's unquoted "(the Company)", "(the Executive)"
                       r"|\(the\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
@@ -46,6 +50,7 @@ _LISTED = re.compile(r",\s+(?=[A-Z0-9])")
 _DESCRIBED = re.compile(r",\s+an?\s")
 # "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
 _PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[a-h]|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
+_LABEL_END = re.compile(r"(?<=\w):\s+(?:[Tt]he\s+undersigned,\s+)?")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
 # a word and a full stop ("GSMS."), not an initial ("J.") or an abbreviation inside a name ("Mail Boxes Etc. USA")
 _SENTENCE_STOP = re.compile(r"(?!(?:etc|bros|mfg|intl|natl|assn|dept)\.)[A-Za-z]{3,}\.", re.IGNORECASE)
@@ -57,6 +62,7 @@ _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _FULL_STOP = re.compile(r"\.\s")
+_AND_TAIL = re.compile(r"[\s,]*(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
 _LINE_LIST = re.compile(r",?[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
@@ -199,6 +205,17 @@ def _listed(text: str, s: int, e: int) -> list[PartyHit]:
     return out
 
 
+def _listed_before(text: str, s: int, e: int) -> list[PartyHit]:
+    """The names listed between one party and the "and" of the next (`e`, just past it): "("Marathon
+    Partners"), Marathon Partners L.P., Cibelli Research & Management, LLC and Mario Cibelli (collectively,
+    ...)". Only companies ("L.P.", "LLC"), and only where they fill those words: "ACME, a Delaware
+    corporation, and", "Philadelphia, Pennsylvania and" or ", a subsidiary of Bay Networks, Inc., and" lists none."""
+    lead = len(text[s:e]) - len(text[s:e].lstrip(" \t\n,")) + s
+    hits = _listed(text, lead, e)
+    companies = bool(hits) and hits[0].start == lead and all(_company(name_of(text, h).split()[-1]) for h in hits)
+    return hits if companies and _AND_TAIL.fullmatch(text, hits[-1].end, e) else []
+
+
 def _sentence_end(text: str, s: int, e: int) -> int:
     """Where the sentence that starts at `s` ends (at most `e`): the first full stop that does not close a
     company suffix ("ASTELLAS PHARMA INC.\n\nAND")."""
@@ -224,7 +241,7 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
 
 
 def _short(m: re.Match[str]) -> str:
-    return " ".join((m.group("a") or m.group("b") or m.group("c")).split())
+    return " ".join(next(g for g in m.groups() if g).split())
 
 
 def _party_like(m: re.Match[str]) -> bool:
@@ -346,11 +363,19 @@ def _named(text: str) -> list[PartyHit]:
             a = inner[-1].end()
         elif parties:
             after_and = _after_last_and(text, a, m.start())
+            known = {text[p.start:p.end] for p in parties}
+            parties.extend(p for p in _listed_before(text, a, after_and) if text[p.start:p.end] not in known)
             a = after_and if after_and > a else _after_comma(text, a, m.start())
         numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
         if numbered:
             a = numbered[-1]
-        span = _name_span(text, a, m.start())
+        labels = [n.end() for n in _LABEL_END.finditer(text, a, m.start())] if not parties else []
+        # "Dear Mr. Harris: The undersigned, Dundee Securities Ltd. (the "Lead Agent")", "The Covenanter: ACME":
+        # the first party's name follows the letter's salutation or a label, in the paragraph of its definition
+        after_label = _name_span(text, labels[-1], m.start()) if labels else None
+        if after_label is None or after_label[0] != labels[-1] or "\n\n" in text[labels[-1]:m.start()]:
+            after_label = None
+        span = after_label or _name_span(text, a, m.start())
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:

@@ -214,3 +214,43 @@ def test_between_the_parties_names_none_and_a_legend_is_no_party() -> None:
             'Technologies International, LLC ("Zebra") and ScanSource, Inc. ("ScanSource"). The relationship '
             "between the Parties is set out below.")
     assert names(text) == ["Zebra Technologies International, LLC", "ScanSource, Inc."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # short names in single quotes, and a translation's unquoted "Party A"
+    ("This Joint Venture Agreement is made BETWEEN IMPCO Technologies Inc., a company incorporated under the laws "
+     "of Delaware (hereinafter referred to as 'IMPCO', which term shall include its successors), AND MINDA "
+     "INDUSTRIES LIMITED, a company incorporated under the Companies Act (hereinafter referred to as 'MIL').",
+     ["IMPCO Technologies Inc.", "MINDA INDUSTRIES LIMITED"]),
+    ("Outsourcing Contract on Development of the Hotel   The Covenanter: The HUANG JIA Country CLUB and Recreation "
+     "Inc. (hereinafter referred to as Party A) and the Covenanter: Chang Chen-Bin Architects Office (hereinafter "
+     "referred to as Party B) hereby agree as follows:",
+     ["The HUANG JIA Country CLUB and Recreation Inc.", "Chang Chen-Bin Architects Office"]),
+    # "between the following two parties" names none; the names follow the colon
+    ('Program License Agreement between Phoenix Satellite Television Company Limited and Beijing Tianying Co., Ltd. '
+     'November 24, 2009\n\nThis Program License Agreement ("Agreement") is entered into between the following two '
+     'parties on November 24, 2009 in Beijing:     Phoenix Satellite Television Company Limited ("Party A"), a '
+     'foreign enterprise     and     Beijing Tianying Co., Ltd. ("Party B"), a limited liability company',
+     ["Phoenix Satellite Television Company Limited", "Beijing Tianying Co., Ltd."]),
+    # a letter without paragraphs: the first party follows the salutation
+    ('AGENCY AGREEMENT May 21, 2015 Tribute Pharmaceuticals Canada Inc. 151 Steeles Avenue East Dear Mr. Harris: '
+     'The undersigned, Dundee Securities Ltd. (the "Lead Agent"), Kes 7 Capital Inc., and Bloom Burton & Co. Ltd. '
+     '(collectively with the Lead Agent, the "Agents") understand that Tribute Pharmaceuticals Canada Inc. (the '
+     '"Corporation") proposes to issue shares.',
+     ["Dundee Securities Ltd.", "Kes 7 Capital Inc.", "Bloom Burton & Co. Ltd.", "Tribute Pharmaceuticals Canada Inc."]),
+    # companies listed by commas before the "and" of the last one
+    ('This Cooperation Agreement is entered into by and between e.l.f. Beauty, Inc., a Delaware corporation (the '
+     '"Company"), and Marathon Partners Equity Management, LLC ("Marathon Partners"), Marathon Partners L.P., '
+     'Marathon Partners LUX Fund, L.P., Cibelli Research & Management, LLC and Mario Cibelli (collectively, the '
+     '"Marathon Parties").',
+     ["e.l.f. Beauty, Inc.", "Marathon Partners Equity Management, LLC", "Marathon Partners L.P.",
+      "Marathon Partners LUX Fund, L.P.", "Cibelli Research & Management, LLC", "Mario Cibelli"]),
+    # but not a parent company, nor a place
+    ('Ingram Micro, a California corporation ("Distributor") and NETGEAR, Inc. ("NETGEAR"), a wholly owned '
+     'subsidiary of Bay Networks, Inc., and ACME Corp. ("ACME") agree as follows.',
+     ["Ingram Micro", "NETGEAR, Inc.", "ACME Corp."]),
+    ('This Agreement is made between Prudential Bank ("Bank"), a bank located in Philadelphia, Pennsylvania and '
+     'Jeffrey Hanuscin ("Executive").', ["Prudential Bank", "Jeffrey Hanuscin"]),
+])
+def test_parties_quoted_singly_labelled_and_listed_by_commas(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
