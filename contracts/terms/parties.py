@@ -24,8 +24,8 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"|(?P<e>Party\s[A-D])\b)"
                       # "[*] ('Distributor')": single quotes
                       r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)"
-                      # an English preamble's unquoted "(the Company)", "(the Executive)"
-                      r"|\(the\s(?P<c>[A-Z][a-z]{2,20})\)")
+                      # an English preamble's unquoted "(the Company)", "(the Executive)"; a cover's "(as Repairer)"
+                      r"|\((?:the|as)\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
                      r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
@@ -33,7 +33,8 @@ _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|cor
                      re.IGNORECASE)
 _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
             "für", "und", "et", "for", "/", "-"}
-_BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
+# "drkoop.com", "e.l.f.", "i3", "i-on": names that start in lower case (not "wholly-owned")
+_BRAND = re.compile(r"[a-z][\w.&-]*[\d.][\w.&-]*|[a-z]{1,2}-[\w.&-]+")
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|Company|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
@@ -59,8 +60,10 @@ _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
+_FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for"}
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
+_STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)[A-Za-z]*[a-z][A-Za-z]{1,}\.)\s+(?=[A-Z])")
 _FULL_STOP = re.compile(r"\.\s")
 _AND_TAIL = re.compile(r"[\s,]*(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
@@ -126,7 +129,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
             break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
-                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
+                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j)):
             break
         else:
             last = j
@@ -139,6 +142,17 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     if b - a > 150 or "\n\n" in text[a:b] or address or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
         return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
+
+
+def _before_suffix(tokens: list[re.Match[str]], j: int) -> bool:
+    """A word in lower case inside a company's name: capitalised words and the company's suffix follow
+    ("Petro data Management Services Limited")."""
+    for token in tokens[j + 1:j + 4]:
+        if _company(token.group()):
+            return True
+        if not token.group()[:1].isupper():
+            return False
+    return False
 
 
 def _company(word: str) -> bool:
@@ -214,6 +228,12 @@ def _listed_before(text: str, s: int, e: int) -> list[PartyHit]:
     hits = _listed(text, lead, e)
     companies = bool(hits) and hits[0].start == lead and all(_company(name_of(text, h).split()[-1]) for h in hits)
     return hits if companies and _AND_TAIL.fullmatch(text, hits[-1].end, e) else []
+
+
+def _sentence_ended(text: str, s: int, e: int) -> bool:
+    """A sentence ends in text[s:e]: a word's full stop ("below. Notwithstanding"), not a company's ("Ltd.
+    Tate") nor an initial's ("J. Walter")."""
+    return any(not _SUFFIX.fullmatch(m.group(1)) for m in _STOP_WORD.finditer(text, s, e))
 
 
 def _sentence_end(text: str, s: int, e: int) -> int:
@@ -328,12 +348,14 @@ def name_of(text: str, hit: PartyHit) -> str:
 
 def find_parties(text: str) -> list[PartyHit]:
     """The parties named in the preamble, in order (a joint filing agreement's: its signatories), each
-    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V."."""
+    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V.". A
+    sentence's first word ("The", "In") or the document's name ("the Contract") is no party."""
     seen: set[str] = set()
     out = []
     for hit in _named(text):
         key = " ".join(text[hit.start:hit.end].casefold().split())
-        if key not in seen:
+        words = [w.strip(".,:;'\"") for w in key.split()]
+        if key not in seen and " ".join(words) not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS:
             seen.add(key)
             out.append(hit)
     return out
@@ -351,6 +373,8 @@ def _named(text: str) -> list[PartyHit]:
     cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
         short = _short(m)
+        if len(parties) >= 2 and _sentence_ended(text, cursor, m.start()):
+            break  # "... (the "Agent"), up to 400,000 shares (the "Offered Shares"). Notwithstanding ...": after the parties
         if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
             if len(parties) >= 2:
                 break  # a defined term after the parties: the preamble is over

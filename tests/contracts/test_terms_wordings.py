@@ -254,3 +254,28 @@ def test_between_the_parties_names_none_and_a_legend_is_no_party() -> None:
 ])
 def test_parties_quoted_singly_labelled_and_listed_by_commas(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a cover page's "(as Repairer)"
+    ("GLOBAL MAINTENANCE AGREEMENT\n\nBetween\n\nAZUL LINHAS AEREAS BRASILEIRAS S/A (as Company)\n\nand\n\nAVIONS DE "
+     "TRANSPORT REGIONAL, G.I.E. (as Repairer)\n\nMarch 9th, 2015\n\n",
+     ["AZUL LINHAS AEREAS BRASILEIRAS S/A", "AVIONS DE TRANSPORT REGIONAL"]),
+    # "wholly-owned" starts no name; a word in lower case inside a company's name
+    ('This Agreement is entered into by and among Nuveen Credit Income Fund, a Massachusetts business trust (the '
+     '"Fund"), Nuveen Fund Advisors, LLC, a registered investment adviser and wholly-owned subsidiary of Nuveen '
+     'Investments, Inc. (the "Investment Adviser").', ["Nuveen Credit Income Fund", "Nuveen Fund Advisors, LLC"]),
+    ('This Agreement is made by and between: KALLO Inc. With principal offices at Markham ("KALLO") AND Petro data '
+     'Management Services Limited., With principal offices at Lagos ("PDMS")',
+     ["KALLO Inc.", "Petro data Management Services Limited."]),
+    # a term defined after the parties' sentence has ended is no party, nor is a sentence's first word
+    ('Dear Ladies and Gentlemen: Bluerock Growth REIT, Inc., a Maryland corporation (the "Company"), agrees that it '
+     'may sell through Compass Point Research & Trading, LLC, acting as agent (the "Agent"), shares as set forth '
+     'below. Notwithstanding the foregoing, up to 400,000 shares (the "Offered Shares") may be sold.',
+     ["Bluerock Growth REIT, Inc.", "Compass Point Research & Trading, LLC"]),
+    ('Ladies and Gentlemen: ACME Inc. (the "Company") hereby appoints Beta LLC (the "Agent") to sell shares (the '
+     '"Shares") at a price of $1 (the "Price") and In consideration of the Agent (the "Agents Fee") ...',
+     ["ACME Inc.", "Beta LLC"]),
+])
+def test_parties_on_covers_in_lower_case_and_after_the_preamble(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
