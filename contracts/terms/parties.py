@@ -22,8 +22,8 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"referred\s+to\s+as)?)\s*(?:the\s+)?(?:[\"“](?P<b>[^\"“”]{1,60})[\"”]|['‘](?P<d>[^'‘’\"“”]{1,60})['’]"
                       # a translation's unquoted "(hereinafter referred to as Party A)"
                       r"|(?P<e>Party\s[A-D])\b)"
-                      # "[*] ('Distributor')": single quotes
-                      r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)"
+                      # "[*] ('Distributor')": single quotes; "Paul Silas ("Celebrity), an individual": one
+                      r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)|\([\"“](?P<g>[A-Z][\w .&-]{0,40})\)"
                       # an English preamble's unquoted "(the Company)", "(the Executive)"; a cover's "(as Repairer)"
                       r"|\((?:the|as)\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
@@ -123,7 +123,9 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         elif _RULE.fullmatch(word):
             pass  # "Mail  ------- Boxes Etc. USA, Inc.": a PDF's underline inside the name
         elif word.lower() in _CONNECT:
-            nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
+            # "Trustees of the Grinberg Family Trust": "of the" before a capital joins a name
+            k = j + 2 if word.lower() == "of" and j + 2 < len(tokens) and tokens[j + 1].group() == "the" else j + 1
+            nxt = tokens[k].group() if k < len(tokens) else ""
             if not nxt[:1].isupper():
                 break
         elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
@@ -286,7 +288,11 @@ def _preamble(text: str) -> tuple[int, int] | None:
         start = para + 2 if para >= 0 else 0
     limit = min(len(text), start + SPAN)
     # a numbered section ends it, but not the numbers the parties are listed under ("BETWEEN\n 1. HealthGate ...")
-    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, min(limit, start + SECTION_GAP),
+    stop = _STOP.search(text, start, limit)
+    if stop is not None and not text[start:stop.start()].strip():
+        start = stop.end()  # "WHEREAS, Movado Group, Inc. (the "Company") and ...": the first recital names them
+        stop = _STOP.search(text, start, limit)
+    stops = [m.start() for m in (stop, _SECTION.search(text, min(limit, start + SECTION_GAP),
                                                                                     limit)) if m]
     return start, min(stops, default=limit)
 
@@ -375,7 +381,7 @@ def _named(text: str) -> list[PartyHit]:
         short = _short(m)
         if len(parties) >= 2 and _sentence_ended(text, cursor, m.start()):
             break  # "... (the "Agent"), up to 400,000 shares (the "Offered Shares"). Notwithstanding ...": after the parties
-        if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
+        if not _party_like(m):
             if len(parties) >= 2:
                 break  # a defined term after the parties: the preamble is over
             cursor = m.end()

@@ -279,3 +279,18 @@ def test_parties_quoted_singly_labelled_and_listed_by_commas(text: str, expected
 ])
 def test_parties_on_covers_in_lower_case_and_after_the_preamble(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the first recital names the parties; "of the" inside a name
+    ('MOVADO GROUP, INC.\nENDORSEMENT AGREEMENT\n\nWHEREAS, Movado Group, Inc. (the "Company") and the Trustees of the '
+     'Grinberg Family Trust (the "Trust") entered into a Policy Collateral Assignment And Split Dollar Agreement (the '
+     '"Split Dollar Agreement"); and\n\nWHEREAS, the Policy is owned by the Trust (the "Policy");',
+     ["Movado Group, Inc.", "Trustees of the Grinberg Family Trust"]),
+    # a quote left open
+    ('This Endorsement Agreement is made between ACME Inc. ("Agent"), Healthcare Distribution Specialists LLC '
+     '("HDS"), a Delaware corporation, and Paul Silas ("Celebrity), an individual.',
+     ["ACME Inc.", "Healthcare Distribution Specialists LLC", "Paul Silas"]),
+])
+def test_parties_in_a_recital_and_with_a_quote_left_open(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
