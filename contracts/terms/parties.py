@@ -358,13 +358,33 @@ def find_parties(text: str) -> list[PartyHit]:
     sentence's first word ("The", "In") or the document's name ("the Contract") is no party."""
     seen: set[str] = set()
     out = []
-    for hit in _named(text):
+    for hit in map(lambda h: _resolved(text, h), _named(text)):
         key = " ".join(text[hit.start:hit.end].casefold().split())
         words = [w.strip(".,:;'\"") for w in key.split()]
         if key not in seen and " ".join(words) not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS:
             seen.add(key)
             out.append(hit)
     return out
+
+
+def _resolved(text: str, hit: PartyHit) -> PartyHit:
+    """A party named by the short name an earlier sentence defined ("by and between Shun Li De Commerce &
+    Trading Ltd ("SLD") ... and ACM", after "American Champion Media, Inc. ("ACM"), a Delaware company"): the
+    company it was defined for, the longest run of name words on its line just before the definition (not
+    "the State of Delaware (the "Adviser")": a company's name ends in "Inc.", "Ltd" ...)."""
+    short = text[hit.start:hit.end].removeprefix("The ").rstrip(".")
+    if not short or " " in short or short.casefold() in NOT_PARTIES:
+        return hit
+    defined = next((m for m in _DEFINED.finditer(text, 0, hit.start) if _short(m) == short), None)
+    if defined is None:
+        return hit
+    line = max(text.rfind("\n", 0, defined.start()), defined.start() - 200) + 1
+    for token in _TOKEN.finditer(text, line, defined.start()):
+        span = _name_span(text, token.start(), defined.start())
+        if span is not None and span[0] == token.start() and not text[span[1]:defined.start()].strip(" ,") \
+                and _company(name_of(text, PartyHit(*span, None)).split()[-1]):
+            return PartyHit(span[0], span[1], hit.short_name or short)
+    return hit
 
 
 def _named(text: str) -> list[PartyHit]:

@@ -294,3 +294,14 @@ def test_parties_on_covers_in_lower_case_and_after_the_preamble(text: str, expec
 ])
 def test_parties_in_a_recital_and_with_a_quote_left_open(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+def test_a_party_named_by_an_earlier_short_name_is_the_company_defined() -> None:
+    text = ('American Champion Media, Inc. ("ACM"), a Delaware company, is the host of the Event. This Sponsorship '
+            'Agreement is made by and between Shun Li De Commerce & Trading Ltd ("SLD") a Beijing company, and ACM.')
+    assert names(text) == ["Shun Li De Commerce & Trading Ltd", "American Champion Media, Inc."]
+    # not a place, nor the document
+    text = ('KNOW ALL MEN BY THESE PRESENTS, that FEDERATED COMPANY, a trust organized under the laws of the State of '
+            'Delaware (the "Adviser"), appoints FASC (the "Agent") under the Services Agreement (the "Agreement") '
+            'dated as of January 1, 2004 between the Adviser and FASC.')
+    assert "State of Delaware" not in names(text)
