@@ -131,7 +131,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
             break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
-                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j)):
+                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j) or word == "plc"):
             break
         else:
             last = j
@@ -166,12 +166,13 @@ def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """The companies joined by "and" to a party within its words, before the short name both share:
     "TELCOSTAR PTE, LTD., a company organized under the laws of Singapore and Ability Computer & Software
     Industries Ltd, a company ... (each and both of them "Recipient")". Only names that end as a company's
-    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich") joins no party."""
+    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich", "England and Wales
+    (Registered Company No. 5701810)") joins no party."""
     out = []
     for m in _AND.finditer(text, s, e):
         span = _name_span(text, m.end(), e)
         word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
-        if span is not None and word is not None and span[0] == word.start() \
+        if span is not None and word is not None and span[0] == word.start() and "(" not in text[span[0]:span[1]] \
                 and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]):
             out.append(span)
     return out

@@ -305,3 +305,10 @@ def test_a_party_named_by_an_earlier_short_name_is_the_company_defined() -> None
             'Delaware (the "Adviser"), appoints FASC (the "Agent") under the Services Agreement (the "Agreement") '
             'dated as of January 1, 2004 between the Adviser and FASC.')
     assert "State of Delaware" not in names(text)
+
+
+def test_a_plc_in_lower_case_and_no_party_in_a_registration_note() -> None:
+    text = ('This Agreement is made by and between Information System Associates, Inc., a Florida Corporation ("ISA") '
+            'and Rubicon Software Group plc, a company registered under the laws of England and Wales (Registered '
+            'Company No. 5701810) whose registered office is Rubicon House ("Rubicon").')
+    assert names(text) == ["Information System Associates, Inc.", "Rubicon Software Group plc"]
