@@ -167,15 +167,25 @@ def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
     "TELCOSTAR PTE, LTD., a company organized under the laws of Singapore and Ability Computer & Software
     Industries Ltd, a company ... (each and both of them "Recipient")". Only names that end as a company's
     do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich", "England and Wales
-    (Registered Company No. 5701810)") joins no party."""
+    (Registered Company No. 5701810)") joins no party. Companies listed by commas join too where each has
+    its description ("White Hat SP GP LLC, a Delaware limited liability company, White Hat Capital ...")."""
     out = []
-    for m in _AND.finditer(text, s, e):
+    listed = (m for m in _LISTED.finditer(text, s, e) if _closes_description(text, s, m.start()))
+    for m in sorted([*_AND.finditer(text, s, e), *listed], key=lambda m: m.start()):
         span = _name_span(text, m.end(), e)
         word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
         if span is not None and word is not None and span[0] == word.start() and "(" not in text[span[0]:span[1]] \
-                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]):
+                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]) \
+                and (m.re is _AND or _DESCRIBED.match(text, span[1]) is not None):
             out.append(span)
     return out
+
+
+def _closes_description(text: str, s: int, at: int) -> bool:
+    """The comma at `at` closes a description ("..., a Delaware limited partnership, White Hat SP GP LLC"), not
+    a name ("Stratton, Cheeseman & Walsh-Nevada, Inc.")."""
+    before = text[max(s, at - 30):at].split()
+    return bool(before) and before[-1][:1].islower()
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:

@@ -312,3 +312,16 @@ def test_a_plc_in_lower_case_and_no_party_in_a_registration_note() -> None:
             'and Rubicon Software Group plc, a company registered under the laws of England and Wales (Registered '
             'Company No. 5701810) whose registered office is Rubicon House ("Rubicon").')
     assert names(text) == ["Information System Associates, Inc.", "Rubicon Software Group plc"]
+
+
+def test_companies_listed_by_commas_each_with_its_description() -> None:
+    text = ('This Cooperation Agreement is entered into by and between Spok Holdings, Inc., a Delaware corporation (the '
+            '"Company"), and White Hat Strategic Partners LP, a Delaware limited partnership, White Hat SP GP LLC, a '
+            'Delaware limited liability company, and White Hat Capital Partners GP LLC, a Delaware limited liability '
+            'company (collectively, the "White Hat Parties").')
+    assert names(text) == ["Spok Holdings, Inc.", "White Hat Strategic Partners LP", "White Hat SP GP LLC",
+                           "White Hat Capital Partners GP LLC"]
+    # a firm's comma is no list
+    text = ('This Agreement is made between Mutual Insurance Corporation, a Nevada corporation, and Stratton, Cheeseman '
+            '& Walsh-Nevada, Inc., a Nevada corporation (together, the "Agents").')
+    assert "Cheeseman & Walsh-Nevada, Inc." not in names(text)
