@@ -63,7 +63,7 @@ _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for"}
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
-_STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)[A-Za-z]*[a-z][A-Za-z]{1,}\.)\s+(?=[A-Z])")
+_STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)(?=[A-Za-z]{0,40}[a-z])[A-Za-z]{3,40}\.)\s+(?=[A-Z])")
 _FULL_STOP = re.compile(r"\.\s")
 _AND_TAIL = re.compile(r"[\s,]*(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
