@@ -22,7 +22,7 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"referred\s+to\s+as)?)\s*(?:the\s+)?(?:[\"“](?P<b>[^\"“”]{1,60})[\"”]|['‘](?P<d>[^'‘’\"“”]{1,60})['’]"
                       # a translation's unquoted "(hereinafter referred to as Party A)"
                       r"|(?P<e>Party\s[A-D])\b)"
-                      # "[*] ('Distributor')": single quotes; "Paul Silas ("Celebrity), an individual": one
+                      # "[*] ('Distributor')": single quotes; "Paul Silas ("Celebrity), an individual": no closing quote
                       r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)|\([\"“](?P<g>[A-Z][\w .&-]{0,40})\)"
                       # an English preamble's unquoted "(the Company)", "(the Executive)"; a cover's "(as Repairer)"
                       r"|\((?:the|as)\s(?P<c>[A-Z][a-z]{2,20})\)")
@@ -303,8 +303,7 @@ def _preamble(text: str) -> tuple[int, int] | None:
     if stop is not None and not text[start:stop.start()].strip():
         start = stop.end()  # "WHEREAS, Movado Group, Inc. (the "Company") and ...": the first recital names them
         stop = _STOP.search(text, start, limit)
-    stops = [m.start() for m in (stop, _SECTION.search(text, min(limit, start + SECTION_GAP),
-                                                                                    limit)) if m]
+    stops = [m.start() for m in (stop, _SECTION.search(text, min(limit, start + SECTION_GAP), limit)) if m]
     return start, min(stops, default=limit)
 
 
@@ -369,7 +368,7 @@ def find_parties(text: str) -> list[PartyHit]:
     sentence's first word ("The", "In") or the document's name ("the Contract") is no party."""
     seen: set[str] = set()
     out = []
-    for hit in map(lambda h: _resolved(text, h), _named(text)):
+    for hit in (_resolved(text, h) for h in _named(text)):
         key = " ".join(text[hit.start:hit.end].casefold().split())
         words = [w.strip(".,:;'\"") for w in key.split()]
         if key not in seen and " ".join(words) not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS:
@@ -424,8 +423,8 @@ def _named(text: str) -> list[PartyHit]:
             a = inner[-1].end()
         elif parties:
             after_and = _after_last_and(text, a, m.start())
-            known = {text[p.start:p.end] for p in parties}
-            parties.extend(p for p in _listed_before(text, a, after_and) if text[p.start:p.end] not in known)
+            found = {text[p.start:p.end] for p in parties}
+            parties.extend(p for p in _listed_before(text, a, after_and) if text[p.start:p.end] not in found)
             a = after_and if after_and > a else _after_comma(text, a, m.start())
         numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
         if numbered:
