@@ -13,9 +13,11 @@ with an answer and no value from the analyzer counts as a miss. The matching rul
   is P1Y) against the analyzer's ISO period; match = the same length (P12M equals P1Y, P2W equals P14D).
 - governing law: both sides resolved to jurisdictions (contracts.terms.governing_law.resolve: a state or
   province swallows its country, "England and Wales" is England and Wales); match = the same set.
-- parties: CUAD's answer split at `;` into party names (defined short names in parentheses and quotes,
-  "referred to as" notes, and pieces that name the parties together, "X and Y (each a "Party", together
-  the "Parties")", dropped; our names lose their parentheses too); the contract's score is the share of those names that some
+- parties: CUAD's answer split at `;` (not one inside square brackets) into party names (defined short names
+  in parentheses and quotes, "referred to as" notes, and pieces that name the parties together, "X and Y
+  (each a "Party", together the "Parties")" or names of other pieces joined by "and" under a collective
+  name, dropped; a piece that lists companies, "A Inc. and B Ltd.", gives each; our names lose their
+  parentheses too); the contract's score is the share of those names that some
   extracted party name matches (`same_party`: rapidfuzz's ratio >= 85 after case and punctuation are
   folded, or one name is the other with a tail such as a d/b/a left on); the field's score is the mean
   over contracts, with the share of contracts where every name is found.
@@ -83,6 +85,8 @@ _PARTY_WORD = re.compile(r"\W*(?:(?:a|the|each)\s+)?(?:\w+\s+)?part(?:y|ies)\W*"
 _TOGETHER = re.compile(r"\b(?:collectively|together|individually|each|both)\W+(?:\w+\W+){0,3}?[\"“](?:\w+\s+)?part(?:y|ies)\b",
                        re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_COMPANY_END = r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|company|co|plc|gmbh|ag|s\.?a|n\.?v|b\.?v|ltda)\.?"
+_NEXT_COMPANY = re.compile(rf"(?<![Tt]he\s)\b((?i:{_COMPANY_END}))(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?=[A-Z0-9])(?!(?i:{_COMPANY_END})\b)")
 
 
 def _collective(piece: str) -> bool:
@@ -95,18 +99,51 @@ def _collective(piece: str) -> bool:
                  or _TOGETHER.search(piece) is not None))
 
 
+def _pieces(answer: str) -> list[str]:
+    """The answer's pieces: split at each ";" outside square brackets ("Gulf Oil Lubricants India, Ltd ("Gulf
+    India"), solely for purposes of Section 1(c)[Confidentiality; Non-competition]" is one piece, one party).
+    Parentheses do not count: some answers open one that they never close."""
+    pieces, depth, start = [], 0, 0
+    for i, c in enumerate(answer):
+        depth = max(0, depth + (c == "[") - (c == "]"))
+        if c == ";" and depth == 0:
+            pieces.append(answer[start:i])
+            start = i + 1
+    return [*pieces, answer[start:]]
+
+
+def _restated(piece: str, others: list[str]) -> bool:
+    """A piece whose names joined by "and" are all named in other pieces (as names or short names) names
+    parties together under a collective name, not a new party: "Phototronics and DNP ("Shareholder" and
+    collectively as "Shareholders")" after "Photronics, Inc. ("Photronics"); Dai Nippon ... ("DNP")"."""
+    outside = _PARENTHESES.sub(" ", _QUOTED.sub(" ", piece))
+    if re.search(r"\band\b", outside) is None:
+        return False
+    known = [_fold(q) for other in others for q in _QUOTED.findall(other)]
+    known += [_fold(_PARENTHESES.sub(" ", _QUOTED.sub(" ", other))) for other in others]
+    parts = [_fold(p) for p in re.split(r"\band\b", outside) if _fold(p)]
+    return all(any(fuzz.ratio(p, k) >= PARTY_RATIO for k in known if k) for p in parts)
+
+
 def answer_parties(answer: str) -> list[str]:
+    """CUAD's party names in `answer` (see the module's docstring); a piece that lists companies one after
+    another ("Kes 7 Capital Inc. and Bloom Burton & Co. Ltd.", "VA Partners I, LLC, ValueAct Capital Master
+    Fund, L.P.") gives each company, as a company's closing word followed by a comma or "and" and a capital
+    ends one (not the "Co." of "Bloom Burton & Co. Ltd.", nor "Inc. and its affiliates", nor "the Company, ...")."""
     names = []
-    for piece in answer.split(";"):
-        if _collective(piece):
+    pieces = _pieces(answer)
+    for i, piece in enumerate(pieces):
+        if _collective(piece) or _restated(piece, pieces[:i] + pieces[i + 1:]):
             continue
         piece = re.sub(r"\([^()]*\)|[\"“][^\"“”]*[\"”]", " ", piece)
         piece = piece.replace("(", " ").replace(")", " ")
         if re.search(r"referred\s+to|collectively|individually", piece, re.IGNORECASE):
             continue
-        folded = _fold(piece)
-        if len(folded) >= 2 and re.search(r"[a-z]", folded):
-            names.append(folded)
+        cuts = [m.end(1) for m in _NEXT_COMPANY.finditer(piece)]
+        for name in (piece[a:b] for a, b in zip([0, *cuts], [*cuts, len(piece)], strict=True)):
+            folded = _fold(name.strip(" ,").removeprefix("and "))
+            if len(folded) >= 2 and re.search(r"[a-z]", folded):
+                names.append(folded)
     return names
 
 

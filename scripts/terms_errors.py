@@ -40,11 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cuad", type=Path, required=True, help="the CUAD folder (master_clauses.csv, texts)")
     parser.add_argument("--field", action="append", choices=TERM_FIELDS, help="fields whose misses to list")
     parser.add_argument("--limit", type=int, default=None, help="read the first N train contracts by name")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="skip the first N by name (with --limit: a slice, e.g. one kept aside to check on at the end)")
     parser.add_argument("--json", type=Path, default=None, help="write each field's train score to this file")
     parser.add_argument("--label", default="", help="what was measured, for --json (e.g. the extractor's commit)")
     args = parser.parse_args(argv)
     answers = cuad_answers(args.cuad)
-    names = sorted(n for n in answers if in_split(n, "train"))[:args.limit]
+    names = sorted(n for n in answers if in_split(n, "train"))[args.offset:][:args.limit]
     totals = {field: [0.0, 0] for field in TERM_FIELDS}
     for name in names:
         path = args.cuad / "full_contract_txt" / name

@@ -14,14 +14,18 @@ SPAN = 3000
 SECTION_GAP = 12
 # "between the Parties" (the body's words for them) introduces no names
 _BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
-                      r"(?!\s+(?:the\s+)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
+                      r"(?!\s+(?:the\s+)?(?:following\s+(?:\w+\s+)?)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
 _STOP = re.compile(r"\b(?:WHEREAS|Whereas|RECITALS?|Recitals|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                    r"BACKGROUND|Background:|IN\s+CONSIDERATION)\b")
 _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"“”()]{1,60}?)[\"“”]{1,2}(?:[^()]{0,160}?)\)"
                       r"|(?:referred\s+to\s+(?:herein\s+|in\s+this\s+[Aa]greement\s+)?as|hereinafter\s+(?:called|"
-                      r"referred\s+to\s+as)?)\s*(?:the\s+)?[\"“](?P<b>[^\"“”]{1,60})[\"”]"
-                      # an English preamble's unquoted "(the Company)", "(the Executive)"
-                      r"|\(the\s(?P<c>[A-Z][a-z]{2,20})\)")
+                      r"referred\s+to\s+as)?)\s*(?:the\s+)?(?:[\"“](?P<b>[^\"“”]{1,60})[\"”]|['‘](?P<d>[^'‘’\"“”]{1,60})['’]"
+                      # a translation's unquoted "(hereinafter referred to as Party A)"
+                      r"|(?P<e>Party\s[A-D])\b)"
+                      # "[*] ('Distributor')": single quotes; "Paul Silas ("Celebrity), an individual": no closing quote
+                      r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)|\([\"“](?P<g>[A-Z][\w .&-]{0,40})\)"
+                      # an English preamble's unquoted "(the Company)", "(the Executive)"; a cover's "(as Repairer)"
+                      r"|\((?:the|as)\s(?P<c>[A-Z][a-z]{2,20})\)")
 _TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
                      r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
@@ -29,7 +33,8 @@ _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|cor
                      re.IGNORECASE)
 _CONNECT = {"of", "and", "the", "de", "du", "des", "la", "le", "van", "von", "der", "y", "e", "&", "d/b/a", "dba",
             "für", "und", "et", "for", "/", "-"}
-_BRAND = re.compile(r"[a-z][\w.&-]*[\d.-][\w.&-]*")  # "drkoop.com", "e.l.f.", "i3": names that start in lower case
+# "drkoop.com", "e.l.f.", "i3", "i-on": names that start in lower case (not "wholly-owned")
+_BRAND = re.compile(r"[a-z][\w.&-]*[\d.][\w.&-]*|[a-z]{1,2}-[\w.&-]+")
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iDreamSky", "eBay"
 _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|Company|"
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
@@ -46,6 +51,7 @@ _LISTED = re.compile(r",\s+(?=[A-Z0-9])")
 _DESCRIBED = re.compile(r",\s+an?\s")
 # "(1) SHBV (HONG KONG) LTD, a company ...": the list's number before each party
 _PARTY_NUMBER = re.compile(r"\(\s?(?:\d|[a-h]|[ivx]{1,3})\s?\)\s+(?=[A-Z0-9])")
+_LABEL_END = re.compile(r"(?<=\w):\s+(?:[Tt]he\s+undersigned,\s+)?")
 _FIELD_LABEL = re.compile(r"(?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+:\s")
 # a word and a full stop ("GSMS."), not an initial ("J.") or an abbreviation inside a name ("Mail Boxes Etc. USA")
 _SENTENCE_STOP = re.compile(r"(?!(?:etc|bros|mfg|intl|natl|assn|dept)\.)[A-Za-z]{3,}\.", re.IGNORECASE)
@@ -54,9 +60,12 @@ _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
+_FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for"}
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
+_STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)(?=[A-Za-z]{0,40}[a-z])[A-Za-z]{3,40}\.)\s+(?=[A-Z])")
 _FULL_STOP = re.compile(r"\.\s")
+_AND_TAIL = re.compile(r"[\s,]*(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
 _LINE_LIST = re.compile(r",?[ \t]*\n\s*\n")
 _SECTION = re.compile(r"\n\s*(?:1\.|ARTICLE|Article\s+[1I]\b|Section\s+1\b|SECTION\s+1\b)")
@@ -114,13 +123,15 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         elif _RULE.fullmatch(word):
             pass  # "Mail  ------- Boxes Etc. USA, Inc.": a PDF's underline inside the name
         elif word.lower() in _CONNECT:
-            nxt = tokens[j + 1].group() if j + 1 < len(tokens) else ""
+            # "Trustees of the Grinberg Family Trust": "of the" before a capital joins a name
+            k = j + 2 if word.lower() == "of" and j + 2 < len(tokens) and tokens[j + 1].group() == "the" else j + 1
+            nxt = tokens[k].group() if k < len(tokens) else ""
             if not nxt[:1].isupper():
                 break
         elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
             break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
-                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word))):
+                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j) or word == "plc"):
             break
         else:
             last = j
@@ -135,6 +146,17 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     return a, b
 
 
+def _before_suffix(tokens: list[re.Match[str]], j: int) -> bool:
+    """A word in lower case inside a company's name: capitalised words and the company's suffix follow
+    ("Petro data Management Services Limited")."""
+    for token in tokens[j + 1:j + 4]:
+        if _company(token.group()):
+            return True
+        if not token.group()[:1].isupper():
+            return False
+    return False
+
+
 def _company(word: str) -> bool:
     """A company's closing word ("Inc.", "LLC", "Ltd"), in capitals or not."""
     return word[:1].isupper() and bool(_SUFFIX.fullmatch(word))
@@ -144,15 +166,26 @@ def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """The companies joined by "and" to a party within its words, before the short name both share:
     "TELCOSTAR PTE, LTD., a company organized under the laws of Singapore and Ability Computer & Software
     Industries Ltd, a company ... (each and both of them "Recipient")". Only names that end as a company's
-    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich") joins no party."""
+    do ("Inc.", "Ltd"): the "and" of a description ("offices in Berlin and Munich", "England and Wales
+    (Registered Company No. 5701810)") joins no party. Companies listed by commas join too where each has
+    its description ("White Hat SP GP LLC, a Delaware limited liability company, White Hat Capital ...")."""
     out = []
-    for m in _AND.finditer(text, s, e):
+    listed = (m for m in _LISTED.finditer(text, s, e) if _closes_description(text, s, m.start()))
+    for m in sorted([*_AND.finditer(text, s, e), *listed], key=lambda m: m.start()):
         span = _name_span(text, m.end(), e)
         word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
-        if span is not None and word is not None and span[0] == word.start() \
-                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]):
+        if span is not None and word is not None and span[0] == word.start() and "(" not in text[span[0]:span[1]] \
+                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]) \
+                and (m.re is _AND or _DESCRIBED.match(text, span[1]) is not None):
             out.append(span)
     return out
+
+
+def _closes_description(text: str, s: int, at: int) -> bool:
+    """The comma at `at` closes a description ("..., a Delaware limited partnership, White Hat SP GP LLC"), not
+    a name ("Stratton, Cheeseman & Walsh-Nevada, Inc.")."""
+    before = text[max(s, at - 30):at].split()
+    return bool(before) and before[-1][:1].islower()
 
 
 def _after_last_and(text: str, s: int, e: int) -> int:
@@ -199,6 +232,23 @@ def _listed(text: str, s: int, e: int) -> list[PartyHit]:
     return out
 
 
+def _listed_before(text: str, s: int, e: int) -> list[PartyHit]:
+    """The names listed between one party and the "and" of the next (`e`, just past it): "("Marathon
+    Partners"), Marathon Partners L.P., Cibelli Research & Management, LLC and Mario Cibelli (collectively,
+    ...)". Only companies ("L.P.", "LLC"), and only where they fill those words: "ACME, a Delaware
+    corporation, and", "Philadelphia, Pennsylvania and" or ", a subsidiary of Bay Networks, Inc., and" lists none."""
+    lead = len(text[s:e]) - len(text[s:e].lstrip(" \t\n,")) + s
+    hits = _listed(text, lead, e)
+    companies = bool(hits) and hits[0].start == lead and all(_company(name_of(text, h).split()[-1]) for h in hits)
+    return hits if companies and _AND_TAIL.fullmatch(text, hits[-1].end, e) else []
+
+
+def _sentence_ended(text: str, s: int, e: int) -> bool:
+    """A sentence ends in text[s:e]: a word's full stop ("below. Notwithstanding"), not a company's ("Ltd.
+    Tate") nor an initial's ("J. Walter")."""
+    return any(not _SUFFIX.fullmatch(m.group(1)) for m in _STOP_WORD.finditer(text, s, e))
+
+
 def _sentence_end(text: str, s: int, e: int) -> int:
     """Where the sentence that starts at `s` ends (at most `e`): the first full stop that does not close a
     company suffix ("ASTELLAS PHARMA INC.\n\nAND")."""
@@ -224,7 +274,7 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
 
 
 def _short(m: re.Match[str]) -> str:
-    return " ".join((m.group("a") or m.group("b") or m.group("c")).split())
+    return " ".join(next(g for g in m.groups() if g).split())
 
 
 def _party_like(m: re.Match[str]) -> bool:
@@ -249,8 +299,11 @@ def _preamble(text: str) -> tuple[int, int] | None:
         start = para + 2 if para >= 0 else 0
     limit = min(len(text), start + SPAN)
     # a numbered section ends it, but not the numbers the parties are listed under ("BETWEEN\n 1. HealthGate ...")
-    stops = [m.start() for m in (_STOP.search(text, start, limit), _SECTION.search(text, min(limit, start + SECTION_GAP),
-                                                                                    limit)) if m]
+    stop = _STOP.search(text, start, limit)
+    if stop is not None and not text[start:stop.start()].strip():
+        start = stop.end()  # "WHEREAS, Movado Group, Inc. (the "Company") and ...": the first recital names them
+        stop = _STOP.search(text, start, limit)
+    stops = [m.start() for m in (stop, _SECTION.search(text, min(limit, start + SECTION_GAP), limit)) if m]
     return start, min(stops, default=limit)
 
 
@@ -311,15 +364,37 @@ def name_of(text: str, hit: PartyHit) -> str:
 
 def find_parties(text: str) -> list[PartyHit]:
     """The parties named in the preamble, in order (a joint filing agreement's: its signatories), each
-    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V."."""
+    once: a cover page's "T-MOBILE NETHERLANDS B.V." is the preamble's "T-Mobile Netherlands B.V.". A
+    sentence's first word ("The", "In") or the document's name ("the Contract") is no party."""
     seen: set[str] = set()
     out = []
-    for hit in _named(text):
+    for hit in (_resolved(text, h) for h in _named(text)):
         key = " ".join(text[hit.start:hit.end].casefold().split())
-        if key not in seen:
+        words = [w.strip(".,:;'\"") for w in key.split()]
+        if key not in seen and " ".join(words) not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS:
             seen.add(key)
             out.append(hit)
     return out
+
+
+def _resolved(text: str, hit: PartyHit) -> PartyHit:
+    """A party named by the short name an earlier sentence defined ("by and between Shun Li De Commerce &
+    Trading Ltd ("SLD") ... and ACM", after "American Champion Media, Inc. ("ACM"), a Delaware company"): the
+    company it was defined for, the longest run of name words on its line just before the definition (not
+    "the State of Delaware (the "Adviser")": a company's name ends in "Inc.", "Ltd" ...)."""
+    short = text[hit.start:hit.end].removeprefix("The ").rstrip(".")
+    if not short or " " in short or short.casefold() in NOT_PARTIES:
+        return hit
+    defined = next((m for m in _DEFINED.finditer(text, 0, hit.start) if _short(m) == short), None)
+    if defined is None:
+        return hit
+    line = max(text.rfind("\n", 0, defined.start()), defined.start() - 200) + 1
+    for token in _TOKEN.finditer(text, line, defined.start()):
+        span = _name_span(text, token.start(), defined.start())
+        if span is not None and span[0] == token.start() and not text[span[1]:defined.start()].strip(" ,") \
+                and _company(name_of(text, PartyHit(*span, None)).split()[-1]):
+            return PartyHit(span[0], span[1], hit.short_name or short)
+    return hit
 
 
 def _named(text: str) -> list[PartyHit]:
@@ -334,7 +409,9 @@ def _named(text: str) -> list[PartyHit]:
     cursor = last_party = start
     for m in _DEFINED.finditer(text, start, end):
         short = _short(m)
-        if short.lower() in NOT_PARTIES or short.lower().startswith(("agreement", "the agreement")):
+        if len(parties) >= 2 and _sentence_ended(text, cursor, m.start()):
+            break  # "... (the "Agent"), up to 400,000 shares (the "Offered Shares"). Notwithstanding ...": after the parties
+        if not _party_like(m):
             if len(parties) >= 2:
                 break  # a defined term after the parties: the preamble is over
             cursor = m.end()
@@ -346,11 +423,19 @@ def _named(text: str) -> list[PartyHit]:
             a = inner[-1].end()
         elif parties:
             after_and = _after_last_and(text, a, m.start())
+            found = {text[p.start:p.end] for p in parties}
+            parties.extend(p for p in _listed_before(text, a, after_and) if text[p.start:p.end] not in found)
             a = after_and if after_and > a else _after_comma(text, a, m.start())
         numbered = [n.end() for n in _PARTY_NUMBER.finditer(text, a, m.start())]
         if numbered:
             a = numbered[-1]
-        span = _name_span(text, a, m.start())
+        labels = [n.end() for n in _LABEL_END.finditer(text, a, m.start())] if not parties else []
+        # "Dear Mr. Harris: The undersigned, Dundee Securities Ltd. (the "Lead Agent")", "The Covenanter: ACME":
+        # the first party's name follows the letter's salutation or a label, in the paragraph of its definition
+        after_label = _name_span(text, labels[-1], m.start()) if labels else None
+        if after_label is None or after_label[0] != labels[-1] or "\n\n" in text[labels[-1]:m.start()]:
+            after_label = None
+        span = after_label or _name_span(text, a, m.start())
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:

@@ -214,3 +214,114 @@ def test_between_the_parties_names_none_and_a_legend_is_no_party() -> None:
             'Technologies International, LLC ("Zebra") and ScanSource, Inc. ("ScanSource"). The relationship '
             "between the Parties is set out below.")
     assert names(text) == ["Zebra Technologies International, LLC", "ScanSource, Inc."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # short names in single quotes, and a translation's unquoted "Party A"
+    ("This Joint Venture Agreement is made BETWEEN IMPCO Technologies Inc., a company incorporated under the laws "
+     "of Delaware (hereinafter referred to as 'IMPCO', which term shall include its successors), AND MINDA "
+     "INDUSTRIES LIMITED, a company incorporated under the Companies Act (hereinafter referred to as 'MIL').",
+     ["IMPCO Technologies Inc.", "MINDA INDUSTRIES LIMITED"]),
+    ("Outsourcing Contract on Development of the Hotel   The Covenanter: The HUANG JIA Country CLUB and Recreation "
+     "Inc. (hereinafter referred to as Party A) and the Covenanter: Chang Chen-Bin Architects Office (hereinafter "
+     "referred to as Party B) hereby agree as follows:",
+     ["The HUANG JIA Country CLUB and Recreation Inc.", "Chang Chen-Bin Architects Office"]),
+    # "between the following two parties" names none; the names follow the colon
+    ('Program License Agreement between Phoenix Satellite Television Company Limited and Beijing Tianying Co., Ltd. '
+     'November 24, 2009\n\nThis Program License Agreement ("Agreement") is entered into between the following two '
+     'parties on November 24, 2009 in Beijing:     Phoenix Satellite Television Company Limited ("Party A"), a '
+     'foreign enterprise     and     Beijing Tianying Co., Ltd. ("Party B"), a limited liability company',
+     ["Phoenix Satellite Television Company Limited", "Beijing Tianying Co., Ltd."]),
+    # a letter without paragraphs: the first party follows the salutation
+    ('AGENCY AGREEMENT May 21, 2015 Tribute Pharmaceuticals Canada Inc. 151 Steeles Avenue East Dear Mr. Harris: '
+     'The undersigned, Dundee Securities Ltd. (the "Lead Agent"), Kes 7 Capital Inc., and Bloom Burton & Co. Ltd. '
+     '(collectively with the Lead Agent, the "Agents") understand that Tribute Pharmaceuticals Canada Inc. (the '
+     '"Corporation") proposes to issue shares.',
+     ["Dundee Securities Ltd.", "Kes 7 Capital Inc.", "Bloom Burton & Co. Ltd.", "Tribute Pharmaceuticals Canada Inc."]),
+    # companies listed by commas before the "and" of the last one
+    ('This Cooperation Agreement is entered into by and between e.l.f. Beauty, Inc., a Delaware corporation (the '
+     '"Company"), and Marathon Partners Equity Management, LLC ("Marathon Partners"), Marathon Partners L.P., '
+     'Marathon Partners LUX Fund, L.P., Cibelli Research & Management, LLC and Mario Cibelli (collectively, the '
+     '"Marathon Parties").',
+     ["e.l.f. Beauty, Inc.", "Marathon Partners Equity Management, LLC", "Marathon Partners L.P.",
+      "Marathon Partners LUX Fund, L.P.", "Cibelli Research & Management, LLC", "Mario Cibelli"]),
+    # but not a parent company, nor a place
+    ('Ingram Micro, a California corporation ("Distributor") and NETGEAR, Inc. ("NETGEAR"), a wholly owned '
+     'subsidiary of Bay Networks, Inc., and ACME Corp. ("ACME") agree as follows.',
+     ["Ingram Micro", "NETGEAR, Inc.", "ACME Corp."]),
+    ('This Agreement is made between Prudential Bank ("Bank"), a bank located in Philadelphia, Pennsylvania and '
+     'Jeffrey Hanuscin ("Executive").', ["Prudential Bank", "Jeffrey Hanuscin"]),
+])
+def test_parties_quoted_singly_labelled_and_listed_by_commas(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a cover page's "(as Repairer)"
+    ("GLOBAL MAINTENANCE AGREEMENT\n\nBetween\n\nAZUL LINHAS AEREAS BRASILEIRAS S/A (as Company)\n\nand\n\nAVIONS DE "
+     "TRANSPORT REGIONAL, G.I.E. (as Repairer)\n\nMarch 9th, 2015\n\n",
+     ["AZUL LINHAS AEREAS BRASILEIRAS S/A", "AVIONS DE TRANSPORT REGIONAL"]),
+    # "wholly-owned" starts no name; a word in lower case inside a company's name
+    ('This Agreement is entered into by and among Nuveen Credit Income Fund, a Massachusetts business trust (the '
+     '"Fund"), Nuveen Fund Advisors, LLC, a registered investment adviser and wholly-owned subsidiary of Nuveen '
+     'Investments, Inc. (the "Investment Adviser").', ["Nuveen Credit Income Fund", "Nuveen Fund Advisors, LLC"]),
+    ('This Agreement is made by and between: KALLO Inc. With principal offices at Markham ("KALLO") AND Petro data '
+     'Management Services Limited., With principal offices at Lagos ("PDMS")',
+     ["KALLO Inc.", "Petro data Management Services Limited."]),
+    # a term defined after the parties' sentence has ended is no party, nor is a sentence's first word
+    ('Dear Ladies and Gentlemen: Bluerock Growth REIT, Inc., a Maryland corporation (the "Company"), agrees that it '
+     'may sell through Compass Point Research & Trading, LLC, acting as agent (the "Agent"), shares as set forth '
+     'below. Notwithstanding the foregoing, up to 400,000 shares (the "Offered Shares") may be sold.',
+     ["Bluerock Growth REIT, Inc.", "Compass Point Research & Trading, LLC"]),
+    ('Ladies and Gentlemen: ACME Inc. (the "Company") hereby appoints Beta LLC (the "Agent") to sell shares (the '
+     '"Shares") at a price of $1 (the "Price") and In consideration of the Agent (the "Agents Fee") ...',
+     ["ACME Inc.", "Beta LLC"]),
+])
+def test_parties_on_covers_in_lower_case_and_after_the_preamble(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the first recital names the parties; "of the" inside a name
+    ('MOVADO GROUP, INC.\nENDORSEMENT AGREEMENT\n\nWHEREAS, Movado Group, Inc. (the "Company") and the Trustees of the '
+     'Grinberg Family Trust (the "Trust") entered into a Policy Collateral Assignment And Split Dollar Agreement (the '
+     '"Split Dollar Agreement"); and\n\nWHEREAS, the Policy is owned by the Trust (the "Policy");',
+     ["Movado Group, Inc.", "Trustees of the Grinberg Family Trust"]),
+    # a quote left open
+    ('This Endorsement Agreement is made between ACME Inc. ("Agent"), Healthcare Distribution Specialists LLC '
+     '("HDS"), a Delaware corporation, and Paul Silas ("Celebrity), an individual.',
+     ["ACME Inc.", "Healthcare Distribution Specialists LLC", "Paul Silas"]),
+])
+def test_parties_in_a_recital_and_with_a_quote_left_open(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_a_party_named_by_an_earlier_short_name_is_the_company_defined() -> None:
+    text = ('American Champion Media, Inc. ("ACM"), a Delaware company, is the host of the Event. This Sponsorship '
+            'Agreement is made by and between Shun Li De Commerce & Trading Ltd ("SLD") a Beijing company, and ACM.')
+    assert names(text) == ["Shun Li De Commerce & Trading Ltd", "American Champion Media, Inc."]
+    # not a place, nor the document
+    text = ('KNOW ALL MEN BY THESE PRESENTS, that FEDERATED COMPANY, a trust organized under the laws of the State of '
+            'Delaware (the "Adviser"), appoints FASC (the "Agent") under the Services Agreement (the "Agreement") '
+            'dated as of January 1, 2004 between the Adviser and FASC.')
+    assert "State of Delaware" not in names(text)
+
+
+def test_a_plc_in_lower_case_and_no_party_in_a_registration_note() -> None:
+    text = ('This Agreement is made by and between Information System Associates, Inc., a Florida Corporation ("ISA") '
+            'and Rubicon Software Group plc, a company registered under the laws of England and Wales (Registered '
+            'Company No. 5701810) whose registered office is Rubicon House ("Rubicon").')
+    assert names(text) == ["Information System Associates, Inc.", "Rubicon Software Group plc"]
+
+
+def test_companies_listed_by_commas_each_with_its_description() -> None:
+    text = ('This Cooperation Agreement is entered into by and between Spok Holdings, Inc., a Delaware corporation (the '
+            '"Company"), and White Hat Strategic Partners LP, a Delaware limited partnership, White Hat SP GP LLC, a '
+            'Delaware limited liability company, and White Hat Capital Partners GP LLC, a Delaware limited liability '
+            'company (collectively, the "White Hat Parties").')
+    assert names(text) == ["Spok Holdings, Inc.", "White Hat Strategic Partners LP", "White Hat SP GP LLC",
+                           "White Hat Capital Partners GP LLC"]
+    # a firm's comma is no list
+    text = ('This Agreement is made between Mutual Insurance Corporation, a Nevada corporation, and Stratton, Cheeseman '
+            '& Walsh-Nevada, Inc., a Nevada corporation (together, the "Agents").')
+    assert "Cheeseman & Walsh-Nevada, Inc." not in names(text)

@@ -121,3 +121,33 @@ def test_our_names_lose_their_parentheses_as_cuads_do() -> None:
     assert field_match("parties", terms, 'Leo Pharma A/S ("LEO"); Galen (Chemicals) Limited ("GALEN")') == 1.0
     assert field_match("parties", KeyTerms(parties=[Party(name="LEO PHARMA A/S", **G)]),
                        'Leo Pharma A/S ("LEO"); Galen (Chemicals) Limited ("GALEN")') == 0.5
+
+
+def test_an_answer_that_lists_companies_in_one_piece_gives_each() -> None:
+    assert answer_parties('Dundee Securities Ltd.("Lead Agent"); Kes 7 Capital Inc. and Bloom Burton & Co. Ltd. '
+                          '(collectively with the Lead Agent, "Agents")') == [
+        "dundee securities ltd", "kes 7 capital inc", "bloom burton co ltd"]
+    assert answer_parties('VA Partners I, LLC, ValueAct Holdings, L.P. (collectively, the "ValueAct Group"); '
+                          'Allison Transmission Holdings, Inc. (the "Company")') == [
+        "va partners i llc", "valueact holdings l p", "allison transmission holdings inc"]
+    # one company: its "and its affiliates", a defined "the Company", a division's description
+    assert answer_parties("Jaguar Investments, Inc. and its affiliates") == ["jaguar investments inc and its affiliates"]
+    assert answer_parties("Skype Online (BVI), the Company, Skype Holding") == ["skype online the company skype holding"]
+    assert answer_parties("Charles Webb & Company, a Division of Keefe") == ["charles webb company a division of keefe"]
+
+
+def test_a_piece_that_restates_named_parties_together_is_no_party() -> None:
+    answer = ('Photronics, Inc. ("Photronics"); Dai Nippon Printing Co., Ltd. ("DNP"); Photronics DNP Photomask '
+              'Corporation ("PDMC"); Phototronics and DNP ("Shareholder" and collectively as "Shareholders"); '
+              'Shareholder and PDMC ("Supplier" and collectively as the Suppliers")')
+    assert answer_parties(answer) == ["photronics inc", "dai nippon printing co ltd", "photronics dnp photomask corporation"]
+    # a new party joined by "and" to a named one is still a party
+    assert answer_parties('Photronics, Inc. ("Photronics"); Photronics and Toppan Printing ("Shareholders")') == [
+        "photronics inc", "photronics and toppan printing"]
+
+
+def test_a_semicolon_inside_square_brackets_splits_no_answer() -> None:
+    answer = ('Quaker Chemical Corporation ("Buyer"); Gulf Oil Lubricants India, Ltd ("Gulf India"), solely for '
+              'purposes of Section 1(c)[Confidentiality; Non-competition; Non-solicitation]')
+    assert answer_parties(answer) == ["quaker chemical corporation", "gulf oil lubricants india ltd solely for purposes "
+                                      "of section 1 confidentiality non competition non solicitation"]
