@@ -178,24 +178,47 @@ def _completed(low: str, hit: DateHit | None) -> DateHit | None:
                  and _SIGNED.search(low, max(0, h.start - 40), h.start)), hit)
 
 
+# an effective date named by reference, not by a date: "effective as of the date first written above" (the
+# agreement's date), "shall enter into force on the date of its signature by both Parties", "the later of the
+# dates shown by the signatures below" (the signature's date)
+_EFFECTIVE_REF = re.compile(r"(?:effective(?:\s+date)?|commenc\w*|(?:enter|come)\s+into\s+(?:force|effect))\s+"
+                            r"(?:of\s+this\s+\w+\s+)?(?:(?:shall|will)\s+be\s+|is\s+|means\s+)?(?:on\s+|as\s+of\s+|from\s+|upon\s+)?"
+                            r"the\s+(?:date\s+(?:first\s+(?:written|set\s+forth|above)|hereof|of\s+this\s+agreement)"
+                            r"|(?P<signed>later\s+of\s+the\s+dates?\s+(?:shown\s+)?(?:by|on|of)\s+the\s+signature"
+                            r"|date\s+(?:of\s+(?:its\s+)?(?:signature|signing|signed\s+acceptance)|last\s+signed|on\s+which"
+                            r"\s+(?:this\s+\w+\s+)?(?:is|has\s+been)\s+signed)))")
+
+
 def effective_date(low: str) -> DateHit | None:
     """A date the contract names as its effective (or commencement) date: "Effective Date" means <date>,
-    <date> (the "Effective Date"), effective as of <date>; None when it names none."""
+    <date> (the "Effective Date"), effective as of <date>; None when it names none. Where the contract
+    first names it by reference, that reference wins over a later date (a form in an exhibit, "Effective
+    Date: January 5, 1999"): "the date first written above" is the agreement's date (None here), "the date
+    of its signature" the signature block's date (CUAD reads both so)."""
+    stated = _stated_effective(low)
+    ref = _EFFECTIVE_REF.search(low, 0, stated[0] if stated else len(low))
+    if ref is not None:
+        return _signed(low) if ref.group("signed") else None
+    return stated[1] if stated else None
+
+
+def _stated_effective(low: str) -> tuple[int, DateHit] | None:
+    """The effective date the contract states as a date, with where its anchor starts."""
     for anchor in _EFFECTIVE.finditer(low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
         if hit is not None:
             between = low[anchor.end():hit.start]
             defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not _SENTENCE_BREAK.search(between)
             if defined or re.fullmatch(r"[\s:_-]{1,40}", between):
-                return hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
+                return anchor.start(), hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
-            return before[-1]
+            return before[-1].start, before[-1]
     for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
-            return hit
+            return anchor.start(), hit
     return None
 
 

@@ -1,0 +1,43 @@
+"""Key-term dates the contract names by reference rather than by a date (#26, the held-out round): an
+effective date that is "the date first written above" or "the date of its signature", a term counted from
+an event the contract does not date, and a term that lasts as long as something else does."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.documents import Document
+from contracts.key_terms import KeyTerms
+from contracts.terms import extract_terms
+
+
+def terms_of(text: str) -> KeyTerms:
+    return extract_terms(Document.from_text("contract.txt", text))
+
+
+def test_effective_as_of_the_date_first_written_above_is_the_agreement_date() -> None:
+    # the form in the exhibit ("Effective Date: January 5, 1999") is not the agreement's effective date
+    terms = terms_of("AGENCY AGREEMENT\n\nThis Agency Agreement is made as of March 29, 1999, by and between A and B. "
+                     "This Agreement will become effective as of the date first written above and will continue in "
+                     "effect until terminated.\n\nEXHIBIT A\nEffective Date:        January 5, 1999\n")
+    assert terms.effective_date is not None and terms.effective_date.value == "1999-03-29"
+    assert terms.effective_date.rule == "the agreement date"
+
+
+@pytest.mark.parametrize("words", [
+    "This Agreement shall be effective on the date of signed acceptance by MMMW.",
+    "The Effective Date of this Agreement shall be the later of the dates shown by the signatures below.",
+    "This Amendment shall enter into force on the date of its signature by both Parties.",
+])
+def test_an_effective_date_by_signature_is_the_signature_date(words: str) -> None:
+    text = (f"MAINTENANCE AGREEMENT\n\nDate: March 1, 1998\n\n{words} " + "The parties agree. " * 300
+            + "\n\nIN WITNESS WHEREOF the parties have signed.\nBy: A    By: B\nDate: March 4, 1998    Date: 3-5-98\n")
+    terms = terms_of(text)
+    assert terms.effective_date is not None and terms.effective_date.value == "1998-03-05"  # the later signature
+    assert terms.effective_date.quote == "3-5-98"
+
+
+def test_a_stated_effective_date_before_a_reference_is_kept() -> None:
+    terms = terms_of('This Agreement is made on May 2, 2001 and is effective as of June 1, 2001 (the "Effective '
+                     'Date"). Each amendment shall be effective as of the date first written in it.')
+    assert terms.effective_date is not None and terms.effective_date.value == "2001-06-01"
