@@ -46,7 +46,7 @@ _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
                    r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
 _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
-                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:"
+                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:|in\s+no\s+event\s+later\s+than"
                     r"|from\s+the\s+(?:effective|commencement|start)\s+date\s+to"  # "from the Effective Date to 31 July 2013"
                     # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
@@ -54,8 +54,13 @@ _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|termi
 MAX_TERM_SENTENCES = 60
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
+# a term that lasts as long as something else does, with no date ("until the termination of the Strategic
+# Alliance Agreement", "until the last date of expiration of the ... rights", "until Achaogen ceases"): CUAD's
+# "perpetual"
 _PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
-                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
+                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))|(?:until|end\s+on)\s+the\s+"
+                        r"(?:last\s+)?(?:date\s+of\s+)?(?:termination|expiration|expiry)(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
+                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")

@@ -41,3 +41,30 @@ def test_a_stated_effective_date_before_a_reference_is_kept() -> None:
     terms = terms_of('This Agreement is made on May 2, 2001 and is effective as of June 1, 2001 (the "Effective '
                      'Date"). Each amendment shall be effective as of the date first written in it.')
     assert terms.effective_date is not None and terms.effective_date.value == "2001-06-01"
+
+
+def test_an_end_no_later_than_a_date_is_that_date() -> None:
+    terms = terms_of('This Agreement is made as of January 15, 2008 (the "Effective Date"). This Agreement shall '
+                     "commence as of the Effective Date and shall terminate five (5) years following the date of "
+                     "launch of the first Website, but in no event later than February 28, 2013.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2013-02-28"
+
+
+@pytest.mark.parametrize("words", [
+    "shall continue until the termination of the Strategic Alliance Agreement",
+    "shall extend until the last date of expiration of the intellectual property rights licensed hereunder",
+    "shall end on the expiration date of the operation term of Party B",
+    "shall continue in effect until Achaogen ceases development of the Product",
+])
+def test_a_term_as_long_as_something_else_lasts_is_perpetual(words: str) -> None:
+    terms = terms_of(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "perpetual"
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("shall continue for two (2) years and thereafter until the expiration of the then-current term", "2012-06-08"),
+    ("shall continue until the expiration of this Agreement's Initial Term of three (3) years", "2013-06-08"),
+])
+def test_the_terms_own_expiry_is_not_another_things(words: str, value: str) -> None:
+    terms = terms_of(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == value
