@@ -129,6 +129,8 @@ _DATE_LABEL = re.compile(r"\bdate\s*:\W{0,12}$")
 _DATE_BELOW = re.compile(r"[^\n]{0,60}?[ \t_]*(?:\n[ \t_]*){0,2}(?:place\s+)?date\b")
 _WITNESS = re.compile(r"in\s+witness\s+(?:whereof|hereof)|signed\s+by\s+the\s+parties")
 WITNESS_REACH = 3000
+_CONFORMED = re.compile(r"[/\\]s[/\\]")  # EDGAR's conformed signature, "/s/ Janet M. Baker"
+CONFORMED_REACH = 200
 
 
 def _filed(low: str, hit: DateHit) -> bool:
@@ -167,6 +169,10 @@ def _signed(low: str) -> DateHit | None:
     if first is None:
         first = next((h for h in find_dates(low, AGREEMENT_HEAD) if h.date is not None and not _filed(low, h)
                       and _DATE_BELOW.match(low, h.end)), None)
+    if first is None:  # "/s/ John Dick  General Manager ---- 19 Jan. 1998": a date just under a conformed signature
+        first = next((h for m in _CONFORMED.finditer(low, AGREEMENT_HEAD)
+                      for h in find_dates(low, m.end(), min(len(low), m.end() + CONFORMED_REACH))
+                      if h.date is not None and not _filed(low, h)), None)
     if first is None:
         return None
     return _latest_near(low, first)

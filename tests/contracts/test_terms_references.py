@@ -68,3 +68,13 @@ def test_a_term_as_long_as_something_else_lasts_is_perpetual(words: str) -> None
 def test_the_terms_own_expiry_is_not_another_things(words: str, value: str) -> None:
     terms = terms_of(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
     assert terms.expiration_date is not None and terms.expiration_date.value == value
+
+
+def test_a_date_under_conformed_signatures_is_the_agreement_date() -> None:
+    # no date in the head, no "Date:" label, no witness clause: the dates under "/s/" (EDGAR's conformed
+    # signatures); the later one is the day the contract was fully signed
+    text = ("OUTSOURCING AGREEMENT\n\nMMI shall manufacture the units. " + "The parties agree. " * 300
+            + "\n\nMMI  \\s\\ John Dick   General Manager\n-----------------------   19 Jan. 1998\n"
+            "DRAGON SYSTEMS, INC.  /s/ Janet M. Baker, President\n-----------------------   12 Jan. 1998\n")
+    terms = terms_of(text)
+    assert terms.agreement_date is not None and terms.agreement_date.value == "1998-01-19"
