@@ -107,7 +107,8 @@ def agreement_date(low: str) -> DateHit | None:
     if dated is None:
         dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:
-        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
+        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)
+                      and not _UNTIL.search(low, max(0, h.start - 60), h.start)), None)  # not "terminating on <date>"
     if dated is not None and _DATE_LABEL.search(low, max(0, dated.start - 20), dated.start):
         dated = _latest_near(low, dated)  # "Date: 1/19/07  Date: January 22, 2007": the later signature
     if dated is None:  # a cover page's date, on a line of its own

@@ -78,3 +78,12 @@ def test_a_date_under_conformed_signatures_is_the_agreement_date() -> None:
             "DRAGON SYSTEMS, INC.  /s/ Janet M. Baker, President\n-----------------------   12 Jan. 1998\n")
     terms = terms_of(text)
     assert terms.agreement_date is not None and terms.agreement_date.value == "1998-01-19"
+
+
+def test_a_date_the_term_ends_on_is_not_the_agreement_date() -> None:
+    text = ('ENDORSEMENT AGREEMENT\n\n1. Definitions. a) "Contract Period" means that period of time commencing upon '
+            "the full execution of this agreement by both parties and terminating on May 31, 2016. "
+            + "The parties agree. " * 300 + "\n\nIN WITNESS WHEREOF the parties have signed.\nDate: May 17, 2012\n")
+    terms = terms_of(text)
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2012-05-17"
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2016-05-31"
