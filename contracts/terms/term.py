@@ -39,8 +39,8 @@ _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|
 # a sentence's end, not the full stop of "a.m." or "i.e." ("means 12:01 a.m. ... on March 3, 2003")
 _SENTENCE_BREAK = re.compile(r"(?<!\b[a-z])[.;]\s")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))\s+"
-                               r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))(?:\s+|\s*:\s*)"
+                               r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")  # "Contract start:  04-01-06"
 _TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
                    r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"

@@ -87,3 +87,10 @@ def test_a_date_the_term_ends_on_is_not_the_agreement_date() -> None:
     terms = terms_of(text)
     assert terms.agreement_date is not None and terms.agreement_date.value == "2012-05-17"
     assert terms.expiration_date is not None and terms.expiration_date.value == "2016-05-31"
+
+
+def test_a_forms_labelled_start_is_the_effective_date() -> None:
+    terms = terms_of("CONTENT LICENSE AGREEMENT  03/24/06\n\nContract  start:  04-01-06\n\n7.1 The term of this "
+                     "letter Agreement shall continue for twenty-four (24) months from the contract start.")
+    assert terms.effective_date is not None and terms.effective_date.value == "2006-04-01"
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2008-04-01"
