@@ -35,14 +35,16 @@ _OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,
                     r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$|\bas\s+amended(?:\s+(?:on|by))?\W{0,12}$"
                     r"|\bamended\s+(?:on\s+)?[\w\s,]{0,40}\band\s+$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s*date")  # "EffectiveDate": PDF text loses spaces
-_EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
+_EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:of\s+this\s+\w+\s+)?(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 # a sentence's end, not the full stop of "a.m." or "i.e." ("means 12:01 a.m. ... on March 3, 2003")
 _SENTENCE_BREAK = re.compile(r"(?<!\b[a-z])[.;]\s")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))(?:\s+|\s*:\s*)"
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect)|(?:take|with)\s+effect)"
+                               r"(?:\s+|\s*:\s*)"
                                r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")  # "Contract start:  04-01-06"
-_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
-                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
+_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|last|"
+                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+(?:effect|force)|be\s+effective\s+(?:until|through|for))"
+                   r"|(?:agreement|contract)\s+(?:commences|begins|ends|expires|terminates|lasts|is\s+valid)"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
                    r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
 _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
@@ -52,12 +54,13 @@ _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|termi
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+LABEL = 30
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
 # a term that lasts as long as something else does, with no date ("until the termination of the Strategic
 # Alliance Agreement", "until the last date of expiration of the ... rights", "until Achaogen ceases"): CUAD's
 # "perpetual"
-_PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
+_PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration)|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
                         r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))|(?:until|end\s+on)\s+the\s+"
                         r"(?:last\s+)?(?:date\s+of\s+)?(?:termination|expiration|expiry)(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
                         r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
@@ -227,7 +230,7 @@ def _stated_effective(low: str) -> tuple[int, DateHit] | None:
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
             return before[-1].start, before[-1]
-    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into", low):
+    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into|(?:take|with)\s+effect", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
             return anchor.start(), hit
@@ -310,9 +313,10 @@ _NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|u
                        r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
                        r"(?:material|any|other)\s+term\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
-                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
+                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
-                          r"effect|be\s+for|come\s+into\s+(?:force|effect))|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
+                          r"(?:effect|force)|be\s+for|come\s+into\s+(?:force|effect))|this\s+(?:\w+\s+)?(?:agreement|contract)"
+                          r"\s+(?:commences|begins|ends|expires|terminates|lasts)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
                           r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 
@@ -330,6 +334,8 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         if trigger.start() < last_end:
             continue  # inside the sentence just read
         s, e = sentence_around(low, trigger.start(), trigger.end())
+        if low.startswith(":", e) and e - s <= LABEL:  # a label, "Initial Term:  2 years": its value follows
+            e = sentence_around(low, e + 1, e + 1)[1]
         last_end = e
         if s in seen:
             continue
@@ -347,7 +353,7 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
             year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
             return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
                            None if year_end.group("year") else "the end of the calendar year the term starts in")
-        if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be|terminat\w*|from|after)\b",
+        if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
                      sentence):
             base, start = _base(low, s, e, effective, agreement)
             relative = _relative_end(sentence, base)

@@ -94,3 +94,33 @@ def test_a_forms_labelled_start_is_the_effective_date() -> None:
                      "letter Agreement shall continue for twenty-four (24) months from the contract start.")
     assert terms.effective_date is not None and terms.effective_date.value == "2006-04-01"
     assert terms.expiration_date is not None and terms.expiration_date.value == "2008-04-01"
+
+
+HEAD = 'This Agreement is made and entered into as of March 1, 2010 (the "Effective Date") by and between Acme and Beta LLC. '
+
+
+# common wordings of a term's end that no train contract happened to use (written for the round, not taken from CUAD)
+@pytest.mark.parametrize(("words", "value"), [
+    ("Term: 2 years from the Effective Date.", "2012-03-01"),  # a label, its value after the colon
+    ("Term. This Agreement shall be effective for two years.", "2012-03-01"),
+    ("The Agreement shall be effective for a period of one (1) year and shall automatically renew for successive "
+     "one-year periods.", "2011-03-01"),
+    ("This Agreement commences on the Effective Date and ends on the fifth anniversary thereof.", "2015-03-01"),
+    ("This agreement will last for two years.", "2012-03-01"),
+    ("This Agreement shall be in force until 31.12.2015.", "2015-12-31"),
+    ("This Agreement shall be in effect for an unlimited period of time.", "perpetual"),
+])
+def test_an_end_in_common_wordings(words: str, value: str) -> None:
+    terms = terms_of(HEAD + words)
+    assert terms.expiration_date is not None and terms.expiration_date.value == value
+
+
+@pytest.mark.parametrize("words", [
+    "AGREEMENT dated as of March 1, 2010. The effective date of this Agreement is April 1, 2010.",
+    "This Agreement is made on March 1, 2010 with effect from April 1, 2010.",
+    "This Agreement is made on March 1, 2010 and shall take effect on April 1, 2010.",
+])
+def test_an_effective_date_in_common_wordings(words: str) -> None:
+    terms = terms_of(words)
+    assert terms.effective_date is not None and terms.effective_date.value == "2010-04-01"
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2010-03-01"
