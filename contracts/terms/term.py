@@ -39,16 +39,18 @@ _EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:of\s+this\s+\w+\s+)?(?:
 # a sentence's end, not the full stop of "a.m." or "i.e." ("means 12:01 a.m. ... on March 3, 2003")
 _SENTENCE_BREAK = re.compile(r"(?<!\b[a-z])[.;]\s")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect)|(?:take|with)\s+effect)"
-                               r"(?:\s+|\s*:\s*)"
-                               r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")  # "Contract start:  04-01-06"
-_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|last|"
-                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+(?:effect|force)|be\s+effective\s+(?:until|through|for))"
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|(?:come|enter)\s+into\s+(?:force|effect)"
+                               r"|(?:take|with|have)\s+effect|retroactive(?:ly)?)(?:\s+|\s*:\s*)"
+                               r"(?:as\s+(?:of|from)|on|from|at|upon|this|to)?\s*(?:the\s+)?$")  # "Contract start:  04-01-06"
+_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|last|run|"
+                   r"be\s+valid|be\s+binding|be\s+for\s+a\s+(?:period|term)|take\s+effect|become\s+effective|be\s+in\s+(?:effect|force)"
+                   r"|be\s+effective\s+(?:until|through|for|from))|duration\s+of\s+this\s+\w+\s+(?:is|shall|will)"
                    r"|(?:agreement|contract)\s+(?:commences|begins|ends|expires|terminates|lasts|is\s+valid)"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
                    r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
 _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
                     r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:|in\s+no\s+event\s+later\s+than"
+                    r"|from\s+[\w ,.]{4,24}?(?:19|20)\d\d\s+to"  # "from March 1, 2010 to February 28, 2011"
                     r"|from\s+the\s+(?:effective|commencement|start)\s+date\s+to"  # "from the Effective Date to 31 July 2013"
                     # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
@@ -230,7 +232,7 @@ def _stated_effective(low: str) -> tuple[int, DateHit] | None:
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
             return before[-1].start, before[-1]
-    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into|(?:take|with)\s+effect", low):
+    for anchor in re.finditer(r"effective|commenc|begin|start|(?:come|enter)\s+into|(?:take|with|have)\s+effect|retroactive", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
             return anchor.start(), hit
@@ -316,7 +318,7 @@ _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agre
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
                           r"(?:effect|force)|be\s+for|come\s+into\s+(?:force|effect))|this\s+(?:\w+\s+)?(?:agreement|contract)"
-                          r"\s+(?:commences|begins|ends|expires|terminates|lasts)|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
+                          r"\s+(?:commences|begins|ends|expires|terminates|lasts)|the\s+(?:(?:effective\s+)?term|duration\s+of\s+this\s+\w+)\s+(?:shall|will|is)"
                           r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 

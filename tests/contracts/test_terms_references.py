@@ -109,6 +109,12 @@ HEAD = 'This Agreement is made and entered into as of March 1, 2010 (the "Effect
     ("This agreement will last for two years.", "2012-03-01"),
     ("This Agreement shall be in force until 31.12.2015.", "2015-12-31"),
     ("This Agreement shall be in effect for an unlimited period of time.", "perpetual"),
+    ("This Agreement shall be effective from the Effective Date until December 31, 2012.", "2012-12-31"),
+    ("The duration of this Agreement is three (3) years.", "2013-03-01"),
+    ("This Agreement shall be binding for a period of 5 years.", "2015-03-01"),
+    ("This Agreement shall run for a period of three years.", "2013-03-01"),
+    ("TERM\n\nThis Agreement shall be for a period of two (2) years.", "2012-03-01"),
+    ("The contract period is from March 1, 2010 to February 28, 2011.", "2011-02-28"),
 ])
 def test_an_end_in_common_wordings(words: str, value: str) -> None:
     terms = terms_of(HEAD + words)
@@ -119,8 +125,21 @@ def test_an_end_in_common_wordings(words: str, value: str) -> None:
     "AGREEMENT dated as of March 1, 2010. The effective date of this Agreement is April 1, 2010.",
     "This Agreement is made on March 1, 2010 with effect from April 1, 2010.",
     "This Agreement is made on March 1, 2010 and shall take effect on April 1, 2010.",
+    "This Agreement is made on March 1, 2010 and is effective as from April 1, 2010.",
+    "This Agreement is made on March 1, 2010. This Agreement shall enter into force on April 1, 2010.",
+    "This Agreement is made on March 1, 2010, effective retroactively to April 1, 2010.",
+    "This Agreement is made on March 1, 2010 but shall have effect from April 1, 2010.",
 ])
 def test_an_effective_date_in_common_wordings(words: str) -> None:
     terms = terms_of(words)
     assert terms.effective_date is not None and terms.effective_date.value == "2010-04-01"
     assert terms.agreement_date is not None and terms.agreement_date.value == "2010-03-01"
+
+
+@pytest.mark.parametrize("words", [
+    "The Revenue Share Fee shall be payable quarterly in arrears for the duration of this Agreement.",
+    "Galen may terminate if the turnover during the period 1 July 2004 - 30 June 2005 is less than $50,000,000.",
+])
+def test_words_near_a_term_that_do_not_state_its_end(words: str) -> None:
+    terms = terms_of(HEAD + words)
+    assert terms.expiration_date is None
