@@ -200,10 +200,11 @@ def _completed(low: str, hit: DateHit | None) -> DateHit | None:
 # dates shown by the signatures below" (the signature's date)
 _EFFECTIVE_REF = re.compile(r"(?:effective(?:\s+date)?|commenc\w*|(?:enter|come)\s+into\s+(?:force|effect))\s+"
                             r"(?:of\s+this\s+\w+\s+)?(?:(?:shall|will)\s+be\s+|is\s+|means\s+)?(?:on\s+|as\s+of\s+|from\s+|upon\s+)?"
-                            r"the\s+(?:date\s+(?:first\s+(?:written|set\s+forth|above)|hereof|of\s+this\s+agreement)"
-                            r"|(?P<signed>later\s+of\s+the\s+dates?\s+(?:shown\s+)?(?:by|on|of)\s+the\s+signature"
-                            r"|date\s+(?:of\s+(?:its\s+)?(?:signature|signing|signed\s+acceptance)|last\s+signed|on\s+which"
-                            r"\s+(?:this\s+\w+\s+)?(?:is|has\s+been)\s+signed)))")
+                            r"(?:the\s+date\s+(?:first\s+(?:written|set\s+forth|above)|hereof|of\s+this\s+agreement)"
+                            r"|(?P<signed>the\s+later\s+of\s+the\s+dates?\s+(?:shown\s+)?(?:by|on|of)\s+the\s+signature"
+                            r"|the\s+date\s+(?:of\s+(?:its\s+)?(?:signature|signing|signed\s+acceptance)|last\s+signed|on\s+which"
+                            r"\s+(?:this\s+\w+\s+)?(?:is|has\s+been)\s+signed)"
+                            r"|(?:the\s+)?(?:signature|execution|signing)\s+(?:hereof\s+|of\s+this\s+\w+\s+)?(?:by|of)\s+(?:both|all|the)\s+parties))")
 
 
 def effective_date(low: str) -> DateHit | None:

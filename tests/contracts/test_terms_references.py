@@ -9,6 +9,7 @@ import pytest
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.terms import extract_terms
+from contracts.terms.dates import find_dates
 
 
 def terms_of(text: str) -> KeyTerms:
@@ -35,6 +36,26 @@ def test_an_effective_date_by_signature_is_the_signature_date(words: str) -> Non
     terms = terms_of(text)
     assert terms.effective_date is not None and terms.effective_date.value == "1998-03-05"  # the later signature
     assert terms.effective_date.quote == "3-5-98"
+
+
+@pytest.mark.parametrize("words", [
+    "This Agreement shall become effective upon the signature of both parties.",
+    "This Agreement shall be effective upon execution by both parties.",
+])
+def test_effective_upon_signature_by_the_parties_is_the_last_signature_date(words: str) -> None:
+    text = (f"This Agreement is made as of March 1, 2010. {words}" + " The parties agree." * 300
+            + "\nIN WITNESS WHEREOF\nDate: March 3, 2010   Date: March 5, 2010")
+    terms = terms_of(text)
+    assert terms.effective_date is not None and terms.effective_date.value == "2010-03-05"
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2010-03-01"
+
+
+def test_the_first_of_a_month_without_day_of() -> None:
+    terms = terms_of("THIS AGREEMENT is made on the 1st of March 2010 between A and B.")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2010-03-01"
+    assert terms.agreement_date.quote == "1st of March 2010"
+    # a numbered section is not a day: "Section 2 of March 2010" stays the month it names
+    assert [h.value for h in find_dates("see section 2 of march 2010 report")] == ["2010-03"]
 
 
 def test_a_stated_effective_date_before_a_reference_is_kept() -> None:
