@@ -10,11 +10,13 @@ contract's answer. 5-fold cross-validation grouped by contract (fold = position 
 the out-of-fold accuracy, printed beside the rules' accuracy on the same contracts and beside an ablation
 without the rules' picks as features. The dev split is never read.
 
-Result (2026-12, see the printout): out of fold the ranker does not beat the rules' train accuracy (with
-the rules' picks as features it copies them; without them it is a few points lower), so the extractor
-keeps the rules. agreement_date: rules 0.936 on train, ranker 0.932 out of fold (0.918 without the rules'
-picks); effective_date: rules 0.942, ranker 0.933 (0.899). The ablation is the cleaner estimate of a learned
-ranker on new contracts, though its cue features reuse the rules' patterns, which were tuned on train too.
+Result (issue #26): out of fold the ranker does not beat the rules' train accuracy (with the rules' picks
+as features it copies them; without them it is a few points lower), so the extractor keeps the rules.
+Before that round's rule fixes: agreement_date rules 0.936 on train, ranker 0.932 out of fold (0.918
+without the rules' picks); effective_date rules 0.942, ranker 0.933 (0.899). After them: agreement_date
+0.943, ranker 0.940 (0.922); effective_date 0.971, ranker 0.952 (0.899). The ablation is the cleaner
+estimate of a learned ranker on new contracts, though its cue features reuse the rules' patterns, which
+were tuned on train too.
 
     python scripts/terms_ranker_study.py --cuad $LEXRISK_CUAD_DIR
 """
