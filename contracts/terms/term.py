@@ -253,6 +253,10 @@ def _count_of(words: str) -> float | None:
     return float(read.group()) if read else read_count(words)
 
 
+# "renew for successive one (1) year periods following an initial term of three (3) years": a renewal's length
+_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subsequent)\s+(?:\w+\s+){0,2}(?:periods?\s+of\s+)?$")
+
+
 def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
     """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
     the rule that says so)."""
@@ -264,7 +268,7 @@ def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
             return years, f"{years.describe()} after the {base}"
     for m in DURATION.finditer(sentence):
         before = sentence[max(0, m.start() - 60):m.start()]
-        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()):
+        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
             continue
         count = read_count(m.group("count"))
         period = period_of(count, m.group("unit")) if count is not None else None

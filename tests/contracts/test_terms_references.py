@@ -164,3 +164,22 @@ def test_an_effective_date_in_common_wordings(words: str) -> None:
 def test_words_near_a_term_that_do_not_state_its_end(words: str) -> None:
     terms = terms_of(HEAD + words)
     assert terms.expiration_date is None
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("This Agreement shall automatically renew for successive one (1) year periods following an initial term of "
+     "three (3) years.", "2013-03-01"),
+    ("The term of this Agreement shall be extended for additional periods of one year after the initial term of "
+     "five years.", "2015-03-01"),
+    ("This Agreement shall continue for an initial period of two (2) years and thereafter for successive periods of "
+     "one (1) year.", "2012-03-01"),
+])
+def test_a_renewals_length_is_not_the_initial_term(words: str, value: str) -> None:
+    terms = terms_of(HEAD + words)
+    assert terms.expiration_date is not None and terms.expiration_date.value == value
+
+
+def test_a_renewal_only_sentence_states_no_end() -> None:
+    terms = terms_of(HEAD + "Following the completion of such term, Bank may renew maintenance for subsequent periods "
+                            "of one (1) year each.")
+    assert terms.expiration_date is None
