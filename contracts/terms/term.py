@@ -62,9 +62,12 @@ _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\
 # a term that lasts as long as something else does, with no date ("until the termination of the Strategic
 # Alliance Agreement", "until the last date of expiration of the ... rights", "until Achaogen ceases"): CUAD's
 # "perpetual"
-_PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration)|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
-                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))|(?:until|end\s+on)\s+the\s+"
-                        r"(?:last\s+)?(?:date\s+of\s+)?(?:termination|expiration|expiry)(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
+_PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration)|no\s+(?:fixed|definite|specific)\s+(?:term|duration)"
+                        r"|for\s+so\s+long\s+as|(?:continue|remain)s?\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+                        r"(?:so|as)\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination|such\s+time"
+                        r"|(?:either|the)\s+part(?:y|ies)\s+(?:mutually\s+)?(?:terminates|informs|gives|notifies|agree))"
+                        r"|(?:until|end\s+on)\s+the\s+(?:last\s+)?(?:date\s+of\s+)?(?:(?:termination|expiration|expiry)(?:\s+or\s+)?)+"
+                        r"(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
                         r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"

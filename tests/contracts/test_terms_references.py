@@ -76,6 +76,11 @@ def test_an_end_no_later_than_a_date_is_that_date() -> None:
     "shall extend until the last date of expiration of the intellectual property rights licensed hereunder",
     "shall end on the expiration date of the operation term of Party B",
     "shall continue in effect until Achaogen ceases development of the Product",
+    "shall remain in effect until the expiration or termination of the Master Agreement",
+    "shall remain in full force and effect so long as Licensee sells the Products",
+    "shall continue as long as the Supply Agreement remains in effect",
+    "shall remain in effect until the parties agree in writing to terminate it",
+    "has no fixed term",
 ])
 def test_a_term_as_long_as_something_else_lasts_is_perpetual(words: str) -> None:
     terms = terms_of(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
@@ -160,6 +165,8 @@ def test_an_effective_date_in_common_wordings(words: str) -> None:
 @pytest.mark.parametrize("words", [
     "The Revenue Share Fee shall be payable quarterly in arrears for the duration of this Agreement.",
     "Galen may terminate if the turnover during the period 1 July 2004 - 30 June 2005 is less than $50,000,000.",
+    "If any term is held invalid, the remaining terms shall remain in full force and effect and shall in no way be "
+    "affected, so long as the economic substance is not affected.",
 ])
 def test_words_near_a_term_that_do_not_state_its_end(words: str) -> None:
     terms = terms_of(HEAD + words)
