@@ -35,27 +35,40 @@ _OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,
                     r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$|\bas\s+amended(?:\s+(?:on|by))?\W{0,12}$"
                     r"|\bamended\s+(?:on\s+)?[\w\s,]{0,40}\band\s+$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s*date")  # "EffectiveDate": PDF text loses spaces
-_EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
+_EFFECTIVE_DEF = re.compile(rf"{_Q}{{0,2}}\)?\s{{0,3}}(?:of\s+this\s+\w+\s+)?(?:shall\s+)?(?:means?|is|shall\s+be|will\s+be|:)")
 # a sentence's end, not the full stop of "a.m." or "i.e." ("means 12:01 a.m. ... on March 3, 2003")
 _SENTENCE_BREAK = re.compile(r"(?<!\b[a-z])[.;]\s")
 _EFFECTIVE_AFTER = re.compile(rf"[^.;]{{0,80}}?\(\s?(?:the|this|hereinafter)?\s?{_Q}{{0,2}}\s?$")
-_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|come\s+into\s+(?:force|effect))\s+"
-                               r"(?:as\s+of|on|from|at|upon|this)?\s*(?:the\s+)?$")
-_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|"
-                   r"be\s+valid|take\s+effect|become\s+effective|be\s+in\s+effect|be\s+effective\s+(?:until|through))"
+_EFFECTIVE_BEFORE = re.compile(r"(?:effective|commenc\w+|(?:begin|start)s?|(?:come|enter)\s+into\s+(?:force|effect)"
+                               r"|(?:take|with|have)\s+effect|retroactive(?:ly)?)(?:\s+|\s*:\s*)"
+                               r"(?:as\s+(?:of|from)|on|from|at|upon|this|to)?\s*(?:the\s+)?$")  # "Contract start:  04-01-06"
+_TERM = re.compile(r"term\b|(?:shall|will)\s+(?:begin|commence|terminate|expire|end|conclude|continue|remain|last|run|"
+                   r"be\s+valid|be\s+binding|be\s+for\s+a\s+(?:period|term)|take\s+effect|become\s+effective|be\s+in\s+(?:effect|force)"
+                   r"|be\s+effective\s+(?:until|through|for|from))|duration\s+of\s+this\s+\w+\s+(?:is|shall|will)"
+                   r"|(?:agreement|contract)\s+(?:commences|begins|ends|expires|terminates|lasts|is\s+valid)"
                    r"|valid\s+for|indefinite|perpetuity|contract\s+period|extended\s+to|expiration\s+date\s*:"
                    r"|continue\s+in\s+(?:full\s+force\s+and\s+)?effect")  # "shah continue in effect until": OCR
 _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|terminat\w*|conclud\w*|end(?:ing|s)?"
-                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:"
+                    r"|to\s+and\s+including|extended\s+to|expiration\s+date\s*:|in\s+no\s+event\s+later\s+than"
+                    r"|from\s+[\w ,.]{4,24}?(?:19|20)\d\d\s+to"  # "from March 1, 2010 to February 28, 2011"
                     r"|from\s+the\s+(?:effective|commencement|start)\s+date\s+to"  # "from the Effective Date to 31 July 2013"
                     # "will end the later of (i) December 15, 1999 or (ii) ...": the date the term runs to at least
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+LABEL = 30
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
-_PERPETUAL = re.compile(r"perpetu|indefinite|for\s+so\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination"
-                        r"|such\s+time|either\s+party\s+(?:terminates|informs|gives|notifies))")
+# a term that lasts as long as something else does, with no date ("until the termination of the Strategic
+# Alliance Agreement", "until the last date of expiration of the ... rights", "until Achaogen ceases"): CUAD's
+# "perpetual"
+_PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration)|no\s+(?:fixed|definite|specific)\s+(?:term|duration)"
+                        r"|for\s+so\s+long\s+as|(?:continue|remain)s?\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+                        r"(?:so|as)\s+long\s+as|(?:until|when)\s+(?:it\s+is\s+)?(?:terminated|termination|such\s+time"
+                        r"|(?:either|the)\s+part(?:y|ies)\s+(?:mutually\s+)?(?:terminates|informs|gives|notifies|agree))"
+                        r"|(?:until|end\s+on)\s+the\s+(?:last\s+)?(?:date\s+of\s+)?(?:(?:termination|expiration|expiry)(?:\s+or\s+)?)+"
+                        r"(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
+                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
@@ -102,7 +115,8 @@ def agreement_date(low: str) -> DateHit | None:
     if dated is None:
         dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
     if dated is None:
-        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)), None)
+        dated = next((h for h in own if _DATED.search(low, max(0, h.start - 60), h.start)
+                      and not _UNTIL.search(low, max(0, h.start - 60), h.start)), None)  # not "terminating on <date>"
     if dated is not None and _DATE_LABEL.search(low, max(0, dated.start - 20), dated.start):
         dated = _latest_near(low, dated)  # "Date: 1/19/07  Date: January 22, 2007": the later signature
     if dated is None:  # a cover page's date, on a line of its own
@@ -124,6 +138,8 @@ _DATE_LABEL = re.compile(r"\bdate\s*:\W{0,12}$")
 _DATE_BELOW = re.compile(r"[^\n]{0,60}?[ \t_]*(?:\n[ \t_]*){0,2}(?:place\s+)?date\b")
 _WITNESS = re.compile(r"in\s+witness\s+(?:whereof|hereof)|signed\s+by\s+the\s+parties")
 WITNESS_REACH = 3000
+_CONFORMED = re.compile(r"[/\\]s[/\\]")  # EDGAR's conformed signature, "/s/ Janet M. Baker"
+CONFORMED_REACH = 200
 
 
 def _filed(low: str, hit: DateHit) -> bool:
@@ -162,6 +178,10 @@ def _signed(low: str) -> DateHit | None:
     if first is None:
         first = next((h for h in find_dates(low, AGREEMENT_HEAD) if h.date is not None and not _filed(low, h)
                       and _DATE_BELOW.match(low, h.end)), None)
+    if first is None:  # "/s/ John Dick  General Manager ---- 19 Jan. 1998": a date just under a conformed signature
+        first = next((h for m in _CONFORMED.finditer(low, AGREEMENT_HEAD)
+                      for h in find_dates(low, m.end(), min(len(low), m.end() + CONFORMED_REACH))
+                      if h.date is not None and not _filed(low, h)), None)
     if first is None:
         return None
     return _latest_near(low, first)
@@ -178,24 +198,48 @@ def _completed(low: str, hit: DateHit | None) -> DateHit | None:
                  and _SIGNED.search(low, max(0, h.start - 40), h.start)), hit)
 
 
+# an effective date named by reference, not by a date: "effective as of the date first written above" (the
+# agreement's date), "shall enter into force on the date of its signature by both Parties", "the later of the
+# dates shown by the signatures below" (the signature's date)
+_EFFECTIVE_REF = re.compile(r"(?:effective(?:\s+date)?|commenc\w*|(?:enter|come)\s+into\s+(?:force|effect))\s+"
+                            r"(?:of\s+this\s+\w+\s+)?(?:(?:shall|will)\s+be\s+|is\s+|means\s+)?(?:on\s+|as\s+of\s+|from\s+|upon\s+)?"
+                            r"(?:the\s+date\s+(?:first\s+(?:written|set\s+forth|above)|hereof|of\s+this\s+agreement)"
+                            r"|(?P<signed>the\s+later\s+of\s+the\s+dates?\s+(?:shown\s+)?(?:by|on|of)\s+the\s+signature"
+                            r"|the\s+date\s+(?:of\s+(?:its\s+)?(?:signature|signing|signed\s+acceptance)|last\s+signed|on\s+which"
+                            r"\s+(?:this\s+\w+\s+)?(?:is|has\s+been)\s+signed)"
+                            r"|(?:the\s+)?(?:signature|execution|signing)\s+(?:hereof\s+|of\s+this\s+\w+\s+)?(?:by|of)\s+(?:both|all|the)\s+parties))")
+
+
 def effective_date(low: str) -> DateHit | None:
     """A date the contract names as its effective (or commencement) date: "Effective Date" means <date>,
-    <date> (the "Effective Date"), effective as of <date>; None when it names none."""
+    <date> (the "Effective Date"), effective as of <date>; None when it names none. Where the contract
+    first names it by reference, that reference wins over a later date (a form in an exhibit, "Effective
+    Date: January 5, 1999"): "the date first written above" is the agreement's date (None here), "the date
+    of its signature" the signature block's date (CUAD reads both so)."""
+    stated = _stated_effective(low)
+    ref = _EFFECTIVE_REF.search(low, 0, stated[0] if stated else len(low))
+    if ref is not None:
+        return _signed(low) if ref.group("signed") else None
+    return stated[1] if stated else None
+
+
+def _stated_effective(low: str) -> tuple[int, DateHit] | None:
+    """The effective date the contract states as a date, with where its anchor starts."""
     for anchor in _EFFECTIVE.finditer(low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 150)), None)
         if hit is not None:
             between = low[anchor.end():hit.start]
             defined = _EFFECTIVE_DEF.match(low, anchor.end()) and not _SENTENCE_BREAK.search(between)
             if defined or re.fullmatch(r"[\s:_-]{1,40}", between):
-                return hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
+                return anchor.start(), hit  # "Effective Date" means <date>; a form's "Effective Date   June 1, 1998"
         before = [h for h in find_dates(low, max(0, anchor.start() - 130), anchor.start())
                   if _EFFECTIVE_AFTER.fullmatch(low, h.end, anchor.start())]
         if before:
-            return before[-1]
-    for anchor in re.finditer(r"effective|commenc|begin|start|come\s+into", low):
+            return before[-1].start, before[-1]
+    for anchor in re.finditer(r"effective|commenc|begin|start|(?:come|enter)\s+into|(?:take|with|have)\s+effect|retroactive", low):
         hit = next(find_dates(low, anchor.end(), min(len(low), anchor.end() + 40)), None)
         if hit is not None and _EFFECTIVE_BEFORE.search(low, anchor.start(), hit.start):
-            return hit
+            return anchor.start(), hit
     return None
 
 
@@ -212,6 +256,10 @@ def _count_of(words: str) -> float | None:
     return float(read.group()) if read else read_count(words)
 
 
+# "renew for successive one (1) year periods following an initial term of three (3) years": a renewal's length
+_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subsequent)\s+(?:\w+\s+){0,2}(?:periods?\s+of\s+)?$")
+
+
 def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
     """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
     the rule that says so)."""
@@ -223,7 +271,7 @@ def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
             return years, f"{years.describe()} after the {base}"
     for m in DURATION.finditer(sentence):
         before = sentence[max(0, m.start() - 60):m.start()]
-        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()):
+        if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
             continue
         count = read_count(m.group("count"))
         period = period_of(count, m.group("unit")) if count is not None else None
@@ -275,9 +323,10 @@ _NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|u
                        r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
                        r"(?:material|any|other)\s+term\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
-                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|"
+                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
-                          r"effect|be\s+for|come\s+into\s+(?:force|effect))|the\s+(?:effective\s+)?term\s+(?:shall|will|is)"
+                          r"(?:effect|force)|be\s+for|come\s+into\s+(?:force|effect))|this\s+(?:\w+\s+)?(?:agreement|contract)"
+                          r"\s+(?:commences|begins|ends|expires|terminates|lasts)|the\s+(?:(?:effective\s+)?term|duration\s+of\s+this\s+\w+)\s+(?:shall|will|is)"
                           r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 
@@ -295,6 +344,8 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         if trigger.start() < last_end:
             continue  # inside the sentence just read
         s, e = sentence_around(low, trigger.start(), trigger.end())
+        if low.startswith(":", e) and e - s <= LABEL:  # a label, "Initial Term:  2 years": its value follows
+            e = sentence_around(low, e + 1, e + 1)[1]
         last_end = e
         if s in seen:
             continue
@@ -312,7 +363,7 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
             year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
             return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
                            None if year_end.group("year") else "the end of the calendar year the term starts in")
-        if re.search(r"\b(?:for|of|period|until|ending|expire|end|continue|through|be|terminat\w*|from|after)\b",
+        if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
                      sentence):
             base, start = _base(low, s, e, effective, agreement)
             relative = _relative_end(sentence, base)
