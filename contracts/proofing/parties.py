@@ -95,7 +95,8 @@ def party_items(document: Document, tokens: list[Token], parties: list[Party],
         fresh = word not in checked
         checked.add(word)
         for short in shorts:
-            if (fresh and word not in shorts and word not in vocabulary and word.lower() not in vocabulary and len(word) >= 5
+            if (fresh and word not in shorts and word not in vocabulary and not (word.isupper() and word.lower() in vocabulary)
+                    and len(word) >= 5
                     and word.lower() != short.lower() and _one_letter_off(word.lower(), short.lower())):
                 items.append(make_item(document, "party_name", "medium",
                                        f'"{word}" looks like a misspelling of the party "{short}"',
