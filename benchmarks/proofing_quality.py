@@ -1,8 +1,8 @@
 """Proofing (issue 27), measured: recall per kind on defects injected into real CUAD contracts, precision per
 kind from a committed file of human verdicts, and speed.
 
-    python benchmarks/proofing_quality.py items-heldout      # the 20 held-out contracts' items, BEFORE judging
-    python benchmarks/proofing_quality.py precision-heldout  # precision per kind from judged_heldout.jsonl
+    python benchmarks/proofing_quality.py items-heldout [--round 3]      # the 20 held-out contracts' items, BEFORE judging
+    python benchmarks/proofing_quality.py precision-heldout [--round 3]  # precision per kind from judged_heldout<round>.jsonl
     python benchmarks/proofing_quality.py recall [--contracts 60] [--split train]
     python benchmarks/proofing_quality.py speed [--contracts 20]
     python benchmarks/proofing_quality.py report             # README.md here and docs/proofing.md's figures
@@ -39,6 +39,7 @@ eval/results/proofing/."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -99,8 +100,29 @@ HELDOUT_CONTRACTS = 20
 def heldout_names(round_: int = 2) -> list[str]:
     """The held-out precision sets. Round 1: the 20 dev contracts after the 60 the recall injects into. Round 2
     (the checks revised after round 1's verdicts): the 20 "fresh" contracts of the first revision, never looked
-    at while these checks were written (the first revision judged three kinds' items there, with its own code)."""
+    at while these checks were written (the first revision judged three kinds' items there, with its own code).
+    Round 3 (the checks revised after round 2's verdicts): 20 dev contracts never judged, drawn by the SHA-256
+    of their names (round3_names)."""
+    if round_ == 3:
+        return round3_names()
     return dev_names()[RECALL_CONTRACTS:RECALL_CONTRACTS + HELDOUT_CONTRACTS] if round_ == 1 else precision_names(fresh=True)
+
+
+# the item files of every earlier judging: a contract in any of them has been read
+_JUDGED_FILES = ("items.jsonl", "items_v1.jsonl", "items_fresh.jsonl", "items_heldout.jsonl", "items_heldout2.jsonl")
+
+
+def round3_names() -> list[str]:
+    """Dev contracts never judged (outside the judged sets of rounds 1 and 2 and of the first revision, and any
+    contract in their item files) nor read while the checks were first written (the first 12 names), ordered by
+    the SHA-256 of the name, the first 20: a fixed draw no one picks by hand. The dev split holds 82 contracts,
+    so 21 qualify, 19 of them among the 60 the dev recall injects into (never judged for precision)."""
+    used = set(sorted(os.listdir(cuad_dir()))[:SEEN_WHILE_WRITING])
+    used |= set(precision_names()) | set(precision_names(fresh=True)) | set(heldout_names(1))
+    for name in _JUDGED_FILES:
+        used |= {json.loads(line)["contract"] for line in (OUT / name).read_text("utf-8").splitlines()}
+    fresh = [n for n in dev_names() if n not in used]
+    return sorted(fresh, key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())[:HELDOUT_CONTRACTS]
 
 
 def _heldout_file(stem: str, round_: int, ext: str = "jsonl") -> Path:
@@ -581,7 +603,7 @@ def main() -> None:
                                          "precision-heldout", "recall", "speed", "report"])
     parser.add_argument("--contracts", type=int, default=None, help="how many contracts")
     parser.add_argument("--split", choices=["dev", "train"], default="dev", help="recall: which CUAD split")
-    parser.add_argument("--round", type=int, choices=[1, 2], default=2, help="held-out set: 1 or 2 (the latest)")
+    parser.add_argument("--round", type=int, choices=[1, 2, 3], default=2, help="held-out set: 1, 2 or 3 (the latest)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     assert set(INJECT) <= set(PROOFING_KINDS)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from contracts.documents import Document
 from contracts.proofing.models import ProofingItem, make_item
+from contracts.proofing.parts import part_of, part_starts
 from contracts.proofing.tokens import Token, base_form, variants
 
 MAX_TERM_WORDS = 8
@@ -183,39 +184,52 @@ def count_uses(tokens: list[Token], terms: set[tuple[str, ...]], skip: set[int],
     return counts
 
 
-# where the contract proper ends and what follows it begins: the signature block, then each attachment (a
-# form of another instrument defines its own terms)
-_WITNESS = re.compile(r"in\s+witness\s+where(?:of|for)", re.I)
-_ATTACHMENT_HEAD = re.compile(r"^[ \t]*(?:EXHIBIT|SCHEDULE|ANNEX|APPENDIX|ATTACHMENT|ADDENDUM|FORM\s+OF)\b", re.M)
 # an amendment quotes the text it replaces and the text that replaces it: the second definition follows
 _AMENDING = re.compile(r"hereby\s+amended|amended\s+(?:and\s+restated\s+)?to\s+read|replaced\s+(?:in\s+its\s+entirety\s+)?"
                        r"(?:with|by)|deleted\s+in\s+its\s+entirety|restated\s+in\s+its\s+entirety|amended\s+by\s+"
                        r"(?:deleting|replacing|adding)", re.I)
 _AMENDMENT_REACH = 2000
+# a definition scoped on purpose: to one part ("for this section only", "for purposes of this Article"), to one
+# use of the word ("When used as a verb, "Develop" means"), or to another instrument ("the "Initial Term" of the
+# Facility Addendum"): it narrows or widens the first one, it is no slip
+_SCOPED_BEFORE = re.compile(r"\b(?:for\s+(?:the\s+)?(?:purposes?\s+of\s+)?this\s+(?:section|article|clause|paragraph|"
+                            r"subsection|exhibit|schedule)|(?:when|where|as)\s+used\s+as|when\s+referring\s+to|solely\s+for)\b",
+                            re.I)
+_SCOPED_AFTER = re.compile(r"[\"”]\s*+(?:of|under)\s++(?:the|such|each|that|any)\s++[A-Z]")
+_SCOPE_CHARS = 80
+# a party's label in parentheses beside signature lines ("ACME INC. ("Licensee")   By: /s/ ..."): the
+# signature block names its signatories again
+_SIGNING = re.compile(r"\bBy\b[ \t]*+(?::|/s/|_)|/s/")
+_SIGNING_CHARS = 250
 
 
-def _regions(text: str) -> list[int]:
-    """The offsets where a new region starts: the signature block, and each attachment heading after it."""
-    witness = _WITNESS.search(text)
-    if witness is None:
-        return []
-    return [witness.start()] + [m.start() for m in _ATTACHMENT_HEAD.finditer(text, witness.end())]
+def _scoped(text: str, d: Definition) -> bool:
+    """Looked for in the definition's own sentence, at most _SCOPE_CHARS before it."""
+    a = max(0, d.start - _SCOPE_CHARS)
+    a = max(a, text.rfind("\n", a, d.start) + 1, text.rfind(". ", a, d.start) + 1)
+    return _SCOPED_BEFORE.search(text, a, d.start) is not None \
+        or _SCOPED_AFTER.match(text, d.end) is not None
+
+
+def _signature_label(text: str, d: Definition) -> bool:
+    bare = text[d.start - 2:d.start] in ('("', '(“') and text[d.end:d.end + 2] in ('")', '”)')
+    return bare and _SIGNING.search(text, max(0, d.start - _SIGNING_CHARS), d.end + _SIGNING_CHARS) is not None
 
 
 def duplicate_items(document: Document, definitions: list[Definition],
                     parties: dict[str, set[str]] | None = None) -> list[ProofingItem]:
     """A term defined twice in the same part of the document: the contract proper, its signature block, or
-    one attachment. Not a slip: a second definition in amending text (the amendment's new wording), one that
-    adds to the first ("X" also includes), the same name given its short form again, a party's name and
-    label repeated (in the recitals or the signature lines; `parties`: each party's defined name and the words
-    of its full name, lower-cased)."""
+    one attached part (contracts.proofing.parts). Not a slip: a second definition in amending text (the
+    amendment's new wording), one that adds to the first ("X" also includes), one scoped on purpose, the same
+    name given its short form again, a party's name and label repeated (in the recitals or the signature
+    lines; `parties`: each party's defined name and the words of its full name, lower-cased)."""
     text = document.text
-    regions = _regions(text)
+    regions = part_starts(text)
     amending = [m.start() for m in _AMENDING.finditer(text)]
     by_term: dict[tuple[str, int], list[Definition]] = defaultdict(list)
     for d in definitions:
         if d.strict:
-            by_term[(d.term, bisect.bisect_right(regions, d.start))].append(d)
+            by_term[(d.term, part_of(regions, d.start))].append(d)
     items: list[ProofingItem] = []
     for (term, _), defs in by_term.items():
         first = defs[0]
@@ -223,8 +237,9 @@ def duplicate_items(document: Document, definitions: list[Definition],
             k = bisect.bisect_right(amending, later.start) - 1
             if k >= 0 and amending[k] > first.start and later.start - amending[k] < _AMENDMENT_REACH:
                 continue
-            if later.extends or (later.named and later.named == first.named):
-                continue  # "X" also includes ..., or the same name given its short form again
+            if later.extends or (later.named and later.named == first.named) or _scoped(text, later) \
+                    or _signature_label(text, later):
+                continue  # "X" also includes ..., the same name given its short form again, a scoped definition
             if set(later.named.replace(",", " ").split()) & (parties or {}).get(term, set()):
                 continue  # a party's name and label again (in the recitals, the signature lines)
             differ = later.meaning != first.meaning

@@ -26,8 +26,13 @@ _INLINE = re.compile(r"(?:(?<![0-9])[.:;)][ \t]++|[.:;)][ \t][ \t]++|[.:;)][ \t]
 _SPACED_DOTTED = re.compile(r"(?:(?:\A|\n)[ \t]*+|(?<=[ \t][ \t]))([0-9]{1,3})\. ([0-9]{1,2})(?:\. ([0-9]{1,2}))?\.?[ \t]++"
                             r"[A-Z(\[*\"“]")
 # a dotted number opening a line before a lower-case word: a sub-section whose text starts without a capital
-# ("10.2.3 in its entirety ...", "6.1 eGain warrants ...")
-_LINE_DOTTED = re.compile(r"(?:\A|\n)[ \t]*+([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
+# ("10.2.3 in its entirety ...", "6.1 eGain warrants ..."), or after a wide gap, a list run into the line ("...;
+# and   15.1.1 acquire ...")
+_LINE_DOTTED = re.compile(r"(?:(?:\A|\n)[ \t]*+|(?<=[ \t][ \t][ \t]))([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
+# "SECTION 1. SERVICES AS UNDERWRITER Section 1.1 Integrity will act ...": a sub-section's heading run in after its
+# section's title in capitals (not a reference inside text in capitals: "... HARMLESS UNDER THIS SECTION 8.4.2 SHALL")
+_AFTER_CAPS_TITLE = re.compile(r"(?<=[A-Z][A-Z][ \t])(?<!\bTHIS[ \t])(?<!\bUNDER[ \t])(?<!\bOF[ \t])(?<!\bIN[ \t])(?<!\bTO[ \t])"
+                               r"(?<!\bAND[ \t])(?<!\bOR[ \t])(?:Section|SECTION)[ \t]++([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z][a-z]")
 # "Article VIII. Duties of Party A" run into the text: an article by its roman numeral
 _INLINE_ARTICLE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:Article|ARTICLE)[ \t]++"
                              r"([IVXLC]{1,6})\.?[ \t]++[A-Z(\[*\"“]")
@@ -104,6 +109,10 @@ def inline_numbers(text: str) -> dict[str, list[int]]:
     for m in _SPACED_DOTTED.finditer(text):
         found.setdefault(".".join(g for g in m.groups() if g), []).append(m.start(1))
     for m in _LINE_DOTTED.finditer(text):
+        if m.start() == m.start(1) and _KEYWORD_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        found.setdefault(m.group(1), []).append(m.start(1))
+    for m in _AFTER_CAPS_TITLE.finditer(text):
         found.setdefault(m.group(1), []).append(m.start(1))
     for m in _INLINE_ARTICLE.finditer(text):
         value = roman_to_int(m.group(1))

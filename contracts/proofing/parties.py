@@ -82,7 +82,8 @@ def _one_letter_off(a: str, b: str) -> bool:
 def party_items(document: Document, tokens: list[Token], parties: list[Party],
                 vocabulary: set[str]) -> list[ProofingItem]:
     """`vocabulary`: words the document uses in lower case or defines; a near spelling that is itself
-    such a word ("Licensor" near "Licensee") is a different word, not a slip."""
+    such a word ("Licensor" near "Licensee"), or such a word in capitals ("LICENSE" in a title), is a different
+    word, not a slip."""
     items: list[ProofingItem] = []
     shorts = {p.short: p for p in parties[:MAX_PARTIES] if len(p.short) >= 5 and " " not in p.short}
     fulls = {p.full[0]: p for p in parties}
@@ -94,7 +95,8 @@ def party_items(document: Document, tokens: list[Token], parties: list[Party],
         fresh = word not in checked
         checked.add(word)
         for short in shorts:
-            if (fresh and word not in shorts and word not in vocabulary and len(word) >= 5
+            if (fresh and word not in shorts and word not in vocabulary and not (word.isupper() and word.lower() in vocabulary)
+                    and len(word) >= 5
                     and word.lower() != short.lower() and _one_letter_off(word.lower(), short.lower())):
                 items.append(make_item(document, "party_name", "medium",
                                        f'"{word}" looks like a misspelling of the party "{short}"',
@@ -110,6 +112,8 @@ def party_items(document: Document, tokens: list[Token], parties: list[Party],
         if after is None:
             continue
         suffix = _norm_suffix(after.text)
+        if suffix == "Limited" and document.text[after.end:after.end + 12].lstrip().lower().startswith("liability"):
+            suffix = "LLC"  # "a USA Limited Liability Company": the LLC's form written out
         if suffix in SUFFIXES and suffix != party.suffix and not {suffix, party.suffix} <= {"Co", "Company"} \
                 and not {suffix, party.suffix} <= {"Inc", "Incorporated"} and not {suffix, party.suffix} <= {"Corp", "Corporation"} \
                 and not {suffix, party.suffix} <= {"Ltd", "Limited"}:

@@ -29,9 +29,11 @@ _SEPARATOR = re.compile(r"[ \t]*+(?:,[ \t]*+(?:and|or)?|and|or|through|to|thru|-
 _RANGE_WORDS = {"through", "to", "thru", "-", "–", "—"}
 # (a short bracket may stand between: "Section 101(35 A) of the Bankruptcy Code"; 'of' may be in capitals:
 # "SECTIONS 5-1401 AND 5-1402 OF THE GENERAL OBLIGATIONS LAW"; a statute may be named in lower case: "article 58
-# of the petroleum code", "section 37(2) of said act")
-_EXTERNAL = re.compile(r"[\s,]*+(?:\([^()\n]{1,12}\)[\s,]*+)?(?:(?:of|under|in|to|OF|UNDER)\s++"
-                       r"(?:the\s+|such\s+|that\s+|said\s+|any\s+|an?\s+|THE\s+|SUCH\s+|SAID\s+)?"
+# of the petroleum code", "section 37(2) of said act"; a paragraph or "respectively" may stand between: "Article 24,
+# Paragraph 1 of the FIEL", "Sections 8.4.1 and 8.4.2, respectively, of the Holdings Agreement", "of that certain ...")
+_EXTERNAL = re.compile(r"[\s,]*+(?:\([^()\n]{1,12}\)[\s,]*+)?(?:(?:[Pp]aragraph|[Ii]tem|respectively)[ \t]*+[0-9]{0,3},?[\s]*+)?"
+                       r"(?:(?:of|under|in|to|OF|UNDER)\s++"
+                       r"(?:the\s+|such\s+|that\s+(?:certain\s+)?|said\s+|any\s+|an?\s+|THE\s+|SUCH\s+|SAID\s+)?"
                        r"(?!(?:this|hereof|herein|hereto|these|THIS|HEREOF|HEREIN|HERETO|THESE)\b)(?:[A-Z0-9]|(?:[a-z]++\s++){0,3}(?:code|act|law|statute)\b)"
                        r"|thereof\b|thereunder\b|therein\b)")
 # a section number of four or more digits (or a list with one: "Sections 412 or 4971", "Section 5-1401") is a
@@ -64,6 +66,12 @@ _WIDE_GAP = 3
 _THIS_BEFORE = re.compile(r"\bthis\s++\Z", re.I)
 # a statute or regulation named just before the reference: "48 C.F.R. Section 12.212", "26 U.S.C. § 409A"
 _STATUTE_BEFORE = re.compile(r"C\.\s?F\.\s?R|U\.\s?S\.\s?C|\bCFR\b|\bUSC\b|\bCode\b|\bAct\b|\bRegulation")
+# a law named just before, in the same phrase ("New York General Business Law Sections 680 through 695", "the
+# General Business Law, Article 33, Sections 680"): a word that also ends sentences ("... Applicable Law. Section
+# 5"), so only when nothing but a comma and another part of that law stands between
+_LAW_BEFORE = re.compile(r"\b(?:Laws?|Statutes?)(?:,?[ \t]++(?:Article|Chapter|Title|Part)[ \t]++[0-9A-Z]{1,6})?,?[ \t]++\Z")
+# a section number chained by hyphens ("Section 51-19-09, N.D.C.C.") is a statute's
+_CHAINED = re.compile(r"[-–][0-9]{1,3}(?:\.[0-9]{1,3})?[-–][0-9]")
 _MAX_ITEMS = 12
 # a section number this far past the document's last top-level number is another instrument's
 # ("Section 444 BGB" in a contract of 20 sections)
@@ -120,7 +128,8 @@ def references(text: str) -> Iterator[Reference]:
             ranged = sep.group().strip(" \t,").lower() in _RANGE_WORDS
             pos = sep.end()
         if any(r.label[0].isdigit() and int(r.label.split(".")[0].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
-               >= _STATUTE_NUMBER for r in found):
+               >= _STATUTE_NUMBER for r in found) or (found and kind in _NUMBERED and _CHAINED.match(text, found[0].end)) \
+                or _LAW_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         if found and _EXTERNAL.match(text, pos, pos + 80) is None \
                 and _STATUTE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None \
@@ -135,15 +144,36 @@ def _section_value(label: str) -> str:
     return str(as_int) if as_int else label
 
 
+# a page's label in its footer ("FDD Exhibit H-12" at the foot of each page of an attached exhibit) or an
+# attachment's heading run into the line before ("Confidential Execution Version Schedule 1.38"): a reference to
+# an attachment at a line's end whose shape (its label, digits aside) ends lines under this many labels
+_PAGE_LABELS = 3
+_LINE_END = re.compile(r"[ \t]*+(?:\n|\Z)")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def page_labels(text: str, refs: list[Reference]) -> set[int]:
+    """The starts of the references that label the attached pages they stand on, not references."""
+    ends = [r for r in refs if r.kind not in _NUMBERED and _DIGITS.search(r.label) and _LINE_END.match(text, r.end)]
+    shapes: dict[tuple[str, str], set[str]] = {}
+    for r in ends:
+        shapes.setdefault((r.kind, _DIGITS.sub("#", r.label)), set()).add(r.label)
+    return {r.start for r in ends if len(shapes[(r.kind, _DIGITS.sub("#", r.label))]) >= _PAGE_LABELS}
+
+
 def reference_items(document: Document, numbers: set[str]) -> list[ProofingItem]:
     """`numbers`: the section numbers the document has (contracts.proofing.outline.known_numbers)."""
     text = document.text
     attachments = {(m.group(1).capitalize(), m.group(2).upper()) for m in _ATTACHMENT_HEAD.finditer(text)}
     attachments |= {(m.group(1).capitalize(), m.group(2).upper())
                     for pattern in (_ATTACHMENT_CAPS, _ATTACHMENT_LINE_END) for m in pattern.finditer(text)}
+    refs = list(references(text))
+    labels = page_labels(text, refs)
+    attachments |= {(r.kind, r.label.upper()) for r in refs if r.start in labels}  # the pages it labels are attached
+    attachments |= {(kind, label.split("-")[0]) for kind, label in attachments}  # "Exhibit F" attached as F-1, F-2
     missing: dict[tuple[str, str], list[Reference]] = {}
     top = max((int(n) for n in numbers if n.isdigit()), default=0)
-    for ref in references(text):
+    for ref in refs:
         if ref.kind in _NUMBERED:
             value = _section_value(ref.label)
             if not numbers or value in numbers or ref.label in numbers:

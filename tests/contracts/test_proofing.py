@@ -311,3 +311,73 @@ def test_a_number_after_a_reference_word_and_a_wide_gap_is_no_heading() -> None:
     text = ("1. Terms.\nText.\n\n2. Option.\nThe parties agree to the terms of this Section and Section"
             "           2.2.\n\nOPTION TO PURCHASE. The option.\n\n2.1 Purchase. Text.\n")
     assert _reference_labels(text) == ["Section 2.2"]
+
+
+def test_a_laws_sections_and_chained_numbers_are_not_the_contracts() -> None:
+    """A law named just before ("General Business Law Sections 4 through 5", "Law, Article 4, Sections 4") or a
+    section number chained by hyphens ("Section 4-19-09, N.D.C.C.") is a statute's; "Applicable Law. Section 3"
+    is a reference of the contract's own."""
+    text = ("1. Terms.\nText.\n\n2. Law.\nThe New York General Business Law Sections 4 through 5 apply, as do the "
+            "General Business Law, Article 4, Sections 4 and 5 (Section 4-19-09, N.D.C.C.). Each party obeys "
+            "Applicable Law. Section 3 governs.\n")
+    assert _reference_labels(text) == ["Section 3"]
+
+
+def test_pages_labels_and_sub_exhibits_are_attachments() -> None:
+    """'FDD Exhibit H-3' at the foot of each attached page labels the page; 'Exhibit F' attached as F-1 and F-2
+    is attached; an exhibit attached nowhere is still missing."""
+    pages = "".join(f"Text of page {k}. FDD Exhibit H-{k}\n\n\n\n" for k in range(3, 7))
+    text = ("1. Terms.\nThe forms are in Exhibit F and the prices in Exhibit G.\n\nEXHIBIT F-1\nForm one.\n\n"
+            "EXHIBIT F-2\nForm two.\n\n" + pages)
+    assert _reference_labels(text) == ["Exhibit G"]
+    assert _reference_labels(text.replace(pages, "Text. FDD Exhibit H-3\n\n")) == ["Exhibit G", "Exhibit H-3"]
+
+
+def test_sub_sections_run_into_a_line_or_after_a_title_in_capitals_are_sections() -> None:
+    text = ("SECTION 1. SERVICES Section 1.1 Acme will act as agent.\n\n2. Limits.\nNeither party shall:   2.1 "
+            "acquire shares;   2.2 make offers.\n\n3. Other.\nAs in Sections 1.1, 2.1 and 2.2, and Section 2.3.\n")
+    assert _reference_labels(text) == ["Section 2.3"]
+
+
+def test_scoped_definitions_and_signature_labels_are_no_second_definitions() -> None:
+    body = ('This Agreement is made by Acme Widgets, Inc. ("Licensee") and Northwind LLC ("Licensor").\n'
+            '"Develop" means to research the product. "Term" means one year. "Buyer" means Northwind.\n'
+            + "The parties agree. " * 10 + "\n"
+            'When used as a verb, "Develop" means to engage in development. The term of the addendum (the "Term" '
+            'of the Facility Addendum) is two years. The buyer and its affiliates (collectively for this section '
+            'only known as "Buyer") are indemnified.\nACME WIDGETS, INC.   ("Licensee")   By: /s/ A. Smith\n')
+    assert _kind(_items(body), "duplicate_definition") == []
+    twice = body.replace("The parties agree. ", '"Term" means two years. ', 1)
+    assert [i.quote for i in _kind(_items(twice), "duplicate_definition")] == ["Term"]
+
+
+def test_an_attached_instrument_defines_its_own_terms_and_a_forms_fields_are_no_blanks() -> None:
+    text = ('1. Terms.\nThe franchisee (the "Franchisee") pays the fee of $[____].\n\nIN WITNESS WHEREOF the parties '
+            "sign.\nBy: ________\n\nEXHIBIT E\nSAMPLE FORM OF CERTIFICATE\nThe undersigned (\"Franchisee\") certifies "
+            "on ________ that the store at [insert address] is open.\n\nELECTRONIC FUNDS TRANSFER AUTHORIZATION\n"
+            'The depositor ("Franchisee") authorizes the debits.\n\nSCHEDULE 1\nTerritory: ________\n')
+    items = _items(text)
+    assert _kind(items, "duplicate_definition") == []
+    assert [i.quote for i in _kind(items, "placeholder")] == ["$[____]", "________"]
+    assert _kind(items, "placeholder")[1].start > text.index("SCHEDULE 1")
+
+
+def test_page_initials_and_a_bullet_before_an_amount_are_no_blanks() -> None:
+    text = "1. Terms.\nThe prices are: ● $9 per kilogram.\nAnd page text 1 ____ ____\n\n\nMore text 2 ____ ____\n\n"
+    assert _kind(_items(text), "placeholder") == []
+
+
+def test_a_word_of_a_title_in_capitals_and_a_legal_form_written_out_are_no_party_slips() -> None:
+    text = ('WIRELESS CONTENT LICENSE AGREEMENT\n\nThis agreement is made by Acme Widgets, Inc. ("Licensee") and '
+            'Gentech USA LLC ("Gentech"). Gentech USA Limited Liability Company grants the license to Licensee, and '
+            "the Licensee pays.\n")
+    assert _kind(_items(text), "party_name") == []
+    assert len(_kind(_items(text.replace("the Licensee pays", "the Licnesee pays")), "party_name")) == 1
+
+
+def test_a_signature_line_labelled_below_and_a_contract_named_with_a_paragraph_are_apart() -> None:
+    text = ("1. Terms.\nSee Article 2, Paragraph 1 of the Securities Act and Sections 8.1 and 8.2, respectively, of "
+            "that certain Holdings Agreement.\n\n/s/ E. Shulman      ____________________\n     Print Name\n")
+    items = _items(text)
+    assert _kind(items, "placeholder") == []
+    assert _kind(items, "missing_reference") == []
