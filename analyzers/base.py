@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contracts.clause_facts import explain, unsupported_facts
+from analyzers.clause_facts import explain, unsupported_facts
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from contracts.grounding import locate, normalize_for_match
@@ -139,7 +139,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
 def _explanation(category: str, quote: str, given: str | None, reason: str) -> str:
     """The backend's explanation where every amount, duration, notice period and law it states is in the
     quote; else (none given, or one that states what the clause does not) what the clause's own facts say
-    (contracts.clause_facts), then the playbook's reason."""
+    (analyzers.clause_facts), then the playbook's reason."""
     if given and not unsupported_facts(given, quote):
         return given
     facts = explain(category, quote)

@@ -24,13 +24,13 @@ import httpx
 
 from analyzers.chunked import ChunkAnswer, ChunkedAnalyzer, proposal_from_item
 from analyzers.settings import AnalyzerSettings, TermsSource
+from analyzers.terms_grounding import ground_terms
 from contracts.chunking import Chunk, TokenCounter, chunk_document
 from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.playbook import Playbook
 from contracts.prompt import AnswerFormatError, answer_json_schema, messages, parse_answer, system_prompt
 from contracts.settings import PromptStyle
-from contracts.terms_grounding import ground_terms
 from contracts.terms_prompt import (
     TermsFormatError,
     parse_terms_answer,

@@ -1,6 +1,6 @@
 """How many of the embedded analyzer's explanations state a fact of their own clause, on a `lexrisk eval run`.
 
-A fact counts when contracts.clause_facts reads it in the explanation (an amount, a duration, a notice
+A fact counts when analyzers.clause_facts reads it in the explanation (an amount, a duration, a notice
 period, a party, a carve-out, a condition, a governing law) and it is present in the finding's quote too.
 The same check on the category's playbook reason alone (what every finding said before #28) gives the
 before figure. Writes facts.json (the shares, by category) and sample.md (50 explanations beside their
@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from contracts.clause_facts import facts_in
+from analyzers.clause_facts import facts_in
 from contracts.playbook import default_playbook
 from contracts.portable_paths import portable, portable_text
 from eval.runner import load_outcomes
@@ -51,7 +51,7 @@ def main() -> int:
     run_info = json.loads((args.run / "run.json").read_text(encoding="utf-8"))
     result = {
         "measure": "share of findings whose explanation states at least one fact (amount, duration, notice period, "
-                   "party, carve-out, condition, governing law, as contracts.clause_facts reads them) present in "
+                   "party, carve-out, condition, governing law, as analyzers.clause_facts reads them) present in "
                    "the finding's quote",
         "run": str(args.run), "run_command": run_info.get("command"), "commit": run_info.get("commit"),
         "contracts": run_info.get("contracts"), "findings": len(rows),

@@ -9,8 +9,8 @@ from pathlib import Path
 from analyzers.base import Analyzer, Proposal
 from analyzers.baseline.artifact import digest
 from analyzers.baseline.model import BaselineModel
+from analyzers.clause_facts import explain
 from analyzers.settings import AnalyzerSettings
-from contracts.clause_facts import explain
 from contracts.documents import Document
 from contracts.playbook import Playbook
 from contracts.segment import split_sentences
@@ -46,7 +46,7 @@ class BaselineAnalyzer(Analyzer):
                                explanation=self._explain(p.category, quote), possible=is_possible)
 
     def _explain(self, category: str, quote: str) -> str | None:
-        """What this clause states (contracts.clause_facts), then why its category matters (the playbook's
+        """What this clause states (analyzers.clause_facts), then why its category matters (the playbook's
         reason); None leaves the playbook's reason alone."""
         facts = explain(category, quote)
         if facts is None or category not in self.playbook.categories:

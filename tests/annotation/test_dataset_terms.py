@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from analyzers.terms_grounding import iso_date
 from annotation.cuad import import_cuad
 from annotation.dataset import BuildConfig, build_dataset, load_tokenizer
 from annotation.store import Annotation, Contract, DatasetVersion
 from contracts.key_terms import TERM_CATEGORIES
-from contracts.terms_grounding import iso_date
 from contracts.terms_prompt import parse_terms_answer, render_terms_answer, terms_system_prompt
 from contracts.training_set import read_card
 from lexrisk.cli import main

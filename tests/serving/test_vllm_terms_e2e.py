@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from analyzers.openai import DecodingBounds, OpenAIAnalyzer, load_token_counter
+from analyzers.terms_grounding import ground_terms
 from contracts.documents import Document
-from contracts.terms_grounding import ground_terms
 from contracts.terms_prompt import TERMS_SCHEMA_NAME, TermsFormatError, parse_terms_answer, terms_excerpts
 from lexrisk.testing.vllm_server import LORA_NAME
 from tests.serving.conftest import SAMPLES

@@ -1,7 +1,7 @@
-"""The clause's own facts (contracts.clause_facts): what is read, how the explanation says it, and the
+"""The clause's own facts (analyzers.clause_facts): what is read, how the explanation says it, and the
 check that counts an explanation as stating a fact of its quote."""
 
-from contracts.clause_facts import explain, facts_in, read_facts
+from analyzers.clause_facts import explain, facts_in, read_facts
 
 CAP = ("In no event shall Supplier's total liability exceed the fees paid by Customer in the twelve (12) months "
        "preceding the claim, except for breaches of Section 9 (Confidentiality).")
@@ -48,7 +48,7 @@ def test_a_clause_without_facts_gives_no_explanation_and_facts_in_needs_the_quot
 
 
 def test_unsupported_facts_are_the_numbers_and_laws_a_quote_does_not_state() -> None:
-    from contracts.clause_facts import unsupported_facts
+    from analyzers.clause_facts import unsupported_facts
 
     quote = ("Supplier's aggregate liability shall not exceed the fees paid in the twelve (12) months preceding the "
              "claim. This Agreement is governed by the laws of New York.")
