@@ -72,8 +72,9 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
-_BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
-                   r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
+# the date a term counts from; never one its end names ("to expire on or after the expiry date of the initial term")
+_BASE = re.compile(r"(?:from|after|following|of|(?:commenc|begin)(?:ing|s|es)?\s+on)\s+(?:the\s+)?"
+                   r"(?!(?:expir\w*|expiry|termination|renewal|end)\s+date)(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
                    r"signing))|execution|signature|"
                    r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
@@ -319,9 +320,12 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     return ("effective date", effective) if effective else ("agreement date", agreement)
 
 
-_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
-                       r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
-                       r"(?:material|any|other)\s+term\b")
+# a sentence about what happens during or after the term: "during the term" or "after the expiration" up to the term's own
+# words ("after the expiry of the Initial Term, ..."), not in a tail after them ("... and indefinitely after that until
+# terminated by notice to expire on or after the expiry date of the initial term")
+_AROUND_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
+                          r"termination|expiry)")
+_NOT_TERM = re.compile(r"surviv|warrant|insurance|confidential|non-?compet|breach|(?:material|any|other)\s+term\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
@@ -350,9 +354,10 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         if s in seen:
             continue
         seen.add(s)
-        if _NOT_TERM.search(low, s, e):
+        strong = _STRONG_TERM.search(low, s, e)
+        if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
             continue
-        candidates.append((0 if _STRONG_TERM.search(low, s, e) else 1, s, e))
+        candidates.append((0 if strong else 1, s, e))
     for _, s, e in sorted(candidates):
         sentence = low[s:e]
         for hit in find_dates(low, s, e):
