@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit
@@ -72,6 +73,10 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
+# "will end automatically upon the end of Year 3", "at the end of the third (3rd) year of this Agreement": N years on (a
+# "Contract Year" is not: contracts define it, often as a calendar year)
+_YEAR_N = re.compile(r"end\s+of\s+(?:the\s+)?(?:year\s+(?P<n>\d{1,2})\b|(?P<nth>[a-z-]+)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th)?\s*\)\s*)?"
+                     r"year\s+of\s+(?:the|this)\s+(?:term|agreement))")
 # the date a term counts from; never one its end names ("to expire on or after the expiry date of the initial term")
 _BASE = re.compile(r"(?:from|after|following|of|(?:commenc|begin)(?:ing|s|es)?\s+on)\s+(?:the\s+)?"
                    r"(?!(?:expir\w*|expiry|termination|renewal|end)\s+date)(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
@@ -264,9 +269,9 @@ _RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subseque
 def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
     """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
     the rule that says so)."""
-    anniversary = _ANNIVERSARY.search(sentence)
+    anniversary = _ANNIVERSARY.search(sentence) or _YEAR_N.search(sentence)  # both name the count "n"
     if anniversary:
-        count = _count_of(anniversary.group("n"))
+        count = _count_of(anniversary["n"] or anniversary["nth"])
         if count:
             years = Period(years=int(count))
             return years, f"{years.describe()} after the {base}"
@@ -339,6 +344,11 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     Of the sentences that speak of the term, one that names this agreement's term ("The term of this
     Agreement shall ...") is read before the others; sentences about what happens during or after the
     term (warranties, survival, confidentiality) are not read."""
+    return next(term_readings(low, effective, agreement), None)
+
+
+def _term_sentences(low: str) -> list[tuple[int, int, int]]:
+    """(0 for a sentence naming this agreement's term else 1, start, end) of each sentence that may state the term."""
     seen: set[int] = set()
     last_end = -1
     candidates: list[tuple[int, int, int]] = []
@@ -358,26 +368,37 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
             continue
         candidates.append((0 if strong else 1, s, e))
-    for _, s, e in sorted(candidates):
-        sentence = low[s:e]
-        for hit in find_dates(low, s, e):
-            if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
-                return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
-        year_end = _YEAR_END.search(sentence)
-        if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
-            year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
-            return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
-                           None if year_end.group("year") else "the end of the calendar year the term starts in")
-        if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
-                     sentence):
-            base, start = _base(low, s, e, effective, agreement)
-            relative = _relative_end(sentence, base)
-            if relative is not None:
-                period, rule = relative
-                end = shift(start, period)
-                return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
-        if _PERPETUAL.search(sentence):
-            return Reading(s, e, "perpetual", 0.7)
+    return sorted(candidates)
+
+
+def term_readings(low: str, effective: str | None, agreement: str | None) -> Iterator[Reading]:
+    """Each term sentence's reading, in the order `expiration` prefers them (a sentence read as nothing gives none)."""
+    for _, s, e in _term_sentences(low):
+        reading = _term_reading(low, s, e, effective, agreement)
+        if reading is not None:
+            yield reading
+
+
+def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> Reading | None:
+    sentence = low[s:e]
+    for hit in find_dates(low, s, e):
+        if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
+            return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+    year_end = _YEAR_END.search(sentence)
+    if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
+        year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
+        return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
+                       None if year_end.group("year") else "the end of the calendar year the term starts in")
+    if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
+                 sentence):
+        base, start = _base(low, s, e, effective, agreement)
+        relative = _relative_end(sentence, base)
+        if relative is not None:
+            period, rule = relative
+            end = shift(start, period)
+            return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
+    if _PERPETUAL.search(sentence):
+        return Reading(s, e, "perpetual", 0.7)
     return None
 
 
