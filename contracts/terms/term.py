@@ -263,18 +263,18 @@ def _count_of(words: str) -> float | None:
 
 
 # "renew for successive one (1) year periods following an initial term of three (3) years": a renewal's length
+_GAP = re.compile(r"[\s,]*(?:\([^()]{0,20}\)[\s,]*)?")  # "three (3) years (the "Term") from"
 _RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subsequent)\s+(?:\w+\s+){0,2}(?:periods?\s+of\s+)?$")
 
 
-def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
-    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
-    the rule that says so)."""
+def _relative_end(sentence: str) -> tuple[Period, int] | None:
+    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period, and where
+    its words end: the start it counts from may follow them)."""
     anniversary = _ANNIVERSARY.search(sentence) or _YEAR_N.search(sentence)  # both name the count "n"
     if anniversary:
         count = _count_of(anniversary["n"] or anniversary["nth"])
         if count:
-            years = Period(years=int(count))
-            return years, f"{years.describe()} after the {base}"
+            return Period(years=int(count)), anniversary.end()
     for m in DURATION.finditer(sentence):
         before = sentence[max(0, m.start() - 60):m.start()]
         if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
@@ -282,7 +282,7 @@ def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
         count = read_count(m.group("count"))
         period = period_of(count, m.group("unit")) if count is not None else None
         if period is not None:
-            return period, f"{period.describe()} after the {base}"
+            return period, m.end()
     return None
 
 
@@ -303,16 +303,21 @@ def shift(value: str | None, period: Period, sign: int = 1) -> str | None:
     return None
 
 
-def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> tuple[str, str | None]:
+def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None,
+          after: int | None = None) -> tuple[str, str | None]:
     """The date a relative term counts from, named as the rule will say it: a date the sentence states
     ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
-    fixes elsewhere (not read: "the Launch Date")."""
+    fixes elsewhere (not read: "the Launch Date"). The start named just after the period (at `after`: "commence on
+    the Effective Date and end three (3) years after the Launch Date") is the one it counts from."""
     sentence = low[s:e]
-    m = _BASE.search(sentence)
+    near = _BASE.match(sentence, _GAP.match(sentence, after).end()) if after is not None else None
+    m = near or _BASE.search(sentence)
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
         return "agreement date", agreement  # "begin on February 1, 1998 and end on the first anniversary of the date of
         # this Agreement": the base the term names, not the start date
+    if near and not re.match(r"(?:effective|commencement|start|the|such|this|that)\s+date", named):
+        return named, None  # "commencing on April 1, 1999 and ending two (2) years after the Launch Date"
     for hit in find_dates(low, s, e):
         if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
                      r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
@@ -391,12 +396,12 @@ def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: st
                        None if year_end.group("year") else "the end of the calendar year the term starts in")
     if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
                  sentence):
-        base, start = _base(low, s, e, effective, agreement)
-        relative = _relative_end(sentence, base)
+        relative = _relative_end(sentence)
         if relative is not None:
-            period, rule = relative
+            period, after = relative
+            base, start = _base(low, s, e, effective, agreement, after)
             end = shift(start, period)
-            return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
+            return Reading(s, e, end, 0.75 if end else 0.4, f"{period.describe()} after the {base}", period=period)
     if _PERPETUAL.search(sentence):
         return Reading(s, e, "perpetual", 0.7)
     return None

@@ -49,3 +49,18 @@ def test_a_contract_year_is_not_counted() -> None:
     terms = terms_of(HEAD + "This Agreement shall commence on the Effective Date and continue until the end of the "
                      "fifteenth (15th) Contract Year.")
     assert terms.expiration_date is None or terms.expiration_date.value != "2033-03-29"
+
+
+@pytest.mark.parametrize(("words", "value", "rule"), [
+    # the event the period counts from has no date: no end is guessed from the start the sentence names first
+    ("commencing on the Effective Date and ending two (2) years after the Launch Date", None,
+     "2 years after the launch date"),
+    ("commencing on April 1, 2018 and ending two (2) years following the Launch Date", None,
+     "2 years after the launch date"),
+    ("commencing on the Effective Date and ending three (3) years from the date hereof", "2021-03-29",
+     "3 years after the agreement date"),
+])
+def test_a_period_counts_from_the_start_named_just_after_it(words: str, value: str | None, rule: str) -> None:
+    terms = terms_of(HEAD + f"The term of this Agreement shall be the period {words}.")
+    assert terms.expiration_date is not None
+    assert (terms.expiration_date.value, terms.expiration_date.rule) == (value, rule)
