@@ -310,7 +310,8 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     fixes elsewhere (not read: "the Launch Date"). The start named just after the period (at `after`: "commence on
     the Effective Date and end three (3) years after the Launch Date") is the one it counts from."""
     sentence = low[s:e]
-    near = _BASE.match(sentence, _GAP.match(sentence, after).end()) if after is not None else None
+    gap = _GAP.match(sentence, after) if after is not None else None
+    near = _BASE.match(sentence, gap.end()) if gap else None
     m = near or _BASE.search(sentence)
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
