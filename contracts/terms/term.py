@@ -69,7 +69,9 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration
                         r"|(?:either|the)\s+part(?:y|ies)\s+(?:mutually\s+)?(?:terminates|informs|gives|notifies|agree))"
                         r"|(?:until|end\s+on)\s+the\s+(?:last\s+)?(?:date\s+of\s+)?(?:(?:termination|expiration|expiry)(?:\s+or\s+)?)+"
                         r"(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
-                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
+                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases"
+                        # "shall terminate, subject to ..., upon either party giving at least 120 days advance written notice"
+                        r"|(?:shall|will)\s+terminate\b[^.;]{0,100}?\bupon\s+(?:either|any|one)\s+party\s+giving")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
@@ -264,7 +266,7 @@ def _count_of(words: str) -> float | None:
 
 # "renew for successive one (1) year periods following an initial term of three (3) years": a renewal's length
 _GAP = re.compile(r"[\s,]*(?:\([^()]{0,20}\)[\s,]*)?")  # "three (3) years (the "Term") from"
-_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subsequent)\s+(?:\w+\s+){0,2}(?:periods?\s+of\s+)?$")
+_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|extension|further|subsequent)\s+(?:\w+\s+){0,3}(?:periods?\s+of\s+)?$")
 
 
 def _relative_end(sentence: str) -> tuple[Period, int] | None:

@@ -64,3 +64,20 @@ def test_a_period_counts_from_the_start_named_just_after_it(words: str, value: s
     terms = terms_of(HEAD + f"The term of this Agreement shall be the period {words}.")
     assert terms.expiration_date is not None
     assert (terms.expiration_date.value, terms.expiration_date.rule) == (value, rule)
+
+
+def test_a_contract_that_ends_on_a_partys_notice_has_no_fixed_term() -> None:
+    """CUAD reads "shall terminate ... upon either party giving notice" as perpetual; the year an extension
+    would last is not the term's."""
+    terms = terms_of(HEAD + "This Agreement shall terminate, subject to any automatic renewal or extension for one year "
+                     "as required by law, upon either party giving at least one hundred twenty (120) days advance "
+                     "written notice to the other.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "perpetual"
+
+
+def test_a_fixed_term_is_still_read_before_a_termination_on_notice() -> None:
+    terms = terms_of(HEAD + "The term of this Agreement shall be two (2) years. Thereafter this Agreement shall "
+                     "terminate upon either party giving sixty (60) days written notice.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2020-03-29"
