@@ -57,6 +57,7 @@ _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|termi
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+PERIOD_BEFORE = 20  # "automatically renew ... at the end of each one (1) year term": a period just before its term
 LABEL = 30
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
@@ -269,15 +270,15 @@ _GAP = re.compile(r"[\s,]*(?:\([^()]{0,20}\)[\s,]*)?")  # "three (3) years (the 
 _RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|extension|further|subsequent)\s+(?:\w+\s+){0,3}(?:periods?\s+of\s+)?$")
 
 
-def _relative_end(sentence: str) -> tuple[Period, int] | None:
+def _relative_end(sentence: str, cue: int = 0) -> tuple[Period, int] | None:
     """A term counted from a start: "for five (5) years", "until the third anniversary" (the period, and where
-    its words end: the start it counts from may follow them)."""
-    anniversary = _ANNIVERSARY.search(sentence) or _YEAR_N.search(sentence)  # both name the count "n"
+    its words end: the start it counts from may follow them), stated after `cue`, the words that speak of the term."""
+    anniversary = _ANNIVERSARY.search(sentence, cue) or _YEAR_N.search(sentence, cue)  # both name the count "n"
     if anniversary:
         count = _count_of(anniversary["n"] or anniversary["nth"])
         if count:
             return Period(years=int(count)), anniversary.end()
-    for m in DURATION.finditer(sentence):
+    for m in DURATION.finditer(sentence, cue):
         before = sentence[max(0, m.start() - 60):m.start()]
         if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
             continue
@@ -355,11 +356,13 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     return next(term_readings(low, effective, agreement), None)
 
 
-def _term_sentences(low: str) -> list[tuple[int, int, int]]:
-    """(0 for a sentence naming this agreement's term else 1, start, end) of each sentence that may state the term."""
+def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
+    """(0 for a sentence naming this agreement's term else 1, start, end, cue) of each sentence that may state the
+    term; a period in a sentence that only mentions a term counts only from the mention on (`cue`): "during the first
+    sixty (60) days after the Launch Date and monthly for the rest of the Term" does not state the term."""
     seen: set[int] = set()
     last_end = -1
-    candidates: list[tuple[int, int, int]] = []
+    candidates: list[tuple[int, int, int, int]] = []
     for trigger in _TERM.finditer(low):
         if len(seen) >= MAX_TERM_SENTENCES:
             break
@@ -375,19 +378,19 @@ def _term_sentences(low: str) -> list[tuple[int, int, int]]:
         strong = _STRONG_TERM.search(low, s, e)
         if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
             continue
-        candidates.append((0 if strong else 1, s, e))
+        candidates.append((0, s, e, s) if strong else (1, s, e, max(s, trigger.start() - PERIOD_BEFORE)))
     return sorted(candidates)
 
 
 def term_readings(low: str, effective: str | None, agreement: str | None) -> Iterator[Reading]:
     """Each term sentence's reading, in the order `expiration` prefers them (a sentence read as nothing gives none)."""
-    for _, s, e in _term_sentences(low):
-        reading = _term_reading(low, s, e, effective, agreement)
+    for _, s, e, cue in _term_sentences(low):
+        reading = _term_reading(low, s, e, effective, agreement, cue)
         if reading is not None:
             yield reading
 
 
-def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> Reading | None:
+def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None, cue: int) -> Reading | None:
     sentence = low[s:e]
     for hit in find_dates(low, s, e):
         if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
@@ -399,7 +402,7 @@ def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: st
                        None if year_end.group("year") else "the end of the calendar year the term starts in")
     if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
                  sentence):
-        relative = _relative_end(sentence)
+        relative = _relative_end(sentence, max(0, cue - s))
         if relative is not None:
             period, after = relative
             base, start = _base(low, s, e, effective, agreement, after)

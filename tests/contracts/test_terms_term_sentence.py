@@ -81,3 +81,15 @@ def test_a_fixed_term_is_still_read_before_a_termination_on_notice() -> None:
                      "terminate upon either party giving sixty (60) days written notice.")
     assert terms.expiration_date is not None
     assert terms.expiration_date.value == "2020-03-29"
+
+
+def test_a_period_before_a_passing_mention_of_the_term_is_not_the_term() -> None:
+    terms = terms_of(HEAD + "The committee shall meet every other week during the first sixty (60) days after the "
+                     "Launch Date and monthly for the rest of the Term.")
+    assert terms.expiration_date is None
+
+
+def test_a_period_just_before_its_term_is_read() -> None:
+    terms = terms_of(HEAD + "The Distributor's appointment expires at the end of a one (1) year term.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2019-03-29"
