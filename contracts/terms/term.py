@@ -8,6 +8,7 @@ day N years on."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -390,6 +391,17 @@ def term_readings(low: str, effective: str | None, agreement: str | None) -> Ite
             yield reading
 
 
+# "at midnight on the last day of the month fifteen (15) years from the Effective Date": that month's end
+_MONTH_END = re.compile(r"last\s+day\s+of\s+the\s+(?:calendar\s+)?month")
+
+
+def _month_end(value: str | None) -> str | None:
+    if value is None or len(value) != 10:
+        return value
+    day = dt.date.fromisoformat(value)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
+
+
 def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None, cue: int) -> Reading | None:
     sentence = low[s:e]
     for hit in find_dates(low, s, e):
@@ -406,8 +418,10 @@ def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: st
         if relative is not None:
             period, after = relative
             base, start = _base(low, s, e, effective, agreement, after)
-            end = shift(start, period)
-            return Reading(s, e, end, 0.75 if end else 0.4, f"{period.describe()} after the {base}", period=period)
+            month_end = _MONTH_END.search(sentence) is not None
+            end = _month_end(shift(start, period)) if month_end else shift(start, period)
+            return Reading(s, e, end, 0.75 if end else 0.4, f"{period.describe()} after the {base}"
+                           + (", at that month's end" if month_end else ""), period=period)
     if _PERPETUAL.search(sentence):
         return Reading(s, e, "perpetual", 0.7)
     return None

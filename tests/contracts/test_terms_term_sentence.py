@@ -93,3 +93,11 @@ def test_a_period_just_before_its_term_is_read() -> None:
     terms = terms_of(HEAD + "The Distributor's appointment expires at the end of a one (1) year term.")
     assert terms.expiration_date is not None
     assert terms.expiration_date.value == "2019-03-29"
+
+
+def test_a_term_that_ends_on_the_last_day_of_a_month() -> None:
+    terms = terms_of(HEAD + "Expiration Date: at midnight on the last day of the month fifteen (15) years from the "
+                     "Effective Date.")
+    assert terms.expiration_date is not None
+    assert (terms.expiration_date.value, terms.expiration_date.rule) == (
+        "2033-03-31", "15 years after the effective date, at that month's end")
