@@ -8,8 +8,10 @@ day N years on."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit
@@ -56,6 +58,7 @@ _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|termi
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
+PERIOD_BEFORE = 20  # "automatically renew ... at the end of each one (1) year term": a period just before its term
 LABEL = 30
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
@@ -68,12 +71,19 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration
                         r"|(?:either|the)\s+part(?:y|ies)\s+(?:mutually\s+)?(?:terminates|informs|gives|notifies|agree))"
                         r"|(?:until|end\s+on)\s+the\s+(?:last\s+)?(?:date\s+of\s+)?(?:(?:termination|expiration|expiry)(?:\s+or\s+)?)+"
                         r"(?:\s+date)?\s+of\s+(?:the\s+|any\s+)?"
-                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases")
+                        r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases"
+                        # "shall terminate, subject to ..., upon either party giving at least 120 days advance written notice"
+                        r"|(?:shall|will)\s+terminate\b[^.;]{0,100}?\bupon\s+(?:either|any|one)\s+party\s+giving")
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
-_BASE = re.compile(r"(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:the\s+)?"
-                   r"(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
+# "will end automatically upon the end of Year 3", "at the end of the third (3rd) year of this Agreement": N years on (a
+# "Contract Year" is not: contracts define it, often as a calendar year)
+_YEAR_N = re.compile(r"end\s+of\s+(?:the\s+)?(?:year\s+(?P<n>\d{1,2})\b|(?P<nth>[a-z-]+)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th)?\s*\)\s*)?"
+                     r"year\s+of\s+(?:the|this)\s+(?:term|agreement))")
+# the date a term counts from; never one its end names ("to expire on or after the expiry date of the initial term")
+_BASE = re.compile(r"(?:from|after|following|of|(?:commenc|begin)(?:ing|s|es)?\s+on)\s+(?:the\s+)?"
+                   r"(?!(?:expir\w*|expiry|termination|renewal|end)\s+date)(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
                    r"signing))|execution|signature|"
                    r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
@@ -257,26 +267,26 @@ def _count_of(words: str) -> float | None:
 
 
 # "renew for successive one (1) year periods following an initial term of three (3) years": a renewal's length
-_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|further|subsequent)\s+(?:\w+\s+){0,2}(?:periods?\s+of\s+)?$")
+_GAP = re.compile(r"[\s,]*(?:\([^()]{0,20}\)[\s,]*)?")  # "three (3) years (the "Term") from"
+_RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|extension|further|subsequent)\s+(?:\w+\s+){0,3}(?:periods?\s+of\s+)?$")
 
 
-def _relative_end(sentence: str, base: str) -> tuple[Period, str] | None:
-    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period and
-    the rule that says so)."""
-    anniversary = _ANNIVERSARY.search(sentence)
+def _relative_end(sentence: str, cue: int = 0) -> tuple[Period, int] | None:
+    """A term counted from a start: "for five (5) years", "until the third anniversary" (the period, and where
+    its words end: the start it counts from may follow them), stated after `cue`, the words that speak of the term."""
+    anniversary = _ANNIVERSARY.search(sentence, cue) or _YEAR_N.search(sentence, cue)  # both name the count "n"
     if anniversary:
-        count = _count_of(anniversary.group("n"))
+        count = _count_of(anniversary["n"] or anniversary["nth"])
         if count:
-            years = Period(years=int(count))
-            return years, f"{years.describe()} after the {base}"
-    for m in DURATION.finditer(sentence):
+            return Period(years=int(count)), anniversary.end()
+    for m in DURATION.finditer(sentence, cue):
         before = sentence[max(0, m.start() - 60):m.start()]
         if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
             continue
         count = read_count(m.group("count"))
         period = period_of(count, m.group("unit")) if count is not None else None
         if period is not None:
-            return period, f"{period.describe()} after the {base}"
+            return period, m.end()
     return None
 
 
@@ -297,16 +307,22 @@ def shift(value: str | None, period: Period, sign: int = 1) -> str | None:
     return None
 
 
-def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> tuple[str, str | None]:
+def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None,
+          after: int | None = None) -> tuple[str, str | None]:
     """The date a relative term counts from, named as the rule will say it: a date the sentence states
     ("shall commence upon April 1, 1999"), the agreement's date, its effective date, or a date the contract
-    fixes elsewhere (not read: "the Launch Date")."""
+    fixes elsewhere (not read: "the Launch Date"). The start named just after the period (at `after`: "commence on
+    the Effective Date and end three (3) years after the Launch Date") is the one it counts from."""
     sentence = low[s:e]
-    m = _BASE.search(sentence)
+    gap = _GAP.match(sentence, after) if after is not None else None
+    near = _BASE.match(sentence, gap.end()) if gap else None
+    m = near or _BASE.search(sentence)
     named = m.group("base") if m else ""
     if re.match(r"date\s|execution|signature", named):
         return "agreement date", agreement  # "begin on February 1, 1998 and end on the first anniversary of the date of
         # this Agreement": the base the term names, not the start date
+    if near and not re.match(r"(?:effective|commencement|start|the|such|this|that)\s+date", named):
+        return named, None  # "commencing on April 1, 1999 and ending two (2) years after the Launch Date"
     for hit in find_dates(low, s, e):
         if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
                      r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
@@ -319,9 +335,12 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     return ("effective date", effective) if effective else ("agreement date", agreement)
 
 
-_NOT_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
-                       r"termination|expiry)|surviv|warrant|insurance|confidential|non-?compet|breach|"
-                       r"(?:material|any|other)\s+term\b")
+# a sentence about what happens during or after the term: "during the term" or "after the expiration" up to the term's own
+# words ("after the expiry of the Initial Term, ..."), not in a tail after them ("... and indefinitely after that until
+# terminated by notice to expire on or after the expiry date of the initial term")
+_AROUND_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
+                          r"termination|expiry)")
+_NOT_TERM = re.compile(r"surviv|warrant|insurance|confidential|non-?compet|breach|(?:material|any|other)\s+term\b")
 _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
                           r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
                           r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
@@ -335,9 +354,16 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     Of the sentences that speak of the term, one that names this agreement's term ("The term of this
     Agreement shall ...") is read before the others; sentences about what happens during or after the
     term (warranties, survival, confidentiality) are not read."""
+    return next(term_readings(low, effective, agreement), None)
+
+
+def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
+    """(0 for a sentence naming this agreement's term else 1, start, end, cue) of each sentence that may state the
+    term; a period in a sentence that only mentions a term counts only from the mention on (`cue`): "during the first
+    sixty (60) days after the Launch Date and monthly for the rest of the Term" does not state the term."""
     seen: set[int] = set()
     last_end = -1
-    candidates: list[tuple[int, int, int]] = []
+    candidates: list[tuple[int, int, int, int]] = []
     for trigger in _TERM.finditer(low):
         if len(seen) >= MAX_TERM_SENTENCES:
             break
@@ -350,29 +376,54 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
         if s in seen:
             continue
         seen.add(s)
-        if _NOT_TERM.search(low, s, e):
+        strong = _STRONG_TERM.search(low, s, e)
+        if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
             continue
-        candidates.append((0 if _STRONG_TERM.search(low, s, e) else 1, s, e))
-    for _, s, e in sorted(candidates):
-        sentence = low[s:e]
-        for hit in find_dates(low, s, e):
-            if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
-                return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
-        year_end = _YEAR_END.search(sentence)
-        if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
-            year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
-            return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
-                           None if year_end.group("year") else "the end of the calendar year the term starts in")
-        if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
-                     sentence):
-            base, start = _base(low, s, e, effective, agreement)
-            relative = _relative_end(sentence, base)
-            if relative is not None:
-                period, rule = relative
-                end = shift(start, period)
-                return Reading(s, e, end, 0.75 if end else 0.4, rule, period=period)
-        if _PERPETUAL.search(sentence):
-            return Reading(s, e, "perpetual", 0.7)
+        candidates.append((0, s, e, s) if strong else (1, s, e, max(s, trigger.start() - PERIOD_BEFORE)))
+    return sorted(candidates)
+
+
+def term_readings(low: str, effective: str | None, agreement: str | None) -> Iterator[Reading]:
+    """Each term sentence's reading, in the order `expiration` prefers them (a sentence read as nothing gives none)."""
+    for _, s, e, cue in _term_sentences(low):
+        reading = _term_reading(low, s, e, effective, agreement, cue)
+        if reading is not None:
+            yield reading
+
+
+# "at midnight on the last day of the month fifteen (15) years from the Effective Date": that month's end
+_MONTH_END = re.compile(r"last\s+day\s+of\s+the\s+(?:calendar\s+)?month")
+
+
+def _month_end(value: str | None) -> str | None:
+    if value is None or len(value) != 10:
+        return value
+    day = dt.date.fromisoformat(value)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
+
+
+def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None, cue: int) -> Reading | None:
+    sentence = low[s:e]
+    for hit in find_dates(low, s, e):
+        if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
+            return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+    year_end = _YEAR_END.search(sentence)
+    if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
+        year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
+        return Reading(s, e, f"{year}-12-31" if year else None, 0.7 if year else 0.4,
+                       None if year_end.group("year") else "the end of the calendar year the term starts in")
+    if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
+                 sentence):
+        relative = _relative_end(sentence, max(0, cue - s))
+        if relative is not None:
+            period, after = relative
+            base, start = _base(low, s, e, effective, agreement, after)
+            month_end = _MONTH_END.search(sentence) is not None
+            end = _month_end(shift(start, period)) if month_end else shift(start, period)
+            return Reading(s, e, end, 0.75 if end else 0.4, f"{period.describe()} after the {base}"
+                           + (", at that month's end" if month_end else ""), period=period)
+    if _PERPETUAL.search(sentence):
+        return Reading(s, e, "perpetual", 0.7)
     return None
 
 

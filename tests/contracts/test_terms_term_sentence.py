@@ -1,0 +1,103 @@
+"""How the sentence that states a contract's term is chosen and read (#26, the fourth round, developed on the
+first 241 contracts of CUAD's train split by name): a renewal's tail does not unmake the term's sentence, a
+term never counts from the date its end names, and a term stated by the year it ends in ("the end of Year 3")."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.documents import Document
+from contracts.key_terms import KeyTerms
+from contracts.terms import extract_terms
+
+HEAD = 'This Distribution Agreement is made on March 29, 2018 between Acme Pty Ltd ("Supplier") and Beta Inc. ("Distributor").\n\n'
+
+
+def terms_of(text: str) -> KeyTerms:
+    return extract_terms(Document.from_text("contract.txt", text))
+
+
+def test_a_renewal_tail_after_the_term_does_not_unmake_its_sentence() -> None:
+    terms = terms_of(HEAD + "11.1 This agreement begins on the Commencement Date and shall continue for an initial term "
+                     "of one (1) years (Initial Term) and indefinitely after that until terminated by either party giving "
+                     "at least twelve (12) months' prior written notice to expire on or after the expiry date of the "
+                     "initial term.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2019-03-29"
+    assert terms.expiration_date.rule == "1 year after the effective date"
+
+
+def test_a_sentence_about_what_follows_the_term_is_still_not_the_term() -> None:
+    terms = terms_of(HEAD + "Following the expiry of the initial term of this Agreement, the Supplier may amend the "
+                     "territory for a period of two (2) years. The term of this Agreement shall be three (3) years.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2021-03-29"
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("will end automatically upon the end of Year 3", "2021-03-29"),
+    ("shall expire at the end of the second (2nd) year of this Agreement", "2020-03-29"),
+])
+def test_a_term_that_ends_with_a_numbered_year(words: str, value: str) -> None:
+    terms = terms_of(HEAD + f"The term of this Agreement will commence on the Effective Date and {words}.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == value
+
+
+def test_a_contract_year_is_not_counted() -> None:
+    """A "Contract Year" is whatever the contract defines (often a calendar year): its end is not guessed."""
+    terms = terms_of(HEAD + "This Agreement shall commence on the Effective Date and continue until the end of the "
+                     "fifteenth (15th) Contract Year.")
+    assert terms.expiration_date is None or terms.expiration_date.value != "2033-03-29"
+
+
+@pytest.mark.parametrize(("words", "value", "rule"), [
+    # the event the period counts from has no date: no end is guessed from the start the sentence names first
+    ("commencing on the Effective Date and ending two (2) years after the Launch Date", None,
+     "2 years after the launch date"),
+    ("commencing on April 1, 2018 and ending two (2) years following the Launch Date", None,
+     "2 years after the launch date"),
+    ("commencing on the Effective Date and ending three (3) years from the date hereof", "2021-03-29",
+     "3 years after the agreement date"),
+])
+def test_a_period_counts_from_the_start_named_just_after_it(words: str, value: str | None, rule: str) -> None:
+    terms = terms_of(HEAD + f"The term of this Agreement shall be the period {words}.")
+    assert terms.expiration_date is not None
+    assert (terms.expiration_date.value, terms.expiration_date.rule) == (value, rule)
+
+
+def test_a_contract_that_ends_on_a_partys_notice_has_no_fixed_term() -> None:
+    """CUAD reads "shall terminate ... upon either party giving notice" as perpetual; the year an extension
+    would last is not the term's."""
+    terms = terms_of(HEAD + "This Agreement shall terminate, subject to any automatic renewal or extension for one year "
+                     "as required by law, upon either party giving at least one hundred twenty (120) days advance "
+                     "written notice to the other.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "perpetual"
+
+
+def test_a_fixed_term_is_still_read_before_a_termination_on_notice() -> None:
+    terms = terms_of(HEAD + "The term of this Agreement shall be two (2) years. Thereafter this Agreement shall "
+                     "terminate upon either party giving sixty (60) days written notice.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2020-03-29"
+
+
+def test_a_period_before_a_passing_mention_of_the_term_is_not_the_term() -> None:
+    terms = terms_of(HEAD + "The committee shall meet every other week during the first sixty (60) days after the "
+                     "Launch Date and monthly for the rest of the Term.")
+    assert terms.expiration_date is None
+
+
+def test_a_period_just_before_its_term_is_read() -> None:
+    terms = terms_of(HEAD + "The Distributor's appointment expires at the end of a one (1) year term.")
+    assert terms.expiration_date is not None
+    assert terms.expiration_date.value == "2019-03-29"
+
+
+def test_a_term_that_ends_on_the_last_day_of_a_month() -> None:
+    terms = terms_of(HEAD + "Expiration Date: at midnight on the last day of the month fifteen (15) years from the "
+                     "Effective Date.")
+    assert terms.expiration_date is not None
+    assert (terms.expiration_date.value, terms.expiration_date.rule) == (
+        "2033-03-31", "15 years after the effective date, at that month's end")
