@@ -2,9 +2,11 @@
 Information") that the contract never defines.
 
 A careful associate flags a coined term, not a name, a heading or a capital of emphasis, so a candidate is
-a run of at least two capitalized words, each an ordinary word the contract also writes in lower case,
-standing inside a sentence of running text (after a lower-case word, a comma, a number or a possessive),
-used at least twice (three times unless once after "the", "such", "any" ...). Never candidates: headings,
+a run of capitalized words, each an ordinary word the contract also writes in lower case, standing inside a
+sentence of running text (after a lower-case word, a comma, a number or a possessive), used at least twice
+(three times unless once after "the", "such", "any" ...). A single word ("the Territory") needs more: twice
+after such a determiner, or five uses, none before a number or another capital, none after a section's
+number or a bullet; "Party" and the document's own name ("this Plan") are never one. Never candidates: headings,
 titles and table-of-contents lines, headings run into the text ("12.2 Invocation of Material Breach."), a
 section's title in parentheses, all-capital runs, runs opened by a determiner or a number word, places,
 months, the parties' names, institutions, statutes and other instruments (by their head noun), a part of a
@@ -103,9 +105,10 @@ def incorporates_definitions(text: str) -> bool:
 def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[str, ...]],
                     proper: set[tuple[str, ...]], lowered: list[str] | None = None) -> list[ProofingItem]:
     """`defined`: every term the document defines, loosely (tuples of lower-cased words); `proper`: the
-    parties' full names (tuples of words). A candidate is a run of at least two capitalized words, each an
-    ordinary word the text also writes in lower case, standing inside a sentence of running text (not a
-    heading or a title line), used at least twice there, and neither defined nor a proper noun."""
+    parties' full names (tuples of words). A candidate is a run of capitalized words (one word: see the
+    module's docstring), each an ordinary word the text also writes in lower case, standing inside a sentence
+    of running text (not a heading or a title line), used at least twice there, and neither defined nor a
+    proper noun."""
     text = document.text
     if incorporates_definitions(text):
         return []
@@ -192,12 +195,14 @@ def _run_end(text: str, tokens: list[Token], i: int) -> int:
 
 def _single_use(text: str, tokens: list[Token], a: int, b: int) -> bool:
     """Whether the one capitalized word at token a stands as a term would: after a lower-case word, a comma or
-    a possessive, not after a section's number ("2.11 During the Term") or a bullet, not before a number
-    ("Rule 424") or another capitalized word ("the Licensed\nProducts": a name broken by a line), not "Party"."""
+    a possessive, not after a section's number ("2.11 During the Term"), a bullet or a web name's ending
+    ("the drkoop.com Website"), not before a number ("Rule 424") or another capitalized word ("the
+    Licensed\nProducts": a name broken by a line), and not "Party"."""
     previous = tokens[a - 1].text
     after = tokens[b].text if b < len(tokens) else ""
     bullet = any(c in text[tokens[a - 1].end:tokens[a].start] for c in "•·*")  # "• Processing transfers"
-    return (previous[:1].islower() or previous == "," or base_form(previous) != previous) and not bullet \
+    dotted = a > 1 and tokens[a - 2].text == "." and tokens[a - 2].end == tokens[a - 1].start  # "drkoop.com Website"
+    return (previous[:1].islower() or previous == "," or base_form(previous) != previous) and not bullet and not dotted \
         and not (after[:1].isupper() or after[:1].isdigit()) and tokens[a].text not in _PARTY_WORDS
 
 
