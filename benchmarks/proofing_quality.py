@@ -3,7 +3,7 @@ kind from a committed file of human verdicts, and speed.
 
     python benchmarks/proofing_quality.py items-heldout      # the 20 held-out contracts' items, BEFORE judging
     python benchmarks/proofing_quality.py precision-heldout  # precision per kind from judged_heldout.jsonl
-    python benchmarks/proofing_quality.py recall [--contracts 60] [--split train]
+    python benchmarks/proofing_quality.py recall [--contracts 60] [--split train] [--only KIND]
     python benchmarks/proofing_quality.py speed [--contracts 20]
     python benchmarks/proofing_quality.py report             # README.md here and docs/proofing.md's figures
 
