@@ -160,6 +160,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     total = count_uses(tokens, {tuple(w.lower() for w in run) for run in candidates},
                        skip={tokens[k].start for k in titled}, words=lowered)
     items: list[ProofingItem] = []
+    singles: list[ProofingItem] = []
     for run, where in uses.items():
         count = total.get(tuple(w.lower() for w in run), 0)
         if run not in candidates or count < MIN_USES or (run not in determined and count < MIN_BARE_USES):
@@ -167,14 +168,12 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
         first = tokens[where[0]]
         last = tokens[where[0] + len(run) - 1]
         shown = text[first.start:last.end]
-        items.append(make_item(document, "undefined_term", "medium",
-                               f'"{" ".join(run)}" is used as a defined term but never defined',
-                               first.start, last.end, f'define "{shown}", or write it in lower case'))
+        (singles if len(run) == 1 else items).append(make_item(
+            document, "undefined_term", "medium", f'"{" ".join(run)}" is used as a defined term but never defined',
+            first.start, last.end, f'define "{shown}", or write it in lower case'))
     # a contract that capitalizes many single ordinary words does so by style (a translation, a house style,
     # a technical annex), not by slip: its single words say nothing there
-    if sum(" " not in i.quote for i in items) > MAX_SINGLE_ITEMS:
-        items = [i for i in items if " " in i.quote]
-    return items
+    return items + (singles if len(singles) <= MAX_SINGLE_ITEMS else [])
 
 
 def _run_end(text: str, tokens: list[Token], i: int) -> int:

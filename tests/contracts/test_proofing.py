@@ -354,3 +354,10 @@ def test_a_number_after_a_reference_word_and_a_wide_gap_is_no_heading() -> None:
     text = ("1. Terms.\nText.\n\n2. Option.\nThe parties agree to the terms of this Section and Section"
             "           2.2.\n\nOPTION TO PURCHASE. The option.\n\n2.1 Purchase. Text.\n")
     assert _reference_labels(text) == ["Section 2.2"]
+
+
+def test_a_contract_that_capitalizes_ordinary_words_by_style_gets_no_single_word_items() -> None:
+    words = ["Crude", "Shipper", "Sender", "Manual", "Quality", "Capacity", "Nomination"]
+    text = "".join(f"The buyer checks the {w} and the {w}, and any {w.lower()} too. " for w in words)
+    assert sorted(_undefined(text[:text.index(" Nomination")])) == sorted(words[:6])  # six: each reported
+    assert _undefined(text + "The Sales Report and the Sales Report, a sales report.") == ["Sales Report"]
