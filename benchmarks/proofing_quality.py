@@ -3,7 +3,7 @@ kind from a committed file of human verdicts, and speed.
 
     python benchmarks/proofing_quality.py items-heldout [--round 3]      # the 20 held-out contracts' items, BEFORE judging
     python benchmarks/proofing_quality.py precision-heldout [--round 3]  # precision per kind from judged_heldout<round>.jsonl
-    python benchmarks/proofing_quality.py recall [--contracts 60] [--split train]
+    python benchmarks/proofing_quality.py recall [--contracts 60] [--split train] [--only KIND]
     python benchmarks/proofing_quality.py speed [--contracts 20]
     python benchmarks/proofing_quality.py report             # README.md here and docs/proofing.md's figures
 
@@ -22,13 +22,17 @@ names of the whole folder, which were read while the checks were written. Inject
   replace words of the body;
 - duplicate_definition: a second definition, `"X" means <other words>.` or `(the "X")`, of a term the
   contract defines in its body, inserted at a paragraph break of the body (before the signature block);
-- undefined_term: a term that reads like a coined defined term (two to five capitalized words in title case,
-  each an ordinary word the contract also writes in lower case: "Licensed Products", not "Bank of America",
-  "OFAC" or "DOMAIN NAME"), defined once, used at least twice on its own (not inside a longer capitalized
-  name) and not a party's name, has its definition renamed ("X" -> "Revised X"): its uses are now
-  undefined. Contracts that say their capitalized terms are defined in another instrument are skipped.
-  Recall is given over all such terms, and over those in the check's scope (not a statute, an institution,
-  another instrument such as "the Supply Agreement", or a place, which the check does not flag by design);
+- undefined_term: a term that reads like a coined defined term (one to five capitalized words in title case,
+  each an ordinary word the contract also writes in lower case: "Territory", "Licensed Products", not "Bank
+  of America", "OFAC" or "DOMAIN NAME"), defined once, used at least twice on its own (not inside a longer
+  capitalized name) and not a party's name, drawn at random from the contract's such terms (so single words
+  in proportion to how often the contract defines them), has its definition renamed ("X" -> "Revised X"):
+  its uses are now undefined. Contracts that say their capitalized terms are defined in another instrument
+  are skipped. Recall is given over all such terms, single-word and multi-word apart, and over those in the
+  check's scope (not a statute, an institution, another instrument such as "the Supply Agreement", a part of
+  the document such as "this Agreement", or a place, which the check does not flag by design). The row
+  "undefined_term (multi-word only, first protocol)" draws from multi-word terms only, with the same seeds
+  as the first protocol did, so that its figure compares with the earlier ones;
 - numbering: a heading the segmenter reads and all its later siblings are renumbered one up (1, 2, 4, 5);
 - party_name: one use of a party's defined name, after the opening, gets two inner letters swapped.
 
@@ -312,14 +316,13 @@ def _inject_duplicate(text: str, rng: random.Random):
     return text[:at] + sentence + text[at:], {"term": " ".join(d.term.split())}
 
 
-def _inject_undefined(text: str, rng: random.Random):
-    """Rename the definition of a term that reads like a coined defined term: two to five capitalized words in
-    title case, each an ordinary word the contract also writes in lower case ("Licensed Products", "Net Sales";
-    not "Bank of America", "OFAC" or a heading in capitals), defined once, used at least twice, and not a
-    party's name. Contracts that say their capitalized terms are defined in another instrument are skipped:
-    there a term without a definition here is no defect."""
-    if incorporates_definitions(text):
-        return None
+def _coined_terms(text: str, single: bool) -> list:
+    """The definitions of terms that read like coined defined terms: title case, each word an ordinary word the
+    contract also writes in lower case ("Licensed Products", "Net Sales", and with `single` "Territory",
+    "Products"; not "Bank of America", "OFAC" or a heading in capitals), defined once, used at least twice,
+    and not a party's name. Without `single`: two to five words, as the first protocol drew them. With it: one
+    to five, each use counted only standing alone (no capitalized word just before or after it, so "Products"
+    inside "Licensed Products" is no use of "Products")."""
     defs = _once_defined(text)
     tokens = tokenize(text)
     lower = {t.text for t in tokens if t.text[:1].islower()}
@@ -329,18 +332,39 @@ def _inject_undefined(text: str, rng: random.Random):
     def coined(term: str) -> bool:
         words = re.findall(r"\w+(?:['’\-&]\w+)*", term)
         content = [w for w in words if w not in _JOINERS and w not in {"and", "the"}]
-        return (2 <= len(content) <= 5 and "(" not in term and all(w[0].isupper() and not w.isupper() for w in content)
+        return ((1 if single else 2) <= len(content) <= 5 and "(" not in term
+                and all(w[0].isupper() and not w.isupper() for w in content)
                 and all(w.lower() in lower for w in content) and not {w.lower() for w in content} <= party_words)
+
     def used(term: str) -> int:  # uses of the term itself, not inside a longer capitalized name
-        return len(re.findall(rf"(?<![\w\"“]){re.escape(term)}(?:s|es)?(?!\w|[ \t]+[A-Z]|[\"”])", text))
-    usable = [d for d in defs if coined(d.term) and used(d.term) >= 2]
+        found = re.finditer(rf"(?<![\w\"“]){re.escape(term)}(?:s|es)?(?!\w|[ \t]+[A-Z]|[\"”])", text)
+        return sum(not single or not _CAPITAL_BEFORE.search(text, max(0, m.start() - 40), m.start()) for m in found)
+    return [d for d in defs if coined(d.term) and used(d.term) >= 2]
+
+
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w'’\-]*[ \t]+\Z")
+
+
+def _inject_undefined(text: str, rng: random.Random, single: bool = True):
+    """Rename the definition of a term that reads like a coined defined term (`_coined_terms`), drawn at random
+    from the contract's such terms, single words among them in proportion (`single`; without it, multi-word
+    terms only, the first protocol's draw): "X" -> "Revised X", so its uses are now undefined. Contracts
+    that say their capitalized terms are defined in another instrument are skipped: there a term without a
+    definition here is no defect."""
+    if incorporates_definitions(text):
+        return None
+    usable = _coined_terms(text, single)
     if not usable:
         return None
     d = rng.choice(usable)
     words = tuple(base_form(w) for w in re.findall(r"\w+(?:['’\-&]\w+)*", d.term))
     # outside the check's scope by design: a statute, an institution, a place, a part of the document
     in_scope = not excused(words, set(), set())
-    return text[:d.start] + "Revised " + text[d.start:], {"term": " ".join(d.term.split()), "in_scope": in_scope}
+    truth = {"term": " ".join(d.term.split()), "in_scope": in_scope}
+    if single:  # which group the term is of, and how many of each the contract defines
+        pool = sum(len(term_words(u.term)) == 1 for u in usable)
+        truth |= {"group": "single-word" if len(words) == 1 else "multi-word", "pool": [pool, len(usable) - pool]}
+    return text[:d.start] + "Revised " + text[d.start:], truth
 
 
 def _inject_numbering(text: str, rng: random.Random):
@@ -392,6 +416,10 @@ def _inject_party(text: str, rng: random.Random):
 INJECT = {"missing_reference": _inject_missing_reference, "placeholder": _inject_placeholder,
           "duplicate_definition": _inject_duplicate, "undefined_term": _inject_undefined,
           "numbering": _inject_numbering, "party_name": _inject_party}
+# rows measured besides one per kind: (kind, injector); seeded as their kind is, so the first protocol's draw of
+# multi-word terms is the one it made, comparable with its earlier figures
+MULTI_WORD_ROW = "undefined_term (multi-word only, first protocol)"
+EXTRA_ROWS = {MULTI_WORD_ROW: ("undefined_term", partial(_inject_undefined, single=False))}
 
 
 def _found(kind: str, truth: dict, items: list) -> list[bool]:
@@ -409,40 +437,66 @@ def _found(kind: str, truth: dict, items: list) -> list[bool]:
     return [bool(variants(term_words(truth["term"])) & named)]
 
 
-def recall(limit: int, split: str = "dev") -> dict:
+def recall(limit: int, split: str = "dev", only: str | None = None) -> dict:
+    """One injected defect per row and contract (`only`: the rows of that kind, printed, no file written)."""
     names = (dev_names() if split == "dev" else train_names())[:limit]
-    per: dict[str, Counter] = {k: Counter() for k in INJECT}
-    misses: dict[str, list[str]] = {k: [] for k in INJECT}
+    rows = {k: (k, inject) for k, inject in INJECT.items()} | EXTRA_ROWS
+    rows = {row: v for row, v in rows.items() if only is None or v[0] == only}
+    per: dict[str, Counter] = {row: Counter() for row in rows}
+    misses: dict[str, list[str]] = {row: [] for row in rows}
     for n, name in enumerate(names):
         text = read(name)
-        for kind, inject in INJECT.items():
+        for row, (kind, inject) in rows.items():
             made = inject(text, random.Random(f"{name}:{kind}"))
             if made is None:
                 continue
             changed, truth = made
             hits = _found(kind, truth, proofread(Document.from_text(name, changed), PROOFING_KINDS))
-            per[kind]["injected"] += len(hits)
-            per[kind]["found"] += sum(hits)
-            if truth.get("in_scope"):
-                per[kind]["injected_in_scope"] += len(hits)
-                per[kind]["found_in_scope"] += sum(hits)
+            c = per[row]
+            for tally in ("", *([f":{truth['group']}"] if "group" in truth else [])):
+                c["injected" + tally] += len(hits)
+                c["found" + tally] += sum(hits)
+                if truth.get("in_scope"):
+                    c["injected_in_scope" + tally] += len(hits)
+                    c["found_in_scope" + tally] += sum(hits)
+            if "pool" in truth:
+                c["defined:single-word"] += truth["pool"][0]
+                c["defined"] += sum(truth["pool"])
             if not all(hits):
-                misses[kind].append(f"{name}: {json.dumps(truth)}")
+                misses[row].append(f"{name}: {json.dumps(truth)}")
         print(f"\r{n + 1}/{len(names)}", end="", file=sys.stderr)
     print(file=sys.stderr)
-    table = {k: {"injected": c["injected"], "found": c["found"],
-                 "recall": round(c["found"] / c["injected"], 3) if c["injected"] else None,
-                 **({"recall_in_scope": round(c["found_in_scope"] / c["injected_in_scope"], 3),
-                     "injected_in_scope": c["injected_in_scope"]} if c["injected_in_scope"] else {}),
-                 "missed": misses[k]} for k, c in per.items()}
+    table = {row: {**_recall_figures(c, ""), "missed": misses[row]} for row, c in per.items()}
+    for row, c in per.items():
+        groups = sorted({k.split(":")[1] for k in c if k.startswith("injected:")})
+        if groups:
+            table[row]["by_group"] = {g: _recall_figures(c, f":{g}") for g in groups}
+            table[row]["single_word_share"] = {
+                "drawn": round(c["injected:single-word"] / c["injected"], 3),
+                "defined": round(c["defined:single-word"] / c["defined"], 3) if c["defined"] else None}
     report = {"protocol": __doc__.split("Injection protocol")[1].strip(), "contracts": len(names),
               "split": split, "per_kind": table}
-    (OUT / ("recall.json" if split == "dev" else "recall_train.json")).write_text(json.dumps(report, indent=2) + "\n",
-                                                                                "utf-8")
+    if only is None:
+        (OUT / ("recall.json" if split == "dev" else "recall_train.json")).write_text(
+            json.dumps(report, indent=2) + "\n", "utf-8")
+    lines = []
+    for row, v in table.items():
+        lines.append([row, v["injected"], v["found"], v["recall"], v.get("recall_in_scope", "")])
+        lines += [[f"  {g}", f["injected"], f["found"], f["recall"], f.get("recall_in_scope", "")]
+                  for g, f in v.get("by_group", {}).items()]
+        if "single_word_share" in v:
+            share = v["single_word_share"]
+            lines.append(["  single-word share", f"drawn {share['drawn']}", f"defined {share['defined']}", "", ""])
     _print(f"Recall per kind (defects injected into {len(names)} CUAD {split} contracts)",
-           ["kind", "injected", "found", "recall", "recall, terms in the check's scope"],
-           [[k, v["injected"], v["found"], v["recall"], v.get("recall_in_scope", "")] for k, v in table.items()])
+           ["kind", "injected", "found", "recall", "recall, terms in the check's scope"], lines)
     return report
+
+
+def _recall_figures(c: Counter, tally: str) -> dict:
+    injected, found, scoped = c["injected" + tally], c["found" + tally], c["injected_in_scope" + tally]
+    return {"injected": injected, "found": found, "recall": round(found / injected, 3) if injected else None,
+            **({"recall_in_scope": round(c["found_in_scope" + tally] / scoped, 3), "injected_in_scope": scoped}
+               if scoped else {})}
 
 
 # -- speed
@@ -603,6 +657,8 @@ def main() -> None:
                                          "precision-heldout", "recall", "speed", "report"])
     parser.add_argument("--contracts", type=int, default=None, help="how many contracts")
     parser.add_argument("--split", choices=["dev", "train"], default="dev", help="recall: which CUAD split")
+    parser.add_argument("--only", choices=sorted(INJECT), default=None,
+                        help="recall: only this kind's rows, printed, no file written (for quick looks)")
     parser.add_argument("--round", type=int, choices=[1, 2, 3], default=2, help="held-out set: 1, 2 or 3 (the latest)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -620,7 +676,8 @@ def main() -> None:
     elif args.step == "report":
         report()
     elif args.step == "recall":
-        recall(args.contracts or (RECALL_CONTRACTS if args.split == "dev" else len(train_names())), args.split)
+        recall(args.contracts or (RECALL_CONTRACTS if args.split == "dev" else len(train_names())), args.split,
+               args.only)
     else:
         speed(args.contracts or 20)
 

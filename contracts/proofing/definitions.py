@@ -120,13 +120,22 @@ def list_definitions(text: str, tokens: list[Token]) -> set[tuple[str, ...]]:
         words: list[str] = []
         for nxt in tokens[i:i + MAX_TERM_WORDS + 2]:
             if nxt.text in {"means", "shall", ":"}:
-                if words and words[-1] not in _CONNECTORS:
+                if words and words[-1] not in _CONNECTORS and not (len(words) == 1 and _label(tokens, i)):
                     found.add(tuple(w.lower() for w in words))
                 break
             if not (nxt.capitalized or nxt.text in _CONNECTORS) or not nxt.text[0].isalnum():
                 break
             words.append(nxt.text)
     return found
+
+
+def _label(tokens: list[Token], i: int) -> bool:
+    """Whether the one word opening a line at token i, before "shall" or a colon, is a party or a signature
+    label ("Licensee shall pay ...", "LICENSOR:"), not a term defined there ("Territory shall mean ...")."""
+    after = [t.text for t in tokens[i + 1:i + 5]]
+    if after[:1] == [":"]:
+        return tokens[i].text.isupper()
+    return after[:1] == ["shall"] and after[1:2] != ["mean"] and after[1:4] != ["have", "the", "meaning"]
 
 
 # a term in single quotes ('the Manufacturer'), which some drafters use to define: an opening quote not

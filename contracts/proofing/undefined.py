@@ -2,9 +2,11 @@
 Information") that the contract never defines.
 
 A careful associate flags a coined term, not a name, a heading or a capital of emphasis, so a candidate is
-a run of at least two capitalized words, each an ordinary word the contract also writes in lower case,
-standing inside a sentence of running text (after a lower-case word, a comma, a number or a possessive),
-used at least twice (three times unless once after "the", "such", "any" ...). Never candidates: headings,
+a run of capitalized words, each an ordinary word the contract also writes in lower case, standing inside a
+sentence of running text (after a lower-case word, a comma, a number or a possessive), used at least twice
+(three times unless once after "the", "such", "any" ...). A single word ("the Territory") needs more: twice
+after such a determiner, or five uses, none before a number or another capital, none after a section's
+number or a bullet; "Party" and the document's own name ("this Plan") are never one. Never candidates: headings,
 titles and table-of-contents lines, headings run into the text ("12.2 Invocation of Material Breach."), a
 section's title in parentheses, all-capital runs, runs opened by a determiner or a number word, places,
 months, the parties' names, institutions, statutes and other instruments (by their head noun), a part of a
@@ -15,7 +17,7 @@ with bounded looks around each token, so the time is linear."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from contracts.documents import Document
 from contracts.proofing.definitions import count_uses, lowered_words
@@ -25,6 +27,11 @@ from contracts.proofing.tokens import Token, base_form, variants
 MIN_USES = 2
 MIN_BARE_USES = 3  # a term never used after a determiner needs more uses to read as a defined term
 MAX_RUN = 5
+# a single capitalized word reads as a coined term where it stands after "the", "such", "any" ... twice, or
+# (a label used as a name: "Sponsor shall pay") mid-sentence this often
+MIN_SINGLE_DETERMINED = 2
+MIN_SINGLE_USES = 5
+MAX_SINGLE_ITEMS = 6
 
 _DETERMINERS = {"a", "an", "the", "such", "any", "each", "said", "all", "this", "that", "these", "those", "its", "their",
                 "no", "every", "another", "either", "neither", "his", "her", "our", "your", "which", "other"}
@@ -62,6 +69,8 @@ _HEAD_NOUNS = _DOCUMENT_PARTS | {
     "Chamber", "Tribunal", "Ministry", "Nations", "Society", "Center", "Centre", "Hospital", "School", "College",
     "Church", "Police", "Army", "Navy", "Charter", "Constitution", "Ordinance", "Statute", "Statutes",
     "Conference", "Initiative", "Principles", "Medicare", "Medicaid", "GAAP"}
+# the parties, however the contract names them: never an undefined term on its own ("the other Party")
+_PARTY_WORDS = {"Party", "Parties", "Party's", "Parties'"}
 _TITLES = {"Mr", "Mrs", "Ms", "Dr", "Sir", "President", "Chief", "Commissioner", "Secretary", "Chairman", "Judge"}
 # "Capitalized terms used but not defined herein have the meanings given in the Supply Agreement": the
 # contract's terms are defined in another instrument, so no term here is undefined. Bounded: 200 characters
@@ -96,9 +105,10 @@ def incorporates_definitions(text: str) -> bool:
 def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[str, ...]],
                     proper: set[tuple[str, ...]], lowered: list[str] | None = None) -> list[ProofingItem]:
     """`defined`: every term the document defines, loosely (tuples of lower-cased words); `proper`: the
-    parties' full names (tuples of words). A candidate is a run of at least two capitalized words, each an
-    ordinary word the text also writes in lower case, standing inside a sentence of running text (not a
-    heading or a title line), used at least twice there, and neither defined nor a proper noun."""
+    parties' full names (tuples of words). A candidate is a run of capitalized words (one word: see the
+    module's docstring), each an ordinary word the text also writes in lower case, standing inside a sentence
+    of running text (not a heading or a title line), used at least twice there, and neither defined nor a
+    proper noun."""
     text = document.text
     if incorporates_definitions(text):
         return []
@@ -112,7 +122,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
                    for a in range(len(name)) for b in range(a + 1, len(name) + 1)}
     uses: dict[tuple[str, ...], list[int]] = defaultdict(list)  # token indexes of each capitalized run
     elsewhere: set[tuple[str, ...]] = set()
-    determined: set[tuple[str, ...]] = set()  # runs used after "the", "such", "any" ... at least once
+    determined: Counter[tuple[str, ...]] = Counter()  # uses after "the", "such", "any" ...
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
@@ -120,20 +130,28 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
             i += 1
             continue
         j = _run_end(text, tokens, i)
-        # "Maintenance and Support" is one term where defined so, else two runs ("Licensor and Licensee")
+        # "Maintenance and Support" is one term where defined so, else two runs ("Licensor and Licensee"), but
+        # not a name ("Securities and Exchange Commission")
         parts = [(i, j)] if tuple(lowered[i:j]) in known else _split_at_and(tokens, i, j)
+        if len(parts) > 1 and excused(tuple(base_form(t.text) for t in tokens[i:j]), known, set()):
+            parts = []
         for a, b in parts:
             b = _without_known_tail(lowered, a, b, known)
+            if b - a == 1 and not _single_use(text, tokens, a, b):
+                continue
             if b - a and not _fragment(lowered, a, b, known) and not _heading(text, tokens, a, b):
                 run = tuple(base_form(t.text) for t in tokens[a:b])
                 uses[run].append(a)
                 if tokens[a - 1].text.lower() in _DETERMINERS:
-                    determined.add(run)
+                    determined[run] += 1
+                if b - a == 1 and tokens[a - 1].text == "this":
+                    elsewhere.add(tuple(lowered[a:b]))  # "under this Plan": the document's own name
                 if _DEFINED_ELSEWHERE.match(text, tokens[b - 1].end, tokens[b - 1].end + 80):
                     elsewhere.add(tuple(lowered[a:b]))
         i = j
     candidates = {run for run in uses
-                  if sum(w not in _JOINERS for w in run) >= 2 and not all(w.isupper() for w in run)
+                  if (len(run) > 1 or determined[run] >= MIN_SINGLE_DETERMINED or len(uses[run]) >= MIN_SINGLE_USES)
+                  and not all(w.isupper() for w in run)
                   and run[0] not in _NOT_TERM_HEADS and not any(w in _NUMBER_WORDS for w in run)
                   and all(w in _JOINERS or (len(w) > 1 and w.lower() in lower) for w in run)
                   and tuple(w.lower() for w in run) not in elsewhere | party_parts
@@ -142,6 +160,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     total = count_uses(tokens, {tuple(w.lower() for w in run) for run in candidates},
                        skip={tokens[k].start for k in titled}, words=lowered)
     items: list[ProofingItem] = []
+    singles: list[ProofingItem] = []
     for run, where in uses.items():
         count = total.get(tuple(w.lower() for w in run), 0)
         if run not in candidates or count < MIN_USES or (run not in determined and count < MIN_BARE_USES):
@@ -149,10 +168,12 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
         first = tokens[where[0]]
         last = tokens[where[0] + len(run) - 1]
         shown = text[first.start:last.end]
-        items.append(make_item(document, "undefined_term", "medium",
-                               f'"{" ".join(run)}" is used as a defined term but never defined',
-                               first.start, last.end, f'define "{shown}", or write it in lower case'))
-    return items
+        (singles if len(run) == 1 else items).append(make_item(
+            document, "undefined_term", "medium", f'"{" ".join(run)}" is used as a defined term but never defined',
+            first.start, last.end, f'define "{shown}", or write it in lower case'))
+    # a contract that capitalizes many single ordinary words does so by style (a translation, a house style,
+    # a technical annex), not by slip: its single words say nothing there
+    return items + (singles if len(singles) <= MAX_SINGLE_ITEMS else [])
 
 
 def _run_end(text: str, tokens: list[Token], i: int) -> int:
@@ -171,6 +192,19 @@ def _run_end(text: str, tokens: list[Token], i: int) -> int:
     return j
 
 
+def _single_use(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    """Whether the one capitalized word at token a stands as a term would: after a lower-case word, a comma or
+    a possessive, not after a section's number ("2.11 During the Term"), a bullet or a web name's ending
+    ("the drkoop.com Website"), not before a number ("Rule 424") or another capitalized word ("the
+    Licensed\nProducts": a name broken by a line), and not "Party"."""
+    previous = tokens[a - 1].text
+    after = tokens[b].text if b < len(tokens) else ""
+    bullet = any(c in text[tokens[a - 1].end:tokens[a].start] for c in "•·*")  # "• Processing transfers"
+    dotted = a > 1 and tokens[a - 2].text == "." and tokens[a - 2].end == tokens[a - 1].start  # "drkoop.com Website"
+    return (previous[:1].islower() or previous == "," or base_form(previous) != previous) and not bullet and not dotted \
+        and not (after[:1].isupper() or after[:1].isdigit()) and tokens[a].text not in _PARTY_WORDS
+
+
 def _without_known_tail(lowered: list[str], a: int, b: int, known: set[tuple[str, ...]]) -> int:
     """The run's end before "of <a defined term>" ("Control of Customer" is "Control" of the party)."""
     for k in range(b - 2, a, -1):
@@ -186,15 +220,18 @@ def _defined_by_means(tokens: list[Token]) -> set[tuple[str, ...]]:
     for k, tok in enumerate(tokens):
         # "Effective Date shall be the date ...", at a sentence's start only: "the Products shall be" is a use
         opening = tok.text == "be" and k and tokens[k - 1].text == "shall"
-        if tok.text not in {"means", "mean"} and not opening:
+        # "Subsidiary has the meaning given to it in section 1159 of the Companies Act"
+        meaning = tok.text == "meaning" and k > 1 and tokens[k - 1].text == "the" and tokens[k - 2].text in {"has", "have"}
+        if tok.text not in {"means", "mean"} and not opening and not meaning:
             continue
-        end = k - 1 if k and tokens[k - 1].text == "shall" else k
+        end = k - 2 if meaning else k - 1 if k and tokens[k - 1].text in {"shall", "this"} else k
+        end -= 1 if end and tokens[end - 1].text == ":" else 0  # "2.1.38 Day: means", "Connection: this means"
         start = end
         while start > max(0, end - MAX_RUN) and (tokens[start - 1].capitalized or tokens[start - 1].text in _JOINERS):
             start -= 1
         words = tuple(base_form(t.text).lower() for t in tokens[start:end])
-        if opening and start and tokens[start - 1].text not in {".", ")", ":"}:
-            continue
+        if opening and ((start and tokens[start - 1].text not in {".", ")", ":"}) or len(words) < 2):
+            continue  # "Licensee shall be liable" opens a sentence with a party, it defines nothing
         if words and words[0] not in _JOINERS:
             found.add(words)
     return found
@@ -206,19 +243,28 @@ _LIST_MARK = re.compile(r"[ \t]*+(?:[-–—][ \t]|:)")
 def _defined_by_list(text: str, tokens: list[Token]) -> set[tuple[str, ...]]:
     """Terms of a definitions list written without quotes or "means": a capitalized phrase opening a line, an
     item ("(h) Initial Parties: The Initial Parties are ...") or a column ("   Equipped Capacity - the amount
-    of ..."), then a dash or a colon. A bounded look from each such opening, so linear."""
+    of ..."), then a dash or a colon (not one word in capitals, a label: "LICENSOR:"); or alone in brackets
+    ("any notice (Notice)", "a pension plan (the Plan)", "(Payment in Lieu)"). A bounded look from each such
+    opening, so linear."""
     found: set[tuple[str, ...]] = set()
     for k, tok in enumerate(tokens):
         if not (tok.capitalized and _is_word(tok)):
             continue
         gap = text[tokens[k - 1].end:tok.start] if k else "\n"
-        if not (k == 0 or tokens[k - 1].text == ")" or "\n" in gap or "   " in gap):
+        previous = tokens[k - 1].text if k else ""
+        bracket = previous == "(" or (previous == "the" and k > 1 and tokens[k - 2].text == "(")
+        if not (k == 0 or bracket or previous == ")" or "\n" in gap or "   " in gap):
             continue
         end = k
-        while end < min(len(tokens), k + MAX_RUN) and (tokens[end].capitalized or tokens[end].text in _JOINERS) \
-                and _is_word(tokens[end]) and (end == k or _same_line(text, tokens[end - 1], tokens[end])):
+        while end < min(len(tokens), k + MAX_RUN) and _is_word(tokens[end]) and (
+                tokens[end].capitalized or tokens[end].text in (_MINOR if bracket else _JOINERS)) \
+                and (end == k or _same_line(text, tokens[end - 1], tokens[end])):
             end += 1
-        if end > k and _LIST_MARK.match(text, tokens[end - 1].end):
+        if bracket:
+            mark = end < len(tokens) and tokens[end].text == ")"
+        else:
+            mark = _LIST_MARK.match(text, tokens[end - 1].end) is not None and not (end == k + 1 and tok.text.isupper())
+        if end > k and mark:
             found.add(tuple(base_form(t.text).lower() for t in tokens[k:end]))
     return found
 

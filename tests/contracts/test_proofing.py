@@ -186,7 +186,7 @@ def test_pathological_text_is_proofread_in_bounded_time(text: str) -> None:
     assert all(i.quote == text[i.start:i.end] for i in items)
 
 
-def test_undefined_terms_skip_headings_references_and_single_words() -> None:
+def test_undefined_terms_skip_headings_and_references() -> None:
     text = ("1. Definitions.\n\"Products\" means the goods.\n\n"
             "2. Payment of Fees. The fees are paid monthly, and each payment covers the fees of the month.\n"
             "3. Loans. The Borrower repays the Loan Amount (as defined in the Loan Agreement) as the loan "
@@ -195,7 +195,50 @@ def test_undefined_terms_skip_headings_references_and_single_words() -> None:
             "Report lists the sales. The Licensee keeps the Records and the Records stay with the records clerk.\n")
     undefined = [i.message for i in _kind(_items(text), "undefined_term")]
     assert any('"Sales Report"' in m for m in undefined)  # two ordinary words, used twice, never defined
-    assert not any(w in m for m in undefined for w in ('"Payment of Fees"', '"Loan Amount"', '"Records"'))
+    assert any('"Records"' in m for m in undefined)  # one ordinary word, twice after "the", never defined
+    assert not any(w in m for m in undefined for w in ('"Payment of Fees"', '"Loan Amount"', '"Licensee"'))
+
+
+def _undefined(text: str) -> list[str]:
+    return [i.message.split('"')[1] for i in _kind(_items(text, ["undefined_term"]), "undefined_term")]
+
+
+SINGLE = ('This Agreement is made by Acme Widgets, Inc. ("Supplier") and Northwind LLC ("Buyer").\n'
+          "1. Supply. Supplier shall sell in the Territory, and the Territory covers each territory Buyer names. "
+          "Buyer may not resell outside the Territory.\n")
+
+
+def test_a_single_word_used_as_a_defined_term_but_never_defined_is_flagged() -> None:
+    assert _undefined(SINGLE) == ["Territory"]
+    assert _undefined(SINGLE.replace("1. Supply.", '"Territory" means Canada.\n1. Supply.')) == []
+    # its definition renamed, as the recall benchmark injects it: its uses are undefined again
+    assert _undefined(SINGLE.replace("1. Supply.", '"Sales Territory" means Canada.\n1. Supply.')) == ["Territory"]
+    # used as a name, without "the", but often: "Sponsor shall pay"
+    named = "The sponsor pays. " + "Then, Sponsor shall pay, and Sponsor agrees. " * 3
+    assert _undefined(named) == ["Sponsor"]
+
+
+@pytest.mark.parametrize("line", [
+    "Supplier shall notify the other Party, and the Parties agree, and each Party signs; a party may not.",  # parties
+    "The Buyer files with the Securities and Exchange Commission, and the securities and the Securities and "
+    "Exchange Commission's rules apply.",  # a part of an institution's name
+    "As under the Rule 424 and the Rule 430 and the Rule 415, a rule applies.",  # a numbered instrument
+    "The pension plan (the Plan) pays, and the Plan and the Plan's trustee stay.",  # defined in brackets
+    "Under this Plan the plan pays, and the Plan and the Plan bind.",  # the document's own name
+    "In the State of the state, the State and the State's courts sit.",  # a place
+    "Services: " + "\u2022 Processing transfers " * 6 + "and the processing.",  # a bulleted list
+    "The Licensed\nProducts and the Licensed\nProducts, licensed products.",  # a name broken by a line
+    "See " + "the drkoop.com Website, " * 5 + "a website.",  # a web name
+])
+def test_single_words_that_are_no_undefined_terms(line: str) -> None:
+    assert _undefined(SINGLE.replace("the Territory", "the territory") + line + "\n") == []
+
+
+def test_a_label_or_a_party_opening_a_line_defines_nothing() -> None:
+    text = SINGLE.replace("1. Supply.", "Territory shall be agreed by the parties.\n1. Supply.")
+    assert _undefined(text) == ["Territory"]
+    assert _undefined(SINGLE + "TERRITORY:\n") == ["Territory"]
+    assert _undefined(SINGLE + "Territory shall mean Canada.\n") == []
 
 
 def test_no_term_is_undefined_where_the_contract_takes_its_definitions_from_another() -> None:
@@ -381,3 +424,10 @@ def test_a_signature_line_labelled_below_and_a_contract_named_with_a_paragraph_a
     items = _items(text)
     assert _kind(items, "placeholder") == []
     assert _kind(items, "missing_reference") == []
+
+
+def test_a_contract_that_capitalizes_ordinary_words_by_style_gets_no_single_word_items() -> None:
+    words = ["Crude", "Shipper", "Sender", "Manual", "Quality", "Capacity", "Nomination"]
+    text = "".join(f"The buyer checks the {w} and the {w}, and any {w.lower()} too. " for w in words)
+    assert sorted(_undefined(text[:text.index(" Nomination")])) == sorted(words[:6])  # six: each reported
+    assert _undefined(text + "The Sales Report and the Sales Report, a sales report.") == ["Sales Report"]
