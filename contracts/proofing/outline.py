@@ -31,8 +31,11 @@ _SPACED_DOTTED = re.compile(r"(?:(?:\A|\n)[ \t]*+|(?<=[ \t][ \t]))([0-9]{1,3})\.
 _LINE_DOTTED = re.compile(r"(?:(?:\A|\n)[ \t]*+|(?<=[ \t][ \t][ \t]))([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[a-z]")
 # "SECTION 1. SERVICES AS UNDERWRITER Section 1.1 Integrity will act ...": a sub-section's heading run in after its
 # section's title in capitals (not a reference inside text in capitals: "... HARMLESS UNDER THIS SECTION 8.4.2 SHALL")
-_AFTER_CAPS_TITLE = re.compile(r"(?<=[A-Z][A-Z][ \t])(?<!\bTHIS[ \t])(?<!\bUNDER[ \t])(?<!\bOF[ \t])(?<!\bIN[ \t])(?<!\bTO[ \t])"
-                               r"(?<!\bAND[ \t])(?<!\bOR[ \t])(?:Section|SECTION)[ \t]++([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z][a-z]")
+# The word comes first so that the scan jumps to each "Section" (a pattern opened by look-behinds is tried at
+# every position of the text); _CAPS_TITLE_BEFORE, matched where the word starts, checks what stands before it.
+_AFTER_CAPS_TITLE = re.compile(r"(?:Section|SECTION)[ \t]++([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?[ \t]++[A-Z][a-z]")
+_CAPS_TITLE_BEFORE = re.compile(r"(?<=[A-Z][A-Z][ \t])(?<!\bTHIS[ \t])(?<!\bUNDER[ \t])(?<!\bOF[ \t])(?<!\bIN[ \t])"
+                                r"(?<!\bTO[ \t])(?<!\bAND[ \t])(?<!\bOR[ \t])")
 # "Article VIII. Duties of Party A" run into the text: an article by its roman numeral
 _INLINE_ARTICLE = re.compile(r"(?:[.:;)][ \t]++|\n[ \t]*+|\A[ \t]*+|(?<=[ \t][ \t][ \t]))(?:Article|ARTICLE)[ \t]++"
                              r"([IVXLC]{1,6})\.?[ \t]++[A-Z(\[*\"“]")
@@ -113,7 +116,8 @@ def inline_numbers(text: str) -> dict[str, list[int]]:
             continue
         found.setdefault(m.group(1), []).append(m.start(1))
     for m in _AFTER_CAPS_TITLE.finditer(text):
-        found.setdefault(m.group(1), []).append(m.start(1))
+        if _CAPS_TITLE_BEFORE.match(text, m.start()):
+            found.setdefault(m.group(1), []).append(m.start(1))
     for m in _INLINE_ARTICLE.finditer(text):
         value = roman_to_int(m.group(1))
         if value:

@@ -431,3 +431,14 @@ def test_a_contract_that_capitalizes_ordinary_words_by_style_gets_no_single_word
     text = "".join(f"The buyer checks the {w} and the {w}, and any {w.lower()} too. " for w in words)
     assert sorted(_undefined(text[:text.index(" Nomination")])) == sorted(words[:6])  # six: each reported
     assert _undefined(text + "The Sales Report and the Sales Report, a sales report.") == ["Sales Report"]
+
+
+def test_the_default_kinds_are_those_the_latest_judged_round_supports() -> None:
+    """DEFAULT_KINDS is what the latest held-out round's verdicts allow (benchmarks/proofing_quality.py writes its
+    "default_kinds"), so a kind is switched on by judged evidence, not by hand."""
+    import json
+    from pathlib import Path
+
+    results = Path(__file__).resolve().parents[2] / "eval" / "results" / "proofing"
+    latest = max(results.glob("precision_heldout*.json"), key=lambda p: int(p.stem.removeprefix("precision_heldout") or 1))
+    assert list(DEFAULT_KINDS) == json.loads(latest.read_text("utf-8"))["default_kinds"]
