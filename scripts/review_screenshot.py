@@ -69,6 +69,7 @@ def main() -> int:
                 page.get_by_role("button", name="Analyze").click()
                 expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
                 grid = page.locator('[data-testid="stDataFrame"]').first
+                grid.scroll_into_view_if_needed()  # the key-terms panel above it pushes it below the fold
                 box = grid.bounding_box()
                 assert box is not None
                 page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
