@@ -9,9 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,22 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.ui.conftest import ROOT, SAMPLES, free_port
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up
+from tests.ui.conftest import ROOT, SAMPLES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = Path(os.environ.get("LEXRISK_SCREENSHOTS", ROOT / "out" / "screenshots"))
 COUNTS = Path(os.environ.get("LEXRISK_ACTION_COUNTS", ROOT / "out" / "annotate_actions.json"))
 pytestmark = pytest.mark.slow
-
-
-@dataclass
-class Up:
-    ui: str
-    api: str
-    key: str
 
 
 @pytest.fixture(scope="module")
@@ -44,30 +32,8 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
     """`lexrisk up` on free ports with the embedded analyzer and a temporary database."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
-    folder = tmp_path_factory.mktemp("up")
-    api_port, ui_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
-           "LEXRISK_ANALYZER": "baseline"}
-    log = (folder / "up.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "up", "--api-port", str(api_port),
-                                "--ui-port", str(ui_port), "--tenant", "Smith & Partners"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 180
-    output = ""
-    while "lexrisk is up" not in output:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"lexrisk up did not start:\n{(folder / 'up.log').read_text()}")
-        time.sleep(0.5)
-        output = (folder / "up.log").read_text()
-    key = re.search(r"\(shown once\): (\S+)", output)
-    assert key, output
-    try:
-        yield Up(f"http://127.0.0.1:{ui_port}", f"http://127.0.0.1:{api_port}", key.group(1))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=40) == 0
-        log.close()
+    with running_up(tmp_path_factory.mktemp("up")) as running:
+        yield running
 
 
 @dataclass
@@ -159,7 +125,7 @@ def test_label_from_a_suggestion_and_from_the_mouse(up: Up) -> None:
     findings = httpx.get(f"{up.api}/v1/contracts/{cid}/findings", headers=headers, timeout=30).json()["data"]
     assert findings, "the embedded analyzer found nothing to suggest in the sample contract"
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(90_000)
         try:

@@ -7,21 +7,15 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import ROOT, SAMPLES, free_port, lexrisk
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up
+from tests.ui.conftest import ROOT, SAMPLES, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = Path(os.environ.get("LEXRISK_SCREENSHOTS", ROOT / "out" / "screenshots"))
 pytestmark = pytest.mark.slow
 UPLOADED = re.compile(r"^\d+(\.\d+)?\s?[KM]B$")  # the size under a file the uploader has sent
@@ -32,37 +26,15 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     """(app URL, API key, its environment) of a `lexrisk up` on free ports; SIGTERM at the end must stop it cleanly."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
-    folder = tmp_path_factory.mktemp("up")
-    api_port, ui_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEXRISK_DATABASE_URL": f"sqlite:///{folder / 'lexrisk.db'}",
-           "LEXRISK_ANALYZER": "baseline"}
-    log = (folder / "up.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "up", "--api-port", str(api_port),
-                                "--ui-port", str(ui_port), "--tenant", "Smith & Partners"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 180
-    output = ""
-    while "lexrisk is up" not in output:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"lexrisk up did not start:\n{(folder / 'up.log').read_text()}")
-        time.sleep(0.5)
-        output = (folder / "up.log").read_text()
-    key = re.search(r"\(shown once\): (\S+)", output)
-    assert key, output
-    try:
-        yield f"http://127.0.0.1:{ui_port}", key.group(1), env
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=40) == 0
-        log.close()
+    with running_up(tmp_path_factory.mktemp("up")) as up:
+        yield up.ui, up.key, up.env
 
 
 def test_review_in_a_real_browser(product: tuple[str, str, dict[str, str]]) -> None:
     url, key, _ = product
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(90_000)
         try:
@@ -84,7 +56,7 @@ def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[
     stranger = lexrisk("keys", "create", "--tenant", "Other & Co", env=env)
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.set_default_timeout(90_000)

@@ -200,7 +200,8 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px: screenshots to look at."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from tests.ui.test_browser import ARGS, CHROMIUM, SHOTS
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    from tests.ui.test_browser import SHOTS
 
     live_api, _ = terms_api
     port = free_port()
@@ -212,7 +213,7 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> Non
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", process=app)
         with playwright_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
                 for width in (1280, 1920):
                     page = browser.new_page(viewport={"width": width, "height": 1000})

@@ -4,17 +4,15 @@ word, and the origin of what it sends — a suggestion kept, edited or rejected,
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
 from tests.ui.conftest import ROOT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
 PICKER = ROOT / "ui" / "components" / "span_picker" / "index.html"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 TEXT = ("1. Term. This Agreement starts on the Effective Date. It runs for two years.\n"
         "2. Governing Law. This Agreement is governed by the laws of New York, without regard to conflicts.\n"
         "3. Audit. Customer may audit Provider's books once a year.\n")
@@ -37,7 +35,7 @@ def picker() -> Any:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is missing")
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": 600})
         page.goto(PICKER.as_uri())
         page.evaluate("""(a) => { window.sent = [];
