@@ -25,14 +25,16 @@ names of the whole folder, which were read while the checks were written. Inject
 - undefined_term: a term that reads like a coined defined term (one to five capitalized words in title case,
   each an ordinary word the contract also writes in lower case: "Territory", "Licensed Products", not "Bank
   of America", "OFAC" or "DOMAIN NAME"), defined once, used at least twice on its own (not inside a longer
-  capitalized name) and not a party's name, drawn at random from the contract's such terms (so single words
+  capitalized name), not a party's name and not the document's own name (a word the contract writes after
+  "this": "this Agreement", "this Plan"; a careful associate does not flag it left undefined), drawn at random from the contract's such terms (so single words
   in proportion to how often the contract defines them), has its definition renamed ("X" -> "Revised X"):
   its uses are now undefined. Contracts that say their capitalized terms are defined in another instrument
   are skipped. Recall is given over all such terms, single-word and multi-word apart, and over those in the
   check's scope (not a statute, an institution, another instrument such as "the Supply Agreement", a part of
   the document such as "this Agreement", or a place, which the check does not flag by design). The row
   "undefined_term (multi-word only, first protocol)" draws from multi-word terms only, with the same seeds
-  as the first protocol did, so that its figure compares with the earlier ones;
+  as the first protocol did, so that its figure compares with the earlier ones; the row "undefined_term
+  (document's own name drawn too, second protocol)" draws as the second protocol did, the own name included;
 - numbering: a heading the segmenter reads and all its later siblings are renumbered one up (1, 2, 4, 5);
 - party_name: one use of a party's defined name, after the opening, gets two inner letters swapped.
 
@@ -359,15 +361,24 @@ def _coined_terms(text: str, single: bool) -> list:
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w'’\-]*[ \t]+\Z")
 
 
-def _inject_undefined(text: str, rng: random.Random, single: bool = True):
+def own_name(text: str, term: str) -> bool:
+    """Whether `term` is the document's own name: one word the contract writes after "this" ("this
+    Agreement", "this Plan", "this Guaranty"), as it does the name it gives itself (`(the "Agreement")`)."""
+    return " " not in term.strip() and re.search(rf"\bthis\s+{re.escape(term.strip())}\b", text) is not None
+
+
+def _inject_undefined(text: str, rng: random.Random, single: bool = True, own: bool = False):
     """Rename the definition of a term that reads like a coined defined term (`_coined_terms`), drawn at random
     from the contract's such terms, single words among them in proportion (`single`; without it, multi-word
     terms only, the first protocol's draw): "X" -> "Revised X", so its uses are now undefined. Contracts
     that say their capitalized terms are defined in another instrument are skipped: there a term without a
-    definition here is no defect."""
+    definition here is no defect. The document's own name (`own_name`: "this Agreement") is not drawn: a
+    careful associate does not flag "this Agreement" left undefined, since the title and the opening say
+    what the document is, so its lost definition is no defect the check should find (`own`: drawn as the
+    second protocol did, so that its row stays reproducible)."""
     if incorporates_definitions(text):
         return None
-    usable = _coined_terms(text, single)
+    usable = [d for d in _coined_terms(text, single) if own or not own_name(text, d.term)]
     if not usable:
         return None
     d = rng.choice(usable)
@@ -433,7 +444,9 @@ INJECT = {"missing_reference": _inject_missing_reference, "placeholder": _inject
 # rows measured besides one per kind: (kind, injector); seeded as their kind is, so the first protocol's draw of
 # multi-word terms is the one it made, comparable with its earlier figures
 MULTI_WORD_ROW = "undefined_term (multi-word only, first protocol)"
-EXTRA_ROWS = {MULTI_WORD_ROW: ("undefined_term", partial(_inject_undefined, single=False))}
+OWN_NAME_ROW = "undefined_term (document's own name drawn too, second protocol)"
+EXTRA_ROWS = {MULTI_WORD_ROW: ("undefined_term", partial(_inject_undefined, single=False)),
+              OWN_NAME_ROW: ("undefined_term", partial(_inject_undefined, own=True))}
 
 
 def _found(kind: str, truth: dict, items: list) -> list[bool]:
