@@ -4,7 +4,7 @@ One linear regex pass; the checks then work on the list."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # a word (with inner apostrophes, hyphens, ampersands) or one punctuation mark the checks read (a sentence's
 # end, a comma, a bracket); quote marks and other symbols are not tokens, so that a text of a million quote
@@ -13,19 +13,22 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"\w+(?:['’\-&]\w+)*|[.,;:!?()\[\]&]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or mark with its offsets; `capitalized` is read once here, since the term checks ask it of every
+    token several times (a tuple is built faster than a dataclass, and there is one per word)."""
+
     text: str
     start: int
     end: int
+    capitalized: bool
 
-    @property
-    def capitalized(self) -> bool:
-        return self.text[:1].isupper()
+
+def token(text: str, start: int, end: int) -> Token:
+    return Token(text, start, end, text[:1].isupper())
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(w := m.group(), m.start(), m.end(), w[:1].isupper()) for m in _TOKEN.finditer(text)]
 
 
 _POSSESSIVE = {"'s", "’s", "'S", "’S"}

@@ -10,7 +10,9 @@ number or a bullet; "Party" and the document's own name ("this Plan") are never 
 titles and table-of-contents lines, headings run into the text ("12.2 Invocation of Material Breach."), a
 section's title in parentheses, all-capital runs, runs opened by a determiner or a number word, places,
 months, the parties' names, institutions, statutes and other instruments (by their head noun), a part of a
-longer defined term, and a term used with "(as defined in ...)" or "means". A contract that says its
+longer defined term, and a term used with "(as defined in ...)" or "means". One use that says this document
+defines the term ("(as defined below)", "as defined herein", "(as defined in Section 4)") is enough to flag it
+when no definition is found: the definition was deleted or never written. A contract that says its
 capitalized terms are defined in another instrument gets no item at all. Every pass is over the token list
 with bounded looks around each token, so the time is linear."""
 
@@ -22,7 +24,7 @@ from collections import Counter, defaultdict
 from contracts.documents import Document
 from contracts.proofing.definitions import count_uses, lowered_words
 from contracts.proofing.models import ProofingItem, make_item
-from contracts.proofing.tokens import Token, base_form, variants
+from contracts.proofing.tokens import Token, base_form, token, variants
 
 MIN_USES = 2
 MIN_BARE_USES = 3  # a term never used after a determiner needs more uses to read as a defined term
@@ -81,6 +83,12 @@ _INCORPORATED = re.compile(r"capitali[sz]ed\s+terms\b[^.]{0,200}?\bnot\s+(?:othe
 # there or points at its definition (which the finder may not read, or which is in another instrument)
 _DEFINED_ELSEWHERE = re.compile(r"[\s,(]{0,4}(?:as\s+(?:such\s+terms?\s+(?:is|are)\s+)?defined\b|has\s+the\s+meaning|"
                                 r"(?:shall\s+)?means?\b|shall\s+have\s+the\s+meaning)", re.I)
+# "(as defined below)", "as defined herein", "as defined in Section 4" (not "... of the Loan Agreement"): the drafter
+# says this document defines the term, so a use pointing so at a term it never defines is a definition deleted or
+# never written, flagged on that one use (a pointer to another instrument stays excused above)
+_POINTS_HERE = re.compile(r"[\s,(]{0,4}as\s+(?:hereinafter\s+|further\s+|more\s+fully\s+)?defined\s+(?:below|above|herein"
+                          r"|hereunder|hereinafter|hereafter|in\s+this\s+agreement|in\s+(?:section|article|clause|paragraph)"
+                          r"\s+[0-9][0-9.]{0,12}(?![0-9.]|\s*(?:\([a-z0-9]{1,4}\)\s*)?(?:of|to)\s))", re.I)
 # a run opened by a determiner, a capitalized function word or a number ("The Joint", "Neither SIGA", "Other
 # Form of ...", "One Hundred") is a name, a sentence's start, an amount or a heading, not a defined term's use;
 # inside a run such a word ends it ("the other Party At least", "each Party And other matters")
@@ -123,6 +131,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     uses: dict[tuple[str, ...], list[int]] = defaultdict(list)  # token indexes of each capitalized run
     elsewhere: set[tuple[str, ...]] = set()
     determined: Counter[tuple[str, ...]] = Counter()  # uses after "the", "such", "any" ...
+    pointing: dict[tuple[str, ...], int] = {}  # runs a use says this document defines ("as defined below")
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
@@ -148,6 +157,8 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
                     elsewhere.add(tuple(lowered[a:b]))  # "under this Plan": the document's own name
                 if _DEFINED_ELSEWHERE.match(text, tokens[b - 1].end, tokens[b - 1].end + 80):
                     elsewhere.add(tuple(lowered[a:b]))
+                    if _POINTS_HERE.match(text, tokens[b - 1].end, tokens[b - 1].end + 80):
+                        pointing.setdefault(run, a)
         i = j
     candidates = {run for run in uses
                   if (len(run) > 1 or determined[run] >= MIN_SINGLE_DETERMINED or len(uses[run]) >= MIN_SINGLE_USES)
@@ -171,6 +182,14 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
         (singles if len(run) == 1 else items).append(make_item(
             document, "undefined_term", "medium", f'"{" ".join(run)}" is used as a defined term but never defined',
             first.start, last.end, f'define "{shown}", or write it in lower case'))
+    for run, a in pointing.items():
+        if tuple(w.lower() for w in run) in party_parts or all(w.isupper() for w in run) or excused(run, known, set()):
+            continue
+        first, last = tokens[a], tokens[a + len(run) - 1]
+        items.append(make_item(
+            document, "undefined_term", "medium", f'"{" ".join(run)}" is said to be defined in this document, '
+            "but no definition of it is found", first.start, last.end, f'define "{text[first.start:last.end]}", '
+            "or point at the instrument that defines it"))
     # a contract that capitalizes many single ordinary words does so by style (a translation, a house style,
     # a technical annex), not by slip: its single words say nothing there
     return items + (singles if len(singles) <= MAX_SINGLE_ITEMS else [])
@@ -283,7 +302,7 @@ def _title_line_tokens(text: str, tokens: list[Token]) -> set[int]:
     title, a table of contents' line, a form's field), where capitals say nothing about definitions. One pass."""
     titled: set[int] = set()
     line: list[int] = []
-    for k, tok in enumerate([*tokens, Token("\n", len(text), len(text))]):
+    for k, tok in enumerate([*tokens, token("\n", len(text), len(text))]):
         if k == len(tokens) or (line and "\n" in text[tokens[line[-1]].end:tok.start]):
             words = [tokens[m].text for m in line if _is_word(tokens[m])]
             if words and not any(w[:1].islower() and w.lower() not in _MINOR for w in words):

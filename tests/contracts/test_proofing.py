@@ -442,3 +442,17 @@ def test_the_default_kinds_are_those_the_latest_judged_round_supports() -> None:
     results = Path(__file__).resolve().parents[2] / "eval" / "results" / "proofing"
     latest = max(results.glob("precision_heldout*.json"), key=lambda p: int(p.stem.removeprefix("precision_heldout") or 1))
     assert list(DEFAULT_KINDS) == json.loads(latest.read_text("utf-8"))["default_kinds"]
+
+
+def test_a_use_said_to_be_defined_here_whose_definition_is_missing_is_flagged_once() -> None:
+    """"(as defined below)", "as defined herein", "(as defined in Section 4)" say this document defines the term: one
+    such use is enough when no definition is found; a pointer into another instrument or a term that is defined is
+    not flagged."""
+    text = ('This Agreement is made by Acme Widgets, Inc. ("Acme") and Northwind LLC ("Northwind").\n'
+            "1. Terms.\nAcme shall deliver the Licensed Products (as defined below) to Northwind during the Term. "
+            "Northwind pays the Royalty (as defined in Section 4) monthly and the Fee (as defined in Section 2.1 of the "
+            "Loan Agreement) too. Northwind uses the Credit (as defined in the Loan Agreement), and the Term (as defined "
+            'below) is long. Acme keeps the Records, as defined herein.\n"Term" means one year.\n')
+    assert _undefined(text) == ["Licensed Products", "Royalty", "Records"]
+    defined = text + '"Licensed Products" means the widgets. "Royalty" means five percent. "Records" means the books.\n'
+    assert _undefined(defined) == []
