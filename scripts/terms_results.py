@@ -86,8 +86,9 @@ def block(folder: Path = DEV) -> str:
 def write_readme_block() -> str:
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    README.write_text(text[:start] + block() + text[end:], encoding="utf-8")
-    return block()
+    table = block()
+    README.write_text(text[:start] + table + text[end:], encoding="utf-8")
+    return table
 
 
 def train_table(folder: Path = TRAIN) -> str:

@@ -22,6 +22,7 @@ from contracts.proofing.models import PROOFING_KINDS, ProofingItem, ProofingKind
 from contracts.proofing.numbering import numbering_items
 from contracts.proofing.outline import headings, inline_numbers, known_numbers
 from contracts.proofing.parties import find_parties, party_items
+from contracts.proofing.parts import part_starts
 from contracts.proofing.placeholders import placeholder_items
 from contracts.proofing.references import reference_items
 from contracts.proofing.tokens import tokenize
@@ -43,8 +44,11 @@ def proofread(document: Document, kinds: Collection[str] | None = None) -> list[
     wanted = set(DEFAULT_KINDS if kinds is None else kinds)
     text = document.text
     items: list[ProofingItem] = []
+    # where attached instruments start, read once for the two checks that read each part apart (not for
+    # redactions alone, the default)
+    parts = part_starts(text) if wanted & {"placeholder", "duplicate_definition"} else []
     if wanted & {"placeholder", "redaction"}:
-        items += placeholder_items(document)
+        items += placeholder_items(document, parts)
     clauses = segment_clauses(text) if wanted & {"missing_reference", "numbering"} else []
     heads = headings(text, clauses)
     inline = inline_numbers(text) if wanted & {"missing_reference", "numbering"} else {}
@@ -53,11 +57,11 @@ def proofread(document: Document, kinds: Collection[str] | None = None) -> list[
     if "numbering" in wanted:
         items += numbering_items(document, heads, inline)
     if wanted & {"undefined_term", "unused_definition", "duplicate_definition", "party_name"}:
-        items += _term_items(document, wanted)
+        items += _term_items(document, wanted, parts)
     return sorted((i for i in items if i.kind in wanted), key=lambda i: (i.start, i.kind))
 
 
-def _term_items(document: Document, wanted: set[str]) -> list[ProofingItem]:
+def _term_items(document: Document, wanted: set[str], parts: list[int]) -> list[ProofingItem]:
     text = document.text
     tokens = tokenize(text)
     words = lowered_words(tokens)
@@ -65,7 +69,7 @@ def _term_items(document: Document, wanted: set[str]) -> list[ProofingItem]:
     parties = find_parties(text, definitions)
     items: list[ProofingItem] = []
     if "duplicate_definition" in wanted:
-        items += duplicate_items(document, definitions, {p.short: {w.lower() for w in p.full} for p in parties})
+        items += duplicate_items(document, definitions, parts, {p.short: {w.lower() for w in p.full} for p in parties})
     defined = {term_words(d.term) for d in definitions} | list_definitions(text, tokens)
     if "unused_definition" in wanted:
         strict = {term_words(d.term) for d in definitions if d.strict}

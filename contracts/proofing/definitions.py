@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from contracts.documents import Document
 from contracts.proofing.models import ProofingItem, make_item
-from contracts.proofing.parts import part_of, part_starts
+from contracts.proofing.parts import part_of
 from contracts.proofing.tokens import Token, base_form, variants
 
 MAX_TERM_WORDS = 8
@@ -225,15 +225,16 @@ def _signature_label(text: str, d: Definition) -> bool:
     return bare and _SIGNING.search(text, max(0, d.start - _SIGNING_CHARS), d.end + _SIGNING_CHARS) is not None
 
 
-def duplicate_items(document: Document, definitions: list[Definition],
+def duplicate_items(document: Document, definitions: list[Definition], parts: list[int],
                     parties: dict[str, set[str]] | None = None) -> list[ProofingItem]:
     """A term defined twice in the same part of the document: the contract proper, its signature block, or
     one attached part (contracts.proofing.parts). Not a slip: a second definition in amending text (the
     amendment's new wording), one that adds to the first ("X" also includes), one scoped on purpose, the same
     name given its short form again, a party's name and label repeated (in the recitals or the signature
-    lines; `parties`: each party's defined name and the words of its full name, lower-cased)."""
+    lines; `parties`: each party's defined name and the words of its full name, lower-cased; `parts`: the
+    document's part_starts)."""
     text = document.text
-    regions = part_starts(text)
+    regions = parts
     amending = [m.start() for m in _AMENDING.finditer(text)]
     by_term: dict[tuple[str, int], list[Definition]] = defaultdict(list)
     for d in definitions:

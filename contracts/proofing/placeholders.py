@@ -16,7 +16,7 @@ import re
 
 from contracts.documents import Document
 from contracts.proofing.models import ProofingItem, make_item
-from contracts.proofing.parts import form_spans, part_starts
+from contracts.proofing.parts import form_spans
 
 _BRACKET = re.compile(r"(?:\$[ \t]{0,3})?\[([^\[\]\n]{0,80})\]")
 _FILL_WORDS = re.compile(
@@ -59,12 +59,12 @@ def _line_bounds(text: str, start: int) -> tuple[int, int]:
     return a, (b if b >= 0 else min(len(text), start + 200))
 
 
-def placeholder_items(document: Document) -> list[ProofingItem]:
-    """The blanks and redactions; blanks inside an attached form (contracts.proofing.parts.form_spans) are
-    the form's fields, filled in when it is used, and are not reported."""
+def placeholder_items(document: Document, parts: list[int]) -> list[ProofingItem]:
+    """The blanks and redactions; blanks inside an attached form (contracts.proofing.parts.form_spans, from
+    `parts`, the document's part_starts) are the form's fields, filled in when it is used, and are not reported."""
     text = document.text
     items: list[ProofingItem] = []
-    forms = form_spans(text, part_starts(text))
+    forms = form_spans(text, parts)
     covered: list[tuple[int, int]] = []
     for m in _BRACKET.finditer(text):
         inside = m.group(1)

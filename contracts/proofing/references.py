@@ -127,8 +127,7 @@ def references(text: str) -> Iterator[Reference]:
                 break  # "Schedule C-1": one attachment's label, not a range
             ranged = sep.group().strip(" \t,").lower() in _RANGE_WORDS
             pos = sep.end()
-        if any(r.label[0].isdigit() and int(r.label.split(".")[0].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
-               >= _STATUTE_NUMBER for r in found) or (found and kind in _NUMBERED and _CHAINED.match(text, found[0].end)) \
+        if any((n := _DIGITS.match(r.label)) and int(n.group()) >= _STATUTE_NUMBER for r in found) or (found and kind in _NUMBERED and _CHAINED.match(text, found[0].end)) \
                 or _LAW_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         if found and _EXTERNAL.match(text, pos, pos + 80) is None \

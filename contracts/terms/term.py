@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit
@@ -354,7 +353,11 @@ def expiration(low: str, effective: str | None, agreement: str | None) -> Readin
     Of the sentences that speak of the term, one that names this agreement's term ("The term of this
     Agreement shall ...") is read before the others; sentences about what happens during or after the
     term (warranties, survival, confidentiality) are not read."""
-    return next(term_readings(low, effective, agreement), None)
+    for _, s, e, cue in _term_sentences(low):
+        reading = _term_reading(low, s, e, effective, agreement, cue)
+        if reading is not None:
+            return reading
+    return None
 
 
 def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
@@ -381,14 +384,6 @@ def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
             continue
         candidates.append((0, s, e, s) if strong else (1, s, e, max(s, trigger.start() - PERIOD_BEFORE)))
     return sorted(candidates)
-
-
-def term_readings(low: str, effective: str | None, agreement: str | None) -> Iterator[Reading]:
-    """Each term sentence's reading, in the order `expiration` prefers them (a sentence read as nothing gives none)."""
-    for _, s, e, cue in _term_sentences(low):
-        reading = _term_reading(low, s, e, effective, agreement, cue)
-        if reading is not None:
-            yield reading
 
 
 # "at midnight on the last day of the month fifteen (15) years from the Effective Date": that month's end
