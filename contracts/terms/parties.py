@@ -60,7 +60,11 @@ _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|
                          r"|November|December)\b|(?:Schedule|Exhibit|Annex|Appendix|Section|Article|Page)\b",
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
-_FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for"}
+_FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for",
+                   "pursuant", "certain", "notwithstanding", "subject", "except", "upon", "under", "whereas"}
+# the document itself ("Supply Agreement", "This Sub-Reseller Agreement", "Affiliate Program"), or a
+# click-through's instruction ("BY DOWNLOADING OR INSTALLING THE SOFTWARE"), is no party
+_DOCUMENT = re.compile(r"(?:.*\s)?(?:agreement|contract|program|programme|amendment|addendum)\W*|by\s+\w+ing\b.*")
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)(?=[A-Za-z]{0,40}[a-z])[A-Za-z]{3,40}\.)\s+(?=[A-Z])")
@@ -371,7 +375,9 @@ def find_parties(text: str) -> list[PartyHit]:
     for hit in (_resolved(text, h) for h in _named(text)):
         key = " ".join(text[hit.start:hit.end].casefold().split())
         words = [w.strip(".,:;'\"") for w in key.split()]
-        if key not in seen and " ".join(words) not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS:
+        bare = " ".join(words[1:] if words[0] in ("the", "this") else words)  # "The Contract" is the contract
+        if key not in seen and bare not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS \
+                and not _DOCUMENT.fullmatch(key):
             seen.add(key)
             out.append(hit)
     return out

@@ -325,3 +325,25 @@ def test_companies_listed_by_commas_each_with_its_description() -> None:
     text = ('This Agreement is made between Mutual Insurance Corporation, a Nevada corporation, and Stratton, Cheeseman '
             '& Walsh-Nevada, Inc., a Nevada corporation (together, the "Agents").')
     assert "Cheeseman & Walsh-Nevada, Inc." not in names(text)
+
+
+
+def test_the_document_an_instruction_or_an_adverb_is_no_party() -> None:
+    # the sentence after the preamble opens with an adverb that also defines a term: no party "Pursuant"
+    text = ('This Promotion Agreement (the "Agreement") is dated as of January 26, 1998 between Acme Net, Inc. ("Acme") '
+            'and Outpost Retail, Inc. (the "Company"). Pursuant to this Agreement, Acme will provide links '
+            '(collectively, the "Promotions") to the Company.')
+    assert names(text) == ["Acme Net, Inc.", "Outpost Retail, Inc."]
+    # the document, named by its own defined name, is no party
+    text = ('This Form of Sub-Reseller Agreement (this "Sub-Reseller Agreement") is made and entered in by and between '
+            'Cloudco, inc., a Delaware corporation having its principal place of business at 1 Market Street ("CDC" or '
+            '"Cloudco") and the Reseller named above and amends that certain Reseller Agreement between Cloudco and '
+            'Reseller dated as of August 1, 2015 (the "Agreement"). This Sub-Reseller Agreement is effective as of the '
+            'later of the dates below ("Sub-Reseller Effective Date"), provided that the dates differ.')
+    assert names(text) == ["Cloudco, inc."]
+    # a click-through's instruction in capitals, and its sentence about the agreement, are no parties
+    text = ('IMPORTANT: PLEASE READ THIS SOFTWARE LICENSE AGREEMENT CAREFULLY.\n\nBY DOWNLOADING OR INSTALLING THE '
+            'SOFTWARE, YOU OR THE ENTITY YOU REPRESENT ("CUSTOMER") AGREE TO BE BOUND BY THIS AGREEMENT. Software '
+            'License Agreement. Routers Systems, Inc. or its subsidiary licensing the Software ("Routers") grants to '
+            'Customer a license.')
+    assert not [n for n in names(text) if n.startswith(("BY DOWNLOADING", "AGREE TO BE BOUND"))]
