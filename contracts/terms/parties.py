@@ -40,6 +40,7 @@ _LABELLED = re.compile(r"\b(?P<label>Party\s+[A-D]|Licensor|Licensee|Buyer|Selle
                        r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)(?:/[\w-]+)?(?:[ \t]?\([\w \t-]{1,20}\))?[ \t]*[:：][ \t]*")
 _LABEL_WORD = re.compile(r"\b(?:Party\s+[A-D]|Licensor|Licensee|Buyer|Seller|Supplier|Customer|Lessor|Lessee|"
                          r"Distributor|Purchaser|Vendor|Client|Consultant|Contractor)\b")
+_SHARED = re.compile(r"\b(?:collectively|together|jointly|each|both|severally)\b", re.IGNORECASE)
 _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
@@ -445,10 +446,13 @@ def _named(text: str) -> list[PartyHit]:
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:
-            parties.append(PartyHit(span[0], span[1], short))
-            for extra in _joined(text, span[1], m.start()):
-                if text[extra[0]:extra[1]] not in known:
-                    parties.append(PartyHit(extra[0], extra[1], None))
+            companions = [j for j in _joined(text, span[1], m.start()) if text[j[0]:j[1]] not in known]
+            # "Acme Corp. and Beta Ltd. ("Supplier")": the short name is the last company's; "(each and both of
+            # them "Recipient")", "(collectively, the "Sellers")": every one's
+            shared = not companions or _SHARED.search(m.group()) is not None
+            parties.append(PartyHit(span[0], span[1], short if shared else None))
+            parties.extend(PartyHit(a, b, short if shared or i == len(companions) - 1 else None)
+                           for i, (a, b) in enumerate(companions))
         cursor = m.end()
     if len(parties) == 1:
         cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party

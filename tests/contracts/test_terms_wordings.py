@@ -347,3 +347,15 @@ def test_the_document_an_instruction_or_an_adverb_is_no_party() -> None:
             'License Agreement. Routers Systems, Inc. or its subsidiary licensing the Software ("Routers") grants to '
             'Customer a license.')
     assert not [n for n in names(text) if n.startswith(("BY DOWNLOADING", "AGREE TO BE BOUND"))]
+
+
+def test_a_short_name_after_two_companies_is_the_last_ones_unless_they_share_it() -> None:
+    def short_names(text: str) -> list[tuple[str, str | None]]:
+        return [(name_of(text, h), h.short_name) for h in find_parties(text)]
+
+    text = ('This Agreement is made between Acme Insurance Corporation, a Michigan corporation and Stratton & Walsh, '
+            'Inc., a Nevada corporation, ("Agency") agree as follows:')
+    assert short_names(text) == [("Acme Insurance Corporation", None), ("Stratton & Walsh, Inc.", "Agency")]
+    text = ('BETWEEN: Lendco.com, inc of 512 Bayshore Drive, Fort Lauderdale, and JVLS, LLC of 4060 Johns Creek Parkway '
+            '(individually the "Member" and collectively the "Members").')
+    assert short_names(text) == [("Lendco.com, inc", "Member"), ("JVLS, LLC", "Member")]
