@@ -14,7 +14,8 @@ LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "
 
 def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
     """(label, value as shown, page, offset of the quote) for each term, in reading order; a term the
-    contract does not state reads "not stated", one whose words could not be read shows those words."""
+    contract does not state reads "not stated", one whose words could not be read shows those words, and an end
+    counted from an event the contract does not date ("ten years from the First Commercial Sale") says so."""
     rows: list[tuple[str, str, int | None, int | None]] = []
     for field, label in LABELS.items():
         value = getattr(terms, field)
@@ -26,8 +27,12 @@ def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
         if value is None:
             rows.append((label, "not stated", None, None))
             continue
-        shown = value.value if value.value is not None else f"unreadable: {' '.join(value.quote.split())[:80]}"
-        extra = [getattr(value, "rule", None), getattr(value, "country", None)]
+        rule = getattr(value, "rule", None)
+        if value.value is None and rule:  # "10 years after the first commercial sale": counted from an undated event
+            shown, rule = f"no date: {rule}", None
+        else:
+            shown = value.value if value.value is not None else f"unreadable: {' '.join(value.quote.split())[:80]}"
+        extra = [rule, getattr(value, "country", None)]
         if field == "renewal_term" and value.automatic is not None:
             extra.append("automatic" if value.automatic else "on election")
         deadline = getattr(value, "deadline", None)

@@ -54,7 +54,9 @@ def term_rows(terms: KeyTerms) -> list[TermRow]:
         term = getattr(terms, field)
         if term is None:
             continue
-        value = term.value or f"unreadable: “{term.quote}”"
+        rule = getattr(term, "rule", None)
+        # an end counted from an event the contract does not date ("ten years from the First Commercial Sale")
+        value = term.value or (f"no date: {rule}" if rule else f"unreadable: “{term.quote}”")
         if field == "renewal_term" and term.value:
             value = period_words(term.value) + (", automatic" if term.automatic else "")
         elif field == "notice_period_to_terminate_renewal" and term.value:

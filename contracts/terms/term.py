@@ -84,7 +84,9 @@ _YEAR_N = re.compile(r"end\s+of\s+(?:the\s+)?(?:year\s+(?P<n>\d{1,2})\b|(?P<nth>
 _BASE = re.compile(r"(?:from|after|following|of|(?:commenc|begin)(?:ing|s|es)?\s+on)\s+(?:the\s+)?"
                    r"(?!(?:expir\w*|expiry|termination|renewal|end)\s+date)(?P<base>date\s+(?:of\s+this|hereof|first\s+(?:written|set|above)|of\s+(?:execution|signature|"
                    r"signing))|execution|signature|"
-                   r"(?:effective|commencement|start)\s+date|[\w-]+\s+date)")
+                   r"(?:effective|commencement|start)\s+date|(?:(?!(?:and|including|the|of|this|such|that)\s)[\w-]+\s+){1,3}date|"
+                   # an event the contract does not date: "ten (10) years from the Launch", "... from First Commercial Sale"
+                   r"(?:first\s+)?(?:commercial\s+)?(?:launch|closing|sale|delivery|acceptance|installation|completion)\b)")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
                     r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
 _YEARLY = re.compile(r"year[\s-]to[\s-]year|annual|yearly|each\s+year")
@@ -348,6 +350,9 @@ _STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agre
                           r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
 
 
+_OF_THE_AGREEMENT = re.compile(r"\b(?:agreement|contract|term|expiration\s+date)\b")
+
+
 def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
     """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual.
     Of the sentences that speak of the term, one that names this agreement's term ("The term of this
@@ -382,6 +387,8 @@ def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
         strong = _STRONG_TERM.search(low, s, e)
         if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
             continue
+        if not strong and _OF_THE_AGREEMENT.search(low, s, e) is None:
+            continue  # "will continue such qualifications in effect so long as required": not the agreement's term
         candidates.append((0, s, e, s) if strong else (1, s, e, max(s, trigger.start() - PERIOD_BEFORE)))
     return sorted(candidates)
 

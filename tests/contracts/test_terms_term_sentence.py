@@ -59,6 +59,14 @@ def test_a_contract_year_is_not_counted() -> None:
      "2 years after the launch date"),
     ("commencing on the Effective Date and ending three (3) years from the date hereof", "2021-03-29",
      "3 years after the agreement date"),
+    # an event named without "date", or a date of several words: no date either
+    ("commencing on the Effective Date and ending ten (10) years from the First Commercial Sale", None,
+     "10 years after the first commercial sale"),
+    ("commencing on the Effective Date and ending twelve (12) months after the Launch", None,
+     "12 months after the launch"),
+    ("commencing on the Effective Date and ending one (1) year from the Rig Release Date", None,
+     "1 year after the rig release date"),
+    ("of three years from and including the date of this Agreement", "2021-03-29", "3 years after the effective date"),
 ])
 def test_a_period_counts_from_the_start_named_just_after_it(words: str, value: str | None, rule: str) -> None:
     terms = terms_of(HEAD + f"The term of this Agreement shall be the period {words}.")
@@ -101,3 +109,13 @@ def test_a_term_that_ends_on_the_last_day_of_a_month() -> None:
     assert terms.expiration_date is not None
     assert (terms.expiration_date.value, terms.expiration_date.rule) == (
         "2033-03-31", "15 years after the effective date, at that month's end")
+
+
+def test_a_sentence_that_does_not_speak_of_the_agreement_is_not_its_term() -> None:
+    """A weak cue ("continue ... in effect") in a sentence about something else gives no end; a form's
+    "Expiration Date:" label still does."""
+    terms = terms_of(HEAD + "The Company will continue such qualifications in effect for one (1) year so long as "
+                     "required for the distribution of the Shares.")
+    assert terms.expiration_date is None
+    terms = terms_of(HEAD + "Expiration Date: August 31, 2020\n\nFees: $100.")
+    assert terms.expiration_date is not None and terms.expiration_date.value == "2020-08-31"

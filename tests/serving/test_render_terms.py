@@ -52,3 +52,15 @@ def test_no_terms_no_table() -> None:
     document, result = _result()
     plain = result.model_copy(update={"terms": None})
     assert 'class="terms"' not in render_html(document, plain)
+
+
+def test_an_end_counted_from_an_undated_event_says_so() -> None:
+    text = ("This Supply Agreement is made as of March 1, 2026 between Acme Corp. (\"Buyer\") and Beta Ltd. "
+            "(\"Seller\").\n\n1. Term. This Agreement shall commence on the Effective Date and continue for ten (10) "
+            "years from the First Commercial Sale (the \"Initial Term\").")
+    document = Document.from_text("c.txt", text)
+    result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"), findings=[],
+                            terms=extract_terms(document))
+    console = Console(record=True, width=160)
+    render_table(result, console)
+    assert re.search(r"Expires\s+│\s+no date: 10 years after the first commercial sale", console.export_text())

@@ -1,0 +1,21 @@
+"""The key-terms panel's words: an end counted from an undated event says so; unread words are shown as such."""
+
+from __future__ import annotations
+
+from contracts.documents import Document
+from contracts.terms import extract_terms
+from ui.terms_view import term_rows
+
+HEAD = 'This Supply Agreement is made as of March 1, 2026 between Acme Corp. ("Buyer") and Beta Ltd. ("Seller").\n\n'
+
+
+def _expires(text: str) -> str:
+    terms = extract_terms(Document.from_text("c.txt", HEAD + text))
+    return next(r.value for r in term_rows(terms) if r.key == "expiration_date")
+
+
+def test_an_end_from_an_undated_event_and_an_impossible_date() -> None:
+    assert _expires("1. Term. This Agreement shall continue for ten (10) years from the First Commercial Sale.") \
+        == "no date: 10 years after the first commercial sale"
+    assert _expires("1. Term. This Agreement shall continue for three (3) years from the Effective Date.") == "2029-03-01"
+    assert _expires("1. Term. This Agreement shall expire on February 31, 2027.").startswith("unreadable: ")
