@@ -3,7 +3,8 @@
 For each field: the share of contracts whose value matches the answer, over the contracts whose answer
 can be read as a value of that field (an answer such as `[]/[]/[]` or "the state in which the
 restaurant is located" names no value and is counted under `unreadable`, not scored). A contract
-with an answer and no value from the analyzer counts as a miss. The matching rule per field:
+with an answer and no value from the analyzer counts as a miss; beside it, precision is the match rate over
+the contracts given a value (`given`), so that a null where a guess would be wrong shows. The matching rule per field:
 
 - dates (agreement, effective): CUAD's `M/D/YYYY` with `[]` for blank parts, read as ISO 8601 at the
   precision given (`[]/[]/2004` is `2004`; a year before 1950 is the sheet's two-digit year, `1935` is 2035);
@@ -200,6 +201,15 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
     raise ValueError(f"unknown key term {field!r}")
 
 
+def gave_value(field: str, terms: KeyTerms) -> bool:
+    """Whether the analyzer gave `field` a value (not null, nor words it could not read): what precision
+    counts, beside the match rate that counts a null as a miss."""
+    if field == "parties":
+        return bool(terms.parties)
+    term = getattr(terms, field)
+    return term is not None and term.value is not None
+
+
 def term_findings(terms: KeyTerms) -> list[Finding]:
     """Each term's quote as a prediction of its CUAD category, for span scoring under CUAD's rule."""
     out = []
@@ -217,23 +227,29 @@ def term_findings(terms: KeyTerms) -> list[Finding]:
 
 def score_terms(contracts: Sequence[tuple[str, AnalysisResult | None, Sequence[GoldSpan]]],
                 answers: Mapping[str, Mapping[str, str]]) -> dict:
-    """metrics.json's `terms`: per field the match rate over the contracts with a readable answer, and
+    """metrics.json's `terms`: per field the match rate over the contracts with a readable answer, the
+    number of those given a value and the match rate over them (precision: a null is no miss there), and
     span precision/recall/F1 under CUAD's rule over the eight categories."""
     fields: dict[str, dict] = {}
     for field in TERM_FIELDS:
         scores: list[float] = []
+        given: list[float] = []  # the scores of the contracts given a value
         unreadable = 0
         for name, result, _ in contracts:
             answer = answers.get(name, {}).get(CATEGORY[field])
             if not answer:
                 continue
-            score = field_match(field, result.terms if result and result.terms else KeyTerms(), answer)
+            terms = result.terms if result and result.terms else KeyTerms()
+            score = field_match(field, terms, answer)
             if score is None:
                 unreadable += 1
             else:
                 scores.append(score)
+                if gave_value(field, terms):
+                    given.append(score)
         row: dict = {"contracts": len(scores), "unreadable": unreadable,
-                     "accuracy": sum(scores) / len(scores) if scores else None}
+                     "accuracy": sum(scores) / len(scores) if scores else None,
+                     "given": len(given), "precision": sum(given) / len(given) if given else None}
         if field == "parties":
             row["all_found"] = sum(s == 1.0 for s in scores) / len(scores) if scores else None
         fields[field] = row

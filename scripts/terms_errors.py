@@ -25,7 +25,7 @@ from contracts.key_terms import TERM_FIELDS
 from contracts.portable_paths import portable
 from contracts.terms import extract_terms
 from eval.gold import cuad_answers
-from eval.term_scores import CATEGORY, field_match
+from eval.term_scores import CATEGORY, field_match, gave_value
 
 
 def _shown(terms: object, field: str) -> tuple[object, str]:
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     answers = cuad_answers(args.cuad)
     names = sorted(n for n in answers if in_split(n, "train"))[args.offset:][:args.limit]
-    totals = {field: [0.0, 0] for field in TERM_FIELDS}
+    totals = {field: [0.0, 0, 0.0, 0] for field in TERM_FIELDS}  # score sum, count; the same over values given
     for name in names:
         path = args.cuad / "full_contract_txt" / name
         if not path.is_file():
@@ -60,19 +60,23 @@ def main(argv: list[str] | None = None) -> int:
                 continue  # no answer, or one that names no value of the field: not scored
             totals[field][0] += score
             totals[field][1] += 1
+            if gave_value(field, terms):
+                totals[field][2] += score
+                totals[field][3] += 1
             if score < 1 and field in (args.field or ()):
                 value, quote = _shown(terms, field)
                 print(f"{field}  {name}\n  CUAD: {answer[:200]!r}\n  ours: {value!r}\n  from: {quote!r}")
     print(f"\ntrain split, {len(names)} contracts (the rules were tuned on these)")
-    for field, (total, count) in totals.items():
-        print(f"{field:40s} {count:4d} {total / max(count, 1):.3f}")
+    for field, (total, count, right, given) in totals.items():
+        print(f"{field:40s} {count:4d} {total / max(count, 1):.3f}   given {given:4d}: {right / max(given, 1):.3f}")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(portable({
             "label": args.label, "split": "train", "contracts": len(names), "commit": _commit(),
             "command": shlex.join(["python", "scripts/terms_errors.py", *(argv if argv is not None else sys.argv[1:])]),
-            "fields": {field: {"contracts": count, "accuracy": total / count if count else None}
-                       for field, (total, count) in totals.items()}}), indent=1) + "\n", encoding="utf-8")
+            "fields": {field: {"contracts": count, "accuracy": total / count if count else None, "given": given,
+                               "precision": right / given if given else None}
+                       for field, (total, count, right, given) in totals.items()}}), indent=1) + "\n", encoding="utf-8")
     return 0
 
 

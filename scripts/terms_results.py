@@ -54,15 +54,16 @@ def earlier_runs(folder: Path) -> list[dict]:
 def table(terms: dict, earlier: list[dict] | None = None) -> str:
     earlier = earlier or []
     head = ["field", "contracts scored", "unreadable answers", "matches CUAD's answer",
-            *(f"{ORDINALS[i]} measurement" for i in range(len(earlier))), "aim", "met"]
+            *(f"{ORDINALS[i]} measurement" for i in range(len(earlier))), "aim", "met", "given a value: matches"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 2) + "---|"]
     for field, row in terms["fields"].items():
         accuracy = row["accuracy"]
         aim = AIMS.get(field)
         cells = [_shown(row, field), *(_shown(run["terms"]["fields"].get(field), field) for run in earlier)]
         met = "" if aim is None or accuracy is None else ("yes" if accuracy >= aim else "no")
+        precision = "" if row.get("precision") is None else f"{row['given']}: {row['precision']:.3f}"
         lines.append(f"| {field} | {row['contracts']} | {row['unreadable']} | {' | '.join(cells)} | "
-                     f"{'' if aim is None else f'>= {aim:.2f}'} | {met} |")
+                     f"{'' if aim is None else f'>= {aim:.2f}'} | {met} | {precision} |")
     lines += ["", "| excerpts (CUAD's rule) | tp | fp | fn | precision | recall | F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
     for category, c in [*terms["spans"]["per_category"].items(), ("all eight", terms["spans"]["micro"])]:
         lines.append(f"| {category} | {c['tp']} | {c['fp']} | {c['fn']} | {c['precision']:.3f} | {c['recall']:.3f} "

@@ -77,7 +77,10 @@ def test_score_terms_counts_contracts_with_a_readable_answer_and_spans_under_cua
                                                                             "Expiration Date": "[]/[]/[]"}})
     law_row = scores["fields"]["governing_law"]
     assert (law_row["contracts"], law_row["accuracy"]) == (2, 0.5)
-    assert scores["fields"]["expiration_date"] == {"contracts": 0, "unreadable": 1, "accuracy": None}
+    # b.txt has no value: a miss for the match rate, not counted in precision
+    assert (law_row["given"], law_row["precision"]) == (1, 1.0)
+    assert scores["fields"]["expiration_date"] == {"contracts": 0, "unreadable": 1, "accuracy": None, "given": 0,
+                                                   "precision": None}
     assert scores["spans"]["per_category"]["Governing Law"]["tp"] == 1
 
 
