@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from contracts.deadlines import DEADLINE_TITLES, deadlines
-from contracts.key_terms import KeyTerms
+from contracts.key_terms import DateTerm, KeyTerms
 from contracts.wire import PortfolioItem
 
 LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
@@ -78,7 +78,7 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
             "Parties": "; ".join(p.name for p in t.parties),
             "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
             "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
-            "Expires": t.expiration_date.value if t.expiration_date and t.expiration_date.value else "",
+            "Expires": _expires(t.expiration_date),
             "Renewal": (period_words(t.renewal_term.value) + (", auto" if t.renewal_term.automatic else ""))
             if t.renewal_term and t.renewal_term.value else "",
             "Notice deadline": notice.deadline if notice and notice.deadline else "",
@@ -86,6 +86,14 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
             "Review": f"/review?contract={item.id}",
         })
     return rows
+
+
+def _expires(term: DateTerm | None) -> str:
+    """The portfolio's expiry: the date, "perpetual", "no date" where the term counts from an event the
+    contract does not date (the review says which), blank where the contract states no end."""
+    if term is None:
+        return ""
+    return term.value or ("no date" if term.rule else "")
 
 
 def portfolio_xlsx(rows: list[dict[str, Any]]) -> bytes:

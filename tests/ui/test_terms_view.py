@@ -19,3 +19,18 @@ def test_an_end_from_an_undated_event_and_an_impossible_date() -> None:
         == "no date: 10 years after the first commercial sale"
     assert _expires("1. Term. This Agreement shall continue for three (3) years from the Effective Date.") == "2029-03-01"
     assert _expires("1. Term. This Agreement shall expire on February 31, 2027.").startswith("unreadable: ")
+
+
+def test_the_portfolio_says_no_date_where_the_end_hangs_on_an_undated_event() -> None:
+    from contracts.wire import PortfolioItem
+    from ui.terms_view import portfolio_rows
+
+    def expires(text: str) -> str:
+        terms = extract_terms(Document.from_text("c.txt", HEAD + text))
+        item = PortfolioItem.model_validate({"id": "c1", "name": "c.txt", "created_at": "2026-12-06T00:00:00Z",
+                                             "terms": terms.model_dump(), "risks": {}})
+        return portfolio_rows([item])[0]["Expires"]
+
+    assert expires("1. Term. This Agreement shall continue for ten (10) years from the First Commercial Sale.") == "no date"
+    assert expires("1. Term. This Agreement shall continue for three (3) years from the Effective Date.") == "2029-03-01"
+    assert expires("1. Payment. Fees are due on delivery.") == ""
