@@ -18,6 +18,12 @@ KIND_LABEL = {"undefined_term": "Undefined term", "unused_definition": "Unused d
               "placeholder": "Blank to fill in", "redaction": "Redaction", "numbering": "Numbering",
               "party_name": "Party name"}
 CACHE = "proofing_cache"
+# the table has some 460 px at a 1280 px window, and a message runs to 115 characters: the message comes first,
+# in a column of some 40 characters a line, in rows tall enough for three lines (Streamlit wraps a cell's text
+# only in rows taller than 4rem). The columns after it may scroll sideways: the selected item's box repeats
+# its check and page, and the text pane highlights its quote.
+PROBLEM_WIDTH = 280
+ROW_HEIGHT = 72
 
 
 def show(contract_id: str, text: ContractText) -> None:
@@ -37,7 +43,7 @@ def show(contract_id: str, text: ContractText) -> None:
     chosen = st.multiselect("Check", kinds, default=kinds, format_func=lambda k: KIND_LABEL.get(k, k),
                             key=f"proofing-kinds-{contract_id}")
     shown = [i for i in items if i.kind in chosen]
-    left, right = st.columns([6, 6], gap="medium")
+    left, right = st.columns([7, 5], gap="medium")
     with left:
         st.markdown(f"**{len(shown)} proofing items** · select a row to see it in the text")
         selected = _table(shown, key=f"proofing-{contract_id}-{'.'.join(chosen)}")
@@ -66,15 +72,18 @@ def _load(contract_id: str) -> ContractProofing | None:
 
 
 def rows(items: list[ProofingItem]) -> list[dict[str, Any]]:
-    return [{"Severity": SEVERITY_LABEL[i.severity], "Check": KIND_LABEL.get(i.kind, i.kind), "Page": i.page,
-             "Text": " ".join(i.quote.split())[:80], "Problem": i.message} for i in items]
+    return [{"Problem": i.message, "Check": KIND_LABEL.get(i.kind, i.kind), "Severity": SEVERITY_LABEL[i.severity],
+             "Page": i.page, "Text": " ".join(i.quote.split())[:80]} for i in items]
 
 
 def _table(shown: list[ProofingItem], key: str) -> ProofingItem | None:
     event: Any = st.dataframe(pd.DataFrame(rows(shown)), on_select="rerun", selection_mode="single-row",
-                              hide_index=True, key=key, height=min(420, 38 + 35 * len(shown)),
-                              column_config={"Severity": st.column_config.TextColumn(width="small"),
+                              hide_index=True, key=key, row_height=ROW_HEIGHT,
+                              height=38 + ROW_HEIGHT * min(len(shown), 6),
+                              column_config={"Problem": st.column_config.TextColumn(width=PROBLEM_WIDTH),
+                                             "Check": st.column_config.TextColumn(width=130),
+                                             "Severity": st.column_config.TextColumn(width="small"),
                                              "Page": st.column_config.NumberColumn(width="small"),
-                                             "Problem": st.column_config.TextColumn(width="large")})
+                                             "Text": st.column_config.TextColumn(width=160)})
     picked = event.selection.rows if event is not None else []
     return shown[picked[0]] if picked else None
