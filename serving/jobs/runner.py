@@ -146,7 +146,7 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
         try:
             result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings, adapter)
         except BudgetExceeded as exc:
-            status = _fail(engine, job_id, attempt, exc.code, _budget_reason(exc))
+            status = _fail(engine, job_id, attempt, exc.code, budget_reason(exc))
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
@@ -169,10 +169,11 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
     return status
 
 
-def _budget_reason(exc: BudgetExceeded) -> str:
-    """The job's error for an analysis stopped at the file budget, naming the setting that bounds it."""
+def budget_reason(exc: BudgetExceeded, what: str = "contract") -> str:
+    """The error for an analysis stopped at the file budget (the contract's: the job's; a template's: its
+    comparison's), naming the setting that bounds it."""
     setting = "LEXRISK_FILE_BUDGET_S" if exc.code == "analysis_timeout" else "LEXRISK_FILE_MEMORY_MB"
-    return f"{exc.detail.replace('the file', 'the contract', 1)} ({setting})"
+    return f"{exc.detail.replace('the file', f'the {what}', 1)} ({setting})"
 
 
 class _Unreachable(Exception):
@@ -221,18 +222,35 @@ def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Documen
     raise _Unreachable(settings.analyzer_retries)
 
 
-def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver, name: str = "",
+def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver | None, name: str = "",
              workers: AnalysisWorkers | None = None) -> AnalysisResult:
     """The analysis, in a worker under the file budget where the analyzer's time is this machine's
-    (`Analyzer.file_budget`), else in this thread; a chunked analyzer reports its progress either way."""
+    (`Analyzer.file_budget`), else in this thread; a chunked analyzer reports its progress either way
+    (`observer` None: a template's analysis, which is not the job's progress)."""
     if workers is None or not analyzer.file_budget:
         workers = None
     if isinstance(analyzer, ChunkedAnalyzer):
         return workers.analyze(name, analyzer, document, observer) if workers else analyzer.analyze(document, observer)
-    observer.progress(0, 1)
+    if observer is not None:
+        observer.progress(0, 1)
     result = workers.analyze(name, analyzer, document) if workers else analyzer.analyze(document)
-    observer.progress(1, 1)
+    if observer is not None:
+        observer.progress(1, 1)
     return result
+
+
+def template_findings(analyzers: AnalyzerCache, template: Document) -> list[Finding]:
+    """A template's categories, from the embedded baseline analyzer under the file budget, as a contract's
+    analysis runs (a template is a file like any other: a huge or pathological one must not hold a job's
+    worker or a request's thread without limit). Raises BudgetExceeded past the budget; any other failure
+    leaves the comparison on text alone (categories only refine its alignment and severities)."""
+    try:
+        return list(_analyze(analyzers.get("baseline"), template, None, "baseline", analyzers.workers).findings)
+    except BudgetExceeded:
+        raise
+    except Exception:
+        log.exception("template categories unavailable")
+        return []
 
 
 @dataclass
@@ -256,10 +274,9 @@ def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache
             return _JobComparison(None, None, [], error=f"template {template_id} was deleted before the job ran")
         template_document = Document.model_validate(upload.document)
     try:
-        findings = list(analyzers.get("baseline").analyze(template_document).findings)
-    except Exception:  # categories only refine the comparison
-        log.exception("template categories unavailable")
-        findings = []
+        findings = template_findings(analyzers, template_document)
+    except BudgetExceeded as exc:
+        return _JobComparison(None, None, [], error=budget_reason(exc, "template"))
     return _JobComparison(template, template_document, findings, load_playbook(settings.playbook))
 
 

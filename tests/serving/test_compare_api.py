@@ -173,3 +173,35 @@ def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> 
     reopened = docx.Document(io.BytesIO(review))
     assert any("modified clause" in c.text for c in reopened.comments)
     assert [p.style.name for p in reopened.paragraphs][:3] == ["Title", "Normal", "Heading 1"]
+
+
+def test_a_template_past_the_file_budget_is_a_comparison_error_not_a_stuck_worker(tmp_path) -> None:
+    """The template's analysis runs under the file budget, as the contract's does: a template whose analysis
+    spins (the `stuck` analyzer standing in for the baseline) leaves the job done, its findings stored and
+    `comparison_error` naming LEXRISK_FILE_BUDGET_S; the synchronous route answers 422 with the same reason.
+    A template within the budget is still compared in the job."""
+    from tests.serving.conftest import PLUGINS
+
+    settings = make_settings(tmp_path, analyzer_plugins=PLUGINS | {"baseline": "tests.serving.fakes:stuck"},
+                             file_budget_s=5.0)  # room for the contract's own analysis on a busy machine
+    for api in open_api(settings):
+        text = (TEMPLATES / "master_services_agreement.txt").read_bytes()
+        stuck = api.client.post("/v1/templates", headers=api.h(), data={"name": "Stuck"},
+                                files={"file": ("stuck.txt", b"STUCK\n" + text)}).json()
+        accepted = api.upload(data=_draft(), name="draft.txt", template_id=stuck["id"]).json()
+        job = api.wait(accepted["job_id"], timeout=60)
+        assert (job["status"], job["error"], job["comparison_id"]) == ("done", None, None), job
+        assert job["stats"]["comparison_error"] == ("analysing the template took longer than 5 s, the budget of one "
+                                                    "file; it was stopped (LEXRISK_FILE_BUDGET_S)")
+        findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h()).json()
+        assert findings["job_id"] == accepted["job_id"] and findings["count"] > 0
+        url = f"/v1/contracts/{accepted['contract_id']}/compare"
+        error = _error(api.client.post(url, json={"template_id": stuck["id"]}, headers=api.h()), 422, "analysis_timeout")
+        assert error["message"] == job["stats"]["comparison_error"]
+
+        template = _template(api)
+        again = api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()
+        done = api.wait(again["job_id"], timeout=60)
+        assert done["status"] == "done" and done["comparison_id"] and "comparison_error" not in done["stats"], done
+        comparison = api.client.get(f"/v1/comparisons/{done['comparison_id']}", headers=api.h()).json()
+        assert comparison["job_id"] == again["job_id"] and comparison["summary"]["missing"] == 1

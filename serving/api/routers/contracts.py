@@ -108,12 +108,14 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, session: SessionDep,
                           data=[finding_public(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=error_responses({404: ["not_found"]}),
+@router.post("/{contract_id}/compare", response_model=ComparisonPublic,
+             responses=error_responses({404: ["not_found"], 422: ["analysis_timeout", "analysis_out_of_memory"]}),
              summary="Compare the contract against a template (stored; see /comparisons)")
 def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, session: SessionDep, settings: SettingsDep,
             analyzers: AnalyzersDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
-    playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
+    playbook. Categories come from the contract's latest finished analysis (none yet: text alone); the
+    template's from the baseline analyzer, under the file budget (past it: 422, naming the setting)."""
     return comparison_public(comparisons.compare(session, tenant_id=tenant.id, contract_id=contract_id,
                                                  template_id=body.template_id, settings=settings, analyzers=analyzers))
 
