@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
-from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
 from contracts.wire import (
     CompareRequest,
@@ -39,7 +38,7 @@ from serving.api.protocol import (
     finding_public,
 )
 from serving.api.uploads import read_upload
-from serving.service import comparisons, contracts, terms, uploads
+from serving.service import comparisons, contracts, uploads
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
@@ -82,9 +81,7 @@ async def list_contracts(tenant: TenantDep, settings: SettingsDep, reads: Status
 @router.get("/{contract_id}", response_model=ContractDetail, responses=READ_ERRORS)
 def get_contract(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep) -> ContractDetail:
     """The contract, its latest job and its key terms (null while no analysis has read them)."""
-    public = contracts.get(session, tenant_id=tenant.id, contract_id=contract_id)
-    row = terms.get(session, tenant_id=tenant.id, contract_id=contract_id)
-    return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(row.terms) if row else None)
+    return contracts.detail(session, tenant_id=tenant.id, contract_id=contract_id)
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
