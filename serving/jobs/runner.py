@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,12 +24,13 @@ from sqlmodel import Session, col, select
 
 from analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from analyzers.chunked import ChunkedAnalyzer
+from contracts.compare import Comparison
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
 from contracts.limits import IngestLimits
 from contracts.playbook import Playbook, load_playbook
-from serving.comparisons import compare_stored
-from serving.file_worker import BudgetExceeded
+from serving.comparisons import compute, store
+from serving.file_worker import BudgetExceeded, Call
 from serving.jobs.budget import AnalysisWorkers
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.records import stored_document
@@ -160,7 +161,8 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
             status = _fail(engine, job_id, attempt, "analysis_failed",
                            scrub(str(exc).strip() or "the analysis failed unexpectedly")[:2000])
         else:
-            comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
+            comparison = (_compare(engine, settings, analyzers, template_id, document, result.findings)
+                          if template_id else None)
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
@@ -253,31 +255,49 @@ def template_findings(analyzers: AnalyzerCache, template: Document) -> list[Find
         return []
 
 
+def compare_within_budget(analyzers: AnalyzerCache, contract: Document, contract_findings: Sequence[Finding],
+                          template: Document, playbook: Playbook) -> Comparison:
+    """The comparison of the contract with the template, the template's categories read first: each step in
+    a baseline worker under its own file budget (aligning and redlining grow faster than the texts: two
+    4,000-clause documents take some 10 s, the longest texts the limits admit minutes). Raises BudgetExceeded."""
+    template_side = template_findings(analyzers, template)
+    args = (contract, template, list(contract_findings), template_side, playbook)
+    baseline = analyzers.get("baseline")
+    if analyzers.workers is None or not baseline.file_budget:
+        return compute(*args)
+    comparison: Comparison = analyzers.workers.call("baseline", baseline, Call(compute, args, "comparing with"))
+    return comparison
+
+
 @dataclass
 class _JobComparison:
-    """A comparison computed by the job, stored with its findings (or why it could not be made)."""
+    """The job's comparison, computed before its findings' transaction and stored with them, or why it could
+    not be made."""
 
     template: Template | None
-    template_document: Document | None
-    template_findings: list[Finding]
-    playbook: Playbook | None = None
+    comparison: Comparison | None
     error: str | None = None
 
 
-def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
-    """Gather what the job's comparison needs: the template (it may have been deleted since upload)
-    and its categories from the embedded baseline analyzer, as the synchronous route does."""
+def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str,
+             contract: Document, contract_findings: Sequence[Finding]) -> _JobComparison:
+    """The job's comparison with the template (it may have been deleted since upload), as the synchronous
+    route makes it: the template's categories from the embedded baseline analyzer, both under the file budget."""
     with Session(engine) as session:
         template = session.get(Template, template_id)
         upload = session.get(Upload, template_id)
         if template is None or upload is None:
-            return _JobComparison(None, None, [], error=f"template {template_id} was deleted before the job ran")
+            return _JobComparison(None, None, error=f"template {template_id} was deleted before the job ran")
         template_document = Document.model_validate(upload.document)
     try:
-        findings = template_findings(analyzers, template_document)
+        comparison = compare_within_budget(analyzers, contract, contract_findings, template_document,
+                                           load_playbook(settings.playbook))
     except BudgetExceeded as exc:
-        return _JobComparison(None, None, [], error=budget_reason(exc, "template"))
-    return _JobComparison(template, template_document, findings, load_playbook(settings.playbook))
+        return _JobComparison(None, None, error=budget_reason(exc, "template"))
+    except Exception as exc:
+        log.exception("comparison with template %s", template_id)
+        return _JobComparison(None, None, error=(str(exc).strip() or "the comparison failed unexpectedly")[:500])
+    return _JobComparison(template, comparison)
 
 
 def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, observer: _JobObserver,
@@ -303,31 +323,22 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
             store_terms(session, tenant_id=job.tenant_id, contract_id=job.contract_id, job_id=job.id,
                         terms=result.terms)
         if comparison is not None:
-            stats |= _store_comparison(session, job, result, comparison)
+            stats |= _store_comparison(session, job, comparison)
         job.status, job.stats, job.finished_at = JobStatus.done, stats, utcnow()
         session.add(job)
         session.commit()
     return JobStatus.done
 
 
-def _store_comparison(session: Session, job: Job, result: AnalysisResult, comparison: _JobComparison) -> dict[str, Any]:
-    """Add the job's comparison to its transaction; a comparison that cannot be made is reported in the
+def _store_comparison(session: Session, job: Job, comparison: _JobComparison) -> dict[str, Any]:
+    """Add the job's comparison to its transaction; a comparison that could not be made is reported in the
     job's stats, never a failed analysis."""
-    if comparison.template is None or comparison.template_document is None or comparison.playbook is None:
+    if comparison.template is None or comparison.comparison is None:
         return {"comparison_error": comparison.error}
     for old in session.exec(select(ComparisonRow).where(ComparisonRow.job_id == job.id)):
         session.delete(old)
-    contract = stored_document(session, job.contract_id)
-    assert contract is not None  # the job holds the contract
-    try:
-        row = compare_stored(session, tenant_id=job.tenant_id, contract_id=job.contract_id,
-                             template=comparison.template, contract=contract,
-                             template_document=comparison.template_document, contract_findings=result.findings,
-                             template_findings=comparison.template_findings,
-                             playbook=comparison.playbook, job_id=job.id)
-    except Exception as exc:
-        log.exception("comparison of job %s", job.id)
-        return {"comparison_error": (str(exc).strip() or "the comparison failed unexpectedly")[:500]}
+    row = store(session, tenant_id=job.tenant_id, contract_id=job.contract_id, template=comparison.template,
+                comparison=comparison.comparison, job_id=job.id)
     return {"comparison_id": row.id}
 
 
