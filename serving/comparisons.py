@@ -1,6 +1,6 @@
 """Template comparisons in the service: run one (from the API or inside an analysis job), store it,
 and render its downloads. The comparison itself is contracts.compare; this module only feeds it the
-stored documents and findings and keeps the result."""
+stored documents and findings and keeps the result; the callers run `compute` under the file budget."""
 
 from __future__ import annotations
 
@@ -25,15 +25,19 @@ EXPORTS = {
 }
 
 
-def compare_stored(session: Session, *, tenant_id: str, contract_id: str, template: Template, contract: Document,
-                   template_document: Document, contract_findings: Sequence[Finding],
-                   template_findings: Sequence[Finding], playbook: Playbook,
-                   job_id: str | None = None) -> ComparisonRow:
-    """Compare and add the row to the session (the caller commits, so a job stores its findings and
-    its comparison in one transaction)."""
-    comparison = compare_documents(contract, template_document, playbook=playbook,
-                                   contract_categories=spans_of(contract_findings),
-                                   template_categories=spans_of(template_findings))
+def compute(contract: Document, template_document: Document, contract_findings: Sequence[Finding],
+            template_findings: Sequence[Finding], playbook: Playbook) -> Comparison:
+    """The comparison of the contract with the template, each side's categories from its findings. Module-level
+    and pure, so that a job or request runs it in a file worker under the budget (serving/file_worker.Call)."""
+    return compare_documents(contract, template_document, playbook=playbook,
+                             contract_categories=spans_of(contract_findings),
+                             template_categories=spans_of(template_findings))
+
+
+def store(session: Session, *, tenant_id: str, contract_id: str, template: Template, comparison: Comparison,
+          job_id: str | None = None) -> ComparisonRow:
+    """Add the comparison's row to the session (the caller commits, so a job stores its findings and its
+    comparison in one transaction)."""
     row = ComparisonRow(tenant_id=tenant_id, contract_id=contract_id, template_id=template.id,
                         template_name=template.name, job_id=job_id, result=comparison.model_dump(mode="json"))
     session.add(row)

@@ -30,6 +30,7 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -68,6 +69,19 @@ class FileOutcome:
     exception: BaseException | None = None  # the crash's own exception, where it could cross the pipe
     wall_s: float = 0.0
     peak_group_bytes: int = 0
+    value: Any = None  # a Call's return value
+
+
+@dataclass(frozen=True)
+class Call:
+    """Work on a file other than its analysis, under the same budget: `fn(*args)` in the worker (a module-level
+    function, so that it crosses the pipe by name). An API job's template comparison is one: aligning and
+    redlining two long texts grows faster than their length. `phase` is what a stop's message says was under
+    way ("comparing with the file took longer than ...")."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    phase: str
 
 
 def _status_kib(pid: int | str, field: str) -> int:
@@ -149,10 +163,10 @@ def _picklable(exc: BaseException) -> BaseException | None:
 
 
 def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
-    """The worker: bound its address space, then (data or document, name, extractor, limits, observed) in,
+    """The worker: bound its address space, then (data, document or Call, name, extractor, limits, observed) in,
     replies out: ("warming", None) before spaCy loads (the first file to need it), ("phase", "analysing") once
     the file is read, ("observe", (method, args)) for an observed chunked analyzer, then
-    ("ok", (document, result)) | ("error", IngestError) | ("memory", None) |
+    ("ok", (document, result)) (a Call's: ("ok", (None, its value))) | ("error", IngestError) | ("memory", None) |
     ("crash", (summary, traceback, the exception when it pickles))."""
     from analyzers.chunked import ChunkedAnalyzer
     from contracts.ingest import load_bytes
@@ -172,19 +186,23 @@ def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
             return
         reply: tuple[str, Any]
         try:
-            document = data if isinstance(data, Document) else load_bytes(data, name, pdf_extractor=extractor,
-                                                                           limits=limits)
+            document = data if isinstance(data, (Document, Call)) else load_bytes(data, name, pdf_extractor=extractor,
+                                                                                   limits=limits)
             del data
             if not warm:  # spaCy loads once per worker, outside any file's budget: the command pauses its clock
                 conn.send(("warming", None))
                 split_sentences("Warm up. The sentencizer loads once.")
                 warm = True
-            conn.send(("phase", "analysing"))
-            if observed and isinstance(analyzer, ChunkedAnalyzer):
-                result = analyzer.analyze(document, _PipeObserver(conn))
+            if isinstance(document, Call):
+                conn.send(("phase", document.phase))
+                reply = ("ok", (None, document.fn(*document.args)))
             else:
-                result = analyzer.analyze(document)
-            reply = ("ok", (document, result))
+                conn.send(("phase", "analysing"))
+                if observed and isinstance(analyzer, ChunkedAnalyzer):
+                    result = analyzer.analyze(document, _PipeObserver(conn))
+                else:
+                    result = analyzer.analyze(document)
+                reply = ("ok", (document, result))
         except IngestError as exc:
             reply = ("error", exc)
         except MemoryError:
@@ -251,7 +269,11 @@ class FileWorker:
         document's sake."""
         return self._run(document, document.name, observer)
 
-    def _run(self, data: bytes | Document, name: str, observer: Any) -> FileOutcome:
+    def call(self, call: Call, name: str) -> FileOutcome:
+        """`call` within the budget, its value in the outcome's `value`; never raises for the work's sake."""
+        return self._run(call, name, None)
+
+    def _run(self, data: bytes | Document | Call, name: str, observer: Any) -> FileOutcome:
         try:
             conn = self._conn or self.start()
             started = time.monotonic()
@@ -260,7 +282,8 @@ class FileWorker:
             self.close()
             return FileOutcome(crash=f"{name}: the analysis worker could not be used ({exc})")
         deadline = started + self.limits.timeout_s
-        phase, peak = "reading" if isinstance(data, bytes) else "analysing", 0
+        phase = "reading" if isinstance(data, bytes) else data.phase if isinstance(data, Call) else "analysing"
+        peak = 0
         whose = "the whole process group" if self.count_caller else "the analysis worker"
         while True:
             peak = max(peak, self.group_memory())
@@ -299,6 +322,8 @@ class FileWorker:
                 getattr(observer, method)(*args)
                 continue
             wall = time.monotonic() - started
+            if kind == "ok" and isinstance(data, Call):
+                return FileOutcome(value=payload[1], wall_s=wall, peak_group_bytes=peak)
             if kind == "ok":
                 return FileOutcome(document=payload[0], result=payload[1], wall_s=wall, peak_group_bytes=peak)
             if kind == "error":

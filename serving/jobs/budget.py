@@ -9,6 +9,9 @@ items held a worker for a minute. Now a job past the budget fails as `analysis_t
 own, idle ones are kept for the next jobs (the analyzer is inherited at the fork, so a worker costs a fork,
 not a model load), and a stopped one is replaced at the next job.
 
+A job's template comparison runs in the baseline analyzer's workers, each step under the budget of its own
+(`call`: the comparison is a module-level function sent by name), as the synchronous compare route does.
+
 Analyzers whose time is another machine's (`Analyzer.file_budget` False: openai waits on a model server
 with its own timeout and retries per request; hf generates on the GPU, which a forked worker cannot use)
 run in the job's thread as before, under LEXRISK_JOB_TIMEOUT_S."""
@@ -18,13 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from analyzers import Analyzer
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.limits import IngestLimits
-from serving.file_worker import BudgetExceeded, FileWorker
+from serving.file_worker import BudgetExceeded, Call, FileOutcome, FileWorker
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +48,29 @@ class AnalysisWorkers:
     def analyze(self, name: str, analyzer: Analyzer, document: Document, observer: Any = None) -> AnalysisResult:
         """The analyzer's result, from a worker under the budget. Raises BudgetExceeded past it, and what the
         analyzer raised (so that a job fails, or retries an unreachable backend, as it would in-process)."""
+        outcome = self._use(name, analyzer, lambda worker: worker.analyze(document, observer))
+        assert outcome.result is not None  # an analysis that ended within the budget
+        return outcome.result
+
+    def call(self, name: str, analyzer: Analyzer, call: Call) -> Any:
+        """`call`'s value, from one of `name`'s workers (warm, its analyzer loaded) under the budget; raises as
+        `analyze` does."""
+        return self._use(name, analyzer, lambda worker: worker.call(call, name)).value
+
+    def _use(self, name: str, analyzer: Analyzer, run: Callable[[FileWorker], FileOutcome]) -> FileOutcome:
         worker = self._checkout(name, analyzer)
         try:
-            outcome = worker.analyze(document, observer)
+            outcome = run(worker)
         except BaseException:  # interrupted (RQ's job timeout, shutdown): the worker may be mid-analysis
             worker.close()
             raise
         if outcome.peak_group_bytes > self.limits.memory_bytes // 2:
             worker.close()  # what a large analysis left in its heap would count against the next job's budget
         self._checkin(name, worker)  # one stopped at the budget was closed: its next job forks afresh
-        if outcome.result is not None:
-            return outcome.result
         if outcome.refusal is not None:
             raise outcome.refusal
+        if outcome.crash is None:
+            return outcome
         if outcome.exception is not None:
             raise outcome.exception
         log.error("analysis worker failed: %s\n%s", outcome.crash, outcome.trace or "")
@@ -96,4 +110,4 @@ class AnalysisWorkers:
             worker.close()
 
 
-__all__ = ["AnalysisWorkers", "BudgetExceeded"]
+__all__ = ["AnalysisWorkers", "BudgetExceeded", "Call"]

@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,12 +24,13 @@ from sqlmodel import Session, col, select
 
 from analyzers import Analyzer, AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 from analyzers.chunked import ChunkedAnalyzer
+from contracts.compare import Comparison
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
 from contracts.limits import IngestLimits
 from contracts.playbook import Playbook, load_playbook
-from serving.comparisons import compare_stored
-from serving.file_worker import BudgetExceeded
+from serving.comparisons import compute, store
+from serving.file_worker import BudgetExceeded, Call
 from serving.jobs.budget import AnalysisWorkers
 from serving.models import ComparisonRow, FindingRow, Job, JobStatus, Template, Tenant, Upload, utcnow
 from serving.records import stored_document
@@ -146,7 +147,7 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
         try:
             result = _analyze_with_retries(analyzers, analyzer_name, document, observer, settings, adapter)
         except BudgetExceeded as exc:
-            status = _fail(engine, job_id, attempt, exc.code, _budget_reason(exc))
+            status = _fail(engine, job_id, attempt, exc.code, budget_reason(exc))
         except UnknownAnalyzerError as exc:
             status = _fail(engine, job_id, attempt, "unknown_analyzer", str(exc))
         except AnalyzerLoadError as exc:
@@ -160,7 +161,8 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
             status = _fail(engine, job_id, attempt, "analysis_failed",
                            scrub(str(exc).strip() or "the analysis failed unexpectedly")[:2000])
         else:
-            comparison = _compare(engine, settings, analyzers, template_id) if template_id else None
+            comparison = (_compare(engine, settings, analyzers, template_id, document, result.findings)
+                          if template_id else None)
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
@@ -169,10 +171,11 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
     return status
 
 
-def _budget_reason(exc: BudgetExceeded) -> str:
-    """The job's error for an analysis stopped at the file budget, naming the setting that bounds it."""
+def budget_reason(exc: BudgetExceeded, what: str = "contract") -> str:
+    """The error for an analysis stopped at the file budget (the contract's: the job's; a template's: its
+    comparison's), naming the setting that bounds it."""
     setting = "LEXRISK_FILE_BUDGET_S" if exc.code == "analysis_timeout" else "LEXRISK_FILE_MEMORY_MB"
-    return f"{exc.detail.replace('the file', 'the contract', 1)} ({setting})"
+    return f"{exc.detail.replace('the file', f'the {what}', 1)} ({setting})"
 
 
 class _Unreachable(Exception):
@@ -221,46 +224,80 @@ def _analyze_with_retries(analyzers: AnalyzerCache, name: str, document: Documen
     raise _Unreachable(settings.analyzer_retries)
 
 
-def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver, name: str = "",
+def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver | None, name: str = "",
              workers: AnalysisWorkers | None = None) -> AnalysisResult:
     """The analysis, in a worker under the file budget where the analyzer's time is this machine's
-    (`Analyzer.file_budget`), else in this thread; a chunked analyzer reports its progress either way."""
+    (`Analyzer.file_budget`), else in this thread; a chunked analyzer reports its progress either way
+    (`observer` None: a template's analysis, which is not the job's progress)."""
     if workers is None or not analyzer.file_budget:
         workers = None
     if isinstance(analyzer, ChunkedAnalyzer):
         return workers.analyze(name, analyzer, document, observer) if workers else analyzer.analyze(document, observer)
-    observer.progress(0, 1)
+    if observer is not None:
+        observer.progress(0, 1)
     result = workers.analyze(name, analyzer, document) if workers else analyzer.analyze(document)
-    observer.progress(1, 1)
+    if observer is not None:
+        observer.progress(1, 1)
     return result
+
+
+def template_findings(analyzers: AnalyzerCache, template: Document) -> list[Finding]:
+    """A template's categories, from the embedded baseline analyzer under the file budget, as a contract's
+    analysis runs (a template is a file like any other: a huge or pathological one must not hold a job's
+    worker or a request's thread without limit). Raises BudgetExceeded past the budget; any other failure
+    leaves the comparison on text alone (categories only refine its alignment and severities)."""
+    try:
+        return list(_analyze(analyzers.get("baseline"), template, None, "baseline", analyzers.workers).findings)
+    except BudgetExceeded:
+        raise
+    except Exception:
+        log.exception("template categories unavailable")
+        return []
+
+
+def compare_within_budget(analyzers: AnalyzerCache, contract: Document, contract_findings: Sequence[Finding],
+                          template: Document, playbook: Playbook) -> Comparison:
+    """The comparison of the contract with the template, the template's categories read first: each step in
+    a baseline worker under its own file budget (aligning and redlining grow faster than the texts: two
+    4,000-clause documents take some 10 s, the longest texts the limits admit minutes). Raises BudgetExceeded."""
+    template_side = template_findings(analyzers, template)
+    args = (contract, template, list(contract_findings), template_side, playbook)
+    baseline = analyzers.get("baseline")
+    if analyzers.workers is None or not baseline.file_budget:
+        return compute(*args)
+    comparison: Comparison = analyzers.workers.call("baseline", baseline, Call(compute, args, "comparing with"))
+    return comparison
 
 
 @dataclass
 class _JobComparison:
-    """A comparison computed by the job, stored with its findings (or why it could not be made)."""
+    """The job's comparison, computed before its findings' transaction and stored with them, or why it could
+    not be made."""
 
     template: Template | None
-    template_document: Document | None
-    template_findings: list[Finding]
-    playbook: Playbook | None = None
+    comparison: Comparison | None
     error: str | None = None
 
 
-def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str) -> _JobComparison:
-    """Gather what the job's comparison needs: the template (it may have been deleted since upload)
-    and its categories from the embedded baseline analyzer, as the synchronous route does."""
+def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str,
+             contract: Document, contract_findings: Sequence[Finding]) -> _JobComparison:
+    """The job's comparison with the template (it may have been deleted since upload), as the synchronous
+    route makes it: the template's categories from the embedded baseline analyzer, both under the file budget."""
     with Session(engine) as session:
         template = session.get(Template, template_id)
         upload = session.get(Upload, template_id)
         if template is None or upload is None:
-            return _JobComparison(None, None, [], error=f"template {template_id} was deleted before the job ran")
+            return _JobComparison(None, None, error=f"template {template_id} was deleted before the job ran")
         template_document = Document.model_validate(upload.document)
     try:
-        findings = list(analyzers.get("baseline").analyze(template_document).findings)
-    except Exception:  # categories only refine the comparison
-        log.exception("template categories unavailable")
-        findings = []
-    return _JobComparison(template, template_document, findings, load_playbook(settings.playbook))
+        comparison = compare_within_budget(analyzers, contract, contract_findings, template_document,
+                                           load_playbook(settings.playbook))
+    except BudgetExceeded as exc:
+        return _JobComparison(None, None, error=budget_reason(exc, "template"))
+    except Exception as exc:
+        log.exception("comparison with template %s", template_id)
+        return _JobComparison(None, None, error=(str(exc).strip() or "the comparison failed unexpectedly")[:500])
+    return _JobComparison(template, comparison)
 
 
 def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, observer: _JobObserver,
@@ -286,31 +323,22 @@ def _finish(engine: Engine, job_id: str, attempt: int, result: AnalysisResult, o
             store_terms(session, tenant_id=job.tenant_id, contract_id=job.contract_id, job_id=job.id,
                         terms=result.terms)
         if comparison is not None:
-            stats |= _store_comparison(session, job, result, comparison)
+            stats |= _store_comparison(session, job, comparison)
         job.status, job.stats, job.finished_at = JobStatus.done, stats, utcnow()
         session.add(job)
         session.commit()
     return JobStatus.done
 
 
-def _store_comparison(session: Session, job: Job, result: AnalysisResult, comparison: _JobComparison) -> dict[str, Any]:
-    """Add the job's comparison to its transaction; a comparison that cannot be made is reported in the
+def _store_comparison(session: Session, job: Job, comparison: _JobComparison) -> dict[str, Any]:
+    """Add the job's comparison to its transaction; a comparison that could not be made is reported in the
     job's stats, never a failed analysis."""
-    if comparison.template is None or comparison.template_document is None or comparison.playbook is None:
+    if comparison.template is None or comparison.comparison is None:
         return {"comparison_error": comparison.error}
     for old in session.exec(select(ComparisonRow).where(ComparisonRow.job_id == job.id)):
         session.delete(old)
-    contract = stored_document(session, job.contract_id)
-    assert contract is not None  # the job holds the contract
-    try:
-        row = compare_stored(session, tenant_id=job.tenant_id, contract_id=job.contract_id,
-                             template=comparison.template, contract=contract,
-                             template_document=comparison.template_document, contract_findings=result.findings,
-                             template_findings=comparison.template_findings,
-                             playbook=comparison.playbook, job_id=job.id)
-    except Exception as exc:
-        log.exception("comparison of job %s", job.id)
-        return {"comparison_error": (str(exc).strip() or "the comparison failed unexpectedly")[:500]}
+    row = store(session, tenant_id=job.tenant_id, contract_id=job.contract_id, template=comparison.template,
+                comparison=comparison.comparison, job_id=job.id)
     return {"comparison_id": row.id}
 
 

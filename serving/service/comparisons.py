@@ -3,30 +3,29 @@ a comparison's redline, review copy and tables, and a contract's own analysis ex
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from contracts.findings import Finding
 from contracts.playbook import load_playbook
-from serving.comparisons import Download, compare_stored, render_export
-from serving.errors import NotAvailable, NotFound
+from serving.comparisons import Download, render_export, store
+from serving.errors import NotAvailable, NotFound, UnprocessableUpload
 from serving.exports import render_contract_export
-from serving.jobs.runner import AnalyzerCache
+from serving.file_worker import BudgetExceeded
+from serving.jobs.runner import AnalyzerCache, budget_reason, compare_within_budget
 from serving.models import ComparisonRow
 from serving.records import stored_bytes, stored_document
 from serving.service import contracts, scope
 from serving.settings import ServiceSettings
-
-log = logging.getLogger(__name__)
 
 
 def compare(session: Session, *, tenant_id: str, contract_id: str, template_id: str, settings: ServiceSettings,
             analyzers: AnalyzerCache) -> ComparisonRow:
     """Compare the contract with the template and store the result. The contract's categories are its
     latest finished analysis's findings; the template's come from the embedded baseline analyzer (cheap,
-    local), since templates are not analyzed on upload."""
+    local), since templates are not analyzed on upload. That analysis and the comparison each run under the
+    file budget, as a job's analysis does: past it, a 422 (`analysis_timeout`, `analysis_out_of_memory`)
+    naming the setting."""
     scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
     template = scope.template(session, tenant_id=tenant_id, template_id=template_id)
     contract_doc = stored_document(session, contract_id)
@@ -34,14 +33,12 @@ def compare(session: Session, *, tenant_id: str, contract_id: str, template_id: 
     assert contract_doc is not None and template_doc is not None  # stored with their rows
     _, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=contract_id)
     try:
-        template_findings = list(analyzers.get("baseline").analyze(template_doc).findings)
-    except Exception:  # categories only refine alignment and severity; compare on text alone
-        log.exception("baseline analyzer unavailable for template categories")
-        template_findings = []
-    row = compare_stored(session, tenant_id=tenant_id, contract_id=contract_id, template=template,
-                         contract=contract_doc, template_document=template_doc,
-                         contract_findings=[Finding.model_validate(r, from_attributes=True) for r in rows],
-                         template_findings=template_findings, playbook=load_playbook(settings.playbook))
+        comparison = compare_within_budget(analyzers, contract_doc,
+                                           [Finding.model_validate(r, from_attributes=True) for r in rows],
+                                           template_doc, load_playbook(settings.playbook))
+    except BudgetExceeded as exc:  # the job's comparison says the same in its stats
+        raise UnprocessableUpload(budget_reason(exc, "template"), code=exc.code) from None
+    row = store(session, tenant_id=tenant_id, contract_id=contract_id, template=template, comparison=comparison)
     session.commit()
     session.refresh(row)
     return row

@@ -17,8 +17,9 @@ from annotation.store.models import Annotation, Assignment
 from annotation.store.models import Contract as Record
 from annotation.store.repository import contract_document
 from contracts.documents import Document
+from contracts.key_terms import KeyTerms
 from contracts.taxonomy import UnknownCategoryError, canonical
-from contracts.wire import ContractPublic, JobSummary
+from contracts.wire import ContractDetail, ContractPublic, JobSummary
 from serving.errors import InvalidInput, NotFound
 from serving.models import ComparisonRow, Contract, ContractTermsRow, FindingRow, Job, JobStatus, NoticeDelivery
 from serving.pg_reads import PgReads
@@ -37,6 +38,13 @@ CONTRACT_PAGE = (select_columns(*PUBLIC_COLUMNS).join(Record, col(Record.id) == 
                  .offset(bindparam("offset")).limit(bindparam("limit")))
 CONTRACT_BY_ID = (select_columns(*PUBLIC_COLUMNS).join(Record, col(Record.id) == Contract.record_id)
                   .where(col(Contract.id) == bindparam("contract_id"), col(Contract.tenant_id) == bindparam("tenant_id")))
+# GET /v1/contracts/{id}: the same tenant-scoped row with its key terms, in one lookup (the terms row, if any,
+# is the contract's own: joined on its id and its tenant)
+CONTRACT_DETAIL = (select_columns(*PUBLIC_COLUMNS, col(ContractTermsRow.terms).label("terms"))
+                   .join(Record, col(Record.id) == Contract.record_id)
+                   .outerjoin(ContractTermsRow, (col(ContractTermsRow.contract_id) == Contract.id)
+                              & (col(ContractTermsRow.tenant_id) == Contract.tenant_id))
+                   .where(col(Contract.id) == bindparam("contract_id"), col(Contract.tenant_id) == bindparam("tenant_id")))
 # the jobs of a page of contracts, newest first: one query, not one per contract. An expanding IN is
 # rendered per call, so PostgreSQL's precompiled form takes the ids as one array instead.
 JOBS_OF_CONTRACTS = (select(Job).where(col(Job.contract_id).in_(bindparam("contract_ids", expanding=True)))
@@ -51,6 +59,18 @@ def get(session: Session, *, tenant_id: str, contract_id: str) -> ContractPublic
     if row is None:
         raise NotFound(f"no contract {contract_id}")
     return _public(row._mapping, scope.latest_job(session, contract_id=contract_id))
+
+
+def detail(session: Session, *, tenant_id: str, contract_id: str) -> ContractDetail:
+    """The contract with its latest job and key terms (None while no analysis has read them); NotFound for
+    another tenant's. One tenant-scoped lookup for the contract and its terms, one for the job."""
+    row = session.execute(CONTRACT_DETAIL, {"contract_id": contract_id, "tenant_id": tenant_id}).first()
+    if row is None:
+        raise NotFound(f"no contract {contract_id}")
+    fields = dict(row._mapping)
+    terms = fields.pop("terms")
+    public = _public(fields, scope.latest_job(session, contract_id=contract_id))
+    return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(terms) if terms is not None else None)
 
 
 def page(session: Session, *, tenant_id: str, offset: int, limit: int) -> tuple[list[ContractPublic], int]:

@@ -11,10 +11,13 @@ from pathlib import Path
 import docx
 import pytest
 
+from contracts.documents import Document
 from serving.api.deps import app_analyzers, app_engine, app_settings
-from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+from tests.serving.conftest import PG_URL, PLUGINS, Api, make_settings, open_api
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
+# the keyword analyzer as the template's baseline: quick on long texts, and it spins on a text saying STUCK
+STUCK_BASELINE = PLUGINS | {"baseline": "tests.serving.fakes:stuck"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -146,8 +149,9 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
 
     template = _template(api)
     assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
-    gathered = _compare(api.resolve(app_engine), api.resolve(app_settings), api.resolve(app_analyzers), template["id"])
-    assert gathered.template is None and gathered.error == f"template {template['id']} was deleted before the job ran"
+    gathered = _compare(api.resolve(app_engine), api.resolve(app_settings), api.resolve(app_analyzers), template["id"],
+                        Document.from_text("draft.txt", _draft().decode()), [])
+    assert gathered.comparison is None and gathered.error == f"template {template['id']} was deleted before the job ran"
 
 
 def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> None:
@@ -173,3 +177,54 @@ def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> 
     reopened = docx.Document(io.BytesIO(review))
     assert any("modified clause" in c.text for c in reopened.comments)
     assert [p.style.name for p in reopened.paragraphs][:3] == ["Title", "Normal", "Heading 1"]
+
+
+def test_a_template_past_the_file_budget_is_a_comparison_error_not_a_stuck_worker(tmp_path) -> None:
+    """The template's analysis runs under the file budget, as the contract's does: a template whose analysis
+    spins (the `stuck` analyzer standing in for the baseline) leaves the job done, its findings stored and
+    `comparison_error` naming LEXRISK_FILE_BUDGET_S; the synchronous route answers 422 with the same reason.
+    A template within the budget is still compared in the job."""
+    settings = make_settings(tmp_path, analyzer_plugins=STUCK_BASELINE,
+                             file_budget_s=5.0)  # room for the contract's own analysis on a busy machine
+    for api in open_api(settings):
+        text = (TEMPLATES / "master_services_agreement.txt").read_bytes()
+        stuck = api.client.post("/v1/templates", headers=api.h(), data={"name": "Stuck"},
+                                files={"file": ("stuck.txt", b"STUCK\n" + text)}).json()
+        accepted = api.upload(data=_draft(), name="draft.txt", template_id=stuck["id"]).json()
+        job = api.wait(accepted["job_id"], timeout=60)
+        assert (job["status"], job["error"], job["comparison_id"]) == ("done", None, None), job
+        assert job["stats"]["comparison_error"] == ("analysing the template took longer than 5 s, the budget of one "
+                                                    "file; it was stopped (LEXRISK_FILE_BUDGET_S)")
+        findings = api.client.get(f"/v1/contracts/{accepted['contract_id']}/findings", headers=api.h()).json()
+        assert findings["job_id"] == accepted["job_id"] and findings["count"] > 0
+        url = f"/v1/contracts/{accepted['contract_id']}/compare"
+        error = _error(api.client.post(url, json={"template_id": stuck["id"]}, headers=api.h()), 422, "analysis_timeout")
+        assert error["message"] == job["stats"]["comparison_error"]
+
+        template = _template(api)
+        again = api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()
+        done = api.wait(again["job_id"], timeout=60)
+        assert done["status"] == "done" and done["comparison_id"] and "comparison_error" not in done["stats"], done
+        comparison = api.client.get(f"/v1/comparisons/{done['comparison_id']}", headers=api.h()).json()
+        assert comparison["job_id"] == again["job_id"] and comparison["summary"]["missing"] == 1
+
+
+def test_a_comparison_past_the_file_budget_is_a_comparison_error(tmp_path) -> None:
+    """Aligning and redlining grow faster than the texts: two 4,000-clause documents that share no clause take
+    some 10 s to compare, while each one's analysis takes under a second. The comparison runs under the file
+    budget too: past it the job is done with `comparison_error` naming LEXRISK_FILE_BUDGET_S, and the
+    synchronous route answers 422."""
+    settings = make_settings(tmp_path, analyzer="stuck", analyzer_plugins=STUCK_BASELINE, file_budget_s=4.0)
+    template = "\n\n".join(f"{i}. The Supplier shall deliver the goods." for i in range(4000)).encode()
+    contract = "\n\n".join(f"{i}. The Buyer shall pay the price." for i in range(4000)).encode()
+    for api in open_api(settings):
+        stored = api.client.post("/v1/templates", headers=api.h(), data={"name": "Long"},
+                                 files={"file": ("long.txt", template)}).json()
+        accepted = api.upload(data=contract, name="long-draft.txt", template_id=stored["id"]).json()
+        job = api.wait(accepted["job_id"], timeout=90)
+        assert (job["status"], job["error"], job["comparison_id"]) == ("done", None, None), job
+        assert job["stats"]["comparison_error"] == ("comparing with the template took longer than 4 s, the budget "
+                                                    "of one file; it was stopped (LEXRISK_FILE_BUDGET_S)")
+        url = f"/v1/contracts/{accepted['contract_id']}/compare"
+        error = _error(api.client.post(url, json={"template_id": stored["id"]}, headers=api.h()), 422, "analysis_timeout")
+        assert error["message"] == job["stats"]["comparison_error"]

@@ -20,6 +20,10 @@ def test_api_on_postgres(tmp_path, pg_schema: str) -> None:
                                     json={"action": "accept", "reviewer": "pg"})
         assert reviewed.status_code == 200
         assert api.upload().json()["reused"] is True
+        # the contract's terms come in the same statement as the contract (a JSON column through the join)
+        detail = api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).json()
+        terms = api.client.get(f"/v1/contracts/{accepted['contract_id']}/terms", headers=api.h()).json()
+        assert detail["terms"] == terms["terms"] and detail["terms"]["parties"]
         assert api.client.get(f"/v1/contracts/{accepted['contract_id']}", headers=api.h("globex")).status_code == 404
         assert api.client.delete(f"/v1/contracts/{accepted['contract_id']}", headers=api.h()).status_code == 204
         assert api.client.get("/readyz").json()["checks"]["database"] == "ok"

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from annotation.store.models import Annotation
@@ -60,6 +62,28 @@ def test_contract_carries_the_analyzers_terms_and_keeps_its_fields(tapi: Api) ->
     law = terms["governing_law"]
     assert text[law["start"]:law["end"]] == law["quote"] == "Delaware"  # grounded
     assert tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"] == terms
+
+
+def test_the_contract_and_its_terms_are_read_in_one_tenant_scoped_lookup(tapi: Api) -> None:
+    """GET /v1/contracts/{id} reads the contract (scoped to the tenant) and its terms row in one statement,
+    and the job in another: no second lookup of the contract for the terms."""
+    cid = analyzed(tapi, contract_text())
+    expected = tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"]
+    statements: list[str] = []  # the reads of this contract's rows (the notice scan runs beside the request)
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if statement.lstrip().startswith("SELECT") and cid in values and "serving_contract" in statement:
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        body = tapi.client.get(f"/v1/contracts/{cid}", headers=tapi.h()).json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert body["terms"] == expected and body["latest_job"]["status"] == "done"
+    assert len(statements) == 1, statements
+    assert "FROM serving_contracts" in statements[0] and "JOIN serving_contract_terms" in statements[0]
 
 
 def test_an_analyzer_that_reads_no_terms_gives_null(api: Api, monkeypatch) -> None:

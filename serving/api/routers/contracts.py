@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
-from contracts.key_terms import KeyTerms
 from contracts.playbook import Severity
 from contracts.wire import (
     CompareRequest,
@@ -39,7 +38,7 @@ from serving.api.protocol import (
     finding_public,
 )
 from serving.api.uploads import read_upload
-from serving.service import comparisons, contracts, terms, uploads
+from serving.service import comparisons, contracts, uploads
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
@@ -82,9 +81,7 @@ async def list_contracts(tenant: TenantDep, settings: SettingsDep, reads: Status
 @router.get("/{contract_id}", response_model=ContractDetail, responses=READ_ERRORS)
 def get_contract(contract_id: IdPath, tenant: TenantDep, session: ReadSessionDep) -> ContractDetail:
     """The contract, its latest job and its key terms (null while no analysis has read them)."""
-    public = contracts.get(session, tenant_id=tenant.id, contract_id=contract_id)
-    row = terms.get(session, tenant_id=tenant.id, contract_id=contract_id)
-    return ContractDetail(**public.model_dump(), terms=KeyTerms.model_validate(row.terms) if row else None)
+    return contracts.detail(session, tenant_id=tenant.id, contract_id=contract_id)
 
 
 @router.delete("/{contract_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS)
@@ -108,12 +105,14 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, session: SessionDep,
                           data=[finding_public(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", response_model=ComparisonPublic, responses=error_responses({404: ["not_found"]}),
+@router.post("/{contract_id}/compare", response_model=ComparisonPublic,
+             responses=error_responses({404: ["not_found"], 422: ["analysis_timeout", "analysis_out_of_memory"]}),
              summary="Compare the contract against a template (stored; see /comparisons)")
 def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, session: SessionDep, settings: SettingsDep,
             analyzers: AnalyzersDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
-    playbook. Categories come from the contract's latest finished analysis (none yet: text alone)."""
+    playbook. Categories come from the contract's latest finished analysis (none yet: text alone); the
+    template's from the baseline analyzer, under the file budget (past it: 422, naming the setting)."""
     return comparison_public(comparisons.compare(session, tenant_id=tenant.id, contract_id=contract_id,
                                                  template_id=body.template_id, settings=settings, analyzers=analyzers))
 
