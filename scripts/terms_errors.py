@@ -8,7 +8,9 @@ contracts read (the matching rule of eval/term_scores.py). The score is the one 
     python scripts/terms_errors.py --cuad $LEXRISK_CUAD_DIR --field parties --limit 100
 
 `--json PATH` also writes each field's train score there (eval/results/terms-train/: the figures the rules
-were tuned on, next to the held-out ones of eval/results/terms-dev)."""
+were tuned on, next to the held-out ones of eval/results/terms-dev), with the match rate over the values
+given (precision) and how many contracts CUAD gives no answer for were given a value (some are values CUAD
+left out, some guesses: a count to read, not a score)."""
 
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     answers = cuad_answers(args.cuad)
     names = sorted(n for n in answers if in_split(n, "train"))[args.offset:][:args.limit]
     totals = {field: [0.0, 0, 0.0, 0] for field in TERM_FIELDS}  # score sum, count; the same over values given
+    unanswered = dict.fromkeys(TERM_FIELDS, 0)  # contracts CUAD gives no answer for that were given a value
     for name in names:
         path = args.cuad / "full_contract_txt" / name
         if not path.is_file():
@@ -55,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         terms = extract_terms(Document.from_text(name, path.read_text(encoding="utf-8")))
         for field in TERM_FIELDS:
             answer = answers[name].get(CATEGORY[field])
+            unanswered[field] += not answer and gave_value(field, terms)
             score = field_match(field, terms, answer) if answer else None
             if answer is None or score is None:
                 continue  # no answer, or one that names no value of the field: not scored
@@ -75,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             "label": args.label, "split": "train", "contracts": len(names), "commit": _commit(),
             "command": shlex.join(["python", "scripts/terms_errors.py", *(argv if argv is not None else sys.argv[1:])]),
             "fields": {field: {"contracts": count, "accuracy": total / count if count else None, "given": given,
-                               "precision": right / given if given else None}
+                               "precision": right / given if given else None,
+                               "given_where_cuad_answers_nothing": unanswered[field]}
                        for field, (total, count, right, given) in totals.items()}}), indent=1) + "\n", encoding="utf-8")
     return 0
 
