@@ -67,7 +67,8 @@ class CommonSettings(SettingsPart):
     file_budget_s: float = Field(20.0, gt=0, description="seconds one file may take from its bytes to its findings "
                                  "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload, then "
                                  "segmenting and analysing it in its job, in the API, and each step of a template "
-                                 "comparison: the template's analysis, the comparison); the work is stopped past it "
+                                 "comparison: the template's analysis, the comparison, building its Word redline or "
+                                 "review copy for a download); the work is stopped past it "
                                  "(`extraction_timeout`, `analysis_timeout`). An API job on `openai` or `hf` is not "
                                  "bounded by it: its time is the model server's or the GPU's (request timeouts and "
                                  "retries; `LEXRISK_JOB_TIMEOUT_S`)")

@@ -1,11 +1,13 @@
 """Template comparisons in the service: run one (from the API or inside an analysis job), store it,
 and render its downloads. The comparison itself is contracts.compare; this module only feeds it the
-stored documents and findings and keeps the result; the callers run `compute` under the file budget."""
+stored documents and findings and keeps the result; the callers run `compute`, and the Word downloads'
+`word_export`, under the file budget."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -14,6 +16,7 @@ from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.playbook import Playbook
 from serving.errors import NotFound
+from serving.file_worker import Call
 from serving.models import ComparisonRow, Template
 
 EXPORTS = {
@@ -51,11 +54,30 @@ class Download:
     filename: str
 
 
+def word_export(kind: str, comparison: Comparison, contract: Document, template: Document | None,
+                findings: Sequence[Finding], title: str, contract_data: bytes | None,
+                template_data: bytes | None) -> bytes:
+    """The redline's or review copy's bytes. Module-level and pure, so that a download builds it in a file worker
+    under the budget (serving/file_worker.Call): the redline diffs paired paragraphs word by word, which grows
+    with the square of their length (one 234k-character paragraph pair: 14 s), and the review copy anchors a
+    comment per deviation (two 4,000-clause documents sharing no clause: 15 s)."""
+    from word.files import notes_for, redline_docx, review_docx
+    from word.proofing_notes import proofing_notes
+
+    if kind == "redline.docx":
+        assert template is not None  # render_export refuses a deleted template's redline
+        return redline_docx(comparison, template, contract, template_data=template_data,
+                            contract_data=contract_data, title=title)
+    return review_docx(contract, notes_for(comparison, findings) + proofing_notes(contract), data=contract_data,
+                       title=title)
+
+
 def render_export(kind: str, row: ComparisonRow, contract: Document, template: Document | None,
-                  findings: Sequence[Finding], *, contract_data: bytes | None = None,
+                  findings: Sequence[Finding], *, run: Callable[[Call], Any], contract_data: bytes | None = None,
                   template_data: bytes | None = None) -> Download:
-    """One of EXPORTS for a stored comparison. The redline needs the template's whole text, so it is
-    gone once the template is deleted; the other exports need only the stored result and contract."""
+    """One of EXPORTS for a stored comparison, a Word one built by `run` (under the file budget: it raises
+    BudgetExceeded past it). The redline needs the template's whole text, so it is gone once the template is
+    deleted; the other exports need only the stored result and contract."""
     from contracts.compare.tables import (
         COMPARISON_COLUMNS,
         FINDING_COLUMNS,
@@ -64,23 +86,21 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         to_csv,
         to_xlsx,
     )
-    from word.files import notes_for, redline_docx, review_docx
-    from word.proofing_notes import proofing_notes
 
     if kind not in EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(EXPORTS)}")
     comparison = Comparison.model_validate(row.result)
     stem = contract.name.rsplit(".", 1)[0] or "contract"
-    if kind == "redline.docx":
-        if template is None:
+    if kind in ("redline.docx", "review.docx"):
+        if kind == "review.docx":
+            title = f"Review: {contract.name} against {row.template_name}"
+        elif template is None:
             raise NotFound(f"the template {row.template_id} of comparison {row.id} was deleted; its redline "
                            "cannot be rebuilt", code="template_deleted")
-        title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
-        data = redline_docx(comparison, template, contract, template_data=template_data,
-                            contract_data=contract_data, title=title)
-    elif kind == "review.docx":
-        data = review_docx(contract, notes_for(comparison, findings) + proofing_notes(contract), data=contract_data,
-                           title=f"Review: {contract.name} against {row.template_name}")
+        else:
+            title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
+        data = run(Call(word_export, (kind, comparison, contract, template, list(findings), title, contract_data,
+                                      template_data), "building"))
     elif kind == "comparison.csv":
         data = to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
     elif kind == "findings.csv":

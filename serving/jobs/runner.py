@@ -262,11 +262,18 @@ def compare_within_budget(analyzers: AnalyzerCache, contract: Document, contract
     4,000-clause documents take some 10 s, the longest texts the limits admit minutes). Raises BudgetExceeded."""
     template_side = template_findings(analyzers, template)
     args = (contract, template, list(contract_findings), template_side, playbook)
+    comparison: Comparison = within_budget(analyzers, Call(compute, args, "comparing with"))
+    return comparison
+
+
+def within_budget(analyzers: AnalyzerCache, call: Call) -> Any:
+    """`call`'s value, from a baseline worker under the file budget (a comparison, a download's Word file);
+    in this thread where workers are not in use (LEXRISK_INGEST_ISOLATION off, a baseline without
+    `file_budget`), as the analyses run. Raises BudgetExceeded past the budget."""
     baseline = analyzers.get("baseline")
     if analyzers.workers is None or not baseline.file_budget:
-        return compute(*args)
-    comparison: Comparison = analyzers.workers.call("baseline", baseline, Call(compute, args, "comparing with"))
-    return comparison
+        return call.fn(*call.args)
+    return analyzers.workers.call("baseline", baseline, call)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from serving.comparisons import Download, render_export, store
 from serving.errors import NotAvailable, NotFound, UnprocessableUpload
 from serving.exports import render_contract_export
 from serving.file_worker import BudgetExceeded
-from serving.jobs.runner import AnalyzerCache, budget_reason, compare_within_budget
+from serving.jobs.runner import AnalyzerCache, budget_reason, compare_within_budget, within_budget
 from serving.models import ComparisonRow
 from serving.records import stored_bytes, stored_document
 from serving.service import contracts, scope
@@ -60,9 +60,12 @@ def get(session: Session, *, tenant_id: str, comparison_id: str) -> ComparisonRo
     return scope.comparison(session, tenant_id=tenant_id, comparison_id=comparison_id)
 
 
-def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str) -> Download:
+def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str,
+           analyzers: AnalyzerCache) -> Download:
     """A download of a stored comparison; the review copy carries the findings of the job that ran the
-    comparison (or the contract's latest), the redline needs the template still stored."""
+    comparison (or the contract's latest), the redline needs the template still stored. The Word files are
+    built under the file budget, as the comparison was: past it, a 422 (`analysis_timeout`,
+    `analysis_out_of_memory`) naming the setting."""
     row = scope.comparison(session, tenant_id=tenant_id, comparison_id=comparison_id)
     contract = stored_document(session, row.contract_id)
     template = stored_document(session, row.template_id)
@@ -74,7 +77,10 @@ def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str) -
     findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
     try:
         return render_export(kind, row, contract, template, findings, contract_data=contract_data,
-                             template_data=template_data)
+                             template_data=template_data, run=lambda call: within_budget(analyzers, call))
+    except BudgetExceeded as exc:
+        what = "redline" if kind == "redline.docx" else "review copy"
+        raise UnprocessableUpload(budget_reason(exc, what), code=exc.code) from None
     except ImportError as exc:
         raise NotAvailable(str(exc), code="export_unavailable") from None
 

@@ -228,3 +228,30 @@ def test_a_comparison_past_the_file_budget_is_a_comparison_error(tmp_path) -> No
         url = f"/v1/contracts/{accepted['contract_id']}/compare"
         error = _error(api.client.post(url, json={"template_id": stored["id"]}, headers=api.h()), 422, "analysis_timeout")
         assert error["message"] == job["stats"]["comparison_error"]
+
+
+def test_a_redline_download_past_the_file_budget_is_a_422_not_a_held_request(tmp_path) -> None:
+    """The Word redline is built at download time, and diffing paired paragraphs word by word grows with the
+    square of their length (two one-paragraph documents of 116k characters: some 4 s, of 234k: 14 s, while
+    comparing them takes 1 s and 3 s). The download builds it under the file budget: a comparison stored under a
+    wide budget, downloaded from a service whose budget is 1 s, is a 422 naming LEXRISK_FILE_BUDGET_S; the
+    comparison and its tables stay readable."""
+    template = " ".join(f"Clause {i}: the Supplier shall deliver goods number {i}." for i in range(2000))
+    contract = " ".join(f"Clause {i}: the {'Buyer shall pay for' if i % 7 == 0 else 'Supplier shall deliver'} "
+                        f"goods number {i}." for i in range(2000))
+    wide = make_settings(tmp_path, analyzer="stuck", analyzer_plugins=STUCK_BASELINE, file_budget_s=120.0)
+    for api in open_api(wide):
+        stored = api.client.post("/v1/templates", headers=api.h(), data={"name": "Long"},
+                                 files={"file": ("long.txt", template.encode())}).json()
+        accepted = api.upload(data=contract.encode(), name="long-draft.txt").json()
+        api.wait(accepted["job_id"], timeout=60)
+        url = f"/v1/contracts/{accepted['contract_id']}/compare"
+        compared = api.client.post(url, json={"template_id": stored["id"]}, headers=api.h())
+        assert compared.status_code == 200 and compared.json()["summary"]["modified"] == 1, compared.text
+        downloads = compared.json()["downloads"]
+    for api in open_api(wide.model_copy(update={"file_budget_s": 1.0})):  # the same database, keys and tenant
+        error = _error(api.client.get(downloads["redline.docx"], headers=api.h()), 422, "analysis_timeout")
+        assert error["message"] == ("building the redline took longer than 1 s, the budget of one file; it was "
+                                    "stopped (LEXRISK_FILE_BUDGET_S)")
+        table = api.client.get(downloads["comparison.csv"], headers=api.h())
+        assert table.status_code == 200 and "modified" in table.text

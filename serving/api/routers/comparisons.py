@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
-from contracts.wire import ComparisonPublic, ErrorBody
-from serving.api.deps import SessionDep, TenantDep
-from serving.api.protocol import comparison_public
+from contracts.wire import ComparisonPublic
+from serving.api.deps import AnalyzersDep, SessionDep, TenantDep
+from serving.api.protocol import comparison_public, error_responses
 from serving.service import comparisons
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429)}
+ERRORS = error_responses({404: ["not_found"]})
+DOWNLOAD_ERRORS = error_responses({404: ["not_found", "template_deleted"],
+                                   422: ["analysis_timeout", "analysis_out_of_memory"], 501: ["export_unavailable"]})
 Export = Literal["redline.docx", "review.docx", "comparison.csv", "findings.csv", "comparison.xlsx"]
 
 
@@ -22,11 +24,16 @@ def get_comparison(comparison_id: str, tenant: TenantDep, session: SessionDep) -
     return comparison_public(comparisons.get(session, tenant_id=tenant.id, comparison_id=comparison_id))
 
 
-@router.get("/{comparison_id}/{export}", responses={**ERRORS, 200: {"content": {
+@router.get("/{comparison_id}/{export}", responses={**DOWNLOAD_ERRORS, 200: {"content": {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/csv": {}}}},
     summary="Download: redline.docx (tracked changes), review.docx (comments), comparison/findings CSV, XLSX")
-def download(comparison_id: str, export: Export, tenant: TenantDep, session: SessionDep) -> Response:
-    file = comparisons.export(session, tenant_id=tenant.id, comparison_id=comparison_id, kind=export)
+def download(comparison_id: str, export: Export, tenant: TenantDep, session: SessionDep,
+             analyzers: AnalyzersDep) -> Response:
+    """The Word files are built on request from the stored comparison and both uploads, under the file
+    budget (LEXRISK_FILE_BUDGET_S, LEXRISK_FILE_MEMORY_MB; past it: 422, naming the setting): a redline
+    between two long texts grows faster than their length."""
+    file = comparisons.export(session, tenant_id=tenant.id, comparison_id=comparison_id, kind=export,
+                              analyzers=analyzers)
     disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
     return Response(content=file.data, media_type=file.media_type, headers={"Content-Disposition": disposition})
