@@ -3,18 +3,23 @@
 
 Nothing here renders anew: the comment writer and the spreadsheet writers are contracts.compare's (the
 same ones a comparison's exports use, formulas neutralised), the report is serving.render's. This module
-only turns stored findings and their reviews into what those writers take."""
+only turns stored findings and their reviews into what those writers take; the Word copy and the report, which
+grow with the text and its findings, are built by `run` under the file budget (serving/file_worker.Call)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from serving.comparisons import Download
 from serving.errors import NotFound
+from serving.file_worker import Call
 from serving.models import FindingRow, Job
+
+if TYPE_CHECKING:
+    from word.files import Note
 
 CONTRACT_EXPORTS = {
     "review.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -41,14 +46,30 @@ def review_rows(rows: Sequence[FindingRow]) -> list[dict[str, Any]]:
     return [{k: getattr(r, k) for k in REVIEW_COLUMNS} for r in rows]
 
 
-def render_contract_export(kind: str, document: Document, job: Job, rows: Sequence[FindingRow], *,
-                           data: bytes | None = None) -> Download:
-    """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document` (`data`: the uploaded
-    file, which the Word review copy is written into)."""
-    from contracts.compare.tables import to_csv, to_xlsx
-    from serving.render import render_html
-    from word.files import Note, review_docx
+def review_copy(document: Document, notes: list[Note], data: bytes | None, title: str) -> bytes:
+    """The Word review copy's bytes: `notes` and the proofing notes as comments. Module-level and pure, so that a
+    download builds it in a file worker under the budget: anchoring every comment grows with the text times its
+    findings (500,000 characters with 2,381 findings: 9 s)."""
+    from word.files import review_docx
     from word.proofing_notes import proofing_notes
+
+    return review_docx(document, notes + proofing_notes(document), data=data, title=title)
+
+
+def report_page(document: Document, result: AnalysisResult, reviews: list[str]) -> bytes:
+    """The HTML report's bytes, built in a file worker as the review copy is (it marks up the whole text)."""
+    from serving.render import render_html
+
+    return render_html(document, result, reviews=reviews).encode("utf-8")
+
+
+def render_contract_export(kind: str, document: Document, job: Job, rows: Sequence[FindingRow], *,
+                           run: Callable[[Call], Any], data: bytes | None = None) -> Download:
+    """One of CONTRACT_EXPORTS for the findings `rows` of `job` on `document` (`data`: the uploaded
+    file, which the Word review copy is written into); the review copy and the report built by `run` (under the
+    file budget: it raises BudgetExceeded past it)."""
+    from contracts.compare.tables import to_csv, to_xlsx
+    from word.files import Note
 
     if kind not in CONTRACT_EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(CONTRACT_EXPORTS)}")
@@ -58,7 +79,7 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     if kind == "review.docx":
         notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",
                       f"{r.explanation}\nReview: {review_state(r)}") for r in rows]
-        body = review_docx(document, notes + proofing_notes(document), data=data, title=f"Review: {document.name}")
+        body = run(Call(review_copy, (document, notes, data, f"Review: {document.name}"), "building"))
     elif kind == "findings.csv":
         body = to_csv(review_rows(rows), REVIEW_COLUMNS).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
     elif kind == "findings.xlsx":
@@ -68,5 +89,5 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
         stats = AnalysisStats.model_validate({k: v for k, v in job.stats.items() if k in AnalysisStats.model_fields})
         result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name=job.analyzer, version=""),
                                 findings=findings, stats=stats)
-        body = render_html(document, result, reviews=[review_state(r) for r in rows]).encode("utf-8")
+        body = run(Call(report_page, (document, result, [review_state(r) for r in rows]), "building"))
     return Download(body, CONTRACT_EXPORTS[kind], f"{stem}.{kind}")

@@ -85,9 +85,12 @@ def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str,
         raise NotAvailable(str(exc), code="export_unavailable") from None
 
 
-def contract_export(session: Session, *, tenant_id: str, contract_id: str, kind: str) -> Download:
+def contract_export(session: Session, *, tenant_id: str, contract_id: str, kind: str,
+                    analyzers: AnalyzerCache) -> Download:
     """A download of the contract's latest finished analysis, every finding with its review (404
-    `not_analyzed` while none has finished: an export of nothing would read as "no risks")."""
+    `not_analyzed` while none has finished: an export of nothing would read as "no risks"). The review copy and
+    the report are built under the file budget, as the analysis was: past it, a 422 (`analysis_timeout`,
+    `analysis_out_of_memory`) naming the setting."""
     job, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=contract_id)
     if job is None:
         raise NotFound(f"contract {contract_id} has no finished analysis yet; export it once its job is done",
@@ -95,6 +98,10 @@ def contract_export(session: Session, *, tenant_id: str, contract_id: str, kind:
     document = contracts.document(session, tenant_id=tenant_id, contract_id=contract_id)
     data = stored_bytes(session, contract_id) if kind == "review.docx" else None
     try:
-        return render_contract_export(kind, document, job, rows, data=data)
+        return render_contract_export(kind, document, job, rows, data=data,
+                                      run=lambda call: within_budget(analyzers, call))
+    except BudgetExceeded as exc:
+        raise UnprocessableUpload(budget_reason(exc, "review copy" if kind == "review.docx" else "report"),
+                                  code=exc.code) from None
     except ImportError as exc:
         raise NotAvailable(str(exc), code="export_unavailable") from None

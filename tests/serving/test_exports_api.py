@@ -12,7 +12,7 @@ import docx
 import openpyxl
 import pytest
 
-from tests.serving.conftest import Api
+from tests.serving.conftest import PLUGINS, Api, make_settings, open_api
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REVIEW_FIELDS = ("category", "severity", "start", "end", "quote", "explanation", "review", "review_comment")
@@ -158,3 +158,24 @@ def test_another_tenant_and_an_unanalyzed_contract_get_404(api: Api, reviewed) -
         _error(_get(api, failed["contract_id"], export), 404, "not_analyzed")
     _error(_get(api, contract_id, "findings.pdf"), 422, "invalid_request")
     _error(_get(api, "0" * 32, "report.html"), 404, "not_found")
+
+
+def test_a_review_copy_past_the_file_budget_is_a_422_not_a_held_request(tmp_path) -> None:
+    """The Word review copy is built at download time, and anchoring every finding's comment grows faster than
+    their number (1,000 one-finding clauses: some 5 s, 2,000: 11 s). The download builds it under the file budget:
+    an analysis stored under a wide budget (300 clauses, five findings each), downloaded from a service whose
+    budget is 1 s, is a 422 naming LEXRISK_FILE_BUDGET_S; the findings' table stays readable."""
+    text = "\n\n".join(f"Clause {i}: the Supplier shall not assign, may audit and exclusively buys not less than "
+                       f"goods number {i}, governed by the laws of Ohio." for i in range(300))
+    wide = make_settings(tmp_path, analyzer_plugins=PLUGINS | {"baseline": "tests.serving.fakes:stuck"},
+                         file_budget_s=120.0)
+    for api in open_api(wide):
+        accepted = api.upload(data=text.encode(), name="long.txt").json()
+        assert api.wait(accepted["job_id"], timeout=60)["status"] == "done"
+    for api in open_api(wide.model_copy(update={"file_budget_s": 1.0})):  # the same database, keys and tenant
+        response = _get(api, accepted["contract_id"], "review.docx")
+        _error(response, 422, "analysis_timeout")
+        assert response.json()["error"]["message"] == ("building the review copy took longer than 1 s, the budget "
+                                                       "of one file; it was stopped (LEXRISK_FILE_BUDGET_S)")
+        table = _get(api, accepted["contract_id"], "findings.csv")
+        assert table.status_code == 200 and "goods number 299" in table.content.decode("utf-8-sig")

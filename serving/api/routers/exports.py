@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
-from serving.api.deps import IdPath, SessionDep, TenantDep
+from serving.api.deps import AnalyzersDep, IdPath, SessionDep, TenantDep
 from serving.api.protocol import error_responses
 from serving.service import comparisons
 
@@ -17,13 +17,18 @@ ContractExport = Literal["review.docx", "findings.csv", "findings.xlsx", "report
 
 
 @router.get("/{contract_id}/exports/{export}", responses={
-    **error_responses({404: ["not_found", "not_analyzed"], 501: ["export_unavailable"]}),
+    **error_responses({404: ["not_found", "not_analyzed"], 422: ["analysis_timeout", "analysis_out_of_memory"],
+                       501: ["export_unavailable"]}),
     200: {"content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                       "text/csv": {}, "text/html": {}}}},
     summary="Download: review.docx (findings as comments), findings.csv, findings.xlsx, report.html")
-def download(contract_id: IdPath, export: ContractExport, tenant: TenantDep, session: SessionDep) -> Response:
-    """The latest finished analysis, every finding with its review (accepted, rejected, edited; comment)."""
-    file = comparisons.contract_export(session, tenant_id=tenant.id, contract_id=contract_id, kind=export)
+def download(contract_id: IdPath, export: ContractExport, tenant: TenantDep, session: SessionDep,
+             analyzers: AnalyzersDep) -> Response:
+    """The latest finished analysis, every finding with its review (accepted, rejected, edited; comment). The
+    review copy and the report are built on request under the file budget (LEXRISK_FILE_BUDGET_S,
+    LEXRISK_FILE_MEMORY_MB; past it: 422, naming the setting): they grow with the text times its findings."""
+    file = comparisons.contract_export(session, tenant_id=tenant.id, contract_id=contract_id, kind=export,
+                                       analyzers=analyzers)
     disposition = f"attachment; filename*=UTF-8''{quote(file.filename)}"
     return Response(content=file.data, media_type=file.media_type, headers={"Content-Disposition": disposition})
