@@ -68,7 +68,8 @@ class CommonSettings(SettingsPart):
                                  "(reading, segmenting, analysing with `lexrisk analyze`; reading an upload, then "
                                  "segmenting and analysing it in its job, in the API, and each step of a template "
                                  "comparison: the template's analysis, the comparison, building its Word redline or "
-                                 "review copy for a download); the work is stopped past it "
+                                 "review copy for a download; building a contract's own review copy or HTML report "
+                                 "for a download); the work is stopped past it "
                                  "(`extraction_timeout`, `analysis_timeout`). An API job on `openai` or `hf` is not "
                                  "bounded by it: its time is the model server's or the GPU's (request timeouts and "
                                  "retries; `LEXRISK_JOB_TIMEOUT_S`)")
