@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from rapidfuzz import fuzz
 
@@ -225,34 +227,53 @@ def term_findings(terms: KeyTerms) -> list[Finding]:
     return out
 
 
+@dataclass
+class FieldTally:
+    """One field's scores over contracts, read the same way by `score_terms` (the eval run) and
+    scripts/terms_errors.py (the train split): the match rate over the contracts with a readable answer, the
+    match rate over those given a value (precision), and how many contracts with no answer were given one."""
+
+    field: str
+    scores: list[float] = dc_field(default_factory=list)
+    given: list[float] = dc_field(default_factory=list)  # the scores of the contracts given a value
+    unreadable: int = 0
+    unanswered: int = 0  # contracts CUAD gives no answer for that were given a value
+
+    def add(self, terms: KeyTerms, answer: str | None) -> float | None:
+        """Count one contract; its score, or None where it is not scored (no answer, or one naming no value)."""
+        if not answer:
+            self.unanswered += gave_value(self.field, terms)
+            return None
+        score = field_match(self.field, terms, answer)
+        if score is None:
+            self.unreadable += 1
+            return None
+        self.scores.append(score)
+        if gave_value(self.field, terms):
+            self.given.append(score)
+        return score
+
+    def row(self) -> dict:
+        scores, given = self.scores, self.given
+        row: dict = {"contracts": len(scores), "unreadable": self.unreadable,
+                     "accuracy": sum(scores) / len(scores) if scores else None,
+                     "given": len(given), "precision": sum(given) / len(given) if given else None}
+        if self.field == "parties":
+            row["all_found"] = sum(s == 1.0 for s in scores) / len(scores) if scores else None
+        return row
+
+
 def score_terms(contracts: Sequence[tuple[str, AnalysisResult | None, Sequence[GoldSpan]]],
                 answers: Mapping[str, Mapping[str, str]]) -> dict:
     """metrics.json's `terms`: per field the match rate over the contracts with a readable answer, the
     number of those given a value and the match rate over them (precision: a null is no miss there), and
     span precision/recall/F1 under CUAD's rule over the eight categories."""
-    fields: dict[str, dict] = {}
-    for field in TERM_FIELDS:
-        scores: list[float] = []
-        given: list[float] = []  # the scores of the contracts given a value
-        unreadable = 0
-        for name, result, _ in contracts:
-            answer = answers.get(name, {}).get(CATEGORY[field])
-            if not answer:
-                continue
-            terms = result.terms if result and result.terms else KeyTerms()
-            score = field_match(field, terms, answer)
-            if score is None:
-                unreadable += 1
-            else:
-                scores.append(score)
-                if gave_value(field, terms):
-                    given.append(score)
-        row: dict = {"contracts": len(scores), "unreadable": unreadable,
-                     "accuracy": sum(scores) / len(scores) if scores else None,
-                     "given": len(given), "precision": sum(given) / len(given) if given else None}
-        if field == "parties":
-            row["all_found"] = sum(s == 1.0 for s in scores) / len(scores) if scores else None
-        fields[field] = row
+    tallies = {field: FieldTally(field) for field in TERM_FIELDS}
+    for name, result, _ in contracts:
+        terms = result.terms if result and result.terms else KeyTerms()
+        for field, tally in tallies.items():
+            tally.add(terms, answers.get(name, {}).get(CATEGORY[field]))
+    fields = {field: tally.row() for field, tally in tallies.items()}
     categories = list(CATEGORY.values())
     per_category = {c: Counts() for c in categories}
     for _, result, gold in contracts:

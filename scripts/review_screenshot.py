@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "contracts" / "master_services_agreement.pdf"
@@ -32,9 +32,7 @@ def main() -> int:
         page.set_default_timeout(120_000)
         expect.set_options(timeout=120_000)
         page.goto(up.ui)
-        page.get_by_role("textbox", name="API key").fill(up.key)
-        page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, up.key)
         expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
         page.locator('input[type="file"]').first.set_input_files(str(SAMPLE))
         expect(page.get_by_text(re.compile(r"^\d+(\.\d+)?\s?[KM]B$"))).to_be_visible()

@@ -27,7 +27,7 @@ from contracts.key_terms import TERM_FIELDS
 from contracts.portable_paths import portable
 from contracts.terms import extract_terms
 from eval.gold import cuad_answers
-from eval.term_scores import CATEGORY, field_match, gave_value
+from eval.term_scores import CATEGORY, FieldTally
 
 
 def _shown(terms: object, field: str) -> tuple[object, str]:
@@ -49,39 +49,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     answers = cuad_answers(args.cuad)
     names = sorted(n for n in answers if in_split(n, "train"))[args.offset:][:args.limit]
-    totals = {field: [0.0, 0, 0.0, 0] for field in TERM_FIELDS}  # score sum, count; the same over values given
-    unanswered = dict.fromkeys(TERM_FIELDS, 0)  # contracts CUAD gives no answer for that were given a value
+    tallies = {field: FieldTally(field) for field in TERM_FIELDS}
     for name in names:
         path = args.cuad / "full_contract_txt" / name
         if not path.is_file():
             continue
         terms = extract_terms(Document.from_text(name, path.read_text(encoding="utf-8")))
-        for field in TERM_FIELDS:
+        for field, tally in tallies.items():
             answer = answers[name].get(CATEGORY[field])
-            unanswered[field] += not answer and gave_value(field, terms)
-            score = field_match(field, terms, answer) if answer else None
-            if answer is None or score is None:
-                continue  # no answer, or one that names no value of the field: not scored
-            totals[field][0] += score
-            totals[field][1] += 1
-            if gave_value(field, terms):
-                totals[field][2] += score
-                totals[field][3] += 1
-            if score < 1 and field in (args.field or ()):
+            score = tally.add(terms, answer)
+            if score is not None and score < 1 and field in (args.field or ()):
                 value, quote = _shown(terms, field)
                 print(f"{field}  {name}\n  CUAD: {answer[:200]!r}\n  ours: {value!r}\n  from: {quote!r}")
+    rows = {field: tally.row() for field, tally in tallies.items()}
     print(f"\ntrain split, {len(names)} contracts (the rules were tuned on these)")
-    for field, (total, count, right, given) in totals.items():
-        print(f"{field:40s} {count:4d} {total / max(count, 1):.3f}   given {given:4d}: {right / max(given, 1):.3f}")
+    for field, row in rows.items():
+        print(f"{field:40s} {row['contracts']:4d} {row['accuracy'] or 0:.3f}   given {row['given']:4d}: "
+              f"{row['precision'] or 0:.3f}")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(portable({
             "label": args.label, "split": "train", "contracts": len(names), "commit": _commit(),
             "command": shlex.join(["python", "scripts/terms_errors.py", *(argv if argv is not None else sys.argv[1:])]),
-            "fields": {field: {"contracts": count, "accuracy": total / count if count else None, "given": given,
-                               "precision": right / given if given else None,
-                               "given_where_cuad_answers_nothing": unanswered[field]}
-                       for field, (total, count, right, given) in totals.items()}}), indent=1) + "\n", encoding="utf-8")
+            "fields": {field: {"contracts": row["contracts"], "accuracy": row["accuracy"], "given": row["given"],
+                               "precision": row["precision"],
+                               "given_where_cuad_answers_nothing": tallies[field].unanswered}
+                       for field, row in rows.items()}}), indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lexrisk.testing.vllm_server import free_port
 
@@ -65,3 +66,11 @@ def running_up(folder: Path, tenant: str = "Smith & Partners") -> Iterator[Up]:
         process.send_signal(signal.SIGTERM)
         if process.wait(timeout=STOP_SECONDS) != 0:
             raise UpFailed(f"lexrisk up exited {process.returncode} on SIGTERM:\n{log_path.read_text()}")
+
+
+def sign_in(page: Any, key: str, name: str = "A. Lawyer") -> None:
+    """Fill the app's sign-in form on a Playwright `page` and send it: every browser test and the screenshot
+    script start this way."""
+    page.get_by_role("textbox", name="API key").fill(key)
+    page.get_by_role("textbox", name="Your name").fill(name)
+    page.get_by_role("button", name="Sign in").click()

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
 from tests.ui.conftest import ROOT, SAMPLES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -144,9 +144,7 @@ def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
     page.goto(up.ui)
-    page.get_by_role("textbox", name="API key").fill(up.key)
-    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, up.key)
     page.get_by_role("link", name="Annotate").click()
     expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
     grid = page.locator('[data-testid="stDataFrame"]').first

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up, sign_in
 from tests.ui.conftest import ROOT, SAMPLES, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -69,18 +69,12 @@ def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[
             browser.close()
 
 
-def _sign_in(page, key: str) -> None:
-    page.get_by_role("textbox", name="API key").fill(key)
-    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
     context = page.context
     page.goto(url)
-    _sign_in(page, key)
+    sign_in(page, key)
     expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["lexrisk_session"]["httpOnly"] and cookies["lexrisk_session"]["sameSite"] == "Lax"
@@ -174,12 +168,12 @@ def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
     page.reload()  # signed out stays signed out
     expect(page.get_by_role("textbox", name="API key")).to_be_visible()
     page.goto(link)  # a shared link, signed out: sign-in first, then its contract
-    _sign_in(page, key)
+    sign_in(page, key)
     expect(page.get_by_text(re.compile(r"\d+ risks shown"))).to_be_visible()
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_role("textbox", name="API key")).to_be_visible()
     page.goto(link)
-    _sign_in(page, stranger)
+    sign_in(page, stranger)
     expect(page.get_by_text("The contract of this link was not found.")).to_be_visible()
     _shot(page, "28-other-firm")
 

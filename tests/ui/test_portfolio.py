@@ -200,7 +200,7 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px: screenshots to look at."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
     from tests.ui.test_browser import SHOTS
 
     live_api, _ = terms_api
@@ -219,9 +219,7 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> Non
                     page = browser.new_page(viewport={"width": width, "height": 1000})
                     page.set_default_timeout(60_000)
                     page.goto(f"http://127.0.0.1:{port}/")
-                    page.get_by_role("textbox", name="API key").fill(live_api.keys["acme"])
-                    page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
-                    page.get_by_role("button", name="Sign in").click()
+                    sign_in(page, live_api.keys["acme"])
                     page.get_by_role("heading", name="Review a contract").wait_for()
                     page.get_by_role("link", name="Portfolio").click()
                     page.get_by_role("heading", name="Portfolio").wait_for()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contracts.proofing import PROOFING_KINDS
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up
+from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
 from tests.ui.conftest import ROOT
 from ui.proofing_tab import PROBLEM_WIDTH
 
@@ -48,9 +48,7 @@ def test_problem_column_is_in_view_at_1280(product: Up) -> None:
         page.set_default_timeout(120_000)
         try:
             page.goto(product.ui)
-            page.get_by_role("textbox", name="API key").fill(product.key)
-            page.get_by_role("textbox", name="Your name").fill("A. Lawyer")
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, product.key)
             expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
             page.locator('input[type="file"]').first.set_input_files(
                 {"name": "supply.txt", "mimeType": "text/plain", "buffer": TEXT.encode()})
