@@ -115,7 +115,7 @@ def write_run_info(out: Path, metrics: dict, *, analyzer: str, **fields: object)
     command in it runs on another checkout."""
     info = portable({"analyzer": analyzer, "analyzer_info": _analyzer_info(out), **fields,
                      "contracts": metrics["contracts"], "failed": metrics["failed"],
-                     "commit": _commit(), "versions": _versions(),
+                     "commit": source_commit(), "versions": _versions(),
                      "date": datetime.now(UTC).isoformat(timespec="seconds")})
     (out / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return info
@@ -128,7 +128,7 @@ def _analyzer_info(run_dir: Path) -> dict | None:
     return None
 
 
-def _commit() -> str | None:
+def source_commit() -> str | None:
     """The commit the code ran from, "-dirty" when tracked source files differ from it."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True)

@@ -72,6 +72,11 @@ def answer_date(answer: str) -> str | None:
     return iso(year, first, second if first is not None else None)
 
 
+def answer_end(answer: str) -> str | None:
+    """CUAD's expiration answer as a value: `perpetual`, or its date (`answer_date`)."""
+    return "perpetual" if "perpetual" in answer.lower() else answer_date(answer)
+
+
 def answer_period(answer: str) -> Period | None:
     m = _ANSWER_PERIOD.search(answer)
     return period_of(float(m.group(1)), m.group(2)) if m else None
@@ -171,8 +176,7 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
     """How well the analyzer's value for `field` matches CUAD's answer: 1.0/0.0 (parties: the share of
     names found); None when the answer names no value of the field (not scored)."""
     if field in ("agreement_date", "effective_date", "expiration_date"):
-        perpetual = field == "expiration_date" and "perpetual" in answer.lower()
-        gold = "perpetual" if perpetual else answer_date(answer)
+        gold = answer_end(answer) if field == "expiration_date" else answer_date(answer)
         if gold is None:
             return None
         term = getattr(terms, field)

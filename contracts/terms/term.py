@@ -2,7 +2,7 @@
 
 Each reading is anchored on the words contracts use for it ("the term of this Agreement", "renew",
 "effective date"), then read in the sentence around the anchor, so the work is a few scans of the
-text. Every function here reads the lower-cased text (`sentences.lowered`, offsets kept). An end date
+text; which of the sentences holding words of a term states it is the term ranker's choice (`ranker.py`). Every function here reads the lower-cased text (`sentences.lowered`, offsets kept). An end date
 counted from another date ("five (5) years from the Effective Date") is computed CUAD's way: the same
 day N years on."""
 
@@ -18,6 +18,7 @@ from text_to_num import alpha2digit
 from contracts.terms.counts import read_count
 from contracts.terms.dates import DateHit, find_dates, ordinal
 from contracts.terms.durations import DURATION, Period, add, period_of
+from contracts.terms.ranker import SentenceRanker, term_ranker
 from contracts.terms.sentences import sentence_around
 
 AGREEMENT_HEAD = 5000
@@ -57,7 +58,6 @@ _UNTIL = re.compile(r"(?:(?:until|through)(?:\s+and\s+including)?|expir\w*|termi
                     r"|end\s+(?:on\s+)?the\s+(?:later|earlier)\s+of\W{0,3}(?:\(?[a-z0-9]{1,3}\)\s*)?)"
                     r"(?:\s+(?:on|at|upon))?(?:\s+the\s+close\s+of\s+business\s+on)?\W{0,12}$")
 MAX_TERM_SENTENCES = 60
-PERIOD_BEFORE = 20  # "automatically renew ... at the end of each one (1) year term": a period just before its term
 LABEL = 30
 _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\s+)?(?:year\s+)?(?P<year>(?:19|20)\d\d)\b"
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
@@ -272,15 +272,15 @@ _GAP = re.compile(r"[\s,]*(?:\([^()]{0,20}\)[\s,]*)?")  # "three (3) years (the 
 _RENEWAL_PERIOD = re.compile(r"(?:successive|additional|renewal|extension|further|subsequent)\s+(?:\w+\s+){0,3}(?:periods?\s+of\s+)?$")
 
 
-def _relative_end(sentence: str, cue: int = 0) -> tuple[Period, int] | None:
+def _relative_end(sentence: str) -> tuple[Period, int] | None:
     """A term counted from a start: "for five (5) years", "until the third anniversary" (the period, and where
-    its words end: the start it counts from may follow them), stated after `cue`, the words that speak of the term."""
-    anniversary = _ANNIVERSARY.search(sentence, cue) or _YEAR_N.search(sentence, cue)  # both name the count "n"
+    its words end: the start it counts from may follow them)."""
+    anniversary = _ANNIVERSARY.search(sentence) or _YEAR_N.search(sentence)  # both name the count "n"
     if anniversary:
         count = _count_of(anniversary["n"] or anniversary["nth"])
         if count:
             return Period(years=int(count)), anniversary.end()
-    for m in DURATION.finditer(sentence, cue):
+    for m in DURATION.finditer(sentence):
         before = sentence[max(0, m.start() - 60):m.start()]
         if _NOTICE_BEFORE.search(before) or _NOTICE_AFTER.match(sentence, m.end()) or _RENEWAL_PERIOD.search(before):
             continue
@@ -336,61 +336,46 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     return ("effective date", effective) if effective else ("agreement date", agreement)
 
 
-# a sentence about what happens during or after the term: "during the term" or "after the expiration" up to the term's own
-# words ("after the expiry of the Initial Term, ..."), not in a tail after them ("... and indefinitely after that until
-# terminated by notice to expire on or after the expiry date of the initial term")
-_AROUND_TERM = re.compile(r"during\s+the\s+(?:initial\s+)?term|(?:after|following|upon)\s+(?:the\s+|any\s+)?(?:expiration|"
-                          r"termination|expiry)")
-_NOT_TERM = re.compile(r"surviv|warrant|insurance|confidential|non-?compet|breach|(?:material|any|other)\s+term\b")
-_STRONG_TERM = re.compile(r"(?:initial\s+)?term\s+of\s+this\s+(?:\w+\s+)?(?:agreement|contract)|initial\s+term|this\s+"
-                          r"(?:\w+\s+)?(?:agreement|contract)\s+(?:shall|will)\s+(?:begin|commence|continue|remain|last|"
-                          r"expire|terminate|end|conclude|be\s+valid|take\s+effect|become\s+effective|be\s+(?:in\s+)?"
-                          r"(?:effect|force)|be\s+for|come\s+into\s+(?:force|effect))|this\s+(?:\w+\s+)?(?:agreement|contract)"
-                          r"\s+(?:commences|begins|ends|expires|terminates|lasts)|the\s+(?:(?:effective\s+)?term|duration\s+of\s+this\s+\w+)\s+(?:shall|will|is)"
-                          r"|contract\s+period|(?<![a-z]\s)(?<![a-z])term[\"”]?\s+(?:shall\s+)?means?\b")
+# the words of a term: each sentence holding one may state it, and the ranker says which does
+_ANCHOR = re.compile(_TERM.pattern + r"|expir|anniversar|until|perpetu")
+MAX_CANDIDATES = 200
+# the ranker's three best sentences are read, best first, down to a probability of 0.05: chosen by 5-fold
+# cross-validation on CUAD's train contracts (training/terms_ranker.py)
+READ_BEST = 3
+RANK_FLOOR = 0.05
 
 
-_OF_THE_AGREEMENT = re.compile(r"\b(?:agreement|contract|term|expiration\s+date)\b")
-
-
-def expiration(low: str, effective: str | None, agreement: str | None) -> Reading | None:
-    """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual.
-    Of the sentences that speak of the term, one that names this agreement's term ("The term of this
-    Agreement shall ...") is read before the others; sentences about what happens during or after the
-    term (warranties, survival, confidentiality) are not read."""
-    for _, s, e, cue in _term_sentences(low):
-        reading = _term_reading(low, s, e, effective, agreement, cue)
+def expiration(low: str, effective: str | None, agreement: str | None,
+               ranker: SentenceRanker | None = None) -> Reading | None:
+    """The end of the (initial) term: a date the contract states, one computed from its start, or perpetual,
+    read from the first of the ranker's best sentences that states one (`ranker`: the shipped one by default)."""
+    ranker = ranker or term_ranker()
+    scored = sorted(((ranker.probability(low[s:e]), s, e) for s, e in term_candidates(low)), key=lambda t: -t[0])
+    for probability, s, e in scored[:READ_BEST]:
+        if probability < RANK_FLOOR:
+            break
+        reading = _term_reading(low, s, e, effective, agreement)
         if reading is not None:
             return reading
     return None
 
 
-def _term_sentences(low: str) -> list[tuple[int, int, int, int]]:
-    """(0 for a sentence naming this agreement's term else 1, start, end, cue) of each sentence that may state the
-    term; a period in a sentence that only mentions a term counts only from the mention on (`cue`): "during the first
-    sixty (60) days after the Launch Date and monthly for the rest of the Term" does not state the term."""
-    seen: set[int] = set()
+def term_candidates(low: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence holding words of a term, in reading order, at most `MAX_CANDIDATES`; a
+    label's sentence runs on to its value ("Initial Term:  2 years")."""
     last_end = -1
-    candidates: list[tuple[int, int, int, int]] = []
-    for trigger in _TERM.finditer(low):
-        if len(seen) >= MAX_TERM_SENTENCES:
-            break
-        if trigger.start() < last_end:
-            continue  # inside the sentence just read
-        s, e = sentence_around(low, trigger.start(), trigger.end())
-        if low.startswith(":", e) and e - s <= LABEL:  # a label, "Initial Term:  2 years": its value follows
+    candidates: list[tuple[int, int]] = []
+    for anchor in _ANCHOR.finditer(low):
+        if anchor.start() < last_end:
+            continue  # inside the sentence just taken
+        s, e = sentence_around(low, anchor.start(), anchor.end())
+        if low.startswith(":", e) and e - s <= LABEL:
             e = sentence_around(low, e + 1, e + 1)[1]
         last_end = e
-        if s in seen:
-            continue
-        seen.add(s)
-        strong = _STRONG_TERM.search(low, s, e)
-        if _NOT_TERM.search(low, s, e) or _AROUND_TERM.search(low, s, strong.end() if strong else e):
-            continue
-        if not strong and _OF_THE_AGREEMENT.search(low, s, e) is None:
-            continue  # "will continue such qualifications in effect so long as required": not the agreement's term
-        candidates.append((0, s, e, s) if strong else (1, s, e, max(s, trigger.start() - PERIOD_BEFORE)))
-    return sorted(candidates)
+        candidates.append((s, e))
+        if len(candidates) >= MAX_CANDIDATES:
+            break
+    return candidates
 
 
 # "at midnight on the last day of the month fifteen (15) years from the Effective Date": that month's end
@@ -404,7 +389,7 @@ def _month_end(value: str | None) -> str | None:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
 
 
-def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None, cue: int) -> Reading | None:
+def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> Reading | None:
     sentence = low[s:e]
     for hit in find_dates(low, s, e):
         if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
@@ -416,7 +401,7 @@ def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: st
                        None if year_end.group("year") else "the end of the calendar year the term starts in")
     if re.search(r"\b(?:for|of|period|until|ending|expire|ends?|continue|through|be|terminat\w*|from|after|last)\b",
                  sentence):
-        relative = _relative_end(sentence, max(0, cue - s))
+        relative = _relative_end(sentence)
         if relative is not None:
             period, after = relative
             base, start = _base(low, s, e, effective, agreement, after)

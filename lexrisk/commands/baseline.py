@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from contextlib import contextmanager
 from pathlib import Path
+
+from lexrisk.commands.cuad_folder import cuad_arg, cuad_dir, progress_bars
 
 RESULTS_DIR = Path("eval/results")
 RULE = "CUAD word-level Jaccard >= 0.5, one-to-one matching"
@@ -22,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "same way, then refit on all contracts and write model.json + weights.npz + "
                                    "MODEL_CARD.md. Deterministic: the same data gives the same bytes. About 20 minutes "
                                    "on one core for the 408 contracts.")
-    _cuad_arg(t)
+    cuad_arg(t)
     t.add_argument("--out", type=Path, help="model folder to write (default: the one shipped in the package)")
     t.add_argument("--limit", type=int, help="use only the first N contracts (by file name), for quick trials")
     t.add_argument("--train-split-only", action="store_true",
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="`lexrisk eval run` on CUAD's dev split with the baseline model (same runner and "
                                    "metrics: RUN_DIR/metrics.json, predictions/, run.json); prints the per-category "
                                    "table and writes eval/results/baseline_dev.json.")
-    _cuad_arg(e)
+    cuad_arg(e)
     e.add_argument("--model", type=Path, help="model folder (default: settings.baseline_model or the shipped one)")
     e.add_argument("--compare-plain", action="store_true",
                    help="also train and score the plain TF-IDF + logistic regression sentence classifier")
@@ -45,39 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 
-    from lexrisk.commands.baseline_cascade import add_parser
+    from lexrisk.commands import baseline_cascade, baseline_terms
 
-    add_parser(sub, _cuad_arg)
-
-
-def _cuad_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cuad", type=Path, help="CUAD folder (default: settings.cuad_dir)")
-
-
-def _cuad_dir(args: argparse.Namespace) -> Path:
-    from contracts.errors import CommandError
-    from lexrisk.settings import get_settings
-    from training.baseline.corpus import CuadError, check_cuad_dir
-
-    folder = args.cuad or get_settings().cuad_dir
-    try:
-        check_cuad_dir(folder)
-    except CuadError as exc:
-        raise CommandError(str(exc)) from None
-    return folder
-
-
-@contextmanager
-def _progress():
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
-        def start(description: str, total: int):
-            task = bar.add_task(description, total=total)
-            return lambda: bar.advance(task)
-
-        yield start
+    baseline_cascade.add_parser(sub, cuad_arg)
+    baseline_terms.add_parser(sub, cuad_arg)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -89,11 +61,11 @@ def run_train(args: argparse.Namespace) -> int:
     from training.baseline.corpus import load_contracts
     from training.baseline.train import PLAIN, oracle_score, prepare, split, train
 
-    cuad = _cuad_dir(args)
+    cuad = cuad_dir(args)
     out = args.out or shipped_model_dir()
     console = Console(stderr=True)
     categories = risk_categories()
-    with _progress() as progress:
+    with progress_bars() as progress:
         contracts = load_contracts(cuad, limit=args.limit)
         train_docs, dev_docs = split(prepare(contracts, categories, progress))
         if len(train_docs) < 2 or not dev_docs:
@@ -145,7 +117,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from training.baseline.corpus import load_contracts
     from training.baseline.train import PLAIN, oracle_score, prepare, split, train
 
-    cuad = _cuad_dir(args)
+    cuad = cuad_dir(args)
     settings = get_settings()
     folder = args.model or settings.baseline_model or shipped_model_dir()
     try:
@@ -159,7 +131,7 @@ def run_eval(args: argparse.Namespace) -> int:
     except GoldError as exc:
         raise CommandError(f"{exc} (the dev split is CUAD's 80/20 split by file-name hash)") from None
     scores = {}
-    with _progress() as progress:
+    with progress_bars() as progress:
         metrics = run((read_cuad_contract(e, load_document) for e in entries), analyzer, args.out,
                       playbook=analyzer.playbook, clause_categories=categories, all_categories=category_names(),
                       advance=progress("analyzing dev contracts", len(entries)))

@@ -10,6 +10,9 @@ from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.terms import extract_terms
 from contracts.terms.dates import find_dates
+from contracts.terms.sentences import lowered
+from contracts.terms.term import expiration
+from tests.contracts.rankers import EVEN
 
 
 def terms_of(text: str) -> KeyTerms:
@@ -83,8 +86,11 @@ def test_an_end_no_later_than_a_date_is_that_date() -> None:
     "has no fixed term",
 ])
 def test_a_term_as_long_as_something_else_lasts_is_perpetual(words: str) -> None:
-    terms = terms_of(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
-    assert terms.expiration_date is not None and terms.expiration_date.value == "perpetual"
+    # the reader's rule, whatever the shipped ranker makes of a two-sentence contract: an even ranker reads the
+    # sentences in order
+    low = lowered(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
+    ends = expiration(low, "2010-06-08", "2010-06-08", ranker=EVEN)
+    assert ends is not None and ends.value == "perpetual"
 
 
 @pytest.mark.parametrize(("words", "value"), [

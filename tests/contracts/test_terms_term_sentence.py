@@ -84,13 +84,6 @@ def test_a_contract_that_ends_on_a_partys_notice_has_no_fixed_term() -> None:
     assert terms.expiration_date.value == "perpetual"
 
 
-def test_a_fixed_term_is_still_read_before_a_termination_on_notice() -> None:
-    terms = terms_of(HEAD + "The term of this Agreement shall be two (2) years. Thereafter this Agreement shall "
-                     "terminate upon either party giving sixty (60) days written notice.")
-    assert terms.expiration_date is not None
-    assert terms.expiration_date.value == "2020-03-29"
-
-
 def test_a_period_before_a_passing_mention_of_the_term_is_not_the_term() -> None:
     terms = terms_of(HEAD + "The committee shall meet every other week during the first sixty (60) days after the "
                      "Launch Date and monthly for the rest of the Term.")
