@@ -278,3 +278,39 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
         finally:
             browser.close()
 
+
+@pytest.mark.slow
+def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
+    """The Review page's key terms at 1280 and 1920 px: a party's whole name shows (wrapped, not cut short
+    with "…"), and so does every other value."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from tests.ui.test_browser import SHOTS
+
+    live_api, ids = terms_api
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1280, 1920):
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                page.set_default_timeout(60_000)
+                page.goto(app_url)
+                sign_in(page, live_api.keys["acme"])
+                page.get_by_role("heading", name="Review a contract").wait_for()
+                page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # Review is the app's page at /
+                page.get_by_text("Key terms · 8 found").wait_for()
+                _settled(page)
+                page.screenshot(path=str(SHOTS / f"review-terms-{width}.png"), full_page=True)
+                values = page.locator('[class*="st-key-term-"] button:visible [data-testid="stMarkdownContainer"]')
+                shown = {}
+                for value in values.all():
+                    text, fits = value.evaluate("e => [e.innerText, e.scrollWidth <= e.clientWidth"
+                                                " && e.scrollHeight <= e.clientHeight]")
+                    shown[text] = fits
+                assert {"Northwind Analytics, Inc. (Provider)", "Harbor Freight Logistics LLC (Customer)",
+                        "Delaware (US)"} <= set(shown), shown
+                assert all(shown.values()), (width, shown)
+                page.close()
+        finally:
+            browser.close()
