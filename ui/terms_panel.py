@@ -14,6 +14,11 @@ from ui.state import api, attempt, reviewer
 from ui.terms_view import LABELS, term_rows
 
 FOCUS = "terms_focus"  # (contract id, the row's key) of the value last clicked
+# Streamlit cuts a button's label to one line ending in "…"; a value here wraps instead, so that a party's
+# whole name, the first thing a lawyer reads, shows in a narrow window (1280 px)
+_LABEL = ".st-key-terms_values button [data-testid='stMarkdownContainer']"
+_WRAPPED = (f"<style>{_LABEL}, {_LABEL} p {{white-space:normal;overflow:visible;text-overflow:clip;"
+            "text-align:left}</style>")
 
 
 def key_terms_panel(contract_id: str, text: ContractText) -> None:
@@ -28,7 +33,8 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
         focus = st.session_state.get(FOCUS)
         selected = focus[1] if focus and focus[0] == contract_id else None
         left, right = st.columns([2, 3], gap="medium")
-        with left:
+        with left, st.container(key="terms_values"):
+            st.html(_WRAPPED)
             for row in rows:
                 label, value = st.columns([2, 5], vertical_alignment="center")
                 label.markdown(f"**{row.label}**")

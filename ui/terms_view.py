@@ -19,8 +19,9 @@ LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "
           "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
 _UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 SEVERITY_COLUMNS = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
-# what a lawyer acts on first (the next deadline, the risks) before what identifies the deal
-PORTFOLIO_COLUMNS = ["Contract", "Review", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(), "Parties",
+# as a lawyer scans a portfolio: which deal and with whom, its next deadlines, then its risks; the table
+# and its Excel export in this order, so that the parties stay in view on a laptop's screen
+PORTFOLIO_COLUMNS = ["Contract", "Review", "Parties", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(),
                      "Governing law", "Effective", "Renewal"]
 
 

@@ -196,43 +196,121 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
     assert not at.exception and "not an ISO 8601 date" in texts(at)
 
 
+# every text a canvas paints, where its left edge lies (CSS px from the canvas's left) and how wide it is: the
+# Portfolio table is a canvas (glide-data-grid), so what a lawyer can read of a column shows only here
+DRAWN_TEXT = """(() => {
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  window.lxDrawn = [];
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...more) {
+    const m = this.getTransform(), r = devicePixelRatio;
+    window.lxDrawn.push({text: String(text), left: (m.a * x + m.e) / r, top: (m.d * y + m.f) / r,
+                         width: this.measureText(text).width * m.a / r, canvas: this.canvas.clientWidth,
+                         grid: Boolean(this.canvas.closest && this.canvas.closest('[data-testid="stDataFrame"]'))});
+    return fill.call(this, text, x, y, ...more);
+  };
+})()"""
+
+
+@pytest.fixture(scope="module")
+def app_url(terms_api: tuple[LiveApi, dict[str, str]]) -> Iterator[str]:
+    """The app on the terms API as `lexrisk ui` runs it: ui/server.py, whose routes set the session cookie that
+    signing in needs."""
+    live_api, _ = terms_api
+    port = free_port()
+    app = subprocess.Popen(streamlit_command(live_api.url, "127.0.0.1", port, 25.0),
+                           env={**live_api.env, "LEXRISK_API_URL": live_api.url}, cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", process=app)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        app.terminate()
+        app.wait(timeout=20)
+
+
+def _settled(page) -> None:
+    """After the script run ends (Streamlit's running indicator is gone) and painting settles."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    page.wait_for_timeout(1500)
+
+
 @pytest.mark.slow
-def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]]) -> None:
-    """The Portfolio page in a real browser at 1280 and 1920 px: screenshots to look at."""
+def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
+    """The Portfolio page in a real browser at 1280 and 1920 px (screenshots to look at): each contract's
+    parties are painted whole, in their column and in the table's view, with no scrolling sideways."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
     from tests.ui.test_browser import SHOTS
 
     live_api, _ = terms_api
-    port = free_port()
-    # as `lexrisk ui` runs it: ui/server.py, whose routes set the session cookie that signing in needs
-    app = subprocess.Popen(streamlit_command(live_api.url, "127.0.0.1", port, 25.0),
-                           env={**live_api.env, "LEXRISK_API_URL": live_api.url}, cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", process=app)
-        with playwright_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            try:
-                for width in (1280, 1920):
-                    page = browser.new_page(viewport={"width": width, "height": 1000})
-                    page.set_default_timeout(60_000)
-                    page.goto(f"http://127.0.0.1:{port}/")
-                    sign_in(page, live_api.keys["acme"])
-                    page.get_by_role("heading", name="Review a contract").wait_for()
-                    page.get_by_role("link", name="Portfolio").click()
-                    page.get_by_role("heading", name="Portfolio").wait_for()
-                    page.locator('[data-testid="stDataFrame"]').wait_for()
-                    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
-                    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-                    page.wait_for_timeout(1500)
-                    path = SHOTS / f"portfolio-{width}.png"
-                    page.screenshot(path=str(path), full_page=True)
-                    assert path.stat().st_size > 10_000
-                    page.close()
-            finally:
-                browser.close()
-    finally:
-        app.terminate()
-        app.wait(timeout=20)
+    parties = {f"Northwind Analytics, Inc.; {customer}" for _, _, customer in CONTRACTS.values()}
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1280, 1920):
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                page.set_default_timeout(60_000)
+                page.add_init_script(DRAWN_TEXT)
+                page.goto(app_url)
+                sign_in(page, live_api.keys["acme"])
+                page.get_by_role("heading", name="Review a contract").wait_for()
+                page.get_by_role("link", name="Portfolio").click()
+                page.get_by_role("heading", name="Portfolio").wait_for()
+                table = page.locator('[data-testid="stDataFrame"]')
+                table.wait_for()
+                page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+                _settled(page)
+                path = SHOTS / f"portfolio-{width}.png"
+                page.screenshot(path=str(path), full_page=True)
+                assert path.stat().st_size > 10_000
+                box = table.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width  # the page does not scroll sideways
+                drawn = {d["text"]: d for d in page.evaluate("window.lxDrawn") if d["grid"]}  # the last paint
+                header = drawn["Parties"]
+                starts = sorted(d["left"] for d in drawn.values() if d["top"] == header["top"])  # the headers'
+                padding = starts[0]  # the first column starts at the canvas's left edge
+                end = min([x - padding for x in starts if x > header["left"]] + [header["canvas"]])
+                for names in parties:
+                    cell = drawn[names]
+                    assert cell["left"] + cell["width"] <= end, (width, names, cell, end)
+                page.close()
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
+    """The Review page's key terms at 1280 and 1920 px: a party's whole name shows (wrapped, not cut short
+    with "…"), and so does every other value."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from tests.ui.test_browser import SHOTS
+
+    live_api, ids = terms_api
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1280, 1920):
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                page.set_default_timeout(60_000)
+                page.goto(app_url)
+                sign_in(page, live_api.keys["acme"])
+                page.get_by_role("heading", name="Review a contract").wait_for()
+                page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # Review is the app's page at /
+                page.get_by_text("Key terms · 8 found").wait_for()
+                _settled(page)
+                page.screenshot(path=str(SHOTS / f"review-terms-{width}.png"), full_page=True)
+                values = page.locator('[class*="st-key-term-"] button:visible [data-testid="stMarkdownContainer"]')
+                shown = {}
+                for value in values.all():
+                    text, fits = value.evaluate("e => [e.innerText, e.scrollWidth <= e.clientWidth"
+                                                " && e.scrollHeight <= e.clientHeight]")
+                    shown[text] = fits
+                assert {"Northwind Analytics, Inc. (Provider)", "Harbor Freight Logistics LLC (Customer)",
+                        "Delaware (US)"} <= set(shown), shown
+                assert all(shown.values()), (width, shown)
+                page.close()
+        finally:
+            browser.close()

@@ -12,11 +12,21 @@ import streamlit as st
 
 from contracts.wire import PortfolioItem
 from ui.state import api, attempt
-from ui.terms_view import PORTFOLIO_COLUMNS, portfolio_rows, portfolio_xlsx, timeline_rows
+from ui.terms_view import PORTFOLIO_COLUMNS, SEVERITY_COLUMNS, portfolio_rows, portfolio_xlsx, timeline_rows
 
 SORTS = {"Newest first": None, "Notice deadline, soonest first": "Notice deadline", "Expiry, soonest first": "Expires",
          "Most high risks": "High", "Contract name": "Contract"}
 DESCENDING = {"High"}
+# the columns up to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; two parties'
+# names ("Northwind Analytics, Inc.; Harbor Freight Logistics LLC") take 315 px; wider windows stretch them
+COLUMN_WIDTHS = {
+    "Contract": st.column_config.TextColumn(width=150),
+    "Review": st.column_config.LinkColumn("Review", display_text="Open", width=70),
+    "Parties": st.column_config.TextColumn(width=330),
+    "Notice deadline": st.column_config.TextColumn(width=110),
+    "Expires": st.column_config.TextColumn(width=90),
+    **{c: st.column_config.NumberColumn(width=60) for c in SEVERITY_COLUMNS.values()},
+}
 
 
 def page() -> None:
@@ -47,14 +57,7 @@ def page() -> None:
         frame = _sorted(frame, column)
     st.markdown(f"**{len(frame)} of {len(everything)} contracts**")
     st.dataframe(frame, hide_index=True, key="portfolio_table", height=min(560, 38 + 35 * max(1, len(frame))),
-                 column_config={
-                     "Contract": st.column_config.TextColumn(width=160),
-                     "Review": st.column_config.LinkColumn("Review", display_text="Open review", width=100),
-                     "Notice deadline": st.column_config.TextColumn(width=115),
-                     "Expires": st.column_config.TextColumn(width=95),
-                     **{c: st.column_config.NumberColumn(width=62) for c in ("High", "Medium", "Low", "Info")},
-                     "Parties": st.column_config.TextColumn(width=330),
-                 })
+                 column_config=COLUMN_WIDTHS)
     st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records")), file_name="portfolio.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
