@@ -42,7 +42,7 @@ def _shown(row: dict | None, field: str) -> str:
     return shown
 
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 def earlier_runs(folder: Path) -> list[dict]:
@@ -75,7 +75,8 @@ def block(folder: Path = DEV) -> str:
     """README.md's key-terms table: each field's held-out match rate and its aim, from the committed run."""
     payload = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
     run = payload["run"]
-    lines = [BEGIN, f"Held out: CUAD's {run['contracts']} dev contracts, which the rules were not developed on "
+    lines = [BEGIN, f"Held out: CUAD's {run['contracts']} dev contracts, which the rules were not developed on, nor the "
+             "term ranker fit on "
              f"(`eval/results/terms-dev`, measured {len(earlier_runs(folder)) + 1} times in all).", "",
              "| key term | matches CUAD's answer | aim |", "|---|---:|---:|"]
     for field, row in payload["terms"]["fields"].items():
@@ -104,7 +105,7 @@ def train_table(folder: Path = TRAIN) -> str:
         cells = [run["fields"].get(field, {}).get("accuracy") for run in runs]
         lines.append(f"| {field} | " + " | ".join("n/a" if c is None else f"{c:.3f}" for c in cells) + " |")
     notes = [f"{i + 1}. {run['label']} (commit {run['commit']}; `{run['command']}`)" for i, run in enumerate(runs)]
-    return ("## Train split (tuned: the rules were developed on these contracts)\n\n"
+    return ("## Train split (tuned: the rules were developed, and the term ranker fit, on these contracts)\n\n"
             + "\n".join(notes) + "\n\n" + "\n".join(lines) + "\n")
 
 
@@ -127,8 +128,9 @@ def main() -> None:
     info = {k: run.get(k) for k in ("analyzer", "analyzer_info", "data", "source", "split", "contracts", "failed",
                                     "commit", "date", "command")}
     payload = {"run": info, "protocol": (
-        "Rules developed on CUAD's train split only (contracts.cuad_split); scored on the dev split, which the "
-        "rules never saw. Matching rules: eval/term_scores.py and docs/key-terms.md."),
+        "Rules developed, and the term ranker (contracts/terms/ranker.py) fit, on CUAD's train split only "
+        "(contracts.cuad_split); scored on the dev split, which neither saw. Matching rules: eval/term_scores.py "
+        "and docs/key-terms.md."),
         "speed_seconds_per_contract": metrics["speed"]["seconds_per_contract"], "terms": metrics["terms"]}
     (args.out / "terms.json").write_text(json.dumps(portable(payload), indent=1) + "\n", encoding="utf-8")
     earlier = earlier_runs(args.out)
@@ -136,7 +138,8 @@ def main() -> None:
         f"The dev split has now been measured {len(earlier) + 1} times: "
         + "; ".join(f"the {ORDINALS[i]} time at commit {e['run']['commit']} ({e['run']['date']}, "
                     f"`{ORDINALS[i]}-measurement.json`)" for i, e in enumerate(earlier))
-        + "; and in this run. Between measurements the rules were developed on the train split only "
+        + "; and in this run. Between measurements the rules were developed, and the term ranker fit and its "
+        "decoding chosen by cross-validation, on the train split only "
         "(scripts/terms_errors.py); no dev contract's misses were looked at. Changes to the scoring's reading of "
         "CUAD's answers (eval/term_scores.py) apply from the run after them on.\n\n")
     readme = (f"# Key terms on CUAD's dev split\n\n{payload['protocol']}\n\n{history}"
