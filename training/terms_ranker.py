@@ -28,9 +28,9 @@ from contracts.terms.term import (
     RANK_FLOOR,
     READ_BEST,
     Reading,
-    _term_reading,
     agreement_date,
     effective_date,
+    read_term,
     term_candidates,
 )
 from eval.gold import cuad_answers
@@ -76,7 +76,7 @@ def load(cuad_dir: Path, progress: Progress | None = None) -> list[TermContract]
         started = effective_date(low) or agreed
         effective, agreement = started.value if started else None, agreed.value if agreed else None
         sentences = term_candidates(low)
-        readings = [_term_reading(low, s, e, effective, agreement) for s, e in sentences]
+        readings = [read_term(low, s, e, effective, agreement) for s, e in sentences]
         gold = excerpts.get(path.name, [])
         answer = answers.get(path.name, {}).get(EXCERPT)
         out.append(TermContract(

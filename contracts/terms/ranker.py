@@ -4,7 +4,7 @@ the Expiration Date excerpts of CUAD's train contracts (`lexrisk terms train-ran
 Why a model: rules that chose the term's sentence by its wording ("The term of this Agreement shall ...", and
 never a sentence about survival or warranties) matched CUAD's expiration answer on 0.84 of the train contracts
 they were written on and on 0.59 of the dev contracts; the wordings they were written for do not carry over.
-The rules still read the value from the sentence the model ranks first (`term._term_reading`).
+The rules still read the value from the sentence the model ranks first (`term.read_term`).
 
 Words are hashed (crc32, the same on every machine and Python) into `FEATURES` buckets, so the artifact is one
 weight vector and no vocabulary; every number is the one word "#" (a date's digits say nothing of what it is)."""

@@ -2,7 +2,8 @@
 
 Each reading is anchored on the words contracts use for it ("the term of this Agreement", "renew",
 "effective date"), then read in the sentence around the anchor, so the work is a few scans of the
-text; which of the sentences holding words of a term states it is the term ranker's choice (`ranker.py`). Every function here reads the lower-cased text (`sentences.lowered`, offsets kept). An end date
+text; which of the sentences holding words of a term states it is the term ranker's choice (`ranker.py`).
+Every function here reads the lower-cased text (`sentences.lowered`, offsets kept). An end date
 counted from another date ("five (5) years from the Effective Date") is computed CUAD's way: the same
 day N years on."""
 
@@ -354,7 +355,7 @@ def expiration(low: str, effective: str | None, agreement: str | None,
     for probability, s, e in scored[:READ_BEST]:
         if probability < RANK_FLOOR:
             break
-        reading = _term_reading(low, s, e, effective, agreement)
+        reading = read_term(low, s, e, effective, agreement)
         if reading is not None:
             return reading
     return None
@@ -389,7 +390,9 @@ def _month_end(value: str | None) -> str | None:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
 
 
-def _term_reading(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> Reading | None:
+def read_term(low: str, s: int, e: int, effective: str | None, agreement: str | None) -> Reading | None:
+    """The end of the term as low[s:e] states it (a date after "until", "expires on", ...; the end of a year; a
+    period counted from its start; perpetual), None where the sentence states none."""
     sentence = low[s:e]
     for hit in find_dates(low, s, e):
         if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
