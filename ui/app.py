@@ -1,6 +1,6 @@
-"""The app's entry: only the navigation. Signed in, the pages by section. Signed out, every page's address
-opens sign-in (so a link such as /review?contract=ID leads there first, then to its page). Run with
-`lexrisk ui` (ui/server.py, which adds the session cookie's routes)."""
+"""The app's entry: only the navigation. Signed in, the pages by section, each at its own address (`/` goes
+on to Review). Signed out, every page's address opens sign-in (so a link such as /review?contract=ID leads
+there first, then to its page). Run with `lexrisk ui` (ui/server.py, which adds the session cookie's routes)."""
 
 import streamlit as st
 
@@ -17,9 +17,20 @@ SECTIONS = {
     "System": [("pages/model.py", "Model", "model_training", "model"), ("pages/signout.py", "Sign out", "logout", "signout")],
 }
 if signed_in():
-    navigation = st.navigation({
-        section: [st.Page(file, title=title, icon=f":material/{icon}:", url_path=path, default=path == "review")
-                  for file, title, icon, path in pages] for section, pages in SECTIONS.items()})
+    listed = {section: [st.Page(file, title=title, icon=f":material/{icon}:", url_path=path)
+                        for file, title, icon, path in pages] for section, pages in SECTIONS.items()}
+    review = listed["Contracts"][0]
+
+    def home() -> None:
+        """The app's root: Review, with the root's query, so `/?contract=ID` (the address bar's link while
+        Review was served at `/`) opens that contract at `/review?contract=ID`. Review is not itself the
+        default page because Streamlit serves the default page only at `/`: its own address then shows
+        "Page not found", and every link to a contract is one."""
+        st.switch_page(review, query_params=st.query_params.to_dict())
+
+    root = st.Page(home, title="Review", url_path="home", default=True, visibility="hidden")
+    navigation = st.navigation({section: ([root] if section == "Contracts" else []) + pages
+                                for section, pages in listed.items()})
 else:
     navigation = st.navigation(
         [st.Page(signin, title="Sign in", icon=":material/key:", url_path="signin", default=True)]

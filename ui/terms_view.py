@@ -68,6 +68,12 @@ def term_rows(terms: KeyTerms) -> list[TermRow]:
     return rows
 
 
+def review_link(contract_id: str) -> str:
+    """A contract's link, relative to the app: its review. Links already in calendars and messages use this
+    address, so it stays (ui/app.py gives Review its own page there)."""
+    return f"/review?contract={contract_id}"
+
+
 def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
     """The Portfolio table: one row a contract, dates as ISO text (sortable), a link to its review."""
     rows = []
@@ -84,7 +90,7 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
             if t.renewal_term and t.renewal_term.value else "",
             "Notice deadline": notice.deadline if notice and notice.deadline else "",
             **{label: getattr(item.risks, severity) for severity, label in SEVERITY_COLUMNS.items()},
-            "Review": f"/review?contract={item.id}",
+            "Review": review_link(item.id),
         })
     return rows
 
@@ -133,5 +139,5 @@ def timeline_rows(items: list[PortfolioItem], today: date, days: int = 365) -> l
         for d in deadlines(item.terms or KeyTerms()):
             if today <= d.day <= end:
                 rows.append({"Contract": item.name, "Deadline": DEADLINE_TITLES[d.kind], "Date": d.day.isoformat(),
-                             "Days left": (d.day - today).days, "Review": f"/review?contract={item.id}"})
+                             "Days left": (d.day - today).days, "Review": review_link(item.id)})
     return sorted(rows, key=lambda r: (r["Date"], r["Contract"]))

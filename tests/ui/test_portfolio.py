@@ -298,7 +298,7 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
                 page.goto(app_url)
                 sign_in(page, live_api.keys["acme"])
                 page.get_by_role("heading", name="Review a contract").wait_for()
-                page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # Review is the app's page at /
+                page.goto(f"{app_url}/review?contract={ids['supply.txt']}")  # the contract's link
                 page.get_by_text("Key terms · 8 found").wait_for()
                 _settled(page)
                 page.screenshot(path=str(SHOTS / f"review-terms-{width}.png"), full_page=True)
@@ -312,5 +312,66 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
                         "Delaware (US)"} <= set(shown), shown
                 assert all(shown.values()), (width, shown)
                 page.close()
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
+    """Every link to a contract opens its review with no "Page not found" dialog: `/review?contract=ID` signed
+    out (sign-in first) and signed in (pasted, as a calendar event or webhook carries it), the Portfolio's Open
+    link (a new tab), and `/?contract=ID`, the address bar's link before Review had its own address."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from tests.ui.test_browser import SHOTS
+
+    expect = playwright_api.expect
+    live_api, ids = terms_api
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    customers = {name: customer for name, (_, _, customer) in CONTRACTS.items()}
+
+    def opened(page, name: str) -> None:
+        """`name`'s review shows, its link in the address bar, and Streamlit never said "Page not found"."""
+        expect(page.get_by_text(f"{customers[name]} (Customer)").first).to_be_visible()
+        _settled(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
+        expect(page).to_have_url(f"{app_url}/review?contract={ids[name]}")
+
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)
+        try:
+            page = context.new_page()
+            page.add_init_script(DRAWN_TEXT)
+            page.goto(f"{app_url}/review?contract={ids['supply.txt']}")  # a shared link, signed out
+            sign_in(page, live_api.keys["acme"])
+            opened(page, "supply.txt")
+
+            page.goto(f"{app_url}/review?contract={ids['lease.txt']}")  # pasted, signed in
+            opened(page, "lease.txt")
+
+            page.get_by_role("link", name="Portfolio").click()
+            table = page.locator('[data-testid="stDataFrame"]')
+            table.wait_for()
+            _settled(page)
+            drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
+            row = next(d for d in reversed(drawn) if d["text"] == "licence.txt")  # the last paint
+            link = next(d for d in reversed(drawn) if d["text"] == "Open" and d["top"] == row["top"])
+            box = table.locator("canvas").first.bounding_box()
+            assert box is not None
+            x, y = box["x"] + link["left"] + link["width"] / 2, box["y"] + link["top"]
+            page.mouse.click(x, y)  # the grid's first click selects the cell, the next follows its link
+            with context.expect_page() as tab:  # in a new tab
+                page.mouse.click(x, y)
+            opened(tab.value, "licence.txt")
+            tab.value.screenshot(path=str(SHOTS / "contract-link-1280.png"), full_page=True)
+
+            page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # the older link, from the app's root
+            opened(page, "supply.txt")
+        except Exception:
+            context.pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
+            raise
         finally:
             browser.close()
