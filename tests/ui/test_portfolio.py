@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -319,8 +320,8 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
 @pytest.mark.slow
 def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """Every link to a contract opens its review with no "Page not found" dialog: `/review?contract=ID` signed
-    out (sign-in first) and signed in (pasted, as a calendar event or webhook carries it), the Portfolio's Open
-    link (a new tab), and `/?contract=ID`, the address bar's link before Review had its own address."""
+    out (sign-in first) and signed in (pasted, as a calendar event or webhook carries it), a click on a row of the
+    Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
     from tests.ui.test_browser import SHOTS
@@ -358,15 +359,21 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
             _settled(page)
             drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
             row = next(d for d in reversed(drawn) if d["text"] == "licence.txt")  # the last paint
-            link = next(d for d in reversed(drawn) if d["text"] == "Open" and d["top"] == row["top"])
             box = table.locator("canvas").first.bounding_box()
             assert box is not None
-            x, y = box["x"] + link["left"] + link["width"] / 2, box["y"] + link["top"]
-            page.mouse.click(x, y)  # the grid's first click selects the cell, the next follows its link
-            with context.expect_page() as tab:  # in a new tab
-                page.mouse.click(x, y)
-            opened(tab.value, "licence.txt")
-            tab.value.screenshot(path=str(SHOTS / "contract-link-1280.png"), full_page=True)
+            page.mouse.click(box["x"] + row["left"] + row["width"] / 2, box["y"] + row["top"])  # one click on its row
+            opened(page, "licence.txt")
+            page.screenshot(path=str(SHOTS / "contract-link-1280.png"), full_page=True)
+            page.go_back()  # the browser's Back: the Portfolio again, which stays (the click is not replayed)
+            expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+            _settled(page)
+            expect(page).to_have_url(re.compile(rf"^{re.escape(app_url)}/portfolio(\?|$)"))
+            expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+            page.get_by_role("link", name="Portfolio").click()
+            expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+            _settled(page)
+            expect(page).to_have_url(re.compile(rf"^{re.escape(app_url)}/portfolio(\?|$)"))
+            expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
 
             page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # the older link, from the app's root
             opened(page, "supply.txt")

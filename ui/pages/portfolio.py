@@ -1,6 +1,6 @@
 """Portfolio: every contract of the firm with its key terms and risks by severity, filtered by the API
-(GET /v1/portfolio: party, governing law, expiring before) and sorted here; exported to Excel; a row's
-link opens its review. Above the table, the deadlines of the next 12 months on a timeline."""
+(GET /v1/portfolio: party, governing law, expiring before) and sorted here; exported to Excel; a click on a
+row opens its review. Above the table, the deadlines of the next 12 months on a timeline."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from ui.terms_view import PORTFOLIO_COLUMNS, SEVERITY_COLUMNS, portfolio_rows, p
 SORTS = {"Newest first": None, "Notice deadline, soonest first": "Notice deadline", "Expiry, soonest first": "Expires",
          "Most high risks": "High", "Contract name": "Contract"}
 DESCENDING = {"High"}
+TABLE = "portfolio_table"
+OPEN = "portfolio_open"  # the contract a click on the table asked to open
 # the columns up to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; two parties'
 # names ("Northwind Analytics, Inc.; Harbor Freight Logistics LLC") take 315 px; wider windows stretch them
 COLUMN_WIDTHS = {
@@ -55,12 +57,24 @@ def page() -> None:
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
     if (column := SORTS[sort]) is not None:
         frame = _sorted(frame, column)
-    st.markdown(f"**{len(frame)} of {len(everything)} contracts**")
-    st.dataframe(frame, hide_index=True, key="portfolio_table", height=min(560, 38 + 35 * max(1, len(frame))),
-                 column_config=COLUMN_WIDTHS)
+    st.markdown(f"**{len(frame)} of {len(everything)} contracts** · click a row to open its review")
+    ids = [items[label].id for label in frame.index]  # the table's rows in the order shown
+    st.dataframe(frame, hide_index=True, key=TABLE, height=min(560, 38 + 35 * max(1, len(frame))),
+                 column_config=COLUMN_WIDTHS, on_select=lambda: _open(ids), selection_mode="single-cell")
+    if (contract := st.session_state.pop(OPEN, None)) is not None:
+        st.switch_page("pages/review.py", query_params={"contract": contract})
     st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records")), file_name="portfolio.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
+
+
+def _open(ids: list[str]) -> None:
+    """A click on a cell: its row's contract is opened once this run has drawn the page (a page cannot be
+    switched from a callback); the selection is dropped, so the table does not reopen it on the way back."""
+    cells = st.session_state[TABLE].selection.cells
+    if cells:
+        st.session_state[OPEN] = ids[cells[0][0]]
+        st.session_state[TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
 
 
 def _sorted(frame: pd.DataFrame, column: str) -> pd.DataFrame:
