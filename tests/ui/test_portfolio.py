@@ -235,12 +235,25 @@ def _settled(page) -> None:
     page.wait_for_timeout(1500)
 
 
+def _signed_in(browser, app_url: str, key: str, width: int):
+    """A new page of `width` px, signed in with `key`, on Review; it records where the table's canvas paints text."""
+    from lexrisk.testing.app_up import sign_in
+
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.add_init_script(DRAWN_TEXT)
+    page.goto(app_url)
+    sign_in(page, key)
+    page.get_by_role("heading", name="Review a contract").wait_for()
+    return page
+
+
 @pytest.mark.slow
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px (screenshots to look at): each contract's
     parties are painted whole, in their column and in the table's view, with no scrolling sideways."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
     from tests.ui.test_browser import SHOTS
 
     live_api, _ = terms_api
@@ -250,12 +263,7 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             for width in (1280, 1920):
-                page = browser.new_page(viewport={"width": width, "height": 1000})
-                page.set_default_timeout(60_000)
-                page.add_init_script(DRAWN_TEXT)
-                page.goto(app_url)
-                sign_in(page, live_api.keys["acme"])
-                page.get_by_role("heading", name="Review a contract").wait_for()
+                page = _signed_in(browser, app_url, live_api.keys["acme"], width)
                 page.get_by_role("link", name="Portfolio").click()
                 page.get_by_role("heading", name="Portfolio").wait_for()
                 table = page.locator('[data-testid="stDataFrame"]')
@@ -285,7 +293,7 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
     """The Review page's key terms at 1280 and 1920 px: a party's whole name shows (wrapped, not cut short
     with "…"), and so does every other value."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
     from tests.ui.test_browser import SHOTS
 
     live_api, ids = terms_api
@@ -294,11 +302,7 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             for width in (1280, 1920):
-                page = browser.new_page(viewport={"width": width, "height": 1000})
-                page.set_default_timeout(60_000)
-                page.goto(app_url)
-                sign_in(page, live_api.keys["acme"])
-                page.get_by_role("heading", name="Review a contract").wait_for()
+                page = _signed_in(browser, app_url, live_api.keys["acme"], width)
                 page.goto(f"{app_url}/review?contract={ids['supply.txt']}")  # the contract's link
                 page.get_by_text("Key terms · 8 found").wait_for()
                 _settled(page)
