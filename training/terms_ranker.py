@@ -12,17 +12,16 @@ which is how `READ_BEST` and `RANK_FLOOR` were chosen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from contracts.cuad import read_spans, text_files
 from contracts.cuad_split import in_split
-from contracts.terms.ranker import FEATURES, SentenceRanker, features
+from contracts.terms.ranker import SentenceRanker, features, rows_matrix
 from contracts.terms.sentences import lowered
 from contracts.terms.term import (
     RANK_FLOOR,
@@ -87,17 +86,9 @@ def load(cuad_dir: Path, progress: Progress | None = None) -> list[TermContract]
     return out
 
 
-def _matrix(rows: Iterable[list[int]]) -> sp.csr_matrix:
-    indptr, indices = [0], []
-    for row in rows:
-        indices.extend(row)
-        indptr.append(len(indices))
-    return sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(indptr) - 1, FEATURES))
-
-
 def fit(contracts: list[TermContract]) -> SentenceRanker:
     """A ranker fit on every candidate sentence of `contracts`."""
-    x = _matrix(f for c in contracts for f in c.features)
+    x = rows_matrix(f for c in contracts for f in c.features)
     y = np.array([label for c in contracts for label in c.labels])
     if y.all() or not y.any():
         raise ValueError("the contracts need both excerpt and other sentences to fit a ranker")
@@ -132,7 +123,7 @@ def cross_validate(contracts: list[TermContract], progress: Progress | None = No
         ranker = fit([c for i, c in enumerate(contracts) if i % FOLDS != fold])
         for i, contract in enumerate(contracts):
             if i % FOLDS == fold:
-                scores = ranker.probabilities(_matrix(contract.features))
+                scores = ranker.probabilities(rows_matrix(contract.features))
                 ranked[i] = sorted(((float(p), j) for j, p in enumerate(scores)), key=lambda t: -t[0])
         tick()
 

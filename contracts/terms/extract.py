@@ -1,4 +1,6 @@
-"""`extract_terms(document) -> KeyTerms`: the contract's key terms read by rules, each grounded in the text.
+"""`extract_terms(document) -> KeyTerms`: the contract's key terms read by rules and two small linear models (which
+sentence states the term, which names are parties where the preamble rules find fewer than two), each grounded
+in the text.
 
 Every reader is independent: one that finds nothing (or words it cannot read as a value) leaves its
 field null and the others go on, so a contract whose dates cannot be read still gets its parties and
@@ -21,6 +23,7 @@ from contracts.key_terms import (
 from contracts.terms.dates import DateHit
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties, name_of
+from contracts.terms.party_ranker import filled
 from contracts.terms.sentences import lowered, sentence_around
 from contracts.terms.term import agreement_date, effective_date, expiration, notice_in, renewal, shift
 from contracts.terms.title import find_title
@@ -49,7 +52,7 @@ def extract_terms(document: Document) -> KeyTerms:
         terms.document_name = TextTerm(value=" ".join(text[title.start:title.end].split()),
                                        **_grounded(document, title.start, title.end, title.confidence))
 
-    for hit in find_parties(text):
+    for hit in filled(text, find_parties(text)):
         name = name_of(text, hit)
         role = hit.short_name.lower() if hit.short_name and hit.short_name.lower() in ROLES else None
         terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:hit.end],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -34,9 +35,19 @@ def features(sentence: str) -> list[int]:
     return sorted({zlib.crc32(g.encode()) % FEATURES for g in grams})
 
 
+def rows_matrix(rows: Iterable[list[int]]) -> sp.csr_matrix:
+    """One row of ones per list of feature buckets: what `SentenceRanker.probabilities` scores."""
+    indptr, indices = [0], []
+    for row in rows:
+        indices.extend(row)
+        indptr.append(len(indices))
+    return sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(indptr) - 1, FEATURES))
+
+
 @dataclass(frozen=True)
 class SentenceRanker:
-    """A logistic model over `features`: `probability` that a sentence is an excerpt stating the term."""
+    """A logistic model over hashed features: `probability` that a sentence is an excerpt stating the term (the
+    party ranker, party_ranker.py, scores candidate names with the same model over its own features)."""
 
     weights: np.ndarray  # (FEATURES,)
     bias: float

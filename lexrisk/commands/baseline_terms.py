@@ -4,9 +4,6 @@ train contracts, print its cross-validated reading of the end date, and write th
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
-import sys
 from pathlib import Path
 
 RESULTS = Path("eval/results/terms-ranker.json")
@@ -28,10 +25,8 @@ def run_train_terms(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from contracts.portable_paths import portable
     from contracts.terms.ranker import ARTIFACT
-    from eval.runner import source_commit
-    from lexrisk.commands.cuad_folder import cuad_dir, progress_bars
+    from lexrisk.commands.cuad_folder import cuad_dir, progress_bars, write_figures
     from training.terms_ranker import FOLDS, C, cross_validate, fit, load, shipped
 
     cuad = cuad_dir(args)
@@ -51,15 +46,12 @@ def run_train_terms(args: argparse.Namespace) -> int:
                       f"{d['precision']:.3f}", str(r.given_unanswered), style="bold" if r is chosen else None)
     console = Console(stderr=True)
     console.print(table)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(portable({
+    write_figures(args.results, {
         "protocol": f"{FOLDS}-fold cross-validation grouped by contract (fold = position mod {FOLDS} in name order) on "
                     "CUAD's train split; end dates scored against CUAD's Expiration Date answers with "
                     "eval/term_scores.py; the dev split is not read",
-        "train_contracts": len(contracts), "C": C, "commit": source_commit(),
-        "command": shlex.join(["lexrisk", *sys.argv[1:]]) if sys.argv[0].endswith("lexrisk") else None,
-        "shipped_decoding": chosen.as_dict(), "decodings": [r.as_dict() for r in results]}), indent=1) + "\n",
-        encoding="utf-8")
+        "train_contracts": len(contracts), "C": C,
+        "shipped_decoding": chosen.as_dict(), "decodings": [r.as_dict() for r in results]})
     console.print(f"wrote {out} (fit on {len(contracts)} train contracts) and {args.results}; the shipped decoding "
                   f"matches CUAD's end date on {chosen.as_dict()['accuracy']:.3f} of the answered contracts out of fold")
     return 0

@@ -38,3 +38,18 @@ def progress_bars():
             return lambda: bar.advance(task)
 
         yield start
+
+
+def write_figures(path: Path, figures: dict) -> None:
+    """A training run's figures as JSON at `path`, with the commit measured and the command that measured it."""
+    import json
+    import shlex
+    import sys
+
+    from contracts.portable_paths import portable
+    from eval.runner import source_commit
+
+    command = shlex.join(["lexrisk", *sys.argv[1:]]) if sys.argv[0].endswith("lexrisk") else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(portable({**figures, "commit": source_commit(), "command": command}), indent=1) + "\n",
+                    encoding="utf-8")

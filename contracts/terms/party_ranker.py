@@ -1,0 +1,127 @@
+"""Parties where the preamble rules name fewer than two: a linear model over each run of capitalised words in
+the contract's head and tail (its signature blocks), fit on CUAD's Parties answers of the train contracts
+(`lexrisk baseline train-parties`, training/parties_ranker.py).
+
+Why: the rules (parties.py) read names where a preamble sets them out the ways they were written for; they
+found 0.915 of CUAD's names on the train contracts they were written on and 0.850 on dev. Where a contract's
+opening is of another kind (a letter, a form, definitions first, a cover page), they find one party or none,
+and every contract has at least two. There the model's likeliest names fill in, up to two parties; where the
+rules found two or more, nothing is added (adding the model's best name to every contract found more of CUAD's
+names out of fold but one added name in four was wrong).
+
+A candidate's features are its words, its first and last word, the words just before and after it (a defined
+name's `("`, "by and between", "By:"), whether it is in capitals and ends as a company does, whether it is
+at the head or the tail, and how often it appears; hashed as the term ranker's are (`ranker.FEATURES`)."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from contracts.terms.parties import _TOKEN, PartyHit, _company, _name_span, _starts_name, name_of
+from contracts.terms.ranker import FEATURES, SentenceRanker, rows_matrix
+
+ARTIFACT = Path(__file__).resolve().parent.parent / "data" / "party_ranker.npz"
+REGION = 5000  # characters of the head, and of the tail, whose names are candidates
+MAX_NAME = 200
+FILL_TO = 2  # a contract has at least two parties
+PARTY_FLOOR = 0.1  # the floor of the best out-of-fold figure, the highest of ties (training/parties_ranker.py)
+SAME_NAME = 85  # rapidfuzz ratio of two folded names of one party (the eval's rule)
+_WORD = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    region: str  # "head" or "tail"
+    key: str  # the name folded: lower case, punctuation and parentheses out
+
+
+def folded(name: str) -> str:
+    """`name` compared as the eval compares party names: without parentheses, case or punctuation."""
+    return " ".join(re.sub(r"[^\w\s]", " ", _PARENTHESES.sub(" ", name).casefold()).split())
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two folded names name one party: nearly the same, or one inside the other ("acme" and "acme inc")."""
+    return fuzz.ratio(a, b) >= SAME_NAME or a in b or b in a
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Each run of name words (`parties._name_span`) that starts a run of capitalised words in the first and last
+    `REGION` characters, once per place."""
+    out: dict[tuple[int, int], Candidate] = {}
+    head = min(len(text), REGION)
+    for s, e, region in ((0, head, "head"), (max(head, len(text) - REGION), len(text), "tail")):
+        in_name = False
+        for token in _TOKEN.finditer(text, s, e):
+            word = token.group()
+            if _starts_name(word) and not in_name:
+                span = _name_span(text, token.start(), min(e, token.start() + MAX_NAME))
+                if span is not None and span[0] == token.start():
+                    key = folded(name_of(text, PartyHit(*span, None)))
+                    if len(key) >= 3 and re.search("[a-z]", key):
+                        out.setdefault(span, Candidate(*span, region, key))
+            in_name = _starts_name(word) and word != ","
+    return list(out.values())
+
+
+def _words(s: str) -> list[str]:
+    return ["#" if w[0].isdigit() else w.lower() for w in _WORD.findall(s)]
+
+
+def candidate_features(text: str, low: str, c: Candidate) -> list[int]:
+    """The buckets of `c`'s features (see the module's docstring); `low` is `text.lower()`."""
+    name = text[c.start:c.end]
+    words = _words(name)
+    before, after = _words(text[max(0, c.start - 60):c.start])[-4:], _words(text[c.end:c.end + 60])[:4]
+    letters = [ch for ch in name if ch.isalpha()]
+    grams = [f"w={w}" for w in words] + [f"first={words[0]}", f"last={words[-1]}", f"n={min(len(words), 8)}",
+                                         f"region={c.region}", f"bb={' '.join(before[-2:])}", f"aa={' '.join(after[:2])}"]
+    grams += [f"b{i}={w}" for i, w in enumerate(reversed(before))] + [f"a{i}={w}" for i, w in enumerate(after)]
+    grams += ["caps" if all(ch.isupper() for ch in letters) else "mixed",
+              "suffix" if _company(name.split()[-1].split(",")[-1]) else "nosuffix",
+              f"count={min(low.count(name.lower()[:40]), 6)}", f"lines={min(name.count(chr(10)), 2)}",
+              "linestart" if c.start == 0 or text[c.start - 1] == "\n" else "inline"]
+    return sorted({zlib.crc32(g.encode()) % FEATURES for g in grams})
+
+
+@lru_cache(maxsize=1)
+def party_ranker() -> SentenceRanker:
+    """The shipped model (read once per process)."""
+    return SentenceRanker.load(ARTIFACT)
+
+
+def chosen(found: list[Candidate], scores: Sequence[float], keys: list[str], floor: float = PARTY_FLOOR) -> list[Candidate]:
+    """The candidates that fill a contract whose rules found the parties of folded names `keys`: the likeliest
+    first (at least `floor`), each naming no party already found, until there are `FILL_TO` parties."""
+    keys, out = list(keys), []
+    for p, c in sorted(zip(scores, found, strict=True), key=lambda t: (-t[0], t[1].start)):
+        if len(keys) >= FILL_TO or p < floor:
+            break
+        if not any(same_name(c.key, k) for k in keys):
+            out.append(c)
+            keys.append(c.key)
+    return out
+
+
+def filled(text: str, hits: list[PartyHit], ranker: SentenceRanker | None = None,
+           floor: float = PARTY_FLOOR) -> list[PartyHit]:
+    """`hits`, and where they are fewer than `FILL_TO`, the candidates `chosen` by the ranker."""
+    if len(hits) >= FILL_TO:
+        return hits
+    found = candidates(text)
+    if not found:
+        return hits
+    low = text.lower()
+    scores = (ranker or party_ranker()).probabilities(rows_matrix(candidate_features(text, low, c) for c in found))
+    keys = [folded(name_of(text, h)) for h in hits]
+    return [*hits, *(PartyHit(c.start, c.end, None) for c in chosen(found, list(scores), keys, floor))]

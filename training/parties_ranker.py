@@ -1,0 +1,127 @@
+"""The party ranker's training (contracts/terms/party_ranker.py): fit on CUAD's train contracts and estimated on
+them by cross-validation; the dev split is never read here.
+
+Each candidate name of a train contract is one example, labelled by whether it names one of the parties of
+CUAD's normalised Parties answer (the eval's rule, eval/term_scores.py: `answer_parties`, `same_party`). A
+logistic regression over the hashed features is fit with balanced class weights (about one candidate in
+twenty is a party). How the whole reading does on contracts the model did not see is estimated by 5-fold
+cross-validation grouped by contract (fold = position mod 5 in name order): the contracts of each fold are
+filled (`party_ranker.chosen`) by a model fit on the others and scored as the eval scores parties, for each
+floor in `FLOORS`, which is how `PARTY_FLOOR` was chosen. The rules' names are the same in every row, and
+in-sample: they were written on these contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from contracts.cuad import text_files
+from contracts.cuad_split import in_split
+from contracts.terms.parties import find_parties, name_of
+from contracts.terms.party_ranker import PARTY_FLOOR, Candidate, candidate_features, candidates, chosen, folded
+from contracts.terms.ranker import SentenceRanker, rows_matrix
+from eval.gold import cuad_answers
+from eval.term_scores import CATEGORY, answer_parties, same_party
+
+FOLDS = 5
+C = 1.0
+FLOORS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
+
+Progress = Callable[[str, int], Callable[[], None]]
+
+
+@dataclass
+class PartyContract:
+    """One train contract as the ranker sees it: the folded names the rules found, its candidates with their
+    features and labels, and CUAD's party names (empty where CUAD names none)."""
+
+    name: str
+    rules: list[str]
+    candidates: list[Candidate]
+    features: list[list[int]]
+    labels: list[bool]
+    gold: list[str]
+
+
+def load(cuad_dir: Path, progress: Progress | None = None) -> list[PartyContract]:
+    """CUAD's train contracts, in name order, each with its candidates labelled."""
+    answers = cuad_answers(cuad_dir)
+    paths = sorted((p for p in text_files(cuad_dir) if in_split(p.name, "train")), key=lambda p: p.name)
+    tick = progress("reading the train contracts", len(paths)) if progress else (lambda: None)
+    out = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        low = text.lower()
+        answer = answers.get(path.name, {}).get(CATEGORY["parties"])
+        gold = answer_parties(answer) if answer else []
+        found = candidates(text)
+        out.append(PartyContract(path.name, [folded(name_of(text, h)) for h in find_parties(text)], found,
+                                 [candidate_features(text, low, c) for c in found],
+                                 [any(same_party(g, c.key) for g in gold) for c in found], gold))
+        tick()
+    return out
+
+
+def fit(contracts: list[PartyContract]) -> SentenceRanker:
+    """A ranker fit on every candidate of `contracts`."""
+    x = rows_matrix(f for c in contracts for f in c.features)
+    y = np.array([label for c in contracts for label in c.labels])
+    if y.all() or not y.any():
+        raise ValueError("the contracts need both party and other candidates to fit a ranker")
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+    model.fit(x, y)
+    return SentenceRanker(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """The out-of-fold parties under one floor (None: the rules alone), scored as the eval scores them, with
+    how many of the names given name one of CUAD's parties (the eval's figure counts names found only)."""
+
+    floor: float | None
+    answered: int  # contracts whose answer names parties
+    found: float  # the sum over those of the share of CUAD's names found
+    all_found: int
+    names: int  # names given on those contracts
+    names_right: int
+    filled: int  # contracts given a name by the ranker
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {"floor": self.floor, "answered": self.answered, "accuracy": round(self.found / self.answered, 4),
+                "all_found": round(self.all_found / self.answered, 4), "names": self.names,
+                "names_right": round(self.names_right / self.names, 4) if self.names else 0.0, "filled": self.filled}
+
+
+def _decoded(floor: float | None, contracts: list[PartyContract], names: list[list[str]], filled: int) -> Decoded:
+    shares = [sum(any(same_party(g, o) for o in ours) for g in c.gold) / len(c.gold)
+              for c, ours in zip(contracts, names, strict=True) if c.gold]
+    given = [o for c, ours in zip(contracts, names, strict=True) if c.gold for o in ours]
+    right = sum(any(same_party(g, o) for g in c.gold) for c, ours in zip(contracts, names, strict=True) for o in ours)
+    return Decoded(floor, len(shares), sum(shares), sum(s == 1.0 for s in shares), len(given), right, filled)
+
+
+def cross_validate(contracts: list[PartyContract], progress: Progress | None = None) -> list[Decoded]:
+    """The rules alone, then the out-of-fold score of filling at each floor of `FLOORS`."""
+    scores: list[list[float]] = [[] for _ in contracts]
+    tick = progress("cross-validation folds", FOLDS) if progress else (lambda: None)
+    for fold in range(FOLDS):
+        ranker = fit([c for i, c in enumerate(contracts) if i % FOLDS != fold])
+        for i, contract in enumerate(contracts):
+            if i % FOLDS == fold and contract.features:
+                scores[i] = [float(p) for p in ranker.probabilities(rows_matrix(contract.features))]
+        tick()
+    out = [_decoded(None, contracts, [c.rules for c in contracts], 0)]
+    for floor in FLOORS:
+        added = [[k.key for k in chosen(c.candidates, s, c.rules, floor)] for c, s in zip(contracts, scores, strict=True)]
+        out.append(_decoded(floor, contracts, [c.rules + a for c, a in zip(contracts, added, strict=True)],
+                            sum(bool(a) for a in added)))
+    return out
+
+
+def shipped(results: list[Decoded]) -> Decoded:
+    """The row of the floor the extractor uses."""
+    return next(r for r in results if r.floor == PARTY_FLOOR)
