@@ -76,7 +76,7 @@ def block(folder: Path = DEV) -> str:
     payload = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
     run = payload["run"]
     lines = [BEGIN, f"Held out: CUAD's {run['contracts']} dev contracts, which the rules were not developed on, nor the "
-             "term ranker fit on "
+             "rankers fit on "
              f"(`eval/results/terms-dev`, measured {len(earlier_runs(folder)) + 1} times in all).", "",
              "| key term | matches CUAD's answer | aim |", "|---|---:|---:|"]
     for field, row in payload["terms"]["fields"].items():
@@ -105,7 +105,7 @@ def train_table(folder: Path = TRAIN) -> str:
         cells = [run["fields"].get(field, {}).get("accuracy") for run in runs]
         lines.append(f"| {field} | " + " | ".join("n/a" if c is None else f"{c:.3f}" for c in cells) + " |")
     notes = [f"{i + 1}. {run['label']} (commit {run['commit']}; `{run['command']}`)" for i, run in enumerate(runs)]
-    return ("## Train split (tuned: the rules were developed, and the term ranker fit, on these contracts)\n\n"
+    return ("## Train split (tuned: the rules were developed, and the rankers fit, on these contracts)\n\n"
             + "\n".join(notes) + "\n\n" + "\n".join(lines) + "\n")
 
 
@@ -128,7 +128,8 @@ def main() -> None:
     info = {k: run.get(k) for k in ("analyzer", "analyzer_info", "data", "source", "split", "contracts", "failed",
                                     "commit", "date", "command")}
     payload = {"run": info, "protocol": (
-        "Rules developed, and the term ranker (contracts/terms/ranker.py) fit, on CUAD's train split only "
+        "Rules developed, and the term and party rankers (contracts/terms/ranker.py, party_ranker.py) fit, on CUAD's "
+        "train split only "
         "(contracts.cuad_split); scored on the dev split, which neither saw. Matching rules: eval/term_scores.py "
         "and docs/key-terms.md."),
         "speed_seconds_per_contract": metrics["speed"]["seconds_per_contract"], "terms": metrics["terms"]}
@@ -138,8 +139,8 @@ def main() -> None:
         f"The dev split has now been measured {len(earlier) + 1} times: "
         + "; ".join(f"the {ORDINALS[i]} time at commit {e['run']['commit']} ({e['run']['date']}, "
                     f"`{ORDINALS[i]}-measurement.json`)" for i, e in enumerate(earlier))
-        + "; and in this run. Between measurements the rules were developed, and the term ranker fit and its "
-        "decoding chosen by cross-validation, on the train split only "
+        + "; and in this run. Between measurements the rules were developed, and the rankers fit and their "
+        "decodings chosen by cross-validation, on the train split only "
         "(scripts/terms_errors.py); no dev contract's misses were looked at. Changes to the scoring's reading of "
         "CUAD's answers (eval/term_scores.py) apply from the run after them on.\n\n")
     readme = (f"# Key terms on CUAD's dev split\n\n{payload['protocol']}\n\n{history}"
