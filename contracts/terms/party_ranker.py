@@ -35,6 +35,7 @@ PARTY_FLOOR = 0.1  # the floor of the best out-of-fold figure, the highest of ti
 SAME_NAME = 85  # rapidfuzz ratio of two folded names of one party (the eval's rule)
 _WORD = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")  # a name ends with its paragraph: "THE BANKERS BANK\n\nBy: ____"
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,31 @@ def same_name(a: str, b: str) -> bool:
 
 
 def candidates(text: str) -> list[Candidate]:
-    """Each run of name words (`parties._name_span`) that starts a run of capitalised words in the first and last
-    `REGION` characters, once per place."""
+    """Each run of name words (`parties._name_span`) that starts at a word in the first and last `REGION`
+    characters, once per place: "THE BANKERS BANK" after a signature's "Title: President", "Acme Corp." and "Corp."."""
     out: dict[tuple[int, int], Candidate] = {}
     head = min(len(text), REGION)
     for s, e, region in ((0, head, "head"), (max(head, len(text) - REGION), len(text), "tail")):
-        in_name = False
+        previous = None
         for token in _TOKEN.finditer(text, s, e):
-            word = token.group()
-            if _starts_name(word) and not in_name:
-                span = _name_span(text, token.start(), min(e, token.start() + MAX_NAME))
+            if _starts_name(token.group()) and not _inside_name(text, previous, token):
+                stop = _PARAGRAPH.search(text, token.start(), min(e, token.start() + MAX_NAME))
+                span = _name_span(text, token.start(), stop.start() if stop else min(e, token.start() + MAX_NAME))
                 if span is not None and span[0] == token.start():
                     key = folded(name_of(text, PartyHit(*span, None)))
                     if len(key) >= 3 and re.search("[a-z]", key):
                         out.setdefault(span, Candidate(*span, region, key))
-            in_name = _starts_name(word) and word != ","
+            previous = token
     return list(out.values())
+
+
+def _inside_name(text: str, previous: re.Match[str] | None, token: re.Match[str]) -> bool:
+    """`token` continues the capitalised words before it on its line ("Corp." of "Acme Corp."), so a candidate
+    starting there is part of a longer one; a sentence's or a label's end ("Fees.", "Title:") ends a run."""
+    if previous is None or "\n" in text[previous.end():token.start()]:
+        return False
+    word = previous.group()
+    return (word[:1].isupper() and not word.endswith((".", ":"))) or word == ","
 
 
 def _words(s: str) -> list[str]:
