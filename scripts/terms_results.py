@@ -146,7 +146,7 @@ def main() -> None:
     readme = (f"# Key terms on CUAD's dev split\n\n{payload['protocol']}\n\n{history}"
               f"{info['contracts']} contracts ({info['failed']} failed), analyzer {info['analyzer']}, "
               f"commit {info['commit']}, {info['date']}.\n\n"
-              f"Command: `{info['command']}`, then `python scripts/terms_results.py {args.run} {args.out}`.\n\n"
+              f"Command: `{info['command']}`, then `python scripts/terms_results.py {portable_text(str(args.run))} {portable_text(str(args.out))}`.\n\n"
               f"{table(metrics['terms'], earlier)}\n")
     train = train_table()
     if train:

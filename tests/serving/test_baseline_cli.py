@@ -3,7 +3,7 @@ import pytest
 from lexrisk.cli import main
 
 
-@pytest.mark.parametrize("action", ["train", "eval", "train-terms"])
+@pytest.mark.parametrize("action", ["train", "eval", "train-terms", "train-parties"])
 def test_help(action, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["baseline", action, "--help"])
@@ -11,7 +11,7 @@ def test_help(action, capsys):
     assert "--cuad" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("action", ["train", "eval", "train-terms"])
+@pytest.mark.parametrize("action", ["train", "eval", "train-terms", "train-parties"])
 def test_bad_cuad_dir_is_one_line_and_exit_2(action, tmp_path, capsys):
     assert main(["baseline", action, "--cuad", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err.strip()
