@@ -29,7 +29,9 @@ if signed_in():
         st.switch_page(review, query_params=st.query_params.to_dict())
 
     root = st.Page(home, title="Review", url_path="home", default=True, visibility="hidden")
-    navigation = st.navigation({section: ([root] if section == "Contracts" else []) + pages
+    # a bookmark of the sign-in page, opened signed in, goes on to Review (not "Page not found")
+    signed = st.Page(home, title="Review", url_path="signin", visibility="hidden")
+    navigation = st.navigation({section: ([root, signed] if section == "Contracts" else []) + pages
                                 for section, pages in listed.items()})
 else:
     navigation = st.navigation(

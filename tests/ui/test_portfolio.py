@@ -325,7 +325,8 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
 def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """Every link to a contract opens its review with no "Page not found" dialog: `/review?contract=ID` signed
     out (sign-in first) and signed in (pasted, as a calendar event or webhook carries it), a click on a row of the
-    Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address."""
+    Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address; signed in, a bookmark
+    of /signin opens Review too."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
     from tests.ui.test_browser import SHOTS
@@ -381,6 +382,12 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
 
             page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # the older link, from the app's root
             opened(page, "supply.txt")
+
+            page.goto(f"{app_url}/signin")  # a bookmark of the sign-in page, signed in: on to Review
+            expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+            _settled(page)
+            expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
+            expect(page).to_have_url(f"{app_url}/review")
         except Exception:
             context.pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
             raise
