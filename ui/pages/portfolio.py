@@ -33,6 +33,8 @@ COLUMN_WIDTHS = {
 
 def page() -> None:
     st.title("Portfolio")
+    if "contract" in st.query_params:  # a review's query, kept by Back or the sidebar: the Portfolio's address has none
+        del st.query_params["contract"]
     everything = attempt(lambda: api().portfolio())
     if everything is None:
         return
