@@ -12,27 +12,18 @@ in-sample: they were written on these contracts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from contracts.cuad import text_files
 from contracts.cuad_split import in_split
 from contracts.terms.parties import find_parties, name_of
 from contracts.terms.party_ranker import PARTY_FLOOR, Candidate, candidate_features, candidates, chosen, folded
-from contracts.terms.ranker import SentenceRanker, rows_matrix
 from eval.gold import cuad_answers
 from eval.term_scores import CATEGORY, answer_parties, same_party
+from training.rankers import Progress, out_of_fold
 
-FOLDS = 5
-C = 1.0
 FLOORS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
-
-Progress = Callable[[str, int], Callable[[], None]]
-
 
 @dataclass
 class PartyContract:
@@ -66,17 +57,6 @@ def load(cuad_dir: Path, progress: Progress | None = None) -> list[PartyContract
     return out
 
 
-def fit(contracts: list[PartyContract]) -> SentenceRanker:
-    """A ranker fit on every candidate of `contracts`."""
-    x = rows_matrix(f for c in contracts for f in c.features)
-    y = np.array([label for c in contracts for label in c.labels])
-    if y.all() or not y.any():
-        raise ValueError("the contracts need both party and other candidates to fit a ranker")
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
-    model.fit(x, y)
-    return SentenceRanker(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
-
-
 @dataclass(frozen=True)
 class Decoded:
     """The out-of-fold parties under one floor (None: the rules alone), scored as the eval scores them, with
@@ -106,14 +86,7 @@ def _decoded(floor: float | None, contracts: list[PartyContract], names: list[li
 
 def cross_validate(contracts: list[PartyContract], progress: Progress | None = None) -> list[Decoded]:
     """The rules alone, then the out-of-fold score of filling at each floor of `FLOORS`."""
-    scores: list[list[float]] = [[] for _ in contracts]
-    tick = progress("cross-validation folds", FOLDS) if progress else (lambda: None)
-    for fold in range(FOLDS):
-        ranker = fit([c for i, c in enumerate(contracts) if i % FOLDS != fold])
-        for i, contract in enumerate(contracts):
-            if i % FOLDS == fold and contract.features:
-                scores[i] = [float(p) for p in ranker.probabilities(rows_matrix(contract.features))]
-        tick()
+    scores = out_of_fold(contracts, progress)
     out = [_decoded(None, contracts, [c.rules for c in contracts], 0)]
     for floor in FLOORS:
         added = [[k.key for k in chosen(c.candidates, s, c.rules, floor)] for c, s in zip(contracts, scores, strict=True)]

@@ -12,16 +12,12 @@ which is how `READ_BEST` and `RANK_FLOOR` were chosen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-
 from contracts.cuad import read_spans, text_files
 from contracts.cuad_split import in_split
-from contracts.terms.ranker import SentenceRanker, features, rows_matrix
+from contracts.terms.ranker import features
 from contracts.terms.sentences import lowered
 from contracts.terms.term import (
     RANK_FLOOR,
@@ -34,14 +30,10 @@ from contracts.terms.term import (
 )
 from eval.gold import cuad_answers
 from eval.term_scores import CATEGORY, answer_end
+from training.rankers import Progress, out_of_fold
 
 EXCERPT = CATEGORY["expiration_date"]
-FOLDS = 5
-C = 1.0  # inverse regularisation; 0.3 to 10 gave the same out-of-fold accuracy within a point
 GRID = [(best, floor) for best in (1, 2, 3, 5) for floor in (0.0, 0.05, 0.1, 0.2)]
-
-Progress = Callable[[str, int], Callable[[], None]]
-
 
 @dataclass
 class TermContract:
@@ -86,17 +78,6 @@ def load(cuad_dir: Path, progress: Progress | None = None) -> list[TermContract]
     return out
 
 
-def fit(contracts: list[TermContract]) -> SentenceRanker:
-    """A ranker fit on every candidate sentence of `contracts`."""
-    x = rows_matrix(f for c in contracts for f in c.features)
-    y = np.array([label for c in contracts for label in c.labels])
-    if y.all() or not y.any():
-        raise ValueError("the contracts need both excerpt and other sentences to fit a ranker")
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    model.fit(x, y)
-    return SentenceRanker(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
-
-
 @dataclass(frozen=True)
 class Decoded:
     """The out-of-fold reading of the end date under one way of decoding, scored as the eval scores it."""
@@ -117,15 +98,8 @@ class Decoded:
 
 def cross_validate(contracts: list[TermContract], progress: Progress | None = None) -> list[Decoded]:
     """The out-of-fold score of each decoding in `GRID`."""
-    ranked: list[list[tuple[float, int]]] = [[] for _ in contracts]
-    tick = progress("cross-validation folds", FOLDS) if progress else (lambda: None)
-    for fold in range(FOLDS):
-        ranker = fit([c for i, c in enumerate(contracts) if i % FOLDS != fold])
-        for i, contract in enumerate(contracts):
-            if i % FOLDS == fold:
-                scores = ranker.probabilities(rows_matrix(contract.features))
-                ranked[i] = sorted(((float(p), j) for j, p in enumerate(scores)), key=lambda t: -t[0])
-        tick()
+    ranked = [sorted(((p, j) for j, p in enumerate(scores)), key=lambda t: -t[0])
+              for scores in out_of_fold(contracts, progress)]
 
     def value(i: int, best: int, floor: float) -> str | None:
         reading = next((r for p, j in ranked[i][:best] if p >= floor and (r := contracts[i].readings[j]) is not None),

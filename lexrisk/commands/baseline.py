@@ -46,11 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 
-    from lexrisk.commands import baseline_cascade, baseline_parties, baseline_terms
+    from lexrisk.commands import baseline_cascade, baseline_rankers
 
     baseline_cascade.add_parser(sub, cuad_arg)
-    baseline_terms.add_parser(sub, cuad_arg)
-    baseline_parties.add_parser(sub, cuad_arg)
+    baseline_rankers.add_parsers(sub, cuad_arg)
 
 
 def run_train(args: argparse.Namespace) -> int:

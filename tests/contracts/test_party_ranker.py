@@ -93,7 +93,7 @@ def test_the_likeliest_candidate_fills_first_and_a_party_already_found_is_not_re
 
 def test_below_the_floor_nothing_is_added() -> None:
     low = SentenceRanker(np.zeros(FEATURES, dtype=np.float32), float(np.log(0.05 / 0.95)))  # every name at 0.05
-    assert 0.05 < PARTY_FLOOR and filled(LETTER, [], ranker=low) == []
+    assert PARTY_FLOOR > 0.05 and filled(LETTER, [], ranker=low) == []
     assert len(filled(LETTER, [], ranker=low, floor=0.0)) == FILL_TO
 
 
