@@ -30,6 +30,9 @@ from contracts.terms.ranker import FEATURES, SentenceRanker, rows_matrix
 ARTIFACT = Path(__file__).resolve().parent.parent / "data" / "party_ranker.npz"
 REGION = 5000  # characters of the head, and of the tail, whose names are candidates
 MAX_NAME = 200
+# how far a candidate's appearances are counted: past the longest CUAD contract (338,211 characters), so that a
+# hostile upload of millions of characters costs a bounded time (10 MB took 5 s unbounded)
+COUNT_REACH = 400_000
 FILL_TO = 2  # a contract has at least two parties
 PARTY_FLOOR = 0.1  # the floor of the best out-of-fold figure, the highest of ties (training/parties_ranker.py)
 SAME_NAME = 85  # rapidfuzz ratio of two folded names of one party (the eval's rule)
@@ -99,7 +102,7 @@ def candidate_features(text: str, low: str, c: Candidate) -> list[int]:
     grams += [f"b{i}={w}" for i, w in enumerate(reversed(before))] + [f"a{i}={w}" for i, w in enumerate(after)]
     grams += ["caps" if all(ch.isupper() for ch in letters) else "mixed",
               "suffix" if _company(name.split()[-1].split(",")[-1]) else "nosuffix",
-              f"count={min(low.count(name.lower()[:40]), 6)}", f"lines={min(name.count(chr(10)), 2)}",
+              f"count={min(low.count(name.lower()[:40], 0, COUNT_REACH), 6)}", f"lines={min(name.count(chr(10)), 2)}",
               "linestart" if c.start == 0 or text[c.start - 1] == "\n" else "inline"]
     return sorted({zlib.crc32(g.encode()) % FEATURES for g in grams})
 

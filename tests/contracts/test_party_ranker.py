@@ -11,6 +11,7 @@ from contracts.documents import Document
 from contracts.terms import extract_terms
 from contracts.terms.parties import PartyHit, find_parties, name_of
 from contracts.terms.party_ranker import (
+    COUNT_REACH,
     FILL_TO,
     PARTY_FLOOR,
     Candidate,
@@ -66,6 +67,17 @@ def test_features_see_the_words_around_a_name() -> None:
     f = candidate_features(text, text.lower(), c)
     assert zlib.crc32(b"b0=between") % FEATURES in f and zlib.crc32(b"a0=(") % FEATURES in f
     assert zlib.crc32(b"suffix") % FEATURES in f and zlib.crc32(b"region=head") % FEATURES in f
+
+
+def test_appearances_are_counted_within_a_bounded_reach() -> None:
+    """A hostile upload of millions of characters costs a bounded time: each candidate's appearances are counted
+    in the first `COUNT_REACH` characters only (past the longest CUAD contract, so no figure changes)."""
+    head = 'made between Acme Widgets, Inc. ("Acme") and'
+    c = Candidate(13, 31, "head", "acme widgets inc")
+    far = head + " x" * (COUNT_REACH // 2) + " Acme Widgets, Inc." * 10
+    near = head + " Acme Widgets, Inc." * 10
+    assert candidate_features(far, far.lower(), c) == candidate_features(head, head.lower(), c)
+    assert candidate_features(near, near.lower(), c) != candidate_features(head, head.lower(), c)
 
 
 def test_nothing_is_added_where_the_rules_found_two_parties() -> None:
