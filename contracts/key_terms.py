@@ -23,6 +23,8 @@ TERM_CATEGORIES = dict(zip(TERM_FIELDS, ("Document Name", "Parties", "Agreement 
 """Each field's CUAD category (contracts.taxonomy's name): the gold labels it is read from."""
 
 TermSource = Literal["analyzer", "lawyer"]
+UNSURE_PARTY = 0.75
+"""A party's confidence at or under which the app and the reports mark its name as one to check."""
 
 
 class Grounded(BaseModel):
@@ -81,7 +83,14 @@ class Party(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     page: int = Field(1, ge=1)
+    confidence: float = Field(1.0, ge=0.0, le=1.0, description="how sure the extractor is of the name: lower for a "
+                              "name found outside the preamble (`UNSURE_PARTY` and below: to check)")
     source: TermSource = "analyzer"
+
+    @property
+    def unsure(self) -> bool:
+        """A name to check: found outside the preamble (a model's guess) and not confirmed by a lawyer."""
+        return self.confidence <= UNSURE_PARTY and self.source != "lawyer"
 
 
 class KeyTerms(BaseModel):

@@ -20,7 +20,8 @@ def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
     for field, label in LABELS.items():
         value = getattr(terms, field)
         if field == "parties":
-            shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") for p in value)
+            shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") + (" (to check)" if p.unsure else "")
+                              for p in value)
             rows.append((label, shown or "not stated", value[0].page if value else None,
                          value[0].start if value else None))
             continue

@@ -60,7 +60,8 @@ def load(cuad_dir: Path, progress: Progress | None = None) -> list[PartyContract
 @dataclass(frozen=True)
 class Decoded:
     """The out-of-fold parties under one floor (None: the rules alone), scored as the eval scores them, with
-    how many of the names given name one of CUAD's parties (the eval's figure counts names found only)."""
+    how many of the names given name one of CUAD's parties (the eval's figure counts names found only), and how
+    many of the names the ranker added do (the confidence a filled party is given, party_ranker.FILLED_CONFIDENCE)."""
 
     floor: float | None
     answered: int  # contracts whose answer names parties
@@ -69,29 +70,37 @@ class Decoded:
     names: int  # names given on those contracts
     names_right: int
     filled: int  # contracts given a name by the ranker
+    added: int  # names the ranker added, on contracts whose answer names parties
+    added_right: int
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {"floor": self.floor, "answered": self.answered, "accuracy": round(self.found / self.answered, 4),
                 "all_found": round(self.all_found / self.answered, 4), "names": self.names,
-                "names_right": round(self.names_right / self.names, 4) if self.names else 0.0, "filled": self.filled}
+                "names_right": round(self.names_right / self.names, 4) if self.names else 0.0, "filled": self.filled,
+                "added": self.added, "added_right": self.added_right}
 
 
-def _decoded(floor: float | None, contracts: list[PartyContract], names: list[list[str]], filled: int) -> Decoded:
-    shares = [sum(any(same_party(g, o) for o in ours) for g in c.gold) / len(c.gold)
-              for c, ours in zip(contracts, names, strict=True) if c.gold]
-    given = [o for c, ours in zip(contracts, names, strict=True) if c.gold for o in ours]
-    right = sum(any(same_party(g, o) for g in c.gold) for c, ours in zip(contracts, names, strict=True) for o in ours)
-    return Decoded(floor, len(shares), sum(shares), sum(s == 1.0 for s in shares), len(given), right, filled)
+def _decoded(floor: float | None, contracts: list[PartyContract], added: list[list[str]]) -> Decoded:
+    """The figures of the rules' names with `added` (each contract's names the ranker added)."""
+    answered = [(c, c.rules + more, more) for c, more in zip(contracts, added, strict=True) if c.gold]
+    shares = [sum(any(same_party(g, o) for o in ours) for g in c.gold) / len(c.gold) for c, ours, _ in answered]
+
+    def right(c: PartyContract, names: list[str]) -> int:
+        return sum(any(same_party(g, o) for g in c.gold) for o in names)
+
+    return Decoded(floor, len(answered), sum(shares), sum(s == 1.0 for s in shares),
+                   sum(len(ours) for _, ours, _ in answered), sum(right(c, ours) for c, ours, _ in answered),
+                   sum(bool(more) for more in added), sum(len(more) for _, _, more in answered),
+                   sum(right(c, more) for c, _, more in answered))
 
 
 def cross_validate(contracts: list[PartyContract], progress: Progress | None = None) -> list[Decoded]:
     """The rules alone, then the out-of-fold score of filling at each floor of `FLOORS`."""
     scores = out_of_fold(contracts, progress)
-    out = [_decoded(None, contracts, [c.rules for c in contracts], 0)]
+    out = [_decoded(None, contracts, [[] for _ in contracts])]
     for floor in FLOORS:
-        added = [[k.key for k in chosen(c.candidates, s, c.rules, floor)] for c, s in zip(contracts, scores, strict=True)]
-        out.append(_decoded(floor, contracts, [c.rules + a for c, a in zip(contracts, added, strict=True)],
-                            sum(bool(a) for a in added)))
+        out.append(_decoded(floor, contracts, [[k.key for k in chosen(c.candidates, s, c.rules, floor)]
+                                               for c, s in zip(contracts, scores, strict=True)]))
     return out
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from contracts.deadlines import DEADLINE_TITLES, deadlines
-from contracts.key_terms import DateTerm, KeyTerms
+from contracts.key_terms import DateTerm, KeyTerms, Party
 from contracts.wire import PortfolioItem
 
 LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
@@ -46,10 +46,17 @@ class TermRow:
     lawyer: bool
 
 
+def party_words(party: Party) -> str:
+    """A party as the key terms show it: its name, the short name the contract defines, and "to check" where it is
+    `unsure` (found outside the preamble by a model that is right half the time)."""
+    words = f"{party.name} ({party.short_name})" if party.short_name else party.name
+    return words + (" · to check" if party.unsure else "")
+
+
 def term_rows(terms: KeyTerms) -> list[TermRow]:
     """Each stated term with its value in words and where the contract says it, in reading order of fields."""
-    rows = [TermRow(f"parties-{i}", "Party", f"{p.name} ({p.short_name})" if p.short_name else p.name,
-                    p.start, p.end, p.page, p.source == "lawyer") for i, p in enumerate(terms.parties)]
+    rows = [TermRow(f"parties-{i}", "Party", party_words(p), p.start, p.end, p.page, p.source == "lawyer")
+            for i, p in enumerate(terms.parties)]
     for field in ("document_name", "agreement_date", "effective_date", "expiration_date", "renewal_term",
                   "notice_period_to_terminate_renewal", "governing_law"):
         term = getattr(terms, field)

@@ -23,10 +23,12 @@ from contracts.key_terms import (
 from contracts.terms.dates import DateHit
 from contracts.terms.governing_law import find_governing_law
 from contracts.terms.parties import ROLES, find_parties, name_of
-from contracts.terms.party_ranker import filled
+from contracts.terms.party_ranker import FILLED_CONFIDENCE, filled
 from contracts.terms.sentences import lowered, sentence_around
 from contracts.terms.term import agreement_date, effective_date, expiration, notice_in, renewal, shift
 from contracts.terms.title import find_title
+
+PARTY_CONFIDENCE = 0.85  # a name the preamble rules read: as sure as their dates
 
 
 def _grounded(document: Document, start: int, end: int, confidence: float) -> dict[str, object]:
@@ -52,11 +54,13 @@ def extract_terms(document: Document) -> KeyTerms:
         terms.document_name = TextTerm(value=" ".join(text[title.start:title.end].split()),
                                        **_grounded(document, title.start, title.end, title.confidence))
 
-    for hit in filled(text, find_parties(text)):
+    named = find_parties(text)
+    for hit in filled(text, named):
         name = name_of(text, hit)
         role = hit.short_name.lower() if hit.short_name and hit.short_name.lower() in ROLES else None
         terms.parties.append(Party(name=name, short_name=hit.short_name, role=role, quote=text[hit.start:hit.end],
-                                   start=hit.start, end=hit.end, page=document.page_of(hit.start)))
+                                   start=hit.start, end=hit.end, page=document.page_of(hit.start),
+                                   confidence=PARTY_CONFIDENCE if hit in named else FILLED_CONFIDENCE))
 
     agreed = agreement_date(low)
     terms.agreement_date = _date_term(document, agreed, 0.85)

@@ -44,9 +44,11 @@ RANKERS = [
            "CUAD's party names found, 5-fold cross-validated, for each floor, and write the model "
            "(contracts/data/party_ranker.npz by default) and the figures. Deterministic; about 20 s on one core.",
            Path("eval/results/parties-ranker.json"), "training.parties_ranker", "contracts.terms.party_ranker",
-           "parties", ("floor", "answered", "names found", "all found", "names given", "given: right", "filled"),
+           "parties", ("floor", "answered", "names found", "all found", "names given", "given: right", "filled",
+                       "added: right"),
            lambda r, d: ["rules" if r.floor is None else f"{r.floor:.2f}", str(r.answered), f"{d['accuracy']:.3f}",
-                         f"{d['all_found']:.3f}", str(r.names), f"{d['names_right']:.3f}", str(r.filled)],
+                         f"{d['all_found']:.3f}", str(r.names), f"{d['names_right']:.3f}", str(r.filled),
+                         f"{r.added_right}/{r.added}"],
            "the contracts where the rules find fewer than two parties filled by a model fit on the other folds; party "
            "names scored against CUAD's Parties answers with eval/term_scores.py; the rules' names are in-sample "
            "(written on these contracts); the dev split is not read",

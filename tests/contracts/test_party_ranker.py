@@ -9,10 +9,12 @@ import numpy as np
 
 from contracts.documents import Document
 from contracts.terms import extract_terms
+from contracts.terms.extract import PARTY_CONFIDENCE
 from contracts.terms.parties import PartyHit, find_parties, name_of
 from contracts.terms.party_ranker import (
     COUNT_REACH,
     FILL_TO,
+    FILLED_CONFIDENCE,
     PARTY_FLOOR,
     Candidate,
     candidate_features,
@@ -92,6 +94,10 @@ def test_the_shipped_ranker_fills_a_letter_from_its_signature_blocks() -> None:
     parties = extract_terms(Document.from_text("letter.txt", LETTER)).parties
     assert [p.name for p in parties] == ["Netzee, Inc.", "THE BANKERS BANK"]
     assert all(LETTER[p.start:p.end] == p.quote for p in parties)  # grounded like every term
+    # a filled name is as sure as the filled names were right out of fold, and one to check
+    assert all(p.confidence == FILLED_CONFIDENCE and p.unsure for p in parties)
+    preamble = extract_terms(Document.from_text("c.txt", PREAMBLE)).parties
+    assert all(p.confidence == PARTY_CONFIDENCE and not p.unsure for p in preamble)
 
 
 def test_the_likeliest_candidate_fills_first_and_a_party_already_found_is_not_repeated() -> None:

@@ -33,6 +33,17 @@ def test_the_table_opens_with_the_key_terms() -> None:
     assert re.search(r"Expires\s+│\s+not stated", out)
 
 
+def test_a_party_found_outside_the_preamble_is_marked_to_check() -> None:
+    from tests.contracts.test_party_ranker import LETTER
+
+    document = Document.from_text("letter.txt", LETTER)
+    result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"), findings=[],
+                            terms=extract_terms(document))
+    console = Console(record=True, width=160)
+    render_table(result, console)
+    assert "Netzee, Inc. (to check); THE BANKERS BANK (to check)" in console.export_text()
+
+
 def test_each_html_value_links_to_its_quote() -> None:
     document, result = _result()
     page = render_html(document, result)

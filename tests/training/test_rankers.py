@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from contracts.cuad_split import is_dev
-from contracts.terms.party_ranker import PARTY_FLOOR
+from contracts.terms.party_ranker import FILLED_CONFIDENCE, PARTY_FLOOR
 from contracts.terms.ranker import SentenceRanker
 from lexrisk.cli import main
 
@@ -56,6 +56,9 @@ def test_the_committed_figures_are_what_cross_validation_measures(trained: tuple
         best = max(r["accuracy"] for r in filled)
         assert max(r["floor"] for r in filled if r["accuracy"] == best) == PARTY_FLOOR
         assert best > rules["accuracy"]
+        # a filled party's confidence is the share of the names filled out of fold that are CUAD's parties
+        shipped = measured["shipped_decoding"]
+        assert round(shipped["added_right"] / shipped["added"], 2) == FILLED_CONFIDENCE
 
 
 @pytest.mark.parametrize("name", list(RANKERS))

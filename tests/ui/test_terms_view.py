@@ -34,3 +34,16 @@ def test_the_portfolio_says_no_date_where_the_end_hangs_on_an_undated_event() ->
     assert expires("1. Term. This Agreement shall continue for ten (10) years from the First Commercial Sale.") == "no date"
     assert expires("1. Term. This Agreement shall continue for three (3) years from the Effective Date.") == "2029-03-01"
     assert expires("1. Payment. Fees are due on delivery.") == ""
+
+
+def test_a_party_found_outside_the_preamble_is_marked_to_check_until_a_lawyer_confirms_it() -> None:
+    from tests.contracts.test_party_ranker import LETTER
+
+    preamble = {r.value for r in term_rows(extract_terms(Document.from_text("c.txt", HEAD)))}
+    assert {"Acme Corp. (Buyer)", "Beta Ltd. (Seller)"} <= preamble  # the preamble's names: no mark
+    terms = extract_terms(Document.from_text("letter.txt", LETTER))
+    assert [r.value for r in term_rows(terms) if r.label == "Party"] == ["Netzee, Inc. · to check",
+                                                                        "THE BANKERS BANK · to check"]
+    confirmed = terms.parties[1].model_copy(update={"source": "lawyer"})
+    terms.parties[1] = confirmed
+    assert [r.value for r in term_rows(terms) if r.label == "Party"][1] == "THE BANKERS BANK"
