@@ -13,6 +13,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import ValidationError
 
+from contracts.key_terms import Party
 from contracts.wire import (
     AdjudicationResult,
     ContractDetail,
@@ -130,6 +131,14 @@ class Api:
         """A lawyer's value for one key term, at the span the analyzer read it from."""
         body = {k: v for k, v in {"field": field, "value": value, "reviewer": reviewer or None,
                                   "comment": comment or None}.items() if v is not None or k == "value"}
+        return ContractTerms.model_validate(self._call("PATCH", f"/v1/contracts/{contract_id}/terms", json=body).json())
+
+    def correct_parties(self, contract_id: str, parties: Sequence[Party], *, reviewer: str | None = None,
+                        comment: str | None = None) -> ContractTerms:
+        """A lawyer's list of the contract's parties (it replaces the analyzer's: those left out are no parties)."""
+        body = {"field": "parties", "parties": [p.model_dump(include={"name", "short_name", "role", "start", "end"})
+                                                for p in parties]}
+        body |= {k: v for k, v in {"reviewer": reviewer, "comment": comment}.items() if v}
         return ContractTerms.model_validate(self._call("PATCH", f"/v1/contracts/{contract_id}/terms", json=body).json())
 
     def portfolio(self, *, governing_law: str | None = None, party: str | None = None,

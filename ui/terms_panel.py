@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from contracts.key_terms import Party
 from contracts.wire import ContractText
 from ui.render import Span, highlight_html
 from ui.state import api, attempt, reviewer
@@ -44,6 +45,7 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
                                 + " · show it in the text"):
                     st.session_state[FOCUS] = (contract_id, row.key)
                     selected = row.key
+            _parties_form(contract_id, found.terms.parties)
             _correction_form(contract_id)
         with right:
             if selected is None:  # the text appears once asked for: the page's own text pane stays the first
@@ -52,6 +54,23 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
             spans = [Span(f"term-{r.key}", r.start, r.end, "info", f"{r.label}: {r.value}") for r in rows]
             st.html(highlight_html(text.text, spans, selected=f"term-{selected}", pages=text.pages, height=360),
                     unsafe_allow_javascript=True)
+
+
+def _parties_form(contract_id: str, parties: list[Party]) -> None:
+    """The names to check (found outside the preamble by a model that is right half the time): the lawyer keeps
+    those that are parties, and the list saved is the lawyer's (no longer to check), the others dropped."""
+    unsure = [i for i, p in enumerate(parties) if p.unsure]
+    if not unsure:
+        return
+    with st.form(f"terms-parties-{contract_id}"):
+        kept = st.multiselect("Which names to check are parties?", unsure, default=unsure,
+                              format_func=lambda i: parties[i].name)
+        saved = st.form_submit_button("Save the parties")
+    if saved:
+        chosen = [p for i, p in enumerate(parties) if not p.unsure or i in kept]
+        if attempt(lambda: api().correct_parties(contract_id, chosen, reviewer=reviewer())) is not None:
+            st.toast(f"Saved: {len(chosen)} parties")
+            st.rerun()
 
 
 def _correction_form(contract_id: str) -> None:
