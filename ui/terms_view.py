@@ -89,7 +89,7 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
         notice = t.notice_period_to_terminate_renewal
         rows.append({
             "Contract": item.name,
-            "Parties": "; ".join(p.name for p in t.parties),
+            "Parties": "; ".join(p.name + (" (to check)" if p.unsure else "") for p in t.parties),
             "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
             "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
             "Expires": _expires(t.expiration_date),

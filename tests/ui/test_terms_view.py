@@ -44,6 +44,12 @@ def test_a_party_found_outside_the_preamble_is_marked_to_check_until_a_lawyer_co
     terms = extract_terms(Document.from_text("letter.txt", LETTER))
     assert [r.value for r in term_rows(terms) if r.label == "Party"] == ["Netzee, Inc. · to check",
                                                                         "THE BANKERS BANK · to check"]
+    from contracts.wire import PortfolioItem
+    from ui.terms_view import portfolio_rows
+
+    item = PortfolioItem.model_validate({"id": "c1", "name": "letter.txt", "created_at": "2026-12-06T00:00:00Z",
+                                         "terms": terms.model_dump(), "risks": {}})
+    assert portfolio_rows([item])[0]["Parties"] == "Netzee, Inc. (to check); THE BANKERS BANK (to check)"
     confirmed = terms.parties[1].model_copy(update={"source": "lawyer"})
     terms.parties[1] = confirmed
     assert [r.value for r in term_rows(terms) if r.label == "Party"][1] == "THE BANKERS BANK"
