@@ -41,6 +41,7 @@ from contracts.key_terms import TERM_CATEGORIES, TERM_FIELDS, KeyTerms
 from contracts.terms.dates import iso
 from contracts.terms.durations import Period, from_iso, period_of, same_length
 from contracts.terms.governing_law import resolve
+from contracts.terms.party_ranker import folded
 from eval.cuad_metric import Counts
 from eval.gold import GoldSpan
 from eval.matching import match_contract
@@ -199,7 +200,7 @@ def field_match(field: str, terms: KeyTerms, answer: str) -> float | None:
         if not names:
             return None
         # what the answer's names lose, ours lose too: "Galen (Chemicals) Limited" is "galen limited" on both sides
-        ours = [_fold(_PARENTHESES.sub(" ", p.name)) for p in terms.parties]
+        ours = [folded(p.name) for p in terms.parties]
         return sum(any(same_party(n, o) for o in ours) for n in names) / len(names)
     if field == "document_name":
         return float(terms.document_name is not None and terms.document_name.value is not None

@@ -53,7 +53,8 @@ class Candidate:
 
 
 def folded(name: str) -> str:
-    """`name` compared as the eval compares party names: without parentheses, case or punctuation."""
+    """`name` as the eval compares party names (eval/term_scores.py folds ours with it): without parentheses,
+    case or punctuation."""
     return " ".join(re.sub(r"[^\w\s]", " ", _PARENTHESES.sub(" ", name).casefold()).split())
 
 

@@ -1,5 +1,5 @@
 """Which sentence states the contract's term: a linear model over the sentence's words and word pairs, fit on
-the Expiration Date excerpts of CUAD's train contracts (`lexrisk terms train-ranker`, training/terms_ranker.py).
+the Expiration Date excerpts of CUAD's train contracts (`lexrisk baseline train-terms`, training/terms_ranker.py).
 
 Why a model: rules that chose the term's sentence by its wording ("The term of this Agreement shall ...", and
 never a sentence about survival or warranties) matched CUAD's expiration answer on 0.84 of the train contracts
