@@ -362,9 +362,13 @@ def _signatories(text: str) -> list[PartyHit]:
 
 
 def name_of(text: str, hit: PartyHit) -> str:
-    """The party's name as it is written, one space between words and without a PDF's underline ("Mail
-    ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.)."""
-    return " ".join(w for w in text[hit.start:hit.end].split() if not _RULE.fullmatch(w))
+    """The party's name as it is written, one space between words, without a PDF's underline ("Mail
+    ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.) and without the full stop of the sentence it
+    closes ("... by Franchisee." is Franchisee; "Torvec Inc.." is Torvec Inc.; "Acme Corp." keeps its own)."""
+    words = [w for w in text[hit.start:hit.end].split() if not _RULE.fullmatch(w)]
+    if words and (words[-1].endswith("..") or (_SENTENCE_STOP.fullmatch(words[-1]) and not _SUFFIX.fullmatch(words[-1]))):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
 
 
 def find_parties(text: str) -> list[PartyHit]:

@@ -10,7 +10,7 @@ from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.terms import extract_terms
 from contracts.terms.dates import find_dates, ordinal
-from contracts.terms.parties import find_parties, name_of
+from contracts.terms.parties import PartyHit, find_parties, name_of
 from contracts.terms.sentences import lowered, sentence_around
 
 
@@ -355,3 +355,16 @@ def test_a_short_name_after_two_companies_is_the_last_ones_unless_they_share_it(
     text = ('BETWEEN: Lendco.com, inc of 512 Bayshore Drive, Fort Lauderdale, and JVLS, LLC of 4060 Johns Creek Parkway '
             '(individually the "Member" and collectively the "Members").')
     assert short_names(text) == [("Lendco.com, inc", "Member"), ("JVLS, LLC", "Member")]
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("Franchisee.", "Franchisee"),  # a name that closes its sentence: the full stop is the sentence's
+    ("Torvec Inc..", "Torvec Inc."),
+    ("Acme Corp.", "Acme Corp."),  # a company's own abbreviations stay
+    ("Smith Bros.", "Smith Bros."),
+    ("VESA EQUITY INVESTMENT S.À R.L.", "VESA EQUITY INVESTMENT S.À R.L."),
+    ("Mail ------- Boxes Etc. USA, Inc.", "Mail Boxes Etc. USA, Inc."),
+])
+def test_a_name_as_shown_drops_its_sentences_full_stop_only(written: str, name: str) -> None:
+    text = f"signed by {written}"
+    assert name_of(text, PartyHit(text.index(written), len(text), None)) == name
