@@ -26,7 +26,7 @@ _DEFINED = re.compile(r"\(\s*(?:[^()\"“”]{0,60}?)[\"“”]{1,2}(?P<a>[^\"�
                       r"|\((?:the\s)?['‘](?P<f>[^'‘’\"“”()]{1,60})['’]\)|\([\"“](?P<g>[A-Z][\w .&-]{0,40})\)"
                       # an English preamble's unquoted "(the Company)", "(the Executive)"; a cover's "(as Repairer)"
                       r"|\((?:the|as)\s(?P<c>[A-Z][a-z]{2,20})\)")
-_TOKEN = re.compile(r"[^\s,()]+|,")
+NAME_TOKEN = re.compile(r"[^\s,()]+|,")
 _SUFFIX = re.compile(r"(?:inc|incorporated|llc|l\.l\.c|ltd|limited|l\.?p|llp|corp|corporation|co|company|n\.?a|s\.?a"
                      r"|s\.?a\.?s|s\.?a\.?r\.?l|a/s|s\.?l|s\.?p\.?a|b\.?v|n\.?v|a\.?g|ag|gmbh|plc|pte|pty|p\.?c|pllc|lp|kk"
                      r"|k\.?k|ab|as|asa|oy|se|sas|srl|spa|bv|nv|sa|dba|d/b/a|mhc|fsb|jr|sr|ii|iii)\.?",
@@ -93,16 +93,18 @@ class PartyHit:
     short_name: str | None
 
 
-def _starts_name(token: str) -> bool:
+def starts_name(token: str) -> bool:
+    """A word that can open a party's name: a capital, a digit, a redaction's "[" or "*", or a brand written in
+    lower case ("eFashion")."""
     return token[:1].isupper() or token[:1].isdigit() or token[:1] in "[*" or bool(_BRAND.fullmatch(token)) \
         or bool(_CAMEL.match(token))  # "eFashion Solutions, LLC"
 
 
-def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
+def name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The run of name words at the start of text[s:e] (leading lower-case words and commas skipped)."""
-    tokens = list(_TOKEN.finditer(text, s, e))
+    tokens = list(NAME_TOKEN.finditer(text, s, e))
     i = 0
-    while i < len(tokens) and (not _starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
+    while i < len(tokens) and (not starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
                                or _LIST_NUMBER.match(text, tokens[i].start())):
         i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
     label = _FIELD_LABEL.match(text, tokens[i].start()) if i < len(tokens) else None
@@ -145,7 +147,7 @@ def _name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     while last > first and tokens[last].group().lower() in _CONNECT:
         last -= 1
     a, b = tokens[first].start(), tokens[last].end()
-    address = _ADDRESS.match(text, a, b) and not _company(tokens[last].group())
+    address = _ADDRESS.match(text, a, b) and not company_word(tokens[last].group())
     if b - a > 150 or "\n\n" in text[a:b] or address or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
         return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
@@ -155,14 +157,14 @@ def _before_suffix(tokens: list[re.Match[str]], j: int) -> bool:
     """A word in lower case inside a company's name: capitalised words and the company's suffix follow
     ("Petro data Management Services Limited")."""
     for token in tokens[j + 1:j + 4]:
-        if _company(token.group()):
+        if company_word(token.group()):
             return True
         if not token.group()[:1].isupper():
             return False
     return False
 
 
-def _company(word: str) -> bool:
+def company_word(word: str) -> bool:
     """A company's closing word ("Inc.", "LLC", "Ltd"), in capitals or not."""
     return word[:1].isupper() and bool(_SUFFIX.fullmatch(word))
 
@@ -177,10 +179,10 @@ def _joined(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out = []
     listed = (m for m in _LISTED.finditer(text, s, e) if _closes_description(text, s, m.start()))
     for m in sorted([*_AND.finditer(text, s, e), *listed], key=lambda m: m.start()):
-        span = _name_span(text, m.end(), e)
-        word = _TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
+        span = name_span(text, m.end(), e)
+        word = NAME_TOKEN.search(text, m.end(), e)  # the name must start right after the "and"
         if span is not None and word is not None and span[0] == word.start() and "(" not in text[span[0]:span[1]] \
-                and _company(text[span[0]:span[1]].split()[-1].split(",")[-1]) \
+                and company_word(text[span[0]:span[1]].split()[-1].split(",")[-1]) \
                 and (m.re is _AND or _DESCRIBED.match(text, span[1]) is not None):
             out.append(span)
     return out
@@ -199,8 +201,8 @@ def _after_last_and(text: str, s: int, e: int) -> int:
     (a description may hold other "and"s: "offices located at Berlin and Munich"); `s` when there is none."""
     best = s
     for m in _AND.finditer(text, s, e):
-        word = _TOKEN.match(text, m.end())
-        if word is None or not _starts_name(word.group()):
+        word = NAME_TOKEN.match(text, m.end())
+        if word is None or not starts_name(word.group()):
             continue
         if m.group("joined") is not None:
             return m.end()
@@ -212,10 +214,10 @@ def _after_comma(text: str, s: int, e: int) -> int:
     """Where the next party starts in a list joined by commas: after the first comma that a described
     name follows ("..., Hyde Park Bancorp, MHC, a Massachusetts corporation ("MHC")"); `s` when none does."""
     for m in _LISTED.finditer(text, s, e):
-        word = _TOKEN.match(text, m.end())
+        word = NAME_TOKEN.match(text, m.end())
         if word is None or _SUFFIX.fullmatch(word.group()):
             continue  # "Alliance Bancorp, Inc.": the comma of a company's suffix
-        span = _name_span(text, m.end(), e)
+        span = name_span(text, m.end(), e)
         if span is not None and span[0] == m.end() and _DESCRIBED.match(text, span[1]):
             return m.end()
     return s
@@ -226,7 +228,7 @@ def _listed(text: str, s: int, e: int) -> list[PartyHit]:
     Sucampo Pharma, LLC. and ...": each name, then a comma, then the next name."""
     out: list[PartyHit] = []
     while s < e:
-        span = _name_span(text, s, e)
+        span = name_span(text, s, e)
         if span is None or (out and span[0] != s):
             break  # "ACME Inc., with offices in Berlin": a description, not the next name
         out.append(PartyHit(span[0], span[1], None))
@@ -244,7 +246,7 @@ def _listed_before(text: str, s: int, e: int) -> list[PartyHit]:
     corporation, and", "Philadelphia, Pennsylvania and" or ", a subsidiary of Bay Networks, Inc., and" lists none."""
     lead = len(text[s:e]) - len(text[s:e].lstrip(" \t\n,")) + s
     hits = _listed(text, lead, e)
-    companies = bool(hits) and hits[0].start == lead and all(_company(name_of(text, h).split()[-1]) for h in hits)
+    companies = bool(hits) and hits[0].start == lead and all(company_word(name_of(text, h).split()[-1]) for h in hits)
     return hits if companies and _AND_TAIL.fullmatch(text, hits[-1].end, e) else []
 
 
@@ -272,7 +274,7 @@ def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
         line_end = text.find("\n", m.end())
         end = line_end if line_end >= 0 else min(len(text), m.end() + 200)
         other = _LABEL_WORD.search(text, m.end(), end)  # "Licensor: ACME Licensee BETA CORP": the next label
-        span = _name_span(text, m.end(), other.start() if other else end)
+        span = name_span(text, m.end(), other.start() if other else end)
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in out}:
             out.append(PartyHit(span[0], span[1], " ".join(m.group("label").split())))
     return out
@@ -400,10 +402,10 @@ def _resolved(text: str, hit: PartyHit) -> PartyHit:
     if defined is None:
         return hit
     line = max(text.rfind("\n", 0, defined.start()), defined.start() - 200) + 1
-    for token in _TOKEN.finditer(text, line, defined.start()):
-        span = _name_span(text, token.start(), defined.start())
+    for token in NAME_TOKEN.finditer(text, line, defined.start()):
+        span = name_span(text, token.start(), defined.start())
         if span is not None and span[0] == token.start() and not text[span[1]:defined.start()].strip(" ,") \
-                and _company(name_of(text, PartyHit(*span, None)).split()[-1]):
+                and company_word(name_of(text, PartyHit(*span, None)).split()[-1]):
             return PartyHit(span[0], span[1], hit.short_name or short)
     return hit
 
@@ -443,10 +445,10 @@ def _named(text: str) -> list[PartyHit]:
         labels = [n.end() for n in _LABEL_END.finditer(text, a, m.start())] if not parties else []
         # "Dear Mr. Harris: The undersigned, Dundee Securities Ltd. (the "Lead Agent")", "The Covenanter: ACME":
         # the first party's name follows the letter's salutation or a label, in the paragraph of its definition
-        after_label = _name_span(text, labels[-1], m.start()) if labels else None
+        after_label = name_span(text, labels[-1], m.start()) if labels else None
         if after_label is None or after_label[0] != labels[-1] or "\n\n" in text[labels[-1]:m.start()]:
             after_label = None
-        span = after_label or _name_span(text, a, m.start())
+        span = after_label or name_span(text, a, m.start())
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:
@@ -468,7 +470,7 @@ def _named(text: str) -> list[PartyHit]:
         stop = re.compile(r"\.\s|\n\s*\n").search(text, joined.end() if joined else cursor, end)
         limit = stop.start() if stop else end
         tail = _after_last_and(text, cursor, limit) if len(parties) == 1 else cursor
-        span = _name_span(text, tail, limit) if tail > cursor else None
+        span = name_span(text, tail, limit) if tail > cursor else None
         if span is not None and text[span[0]:span[1]] not in {text[p.start:p.end] for p in parties}:
             parties.append(PartyHit(span[0], span[1], None))
         return parties
@@ -481,6 +483,6 @@ def _named(text: str) -> list[PartyHit]:
         for line in _LINE_LIST.split(text[a:b]) if joiner is not None and a == start else [text[a:b]]:
             offset = text.find(line, a, b)
             parties.extend(_listed(text, offset, offset + len(line)) if a == start else
-                           [PartyHit(*span, None) for span in [_name_span(text, offset, offset + len(line))] if span])
+                           [PartyHit(*span, None) for span in [name_span(text, offset, offset + len(line))] if span])
             a = offset + len(line)
     return parties

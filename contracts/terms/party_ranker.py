@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from contracts.terms.parties import _TOKEN, PartyHit, _company, _name_span, _starts_name, name_of
+from contracts.terms.parties import NAME_TOKEN, PartyHit, company_word, name_of, name_span, starts_name
 from contracts.terms.ranker import FEATURES, SentenceRanker, rows_matrix
 
 ARTIFACT = Path(__file__).resolve().parent.parent / "data" / "party_ranker.npz"
@@ -64,16 +64,16 @@ def same_name(a: str, b: str) -> bool:
 
 
 def candidates(text: str) -> list[Candidate]:
-    """Each run of name words (`parties._name_span`) that starts at a word in the first and last `REGION`
+    """Each run of name words (`parties.name_span`) that starts at a word in the first and last `REGION`
     characters, once per place: "THE BANKERS BANK" after a signature's "Title: President", "Acme Corp." and "Corp."."""
     out: dict[tuple[int, int], Candidate] = {}
     head = min(len(text), REGION)
     for s, e, region in ((0, head, "head"), (max(head, len(text) - REGION), len(text), "tail")):
         previous = None
-        for token in _TOKEN.finditer(text, s, e):
-            if _starts_name(token.group()) and not _inside_name(text, previous, token):
+        for token in NAME_TOKEN.finditer(text, s, e):
+            if starts_name(token.group()) and not _inside_name(text, previous, token):
                 stop = _PARAGRAPH.search(text, token.start(), min(e, token.start() + MAX_NAME))
-                span = _name_span(text, token.start(), stop.start() if stop else min(e, token.start() + MAX_NAME))
+                span = name_span(text, token.start(), stop.start() if stop else min(e, token.start() + MAX_NAME))
                 if span is not None and span[0] == token.start():
                     key = folded(name_of(text, PartyHit(*span, None)))
                     if len(key) >= 3 and re.search("[a-z]", key):
@@ -105,7 +105,7 @@ def candidate_features(text: str, low: str, c: Candidate) -> list[int]:
                                          f"region={c.region}", f"bb={' '.join(before[-2:])}", f"aa={' '.join(after[:2])}"]
     grams += [f"b{i}={w}" for i, w in enumerate(reversed(before))] + [f"a{i}={w}" for i, w in enumerate(after)]
     grams += ["caps" if all(ch.isupper() for ch in letters) else "mixed",
-              "suffix" if _company(name.split()[-1].split(",")[-1]) else "nosuffix",
+              "suffix" if company_word(name.split()[-1].split(",")[-1]) else "nosuffix",
               f"count={min(low.count(name.lower()[:40], 0, COUNT_REACH), 6)}", f"lines={min(name.count(chr(10)), 2)}",
               "linestart" if c.start == 0 or text[c.start - 1] == "\n" else "inline"]
     return sorted({zlib.crc32(g.encode()) % FEATURES for g in grams})
