@@ -25,6 +25,8 @@ TERM_CATEGORIES = dict(zip(TERM_FIELDS, ("Document Name", "Parties", "Agreement 
 TermSource = Literal["analyzer", "lawyer"]
 UNSURE_PARTY = 0.75
 """A party's confidence at or under which the app and the reports mark its name as one to check."""
+TO_CHECK = "to check"
+"""The mark beside such a name, the same words in the review panel, the Portfolio and the reports."""
 
 
 class Grounded(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from contracts.key_terms import KeyTerms
+from contracts.key_terms import TO_CHECK, KeyTerms
 
 LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
           "effective_date": "Effective date", "expiration_date": "Expires", "renewal_term": "Renewal",
@@ -20,7 +20,7 @@ def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
     for field, label in LABELS.items():
         value = getattr(terms, field)
         if field == "parties":
-            shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") + (" (to check)" if p.unsure else "")
+            shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") + (f" ({TO_CHECK})" if p.unsure else "")
                               for p in value)
             rows.append((label, shown or "not stated", value[0].page if value else None,
                          value[0].start if value else None))

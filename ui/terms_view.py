@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from contracts.deadlines import DEADLINE_TITLES, deadlines
-from contracts.key_terms import DateTerm, KeyTerms, Party
+from contracts.key_terms import TO_CHECK, DateTerm, KeyTerms, Party
 from contracts.wire import PortfolioItem
 
 LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
@@ -50,7 +50,7 @@ def party_words(party: Party) -> str:
     """A party as the key terms show it: its name, the short name the contract defines, and "to check" where it is
     `unsure` (found outside the preamble by a model that is right half the time)."""
     words = f"{party.name} ({party.short_name})" if party.short_name else party.name
-    return words + (" · to check" if party.unsure else "")
+    return words + (f" · {TO_CHECK}" if party.unsure else "")
 
 
 def term_rows(terms: KeyTerms) -> list[TermRow]:
@@ -89,7 +89,7 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
         notice = t.notice_period_to_terminate_renewal
         rows.append({
             "Contract": item.name,
-            "Parties": "; ".join(p.name + (" (to check)" if p.unsure else "") for p in t.parties),
+            "Parties": "; ".join(p.name + (f" ({TO_CHECK})" if p.unsure else "") for p in t.parties),
             "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
             "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
             "Expires": _expires(t.expiration_date),
