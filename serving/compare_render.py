@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from contracts.compare.models import Comparison, RedlineOp
@@ -21,7 +22,7 @@ def summary_line(comparison: Comparison) -> str:
 
 
 def render_table(comparison: Comparison, console: Console) -> None:
-    table = Table(title=f"{comparison.contract.name} against {comparison.template.name}", title_justify="left",
+    table = Table(title=escape(f"{comparison.contract.name} against {comparison.template.name}"), title_justify="left",
                   show_lines=True, expand=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Verdict", max_width=14)
@@ -38,7 +39,7 @@ def render_table(comparison: Comparison, console: Console) -> None:
         severity = pair.severity or ""
         table.add_row(pair.status, f"[{VERDICT_STYLE.get(verdict, '')}]{verdict.replace('_', ' ')}[/]",
                       f"[{SEVERITY_STYLE.get(severity, '')}]{severity}[/]", pair.category or "",
-                      shorten(clause.text, 120), pair.explanation)
+                      escape(shorten(clause.text, 120)), escape(pair.explanation))
     console.print(table)
     if not comparison.aligned:
         console.print("[yellow]Clause alignment is not confident: read the full-text redline "

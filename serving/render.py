@@ -21,6 +21,14 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info":
 SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
 
 
+NO_FINDINGS = "No risky clause found."
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 page", "3 pages": a count as a report's reader reads it."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def shorten(text: str, width: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -34,30 +42,33 @@ def ordered(result: AnalysisResult) -> list:
 def summary_line(result: AnalysisResult) -> str:
     counts = Counter(f.severity for f in result.findings)
     parts = [f"{counts.get(s, 0)} {s}" for s in ("high", "medium", "low", "info")]
-    return f"{len(result.findings)} findings: " + ", ".join(parts)
+    return f"{counted(len(result.findings), 'finding')}: " + ", ".join(parts)
 
 
 def render_table(result: AnalysisResult, console: Console) -> None:
     doc = result.document
     if result.terms is not None:
-        terms = Table(title=f"{doc.name} — key terms", title_justify="left", expand=True, show_header=False)
+        terms = Table(title=f"{escape(doc.name)} — key terms", title_justify="left", expand=True, show_header=False)
         terms.add_column("Term", no_wrap=True, style="bold")
         terms.add_column("Value", ratio=1)
         terms.add_column("Page", justify="right", no_wrap=True)
         for label, shown, page, _ in term_rows(result.terms):
-            terms.add_row(label, shown, str(page or ""))
+            terms.add_row(label, escape(shown), str(page or ""))
         console.print(terms)
-    table = Table(title=f"{doc.name} — {doc.pages} pages, {doc.chars:,} characters",
-                  title_justify="left", show_lines=True, expand=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Category", min_width=16, max_width=22)
-    table.add_column("Page", justify="right", no_wrap=True)
-    table.add_column("Clause", ratio=5)
-    table.add_column("Why it matters", ratio=3)
-    for f in ordered(result):
-        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.category, str(f.page),
-                      shorten(f.quote), f.explanation)
-    console.print(table)
+    heading = f"{doc.name} — {counted(doc.pages, 'page')}, {counted(doc.chars, 'character')}"
+    if result.findings:
+        table = Table(title=escape(heading), title_justify="left", show_lines=True, expand=True)
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Category", min_width=16, max_width=22)
+        table.add_column("Page", justify="right", no_wrap=True)
+        table.add_column("Clause", ratio=5)
+        table.add_column("Why it matters", ratio=3)
+        for f in ordered(result):
+            table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.category, str(f.page),
+                          escape(shorten(f.quote)), escape(f.explanation))
+        console.print(table)
+    else:
+        console.print(f"{escape(heading)}: {NO_FINDINGS}", highlight=False)
     console.print(summary_line(result) + f"  (analyzer {result.analyzer.name} {result.analyzer.version},"
                   f" {result.stats.seconds:.2f} s)", highlight=False)
     if result.proofing is not None:
@@ -75,7 +86,7 @@ def proofing_line(items: Sequence[ProofingItem]) -> str:
     redacted = f"; {counts.pop('redaction')} redaction marks" if "redaction" in counts else ""
     shown = sum(counts.values())
     parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.most_common())
-    return f"Proofing: {shown} item{'s' if shown != 1 else ''}" + (f" ({parts})" if parts else "") + redacted
+    return f"Proofing: {counted(shown, 'item')}" + (f" ({parts})" if parts else "") + redacted
 
 
 def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> None:
@@ -150,6 +161,9 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
         + (f"<td>{html.escape(decision[id(f)])}</td>" if reviews is not None else "") + "</tr>"
         for f in ordered(result))
     review_head = "<th>Your review</th>" if reviews is not None else ""
+    findings_table = (f"<table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th>"
+                      f"<th>Why it matters</th>{review_head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table>"
+                      if findings else f"<p>{NO_FINDINGS}</p>")
     colours = "\n".join(f"mark.{s}, tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
     title = html.escape(document.name)
     return f"""<!doctype html>
@@ -165,14 +179,11 @@ table.terms caption {{ text-align: left; font-weight: bold; }} td, th {{ border-
 span.proofing {{ border-bottom: 2px dashed #7c3aed; }}
 h2 {{ font-size: 1rem; margin-top: 1.5rem; }}
 </style></head><body>
-<header><strong>{title}</strong> — {summary_line(result)} · {document.info.pages} pages ·
+<header><strong>{title}</strong> — {summary_line(result)} · {counted(document.info.pages, 'page')} ·
 analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
 <div id="text">{body}</div>
 <div id="findings">{terms_html(result.terms)}
-<table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th><th>Why it matters</th>{review_head}</tr></thead>
-<tbody>
-{rows}
-</tbody></table>{_proofing_html(result.proofing) if result.proofing is not None else ""}</div>
+{findings_table}{_proofing_html(result.proofing) if result.proofing is not None else ""}</div>
 </body></html>
 """
 

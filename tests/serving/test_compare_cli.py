@@ -56,3 +56,13 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     bad.write_text("categories:\n  Cap on Liability:\n    severity: high\n    reason: x\n    fallbacks:\n      - note: y\n")
     assert main(["compare", str(DRAFT), "--template", str(TEMPLATE), "--playbook", str(bad)]) == 2
     assert "needs `text`, `pattern` or both" in capsys.readouterr().err
+
+
+def test_clause_text_that_looks_like_rich_markup_is_printed_as_written(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # "[/i]" in a clause made rich raise MarkupError: the comparison was lost as a crash
+    template, draft = tmp_path / "ours.txt", tmp_path / "draft.txt"
+    template.write_text("1. Liability. Liability is capped at the fees paid.\n")
+    draft.write_text("1. Liability. Liability is capped at [/i] twice the fees paid.\n")
+    assert main(["compare", str(draft), "--template", str(template), "--analyzer", "none"]) == 0
+    assert "[/i]" in capsys.readouterr().out
