@@ -159,6 +159,7 @@ def _stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2))
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -169,6 +170,6 @@ def _stats(args: argparse.Namespace) -> int:
         table.add_column("value")
         table.add_column("count", justify="right")
         for name, count in stats[key].items():
-            table.add_row(str(name), str(count))
+            table.add_row(escape(str(name)), str(count))  # a name as written
         console.print(table)
     return 0

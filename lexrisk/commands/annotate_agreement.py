@@ -95,12 +95,13 @@ def _adjudicate(args: argparse.Namespace) -> int:
 
 def _print(listed: list[dict]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{len(listed)} undecided disagreements")
     for column in ("contract", "category", "labels (id annotator severity start..end)", "why"):
         table.add_column(column)
     for d in listed:
-        labels = "\n".join(f"#{x['id']} {x['annotator']} {x['severity']} {x['start']}..{x['end']}" for x in d["labels"])
-        table.add_row(d["contract"], d["category"], labels, "; ".join(d["reasons"]))
+        labels = "\n".join(f"#{x['id']} {escape(x['annotator'])} {x['severity']} {x['start']}..{x['end']}" for x in d["labels"])
+        table.add_row(escape(d["contract"]), d["category"], labels, "; ".join(d["reasons"]))
     Console().print(table)

@@ -43,13 +43,14 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Tenants")
     for column in ("name", "API keys", "contracts", "labels", "shares labels"):
         table.add_column(column, justify="left" if column == "name" else "right")
     for row in rows:
-        table.add_row(row["name"], str(row["api_keys"]), str(row["contracts"]), str(row["labels"]),
+        table.add_row(escape(row["name"]), str(row["api_keys"]), str(row["contracts"]), str(row["labels"]),
                       "on" if row["share_labels"] else "off")
     Console().print(table)
     return 0

@@ -50,8 +50,12 @@ def test_migrate_and_stats(tmp_path, capsys):
     stats = json.loads(capsys.readouterr().out)
     assert stats["contracts"] == 1 and stats["by_annotator"] == {"alice": 1}
     assert stats["by_category"] == {"Governing Law": 1} and stats["by_status"] == {"pending": 1}
+    with store.session() as session:  # a name that looks like rich markup ("[/i]" made the table a crash)
+        add_annotation(session, contract, "[/counsel]", category="Governing Law", severity="info", start=0, end=9,
+                       source="test")
     assert main(["annotate", "--db", url, "stats"]) == 0
-    assert "by category" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "by category" in out and "[/counsel]" in out
 
 
 def test_unreachable_store_is_a_one_line_error(capsys):
