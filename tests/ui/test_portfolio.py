@@ -250,7 +250,8 @@ def _signed_in(browser, app_url: str, key: str, width: int):
 @pytest.mark.slow
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px (screenshots to look at): each contract's
-    parties are painted whole, in their column and in the table's view, with no scrolling sideways."""
+    parties are painted whole, in their column and in the table's view, with no scrolling sideways; at 1280 px the
+    table scrolls to the columns past the risks with each contract's name pinned in view."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
     from tests.ui.test_browser import SHOTS
@@ -282,6 +283,14 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
                 for names in parties:
                     cell = drawn[names]
                     assert cell["left"] + cell["width"] <= end, (width, names, cell, end)
+                if width == 1280:  # the columns past the risks: scrolled to, with each contract's name still in view
+                    table.hover()
+                    page.mouse.wheel(2000, 0)
+                    _settled(page)
+                    page.screenshot(path=str(SHOTS / "portfolio-1280-scrolled.png"))
+                    # the grid's accessible cells are those in view
+                    shown = page.evaluate("Array.from(document.querySelectorAll('[id^=glide-cell]'), c => c.textContent)")
+                    assert "1 year, auto" in shown and set(CONTRACTS) <= set(shown), shown
                 page.close()
         finally:
             browser.close()

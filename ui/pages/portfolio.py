@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from contracts.key_terms import TO_CHECK
 from contracts.wire import PortfolioItem
 from ui.state import api, attempt
 from ui.terms_view import PORTFOLIO_COLUMNS, SEVERITY_COLUMNS, portfolio_rows, portfolio_xlsx, timeline_rows
@@ -20,11 +21,13 @@ DESCENDING = {"High"}
 TABLE = "portfolio_table"
 OPEN = "portfolio_open"  # the contract a click on the table asked to open
 # the columns up to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; two parties'
-# names ("Northwind Analytics, Inc.; Harbor Freight Logistics LLC") take 315 px; wider windows stretch them
+# names ("Northwind Analytics, Inc.; Harbor Freight Logistics LLC") take 315 px; wider windows stretch them. The
+# contract's name stays in view while the table scrolls to the columns past them (governing law, effective, renewal)
 COLUMN_WIDTHS = {
-    "Contract": st.column_config.TextColumn(width=150),
+    "Contract": st.column_config.TextColumn(width=150, pinned=True),
     "Review": st.column_config.LinkColumn("Review", display_text="Open", width=70),
-    "Parties": st.column_config.TextColumn(width=330),
+    "Parties": st.column_config.TextColumn(width=330, help=f"({TO_CHECK}): a name found outside the preamble by a "
+                                           "model; confirm it in the review"),
     "Notice deadline": st.column_config.TextColumn(width=110),
     "Expires": st.column_config.TextColumn(width=90),
     **{c: st.column_config.NumberColumn(width=60) for c in SEVERITY_COLUMNS.values()},
