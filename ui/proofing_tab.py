@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from contracts.wire import ContractProofing, ContractText, ProofingItem
+from ui.plain import plain
 from ui.render import SEVERITY_LABEL, Span, highlight_html
 from ui.state import api, attempt
 
@@ -50,9 +51,9 @@ def show(contract_id: str, text: ContractText) -> None:
         if selected is not None:
             with st.container(border=True):
                 st.markdown(f"**{KIND_LABEL.get(selected.kind, selected.kind)}** · page {selected.page}")
-                st.markdown(selected.message)
+                st.markdown(plain(selected.message))
                 if selected.suggestion:
-                    st.markdown(f"**Suggested fix:** {selected.suggestion}")
+                    st.markdown(f"**Suggested fix:** {plain(selected.suggestion)}")
     with right:
         spans = [Span(f"p{k}", i.start, i.end, i.severity, f"{KIND_LABEL.get(i.kind, i.kind)}: {i.message}")
                  for k, i in enumerate(shown)]

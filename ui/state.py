@@ -15,6 +15,7 @@ import streamlit as st
 from contracts.settings import load_settings
 from contracts.wire import ModelInfo
 from ui.client import Api, ApiError, make_http
+from ui.plain import plain
 from ui.sessions import COOKIE, Session, store
 from ui.settings import ClientSettings
 
@@ -92,7 +93,7 @@ def reviewer() -> str:
 
 
 def show_error(exc: ApiError) -> None:
-    st.error(f"**{exc.message}**  \n{exc.advice}", icon=":material/error:")
+    st.error(f"**{plain(exc.message)}**  \n{exc.advice}", icon=":material/error:")
 
 
 def attempt(call: Callable[[], T]) -> T | None:

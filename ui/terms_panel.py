@@ -10,6 +10,7 @@ import streamlit as st
 
 from contracts.key_terms import Party
 from contracts.wire import ContractText
+from ui.plain import plain
 from ui.render import Span, highlight_html
 from ui.state import api, attempt, reviewer
 from ui.terms_view import LABELS, term_rows
@@ -40,7 +41,7 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
                 label, value = st.columns([2, 5], vertical_alignment="center")
                 label.markdown(f"**{row.label}**")
                 marker = " ✎" if row.lawyer else ""
-                if value.button(f"{row.value}{marker}", key=f"term-{contract_id}-{row.key}", type="tertiary",
+                if value.button(f"{plain(row.value)}{marker}", key=f"term-{contract_id}-{row.key}", type="tertiary",
                                 help=f"page {row.page}" + (" · corrected by a lawyer" if row.lawyer else "")
                                 + " · show it in the text"):
                     st.session_state[FOCUS] = (contract_id, row.key)

@@ -4,6 +4,7 @@ temporary SQLite database, and two tenants' keys made by `lexrisk keys create`."
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -74,3 +75,8 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+def read(markdown: str) -> str:
+    """What a person reads of Markdown whose marks ui/plain.py escaped: each escaped mark as itself."""
+    return re.sub(r"\\([!-/:-@[-`{-~])", r"\1", markdown)

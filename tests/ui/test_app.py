@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import clear_settings
-from tests.ui.conftest import SAMPLES, LiveApi
+from tests.ui.conftest import SAMPLES, LiveApi, read
 from ui.render import model_words, split_possible
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
@@ -28,10 +28,10 @@ def app_env(live_api: LiveApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live
 
 
 def texts(at: AppTest) -> str:
-    """Everything the page says, for assertions about what a person reads."""
+    """Everything the page says, as a person reads it (Markdown's escapes, ui/plain.py, read as their marks)."""
     parts = [e.value for kind in ("markdown", "error", "warning", "info", "success", "caption", "title", "subheader")
              for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return read("\n".join(str(p) for p in parts))
 
 
 def signed_in(key: str) -> AppTest:
@@ -65,6 +65,8 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
         at.run()
     assert not at.exception, at.exception
     assert "master_services_agreement.txt" in texts(at)
+    # the name escaped for Markdown, so that it reads as written (ui/plain.py)
+    assert r"master\_services\_agreement\.txt" in [s.value for s in at.subheader]
     table = at.dataframe[0].value
     assert len(table) > 3 and set(table["Status"]) == {"To review"}
     # every quote is highlighted in the text pane, in its severity colour

@@ -125,6 +125,8 @@ def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
 
     # a comparison's link: compare once, then the address bar's link opens it in a new tab
     page.get_by_role("link", name="Templates").click()
+    # the page's own uploader: Review's, still there while the page changes, would take the file and lose it
+    expect(page.get_by_role("heading", name="Templates")).to_be_visible()
     page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.docx"))
     expect(page.get_by_text(UPLOADED)).to_be_visible()
     page.get_by_role("textbox", name="Name (optional)").fill("Firm MSA")

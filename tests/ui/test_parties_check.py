@@ -8,7 +8,7 @@ import time
 import httpx
 
 from tests.contracts.test_party_ranker import LETTER
-from tests.ui.conftest import LiveApi, lexrisk
+from tests.ui.conftest import LiveApi, lexrisk, read
 from tests.ui.test_app import app_env, signed_in  # noqa: F401 (app_env: the app's fixture, pointed at live_api)
 
 
@@ -26,7 +26,7 @@ def test_a_lawyer_keeps_or_drops_the_names_to_check(app_env: LiveApi) -> None:  
     at.session_state["review_contract"] = cid
     at.run()
     assert not at.exception, at.exception
-    labels = [b.label for b in at.button if b.key and b.key.startswith(f"term-{cid}-parties-")]
+    labels = [read(b.label) for b in at.button if b.key and b.key.startswith(f"term-{cid}-parties-")]
     assert labels == ["Netzee, Inc. · to check", "THE BANKERS BANK · to check"]
     check = next(m for m in at.multiselect if m.label == "Which names to check are parties?")
     assert check.value == [0, 1]  # every name kept unless the lawyer drops it
@@ -35,6 +35,6 @@ def test_a_lawyer_keeps_or_drops_the_names_to_check(app_env: LiveApi) -> None:  
     assert not at.exception, at.exception
     stored = httpx.get(f"{live_api.url}/v1/contracts/{cid}/terms", headers=headers).json()["terms"]["parties"]
     assert [(p["name"], p["source"]) for p in stored] == [("THE BANKERS BANK", "lawyer")]
-    labels = [b.label for b in at.button if b.key and b.key.startswith(f"term-{cid}-parties-")]
+    labels = [read(b.label) for b in at.button if b.key and b.key.startswith(f"term-{cid}-parties-")]
     assert labels == ["THE BANKERS BANK ✎"]  # the lawyer's: no longer to check, and no form to ask
     assert not [m for m in at.multiselect if m.label == "Which names to check are parties?"]

@@ -8,6 +8,7 @@ import io
 from docx import Document as DocxDocument
 
 from contracts.documents import PageSpan
+from tests.ui.conftest import read
 from ui.render import Span, compare_view, highlight_html, redline_docx, redline_html
 
 
@@ -87,7 +88,7 @@ def test_compare_page_renders_a_real_body() -> None:
 
     at = AppTest.from_function(app, args=(BODY,)).run()
     assert not at.exception, at.exception
-    shown = "\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info)
+    shown = read("\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info))
     assert "Cap liability at 12 months' fees." in shown and "Exclusivity for 5 years." in shown
     assert [m.value for m in at.metric] == ["1", "1", "2", "1"]
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from contracts.wire import ContractPublic, TemplatePublic
 from ui.client import ADVICE, ApiError
+from ui.plain import plain, quoted
 from ui.render import EXPORT_LABEL, SEVERITY_LABEL, compare_view, redline_docx, redline_html
 from ui.state import api, attempt, show_error
 
@@ -87,9 +88,9 @@ def render_comparison(body: dict[str, Any]) -> None:
         for p in shown:
             left, right = st.columns(2)
             left.markdown(" · ".join(x for x in ("**Template**", STATUS_LABEL[p["status"]], p.get("category")) if x))
-            left.markdown(_quote((p.get("template_clause") or {}).get("text", "")))
+            left.markdown(quoted((p.get("template_clause") or {}).get("text", "")))
             right.markdown(f"**Contract** · similarity {float(p.get('similarity') or 0):.0%}")
-            right.markdown(_quote((p.get("contract_clause") or {}).get("text", "")))
+            right.markdown(quoted((p.get("contract_clause") or {}).get("text", "")))
             st.divider()
     with redline:
         if not view.modified:
@@ -109,7 +110,7 @@ def render_comparison(body: dict[str, Any]) -> None:
                 for p in pairs:
                     with st.container(border=True):
                         st.markdown(f"**{p.get('category') or 'Clause'}** {_badge(p)}")
-                        st.markdown(_quote((p.get(side_key) or {}).get("text", "")))
+                        st.markdown(quoted((p.get(side_key) or {}).get("text", "")))
                         _verdict(p)
 
 
@@ -133,15 +134,11 @@ def _badge(p: dict[str, Any]) -> str:
     return f"· {p['verdict']}" if p.get("verdict") else ""
 
 
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in (text or "—").splitlines() or ["—"])
-
-
 def _verdict(p: dict[str, Any]) -> None:
     if p.get("explanation"):
-        st.markdown(p["explanation"])
+        st.markdown(plain(p["explanation"]))
     if p.get("suggestion"):
-        st.info(f"**Suggested fallback:** {p['suggestion']}")
+        st.info(f"**Suggested fallback:** {plain(p['suggestion'])}")
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script

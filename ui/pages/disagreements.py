@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from contracts.wire import AdjudicationResult, Disagreement
+from ui.plain import plain
 from ui.render import SEVERITIES, short
 from ui.state import api, attempt, reviewer
 
@@ -34,7 +35,7 @@ def page() -> None:
 
 def _cluster(n: int, item: Disagreement) -> None:
     with st.container(border=True):
-        st.markdown(f"**{item.contract}** · {item.category}" + (" · decided" if item.decided else ""))
+        st.markdown(f"**{plain(item.contract)}** · {item.category}" + (" · decided" if item.decided else ""))
         st.caption("; ".join(item.reasons))
         st.dataframe(pd.DataFrame([{"Label": x.id, "Annotator": x.annotator, "Severity": x.severity,
                                     "Span": f"{x.start}–{x.end}", "Origin": x.origin, "Text": short(x.quote, 160)}

@@ -9,6 +9,7 @@ from functools import partial
 import streamlit as st
 
 from ui.client import ApiError
+from ui.plain import plain
 from ui.render import EXPORT_LABEL
 from ui.state import api, attempt, show_error
 
@@ -89,7 +90,7 @@ def _comparison_exports(contract_id: str, stem: str) -> None:
                 "against the template and the list of deviations.", icon=":material/info:")
         return
     newest = comparisons[0]
-    st.caption(f"From the newest comparison, with your template “{newest.get('template_name', 'template')}”.")
+    st.caption(f"From the newest comparison, with your template “{plain(newest.get('template_name', 'template'))}”.")
     offered = list((newest.get("downloads") or {}).items())
     for row in range(0, len(offered), 3):  # three to a row, so that every label is read whole
         for col, (kind, path) in zip(st.columns(3), offered[row:row + 3], strict=False):

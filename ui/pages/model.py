@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.plain import plain
 from ui.state import api, attempt, model_info
 
 ADMIN = "model_admin_token"
@@ -21,7 +22,7 @@ def page() -> None:
         c1.metric("Analyzer in use", info.analyzer)
         c2.metric("Upload limit", f"{info.max_upload_mb:.0f} MiB")
         c3.metric("Page limit", info.max_pages)
-        st.markdown(f"**Model:** {info.model or '—'}  \n**Adapter:** {info.adapter or 'none'}  \n"
+        st.markdown(f"**Model:** {plain(info.model or '—')}  \n**Adapter:** {plain(info.adapter or 'none')}  \n"
                     f"**Analyzers available:** {', '.join(info.analyzers)}")
         st.subheader("Evaluation on CUAD's dev contracts")
         if info.evaluation:

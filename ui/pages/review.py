@@ -13,6 +13,7 @@ from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
 from ui import proofing_tab
 from ui.client import ApiError
+from ui.plain import plain, quoted
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -157,11 +158,11 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
         return
     failed = st.session_state.pop("review_failed", None)
     if failed:
-        st.error(f"**The analysis failed:** {failed}  \nUpload the file again; if it fails again, tell your "
+        st.error(f"**The analysis failed:** {plain(failed)}  \nUpload the file again; if it fails again, tell your "
                  "administrator.", icon=":material/error:")
     if st.session_state.get("review_notice"):
         st.info(st.session_state["review_notice"])
-    st.subheader(info.name)
+    st.subheader(plain(info.name))
     st.caption(f"{info.source_type.upper()} · {info.pages} page{'s' if info.pages != 1 else ''} · "
                f"{info.chars:,} characters")
     key_terms_panel(contract_id, text)
@@ -255,10 +256,10 @@ def _details(f: FindingPublic) -> None:
     with st.container(border=True):
         found_by = f" · found by {model_words(f.model)}" if f.model else ""  # the adapter (or analyzer) that produced it
         st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}{found_by}")
-        st.markdown(f"> {f.quote}")
-        st.markdown(f"**Why it matters:** {f.explanation}")
+        st.markdown(quoted(f.quote))
+        st.markdown(f"**Why it matters:** {plain(f.explanation)}")
         if f.review:
-            note = f" — “{f.review.comment}”" if f.review.comment else ""
+            note = f" — “{plain(f.review.comment)}”" if f.review.comment else ""
             st.success(f"Reviewed: {REVIEW_LABEL[f.review.status]}{note}")
         with st.form(f"review-{f.id}", clear_on_submit=True):
             action = st.radio("Decision", ["Accept", "Reject", "Edit"], horizontal=True)

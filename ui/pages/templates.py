@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiError
+from ui.plain import plain
 from ui.state import api, attempt, check_size, show_error
 
 
@@ -22,7 +23,7 @@ def page() -> None:
         elif check_size(file.name, file.size):
             added = attempt(lambda: api().add_template(file.name, file.getvalue(), name.strip() or None))
             if added is not None:
-                st.success(f"Added template “{added.name}”.")
+                st.success(f"Added template “{plain(added.name)}”.")
     templates = attempt(lambda: api().templates())
     if templates is None:
         return
