@@ -189,13 +189,17 @@ def _serve(conn: Connection, analyzer: Any, memory_bytes: int) -> None:
             document = data if isinstance(data, (Document, Call)) else load_bytes(data, name, pdf_extractor=extractor,
                                                                                    limits=limits)
             del data
-            if not warm:  # spaCy loads once per worker, outside any file's budget: the command pauses its clock
+            # spaCy loads once per worker, outside any file's budget: the command pauses its clock. A worker that
+            # only reads (and compares) never segments sentences: it does not pay the seconds of loading it
+            if not warm and analyzer is not None:
                 conn.send(("warming", None))
                 split_sentences("Warm up. The sentencizer loads once.")
                 warm = True
             if isinstance(document, Call):
                 conn.send(("phase", document.phase))
                 reply = ("ok", (None, document.fn(*document.args)))
+            elif analyzer is None:  # a worker that reads only (`lexrisk compare --analyzer none`)
+                reply = ("ok", (document, None))
             else:
                 conn.send(("phase", "analysing"))
                 if observed and isinstance(analyzer, ChunkedAnalyzer):
@@ -260,7 +264,8 @@ class FileWorker:
             self._conn = None
 
     def process(self, data: bytes, name: str) -> FileOutcome:
-        """Read and analyse `data` within the budget; never raises for the file's sake."""
+        """Read and analyse `data` within the budget (read only, its result None, for a worker without an
+        analyzer); never raises for the file's sake."""
         return self._run(data, name, None)
 
     def analyze(self, document: Document, observer: Any = None) -> FileOutcome:

@@ -13,14 +13,13 @@ import json
 import sys
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.documents import Document
-from contracts.errors import IngestError
 from contracts.findings import AnalysisResult
 from contracts.playbook import PlaybookError, load_playbook
+from lexrisk.commands.file_budget import Loaded, crash_line, load, start_worker
 
 if TYPE_CHECKING:
     from serving.file_worker import FileWorker
@@ -41,16 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--playbook", type=Path, help="YAML severity playbook overriding the shipped one")
     p.add_argument("--debug", action="store_true", help="print the traceback of a crash")
     p.set_defaults(handler=run)
-
-
-@dataclass
-class _Loaded:
-    path: Path
-    document: Document | None = None
-    result: AnalysisResult | None = None  # analysed already, within the file's budget
-    refused: str | None = None  # the file's fault: one line
-    crashed: str | None = None  # lexrisk's fault: one line
-    trace: str | None = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     results: list[AnalysisResult] = []
     refused = crashed = 0
-    worker = _worker(analyzer, settings, caller_bytes)
+    worker = start_worker(analyzer, settings, caller_bytes)
     try:
         for loaded in _load_all(args.files, settings, err, worker):
             if loaded.document is not None:
@@ -91,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
                     _report(args, loaded.path, loaded.document, result, err)
                     results.append(result)
                 except Exception as exc:  # one file's crash must not cost the others their reports
-                    loaded.crashed, loaded.trace = _crash_line(loaded.path, exc), traceback.format_exc()
+                    loaded.crashed, loaded.trace = crash_line(loaded.path, exc), traceback.format_exc()
             if loaded.refused:
                 refused += 1
                 err.print(f"[red]lexrisk: {escape(loaded.refused)}[/red]", highlight=False, soft_wrap=True)
@@ -132,11 +121,6 @@ def _report(args: argparse.Namespace, path: Path, document: Document, result: An
         sys.stdout.write(render_html(document, found))
 
 
-def _crash_line(path: Path, exc: BaseException) -> str:
-    first = str(exc).splitlines()[0][:200] if str(exc) else ""
-    return f"{path}: {type(exc).__name__}{': ' + first if first else ''}"
-
-
 def _report_stem(path: Path, inputs: list[Path]) -> str:
     """The input's stem, or its whole name when another input shares the stem (contract.pdf and
     contract.docx), so that no report overwrites another."""
@@ -148,55 +132,15 @@ def _json(result: AnalysisResult) -> str:
     return result.model_dump_json(indent=2)
 
 
-def _worker(analyzer: Any, settings: Any, caller_bytes: int) -> FileWorker | None:
-    """The worker each file is read and analysed in, under the file budget; None with isolation off.
-    `caller_bytes`: the process's memory before the command began, left out of the group's budget."""
-    from contracts.limits import IngestLimits
-    from serving.file_worker import FileWorker
-
-    if not settings.ingest_isolation:
-        return None
-    worker = FileWorker(analyzer, IngestLimits.from_settings(settings), settings.pdf_extractor,
-                        caller_bytes=caller_bytes)
-    try:
-        worker.start()
-    except OSError as exc:
-        from contracts.errors import CommandError
-
-        raise CommandError(f"the analysis worker could not start ({exc})") from None
-    return worker
-
-
-def _load(path: Path, settings: Any, worker: FileWorker | None) -> _Loaded:
-    from contracts.ingest import load_bytes, read_file
-    from contracts.limits import IngestLimits
-
-    limits = IngestLimits.from_settings(settings)
-    try:
-        data = read_file(path, limits.max_bytes)
-        if worker is None:
-            return _Loaded(path, load_bytes(data, path.name, pdf_extractor=settings.pdf_extractor, limits=limits))
-        outcome = worker.process(data, path.name)
-    except IngestError as exc:
-        return _Loaded(path, refused=str(exc))
-    except Exception as exc:
-        return _Loaded(path, crashed=_crash_line(path, exc), trace=traceback.format_exc())
-    if outcome.crash is not None:
-        return _Loaded(path, crashed=outcome.crash, trace=outcome.trace)
-    if outcome.refusal is not None:
-        return _Loaded(path, refused=str(outcome.refusal))
-    return _Loaded(path, outcome.document, outcome.result)
-
-
-def _load_all(paths: list[Path], settings: Any, console: Any, worker: FileWorker | None) -> Iterator[_Loaded]:
+def _load_all(paths: list[Path], settings: Any, console: Any, worker: FileWorker | None) -> Iterator[Loaded]:
     """Yield each input, read (and analysed, in the worker), with a progress bar when there are several."""
     from rich.progress import Progress
 
     if len(paths) == 1:
-        yield _load(paths[0], settings, worker)
+        yield load(paths[0], settings, worker)
         return
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Analyzing", total=len(paths))
         for path in paths:
-            yield _load(path, settings, worker)
+            yield load(path, settings, worker)
             progress.advance(task)

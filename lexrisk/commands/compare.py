@@ -1,13 +1,31 @@
 """`lexrisk compare CONTRACT --template TEMPLATE`: how a draft differs from the firm's standard, and
 whether it matters. It lives in serving because it runs the analyzer on both documents, whose
-categories help align clauses and set each deviation's severity."""
+categories help align clauses and set each deviation's severity.
+
+Comparing grows faster than the texts (the redline diffs paired paragraphs word by word: one 234k-character
+pair takes 14 s for the Word redline; the review copy anchors a comment per deviation), so, as the API does, every
+costly step runs in the file worker under the file budget (LEXRISK_FILE_BUDGET_S, LEXRISK_FILE_MEMORY_MB;
+serving/file_worker.py): reading and analysing each file, the comparison, the HTML's full-document redline and
+each Word file, each step a budget of its own. Past it, or for an unreadable file: one line and status 2; a crash
+in lexrisk's own code: one line and status 1, the traceback with --debug. LEXRISK_INGEST_ISOLATION off runs it
+all in the command itself."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from lexrisk.commands.file_budget import crash_line, load, start_worker
+
+if TYPE_CHECKING:
+    from contracts.documents import Document
+    from contracts.findings import Finding
+    from serving.file_worker import Call, FileWorker
+
+EXIT_CRASH = 1
 FORMATS = ("table", "json", "html", "docx", "csv", "xlsx")
 
 
@@ -24,18 +42,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="docx writes a redline (tracked changes) and a review copy (comments); docx, csv and "
                         "xlsx need --out")
     p.add_argument("--out", type=Path, help="write the report(s) into this folder")
+    p.add_argument("--debug", action="store_true", help="print the traceback of a crash")
     p.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
+class _Crashed(Exception):
+    """A crash in lexrisk's own code during one step: its one line and its traceback."""
 
-    from contracts.compare import compare_documents, document_redline, spans_of
-    from contracts.errors import CommandError, IngestError
-    from contracts.ingest import load_document
+    def __init__(self, line: str, trace: str | None) -> None:
+        super().__init__(line)
+        self.line, self.trace = line, trace
+
+
+def run(args: argparse.Namespace) -> int:
+    from contracts.errors import CommandError
     from contracts.playbook import PlaybookError, load_playbook
     from lexrisk.settings import get_settings
+    from serving.file_worker import process_memory
 
+    caller_bytes = process_memory("self")  # what the interpreter held before this command loaded anything
     settings = get_settings()
     if args.format in ("docx", "csv", "xlsx") and not args.out:
         raise CommandError(f"--format {args.format} writes files: give --out DIR")
@@ -43,14 +68,7 @@ def run(args: argparse.Namespace) -> int:
         playbook = load_playbook(args.playbook or settings.playbook)
     except PlaybookError as exc:
         raise CommandError(str(exc)) from None
-    try:
-        contract = load_document(args.contract, max_bytes=settings.max_upload_bytes, max_pages=settings.max_pages,
-                                 pdf_extractor=settings.pdf_extractor)
-        template = load_document(args.template, max_bytes=settings.max_upload_bytes, max_pages=settings.max_pages,
-                                 pdf_extractor=settings.pdf_extractor)
-    except IngestError as exc:
-        raise CommandError(str(exc)) from None
-    contract_findings, template_findings = [], []
+    analyzer = None
     if args.analyzer != "none":
         from analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
 
@@ -58,62 +76,132 @@ def run(args: argparse.Namespace) -> int:
             analyzer = get_analyzer(args.analyzer, settings, playbook)
         except (UnknownAnalyzerError, AnalyzerLoadError) as exc:
             raise CommandError(str(exc)) from None
-        contract_findings = analyzer.analyze(contract).findings
-        template_findings = analyzer.analyze(template).findings
-    comparison = compare_documents(contract, template, playbook=playbook,
-                                   contract_categories=spans_of(contract_findings),
-                                   template_categories=spans_of(template_findings))
-    stem = args.contract.stem
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-    if args.format == "table":
-        from serving.compare_render import render_table
+    try:
+        return _compare(args, settings, playbook, analyzer, caller_bytes)
+    except _Crashed as crash:
+        print(f"lexrisk: crash: {crash.line}" + ("" if args.debug else "; run with --debug for the traceback"),
+              file=sys.stderr)
+        if args.debug and crash.trace:
+            print(crash.trace, file=sys.stderr, end="")
+        return EXIT_CRASH
 
-        render_table(comparison, Console(width=None if sys.stdout.isatty() else 160))
-        return 0
-    if args.format == "json":
-        body = comparison.model_dump_json(indent=2)
-        _emit(body, args.out, f"{stem}.compare.json")
-    elif args.format == "html":
-        from serving.compare_render import render_html
 
-        _emit(render_html(comparison, document_redline(comparison, template, contract)), args.out,
-              f"{stem}.compare.html")
-    elif args.format == "docx":
-        from word.files import notes_for, redline_docx, review_docx
-        from word.proofing_notes import proofing_notes
+def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: Any, caller_bytes: int) -> int:
+    from rich.console import Console
 
-        title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
-        (args.out / f"{stem}.redline.docx").write_bytes(redline_docx(
-            comparison, template, contract, template_data=args.template.read_bytes(),
-            contract_data=args.contract.read_bytes(), title=title))
-        (args.out / f"{stem}.review.docx").write_bytes(review_docx(
-            contract, notes_for(comparison, contract_findings) + proofing_notes(contract), data=args.contract.read_bytes(),
-            title=f"Review: {contract.name} against {template.name}"))
-        print(f"wrote {args.out / (stem + '.redline.docx')} and {args.out / (stem + '.review.docx')}")
-    else:
-        from contracts.compare.tables import (
-            COMPARISON_COLUMNS,
-            FINDING_COLUMNS,
-            comparison_rows,
-            finding_rows,
-            to_csv,
-            to_xlsx,
-        )
+    # imported before the worker forks, so that it inherits the steps' code rather than import it within a budget
+    from contracts.compare import document_redline
+    from serving.comparisons import compute, word_export
+    from serving.file_worker import Call
 
-        rows, found = comparison_rows(comparison), finding_rows(contract_findings)
-        if args.format == "csv":
-            (args.out / f"{stem}.comparison.csv").write_text(to_csv(rows, COMPARISON_COLUMNS), encoding="utf-8")
-            (args.out / f"{stem}.findings.csv").write_text(to_csv(found, FINDING_COLUMNS), encoding="utf-8")
-            print(f"wrote {stem}.comparison.csv and {stem}.findings.csv in {args.out}")
+    worker = start_worker(analyzer, settings, caller_bytes)
+    try:
+        contract, contract_findings = _read(args.contract, settings, analyzer, worker)
+        template, template_findings = _read(args.template, settings, analyzer, worker)
+
+        def within(phase: str, fn: Any, *fn_args: Any) -> Any:
+            # each step's budget line begins with the contract's name: "draft.txt: redlining the file took ..."
+            return _within(worker, Call(fn, fn_args, phase), contract.name)
+
+        comparison = within("comparing the template with", compute, contract, template, contract_findings,
+                            template_findings, playbook)
+        stem = args.contract.stem
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+        if args.format == "table":
+            from serving.compare_render import render_table
+
+            render_table(comparison, Console(width=None if sys.stdout.isatty() else 160))
+        elif args.format == "json":
+            _emit(comparison.model_dump_json(indent=2), args.out, f"{stem}.compare.json")
+        elif args.format == "html":
+            from serving.compare_render import render_html
+
+            redline = within("redlining", document_redline, comparison, template, contract)
+            _emit(render_html(comparison, redline), args.out, f"{stem}.compare.html")
+        elif args.format == "docx":
+            contract_data = args.contract.read_bytes()
+            redline_data = within("building the redline of", word_export, "redline.docx", comparison, contract,
+                                  template, contract_findings,
+                                  f"Redline: {template.name} (template) -> {contract.name} (contract)",
+                                  contract_data, args.template.read_bytes())
+            review_data = within("building the review copy of", word_export, "review.docx", comparison, contract,
+                                 template, contract_findings, f"Review: {contract.name} against {template.name}",
+                                 contract_data, None)
+            (args.out / f"{stem}.redline.docx").write_bytes(redline_data)
+            (args.out / f"{stem}.review.docx").write_bytes(review_data)
+            print(f"wrote {args.out / (stem + '.redline.docx')} and {args.out / (stem + '.review.docx')}")
         else:
-            try:
-                data = to_xlsx({"comparison": (COMPARISON_COLUMNS, rows), "findings": (FINDING_COLUMNS, found)})
-            except ImportError as exc:
-                raise CommandError(str(exc)) from None
-            (args.out / f"{stem}.comparison.xlsx").write_bytes(data)
-            print(f"wrote {args.out / (stem + '.comparison.xlsx')}")
-    return 0
+            _tables(args, comparison, contract_findings, stem)
+        return 0
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _read(path: Path, settings: Any, analyzer: Any, worker: FileWorker | None) -> tuple[Document, list[Finding]]:
+    """The file's document and findings (none without an analyzer), read and analysed in the worker under
+    the file budget, or here with isolation off. Raises CommandError for the file's fault, _Crashed for ours."""
+    from contracts.errors import CommandError
+
+    loaded = load(path, settings, worker)
+    if loaded.refused is not None:
+        raise CommandError(loaded.refused)
+    if loaded.crashed is not None:
+        raise _Crashed(loaded.crashed, loaded.trace)
+    assert loaded.document is not None  # neither refused nor crashed
+    if analyzer is None:
+        return loaded.document, []
+    try:
+        result = loaded.result or analyzer.analyze(loaded.document)
+    except Exception as exc:
+        raise _Crashed(crash_line(path, exc), traceback.format_exc()) from None
+    return loaded.document, list(result.findings)
+
+
+def _within(worker: FileWorker | None, call: Call, name: str) -> Any:
+    """`call`'s value, from the worker under the file budget, or here with isolation off. Past the budget: a
+    CommandError with BudgetExceeded's line ("draft.txt: building the redline of the file took longer than
+    20 s, the budget of one file; it was stopped"); a crash: _Crashed."""
+    from contracts.errors import CommandError
+
+    if worker is None:
+        try:
+            return call.fn(*call.args)
+        except Exception as exc:
+            raise _Crashed(crash_line(name, exc), traceback.format_exc()) from None
+    outcome = worker.call(call, name)
+    if outcome.refusal is not None:
+        raise CommandError(str(outcome.refusal))
+    if outcome.crash is not None:
+        raise _Crashed(outcome.crash, outcome.trace)
+    return outcome.value
+
+
+def _tables(args: argparse.Namespace, comparison: Any, findings: list[Finding], stem: str) -> None:
+    """--format csv or xlsx: the comparison's rows and the contract's findings."""
+    from contracts.compare.tables import (
+        COMPARISON_COLUMNS,
+        FINDING_COLUMNS,
+        comparison_rows,
+        finding_rows,
+        to_csv,
+        to_xlsx,
+    )
+    from contracts.errors import CommandError
+
+    rows, found = comparison_rows(comparison), finding_rows(findings)
+    if args.format == "csv":
+        (args.out / f"{stem}.comparison.csv").write_text(to_csv(rows, COMPARISON_COLUMNS), encoding="utf-8")
+        (args.out / f"{stem}.findings.csv").write_text(to_csv(found, FINDING_COLUMNS), encoding="utf-8")
+        print(f"wrote {stem}.comparison.csv and {stem}.findings.csv in {args.out}")
+        return
+    try:
+        data = to_xlsx({"comparison": (COMPARISON_COLUMNS, rows), "findings": (FINDING_COLUMNS, found)})
+    except ImportError as exc:
+        raise CommandError(str(exc)) from None
+    (args.out / f"{stem}.comparison.xlsx").write_bytes(data)
+    print(f"wrote {args.out / (stem + '.comparison.xlsx')}")
 
 
 def _emit(body: str, out: Path | None, name: str) -> None:

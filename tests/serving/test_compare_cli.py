@@ -1,19 +1,28 @@
-"""`lexrisk compare`: every format, and one-line errors."""
+"""`lexrisk compare`: every format, one-line errors, and the file budget over each step."""
 
 from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import docx
 import pytest
 
+from contracts.settings import clear_settings
 from lexrisk.cli import main
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
 TEMPLATE = TEMPLATES / "master_services_agreement.txt"
 DRAFT = TEMPLATES / "drafts" / "msa_counterparty_draft.txt"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    clear_settings()
+    yield
+    clear_settings()
 
 
 def test_json_is_the_comparison_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,3 +75,96 @@ def test_clause_text_that_looks_like_rich_markup_is_printed_as_written(tmp_path:
     draft.write_text("1. Liability. Liability is capped at [/i] twice the fees paid.\n")
     assert main(["compare", str(draft), "--template", str(template), "--analyzer", "none"]) == 0
     assert "[/i]" in capsys.readouterr().out
+
+
+def _hostile_pair(folder: Path, clauses: int) -> tuple[Path, Path]:
+    """A template and a draft of one paragraph each, every seventh clause of the draft reworded: aligning and
+    redlining them grows faster than their length (5,000 clauses, 290k characters: comparing takes some 4 s, the
+    Word redline 20 s; 8,000 clauses, 470k characters: 8 s and a minute)."""
+    template, draft = folder / "ours.txt", folder / "draft.txt"
+    template.write_text(" ".join(f"Clause {i}: the Supplier shall deliver goods number {i}." for i in range(clauses)))
+    draft.write_text(" ".join(f"Clause {i}: the {'Buyer shall pay for' if i % 7 == 0 else 'Supplier shall deliver'} "
+                              f"goods number {i}." for i in range(clauses)))
+    return draft, template
+
+
+def test_a_comparison_past_the_file_budget_is_one_line_not_a_hang(tmp_path: Path, monkeypatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The comparison ran in the command with no bound (this pair: some 8 s, a longer one minutes); it runs in
+    the file worker under LEXRISK_FILE_BUDGET_S, as each file's reading does. Without an analyzer, so that the
+    comparison is the only step that can reach the budget."""
+    monkeypatch.setenv("LEXRISK_FILE_BUDGET_S", "3")
+    draft, template = _hostile_pair(tmp_path, 8000)
+    started = time.monotonic()
+    assert main(["compare", str(draft), "--template", str(template), "--analyzer", "none"]) == 2
+    elapsed = time.monotonic() - started
+    captured = capsys.readouterr()
+    assert captured.err == ("lexrisk: error: draft.txt: comparing the template with the file took longer than 3 s, "
+                            "the budget of one file; it was stopped\n")
+    assert captured.out == "" and elapsed < 60  # reading each file and comparing: 3 s each at most
+
+
+def test_a_word_redline_past_the_file_budget_is_one_line_and_no_file(tmp_path: Path, monkeypatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Comparing this pair takes some 4 s, its Word redline 20 s (the paired paragraphs diffed word by word):
+    the redline is built in the worker under the budget, and past it no file is written."""
+    monkeypatch.setenv("LEXRISK_FILE_BUDGET_S", "8")
+    draft, template = _hostile_pair(tmp_path, 5000)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert main(["compare", str(draft), "--template", str(template), "--analyzer", "none", "--format", "docx",
+                 "--out", str(out)]) == 2
+    elapsed = time.monotonic() - started
+    captured = capsys.readouterr()
+    assert captured.err == ("lexrisk: error: draft.txt: building the redline of the file took longer than 8 s, "
+                            "the budget of one file; it was stopped\n")
+    assert captured.out == "" and not any(out.iterdir()) and elapsed < 60
+
+
+def test_an_unreadable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "ours.pdf"
+    fake.write_bytes(b"this is no PDF, only text named like one\n" * 10)
+    assert main(["compare", str(DRAFT), "--template", str(fake)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: error: ours.pdf: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+class _CrashOn:
+    """The real analyzer, except that it crashes on one document."""
+
+    def __init__(self, inner, name: str) -> None:
+        self.inner, self.name = inner, name
+
+    def analyze(self, document):
+        if document.name == self.name:
+            raise ZeroDivisionError("division by zero")
+        return self.inner.analyze(document)
+
+
+@pytest.mark.parametrize("isolation", ["true", "false"])
+def test_a_crash_is_one_line_and_exit_1(isolation: str, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug in lexrisk's own code, in the worker or (isolation off) in the command: one line, status 1, the
+    traceback with --debug."""
+    import analyzers
+
+    monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolation)
+    real = analyzers.get_analyzer
+    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: _CrashOn(real(*a, **k), TEMPLATE.name))
+    assert main(["compare", str(DRAFT), "--template", str(TEMPLATE)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: crash: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert f"{TEMPLATE.name}: ZeroDivisionError: division by zero; run with --debug for the traceback" in err
+    assert main(["compare", str(DRAFT), "--template", str(TEMPLATE), "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert f"{TEMPLATE.name}: ZeroDivisionError" in err.splitlines()[0] and "Traceback" in err
+
+
+def test_the_same_reports_with_isolation_off(tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The worker changes where the work runs, not what it gives: the JSON is the same in the command itself."""
+    argv = ["compare", str(DRAFT), "--template", str(TEMPLATE), "--format", "json"]
+    assert main(argv) == 0
+    isolated = capsys.readouterr().out
+    monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", "false")
+    clear_settings()
+    assert main(argv) == 0
+    assert capsys.readouterr().out == isolated
