@@ -102,3 +102,16 @@ class StuckAnalyzer(Analyzer):
 
 def stuck(settings, playbook):
     return StuckAnalyzer(playbook)
+
+
+class CrashOn:
+    """The real analyzer `inner`, except that it crashes on the document named `name`: a bug in lexrisk's own
+    code, for the commands' one-line crash reports."""
+
+    def __init__(self, inner, name: str) -> None:
+        self.inner, self.name = inner, name
+
+    def analyze(self, document):
+        if document.name == self.name:
+            raise ZeroDivisionError("division by zero")
+        return self.inner.analyze(document)

@@ -13,6 +13,7 @@ from contracts.ingest import load_document
 from contracts.settings import clear_settings
 from lexrisk.cli import main
 from tests.conftest import SAMPLE_DOCX, SAMPLE_PDF, SAMPLE_TXT
+from tests.serving.fakes import CrashOn
 
 
 @pytest.fixture(autouse=True)
@@ -124,23 +125,11 @@ def test_usage_errors_exit_2_with_one_line(argv, message, capsys):
     assert err.startswith("lexrisk: error: ") and message in err and err.count("\n") == 1
 
 
-class _CrashOn:
-    """An analyzer that crashes on one document and analyses the others with the real baseline."""
-
-    def __init__(self, inner, name: str) -> None:
-        self.inner, self.name = inner, name
-
-    def analyze(self, document):
-        if document.name == self.name:
-            raise ZeroDivisionError("division by zero")
-        return self.inner.analyze(document)
-
-
 def _crash_on(monkeypatch, name: str) -> None:
     import analyzers as analyzers
 
     real = analyzers.get_analyzer
-    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: _CrashOn(real(*a, **k), name))
+    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: CrashOn(real(*a, **k), name))
 
 
 def test_a_crash_exits_1_with_one_line_and_the_other_files_are_still_written(tmp_path: Path, monkeypatch, capsys):

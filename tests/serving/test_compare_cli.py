@@ -12,6 +12,7 @@ import pytest
 
 from contracts.settings import clear_settings
 from lexrisk.cli import main
+from tests.serving.fakes import CrashOn
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
 TEMPLATE = TEMPLATES / "master_services_agreement.txt"
@@ -129,18 +130,6 @@ def test_an_unreadable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert err.startswith("lexrisk: error: ours.pdf: ") and err.count("\n") == 1 and "Traceback" not in err
 
 
-class _CrashOn:
-    """The real analyzer, except that it crashes on one document."""
-
-    def __init__(self, inner, name: str) -> None:
-        self.inner, self.name = inner, name
-
-    def analyze(self, document):
-        if document.name == self.name:
-            raise ZeroDivisionError("division by zero")
-        return self.inner.analyze(document)
-
-
 @pytest.mark.parametrize("isolation", ["true", "false"])
 def test_a_crash_is_one_line_and_exit_1(isolation: str, monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A bug in lexrisk's own code, in the worker or (isolation off) in the command: one line, status 1, the
@@ -149,7 +138,7 @@ def test_a_crash_is_one_line_and_exit_1(isolation: str, monkeypatch, capsys: pyt
 
     monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolation)
     real = analyzers.get_analyzer
-    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: _CrashOn(real(*a, **k), TEMPLATE.name))
+    monkeypatch.setattr(analyzers, "get_analyzer", lambda *a, **k: CrashOn(real(*a, **k), TEMPLATE.name))
     assert main(["compare", str(DRAFT), "--template", str(TEMPLATE)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("lexrisk: crash: ") and err.count("\n") == 1 and "Traceback" not in err
