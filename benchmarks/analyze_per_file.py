@@ -21,15 +21,12 @@ per shape and version) on 10 MB of each shape: the aim is under 10 s on one core
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +38,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.process_group import run_group  # noqa: E402
 from contracts.portable_paths import portable  # noqa: E402
 from lexrisk.testing import hostile_files as hostile  # noqa: E402
 
@@ -80,45 +78,14 @@ def corpus(folder: Path, cuad: Path | None) -> list[tuple[str, Path]]:
     return out
 
 
-def _group_pss(pgid: int) -> int:
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-            if int(fields[2]) != pgid:
-                continue
-            for line in (stat.parent / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-                    break
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
 def run_one(path: Path, code: Path, kill_after: float) -> dict[str, Any]:
     """One `lexrisk analyze` of `path` with `code` on PYTHONPATH: wall s, group peak PSS, exit, first error."""
     env = {**os.environ, "PYTHONPATH": str(code), "LEXRISK_CUAD_DIR": os.environ.get("LEXRISK_CUAD_DIR", "")}
-    started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "lexrisk", "analyze", str(path), "--format", "json"],
-                               cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
-    peak, killed = 0, False
-    while process.poll() is None:
-        peak = max(peak, _group_pss(process.pid))
-        if time.monotonic() - started > kill_after:
-            os.killpg(process.pid, signal.SIGKILL)
-            killed = True
-            break
-        time.sleep(0.1)
-    process.wait()
-    wall = time.monotonic() - started
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # a reader the command left behind
-    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    lines = [line for line in err.splitlines() if line.startswith("lexrisk:")]
-    return {"wall_s": round(wall, 2), "peak_group_mib": round(peak / MIB, 1), "exit": None if killed else process.returncode,
-            "killed": killed, "message": (lines[0][:200] if lines else "")}
+    run = run_group([sys.executable, "-m", "lexrisk", "analyze", str(path), "--format", "json"], code, env,
+                    kill_after)
+    lines = [line for line in run.stderr.splitlines() if line.startswith("lexrisk:")]
+    return {"wall_s": round(run.wall_s, 2), "peak_group_mib": round(run.peak_bytes / MIB, 1), "exit": run.returncode,
+            "killed": run.killed, "message": (lines[0][:200] if lines else "")}
 
 
 _SEGMENT = """
