@@ -72,12 +72,16 @@ def word_export(kind: str, comparison: Comparison, contract: Document, template:
                        title=title)
 
 
-def render_export(kind: str, row: ComparisonRow, contract: Document, template: Document | None,
-                  findings: Sequence[Finding], *, run: Callable[[Call], Any], contract_data: bytes | None = None,
-                  template_data: bytes | None = None) -> Download:
-    """One of EXPORTS for a stored comparison, a Word one built by `run` (under the file budget: it raises
-    BudgetExceeded past it). The redline needs the template's whole text, so it is gone once the template is
-    deleted; the other exports need only the stored result and contract."""
+def word_title(kind: str, contract_name: str, template_name: str) -> str:
+    """The title inside a Word export ("redline.docx" or "review.docx"), the same from the API and the CLI."""
+    if kind == "redline.docx":
+        return f"Redline: {template_name} (template) -> {contract_name} (contract)"
+    return f"Review: {contract_name} against {template_name}"
+
+
+def table_export(kind: str, comparison: Comparison, findings: Sequence[Finding]) -> bytes:
+    """"comparison.csv", "findings.csv" or "comparison.xlsx" (both as sheets; ImportError without the `export`
+    extra): the same files from the API's downloads and `lexrisk compare --format csv|xlsx`."""
     from contracts.compare.tables import (
         COMPARISON_COLUMNS,
         FINDING_COLUMNS,
@@ -87,25 +91,33 @@ def render_export(kind: str, row: ComparisonRow, contract: Document, template: D
         to_xlsx,
     )
 
+    if kind == "comparison.csv":
+        return to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
+    if kind == "findings.csv":
+        return to_csv(finding_rows(findings), FINDING_COLUMNS).encode("utf-8")
+    return to_xlsx({"comparison": (COMPARISON_COLUMNS, comparison_rows(comparison)),
+                    "findings": (FINDING_COLUMNS, finding_rows(findings))})
+
+
+def render_export(kind: str, row: ComparisonRow, contract: Document, template: Document | None,
+                  findings: Sequence[Finding], *, run: Callable[[Call], Any], contract_data: bytes | None = None,
+                  template_data: bytes | None = None) -> Download:
+    """One of EXPORTS for a stored comparison, a Word one built by `run` (under the file budget: it raises
+    BudgetExceeded past it). The redline needs the template's whole text, so it is gone once the template is
+    deleted; the other exports need only the stored result and contract."""
     if kind not in EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(EXPORTS)}")
     comparison = Comparison.model_validate(row.result)
     stem = contract.name.rsplit(".", 1)[0] or "contract"
     if kind in ("redline.docx", "review.docx"):
-        if kind == "review.docx":
-            title = f"Review: {contract.name} against {row.template_name}"
-        elif template is None:
+        if kind == "redline.docx" and template is None:
             raise NotFound(f"the template {row.template_id} of comparison {row.id} was deleted; its redline "
                            "cannot be rebuilt", code="template_deleted")
-        else:
-            title = f"Redline: {template.name} (template) -> {contract.name} (contract)"
+        # the review copy names the template as the comparison stored it (the template may be gone since)
+        title = word_title(kind, contract.name, row.template_name if template is None or kind == "review.docx"
+                           else template.name)
         data = run(Call(word_export, (kind, comparison, contract, template, list(findings), title, contract_data,
                                       template_data), "building"))
-    elif kind == "comparison.csv":
-        data = to_csv(comparison_rows(comparison), COMPARISON_COLUMNS).encode("utf-8")
-    elif kind == "findings.csv":
-        data = to_csv(finding_rows(findings), FINDING_COLUMNS).encode("utf-8")
     else:
-        data = to_xlsx({"comparison": (COMPARISON_COLUMNS, comparison_rows(comparison)),
-                        "findings": (FINDING_COLUMNS, finding_rows(findings))})
+        data = table_export(kind, comparison, findings)
     return Download(data, EXPORTS[kind], f"{stem}.{kind}")

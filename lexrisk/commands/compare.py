@@ -91,7 +91,7 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
 
     # imported before the worker forks, so that it inherits the steps' code rather than import it within a budget
     from contracts.compare import document_redline
-    from serving.comparisons import compute, word_export
+    from serving.comparisons import compute, word_export, word_title
     from serving.file_worker import Call
 
     worker = start_worker(analyzer, settings, caller_bytes)
@@ -123,10 +123,10 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
             contract_data = args.contract.read_bytes()
             redline_data = within("building the redline of", word_export, "redline.docx", comparison, contract,
                                   template, contract_findings,
-                                  f"Redline: {template.name} (template) -> {contract.name} (contract)",
+                                  word_title("redline.docx", contract.name, template.name),
                                   contract_data, args.template.read_bytes())
             review_data = within("building the review copy of", word_export, "review.docx", comparison, contract,
-                                 template, contract_findings, f"Review: {contract.name} against {template.name}",
+                                 template, contract_findings, word_title("review.docx", contract.name, template.name),
                                  contract_data, None)
             (args.out / f"{stem}.redline.docx").write_bytes(redline_data)
             (args.out / f"{stem}.review.docx").write_bytes(review_data)
@@ -179,25 +179,17 @@ def _within(worker: FileWorker | None, call: Call, name: str) -> Any:
 
 
 def _tables(args: argparse.Namespace, comparison: Any, findings: list[Finding], stem: str) -> None:
-    """--format csv or xlsx: the comparison's rows and the contract's findings."""
-    from contracts.compare.tables import (
-        COMPARISON_COLUMNS,
-        FINDING_COLUMNS,
-        comparison_rows,
-        finding_rows,
-        to_csv,
-        to_xlsx,
-    )
+    """--format csv or xlsx: the comparison's rows and the contract's findings, the API's download files."""
     from contracts.errors import CommandError
+    from serving.comparisons import table_export
 
-    rows, found = comparison_rows(comparison), finding_rows(findings)
     if args.format == "csv":
-        (args.out / f"{stem}.comparison.csv").write_text(to_csv(rows, COMPARISON_COLUMNS), encoding="utf-8")
-        (args.out / f"{stem}.findings.csv").write_text(to_csv(found, FINDING_COLUMNS), encoding="utf-8")
+        for kind in ("comparison.csv", "findings.csv"):
+            (args.out / f"{stem}.{kind}").write_bytes(table_export(kind, comparison, findings))
         print(f"wrote {stem}.comparison.csv and {stem}.findings.csv in {args.out}")
         return
     try:
-        data = to_xlsx({"comparison": (COMPARISON_COLUMNS, rows), "findings": (FINDING_COLUMNS, found)})
+        data = table_export("comparison.xlsx", comparison, findings)
     except ImportError as exc:
         raise CommandError(str(exc)) from None
     (args.out / f"{stem}.comparison.xlsx").write_bytes(data)
