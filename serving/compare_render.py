@@ -75,7 +75,8 @@ def render_html(comparison: Comparison, document_ops: list[RedlineOp]) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr; height: 100vh; }}
+body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr;
+       grid-template-rows: auto minmax(0, 1fr); height: 100vh; }}
 header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
 #text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
 #pairs {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}

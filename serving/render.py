@@ -114,9 +114,9 @@ def _proofing_html(items: Sequence[ProofingItem]) -> str:
         f"</a></td><td>{i.page}</td><td>{html.escape(shorten(i.quote, 120))}</td><td>{html.escape(i.message)}"
         + (f"<br><em>{html.escape(i.suggestion)}</em>" if i.suggestion else "") + "</td></tr>"
         for k, i in enumerate(shown))
-    return (f'<h2 id="proofing">Proofing</h2><p>{html.escape(proofing_line(items))}</p>'
-            "<table><thead><tr><th>Severity</th><th>Check</th><th>Page</th><th>Text</th><th>Problem</th></tr></thead>"
-            f"<tbody>\n{rows}\n</tbody></table>")
+    table = ("<table><thead><tr><th>Severity</th><th>Check</th><th>Page</th><th>Text</th><th>Problem</th></tr></thead>"
+             f"<tbody>\n{rows}\n</tbody></table>") if shown else ""  # no empty table with its headings
+    return f'<h2 id="proofing">Proofing</h2><p>{html.escape(proofing_line(items))}</p>{table}'
 
 
 def _highlighted(text: str, findings: list, proofing: Sequence[ProofingItem] = (),
@@ -169,7 +169,8 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr; height: 100vh; }}
+body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr;
+       grid-template-rows: auto minmax(0, 1fr); height: 100vh; }}
 header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
 #text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
 #findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
