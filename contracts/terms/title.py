@@ -1,16 +1,58 @@
-"""The document's name: its title line, the first short line near the top that names a kind of agreement."""
+"""The document's name: its title, the first heading near the top that names a kind of agreement.
+
+Filed contracts seldom keep the title on a line of its own: text extracted from EDGAR runs the exhibit
+header, the title and the preamble together ("EXHIBIT 10.26     MICOA     AGENCY AGREEMENT", "Exhibit 99.4
+JOINT FILING AGREEMENT In accordance with ...", "May 04, 2017 Strategic Alliance Agreement This Strategic
+Alliance Agreement ..."). So the head is read in pieces (lines, and within a line the runs of text between
+wide gaps), and a piece gives a title when it is short and reads as a heading, or else through a run of
+capitalised words that names a kind of agreement, or a run of title-case words just before the preamble's
+"This". The title then loses what is around it in such text: an exhibit label, a page or exhibit number,
+"FORM OF", the preamble after it ("dated as of", "between", "This") and a name before it that only says
+whose it is ("BIOPURE CORPORATION AGENCY AGREEMENT" is the agency agreement). A title that ends on "TO" or
+names only an amendment goes on to the next line ("AMENDMENT NO. 1" / "Wireless Content License
+Agreement")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
+
+from contracts.terms.parties import company_word
 
 _KIND = re.compile(r"\b(?:agreement|contract|amendment|addendum|license|licence|lease|deed|memorandum|"
-                   r"terms\s+and\s+conditions|plan|arrangement|undertaking|charter|statement\s+of\s+work)\b",
-                   re.IGNORECASE)
+                   r"terms\s+and\s+conditions|plan|arrangement|undertaking|charter|statement\s+of\s+work|"
+                   r"power\s+of\s+attorney)\b", re.IGNORECASE)
+_AMENDS = re.compile(r"\b(?:amendment|addendum)\b", re.IGNORECASE)
 _SKIP = re.compile(r"^\s*(?:exhibit|schedule|annex|appendix|execution\s+(?:copy|version)|confidential|page\b|"
-                   r"\[?\*|source:|table of contents)", re.IGNORECASE)
+                   r"\[?\*|source:|table of contents|in\s+witness)", re.IGNORECASE)
+# what stands before a title on its own piece: an exhibit's label ("EXHIBIT 10.26", "Exhibit A"), a number
+# left of one ("10.1", "1 of 3"), a copy's or a form's mark
+_LEAD = re.compile(r"(?:(?:exhibit|ex-|annex|schedule|appendix)\s*(?:[A-Z](?=\s)|[\w.()-]*\d[\w.()-]*)\s+|"
+                   r"[\d.()]+\s+(?:of\s+\d+\s+)?|execution\s+(?:copy|version)\s+|form\s+of\s+|this\s+)+",
+                   re.IGNORECASE)
+# where a preamble takes over from the title: "OUTSOURCING AGREEMENT dated as of", "... BETWEEN X AND Y"
+_TAIL = re.compile(r"\s+(?:dated\b|effective\b|by\s+and\s+between\b|between\b|among\b|amongst\b|made\b|"
+                   r"entered\b|this\b|with\b|-{2,}|_{2,}|={2,}|-\s|\()", re.IGNORECASE)
+# a piece that labels a field, not a title: "Agreement Number: CW251207", "Contract No. 076C/01"
+_FIELD = re.compile(r":\s|\b(?:agreement|contract)\s+(?:no\b|number\b|#)", re.IGNORECASE)
+_GAP = re.compile(r"\s{3,}|\t+")
+_SMALL = r"(?:of|to|for|and|the|on|in)"
+# a capitalised run: words with no lower-case letter ("NO.", "#3", "&", "NON-DISCLOSURE") and a title's small
+# words; a word ends at a space ("This" is no word "T"), and is matched possessively (a long run of capitals
+# costs one pass, not one per way of splitting it)
+_CAP_WORD = rf"(?:[^\sa-z]++|{_SMALL})(?!\S)"
+_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD})*")
+# a title-case run just before the preamble's opening "This": "Strategic Alliance Agreement This ..."
+_TITLE_WORD = rf"(?:[A-Z#\d][\w&#'’./-]*+|{_SMALL})(?!\S)"
+_BEFORE_THIS = re.compile(rf"(?<!\S){_TITLE_WORD}(?:[ \t]+{_TITLE_WORD})*(?=\s+(?:This|THIS)\b)")
+# a sentence's end cuts a run ("... IF PUBLICLY DISCLOSED. SERVICES AGREEMENT"), as does the end of the
+# confidentiality legend EDGAR exhibits open with, which may lack its full stop
+_SENTENCE_END = re.compile(r"(?<!\bNO)(?<!\bINC)(?<!\bCO)(?<!\bLTD)(?<!\bCORP)\.\s+(?=\S)|\bDISCLOSED\b")
 HEAD = 3000
+MAX_TITLE = 120
+FOLLOW = 2  # how many pieces on a title that ends on "TO" may look for its rest
 
 
 @dataclass(frozen=True)
@@ -20,23 +62,132 @@ class TitleHit:
     confidence: float
 
 
-def find_title(text: str) -> TitleHit | None:
-    """The first line in the head of the text that is short, names a kind of agreement and reads as a
-    heading (capitals, or not ending like a sentence)."""
+def _pieces(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """The head's lines, each cut at its wide gaps (columns of a cover page flattened into one line), without
+    surrounding spaces; empty pieces are left out."""
     pos = 0
-    limit = min(len(text), HEAD)
     while pos < limit:
         newline = text.find("\n", pos, limit)
         end = limit if newline < 0 else newline
-        line = text[pos:end]
-        s = pos + len(line) - len(line.lstrip())
-        e = pos + len(line.rstrip())
-        words = text[s:e]
-        if 3 < len(words) <= 120 and _KIND.search(words) and not _SKIP.match(words):
-            upper = words.upper() == words
-            if upper or not words.endswith((".", ",", ";")):
-                return TitleHit(s, e, 0.9 if upper else 0.6)
+        start = pos
+        for gap in [*_GAP.finditer(text, pos, end), None]:
+            stop = gap.start() if gap else end
+            words = text[start:stop]
+            s = start + len(words) - len(words.lstrip())
+            e = start + len(words.rstrip())
+            if e > s:
+                yield s, e
+            if gap:
+                start = gap.end()
         if newline < 0:
             break
         pos = newline + 1
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The title within `text[start:end]`, without what stands around it (see the module's docstring)."""
+    if lead := _LEAD.match(text, start, end):
+        start = lead.end()
+    tail = _TAIL.search(text, start, end)
+    if tail and _KIND.search(text, start, tail.start()):
+        end = tail.start()
+    # "JOINT VENTURE AGREEMENT MINDA IMPCO TECHNOLOGIES LIMITED": a company's name after the title
+    kinds = list(_KIND.finditer(text, start, end))
+    if kinds and any(company_word(t.rstrip(",.;:")) for t in text[kinds[-1].end():end].split()):
+        end = kinds[-1].end()
+    # "STRATEGIC ALLIANCE AGREEMENT STRATEGIC ALLIANCE AGREEMENT": a cover's title and the first page's
+    words = text[start:end].split()
+    if len(words) % 2 == 0 and words[:len(words) // 2] == words[len(words) // 2:]:
+        end = start + text[start:end].find(words[0], len(words[0]))
+    # "BW-3 FRANCHISE SYSTEMS, INC. FRANCHISE AGREEMENT": the title starts after the last company's name
+    if kind := _KIND.search(text, start, end):
+        tokens = list(re.finditer(r"\S+", text[start:kind.start()]))
+        owners = [t.end() for t in tokens if t.group().rstrip(",.;:").lower() not in {"co", "company"}
+                  and company_word(t.group().rstrip(",.;:"))]
+        if owners and owners[-1] < tokens[-1].end():  # a word of the title follows the last company's name
+            start += owners[-1]
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def _hit(text: str, start: int, end: int, confidence: float) -> TitleHit | None:
+    """The title trimmed from `text[start:end]`, if what is left still names a kind of agreement (and is
+    more than the bare kind: "THIS AGREEMENT" is no title) and labels no field ("Contract No. 076C/01")."""
+    s, e = _trimmed(text, start, end)
+    words = text[s:e]
+    if not (3 < len(words) <= MAX_TITLE and _KIND.search(words)) or _FIELD.search(words):
+        return None
+    if _KIND.fullmatch(words.strip()) and (e - s) < (end - start):
+        return None
+    return TitleHit(s, e, confidence)
+
+
+def _whole(text: str, start: int, end: int) -> TitleHit | None:
+    """A short piece that names a kind of agreement and reads as a heading: capitals, or title case and
+    not ending like a sentence."""
+    words = text[start:end]
+    if len(words) > MAX_TITLE or not _KIND.search(words) or _SKIP.match(_strip_lead(words)):
+        return None
+    if words.upper() == words:
+        return _hit(text, start, end, 0.9)
+    long_words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words) if len(w) > 3]
+    lower = [w for w in long_words if w[0].islower()]
+    if words.endswith((".", ",", ";")) or len(lower) > len(long_words) // 5:
+        return None
+    return _hit(text, start, end, 0.6)
+
+
+def _strip_lead(words: str) -> str:
+    """The words after an exhibit label or a number ("EXHIBIT 10.1 JOINT FILING AGREEMENT" is "JOINT FILING
+    AGREEMENT"), so that the label is not read as a piece to skip."""
+    lead = _LEAD.match(words)
+    return words[lead.end():] if lead else words
+
+
+def _runs(text: str, start: int, end: int) -> TitleHit | None:
+    """The first run in a piece that names a kind of agreement: capitalised words (cut at a sentence's end),
+    or else title-case words just before "This"."""
+    cuts = [start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]
+    for a, b in pairwise(cuts):
+        for run in _CAP_RUN.finditer(text, a, b):
+            rest = _strip_lead(run.group())
+            capitalised = [w for w in run.group().split() if any(c.isupper() for c in w)]
+            if _KIND.search(rest) and not _SKIP.match(rest) and (len(capitalised) > 1 or run.start() == a) \
+                    and (hit := _hit(text, run.start(), run.end(), 0.8)):
+                return hit
+    for run in _BEFORE_THIS.finditer(text, start, end):
+        if _KIND.search(run.group()) and (hit := _hit(text, run.start(), run.end(), 0.6)):
+            return hit
+    return None
+
+
+def _extended(text: str, hit: TitleHit, after: list[tuple[int, int]]) -> TitleHit:
+    """"AMENDMENT NO. 1" over "Wireless Content License Agreement", "ADDENDUM TO" over "ZEBRA® PARTNERCONNECT
+    DISTRIBUTOR AGREEMENT": a title that names only an amendment, or ends on "TO"/"OF", takes the next
+    piece that names a kind of agreement (or, after "TO"/"OF", any short next piece)."""
+    words = text[hit.start:hit.end]
+    dangling = re.search(r"\b(?:to|of|and)$", words, re.IGNORECASE)
+    only_amends = _AMENDS.search(words) and not any(m.group().lower() not in {"amendment", "addendum"}
+                                                    for m in _KIND.finditer(words))
+    if not (dangling or only_amends):
+        return hit
+    for s, e in after[:FOLLOW]:
+        piece = text[s:e]
+        if len(piece) <= MAX_TITLE and (_KIND.search(piece) or dangling) and ": " not in piece \
+                and not piece.endswith((".", ",", ";")):
+            _, end = _trimmed(text, s, e)
+            return TitleHit(hit.start, end, hit.confidence)
+    return hit
+
+
+def find_title(text: str) -> TitleHit | None:
+    """The first title in the head of the text: a piece that is one whole, or else a run within a piece."""
+    pieces = list(_pieces(text, min(len(text), HEAD)))
+    for i, (start, end) in enumerate(pieces):
+        hit = _whole(text, start, end) or _runs(text, start, end)
+        if hit is not None:
+            return _extended(text, hit, pieces[i + 1:])
     return None
