@@ -114,7 +114,8 @@ def check_page_count(reader: Any, name: str, max_pages: int) -> None:
         if kids is None:
             pages += 1
             if pages > max_pages:
-                raise TooManyPagesError(name, f"the PDF has more than {max_pages} pages, the limit")
+                raise TooManyPagesError(
+                    name, f"the PDF has more than {max_pages} page{'' if max_pages == 1 else 's'}, the limit")
         else:
             kids = kids.get_object()
             if not isinstance(kids, ArrayObject):

@@ -152,7 +152,7 @@ def test_bad_bytes_get_a_named_error(data, name, error):
 def test_size_limit_and_missing_file(tmp_path: Path):
     with pytest.raises(TooLargeError, match="limit"):
         load_document(SAMPLE_PDF, max_bytes=1000)
-    with pytest.raises(TooLargeError, match="more than 1 pages"):
+    with pytest.raises(TooLargeError, match="more than 1 page, the limit"):
         load_document(SAMPLE_PDF, max_pages=1)
     with pytest.raises(MissingFileError, match="no such file"):
         load_document(tmp_path / "nope.pdf")
