@@ -42,7 +42,7 @@ def _shown(row: dict | None, field: str) -> str:
     return shown
 
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def earlier_runs(folder: Path) -> list[dict]:
