@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from contracts.compare.models import Comparison, RedlineOp
-from serving.render import SEVERITY_COLOUR, SEVERITY_STYLE, shorten
+from serving.html_page import severity_css, two_pane_page
+from serving.render import SEVERITY_STYLE, shorten
 
 VERDICT_STYLE = {"acceptable": "green", "needs_review": "yellow", "not_acceptable": "bold red"}
 
@@ -69,27 +70,11 @@ def render_html(comparison: Comparison, document_ops: list[RedlineOp]) -> str:
                     f"<td>{(pair.verdict or '').replace('_', ' ')}</td><td>{html.escape(pair.category or '')}</td>"
                     f"<td>{clause.page}</td><td>{html.escape(shorten(clause.text, 200))}</td>"
                     f"<td>{html.escape(pair.explanation)}{suggestion}</td></tr>")
-    colours = "\n".join(f"tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
     title = f"{html.escape(comparison.contract.name)} against {html.escape(comparison.template.name)}"
     warning = "" if comparison.aligned else "<p><strong>Clause alignment is not confident; the redline is full-text.</strong></p>"
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr;
-       grid-template-rows: auto minmax(0, 1fr); height: 100vh; }}
-header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
-#text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
-#pairs {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
-ins {{ color: #1d4ed8; }} del {{ color: #b91c1c; }}
-table {{ border-collapse: collapse; font-size: .85rem; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
-{colours}
-</style></head><body>
-<header><strong>{title}</strong> — {html.escape(summary_line(comparison))}{warning}</header>
-<div id="text">{redline_html(document_ops)}</div>
-<div id="pairs"><table><thead><tr><th>Severity</th><th>Status</th><th>Verdict</th><th>Category</th><th>Page</th>
-<th>Clause</th><th>What changed</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></div>
-</body></html>
-"""
+    side = ("<table><thead><tr><th>Severity</th><th>Status</th><th>Verdict</th><th>Category</th><th>Page</th>\n"
+            f"<th>Clause</th><th>What changed</th></tr></thead>\n<tbody>\n{chr(10).join(rows)}\n</tbody></table>")
+    css = f"""ins {{ color: #1d4ed8; }} del {{ color: #b91c1c; }}
+{severity_css("tr.{s} td:first-child")}"""
+    return two_pane_page(title=title, header=f"<strong>{title}</strong> — {html.escape(summary_line(comparison))}{warning}",
+                         text=redline_html(document_ops), side_id="pairs", side=side, css=css)

@@ -15,10 +15,10 @@ from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import SEVERITY_ORDER
 from contracts.proofing.models import ProofingItem
+from serving.html_page import severity_css, two_pane_page
 from serving.render_terms import anchors, term_rows, terms_html
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
-SEVERITY_COLOUR = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info": "#e5e7eb"}
 
 
 NO_FINDINGS = "No risky clause found."
@@ -164,27 +164,14 @@ def render_html(document: Document, result: AnalysisResult, *, reviews: Sequence
     findings_table = (f"<table><thead><tr><th>Severity</th><th>Category</th><th>Page</th><th>Clause</th>"
                       f"<th>Why it matters</th>{review_head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table>"
                       if findings else f"<p>{NO_FINDINGS}</p>")
-    colours = "\n".join(f"mark.{s}, tr.{s} td:first-child {{ background: {c}; }}" for s, c in SEVERITY_COLOUR.items())
     title = html.escape(document.name)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lexrisk — {title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr;
-       grid-template-rows: auto minmax(0, 1fr); height: 100vh; }}
-header {{ grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ddd; }}
-#text {{ white-space: pre-wrap; font-family: Georgia, serif; overflow-y: auto; padding: 1rem; line-height: 1.5; }}
-#findings {{ overflow-y: auto; padding: 1rem; border-left: 1px solid #ddd; }}
-table {{ border-collapse: collapse; font-size: .85rem; }} table.terms {{ margin-bottom: 1rem; }}
-table.terms caption {{ text-align: left; font-weight: bold; }} td, th {{ border-bottom: 1px solid #eee; padding: .3rem; vertical-align: top; text-align: left; }}
-{colours}
+    header = (f"<strong>{title}</strong> — {summary_line(result)} · {counted(document.info.pages, 'page')} ·\n"
+              f"analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}")
+    side = (f"{terms_html(result.terms)}\n{findings_table}"
+            f"{_proofing_html(result.proofing) if result.proofing is not None else ''}")
+    css = f"""{severity_css("mark.{s}, tr.{s} td:first-child")}
+table.terms {{ margin-bottom: 1rem; }} table.terms caption {{ text-align: left; font-weight: bold; }}
 span.proofing {{ border-bottom: 2px dashed #7c3aed; }}
-h2 {{ font-size: 1rem; margin-top: 1.5rem; }}
-</style></head><body>
-<header><strong>{title}</strong> — {summary_line(result)} · {counted(document.info.pages, 'page')} ·
-analyzer {html.escape(result.analyzer.name)} {html.escape(result.analyzer.version)}</header>
-<div id="text">{body}</div>
-<div id="findings">{terms_html(result.terms)}
-{findings_table}{_proofing_html(result.proofing) if result.proofing is not None else ""}</div>
-</body></html>
-"""
+h2 {{ font-size: 1rem; margin-top: 1.5rem; }}"""
+    return two_pane_page(title=title, header=header, text=body, side_id="findings", side=side, css=css)
 
