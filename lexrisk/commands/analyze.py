@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import PlaybookError, load_playbook
+from lexrisk.commands.args import folder_to_write
 from lexrisk.commands.file_budget import Loaded, crash_line, load, start_worker
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--analyzer", default="baseline", help="analyzer backend (default: baseline, embedded)")
     p.add_argument("--format", choices=["table", "json", "html"], default="table",
                    help="table on the terminal (default), JSON (the AnalysisResult schema) or an HTML report")
-    p.add_argument("--out", type=Path, help="write one report per input into this folder")
+    p.add_argument("--out", type=folder_to_write, help="write one report per input into this folder")
     p.add_argument("--playbook", type=Path, help="YAML severity playbook overriding the shipped one")
     p.add_argument("--debug", action="store_true", help="print the traceback of a crash")
     p.set_defaults(handler=run)

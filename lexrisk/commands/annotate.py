@@ -10,7 +10,7 @@ from typing import get_args
 
 from contracts.settings import PromptStyle
 from lexrisk.commands.annotate_common import add_tenant_argument, open_store, print_report, progress_bar
-from lexrisk.commands.args import add_db_command_group, add_subcommand
+from lexrisk.commands.args import add_db_command_group, add_subcommand, file_to_write, folder_to_write
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,14 +28,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="only this side of CUAD's train/dev split (the one `eval run --split` scores on)")
     s.add_argument("--limit", type=int, help="import only the first N contracts (after --split)")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
-    s.add_argument("--json", type=Path, help="also write the import report as JSON here")
+    s.add_argument("--json", type=file_to_write, help="also write the import report as JSON here")
     add_tenant_argument(s)
 
     s = add_subcommand(sub, "build-dataset", _build_dataset, help="gold labels -> chat JSONL for supervised fine-tuning",
                        description="Turn the accepted labels into chat JSONL splits (by contract) with a dataset card, and record the dataset version in the store.")
     s.add_argument("--tokenizer", required=True, help="local tokenizer folder (transformers from_pretrained)")
     s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
-    s.add_argument("--out", type=Path, required=True, help="output folder (train/dev/test JSONL, card)")
+    s.add_argument("--out", type=folder_to_write, required=True, help="output folder (train/dev/test JSONL, card)")
     s.add_argument("--negatives", type=float, default=0.3, help="share of label-free chunks kept (default 0.3)")
     s.add_argument("--risk-only", action="store_true",
                    help="only the 33 clause (risk) categories; leave out parties, dates and names")

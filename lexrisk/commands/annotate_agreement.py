@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from lexrisk.commands.annotate_common import add_tenant_argument
+from lexrisk.commands.args import file_to_write
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("agreement", help="inter-annotator agreement (kappa per category, span F1, severity)",
                        description="Inter-annotator agreement on the store's labels: Cohen's kappa per category, span F1 and severity kappa.")
-    s.add_argument("--json", type=Path, help="write the full figures (per annotator pair) here")
+    s.add_argument("--json", type=file_to_write, help="write the full figures (per annotator pair) here")
     s.add_argument("--iou", type=float, default=0.5, help="least character IoU for two spans to match (default 0.5)")
     s.add_argument("--annotator", action="append", help="only these annotators (repeatable)")
     add_tenant_argument(s)
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--reject", type=int, action="append", default=[], metavar="ID", help="reject this label (repeatable)")
     s.add_argument("--accept-agreed", action="store_true", help="accept every label all annotators agree on")
     s.add_argument("--comment", help="why (kept with the decision)")
-    s.add_argument("--json", type=Path, help="write the disagreements here")
+    s.add_argument("--json", type=file_to_write, help="write the disagreements here")
     add_tenant_argument(s)
     s.set_defaults(handler=_adjudicate)
 

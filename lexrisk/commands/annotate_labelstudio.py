@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from lexrisk.commands.annotate_common import add_tenant_argument
-from lexrisk.commands.args import analyzer_named
+from lexrisk.commands.args import analyzer_named, file_to_write
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = sub.add_parser("export-labelstudio", help="export tasks, pre-annotated by an analyzer, for Label Studio",
                        description="Export the store's contracts as Label Studio tasks, pre-annotated by an analyzer's findings.")
-    s.add_argument("--out", type=Path, required=True, help="tasks JSON file to write")
+    s.add_argument("--out", type=file_to_write, required=True, help="tasks JSON file to write")
     s.add_argument("--analyzer", help="analyzer whose findings become predictions (e.g. baseline); none by default")
     s.add_argument("--contract", action="append", metavar="SHA256", help="only this contract (repeatable)")
     s.add_argument("--with-annotations", action="store_true", help="include the stored labels as annotations")

@@ -1,12 +1,15 @@
 """Command-line pieces that commands of several parts share: which database a command works on
-(`--db URL`, else the LEXRISK_DATABASE_URL setting) and a command group whose sub-commands all take it.
+(`--db URL`, else the LEXRISK_DATABASE_URL setting), a command group whose sub-commands all take it, and the
+types of the folders and files a command writes (checked as the command line is read, before any work).
 Declared once so that `lexrisk annotate`, `lexrisk tenants` and `lexrisk eval judge` spell and resolve
 `--db` the same way. Imports nothing heavy: the root builds every parser on `lexrisk --help`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from contracts.errors import CommandError
@@ -57,3 +60,42 @@ def analyzer_named(name: str, settings: Settings | None = None) -> Analyzer:
         return get_analyzer(name, settings, load_playbook(settings.playbook))
     except (ValueError, PlaybookError, ImportError) as exc:
         raise CommandError(f"analyzer {name!r}: {exc}") from None
+
+
+def _writable_ancestor(path: Path, text: str) -> None:
+    """The nearest existing folder above `path` must be a folder this user can write in, else the command
+    would fail only after its work, with a traceback (`mkdir` on a file's name)."""
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text}: cannot write in {ancestor}")
+
+
+def folder_to_write(text: str) -> Path:
+    """An argparse type for a folder a command writes into (made if missing): not a file's name, and in a
+    place that can be written."""
+    path = Path(text)
+    if path.exists():
+        if not path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise argparse.ArgumentTypeError(f"cannot write in {text}")
+        return path
+    _writable_ancestor(path, text)
+    return path
+
+
+def file_to_write(text: str) -> Path:
+    """An argparse type for a file a command writes (its folder made if missing): not a folder's name, and in
+    a place that can be written."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text}")
+    if not path.exists():
+        _writable_ancestor(path, text)
+    return path

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from lexrisk.commands.args import folder_to_write
 from lexrisk.commands.cuad_folder import cuad_arg, cuad_dir, progress_bars
 
 RESULTS_DIR = Path("eval/results")
@@ -24,11 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "MODEL_CARD.md. Deterministic: the same data gives the same bytes. About 20 minutes "
                                    "on one core for the 408 contracts.")
     cuad_arg(t)
-    t.add_argument("--out", type=Path, help="model folder to write (default: the one shipped in the package)")
+    t.add_argument("--out", type=folder_to_write, help="model folder to write (default: the one shipped in the package)")
     t.add_argument("--limit", type=int, help="use only the first N contracts (by file name), for quick trials")
     t.add_argument("--train-split-only", action="store_true",
                    help="ship the fit on the train contracts instead of refitting on all (its dev scores are then its own)")
-    t.add_argument("--results", type=Path, default=RESULTS_DIR,
+    t.add_argument("--results", type=folder_to_write, default=RESULTS_DIR,
                    help="folder for baseline_holdout.json (default: eval/results)")
     t.set_defaults(handler=run_train)
 
@@ -41,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     e.add_argument("--compare-plain", action="store_true",
                    help="also train and score the plain TF-IDF + logistic regression sentence classifier")
     e.add_argument("--oracle", action="store_true", help="also score a perfect classifier over the same units")
-    e.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for the JSON results (default: eval/results)")
-    e.add_argument("--out", type=Path, default=RESULTS_DIR / "baseline-dev", metavar="RUN_DIR",
+    e.add_argument("--results", type=folder_to_write, default=RESULTS_DIR, help="folder for the JSON results (default: eval/results)")
+    e.add_argument("--out", type=folder_to_write, default=RESULTS_DIR / "baseline-dev", metavar="RUN_DIR",
                    help="run folder, as `lexrisk eval run` writes it (default: eval/results/baseline-dev)")
     e.set_defaults(handler=run_eval)
 

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from lexrisk.commands.args import folder_to_write
+
 DEFAULT_CACHE = Path("/tmp/lexrisk-cascade")
 
 
@@ -21,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction, cuad_arg) -> None:
                                    "fold, and write the model folder. Needs the training extra and onnx/onnxruntime "
                                    "(the cascade extra); about 40 minutes on two shared cores.")
     cuad_arg(t)
-    t.add_argument("--out", type=Path, required=True, help="cascade model folder to write")
+    t.add_argument("--out", type=folder_to_write, required=True, help="cascade model folder to write")
     t.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                    help=f"folder for the segmented contracts and the n-gram stage (default {DEFAULT_CACHE})")
     t.add_argument("--limit-names", type=Path, help="a file of contract file names, one a line: train on these only")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lexrisk.commands.args import file_to_write
+
 
 @dataclass(frozen=True)
 class Ranker:
@@ -60,8 +62,8 @@ def add_parsers(sub: argparse._SubParsersAction, cuad_arg) -> None:
     for ranker in RANKERS:
         t = sub.add_parser(ranker.command, help=ranker.help, description=ranker.description)
         cuad_arg(t)
-        t.add_argument("--out", type=Path, help="model file to write (default: the one shipped in the package)")
-        t.add_argument("--results", type=Path, default=ranker.results,
+        t.add_argument("--out", type=file_to_write, help="model file to write (default: the one shipped in the package)")
+        t.add_argument("--results", type=file_to_write, default=ranker.results,
                        help=f"JSON file for the figures (default: {ranker.results})")
         t.set_defaults(handler=lambda args, ranker=ranker: run(ranker, args))
 

@@ -9,6 +9,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from lexrisk.commands.args import file_to_write
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("batch", help="analyze a whole folder of contracts on the workers",
@@ -24,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_argument("--concurrency", type=int, default=4, help="requests in flight at once (default 4)")
     common.add_argument("--max-attempts", type=int, default=8,
                         help="tries per request on 429/5xx/network errors, waiting for Retry-After (default 8)")
-    common.add_argument("--json", type=Path, help="also write the summary as JSON here")
+    common.add_argument("--json", type=file_to_write, help="also write the summary as JSON here")
 
     s = sub.add_parser("submit", parents=[common], help="upload every file not yet submitted",
                        description="Upload every file under DIR whose content (SHA-256) has no job yet; "

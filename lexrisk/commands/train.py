@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lexrisk.commands.args import add_db_argument
+from lexrisk.commands.args import add_db_argument, folder_to_write
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Fine-tune the base model on the annotated training set (recipe: training/recipes/*.yaml). "
                     "Sub-commands: prepare, plan, check-adapter, merge.")
     p.add_argument("--config", type=Path, help="YAML recipe, e.g. training/recipes/llama31-70b-qlora.yaml")
-    p.add_argument("--output-dir", type=Path, help="run folder (overrides output_dir in the recipe)")
+    p.add_argument("--output-dir", type=folder_to_write, help="run folder (overrides output_dir in the recipe)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a recipe field, e.g. --set train.learning_rate=1e-4 (repeatable)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the run folder")
@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     merge = sub.add_parser("merge", help="merge an adapter into a bf16 reload of its base",
                            description="Merge the adapter into the base reloaded in bf16 (never into the 4-bit model).")
     merge.add_argument("adapter", type=Path, help="adapter folder")
-    merge.add_argument("--output", type=Path, required=True, help="new folder for the merged model")
+    merge.add_argument("--output", type=folder_to_write, required=True, help="new folder for the merged model")
     merge.add_argument("--base", help="base model (default: base_model_name_or_path in adapter_config.json)")
     merge.set_defaults(handler=run_merge)
 
