@@ -91,3 +91,12 @@ class ExtractionFailedError(IngestError):
 
 class CommandError(Exception):
     """A failure the user can fix: the command root prints it as one line and exits with status 2."""
+
+
+def yaml_problem(exc: Exception) -> str:
+    """A YAML parse error on one line, where it is and what is wrong ("line 1, column 12: expected ',' or
+    ']', but got '<stream end>'"), for the one-line errors of the CLI and the API; PyYAML's own message
+    spans several lines and quotes the text with a caret under it."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark is not None else problem

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from contracts.errors import yaml_problem
 from contracts.taxonomy import by_name
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -136,7 +137,7 @@ def _parse(text: str, where: str) -> Playbook:
         raw = yaml.safe_load(text) or {}
         return Playbook.model_validate(raw)
     except yaml.YAMLError as exc:
-        raise PlaybookError(f"{where}: not valid YAML ({exc})") from None
+        raise PlaybookError(f"{where}: not valid YAML ({yaml_problem(exc)})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from contracts.errors import yaml_problem
 from contracts.settings import PromptStyle
 
 # vLLM's `--max-lora-rank` accepts only these values; an adapter of another rank cannot be served at its
@@ -257,7 +258,7 @@ def load_config(path: Path, overrides: list[str] | None = None, output_dir: Path
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise ConfigError(f"{path}: not valid YAML ({yaml_problem(exc)})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a recipe is a mapping of sections (model, data, train, ...)")
     raw = apply_overrides(raw, list(overrides or []))

@@ -72,7 +72,8 @@ def test_cli_missing_recipe_and_bad_yaml(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: [unclosed\n")
     assert main(["train", "--config", str(bad)]) == 2
-    assert "not valid YAML" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not valid YAML (line 2, column 1: expected ',' or ']'" in err and err.count("\n") == 1
 
 
 def test_overrides_parse_yaml_values():
