@@ -1,16 +1,17 @@
 """The document's name: its title, the first heading near the top that names a kind of agreement.
 
-Filed contracts seldom keep the title on a line of its own: text extracted from EDGAR runs the exhibit
-header, the title and the preamble together ("EXHIBIT 10.26     MICOA     AGENCY AGREEMENT", "Exhibit 99.4
-JOINT FILING AGREEMENT In accordance with ...", "May 04, 2017 Strategic Alliance Agreement This Strategic
-Alliance Agreement ..."). So the head is read in pieces (lines, and within a line the runs of text between
-wide gaps), and a piece gives a title when it is short and reads as a heading, or else through a run of
-capitalised words that names a kind of agreement, or a run of title-case words just before the preamble's
-"This". The title then loses what is around it in such text: an exhibit label, a page or exhibit number,
-"FORM OF", the preamble after it ("dated as of", "between", "This") and a name before it that only says
-whose it is ("BIOPURE CORPORATION AGENCY AGREEMENT" is the agency agreement). A title that ends on "TO" or
-names only an amendment goes on to the next line ("AMENDMENT NO. 1" / "Wireless Content License
-Agreement")."""
+Filed contracts seldom keep the title on a line of its own. Read as lexrisk reads a file (one space between
+words: contracts.textnorm), EDGAR's text runs the exhibit label, the title and the preamble together
+("Exhibit 99.4 JOINT FILING AGREEMENT In accordance with ...", "Promotion Agreement Between PageMaster
+Corporation and ...", "May 04, 2017 Strategic Alliance Agreement This Strategic Alliance Agreement ...").
+So each line of the head gives a title when it is short and reads as a heading, or else through a run of
+capitalised words that names a kind of agreement, title-case words that open it, or title-case words just
+before the preamble's "This". The title then loses what stands around it in such text: an exhibit label,
+a page or exhibit number, "FORM OF", "CONFIDENTIAL", a name before it that only says whose it is ("CORIO
+INC. LICENSE AND HOSTING AGREEMENT" is the license and hosting agreement), and whatever follows its last
+kind of agreement ("FRANCHISE AGREEMENT TABLE OF CONTENTS") but a number or an object in its own capitals
+("AMENDMENT NO. 1", "SERVICE AGREEMENT FOR TRANSFER AGENT SERVICES"). A title that ends on "TO" or names
+only an amendment goes on to the next line ("AMENDMENT NO. 1" / "Wireless Content License Agreement")."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from itertools import pairwise
 
 from contracts.terms.parties import company_word
 
-_KIND = re.compile(r"\b(?:agreement|contract|amendment|addendum|license|licence|lease|deed|memorandum|"
+_KIND = re.compile(r"\b(?:agreement|contract|amendment|addendum|license|licence|lease|deed|memorandum\s+of\s+understanding|memorandum|"
                    r"terms\s+and\s+conditions|plan|arrangement|undertaking|charter|statement\s+of\s+work|"
                    r"power\s+of\s+attorney)\b", re.IGNORECASE)
 _AMENDS = re.compile(r"\b(?:amendment|addendum)\b", re.IGNORECASE)
@@ -30,14 +31,19 @@ _SKIP = re.compile(r"^\s*(?:exhibit|schedule|annex|appendix|execution\s+(?:copy|
 # what stands before a title on its own piece: an exhibit's label ("EXHIBIT 10.26", "Exhibit A"), a number
 # left of one ("10.1", "1 of 3"), a copy's or a form's mark
 _LEAD = re.compile(r"(?:(?:exhibit|ex-|annex|schedule|appendix)\s*(?:[A-Z](?=\s)|[\w.()-]*\d[\w.()-]*)\s+|"
-                   r"[\d.()]+\s+(?:of\s+\d+\s+)?|execution\s+(?:copy|version)\s+|form\s+of\s+|this\s+)+",
-                   re.IGNORECASE)
+                   r"[-\d.(),/]*\d[-\d.(),/]*\s+(?:-\s+)?(?:of\s+\d+\s+)?|execution\s+(?:copy|version)\s+|"
+                   r"form\s+of\s+|confidential\s+|draft\s+|this\s+)+", re.IGNORECASE)
 # where a preamble takes over from the title: "OUTSOURCING AGREEMENT dated as of", "... BETWEEN X AND Y"
 _TAIL = re.compile(r"\s+(?:dated\b|effective\b|by\s+and\s+between\b|between\b|among\b|amongst\b|made\b|"
                    r"entered\b|this\b|with\b|-{2,}|_{2,}|={2,}|-\s|\()", re.IGNORECASE)
 # a piece that labels a field, not a title: "Agreement Number: CW251207", "Contract No. 076C/01"
 _FIELD = re.compile(r":\s|\b(?:agreement|contract)\s+(?:no\b|number\b|#)", re.IGNORECASE)
-_GAP = re.compile(r"\s{3,}|\t+")
+# what a title keeps after its last kind of agreement: a number ("AMENDMENT NO. 1", "Agreement #3"), or an
+# object in the title's capitals ("SERVICE AGREEMENT FOR TRANSFER AGENT SERVICES"); not what follows a title
+# in flattened text ("FRANCHISE AGREEMENT TABLE OF CONTENTS", "SPONSORSHIP AGREEMENT for Boxing Event")
+_AFTER_KIND = re.compile(r"(?i:\s*(?:no\.?|number|#|n°)\s*[\w.-]*\d[\w.-]*)|"
+                         r"(?:\s+(?:OF|FOR|TO|ON|REGARDING|AND)(?:\s+(?:(?=[^\sa-z]*[A-Z])[^\sa-z]++|AND|OF|THE)(?!\S))+)|"
+                         r"(?i:\s+(?:of|to)\s*$)")  # "ADDENDUM TO" over the line that names what it adds to
 _SMALL = r"(?:of|to|for|and|the|on|in)"
 # a capitalised run: words with no lower-case letter ("NO.", "#3", "&", "NON-DISCLOSURE") and a title's small
 # words; a word ends at a space ("This" is no word "T"), and is matched possessively (a long run of capitals
@@ -47,6 +53,12 @@ _CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD})*")
 # a title-case run just before the preamble's opening "This": "Strategic Alliance Agreement This ..."
 _TITLE_WORD = rf"(?:[A-Z#\d][\w&#'’./-]*+|{_SMALL})(?!\S)"
 _BEFORE_THIS = re.compile(rf"(?<!\S){_TITLE_WORD}(?:[ \t]+{_TITLE_WORD})*(?=\s+(?:This|THIS)\b)")
+# a piece that opens with a title in title case, whatever follows ("Promotion Agreement Between PageMaster
+# Corporation and ...", "Road Transportation Agreement Party A (Shipper): ..."): up to eight words before its
+# (last) kind
+_OPENING = re.compile(r"(?:(?:[A-Z][\w&'’-]*,?|and|of|the|for|to|on|&)\s+){1,8}"
+                      r"(?:Agreement|Contract|Licen[cs]e|Lease|Amendment|Addendum|Memorandum of Understanding|"
+                      r"Terms and Conditions)\b")
 # a sentence's end cuts a run ("... IF PUBLICLY DISCLOSED. SERVICES AGREEMENT"), as does the end of the
 # confidentiality legend EDGAR exhibits open with, which may lack its full stop
 _SENTENCE_END = re.compile(r"(?<!\bNO)(?<!\bINC)(?<!\bCO)(?<!\bLTD)(?<!\bCORP)\.\s+(?=\S)|\bDISCLOSED\b")
@@ -63,22 +75,16 @@ class TitleHit:
 
 
 def _pieces(text: str, limit: int) -> Iterator[tuple[int, int]]:
-    """The head's lines, each cut at its wide gaps (columns of a cover page flattened into one line), without
-    surrounding spaces; empty pieces are left out."""
+    """The head's lines, without surrounding spaces; empty lines are left out."""
     pos = 0
     while pos < limit:
         newline = text.find("\n", pos, limit)
         end = limit if newline < 0 else newline
-        start = pos
-        for gap in [*_GAP.finditer(text, pos, end), None]:
-            stop = gap.start() if gap else end
-            words = text[start:stop]
-            s = start + len(words) - len(words.lstrip())
-            e = start + len(words.rstrip())
-            if e > s:
-                yield s, e
-            if gap:
-                start = gap.end()
+        words = text[pos:end]
+        s = pos + len(words) - len(words.lstrip())
+        e = pos + len(words.rstrip())
+        if e > s:
+            yield s, e
         if newline < 0:
             break
         pos = newline + 1
@@ -91,20 +97,24 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _TAIL.search(text, start, end)
     if tail and _KIND.search(text, start, tail.start()):
         end = tail.start()
-    # "JOINT VENTURE AGREEMENT MINDA IMPCO TECHNOLOGIES LIMITED": a company's name after the title
+    # the title ends with its last kind of agreement, and what it keeps after it: "JOINT VENTURE AGREEMENT
+    # MINDA IMPCO TECHNOLOGIES LIMITED" is the agreement, "AMENDMENT NO. 1" keeps its number
     kinds = list(_KIND.finditer(text, start, end))
-    if kinds and any(company_word(t.rstrip(",.;:")) for t in text[kinds[-1].end():end].split()):
-        end = kinds[-1].end()
+    # in the title's own case: "GLOBAL MAINTENANCE AGREEMENT Contract No. DS/CS-3957/14" ends with AGREEMENT
+    kinds = [k for k in kinds if k.group().isupper() == kinds[0].group().isupper()]
+    if kinds:
+        after = _AFTER_KIND.match(text, kinds[-1].end(), end)
+        end = after.end() if after else kinds[-1].end()
     # "STRATEGIC ALLIANCE AGREEMENT STRATEGIC ALLIANCE AGREEMENT": a cover's title and the first page's
     words = text[start:end].split()
     if len(words) % 2 == 0 and words[:len(words) // 2] == words[len(words) // 2:]:
         end = start + text[start:end].find(words[0], len(words[0]))
-    # "BW-3 FRANCHISE SYSTEMS, INC. FRANCHISE AGREEMENT": the title starts after the last company's name
+    # "BW-3 FRANCHISE SYSTEMS, INC. FRANCHISE AGREEMENT", "CORIO INC. LICENSE AND HOSTING AGREEMENT": the title
+    # starts after the last company's name, unless only the bare kind would be left ("ACME INC. AGREEMENT")
     if kind := _KIND.search(text, start, end):
-        tokens = list(re.finditer(r"\S+", text[start:kind.start()]))
-        owners = [t.end() for t in tokens if t.group().rstrip(",.;:").lower() not in {"co", "company"}
-                  and company_word(t.group().rstrip(",.;:"))]
-        if owners and owners[-1] < tokens[-1].end():  # a word of the title follows the last company's name
+        owners = [t.end() for t in re.finditer(r"\S+", text[start:kind.start()])
+                  if t.group().rstrip(",.;:").lower() not in {"co", "company"} and company_word(t.group().rstrip(",.;:"))]
+        if owners and not _KIND.fullmatch(text[start + owners[-1]:end].strip()):
             start += owners[-1]
     while start < end and (text[start].isspace() or text[start] in ",;:"):
         start += 1
@@ -149,15 +159,22 @@ def _strip_lead(words: str) -> str:
 
 def _runs(text: str, start: int, end: int) -> TitleHit | None:
     """The first run in a piece that names a kind of agreement: capitalised words (cut at a sentence's end),
-    or else title-case words just before "This"."""
+    else title-case words that open the piece, else title-case words just before "This"."""
     cuts = [start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]
     for a, b in pairwise(cuts):
         for run in _CAP_RUN.finditer(text, a, b):
             rest = _strip_lead(run.group())
             capitalised = [w for w in run.group().split() if any(c.isupper() for c in w)]
-            if _KIND.search(rest) and not _SKIP.match(rest) and (len(capitalised) > 1 or run.start() == a) \
+            kind = _KIND.search(rest)
+            # a legend speaks of "THIS AGREEMENT"; a title does not (a preamble after it may)
+            if kind and not _SKIP.match(rest) and not re.search(r"\bTHIS\b", rest[:kind.start()]) \
+                    and (len(capitalised) > 1 or run.start() == a) \
                     and (hit := _hit(text, run.start(), run.end(), 0.8)):
                 return hit
+    lead = _LEAD.match(text, start, end)
+    opening = _OPENING.match(text, lead.end() if lead else start, end)
+    if opening and (hit := _hit(text, opening.start(), opening.end(), 0.6)):
+        return hit
     for run in _BEFORE_THIS.finditer(text, start, end):
         if _KIND.search(run.group()) and (hit := _hit(text, run.start(), run.end(), 0.6)):
             return hit
