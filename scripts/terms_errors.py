@@ -7,6 +7,10 @@ contracts read (the matching rule of eval/term_scores.py). The score is the one 
 
     python scripts/terms_errors.py --cuad $LEXRISK_CUAD_DIR --field parties --limit 100
 
+Each text is read as the product and `lexrisk eval run --source txt` read it (contracts.ingest.load_document:
+one space between words, at most one blank line); `--raw` reads the file's text as it is, as this script did
+for the train figures 1-9 of eval/results/terms-train.
+
 `--json PATH` also writes each field's train score there (eval/results/terms-train/: the figures the rules
 were tuned on, next to the held-out ones of eval/results/terms-dev), with the match rate over the values
 given (precision) and how many contracts CUAD gives no answer for were given a value (some are values CUAD
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from contracts.cuad_split import in_split
 from contracts.documents import Document
+from contracts.ingest import load_document
 from contracts.key_terms import TERM_FIELDS
 from contracts.portable_paths import portable
 from contracts.terms import extract_terms
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the first N by name (with --limit: a slice, e.g. one kept aside to check on at the end)")
     parser.add_argument("--json", type=Path, default=None, help="write each field's train score to this file")
     parser.add_argument("--label", default="", help="what was measured, for --json (e.g. the extractor's commit)")
+    parser.add_argument("--raw", action="store_true", help="read the files' raw text, not as the product reads them")
     args = parser.parse_args(argv)
     answers = cuad_answers(args.cuad)
     names = sorted(n for n in answers if in_split(n, "train"))[args.offset:][:args.limit]
@@ -54,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         path = args.cuad / "full_contract_txt" / name
         if not path.is_file():
             continue
-        terms = extract_terms(Document.from_text(name, path.read_text(encoding="utf-8")))
+        document = Document.from_text(name, path.read_text(encoding="utf-8")) if args.raw else load_document(path)
+        terms = extract_terms(document)
         for field, tally in tallies.items():
             answer = answers[name].get(CATEGORY[field])
             score = tally.add(terms, answer)
