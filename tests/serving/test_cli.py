@@ -53,6 +53,24 @@ def test_keys_create_prints_a_working_key_once(tmp_path, monkeypatch, capsys) ->
         clear_settings()
 
 
+def test_tenants_list_shows_a_name_that_looks_like_markup_as_written(tmp_path, monkeypatch, capsys) -> None:
+    """Rich reads "[bold]" in a cell as a style and "[/i]" as a closing tag it cannot match (a crash)."""
+    monkeypatch.setenv("LEXRISK_DATABASE_URL", f"sqlite:///{tmp_path / 't.db'}")
+    monkeypatch.setenv("COLUMNS", "200")
+    from contracts.settings import clear_settings
+
+    clear_settings()
+    try:
+        for name in ("[bold]Acme[/bold]", "Beta [/i] LLP"):
+            assert main(["keys", "create", "--tenant", name]) == 0
+        capsys.readouterr()
+        assert main(["tenants", "list"]) == 0
+        out = capsys.readouterr().out
+        assert "[bold]Acme[/bold]" in out and "Beta [/i] LLP" in out
+    finally:
+        clear_settings()
+
+
 @pytest.mark.parametrize("argv", [["keys", "list"], ["models", "list"], ["models", "rollback"],
                                   ["tenants", "--db", "postgresql://nobody:s3cret@127.0.0.1:1/none", "list"],
                                   ["serve", "--workers", "2"]])
