@@ -96,7 +96,9 @@ def write_readme_block() -> str:
 def train_table(folder: Path = TRAIN) -> str:
     """The train split's scores from each `scripts/terms_errors.py --json` file in `folder`, oldest label
     first (file names sort as the rounds ran): the figures the rules were tuned on."""
-    runs = [json.loads(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    # in the order of their numbers ("10-..." after "9-..."), not of their names
+    files = sorted(folder.glob("*.json"), key=lambda f: (int(f.name.split("-")[0]), f.name)) if folder.is_dir() else []
+    runs = [json.loads(f.read_text(encoding="utf-8")) for f in files]
     if not runs:
         return ""
     lines = ["| field | " + " | ".join(f"{i + 1}" for i in range(len(runs))) + " |",
