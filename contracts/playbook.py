@@ -22,7 +22,7 @@ Severity = Literal["high", "medium", "low", "info"]
 SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
 
 
-class Rule(BaseModel, frozen=True):
+class Rule(BaseModel, frozen=True, extra="forbid"):
     pattern: str
     severity: Severity
     reason: str
@@ -37,7 +37,7 @@ class Rule(BaseModel, frozen=True):
         return value
 
 
-class Position(BaseModel, frozen=True):
+class Position(BaseModel, frozen=True, extra="forbid"):
     """A negotiating position on a category: clause text to compare with, a regular expression the
     clause must match, or both (both must hold). `note` is the guidance a reviewer reads."""
 
@@ -65,7 +65,7 @@ class Position(BaseModel, frozen=True):
         return self.text is None or similarity(self.text, clause_text) >= threshold
 
 
-class CategoryPolicy(BaseModel, frozen=True):
+class CategoryPolicy(BaseModel, frozen=True, extra="forbid"):
     severity: Severity
     reason: str
     rules: tuple[Rule, ...] = ()
@@ -89,7 +89,7 @@ class CategoryPolicy(BaseModel, frozen=True):
         return self.severity, self.reason
 
 
-class Playbook(BaseModel, frozen=True):
+class Playbook(BaseModel, frozen=True, extra="forbid"):
     version: int = 1
     categories: dict[str, CategoryPolicy] = Field(default_factory=dict)
 
@@ -139,6 +139,8 @@ def _parse(text: str, where: str) -> Playbook:
     except yaml.YAMLError as exc:
         raise PlaybookError(f"{where}: not valid YAML ({yaml_problem(exc)})") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise PlaybookError(f"{where}: {loc}: {first['msg']}") from None
+        # a misspelt key ("reson") explains the field it leaves missing: name it first
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[:2]
+        said = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: "
+                         f"{'not a playbook field' if e['type'] == 'extra_forbidden' else e['msg']}" for e in errors)
+        raise PlaybookError(f"{where}: {said}") from None

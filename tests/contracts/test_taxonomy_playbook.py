@@ -58,6 +58,8 @@ def test_user_playbook_overrides_per_category(tmp_path):
          "not a valid regular expression"),
         # PyYAML's message, with its caret under the text, is several lines: ours is one, saying where
         ("categories: [unclosed\n", "not valid YAML (line 2, column 1: expected ',' or ']'"),
+        # a misspelt key is named, not silently dropped (a comma in an unquoted flow-mapping reason made one)
+        ("categories:\n  Insurance: {severity: high, reson: x}\n", "categories.Insurance.reson: not a playbook field"),
     ],
 )
 def test_bad_user_playbook_names_the_problem(tmp_path, content, message):
