@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from analyzers.clause_facts import explain, unsupported_facts
@@ -83,15 +83,21 @@ class Analyzer(ABC):
     def analyze(self, document: Document) -> AnalysisResult:
         started = time.perf_counter()
         proposals = list(self.propose(document))
-        findings, stats = finalize(document, proposals, self.playbook, self.model_id)
         terms = self.terms(document)
+        findings, stats = finalize(document, proposals, self.playbook, self.model_id, party_names(terms))
         stats.seconds = time.perf_counter() - started
         return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats, terms=terms)
 
 
+def party_names(terms: KeyTerms) -> list[str]:
+    """The names a clause may call the contract's parties by: each party's name and its short name."""
+    return [name for party in terms.parties for name in (party.name, party.short_name) if name]
+
+
 def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
-             model: str | None = None) -> tuple[list[Finding], AnalysisStats]:
-    """Ground, assess and de-duplicate proposals; count what was dropped. Each finding records `model`."""
+             model: str | None = None, parties: Sequence[str] = ()) -> tuple[list[Finding], AnalysisStats]:
+    """Ground, assess and de-duplicate proposals; count what was dropped. Each finding records `model`; an
+    explanation built from the clause's facts names the parties as `parties` (party_names) spell them."""
     stats = AnalysisStats(proposed=len(proposals))
     text = document.text
     normalized = None
@@ -122,7 +128,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
             end=end,
             page=document.page_of(start),
             score=min(max(proposal.score, 0.0), 1.0),
-            explanation=_explanation(category, quote, proposal.explanation, reason),
+            explanation=_explanation(category, quote, proposal.explanation, reason, parties),
             model=model,
             possible=proposal.possible,
         )
@@ -136,13 +142,13 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
     return merged, stats
 
 
-def _explanation(category: str, quote: str, given: str | None, reason: str) -> str:
+def _explanation(category: str, quote: str, given: str | None, reason: str, parties: Sequence[str]) -> str:
     """The backend's explanation where every amount, duration, notice period and law it states is in the
     quote; else (none given, or one that states what the clause does not) what the clause's own facts say
     (analyzers.clause_facts), then the playbook's reason."""
     if given and not unsupported_facts(given, quote):
         return given
-    facts = explain(category, quote)
+    facts = explain(category, quote, parties)
     return f"{facts} {reason}" if facts else reason
 
 

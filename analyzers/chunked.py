@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from analyzers.base import Analyzer, Proposal, finalize
+from analyzers.base import Analyzer, Proposal, finalize, party_names
 from contracts.chunking import Chunk
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
@@ -79,8 +79,8 @@ class ChunkedAnalyzer(Analyzer):
     def analyze(self, document: Document, observer: AnalysisObserver | None = None) -> AnalysisResult:
         started = time.perf_counter()
         proposals = self._propose(document, observer or _Silent())
-        findings, stats = finalize(document, proposals, self.playbook, self.model_id)
         terms = self.terms(document)
+        findings, stats = finalize(document, proposals, self.playbook, self.model_id, party_names(terms))
         stats.seconds = time.perf_counter() - started
         return AnalysisResult(document=document.info, analyzer=self.info, findings=findings, stats=stats, terms=terms)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from text_to_num import alpha2digit
@@ -40,9 +41,10 @@ _CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described",
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
-_ACTOR = re.compile(r"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty)\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b")
-_POSSESSIVE = re.compile(r"\b([A-Z][a-zA-Z-]+)['’]s\s+(?:\w+\s){0,2}?(?:liability|obligations?|"
-                         r"rights?|right|option|consent|sole)\b")
+_ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b"
+_OWNS = r"['’]s\s+(?:\w+\s){0,2}?(?:liability|obligations?|rights?|right|option|consent|sole)\b"
+_ACTOR = re.compile(rf"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty){_ACTS}")
+_POSSESSIVE = re.compile(rf"\b([A-Z][a-zA-Z-]+){_OWNS}")
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
                 "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
                 "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's"}
@@ -84,8 +86,28 @@ def normalize(text: str) -> str:
     return re.sub(r"\b(\d+)\s*\(\1\)", r"\1", text)
 
 
-def read_facts(quote: str) -> ClauseFacts:
-    """The facts `quote` states, in reading order, each once."""
+def _actors(text: str, parties: Sequence[str]) -> list[str]:
+    """The parties the clause makes act ("Supplier shall"), then those it gives a liability, right or
+    obligation ("Customer's liability"), each in reading order: the contract's own party names and short
+    names whole where it knows them ("PageMaster Corporation shall", "Go Call shall", not "Corporation" and
+    "Call"), else a capitalised word."""
+    # a short name defined as "the Manufacturer" is called "The Manufacturer" at a sentence's start
+    names = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties if p and p.strip()},
+                   key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    out: list[str] = []
+    for tail, generic in ((_ACTS, _ACTOR), (_OWNS, _POSSESSIVE)):
+        known = [(m.start(1), m.end(1), " ".join(m.group(1).split()))
+                 for m in re.finditer(rf"(?<![\w-])({alternatives}){tail}", text)] if names else []
+        guessed = [(m.start(1), m.end(1), _party(m.group(1))) for m in generic.finditer(text)]
+        found = known + [g for g in guessed if g[2] and not any(s <= g[0] < e for s, e, _ in known)]
+        out += [name for _, _, name in sorted(found)]
+    return out
+
+
+def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
+    """The facts `quote` states, in reading order, each once; `parties`, the contract's party names and
+    short names, are read whole where the clause names them."""
     text = normalize(quote)
     facts = ClauseFacts()
     facts.amounts = _unique([m.group(0) for m in _MONEY.finditer(text)] + [m.group(0) for m in _PERCENT.finditer(text)]
@@ -99,8 +121,7 @@ def read_facts(quote: str) -> ClauseFacts:
     durations = [f"{m.group(1)} {_unit(m.group(2), m.group(1))}" for m in _DURATION.finditer(text)
                  if not any(a <= m.start() < b for a, b in notice_spans)]
     facts.durations = _unique([d for d in durations if not any(d.lower() in a.lower() for a in facts.amounts)])
-    facts.parties = _unique([_party(m.group(1)) for m in (*_ACTOR.finditer(text), *_POSSESSIVE.finditer(text))
-                             if _party(m.group(1))])
+    facts.parties = _unique(_actors(text, parties))
     facts.carve_outs = _unique([_trim(m.group(1)) for m in _CARVE_OUT.finditer(text)
                                 if not m.group(1).lower().startswith(_CROSS_REFERENCE)])
     facts.conditions = _unique([f"{m.group(1).lower()} {_trim(m.group(2))}" for m in _CONDITION.finditer(text)
@@ -115,21 +136,22 @@ def read_facts(quote: str) -> ClauseFacts:
     return facts
 
 
-# how each category's explanation opens; the facts follow
-_LEADS = {
+# how each category's explanation opens; the facts follow. A lead that names the party it binds has a
+# second form for a clause that names none ("Lets Customer audit the books", "Allows an audit of the books").
+_LEADS: dict[str, str | tuple[str, str]] = {
     "Cap On Liability": "Caps {party}liability",
     "Uncapped Liability": "Leaves {party}liability uncapped",
     "Liquidated Damages": "Sets liquidated damages",
-    "Termination For Convenience": "Lets {party}terminate without cause",
+    "Termination For Convenience": ("Lets {party}terminate without cause", "Allows termination without cause"),
     "Notice Period To Terminate Renewal": "Requires notice to stop renewal",
     "Renewal Term": "Renews the agreement",
-    "Audit Rights": "Lets {party}audit the books and records",
-    "Non-Compete": "Restricts {party}from competing",
+    "Audit Rights": ("Lets {party}audit the books and records", "Allows an audit of the books and records"),
+    "Non-Compete": ("Restricts {party}from competing", "Restricts competition"),
     "Exclusivity": "Makes the relationship exclusive",
     "Anti-Assignment": "Restricts assignment",
     "Change Of Control": "Gives rights on a change of control",
-    "Minimum Commitment": "Commits {party}to a minimum",
-    "Insurance": "Requires {party}to carry insurance",
+    "Minimum Commitment": ("Commits {party}to a minimum", "Sets a minimum commitment"),
+    "Insurance": ("Requires {party}to carry insurance", "Requires insurance"),
     "Warranty Duration": "Warrants the work",
     "Post-Termination Services": "Requires services after termination",
     "Revenue/Profit Sharing": "Shares revenue or profit",
@@ -137,25 +159,27 @@ _LEADS = {
     "Ip Ownership Assignment": "Assigns intellectual property",
     "License Grant": "Grants a licence",
     "Most Favored Nation": "Gives most-favoured terms",
-    "No-Solicit Of Employees": "Bars {party}from hiring the other side's staff",
-    "No-Solicit Of Customers": "Bars {party}from soliciting customers",
+    "No-Solicit Of Employees": ("Bars {party}from hiring the other side's staff", "Bars hiring the other side's staff"),
+    "No-Solicit Of Customers": ("Bars {party}from soliciting customers", "Bars soliciting customers"),
     "Rofr/Rofo/Rofn": "Gives {party}a first right",
     "Volume Restriction": "Limits volumes",
-    "Covenant Not To Sue": "Bars {party}from suing",
+    "Covenant Not To Sue": ("Bars {party}from suing", "Bars claims against the other side"),
     "Governing Law": "Chooses the governing law",
 }
 
 
-def explain(category: str, quote: str) -> str | None:
+def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | None:
     """One sentence of the clause's own facts, led by what a clause of `category` does; None when the
-    quote states no fact this reader knows (the caller then keeps the category's reason alone)."""
-    facts = read_facts(quote)
+    quote states no fact this reader knows (the caller then keeps the category's reason alone). `parties`:
+    the contract's party names and short names (its key terms), which the clause's actors are read as."""
+    facts = read_facts(quote, parties)
     if not facts:
         return None
     party = facts.parties[0] if facts.parties else ""
     if category.lower() == "cap on liability" and _UNLIMITED.search(quote):
         category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
-    lead_form = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
+    forms = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
+    lead_form = forms if forms is None or isinstance(forms, str) else forms[0] if party else forms[1]
     if lead_form is None:
         lead = f"{category}:"
         parties_said = False

@@ -9,7 +9,6 @@ from pathlib import Path
 from analyzers.base import Analyzer, Proposal
 from analyzers.baseline.artifact import digest
 from analyzers.baseline.model import BaselineModel
-from analyzers.clause_facts import explain
 from analyzers.settings import AnalyzerSettings
 from contracts.documents import Document
 from contracts.playbook import Playbook
@@ -42,16 +41,9 @@ class BaselineAnalyzer(Analyzer):
         for predictions, is_possible in ((sure, False), (possible, True)):
             for p in predictions:
                 quote = text[p.start:p.end]
+                # no explanation of its own: finalize reads one from the clause, naming the contract's parties
                 yield Proposal(category=p.category, quote=quote, score=p.score, start=p.start, end=p.end,
-                               explanation=self._explain(p.category, quote), possible=is_possible)
-
-    def _explain(self, category: str, quote: str) -> str | None:
-        """What this clause states (analyzers.clause_facts), then why its category matters (the playbook's
-        reason); None leaves the playbook's reason alone."""
-        facts = explain(category, quote)
-        if facts is None or category not in self.playbook.categories:
-            return None
-        return f"{facts} {self.playbook.assess(category, quote)[1]}"
+                               possible=is_possible)
 
 
 def from_settings(settings: AnalyzerSettings, playbook: Playbook | None = None) -> BaselineAnalyzer:

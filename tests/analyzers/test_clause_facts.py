@@ -57,3 +57,28 @@ def test_unsupported_facts_are_the_numbers_and_laws_a_quote_does_not_state() -> 
     assert unsupported_facts("Caps liability at $5,000,000.", quote) == ["$5,000,000"]
     assert unsupported_facts("Governed by the laws of Delaware.", quote) == ["the laws of Delaware"]
     assert unsupported_facts("Limits liability.", quote) == []
+
+
+def test_the_contracts_own_party_names_are_read_whole() -> None:
+    clause = "PageMaster Corporation shall purchase a minimum of $100,000 of pagers."
+    assert explain("Minimum Commitment", clause) == "Commits Corporation to a minimum of $100,000."  # unknown: a guess
+    assert explain("Minimum Commitment", clause, ["PageMaster Corporation", "PageMaster"]) == \
+        "Commits PageMaster Corporation to a minimum of $100,000."
+    exclusive = "Go Call shall not engage in the same or similar promotions during the Term with any other entity."
+    assert read_facts(exclusive, ["Go Call, Inc.", "Go Call"]).parties == ["Go Call"]
+    # a name split over a line is the same name; a known name inside a longer word is not it
+    assert read_facts("Harbor Freight\nLogistics LLC shall pay", ["Harbor Freight Logistics LLC"]).parties == \
+        ["Harbor Freight Logistics LLC"]
+    assert read_facts("SubAcme shall pay", ["Acme"]).parties == ["SubAcme"]
+    # a short name defined as "the Manufacturer" opens a sentence as "The Manufacturer"
+    assert read_facts("The Manufacturer agrees to offer", ["ORGANIC PREPARATIONS INC.", "the Manufacturer"]).parties \
+        == ["Manufacturer"]
+
+
+def test_a_lead_that_binds_a_party_reads_without_one() -> None:
+    assert explain("Audit Rights", "The books may be audited on ten (10) days' notice.") == \
+        "Allows an audit of the books and records on 10 days' notice."
+    assert explain("Termination For Convenience", "This Agreement may be terminated on 30 days' notice.") == \
+        "Allows termination without cause on 30 days' notice."
+    assert explain("Audit Rights", "Customer may audit the books on ten (10) days' notice.") == \
+        "Lets Customer audit the books and records on 10 days' notice."
