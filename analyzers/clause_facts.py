@@ -37,7 +37,7 @@ _SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(
 _CONSENT = re.compile(r"\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+"
                       r"((?:the\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})", re.I)
 _CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described", "permitted", "expressly", "specified",
-                    "contemplated", "required", "noted")
+                    "contemplated", "required", "noted", "specifically", "explicitly")
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
@@ -47,7 +47,11 @@ _ACTOR = re.compile(rf"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]art
 _POSSESSIVE = re.compile(rf"\b([A-Z][a-zA-Z-]+){_OWNS}")
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
                 "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
-                "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's"}
+                "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's",
+                # what a clause defines and makes act without it being a party ("the Services shall", "Licensed
+                # Products shall include"), and both parties together
+                "services", "products", "inventions", "software", "materials", "deliverables", "goods", "work",
+                "documentation", "information", "fees", "territory", "term", "parties"}
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
@@ -212,7 +216,7 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
     if facts.scope and head == ", ".join(facts.scope[:4]):  # the terms of what the lead grants
         return "; ".join([f"{lead.rstrip(':')}: {head}", *rest]) + "."
     if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
-                                                      "subject to ", "provided that ", "in the event ", "excludes ",
+                                                      "subject to ", "provided that ", "in the event ",
                                                       "without ")):  # not a continuation of the lead
         return "; ".join([lead, head, *rest]) + "."
     return "; ".join([f"{lead} {head}", *rest]) + "."

@@ -82,3 +82,15 @@ def test_a_lead_that_binds_a_party_reads_without_one() -> None:
         "Allows termination without cause on 30 days' notice."
     assert explain("Audit Rights", "Customer may audit the books on ten (10) days' notice.") == \
         "Lets Customer audit the books and records on 10 days' notice."
+
+
+def test_a_carve_out_follows_the_lead_as_its_own_part() -> None:
+    assert explain("License Grant", "Licensor grants a licence to all software, excluding the Source Code.") == \
+        "Grants a licence; excludes the Source Code; names Licensor."
+    # a cross-reference is no carve-out, however it is worded
+    assert read_facts("Except as specifically set forth in Section 6, no licence is granted.").carve_outs == []
+
+
+def test_what_a_clause_defines_is_no_party() -> None:
+    assert read_facts("The Services shall be performed and the Parties shall cooperate.").parties == []
+    assert explain("Insurance", "Services shall be insured for $1,000,000.") == "Requires insurance of $1,000,000."
