@@ -6,7 +6,7 @@ a second one; DTSTAMP is when the terms last changed, so the same terms give the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -34,7 +34,8 @@ def render(tenant_name: str, contracts: Iterable[tuple[str, str, KeyTerms, datet
             event.add("uid", event_uid(contract_id, deadline.kind))
             event.add("dtstamp", stamp)
             event.add("dtstart", deadline.day)
-            event.add("dtend", deadline.day + timedelta(days=1))
+            if deadline.day < date.max:  # 9999-12-31, some systems' "no end", has no next day to end on;
+                event.add("dtend", deadline.day + timedelta(days=1))  # without DTEND an all-day event is one day
             event.add("summary", f"{name}: {DEADLINE_TITLES[deadline.kind]}")
             event.add("description", f"The contract says: “{deadline.term.quote}” (page {deadline.term.page})")
             event.add("transp", "TRANSPARENT")

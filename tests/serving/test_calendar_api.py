@@ -15,7 +15,8 @@ from tests.serving.test_terms_api import Api, analyzed, contract_text, tapi  # n
 
 def events(body: bytes) -> dict[str, dict[str, object]]:
     feed = Calendar.from_ical(body)
-    return {str(e["UID"]): {"start": e.decoded("DTSTART"), "end": e.decoded("DTEND"), "summary": str(e["SUMMARY"]),
+    return {str(e["UID"]): {"start": e.decoded("DTSTART"), "end": e.decoded("DTEND") if "DTEND" in e else None,
+                            "summary": str(e["SUMMARY"]),
                             "stamp": e.decoded("DTSTAMP")} for e in feed.walk("VEVENT")}
 
 
@@ -47,6 +48,20 @@ def test_feed_has_an_event_per_expiration_and_notice_deadline(tapi: Api) -> None
     assert moved.keys() == found.keys()
     assert moved[f"{a}-expiration@lexrisk"]["start"] == date(2027, 9, 30)
     assert moved[f"{a}-notice_deadline@lexrisk"]["start"] == date(2027, 4, 3)
+
+
+def test_the_last_day_there_is_still_makes_an_event(tapi: Api) -> None:  # noqa: F811
+    """A lawyer's expiration of 9999-12-31 (a system's "no end") had no next day for DTEND: the whole feed
+    answered 500. RFC 5545 reads an all-day DTSTART without DTEND as one day."""
+    a = analyzed(tapi, contract_text("2027-06-30"))
+    text = tapi.client.get(f"/v1/contracts/{a}/text", headers=tapi.h()).json()["text"]
+    start = text.index("Expires: ") + 9
+    tapi.client.patch(f"/v1/contracts/{a}/terms", headers=tapi.h(),
+                      json={"field": "expiration_date", "value": "9999-12-31", "start": start, "end": start + 10})
+    r = tapi.client.get("/v1/calendar.ics", headers=tapi.h())
+    assert r.status_code == 200
+    assert events(r.content)[f"{a}-expiration@lexrisk"] | {"stamp": None} == {
+        "start": date(9999, 12, 31), "end": None, "summary": "msa.txt: expires", "stamp": None}
 
 
 def test_feed_tokens_open_the_feed_until_revoked(tapi: Api) -> None:  # noqa: F811
