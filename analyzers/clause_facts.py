@@ -34,8 +34,9 @@ _CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:tha
                         r"([^.;:,]{4,140})", re.I)
 _SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(?:[- ]up)?|worldwide|perpetual|irrevocable|"
                     r"non-?transferable|non-?assignable|non-?sublicensable|sublicensable|revocable|terminable)\b", re.I)
-_CONSENT = re.compile(r"\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+"
-                      r"((?:the\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})", re.I)
+# whose consent: a name, its later words capitalised ("the Company", "Licensor", not "Licensor in its")
+_CONSENT = re.compile(r"(?i:\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+)"
+                      r"((?:[Tt]he\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})")
 _CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described", "permitted", "expressly", "specified",
                     "contemplated", "required", "noted", "specifically", "explicitly")
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
@@ -114,7 +115,8 @@ def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
     short names, are read whole where the clause names them."""
     text = normalize(quote)
     facts = ClauseFacts()
-    facts.amounts = _unique([m.group(0) for m in _MONEY.finditer(text)] + [m.group(0) for m in _PERCENT.finditer(text)]
+    facts.amounts = _unique(_one_per_number([m.group(0) for m in _MONEY.finditer(text)])
+                            + [m.group(0) for m in _PERCENT.finditer(text)]
                             + [_trim(m.group(0)) for m in _FEES.finditer(text)])
     notice_spans = []
     for m in _NOTICE.finditer(text):
@@ -276,6 +278,13 @@ def _trim(phrase: str) -> str:
     if len(phrase) <= _MAX_PHRASE:
         return phrase
     return phrase[:_MAX_PHRASE].rsplit(" ", 1)[0] + "…"
+
+
+def _one_per_number(amounts: list[str]) -> list[str]:
+    """One amount for each number: "Six Hundred Dollars ($600)" reads as "600 Dollars" and "$600", and the
+    one with its currency's sign is kept."""
+    signed = {n for a in amounts if a[:1] in "$€£" or a[:3].isupper() for n in _NUMBER.findall(a)}
+    return [a for a in amounts if a[:1] in "$€£" or a[:3].isupper() or not set(_NUMBER.findall(a)) <= signed]
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -94,3 +94,15 @@ def test_a_carve_out_follows_the_lead_as_its_own_part() -> None:
 def test_what_a_clause_defines_is_no_party() -> None:
     assert read_facts("The Services shall be performed and the Parties shall cooperate.").parties == []
     assert explain("Insurance", "Services shall be insured for $1,000,000.") == "Requires insurance of $1,000,000."
+
+
+def test_an_amount_in_words_and_digits_is_one_amount() -> None:
+    assert read_facts("Licensee shall pay Six Hundred Dollars ($600) a month.").amounts == ["$600"]
+    assert read_facts("Licensee shall pay 600 dollars and USD 700.").amounts == ["600 dollars", "USD 700"]
+
+
+def test_whose_consent_is_a_name_not_the_words_after_it() -> None:
+    assert read_facts("Licensee shall not compete without the prior written consent of Licensor in its sole "
+                      "discretion.").conditions == ["without the consent of Licensor"]
+    assert read_facts("No assignment without the consent of The Walt Disney Company is valid.").conditions == \
+        ["without the consent of The Walt Disney Company"]
