@@ -52,7 +52,8 @@ _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", 
                 # what a clause defines and makes act without it being a party ("the Services shall", "Licensed
                 # Products shall include"), and both parties together
                 "services", "products", "inventions", "software", "materials", "deliverables", "goods", "work",
-                "documentation", "information", "fees", "territory", "term", "parties"}
+                "documentation", "information", "fees", "territory", "term", "trademarks", "marks", "data", "party",
+                "parties"}
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
@@ -154,6 +155,7 @@ _LEADS: dict[str, str | tuple[str, str]] = {
     "Audit Rights": ("Lets {party}audit the books and records", "Allows an audit of the books and records"),
     "Non-Compete": ("Restricts {party}from competing", "Restricts competition"),
     "Exclusivity": "Makes the relationship exclusive",
+    "Non-Exclusivity": "Leaves the relationship non-exclusive",
     "Anti-Assignment": "Restricts assignment",
     "Change Of Control": "Gives rights on a change of control",
     "Minimum Commitment": ("Commits {party}to a minimum", "Sets a minimum commitment"),
@@ -184,6 +186,9 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
     party = facts.parties[0] if facts.parties else ""
     if category.lower() == "cap on liability" and _UNLIMITED.search(quote):
         category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
+    if category.lower() == "exclusivity" and "exclusive" not in facts.scope and any(
+            w.startswith("non") and w.endswith("exclusive") for w in facts.scope):
+        category = "Non-Exclusivity"  # a clause of the exclusivity family that says the relation is not exclusive
     forms = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
     lead_form = forms if forms is None or isinstance(forms, str) else forms[0] if party else forms[1]
     if lead_form is None:
@@ -204,8 +209,10 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
         parts.append("on " + " or ".join(facts.notice[:2]) + "' notice")
     if facts.laws:
         parts.append(", ".join(facts.laws[:2]))
-    if facts.scope:
-        parts.append(", ".join(facts.scope[:4]))
+    # the licence's terms, less the lead's own word ("Makes the relationship exclusive", not "...: exclusive")
+    scope = [w for w in facts.scope if w not in lead.lower().split()]
+    if scope:
+        parts.append(", ".join(scope[:4]))
     if facts.conditions:
         parts.append(facts.conditions[0])
     if facts.carve_outs:
@@ -215,7 +222,7 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
     if not parts:  # the one fact is the party the lead names
         return f"{lead}."
     head, *rest = parts
-    if facts.scope and head == ", ".join(facts.scope[:4]):  # the terms of what the lead grants
+    if scope and head == ", ".join(scope[:4]):  # the terms of what the lead grants
         return "; ".join([f"{lead.rstrip(':')}: {head}", *rest]) + "."
     if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
                                                       "subject to ", "provided that ", "in the event ",

@@ -106,3 +106,11 @@ def test_whose_consent_is_a_name_not_the_words_after_it() -> None:
                       "discretion.").conditions == ["without the consent of Licensor"]
     assert read_facts("No assignment without the consent of The Walt Disney Company is valid.").conditions == \
         ["without the consent of The Walt Disney Company"]
+
+
+def test_an_exclusivity_clause_says_which_way_it_goes_once() -> None:
+    assert explain("Exclusivity", "Licensor grants Agent an exclusive right to sell the Products.") == \
+        "Makes the relationship exclusive; names Licensor."
+    assert explain("Exclusivity", "Licensor grants McDATA a non-exclusive, worldwide right to sell.") == \
+        "Leaves the relationship non-exclusive: worldwide; names Licensor."
+    assert read_facts("The Trademarks shall remain with the Data owner; the Party shall use them.").parties == []
