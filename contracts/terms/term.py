@@ -144,7 +144,9 @@ def agreement_date(low: str) -> DateHit | None:
 SIGNATURES_REACH = 120
 _ALONE = re.compile(r"[ \t]*\n")
 _ALONE_BEFORE = re.compile(r"\n[ \t]*$")
-_SALUTATION = re.compile(r"(?:\n|\s\s)\s*(?:ladies\s+and\s+gentlemen|gentlemen|dear\s+[^\n:,]{1,60})\s*[:,]")
+# after any space: a flattened cover page ("... As Sales Agent Dear Ladies and Gentlemen: ...") is one line with
+# one space between words, as the product reads it (contracts.textnorm)
+_SALUTATION = re.compile(r"\s(?:ladies\s+and\s+gentlemen|gentlemen|dear\s+[^\n:,]{1,60})\s*[:,]")
 _DATE_LABEL = re.compile(r"\bdate\s*:\W{0,12}$")
 # the words under or beside a signature's date: "24 OCT 2011   Place  Date", "5/17/12  GENO AURIEMMA\n Date"
 _DATE_BELOW = re.compile(r"[^\n]{0,60}?[ \t_]*(?:\n[ \t_]*){0,2}(?:place\s+)?date\b")

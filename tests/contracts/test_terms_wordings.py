@@ -50,6 +50,15 @@ def test_a_letter_agreement_is_dated_above_its_salutation() -> None:
     assert terms.agreement_date is not None and terms.agreement_date.value == "2014-05-14"
 
 
+def test_a_flattened_letter_is_dated_above_its_salutation_too() -> None:
+    """A cover page flattened into one line, as lexrisk reads it (one space between words): the letter's
+    date is still the one above "Dear Ladies and Gentlemen", not the settlement date in its body."""
+    terms = terms_of("Exhibit 1.1 400,000 Shares BLUEROCK RESIDENTIAL GROWTH REIT, INC. AGENCY AGREEMENT May 25, "
+                     "2016 Compass Point Research & Trading, LLC As Sales Agent Dear Ladies and Gentlemen: Bluerock "
+                     "Residential Growth REIT, Inc. agrees to deliver the Offered Shares on May 26, 2016.")
+    assert terms.agreement_date is not None and terms.agreement_date.value == "2016-05-25"
+
+
 def test_an_agreement_made_into_effect_on_a_day() -> None:
     terms = terms_of('THIS RESELLER AGREEMENT is made and entered into effect the 7th day of April, 2017 '
                      '("Effective Date"), by and between i3 ICS and the Company.\n\n' + "Terms.\n" * 800 +
