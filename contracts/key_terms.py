@@ -21,6 +21,9 @@ TERM_CATEGORIES = dict(zip(TERM_FIELDS, ("Document Name", "Parties", "Agreement 
                                          "Expiration Date", "Renewal Term", "Notice Period to Terminate Renewal",
                                          "Governing Law"), strict=True))
 """Each field's CUAD category (contracts.taxonomy's name): the gold labels it is read from."""
+TERM_LABELS = dict(zip(TERM_FIELDS, ("Document", "Parties", "Agreement date", "Effective date", "Expires", "Renewal",
+                                     "Notice to stop renewal", "Governing law"), strict=True))
+"""Each field as a lawyer reads its name: the same words in the app, the terminal table and the HTML report."""
 
 TermSource = Literal["analyzer", "lawyer"]
 UNSURE_PARTY = 0.75

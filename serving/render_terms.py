@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import html
 
-from contracts.key_terms import TO_CHECK, KeyTerms
-
-LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
-          "effective_date": "Effective date", "expiration_date": "Expires", "renewal_term": "Renewal",
-          "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
+from contracts.key_terms import TERM_LABELS, TO_CHECK, KeyTerms
+from contracts.terms.durations import period_words
 
 
 def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
@@ -17,7 +14,7 @@ def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
     contract does not state reads "not stated", one whose words could not be read shows those words, and an end
     counted from an event the contract does not date ("ten years from the First Commercial Sale") says so."""
     rows: list[tuple[str, str, int | None, int | None]] = []
-    for field, label in LABELS.items():
+    for field, label in TERM_LABELS.items():
         value = getattr(terms, field)
         if field == "parties":
             shown = "; ".join(p.name + (f' ("{p.short_name}")' if p.short_name else "") + (f" ({TO_CHECK})" if p.unsure else "")
@@ -33,6 +30,8 @@ def term_rows(terms: KeyTerms) -> list[tuple[str, str, int | None, int | None]]:
             shown, rule = f"no date: {rule}", None
         else:
             shown = value.value if value.value is not None else f"unreadable: {' '.join(value.quote.split())[:80]}"
+            if field in ("renewal_term", "notice_period_to_terminate_renewal") and value.value is not None:
+                shown = period_words(value.value)  # "90 days", not "P90D"
         extra = [rule, getattr(value, "country", None)]
         if field == "renewal_term" and value.automatic is not None:
             extra.append("automatic" if value.automatic else "on election")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contracts.key_terms import Party
+from contracts.key_terms import TERM_LABELS, Party
 from contracts.wire import ContractText
 from ui.plain import plain
 from ui.render import Span, highlight_html
 from ui.state import api, attempt, reviewer
-from ui.terms_view import LABELS, term_rows
+from ui.terms_view import term_rows
 
 FOCUS = "terms_focus"  # (contract id, the row's key) of the value last clicked
 # Streamlit cuts a button's label to one line ending in "…"; a value here wraps instead, so that a party's
@@ -76,8 +76,8 @@ def _parties_form(contract_id: str, parties: list[Party]) -> None:
 
 def _correction_form(contract_id: str) -> None:
     with st.form(f"terms-correct-{contract_id}", clear_on_submit=True):
-        fields = [f for f in LABELS if f != "parties"]
-        field = st.selectbox("Correct a value", fields, format_func=LABELS.__getitem__)
+        fields = [f for f in TERM_LABELS if f != "parties"]
+        field = st.selectbox("Correct a value", fields, format_func=TERM_LABELS.__getitem__)
         value = st.text_input("Value", placeholder="ISO date (2024-10-30), period (P90D), or text")
         comment = st.text_input("Why", placeholder="kept with the correction")
         saved = st.form_submit_button("Save correction")
@@ -85,5 +85,5 @@ def _correction_form(contract_id: str) -> None:
         result = attempt(lambda: api().correct_term(contract_id, field, value.strip() or None, reviewer=reviewer(),
                                                     comment=comment))
         if result is not None:
-            st.toast(f"Saved: {LABELS[field]} corrected")
+            st.toast(f"Saved: {TERM_LABELS[field]} corrected")
             st.rerun()

@@ -5,34 +5,20 @@ export and the deadlines of the timeline. Dates come from contracts.deadlines, a
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from contracts.deadlines import DEADLINE_TITLES, deadlines
-from contracts.key_terms import TO_CHECK, DateTerm, KeyTerms, Party
+from contracts.key_terms import TERM_LABELS, TO_CHECK, DateTerm, KeyTerms, Party
+from contracts.terms.durations import period_words
 from contracts.wire import PortfolioItem
 
-LABELS = {"document_name": "Document", "parties": "Parties", "agreement_date": "Agreement date",
-          "effective_date": "Effective date", "expiration_date": "Expires", "renewal_term": "Renewal",
-          "notice_period_to_terminate_renewal": "Notice to stop renewal", "governing_law": "Governing law"}
-_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 SEVERITY_COLUMNS = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 # as a lawyer scans a portfolio: which deal and with whom, its next deadlines, then its risks; the table
 # and its Excel export in this order, so that the parties stay in view on a laptop's screen
 PORTFOLIO_COLUMNS = ["Contract", "Review", "Parties", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(),
                      "Governing law", "Effective", "Renewal"]
-
-
-def period_words(period: str | None) -> str:
-    """'P1Y' -> '1 year', 'P1Y6M' -> '1 year 6 months'; anything else as it is."""
-    if not period:
-        return "—"
-    parts = re.findall(r"(\d+)([YMWD])", period)
-    if not parts or not re.fullmatch(r"P(\d+[YMWD])+", period):
-        return period
-    return " ".join(f"{n} {_UNITS[u]}{'' if n == '1' else 's'}" for n, u in parts)
 
 
 @dataclass(frozen=True)
@@ -71,7 +57,7 @@ def term_rows(terms: KeyTerms) -> list[TermRow]:
             value = period_words(term.value) + (f" · by {term.deadline}" if term.deadline else "")
         elif field == "governing_law" and term.value and term.country:
             value = f"{term.value} ({term.country})"
-        rows.append(TermRow(field, LABELS[field], value, term.start, term.end, term.page, term.source == "lawyer"))
+        rows.append(TermRow(field, TERM_LABELS[field], value, term.start, term.end, term.page, term.source == "lawyer"))
     return rows
 
 

@@ -70,6 +70,20 @@ def from_iso(value: str) -> Period | None:
     return Period(years, months, days + 7 * weeks)
 
 
+_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+
+
+def period_words(value: str | None) -> str:
+    """An ISO 8601 period as a lawyer reads it ('P1Y' -> '1 year', 'P1Y6M' -> '1 year 6 months', 'P2W' ->
+    '2 weeks'); anything else as it is, and '—' for none. The app, the terminal table and the HTML report
+    all say periods this way."""
+    if not value:
+        return "—"
+    if not re.fullmatch(r"P(\d+[YMWD])+", value):
+        return value
+    return " ".join(f"{n} {_UNITS[u]}{'' if n == '1' else 's'}" for n, u in re.findall(r"(\d+)([YMWD])", value))
+
+
 def same_length(a: Period, b: Period) -> bool:
     """Equal periods: the same months (a year is twelve) and the same days."""
     return a.years * 12 + a.months == b.years * 12 + b.months and a.days == b.days

@@ -75,3 +75,19 @@ def test_an_end_counted_from_an_undated_event_says_so() -> None:
     console = Console(record=True, width=160)
     render_table(result, console)
     assert re.search(r"Expires\s+│\s+no date: 10 years after the first commercial sale", console.export_text())
+
+
+def test_periods_read_in_words_as_in_the_app() -> None:
+    text = ("This Agreement is made as of June 1, 2020 between ACME, Inc. and Widget Ltd. The term of this Agreement "
+            "shall be two (2) years from the date hereof and shall renew automatically for successive one (1) year "
+            "terms unless either party gives ninety (90) days written notice of non-renewal.")
+    document = Document.from_text("c.txt", text)
+    result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"), findings=[],
+                            terms=extract_terms(document))
+    console = Console(record=True, width=160)
+    render_table(result, console)
+    out = console.export_text()
+    assert re.search(r"Renewal\s+│\s+1 year \(automatic\)", out)
+    assert re.search(r"Notice to stop renewal\s+│\s+90 days \(deadline 2022-03-03\)", out)
+    assert "P1Y" not in out and "P90D" not in out
+    assert ">1 year (automatic)</a>" in render_html(document, result)
