@@ -30,8 +30,9 @@ _SKIP = re.compile(r"^\s*(?:exhibit|schedule|annex|appendix|execution\s+(?:copy|
                    r"\[?\*|source:|table of contents|in\s+witness)", re.IGNORECASE)
 # what stands before a title on its own piece: an exhibit's label ("EXHIBIT 10.26", "Exhibit A"), a number
 # left of one ("10.1", "1 of 3"), a copy's or a form's mark
-_LEAD = re.compile(r"(?:(?:exhibit|ex-|annex|schedule|appendix)\s*(?:[A-Z](?=\s)|[\w.()-]*\d[\w.()-]*)\s+|"
-                   r"[-\d.(),/]*\d[-\d.(),/]*\s+(?:-\s+)?(?:of\s+\d+\s+)?|execution\s+(?:copy|version)\s+|"
+# (a token with a digit is read possessively after a look that it has one: one pass over a long token)
+_LEAD = re.compile(r"(?:(?:exhibit|ex-|annex|schedule|appendix)\s*(?:[A-Z](?=\s)|(?=[\w.()-]*\d)[\w.()-]++)\s+|"
+                   r"(?=[-\d.(),/]*\d)[-\d.(),/]++\s+(?:-\s+)?(?:of\s+\d+\s+)?|execution\s+(?:copy|version)\s+|"
                    r"form\s+of\s+|confidential\s+|draft\s+|this\s+)+", re.IGNORECASE)
 # where a preamble takes over from the title: "OUTSOURCING AGREEMENT dated as of", "... BETWEEN X AND Y"
 _TAIL = re.compile(r"\s+(?:dated\b|effective\b|by\s+and\s+between\b|between\b|among\b|amongst\b|made\b|"
@@ -50,9 +51,10 @@ _SMALL = r"(?:of|to|for|and|the|on|in)"
 # costs one pass, not one per way of splitting it)
 _CAP_WORD = rf"(?:[^\sa-z]++|{_SMALL})(?!\S)"
 _CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD})*")
-# a title-case run just before the preamble's opening "This": "Strategic Alliance Agreement This ..."
+# a title-case word, of a run just before the preamble's opening "This": "Strategic Alliance Agreement This ..."
 _TITLE_WORD = rf"(?:[A-Z#\d][\w&#'’./-]*+|{_SMALL})(?!\S)"
-_BEFORE_THIS = re.compile(rf"(?<!\S){_TITLE_WORD}(?:[ \t]+{_TITLE_WORD})*(?=\s+(?:This|THIS)\b)")
+_TITLE_TOKEN = re.compile(_TITLE_WORD)
+_THIS = re.compile(r"(?<=\s)(?:This|THIS)\b")
 # a piece that opens with a title in title case, whatever follows ("Promotion Agreement Between PageMaster
 # Corporation and ...", "Road Transportation Agreement Party A (Shipper): ..."): up to eight words before its
 # (last) kind
@@ -175,10 +177,27 @@ def _runs(text: str, start: int, end: int) -> TitleHit | None:
     opening = _OPENING.match(text, lead.end() if lead else start, end)
     if opening and (hit := _hit(text, opening.start(), opening.end(), 0.6)):
         return hit
-    for run in _BEFORE_THIS.finditer(text, start, end):
-        if _KIND.search(run.group()) and (hit := _hit(text, run.start(), run.end(), 0.6)):
+    for this in _THIS.finditer(text, start, end):
+        words = _title_words_before(text, start, this.start())
+        if words and _KIND.search(text, words[0], words[1]) and (hit := _hit(text, words[0], words[1], 0.6)):
             return hit
     return None
+
+
+def _title_words_before(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The title-case words that end just before `end`, within a title's length of it (walked back word by
+    word: one short pass, where a pattern tried at every start would pass over the same words again and again)."""
+    window = max(start, end - MAX_TITLE)
+    tokens = list(re.finditer(r"\S+", text[window:end]))
+    if window > start and not text[window - 1].isspace():
+        tokens = tokens[1:]  # the window began inside a word
+    start = window
+    first = len(tokens)
+    while first > 0 and _TITLE_TOKEN.fullmatch(word := tokens[first - 1].group()) and word not in ("This", "THIS"):
+        first -= 1
+    if first == len(tokens):
+        return None
+    return start + tokens[first].start(), start + tokens[-1].end()
 
 
 def _extended(text: str, hit: TitleHit, after: list[tuple[int, int]]) -> TitleHit:

@@ -109,6 +109,10 @@ def test_no_title_where_the_head_has_none(text: str) -> None:
     "AGREEMENT " + "A" * 5000 + "a",
     "Acme " * 2000 + "x This",
     "   ".join(["X"] * 2000),
+    "1" * 3000,
+    "EXHIBIT " + "1" * 2990 + "x",
+    "1 " * 1500 + "x",
+    "Acme This " * 300,
 ])
 def test_a_hostile_head_gives_no_title(text: str) -> None:
     assert title(text) is None
