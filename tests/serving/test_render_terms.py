@@ -16,10 +16,16 @@ TEXT = ("This Agreement is made as of June 23, 2015 between ACME, Inc. (\"Buyer\
         "the Products.")
 
 
-def _result() -> tuple[Document, AnalysisResult]:
-    document = Document.from_text("c.txt", TEXT)
+def _result(text: str = TEXT) -> tuple[Document, AnalysisResult]:
+    document = Document.from_text("c.txt", text)
     return document, AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"),
                                     findings=[], terms=extract_terms(document))
+
+
+def _table(result: AnalysisResult) -> str:
+    console = Console(record=True, width=160)
+    render_table(result, console)
+    return console.export_text()
 
 
 def test_the_table_opens_with_the_key_terms() -> None:
@@ -69,24 +75,16 @@ def test_an_end_counted_from_an_undated_event_says_so() -> None:
     text = ("This Supply Agreement is made as of March 1, 2026 between Acme Corp. (\"Buyer\") and Beta Ltd. "
             "(\"Seller\").\n\n1. Term. This Agreement shall commence on the Effective Date and continue for ten (10) "
             "years from the First Commercial Sale (the \"Initial Term\").")
-    document = Document.from_text("c.txt", text)
-    result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"), findings=[],
-                            terms=extract_terms(document))
-    console = Console(record=True, width=160)
-    render_table(result, console)
-    assert re.search(r"Expires\s+│\s+no date: 10 years after the first commercial sale", console.export_text())
+    _, result = _result(text)
+    assert re.search(r"Expires\s+│\s+no date: 10 years after the first commercial sale", _table(result))
 
 
 def test_periods_read_in_words_as_in_the_app() -> None:
     text = ("This Agreement is made as of June 1, 2020 between ACME, Inc. and Widget Ltd. The term of this Agreement "
             "shall be two (2) years from the date hereof and shall renew automatically for successive one (1) year "
             "terms unless either party gives ninety (90) days written notice of non-renewal.")
-    document = Document.from_text("c.txt", text)
-    result = AnalysisResult(document=document.info, analyzer=AnalyzerInfo(name="t", version="1"), findings=[],
-                            terms=extract_terms(document))
-    console = Console(record=True, width=160)
-    render_table(result, console)
-    out = console.export_text()
+    document, result = _result(text)
+    out = _table(result)
     assert re.search(r"Renewal\s+│\s+1 year \(automatic\)", out)
     assert re.search(r"Notice to stop renewal\s+│\s+90 days \(deadline 2022-03-03\)", out)
     assert "P1Y" not in out and "P90D" not in out
