@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,9 @@ def run(ranker: Ranker, args: argparse.Namespace) -> int:
         "protocol": f"{FOLDS}-fold cross-validation grouped by contract (fold = position mod {FOLDS} in name order) on "
                     f"CUAD's train split; {ranker.protocol}",
         "train_contracts": len(contracts), "C": C,
+        # lbfgs stops at a point that depends on the BLAS kernel's summation order: the shipped weights are
+        # rebuilt exactly under the same kernel (tests/training/test_rankers.py trains under Haswell's)
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE") or "detected",
         "shipped_decoding": chosen.as_dict(), "decodings": [r.as_dict() for r in results]})
     console.print(f"wrote {out} (fit on {len(contracts)} train contracts) and {args.results}; out of fold "
                   f"{ranker.summary(chosen.as_dict())}")
