@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from contracts.terms.ranker import SentenceRanker, rows_matrix
 
@@ -35,7 +36,10 @@ def fit(contracts: Sequence[Examples]) -> SentenceRanker:
     if y.all() or not y.any():
         raise ValueError("the contracts need both positive and negative examples to fit a ranker")
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
-    model.fit(x, y)
+    # one thread: lbfgs stops where the sums' order leads it, and a sum split over threads (sklearn's OpenMP
+    # loss, OpenBLAS) is ordered by the threads a machine gives it; one thread gives one order everywhere
+    with threadpool_limits(limits=1):
+        model.fit(x, y)
     return SentenceRanker(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
 
 
