@@ -42,7 +42,8 @@ def _shown(row: dict | None, field: str) -> str:
     return shown
 
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth")
 
 
 def earlier_runs(folder: Path) -> list[dict]:
