@@ -30,6 +30,9 @@ _DATED = re.compile(r"(?:dated|made|entered|executed|as\s+of|effective|this|day\
 _MADE = re.compile(r"(?:(?:made|entered\s+into|executed|dated|signed)(?:\s+(?:and\s+entered\s+into|effective|into\s+effect|effect))?"
                    r"(?:\s+(?:on|as\s+of|this|effective))?|this|day\s+of|date[d]?\s*:)(?:\W{0,40}|\W{1,5}the\W{1,5})$")
 _SIGNED = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|as\s+of|on\s+this|this)(?:\W{0,20}|\W{1,5}the\W{1,5})$")
+# a signature's own date, not any "as of" ("Qualifying Deposits as of September 30, 2009"): what completes a head date
+_SIGNATURE_DATE = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|on\s+this|this)(?:\s+as\s+of)?"
+                             r"(?:\W{0,20}|\W{1,5}the\W{1,5})$")
 # "Source: ACME INC., 8-K, 8/14/2015": the filing's footer, not the contract's date
 _FILING = re.compile(r"source:[^\n]{0,120}$")
 # "parties to that certain Distributor Agreement dated as of": another agreement's date, named in a recital
@@ -209,7 +212,8 @@ def _completed(low: str, hit: DateHit | None) -> DateHit | None:
         return hit
     return next((h for h in find_dates(low, hit.end) if h.value and len(h.value) == 10
                  and h.value.startswith(hit.value) and not _filed(low, h)
-                 and _SIGNED.search(low, max(0, h.start - 40), h.start)), hit)
+                 and _SIGNATURE_DATE.search(low, max(0, h.start - 40), h.start)
+                 and not _OTHER.search(low, max(0, h.start - 160), h.start)), hit)
 
 
 # an effective date named by reference, not by a date: "effective as of the date first written above" (the

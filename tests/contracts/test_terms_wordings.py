@@ -88,6 +88,16 @@ def test_a_month_left_without_its_day_is_completed_only_by_a_signature() -> None
     assert signed.agreement_date is not None and signed.agreement_date.value == "1999-03-26"
 
 
+def test_a_year_left_alone_is_not_completed_by_a_cutoff_or_another_agreements_date() -> None:
+    """A letter dated ", 2009" whose body counts deposits "as of September 30, 2009" and names "the letter
+    agreement, dated June 9, 2009": neither is the day it was signed."""
+    head = ("AGENCY AGREEMENT , 2009\n\nKeefe, Bruyette & Woods, Inc.\n\nLadies and Gentlemen:\n\n"
+            "Athens Bancshares Corporation hereby confirms its agreement with the Agent. ")
+    body = ("Depositors with Qualifying Deposits as of September 30, 2009 may subscribe. The Agent shall advise "
+            "as set forth in the letter agreement, dated June 9, 2009, between the Bank and the Agent.")
+    assert terms_of(head + body).agreement_date.value == "2009"
+
+
 def test_the_amendment_dates_of_another_agreement_are_not_the_contracts() -> None:
     terms = terms_of("DEVELOPMENT AGREEMENT between LEO and GALEN. WHEREAS the agreement dated September 28, 1989 "
                      "between BMS and LEO, as amended July 6, 1992 and April 8, 1993, is in force.")
