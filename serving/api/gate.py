@@ -1,7 +1,8 @@
-"""The request gate, an ASGI middleware in front of every /v1 route. It runs before FastAPI reads a
-body (FastAPI parses the body before it resolves dependencies), so that
+"""The request gate, an ASGI middleware in front of every /v1 and /admin route. It runs before FastAPI reads
+a body (FastAPI parses the body before it resolves dependencies), so that
 
-- a request without a valid key gets its 401 without the server reading the upload;
+- a request without a valid key (on /admin: the admin token) gets its 401 without the server reading the
+  upload;
 - failed authentications are limited per client address (the peer, or what a proxy named in
   `LEXRISK_TRUSTED_PROXIES` forwards), and requests per key and budget (reads apart from writes);
 - a body is refused once it passes its limit: `Content-Length` is checked up front, and a chunked
@@ -12,6 +13,7 @@ The tenant it authenticated is left in the request state for the `TenantDep` dep
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from datetime import datetime
@@ -29,6 +31,7 @@ from serving.models import Tenant
 
 UPLOAD_PATHS = ("/v1/contracts", "/v1/templates")
 FEED_PATH = "/v1/calendar.ics"
+ADMIN_PATH = "/admin"
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -99,17 +102,28 @@ class RequestGate:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+        path = scope["path"] if scope["type"] == "http" else ""
+        admin = path == ADMIN_PATH or path.startswith(ADMIN_PATH + "/")
+        if not (path.startswith("/v1/") or admin):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
         headers = Headers(scope=scope)
-        admitted = await self._admit(scope, headers, state)
-        if not isinstance(admitted, Tenant):
-            await admitted(scope, receive, send)
-            return
-        scope.setdefault("state", {})["tenant"] = admitted
+        if admin:
+            refused = await run_in_threadpool(admin_refusal, scope, headers, state)
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
+        else:
+            admitted = await self._admit(scope, headers, state)
+            if not isinstance(admitted, Tenant):
+                await admitted(scope, receive, send)
+                return
+            scope.setdefault("state", {})["tenant"] = admitted
+        await self._limited(scope, receive, send, headers, state)
 
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, headers: Headers, state) -> None:
+        """The app, with the body cut off at its limit (413)."""
         limit = body_limit(scope, state.settings)
         declared = headers.get("content-length")
         if declared is not None and not declared.isdigit():
@@ -205,6 +219,25 @@ class RequestGate:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the feed token is not valid (unknown or revoked)")
         return _refusal(0.0, limits.reads.take(hash_key(token)), True) or tenant
+
+
+def admin_refusal(scope: Scope, headers: Headers, state):
+    """The response that refuses an /admin request, else None: 404 while `LEXRISK_ADMIN_TOKEN` is unset, 429
+    while the address is locked out, 401 for a wrong token (a failure counted against the address, as a bad
+    key's is). Blocking (a Redis round trip where limits live there): run on a worker thread."""
+    token = state.settings.admin_token
+    if token is None:
+        return error_response(404, "not_found", "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)")
+    client = client_address(scope, state.settings.trusted_proxies)
+    locked = state.limits.auth_failures.peek(client)
+    if locked > 0:
+        return _locked_out(locked)
+    sent = bearer_key(headers) or ""
+    if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
+        state.limits.auth_failures.take(client)
+        return error_response(401, "unauthorized", "send the admin token as 'Authorization: Bearer <token>'",
+                              _UNAUTHORIZED)
+    return None
 
 
 def feed_token(scope: Scope) -> str | None:

@@ -22,13 +22,13 @@ def _chunk(data: bytes) -> bytes:
 
 
 def _chunked_upload(base: str, key: str | None, chunks: int, chunk_size: int = 64 * 1024,
-                    timeout: float = 10.0) -> tuple[int, dict, int]:
+                    timeout: float = 10.0, path: str = "/v1/contracts") -> tuple[int, dict, int]:
     """Send a chunked multipart upload of up to `chunks` chunks, stopping as soon as the server answers;
     never sends the final chunk. Returns (status, body, chunks sent)."""
     host, port = base.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=timeout)
     auth = f"Authorization: Bearer {key}\r\n" if key else ""
-    sock.sendall((f"POST /v1/contracts HTTP/1.1\r\nHost: {host}\r\n{auth}"
+    sock.sendall((f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{auth}"
                   f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
                   "Transfer-Encoding: chunked\r\n\r\n").encode())
     head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
@@ -81,6 +81,26 @@ def test_wrong_key_gets_401_before_the_body_is_read(tmp_path) -> None:
     with live_server(make_settings(tmp_path)) as (base, _keys):
         status, _body, sent = _chunked_upload(base, "lxk_wrong", chunks=3200)
         assert status == 401 and sent * 64 * 1024 < 20e6
+
+
+def test_admin_routes_refuse_a_wrong_token_before_the_body_is_read(tmp_path) -> None:
+    """/admin is outside /v1 but gated the same way: 300 MB sent to /admin/models/rollback without the admin
+    token once filled the server's memory before FastAPI's dependency answered (422, not even 401)."""
+    with live_server(make_settings(tmp_path, admin_token="admin-secret")) as (base, _keys):
+        for key in (None, "not-the-token"):
+            status, body, sent = _chunked_upload(base, key, chunks=3200, path="/admin/models/rollback")
+            assert status == 401 and body["error"]["code"] == "unauthorized", body
+            assert sent * 64 * 1024 < 20e6
+
+
+def test_an_admin_body_past_the_limit_is_cut_off_with_413(tmp_path) -> None:
+    with live_server(make_settings(tmp_path, admin_token="admin-secret")) as (base, _keys):
+        status, body, sent = _chunked_upload(base, "admin-secret", chunks=3200, path="/admin/models/rollback")
+        assert status == 413 and body["error"]["code"] == "too_large", body
+        assert sent * 64 * 1024 < 20e6
+    with live_server(make_settings(tmp_path)) as (base, _keys):  # admin routes off: 404 before the body too
+        status, body, sent = _chunked_upload(base, None, chunks=3200, path="/admin/keys")
+        assert status == 404 and sent * 64 * 1024 < 20e6
 
 
 def test_chunked_body_past_the_limit_is_cut_off_with_413(tmp_path) -> None:

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Request, Security
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from serving.api.client_address import client_address
 from serving.api.deps import ApiError, EngineDep, IdPath, Limit, LimitsDep, Offset, SettingsDep, page_limit
-from serving.api.gate import bearer_key
 from serving.api.protocol import error_responses
 from serving.keys import KeyInfo, KeyNotFound, count_keys, list_keys, revoke_key
 
-# declared so that /docs offers the admin token; checked in _admin
+# declared so that /docs offers the admin token; checked before the body is read, in the request gate
+# (serving/api/gate.py: admin_refusal)
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="LEXRISK_ADMIN_TOKEN")
 
 
@@ -42,25 +40,8 @@ class KeysPublic(BaseModel):
     count: int  # every key (of the tenant asked for), not only this page
 
 
-async def _admin(request: Request, settings: SettingsDep, limits: LimitsDep) -> None:
-    """Every admin route's check (a router dependency): the admin token, with failures rate limited."""
-    token = settings.admin_token
-    if token is None:
-        raise ApiError(404, "not_found", "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)")
-    client = client_address(request.scope, settings.trusted_proxies)
-    wait = await run_in_threadpool(limits.auth_failures.peek, client)
-    if wait > 0:
-        raise ApiError(429, "rate_limited", f"too many failed authentications from this address; retry in {wait:.0f} s",
-                       {"Retry-After": str(max(1, round(wait)))})
-    sent = bearer_key(request.headers) or ""
-    if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
-        await run_in_threadpool(limits.auth_failures.take, client)
-        raise ApiError(401, "unauthorized", "send the admin token as 'Authorization: Bearer <token>'",
-                       {"WWW-Authenticate": "Bearer"})
-
-
 ADMIN_ERRORS = error_responses({404: ["not_found"]})
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admin_bearer), Depends(_admin)])
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Security(_admin_bearer)])
 
 
 @router.get("/keys", response_model=KeysPublic, responses=ADMIN_ERRORS)

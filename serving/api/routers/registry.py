@@ -4,16 +4,16 @@ adapters with their scores and which is served, gated promotion and rollback. Th
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Security
+from fastapi import APIRouter, Security
 from starlette.concurrency import run_in_threadpool
 
 from contracts.wire import ModelVersionPublic, ModelVersionsPublic, PromoteIn, RegistryDecision, RollbackIn
 from serving.api.deps import ApiError, EngineDep
 from serving.api.protocol import error_responses
-from serving.api.routers.admin import _admin, _admin_bearer
+from serving.api.routers.admin import _admin_bearer
 from serving.registry import RegistryError, promote, rollback, served_name, versions
 
-router = APIRouter(prefix="/admin/models", tags=["admin"], dependencies=[Security(_admin_bearer), Depends(_admin)])
+router = APIRouter(prefix="/admin/models", tags=["admin"], dependencies=[Security(_admin_bearer)])
 ERRORS = error_responses({404: ["not_found"], 409: ["registry_conflict"]})
 
 
