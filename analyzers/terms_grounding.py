@@ -8,12 +8,11 @@ model is not asked for is computed: the notice deadline (expiration minus notice
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from pydantic import BaseModel
 
+from contracts.deadlines import parse_iso
 from contracts.documents import Document
 from contracts.grounding import Located, locate, normalize_for_match
 from contracts.key_terms import (
@@ -32,24 +31,17 @@ from contracts.terms.term import shift
 
 # A language model states no calibrated confidence; its terms carry this one.
 MODEL_CONFIDENCE = 1.0
-_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def iso_date(value: str | None) -> str | None:
     """`value` where it is an ISO 8601 date (reduced precision allowed) that exists, else None."""
-    if value is None or not _ISO_DATE.match(value.strip()):
-        return None
-    value = value.strip()
-    try:
-        dt.date.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value))
-    except ValueError:
-        return None
-    return value
+    value = value.strip() if value is not None else None
+    return value if parse_iso(value) is not None else None
 
 
 def iso_period(value: str | None) -> str | None:
     """`value` where it is an ISO 8601 period of years, months, weeks or days ("P30D"), else None."""
-    return value.strip() if value and value.strip() != "P" and from_iso(value.strip()) else None
+    return value.strip() if value and from_iso(value.strip()) else None
 
 
 class _Grounder:

@@ -15,11 +15,12 @@ from datetime import date
 from typing import Literal
 
 from contracts.key_terms import Grounded, KeyTerms
+from contracts.terms.durations import from_iso
 
 DeadlineKind = Literal["expiration", "notice_deadline"]
 DEADLINE_TITLES: dict[DeadlineKind, str] = {"expiration": "expires", "notice_deadline": "last day to give notice"}
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-ISO_PERIOD = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
+# ASCII digits only, and the whole value (`fullmatch`): "２０３０-０１-３１" or "2030-06-30\n" is no date
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,15 @@ class Deadline:
 
 def parse_iso(value: str | None) -> tuple[int, int | None, int | None] | None:
     """(year, month, day) of an ISO 8601 date at full or reduced precision, or None when it is none
-    (a real calendar day is required when the day is given: no 31 February)."""
-    match = _ISO_DATE.match(value or "")
+    (a real calendar day is required when the day is given: no 31 February; and no year 0, which no
+    calendar has)."""
+    match = _ISO_DATE.fullmatch(value or "")
     if match is None:
         return None
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
     try:
-        if month is not None:
-            date(year, month, day or 1)
+        date(year, month or 1, day or 1)
     except ValueError:
         return None
     return year, month, day
@@ -78,15 +79,15 @@ def deadlines(terms: KeyTerms) -> list[Deadline]:
 def minus_period(day: date, period: str) -> date | None:
     """`day` less an ISO 8601 period (P1Y, P6M, P2W, P90D); None for a period that is not one. A month
     shift lands on the month's last day when the day does not exist (31 March - P1M = 28/29 February)."""
-    if not ISO_PERIOD.match(period):
+    length = from_iso(period)
+    if length is None:
         return None
-    amounts = {unit: int(n) for n, unit in re.findall(r"(\d+)([YMWD])", period)}
-    months = day.year * 12 + day.month - 1 - amounts.get("Y", 0) * 12 - amounts.get("M", 0)
+    months = day.year * 12 + day.month - 1 - length.years * 12 - length.months
     year, month = divmod(months, 12)
     if year < 1:
         return None
     shifted = date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-    ordinal = shifted.toordinal() - amounts.get("W", 0) * 7 - amounts.get("D", 0)
+    ordinal = shifted.toordinal() - length.days
     return date.fromordinal(ordinal) if ordinal >= 1 else None
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
-from sqlmodel import AutoString, Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel, col
 
 from annotation.store.models import Tenant, new_id
 from contracts.clock import utcnow
@@ -127,6 +127,12 @@ class FindingRow(FindingBase, table=True):
     original_category: str | None = None
     original_severity: Severity | None = Field(default=None, sa_type=AutoString)
     annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed
+
+
+# a finding the portfolio counts as a risk: not rejected, and, if only possible (a passage to check, as exports
+# leave out), accepted or edited by a reviewer
+COUNTED = ((col(FindingRow.review).is_(None)) | (col(FindingRow.review) != "rejected")) & (
+    (col(FindingRow.possible).is_not(True)) | (col(FindingRow.review).in_(("accepted", "edited"))))
 
 
 class ModelVersion(SQLModel, table=True):

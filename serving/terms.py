@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from annotation.store import get_or_create_contract, record_review
-from contracts.deadlines import ISO_PERIOD, full_day, last_day, notice_deadline, parse_iso
+from contracts.deadlines import full_day, last_day, notice_deadline, parse_iso
 from contracts.documents import Document
 from contracts.findings import Finding
 from contracts.key_terms import (
@@ -27,6 +27,8 @@ from contracts.key_terms import (
     TextTerm,
 )
 from contracts.playbook import Playbook
+from contracts.terms.durations import from_iso
+from contracts.terms.governing_law import resolve
 from contracts.wire import TermCorrection
 from serving.errors import InvalidInput
 from serving.models import ContractTermsRow, utcnow
@@ -148,7 +150,7 @@ def _corrected_term(correction: TermCorrection, previous: ValuedTerm | None, doc
             and not (field == "expiration_date" and value == "perpetual"):
         raise InvalidInput(f"{field}: {value!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
                            + (" or 'perpetual'" if field == "expiration_date" else ""), code="invalid_correction")
-    if field in _PERIODS and value is not None and not ISO_PERIOD.match(value):
+    if field in _PERIODS and value is not None and from_iso(value) is None:
         raise InvalidInput(f"{field}: {value!r} is not an ISO 8601 period (P30D, P6M, P1Y)", code="invalid_correction")
     if correction.deadline is not None and full_day(correction.deadline) is None:
         raise InvalidInput(f"deadline: {correction.deadline!r} is not an ISO 8601 date (YYYY-MM-DD)",
@@ -157,6 +159,14 @@ def _corrected_term(correction: TermCorrection, previous: ValuedTerm | None, doc
     extras = {name: getattr(correction, name) for name in ("automatic", "country", "deadline", "rule")
               if getattr(correction, name) is not None and name in kind.model_fields}
     base = previous.model_dump() if previous is not None else {}
+    if previous is not None and value != previous.value:
+        # what the analyzer derived from its own value does not hold for the lawyer's: how an end was counted
+        # ("12 months after the launch"), the country of its jurisdiction (read again from the new value)
+        base.pop("rule", None)
+        base.pop("country", None)
+    if field == "governing_law" and "country" not in extras and "country" not in base and value:
+        known = resolve(value)
+        extras["country"] = known[0].country if known else None
     return kind.model_validate(base | _grounding(correction, previous, document)
                                | {"value": value, "source": "lawyer", "confidence": 1.0} | extras)
 

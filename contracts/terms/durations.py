@@ -15,7 +15,8 @@ from contracts.terms.counts import COUNT, read_count
 
 UNIT = r"(?:calendar\s+|business\s+|working\s+|consecutive\s+)?(?:years?|months?|weeks?|days?)"
 DURATION = re.compile(rf"(?<![\w-])(?P<count>{COUNT})[\s-]*(?:\(\s*\d{{1,4}}\s*\)\s*)?(?P<unit>{UNIT})\b")
-_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+# ASCII digits only, and the whole value (`fullmatch`): a correction of "P٣D" or "P1Y\n" is not a period
+_ISO = re.compile(r"P(?=[0-9])(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def parse_period(words: str) -> Period | None:
 
 
 def from_iso(value: str) -> Period | None:
-    m = _ISO.match(value)
+    """The period an ISO 8601 duration of years, months, weeks and days names ("P1Y6M", "P2W"), else None."""
+    m = _ISO.fullmatch(value)
     if not m:
         return None
     years, months, weeks, days = (int(g) if g else 0 for g in m.groups())

@@ -17,7 +17,7 @@ from contracts.playbook import load_playbook
 from contracts.wire import TermCorrection
 from serving import calendar_feed, terms
 from serving.errors import Conflict, InvalidInput
-from serving.models import Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant
+from serving.models import COUNTED, Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant
 from serving.records import record_of
 from serving.service import scope
 from serving.settings import ServiceSettings
@@ -64,7 +64,7 @@ def portfolio(session: Session, *, tenant_id: str, offset: int, limit: int, expi
         found = session.exec(
             select(FindingRow.job_id, FindingRow.severity, func.count())
             .where(col(FindingRow.job_id).in_([j.id for j in done.values()]), FindingRow.tenant_id == tenant_id,
-                   (col(FindingRow.review).is_(None)) | (col(FindingRow.review) != "rejected"))
+                   COUNTED)
             .group_by(col(FindingRow.job_id), col(FindingRow.severity))).all()
         for job_id, severity, n in found:
             counts.setdefault(job_id, Counter())[severity] = int(n)

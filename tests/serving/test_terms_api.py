@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotation.store.models import Annotation
 from lexrisk.settings import Settings
 from serving.api.deps import app_engine
+from serving.models import ContractTermsRow, FindingRow
 from tests.serving.conftest import PLUGINS, SAMPLES, Api, make_settings, open_api
 from tests.serving.fakes import KeywordAnalyzer
 
@@ -123,6 +124,28 @@ def test_portfolio_pages_filters_and_counts_risks(tapi: Api) -> None:
     assert ids(expires_before="2032-01-01", governing_law="New York") == {b, c}
 
 
+def test_portfolio_counts_a_possible_finding_only_once_a_reviewer_accepts_it(tapi: Api) -> None:
+    """A possible finding is a passage to check, not a risk found (docs/app.md; exports leave them out)."""
+    cid = analyzed(tapi, contract_text())
+
+    def risks() -> int:
+        items = tapi.client.get("/v1/portfolio", headers=tapi.h()).json()["data"]
+        return sum(next(i for i in items if i["id"] == cid)["risks"].values())
+
+    findings = tapi.client.get(f"/v1/contracts/{cid}/findings", headers=tapi.h()).json()["data"]
+    assert risks() == len(findings) >= 2
+    with Session(tapi.resolve(app_engine)) as session:  # two of them as the baseline returns a possible one
+        for row in session.exec(select(FindingRow).where(col(FindingRow.id).in_([f["id"] for f in findings[:2]]))):
+            row.possible = True
+            session.add(row)
+        session.commit()
+    assert risks() == len(findings) - 2
+    for finding, action in zip(findings[:2], ("accept", "reject"), strict=True):
+        assert tapi.client.patch(f"/v1/findings/{finding['id']}", headers=tapi.h(),
+                                 json={"action": action}).status_code == 200
+    assert risks() == len(findings) - 1  # the accepted one counts, the rejected one does not
+
+
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"},
                                     {"expires_before": "2027-02-31"}, {"expires_before": "soon"},
                                     {"party": "x" * 201}, {"governing_law": "a\x00b"}])
@@ -159,6 +182,31 @@ def test_a_lawyers_correction_is_kept_and_becomes_a_label(tapi: Api) -> None:
         ("acme", "rejected", "Expires: 2027-06-30", "expiration_date: 2027-06-30")}
 
 
+def test_a_corrected_value_drops_what_the_analyzer_derived_from_its_own(tapi: Api) -> None:
+    """A governing law corrected from Delaware to England and Wales is not in the US; an expiration corrected by a
+    lawyer was not counted by the analyzer's rule."""
+    cid = analyzed(tapi, contract_text())
+    read = tapi.client.get(f"/v1/contracts/{cid}/terms", headers=tapi.h()).json()["terms"]
+    assert read["governing_law"]["country"] == "US"
+
+    def corrected(body: dict) -> dict:
+        r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(), json=body)
+        assert r.status_code == 200, r.text
+        return r.json()["terms"]
+
+    assert corrected({"field": "governing_law", "value": "England and Wales"})["governing_law"]["country"] == "GB"
+    assert corrected({"field": "governing_law", "value": None})["governing_law"]["country"] is None
+    assert corrected({"field": "governing_law", "value": "Ruritania"})["governing_law"]["country"] is None
+    assert corrected({"field": "governing_law", "value": "Texas", "country": "US"})["governing_law"]["country"] == "US"
+    with Session(tapi.resolve(app_engine)) as session:  # as the analyzer leaves an end it counted
+        row = session.get(ContractTermsRow, cid)
+        assert row is not None
+        row.terms = {**row.terms, "expiration_date": {**row.terms["expiration_date"], "rule": "12 months after launch"}}
+        session.add(row)
+        session.commit()
+    assert corrected({"field": "expiration_date", "value": "2030-01-31"})["expiration_date"]["rule"] is None
+
+
 def test_parties_are_corrected_as_a_list(tapi: Api) -> None:
     data = contract_text()
     cid = analyzed(tapi, data)
@@ -177,6 +225,15 @@ def test_parties_are_corrected_as_a_list(tapi: Api) -> None:
     ({"field": "governing_law", "value": "Texas", "start": 50, "end": 10}, "start < end"),
     ({"field": "governing_law", "value": "Texas", "start": 0, "end": 10**7}, "start < end"),
     ({"field": "parties"}, "whole list"),
+    # year 0 (no calendar has it: it gave a 500), digits that are not ASCII, a trailing newline
+    ({"field": "expiration_date", "value": "0000"}, "not an ISO 8601 date"),
+    ({"field": "agreement_date", "value": "0000-01"}, "not an ISO 8601 date"),
+    ({"field": "expiration_date", "value": "\uff12\uff10\uff13\uff10-\uff10\uff11-\uff13\uff11"}, "not an ISO 8601 date"),
+    ({"field": "expiration_date", "value": "2030-06-30\n"}, "not an ISO 8601 date"),
+    ({"field": "renewal_term", "value": "P1Y\n"}, "not an ISO 8601 period"),
+    ({"field": "notice_period_to_terminate_renewal", "value": "P\u0663D"}, "not an ISO 8601 period"),
+    ({"field": "notice_period_to_terminate_renewal", "value": "P30D", "deadline": "\u0662\u0660\u0663\u0660-01-01"},
+     "deadline"),
 ])
 def test_bad_corrections_are_refused_with_the_reason(tapi: Api, body: dict, needle: str) -> None:
     cid = analyzed(tapi, contract_text())
