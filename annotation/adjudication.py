@@ -95,6 +95,9 @@ def accept_agreed(session: Session, tenant: str, reviewer: str, comment: str = "
 def decide(session: Session, tenant: str, reviewer: str, *, accept: Sequence[int] = (), reject: Sequence[int] = (),
            comment: str | None = None) -> dict[str, int]:
     """Accept these labels (rejecting the others of their clusters) and reject those."""
+    both = sorted(set(accept) & set(reject))
+    if both:
+        raise StoreError("a label cannot be both accepted and rejected: " + ", ".join(f"#{i}" for i in both))
     by_id = {x.annotation_id: c for c in clusters(session, tenant) for x in c.labels}
     counts = {"accepted": 0, "rejected": 0}
     for annotation_id in [*accept, *reject]:

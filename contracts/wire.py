@@ -128,16 +128,22 @@ class ContractDetail(ContractPublic):
                                                      "corrections; null while no analysis has read any")
 
 
+# ids are checked where they enter, so that no malformed one (a NUL byte, 10 kB of text) reaches the database
+ID_PATTERN = r"^[0-9a-f]{32}$"
+ID_HELP = "an id the API returned (32 hex digits)"
+# a label's or a finding's id in the annotation store: what the database's integer holds
+LabelId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 TermField = Literal["document_name", "parties", "agreement_date", "effective_date", "expiration_date",
                     "renewal_term", "notice_period_to_terminate_renewal", "governing_law"]
-_TEXT = r"^[^\x00]*$"
+TEXT_PATTERN = r"^[^\x00]*$"
 
 
 class PartyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=500, pattern=_TEXT)
-    short_name: str | None = Field(None, max_length=200, pattern=_TEXT)
-    role: str | None = Field(None, max_length=100, pattern=_TEXT)
+    name: str = Field(min_length=1, max_length=500, pattern=TEXT_PATTERN)
+    short_name: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN)
+    role: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
     start: int = Field(ge=0, description="where the contract names the party")
     end: int = Field(ge=0)
 
@@ -149,7 +155,7 @@ class TermCorrection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     field: TermField
-    value: str | None = Field(None, max_length=500, pattern=_TEXT,
+    value: str | None = Field(None, max_length=500, pattern=TEXT_PATTERN,
                               description="the corrected value; null: the contract does not state it",
                               examples=["2024-10-30", "P90D", "New York"])
     start: int | None = Field(None, ge=0)
@@ -157,10 +163,10 @@ class TermCorrection(BaseModel):
     automatic: bool | None = Field(None, description="renewal_term: renews unless a party gives notice")
     country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="governing_law: ISO 3166-1 alpha-2")
     deadline: str | None = Field(None, max_length=10, description="notice period: the last day to give notice")
-    rule: str | None = Field(None, max_length=500, pattern=_TEXT, description="dates: how it was derived")
+    rule: str | None = Field(None, max_length=500, pattern=TEXT_PATTERN, description="dates: how it was derived")
     parties: list[PartyIn] | None = Field(None, max_length=50, description="field 'parties': the whole list")
-    comment: str | None = Field(None, max_length=5000, pattern=_TEXT)
-    reviewer: str | None = Field(None, max_length=200, pattern=_TEXT)
+    comment: str | None = Field(None, max_length=5000, pattern=TEXT_PATTERN)
+    reviewer: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN)
 
 
 class RiskCounts(BaseModel):
@@ -186,7 +192,7 @@ class PortfolioPublic(BaseModel):
 
 class FeedTokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, max_length=200, pattern=_TEXT, description="what the token is for",
+    name: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN, description="what the token is for",
                              examples=["Outlook, A. Lawyer"])
 
 
@@ -258,8 +264,8 @@ class FindingReview(BaseModel):
     action: Literal["accept", "reject", "edit"]
     severity: Severity | None = Field(None, description="new severity (action edit)")
     category: str | None = Field(None, description="new CUAD category (action edit)")
-    comment: str | None = Field(None, max_length=5000, pattern=r"^[^\x00]*$")
-    reviewer: str | None = Field(None, max_length=200, pattern=r"^[^\x00]*$",
+    comment: str | None = Field(None, max_length=5000, pattern=TEXT_PATTERN)
+    reviewer: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN,
                                  description="the lawyer's name, kept with the label")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -285,7 +291,7 @@ class TemplatesPublic(BaseModel):
 
 
 class CompareRequest(BaseModel):
-    template_id: str = Field(description="one of the tenant's templates (POST /v1/templates)")
+    template_id: str = Field(pattern=ID_PATTERN, description="one of the tenant's templates (POST /v1/templates)")
 
 
 class ComparisonPublic(Comparison):
@@ -324,12 +330,12 @@ AssignmentStatus = Literal["to_label", "in_review", "done"]
 
 
 class LabelIn(BaseModel):
-    annotator: Annotated[str, Field(min_length=1, max_length=150)]
+    annotator: Annotated[str, Field(min_length=1, max_length=150, pattern=TEXT_PATTERN)]
     category: str = Field(description="CUAD category name")
     severity: Severity
     start: int = Field(ge=0)
     end: int = Field(gt=0)
-    explanation: str | None = Field(None, max_length=5000)
+    explanation: str | None = Field(None, max_length=5000, pattern=TEXT_PATTERN)
     origin: LabelOrigin = Field("manual", description="drawn by hand, or a model's suggestion accepted as it was "
                                 "or edited (span, category or severity)")
 
@@ -369,7 +375,7 @@ class Labels(BaseModel):
 # -- the annotation queue, suggestions, disagreements, guidelines
 
 class AssignmentIn(BaseModel):
-    annotator: Annotated[str, Field(min_length=1, max_length=150)]
+    annotator: Annotated[str, Field(min_length=1, max_length=150, pattern=TEXT_PATTERN)]
     status: AssignmentStatus = "to_label"
 
 
@@ -445,12 +451,12 @@ class AdjudicationIn(BaseModel):
     """Pick: accept some labels (the rest of their clusters are rejected). Merge: the adjudicator's own
     span replaces the labels in `reject`. Recorded as the CLI's `lexrisk annotate adjudicate` does."""
 
-    adjudicator: Annotated[str, Field(min_length=1, max_length=150)]
-    accept: list[int] = []
-    reject: list[int] = []
+    adjudicator: Annotated[str, Field(min_length=1, max_length=150, pattern=TEXT_PATTERN)]
+    accept: list[LabelId] = Field([], max_length=10_000)
+    reject: list[LabelId] = Field([], max_length=10_000)
     merged: MergedLabel | None = None
-    contract_id: str | None = Field(None, description="the contract of the merged label (merge only)")
-    comment: str | None = Field(None, max_length=5000)
+    contract_id: str | None = Field(None, pattern=ID_PATTERN, description="the contract of the merged label (merge only)")
+    comment: str | None = Field(None, max_length=5000, pattern=TEXT_PATTERN)
 
 
 class AdjudicationResult(BaseModel):

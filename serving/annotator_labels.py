@@ -17,6 +17,7 @@ from annotation.store.models import Contract as StoredContract
 from annotation.store.repository import StoreError, of_tenant, owned
 from contracts.documents import Document
 from serving.errors import InvalidInput
+from serving.service.retry import once_more_on_conflict
 
 MIN_IOU = 0.5
 
@@ -25,18 +26,22 @@ def save(session: Session, tenant: str, document: Document, *, annotator: str, c
          start: int, end: int, explanation: str | None, origin: str = "manual") -> dict[str, Any]:
     """Store one pending label by `tenant`'s `annotator` in the caller's session (committed here); a bad
     span or category is the client's error. `origin`: drawn by hand, or a model's suggestion accepted as
-    it was or edited."""
-    try:
-        contract = get_or_create_contract(session, tenant, document)
-        row = add_annotation(session, contract, annotator.strip(), category=category,
-                             severity=severity, start=start, end=end, explanation=explanation, source="app",
-                             origin=origin)
-    except StoreError as exc:
-        session.rollback()
-        raise InvalidInput(str(exc), code="invalid_label") from None
-    session.commit()
-    session.refresh(row)
-    return _public(row, annotator.strip())
+    it was or edited. Two first labels of one annotator (or on one file) race to store them: run once more."""
+
+    def work() -> dict[str, Any]:
+        try:
+            contract = get_or_create_contract(session, tenant, document)
+            row = add_annotation(session, contract, annotator.strip(), category=category,
+                                 severity=severity, start=start, end=end, explanation=explanation, source="app",
+                                 origin=origin)
+        except StoreError as exc:
+            session.rollback()
+            raise InvalidInput(str(exc), code="invalid_label") from None
+        session.commit()
+        session.refresh(row)
+        return _public(row, annotator.strip())
+
+    return once_more_on_conflict(session, "the label", work)
 
 
 def list_with_agreement(session: Session, tenant: str, document: Document) -> dict[str, Any]:

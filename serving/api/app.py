@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import load_settings
+from contracts.wire import ID_PATTERN, TEXT_PATTERN
 from serving.api.deps import ApiError, error_response
 from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 # codes of the HTTP errors the framework itself raises: no route (404), wrong method (405), a body it
 # cannot parse (400)
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+# what a pattern's mismatch means to the client, said in words (pydantic's message quotes the regex)
+PATTERN_MESSAGES = {ID_PATTERN: "not an id the API returned (32 hex digits)",
+                    TEXT_PATTERN: "holds a character that is not allowed (NUL)"}
 
 
 def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | None = None) -> FastAPI:
@@ -124,8 +128,7 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
             where = ".".join(loc[1:] if loc and loc[0] in ("body", "path", "query", "header") else loc) or "request"
             message = error.get("msg")
             if error.get("type") == "string_pattern_mismatch":
-                message = ("not an id the API returned (32 hex digits)" if where.endswith("_id")
-                           else "holds a character that is not allowed (NUL)")
+                message = PATTERN_MESSAGES.get((error.get("ctx") or {}).get("pattern"), message)
             problems.append(f"{where}: {message}")
         return error_response(422, "invalid_request", "; ".join(problems))
 

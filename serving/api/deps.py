@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from contracts.wire import ID_HELP, ID_PATTERN
 from serving.api.metrics import Metrics
 from serving.api.ratelimit import Limits
 from serving.jobs.queue import JobQueue
@@ -104,9 +105,6 @@ def page_limit(limit: int, settings: ServiceSettings) -> int:
     return limit
 
 
-# ids are checked where they enter, so that no malformed one (a NUL byte, 10 kB of text) reaches the database
-ID_PATTERN = r"^[0-9a-f]{32}$"
-ID_HELP = "an id the API returned (32 hex digits)"
 MAX_OFFSET = 2**31 - 1
 IdPath = Annotated[str, Path(pattern=ID_PATTERN, description=ID_HELP)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]

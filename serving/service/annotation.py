@@ -25,6 +25,7 @@ from serving.models import Tenant
 from serving.service.contracts import document, findings
 from serving.service.contracts import get as get_contract
 from serving.service.contracts import page as contract_page
+from serving.service.retry import once_more_on_conflict
 
 QUEUE_LIMIT = 500  # contracts a queue lists; a firm's annotation backlog, not its archive
 
@@ -43,9 +44,15 @@ def _stored_by_sha(session: Session, store_tenant: str) -> dict[str, StoredContr
 
 def assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: str,
            status: str) -> dict[str, Any]:
-    """Assign the contract to `annotator` (or move their assignment to `status`); committed here."""
+    """Assign the contract to `annotator` (or move their assignment to `status`); committed here. Two
+    requests naming a new annotator, or a new assignment, race to store it: the loser runs once more."""
     if status not in ASSIGNMENT_STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(ASSIGNMENT_STATUSES)}")
+    return once_more_on_conflict(session, "the assignment", lambda: _assign(
+        session, tenant=tenant, contract_id=contract_id, annotator=annotator, status=status))
+
+
+def _assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: str, status: str) -> dict[str, Any]:
     store_tenant = tenant.name
     public = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
     try:

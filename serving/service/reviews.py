@@ -3,10 +3,8 @@ transaction: that is how reviews become training data, once the tenant opts in."
 
 from __future__ import annotations
 
-import logging
 from typing import Literal
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotation.store import StoreConflict, StoreError
@@ -18,8 +16,8 @@ from serving import review_labels
 from serving.errors import Conflict, InvalidInput, NotFound
 from serving.models import FindingRow, Job, ReviewStatus, Tenant, utcnow
 from serving.records import record_of
+from serving.service.retry import once_more_on_conflict
 
-log = logging.getLogger(__name__)
 ReviewAction = Literal["accept", "reject", "edit"]
 REVIEWED: dict[ReviewAction, ReviewStatus] = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 
@@ -29,15 +27,9 @@ def review(session: Session, *, tenant: Tenant, finding_id: str, action: ReviewA
     """Apply the review and store it as the tenant's label, in one transaction. Two reviews of a file new
     to the label store can race to store its contract; the loser's transaction is rolled back and run once
     more, when it finds the contract the winner stored."""
-    for attempt in (1, 2):
-        try:
-            return _review(session, tenant=tenant, finding_id=finding_id, action=action, severity=severity,
-                           category=category, comment=comment, reviewer=reviewer)
-        except IntegrityError:
-            session.rollback()
-            if attempt == 1:
-                log.info("review of finding %s raced another write to the label store; retrying", finding_id)
-    raise Conflict("the review collided with another write to the label store; try again", code="label_conflict")
+    return once_more_on_conflict(session, f"the review of finding {finding_id}", lambda: _review(
+        session, tenant=tenant, finding_id=finding_id, action=action, severity=severity, category=category,
+        comment=comment, reviewer=reviewer))
 
 
 def _review(session: Session, *, tenant: Tenant, finding_id: str, action: ReviewAction, severity: Severity | None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from annotation.store import StoreConflict, StoreError
@@ -20,6 +19,7 @@ from serving.errors import Conflict, InvalidInput
 from serving.models import COUNTED, Contract, ContractTermsRow, FindingRow, Job, JobStatus, Tenant
 from serving.records import record_of
 from serving.service import scope
+from serving.service.retry import once_more_on_conflict
 from serving.settings import ServiceSettings
 
 # a contract, its name (its record's), terms, latest job and risk counts
@@ -76,14 +76,8 @@ def correct(session: Session, *, tenant: Tenant, contract_id: str, correction: T
             settings: ServiceSettings) -> ContractTermsRow:
     """Apply a lawyer's correction and store it as the tenant's label, in one transaction; run once more
     when a concurrent write to the label store won the race for the contract's row."""
-    for attempt in (1, 2):
-        try:
-            return _correct(session, tenant=tenant, contract_id=contract_id, correction=correction, settings=settings)
-        except IntegrityError:
-            session.rollback()
-            if attempt == 2:
-                break
-    raise Conflict("the correction collided with another write; try again", code="label_conflict")
+    return once_more_on_conflict(session, "the correction", lambda: _correct(
+        session, tenant=tenant, contract_id=contract_id, correction=correction, settings=settings))
 
 
 def _correct(session: Session, *, tenant: Tenant, contract_id: str, correction: TermCorrection,

@@ -7,9 +7,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
-from annotation.store.models import Annotation
+from annotation.store.models import Annotation, Annotator
 from contracts.taxonomy import by_name
 from serving.api.deps import app_engine
 from serving.service.annotation import uncertainty
@@ -193,3 +194,70 @@ def test_findings_reviewed_on_the_review_page_are_suggestions_in_the_store(api: 
                             .order_by(col(Annotation.id))).all()
     assert [(r.start, r.origin) for r in rows] == [(first["start"], "suggested_accepted"),
                                                    (second["start"], "suggested_edited")]
+
+
+@pytest.mark.parametrize("route", ["label", "assignment"])
+def test_a_new_annotator_stored_by_a_concurrent_request_first_is_found_on_the_retry(api: Api, route: str) -> None:
+    """Two requests naming an annotator for the first time both find none and both insert it; the unique name
+    lets one win, and the other was a 500. Here the other request's insert is made to land first, every time."""
+    cid = _stored(api)
+    _label(api, cid, annotator="ann", category="Governing Law", severity="low", start=10, end=60)
+    engine = api.resolve(app_engine)
+    stolen: list[str] = []
+
+    def first_elsewhere(_mapper, _connection, target: Annotator) -> None:
+        if not stolen:
+            stolen.append(target.name)
+            with Session(engine) as other:
+                other.add(Annotator(name=target.name, kind=target.kind))
+                other.commit()
+
+    event.listen(Annotator, "before_insert", first_elsewhere)
+    try:
+        if route == "label":
+            r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(), json={
+                "annotator": "newcomer", "category": "Governing Law", "severity": "low", "start": 0, "end": 5})
+        else:
+            r = api.client.put(f"/v1/annotation/queue/{cid}", headers=api.h(), json={"annotator": "newcomer"})
+    finally:
+        event.remove(Annotator, "before_insert", first_elsewhere)
+    assert stolen == ["newcomer"]
+    assert r.status_code in (200, 201), r.text
+    with Session(engine) as session:
+        assert len(session.exec(select(Annotator).where(Annotator.name == "newcomer")).all()) == 1
+
+
+def test_a_label_both_accepted_and_rejected_is_refused(api: Api) -> None:
+    cid = _stored(api)
+    a = _label(api, cid, annotator="ann", category="Governing Law", severity="low", start=10, end=60)
+    _label(api, cid, annotator="bob", category="Governing Law", severity="high", start=20, end=70)
+    r = api.client.post("/v1/annotation/adjudications", headers=api.h(),
+                        json={"adjudicator": "judge", "accept": [a["id"]], "reject": [a["id"]]})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_adjudication"
+    assert f"#{a['id']}" in r.json()["error"]["message"]
+    statuses = {x["status"] for x in api.client.get(f"/v1/contracts/{cid}/labels", headers=api.h()).json()["data"]}
+    assert statuses == {"pending"}
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("post", "/v1/annotation/adjudications", {"adjudicator": "judge", "accept": [2**63]}),
+    ("post", "/v1/annotation/adjudications", {"adjudicator": "judge", "reject": [0]}),
+    ("post", "/v1/annotation/adjudications", {"adjudicator": "ju\x00dge", "accept": [1]}),
+    ("put", "/v1/annotation/queue/CID", {"annotator": "a\x00b"}),
+    ("post", "/v1/contracts/CID/labels", {"annotator": "a\x00b", "category": "Governing Law", "severity": "low",
+                                          "start": 0, "end": 5}),
+    ("get", "/v1/contracts/%00/text", None),
+    ("get", "/v1/contracts/" + "a" * 5000 + "/labels", None),
+    ("put", "/v1/annotation/queue/xyz", {"annotator": "ann"}),
+    ("get", "/v1/comparisons/xyz", None),
+    ("get", "/v1/comparisons/xyz/comparison.csv", None),
+    ("get", "/v1/annotation/disagreements?contract_id=xyz", None),
+    ("post", "/v1/contracts/CID/compare", {"template_id": "xyz"}),
+])
+def test_ids_names_and_label_ids_are_checked_where_they_enter(api: Api, method: str, path: str, body: dict | None) -> None:
+    """A label id past the database's integer was a 500; malformed ids reached the database and came back in
+    the 404's message; NUL was stored in an annotator's name."""
+    cid = _stored(api)
+    r = getattr(api.client, method)(path.replace("CID", cid), headers=api.h(), **({"json": body} if body else {}))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
+    assert "\x00" not in r.json()["error"]["message"] and len(r.text) < 1000

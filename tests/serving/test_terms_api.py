@@ -283,3 +283,11 @@ def test_a_new_analysis_keeps_the_lawyers_field_and_recomputes_the_deadline(tapi
     assert (notice["value"], notice["source"], notice["deadline"]) == ("P3M", "lawyer", "2028-03-30")
     portfolio = tapi.client.get("/v1/portfolio", headers=tapi.h(), params={"expires_before": "2028-07-01"}).json()
     assert [i["id"] for i in portfolio["data"]] == [cid]  # the filter columns follow the terms
+
+
+def test_a_country_that_is_no_code_is_named_as_such(tapi: Api) -> None:
+    """Every pattern's mismatch was reported as a NUL character."""
+    cid = analyzed(tapi, contract_text())
+    r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(),
+                          json={"field": "governing_law", "value": "Texas", "country": "usa"})
+    assert r.status_code == 422 and "country" in r.text and "NUL" not in r.text

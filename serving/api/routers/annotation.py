@@ -20,7 +20,7 @@ from contracts.wire import (
     QueueItem,
     SuggestionStats,
 )
-from serving.api.deps import SessionDep, SettingsDep, TenantDep
+from serving.api.deps import ID_PATTERN, IdPath, SessionDep, SettingsDep, TenantDep
 from serving.service import annotation as annotation_queue
 
 router = APIRouter(prefix="/v1/annotation", tags=["annotation"])
@@ -37,7 +37,7 @@ def get_queue(tenant: TenantDep, session: SessionDep, annotator: Name = None,
 
 
 @router.put("/queue/{contract_id}", response_model=QueueItem, responses=ERRORS)
-def put_assignment(contract_id: str, body: AssignmentIn, tenant: TenantDep, session: SessionDep) -> QueueItem:
+def put_assignment(contract_id: IdPath, body: AssignmentIn, tenant: TenantDep, session: SessionDep) -> QueueItem:
     """Assign the contract to an annotator, or set their status on it (to_label, in_review, done)."""
     return QueueItem.model_validate(annotation_queue.assign(session, tenant=tenant, contract_id=contract_id,
                                                             annotator=body.annotator, status=body.status))
@@ -51,7 +51,7 @@ def get_suggestion_stats(tenant: TenantDep, session: SessionDep) -> SuggestionSt
 
 @router.get("/disagreements", response_model=Disagreements, responses=ERRORS)
 def get_disagreements(tenant: TenantDep, session: SessionDep,
-                      contract_id: Annotated[str | None, Query(max_length=64)] = None,
+                      contract_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
                       include_decided: bool = False) -> Disagreements:
     """Where two annotators' labels differ (`lexrisk annotate adjudicate`'s clusters)."""
     return Disagreements.model_validate(annotation_queue.disagreements(

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 
 from contracts.wire import ComparisonPublic
-from serving.api.deps import AnalyzersDep, SessionDep, TenantDep
+from serving.api.deps import AnalyzersDep, IdPath, SessionDep, TenantDep
 from serving.api.protocol import comparison_public, error_responses
 from serving.service import comparisons
 
@@ -20,7 +20,7 @@ Export = Literal["redline.docx", "review.docx", "comparison.csv", "findings.csv"
 
 
 @router.get("/{comparison_id}", response_model=ComparisonPublic, responses=ERRORS)
-def get_comparison(comparison_id: str, tenant: TenantDep, session: SessionDep) -> ComparisonPublic:
+def get_comparison(comparison_id: IdPath, tenant: TenantDep, session: SessionDep) -> ComparisonPublic:
     return comparison_public(comparisons.get(session, tenant_id=tenant.id, comparison_id=comparison_id))
 
 
@@ -28,7 +28,7 @@ def get_comparison(comparison_id: str, tenant: TenantDep, session: SessionDep) -
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/csv": {}}}},
     summary="Download: redline.docx (tracked changes), review.docx (comments), comparison/findings CSV, XLSX")
-def download(comparison_id: str, export: Export, tenant: TenantDep, session: SessionDep,
+def download(comparison_id: IdPath, export: Export, tenant: TenantDep, session: SessionDep,
              analyzers: AnalyzersDep) -> Response:
     """The Word files are built on request from the stored comparison and both uploads, under the file
     budget (LEXRISK_FILE_BUDGET_S, LEXRISK_FILE_MEMORY_MB; past it: 422, naming the setting): a redline

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 
 from contracts.playbook import Severity
 from contracts.wire import (
+    ID_PATTERN,
     CompareRequest,
     ComparisonPublic,
     ComparisonsPublic,
@@ -17,7 +18,6 @@ from contracts.wire import (
     UploadAccepted,
 )
 from serving.api.deps import (
-    ID_PATTERN,
     AnalyzersDep,
     IdPath,
     Limit,
