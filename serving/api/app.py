@@ -128,7 +128,7 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
             where = ".".join(loc[1:] if loc and loc[0] in ("body", "path", "query", "header") else loc) or "request"
             message = error.get("msg")
             if error.get("type") == "string_pattern_mismatch":
-                message = PATTERN_MESSAGES.get((error.get("ctx") or {}).get("pattern"), message)
+                message = PATTERN_MESSAGES.get(str((error.get("ctx") or {}).get("pattern")), message)
             problems.append(f"{where}: {message}")
         return error_response(422, "invalid_request", "; ".join(problems))
 
