@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     gc.freeze()
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
+    elif args.format == "html" and len(args.files) > 1:
+        raise CommandError("one HTML page per contract: give --out FOLDER to write a report for each")
 
     results: list[AnalysisResult] = []
     refused = crashed = 0
@@ -123,10 +125,17 @@ def _report(args: argparse.Namespace, path: Path, document: Document, result: An
 
 
 def _report_stem(path: Path, inputs: list[Path]) -> str:
-    """The input's stem, or its whole name when another input shares the stem (contract.pdf and
-    contract.docx), so that no report overwrites another."""
-    clashes = sum(p.stem == path.stem for p in inputs) > 1
-    return path.name if clashes else path.stem
+    """The input's stem; its whole name when another input shares the stem (contract.pdf and contract.docx);
+    with its folder's name when another input has the same name in another folder (a/contract.pdf and
+    b/contract.pdf), else its place among them: no report overwrites another's."""
+    if sum(p.stem == path.stem for p in inputs) == 1:
+        return path.stem
+    namesakes = [p for p in inputs if p.name == path.name]
+    if len({p.resolve() for p in namesakes}) == 1:  # one file (given once, or twice): one report
+        return path.name
+    if sum(p.parent.name == path.parent.name for p in namesakes) == 1:
+        return f"{path.parent.name}-{path.name}"
+    return f"{path.name}-{namesakes.index(path) + 1}"
 
 
 def _json(result: AnalysisResult) -> str:

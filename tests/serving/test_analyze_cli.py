@@ -60,6 +60,27 @@ def test_json_out_dir_writes_one_file_per_input(tmp_path: Path, capsys):
     assert (out / "master_services_agreement.json").is_file()
 
 
+def test_inputs_of_one_name_in_different_folders_each_get_a_report(tmp_path: Path, capsys):
+    """a/contract.txt and b/contract.txt had one report between them: the second overwrote the first."""
+    inputs = []
+    for folder, law in (("a", "Delaware"), ("b", "New York"), ("c/a", "Texas")):
+        (tmp_path / folder).mkdir(parents=True)
+        inputs.append(tmp_path / folder / "contract.txt")
+        inputs[-1].write_text(SAMPLE_TXT.read_text(encoding="utf-8") + f"\nThis Agreement is governed by the laws of {law}.")
+    out = tmp_path / "reports"
+    assert main(["analyze", *map(str, inputs), "--format", "json", "--out", str(out)]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["b-contract.txt.json", "contract.txt-1.json", "contract.txt-3.json"]
+    assert len({json.loads((out / name).read_text())["document"]["sha256"] for name in written}) == 3
+
+
+def test_several_html_pages_need_a_folder(capsys):
+    """Two pages written one after the other to the terminal made one malformed HTML file."""
+    assert main(["analyze", str(SAMPLE_PDF), str(SAMPLE_TXT), "--format", "html"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--out FOLDER" in captured.err
+
+
 def test_json_list_for_several_inputs(capsys):
     assert main(["analyze", str(SAMPLE_PDF), str(SAMPLE_TXT), "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
