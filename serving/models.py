@@ -129,10 +129,15 @@ class FindingRow(FindingBase, table=True):
     annotation_id: int | None = None  # the label this finding became in the annotation store, once reviewed
 
 
-# a finding the portfolio counts as a risk: not rejected, and, if only possible (a passage to check, as exports
-# leave out), accepted or edited by a reviewer
+# a finding the portfolio and a comparison's exports count as a risk: not rejected, and, if only possible (a
+# passage to check, as the contract's exports leave out), accepted or edited by a reviewer; `counted` in SQL
 COUNTED = ((col(FindingRow.review).is_(None)) | (col(FindingRow.review) != "rejected")) & (
     (col(FindingRow.possible).is_not(True)) | (col(FindingRow.review).in_(("accepted", "edited"))))
+
+
+def counted(row: FindingRow) -> bool:
+    """`COUNTED` for a row already read."""
+    return row.review != "rejected" and (not row.possible or row.review in ("accepted", "edited"))
 
 
 class ModelVersion(SQLModel, table=True):

@@ -18,7 +18,10 @@ ALIGNED_CONFIDENCE = 0.5  # below this share of the template aligned, the clause
 
 
 def spans_of(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
-    return [(f.start, f.end, f.category) for f in findings]
+    """The (start, end, CUAD category) spans the findings give a text. A possible finding (a passage scored below
+    the threshold, for a lawyer to check) gives none: the template's title and its audit clause had been read as
+    Source Code Escrow and Liquidated Damages, and the comparison suggested fallbacks from them."""
+    return [(f.start, f.end, f.category) for f in findings if not f.possible]
 
 
 def compare_documents(contract: Document, template: Document, *, playbook: Playbook | None = None,

@@ -13,7 +13,7 @@ from serving.errors import NotAvailable, NotFound, UnprocessableUpload
 from serving.exports import render_contract_export
 from serving.file_worker import BudgetExceeded
 from serving.jobs.runner import AnalyzerCache, budget_reason, compare_within_budget, within_budget
-from serving.models import ComparisonRow
+from serving.models import ComparisonRow, counted
 from serving.records import stored_bytes, stored_document
 from serving.service import contracts, scope
 from serving.settings import ServiceSettings
@@ -74,7 +74,8 @@ def export(session: Session, *, tenant_id: str, comparison_id: str, kind: str,
     contract_data = stored_bytes(session, row.contract_id) if word else None
     template_data = stored_bytes(session, row.template_id) if word else None
     _, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=row.contract_id, job_id=row.job_id)
-    findings = [Finding.model_validate(r, from_attributes=True) for r in rows]
+    # the risks found: not a rejected one, nor a possible one nobody accepted (nothing in these files marks either)
+    findings = [Finding.model_validate(r, from_attributes=True) for r in rows if counted(r)]
     try:
         return render_export(kind, row, contract, template, findings, contract_data=contract_data,
                              template_data=template_data, run=lambda call: within_budget(analyzers, call))

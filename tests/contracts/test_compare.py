@@ -311,3 +311,18 @@ def test_word_exports_survive_control_characters() -> None:
     assert [run[1] for block in accepted if block[0] == "p" for run in block[2]] == ["Pay\ufffdnow \ufffdlater."]
     review = docx.Document(io.BytesIO(review_docx(Document.from_text("x.txt", "A\x01B clause."), [Note(0, 3, "t", "b")])))
     assert [c.text.split("\n")[0] for c in review.comments] == ["t"]
+
+
+def test_a_possible_finding_gives_its_passage_no_category() -> None:
+    """A passage scored below the threshold (the template's title at 0.02 for Source Code Escrow, its audit
+    clause at 0.01 for Liquidated Damages) had categorised the clause, and the comparison then called the
+    contract's clause "missing" that category, with the wrong fallback."""
+    from contracts.compare import spans_of
+    from contracts.findings import Finding
+
+    def finding(category: str, start: int, possible: bool) -> Finding:
+        return Finding(category=category, severity="low", quote="x" * 10, start=start, end=start + 10, page=1,
+                       score=0.9 if not possible else 0.02, explanation="", possible=possible)
+
+    assert spans_of([finding("Audit Rights", 0, False), finding("Liquidated Damages", 0, True),
+                     finding("Source Code Escrow", 40, True)]) == [(0, 10, "Audit Rights")]

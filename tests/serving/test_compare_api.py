@@ -10,9 +10,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from sqlmodel import Session, col, select
 
 from contracts.documents import Document
 from serving.api.deps import app_analyzers, app_engine, app_settings
+from serving.models import FindingRow
 from tests.serving.conftest import PG_URL, PLUGINS, Api, make_settings, open_api
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
@@ -81,6 +83,32 @@ def test_compare_returns_the_comparison_and_stores_it(api: Api) -> None:
     assert len(rows) == len(body["pairs"]) and {r["status"] for r in rows} == {"matched", "modified", "missing"}
     xlsx = api.client.get(body["downloads"]["comparison.xlsx"], headers=api.h())
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_a_comparisons_findings_export_holds_the_risks_found_only(api: Api) -> None:
+    """Possible findings nobody accepted, and rejected ones, were in the comparison's findings CSV and review copy
+    as risks, unmarked: the Review page and the contract's own exports leave them out."""
+    template = _template(api)
+    contract = api.upload(data=_draft(), name="draft.txt").json()
+    api.wait(contract["job_id"])
+    cid = contract["contract_id"]
+    body = api.client.post(f"/v1/contracts/{cid}/compare", json={"template_id": template["id"]}, headers=api.h()).json()
+    findings = api.client.get(f"/v1/contracts/{cid}/findings", headers=api.h()).json()["data"]
+    assert len(findings) >= 3
+
+    def exported() -> list[str]:
+        text = api.client.get(body["downloads"]["findings.csv"], headers=api.h()).text
+        return sorted(r["quote"] for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+    assert exported() == sorted(f["quote"] for f in findings)
+    with Session(api.resolve(app_engine)) as session:  # as the baseline returns passages below its threshold
+        for row in session.exec(select(FindingRow).where(col(FindingRow.id).in_([f["id"] for f in findings[:2]]))):
+            row.possible = True
+            session.add(row)
+        session.commit()
+    api.client.patch(f"/v1/findings/{findings[1]['id']}", headers=api.h(), json={"action": "accept"})
+    api.client.patch(f"/v1/findings/{findings[2]['id']}", headers=api.h(), json={"action": "reject"})
+    assert exported() == sorted(f["quote"] for f in [findings[1], *findings[3:]])
 
 
 def test_upload_with_template_runs_the_comparison_in_its_job(api: Api) -> None:
