@@ -179,6 +179,9 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
         raise BuildError(f"--max-length {config.max_length} is too small; the system prompt alone needs more")
     if not 0 <= config.negatives <= 1:
         raise BuildError(f"--negatives {config.negatives} must be between 0 and 1")
+    if min(config.dev_fraction, config.test_fraction) < 0 or not config.dev_fraction + config.test_fraction < 1:
+        raise BuildError(f"--dev {config.dev_fraction} and --test {config.test_fraction} must each be at least 0 and "
+                         "together less than 1, or no contract is left for training")
     tokenizer = load_tokenizer(config.tokenizer)
     count = token_counter(tokenizer)
     tenants = training_tenants(session, tenants)

@@ -9,6 +9,7 @@ export and import is one tenant's: its contracts only, into its contracts only."
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from contracts.playbook import Playbook, default_playbook
 from contracts.taxonomy import UnknownCategoryError, canonical, category_names
 
 LABELS, SEVERITY, EXPLANATION, TEXT = "label", "severity", "explanation", "text"
+SHA256 = re.compile(r"[0-9a-f]{64}")  # as `export_tasks` writes a contract's hash
 
 
 def label_config() -> str:
@@ -161,11 +163,11 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise ImportRecordError(where, "not a task (no 'data' object)")
     data = task["data"]
-    text = data.get(TEXT)
-    if not isinstance(text, str) or not text:
-        raise ImportRecordError(where, f"data.{TEXT} is missing or empty")
+    text = _task_text(where, data)
     contract = None
     if data.get("contract_sha256"):
+        if not isinstance(data["contract_sha256"], str) or not SHA256.fullmatch(data["contract_sha256"]):
+            raise ImportRecordError(where, "data.contract_sha256 is not a SHA-256 (64 lower-case hex digits)")
         contract = owned(session, Contract, tenant, sha256=data["contract_sha256"])
         if contract is not None and contract.text != text:
             raise ImportRecordError(where, "data.text differs from the stored contract with that sha256")
@@ -178,7 +180,10 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
         report.contracts += existed is None
     else:
         report.contracts_already_present += 1
-    for a_number, annotation in enumerate(task.get("annotations") or [], start=1):
+    annotations = task.get("annotations") or []
+    if not isinstance(annotations, list):
+        raise ImportRecordError(where, "'annotations' is not a list")
+    for a_number, annotation in enumerate(annotations, start=1):
         if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
             continue
         a_where = f"{where} annotation {annotation.get('id', a_number)}"
@@ -196,32 +201,61 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
                                extras.get(str(r.get("id")), {}), playbook, report)
 
 
+def _task_text(where: str, data: dict[str, Any]) -> str:
+    """The task's contract text; one a database cannot store as UTF-8 (a lone surrogate from a `\\ud800`
+    escape) is refused here, naming the task, rather than failing in the hash with a traceback."""
+    text = data.get(TEXT)
+    if not isinstance(text, str) or not text:
+        raise ImportRecordError(where, f"data.{TEXT} is missing or empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ImportRecordError(where, f"data.{TEXT} is not valid Unicode ({exc.reason} at {exc.start})") from None
+    return text
+
+
+def _strings(where: str, what: str, value: Any) -> list[str]:
+    """`value` as Label Studio writes a region's labels, choices or text, a list of strings; a lone string
+    (a hand-made export's textarea) is one string, not its characters."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ImportRecordError(where, f"the region's {what} is not a list of strings")
+    return value
+
+
+def _object(where: str, what: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ImportRecordError(where, f"the region's {what} is not an object")
+    return value
+
+
 def _import_region(session: Session, contract: Contract, annotator: Annotator, where: str, region: dict[str, Any],
                    extras: dict[str, Any], playbook: Playbook, report: ImportReport) -> None:
     report.records_read += 1
-    value = region.get("value") or {}
-    labels = value.get("labels") or []
+    value = _object(where, "value", region.get("value") or {})
     start, end = value.get("start"), value.get("end")
-    if not isinstance(start, int) or not isinstance(end, int):
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         raise ImportRecordError(where, "the region has no integer start/end offsets")
     if not 0 <= start < end <= len(contract.text):
         raise ImportRecordError(where, f"offsets {start}..{end} are outside the text (0..{len(contract.text)})")
     quote = contract.text[start:end]
     if "text" in value and value["text"] != quote:
         raise ImportRecordError(where, f"the region's text does not match the text at {start}..{end}")
+    labels = _strings(where, "labels", value.get("labels") or [])
     if len(labels) != 1:
         raise ImportRecordError(where, f"expected one category label, got {len(labels)}")
     try:
         category = canonical(labels[0])
     except UnknownCategoryError as exc:
         raise ImportRecordError(where, str(exc)) from None
-    choices = (extras.get("choices") or {}).get("choices") or []
-    severity, reason = playbook.assess(category, quote)
-    if choices:
-        severity = choices[0]
-        if severity not in SEVERITIES:
-            raise ImportRecordError(where, f"unknown severity {severity!r}")
-    explanation = " ".join((extras.get("textarea") or {}).get("text") or []).strip() or None
+    choices = _strings(where, "choices", _object(where, "choices", extras.get("choices") or {}).get("choices") or [])
+    assessed, reason = playbook.assess(category, quote)
+    severity: str = choices[0] if choices else assessed
+    if severity not in SEVERITIES:
+        raise ImportRecordError(where, f"unknown severity {severity!r}")
+    texts = _strings(where, "textarea text", _object(where, "textarea", extras.get("textarea") or {}).get("text") or [])
+    explanation = " ".join(texts).strip() or None
     meta = region.get("meta")
     origin = meta.get("origin", "manual") if isinstance(meta, dict) else "manual"
     if origin not in LABEL_ORIGINS:

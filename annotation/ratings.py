@@ -20,6 +20,7 @@ from annotation.store.repository import get_or_create_annotator
 
 COLUMNS = ("contract", "category", "start", "end", "explanation", "score")
 MAX_ROWS = 100_000
+MAX_OFFSET = 2**31 - 1  # what the store's integer columns hold (PostgreSQL's INTEGER; SQLite stops at 2**63)
 
 
 class RatingError(ValueError):
@@ -44,7 +45,9 @@ def explanation_hash(text: str) -> str:
 def read_sheet(path: Path) -> list[dict[str, str]]:
     """The rows of a ratings CSV that carry a score (blank scores are not yet rated, and skipped)."""
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark, which would otherwise be part
+        # of the first column's name ("\ufeffcontract") and that column reported missing
+        with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
@@ -64,19 +67,7 @@ def read_sheet(path: Path) -> list[dict[str, str]]:
 
 def import_ratings(session: Session, rows: Iterable[dict[str, str]], rater: str) -> tuple[int, int]:
     """Store the rater's scores; (added, replaced). Every row is checked before anything is written."""
-    checked = []
-    for row in rows:
-        where = f"line {row.get('_line', '?')}"
-        try:
-            score = int(row["score"])
-            start, end = int(row["start"]), int(row["end"])
-        except ValueError:
-            raise RatingError(f"{where}: score, start and end must be integers") from None
-        if not 1 <= score <= 5:
-            raise RatingError(f"{where}: score {score} is not between 1 and 5")
-        if start < 0 or end < start or not row["contract"].strip() or not row["category"].strip():
-            raise RatingError(f"{where}: needs a contract, a category and offsets with 0 <= start <= end")
-        checked.append((row["contract"].strip(), row["category"].strip(), start, end, row["explanation"], score))
+    checked = [_checked(row) for row in rows]
     annotator = get_or_create_annotator(session, rater)
     added = replaced = 0
     for contract, category, start, end, explanation, score in checked:
@@ -96,6 +87,25 @@ def import_ratings(session: Session, rows: Iterable[dict[str, str]], rater: str)
             added += 1
     session.flush()
     return added, replaced
+
+
+def _checked(row: dict[str, str]) -> tuple[str, str, int, int, str, int]:
+    """(contract, category, start, end, explanation, score) of a sheet's row, or a RatingError naming its
+    line. A row shorter than the header has None for its last cells (csv.DictReader): read as empty."""
+    where = f"line {row.get('_line', '?')}"
+    cells = {column: row.get(column) or "" for column in COLUMNS}
+    try:
+        score = int(cells["score"])
+        start, end = int(cells["start"]), int(cells["end"])
+    except ValueError:
+        raise RatingError(f"{where}: score, start and end must be integers") from None
+    if not 1 <= score <= 5:
+        raise RatingError(f"{where}: score {score} is not between 1 and 5")
+    if not cells["contract"].strip() or not cells["category"].strip():
+        raise RatingError(f"{where}: needs a contract and a category")
+    if not 0 <= start <= end <= MAX_OFFSET:
+        raise RatingError(f"{where}: offsets need 0 <= start <= end <= {MAX_OFFSET}")
+    return cells["contract"].strip(), cells["category"].strip(), start, end, cells["explanation"], score
 
 
 def lawyer_ratings(session: Session, contracts: Iterable[str] | None = None) -> list[LawyerRating]:

@@ -116,10 +116,10 @@ def read_master(path: Path) -> Iterator[MasterRow]:
         raise CuadError(path, f"cannot read ({exc.strerror})") from None
     with handle:
         reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        if "Filename" not in columns:
-            raise CuadError(path, "no 'Filename' column; is this CUAD's master_clauses.csv?")
         try:
+            columns = reader.fieldnames or []
+            if "Filename" not in columns:
+                raise CuadError(path, "no 'Filename' column; is this CUAD's master_clauses.csv?")
             for number, raw in enumerate(reader, start=1):
                 cells = {c: raw.get(c) or "" for c in columns if c != "Filename" and not c.endswith(ANSWER_SUFFIX)}
                 answers = {c.removesuffix(ANSWER_SUFFIX): raw.get(c) or "" for c in columns
@@ -127,6 +127,8 @@ def read_master(path: Path) -> Iterator[MasterRow]:
                 yield MasterRow(number, (raw.get("Filename") or "").strip(), cells, answers)
         except csv.Error as exc:
             raise CuadError(f"{path} line {reader.line_num}", f"malformed CSV ({exc})") from None
+        except UnicodeDecodeError:
+            raise CuadError(path, "not UTF-8 text; is this CUAD's master_clauses.csv?") from None
 
 
 def excerpts(cell: str) -> list[str]:

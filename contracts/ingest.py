@@ -17,6 +17,7 @@ from contracts.documents import Document, SourceType
 from contracts.errors import (
     CorruptFileError,
     EmptyFileError,
+    IngestError,
     MissingFileError,
     TextTooLongError,
     TooLargeError,
@@ -196,14 +197,18 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
 
 
 def read_file(path: str | Path, max_bytes: int) -> bytes:
-    """A file's bytes, refused before reading when missing or over `max_bytes`."""
+    """A file's bytes, refused before reading when missing or over `max_bytes`. A file the operating system
+    will not let us read (no permission, an I/O error) is refused too: it is the file's fault, not a crash."""
     path = Path(path)
     if not path.is_file():
         raise MissingFileError(str(path), "no such file" if not path.exists() else "not a file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise TooLargeError(path.name, f"the file is {mib(size)}; the limit is {mib(max_bytes)}")
-    return path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLargeError(path.name, f"the file is {mib(size)}; the limit is {mib(max_bytes)}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})") from None
 
 
 def load_document(path: str | Path, *, max_bytes: int | None = None, max_pages: int | None = None,

@@ -129,6 +129,8 @@ def load_playbook(path: str | Path | None = None) -> Playbook:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise PlaybookError(f"{path}: cannot read playbook ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise PlaybookError(f"{path}: cannot read playbook (not UTF-8 text)") from None
     return base.merged(_parse(text, str(path)))
 
 

@@ -10,6 +10,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from contracts.portable_paths import portable_text
 from contracts.taxonomy import risk_categories
@@ -43,17 +44,26 @@ def load_run(folder: Path) -> Run:
     metrics_file, run_file = folder / "metrics.json", folder / "run.json"
     if not metrics_file.is_file():
         raise ReportError(f"{folder}: no metrics.json (is it a `lexrisk eval run` folder?)")
-    try:
-        metrics = json.loads(metrics_file.read_text(encoding="utf-8"))
-        info = json.loads(run_file.read_text(encoding="utf-8")) if run_file.is_file() else {}
-        judge_file = folder / "judge.json"
-        judge = json.loads(judge_file.read_text(encoding="utf-8")) if judge_file.is_file() else None
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{folder}: a JSON file is not valid JSON ({exc.msg})") from None
+    metrics = _read_json(metrics_file)
+    info = _read_json(run_file) if run_file.is_file() else {}
+    judge_file = folder / "judge.json"
+    judge = _read_json(judge_file) if judge_file.is_file() else None
     for key in ("micro", "per_category", "aupr", "ci"):
         if key not in metrics:
             raise ReportError(f"{metrics_file}: no {key!r} (written by an older lexrisk?)")
     return Run(folder.name, folder, metrics, info, judge)
+
+
+def _read_json(path: Path) -> Any:
+    """A run's JSON file; one that cannot be read, is not UTF-8 or is not JSON is a ReportError naming it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: not valid JSON ({exc.msg})") from None
 
 
 def _num(value: float | None, digits: int = 3) -> str:

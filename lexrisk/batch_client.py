@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from contracts.errors import CommandError
 from contracts.hashing import file_sha256
 
 # journal states: a job exists (queued/running/done/failed), the API refused the file for good
@@ -39,8 +40,9 @@ LIST_REFRESH_ABOVE = 50  # pending jobs beyond which `refresh` pages the contrac
 MAX_RETRY_AFTER_S = 300.0
 
 
-class BatchError(Exception):
-    """A batch cannot go on (bad folder, bad key, API unreachable after the retries)."""
+class BatchError(CommandError):
+    """A batch cannot go on (bad folder, bad journal, bad key, API unreachable after the retries, a URL that
+    does not answer as the lexrisk API). A CommandError: the user's to fix, one line wherever it is raised."""
 
 
 class TransientError(Exception):
@@ -70,20 +72,31 @@ class Journal:
         self.path = path
         self.entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
-        if path.exists():
-            for line in path.read_text("utf-8").splitlines():
-                try:
-                    entry = Entry(**json.loads(line))
-                except (ValueError, TypeError):
-                    continue  # a partial last line from a killed run
-                self.entries[entry.sha256] = entry
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            lines = path.read_text("utf-8").splitlines() if path.exists() else []
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"journal {path}: cannot be read or written ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise BatchError(f"journal {path}: not UTF-8 text, so not a batch journal") from None
+        for line in lines:
+            try:
+                entry = Entry(**json.loads(line))
+            except (ValueError, TypeError):
+                continue  # a partial last line from a killed run
+            self.entries[entry.sha256] = entry
 
     def record(self, entry: Entry) -> None:
         with self._lock:
             self.entries[entry.sha256] = entry
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(asdict(entry)) + "\n")
+
+    def note(self, entry: Entry) -> None:
+        """`entry` in this run's summary, not in the file: for a file that could not even be hashed, which
+        has no content hash to key it by and is tried again on the next submit."""
+        with self._lock:
+            self.entries[entry.sha256] = entry
 
     def counts(self) -> Counter[str]:
         return Counter(e.status for e in self.entries.values())
@@ -159,10 +172,13 @@ class ApiClient:
             if response.status_code != 200:
                 code, message = _error_body(response)
                 raise BatchError(f"GET /v1/contracts: {code}: {message}")
-            body = response.json()
-            for contract in body["data"]:
-                if contract.get("latest_job"):
-                    statuses[contract["latest_job"]["id"]] = contract["latest_job"]["status"]
+            body = _api_json(response, "data", "count")
+            try:
+                for contract in body["data"]:
+                    if contract.get("latest_job"):
+                        statuses[contract["latest_job"]["id"]] = contract["latest_job"]["status"]
+            except (AttributeError, KeyError, TypeError):
+                raise _not_the_api(response, "a contract list of another shape") from None
             offset += len(body["data"])
             if not body["data"] or offset >= body["count"]:
                 return statuses
@@ -179,6 +195,27 @@ def contract_files(folder: Path, skip: Path | None = None) -> Iterator[Path]:
         if skip is not None and path.resolve() == skip.resolve():
             continue
         yield path
+
+
+def _api_json(response: httpx.Response, *keys: str) -> dict[str, Any]:
+    """A success's JSON body, which must hold `keys` as strings (or, for "data" and "count", a list and a
+    number); any other answer means the URL is not the lexrisk API (a web page answering 200, a proxy), and
+    the batch stops with one line rather than a traceback per file."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise _not_the_api(response, "a body that is not JSON") from None
+    shapes = {"data": list, "count": int}
+    missing = [key for key in keys if not isinstance(body, dict) or not isinstance(body.get(key), shapes.get(key, str))]
+    if missing:
+        raise _not_the_api(response, f"JSON without {', '.join(repr(key) for key in missing)}")
+    return body
+
+
+def _not_the_api(response: httpx.Response, what: str) -> BatchError:
+    request = response.request
+    return BatchError(f"{request.method} {request.url} answered HTTP {response.status_code} with {what}; "
+                      "is --api-url (LEXRISK_API_URL) the lexrisk API?")
 
 
 def _error_body(response: httpx.Response) -> tuple[str, str]:
@@ -208,7 +245,15 @@ def submit(folder: Path, client: ApiClient, journal: Journal, *, concurrency: in
     duplicates: dict[str, list[str]] = {}
 
     def one(path: Path) -> None:
-        sha = file_sha256(path)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:  # one unreadable file is that file's failure, not the batch's
+            with lock:
+                report.files += 1
+                report.rejected += 1
+                journal.note(Entry(sha256=f"unreadable:{path}", path=str(path), size=0, status="rejected",
+                                   error_code="unreadable", error=str(exc)))
+            return
         with lock:
             report.files += 1
             if seen.setdefault(sha, str(path)) != str(path):  # the same bytes under another name
@@ -252,7 +297,7 @@ def _upload_one(client: ApiClient, path: Path, sha: str) -> Entry:
         entry.status, entry.error_code, entry.error = "rejected", "unreadable", str(exc)
         return entry
     if response.status_code in (200, 201, 202):
-        body = response.json()
+        body = _api_json(response, "status", "contract_id", "job_id")
         entry.status, entry.contract_id, entry.job_id = body["status"], body["contract_id"], body["job_id"]
         entry.reused = bool(body.get("reused"))
     else:
@@ -290,8 +335,8 @@ def refresh(client: ApiClient, journal: Journal, *, concurrency: int = 4) -> Non
             code, message = _error_body(response)
             raise BatchError(f"GET /v1/jobs/{entry.job_id}: {code}: {message}")
         else:
-            job = response.json()
-            error = job.get("error") or {}
+            job = _api_json(response, "status")
+            error = job["error"] if isinstance(job.get("error"), dict) else {}
             updated = Entry(**{**asdict(entry), "status": job["status"],
                                "error_code": error.get("code"), "error": error.get("message")})
         if updated != entry:

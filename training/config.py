@@ -257,6 +257,10 @@ def load_config(path: Path, overrides: list[str] | None = None, output_dir: Path
         raise ConfigError(f"{path}: no such recipe file")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the recipe ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; a recipe is a YAML file") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({yaml_problem(exc)})") from None
     if not isinstance(raw, dict):

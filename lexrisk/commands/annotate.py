@@ -10,7 +10,14 @@ from typing import get_args
 
 from contracts.settings import PromptStyle
 from lexrisk.commands.annotate_common import add_tenant_argument, open_store, print_report, progress_bar
-from lexrisk.commands.args import add_db_command_group, add_subcommand, file_to_write, folder_to_write
+from lexrisk.commands.args import (
+    add_db_command_group,
+    add_subcommand,
+    file_to_write,
+    folder_to_write,
+    real_number,
+    whole_number,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("cuad_dir", type=Path, metavar="CUAD_DIR", help="folder with master_clauses.csv and full_contract_txt/")
     s.add_argument("--split", choices=["train", "dev"],
                    help="only this side of CUAD's train/dev split (the one `eval run --split` scores on)")
-    s.add_argument("--limit", type=int, help="import only the first N contracts (after --split)")
+    s.add_argument("--limit", type=whole_number(1), help="import only the first N contracts (after --split)")
     s.add_argument("--skip-bad", action="store_true", help="leave out bad records instead of importing nothing")
     s.add_argument("--json", type=file_to_write, help="also write the import report as JSON here")
     add_tenant_argument(s)
@@ -36,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--tokenizer", required=True, help="local tokenizer folder (transformers from_pretrained)")
     s.add_argument("--max-length", type=int, required=True, help="most tokens per example, chat template included")
     s.add_argument("--out", type=folder_to_write, required=True, help="output folder (train/dev/test JSONL, card)")
-    s.add_argument("--negatives", type=float, default=0.3, help="share of label-free chunks kept (default 0.3)")
+    s.add_argument("--negatives", type=real_number(minimum=0, maximum=1), default=0.3,
+                   help="share of label-free chunks kept, 0 to 1 (default 0.3)")
     s.add_argument("--risk-only", action="store_true",
                    help="only the 33 clause (risk) categories; leave out parties, dates and names")
     s.add_argument("--prompt", choices=get_args(PromptStyle), default="full",
@@ -46,8 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="add one key-terms example per contract, answered from the gold labels of the eight "
                         "non-clause categories; the adapter is then served with LEXRISK_OPENAI_TERMS=model")
     s.add_argument("--seed", type=int, default=0, help="split and sampling seed (default 0)")
-    s.add_argument("--dev", type=float, default=0.1, help="share of contracts in dev (default 0.1)")
-    s.add_argument("--test", type=float, default=0.1, help="share of contracts in test (default 0.1)")
+    s.add_argument("--dev", type=real_number(minimum=0, below=1), default=0.1,
+                   help="share of contracts in dev (default 0.1); with --test, less than 1")
+    s.add_argument("--test", type=real_number(minimum=0, below=1), default=0.1,
+                   help="share of contracts in test (default 0.1); with --dev, less than 1")
     s.add_argument("--tenant", action="append", metavar="NAME",
                    help="use this tenant's labels (repeatable; it must share them); default: every tenant that does")
 

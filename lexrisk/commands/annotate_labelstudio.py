@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--analyzer", help="analyzer whose findings become predictions (e.g. baseline); none by default")
     s.add_argument("--contract", action="append", metavar="SHA256", help="only this contract (repeatable)")
     s.add_argument("--with-annotations", action="store_true", help="include the stored labels as annotations")
-    s.add_argument("--config", type=Path, help="also write the labelling interface XML here")
+    s.add_argument("--config", type=file_to_write, help="also write the labelling interface XML here")
     add_tenant_argument(s)
     s.set_defaults(handler=_export)
 
@@ -65,6 +65,7 @@ def _export(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.config:
+        args.config.parent.mkdir(parents=True, exist_ok=True)
         args.config.write_text(label_config(), encoding="utf-8")
     spans = sum(r["type"] == "labels" for t in tasks for p in t.get("predictions", []) for r in p["result"])
     print(f"wrote {len(tasks)} tasks to {args.out} ({spans} pre-annotated spans)")

@@ -2,11 +2,15 @@
 (`--db URL`, else the LEXRISK_DATABASE_URL setting), a command group whose sub-commands all take it, and the
 types of the folders and files a command writes (checked as the command line is read, before any work).
 Declared once so that `lexrisk annotate`, `lexrisk tenants` and `lexrisk eval judge` spell and resolve
-`--db` the same way. Imports nothing heavy: the root builds every parser on `lexrisk --help`."""
+`--db` the same way. The types of the numbers and lists of names a command reads are here too, so that
+`--limit 0`, `--bootstrap -1` or `--expires-in-days nan` is refused the same way, as the command line is
+read, not after the work or with a traceback. Imports nothing heavy: the root builds every parser on `lexrisk --help`."""
 
 from __future__ import annotations
 
 import argparse
+import math
+import operator
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -99,3 +103,53 @@ def file_to_write(text: str) -> Path:
     if not path.exists():
         _writable_ancestor(path, text)
     return path
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type for a count of at least `minimum`: `--limit 0` or `--bootstrap -1` is refused as the
+    command line is read, where it used to mean "all but the last" or crash after the whole run."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {text}")
+        return value
+
+    return parse
+
+
+def real_number(*, minimum: float | None = None, above: float | None = None, below: float | None = None,
+                maximum: float | None = None, maximum_is: str = "") -> Callable[[str], float]:
+    """An argparse type for a finite number within the bounds given (`maximum_is` says what the maximum
+    stands for, "100 years"): `float` alone takes "nan" and "inf", which slip through every comparison and
+    fail later with a traceback."""
+    bounds = [(minimum, operator.ge, "at least", ""), (above, operator.gt, "more than", ""),
+              (below, operator.lt, "less than", ""), (maximum, operator.le, "at most", maximum_is)]
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        for bound, holds, words, meaning in bounds:
+            if bound is not None and not holds(value, bound):
+                shown = f"{bound:g} ({meaning})" if meaning else f"{bound:g}"
+                raise argparse.ArgumentTypeError(f"must be {words} {shown}, not {text}")
+        return value
+
+    return parse
+
+
+def lines_of_file(text: str) -> list[str]:
+    """An argparse type for a UTF-8 text file the command reads as a list (one item a line): its lines, or
+    one error line when it is missing, unreadable or not UTF-8, before any work."""
+    try:
+        return Path(text).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"{text} is not UTF-8 text") from None

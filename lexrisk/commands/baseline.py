@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from lexrisk.commands.args import folder_to_write
+from lexrisk.commands.args import folder_to_write, whole_number
 from lexrisk.commands.cuad_folder import cuad_arg, cuad_dir, progress_bars
 
 RESULTS_DIR = Path("eval/results")
@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    "on one core for the 408 contracts.")
     cuad_arg(t)
     t.add_argument("--out", type=folder_to_write, help="model folder to write (default: the one shipped in the package)")
-    t.add_argument("--limit", type=int, help="use only the first N contracts (by file name), for quick trials")
+    t.add_argument("--limit", type=whole_number(1),
+                   help="use only the first N contracts (by file name), for quick trials")
     t.add_argument("--train-split-only", action="store_true",
                    help="ship the fit on the train contracts instead of refitting on all (its dev scores are then its own)")
     t.add_argument("--results", type=folder_to_write, default=RESULTS_DIR,

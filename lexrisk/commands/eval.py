@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import CommandError
-from lexrisk.commands.args import analyzer_named, folder_to_write
+from lexrisk.commands.args import analyzer_named, folder_to_write, whole_number
 
 if TYPE_CHECKING:
     from eval.gold import GoldContract
@@ -52,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.add_argument("--tenant", default="public",
                    help="with store:SPLIT, whose contracts and accepted labels are the gold (default public)")
     r.add_argument("--tokenizer", type=Path, help="tokenizer.json of the served model, to count tokens per contract")
-    r.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals (default 1000)")
+    r.add_argument("--bootstrap", type=whole_number(1), default=1000,
+                   help="bootstrap resamples for the intervals, at least 1 (default 1000)")
     r.add_argument("--out", type=folder_to_write, required=True, metavar="RUN_DIR", help="folder for the run's files")
     r.set_defaults(handler=run_eval)
 

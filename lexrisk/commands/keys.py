@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import argparse
 
+from lexrisk.commands.args import real_number
+
+# 100 years: longer than any key should live, and far inside what a date can hold (a billion days is not)
+MAX_EXPIRY_DAYS = 36525
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("keys", help="manage API keys", description="Manage API keys.")
@@ -12,8 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create = sub.add_parser("create", help="create a key for a tenant (created if new) and print it once",
                             description="Create an API key for a tenant and print it; it cannot be shown again.")
     create.add_argument("--tenant", required=True, help="tenant name, e.g. the firm")
-    create.add_argument("--expires-in-days", type=float, default=None, metavar="DAYS",
-                        help="the key stops working after this many days (default: never)")
+    create.add_argument("--expires-in-days", default=None, metavar="DAYS",
+                        type=real_number(above=0, maximum=MAX_EXPIRY_DAYS, maximum_is="100 years"),
+                        help=f"the key stops working after this many days, at most {MAX_EXPIRY_DAYS} (100 years; "
+                             "default: never)")
     create.set_defaults(handler=run_create)
     listing = sub.add_parser("list", help="list keys: id, tenant, prefix, state, created, expires, last used",
                              description="List API keys (never the keys themselves).")
@@ -30,13 +37,10 @@ def run_create(args: argparse.Namespace) -> int:
     import sys
     from datetime import timedelta
 
-    from contracts.errors import CommandError
     from serving.command_db import command_engine
     from serving.keys import create_key
     from serving.models import utcnow
 
-    if args.expires_in_days is not None and args.expires_in_days <= 0:
-        raise CommandError("--expires-in-days must be more than 0")
     expires = utcnow() + timedelta(days=args.expires_in_days) if args.expires_in_days else None
     with command_engine(refused=(ValueError,)) as engine:
         key, tenant = create_key(engine, args.tenant, expires_at=expires)

@@ -109,6 +109,14 @@ def test_export_command_with_a_registered_analyzer(sqlite_store, tmp_path, monke
     assert "unknown analyzer" in capsys.readouterr().err
 
 
+def test_export_writes_the_config_into_a_folder_it_makes(sqlite_store, tmp_path, capsys):
+    """`--config` in a folder not yet made used to fail with FileNotFoundError after the tasks were written."""
+    config = tmp_path / "nodir" / "label.xml"
+    assert main(["annotate", "--db", str(sqlite_store.engine.url), "export-labelstudio",
+                 "--out", str(tmp_path / "tasks.json"), "--config", str(config)]) == 0
+    assert config.read_text(encoding="utf-8") == label_config()
+
+
 def _export_with(tmp_path, mutate) -> object:
     region = {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
               "value": {"start": 0, "end": 9, "text": TEXT[:9], "labels": ["Document Name"]}}
@@ -129,6 +137,18 @@ def _export_with(tmp_path, mutate) -> object:
     (lambda t, r: r["value"].pop("start"), "no integer start/end"),
     (lambda t, r: t["data"].pop("text"), "data.text is missing"),
     (lambda t, r: r.update(meta={"origin": "guessed"}), "unknown origin 'guessed'"),
+    # malformed exports that used to end in a traceback even with --skip-bad
+    (lambda t, r: r.update(value=[1, 2]), "the region's value is not an object"),
+    (lambda t, r: r["value"].update(labels=[123]), "the region's labels is not a list of strings"),
+    (lambda t, r: r["value"].update(labels=[["x"]]), "the region's labels is not a list of strings"),
+    (lambda t, r: r["value"].update(start=False, end=True), "no integer start/end"),
+    (lambda t, r: t["annotations"][0]["result"].append({"id": "r1", "type": "choices", "value": ["high"]}),
+     "the region's choices is not an object"),
+    (lambda t, r: t["annotations"][0]["result"].append({"id": "r1", "type": "textarea", "value": {"text": [1]}}),
+     "the region's textarea text is not a list of strings"),
+    (lambda t, r: t["data"].update(contract_sha256=123), "data.contract_sha256 is not a SHA-256"),
+    (lambda t, r: t["data"].update(text=TEXT + "\ud800"), "data.text is not valid Unicode"),
+    (lambda t, r: t.update(annotations={"a": 1}), "'annotations' is not a list"),
 ])
 def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
     path = _export_with(tmp_path, mutate)
@@ -139,6 +159,33 @@ def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, t
         report = import_labelstudio(session, path, tenant="public", skip_bad=True)
     assert len(report.skipped) == 1 and report.records_imported == 1
     assert len(_labels(sqlite_store)) == 1
+
+
+def test_malformed_tasks_are_one_line_each_and_skip_bad_skips_them(sqlite_store, tmp_path, capsys):
+    def mutate(task, region):
+        region["value"] = [1, 2]
+        task["data"]["contract_sha256"] = 123
+
+    path = _export_with(tmp_path, mutate)
+    url = str(sqlite_store.engine.url)
+    assert main(["annotate", "--db", url, "import-labelstudio", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "bad.json task 7: data.contract_sha256 is not a SHA-256" in err
+    assert main(["annotate", "--db", url, "import-labelstudio", str(path), "--skip-bad"]) == 0
+    assert "bad.json task 7: data.contract_sha256" in capsys.readouterr().out
+    assert len(_labels(sqlite_store)) == 1
+
+
+def test_a_textarea_text_given_as_one_string_is_the_explanation(sqlite_store, tmp_path):
+    """Label Studio writes a list of strings; a hand-made export's lone string used to be stored one
+    character at a time ("j u s t   t e x t")."""
+    def mutate(task, region):
+        task["annotations"][0]["result"].append({"id": "r1", "type": "textarea", "value": {"text": "just text"}})
+
+    path = _export_with(tmp_path, mutate)
+    with sqlite_store.session() as session:
+        import_labelstudio(session, path, tenant="public")
+    assert "just text" in {label[6] for label in _labels(sqlite_store)}
 
 
 @pytest.mark.parametrize(("body", "message"), [("{not json", "not valid JSON"), ('{"a": 1}', "expected a list")])

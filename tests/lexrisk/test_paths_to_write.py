@@ -46,6 +46,7 @@ def test_a_file_to_write(tmp_path: Path, a_file: Path) -> None:
     ["eval", "run", "--analyzer", "baseline", "--out", "{file}"],
     ["annotate", "build-dataset", "--out", "{file}"],
     ["annotate", "export-labelstudio", "--out", "{folder}"],
+    ["annotate", "export-labelstudio", "--out", "{folder}/tasks.json", "--config", "{folder}"],
     ["batch", "submit", str(EXAMPLE), "--json", "{folder}"],
 ])
 def test_a_command_given_the_wrong_kind_of_path_stops_on_one_line(

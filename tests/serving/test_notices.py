@@ -187,8 +187,10 @@ def test_the_command_scans_once_and_refuses_a_bad_date(tmp_path: Path, receiver:
         assert capsys.readouterr().out.split() == [f"{cid}:{(TODAY + timedelta(days=40)).isoformat()}"]
         assert main(["notices", "--today", later]) == 0
         assert capsys.readouterr().out == ""
-        assert main(["notices", "--today", "2027-02-31"]) == 2
-        assert "--today: '2027-02-31' is not a date" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as refused:  # argparse's one error line
+            main(["notices", "--today", "2027-02-31"])
+        assert refused.value.code == 2
+        assert "argument --today: '2027-02-31' is not a date" in capsys.readouterr().err
     finally:
         clear_settings()
     assert len(notices(receiver)) == 1
