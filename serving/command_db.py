@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from contracts.errors import CommandError
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     """The URL for an error line, its password hidden; a URL SQLAlchemy cannot parse has it masked by hand."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -56,4 +56,4 @@ def command_engine(url: str | None = None, *, refused: tuple[type[Exception], ..
 
 
 def _cannot_open(url: str, exc: Exception) -> CommandError:
-    return CommandError(f"cannot open the database at {_shown(url)}: {str(exc).splitlines()[0]}")
+    return CommandError(f"cannot open the database at {shown_url(url)}: {str(exc).splitlines()[0]}")

@@ -17,12 +17,13 @@ def open_store(args: argparse.Namespace) -> Store:
     from annotation.store import Store
     from contracts.errors import CommandError
     from lexrisk.commands.args import database_url
+    from serving.command_db import shown_url
 
     url = database_url(args)
     try:
         return Store(url)
-    except (SQLAlchemyError, ValueError) as exc:
-        raise CommandError(f"cannot open the store at {url}: {str(exc).splitlines()[0]}") from None
+    except (SQLAlchemyError, ValueError, OSError) as exc:  # OSError: a SQLite file under a file, say
+        raise CommandError(f"cannot open the store at {shown_url(url)}: {str(exc).splitlines()[0]}") from None
 
 
 def add_tenant_argument(parser: argparse.ArgumentParser) -> None:

@@ -82,8 +82,9 @@ def _config(args: argparse.Namespace, output_dir: Path | None = None):
         raise CommandError("--config RECIPE is required (e.g. training/recipes/llama31-70b-qlora.yaml)")
     try:
         return load_config(args.config, args.overrides, output_dir)
-    except ConfigError as exc:
-        raise CommandError(f"{args.config}: {exc}") from None
+    except ConfigError as exc:  # the file's own problems name it already ("X: not valid YAML"), the recipe's not
+        named = str(exc).startswith(f"{args.config}: ")
+        raise CommandError(str(exc) if named else f"{args.config}: {exc}") from None
 
 
 def run_prepare(args: argparse.Namespace) -> int:

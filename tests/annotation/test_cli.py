@@ -64,6 +64,18 @@ def test_unreachable_store_is_a_one_line_error(capsys):
     assert err.startswith("lexrisk: error: cannot open the store") and len(err.strip().splitlines()) == 1
 
 
+def test_a_store_that_cannot_be_made_is_one_line_without_its_password(tmp_path, capsys):
+    """A SQLite file under a file was an OSError traceback; the store's URL was shown with its password."""
+    under_a_file = tmp_path / "plain.txt"
+    under_a_file.write_text("x")
+    assert main(["annotate", "--db", f"sqlite:///{under_a_file}/store.db", "stats"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lexrisk: error: cannot open the store") and len(err.strip().splitlines()) == 1
+    assert main(["annotate", "--db", "postgresql://lawyer:s3cret@127.0.0.1:1/none", "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the store" in err and "s3cret" not in err
+
+
 def test_store_comes_from_the_database_url_setting(tmp_path, monkeypatch, capsys):
     from contracts.settings import clear_settings
 

@@ -49,6 +49,12 @@ def test_training_recipe(argv: list[str], junk: Path, capsys) -> None:
     _one_line(capsys, junk)
 
 
+def test_a_recipe_file_is_named_once(junk: Path, capsys) -> None:
+    """The command prefixed the path to a message that began with it: "X: X: not UTF-8 text"."""
+    assert main(["train", "--config", str(junk)]) == 2
+    assert _one_line(capsys, junk).count(str(junk)) == 1
+
+
 def test_cuad_master_clauses(tmp_path: Path, capsys) -> None:
     cuad = tmp_path / "cuad"
     (cuad / "full_contract_txt").mkdir(parents=True)
