@@ -21,10 +21,33 @@ SEVERITY_BG = {"high": "#f8b4b4", "medium": "#fde68a", "low": "#bfdbfe", "info":
 SEVERITY_EDGE = {"high": "#b91c1c", "medium": "#b45309", "low": "#1d4ed8", "info": "#4b5563"}
 SEVERITY_LABEL = {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"}
 REVIEW_LABEL = {None: "To review", "accepted": "Accepted", "rejected": "Rejected", "edited": "Edited"}
+# how a label was made (the API's `origin`), as the Annotate and Disagreements pages both say it
+ORIGIN_LABEL = {"manual": "Drawn", "suggested_accepted": "Suggestion kept", "suggested_edited": "Suggestion edited"}
+# a comparison's verdict on a clause (the API's `verdict`), in words and the colour of its badge
+VERDICT_LABEL = {"acceptable": ("Acceptable", "green"), "needs_review": ("Needs review", "orange"),
+                 "not_acceptable": ("Not acceptable", "red")}
 # the API's comparison exports (GET /v1/comparisons/{id}/{export}), for people
 EXPORT_LABEL = {"redline.docx": "Redline (Word)", "review.docx": "Word with deviations",
                 "comparison.csv": "Deviations (CSV)", "findings.csv": "Risks found (CSV)",
                 "comparison.xlsx": "Deviations (Excel)"}
+# what each one's download name ends with, after the contract's name: the API calls the comparison's Word copy
+# review.docx, as it does the contract's own "Word with comments" (saved as <contract>-review.docx), and the one
+# download overwrote the other in a folder
+EXPORT_FILE = {"redline.docx": "redline.docx", "review.docx": "deviations.docx",
+               "comparison.csv": "deviations.csv", "findings.csv": "comparison-risks.csv",
+               "comparison.xlsx": "deviations.xlsx"}
+
+
+# Streamlit runs an st.html's scripts again each time its body changes, all in the page's one global scope: the
+# script keeps its names in a function (a second top-level `const` is a SyntaxError, and the pane stayed where it
+# was), looks for the mark in its own pane only (the key-terms panel and the risks each have one, and either may
+# come first in the page), and scrolls that pane, not the page, so that the row or value clicked stays in view
+_SCROLL_TO_SELECTED = (
+    "<script>(() => {const box = document.currentScript.parentNode;"
+    "const pane = box.querySelector('.lx-text'), el = box.querySelector('.lx-selected');"
+    "if (!pane || !el) return;"
+    "const mark = el.getBoundingClientRect(), gap = Math.max(0, (pane.clientHeight - mark.height) / 2);"
+    "pane.scrollTop += mark.top - pane.getBoundingClientRect().top - gap;})();</script>")
 
 
 @dataclass(frozen=True)
@@ -42,7 +65,7 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
                    pages: Sequence[PageSpan] = (), height: int = 620) -> str:
     """The text as HTML in a scrolling pane, each span marked in its severity colour (overlaps take the
     most severe), page breaks shown for multi-page documents, and the selected span outlined and
-    scrolled into view by a small script."""
+    scrolled into the pane's view by a small script (_SCROLL_TO_SELECTED)."""
     cuts = {0, len(text)}
     for s in spans:
         cuts.update((max(0, s.start), min(len(text), s.end)))
@@ -72,10 +95,7 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
         cls = "lx-mark lx-selected" if is_selected else "lx-mark"
         parts.append(f'{anchors}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
                      f'style="{style}">{chunk}</mark>')
-    script = ""
-    if selected is not None:
-        script = ("<script>const el=document.querySelector('.lx-selected');"
-                  "if(el){el.scrollIntoView({block:'center',behavior:'instant'});}</script>")
+    script = _SCROLL_TO_SELECTED if selected is not None else ""
     return (f'<div class="lx-text" style="height:{height}px;overflow-y:auto;white-space:pre-wrap;'
             'font-family:Georgia,serif;font-size:15px;line-height:1.55;padding:12px 16px;'
             'border:1px solid #ddd;border-radius:6px;background:#fff;color:#111">'
@@ -83,6 +103,17 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
             "<style>.lx-page{color:#6b7280;font:12px sans-serif;border-top:1px dashed #cbd5e1;"
             "margin:10px 0 4px;padding-top:2px}.lx-mark{color:#111;padding:0 1px;border-radius:2px}</style>"
             + script)
+
+
+def comparison_file_name(stem: str, kind: str) -> str:
+    """The download name of a comparison's export `kind` for the contract named `stem` (an export this app
+    does not know yet keeps the API's name, marked as the comparison's)."""
+    return f"{stem}-{EXPORT_FILE.get(kind, f'comparison-{kind}')}"
+
+
+def verdict_words(verdict: str | None) -> str:
+    """A comparison's verdict as a lawyer reads it ("" for none); a code this app does not know, as it came."""
+    return VERDICT_LABEL[verdict][0] if verdict in VERDICT_LABEL else verdict or ""
 
 
 def legend_html() -> str:
@@ -244,7 +275,7 @@ def redline_docx(body: dict[str, Any]) -> bytes:
 
 
 def _pair_heading(p: dict[str, Any]) -> str:
-    bits = [p.get("category") or "clause", p.get("severity") or "", p.get("verdict") or ""]
+    bits = [p.get("category") or "clause", p.get("severity") or "", verdict_words(p.get("verdict"))]
     return " · ".join(b for b in bits if b)
 
 

@@ -6,7 +6,7 @@ by the HttpOnly cookie of this browser or, in the tab that just signed in, by th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import httpx
@@ -92,16 +92,19 @@ def reviewer() -> str:
     return session.reviewer if session else ""
 
 
-def show_error(exc: ApiError) -> None:
-    st.error(f"**{plain(exc.message)}**  \n{exc.advice}", icon=":material/error:")
+def show_error(exc: ApiError, advice: Mapping[str, str] | None = None) -> None:
+    """The API's message and what to do about it: `advice` by error code where the page knows better than the
+    client's advice for every page (which speaks of contracts and of the firm's API key)."""
+    said = (advice or {}).get(exc.code, exc.advice)
+    st.error(f"**{plain(exc.message)}**  \n{said}", icon=":material/error:")
 
 
-def attempt(call: Callable[[], T]) -> T | None:
-    """Run an API call; on failure show the readable message and return None."""
+def attempt(call: Callable[[], T], advice: Mapping[str, str] | None = None) -> T | None:
+    """Run an API call; on failure show the readable message (with `advice`, see show_error) and return None."""
     try:
         return call()
     except ApiError as exc:
-        show_error(exc)
+        show_error(exc, advice)
         return None
 
 

@@ -3,17 +3,21 @@ sign-in, upload -> findings -> a stored review, templates, an annotator's label,
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import clear_settings
-from tests.ui.conftest import SAMPLES, LiveApi, read
+from tests.ui.conftest import ROOT, SAMPLES, LiveApi, free_port, read, wait_http
+from ui.client import ADVICE
 from ui.render import model_words, split_possible
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
@@ -165,7 +169,7 @@ def test_annotation_saved(app_env: LiveApi) -> None:
     assert finding["review"]["status"] == "rejected"
     # a second annotator's label on the same span: the page shows the pair's agreement as the API gives it
     second = {"annotator": "B. Lawyer", "category": "Governing Law", "severity": "medium", "start": start,
-              "end": start + 40}
+              "end": start + 40, "origin": "suggested_accepted"}
     assert httpx.post(f"{app_env.url}/v1/contracts/{cid}/labels", headers=headers, json=second).status_code == 201
     at.run()
     assert not at.exception, at.exception
@@ -177,6 +181,8 @@ def test_annotation_saved(app_env: LiveApi) -> None:
     at.switch_page("pages/disagreements.py").run()
     assert not at.exception, at.exception
     assert "severity differs" in texts(at)
+    # each label's origin in the Annotate page's words, not the API's codes (manual, suggested_accepted)
+    assert list(at.dataframe[0].value["Origin"]) == ["Drawn", "Suggestion kept"]
     at.button[0].click().run()  # Keep this label (the first: A. Lawyer's)
     assert not at.exception, at.exception
     statuses = {x["annotator"]: x["status"] for x in httpx.get(f"{app_env.url}/v1/contracts/{cid}/labels",
@@ -216,8 +222,26 @@ def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> 
     assert "baseline" in set(table["System"]) and table["F1"].between(0, 1).all()
 
 
-def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi) -> None:
-    """The Export page's files are the API's contract exports; a comparison adds its own downloads."""
+@pytest.fixture
+def download_names(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The file name of every download the pages offer, in the order drawn (Streamlit keeps it with the file,
+    not in the button's element)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    names: list[str | None] = []
+    add = MediaFileManager.add
+
+    def recorded(self: MediaFileManager, *args: Any, file_name: str | None = None, **kwargs: Any) -> str:
+        names.append(file_name)
+        return add(self, *args, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recorded)
+    return names
+
+
+def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi, download_names: list[str | None]) -> None:
+    """The Export page's files are the API's contract exports; a comparison adds its own downloads, each under
+    a name of its own (the comparison's Word copy no longer saves over the contract's "Word with comments")."""
     headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
     sample = SAMPLES / "master_services_agreement.docx"
     accepted = httpx.post(f"{app_env.url}/v1/contracts", headers=headers,
@@ -259,12 +283,18 @@ def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi) -> N
                      data={"name": "Our MSA"}).json()["id"]
     httpx.post(f"{app_env.url}/v1/contracts/{cid}/compare", headers=headers, json={"template_id": tid},
                timeout=120).raise_for_status()
+    download_names.clear()
     at.run()
     assert not at.exception, at.exception
     labels = [b.label for b in at.get("download_button")]
     assert labels[:4] == ["Word with comments", "Risks (CSV)", "Risks (Excel)", "Report (web page)"]
     assert {"Redline (Word)", "Word with deviations", "Deviations (CSV)", "Deviations (Excel)"} <= set(labels[4:])
     assert "with your template “Our MSA”" in texts(at)
+    names = dict(zip(labels, download_names, strict=True))
+    stem = sample.name.rsplit(".", 1)[0]
+    assert names["Word with comments"] == f"{stem}-review.docx"
+    assert names["Word with deviations"] == f"{stem}-deviations.docx"
+    assert len(set(names.values())) == len(names), names  # no two files saved under one name
 
 
 def _content(name: str, data: bytes) -> object:
@@ -316,6 +346,51 @@ def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env:
     other.query_params["contract"] = contract_id
     other.run()
     assert "The contract of this link was not found." in texts(other)
+
+
+@pytest.fixture
+def admin_routes_off(live_api: LiveApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveApi]:
+    """A second `lexrisk serve` on the live API's database (its keys work), without LEXRISK_ADMIN_TOKEN: the
+    /admin routes answer 404, and the app talks to it."""
+    env = {k: v for k, v in live_api.env.items() if k != "LEXRISK_ADMIN_TOKEN"}
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "serve", "--port", str(port), "--log-level",
+                                "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/healthz", process=process)
+        monkeypatch.setenv("LEXRISK_API_URL", url)
+        clear_settings()
+        yield LiveApi(url, live_api.keys, env)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        clear_settings()
+
+
+def _show_the_registry(at: AppTest, token: str) -> str:
+    """The Model page's registry asked for with this administrator token; what the page then says."""
+    at.switch_page("pages/model.py").run()
+    next(t for t in at.text_input if t.label == "Administrator token").input(token)
+    next(b for b in at.button if b.label == "Show the registry").click().run()
+    assert not at.exception, at.exception
+    return texts(at)
+
+
+def test_the_registry_with_admin_routes_off_says_so(admin_routes_off: LiveApi) -> None:
+    """With no LEXRISK_ADMIN_TOKEN on the API, any token gets the API's "admin routes are off" and what an
+    administrator does about it, not the advice for a deleted contract."""
+    shown = _show_the_registry(signed_in(admin_routes_off.keys["acme"]), "any-token")
+    assert "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)" in shown
+    assert "runs without an administrator token" in shown and "sets LEXRISK_ADMIN_TOKEN for the API" in shown
+    assert ADVICE["not_found"] not in shown
+
+
+def test_a_wrong_administrator_token_is_named_as_such(app_env: LiveApi) -> None:
+    """A token the API refuses reads as the administrator token being wrong, not as the firm's API key."""
+    shown = _show_the_registry(signed_in(app_env.keys["acme"]), "not-the-admin-token")
+    assert "This is not the API's administrator token" in shown
+    assert ADVICE["unauthorized"] not in shown
 
 
 def test_the_model_page_lists_adapters_and_an_administrator_promotes_and_rolls_back(app_env: LiveApi,

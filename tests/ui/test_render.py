@@ -21,7 +21,7 @@ def test_highlight_marks_each_span_in_its_colour_and_escapes_text() -> None:
     assert out.count('id="lx-f1"') == 1 and out.count('id="lx-f2"') == 1
     # the overlap takes the more severe colour; the selected span is outlined and scrolled to
     assert 'data-severity="high" title="high: Uncapped Liability · low: Governing Law"' in out
-    assert out.count("lx-selected") >= 2 and "scrollIntoView" in out
+    assert out.count("lx-selected") >= 2 and "pane.scrollTop" in out
     assert "page 2" in out and "page 1" in out
 
 
@@ -91,6 +91,61 @@ def test_compare_page_renders_a_real_body() -> None:
     shown = read("\n".join(str(e.value) for e in at.markdown) + "\n".join(str(e.value) for e in at.info))
     assert "Cap liability at 12 months' fees." in shown and "Exclusivity for 5 years." in shown
     assert [m.value for m in at.metric] == ["1", "1", "2", "1"]
+
+
+# the comparison API's verdicts as it sends them (contracts/compare/models.py), one per clause status shown
+VERDICTS = {
+    "contract": {"name": "msa.pdf"}, "template": {"name": "Standard MSA"}, "aligned": True,
+    "pairs": [
+        {"status": "modified", "template_clause": {"text": "Liability capped at fees.", "start": 0, "end": 25, "page": 1},
+         "contract_clause": {"text": "Liability unlimited.", "start": 0, "end": 20, "page": 1}, "similarity": 0.6,
+         "category": "Uncapped Liability", "severity": "high", "verdict": "not_acceptable",
+         "explanation": "Removes the cap.", "suggestion": "Cap liability at fees paid.",
+         "redline": [{"op": "delete", "text": "capped at fees"}, {"op": "insert", "text": "unlimited"}]},
+        {"status": "missing", "template_clause": {"text": "Customer may audit.", "start": 26, "end": 45, "page": 1},
+         "contract_clause": None, "similarity": 0.0, "category": "Audit Rights", "severity": "medium",
+         "verdict": "needs_review", "explanation": "No audit.", "suggestion": None, "redline": []},
+        {"status": "extra", "template_clause": None,
+         "contract_clause": {"text": "Governed by Delaware law.", "start": 21, "end": 46, "page": 1},
+         "similarity": 0.0, "category": "Governing Law", "severity": "low", "verdict": "acceptable",
+         "explanation": "A usual choice.", "suggestion": None, "redline": []},
+    ],
+}
+
+
+def _compare_page_says(body: dict) -> list[str]:
+    """The Markdown the Compare page draws for a comparison body, as a person reads it."""
+    from streamlit.testing.v1 import AppTest
+
+    def app(body):
+        from ui.pages.compare import render_comparison
+
+        render_comparison(body)
+
+    at = AppTest.from_function(app, args=(body,)).run()
+    assert not at.exception, at.exception
+    return [read(m.value) for m in at.markdown]
+
+
+def test_compare_page_says_verdicts_in_words() -> None:
+    """In the Redline, Missing and Extra tabs and in the Word redline built here, not the API's codes."""
+    said = _compare_page_says(VERDICTS)
+    assert "**Uncapped Liability** :red-badge[Not acceptable]" in said
+    assert "**Audit Rights** :orange-badge[Needs review]" in said
+    assert "**Governing Law** :green-badge[Acceptable]" in said
+    assert not any(code in m for m in said for code in ("not_acceptable", "needs_review")), said
+    headings = [p.text for p in DocxDocument(io.BytesIO(redline_docx(VERDICTS))).paragraphs
+                if p.style is not None and p.style.name == "Heading 3"]
+    assert headings == ["Uncapped Liability · high · Not acceptable", "Audit Rights · medium · Needs review",
+                        "Governing Law · low · Acceptable"]
+
+
+def test_compare_page_marks_a_modified_clause_on_the_contracts_side() -> None:
+    """"Modified" says that the contract changed the template's clause: it heads the contract's side."""
+    said = _compare_page_says(VERDICTS)
+    assert "**Template** · Uncapped Liability" in said
+    assert "**Contract** · Modified · similarity 60%" in said
+    assert not any(m.startswith("**Template**") and "Modified" in m for m in said), said
 
 
 def test_possible_findings_split_from_the_review_and_ranked_by_category():

@@ -13,11 +13,10 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import FindingPublic, Label, QueueItem
 from ui.components.span_picker import span_picker
-from ui.render import short
+from ui.render import ORIGIN_LABEL, short
 from ui.state import api, attempt, reviewer
 
 STATUS_LABEL = {"to_label": "To label", "in_review": "In review", "done": "Done"}
-ORIGIN_LABEL = {"manual": "Drawn", "suggested_accepted": "Suggestion kept", "suggested_edited": "Suggestion edited"}
 ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 
 

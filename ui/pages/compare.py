@@ -11,7 +11,15 @@ import streamlit as st
 from contracts.wire import ContractPublic, TemplatePublic
 from ui.client import ADVICE, ApiError
 from ui.plain import plain, quoted
-from ui.render import EXPORT_LABEL, SEVERITY_LABEL, compare_view, redline_docx, redline_html
+from ui.render import (
+    EXPORT_LABEL,
+    SEVERITY_LABEL,
+    VERDICT_LABEL,
+    compare_view,
+    comparison_file_name,
+    redline_docx,
+    redline_html,
+)
 from ui.state import api, attempt, show_error
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,9 +95,11 @@ def render_comparison(body: dict[str, Any]) -> None:
             st.success("Every aligned clause reads as in the template.")
         for p in shown:
             left, right = st.columns(2)
-            left.markdown(" · ".join(x for x in ("**Template**", STATUS_LABEL[p["status"]], p.get("category")) if x))
+            # the status is the contract's clause against the template's, so it heads the contract's side
+            left.markdown(" · ".join(x for x in ("**Template**", p.get("category")) if x))
             left.markdown(quoted((p.get("template_clause") or {}).get("text", "")))
-            right.markdown(f"**Contract** · similarity {float(p.get('similarity') or 0):.0%}")
+            right.markdown(f"**Contract** · {STATUS_LABEL[p['status']]} · similarity "
+                           f"{float(p.get('similarity') or 0):.0%}")
             right.markdown(quoted((p.get("contract_clause") or {}).get("text", "")))
             st.divider()
     with redline:
@@ -127,11 +137,18 @@ def _downloads(body: dict[str, Any]) -> None:
     for col, (kind, path) in zip(cols, offered.items(), strict=False):
         data = attempt(partial(api().download, str(path)))
         if data is not None:
-            col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}", key=f"dl-{kind}")
+            col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=comparison_file_name(stem, kind),
+                                key=f"dl-{kind}")
 
 
 def _badge(p: dict[str, Any]) -> str:
-    return f"· {p['verdict']}" if p.get("verdict") else ""
+    """The clause's verdict as a coloured badge in words ("Needs review"); a code this app does not know yet,
+    as the API sent it, in grey."""
+    verdict = p.get("verdict")
+    if not verdict:
+        return ""
+    words, colour = VERDICT_LABEL.get(verdict, (verdict, "gray"))
+    return f":{colour}-badge[{plain(words)}]"
 
 
 def _verdict(p: dict[str, Any]) -> None:

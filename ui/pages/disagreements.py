@@ -12,7 +12,7 @@ import streamlit as st
 
 from contracts.wire import AdjudicationResult, Disagreement
 from ui.plain import plain
-from ui.render import SEVERITIES, short
+from ui.render import ORIGIN_LABEL, SEVERITIES, short
 from ui.state import api, attempt, reviewer
 
 SHOWN = 20  # clusters on one screen; deciding them brings the next ones
@@ -38,7 +38,8 @@ def _cluster(n: int, item: Disagreement) -> None:
         st.markdown(f"**{plain(item.contract)}** · {item.category}" + (" · decided" if item.decided else ""))
         st.caption("; ".join(item.reasons))
         st.dataframe(pd.DataFrame([{"Label": x.id, "Annotator": x.annotator, "Severity": x.severity,
-                                    "Span": f"{x.start}–{x.end}", "Origin": x.origin, "Text": short(x.quote, 160)}
+                                    "Span": f"{x.start}–{x.end}", "Origin": ORIGIN_LABEL.get(x.origin, x.origin),
+                                    "Text": short(x.quote, 160)}
                                    for x in item.labels]), hide_index=True)
         if item.decided:
             return

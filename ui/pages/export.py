@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui.client import ApiError
 from ui.plain import plain
-from ui.render import EXPORT_LABEL
+from ui.render import EXPORT_LABEL, comparison_file_name
 from ui.state import api, attempt, show_error
 
 # the contract's own exports: (API name, button, file suffix, MIME type, what the file holds)
@@ -96,7 +96,7 @@ def _comparison_exports(contract_id: str, stem: str) -> None:
         for col, (kind, path) in zip(st.columns(3), offered[row:row + 3], strict=False):
             data = attempt(partial(api().download, str(path)))
             if data is not None:
-                col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=f"{stem}-{kind}",
+                col.download_button(EXPORT_LABEL.get(kind, kind), data, file_name=comparison_file_name(stem, kind),
                                     key=f"x-{kind}", icon=":material/download:", on_click="ignore", width="stretch")
                 col.caption(COMPARISON_ABOUT.get(kind, ""))
 

@@ -12,6 +12,15 @@ from ui.state import api, attempt, model_info
 ADMIN = "model_admin_token"
 GATES = {"f1": "F1 must rise", "recall": "recall must rise, precision not fall",
          "precision": "precision must rise, recall not fall"}
+# what to do when /admin refuses: the app's advice for these codes speaks of the firm's API key and of a deleted
+# contract ("reload the page"), wrong here; the registry's listing answers not_found only while the API runs
+# without an administrator token (promote answers it for an adapter gone since, where that advice is right)
+TOKEN_ADVICE = {"unauthorized": "This is not the API's administrator token (LEXRISK_ADMIN_TOKEN; your firm's API "
+                                "key is not it): enter it again, or ask your administrator for it."}
+REGISTRY_ADVICE = {**TOKEN_ADVICE,
+                   "not_found": "This server's API runs without an administrator token, so no token opens the "
+                                "registry here: your administrator sets LEXRISK_ADMIN_TOKEN for the API and "
+                                "restarts it, or uses `lexrisk models` on the server."}
 
 
 def page() -> None:
@@ -62,7 +71,7 @@ def _registry() -> None:
                 st.session_state[ADMIN] = typed.strip()
                 st.rerun()
         return
-    rows = attempt(lambda: api().model_versions(token))
+    rows = attempt(lambda: api().model_versions(token), REGISTRY_ADVICE)
     if rows is None:
         st.session_state.pop(ADMIN, None)
         return
@@ -77,12 +86,12 @@ def _registry() -> None:
     name = left.selectbox("Adapter", [v.name for v in rows if not v.tenant_scope])
     gate = middle.selectbox("Gate", GATES, format_func=GATES.__getitem__)
     if right.button("Promote", type="primary", disabled=name is None):
-        decision = attempt(lambda: api().promote(token, str(name), gate))
+        decision = attempt(lambda: api().promote(token, str(name), gate), TOKEN_ADVICE)
         if decision is not None:
             st.toast(f"Promoted: {decision.message}")
             st.rerun()
     if st.button("Roll back to the previous adapter"):
-        decision = attempt(lambda: api().rollback(token))
+        decision = attempt(lambda: api().rollback(token), TOKEN_ADVICE)
         if decision is not None:
             st.toast(decision.message)
             st.rerun()
