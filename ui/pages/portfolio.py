@@ -64,8 +64,11 @@ def page() -> None:
         frame = _sorted(frame, column)
     st.markdown(f"**{len(frame)} of {len(everything)} contracts** · click a row to open its review")
     ids = [items[label].id for label in frame.index]  # the table's rows in the order shown
-    st.dataframe(frame, hide_index=True, key=TABLE, height=min(560, 38 + 35 * max(1, len(frame))),
-                 column_config=COLUMN_WIDTHS, on_select=lambda: _open(ids), selection_mode="single-cell")
+    # one table widget per order of its rows: a click on a table whose rows were re-sorted in place did nothing
+    # the first time (the second opened the row)
+    table = f"{TABLE}-{sort}"
+    st.dataframe(frame, hide_index=True, key=table, height=min(560, 38 + 35 * max(1, len(frame))),
+                 column_config=COLUMN_WIDTHS, on_select=lambda: _open(table, ids), selection_mode="single-cell")
     if (contract := st.session_state.pop(OPEN, None)) is not None:
         st.switch_page("pages/review.py", query_params={"contract": contract})
     st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records")), file_name="portfolio.xlsx",
@@ -73,13 +76,13 @@ def page() -> None:
                        icon=":material/download:")
 
 
-def _open(ids: list[str]) -> None:
+def _open(table: str, ids: list[str]) -> None:
     """A click on a cell: its row's contract is opened once this run has drawn the page (a page cannot be
     switched from a callback); the selection is dropped, so the table does not reopen it on the way back."""
-    cells = st.session_state[TABLE].selection.cells
+    cells = st.session_state[table].selection.cells
     if cells:
         st.session_state[OPEN] = ids[cells[0][0]]
-        st.session_state[TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
+        st.session_state[table] = {"selection": {"rows": [], "columns": [], "cells": []}}
 
 
 def _sorted(frame: pd.DataFrame, column: str) -> pd.DataFrame:
