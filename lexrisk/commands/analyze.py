@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     from analyzers import AnalyzerLoadError, UnknownAnalyzerError, get_analyzer
+    from analyzers.openai import BackendError
     from contracts.errors import CommandError
     from contracts.proofing import proofread
     from lexrisk.settings import get_settings
@@ -75,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     worker = start_worker(analyzer, settings, caller_bytes)
     try:
         for loaded in _load_all(args.files, settings, err, worker):
+            if isinstance(loaded.error, BackendError):  # the model server, not the file: every file would fail
+                raise CommandError(f"the {args.analyzer} analyzer cannot run: {loaded.error}")
             if loaded.document is not None:
                 try:
                     result = loaded.result or analyzer.analyze(loaded.document)
@@ -82,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
                     result = result.model_copy(update={"proofing": proofread(loaded.document, settings.proofing_kinds)})
                     _report(args, loaded.path, loaded.document, result, err)
                     results.append(result)
+                except BackendError as exc:  # analysed here (no worker): as above
+                    raise CommandError(f"the {args.analyzer} analyzer cannot run: {exc}") from None
                 except Exception as exc:  # one file's crash must not cost the others their reports
                     loaded.crashed, loaded.trace = crash_line(loaded.path, exc), traceback.format_exc()
             if loaded.refused:

@@ -26,6 +26,7 @@ class Loaded:
     refused: str | None = None  # the file's fault: one line
     crashed: str | None = None  # lexrisk's fault: one line
     trace: str | None = None
+    error: BaseException | None = None  # the crash's exception, where it crossed from the worker
 
 
 def crash_line(path: Path | str, exc: BaseException) -> str:
@@ -68,7 +69,7 @@ def load(path: Path, settings: Any, worker: FileWorker | None) -> Loaded:
     except Exception as exc:
         return Loaded(path, crashed=crash_line(path, exc), trace=traceback.format_exc())
     if outcome.crash is not None:
-        return Loaded(path, crashed=outcome.crash, trace=outcome.trace)
+        return Loaded(path, crashed=outcome.crash, trace=outcome.trace, error=outcome.exception)
     if outcome.refusal is not None:
         return Loaded(path, refused=str(outcome.refusal))
     return Loaded(path, outcome.document, outcome.result)

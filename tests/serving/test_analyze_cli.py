@@ -195,3 +195,15 @@ def test_what_the_command_loaded_is_out_of_the_collectors_reach(capsys):
         assert gc.get_freeze_count() > 10_000  # the analyzer and the modules it imported
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("isolation", ["true", "false"])
+def test_a_model_server_that_does_not_answer_is_one_line_not_a_crash(monkeypatch, capsys, isolation: str):
+    """It was "crash: ... BackendError ... run with --debug for the traceback", exit 1: the setting or the server
+    is at fault, not lexrisk, and every other file would fail alike."""
+    monkeypatch.setenv("LEXRISK_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # the discard port: refused
+    monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolation)
+    assert main(["analyze", str(SAMPLE_TXT), str(SAMPLE_PDF), "--analyzer", "openai"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the openai analyzer cannot run: model server at http://127.0.0.1:9/v1" in err[0]
+    assert "crash" not in err[0]
