@@ -122,6 +122,8 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(error.get("type") == "json_invalid" for error in exc.errors()):
+            return error_response(400, "bad_request", "the body is not valid JSON")
         problems = []
         for error in exc.errors()[:5]:
             loc = [str(p) for p in error.get("loc", ())]

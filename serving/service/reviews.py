@@ -47,9 +47,15 @@ def _review(session: Session, *, tenant: Tenant, finding_id: str, action: Review
         finding.original_category, finding.original_severity = finding.category, finding.severity
     if category:
         try:
-            finding.category = canonical(category)
+            category = canonical(category)
         except UnknownCategoryError as exc:
             raise InvalidInput(str(exc), code="unknown_category") from None
+    if action == "edit" and (category or finding.category) == finding.category \
+            and (severity or finding.severity) == finding.severity:
+        raise InvalidInput(f"the edit changes nothing: the finding is already {finding.severity}, "
+                           f"{finding.category}", code="empty_edit")
+    if category:
+        finding.category = category
     if severity:
         finding.severity = severity
     finding.review = REVIEWED[action]

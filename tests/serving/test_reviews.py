@@ -74,8 +74,13 @@ def test_bad_reviews_are_refused(api: Api, settings) -> None:
                                ({"action": "accept", "severity": "high"}, 400, "invalid_review"),
                                ({"action": "edit", "category": "Nope"}, 400, "unknown_category"),
                                ({"action": "maybe"}, 422, "invalid_request"),
-                               ({"action": "accept", "extra": 1}, 422, "invalid_request")]:
+                               ({"action": "accept", "extra": 1}, 422, "invalid_request"),
+                               # what it is already ("Exclusivity" in another case): an edit that changes nothing
+                               ({"action": "edit", "severity": finding["severity"], "category": "exclusivity"}, 400,
+                                "empty_edit")]:
         response = api.client.patch(url, headers=api.h(), json=body)
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
     assert api.client.patch(f"/v1/findings/{'0' * 32}", headers=api.h(), json={"action": "accept"}).status_code == 404
+    bad = api.client.patch(url, headers={**api.h(), "Content-Type": "application/json"}, content=b"{bad")
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "bad_request")  # docs/serving.md's table
     assert _labels(settings) == []

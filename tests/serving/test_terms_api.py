@@ -148,7 +148,8 @@ def test_portfolio_counts_a_possible_finding_only_once_a_reviewer_accepts_it(tap
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"},
                                     {"expires_before": "2027-02-31"}, {"expires_before": "soon"},
-                                    {"party": "x" * 201}, {"governing_law": "a\x00b"}])
+                                    {"party": "x" * 201}, {"governing_law": "a\x00b"},
+                                    {"expires_before": "0"}, {"expires_before": "1700000000"}])
 def test_portfolio_refuses_bad_paging_and_filters(tapi: Api, params: dict) -> None:
     r = tapi.client.get("/v1/portfolio", headers=tapi.h(), params=params)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"

@@ -3,10 +3,12 @@ feed (/v1/calendar.ics) and the feed tokens calendar apps subscribe with."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
 from contracts.key_terms import KeyTerms
@@ -69,11 +71,19 @@ def correct_terms(contract_id: IdPath, body: TermCorrection, tenant: TenantDep, 
                                                      settings=settings))
 
 
+def _iso_day(value: object) -> object:
+    """The day as YYYY-MM-DD only: pydantic also reads a number as seconds since 1970 (`expires_before=0`)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("not an ISO date (YYYY-MM-DD)")
+    return value
+
+
 @router.get("/portfolio", response_model=PortfolioPublic, responses=error_responses({}),
             summary="Every contract with its key terms and risk counts, newest first")
 def portfolio(tenant: TenantDep, session: ReadSessionDep, settings: SettingsDep, offset: Offset = 0, limit: Limit = 20,
-              expires_before: Annotated[date | None, Query(description="contracts whose expiration is surely "
-                                                                       "before this day (ISO date)")] = None,
+              expires_before: Annotated[date | None, BeforeValidator(_iso_day),
+                                        Query(description="contracts whose expiration is surely before this day "
+                                                          "(ISO date, YYYY-MM-DD)")] = None,
               governing_law: Annotated[str | None, Query(max_length=200, pattern=FILTER_TEXT,
                                                          description="the governing law, as written (any case)",
                                                          examples=["New York"])] = None,
