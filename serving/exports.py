@@ -43,7 +43,8 @@ def review_state(row: FindingRow) -> str:
 
 
 def review_rows(rows: Sequence[FindingRow]) -> list[dict[str, Any]]:
-    return [{k: getattr(r, k) for k in REVIEW_COLUMNS} for r in rows]
+    """The CSV/XLSX rows: a risk nobody has reviewed says so (its cell was empty, as if its value were lost)."""
+    return [{k: getattr(r, k) for k in REVIEW_COLUMNS} | {"review": r.review or "not reviewed"} for r in rows]
 
 
 def review_copy(document: Document, notes: list[Note], data: bytes | None, title: str) -> bytes:
