@@ -73,6 +73,8 @@ def test_feed_tokens_open_the_feed_until_revoked(tapi: Api) -> None:  # noqa: F8
     with_key = tapi.client.get("/v1/calendar.ics", headers=tapi.h()).content
     subscribed = tapi.client.get(created.json()["url"])  # no header: a calendar app
     assert subscribed.status_code == 200 and subscribed.content == with_key and b"BEGIN:VEVENT" in with_key
+    head = tapi.client.head(created.json()["url"])  # a calendar app asking whether the feed changed (was 405)
+    assert head.status_code == 200 and head.headers["content-type"].startswith("text/calendar") and not head.content
     listed = tapi.client.get("/v1/calendar/tokens", headers=tapi.h()).json()["data"]
     assert [(t["id"], t["name"], t["state"], t["prefix"]) for t in listed] == [
         (created.json()["id"], "Outlook", "active", token[:8])]

@@ -99,6 +99,9 @@ def portfolio(tenant: TenantDep, session: ReadSessionDep, settings: SettingsDep,
     return PortfolioPublic(data=data, count=count)
 
 
+# HEAD too: calendar apps ask whether a subscribed feed changed before they fetch it (the gate admits a feed
+# token on both); left out of the OpenAPI reference, where it would repeat GET's operation
+@router.head("/calendar.ics", include_in_schema=False, response_class=Response)
 @router.get("/calendar.ics", responses={200: {"content": {"text/calendar": {}},
                                               "description": "the tenant's iCalendar feed (RFC 5545)"},
                                         **error_responses({})},
