@@ -90,14 +90,19 @@ def pdf_files(folder: Path) -> list[Path]:
 def read_spans(folder: Path) -> Iterator[CuadSpan]:
     """The records of cuad_spans.jsonl, in file order."""
     path = folder / SPANS_FILE
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            try:
-                row = json.loads(line)
-                yield CuadSpan(row["pdf_filename"], row["contract_txt"], canonical(row["category"]),
-                               tuple(row["parts"]), tuple((int(s), int(e)) for s, e in row["offsets"]))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CuadError(f"{path}:{number}", f"not a CUAD span record ({exc})") from None
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                try:
+                    row = json.loads(line)
+                    yield CuadSpan(row["pdf_filename"], row["contract_txt"], canonical(row["category"]),
+                                   tuple(row["parts"]), tuple((int(s), int(e)) for s, e in row["offsets"]))
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise CuadError(f"{path}:{number}", f"not a CUAD span record ({exc})") from None
+    except UnicodeDecodeError:  # raised as the file is read ahead, past the record's own check: no line to name
+        raise CuadError(path, "not UTF-8 text; is this CUAD's cuad_spans.jsonl?") from None
+    except OSError as exc:
+        raise CuadError(path, f"cannot read ({exc.strerror})") from None
 
 
 def pdf_to_txt(folder: Path) -> dict[str, str]:

@@ -171,3 +171,12 @@ def test_split_imports_one_side_of_the_evaluations_split(tmp_path, small_cuad, c
     with pytest.raises(SystemExit):
         main(["annotate", "--db", f"sqlite:///{tmp_path / 'x.db'}", "import-cuad", str(small_cuad), "--split", "test"])
     assert "invalid choice: 'test'" in capsys.readouterr().err
+
+
+def test_a_spans_file_that_is_not_utf8_is_named(tmp_path):
+    """Its lines are decoded as the file is iterated, outside each record's check: a UnicodeDecodeError escaped."""
+    from contracts.cuad import CuadError, read_spans
+
+    (tmp_path / "cuad_spans.jsonl").write_bytes(b'{"pdf_filename": "a.pdf"}\n\xff\xfe\n')
+    with pytest.raises(CuadError, match=r"cuad_spans.jsonl: not UTF-8 text"):
+        list(read_spans(tmp_path))
