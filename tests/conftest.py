@@ -34,6 +34,17 @@ def load_script(name: str):
     return module
 
 
+@pytest.fixture
+def fresh_settings() -> Iterator[None]:
+    """Settings read again from the environment the test sets, and cleared after it (they are cached once per
+    process); a module asks for it with `pytestmark = pytest.mark.usefixtures("fresh_settings")`."""
+    from contracts.settings import clear_settings
+
+    clear_settings()
+    yield
+    clear_settings()
+
+
 def unavailable(reason: str) -> NoReturn:
     """A resource the test needs is missing: fail (the default, and in CI), or skip when the developer opted out."""
     if os.environ.get(SKIP_MISSING_ENV, "").lower() in ("1", "true", "yes") and os.environ.get("CI", "") != "true":

@@ -12,16 +12,10 @@ import pytest
 
 from contracts.errors import IngestError
 from contracts.ingest import read_file
-from contracts.settings import clear_settings
 from lexrisk.cli import main
 from tests.conftest import SAMPLE_TXT
 
-
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    clear_settings()
-    yield
-    clear_settings()
+pytestmark = pytest.mark.usefixtures("fresh_settings")
 
 
 @pytest.fixture

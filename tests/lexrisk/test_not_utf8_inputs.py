@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from contracts.settings import clear_settings
 from lexrisk.cli import main
 from tests.conftest import SAMPLE_TXT
 
 NOT_UTF8 = b"\xff\xfe\x00categories:\xc3"
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    clear_settings()
-    yield
-    clear_settings()
+pytestmark = pytest.mark.usefixtures("fresh_settings")
 
 
 @pytest.fixture

@@ -14,17 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.settings import clear_settings
 from lexrisk import batch_client
 from lexrisk.batch_client import ApiClient, BatchError, Entry, Journal, refresh, submit, summary
 from lexrisk.cli import main
 
-
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    clear_settings()
-    yield
-    clear_settings()
+pytestmark = pytest.mark.usefixtures("fresh_settings")
 
 
 class _WebPage(BaseHTTPRequestHandler):

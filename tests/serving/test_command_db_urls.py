@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.settings import clear_settings
 from lexrisk.cli import main
 
-
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    clear_settings()
-    yield
-    clear_settings()
+pytestmark = pytest.mark.usefixtures("fresh_settings")
 
 
 @pytest.mark.parametrize("argv", [["keys", "list"], ["tenants", "list"], ["notices"]])
