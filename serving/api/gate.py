@@ -19,6 +19,7 @@ import time
 from datetime import datetime
 from urllib.parse import parse_qs
 
+from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +33,9 @@ from serving.models import Tenant
 UPLOAD_PATHS = ("/v1/contracts", "/v1/templates")
 FEED_PATH = "/v1/calendar.ics"
 ADMIN_PATH = "/admin"
+FEED_VOUCHED = "feed:"  # a feed token's vouch, apart from keys': it exempts the feed only
+ADMIN_FAILURES = "admin:"  # the admin token's failures per address, apart from keys' (see token_refusal)
+METRICS_FAILURES = "metrics:"  # the metrics token's, likewise
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
@@ -209,33 +213,52 @@ class RequestGate:
     @staticmethod
     def _authenticate_feed(token: str, client: str, state):
         """A calendar feed token (`?token=`): checked in the database on every request, so a revoked
-        token is refused at once; failures count against the address as a bad key's do."""
+        token is refused at once; failures count against the address as a bad key's do.
+
+        A token that opened its feed within the last day is vouched for as a key is (see _authenticate): a
+        calendar app behind the same NAT as a guesser keeps its feed. As safe as for keys: a token is 256
+        random bits, so that a guess is among those vouched for is never something a guesser learns, and
+        the database is asked during a lockout only for a token vouched for, never per guess."""
         limits = state.limits
+        digest = hash_key(token)
         locked = limits.auth_failures.peek(client)
-        if locked > 0:
+        if locked > 0 and not limits.vouched(FEED_VOUCHED + digest):
             return _locked_out(locked)
         tenant = tenant_for_token(state.engine, token)
         if tenant is None:
             limits.auth_failures.take(client)
             return error_response(401, "unauthorized", "the feed token is not valid (unknown or revoked)")
-        return _refusal(0.0, limits.reads.take(hash_key(token)), True) or tenant
+        limits.vouch(FEED_VOUCHED + digest)
+        return _refusal(0.0, limits.reads.take(digest), True) or tenant
 
 
 def admin_refusal(scope: Scope, headers: Headers, state):
-    """The response that refuses an /admin request, else None: 404 while `LEXRISK_ADMIN_TOKEN` is unset, 429
-    while the address is locked out, 401 for a wrong token (a failure counted against the address, as a bad
-    key's is). Blocking (a Redis round trip where limits live there): run on a worker thread."""
+    """The response that refuses an /admin request, else None: 404 while `LEXRISK_ADMIN_TOKEN` is unset, else
+    as `token_refusal`. Blocking (a Redis round trip where limits live there): run on a worker thread.
+
+    The admin token is not vouched for as keys are: it is whatever the operator chose, and answering a
+    vouched-for guess during the lockout would answer, at no limit, whether a guess is right."""
     token = state.settings.admin_token
     if token is None:
         return error_response(404, "not_found", "admin routes are off (LEXRISK_ADMIN_TOKEN is unset)")
-    client = client_address(scope, state.settings.trusted_proxies)
-    locked = state.limits.auth_failures.peek(client)
+    return token_refusal(scope, headers, state, token, ADMIN_FAILURES, "admin token")
+
+
+def token_refusal(scope: Scope, headers: Headers, state, token: SecretStr, bucket: str, what: str):
+    """For a route behind an operator's token (admin, metrics): 429 while the address is locked out of it, 401
+    for a wrong token (a failure counted against the address), else None. Blocking: run on a worker thread.
+
+    Each token's failures have a bucket of their own per address (`bucket` + the address), apart from keys'
+    and feed tokens': a guesser of keys behind the operator's NAT does not lock the operator out, and each
+    secret still meets the same limit (`LEXRISK_AUTH_FAILURES_PER_MINUTE`)."""
+    bucket += client_address(scope, state.settings.trusted_proxies)
+    locked = state.limits.auth_failures.peek(bucket)
     if locked > 0:
         return _locked_out(locked)
     sent = bearer_key(headers) or ""
     if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
-        state.limits.auth_failures.take(client)
-        return error_response(401, "unauthorized", "send the admin token as 'Authorization: Bearer <token>'",
+        state.limits.auth_failures.take(bucket)
+        return error_response(401, "unauthorized", f"send the {what} as 'Authorization: Bearer <token>'",
                               _UNAUTHORIZED)
     return None
 

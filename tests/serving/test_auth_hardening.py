@@ -80,6 +80,53 @@ def test_one_bad_client_behind_a_nat_does_not_lock_out_its_colleagues(tmp_path) 
         assert api.client.get("/v1/contracts", headers=api.h("globex")).status_code == 429
 
 
+
+def test_a_calendar_app_behind_a_nat_keeps_its_feed(tmp_path) -> None:
+    """A feed token that opened its feed is vouched for as a key is: served during its address's lockout
+    (and still checked: revoked, it is refused), while a wrong token, or one never used, waits like the
+    guesser. Before, every feed token got 429 while a guesser behind the same address was locked out."""
+    for api in open_api(make_settings(tmp_path, auth_failures_per_minute=3, auth_cache_s=0)):
+        made = [api.client.post("/v1/calendar/tokens", headers=api.h(), json={"name": n}).json() for n in "ab"]
+        used, unused = made[0]["url"], made[1]["url"]
+        assert api.client.get(used).status_code == 200
+        guesses = [api.client.get("/v1/contracts", headers={"Authorization": f"Bearer lxk_guess{i}"}).status_code
+                   for i in range(4)]
+        assert guesses == [401, 401, 401, 429]
+        served = api.client.get(used)
+        assert served.status_code == 200 and served.headers["content-type"].startswith("text/calendar")
+        assert api.client.head(used).status_code == 200
+        for url in ("/v1/calendar.ics?token=lxf_guess", unused):
+            refused = api.client.get(url)
+            assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+        # the feed's vouch opens the feed only: the same token as a key is still stopped by the lockout
+        token = used.partition("token=")[2]
+        assert api.client.get("/v1/contracts", headers={"Authorization": f"Bearer {token}"}).status_code == 429
+        assert api.client.delete(f"/v1/calendar/tokens/{made[0]['id']}", headers=api.h()).status_code == 200
+        assert api.client.get(used).status_code == 401
+
+
+def test_the_admin_token_is_not_locked_out_by_a_guesser_of_keys(tmp_path) -> None:
+    """The admin token's failures have their own bucket per address: a key guesser behind the operator's
+    NAT no longer locks the operator out of /admin (before: 429), a wrong admin token still meets the same
+    limit, and guessing the admin token does not lock out keys."""
+    settings = make_settings(tmp_path, admin_token="admin-secret", auth_failures_per_minute=3, auth_cache_s=0)
+    for api in open_api(settings):
+        guesses = [api.client.get("/v1/contracts", headers={"Authorization": f"Bearer lxk_guess{i}"}).status_code
+                   for i in range(4)]
+        assert guesses == [401, 401, 401, 429]
+        assert api.client.get("/admin/keys", headers=ADMIN).status_code == 200
+        wrong = [api.client.get("/admin/keys", headers={"Authorization": f"Bearer guess{i}"}).status_code
+                 for i in range(4)]
+        assert wrong == [401, 401, 401, 429]
+        # locked out of /admin now, the right token too: the admin token is not vouched for (see admin_refusal)
+        assert api.client.get("/admin/keys", headers=ADMIN).status_code == 429
+
+        other = TestClient(api.client.app, client=("192.0.2.7", 4000))  # another address: keys, then admin
+        assert [other.get("/admin/keys", headers={"Authorization": f"Bearer guess{i}"}).status_code
+                for i in range(4)] == [401, 401, 401, 429]
+        assert other.get("/v1/contracts", headers={"Authorization": "Bearer lxk_guess"}).status_code == 401
+        assert other.get("/v1/contracts", headers=api.h("globex")).status_code == 200
+
 def test_revocation_and_expiry_take_effect_at_once_despite_the_cache(tmp_path) -> None:
     settings = make_settings(tmp_path, admin_token="admin-secret", auth_cache_s=60)
     for api in open_api(settings):

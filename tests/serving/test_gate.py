@@ -178,6 +178,28 @@ def test_metrics_can_be_closed_with_a_token_and_name_no_tenant(tmp_path) -> None
         assert not any(t.id in text or t.name in text for t in tenants)
 
 
+
+def test_the_metrics_token_meets_the_lockout_of_its_own(tmp_path) -> None:
+    """Wrong metrics tokens were answered 401 at any rate, so the token (perhaps the admin token's twin) could
+    be guessed without limit. Now they count against the address, in a bucket apart from keys' and admin's."""
+    from starlette.testclient import TestClient
+
+    from tests.serving.conftest import open_api
+
+    settings = make_settings(tmp_path, metrics_token="scrape-secret", admin_token="admin-secret",
+                             auth_failures_per_minute=3)
+    for api in open_api(settings):
+        codes = [api.client.get("/metrics", headers={"Authorization": f"Bearer guess{i}"}).status_code
+                 for i in range(4)]
+        assert codes == [401, 401, 401, 429]
+        locked = api.client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+        assert locked.status_code == 429 and locked.json()["error"]["code"] == "rate_limited"
+        assert int(locked.headers["retry-after"]) >= 1
+        assert api.client.get("/v1/contracts", headers=api.h()).status_code == 200  # keys: another bucket
+        assert api.client.get("/admin/keys", headers={"Authorization": "Bearer admin-secret"}).status_code == 200
+        scraper = TestClient(api.client.app, client=("192.0.2.9", 4000))  # the scraper's own address
+        assert scraper.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).status_code == 200
+
 def test_a_damaged_docx_keeps_the_keep_alive_connection(tmp_path) -> None:
     """The malformed-XML DOCX used to escape as a 500 that reset the connection; now it is a 422 and
     the same connection serves the next request."""

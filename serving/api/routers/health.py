@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from fastapi import APIRouter, Request, Response
@@ -11,8 +10,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from contracts.wire import ErrorBody
-from serving.api.deps import AnalyzersDep, EngineDep, MetricsDep, QueueDep, SettingsDep, error_response
-from serving.api.gate import bearer_key
+from serving.api.deps import AnalyzersDep, EngineDep, MetricsDep, QueueDep, SettingsDep
+from serving.api.gate import METRICS_FAILURES, token_refusal
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
@@ -49,14 +48,16 @@ def readyz(engine: EngineDep, queue: QueueDep, analyzers: AnalyzersDep, settings
 
 @router.get("/metrics", response_class=PlainTextResponse,
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"},
-                       401: {"model": ErrorBody, "description": "LEXRISK_METRICS_TOKEN is set and was not sent"}})
+                       401: {"model": ErrorBody, "description": "LEXRISK_METRICS_TOKEN is set and was not sent"},
+                       429: {"model": ErrorBody, "description": "too many wrong tokens from this address"}})
 def metrics(request: Request, settings: SettingsDep, measured: MetricsDep) -> Response:
     """Prometheus text format: request latency, jobs by state, queue depth, analyzer time and tokens;
-    service-wide, no tenant in any series. Needs `Authorization: Bearer <LEXRISK_METRICS_TOKEN>` when set."""
+    service-wide, no tenant in any series. Needs `Authorization: Bearer <LEXRISK_METRICS_TOKEN>` when set;
+    wrong tokens count against the address as the admin token's do (before, it could be guessed at any rate)."""
     token = settings.metrics_token
     if token is not None:
-        sent = bearer_key(request.headers) or ""
-        if not hmac.compare_digest(sent.encode(), token.get_secret_value().encode()):
-            return error_response(401, "unauthorized", "send the metrics token as 'Authorization: Bearer <token>'",
-                                  {"WWW-Authenticate": "Bearer"})
+        refused = token_refusal(request.scope, request.headers, request.app.state, token, METRICS_FAILURES,
+                                "metrics token")
+        if refused is not None:
+            return refused
     return Response(generate_latest(measured.registry), media_type=CONTENT_TYPE_LATEST)
