@@ -37,7 +37,11 @@ log = logging.getLogger(__name__)
 def check_callback_url(url: str, settings: WebhookSettings) -> str:
     if any(ord(c) < 32 or c == "\x7f" for c in url):
         raise InvalidInput("callback_url holds control characters", code="invalid_callback_url")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[zz]/", "http://[::1": urlsplit refuses them (they were a 500)
+        raise InvalidInput(f"callback_url {url!r} has an invalid host: brackets must hold an IPv6 address",
+                           code="invalid_callback_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"callback_url {url!r} is not an http(s) URL", code="invalid_callback_url")
     if parts.username or parts.password:
@@ -47,9 +51,12 @@ def check_callback_url(url: str, settings: WebhookSettings) -> str:
                            code="webhooks_disabled")
     host = parts.hostname.lower()
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise InvalidInput(f"callback_url {url!r} has an invalid port", code="invalid_callback_url") from None
+        port = parts.port
+    except ValueError:  # out of range or not a number
+        port = 0
+    if port == 0:  # 0 too: the delivery would have gone to the default port
+        raise InvalidInput(f"callback_url {url!r} has an invalid port", code="invalid_callback_url")
+    port = port or (443 if parts.scheme == "https" else 80)
     if not any(_allows(entry, host, port, parts.scheme) for entry in settings.webhook_allowed_hosts):
         raise InvalidInput(f"callback host and port {host}:{port} are not in the allow-list "
                            "(LEXRISK_WEBHOOK_ALLOWED_HOSTS)", code="callback_not_allowed")

@@ -138,6 +138,17 @@ def test_allow_list_checks_ports_too(tmp_path) -> None:
     assert info.value.code == "invalid_callback_url"
 
 
+
+def test_malformed_hosts_and_port_zero_are_the_clients_400(tmp_path) -> None:
+    """A host in brackets that is no IPv6 address made urlsplit raise: the upload answered 500 (and the
+    keep-alive connection was dropped). Port 0 passed the allow-list as the default port."""
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["hooks.example.com", "*:*"])
+    for api in open_api(settings):
+        for i, url in enumerate(("https://[zz]/x", "http://[::1/x", "https://hooks.example.com:0/x")):
+            r = api.upload(data=f"{i}. The Customer shall not assign.".encode(), name="a.txt", callback_url=url)
+            assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_callback_url", (url, r.text)
+            assert ("brackets" if "[" in url else "invalid port") in r.json()["error"]["message"]
+
 def test_a_slow_receiver_does_not_hold_up_analysis(tmp_path) -> None:
     """One analysis worker, a receiver that answers 503 after 1 s each time: the next contract is
     analyzed while the first job's webhook is still being retried."""
