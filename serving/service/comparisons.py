@@ -4,6 +4,7 @@ a comparison's redline, review copy and tables, and a contract's own analysis ex
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from contracts.findings import Finding
@@ -39,7 +40,12 @@ def compare(session: Session, *, tenant_id: str, contract_id: str, template_id: 
     except BudgetExceeded as exc:  # the job's comparison says the same in its stats
         raise UnprocessableUpload(budget_reason(exc, "template"), code=exc.code) from None
     row = store(session, tenant_id=tenant_id, contract_id=contract_id, template=template, comparison=comparison)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the contract was deleted while it was compared (seconds): its 404, not a 500
+        session.rollback()
+        scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
+        raise
     session.refresh(row)
     return row
 

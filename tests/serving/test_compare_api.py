@@ -182,6 +182,26 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
     assert gathered.comparison is None and gathered.error == f"template {template['id']} was deleted before the job ran"
 
 
+
+def test_a_contract_deleted_while_it_is_compared_is_a_404(api: Api, monkeypatch) -> None:
+    """A comparison takes seconds; the contract deleted meanwhile made storing it break the foreign key: 500."""
+    from serving.service import comparisons
+
+    template = _template(api)
+    contract = api.upload(data=_draft(), name="draft.txt").json()
+    api.wait(contract["job_id"])
+    compare = comparisons.compare_within_budget
+
+    def deleted_meanwhile(*args, **kwargs):
+        result = compare(*args, **kwargs)
+        assert api.client.delete(f"/v1/contracts/{contract['contract_id']}", headers=api.h()).status_code == 204
+        return result
+
+    monkeypatch.setattr(comparisons, "compare_within_budget", deleted_meanwhile)
+    response = api.client.post(f"/v1/contracts/{contract['contract_id']}/compare", headers=api.h(),
+                               json={"template_id": template["id"]})
+    assert _error(response, 404, "not_found")["message"] == f"no contract {contract['contract_id']}"
+
 def test_word_downloads_of_docx_uploads_are_the_uploaded_documents(api: Api) -> None:
     """redline.docx is the template's own file with tracked changes; review.docx the contract's own
     file with comments: Reject All / Accept All / the body without comments give the uploads back."""
