@@ -14,12 +14,15 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from contracts.errors import yaml_problem
 from contracts.taxonomy import by_name
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITY_ORDER: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+# the playbook shapes this code reads; a file of another version (a newer lexrisk's) may mean something else
+SUPPORTED_VERSIONS = (1,)
 
 
 class Rule(BaseModel, frozen=True, extra="forbid"):
@@ -93,6 +96,18 @@ class Playbook(BaseModel, frozen=True, extra="forbid"):
     version: int = 1
     categories: dict[str, CategoryPolicy] = Field(default_factory=dict)
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _supported(cls, value: object) -> int:
+        """A version this code reads, as a whole number (`1`, `1.0` or `"1"`, as pydantic's int took them);
+        anything else (99, `true`, `abc`, nothing) is named in the error with the versions there are."""
+        whole = int(value) if isinstance(value, float) and value.is_integer() else value
+        digits = str(whole).strip() if isinstance(whole, int | str) and not isinstance(whole, bool) else ""
+        if not (digits.isascii() and digits.isdigit()) or int(digits) not in SUPPORTED_VERSIONS:
+            raise ValueError(f"{value!r} is not a playbook version this lexrisk reads (supported: "
+                             f"{', '.join(map(str, SUPPORTED_VERSIONS))})")
+        return int(digits)
+
     @model_validator(mode="after")
     def _known_categories(self) -> Playbook:
         unknown = sorted(set(self.categories) - set(by_name()))
@@ -141,8 +156,22 @@ def _parse(text: str, where: str) -> Playbook:
     except yaml.YAMLError as exc:
         raise PlaybookError(f"{where}: not valid YAML ({yaml_problem(exc)})") from None
     except ValidationError as exc:
+        errors = exc.errors()
+        # a file of another version is in a shape this code does not know: what else it finds wrong means nothing
+        errors = [e for e in errors if e["loc"] == ("version",)] or errors
         # a misspelt key ("reson") explains the field it leaves missing: name it first
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[:2]
-        said = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: "
-                         f"{'not a playbook field' if e['type'] == 'extra_forbidden' else e['msg']}" for e in errors)
+        said = "; ".join(_problem(e) for e in sorted(errors, key=lambda e: e["type"] != "extra_forbidden")[:2])
         raise PlaybookError(f"{where}: {said}") from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One validation error as "where: what", in the words of the check that failed (without pydantic's
+    "Value error, " before them), and without a "where" for the file as a whole."""
+    if error["type"] == "extra_forbidden":
+        what = "not a playbook field"
+    elif error["type"] == "value_error":
+        what = str(error.get("ctx", {}).get("error", error["msg"]))
+    else:
+        what = error["msg"]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"{where}: {what}" if where else what

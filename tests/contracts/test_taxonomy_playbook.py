@@ -60,6 +60,10 @@ def test_user_playbook_overrides_per_category(tmp_path):
         ("categories: [unclosed\n", "not valid YAML (line 2, column 1: expected ',' or ']'"),
         # a misspelt key is named, not silently dropped (a comma in an unquoted flow-mapping reason made one)
         ("categories:\n  Insurance: {severity: high, reson: x}\n", "categories.Insurance.reson: not a playbook field"),
+        # a version this code does not know was read as if it were 1
+        ("version: 99\ncategories: {}\n", "version: 99 is not a playbook version this lexrisk reads"),
+        ("version: true\n", "version: True is not a playbook version"),
+        ("version: one\n", "version: 'one' is not a playbook version"),
     ],
 )
 def test_bad_user_playbook_names_the_problem(tmp_path, content, message):
@@ -73,3 +77,31 @@ def test_bad_user_playbook_names_the_problem(tmp_path, content, message):
 def test_missing_playbook_file(tmp_path):
     with pytest.raises(PlaybookError, match="cannot read playbook"):
         load_playbook(tmp_path / "missing.yaml")
+
+
+def test_an_unknown_version_is_named_alone_with_the_versions_supported(tmp_path):
+    """The rest of a file of another version is in a shape this code does not know: its complaints mean nothing."""
+    path = tmp_path / "v2.yaml"
+    path.write_text("version: 2\ncategories:\n  Insurance: {severity: severe, reason: x}\n")
+    with pytest.raises(PlaybookError) as info:
+        load_playbook(path)
+    assert str(info.value) == f"{path}: version: 2 is not a playbook version this lexrisk reads (supported: 1)"
+
+
+@pytest.mark.parametrize("version", ["1", "'1'", "1.0"])
+def test_version_one_however_written_is_read(tmp_path, version):
+    path = tmp_path / "v1.yaml"
+    path.write_text(f"version: {version}\ncategories:\n  Audit Rights: {{severity: high, reason: x}}\n")
+    assert load_playbook(path).version == 1
+
+
+def test_the_cli_refuses_an_unknown_playbook_version_in_one_line(tmp_path, capsys):
+    from lexrisk.cli import main
+
+    path = tmp_path / "firm.yaml"
+    path.write_text("version: 99\ncategories: {}\n")
+    text = tmp_path / "c.txt"
+    text.write_text("This Agreement is governed by the laws of New York.")
+    assert main(["analyze", str(text), "--playbook", str(path)]) == 2
+    assert capsys.readouterr().err == (f"lexrisk: error: {path}: version: 99 is not a playbook version this lexrisk "
+                                       "reads (supported: 1)\n")
