@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ def import_labelstudio(session: Session, path: Path, *, tenant: str, playbook: P
     tasks = read_export(path)
     report = ImportReport(source=str(path))
     for number, task in enumerate(tasks, start=1):
-        where = f"{path.name} task {task.get('id', number) if isinstance(task, dict) else number}"
+        where = f"{path.name} task {task.get('id', number) if isinstance(task, dict) else number}".replace("\x00", "\\x00")
         try:
             with session.begin_nested():
                 _import_task(session, tenant, where, task, playbook, report)
@@ -162,6 +163,10 @@ def import_labelstudio(session: Session, path: Path, *, tenant: str, playbook: P
 def _import_task(session: Session, tenant: str, where: str, task: Any, playbook: Playbook, report: ImportReport) -> None:
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         raise ImportRecordError(where, "not a task (no 'data' object)")
+    nul = _nul_at(task)
+    if nul is not None:
+        # the API refuses NUL in text (contracts.wire.TEXT_PATTERN); PostgreSQL cannot store it, SQLite stored it
+        raise ImportRecordError(where, f"{nul} holds a NUL character (\\x00), which lexrisk does not accept in text")
     data = task["data"]
     text = _task_text(where, data)
     contract = None
@@ -199,6 +204,27 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
             if isinstance(r, dict) and r.get("type") == "labels":
                 _import_region(session, contract, annotator, f"{a_where} result {r.get('id')}", r,
                                extras.get(str(r.get("id")), {}), playbook, report)
+
+
+def _nul_at(task: dict[str, Any]) -> str | None:
+    """Where in the task (`data.text`, `annotations[0].result[1].value.text`) a key or a string holds a NUL,
+    the shallowest place first, or None. Every string of a task can reach the store (the text, names,
+    explanations, ids in `source_ref`), so the whole task is searched, breadth first and without recursion
+    (how deep an export nests is up to whoever wrote it)."""
+    pending: deque[tuple[str, Any]] = deque([("", task)])
+    while pending:
+        path, value = pending.popleft()
+        if isinstance(value, str) and "\x00" in value:
+            return path
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    return name.replace("\x00", "\\x00")
+                pending.append((name, item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{n}]", item) for n, item in enumerate(value))
+    return None
 
 
 def _task_text(where: str, data: dict[str, Any]) -> str:

@@ -149,6 +149,14 @@ def _export_with(tmp_path, mutate) -> object:
     (lambda t, r: t["data"].update(contract_sha256=123), "data.contract_sha256 is not a SHA-256"),
     (lambda t, r: t["data"].update(text=TEXT + "\ud800"), "data.text is not valid Unicode"),
     (lambda t, r: t.update(annotations={"a": 1}), "'annotations' is not a list"),
+    # NUL, which the API refuses in text (contracts.wire.TEXT_PATTERN), was stored (SQLite) or a traceback (PostgreSQL)
+    (lambda t, r: t["data"].update(text=TEXT.replace("Governing", "Gover\x00ning")), r"data\.text holds a NUL character"),
+    (lambda t, r: t["data"].update(name="msa\x00.txt"), r"data\.name holds a NUL character"),
+    (lambda t, r: t["annotations"][0].update(completed_by={"email": "a\x00@firm.example"}),
+     r"annotations\[0\]\.completed_by\.email holds a NUL character"),
+    (lambda t, r: t["annotations"][0]["result"].append({"id": "r1", "type": "textarea", "value": {"text": ["a\x00"]}}),
+     r"annotations\[0\]\.result\[1\]\.value\.text\[0\] holds a NUL character"),
+    (lambda t, r: r.update(id="r\x001"), r"annotations\[0\]\.result\[0\]\.id holds a NUL character"),
 ])
 def test_bad_task_names_file_task_and_result_and_imports_nothing(sqlite_store, tmp_path, mutate, message):
     path = _export_with(tmp_path, mutate)
@@ -173,6 +181,29 @@ def test_malformed_tasks_are_one_line_each_and_skip_bad_skips_them(sqlite_store,
     assert "Traceback" not in err and "bad.json task 7: data.contract_sha256 is not a SHA-256" in err
     assert main(["annotate", "--db", url, "import-labelstudio", str(path), "--skip-bad"]) == 0
     assert "bad.json task 7: data.contract_sha256" in capsys.readouterr().out
+    assert len(_labels(sqlite_store)) == 1
+
+
+def test_a_nul_in_a_task_is_refused_on_either_database_and_skip_bad_skips_it(store, tmp_path):
+    path = _export_with(tmp_path, lambda t, r: t["data"].update(text=TEXT.replace("Governing", "Gover\x00ning")))
+    with pytest.raises(ImportRecordError, match=r"bad.json task 7: data\.text holds a NUL character \(\\x00\)"), \
+            store.session() as session:
+        import_labelstudio(session, path, tenant="public")
+    with store.session() as session:
+        report = import_labelstudio(session, path, tenant="public", skip_bad=True)
+    assert report.contracts == 1 and report.records_imported == 1 and len(report.skipped) == 1
+    assert all("\x00" not in label[1] for label in _labels(store)) and len(_labels(store)) == 1
+
+
+def test_the_command_names_a_nul_in_one_line_and_skip_bad_skips_it(sqlite_store, tmp_path, capsys):
+    path = _export_with(tmp_path, lambda t, r: t["data"].update(text=TEXT.replace("Governing", "Gover\x00ning")))
+    url = str(sqlite_store.engine.url)
+    assert main(["annotate", "--db", url, "import-labelstudio", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == ("lexrisk: error: bad.json task 7: data.text holds a NUL character "
+                                               "(\\x00), which lexrisk does not accept in text (nothing imported; "
+                                               "--skip-bad leaves out bad tasks)")
+    assert main(["annotate", "--db", url, "import-labelstudio", str(path), "--skip-bad"]) == 0
+    assert "bad.json task 7: data.text holds a NUL character" in capsys.readouterr().out
     assert len(_labels(sqlite_store)) == 1
 
 
