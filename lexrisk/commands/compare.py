@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="analyzer for clause categories (default: baseline); 'none' compares the text alone")
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="docx writes a redline (tracked changes) and a review copy (comments); docx, csv and "
-                        "xlsx need --out")
+                        "xlsx need --out; table with --out prints the table on stderr and writes the JSON, as "
+                        "analyze does")
     p.add_argument("--out", type=folder_to_write, help="write the report(s) into this folder")
     p.add_argument("--debug", action="store_true", help="print the traceback of a crash")
     p.set_defaults(handler=run)
@@ -112,7 +113,11 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
         if args.format == "table":
             from serving.compare_render import render_table
 
-            render_table(comparison, Console(width=None if sys.stdout.isatty() else 160))
+            # as `analyze --format table --out`: the table on stderr, the report a program reads (JSON) in the folder
+            stream = sys.stderr if args.out else sys.stdout
+            render_table(comparison, Console(file=stream, width=None if stream.isatty() else 160))
+            if args.out:
+                _emit(comparison.model_dump_json(indent=2), args.out, f"{stem}.compare.json")
         elif args.format == "json":
             _emit(comparison.model_dump_json(indent=2), args.out, f"{stem}.compare.json")
         elif args.format == "html":

@@ -56,6 +56,19 @@ def test_table_docx_csv_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "<del>twelve (12)</del>" in page or "<del>twelve</del>" in page
 
 
+def test_table_with_out_writes_the_json_as_analyze_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--format table --out DIR` wrote nothing in DIR; `analyze` then prints the table on stderr and writes the
+    JSON report into the folder, and so does compare now."""
+    argv = ["compare", str(DRAFT), "--template", str(TEMPLATE), "--analyzer", "none"]
+    assert main([*argv, "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--format", "table", "--out", str(tmp_path / "reports")]) == 0
+    printed = capsys.readouterr()
+    assert printed.out == "" and "1 missing, 1 extra" in printed.err
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["msa_counterparty_draft.compare.json"]
+    assert json.loads((tmp_path / "reports" / "msa_counterparty_draft.compare.json").read_text()) == expected
+
+
 def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compare", str(DRAFT), "--template", str(tmp_path / "nope.txt"), "--analyzer", "none"]) == 2
     err = capsys.readouterr().err
