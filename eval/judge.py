@@ -54,6 +54,7 @@ final line exactly as 'Better: A' or 'Better: B'."""
 FAMILIES = ("llama", "qwen", "mistral", "mixtral", "gemma", "phi", "deepseek", "gpt", "claude", "command", "yi",
             "falcon", "olmo", "granite", "smollm", "tinyllama", "internlm", "glm")
 _SCORE = re.compile(r"score\s*[:=]\s*\**\s*([1-5])", re.IGNORECASE)
+_DIGITS = frozenset("12345")
 _BETTER = re.compile(r"better\s*[:=]\s*\**\s*([AB])\b", re.IGNORECASE)
 
 
@@ -63,6 +64,11 @@ class JudgeError(RuntimeError):
 
 class UnratedError(JudgeError):
     """The judge answered, but without the final 'Score: N' (or 'Better: A|B') line: that item is unrated."""
+
+
+class LogprobsError(JudgeError):
+    """The judge's answer carries no logprobs though they were asked for, or malformed ones (not a list, an
+    empty top_logprobs, a NaN): the run stops, since every answer of that endpoint will be alike."""
 
 
 @dataclass(frozen=True)
@@ -107,19 +113,49 @@ def pair_prompt(category: str, clause: str, first: tuple[str, str], second: tupl
             f"A (severity {first[0]}):\n{first[1]}\n\nB (severity {second[0]}):\n{second[1]}")
 
 
-def weighted_score(token_logprobs: Sequence[dict]) -> float | None:
+def weighted_score(token_logprobs: object) -> float | None:
     """The probability-weighted mean of 1..5 from the top logprobs at the last digit token the judge
-    wrote (OpenAI's `choices[0].logprobs.content`), renormalised over the five digits."""
-    for entry in reversed(token_logprobs):
-        if entry.get("token", "").strip() in {"1", "2", "3", "4", "5"}:
+    wrote (OpenAI's `choices[0].logprobs.content`), renormalised over the five digits; None when no token
+    is a digit. The server's JSON is checked as it is read: what is not in OpenAI's shape (a missing
+    `logprob`, an empty `top_logprobs`, a NaN) is a LogprobsError naming it, not a traceback or a NaN score."""
+    entries = _objects(token_logprobs, "logprobs.content")
+    for n in range(len(entries) - 1, -1, -1):
+        where = f"logprobs.content[{n}]"
+        if _token(entries[n], where) in _DIGITS:
+            alternatives = _objects(entries[n].get("top_logprobs"), f"{where}.top_logprobs")
+            if not alternatives:
+                raise LogprobsError(f"{where}.top_logprobs, at the score's token, is empty")
             probs: dict[int, float] = {}
-            for alt in entry.get("top_logprobs") or [entry]:
-                t = alt.get("token", "").strip()
-                if t in {"1", "2", "3", "4", "5"}:
-                    probs[int(t)] = probs.get(int(t), 0.0) + math.exp(alt["logprob"])
+            for m, alt in enumerate(alternatives):
+                token = _token(alt, f"{where}.top_logprobs[{m}]")
+                if token in _DIGITS:
+                    probs[int(token)] = probs.get(int(token), 0.0) + math.exp(
+                        _logprob(alt.get("logprob"), f"{where}.top_logprobs[{m}].logprob"))
             total = sum(probs.values())
             return sum(k * p for k, p in probs.items()) / total if total else None
     return None
+
+
+def _objects(value: object, where: str) -> list[dict]:
+    if value is None:
+        raise LogprobsError(f"{where} is missing")
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise LogprobsError(f"{where} is not a list of objects")
+    return value
+
+
+def _token(entry: dict, where: str) -> str:
+    token = entry.get("token")
+    if not isinstance(token, str):
+        raise LogprobsError(f"{where}.token is not a string")
+    return token.strip()
+
+
+def _logprob(value: object, where: str) -> float:
+    """A log-probability: a finite number, at most 0 (exp of more is a probability above 1, or overflows)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value > 0:
+        raise LogprobsError(f"{where} is {value!r}, not a log-probability (a finite number, at most 0)")
+    return float(value)
 
 
 class Judge:
@@ -137,7 +173,8 @@ class Judge:
     def close(self) -> None:
         self.client.close()
 
-    def _complete(self, prompt: str, *, logprobs: bool) -> tuple[str, list[dict]]:
+    def _complete(self, prompt: str, *, logprobs: bool) -> tuple[str, object]:
+        """The answer's text and its `logprobs` as the server sent them (None when absent)."""
         body: dict = {"model": self.model, "temperature": 0, "max_tokens": self.max_tokens,
                       "messages": [{"role": "user", "content": prompt}]}
         if logprobs:
@@ -151,10 +188,11 @@ class Judge:
         try:
             choice = response.json()["choices"][0]
             text = choice["message"]["content"] or ""
-        except (ValueError, KeyError, IndexError, TypeError):
+            if not isinstance(text, str):
+                raise TypeError("the message's content is not text")
+            return text, choice.get("logprobs")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             raise JudgeError(f"judge endpoint {self.url}: not a chat completion: {response.text[:200]}") from None
-        content = ((choice.get("logprobs") or {}).get("content")) or []
-        return text, content
 
     def rate(self, item: Item) -> Rating:
         text, logprobs = self._complete(item_prompt(item), logprobs=self.logprobs)
@@ -162,9 +200,21 @@ class Judge:
         if not found:
             raise UnratedError(f"the judge wrote no 'Score: N' line for {item.contract} / {item.category}")
         stated = int(found[-1])
-        weighted = weighted_score(logprobs) if logprobs else None
+        weighted = self._weighted(logprobs) if self.logprobs else None
         steps = text[:text.lower().rfind("score")].strip()
         return Rating(weighted if weighted is not None else float(stated), stated, steps, weighted is not None)
+
+    def _weighted(self, logprobs: object) -> float | None:
+        """The logprob-weighted score of an answer whose logprobs were asked for: none at all is a LogprobsError
+        too, not a quiet fall back to the integer (the run would mix weighted and unweighted scores)."""
+        try:
+            if logprobs is not None and not isinstance(logprobs, dict):
+                raise LogprobsError("logprobs is not an object")
+            if not logprobs or logprobs.get("content") in (None, []):
+                raise LogprobsError("the answer has no logprobs, though they were asked for")
+            return weighted_score(logprobs["content"])
+        except LogprobsError as exc:
+            raise LogprobsError(f"judge endpoint {self.url}: {exc}") from None
 
     def prefer(self, category: str, clause: str, first: tuple[str, str], second: tuple[str, str]) -> str:
         """'A' or 'B': which of the two (severity, explanation) the judge finds better, as shown."""

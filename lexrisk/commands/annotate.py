@@ -15,6 +15,7 @@ from lexrisk.commands.args import (
     add_subcommand,
     file_to_write,
     folder_to_write,
+    needs_existing_store,
     real_number,
     whole_number,
 )
@@ -65,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        description="Count contracts, annotations and review events per category, severity, annotator, status and split.")
     s.add_argument("--json", action="store_true", help="print JSON instead of tables")
     add_tenant_argument(s)
+    needs_existing_store(s)
 
     s = add_subcommand(sub, "rate", _rate, help="store lawyers' 1-5 ratings of explanations (to calibrate the LLM judge)",
                        description="Read a ratings sheet (CSV with contract, category, start, end, explanation, "

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from lexrisk.commands.annotate_common import add_tenant_argument
-from lexrisk.commands.args import file_to_write
+from lexrisk.commands.args import file_to_write, needs_existing_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--iou", type=float, default=0.5, help="least character IoU for two spans to match (default 0.5)")
     s.add_argument("--annotator", action="append", help="only these annotators (repeatable)")
     add_tenant_argument(s)
-    s.set_defaults(handler=_agreement)
+    needs_existing_store(s).set_defaults(handler=_agreement)
 
     s = sub.add_parser("adjudicate", help="list disagreements; record an adjudicator's decisions as gold",
                        description="Without --accept/--reject/--accept-agreed, list the undecided disagreements.")
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--comment", help="why (kept with the decision)")
     s.add_argument("--json", type=file_to_write, help="write the disagreements here")
     add_tenant_argument(s)
-    s.set_defaults(handler=_adjudicate)
+    needs_existing_store(s).set_defaults(handler=_adjudicate)
 
 
 def _agreement(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from lexrisk.commands.annotate_common import add_tenant_argument
-from lexrisk.commands.args import analyzer_named, file_to_write
+from lexrisk.commands.args import analyzer_named, file_to_write, needs_existing_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--with-annotations", action="store_true", help="include the stored labels as annotations")
     s.add_argument("--config", type=file_to_write, help="also write the labelling interface XML here")
     add_tenant_argument(s)
-    s.set_defaults(handler=_export)
+    needs_existing_store(s).set_defaults(handler=_export)
 
 
 def _import(args: argparse.Namespace) -> int:

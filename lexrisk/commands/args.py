@@ -37,11 +37,42 @@ def add_db_command_group(subparsers: argparse._SubParsersAction, name: str, *, h
     return parser.add_subparsers(dest=dest, metavar=metavar, required=True)
 
 
-def database_url(args: argparse.Namespace) -> str:
-    """The URL `--db` named, else the setting's."""
+def needs_existing_store(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Mark a command that only reads the store, or changes only what is already in it: `database_url` then
+    refuses a SQLite file that does not exist. Opening one creates an empty store, so a mistyped path left a
+    new file behind and the command answered as if the store were empty ("0 contracts", "no key ...")."""
+    parser.set_defaults(store_must_exist=True)
+    return parser
+
+
+def database_url(args: argparse.Namespace, settings: Settings | None = None) -> str:
+    """The URL `--db` named, else the setting's (of `settings`, default the current ones); for a command marked
+    with `needs_existing_store`, a SQLite file that does not exist is a CommandError naming it."""
     from lexrisk.settings import get_settings
 
-    return getattr(args, "db", None) or get_settings().database_url
+    url = getattr(args, "db", None) or (settings or get_settings()).database_url
+    if getattr(args, "store_must_exist", False):
+        _refuse_missing_sqlite_file(url)
+    return url
+
+
+def _refuse_missing_sqlite_file(url: str) -> None:
+    """A SQLite URL whose file is not there; any other URL (PostgreSQL, in-memory, SQLite's own `file:` URIs,
+    one that does not parse) is left to the opening, which says what is wrong with it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database).expanduser().absolute()
+    if not path.exists():
+        raise CommandError(f"no database at {path}: this command works on an existing store and does not create "
+                           "one (is the path right?)")
 
 
 def add_subcommand(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], *,

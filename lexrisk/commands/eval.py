@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import CommandError
-from lexrisk.commands.args import analyzer_named, folder_to_write, whole_number
+from lexrisk.commands.args import analyzer_named, database_url, folder_to_write, needs_existing_store, whole_number
 
 if TYPE_CHECKING:
     from eval.gold import GoldContract
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.add_argument("--bootstrap", type=whole_number(1), default=1000,
                    help="bootstrap resamples for the intervals, at least 1 (default 1000)")
     r.add_argument("--out", type=folder_to_write, required=True, metavar="RUN_DIR", help="folder for the run's files")
-    r.set_defaults(handler=run_eval)
+    needs_existing_store(r).set_defaults(handler=run_eval)  # store:SPLIT reads the annotation store
 
     from lexrisk.commands import eval_judge, eval_report
 
@@ -159,7 +159,7 @@ def _gold(args: argparse.Namespace, settings: Settings) -> tuple[Iterator[GoldCo
         if args.split or args.contracts or args.source != "auto":
             raise CommandError("--split, --contracts and --source pick contracts of a CUAD folder; "
                                "a store split is named in --data store:SPLIT")
-        return _store_gold(args.data[len(STORE_PREFIX):], settings, args.limit, args.tenant)
+        return _store_gold(args, settings)
     from contracts.errors import IngestError
     from contracts.ingest import load_document
     from eval.gold import GoldError, cuad_entries, read_cuad_contract
@@ -202,12 +202,13 @@ def _answers(data: str) -> dict[str, dict[str, str]] | None:
         raise CommandError(str(exc)) from None
 
 
-def _store_gold(split: str, settings: Settings, limit: int | None,
-                tenant: str) -> tuple[Iterator[GoldContract], int, str]:
-    """A split of one tenant's part of the annotation store as the training-set builder draws it (seed 0,
-    10% dev, 10% test): its accepted annotations are the gold, with the lawyers' severities."""
+def _store_gold(args: argparse.Namespace, settings: Settings) -> tuple[Iterator[GoldContract], int, str]:
+    """A split (`--data store:SPLIT`) of one tenant's part of the annotation store as the training-set builder
+    draws it (seed 0, 10% dev, 10% test): its accepted annotations are the gold, with the lawyers' severities."""
+    split, limit, tenant = args.data[len(STORE_PREFIX):], args.limit, args.tenant
     if split not in ("train", "dev", "test"):
         raise CommandError(f"--data store:{split}: the split is train, dev or test")
+    url = database_url(args, settings)
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import col
 
@@ -216,16 +217,17 @@ def _store_gold(split: str, settings: Settings, limit: int | None,
     from annotation.store.models import Contract
     from annotation.store.repository import contract_document, of_tenant
     from eval.gold import GoldContract, GoldSpan
+    from serving.command_db import shown_url
 
     defaults = BuildConfig(tokenizer="", max_length=0, out=Path())
     try:
-        store = Store(settings.database_url)
+        store = Store(url)
         with store.session() as session:
             labels = gold_labels(session, [tenant])
             rows = [c for c in session.exec(of_tenant(Contract, tenant).order_by(col(Contract.name), col(Contract.id)))
                     if split_of(c.sha256, defaults.seed, defaults.dev_fraction, defaults.test_fraction) == split]
     except SQLAlchemyError as exc:
-        raise CommandError(f"cannot read the store at {settings.database_url}: {str(exc).splitlines()[0]}") from None
+        raise CommandError(f"cannot read the store at {shown_url(url)}: {str(exc).splitlines()[0]}") from None
     rows = rows[:limit] if limit else rows
     if not rows:
         raise CommandError(f"tenant {tenant!r} has no contracts in the store's {split} split")
@@ -237,17 +239,7 @@ def _store_gold(split: str, settings: Settings, limit: int | None,
                      for g in labels.get(row.id or 0, [])]
             yield GoldContract(row.name, document, spans)
 
-    return contracts(), len(rows), f"store:{split} tenant {tenant} ({_safe_url(settings.database_url)})"
-
-
-def _safe_url(url: str) -> str:
-    """The store URL without a password, for run.json."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
+    return contracts(), len(rows), f"store:{split} tenant {tenant} ({shown_url(url)})"
 
 
 def _token_counter(path: Path):

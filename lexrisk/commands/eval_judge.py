@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts.errors import CommandError
-from lexrisk.commands.args import add_db_argument
+from lexrisk.commands.args import add_db_argument, database_url, needs_existing_store
 
 if TYPE_CHECKING:
     from eval.judge import Item, Judge, Thresholds
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the judged model's base, when run.json cannot tell (a served LoRA name, say); repeatable")
     p.add_argument("--allow-same-family", action="store_true",
                    help="let a judge of the judged model's family rate it (it will favour its own family)")
-    p.set_defaults(handler=run_judge)
+    needs_existing_store(p).set_defaults(handler=run_judge)  # --calibrate reads lawyers' ratings
 
 
 def judged_models(run_dir: Path) -> list[str]:
@@ -68,7 +68,16 @@ def run_judge(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from contracts.taxonomy import category_names
-    from eval.judge import RUBRIC_VERSION, Judge, JudgeError, Thresholds, UnratedError, matched_items, same_family
+    from eval.judge import (
+        RUBRIC_VERSION,
+        Judge,
+        JudgeError,
+        LogprobsError,
+        Thresholds,
+        UnratedError,
+        matched_items,
+        same_family,
+    )
     from eval.metrics import bootstrap_mean
     from eval.runner import load_outcomes
 
@@ -80,6 +89,7 @@ def run_judge(args: argparse.Namespace) -> int:
                                "choose another family or pass --allow-same-family")
     if args.limit is not None and args.limit < 1:
         raise CommandError("--limit must be at least 1")
+    store_url = database_url(args) if args.calibrate else None  # a missing store is refused before the judge's work
     api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
     if args.api_key_env and not api_key:
         raise CommandError(f"--api-key-env {args.api_key_env}: the variable is not set")
@@ -108,6 +118,8 @@ def run_judge(args: argparse.Namespace) -> int:
             if n % 10 == 0:
                 console.print(f"rated {n}/{len(items)}")
         pair_result = _pairwise(args, judge, items, categories) if args.against else None
+    except LogprobsError as exc:
+        raise CommandError(f"{exc} (--no-logprobs scores by the integer the judge writes)") from None
     except JudgeError as exc:
         raise CommandError(str(exc)) from None
     finally:
@@ -120,8 +132,8 @@ def run_judge(args: argparse.Namespace) -> int:
                      "ci": bootstrap_mean(list(by_contract.values())) if scores else None,
                      "weighted_by_logprobs": sum(r["weighted"] for r in ratings), "trusted": None}
     calib = None
-    if args.calibrate:
-        calib = _calibrate(args, ratings, Thresholds(args.min_rho, args.min_kappa, args.min_pairs))
+    if store_url is not None:
+        calib = _calibrate(store_url, ratings, Thresholds(args.min_rho, args.min_kappa, args.min_pairs))
         summary["trusted"] = calib["trusted"]
     (args.run / "judge.json").write_text(json.dumps({
         "judge": {"endpoint": args.endpoint, "model": args.model, "temperature": 0, "logprobs": not args.no_logprobs,
@@ -154,14 +166,12 @@ def _pairwise(args: argparse.Namespace, judge: Judge, items: list[Item], categor
     return {"a": str(args.run), "b": str(args.against), **result}
 
 
-def _calibrate(args: argparse.Namespace, ratings: list[dict], thresholds: Thresholds) -> dict:
+def _calibrate(url: str, ratings: list[dict], thresholds: Thresholds) -> dict:
     from sqlalchemy.exc import SQLAlchemyError
 
     from annotation.ratings import explanation_hash, lawyer_ratings
     from annotation.store import Store
-    from lexrisk.commands.args import database_url
 
-    url = database_url(args)
     try:
         store = Store(url)
         with store.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from lexrisk.commands.args import real_number
+from lexrisk.commands.args import needs_existing_store, real_number
 
 # 100 years: longer than any key should live, and far inside what a date can hold (a billion days is not)
 MAX_EXPIRY_DAYS = 36525
@@ -26,11 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              description="List API keys (never the keys themselves).")
     listing.add_argument("--tenant", default=None, help="only this tenant's keys")
     listing.add_argument("--json", action="store_true", help="one JSON object per key")
-    listing.set_defaults(handler=run_list)
+    needs_existing_store(listing).set_defaults(handler=run_list)
     revoke = sub.add_parser("revoke", help="revoke a key by its id or its prefix",
                             description="Revoke an API key; requests with it get 401 from then on.")
     revoke.add_argument("key", metavar="ID_OR_PREFIX", help="the key's id, or its prefix as `keys list` shows it")
-    revoke.set_defaults(handler=run_revoke)
+    needs_existing_store(revoke).set_defaults(handler=run_revoke)
 
 
 def run_create(args: argparse.Namespace) -> int:
@@ -53,10 +53,11 @@ def run_create(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     import json
 
+    from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
     from serving.keys import list_keys
 
-    with command_engine() as engine:
+    with command_engine(database_url(args)) as engine:
         keys = list_keys(engine, args.tenant)
 
     def when(moment) -> str:
@@ -77,10 +78,11 @@ def run_list(args: argparse.Namespace) -> int:
 def run_revoke(args: argparse.Namespace) -> int:
     import sys
 
+    from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
     from serving.keys import KeyNotFound, revoke_key
 
-    with command_engine(refused=(KeyNotFound,)) as engine:
+    with command_engine(database_url(args), refused=(KeyNotFound,)) as engine:
         info = revoke_key(engine, args.key)
     print(f"revoked key {info.id} ({info.prefix}…) of tenant {info.tenant!r}", file=sys.stderr)
     _bump_epoch()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lexrisk.commands.args import folder_to_write
+from lexrisk.commands.args import folder_to_write, needs_existing_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,17 +42,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pro.add_argument("--gate", default="recall", choices=["recall", "precision", "f1"],
                      help="the measure that must rise (default recall)")
     pro.add_argument("--tenant", default="", help="promote for one tenant only (default: every tenant)")
-    pro.set_defaults(handler=run_promote)
+    needs_existing_store(pro).set_defaults(handler=run_promote)
 
     rb = sub.add_parser("rollback", help="serve again the adapter served before the current one",
                         description="Serve again the adapter that was served before the current one.")
     rb.add_argument("--tenant", default="", help="roll back one tenant's adapter (default: every tenant's)")
-    rb.set_defaults(handler=run_rollback)
+    needs_existing_store(rb).set_defaults(handler=run_rollback)
 
     ls = sub.add_parser("list", help="registered adapters, their scores, and which one is served",
                         description="List registered adapters with micro precision/recall/F1; * marks the served one.")
     ls.add_argument("--tenant", default="", help="the tenant whose served adapter to mark")
-    ls.set_defaults(handler=run_list)
+    needs_existing_store(ls).set_defaults(handler=run_list)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -82,10 +82,11 @@ def run_register(args: argparse.Namespace) -> int:
 
 def run_promote(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
+    from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
     from serving.registry import RegistryError, promote
 
-    with command_engine(refused=(RegistryError,)) as engine:
+    with command_engine(database_url(args), refused=(RegistryError,)) as engine:
         decision = promote(engine, args.name, args.gate, args.tenant)
     if not decision.passed:
         raise CommandError(f"refused to promote {args.name}: {decision.message}")
@@ -94,20 +95,22 @@ def run_promote(args: argparse.Namespace) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
+    from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
     from serving.registry import RegistryError, rollback
 
-    with command_engine(refused=(RegistryError,)) as engine:
+    with command_engine(database_url(args), refused=(RegistryError,)) as engine:
         version = rollback(engine, args.tenant)
     print(f"serving {version.name} again")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
     from serving.registry import served_for, versions
 
-    with command_engine() as engine:
+    with command_engine(database_url(args)) as engine:
         current = served_for(engine, args.tenant)
         for v, _served in reversed(versions(engine)):  # oldest first
             micro = v.metrics.get("micro", {})

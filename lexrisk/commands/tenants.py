@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from lexrisk.commands.args import add_db_command_group, add_subcommand
+from lexrisk.commands.args import add_db_command_group, add_subcommand, needs_existing_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,10 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                dest="tenants_command", metavar="ACTION")
     s = add_subcommand(sub, "list", run_list, help="every tenant: API keys, contracts and labels in the store, sharing",
                        description="List the tenants with their API keys, stored contracts and labels, and sharing.")
+    needs_existing_store(s)
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
     s = add_subcommand(sub, "set", run_set, help="change a tenant's settings",
                        description="Change a tenant's settings. --share-labels on lets build-dataset use its "
                                    "accepted labels (datasets already built are not changed).")
+    needs_existing_store(s)
     s.add_argument("name", metavar="NAME", help="the tenant's name (as given to `lexrisk keys create --tenant`)")
     s.add_argument("--share-labels", required=True, choices=["on", "off"],
                    help="whether the tenant's reviews and labels may become training data")

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Answer = Callable[[dict], tuple[str, dict[str, float] | None]]  # request -> (content, score-token distribution)
+# request -> (content, score-token distribution), or a whole response body as a server might send it
+Answer = Callable[[dict], tuple[str, dict[str, float] | None] | dict]
 
 
 def completion(content: str, digit_probs: dict[str, float] | None) -> dict:
@@ -37,7 +38,8 @@ def fake_openai(answer: Answer) -> Iterator[tuple[str, list[dict]]]:
                 self.send_response(404)
                 self.end_headers()
                 return
-            data = json.dumps(completion(*answer(body))).encode()
+            answered = answer(body)
+            data = json.dumps(answered if isinstance(answered, dict) else completion(*answered)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 
 import pytest
 
 from lexrisk.cli import main
-from tests.eval.fake_openai import fake_openai
+from tests.eval.fake_openai import completion, fake_openai
 from tests.eval.fakes import PLUGIN, write_cuad
 
 
@@ -73,6 +74,15 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, gold, tmp_path, capsys)
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+def test_a_store_that_cannot_be_read_is_named_without_its_password(gold, tmp_path, capsys):
+    url = "postgresql+psycopg://lexrisk:hunter2@127.0.0.1:1/test"  # port 1: nothing listens, the connection fails
+    assert main(["eval", "run", "--analyzer", "scripted", PLUGIN, "--data", "store:dev", "--set", f"database_url={url}",
+                 "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot read the store at postgresql+psycopg://lexrisk:***@127.0.0.1:1/test" in err
+    assert "hunter2" not in err and len(err.splitlines()) == 1
 
 
 def test_report_from_two_runs(run_dir, gold, tmp_path):
@@ -275,3 +285,52 @@ def test_a_run_where_every_contract_fails_exits_1_and_says_why(gold, tmp_path, c
     err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
     assert "every contract failed; the first: RuntimeError: scripted failure on gamma.txt" in err
     assert json.loads((tmp_path / "dead" / "metrics.json").read_text())["failed"] == 1
+
+
+def _scored_with(logprobs) -> dict:
+    """A chat completion that writes a score, with `logprobs` as the server sent them (absent when None)."""
+    body = completion("Fine.\nScore: 4", None)
+    if logprobs is not None:
+        body["choices"][0]["logprobs"] = logprobs
+    return body
+
+
+def _at_score(**alternative) -> dict:
+    """logprobs whose score token's one top alternative is `alternative`."""
+    return {"content": [{"token": "4", "logprob": -0.1, "top_logprobs": [alternative]}]}
+
+
+@pytest.mark.parametrize(("logprobs", "problem"), [
+    (None, "the answer has no logprobs, though they were asked for"),
+    ({"content": []}, "the answer has no logprobs, though they were asked for"),
+    ("4", "logprobs is not an object"),
+    ({"content": {"token": "4"}}, "logprobs.content is not a list of objects"),
+    ({"content": ["4"]}, "logprobs.content is not a list of objects"),
+    ({"content": [{"token": None, "logprob": 0.0}]}, "logprobs.content[0].token is not a string"),
+    ({"content": [{"token": "4", "logprob": -0.1}]}, "logprobs.content[0].top_logprobs is missing"),
+    ({"content": [{"token": "4", "logprob": -0.1, "top_logprobs": []}]},
+     "logprobs.content[0].top_logprobs, at the score's token, is empty"),
+    ({"content": [{"token": "4", "logprob": -0.1, "top_logprobs": {"4": -0.1}}]},
+     "logprobs.content[0].top_logprobs is not a list of objects"),
+    (_at_score(token="4"), "logprobs.content[0].top_logprobs[0].logprob is None, not a log-probability"),
+    (_at_score(token="4", logprob=math.nan), "logprobs.content[0].top_logprobs[0].logprob is nan, not a log-probability"),
+    (_at_score(token="4", logprob=math.inf), "logprobs.content[0].top_logprobs[0].logprob is inf, not a log-probability"),
+    (_at_score(token="4", logprob=1000), "logprobs.content[0].top_logprobs[0].logprob is 1000, not a log-probability"),
+    (_at_score(token="4", logprob="-0.1"), "logprobs.content[0].top_logprobs[0].logprob is '-0.1', not a log-probability"),
+])
+def test_malformed_logprobs_are_one_line_naming_the_problem(run_dir, capsys, logprobs, problem):
+    """The judge server's logprobs were read without a check: a missing `logprob`, a dict for a list, ... ended
+    in a traceback; a NaN became every score and an invalid judge.json; none at all, or an empty top_logprobs,
+    quietly gave the integer (marked as weighted, for the latter)."""
+    with fake_openai(lambda body: _scored_with(logprobs)) as (url, _):
+        assert main(["eval", "judge", str(run_dir), "--endpoint", url, "--model", "gemma-3-27b-it"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"lexrisk: error: judge endpoint {url}/chat/completions: {problem}")
+        assert "--no-logprobs" in err and len(err.splitlines()) == 1
+        assert not (run_dir / "judge.json").exists()
+        # the way out the line names: the integer the judge wrote
+        assert main(["eval", "judge", str(run_dir), "--endpoint", url, "--model", "gemma-3-27b-it",
+                     "--no-logprobs"]) == 0
+    j = json.loads((run_dir / "judge.json").read_text())
+    assert j["summary"]["rated"] == 3 and [r["score"] for r in j["ratings"]] == [4.0] * 3
+    assert not any(r["weighted"] for r in j["ratings"])
