@@ -22,6 +22,8 @@ from contracts.wire import (
 )
 from serving.models import ComparisonRow, FindingRow, Job, Template
 
+_FILE_PART_CODES: dict[int, list[str]] = {400: ["missing_filename", "one_file_per_upload"]}  # serving.api.uploads
+
 
 def _ingest_codes() -> dict[int, list[str]]:
     """The codes a file's ingestion can fail with, by status (serving.service.uploads.parse),
@@ -39,9 +41,11 @@ def _ingest_codes() -> dict[int, list[str]]:
 
 def error_responses(codes: dict[int, list[str]], *, upload: bool = False) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` naming the error codes a route can return, by status. Every /v1 route can
-    also answer 401 `unauthorized` and 429 `rate_limited` (the gate), and 422 `invalid_request`."""
+    also answer 401 `unauthorized` and 429 `rate_limited` (the gate), and 422 `invalid_request`; an
+    `upload` route, the codes of its file part (serving.api.uploads) and of the file's ingestion."""
     merged: dict[int, list[str]] = {401: ["unauthorized"], 422: ["invalid_request"], 429: ["rate_limited"]}
-    for status, names in [*codes.items(), *(_ingest_codes().items() if upload else [])]:
+    uploads = [*_FILE_PART_CODES.items(), *_ingest_codes().items()] if upload else []
+    for status, names in [*codes.items(), *uploads]:
         merged.setdefault(status, [])
         merged[status] += [n for n in names if n not in merged[status]]
     return {status: {"model": ErrorBody, "description": "error codes: " + ", ".join(f"`{n}`" for n in names)}

@@ -3,11 +3,28 @@ it is parsed; the file's own read stops one byte past the file limit."""
 
 from __future__ import annotations
 
-from fastapi import Request, UploadFile
+from typing import Annotated
+
+from fastapi import Depends, File, Request, UploadFile
 
 from contracts.filenames import safe_name
 from serving.errors import InvalidInput, TooLarge
 from serving.settings import ServiceSettings
+
+
+async def one_file_part(request: Request, file: Annotated[UploadFile | str, File(
+        description="PDF, DOCX or TXT, with a filename; one file per request")]) -> UploadFile | str:
+    """The upload's `file` part, refused when the request holds more than one: FastAPI binds a repeated
+    field to its last part, so the other files were dropped without a word while the client, a document
+    system sending a batch, took the 2xx for all of them."""
+    form = await request.form()  # already parsed to bind `file`: Starlette keeps it on the request
+    if (parts := len(form.getlist("file"))) > 1:
+        raise InvalidInput(f"the request holds {parts} 'file' parts; send one file per request",
+                           code="one_file_per_upload")
+    return file
+
+
+FilePart = Annotated[UploadFile | str, Depends(one_file_part)]
 
 
 def read_upload(request: Request, file: UploadFile | str, settings: ServiceSettings) -> tuple[bytes, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from contracts.filenames import safe_name
 from serving.models import Template, Upload
 from serving.service import scope
 from serving.service.uploads import parse
@@ -13,8 +14,12 @@ from serving.settings import ServiceSettings
 
 def add(session: Session, *, tenant_id: str, data: bytes, filename: str, name: str | None,
         settings: ServiceSettings) -> Template:
+    """`name` is cleaned as a contract's file name is (`safe_name`): it is printed in titles, tables and Word
+    files beside that name, where a line break or a right-to-left override (U+202E) would forge or
+    hide text. Blank or cleaned away, the file's name stands in."""
     document = parse(data, filename, settings=settings)
-    template = Template(tenant_id=tenant_id, name=name or document.name, sha256=document.sha256,
+    name = safe_name(name or "", fallback="") or document.name
+    template = Template(tenant_id=tenant_id, name=name, sha256=document.sha256,
                         source_type=document.source_type, size_bytes=len(data), pages=len(document.pages))
     session.add(template)
     session.flush()

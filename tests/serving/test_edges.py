@@ -93,6 +93,37 @@ def test_upload_without_a_filename_is_missing_filename(edge_api: Api) -> None:
         **edge_api.h(), "Content-Type": f"multipart/form-data; boundary={boundary}"}), 400, "missing_filename")
 
 
+def test_two_file_parts_are_refused_and_neither_is_stored(edge_api: Api) -> None:
+    """FastAPI binds a repeated field to its last part: the second file was analyzed (202) and the first
+    dropped without a word. Both upload routes refuse the request instead, whatever the parts are."""
+    h = edge_api.h()
+    two = [("file", ("first.txt", b"First. The Customer shall not assign.")),
+           ("file", ("second.txt", b"Second. Governing law: New York."))]
+    for route in ("/v1/contracts", "/v1/templates"):
+        error = _error(edge_api.client.post(route, headers=h, files=two), 400, "one_file_per_upload")
+        assert "2 'file' parts" in error["message"] and "one file per request" in error["message"]
+        assert edge_api.client.get(route, headers=h).json()["count"] == 0, route
+    # a file and a plain field of the same name are two parts too
+    _error(edge_api.client.post("/v1/contracts", headers=h, files=two[:1], data={"file": "x"}),
+           400, "one_file_per_upload")
+    assert edge_api.upload(data=b"One. The Customer shall not assign.", name="one.txt").status_code == 202
+
+
+def test_template_names_are_cleaned_as_file_names_are(edge_api: Api) -> None:
+    """A template's name was stored as given but for NUL: a line break or a right-to-left override in it
+    forged or hid text wherever the name is printed beside the contract's (cleaned) file name."""
+    h = edge_api.h()
+    for i, (given, stored) in enumerate([("Standard MSA \r\nv2\u202etxt.exe", "Standard MSA v2txt.exe"),
+                                         ("  MSA   2024/25  ", "MSA 2024_25"),
+                                         (" \u202e\r\n ", "fallback.txt")]):
+        r = edge_api.client.post("/v1/templates", headers=h, data={"name": given},
+                                 files={"file": ("fallback.txt", f"{i}. Governing law: New York.".encode())})
+        assert r.status_code == 201, r.text
+        assert r.json()["name"] == stored, given
+    listed = edge_api.client.get("/v1/templates", headers=h).json()["data"]
+    assert sorted(t["name"] for t in listed) == ["MSA 2024_25", "Standard MSA v2txt.exe", "fallback.txt"]
+
+
 def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> None:
     """The API reads an upload in a child process with a time budget: a file the reader cannot finish in time is
     a 422 `extraction_timeout`, and the server carries on (the same app then reads the next file in time)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from contracts.playbook import Severity
 from contracts.wire import (
@@ -37,12 +37,12 @@ from serving.api.protocol import (
     error_responses,
     finding_public,
 )
-from serving.api.uploads import read_upload
+from serving.api.uploads import FilePart, read_upload
 from serving.service import comparisons, contracts, uploads
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
-    400: ["bad_request", "missing_filename", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
+    400: ["bad_request", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
           "webhooks_disabled"],
     404: ["not_found"], 409: ["callback_conflict", "upload_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
     upload=True)
@@ -53,7 +53,7 @@ READ_ERRORS = error_responses({404: ["not_found"]})
              summary="Upload a contract and start its analysis")
 def upload_contract(request: Request, response: Response, tenant: TenantDep, session: SessionDep,
                     settings: SettingsDep, queue: QueueDep,
-                    file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
+                    file: FilePart,
                     analyzer: Annotated[str | None, Form(description="baseline, openai or hf", max_length=100)] = None,
                     template_id: Annotated[str | None, Form(description="a template to compare against",
                                                             pattern=ID_PATTERN)] = None,

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
+from fastapi import APIRouter, Form, Request, Response, status
 
 from contracts.wire import TemplatePublic, TemplatesPublic
 from serving.api.deps import IdPath, Limit, Offset, SessionDep, SettingsDep, TenantDep, page_limit
 from serving.api.protocol import error_responses, template_public
-from serving.api.uploads import read_upload
+from serving.api.uploads import FilePart, read_upload
 from serving.service import templates
 
 router = APIRouter(prefix="/v1/templates", tags=["templates"])
-UPLOAD_ERRORS = error_responses({400: ["bad_request", "missing_filename"], 413: ["too_large"]}, upload=True)
+UPLOAD_ERRORS = error_responses({400: ["bad_request"], 413: ["too_large"]}, upload=True)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TemplatePublic, responses=UPLOAD_ERRORS)
 def upload_template(request: Request, response: Response, tenant: TenantDep, session: SessionDep,
-                    settings: SettingsDep, file: Annotated[UploadFile | str, File(description="PDF, DOCX or TXT, with a filename")],
+                    settings: SettingsDep, file: FilePart,
                     name: Annotated[str | None, Form(max_length=200, pattern=r"^[^\x00]*$")] = None) -> TemplatePublic:
     data, filename = read_upload(request, file, settings)
     template = templates.add(session, tenant_id=tenant.id, data=data, filename=filename, name=name, settings=settings)
