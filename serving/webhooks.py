@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 
 def check_callback_url(url: str, settings: WebhookSettings) -> str:
+    """The URL to store and call, once it passes the checks in the module's docstring (else InvalidInput
+    naming the problem), without the white space around it: URL parsers drop it (urlsplit checked the URL
+    without its leading space while the job stored it with it), and a trailing one was sent as `%20`."""
+    url = url.strip()
     if any(ord(c) < 32 or c == "\x7f" for c in url):
         raise InvalidInput("callback_url holds control characters", code="invalid_callback_url")
     try:

@@ -70,7 +70,7 @@ def upload(session: Session, *, tenant: Tenant, data: bytes, filename: str, sett
         raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: {', '.join(analyzer_names(settings))}",
                            code="unknown_analyzer")
     if callback_url:
-        check_callback_url(callback_url, settings)
+        callback_url = check_callback_url(callback_url, settings)
     if len(data) > settings.max_upload_bytes:
         raise TooLarge(f"{filename}: the file is {len(data) / 2**20:.1f} MiB; the limit is "
                        f"{settings.max_upload_bytes / 2**20:.1f} MiB")

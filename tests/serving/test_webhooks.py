@@ -22,12 +22,14 @@ class _Receiver:
 
     def __init__(self, failures: int = 0) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.paths: list[str] = []
         self.failures = failures
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"]))
+                receiver.paths.append(self.path)
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 code = 503 if len(receiver.received) <= receiver.failures else 204
                 self.send_response(code)
@@ -74,6 +76,31 @@ def test_job_end_webhook_is_signed_and_retried(tmp_path) -> None:
     event = json.loads(body)
     assert event["type"] == "job.done" and event["data"]["job_id"] == accepted["job_id"]
     assert len({h["webhook-id"] for h, _ in receiver.received}) == 1  # one message id across retries
+
+
+def test_white_space_around_a_callback_url_is_dropped(tmp_path) -> None:
+    """A pasted URL kept its surrounding spaces: the job called `/hook%20`, and the same file sent again with
+    the URL as typed was refused as a new callback (409 callback_conflict)."""
+    receiver = _Receiver()
+    settings = make_settings(tmp_path, webhook_secret=SECRET, webhook_allowed_hosts=["127.0.0.1:*"],
+                             webhook_allow_private=True)
+    try:
+        for api in open_api(settings):
+            accepted = api.upload(callback_url=f"  {receiver.url} ").json()
+            api.wait(accepted["job_id"])
+            again = api.upload(callback_url=receiver.url)
+            assert again.status_code == 202 and again.json()["reused"] is True, again.text
+            for _ in range(100):
+                job = api.client.get(f"/v1/jobs/{accepted['job_id']}", headers=api.h()).json()
+                if job["webhook_status"] not in (None, "pending"):
+                    break
+                threading.Event().wait(0.05)
+            assert job["webhook_status"] == "delivered"
+            blank = api.upload(data=b"Other. The Customer shall not assign.", name="b.txt", callback_url="   ")
+            assert blank.status_code == 400 and blank.json()["error"]["code"] == "invalid_callback_url"
+    finally:
+        receiver.close()
+    assert receiver.paths == ["/hook"]
 
 
 def test_callback_hosts_outside_allow_list_are_refused(tmp_path) -> None:
