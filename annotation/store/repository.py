@@ -159,6 +159,9 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
         raise StoreError(f"{where}unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
     if origin not in LABEL_ORIGINS:
         raise StoreError(f"{where}unknown origin {origin!r}; use one of {', '.join(LABEL_ORIGINS)}")
+    if end <= start:
+        raise StoreError(f"{where}the span {start}..{end} is {'empty' if end == start else 'reversed'}: "
+                         "its end must come after its start")
     if not 0 <= start < end <= len(contract.text):
         raise StoreError(f"{where}offsets {start}..{end} are outside the text (0..{len(contract.text)})")
     actual = contract.text[start:end]

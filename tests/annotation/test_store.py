@@ -179,7 +179,8 @@ def test_page_map_round_trips(store):
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"category": "Weather", "start": 0, "end": 5}, "unknown category"),
     ({"category": "Governing Law", "start": 0, "end": 5000}, "outside the text"),
-    ({"category": "Governing Law", "start": 3, "end": 3}, "outside the text"),
+    ({"category": "Governing Law", "start": 3, "end": 3}, r"the span 3\.\.3 is empty"),
+    ({"category": "Governing Law", "start": 5, "end": 3}, r"the span 5\.\.3 is reversed"),
     ({"category": "Governing Law", "start": 0, "end": 5, "quote": "Hello"}, "not 'Hello'"),
     ({"category": "Governing Law", "start": 0, "end": 5, "severity": "dire"}, "unknown severity"),
 ])

@@ -51,6 +51,11 @@ def test_bad_label_is_a_clear_422(api: Api) -> None:
     r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(),
                         json={**base, "category": "Governing Law", "end": 10**9})
     assert r.status_code == 400 and "outside the text" in r.json()["error"]["message"]
+    # an empty span is inside the text; its fault is that it holds nothing
+    r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(),
+                        json={**base, "category": "Governing Law", "start": 3, "end": 3})
+    assert r.status_code == 400 and r.json()["error"] == {
+        "code": "invalid_label", "message": "the span 3..3 is empty: its end must come after its start"}
 
 
 def test_model_info(api: Api) -> None:
