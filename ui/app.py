@@ -16,6 +16,7 @@ SECTIONS = {
              ("pages/disagreements.py", "Disagreements", "rule", "disagreements")],
     "System": [("pages/model.py", "Model", "model_training", "model"), ("pages/signout.py", "Sign out", "logout", "signout")],
 }
+ALIASES = ("home", "signin")  # addresses of the app's root: bookmarks of `/home` and of the sign-in page
 if signed_in():
     listed = {section: [st.Page(file, title=title, icon=f":material/{icon}:", url_path=path)
                         for file, title, icon, path in pages] for section, pages in SECTIONS.items()}
@@ -28,15 +29,17 @@ if signed_in():
         "Page not found", and every link to a contract is one."""
         st.switch_page(review, query_params=st.query_params.to_dict())
 
-    root = st.Page(home, title="Review", url_path="home", default=True, visibility="hidden")
-    # a bookmark of the sign-in page, opened signed in, goes on to Review (not "Page not found")
-    signed = st.Page(home, title="Review", url_path="signin", visibility="hidden")
-    navigation = st.navigation({section: ([root, signed] if section == "Contracts" else []) + pages
+    # the default page is served only at `/` (its own url_path reaches nothing), so `/home` and a bookmark of the
+    # sign-in page, opened signed in, are pages of their own that go on to Review too (not "Page not found")
+    root = st.Page(home, title="Review", url_path="", default=True, visibility="hidden")
+    aliases = [st.Page(home, title="Review", url_path=path, visibility="hidden") for path in ALIASES]
+    navigation = st.navigation({section: ([root, *aliases] if section == "Contracts" else []) + pages
                                 for section, pages in listed.items()})
 else:
     navigation = st.navigation(
-        [st.Page(signin, title="Sign in", icon=":material/key:", url_path="signin", default=True)]
-        + [st.Page(signin, title="Sign in", url_path=path) for pages in SECTIONS.values() for *_, path in pages],
+        [st.Page(signin, title="Sign in", icon=":material/key:", url_path="", default=True)]
+        + [st.Page(signin, title="Sign in", url_path=path)
+           for path in [*ALIASES, *(path for pages in SECTIONS.values() for *_, path in pages)]],
         position="hidden")
     st.session_state[ASKED] = "" if navigation.url_path == "signin" else navigation.url_path
 navigation.run()

@@ -68,14 +68,19 @@ class Actions:
 def _analyzed(up: Up) -> tuple[str, dict[str, str]]:
     """The sample contract uploaded and analysed through the API (not part of labelling)."""
     headers = {"Authorization": f"Bearer {up.key}"}
-    with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:
-        path = SAMPLES / "master_services_agreement.pdf"
-        accepted = http.post("/v1/contracts", files={"file": (path.name, path.read_bytes())}).json()
-        deadline = time.monotonic() + 120
-        while http.get(f"/v1/jobs/{accepted['job_id']}").json()["status"] not in ("done", "failed"):
-            assert time.monotonic() < deadline, "the analysis did not finish"
-            time.sleep(0.5)
-    return accepted["contract_id"], headers
+    return _upload(up, headers, "master_services_agreement.pdf"), headers
+
+
+def _choose(page: Any, name: str) -> None:
+    """Clicks the checkbox of the queue's row of this contract (its index found in the grid's accessible cells,
+    column 1 being Contract)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    playwright_api.expect(grid.locator(f'[id^="glide-cell-1-"]:text-is("{name}")')).to_have_count(1)
+    cells = page.evaluate("Array.from(document.querySelectorAll('[id^=glide-cell-1-]'), c => [c.id, c.textContent])")
+    row = next(int(cell.rsplit("-", 1)[1]) for cell, text in cells if text == name)
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * row + 17)
 
 
 def _shot(page: Any, name: str) -> None:
@@ -147,11 +152,7 @@ def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
     sign_in(page, up.key)
     page.get_by_role("link", name="Annotate").click()
     expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    expect(grid).to_be_visible()
-    box = grid.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the queue's first contract (choosing work, not labelling)
+    _choose(page, "master_services_agreement.pdf")  # choosing work, not labelling
     iframe = page.locator('iframe[title*="span_picker"]')
     expect(iframe).to_be_visible()
     frame = iframe.content_frame
@@ -213,3 +214,76 @@ def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
     return {"suggestion": from_suggestion.counts | {"total": from_suggestion.total()},
             "drawn": drawn.counts | {"total": drawn.total()},
             "drawn_span": [start, end], "suggestion_span": [chosen["start"], chosen["end"]]}
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -> None:
+    """The contract chosen in the queue is the address's `?contract=ID`: a reload opens its workspace again, with its
+    row still ticked, and so does its link opened signed out, after sign-in; clearing the row closes it, and an
+    unknown id is a message. The older of two contracts is chosen, so a page that opened the first row would fail."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cid, headers = _analyzed(up)
+    newer = _upload(up, headers, "master_services_agreement.txt")
+    name = "master_services_agreement.pdf"
+    assert newer != cid
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": 900 if width == 1280 else 1080})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(f"{up.ui}/annotate")  # signed out: sign-in, then back to Annotate
+            sign_in(page, up.key)
+            expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
+            _choose(page, name)
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={cid}")
+            _opened(page, name, f"annotate-link-{width}-chosen")
+            page.reload()
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={cid}")
+            _opened(page, name, f"annotate-link-{width}-reloaded")
+
+            other = browser.new_context(viewport={"width": width, "height": 900}).new_page()  # a colleague, signed out
+            other.set_default_timeout(90_000)
+            other.goto(f"{up.ui}/annotate?contract={cid}")
+            sign_in(other, up.key, name="B. Lawyer")
+            expect(other).to_have_url(f"{up.ui}/annotate?contract={cid}")
+            _opened(other, name, f"annotate-link-{width}-signed-in")
+            other.context.close()
+
+            _choose(page, name)  # ticked again: cleared, the queue alone
+            expect(page).to_have_url(f"{up.ui}/annotate")
+            expect(page.get_by_text("Select a contract in the queue to label it.")).to_be_visible()
+            expect(page.locator('iframe[title*="span_picker"]')).to_have_count(0)
+            page.goto(f"{up.ui}/annotate?contract={'0' * 32}")
+            expect(page.get_by_text("The contract of this link was not found.")).to_be_visible()
+            expect(page).to_have_url(f"{up.ui}/annotate")
+            _shot(page, f"annotate-link-{width}-unknown")
+        except Exception:
+            page.screenshot(path=str(SHOTS / f"annotate-link-{width}-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _upload(up: Up, headers: dict[str, str], name: str) -> str:
+    """One more sample contract, analysed through the API; its id."""
+    with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:
+        path = SAMPLES / name
+        accepted = http.post("/v1/contracts", files={"file": (path.name, path.read_bytes())}).json()
+        deadline = time.monotonic() + 120
+        while http.get(f"/v1/jobs/{accepted['job_id']}").json()["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline, "the analysis did not finish"
+            time.sleep(0.5)
+    return str(accepted["contract_id"])
+
+
+def _opened(page: Any, name: str, shot: str) -> None:
+    """The workspace of `name` shows (its heading and the text to label), and the queue's ticked row is its row."""
+    expect = playwright_api.expect
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    expect(page.locator('iframe[title*="span_picker"]').content_frame.locator("#doc")).to_be_visible()
+    ticked = page.locator('[data-testid="stDataFrame"] tr[aria-selected="true"] [id^="glide-cell-1-"]')
+    expect(ticked).to_have_text([name])
+    _shot(page, shot)

@@ -45,6 +45,7 @@ def signed_in(key: str) -> AppTest:
     at.text_input[1].input("A. Lawyer")
     at.button[0].click().run()
     if "lexrisk_session" in at.session_state:
+        at.run()  # signed in: the navigation registers the pages' files, which switch_page looks up
         at.switch_page("pages/review.py").run()
     return at
 
@@ -150,7 +151,7 @@ def test_annotation_saved(app_env: LiveApi) -> None:
     start = text.index("governed by")
     at = signed_in(app_env.keys["globex"])
     at.switch_page("pages/annotate.py").run()
-    at.session_state["queue"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.query_params["contract"] = cid  # the contract chosen in the queue (tests/ui/test_annotate_browser.py clicks)
     at.run()
     assert not at.exception, at.exception
     assert "suggestions from the model to go" in texts(at)
@@ -346,6 +347,88 @@ def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env:
     other.query_params["contract"] = contract_id
     other.run()
     assert "The contract of this link was not found." in texts(other)
+
+
+def _analyzed(url: str, headers: dict[str, str], sample: Path) -> str:
+    """The sample uploaded and analysed through the API; its contract's id."""
+    accepted = httpx.post(f"{url}/v1/contracts", headers=headers,
+                          files={"file": (sample.name, sample.read_bytes())}).json()
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    return str(accepted["contract_id"])
+
+
+def test_annotate_keeps_its_contract_in_the_address(app_env: LiveApi) -> None:
+    """`/annotate?contract=ID` (a reload, a shared link, sign-in's way back) opens that contract's workspace with
+    its queue row selected, and keeps it when the queue is re-sorted; listed only with my contracts, it stays open
+    with a way back to the queue; an unknown, malformed or other firm's id is a message and leaves the address."""
+    headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
+    names = ["master_services_agreement.txt", "master_services_agreement.pdf"]
+    ids = {name: _analyzed(app_env.url, headers, SAMPLES / name) for name in names}
+    at = signed_in(app_env.keys["globex"])
+    at.switch_page("pages/annotate.py").run()
+    for name in (*names, names[0]):
+        at.query_params["contract"] = ids[name]
+        at.run()
+        assert not at.exception, at.exception
+        assert _heads(at) == [name] and "suggestions from the model to go" in texts(at)
+        assert _queue_choice(at) == name
+    at.segmented_control(key="annotate_order").set_value("uncertainty").run()  # the rows re-sorted
+    assert _heads(at) == [names[0]] and _queue_choice(at) == names[0]
+    # the table keeps its selection by row number: a row that now holds the other contract is chosen again
+    other_row = list(_queue(at)["Contract"]).index(names[1])
+    at.session_state["queue"] = {"selection": {"rows": [other_row], "columns": [], "cells": []}}
+    at.run()
+    assert _heads(at) == [names[0]] and _queue_choice(at) == names[0]
+    assert at.query_params["contract"] == ids[names[0]]
+
+    at.query_params["contract"] = ids[names[1]]
+    at.toggle(key="annotate_mine").set_value(True).run()  # none is mine: the queue lists nothing
+    assert "it is not in the queue as listed" in texts(at) and _heads(at) == [names[1]]
+    next(b for b in at.button if b.label == "Back to the queue").click().run()
+    assert "contract" not in at.query_params and not at.subheader
+    at.toggle(key="annotate_mine").set_value(False).run()
+
+    # a contract assigned to two annotators has a row for each: the link opens mine, with my status
+    for who, status in (("B. Lawyer", "to_label"), ("A. Lawyer", "in_review")):
+        httpx.put(f"{app_env.url}/v1/annotation/queue/{ids[names[0]]}", headers=headers,
+                  json={"annotator": who, "status": status}).raise_for_status()
+    at.query_params["contract"] = ids[names[0]]
+    at.run()
+    row = _queue(at).iloc[at.session_state["queue"]["selection"]["rows"][0]]
+    assert (row["Contract"], row["Assigned to"]) == (names[0], "A. Lawyer")
+    assert at.segmented_control(key=f"status-{ids[names[0]]}").value == "in_review"
+
+    for linked, said in (("0" * 32, "The contract of this link was not found."),
+                         ("abc", "not an id the API returned")):
+        at.query_params["contract"] = linked
+        at.run()
+        assert not at.exception, at.exception
+        assert said in texts(at) and "contract" not in at.query_params and not at.subheader
+        assert "Select a contract in the queue to label it." in texts(at) and _queue_choice(at) is None
+    other = signed_in(app_env.keys["acme"])
+    other.switch_page("pages/annotate.py")
+    other.query_params["contract"] = ids[names[0]]
+    other.run()
+    assert "The contract of this link was not found." in texts(other) and not other.subheader
+
+
+def _heads(at: AppTest) -> list[str]:
+    """The page's subheaders as a person reads them (the workspace's head is the contract's name)."""
+    return [read(h.value) for h in at.subheader]
+
+
+def _queue_choice(at: AppTest) -> str | None:
+    """The contract of the queue's selected row, as the page left the table's selection."""
+    rows = at.session_state["queue"]["selection"]["rows"]
+    return str(_queue(at)["Contract"][rows[0]]) if rows else None
+
+
+def _queue(at: AppTest) -> Any:
+    """The Annotate queue's table as drawn."""
+    return next(d.value for d in at.dataframe if d.key == "queue")
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Annotate: work from the queue (assigned contracts with their status, newest first or the model's least
 certain first, each annotator's progress); select words in the contract with the mouse, or take the
 model's suggestions (accept, edit or reject each with one key); category and severity from the keyboard,
-with CUAD's description and the firm's playbook line beside the picker. Every label records its origin."""
+with CUAD's description and the firm's playbook line beside the picker. Every label records its origin.
+The chosen contract is the address's `?contract=ID`, so a reload, a shared link or sign-in keeps it open."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ import streamlit as st
 
 from contracts.taxonomy import category_names
 from contracts.wire import FindingPublic, Label, QueueItem
+from ui.client import ApiError
 from ui.components.span_picker import span_picker
+from ui.plain import plain
 from ui.render import ORIGIN_LABEL, short
-from ui.state import api, attempt, reviewer
+from ui.state import api, attempt, reviewer, show_error
 
 STATUS_LABEL = {"to_label": "To label", "in_review": "In review", "done": "Done"}
 ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
+QUEUE = "queue"  # the queue table's key: its selection, in st.session_state
 
 
 def page() -> None:
@@ -31,15 +35,21 @@ def page() -> None:
     if queue is None:
         return
     _progress(queue.progress)
-    if not queue.data:
+    linked = _linked(queue.data)
+    if not queue.data and linked is None:
         st.info("Nothing to label: contracts assigned to you appear here (untick “Only my contracts” to see all), "
                 "and uploads on the Review page.")
         return
-    item = _pick(queue.data)
-    if item is None:
+    if queue.data:
+        _pick(queue.data, linked[0] if linked else None, me)
+    if linked is None:
         st.caption("Select a contract in the queue to label it.")
         return
-    _workspace(item, me)
+    cid, name = linked
+    if cid not in {x.contract_id for x in queue.data}:
+        _unlisted(name)
+    status = next((x.status for x in queue.data if x.contract_id == cid and x.annotator == me), None)
+    _workspace(cid, name, status, me)
 
 
 def _progress(progress: list[Any]) -> None:
@@ -57,21 +67,76 @@ def _progress(progress: list[Any]) -> None:
                        f"edited, {stats.suggestions_rejected} rejected); {stats.manual} labels drawn by hand.")
 
 
-def _pick(items: list[QueueItem]) -> QueueItem | None:
-    rows = [{"Contract": x.name, "Assigned to": x.annotator or "—",
-             "Status": STATUS_LABEL.get(x.status or "", "Unassigned"), "Labels": x.labels,
-             "Model uncertainty": x.uncertainty, "Added": x.created_at} for x in items]
-    event: Any = st.dataframe(pd.DataFrame(rows), on_select="rerun", selection_mode="single-row", hide_index=True,
-                              key="queue", height=min(250, 38 + 35 * len(rows)),
-                              column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-                                             "Model uncertainty": st.column_config.ProgressColumn(
-                                                 min_value=0.0, max_value=1.0, format="%.2f")})
-    chosen = event.selection.rows if event is not None else []
-    return items[chosen[0]] if chosen else None
+def _linked(items: list[QueueItem]) -> tuple[str, str] | None:
+    """The contract the address names (`/annotate?contract=ID`), as (id, name): from the queue, else from the
+    API (a contract the queue does not list, such as another's while only mine are listed). An id the API does
+    not show this firm reads as its "not found" (another firm's included), and the link is dropped."""
+    linked = st.query_params.get("contract")
+    if not linked:
+        return None
+    named = next((x.name for x in items if x.contract_id == linked), None)
+    if named is not None:
+        return linked, named
+    try:
+        info = api().contract(linked)
+    except ApiError as exc:
+        if exc.status == 404:
+            st.error("**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
+                     "choose one in the queue.", icon=":material/error:")
+        else:
+            show_error(exc)
+        del st.query_params["contract"]
+        return None
+    return info.id, info.name
 
 
-def _workspace(item: QueueItem, me: str) -> None:
-    cid = item.contract_id
+def _pick(items: list[QueueItem], linked: str | None, me: str) -> None:
+    """The queue, with the linked contract's row selected. A table keeps its selection by row number, so after a
+    reload, another order or a new link the row is chosen again from the address (my row where the contract
+    has several annotators'); a click on a row puts its contract in the address, and clearing it takes it out."""
+    ids = [x.contract_id for x in items]
+    state = st.session_state.get(QUEUE)
+    rows = list(state["selection"]["rows"]) if state is not None else []
+    if not (rows and rows[0] < len(ids) and ids[rows[0]] == linked):
+        want = [_row(items, linked, me)] if linked in ids else []
+        if rows != want:
+            st.session_state[QUEUE] = {"selection": {"rows": want, "columns": [], "cells": []}}
+    table = [{"Contract": x.name, "Assigned to": x.annotator or "—",
+              "Status": STATUS_LABEL.get(x.status or "", "Unassigned"), "Labels": x.labels,
+              "Model uncertainty": x.uncertainty, "Added": x.created_at} for x in items]
+    st.dataframe(pd.DataFrame(table), on_select=lambda: _chose(ids), selection_mode="single-row", hide_index=True,
+                 key=QUEUE, height=min(250, 38 + 35 * len(table)),
+                 column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                                "Model uncertainty": st.column_config.ProgressColumn(
+                                    min_value=0.0, max_value=1.0, format="%.2f")})
+
+
+def _row(items: list[QueueItem], cid: str | None, me: str) -> int:
+    """The queue's row of this contract: mine if it is assigned to me, else its first."""
+    rows = [i for i, x in enumerate(items) if x.contract_id == cid]
+    return next((i for i in rows if items[i].annotator == me), rows[0])
+
+
+def _chose(ids: list[str]) -> None:
+    """A click on the queue: the chosen row's contract becomes the address's, or none when it was cleared."""
+    rows = st.session_state[QUEUE]["selection"]["rows"]
+    if rows:
+        st.query_params["contract"] = ids[rows[0]]
+    elif "contract" in st.query_params:
+        del st.query_params["contract"]
+
+
+def _unlisted(name: str) -> None:
+    """The linked contract is not a row of the queue (only my contracts are listed, and it is another's): it stays
+    open, with a way back to the queue, since no row can be cleared to close it."""
+    note, close = st.columns([5, 1], vertical_alignment="center")
+    note.info(f"“{plain(name)}” is open from this page's address; it is not in the queue as listed.")
+    if close.button("Back to the queue", key="annotate_close"):
+        del st.query_params["contract"]
+        st.rerun()
+
+
+def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
     key = f"picker-{cid}"
     _handle(st.session_state.get(key), cid, me)
     text = attempt(lambda: api().text(cid))
@@ -81,8 +146,8 @@ def _workspace(item: QueueItem, me: str) -> None:
     if text is None or labels is None or findings is None:
         return
     head, status_col, assign_col = st.columns([4, 3, 1], vertical_alignment="bottom")
-    head.subheader(item.name)
-    _status(status_col, assign_col, item, me)
+    head.subheader(plain(name))
+    _status(status_col, assign_col, cid, status, me)
     suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
     st.caption(f"{len(suggestions)} suggestions from the model to go (dashed); your and others' labels are "
                "underlined by severity. Drag over words to label them.")
@@ -133,18 +198,17 @@ def _open_suggestions(findings: list[FindingPublic], mine: list[Label]) -> list[
             and not any(x.category == f.category and x.start < f.end and f.start < x.end for x in mine)]
 
 
-def _status(column: Any, assign_column: Any, item: QueueItem, me: str) -> None:
+def _status(column: Any, assign_column: Any, cid: str, current: str | None, me: str) -> None:
     """My status on the contract (assigning it to me on first choice), and assigning it to someone else."""
-    current = item.status if item.annotator == me else None
     with column:
         chosen = st.segmented_control("My status", list(STATUS_LABEL), format_func=STATUS_LABEL.__getitem__,
-                                      default=current, key=f"status-{item.contract_id}-{item.annotator}")
-        if chosen and chosen != current and attempt(lambda: api().assign(item.contract_id, me, chosen)):
+                                      default=current, key=f"status-{cid}")
+        if chosen and chosen != current and attempt(lambda: api().assign(cid, me, chosen)):
             st.rerun()
     with assign_column, st.popover("Assign…"):
-        who = st.text_input("Annotator", key=f"assign-{item.contract_id}")
-        if st.button("Assign", key=f"assign-go-{item.contract_id}") and who.strip():
-            assigned = attempt(lambda: api().assign(item.contract_id, who.strip()))
+        who = st.text_input("Annotator", key=f"assign-{cid}")
+        if st.button("Assign", key=f"assign-go-{cid}") and who.strip():
+            assigned = attempt(lambda: api().assign(cid, who.strip()))
             if assigned is not None:
                 st.rerun()
 
