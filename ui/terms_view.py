@@ -96,8 +96,10 @@ def _expires(term: DateTerm | None) -> str:
     return term.value or ("no date" if term.rule else "")
 
 
-def portfolio_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """The table as an Excel workbook; a cell a spreadsheet would run as a formula is written as text."""
+def portfolio_xlsx(rows: list[dict[str, Any]], app_url: str | None) -> bytes:
+    """The table as an Excel workbook; a cell a spreadsheet would run as a formula is written as text. Each
+    review's link is made absolute on `app_url`, the app's address as the browser reached it, and is a
+    hyperlink: Excel opens no link relative to the app (without the address, the link stays as the table has it)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -107,10 +109,15 @@ def portfolio_xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.title = "Portfolio"
     columns = PORTFOLIO_COLUMNS
     sheet.append(columns)
+    link_column = columns.index("Review") + 1
     for row in rows:
         sheet.append([_cell(row[c]) for c in columns])
-    for i, name in enumerate(columns, 1):
-        width = max([len(str(name))] + [len(str(r[name])) for r in rows])
+        if app_url:
+            cell = sheet.cell(row=sheet.max_row, column=link_column)
+            cell.value = cell.hyperlink = app_url.rstrip("/") + row["Review"]
+            cell.style = "Hyperlink"
+    for i, values in enumerate(sheet.iter_cols(values_only=True), 1):
+        width = max(len(str(v if v is not None else "")) for v in values)
         sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()

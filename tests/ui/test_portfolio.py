@@ -12,6 +12,8 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -24,6 +26,7 @@ from lexrisk.commands.ui import streamlit_command
 from tests.serving.test_terms_api import contract_text
 from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, read, wait_http
 from tests.ui.test_app import signed_in, texts
+from ui.terms_view import PORTFOLIO_COLUMNS
 
 TODAY = date.today()
 
@@ -125,16 +128,51 @@ def test_portfolio_lists_filters_sorts_and_exports(live: dict) -> None:
 def test_excel_export_is_the_table() -> None:
     from contracts.wire import PortfolioItem
     from tests.serving.terms_fakes import read_terms
-    from ui.terms_view import PORTFOLIO_COLUMNS, portfolio_rows, portfolio_xlsx
+    from ui.terms_view import portfolio_rows, portfolio_xlsx
 
     item = PortfolioItem(id="a" * 32, name="=HYPERLINK(evil)", created_at="2026-01-01T00:00:00Z",
                          terms=read_terms(contract_text("2027-06-30").decode()), risks={"high": 2, "low": 1})
     rows = portfolio_rows([item])
-    sheet = load_workbook(io.BytesIO(portfolio_xlsx(rows)))["Portfolio"]
+    sheet = load_workbook(io.BytesIO(portfolio_xlsx(rows, "https://lexrisk.firm.example/apps/lexrisk")))["Portfolio"]
     values = list(sheet.values)
     assert list(values[0]) == PORTFOLIO_COLUMNS
     assert values[1][0] == "'=HYPERLINK(evil)"  # a formula is written as text
-    assert values[1][1:] == tuple(rows[0][c] for c in PORTFOLIO_COLUMNS[1:])
+    link = PORTFOLIO_COLUMNS.index("Review")
+    assert values[1][1:link] + values[1][link + 1:] == tuple(rows[0][c] for c in PORTFOLIO_COLUMNS[1:]
+                                                              if c != "Review")
+    # the review's link opens from Excel: absolute, on the app's address (its path too), and a hyperlink
+    cell = sheet.cell(row=2, column=link + 1)
+    assert cell.value == cell.hyperlink.target == f"https://lexrisk.firm.example/apps/lexrisk/review?contract={'a' * 32}"
+    # without the app's address the link stays as the table has it, not a hyperlink that opens nothing
+    bare = load_workbook(io.BytesIO(portfolio_xlsx(rows, None)))["Portfolio"].cell(row=2, column=link + 1)
+    assert bare.value == rows[0]["Review"] and bare.hyperlink is None
+
+
+def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Portfolio page's Excel file links each review at the address the browser reached the app by
+    (`st.context.url`), while the table's own link stays relative to the app."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    files: list[bytes] = []
+    add = MediaFileManager.add
+
+    def recorded(self: MediaFileManager, data: bytes | str, *args: Any, **kwargs: Any) -> str:
+        files.append(data if isinstance(data, bytes) else b"")
+        return add(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recorded)
+    at = signed_in(live["acme"])
+    at.context = {"url": "https://contracts.smith.example/lexrisk/portfolio"}
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    supply = live["ids"]["supply.txt"]
+    assert table[table["Contract"] == "supply.txt"].iloc[0]["Review"] == f"/review?contract={supply}"
+    sheet = load_workbook(io.BytesIO(files[-1]))["Portfolio"]
+    column = PORTFOLIO_COLUMNS.index("Review") + 1
+    links = {row[0].value: row[column - 1].hyperlink.target for row in sheet.iter_rows(min_row=2)}
+    assert links["supply.txt"] == f"https://contracts.smith.example/lexrisk/review?contract={supply}"
+    assert set(links) == set(CONTRACTS)
 
 
 def test_timeline_shows_the_next_12_months(live: dict) -> None:
@@ -251,12 +289,13 @@ def _signed_in(browser, app_url: str, key: str, width: int):
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px (screenshots to look at): each contract's
     parties are painted whole, in their column and in the table's view, with no scrolling sideways; at 1280 px the
-    table scrolls to the columns past the risks with each contract's name pinned in view."""
+    Excel file links each review at the app's address, and the table scrolls to the columns past the risks with
+    each contract's name pinned in view."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
     from tests.ui.test_browser import SHOTS
 
-    live_api, _ = terms_api
+    live_api, ids = terms_api
     SHOTS.mkdir(parents=True, exist_ok=True)
     parties = {f"Northwind Analytics, Inc.; {customer}" for _, _, customer in CONTRACTS.values()}
     with playwright_api.sync_playwright() as pw:
@@ -283,7 +322,15 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
                 for names in parties:
                     cell = drawn[names]
                     assert cell["left"] + cell["width"] <= end, (width, names, cell, end)
-                if width == 1280:  # the columns past the risks: scrolled to, with each contract's name still in view
+                if width == 1280:  # the Excel file as downloaded: each review's link at the address the app is served at
+                    with page.expect_download() as download:
+                        page.get_by_role("button", name="Export to Excel").click()
+                    assert download.value.suggested_filename == "portfolio.xlsx"
+                    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["Portfolio"]
+                    column = PORTFOLIO_COLUMNS.index("Review")
+                    links = {row[0].value: row[column].hyperlink.target for row in sheet.iter_rows(min_row=2)}
+                    assert links == {name: f"{app_url}/review?contract={ids[name]}" for name in CONTRACTS}, links
+                    # the columns past the risks: scrolled to, with each contract's name still in view
                     table.hover()
                     page.mouse.wheel(2000, 0)
                     _settled(page)
@@ -333,8 +380,8 @@ def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
 def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """Every link to a contract opens its review with no "Page not found" dialog: `/review?contract=ID` signed
     out (sign-in first) and signed in (pasted, as a calendar event or webhook carries it), a click on a row of the
-    Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address; signed in, a bookmark
-    of /signin opens Review too."""
+    Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address; a bookmark of /signin
+    or of /home opens Review too, signed in, or after sign-in."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
     from tests.ui.test_browser import SHOTS
@@ -407,13 +454,28 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
             page.goto(f"{app_url}/?contract={ids['supply.txt']}")  # the older link, from the app's root
             opened(page, "supply.txt")
 
-            page.goto(f"{app_url}/signin")  # a bookmark of the sign-in page, signed in: on to Review
-            expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
-            _settled(page)
-            expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
-            expect(page).to_have_url(f"{app_url}/review")
+            for bookmark in ("signin", "home"):  # a bookmark of the sign-in page or of /home, signed in: on to Review
+                page.goto(f"{app_url}/{bookmark}")
+                expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+                _settled(page)
+                expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
+                expect(page).to_have_url(f"{app_url}/review")
+            page.close()
+            for bookmark in ("signin", "home"):  # signed out: sign-in (not "Page not found"), then Review
+                page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"{app_url}/{bookmark}")
+                expect(page.get_by_role("textbox", name="API key")).to_be_visible()
+                _settled(page)
+                expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
+                sign_in(page, live_api.keys["acme"])
+                expect(page.get_by_role("heading", name="Review a contract")).to_be_visible()
+                _settled(page)
+                expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
+                expect(page).to_have_url(f"{app_url}/review")
+                page.context.close()
         except Exception:
-            context.pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
+            browser.contexts[-1].pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
             raise
         finally:
             browser.close()

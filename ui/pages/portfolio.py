@@ -71,9 +71,17 @@ def page() -> None:
                  column_config=COLUMN_WIDTHS, on_select=lambda: _open(table, ids), selection_mode="single-cell")
     if (contract := st.session_state.pop(OPEN, None)) is not None:
         st.switch_page("pages/review.py", query_params={"contract": contract})
-    st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records")), file_name="portfolio.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records"), _app_url()),
+                       file_name="portfolio.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
+
+
+def _app_url() -> str | None:
+    """The app's address as this browser reached it (scheme, host, port and any path a proxy puts before the app):
+    `st.context.url` is this page's address, which is the app's followed by "/portfolio"; None where the browser
+    did not send it."""
+    url = st.context.url
+    return url.rstrip("/").rsplit("/", 1)[0] if url else None
 
 
 def _open(table: str, ids: list[str]) -> None:
