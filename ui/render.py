@@ -181,10 +181,12 @@ def short(text: str, width: int = 140) -> str:
 
 
 def risk_rows(findings: Sequence[Any]) -> list[dict[str, Any]]:
-    """The risks table's rows (one per finding, in the order given)."""
+    """The risks table's rows (one per finding, in the order given). The clause's words are not a column: they
+    are highlighted in the text beside the table and quoted under it once a row is selected, and a column wide
+    enough to read them made the table scroll sideways in a 1280 px window."""
     return [{"Severity": SEVERITY_LABEL.get(f.severity, f.severity), "Category": f.category, "Page": f.page,
              "Status": REVIEW_LABEL.get(f.review.status if f.review else None, "?"),
-             "Clause": short(f.quote), "Confidence": round(f.score, 2)} for f in findings]
+             "Score": round(f.score, 2)} for f in findings]
 
 
 # -- comparison --------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The Review page's two text panes in Chromium (`lexrisk up`, Debian's Chromium through Playwright), at 1280 and
-1920 px: every value clicked in the key-terms panel and every risk selected in the table brings its words into
-view in its own pane, not only the first one (Streamlit runs a pane's script again each time it changes, in the
-page's one global scope). Screenshots go to out/screenshots/ (LEXRISK_SCREENSHOTS) for people to look at."""
+1920 px: the risks table fits its column without scrolling sideways, and every value clicked in the key-terms
+panel and every risk selected in the table brings its words into view in its own pane, not only the first one
+(Streamlit runs a pane's script again each time it changes, in the page's one global scope). Screenshots go to
+out/screenshots/ (LEXRISK_SCREENSHOTS) for people to look at."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def test_every_selection_scrolls_its_pane_to_its_words(analyzed: tuple[Up, str],
             sign_in(page, up.key)
             page.get_by_text(re.compile(r"\d+ risks shown")).wait_for()
             _settled(page)
+            _fits(page)
             for value, words in (("Delaware (US)", "9.2 This Agreement shall be governed"),
                                  ("1 year, automatic", "Thereafter it shall automatically renew")):
                 page.get_by_role("button", name=value).click()
@@ -80,6 +82,17 @@ def test_every_selection_scrolls_its_pane_to_its_words(analyzed: tuple[Up, str],
             raise
         finally:
             browser.close()
+
+
+def _fits(page: Any) -> None:
+    """The risks table shows every column in its width, with no sideways scrolling. The grid paints on a canvas;
+    the element that scrolls it (glide-data-grid's `.dvn-scroller`) is as wide as all its columns together, so its
+    scroll width past its client width is what a lawyer would have to scroll to see."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    scroll, client = grid.locator(".dvn-scroller").evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert scroll <= client, (scroll, client)
+    headers = grid.locator('th[role="columnheader"]').all_text_contents()
+    assert headers == ["Severity", "Category", "Page", "Status", "Score"], headers
 
 
 def _tick(page: Any, category: str, row: int | None = None) -> int:

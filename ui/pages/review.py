@@ -35,6 +35,18 @@ from ui.state import api, attempt, check_size, reviewer, show_error
 from ui.terms_panel import key_terms_panel
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
+# the risks table fits the ~460 px its column has in a 1280 px window (32 px of them the rows' checkboxes): each
+# width is its longest label ("Medium", "To review", the headers) plus the grid's 2 x 8 px padding, a category's
+# name up to 170 px (the few longer ones end in "…"; whole in the selected risk's details). Wider windows share
+# out the rest
+RISK_COLUMNS = {
+    "Severity": st.column_config.TextColumn(width=64),
+    "Category": st.column_config.TextColumn(width=186),
+    "Page": st.column_config.NumberColumn(width=44),
+    "Status": st.column_config.TextColumn(width=74),
+    "Score": st.column_config.NumberColumn(width=52, format="%.2f",
+                                           help="The model's confidence that the clause is of this category, 0 to 1"),
+}
 
 
 def page() -> None:
@@ -204,14 +216,7 @@ def _table(shown: list[FindingPublic], key: str) -> list[FindingPublic]:
     styled = frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: #111" if v in by_label
                              else "", subset=["Severity"])
     event: Any = st.dataframe(styled, on_select="rerun", selection_mode="multi-row", hide_index=True, key=key,
-                              height=min(420, 38 + 35 * len(shown)),
-                              column_config={"Severity": st.column_config.TextColumn(width="small"),
-                                             "Category": st.column_config.TextColumn(width="medium"),
-                                             "Clause": st.column_config.TextColumn(width="large"),
-                                             "Status": st.column_config.TextColumn(width="small"),
-                                             "Page": st.column_config.NumberColumn(width="small"),
-                                             "Confidence": st.column_config.ProgressColumn(
-                                                 min_value=0.0, max_value=1.0, format="%.2f", width="small")})
+                              height=min(420, 38 + 35 * len(shown)), column_config=RISK_COLUMNS)
     rows = event.selection.rows if event is not None else []
     return [shown[i] for i in rows]
 
