@@ -101,3 +101,14 @@ def test_filenames_are_made_safe_without_being_cut() -> None:
     assert len(long) == 255 and long.endswith("x.pdf") and "…" in long
     document = load_bytes(SAMPLE_TXT.read_bytes(), "…A0<b>x</b>.txt")
     assert document.name == "…A0<b>x<_b>.txt"
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    ("MSA\tv2.docx", "MSA v2.docx"), ("MSA\r\nv2.docx", "MSA v2.docx"), ("MSA \t\n v2.docx", "MSA v2.docx"),
+    ("a\x0bb\x0cc\x85d\x1fe\u2028f.txt", "a b c d e f.txt"),  # VT, FF, NEL, unit separator, line separator
+    ("a\t\u202e\tb.txt", "a b.txt"), ("MSA\u202ev2\u200b\u2066.docx", "MSAv2.docx"),  # format characters go
+    ("\tMSA.docx\n", "MSA.docx"), ("\t\u202e\r\n", "upload"),
+])
+def test_white_space_control_characters_separate_words(given: str, shown: str) -> None:
+    """A tab or line break was dropped with the other control characters, gluing the words it separated."""
+    assert safe_name(given) == shown
