@@ -29,6 +29,7 @@ from annotation.store.repository import (
     get_or_create_contract,
     of_tenant,
     owned,
+    span_text,
 )
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
@@ -263,9 +264,10 @@ def _import_region(session: Session, contract: Contract, annotator: Annotator, w
     start, end = value.get("start"), value.get("end")
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         raise ImportRecordError(where, "the region has no integer start/end offsets")
-    if not 0 <= start < end <= len(contract.text):
-        raise ImportRecordError(where, f"offsets {start}..{end} are outside the text (0..{len(contract.text)})")
-    quote = contract.text[start:end]
+    try:
+        quote = span_text(contract.text, start, end)
+    except StoreError as exc:
+        raise ImportRecordError(where, str(exc)) from None
     if "text" in value and value["text"] != quote:
         raise ImportRecordError(where, f"the region's text does not match the text at {start}..{end}")
     labels = _strings(where, "labels", value.get("labels") or [])

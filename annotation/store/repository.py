@@ -142,6 +142,19 @@ def contract_document(contract: Contract) -> Document:
                     metadata=contract.document_metadata)
 
 
+def span_text(text: str, start: int, end: int, *, where: str = "") -> str:
+    """`text[start:end]`, after checking that the span is one a label can have: the one check of a label's
+    offsets, shared by every way a label comes in (API, CLI, Label Studio import), so that each says the same
+    about the same span (the importer's own copy called an empty span 'outside the text'). `where` prefixes
+    the message."""
+    if end <= start:
+        raise StoreError(f"{where}the span {start}..{end} is {'empty' if end == start else 'reversed'}: "
+                         "its end must come after its start")
+    if not 0 <= start < end <= len(text):
+        raise StoreError(f"{where}offsets {start}..{end} are outside the text (0..{len(text)})")
+    return text[start:end]
+
+
 def add_annotation(session: Session, contract: Contract, annotator: Annotator | str, *, category: str,
                    severity: str, start: int, end: int, quote: str | None = None, explanation: str | None = None,
                    source: str, source_ref: str | None = None, status: str = "pending",
@@ -159,12 +172,7 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
         raise StoreError(f"{where}unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
     if origin not in LABEL_ORIGINS:
         raise StoreError(f"{where}unknown origin {origin!r}; use one of {', '.join(LABEL_ORIGINS)}")
-    if end <= start:
-        raise StoreError(f"{where}the span {start}..{end} is {'empty' if end == start else 'reversed'}: "
-                         "its end must come after its start")
-    if not 0 <= start < end <= len(contract.text):
-        raise StoreError(f"{where}offsets {start}..{end} are outside the text (0..{len(contract.text)})")
-    actual = contract.text[start:end]
+    actual = span_text(contract.text, start, end, where=where)
     if quote is not None and quote != actual:
         raise StoreError(f"{where}the text at {start}..{end} is {_short(actual)!r}, not {_short(quote)!r}")
     if isinstance(annotator, str):

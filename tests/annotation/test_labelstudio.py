@@ -133,6 +133,9 @@ def _export_with(tmp_path, mutate) -> object:
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda t, r: r["value"].update(labels=["Weather"]), "unknown category 'Weather'"),
     (lambda t, r: r["value"].update(start=0, end=10**6), "outside the text"),
+    # the store's own span check and message (the importer's copy said 'outside the text' for these)
+    (lambda t, r: r["value"].update(start=3, end=3), r"result r1: the span 3\.\.3 is empty: its end must come after"),
+    (lambda t, r: r["value"].update(start=5, end=3), r"result r1: the span 5\.\.3 is reversed: its end must come after"),
     (lambda t, r: r["value"].update(text="something else"), "does not match"),
     (lambda t, r: r["value"].pop("start"), "no integer start/end"),
     (lambda t, r: t["data"].pop("text"), "data.text is missing"),
