@@ -22,7 +22,8 @@ from contracts.wire import (
 )
 from serving.models import ComparisonRow, FindingRow, Job, Template
 
-_FILE_PART_CODES: dict[int, list[str]] = {400: ["missing_filename", "one_file_per_upload"]}  # serving.api.uploads
+_FILE_PART_CODES: dict[int, list[str]] = {  # serving.api.uploads
+    400: ["missing_filename", "one_file_per_upload", "repeated_field"]}
 
 
 def _ingest_codes() -> dict[int, list[str]]:

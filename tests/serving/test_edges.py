@@ -109,19 +109,40 @@ def test_two_file_parts_are_refused_and_neither_is_stored(edge_api: Api) -> None
     assert edge_api.upload(data=b"One. The Customer shall not assign.", name="one.txt").status_code == 202
 
 
+@pytest.mark.parametrize(("route", "form"), [
+    ("/v1/contracts", {"analyzer": ["no-such-analyzer", "fake"]}),
+    ("/v1/contracts", {"template_id": ["0" * 32, "1" * 32]}),
+    ("/v1/contracts", {"callback_url": ["https://a.example/hook", "https://b.example/hook"]}),
+    ("/v1/templates", {"name": ["First name", "Second name"]}),
+])
+def test_a_repeated_form_field_is_refused_and_nothing_is_stored(edge_api: Api, route: str, form: dict) -> None:
+    """FastAPI binds a repeated field to its last part, as it did the file: the first `analyzer` (or name,
+    template, callback) was dropped without a word. The request is refused in the same place instead."""
+    h = edge_api.h()
+    (field, values), = form.items()
+    r = edge_api.client.post(route, headers=h, data=form, files={"file": ("one.txt", b"One. Governing law: New York.")})
+    error = _error(r, 400, "repeated_field")
+    assert f"'{field}'" in error["message"] and f"{len(values)} times" in error["message"], error
+    assert edge_api.client.get(route, headers=h).json()["count"] == 0
+    spec = edge_api.client.get("/openapi.json").json()
+    assert "`repeated_field`" in spec["paths"][route]["post"]["responses"]["400"]["description"]
+
+
 def test_template_names_are_cleaned_as_file_names_are(edge_api: Api) -> None:
     """A template's name was stored as given but for NUL: a line break or a right-to-left override in it
     forged or hid text wherever the name is printed beside the contract's (cleaned) file name."""
     h = edge_api.h()
     for i, (given, stored) in enumerate([("Standard MSA \r\nv2\u202etxt.exe", "Standard MSA v2txt.exe"),
                                          ("  MSA   2024/25  ", "MSA 2024_25"),
+                                         ("MSA\tv2\ndraft", "MSA v2 draft"),
                                          (" \u202e\r\n ", "fallback.txt")]):
         r = edge_api.client.post("/v1/templates", headers=h, data={"name": given},
                                  files={"file": ("fallback.txt", f"{i}. Governing law: New York.".encode())})
         assert r.status_code == 201, r.text
         assert r.json()["name"] == stored, given
     listed = edge_api.client.get("/v1/templates", headers=h).json()["data"]
-    assert sorted(t["name"] for t in listed) == ["MSA 2024_25", "Standard MSA v2txt.exe", "fallback.txt"]
+    assert sorted(t["name"] for t in listed) == ["MSA 2024_25", "MSA v2 draft", "Standard MSA v2txt.exe",
+                                                 "fallback.txt"]
 
 
 def test_uploads_are_read_in_the_isolated_reader_under_its_budget(tmp_path) -> None:
