@@ -101,3 +101,45 @@ def test_feed_token_bad_input(tapi: Api) -> None:  # noqa: F811
     assert tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={"nme": "x"}).status_code == 422
     assert tapi.client.delete("/v1/calendar/tokens/not-an-id", headers=tapi.h()).status_code == 422
     assert tapi.client.get("/v1/calendar.ics").status_code == 401
+
+
+def test_feed_is_revalidated_with_its_etag(tapi: Api) -> None:  # noqa: F811
+    """A calendar app polls its feed every few minutes and downloaded all of it each time: the feed had no
+    validator. It now has a strong ETag, and If-None-Match is answered 304 (RFC 9110 13.1.2, 15.4.5) on GET
+    and HEAD, with the key or a feed token, until a contract's dates change."""
+    a = analyzed(tapi, contract_text("2027-06-30"))
+    first = tapi.client.get("/v1/calendar.ics", headers=tapi.h())
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('"') and etag.endswith('"') and len(etag) > 2  # strong
+    assert "private" in first.headers["cache-control"] and b"BEGIN:VEVENT" in first.content
+    assert tapi.client.get("/v1/calendar.ics", headers=tapi.h()).headers["etag"] == etag  # same bytes, same tag
+
+    def polled(if_none_match: str, method: str = "GET", url: str = "/v1/calendar.ics", **headers: str):
+        return tapi.client.request(method, url, headers={**headers, "If-None-Match": if_none_match})
+
+    # a match is a 304 without a body, carrying the ETag and Cache-Control a 200 would (RFC 9110 15.4.5)
+    for match in (etag, f"W/{etag}", f'"other", {etag}', f'W/"x,y", {etag}', "*"):  # weak comparison; "*": any
+        for method in ("GET", "HEAD"):
+            r = polled(match, method, **tapi.h())
+            assert r.status_code == 304 and not r.content, (match, method)
+            assert r.headers["etag"] == etag and r.headers["cache-control"] == first.headers["cache-control"]
+    head = tapi.client.head("/v1/calendar.ics", headers=tapi.h())  # HEAD: GET's headers, no body
+    assert head.status_code == 200 and not head.content and head.headers["etag"] == etag
+    assert int(head.headers["content-length"]) == len(first.content)
+    for miss in ('"other"', etag.strip('"'), f"{etag}x", ""):  # another tag, an unquoted one, a malformed one
+        r = polled(miss, **tapi.h())
+        assert r.status_code == 200 and r.content == first.content and r.headers["etag"] == etag, miss
+    # a calendar app with a feed token gets the same; a revoked token is refused before any 304
+    token = tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={"name": "Outlook"}).json()
+    assert polled(etag, url=token["url"]).status_code == 304
+    tapi.client.delete(f"/v1/calendar/tokens/{token['id']}", headers=tapi.h())
+    assert polled(etag, url=token["url"]).status_code == 401
+    # a corrected date is a new feed: a new ETag, and the old one no longer matches
+    text = tapi.client.get(f"/v1/contracts/{a}/text", headers=tapi.h()).json()["text"]
+    start = text.index("Expires: ") + 9
+    tapi.client.patch(f"/v1/contracts/{a}/terms", headers=tapi.h(),
+                      json={"field": "expiration_date", "value": "2027-09-30", "start": start, "end": start + 10})
+    changed = polled(etag, **tapi.h())
+    assert changed.status_code == 200 and changed.headers["etag"] not in (etag, "")
+    assert events(changed.content)[f"{a}-expiration@lexrisk"]["start"] == date(2027, 9, 30)
+    assert polled(changed.headers["etag"], **tapi.h()).status_code == 304

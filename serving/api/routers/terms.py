@@ -3,11 +3,12 @@ feed (/v1/calendar.ics) and the feed tokens calendar apps subscribe with."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
@@ -44,6 +45,9 @@ from serving.service import terms
 router = APIRouter(prefix="/v1", tags=["key terms"])
 READ_ERRORS = error_responses({404: ["not_found"]})
 FILTER_TEXT = r"^[^\x00]*$"
+FEED_CACHE_CONTROL = "private, max-age=300"  # one tenant's deadlines: no shared cache; polled every few minutes
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'  # RFC 9110 8.8.3 entity-tag
+ENTITY_TAGS = re.compile(rf"[ \t]*(?:{ENTITY_TAG}[ \t]*)?(?:,[ \t]*(?:{ENTITY_TAG}[ \t]*)?)*")  # 5.6.1: #entity-tag
 
 
 def contract_terms(contract_id: str, row: ContractTermsRow | None) -> ContractTerms:
@@ -104,17 +108,44 @@ def portfolio(tenant: TenantDep, session: ReadSessionDep, settings: SettingsDep,
 @router.head("/calendar.ics", include_in_schema=False, response_class=Response)
 @router.get("/calendar.ics", responses={200: {"content": {"text/calendar": {}},
                                               "description": "the tenant's iCalendar feed (RFC 5545)"},
+                                        304: {"description": "the feed is the one whose ETag If-None-Match names"},
                                         **error_responses({})},
             response_class=Response, summary="The tenant's deadlines as an iCalendar feed")
 def calendar(tenant: TenantDep, session: ReadSessionDep,
              # checked by the request gate (serving.api.gate.feed_token); declared here for the OpenAPI reference
              token: Annotated[str | None, Query(max_length=100, description="a feed token, for calendar apps "
                                                                             "that cannot send a header")] = None,
+             if_none_match: Annotated[str | None, Header(description="the ETag of the feed the app holds: "
+                                                                     "304 while it is still the feed")] = None,
              ) -> Response:
     """An all-day event per contract expiration and per last day to give notice, with stable UIDs.
     Authenticate with the API key, or with `?token=` (POST /v1/calendar/tokens)."""
-    return Response(terms.calendar(session, tenant=tenant), media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return feed_response(terms.calendar(session, tenant=tenant), if_none_match)
+
+
+def feed_response(body: bytes, if_none_match: str | None) -> Response:
+    """The feed, or 304 when the app already holds it. Calendar apps poll a subscription every few minutes,
+    and without a validator each poll downloaded the whole feed; the ETag is a hash of the bytes, which are
+    the same for the same terms (serving.calendar_feed), so it is strong. A 304 carries the headers a 200
+    would have carried that RFC 9110 (15.4.5) asks for, ETag and Cache-Control, and no body; HEAD is answered
+    as GET is (Starlette's server drops the body of a HEAD, not its headers)."""
+    etag = f'"{hashlib.sha256(body).hexdigest()}"'
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    if if_none_match is not None and etag_listed(etag, if_none_match):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def etag_listed(etag: str, if_none_match: str) -> bool:
+    """Whether If-None-Match names `etag`, by RFC 9110's weak comparison (13.1.2: `W/"x"` matches `"x"`), or
+    is `*` (any current feed: there always is one). Tags are read as quoted strings, which may hold a comma,
+    rather than split on commas; a field that is not a list of them matches nothing, so that a malformed
+    one gets the whole feed rather than a 304 it may not have meant."""
+    if if_none_match.strip() == "*":
+        return True
+    if not ENTITY_TAGS.fullmatch(if_none_match):
+        return False
+    return etag in (tag.removeprefix("W/") for tag in re.findall(ENTITY_TAG, if_none_match))
 
 
 def _token_public(row: FeedToken) -> FeedTokenPublic:
