@@ -400,8 +400,9 @@ class AnnotatorProgress(BaseModel):
 
 
 class Queue(BaseModel):
-    data: list[QueueItem]
-    progress: list[AnnotatorProgress]
+    data: list[QueueItem] = Field(description="a page of the queue's rows, in `order`")
+    count: int = Field(description="all rows of the queue (as filtered by `annotator`), not just this page")
+    progress: list[AnnotatorProgress] = Field(description="every annotator's, over all of the tenant's assignments")
     order: Literal["newest", "uncertainty"]
 
 

@@ -219,8 +219,11 @@ class Api:
         return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
 
     # -- the annotation workspace
-    def queue(self, *, annotator: str | None = None, order: str = "newest") -> Queue:
-        params = {"order": order, **({"annotator": annotator} if annotator else {})}
+    def queue(self, *, annotator: str | None = None, order: str = "newest", offset: int = 0,
+              limit: int = 25) -> Queue:
+        """A page of the annotation queue (`count`: all its rows; `progress`: over all assignments)."""
+        params: dict[str, Any] = {"order": order, "offset": offset, "limit": limit,
+                                  **({"annotator": annotator} if annotator else {})}
         return Queue.model_validate(self._call("GET", "/v1/annotation/queue", params=params).json())
 
     def assign(self, contract_id: str, annotator: str, status: str = "to_label") -> QueueItem:

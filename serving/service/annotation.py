@@ -1,15 +1,20 @@
 """The annotators' workspace behind the API: who is assigned which contract and how far they are (the
-queue, ordered newest first or by the model's uncertainty), how often the model's suggestions are kept,
-where two annotators disagree, the adjudicator's decision, and the guidelines beside the category picker.
+queue, ordered newest first or by the model's uncertainty, a page at a time), how often the model's
+suggestions are kept, where two annotators disagree, the adjudicator's decision, and the guidelines beside
+the category picker.
 
-The service's contracts (API ids) and the label store's (tenant + file hash) are joined on the file hash,
-within one tenant: a tenant's queue, labels and disagreements are its own, as everywhere else."""
+A service contract's record is the label store's contract its assignments and labels refer to; the queue
+joins them on that id, the disagreements on the file hash, within one tenant: a tenant's queue, labels and
+disagreements are its own, as everywhere else."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any, Literal
 
+from sqlalchemy import func, literal
+from sqlalchemy import select as select_columns
+from sqlalchemy.sql import Select, Subquery
 from sqlmodel import Session, col, select
 
 from annotation import adjudication
@@ -21,22 +26,18 @@ from contracts.clock import utcnow
 from contracts.playbook import Playbook
 from contracts.taxonomy import categories
 from serving.errors import InvalidInput, NotFound
-from serving.models import Tenant
-from serving.service.contracts import document, findings
+from serving.models import Contract, FindingRow, Job, JobStatus, Tenant
+from serving.service.contracts import document
 from serving.service.contracts import get as get_contract
 from serving.service.contracts import page as contract_page
 from serving.service.retry import once_more_on_conflict
 
-QUEUE_LIMIT = 500  # contracts a queue lists; a firm's annotation backlog, not its archive
-
-
-def uncertainty(scores: list[float]) -> float | None:
-    """Mean of 1 - |2s - 1| over the findings' confidences: 1 where the model is at a coin toss, 0 where
-    it is sure. None when there is nothing to be unsure about (no findings), so those come last."""
-    if not scores:
-        return None
-    return round(sum(1 - abs(2 * s - 1) for s in scores) / len(scores), 4)
-
+QUEUE_LIMIT = 500  # contracts whose API ids the disagreements name; a firm's annotation backlog, not its archive
+QueueOrder = Literal["newest", "uncertainty"]
+# a queue row: the contract, its record and one of its assignments (none: NULLs)
+QUEUE_COLUMNS: tuple[Any, ...] = (col(Contract.id).label("contract_id"), Contract.record_id, Contract.created_at,
+                                  StoredContract.name, col(Annotator.name).label("annotator"), Assignment.annotator_id,
+                                  Assignment.status)
 
 def _stored_by_sha(session: Session, store_tenant: str) -> dict[str, StoredContract]:
     return {c.sha256: c for c in session.exec(of_tenant(StoredContract, store_tenant))}
@@ -67,67 +68,107 @@ def _assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: st
     row.status, row.updated_at = status, utcnow()
     session.add(row)
     session.commit()
+    labels = _label_counts(session, store_tenant, [row_id(stored)])[(stored.id, who.id)]
     return {"contract_id": contract_id, "name": public.name, "created_at": public.created_at,
-            "annotator": who.name, "status": status, "labels": _label_counts(session, store_tenant)[(stored.id, who.id)],
-            "uncertainty": _uncertainty(session, tenant_id=tenant.id, contract_id=contract_id)}
+            "annotator": who.name, "status": status, "labels": labels,
+            "uncertainty": _uncertainties(session, tenant.id, [contract_id])[contract_id]}
 
 
-def _uncertainty(session: Session, *, tenant_id: str, contract_id: str) -> float | None:
-    _job, rows = findings(session, tenant_id=tenant_id, contract_id=contract_id)
-    return uncertainty([r.score for r in rows])
+def _doubt(tenant_id: str, contract_ids: list[str] | None = None) -> Subquery:
+    """(contract_id, doubt) for the tenant's contracts (or these): the model's uncertainty, the mean of
+    1 - |2s - 1| over the scores of the findings of the contract's latest finished analysis (as
+    `contracts.findings` picks it), 1 where the model is at a coin toss, 0 where it is sure; no row when there is
+    nothing to be unsure about (no analysis, no findings). One pass over the latest analyses' findings in the
+    database, so that the queue is ordered by it before it is paged."""
+    latest = (select(Job.id, Job.contract_id, func.row_number().over(
+        partition_by=col(Job.contract_id), order_by=(col(Job.finished_at).desc(), col(Job.id).desc())).label("nth"))
+              .where(Job.tenant_id == tenant_id, Job.status == JobStatus.done))
+    if contract_ids is not None:
+        latest = latest.where(col(Job.contract_id).in_(contract_ids))
+    ranked = latest.subquery()
+    return (select(ranked.c.contract_id, func.avg(1 - func.abs(2 * col(FindingRow.score) - 1)).label("doubt"))
+            .join(FindingRow, col(FindingRow.job_id) == ranked.c.id)  # a job's findings are its tenant's
+            .where(ranked.c.nth == 1)
+            .group_by(ranked.c.contract_id).subquery())
 
 
-def _label_counts(session: Session, store_tenant: str) -> Counter[tuple[int | None, int | None]]:
-    """Labels saved in the app per (stored contract, annotator)."""
-    counts: Counter[tuple[int | None, int | None]] = Counter()
-    for a in session.exec(of_tenant(Annotation, store_tenant).where(Annotation.source == "app")):
-        counts[(a.contract_id, a.annotator_id)] += 1
-    return counts
+def _uncertainties(session: Session, tenant_id: str, contract_ids: list[str]) -> dict[str, float | None]:
+    """The model's uncertainty on these contracts (a page's), rounded as the API gives it; None: none to have."""
+    if not contract_ids:
+        return {}
+    doubt = _doubt(tenant_id, contract_ids)
+    found = {cid: round(float(value), 4) for cid, value in session.execute(select(doubt.c.contract_id, doubt.c.doubt))}
+    return {cid: found.get(cid) for cid in contract_ids}
 
 
-def queue(session: Session, *, tenant: Tenant, annotator: str | None = None,
-          order: Literal["newest", "uncertainty"] = "newest") -> dict[str, Any]:
-    """One row per assignment (and per contract nobody has yet, unless one annotator's queue is asked for),
-    with the annotators' progress."""
-    store_tenant = tenant.name
-    contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
-    # the records' ids by file hash, not the records: the queue needs no text and no file
-    record_ids = dict(session.exec(select(StoredContract.sha256, StoredContract.id)
-                                   .where(StoredContract.tenant == store_tenant)).all())
-    names = {a.id: a.name for a in session.exec(select(Annotator))}
-    assignments: dict[int | None, list[Assignment]] = defaultdict(list)
-    for row in session.exec(of_tenant(Assignment, store_tenant).order_by(col(Assignment.id))):
-        assignments[row.contract_id].append(row)
-    counts = _label_counts(session, store_tenant)
-    items: list[dict[str, Any]] = []
-    for contract in contracts:
-        mine = record_ids.get(contract.sha256)
-        rows = assignments.get(mine, []) if mine is not None else []
-        if annotator is not None:
-            rows = [r for r in rows if names[r.annotator_id] == annotator]
-            if not rows:
-                continue
-        score = _uncertainty(session, tenant_id=tenant.id, contract_id=contract.id)
-        base = {"contract_id": contract.id, "name": contract.name, "created_at": contract.created_at,
-                "uncertainty": score}
-        if not rows:
-            labelled = sum(n for (cid, _who), n in counts.items() if mine is not None and cid == mine)
-            items.append({**base, "annotator": None, "status": None, "labels": labelled})
-        for r in rows:
-            items.append({**base, "annotator": names[r.annotator_id], "status": r.status,
-                          "labels": counts[(r.contract_id, r.annotator_id)]})
-    if order == "uncertainty":  # most uncertain first, contracts not analysed yet last; stable otherwise
-        items.sort(key=lambda x: -x["uncertainty"] if x["uncertainty"] is not None else 1.0)
-    progress: dict[str, Counter[str]] = defaultdict(Counter)
-    for rows in assignments.values():
-        for r in rows:
-            who = names[r.annotator_id]
-            progress[who]["assigned"] += 1
-            progress[who][r.status] += 1
-            progress[who]["labels"] += counts[(r.contract_id, r.annotator_id)]
-    return {"data": items, "order": order,
-            "progress": [{"annotator": who, **{k: c[k] for k in ("assigned", *ASSIGNMENT_STATUSES, "labels")}}
-                         for who, c in sorted(progress.items())]}
+def _label_counts(session: Session, store_tenant: str,
+                  record_ids: list[int]) -> Counter[tuple[int | None, int | None]]:
+    """Labels saved in the app per (stored contract, annotator), on these stored contracts."""
+    if not record_ids:
+        return Counter()
+    rows = session.exec(select(Annotation.contract_id, Annotation.annotator_id, func.count())
+                        .where(Annotation.tenant == store_tenant, Annotation.source == "app",
+                               col(Annotation.contract_id).in_(record_ids))
+                        .group_by(col(Annotation.contract_id), col(Annotation.annotator_id)))
+    return Counter({(record, who): n for record, who, n in rows})
+
+
+def queue(session: Session, *, tenant: Tenant, annotator: str | None = None, order: QueueOrder = "newest",
+          offset: int = 0, limit: int = 20) -> dict[str, Any]:
+    """A page of the queue: one row per assignment (and per contract nobody has yet, unless one annotator's
+    queue is asked for), ordered and paged in the database so that pages do not overlap, with the count of
+    all rows and every annotator's progress over all of the tenant's assignments."""
+    rows = _queue_rows(tenant, annotator)
+    count = session.exec(select(func.count()).select_from(rows.subquery())).one()
+    first: list[Any] = []
+    if order == "uncertainty":  # most uncertain first, those without an uncertainty last (it lies in [0, 1])
+        doubt = _doubt(tenant.id)
+        rows = rows.outerjoin(doubt, doubt.c.contract_id == Contract.id)
+        first = [func.coalesce(doubt.c.doubt, literal(-1.0)).desc()]
+    page = session.execute(rows.order_by(*first, col(Contract.created_at).desc(), col(Contract.id),
+                                         col(Assignment.id)).offset(offset).limit(limit)).all()
+    uncertainties = _uncertainties(session, tenant.id, sorted({r.contract_id for r in page}))
+    labels = _label_counts(session, tenant.name, sorted({r.record_id for r in page}))
+    items = [{"contract_id": r.contract_id, "name": r.name, "created_at": r.created_at,
+              "uncertainty": uncertainties[r.contract_id], "annotator": r.annotator, "status": r.status,
+              # unassigned: the labels anyone saved on it
+              "labels": labels[(r.record_id, r.annotator_id)] if r.annotator_id is not None
+              else sum(n for (record, _who), n in labels.items() if record == r.record_id)}
+             for r in page]
+    return {"data": items, "count": int(count), "order": order, "progress": _progress(session, tenant.name)}
+
+
+def _queue_rows(tenant: Tenant, annotator: str | None) -> Select[*tuple[Any, ...]]:
+    """The queue's rows, unordered: each of the tenant's contracts with each of its assignments (its record's),
+    or once with none; only the named annotator's assignments when one is named."""
+    query = (select_columns(*QUEUE_COLUMNS).join(StoredContract, col(StoredContract.id) == Contract.record_id)
+             .outerjoin(Assignment, (col(Assignment.contract_id) == Contract.record_id)
+                        & (col(Assignment.tenant) == tenant.name))
+             .outerjoin(Annotator, col(Annotator.id) == Assignment.annotator_id)
+             .where(col(Contract.tenant_id) == tenant.id))
+    return query.where(col(Annotator.name) == annotator) if annotator is not None else query
+
+
+def _progress(session: Session, store_tenant: str) -> list[dict[str, Any]]:
+    """Each annotator's assignments by status and the labels they saved on them, over all of the tenant's."""
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    by_status = (select(Annotator.name, Assignment.status, func.count()).select_from(Assignment)
+                 .join(Annotator, col(Annotator.id) == Assignment.annotator_id)
+                 .where(Assignment.tenant == store_tenant).group_by(col(Annotator.name), col(Assignment.status)))
+    for who, status, n in session.exec(by_status):
+        per[who]["assigned"] += n
+        per[who][status] += n
+    labelled = (select(Annotator.name, func.count(col(Annotation.id))).select_from(Assignment)
+                .join(Annotator, col(Annotator.id) == Assignment.annotator_id)
+                .join(Annotation, (col(Annotation.contract_id) == Assignment.contract_id)
+                      & (col(Annotation.annotator_id) == Assignment.annotator_id))
+                .where(Assignment.tenant == store_tenant, Annotation.tenant == store_tenant,
+                       Annotation.source == "app")
+                .group_by(col(Annotator.name)))
+    for who, n in session.exec(labelled):
+        per[who]["labels"] += n
+    return [{"annotator": who, **{k: c[k] for k in ("assigned", *ASSIGNMENT_STATUSES, "labels")}}
+            for who, c in sorted(per.items())]
 
 
 def suggestion_stats(session: Session, *, tenant: Tenant) -> dict[str, Any]:

@@ -4,6 +4,7 @@ model's uncertainty, tenant walls), how often suggestions are kept, disagreement
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from sqlmodel import Session, col, select
 from annotation.store.models import Annotation, Annotator
 from contracts.taxonomy import by_name
 from serving.api.deps import app_engine
-from serving.service.annotation import uncertainty
-from tests.serving.conftest import Api
+from serving.models import FindingRow, Job, JobStatus
+from tests.serving.conftest import PG_URL, Api, make_settings, open_api
 
 
 def _stored(api: Api, tenant: str = "acme", **upload) -> str:
@@ -29,10 +30,50 @@ def _label(api: Api, cid: str, tenant: str = "acme", **fields) -> dict:
     return r.json()
 
 
-def test_uncertainty_is_highest_at_a_coin_toss() -> None:
-    assert uncertainty([]) is None
-    assert uncertainty([0.5]) == 1.0 and uncertainty([1.0, 0.0]) == 0.0
-    assert uncertainty([0.9, 0.5]) == pytest.approx((0.2 + 1.0) / 2)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_api(request: pytest.FixtureRequest, tmp_path: Path):
+    """The API on SQLite and on PostgreSQL: the queue is ordered and paged in SQL, which the two must agree on."""
+    if request.param == "sqlite":
+        yield from open_api(make_settings(tmp_path))
+    else:
+        yield from open_api(make_settings(tmp_path, database_url=PG_URL), request.getfixturevalue("pg_schema"))
+
+
+def _scored(api: Api, cid: str, scores: list[float]) -> None:
+    """The contract's findings given these scores as an analyzer might: one each, or the one score to all."""
+    with Session(api.resolve(app_engine)) as session:
+        rows = session.exec(select(FindingRow).where(FindingRow.contract_id == cid).order_by(col(FindingRow.id))).all()
+        for row, score in zip(rows, scores if len(scores) > 1 else scores * len(rows), strict=True):
+            row.score = score
+            session.add(row)
+        session.commit()
+
+
+def _clauses(i: int, words: str = "This Agreement is governed by the laws of New York.\n\nThe Customer may audit.") -> bytes:
+    return f"Agreement {i}.\n\n{words}\n".encode()
+
+
+def test_uncertainty_is_highest_at_a_coin_toss(both_api: Api) -> None:
+    """The mean of 1 - |2s - 1| over the latest analysis' findings, computed by the database."""
+    api = both_api
+    cid = _stored(api, data=_clauses(0), name="a.txt")
+    for scores, expected in (([0.5], 1.0), ([1.0, 0.0], 0.0), ([0.9, 0.5], (0.2 + 1.0) / 2)):
+        _scored(api, cid, scores)
+        [row] = api.client.get("/v1/annotation/queue", headers=api.h()).json()["data"]
+        assert row["uncertainty"] == pytest.approx(expected)
+    # a later analysis replaces the earlier one's findings, as on the Review page
+    with Session(api.resolve(app_engine)) as session:
+        job = session.exec(select(Job).where(Job.contract_id == cid)).one()
+        later = Job(tenant_id=job.tenant_id, contract_id=cid, analyzer="fake", status=JobStatus.done,
+                    finished_at=job.finished_at + timedelta(minutes=1))
+        finding = session.exec(select(FindingRow).where(FindingRow.job_id == job.id)).first()
+        assert finding is not None
+        session.add(later)
+        session.flush()  # no relationship orders the two inserts
+        session.add(FindingRow(**finding.model_dump(exclude={"id", "job_id", "score"}), job_id=later.id, score=0.25))
+        session.commit()
+    [row] = api.client.get("/v1/annotation/queue", headers=api.h()).json()["data"]
+    assert row["uncertainty"] == pytest.approx(0.5)
 
 
 def test_label_origin_saved_listed_and_checked(api: Api) -> None:
@@ -81,6 +122,51 @@ def test_queue_assignments_progress_order_and_tenant_walls(api: Api) -> None:
     assert other["data"] == [] and other["progress"] == []
     r = api.client.put(f"/v1/annotation/queue/{msa}", headers=api.h("globex"), json={"annotator": "eve"})
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_queue_is_paged_after_its_order_with_count_and_progress_over_all(both_api: Api) -> None:
+    """The queue was one answer with every row, whatever `limit` and `offset` said: now pages of it, ordered
+    before they are cut (consecutive pages neither overlap nor skip a row), `count` all the rows and `progress`
+    every annotator's assignments, on any page."""
+    api = both_api
+    ids = [_stored(api, data=_clauses(i) if i != 2 else b"Nothing to find here.\n", name=f"c{i}.txt")
+           for i in range(5)]
+    for cid, scores in zip(ids, ([0.9], [0.5], [], [0.7], [0.9]), strict=True):
+        if scores:
+            _scored(api, cid, scores)  # uncertainties 0.2, 1.0, none, 0.6, 0.2
+    for who, cid, status in (("ann", ids[1], "to_label"), ("bob", ids[1], "done"), ("ann", ids[3], "in_review"),
+                             ("ann", ids[0], "done")):
+        r = api.client.put(f"/v1/annotation/queue/{cid}", headers=api.h(), json={"annotator": who, "status": status})
+        assert r.status_code == 200, r.text
+    _label(api, ids[1], annotator="bob", category="Governing Law", severity="low", start=0, end=9)
+    rows = {"newest": [(ids[4], None), (ids[3], "ann"), (ids[2], None), (ids[1], "ann"), (ids[1], "bob"),
+                       (ids[0], "ann")],
+            "uncertainty": [(ids[1], "ann"), (ids[1], "bob"), (ids[3], "ann"), (ids[4], None), (ids[0], "ann"),
+                            (ids[2], None)]}
+    progress = [{"annotator": "ann", "assigned": 3, "to_label": 1, "in_review": 1, "done": 1, "labels": 0},
+                {"annotator": "bob", "assigned": 1, "to_label": 0, "in_review": 0, "done": 1, "labels": 1}]
+    for order, expected in rows.items():
+        for size in (1, 2, 4):
+            pages = [api.client.get("/v1/annotation/queue", headers=api.h(),
+                                    params={"order": order, "offset": offset, "limit": size}).json()
+                     for offset in range(0, 7, size)]
+            assert [len(p["data"]) for p in pages] == [min(size, max(0, 6 - o)) for o in range(0, 7, size)]
+            assert [(x["contract_id"], x["annotator"]) for p in pages for x in p["data"]] == expected
+            assert all(p["count"] == 6 and p["progress"] == progress for p in pages)
+    last = api.client.get("/v1/annotation/queue", headers=api.h(), params={"order": "uncertainty", "offset": 5}).json()
+    assert [(x["contract_id"], x["uncertainty"], x["labels"]) for x in last["data"]] == [(ids[2], None, 0)]
+    second = api.client.get("/v1/annotation/queue", headers=api.h(), params={"offset": 1, "limit": 1}).json()["data"]
+    assert (second[0]["uncertainty"], second[0]["status"]) == (pytest.approx(0.6), "in_review")
+    # one annotator's queue is paged too; the progress stays everyone's
+    mine = api.client.get("/v1/annotation/queue", headers=api.h(), params={"annotator": "ann", "limit": 2}).json()
+    assert [x["contract_id"] for x in mine["data"]] == [ids[3], ids[1]] and mine["count"] == 3
+    assert mine["progress"] == progress
+    assert api.client.get("/v1/annotation/queue", headers=api.h(), params={"offset": 6}).json()["data"] == []
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"offset": 2**31}, {"offset": "x"}):
+        r = api.client.get("/v1/annotation/queue", headers=api.h(), params=bad)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", (bad, r.text)
+    assert "at most 100" in api.client.get("/v1/annotation/queue", headers=api.h(),
+                                           params={"limit": 101}).json()["error"]["message"]
 
 
 def test_suggestion_stats_count_kept_edited_and_rejected(api: Api) -> None:

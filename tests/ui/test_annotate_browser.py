@@ -19,12 +19,13 @@ import httpx
 import pytest
 
 from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
-from tests.ui.conftest import ROOT, SAMPLES
+from tests.ui.conftest import ROOT, SAMPLES, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(os.environ.get("LEXRISK_SCREENSHOTS", ROOT / "out" / "screenshots"))
 COUNTS = Path(os.environ.get("LEXRISK_ACTION_COUNTS", ROOT / "out" / "annotate_actions.json"))
 pytestmark = pytest.mark.slow
+QUEUE_GRID = '.st-key-queue [data-testid="stDataFrame"]'  # the queue's table (the progress has one too)
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +75,9 @@ def _analyzed(up: Up) -> tuple[str, dict[str, str]]:
 def _choose(page: Any, name: str) -> None:
     """Clicks the checkbox of the queue's row of this contract (its index found in the grid's accessible cells,
     column 1 being Contract)."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid = page.locator(QUEUE_GRID)
     playwright_api.expect(grid.locator(f'[id^="glide-cell-1-"]:text-is("{name}")')).to_have_count(1)
-    cells = page.evaluate("Array.from(document.querySelectorAll('[id^=glide-cell-1-]'), c => [c.id, c.textContent])")
+    cells = grid.evaluate("g => Array.from(g.querySelectorAll('[id^=glide-cell-1-]'), c => [c.id, c.textContent])")
     row = next(int(cell.rsplit("-", 1)[1]) for cell, text in cells if text == name)
     box = grid.bounding_box()
     assert box is not None
@@ -267,6 +268,57 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
             browser.close()
 
 
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, width: int) -> None:
+    """A queue longer than a page (27 rows, 25 a page) shows the rows of one page and says which of how many; the
+    next page lists the last two; the contract of the address stays open while its row is on another page, and a
+    row of this page opens its own; 50 rows a page shows them all. A firm of its own, so the other tests' queue
+    keeps its two rows."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    key = lexrisk("keys", "create", "--tenant", f"pager-{width}", env=up.env)
+    headers = {"Authorization": f"Bearer {key}"}
+    older = _upload(up, headers, "master_services_agreement.pdf")
+    newer = _upload(up, headers, "master_services_agreement.txt")
+    with httpx.Client(base_url=up.api, headers=headers, timeout=30) as http:
+        for i in range(26):
+            http.put(f"/v1/annotation/queue/{older}", json={"annotator": f"Annotator {i:02}"}).raise_for_status()
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900 if width == 1280 else 1080})
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(f"{up.ui}/annotate?contract={newer}")
+            sign_in(page, key)
+            expect(page.get_by_text("Rows 1–25 of 27 · page 1 of 2")).to_be_visible()
+            _opened(page, "master_services_agreement.txt", f"annotate-pages-{width}-first")
+            page.get_by_label("Page", exact=True).fill("2")
+            page.keyboard.press("Enter")
+            expect(page.get_by_text("Rows 26–27 of 27 · page 2 of 2")).to_be_visible()
+            grid = page.locator(QUEUE_GRID)
+            expect(grid.locator('[id^="glide-cell-2-"]')).to_have_text(["Annotator 24", "Annotator 25"])
+            expect(page.get_by_text("it is not on this page of the queue as listed")).to_be_visible()
+            expect(page.get_by_role("heading", name="master_services_agreement.txt", exact=True)).to_be_visible()
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={newer}")
+            expect(grid.locator('tr[aria-selected="true"]')).to_have_count(0)
+            _shot(page, f"annotate-pages-{width}-second")
+            box = grid.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's checkbox: Annotator 24's
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={older}")
+            _opened(page, "master_services_agreement.pdf", f"annotate-pages-{width}-second-chosen")
+            page.get_by_label("Rows a page").click()
+            page.get_by_role("option", name="50").click()
+            expect(page.get_by_text("Rows 1–27 of 27 · page 1 of 1")).to_be_visible()
+            _shot(page, f"annotate-pages-{width}-all")
+        except Exception:
+            page.screenshot(path=str(SHOTS / f"annotate-pages-{width}-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
 def _upload(up: Up, headers: dict[str, str], name: str) -> str:
     """One more sample contract, analysed through the API; its id."""
     with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:
@@ -284,6 +336,6 @@ def _opened(page: Any, name: str, shot: str) -> None:
     expect = playwright_api.expect
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     expect(page.locator('iframe[title*="span_picker"]').content_frame.locator("#doc")).to_be_visible()
-    ticked = page.locator('[data-testid="stDataFrame"] tr[aria-selected="true"] [id^="glide-cell-1-"]')
+    ticked = page.locator(f'{QUEUE_GRID} tr[aria-selected="true"] [id^="glide-cell-1-"]')
     expect(ticked).to_have_text([name])
     _shot(page, shot)

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import clear_settings
-from tests.ui.conftest import ROOT, SAMPLES, LiveApi, free_port, read, wait_http
+from tests.ui.conftest import ROOT, SAMPLES, LiveApi, free_port, lexrisk, read, wait_http
 from ui.client import ADVICE
 from ui.render import model_words, split_possible
 
@@ -413,6 +413,46 @@ def test_annotate_keeps_its_contract_in_the_address(app_env: LiveApi) -> None:
     other.query_params["contract"] = ids[names[0]]
     other.run()
     assert "The contract of this link was not found." in texts(other) and not other.subheader
+
+
+def test_annotate_pages_through_the_queue(app_env: LiveApi) -> None:
+    """The queue comes a page at a time (it was the whole queue in one table): the pager says which rows of how
+    many are shown and moves through them; the address's contract stays open on a page that does not list it;
+    another order or page size starts at the first page; a page left past the end shows the last one."""
+    key = lexrisk("keys", "create", "--tenant", "pager", env=app_env.env)
+    headers = {"Authorization": f"Bearer {key}"}
+    older, newer = (_analyzed(app_env.url, headers, SAMPLES / name)
+                    for name in ("master_services_agreement.pdf", "master_services_agreement.txt"))
+    for i in range(26):  # a row each: with the newer contract's, 27 rows, 25 a page
+        httpx.put(f"{app_env.url}/v1/annotation/queue/{older}", headers=headers,
+                  json={"annotator": f"Annotator {i:02}"}).raise_for_status()
+    at = signed_in(key)
+    at.switch_page("pages/annotate.py")
+    at.query_params["contract"] = newer
+    at.run()
+    assert not at.exception, at.exception
+    assert "Rows 1–25 of 27 · page 1 of 2" in texts(at) and len(_queue(at)) == 25
+    assert _queue_choice(at) == "master_services_agreement.txt"
+    at.number_input(key="annotate_page").set_value(2).run()
+    assert "Rows 26–27 of 27 · page 2 of 2" in texts(at)
+    assert list(_queue(at)["Assigned to"]) == ["Annotator 24", "Annotator 25"]
+    # the linked contract is on page 1: still open, no row ticked here, and the progress is everyone's
+    assert _heads(at) == ["master_services_agreement.txt"] and _queue_choice(at) is None
+    assert "it is not on this page of the queue as listed" in texts(at)
+    assert len(next(d.value for d in at.dataframe if "Assigned" in d.value.columns)) == 26
+    at.segmented_control(key="annotate_order").set_value("uncertainty").run()
+    assert "Rows 1–25 of 27 · page 1 of 2" in texts(at)
+    at.number_input(key="annotate_page").set_value(2).run()
+    at.selectbox(key="annotate_page_size").set_value(50).run()
+    assert "Rows 1–27 of 27 · page 1 of 1" in texts(at) and len(_queue(at)) == 27
+    assert _queue_choice(at) == "master_services_agreement.txt"
+    at.selectbox(key="annotate_page_size").set_value(25).run()
+    at.number_input(key="annotate_page").set_value(2).run()
+    httpx.delete(f"{app_env.url}/v1/contracts/{older}", headers=headers).raise_for_status()  # 26 rows gone
+    at.run()
+    assert not at.exception, at.exception
+    assert list(_queue(at)["Contract"]) == ["master_services_agreement.txt"] and "Rows" not in texts(at)
+    assert _queue_choice(at) == "master_services_agreement.txt"
 
 
 def _heads(at: AppTest) -> list[str]:

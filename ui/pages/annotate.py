@@ -1,18 +1,20 @@
 """Annotate: work from the queue (assigned contracts with their status, newest first or the model's least
-certain first, each annotator's progress); select words in the contract with the mouse, or take the
-model's suggestions (accept, edit or reject each with one key); category and severity from the keyboard,
-with CUAD's description and the firm's playbook line beside the picker. Every label records its origin.
-The chosen contract is the address's `?contract=ID`, so a reload, a shared link or sign-in keeps it open."""
+certain first, a page at a time, each annotator's progress); select words in the contract with the mouse, or
+take the model's suggestions (accept, edit or reject each with one key); category and severity from the
+keyboard, with CUAD's description and the firm's playbook line beside the picker. Every label records its
+origin. The chosen contract is the address's `?contract=ID`, so a reload, a shared link or sign-in keeps it
+open, whichever page of the queue is shown."""
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from contracts.taxonomy import category_names
-from contracts.wire import FindingPublic, Label, QueueItem
+from contracts.wire import FindingPublic, Label, Queue, QueueItem
 from ui.client import ApiError
 from ui.components.span_picker import span_picker
 from ui.plain import plain
@@ -22,6 +24,8 @@ from ui.state import api, attempt, reviewer, show_error
 STATUS_LABEL = {"to_label": "To label", "in_review": "In review", "done": "Done"}
 ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 QUEUE = "queue"  # the queue table's key: its selection, in st.session_state
+PAGE, PAGE_SIZE = "annotate_page", "annotate_page_size"  # the queue's page (from 1) and its rows a page
+PAGE_SIZES = (25, 50, 100)  # at most the API's LEXRISK_PAGE_SIZE_MAX (100 by default)
 
 
 def page() -> None:
@@ -29,9 +33,9 @@ def page() -> None:
     me = reviewer()
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     order = c1.segmented_control("Queue order", list(ORDERS), format_func=ORDERS.__getitem__, default="newest",
-                                 key="annotate_order") or "newest"
-    mine = c2.toggle("Only my contracts", key="annotate_mine")
-    queue = attempt(lambda: api().queue(annotator=me if mine else None, order=order))
+                                 key="annotate_order", on_change=_first_page) or "newest"
+    mine = c2.toggle("Only my contracts", key="annotate_mine", on_change=_first_page)
+    queue = _queue_page(me if mine else None, order)
     if queue is None:
         return
     _progress(queue.progress)
@@ -42,14 +46,47 @@ def page() -> None:
         return
     if queue.data:
         _pick(queue.data, linked[0] if linked else None, me)
+        _pager(queue)
     if linked is None:
         st.caption("Select a contract in the queue to label it.")
         return
     cid, name = linked
     if cid not in {x.contract_id for x in queue.data}:
-        _unlisted(name)
+        _unlisted(name, paged=queue.count > len(queue.data))
     status = next((x.status for x in queue.data if x.contract_id == cid and x.annotator == me), None)
     _workspace(cid, name, status, me)
+
+
+def _queue_page(annotator: str | None, order: str) -> Queue | None:
+    """The page of the queue the pager asks for. A page past the end (the queue got shorter since, or only my
+    contracts are listed now) is read again as the last page, and the pager shows that one."""
+    size = int(st.session_state.get(PAGE_SIZE, PAGE_SIZES[0]))
+    number = int(st.session_state.get(PAGE, 1))
+    queue = attempt(lambda: api().queue(annotator=annotator, order=order, offset=(number - 1) * size, limit=size))
+    if queue is None or queue.data or number == 1:
+        return queue
+    st.session_state[PAGE] = number = max(1, ceil(queue.count / size))
+    return attempt(lambda: api().queue(annotator=annotator, order=order, offset=(number - 1) * size, limit=size))
+
+
+def _first_page() -> None:
+    """Another order, rows a page or filter: the queue starts again at its first page."""
+    st.session_state[PAGE] = 1
+
+
+def _pager(queue: Queue) -> None:
+    """Which rows of how many are shown, and the page and rows a page to show (read by `_queue_page` on the
+    next run); only when the queue is longer than the smallest page."""
+    if queue.count <= PAGE_SIZES[0]:
+        return
+    size = int(st.session_state.get(PAGE_SIZE, PAGE_SIZES[0]))
+    number = int(st.session_state.get(PAGE, 1))
+    pages = ceil(queue.count / size)
+    first = (number - 1) * size + 1
+    note, page_column, size_column = st.columns([4, 1, 1], vertical_alignment="bottom")
+    note.caption(f"Rows {first}–{first + len(queue.data) - 1} of {queue.count} · page {number} of {pages}")
+    page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE)
+    size_column.selectbox("Rows a page", PAGE_SIZES, key=PAGE_SIZE, on_change=_first_page)
 
 
 def _progress(progress: list[Any]) -> None:
@@ -126,11 +163,12 @@ def _chose(ids: list[str]) -> None:
         del st.query_params["contract"]
 
 
-def _unlisted(name: str) -> None:
-    """The linked contract is not a row of the queue (only my contracts are listed, and it is another's): it stays
-    open, with a way back to the queue, since no row can be cleared to close it."""
-    note, close = st.columns([5, 1], vertical_alignment="center")
-    note.info(f"“{plain(name)}” is open from this page's address; it is not in the queue as listed.")
+def _unlisted(name: str, *, paged: bool) -> None:
+    """The linked contract is not a row of the queue shown (it is on another page, or only my contracts are listed
+    and it is another's): it stays open, with a way back to the queue, since no row can be cleared to close it."""
+    note, close = st.columns([3, 1], vertical_alignment="center")  # "Back to the queue" whole at 1280 px
+    where = "on this page of the queue" if paged else "in the queue"
+    note.info(f"“{plain(name)}” is open from this page's address; it is not {where} as listed.")
     if close.button("Back to the queue", key="annotate_close"):
         del st.query_params["contract"]
         st.rerun()

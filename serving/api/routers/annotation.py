@@ -20,7 +20,7 @@ from contracts.wire import (
     QueueItem,
     SuggestionStats,
 )
-from serving.api.deps import ID_PATTERN, IdPath, SessionDep, SettingsDep, TenantDep
+from serving.api.deps import ID_PATTERN, IdPath, Limit, Offset, SessionDep, SettingsDep, TenantDep, page_limit
 from serving.service import annotation as annotation_queue
 
 router = APIRouter(prefix="/v1/annotation", tags=["annotation"])
@@ -29,11 +29,13 @@ Name = Annotated[str | None, Query(min_length=1, max_length=150)]
 
 
 @router.get("/queue", response_model=Queue, responses=ERRORS)
-def get_queue(tenant: TenantDep, session: SessionDep, annotator: Name = None,
-              order: Literal["newest", "uncertainty"] = "newest") -> Queue:
-    """The tenant's contracts with their assignments (one annotator's only, when named), newest first or
-    the model's least certain first, and each annotator's progress."""
-    return Queue.model_validate(annotation_queue.queue(session, tenant=tenant, annotator=annotator, order=order))
+def get_queue(tenant: TenantDep, session: SessionDep, settings: SettingsDep, annotator: Name = None,
+              order: Literal["newest", "uncertainty"] = "newest", offset: Offset = 0, limit: Limit = 20) -> Queue:
+    """A page of the tenant's contracts with their assignments (one annotator's only, when named), newest
+    first or the model's least certain first, paged like `/v1/contracts` (`count`: all rows); `progress` is
+    each annotator's over all of the tenant's assignments, whatever the page."""
+    return Queue.model_validate(annotation_queue.queue(session, tenant=tenant, annotator=annotator, order=order,
+                                                       offset=offset, limit=page_limit(limit, settings)))
 
 
 @router.put("/queue/{contract_id}", response_model=QueueItem, responses=ERRORS)
