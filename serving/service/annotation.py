@@ -4,8 +4,8 @@ suggestions are kept, where two annotators disagree, the adjudicator's decision,
 the category picker.
 
 A service contract's record is the label store's contract its assignments and labels refer to; the queue
-joins them on that id, the disagreements on the file hash, within one tenant: a tenant's queue, labels and
-disagreements are its own, as everywhere else."""
+and the disagreements join them on that id, within one tenant: a tenant's queue, labels and disagreements
+are its own, as everywhere else."""
 
 from __future__ import annotations
 
@@ -29,19 +29,13 @@ from serving.errors import InvalidInput, NotFound
 from serving.models import Contract, FindingRow, Job, JobStatus, Tenant
 from serving.service.contracts import document
 from serving.service.contracts import get as get_contract
-from serving.service.contracts import page as contract_page
 from serving.service.retry import once_more_on_conflict
 
-QUEUE_LIMIT = 500  # contracts whose API ids the disagreements name; a firm's annotation backlog, not its archive
 QueueOrder = Literal["newest", "uncertainty"]
 # a queue row: the contract, its record and one of its assignments (none: NULLs)
 QUEUE_COLUMNS: tuple[Any, ...] = (col(Contract.id).label("contract_id"), Contract.record_id, Contract.created_at,
                                   StoredContract.name, col(Annotator.name).label("annotator"), Assignment.annotator_id,
                                   Assignment.status)
-
-def _stored_by_sha(session: Session, store_tenant: str) -> dict[str, StoredContract]:
-    return {c.sha256: c for c in session.exec(of_tenant(StoredContract, store_tenant))}
-
 
 def assign(session: Session, *, tenant: Tenant, contract_id: str, annotator: str,
            status: str) -> dict[str, Any]:
@@ -208,30 +202,42 @@ def suggestion_stats(session: Session, *, tenant: Tenant) -> dict[str, Any]:
 
 def disagreements(session: Session, *, tenant: Tenant, contract_id: str | None = None,
                   include_decided: bool = False) -> dict[str, Any]:
-    """adjudication.disagreements (the CLI's), with each label's quote and the API's contract id."""
-    store_tenant = tenant.name
-    contracts, _count = contract_page(session, tenant_id=tenant.id, offset=0, limit=QUEUE_LIMIT)
-    api_ids = {c.sha256: c.id for c in contracts}
-    stored = _stored_by_sha(session, store_tenant)
-    by_id = {c.id: c for c in stored.values()}
-    only: int | None = None
-    if contract_id is not None:
-        public = get_contract(session, tenant_id=tenant.id, contract_id=contract_id)
-        mine = stored.get(public.sha256)
-        if mine is None:
-            return {"data": []}
-        only = mine.id
+    """adjudication.disagreements (the CLI's), with each label's quote and the API's contract id: the records
+    the clusters lie in are read with their service contracts' ids by those records' ids, so that every
+    disagreement the app can open names its contract, however many contracts the tenant holds."""
+    only = _record_id(session, tenant, contract_id) if contract_id is not None else None
+    shown = [c for c in adjudication.clusters(session, tenant.name, contract_id=only)
+             if not c.agreed and (include_decided or not c.decided)]
+    records = _records_with_api_ids(session, tenant, sorted({c.contract_id for c in shown}))
     out = []
-    for cluster in adjudication.clusters(session, store_tenant, contract_id=only):
-        if cluster.agreed or (cluster.decided and not include_decided):
-            continue
-        contract = by_id[cluster.contract_id]
-        out.append({"contract_id": api_ids.get(contract.sha256), "contract": contract.name,
+    for cluster in shown:
+        contract, api_id = records[cluster.contract_id]
+        out.append({"contract_id": api_id, "contract": contract.name,
                     "category": cluster.category, "reasons": cluster.reasons, "decided": cluster.decided,
                     "labels": [{"id": x.annotation_id, "annotator": x.annotator, "severity": x.severity,
                                 "start": x.start, "end": x.end, "quote": contract.text[x.start:x.end],
                                 "origin": x.origin} for x in cluster.labels]})
     return {"data": out}
+
+
+def _record_id(session: Session, tenant: Tenant, contract_id: str) -> int:
+    """The record of the tenant's contract; NotFound for another tenant's, as everywhere."""
+    record = session.exec(select(Contract.record_id).where(Contract.id == contract_id,
+                                                           Contract.tenant_id == tenant.id)).first()
+    if record is None:
+        raise NotFound(f"no contract {contract_id}")
+    return record
+
+
+def _records_with_api_ids(session: Session, tenant: Tenant,
+                          record_ids: list[int]) -> dict[int, tuple[StoredContract, str | None]]:
+    """These records of the tenant's, each with its service contract's API id (None: a contract only the label
+    store holds, imported on the command line); one query, joined on the service contract's record id."""
+    rows = session.exec(select(StoredContract, Contract.id)
+                        .outerjoin(Contract, (col(Contract.record_id) == StoredContract.id)
+                                   & (col(Contract.tenant_id) == tenant.id))
+                        .where(StoredContract.tenant == tenant.name, col(StoredContract.id).in_(record_ids)))
+    return {row_id(record): (record, api_id) for record, api_id in rows}
 
 
 def adjudicate(session: Session, *, tenant: Tenant, adjudicator: str,

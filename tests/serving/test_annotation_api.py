@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+from annotation.store import add_annotation
 from annotation.store.models import Annotation, Annotator
+from annotation.store.models import Contract as Record
 from contracts.taxonomy import by_name
 from serving.api.deps import app_engine
-from serving.models import FindingRow, Job, JobStatus
+from serving.models import Contract, FindingRow, Job, JobStatus
 from tests.serving.conftest import PG_URL, Api, make_settings, open_api
 
 
@@ -243,6 +245,42 @@ def test_disagreements_pick_and_merge(api: Api) -> None:
     r = api.client.post("/v1/annotation/adjudications", headers=api.h("globex"),
                         json={"adjudicator": "eve", "accept": [a["id"]]})
     assert r.status_code == 400 and "no annotation" in r.json()["error"]["message"]
+
+
+def test_disagreements_name_the_contract_however_many_the_firm_holds(both_api: Api) -> None:
+    """The API's ids were looked up among the firm's 500 newest contracts only: a disagreement on an older
+    contract came back with `contract_id: null`, and the app could neither link to it nor merge its labels.
+    A contract only the label store holds (imported on the command line) has no API id; another firm's copy
+    of the same file is its own."""
+    api = both_api
+    old = _stored(api)
+    theirs = _stored(api, tenant="globex")  # the same file: globex's own record and id
+    for tenant, cid in (("acme", old), ("globex", theirs)):
+        for who, severity in (("ann", "low"), ("bob", "high")):
+            _label(api, cid, tenant, annotator=who, category="Governing Law", severity=severity, start=10, end=60)
+    with Session(api.resolve(app_engine)) as session:
+        first = session.exec(select(Contract).where(Contract.id == old)).one()
+        newer = [Record(tenant="acme", sha256=f"{i:064x}", name=f"n{i}.txt", source_type="txt",
+                        text="The Customer may audit.", pages=[]) for i in range(501)]
+        session.add_all(newer)
+        session.flush()
+        session.add_all(Contract(tenant_id=first.tenant_id, record_id=record.id,
+                                 created_at=first.created_at + timedelta(seconds=i + 1))
+                        for i, record in enumerate(newer[:500]))
+        imported = newer[500]  # no service contract: only the label store holds it
+        for who, severity in (("ann", "low"), ("bob", "medium")):
+            add_annotation(session, imported, who, category="Audit Rights", severity=severity, start=4, end=22,
+                           source="labelstudio")
+        session.commit()
+    found = api.client.get("/v1/annotation/disagreements", headers=api.h()).json()["data"]
+    assert [(x["contract_id"], x["contract"], x["category"]) for x in found] == [  # by record, oldest first
+        (old, "master_services_agreement.txt", "Governing Law"), (None, "n500.txt", "Audit Rights")]
+    one = api.client.get("/v1/annotation/disagreements", headers=api.h(), params={"contract_id": old}).json()["data"]
+    assert [(x["contract_id"], [y["annotator"] for y in x["labels"]]) for x in one] == [(old, ["ann", "bob"])]
+    other = api.client.get("/v1/annotation/disagreements", headers=api.h("globex")).json()["data"]
+    assert [x["contract_id"] for x in other] == [theirs]
+    r = api.client.get("/v1/annotation/disagreements", headers=api.h("globex"), params={"contract_id": old})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
 def test_guidelines_have_cuad_descriptions_and_playbook_lines(api: Api) -> None:
