@@ -13,7 +13,7 @@ import httpx
 import streamlit as st
 
 from contracts.settings import load_settings
-from contracts.wire import ModelInfo
+from contracts.wire import ContractPublic, ModelInfo
 from ui.client import Api, ApiError, make_http
 from ui.plain import plain
 from ui.sessions import COOKIE, Session, store
@@ -105,6 +105,23 @@ def attempt(call: Callable[[], T], advice: Mapping[str, str] | None = None) -> T
         return call()
     except ApiError as exc:
         show_error(exc, advice)
+        return None
+
+
+def linked_contract(linked: str, *, instead: str) -> ContractPublic | None:
+    """The contract a link names (`?contract=ID`, from a reload, a shared link or sign-in's way back), from
+    the API. An id the API does not show this firm reads as its "not found" (another firm's included), with
+    `instead` saying where to find one; then, as on any other error, the link is dropped from the address so
+    that a reload does not show the message again."""
+    try:
+        return api().contract(linked)
+    except ApiError as exc:
+        if exc.status == 404:
+            st.error(f"**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
+                     f"{instead}", icon=":material/error:")
+        else:
+            show_error(exc)
+        del st.query_params["contract"]
         return None
 
 

@@ -272,7 +272,8 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
 def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, width: int) -> None:
     """A queue longer than a page (27 rows, 25 a page) shows the rows of one page and says which of how many; the
     next page lists the last two; the contract of the address stays open while its row is on another page, and a
-    row of this page opens its own; 50 rows a page shows them all. A firm of its own, so the other tests' queue
+    row of this page opens its own; 50 rows a page shows them all. The page (and a size other than 25) is in the
+    address beside the contract, so a reload shows the same page. A firm of its own, so the other tests' queue
     keeps its two rows."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     key = lexrisk("keys", "create", "--tenant", f"pager-{width}", env=up.env)
@@ -300,17 +301,21 @@ def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, wi
             expect(grid.locator('[id^="glide-cell-2-"]')).to_have_text(["Annotator 24", "Annotator 25"])
             expect(page.get_by_text("it is not on this page of the queue as listed")).to_be_visible()
             expect(page.get_by_role("heading", name="master_services_agreement.txt", exact=True)).to_be_visible()
-            expect(page).to_have_url(f"{up.ui}/annotate?contract={newer}")
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={newer}&page=2")
             expect(grid.locator('tr[aria-selected="true"]')).to_have_count(0)
             _shot(page, f"annotate-pages-{width}-second")
+            page.reload()
+            expect(page.get_by_text("Rows 26–27 of 27 · page 2 of 2")).to_be_visible()
+            expect(page.get_by_label("Page", exact=True)).to_have_value("2")
             box = grid.bounding_box()
             assert box is not None
             page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's checkbox: Annotator 24's
-            expect(page).to_have_url(f"{up.ui}/annotate?contract={older}")
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={older}&page=2")
             _opened(page, "master_services_agreement.pdf", f"annotate-pages-{width}-second-chosen")
             page.get_by_label("Rows a page").click()
             page.get_by_role("option", name="50").click()
             expect(page.get_by_text("Rows 1–27 of 27 · page 1 of 1")).to_be_visible()
+            expect(page).to_have_url(f"{up.ui}/annotate?contract={older}&page_size=50")
             _shot(page, f"annotate-pages-{width}-all")
         except Exception:
             page.screenshot(path=str(SHOTS / f"annotate-pages-{width}-failure.png"))

@@ -418,7 +418,8 @@ def test_annotate_keeps_its_contract_in_the_address(app_env: LiveApi) -> None:
 def test_annotate_pages_through_the_queue(app_env: LiveApi) -> None:
     """The queue comes a page at a time (it was the whole queue in one table): the pager says which rows of how
     many are shown and moves through them; the address's contract stays open on a page that does not list it;
-    another order or page size starts at the first page; a page left past the end shows the last one."""
+    another order or page size starts at the first page; a page left past the end shows the last one. The page
+    (and a size other than the smallest) is in the address beside the contract: a reload showed page 1."""
     key = lexrisk("keys", "create", "--tenant", "pager", env=app_env.env)
     headers = {"Authorization": f"Bearer {key}"}
     older, newer = (_analyzed(app_env.url, headers, SAMPLES / name)
@@ -436,15 +437,18 @@ def test_annotate_pages_through_the_queue(app_env: LiveApi) -> None:
     at.number_input(key="annotate_page").set_value(2).run()
     assert "Rows 26–27 of 27 · page 2 of 2" in texts(at)
     assert list(_queue(at)["Assigned to"]) == ["Annotator 24", "Annotator 25"]
+    assert at.query_params == {"contract": newer, "page": "2"}
+    _reload_shows_the_same_page(key, newer)
     # the linked contract is on page 1: still open, no row ticked here, and the progress is everyone's
     assert _heads(at) == ["master_services_agreement.txt"] and _queue_choice(at) is None
     assert "it is not on this page of the queue as listed" in texts(at)
     assert len(next(d.value for d in at.dataframe if "Assigned" in d.value.columns)) == 26
     at.segmented_control(key="annotate_order").set_value("uncertainty").run()
-    assert "Rows 1–25 of 27 · page 1 of 2" in texts(at)
+    assert "Rows 1–25 of 27 · page 1 of 2" in texts(at) and at.query_params == {"contract": newer}
     at.number_input(key="annotate_page").set_value(2).run()
     at.selectbox(key="annotate_page_size").set_value(50).run()
     assert "Rows 1–27 of 27 · page 1 of 1" in texts(at) and len(_queue(at)) == 27
+    assert at.query_params == {"contract": newer, "page_size": "50"}
     assert _queue_choice(at) == "master_services_agreement.txt"
     at.selectbox(key="annotate_page_size").set_value(25).run()
     at.number_input(key="annotate_page").set_value(2).run()
@@ -453,6 +457,26 @@ def test_annotate_pages_through_the_queue(app_env: LiveApi) -> None:
     assert not at.exception, at.exception
     assert list(_queue(at)["Contract"]) == ["master_services_agreement.txt"] and "Rows" not in texts(at)
     assert _queue_choice(at) == "master_services_agreement.txt"
+
+
+def _reload_shows_the_same_page(key: str, linked: str) -> None:
+    """A new session on the address of the queue's page 2 (a reload, a shared link): that page, with the linked
+    contract open; a page past the end is the last one, and what is no page or size the pager offers is the
+    first page of 25, each written back to the address."""
+    at = signed_in(key)
+    at.switch_page("pages/annotate.py")
+    at.query_params.update(contract=linked, page="2")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Rows 26–27 of 27 · page 2 of 2" in texts(at) and at.number_input(key="annotate_page").value == 2
+    assert _heads(at) == ["master_services_agreement.txt"]
+    for page, size, shown, address in (("9", None, "page 2 of 2", {"page": "2"}), ("9" * 40, None, "page 2 of 2",
+                                       {"page": "2"}), ("0", None, "page 1 of 2", {}), ("x", "30", "page 1 of 2", {}),
+                                       ("1", "50", "page 1 of 1", {"page_size": "50"})):
+        at.query_params = {"contract": linked, "page": page, **({"page_size": size} if size else {})}
+        at.run()
+        assert not at.exception, at.exception
+        assert shown in texts(at) and at.query_params == {"contract": linked, **address}, (page, size)
 
 
 def _heads(at: AppTest) -> list[str]:

@@ -2,11 +2,13 @@
 certain first, a page at a time, each annotator's progress); select words in the contract with the mouse, or
 take the model's suggestions (accept, edit or reject each with one key); category and severity from the
 keyboard, with CUAD's description and the firm's playbook line beside the picker. Every label records its
-origin. The chosen contract is the address's `?contract=ID`, so a reload, a shared link or sign-in keeps it
-open, whichever page of the queue is shown."""
+origin. The chosen contract is the address's `?contract=ID`, and the queue's page its `page` (and `page_size`
+when not the smallest), so a reload, a shared link or sign-in shows the same page with the same contract open,
+whichever page of the queue that is."""
 
 from __future__ import annotations
 
+import re
 from math import ceil
 from typing import Any
 
@@ -15,17 +17,18 @@ import streamlit as st
 
 from contracts.taxonomy import category_names
 from contracts.wire import FindingPublic, Label, Queue, QueueItem
-from ui.client import ApiError
 from ui.components.span_picker import span_picker
 from ui.plain import plain
 from ui.render import ORIGIN_LABEL, short
-from ui.state import api, attempt, reviewer, show_error
+from ui.state import api, attempt, linked_contract, reviewer
 
 STATUS_LABEL = {"to_label": "To label", "in_review": "In review", "done": "Done"}
 ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 QUEUE = "queue"  # the queue table's key: its selection, in st.session_state
-PAGE, PAGE_SIZE = "annotate_page", "annotate_page_size"  # the queue's page (from 1) and its rows a page
+PAGE, PAGE_SIZE = "annotate_page", "annotate_page_size"  # the pager's widgets: the page (from 1) and its rows a page
+PAGE_PARAM, SIZE_PARAM = "page", "page_size"  # the same in the address, each only when not the first page or size
 PAGE_SIZES = (25, 50, 100)  # at most the API's LEXRISK_PAGE_SIZE_MAX (100 by default)
+PAGE_MAX = 999_999  # past any queue, and within the API's offsets (at most 2**31 - 1) at 100 rows a page
 
 
 def page() -> None:
@@ -58,35 +61,66 @@ def page() -> None:
 
 
 def _queue_page(annotator: str | None, order: str) -> Queue | None:
-    """The page of the queue the pager asks for. A page past the end (the queue got shorter since, or only my
-    contracts are listed now) is read again as the last page, and the pager shows that one."""
-    size = int(st.session_state.get(PAGE_SIZE, PAGE_SIZES[0]))
-    number = int(st.session_state.get(PAGE, 1))
+    """The page of the queue the address names (the pager's choices are written there). A page past the end (the
+    queue got shorter since, only my contracts are listed now, or the link is old) is read again as the last
+    page, and the address and the pager show that one."""
+    number, size = _from_address()
     queue = attempt(lambda: api().queue(annotator=annotator, order=order, offset=(number - 1) * size, limit=size))
-    if queue is None or queue.data or number == 1:
-        return queue
-    st.session_state[PAGE] = number = max(1, ceil(queue.count / size))
-    return attempt(lambda: api().queue(annotator=annotator, order=order, offset=(number - 1) * size, limit=size))
+    if queue is not None and not queue.data and number > 1:
+        number = max(1, ceil(queue.count / size))
+        queue = attempt(lambda: api().queue(annotator=annotator, order=order, offset=(number - 1) * size, limit=size))
+    _to_address(number, size)
+    st.session_state[PAGE], st.session_state[PAGE_SIZE] = number, size  # drawn by the pager below
+    return queue
+
+
+def _from_address() -> tuple[int, int]:
+    """The page and rows a page in the address: the first page and the smallest size where it names none or
+    something else (a size the pager does not offer, a page that is not a whole number from 1); a page number too
+    long to be any queue's reads as past the end."""
+    raw_page, raw_size = st.query_params.get(PAGE_PARAM, ""), st.query_params.get(SIZE_PARAM, "")
+    size = next((s for s in PAGE_SIZES if raw_size == str(s)), PAGE_SIZES[0])
+    if not re.fullmatch(r"[1-9][0-9]*", raw_page):
+        return 1, size
+    return (int(raw_page) if len(raw_page) <= len(str(PAGE_MAX)) else PAGE_MAX), size
+
+
+def _to_address(number: int, size: int) -> None:
+    """The page and rows a page into the address, each only when it is not the default (1, the smallest size)."""
+    for name, value, default in ((PAGE_PARAM, number, 1), (SIZE_PARAM, size, PAGE_SIZES[0])):
+        if value != default:
+            st.query_params[name] = str(value)
+        elif name in st.query_params:
+            del st.query_params[name]
 
 
 def _first_page() -> None:
-    """Another order, rows a page or filter: the queue starts again at its first page."""
-    st.session_state[PAGE] = 1
+    """Another order or filter: the queue starts again at its first page, of the same size."""
+    _to_address(1, _from_address()[1])
+
+
+def _page_chosen() -> None:
+    """The pager's page: into the address, which the next run reads."""
+    _to_address(int(st.session_state[PAGE]), _from_address()[1])
+
+
+def _size_chosen() -> None:
+    """Another number of rows a page: the first page of that size."""
+    _to_address(1, int(st.session_state[PAGE_SIZE]))
 
 
 def _pager(queue: Queue) -> None:
-    """Which rows of how many are shown, and the page and rows a page to show (read by `_queue_page` on the
-    next run); only when the queue is longer than the smallest page."""
+    """Which rows of how many are shown, and the page and rows a page to show (put in the address, which
+    `_queue_page` reads on the next run); only when the queue is longer than the smallest page."""
     if queue.count <= PAGE_SIZES[0]:
         return
-    size = int(st.session_state.get(PAGE_SIZE, PAGE_SIZES[0]))
-    number = int(st.session_state.get(PAGE, 1))
+    size, number = int(st.session_state[PAGE_SIZE]), int(st.session_state[PAGE])
     pages = ceil(queue.count / size)
     first = (number - 1) * size + 1
     note, page_column, size_column = st.columns([4, 1, 1], vertical_alignment="bottom")
     note.caption(f"Rows {first}–{first + len(queue.data) - 1} of {queue.count} · page {number} of {pages}")
-    page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE)
-    size_column.selectbox("Rows a page", PAGE_SIZES, key=PAGE_SIZE, on_change=_first_page)
+    page_column.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE, on_change=_page_chosen)
+    size_column.selectbox("Rows a page", PAGE_SIZES, key=PAGE_SIZE, on_change=_size_chosen)
 
 
 def _progress(progress: list[Any]) -> None:
@@ -114,17 +148,8 @@ def _linked(items: list[QueueItem]) -> tuple[str, str] | None:
     named = next((x.name for x in items if x.contract_id == linked), None)
     if named is not None:
         return linked, named
-    try:
-        info = api().contract(linked)
-    except ApiError as exc:
-        if exc.status == 404:
-            st.error("**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
-                     "choose one in the queue.", icon=":material/error:")
-        else:
-            show_error(exc)
-        del st.query_params["contract"]
-        return None
-    return info.id, info.name
+    info = linked_contract(linked, instead="choose one in the queue.")
+    return (info.id, info.name) if info is not None else None
 
 
 def _pick(items: list[QueueItem], linked: str | None, me: str) -> None:

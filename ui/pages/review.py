@@ -12,7 +12,6 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
 from ui import proofing_tab
-from ui.client import ApiError
 from ui.plain import plain, quoted
 from ui.render import (
     REVIEW_LABEL,
@@ -31,7 +30,7 @@ from ui.render import (
     split_possible,
     triage_order,
 )
-from ui.state import api, attempt, check_size, reviewer, show_error
+from ui.state import api, attempt, check_size, linked_contract, reviewer
 from ui.terms_panel import key_terms_panel
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
@@ -75,20 +74,13 @@ def page() -> None:
 
 
 def _follow_link() -> None:
-    """`/review?contract=ID` opens that contract; an id the API does not show this firm reads as its
-    "not found" (another firm's contract included), and the link is dropped from the address bar."""
+    """`/review?contract=ID` opens that contract, unless it is the one open already; one the API does not
+    show this firm is a message and leaves the address (ui.state.linked_contract)."""
     linked = st.query_params.get("contract")
     if not linked or linked == st.session_state.get(CURRENT):
         return
-    try:
-        info = api().contract(linked)
-    except ApiError as exc:
-        if exc.status == 404:
-            st.error("**The contract of this link was not found.**  \nIt may be another firm's, or it was deleted: "
-                     "open one of yours below.", icon=":material/error:")
-        else:
-            show_error(exc)
-        del st.query_params["contract"]
+    info = linked_contract(linked, instead="open one of yours below.")
+    if info is None:
         return
     job = info.latest_job
     _select(info.id, job.id if job and job.status in ("queued", "running") else None)
