@@ -2,7 +2,8 @@
 
 Over formatted template/contract DOCX pairs generated with python-docx (tests/word/docx_pairs.py:
 headings, multi-level automatic numbering, bold/italic/underline runs, tables, headers and footers,
-footnotes, fields, a template that already holds tracked changes, a moved clause), every engine
+footnotes, fields, a template that already holds tracked changes, a moved clause, content controls,
+inserted clauses with hyperlinks, notes, bookmarks and comments of their own), every engine
 writes a redline and each is checked:
 
 - Reject All gives the template: the normal form (word.revisions) of the body, headers,

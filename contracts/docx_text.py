@@ -232,7 +232,7 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
     pages: list[list[str]] = [[]]
     chars = 0
 
-    for child in body.iterchildren():
+    for child in _blocks(body):
         if chars > limits.max_text_chars:  # stop building text no contract has; the exact count is not needed
             raise TextTooLongError.of(name, chars, limits.max_text_chars, "more than ")
         if child.tag == f"{_W}p":
@@ -262,14 +262,16 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
 
 
 # Tracked changes are read as if accepted: runs inside w:ins / w:moveTo are text, runs inside w:del /
-# w:moveFrom (whose text is w:delText) are not. python-docx's Paragraph.text skips both kinds.
-_ACCEPTED_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r"
+# w:moveFrom (whose text is w:delText) are not. python-docx's Paragraph.text skips both kinds, and the
+# words of an inline content control (w:sdt, a firm template's "governing law" or "party" field) too.
+ACCEPTED_RUNS = ("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r"
+                 " | ./w:sdt/w:sdtContent/w:r | ./w:sdt/w:sdtContent/w:ins/w:r | ./w:sdt/w:sdtContent/w:hyperlink/w:r")
 _TRACKED = re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)[\s>]")
 
 
 def accepted_text(p) -> str:
     """A paragraph's text with its tracked changes accepted."""
-    return "".join(run.text for run in p.xpath(_ACCEPTED_RUNS))
+    return "".join(run.text for run in p.xpath(ACCEPTED_RUNS))
 
 
 def tracked_changes(data: bytes) -> int:
@@ -279,6 +281,18 @@ def tracked_changes(data: bytes) -> int:
             return len(_TRACKED.findall(archive.read("word/document.xml")))
     except (zipfile.BadZipFile, KeyError):
         return 0
+
+
+def _blocks(container: Any) -> Any:
+    """The paragraphs and tables of the body in order, those inside block content controls (w:sdt)
+    included: Word shows them as any other paragraph, numbered with the rest."""
+    for child in container.iterchildren(f"{_W}p", f"{_W}tbl", f"{_W}sdt"):
+        if child.tag != f"{_W}sdt":
+            yield child
+            continue
+        content = child.find(f"{_W}sdtContent")
+        if content is not None:
+            yield from _blocks(content)
 
 
 def _table_rows(tbl: Any) -> list[str]:

@@ -15,6 +15,22 @@ from contracts.documents import Document
 from word.runs import Located, isolate, paragraph_offsets
 
 AUTHOR = "lexrisk"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TRACKED = (f"{W}ins", f"{W}moveTo", f"{W}del", f"{W}moveFrom")
+
+
+def _outside_tracked_change(last: Any) -> None:
+    """python-docx puts the range end and the reference right after the span's last run; when that run
+    is someone's tracked insertion, the reference would be part of it, and rejecting their change
+    would delete lexrisk's comment with it. Both move to just after the tracked change."""
+    end, reference = last.getnext(), last.getnext().getnext()
+    wrapper = last.getparent()
+    while wrapper.tag not in _TRACKED and wrapper.tag != f"{W}p":
+        wrapper = wrapper.getparent()
+    if wrapper.tag == f"{W}p" or wrapper.getparent() is None:
+        return
+    wrapper.addnext(reference)
+    wrapper.addnext(end)
 
 
 class Commenter:
@@ -58,6 +74,7 @@ class Commenter:
             return False
         comment = self.word.add_comment([Run(runs[0], None), Run(runs[-1], None)],  # type: ignore[arg-type]
                                         text=_xml_safe(text), author=author, initials=initials)
+        _outside_tracked_change(runs[-1])
         for paragraph in more:
             comment.add_paragraph(_xml_safe(paragraph))
         return True

@@ -36,9 +36,12 @@ from rapidfuzz import fuzz
 from contracts.compare.models import Comparison
 from contracts.compare.redline import word_redline
 from contracts.documents import Document
+from word.imports import Importer
+from word.revisions import following
 from word.runs import (
     NS,
     W,
+    body_paragraphs,
     isolate,
     paragraph_offsets,
     paragraph_text,
@@ -68,6 +71,13 @@ class _Context:
     formatting: bool = True  # track property and run-formatting changes (off when one side has none of its own)
     used_styles: set[str] = field(default_factory=set)
     used_numbering: list[Any] = field(default_factory=list)
+    importer: Importer | None = None  # makes copied contract content valid in the template's package
+    part: str = "word/document.xml"  # the part being redlined
+
+    def adopt(self, element: Any) -> None:
+        """A block or row copied from the contract, its references rewritten for the template."""
+        if self.importer is not None:
+            self.importer.adopt(element, self.part, lambda p: _insert_paragraph(p, self))
 
     def change(self, kind: str) -> Any:
         element = etree.Element(f"{W}{kind}")
@@ -80,7 +90,15 @@ class _Context:
 def _block_text(block: Any) -> str:
     if block.tag == f"{W}p":
         return paragraph_text(block)
+    if block.tag == f"{W}sdt":
+        return "\n".join(paragraph_text(p) for p in body_paragraphs(_sdt_content(block)))
     return "\n".join(paragraph_text(p) for tc in block.iter(f"{W}tc") for p in tc.iterchildren(f"{W}p"))
+
+
+def _sdt_content(sdt: Any) -> Any:
+    """A block content control's content (an empty one when the file has none)."""
+    content = sdt.find(f"{W}sdtContent")
+    return content if content is not None else etree.SubElement(sdt, f"{W}sdtContent")
 
 
 # ---- marking whole blocks -------------------------------------------------------------------------------
@@ -104,7 +122,8 @@ def _runs_for_tracking(p: Any) -> list[list[Any]]:
     """Groups of consecutive sibling runs of a paragraph that a tracked change can wrap (runs already
     deleted in the template are left alone)."""
     groups: list[list[Any]] = []
-    for run in p.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r", namespaces=NS):
+    for run in p.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:sdt/w:sdtContent/w:r"
+                       " | ./w:sdt/w:sdtContent/w:hyperlink/w:r", namespaces=NS):
         if run.find(f"{W}commentReference") is not None:
             continue
         if groups and groups[-1][-1].getnext() is run:
@@ -396,7 +415,8 @@ def _pair_stretch(ts: list[Any], cs: list[Any], tk: list[str], ck: list[str]) ->
 
 
 def _blocks(container: Any) -> list[Any]:
-    return [child for child in container if child.tag in (f"{W}p", f"{W}tbl")]
+    """Paragraphs, tables and block content controls (w:sdt), each redlined as one block."""
+    return [child for child in container if child.tag in (f"{W}p", f"{W}tbl", f"{W}sdt")]
 
 
 def _diff_container(t: Any, c: Any, ctx: _Context, regions: tuple[list[int], list[int]] | None = None) -> None:
@@ -445,6 +465,7 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
     for kind, tb, cb in ops:
         if kind == "ins":
             new = copy.deepcopy(cb)
+            ctx.adopt(new)
             ctx.used_styles.update(_styles_in([new]))
             ctx.used_numbering.append(new)
             if after is not None:
@@ -455,19 +476,13 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
                 sect = container.find(f"{W}sectPr")
                 (sect.addprevious if sect is not None else container.append)(new)
             after = new
-            if new.tag == f"{W}p":
-                _insert_paragraph(new, ctx)
-                tracked.append((new, "ins"))
-            else:
-                _track_table(new, "ins", ctx)
+            _track_block(new, "ins", ctx, tracked)
             continue
         after = tb
         if kind == "del":
-            if tb.tag == f"{W}p":
-                _delete_paragraph(tb, ctx)
-                tracked.append((tb, "del"))
-            else:
-                _track_table(tb, "del", ctx)
+            _track_block(tb, "del", ctx, tracked)
+        elif tb.tag == f"{W}sdt":  # kept or edited: its content redlined as a body of its own
+            _diff_container(_sdt_content(tb), _sdt_content(cb), ctx)
         elif kind == "edit":
             if tb.tag == f"{W}p":
                 _edit_paragraph(tb, cb, ctx)
@@ -476,6 +491,19 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
         elif ctx.formatting and _differs(tb, cb):
             (_edit_paragraph if tb.tag == f"{W}p" else _edit_table)(tb, cb, ctx)
     _track_marks(tracked, ctx)
+
+
+def _track_block(block: Any, kind: str, ctx: _Context, tracked: list[tuple[Any, str]]) -> None:
+    """A whole block inserted or deleted: a paragraph's runs (its mark is tracked later), a table's
+    rows, a content control's blocks."""
+    if block.tag == f"{W}p":
+        (_insert_paragraph if kind == "ins" else _delete_paragraph)(block, ctx)
+        tracked.append((block, kind))
+    elif block.tag == f"{W}tbl":
+        _track_table(block, kind, ctx)
+    else:
+        for inner in _blocks(_sdt_content(block)):
+            _track_block(inner, kind, ctx, tracked)
 
 
 def _differs(t: Any, c: Any) -> bool:
@@ -558,6 +586,7 @@ def _edit_table(t: Any, c: Any, ctx: _Context) -> None:
             else:
                 _track_row(t_rows[i], "del", ctx)
                 new = copy.deepcopy(c_rows[j])
+                ctx.adopt(new)
                 t_rows[i].addnext(new)
                 _track_row(new, "ins", ctx)
             after = t_rows[i]
@@ -566,6 +595,7 @@ def _edit_table(t: Any, c: Any, ctx: _Context) -> None:
             after = t_rows[i]
         for j in range(j1 + len(pairs), j2):
             new = copy.deepcopy(c_rows[j])
+            ctx.adopt(new)
             if after is not None:
                 after.addnext(new)
             elif t_rows:
@@ -587,7 +617,7 @@ def _track_marks(tracked: list[tuple[Any, str]], ctx: _Context) -> None:
     properties through w:pPrChange, as Word itself writes an Enter typed at the end."""
     kinds = {id(p): kind for p, kind in tracked}
     for p, kind in tracked:
-        nxt = p.getnext()
+        nxt = following(p)
         if nxt is not None and nxt.tag == f"{W}p":
             _mark(p, kind, ctx)
             continue
@@ -728,10 +758,13 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
         c_parts = {n: etree.fromstring(c_zip.read(n)) for n in c_names if _is_text_part(n)}
         ctx = _Context(ids=count(_max_id(list(t_parts.values())) + 1), author=author, stamp=stamp,
                        formatting=formatting)
-        for name, t_root in t_parts.items():
+        ctx.importer = Importer(t_zip, c_zip, t_parts, c_parts, lambda: str(next(ctx.ids)))
+        # the body last: notes it copies into the notes parts must not be paired with the contract's by id
+        for name, t_root in sorted(t_parts.items(), key=lambda item: item[0] == "word/document.xml"):
             c_root = c_parts.get(name)
             if c_root is None:
                 continue
+            ctx.part = name
             if name == "word/document.xml":
                 t_body, c_body = t_root.find(f"{W}body"), c_root.find(f"{W}body")
                 regions = None
@@ -752,6 +785,7 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
             _copy_styles(styles, etree.fromstring(c_zip.read("word/styles.xml")) if "word/styles.xml" in c_names
                          else None, ctx.used_styles)
         _drop_unknown_numbering(ctx.used_numbering, numbering)
+        imported = ctx.importer.parts()
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o_zip:
             for info in t_zip.infolist():
@@ -761,8 +795,10 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
                 elif info.filename == "word/styles.xml" and styles is not None:
                     data = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
                 else:
-                    data = t_zip.read(info.filename)
+                    data = imported.pop(info.filename, None) or t_zip.read(info.filename)
                 o_zip.writestr(info, data)
+            for name, data in imported.items():  # parts and relationships the template did not have
+                o_zip.writestr(name, data)
     return set_title(out.getvalue(), title) if title else out.getvalue()
 
 

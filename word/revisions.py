@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CHANGES = ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
             "tblGridChange", "tblPrExChange", "numberingChange")
 _IGNORED = {f"{W}{t}" for t in ("bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak",
@@ -45,11 +46,22 @@ def _marks(root: Any, kinds: tuple[str, ...]) -> list[Any]:
     return root.xpath(f"//w:p[{test}]", namespaces={"w": W[1:-1]})
 
 
+def following(p: Any) -> Any | None:
+    """The block after paragraph `p`; for the last paragraph of a block content control, the block
+    after the control (its mark joins what follows, as any other paragraph's)."""
+    nxt = p.getnext()
+    parent = p.getparent()
+    if nxt is None and parent is not None and parent.tag == f"{W}sdtContent" and parent.getparent() is not None:
+        return parent.getparent().getnext()
+    return nxt
+
+
 def _join_next(p: Any) -> None:
     """Word's rule for a removed paragraph mark: the paragraph's content joins the next paragraph,
     which keeps its own properties. The last paragraph of a container joins the one before it
-    instead (Word keeps a container's final mark); with neither, the mark stays."""
-    nxt = p.getnext()
+    instead (Word keeps a container's final mark); with neither, the mark stays. A block content
+    control left with no paragraph goes with it."""
+    nxt = following(p)
     if nxt is None or nxt.tag != f"{W}p":
         prev = p.getprevious()
         while prev is not None and prev.tag in _IGNORED:
@@ -64,7 +76,10 @@ def _join_next(p: Any) -> None:
     for child in [c for c in p if c.tag != f"{W}pPr"]:
         nxt.insert(at, child)
         at += 1
-    p.getparent().remove(p)
+    parent = p.getparent()
+    parent.remove(p)
+    if parent.tag == f"{W}sdtContent" and parent.find(f"{W}p") is None and parent.find(f"{W}tbl") is None:
+        parent.getparent().getparent().remove(parent.getparent())
 
 
 def resolve(root: Any, accept: bool) -> Any:
@@ -169,6 +184,8 @@ def _runs(container: Any) -> list[tuple[str, str]]:
                 out.append(item)
         elif child.tag in _IGNORED or child.tag == f"{W}pPr":
             continue
+        elif child.tag in (f"{W}hyperlink", f"{W}smartTag") and not _runs(child):
+            continue  # a link whose words were all removed shows nothing
         elif child.tag in (f"{W}hyperlink", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"):
             attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items())
                              if "rsid" not in k)
@@ -236,11 +253,41 @@ def package_parts(data: bytes) -> dict[str, Any]:
     return out
 
 
+def _targets(archive: zipfile.ZipFile, name: str, root: Any) -> None:
+    """Each relationship id (r:id, r:embed...) replaced by what it names (type, target, mode), so two
+    packages compare by where a hyperlink goes, not by the ids their writers picked."""
+    folder, base = name.rsplit("/", 1)
+    rels_part = f"{folder}/_rels/{base}.rels"
+    rels = {}
+    if rels_part in archive.namelist():
+        for rel in etree.fromstring(archive.read(rels_part)):
+            rels[rel.get("Id")] = f"{rel.get('Type', '').rsplit('/', 1)[-1]}:{rel.get('Target')}:{rel.get('TargetMode', '')}"
+    for node in root.iter():
+        for attr in [a for a in node.attrib if a.startswith(_R)]:
+            node.set(attr, rels.get(node.get(attr), "missing"))
+
+
+def _unreferenced_notes(parts: dict[str, Any]) -> None:
+    """Drop the footnotes and endnotes no reference shows (Word removes a note with its reference, so
+    a note inserted with its reference is gone after Reject All)."""
+    for kind in ("footnote", "endnote"):
+        notes = parts.get(f"word/{kind}s.xml")
+        if notes is None:
+            continue
+        shown = {r.get(f"{W}id") for root in parts.values() for r in root.iter(f"{W}{kind}Reference")}
+        for note in list(notes.iterchildren(f"{W}{kind}")):
+            if note.get(f"{W}type") is None and note.get(f"{W}id") not in shown:
+                notes.remove(note)
+
+
 def package_form(data: bytes, accept: bool | None) -> dict[str, list[Any]]:
     """Normal forms of every text part, after Accept All (True), Reject All (False) or as stored (None)."""
+    resolved = {name: root if accept is None else resolve(root, accept) for name, root in package_parts(data).items()}
+    _unreferenced_notes(resolved)
     forms = {}
-    for name, root in package_parts(data).items():
-        resolved = root if accept is None else resolve(root, accept)
-        target = resolved.find(f"{W}body") if name == "word/document.xml" else resolved
-        forms[name] = normal_form(target)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name, root in resolved.items():
+            _targets(archive, name, root)
+            target = root.find(f"{W}body") if name == "word/document.xml" else root
+            forms[name] = normal_form(target)
     return forms

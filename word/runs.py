@@ -19,10 +19,12 @@ from typing import Any
 
 from lxml import etree
 
+from contracts.docx_text import ACCEPTED_RUNS
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
-# runs whose text the reader counts (docx_text._ACCEPTED_RUNS), in document order
-TEXT_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r"
+# runs whose text the reader counts, in document order
+TEXT_RUNS = ACCEPTED_RUNS
 _TEXT_RUNS = etree.XPath(TEXT_RUNS, namespaces=NS)  # compiled: python-docx's elements override .xpath
 _CHAR_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}ptab"}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")

@@ -1,6 +1,7 @@
 """Formatted template/contract DOCX pairs built with python-docx, for the Word writers' tests and
 benchmarks/docx_fidelity.py: headings, multi-level automatic numbering, bold/italic/underline runs,
-tables, headers and footers, footnotes, fields, and a template that already holds tracked changes.
+tables, headers and footers, footnotes, fields, a template that already holds tracked changes, content
+controls, and inserted clauses with hyperlinks, notes, bookmarks and comments of their own.
 Each contract is the template edited the way a counterparty edits one: words changed, a clause
 added, one deleted, one moved, a cell changed, a row added."""
 
@@ -236,10 +237,79 @@ def formatting(contract: bool) -> bytes:
     return _save(document)
 
 
+def content_controls(contract: bool) -> bytes:
+    """A firm template's content controls: a block one (a whole clause) and an inline one (a word),
+    both filled in differently by the counterparty, and a block one the contract adds."""
+    document = docx.Document()
+    document.add_heading("Law and Jurisdiction", level=1)
+    law = "Switzerland" if contract else "England and Wales"
+    document.element.body.sectPr.addprevious(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="Governing law"/><w:id w:val="7001"/></w:sdtPr><w:sdtContent>'
+        f"<w:p><w:r><w:t>This Agreement is governed by the laws of {law}.</w:t></w:r></w:p></w:sdtContent></w:sdt>"))
+    p = document.add_paragraph("The courts of ")
+    p._p.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr><w:id w:val="7002"/><w:text/></w:sdtPr><w:sdtContent>'
+                          f'<w:r><w:t>{"Zurich" if contract else "London"}</w:t></w:r></w:sdtContent></w:sdt>'))
+    p.add_run(" have exclusive jurisdiction.")
+    if contract:
+        document.element.body.sectPr.addprevious(parse_xml(
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:id w:val="7003"/></w:sdtPr><w:sdtContent><w:p><w:r>'
+            "<w:t>Arbitration is excluded.</w:t></w:r></w:p></w:sdtContent></w:sdt>"))
+    document.add_paragraph("Each party waives any objection to venue.")
+    return _save(document)
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    paragraph._p.append(parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:rPr><w:u w:val="single"/>'
+                                  f"</w:rPr><w:t>{text}</w:t></w:r></w:hyperlink>"))
+
+
+def _bookmarked(document, bookmark_id: int, name: str, text: str) -> None:
+    p = document.add_paragraph()
+    p._p.append(parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{bookmark_id}" w:name="{name}"/>'))
+    p.add_run(text)
+    p._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{bookmark_id}"/>'))
+
+
+def inserted_references(contract: bool) -> bytes:
+    """Clauses the contract adds that refer to its own package: a hyperlink (a relationship), a new
+    footnote, a bookmark whose id the template already uses, a counterparty's comment, and the
+    counterparty's own tracked changes."""
+    document = docx.Document()
+    document.add_heading("General", level=1)
+    p = document.add_paragraph("Notices go to ")
+    _hyperlink(p, "https://acme.example/notices", "acme.example/notices")
+    notes = ["Email suffices."]
+    if contract:
+        p = document.add_paragraph("Data protection terms are at ")
+        _hyperlink(p, "https://beta.example/dpa", "beta.example/dpa")
+        p.add_run(" and apply")
+        _footnote_ref(p, 2)
+        p.add_run(".")
+        notes.append("Schedule 3 of the contract.")
+        _bookmarked(document, 0, "_RefAudit", "The Customer may audit once a year.")
+        p = document.add_paragraph("Fees are payable in ")
+        p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="Beta" w:date="2026-01-01T00:00:00Z">'
+                              "<w:r><w:delText>EUR</w:delText></w:r></w:del>"))
+        p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="Beta" w:date="2026-01-01T00:00:00Z">'
+                              "<w:r><w:t>CHF</w:t></w:r></w:ins>"))
+        p.add_run(".")
+        document.add_paragraph("Service credits are the sole remedy.")
+    _bookmarked(document, 0, "_RefRecords", "The Supplier keeps records for six years.")
+    p = document.add_paragraph("Warranty claims are made in writing")
+    _footnote_ref(p, 1)
+    p.add_run(".")
+    _add_footnotes(document, notes)
+    if contract:
+        credits = next(q for q in document.paragraphs if q.text.startswith("Service credits"))
+        document.add_comment(credits.runs, text="Non-negotiable.", author="Beta")
+    return _save(document)
+
+
 PAIRS: dict[str, Callable[[bool], bytes]] = {
     "headings_lists": headings_lists, "moved_clause": moved_clause, "tables": tables,
     "headers_footers": headers_footers, "footnotes": footnotes, "fields": fields, "tracked": tracked,
-    "formatting": formatting,
+    "formatting": formatting, "content_controls": content_controls, "inserted_references": inserted_references,
 }
 
 

@@ -20,9 +20,10 @@ from tests.word.docx_pairs import PAIRS, pair
 from word.comments import Commenter
 from word.files import Note, redline_docx, review_docx
 from word.generate import generate_docx
-from word.revisions import package_form
+from word.revisions import package_form, resolve
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 TEMPLATES = Path(__file__).resolve().parents[2] / "examples" / "templates"
 
 
@@ -81,6 +82,39 @@ def test_a_clause_the_alignment_moved_is_a_deletion_and_an_insertion() -> None:
     assert "Supplier warrants the services" in deleted and "Supplier warrants the services" in inserted
 
 
+def test_inserted_clauses_refer_only_to_what_the_template_package_holds() -> None:
+    """An inserted clause's hyperlink, footnote, bookmark, comment and tracked changes came from the
+    contract's package: in the template's they must resolve (a comment anchor without its comment
+    made the redline a file LibreOffice could not load)."""
+    _, _, data = _redline("inserted_references")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(archive.read("word/document.xml"))
+    rels = {r.get("Id"): r for r in etree.fromstring(archive.read("word/_rels/document.xml.rels"))}
+    links = {"".join(h.itertext()): rels[h.get(f"{R}id")].get("Target") for h in root.iter(f"{W}hyperlink")}
+    assert links == {"acme.example/notices": "https://acme.example/notices",
+                     "beta.example/dpa": "https://beta.example/dpa"}
+    notes = {n.get(f"{W}id"): "".join(n.itertext()) for n in etree.fromstring(archive.read("word/footnotes.xml"))}
+    referenced = [notes[r.get(f"{W}id")] for r in root.iter(f"{W}footnoteReference")]
+    assert [text.strip() for text in referenced] == ["Schedule 3 of the contract.", "Email suffices."]
+    assert "word/comments.xml" not in archive.namelist() and not list(root.iter(f"{W}commentRangeStart",
+                                                                              f"{W}commentReference"))
+    for tags in (("ins", "del", "rPrChange", "pPrChange"), ("bookmarkStart",)):
+        ids = [e.get(f"{W}id") for e in root.iter(*(f"{W}{t}" for t in tags))]
+        assert len(ids) == len(set(ids)), tags
+    assert "EUR" not in "".join(root.itertext())  # the counterparty's own deletion is accepted, not redlined
+
+
+def test_content_controls_are_read_and_redlined() -> None:
+    _, c = pair("content_controls")
+    contract = load_bytes(c, "contract.docx")
+    assert "governed by the laws of Switzerland." in contract.text
+    assert "The courts of Zurich have exclusive jurisdiction." in contract.text
+    _, _, data = _redline("content_controls")
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    inserted = {"".join(e.itertext()) for e in root.iter(f"{W}ins")}
+    assert {"Switzerland", "Zurich", "Arbitration is excluded."} <= inserted
+
+
 def _anchored(document) -> dict[str, str]:
     """Comment id -> the text between its range marks."""
     open_ranges: dict[str, list[str]] = {}
@@ -114,6 +148,20 @@ def test_review_copy_is_the_uploaded_docx_with_comments_on_the_offsets() -> None
     # nothing else changed in the body: the same paragraphs, styles, numbering and run formatting
     assert package_form(data, None)["word/document.xml"] == package_form(c, None)["word/document.xml"]
     assert reopened.core_properties.title == "Review: contract"
+
+
+def test_a_comment_on_a_counterpartys_insertion_survives_rejecting_it() -> None:
+    """The reference of a comment whose span ends in someone's tracked insertion stays outside it:
+    rejecting their change in Word would otherwise delete lexrisk's comment too."""
+    _, c = pair("inserted_references")
+    contract = load_bytes(c, "contract.docx")
+    start = contract.text.index("payable in CHF")
+    data = review_docx(contract, [Note(start, start + len("payable in CHF"), "MEDIUM · Currency", "Francs.")], data=c)
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    ours = next(str(x.comment_id) for x in docx.Document(io.BytesIO(data)).comments if x.text.startswith("MEDIUM"))
+    assert _anchored(docx.Document(io.BytesIO(data)))[ours] == "payable in CHF"
+    rejected = resolve(root, accept=False)
+    assert [r.get(f"{W}id") for r in rejected.iter(f"{W}commentReference") if r.get(f"{W}id") == ours] == [ours]
 
 
 def test_commenter_adds_a_comment_on_any_offsets_and_falls_back_to_the_nearest_paragraph() -> None:
