@@ -46,6 +46,7 @@ from contracts.training_set import (
     content_hash,
     meta_file,
     split_file,
+    tokenizer_sha256,
     write_card,
 )
 
@@ -219,6 +220,11 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
                                            config.max_length - terms_overhead, config, tally))
         if progress:
             progress(done, len(contract_ids))
+    if not tally.labels_placed and not tally.terms_examples:
+        raise BuildError(f"none of the {len(tally.labels_truncated)} gold labels fits an example of --max-length "
+                         f"{config.max_length} (the prompt takes {overhead} tokens; each label's span or answer "
+                         "needs more than is left), so the set would teach only empty answers; raise --max-length "
+                         "or use --prompt brief")
     return _write(session, examples, splits, tally, config, overhead, tenants)
 
 
@@ -363,7 +369,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
     annotation_ids = sorted({g.id for e in examples for g in e.labels})
     params = BuildParams(**{k: portable_text(str(v)) if isinstance(v, Path) or k == "tokenizer" else v
                             for k, v in asdict(config).items()},
-                         tokenizer_sha256=_tokenizer_hash(config.tokenizer), prompt_overhead_tokens=overhead,
+                         tokenizer_sha256=tokenizer_sha256(config.tokenizer), prompt_overhead_tokens=overhead,
                          system_prompt_sha256=_sha256(system_prompt(config.prompt)),
                          terms_prompt_sha256=_sha256(terms_system_prompt()) if config.terms else None)
     card = DatasetCard(
@@ -401,11 +407,6 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _tokenizer_hash(path: str) -> str | None:
-    target = Path(path) / "tokenizer.json"
-    return hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
 
 
 def _card_markdown(card: dict[str, Any]) -> str:

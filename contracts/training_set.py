@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -95,6 +96,25 @@ class DatasetCard(_Strict):
     terms_examples: dict[str, int] = Field(default_factory=dict, description="key-terms examples per split")
     terms_filled: dict[str, int] = Field(default_factory=dict, description="key-terms examples stating each field")
     terms_labels_outside_excerpts: int = Field(0, description="term labels the excerpts do not hold (written null)")
+
+
+def lost_labels(card: Mapping[str, Any]) -> str | None:
+    """One line saying how many gold labels a built set (its card, as JSON) holds in no example and why, or
+    None when it holds them all: the builder and `train prepare` print it, so a label left out is never left
+    out without a word."""
+    lost, placed = card["labels_truncated"], card["labels_placed"]
+    if not lost:
+        return None
+    return (f"{lost} of {lost + placed} gold labels are in no example: no chunk of an example that fits "
+            f"{card['params']['max_length']} tokens holds them with their answer (labels_truncated in {CARD_FILE}); "
+            "a larger max length or the brief prompt keeps more")
+
+
+def tokenizer_sha256(folder: str | Path) -> str | None:
+    """sha256 of a tokenizer folder's tokenizer.json (None without one): what the card records as
+    `tokenizer_sha256`, so the trainer can tell a set counted with another tokenizer from its own."""
+    target = Path(folder) / "tokenizer.json"
+    return hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
 
 
 def content_hash(bodies: Mapping[str, bytes]) -> str:

@@ -9,10 +9,11 @@ by file (and line): a malformed or stale set found after an hour of training is 
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.training_set import DatasetCard, TrainingSetError, read_card, split_file
+from contracts.training_set import DatasetCard, TrainingSetError, read_card, split_file, tokenizer_sha256
 from training.config import DataSection
 
 ROLES = ("system", "user", "assistant")
@@ -59,11 +60,28 @@ def load_training_set(data: DataSection) -> TrainingSet:
         raise DatasetError(f"{data.dataset_dir}: built for examples up to {built} tokens but the recipe's "
                            f"data.max_length is {data.max_length}, so longer examples would be dropped; rebuild with "
                            f"--max-length {data.max_length} or set data.max_length={built}")
+    if data.evaluate and not card.examples.get("dev"):
+        raise DatasetError(f"{data.dataset_dir}: its dev split has no examples (contracts per split: "
+                           f"{card.contracts}) and the recipe evaluates on it; build the set from more contracts or "
+                           "with a larger --dev (data.dev_fraction), or --set data.evaluate=false")
     train = read_chat_jsonl(data.dataset_dir / split_file("train"))
     dev = read_chat_jsonl(data.dataset_dir / split_file("dev")) if data.evaluate else None
     if dev is not None and data.max_dev_examples is not None:
         dev = evenly_spaced(dev, data.max_dev_examples)
     return TrainingSet(train, dev, card)
+
+
+def check_tokenizer(card: DatasetCard, dataset_dir: Path, base: str) -> None:
+    """Refuse a set counted with another tokenizer than the base's: its examples were fitted to max_length in
+    that tokenizer's tokens, so with this one the trainer would drop the ones now too long without a word
+    (a SmolLM2-built set on the tiny model loses most of them). Checked where both sides have a tokenizer.json."""
+    built, own = card.params.tokenizer_sha256, tokenizer_sha256(base)
+    if built is None or own is None or built == own:
+        return
+    raise DatasetError(f"{dataset_dir}: built with the tokenizer of {card.params.tokenizer} (tokenizer.json sha256 "
+                       f"{built[:12]}), not the base's {base} ({own[:12]}); rebuild it with this base "
+                       f"(`lexrisk train prepare RECIPE --rebuild`, or `lexrisk annotate build-dataset --tokenizer "
+                       f"{shlex.quote(base)}`)")
 
 
 def evenly_spaced(examples: list[dict], most: int) -> list[dict]:

@@ -7,7 +7,8 @@ two commands. Three steps, each skipped when its result is already there:
 2. the store: when it holds no gold labels and the user asks, it is filled with CUAD's train split (never the
    dev contracts the evaluation scores);
 3. the training set: built with the base's tokenizer and the recipe's `data` settings (max_length, prompt
-   style, ...) where `data.dataset_dir` expects it; a set already built with the same settings is kept.
+   style, ...) where `data.dataset_dir` expects it; a set already built with the same settings and the same
+   tokenizer (its tokenizer.json's hash) is kept.
 
 The store is annotation's, which training may not import (the layers in pyproject.toml): the command root
 hands the steps that touch it in as a `TrainingStore`.
@@ -22,7 +23,7 @@ from typing import Any, Protocol
 
 from contracts.cuad import CLAUSES_FILE
 from contracts.portable_paths import portable_text
-from contracts.training_set import TrainingSetError, read_card
+from contracts.training_set import TrainingSetError, lost_labels, read_card, tokenizer_sha256
 from training.config import TrainConfig
 
 Progress = Callable[[int, int], None]
@@ -51,6 +52,7 @@ class Step:
     name: str
     done: bool  # False: skipped, its result was already there
     what: str
+    warning: str | None = None  # what the user should know about the result (labels the set left out)
 
     def line(self) -> str:
         return f"{self.name}: {self.what}" if self.done else f"{self.name}: skipped, {self.what}"
@@ -117,6 +119,8 @@ def current_set(config: TrainConfig) -> str | None:
     built = card.params.model_dump()
     if any(built.get(key) != value for key, value in wanted_params(config).items()):
         return None
+    if card.params.tokenizer_sha256 != tokenizer_sha256(config.model.name_or_path):
+        return None  # the folder now holds another tokenizer (a tiny model rebuilt at another size, a new import)
     return (f"{shown_path(folder)} was built with the recipe's settings "
             f"({sum(card.examples.values())} examples, dataset version {card.dataset_version}, "
             f"hash {card.content_hash[:16]})")
@@ -148,4 +152,4 @@ def build_set(config: TrainConfig, store: TrainingStore, *, rebuild: bool, progr
     return Step("training set", True,
                 f"built {sum(counts.values())} examples at {shown_path(d.dataset_dir)} (train/dev/test "
                 f"{counts.get('train', 0)}/{counts.get('dev', 0)}/{counts.get('test', 0)}, {d.max_length} tokens, "
-                f"{d.prompt} prompt), dataset version {card['dataset_version']}")
+                f"{d.prompt} prompt), dataset version {card['dataset_version']}", lost_labels(card))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from training.config import SFT_RENAMED, TRAIN_ONLY, TrainConfig
-from training.data import DatasetError, load_training_set
+from training.data import DatasetError, check_tokenizer, load_training_set
 from training.memory import PeakMemory
 from training.result import TrainResult
 
@@ -181,6 +181,7 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     resumed_step, resumed_tokens = checkpoint_progress(checkpoint) if resume and checkpoint else (None, 0)
 
     base_path = base_model_path(config)
+    check_tokenizer(dataset.card, config.data.dataset_dir, base_path)
     tokenizer = load_tokenizer(base_path, config.model.revision)
     train, dropped = drop_overlong(config, train, tokenizer, "train")
     if dev is not None:

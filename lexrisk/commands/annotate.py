@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import get_args
 
@@ -142,6 +143,7 @@ def _build_dataset(args: argparse.Namespace) -> int:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from annotation.dataset import BuildConfig, BuildError, build_dataset
     from contracts.errors import CommandError
+    from contracts.training_set import lost_labels
 
     config = BuildConfig(tokenizer=args.tokenizer, max_length=args.max_length, out=args.out,
                          negatives=args.negatives, seed=args.seed, dev_fraction=args.dev, test_fraction=args.test,
@@ -158,6 +160,8 @@ def _build_dataset(args: argparse.Namespace) -> int:
     print(f"wrote {sum(card['examples'].values())} examples to {args.out} "
           f"(train/dev/test {card['examples'].get('train', 0)}/{card['examples'].get('dev', 0)}/"
           f"{card['examples'].get('test', 0)}) from tenants {', '.join(card['tenants'])}, dataset version {card['dataset_version']}, hash {card['content_hash'][:16]}")
+    if (lost := lost_labels(card)) is not None:
+        print(f"warning: {lost}", file=sys.stderr)
     return 0
 
 

@@ -34,11 +34,13 @@ def add_tenant_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def progress_bar(label: str):
-    """A rich progress bar as a (done, total) callback, plus the context that shows it."""
+    """A rich progress bar as a (done, total) callback, plus the context that shows it; off when stderr is not
+    a terminal, where a transient bar leaves only a blank line before the command's own warning or error."""
     from rich.console import Console
     from rich.progress import Progress
 
-    bar = Progress(console=Console(stderr=True), transient=True)
+    console = Console(stderr=True)
+    bar = Progress(console=console, transient=True, disable=not console.is_terminal)
     task = bar.add_task(label, total=None)
 
     def update(done: int, total: int) -> None:

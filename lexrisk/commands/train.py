@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,10 +112,14 @@ def run_prepare(args: argparse.Namespace) -> int:
             print(fill_store(store, import_cuad=args.import_cuad, cuad_dir=args.cuad or get_settings().cuad_dir,
                              limit=args.limit, progress=update).line(), flush=True)
         with _progress("Building the training set") as update:
-            print(build_set(config, store, rebuild=args.rebuild, progress=update).line(), flush=True)
+            built = build_set(config, store, rebuild=args.rebuild, progress=update)
     except ValueError as exc:  # PrepareError, the store's import and build errors: one line each
         raise CommandError(str(exc)) from None
-    print(f"next: lexrisk train --config {args.recipe}" + "".join(f" --set {o}" for o in args.overrides))
+    print(built.line(), flush=True)
+    if built.warning:
+        print(f"warning: {built.warning}", file=sys.stderr, flush=True)
+    print("next: " + shlex.join(["lexrisk", "train", "--config", str(args.recipe),
+                                 *(word for o in args.overrides for word in ("--set", o))]))
     return 0
 
 

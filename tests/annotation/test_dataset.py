@@ -176,3 +176,40 @@ def test_build_dataset_command(cuad_store, tokenizer_dir, tmp_path, capsys):
     stats = json.loads(capsys.readouterr().out)
     assert stats["latest_dataset_version"] == card["dataset_version"]
     assert sum(stats["by_split"].values()) == stats["by_status"]["accepted"]
+
+
+@pytest.mark.cuad
+def test_the_command_says_how_many_labels_no_example_holds(cuad_store, tokenizer_dir, tmp_path, capsys):
+    """Labels too long for any chunk are left out of the set; the card counts them and the command says so,
+    so a short --max-length never loses labels without a word."""
+    code = main(["annotate", "--db", str(cuad_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", "3072", "--out", str(tmp_path / "ds")])
+    card = json.loads((tmp_path / "ds" / "dataset_card.json").read_text())
+    err = capsys.readouterr().err
+    total = card["labels_placed"] + card["labels_truncated"]
+    assert code == 0 and card["labels_truncated"] > 0
+    assert err.startswith(f"warning: {card['labels_truncated']} of {total} gold labels are in no example: ")
+    assert "3072 tokens" in err and err.count("\n") == 1
+
+
+def test_a_set_that_would_hold_none_of_the_labels_is_refused(sqlite_store, tokenizer_dir, tmp_path, capsys):
+    """A contract whose only label spans more text than any chunk (non-ASCII text, a long clause): the set
+    would hold only empty answers, so nothing is written and the command says why in one line."""
+    from annotation.store import add_annotation
+    from annotation.store.repository import get_or_create_contract
+    from contracts.documents import Document
+
+    paragraph = "Section {i}. Le Fournisseur s’engage à livrer — «sans délai» — 供应商应按时交货 🚀.\n"
+    text = "ACCORD-CADRE Ü\n\n" + "".join(paragraph.format(i=i) for i in range(300))
+    start = text.index("Section 10.")
+    with sqlite_store.session() as session:
+        contract = get_or_create_contract(session, "public", Document.from_text("Vertrag – 合同.txt", text))
+        add_annotation(session, contract, "lawyer", category="Governing Law", severity="low", start=start,
+                       end=start + 80 * len(paragraph), source="manual", status="accepted")
+    out = tmp_path / "ds"
+    code = main(["annotate", "--db", str(sqlite_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", str(MAX_LENGTH), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"none of the 1 gold labels fits an example of --max-length {MAX_LENGTH}" in err
+    assert not (out / "dataset_card.json").exists()

@@ -100,6 +100,33 @@ def test_cli_bad_dataset_fails_before_loading_a_model(training_set, tmp_path, ca
     assert not (tmp_path / "base").exists(), "the tiny model was built before the data was checked"
 
 
+def test_a_set_without_dev_examples_says_what_to_do(training_store, tiny_base, tmp_path, capsys):
+    """Few contracts can all land in train: the recipe's evaluation then has nothing to read, and the error
+    says how to get a dev split or to train without one (it said only 'dev.jsonl: no examples')."""
+    folder = tmp_path / "no-dev"
+    assert main(["annotate", "--db", training_store, "build-dataset", "--tokenizer", str(tiny_base),
+                 "--max-length", "2560", "--dev", "0", "--test", "0", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--output-dir", str(tmp_path / "out"),
+                 "--set", f"data.dataset_dir={folder}", "--set", f"model.name_or_path={tiny_base}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "its dev split has no examples" in err and "data.evaluate=false" in err, err
+    assert load_training_set(tiny_config(tmp_path, "data.evaluate=false", dataset_dir=folder).data).dev is None
+
+
+def test_a_set_built_with_another_tokenizer_is_refused(training_set, tmp_path, capsys):
+    """The set was fitted to max_length in the tiny base's tokens; a base with another tokenizer (here the tiny
+    model at another vocabulary size) would see other lengths and drop examples silently, so it is refused."""
+    other = tmp_path / "other-base"
+    code = main(["train", "--config", str(RECIPES / "tiny-cpu.yaml"), "--output-dir", str(tmp_path / "out"),
+                 "--set", f"data.dataset_dir={training_set}", "--set", f"model.name_or_path={other}",
+                 "--set", "model.tiny.vocab_size=1024", "--set", "train.max_steps=1"])
+    err = capsys.readouterr().err.splitlines()[-1]  # after the tiny model's build progress
+    assert code == 2 and err.startswith("lexrisk: error: "), err
+    assert f"built with the tokenizer of {read_card(training_set).params.tokenizer}" in err and str(other) in err
+    assert not (tmp_path / "out" / "adapter").exists()
+
+
 def test_overlong_examples_are_dropped_and_counted(tiny_base, training_set, tmp_path):
     from training.build import load_tokenizer
     from training.trainer import drop_overlong

@@ -4,6 +4,7 @@ idempotent, each step saying what it did; then `lexrisk train` runs on what it m
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,39 @@ def test_prepare_then_train_then_prepare_again_skips(tmp_path, small_cuad, monke
     trained = json.loads((tmp_path / "out" / "tiny-cpu" / "adapter" / "lexrisk_model_card.json").read_text())
     assert trained["dataset"]["content_hash"] == rebuilt["content_hash"]
     assert trained["dataset"]["path"].startswith("$TMPDIR/")  # the card names the temporary folder, not /tmp
+
+
+def test_a_set_counted_with_the_bases_old_tokenizer_is_built_again(tmp_path, small_cuad, monkeypatch, capsys):
+    """The recipe's base rebuilt at another size has another tokenizer at the same path: the set built with the
+    old one would not fit max_length in the new one's tokens, so prepare builds it again instead of keeping it."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    recipe = str(RECIPES / "tiny-cpu.yaml")
+    assert main(["train", "prepare", recipe, "--db", db, "--import-cuad", "--cuad", str(small_cuad)]) == 0
+    first = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    capsys.readouterr()
+    assert main(["train", "prepare", recipe, "--db", db, "--set", "model.tiny.vocab_size=1024"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("base model: built the tiny random Llama")
+    assert lines[2].startswith("training set: built "), lines[2]
+    rebuilt = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    assert rebuilt["params"]["tokenizer_sha256"] != first["params"]["tokenizer_sha256"]
+    # the labels no example could hold are said, as build-dataset says them
+    lost = rebuilt["labels_truncated"]
+    assert lost > 0 and f"warning: {lost} of {lost + rebuilt['labels_placed']} gold labels" in captured.err
+
+
+def test_the_next_command_can_be_pasted_with_spaces_in_its_paths(tmp_path, small_cuad, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    recipe = str(RECIPES / "tiny-cpu.yaml")
+    sets = ["model.name_or_path=my models/tiny", "data.dataset_dir=my sets/tiny", "output_dir=my runs/tiny"]
+    assert main(["train", "prepare", recipe, "--db", f"sqlite:///{tmp_path / 'store.db'}", "--import-cuad", "--cuad",
+                 str(small_cuad), *(word for s in sets for word in ("--set", s))]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("next: ")
+    assert shlex.split(last.removeprefix("next: ")) == ["lexrisk", "train", "--config", recipe,
+                                                         *(word for s in sets for word in ("--set", s))]
 
 
 def test_empty_store_without_import_is_one_line(tmp_path, monkeypatch, capsys):
