@@ -29,6 +29,7 @@ GATES: dict[str, str] = {  # measure that must rise -> measure that must not fal
     "f1": "f1",
 }
 CARD_JSON = "lexrisk_model_card.json"  # written by training.model_card beside every adapter
+NOT_ADAPTER_ANALYZERS = {"baseline"}  # eval run analyzers that run no language model, so no adapter
 
 
 class RegistryError(ValueError):
@@ -85,6 +86,36 @@ def read_metrics(eval_run: Path) -> dict[str, Any]:
     return metrics
 
 
+def check_evaluation(eval_run: Path) -> None:
+    """Refuse an evaluation that cannot have scored an adapter: `lexrisk eval run` of the embedded baseline (its
+    run.json says so), whose scores would let any adapter through the gate on the classifier's merit."""
+    path = eval_run / "run.json"
+    if not path.is_file():
+        return  # an older or hand-made run: its metrics are taken as the adapter's, as before
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read the evaluation's run info ({exc.__class__.__name__})") from None
+    analyzer = info.get("analyzer") if isinstance(info, dict) else None
+    if analyzer in NOT_ADAPTER_ANALYZERS:
+        raise RegistryError(f"{eval_run}: this evaluation scored the {analyzer!r} analyzer, not an adapter; score the "
+                            "adapter with `lexrisk eval run --analyzer openai --adapter NAME` and register that run")
+
+
+def check_servable(adapter: Path) -> None:
+    """Refuse an adapter folder vLLM could not load (no config, damaged weights, an unsupported rank): promoted,
+    it would fail every job at its start rather than here."""
+    from training.adapter_check import AdapterError, check_adapter
+
+    try:
+        problems = check_adapter(adapter)
+    except AdapterError as exc:
+        raise RegistryError(str(exc)) from None
+    if problems:
+        more = f" (and {len(problems) - 1} more; `lexrisk train check-adapter` lists them)" if len(problems) > 1 else ""
+        raise RegistryError(f"{adapter}: vLLM cannot serve it: {problems[0]}{more}")
+
+
 def read_lineage(adapter: Path) -> dict[str, Any]:
     path = adapter / CARD_JSON
     try:
@@ -102,7 +133,9 @@ def read_lineage(adapter: Path) -> dict[str, Any]:
 
 def register(engine: Engine, name: str, adapter: Path, eval_run: Path, tenant: str = "") -> ModelVersion:
     lineage = read_lineage(adapter)
+    check_servable(adapter)
     metrics = read_metrics(eval_run)
+    check_evaluation(eval_run)
     version = ModelVersion(tenant_scope=tenant, name=name, adapter_path=str(adapter.resolve()),
                            base_model=str(lineage["base_model"]), lineage=lineage, metrics=metrics,
                            eval_run=str(eval_run.resolve()))

@@ -15,10 +15,28 @@ class AdapterError(ValueError):
 
 
 def _safetensors_keys(path: Path) -> list[str]:
+    """The tensor names in a safetensors file's header, after checking that the header and the data it
+    describes are all there: a truncated or overwritten file is refused here, not by vLLM at load time."""
+    total = path.stat().st_size
     with path.open("rb") as fh:
-        (size,) = struct.unpack("<Q", fh.read(8))
-        header = json.loads(fh.read(size))
-    return [k for k in header if k != "__metadata__"]
+        head = fh.read(8)
+        size = struct.unpack("<Q", head)[0] if len(head) == 8 else None
+        if size is None or size > total - 8:
+            raise ValueError(f"{total} bytes, too short for its header")
+        try:
+            header = json.loads(fh.read(size))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ValueError("its header is not JSON") from None
+    if not isinstance(header, dict):
+        raise ValueError("its header is not a JSON object")
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    try:
+        end = max((int(v["data_offsets"][1]) for v in tensors.values()), default=0)
+    except (TypeError, KeyError, IndexError, ValueError):
+        raise ValueError("a tensor in its header has no data_offsets") from None
+    if 8 + size + end > total:
+        raise ValueError(f"{total} bytes, but its header describes {8 + size + end} (truncated?)")
+    return list(tensors)
 
 
 def check_adapter(adapter_dir: Path) -> list[str]:
@@ -30,6 +48,8 @@ def check_adapter(adapter_dir: Path) -> list[str]:
         cfg = json.loads(config_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise AdapterError(f"{config_path}: not JSON ({exc.msg})") from None
+    if not isinstance(cfg, dict):
+        raise AdapterError(f"{config_path}: not a JSON object (not a PEFT adapter config)")
     problems = []
     if cfg.get("peft_type") != "LORA":
         problems.append(f"peft_type is {cfg.get('peft_type')!r}; vLLM serves LORA adapters only")
@@ -48,13 +68,19 @@ def check_adapter(adapter_dir: Path) -> list[str]:
         problems.append(f"target_modules is a regex ({targets!r}); list the modules by name")
     elif unknown := sorted(set(targets) - set(LLAMA_LINEAR_MODULES)):
         problems.append(f"target_modules {', '.join(unknown)} are not Llama linear layers vLLM can adapt")
-    weights = adapter_dir / "adapter_model.safetensors"
+    return problems + _weights_problems(adapter_dir / "adapter_model.safetensors")
+
+
+def _weights_problems(weights: Path) -> list[str]:
+    """What stops vLLM from loading the weights file: missing, unreadable, or holding full module copies."""
     if not weights.is_file():
-        problems.append("no adapter_model.safetensors (vLLM needs safetensors weights)")
-    else:
-        full_copies = [k for k in _safetensors_keys(weights)
-                       if any(f"{u}." in k for u in VLLM_UNSUPPORTED_MODULES_TO_SAVE) and "lora_" not in k]
-        if full_copies:
-            problems.append(f"weights hold full copies of {full_copies[0]} (and {len(full_copies) - 1} more); "
-                            "vLLM cannot load them")
-    return problems
+        return ["no adapter_model.safetensors (vLLM needs safetensors weights)"]
+    try:
+        keys = _safetensors_keys(weights)
+    except ValueError as exc:
+        return [f"adapter_model.safetensors is not a readable safetensors file ({exc})"]
+    full_copies = [k for k in keys if any(f"{u}." in k for u in VLLM_UNSUPPORTED_MODULES_TO_SAVE) and "lora_" not in k]
+    if full_copies:
+        return [f"weights hold full copies of {full_copies[0]} (and {len(full_copies) - 1} more); "
+                "vLLM cannot load them"]
+    return []

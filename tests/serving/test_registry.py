@@ -4,6 +4,7 @@ and on PostgreSQL, through the `lexrisk models` commands."""
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,20 @@ from serving.registry import RegistryError, gate_decision
 from tests.serving.conftest import PG_URL
 
 
-def training_run(tmp: Path, name: str, precision: float, recall: float, **dataset: str) -> tuple[Path, Path]:
-    """A training run folder with its adapter's model card, and an eval run with its metrics.json."""
-    adapter = tmp / name / "adapter"
+def write_adapter(adapter: Path) -> None:
+    """A LoRA adapter's two files as PEFT writes them (a config and one rank-8 tensor), enough for check-adapter."""
     adapter.mkdir(parents=True)
+    (adapter / "adapter_config.json").write_text(json.dumps({
+        "peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "bias": "none"}))
+    header = json.dumps({"base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight":
+                         {"dtype": "F32", "shape": [8, 1], "data_offsets": [0, 32]}}).encode()
+    (adapter / "adapter_model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(32))
+
+
+def training_run(tmp: Path, name: str, precision: float, recall: float, **dataset: str) -> tuple[Path, Path]:
+    """A training run folder with its adapter and model card, and an eval run with its metrics.json."""
+    adapter = tmp / name / "adapter"
+    write_adapter(adapter)
     (adapter / "lexrisk_model_card.json").write_text(json.dumps({
         "base_model": "models/smollm2-135m-instruct", "base_revision": None,
         "dataset": {"version": "v1", "content_hash": f"hash-{name}", **dataset}, "config": {"lora": {"r": 64}}}))
@@ -143,3 +154,30 @@ def test_register_needs_a_model_card_and_an_eval(database, tmp_path, capsys):
     assert "no 'micro' measures" in capsys.readouterr().err
     assert main(["models", "register", str(tmp_path), "--name", "r", "--eval", str(evaluation)]) == 2
     assert "cannot read the adapter's model card" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damage", ["no-weights", "cut-weights", "no-config"])
+def test_register_refuses_an_adapter_vllm_could_not_load(database, tmp_path, capsys, damage):
+    """A promoted adapter vLLM cannot load fails every job at its start: it is refused at registration."""
+    run, evaluation = training_run(tmp_path, "r", 0.3, 0.3)
+    weights = run / "adapter" / "adapter_model.safetensors"
+    if damage == "no-weights":
+        weights.unlink()
+    elif damage == "cut-weights":
+        weights.write_bytes(weights.read_bytes()[:-4])
+    else:
+        (run / "adapter" / "adapter_config.json").unlink()
+    assert main(["models", "register", str(run), "--name", "r", "--eval", str(evaluation)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("vLLM cannot serve it" in err or "no adapter_config.json" in err), err
+    assert main(["models", "list"]) == 0 and capsys.readouterr().out == ""
+
+
+def test_register_refuses_an_evaluation_of_the_baseline(database, tmp_path, capsys):
+    """The baseline's scores are the classifier's, not the adapter's: with them any adapter would pass the gate."""
+    run, evaluation = training_run(tmp_path, "r", 0.9, 0.9)
+    (evaluation / "run.json").write_text(json.dumps({"analyzer": "baseline", "adapter": None}))
+    assert main(["models", "register", str(run), "--name", "r", "--eval", str(evaluation)]) == 2
+    assert "scored the 'baseline' analyzer, not an adapter" in capsys.readouterr().err
+    (evaluation / "run.json").write_text(json.dumps({"analyzer": "openai", "adapter": "contract-risk"}))
+    assert main(["models", "register", str(run), "--name", "r", "--eval", str(evaluation)]) == 0

@@ -54,3 +54,27 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert main(["train", "check-adapter", str(tmp_path / "missing")]) == 2
     with pytest.raises(AdapterError):
         check_adapter(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda b: b[:100],  # cut off inside the header
+    lambda b: b"",  # empty
+    lambda b: b"\xff" * 7 + b"\x7f" + b[8:],  # a header length past the end of the file
+    lambda b: b[:-1],  # the header whole, the last tensor's bytes cut short
+    lambda b: b[:8] + b"\xff" + b[9:],  # the header's bytes overwritten
+], ids=["header-cut", "empty", "header-length-past-end", "data-cut", "header-overwritten"])
+def test_a_damaged_weights_file_is_a_problem_not_a_traceback(tmp_path, capsys, damage):
+    folder = _adapter(tmp_path / "a")
+    weights = folder / "adapter_model.safetensors"
+    weights.write_bytes(damage(weights.read_bytes()))
+    problems = check_adapter(folder)
+    assert len(problems) == 1 and "not a readable safetensors file" in problems[0]
+    assert main(["train", "check-adapter", str(folder)]) == 1
+    assert "not a readable safetensors file" in capsys.readouterr().out
+
+
+def test_an_adapter_config_that_is_not_an_object_is_refused(tmp_path, capsys):
+    folder = _adapter(tmp_path / "a")
+    (folder / "adapter_config.json").write_text("[1, 2]")
+    assert main(["train", "check-adapter", str(folder)]) == 2
+    assert "not a JSON object" in capsys.readouterr().err
