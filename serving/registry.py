@@ -10,6 +10,7 @@ adapter served before the current one.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -193,22 +194,36 @@ def promote(engine: Engine, name: str, gate: str, tenant: str = "") -> GateDecis
 
 
 def rollback(engine: Engine, tenant: str = "") -> ModelVersion:
-    """Serve again the adapter that was served before the current one."""
+    """Serve again the adapter that was served before the current one; each further rollback goes one
+    further back (after A, B, C: B, then A), as an undo does."""
     with Session(engine) as session:
         events = session.exec(select(ModelPromotion).where(ModelPromotion.tenant_scope == tenant)
-                              .order_by(col(ModelPromotion.id).desc())).all()
+                              .order_by(col(ModelPromotion.id))).all()
         if not events:
             raise RegistryError("nothing has been promoted" + (f" for tenant {tenant!r}" if tenant else ""))
-        current = events[0].model_id
-        previous = next((e.model_id for e in events[1:] if e.model_id != current), None)
-        if previous is None:
+        served_in_turn = _served_in_turn(events)
+        if len(served_in_turn) < 2:
             raise RegistryError("no earlier adapter to roll back to")
+        current, previous = served_in_turn[-1], served_in_turn[-2]
         session.add(ModelPromotion(tenant_scope=tenant, model_id=previous, action="rollback",
                                    reason=f"rolled back from {current}"))
         session.commit()
         version = session.get(ModelVersion, previous)
         assert version is not None  # a foreign key guarantees it
         return version
+
+
+def _served_in_turn(events: Sequence[ModelPromotion]) -> list[str]:
+    """The adapters served one after another that a rollback can go back through, oldest first: a promotion
+    puts its adapter on top, a rollback takes the top off. "The one served before the current one" read off
+    the events alone made a second rollback go forward again (after A, B, C: B, then C)."""
+    served_in_turn: list[str] = []
+    for event in events:
+        if event.action == "rollback" and served_in_turn:
+            served_in_turn.pop()
+        if not served_in_turn or served_in_turn[-1] != event.model_id:
+            served_in_turn.append(event.model_id)
+    return served_in_turn
 
 
 def _by_name(session: Session, name: str, tenant: str) -> ModelVersion:

@@ -78,6 +78,26 @@ def test_promote_roll_back_and_refuse_a_worse_adapter(database, tmp_path, capsys
     assert capsys.readouterr().out.strip() == "serving first again"
     assert main(["models", "list"]) == 0
     assert next(line for line in capsys.readouterr().out.splitlines() if " first " in line).startswith("*")
+    assert main(["models", "rollback"]) == 2  # first was the first served: nothing is earlier
+    assert "no earlier adapter to roll back to" in capsys.readouterr().err
+
+
+def test_each_rollback_goes_one_further_back(database, tmp_path, capsys):
+    """After A, B and C were promoted, rollbacks serve B, then A (an undo), not B then C again; a promotion
+    after a rollback is undone by the next one."""
+    for name, p, r in [("a", 0.30, 0.20), ("b", 0.30, 0.30), ("c", 0.30, 0.40), ("d", 0.30, 0.50)]:
+        run, evaluation = training_run(tmp_path, name, p, r)
+        assert main(["models", "register", str(run), "--name", name, "--eval", str(evaluation)]) == 0
+    for name in ("a", "b", "c"):
+        assert main(["models", "promote", name]) == 0
+    capsys.readouterr()
+    for expected in ("b", "a"):
+        assert main(["models", "rollback"]) == 0
+        assert capsys.readouterr().out.strip() == f"serving {expected} again"
+    assert main(["models", "rollback"]) == 2
+    assert main(["models", "promote", "d"]) == 0
+    assert main(["models", "rollback"]) == 0
+    assert capsys.readouterr().out.strip().endswith("serving a again")
 
 
 def test_a_tenants_own_adapter_is_served_to_that_tenant_only(database, tmp_path, capsys):
