@@ -253,6 +253,8 @@ def load_config(path: Path, overrides: list[str] | None = None, output_dir: Path
     """Read a YAML recipe, apply overrides, validate. Relative paths are taken from the working directory
     (recipes are written to be run from the repository root, as their header says)."""
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path}: a folder; name a recipe YAML file (training/recipes/*.yaml)")
     if not path.is_file():
         raise ConfigError(f"{path}: no such recipe file")
     try:

@@ -69,6 +69,9 @@ def test_cli_reports_bad_config_in_one_line_before_loading_anything_heavy():
 def test_cli_missing_recipe_and_bad_yaml(tmp_path, capsys):
     assert main(["train", "--config", str(tmp_path / "nope.yaml")]) == 2
     assert "no such recipe file" in capsys.readouterr().err
+    assert main(["train", "--config", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"{tmp_path}: a folder; name a recipe YAML file "
+                                                    "(training/recipes/*.yaml)")
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: [unclosed\n")
     assert main(["train", "--config", str(bad)]) == 2
