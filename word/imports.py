@@ -19,6 +19,7 @@ refuses to load it). `Importer.adopt` rewrites each of them:
 from __future__ import annotations
 
 import copy
+import hashlib
 import posixpath
 import zipfile
 from collections.abc import Callable
@@ -37,6 +38,8 @@ _REVISIONS = tuple(f"{W}{t}" for t in ("ins", "moveTo", "rPrChange", "pPrChange"
                                        "trPrChange", "tcPrChange", "tblGridChange", "tblPrExChange",
                                        "numberingChange", "cellIns", "cellDel", "cellMerge"))
 _NOTES = {"footnoteReference": "word/footnotes.xml", "endnoteReference": "word/endnotes.xml"}
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_NOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
 def rels_name(part: str) -> str:
@@ -57,6 +60,9 @@ class Importer:
         self.copied: dict[str, bytes] = {}  # parts copied from the contract, by their new name
         self.content_types: Any | None = None
         self._names = count(1)
+        self.created: list[str] = []  # notes parts the template lacked, made for an adopted note
+        self._drawing_ids: set[str] | None = None  # wp:docPr ids in use in the template
+        self._read_rels: dict[tuple[bool, str], Any] = {}
 
     # ---- the element ------------------------------------------------------------------------------
 
@@ -89,6 +95,37 @@ class Importer:
                     node.set(attr, target)
         for reference in list(element.iter(*(f"{W}{k}" for k in _NOTES))):
             self._note(reference, track)
+        self._drawing_numbers(element)
+
+    def _drawing_numbers(self, element: Any) -> None:
+        """A copied picture keeps its `wp:docPr` id unless the template uses it already: Word reports
+        a file whose drawings share an id as damaged."""
+        if self._drawing_ids is None:
+            self._drawing_ids = {d.get("id") for root in self.t_parts.values() for d in root.iter(f"{_WP}docPr")}
+        for doc_pr in element.iter(f"{_WP}docPr"):
+            if doc_pr.get("id") in self._drawing_ids:
+                numbers = [int(i) for i in self._drawing_ids if (i or "").isdigit()]
+                doc_pr.set("id", str(max(numbers, default=0) + 1))
+            self._drawing_ids.add(doc_pr.get("id"))
+
+    def target_key(self, part: str, rid: str | None, contract: bool) -> str:
+        """What relationship `rid` of `part` (in the contract's package, or the template's) points at,
+        as its type and either the external target or a digest of the part's bytes: two pictures are
+        the same picture when their images are, whatever the ids and file names."""
+        zip_file = self.c_zip if contract else self.t_zip
+        key = (contract, rels_name(part))
+        if key not in self._read_rels:
+            self._read_rels[key] = self._rels_root(zip_file, rels_name(part))
+        rel = next((r for r in self._read_rels[key] if r.get("Id") == rid), None)
+        if rel is None:
+            return "missing"
+        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+        if rel.get("TargetMode") == "External":
+            return f"{kind}:{rel.get('Target')}"
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(part), rel.get("Target") or "")).lstrip("/")
+        if source not in zip_file.namelist():
+            return f"{kind}:missing"
+        return f"{kind}:{hashlib.sha256(zip_file.read(source)).hexdigest()}"
 
     def _note(self, reference: Any, track: Callable[[Any], None]) -> None:
         """Copy the contract's note that `reference` names into the template's notes part, under a new
@@ -100,6 +137,8 @@ class Importer:
         if theirs is not None:
             note = next((n for n in theirs.iterchildren(f"{W}{kind}") if n.get(f"{W}id") == reference.get(f"{W}id")),
                         None)
+        if mine is None and theirs is not None and note is not None:
+            mine = self._notes_part(name, theirs)
         if mine is None or note is None:
             reference.getparent().remove(reference)
             return
@@ -112,6 +151,27 @@ class Importer:
         for p in note.iter(f"{W}p"):
             track(p)
         mine.append(note)
+
+    def _notes_part(self, name: str, theirs: Any) -> Any:
+        """A notes part for a template that has none (python-docx's and many firms' templates): the
+        contract's separators, related from the body and given its content type."""
+        root = etree.Element(theirs.tag, nsmap=theirs.nsmap)
+        for note in theirs:
+            if note.get(f"{W}type") is not None:
+                root.append(copy.deepcopy(note))
+        self.t_parts[name] = root
+        self.created.append(name)
+        kind = posixpath.basename(name)[:-len("s.xml")]
+        body_rels = rels_name("word/document.xml")
+        if body_rels not in self.rels:
+            self.rels[body_rels] = self._rels_root(self.t_zip, body_rels)
+        mine = self.rels[body_rels]
+        taken = {r.get("Id") for r in mine}
+        etree.SubElement(mine, f"{{{_PKG_RELS}}}Relationship", Id=next(f"rIdLx{n}" for n in count(1)
+                                                                      if f"rIdLx{n}" not in taken),
+                         Type=f"{_NOTES_RT}{kind}s", Target=posixpath.basename(name))
+        self._content_type(name, name)
+        return root
 
     # ---- relationships ----------------------------------------------------------------------------
 
@@ -186,6 +246,8 @@ class Importer:
     def parts(self) -> dict[str, bytes]:
         """Every package part the imports changed or added, by name."""
         out = dict(self.copied)
+        for name in self.created:
+            out[name] = etree.tostring(self.t_parts[name], xml_declaration=True, encoding="UTF-8", standalone=True)
         for name, root in self.rels.items():
             out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if self.content_types is not None:

@@ -40,8 +40,11 @@ from word.imports import Importer
 from word.revisions import following
 from word.runs import (
     NS,
+    TEXT_RUNS,
     W,
     body_paragraphs,
+    child_text,
+    complex_field,
     isolate,
     paragraph_offsets,
     paragraph_text,
@@ -54,6 +57,16 @@ AUTHOR = "lexrisk"
 PAIR_SIMILARITY = 50.0  # rapidfuzz ratio at which two differing paragraphs are one paragraph edited
 _TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+# what a paragraph holds besides its words, compared and tracked in place: note references, pictures and
+# fields (a complex field's instruction and markers; its result is words)
+_OBJECTS = frozenset(f"{W}{t}" for t in ("footnoteReference", "endnoteReference", "drawing", "pict", "object",
+                                         "fldChar", "instrText"))
+_HOLDERS = etree.XPath(f"{TEXT_RUNS} | ./w:fldSimple | ./w:hyperlink/w:fldSimple | ./w:sdt/w:sdtContent/w:fldSimple",
+                       namespaces=NS)
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PLACEHOLDERS = 0xE000  # private-use characters stand for objects in the compared strings
 
 
 def _is_text_part(name: str) -> bool:
@@ -152,7 +165,18 @@ def _mark(p: Any, kind: str, ctx: _Context) -> None:
     rpr.insert(0, ctx.change(kind))
 
 
+def _long_fields(p: Any) -> None:
+    """A whole paragraph's simple fields in their long form, whose runs a tracked change can wrap
+    (a `w:fldSimple` cannot sit inside `w:ins`/`w:del`, and left outside it would survive Reject All)."""
+    for simple in p.xpath("./w:fldSimple | ./w:hyperlink/w:fldSimple | ./w:sdt/w:sdtContent/w:fldSimple",
+                          namespaces=NS):
+        for run in complex_field(simple):
+            simple.addprevious(run)
+        simple.getparent().remove(simple)
+
+
 def _delete_paragraph(p: Any, ctx: _Context) -> None:
+    _long_fields(p)
     for group in _runs_for_tracking(p):
         for run in group:
             _to_deleted(run)
@@ -160,6 +184,7 @@ def _delete_paragraph(p: Any, ctx: _Context) -> None:
 
 
 def _insert_paragraph(p: Any, ctx: _Context) -> None:
+    _long_fields(p)
     for group in _runs_for_tracking(p):
         if group[0].getparent().tag == f"{W}ins":
             continue  # already an insertion in the contract
@@ -241,33 +266,189 @@ def _append_text(run: Any, text: str) -> None:
             buffer += char
 
 
-def _place(p: Any, k: int, elements: list[Any]) -> None:
-    """Put `elements` at character k of paragraph `p`, in the container of the run they follow."""
-    before = _boundary(p, k)
-    if before is None:
-        runs = text_runs(p)
-        if runs:
-            anchor = runs[0]
-            for element in elements:
-                anchor.addprevious(element)
-            return
-        for element in elements:
-            p.append(element)
+def _alone(child: Any) -> Any:
+    """Cut the run holding object `child` so that the object is a run of its own (the other children
+    go to runs before and after it, each with the run's `w:rPr`); return that run."""
+    run = child.getparent()
+    kids = [k for k in run if k.tag != f"{W}rPr"]
+    at = kids.index(child)
+    for side, moved in ((run.addprevious, kids[:at]), (run.addnext, kids[at + 1:])):
+        if not moved:
+            continue
+        shell = etree.Element(f"{W}r")
+        rpr = run.find(f"{W}rPr")
+        if rpr is not None:
+            shell.append(copy.deepcopy(rpr))
+        shell.extend(moved)
+        side(shell)
+    return run
+
+
+def _units(p: Any, objects: bool) -> list[Any]:
+    """The paragraph as the redline compares it, in document order: each character of its text (a
+    str) and, when `objects`, each object (the run child, or the `w:fldSimple`)."""
+    out: list[Any] = []
+    for holder in _HOLDERS(p):
+        if holder.tag == f"{W}fldSimple":
+            if objects:
+                out.append(holder)
+            continue
+        for child in holder:
+            if child.tag in _OBJECTS:
+                if objects:
+                    out.append(child)
+            else:
+                out.extend(child_text(child))
+    return out
+
+
+def _signature(element: Any, ctx: _Context, contract: bool) -> str:
+    """What makes two objects the same object: a note reference is one whatever its note says (notes
+    are redlined in their own part); a picture is its image and layout, not its ids or file name; a
+    field is its instruction (and a simple field's result)."""
+    name = etree.QName(element).localname
+    if name in ("footnoteReference", "endnoteReference"):
+        return name
+    if name == "instrText":
+        return f"instrText:{' '.join((element.text or '').split())}"
+    element = copy.deepcopy(element)
+    for node in element.iter():
+        for attr in list(node.attrib):
+            if attr.startswith(_R) and ctx.importer is not None:
+                node.set(attr, ctx.importer.target_key(ctx.part, node.get(attr), contract))
+            elif "rsid" in attr or (not attr.startswith(W) and etree.QName(attr).localname in ("id", "name")):
+                del node.attrib[attr]
+    return etree.tostring(element, method="c14n").decode()
+
+
+def _spelled(units: list[Any], marks: dict[str, str], ctx: _Context, contract: bool) -> str:
+    """`units` as a string for the word diff: text as it is, each object as a private-use character,
+    the same one for objects with the same signature on either side."""
+    out = []
+    for unit in units:
+        if isinstance(unit, str):
+            out.append(unit)
+        else:
+            key = _signature(unit, ctx, contract)
+            out.append(marks.setdefault(key, chr(_PLACEHOLDERS + len(marks))))
+    return "".join(out)
+
+
+def _text_positions(units: list[Any]) -> list[int]:
+    """For each unit index (and the end), how many text characters come before it."""
+    out = [0]
+    for unit in units:
+        out.append(out[-1] + isinstance(unit, str))
+    return out
+
+
+def _holder(unit: Any) -> Any:
+    """The element that carries an object in the paragraph: its run, or the simple field itself."""
+    return unit if unit.tag == f"{W}fldSimple" else unit.getparent()
+
+
+def _contract_content(c: Any, units: list[Any], at: list[int], start: int, end: int, ctx: _Context) -> list[Any]:
+    """The contract's units [start, end) as new elements for the template: words as runs with the
+    contract's formatting, objects copied with their run's formatting (a simple field in its long
+    form) and adopted, so a picture brings its image and a note reference its note."""
+    out: list[Any] = []
+    k = start
+    while k < end:
+        if isinstance(units[k], str):
+            stop = k
+            while stop < end and isinstance(units[stop], str):
+                stop += 1
+            out.extend(_new_runs(c, at[k], at[stop]))
+            k = stop
+            continue
+        unit = units[k]
+        if unit.tag == f"{W}fldSimple":
+            made = complex_field(unit)
+        else:
+            run = etree.Element(f"{W}r")
+            rpr = unit.getparent().find(f"{W}rPr")
+            if rpr is not None:
+                rpr = copy.deepcopy(rpr)
+                for change in rpr.findall(f"{W}rPrChange"):
+                    rpr.remove(change)
+                run.append(rpr)
+            run.append(copy.deepcopy(unit))
+            made = [run]
+        for element in made:
+            ctx.adopt(element)
+        out.extend(made)
+        k += 1
+    return out
+
+
+def _anchor(t: Any, units: list[Any], at: list[int], k: int) -> Any | None:
+    """The element that template unit k-1 ends, after which an insertion at unit k goes (None at the
+    paragraph's start)."""
+    if k == 0:
+        return None
+    unit = units[k - 1]
+    return _boundary(t, at[k]) if isinstance(unit, str) else _holder(unit)
+
+
+def _put(t: Any, anchor: Any | None, elements: list[Any]) -> None:
+    if anchor is not None:
+        for element in reversed(elements):
+            anchor.addnext(element)
         return
-    for element in reversed(elements):
-        before.addnext(element)
+    holders = _HOLDERS(t)
+    for element in elements:
+        (holders[0].addprevious if holders else t.append)(element)
+
+
+def _delete_units(t: Any, units: list[Any], at: list[int], start: int, end: int, ctx: _Context) -> None:
+    """Template units [start, end) tracked as deleted: their words' runs and objects' runs (a simple
+    field in its long form), neighbouring ones under one `w:del`."""
+    runs = isolate(t, at[start], at[end]) if at[end] > at[start] else []
+    for unit in units[start:end]:
+        if isinstance(unit, str):
+            continue
+        if unit.tag == f"{W}fldSimple":
+            long_form = complex_field(unit)
+            for run in long_form:
+                unit.addprevious(run)
+            unit.getparent().remove(unit)
+            runs.extend(long_form)
+        else:
+            runs.append(unit.getparent())
+    order = list(t.iter())  # held, so that the proxies (and their positions) stay the same
+    position = {element: k for k, element in enumerate(order)}
+    runs.sort(key=lambda run: position[run])
+    group: list[Any] = []
+    for run in [*runs, None]:
+        if run is not None and group and group[-1].getnext() is run:
+            group.append(run)
+            continue
+        if group:
+            for r in group:
+                _to_deleted(r)
+            _wrap(group, ctx.change("del"))
+        group = [run] if run is not None else []
 
 
 def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
-    """Turn template paragraph `t` into contract paragraph `c` with word-level tracked changes."""
-    old, new = paragraph_text(t), paragraph_text(c)
+    """Turn template paragraph `t` into contract paragraph `c` with word-level tracked changes. Note
+    references, pictures and fields are compared with the words, at their places, when both sides are
+    Word files of their own (`ctx.formatting`); a generated side has none to compare."""
+    objects = ctx.formatting
+    if objects:
+        for child in [k for run in text_runs(t) for k in run if k.tag in _OBJECTS]:
+            _alone(child)
+    t_units, c_units = _units(t, objects), _units(c, objects)
+    marks: dict[str, str] = {}
+    old, new = _spelled(t_units, marks, ctx, False), _spelled(c_units, marks, ctx, True)
+    t_at, c_at = _text_positions(t_units), _text_positions(c_units)
     edits: list[tuple[str, int, int, int]] = []  # (kind, template pos, contract start, contract end)
     i = j = 0
     for op in word_redline(old, new):
         n = len(op.text)
         if op.op == "equal":
             if ctx.formatting:
-                edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, i, j, n))
+                edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, t_at[i], c_at[j], t_at[i + n] - t_at[i]))
             i, j = i + n, j + n
         elif op.op == "delete":
             edits.append(("del", i, i + n, 0))
@@ -276,36 +457,21 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
             edits.append(("ins", i, j, j + n))
             j += n
     for kind, a, b, d in reversed(edits):  # from the end, so earlier positions stay valid
-        if kind == "fmt":
+        if kind == "fmt":  # positions in text characters
             source = next(rpr for ca, cb, rpr in _formats(c) if ca <= d < cb)
             for run in isolate(t, a, b):
                 _change_format(run, source, ctx)
-        elif kind == "ins":
-            runs = _new_runs(c, b, d)
-            ctx.used_styles.update(_styles_in(runs))
-            inside_insertion = False
-            before = _boundary(t, a)
-            if before is not None and before.getparent().tag == f"{W}ins":
-                inside_insertion = True
-            if inside_insertion:
-                _place(t, a, runs)  # an edit inside the template's own insertion is part of it
-            else:
-                wrapper = ctx.change("ins")
-                for run in runs:
-                    wrapper.append(run)
-                _place(t, a, [wrapper])
+        elif kind == "ins":  # positions in units
+            elements = _contract_content(c, c_units, c_at, b, d, ctx)
+            ctx.used_styles.update(_styles_in(elements))
+            anchor = _anchor(t, t_units, t_at, a)
+            if anchor is None or anchor.getparent().tag != f"{W}ins":  # inside the template's own insertion
+                wrapper = ctx.change("ins")  # an edit is part of it
+                wrapper.extend(elements)
+                elements = [wrapper]
+            _put(t, anchor, elements)
         else:
-            runs = isolate(t, a, b)
-            group: list[Any] = []
-            for run in [*runs, None]:
-                if run is not None and group and group[-1].getnext() is run:
-                    group.append(run)
-                    continue
-                if group:
-                    for r in group:
-                        _to_deleted(r)
-                    _wrap(group, ctx.change("del"))
-                group = [run] if run is not None else []
+            _delete_units(t, t_units, t_at, a, b, ctx)
     if ctx.formatting:
         _change_properties(t, c, ctx)
 
@@ -488,7 +654,7 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
                 _edit_paragraph(tb, cb, ctx)
             else:
                 _edit_table(tb, cb, ctx)
-        elif ctx.formatting and _differs(tb, cb):
+        elif ctx.formatting and _differs(tb, cb, ctx):
             (_edit_paragraph if tb.tag == f"{W}p" else _edit_table)(tb, cb, ctx)
     _track_marks(tracked, ctx)
 
@@ -506,10 +672,17 @@ def _track_block(block: Any, kind: str, ctx: _Context, tracked: list[tuple[Any, 
             _track_block(inner, kind, ctx, tracked)
 
 
-def _differs(t: Any, c: Any) -> bool:
-    """Same text, other properties (a restyled heading, renumbered list item, a word made bold)."""
+def _differs(t: Any, c: Any, ctx: _Context) -> bool:
+    """Same text, other properties (a restyled heading, renumbered list item, a word made bold) or
+    other objects (a footnote, field or picture added or removed)."""
+    if t.tag == f"{W}tbl":
+        tps, cps = list(t.iter(f"{W}p")), list(c.iter(f"{W}p"))
+        return len(tps) != len(cps) or any(_differs(tp, cp, ctx) for tp, cp in zip(tps, cps, strict=True))
     if t.tag != f"{W}p":
         return False
+    if [_signature(u, ctx, False) for u in _units(t, True) if not isinstance(u, str)] != \
+            [_signature(u, ctx, True) for u in _units(c, True) if not isinstance(u, str)]:
+        return True
     return etree.tostring(_bare(t.find(f"{W}pPr")), method="c14n") != \
         etree.tostring(_bare(c.find(f"{W}pPr")), method="c14n") or \
         bool(_restyled(t, c, 0, 0, len(paragraph_text(t))))

@@ -14,11 +14,15 @@ or how it looks."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import posixpath
 import zipfile
 from typing import Any
 
 from lxml import etree
+
+from word.runs import complex_field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -186,7 +190,11 @@ def _runs(container: Any) -> list[tuple[str, str]]:
             continue
         elif child.tag in (f"{W}hyperlink", f"{W}smartTag") and not _runs(child):
             continue  # a link whose words were all removed shows nothing
-        elif child.tag in (f"{W}hyperlink", f"{W}smartTag", f"{W}fldSimple", f"{W}sdtContent", f"{W}sdt"):
+        elif child.tag == f"{W}fldSimple":  # the same field as its long form, which the redline writes
+            holder = etree.Element(f"{W}p")
+            holder.extend(complex_field(child))
+            out.extend(_runs(holder))
+        elif child.tag in (f"{W}hyperlink", f"{W}smartTag", f"{W}sdtContent", f"{W}sdt"):
             attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items())
                              if "rsid" not in k)
             out.append((f"<{etree.QName(child).localname} {attrs}>", ""))
@@ -261,7 +269,11 @@ def _targets(archive: zipfile.ZipFile, name: str, root: Any) -> None:
     rels = {}
     if rels_part in archive.namelist():
         for rel in etree.fromstring(archive.read(rels_part)):
-            rels[rel.get("Id")] = f"{rel.get('Type', '').rsplit('/', 1)[-1]}:{rel.get('Target')}:{rel.get('TargetMode', '')}"
+            target = rel.get("Target") or ""
+            inside = posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+            if rel.get("TargetMode") != "External" and inside in archive.namelist() and not inside.endswith(".xml"):
+                target = hashlib.sha256(archive.read(inside)).hexdigest()  # a picture is its bytes, whatever its name
+            rels[rel.get("Id")] = f"{rel.get('Type', '').rsplit('/', 1)[-1]}:{target}:{rel.get('TargetMode', '')}"
     for node in root.iter():
         for attr in [a for a in node.attrib if a.startswith(_R)]:
             node.set(attr, rels.get(node.get(attr), "missing"))
@@ -269,15 +281,33 @@ def _targets(archive: zipfile.ZipFile, name: str, root: Any) -> None:
 
 def _unreferenced_notes(parts: dict[str, Any]) -> None:
     """Drop the footnotes and endnotes no reference shows (Word removes a note with its reference, so
-    a note inserted with its reference is gone after Reject All)."""
+    a note inserted with its reference is gone after Reject All), and a notes part left with nothing
+    but its separators. The notes left are numbered, and put in order, by their first reference, as
+    Word numbers them on the page: which ids a writer picked does not change what the reader sees."""
     for kind in ("footnote", "endnote"):
-        notes = parts.get(f"word/{kind}s.xml")
+        name = f"word/{kind}s.xml"
+        notes = parts.get(name)
         if notes is None:
             continue
-        shown = {r.get(f"{W}id") for root in parts.values() for r in root.iter(f"{W}{kind}Reference")}
+        references = [r for part in sorted(parts, key=lambda n: n != "word/document.xml")
+                      for r in parts[part].iter(f"{W}{kind}Reference")]
+        number: dict[str | None, str] = {}
+        for reference in references:
+            number.setdefault(reference.get(f"{W}id"), f"n{len(number) + 1}")
+        typed, shown = [], []
         for note in list(notes.iterchildren(f"{W}{kind}")):
-            if note.get(f"{W}type") is None and note.get(f"{W}id") not in shown:
-                notes.remove(note)
+            notes.remove(note)
+            if note.get(f"{W}type") is not None:
+                typed.append(note)
+            elif note.get(f"{W}id") in number:
+                note.set(f"{W}id", number[note.get(f"{W}id")])
+                shown.append(note)
+        if not shown:
+            del parts[name]
+            continue
+        notes.extend(typed + sorted(shown, key=lambda n: int(n.get(f"{W}id")[1:])))
+        for reference in references:
+            reference.set(f"{W}id", number[reference.get(f"{W}id")])
 
 
 def package_form(data: bytes, accept: bool | None) -> dict[str, list[Any]]:

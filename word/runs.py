@@ -185,3 +185,30 @@ def paragraph_offsets(body: Any, text: str, skip: int = 0) -> list[Located]:
         out.append(Located(p, at, index))
         cursor = at + len(norm)
     return out
+
+
+def complex_field(simple: Any) -> list[Any]:
+    """A `w:fldSimple` as the runs of the same field written the long way (begin, instruction,
+    separate, its result, end). Word treats the two forms as one field, but only runs can sit inside
+    `w:ins`/`w:del`, so a simple field the redline adds or removes is tracked in this form. The field's
+    runs take the formatting of its first result run."""
+    first = simple.find(f"{W}r/{W}rPr")
+    rpr = copy.deepcopy(first) if first is not None else None
+    if rpr is not None:
+        for change in rpr.findall(f"{W}rPrChange"):
+            rpr.remove(change)
+
+    def run(tag: str, **attrs: str) -> Any:
+        out = etree.Element(f"{W}r")
+        if rpr is not None:
+            out.append(copy.deepcopy(rpr))
+        child = etree.SubElement(out, f"{W}{tag}", {f"{W}{k}": v for k, v in attrs.items()})
+        if tag == "instrText":
+            child.text = simple.get(f"{W}instr") or ""
+            child.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return child.getparent()
+
+    flags = {k: simple.get(f"{W}{k}") for k in ("fldLock", "dirty") if simple.get(f"{W}{k}") is not None}
+    result = [copy.deepcopy(child) for child in simple if child.tag != f"{W}fldData"]
+    return [run("fldChar", fldCharType="begin", **flags), run("instrText"), run("fldChar", fldCharType="separate"),
+            *result, run("fldChar", fldCharType="end")]
