@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,20 @@ CONTRACTS = {  # name -> (expiry, governing law, customer)
     "licence.txt": (_due(200), "New York", "Acme Widgets LLC"),
     "lease.txt": ("perpetual", "New York", "Globe Storage LLC"),
 }
+# another firm's portfolio, as lawyers name their files, each contract with three or four parties (the one the
+# sample names, its customer, and those each line of `extra` adds): what a lawyer must read in the table
+THIRD_PARTIES = ('Meridian Capital Partners Holdings Ltd., a Cayman Islands exempted company ("Guarantor").\n'
+                 'Blue Harbor Insurance Services of North America, Inc., a Texas corporation ("Insurer").')
+LONG_CONTRACTS = {  # name -> (expiry, governing law, customer, extra parties)
+    "Master Services Agreement - Northwind Analytics and Consolidated Intercontinental Freight Forwarding"
+    " (2026 renewal, executed).txt": (_due(40), "Delaware", "Consolidated Intercontinental Freight Forwarding LLC",
+                                      THIRD_PARTIES),
+    "Data Processing Addendum to the Software Licence and Support Agreement - Acme Widgets (EMEA) - v3 final"
+    ".txt": (_due(120), "New York", "Acme Widgets International Trading LLC", THIRD_PARTIES.split("\n")[0]),
+    "Warehouse Lease.txt": ("perpetual", "New York", "Globe Storage and Distribution Centers of New Jersey LLC",
+                            THIRD_PARTIES.split("\n")[1]),
+}
+LONG = "initech"  # the tenant whose portfolio LONG_CONTRACTS is
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +68,19 @@ def terms_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveAp
            "LEXRISK_ANALYZER_PLUGINS": json.dumps({"terms": "tests.serving.terms_fakes:factory"}),
            "LEXRISK_RATE_LIMIT_PER_MINUTE": "10000"}
     env.pop("LEXRISK_REDIS_URL", None)
-    keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex")}
+    keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex", LONG)}
     log = (folder / "api.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "serve", "--port", str(port),
                                 "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{url}/healthz", process=process)
-        headers = {"Authorization": f"Bearer {keys['acme']}"}
         ids = {}
-        for name, (expires, law, customer) in CONTRACTS.items():
-            r = httpx.post(f"{url}/v1/contracts", headers=headers,
-                           files={"file": (name, contract_text(expires, law, customer))}).json()
+        uploads = [("acme", name, contract_text(*terms)) for name, terms in CONTRACTS.items()]
+        uploads += [(LONG, name, contract_text(*terms)) for name, terms in LONG_CONTRACTS.items()]
+        for tenant, name, text in uploads:
+            headers = {"Authorization": f"Bearer {keys[tenant]}"}
+            r = httpx.post(f"{url}/v1/contracts", headers=headers, files={"file": (name, text)}).json()
             ids[name] = r["contract_id"]
             deadline = time.monotonic() + 60
             while httpx.get(f"{url}/v1/jobs/{r['job_id']}", headers=headers).json()["status"] != "done":
@@ -173,6 +189,26 @@ def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monk
     links = {row[0].value: row[column - 1].hyperlink.target for row in sheet.iter_rows(min_row=2)}
     assert links["supply.txt"] == f"https://contracts.smith.example/lexrisk/review?contract={supply}"
     assert set(links) == set(CONTRACTS)
+
+
+def test_rows_are_as_tall_as_the_lines_a_name_takes() -> None:
+    """The table's rows: Streamlit's one-line rows where every name and party list fits its column; otherwise tall
+    enough (and over the 64 px above which the grid wraps text) for the lines Chromium wrapped the longest ones to
+    at 1280 px, 5 each (test_long_names_and_parties_are_read_whole_in_chromium), that is 13 + 4 x 18.2 px of text
+    and 3 px above and below."""
+    import pandas as pd
+
+    from ui.pages.portfolio import _row_height
+
+    short = pd.DataFrame({"Contract": ["msa.txt", "lease.txt"], "Parties": ["Acme LLC; Globex, Inc.", ""]})
+    assert _row_height(short) is None
+    name = next(n for n in LONG_CONTRACTS if n.startswith("Master"))
+    parties = ("Northwind Analytics, Inc.; Consolidated Intercontinental Freight Forwarding LLC; Meridian Capital "
+               "Partners Holdings Ltd.; Blue Harbor Insurance Services of North America, Inc.")
+    tall = _row_height(pd.DataFrame({"Contract": ["msa.txt", name], "Parties": ["", parties]}))
+    assert tall is not None and tall >= 13 + 4 * 18.2 + 2 * 3
+    two = _row_height(pd.DataFrame({"Contract": ["msa.txt"], "Parties": [parties.split("; Meridian")[0]]}))
+    assert two is not None and two > 64
 
 
 def test_timeline_shows_the_next_12_months(live: dict) -> None:
@@ -285,6 +321,43 @@ def _signed_in(browser, app_url: str, key: str, width: int):
     return page
 
 
+def _squeezed(text: str) -> str:
+    """`text` without white space: where the grid wraps a line, the space it broke at is not painted."""
+    return "".join(text.split())
+
+
+def _readable_rows(page) -> dict[str, str]:
+    """Each row of the Portfolio table as a lawyer can read it in the grid's last paint: its contract's name ->
+    its parties, each cell's painted lines joined and squeezed (`_squeezed`). A line counts only where it lies
+    whole inside its cell (left to right within its column, top to bottom within its row): the canvas cuts off
+    whatever spills over, so text painted past the cell's edge is not read."""
+    drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
+    header_top = min(d["top"] for d in drawn)
+    last = max(i for i, d in enumerate(drawn) if d["text"] == "Contract" and d["top"] == header_top)
+    paint = list({(d["text"], d["left"], d["top"]): d for d in drawn[last:]}.values())  # a cell repainted once
+    headers = sorted((d["left"], d["text"]) for d in paint if d["top"] == header_top)
+    padding = headers[0][0]  # the first column starts at the canvas's left edge
+    edges = [left - padding for left, _ in headers] + [paint[0]["canvas"]]
+    columns = {name: (edges[i], edges[i + 1]) for i, (_, name) in enumerate(headers)}
+
+    def inside(d: dict, column: str) -> bool:
+        return columns[column][0] <= d["left"] < columns[column][1] and d["top"] > header_top
+
+    centres = sorted(d["top"] for d in paint if inside(d, "Review"))  # "Open", in the middle of each row
+    assert len(centres) >= 2, centres
+    bounds = ([centres[0] - (centres[1] - centres[0]) / 2] + [(a + b) / 2 for a, b in pairwise(centres)]
+              + [centres[-1] + (centres[-1] - centres[-2]) / 2])
+    cells: dict[str, list[str]] = {}
+    for column in ("Contract", "Parties"):
+        for row, (top, bottom) in enumerate(pairwise(bounds)):
+            lines = sorted((d for d in paint if inside(d, column) and top <= d["top"] < bottom), key=lambda d: d["top"])
+            for d in lines:  # half the 13 px line above and below its middle, where the text is drawn
+                assert d["left"] + d["width"] <= columns[column][1] and top <= d["top"] - 6 <= d["top"] + 6 <= bottom, (
+                    f"{column} of row {row} painted past its cell", d, columns[column], (top, bottom))
+            cells.setdefault(column, []).append(_squeezed(" ".join(d["text"] for d in lines)))
+    return dict(zip(cells["Contract"], cells["Parties"], strict=True))
+
+
 @pytest.mark.slow
 def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """The Portfolio page in a real browser at 1280 and 1920 px (screenshots to look at): each contract's
@@ -297,7 +370,6 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
 
     live_api, ids = terms_api
     SHOTS.mkdir(parents=True, exist_ok=True)
-    parties = {f"Northwind Analytics, Inc.; {customer}" for _, _, customer in CONTRACTS.values()}
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
@@ -314,14 +386,8 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
                 assert path.stat().st_size > 10_000
                 box = table.bounding_box()
                 assert box is not None and box["x"] + box["width"] <= width  # the page does not scroll sideways
-                drawn = {d["text"]: d for d in page.evaluate("window.lxDrawn") if d["grid"]}  # the last paint
-                header = drawn["Parties"]
-                starts = sorted(d["left"] for d in drawn.values() if d["top"] == header["top"])  # the headers'
-                padding = starts[0]  # the first column starts at the canvas's left edge
-                end = min([x - padding for x in starts if x > header["left"]] + [header["canvas"]])
-                for names in parties:
-                    cell = drawn[names]
-                    assert cell["left"] + cell["width"] <= end, (width, names, cell, end)
+                assert _readable_rows(page) == {_squeezed(name): _squeezed(f"Northwind Analytics, Inc.; {customer}")
+                                                for name, (_, _, customer) in CONTRACTS.items()}, width
                 if width == 1280:  # the Excel file as downloaded: each review's link at the address the app is served at
                     with page.expect_download() as download:
                         page.get_by_role("button", name="Export to Excel").click()
@@ -477,5 +543,39 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
         except Exception:
             browser.contexts[-1].pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
             raise
+        finally:
+            browser.close()
+
+
+
+@pytest.mark.slow
+def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
+                                                            app_url: str) -> None:
+    """A portfolio as lawyers name their files, of contracts with three and four parties, at 1280 and 1920 px
+    (screenshots to look at): every contract's whole name and every party's whole name are painted inside their
+    cells, wrapped over lines rather than cut at the column's edge."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    from tests.serving.terms_fakes import read_terms
+    from tests.ui.test_browser import SHOTS
+
+    live_api, _ = terms_api
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    parties = {name: [p.name for p in read_terms(contract_text(*terms).decode()).parties]
+               for name, terms in LONG_CONTRACTS.items()}
+    assert min(len(names) for names in parties.values()) >= 3, parties  # the fixture's contracts, as meant
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1280, 1920):
+                page = _signed_in(browser, app_url, live_api.keys[LONG], width)
+                page.get_by_role("link", name="Portfolio").click()
+                page.get_by_role("heading", name="Portfolio").wait_for()
+                page.locator('[data-testid="stDataFrame"]').wait_for()
+                _settled(page)
+                page.screenshot(path=str(SHOTS / f"portfolio-long-names-{width}.png"), full_page=True)
+                assert _readable_rows(page) == {_squeezed(name): _squeezed("; ".join(names))
+                                                for name, names in parties.items()}, width
+                page.close()
         finally:
             browser.close()

@@ -4,6 +4,7 @@ row opens its review. Above the table, the deadlines of the next 12 months on a 
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import altair as alt
@@ -20,18 +21,28 @@ SORTS = {"Newest first": None, "Notice deadline, soonest first": "Notice deadlin
 DESCENDING = {"High"}
 TABLE = "portfolio_table"
 OPEN = "portfolio_open"  # the contract a click on the table asked to open
-# the columns up to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; two parties'
-# names ("Northwind Analytics, Inc.; Harbor Freight Logistics LLC") take 315 px; wider windows stretch them. The
-# contract's name stays in view while the table scrolls to the columns past them (governing law, effective, renewal)
+# A lawyer reads which contract a row is and who its parties are: those two columns wrap their text instead of
+# cutting it short (a text column shows a line break as a space, so the parties stay apart by "; "). The columns up
+# to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; wider windows stretch every
+# column but the pinned contract's, which stays in view while the table scrolls to the columns past them
+# (governing law, effective, renewal).
+CONTRACT_PX, PARTIES_PX = 210, 260
 COLUMN_WIDTHS = {
-    "Contract": st.column_config.TextColumn(width=150, pinned=True),
-    "Review": st.column_config.LinkColumn("Review", display_text="Open", width=70),
-    "Parties": st.column_config.TextColumn(width=330, help=f"({TO_CHECK}): a name found outside the preamble by a "
-                                           "model; confirm it in the review"),
+    "Contract": st.column_config.TextColumn(width=CONTRACT_PX, pinned=True,
+                                            help="The contract's file name as uploaded; click a row to open its review"),
+    "Review": st.column_config.LinkColumn("Review", display_text="Open", width=60),
+    "Parties": st.column_config.TextColumn(width=PARTIES_PX, help=f"({TO_CHECK}): a name found outside the preamble "
+                                           "by a model; confirm it in the review"),
     "Notice deadline": st.column_config.TextColumn(width=110),
     "Expires": st.column_config.TextColumn(width=90),
     **{c: st.column_config.NumberColumn(width=60) for c in SEVERITY_COLUMNS.values()},
 }
+WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX}  # the columns whose text takes lines as it needs
+# glide-data-grid, the table's canvas, as Streamlit configures it: text wraps only in rows taller than 4rem (64 px);
+# the first line takes the 13 px the font measures, each next one 1.4 times that; a cell keeps 8 px left and right of
+# its text, 3 px above and below
+WRAPS_ABOVE_PX, FONT_PX, LINE_PX, CELL_PADDING_PX, TEXT_PADDING_PX = 64, 13, 18.2, 8, 3
+MAX_LINES = 8  # one contract with a dozen parties would make every row of the table this tall
 
 
 def page() -> None:
@@ -62,18 +73,59 @@ def page() -> None:
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
     if (column := SORTS[sort]) is not None:
         frame = _sorted(frame, column)
+    row_px = _row_height(frame)
+    rows_px = (row_px or 35) * max(1, len(frame))  # 35 px: Streamlit's one-line row
     st.markdown(f"**{len(frame)} of {len(everything)} contracts** · click a row to open its review")
     ids = [items[label].id for label in frame.index]  # the table's rows in the order shown
     # one table widget per order of its rows: a click on a table whose rows were re-sorted in place did nothing
     # the first time (the second opened the row)
     table = f"{TABLE}-{sort}"
-    st.dataframe(frame, hide_index=True, key=table, height=min(560, 38 + 35 * max(1, len(frame))),
+    # the header and every row, up to 560 px (three rows at least, however tall): the table scrolls past them
+    st.dataframe(frame, hide_index=True, key=table, row_height=row_px,
+                 height=38 + min(rows_px, max(522, 3 * (row_px or 35))),
                  column_config=COLUMN_WIDTHS, on_select=lambda: _open(table, ids), selection_mode="single-cell")
     if (contract := st.session_state.pop(OPEN, None)) is not None:
         st.switch_page("pages/review.py", query_params={"contract": contract})
     st.download_button("Export to Excel", portfolio_xlsx(frame.to_dict("records"), _app_url()),
                        file_name="portfolio.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
+
+
+def _row_height(frame: pd.DataFrame) -> int | None:
+    """Rows tall enough for the most lines a contract's name or parties take in their columns (at most MAX_LINES),
+    or None (Streamlit's one-line rows) where every one fits on a line. The grid draws every row as tall and, in a
+    row too short, cuts off the lines that do not fit; the browser's text is measured nowhere Python can see, so the
+    lines are counted on generous widths of the characters (`_text_px`)."""
+    lines = max((_lines(str(text), px - 2 * CELL_PADDING_PX) for column, px in WRAPPED.items()
+                 for text in frame[column]), default=1)
+    if lines <= 1:
+        return None
+    text_px = FONT_PX + LINE_PX * (min(lines, MAX_LINES) - 1) + 2 * TEXT_PADDING_PX
+    return max(WRAPS_ABOVE_PX + 1, math.ceil(text_px) + 4)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes in `width` px as the grid wraps it: between words, and inside a word wider
+    than the column."""
+    lines, used, space = 1, 0.0, _text_px(" ")
+    for word in text.split():
+        px = _text_px(word)
+        if used and used + space + px > width:
+            lines, used = lines + 1, 0.0
+        elif used:
+            used += space
+        used += px
+        while used > width:
+            lines, used = lines + 1, used - width
+    return lines
+
+
+def _text_px(text: str) -> float:
+    """`text`'s width in the grid's 14 px sans-serif font, a few per cent more than Chromium draws it (a line
+    too many leaves a row a little taller; one too few cuts a name)."""
+    narrow, wide = " .,;:'()!|-_/ilj", "mwMW"
+    return sum(10.6 if c in wide else 3.6 if c in narrow else 8.6 if c.isupper() else 7.3 if c.isdigit() else 6.6
+               for c in text)
 
 
 def _app_url() -> str | None:
