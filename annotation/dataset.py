@@ -172,6 +172,19 @@ def gold_labels(session: Session, tenants: list[str]) -> dict[int, list[GoldLabe
     return {cid: sorted(labels.values(), key=lambda g: (g.start, g.end, g.category)) for cid, labels in out.items()}
 
 
+def labels_fingerprint(session: Session, tenants: list[str]) -> str:
+    """sha256 over `tenants` and every accepted annotation of theirs (id, contract, category, severity, span,
+    explanation, origin): what a set built now would read. The card records it, so `train prepare` rebuilds
+    and `lexrisk train` refuses a set whose store has since gained, changed or lost a gold label."""
+    digest = hashlib.sha256(json.dumps(sorted(tenants)).encode())
+    rows = session.exec(select(Annotation).where(Annotation.status == "accepted", col(Annotation.tenant).in_(tenants))
+                        .order_by(col(Annotation.id)))
+    for a in rows:
+        digest.update(json.dumps([a.id, a.tenant, a.contract_id, a.category, a.severity, a.start, a.end,
+                                  a.explanation, a.origin]).encode() + b"\n")
+    return digest.hexdigest()
+
+
 def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] | None = None,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write train/dev/test JSONL and the dataset card into `config.out`, record the dataset version in
@@ -186,6 +199,8 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
     tokenizer = load_tokenizer(config.tokenizer)
     count = token_counter(tokenizer)
     tenants = training_tenants(session, tenants)
+    # before the labels are read: a label added in between makes the set look stale (rebuilt), never current
+    fingerprint = labels_fingerprint(session, tenants)
     labels_by_contract = gold_labels(session, tenants)
     term_labels = {cid: kept for cid, labels in labels_by_contract.items()
                    if (kept := [g for g in labels if g.category in TERM_CATEGORIES.values()])} if config.terms else {}
@@ -225,7 +240,7 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
                          f"{config.max_length} (the prompt takes {overhead} tokens; each label's span or answer "
                          "needs more than is left), so the set would teach only empty answers; raise --max-length "
                          "or use --prompt brief")
-    return _write(session, examples, splits, tally, config, overhead, tenants)
+    return _write(session, examples, splits, tally, config, overhead, tenants, fingerprint)
 
 
 def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, tokenizer, count: TokenCounter,
@@ -341,7 +356,7 @@ def _percentiles(values: list[int]) -> dict[str, float]:
 
 
 def _write(session: Session, examples: list[Example], splits: dict[str, str], tally: Tally, config: BuildConfig,
-           overhead: int, tenants: list[str]) -> dict[str, Any]:
+           overhead: int, tenants: list[str], fingerprint: str) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     bodies: dict[str, bytes] = {}
@@ -391,6 +406,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         files=files,
         terms_examples=dict(tally.terms_examples), terms_filled=dict(sorted(tally.terms_filled.items())),
         terms_labels_outside_excerpts=tally.terms_labels_outside,
+        labels_fingerprint=fingerprint,
     )
     existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card.content_hash)).first()
     if existing is None:

@@ -26,6 +26,27 @@ class StoreTrainingData:
             tenants = sharing_tenants(session)
             return len(gold_labels(session, tenants)) if tenants else 0
 
+    def labels_fingerprint(self, tenants: list[str] | None = None) -> str:
+        """annotation.dataset.labels_fingerprint of `tenants` that still share their labels (default: every
+        tenant that does, whose labels a set built now would read); a tenant that stopped sharing changes it."""
+        from annotation.dataset import labels_fingerprint
+        from annotation.store.repository import sharing_tenants
+
+        with self.store.session() as session:
+            sharing = sharing_tenants(session)
+            return labels_fingerprint(session, sharing if tenants is None else [t for t in tenants if t in sharing])
+
+    def holds_version(self, version: int | None, content_hash: str) -> bool:
+        """Whether this store built the set: its dataset version row is there with the set's content hash (a set
+        copied from another store is not this store's to judge)."""
+        from annotation.store.models import DatasetVersion
+
+        if version is None:
+            return False
+        with self.store.session() as session:
+            row = session.get(DatasetVersion, version)
+            return row is not None and row.content_hash == content_hash
+
     def import_cuad_train(self, cuad_dir: Path, limit: int | None, progress: Progress) -> str:
         """CUAD's train split as the public tenant's gold labels (the dev contracts stay out of the store)."""
         from annotation.cuad import import_cuad

@@ -96,6 +96,10 @@ class DatasetCard(_Strict):
     terms_examples: dict[str, int] = Field(default_factory=dict, description="key-terms examples per split")
     terms_filled: dict[str, int] = Field(default_factory=dict, description="key-terms examples stating each field")
     terms_labels_outside_excerpts: int = Field(0, description="term labels the excerpts do not hold (written null)")
+    labels_fingerprint: str | None = Field(
+        None, description="sha256 of the store's gold labels it was built from (annotation.dataset."
+                          "labels_fingerprint: its tenants and their accepted annotations), so `train prepare` and "
+                          "`lexrisk train` can tell a set the store has since outgrown; None on cards built before")
 
 
 def lost_labels(card: Mapping[str, Any]) -> str | None:

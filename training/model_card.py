@@ -25,7 +25,8 @@ def card_facts(config: TrainConfig, result: TrainResult) -> dict[str, Any]:
         "base_revision": config.model.revision,
         "dataset": asdict(result.dataset),
         "config": config.to_dict(),
-        "metrics": {"train_loss": result.train_loss, "eval_loss": result.eval_loss,
+        "metrics": {"train_loss": result.train_loss, "train_loss_steps": result.train_loss_steps,
+                    "eval_loss": result.eval_loss,
                     "final_logged_loss": result.losses[-1] if result.losses else None,
                     "global_step": result.global_step},
         "loss_history": result.history.to_dict(),
@@ -54,7 +55,8 @@ def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult
         f"- LoRA r={config.lora.r}, alpha={config.lora.alpha}, dropout={config.lora.dropout} on "
         f"{', '.join(config.lora.target_modules)}; base 4-bit: {config.quantization.load_in_4bit} "
         f"({config.quantization.quant_type}, double quant {config.quantization.double_quant})",
-        f"- Final metrics: train loss {m['train_loss']}, dev loss {m['eval_loss']}, steps {m['global_step']}",
+        f"- Final metrics: train loss {m['train_loss']} ({_loss_span(m)}), dev loss {m['eval_loss']}, "
+        f"steps {m['global_step']}",
         f"- Wall time {facts['wall_time_s']} s on {facts['device']}"
         + (f" (the sitting resumed from step {result.resumed_from_step})" if result.resumed_from_step else "")
         + "; peak memory "
@@ -68,6 +70,13 @@ def write_model_card(adapter_dir: Path, config: TrainConfig, result: TrainResult
     ]
     (adapter_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
     return facts
+
+
+def _loss_span(metrics: dict[str, Any]) -> str:
+    """What the train loss averages: every step, or (a resumed run whose crash lost unlogged steps, or whose
+    checkpoint predates the figure) only some of them, said as such."""
+    covered, steps = metrics["train_loss_steps"], metrics["global_step"]
+    return "mean over all steps" if covered == steps else f"mean over {covered} of the {steps} steps"
 
 
 def _loss_rows(result: TrainResult) -> list[str]:

@@ -7,8 +7,10 @@ two commands. Three steps, each skipped when its result is already there:
 2. the store: when it holds no gold labels and the user asks, it is filled with CUAD's train split (never the
    dev contracts the evaluation scores);
 3. the training set: built with the base's tokenizer and the recipe's `data` settings (max_length, prompt
-   style, ...) where `data.dataset_dir` expects it; a set already built with the same settings and the same
-   tokenizer (its tokenizer.json's hash) is kept.
+   style, ...) where `data.dataset_dir` expects it; a set already built with the same settings, the same
+   tokenizer (its tokenizer.json's hash) and from the store's current gold labels (the card's
+   `labels_fingerprint`) is kept; one the store has outgrown (labels added, changed or withdrawn since) is
+   rebuilt, and the step's line says so.
 
 The store is annotation's, which training may not import (the layers in pyproject.toml): the command root
 hands the steps that touch it in as a `TrainingStore`.
@@ -23,7 +25,7 @@ from typing import Any, Protocol
 
 from contracts.cuad import CLAUSES_FILE
 from contracts.portable_paths import portable_text
-from contracts.training_set import TrainingSetError, lost_labels, read_card, tokenizer_sha256
+from contracts.training_set import DatasetCard, TrainingSetError, lost_labels, read_card, tokenizer_sha256
 from training.config import TrainConfig
 
 Progress = Callable[[int, int], None]
@@ -41,6 +43,9 @@ class TrainingStore(Protocol):
 
     def import_cuad_train(self, cuad_dir: Path, limit: int | None, progress: Progress) -> str:
         """Import CUAD's train split; return a one-line summary."""
+
+    def labels_fingerprint(self, tenants: list[str] | None = None) -> str:
+        """The fingerprint a set built now from `tenants` (default: every sharing tenant) would record."""
 
     def build_set(self, *, tokenizer: str, out: Path, max_length: int, prompt: str, risk_only: bool,
                   negatives: float, dev_fraction: float, test_fraction: float, progress: Progress) -> dict[str, Any]:
@@ -106,9 +111,9 @@ def wanted_params(config: TrainConfig) -> dict[str, Any]:
             "test_fraction": d.test_fraction}
 
 
-def current_set(config: TrainConfig) -> str | None:
-    """Why the set at data.dataset_dir can be kept (None: it must be built): a card whose split files match
-    it, built with the recipe's settings."""
+def built_for_recipe(config: TrainConfig) -> DatasetCard | None:
+    """The card of the set at data.dataset_dir when its split files match it and it was built with the recipe's
+    settings and the base's tokenizer (None: it must be built)."""
     folder = config.data.dataset_dir
     if not (folder / "dataset_card.json").is_file():
         return None
@@ -121,9 +126,17 @@ def current_set(config: TrainConfig) -> str | None:
         return None
     if card.params.tokenizer_sha256 != tokenizer_sha256(config.model.name_or_path):
         return None  # the folder now holds another tokenizer (a tiny model rebuilt at another size, a new import)
-    return (f"{shown_path(folder)} was built with the recipe's settings "
-            f"({sum(card.examples.values())} examples, dataset version {card.dataset_version}, "
-            f"hash {card.content_hash[:16]})")
+    return card
+
+
+def stale_labels(card: DatasetCard, fingerprint: str) -> str | None:
+    """Why a set no longer holds the store's gold labels (None: its card records `fingerprint`, the store's
+    now). A card without one predates the fingerprint, so nothing shows it current."""
+    if card.labels_fingerprint is None:
+        return "its card records no fingerprint of the gold labels it was built from (built before lexrisk kept one)"
+    if card.labels_fingerprint != fingerprint:
+        return f"the store's gold labels changed since dataset version {card.dataset_version} was built"
+    return None
 
 
 def fill_store(store: TrainingStore, *, import_cuad: bool, cuad_dir: Path, limit: int | None,
@@ -141,15 +154,22 @@ def fill_store(store: TrainingStore, *, import_cuad: bool, cuad_dir: Path, limit
 
 
 def build_set(config: TrainConfig, store: TrainingStore, *, rebuild: bool, progress: Progress) -> Step:
-    kept = None if rebuild else current_set(config)
-    if kept is not None:
-        return Step("training set", False, kept)
+    """Keep the set at data.dataset_dir when it was built for the recipe from the store's current gold labels;
+    build it otherwise, saying why an existing one for the recipe was not kept."""
+    card = None if rebuild else built_for_recipe(config)
+    stale = None if card is None else stale_labels(card, store.labels_fingerprint())
+    if card is not None and stale is None:
+        return Step("training set", False,
+                    f"{shown_path(config.data.dataset_dir)} was built with the recipe's settings "
+                    f"({sum(card.examples.values())} examples, dataset version {card.dataset_version}, "
+                    f"hash {card.content_hash[:16]}) from the store's current gold labels")
     d = config.data
-    card = store.build_set(tokenizer=config.model.name_or_path, out=d.dataset_dir, max_length=d.max_length,
-                           prompt=d.prompt, risk_only=d.risk_only, negatives=d.negatives,
-                           dev_fraction=d.dev_fraction, test_fraction=d.test_fraction, progress=progress)
-    counts = card["examples"]
+    built = store.build_set(tokenizer=config.model.name_or_path, out=d.dataset_dir, max_length=d.max_length,
+                            prompt=d.prompt, risk_only=d.risk_only, negatives=d.negatives,
+                            dev_fraction=d.dev_fraction, test_fraction=d.test_fraction, progress=progress)
+    counts = built["examples"]
     return Step("training set", True,
                 f"built {sum(counts.values())} examples at {shown_path(d.dataset_dir)} (train/dev/test "
                 f"{counts.get('train', 0)}/{counts.get('dev', 0)}/{counts.get('test', 0)}, {d.max_length} tokens, "
-                f"{d.prompt} prompt), dataset version {card['dataset_version']}", lost_labels(card))
+                f"{d.prompt} prompt), dataset version {built['dataset_version']}"
+                + (f"; the set there was stale: {stale}" if stale else ""), lost_labels(built))

@@ -15,7 +15,7 @@ class TrainResult:
     output_dir: Path
     adapter_dir: Path
     global_step: int
-    train_loss: float | None
+    train_loss: float | None  # mean over the whole run, every sitting of a resumed one (training.run_loss)
     eval_loss: float | None
     losses: list[float]
     wall_time_s: float
@@ -26,3 +26,4 @@ class TrainResult:
     dropped_overlong: int
     history: LossHistory
     resumed_from_step: int | None = None  # where a --resume run's sitting began; wall time and speed are the sitting's
+    train_loss_steps: int | None = None  # steps train_loss covers: fewer than global_step when a crash lost unlogged ones

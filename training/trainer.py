@@ -146,6 +146,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
     from trl import SFTTrainer
 
     from training.build import load_base_model, peft_config, prepare_for_training
+    from training.run_loss import RunLoss
 
     check_distributed(config)
     check_kernels(config)
@@ -160,6 +161,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
         eval_dataset=Dataset.from_list(dev) if dev else None,
         processing_class=tokenizer,
         peft_config=peft_config(config),
+        callbacks=[RunLoss()],  # the card's train loss over every sitting of a resumed run
     )
 
 
@@ -167,6 +169,7 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     from training.build import base_model_path, load_tokenizer
     from training.loss_curves import loss_history
     from training.model_card import write_model_card
+    from training.run_loss import RunLoss
 
     started = time.perf_counter()
     dataset = load_training_set(config.data)  # first: bad or stale data fails before any model loads
@@ -203,9 +206,13 @@ def run_training(config: TrainConfig, *, resume: bool = False) -> TrainResult:
     history = loss_history(trainer.state.log_history)
     runtime = output.metrics.get("train_runtime") or wall
     tokens = trainer.state.num_input_tokens_seen - resumed_tokens  # this sitting's, as its runtime is
+    run_loss = next(cb for cb in trainer.callback_handler.callbacks if isinstance(cb, RunLoss))
+    sitting_steps = trainer.state.global_step - (resumed_step or 0)
+    train_loss, train_loss_steps = run_loss.whole_run(output.training_loss, sitting_steps)
     result = TrainResult(
         output_dir=output_dir, adapter_dir=adapter_dir, global_step=trainer.state.global_step,
-        train_loss=output.training_loss, eval_loss=eval_loss, losses=[loss for _, loss in history.train], wall_time_s=wall,
+        train_loss=train_loss, train_loss_steps=train_loss_steps, eval_loss=eval_loss,
+        losses=[loss for _, loss in history.train], wall_time_s=wall,
         peak_memory_bytes=peak.peak_bytes, peak_memory_source=peak.source,
         tokens_per_second=tokens / runtime if tokens and runtime else None, dataset=info, dropped_overlong=dropped,
         history=history, resumed_from_step=resumed_step,

@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a recipe field, e.g. --set train.learning_rate=1e-4 (repeatable)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the run folder")
+    add_db_argument(p, help="the annotation store the set was built from, checked for gold labels added or changed "
+                            "since (default: the LEXRISK_DATABASE_URL setting; no check where that store is not here "
+                            "or did not build the set)")
     p.set_defaults(handler=run_train)
     sub = p.add_subparsers(dest="train_command", metavar="SUBCOMMAND")
 
@@ -33,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "model built, SmolLM2 imported as `make smollm2` does, or a local folder that must exist), gold "
                     "labels in the store (CUAD's train split with --import-cuad when it holds none), and the training "
                     "set built with the base's tokenizer and the recipe's data settings at data.dataset_dir. A step "
-                    "whose result is already there is skipped.")
+                    "whose result is already there is skipped, except a set built from other gold labels than the "
+                    "store holds now: that one is built again.")
     prep.add_argument("recipe", type=Path, metavar="RECIPE", help="YAML recipe, e.g. training/recipes/tiny-cpu.yaml")
     prep.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a recipe field, as `lexrisk train --set` (repeatable)")
@@ -149,6 +153,7 @@ def run_train(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
 
     config = _config(args, args.output_dir)  # validated before anything heavy is imported
+    _check_labels(args, config)
     from training.data import DatasetError
     from training.trainer import TrainingError, run_training
 
@@ -163,6 +168,73 @@ def run_train(args: argparse.Namespace) -> int:
           + (f", dev loss {result.eval_loss:.4f}" if result.eval_loss is not None else "")
           + f", {result.wall_time_s:.0f} s, peak {result.peak_memory_bytes / 2**30:.2f} GiB")
     return 0
+
+
+def _check_labels(args: argparse.Namespace, config) -> None:
+    """Refuse to start a run on a set whose store has since gained, changed or withdrawn gold labels: the adapter
+    would be trained and promoted on yesterday's labels without a word. A `--resume` only warns: the run must go on
+    with the set it started on (a restarted training pod resumes unattended, docs/deploy.md), and the next run
+    rebuilds. Checked only where the store that built the set is here: the set's card names a dataset version
+    this store holds with the same content hash; a GPU host with the set copied over and no store skips it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from annotation.prepare import StoreTrainingData
+    from annotation.store import Store
+    from contracts.errors import CommandError
+    from contracts.training_set import TrainingSetError, read_card
+    from lexrisk.commands.args import database_url
+    from serving.command_db import shown_url
+    from training.prepare import shown_path, stale_labels
+
+    try:
+        card = read_card(config.data.dataset_dir)
+    except TrainingSetError:
+        return  # the trainer refuses it with the reason, before any model loads
+    if card.labels_fingerprint is None:
+        return  # built before the fingerprint: nothing to compare
+    url = database_url(args)
+    if not _store_is_here(url):
+        return
+    folder = shown_path(config.data.dataset_dir)
+    store = None
+    try:
+        store = Store(url, migrate=False)  # a check does not change the store's schema
+        data = StoreTrainingData(store)
+        if not data.holds_version(card.dataset_version, card.content_hash):
+            return
+        stale = stale_labels(card, data.labels_fingerprint(card.tenants))
+    except (SQLAlchemyError, ValueError, OSError) as exc:
+        print(f"warning: could not compare {folder} with the store at {shown_url(url)} "
+              f"({str(exc).splitlines()[0]}); training on the set as built", file=sys.stderr, flush=True)
+        return
+    finally:
+        if store is not None:
+            store.dispose()
+    if stale is None:
+        return
+    fix = shlex.join(["lexrisk", "train", "prepare", str(args.config),
+                      *(word for o in args.overrides for word in ("--set", o))]) + (" --db URL" if args.db else "")
+    if args.resume:
+        print(f"warning: {folder}: {stale}; this run goes on with the set it started on, "
+              f"rebuild it for the next one with `{fix}`", file=sys.stderr, flush=True)
+        return
+    raise CommandError(f"{folder}: {stale}; rebuild it with `{fix}`, then train")
+
+
+def _store_is_here(url: str) -> bool:
+    """False for a SQLite file that does not exist: opening it would create an empty store, and there is no
+    store to compare with (a GPU host trains on a set copied there). Any other URL is tried."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    database = parsed.database or ""
+    return not database.startswith(("file:", ":memory:")) and Path(database).expanduser().is_file()
 
 
 def _shape(config):

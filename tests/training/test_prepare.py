@@ -131,3 +131,56 @@ def test_smollm2_is_imported_as_make_smollm2_does(tmp_path, monkeypatch):
     assert calls == [("SmolLM2-135M-Instruct.Q4_1.gguf", target)]
     assert prepare_base_model(config).line() == f"base model: skipped, {target} is already a model folder"
     assert len(calls) == 1
+
+
+def test_new_gold_labels_make_the_prepared_set_stale(tmp_path, cuad_dir, small_cuad, monkeypatch, capsys):
+    """Labels that reach the store after `prepare` built the set: `lexrisk train` refuses the set in one line naming
+    the fix, a `--resume` only warns (the run goes on with its set), and `prepare` builds the set again and says why,
+    then keeps the rebuilt one. The card records the fingerprint of the labels it was built from."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    recipe = str(RECIPES / "tiny-cpu.yaml")
+    assert main(["train", "prepare", recipe, "--db", db, "--import-cuad", "--cuad", str(small_cuad)]) == 0
+    first = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    assert first["labels_fingerprint"] and sum(first["contracts"].values()) == 2
+    capsys.readouterr()
+
+    # new gold labels arrive: a third contract with its CUAD labels, imported into the same store
+    more = write_small_cuad(cuad_dir, tmp_path / "more", TRAINING_CUAD[2:])
+    assert main(["annotate", "--db", db, "import-cuad", str(more)]) == 0
+    capsys.readouterr()
+    steps = ["--set", "train.max_steps=1", "--set", "train.save_steps=1", "--set", "data.evaluate=false"]
+
+    assert main(["train", "--config", recipe, "--db", db, *steps]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    assert err == (f"lexrisk: error: out/tiny-dataset: the store's gold labels changed since dataset version "
+                   f"{first['dataset_version']} was built; rebuild it with `lexrisk train prepare {recipe} "
+                   f"{' '.join(steps)} --db URL`, then train")
+    assert not (tmp_path / "out" / "tiny-cpu").exists()  # refused before anything was trained
+
+    # a resumed run goes on with the set it started on: a warning, then the resume itself (here: no checkpoint)
+    assert main(["train", "--config", recipe, "--db", db, "--resume", *steps]) == 2
+    err = capsys.readouterr().err
+    assert "warning: out/tiny-dataset: the store's gold labels changed since dataset version" in err
+    assert "this run goes on with the set it started on" in err and "--resume: no checkpoint-* folder" in err
+
+    # no store here (a GPU host with the set copied over): nothing to compare, and no empty store created
+    assert main(["train", "--config", recipe, "--db", f"sqlite:///{tmp_path / 'elsewhere.db'}", "--resume", *steps]) == 2
+    err = capsys.readouterr().err
+    assert "warning" not in err and "--resume: no checkpoint-* folder" in err
+    assert not (tmp_path / "elsewhere.db").exists()
+
+    assert main(["train", "prepare", recipe, "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("training set: built ")
+    assert lines[2].endswith(f"; the set there was stale: the store's gold labels changed since dataset version "
+                             f"{first['dataset_version']} was built")
+    rebuilt = json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())
+    assert sum(rebuilt["contracts"].values()) == 3 and rebuilt["dataset_version"] != first["dataset_version"]
+    assert rebuilt["labels_fingerprint"] != first["labels_fingerprint"]
+
+    assert main(["train", "prepare", recipe, "--db", db]) == 0
+    again = capsys.readouterr().out.splitlines()[2]
+    assert again.startswith("training set: skipped, out/tiny-dataset was built with the recipe's settings (")
+    assert again.endswith(") from the store's current gold labels")

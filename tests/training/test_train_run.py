@@ -31,6 +31,19 @@ def test_resume_continues_from_the_saved_step(trained_run):
     assert "(the sitting resumed from step 3)" in (result.adapter_dir / "README.md").read_text()
 
 
+def test_resumed_runs_card_loss_covers_both_sittings(trained_run):
+    """The card's train loss is the mean over steps 1-6, three trained before the crash and three after the
+    resume, not over the resumed sitting's steps 4-6 alone (transformers' training_loss)."""
+    _, _, result = trained_run
+    card = json.loads((result.adapter_dir / "lexrisk_model_card.json").read_text())
+    losses = result.losses  # one logged loss per step (logging_steps 1), restored across the resume
+    assert len(losses) == 6
+    assert card["metrics"]["train_loss"] == result.train_loss == pytest.approx(sum(losses) / 6)
+    assert result.train_loss != pytest.approx(sum(losses[3:]) / 3)  # the falling loss makes the two differ
+    assert card["metrics"]["train_loss_steps"] == 6
+    assert f"train loss {card['metrics']['train_loss']} (mean over all steps)" in (result.adapter_dir / "README.md").read_text()
+
+
 def test_resume_without_checkpoint_and_overwrite_refused(tmp_path, tiny_base, training_set):
     from tests.training.conftest import tiny_config
     from training.trainer import TrainingError, run_training
@@ -164,3 +177,4 @@ def test_resumed_run_matches_an_uninterrupted_one(trained_run, tmp_path):
     # rounding differences (measured up to 3e-4 of the loss on a 2-core CPU), so the bound is relative.
     assert straight.losses[:3] == resumed.losses[:3]
     assert straight.losses == pytest.approx(resumed.losses, rel=1e-3)
+    assert straight.train_loss == pytest.approx(resumed.train_loss, rel=1e-3)  # the card's figure too
