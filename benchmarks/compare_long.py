@@ -1,9 +1,11 @@
 """`lexrisk compare CONTRACT.docx --template TEMPLATE.docx --format docx` on long pairs (300 to 1,800 clauses a
-side), step by step, with this checkout's `contracts/compare` against a revision's (`--base-rev`, default HEAD)
-in the same run: where a long pair's time goes, and whether a change to the comparison moves it.
+side), step by step, with this checkout's `contracts/compare` and `word` against a revision's (`--base-rev`,
+default HEAD) in the same run: where a long pair's time goes, and whether a change to the comparison or to the
+Word writers (the redline, the review copy's comments) moves it.
 
     python benchmarks/compare_long.py [--sizes 300 900 1800] [--shapes edited divergent] [--rounds 1]
-                                      [--base-rev HEAD] [--cuad DIR] [--out eval/results/compare_long.json]
+                                      [--base-rev HEAD] [--base-packages contracts.compare word]
+                                      [--cuad DIR] [--out eval/results/compare_long.json]
 
 The pairs are built from CUAD's contract texts (`--cuad`, default $LEXRISK_CUAD_DIR): the template is CUAD
 contracts (20 to 300 clauses each; every other file of a seeded shuffle) joined until it holds 90 to 100% of
@@ -18,9 +20,11 @@ What is timed: one `python -m lexrisk compare` process per run, as a user waits 
 (benchmarks/process_group.py: a session of its own, killed past `--kill-after`), and inside it each step the
 command runs in its file worker under the file budget (LEXRISK_FILE_BUDGET_S, 20 s by default): reading and
 analysing each file, comparing, the Word redline and the review copy. The base version runs the same command
-with `contracts.compare`'s modules loaded from `git show BASE_REV:contracts/compare/*.py` (everything else is
-this checkout), so the two differ only by the comparison's code. Base and new alternate, the order swapped each
-round; per pair and version the median over the rounds."""
+with the modules of each package of `--base-packages` (default `contracts.compare` and `word`) loaded from
+`git show BASE_REV:contracts/compare/*.py` and `BASE_REV:word/*.py` (everything else is this checkout), so the
+two differ only by those packages' code; `--base-packages contracts.compare` alone compares the comparison
+with today's Word writers on both sides. Base and new alternate, the order swapped each round; per pair and
+version the median over the rounds."""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PACKAGE = "contracts.compare"
+PACKAGES = ("contracts.compare", "word")  # the packages a base version can take from a revision
 VERSIONS = ("base", "new")
 STEPS = ("read contract", "read template", "compare", "redline.docx", "review.docx")
 PHASES = {"comparing the template with": "compare", "building the redline of": "redline.docx",
@@ -55,21 +59,23 @@ EDITS_PER_150 = {"delete": 2, "insert": 2, "reword": 3, "move": 1, "renumber": 2
                  "number": 2, "party": 1}  # benchmarks/compare_accuracy.py's STANDARD_EDITS, per 150 clauses
 
 
-# ---- the child: one `lexrisk compare`, its steps timed, the comparison's code from a revision or this tree ----
+# ---- the child: one `lexrisk compare`, its steps timed, the packages' code from a revision or this tree ----
 
 class _RevisionFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves `contracts.compare` and its modules from a revision's sources, so that the base version runs the
-    old comparison inside today's command, worker and Word code."""
+    """Serves the base packages (`contracts.compare`, `word`) and their modules from a revision's sources, so
+    that the base version runs the old comparison and Word writers inside today's command and worker (the
+    worker forks from the command, so it inherits this finder and imports its lazy modules through it)."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
+    def __init__(self, sources: dict[str, str], packages: Sequence[str]) -> None:
         self.sources = sources  # module name -> source text
+        self.packages = set(packages)
 
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None,
                   ) -> importlib.machinery.ModuleSpec | None:
         if fullname not in self.sources:
             return None
-        origin = REPO / Path(*fullname.split(".")) if fullname != PACKAGE else REPO / "contracts" / "compare"
-        is_package = fullname == PACKAGE
+        origin = REPO / Path(*fullname.split("."))
+        is_package = fullname in self.packages
         spec = importlib.util.spec_from_loader(fullname, self, origin=str(origin / "__init__.py" if is_package
                                                                         else origin.with_suffix(".py")),
                                                is_package=is_package)
@@ -85,18 +91,33 @@ class _RevisionFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
              module.__dict__)
 
 
-def revision_sources(rev: str) -> dict[str, str]:
-    """`contracts/compare/*.py` at `rev`, by module name."""
-    names = subprocess.run(["git", "-C", str(REPO), "ls-tree", "--name-only", rev, "contracts/compare/"],
-                           capture_output=True, text=True, check=True).stdout.split()
+def revision_sources(rev: str, packages: Sequence[str]) -> dict[str, str]:
+    """Each package's `*.py` at `rev` (`contracts/compare/*.py`, `word/*.py`), by module name."""
     sources = {}
-    for name in names:
-        if name.endswith(".py"):
-            text = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:{name}"], capture_output=True, text=True,
-                                  check=True).stdout
-            stem = Path(name).stem
-            sources[PACKAGE if stem == "__init__" else f"{PACKAGE}.{stem}"] = text
+    for package in packages:
+        folder = package.replace(".", "/") + "/"
+        names = subprocess.run(["git", "-C", str(REPO), "ls-tree", "--name-only", rev, folder],
+                               capture_output=True, text=True, check=True).stdout.split()
+        for name in names:
+            if name.endswith(".py"):
+                text = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:{name}"], capture_output=True,
+                                      text=True, check=True).stdout
+                stem = Path(name).stem
+                sources[package if stem == "__init__" else f"{package}.{stem}"] = text
     return sources
+
+
+def _loaded_from(packages: Sequence[str]) -> dict[str, str]:
+    """Where each package's modules came from in this process: "revision", "tree", or "mixed" (a module the
+    revision lacks comes from the tree). Imports them all, since the worker imported some only in its fork."""
+    out = {}
+    for package in packages:
+        names = [package, *(f"{package}.{p.stem}" for p in sorted((REPO / package.replace(".", "/")).glob("*.py"))
+                            if p.stem != "__init__")]
+        kinds = {"revision" if isinstance(getattr(importlib.import_module(name).__spec__, "loader", None),
+                                          _RevisionFinder) else "tree" for name in names}
+        out[package] = kinds.pop() if len(kinds) == 1 else "mixed"
+    return out
 
 
 def _timed(fn: Callable[..., Any], label: Callable[..., str], steps: dict[str, float]) -> Callable[..., Any]:
@@ -110,11 +131,11 @@ def _timed(fn: Callable[..., Any], label: Callable[..., str], steps: dict[str, f
 
 
 def child(argv: list[str]) -> int:
-    """Run `lexrisk` with `argv` (after `--child STEPS_JSON [BASE_REV]`), each step's seconds written to
-    STEPS_JSON: the file reads as `load` returns them, the worker's steps as `_within` returns them."""
-    steps_path, rev, rest = Path(argv[0]), argv[1], argv[2:]
+    """Run `lexrisk` with `argv` (after `--child STEPS_JSON BASE_REV|- PACKAGE,...`), each step's seconds written
+    to STEPS_JSON: the file reads as `load` returns them, the worker's steps as `_within` returns them."""
+    steps_path, rev, packages, rest = Path(argv[0]), argv[1], argv[2].split(","), argv[3:]
     if rev != "-":
-        sys.meta_path.insert(0, _RevisionFinder(revision_sources(rev)))
+        sys.meta_path.insert(0, _RevisionFinder(revision_sources(rev, packages), packages))
     import lexrisk.commands.compare as command
 
     steps: dict[str, float] = {}
@@ -126,9 +147,7 @@ def child(argv: list[str]) -> int:
     try:
         return main(rest)
     finally:
-        loaded = sys.modules[f"{PACKAGE}.align"].__spec__
-        steps_path.write_text(json.dumps({"steps": steps, "align_from": "revision" if rev != "-" else "tree",
-                                          "align_loader": type(loaded.loader).__name__ if loaded else ""}))
+        steps_path.write_text(json.dumps({"steps": steps, "loaded_from": _loaded_from(packages)}))
 
 
 # ---- the pairs ----------------------------------------------------------------------------------------------
@@ -198,20 +217,20 @@ def make_pairs(cuad: Path, sizes: list[int], shapes: list[str], folder: Path, se
 
 # ---- the parent ---------------------------------------------------------------------------------------------
 
-def run_once(pair: dict[str, Any], version: str, base_rev: str, folder: Path, tag: str,
+def run_once(pair: dict[str, Any], version: str, base_rev: str, packages: Sequence[str], folder: Path, tag: str,
              kill_after: float) -> dict[str, Any]:
     from benchmarks.process_group import MIB, run_group
 
     out, steps_path = folder / "out" / tag, folder / f"{tag}.steps.json"
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(steps_path),
-            base_rev if version == "base" else "-", "compare", str(pair["folder"] / "contract.docx"),
-            "--template", str(pair["folder"] / "template.docx"), "--format", "docx", "--out", str(out)]
+            base_rev if version == "base" else "-", ",".join(packages), "compare",
+            str(pair["folder"] / "contract.docx"), "--template", str(pair["folder"] / "template.docx"), "--format", "docx", "--out", str(out)]
     run = run_group(argv, REPO, {**os.environ, "PYTHONPATH": str(REPO)}, kill_after)
     child_report = json.loads(steps_path.read_text()) if steps_path.exists() else {"steps": {}}
     err = [line for line in run.stderr.splitlines() if line.strip() and "Warning" not in line]
     return {"wall_s": round(run.wall_s, 2), "peak_group_mib": round(run.peak_bytes / MIB, 1),
             "exit": "killed" if run.killed else run.returncode, "steps_s": child_report["steps"],
-            "align_from": child_report.get("align_from"),
+            "loaded_from": child_report.get("loaded_from"),
             "files_written": sorted(p.name for p in out.iterdir()) if out.is_dir() else [],
             "stderr_last_line": err[-1][:240] if err else ""}
 
@@ -223,7 +242,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 900, 1800], help="clauses a side")
     parser.add_argument("--shapes", nargs="+", choices=("edited", "divergent"), default=["edited", "divergent"])
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--base-rev", default="HEAD", help="revision whose contracts/compare is the base")
+    parser.add_argument("--base-rev", default="HEAD", help="revision whose --base-packages are the base")
+    parser.add_argument("--base-packages", nargs="+", choices=PACKAGES, default=list(PACKAGES),
+                        help="packages the base version takes from --base-rev (the rest is this checkout)")
     parser.add_argument("--cuad", type=Path, default=Path(os.environ.get("LEXRISK_CUAD_DIR", REPO.parent / "shared"
                                                                            / "data" / "cuad")))
     parser.add_argument("--seed", type=int, default=7)
@@ -248,7 +269,7 @@ def main() -> None:
             for n in range(args.rounds):
                 for version in VERSIONS if n % 2 == 0 else VERSIONS[::-1]:
                     tag = f"{pair['shape']}-{pair['size']}-{version}-{n}"
-                    run = run_once(pair, version, args.base_rev, folder, tag, args.kill_after)
+                    run = run_once(pair, version, args.base_rev, args.base_packages, folder, tag, args.kill_after)
                     runs[version].append(run)
                     console.print(f"{pair['name']} {version} #{n + 1}: {run}", highlight=False)
             row = {k: v for k, v in pair.items() if k != "folder"}
@@ -261,9 +282,9 @@ def main() -> None:
             results.append(row)
 
     budget = get_settings().file_budget_s
-    table = Table(title=f"lexrisk compare --format docx on long pairs: contracts/compare at {rev} (base) and this "
-                        f"checkout (new); seconds, median of {args.rounds}; file budget {budget:g} s per step; "
-                        f"{os.cpu_count()} CPUs")
+    table = Table(title=f"lexrisk compare --format docx on long pairs: {' and '.join(args.base_packages)} at {rev} "
+                        f"(base) and this checkout (new); seconds, median of {args.rounds}; file budget {budget:g} s "
+                        f"per step; {os.cpu_count()} CPUs; load average {load_at_start[0]:.1f} at start")
     for column in ("pair", "clauses t/c", "chars t/c", "version", "whole", *STEPS, "outcome"):
         table.add_column(column, justify="left" if column in ("pair", "version", "outcome") else "right")
     for row in results:
@@ -286,10 +307,12 @@ def main() -> None:
             a for a in sys.argv[1:] if not a.startswith("/")),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                     "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg()},
-        "base": {"rev": rev, "what": "contracts/compare/*.py from git show at this revision, the rest this checkout"},
-        "new": {"uncommitted_changes": bool(subprocess.run(["git", "-C", str(REPO), "status", "--porcelain",
-                                                            "contracts/compare"], capture_output=True,
-                                                           text=True).stdout.strip())},
+        "base": {"rev": rev, "packages": args.base_packages,
+                 "what": " and ".join(f"{p.replace('.', '/')}/*.py" for p in args.base_packages)
+                         + " from git show at this revision, the rest this checkout"},
+        "new": {"uncommitted_changes": subprocess.run(["git", "-C", str(REPO), "status", "--porcelain",
+                                                       *(p.replace(".", "/") for p in args.base_packages)],
+                                                      capture_output=True, text=True).stdout.splitlines()},
         "file_budget_s": budget,
         "protocol": "one `python -m lexrisk compare CONTRACT.docx --template TEMPLATE.docx --format docx --out DIR` "
                     "per run and version (default analyzer, isolation as configured), wall seconds from start to "

@@ -49,8 +49,8 @@ def review_rows(rows: Sequence[FindingRow]) -> list[dict[str, Any]]:
 
 def review_copy(document: Document, notes: list[Note], data: bytes | None, title: str) -> bytes:
     """The Word review copy's bytes: `notes` and the proofing notes as comments. Module-level and pure, so that a
-    download builds it in a file worker under the budget: anchoring every comment grows with the text times its
-    findings (500,000 characters with 2,381 findings: 9 s)."""
+    download builds it in a file worker under the budget, as every step a file's size drives is (a 1,800-clause
+    contract's 4,331 comments: about 2 s, benchmarks/compare_long.py)."""
     from word.files import review_docx
     from word.proofing_notes import proofing_notes
 
