@@ -16,8 +16,8 @@ writes a redline and each is checked:
 - seconds per pair (the engine's call, warm) and start-up (import and first call, cold process).
 
 Engines, each in its own process (two versions of lexrisk cannot share one): `lexrisk` (this tree:
-ingest, clause alignment, word.files.redline_docx), `before` (today's writer at b455a3a,
-from a `git worktree add /tmp/wordbase b455a3a` checkout), and the libraries `python-redlines`
+ingest, clause alignment, word.files.redline_docx), `before` (the writer of the base commit given by
+--base, a `git worktree add /tmp/wordbase COMMIT` checkout; b455a3a for the plain rebuild), and the libraries `python-redlines`
 (Open-XML-PowerTools and Docxodus engines, .NET binaries) and `jubarte-redlines`, installed into a
 separate folder given by --libs (`pip install --target DIR python-redlines==2.0.0
 python-redlines-ooxmlpowertools==2.0.0 python-redlines-docxodus==2.0.0 jubarte-redlines==0.14.0`);
@@ -29,6 +29,8 @@ an engine that cannot be imported is reported as unavailable.
 from __future__ import annotations
 
 import argparse
+import inspect
+import io
 import json
 import os
 import shutil
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from contracts.portable_paths import portable
@@ -54,7 +57,8 @@ def _engine(name: str):
         def ours(t: bytes, c: bytes) -> bytes:
             template, contract = load_bytes(t, "template.docx"), load_bytes(c, "contract.docx")
             comparison = compare_documents(contract, template)
-            if name == "before":
+            if name == "before" and "template_data" not in inspect.signature(redline_docx).parameters:
+                # a base from before the redline kept the template's package (b455a3a): it rebuilt a plain file
                 return redline_docx(document_redline(comparison, template, contract), heading=TITLE)  # type: ignore[call-arg,arg-type]
             return redline_docx(comparison, template, contract, template_data=t, contract_data=c, title=TITLE)
 
@@ -92,6 +96,8 @@ def run_engine(name: str, pairs: Path, out: Path) -> None:
                 tick = time.perf_counter()
                 data = engine(t, c)
                 runs.append(time.perf_counter() - tick)
+                if not zipfile.is_zipfile(io.BytesIO(data)):  # Open-XML-PowerTools returns no bytes for a text box
+                    raise ValueError(f"the engine returned {len(data)} bytes that are not a .docx")
             (out / f"{stem}.docx").write_bytes(data)
             timings[stem] = round(min(runs), 4)
         except Exception as exc:
@@ -218,8 +224,6 @@ def main() -> int:
 def _text_inputs(work: Path) -> dict[str, object]:
     """The shipped MSA template (TXT) against an edited copy: the redline is written over generated
     contract-like DOCX files; Reject/Accept All must give those, with real headings and numbering."""
-    import io
-
     import docx
 
     from contracts.compare import compare_documents

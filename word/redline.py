@@ -56,13 +56,19 @@ from word.runs import (
 AUTHOR = "lexrisk"
 PAIR_SIMILARITY = 50.0  # rapidfuzz ratio at which two differing paragraphs are one paragraph edited
 _TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+_NOTES_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-# what a paragraph holds besides its words, compared and tracked in place: note references, pictures and
-# fields (a complex field's instruction and markers; its result is words)
-_OBJECTS = frozenset(f"{W}{t}" for t in ("footnoteReference", "endnoteReference", "drawing", "pict", "object",
-                                         "fldChar", "instrText"))
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# what a paragraph holds besides its words, compared and tracked in place: note references, pictures, shapes
+# and text boxes (a w:drawing, a VML w:pict, or both as the Choice and Fallback of an mc:AlternateContent)
+# and fields (a complex field's instruction and markers; its result is words)
+_OBJECTS = frozenset({*(f"{W}{t}" for t in ("footnoteReference", "endnoteReference", "drawing", "pict", "object",
+                                           "fldChar", "instrText")), f"{_MC}AlternateContent"})
+_NOTE_REFERENCES = (f"{W}footnoteReference", f"{W}endnoteReference")
+_BOX = f"{W}txbxContent"  # a text box's paragraphs, in a DrawingML wps:txbx or a VML v:textbox
+_VOLATILE = ("id", "name", "spid", "anchorId", "editId")  # drawing attributes a writer renumbers on save
 _HOLDERS = etree.XPath(f"{TEXT_RUNS} | ./w:fldSimple | ./w:hyperlink/w:fldSimple | ./w:sdt/w:sdtContent/w:fldSimple",
                        namespaces=NS)
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -86,6 +92,9 @@ class _Context:
     used_numbering: list[Any] = field(default_factory=list)
     importer: Importer | None = None  # makes copied contract content valid in the template's package
     part: str = "word/document.xml"  # the part being redlined
+    # (kind, template note id) -> contract note id, for each reference the body shows unchanged
+    notes: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+    deletions: list[Any] = field(default_factory=list)  # every w:del written (the notes whose references went)
 
     def adopt(self, element: Any) -> None:
         """A block or row copied from the contract, its references rewritten for the template."""
@@ -97,6 +106,8 @@ class _Context:
         element.set(f"{W}id", str(next(self.ids)))
         element.set(f"{W}author", self.author)
         element.set(f"{W}date", self.stamp)
+        if kind == "del":
+            self.deletions.append(element)
         return element
 
 
@@ -175,8 +186,24 @@ def _long_fields(p: Any) -> None:
         simple.getparent().remove(simple)
 
 
+def _boxes(element: Any) -> list[Any]:
+    """The text boxes (w:txbxContent) of an object or paragraph in document order, not those nested in
+    another: an mc:AlternateContent's Choice copy, then its Fallback copy."""
+    found = list(element.iter(_BOX))
+    return [box for box in found if not any(outer in found for outer in box.iterancestors(_BOX))]
+
+
+def _track_boxes(element: Any, kind: str, ctx: _Context) -> None:
+    """A shape added or removed whole takes its text boxes' words with it, tracked as Word tracks them
+    (each copy of an mc:AlternateContent alike), so the box's words show as inserted or deleted."""
+    for box in _boxes(element):
+        for p in list(box.iter(f"{W}p")):
+            (_delete_paragraph if kind == "del" else _insert_paragraph)(p, ctx)
+
+
 def _delete_paragraph(p: Any, ctx: _Context) -> None:
     _long_fields(p)
+    _track_boxes(p, "del", ctx)
     for group in _runs_for_tracking(p):
         for run in group:
             _to_deleted(run)
@@ -185,6 +212,7 @@ def _delete_paragraph(p: Any, ctx: _Context) -> None:
 
 def _insert_paragraph(p: Any, ctx: _Context) -> None:
     _long_fields(p)
+    _track_boxes(p, "ins", ctx)
     for group in _runs_for_tracking(p):
         if group[0].getparent().tag == f"{W}ins":
             continue  # already an insertion in the contract
@@ -303,22 +331,46 @@ def _units(p: Any, objects: bool) -> list[Any]:
 
 
 def _signature(element: Any, ctx: _Context, contract: bool) -> str:
-    """What makes two objects the same object: a note reference is one whatever its note says (notes
-    are redlined in their own part); a picture is its image and layout, not its ids or file name; a
-    field is its instruction (and a simple field's result)."""
+    """What makes two objects the same object: a note reference is one whatever its note says (the two
+    notes are paired by it and redlined in their own part); a picture is its image and layout, not its
+    ids or file name; a shape is its layout, not the words of its text boxes (those are redlined inside
+    it); a field is its instruction (and a simple field's result)."""
     name = etree.QName(element).localname
     if name in ("footnoteReference", "endnoteReference"):
         return name
     if name == "instrText":
         return f"instrText:{' '.join((element.text or '').split())}"
     element = copy.deepcopy(element)
+    for box in element.iter(_BOX):
+        box[:] = []
     for node in element.iter():
         for attr in list(node.attrib):
             if attr.startswith(_R) and ctx.importer is not None:
                 node.set(attr, ctx.importer.target_key(ctx.part, node.get(attr), contract))
-            elif "rsid" in attr or (not attr.startswith(W) and etree.QName(attr).localname in ("id", "name")):
+            elif "rsid" in attr or (not attr.startswith(W) and etree.QName(attr).localname in _VOLATILE):
                 del node.attrib[attr]
     return etree.tostring(element, method="c14n").decode()
+
+
+def _same_objects(pairs: Sequence[tuple[Any, Any]], ctx: _Context) -> None:
+    """Objects the redline shows unchanged, each template object with the contract's it stands for. A
+    note reference pairs the two notes, redlined in their notes part after the body (so a note added
+    before others, which Word numbers anew, shifts no pairing); a shape has its text boxes redlined
+    inside it, each copy of an mc:AlternateContent (Choice and Fallback) against the contract's same
+    copy, so whichever copy a reader shows, it shows the same changes."""
+    for t, c in pairs:
+        if t.tag in _NOTE_REFERENCES:
+            kind = etree.QName(t).localname[:-len("Reference")]
+            ctx.notes.setdefault((kind, t.get(f"{W}id")), c.get(f"{W}id"))
+            continue
+        t_boxes, c_boxes = _boxes(t), _boxes(c)
+        if len(t_boxes) == len(c_boxes):  # equal signatures: the same boxes, in the same places
+            for t_box, c_box in zip(t_boxes, c_boxes, strict=True):
+                _diff_container(t_box, c_box, ctx)
+
+
+def _objects(p: Any) -> list[Any]:
+    return [unit for unit in _units(p, True) if not isinstance(unit, str)]
 
 
 def _spelled(units: list[Any], marks: dict[str, str], ctx: _Context, contract: bool) -> str:
@@ -376,6 +428,7 @@ def _contract_content(c: Any, units: list[Any], at: list[int], start: int, end: 
             made = [run]
         for element in made:
             ctx.adopt(element)
+            _track_boxes(element, "ins", ctx)
         out.extend(made)
         k += 1
     return out
@@ -414,6 +467,7 @@ def _delete_units(t: Any, units: list[Any], at: list[int], start: int, end: int,
             unit.getparent().remove(unit)
             runs.extend(long_form)
         else:
+            _track_boxes(unit, "del", ctx)
             runs.append(unit.getparent())
     order = list(t.iter())  # held, so that the proxies (and their positions) stay the same
     position = {element: k for k, element in enumerate(order)}
@@ -443,10 +497,12 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
     old, new = _spelled(t_units, marks, ctx, False), _spelled(c_units, marks, ctx, True)
     t_at, c_at = _text_positions(t_units), _text_positions(c_units)
     edits: list[tuple[str, int, int, int]] = []  # (kind, template pos, contract start, contract end)
+    same: list[tuple[Any, Any]] = []  # objects shown unchanged
     i = j = 0
     for op in word_redline(old, new):
         n = len(op.text)
         if op.op == "equal":
+            same.extend((t_units[i + k], c_units[j + k]) for k in range(n) if not isinstance(t_units[i + k], str))
             if ctx.formatting:
                 edits.extend(("fmt", a, b, d) for a, b, d in _restyled(t, c, t_at[i], c_at[j], t_at[i + n] - t_at[i]))
             i, j = i + n, j + n
@@ -456,6 +512,7 @@ def _edit_paragraph(t: Any, c: Any, ctx: _Context) -> None:
         else:
             edits.append(("ins", i, j, j + n))
             j += n
+    _same_objects(same, ctx)
     for kind, a, b, d in reversed(edits):  # from the end, so earlier positions stay valid
         if kind == "fmt":  # positions in text characters
             source = next(rpr for ca, cb, rpr in _formats(c) if ca <= d < cb)
@@ -654,8 +711,14 @@ def _apply(container: Any, t_blocks: list[Any], ops: list[Op], ctx: _Context) ->
                 _edit_paragraph(tb, cb, ctx)
             else:
                 _edit_table(tb, cb, ctx)
-        elif ctx.formatting and _differs(tb, cb, ctx):
-            (_edit_paragraph if tb.tag == f"{W}p" else _edit_table)(tb, cb, ctx)
+        elif not ctx.formatting:  # a generated side: same words, nothing else of its own to compare
+            continue
+        elif tb.tag != f"{W}p":  # a table of the same words: its cells' objects and text boxes compared too
+            _edit_table(tb, cb, ctx)
+        elif _differs(tb, cb, ctx):
+            _edit_paragraph(tb, cb, ctx)
+        else:
+            _same_objects(list(zip(_objects(tb), _objects(cb), strict=True)), ctx)
     _track_marks(tracked, ctx)
 
 
@@ -673,15 +736,9 @@ def _track_block(block: Any, kind: str, ctx: _Context, tracked: list[tuple[Any, 
 
 
 def _differs(t: Any, c: Any, ctx: _Context) -> bool:
-    """Same text, other properties (a restyled heading, renumbered list item, a word made bold) or
-    other objects (a footnote, field or picture added or removed)."""
-    if t.tag == f"{W}tbl":
-        tps, cps = list(t.iter(f"{W}p")), list(c.iter(f"{W}p"))
-        return len(tps) != len(cps) or any(_differs(tp, cp, ctx) for tp, cp in zip(tps, cps, strict=True))
-    if t.tag != f"{W}p":
-        return False
-    if [_signature(u, ctx, False) for u in _units(t, True) if not isinstance(u, str)] != \
-            [_signature(u, ctx, True) for u in _units(c, True) if not isinstance(u, str)]:
+    """Two paragraphs of the same text with other properties (a restyled heading, renumbered list item,
+    a word made bold) or other objects (a footnote, field or picture added or removed)."""
+    if [_signature(u, ctx, False) for u in _objects(t)] != [_signature(u, ctx, True) for u in _objects(c)]:
         return True
     return etree.tostring(_bare(t.find(f"{W}pPr")), method="c14n") != \
         etree.tostring(_bare(c.find(f"{W}pPr")), method="c14n") or \
@@ -917,6 +974,55 @@ def _drop_unknown_numbering(elements: list[Any], numbering: Any | None) -> None:
                 num.getparent().remove(num)
 
 
+def _diff_notes(t_notes: list[Any], c_root: Any, removed: set[tuple[str, str | None]], ctx: _Context) -> None:
+    """Redline the template's notes against the contract's notes that the body paired them with: a
+    note whose reference the body shows unchanged is redlined word by word against the note that the
+    contract's reference names, whatever the two ids (Word numbers notes anew on save, so a note added
+    before others changes every later id); a note whose reference the body shows deleted has its words
+    tracked as deleted, as Word tracks a deleted note. A new note came with its reference, tracked as
+    inserted (`word.imports`)."""
+    theirs = {n.get(f"{W}id"): n for n in c_root if n.get(f"{W}type") is None}
+    for note in t_notes:
+        if note.get(f"{W}type") is not None:  # separators
+            continue
+        key = (etree.QName(note).localname, note.get(f"{W}id"))
+        partner = theirs.get(ctx.notes.get(key))
+        if partner is not None:
+            _diff_container(note, partner, ctx)
+        elif key in removed:
+            for p in list(note.iter(f"{W}p")):
+                _delete_paragraph(p, ctx)
+
+
+def _number_notes(parts: dict[str, Any]) -> None:
+    """Give the notes ids in the order of their references, and put them in that order, as Word does
+    when it saves: a note the contract added before others would otherwise have the highest id among
+    lower ones, and LibreOffice, which pairs the n-th reference with the n-th note, would show every
+    later reference with its neighbour's text. Word pairs them by id, so this is no change to it."""
+    for kind in ("footnote", "endnote"):
+        notes = parts.get(f"word/{kind}s.xml")
+        if notes is None:
+            continue
+        references = [r for name in sorted(parts, key=lambda n: n != "word/document.xml")
+                      for r in parts[name].iter(f"{W}{kind}Reference")]
+        rank: dict[str | None, int] = {}
+        for reference in references:
+            rank.setdefault(reference.get(f"{W}id"), len(rank))
+        shown = [n for n in notes.iterchildren(f"{W}{kind}") if n.get(f"{W}type") is None]
+        shown.sort(key=lambda n: rank.get(n.get(f"{W}id"), len(rank)))  # unreferenced ones last, in their order
+        typed = [int(i) for n in notes.iterchildren(f"{W}{kind}") if n.get(f"{W}type") is not None
+                 and (i := n.get(f"{W}id") or "").lstrip("-").isdigit()]
+        start = max([0, *typed]) + 1  # after the separators' ids (-1 and 0 as Word writes them)
+        number = {n.get(f"{W}id"): str(k) for k, n in enumerate(shown, start=start)}
+        for note in shown:
+            notes.remove(note)
+            note.set(f"{W}id", number[note.get(f"{W}id")])
+        notes.extend(shown)
+        for reference in references:
+            if reference.get(f"{W}id") in number:
+                reference.set(f"{W}id", number[reference.get(f"{W}id")])
+
+
 def redline_package(template_data: bytes, contract_data: bytes, *, comparison: Comparison | None = None,
                     template: Document | None = None, contract: Document | None = None, title: str | None = None,
                     author: str = AUTHOR, date: datetime | None = None, formatting: bool = True) -> bytes:
@@ -932,8 +1038,11 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
         ctx = _Context(ids=count(_max_id(list(t_parts.values())) + 1), author=author, stamp=stamp,
                        formatting=formatting)
         ctx.importer = Importer(t_zip, c_zip, t_parts, c_parts, lambda: str(next(ctx.ids)))
-        # the body last: notes it copies into the notes parts must not be paired with the contract's by id
-        for name, t_root in sorted(t_parts.items(), key=lambda item: item[0] == "word/document.xml"):
+        # the template's own notes, before the body adds the contract's new ones to the same parts
+        t_notes = {name: list(root) for name, root in t_parts.items() if name.endswith(_NOTES_PARTS)}
+        # the body first: which notes pair with which follows from the references it shows unchanged
+        removed: set[tuple[str, str | None]] = set()  # notes whose references the body deletes
+        for name, t_root in sorted(t_parts.items(), key=lambda item: item[0] != "word/document.xml"):
             c_root = c_parts.get(name)
             if c_root is None:
                 continue
@@ -944,13 +1053,13 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
                 if comparison is not None and template is not None and contract is not None:
                     regions = _alignment_regions(t_body, c_body, comparison, template, contract)
                 _diff_container(t_body, c_body, ctx, regions)
-            elif name.endswith(("footnotes.xml", "endnotes.xml")):
-                notes = {n.get(f"{W}id"): n for n in c_root}
-                for note in t_root:
-                    if note.get(f"{W}id") in notes:
-                        _diff_container(note, notes[note.get(f"{W}id")], ctx)
+                removed = {(etree.QName(r).localname[:-len("Reference")], r.get(f"{W}id"))
+                           for d in ctx.deletions for r in d.iter(*_NOTE_REFERENCES)}
+            elif name in t_notes:
+                _diff_notes(t_notes[name], c_root, removed, ctx)
             else:
                 _diff_container(t_root, c_root, ctx)
+        _number_notes(t_parts)
         styles = etree.fromstring(t_zip.read("word/styles.xml")) if "word/styles.xml" in t_zip.namelist() else None
         numbering = (etree.fromstring(t_zip.read("word/numbering.xml"))
                      if "word/numbering.xml" in t_zip.namelist() else None)

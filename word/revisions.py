@@ -7,9 +7,9 @@ rows and property changes (`w:pPrChange`, `w:rPrChange`) to an XML tree. A delet
 joins its paragraph to the next one, which keeps its own properties, as Word does.
 
 `normal_form` is the document as a reader sees it: per paragraph its properties, then its runs merged
-where formatting is equal, each with its formatting and content; revision ids, rsids, bookmarks,
-proofing marks and comment anchors are left out because they do not change what the document says
-or how it looks."""
+where formatting is equal, each with its formatting and content (a text box's paragraphs included);
+revision ids, rsids, bookmarks, proofing marks and comment anchors are left out because they do not
+change what the document says or how it looks."""
 
 from __future__ import annotations
 
@@ -168,7 +168,11 @@ def _content(run: Any) -> str:
         else:
             attrs = ",".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items()))
             text = child.text or ""
-            out.append(f"<{etree.QName(child).localname} {attrs}>{text}")
+            # a shape's text boxes are read like a body (both copies of an mc:AlternateContent, the
+            # Choice a reader shows and the Fallback an older one shows)
+            boxes = "".join(repr(normal_form(box)) for box in child.iter(f"{W}txbxContent")
+                            if not any(True for _ in box.iterancestors(f"{W}txbxContent")))
+            out.append(f"<{etree.QName(child).localname} {attrs}>{text}{boxes}")
     return "".join(out)
 
 

@@ -1,7 +1,8 @@
 """Formatted template/contract DOCX pairs built with python-docx, for the Word writers' tests and
 benchmarks/docx_fidelity.py: headings, multi-level automatic numbering, bold/italic/underline runs,
 tables, headers and footers, footnotes, fields, a template that already holds tracked changes, content
-controls, and inserted clauses with hyperlinks, notes, bookmarks and comments of their own.
+controls, inserted clauses with hyperlinks, notes, bookmarks and comments of their own, notes that Word
+numbered anew (one added before the others) and words in text boxes.
 Each contract is the template edited the way a counterparty edits one: words changed, a clause
 added, one deleted, one moved, a cell changed, a row added."""
 
@@ -150,23 +151,34 @@ def headers_footers(contract: bool) -> bytes:
     return _save(document)
 
 
-def _add_footnotes(document, notes: list[str]) -> None:
+def _add_notes(document, notes: list[str], kind: str = "footnote") -> None:
+    """A footnotes (or endnotes) part with `notes` as ids 1, 2, ... after Word's two separators."""
+    style = "FootnoteText" if kind == "footnote" else "EndnoteText"
     body = "".join(
-        f'<w:footnote w:id="{i}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
-        f'<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}'
-        f"</w:t></w:r></w:p></w:footnote>" for i, text in enumerate(notes, start=1))
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W_NS}>'
-           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
-           f"</w:footnote>{body}</w:footnotes>")
-    part = Part(PackURI("/word/footnotes.xml"), _FOOTNOTES_CT, xml.encode(), document.part.package)
-    document.part.relate_to(part, RT.FOOTNOTES)
+        f'<w:{kind} w:id="{i}"><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:rPr>'
+        f'<w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}'
+        f"</w:t></w:r></w:p></w:{kind}>" for i, text in enumerate(notes, start=1))
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s {_W_NS}>'
+           f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+           f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+           f"</w:{kind}>{body}</w:{kind}s>")
+    content_type = _FOOTNOTES_CT.replace("footnotes", f"{kind}s")
+    part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode(), document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
+
+
+def _add_footnotes(document, notes: list[str]) -> None:
+    _add_notes(document, notes)
+
+
+def _note_ref(paragraph, note_id: int, kind: str = "footnote") -> None:
+    run = paragraph.add_run()
+    run._r.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:vertAlign w:val="superscript"/></w:rPr>'))
+    run._r.append(parse_xml(f'<w:{kind}Reference {nsdecls("w")} w:id="{note_id}"/>'))
 
 
 def _footnote_ref(paragraph, note_id: int) -> None:
-    run = paragraph.add_run()
-    run._r.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:vertAlign w:val="superscript"/></w:rPr>'))
-    run._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{note_id}"/>'))
+    _note_ref(paragraph, note_id)
 
 
 def footnotes(contract: bool) -> bytes:
@@ -306,10 +318,93 @@ def inserted_references(contract: bool) -> bytes:
     return _save(document)
 
 
+def renumbered_notes(contract: bool, kind: str = "footnote") -> bytes:
+    """Notes numbered as Word saves them, 1, 2, 3 in the order of their references: the contract adds
+    a note to the first paragraph (before every other note), changes a word in the second note and
+    removes the third note's reference, so each later note has another id than in the template."""
+    document = docx.Document()
+    document.add_heading("Delivery and Claims", level=1)
+    notes: list[str] = []
+
+    def sentence(text: str, note: str | None, end: str = ".") -> None:
+        p = document.add_paragraph(text)
+        if note is not None:
+            notes.append(note)
+            _note_ref(p, len(notes), kind)
+        p.add_run(end)
+
+    sentence("The Supplier delivers the goods to the Buyer's site", "Delivery is DDP (Incoterms 2020)." if contract
+             else None)
+    sentence("Supplier indemnifies Buyer against third-party claims", "Including intellectual property claims.")
+    sentence("Claims are notified promptly", "Within fifteen days." if contract else "Within thirty days.")
+    sentence("Liability is capped at the fees paid", None if contract else "In the twelve months before the claim.")
+    document.add_paragraph("This Agreement is governed by the laws of England and Wales.")
+    _add_notes(document, notes, kind)
+    return _save(document)
+
+
+_SHAPES_NS = ('xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+              'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+              'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+              'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+              'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+
+
+def _box_content(paragraphs: list[str]) -> str:
+    return "<w:txbxContent>" + "".join(f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+                                       for text in paragraphs) + "</w:txbxContent>"
+
+
+def _text_box(paragraph, paragraphs: list[str], *, shape_id: int, vml_only: bool = False) -> None:
+    """A text box run as Word writes one: a DrawingML shape (wps:txbx) as the mc:Choice and the same box
+    in VML (v:textbox) as the mc:Fallback, or (`vml_only`) a bare VML w:pict as older Word versions do."""
+    vml = (f'<w:pict><v:rect id="Text Box {shape_id}" o:spid="_x0000_s{1024 + shape_id}" style="width:200pt;'
+           f'height:60pt;mso-position-horizontal:right" strokeweight=".5pt"><v:textbox>{_box_content(paragraphs)}'
+           "</v:textbox></v:rect></w:pict>")
+    if vml_only:
+        paragraph._p.append(parse_xml(f'<w:r {_W_NS} {_SHAPES_NS}>{vml}</w:r>'))
+        return
+    drawing = (
+        '<w:drawing><wp:anchor distT="45720" distB="45720" distL="114300" distR="114300" simplePos="0" '
+        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:align>right</wp:align></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="2540000" cy="762000"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapSquare wrapText="bothSides"/><wp:docPr id="{shape_id}" name="Text Box {shape_id}"/>'
+        '<wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/>'
+        '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2540000" cy="762000"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:ln w="6350"><a:solidFill><a:srgbClr val="000000"/>'
+        f'</a:solidFill></a:ln></wps:spPr><wps:txbx>{_box_content(paragraphs)}</wps:txbx><wps:bodyPr/></wps:wsp>'
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing>")
+    paragraph._p.append(parse_xml(
+        f'<w:r {_W_NS} {_SHAPES_NS}><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+        f"<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r>"))
+
+
+def text_boxes(contract: bool) -> bytes:
+    """Words in text boxes: a box (DrawingML with its VML fallback) in a paragraph whose own words stay,
+    where the contract changes a word and adds a line, and a VML box in a paragraph whose words change
+    too, where the contract changes the address."""
+    document = docx.Document()
+    document.add_heading("Payment", level=1)
+    p = document.add_paragraph("The payment terms are summarised in the box.")
+    _text_box(p, ["Fees are payable within fifteen days.", "Late fees accrue at 1% per month.",
+                  "Disputed amounts are paid when resolved."] if contract
+              else ["Fees are payable within thirty days.", "Late fees accrue at 1% per month."], shape_id=101)
+    p = document.add_paragraph("Notices for Beta LLC go to the address shown." if contract
+                               else "Notices go to the address shown.")
+    _text_box(p, ["Notices: 5 High Street, London." if contract else "Notices: 1 Main Street, London."],
+              shape_id=102, vml_only=True)
+    document.add_paragraph("Each party bears its own costs.")
+    return _save(document)
+
+
 PAIRS: dict[str, Callable[[bool], bytes]] = {
     "headings_lists": headings_lists, "moved_clause": moved_clause, "tables": tables,
     "headers_footers": headers_footers, "footnotes": footnotes, "fields": fields, "tracked": tracked,
     "formatting": formatting, "content_controls": content_controls, "inserted_references": inserted_references,
+    "renumbered_notes": renumbered_notes, "text_boxes": text_boxes,
 }
 
 
