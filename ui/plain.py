@@ -10,14 +10,41 @@ itself)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _MARKS = re.compile(r"([!-/:-@[-`{-~])")  # every ASCII punctuation mark: what CommonMark lets a backslash escape
+# a line that opens an item of its own: "(1) ", "(a) ", "a) ", "1. ", "14.5.1 ", "iv. ", a bullet
+_ITEM = re.compile(r"\s*(\(?[0-9]{1,3}(\.[0-9]{1,3})*[.)]?\s|\([a-zA-Z]{1,4}\)|[a-zA-Z]{1,4}[.)]\s|[-•–*]\s)")
+_SENTENCE_END = re.compile(r"[.!?;:][\"”’)\]]?$")
+_STARTS_SENTENCE = re.compile(r"[A-Z0-9\"“(\[]")
+FULL_LINE = 0.75  # a line this share of the text's usual width, or wider, ran on past the PDF's right margin
 
 
 def _escaped(line: str) -> str:
     # leading spaces would make an indented code block of a PDF's indented line; Markdown drops them anyway
     return _MARKS.sub(r"\\\1", line.strip())
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the line breaks a PDF's right margin put inside a paragraph made spaces, the same length (a
+    finding's offsets still point at its words). A PDF's text keeps every printed line, and in a pane narrower than
+    the page each line wrapped once more and then broke where the page did, leaving every other line a few words
+    long. A break stays where a paragraph or heading ends (a line shorter than the text's usual width, a sentence
+    ending before a capital) and before a numbered or lettered item, so headings, lists, addresses and signature
+    blocks keep their lines."""
+    lines = text.split("\n")
+    widths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(widths) < 2:
+        return text
+    full = FULL_LINE * widths[int(0.9 * (len(widths) - 1))]
+    out = [lines[0]]
+    for before, after in itertools.pairwise(lines):
+        tail, head = before.rstrip(), after.lstrip()
+        soft = (len(before.strip()) >= full and head != "" and not _ITEM.match(after)
+                and not (_SENTENCE_END.search(tail) and _STARTS_SENTENCE.match(head)))
+        out.append((" " if soft else "\n") + after)
+    return "".join(out)
 
 
 def plain(text: str) -> str:

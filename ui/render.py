@@ -14,6 +14,7 @@ from typing import Any
 
 from contracts.documents import PageSpan
 from contracts.playbook import SEVERITY_ORDER
+from ui.plain import unwrapped
 
 SEVERITIES = ("high", "medium", "low", "info")
 # background (highlight) and a darker edge per severity; text on them stays black for contrast
@@ -65,7 +66,9 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
                    pages: Sequence[PageSpan] = (), height: int = 620) -> str:
     """The text as HTML in a scrolling pane, each span marked in its severity colour (overlaps take the
     most severe), page breaks shown for multi-page documents, and the selected span outlined and
-    scrolled into the pane's view by a small script (_SCROLL_TO_SELECTED)."""
+    scrolled into the pane's view by a small script (_SCROLL_TO_SELECTED). A PDF's printed line breaks inside
+    a paragraph are spaces here (ui.plain.unwrapped), so the text flows to the pane's width."""
+    text = unwrapped(text)
     cuts = {0, len(text)}
     for s in spans:
         cuts.update((max(0, s.start), min(len(text), s.end)))

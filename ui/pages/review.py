@@ -12,7 +12,7 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
 from ui import proofing_tab
-from ui.plain import plain, quoted
+from ui.plain import plain, quoted, unwrapped
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -192,7 +192,7 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
         rows = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
         selected = rows[0] if len(rows) == 1 else None
         if selected is not None:
-            _details(selected)
+            _details(selected, text)
         elif rows:
             _decide_all(rows)
     with right:
@@ -249,11 +249,14 @@ def _possible(possible: list[FindingPublic]) -> None:
                     st.rerun()
 
 
-def _details(f: FindingPublic) -> None:
+def _details(f: FindingPublic, text: ContractText) -> None:
+    # the quote as the text pane beside it shows it: a PDF's printed line breaks inside its paragraphs are spaces
+    words = text.text[f.start:f.end]
+    quote = unwrapped(text.text)[f.start:f.end] if words == f.quote else f.quote
     with st.container(border=True):
         found_by = f" · found by {model_words(f.model)}" if f.model else ""  # the adapter (or analyzer) that produced it
         st.markdown(f"**{SEVERITY_LABEL[f.severity]} · {f.category}** · page {f.page}{found_by}")
-        st.markdown(quoted(f.quote))
+        st.markdown(quoted(quote))
         st.markdown(f"**Why it matters:** {plain(f.explanation)}")
         if f.review:
             note = f" — “{plain(f.review.comment)}”" if f.review.comment else ""
