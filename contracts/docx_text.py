@@ -5,6 +5,17 @@ Word stores list numbers as numbering definitions, not text, so python-docx alon
 numbering part. Body order is kept (paragraphs and tables interleaved); headers and footers are
 added once each, at the top and bottom; explicit page breaks start new pages.
 
+Words a counterparty can sign that are not in the body's paragraphs are read too, since a clause in a
+footnote binds as much as one in the body: each footnote, then each endnote, the body references, once, in
+reference order, after the footer, under a heading "FOOTNOTES" ("ENDNOTES") that makes them a clause of their
+own (not part of the body's last clause), each a block "Footnote 1: ..." ("Endnote i: ...") numbered as Word
+shows it (the document's note format and start; by default 1, 2, 3 and i, ii, iii; a custom mark as written;
+never a bare "1 ..." that segmentation and proofing would take for the body's clause 1). The body keeps no
+marker at the reference, so a body paragraph's text is still exactly its runs' (word/runs.py finds
+paragraphs by their text). The paragraphs of a text box come right after the paragraph that anchors
+it, once: Word stores a box twice inside mc:AlternateContent (a DrawingML mc:Choice and a VML mc:Fallback),
+and only a fallback without a choice is read.
+
 Every number, reference and style chain in the XML is the file's claim, not a fact: numbers are parsed
 leniently and clamped to Word's own ranges, style chains are followed with a visited set, tables are
 read cell by cell as stored (never expanded by `gridSpan`), and relationships are looked up, not assumed.
@@ -19,6 +30,7 @@ import zipfile
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from contracts.errors import CorruptFileError, EncryptedFileError, TextTooLongError
@@ -31,6 +43,14 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 _RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+_RT_NOTES = {"footnote": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+             "endnote": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"}
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Word's own defaults when the document sets no w:footnotePr / w:endnotePr format
+_NOTE_FORMATS = {"footnote": "decimal", "endnote": "lowerRoman"}
+# a custom note mark (w:customMarkFollows) is a symbol or two, not a sentence
+_MAX_MARK = 8
 # Word's own ranges: list start values are 0..32767, list levels 0..8
 _MAX_START = 32767
 _MAX_LEVEL = 8
@@ -231,6 +251,8 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
     numbering = _Numbering(document, _Styles(document))
     pages: list[list[str]] = [[]]
     chars = 0
+    # one walk of the tree in C instead of a query per paragraph: most contracts have no text box
+    boxes = body.find(f".//{_W}txbxContent") is not None
 
     for child in _blocks(body):
         if chars > limits.max_text_chars:  # stop building text no contract has; the exact count is not needed
@@ -238,7 +260,8 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
         if child.tag == f"{_W}p":
             breaks = child.findall(f".//{_W}br[@{_W}type='page']")
             text = _text(child)
-            if breaks and not text:
+            boxed = _box_lines(child) if boxes else []
+            if breaks and not text and not boxed:
                 pages.append([])
                 continue
             label = numbering.label(child)
@@ -246,10 +269,12 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
             if text:
                 pages[-1].append(text)
                 chars += len(text)
+            pages[-1].extend(boxed)
+            chars += sum(len(line) for line in boxed)
             if breaks:
                 pages.append([])
         elif child.tag == f"{_W}tbl":
-            rows = _table_rows(child)
+            rows = _table_rows(child, boxes)
             pages[-1].extend(rows)
             chars += sum(len(row) for row in rows)
 
@@ -258,6 +283,17 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
         pages[0].insert(0, header)
     if footer:
         pages[-1].append(footer)
+    headed: set[str] = set()
+    for note in referenced_notes(document, body):
+        lines = _note_lines(note)
+        if lines:
+            if note.kind not in headed:  # a heading in capitals: the notes are a clause of their own
+                headed.add(note.kind)
+                pages[-1].append(f"{note.kind.upper()}S")
+            pages[-1].append(f"{note.kind.capitalize()} {note.mark}: " + "\n".join(lines))
+            chars += sum(len(line) for line in lines)
+            if chars > limits.max_text_chars:
+                raise TextTooLongError.of(name, chars, limits.max_text_chars, "more than ")
     return ["\n\n".join(page) for page in pages if page] or [""]
 
 
@@ -295,14 +331,17 @@ def _blocks(container: Any) -> Any:
             yield from _blocks(content)
 
 
-def _table_rows(tbl: Any) -> list[str]:
+def _table_rows(tbl: Any, boxes: bool = True) -> list[str]:
     """One line per row, cells as stored: a merged cell is one `w:tc` with a `gridSpan`, which is never
-    expanded into the columns it covers (a span of 10^8 would be a list of 10^8 cells)."""
+    expanded into the columns it covers (a span of 10^8 would be a list of 10^8 cells). A text box in a
+    cell is read in the cell, after its paragraph, unless `boxes` is False (a body without boxes, or a table
+    inside a text box, whose boxes `_text_boxes` already lists with the box around them)."""
     rows = []
     for tr in tbl.iterchildren(f"{_W}tr"):
         cells: list[str] = []
         for tc in tr.iterchildren(f"{_W}tc"):
-            value = " ".join(t for p in tc.iterchildren(f"{_W}p") if (t := _text(p)))
+            value = " ".join(t for p in tc.iterchildren(f"{_W}p")
+                             for t in (_text(p), *(_box_lines(p) if boxes else ())) if t)
             if value and (not cells or cells[-1] != value):
                 cells.append(value)
         if cells:
@@ -331,3 +370,146 @@ def _header_footer(document: Any, body: Any) -> tuple[str, str]:
                 if text and text not in bucket:
                     bucket.append(text)
     return "\n".join(headers), "\n".join(footers)
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The w:txbxContent of each text box anchored in paragraph `p`, in document order, each box once:
+    only boxes in runs the reader counts (not in a tracked deletion), and of a box stored twice in
+    mc:AlternateContent only the mc:Choice copy (a mc:Fallback is read only when there is no mc:Choice).
+    A box inside a box is listed after it, not inside its paragraphs' text."""
+    out = []
+    for run in p.xpath(ACCEPTED_RUNS):
+        for box in run.iter(f"{_W}txbxContent"):
+            if not _hidden(box, run):
+                out.append(box)
+    return out
+
+
+def _hidden(box: Any, run: Any) -> bool:
+    """Whether `box` is a copy Word does not show, or deleted, between itself and `run`."""
+    node = box.getparent()
+    while node is not None and node is not run:
+        if node.tag in (f"{_W}del", f"{_W}moveFrom"):
+            return True
+        if node.tag == f"{_MC}Fallback":
+            alternate = node.getparent()
+            if alternate is not None and alternate.find(f"{_MC}Choice") is not None:
+                return True
+        node = node.getparent()
+    return False
+
+
+def _box_lines(p: Any) -> list[str]:
+    """The text of the boxes anchored in `p`, a line per paragraph (a box's table: a line per row)."""
+    lines: list[str] = []
+    for box in _text_boxes(p):
+        for block in _blocks(box):
+            if block.tag == f"{_W}tbl":
+                lines.extend(_table_rows(block, boxes=False))
+            elif text := _text(block):
+                lines.append(text)
+    return lines
+
+
+@dataclass(frozen=True)
+class ReferencedNote:
+    """A footnote or endnote the body references: its mark as Word shows it, its w:footnote/w:endnote
+    element and the body's (first) reference to it, where the review copy comments on the note."""
+
+    kind: str
+    mark: str
+    element: Any
+    reference: Any
+
+
+def _note_roots(document: Any) -> dict[str, Any]:
+    """kind -> root element of the document's footnotes and endnotes parts. python-docx keeps these as
+    bare bytes, parsed here with its own parser (no entities, no network, libxml2's depth limit); a part
+    that is missing, external or not well-formed is left out: the body still reads."""
+    from docx.oxml.parser import parse_xml
+    from lxml import etree
+
+    out: dict[str, Any] = {}
+    for kind, reltype in _RT_NOTES.items():
+        for rel in document.part.rels.values():
+            if rel.reltype != reltype or rel.is_external:
+                continue
+            part = rel.target_part
+            root = getattr(part, "element", None)
+            if root is None:
+                try:
+                    root = parse_xml(part.blob)
+                except (etree.LxmlError, ValueError) as exc:
+                    log.info("the %ss part is not readable XML: %s", kind, _first_line(exc))
+                    break
+            if root.tag == f"{_W}{kind}s":
+                out[kind] = root
+            break
+    return out
+
+
+def referenced_notes(document: Any, body: Any) -> list[ReferencedNote]:
+    """The notes the body references, footnotes then endnotes, each in the order of its first reference
+    (the order Word numbers them in), skipping references in tracked deletions and in the mc:Fallback
+    copy of a text box. Separator and continuation notes are never referenced, so never read."""
+    roots = _note_roots(document)
+    out: list[ReferencedNote] = []
+    for kind in ("footnote", "endnote"):
+        if kind not in roots:
+            continue
+        root = roots[kind]
+        notes = {n.get(f"{_W}id"): n for n in root.iterchildren(f"{_W}{kind}")
+                 if n.get(f"{_W}type", "normal") == "normal"}
+        fmt, start = _note_format(document, body, kind)
+        seen: set[str | None] = set()
+        number = start
+        for ref in body.iter(f"{_W}{kind}Reference"):
+            note_id = ref.get(f"{_W}id")
+            if note_id in seen or note_id not in notes or _hidden(ref, body):
+                continue
+            seen.add(note_id)
+            if ref.get(f"{_W}customMarkFollows") in ("1", "true", "on"):
+                mark = _custom_mark(ref)
+            else:
+                mark = _FORMATS.get(fmt, str)(number)
+                number = min(number + 1, _MAX_START + 1)
+            out.append(ReferencedNote(kind, mark, notes[note_id], ref))
+    return out
+
+
+def _note_format(document: Any, body: Any, kind: str) -> tuple[str, int]:
+    """The note number format and start the document sets (its last section, else its settings), or
+    Word's defaults."""
+    fmt, start = _NOTE_FORMATS[kind], 1
+    settings = _related_element(document, _RT_SETTINGS)
+    for holder in (settings, body.find(f"{_W}sectPr")):
+        props = holder.find(f"{_W}{kind}Pr") if holder is not None else None
+        if props is None:
+            continue
+        num_fmt, num_start = props.find(f"{_W}numFmt"), props.find(f"{_W}numStart")
+        if num_fmt is not None and num_fmt.get(f"{_W}val") in _FORMATS:
+            fmt = num_fmt.get(f"{_W}val")
+        if num_start is not None:
+            start = _int(num_start.get(f"{_W}val"), 1, 0, _MAX_START)
+    return fmt, start
+
+
+def _custom_mark(ref: Any) -> str:
+    """A note with a custom mark shows the run after its reference (a "*" or "†") instead of a number."""
+    run = ref.getparent()
+    following = run.getnext() if run is not None else None
+    mark = "".join(following.xpath("./w:t/text()")).strip() if following is not None else ""
+    return mark[:_MAX_MARK] or "*"
+
+
+def _note_lines(note: ReferencedNote) -> list[str]:
+    """A note's paragraphs (and its tables' rows, its boxes' lines), as the body's are read."""
+    lines: list[str] = []
+    for block in _blocks(note.element):
+        if block.tag == f"{_W}tbl":
+            lines.extend(_table_rows(block))
+            continue
+        if text := _text(block):
+            lines.append(text)
+        lines.extend(_box_lines(block))
+    return lines

@@ -11,7 +11,15 @@ many came before: the paragraph holding a span is found by bisection over the pa
 comment's id is the running next id rather than python-docx's scan of every comment already written, and a
 span commented again right after (the template clauses a draft lacks, all anchored on the clause before
 them: 1,136 on one clause of a long unaligned pair) reuses its runs instead of walking its paragraph's runs,
-one more reference run per comment, again."""
+one more reference run per comment, again.
+
+A footnote's or endnote's words follow the body in the text (`contracts.docx_text` reads them after the
+footer, in reference order); a finding there is commented on the note's reference in the body, the
+superscript number the lawyer clicks to read the note. Not inside the note: LibreOffice 7.4 refuses to open
+a DOCX with a comment in its notes part ("source file could not be loaded"), and python-docx keeps that
+part as bytes it cannot edit. A text box's words are read right after the paragraph holding the box; a
+finding there is commented on that paragraph (the nearest paragraph before it), as is text outside the body
+and the notes (a header, a footer)."""
 
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from contracts.documents import Document
+from contracts.docx_text import referenced_notes
 from word.runs import Located, isolate, paragraph_offsets
 
 AUTHOR = "lexrisk"
@@ -52,18 +61,38 @@ class Commenter:
 
         source = data if data is not None and document.source_type == "docx" else generate_docx(document)
         self.word = docx.Document(io.BytesIO(source))
-        self.located: list[Located] = paragraph_offsets(self.word.element.body, document.text)
+        body = self.word.element.body
+        self.located: list[Located] = paragraph_offsets(body, document.text)
         # found in order and never overlapping, so both lists are sorted: a span's paragraphs are a slice
         self._starts = [loc.start for loc in self.located]
         self._ends = [loc.end for loc in self.located]
+        # each note's words in the text, after the body's, with the run of its reference: sorted the same way
+        self._notes = self._locate_notes(body, document.text)
+        self._note_ends = [end for _, end, _ in self._notes]
         self._comments_part: Any = None  # python-docx's CommentsPart, once the first comment is added
         self._max_id = -1  # the largest comment id in that part
         # the last span's runs: cut at its edges already, and adding a comment adds no run with text
         self._last: tuple[int, int, list[Any]] | None = None
 
+    def _locate_notes(self, body: Any, text: str) -> list[tuple[int, int, Any]]:
+        """(start, end, reference run) of each referenced note whose paragraphs are found in `text`,
+        searched in order after the body's last paragraph (the reader puts the notes last)."""
+        out: list[tuple[int, int, Any]] = []
+        cursor = self._ends[-1] if self._ends else 0
+        for note in referenced_notes(self.word, body):
+            found = paragraph_offsets(note.element, text, skip=cursor)
+            if found:
+                out.append((found[0].start, found[-1].end, note.reference.getparent()))
+                cursor = found[-1].end
+        return out
+
     def _runs(self, start: int, end: int) -> list[Any]:
         # the paragraphs with loc.start < end and start < loc.end
         hit = self.located[bisect_right(self._ends, start):bisect_left(self._starts, end)]
+        if not hit and self._notes:  # in a note: its reference in the body (the first note the span touches)
+            at = bisect_right(self._note_ends, start)
+            if at < len(self._notes) and self._notes[at][0] < max(end, start + 1):
+                return [self._notes[at][2]]
         if not hit:  # an empty span, or text outside the body (a header): the paragraph at or before it
             if not self.located:
                 return []

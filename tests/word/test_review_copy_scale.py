@@ -39,6 +39,9 @@ class QuadraticCommenter(Commenter):
 
     def _runs(self, start: int, end: int) -> list[Any]:
         hit = [loc for loc in self.located if loc.start < end and start < loc.end]
+        in_notes = [run for a, b, run in self._notes if start < b and a < max(end, start + 1)]
+        if not hit and in_notes:  # a note's words: its reference in the body
+            return in_notes[:1]
         if not hit:
             before = [loc for loc in self.located if loc.start <= start] or self.located[:1]
             if not before:
