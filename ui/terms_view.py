@@ -55,6 +55,9 @@ def term_rows(terms: KeyTerms) -> list[TermRow]:
             value = period_words(term.value) + (", automatic" if term.automatic else "")
         elif field == "notice_period_to_terminate_renewal" and term.value:
             value = period_words(term.value) + (f" · by {term.deadline}" if term.deadline else "")
+        elif field == "expiration_date" and term.value and rule:
+            # how the end was reached: "5 years after the effective date", "at the earliest: ...", "no fixed end: ..."
+            value = rule if term.value == "perpetual" else f"{term.value} ({rule})"
         elif field == "governing_law" and term.value and term.country:
             value = f"{term.value} ({term.country})"
         rows.append(TermRow(field, TERM_LABELS[field], value, term.start, term.end, term.page, term.source == "lawyer"))
@@ -89,10 +92,13 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
 
 
 def _expires(term: DateTerm | None) -> str:
-    """The portfolio's expiry: the date, "perpetual", "no date" where the term counts from an event the
-    contract does not date (the review says which), blank where the contract states no end."""
+    """The portfolio's expiry: the date, "perpetual", "until an event" where the term lasts as long as something
+    else does, "no date" where it counts from an event the contract does not date (the review says which), blank
+    where the contract states no end."""
     if term is None:
         return ""
+    if term.value == "perpetual" and term.rule:
+        return "until an event"
     return term.value or ("no date" if term.rule else "")
 
 

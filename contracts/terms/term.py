@@ -77,6 +77,13 @@ _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration
                         r"(?!(?:initial\s+|then[\s-]+current\s+|renewal\s+|original\s+)?term\b|this\s)|until\s+\w+\s+ceases"
                         # "shall terminate, subject to ..., upon either party giving at least 120 days advance written notice"
                         r"|(?:shall|will)\s+terminate\b[^.;]{0,100}?\bupon\s+(?:either|any|one)\s+party\s+giving")
+# of those, a term that ends with something else ("until the termination of the Supply Agreement", "so long as
+# Licensee sells", "until Achaogen ceases"), not one with no end but the parties' ("perpetual", "until terminated")
+_EVENT = re.compile(r"\bof\b|\bceases\b|\blong\s+as\b")
+UNTIL_AN_EVENT = "no fixed end: the term lasts until an event the contract names"
+# "the later of (a) the seventh anniversary ... and (b) ...": the date is the earliest the term can end
+_LATER_OF = re.compile(r"\blater\s+of\b")
+AT_THE_EARLIEST = "at the earliest: the term ends at the later of this and another end the contract names"
 # "fifth (5th) anniversary", "fifth (5t h) anniversary" (PDF text splits the suffix)
 _ANNIVERSARY = re.compile(r"(?P<n>[\w-]+(?:\s[\w-]+)?)\s*(?:\(\s*\d+\s?(?:st|nd|rd|th|t\sh|s\st|n\sd|r\sd)?\s*\)\s*)?"
                           r"anniversary")
@@ -400,9 +407,10 @@ def read_term(low: str, s: int, e: int, effective: str | None, agreement: str | 
     """The end of the term as low[s:e] states it (a date after "until", "expires on", ...; the end of a year; a
     period counted from its start; perpetual), None where the sentence states none."""
     sentence = low[s:e]
+    later = _LATER_OF.search(sentence) is not None
     for hit in find_dates(low, s, e):
         if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
-            return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5)
+            return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5, AT_THE_EARLIEST if later else None)
     year_end = _YEAR_END.search(sentence)
     if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
         year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
@@ -417,9 +425,12 @@ def read_term(low: str, s: int, e: int, effective: str | None, agreement: str | 
             month_end = _MONTH_END.search(sentence) is not None
             end = _month_end(shift(start, period)) if month_end else shift(start, period)
             return Reading(s, e, end, 0.75 if end else 0.4, f"{period.describe()} after the {base}"
-                           + (", at that month's end" if month_end else ""), period=period)
-    if _PERPETUAL.search(sentence):
-        return Reading(s, e, "perpetual", 0.7)
+                           + (", at that month's end" if month_end else "") + (f"; {AT_THE_EARLIEST}" if later else ""),
+                           period=period)
+    perpetual = _PERPETUAL.search(sentence)
+    if perpetual is not None:
+        # CUAD's "perpetual" also stands for a term that lasts as long as something else does; a lawyer is told which
+        return Reading(s, e, "perpetual", 0.7, UNTIL_AN_EVENT if _EVENT.search(perpetual.group()) else None)
     return None
 
 
@@ -427,6 +438,9 @@ _NON_RENEWAL = re.compile(r"not\s+to\s+(?:renew|extend)|non-?renewal|intention\s
                           r"prior\s+to\s+the\s+(?:end|expiration|expiry)\s+of\s+the\s+(?:then[\s-]+)?(?:current|"
                           r"initial|renewal|applicable)?\s*(?:term|period)")
 NOTICE_REACH = 1500
+# what a sentence stating the notice that stops a renewal speaks of: a period "in advance of the renewal date" in
+# one that speaks of neither notice nor ending is some other step's (a price change's)
+_STOPS = re.compile(r"notice|notif|terminat|cancel|non-?renew|not\s+to\s+renew|elect")
 
 
 def _notice_near(low: str, after: int) -> Reading | None:
@@ -441,7 +455,10 @@ def _notice_near(low: str, after: int) -> Reading | None:
 
 
 def notice_in(low: str, s: int, e: int) -> Reading | None:
-    """The first period of notice in low[s:e] ("upon thirty (30) days' prior written notice")."""
+    """The first period of notice in low[s:e] ("upon thirty (30) days' prior written notice"), in a sentence about
+    notice or ending (not "adjustments ... at least sixty (60) days in advance of the renewal date")."""
+    if not _STOPS.search(low, s, e):
+        return None
     for d in DURATION.finditer(low, s, e):
         count = read_count(d.group("count"))
         found = period_of(count, d.group("unit")) if count is not None else None
@@ -476,7 +493,7 @@ def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading |
                 continue
             if _NOTICE_BEFORE.search(sentence, max(0, m.start() - 60), m.start()) or _NOTICE_AFTER.match(sentence,
                                                                                                           m.end()):
-                if notice is None:
+                if notice is None and _STOPS.search(sentence):
                     notice = Reading(s, e, found.iso, 0.75, period=found)
             elif period is None and m.start() >= renews_at:  # before "renew" it is the initial term
                 period = found

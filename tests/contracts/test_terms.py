@@ -334,3 +334,14 @@ def test_a_joint_filing_agreements_parties_are_its_signatories() -> None:
     grounded(document, terms)
     assert [p.name for p in terms.parties] == ["CLARUS IV-A, L.P.", "UBS ONCOLOGY IMPACT FUND L.P.",
                                                "ONCOLOGY IMPACT FUND (CAYMAN) MANAGEMENT L.P.", "STEPHEN A. SCHWARZMAN"]
+
+
+def test_a_period_before_renewal_for_something_else_is_no_notice_to_stop_it() -> None:
+    # NETZEE's maintenance agreement: the 60 days are the supplier's notice of a price change, and renewal is the
+    # customer's option; there is no notice that stops a renewal (and so no deadline in the calendar)
+    terms = terms_of("The maintenance is for a period of one (1) year commencing March 1, 2001. Following the "
+                     "completion of such maintenance term, the Bank may, at its option, renew maintenance for "
+                     "subsequent periods of one (1) year each, subject to adjustments proposed by the Supplier not to "
+                     "exceed 5% at least sixty (60) days in advance of the applicable renewal date.")
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P1Y"
+    assert terms.notice_period_to_terminate_renewal is None

@@ -11,7 +11,7 @@ from contracts.key_terms import KeyTerms
 from contracts.terms import extract_terms
 from contracts.terms.dates import find_dates
 from contracts.terms.sentences import lowered
-from contracts.terms.term import expiration
+from contracts.terms.term import AT_THE_EARLIEST, UNTIL_AN_EVENT, expiration
 from tests.contracts.rankers import EVEN
 
 
@@ -91,6 +91,32 @@ def test_a_term_as_long_as_something_else_lasts_is_perpetual(words: str) -> None
     low = lowered(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
     ends = expiration(low, "2010-06-08", "2010-06-08", ranker=EVEN)
     assert ends is not None and ends.value == "perpetual"
+    # CUAD's "perpetual", but a lawyer is told the term ends with something else, where it does
+    endless = words in ("has no fixed term", "shall remain in effect until the parties agree in writing to terminate it")
+    assert ends.rule == (None if endless else UNTIL_AN_EVENT)
+
+
+@pytest.mark.parametrize("words", ["shall be perpetual", "shall continue indefinitely",
+                                   "shall be in effect for an unlimited period of time",
+                                   "shall continue in full force and effect until terminated by either party"])
+def test_a_term_with_no_end_at_all_is_perpetual_without_a_rule(words: str) -> None:
+    low = lowered(f"This Agreement is made as of June 8, 2010. The term of this Agreement {words}.")
+    ends = expiration(low, "2010-06-08", "2010-06-08", ranker=EVEN)
+    assert ends is not None and (ends.value, ends.rule) == ("perpetual", None)
+
+
+@pytest.mark.parametrize(("words", "value", "rule"), [
+    ("shall end on the later of (i) December 15, 2019 or (ii) the last delivery of Product", "2019-12-15",
+     AT_THE_EARLIEST),
+    ("shall end on the later of (a) the seventh (7th) anniversary of the Effective Date and (b) the date the last "
+     "Product is delivered", "2017-06-08", f"7 years after the effective date; {AT_THE_EARLIEST}"),
+    ("shall end on the seventh (7th) anniversary of the Effective Date", "2017-06-08", "7 years after the effective date"),
+])
+def test_an_end_that_is_the_later_of_two_is_the_earliest_it_can_be(words: str, value: str, rule: str) -> None:
+    # the calendar's date is the earliest the term can end; the review says so
+    low = lowered(f"This Agreement is made and effective as of June 8, 2010. The term of this Agreement {words}.")
+    ends = expiration(low, "2010-06-08", "2010-06-08", ranker=EVEN)
+    assert ends is not None and (ends.value, ends.rule) == (value, rule)
 
 
 @pytest.mark.parametrize(("words", "value"), [
