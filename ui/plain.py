@@ -47,6 +47,11 @@ def unwrapped(text: str) -> str:
     return "".join(out)
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 risk", "2 risks", "0 risks": a count and its noun as a lawyer writes them (a regular plural)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def plain(text: str) -> str:
     """`text` escaped for Streamlit's Markdown: it reads as written, its line breaks kept."""
     return "  \n".join(_escaped(line) for line in text.splitlines())

@@ -70,7 +70,7 @@ def _parties_form(contract_id: str, parties: list[Party]) -> None:
     if saved:
         chosen = [p for i, p in enumerate(parties) if not p.unsure or i in kept]
         if attempt(lambda: api().correct_parties(contract_id, chosen, reviewer=reviewer())) is not None:
-            st.toast(f"Saved: {len(chosen)} parties")
+            st.toast(f"Saved: {len(chosen)} {'party' if len(chosen) == 1 else 'parties'}")
             st.rerun()
 
 

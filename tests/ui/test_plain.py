@@ -10,7 +10,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from ui.plain import plain, quoted
+from ui.plain import counted, plain, quoted
 
 WORDS = [
     "SUPPLY_AGREEMENT_v2_FINAL.pdf",
@@ -50,3 +50,8 @@ def test_every_line_stays_in_the_quote_and_apart() -> None:
     rendered = _MD.render(quoted("1. Liability.\n  The cap is $5."))
     assert rendered.count("<blockquote>") == 1 and "<br />" in rendered and "<ol>" not in rendered
     assert _text(plain("first\nsecond")) == "first\nsecond"
+
+
+def test_one_risk_is_singular() -> None:
+    # the Review page's count over its table read "1 risks shown"
+    assert [counted(n, "risk") for n in (0, 1, 2)] == ["0 risks", "1 risk", "2 risks"]

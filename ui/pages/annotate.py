@@ -18,7 +18,7 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import FindingPublic, Label, Queue, QueueItem
 from ui.components.span_picker import span_picker
-from ui.plain import plain
+from ui.plain import counted, plain
 from ui.render import ORIGIN_LABEL, short
 from ui.state import api, attempt, linked_contract, reviewer
 
@@ -212,7 +212,7 @@ def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
     head.subheader(plain(name))
     _status(status_col, assign_col, cid, status, me)
     suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
-    st.caption(f"{len(suggestions)} suggestions from the model to go (dashed); your and others' labels are "
+    st.caption(f"{counted(len(suggestions), 'suggestion')} from the model to go (dashed); your and others' labels are "
                "underlined by severity. Drag over words to label them.")
     span_picker(text.text, key=key, height=620, categories=category_names(), guidelines=guidelines,
                 suggestions=[{"id": f.id, "start": f.start, "end": f.end, "category": f.category,

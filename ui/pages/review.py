@@ -12,7 +12,7 @@ import streamlit as st
 from contracts.taxonomy import category_names
 from contracts.wire import ContractText, FindingPublic
 from ui import proofing_tab
-from ui.plain import plain, quoted, unwrapped
+from ui.plain import counted, plain, quoted, unwrapped
 from ui.render import (
     REVIEW_LABEL,
     SEVERITIES,
@@ -188,7 +188,8 @@ def _results(contract_id: str, text: ContractText, findings: list[FindingPublic]
 
     left, right = st.columns([7, 5], gap="medium")
     with left:
-        st.markdown(f"**{len(shown)} risks** shown · select a row to see its clause, or several to decide at once")
+        st.markdown(f"**{counted(len(shown), 'risk')}** shown · select a row to see its clause, or several to decide "
+                    "at once")
         rows = _table(shown, key=f"risks-{contract_id}-{'.'.join(severities)}-{'.'.join(chosen)}")
         selected = rows[0] if len(rows) == 1 else None
         if selected is not None:
