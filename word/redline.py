@@ -23,11 +23,12 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from difflib import SequenceMatcher
-from itertools import count
+from difflib import Match, SequenceMatcher
+from itertools import count, pairwise
 from typing import Any
 
 from lxml import etree
@@ -370,7 +371,14 @@ def _same_objects(pairs: Sequence[tuple[Any, Any]], ctx: _Context) -> None:
 
 
 def _objects(p: Any) -> list[Any]:
-    return [unit for unit in _units(p, True) if not isinstance(unit, str)]
+    """The objects of `_units(p, True)`, in order, without spelling out every character in between."""
+    out: list[Any] = []
+    for holder in _HOLDERS(p):
+        if holder.tag == f"{W}fldSimple":
+            out.append(holder)
+        else:
+            out.extend(child for child in holder if child.tag in _OBJECTS)
+    return out
 
 
 def _spelled(units: list[Any], marks: dict[str, str], ctx: _Context, contract: bool) -> str:
@@ -589,21 +597,107 @@ def _styles_in(elements: Sequence[Any]) -> set[str]:
 Op = tuple[str, Any, Any]  # ("keep"|"edit"|"del"|"ins", template block or None, contract block or None)
 
 
-def _pairs(t_blocks: list[Any], c_blocks: list[Any]) -> list[Op]:
+def _pairs(t_blocks: list[Any], c_blocks: list[Any], t_keys: list[str] | None = None,
+           c_keys: list[str] | None = None) -> list[Op]:
     """Blocks in order: equal texts kept, then inside each differing stretch the pairs of paragraphs
     (or tables) that most resemble each other edited, the rest deleted or inserted (a DP that keeps
-    order and maximises total similarity)."""
-    t_keys = [_block_text(b) for b in t_blocks]
-    c_keys = [_block_text(b) for b in c_blocks]
+    order and maximises total similarity). `*_keys` are the blocks' texts when the caller has them."""
+    t_keys = [_block_text(b) for b in t_blocks] if t_keys is None else t_keys
+    c_keys = [_block_text(b) for b in c_blocks] if c_keys is None else c_keys
     ops: list[Op] = []
-    matcher = SequenceMatcher(None, [(b.tag, k) for b, k in zip(t_blocks, t_keys, strict=True)],
-                              [(b.tag, k) for b, k in zip(c_blocks, c_keys, strict=True)], autojunk=False)
+    matcher = _BlockMatcher([(b.tag, k) for b, k in zip(t_blocks, t_keys, strict=True)],
+                            [(b.tag, k) for b, k in zip(c_blocks, c_keys, strict=True)])
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             ops.extend(("keep", t_blocks[i], c_blocks[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
             continue
         ops.extend(_pair_stretch(t_blocks[i1:i2], c_blocks[j1:j2], t_keys[i1:i2], c_keys[j1:j2]))
     return ops
+
+
+_HASH_MOD = (1 << 61) - 1  # a Mersenne prime: window hashes of block sequences, verified before they are trusted
+_HASH_BASE = 1_000_003
+_SCAN_PER_ELEMENT = 16  # difflib's own scan while it visits at most this many equal pairs per element of a stretch
+
+
+class _BlockMatcher(SequenceMatcher[Any]):
+    """difflib's SequenceMatcher (no junk, autojunk off) with the same matching blocks, found faster.
+
+    difflib's `find_longest_match` visits every pair of equal elements, so a body with thousands of
+    empty paragraphs on each side (a draft written a paragraph per line) costs millions of steps per
+    call, and it is called again on every stretch between the blocks it finds: 15 s of a divergent
+    1,800-clause redline. Its answer is defined without that scan (the longest common run, then the
+    smallest template index, then the smallest contract index), so where the scan would be long this
+    finds the same run by window hashes instead: the longest length by galloping and bisection, each
+    try one pass over both sides, every hash hit compared element by element before it counts."""
+
+    def __init__(self, a: Sequence[Any], b: Sequence[Any]) -> None:
+        super().__init__(None, a, b, autojunk=False)
+        codes: dict[Any, int] = {}
+        self._codes = ([codes.setdefault(x, len(codes) + 1) for x in a], [codes.setdefault(x, len(codes) + 1) for x in b])
+        counts: dict[int, int] = {}
+        for code in self._codes[1]:
+            counts[code] = counts.get(code, 0) + 1
+        # scan[i]: the equal pairs difflib's scan visits for a[:i] (an upper bound within a stretch)
+        self._scan = [0]
+        for code in self._codes[0]:
+            self._scan.append(self._scan[-1] + counts.get(code, 0))
+        self._hashes: tuple[list[int], list[int]] | None = None
+        self._powers = [1]
+
+    def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0,
+                           bhi: int | None = None) -> Match:
+        ahi = len(self._codes[0]) if ahi is None else ahi
+        bhi = len(self._codes[1]) if bhi is None else bhi
+        if self._scan[ahi] - self._scan[alo] <= _SCAN_PER_ELEMENT * (ahi - alo + bhi - blo):
+            return super().find_longest_match(alo, ahi, blo, bhi)
+        best = (alo, blo, 0)
+        lo, hi = 0, min(ahi - alo, bhi - blo) + 1  # a common run of length lo exists, none of length hi
+        k = 1
+        while k < hi:  # gallop: 1, 2, 4, ... until a length has no common run
+            found = self._first_common(k, alo, ahi, blo, bhi)
+            if found is None:
+                hi = k
+                break
+            lo, best = k, (*found, k)
+            k *= 2
+        while hi - lo > 1:
+            k = (lo + hi) // 2
+            found = self._first_common(k, alo, ahi, blo, bhi)
+            if found is None:
+                hi = k
+            else:
+                lo, best = k, (*found, k)
+        return Match(*best)
+
+    def _first_common(self, k: int, alo: int, ahi: int, blo: int, bhi: int) -> tuple[int, int] | None:
+        """The smallest i, then smallest j, with a[i:i+k] == b[j:j+k] inside the ranges; None if none."""
+        if self._hashes is None:
+            self._hashes = (self._prefix_hashes(self._codes[0]), self._prefix_hashes(self._codes[1]))
+        while len(self._powers) <= k:
+            self._powers.append(self._powers[-1] * _HASH_BASE % _HASH_MOD)
+        (ha, hb), (a, b), power = self._hashes, self._codes, self._powers[k]
+        # each window's hash -> its smallest start (assigned from the right, so the smallest is kept)
+        first = {(hb[j + k] - hb[j] * power) % _HASH_MOD: j for j in range(bhi - k, blo - 1, -1)}
+        for i in range(alo, ahi - k + 1):
+            j = first.get((ha[i + k] - ha[i] * power) % _HASH_MOD)
+            if j is None:
+                continue
+            window = a[i:i + k]
+            if b[j:j + k] == window:
+                return i, j
+            # a hash collision: the window may still occur later in b
+            match = next((other for other in range(blo, bhi - k + 1) if b[other:other + k] == window), None)
+            if match is not None:
+                return i, match
+        return None
+
+    @staticmethod
+    def _prefix_hashes(codes: list[int]) -> list[int]:
+        out = [0]
+        for code in codes:
+            out.append((out[-1] * _HASH_BASE + code) % _HASH_MOD)
+        return out
 
 
 def _pair_stretch(ts: list[Any], cs: list[Any], tk: list[str], ck: list[str]) -> list[Op]:
@@ -653,15 +747,26 @@ def _regional_ops(t_blocks: list[Any], c_blocks: list[Any], t_regions: list[int]
     """Blocks grouped by clause-alignment region: an odd region is the k-th clause pair redlined in
     place (its blocks matched by text); an even region is what lies between them, where the text
     redline deletes the template's and inserts the contract's (moved clauses)."""
+    t_groups, c_groups = _by_region(t_blocks, t_regions), _by_region(c_blocks, c_regions)
     ops: list[Op] = []
-    for region in sorted(set(t_regions) | set(c_regions)):
-        ts = [b for b, r in zip(t_blocks, t_regions, strict=True) if r == region]
-        cs = [b for b, r in zip(c_blocks, c_regions, strict=True) if r == region]
-        if region % 2 or not ts or not cs or [_block_text(b) for b in ts] == [_block_text(b) for b in cs]:
-            ops.extend(_pairs(ts, cs))
+    for region in sorted(t_groups.keys() | c_groups.keys()):
+        ts, tk = t_groups.get(region, ([], []))
+        cs, ck = c_groups.get(region, ([], []))
+        if region % 2 or not ts or not cs or tk == ck:
+            ops.extend(_pairs(ts, cs, tk, ck))
         else:
             ops.extend([("del", b, None) for b in ts] + [("ins", None, b) for b in cs])
     return ops
+
+
+def _by_region(blocks: list[Any], regions: list[int]) -> dict[int, tuple[list[Any], list[str]]]:
+    """Each region's blocks in order, with their texts (each block read once, not once per region)."""
+    out: dict[int, tuple[list[Any], list[str]]] = {}
+    for block, region in zip(blocks, regions, strict=True):
+        group = out.setdefault(region, ([], []))
+        group[0].append(block)
+        group[1].append(_block_text(block))
+    return out
 
 
 def _settle_tail(ops: list[Op]) -> list[Op]:
@@ -900,6 +1005,9 @@ def _block_regions(body: Any, document: Document, spans: list[tuple[int, int]]) 
     clauses end before it (a block not found in the text goes with the block before it)."""
     located = paragraph_offsets(body, document.text)  # held: the ids below are of these live proxies
     starts = {id(loc.p): loc.start for loc in located}
+    # spans in order without overlap (as `redline_anchors` gives them): a block's region is found by bisection
+    ordered = all(a <= b for a, b in spans) and all(b <= a for (_, b), (a, _) in pairwise(spans))
+    ends = [b for _, b in spans]
     out: list[int] = []
     for block in _blocks(body):
         paragraphs = [block] if block.tag == f"{W}p" else list(block.iter(f"{W}p"))
@@ -907,15 +1015,26 @@ def _block_regions(body: Any, document: Document, spans: list[tuple[int, int]]) 
         if start is None:
             out.append(out[-1] if out else 0)
             continue
-        region = 0
-        for k, (a, b) in enumerate(spans):
-            if a <= start < b:
-                region = 2 * k + 1
-                break
-            if b <= start:
-                region = 2 * (k + 1)
+        region = _region(spans, ends, start) if ordered else _region_scanned(spans, start)
         out.append(max(region, out[-1]) if out else region)
     return out
+
+
+def _region(spans: list[tuple[int, int]], ends: list[int], start: int) -> int:
+    """`_region_scanned` for spans in order without overlap: the k spans that end by `start` come first."""
+    k = bisect_right(ends, start)
+    return 2 * k + 1 if k < len(spans) and spans[k][0] <= start else 2 * k
+
+
+def _region_scanned(spans: list[tuple[int, int]], start: int) -> int:
+    """2k+1 when `start` is inside the k-th span, else 2(k+1) for the last span before it that ends by it."""
+    region = 0
+    for k, (a, b) in enumerate(spans):
+        if a <= start < b:
+            return 2 * k + 1
+        if b <= start:
+            region = 2 * (k + 1)
+    return region
 
 
 def _alignment_regions(t_body: Any, c_body: Any, comparison: Comparison, template: Document,

@@ -30,6 +30,9 @@ _CHAR_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DROPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# what `normalized_with_map` would change: a dropped character, a space other than " ", two spaces, or a
+# space beside a line break (its leading and trailing spaces and breaks are checked apart)
+_AS_IS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n|\n ")
 
 
 def xml_safe(text: str) -> str:
@@ -87,27 +90,31 @@ def split_run(run: Any, k: int) -> Any:
 
 def isolate(p: Any, start: int, end: int) -> list[Any]:
     """Cut the runs of paragraph `p` so that its characters [start, end) are exactly whole runs, and
-    return those runs (empty when the span holds no character)."""
-    for cut in (start, end):
-        pos = 0
-        for run in text_runs(p):
-            n = len(run_text(run))
-            if pos < cut < pos + n:
-                split_run(run, cut - pos)
-                break
-            pos += n
-    out, pos = [], 0
-    for run in text_runs(p):
+    return those runs (empty when the span holds no character). One walk over the runs: a cut run's
+    second half is the next text run, so it is walked next (and cut again when `end` is inside it)."""
+    runs = text_runs(p)
+    out: list[Any] = []
+    pos, k = 0, 0
+    while k < len(runs):
+        run = runs[k]
         n = len(run_text(run))
+        for cut in (start, end):
+            if pos < cut < pos + n:
+                runs.insert(k + 1, split_run(run, cut - pos))
+                n = cut - pos
+                break
         if n and start <= pos and pos + n <= end:
             out.append(run)
         pos += n
+        k += 1
     return out
 
 
 def normalized_with_map(raw: str) -> tuple[str, list[int]]:
     """`raw` as the reader normalises a paragraph (spaces collapsed, controls dropped, stripped), with
     the index in `raw` of each character kept."""
+    if _AS_IS.search(raw) is None and raw[:1] not in " \n" and raw[-1:] not in " \n":
+        return raw, list(range(len(raw)))  # nothing to drop, collapse or strip (most paragraphs)
     chars: list[str] = []
     index: list[int] = []
     for i, c in enumerate(raw):
