@@ -17,21 +17,53 @@ from dataclasses import dataclass, field
 from text_to_num import alpha2digit
 
 _MONEY = re.compile(
-    r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
+    r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million |billion |thousand )?(?:dollars|euros|pounds)\b", re.I)
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
 _FEES = re.compile(r"\b(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|amounts|charges|sums|consideration)\s+"
                    r"(?:actually\s+)?(?:paid|payable|received)\b[^.;:,]{0,90}", re.I)
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?)"
 _DURATION = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})\b", re.I)
+# what a duration is of: something lasts or runs for it ("for a period of 3 years", "a term of 2 years", "an
+# initial 5 year term") or a payment falls due by it ("due within 30 days of …"); a duration the clause gives
+# otherwise ("within 30 days", "during the 1 year period preceding") is a deadline or a window of something
+# this reader cannot name, and the explanation leaves it out rather than say the clause lasts for it
+_LASTS_BEFORE = re.compile(r"(?:\bfor|\bperiod\s+of|\bterm\s+of|\bduration\s+of|\blasts?|\bruns?|\bcontinues?|"
+                           r"\bthroughout)\s+(?:(?:a|an|the|further|additional|initial|renewal|successive|consecutive|"
+                           r"minimum|maximum|total|period|term|of|not\s+less\s+than|no\s+less\s+than|at\s+least|"
+                           r"up\s+to|not\s+more\s+than|no\s+more\s+than)\s+)*$", re.I)
+_LASTS_AFTER = re.compile(r"\s*(?:-\s*)?(?:initial\s+|renewal\s+)?term\b", re.I)
+_DUE_BEFORE = re.compile(r"\b(?:due|payable)\s+((?:with)?in\s+|(?:no|not)\s+later\s+than\s+)?$", re.I)
 _NOTICE = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})['’]?\s*(?:prior\s+|advance\s+)?(?:written\s+)?notice\b"
                      rf"|\bnotice\b[^.;]{{0,60}}?\b(?:at\s+least|no\s+less\s+than|not\s+less\s+than)\s+"
                      rf"(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})", re.I)
-_CARVE_OUT = re.compile(r"\b(?:except(?:\s+for|\s+as|\s+that|\s+in)?|excluding|other\s+than|save\s+for|"
-                        r"with\s+the\s+exception\s+of|(?:shall|does|will)\s+not\s+apply\s+to)\s+([^.;:]{4,140})",
+# what a carve-out reads to: the end of its sentence or clause (dots that end none are masked first, _mask);
+# long enough to hold a cross-reference's section headings whole, then trimmed to _MAX_PHRASE
+_CARVE_OUT = re.compile(r"\b(?:except(?:\s+for)?|excluding|other\s+than|save\s+for|"
+                        r"with\s+the\s+exception\s+of|(?:shall|does|will)\s+not\s+apply\s+to)\s+([^.;:]{4,400})",
                         re.I)
 _CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|upon)\s+"
-                        r"([^.;:,]{4,140})", re.I)
+                        r"((?:[^.;:,]|(?<=\d),(?=\d)){4,140})", re.I)  # to a comma, not one inside "$2,500"
+# a dot that ends no sentence: in a section number or amount ("13.3.2", "1.5") or after an abbreviation
+_INNER_DOT = re.compile(r"(?<=\d)\.(?=\d)|\b(?:e\.g|i\.e|U\.S|Inc|Ltd|Corp|Co|Secs?|vs|viz)\.|\bNos?\.(?=\s?\d)", re.I)
+# the heading a section reference carries: "Section 13.3 (Effects of Termination)", "7.2.2(a) (Minimum …)"
+_HEADING = re.compile(r"(?<=[\d)])\s*\((?=[A-Z])[^()]*\)")
+_MASKED_DOT = "\u2024"  # one dot leader: a character no clause uses, one for one, so spans stay put
+# where a carve-out that opens its sentence ("Except for X, neither party shall") gives way to the main
+# clause: a comma before a subject and its verb, or before "in no event" / "neither" / "nothing"
+_MAIN_CLAUSE = re.compile(r",\s+(?=in\s+no\s+event\b|neither\b|nothing\b|notwithstanding\b|"
+                          r"(?:[\w'’-]+\s+){0,3}?(?:shall|will|may|must|agrees?|is|are)\b)", re.I)
+# a carve-out that is only a cross-reference ("other than pursuant to Sections 13.3.2 (…) or 13.3.3 (…)"):
+# it is said as one ("except under Sections 13.3.2 or 13.3.3"), not as what is excluded
+_REF = r"(?:(?:Sections?|Articles?|Clauses?|Paragraphs?|Exhibits?|Schedules?|subclauses?)\s+)?[\dA-Z][\w.]*"
+_REF_ONLY = re.compile(rf"(?:pursuant\s+to|under|in\s+accordance\s+with)\s+((?:the\s+)?(?:Sections?|Articles?|Clauses?|"
+                       rf"Paragraphs?|Exhibits?|Schedules?|subclauses?)\s+[\dA-Z][\w.]*"
+                       rf"(?:\s*(?:,\s*)?(?:and/or|and|or|,)\s*{_REF})*)(?:\s+(?:of|to)\s+this\s+Agreement)?\s*(?:,|$)",
+                       re.I)
+# a carve-out that opens with one of these is no thing excluded but a case ("except to the extent …",
+# "except that …", "except under Section 4"): it reads "except …", a thing reads "excludes …"
+_CASE = re.compile(r"(?:as|that|in|to|where|when|if|insofar|pursuant|under|with|for|on|by|upon|within|during|after|"
+                   r"before|from|so|solely|only|at|while|unless)\b", re.I)
 _SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(?:[- ]up)?|worldwide|perpetual|irrevocable|"
                     r"non-?transferable|non-?assignable|non-?sublicensable|sublicensable|revocable|terminable)\b", re.I)
 # whose consent: a name, its later words capitalised ("the Company", "Licensor", not "Licensor in its")
@@ -71,6 +103,10 @@ class ClauseFacts:
     conditions: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)
     scope: list[str] = field(default_factory=list)  # a licence's or right's terms: exclusive, royalty-free, …
+    # of the durations, those something lasts or runs for, and the payment deadlines ("due within 30 days of
+    # each anniversary"): how the explanation states them (a duration of neither kind it leaves out)
+    lasting: list[str] = field(default_factory=list)
+    due: list[str] = field(default_factory=list)
 
     def values(self) -> list[str]:
         return [*self.amounts, *self.durations, *self.notice, *self.parties, *self.carve_outs, *self.conditions,
@@ -125,15 +161,27 @@ def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
         facts.notice.append(f"{number} {_unit(unit, number)}")
         notice_spans.append(m.span())
     facts.notice = _unique(facts.notice)
-    durations = [f"{m.group(1)} {_unit(m.group(2), m.group(1))}" for m in _DURATION.finditer(text)
-                 if not any(a <= m.start() < b for a, b in notice_spans)]
-    facts.durations = _unique([d for d in durations if not any(d.lower() in a.lower() for a in facts.amounts)])
+    durations = [m for m in _DURATION.finditer(text) if not any(a <= m.start() < b for a, b in notice_spans)]
+    for m in durations:
+        said = f"{m.group(1)} {_unit(m.group(2), m.group(1))}"
+        if any(said.lower() in a.lower() for a in facts.amounts):
+            continue
+        facts.durations.append(said)
+        window = max(0, m.start() - 60)
+        if _LASTS_BEFORE.search(text, window, m.start()) or _LASTS_AFTER.match(text, m.end()):
+            facts.lasting.append(said)
+        elif due := _DUE_BEFORE.search(text, window, m.start()):  # "due within 30 days of each anniversary"
+            deadline = re.split(r"[,;(.]", _mask(text[due.start(1) if due.group(1) else due.end():]))[0]
+            facts.due.append("due " + _trim(_unmask(deadline)))
+    facts.durations, facts.lasting, facts.due = (_unique(facts.durations), _unique(facts.lasting),
+                                                 _unique(facts.due))
     facts.parties = _unique(_actors(text, parties))
-    facts.carve_outs = _unique([_trim(m.group(1)) for m in _CARVE_OUT.finditer(text)
-                                if not m.group(1).lower().startswith(_CROSS_REFERENCE)])
-    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(m.group(2))}" for m in _CONDITION.finditer(text)
+    masked = _mask(text)
+    facts.carve_outs = _unique([c for m in _CARVE_OUT.finditer(masked) if not _in_heading(masked, m.start())
+                                and (c := _carve_out(_unmask(m.group(1))))])
+    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(_unmask(m.group(2)))}" for m in _CONDITION.finditer(masked)
                                 if not m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
-                                and "notice" not in m.group(2).lower()]
+                                and "notice" not in m.group(2).lower() and not _in_heading(masked, m.start())]
                                + [f"without the consent of {_trim(m.group(1))}" for m in _CONSENT.finditer(text)])
     facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
     facts.laws = _unique([f"the laws of {_trim(m.group(1)).rstrip('.')}" for m in _LAW.finditer(text)])
@@ -203,8 +251,10 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
     parts = []
     if facts.amounts:
         parts.append(("at " if lead_form and lead_form.startswith("Caps") else "of ") + ", ".join(facts.amounts[:2]))
-    if facts.durations:
-        parts.append("for " + ", ".join(facts.durations[:2]))
+    if facts.lasting:
+        parts.append("for " + ", ".join(facts.lasting[:2]))
+    if facts.due:
+        parts.append(facts.due[0])
     if facts.notice:
         parts.append("on " + " or ".join(facts.notice[:2]) + "' notice")
     if facts.laws:
@@ -216,19 +266,28 @@ def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | Non
     if facts.conditions:
         parts.append(facts.conditions[0])
     if facts.carve_outs:
-        parts.append("excludes " + facts.carve_outs[0])
+        carve_out = facts.carve_outs[0]
+        parts.append(("except " if _CASE.match(carve_out) else "excludes ") + carve_out)
     if facts.parties and not parties_said:
         parts.append("names " + " and ".join(facts.parties[:2]))
     if not parts:  # the one fact is the party the lead names
         return f"{lead}."
+    return _sentence(lead, lead_form, scope, parts)
+
+
+def _sentence(lead: str, lead_form: str | None, scope: list[str], parts: list[str]) -> str:
+    """The lead and its parts as one sentence: the first part continues the lead where it can ("Caps liability
+    at …"), and a sentence whose last phrase was cut ("…") takes no full stop after it."""
     head, *rest = parts
     if scope and head == ", ".join(scope[:4]):  # the terms of what the lead grants
-        return "; ".join([f"{lead.rstrip(':')}: {head}", *rest]) + "."
-    if lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
+        said = "; ".join([f"{lead.rstrip(':')}: {head}", *rest])
+    elif lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
                                                       "subject to ", "provided that ", "in the event ",
                                                       "without ")):  # not a continuation of the lead
-        return "; ".join([lead, head, *rest]) + "."
-    return "; ".join([f"{lead} {head}", *rest]) + "."
+        said = "; ".join([lead, head, *rest])
+    else:
+        said = "; ".join([f"{lead} {head}", *rest])
+    return said if said.endswith("…") else said + "."
 
 
 def unsupported_facts(explanation: str, quote: str) -> list[str]:
@@ -251,6 +310,46 @@ def facts_in(explanation: str, quote: str) -> list[str]:
     return [v for v in read_facts(quote).values() if v.lower() in said]
 
 
+def _mask(text: str) -> str:
+    """`text` with each dot that ends no sentence ("Sections 13.3.2", "e.g.", "Inc.") masked, so that a phrase
+    read to its sentence's end is not cut at a section number's dot."""
+    return _INNER_DOT.sub(lambda m: m.group(0).replace(".", _MASKED_DOT), text)
+
+
+def _unmask(text: str) -> str:
+    return text.replace(_MASKED_DOT, ".")
+
+
+def _in_heading(text: str, start: int) -> bool:
+    """Whether the word at `start` is capitalised inside a sentence ("(Effects of Termination Based Upon
+    Ginkgo's Election)"): a section's title, which states no condition or carve-out of this clause."""
+    before = text[:start].rstrip()
+    return text[start].isupper() and text.upper() != text and bool(before) and (before[-1].isalpha()
+                                                                                   or before[-1] in "'’")
+
+
+def _carve_out(phrase: str) -> str | None:
+    """The carve-out `phrase` states, as the explanation says it: to where its clause resumes (not inside an
+    "except that" clause, whose own subject and verb follow its comma); a cross-reference
+    to a section ("pursuant to Sections 13.3.2 (…) or 13.3.3 (…)") as that reference without its headings;
+    None for a hedge that only points elsewhere ("as otherwise provided in Section 6")."""
+    phrase = " ".join(phrase.split())
+    depth = 0
+    for i, char in enumerate(phrase):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char == "," and _MAIN_CLAUSE.match(phrase, i) and not re.match(r"that\b", phrase, re.I):
+            phrase = phrase[:i]
+            break
+    if re.sub(r"^(?:as\s+(?:may\s+be\s+|is\s+|are\s+)?)", "", phrase, flags=re.I).lower().startswith(_CROSS_REFERENCE):
+        return None
+    bare = phrase
+    while (shorter := re.sub(r"\s*\([^()]*\)", "", bare)) != bare:  # the headings, innermost first
+        bare = shorter
+    if reference := _REF_ONLY.match(bare):
+        return " ".join(bare[:reference.end(1)].split())
+    return _trim(phrase) or None
+
+
 def _unit(unit: str, number: str) -> str:
     unit = " ".join(unit.lower().split())
     return unit.rstrip("s") if number == "1" else unit if unit.endswith("s") else unit + "s"
@@ -270,8 +369,10 @@ def _party(name: str) -> str:
 
 
 def _trim(phrase: str) -> str:
-    """One phrase as the explanation quotes it: inside the parenthesis it was found in, in lower case when
-    the clause shouts, at most _MAX_PHRASE characters."""
+    """One phrase as the explanation quotes it: inside the parenthesis it was found in, without one it opens
+    and does not close, in lower case when
+    the clause shouts, at most _MAX_PHRASE characters (a section reference's heading, "Section 13.3 (Effects of
+    Termination)", dropped first where it is longer)."""
     phrase = " ".join(phrase.split())
     depth = 0
     for i, char in enumerate(phrase):
@@ -279,9 +380,14 @@ def _trim(phrase: str) -> str:
         if depth < 0:  # the phrase began inside a parenthesis: it ends where that closes
             phrase = phrase[:i]
             break
+    else:  # a parenthesis the phrase opens and does not close ("Payment (as defined in 9.3"): left out
+        while (opened := phrase.rfind("(")) >= 0 and phrase.count("(", opened) > phrase.count(")", opened):
+            phrase = phrase[:opened]
     phrase = phrase.rstrip(" ,")
     if phrase.isupper():
         phrase = phrase.lower()
+    if len(phrase) > _MAX_PHRASE:  # a section's heading goes before the words of the clause do
+        phrase = _HEADING.sub("", phrase)
     if len(phrase) <= _MAX_PHRASE:
         return phrase
     return phrase[:_MAX_PHRASE].rsplit(" ", 1)[0] + "…"

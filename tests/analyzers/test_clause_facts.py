@@ -114,3 +114,41 @@ def test_an_exclusivity_clause_says_which_way_it_goes_once() -> None:
     assert explain("Exclusivity", "Licensor grants McDATA a non-exclusive, worldwide right to sell.") == \
         "Leaves the relationship non-exclusive: worldwide; names Licensor."
     assert read_facts("The Trademarks shall remain with the Data owner; the Party shall use them.").parties == []
+
+
+def test_a_duration_is_the_commitments_only_where_the_clause_says_it_lasts_for_it() -> None:
+    # CUAD VirtuosoSurgical 4.2: the 30 days are when each year's minimum falls due, not how long it runs
+    royalties = ("Company shall pay to JHU minimum annual royalties as set forth in Exhibit A. These minimum annual "
+                 "royalties shall be due within thirty (30) days of each anniversary of the EFFECTIVE DATE.")
+    assert explain("Minimum Commitment", royalties, ["Company"]) == \
+        "Commits Company to a minimum; due within 30 days of each anniversary of the EFFECTIVE DATE."
+    # a deadline or a window the reader cannot name is left out; a period something runs for is said as one
+    assert explain("Minimum Commitment", "Company shall cure the shortfall within 30 days.", ["Company"]) == \
+        "Commits Company to a minimum."
+    assert read_facts("Fees are payable 30 days after invoice.").due == ["due 30 days after invoice"]
+    assert read_facts("Buyer shall buy 100 units a month for a period of three (3) years.").lasting == ["3 years"]
+    assert read_facts("This Agreement has an initial 5 year term.").lasting == ["5 years"]
+
+
+def test_a_carve_out_is_cut_at_its_sentences_end_and_a_cross_reference_is_said_as_one() -> None:
+    # CUAD BERKELEYLIGHTS 6.2.1: not "excludes pursuant to Sections 13." nor a condition from a section's title
+    restriction = ("During the Term, other than pursuant to Sections 13.3.2 (Effects of Termination Based Upon "
+                   "Ginkgo's Buy-Down Election) or 13.3.3 (Effects of Termination Based Upon an Uncured Ginkgo "
+                   "Breach, Insolvency or Force Majeure Event), BLI shall not sell the Beacon Platform.")
+    assert explain("Non-Compete", restriction, ["BLI"]) == \
+        "Restricts BLI from competing; except pursuant to Sections 13.3.2 or 13.3.3."
+    facts = read_facts("Licensor grants a licence, excluding the products listed in Section 2.1 of Exhibit B, "
+                       "e.g. the Tools. Licensee shall pay.")
+    assert facts.carve_outs == ["the products listed in Section 2.1 of Exhibit B, e.g. the Tools"]
+    # an exception that is a case, not a thing, reads "except …"; a fronted one ends where the main clause begins
+    assert explain("Cap on Liability", "Except to the extent of fraud, in no event shall Supplier be liable.") == \
+        "Caps liability; except to the extent of fraud."
+    assert read_facts("Subject to Section 7.2.2(a), Ginkgo shall buy.").conditions == ["subject to Section 7.2.2(a)"]
+
+
+def test_a_phrase_keeps_its_numbers_and_drops_a_parenthesis_it_does_not_close() -> None:
+    assert read_facts("Company shall pay, subject to a monthly minimum of $2,500, the fees.").conditions == \
+        ["subject to a monthly minimum of $2,500"]
+    assert read_facts("Licensee shall pay if any Royalty Payment (as defined in 9.3, below) is late.").conditions \
+        == ["if any Royalty Payment"]
+    assert read_facts("Company shall pay $2,500, monthly.").amounts == ["$2,500"]
