@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from contracts.deadlines import DEADLINE_TITLES, deadlines
+from contracts.clock import utcnow
+from contracts.deadlines import DEADLINE_TITLES, deadlines, last_day, parse_iso
 from contracts.key_terms import TERM_LABELS, TO_CHECK, DateTerm, KeyTerms, Party
 from contracts.terms.durations import period_words
 from contracts.wire import PortfolioItem
@@ -19,6 +20,12 @@ SEVERITY_COLUMNS = {"high": "High", "medium": "Medium", "low": "Low", "info": "I
 # and its Excel export in this order, so that the parties stay in view on a laptop's screen
 PORTFOLIO_COLUMNS = ["Contract", "Review", "Parties", "Notice deadline", "Expires", *SEVERITY_COLUMNS.values(),
                      "Governing law", "Effective", "Renewal"]
+# A lawyer scanning the portfolio sees what has lapsed and what is due: a date before today "passed", one in the
+# next DUE_SOON_DAYS "due soon", written after the date (the table and the Excel file say the same words, and the
+# text still sorts by the date it starts with); DATE_COLOURS: the text and fill each state is drawn in
+PASSED, DUE_SOON, DUE_SOON_DAYS = "passed", "due soon", 30
+DATED_COLUMNS = ("Notice deadline", "Expires")
+DATE_COLOURS = {PASSED: ("#4b5563", "#e5e7eb"), DUE_SOON: ("#7c2d12", "#fde68a")}
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,10 @@ def review_link(contract_id: str) -> str:
     return f"/review?contract={contract_id}"
 
 
-def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
-    """The Portfolio table: one row a contract, dates as ISO text (sortable), a link to its review."""
+def portfolio_rows(items: list[PortfolioItem], today: date | None = None) -> list[dict[str, Any]]:
+    """The Portfolio table: one row a contract, dates as ISO text (sortable) marked passed or due soon on `today`
+    (the one clock's, unless a caller fixes it), a link to its review."""
+    today = today or utcnow().date()
     rows = []
     for item in items:
         t = item.terms or KeyTerms()
@@ -81,14 +90,33 @@ def portfolio_rows(items: list[PortfolioItem]) -> list[dict[str, Any]]:
             "Parties": "; ".join(p.name + (f" ({TO_CHECK})" if p.unsure else "") for p in t.parties),
             "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
             "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
-            "Expires": _expires(t.expiration_date),
+            "Expires": dated(_expires(t.expiration_date), today),
             "Renewal": (period_words(t.renewal_term.value) + (", auto" if t.renewal_term.automatic else ""))
             if t.renewal_term and t.renewal_term.value else "",
-            "Notice deadline": notice.deadline if notice and notice.deadline else "",
+            "Notice deadline": dated(notice.deadline if notice and notice.deadline else "", today),
             **{label: getattr(item.risks, severity) for severity, label in SEVERITY_COLUMNS.items()},
             "Review": review_link(item.id),
         })
     return rows
+
+
+def dated(value: str, today: date) -> str:
+    """A date as the portfolio shows it: "2001-12-31 · passed" once the last day it can mean is behind `today`,
+    "2026-12-20 · due soon" where its first day is at most DUE_SOON_DAYS away (a year alone, "2027", may mean its
+    first day: a lawyer is warned early rather than late); any other text ("perpetual", "no date") as it is."""
+    parts, last = parse_iso(value), last_day(value)
+    if parts is None or last is None:
+        return value
+    if last < today:
+        return f"{value} · {PASSED}"
+    first = date(parts[0], parts[1] or 1, parts[2] or 1)
+    return f"{value} · {DUE_SOON}" if first <= today + timedelta(days=DUE_SOON_DAYS) else value
+
+
+def date_state(text: Any) -> str | None:
+    """PASSED or DUE_SOON where a cell of the portfolio says so (`dated`), else None: how the table and the Excel
+    file pick a cell's colours from the words they show."""
+    return next((s for s in (PASSED, DUE_SOON) if isinstance(text, str) and text.endswith(f" · {s}")), None)
 
 
 def _expires(term: DateTerm | None) -> str:
@@ -103,10 +131,12 @@ def _expires(term: DateTerm | None) -> str:
 
 
 def portfolio_xlsx(rows: list[dict[str, Any]], app_url: str | None) -> bytes:
-    """The table as an Excel workbook; a cell a spreadsheet would run as a formula is written as text. Each
+    """The table as an Excel workbook; a cell a spreadsheet would run as a formula is written as text, a passed or
+    due date is filled as the table colours it. Each
     review's link is made absolute on `app_url`, the app's address as the browser reached it, and is a
     hyperlink: Excel opens no link relative to the app (without the address, the link stays as the table has it)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -118,6 +148,11 @@ def portfolio_xlsx(rows: list[dict[str, Any]], app_url: str | None) -> bytes:
     link_column = columns.index("Review") + 1
     for row in rows:
         sheet.append([_cell(row[c]) for c in columns])
+        for column in DATED_COLUMNS:  # a passed or due date in the table's colours
+            if (state := date_state(row[column])) is not None:
+                text, fill = (c.lstrip("#") for c in DATE_COLOURS[state])
+                cell = sheet.cell(row=sheet.max_row, column=columns.index(column) + 1)
+                cell.font, cell.fill = Font(color=text), PatternFill("solid", fgColor=fill)
         if app_url:
             cell = sheet.cell(row=sheet.max_row, column=link_column)
             cell.value = cell.hyperlink = app_url.rstrip("/") + row["Review"]

@@ -22,14 +22,15 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from contracts import clock
 from contracts.settings import clear_settings
 from lexrisk.commands.ui import streamlit_command
 from tests.serving.test_terms_api import contract_text
 from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, read, wait_http
 from tests.ui.test_app import signed_in, texts
-from ui.terms_view import PORTFOLIO_COLUMNS
+from ui.terms_view import DATE_COLOURS, DUE_SOON, PASSED, PORTFOLIO_COLUMNS
 
-TODAY = date.today()
+TODAY = clock.utcnow().date()  # the app's today: the one clock's
 
 
 def _due(days_to_notice: int) -> str:
@@ -41,6 +42,7 @@ CONTRACTS = {  # name -> (expiry, governing law, customer)
     "supply.txt": (_due(20), "Delaware", "Harbor Freight Logistics LLC"),
     "licence.txt": (_due(200), "New York", "Acme Widgets LLC"),
     "lease.txt": ("perpetual", "New York", "Globe Storage LLC"),
+    "archive.txt": ("2001-12-31", "Delaware", "Old Mill Supply LLC"),  # lapsed long ago: notice by 2001-07-04
 }
 # another firm's portfolio, as lawyers name their files, each contract with three or four parties (the one the
 # sample names, its customer, and those each line of `extra` adds): what a lawyer must read in the table
@@ -116,7 +118,12 @@ def test_portfolio_lists_filters_sorts_and_exports(live: dict) -> None:
     assert sorted(table["Contract"]) == sorted(CONTRACTS)
     supply = table[table["Contract"] == "supply.txt"].iloc[0]
     assert supply["Governing law"] == "Delaware" and supply["Expires"] == CONTRACTS["supply.txt"][0]
-    assert supply["Notice deadline"] == (TODAY + timedelta(days=20)).isoformat()
+    assert supply["Notice deadline"] == f"{(TODAY + timedelta(days=20)).isoformat()} · {DUE_SOON}"
+    archive = table[table["Contract"] == "archive.txt"].iloc[0]
+    assert (archive["Notice deadline"], archive["Expires"]) == (f"2001-07-04 · {PASSED}", f"2001-12-31 · {PASSED}")
+    # the marked dates in their colours (a Styler's CSS, which st.dataframe draws)
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    assert all(colour in styles for pair in DATE_COLOURS.values() for colour in pair), styles
     assert supply["Parties"] == "Northwind Analytics, Inc.; Harbor Freight Logistics LLC"
     assert supply["Renewal"] == "1 year, auto" and supply["Effective"] == "2026-03-01"
     assert supply["Review"] == f"/review?contract={live['ids']['supply.txt']}"
@@ -131,11 +138,13 @@ def test_portfolio_lists_filters_sorts_and_exports(live: dict) -> None:
     at.text_input(key="portfolio_party").input("").run()
     at.selectbox(key="portfolio_law").set_value(None).run()
     at.date_input(key="portfolio_before").set_value(TODAY + timedelta(days=300)).run()
-    assert list(at.dataframe[0].value["Contract"]) == ["supply.txt"]
+    assert sorted(at.dataframe[0].value["Contract"]) == ["archive.txt", "supply.txt"]
     at.date_input(key="portfolio_before").set_value(None).run()
-    # sorted: soonest notice deadline first, the contract without one last
+    # sorted by the dates the marked cells start with: soonest first (the passed one), the contract without one last
     at.selectbox(key="portfolio_sort").set_value("Notice deadline, soonest first").run()
-    assert list(at.dataframe[0].value["Contract"]) == ["supply.txt", "licence.txt", "lease.txt"]
+    assert list(at.dataframe[0].value["Contract"]) == ["archive.txt", "supply.txt", "licence.txt", "lease.txt"]
+    at.selectbox(key="portfolio_sort").set_value("Expiry, soonest first").run()
+    assert list(at.dataframe[0].value["Contract"]) == ["archive.txt", "supply.txt", "licence.txt", "lease.txt"]
     # Excel: offered beside the table (its content: test_excel_export_is_the_table)
     assert at.get("download_button")[0].proto.label == "Export to Excel"
     assert not at.exception
@@ -162,6 +171,65 @@ def test_excel_export_is_the_table() -> None:
     # without the app's address the link stays as the table has it, not a hyperlink that opens nothing
     bare = load_workbook(io.BytesIO(portfolio_xlsx(rows, None)))["Portfolio"].cell(row=2, column=link + 1)
     assert bare.value == rows[0]["Review"] and bare.hyperlink is None
+
+
+def test_passed_and_due_dates_are_marked_in_the_rows_and_the_excel_file() -> None:
+    """On a fixed today: a date before it reads "passed", one up to 30 days on "due soon" (today and the 30th day
+    included), a later one and a text that is no date as they are; the Excel file says the same words and fills
+    those cells in the table's colours; sorted on a date column, the rows keep the order of their dates."""
+    import pandas as pd
+
+    from contracts.wire import PortfolioItem
+    from tests.serving.terms_fakes import read_terms
+    from ui.pages.portfolio import _sorted
+    from ui.terms_view import portfolio_rows, portfolio_xlsx
+
+    today = date(2026, 6, 1)
+
+    def item(name: str, expires: str) -> PortfolioItem:  # notice by 180 days before its expiry
+        return PortfolioItem(id=name * 32, name=name, created_at="2026-01-01T00:00:00Z",
+                             terms=read_terms(contract_text(expires).decode()), risks={})
+
+    items = [item("a", "2001-12-31"), item("b", "2026-12-28"), item("c", "2026-06-01"), item("d", "2027-01-01"),
+             item("e", "perpetual"), item("f", "2026-07-01"), item("g", "2026-07-02")]
+    rows = portfolio_rows(items, today)
+    shown = {r["Contract"]: (r["Notice deadline"], r["Expires"]) for r in rows}
+    assert shown == {"a": ("2001-07-04 · passed", "2001-12-31 · passed"),
+                     "b": ("2026-07-01 · due soon", "2026-12-28"),  # notice on the 30th day
+                     "c": ("2025-12-03 · passed", "2026-06-01 · due soon"),  # expires today
+                     "d": ("2026-07-05", "2027-01-01"),  # notice on the 34th day
+                     "e": ("", "perpetual"),
+                     "f": ("2026-01-02 · passed", "2026-07-01 · due soon"),  # the 30th day
+                     "g": ("2026-01-03 · passed", "2026-07-02")}  # the 31st
+    frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
+    for column in ("Notice deadline", "Expires"):  # the blank notice and "perpetual" last
+        assert list(_sorted(frame, column)["Contract"]) == ["a", "c", "f", "g", "b", "d", "e"], column
+    sheet = load_workbook(io.BytesIO(portfolio_xlsx(rows, None)))["Portfolio"]
+    fills = {PASSED: DATE_COLOURS[PASSED][1].lstrip("#"), DUE_SOON: DATE_COLOURS[DUE_SOON][1].lstrip("#")}
+    for line in sheet.iter_rows(min_row=2):
+        row = next(r for r in rows if r["Contract"] == line[0].value)
+        for column in ("Notice deadline", "Expires"):
+            cell = line[PORTFOLIO_COLUMNS.index(column)]
+            state = next((s for s in fills if row[column].endswith(f" · {s}")), None)
+            assert cell.value == (row[column] or None), (row["Contract"], column)  # the table's words
+            filled = cell.fill.fgColor.rgb[-6:].lower() if cell.fill.fill_type == "solid" else None
+            assert filled == (fills[state] if state else None), (row["Contract"], column, filled)
+
+
+def test_the_page_marks_dates_on_the_one_clocks_today(live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's today is contracts.clock's: on a clock 25 days on, supply.txt's notice deadline (20 days from
+    the real today) has passed and is off the timeline, and its expiry is still not due."""
+    later = clock.utcnow() + timedelta(days=25)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    at = portfolio_page(live["acme"])
+    table = at.dataframe[0].value
+    supply = table[table["Contract"] == "supply.txt"].iloc[0]
+    assert supply["Notice deadline"] == f"{(TODAY + timedelta(days=20)).isoformat()} · {PASSED}"
+    assert supply["Expires"] == CONTRACTS["supply.txt"][0]
+    chart = at.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.datasets]
+    shown = {(r["Contract"], r["Deadline"]) for rows in frames for r in rows if "Contract" in r}
+    assert ("supply.txt", "last day to give notice") not in shown and ("supply.txt", "expires") in shown
 
 
 def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,15 +268,22 @@ def test_rows_are_as_tall_as_the_lines_a_name_takes() -> None:
 
     from ui.pages.portfolio import _row_height
 
-    short = pd.DataFrame({"Contract": ["msa.txt", "lease.txt"], "Parties": ["Acme LLC; Globex, Inc.", ""]})
-    assert _row_height(short) is None
+    def frame(contracts: list[str], parties: list[str], dates: list[str] | None = None) -> pd.DataFrame:
+        dates = dates or [""] * len(contracts)
+        return pd.DataFrame({"Contract": contracts, "Parties": parties, "Notice deadline": dates, "Expires": dates})
+
+    assert _row_height(frame(["msa.txt", "lease.txt"], ["Acme LLC; Globex, Inc.", ""], ["2027-03-01", ""])) is None
     name = next(n for n in LONG_CONTRACTS if n.startswith("Master"))
     parties = ("Northwind Analytics, Inc.; Consolidated Intercontinental Freight Forwarding LLC; Meridian Capital "
                "Partners Holdings Ltd.; Blue Harbor Insurance Services of North America, Inc.")
-    tall = _row_height(pd.DataFrame({"Contract": ["msa.txt", name], "Parties": ["", parties]}))
+    tall = _row_height(frame(["msa.txt", name], ["", parties]))
     assert tall is not None and tall >= 13 + 4 * 18.2 + 2 * 3
-    two = _row_height(pd.DataFrame({"Contract": ["msa.txt"], "Parties": [parties.split("; Meridian")[0]]}))
+    two = _row_height(frame(["msa.txt"], [parties.split("; Meridian")[0]]))
     assert two is not None and two > 64
+    # a date marked passed or due soon takes a second line, under the date, however short the names are
+    for mark in (PASSED, DUE_SOON):
+        marked = _row_height(frame(["msa.txt"], ["Acme LLC"], [f"2026-12-20 · {mark}"]))
+        assert marked is not None and marked > 64, mark
 
 
 def test_timeline_shows_the_next_12_months(live: dict) -> None:
@@ -326,9 +401,9 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def _readable_rows(page) -> dict[str, str]:
+def _readable_rows(page, shown: str = "Parties") -> dict[str, str]:
     """Each row of the Portfolio table as a lawyer can read it in the grid's last paint: its contract's name ->
-    its parties, each cell's painted lines joined and squeezed (`_squeezed`). A line counts only where it lies
+    its `shown` column (its parties), each cell's painted lines joined and squeezed (`_squeezed`). A line counts only where it lies
     whole inside its cell (left to right within its column, top to bottom within its row): the canvas cuts off
     whatever spills over, so text painted past the cell's edge is not read."""
     drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
@@ -348,14 +423,30 @@ def _readable_rows(page) -> dict[str, str]:
     bounds = ([centres[0] - (centres[1] - centres[0]) / 2] + [(a + b) / 2 for a, b in pairwise(centres)]
               + [centres[-1] + (centres[-1] - centres[-2]) / 2])
     cells: dict[str, list[str]] = {}
-    for column in ("Contract", "Parties"):
+    for column in ("Contract", shown):
         for row, (top, bottom) in enumerate(pairwise(bounds)):
             lines = sorted((d for d in paint if inside(d, column) and top <= d["top"] < bottom), key=lambda d: d["top"])
             for d in lines:  # half the 13 px line above and below its middle, where the text is drawn
                 assert d["left"] + d["width"] <= columns[column][1] and top <= d["top"] - 6 <= d["top"] + 6 <= bottom, (
                     f"{column} of row {row} painted past its cell", d, columns[column], (top, bottom))
             cells.setdefault(column, []).append(_squeezed(" ".join(d["text"] for d in lines)))
-    return dict(zip(cells["Contract"], cells["Parties"], strict=True))
+    return dict(zip(cells["Contract"], cells[shown], strict=True))
+
+
+def _fill(page, text: str) -> tuple[int, ...]:
+    """The colour the grid fills the cell of its last paint of a line ending in `text`'s last word with (a wide
+    column may wrap "due soon" between its words), 4 px left of the line (inside the cell's
+    8 px padding, where no letter is drawn), as the screen shows it."""
+    from PIL import Image
+
+    drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"] and d["text"].endswith(text.split()[-1])]
+    assert drawn, [d["text"] for d in page.evaluate("window.lxDrawn") if d["grid"]][-40:]
+    drawn = drawn[-1]
+    box = page.locator('[data-testid="stDataFrame"] canvas').first.bounding_box()
+    assert box is not None
+    shot = page.screenshot(clip={"x": box["x"] + drawn["left"] - 4, "y": box["y"] + drawn["top"], "width": 1,
+                                 "height": 1})
+    return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((0, 0))
 
 
 @pytest.mark.slow
@@ -388,6 +479,18 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
                 assert box is not None and box["x"] + box["width"] <= width  # the page does not scroll sideways
                 assert _readable_rows(page) == {_squeezed(name): _squeezed(f"Northwind Analytics, Inc.; {customer}")
                                                 for name, (_, _, customer) in CONTRACTS.items()}, width
+                # lapsed and due dates read as such, whole in their cells (the mark on a line under the date),
+                # in their colours; a later date and "perpetual" as they are
+                notice = (TODAY + timedelta(days=20)).isoformat()
+                assert _readable_rows(page, "Notice deadline") == {
+                    "archive.txt": _squeezed(f"2001-07-04 · {PASSED}"), "supply.txt": _squeezed(f"{notice} · {DUE_SOON}"),
+                    "licence.txt": (TODAY + timedelta(days=200)).isoformat(), "lease.txt": ""}, width
+                assert _readable_rows(page, "Expires") == {
+                    "archive.txt": _squeezed(f"2001-12-31 · {PASSED}"), "supply.txt": CONTRACTS["supply.txt"][0],
+                    "licence.txt": CONTRACTS["licence.txt"][0], "lease.txt": "perpetual"}, width
+                for mark in (PASSED, DUE_SOON):
+                    fill = DATE_COLOURS[mark][1]
+                    assert _fill(page, mark) == tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5)), (width, mark)
                 if width == 1280:  # the Excel file as downloaded: each review's link at the address the app is served at
                     with page.expect_download() as download:
                         page.get_by_role("button", name="Export to Excel").click()

@@ -1,6 +1,7 @@
 """Portfolio: every contract of the firm with its key terms and risks by severity, filtered by the API
 (GET /v1/portfolio: party, governing law, expiring before) and sorted here; exported to Excel; a click on a
-row opens its review. Above the table, the deadlines of the next 12 months on a timeline."""
+row opens its review. Above the table, the deadlines of the next 12 months on a timeline. Dates are marked passed or
+due soon on today as the one clock (contracts.clock) tells it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,25 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from contracts.clock import utcnow
 from contracts.key_terms import TO_CHECK
 from contracts.wire import PortfolioItem
 from ui.state import api, attempt
-from ui.terms_view import PORTFOLIO_COLUMNS, SEVERITY_COLUMNS, portfolio_rows, portfolio_xlsx, timeline_rows
+from ui.terms_view import (
+    DATE_COLOURS,
+    DATED_COLUMNS,
+    DUE_SOON,
+    DUE_SOON_DAYS,
+    PASSED,
+    PORTFOLIO_COLUMNS,
+    SEVERITY_COLUMNS,
+    date_state,
+    portfolio_rows,
+    portfolio_xlsx,
+    timeline_rows,
+)
 
 SORTS = {"Newest first": None, "Notice deadline, soonest first": "Notice deadline", "Expiry, soonest first": "Expires",
          "Most high risks": "High", "Contract name": "Contract"}
@@ -25,19 +40,22 @@ OPEN = "portfolio_open"  # the contract a click on the table asked to open
 # cutting it short (a text column shows a line break as a space, so the parties stay apart by "; "). The columns up
 # to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; wider windows stretch every
 # column but the pinned contract's, which stays in view while the table scrolls to the columns past them
-# (governing law, effective, renewal).
-CONTRACT_PX, PARTIES_PX = 210, 260
+# (governing law, effective, renewal). A date passed or due soon says so on a second line, under the date.
+CONTRACT_PX, PARTIES_PX, NOTICE_PX, EXPIRES_PX = 210, 260, 110, 100
+DATE_HELP = f"{PASSED}: before today; {DUE_SOON}: in the next {DUE_SOON_DAYS} days"
 COLUMN_WIDTHS = {
     "Contract": st.column_config.TextColumn(width=CONTRACT_PX, pinned=True,
                                             help="The contract's file name as uploaded; click a row to open its review"),
     "Review": st.column_config.LinkColumn("Review", display_text="Open", width=60),
     "Parties": st.column_config.TextColumn(width=PARTIES_PX, help=f"({TO_CHECK}): a name found outside the preamble "
                                            "by a model; confirm it in the review"),
-    "Notice deadline": st.column_config.TextColumn(width=110),
-    "Expires": st.column_config.TextColumn(width=90),
+    "Notice deadline": st.column_config.TextColumn(width=NOTICE_PX, help=f"The last day to give notice that stops a "
+                                                   f"renewal; {DATE_HELP}"),
+    "Expires": st.column_config.TextColumn(width=EXPIRES_PX, help=DATE_HELP),
     **{c: st.column_config.NumberColumn(width=60) for c in SEVERITY_COLUMNS.values()},
 }
-WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX}  # the columns whose text takes lines as it needs
+# the columns whose text takes lines as it needs
+WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX, "Notice deadline": NOTICE_PX, "Expires": EXPIRES_PX}
 # glide-data-grid, the table's canvas, as Streamlit configures it: text wraps only in rows taller than 4rem (64 px);
 # the first line takes the 13 px the font measures, each next one 1.4 times that; a cell keeps 8 px left and right of
 # its text, 3 px above and below
@@ -55,7 +73,8 @@ def page() -> None:
     if not everything:
         st.info("No contract yet: upload one on the Review page and its key terms appear here.")
         return
-    _timeline(everything)
+    today = utcnow().date()
+    _timeline(everything, today)
     laws = sorted({i.terms.governing_law.value for i in everything
                    if i.terms and i.terms.governing_law and i.terms.governing_law.value})
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
@@ -69,7 +88,7 @@ def page() -> None:
         party=party.strip() or None, governing_law=law, expires_before=before.isoformat() if before else None))
     if items is None:
         return
-    rows = portfolio_rows(items)
+    rows = portfolio_rows(items, today)
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
     if (column := SORTS[sort]) is not None:
         frame = _sorted(frame, column)
@@ -81,7 +100,7 @@ def page() -> None:
     # the first time (the second opened the row)
     table = f"{TABLE}-{sort}"
     # the header and every row, up to 560 px (three rows at least, however tall): the table scrolls past them
-    st.dataframe(frame, hide_index=True, key=table, row_height=row_px,
+    st.dataframe(_styled(frame), hide_index=True, key=table, row_height=row_px,
                  height=38 + min(rows_px, max(522, 3 * (row_px or 35))),
                  column_config=COLUMN_WIDTHS, on_select=lambda: _open(table, ids), selection_mode="single-cell")
     if (contract := st.session_state.pop(OPEN, None)) is not None:
@@ -91,8 +110,17 @@ def page() -> None:
                        icon=":material/download:")
 
 
+def _styled(frame: pd.DataFrame) -> Styler:
+    """The table with its passed and due-soon dates in their colours (st.dataframe draws a Styler's text colour
+    and fill); the cells keep their text, so the grid still sorts a date column by its dates."""
+    def colours(text: object) -> str:
+        state = date_state(text)
+        return "" if state is None else "color: {}; background-color: {}".format(*DATE_COLOURS[state])
+    return frame.style.map(colours, subset=list(DATED_COLUMNS))
+
+
 def _row_height(frame: pd.DataFrame) -> int | None:
-    """Rows tall enough for the most lines a contract's name or parties take in their columns (at most MAX_LINES),
+    """Rows tall enough for the most lines a contract's name, parties or marked dates take in their columns (at most MAX_LINES),
     or None (Streamlit's one-line rows) where every one fits on a line. The grid draws every row as tall and, in a
     row too short, cuts off the lines that do not fit; the browser's text is measured nowhere Python can see, so the
     lines are counted on generous widths of the characters (`_text_px`)."""
@@ -152,8 +180,7 @@ def _sorted(frame: pd.DataFrame, column: str) -> pd.DataFrame:
                       frame[blank]])
 
 
-def _timeline(items: list[PortfolioItem]) -> None:
-    today = date.today()
+def _timeline(items: list[PortfolioItem], today: date) -> None:
     due = timeline_rows(items, today)
     st.subheader("Deadlines in the next 12 months")
     if not due:
