@@ -75,7 +75,8 @@ _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+o
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
 _ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b"
-_OWNS = r"['’]s\s+(?:\w+\s){0,2}?(?:liability|obligations?|rights?|right|option|consent|sole)\b"
+# not "Employer's liability insurance", a kind of insurance and no liability of the employer's
+_OWNS = r"['’]s\s+(?:\w+\s){0,2}?(?:liability(?!\s+insurance)|obligations?|rights?|right|option|consent|sole)\b"
 _ACTOR = re.compile(rf"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty){_ACTS}")
 _POSSESSIVE = re.compile(rf"\b([A-Z][a-zA-Z-]+){_OWNS}")
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
@@ -85,7 +86,35 @@ _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", 
                 # Products shall include"), and both parties together
                 "services", "products", "inventions", "software", "materials", "deliverables", "goods", "work",
                 "documentation", "information", "fees", "territory", "term", "trademarks", "marks", "data", "party",
-                "parties"}
+                "parties", "there",
+                # the other nouns a contract capitalises and makes act or own ("the Shares shall", "Terms and
+                # Conditions shall", "Insurance shall be procured", "the Product will"), each also read as a plural
+                "condition", "period", "year", "month", "date", "fee", "ip", "product", "service", "order", "share",
+                "warrant", "warranty", "appearance", "specification", "insurance", "proceeds", "deposit", "manual",
+                "link", "notice", "clause", "paragraph", "schedule", "exhibit", "person", "stock", "equipment",
+                "property", "control", "royalty", "royalties", "payment", "price", "forecast", "asset", "contract",
+                "merchandise", "cost", "system", "result", "claim", "amount", "right", "compensation", "committee",
+                "board", "license", "licence", "patent", "sale", "facility", "site", "report", "affiliate", "pool",
+                "franchise", "option", "transfer", "support", "audit", "dispute", "termination", "regulation",
+                "record", "policy", "policies", "material", "maintenance", "inspection", "image", "credit", "coverage",
+                "confirmation", "commission", "catalog", "certificate", "amendment", "act", "acquisition", "addendum",
+                "advertising", "appointment", "detail", "development", "extension", "improvement", "incentive",
+                "interest", "note", "offer", "premises", "proposal", "receivable", "supply", "subsection", "tooling",
+                "unit", "url", "user", "website"}
+# the words that open a party's name without being part of it ("The Company", "Each of AFSL and TPH-A", "At
+# TPH's option"): a capitalised word before a guessed party that is none of these makes the guess the tail of a
+# longer term ("EFFECTIVE DATE shall", "Renewal Periods shall", "PageMaster Corporation shall")
+_NAME_OPENERS = {"the", "this", "that", "these", "those", "such", "any", "all", "no", "each", "every", "either",
+                 "neither", "both", "other", "another", "a", "an", "its", "their", "his", "her", "our", "your", "said",
+                 "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for", "from", "with", "without",
+                 "upon", "under", "if", "unless", "when", "where", "whereas", "while", "until", "after", "before",
+                 "during", "provided", "subject", "except", "notwithstanding", "nothing", "then", "thereafter",
+                 "however", "further", "accordingly", "also", "as", "so", "it", "we", "you"}
+# the last word of a company's name: a longer term that ends in one is a party ("PageMaster Corporation"),
+# not a fragment. Not "Company", which contracts make a short name and put after other words ("Operating
+# Company", "FOB Company's office", a heading's "Payment Schedule Company agrees")
+_COMPANY_SUFFIXES = {"corporation", "corp", "co", "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag",
+                     "sa", "lp", "llp"}
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
@@ -132,7 +161,7 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
     """The parties the clause makes act ("Supplier shall"), then those it gives a liability, right or
     obligation ("Customer's liability"), each in reading order: the contract's own party names and short
     names whole where it knows them ("PageMaster Corporation shall", "Go Call shall", not "Corporation" and
-    "Call"), else a capitalised word."""
+    "Call"), else a capitalised word that is no common noun and no fragment of a longer term (_guess)."""
     # a short name defined as "the Manufacturer" is called "The Manufacturer" at a sentence's start
     names = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties if p and p.strip()},
                    key=len, reverse=True)
@@ -141,7 +170,8 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
     for tail, generic in ((_ACTS, _ACTOR), (_OWNS, _POSSESSIVE)):
         known = [(m.start(1), m.end(1), " ".join(m.group(1).split()))
                  for m in re.finditer(rf"(?<![\w-])({alternatives}){tail}", text)] if names else []
-        guessed = [(m.start(1), m.end(1), _party(m.group(1))) for m in generic.finditer(text)]
+        guessed = [(start, m.end(1), name) for m in generic.finditer(text)
+                   for start, name in [_guess(text, m.start(1), m.group(1), parties)]]
         found = known + [g for g in guessed if g[2] and not any(s <= g[0] < e for s, e, _ in known)]
         out += [name for _, _, name in sorted(found)]
     return out
@@ -355,13 +385,39 @@ def _unit(unit: str, number: str) -> str:
     return unit.rstrip("s") if number == "1" else unit if unit.endswith("s") else unit + "s"
 
 
+def _guess(text: str, start: int, word: str, parties: Sequence[str]) -> tuple[int, str]:
+    """The party a capitalised word at `start` names, where the contract's names did not say (its start and
+    name), else "": the word ends a longer capitalised term ("EFFECTIVE DATE shall", "Renewal Periods shall",
+    "MBE Centers will") or is a noun a contract capitalises ("the Shares shall"), and naming it would tell the
+    lawyer a wrong party. A longer term is taken whole where it is a company's name: the start of one of the
+    contract's `parties` ("Oak Ridge" of "OAK RIDGE ENERGY TECHNOLOGIES, INC.", "Dragon Systems" of "DRAGON
+    SYSTEMS, INC.") or a name that ends in "Corporation", "Inc" and the like ("PageMaster Corporation")."""
+    if " " in word.strip():  # either/each/neither party
+        return start, _party(word)
+    run: list[str] = []
+    before = text[:start]
+    while (m := re.search(r"(?<![^\s(\"“])([A-Z][\w&'’-]*) $", before)) and m.group(1).lower() not in _NAME_OPENERS:
+        run.insert(0, m.group(1))
+        before = before[:m.start()]
+    if not run:
+        return start, _party(word)
+    words = [w.lower() for w in [*run, word]]
+    known = ([w.strip(",.").lower() for w in re.sub(r"^the\s+", "", " ".join(p.split()), flags=re.I).split()]
+             for p in parties)
+    if any(k[:len(words)] == words for k in known) or words[-1].strip(".") in _COMPANY_SUFFIXES:
+        return start - sum(len(w) + 1 for w in run), " ".join([*run, word])
+    return start, ""
+
+
 def _party(name: str) -> str:
     name = " ".join(name.split())
     words = name.split()
     while words and words[0].lower() in _NOT_PARTIES - {"either", "each", "neither"}:
         words = words[1:]
     name = " ".join(words)
-    if not name or name.lower() in _NOT_PARTIES or (name.isupper() and len(name) > 12):
+    lower = name.lower()
+    if not name or lower in _NOT_PARTIES or (lower.endswith("s") and lower[:-1] in _NOT_PARTIES) or (
+            name.isupper() and len(name) > 12):
         return ""
     if name.lower().endswith(" party"):  # "Neither party shall …" binds both, as "either party" does
         return "either party" if name.lower().startswith("neither") else name.lower()

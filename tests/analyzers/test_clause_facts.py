@@ -61,7 +61,8 @@ def test_unsupported_facts_are_the_numbers_and_laws_a_quote_does_not_state() -> 
 
 def test_the_contracts_own_party_names_are_read_whole() -> None:
     clause = "PageMaster Corporation shall purchase a minimum of $100,000 of pagers."
-    assert explain("Minimum Commitment", clause) == "Commits Corporation to a minimum of $100,000."  # unknown: a guess
+    # unknown: the company's name whole, never its last word ("Commits Corporation" named no one)
+    assert explain("Minimum Commitment", clause) == "Commits PageMaster Corporation to a minimum of $100,000."
     assert explain("Minimum Commitment", clause, ["PageMaster Corporation", "PageMaster"]) == \
         "Commits PageMaster Corporation to a minimum of $100,000."
     exclusive = "Go Call shall not engage in the same or similar promotions during the Term with any other entity."
@@ -152,3 +153,36 @@ def test_a_phrase_keeps_its_numbers_and_drops_a_parenthesis_it_does_not_close() 
     assert read_facts("Licensee shall pay if any Royalty Payment (as defined in 9.3, below) is late.").conditions \
         == ["if any Royalty Payment"]
     assert read_facts("Company shall pay $2,500, monthly.").amounts == ["$2,500"]
+
+
+def test_a_word_of_a_longer_capitalised_term_is_no_party() -> None:
+    # CUAD train contracts: "Commits DATE ...", "names Conditions", "Commits Years ...", "names Fee" were guesses
+    # taken from the last word of a defined term; the explanation then names no party rather than a wrong one
+    assert read_facts("The EFFECTIVE DATE shall be the date of signature.").parties == []
+    assert explain("Minimum Commitment", "The Minimum Fee shall be $5,000 for each Contract Year.") == \
+        "Sets a minimum commitment of $5,000."
+    assert read_facts("Any Renewal Periods shall be on the terms of this Agreement.", ["Licensee"]).parties == []
+    assert read_facts("Each MBE Center shall have the right to terminate.", ["MBE"]).parties == []
+    # a party named before the term is still read ("Licensee shall" after "Terms and Conditions")
+    assert read_facts("The Terms and Conditions shall bind Licensee, and Licensee shall pay.").parties == ["Licensee"]
+
+
+def test_a_noun_a_contract_capitalises_is_no_party() -> None:
+    assert read_facts("The Shares shall be issued and the Product will be shipped.").parties == []
+    assert read_facts("Insurance shall be procured; Years shall mean contract years; the IP shall vest.").parties == []
+    assert read_facts("There shall be no assignment of the Warrants.").parties == []
+    assert explain("Insurance", "Supplier shall carry Employer's liability insurance of $1,000,000.") == \
+        "Requires Supplier to carry insurance of $1,000,000."
+
+
+def test_a_longer_name_that_starts_a_contracts_party_is_read_whole() -> None:
+    # CUAD LECLANCHE: "Oak Ridge shall" was "Requires Ridge to carry insurance"
+    parties = ["LECLANCHÉ SA", "OAK RIDGE ENERGY TECHNOLOGIES, INC."]
+    assert explain("Insurance", "Oak Ridge shall maintain insurance of $2,000,000.", parties) == \
+        "Requires Oak Ridge to carry insurance of $2,000,000."
+    assert read_facts("Dragon Systems may terminate this Agreement.", ["DRAGON SYSTEMS, INC.", "MMI"]).parties == \
+        ["Dragon Systems"]
+    # the first word of a party's name, as contracts call it, and a defined acronym are still read
+    assert read_facts("Notwithstanding the foregoing, MediWound shall remain liable.", ["MEDIWOUND LTD."]).parties \
+        == ["MediWound"]
+    assert read_facts("Each of AFSL and TPH-A shall have the right.", ["Transphorm, Inc."]).parties == ["TPH-A"]
