@@ -291,6 +291,10 @@ def test_timeline_shows_the_next_12_months(live: dict) -> None:
     assert "Deadlines in the next 12 months" in texts(at)
     chart = at.get("vega_lite_chart")[0].proto
     assert "Date" in chart.spec and "Contract" in chart.spec
+    # the contracts' names are not cut at the theme's ~100 px (a long name read "Master Services A…")
+    spec = json.loads(chart.spec)
+    y_axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"] if "y" in layer.get("encoding", {})]
+    assert y_axes and all(axis.get("labelLimit", 0) >= 240 for axis in y_axes)
     frames = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.datasets]
     shown = {(r["Contract"], r["Deadline"], r["Date"]) for rows in frames for r in rows if "Contract" in r}
     assert shown == {("supply.txt", "last day to give notice", (TODAY + timedelta(days=20)).isoformat()),

@@ -60,6 +60,7 @@ WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX, "Notice deadline": NO
 # the first line takes the 13 px the font measures, each next one 1.4 times that; a cell keeps 8 px left and right of
 # its text, 3 px above and below
 WRAPS_ABOVE_PX, FONT_PX, LINE_PX, CELL_PADDING_PX, TEXT_PADDING_PX = 64, 13, 18.2, 8, 3
+LABEL_PX = 260  # the timeline's contract names: Streamlit's theme cut them at about 100 px ("Master Services A…")
 MAX_LINES = 8  # one contract with a dozen parties would make every row of the table this tall
 
 
@@ -190,7 +191,9 @@ def _timeline(items: list[PortfolioItem], today: date) -> None:
     chart = (alt.Chart(data).mark_point(filled=True, size=160)
              .encode(x=alt.X("Date:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month"),
                              scale=alt.Scale(domain=[today.isoformat(), (today + timedelta(days=365)).isoformat()])),
-                     y=alt.Y("Contract:N", title=None, sort=alt.EncodingSortField("Date", op="min")),
+                     # a contract's name up to a third of a 1280 px window's chart (the rest on hover)
+                     y=alt.Y("Contract:N", title=None, sort=alt.EncodingSortField("Date", op="min"),
+                             axis=alt.Axis(labelLimit=LABEL_PX)),
                      color=alt.Color("Deadline:N", title=None, legend=alt.Legend(orient="top"),
                                      scale=alt.Scale(domain=["last day to give notice", "expires"],
                                                      range=["#b91c1c", "#1d4ed8"])),
