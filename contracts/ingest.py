@@ -179,6 +179,10 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
     if len(pages) > limits.max_pages:
         raise TooManyPagesError(name, f"the document has {len(pages)} pages; the limit is {limits.max_pages}")
     pages = [normalize_text(p) for p in pages]
+    if kind == "pdf":  # a DOCX's header and footer are read once, at its start and end; a text file has no pages
+        from contracts.pdf_furniture import strip_furniture
+
+        pages = strip_furniture(pages)
     metadata: dict[str, str] = {}
     if kind == "docx":
         from contracts.docx_text import tracked_changes
