@@ -20,6 +20,7 @@ _MONEY = re.compile(
     r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million |billion |thousand )?(?:dollars|euros|pounds)\b", re.I)
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
+_RATE = re.compile(r"\d+(?:\.\d+)?")
 _FEES = re.compile(r"\b(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|amounts|charges|sums|consideration)\s+"
                    r"(?:actually\s+)?(?:paid|payable|received)\b[^.;:,]{0,90}", re.I)
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?)"
@@ -177,13 +178,23 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
     return out
 
 
+def _one_percent_per_number(found: list[str]) -> list[str]:
+    """Each percentage once: "ten percent (10%)" reads as "10 percent" and "10%", one rate said twice (a
+    rate said in words and in figures, as contracts write them); the first wording is kept."""
+    out: dict[float | str, str] = {}
+    for said in found:
+        number = _RATE.match(said)
+        out.setdefault(float(number.group()) if number else said, said)
+    return list(out.values())
+
+
 def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
     """The facts `quote` states, in reading order, each once; `parties`, the contract's party names and
     short names, are read whole where the clause names them."""
     text = normalize(quote)
     facts = ClauseFacts()
     facts.amounts = _unique(_one_per_number([m.group(0) for m in _MONEY.finditer(text)])
-                            + [m.group(0) for m in _PERCENT.finditer(text)]
+                            + _one_percent_per_number([m.group(0) for m in _PERCENT.finditer(text)])
                             + [_trim(m.group(0)) for m in _FEES.finditer(text)])
     notice_spans = []
     for m in _NOTICE.finditer(text):

@@ -186,3 +186,9 @@ def test_a_longer_name_that_starts_a_contracts_party_is_read_whole() -> None:
     assert read_facts("Notwithstanding the foregoing, MediWound shall remain liable.", ["MEDIWOUND LTD."]).parties \
         == ["MediWound"]
     assert read_facts("Each of AFSL and TPH-A shall have the right.", ["Transphorm, Inc."]).parties == ["TPH-A"]
+
+
+def test_a_rate_in_words_and_figures_is_one_rate() -> None:
+    # "ten percent (10%)" explained "of 10 percent, 10%"; two different rates stay two
+    assert read_facts("Provider shall pay Customer ten percent (10%) of net revenue.").amounts == ["10 percent"]
+    assert read_facts("a royalty of 4% on sales and 2.5% on services").amounts == ["4%", "2.5%"]
