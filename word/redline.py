@@ -47,6 +47,7 @@ from word.runs import (
     child_text,
     complex_field,
     isolate,
+    note_references,
     paragraph_offsets,
     paragraph_text,
     run_text,
@@ -1122,8 +1123,7 @@ def _number_notes(parts: dict[str, Any]) -> None:
         notes = parts.get(f"word/{kind}s.xml")
         if notes is None:
             continue
-        references = [r for name in sorted(parts, key=lambda n: n != "word/document.xml")
-                      for r in parts[name].iter(f"{W}{kind}Reference")]
+        references = note_references(parts, kind)
         rank: dict[str | None, int] = {}
         for reference in references:
             rank.setdefault(reference.get(f"{W}id"), len(rank))

@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from word.runs import complex_field
+from word.runs import complex_field, note_references
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -293,8 +293,7 @@ def _unreferenced_notes(parts: dict[str, Any]) -> None:
         notes = parts.get(name)
         if notes is None:
             continue
-        references = [r for part in sorted(parts, key=lambda n: n != "word/document.xml")
-                      for r in parts[part].iter(f"{W}{kind}Reference")]
+        references = note_references(parts, kind)
         number: dict[str | None, str] = {}
         for reference in references:
             number.setdefault(reference.get(f"{W}id"), f"n{len(number) + 1}")

@@ -219,3 +219,10 @@ def complex_field(simple: Any) -> list[Any]:
     result = [copy.deepcopy(child) for child in simple if child.tag != f"{W}fldData"]
     return [run("fldChar", fldCharType="begin", **flags), run("instrText"), run("fldChar", fldCharType="separate"),
             *result, run("fldChar", fldCharType="end")]
+
+
+def note_references(parts: dict[str, Any], kind: str) -> list[Any]:
+    """The package's `kind` ("footnote" or "endnote") references in reading order, the body's first: the order
+    Word numbers notes in on the page, which the redline saves them in and the checker compares them by."""
+    return [r for name in sorted(parts, key=lambda n: n != "word/document.xml")
+            for r in parts[name].iter(f"{W}{kind}Reference")]
