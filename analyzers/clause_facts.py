@@ -20,7 +20,6 @@ _MONEY = re.compile(
     r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million |billion |thousand )?(?:dollars|euros|pounds)\b", re.I)
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
-_RATE = re.compile(r"\d+(?:\.\d+)?")
 _FEES = re.compile(r"\b(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|amounts|charges|sums|consideration)\s+"
                    r"(?:actually\s+)?(?:paid|payable|received)\b[^.;:,]{0,90}", re.I)
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?)"
@@ -181,10 +180,10 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
 def _one_percent_per_number(found: list[str]) -> list[str]:
     """Each percentage once: "ten percent (10%)" reads as "10 percent" and "10%", one rate said twice (a
     rate said in words and in figures, as contracts write them); the first wording is kept."""
-    out: dict[float | str, str] = {}
+    out: dict[str, str] = {}
     for said in found:
-        number = _RATE.match(said)
-        out.setdefault(float(number.group()) if number else said, said)
+        number = _NUMBER.match(said)
+        out.setdefault(number.group() if number else said, said)
     return list(out.values())
 
 

@@ -10,6 +10,7 @@ itself)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -26,6 +27,7 @@ def _escaped(line: str) -> str:
     return _MARKS.sub(r"\\\1", line.strip())
 
 
+@functools.lru_cache(maxsize=8)  # a rerun unwraps the same contract for its text pane and its quote
 def unwrapped(text: str) -> str:
     """`text` with the line breaks a PDF's right margin put inside a paragraph made spaces, the same length (a
     finding's offsets still point at its words). A PDF's text keeps every printed line, and in a pane narrower than
