@@ -31,16 +31,19 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn
 
         from serving.api.app import build_app
+        from serving.api.http_errors import JsonErrorProtocol
     except ImportError as exc:
         raise CommandError(f"the serving extra is not installed ({exc.name}); pip install 'lexrisk[serving]'") from None
     from lexrisk.settings import get_settings
 
     settings = get_settings()
-    # proxy_headers off: uvicorn would believe X-Forwarded-For from loopback; the gate believes only the proxies
-    # in LEXRISK_TRUSTED_PROXIES (serving/api/client_address.py)
+    # http: uvicorn's own protocol, but a request it cannot parse gets the API's JSON error body
+    # (serving/api/http_errors.py). proxy_headers off: uvicorn would believe X-Forwarded-For from loopback; the
+    # gate believes only the proxies in LEXRISK_TRUSTED_PROXIES (serving/api/client_address.py)
     host, port = args.host or settings.host, args.port or settings.port
     if args.workers == 1:
-        uvicorn.run(build_app(settings), host=host, port=port, log_level=args.log_level, proxy_headers=False)
+        uvicorn.run(build_app(settings), host=host, port=port, log_level=args.log_level, proxy_headers=False,
+                    http=JsonErrorProtocol)
         return 0
     if not settings.redis_url:
         # in-process queues would each take every queued job at start-up, and rate limits would be per process
@@ -56,6 +59,6 @@ def run(args: argparse.Namespace) -> int:
         pass
     # each process builds the app from the same LEXRISK_* settings; the socket is ours (see serving/listen.py)
     config = uvicorn.Config("serving.api.app:build_app", factory=True, host=host, port=port, workers=args.workers,
-                            log_level=args.log_level, proxy_headers=False)
+                            log_level=args.log_level, proxy_headers=False, http=JsonErrorProtocol)
     Multiprocess(config, sockets=[tcp_listener(host, port)]).run()
     return 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.wire import ErrorBody
 from lexrisk.cli import main
 from lexrisk.testing.vllm_server import ROOT, free_port
 from serving.db import make_engine
@@ -136,14 +139,46 @@ def _stop(process: subprocess.Popen) -> str:
     return process.stderr.read().decode()
 
 
+def _raw_exchange(url: str, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send `request` as bytes (no client library would send a malformed one) and read the whole answer:
+    its status line, headers and body."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
+
+
+MALFORMED = [b"GARBAGE\r\n\r\n", b"GET /v1/contracts HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+             b"POST /v1/contracts HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"]
+
+
+def _assert_json_400(url: str) -> None:
+    """Each request the HTTP parser refuses is answered with the API's one error body, as JSON, and the
+    connection is closed; uvicorn's own answer was plain text ("Invalid HTTP request received.")."""
+    for request in MALFORMED:
+        status, headers, body = _raw_exchange(url, request)
+        assert status == "HTTP/1.1 400 Bad Request", request
+        assert headers["content-type"] == "application/json" and headers["connection"] == "close"
+        assert int(headers["content-length"]) == len(body)
+        error = ErrorBody.model_validate(json.loads(body)).error
+        assert error.code == "malformed_request" and "not valid HTTP" in error.message
+
+
 @pytest.mark.slow
 def test_serve_starts_the_api_on_loopback(tmp_path) -> None:
     process, url = _serve(tmp_path)
     try:
         assert httpx.get(f"{url}/v1/contracts").status_code == 401
+        _assert_json_400(url)
+        assert httpx.get(f"{url}/v1/contracts").status_code == 401  # the server carries on
     finally:
         err = _stop(process)
-    assert "Application shutdown complete" in err
+    assert "Application shutdown complete" in err and "Traceback" not in err
 
 
 def _spawned_children(pid: int) -> int:
@@ -168,6 +203,7 @@ def test_serve_with_two_workers_shares_one_port(tmp_path) -> None:
         assert _spawned_children(process.pid) == 2
         with httpx.Client(base_url=url) as http:
             assert all(http.get("/v1/contracts").status_code == 401 for _ in range(20))
+        _assert_json_400(url)
     finally:
         err = _stop(process)
     assert err.count("Application shutdown complete") == 2 and "Traceback" not in err
