@@ -19,11 +19,19 @@ superscript number the lawyer clicks to read the note. Not inside the note: Libr
 a DOCX with a comment in its notes part ("source file could not be loaded"), and python-docx keeps that
 part as bytes it cannot edit. A text box's words are read right after the paragraph holding the box; a
 finding there is commented on that paragraph (the nearest paragraph before it), as is text outside the body
-and the notes (a header, a footer)."""
+and the notes (a header, a footer).
+
+A comment's id is never a footnote's or endnote's id (separators included): LibreOffice 7.4 then shows the
+wrong note texts (comment 0 on the reference of footnote 1 of 3, with a continuation separator 0: the notes
+read "1 Delivery, 2 Delivery, 3 Including" instead of "1 Delivery, 2 Including, 3 Within"). Word numbers
+comments and notes separately, so the ids only need to differ: new comments take ids above the notes'
+largest, a comment the file has under a note's id is renumbered, and a file without notes keeps the ids it
+always had."""
 
 from __future__ import annotations
 
 import io
+import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -35,6 +43,35 @@ AUTHOR = "lexrisk"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TRACKED = (f"{W}ins", f"{W}moveTo", f"{W}del", f"{W}moveFrom")
 _MAX_ID = 2**31 - 1  # past this python-docx looks for an unused id instead of taking the largest + 1
+_NOTES = (f"{W}footnote", f"{W}endnote")
+_DECIMAL = re.compile(r"-?[0-9]{1,10}")
+
+
+def _decimal(value: str | None) -> int | None:
+    """An id attribute's number; None when it is not one (a writer's bad id is left as it is)."""
+    return int(value) if value is not None and _DECIMAL.fullmatch(value) else None
+
+
+def _note_ids(word: Any) -> set[int]:
+    """The w:id of every footnote and endnote in the file, separators included: LibreOffice mixes up the
+    notes' texts when a comment has one of these ids. A notes part that is not readable XML adds none
+    (the reader skips it as well)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+    from lxml import etree
+
+    ids: set[int] = set()
+    for rel in word.part.rels.values():
+        if rel.reltype not in (RT.FOOTNOTES, RT.ENDNOTES) or rel.is_external:
+            continue
+        root = getattr(rel.target_part, "element", None)
+        if root is None:
+            try:
+                root = parse_xml(rel.target_part.blob)
+            except (etree.LxmlError, ValueError):
+                continue
+        ids.update(i for i in (_decimal(note.get(f"{W}id")) for note in root.iterchildren(*_NOTES)) if i is not None)
+    return ids
 
 
 def _outside_tracked_change(last: Any) -> None:
@@ -132,16 +169,12 @@ class Commenter:
         not grow with the comments already there: python-docx finds each id by reading every comment's id,
         27 s for a long contract's 4,500. The comment is built by python-docx's own `Comments.add_comment`
         in an empty comments element, where that scan is free, then takes the id python-docx would have
-        given it (the largest + 1) and moves to the end of the document's comments."""
+        given it (the largest + 1, above the notes' ids too) and moves to the end of the document's comments."""
         from docx.comments import Comments
-        from docx.opc.constants import RELATIONSHIP_TYPE
         from docx.oxml.parser import OxmlElement
 
         if self._comments_part is None:
-            self.word.comments  # noqa: B018 (creates the comments part when the file has none, as add_comment does)
-            self._comments_part = self.word.part.part_related_by(RELATIONSHIP_TYPE.COMMENTS)
-            self._max_id = max((int(i) for i in self._comments_part.element.xpath("./w:comment/@w:id")),
-                               default=-1)
+            self._open_comments()
         if self._max_id >= _MAX_ID:  # python-docx's search for a free id: only for ids no writer uses
             return self.word.comments.add_comment(text=text, author=author, initials=initials)
         scratch = OxmlElement("w:comments")
@@ -151,6 +184,31 @@ class Commenter:
         element.id = self._max_id
         self._comments_part.element.append(element)
         return comment
+
+    def _open_comments(self) -> None:
+        """Find the comments part (created when the file has none, as add_comment does) and the largest id
+        a comment or a note takes. A comment the file already has under a note's id (Word numbers them
+        apart) moves above them all, in the part and at its marks in the body, or LibreOffice would show
+        the wrong note texts in the review copy even though no new comment shares an id with a note."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        self.word.comments  # noqa: B018 (creates the comments part when the file has none, as add_comment does)
+        self._comments_part = self.word.part.part_related_by(RELATIONSHIP_TYPE.COMMENTS)
+        comments = [(c, _decimal(c.get(f"{W}id"))) for c in self._comments_part.element.iterchildren(f"{W}comment")]
+        notes = _note_ids(self.word)
+        self._max_id = max([i for _, i in comments if i is not None] + list(notes), default=-1)
+        moved: dict[int, int] = {}
+        for comment, old in comments:
+            if old in notes and self._max_id < _MAX_ID:
+                self._max_id += 1
+                moved[old] = self._max_id
+                comment.set(f"{W}id", str(self._max_id))
+        if moved:
+            marks = (f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
+            for mark in self.word.element.iter(*marks):
+                old = _decimal(mark.get(f"{W}id"))
+                if old in moved:
+                    mark.set(f"{W}id", str(moved[old]))
 
     def save(self, title: str | None = None) -> bytes:
         """The file's bytes; `title` goes into the document properties, not the body."""

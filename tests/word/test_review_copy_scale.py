@@ -3,7 +3,8 @@ and the file is byte for byte what the quadratic algorithm wrote: same comments,
 authors and dates, on generated and uploaded files, files with comments of their own and tracked changes.
 
 `QuadraticCommenter` is word/comments.py's algorithm as it was before (every paragraph scanned for each
-span; each comment numbered by python-docx's `Document.add_comment`, which reads every comment's id)."""
+span; each comment numbered by python-docx's `Document.add_comment`, which reads every comment's id, then
+moved above the notes' ids where python-docx's id is one of them, as LibreOffice needs)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from contracts.compare import compare_documents
 from contracts.documents import Document
 from contracts.ingest import load_bytes, load_document
 from tests.word.docx_pairs import PAIRS, pair
-from word.comments import AUTHOR, Commenter, _outside_tracked_change
+from word.comments import AUTHOR, Commenter, W, _note_ids, _outside_tracked_change
 from word.files import Note, notes_for
 from word.runs import Located, isolate
 
@@ -65,12 +66,26 @@ class QuadraticCommenter(Commenter):
         runs = self._runs(start, end)
         if not runs:
             return False
+        if self._comments_part is None:  # the file's own comments under a note's id move, as in Commenter
+            self._open_comments()
         comment = self.word.add_comment([Run(runs[0], None), Run(runs[-1], None)],  # type: ignore[arg-type]
                                         text=xml_safe(text), author=author, initials=initials)
+        self._above_notes(comment.comment_id)
         _outside_tracked_change(runs[-1])
         for paragraph in more:
             comment.add_paragraph(xml_safe(paragraph))
         return True
+
+    def _above_notes(self, given: int) -> None:
+        """The new comment python-docx numbered `given` takes the notes' largest id + 1 when `given` is not
+        above it (the comments' ids then run on from there)."""
+        top = max(_note_ids(self.word), default=-1)
+        if given > top:
+            return
+        marks = self.word.element.iter(f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")
+        for element in [*self._comments_part.element.iter(f"{W}comment"), *marks]:
+            if element.get(f"{W}id") == str(given):
+                element.set(f"{W}id", str(top + 1))
 
 
 @pytest.fixture(autouse=True)
