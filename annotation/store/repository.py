@@ -7,6 +7,7 @@ of the service filters on its tenant: a row of another tenant is simply not ther
 from __future__ import annotations
 
 import hashlib
+import shlex
 from typing import Any, TypeVar, cast, get_args
 
 from sqlmodel import Session, col, select
@@ -116,7 +117,8 @@ def get_or_create_contract(session: Session, tenant: str, document: Document,
     if contract is not None:
         if contract.text != document.text:
             raise StoreConflict(f"{document.name}: already stored with a different text extraction "
-                                f"(sha256 {document.sha256[:12]}); offsets would not agree")
+                                f"(sha256 {document.sha256[:12]}); offsets would not agree. `lexrisk annotate "
+                                f"reextract --tenant {shlex.quote(tenant)} FILE` moves its labels onto the current text")
         if contract.source_bytes is None and source_bytes is not None:
             if hashlib.sha256(source_bytes).hexdigest() != document.sha256:
                 raise StoreError(f"{document.name}: source bytes do not hash to the document's sha256")

@@ -77,9 +77,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("sheet", type=Path, metavar="FILE.csv", help="the to_rate.csv sheet `lexrisk eval judge` wrote, its score column filled in")
     s.add_argument("--rater", required=True, help="the lawyer's name, as stored with annotations")
 
-    from lexrisk.commands import annotate_agreement, annotate_labelstudio
+    from lexrisk.commands import annotate_agreement, annotate_labelstudio, annotate_reextract
 
     annotate_labelstudio.register(sub)
+    annotate_reextract.register(sub)
     annotate_agreement.register(sub)
 
 

@@ -16,7 +16,7 @@ from lexrisk.cli import main
 HEAD = ScriptDirectory(str(ALEMBIC_DIR)).get_current_head()
 
 COMMANDS = ["migrate", "import-cuad", "import-labelstudio", "export-labelstudio", "agreement", "adjudicate",
-            "build-dataset", "stats"]
+            "build-dataset", "stats", "reextract"]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])

@@ -21,6 +21,7 @@ WITH_DB_OPTION = [
     ["annotate", "--db", "{db}", "stats"],
     ["annotate", "--db", "{db}", "agreement"],
     ["annotate", "--db", "{db}", "adjudicate"],
+    ["annotate", "--db", "{db}", "reextract"],
     ["annotate", "--db", "{db}", "export-labelstudio", "--out", "{tmp}/tasks.json"],
     # refused before the run's findings are read and the judge is asked anything
     ["eval", "judge", "{tmp}/run", "--endpoint", "http://127.0.0.1:9/v1", "--model", "gemma", "--calibrate",
