@@ -109,7 +109,31 @@ _NAME_OPENERS = {"the", "this", "that", "these", "those", "such", "any", "all", 
                  "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for", "from", "with", "without",
                  "upon", "under", "if", "unless", "when", "where", "whereas", "while", "until", "after", "before",
                  "during", "provided", "subject", "except", "notwithstanding", "nothing", "then", "thereafter",
-                 "however", "further", "accordingly", "also", "as", "so", "it", "we", "you"}
+                 "however", "further", "accordingly", "also", "as", "so", "it", "we", "you",
+                 # a sentence's opening conjunction or adverb, no modifier ("Although Excite will not")
+                 "although", "though", "because", "since", "once", "additionally", "moreover", "similarly",
+                 "likewise", "instead", "finally", "thereupon"}
+# a section's heading that flattened text runs into its first sentence, which a party's name may follow
+# without being part of it: words in capitals at a sentence's start ("ASSIGNMENT Subcontractor shall", not
+# "MD Anderson shall": one word of 5 letters or more, or two words), or after a section's number a heading in
+# capitals or in title case ("23. NOTICE OF DEFECTS Subcontractor", "3.2 Business Expenses Telnet shall",
+# "10) Indemnification Fazync shall"; not "2.1 The Operating Company", whose article opens a term)
+_SECTION_DIGITS = r"(?<!\S)\d+(?:\.\d+)*[.)]?"
+_SECTION_NUMBER = rf"(?:{_SECTION_DIGITS}|(?<!\S)(?:\(?[a-z]{{1,4}}\)|\(?[A-Z][.)]|(?i:section|article)\s+[\dIVXL]+(?:\.\d+)*\.?))"
+_CAPS_WORD = r"[A-Z0-9][A-Z0-9&'’,/()-]*"
+_CAPS_HEADING = rf"(?=[A-Z0-9&'’,/()-]*[A-Z]{{5}}|{_CAPS_WORD}\s+{_CAPS_WORD}\s)(?:{_CAPS_WORD}\s+)+"
+_TITLE_WORD = r"(?!(?i:the|a|an|this|each|any|such|every|its)\b)(?:[A-Z0-9][\w&'’,/()-]*|of|and|or|for|to|in|on|with|&)"
+_HEADING_BEFORE = re.compile(rf"(?:(?:^|[.:;]\s+){_CAPS_HEADING}"
+                             rf"|{_SECTION_NUMBER}\s+(?:(?:{_CAPS_WORD}\s+)+|(?:{_TITLE_WORD}\s+)+))$")
+# the one heading before a name the contract does not know that is surely no part of it: in capitals after a
+# section's number ("3. SHIPMENT AND RISK OF LOSS Supplier shall"); not one in title case ("1.3 Career Center
+# shall mean", a defined term) nor after a list's "xx)" ("xx) FLOOD Magazine will")
+_NUMBERED_CAPS_HEADING_BEFORE = re.compile(rf"{_SECTION_DIGITS}\s+{_CAPS_HEADING}$")
+_SENTENCE_START = re.compile(r"(?:^|[.:;!?])\s*$")
+# the end of a phrase that opens a sentence without its comma ("During the term of this Agreement Distributor
+# agrees", "at the option of Licensee D2 may"): the capitalised word before a party's name there ends it
+_OPENING_PHRASE_END = re.compile(r"\b(?i:during|upon|of|after|following|through|throughout|on|at|in|under|before|"
+                                 r"within|until|from|by)\s+(?:(?i:the|this|that|such|each|any|its|their)\s+)?$")
 # the last word of a company's name: a longer term that ends in one is a party ("PageMaster Corporation"),
 # not a fragment. Not "Company", which contracts make a short name and put after other words ("Operating
 # Company", "FOB Company's office", a heading's "Payment Schedule Company agrees")
@@ -118,6 +142,17 @@ _COMPANY_SUFFIXES = {"corporation", "corp", "co", "inc", "incorporated", "llc", 
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
+# where a phrase too long to quote whole may be cut: before a comma, a parenthesis or a word that opens a
+# further clause ("and" and "or" join the words of a list as often as clauses: no place to cut)
+_PHRASE_BREAK = re.compile(r"[,;]\s|\s\(|\s(?=(?:but|which|that|who|whether|where|when|while|including|provided|"
+                           r"unless|if|except|such\s+that|in\s+which)\b)", re.I)
+_REFERENCE_WORD = re.compile(r"(?:sections?|articles?|clauses?|paragraphs?|exhibits?|schedules?|appendix|annex)", re.I)
+# the words a cut phrase does not end on: each needs the words cut after it ("of the…", "is not…")
+_DANGLING = {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "under", "upon",
+             "within", "between", "than", "as", "per", "and", "or", "and/or", "but", "nor", "that", "which", "such", "any",
+             "each", "every", "no", "not", "all", "other", "its", "their", "his", "her", "our", "your", "this",
+             "these", "those", "is", "are", "be", "been", "was", "were", "has", "have", "shall", "will", "may",
+             "must", "would", "could", "should", "can", "does", "do", "provided", "including", "whether"}
 
 
 @dataclass
@@ -169,7 +204,8 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
     out: list[str] = []
     for tail, generic in ((_ACTS, _ACTOR), (_OWNS, _POSSESSIVE)):
         known = [(m.start(1), m.end(1), " ".join(m.group(1).split()))
-                 for m in re.finditer(rf"(?<![\w-])({alternatives}){tail}", text)] if names else []
+                 for m in re.finditer(rf"(?<![\w-])({alternatives}){tail}", text) if names
+                 and not (text[m.start(1)].isupper() and _modified(text, m.start(1)))]  # "we" is no term's tail
         guessed = [(start, m.end(1), name) for m in generic.finditer(text)
                    for start, name in [_guess(text, m.start(1), m.group(1), parties)]]
         found = known + [g for g in guessed if g[2] and not any(s <= g[0] < e for s, e, _ in known)]
@@ -401,22 +437,55 @@ def _guess(text: str, start: int, word: str, parties: Sequence[str]) -> tuple[in
     "MBE Centers will") or is a noun a contract capitalises ("the Shares shall"), and naming it would tell the
     lawyer a wrong party. A longer term is taken whole where it is a company's name: the start of one of the
     contract's `parties` ("Oak Ridge" of "OAK RIDGE ENERGY TECHNOLOGIES, INC.", "Dragon Systems" of "DRAGON
-    SYSTEMS, INC.") or a name that ends in "Corporation", "Inc" and the like ("PageMaster Corporation")."""
+    SYSTEMS, INC.") or a name that ends in "Corporation", "Inc" and the like ("PageMaster Corporation"). Words
+    that are a section's heading are none of the name ("23. ASSIGNMENT Subcontractor shall"; after a heading in
+    title case only a word that starts a party's name, "7. Order Processing Chase will")."""
     if " " in word.strip():  # either/each/neither party
         return start, _party(word)
+    run = _capitalised_run(text, start)
+    if not run:
+        return start, _party(word)
+    words = [w.lower() for w in [*run, word]]
+    known = [[w.strip(",.").lower() for w in re.sub(r"^the\s+", "", " ".join(p.split()), flags=re.I).split()]
+             for p in parties]
+    if any(k[:len(words)] == words for k in known) or words[-1].strip(".") in _COMPANY_SUFFIXES:
+        return start - sum(len(w) + 1 for w in run), " ".join([*run, word])
+    starts_a_name = any(k[:1] == [word.lower()] for k in known)
+    # not "1.3 RESEARCH PROJECTS will", a term in capitals
+    if not word.isupper() and (_after_heading(text, start, _NUMBERED_CAPS_HEADING_BEFORE)
+                               or (starts_a_name and _after_heading(text, start))):
+        return start, _party(word)
+    return start, ""
+
+
+def _capitalised_run(text: str, start: int) -> list[str]:
+    """The capitalised words right before `start` back to one that opens a name ("the", "Each", "During"):
+    a longer term `start`'s word may end ("Renewal Periods", "the Operating Company")."""
     run: list[str] = []
     before = text[:start]
     while (m := re.search(r"(?<![^\s(\"“])([A-Z][\w&'’-]*) $", before)) and m.group(1).lower() not in _NAME_OPENERS:
         run.insert(0, m.group(1))
         before = before[:m.start()]
+    return run
+
+
+def _after_heading(text: str, start: int, heading: re.Pattern[str] = _HEADING_BEFORE) -> bool:
+    """Whether a section's `heading` ends right before `start` ("23. ASSIGNMENT Subcontractor shall")."""
+    return bool(heading.search(text, max(0, start - 150), start))
+
+
+def _modified(text: str, start: int) -> bool:
+    """Whether the party's name at `start` is the tail of a longer term ("the Operating Company shall",
+    "a Dedicated Shipper shall", "FOB Company's office"): a capitalised word before it inside a sentence that
+    ends no heading ("3.2 Business Expenses Telnet shall") and no phrase that opens the sentence ("During the
+    Term Sponsor shall"). Capitalised words that open the sentence are taken for a heading ("Training Telnet
+    shall"), as a modifier there is rare."""
+    run = _capitalised_run(text, start)
     if not run:
-        return start, _party(word)
-    words = [w.lower() for w in [*run, word]]
-    known = ([w.strip(",.").lower() for w in re.sub(r"^the\s+", "", " ".join(p.split()), flags=re.I).split()]
-             for p in parties)
-    if any(k[:len(words)] == words for k in known) or words[-1].strip(".") in _COMPANY_SUFFIXES:
-        return start - sum(len(w) + 1 for w in run), " ".join([*run, word])
-    return start, ""
+        return False
+    run_start = start - sum(len(w) + 1 for w in run)
+    return not (_SENTENCE_START.search(text, max(0, run_start - 5), run_start) or _after_heading(text, start)
+                or _OPENING_PHRASE_END.search(text, max(0, run_start - 40), run_start))
 
 
 def _party(name: str) -> str:
@@ -447,8 +516,7 @@ def _trim(phrase: str) -> str:
             phrase = phrase[:i]
             break
     else:  # a parenthesis the phrase opens and does not close ("Payment (as defined in 9.3"): left out
-        while (opened := phrase.rfind("(")) >= 0 and phrase.count("(", opened) > phrase.count(")", opened):
-            phrase = phrase[:opened]
+        phrase = _closed(phrase)
     phrase = phrase.rstrip(" ,")
     if phrase.isupper():
         phrase = phrase.lower()
@@ -456,7 +524,35 @@ def _trim(phrase: str) -> str:
         phrase = _HEADING.sub("", phrase)
     if len(phrase) <= _MAX_PHRASE:
         return phrase
-    return phrase[:_MAX_PHRASE].rsplit(" ", 1)[0] + "…"
+    return _cut(phrase)
+
+
+def _cut(phrase: str) -> str:
+    """`phrase` cut to at most _MAX_PHRASE characters and an ellipsis, where it reads as a phrase: before
+    the last clause or list item that starts in its second half ("if you or your owners propose to sell
+    the Franchised Restaurant (or its assets)…", not "… (or its assets) or a…"), else after its last whole
+    word; and never on a word that needs the next one ("of the…", "within 365…")."""
+    head = phrase[:_MAX_PHRASE + 1]  # one character more: a word that ends at the bound is whole
+    breaks = [m.start() for m in _PHRASE_BREAK.finditer(head, _MAX_PHRASE // 2) if m.start() < _MAX_PHRASE]
+    cut = _closed(phrase[:breaks[-1]] if breaks else head.rsplit(" ", 1)[0][:_MAX_PHRASE])
+    words = cut.rstrip(" ,;").split(" ")
+    while len(words) > 1 and (words[-1].lower() in _DANGLING or words[-1].endswith(("'s", "’s"))  # "Distributor's…"
+                              or (not breaks and _cut_from_unit(words))):
+        words.pop()
+    return " ".join(words).rstrip(" ,;") + "…"
+
+
+def _cut_from_unit(words: list[str]) -> bool:
+    """Whether the last of `words` is a number cut from what it counts ("within 365…" of "within 365 days",
+    "$500…" of "$500 million"), not a section's number ("under Section 7…")."""
+    return bool(_NUMBER.search(words[-1])) and not (len(words) > 1 and _REFERENCE_WORD.fullmatch(words[-2]))
+
+
+def _closed(phrase: str) -> str:
+    """`phrase` without a parenthesis it opens and does not close ("Payment (as defined in 9.3")."""
+    while (opened := phrase.rfind("(")) >= 0 and phrase.count("(", opened) > phrase.count(")", opened):
+        phrase = phrase[:opened]
+    return phrase
 
 
 def _one_per_number(amounts: list[str]) -> list[str]:

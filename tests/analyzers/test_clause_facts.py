@@ -192,3 +192,54 @@ def test_a_rate_in_words_and_figures_is_one_rate() -> None:
     # "ten percent (10%)" explained "of 10 percent, 10%"; two different rates stay two
     assert read_facts("Provider shall pay Customer ten percent (10%) of net revenue.").amounts == ["10 percent"]
     assert read_facts("a royalty of 4% on sales and 2.5% on services").amounts == ["4%", "2.5%"]
+
+
+def test_a_section_heading_run_into_its_sentence_is_no_part_of_the_party() -> None:
+    # a heading without a full stop runs into its sentence when the text is flattened: the party after it is
+    # still read where the contract's key terms do not name it
+    clause = ("23. ASSIGNMENT Subcontractor shall not assign any right or interest under this Agreement without the "
+              "prior written consent of Contractor.")
+    assert read_facts(clause).parties == ["Subcontractor"]
+    assert explain("Anti-Assignment", clause) == \
+        "Restricts assignment without the consent of Contractor; names Subcontractor."
+    assert read_facts("3. SHIPMENT AND RISK OF LOSS Supplier shall ship the Products ordered by CUTANEA hereunder."
+                      ).parties == ["Supplier"]
+    # a heading in title case, where the word after it starts a party's name
+    assert read_facts("7. Order Processing Chase will be solely responsible for processing each order.",
+                      ["Chase Bank USA, N.A."]).parties == ["Chase"]
+    # a name in capitals is no heading ("MD Anderson"), nor the capitals or title case of a defined term
+    assert read_facts("MD Anderson shall maintain complete and accurate records.").parties == []
+    assert read_facts("1.3 RESEARCH PROJECTS will relate to crop species defined in EXHIBIT A.").parties == []
+    assert read_facts("1.3. Career Center shall mean that area of the Site designated by VerticalNet.").parties == []
+    assert read_facts("xx) FLOOD Magazine will have at least one future editorial piece.").parties == []
+
+
+def test_a_party_name_inside_a_longer_term_is_not_that_party() -> None:
+    parties = ["Pacific Energy Company", "Company", "Sponsor", "Telnet", "Shipper"]
+    said = explain("Insurance", "The Operating Company shall maintain insurance of at least $1,000,000 per occurrence.",
+                   parties)
+    assert said == "Requires insurance of $1,000,000."
+    assert read_facts("A Shipper that is not an Incentive Shipper or Dedicated Shipper shall pay the Uncommitted "
+                      "Rate.", parties).parties == []
+    # the party after a heading or a fronted phrase without its comma is still the party
+    assert read_facts("ASSIGNMENT Subcontractor shall not assign this Agreement.", ["Subcontractor"]).parties == \
+        ["Subcontractor"]
+    assert read_facts("Training Telnet shall maintain qualified personnel.", parties).parties == ["Telnet"]
+    assert read_facts("3.2 Business Expenses Telnet shall be responsible for its own expenses.", parties).parties == \
+        ["Telnet"]
+    assert read_facts("During the Term Sponsor shall be able to use the Marks.", parties).parties == ["Sponsor"]
+
+
+def test_a_long_condition_is_cut_where_a_phrase_ends() -> None:
+    transfer = ("We have a right of first refusal if you or your owners propose to sell the Franchised Restaurant "
+                "(or its assets) or a controlling interest in you.")
+    assert read_facts(transfer).conditions == ["if you or your owners propose to sell the Franchised Restaurant…"]
+    warranty = ("Company shall repair the Product in the event of any damages or other defect in a Product which is "
+                "discovered by Distributor within 365 days of delivery.")
+    condition, = read_facts(warranty).conditions
+    # no clause break in reach: cut after a whole word, not on "within 365" without its days
+    assert condition.endswith("discovered by Distributor…") and len(condition) <= 110
+    revenue = ("The royalty rate is 2% if the cumulative Incremental Laboratory Services Revenue achieved during the "
+               "Term is $500 million.")
+    assert read_facts(revenue).conditions == \
+        ["if the cumulative Incremental Laboratory Services Revenue achieved during the Term…"]
