@@ -105,7 +105,7 @@ def name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     tokens = list(NAME_TOKEN.finditer(text, s, e))
     i = 0
     while i < len(tokens) and (not starts_name(tokens[i].group()) or _ENUMERATOR.fullmatch(tokens[i].group())
-                               or _LIST_NUMBER.match(text, tokens[i].start())):
+                               or _LIST_NUMBER.match(text, tokens[i].start()) or _footnote(tokens, i)):
         i += 1  # "(1) Oaktree Capital Management, L.P.": the list's number is not the name
     label = _FIELD_LABEL.match(text, tokens[i].start()) if i < len(tokens) else None
     while label is not None and i < len(tokens) and tokens[i].start() < label.end():
@@ -151,6 +151,13 @@ def name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
     if b - a > 150 or "\n\n" in text[a:b] or address or _NOT_A_NAME.match(text, a, b) or not _WORD.search(text, a, b):
         return None  # too long, across paragraphs, an address, a date, a heading, or no word at all
     return a, b
+
+
+def _footnote(tokens: list[re.Match[str]], i: int) -> bool:
+    """A footnote's number or a page's, not a name's first word: digits that words in lower case follow
+    ("(collectively, "Merchant"),1 on the one hand, and ... GA Retail, Inc."; not "3M Company")."""
+    nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+    return tokens[i].group().isdigit() and nxt[:1].islower() and not starts_name(nxt)
 
 
 def _before_suffix(tokens: list[re.Match[str]], j: int) -> bool:
@@ -268,9 +275,13 @@ def _sentence_end(text: str, s: int, e: int) -> int:
 
 def _labelled(text: str, parties: list[PartyHit]) -> list[PartyHit]:
     """`parties` and those set out under labels in the head ("Party A: Xi'an Zhonghong New Energy
-    Technology Co., Ltd.", "Licensor: ACME Inc."), each name to the end of its line."""
+    Technology Co., Ltd.", "Licensor: ACME Inc."), each name to the end of its line; not a sentence's role
+    before a list ("sell the following products to the Distributor: - VivaScope")."""
     out = list(parties)
     for m in _LABELLED.finditer(text, 0, min(len(text), HEAD)):
+        before = text[max(0, m.start() - 20):m.start()].split()
+        if before and before[-1].isalpha() and before[-1].islower():  # "to the Distributor:", not "operation. Party B:"
+            continue
         line_end = text.find("\n", m.end())
         end = line_end if line_end >= 0 else min(len(text), m.end() + 200)
         other = _LABEL_WORD.search(text, m.end(), end)  # "Licensor: ACME Licensee BETA CORP": the next label
@@ -303,7 +314,7 @@ def _preamble(text: str) -> tuple[int, int] | None:
         if first is None:
             return None
         para = text.rfind("\n\n", 0, first.start())
-        start = para + 2 if para >= 0 else 0
+        start = _after_recital_word(text, para + 2 if para >= 0 else 0, first.start())
     limit = min(len(text), start + SPAN)
     # a numbered section ends it, but not the numbers the parties are listed under ("BETWEEN\n 1. HealthGate ...")
     stop = _STOP.search(text, start, limit)
@@ -314,11 +325,20 @@ def _preamble(text: str) -> tuple[int, int] | None:
     return start, min(stops, default=limit)
 
 
+def _after_recital_word(text: str, start: int, first: int) -> int:
+    """Where a paragraph that defines its first party at `first` starts to name the parties: after the last
+    recital word before that definition ("Supply Agreement {***} WHEREAS ACME is a company ... ("ACME")": not the
+    title's words), else at `start`."""
+    recitals = list(_STOP.finditer(text, start, first))
+    return recitals[-1].end() if recitals else start
+
+
 _JOINT_FILING = re.compile(r"joint\s+filing\s+agreement", re.IGNORECASE)
 _SIGN_START = re.compile(r"[Ii][Nn]\s+(?:WITNESS|EVIDENCE|[Ww]itness|[Ee]vidence)\s+(?:WHEREOF|[Ww]hereof)|\(Date\)|Dated:")
 _SIGN_WORD = re.compile(r"\S+")
 _NOT_SIGNATORY = re.compile(r"(?:BY|NAME|TITLE|ITS|DATE|/S/|\(SIGNATURE\)|\(NAME/TITLE\))\W*", re.IGNORECASE)
 SIGNATORIES_REACH = 20000
+DESCRIPTION_REACH = 300  # how far before its definition a party described at length is named
 _GENERATIONS = {"ii", "iii", "jr", "sr"}
 
 
@@ -379,35 +399,53 @@ def find_parties(text: str) -> list[PartyHit]:
     sentence's first word ("The", "In") or the document's name ("the Contract") is no party."""
     seen: set[str] = set()
     out = []
-    for hit in (_resolved(text, h) for h in _named(text)):
+    for hit in (resolved(text, h) for h in _named(text)):
         key = " ".join(text[hit.start:hit.end].casefold().split())
         words = [w.strip(".,:;'\"") for w in key.split()]
         bare = " ".join(words[1:] if words[0] in ("the", "this") else words)  # "The Contract" is the contract
         if key not in seen and bare not in NOT_PARTIES and not set(words) <= _FUNCTION_WORDS \
-                and not _DOCUMENT.fullmatch(key):
+                and not names_document(key):
             seen.add(key)
             out.append(hit)
     return out
 
 
-def _resolved(text: str, hit: PartyHit) -> PartyHit:
+def names_document(key: str) -> bool:
+    """`key` (a name in lower case) names the document or a click-through's instruction, not a party."""
+    return _DOCUMENT.fullmatch(key) is not None
+
+
+def resolved(text: str, hit: PartyHit) -> PartyHit:
     """A party named by the short name an earlier sentence defined ("by and between Shun Li De Commerce &
     Trading Ltd ("SLD") ... and ACM", after "American Champion Media, Inc. ("ACM"), a Delaware company"): the
-    company it was defined for, the longest run of name words on its line just before the definition (not
-    "the State of Delaware (the "Adviser")": a company's name ends in "Inc.", "Ltd" ...)."""
+    company it was defined for, the longest run of name words on its line before the definition, just before it
+    or before the description that leads to it ("FEDERATED COMPANY, a trust organized under the laws of the State
+    of Delaware (the "Adviser")"; not "the State of Delaware": a company's name ends in "Inc.", "Ltd" ...)."""
     short = text[hit.start:hit.end].removeprefix("The ").rstrip(".")
     if not short or " " in short or short.casefold() in NOT_PARTIES:
         return hit
-    defined = next((m for m in _DEFINED.finditer(text, 0, hit.start) if _short(m) == short), None)
+    # a short name is defined where the parties are named, in the head: a bounded scan for the ranker's candidates
+    # in a long contract's tail (`party_ranker._defined`)
+    defined = next((m for m in _DEFINED.finditer(text, 0, min(hit.start, HEAD + SPAN)) if _short(m) == short), None)
     if defined is None:
         return hit
-    line = max(text.rfind("\n", 0, defined.start()), defined.start() - 200) + 1
+    line = max(text.rfind("\n", 0, defined.start()), defined.start() - DESCRIPTION_REACH) + 1
     for token in NAME_TOKEN.finditer(text, line, defined.start()):
         span = name_span(text, token.start(), defined.start())
-        if span is not None and span[0] == token.start() and not text[span[1]:defined.start()].strip(" ,") \
+        if span is not None and span[0] == token.start() and _leads_to(text, span[1], defined.start()) \
                 and company_word(name_of(text, PartyHit(*span, None)).split()[-1]):
             return PartyHit(span[0], span[1], hit.short_name or short)
     return hit
+
+
+def _leads_to(text: str, end: int, defined: int) -> bool:
+    """The words between a name's `end` and a definition at `defined` lead from the one to the other: none but
+    a comma, or a description of the name (", a Delaware corporation with offices at ...") in which no other
+    name is defined (not "ACME Inc., a Delaware corporation ("ACME"), and BETA LLC (the "Buyer")")."""
+    between = text[end:defined]
+    if not between.strip(" ,"):
+        return True
+    return _DESCRIBED.match(text, end) is not None and "(" not in between and len(between) <= DESCRIPTION_REACH
 
 
 def _named(text: str) -> list[PartyHit]:

@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from contracts.terms.parties import NAME_TOKEN, PartyHit, company_word, name_of, name_span, starts_name
+from contracts.terms.parties import (
+    NAME_TOKEN,
+    PartyHit,
+    company_word,
+    name_of,
+    name_span,
+    names_document,
+    resolved,
+    starts_name,
+)
 from contracts.terms.ranker import FEATURES, SentenceRanker, rows_matrix
 
 ARTIFACT = Path(__file__).resolve().parent.parent / "data" / "party_ranker.npz"
@@ -117,13 +126,16 @@ def party_ranker() -> SentenceRanker:
     return SentenceRanker.load(ARTIFACT)
 
 
-def chosen(found: list[Candidate], scores: Sequence[float], keys: list[str], floor: float = PARTY_FLOOR) -> list[Candidate]:
+def chosen(found: list[Candidate], scores: Sequence[float], keys: list[str], floor: float = PARTY_FLOOR,
+           named: Callable[[Candidate], Candidate] = lambda c: c) -> list[Candidate]:
     """The candidates that fill a contract whose rules found the parties of folded names `keys`: the likeliest
-    first (at least `floor`), each naming no party already found, until there are `FILL_TO` parties."""
+    first (at least `floor`), each as `named` names it, each naming no party already found, until there are
+    `FILL_TO` parties."""
     keys, out = list(keys), []
-    for p, c in sorted(zip(scores, found, strict=True), key=lambda t: (-t[0], t[1].start)):
+    for p, candidate in sorted(zip(scores, found, strict=True), key=lambda t: (-t[0], t[1].start)):
         if len(keys) >= FILL_TO or p < floor:
             break
+        c = named(candidate)
         if not any(same_name(c.key, k) for k in keys):
             out.append(c)
             keys.append(c.key)
@@ -132,13 +144,26 @@ def chosen(found: list[Candidate], scores: Sequence[float], keys: list[str], flo
 
 def filled(text: str, hits: list[PartyHit], ranker: SentenceRanker | None = None,
            floor: float = PARTY_FLOOR) -> list[PartyHit]:
-    """`hits`, and where they are fewer than `FILL_TO`, the candidates `chosen` by the ranker."""
+    """`hits`, and where they are fewer than `FILL_TO`, the candidates `chosen` by the ranker, short names
+    read as the companies they stand for (`_defined`); not the document's name ("FRANCHISE AGREEMENT" on its
+    cover), which the rules never take for a party either (the ranker is fit on every candidate: training/)."""
     if len(hits) >= FILL_TO:
         return hits
-    found = candidates(text)
+    found = [c for c in candidates(text) if not names_document(c.key)]
     if not found:
         return hits
     low = text.lower()
     scores = (ranker or party_ranker()).probabilities(rows_matrix(candidate_features(text, low, c) for c in found))
     keys = [folded(name_of(text, h)) for h in hits]
-    return [*hits, *(PartyHit(c.start, c.end, None) for c in chosen(found, list(scores), keys, floor))]
+    named = [PartyHit(c.start, c.end, None) for c in chosen(found, list(scores), keys, floor, lambda c: _defined(text, c))]
+    return [*hits, *named]
+
+
+def _defined(text: str, c: Candidate) -> Candidate:
+    """`c`, or where it is a short name the contract defines ("the Corporation", after "Tribute Pharmaceuticals
+    Inc. ("Corporation")"), the company it was defined for: so the ranker adds no party twice, and names a new
+    one in full (`parties.resolved`)."""
+    hit = resolved(text, PartyHit(c.start, c.end, None))
+    if (hit.start, hit.end) == (c.start, c.end):
+        return c
+    return Candidate(hit.start, hit.end, c.region, folded(name_of(text, hit)))

@@ -122,3 +122,28 @@ def test_chosen_stops_at_two_parties_and_skips_names_of_one_party() -> None:
     assert [c.key for c in chosen(found, [0.9, 0.8, 0.7, 0.6], ["beta ltd"], floor=0.1)] == ["acme inc"]
     assert chosen(found, [0.9, 0.8, 0.7, 0.6], ["x", "y"], floor=0.1) == []
     assert same_name("acme inc", "acme") and not same_name("acme inc", "beta ltd")
+
+
+# a certificate: its one defined company is named again by its short name, the other party signs
+CERTIFICATE = ('CERTIFICATE OF THE AGENTS\n\nReference is made to the offering of shares of Harbor Pharmaceuticals Inc. '
+               '("Corporation") under the prospectus (the "Prospectus"). The undersigned agents of the Corporation '
+               'certify that each purchaser from the Corporation is an accredited investor.\n\nLAKEVIEW SECURITIES '
+               'LLC\n\nBy: ____\n')
+
+
+def test_a_short_name_the_ranker_favours_is_the_company_it_stands_for() -> None:
+    ranker = _favouring(corporation=6.0, lakeview=3.0)
+    assert _names(CERTIFICATE, filled(CERTIFICATE, [], ranker=ranker)) == [
+        "Harbor Pharmaceuticals Inc.", "LAKEVIEW SECURITIES LLC"]
+    # the party the rules found is not added again by its short name
+    harbor = CERTIFICATE.index("Harbor")
+    found = [PartyHit(harbor, harbor + len("Harbor Pharmaceuticals Inc."), None)]
+    assert _names(CERTIFICATE, filled(CERTIFICATE, found, ranker=ranker)) == [
+        "Harbor Pharmaceuticals Inc.", "LAKEVIEW SECURITIES LLC"]
+
+
+def test_the_documents_name_on_its_cover_is_not_filled_in() -> None:
+    text = "FRANCHISE AGREEMENT\n\nbetween the franchisor and you\n\nRIVERSIDE GRILL SYSTEMS, INC.\n\nBy: ____\n"
+    assert "franchise agreement" in [c.key for c in candidates(text)]  # the ranker is fit on every candidate
+    ranker = _favouring(agreement=6.0, riverside=3.0)
+    assert _names(text, filled(text, [], ranker=ranker, floor=0.5)) == ["RIVERSIDE GRILL SYSTEMS, INC."]

@@ -10,7 +10,7 @@ from contracts.documents import Document
 from contracts.key_terms import KeyTerms
 from contracts.terms import extract_terms
 from contracts.terms.dates import find_dates, ordinal
-from contracts.terms.parties import PartyHit, find_parties, name_of
+from contracts.terms.parties import HEAD, SPAN, PartyHit, find_parties, name_of, resolved
 from contracts.terms.sentences import lowered, sentence_around
 
 
@@ -387,3 +387,50 @@ def test_a_short_name_after_two_companies_is_the_last_ones_unless_they_share_it(
 def test_a_name_as_shown_drops_its_sentences_full_stop_only(written: str, name: str) -> None:
     text = f"signed by {written}"
     assert name_of(text, PartyHit(text.index(written), len(text), None)) == name
+
+
+def test_a_short_name_is_resolved_across_the_description_of_the_company_it_defines() -> None:
+    text = ('KNOW ALL PERSONS BY THESE PRESENTS, that NORTHWIND HOLDING COMPANY, a statutory trust organized under the '
+            'laws of the State of Ohio (the "Principal"), appoints BLUEFIN SERVICES COMPANY, a statutory trust '
+            'organized under the laws of the State of Ohio ("Bluefin"), to act as its agent under the Services '
+            'Agreement dated as of March 1, 2010 between the Principal and Bluefin.')
+    assert names(text) == ["NORTHWIND HOLDING COMPANY", "BLUEFIN SERVICES COMPANY"]
+    # another company's definition between the name and the short name: not resolved across it
+    text = ('Harbor Tools Inc., a Delaware corporation ("Harbor"), and a buyer named in Schedule 1 (the "Buyer") '
+            'have agreed terms. This Agreement is made between the Buyer and Harbor.')
+    assert names(text) == ["Buyer", "Harbor Tools Inc."]
+
+
+def test_parties_named_after_a_recital_word_that_follows_the_title() -> None:
+    text = ('Exhibit 10.4\n\nMarketing, Distribution, and Supply Agreement {***} WHEREAS ORIONPHARM is a pharmaceutical '
+            'company with offices at 12 Main Street, Boston, MA 02110 ("ORIONPHARM") and Delta Medical Trading Co. Ltd '
+            'is a distributor with offices in Dubai ("DELTA"), each a "Party", and WHEREAS ORIONPHARM owns rights in '
+            'the products;')
+    assert names(text) == ["ORIONPHARM", "Delta Medical Trading Co. Ltd"]
+
+
+def test_a_footnote_number_after_a_party_does_not_hide_the_next_one() -> None:
+    text = ('This Agency Agreement is made by and between Maple Stores, Inc. and its affiliated debtors (collectively, '
+            '"Merchant"),1 on the one hand, and a joint venture comprised of Harbor Retail, Inc. ("Harbor") and Summit '
+            'Capital, LLC ("Summit" and together with Harbor, the "Agent"), on the other hand.')
+    assert names(text) == ["Maple Stores, Inc.", "Harbor Retail, Inc.", "Summit Capital, LLC"]
+
+
+def test_a_short_name_is_resolved_only_to_a_definition_in_the_head() -> None:
+    """The ranker resolves its candidates from a long contract's tail: the definition is looked for where the
+    parties are named, so a hostile upload's tail costs a bounded scan each."""
+    defined = 'Omega Industries Inc. ("Omega") shall deliver. '
+    for filler, name in ((0, "Omega Industries Inc."), (HEAD + SPAN, "Omega")):
+        text = "x " * (filler // 2) + defined + "Signed for Omega"
+        hit = resolved(text, PartyHit(len(text) - len("Omega"), len(text), None))
+        assert name_of(text, hit) == name
+
+
+def test_a_role_before_a_list_in_a_sentence_is_no_label() -> None:
+    text = ("This Distributor Agreement is between Orbit Optics Inc., a New York corporation, and [*] ('Distributor'). "
+            "1. Appointment. Orbit shall sell the following products to the Distributor: - ClearView Scanner Model 100")
+    assert names(text) == ["Orbit Optics Inc."]
+    # a label after a sentence's end still labels a party
+    text = ("Cooperation Agreement on the Heat Power Project. Party A: Northwind Energy Co., Ltd. We build and operate "
+            "plants. Party B: Eastfield Gas Supply Co., Ltd.\n")
+    assert names(text) == ["Northwind Energy Co., Ltd.", "Eastfield Gas Supply Co., Ltd."]
