@@ -6,8 +6,8 @@ Word export's Accept All give the contract and Reject All the template."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
+from contracts.compare.matching import BlockMatcher
 from contracts.compare.models import RedlineOp, RedlineOpName
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
@@ -29,10 +29,11 @@ def chunks(text: str) -> list[str]:
 def word_redline(old: str, new: str) -> list[RedlineOp]:
     """Runs turning `old` into `new`, adjacent runs of one kind merged; within a replaced stretch the
     deletion comes first, as a reader expects. Two passes keep long texts fast: sentence-like chunks are
-    aligned first, then only the chunks that differ are compared word by word."""
+    aligned first, then only the chunks that differ are compared word by word, both by `BlockMatcher`: difflib's
+    answers, without the scan over every pair of equal tokens that made a divergent long pair slow."""
     ops: list[RedlineOp] = []
     a, b = chunks(old), chunks(new)
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in BlockMatcher(a, b).get_opcodes():
         if tag == "equal":
             _push(ops, "equal", "".join(a[i1:i2]))
         else:
@@ -46,7 +47,7 @@ def _words(ops: list[RedlineOp], old: str, new: str) -> None:
         _push(ops, "delete", old)
         _push(ops, "insert", new)
         return
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in BlockMatcher(a, b).get_opcodes():
         if tag == "equal":
             _push(ops, "equal", "".join(a[i1:i2]))
         else:

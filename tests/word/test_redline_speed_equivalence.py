@@ -1,7 +1,7 @@
 """The redline's faster block matching and run cutting write the same file as before, part for part.
 
 The redline step of a divergent 1,800-clause pair spent 15 s of its 20 s file budget in difflib's
-SequenceMatcher over thousands of empty paragraphs; `word.redline._BlockMatcher` finds the same
+SequenceMatcher over thousands of empty paragraphs; `contracts.compare.matching.BlockMatcher` finds the same
 matching blocks by window hashes, and the paragraph lookups (`normalized_with_map`, `_block_regions`,
 `_regional_ops`, `_objects`) and `isolate` do in one pass what they did in several. Nothing a lawyer
 gets may change, so each test writes the redline twice, once with the reference implementations
@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls
 
 import word.redline as redline
 import word.runs as runs
-from contracts.compare import compare_documents
+from contracts.compare import compare_documents, matching
 from contracts.ingest import load_bytes
 from tests.word.docx_pairs import PAIRS
 from tests.word.test_redline_objects import objects
@@ -309,7 +309,7 @@ def test_block_matcher_opcodes_are_difflibs(hashed: bool, monkeypatch: pytest.Mo
     """Sequences with heavy repeats (an empty paragraph every other block) and long shared stretches, on both
     of the matcher's ways to find the longest common run (`hashed`: always by window hashes)."""
     if hashed:
-        monkeypatch.setattr(redline, "_SCAN_PER_ELEMENT", -1)
+        monkeypatch.setattr(matching, "_SCAN_PER_ELEMENT", -1)
     rng = random.Random(5)
     for _ in range(400):
         alphabet = "abcdef"[:rng.randint(1, 6)]
@@ -317,7 +317,7 @@ def test_block_matcher_opcodes_are_difflibs(hashed: bool, monkeypatch: pytest.Mo
         b = [rng.choice(alphabet) if rng.random() < 0.6 else "" for _ in range(rng.randint(0, 90))]
         if rng.random() < 0.4:
             b = a[:rng.randint(0, len(a))] + b + a[rng.randint(0, len(a)):]
-        assert (redline._BlockMatcher(a, b).get_opcodes()
+        assert (matching.BlockMatcher(a, b).get_opcodes()
                 == SequenceMatcher(None, a, b, autojunk=False).get_opcodes()), (a, b)
 
 
