@@ -36,7 +36,7 @@ PATTERN = re.compile(
     # June 23, 2015 / June ___, 2015 / June, 2015 / June 2015
     rf"(?P<m1>{_MONTH})(?:\s{{0,3}}(?P<d1>{_DAY}))?{_SEP}(?:a\.?d\.?\s{{0,2}})?(?P<y1>{_YEAR})"
     # 23 June 2015 / the 20th day of March, 2002 / this ___ day of March 2002
-    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:\(\s?\d{{1,2}}(?:st|nd|rd|th)?\s?\)\s{{0,3}})?(?:day\s{{1,3}}of[\s_-]{{1,80}}(?:{_WEEKDAY})?|(?<=[a-z])\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}"
+    rf"|(?<!_)(?P<d2>{_DAY})\s{{0,3}}(?:\(\s?\d{{1,2}}(?:st|nd|rd|th)?\s?\)\s{{0,3}})?(?:day\s{{1,3}}of[\s_-]{{1,80}}(?:the\s{{1,3}}month\s{{1,3}}of\s{{1,3}})?(?:{_WEEKDAY})?|(?<=[a-z])\s{{1,3}}of\s{{1,3}})?(?P<m2>{_MONTH}){_SEP}"
     rf"(?:a\.?d\.?\s{{0,2}})?"
     rf"(?P<y2>{_YEAR})"
     # 06/23/2015, 6-23-15 (day first when the first number cannot be a month), 23.06.2015 (day first)

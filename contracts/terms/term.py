@@ -37,7 +37,8 @@ _SIGNATURE_DATE = re.compile(r"(?:dated|date\s*:|executed|signed|day\s+of|on\s+t
 _FILING = re.compile(r"source:[^\n]{0,120}$")
 # "parties to that certain Distributor Agreement dated as of": another agreement's date, named in a recital
 _OTHER = re.compile(r"(?:certain|\ban?|\bthe|said|such|by)\s+(?:[\w&/.-]+\s+){0,6}?(?:agreement|memorandum|letter|plan"
-                    r"|contract|terms|proposal|order|policy|notes?)(?:\s+[\w.,]+){0,4}?,?\s+dated\W{0,12}"
+                    r"|contract|terms|proposal|order|policy|notes?)(?:\s+\(the\s[^()]{1,60}\))?"  # its defined name
+                    r"(?:\s+[\w.,/-]+){0,4}?,?\s+dated\W{0,12}"  # its reference: "ref. ds/c-3957/14 issue 7 dated"
                     r"(?:as\s+of\s+|on\s+)?(?:the\s+)?$|\bas\s+amended(?:\s+(?:on|by))?\W{0,12}$"
                     r"|\bamended\s+(?:on\s+)?[\w\s,]{0,40}\band\s+$")
 _EFFECTIVE = re.compile(r"(?:effective|commencement|start)\s*date")  # "EffectiveDate": PDF text loses spaces
@@ -128,11 +129,14 @@ class Reading:
 def agreement_date(low: str) -> DateHit | None:
     """The date the contract is dated: a letter agreement's date above its salutation ("May 14, 2014 ...
     Ladies and Gentlemen:"), else the first date in its head that the preamble introduces ("made as of",
-    "this 5th day of"), else the dated signature further on ("executed this agreement on the 1st day of
-    June"), else the first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of
+    "this 5th day of", or a year alone where the blanks before it were lost: "entered into on 2018"), else a
+    cover page's date, else the Effective Date the head defines as a date ("'Effective Date' shall mean December
+    5, 2014"), else the dated signature further on ("executed this agreement on the 1st day of June"), else the
+    first date in the head. Filing footers ("Source: ..., 8-K, 8/14/2015") and the dates of
     other agreements a recital names ("that certain Distributor Agreement dated as of ...") are not its date."""
-    hits = [h for h in find_dates(low, 0, min(len(low), AGREEMENT_HEAD)) if not _filed(low, h)]
-    own = [h for h in hits if not _OTHER.search(low, max(0, h.start - 160), h.start)]
+    head = min(len(low), AGREEMENT_HEAD)
+    hits = sorted([*find_dates(low, 0, head), *_made_years(low, head)], key=lambda h: h.start)
+    own = [h for h in hits if not _filed(low, h) and not _OTHER.search(low, max(0, h.start - 160), h.start)]
     dated = _letter_date(low, own)
     if dated is None:
         dated = next((h for h in own if _MADE.search(low, max(0, h.start - 60), h.start)), None)
@@ -144,6 +148,9 @@ def agreement_date(low: str) -> DateHit | None:
     if dated is None:  # a cover page's date, on a line of its own
         dated = next((h for h in own if _ALONE.match(low, h.end) and _ALONE_BEFORE.search(low, max(0, h.start - 40),
                                                                                        h.start)), None)
+    if dated is None:  # "'Effective Date' shall mean December 5, 2014" in the definitions
+        stated = _stated_effective(low)
+        dated = stated[1] if stated is not None and stated[1] in own else None
     if dated is None:  # no date in the head: the one the signature block gives ("Date: 1/27/2020")
         dated = _signed(low)
     if dated is None:
@@ -152,6 +159,10 @@ def agreement_date(low: str) -> DateHit | None:
 
 
 SIGNATURES_REACH = 120
+# "is entered into on 2018 (the ...)": a day and month left blank and lost with the blanks' underscores; the year
+# alone ("2018" is CUAD's value), only where the preamble's words introduce it (a bare year is not a date elsewhere)
+_MADE_YEAR = re.compile(r"(?:made|entered\s+into|dated|executed)(?:\s+(?:on|as\s+of|effective))?\s+(?P<year>(?:19|20)\d\d)"
+                        r"(?=\s*[(,.;]|\s+(?:by|between)\b)")
 _ALONE = re.compile(r"[ \t]*\n")
 _ALONE_BEFORE = re.compile(r"\n[ \t]*$")
 # after any space: a flattened cover page ("... As Sales Agent Dear Ladies and Gentlemen: ...") is one line with
@@ -164,6 +175,11 @@ _WITNESS = re.compile(r"in\s+witness\s+(?:whereof|hereof)|signed\s+by\s+the\s+pa
 WITNESS_REACH = 3000
 _CONFORMED = re.compile(r"[/\\]s[/\\]")  # EDGAR's conformed signature, "/s/ Janet M. Baker"
 CONFORMED_REACH = 200
+
+
+def _made_years(low: str, end: int) -> list[DateHit]:
+    """The bare years the preamble's words date the contract by ("entered into on 2018 (the ...)")."""
+    return [DateHit(m.start("year"), m.end("year"), m.group("year")) for m in _MADE_YEAR.finditer(low, 0, end)]
 
 
 def _filed(low: str, hit: DateHit) -> bool:
@@ -214,8 +230,9 @@ def _signed(low: str) -> DateHit | None:
 def _completed(low: str, hit: DateHit | None) -> DateHit | None:
     """A head date that leaves the day blank ("May, 2017") completed by a signature's full date of that
     month ("Date: May 26, 2017"), when there is one: any other date of that month ("deliverables on or
-    around March 31, 1999") is another event's."""
-    if hit is None or hit.value is None or len(hit.value) == 10:
+    around March 31, 1999") is another event's. A year alone ("entered into on 2018") is not completed: that another
+    date falls in the same year says little ("the Ares Agreement ... dated 7 January 2018")."""
+    if hit is None or hit.value is None or len(hit.value) != 7:
         return hit
     return next((h for h in find_dates(low, hit.end) if h.value and len(h.value) == 10
                  and h.value.startswith(hit.value) and not _filed(low, h)
