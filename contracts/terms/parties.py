@@ -12,6 +12,7 @@ from dataclasses import dataclass
 HEAD = 6000
 SPAN = 3000
 SECTION_GAP = 12
+LOWER_NAME_WORDS = 3  # the most words in lower case a name written in lower case runs on ("i-on interactive")
 # "between the Parties" (the body's words for them) introduces no names
 _BETWEEN = re.compile(r"\b(?:between|among|BETWEEN|AMONG|Between|Among|(?<=into\s)by(?!\s+and\s+between))\b"
                       r"(?!\s+(?:the\s+)?(?:following\s+(?:\w+\s+)?)?(?:[Pp]arties|PARTIES|[Pp]arty|PARTY)\b)")
@@ -138,7 +139,8 @@ def name_span(text: str, s: int, e: int) -> tuple[int, int] | None:
         elif word.isdigit() and len(word) >= 3 and not (j + 1 < len(tokens) and _SUFFIX.fullmatch(tokens[j + 1].group())):
             break  # a street number: the address has begun (not "WPP 2005 LIMITED")
         elif not (word[:1].isupper() or word[:1].isdigit() or word[:1] in "[*" or _CAMEL.match(word) or (
-                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j) or word == "plc"):
+                tokens[j - 1].group() == "," and _SUFFIX.fullmatch(word)) or _before_suffix(tokens, j) or word == "plc"
+                or _lower_case_name(text, tokens, first, j)):
             break
         else:
             last = j
@@ -158,6 +160,23 @@ def _footnote(tokens: list[re.Match[str]], i: int) -> bool:
     ("(collectively, "Merchant"),1 on the one hand, and ... GA Retail, Inc."; not "3M Company")."""
     nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
     return tokens[i].group().isdigit() and nxt[:1].islower() and not starts_name(nxt)
+
+
+def _lower_case_name(text: str, tokens: list[re.Match[str]], first: int, j: int) -> bool:
+    """A word in lower case inside a name written in lower case ("i-on interactive, a Florida corporation"): the
+    name starts with a word in lower case, and words in lower case lead from `j` to a company's suffix or to the
+    comma of a description (not "drkoop.com shall ...")."""
+    if tokens[first].group()[:1].isupper():
+        return False
+    for k in range(j, min(len(tokens), j + LOWER_NAME_WORDS)):
+        word = tokens[k].group()
+        if word == ",":
+            return _DESCRIBED.match(text, tokens[k].start()) is not None
+        if company_word(word):
+            return True
+        if not (word.isalpha() and word.islower()) or word in _CONNECT or word in _FUNCTION_WORDS:
+            return False
+    return False
 
 
 def _before_suffix(tokens: list[re.Match[str]], j: int) -> bool:
@@ -338,6 +357,13 @@ _SIGN_START = re.compile(r"[Ii][Nn]\s+(?:WITNESS|EVIDENCE|[Ww]itness|[Ee]vidence
 _SIGN_WORD = re.compile(r"\S+")
 _NOT_SIGNATORY = re.compile(r"(?:BY|NAME|TITLE|ITS|DATE|/S/|\(SIGNATURE\)|\(NAME/TITLE\))\W*", re.IGNORECASE)
 SIGNATORIES_REACH = 20000
+# "by and among the persons and entities listed on Schedule A", "each other party hereto identified on the
+# signature page(s) hereto": the preamble leaves the parties to the signature pages
+_ELSEWHERE = re.compile(r"\b(?:persons|entities|parties|party)\b[\w\s,]{0,40}?\b(?:listed|identified|named|"
+                        r"set\s+forth)\s+(?:on|in)\s+(?:the\s+)?(?:Schedule|Exhibit|Annex|Appendix|signature\s+page)",
+                        re.IGNORECASE)
+_BY = re.compile(r"\bBy:")
+_SIGNER_LABEL = re.compile(r"\b(?:By|Name|Title|Its|Date)\s*:\s*$")
 DESCRIPTION_REACH = 300  # how far before its definition a party described at length is named
 _GENERATIONS = {"ii", "iii", "jr", "sr"}
 
@@ -383,6 +409,27 @@ def _signatories(text: str) -> list[PartyHit]:
     return out
 
 
+def _signing(text: str, after: int) -> list[PartyHit]:
+    """The companies that sign after `after`, each named just before its "By:" on a line of its own or after a
+    block's label ("ValueAct Capital Master Fund, L.P. By: /s/ ...", "SPONSOR(S): Platinum Partners Value
+    Arbitrage Fund L.P. By:"); not the words after a signer's "Title:" or "Name:" (a person, an office)."""
+    sign = _SIGN_START.search(text, after)
+    if sign is None:
+        return []
+    out = []
+    for by in _BY.finditer(text, sign.end(), min(len(text), sign.end() + SIGNATORIES_REACH)):
+        end = len(text[:by.start()].rstrip())
+        line = text.rfind("\n", sign.end(), end) + 1
+        label = text.rfind(":", line, end)
+        if label >= 0 and _SIGNER_LABEL.search(text, line, label + 1):
+            continue  # "Title: Chief Investment Officer Snowy August Fund I LP": the name is not set apart
+        start = label + 1 if label >= 0 else max(line, sign.end())
+        span = name_span(text, start, end)
+        if span is not None and span[1] == end and company_word(name_of(text, PartyHit(*span, None)).split()[-1]):
+            out.append(PartyHit(span[0], span[1], None))
+    return out
+
+
 def name_of(text: str, hit: PartyHit) -> str:
     """The party's name as it is written, one space between words, without a PDF's underline ("Mail
     ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.) and without the full stop of the sentence it
@@ -408,6 +455,12 @@ def find_parties(text: str) -> list[PartyHit]:
             seen.add(key)
             out.append(hit)
     return out
+
+
+def names_role(key: str) -> bool:
+    """`key` (a name folded: lower case, no punctuation) is a bare role ("Distributor, as set forth below", a
+    form's "SENDER"), not the name of the party that plays it."""
+    return key.removeprefix("the ") in ROLES
 
 
 def names_document(key: str) -> bool:
@@ -502,6 +555,9 @@ def _named(text: str) -> list[PartyHit]:
         cursor = last_party  # ("VerticalNet"), and LeadersOnline, Inc. ... (each a "Party"): read after the party
     if len(parties) < 2:
         parties = _labelled(text, parties)
+    if _ELSEWHERE.search(text, start, end):
+        found = {text[p.start:p.end] for p in parties}
+        parties.extend(p for p in _signing(text, end) if text[p.start:p.end] not in found)
     if parties:
         # a second party that defines no short name: "("Tripath"), and Uniquest Corporation 780 Montague ..."
         joined = re.compile(r"[\s,]{0,4}and\b:?\s*", re.IGNORECASE).match(text, cursor)  # "("Tripath"), and\n\nUniquest"

@@ -31,6 +31,7 @@ from contracts.terms.parties import (
     name_of,
     name_span,
     names_document,
+    names_role,
     resolved,
     starts_name,
 )
@@ -146,17 +147,36 @@ def filled(text: str, hits: list[PartyHit], ranker: SentenceRanker | None = None
            floor: float = PARTY_FLOOR) -> list[PartyHit]:
     """`hits`, and where they are fewer than `FILL_TO`, the candidates `chosen` by the ranker, short names
     read as the companies they stand for (`_defined`); not the document's name ("FRANCHISE AGREEMENT" on its
-    cover), which the rules never take for a party either (the ranker is fit on every candidate: training/)."""
-    if len(hits) >= FILL_TO:
+    cover), which the rules never take for a party either (the ranker is fit on every candidate: training/).
+    A bare role the rules read ("between IMNTV and Distributor, as set forth below") gives way to the company
+    the ranker would fill in in its place (`replaced`)."""
+    roles = [h for h in hits if names_role(folded(name_of(text, h)))]
+    if len(hits) >= FILL_TO and not roles:
         return hits
     found = [c for c in candidates(text) if not names_document(c.key)]
     if not found:
         return hits
     low = text.lower()
-    scores = (ranker or party_ranker()).probabilities(rows_matrix(candidate_features(text, low, c) for c in found))
+    scores = list((ranker or party_ranker()).probabilities(rows_matrix(candidate_features(text, low, c) for c in found)))
+    hits = replaced(text, hits, roles, found, scores, floor)
     keys = [folded(name_of(text, h)) for h in hits]
-    named = [PartyHit(c.start, c.end, None) for c in chosen(found, list(scores), keys, floor, lambda c: _defined(text, c))]
+    named = [PartyHit(c.start, c.end, None) for c in chosen(found, scores, keys, floor, lambda c: _defined(text, c))]
     return [*hits, *named]
+
+
+def replaced(text: str, hits: list[PartyHit], roles: list[PartyHit], found: list[Candidate], scores: list[float],
+             floor: float) -> list[PartyHit]:
+    """`hits` with each bare role in `roles` replaced, in its place, by the name the ranker would fill in without
+    it, where that is a company's ("Inc.", "Ltd"): a form's "Distributor" is the "Provider Name: MobileVision
+    Communications Ltd." its head sets out, but a template's "Franchisee" stays where the ranker's likeliest
+    new name is the role itself (the contract names no company for it)."""
+    out = list(hits)
+    for role in roles:
+        keys = [folded(name_of(text, h)) for h in out if h is not role]
+        best = chosen(found, scores, keys, floor, lambda c: _defined(text, c))[:1]
+        if best and company_word(name_of(text, PartyHit(best[0].start, best[0].end, None)).split()[-1]):
+            out[out.index(role)] = PartyHit(best[0].start, best[0].end, role.short_name)
+    return out
 
 
 def _defined(text: str, c: Candidate) -> Candidate:

@@ -147,3 +147,18 @@ def test_the_documents_name_on_its_cover_is_not_filled_in() -> None:
     assert "franchise agreement" in [c.key for c in candidates(text)]  # the ranker is fit on every candidate
     ranker = _favouring(agreement=6.0, riverside=3.0)
     assert _names(text, filled(text, [], ranker=ranker, floor=0.5)) == ["RIVERSIDE GRILL SYSTEMS, INC."]
+
+
+# a form: the preamble names the other party by its role, the form's fields name it
+FORM = ('This Content License Agreement is between Orchid Media, Inc. ("Orchid") and Reseller, as set forth below.\n\n'
+        "Reseller Information\n\nProvider Name: Skyline Telecom Ltd.\n\nAddress: 1 Main Street\n")
+
+
+def test_a_bare_role_gives_way_to_the_company_the_ranker_would_fill_in() -> None:
+    hits = find_parties(FORM)
+    assert _names(FORM, hits) == ["Orchid Media, Inc.", "Reseller"]
+    assert _names(FORM, filled(FORM, hits, ranker=_favouring(skyline=6.0))) == ["Orchid Media, Inc.",
+                                                                                "Skyline Telecom Ltd."]
+    # where the ranker likes the role best, the contract names no company for it: the role stays
+    assert _names(FORM, filled(FORM, hits, ranker=_favouring(reseller=6.0, skyline=3.0))) == ["Orchid Media, Inc.",
+                                                                                              "Reseller"]

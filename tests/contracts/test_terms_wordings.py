@@ -434,3 +434,30 @@ def test_a_role_before_a_list_in_a_sentence_is_no_label() -> None:
     text = ("Cooperation Agreement on the Heat Power Project. Party A: Northwind Energy Co., Ltd. We build and operate "
             "plants. Party B: Eastfield Gas Supply Co., Ltd.\n")
     assert names(text) == ["Northwind Energy Co., Ltd.", "Eastfield Gas Supply Co., Ltd."]
+
+
+def test_a_name_written_in_lower_case_runs_to_its_description() -> None:
+    text = ('This Hosting Agreement is entered into by and between Harbor Foods Inc., a Florida corporation '
+            '("Customer"), and e-zon digital, a Florida corporation ("e-zon").')
+    assert names(text) == ["Harbor Foods Inc.", "e-zon digital"]
+    # a lower-case brand that a sentence follows, not a description, keeps to its own word
+    text = ('This Agreement is made between Harbor Foods Inc. ("Harbor") and e-zon ("Host"). e-zon hosts '
+            'the site, and e-zon shall keep it running.')
+    assert names(text) == ["Harbor Foods Inc.", "e-zon"]
+
+
+SCHEDULED = ('This Cooperation Agreement is by and among the persons and entities listed on Schedule A (collectively, '
+             'the "Redwood Group"), Tallis Motors, Inc. (the "Company") and Jane Doe ("Designee").\n\n'
+             'WHEREAS, the Redwood Group owns shares of the Company.\n\n1. Board. The Board shall appoint the '
+             'Designee.\n\nIN WITNESS WHEREOF, the parties have signed this Agreement.\n\nTallis Motors, Inc.\n\n'
+             'By: /s/ Ann Lee Name: Ann Lee Title: Secretary\n\nRedwood Partners I, LLC By: /s/ Bo Chan Name: Bo Chan '
+             'Title: Chief Operating Officer\n\nRedwood Master Fund, L.P. By: /s/ Bo Chan Name: Bo Chan Title: Chief '
+             'Investment Officer Redwood Advisers LLC By: /s/ Bo Chan\n')
+
+
+def test_parties_listed_on_a_schedule_are_those_that_sign() -> None:
+    assert names(SCHEDULED) == ["Tallis Motors, Inc.", "Jane Doe", "Redwood Partners I, LLC",
+                                "Redwood Master Fund, L.P."]  # not the words after a signer's "Title:"
+    # a preamble that names every party leaves the signature blocks alone
+    named = SCHEDULED.replace("the persons and entities listed on Schedule A", "Redwood Partners I, LLC")
+    assert "Redwood Master Fund, L.P." not in names(named)
