@@ -17,9 +17,10 @@ A footnote's or endnote's words follow the body in the text (`contracts.docx_tex
 footer, in reference order); a finding there is commented on the note's reference in the body, the
 superscript number the lawyer clicks to read the note. Not inside the note: LibreOffice 7.4 refuses to open
 a DOCX with a comment in its notes part ("source file could not be loaded"), and python-docx keeps that
-part as bytes it cannot edit. A text box's words are read right after the paragraph holding the box; a
-finding there is commented on that paragraph (the nearest paragraph before it), as is text outside the body
-and the notes (a header, a footer).
+part as bytes it cannot edit. All notes are one clause of the text, so a deviation there is commented on
+each note whose words changed (`Commenter.anchors`), not on the first note's reference. A text box's words
+are read right after the paragraph holding the box; a finding there is commented on that paragraph (the
+nearest paragraph before it), as is text outside the body and the notes (a header, a footer).
 
 A comment's id is never a footnote's or endnote's id (separators included): LibreOffice 7.4 then shows the
 wrong note texts (comment 0 on the reference of footnote 1 of 3, with a continuation separator 0: the notes
@@ -33,6 +34,7 @@ from __future__ import annotations
 import io
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Any
 
 from contracts.documents import Document
@@ -105,6 +107,7 @@ class Commenter:
         self._ends = [loc.end for loc in self.located]
         # each note's words in the text, after the body's, with the run of its reference: sorted the same way
         self._notes = self._locate_notes(body, document.text)
+        self._note_starts = [start for start, _, _ in self._notes]
         self._note_ends = [end for _, end, _ in self._notes]
         self._comments_part: Any = None  # python-docx's CommentsPart, once the first comment is added
         self._max_id = -1  # the largest comment id in that part
@@ -123,9 +126,34 @@ class Commenter:
                 cursor = found[-1].end
         return out
 
+    def anchors(self, start: int, end: int, changes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans to comment a deviation of [start, end) on, whose changed words are `changes`: the span
+        itself, unless it lies in the notes and covers several, where its comment would sit on the first
+        note's reference whichever note changed (all notes are one clause). Then one span per note holding
+        a change, each commented on that note's reference: the lawyer finds the comment beside each note to
+        read again, where one comment from the first changed reference to the last would cover body text
+        that did not change. Words changed between notes' words (the heading, a note's number) are a
+        renumbering, not a note's change; a deletion there belongs to the note now after it, else the last."""
+        lo, hi = bisect_right(self._note_ends, start), bisect_left(self._note_starts, end)
+        if not changes or hi - lo < 2 or self._paragraphs(start, end):
+            return [(start, end)]
+        touched = sorted({i for a, b in changes for i in self._changed_notes(a, b, lo, hi)})
+        return [(self._notes[i][0], self._notes[i][1]) for i in touched] or [(start, end)]
+
+    def _changed_notes(self, start: int, end: int, lo: int, hi: int) -> range:
+        """The notes among notes[lo:hi] whose words the change [start, end) touches: those it overlaps, or
+        for a deletion (an empty span) the note it is in, ends included, else the next, else notes[hi - 1]."""
+        if end > start:
+            return range(max(bisect_right(self._note_ends, start), lo), min(bisect_left(self._note_starts, end), hi))
+        at = min(bisect_left(self._note_ends, start, lo, hi), hi - 1)
+        return range(at, at + 1)
+
+    def _paragraphs(self, start: int, end: int) -> list[Located]:
+        """The body's paragraphs with loc.start < end and start < loc.end."""
+        return self.located[bisect_right(self._ends, start):bisect_left(self._starts, end)]
+
     def _runs(self, start: int, end: int) -> list[Any]:
-        # the paragraphs with loc.start < end and start < loc.end
-        hit = self.located[bisect_right(self._ends, start):bisect_left(self._starts, end)]
+        hit = self._paragraphs(start, end)
         if not hit and self._notes:  # in a note: its reference in the body (the first note the span touches)
             at = bisect_right(self._note_ends, start)
             if at < len(self._notes) and self._notes[at][0] < max(end, start + 1):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts.compare.models import Comparison
+from contracts.compare.models import Comparison, ComparisonPair
 from contracts.documents import Document
 from contracts.findings import Finding
 from word.runs import xml_safe
@@ -43,13 +43,36 @@ def redline_docx(comparison: Comparison, template: Document, contract: Document,
 
 @dataclass(frozen=True)
 class Note:
-    """A comment to anchor on `document.text[start:end]`."""
+    """A comment to anchor on `document.text[start:end]`. `changes` are the (start, end) of the words
+    the counterparty changed in that span (a deletion is an empty span where the words were): where the
+    span covers several footnotes or endnotes, the comment goes on the notes that changed (`review_docx`)."""
 
     start: int
     end: int
     title: str
     body: str
     suggestion: str | None = None
+    changes: tuple[tuple[int, int], ...] = ()
+
+
+def contract_changes(pair: ComparisonPair) -> tuple[tuple[int, int], ...]:
+    """The contract offsets of each insertion and deletion in a modified pair's redline: `equal` and
+    `insert` runs are the contract clause's text in order, `delete` runs are template text (an empty span
+    where they were). Empty for another status (an extra clause is new throughout: one comment is enough),
+    and when the runs do not give the clause's text (a stored comparison from an older reader)."""
+    clause = pair.contract_clause
+    if pair.status != "modified" or clause is None:
+        return ()
+    if "".join(op.text for op in pair.redline if op.op != "delete") != clause.text:
+        return ()
+    changes: list[tuple[int, int]] = []
+    at = clause.start
+    for op in pair.redline:
+        length = 0 if op.op == "delete" else len(op.text)
+        if op.op != "equal":
+            changes.append((at, at + length))
+        at += length
+    return tuple(changes)
 
 
 def notes_for(comparison: Comparison | None, findings: Sequence[Finding] = ()) -> list[Note]:
@@ -73,17 +96,19 @@ def notes_for(comparison: Comparison | None, findings: Sequence[Finding] = ()) -
         body = pair.explanation
         if pair.status == "missing" and pair.template_clause:
             body += f"\nTemplate text: {pair.template_clause.text}"
-        notes.append(Note(where[0], where[1], label, body, pair.suggestion))
+        notes.append(Note(where[0], where[1], label, body, pair.suggestion, contract_changes(pair)))
     return notes
 
 
 def review_docx(document: Document, notes: Sequence[Note], *, data: bytes | None = None, title: str | None = None,
                 author: str = AUTHOR) -> bytes:
-    """The contract's own Word file (`data`, else generated) with each note as a comment on its span."""
+    """The contract's own Word file (`data`, else generated) with each note as a comment on its span, or,
+    for a span over several footnotes or endnotes, on each note whose words changed (`Commenter.anchors`)."""
     from word.comments import Commenter
 
     commenter = Commenter(document, data)
     for note in notes:
         more = (note.body, f"Suggested text: {note.suggestion}") if note.suggestion else (note.body,)
-        commenter.add(note.start, note.end, note.title, more=more, author=author)
+        for start, end in commenter.anchors(note.start, note.end, note.changes):
+            commenter.add(start, end, note.title, more=more, author=author)
     return commenter.save(title)
