@@ -75,6 +75,17 @@ _VOLATILE = ("id", "name", "spid", "anchorId", "editId")  # drawing attributes a
 _HOLDERS = etree.XPath(f"{TEXT_RUNS} | ./w:fldSimple | ./w:hyperlink/w:fldSimple | ./w:sdt/w:sdtContent/w:fldSimple",
                        namespaces=NS)
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+# a shape's place and size: DrawingML elements, and the VML properties in a `style` attribute
+_LAYOUT = (*(f"{_WP}{t}" for t in ("simplePos", "positionH", "positionV", "extent", "effectExtent")),
+           "{http://schemas.openxmlformats.org/drawingml/2006/main}xfrm")
+_VML = "{urn:schemas-microsoft-com:vml}"
+_VML_STYLED = tuple(f"{_VML}{t}" for t in ("shape", "rect", "roundrect", "oval", "line", "polyline", "arc", "group"))
+_VML_LAYOUT = frozenset({"left", "top", "width", "height", "margin-left", "margin-top", "margin-right",
+                         "margin-bottom", "mso-position-horizontal", "mso-position-vertical",
+                         "mso-position-horizontal-relative", "mso-position-vertical-relative",
+                         "mso-left-percent", "mso-top-percent", "mso-width-percent", "mso-height-percent",
+                         "mso-width-relative", "mso-height-relative"})
 _PLACEHOLDERS = 0xE000  # private-use characters stand for objects in the compared strings
 
 
@@ -210,7 +221,24 @@ def _delete_paragraph(p: Any, ctx: _Context) -> None:
     for group in _runs_for_tracking(p):
         for run in group:
             _to_deleted(run)
-        _wrap(group, ctx.change("del"))
+        for piece in _apart_from_note_marks(group):
+            _wrap(piece, ctx.change("del"))
+
+
+def _apart_from_note_marks(group: list[Any]) -> list[list[Any]]:
+    """`group` cut so that a run holding a note's own number (`w:footnoteRef`/`w:endnoteRef`, the first
+    run of a note's text) is a piece of its own: LibreOffice shows a deletion that holds that run and
+    the note's words after it with only the number struck through, the words as if they stayed."""
+    pieces: list[list[Any]] = []
+    joinable = False
+    for run in group:
+        mark = run.find(f"{W}footnoteRef") is not None or run.find(f"{W}endnoteRef") is not None
+        if joinable and not mark:
+            pieces[-1].append(run)
+        else:
+            pieces.append([run])
+        joinable = not mark
+    return pieces
 
 
 def _insert_paragraph(p: Any, ctx: _Context) -> None:
@@ -337,13 +365,16 @@ def _signature(element: Any, ctx: _Context, contract: bool) -> str:
     """What makes two objects the same object: a note reference is one whatever its note says (the two
     notes are paired by it and redlined in their own part); a picture is its image and layout, not its
     ids or file name; a shape is its layout, not the words of its text boxes (those are redlined inside
-    it); a field is its instruction (and a simple field's result)."""
+    it), nor, when it has text boxes, its place and size (see `_take_layout`); a field is its instruction (and a simple field's result)."""
     name = etree.QName(element).localname
     if name in ("footnoteReference", "endnoteReference"):
         return name
     if name == "instrText":
         return f"instrText:{' '.join((element.text or '').split())}"
     element = copy.deepcopy(element)
+    if _boxes(element):  # a box moved or resized is the same box: its place is no word of the contract
+        for node in _layout(element):
+            _strip_layout(node)
     for box in element.iter(_BOX):
         box[:] = []
     for node in element.iter():
@@ -353,6 +384,45 @@ def _signature(element: Any, ctx: _Context, contract: bool) -> str:
             elif "rsid" in attr or (not attr.startswith(W) and etree.QName(attr).localname in _VOLATILE):
                 del node.attrib[attr]
     return etree.tostring(element, method="c14n").decode()
+
+
+def _layout(element: Any) -> list[Any]:
+    """Where a shape sits and how big it is: its DrawingML placement and size elements and its VML
+    elements' `style`, in document order, not those of shapes inside its text boxes."""
+    out = []
+    for node in element.iter(*_LAYOUT, *_VML_STYLED):
+        holder = node.getparent()
+        while holder is not None and holder is not element and holder.tag != _BOX:
+            holder = holder.getparent()
+        if holder is element:
+            out.append(node)
+    return out
+
+
+def _style_without_layout(style: str) -> str:
+    return ";".join(item for item in style.split(";")
+                    if item.split(":", 1)[0].strip().lower() not in _VML_LAYOUT)
+
+
+def _strip_layout(node: Any) -> None:
+    if node.tag in _LAYOUT:
+        node.getparent().remove(node)
+    elif node.get("style") is not None:
+        node.set("style", _style_without_layout(node.get("style")))
+
+
+def _take_layout(t: Any, c: Any) -> None:
+    """Give the template's shape the contract's place and size (the two have the same layout
+    otherwise, by their signatures): Word tracks no move or resize of a shape, so the redline shows the
+    counterparty's box, its words redlined inside it."""
+    mine, theirs = _layout(t), _layout(c)
+    if [n.tag for n in mine] != [n.tag for n in theirs]:
+        return
+    for old, new in zip(mine, theirs, strict=True):
+        if old.tag in _LAYOUT:
+            old.getparent().replace(old, copy.deepcopy(new))
+        elif new.get("style") is not None:
+            old.set("style", new.get("style"))
 
 
 def _same_objects(pairs: Sequence[tuple[Any, Any]], ctx: _Context) -> None:
@@ -370,6 +440,8 @@ def _same_objects(pairs: Sequence[tuple[Any, Any]], ctx: _Context) -> None:
         if len(t_boxes) == len(c_boxes):  # equal signatures: the same boxes, in the same places
             for t_box, c_box in zip(t_boxes, c_boxes, strict=True):
                 _diff_container(t_box, c_box, ctx)
+            if t_boxes:
+                _take_layout(t, c)
 
 
 def _objects(p: Any) -> list[Any]:
@@ -1058,6 +1130,38 @@ def _number_notes(parts: dict[str, Any]) -> None:
                 reference.set(f"{W}id", number[reference.get(f"{W}id")])
 
 
+_SETTINGS = "word/settings.xml"
+# what CT_Settings puts after w:footnotePr / w:endnotePr (an element to add goes before the first of these)
+_SETTINGS_AFTER = ("endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                   "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                   "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+                   "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _notes_settings(t_zip: zipfile.ZipFile, t_parts: dict[str, Any], created: Sequence[str]) -> dict[str, bytes]:
+    """The template's settings.xml naming the separator notes of each notes part the redline created
+    (`w:footnotePr`/`w:endnotePr` with `<w:footnote w:id="-1"/>`, as Word writes it for a document with
+    separators): Word expects these references alongside its separator notes. Empty when no part was
+    created or the template has no settings part (a template without one is left without one)."""
+    if not created or _SETTINGS not in t_zip.namelist():
+        return {}
+    settings = etree.fromstring(t_zip.read(_SETTINGS))
+    for name in sorted(created, key=lambda n: n != "word/footnotes.xml"):  # footnotePr before endnotePr
+        kind = name[len("word/"):-len("s.xml")]
+        properties = settings.find(f"{W}{kind}Pr")
+        if properties is None:
+            properties = etree.Element(f"{W}{kind}Pr")
+            order = _SETTINGS_AFTER[_SETTINGS_AFTER.index("endnotePr") + (kind == "endnote"):]
+            anchor = next((c for c in settings.iterchildren("*")
+                           if not c.tag.startswith(W) or etree.QName(c).localname in order), None)
+            (anchor.addprevious if anchor is not None else settings.append)(properties)
+        named = {ref.get(f"{W}id") for ref in properties.iterchildren(f"{W}{kind}")}
+        for note in t_parts[name].iterchildren(f"{W}{kind}"):
+            if note.get(f"{W}type") is not None and note.get(f"{W}id") not in named:
+                etree.SubElement(properties, f"{W}{kind}").set(f"{W}id", note.get(f"{W}id"))
+    return {_SETTINGS: etree.tostring(settings, xml_declaration=True, encoding="UTF-8", standalone=True)}
+
+
 def redline_package(template_data: bytes, contract_data: bytes, *, comparison: Comparison | None = None,
                     template: Document | None = None, contract: Document | None = None, title: str | None = None,
                     author: str = AUTHOR, date: datetime | None = None, formatting: bool = True) -> bytes:
@@ -1103,6 +1207,7 @@ def redline_package(template_data: bytes, contract_data: bytes, *, comparison: C
                          else None, ctx.used_styles)
         _drop_unknown_numbering(ctx.used_numbering, numbering)
         imported = ctx.importer.parts()
+        imported.update(_notes_settings(t_zip, t_parts, ctx.importer.created))
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o_zip:
             for info in t_zip.infolist():
