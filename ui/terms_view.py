@@ -24,8 +24,13 @@ PORTFOLIO_COLUMNS = ["Contract", "Review", "Parties", "Notice deadline", "Expire
 # next DUE_SOON_DAYS "due soon", written after the date (the table and the Excel file say the same words, and the
 # text still sorts by the date it starts with); DATE_COLOURS: the text and fill each state is drawn in
 PASSED, DUE_SOON, DUE_SOON_DAYS = "passed", "due soon", 30
+NBSP = "\u00a0"  # a space the Portfolio grid never breaks a line at
 DATED_COLUMNS = ("Notice deadline", "Expires")
 DATE_COLOURS = {PASSED: ("#4b5563", "#e5e7eb"), DUE_SOON: ("#7c2d12", "#fde68a")}
+# The table has one row height for all its rows: one contract with a dozen parties made every row that tall. Its
+# Parties cell names at most PARTIES_SHOWN parties; past that the first ones and how many more ("+9 more", never
+# "+1 more", which would hide a name the cell has room for); the review and the Excel file name them all.
+PARTIES_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def portfolio_rows(items: list[PortfolioItem], today: date | None = None) -> lis
         notice = t.notice_period_to_terminate_renewal
         rows.append({
             "Contract": item.name,
-            "Parties": "; ".join(p.name + (f" ({TO_CHECK})" if p.unsure else "") for p in t.parties),
+            "Parties": "; ".join(party_names(t)),
             "Governing law": t.governing_law.value if t.governing_law and t.governing_law.value else "",
             "Effective": t.effective_date.value if t.effective_date and t.effective_date.value else "",
             "Expires": dated(_expires(t.expiration_date), today),
@@ -98,6 +103,22 @@ def portfolio_rows(items: list[PortfolioItem], today: date | None = None) -> lis
             "Review": review_link(item.id),
         })
     return rows
+
+
+def party_names(terms: KeyTerms | None) -> list[str]:
+    """Each party as the portfolio names it: its name, and "(to check)" where a model found it outside the
+    preamble; none where the contract's terms are not read yet."""
+    return [p.name + (f" ({TO_CHECK})" if p.unsure else "") for p in (terms.parties if terms else [])]
+
+
+def parties_cell(names: list[str]) -> str:
+    """The Portfolio table's Parties cell: every name up to PARTIES_SHOWN; past that the first PARTIES_SHOWN - 1
+    and "+K more", its words kept on one line (a no-break space: the grid wraps text only at a plain one), so that
+    the cell says how many it leaves out rather than a short row cutting them off unsaid."""
+    if len(names) <= PARTIES_SHOWN:
+        return "; ".join(names)
+    kept = PARTIES_SHOWN - 1
+    return "; ".join([*names[:kept], f"+{len(names) - kept}{NBSP}more"])
 
 
 def dated(value: str, today: date) -> str:

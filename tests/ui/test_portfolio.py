@@ -28,7 +28,7 @@ from lexrisk.commands.ui import streamlit_command
 from tests.serving.test_terms_api import contract_text
 from tests.ui.conftest import ROOT, LiveApi, free_port, lexrisk, read, wait_http
 from tests.ui.test_app import signed_in, texts
-from ui.terms_view import DATE_COLOURS, DUE_SOON, PASSED, PORTFOLIO_COLUMNS
+from ui.terms_view import DATE_COLOURS, DUE_SOON, NBSP, PARTIES_SHOWN, PASSED, PORTFOLIO_COLUMNS, parties_cell
 
 TODAY = clock.utcnow().date()  # the app's today: the one clock's
 
@@ -48,6 +48,10 @@ CONTRACTS = {  # name -> (expiry, governing law, customer)
 # sample names, its customer, and those each line of `extra` adds): what a lawyer must read in the table
 THIRD_PARTIES = ('Meridian Capital Partners Holdings Ltd., a Cayman Islands exempted company ("Guarantor").\n'
                  'Blue Harbor Insurance Services of North America, Inc., a Texas corporation ("Insurer").')
+# a joint venture's parties, more than the table's Parties cell names (PARTIES_SHOWN)
+VENTURERS = "\n".join(f'{name}, a Delaware limited liability company ("{role}").' for name, role in (
+    ("Cobalt Ridge Mining Ventures LLC", "Operator"), ("Eastgate Equipment Leasing LLC", "Lessor"),
+    ("Pinecrest Environmental Services LLC", "Consultant"), ("Granite State Surety Company LLC", "Surety")))
 LONG_CONTRACTS = {  # name -> (expiry, governing law, customer, extra parties)
     "Master Services Agreement - Northwind Analytics and Consolidated Intercontinental Freight Forwarding"
     " (2026 renewal, executed).txt": (_due(40), "Delaware", "Consolidated Intercontinental Freight Forwarding LLC",
@@ -56,6 +60,7 @@ LONG_CONTRACTS = {  # name -> (expiry, governing law, customer, extra parties)
     ".txt": (_due(120), "New York", "Acme Widgets International Trading LLC", THIRD_PARTIES.split("\n")[0]),
     "Warehouse Lease.txt": ("perpetual", "New York", "Globe Storage and Distribution Centers of New Jersey LLC",
                             THIRD_PARTIES.split("\n")[1]),
+    "Joint Venture Agreement.txt": (_due(300), "Delaware", "Summit Minerals Joint Venture LLC", VENTURERS),
 }
 LONG = "initech"  # the tenant whose portfolio LONG_CONTRACTS is
 
@@ -124,6 +129,11 @@ def test_portfolio_lists_filters_sorts_and_exports(live: dict) -> None:
     # the marked dates in their colours (a Styler's CSS, which st.dataframe draws)
     styles = at.dataframe[0].proto.arrow_data.styler.styles
     assert all(colour in styles for pair in DATE_COLOURS.values() for colour in pair), styles
+    # as the grid draws them (the Styler's display values), the marks hold no space the grid breaks a line at
+    drawn = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    marked = [text for column in ("Notice deadline", "Expires") for text in drawn[column] if "·" in text]
+    assert sorted(text.split(" ", 1)[1] for text in marked) == sorted(
+        f"· {mark}".replace(" ", NBSP) for mark in (PASSED, PASSED, DUE_SOON)), marked
     assert supply["Parties"] == "Northwind Analytics, Inc.; Harbor Freight Logistics LLC"
     assert supply["Renewal"] == "1 year, auto" and supply["Effective"] == "2026-03-01"
     assert supply["Review"] == f"/review?contract={live['ids']['supply.txt']}"
@@ -286,6 +296,75 @@ def test_rows_are_as_tall_as_the_lines_a_name_takes() -> None:
         assert marked is not None and marked > 64, mark
 
 
+def test_a_dates_mark_is_drawn_whole_on_one_line() -> None:
+    """The grid wraps a cell's text only at a plain space: a marked date is drawn with its mark's words joined by
+    no-break spaces, so "due soon" never breaks between its words (it did at 1920 px: "2026-12-20 · due" over
+    "soon"); the row's lines are counted as the grid breaks them, the mark on the date's line where it fits."""
+    from ui.pages.portfolio import _lines, _text_px, _unbroken
+
+    for mark in (PASSED, DUE_SOON):
+        drawn = _unbroken(f"2026-12-20 · {mark}")
+        assert drawn.split(" ") == ["2026-12-20", f"· {mark}".replace(" ", NBSP)], drawn
+        date_px, whole_px = _text_px("2026-12-20"), _text_px(drawn)
+        assert _lines(drawn, whole_px + 1) == 1  # a wide column: the date and its mark on one line
+        assert _lines(drawn, date_px + 1) == 2  # a narrow one: the mark whole, under the date
+    for text in ("2027-06-25", "perpetual", ""):  # an unmarked cell as it is
+        assert _unbroken(text) == text
+
+
+def test_the_parties_cell_names_a_few_and_counts_the_rest() -> None:
+    """The table's Parties cell names every party up to PARTIES_SHOWN, past that the first ones and "+K more"
+    (never "+1 more" in place of a name it has room for): one contract with a dozen parties no longer makes every
+    row of the table a dozen names tall. The rows are as tall as the cells' lines, all of them: none is cut."""
+    import pandas as pd
+
+    from ui.pages.portfolio import PARTIES_PX, _row_height, _text_px
+
+    names = [f"Party Number {i} Holdings LLC" for i in range(1, 13)]
+    assert parties_cell(names[:PARTIES_SHOWN]) == "; ".join(names[:PARTIES_SHOWN])
+    *kept, more = parties_cell(names).split("; ")
+    assert kept == names[:PARTIES_SHOWN - 1] and more == f"+{len(names) - len(kept)}{NBSP}more"
+    assert parties_cell(names[:PARTIES_SHOWN + 1]).endswith(f"; +2{NBSP}more")
+    assert parties_cell([]) == ""
+    # four long names, wider together than 8 lines of the Parties column: a row of 9 lines at least, not cut at 8
+    long = [f"{n} Insurance Services of North America, Inc., as Administrative Agent for the Lenders and Issuers"
+            for n in ("Blue Harbor", "Red Harbor", "Green Harbor", "Grey Harbor")]
+    assert _text_px(parties_cell(long)) > 8 * PARTIES_PX
+    frame = pd.DataFrame({"Contract": ["msa.txt"], "Parties": [parties_cell(long)], "Notice deadline": [""],
+                          "Expires": [""]})
+    height = _row_height(frame)
+    assert height is not None and height >= 13 + (9 - 1) * 18.2 + 2 * 3
+
+
+def test_a_contract_with_many_parties_keeps_the_tables_rows_short(live: dict,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The joint venture's parties, more than PARTIES_SHOWN: its Parties cell names the first ones and how many
+    more; the Excel file names them all."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from tests.serving.terms_fakes import read_terms
+
+    files: list[bytes] = []
+    add = MediaFileManager.add
+
+    def recorded(self: MediaFileManager, data: bytes | str, *args: Any, **kwargs: Any) -> str:
+        files.append(data if isinstance(data, bytes) else b"")
+        return add(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recorded)
+    venture = "Joint Venture Agreement.txt"
+    names = [p.name for p in read_terms(contract_text(*LONG_CONTRACTS[venture]).decode()).parties]
+    assert len(names) > PARTIES_SHOWN + 1, names  # the fixture's contract, as meant
+    at = portfolio_page(live[LONG])
+    table = at.dataframe[0].value
+    cell = table[table["Contract"] == venture].iloc[0]["Parties"]
+    assert cell.split("; ") == [*names[:PARTIES_SHOWN - 1], f"+{len(names) - PARTIES_SHOWN + 1}{NBSP}more"]
+    sheet = load_workbook(io.BytesIO(files[-1]))["Portfolio"]
+    column = PORTFOLIO_COLUMNS.index("Parties")
+    exported = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert exported[venture] == "; ".join(names)
+
+
 def test_timeline_shows_the_next_12_months(live: dict) -> None:
     at = portfolio_page(live["acme"])
     assert "Deadlines in the next 12 months" in texts(at)
@@ -407,9 +486,15 @@ def _squeezed(text: str) -> str:
 
 def _readable_rows(page, shown: str = "Parties") -> dict[str, str]:
     """Each row of the Portfolio table as a lawyer can read it in the grid's last paint: its contract's name ->
-    its `shown` column (its parties), each cell's painted lines joined and squeezed (`_squeezed`). A line counts only where it lies
-    whole inside its cell (left to right within its column, top to bottom within its row): the canvas cuts off
-    whatever spills over, so text painted past the cell's edge is not read."""
+    its `shown` column (its parties), each cell's painted lines joined and squeezed (`_squeezed`)."""
+    return {name: _squeezed(" ".join(lines)) for name, lines in _painted_lines(page, shown).items()}
+
+
+def _painted_lines(page, shown: str = "Parties") -> dict[str, list[str]]:
+    """Each row of the Portfolio table in the grid's last paint: its contract's name, squeezed -> the lines of its
+    `shown` column, top to bottom. A line counts only where it lies whole inside its cell (left to right within
+    its column, top to bottom within its row): the canvas cuts off whatever spills over, so text painted past the
+    cell's edge is not read."""
     drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
     header_top = min(d["top"] for d in drawn)
     last = max(i for i, d in enumerate(drawn) if d["text"] == "Contract" and d["top"] == header_top)
@@ -426,15 +511,15 @@ def _readable_rows(page, shown: str = "Parties") -> dict[str, str]:
     assert len(centres) >= 2, centres
     bounds = ([centres[0] - (centres[1] - centres[0]) / 2] + [(a + b) / 2 for a, b in pairwise(centres)]
               + [centres[-1] + (centres[-1] - centres[-2]) / 2])
-    cells: dict[str, list[str]] = {}
+    cells: dict[str, list[list[str]]] = {}
     for column in ("Contract", shown):
         for row, (top, bottom) in enumerate(pairwise(bounds)):
             lines = sorted((d for d in paint if inside(d, column) and top <= d["top"] < bottom), key=lambda d: d["top"])
             for d in lines:  # half the 13 px line above and below its middle, where the text is drawn
                 assert d["left"] + d["width"] <= columns[column][1] and top <= d["top"] - 6 <= d["top"] + 6 <= bottom, (
                     f"{column} of row {row} painted past its cell", d, columns[column], (top, bottom))
-            cells.setdefault(column, []).append(_squeezed(" ".join(d["text"] for d in lines)))
-    return dict(zip(cells["Contract"], cells[shown], strict=True))
+            cells.setdefault(column, []).append([d["text"] for d in lines])
+    return {_squeezed(" ".join(name)): lines for name, lines in zip(cells["Contract"], cells[shown], strict=True)}
 
 
 def _fill(page, text: str) -> tuple[int, ...]:
@@ -489,6 +574,11 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
                 assert _readable_rows(page, "Notice deadline") == {
                     "archive.txt": _squeezed(f"2001-07-04 · {PASSED}"), "supply.txt": _squeezed(f"{notice} · {DUE_SOON}"),
                     "licence.txt": (TODAY + timedelta(days=200)).isoformat(), "lease.txt": ""}, width
+                # each mark on one line, its words together ("2026-12-20 · due" over "soon" read as two things)
+                notices = _painted_lines(page, "Notice deadline")
+                for name, mark in (("supply.txt", DUE_SOON), ("archive.txt", PASSED)):
+                    assert any(" ".join(line.split()).endswith(f"· {mark}") for line in notices[name]), (
+                        width, name, notices[name])
                 assert _readable_rows(page, "Expires") == {
                     "archive.txt": _squeezed(f"2001-12-31 · {PASSED}"), "supply.txt": CONTRACTS["supply.txt"][0],
                     "licence.txt": CONTRACTS["licence.txt"][0], "lease.txt": "perpetual"}, width
@@ -658,8 +748,9 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
 @pytest.mark.slow
 def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
                                                             app_url: str) -> None:
-    """A portfolio as lawyers name their files, of contracts with three and four parties, at 1280 and 1920 px
-    (screenshots to look at): every contract's whole name and every party's whole name are painted inside their
+    """A portfolio as lawyers name their files, of contracts with three and four parties and one with more, at
+    1280 and 1920 px (screenshots to look at): every contract's whole name and every party's whole name that its
+    Parties cell names (`parties_cell`: the first ones and "+K more" past PARTIES_SHOWN) are painted inside their
     cells, wrapped over lines rather than cut at the column's edge."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
@@ -681,7 +772,7 @@ def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[Live
                 page.locator('[data-testid="stDataFrame"]').wait_for()
                 _settled(page)
                 page.screenshot(path=str(SHOTS / f"portfolio-long-names-{width}.png"), full_page=True)
-                assert _readable_rows(page) == {_squeezed(name): _squeezed("; ".join(names))
+                assert _readable_rows(page) == {_squeezed(name): _squeezed(parties_cell(names))
                                                 for name, names in parties.items()}, width
                 page.close()
         finally:

@@ -22,10 +22,14 @@ from ui.terms_view import (
     DATED_COLUMNS,
     DUE_SOON,
     DUE_SOON_DAYS,
+    NBSP,
+    PARTIES_SHOWN,
     PASSED,
     PORTFOLIO_COLUMNS,
     SEVERITY_COLUMNS,
     date_state,
+    parties_cell,
+    party_names,
     portfolio_rows,
     portfolio_xlsx,
     timeline_rows,
@@ -40,7 +44,8 @@ OPEN = "portfolio_open"  # the contract a click on the table asked to open
 # cutting it short (a text column shows a line break as a space, so the parties stay apart by "; "). The columns up
 # to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; wider windows stretch every
 # column but the pinned contract's, which stays in view while the table scrolls to the columns past them
-# (governing law, effective, renewal). A date passed or due soon says so on a second line, under the date.
+# (governing law, effective, renewal). A date passed or due soon says so after it, the mark ("· due soon") kept
+# whole: on the date's line where the column is wide enough, else on the next one, under the date.
 CONTRACT_PX, PARTIES_PX, NOTICE_PX, EXPIRES_PX = 210, 260, 110, 100
 DATE_HELP = f"{PASSED}: before today; {DUE_SOON}: in the next {DUE_SOON_DAYS} days"
 COLUMN_WIDTHS = {
@@ -48,7 +53,8 @@ COLUMN_WIDTHS = {
                                             help="The contract's file name as uploaded; click a row to open its review"),
     "Review": st.column_config.LinkColumn("Review", display_text="Open", width=60),
     "Parties": st.column_config.TextColumn(width=PARTIES_PX, help=f"({TO_CHECK}): a name found outside the preamble "
-                                           "by a model; confirm it in the review"),
+                                           f"by a model; confirm it in the review. Past {PARTIES_SHOWN} parties, the "
+                                           "first ones and how many more: the review and the Excel file name all"),
     "Notice deadline": st.column_config.TextColumn(width=NOTICE_PX, help=f"The last day to give notice that stops a "
                                                    f"renewal; {DATE_HELP}"),
     "Expires": st.column_config.TextColumn(width=EXPIRES_PX, help=DATE_HELP),
@@ -61,7 +67,6 @@ WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX, "Notice deadline": NO
 # its text, 3 px above and below
 WRAPS_ABOVE_PX, FONT_PX, LINE_PX, CELL_PADDING_PX, TEXT_PADDING_PX = 64, 13, 18.2, 8, 3
 LABEL_PX = 260  # the timeline's contract names: Streamlit's theme cut them at about 100 px ("Master Services A…")
-MAX_LINES = 8  # one contract with a dozen parties would make every row of the table this tall
 
 
 def page() -> None:
@@ -93,7 +98,9 @@ def page() -> None:
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
     if (column := SORTS[sort]) is not None:
         frame = _sorted(frame, column)
-    row_px = _row_height(frame)
+    # the table names a few parties a contract (the Excel file, from `frame`, all of them)
+    shown = frame.assign(Parties=[parties_cell(party_names(items[label].terms)) for label in frame.index])
+    row_px = _row_height(shown)
     rows_px = (row_px or 35) * max(1, len(frame))  # 35 px: Streamlit's one-line row
     st.markdown(f"**{len(frame)} of {len(everything)} contracts** · click a row to open its review")
     ids = [items[label].id for label in frame.index]  # the table's rows in the order shown
@@ -101,7 +108,7 @@ def page() -> None:
     # the first time (the second opened the row)
     table = f"{TABLE}-{sort}"
     # the header and every row, up to 560 px (three rows at least, however tall): the table scrolls past them
-    st.dataframe(_styled(frame), hide_index=True, key=table, row_height=row_px,
+    st.dataframe(_styled(shown), hide_index=True, key=table, row_height=row_px,
                  height=38 + min(rows_px, max(522, 3 * (row_px or 35))),
                  column_config=COLUMN_WIDTHS, on_select=lambda: _open(table, ids), selection_mode="single-cell")
     if (contract := st.session_state.pop(OPEN, None)) is not None:
@@ -113,31 +120,43 @@ def page() -> None:
 
 def _styled(frame: pd.DataFrame) -> Styler:
     """The table with its passed and due-soon dates in their colours (st.dataframe draws a Styler's text colour
-    and fill); the cells keep their text, so the grid still sorts a date column by its dates."""
+    and fill) and their marks unbroken (`_unbroken`, the text the grid draws); the cells keep their text, so the
+    grid still sorts a date column by its dates."""
     def colours(text: object) -> str:
         state = date_state(text)
         return "" if state is None else "color: {}; background-color: {}".format(*DATE_COLOURS[state])
-    return frame.style.map(colours, subset=list(DATED_COLUMNS))
+    return frame.style.map(colours, subset=list(DATED_COLUMNS)).format(_unbroken, subset=list(DATED_COLUMNS))
+
+
+def _unbroken(text: object) -> str:
+    """A date cell as the grid draws it: the words of its mark ("· due soon") joined by no-break spaces, as the
+    grid wraps lines only at a plain space; it broke "due" from "soon" in a column a little too narrow for the
+    date and its mark on one line."""
+    state = date_state(text)
+    if state is None:
+        return str(text)
+    return str(text).removesuffix(f" · {state}") + " " + f"· {state}".replace(" ", NBSP)
 
 
 def _row_height(frame: pd.DataFrame) -> int | None:
-    """Rows tall enough for the most lines a contract's name, parties or marked dates take in their columns (at most MAX_LINES),
-    or None (Streamlit's one-line rows) where every one fits on a line. The grid draws every row as tall and, in a
-    row too short, cuts off the lines that do not fit; the browser's text is measured nowhere Python can see, so the
-    lines are counted on generous widths of the characters (`_text_px`)."""
-    lines = max((_lines(str(text), px - 2 * CELL_PADDING_PX) for column, px in WRAPPED.items()
-                 for text in frame[column]), default=1)
+    """Rows tall enough for the most lines a contract's name, parties or marked dates take in their columns, or
+    None (Streamlit's one-line rows) where every one fits on a line. The grid draws every row as tall and, in a
+    row too short, cuts off the lines that do not fit: no line is left out, as the Parties cell names a few
+    parties at most (`parties_cell`). The browser's text is measured nowhere Python can see, so the lines are
+    counted on generous widths of the characters (`_text_px`)."""
+    lines = max((_lines(_unbroken(text) if column in DATED_COLUMNS else str(text), px - 2 * CELL_PADDING_PX)
+                 for column, px in WRAPPED.items() for text in frame[column]), default=1)
     if lines <= 1:
         return None
-    text_px = FONT_PX + LINE_PX * (min(lines, MAX_LINES) - 1) + 2 * TEXT_PADDING_PX
+    text_px = FONT_PX + LINE_PX * (lines - 1) + 2 * TEXT_PADDING_PX
     return max(WRAPS_ABOVE_PX + 1, math.ceil(text_px) + 4)
 
 
 def _lines(text: str, width: float) -> int:
-    """How many lines `text` takes in `width` px as the grid wraps it: between words, and inside a word wider
-    than the column."""
+    """How many lines `text` takes in `width` px as the grid wraps it: at a plain space (never at a no-break
+    one), and inside a word wider than the column."""
     lines, used, space = 1, 0.0, _text_px(" ")
-    for word in text.split():
+    for word in filter(None, text.split(" ")):
         px = _text_px(word)
         if used and used + space + px > width:
             lines, used = lines + 1, 0.0
@@ -152,7 +171,7 @@ def _lines(text: str, width: float) -> int:
 def _text_px(text: str) -> float:
     """`text`'s width in the grid's 14 px sans-serif font, a few per cent more than Chromium draws it (a line
     too many leaves a row a little taller; one too few cuts a name)."""
-    narrow, wide = " .,;:'()!|-_/ilj", "mwMW"
+    narrow, wide = f" {NBSP}.,;:'()!|-_/ilj", "mwMW"
     return sum(10.6 if c in wide else 3.6 if c in narrow else 8.6 if c.isupper() else 7.3 if c.isdigit() else 6.6
                for c in text)
 
