@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from text_to_num import alpha2digit
@@ -142,6 +142,15 @@ _COMPANY_SUFFIXES = {"corporation", "corp", "co", "inc", "incorporated", "llc", 
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
+# what keeps its case when a phrase in capitals is put in lower case: a section's reference ("SECTION 9.2" reads
+# "Section 9.2"), a dotted abbreviation ("U.S.") and an acronym, which in capitals cannot be told from a word by
+# its case: one of those contracts use ("GAAP", "IP"), or a short word with no vowel ("LLC", "PC")
+_SHOUTED_REFERENCE = re.compile(r"\b(?P<ref>(?:SECTION|ARTICLE|CLAUSE|PARAGRAPH|EXHIBIT|SCHEDULE|APPENDIX|ANNEX)S?)"
+                                r"(?=\s+(?:\d|\(?[A-Z]\b|[IVXL]+\b))(?P<number>\s+(?:[IVXL]+|[A-Z])\b)?")
+_ACRONYMS = {"USA", "UK", "EU", "GAAP", "IFRS", "IP", "IRS", "SEC", "FDA", "FTC", "ERISA", "HIPAA", "GDPR", "CCPA",
+             "NASDAQ", "NYSE", "AAA", "ICC", "JAMS", "UCC", "VAT", "OEM", "API", "SLA", "CPI", "LIBOR", "SOFR", "USD",
+             "EUR", "GBP", "FOB", "CIF", "DDP", "EXW", "NDA", "SOW", "ISO", "FCPA", "OFAC", "HSR", "EBITDA"}
+_SHOUTED_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
 # where a phrase too long to quote whole may be cut: before a comma, a parenthesis or a word that opens a
 # further clause ("and" and "or" join the words of a list as often as clauses: no place to cut)
 _PHRASE_BREAK = re.compile(r"[,;]\s|\s\(|\s(?=(?:but|which|that|who|whether|where|when|while|including|provided|"
@@ -227,10 +236,11 @@ def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
     """The facts `quote` states, in reading order, each once; `parties`, the contract's party names and
     short names, are read whole where the clause names them."""
     text = normalize(quote)
+    names = _names_as_written(parties)
     facts = ClauseFacts()
     facts.amounts = _unique(_one_per_number([m.group(0) for m in _MONEY.finditer(text)])
                             + _one_percent_per_number([m.group(0) for m in _PERCENT.finditer(text)])
-                            + [_trim(m.group(0)) for m in _FEES.finditer(text)])
+                            + [_trim(m.group(0), names) for m in _FEES.finditer(text)])
     notice_spans = []
     for m in _NOTICE.finditer(text):
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -248,22 +258,22 @@ def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
             facts.lasting.append(said)
         elif due := _DUE_BEFORE.search(text, window, m.start()):  # "due within 30 days of each anniversary"
             deadline = re.split(r"[,;(.]", _mask(text[due.start(1) if due.group(1) else due.end():]))[0]
-            facts.due.append("due " + _trim(_unmask(deadline)))
+            facts.due.append("due " + _trim(_unmask(deadline), names))
     facts.durations, facts.lasting, facts.due = (_unique(facts.durations), _unique(facts.lasting),
                                                  _unique(facts.due))
     facts.parties = _unique(_actors(text, parties))
     masked = _mask(text)
     facts.carve_outs = _unique([c for m in _CARVE_OUT.finditer(masked) if not _in_heading(masked, m.start())
-                                and (c := _carve_out(_unmask(m.group(1))))])
-    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(_unmask(m.group(2)))}" for m in _CONDITION.finditer(masked)
+                                and (c := _carve_out(_unmask(m.group(1)), names))])
+    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(_unmask(m.group(2)), names)}" for m in _CONDITION.finditer(masked)
                                 if not m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
                                 and "notice" not in m.group(2).lower() and not _in_heading(masked, m.start())]
-                               + [f"without the consent of {_trim(m.group(1))}" for m in _CONSENT.finditer(text)])
+                               + [f"without the consent of {_trim(m.group(1), names)}" for m in _CONSENT.finditer(text)])
     facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
-    facts.laws = _unique([f"the laws of {_trim(m.group(1)).rstrip('.')}" for m in _LAW.finditer(text)])
-    if text.upper() == text:  # a clause in capitals: its phrases read in lower case
-        for name in ("amounts", "carve_outs", "conditions"):
-            setattr(facts, name, [v.lower() for v in getattr(facts, name)])
+    facts.laws = _unique([f"the laws of {_trim(m.group(1), names).rstrip('.')}" for m in _LAW.finditer(text)])
+    if text.upper() == text:  # a clause in capitals: its phrases read in lower case, its names as written
+        for kind in ("amounts", "carve_outs", "conditions"):
+            setattr(facts, kind, [_quiet(v, names) if v.isupper() else v for v in getattr(facts, kind)])
     return facts
 
 
@@ -404,7 +414,7 @@ def _in_heading(text: str, start: int) -> bool:
                                                                                    or before[-1] in "'’")
 
 
-def _carve_out(phrase: str) -> str | None:
+def _carve_out(phrase: str, names: Mapping[str, str]) -> str | None:
     """The carve-out `phrase` states, as the explanation says it: to where its clause resumes (not inside an
     "except that" clause, whose own subject and verb follow its comma); a cross-reference
     to a section ("pursuant to Sections 13.3.2 (…) or 13.3.3 (…)") as that reference without its headings;
@@ -423,7 +433,7 @@ def _carve_out(phrase: str) -> str | None:
         bare = shorter
     if reference := _REF_ONLY.match(bare):
         return " ".join(bare[:reference.end(1)].split())
-    return _trim(phrase) or None
+    return _trim(phrase, names) or None
 
 
 def _unit(unit: str, number: str) -> str:
@@ -503,11 +513,11 @@ def _party(name: str) -> str:
     return name
 
 
-def _trim(phrase: str) -> str:
+def _trim(phrase: str, names: Mapping[str, str]) -> str:
     """One phrase as the explanation quotes it: inside the parenthesis it was found in, without one it opens
-    and does not close, in lower case when
-    the clause shouts, at most _MAX_PHRASE characters (a section reference's heading, "Section 13.3 (Effects of
-    Termination)", dropped first where it is longer)."""
+    and does not close, in lower case when the clause shouts (but for `names` and acronyms, _quiet), at most
+    _MAX_PHRASE characters (a section reference's heading, "Section 13.3 (Effects of Termination)", dropped
+    first where it is longer)."""
     phrase = " ".join(phrase.split())
     depth = 0
     for i, char in enumerate(phrase):
@@ -519,12 +529,52 @@ def _trim(phrase: str) -> str:
         phrase = _closed(phrase)
     phrase = phrase.rstrip(" ,")
     if phrase.isupper():
-        phrase = phrase.lower()
+        phrase = _quiet(phrase, names)
     if len(phrase) > _MAX_PHRASE:  # a section's heading goes before the words of the clause do
         phrase = _HEADING.sub("", phrase)
     if len(phrase) <= _MAX_PHRASE:
         return phrase
     return _cut(phrase)
+
+
+def _names_as_written(parties: Sequence[str]) -> dict[str, str]:
+    """Each of the contract's party names and short names in capitals (one spacing, no "the") to how the
+    contract writes it: "EDGE" to "Edge" where it defines "Edge", "ACME INC." to itself where it writes the name
+    only in capitals; a company's name also without its "Inc." or "Ltd.", as clauses call it ("PRETZEL TIME" of
+    "Pretzel Time, Inc.")."""
+    out: dict[str, str] = {}
+    for party in parties:
+        name = re.sub(r"^the\s+", "", " ".join(party.split()), flags=re.I)
+        words = name.split()
+        short = " ".join(words[:-1]).rstrip(",") if len(words) > 1 and words[-1].strip(",.").lower() in \
+            _COMPANY_SUFFIXES else ""
+        for said in (name, short):
+            if said and (said.upper() not in out or out[said.upper()].isupper()):
+                out[said.upper()] = said
+    return out
+
+
+def _quiet(phrase: str, names: Mapping[str, str]) -> str:
+    """`phrase`, written in capitals, in lower case, as a clause that shouts reads in a sentence; but a party's
+    name stays as the contract writes it ("Edge", not "edge", which reads as a typo or another thing), a
+    section's reference reads "Section 9.2" and an acronym stays in capitals ("GAAP", "U.S.")."""
+    known = sorted(names, key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in known)
+    name = rf"(?<![\w-])(?:{alternatives})(?![\w-])" if known else r"(?!)"
+    out, at = [], 0
+    for m in re.finditer(rf"(?P<name>{name})|{_SHOUTED_REFERENCE.pattern}|{_SHOUTED_ACRONYM.pattern}", phrase):
+        word = m.group(0)
+        if m.group("name"):
+            said = names.get(" ".join(word.split()), word)
+        elif m.group("ref"):  # "ARTICLE XIV" reads "Article XIV", "EXHIBIT A" reads "Exhibit A"
+            said = m.group("ref").capitalize() + (m.group("number") or "")
+        elif "." in word or word in _ACRONYMS or not re.search(r"[AEIOUY]", word):
+            said = word
+        else:
+            continue
+        out += [phrase[at:m.start()].lower(), said]
+        at = m.end()
+    return "".join([*out, phrase[at:].lower()])
 
 
 def _cut(phrase: str) -> str:

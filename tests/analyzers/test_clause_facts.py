@@ -243,3 +243,29 @@ def test_a_long_condition_is_cut_where_a_phrase_ends() -> None:
                "Term is $500 million.")
     assert read_facts(revenue).conditions == \
         ["if the cumulative Incremental Laboratory Services Revenue achieved during the Term…"]
+
+
+def test_a_clause_in_capitals_keeps_its_party_names_as_the_contract_writes_them() -> None:
+    # a lowercased party ("the consent of edge") reads as a typo or another thing; "Edge" is the short name the
+    # preamble defines, "ACME INC." a name the contract writes only in capitals
+    parties = ["EDGE DATA SOLUTIONS, INC.", "Edge", "ACME INC.", "the Licensor"]
+    assert explain("Anti-Assignment", "NEITHER PARTY MAY ASSIGN THIS AGREEMENT WITHOUT THE PRIOR WRITTEN CONSENT "
+                                      "OF EDGE.", parties) == "Restricts assignment without the consent of Edge."
+    cap = ("EXCEPT FOR CLAIMS BROUGHT BY ACME INC. AGAINST THE LICENSOR, IN NO EVENT SHALL EITHER PARTY BE LIABLE "
+           "FOR ANY INDIRECT DAMAGES.")
+    assert read_facts(cap, parties).carve_outs == ["claims brought by ACME INC. against the Licensor"]
+    assert read_facts(cap).carve_outs == ["claims brought by acme inc. against the licensor"]  # names unknown
+    # a company's name as the clause calls it, without its "Inc."
+    assert read_facts("EXCEPT FOR CLAIMS BROUGHT BY PRETZEL TIME, NEITHER PARTY SHALL BE LIABLE.",
+                      ["Pretzel Time, Inc.", "Franchisee"]).carve_outs == ["claims brought by Pretzel Time"]
+
+
+def test_a_clause_in_capitals_keeps_its_section_references_and_acronyms() -> None:
+    facts = read_facts("IF LICENSEE FAILS TO KEEP ITS BOOKS IN ACCORDANCE WITH GAAP AND U.S. LAW, LICENSOR MAY "
+                       "AUDIT THEM. EXCEPT IN CONNECTION WITH A BREACH OF ARTICLE XIV OR EXHIBIT A, IN NO EVENT "
+                       "SHALL EITHER PARTY BE LIABLE FOR LOST PROFITS.", ["Licensee", "Licensor"])
+    assert facts.conditions == ["if Licensee fails to keep its books in accordance with GAAP and U.S. law"]
+    assert facts.carve_outs == ["in connection with a breach of Article XIV or Exhibit A"]
+    # a carve-out that is only a cross-reference is said as one, in a clause's capitals too
+    assert read_facts("EXCEPT PURSUANT TO SECTIONS 13.3.2 OR 13.3.3, NEITHER PARTY SHALL BE LIABLE FOR "
+                      "DAMAGES.").carve_outs == ["pursuant to Sections 13.3.2 or 13.3.3"]
