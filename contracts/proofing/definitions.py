@@ -4,7 +4,9 @@ A term is defined where a quoted capitalized phrase stands in a defining context
 have the meaning`, inside parentheses (`(the "X")`, `(hereinafter "X")`), after `referred to as`, or at
 the head of a line followed by a colon (a definitions list). Any other quoted capitalized phrase, and a
 line of a definitions list written without quotes (`Affiliate means ...`), still counts as defined for
-the undefined-term check: that check must not cry wolf over a term the drafter did define, only loosely.
+the undefined-term check: that check must not cry wolf over a term the drafter did define, only loosely. So do
+terms defined in heading style (heading_definitions): "1.1 Affiliate. An entity that ..." in a definitions
+section, "Affiliate. means ..." anywhere; a mere heading elsewhere ("12. Confidentiality.") defines nothing.
 Every pass is over the token list or bounded windows of the text, so the time is linear."""
 
 from __future__ import annotations
@@ -155,6 +157,101 @@ def loose_terms(text: str) -> set[tuple[str, ...]]:
         if head is not None and _is_term(m.group(1)[head.end():].strip(_TERM_TRIM)):
             found.add(term_words(m.group(1)[head.end():]))
     return found
+
+
+# where a line starts: a line break (the text is read with one put before it) or a wide gap (a line break
+# flattened into spaces). A pattern whose every branch opens with a character is scanned for in C, fast; a
+# line's end is only looked at, never consumed, so that the next line's opening is still there to match
+_LINE_OPENING = r"(?:\n|[ \t](?<=\S[ \t])[ \t]{2,}+)[ \t]*+"
+# a section's label: "1.1", "(a)", "Section 2.01", "ARTICLE I", "iv."; its leading integer is group "number"
+_LABEL_AT_HEAD = r"(?:(?i:section|article|clause)[ \t]++)?(?:\(?(?P<number>[0-9]{1,3})(?:\.[0-9]{1,3}){0,4}\.?\)?|\(?[a-zA-Z]{1,4}[.)]|[IVX]{1,5}\.?)"
+# a heading-style definition's head: an optional label, then a capitalized phrase, perhaps quoted, then a full
+# stop, a colon, a dash or the line's end ("1.1 Affiliate. An entity ...", "Affiliate – means ...", a term alone
+# on its line above its definition), or a verb ("End User is the final purchaser ...", "Term shall mean ...").
+# Bounded repetition and possessive spaces: no backtracking to speak of
+_HEAD_TERM = re.compile(_LINE_OPENING + r"(?:" + _LABEL_AT_HEAD + r"[ \t]++)?[\"“]?(?P<term>[A-Z][\w'’&\-]*+"
+                        r"(?:[ \t]++(?:[A-Z][\w'’&\-]*+|of|and|for|in|to|the|on|&)){0,7})(?:\((?:s|es)\))?[\"”]?[ \t]*+"
+                        r"(?:(?P<mark>[.:\-–—](?![\w.])|(?=\r?\n))|(?<=[ \t])(?=(?P<verb>is|are|means?|shall|refers?)\b))")
+# what, after such a head, says the head is a term being defined, wherever it stands
+_DEFINING = re.compile(r"[\s\"”:\-–—]{0,8}(?:the\s+term\s+(?:\"[^\"\n]{1,80}\"\s+)?)?(?:shall\s+mean|means?|"
+                       r"(?:shall\s+)?refers?\s+to|is\s+defined\s+as|(?:shall\s+)?(?:has|have)\s+the\s+(?:same\s+)?meanings?)\b", re.I)
+# a definitions section's heading: "1. DEFINITIONS", "ARTICLE I DEFINITIONS AND INTERPRETATION", "Section 1.1
+# Defined Terms." (a table of contents' line too: its "section" ends at the next label, so it adds nothing)
+# Looked for from the word, then back to the line's opening: the word is a literal the engine finds fast
+_SECTION_WORD = re.compile(r"(?:Definitions|DEFINITIONS|Defined[ \t]++Terms|DEFINED[ \t]++TERMS)\b")
+_SECTION_HEAD = re.compile(_LINE_OPENING + r"(?:" + _LABEL_AT_HEAD + r"[ \t]++)?(?:(?:Certain|CERTAIN|Additional|"
+                           r"ADDITIONAL)[ \t]++)?" + _SECTION_WORD.pattern)
+_HEAD_REACH = 40  # characters from a line's opening to the word "Definitions" on it
+# a heading that opens another section: an article or chapter, or a label with a leading integer, then a capital
+_NEXT_SECTION = re.compile(_LINE_OPENING + r"(?:(?i:article|chapter)\b|(?i:section[ \t]++)?(?P<number>[0-9]{1,3})"
+                           r"(?:\.[0-9]{1,3}){0,4}\.?[ \t]++[\"“(]?[A-Z])")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+_SECTION_CHARS = 60_000
+_NOT_DEFINED_BY_HEAD = {("definitions",), ("defined", "terms"), ("definition",)}
+
+
+def _section_number(head: re.Match[str]) -> int | None:
+    """The definitions heading's leading number ("1. DEFINITIONS", "ARTICLE I DEFINITIONS"), if any."""
+    if head.group("number"):
+        return int(head.group("number"))
+    roman = re.search(r"\b([IVX]{1,5})\b", head.group())
+    return _ROMAN.get(roman.group(1)) if roman else None
+
+
+def definition_sections(text: str) -> list[tuple[int, int]]:
+    """The spans of the definitions sections: from a heading that says "Definitions" to the next article, or
+    the next label whose leading number differs from the heading's (or from the first label's, for a heading
+    with none), at most _SECTION_CHARS on."""
+    return [(a - 1, b - 1) for a, b in _sections("\n" + text)]
+
+
+def _sections(text: str) -> list[tuple[int, int]]:
+    """definition_sections over a text read with a line break put before it."""
+    spans: list[tuple[int, int]] = []
+    for word in _SECTION_WORD.finditer(text):
+        head = _SECTION_HEAD.search(text, max(0, word.start() - _HEAD_REACH), word.end())
+        if head is None or head.end() != word.end() or (spans and head.start() < spans[-1][1]):
+            continue
+        number, end = _section_number(head), min(len(text), head.end() + _SECTION_CHARS)
+        for nxt in _NEXT_SECTION.finditer(text, head.end(), end):
+            found = int(nxt.group("number")) if nxt.group("number") else None
+            if found is None or (number is not None and found != number):
+                end = nxt.start()
+                break
+            number = found if number is None else number
+        spans.append((head.end(), end))
+    return spans
+
+
+def heading_definitions(text: str) -> set[tuple[str, ...]]:
+    """Terms defined in heading style, without quotes or with the quotes round a heading: a line that opens
+    with a capitalized phrase, then a full stop, a colon or a dash, followed by "means", "shall mean", "refers
+    to", "is defined as" ("1.1 Affiliate. Affiliate means ...", "Affiliate – means ..."); or any such line, or a
+    phrase alone on its line, inside a definitions section ("1.1 Affiliate. An entity that controls ...").
+    A heading elsewhere ("12. Confidentiality. Each party shall ...") defines nothing. For the undefined-term
+    check only: one regex pass, linear."""
+    text = "\n" + text  # the first line opens as every other does
+    sections = _sections(text)
+    starts = [a for a, _ in sections]
+    found: set[tuple[str, ...]] = set()
+    for m in _HEAD_TERM.finditer(text):
+        words = term_words(m.group("term"))
+        if not _is_term(m.group("term")) or words in _NOT_DEFINED_BY_HEAD:
+            continue
+        k = bisect.bisect_right(starts, m.start()) - 1
+        inside = k >= 0 and m.start() < sections[k][1]
+        if _DEFINING.match(text, m.end(), m.end() + 80) or (inside and m.group("verb") in {None, "is", "are"}
+                                                             and _opens_text(text, m)):
+            found.add(words)
+    return found
+
+
+def _opens_text(text: str, head: re.Match[str]) -> bool:
+    """Whether text follows the head on its line ("Affiliate. An entity ..."), or, for a phrase alone on its
+    line, on the next line: a definitions list's entry, not a blank line before the next heading."""
+    alone = head.group("mark") == ""
+    after = text[head.end():head.end() + 200].lstrip(" \t\r\n" if alone else " \t")
+    return bool(after) and (after[0].isalpha() or after[0] in "\"“(")
 
 
 _OPTIONAL_PLURAL = re.compile(r"\((?:s|es|ies)\)", re.I)

@@ -22,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 
 from contracts.documents import Document
-from contracts.proofing.definitions import count_uses, lowered_words
+from contracts.proofing.definitions import count_uses, heading_definitions, lowered_words
 from contracts.proofing.models import ProofingItem, make_item
 from contracts.proofing.tokens import Token, base_form, token, variants
 
@@ -121,7 +121,7 @@ def undefined_items(document: Document, tokens: list[Token], defined: set[tuple[
     if incorporates_definitions(text):
         return []
     known: set[tuple[str, ...]] = set()
-    for term in defined | _defined_by_means(tokens) | _defined_by_list(text, tokens):
+    for term in defined | _defined_by_means(tokens) | _defined_by_list(text, tokens) | heading_definitions(text):
         known |= variants(term)
     titled = _title_line_tokens(text, tokens)
     lowered = lowered_words(tokens) if lowered is None else lowered
