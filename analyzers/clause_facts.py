@@ -42,7 +42,12 @@ _NOTICE = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})['’]?\s*(?:prior\s+|
 _CARVE_OUT = re.compile(r"\b(?:except(?:\s+for)?|excluding|other\s+than|save\s+for|"
                         r"with\s+the\s+exception\s+of|(?:shall|does|will)\s+not\s+apply\s+to)\s+([^.;:]{4,400})",
                         re.I)
-_CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|upon)\s+"
+# "upon" after a verb it completes ("to be agreed upon jointly", "based upon", "binding upon the parties") opens
+# no condition
+_PARTICLE_UPON = "".join(rf"(?<!{verb}\s)" for verb in ("agreed", "agree", "based", "relied", "rely", "called",
+                                                         "binding", "incumbent", "imposed", "conferred", "acted"))
+_CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|"
+                        rf"{_PARTICLE_UPON}upon)\s+"
                         r"((?:[^.;:,]|(?<=\d),(?=\d)){4,140})", re.I)  # to a comma, not one inside "$2,500"
 # a dot that ends no sentence: in a section number or amount ("13.3.2", "1.5") or after an abbreviation
 _INNER_DOT = re.compile(r"(?<=\d)\.(?=\d)|\b(?:e\.g|i\.e|U\.S|Inc|Ltd|Corp|Co|Secs?|vs|viz)\.|\bNos?\.(?=\s?\d)", re.I)

@@ -269,3 +269,13 @@ def test_a_clause_in_capitals_keeps_its_section_references_and_acronyms() -> Non
     # a carve-out that is only a cross-reference is said as one, in a clause's capitals too
     assert read_facts("EXCEPT PURSUANT TO SECTIONS 13.3.2 OR 13.3.3, NEITHER PARTY SHALL BE LIABLE FOR "
                       "DAMAGES.").carve_outs == ["pursuant to Sections 13.3.2 or 13.3.3"]
+
+
+def test_upon_after_the_verb_it_completes_opens_no_condition() -> None:
+    """"to be agreed upon jointly" is no condition (a PDF's lost full stop ran it into the next sentence:
+    "upon jointly and in writing Each quarter"); "upon termination" is one."""
+    particle = read_facts("Pricing is to be agreed upon jointly and in writing Each quarter, Distributor will pay "
+                          "55% of subscriber revenue to Licensor. This Agreement is binding upon the parties.")
+    assert particle.conditions == []
+    assert read_facts("Upon termination of this Agreement, Distributor shall pay all fees due.").conditions == [
+        "upon termination of this Agreement"]
