@@ -242,9 +242,8 @@ def test_the_page_marks_dates_on_the_one_clocks_today(live: dict, monkeypatch: p
     assert ("supply.txt", "last day to give notice") not in shown and ("supply.txt", "expires") in shown
 
 
-def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Portfolio page's Excel file links each review at the address the browser reached the app by
-    (`st.context.url`), while the table's own link stays relative to the app."""
+def _downloads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The bytes of each file the page offers for download (a download button's data), in order."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     files: list[bytes] = []
@@ -255,6 +254,13 @@ def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monk
         return add(self, data, *args, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add", recorded)
+    return files
+
+
+def test_excel_export_links_to_the_address_the_app_is_served_at(live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Portfolio page's Excel file links each review at the address the browser reached the app by
+    (`st.context.url`), while the table's own link stays relative to the app."""
+    files = _downloads(monkeypatch)
     at = signed_in(live["acme"])
     at.context = {"url": "https://contracts.smith.example/lexrisk/portfolio"}
     at.switch_page("pages/portfolio.py").run()
@@ -340,18 +346,9 @@ def test_a_contract_with_many_parties_keeps_the_tables_rows_short(live: dict,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The joint venture's parties, more than PARTIES_SHOWN: its Parties cell names the first ones and how many
     more; the Excel file names them all."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     from tests.serving.terms_fakes import read_terms
 
-    files: list[bytes] = []
-    add = MediaFileManager.add
-
-    def recorded(self: MediaFileManager, data: bytes | str, *args: Any, **kwargs: Any) -> str:
-        files.append(data if isinstance(data, bytes) else b"")
-        return add(self, data, *args, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", recorded)
+    files = _downloads(monkeypatch)
     venture = "Joint Venture Agreement.txt"
     names = [p.name for p in read_terms(contract_text(*LONG_CONTRACTS[venture]).decode()).parties]
     assert len(names) > PARTIES_SHOWN + 1, names  # the fixture's contract, as meant
