@@ -18,7 +18,8 @@ footer, in reference order); a finding there is commented on the note's referenc
 superscript number the lawyer clicks to read the note. Not inside the note: LibreOffice 7.4 refuses to open
 a DOCX with a comment in its notes part ("source file could not be loaded"), and python-docx keeps that
 part as bytes it cannot edit. All notes are one clause of the text, so a deviation there is commented on
-each note whose words changed (`Commenter.anchors`), not on the first note's reference. A text box's words
+each note whose words changed (`Commenter.anchors`; every note, when the template has none: the clause is
+extra), not on the first note's reference. A text box's words
 are read right after the paragraph holding the box; a finding there is commented on that paragraph (the
 nearest paragraph before it), as is text outside the body and the notes (a header, a footer).
 

@@ -44,8 +44,9 @@ def redline_docx(comparison: Comparison, template: Document, contract: Document,
 @dataclass(frozen=True)
 class Note:
     """A comment to anchor on `document.text[start:end]`. `changes` are the (start, end) of the words
-    the counterparty changed in that span (a deletion is an empty span where the words were): where the
-    span covers several footnotes or endnotes, the comment goes on the notes that changed (`review_docx`)."""
+    the counterparty changed in that span (a deletion is an empty span where the words were; all of an
+    extra clause): where the span covers several footnotes or endnotes, the comment goes on the notes that
+    changed (`review_docx`)."""
 
     start: int
     end: int
@@ -58,9 +59,19 @@ class Note:
 def contract_changes(pair: ComparisonPair) -> tuple[tuple[int, int], ...]:
     """The contract offsets of each insertion and deletion in a modified pair's redline: `equal` and
     `insert` runs are the contract clause's text in order, `delete` runs are template text (an empty span
-    where they were). Empty for another status (an extra clause is new throughout: one comment is enough),
-    and when the runs do not give the clause's text (a stored comparison from an older reader)."""
+    where they were). Empty for a matched or missing pair, and when the runs do not give the clause's text
+    (a stored comparison from an older reader).
+
+    An extra clause is new throughout: its whole span is the one change. In the body that is its own span
+    again; for footnotes or endnotes the template lacks (all notes are one clause) it puts one comment on
+    each note's reference (`Commenter.anchors`), as for a modified notes clause whose every note changed.
+    Not one comment on note 1's reference: it says nothing beside note 4 on page 9, which the lawyer must
+    read as well. Not one comment from the first reference to the last either: its range would mark the
+    body clauses between them, which the template has, as extra, and hide in one margin note where the
+    new notes are."""
     clause = pair.contract_clause
+    if pair.status == "extra" and clause is not None:
+        return ((clause.start, clause.end),)
     if pair.status != "modified" or clause is None:
         return ()
     if "".join(op.text for op in pair.redline if op.op != "delete") != clause.text:
