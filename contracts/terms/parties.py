@@ -70,6 +70,16 @@ _DOCUMENT = re.compile(r"(?:.*\s)?(?:agreement|contract|program|programme|amendm
 _AND = re.compile(r"(?P<joined>(?<=[),])\s*|(?<=\)\s)\s*|\n\s*)?\b(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 # a full stop that ends a sentence, not the one of "Inc." or "Ltd."
 _STOP_WORD = re.compile(r"\b((?!(?i:etc|bros|mfg|intl|natl|assn|dept|nos?)\.)(?=[A-Za-z]{0,40}[a-z])[A-Za-z]{3,40}\.)\s+(?=[A-Z])")
+# the full stop of a sentence that a definition closes, just before a name: "... and Beta LLC ("Beta"). Reference is made"
+_CLOSED_STOP = re.compile(r"(?<=[)\"”’])\.\s+$")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
+# a preposition (and its determiner) before a name whose definition does not follow it: the name is the object of a
+# party's description ("notes issued by BTDS, on the other hand (the "Notes Trustee")"), not a party the preamble
+# lists; one it defines at once may be ("for services of Arnold Schwarzenegger ("Endorser")")
+_OBJECT = re.compile(r"\b(?:by|of|in|under)\s+(?:(?:the|its|their|such|said)\s+)?$")
+# words before a name that is never a party's, defined or not: a jurisdiction ("under the laws of the People's Republic
+# of China ("PRC")"), a unit of a price ("at $0.92 per Offered Share (the "Offering Price")")
+_NEVER_PARTY = re.compile(r"\b(?:laws\s+of|per)\s+(?:the\s+)?$", re.IGNORECASE)
 _FULL_STOP = re.compile(r"\.\s")
 _AND_TAIL = re.compile(r"[\s,]*(?:and|AND|And)\b[:,]?\s+(?:the\s+)?")
 _AND_LINE = re.compile(r"\n[ \t]*(?:and|AND|And|&):?[ \t]*\n")
@@ -280,6 +290,20 @@ def _sentence_ended(text: str, s: int, e: int) -> bool:
     """A sentence ends in text[s:e]: a word's full stop ("below. Notwithstanding"), not a company's ("Ltd.
     Tate") nor an initial's ("J. Walter")."""
     return any(not _SUFFIX.fullmatch(m.group(1)) for m in _STOP_WORD.finditer(text, s, e))
+
+
+def _not_listed(text: str, s: int, span: tuple[int, int], defined: int) -> bool:
+    """The name at `span`, read from text[s:defined] before a definition, is not a party the preamble lists: the
+    first word of a new sentence, one word capitalised only because it opens the sentence, lower case running on
+    ("("Beta"). Reference is made to ..."; not a name of words: "Gamma Holdings is"); a jurisdiction or a price's
+    unit ("the laws of the People's Republic of China", "per Offered Share"); or the object of a description's
+    preposition, the definition not its own ("notes issued by BTDS, on the other hand (the "Notes Trustee")"; but
+    "for services of Arnold Schwarzenegger ("Endorser")" names one)."""
+    if _CLOSED_STOP.search(text, s, span[0]) and _LOWER_NEXT.match(text, span[1]) and " " not in text[span[0]:span[1]]:
+        return True
+    if _NEVER_PARTY.search(text, s, span[0]):
+        return True
+    return _OBJECT.search(text, s, span[0]) is not None and bool(text[span[1]:defined].strip(" ,"))
 
 
 def _sentence_end(text: str, s: int, e: int) -> int:
@@ -540,6 +564,8 @@ def _named(text: str) -> list[PartyHit]:
         if after_label is None or after_label[0] != labels[-1] or "\n\n" in text[labels[-1]:m.start()]:
             after_label = None
         span = after_label or name_span(text, a, m.start())
+        if span is not None and after_label is None and parties and _not_listed(text, a, span, m.start()):
+            span = None  # a sentence's first word, a place, or a word of the last party's description
         name = text[span[0]:span[1]] if span else ""
         known = {text[p.start:p.end] for p in parties} | {p.short_name for p in parties if p.short_name}
         if span is not None and name not in known and name.removeprefix("The ") not in known:

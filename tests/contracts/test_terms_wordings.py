@@ -416,6 +416,41 @@ def test_a_footnote_number_after_a_party_does_not_hide_the_next_one() -> None:
     assert names(text) == ["Maple Stores, Inc.", "Harbor Retail, Inc.", "Summit Capital, LLC"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a sentence after the parties opens on a capitalised word that runs on in lower case: no party
+    ('This Agreement is made by and between Acme Inc., a Delaware corporation ("Acme"), and Beta LLC ("Beta"). '
+     'Reference is made to the Credit Facility dated March 3, 2019 (the "Credit Facility").',
+     ["Acme Inc.", "Beta LLC"]),
+    # a name inside a party's description, after "issued by", its definition not its own: no party
+    ('This Agreement is made by and between Acme Inc. ("Acme") and Beta Trust Company, as trustee for the notes (the '
+     '"Notes") issued by BTDS, on the other hand (the "Trustee").',
+     ["Acme Inc.", "Beta Trust Company"]),
+    # a jurisdiction ("the laws of"), though it is defined
+    ('This Agreement is made by and between Acme Inc. ("Acme") and Beta LLC ("Beta"), a company incorporated under '
+     'the laws of the People\'s Republic of China ("PRC").',
+     ["Acme Inc.", "Beta LLC"]),
+    # a price's unit ("per")
+    ('Dear Mr. Harris: The undersigned, Acme Securities Ltd. (the "Agent"), understands that Beta Corp. (the "Corporation") proposes '
+     'to sell 100 shares (the "Shares") at a price of $1.00 per Offered Share (the "Offering Price").',
+     ["Acme Securities Ltd.", "Beta Corp."]),
+])
+def test_a_sentence_opener_or_a_description_s_object_is_no_party(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # after a preposition, but defined at once: CUAD names them parties
+    ('This Agreement is made by and between Marine LLC ("Lender"), for services of Arnold Schwarzenegger ("Endorser"), '
+     'and Fitness Publications, Inc. ("Fitness").',
+     ["Marine LLC", "Arnold Schwarzenegger", "Fitness Publications, Inc."]),
+    # a name of words that opens a sentence after the first party still is one
+    ('This Agreement is made by and between Acme Inc. ("Acme"). Gamma Holdings is a party hereto (the "Agent").',
+     ["Acme Inc.", "Gamma Holdings"]),
+])
+def test_a_party_after_a_preposition_or_a_full_stop_is_still_read(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
 def test_a_short_name_is_resolved_only_to_a_definition_in_the_head() -> None:
     """The ranker resolves its candidates from a long contract's tail: the definition is looked for where the
     parties are named, so a hostile upload's tail costs a bounded scan each."""
