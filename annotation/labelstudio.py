@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -176,7 +177,11 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
             raise ImportRecordError(where, "data.contract_sha256 is not a SHA-256 (64 lower-case hex digits)")
         contract = owned(session, Contract, tenant, sha256=data["contract_sha256"])
         if contract is not None and contract.text != text:
-            raise ImportRecordError(where, "data.text differs from the stored contract with that sha256")
+            # the store's own refusal (repository.get_or_create_contract) names the same command
+            raise ImportRecordError(where, "data.text differs from the stored contract with that sha256 (another text "
+                                    "extraction of its file); when the task holds the current one, `lexrisk annotate "
+                                    f"reextract --tenant {shlex.quote(tenant)} FILE` moves the stored contract and its "
+                                    "labels onto it, then import again")
     if contract is None:
         document = Document.from_text(str(data.get("name") or f"labelstudio-task-{task.get('id')}"), text,
                                       sha256=data.get("contract_sha256") or None)

@@ -6,7 +6,14 @@ give another text, and the old offsets would point at other words. `reextract` a
 (lines first, then characters inside the lines that changed) and moves each label to where its exact
 words are in the new text; it never guesses: a label moves only when its quote is found there, else
 (its words changed, or several candidates) it is reported and the contract stays, labels and all, on
-its old text. All or nothing per contract, inside the caller's transaction."""
+its old text. All or nothing per contract, inside the caller's transaction.
+
+Lawyers' explanation ratings (`ExplanationRating`) point into the same text by offset and move with the
+labels, by the same alignment, in the same transaction. They name their contract by its name only (no
+tenant, no contract id: `lexrisk annotate rate` stores a sheet's `contract` column as it is), and a name is
+no key: two tenants, or one tenant's two files, may share it. So a rating is taken to be this contract's
+only when no other contract in the store has that name; ratings under a shared name are left as they
+were (the line counts them), never moved for one tenant when they may be another's."""
 
 from __future__ import annotations
 
@@ -17,9 +24,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from rapidfuzz.distance import Indel
-from sqlmodel import Session, col
+from sqlmodel import Session, col, func, select
 
-from annotation.store.models import Annotation, Contract
+from annotation.store.models import Annotation, Contract, ExplanationRating
 from annotation.store.repository import StoreError, of_tenant
 from contracts.documents import Document
 
@@ -43,27 +50,39 @@ class Run:
 
 @dataclass
 class Reextraction:
-    """What `reextract` did to one contract: moved its labels onto the new text, or left it as it was and
-    why (`unplaced`: one line per label whose words were not found exactly once where expected)."""
+    """What `reextract` did to one contract: moved its labels and ratings onto the new text, or left it as
+    it was and why (`unplaced`, `unplaced_ratings`: one line per label or rating whose words were not found
+    exactly once where expected). `ratings_left`: ratings under the contract's name that were not touched
+    because that name is also another contract's."""
 
     contract_id: int
     name: str
     changed_text: bool
     moved: int = 0
     unplaced: list[str] = field(default_factory=list)
+    ratings_moved: int = 0
+    unplaced_ratings: list[str] = field(default_factory=list)
+    ratings_left: int = 0
 
     @property
     def migrated(self) -> bool:
-        return self.changed_text and not self.unplaced
+        return self.changed_text and not self.unplaced and not self.unplaced_ratings
 
     def line(self) -> str:
-        """The one line a command prints for this contract."""
+        """The one line a command prints for this contract (ratings named only when it has some)."""
         if not self.changed_text:
             return f"{self.name}: already on the current text extraction"
-        if self.unplaced:
-            return (f"{self.name}: kept on the old text because {len(self.unplaced)} label(s) could not be placed "
-                    f"({'; '.join(self.unplaced)})")
-        return f"{self.name}: moved {self.moved} label(s) onto the current text extraction"
+        if self.unplaced or self.unplaced_ratings:
+            counts = ([f"{len(self.unplaced)} label(s)"] if self.unplaced else []) + (
+                [f"{len(self.unplaced_ratings)} explanation rating(s)"] if self.unplaced_ratings else [])
+            return (f"{self.name}: kept on the old text because {' and '.join(counts)} could not be placed "
+                    f"({'; '.join(self.unplaced + self.unplaced_ratings)})")
+        ratings = f" and {self.ratings_moved} explanation rating(s)" if self.ratings_moved else ""
+        line = f"{self.name}: moved {self.moved} label(s){ratings} onto the current text extraction"
+        if self.ratings_left:
+            line += (f"; {self.ratings_left} explanation rating(s) under the name {self.name!r} left as they were, "
+                     "as that name is not this contract's alone in the store")
+        return line
 
 
 def equal_runs(old: str, new: str) -> list[Run]:
@@ -150,8 +169,8 @@ def _occurrences(text: str, quote: str, start: int = 0, stop: int | None = None)
 
 def reextract(session: Session, contract: Contract, document: Document, source_bytes: bytes | None = None) -> Reextraction:
     """Put `contract` on `document`'s text (the current reading of the same file), moving every label of
-    its tenant onto the same words, or leave its text and labels as they were and say which labels could not
-    be placed. The file
+    its tenant and every explanation rating that is provably its own (`_own_ratings`) onto the same words,
+    or leave its text, labels and ratings as they were and say which could not be placed. The file
     (`source_bytes`) is kept when the store held only the text, so the next change of reading needs no file.
     Writes in the caller's session; the caller commits (one transaction per contract)."""
     if document.sha256 != contract.sha256:
@@ -175,16 +194,68 @@ def reextract(session: Session, contract: Contract, document: Document, source_b
             result.unplaced.append(f"label {label.id} {label.category} at {label.start}..{label.end} {_short(label.quote)!r}")
         else:
             moves.append((label, new_start))
-    if result.unplaced:
+    ratings, result.ratings_left = _own_ratings(session, contract)
+    rating_moves = _place_ratings(alignment, ratings, result.unplaced_ratings)
+    if result.unplaced or result.unplaced_ratings:
         return result
     for label, new_start in moves:
         label.start, label.end = new_start, new_start + len(label.quote)
         session.add(label)
+    _move_ratings(session, rating_moves)
     _take_text(contract, document)
     session.add(contract)
     session.flush()
-    result.moved = len(moves)
+    result.moved, result.ratings_moved = len(moves), len(rating_moves)
     return result
+
+
+def _own_ratings(session: Session, contract: Contract) -> tuple[list[ExplanationRating], int]:
+    """The ratings that are `contract`'s for certain, and how many under its name are left alone. A rating
+    holds a contract name only, no tenant: it is this contract's when no other contract in the store, of any
+    tenant, has that name. Under a shared name it may be another tenant's (or another file's), so none of
+    them is moved, and none can refuse the contract. Counting other tenants' contracts by name is the only
+    read across the tenant wall, and nothing of theirs is shown or written."""
+    ratings = list(session.exec(select(ExplanationRating).where(ExplanationRating.contract_name == contract.name)
+                                .order_by(col(ExplanationRating.id))).all())
+    namesakes = session.exec(select(func.count()).select_from(Contract).where(Contract.name == contract.name)).one()
+    return (ratings, 0) if namesakes == 1 else ([], len(ratings))
+
+
+def _place_ratings(alignment: Alignment, ratings: list[ExplanationRating],
+                   unplaced: list[str]) -> list[tuple[ExplanationRating, int, int]]:
+    """Each rating's new start and end, as a label's: the words at its offsets in the old text, found in the
+    new. One that cannot be placed, or would land on the key of another (the store keeps one rating per
+    rater, place, category and explanation), is appended to `unplaced`."""
+    moves: list[tuple[ExplanationRating, int, int]] = []
+    taken: set[tuple[int, str, int, int, str]] = set()
+    for rating in ratings:
+        where = f"rating {rating.id} {rating.category} at {rating.start}..{rating.end}"
+        if rating.end > len(alignment.old):
+            unplaced.append(f"{where} beyond the text's {len(alignment.old)} characters")
+            continue
+        quote = alignment.old[rating.start:rating.end]
+        new_start = alignment.place(quote, rating.start, rating.end)
+        if new_start is None or (key := (rating.rater_id, rating.category, new_start, new_start + len(quote),
+                                         rating.explanation_sha256)) in taken:
+            unplaced.append(f"{where} {_short(quote)!r}")
+            continue
+        taken.add(key)
+        moves.append((rating, new_start, new_start + len(quote)))
+    return moves
+
+
+def _move_ratings(session: Session, moves: list[tuple[ExplanationRating, int, int]]) -> None:
+    """Give each rating its new offsets. They first step off every real place (to minus their id), because
+    one rating's new place may be another's old one, and the store's one-rating-per-place rule is checked
+    at each row's update, before the other has moved."""
+    for rating, _, _ in moves:
+        assert rating.id is not None  # a stored rating
+        rating.start = rating.end = -rating.id
+        session.add(rating)
+    session.flush()
+    for rating, start, end in moves:
+        rating.start, rating.end = start, end
+        session.add(rating)
 
 
 def _take_text(contract: Contract, document: Document) -> None:

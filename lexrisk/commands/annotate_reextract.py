@@ -1,6 +1,7 @@
 """`lexrisk annotate reextract`: bring stored contracts onto the current text extraction of their files,
-their labels moved onto the same words (annotation.store.reextract). One transaction and one printed line
-per contract; a label that cannot be placed keeps its contract on the old text, nothing is dropped."""
+their labels (and the lawyers' explanation ratings that are provably theirs) moved onto the same words
+(annotation.store.reextract). One transaction and one printed line per contract; a label or rating that
+cannot be placed keeps its contract on the old text, nothing is dropped."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("reextract", help="move stored contracts and their labels onto the current text extraction",
                        description="Read each stored contract's file again with the current reader (DOCX notes and "
                                    "text boxes, PDF without running headers and footers) and move its labels onto "
-                                   "the same words in the new text. A contract any of whose labels cannot be placed "
-                                   "exactly stays on its old text, every label kept; one line per contract says "
+                                   "the same words in the new text, with the explanation ratings stored under its "
+                                   "name when no other contract has that name. A contract any of whose labels or "
+                                   "ratings cannot be placed exactly stays on its old text, every label and rating "
+                                   "kept; one line per contract says "
                                    "which. With no FILE, every contract of the tenant whose file the store holds.")
     s.add_argument("files", nargs="*", type=Path, metavar="FILE",
                    help="the contract's file, for a contract stored with its text only (matched by its bytes)")

@@ -229,3 +229,22 @@ def test_malformed_file_is_one_line_error(sqlite_store, tmp_path, capsys, body, 
     assert main(["annotate", "--db", str(sqlite_store.engine.url), "import-labelstudio", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err and "export.json" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_task_on_another_text_extraction_names_the_reextract_command(sqlite_store, tmp_path, capsys):
+    """The refusal says what to do, as the store's own does: `lexrisk annotate reextract --tenant T FILE`."""
+    tenant = "Smith & Partners"
+    with sqlite_store.session() as session:
+        get_or_create_contract(session, tenant, Document.from_text("msa.txt", TEXT))
+        tasks = export_tasks(session, tenant)
+    tasks[0]["data"]["text"] = TEXT.replace("1. Governing", "Page 1 of 2\n1. Governing")  # another reading
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks))
+    with pytest.raises(ImportRecordError, match="differs from the stored contract") as refused, \
+            sqlite_store.session() as session:
+        import_labelstudio(session, path, tenant=tenant)
+    assert "`lexrisk annotate reextract --tenant 'Smith & Partners' FILE` moves the stored contract" in str(refused.value)
+    assert main(["annotate", "--db", str(sqlite_store.engine.url), "import-labelstudio", str(path),
+                 "--tenant", tenant]) == 2
+    err = capsys.readouterr().err
+    assert "lexrisk annotate reextract --tenant 'Smith & Partners' FILE" in err and "Traceback" not in err
