@@ -63,6 +63,17 @@ LONG_CONTRACTS = {  # name -> (expiry, governing law, customer, extra parties)
     "Joint Venture Agreement.txt": (_due(300), "Delaware", "Summit Minerals Joint Venture LLC", VENTURERS),
 }
 LONG = "initech"  # the tenant whose portfolio LONG_CONTRACTS is
+# a portfolio of contracts with two parties of short names, one of them filed under a name as long as lawyers give
+# their files (a .pdf is a PDF, which the fake analyzer does not read: the same name ending in .txt)
+FILED_NAME = ("SUPPLY AGREEMENT - Acme Holdings Inc and Beta Manufacturing GmbH - executed version 3 (final) signed"
+              ".txt")
+FILED_CONTRACTS = {
+    FILED_NAME: (_due(20), "Delaware", "Beta Manufacturing GmbH"),
+    "nda.txt": (_due(200), "New York", "Acme LLC"),
+    "Lease 2024.txt": ("perpetual", "New York", "Globe Storage LLC"),
+    "MSA.txt": ("2001-12-31", "Delaware", "Old Mill LLC"),
+}
+FILED = "hooli"  # the tenant whose portfolio FILED_CONTRACTS is
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +86,7 @@ def terms_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveAp
            "LEXRISK_ANALYZER_PLUGINS": json.dumps({"terms": "tests.serving.terms_fakes:factory"}),
            "LEXRISK_RATE_LIMIT_PER_MINUTE": "10000"}
     env.pop("LEXRISK_REDIS_URL", None)
-    keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex", LONG)}
+    keys = {name: lexrisk("keys", "create", "--tenant", name, env=env) for name in ("acme", "globex", LONG, FILED)}
     log = (folder / "api.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "lexrisk.cli", "serve", "--port", str(port),
                                 "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -85,6 +96,7 @@ def terms_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveAp
         ids = {}
         uploads = [("acme", name, contract_text(*terms)) for name, terms in CONTRACTS.items()]
         uploads += [(LONG, name, contract_text(*terms)) for name, terms in LONG_CONTRACTS.items()]
+        uploads += [(FILED, name, contract_text(*terms)) for name, terms in FILED_CONTRACTS.items()]
         for tenant, name, text in uploads:
             headers = {"Authorization": f"Bearer {keys[tenant]}"}
             r = httpx.post(f"{url}/v1/contracts", headers=headers, files={"file": (name, text)}).json()
@@ -362,6 +374,67 @@ def test_a_contract_with_many_parties_keeps_the_tables_rows_short(live: dict,
     assert exported[venture] == "; ".join(names)
 
 
+def test_a_long_file_name_is_shortened_in_its_middle() -> None:
+    """A name as lawyers name their files takes at most NAME_LINES lines of the Contract column: its start (the
+    deal, the parties) and its end (the version, the extension) about an ellipsis, cut between words; a name with
+    no space too; a short one as it is. With one of them, every row stays as short as a marked date has it (it
+    was four lines tall), unless another cell is taller: then the name takes those lines too, shortened less."""
+    import pandas as pd
+
+    from ui.pages.portfolio import (
+        CELL_PADDING_PX,
+        CONTRACT_PX,
+        ELLIPSIS,
+        NAME_LINES,
+        WRAPS_ABOVE_PX,
+        _lines,
+        _row_height,
+        _short_name,
+    )
+
+    width = CONTRACT_PX - 2 * CELL_PADDING_PX
+    name = "SUPPLY AGREEMENT - Acme Holdings Inc and Beta Manufacturing GmbH - executed version 3 (final) signed.pdf"
+    short = _short_name(name, NAME_LINES)
+    assert _lines(name, width) > NAME_LINES >= _lines(short, width)
+    head, tail = short.split(ELLIPSIS)
+    assert head == "SUPPLY AGREEMENT - Acme Holdings Inc and", short
+    assert tail.endswith("version 3 (final) signed.pdf") and name.endswith(tail), short
+    assert _short_name(name, 8) == name and _short_name("nda.pdf", NAME_LINES) == "nda.pdf"
+    underscored = _short_name(name.replace(" ", "_"), NAME_LINES)
+    assert underscored.endswith("_(final)_signed.pdf") and _lines(underscored, width) <= NAME_LINES, underscored
+
+    def frame(contracts: list[str], parties: list[str], dates: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"Contract": contracts, "Parties": parties, "Notice deadline": dates, "Expires": dates})
+
+    marked = frame(["nda.pdf", "msa.pdf"], ["Acme LLC; Beta GmbH", "Acme LLC"], [f"2026-12-20 · {DUE_SOON}", ""])
+    assert _row_height(marked) == WRAPS_ABOVE_PX + 1
+    assert _row_height(frame([name, "nda.pdf"], ["Acme LLC; Beta GmbH", "Acme LLC"], ["", ""])) == WRAPS_ABOVE_PX + 1
+    parties = ("Northwind Analytics, Inc.; Consolidated Intercontinental Freight Forwarding LLC; Meridian Capital "
+               "Partners Holdings Ltd.; Blue Harbor Insurance Services of North America, Inc.")
+    tall = frame([name, "nda.pdf"], [parties, "Acme LLC"], ["", ""])
+    assert _row_height(tall) == _row_height(tall.assign(Contract="nda.pdf"))  # the parties' lines: the name fits
+
+
+def test_a_long_file_name_is_shortened_in_the_table_and_whole_in_the_excel_file(
+        live: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grid draws the long name shortened (the Styler's display value), the short ones whole; the table's
+    data keeps the whole names (sorting, the Excel file), and the Excel file names each contract whole."""
+    from ui.pages.portfolio import ELLIPSIS, WRAPS_ABOVE_PX
+
+    files = _downloads(monkeypatch)
+    at = portfolio_page(live[FILED])
+    table = at.dataframe[0].value
+    assert sorted(table["Contract"]) == sorted(FILED_CONTRACTS)
+    drawn = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    shown = dict(zip(table["Contract"], drawn["Contract"], strict=True))
+    head, tail = shown.pop(FILED_NAME).split(ELLIPSIS)
+    assert head.startswith("SUPPLY AGREEMENT - Acme Holdings") and tail.endswith("(final) signed.txt"), (head, tail)
+    assert all(drawn == name for name, drawn in shown.items()), shown
+    assert at.dataframe[0].proto.row_height == WRAPS_ABOVE_PX + 1
+    sheet = load_workbook(io.BytesIO(files[-1]))["Portfolio"]
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(FILED_CONTRACTS)
+
+
 def test_timeline_shows_the_next_12_months(live: dict) -> None:
     at = portfolio_page(live["acme"])
     assert "Deadlines in the next 12 months" in texts(at)
@@ -487,15 +560,21 @@ def _readable_rows(page, shown: str = "Parties") -> dict[str, str]:
     return {name: _squeezed(" ".join(lines)) for name, lines in _painted_lines(page, shown).items()}
 
 
+def _last_paint(page) -> tuple[list[dict], float]:
+    """The texts of the table's last paint, from its header on (each cell once), and where its header lies."""
+    drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
+    header_top = min(d["top"] for d in drawn)
+    last = max(i for i, d in enumerate(drawn) if d["text"] == "Contract" and d["top"] == header_top)
+    paint = list({(d["text"], d["left"], d["top"]): d for d in drawn[last:]}.values())  # a cell repainted once
+    return paint, header_top
+
+
 def _painted_lines(page, shown: str = "Parties") -> dict[str, list[str]]:
     """Each row of the Portfolio table in the grid's last paint: its contract's name, squeezed -> the lines of its
     `shown` column, top to bottom. A line counts only where it lies whole inside its cell (left to right within
     its column, top to bottom within its row): the canvas cuts off whatever spills over, so text painted past the
     cell's edge is not read."""
-    drawn = [d for d in page.evaluate("window.lxDrawn") if d["grid"]]
-    header_top = min(d["top"] for d in drawn)
-    last = max(i for i, d in enumerate(drawn) if d["text"] == "Contract" and d["top"] == header_top)
-    paint = list({(d["text"], d["left"], d["top"]): d for d in drawn[last:]}.values())  # a cell repainted once
+    paint, header_top = _last_paint(page)
     headers = sorted((d["left"], d["text"]) for d in paint if d["top"] == header_top)
     padding = headers[0][0]  # the first column starts at the canvas's left edge
     edges = [left - padding for left, _ in headers] + [paint[0]["canvas"]]
@@ -771,6 +850,41 @@ def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[Live
                 page.screenshot(path=str(SHOTS / f"portfolio-long-names-{width}.png"), full_page=True)
                 assert _readable_rows(page) == {_squeezed(name): _squeezed(parties_cell(names))
                                                 for name, names in parties.items()}, width
+                page.close()
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_a_long_file_name_keeps_the_rows_short_in_chromium(terms_api: tuple[LiveApi, dict[str, str]],
+                                                           app_url: str) -> None:
+    """A portfolio with one contract filed under a long name, at 1280 and 1920 px (screenshots to look at): the
+    name is painted shortened, its start and its end about "…", inside its cell; the other names whole; every
+    row is as short as a marked date has it (65 px), not as tall as the whole name's four lines."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    from tests.ui.test_browser import SHOTS
+
+    live_api, _ = terms_api
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for width in (1280, 1920):
+                page = _signed_in(browser, app_url, live_api.keys[FILED], width)
+                page.get_by_role("link", name="Portfolio").click()
+                page.get_by_role("heading", name="Portfolio").wait_for()
+                page.locator('[data-testid="stDataFrame"]').wait_for()
+                _settled(page)
+                page.screenshot(path=str(SHOTS / f"portfolio-long-file-name-{width}.png"), full_page=True)
+                names = set(_painted_lines(page))  # each painted inside its cell
+                long = next(n for n in names if n.startswith(_squeezed("SUPPLY AGREEMENT - Acme Holdings")))
+                assert long.endswith(_squeezed("(final) signed.txt")) and "…" in long, (width, long)
+                assert names - {long} == {_squeezed(n) for n in FILED_CONTRACTS if n != FILED_NAME}, width
+                paint, _ = _last_paint(page)
+                centres = sorted(d["top"] for d in paint if d["text"] == "Open")  # the middle of each row
+                assert len(centres) == len(FILED_CONTRACTS), centres
+                assert all(b - a <= 66 for a, b in pairwise(centres)), (width, centres)
                 page.close()
         finally:
             browser.close()

@@ -41,7 +41,12 @@ DESCENDING = {"High"}
 TABLE = "portfolio_table"
 OPEN = "portfolio_open"  # the contract a click on the table asked to open
 # A lawyer reads which contract a row is and who its parties are: those two columns wrap their text instead of
-# cutting it short (a text column shows a line break as a space, so the parties stay apart by "; "). The columns up
+# cutting it short (a text column shows a line break as a space, so the parties stay apart by "; "). The grid has one
+# row height for all its rows, so a contract's name takes the lines the row's other cells take, NAME_LINES at least
+# (as many as a row as short as a marked date's holds): a longer one, as lawyers name their files ("SUPPLY
+# AGREEMENT - Acme Holdings Inc and Beta Manufacturing GmbH - executed version 3 (final) signed.pdf"), is shortened
+# in its middle, its start (the kind of deal, the parties) and its end (the version, the extension) kept; it made
+# every row four lines tall. Its review and the Excel file name it whole. The columns up
 # to the high risks fit the 820 px that a 1280 px window leaves beside the sidebar; wider windows stretch every
 # column but the pinned contract's, which stays in view while the table scrolls to the columns past them
 # (governing law, effective, renewal). A date passed or due soon says so after it, the mark ("· due soon") kept
@@ -50,7 +55,9 @@ CONTRACT_PX, PARTIES_PX, NOTICE_PX, EXPIRES_PX = 210, 260, 110, 100
 DATE_HELP = f"{PASSED}: before today; {DUE_SOON}: in the next {DUE_SOON_DAYS} days"
 COLUMN_WIDTHS = {
     "Contract": st.column_config.TextColumn(width=CONTRACT_PX, pinned=True,
-                                            help="The contract's file name as uploaded; click a row to open its review"),
+                                            help="The contract's file name as uploaded, a long one shortened in its "
+                                            "middle (…): its review and the Excel file name it whole; click a row to "
+                                            "open its review"),
     "Review": st.column_config.LinkColumn("Review", display_text="Open", width=60),
     "Parties": st.column_config.TextColumn(width=PARTIES_PX, help=f"({TO_CHECK}): a name found outside the preamble "
                                            f"by a model; confirm it in the review. Past {PARTIES_SHOWN} parties, the "
@@ -66,6 +73,11 @@ WRAPPED = {"Contract": CONTRACT_PX, "Parties": PARTIES_PX, "Notice deadline": NO
 # the first line takes the 13 px the font measures, each next one 1.4 times that; a cell keeps 8 px left and right of
 # its text, 3 px above and below
 WRAPS_ABOVE_PX, FONT_PX, LINE_PX, CELL_PADDING_PX, TEXT_PADDING_PX = 64, 13, 18.2, 8, 3
+# NAME_LINES: the lines a 65 px row holds, the least height the grid wraps text in (a marked date's row); the spaces
+# about "…": the grid may break the line there rather than in a word
+NAME_LINES, ELLIPSIS = 3, " … "
+WORD_SNAP = 12  # a shortened name is cut at a space this many characters from the cut at most
+CUT_AT = " -–_,;"  # what a cut name drops next to its ellipsis: "Inc and … executed", not "Inc and - … - executed"
 LABEL_PX = 260  # the timeline's contract names: Streamlit's theme cut them at about 100 px ("Master Services A…")
 
 
@@ -120,12 +132,15 @@ def page() -> None:
 
 def _styled(frame: pd.DataFrame) -> Styler:
     """The table with its passed and due-soon dates in their colours (st.dataframe draws a Styler's text colour
-    and fill) and their marks unbroken (`_unbroken`, the text the grid draws); the cells keep their text, so the
-    grid still sorts a date column by its dates."""
+    and fill) and their marks unbroken (`_unbroken`), and its long names shortened (`_short_name`): the text the
+    grid draws. The cells keep their text, so the grid still sorts a date column by its dates and the contracts by
+    their whole names."""
     def colours(text: object) -> str:
         state = date_state(text)
         return "" if state is None else "color: {}; background-color: {}".format(*DATE_COLOURS[state])
-    return frame.style.map(colours, subset=list(DATED_COLUMNS)).format(_unbroken, subset=list(DATED_COLUMNS))
+    lines = _name_lines(frame)
+    return (frame.style.map(colours, subset=list(DATED_COLUMNS)).format(_unbroken, subset=list(DATED_COLUMNS))
+            .format(lambda name: _short_name(str(name), lines), subset=["Contract"]))
 
 
 def _unbroken(text: object) -> str:
@@ -139,17 +154,51 @@ def _unbroken(text: object) -> str:
 
 
 def _row_height(frame: pd.DataFrame) -> int | None:
-    """Rows tall enough for the most lines a contract's name, parties or marked dates take in their columns, or
-    None (Streamlit's one-line rows) where every one fits on a line. The grid draws every row as tall and, in a
-    row too short, cuts off the lines that do not fit: no line is left out, as the Parties cell names a few
-    parties at most (`parties_cell`). The browser's text is measured nowhere Python can see, so the lines are
-    counted on generous widths of the characters (`_text_px`)."""
-    lines = max((_lines(_unbroken(text) if column in DATED_COLUMNS else str(text), px - 2 * CELL_PADDING_PX)
-                 for column, px in WRAPPED.items() for text in frame[column]), default=1)
+    """Rows tall enough for the most lines a contract's name as shown (`_short_name`), parties or marked dates
+    take in their columns, or None (Streamlit's one-line rows) where every one fits on a line. The grid draws every
+    row as tall and, in a row too short, cuts off the lines that do not fit: no line is left out, as the Parties
+    cell names a few parties at most (`parties_cell`). The browser's text is measured nowhere Python can see, so
+    the lines are counted on generous widths of the characters (`_text_px`)."""
+    name_lines = _name_lines(frame)
+    lines = max([_cell_lines(column, text) for column in WRAPPED if column != "Contract" for text in frame[column]]
+                + [_cell_lines("Contract", _short_name(str(name), name_lines)) for name in frame["Contract"]],
+                default=1)
     if lines <= 1:
         return None
     text_px = FONT_PX + LINE_PX * (lines - 1) + 2 * TEXT_PADDING_PX
     return max(WRAPS_ABOVE_PX + 1, math.ceil(text_px) + 4)
+
+
+def _cell_lines(column: str, text: object) -> int:
+    """How many lines a cell of a WRAPPED column takes as the grid draws it (a marked date `_unbroken`)."""
+    return _lines(_unbroken(text) if column in DATED_COLUMNS else str(text), WRAPPED[column] - 2 * CELL_PADDING_PX)
+
+
+def _name_lines(frame: pd.DataFrame) -> int:
+    """How many lines a contract's name may take: as many as the other wrapped cells of the table take at most
+    (its rows are that tall anyway), NAME_LINES at least."""
+    return max([NAME_LINES] + [_cell_lines(column, text) for column in WRAPPED if column != "Contract"
+                               for text in frame[column]])
+
+
+def _short_name(name: str, lines: int) -> str:
+    """`name` as the Contract column shows it in `lines` lines: whole where it fits, else its start and its end
+    about an ellipsis, as much of both as fits, cut at a space where one is near (a word kept whole reads better
+    than more letters). The grid would cut a longer name at the row's foot, its end (the version, the extension)
+    first."""
+    width = CONTRACT_PX - 2 * CELL_PADDING_PX
+    if _lines(name, width) <= lines:
+        return name
+    # no name of more characters than the narrowest ones would take fits: the search starts there
+    for kept in range(min(len(name) - 1, int(lines * width / _text_px("."))), 0, -1):
+        head, tail = name[:kept - kept // 2], name[len(name) - kept // 2:]
+        space, start = head.rfind(" "), tail.find(" ")
+        head = head[:space] if space >= len(head) - WORD_SNAP else head
+        tail = tail[start + 1:] if 0 <= start < WORD_SNAP else tail
+        short = head.rstrip(CUT_AT) + ELLIPSIS + tail.lstrip(CUT_AT)
+        if _lines(short, width) <= lines:
+            return short
+    return ELLIPSIS.strip()
 
 
 def _lines(text: str, width: float) -> int:
@@ -171,7 +220,7 @@ def _lines(text: str, width: float) -> int:
 def _text_px(text: str) -> float:
     """`text`'s width in the grid's 14 px sans-serif font, a few per cent more than Chromium draws it (a line
     too many leaves a row a little taller; one too few cuts a name)."""
-    narrow, wide = f" {NBSP}.,;:'()!|-_/ilj", "mwMW"
+    narrow, wide = f" {NBSP}.,;:'()!|-_/ilj", "mwMW…"
     return sum(10.6 if c in wide else 3.6 if c in narrow else 8.6 if c.isupper() else 7.3 if c.isdigit() else 6.6
                for c in text)
 
