@@ -43,11 +43,17 @@ def _shown(row: dict | None, field: str) -> str:
 
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth")
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+            "nineteenth", "twentieth")
 
 
 def earlier_runs(folder: Path) -> list[dict]:
-    """The earlier measurements kept in `folder` (`<ordinal>-measurement.json`), oldest first."""
+    """The earlier measurements kept in `folder` (`<ordinal>-measurement.json`), oldest first. One whose
+    ordinal this script does not know stops it, rather than leaving a measurement out of the count."""
+    unknown = sorted(p.name for p in folder.glob("*-measurement.json")
+                     if p.name.removesuffix("-measurement.json") not in ORDINALS)
+    if unknown:
+        raise SystemExit(f"{folder}: {', '.join(unknown)}: an ordinal scripts/terms_results.py does not know (ORDINALS)")
     return [json.loads(path.read_text(encoding="utf-8")) for name in ORDINALS
             if (path := folder / f"{name}-measurement.json").is_file()]
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+import pytest
 
 from lexrisk.cli import build_parser
 from lexrisk.settings import Settings
@@ -94,3 +97,15 @@ def test_readme_key_terms_table_is_the_committed_run() -> None:
     module = load_script("terms_results")
     page = (REPO / "README.md").read_text("utf-8")
     assert module.block() in page, "README.md's key-terms table is stale: python scripts/terms_results.py --readme-only"
+
+
+def test_every_kept_dev_measurement_is_counted(tmp_path: Path) -> None:
+    """scripts/terms_results.py counts the earlier dev measurements by their ordinal file names; one past the
+    ordinals it knows stops it instead of being left out of the count the README states."""
+    module = load_script("terms_results")
+    assert len(module.earlier_runs(REPO / "eval" / "results" / "terms-dev")) == len(
+        list((REPO / "eval" / "results" / "terms-dev").glob("*-measurement.json")))
+    (tmp_path / "first-measurement.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "one-hundredth-measurement.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"one-hundredth-measurement\.json"):
+        module.earlier_runs(tmp_path)
