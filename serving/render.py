@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,6 +20,9 @@ from serving.html_page import severity_css, two_pane_page
 from serving.render_terms import anchors, term_rows, terms_html
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+# below this many columns (a piped `lexrisk analyze` prints 80) a five-column table leaves the clause and its
+# reason a dozen characters each, cut mid-word ("relations…", "counterpa…"): each finding is a block instead
+NARROW = 110
 
 
 NO_FINDINGS = "No risky clause found."
@@ -56,7 +60,12 @@ def render_table(result: AnalysisResult, console: Console) -> None:
             terms.add_row(label, escape(shown), str(page or ""))
         console.print(terms)
     heading = f"{doc.name} — {counted(doc.pages, 'page')}, {counted(doc.chars, 'character')}"
-    if result.findings:
+    if result.findings and console.width < NARROW:
+        console.print(escape(heading), style="italic", highlight=False)
+        for f in ordered(result):
+            _block(console, f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/] · [bold]{escape(f.category)}[/] · page {f.page}",
+                   shorten(f.quote), f"Why it matters: {f.explanation}")
+    elif result.findings:
         table = Table(title=escape(heading), title_justify="left", show_lines=True, expand=True)
         table.add_column("Severity", no_wrap=True)
         table.add_column("Category", min_width=16, max_width=22)
@@ -92,7 +101,12 @@ def proofing_line(items: Sequence[ProofingItem]) -> str:
 def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> None:
     """The Proofing section: drafting defects, apart from the risks."""
     shown = proofing_shown(items)
-    if shown:
+    if shown and console.width < NARROW:
+        console.print("Proofing", style="italic")
+        for i in shown:
+            _block(console, f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] · [bold]{i.kind.replace('_', ' ')}[/] · "
+                   f"page {i.page}", shorten(i.quote, 80), i.message + (f" — {i.suggestion}" if i.suggestion else ""))
+    elif shown:
         table = Table(title="Proofing", title_justify="left", show_lines=True, expand=True)
         table.add_column("Severity", no_wrap=True)
         table.add_column("Check", min_width=12, max_width=20)
@@ -105,6 +119,17 @@ def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> No
                           escape(shorten(i.quote, 80)), escape(problem))
         console.print(table)
     console.print(proofing_line(items), highlight=False)
+
+
+def _block(console: Console, head: str, quote: str, said: str) -> None:
+    """One finding (or proofing item) on a narrow console: its head line (markup), then the words it is about
+    and what it says, as written (no markup), indented under it and wrapped at word boundaries. Wrapped here,
+    not by rich's Padding, which pads every line to the full width with spaces."""
+    console.print()
+    console.print(head, highlight=False)
+    for text, style in ((quote, "dim"), (said, "")):
+        console.print(textwrap.fill(text, width=max(20, console.width - 1), initial_indent="  ", subsequent_indent="  "),
+                      style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def _proofing_html(items: Sequence[ProofingItem]) -> str:

@@ -107,3 +107,31 @@ def test_no_findings_reads_as_a_sentence_and_counts_read_as_words() -> None:
     assert "<p>Proofing: 0 items</p>" in proofed and "<th>Check</th>" not in proofed  # no empty table there either
     _, one = _result()
     assert summary_line(one.model_copy(update={"findings": one.findings[:1]})).startswith("1 finding: ")
+
+
+def test_a_narrow_terminal_gets_each_finding_as_a_block_with_its_words_whole() -> None:
+    """At 80 columns (a piped `lexrisk analyze`) the five-column table gave "Why it matters" a dozen characters
+    and cut its words ("relations…"); each finding is now its head line, its clause and its reason, wrapped."""
+    from contracts.proofing.models import make_item
+
+    document, result = _result()
+    why = ("Makes the relationship exclusive; names Customer. Locks a party into one counterparty or blocks "
+           "dealing with others.")
+    findings = [f.model_copy(update={"explanation": why}) for f in result.findings]
+    start = TEXT.index("Renews")
+    item = make_item(document, "undefined_term", "medium", "Renews is capitalised but never defined", start, start + 6,
+                     suggestion="define it or write it in lower case")
+    narrow = result.model_copy(update={"findings": findings, "proofing": [item]})
+    console = Console(record=True, width=80)
+    render_table(narrow, console)
+    out = console.export_text()
+    lines = out.splitlines()
+    assert "┃" not in out and "│ high" not in out  # no findings table
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)
+    assert "high · Uncapped Liability · page 1" in out and "medium · undefined term · page 1" in out
+    assert " ".join(out.split()).count("Why it matters: " + why) == 3  # every word of every reason, none cut
+    assert "Renews is capitalised but never defined — define it or write it in lower case" in " ".join(out.split())
+    assert out.index("Uncapped Liability") < out.index("Cap on Liability")  # still the most severe first
+    wide = Console(record=True, width=200)
+    render_table(narrow, wide)
+    assert "┃ Severity" in wide.export_text()  # a wide terminal keeps the table
