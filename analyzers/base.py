@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from analyzers.clause_facts import explain, unsupported_facts
+from analyzers.clause_facts import defined_terms, explain, in_capitals, unsupported_facts
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
 from contracts.grounding import locate, normalize_for_match
@@ -97,9 +97,12 @@ def party_names(terms: KeyTerms) -> list[str]:
 def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
              model: str | None = None, parties: Sequence[str] = ()) -> tuple[list[Finding], AnalysisStats]:
     """Ground, assess and de-duplicate proposals; count what was dropped. Each finding records `model`; an
-    explanation built from the clause's facts names the parties as `parties` (party_names) spell them."""
+    explanation built from the clause's facts names the parties as `parties` (party_names) spell them, and the
+    terms the document defines as it writes them in a clause written in capitals (defined_terms, read once
+    for all its clauses, and only where one of them has words in capitals)."""
     stats = AnalysisStats(proposed=len(proposals))
     text = document.text
+    defined = defined_terms(text) if any(in_capitals(p.quote) for p in proposals) else []
     normalized = None
     best: dict[tuple[str, int, int], Finding] = {}
     for proposal in proposals:
@@ -128,7 +131,7 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
             end=end,
             page=document.page_of(start),
             score=min(max(proposal.score, 0.0), 1.0),
-            explanation=_explanation(category, quote, proposal.explanation, reason, parties),
+            explanation=_explanation(category, quote, proposal.explanation, reason, parties, defined),
             model=model,
             possible=proposal.possible,
         )
@@ -142,13 +145,14 @@ def finalize(document: Document, proposals: list[Proposal], playbook: Playbook,
     return merged, stats
 
 
-def _explanation(category: str, quote: str, given: str | None, reason: str, parties: Sequence[str]) -> str:
+def _explanation(category: str, quote: str, given: str | None, reason: str, parties: Sequence[str],
+                 defined: Sequence[str]) -> str:
     """The backend's explanation where every amount, duration, notice period and law it states is in the
     quote; else (none given, or one that states what the clause does not) what the clause's own facts say
     (analyzers.clause_facts), then the playbook's reason."""
     if given and not unsupported_facts(given, quote):
         return given
-    facts = explain(category, quote, parties)
+    facts = explain(category, quote, parties, defined)
     return f"{facts} {reason}" if facts else reason
 
 

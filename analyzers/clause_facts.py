@@ -13,8 +13,13 @@ import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
+import pycountry
 from text_to_num import alpha2digit
+
+from contracts.proofing.definitions import find_definitions
+from contracts.terms.governing_law import ALIASES, FEDERAL
 
 _MONEY = re.compile(
     r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
@@ -147,6 +152,9 @@ _COMPANY_SUFFIXES = {"corporation", "corp", "co", "inc", "incorporated", "llc", 
 # not "without limitation", which drafters write for "including but not limited to"
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
 _MAX_PHRASE = 90
+# a word of four letters or more in capitals: a clause that shouts, or a name it writes so ("the consent of
+# AIRSOPURE"), which its explanation may quote (in_capitals)
+_CAPITALS = re.compile(r"\b[A-Z][A-Z'’-]{2,}[A-Z]\b")
 # what keeps its case when a phrase in capitals is put in lower case: a section's reference ("SECTION 9.2" reads
 # "Section 9.2"), a dotted abbreviation ("U.S.") and an acronym, which in capitals cannot be told from a word by
 # its case: one of those contracts use ("GAAP", "IP"), or a short word with no vowel ("LLC", "PC")
@@ -237,11 +245,12 @@ def _one_percent_per_number(found: list[str]) -> list[str]:
     return list(out.values())
 
 
-def read_facts(quote: str, parties: Sequence[str] = ()) -> ClauseFacts:
+def read_facts(quote: str, parties: Sequence[str] = (), defined: Sequence[str] = ()) -> ClauseFacts:
     """The facts `quote` states, in reading order, each once; `parties`, the contract's party names and
-    short names, are read whole where the clause names them."""
+    short names, are read whole where the clause names them; they and `defined`, the terms the contract
+    defines (defined_terms), keep the contract's case in a clause written in capitals."""
     text = normalize(quote)
-    names = _names_as_written(parties)
+    names = _names_as_written(tuple(parties), tuple(defined))
     facts = ClauseFacts()
     facts.amounts = _unique(_one_per_number([m.group(0) for m in _MONEY.finditer(text)])
                             + _one_percent_per_number([m.group(0) for m in _PERCENT.finditer(text)])
@@ -315,11 +324,12 @@ _LEADS: dict[str, str | tuple[str, str]] = {
 }
 
 
-def explain(category: str, quote: str, parties: Sequence[str] = ()) -> str | None:
+def explain(category: str, quote: str, parties: Sequence[str] = (), defined: Sequence[str] = ()) -> str | None:
     """One sentence of the clause's own facts, led by what a clause of `category` does; None when the
     quote states no fact this reader knows (the caller then keeps the category's reason alone). `parties`:
-    the contract's party names and short names (its key terms), which the clause's actors are read as."""
-    facts = read_facts(quote, parties)
+    the contract's party names and short names (its key terms), which the clause's actors are read as;
+    `defined`: the terms the contract defines (defined_terms), written as it writes them."""
+    facts = read_facts(quote, parties, defined)
     if not facts:
         return None
     party = facts.parties[0] if facts.parties else ""
@@ -542,11 +552,13 @@ def _trim(phrase: str, names: Mapping[str, str]) -> str:
     return _cut(phrase)
 
 
-def _names_as_written(parties: Sequence[str]) -> dict[str, str]:
+@lru_cache(maxsize=8)  # the same for each clause of a contract: built once for it
+def _names_as_written(parties: tuple[str, ...], defined: tuple[str, ...] = ()) -> Mapping[str, str]:
     """Each of the contract's party names and short names in capitals (one spacing, no "the") to how the
     contract writes it: "EDGE" to "Edge" where it defines "Edge", "ACME INC." to itself where it writes the name
     only in capitals; a company's name also without its "Inc." or "Ltd.", as clauses call it ("PRETZEL TIME" of
-    "Pretzel Time, Inc.")."""
+    "Pretzel Time, Inc."). Then each `defined` term and its plural ("LICENSED PRODUCTS" of "Licensed Product"),
+    where no party's name already reads so."""
     out: dict[str, str] = {}
     for party in parties:
         name = re.sub(r"^the\s+", "", " ".join(party.split()), flags=re.I)
@@ -556,13 +568,77 @@ def _names_as_written(parties: Sequence[str]) -> dict[str, str]:
         for said in (name, short):
             if said and (said.upper() not in out or out[said.upper()].isupper()):
                 out[said.upper()] = said
+    for term in defined:
+        term = " ".join(term.split())
+        plural = term if term.endswith("s") else term[:-1] + "ies" if re.search(r"[^aeiou]y$", term) else term + "s"
+        for said in (term, plural):
+            if said.upper() not in out or out[said.upper()].isupper():
+                out[said.upper()] = said
     return out
+
+
+def in_capitals(quote: str) -> bool:
+    """Whether `quote` has words in capitals ("IN NO EVENT SHALL", "the consent of AIRSOPURE"), which its
+    explanation writes in lower case but for the contract's names and terms (_quiet): only a document with such
+    a clause needs its defined_terms, which take a few milliseconds to read."""
+    return bool(_CAPITALS.search(quote))
+
+
+def defined_terms(text: str) -> list[str]:
+    """The terms contract `text` defines where it defines them ("Licensed Products" means, (the "Territory")),
+    as it writes them; not one it writes only in capitals, nor one it writes as an ordinary word in lower case
+    at least as often as it writes the term (the "Act" of a contract that speaks of "any act or omission" and
+    "an act of God"): in a clause written in capitals (_quiet) the term cannot be told from the word, and a
+    word a contract mostly writes in lower case reads best so. Read once for a document, not for each of its
+    clauses."""
+    terms = {d.term for d in find_definitions(text) if d.strict and not d.term.isupper()}
+    return sorted(t for t in terms if _mostly_as_term(text, t))
+
+
+def _mostly_as_term(text: str, term: str) -> bool:
+    """Whether `text` writes `term` as a term ("Party") more often than its words in lower case ("third party").
+    Each count stops where the answer is known, bounded by the other: a term written 800 times and a short word
+    that is part of many others ("act" of "contract") cost no more than they must."""
+    lower = _count(text, term.lower(), enough=text.count(term))
+    return _count(text, term, enough=lower + 1) > lower
+
+
+def _count(text: str, words: str, enough: int) -> int:
+    """How often, up to `enough`, `text` has `words` as words of their own ("act", not the "act" of "contract"
+    or "act-based"), found with str.find: no regex to compile for each term."""
+    count, at = 0, text.find(words)
+    while at >= 0 and count < enough:
+        end = at + len(words)
+        count += not _in_word(text[at - 1:at]) and not _in_word(text[end:end + 1])
+        at = text.find(words, at + 1)
+    return count
+
+
+def _in_word(char: str) -> bool:
+    """Whether `char` continues a word as the names' patterns read one: a letter, a digit, "_" or a hyphen."""
+    return char.isalnum() or char in "_-"
+
+
+@cache
+def _places() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The countries, and the states and provinces of the federal countries whose law contracts choose, in
+    capitals to their names as written ("NEW YORK" to "New York", "DISTRICT OF COLUMBIA" to "District of
+    Columbia"), and the pattern that finds them (the longest first: "NEW MEXICO", not its "MEXICO"): the register
+    contracts.terms.governing_law reads the governing law with (pycountry, its FEDERAL countries and its
+    ALIASES). Compiled once for the process: a pattern of some 700 names takes tens of milliseconds."""
+    names = [getattr(c, attr, None) for c in pycountry.countries for attr in ("name", "common_name", "official_name")]
+    names += [sub.name for code in FEDERAL for sub in pycountry.subdivisions.get(country_code=code) or []]
+    names += [name for name, _ in ALIASES.values()]
+    places = {name.upper(): name for name in names if name and "," not in name}
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(places, key=len, reverse=True))
+    return places, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def _quiet(phrase: str, names: Mapping[str, str]) -> str:
     """`phrase`, written in capitals, in lower case, as a clause that shouts reads in a sentence; but a party's
-    name stays as the contract writes it ("Edge", not "edge", which reads as a typo or another thing), a
-    section's reference reads "Section 9.2" and an acronym stays in capitals ("GAAP", "U.S.")."""
+    name and a defined term stay as the contract writes them ("Edge", "Licensed Products", not "edge", which
+    reads as a typo or another thing), a place's name as it is written ("New York", _places), a section's
+    reference reads "Section 9.2" and an acronym stays in capitals ("GAAP", "U.S.")."""
     known = sorted(names, key=len, reverse=True)
     alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in known)
     name = rf"(?<![\w-])(?:{alternatives})(?![\w-])" if known else r"(?!)"
@@ -577,9 +653,20 @@ def _quiet(phrase: str, names: Mapping[str, str]) -> str:
             said = word
         else:
             continue
-        out += [phrase[at:m.start()].lower(), said]
+        out += [_lower(phrase[at:m.start()]), said]
         at = m.end()
-    return "".join([*out, phrase[at:].lower()])
+    return "".join([*out, _lower(phrase[at:])])
+
+
+def _lower(words: str) -> str:
+    """`words`, in capitals, in lower case but for a place's name ("IN THE STATE OF NEW YORK" reads "in the
+    state of New York"); looked for apart from the contract's names, so that its pattern is compiled once."""
+    places, pattern = _places()
+    out, at = [], 0
+    for m in pattern.finditer(words):
+        out += [words[at:m.start()].lower(), places[" ".join(m.group().split())]]
+        at = m.end()
+    return "".join([*out, words[at:].lower()])
 
 
 def _cut(phrase: str) -> str:

@@ -72,6 +72,15 @@ def test_a_model_explanation_stating_what_its_clause_does_not_is_replaced_by_the
     assert "New York" not in explanation and "Delaware" in explanation
 
 
+def test_an_explanation_of_a_clause_in_capitals_writes_the_documents_defined_terms_as_it_defines_them():
+    """finalize reads the document's definitions once and hands them to each clause's explanation: "the
+    Territory", not "the territory", in a clause the contract writes in capitals."""
+    clause = "EXCEPT FOR SALES OUTSIDE THE TERRITORY, IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR INDIRECT DAMAGES."
+    document = Document.from_text("c.txt", f'1.1 "Territory" means Canada.\n8.1 {clause}')
+    result = Scripted([Proposal("Cap on Liability", clause, 0.8)]).analyze(document)
+    assert "excludes sales outside the Territory." in result.findings[0].explanation
+
+
 def test_overlapping_duplicates_keep_the_longer_quote():
     full = "In no event shall Provider's aggregate liability exceed the fees paid."
     _, result = _analyze(

@@ -1,7 +1,7 @@
 """The clause's own facts (analyzers.clause_facts): what is read, how the explanation says it, and the
 check that counts an explanation as stating a fact of its quote."""
 
-from analyzers.clause_facts import explain, facts_in, read_facts
+from analyzers.clause_facts import defined_terms, explain, facts_in, read_facts
 
 CAP = ("In no event shall Supplier's total liability exceed the fees paid by Customer in the twelve (12) months "
        "preceding the claim, except for breaches of Section 9 (Confidentiality).")
@@ -269,6 +269,26 @@ def test_a_clause_in_capitals_keeps_its_section_references_and_acronyms() -> Non
     # a carve-out that is only a cross-reference is said as one, in a clause's capitals too
     assert read_facts("EXCEPT PURSUANT TO SECTIONS 13.3.2 OR 13.3.3, NEITHER PARTY SHALL BE LIABLE FOR "
                       "DAMAGES.").carve_outs == ["pursuant to Sections 13.3.2 or 13.3.3"]
+
+
+def test_a_clause_in_capitals_keeps_the_contracts_defined_terms_and_place_names() -> None:
+    """A lawyer reads "licensed products" and "delaware" as a typo: a clause that shouts keeps the terms its
+    contract defines as the contract writes them, a plural too, and a state or country its name; the other words,
+    and a defined term the contract uses as often as an ordinary word ("Act"; "any act or omission", "an act of
+    God"), read in lower case."""
+    contract = ('This Agreement is made between Acme Inc. ("Licensor") and Beta LLC ("Licensee"). "Licensed Product" '
+                'means the software listed in Exhibit A. "Territory" means Canada. "Act" means the Securities Act of '
+                "1933. Neither party shall be liable for any act or omission of the other, nor for an act of God.")
+    defined = defined_terms(contract)
+    assert {"Licensed Product", "Territory", "Licensor", "Licensee"} <= set(defined) and "Act" not in defined
+    clause = ("EXCEPT FOR ANY ACT IN THE SALE OF LICENSED PRODUCTS IN THE TERRITORY OR DELAWARE, IN NO EVENT SHALL "
+              "LICENSOR BE LIABLE FOR INDIRECT DAMAGES.")
+    assert explain("Cap On Liability", clause, ["Acme Inc.", "Licensor"], defined) == \
+        "Caps liability; excludes any act in the sale of Licensed Products in the Territory or Delaware."
+    # without the contract's terms its place names still read as names, its other words as words
+    assert read_facts("EXCEPT FOR CLAIMS BROUGHT IN THE STATE OF NEW YORK OR THE UNITED STATES OF AMERICA, NEITHER "
+                      "PARTY SHALL BE LIABLE.").carve_outs == [
+        "claims brought in the state of New York or the United States of America"]
 
 
 def test_upon_after_the_verb_it_completes_opens_no_condition() -> None:
