@@ -83,6 +83,9 @@ _CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described",
                     "contemplated", "required", "noted", "specifically", "explicitly")
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
+# the same in a clause written in capitals, where every word is capitalised: the place is read from the register
+# of places (_places), not as the capitalised words that follow ("NEW YORK WITHOUT REGARD TO ...")
+_LAW_IN_CAPITALS = re.compile(r"\bLAWS?\s+OF\s+((?:THE\s+)?(?:STATE\s+OF\s+|COMMONWEALTH\s+OF\s+|PROVINCE\s+OF\s+)?)")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
 _ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b"
 # not "Employer's liability insurance", a kind of insurance and no liability of the employer's
@@ -286,6 +289,8 @@ def read_facts(quote: str, parties: Sequence[str] = (), defined: Sequence[str] =
     facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
     facts.laws = _unique([f"the laws of {_trim(m.group(1), names).rstrip('.')}" for m in _LAW.finditer(text)])
     if text.upper() == text:  # a clause in capitals: its phrases read in lower case, its names as written
+        facts.laws = _unique([f"the laws of {_quiet(m.group(1) + place.group(0), names)}"
+                              for m in _LAW_IN_CAPITALS.finditer(text) if (place := _places()[1].match(text, m.end()))])
         for kind in ("amounts", "carve_outs", "conditions"):
             setattr(facts, kind, [_quiet(v, names) if v.isupper() else v for v in getattr(facts, kind)])
     return facts

@@ -299,3 +299,15 @@ def test_upon_after_the_verb_it_completes_opens_no_condition() -> None:
     assert particle.conditions == []
     assert read_facts("Upon termination of this Agreement, Distributor shall pay all fees due.").conditions == [
         "upon termination of this Agreement"]
+
+
+def test_a_governing_law_clause_in_capitals_names_its_law() -> None:
+    """The law reader wanted "laws of" in lower case, so a clause in capitals chose no law in its explanation;
+    its place is read from the register of places, not the capitalised words after it ("WITHOUT REGARD ...")."""
+    shouted = ("THIS AGREEMENT SHALL BE GOVERNED BY AND CONSTRUED IN ACCORDANCE WITH THE LAWS OF THE STATE OF NEW YORK "
+               "WITHOUT REGARD TO ITS CONFLICT OF LAWS PRINCIPLES.")
+    assert read_facts(shouted).laws == ["the laws of the state of New York"]
+    assert explain("Governing Law", shouted) == "Chooses the governing law; the laws of the state of New York."
+    assert read_facts("THIS AGREEMENT IS GOVERNED BY THE LAWS OF ENGLAND AND WALES.").laws == [
+        "the laws of England and Wales"]
+    assert read_facts("THE LAWS OF THE PARTIES' CHOOSING SHALL APPLY.").laws == []  # no place, no law
