@@ -99,7 +99,10 @@ _BASE = re.compile(r"(?:from|after|following|of|(?:commenc|begin)(?:ing|s|es)?\s
                    r"(?:effective|commencement|start)\s+date|(?:(?!(?:and|including|the|of|this|such|that)\s)[\w-]+\s+){1,3}date|"
                    # an event the contract does not date: "ten (10) years from the Launch", "... from First Commercial Sale"
                    r"(?:first\s+)?(?:commercial\s+)?(?:launch|closing|sale|delivery|acceptance|installation|completion)\b)")
+# "this Agreement shall automatically continue ... for an additional period": the agreement's, not a service's ("Support
+# shall automatically continue during the term")
 _RENEW = re.compile(r"renew|extend(?:ed)?\s+(?:automatically|for)|automatically\s+extend|successive|"
+                    r"(?:agreement|term)\s+(?:shall|will)\s+automatically\s+continue|"
                     r"year[\s-]to[\s-]year|month[\s-]to[\s-]month")
 _YEARLY = re.compile(r"year[\s-]to[\s-]year|annual|yearly|each\s+year")
 _MONTHLY = re.compile(r"month[\s-]to[\s-]month")

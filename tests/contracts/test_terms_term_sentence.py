@@ -112,3 +112,18 @@ def test_a_sentence_that_does_not_speak_of_the_agreement_is_not_its_term() -> No
     assert terms.expiration_date is None
     terms = terms_of(HEAD + "Expiration Date: August 31, 2020\n\nFees: $100.")
     assert terms.expiration_date is not None and terms.expiration_date.value == "2020-08-31"
+
+
+def test_an_agreement_that_automatically_continues_renews() -> None:
+    """"shall automatically continue ... for an additional period of three (3) years, unless ... notice ... at least
+    sixty (60) days prior" renews as "automatically renew" does; a service that continues during the term does not."""
+    terms = terms_of(HEAD + "6.1 Term. The term of this Agreement shall continue for a period of five years (\"Initial "
+                     "Term\"). This Agreement shall automatically continue following the Initial Term, for an additional "
+                     "period of three (3) years, unless a party provides written notice of termination to the other "
+                     "parties at least sixty (60) days prior to the expiration of the Initial Term.")
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P3Y" and terms.renewal_term.automatic
+    assert terms.notice_period_to_terminate_renewal is not None
+    assert terms.notice_period_to_terminate_renewal.value == "P60D"
+    support = terms_of(HEAD + "4.2 Support. Maintenance and Support shall automatically continue during the term of "
+                       "this Agreement and thereafter, provided that the Licensee pays the annual fees.")
+    assert support.renewal_term is None
