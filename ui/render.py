@@ -126,13 +126,12 @@ def legend_html() -> str:
 
 def model_words(model: str | None) -> str:
     """A finding's `model` as a lawyer reads it: "baseline@07db7b08d0f4" is lexrisk's built-in clause
-    classifier; any other name is the language model (or fine-tuned adapter) the service asked."""
+    classifier, without its version (a hash means nothing to a lawyer; support reads it in the finding's
+    `model` from the API); any other name is the language model (or fine-tuned adapter) the service asked."""
     if not model:
         return ""
-    name, _, version = model.partition("@")
-    if name == "baseline":
-        return f"lexrisk's built-in clause classifier (version {version[:8]})" if version else \
-            "lexrisk's built-in clause classifier"
+    if model.partition("@")[0] == "baseline":
+        return "lexrisk's built-in clause classifier"
     return f"the language model “{model}”"
 
 

@@ -3,6 +3,9 @@ sign-in, upload -> findings -> a stored review, templates, an annotator's label,
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import subprocess
 import sys
 import time
@@ -16,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import clear_settings
+from contracts.wire import FindingPublic
 from tests.ui.conftest import ROOT, SAMPLES, LiveApi, free_port, lexrisk, read, wait_http
 from ui.client import ADVICE
 from ui.render import model_words, split_possible
@@ -55,6 +59,7 @@ def test_wrong_key_is_a_readable_message(app_env: LiveApi) -> None:
     assert not at.exception
     assert "the API key is not valid" in texts(at)
     assert "lexrisk keys create" in texts(at)
+    assert "sign out" not in texts(at).lower()  # nobody is signed in yet: the advice is about the key typed
     assert "lexrisk_session" not in at.session_state
 
 
@@ -88,7 +93,18 @@ def test_upload_findings_review_stored(app_env: LiveApi) -> None:
     assert "lx-selected" in at.get("html")[0].proto.body
     assert first.explanation in texts(at)
     assert first.model and f"found by {model_words(first.model)}" in texts(at)  # the model that produced it
+    # no decision is made for the lawyer (a review is a training label): Save refuses until one is chosen
+    decision = next(r for r in at.radio if r.label == "Decision")
+    assert decision.value is None
     at.text_area[0].input("standard for us")
+    at.button(key="FormSubmitter:review-" + first.id + "-Save review").click().run()
+    assert not at.exception, at.exception
+    assert "Choose a decision first" in texts(at)
+    assert at.text_area[0].value == "standard for us"  # the comment typed is kept for the next try
+    stored = httpx.get(f"{app_env.url}/v1/contracts/{first_contract(app_env)}/findings",
+                       headers={"Authorization": f"Bearer {app_env.keys['acme']}"}).json()["data"]
+    assert next(f for f in stored if f["id"] == first.id)["review"] is None
+    next(r for r in at.radio if r.label == "Decision").set_value("Accept")
     at.button(key="FormSubmitter:review-" + first.id + "-Save review").click().run()
     assert not at.exception, at.exception
     stored = httpx.get(f"{app_env.url}/v1/contracts/{first_contract(app_env)}/findings",
@@ -132,6 +148,9 @@ def test_template_upload_and_list(app_env: LiveApi) -> None:
     assert not at.exception, at.exception
     assert "Added template “Standard MSA”" in texts(at)
     assert list(at.dataframe[0].value["Name"]) == ["Standard MSA"]
+    # when it was added, as a person reads a date ("07 Dec 2026 13:28"), not a raw timestamp with its offset
+    added = str(at.dataframe[0].value["Added"][0])
+    assert re.fullmatch(r"\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", added), added
 
 
 def test_annotation_saved(app_env: LiveApi) -> None:
@@ -264,7 +283,16 @@ def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi, down
     assert at.selectbox[0].value.id == cid
     assert [b.label for b in at.get("download_button")] == ["Word with comments", "Risks (CSV)", "Risks (Excel)",
                                                             "Report (web page)"]
-    assert f"**{len(findings)} risks**, 1 reviewed by you" in texts(at)
+    # risks counted as the Review page counts them, the possible passages to check said apart, and the files
+    # hold exactly those risks (a CSV row each)
+    stored = httpx.get(f"{app_env.url}/v1/contracts/{cid}/findings", headers=headers).json()["data"]
+    risks, possible = split_possible([FindingPublic.model_validate(f) for f in stored])
+    assert possible, "the sample has possible passages, which the count must leave out"
+    assert f"**{len(risks)} risks**, 1 reviewed by you" in texts(at)
+    assert f"**{len(possible)} possible passages** to check" in texts(at)
+    exported = httpx.get(f"{app_env.url}/v1/contracts/{cid}/exports/findings.csv", headers=headers)
+    assert sorted(r["id"] for r in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))) == \
+        sorted(f.id for f in risks)
     assert "Compare the contract with one of your templates" in texts(at)
     # the client hands the page exactly the API's file
     from ui.client import Api, make_http
@@ -300,7 +328,6 @@ def test_export_offers_the_apis_files_and_the_comparisons(app_env: LiveApi, down
 
 def _content(name: str, data: bytes) -> object:
     """What a lawyer reads in an export: the text and comments of a DOCX, the cells of an XLSX, else the bytes."""
-    import io
 
     if name.endswith(".docx"):
         import docx

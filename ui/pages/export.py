@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui.client import ApiError
 from ui.plain import plain
-from ui.render import EXPORT_LABEL, comparison_file_name
+from ui.render import EXPORT_LABEL, comparison_file_name, split_possible
 from ui.state import api, attempt, show_error
 
 # the contract's own exports: (API name, button, file suffix, MIME type, what the file holds)
@@ -49,13 +49,17 @@ def page() -> None:
     if findings is None:
         return
     stem = contract.name.rsplit(".", 1)[0]
-    if not _review_exports(contract.id, stem, len(findings), sum(1 for f in findings if f.review)):
+    # counted as the Review page counts them: the possible passages still to check are not risks, and the API
+    # leaves them out of these files until a reviewer accepts one (serving/exports.py)
+    risks, possible = split_possible(findings)
+    if not _review_exports(contract.id, stem, len(risks), sum(1 for f in risks if f.review), len(possible)):
         return
     _comparison_exports(contract.id, stem)
 
 
-def _review_exports(contract_id: str, stem: str, total: int, reviewed: int) -> bool:
-    """The download buttons of the contract's own exports; False (with the reason shown) when there is
+def _review_exports(contract_id: str, stem: str, total: int, reviewed: int, possible: int) -> bool:
+    """The download buttons of the contract's own exports (`total` risks, `reviewed` of them decided, and
+    `possible` passages to check, which the files leave out); False (with the reason shown) when there is
     nothing to export yet."""
     st.subheader("Your review")
     try:
@@ -67,9 +71,13 @@ def _review_exports(contract_id: str, stem: str, total: int, reviewed: int) -> b
         else:
             show_error(exc)
         return False
-    st.markdown(f"**{total} risks**, {reviewed} reviewed by you. Every file holds all the risks of the latest "
-                "analysis with your decision (accepted, rejected, edited) and comment; risks not yet reviewed "
-                "are marked so.")
+    one = possible == 1
+    left_out = (f" **{possible} possible {'passage' if one else 'passages'}** to check (“Possible — check” on the "
+                f"Review page) {'is' if one else 'are'} not in the files until you accept {'it' if one else 'them'} "
+                "there." if possible else "")
+    st.markdown(f"**{total} {'risk' if total == 1 else 'risks'}**, {reviewed} reviewed by you. Every file holds "
+                "all the risks of the latest analysis with your decision (accepted, rejected, edited) and comment; "
+                f"risks not yet reviewed are marked so.{left_out}")
     for col, (name, label, suffix, mime, about) in zip(st.columns(len(REVIEW_EXPORTS)), REVIEW_EXPORTS, strict=True):
         col.download_button(label, files[name], file_name=f"{stem}-{suffix}", mime=mime, key=f"r-{name}",
                             icon=":material/download:", on_click="ignore", width="stretch")

@@ -14,6 +14,9 @@ from ui.sessions import SESSION_PATH, store
 from ui.state import SESSION, api_for, api_url, go_to, oidc_configured, show_error
 
 ASKED = "signin_asked_path"  # the page whose address opened sign-in (ui/app.py sets it)
+# the client's advice for a refused key tells a signed-in user to sign out and in again; here nobody is signed in
+KEY_ADVICE = {"unauthorized": "Check the key and enter it again, or ask your administrator for a new one (they create "
+                              "one with `lexrisk keys create --tenant NAME`)."}
 
 
 def asked_for() -> str:
@@ -44,7 +47,7 @@ def page() -> None:
     try:
         api_for(key.strip()).contracts(limit=1)
     except ApiError as exc:
-        show_error(exc)
+        show_error(exc, KEY_ADVICE)
         return
     session_id, claim = store().offer(key.strip(), name.strip())
     st.session_state[SESSION] = session_id

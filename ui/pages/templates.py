@@ -32,7 +32,7 @@ def page() -> None:
         return
     st.subheader(f"{len(templates)} template{'s' if len(templates) != 1 else ''}")
     st.dataframe(pd.DataFrame([{"Name": t.name, "Type": t.source_type.upper(), "Pages": t.pages,
-                                "Size (KB)": round(t.size_bytes / 1024, 1), "Added": t.created_at}
+                                "Size (KB)": round(t.size_bytes / 1024, 1), "Added": f"{t.created_at:%d %b %Y %H:%M}"}
                                for t in templates]), hide_index=True)
     with st.expander("Delete a template"):
         doomed = st.selectbox("Template", templates, format_func=lambda t: t.name, index=None,
