@@ -234,6 +234,9 @@ class ContractProofing(BaseModel):
     data: list[ProofingItem]
     count: int
     kinds: list[str] = Field(description="the checks that ran (LEXRISK_PROOFING_KINDS)")
+    # an empty list is no clean bill for checks that never ran: a client names these beside "nothing found"
+    not_run: list[str] = Field(default_factory=list, description="the checks that did not run")
+    not_run_reason: str | None = Field(None, description="why `not_run` did not run; null when every check ran")
 
 
 # -- findings and their review

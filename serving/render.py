@@ -15,6 +15,7 @@ from rich.table import Table
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import SEVERITY_ORDER
+from contracts.proofing import not_run
 from contracts.proofing.models import ProofingItem
 from serving.html_page import severity_css, two_pane_page
 from serving.render_terms import anchors, term_rows, terms_html
@@ -95,7 +96,16 @@ def proofing_line(items: Sequence[ProofingItem]) -> str:
     redacted = f"; {counts.pop('redaction')} redaction marks" if "redaction" in counts else ""
     shown = sum(counts.values())
     parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.most_common())
-    return f"Proofing: {counted(shown, 'item')}" + (f" ({parts})" if parts else "") + redacted
+    return f"Proofing: {counted(shown, 'item')}" + (f" ({parts})" if parts else "") + redacted + _not_run_note()
+
+
+def _not_run_note() -> str:
+    """The checks this process's LEXRISK_PROOFING_KINDS left off (by default all but redaction), the ones
+    `lexrisk analyze` proofread with: "0 items" is no pass of a check that never ran."""
+    from contracts.settings import CommonSettings, load_settings
+
+    off, reason = not_run(load_settings(CommonSettings).proofing_kinds)
+    return f"; not run: {', '.join(k.replace('_', ' ') for k in off)} — {reason}" if off else ""
 
 
 def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> None:
@@ -118,7 +128,8 @@ def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> No
             table.add_row(f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/]", i.kind.replace("_", " "), str(i.page),
                           escape(shorten(i.quote, 80)), escape(problem))
         console.print(table)
-    console.print(proofing_line(items), highlight=False)
+    # wrapped here: Rich's own wrap leaves each line a trailing space
+    console.print(textwrap.fill(proofing_line(items), console.width), highlight=False)
 
 
 def _block(console: Console, head: str, quote: str, said: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from contracts.wire import ContractProofing, ContractText, ProofingItem
+from contracts.wire import PROOFING_KINDS, ContractProofing, ContractText, ProofingItem
 from ui.plain import plain
 from ui.render import SEVERITY_LABEL, Span, highlight_html
 from ui.state import api, attempt
@@ -37,8 +37,15 @@ def show(contract_id: str, text: ContractText) -> None:
     note = f" · {redactions} redaction marks of the filing (not listed)" if redactions else ""
     st.caption("Drafting defects a careful associate checks before signing: they are not risks and do not "
                f"change the analysis.{note}")
-    if not items:
+    off = _not_run(proofing)
+    if not items and off:  # a pass only of the checks that ran
+        st.info(f"No proofing item from the checks that ran: {_labels(proofing.kinds) or 'none'}.")
+    elif not items:
         st.success("No proofing item: every defined term, reference, number and blank checks out.")
+    if off:
+        reason = f" — {plain(proofing.not_run_reason)}" if proofing.not_run_reason else ""
+        st.warning(f"Not run, so not checked: {_labels(off)}{reason}.")
+    if not items:
         return
     kinds = sorted({i.kind for i in items})
     chosen = st.multiselect("Check", kinds, default=kinds, format_func=lambda k: KIND_LABEL.get(k, k),
@@ -59,6 +66,15 @@ def show(contract_id: str, text: ContractText) -> None:
                  for k, i in enumerate(shown)]
         chosen_key = f"p{shown.index(selected)}" if selected is not None else None
         st.html(highlight_html(text.text, spans, selected=chosen_key, pages=text.pages), unsafe_allow_javascript=True)
+
+
+def _not_run(proofing: ContractProofing) -> list[str]:
+    """The checks the API says did not run; from an API that does not say, every known check not in `kinds`."""
+    return proofing.not_run or [k for k in PROOFING_KINDS if k not in proofing.kinds]
+
+
+def _labels(kinds: list[str]) -> str:
+    return ", ".join(KIND_LABEL.get(k, k) for k in kinds)
 
 
 def _load(contract_id: str) -> ContractProofing | None:

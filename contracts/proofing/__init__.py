@@ -29,7 +29,7 @@ from contracts.proofing.tokens import tokenize
 from contracts.proofing.undefined import undefined_items
 from contracts.segment import segment_clauses
 
-__all__ = ["DEFAULT_KINDS", "PROOFING_KINDS", "ProofingItem", "ProofingKind", "proofread"]
+__all__ = ["DEFAULT_KINDS", "PROOFING_KINDS", "ProofingItem", "ProofingKind", "not_run", "proofread"]
 
 # the kinds reported unless LEXRISK_PROOFING_KINDS says otherwise: only those whose judged precision on 20
 # held-out contracts, every item judged, is at or above 0.85 by the lower bound of its 95% interval (the latest
@@ -37,6 +37,19 @@ __all__ = ["DEFAULT_KINDS", "PROOFING_KINDS", "ProofingItem", "ProofingKind", "p
 # holds them equal): see docs/proofing.md. The others stay available to whoever turns them on, but a lawyer
 # who sees thirty false alarms stops reading.
 DEFAULT_KINDS: tuple[str, ...] = ("redaction",)
+
+
+def not_run(configured: Collection[str] | None) -> tuple[list[str], str | None]:
+    """The checks that `configured` (LEXRISK_PROOFING_KINDS; None: DEFAULT_KINDS) leaves off, and why: so that
+    "no proofing item" is never read as a pass of a check that never ran (by default all but redaction)."""
+    kinds = set(DEFAULT_KINDS if configured is None else configured)
+    off = [k for k in PROOFING_KINDS if k not in kinds]
+    if not off:
+        return [], None
+    if configured is None:
+        return off, ("off by default: on SEC filings such as CUAD's they raise too many false alarms; "
+                     "LEXRISK_PROOFING_KINDS turns them on (docs/proofing.md)")
+    return off, "turned off by this server's LEXRISK_PROOFING_KINDS"
 
 
 def proofread(document: Document, kinds: Collection[str] | None = None) -> list[ProofingItem]:

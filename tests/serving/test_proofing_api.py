@@ -32,6 +32,7 @@ def test_the_items_of_the_stored_text(every_kind_api: Api) -> None:
     assert response.status_code == 200, response.text
     body = ContractProofing.model_validate(response.json())
     assert body.count == len(body.data) and set(body.kinds) == set(PROOFING_KINDS)
+    assert body.not_run == [] and body.not_run_reason is None
     text = api.client.get(f"/v1/contracts/{contract_id}/text", headers=api.h()).json()["text"]
     assert all(text[i.start:i.end] == i.quote for i in body.data)
     found = {(i.kind, i.quote) for i in body.data}
@@ -44,6 +45,26 @@ def test_default_kinds_without_the_setting(api: Api) -> None:
     body = api.client.get(f"/v1/contracts/{contract_id}/proofing", headers=api.h()).json()
     assert body["kinds"] == list(DEFAULT_KINDS)
     assert {i["kind"] for i in body["data"]} <= set(DEFAULT_KINDS)
+
+
+def _proofing(api: Api) -> ContractProofing:
+    return ContractProofing.model_validate(api.client.get(f"/v1/contracts/{_stored(api)}/proofing",
+                                                          headers=api.h()).json())
+
+
+def test_the_default_names_the_checks_it_left_off(api: Api) -> None:
+    """The default runs redaction alone (DEFAULT_KINDS, by precision): the answer names the checks it left off
+    and why, so an empty list is not taken for their pass."""
+    body = _proofing(api)
+    assert body.not_run == [k for k in PROOFING_KINDS if k not in DEFAULT_KINDS] and "undefined_term" in body.not_run
+    assert body.not_run_reason and body.not_run_reason.startswith("off by default")
+
+
+def test_an_operators_list_is_the_reason_given(settings: Settings) -> None:
+    for api in open_api(settings.model_copy(update={"proofing_kinds": ["placeholder", "redaction"]})):
+        body = _proofing(api)
+        assert "placeholder" not in body.not_run and "missing_reference" in body.not_run
+        assert body.not_run_reason == "turned off by this server's LEXRISK_PROOFING_KINDS"
 
 
 def test_another_tenant_and_unknown_ids_get_404(every_kind_api: Api) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.proofing import PROOFING_KINDS
 from contracts.settings import clear_settings
 from lexrisk.cli import main
 
@@ -55,3 +56,18 @@ def test_table_and_html_have_a_proofing_section(contract: Path, capsys, tmp_path
     page = (tmp_path / "out" / "services.html").read_text("utf-8")
     assert '<h2 id="proofing">Proofing</h2>' in page and "Section 4 is referred to" in page
     assert page.count('<span class="proofing">') >= 3 and '<a id="p0"></a>' in page
+
+
+def test_the_proofing_line_names_the_checks_that_did_not_run(contract: Path, capsys, monkeypatch) -> None:
+    """By default redaction alone runs: "0 items" must not read as a pass of the blanks and references
+    it never checked (DEFECTS has both)."""
+    monkeypatch.delenv("LEXRISK_PROOFING_KINDS")
+    clear_settings()
+    assert main(["analyze", str(contract)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Proofing: 0 items; 1 redaction marks; not run: undefined term, unused definition, duplicate " \
+           "definition, missing reference, placeholder, numbering, party name — off by default" in out
+    monkeypatch.setenv("LEXRISK_PROOFING_KINDS", json.dumps(list(PROOFING_KINDS)))
+    clear_settings()
+    assert main(["analyze", str(contract)]) == 0
+    assert "not run" not in capsys.readouterr().out

@@ -104,7 +104,7 @@ def test_no_findings_reads_as_a_sentence_and_counts_read_as_words() -> None:
     page = render_html(document, result)
     assert f"<p>{NO_FINDINGS}</p>" in page and "<th>Severity</th>" not in page and " · 1 page ·" in page
     proofed = render_html(document, result.model_copy(update={"proofing": []}))
-    assert "<p>Proofing: 0 items</p>" in proofed and "<th>Check</th>" not in proofed  # no empty table there either
+    assert "<p>Proofing: 0 items; not run: undefined term" in proofed and "<th>Check</th>" not in proofed  # no empty table there either
     _, one = _result()
     assert summary_line(one.model_copy(update={"findings": one.findings[:1]})).startswith("1 finding: ")
 

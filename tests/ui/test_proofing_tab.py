@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from contracts.settings import clear_settings
+from contracts.wire import PROOFING_KINDS, ContractProofing
 from tests.ui.conftest import LiveApi
 from tests.ui.test_app import signed_in, texts
 
@@ -51,3 +52,43 @@ def test_proofing_tab_lists_and_highlights_the_items(app_env: LiveApi) -> None:
     at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert '"Launch Date" is defined but never used' in texts(at)
+
+
+def _tab(kinds: list[str], not_run: list[str] | None = None, reason: str | None = None) -> AppTest:
+    """The tab alone for a contract the API found nothing in, its answer (`kinds` ran) already cached."""
+
+    def app(body):
+        import streamlit as st
+
+        from contracts.wire import ContractText
+        from ui.proofing_tab import CACHE, show
+
+        st.session_state[CACHE] = ("c1", body)
+        show("c1", ContractText(contract_id="c1", text="1. Supply. The goods.", pages=[]))
+
+    answer = ContractProofing(contract_id="c1", data=[], count=0, kinds=kinds, not_run=not_run or [],
+                              not_run_reason=reason)
+    at = AppTest.from_function(app, args=(answer,)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_empty_answer_claims_only_the_checks_that_ran() -> None:
+    """The server's default runs redaction alone: nothing found is no pass of the terms, references, numbers
+    and blanks it never checked (a 112k-character CUAD contract was told every one 'checks out')."""
+    off = [k for k in PROOFING_KINDS if k != "redaction"]
+    at = _tab(["redaction"], off, "off by default: too many false alarms")
+    said = texts(at)
+    assert "checks out" not in said and not at.success
+    assert [i.value for i in at.info] == ["No proofing item from the checks that ran: Redaction."]
+    assert "Undefined term, Unused definition, Defined twice, Missing reference, Blank to fill in, Numbering, " \
+           "Party name — off by default: too many false alarms." in said
+    # an API that names no skipped checks: the tab still names every known one missing from `kinds`
+    assert "Not run, so not checked: Undefined term" in texts(_tab(["redaction"]))
+
+
+def test_an_empty_answer_of_every_check_is_a_pass() -> None:
+    at = _tab(list(PROOFING_KINDS))
+    assert [s.value for s in at.success] == ["No proofing item: every defined term, reference, number and blank "
+                                             "checks out."]
+    assert not at.warning and not at.info
