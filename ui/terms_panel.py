@@ -34,11 +34,13 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
             return
         focus = st.session_state.get(FOCUS)
         selected = focus[1] if focus and focus[0] == contract_id else None
-        left, right = st.columns([2, 3], gap="medium")
+        # the values take 3/5 of the panel and their labels 2/5 of that (~180 px at 1280 px), so that the longest
+        # label, "Notice to stop renewal", reads on one line; the text pane and the correction share the rest
+        left, right = st.columns([3, 2], gap="medium")
         with left, st.container(key="terms_values"):
             st.html(_WRAPPED)
             for row in rows:
-                label, value = st.columns([2, 5], vertical_alignment="center")
+                label, value = st.columns([2, 3], vertical_alignment="center")
                 label.markdown(f"**{row.label}**")
                 marker = " ✎" if row.lawyer else ""
                 if value.button(f"{plain(row.value)}{marker}", key=f"term-{contract_id}-{row.key}", type="tertiary",
@@ -47,14 +49,16 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
                     st.session_state[FOCUS] = (contract_id, row.key)
                     selected = row.key
             _parties_form(contract_id, found.terms.parties)
-            _correction_form(contract_id)
         with right:
             if selected is None:  # the text appears once asked for: the page's own text pane stays the first
                 st.caption("Click a value to see its words in the contract.")
-                return
-            spans = [Span(f"term-{r.key}", r.start, r.end, "info", f"{r.label}: {r.value}") for r in rows]
-            st.html(highlight_html(text.text, spans, selected=f"term-{selected}", pages=text.pages, height=360),
-                    unsafe_allow_javascript=True)
+            else:
+                spans = [Span(f"term-{r.key}", r.start, r.end, "info", f"{r.label}: {r.value}") for r in rows]
+                st.html(highlight_html(text.text, spans, selected=f"term-{selected}", pages=text.pages, height=360),
+                        unsafe_allow_javascript=True)
+            # closed until asked for: open, its form is ~200 px that would push the risks below the fold
+            if st.toggle("Correct a value", key=f"terms-correcting-{contract_id}"):
+                _correction_form(contract_id)
 
 
 def _parties_form(contract_id: str, parties: list[Party]) -> None:
@@ -77,7 +81,7 @@ def _parties_form(contract_id: str, parties: list[Party]) -> None:
 def _correction_form(contract_id: str) -> None:
     with st.form(f"terms-correct-{contract_id}", clear_on_submit=True):
         fields = [f for f in TERM_LABELS if f != "parties"]
-        field = st.selectbox("Correct a value", fields, format_func=TERM_LABELS.__getitem__)
+        field = st.selectbox("Term to correct", fields, format_func=TERM_LABELS.__getitem__)
         value = st.text_input("Value", placeholder="ISO date (2024-10-30), period (P90D), or text")
         comment = st.text_input("Why", placeholder="kept with the correction")
         saved = st.form_submit_button("Save correction")

@@ -223,6 +223,7 @@ def _flow(page, url: str, key: str) -> None:
     _shot(page, "04-selected")
 
     page.get_by_role("textbox", name="Comment").fill("acceptable for this client")
+    page.get_by_role("radiogroup", name="Decision").get_by_text("Accept", exact=True).click()  # none preselected
     page.get_by_role("button", name="Save review").click()
     expect(page.get_by_text("Reviewed: Accepted")).to_be_visible()
     _shot(page, "05-accepted")

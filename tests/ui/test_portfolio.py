@@ -481,8 +481,11 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
     cid = live["ids"]["lease.txt"]
     at.session_state["review_contract"] = cid
     at.run()
+    # the form is closed until the lawyer asks to correct a value: open, it pushed the risks ~300 px down the page
+    assert not [t for t in at.text_input if t.label in ("Value", "Why")]
+    at.toggle(key=f"terms-correcting-{cid}").set_value(True).run()
     form = f"terms-correct-{cid}"
-    select = next(s for s in at.selectbox if s.label == "Correct a value")
+    select = next(s for s in at.selectbox if s.label == "Term to correct")
     select.set_value("document_name")  # a field no other test of this module reads: they share the API
     next(t for t in at.text_input if t.label == "Value").input("STORAGE LEASE")
     at.button(key=f"FormSubmitter:{form}-Save correction").click().run()
@@ -491,7 +494,7 @@ def test_review_panel_correction_is_stored(live: dict) -> None:
                        headers={"Authorization": f"Bearer {live['acme']}"}).json()["terms"]["document_name"]
     assert stored["value"] == "STORAGE LEASE" and stored["source"] == "lawyer"
     # a bad value is the API's sentence, not a traceback
-    select = next(s for s in at.selectbox if s.label == "Correct a value")
+    select = next(s for s in at.selectbox if s.label == "Term to correct")  # the form stays open after a save
     select.set_value("expiration_date")
     next(t for t in at.text_input if t.label == "Value").input("31 February")
     at.button(key=f"FormSubmitter:{form}-Save correction").click().run()

@@ -262,8 +262,10 @@ def _details(f: FindingPublic, text: ContractText) -> None:
         if f.review:
             note = f" — “{plain(f.review.comment)}”" if f.review.comment else ""
             st.success(f"Reviewed: {REVIEW_LABEL[f.review.status]}{note}")
-        with st.form(f"review-{f.id}", clear_on_submit=True):
-            action = st.radio("Decision", ["Accept", "Reject", "Edit"], horizontal=True)
+        # nothing chosen beforehand: a review is a training label, and a Save that recorded "Accept" by default
+        # would store acceptances nobody decided. Kept on submit, so a refused Save leaves the comment typed
+        with st.form(f"review-{f.id}"):
+            action = st.radio("Decision", ["Accept", "Reject", "Edit"], index=None, horizontal=True)
             c1, c2 = st.columns(2)
             severity = c1.selectbox("Severity", SEVERITIES, index=SEVERITIES.index(f.severity),
                                     help="Change it and choose Edit")
@@ -274,7 +276,10 @@ def _details(f: FindingPublic, text: ContractText) -> None:
             comment = st.text_area("Comment", placeholder="Why (kept with the decision)")
             saved = st.form_submit_button("Save review", type="primary")
         if saved:
-            _save(f, action.lower(), severity, category, comment)
+            if action is None:
+                st.warning("Choose a decision first: Accept, Reject or Edit.")
+            else:
+                _save(f, action.lower(), severity, category, comment)
 
 
 def _save(f: FindingPublic, action: str, severity: str, category: str, comment: str) -> None:
