@@ -9,6 +9,7 @@ or standard text) or the template; nothing is invented."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -25,6 +26,7 @@ _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 _LAW = re.compile(r"\blaws?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s+[A-Z][a-zA-Z&.]+)*(?:,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|plc|S\.A)\b\.?)")
+_ROLE = re.compile(r'\(\s*(?:the\s+)?["“]([A-Z][\w ]{0,30})["”]\s*\)')  # ("Customer"), (the "Provider")
 _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "forty-five", "sixty", "ninety"]
 
 FACTS = (("amount", _MONEY), ("percentage", _PERCENT), ("duration", _DURATION), ("date", _DATE))
@@ -81,12 +83,53 @@ def material_changes(template_text: str, contract_text: str) -> list[Change]:
     after_law = [m.group(1) for m in _LAW.finditer(contract_text)]
     if before_law != after_law and (before_law or after_law):
         changes.append(Change("governing law", before_law, after_law))
-    before_names = sorted({" ".join(m.group(0).split()) for m in _NAME.finditer(template_text)})
-    after_names = sorted({" ".join(m.group(0).split()) for m in _NAME.finditer(contract_text)})
-    if before_names != after_names:
-        changes.append(Change("party", [n for n in before_names if n not in after_names],
-                              [n for n in after_names if n not in before_names]))
     return changes
+
+
+def party_names(text: str) -> list[str]:
+    """The company names a text gives (a name ending in Inc, LLC, Ltd ...), sorted, each once."""
+    return sorted({" ".join(m.group(0).split()) for m in _NAME.finditer(text)})
+
+
+def deal_parties(template_text: str, contract_text: str) -> str | None:
+    """A note naming the contract's parties where they differ from the template's, else None.
+
+    A template's parties are placeholders or the firm's usual counterparty and every real contract
+    names its own, so different names are the deal's parties, not a departure: they neither raise the
+    severity nor count against the standard position."""
+    before, after = party_names(template_text), party_names(contract_text)
+    if not after or before == after:
+        return None
+    note = f"The deal's parties: {_and(_with_roles(contract_text))}"
+    return note + (f"; the template names {_and(_with_roles(template_text))}" if before else "")
+
+
+def _with_roles(text: str) -> list[str]:
+    """Each company name once, in order of first mention, with the role it is defined as where one follows
+    before the next name ('Northwind Analytics, Inc., a Delaware corporation ("Provider")'), so that
+    a swap of roles shows."""
+    matches = list(_NAME.finditer(text))
+    named: dict[str, str] = {}
+    for k, m in enumerate(matches):
+        name = " ".join(m.group(0).split())
+        stop = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        role = _ROLE.search(text, m.end(), min(stop, m.end() + 120))
+        named.setdefault(name, f'{name} as "{role.group(1)}"' if role else name)
+    return list(named.values())
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _unnamed(text: str) -> str:
+    """The text with every company name replaced by one placeholder, to compare wording, not parties."""
+    return _NAME.sub("[party]", text)
+
+
+def _sentences(*parts: str) -> str:
+    """The parts as sentences, each ending in one full stop (a name such as "Inc." already has it)."""
+    return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in (p.strip() for p in parts) if p)
 
 
 def raise_severity(severity: Severity, steps: int = 1) -> Severity:
@@ -123,16 +166,19 @@ def assess_modified(playbook: Playbook, category: str | None, template_categorie
         severity = "high"
         notes.extend(f"{c} added" for c in sorted(added))
         notes.extend(f"{c} removed" for c in sorted(removed))
-    words = _changed_words(redline)
-    if not notes:
-        notes.append(f"wording changed ({words} words)")
-    summary = "; ".join(notes)
-    explanation = summary[:1].upper() + summary[1:] + f". {reason}"
+    parties = deal_parties(template_text, contract_text)
     policy = playbook.categories.get(category) if category else None
     verdict, suggestion, why = _verdict(policy, template_text, contract_text, material=bool(changes or added or removed))
+    if (parties and not notes and verdict == "acceptable"
+            and _unnamed(template_text).split() == _unnamed(contract_text).split()):
+        return Assessment("info", verdict, _sentences(parties, why), suggestion)  # the names are all that changed
+    if not notes:
+        notes.append(f"wording changed ({_changed_words(redline)} words)")
+    summary = "; ".join(notes)
     if verdict != "acceptable":
         why += _guidance(policy)
-    return Assessment(severity, verdict, f"{explanation} {why}".strip(), suggestion)
+    return Assessment(severity, verdict, _sentences(parties or "", summary[:1].upper() + summary[1:], reason, why),
+                      suggestion)
 
 
 def _guidance(policy: CategoryPolicy | None) -> str:
@@ -148,26 +194,50 @@ def _verdict(policy: CategoryPolicy | None, template_text: str, contract_text: s
     """Against the playbook: an unacceptable position -> not acceptable; the standard (the playbook's
     text, else the template's; a material change is never "close enough" to it) or a fallback ->
     acceptable; anything else -> needs review, with the first fallback (or the standard) as the
-    suggestion."""
+    suggestion.
+
+    Party names take no part (the contract's own parties are not a departure), and a suggestion that
+    would put other company names in place of the contract's is not made."""
     standard = policy.standard if policy and policy.standard else template_text
     fallbacks = policy.fallbacks if policy else ()
     for position in policy.unacceptable if policy else ():
         if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             note = f" ({position.note})" if position.note else ""
             suggestion = fallbacks[0].text if fallbacks and fallbacks[0].text else standard
-            return "not_acceptable", suggestion, f"The playbook does not accept this position{note}."
-    if not material and similarity(standard, contract_text) >= 0.97:
+            return "not_acceptable", _own_parties(suggestion, contract_text), \
+                f"The playbook does not accept this position{note}."
+    if not material and similarity(_unnamed(standard), _unnamed(contract_text)) >= 0.97:
         return "acceptable", None, "Within the standard position."
     for n, position in enumerate(fallbacks, start=1):
         if position.holds(contract_text, containment, SIMILAR_ENOUGH):
             return "acceptable", None, f"Matches fallback position {n} of the playbook."
-    suggestion = next((p.text for p in fallbacks if p.text), None) or standard
-    return "needs_review", suggestion, "Not the standard position; propose the suggestion."
+    proposed = _own_parties(next((p.text for p in fallbacks if p.text), None) or standard, contract_text)
+    if proposed is None:
+        return "needs_review", None, ("Not the standard position; check the wording (no fallback: the template's "
+                                      "text names the template's parties, not the deal's).")
+    return "needs_review", proposed, "Not the standard position; propose the suggestion."
 
 
-def assess_missing(playbook: Playbook, category: str | None, template_text: str) -> Assessment:
+def _own_parties(suggestion: str, contract_text: str) -> str | None:
+    """The suggestion, or None where it names a company the contract does not: proposing it would swap
+    the deal's parties for the template's."""
+    return None if set(party_names(suggestion)) - set(party_names(contract_text)) else suggestion
+
+
+def assess_missing(playbook: Playbook, category: str | None, template_text: str,
+                   covered_in: Sequence[str] = ()) -> Assessment:
+    """A template clause with no counterpart. `covered_in` names the contract's clauses of the same category
+    (found by category, where alignment found no counterpart by wording): the category is then not absent,
+    only this clause's wording is, so neither the playbook's "required" nor the risk of absence applies."""
     policy = playbook.categories.get(category) if category else None
     standard = policy.standard if policy and policy.standard else template_text
+    if covered_in:
+        where = ("clause " if len(covered_in) == 1 else "clauses ") + _and(list(covered_in))
+        reason = f" {policy.reason}" if policy else ""
+        return Assessment(policy.severity if policy else "medium", "needs_review",
+                          f"The template's clause has no counterpart in the contract, which covers {category} in "
+                          f"{where} instead: check that it gives what this clause did.{reason}{_guidance(policy)}",
+                          standard)
     if policy is None:
         return Assessment("medium", "needs_review", "The template's clause has no counterpart in the contract.",
                           standard)

@@ -73,7 +73,8 @@ def _pairs(alignment: Alignment, template: Document, contract: Document, playboo
             match = by_template[i]
             pairs.append(((match.contract[0], 0), _matched_pair(match, alignment, template, contract, playbook)))
         elif i not in matched_template:
-            pairs.append(((_anchor(i, alignment), 1), _missing_pair(t_units[i], template, playbook, i, t_units)))
+            pairs.append(((_anchor(i, alignment), 1),
+                          _missing_pair(t_units[i], template, playbook, i, t_units, c_units)))
     for j, unit in enumerate(c_units):
         if j not in matched_contract:
             cats = unit.categories
@@ -127,13 +128,30 @@ def _matched_pair(match: Match, alignment: Alignment, template: Document, contra
                           suggestion=a.suggestion, redline=redline)
 
 
-def _missing_pair(unit: Unit, template: Document, playbook: Playbook, i: int, units: list[Unit]) -> ComparisonPair:
-    category = _primary(playbook, unit.categories, unit.text)
-    a = assess_missing(playbook, category, unit.text)
+def _missing_pair(unit: Unit, template: Document, playbook: Playbook, i: int, units: list[Unit],
+                  contract_units: list[Unit]) -> ComparisonPair:
+    """A template clause alignment gave no counterpart. Its category is judged against the whole contract:
+    alignment pairs clauses by wording, so a contract can cover the category in a clause paired elsewhere
+    (a cap on liability with the template's cap, not its exclusion of damages) or left unpaired. The
+    category the contract lacks is reported first; one it covers is named with the clauses that cover it."""
+    covered = frozenset().union(*(u.categories for u in contract_units))
+    category = _primary(playbook, unit.categories - covered, unit.text) or _primary(playbook, unit.categories, unit.text)
+    where = [_label(u) for u in contract_units if category in u.categories]
+    a = assess_missing(playbook, category, unit.text, where)
     return ComparisonPair(status="missing", template_clause=_ref(template, units, [i]), contract_clause=None,
                           similarity=0.0, category=category, severity=a.severity, verdict=a.verdict,
                           explanation=a.explanation, suggestion=a.suggestion,
                           redline=[RedlineOp(op="delete", text=unit.text)])
+
+
+def _label(unit: Unit) -> str:
+    """How a lawyer finds a clause: its number, else its heading, else its opening words."""
+    if unit.number:
+        return unit.number
+    if unit.heading:
+        return f'"{unit.heading}"'
+    words = unit.text.split()
+    return '"' + " ".join(words[:6]) + (' ..."' if len(words) > 6 else '"')
 
 
 def _summary(pairs: list[ComparisonPair]) -> ComparisonSummary:
