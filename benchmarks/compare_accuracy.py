@@ -121,7 +121,9 @@ def score(pair: Pair, result: Comparison) -> dict[str, int]:
             c["mod_fp"] += 1
         if "number" in pair.edits[i]:
             c["num_total"] += 1
-            if p is not None and p.severity in ("medium", "high") and "changed from" in p.explanation:
+            # a number the edit changed is named: "amount changed from ... to ...", or "... removed: ..." / "... added: ..."
+            if p is not None and p.severity in ("medium", "high") and re.search(r"changed from|removed:|added:",
+                                                                                p.explanation):
                 c["num_ok"] += 1
     extra_spans = [(p.contract_clause.start, p.contract_clause.end) for p in result.pairs
                    if p.status == "extra" and p.contract_clause]

@@ -9,7 +9,8 @@ or standard text) or the template; nothing is invented."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -67,9 +68,27 @@ class Change:
     after: list[str]
 
     def describe(self) -> str:
-        before = ", ".join(self.before) or "none"
-        after = ", ".join(self.after) or "none"
-        return f"{self.what} changed from {before} to {after}"
+        """The values that differ, not every value of the clause: "amount changed from $2,000,000 to
+        $1,000,000" where the clause also keeps its $5,000,000; "duration removed: sixty (60) days" where one
+        is gone and none came in its place."""
+        before, after = _left_over(self.before, self.after), _left_over(self.after, self.before)
+        if before and after:
+            return f"{self.what} changed from {', '.join(before)} to {', '.join(after)}"
+        if before:
+            return f"{self.what} removed: {', '.join(before)}"
+        return f"{self.what} added: {', '.join(after)}" if after else f"{self.what} changed"
+
+
+def _left_over(values: list[str], others: list[str]) -> list[str]:
+    """`values` less one of each in `others` (compared without case): what one side has that the other has not."""
+    rest = Counter(v.casefold() for v in others)
+    out = []
+    for v in values:
+        if rest[v.casefold()]:
+            rest[v.casefold()] -= 1
+        else:
+            out.append(v)
+    return out
 
 
 def material_changes(template_text: str, contract_text: str) -> list[Change]:
@@ -118,6 +137,11 @@ def _with_roles(text: str) -> list[str]:
     return list(named.values())
 
 
+def _clauses(labels: Sequence[str]) -> str:
+    """ "clause 7.2", "clauses 7.1 and 7.2": the contract's clauses as a lawyer finds them."""
+    return ("clause " if len(labels) == 1 else "clauses ") + _and(list(labels))
+
+
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -153,7 +177,10 @@ class Assessment:
 
 def assess_modified(playbook: Playbook, category: str | None, template_categories: frozenset[str],
                     contract_categories: frozenset[str], template_text: str, contract_text: str,
-                    redline: list[RedlineOp]) -> Assessment:
+                    redline: list[RedlineOp], elsewhere: Mapping[str, Sequence[str]] | None = None) -> Assessment:
+    """A clause the contract words otherwise. `elsewhere`: for each category, the contract's other clauses that
+    cover it, by label: a protection this clause no longer gives ("Cap on Liability removed") that the contract
+    gives in another clause is said to be there, not absent, and does not make the clause high risk."""
     severity, reason = _base(playbook, category, contract_text)
     notes: list[str] = []
     changes = material_changes(template_text, contract_text)
@@ -161,11 +188,14 @@ def assess_modified(playbook: Playbook, category: str | None, template_categorie
         severity = raise_severity(severity) if SEVERITY_ORDER[severity] >= 1 else "medium"
         notes.extend(c.describe() for c in changes)
     added = (contract_categories - template_categories) & RISK_WHEN_PRESENT
-    removed = (template_categories - contract_categories) & RISK_WHEN_ABSENT
+    gone = (template_categories - contract_categories) & RISK_WHEN_ABSENT
+    moved = {c: list((elsewhere or {}).get(c, ())) for c in gone if (elsewhere or {}).get(c)}
+    removed = gone - moved.keys()
     if added or removed:
         severity = "high"
         notes.extend(f"{c} added" for c in sorted(added))
         notes.extend(f"{c} removed" for c in sorted(removed))
+    notes.extend(f"{c} not in this clause (the contract covers it in {_clauses(moved[c])})" for c in sorted(moved))
     parties = deal_parties(template_text, contract_text)
     policy = playbook.categories.get(category) if category else None
     verdict, suggestion, why = _verdict(policy, template_text, contract_text, material=bool(changes or added or removed))
@@ -232,7 +262,7 @@ def assess_missing(playbook: Playbook, category: str | None, template_text: str,
     policy = playbook.categories.get(category) if category else None
     standard = policy.standard if policy and policy.standard else template_text
     if covered_in:
-        where = ("clause " if len(covered_in) == 1 else "clauses ") + _and(list(covered_in))
+        where = _clauses(covered_in)
         reason = f" {policy.reason}" if policy else ""
         return Assessment(policy.severity if policy else "medium", "needs_review",
                           f"The template's clause has no counterpart in the contract, which covers {category} in "

@@ -116,7 +116,9 @@ def _matched_pair(match: Match, alignment: Alignment, template: Document, contra
                               redline=[RedlineOp(op="equal", text=c_ref.text)] if t_ref.text == c_ref.text
                               else word_redline(t_ref.text, c_ref.text))
     redline = word_redline(t_ref.text, c_ref.text)
-    a = assess_modified(playbook, category, t_cats, c_cats, t_ref.text, c_ref.text, redline)
+    elsewhere = {c: [_label(u) for j, u in enumerate(c_units) if c in u.categories and j not in match.contract]
+                 for c in t_cats - c_cats}
+    a = assess_modified(playbook, category, t_cats, c_cats, t_ref.text, c_ref.text, redline, elsewhere)
     shape = ""
     if len(match.template) > 1:
         shape = f"The contract merges {len(match.template)} template clauses into one. "
