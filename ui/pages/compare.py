@@ -11,6 +11,7 @@ import streamlit as st
 from contracts.wire import ContractPublic, TemplatePublic
 from ui.client import ADVICE, ApiError
 from ui.plain import plain, quoted
+from ui.reflow import reflowed
 from ui.render import (
     EXPORT_LABEL,
     SEVERITY_LABEL,
@@ -79,8 +80,9 @@ def _linked(contracts: list[ContractPublic], templates: list[TemplatePublic]) ->
 
 
 def render_comparison(body: dict[str, Any]) -> None:
-    """Draws the comparison API's body (`pairs` of matched/modified/missing/extra clauses)."""
-    view = compare_view(body)
+    """Draws the comparison API's body (`pairs` of matched/modified/missing/extra clauses), each clause and redline
+    with a PDF's printed line breaks inside a paragraph as spaces (ui.reflow); the downloads use the body as sent."""
+    view = compare_view(reflowed(body))
     if not body.get("aligned", True):
         st.warning("The contract and the template share few clauses: the alignment below may be rough.")
     cols = st.columns(4)
