@@ -148,15 +148,6 @@ def split_possible(findings: Iterable[Any]) -> tuple[list[Any], list[Any]]:
     return found, possible
 
 
-def possible_groups(possible: Iterable[Any]) -> list[tuple[str, list[Any]]]:
-    """The possible findings by category, each ranked by score, categories by their best score."""
-    groups: dict[str, list[Any]] = {}
-    for f in possible:
-        groups.setdefault(f.category, []).append(f)
-    ranked = [(c, sorted(fs, key=lambda f: (-f.score, f.start))) for c, fs in groups.items()]
-    return sorted(ranked, key=lambda g: (-g[1][0].score, g[0]))
-
-
 def severity_chip_css() -> str:
     """The severity filter's chips in their severities' colours (the multiselect draws every chip in the
     theme's one colour; each chip carries its label in aria-label)."""

@@ -148,10 +148,10 @@ def test_compare_page_marks_a_modified_clause_on_the_contracts_side() -> None:
     assert not any(m.startswith("**Template**") and "Modified" in m for m in said), said
 
 
-def test_possible_findings_split_from_the_review_and_ranked_by_category():
+def test_possible_findings_split_from_the_review():
     from types import SimpleNamespace as NS
 
-    from ui.render import model_words, possible_groups, split_possible
+    from ui.render import model_words, split_possible
 
     def f(category, score, possible, status=None, start=0):
         return NS(category=category, score=score, possible=possible, start=start,
@@ -162,9 +162,6 @@ def test_possible_findings_split_from_the_review_and_ranked_by_category():
     waiting = [f("Insurance", 0.1, True), f("Audit Rights", 0.05, True), f("Insurance", 0.15, True, start=5)]
     found, possible = split_possible([sure, accepted, rejected, *waiting])
     assert found == [sure, accepted] and possible == waiting
-    groups = possible_groups(possible)
-    assert [c for c, _ in groups] == ["Insurance", "Audit Rights"]
-    assert [g.score for g in groups[0][1]] == [0.15, 0.1]
     # the built-in classifier by name, without its version hash, which means nothing to a lawyer
     assert model_words("baseline@07db7b08d0f4") == "lexrisk's built-in clause classifier"
     assert model_words("contract-risk-v2") == "the language model “contract-risk-v2”"

@@ -3,6 +3,7 @@ and accept, reject or edit each one (stored through PATCH /v1/findings/{id})."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
@@ -22,7 +23,6 @@ from ui.render import (
     highlight_html,
     legend_html,
     model_words,
-    possible_groups,
     risk_rows,
     severity_chip_css,
     severity_counts,
@@ -34,6 +34,7 @@ from ui.state import api, attempt, check_size, linked_contract, reviewer
 from ui.terms_panel import key_terms_panel
 
 CURRENT, JOB, CACHE = "review_contract", "review_job", "review_cache"
+POSSIBLE_SHOWN = 10  # possible passages listed before "Show all": a CUAD co-branding agreement's 58 made ~9,600 px
 # the risks table fits the ~460 px its column has in a 1280 px window (32 px of them the rows' checkboxes): each
 # width is its longest label ("Medium", "To review", the headers) plus the grid's 2 x 8 px padding, a category's
 # name up to 170 px (the few longer ones end in "…"; whole in the selected risk's details). Wider windows share
@@ -68,7 +69,7 @@ def page() -> None:
     risks, proofing = st.tabs(["Risks", "Proofing"])
     with risks:
         _results(contract_id, text, found)
-        _possible(possible)
+        _possible(possible, text)
     with proofing:
         proofing_tab.show(contract_id, text)
 
@@ -230,24 +231,75 @@ def _decide_all(rows: list[FindingPublic]) -> None:
     st.rerun()
 
 
-def _possible(possible: list[FindingPublic]) -> None:
-    """Passages scored below the analyzer's threshold but above its recall-first floor, per category and
-    ranked by score, collapsed; one click accepts one into the review."""
+@dataclass(frozen=True)
+class Passage:
+    """One entry of the possible list: the findings scored on the same words, one per category, best score first
+    (the same clause listed once under License Grant and again under Non-Transferable License read as two)."""
+
+    findings: tuple[FindingPublic, ...]
+
+    @property
+    def first(self) -> FindingPublic:
+        return self.findings[0]
+
+
+def possible_passages(possible: list[FindingPublic]) -> list[Passage]:
+    """The possible findings as passages, those on the same words together, the best-scored passage first."""
+    spans: dict[tuple[int, int], list[FindingPublic]] = {}
+    for f in possible:
+        spans.setdefault((f.start, f.end), []).append(f)
+    passages = [Passage(tuple(sorted(fs, key=lambda f: (-f.score, f.category)))) for fs in spans.values()]
+    return sorted(passages, key=lambda p: (-p.first.score, p.first.start))
+
+
+def excerpt(f: FindingPublic, text: str) -> str:
+    """The passage's words as stored, with a leading "…" where they start mid-sentence: the model chose the span,
+    and "limited to, SkypeIn, …" shown bare read as if the clause began there. Mid-sentence: its first letter is
+    lower case, or the contract's words before it (its PDF line breaks read as spaces) end neither a sentence
+    nor a line."""
+    words = unwrapped(text)
+    before = words[:f.start].rstrip(" \t")
+    mid = f.quote[:1].islower() or (words[f.start:f.end] == f.quote and before != "" and not before.endswith("\n")
+                                    and before[-1] not in ".!?;:")
+    return ("…" if mid else "") + short(f.quote, 260)
+
+
+def _possible(possible: list[FindingPublic], text: ContractText) -> None:
+    """Passages scored below the analyzer's threshold but above its recall-first floor, collapsed: one entry per
+    passage naming every category it was scored for, the best-scored first and only the first POSSIBLE_SHOWN
+    until "Show all" is on; Accept (one per category where there are several) accepts it into the review."""
     if not possible:
         return
-    with st.expander(f"Possible — check ({len(possible)})", expanded=False, icon=":material/help:"):
-        st.caption("Passages the analyzer scored below its threshold for the category, so not listed as risks. "
-                   "Lawyers marked many such passages in CUAD: read them, and accept the ones that are risks.")
-        for category, group in possible_groups(possible):
-            st.markdown(f"**{category}** · {len(group)}")
-            for f in group:
-                text, button = st.columns([9, 1], vertical_alignment="center")
-                text.markdown(f"`{f.score:.2f}` · page {f.page} — {short(f.quote, 260)}")
-                accept = button.button("Accept", key=f"possible-{f.id}", help="Add it to the review as accepted")
-                if accept and attempt(partial(api().review, f.id, "accept", reviewer=reviewer() or None)) is not None:
-                    st.session_state.pop(CACHE, None)
-                    st.toast(f"Accepted into the review: {f.category}, page {f.page}")
-                    st.rerun()
+    passages = possible_passages(possible)
+    with st.expander(f"Possible — check ({len(passages)})", expanded=False, icon=":material/help:"):
+        st.caption("Passages the analyzer scored below its threshold for a category, so not listed as risks. "
+                   "Lawyers marked many such passages in CUAD: read them, and accept the ones that are risks. "
+                   "The score is the model's confidence, 0 to 1.")
+        shown = passages
+        if len(passages) > POSSIBLE_SHOWN:
+            st.markdown(f"The {POSSIBLE_SHOWN} highest-scored of {len(passages)} passages:")
+            if not st.toggle(f"Show all {len(passages)} passages", key=f"possible-all-{text.contract_id}"):
+                shown = passages[:POSSIBLE_SHOWN]
+        for passage in shown:
+            _passage(passage, text.text)
+
+
+def _passage(passage: Passage, text: str) -> None:
+    words, button = st.columns([5, 1], vertical_alignment="center")
+    categories = " · ".join(f"**{plain(f.category)}** (score {f.score:.2f})" for f in passage.findings)
+    words.markdown(f"{categories} · page {passage.first.page}  \n{plain(excerpt(passage.first, text))}")
+    if len(passage.findings) == 1:
+        chosen = passage.first if button.button("Accept", key=f"possible-{passage.first.id}",
+                                                help="Add it to the review as accepted") else None
+    else:
+        with button.popover("Accept…", help="Add it to the review as accepted, under one of its categories"):
+            chosen = next((f for f in passage.findings
+                           if st.button(f"Accept as {f.category}", key=f"possible-{f.id}")), None)
+    if chosen is not None and attempt(partial(api().review, chosen.id, "accept",
+                                              reviewer=reviewer() or None)) is not None:
+        st.session_state.pop(CACHE, None)
+        st.toast(f"Accepted into the review: {chosen.category}, page {chosen.page}")
+        st.rerun()
 
 
 def _details(f: FindingPublic, text: ContractText) -> None:
