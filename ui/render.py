@@ -51,6 +51,11 @@ _SCROLL_TO_SELECTED = (
     "pane.scrollTop += mark.top - pane.getBoundingClientRect().top - gap;})();</script>")
 
 
+# the selected span's first and last word: outside its marks, so their words are the text's, and left out of a copy
+_EDGE = ('<span class="lx-edge" aria-hidden="true" style="font-weight:700;color:#111;user-select:none;'
+         'padding:0 1px">{}</span>')
+
+
 @dataclass(frozen=True)
 class Span:
     """A highlighted stretch of the text: a finding or a label."""
@@ -65,8 +70,8 @@ class Span:
 def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = None,
                    pages: Sequence[PageSpan] = (), height: int = 620) -> str:
     """The text as HTML in a scrolling pane, each span marked in its severity colour (overlaps take the
-    most severe), page breaks shown for multi-page documents, and the selected span outlined and
-    scrolled into the pane's view by a small script (_SCROLL_TO_SELECTED). A PDF's printed line breaks inside
+    most severe), page breaks shown for multi-page documents, and the selected span underlined between brackets
+    and scrolled into the pane's view by a small script (_SCROLL_TO_SELECTED). A PDF's printed line breaks inside
     a paragraph are spaces here (ui.plain.unwrapped), so the text flows to the pane's width."""
     text = unwrapped(text)
     cuts = {0, len(text)}
@@ -86,18 +91,22 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
             parts.append(chunk)
             continue
         top = max(covering, key=lambda s: SEVERITY_ORDER.get(s.severity, 0))
-        is_selected = any(s.key == selected for s in covering)
         first = [s for s in covering if s.key not in opened]
         opened.update(s.key for s in first)
         anchors = "".join(f'<a id="lx-{html.escape(s.key)}"></a>' for s in first)
         style = f"background:{SEVERITY_BG.get(top.severity, '#eee')};border-bottom:2px solid " \
                 f"{SEVERITY_EDGE.get(top.severity, '#444')};"
-        if is_selected:
-            style += "outline:3px solid #111;"
+        chosen = next((s for s in covering if s.key == selected), None)
+        if chosen is not None:
+            # underlined, with a bracket at its first and last word: an outline boxed each of a long clause's
+            # lines, and a pane full of boxes hid where the clause starts and ends
+            style += "text-decoration:underline 2px #111;text-underline-offset:3px;"
         title = html.escape(" · ".join(s.title for s in covering), quote=True)
-        cls = "lx-mark lx-selected" if is_selected else "lx-mark"
-        parts.append(f'{anchors}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
-                     f'style="{style}">{chunk}</mark>')
+        cls = "lx-mark lx-selected" if chosen is not None else "lx-mark"
+        opening = _EDGE.format("⟦") if chosen is not None and a == max(0, chosen.start) else ""
+        closing = _EDGE.format("⟧") if chosen is not None and b == min(len(text), chosen.end) else ""
+        parts.append(f'{anchors}{opening}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
+                     f'style="{style}">{chunk}</mark>{closing}')
     script = _SCROLL_TO_SELECTED if selected is not None else ""
     return (f'<div class="lx-text" style="height:{height}px;overflow-y:auto;white-space:pre-wrap;'
             'font-family:Georgia,serif;font-size:15px;line-height:1.55;padding:12px 16px;'

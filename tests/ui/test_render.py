@@ -165,3 +165,21 @@ def test_possible_findings_split_from_the_review():
     # the built-in classifier by name, without its version hash, which means nothing to a lawyer
     assert model_words("baseline@07db7b08d0f4") == "lexrisk's built-in clause classifier"
     assert model_words("contract-risk-v2") == "the language model “contract-risk-v2”"
+
+
+def test_the_selected_span_is_bracketed_at_its_ends_not_boxed_line_by_line() -> None:
+    """An outline boxed each line of a long selected clause; its first and last words are bracketed instead,
+    outside the marks, so the marked words are still exactly the clause's."""
+    import re as _re
+
+    from ui.render import Span, highlight_html
+
+    text = "Before. The selected clause runs long. Overlap here. After."
+    spans = [Span("a", text.index("The"), text.index(" Overlap") + len(" Overlap here."), "high", "Cap"),
+             Span("b", text.index("Overlap"), text.index("After"), "low", "Notice")]
+    out = highlight_html(text, spans, selected="a")
+    assert "outline" not in out and out.count("⟦") == 1 and out.count("⟧") == 1
+    inner = out[out.index("⟦"):out.index("⟧")]
+    marked = "".join(_re.findall(r'<mark class="lx-mark lx-selected"[^>]*>([^<]*)</mark>', inner))
+    assert marked == "The selected clause runs long. Overlap here."
+    assert "⟦" not in highlight_html(text, spans)  # nothing selected, no brackets
