@@ -324,6 +324,45 @@ def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, wi
             browser.close()
 
 
+def test_the_workspace_reads_whole_at_1280_px(up: Up) -> None:
+    """At 1280 px, with a contract named as long as CUAD's, every queue column is in view (no sideways scroll
+    hides Uncertainty or Added), and the assign button's label is whole and says what it does: "Assign…",
+    squeezed into a narrow column, read as cut. A firm of its own, so the other tests' queue keeps its rows."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    key = lexrisk("keys", "create", "--tenant", "narrow", env=up.env)
+    headers = {"Authorization": f"Bearer {key}"}
+    long_name = "TomOnlineInc_20060501_20-F_EX-4.46_749700_EX-4.46_Co-Branding Agreement.txt"
+    with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:
+        accepted = http.post("/v1/contracts", files={
+            "file": (long_name, (SAMPLES / "master_services_agreement.txt").read_bytes())}).json()
+    expect = playwright_api.expect
+    expect.set_options(timeout=120_000)
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(90_000)
+        try:
+            page.goto(f"{up.ui}/annotate?contract={accepted['contract_id']}")
+            sign_in(page, key)
+            assign = page.get_by_role("button", name="Assign to an annotator")
+            expect(assign).to_be_visible()
+            _shot(page, "annotate-1280-long-name")
+            grid = page.locator(f"{QUEUE_GRID} .dvn-scroller")
+            width, shown = grid.evaluate("g => [g.scrollWidth, g.clientWidth]")
+            assert width <= shown, f"the queue scrolls sideways: {width} px in {shown}"
+            headers_shown = page.locator(f"{QUEUE_GRID} [role=columnheader]").all_inner_texts()
+            assert [h.strip() for h in headers_shown] == ["Contract", "Assigned to", "Status", "Labels",
+                                                          "Uncertainty", "Added"]
+            clipped = assign.evaluate("b => [...b.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth)"
+                                      ".map(e => e.textContent)")
+            assert clipped == []
+        except Exception:
+            page.screenshot(path=str(SHOTS / "annotate-1280-long-name-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
 def _upload(up: Up, headers: dict[str, str], name: str) -> str:
     """One more sample contract, analysed through the API; its id."""
     with httpx.Client(base_url=up.api, headers=headers, timeout=60) as http:

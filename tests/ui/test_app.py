@@ -567,6 +567,23 @@ def test_a_wrong_administrator_token_is_named_as_such(app_env: LiveApi) -> None:
     assert ADVICE["unauthorized"] not in shown
 
 
+def test_the_model_page_says_each_files_protocol_below_its_scores(app_env: LiveApi) -> None:
+    """The evaluation table keeps to short columns that fit a 1280 px window; each result file's protocol and
+    matching rule (long sentences a table cell cut off, out of sight at 1280 px) is a line below it, once a file."""
+    at = signed_in(app_env.keys["acme"])
+    at.switch_page("pages/model.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["In use", "System", "Precision", "Recall", "F1", "Held out", "File"]
+    info = httpx.get(f"{app_env.url}/v1/model", headers={"Authorization": f"Bearer {app_env.keys['acme']}"}).json()
+    shown = texts(at)
+    assert info["evaluation"], "the server ships eval/results: the page has protocols to show"
+    for e in info["evaluation"]:
+        line = f"**{e['file']}**: {e['protocol'] or 'no protocol stated'}"
+        line += f"; matching: {e['rule']}" if e["rule"] else ""
+        assert shown.count(line) == 1, line
+
+
 def test_the_model_page_lists_adapters_and_an_administrator_promotes_and_rolls_back(app_env: LiveApi,
                                                                                      tmp_path: Path) -> None:
     from tests.serving.test_registry import training_run

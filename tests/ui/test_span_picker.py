@@ -113,3 +113,17 @@ def test_reject_is_one_key(picker: Any) -> None:
     picker.locator("span.sug").first.click()
     picker.keyboard.press("x")
     assert _sent(picker) == [{"action": "reject", "suggestion": "f9"}]
+
+
+def test_the_actions_fit_one_row_of_the_narrowest_panel(picker: Any) -> None:
+    """At its narrowest (300 px, the picker beside the text in a 1280 px window) the panel keeps Save, Reject and
+    Clear on one row, each whole: "Reject suggestion" sent "Clear" to a row of its own, read as cut off."""
+    picker.set_viewport_size({"width": 700, "height": 600})
+    try:
+        assert picker.locator("#panel").evaluate("p => Math.round(p.getBoundingClientRect().width)") == 300
+        boxes = picker.locator("button.act").evaluate_all(
+            "bs => bs.map(b => [Math.round(b.getBoundingClientRect().top), b.scrollWidth <= b.clientWidth])")
+        assert len({top for top, _ in boxes}) == 1 and all(whole for _, whole in boxes), boxes
+        assert picker.locator("#reject").get_attribute("title") == "Reject the suggestion taken"
+    finally:
+        picker.set_viewport_size({"width": 1100, "height": 600})

@@ -27,6 +27,7 @@ ORDERS = {"newest": "Newest first", "uncertainty": "Model least sure first"}
 QUEUE = "queue"  # the queue table's key: its selection, in st.session_state
 PAGE, PAGE_SIZE = "annotate_page", "annotate_page_size"  # the pager's widgets: the page (from 1) and its rows a page
 PAGE_PARAM, SIZE_PARAM = "page", "page_size"  # the same in the address, each only when not the first page or size
+ASSIGN = "Assign to an annotator"  # the popover's button; no trailing "…", which reads as a label cut short
 PAGE_SIZES = (25, 50, 100)  # at most the API's LEXRISK_PAGE_SIZE_MAX (100 by default)
 PAGE_MAX = 999_999  # past any queue, and within the API's offsets (at most 2**31 - 1) at 100 rows a page
 
@@ -165,12 +166,23 @@ def _pick(items: list[QueueItem], linked: str | None, me: str) -> None:
             st.session_state[QUEUE] = {"selection": {"rows": want, "columns": [], "cells": []}}
     table = [{"Contract": x.name, "Assigned to": x.annotator or "—",
               "Status": STATUS_LABEL.get(x.status or "", "Unassigned"), "Labels": x.labels,
-              "Model uncertainty": x.uncertainty, "Added": x.created_at} for x in items]
+              "Uncertainty": x.uncertainty, "Added": x.created_at} for x in items]
+    # Widths that add up to the table's width at 1280 px (about 818 px with the row boxes): sized to their
+    # content, a long contract name (CUAD's run to 75 characters) pushed Uncertainty and Added out of sight.
+    # Wider windows share the rest among the columns; the open contract's whole name is its heading.
     st.dataframe(pd.DataFrame(table), on_select=lambda: _chose(ids), selection_mode="single-row", hide_index=True,
                  key=QUEUE, height=min(250, 38 + 35 * len(table)),
-                 column_config={"Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-                                "Model uncertainty": st.column_config.ProgressColumn(
-                                    min_value=0.0, max_value=1.0, format="%.2f")})
+                 column_config={"Contract": st.column_config.TextColumn(
+                                    width=320, help="A long name is cut here; the open contract's whole name "
+                                                    "heads it below."),
+                                "Assigned to": st.column_config.TextColumn(width=95),
+                                "Status": st.column_config.TextColumn(width=85),
+                                "Labels": st.column_config.NumberColumn(width=55),
+                                "Added": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm", width=125),
+                                "Uncertainty": st.column_config.ProgressColumn(
+                                    min_value=0.0, max_value=1.0, format="%.2f", width=95,
+                                    help="How unsure the model is of its findings in the contract (0 to 1); "
+                                         "“Model least sure first” orders the queue by it.")})
 
 
 def _row(items: list[QueueItem], cid: str | None, me: str) -> int:
@@ -208,9 +220,8 @@ def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
     guidelines = _guidelines()
     if text is None or labels is None or findings is None:
         return
-    head, status_col, assign_col = st.columns([4, 3, 1], vertical_alignment="bottom")
-    head.subheader(plain(name))
-    _status(status_col, assign_col, cid, status, me)
+    st.subheader(plain(name))
+    _status(cid, status, me)
     suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
     st.caption(f"{counted(len(suggestions), 'suggestion')} from the model to go (dashed); your and others' labels are "
                "underlined by severity. Drag over words to label them.")
@@ -261,14 +272,17 @@ def _open_suggestions(findings: list[FindingPublic], mine: list[Label]) -> list[
             and not any(x.category == f.category and x.start < f.end and f.start < x.end for x in mine)]
 
 
-def _status(column: Any, assign_column: Any, cid: str, current: str | None, me: str) -> None:
-    """My status on the contract (assigning it to me on first choice), and assigning it to someone else."""
-    with column:
+def _status(cid: str, current: str | None, me: str) -> None:
+    """My status on the contract (assigning it to me on first choice), and assigning it to someone else: a row
+    below the contract's name, each as wide as its words. In fixed columns beside the name the button was squeezed
+    at 1280 px, and its old label "Assign…" read as cut there even where it was whole."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
         chosen = st.segmented_control("My status", list(STATUS_LABEL), format_func=STATUS_LABEL.__getitem__,
                                       default=current, key=f"status-{cid}")
         if chosen and chosen != current and attempt(lambda: api().assign(cid, me, chosen)):
             st.rerun()
-    with assign_column, st.popover("Assign…"):
+        assign = st.popover(ASSIGN)
+    with assign:
         who = st.text_input("Annotator", key=f"assign-{cid}")
         if st.button("Assign", key=f"assign-go-{cid}") and who.strip():
             assigned = attempt(lambda: api().assign(cid, who.strip()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from contracts.wire import Evaluation
 from ui.plain import plain
 from ui.state import api, attempt, model_info
 
@@ -36,17 +37,16 @@ def page() -> None:
         st.subheader("Evaluation on CUAD's dev contracts")
         if info.evaluation:
             st.caption("Micro precision, recall and F1 over CUAD categories, from the result files in eval/results. "
-                       "Read the protocol column: only a score on contracts the model was not fit on (held out) "
-                       "says how it does on your contracts. Rows marked “in use” are the analyzer answering "
-                       "uploads; the others are reference points (alternatives and upper bounds), not models you "
-                       "can pick.")
+                       "Read each file's protocol below the table: only a score on contracts the model was not fit "
+                       "on (held out) says how it does on your contracts. Rows marked “in use” are the analyzer "
+                       "answering uploads; the others are reference points (alternatives and upper bounds), not "
+                       "models you can pick.")
             st.dataframe(pd.DataFrame([{"In use": "in use" if e.system == info.analyzer else "",
                                         "System": e.system, "Precision": round(e.precision, 3),
                                         "Recall": round(e.recall, 3), "F1": round(e.f1, 3),
                                         "Held out": "—" if e.held_out is None else "yes" if e.held_out else "no",
-                                        "File": e.file,
-                                        "Protocol": e.protocol or "", "Matching rule": e.rule or ""}
-                                       for e in info.evaluation]), hide_index=True)
+                                        "File": e.file} for e in info.evaluation]), hide_index=True)
+            _protocols(info.evaluation)
         else:
             st.info("This server ships no evaluation results.")
     _registry()
@@ -56,6 +56,17 @@ def page() -> None:
     (st.success if status == "ready" else st.error)(f"The API is **{status}**.")
     checks = ready.get("checks") or {}
     st.dataframe(pd.DataFrame([{"Check": k, "State": v} for k, v in checks.items()]), hide_index=True)
+
+
+def _protocols(evaluation: list[Evaluation]) -> None:
+    """Each result file's protocol and matching rule, a line each below the table: sentences that a table cell
+    cuts at any width (they were its last columns, out of sight at 1280 px), and the same for every row of a
+    file, so they are said once a file."""
+    files: dict[str, Evaluation] = {}
+    for e in evaluation:
+        files.setdefault(e.file, e)
+    st.markdown("\n".join(f"- **{plain(name)}**: {plain(e.protocol or 'no protocol stated')}"
+                          + (f"; matching: {plain(e.rule)}" if e.rule else "") for name, e in files.items()))
 
 
 def _registry() -> None:
