@@ -357,7 +357,7 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
         return "agreement date", agreement  # "begin on February 1, 1998 and end on the first anniversary of the date of
         # this Agreement": the base the term names, not the start date
     if near and not re.match(r"(?:effective|commencement|start|the|such|this|that)\s+date", named):
-        return named, None  # "commencing on April 1, 1999 and ending two (2) years after the Launch Date"
+        return _in_full(sentence, m, named), None  # "... ending two (2) years after the Launch Date"
     for hit in find_dates(low, s, e):
         if re.search(r"(?:commenc\w*|begin\w*|start\w*|from|effective|come\s+into\s+(?:force|effect))\s+"
                      r"(?:on|upon|as\s+of)?\s*(?:the\s+)?$",
@@ -366,8 +366,22 @@ def _base(low: str, s: int, e: int, effective: str | None, agreement: str | None
     if re.match(r"(?:the|such|this|that)\s+date", named):  # "three (3) years from the date of the Agreement"
         return ("effective date", effective) if effective else ("agreement date", agreement)
     if named and not re.match(r"(?:effective|commencement|start)\s+date", named):
-        return named, None
+        return _in_full(sentence, m, named), None
     return ("effective date", effective) if effective else ("agreement date", agreement)
+
+
+# what an undated event's name goes on with: "the initial date| of execution of the memorandum", "the completion| of
+# the facility"
+_NOT_A_NAME = r"(?:and|or|unless|which|that|in|by|to|for|with|on|as|under|pursuant|after|before|upon|from|at|of)\b"
+_OF_TAIL = re.compile(rf"(?:\s+of\s+(?:the\s+|this\s+|such\s+|each\s+|its\s+|any\s+)?(?!{_NOT_A_NAME})[\w-]+"
+                      rf"(?:\s+(?!{_NOT_A_NAME})[\w-]+){{0,2}}){{1,3}}")
+
+
+def _in_full(sentence: str, m: re.Match[str] | None, named: str) -> str:
+    """An undated event the term counts from, named as the contract goes on to name it (the rule a lawyer reads:
+    "5 years after the initial date of execution of the memorandum", not "... after the initial date")."""
+    tail = _OF_TAIL.match(sentence, m.end()) if m is not None else None
+    return f"{named} {' '.join(tail.group().split())}" if tail else named
 
 
 # the words of a term: each sentence holding one may state it, and the ranker says which does

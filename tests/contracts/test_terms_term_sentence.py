@@ -127,3 +127,16 @@ def test_an_agreement_that_automatically_continues_renews() -> None:
     support = terms_of(HEAD + "4.2 Support. Maintenance and Support shall automatically continue during the term of "
                        "this Agreement and thereafter, provided that the Licensee pays the annual fees.")
     assert support.renewal_term is None
+
+
+def test_an_undated_event_the_term_counts_from_is_named_in_full() -> None:
+    """The rule a lawyer reads named "the initial date" of "the initial date of execution of the Memorandum";
+    it goes on with the event's "of ..." words, up to the sentence's next clause."""
+    terms = terms_of(HEAD + "6.1 Term. The term of this Agreement shall continue for a period of five years following "
+                     "the initial date of execution of the Memorandum, unless terminated earlier pursuant to Section 6.2.")
+    assert terms.expiration_date is not None and terms.expiration_date.value is None
+    assert terms.expiration_date.rule == "5 years after the initial date of execution of the memorandum"
+    launch = terms_of(HEAD + "The term of this Agreement shall be ten (10) years from the first commercial sale of the "
+                      "first Licensed Product in the Territory.")
+    assert launch.expiration_date is not None
+    assert launch.expiration_date.rule == "10 years after the first commercial sale of the first licensed product"
