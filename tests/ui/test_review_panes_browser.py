@@ -89,6 +89,9 @@ def _fits(page: Any) -> None:
     the element that scrolls it (glide-data-grid's `.dvn-scroller`) is as wide as all its columns together, so its
     scroll width past its client width is what a lawyer would have to scroll to see."""
     grid = page.locator('[data-testid="stDataFrame"]').first
+    # the grid fills its accessible header cells after it paints, which a loaded machine does later than the run
+    # ends: wait for them, not a fixed time (CI once read none at 1920 px)
+    grid.locator('th[role="columnheader"]').first.wait_for(state="attached")  # hidden: the grid's accessible copy
     scroll, client = grid.locator(".dvn-scroller").evaluate("s => [s.scrollWidth, s.clientWidth]")
     assert scroll <= client, (scroll, client)
     headers = grid.locator('th[role="columnheader"]').all_text_contents()
