@@ -105,7 +105,7 @@ def highlight_html(text: str, spans: Sequence[Span], *, selected: str | None = N
         cls = "lx-mark lx-selected" if chosen is not None else "lx-mark"
         opening = _EDGE.format("⟦") if chosen is not None and a == max(0, chosen.start) else ""
         closing = _EDGE.format("⟧") if chosen is not None and b == min(len(text), chosen.end) else ""
-        parts.append(f'{anchors}{opening}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
+        parts.append(f'{opening}{anchors}<mark class="{cls}" data-severity="{top.severity}" title="{title}" '
                      f'style="{style}">{chunk}</mark>{closing}')
     script = _SCROLL_TO_SELECTED if selected is not None else ""
     return (f'<div class="lx-text" style="height:{height}px;overflow-y:auto;white-space:pre-wrap;'
