@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
+from lexrisk.testing.app_up import CHROMIUM, Up, chromium, running_up, sign_in
 from tests.ui.conftest import ROOT, SAMPLES, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -130,8 +130,7 @@ def test_label_from_a_suggestion_and_from_the_mouse(up: Up) -> None:
     text = httpx.get(f"{up.api}/v1/contracts/{cid}/text", headers=headers, timeout=30).json()["text"]
     findings = httpx.get(f"{up.api}/v1/contracts/{cid}/findings", headers=headers, timeout=30).json()["data"]
     assert findings, "the embedded analyzer found nothing to suggest in the sample contract"
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(90_000)
         try:
@@ -139,8 +138,6 @@ def test_label_from_a_suggestion_and_from_the_mouse(up: Up) -> None:
         except Exception:
             page.screenshot(path=str(SHOTS / "annotate-failure.png"))
             raise
-        finally:
-            browser.close()
     COUNTS.parent.mkdir(parents=True, exist_ok=True)
     COUNTS.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
 
@@ -229,8 +226,7 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
     assert newer != cid
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": width, "height": 900 if width == 1280 else 1080})
         page = context.new_page()
         page.set_default_timeout(90_000)
@@ -264,8 +260,6 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
         except Exception:
             page.screenshot(path=str(SHOTS / f"annotate-link-{width}-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 @pytest.mark.parametrize("width", [1280, 1920])
@@ -285,8 +279,7 @@ def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, wi
             http.put(f"/v1/annotation/queue/{older}", json={"annotator": f"Annotator {i:02}"}).raise_for_status()
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 900 if width == 1280 else 1080})
         page.set_default_timeout(90_000)
         try:
@@ -320,8 +313,6 @@ def test_the_queue_is_paged_and_the_linked_contract_opens_on_any_page(up: Up, wi
         except Exception:
             page.screenshot(path=str(SHOTS / f"annotate-pages-{width}-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 def test_the_workspace_reads_whole_at_1280_px(up: Up) -> None:
@@ -337,8 +328,7 @@ def test_the_workspace_reads_whole_at_1280_px(up: Up) -> None:
             "file": (long_name, (SAMPLES / "master_services_agreement.txt").read_bytes())}).json()
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(90_000)
         try:
@@ -359,8 +349,6 @@ def test_the_workspace_reads_whole_at_1280_px(up: Up) -> None:
         except Exception:
             page.screenshot(path=str(SHOTS / "annotate-1280-long-name-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 def _upload(up: Up, headers: dict[str, str], name: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, running_up, sign_in
+from lexrisk.testing.app_up import CHROMIUM, chromium, running_up, sign_in
 from tests.ui.conftest import ROOT, SAMPLES, lexrisk
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -33,8 +33,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
 def test_review_in_a_real_browser(product: tuple[str, str, dict[str, str]]) -> None:
     url, key, _ = product
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(90_000)
         try:
@@ -42,8 +41,6 @@ def test_review_in_a_real_browser(product: tuple[str, str, dict[str, str]]) -> N
         except Exception:
             page.screenshot(path=str(SHOTS / "failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[str, str]]) -> None:
@@ -55,8 +52,7 @@ def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[
     url, key, env = product
     stranger = lexrisk("keys", "create", "--tenant", "Other & Co", env=env)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.set_default_timeout(90_000)
@@ -65,8 +61,6 @@ def test_workspace_stays_signed_in_and_links_open(product: tuple[str, str, dict[
         except Exception:
             page.screenshot(path=str(SHOTS / "workspace-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 def _workspace_flow(page, url: str, key: str, stranger: str) -> None:

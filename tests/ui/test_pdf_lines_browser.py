@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
+from lexrisk.testing.app_up import CHROMIUM, Up, chromium, running_up, sign_in
 from tests.ui.test_browser import SHOTS
 from tests.ui.test_review_panes_browser import _settled, _tick
 from ui.plain import unwrapped
@@ -94,8 +94,7 @@ def test_a_clause_reads_as_one_paragraph_in_both_panes(netzee: tuple[Up, str], w
     shows the title's lines apart."""
     up, contract_id = netzee
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 800 if width == 1280 else 1080})
         page.set_default_timeout(90_000)
         try:
@@ -116,5 +115,3 @@ def test_a_clause_reads_as_one_paragraph_in_both_panes(netzee: tuple[Up, str], w
         except Exception:
             page.screenshot(path=str(SHOTS / f"review-pdf-lines-{width}-failure.png"))
             raise
-        finally:
-            browser.close()

@@ -623,99 +623,91 @@ def test_portfolio_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_ur
     parties are painted whole, in their column and in the table's view, with no scrolling sideways; at 1280 px the
     Excel file links each review at the app's address, and the table scrolls to the columns past the risks with
     each contract's name pinned in view."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import chromium
     from tests.ui.test_browser import SHOTS
 
     live_api, ids = terms_api
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            for width in (1280, 1920):
-                page = _signed_in(browser, app_url, live_api.keys["acme"], width)
-                page.get_by_role("link", name="Portfolio").click()
-                page.get_by_role("heading", name="Portfolio").wait_for()
-                table = page.locator('[data-testid="stDataFrame"]')
-                table.wait_for()
-                page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    with chromium() as browser:
+        for width in (1280, 1920):
+            page = _signed_in(browser, app_url, live_api.keys["acme"], width)
+            page.get_by_role("link", name="Portfolio").click()
+            page.get_by_role("heading", name="Portfolio").wait_for()
+            table = page.locator('[data-testid="stDataFrame"]')
+            table.wait_for()
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+            _settled(page)
+            path = SHOTS / f"portfolio-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 10_000
+            box = table.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width  # the page does not scroll sideways
+            assert _readable_rows(page) == {_squeezed(name): _squeezed(f"Northwind Analytics, Inc.; {customer}")
+                                            for name, (_, _, customer) in CONTRACTS.items()}, width
+            # lapsed and due dates read as such, whole in their cells (the mark on a line under the date),
+            # in their colours; a later date and "perpetual" as they are
+            notice = (TODAY + timedelta(days=20)).isoformat()
+            assert _readable_rows(page, "Notice deadline") == {
+                "archive.txt": _squeezed(f"2001-07-04 · {PASSED}"), "supply.txt": _squeezed(f"{notice} · {DUE_SOON}"),
+                "licence.txt": (TODAY + timedelta(days=200)).isoformat(), "lease.txt": ""}, width
+            # each mark on one line, its words together ("2026-12-20 · due" over "soon" read as two things)
+            notices = _painted_lines(page, "Notice deadline")
+            for name, mark in (("supply.txt", DUE_SOON), ("archive.txt", PASSED)):
+                assert any(" ".join(line.split()).endswith(f"· {mark}") for line in notices[name]), (
+                    width, name, notices[name])
+            assert _readable_rows(page, "Expires") == {
+                "archive.txt": _squeezed(f"2001-12-31 · {PASSED}"), "supply.txt": CONTRACTS["supply.txt"][0],
+                "licence.txt": CONTRACTS["licence.txt"][0], "lease.txt": "perpetual"}, width
+            for mark in (PASSED, DUE_SOON):
+                fill = DATE_COLOURS[mark][1]
+                assert _fill(page, mark) == tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5)), (width, mark)
+            if width == 1280:  # the Excel file as downloaded: each review's link at the address the app is served at
+                with page.expect_download() as download:
+                    page.get_by_role("button", name="Export to Excel").click()
+                assert download.value.suggested_filename == "portfolio.xlsx"
+                sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["Portfolio"]
+                column = PORTFOLIO_COLUMNS.index("Review")
+                links = {row[0].value: row[column].hyperlink.target for row in sheet.iter_rows(min_row=2)}
+                assert links == {name: f"{app_url}/review?contract={ids[name]}" for name in CONTRACTS}, links
+                # the columns past the risks: scrolled to, with each contract's name still in view
+                table.hover()
+                page.mouse.wheel(2000, 0)
                 _settled(page)
-                path = SHOTS / f"portfolio-{width}.png"
-                page.screenshot(path=str(path), full_page=True)
-                assert path.stat().st_size > 10_000
-                box = table.bounding_box()
-                assert box is not None and box["x"] + box["width"] <= width  # the page does not scroll sideways
-                assert _readable_rows(page) == {_squeezed(name): _squeezed(f"Northwind Analytics, Inc.; {customer}")
-                                                for name, (_, _, customer) in CONTRACTS.items()}, width
-                # lapsed and due dates read as such, whole in their cells (the mark on a line under the date),
-                # in their colours; a later date and "perpetual" as they are
-                notice = (TODAY + timedelta(days=20)).isoformat()
-                assert _readable_rows(page, "Notice deadline") == {
-                    "archive.txt": _squeezed(f"2001-07-04 · {PASSED}"), "supply.txt": _squeezed(f"{notice} · {DUE_SOON}"),
-                    "licence.txt": (TODAY + timedelta(days=200)).isoformat(), "lease.txt": ""}, width
-                # each mark on one line, its words together ("2026-12-20 · due" over "soon" read as two things)
-                notices = _painted_lines(page, "Notice deadline")
-                for name, mark in (("supply.txt", DUE_SOON), ("archive.txt", PASSED)):
-                    assert any(" ".join(line.split()).endswith(f"· {mark}") for line in notices[name]), (
-                        width, name, notices[name])
-                assert _readable_rows(page, "Expires") == {
-                    "archive.txt": _squeezed(f"2001-12-31 · {PASSED}"), "supply.txt": CONTRACTS["supply.txt"][0],
-                    "licence.txt": CONTRACTS["licence.txt"][0], "lease.txt": "perpetual"}, width
-                for mark in (PASSED, DUE_SOON):
-                    fill = DATE_COLOURS[mark][1]
-                    assert _fill(page, mark) == tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5)), (width, mark)
-                if width == 1280:  # the Excel file as downloaded: each review's link at the address the app is served at
-                    with page.expect_download() as download:
-                        page.get_by_role("button", name="Export to Excel").click()
-                    assert download.value.suggested_filename == "portfolio.xlsx"
-                    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["Portfolio"]
-                    column = PORTFOLIO_COLUMNS.index("Review")
-                    links = {row[0].value: row[column].hyperlink.target for row in sheet.iter_rows(min_row=2)}
-                    assert links == {name: f"{app_url}/review?contract={ids[name]}" for name in CONTRACTS}, links
-                    # the columns past the risks: scrolled to, with each contract's name still in view
-                    table.hover()
-                    page.mouse.wheel(2000, 0)
-                    _settled(page)
-                    page.screenshot(path=str(SHOTS / "portfolio-1280-scrolled.png"))
-                    # the grid's accessible cells are those in view
-                    shown = page.evaluate("Array.from(document.querySelectorAll('[id^=glide-cell]'), c => c.textContent)")
-                    assert "1 year, auto" in shown and set(CONTRACTS) <= set(shown), shown
-                page.close()
-        finally:
-            browser.close()
+                page.screenshot(path=str(SHOTS / "portfolio-1280-scrolled.png"))
+                # the grid's accessible cells are those in view
+                shown = page.evaluate("Array.from(document.querySelectorAll('[id^=glide-cell]'), c => c.textContent)")
+                assert "1 year, auto" in shown and set(CONTRACTS) <= set(shown), shown
+            page.close()
 
 
 @pytest.mark.slow
 def test_review_key_terms_in_chromium(terms_api: tuple[LiveApi, dict[str, str]], app_url: str) -> None:
     """The Review page's key terms at 1280 and 1920 px: a party's whole name shows (wrapped, not cut short
     with "…"), and so does every other value."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import chromium
     from tests.ui.test_browser import SHOTS
 
     live_api, ids = terms_api
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            for width in (1280, 1920):
-                page = _signed_in(browser, app_url, live_api.keys["acme"], width)
-                page.goto(f"{app_url}/review?contract={ids['supply.txt']}")  # the contract's link
-                page.get_by_text("Key terms · 8 found").wait_for()
-                _settled(page)
-                page.screenshot(path=str(SHOTS / f"review-terms-{width}.png"), full_page=True)
-                values = page.locator('[class*="st-key-term-"] button:visible [data-testid="stMarkdownContainer"]')
-                shown = {}
-                for value in values.all():
-                    text, fits = value.evaluate("e => [e.innerText, e.scrollWidth <= e.clientWidth"
-                                                " && e.scrollHeight <= e.clientHeight]")
-                    shown[text] = fits
-                assert {"Northwind Analytics, Inc. (Provider)", "Harbor Freight Logistics LLC (Customer)",
-                        "Delaware (US)"} <= set(shown), shown
-                assert all(shown.values()), (width, shown)
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for width in (1280, 1920):
+            page = _signed_in(browser, app_url, live_api.keys["acme"], width)
+            page.goto(f"{app_url}/review?contract={ids['supply.txt']}")  # the contract's link
+            page.get_by_text("Key terms · 8 found").wait_for()
+            _settled(page)
+            page.screenshot(path=str(SHOTS / f"review-terms-{width}.png"), full_page=True)
+            values = page.locator('[class*="st-key-term-"] button:visible [data-testid="stMarkdownContainer"]')
+            shown = {}
+            for value in values.all():
+                text, fits = value.evaluate("e => [e.innerText, e.scrollWidth <= e.clientWidth"
+                                            " && e.scrollHeight <= e.clientHeight]")
+                shown[text] = fits
+            assert {"Northwind Analytics, Inc. (Provider)", "Harbor Freight Logistics LLC (Customer)",
+                    "Delaware (US)"} <= set(shown), shown
+            assert all(shown.values()), (width, shown)
+            page.close()
 
 
 @pytest.mark.slow
@@ -725,7 +717,7 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
     Portfolio, and `/?contract=ID`, the address bar's link before Review had its own address; a bookmark of /signin
     or of /home opens Review too, signed in, or after sign-in."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, sign_in
+    from lexrisk.testing.app_up import chromium, sign_in
     from tests.ui.test_browser import SHOTS
 
     expect = playwright_api.expect
@@ -740,8 +732,7 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
         expect(page.get_by_text("Page not found")).to_have_count(0, timeout=5_000)
         expect(page).to_have_url(f"{app_url}/review?contract={ids[name]}")
 
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         context.set_default_timeout(60_000)
         expect.set_options(timeout=60_000)
@@ -819,8 +810,6 @@ def test_contract_links_open_the_review_in_chromium(terms_api: tuple[LiveApi, di
         except Exception:
             browser.contexts[-1].pages[-1].screenshot(path=str(SHOTS / "contract-link-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 
@@ -831,8 +820,8 @@ def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[Live
     1280 and 1920 px (screenshots to look at): every contract's whole name and every party's whole name that its
     Parties cell names (`parties_cell`: the first ones and "+K more" past PARTIES_SHOWN) are painted inside their
     cells, wrapped over lines rather than cut at the column's edge."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import chromium
     from tests.serving.terms_fakes import read_terms
     from tests.ui.test_browser import SHOTS
 
@@ -841,21 +830,17 @@ def test_long_names_and_parties_are_read_whole_in_chromium(terms_api: tuple[Live
     parties = {name: [p.name for p in read_terms(contract_text(*terms).decode()).parties]
                for name, terms in LONG_CONTRACTS.items()}
     assert min(len(names) for names in parties.values()) >= 3, parties  # the fixture's contracts, as meant
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            for width in (1280, 1920):
-                page = _signed_in(browser, app_url, live_api.keys[LONG], width)
-                page.get_by_role("link", name="Portfolio").click()
-                page.get_by_role("heading", name="Portfolio").wait_for()
-                page.locator('[data-testid="stDataFrame"]').wait_for()
-                _settled(page)
-                page.screenshot(path=str(SHOTS / f"portfolio-long-names-{width}.png"), full_page=True)
-                assert _readable_rows(page) == {_squeezed(name): _squeezed(parties_cell(names))
-                                                for name, names in parties.items()}, width
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for width in (1280, 1920):
+            page = _signed_in(browser, app_url, live_api.keys[LONG], width)
+            page.get_by_role("link", name="Portfolio").click()
+            page.get_by_role("heading", name="Portfolio").wait_for()
+            page.locator('[data-testid="stDataFrame"]').wait_for()
+            _settled(page)
+            page.screenshot(path=str(SHOTS / f"portfolio-long-names-{width}.png"), full_page=True)
+            assert _readable_rows(page) == {_squeezed(name): _squeezed(parties_cell(names))
+                                            for name, names in parties.items()}, width
+            page.close()
 
 
 @pytest.mark.slow
@@ -864,30 +849,26 @@ def test_a_long_file_name_keeps_the_rows_short_in_chromium(terms_api: tuple[Live
     """A portfolio with one contract filed under a long name, at 1280 and 1920 px (screenshots to look at): the
     name is painted shortened, its start and its end about "…", inside its cell; the other names whole; every
     row is as short as a marked date has it (65 px), not as tall as the whole name's four lines."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+    pytest.importorskip("playwright.sync_api")
+    from lexrisk.testing.app_up import chromium
     from tests.ui.test_browser import SHOTS
 
     live_api, _ = terms_api
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            for width in (1280, 1920):
-                page = _signed_in(browser, app_url, live_api.keys[FILED], width)
-                page.get_by_role("link", name="Portfolio").click()
-                page.get_by_role("heading", name="Portfolio").wait_for()
-                page.locator('[data-testid="stDataFrame"]').wait_for()
-                _settled(page)
-                page.screenshot(path=str(SHOTS / f"portfolio-long-file-name-{width}.png"), full_page=True)
-                names = set(_painted_lines(page))  # each painted inside its cell
-                long = next(n for n in names if n.startswith(_squeezed("SUPPLY AGREEMENT - Acme Holdings")))
-                assert long.endswith(_squeezed("(final) signed.txt")) and "…" in long, (width, long)
-                assert names - {long} == {_squeezed(n) for n in FILED_CONTRACTS if n != FILED_NAME}, width
-                paint, _ = _last_paint(page)
-                centres = sorted(d["top"] for d in paint if d["text"] == "Open")  # the middle of each row
-                assert len(centres) == len(FILED_CONTRACTS), centres
-                assert all(b - a <= 66 for a, b in pairwise(centres)), (width, centres)
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for width in (1280, 1920):
+            page = _signed_in(browser, app_url, live_api.keys[FILED], width)
+            page.get_by_role("link", name="Portfolio").click()
+            page.get_by_role("heading", name="Portfolio").wait_for()
+            page.locator('[data-testid="stDataFrame"]').wait_for()
+            _settled(page)
+            page.screenshot(path=str(SHOTS / f"portfolio-long-file-name-{width}.png"), full_page=True)
+            names = set(_painted_lines(page))  # each painted inside its cell
+            long = next(n for n in names if n.startswith(_squeezed("SUPPLY AGREEMENT - Acme Holdings")))
+            assert long.endswith(_squeezed("(final) signed.txt")) and "…" in long, (width, long)
+            assert names - {long} == {_squeezed(n) for n in FILED_CONTRACTS if n != FILED_NAME}, width
+            paint, _ = _last_paint(page)
+            centres = sorted(d["top"] for d in paint if d["text"] == "Open")  # the middle of each row
+            assert len(centres) == len(FILED_CONTRACTS), centres
+            assert all(b - a <= 66 for a, b in pairwise(centres)), (width, centres)
+            page.close()

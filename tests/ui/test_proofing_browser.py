@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contracts.proofing import PROOFING_KINDS
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
+from lexrisk.testing.app_up import CHROMIUM, Up, chromium, running_up, sign_in
 from tests.ui.conftest import ROOT
 from ui.proofing_tab import PROBLEM_WIDTH
 
@@ -42,8 +42,7 @@ def test_problem_column_is_in_view_at_1280(product: Up) -> None:
     expect = playwright_api.expect
     expect.set_options(timeout=120_000)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.set_default_timeout(120_000)
         try:
@@ -67,5 +66,3 @@ def test_problem_column_is_in_view_at_1280(product: Up) -> None:
         except Exception:
             page.screenshot(path=str(SHOTS / "proofing-failure.png"))
             raise
-        finally:
-            browser.close()

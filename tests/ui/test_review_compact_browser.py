@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, sign_in
+from lexrisk.testing.app_up import Up, chromium, sign_in
 from tests.ui.test_browser import SHOTS
 from tests.ui.test_review_panes_browser import analyzed  # noqa: F401 (the module's `lexrisk up`, one contract)
 
@@ -28,49 +28,45 @@ def test_key_terms_are_compact_and_no_decision_is_made_for_the_lawyer(analyzed: 
     expect = playwright_api.expect
     expect.set_options(timeout=90_000)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 1000})
         page.set_default_timeout(90_000)
-        try:
-            page.goto(f"{up.ui}/review?contract={contract_id}")
-            sign_in(page, up.key)
-            expect(page.get_by_text("Contract text")).to_be_visible()
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-            page.wait_for_timeout(1000)
-            page.screenshot(path=str(SHOTS / f"review-compact-{width}.png"), full_page=True)
+        page.goto(f"{up.ui}/review?contract={contract_id}")
+        sign_in(page, up.key)
+        expect(page.get_by_text("Contract text")).to_be_visible()
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / f"review-compact-{width}.png"), full_page=True)
 
-            drawn = page.evaluate(LABELS)
-            assert {"Agreement date", "Governing law", "Notice to stop renewal"} <= {t for t, _ in drawn["labels"]}
-            wrapped = [text for text, height in drawn["labels"] if height > 1.5 * drawn["line"]]
-            assert not wrapped, (width, drawn)
-            # the panel ends with its list of values: nothing under it pushes the risks down
-            panel = page.locator('[data-testid="stExpander"]', has_text="Key terms").bounding_box()
-            values = page.locator(".st-key-terms_values").bounding_box()
-            assert panel is not None and values is not None
-            assert panel["y"] + panel["height"] <= values["y"] + values["height"] + 40, (panel, values)
-            expect(page.get_by_role("button", name="Save correction")).to_have_count(0)
-            page.get_by_text("Correct a value", exact=True).click()  # the toggle's label
-            expect(page.get_by_role("button", name="Save correction")).to_be_visible()
+        drawn = page.evaluate(LABELS)
+        assert {"Agreement date", "Governing law", "Notice to stop renewal"} <= {t for t, _ in drawn["labels"]}
+        wrapped = [text for text, height in drawn["labels"] if height > 1.5 * drawn["line"]]
+        assert not wrapped, (width, drawn)
+        # the panel ends with its list of values: nothing under it pushes the risks down
+        panel = page.locator('[data-testid="stExpander"]', has_text="Key terms").bounding_box()
+        values = page.locator(".st-key-terms_values").bounding_box()
+        assert panel is not None and values is not None
+        assert panel["y"] + panel["height"] <= values["y"] + values["height"] + 40, (panel, values)
+        expect(page.get_by_role("button", name="Save correction")).to_have_count(0)
+        page.get_by_text("Correct a value", exact=True).click()  # the toggle's label
+        expect(page.get_by_role("button", name="Save correction")).to_be_visible()
 
-            grid = page.locator('[data-testid="stDataFrame"]').first
-            grid.scroll_into_view_if_needed()
-            box = grid.bounding_box()
-            assert box is not None
-            row = 0 if width == 1280 else 1  # a risk not reviewed yet: both widths share the contract
-            page.mouse.click(box["x"] + 12, box["y"] + 35 + 17 + 35 * row)
-            expect(page.get_by_text("Why it matters:")).to_be_visible()
-            expect(page.get_by_text("Reviewed:")).to_have_count(0)
-            decisions = page.get_by_role("radiogroup", name="Decision").get_by_role("radio")
-            expect(decisions).to_have_count(3)
-            assert [d.is_checked() for d in decisions.all()] == [False, False, False]
-            page.get_by_role("textbox", name="Comment").fill("checked with the client")
-            page.get_by_role("button", name="Save review").click()
-            expect(page.get_by_text("Choose a decision first")).to_be_visible()
-            expect(page.get_by_role("textbox", name="Comment")).to_have_value("checked with the client")
-            page.get_by_role("radiogroup", name="Decision").get_by_text("Reject", exact=True).click()
-            page.get_by_role("button", name="Save review").click()
-            expect(page.get_by_text("Reviewed: Rejected")).to_be_visible()
-            page.screenshot(path=str(SHOTS / f"review-decided-{width}.png"), full_page=True)
-        finally:
-            browser.close()
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None
+        row = 0 if width == 1280 else 1  # a risk not reviewed yet: both widths share the contract
+        page.mouse.click(box["x"] + 12, box["y"] + 35 + 17 + 35 * row)
+        expect(page.get_by_text("Why it matters:")).to_be_visible()
+        expect(page.get_by_text("Reviewed:")).to_have_count(0)
+        decisions = page.get_by_role("radiogroup", name="Decision").get_by_role("radio")
+        expect(decisions).to_have_count(3)
+        assert [d.is_checked() for d in decisions.all()] == [False, False, False]
+        page.get_by_role("textbox", name="Comment").fill("checked with the client")
+        page.get_by_role("button", name="Save review").click()
+        expect(page.get_by_text("Choose a decision first")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Comment")).to_have_value("checked with the client")
+        page.get_by_role("radiogroup", name="Decision").get_by_text("Reject", exact=True).click()
+        page.get_by_role("button", name="Save review").click()
+        expect(page.get_by_text("Reviewed: Rejected")).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"review-decided-{width}.png"), full_page=True)

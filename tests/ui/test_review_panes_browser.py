@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS, Up, running_up, sign_in
+from lexrisk.testing.app_up import CHROMIUM, Up, chromium, running_up, sign_in
 from tests.ui.conftest import SAMPLES
 from tests.ui.test_browser import SHOTS
 
@@ -55,8 +55,7 @@ def test_every_selection_scrolls_its_pane_to_its_words(analyzed: tuple[Up, str],
     of each above the first: after every click each pane's selected words are in its visible part."""
     up, contract_id = analyzed
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 800 if width == 1280 else 1080})
         page.set_default_timeout(90_000)
         errors: list[str] = []
@@ -80,8 +79,6 @@ def test_every_selection_scrolls_its_pane_to_its_words(analyzed: tuple[Up, str],
         except Exception:
             page.screenshot(path=str(SHOTS / f"review-panes-{width}-failure.png"))
             raise
-        finally:
-            browser.close()
 
 
 def _fits(page: Any) -> None:

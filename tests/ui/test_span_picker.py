@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lexrisk.testing.app_up import CHROMIUM, CHROMIUM_ARGS
+from lexrisk.testing.app_up import CHROMIUM, chromium
 from tests.ui.conftest import ROOT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -33,9 +33,8 @@ GUIDE = {"Governing Law": {"description": "Which law governs?", "playbook": "Law
 @pytest.fixture(scope="module")
 def picker() -> Any:
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is missing")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        pytest.fail("Chromium is missing: apt-get install -y chromium (make test installs it)")
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 600})
         page.goto(PICKER.as_uri())
         page.evaluate("""(a) => { window.sent = [];
@@ -45,7 +44,6 @@ def picker() -> Any:
                        "categories": ["Audit Rights", "Governing Law", "Parties"], "snap": "word"})
         page.locator("span.sug").first.wait_for()
         yield page
-        browser.close()
 
 
 def _sent(page: Any) -> list[dict[str, Any]]:
