@@ -14,11 +14,16 @@ import functools
 import itertools
 import re
 
+from contracts.terms.counts import NUMBER_WORD, read_count
+
 _MARKS = re.compile(r"([!-/:-@[-`{-~])")  # every ASCII punctuation mark: what CommonMark lets a backslash escape
 # a line that opens an item of its own: "(1) ", "(a) ", "a) ", "1. ", "14.5.1 ", "iv. ", a bullet
 _ITEM = re.compile(r"\s*(\(?[0-9]{1,3}(\.[0-9]{1,3})*[.)]?\s|\([a-zA-Z]{1,4}\)|[a-zA-Z]{1,4}[.)]\s|[-•–*]\s)")
 _SENTENCE_END = re.compile(r"[.!?;:][\"”’)\]]?$")
 _STARTS_SENTENCE = re.compile(r"[A-Z0-9\"“(\[]")
+# a count's words ending a line, whose digits "(1)" open the next: "one / (1) month" is one count, not an item
+_WORDS_ENDING = re.compile(rf"\b{NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{NUMBER_WORD}){{0,4}}-?$", re.IGNORECASE)
+_DIGITS_OPENING = re.compile(r"\s*\((\d{1,4})\)")
 FULL_LINE = 0.75  # a line this share of the text's usual width, or wider, ran on past the PDF's right margin
 
 
@@ -34,7 +39,7 @@ def unwrapped(text: str) -> str:
     the page each line wrapped once more and then broke where the page did, leaving every other line a few words
     long. A break stays where a paragraph or heading ends (a line shorter than the text's usual width, a sentence
     ending before a capital) and before a numbered or lettered item, so headings, lists, addresses and signature
-    blocks keep their lines."""
+    blocks keep their lines; a count's digits after its words ("one / (1) month") are no item."""
     lines = text.split("\n")
     widths = sorted(len(line.strip()) for line in lines if line.strip())
     if len(widths) < 2:
@@ -43,10 +48,17 @@ def unwrapped(text: str) -> str:
     out = [lines[0]]
     for before, after in itertools.pairwise(lines):
         tail, head = before.rstrip(), after.lstrip()
-        soft = (len(before.strip()) >= full and head != "" and not _ITEM.match(after)
+        soft = (len(before.strip()) >= full and head != "" and (not _ITEM.match(after) or _restated(tail, after))
                 and not (_SENTENCE_END.search(tail) and _STARTS_SENTENCE.match(head)))
         out.append((" " if soft else "\n") + after)
     return "".join(out)
+
+
+def _restated(tail: str, after: str) -> bool:
+    """Whether `after` opens with the digits of the count whose words end `tail` ("... within one" / "(1) month"):
+    the count's second half, though "(1)" alone reads as an item."""
+    words, digits = _WORDS_ENDING.search(tail), _DIGITS_OPENING.match(after)
+    return words is not None and digits is not None and read_count(words.group()) == float(digits.group(1))
 
 
 def counted(n: int, noun: str) -> str:

@@ -70,6 +70,17 @@ def test_a_wrapped_sentence_joins_and_breaks_headings_and_items_stay() -> None:
     assert unwrapped_clauses([short, PARTIES, TERM])[0] == short
 
 
+def test_a_counts_digits_on_the_next_line_are_not_an_item() -> None:
+    """"one / (1) month": a count's words ending a full line and its digits opening the next are one count, joined;
+    digits that differ from the words, or an item after a sentence, keep their line."""
+    wide = "The Supplier shall deliver the Products to the Customer's warehouse within"
+    text = unwrapped(f"{wide} one\n(1) month of each order placed under this Agreement.\n{wide} ninety\n"
+                     f"(1) the Products.\n{wide} thirty-\n(30) days.")
+    assert f"{wide} one (1) month of each order" in text
+    assert f"{wide} ninety\n(1) the Products." in text
+    assert f"{wide} thirty- (30) days." in text
+
+
 def test_the_redline_marks_the_same_words_and_the_body_is_left_as_sent() -> None:
     """The redline reflowed takes each op's words from its own side: the same ops and words, only wraps as spaces;
     the body the downloads use is not changed."""
