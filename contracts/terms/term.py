@@ -68,6 +68,11 @@ _YEAR_END = re.compile(r"(?:until|through|to)\s+the\s+end\s+of\s+(?:(?:calendar\
                        r"|the\s+(?:then[\s-]+)?current\s+calendar\s+year)")
 # a term that lasts as long as something else does, with no date ("until the termination of the Strategic
 # Alliance Agreement", "until the last date of expiration of the ... rights", "until Achaogen ceases"): CUAD's
+# between the two dates of a term's range, the second its end: "'Term' means: 1st January 2013 to 31st December 2013",
+# also where a scan left a day unread ("1.5t January 2013 to 315t December 2013"); a range of some other period ("the
+# turnover during the period 1 July 2004 - 30 June 2005") is not the term's
+_RANGE = re.compile(r"\s*(?:to|through|until|-|–|—)\s*(?:\d\S{0,4}\s+)?")
+_TERM_WORD = re.compile(r"\bterm\b")
 # "perpetual"
 _PERPETUAL = re.compile(r"perpetu|indefinite|unlimited\s+(?:period|term|duration)|no\s+(?:fixed|definite|specific)\s+(?:term|duration)"
                         r"|for\s+so\s+long\s+as|(?:continue|remain)s?\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
@@ -442,9 +447,13 @@ def read_term(low: str, s: int, e: int, effective: str | None, agreement: str | 
     period counted from its start; perpetual), None where the sentence states none."""
     sentence = low[s:e]
     later = _LATER_OF.search(sentence) is not None
+    before: DateHit | None = None
     for hit in find_dates(low, s, e):
-        if _UNTIL.search(low, max(s, hit.start - 60), hit.start):
+        if _UNTIL.search(low, max(s, hit.start - 60), hit.start) or (
+                before is not None and _RANGE.fullmatch(low, before.end, hit.start)
+                and _TERM_WORD.search(low, max(s, before.start - 60), before.start)):
             return Reading(hit.start, hit.end, hit.value, 0.85 if hit.value else 0.5, AT_THE_EARLIEST if later else None)
+        before = hit
     year_end = _YEAR_END.search(sentence)
     if year_end is not None:  # "in effect until the end of 2006"; "... of the current calendar year"
         year = year_end.group("year") or (_base(low, s, e, effective, agreement)[1] or "")[:4]
@@ -475,6 +484,11 @@ NOTICE_REACH = 1500
 # what a sentence stating the notice that stops a renewal speaks of: a period "in advance of the renewal date" in
 # one that speaks of neither notice nor ending is some other step's (a price change's)
 _STOPS = re.compile(r"notice|notif|terminat|cancel|non-?renew|not\s+to\s+renew|elect")
+# a notice that exercises a renewal ("written notice of your desire to renew at least six (6) months prior to the end
+# of the term"), in a sentence that says nothing of not renewing or ending: the period asks for a renewal, it stops none
+_TO_RENEW = re.compile(r"(?:desire|intent(?:ion)?|election|wish|decision)\s+to\s+(?:renew|extend)|notice\s+(?:to|of)\s+"
+                       r"(?:renew|extend)")
+_ENDING = re.compile(r"not\s+to\s+(?:renew|extend)|non-?renew|terminat|cancel")
 
 
 def _notice_near(low: str, after: int) -> Reading | None:
@@ -488,10 +502,17 @@ def _notice_near(low: str, after: int) -> Reading | None:
     return None
 
 
+def _stops(low: str, s: int, e: int) -> bool:
+    """Whether low[s:e] speaks of a notice that stops a renewal or ends the term, not one that asks for a renewal."""
+    return _STOPS.search(low, s, e) is not None and (_TO_RENEW.search(low, s, e) is None
+                                                      or _ENDING.search(low, s, e) is not None)
+
+
 def notice_in(low: str, s: int, e: int) -> Reading | None:
     """The first period of notice in low[s:e] ("upon thirty (30) days' prior written notice"), in a sentence about
-    notice or ending (not "adjustments ... at least sixty (60) days in advance of the renewal date")."""
-    if not _STOPS.search(low, s, e):
+    notice or ending (not "adjustments ... at least sixty (60) days in advance of the renewal date", nor the notice
+    that asks for a renewal: "notice of your desire to renew at least six (6) months prior to the end of the term")."""
+    if not _stops(low, s, e):
         return None
     for d in DURATION.finditer(low, s, e):
         count = read_count(d.group("count"))
@@ -527,7 +548,7 @@ def renewal(low: str, initial: Period | None) -> tuple[Reading | None, Reading |
                 continue
             if _NOTICE_BEFORE.search(sentence, max(0, m.start() - 60), m.start()) or _NOTICE_AFTER.match(sentence,
                                                                                                           m.end()):
-                if notice is None and _STOPS.search(sentence):
+                if notice is None and _stops(low, s, e):
                     notice = Reading(s, e, found.iso, 0.75, period=found)
             elif period is None and m.start() >= renews_at:  # before "renew" it is the initial term
                 period = found

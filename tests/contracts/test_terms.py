@@ -345,3 +345,41 @@ def test_a_period_before_renewal_for_something_else_is_no_notice_to_stop_it() ->
                      "exceed 5% at least sixty (60) days in advance of the applicable renewal date.")
     assert terms.renewal_term is not None and terms.renewal_term.value == "P1Y"
     assert terms.notice_period_to_terminate_renewal is None
+
+
+@pytest.mark.parametrize("notice", [
+    "You have given us written notice of your desire to renew at least six (6) months prior to the end of the term.",
+    "You shall give the Franchisor notice in writing of Your election to renew this Agreement at least 3 months prior "
+    "to the expiration of the then-current term.",
+])
+def test_a_notice_that_asks_for_a_renewal_stops_none(notice: str) -> None:
+    # BUFFALO WILD WINGS' and AIRTECH's franchises: the franchisee renews by election, with notice; no notice stops a
+    # renewal, so no deadline goes to the calendar
+    terms = terms_of("The term of this Agreement is for ten (10) years commencing on January 1, 1998. You have the "
+                     f"right to renew the franchise for two (2) successive terms of five (5) years each, provided {notice}")
+    assert terms.renewal_term is not None and terms.renewal_term.value == "P5Y"
+    assert terms.notice_period_to_terminate_renewal is None
+
+
+def test_a_notice_not_to_renew_still_stops_one() -> None:
+    terms = terms_of("The term of this Agreement is one (1) year from January 1, 2020 and shall renew automatically "
+                     "for successive one (1) year terms unless either party gives notice of its intention not to renew "
+                     "at least sixty (60) days prior to the end of the then-current term.")
+    assert terms.notice_period_to_terminate_renewal is not None
+    assert terms.notice_period_to_terminate_renewal.value == "P60D"
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ('"Term" means: 1st January 2013 to 31st December 2013 or until terminated under this Agreement.', "2013-12-31"),
+    # LEGACY EDUCATION's endorsement agreement as scanned: the days unread, the month still the term's end
+    ('"Term" means: 1.5t January 2013 to 315t December 2013 or until terminated under this Agreement.', "2013-12"),
+])
+def test_a_term_stated_as_a_range_ends_at_its_second_date(words: str, value: str) -> None:
+    terms = terms_of(f"This Endorsement Agreement is made on 2 January 2013. {words}")
+    assert terms.expiration_date is not None and terms.expiration_date.value == value
+
+
+def test_a_range_of_another_period_is_not_the_terms_end() -> None:
+    terms = terms_of("This Agreement is made on 2 January 2003. Either party may terminate this Agreement if the "
+                     "turnover in the U.S. during the period 1 July 2004 - 30 June 2005 is less than US$50,000,000.")
+    assert terms.expiration_date is None or terms.expiration_date.value != "2005-06-30"
