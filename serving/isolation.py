@@ -138,7 +138,11 @@ class _Worker:
         if not self.conn.poll(_START_TIMEOUT_S):
             self.kill()
             raise OSError("the isolated reader did not start")
-        self.conn.recv()
+        try:
+            self.conn.recv()
+        except EOFError:  # it exited while starting (e.g. re-running the parent's __main__, as spawn does, failed)
+            self.kill()
+            raise OSError(f"the isolated reader exited before it was ready (exit {self.process.exitcode})") from None
 
     def alive(self) -> bool:
         return self.process.is_alive()

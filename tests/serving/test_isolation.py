@@ -3,6 +3,10 @@ that runs too long or too big, while the caller carries on."""
 
 from __future__ import annotations
 
+import sys
+import types
+from pathlib import Path
+
 import pytest
 
 from contracts.errors import (
@@ -76,6 +80,21 @@ def test_a_child_that_died_while_idle_is_replaced():
         worker.process.kill()
         worker.process.join(5)
     assert load_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS).text
+
+
+def test_a_reader_that_exits_while_starting_is_a_named_failure(tmp_path: Path, monkeypatch) -> None:
+    """A spawn child re-runs the parent's __main__ before its target; one that fails there (here it exits 3;
+    after a Streamlit AppTest it was a NameError) never says it is ready. That is `extraction_failed` from a
+    reader that could not start, not an EOFError the API would answer as a damaged file (`corrupt_file`)."""
+    script = tmp_path / "main.py"
+    script.write_text("raise SystemExit(3)\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    isolation.shutdown()  # no idle child to reuse: this read starts one
+    outcome = read_isolated(SAMPLE_TXT.read_bytes(), SAMPLE_TXT.name, limits=LIMITS)
+    assert outcome.ended == "died" and isinstance(outcome.error, ExtractionFailedError)
+    assert "could not start" in str(outcome.error) and not isolation._idle[LIMITS.memory_bytes]
 
 
 def test_load_follows_the_settings(monkeypatch):

@@ -22,6 +22,16 @@ SAMPLES = ROOT / "examples" / "contracts"
 ADMIN_TOKEN = "admin-secret"  # the API's LEXRISK_ADMIN_TOKEN: the Model page's registry actions
 
 
+@pytest.fixture(autouse=True)
+def _keep_main_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put back sys.modules["__main__"] after each test. Streamlit's script runner, AppTest's included, installs
+    the script it runs there (a fake module whose __file__ is the script; for `from_function`, a temporary file
+    that calls the function with `__args` only AppTest supplies) and never restores it. A `spawn` child re-runs
+    the parent's __main__ before its target, so the isolated reader (serving/isolation.py) that a later test in
+    this process starts would run that script, die of a NameError before it is ready, and fail every upload."""
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
