@@ -38,6 +38,13 @@ class Finding(BaseModel):
         return canonical(value)
 
 
+def reported(possible: bool, review: str | None = None) -> bool:
+    """Whether a finding is among the risks a lawyer's file lists (the CLI's table, HTML, Word review copy and
+    CSV/XLSX; the API's exports): a `possible` one is a passage to check, not a risk found, until a reviewer
+    accepts or edits it (`review`). One rule, so that no file shows a passage another leaves out."""
+    return not possible or review in ("accepted", "edited")
+
+
 class AnalyzerInfo(BaseModel):
     name: str
     version: str

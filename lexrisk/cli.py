@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from contracts.errors import CommandError
 from contracts.settings import settings_error
 from lexrisk.commands import register_commands
+from lexrisk.commands.output import error_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,12 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except CommandError as exc:
-        print(f"lexrisk: error: {exc}", file=sys.stderr)
+        print(error_line(str(exc)), file=sys.stderr)
         return 2
     except ValidationError as exc:
         if exc.title != "Settings":  # not the environment: a bug, keep its traceback
             raise
-        print(f"lexrisk: error: {settings_error(exc)}", file=sys.stderr)
+        print(error_line(settings_error(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lexrisk: interrupted", file=sys.stderr)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from contracts.compare.models import Comparison, RedlineOp
 from serving.html_page import severity_css, two_pane_page
-from serving.render import SEVERITY_STYLE, shorten
+from serving.render import NARROW, SEVERITY_STYLE, print_block, shorten
 
 VERDICT_STYLE = {"acceptable": "green", "needs_review": "yellow", "not_acceptable": "bold red"}
 
@@ -23,6 +23,35 @@ def summary_line(comparison: Comparison) -> str:
 
 
 def render_table(comparison: Comparison, console: Console) -> None:
+    """Every deviation (matched clauses left out) as a table, or below NARROW columns (`COLUMNS=80`, a pipe) as
+    one block each, as `lexrisk analyze` prints its findings: six columns in 80 leave a word or two a line."""
+    if console.width < NARROW:
+        _blocks(comparison, console)
+    else:
+        _table(comparison, console)
+    if not comparison.aligned:
+        console.print("[yellow]Clause alignment is not confident: read the full-text redline "
+                      "(--format html or docx).[/yellow]")
+    console.print(summary_line(comparison), highlight=False)
+
+
+def _blocks(comparison: Comparison, console: Console) -> None:
+    console.print(escape(f"{comparison.contract.name} against {comparison.template.name}"), style="italic",
+                  highlight=False)
+    for pair in comparison.pairs:
+        if pair.status == "matched":
+            continue
+        clause = pair.contract_clause or pair.template_clause
+        assert clause is not None  # every pair has a side
+        verdict, severity = pair.verdict or "", pair.severity or ""
+        head = " · ".join(x for x in (
+            pair.status, f"[{VERDICT_STYLE.get(verdict, '')}]{verdict.replace('_', ' ')}[/]" if verdict else "",
+            f"[{SEVERITY_STYLE.get(severity, '')}]{severity}[/]" if severity else "",
+            f"[bold]{escape(pair.category)}[/]" if pair.category else "") if x)
+        print_block(console, head, shorten(clause.text, 120), pair.explanation)
+
+
+def _table(comparison: Comparison, console: Console) -> None:
     table = Table(title=escape(f"{comparison.contract.name} against {comparison.template.name}"), title_justify="left",
                   show_lines=True, expand=True)
     table.add_column("Status", no_wrap=True)
@@ -42,10 +71,6 @@ def render_table(comparison: Comparison, console: Console) -> None:
                       f"[{SEVERITY_STYLE.get(severity, '')}]{severity}[/]", pair.category or "",
                       escape(shorten(clause.text, 120)), escape(pair.explanation))
     console.print(table)
-    if not comparison.aligned:
-        console.print("[yellow]Clause alignment is not confident: read the full-text redline "
-                      "(--format html or docx).[/yellow]")
-    console.print(summary_line(comparison), highlight=False)
 
 
 def redline_html(ops: list[RedlineOp]) -> str:

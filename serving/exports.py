@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from contracts.documents import Document
-from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding
+from contracts.findings import AnalysisResult, AnalysisStats, AnalyzerInfo, Finding, reported
 from serving.comparisons import Download
 from serving.errors import NotFound
 from serving.file_worker import Call
@@ -75,7 +75,7 @@ def render_contract_export(kind: str, document: Document, job: Job, rows: Sequen
     if kind not in CONTRACT_EXPORTS:
         raise NotFound(f"no export {kind!r}; choose one of: {', '.join(CONTRACT_EXPORTS)}")
     # a possible finding is a passage to check, not a risk found, until a reviewer accepts it
-    rows = [r for r in rows if not r.possible or r.review in ("accepted", "edited")]
+    rows = [r for r in rows if reported(r.possible, r.review)]
     stem = document.name.rsplit(".", 1)[0] or "contract"
     if kind == "review.docx":
         notes = [Note(r.start, r.end, f"{r.severity.upper()} · {r.category}",

@@ -11,7 +11,7 @@ from sqlmodel import AutoString, Field, SQLModel, col
 
 from annotation.store.models import Tenant, new_id
 from contracts.clock import utcnow
-from contracts.findings import Finding
+from contracts.findings import Finding, reported
 from contracts.playbook import Severity
 from contracts.wire import JobStatus, ReviewStatus
 
@@ -137,7 +137,7 @@ COUNTED = ((col(FindingRow.review).is_(None)) | (col(FindingRow.review) != "reje
 
 def counted(row: FindingRow) -> bool:
     """`COUNTED` for a row already read."""
-    return row.review != "rejected" and (not row.possible or row.review in ("accepted", "edited"))
+    return row.review != "rejected" and reported(row.possible, row.review)
 
 
 class ModelVersion(SQLModel, table=True):

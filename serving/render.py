@@ -7,13 +7,14 @@ import itertools
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from contracts.documents import Document
-from contracts.findings import AnalysisResult
+from contracts.findings import AnalysisResult, reported
 from contracts.playbook import SEVERITY_ORDER
 from contracts.proofing import not_run
 from contracts.proofing.models import ProofingItem
@@ -50,7 +51,32 @@ def summary_line(result: AnalysisResult) -> str:
     return f"{counted(len(result.findings), 'finding')}: " + ", ".join(parts)
 
 
-def render_table(result: AnalysisResult, console: Console) -> None:
+def console_on(stream: TextIO) -> Console:
+    """The console a command prints its table on: a terminal's own width, else COLUMNS (80 when unset), so
+    that `COLUMNS=80 lexrisk compare ... | cat` is as wide as `lexrisk analyze ... | cat`; below NARROW each
+    row is a block (`print_block`) instead of a cramped table."""
+    return Console(file=stream)
+
+
+def risks_only(result: AnalysisResult) -> tuple[AnalysisResult, int]:
+    """`result` with only the findings a lawyer's file lists (`contracts.findings.reported`), and how many
+    passages (distinct spans, as the app's "Possible — check" counts them) the possible ones it leaves out are on."""
+    left_out = {(f.start, f.end) for f in result.findings if not reported(f.possible)}
+    return result.model_copy(update={"findings": [f for f in result.findings if reported(f.possible)]}), len(left_out)
+
+
+def possible_line(passages: int) -> str:
+    """The line under the findings table saying where the passages it leaves out are (--format json)."""
+    if passages == 1:
+        return ('1 possible passage to check (scored below the analyzer\'s threshold, so not listed as a risk) '
+                'is in --format json, marked "possible"')
+    return (f'{passages:,} possible passages to check (scored below the analyzer\'s threshold, so not listed as '
+            'risks) are in --format json, marked "possible"')
+
+
+def render_table(result: AnalysisResult, console: Console, *, possible: int = 0) -> None:
+    """The key terms, the findings of `result` most severe first, the summary line and the proofing section;
+    `possible`: the passages of possible findings left out of `result` (`risks_only`), said under the table."""
     doc = result.document
     if result.terms is not None:
         terms = Table(title=f"{escape(doc.name)} — key terms", title_justify="left", expand=True, show_header=False)
@@ -64,8 +90,8 @@ def render_table(result: AnalysisResult, console: Console) -> None:
     if result.findings and console.width < NARROW:
         console.print(escape(heading), style="italic", highlight=False)
         for f in ordered(result):
-            _block(console, f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/] · [bold]{escape(f.category)}[/] · page {f.page}",
-                   shorten(f.quote), f"Why it matters: {f.explanation}")
+            print_block(console, f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/] · [bold]{escape(f.category)}[/] · "
+                        f"page {f.page}", shorten(f.quote), f"Why it matters: {f.explanation}")
     elif result.findings:
         table = Table(title=escape(heading), title_justify="left", show_lines=True, expand=True)
         table.add_column("Severity", no_wrap=True)
@@ -81,6 +107,8 @@ def render_table(result: AnalysisResult, console: Console) -> None:
         console.print(f"{escape(heading)}: {NO_FINDINGS}", highlight=False)
     console.print(summary_line(result) + f"  (analyzer {result.analyzer.name} {result.analyzer.version},"
                   f" {result.stats.seconds:.2f} s)", highlight=False)
+    if possible:
+        console.print(textwrap.fill(possible_line(possible), console.width), highlight=False, markup=False)
     if result.proofing is not None:
         render_proofing_table(result.proofing, console)
 
@@ -101,10 +129,11 @@ def proofing_line(items: Sequence[ProofingItem]) -> str:
 
 def _not_run_note() -> str:
     """The checks this process's LEXRISK_PROOFING_KINDS left off (by default all but redaction), the ones
-    `lexrisk analyze` proofread with: "0 items" is no pass of a check that never ran."""
+    `lexrisk analyze` proofread with: "0 items" is no pass of a check that never ran. Worded for the lawyer
+    who reads the table or the page: who can turn them on, not the setting's name."""
     from contracts.settings import CommonSettings, load_settings
 
-    off, reason = not_run(load_settings(CommonSettings).proofing_kinds)
+    off, reason = not_run(load_settings(CommonSettings).proofing_kinds, for_lawyers=True)
     return f"; not run: {', '.join(k.replace('_', ' ') for k in off)} — {reason}" if off else ""
 
 
@@ -114,8 +143,8 @@ def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> No
     if shown and console.width < NARROW:
         console.print("Proofing", style="italic")
         for i in shown:
-            _block(console, f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] · [bold]{i.kind.replace('_', ' ')}[/] · "
-                   f"page {i.page}", shorten(i.quote, 80), i.message + (f" — {i.suggestion}" if i.suggestion else ""))
+            print_block(console, f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] · [bold]{i.kind.replace('_', ' ')}[/] · "
+                        f"page {i.page}", shorten(i.quote, 80), i.message + (f" — {i.suggestion}" if i.suggestion else ""))
     elif shown:
         table = Table(title="Proofing", title_justify="left", show_lines=True, expand=True)
         table.add_column("Severity", no_wrap=True)
@@ -132,7 +161,7 @@ def render_proofing_table(items: Sequence[ProofingItem], console: Console) -> No
     console.print(textwrap.fill(proofing_line(items), console.width), highlight=False)
 
 
-def _block(console: Console, head: str, quote: str, said: str) -> None:
+def print_block(console: Console, head: str, quote: str, said: str) -> None:
     """One finding (or proofing item) on a narrow console: its head line (markup), then the words it is about
     and what it says, as written (no markup), indented under it and wrapped at word boundaries. Wrapped here,
     not by rich's Padding, which pads every line to the full width with spaces."""

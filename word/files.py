@@ -105,10 +105,16 @@ def notes_for(comparison: Comparison | None, findings: Sequence[Finding] = ()) -
         label = " · ".join(x for x in ((pair.severity or "").upper(), pair.category or "",
                                          f"{pair.status} clause") if x)
         body = pair.explanation
-        if pair.status == "missing" and pair.template_clause:
+        # the template's words once: as the suggestion when the playbook proposes them, else as what is missing
+        if pair.status == "missing" and pair.template_clause and not _same_words(pair.template_clause.text,
+                                                                                 pair.suggestion):
             body += f"\nTemplate text: {pair.template_clause.text}"
         notes.append(Note(where[0], where[1], label, body, pair.suggestion, contract_changes(pair)))
     return notes
+
+
+def _same_words(text: str, other: str | None) -> bool:
+    return other is not None and text.split() == other.split()
 
 
 def review_docx(document: Document, notes: Sequence[Note], *, data: bytes | None = None, title: str | None = None,
@@ -119,7 +125,10 @@ def review_docx(document: Document, notes: Sequence[Note], *, data: bytes | None
 
     commenter = Commenter(document, data)
     for note in notes:
-        more = (note.body, f"Suggested text: {note.suggestion}") if note.suggestion else (note.body,)
+        # each line of a note its own paragraph: a line break inside one (`w:br`) is lost by readers that take
+        # a paragraph's text ("...not assured.Template text: ...")
+        suggested = (f"Suggested text: {note.suggestion}",) if note.suggestion else ()
+        more = (*note.body.split("\n"), *suggested)
         for start, end in commenter.anchors(note.start, note.end, note.changes):
             commenter.add(start, end, note.title, more=more, author=author)
     return commenter.save(title)

@@ -32,7 +32,7 @@ def _not_run_note(configured: Collection[str] | None, items: Sequence[ProofingIt
     those that ran: anchored on the document's start (its first paragraph), in the margin where a lawyer
     opening the file sees it first, never in the contract's text. None when every check ran, so that such a
     file is the one it always was."""
-    off, reason = not_run(configured)
+    off, reason = not_run(configured, for_lawyers=True)
     if not off:
         return None
     ran = [f"{_label(k)} ({_found(k, items)})" for k in PROOFING_KINDS if k not in off]

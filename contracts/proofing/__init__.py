@@ -39,13 +39,20 @@ __all__ = ["DEFAULT_KINDS", "PROOFING_KINDS", "ProofingItem", "ProofingKind", "n
 DEFAULT_KINDS: tuple[str, ...] = ("redaction",)
 
 
-def not_run(configured: Collection[str] | None) -> tuple[list[str], str | None]:
+def not_run(configured: Collection[str] | None, *, for_lawyers: bool = False) -> tuple[list[str], str | None]:
     """The checks that `configured` (LEXRISK_PROOFING_KINDS; None: DEFAULT_KINDS) leaves off, and why: so that
-    "no proofing item" is never read as a pass of a check that never ran (by default all but redaction)."""
+    "no proofing item" is never read as a pass of a check that never ran (by default all but redaction).
+    The API's `not_run_reason` names the setting for whoever runs the server; `for_lawyers`, the wording of the
+    files a lawyer reads (the CLI's table, the HTML report, the Word review copy), says who can turn them on."""
     kinds = set(DEFAULT_KINDS if configured is None else configured)
     off = [k for k in PROOFING_KINDS if k not in kinds]
     if not off:
         return [], None
+    if for_lawyers:
+        if configured is None:
+            return off, ("these drafting checks are off by default, because on the filed contracts they were "
+                         "measured on they raise too many false alarms; your firm's administrator can turn them on")
+        return off, "your firm's administrator has turned these drafting checks off, and can turn them on"
     if configured is None:
         return off, ("off by default: on SEC filings such as CUAD's they raise too many false alarms; "
                      "LEXRISK_PROOFING_KINDS turns them on (docs/proofing.md)")

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from contracts.documents import Document
 from contracts.findings import AnalysisResult
 from contracts.playbook import PlaybookError, load_playbook
-from lexrisk.commands.args import folder_to_write
+from lexrisk.commands.args import CONTRACT_FILES, folder_to_write
 from lexrisk.commands.file_budget import Loaded, crash_line, load, start_worker
+from lexrisk.commands.output import error_line, make_folder, write_file
 
 if TYPE_CHECKING:
     from serving.file_worker import FileWorker
@@ -30,10 +31,10 @@ EXIT_REFUSED = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("analyze", help="find the risks in contracts (PDF, DOCX, TXT)",
+    p = subparsers.add_parser("analyze", help=f"find the risks in contracts ({CONTRACT_FILES})",
                               description="Analyze contracts and report every risk clause with its severity. "
                                           "Exit status: 0 all analyzed, 2 a file was refused, 1 a crash.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="contracts to analyze (PDF, DOCX or TXT)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=f"contracts to analyze ({CONTRACT_FILES})")
     p.add_argument("--analyzer", default="baseline", help="analyzer backend (default: baseline, embedded)")
     p.add_argument("--format", choices=["table", "json", "html"], default="table",
                    help="table on the terminal (default), JSON (the AnalysisResult schema) or an HTML report")
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     # sentences trigger do not walk it again each time (about 1 s of a 10 MB text file's analysis)
     gc.freeze()
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
+        make_folder(args.out)
     elif args.format == "html" and len(args.files) > 1:
         raise CommandError("one HTML page per contract: give --out FOLDER to write a report for each")
 
@@ -87,11 +88,13 @@ def run(args: argparse.Namespace) -> int:
                     results.append(result)
                 except BackendError as exc:  # analysed here (no worker): as above
                     raise CommandError(f"the {args.analyzer} analyzer cannot run: {exc}") from None
+                except CommandError:  # the report could not be written (the folder): every file's would fail
+                    raise
                 except Exception as exc:  # one file's crash must not cost the others their reports
                     loaded.crashed, loaded.trace = crash_line(loaded.path, exc), traceback.format_exc()
             if loaded.refused:
                 refused += 1
-                err.print(f"[red]lexrisk: {escape(loaded.refused)}[/red]", highlight=False, soft_wrap=True)
+                err.print(f"[red]{escape(error_line(loaded.refused))}[/red]", highlight=False, soft_wrap=True)
             if loaded.crashed:
                 crashed += 1
                 err.print(f"[red]lexrisk: crash: {escape(loaded.crashed)}[/red]", highlight=False, soft_wrap=True)
@@ -112,19 +115,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, path: Path, document: Document, result: AnalysisResult, err: Any) -> None:
-    from rich.console import Console
-
-    from serving.render import render_html, render_table
+    from serving.render import console_on, render_html, render_table, risks_only
 
     # the table and the page list the risks found; JSON also carries the possible ones, flagged
-    found = result.model_copy(update={"findings": [f for f in result.findings if not f.possible]})
+    found, possible = risks_only(result)
     if args.format == "table":
-        render_table(found, Console() if not args.out else err)
+        render_table(found, console_on(sys.stdout) if not args.out else err, possible=possible)
     if args.out:
         suffix = {"json": ".json", "html": ".html", "table": ".json"}[args.format]
-        target = args.out / f"{_report_stem(path, args.files)}{suffix}"
         body = render_html(document, found) if args.format == "html" else _json(result)
-        target.write_text(body, encoding="utf-8")
+        write_file(args.out / f"{_report_stem(path, args.files)}{suffix}", body)
     elif args.format == "html":
         sys.stdout.write(render_html(document, found))
 

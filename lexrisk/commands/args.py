@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from lexrisk.settings import Settings
 
 DB_HELP = "database URL (default: the LEXRISK_DATABASE_URL setting)"
+# the files a contract may be, as contracts.ingest.SUPPORTED_SUFFIXES reads them (the API reads the same): a
+# Markdown or .text file is plain text, analysed as a .txt is (tests/serving/test_cli_lawyer_files.py holds them equal)
+CONTRACT_FILES = "PDF, DOCX or plain text: .txt, .text, .md"
 
 
 def add_db_argument(parser: argparse.ArgumentParser, help: str = DB_HELP) -> None:

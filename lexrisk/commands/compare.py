@@ -18,8 +18,9 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lexrisk.commands.args import folder_to_write
+from lexrisk.commands.args import CONTRACT_FILES, folder_to_write
 from lexrisk.commands.file_budget import crash_line, load, start_worker
+from lexrisk.commands.output import make_folder, write_file
 
 if TYPE_CHECKING:
     from contracts.documents import Document
@@ -34,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("compare", help="compare a contract with a template (clause by clause)",
                               description="Align a contract's clauses with a template's, redline every difference "
                                           "and judge it against the playbook's positions.")
-    p.add_argument("contract", type=Path, metavar="CONTRACT", help="the counterparty's draft (PDF, DOCX or TXT)")
-    p.add_argument("--template", type=Path, required=True, help="the firm's standard (PDF, DOCX or TXT)")
+    p.add_argument("contract", type=Path, metavar="CONTRACT", help=f"the counterparty's draft ({CONTRACT_FILES})")
+    p.add_argument("--template", type=Path, required=True, help=f"the firm's standard ({CONTRACT_FILES})")
     p.add_argument("--playbook", type=Path, help="YAML playbook (severities and positions) overriding the shipped one")
     p.add_argument("--analyzer", default="baseline",
                    help="analyzer for clause categories (default: baseline); 'none' compares the text alone")
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.format in ("docx", "csv", "xlsx") and not args.out:
         raise CommandError(f"--format {args.format} writes files: give --out DIR")
+    if args.out:
+        make_folder(args.out)  # before the work: a folder the OS refuses is one line, not a lost comparison
     try:
         playbook = load_playbook(args.playbook or settings.playbook)
     except PlaybookError as exc:
@@ -89,12 +92,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: Any, caller_bytes: int) -> int:
-    from rich.console import Console
-
     # imported before the worker forks, so that it inherits the steps' code rather than import it within a budget
     from contracts.compare import document_redline
+    from contracts.findings import reported
     from serving.comparisons import compute, word_export, word_title
     from serving.file_worker import Call
+    from serving.render import console_on
 
     worker = start_worker(analyzer, settings, caller_bytes)
     try:
@@ -107,15 +110,15 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
 
         comparison = within("comparing the template with", compute, contract, template, contract_findings,
                             template_findings, playbook)
+        # the Word and table files list the risks the table and the HTML do: the possible findings (passages to
+        # check, in the JSON) are no risk; the comparison's categories leave them out too (spans_of)
+        risks = [f for f in contract_findings if reported(f.possible)]
         stem = args.contract.stem
-        if args.out:
-            args.out.mkdir(parents=True, exist_ok=True)
         if args.format == "table":
             from serving.compare_render import render_table
 
             # as `analyze --format table --out`: the table on stderr, the report a program reads (JSON) in the folder
-            stream = sys.stderr if args.out else sys.stdout
-            render_table(comparison, Console(file=stream, width=None if stream.isatty() else 160))
+            render_table(comparison, console_on(sys.stderr if args.out else sys.stdout))
             if args.out:
                 _emit(comparison.model_dump_json(indent=2), args.out, f"{stem}.compare.json")
         elif args.format == "json":
@@ -128,17 +131,15 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
         elif args.format == "docx":
             contract_data = args.contract.read_bytes()
             redline_data = within("building the redline of", word_export, "redline.docx", comparison, contract,
-                                  template, contract_findings,
-                                  word_title("redline.docx", contract.name, template.name),
+                                  template, risks, word_title("redline.docx", contract.name, template.name),
                                   contract_data, args.template.read_bytes())
             review_data = within("building the review copy of", word_export, "review.docx", comparison, contract,
-                                 template, contract_findings, word_title("review.docx", contract.name, template.name),
+                                 template, risks, word_title("review.docx", contract.name, template.name),
                                  contract_data, None)
-            (args.out / f"{stem}.redline.docx").write_bytes(redline_data)
-            (args.out / f"{stem}.review.docx").write_bytes(review_data)
-            print(f"wrote {args.out / (stem + '.redline.docx')} and {args.out / (stem + '.review.docx')}")
+            write_file(args.out / f"{stem}.redline.docx", redline_data)
+            write_file(args.out / f"{stem}.review.docx", review_data)
         else:
-            _tables(args, comparison, contract_findings, stem)
+            _tables(args, comparison, risks, stem)
         return 0
     finally:
         if worker is not None:
@@ -191,19 +192,17 @@ def _tables(args: argparse.Namespace, comparison: Any, findings: list[Finding], 
 
     if args.format == "csv":
         for kind in ("comparison.csv", "findings.csv"):
-            (args.out / f"{stem}.{kind}").write_bytes(table_export(kind, comparison, findings))
-        print(f"wrote {stem}.comparison.csv and {stem}.findings.csv in {args.out}")
+            write_file(args.out / f"{stem}.{kind}", table_export(kind, comparison, findings))
         return
     try:
         data = table_export("comparison.xlsx", comparison, findings)
     except ImportError as exc:
         raise CommandError(str(exc)) from None
-    (args.out / f"{stem}.comparison.xlsx").write_bytes(data)
-    print(f"wrote {args.out / (stem + '.comparison.xlsx')}")
+    write_file(args.out / f"{stem}.comparison.xlsx", data)
 
 
 def _emit(body: str, out: Path | None, name: str) -> None:
     if out is None:
         sys.stdout.write(body if body.endswith("\n") else body + "\n")
     else:
-        (out / name).write_text(body, encoding="utf-8")
+        write_file(out / name, body)

@@ -46,5 +46,5 @@ def test_analyze_refuses_it_with_one_line_and_exit_2(locked: Path, capsys) -> No
     captured = capsys.readouterr()
     assert [p["document"]["name"] for p in json.loads(captured.out)] == [SAMPLE_TXT.name]
     lines = [line for line in captured.err.splitlines() if line.startswith("lexrisk: ")]
-    assert lines == [f"lexrisk: {locked}: cannot be read (Permission denied)"], captured.err
+    assert lines == [f"lexrisk: error: {locked}: cannot be read (Permission denied)"], captured.err
     assert "crash" not in captured.err and "Traceback" not in captured.err

@@ -88,14 +88,14 @@ def test_refusals_print_the_file_name_not_its_path(tmp_path: Path, monkeypatch, 
     monkeypatch.setenv("LEXRISK_MAX_UPLOAD_MB", "0.001")
     assert main(["analyze", str(SAMPLE_PDF)]) == 2
     err = capsys.readouterr().err
-    assert f"lexrisk: {SAMPLE_PDF.name}: the file is" in err and str(SAMPLE_PDF.parent) not in err
+    assert f"lexrisk: error: {SAMPLE_PDF.name}: the file is" in err and str(SAMPLE_PDF.parent) not in err
 
 
 def test_a_name_with_markup_and_slashes_is_printed_as_it_is(tmp_path: Path, capsys):
     odd = tmp_path / "[bold]x[_bold].txt"
     odd.write_bytes(b"")
     assert main(["analyze", str(odd)]) == 2
-    assert "lexrisk: [bold]x[_bold].txt: the file is empty" in capsys.readouterr().err
+    assert "lexrisk: error: [bold]x[_bold].txt: the file is empty" in capsys.readouterr().err
 
 
 def test_an_uploaded_name_with_a_slash_is_kept_whole(tmp_path: Path) -> None:

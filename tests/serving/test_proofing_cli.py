@@ -3,6 +3,7 @@ section; the findings (and so the CUAD scores) are the same with and without it.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def test_table_and_html_have_a_proofing_section(contract: Path, capsys, tmp_path
     page = (tmp_path / "out" / "services.html").read_text("utf-8")
     assert '<h2 id="proofing">Proofing</h2>' in page and "Section 4 is referred to" in page
     assert page.count('<span class="proofing">') >= 3 and '<a id="p0"></a>' in page
+    # the checks this installation turned off, said as a lawyer reads it (the setting's name is the API's)
+    assert "your firm's administrator has turned these drafting checks off" in html.unescape(page)
+    assert "LEXRISK_PROOFING_KINDS" not in page
 
 
 def test_the_proofing_line_names_the_checks_that_did_not_run(contract: Path, capsys, monkeypatch) -> None:
@@ -66,7 +70,11 @@ def test_the_proofing_line_names_the_checks_that_did_not_run(contract: Path, cap
     assert main(["analyze", str(contract)]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "Proofing: 0 items; 1 redaction marks; not run: undefined term, unused definition, duplicate " \
-           "definition, missing reference, placeholder, numbering, party name — off by default" in out
+           "definition, missing reference, placeholder, numbering, party name — these drafting checks are off by " \
+           "default" in out
+    # said to a lawyer: who can turn them on, not the server's setting and a developer's page
+    assert "your firm's administrator can turn them on" in out
+    assert "LEXRISK_PROOFING_KINDS" not in out and "docs/proofing.md" not in out
     monkeypatch.setenv("LEXRISK_PROOFING_KINDS", json.dumps(list(PROOFING_KINDS)))
     clear_settings()
     assert main(["analyze", str(contract)]) == 0

@@ -51,7 +51,8 @@ def test_the_setting_picks_the_kinds(monkeypatch) -> None:
     notes = _notes_under(monkeypatch, '["placeholder"]')
     assert [n.title for n in notes] == ["PROOFING · checks not run", "PROOFING · placeholder"]
     off = [k.replace("_", " ") for k in PROOFING_KINDS if k != "placeholder"]
-    assert notes[0].body.startswith(f"Not run: {', '.join(off)} — turned off by this server's LEXRISK_PROOFING_KINDS.")
+    assert notes[0].body.startswith(f"Not run: {', '.join(off)} — your firm's administrator has turned these "
+                                    "drafting checks off, and can turn them on.")
     assert notes[0].body.endswith("\nRun: placeholder (1 item found, each a comment).")
 
 
@@ -65,9 +66,14 @@ def test_the_review_copy_says_which_checks_did_not_run_by_default(monkeypatch) -
     comment = next(iter(out.comments))
     assert comment.author == "lexrisk"
     off = [k.replace("_", " ") for k in PROOFING_KINDS if k not in DEFAULT_KINDS]
-    assert f"Not run: {', '.join(off)} — off by default: " in comment.text
-    assert "too many false alarms" in comment.text and "LEXRISK_PROOFING_KINDS turns them on" in comment.text
-    assert comment.text.endswith("Run: redaction (1 mark found, not commented one by one).")
+    assert f"Not run: {', '.join(off)} — these drafting checks are off by default" in comment.text
+    assert "too many false alarms" in comment.text and "your firm's administrator can turn them on" in comment.text
+    assert "LEXRISK_PROOFING_KINDS" not in comment.text and "docs/" not in comment.text  # a developer's words
+    # each sentence in a paragraph of its own: a reader that takes paragraphs' text ran them together
+    # ("...did not read this document.Run: redaction ...")
+    assert [p.text.split(" — ")[0] for p in comment.paragraphs] == [
+        "PROOFING · checks not run", f"Not run: {', '.join(off)}",
+        "Run: redaction (1 mark found, not commented one by one)."]
     assert anchors(out)[str(comment.comment_id)] == out.paragraphs[0].text  # the document's start
     # in the margin only: the contract's text is the one a file without the comment has
     plain = docx.Document(io.BytesIO(review_docx(document, [])))
