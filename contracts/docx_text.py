@@ -305,9 +305,25 @@ ACCEPTED_RUNS = ("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w
 _TRACKED = re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)[\s>]")
 
 
-def accepted_text(p) -> str:
+_CHAR_TAGS = {f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen", f"{_W}ptab"}
+_CHAR_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def child_text(child: Any) -> str:
+    """What a run child adds to its paragraph's text: python-docx's rendering, except that every break
+    (a page or column break too) is a line break. python-docx gives a page break no text, so the words on
+    either side ran together ("... other than the parties.IN WITNESS WHEREOF ...") and no clause could
+    start after it. word/runs.py reads runs with this same function, so offsets still line up."""
+    if child.tag not in _CHAR_TAGS:
+        return ""
+    if child.tag == f"{_W}t":
+        return child.text or ""
+    return _CHAR_TEXT[child.tag]
+
+
+def accepted_text(p: Any) -> str:
     """A paragraph's text with its tracked changes accepted."""
-    return "".join(run.text for run in p.xpath(ACCEPTED_RUNS))
+    return "".join(child_text(child) for run in p.xpath(ACCEPTED_RUNS) for child in run)
 
 
 def tracked_changes(data: bytes) -> int:

@@ -19,14 +19,13 @@ from typing import Any
 
 from lxml import etree
 
-from contracts.docx_text import ACCEPTED_RUNS
+from contracts.docx_text import ACCEPTED_RUNS, child_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 # runs whose text the reader counts, in document order
 TEXT_RUNS = ACCEPTED_RUNS
 _TEXT_RUNS = etree.XPath(TEXT_RUNS, namespaces=NS)  # compiled: python-docx's elements override .xpath
-_CHAR_TAGS = {f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}ptab"}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DROPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
@@ -39,18 +38,6 @@ def xml_safe(text: str) -> str:
     """XML cannot hold control characters; ingested text has none, other callers' may. Each becomes
     U+FFFD, one for one, so offsets still line up."""
     return _NOT_XML.sub("\ufffd", text)
-
-
-def child_text(child: Any) -> str:
-    """What a run child contributes to the paragraph's text (python-docx's own rendering)."""
-    if child.tag not in _CHAR_TAGS:
-        return ""
-    tag = child.tag[len(W):]
-    if tag == "t":
-        return child.text or ""
-    if tag == "br":
-        return "\n" if child.get(f"{W}type", "textWrapping") == "textWrapping" else ""
-    return {"tab": "\t", "ptab": "\t", "cr": "\n", "noBreakHyphen": "-"}[tag]
 
 
 def run_text(run: Any) -> str:

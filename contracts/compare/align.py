@@ -24,8 +24,8 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from contracts.compare.models import EmbeddingUse
+from contracts.compare.pieces import comparison_clauses
 from contracts.documents import Document
-from contracts.segment import segment_clauses
 
 
 @dataclass(frozen=True)
@@ -103,12 +103,13 @@ def clause_key(text: str) -> str:
 
 
 def units_of(document: Document, spans: Iterable[tuple[int, int, str]] = ()) -> list[Unit]:
-    """The document's clauses (contracts.segment), each tagged with the categories of the spans that
-    overlap it — (start, end, category) triples, e.g. an analyzer's findings."""
+    """The document's clauses (contracts.segment's, with tables and the execution block apart:
+    contracts.compare.pieces), each tagged with the categories of the spans that overlap it — (start, end,
+    category) triples, e.g. an analyzer's findings."""
     text = document.text
     tagged = sorted(spans)
     units: list[Unit] = []
-    for clause in segment_clauses(text):
+    for clause in comparison_clauses(text):
         start, end = clause.start, clause.end
         while start < end and text[start].isspace():
             start += 1

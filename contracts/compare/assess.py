@@ -9,28 +9,18 @@ or standard text) or the template; nothing is invented."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from contracts.compare.facts import material_changes
 from contracts.compare.models import RedlineOp, Verdict
 from contracts.playbook import SEVERITY_ORDER, CategoryPolicy, Playbook, Severity
 
-_MONEY = re.compile(r"(?:[$€£]|\b(?:USD|EUR|GBP|US\$)\s?)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand))?"
-                    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|euros|pounds)\b", re.I)
-_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
-_DURATION = re.compile(r"\b(?:\d+|[a-z]+(?:-[a-z]+)?)\s*(?:\(\d+\)\s*)?(?:business\s+|calendar\s+)?"
-                       r"(?:days?|weeks?|months?|years?)\b", re.I)
-_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                   r"\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
-_LAW = re.compile(r"\blaws?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s+[A-Z][a-zA-Z&.]+)*(?:,?\s+(?:Inc|LLC|Ltd|Corp|Corporation|Limited|GmbH|plc|S\.A)\b\.?)")
 _ROLE = re.compile(r'\(\s*(?:the\s+)?["“]([A-Z][\w ]{0,30})["”]\s*\)')  # ("Customer"), (the "Provider")
-_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "forty-five", "sixty", "ninety"]
 
-FACTS = (("amount", _MONEY), ("percentage", _PERCENT), ("duration", _DURATION), ("date", _DATE))
 # categories whose presence is itself the risk (added: worse) and those whose absence is (removed: worse)
 RISK_WHEN_PRESENT = frozenset({"Exclusivity", "Non-Compete", "Uncapped Liability", "Most Favored Nation",
                                "Minimum Commitment", "Liquidated Damages", "IP Ownership Assignment",
@@ -49,60 +39,6 @@ def containment(position_text: str, clause_text: str) -> float:
     """How well a position's wording appears within the clause (a position is usually a sentence of it)."""
     a, b = " ".join(position_text.split()).casefold(), " ".join(clause_text.split()).casefold()
     return (fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.ratio(a, b)) / 100
-
-
-def _facts(text: str, pattern: re.Pattern[str]) -> list[str]:
-    found = []
-    for m in pattern.finditer(text):
-        value = " ".join(m.group(0).split())
-        if pattern is _DURATION and not (value[0].isdigit() or value.split()[0].lower().rstrip(",") in _NUMBER_WORDS):
-            continue
-        found.append(value)
-    return found
-
-
-@dataclass
-class Change:
-    what: str
-    before: list[str]
-    after: list[str]
-
-    def describe(self) -> str:
-        """The values that differ, not every value of the clause: "amount changed from $2,000,000 to
-        $1,000,000" where the clause also keeps its $5,000,000; "duration removed: sixty (60) days" where one
-        is gone and none came in its place."""
-        before, after = _left_over(self.before, self.after), _left_over(self.after, self.before)
-        if before and after:
-            return f"{self.what} changed from {', '.join(before)} to {', '.join(after)}"
-        if before:
-            return f"{self.what} removed: {', '.join(before)}"
-        return f"{self.what} added: {', '.join(after)}" if after else f"{self.what} changed"
-
-
-def _left_over(values: list[str], others: list[str]) -> list[str]:
-    """`values` less one of each in `others` (compared without case): what one side has that the other has not."""
-    rest = Counter(v.casefold() for v in others)
-    out = []
-    for v in values:
-        if rest[v.casefold()]:
-            rest[v.casefold()] -= 1
-        else:
-            out.append(v)
-    return out
-
-
-def material_changes(template_text: str, contract_text: str) -> list[Change]:
-    """The facts a lawyer checks first, compared side by side."""
-    changes = []
-    for what, pattern in FACTS:
-        before, after = _facts(template_text, pattern), _facts(contract_text, pattern)
-        if sorted(b.casefold() for b in before) != sorted(a.casefold() for a in after):
-            changes.append(Change(what, before, after))
-    before_law = [m.group(1) for m in _LAW.finditer(template_text)]
-    after_law = [m.group(1) for m in _LAW.finditer(contract_text)]
-    if before_law != after_law and (before_law or after_law):
-        changes.append(Change("governing law", before_law, after_law))
-    return changes
 
 
 def party_names(text: str) -> list[str]:

@@ -102,16 +102,6 @@ def test_the_category_the_contract_lacks_is_the_one_reported(msa: Document) -> N
     assert missing.category == "Insurance" and "drops the template's Insurance clause" in missing.explanation
 
 
-def test_a_change_names_only_the_values_that_differ() -> None:
-    from contracts.compare.assess import Change
-
-    assert Change("duration", ["three (3) years", "one (1) year", "sixty (60) days"],
-                  ["three (3) years", "one (1) year"]).describe() == "duration removed: sixty (60) days"
-    assert Change("amount", ["$10"], ["$10", "$20"]).describe() == "amount added: $20"
-    assert Change("amount", ["$10", "$10"], ["$10"]).describe() == "amount removed: $10"  # one of two is gone
-    assert Change("governing law", ["New York"], ["Delaware"]).describe() == "governing law changed from New York to Delaware"
-
-
 def test_a_protection_a_reworded_clause_drops_but_another_clause_gives_is_not_removed(msa: Document) -> None:
     """A paired clause that no longer caps liability, in a contract that caps it in another clause, said
     "Cap on Liability removed" and was high risk; it now says where the contract covers it."""
