@@ -1,10 +1,14 @@
 """Adjudication: where annotators disagree, an adjudicator's decision makes the gold label.
 
-Labels of one category on one contract are grouped into clusters of overlapping spans. A cluster is
-agreed when every annotator of the contract has exactly one span in it and all spans have the same
-offsets and severity; otherwise it is a disagreement, listed with what differs. Decisions are review
-events of kind "adjudication" (who, when, why): the chosen label is accepted, the rest of its
-cluster rejected; nothing is deleted or edited."""
+The annotators are people (`annotation.agreement.multi_annotated`): a data source's import such as CUAD's
+gold labels is no vote, so a span only CUAD marked is no disagreement and a span both lawyers marked alike
+is agreed whatever CUAD marked. Labels of one category on one contract are grouped into clusters of
+overlapping spans. A cluster is agreed when every annotator of the contract has exactly one span in it and
+all spans have the same offsets and severity; otherwise it is a disagreement, listed with what differs.
+Decisions are review events of kind "adjudication" (who, when, why): the chosen label is accepted with
+its identical twins (another annotator's label of the same category, offsets and severity says the same),
+the rest of its cluster rejected; nothing is deleted or edited, and a label already in the state a
+decision would put it in gets no second event."""
 
 from __future__ import annotations
 
@@ -82,19 +86,25 @@ def disagreements(session: Session, tenant: str, *, contract_id: int | None = No
 
 
 def accept_agreed(session: Session, tenant: str, reviewer: str, comment: str = "annotators agree") -> int:
-    """Accept every label of every agreed, undecided cluster; returns how many labels were accepted."""
+    """Accept every pending label of every agreed, undecided cluster; returns how many were accepted, which is
+    how many events were recorded (a label already accepted, by a review say, is not accepted again, and one a
+    reviewer rejected stays rejected: agreement does not overrule a decision)."""
     accepted = 0
     for cluster in clusters(session, tenant):
         if cluster.agreed and not cluster.decided:
             for x in cluster.labels:
-                record_review(session, tenant, x.annotation_id, "accepted", reviewer, comment, kind="adjudication")
-                accepted += 1
+                if x.status == "pending":
+                    record_review(session, tenant, x.annotation_id, "accepted", reviewer, comment, kind="adjudication")
+                    accepted += 1
     return accepted
 
 
 def decide(session: Session, tenant: str, reviewer: str, *, accept: Sequence[int] = (), reject: Sequence[int] = (),
            comment: str | None = None) -> dict[str, int]:
-    """Accept these labels (rejecting the others of their clusters) and reject those."""
+    """Accept these labels and reject those. Accepting a label accepts its identical twins in its cluster (same
+    category, offsets and severity: they say the same) and rejects the others of the cluster; a label named in
+    `reject` is rejected even when it is a twin. The counts are of events recorded: a twin or a cluster member
+    already in the state the decision gives it gets none."""
     both = sorted(set(accept) & set(reject))
     if both:
         raise StoreError("a label cannot be both accepted and rejected: " + ", ".join(f"#{i}" for i in both))
@@ -103,20 +113,35 @@ def decide(session: Session, tenant: str, reviewer: str, *, accept: Sequence[int
     for annotation_id in [*accept, *reject]:
         if owned(session, Annotation, tenant, id=annotation_id) is None:
             raise StoreError(f"no annotation with id {annotation_id}")
+    named = set(accept) | set(reject)
     for annotation_id in accept:
         record_review(session, tenant, annotation_id, "accepted", reviewer, comment, kind="adjudication")
         counts["accepted"] += 1
         cluster = by_id.get(annotation_id)
-        for x in cluster.labels if cluster else []:
-            if x.annotation_id not in accept and x.annotation_id not in reject:
-                record_review(session, tenant, x.annotation_id, "rejected", reviewer,
-                              f"adjudicated in favour of #{annotation_id}" + (f": {comment}" if comment else ""),
-                              kind="adjudication")
-                counts["rejected"] += 1
+        if cluster is None:
+            continue
+        chosen = next(x for x in cluster.labels if x.annotation_id == annotation_id)
+        for x in cluster.labels:
+            if x.annotation_id in named:
+                continue
+            decision, why = (("accepted", f"identical to #{annotation_id}") if x.twin_key == chosen.twin_key
+                             else ("rejected", f"adjudicated in favour of #{annotation_id}"))
+            if _status(session, x.annotation_id) == decision:
+                continue
+            record_review(session, tenant, x.annotation_id, decision, reviewer,
+                          why + (f": {comment}" if comment else ""), kind="adjudication")
+            counts[decision] += 1
     for annotation_id in reject:
         record_review(session, tenant, annotation_id, "rejected", reviewer, comment, kind="adjudication")
         counts["rejected"] += 1
     return counts
+
+
+def _status(session: Session, annotation_id: int) -> str:
+    """The label's status now (an earlier decision of this call may have changed it since the clusters were read)."""
+    found = session.get(Annotation, annotation_id)
+    assert found is not None, annotation_id  # the id came from this tenant's clusters
+    return found.status
 
 
 def merge(session: Session, tenant: str, reviewer: str, contract: Contract, *, category: str, severity: str,

@@ -99,19 +99,27 @@ class Label:
     start: int
     end: int
     origin: str = "manual"
+    status: str = "pending"
+
+    @property
+    def twin_key(self) -> tuple[str, int, int, str]:
+        """What two identical labels share (category, offsets, severity): such labels agree, whoever drew them."""
+        return self.category, self.start, self.end, self.severity
 
 
 def multi_annotated(session: Session, tenant: str, annotators: list[str] | None = None) -> dict[int, list[Label]]:
-    """Labels of people and sources (not models) on `tenant`'s contracts that two or more of them labelled.
-    An adjudicator's merged label is the outcome of a disagreement, not one more annotator's vote: left out."""
+    """Labels of people on `tenant`'s contracts that two or more of them labelled. Agreement is between human
+    annotators: a data source's import (CUAD's gold labels, annotator kind `source`) and a model's proposals are
+    no votes, and an adjudicator's merged label is the outcome of a disagreement, not one more annotator's vote:
+    all left out."""
     names = {a.id: a for a in session.exec(select(Annotator))}
     per_contract: dict[int, list[Label]] = defaultdict(list)
     for a in session.exec(of_tenant(Annotation, tenant).order_by(col(Annotation.id))):
         who = names[a.annotator_id]
-        if who.kind == "model" or a.source == "adjudication" or (annotators and who.name not in annotators):
+        if who.kind != "person" or a.source == "adjudication" or (annotators and who.name not in annotators):
             continue
         per_contract[a.contract_id].append(Label(row_id(a), who.name, a.category, a.severity, a.start, a.end,
-                                                 a.origin))
+                                                 a.origin, a.status))
     return {cid: labels for cid, labels in per_contract.items() if len({x.annotator for x in labels}) >= 2}
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from annotation.report import ImportRecordError, ImportReport
+from annotation.report import ImportRecordError, ImportReport, ImportSourceError
 from annotation.store.models import PUBLIC_TENANT, Annotation, Annotator, ReviewEvent
 from annotation.store.repository import StoreError, get_or_create_annotator, get_or_create_contract, row_id
 from contracts import cuad
@@ -30,6 +30,7 @@ from contracts.taxonomy import UnknownCategoryError, canonical
 from contracts.textnorm import normalize_text
 
 ANNOTATOR = "cuad"
+SOURCE = "cuad"  # the `source` of every label it imports: how the store tells CUAD's contracts from others
 MASTER = cuad.CLAUSES_FILE
 OMITTED = "<omitted>"
 
@@ -76,8 +77,8 @@ def read_master(path: Path) -> Iterator[CuadRow | ImportRecordError]:
     try:
         for raw in cuad.read_master(path):
             yield _row(path, raw)
-    except cuad.CuadError as exc:
-        raise ImportRecordError(exc.where, exc.reason) from None
+    except cuad.CuadError as exc:  # the file as a whole (unreadable, not CUAD's, malformed CSV)
+        raise ImportSourceError(exc.where, exc.reason) from None
 
 
 def _row(path: Path, raw: cuad.MasterRow) -> CuadRow | ImportRecordError:
@@ -109,7 +110,7 @@ def import_cuad(session: Session, cuad_dir: Path, *, tenant: str = PUBLIC_TENANT
     cuad_dir = Path(cuad_dir)
     master, txt_dir = cuad_dir / MASTER, cuad_dir / cuad.TEXT_DIR
     if not master.is_file() or not txt_dir.is_dir():
-        raise ImportRecordError(str(cuad_dir), f"not a CUAD folder (needs {MASTER} and {cuad.TEXT_DIR}/)")
+        raise ImportSourceError(str(cuad_dir), f"not a CUAD folder (needs {MASTER} and {cuad.TEXT_DIR}/)")
     playbook = playbook or default_playbook()
     report = ImportReport(source=str(cuad_dir))
     rows: list[CuadRow] = []
@@ -171,6 +172,7 @@ def _import_row(session: Session, tenant: str, txt_dir: Path, index: dict[str, s
                                                            Annotation.annotator_id == annotator.id)).first()
         if already is not None:
             report.contracts_already_present += 1
+            report.records_already_present += len(row.excerpts)
             return
         report.contracts += 1
         text = document.text
@@ -202,7 +204,7 @@ def _import_row(session: Session, tenant: str, txt_dir: Path, index: dict[str, s
             for (start, end), method in zip(spans, methods, strict=True):
                 rows.append(Annotation(tenant=tenant, contract_id=row_id(contract), annotator_id=row_id(annotator),
                                        category=excerpt.category, severity=severity, start=start, end=end,
-                                       quote=text[start:end], explanation=reason, status="accepted", source="cuad", source_ref=ref,
+                                       quote=text[start:end], explanation=reason, status="accepted", source=SOURCE, source_ref=ref,
                                        group_key=group))
                 report.located_by[method] += 1
             report.records_imported += 1

@@ -5,7 +5,8 @@ the chunk's labels), built with `contracts.prompt` and `contracts.chunking`, the
 analyzers run at inference. Invariants, checked while building rather than hoped for: every quote in
 an answer is verbatim in its user message; every example fits `max_length` tokens of the given
 tokenizer, chat template included; no contract is in two splits; only labels of tenants that opted in
-to sharing them (`Tenant.share_labels`) are read, and the card names those tenants."""
+to sharing them (`Tenant.share_labels`) are read, and the card names those tenants; no contract of CUAD's
+held-out dev split is in it unless asked for, and the card counts them."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from annotation.cuad import SOURCE as CUAD_SOURCE
 from annotation.dataset_terms import gold_terms
 from annotation.store.models import Annotation, Contract, DatasetVersion
 from annotation.store.repository import row_id, sharing_tenants, tenant_named
 from contracts.chunking import Chunk, TokenCounter, chunk_around, chunk_text
+from contracts.cuad_split import is_dev
 from contracts.documents import Document
 from contracts.key_terms import TERM_CATEGORIES
 from contracts.portable_paths import portable_text
@@ -185,10 +188,22 @@ def labels_fingerprint(session: Session, tenants: list[str]) -> str:
     return digest.hexdigest()
 
 
+def cuad_dev_contracts(session: Session, contract_ids: set[int]) -> list[str]:
+    """Names of the contracts among `contract_ids` that `annotate import-cuad` brought from CUAD's held-out dev
+    split: they hold labels of its source (`source` cuad) and their name, the CUAD text file's, is on the dev side
+    of `contracts.cuad_split`, the split `lexrisk eval run --split dev` scores on. Any label on such a contract
+    puts its text in the set, a lawyer's as much as CUAD's."""
+    rows = session.exec(select(Contract.id, Contract.name).join(Annotation, col(Annotation.contract_id) == Contract.id)
+                        .where(Annotation.source == CUAD_SOURCE).distinct())
+    return sorted(name for cid, name in rows if cid in contract_ids and is_dev(name))
+
+
 def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                  allow_cuad_dev: bool = False, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write train/dev/test JSONL and the dataset card into `config.out`, record the dataset version in
-    the store, and return the card. `tenants`: whose labels (default: every tenant that shares them)."""
+    the store, and return the card. `tenants`: whose labels (default: every tenant that shares them). A set
+    that would hold contracts of CUAD's held-out dev split (a store filled by `import-cuad` without `--split
+    train`) is refused unless `allow_cuad_dev`: a model trained on it would be scored on contracts it saw."""
     if config.max_length < 256:
         raise BuildError(f"--max-length {config.max_length} is too small; the system prompt alone needs more")
     if not 0 <= config.negatives <= 1:
@@ -218,10 +233,17 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
         raise BuildError(f"--max-length {config.max_length} leaves {room} tokens after the system prompt "
                          f"({overhead} tokens); use at least {overhead + 256}")
     terms_overhead = _terms_overhead(tokenizer, config) if config.terms else 0
+    contract_ids = sorted(set(labels_by_contract) | set(term_labels))
+    held_out = cuad_dev_contracts(session, set(contract_ids))
+    if held_out and not allow_cuad_dev:
+        raise BuildError(f"{len(held_out)} of the {len(contract_ids)} contracts are CUAD's held-out dev contracts "
+                         f"(e.g. {held_out[0]}), imported by `annotate import-cuad` without `--split train`; a model "
+                         "trained on them cannot be scored on CUAD's dev split. Build from a store filled with "
+                         "`lexrisk annotate import-cuad DIR --split train`, or pass --allow-cuad-dev to "
+                         "`lexrisk annotate build-dataset` to build it anyway")
     tally = Tally()
     examples: list[Example] = []
     splits: dict[str, str] = {}
-    contract_ids = sorted(set(labels_by_contract) | set(term_labels))
     for done, cid in enumerate(contract_ids, start=1):
         contract = session.get(Contract, cid)
         assert contract is not None
@@ -240,7 +262,7 @@ def build_dataset(session: Session, config: BuildConfig, *, tenants: list[str] |
                          f"{config.max_length} (the prompt takes {overhead} tokens; each label's span or answer "
                          "needs more than is left), so the set would teach only empty answers; raise --max-length "
                          "or use --prompt brief")
-    return _write(session, examples, splits, tally, config, overhead, tenants, fingerprint)
+    return _write(session, examples, splits, tally, config, overhead, tenants, fingerprint, len(held_out))
 
 
 def _contract_examples(contract: Contract, labels: list[GoldLabel], split: str, tokenizer, count: TokenCounter,
@@ -356,7 +378,7 @@ def _percentiles(values: list[int]) -> dict[str, float]:
 
 
 def _write(session: Session, examples: list[Example], splits: dict[str, str], tally: Tally, config: BuildConfig,
-           overhead: int, tenants: list[str], fingerprint: str) -> dict[str, Any]:
+           overhead: int, tenants: list[str], fingerprint: str, cuad_dev: int) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     bodies: dict[str, bytes] = {}
@@ -407,6 +429,7 @@ def _write(session: Session, examples: list[Example], splits: dict[str, str], ta
         terms_examples=dict(tally.terms_examples), terms_filled=dict(sorted(tally.terms_filled.items())),
         terms_labels_outside_excerpts=tally.terms_labels_outside,
         labels_fingerprint=fingerprint,
+        cuad_dev_contracts=cuad_dev,
     )
     existing = session.exec(select(DatasetVersion).where(DatasetVersion.content_hash == card.content_hash)).first()
     if existing is None:
@@ -438,6 +461,8 @@ def _card_markdown(card: dict[str, Any]) -> str:
              f"- labels placed: {card['labels_placed']}; truncated (no chunk could hold them): {card['labels_truncated']}; "
              f"answer items dropped to fit: {card['answer_items_dropped_to_fit']}",
              f"- tokens per example: {card['tokens']['all']}",
+             f"- contracts of CUAD's held-out dev split (`annotate build-dataset --allow-cuad-dev`): "
+             f"{card['cuad_dev_contracts']}",
              *([f"- key-terms examples (one per contract, served with LEXRISK_OPENAI_TERMS=model): "
                 f"{card['terms_examples']}; fields stated: {card['terms_filled']}"]
                if card["params"]["terms"] else []),

@@ -100,6 +100,11 @@ class DatasetCard(_Strict):
         None, description="sha256 of the store's gold labels it was built from (annotation.dataset."
                           "labels_fingerprint: its tenants and their accepted annotations), so `train prepare` and "
                           "`lexrisk train` can tell a set the store has since outgrown; None on cards built before")
+    cuad_dev_contracts: int | None = Field(
+        None, ge=0, description="contracts it holds that `annotate import-cuad` brought from CUAD's held-out dev "
+                                "split (contracts.cuad_split): 0 unless built with --allow-cuad-dev, since a model "
+                                "trained on them cannot be scored on CUAD's dev split; None on cards built before it "
+                                "was counted")
 
 
 def lost_labels(card: Mapping[str, Any]) -> str | None:

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import get_args
 
 from contracts.settings import PromptStyle
-from lexrisk.commands.annotate_common import add_tenant_argument, open_store, print_report, progress_bar
+from lexrisk.commands.annotate_common import (
+    add_tenant_argument,
+    open_store,
+    open_tenant_store,
+    print_report,
+    progress_bar,
+)
 from lexrisk.commands.args import (
     add_db_command_group,
     add_subcommand,
@@ -62,6 +68,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="share of contracts in test (default 0.1); with --dev, less than 1")
     s.add_argument("--tenant", action="append", metavar="NAME",
                    help="use this tenant's labels (repeatable; it must share them); default: every tenant that does")
+    s.add_argument("--allow-cuad-dev", action="store_true",
+                   help="build even when the set would hold contracts of CUAD's held-out dev split (imported "
+                        "without --split train); a model trained on it cannot be scored on CUAD's dev contracts. "
+                        "The card counts them (cuad_dev_contracts)")
 
     s = add_subcommand(sub, "stats", _stats, help="counts per category, severity, annotator, status and split",
                        description="Count contracts, annotations and review events per category, severity, annotator, status and split.")
@@ -111,7 +121,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _import_cuad(args: argparse.Namespace) -> int:
     from annotation.cuad import import_cuad
-    from annotation.report import ImportRecordError
+    from annotation.report import ImportRecordError, ImportSourceError
     from contracts.errors import CommandError
     from contracts.playbook import PlaybookError, load_playbook
     from lexrisk.settings import get_settings
@@ -126,6 +136,8 @@ def _import_cuad(args: argparse.Namespace) -> int:
         with bar, store.session() as session:
             report = import_cuad(session, args.cuad_dir, tenant=args.tenant, playbook=playbook, limit=args.limit, split=args.split,
                                  skip_bad=args.skip_bad, progress=update)
+    except ImportSourceError as exc:  # the folder or its CSV: leaving out bad records cannot help
+        raise CommandError(str(exc)) from None
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad records)") from None
     summary = report.as_dict()
@@ -155,7 +167,8 @@ def _build_dataset(args: argparse.Namespace) -> int:
     bar, update = progress_bar("Building dataset")
     try:
         with bar, store.session() as session:
-            card = build_dataset(session, config, tenants=args.tenant, progress=update)
+            card = build_dataset(session, config, tenants=args.tenant, allow_cuad_dev=args.allow_cuad_dev,
+                                 progress=update)
     except BuildError as exc:
         raise CommandError(str(exc)) from None
     print(f"wrote {sum(card['examples'].values())} examples to {args.out} "
@@ -163,13 +176,16 @@ def _build_dataset(args: argparse.Namespace) -> int:
           f"{card['examples'].get('test', 0)}) from tenants {', '.join(card['tenants'])}, dataset version {card['dataset_version']}, hash {card['content_hash'][:16]}")
     if (lost := lost_labels(card)) is not None:
         print(f"warning: {lost}", file=sys.stderr)
+    if card["cuad_dev_contracts"]:
+        print(f"warning: the set holds {card['cuad_dev_contracts']} contract(s) of CUAD's held-out dev split "
+              "(--allow-cuad-dev): do not score a model trained on it on CUAD's dev split", file=sys.stderr)
     return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
     from annotation.stats import store_stats
 
-    store = open_store(args)
+    store = open_tenant_store(args)
     with store.session() as session:
         stats = store_stats(session, args.tenant)
     if args.json:

@@ -37,11 +37,11 @@ def _agreement(args: argparse.Namespace) -> int:
 
     from annotation.agreement import agreement
     from contracts.errors import CommandError
-    from lexrisk.commands.annotate_common import open_store
+    from lexrisk.commands.annotate_common import open_tenant_store
 
     if not 0 < args.iou <= 1:
         raise CommandError(f"--iou {args.iou} must be in (0, 1]")
-    store = open_store(args)
+    store = open_tenant_store(args)
     with store.session() as session:
         figures = agreement(session, args.tenant, annotators=args.annotator, min_iou=args.iou)
     if figures["contracts"] == 0:
@@ -70,12 +70,12 @@ def _adjudicate(args: argparse.Namespace) -> int:
     from annotation.adjudication import accept_agreed, decide, disagreements
     from annotation.store import StoreError
     from contracts.errors import CommandError
-    from lexrisk.commands.annotate_common import open_store
+    from lexrisk.commands.annotate_common import open_tenant_store
 
     deciding = args.accept or args.reject or args.accept_agreed
     if deciding and not args.reviewer:
         raise CommandError("--reviewer NAME is needed to record a decision")
-    store = open_store(args)
+    store = open_tenant_store(args)
     try:
         with store.session() as session:
             if args.accept_agreed:

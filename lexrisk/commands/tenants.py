@@ -61,16 +61,14 @@ def run_list(args: argparse.Namespace) -> int:
 def run_set(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from annotation.store import set_share_labels, tenant_named
-    from contracts.errors import CommandError
+    from annotation.store import set_share_labels
+    from lexrisk.commands.annotate_common import require_tenant
     from lexrisk.commands.args import database_url
     from serving.command_db import command_engine
 
     name = args.name.strip()
     with command_engine(database_url(args)) as engine, Session(engine) as session:
-        if tenant_named(session, name) is None:
-            raise CommandError(f"no tenant {name!r}; `lexrisk tenants list` shows them "
-                               f"(`lexrisk keys create --tenant {name}` makes one)")
+        require_tenant(session, name)
         tenant = set_share_labels(session, name, args.share_labels == "on")
         session.commit()
         print(f"tenant {tenant.name!r}: share labels {'on' if tenant.share_labels else 'off'}")

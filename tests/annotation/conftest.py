@@ -25,6 +25,13 @@ SMALL_CUAD = [  # four contracts: short, a multi-part excerpt, a repeated excerp
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_clocked_progress(monkeypatch):
+    """Off a terminal the commands print a progress line every PLAIN_PROGRESS_EVERY_S seconds: on a slow machine
+    a test reading stderr would see lines a fast one does not. None here; the test of the lines asks for them."""
+    monkeypatch.setattr("lexrisk.commands.annotate_common.PLAIN_PROGRESS_EVERY_S", float("inf"))
+
+
 def _sqlite_store(tmp_path: Path, name: str = "store.db") -> Store:
     return Store(f"sqlite:///{tmp_path / name}")
 

@@ -159,3 +159,96 @@ def test_origins_reported_and_a_merge_replaces_the_disagreeing_labels(store):
         with pytest.raises(StoreError, match="no annotation with id 999"):
             merge(session, "public", "carol", contract, category="Governing Law", severity="high", start=0, end=5,
                   replaces=[999])
+
+
+def _with_cuad(session) -> dict[str, int]:
+    """CUAD's import (annotator kind `source`, accepted gold) and two lawyers on one contract: CUAD marks clause 1
+    (as both lawyers do) and clause 3 (alone); the lawyers also agree, label for label, on clause 4, which CUAD
+    left unmarked."""
+    from annotation.store import get_or_create_annotator
+
+    contract = get_or_create_contract(session, "public", Document.from_text("msa.txt", TEXT))
+    cuad = get_or_create_annotator(session, "cuad", kind="source")
+    law, _, cap, assign = (_span(i) for i in range(4))
+
+    def label(who, category, span, severity, **kw):
+        return add_annotation(session, contract, who, category=category, severity=severity, start=span[0],
+                              end=span[1], **{"source": "test", **kw}).id
+
+    return {
+        "cuad_law": label(cuad, "Governing Law", law, "info", source="cuad", status="accepted"),
+        "cuad_cap": label(cuad, "Cap on Liability", cap, "medium", source="cuad", status="accepted"),
+        "alice_law": label("alice", "Governing Law", law, "info"),
+        "bob_law": label("bob", "Governing Law", law, "info"),
+        "alice_assign": label("alice", "Anti-Assignment", assign, "low"),
+        "bob_assign": label("bob", "Anti-Assignment", assign, "low"),
+    }
+
+
+def test_a_source_import_is_no_annotator(store):
+    """CUAD's gold labels are no vote: agreement names the people, a span only CUAD marked is no disagreement,
+    and the spans both lawyers marked alike are agreed, whether CUAD marked them or not."""
+    with store.session() as session:
+        ids = _with_cuad(session)
+        figures = agreement(session, "public")
+        listed = disagreements(session, "public")
+        assert figures["annotators"] == ["alice", "bob"] and set(figures["origins"]) == {"alice", "bob"}
+        assert all(set(row["pairs"]) == {"alice | bob"} for row in figures["categories"].values())
+        assert "Cap on Liability" not in figures["categories"]  # only CUAD used it
+        assert listed == []
+        assert accept_agreed(session, "public", "carol") == 4
+        events = session.exec(select(ReviewEvent).where(ReviewEvent.kind == "adjudication")).all()
+        assert sorted(e.annotation_id for e in events) == sorted(
+            ids[k] for k in ("alice_law", "bob_law", "alice_assign", "bob_assign"))
+
+
+def test_accept_agreed_counts_what_it_records(store):
+    """A label already decided (accepted in a review) gets no second event, and the count printed is the events
+    recorded; a second run records nothing."""
+    from annotation.store import record_review
+
+    with store.session() as session:
+        ids = _seed(session)
+        record_review(session, "public", ids["alice_assign"], "accepted", "partner")
+        before = len(session.exec(select(ReviewEvent)).all())
+        assert accept_agreed(session, "public", "carol") == 1
+        recorded = session.exec(select(ReviewEvent).where(ReviewEvent.kind == "adjudication")).all()
+        assert [e.annotation_id for e in recorded] == [ids["bob_assign"]]
+        assert len(session.exec(select(ReviewEvent)).all()) == before + 1
+        assert accept_agreed(session, "public", "carol") == 0
+
+
+def test_agreement_and_adjudicate_commands_leave_cuad_out(sqlite_store, capsys):
+    url = str(sqlite_store.engine.url)
+    with sqlite_store.session() as session:
+        _with_cuad(session)
+    assert main(["annotate", "--db", url, "agreement"]) == 0
+    out = capsys.readouterr().out
+    assert "(alice, bob)" in out and "cuad" not in out
+    assert main(["annotate", "--db", url, "adjudicate"]) == 0
+    assert "0 undecided disagreements" in capsys.readouterr().out
+    assert main(["annotate", "--db", url, "adjudicate", "--reviewer", "carol", "--accept-agreed"]) == 0
+    assert "accepted 4 agreed labels" in capsys.readouterr().out
+    assert main(["annotate", "--db", url, "adjudicate", "--reviewer", "carol", "--accept-agreed"]) == 0
+    assert "accepted 0 agreed labels" in capsys.readouterr().out
+
+
+def test_accepting_a_label_accepts_its_identical_twins(store):
+    """alice and bob drew the same span with the same category and severity, dave another severity: accepting
+    alice's accepts bob's (they say the same) and rejects dave's only."""
+    with store.session() as session:
+        contract = get_or_create_contract(session, "public", Document.from_text("msa.txt", TEXT))
+        law = _span(0)
+        ids = {who: add_annotation(session, contract, who, category="Governing Law", severity=severity,
+                                   start=law[0], end=law[1], source="test").id
+               for who, severity in (("alice", "high"), ("bob", "high"), ("dave", "medium"))}
+        assert decide(session, "public", "carol", accept=[ids["alice"]]) == {"accepted": 2, "rejected": 1}
+        status = {a.id: a.status for a in session.exec(select(Annotation))}
+        assert (status[ids["alice"]], status[ids["bob"]], status[ids["dave"]]) == ("accepted", "accepted", "rejected")
+        assert disagreements(session, "public") == []
+        # deciding the same again records only what it changes: the explicit accept
+        assert decide(session, "public", "carol", accept=[ids["bob"]]) == {"accepted": 1, "rejected": 0}
+        # a twin named in --reject is rejected all the same
+        assert decide(session, "public", "carol", accept=[ids["alice"]], reject=[ids["bob"]]) == \
+            {"accepted": 1, "rejected": 1}
+        assert session.get(Annotation, ids["bob"]).status == "rejected"

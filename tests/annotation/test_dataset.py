@@ -9,16 +9,20 @@ from sqlmodel import select
 from annotation.cuad import import_cuad
 from annotation.dataset import BuildConfig, BuildError, build_dataset, load_tokenizer, split_of
 from annotation.store import Annotation, Contract, DatasetVersion, record_review
+from contracts.cuad_split import is_dev
 from contracts.prompt import system_prompt
 from lexrisk.cli import main
+from tests.annotation.conftest import SMALL_CUAD
 
 MAX_LENGTH = 4096
+TRAIN_SIDE = [name for name in SMALL_CUAD if not is_dev(name)]
 
 
 @pytest.fixture
 def cuad_store(sqlite_store, small_cuad):
+    """The small CUAD sample's train side: the set a model may be trained on (build-dataset refuses dev's)."""
     with sqlite_store.session() as session:
-        import_cuad(session, small_cuad)
+        import_cuad(session, small_cuad, split="train")
     return sqlite_store
 
 
@@ -62,7 +66,8 @@ def test_builder_invariants(cuad_store, tokenizer_dir, tmp_path):
         version = session.exec(select(DatasetVersion)).one()
     assert card["labels_placed"] == len({(a.contract_id, a.category, a.start, a.end) for a in gold})
     assert version.content_hash == card["content_hash"] and set(version.annotation_ids) == {a.id for a in gold}
-    assert set(version.splits.values()) <= {"train", "dev", "test"} and len(version.splits) == 4
+    assert set(version.splits.values()) <= {"train", "dev", "test"}
+    assert len(version.splits) == len({a.contract_id for a in gold}) == len(TRAIN_SIDE)
     assert card["tokens"]["all"]["max"] <= MAX_LENGTH
     per_origin = {split: sum(c.values()) for split, c in card["label_occurrences_per_origin"].items()}
     assert per_origin == {split: sum(c.values()) for split, c in card["label_occurrences_per_category"].items()}
@@ -175,6 +180,7 @@ def test_build_dataset_command(cuad_store, tokenizer_dir, tmp_path, capsys):
     assert main(["annotate", "--db", str(cuad_store.engine.url), "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["latest_dataset_version"] == card["dataset_version"]
+    assert card["cuad_dev_contracts"] == 0  # the train side only
     assert sum(stats["by_split"].values()) == stats["by_status"]["accepted"]
 
 
@@ -213,3 +219,76 @@ def test_a_set_that_would_hold_none_of_the_labels_is_refused(sqlite_store, token
     assert code == 2 and err.count("\n") == 1, err
     assert f"none of the 1 gold labels fits an example of --max-length {MAX_LENGTH}" in err
     assert not (out / "dataset_card.json").exists()
+
+
+def _name_on(side: str, stem: str) -> str:
+    """A CUAD-like text file name on `side` of contracts.cuad_split (the split hashes names only): no dev
+    contract is read to test the refusal."""
+    from itertools import count
+
+    return next(name for i in count() if is_dev(name := f"{stem}_{i}-EX-10.1-AGREEMENT.txt") == (side == "dev"))
+
+
+def _synthetic_store(store, *, dev: bool):
+    """Three public contracts with gold labels: one as `import-cuad` stores CUAD's train side (annotator `cuad`
+    of kind source, source cuad), one named as a dev contract but a lawyer's (no CUAD label: not CUAD's), and,
+    with `dev`, one as `import-cuad` stores a dev contract."""
+    from annotation.store import add_annotation, get_or_create_annotator, get_or_create_contract
+    from contracts.documents import Document
+
+    text = "1. Governing Law. This Agreement is governed by the laws of New York.\n2. Term. It lasts five years.\n"
+    start, end = 3, text.index("\n")
+    sides = [("train", "cuad"), ("dev", "lawyer"), *([("dev", "cuad")] if dev else [])]
+    with store.session() as session:
+        cuad = get_or_create_annotator(session, "cuad", kind="source")
+        for n, (side, who) in enumerate(sides):
+            name = _name_on(side, f"SYNTHETIC{n}")
+            contract = get_or_create_contract(session, "public", Document.from_text(name, f"{text}{name}\n"))
+            add_annotation(session, contract, cuad if who == "cuad" else who, category="Governing Law",
+                           severity="info", start=start, end=end, source="cuad" if who == "cuad" else "test",
+                           status="accepted")
+
+
+def test_a_set_holding_cuads_dev_contracts_is_refused_unless_asked(sqlite_store, tokenizer_dir, tmp_path, capsys):
+    """A store filled by `import-cuad` without `--split train` holds the contracts the evaluation holds out: the
+    set is refused in one line that counts them; --allow-cuad-dev builds it and the card counts them."""
+    _synthetic_store(sqlite_store, dev=True)
+    with pytest.raises(BuildError, match=r"^1 of the 3 contracts are CUAD's held-out dev contracts"):
+        _build(sqlite_store, tokenizer_dir, tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+    argv = ["annotate", "--db", str(sqlite_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+            "--max-length", str(MAX_LENGTH), "--out", str(tmp_path / "cli")]
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1 of the 3 contracts are CUAD's held-out dev contracts" in err
+    assert "--split train" in err and "--allow-cuad-dev" in err
+    assert main([*argv, "--allow-cuad-dev"]) == 0
+    err = capsys.readouterr().err
+    card = json.loads((tmp_path / "cli" / "dataset_card.json").read_text())
+    assert card["cuad_dev_contracts"] == 1 and sum(card["contracts"].values()) == 3
+    assert "holds 1 contract(s) of CUAD's held-out dev split" in err
+    assert "contracts of CUAD's held-out dev split (`annotate build-dataset --allow-cuad-dev`): 1" in \
+        (tmp_path / "cli" / "README.md").read_text()
+
+
+def test_a_set_without_cuads_dev_contracts_says_so(sqlite_store, tokenizer_dir, tmp_path, capsys):
+    """A lawyer's contract whose name happens to hash to dev is no CUAD contract: counted 0, built without a word."""
+    _synthetic_store(sqlite_store, dev=False)
+    code = main(["annotate", "--db", str(sqlite_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", str(MAX_LENGTH), "--out", str(tmp_path / "ds")])
+    assert code == 0 and capsys.readouterr().err == ""
+    card = json.loads((tmp_path / "ds" / "dataset_card.json").read_text())
+    assert card["cuad_dev_contracts"] == 0 and sum(card["contracts"].values()) == 2
+
+
+def test_build_dataset_shows_progress_off_a_terminal(sqlite_store, tokenizer_dir, tmp_path, capsys, monkeypatch):
+    """Off a terminal (a log, CI) the rich bar is off; a plain line on stderr says how far the build is, at most
+    every PLAIN_PROGRESS_EVERY_S seconds (here every contract), so a long build is not minutes of silence."""
+    monkeypatch.setattr("lexrisk.commands.annotate_common.PLAIN_PROGRESS_EVERY_S", 0.0)
+    _synthetic_store(sqlite_store, dev=False)
+    code = main(["annotate", "--db", str(sqlite_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
+                 "--max-length", str(MAX_LENGTH), "--out", str(tmp_path / "ds")])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.err.splitlines() == ["Building dataset: 1/2", "Building dataset: 2/2"]
+    assert "Building" not in captured.out

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.cuad
 
 @pytest.fixture
 def cuad_store(sqlite_store, small_cuad):
+    """The whole small sample, dev contract included: its answers are what these tests check the builder
+    against, so they build with allow_cuad_dev (as `--allow-cuad-dev` does); no model is trained on them."""
     with sqlite_store.session() as session:
         import_cuad(session, small_cuad)
     return sqlite_store
@@ -38,7 +40,7 @@ def _build(store, tokenizer_dir, out, **kwargs):
     config = BuildConfig(tokenizer=str(tokenizer_dir), max_length=MAX_LENGTH, out=out, dev_fraction=0.25,
                          test_fraction=0.25, **kwargs)
     with store.session() as session:
-        return build_dataset(session, config)
+        return build_dataset(session, config, allow_cuad_dev=True)
 
 
 def _rows(out: Path) -> list[tuple[dict, dict]]:
@@ -150,7 +152,7 @@ def test_risk_only_keeps_term_labels_for_the_terms_examples(cuad_store, tokenize
 def test_cli_terms_flag(cuad_store, tokenizer_dir, tmp_path):
     out = tmp_path / "cli"
     code = main(["annotate", "--db", str(cuad_store.engine.url), "build-dataset", "--tokenizer", str(tokenizer_dir),
-                 "--max-length", str(MAX_LENGTH), "--terms", "--out", str(out)])
+                 "--max-length", str(MAX_LENGTH), "--terms", "--allow-cuad-dev", "--out", str(out)])
     assert code == 0
     card = json.loads((out / "dataset_card.json").read_text())
     assert card["params"]["terms"] is True and sum(card["terms_examples"].values()) == 4
