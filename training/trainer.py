@@ -1,5 +1,5 @@
 """One recipe -> one adapter. Loads data and checks it, loads the base in 4-bit, trains with trl's
-SFTTrainer on the assistant's tokens only, evaluates on dev, and writes the adapter with its
+SFTTrainer (training.token_metrics) on the assistant's tokens only, evaluates on dev, and writes the adapter with its
 tokenizer, training template and model card. Resumes from the last checkpoint after a crash."""
 
 from __future__ import annotations
@@ -143,10 +143,10 @@ def check_packing(config: TrainConfig, model) -> None:
 
 def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: list[dict] | None, tokenizer):
     from datasets import Dataset
-    from trl import SFTTrainer
 
     from training.build import load_base_model, peft_config, prepare_for_training
     from training.run_loss import RunLoss
+    from training.token_metrics import TokenWeightedSFTTrainer
 
     check_distributed(config)
     check_kernels(config)
@@ -154,7 +154,7 @@ def build_trainer(config: TrainConfig, base_path: str, train: list[dict], dev: l
     model = load_base_model(config, base_path)
     model = prepare_for_training(config, model)
     check_packing(config, model)
-    return SFTTrainer(
+    return TokenWeightedSFTTrainer(  # trl's SFTTrainer, its token accuracy and entropy weighted by tokens
         model=model,
         args=args,
         train_dataset=Dataset.from_list(train),

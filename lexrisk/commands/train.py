@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shlex
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from lexrisk.commands.args import add_db_argument, folder_to_write
@@ -127,26 +130,48 @@ def run_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(label: str):
-    """A spinner on stderr while a step without a count runs (nothing when stderr is not a terminal)."""
-    from contextlib import nullcontext
-
+def _status(label: str) -> AbstractContextManager:
+    """While a step without a count runs: on a terminal, a spinner on stderr; elsewhere (a log, CI, a pipe), a
+    plain `LABEL: N s so far` line every PLAIN_PROGRESS_EVERY_S seconds, as the counted steps' lines come, so
+    building a base model is not half a minute of silence while a skipped step prints nothing. Such a line says only
+    that the step is still running, so never more than one a second (an interval of 0 asks for every counted update,
+    which would make this one spin)."""
     from rich.console import Console
 
     console = Console(stderr=True)
-    return console.status(f"{label} ...") if console.is_terminal else nullcontext()
+    return console.status(f"{label} ...") if console.is_terminal else _plain_status(label)
+
+
+@contextmanager
+def _plain_status(label: str) -> Iterator[None]:
+    from lexrisk.commands import annotate_common
+
+    every = max(annotate_common.PLAIN_PROGRESS_EVERY_S, 1.0)
+    started = time.monotonic()
+    done = threading.Event()
+
+    def tell() -> None:
+        while not done.wait(every if math.isfinite(every) else None):
+            print(f"{label}: {time.monotonic() - started:.0f} s so far", file=sys.stderr, flush=True)
+
+    teller = threading.Thread(target=tell, daemon=True)
+    teller.start()
+    try:
+        yield
+    finally:
+        done.set()
+        teller.join()
 
 
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr, as a (done, total) callback (none when stderr is not a terminal)."""
-    from rich.console import Console
-    from rich.progress import Progress
+    """A (done, total) callback showing a counted step's progress on stderr: annotate's progress bar (a transient
+    rich bar on a terminal, else a plain `LABEL: done/total` line at most every PLAIN_PROGRESS_EVERY_S seconds)."""
+    from lexrisk.commands.annotate_common import progress_bar
 
-    console = Console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    bar, update = progress_bar(label)
+    with bar:
+        yield update
 
 
 def run_train(args: argparse.Namespace) -> int:

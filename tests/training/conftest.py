@@ -21,6 +21,14 @@ TRAINING_CUAD = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_clocked_progress(monkeypatch):
+    """Off a terminal `train prepare` and `annotate` print a progress line every PLAIN_PROGRESS_EVERY_S seconds: on a
+    slow machine a test reading stderr would see lines a fast one does not. None here; the test of the lines asks
+    for them."""
+    monkeypatch.setattr("lexrisk.commands.annotate_common.PLAIN_PROGRESS_EVERY_S", float("inf"))
+
+
 def tiny_config(tmp: Path, *overrides: str, dataset_dir: Path | None = None, base: Path | None = None):
     from training.config import load_config
 

@@ -4,7 +4,9 @@ idempotent, each step saying what it did; then `lexrisk train` runs on what it m
 from __future__ import annotations
 
 import json
+import re
 import shlex
+import time
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,35 @@ def test_prepare_then_train_then_prepare_again_skips(tmp_path, small_cuad, monke
     trained = json.loads((tmp_path / "out" / "tiny-cpu" / "adapter" / "lexrisk_model_card.json").read_text())
     assert trained["dataset"]["content_hash"] == rebuilt["content_hash"]
     assert trained["dataset"]["path"].startswith("$TMPDIR/")  # the card names the temporary folder, not /tmp
+
+
+def test_prepare_shows_progress_off_a_terminal(tmp_path, small_cuad, monkeypatch, capsys):
+    """Off a terminal (a log, CI), where no bar shows, each long step says on stderr how far it is: the base model's
+    build that it is still running (at most once a second), the import and the build their counts (here every
+    count: an interval of 0); stdout keeps only the steps' own lines."""
+    from training import tiny
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("lexrisk.commands.annotate_common.PLAIN_PROGRESS_EVERY_S", 0.0)
+    build = tiny.build_tiny_model
+
+    def slow_build(spec, target):  # past the first status line however fast the machine
+        time.sleep(1.5)
+        return build(spec, target)
+
+    monkeypatch.setattr(tiny, "build_tiny_model", slow_build)
+    assert main(["train", "prepare", str(RECIPES / "tiny-cpu.yaml"), "--db", f"sqlite:///{tmp_path / 'store.db'}",
+                 "--import-cuad", "--cuad", str(small_cuad)]) == 0
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert any(re.fullmatch(r"base model: \d+ s so far", line) for line in err), err
+    imported = len(TRAINING_CUAD[:2])
+    assert [line for line in err if line.startswith("Importing CUAD's train split: ")] == \
+        [f"Importing CUAD's train split: {done}/{imported}" for done in range(1, imported + 1)]
+    contracts = sum(json.loads((tmp_path / "out" / "tiny-dataset" / "dataset_card.json").read_text())["contracts"].values())
+    assert [line for line in err if line.startswith("Building the training set: ")] == \
+        [f"Building the training set: {done}/{contracts}" for done in range(1, contracts + 1)]
+    assert len(captured.out.splitlines()) == 4 and not re.search(r"so far|: \d+/\d+$", captured.out, re.MULTILINE)
 
 
 def test_a_set_counted_with_the_bases_old_tokenizer_is_built_again(tmp_path, small_cuad, monkeypatch, capsys):
