@@ -11,7 +11,7 @@ from analyzers.settings import AnalyzerSettings
 from contracts.playbook import Playbook
 
 __all__ = ["ANALYZERS", "Analyzer", "AnalyzerLoadError", "Proposal", "UnknownAnalyzerError", "analyzer_names",
-           "get_analyzer"]
+           "get_analyzer", "missing_setting", "usable_analyzers"]
 
 # name -> "module:factory"; each factory takes (settings, playbook) and returns an Analyzer
 ANALYZERS: dict[str, str] = {
@@ -31,6 +31,27 @@ class AnalyzerLoadError(ValueError):
 
 def analyzer_names(settings: AnalyzerSettings) -> list[str]:
     return sorted({*ANALYZERS, *settings.analyzer_plugins})
+
+
+def missing_setting(name: str, settings: AnalyzerSettings) -> str | None:
+    """What the named analyzer lacks to run here, naming the setting; None when it is configured. Decided
+    from the settings alone, without asking a model server (an upload is answered at once): `openai` is
+    configured once its server is named (LEXRISK_OPENAI_BASE_URL set) or it is the default analyzer (whose
+    server `/readyz` checks), `hf` once LEXRISK_HF_MODEL names a model; the baseline ships with lexrisk, and a
+    plugin is the deployment's own. Without this an upload naming `openai` on a baseline-only server was
+    accepted, and its job failed as `analyzer_unavailable` some seconds later, after every retry."""
+    if name in settings.analyzer_plugins:
+        return None
+    if name == "openai" and settings.analyzer != "openai" and "openai_base_url" not in settings.model_fields_set:
+        return "LEXRISK_OPENAI_BASE_URL (the address of its OpenAI-compatible server, e.g. vLLM) is not set"
+    if name == "hf" and not settings.hf_model:
+        return "LEXRISK_HF_MODEL (the model name or folder it runs) is not set"
+    return None
+
+
+def usable_analyzers(settings: AnalyzerSettings) -> list[str]:
+    """The analyzers an upload may name on this server: known and configured."""
+    return [name for name in analyzer_names(settings) if missing_setting(name, settings) is None]
 
 
 def get_analyzer(name: str, settings: AnalyzerSettings, playbook: Playbook | None = None) -> Analyzer:

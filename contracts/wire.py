@@ -80,8 +80,12 @@ class JobPublic(BaseModel):
     attempts: int
     error: ErrorDetail | None = Field(None, description="why the job failed")
     stats: dict[str, Any] = Field(description="once done: proposed, ungrounded_dropped, duplicates_merged, seconds, "
-                                              "prompt_tokens, completion_tokens, findings, invalid_answers, "
-                                              "invalid_answer_examples")
+                                              "prompt_tokens, completion_tokens, findings (the risks found), "
+                                              "possible (passages to check: scored below the analyzer's threshold, "
+                                              "listed among the contract's findings with `possible: true` and not "
+                                              "counted in `findings`), model (what the findings record as "
+                                              "`model`), invalid_answers, invalid_answer_examples; with a "
+                                              "template, comparison_id, or comparison_error when it failed")
     webhook_status: str | None = Field(None, description="pending, delivered, rejected or failed; null without callback")
     comparison_id: str | None = Field(None, description="the comparison this job ran (upload with template_id)")
     created_at: datetime
@@ -151,7 +155,8 @@ class PartyIn(BaseModel):
 class TermCorrection(BaseModel):
     """A lawyer's correction of one key term (PATCH /v1/contracts/{id}/terms). The value is checked as
     the field's kind (an ISO date, an ISO period, text); `start`/`end` say where the contract states
-    it, and default to where the analyzer read it. `parties` replaces the whole list."""
+    it. Without them the value is the lawyer's, unquoted and no label, unless it equals the analyzer's value,
+    whose words it keeps. `parties` replaces the whole list."""
 
     model_config = ConfigDict(extra="forbid")
     field: TermField
@@ -214,6 +219,7 @@ class FeedTokenCreated(FeedTokenPublic):
 
 class FeedTokensPublic(BaseModel):
     data: list[FeedTokenPublic]
+    count: int = Field(description="all the tenant's tokens, revoked ones included (the list is not paged)")
 
 
 class ContractsPublic(BaseModel):
@@ -247,6 +253,8 @@ class Review(BaseModel):
     reviewed_at: datetime
     original_category: str | None = None
     original_severity: Severity | None = None
+    label_id: int | None = Field(None, description="the label the review is stored as in the annotation store; "
+                                 "DELETE /v1/labels/{id} withdraws an acceptance or a rejection")
 
 
 class FindingPublic(Finding):
@@ -496,7 +504,12 @@ class Evaluation(BaseModel):
 
 class ModelInfo(BaseModel):
     analyzer: str
-    analyzers: list[str]
+    analyzers: list[str] = Field(description="the analyzers an upload may name here: known and configured")
+    unconfigured: dict[str, str] = Field(default_factory=dict, description="analyzers this server knows but cannot "
+                                         "run, each with the setting it lacks (an upload naming one is a 400 "
+                                         "`analyzer_not_configured`)",
+                                         examples=[{"hf": "LEXRISK_HF_MODEL (the model name or folder it runs) "
+                                                          "is not set"}])
     model: str | None
     adapter: str | None
     max_upload_mb: float

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -30,15 +31,24 @@ def list_tokens(engine: Engine, tenant_id: str) -> list[FeedToken]:
                                  .order_by(col(FeedToken.created_at), col(FeedToken.id))).all())
 
 
-def revoke_token(engine: Engine, tenant_id: str, token_id: str) -> FeedToken | None:
-    """The tenant's token, revoked (revoking twice is no error); None when the tenant has no such token."""
-    with Session(engine, expire_on_commit=False) as session:
-        row = session.exec(select(FeedToken).where(FeedToken.id == token_id, FeedToken.tenant_id == tenant_id)).first()
-        if row is not None and row.revoked_at is None:
-            row.revoked_at = utcnow()
-            session.add(row)
-            session.commit()
-        return row
+def get_token(engine: Engine, tenant_id: str, token_id: str) -> FeedToken | None:
+    """The tenant's token as listed, revoked or not; None when the tenant has no such token."""
+    with Session(engine) as session:
+        return session.exec(select(FeedToken).where(FeedToken.id == token_id, FeedToken.tenant_id == tenant_id)).first()
+
+
+def revoke_token(engine: Engine, tenant_id: str, token_id: str) -> bool:
+    """Revoke the tenant's active token: False when it has no such token or it was revoked already, so that
+    a repeated DELETE answers 404 as for a deleted contract. One conditional UPDATE: of two concurrent
+    revocations one wins. The feed refuses the token from the commit on (tenant_for_token reads the row on
+    every request: tokens are not cached)."""
+    with Session(engine) as session:
+        result = session.exec(update(FeedToken).where(col(FeedToken.id) == token_id,
+                                                      col(FeedToken.tenant_id) == tenant_id,
+                                                      col(FeedToken.revoked_at).is_(None))
+                              .values(revoked_at=utcnow()))
+        session.commit()
+        return result.rowcount == 1
 
 
 def tenant_for_token(engine: Engine, token: str) -> Tenant | None:

@@ -8,6 +8,9 @@ from pydantic import Field, SecretStr, field_validator
 from analyzers.settings import AnalyzerSettings
 from contracts.settings import CommonSettings, SettingsPart
 
+# the largest page any list returns: declared in the OpenAPI reference (`limit`'s maximum), so a setting may lower it only
+PAGE_SIZE_CAP = 100
+
 
 class ApiSettings(SettingsPart):
     """The HTTP API (`lexrisk serve`)."""
@@ -35,7 +38,9 @@ class ApiSettings(SettingsPart):
     admin_token: SecretStr | None = Field(None, description="when set, /admin/keys (list, revoke) takes "
                                                            "`Authorization: Bearer <token>`; unset: those routes are off")
     metrics_token: SecretStr | None = Field(None, description="when set, /metrics needs `Authorization: Bearer <token>`")
-    page_size_max: int = Field(100, ge=1, description="largest `limit` a list request may ask for")
+    page_size_max: int = Field(PAGE_SIZE_CAP, ge=1, le=PAGE_SIZE_CAP,
+                               description=f"largest `limit` a list request may ask for (at most {PAGE_SIZE_CAP}, the "
+                                           "`maximum` the OpenAPI reference declares to generated clients)")
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, entries: list[str]) -> list[str]:

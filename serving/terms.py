@@ -1,8 +1,8 @@
 """Key terms as the service keeps them: one row per contract, written by the job that read them and
 corrected by lawyers field by field. A field a lawyer corrected (`source: lawyer`) outlives the next
-analysis of the contract; every correction is also stored as the tenant's label in the annotation
-store (CUAD's category for the field, the span, and the value as the label's explanation), in the same
-transaction, as reviews of findings are (serving/review_labels.py)."""
+analysis of the contract; a correction that says where the contract states the value is also stored as
+the tenant's label in the annotation store (CUAD's category for the field, the span, and the value as the
+label's explanation), in the same transaction, as reviews of findings are (serving/review_labels.py)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ TERM_TYPES: dict[str, type[ValuedTerm]] = {
     "expiration_date": ExpirationTerm, "renewal_term": RenewalTerm,
     "notice_period_to_terminate_renewal": NoticePeriodTerm, "governing_law": GoverningLawTerm}
 _DATES = ("agreement_date", "effective_date", "expiration_date")
+# a lawyer's value given without the words that state it: no quote, an empty span (no label is made of it)
+UNGROUNDED: dict[str, Any] = {"quote": "", "start": 0, "end": 0, "page": 1}
 _PERIODS = ("renewal_term", "notice_period_to_terminate_renewal")
 
 
@@ -105,7 +107,9 @@ def _write(row: ContractTermsRow, terms: KeyTerms, job_id: str | None) -> None:
 def correct(session: Session, row: ContractTermsRow | None, *, tenant_id: str, contract_id: str,
             correction: TermCorrection, document: Document, data: bytes | None, store_tenant: str, reviewer: str,
             playbook: Playbook) -> ContractTermsRow:
-    """Apply a lawyer's correction to the contract's terms and record it as the tenant's label(s)."""
+    """Apply a lawyer's correction to the contract's terms and record it as the tenant's label(s): the
+    lawyer's span accepted (and the analyzer's, if the lawyer moved it, rejected). A value given without a
+    span is kept ungrounded and becomes no label, unless it confirms the analyzer's (_grounding)."""
     if row is None:  # no analysis has read terms yet: the lawyer's are the first
         row = ContractTermsRow(contract_id=contract_id, tenant_id=tenant_id, terms={})
     terms = KeyTerms.model_validate(row.terms)
@@ -123,18 +127,29 @@ def correct(session: Session, row: ContractTermsRow | None, *, tenant_id: str, c
             updated = updated.model_copy(update={"notice_period_to_terminate_renewal": notice.model_copy(
                 update={"deadline": notice_deadline(updated)})})  # null where it cannot be computed (perpetual)
     _write(row, updated, row.job_id)
-    _record_labels(session, store_tenant, document, data, correction, spans, previous, reviewer, playbook)
+    # the analyzer's span is judged only against a span the lawyer gave: a value changed without one says
+    # nothing of whether those words state the term (they may be the right clause, read wrong)
+    _record_labels(session, store_tenant, document, data, correction, spans, previous if _pointed(correction) else None,
+                   reviewer, playbook)
     session.add(row)
     return row
 
 
+def _pointed(correction: TermCorrection) -> bool:
+    """Whether the lawyer said where the contract states the value (`start`/`end`, both checked by _span)."""
+    return correction.start is not None or correction.end is not None
+
+
 def _grounding(correction: TermCorrection, previous: Grounded | Party | None, document: Document) -> dict[str, Any]:
-    if correction.start is None and correction.end is None:
-        if previous is None:
-            raise InvalidInput(f"{correction.field}: the analyzer read no such term; give start and end, where "
-                               "the contract states it", code="invalid_correction")
+    """Where the corrected value is stated: the lawyer's span; without one, the analyzer's words only when
+    the lawyer kept the value they were read as (a confirmation). A value the lawyer changed without a
+    span is not quoted at all (UNGROUNDED): the analyzer's words say another value ("an initial term of
+    three (3) years" is not 2030-06-30), and a quote beside the lawyer's value would claim they say it."""
+    if _pointed(correction):
+        return _span(correction.field, correction.start, correction.end, document)
+    if previous is not None and correction.value is not None and correction.value == getattr(previous, "value", None):
         return {"quote": previous.quote, "start": previous.start, "end": previous.end, "page": previous.page}
-    return _span(correction.field, correction.start, correction.end, document)
+    return UNGROUNDED
 
 
 def _span(field: str, start: int | None, end: int | None, document: Document) -> dict[str, Any]:

@@ -128,7 +128,8 @@ class Api:
 
     def correct_term(self, contract_id: str, field: str, value: str | None, *, reviewer: str | None = None,
                      comment: str | None = None) -> ContractTerms:
-        """A lawyer's value for one key term, at the span the analyzer read it from."""
+        """A lawyer's value for one key term, sent without a span: kept as the lawyer's, quoted at the analyzer's
+        words only if it confirms the value they were read as, otherwise unquoted and no label."""
         body = {k: v for k, v in {"field": field, "value": value, "reviewer": reviewer or None,
                                   "comment": comment or None}.items() if v is not None or k == "value"}
         return ContractTerms.model_validate(self._call("PATCH", f"/v1/contracts/{contract_id}/terms", json=body).json())
@@ -217,6 +218,10 @@ class Api:
         body = {"annotator": annotator, "category": category, "severity": severity, "start": start, "end": end,
                 "explanation": explanation or None, "origin": origin}
         return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
+
+    def withdraw_label(self, label_id: int, annotator: str) -> None:
+        """Take back `annotator`'s label, or their review decision stored as label `label_id` (a rejection)."""
+        self._call("DELETE", f"/v1/labels/{label_id}", params={"annotator": annotator})
 
     # -- the annotation workspace
     def queue(self, *, annotator: str | None = None, order: str = "newest", offset: int = 0,

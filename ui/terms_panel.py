@@ -44,8 +44,9 @@ def key_terms_panel(contract_id: str, text: ContractText) -> None:
                 label.markdown(f"**{row.label}**")
                 marker = " ✎" if row.lawyer else ""
                 if value.button(f"{plain(row.value)}{marker}", key=f"term-{contract_id}-{row.key}", type="tertiary",
-                                help=f"page {row.page}" + (" · corrected by a lawyer" if row.lawyer else "")
-                                + " · show it in the text"):
+                                help=(f"page {row.page}" + (" · corrected by a lawyer" if row.lawyer else "")
+                                      + " · show it in the text") if row.end > row.start
+                                else "corrected by a lawyer, without the words that state it"):
                     st.session_state[FOCUS] = (contract_id, row.key)
                     selected = row.key
             _parties_form(contract_id, found.terms.parties)

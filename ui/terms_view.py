@@ -61,8 +61,10 @@ def term_rows(terms: KeyTerms) -> list[TermRow]:
         if term is None:
             continue
         rule = getattr(term, "rule", None)
-        # an end counted from an event the contract does not date ("ten years from the First Commercial Sale")
-        value = term.value or (f"no date: {rule}" if rule else f"unreadable: “{term.quote}”")
+        # an end counted from an event the contract does not date ("ten years from the First Commercial Sale");
+        # no words at all: a lawyer's null given without a span ("the contract does not state it")
+        value = term.value or (f"no date: {rule}" if rule else f"unreadable: “{term.quote}”" if term.quote
+                               else "not stated")
         if field == "renewal_term" and term.value:
             value = period_words(term.value) + (", automatic" if term.automatic else "")
         elif field == "notice_period_to_terminate_renewal" and term.value:

@@ -54,6 +54,14 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             p.wait()
 
 
+def ready_message(app_url: str, api_url: str, *, made_key: bool) -> str:
+    """Where the app and the API are, and the key to sign in with: the one printed above when --tenant made
+    one (the line asked for a `lexrisk keys create` as if none had been made), otherwise how to make one."""
+    sign_in = "Sign in with the key above." if made_key else "Sign in with a key from `lexrisk keys create --tenant NAME`."
+    return (f"lexrisk is up:\n  app  {app_url}\n  API  {api_url}  (reference: {api_url}/docs)\n"
+            f"{sign_in} Ctrl-C stops both.")
+
+
 def run(args: argparse.Namespace) -> int:
     from contracts.errors import CommandError
 
@@ -87,9 +95,7 @@ def run(args: argparse.Namespace) -> int:
         processes.append(ui)
         if not _wait_ready(f"http://{args.host}:{args.ui_port}/_stcore/health", ui, timeout=120):
             raise CommandError(f"the app did not start on port {args.ui_port} (is the port in use?)")
-        print(f"lexrisk is up:\n  app  http://{args.host}:{args.ui_port}\n  API  {api_url}  (reference: "
-              f"{api_url}/docs)\nSign in with a key from `lexrisk keys create --tenant NAME`. Ctrl-C stops both.",
-              flush=True)
+        print(ready_message(f"http://{args.host}:{args.ui_port}", api_url, made_key=bool(args.tenant)), flush=True)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         dead = next(p for p in processes if p.poll() is not None)

@@ -9,18 +9,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.settings import load_settings
-from contracts.wire import ID_PATTERN, TEXT_PATTERN
 from serving.api.deps import ApiError, error_response
 from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
+from serving.api.request_checks import allowed_methods, known_query_params, validation_response
 from serving.api.routers import (
     admin,
     annotation,
@@ -47,9 +47,6 @@ log = logging.getLogger(__name__)
 # codes of the HTTP errors the framework itself raises: no route (404), wrong method (405), a body it
 # cannot parse (400)
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
-# what a pattern's mismatch means to the client, said in words (pydantic's message quotes the regex)
-PATTERN_MESSAGES = {ID_PATTERN: "not an id the API returned (32 hex digits)",
-                    TEXT_PATTERN: "holds a character that is not allowed (NUL)"}
 
 
 def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | None = None) -> FastAPI:
@@ -99,7 +96,9 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
     app = FastAPI(title="lexrisk", version="1", lifespan=lifespan,
                   description="Contract risk analysis: upload contracts, poll analysis jobs, read and review "
                               "findings. Every endpoint under /v1 needs `Authorization: Bearer <key>`; "
-                              "errors are `{\"error\": {\"code\", \"message\"}}`.")
+                              "errors are `{\"error\": {\"code\", \"message\"}}`.",
+                  # a GET's query parameter that its route does not declare is refused, not ignored
+                  dependencies=[Depends(known_query_params)])
     for router in (contracts.router, exports.router, comparisons.router, jobs.router, templates.router, labels.router, model.router,
                    terms.router, proofing.router, health.router, admin.router, annotation.router, registry.router):
         app.include_router(router)
@@ -116,23 +115,17 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            return error_response(405, "method_not_allowed", f"{request.method} is not allowed on "
+                                  f"{request.url.path}; it takes {', '.join(allowed)}", {"Allow": ", ".join(allowed)})
         code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        if any(error.get("type") == "json_invalid" for error in exc.errors()):
-            return error_response(400, "bad_request", "the body is not valid JSON")
-        problems = []
-        for error in exc.errors()[:5]:
-            loc = [str(p) for p in error.get("loc", ())]
-            where = ".".join(loc[1:] if loc and loc[0] in ("body", "path", "query", "header") else loc) or "request"
-            message = error.get("msg")
-            if error.get("type") == "string_pattern_mismatch":
-                message = PATTERN_MESSAGES.get(str((error.get("ctx") or {}).get("pattern")), message)
-            problems.append(f"{where}: {message}")
-        return error_response(422, "invalid_request", "; ".join(problems))
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_response(request, exc)
 
     @app.exception_handler(DataError)
     async def _out_of_range(_request: Request, exc: DataError) -> JSONResponse:

@@ -15,6 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,7 +27,7 @@ from serving.jobs.queue import JobQueue
 from serving.jobs.runner import AnalyzerCache
 from serving.models import Tenant
 from serving.pg_reads import PgReads
-from serving.settings import ServiceSettings
+from serving.settings import PAGE_SIZE_CAP, ServiceSettings
 
 # declared so that OpenAPI has a Bearer security scheme ("Authorize" in /docs); the check is the gate's
 _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey",
@@ -108,7 +110,24 @@ def page_limit(limit: int, settings: ServiceSettings) -> int:
 MAX_OFFSET = 2**31 - 1
 IdPath = Annotated[str, Path(pattern=ID_PATTERN, description=ID_HELP)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
-Limit = Annotated[int, Query(ge=1, description="rows a page, at most LEXRISK_PAGE_SIZE_MAX (100); more is a 422")]
+
+
+def _page_size(value: object, handler: ValidatorFunctionWrapHandler) -> int:
+    """`limit` past the declared maximum, said as page_limit says it past a lower LEXRISK_PAGE_SIZE_MAX (pydantic's
+    own "Input should be less than or equal to 100" does not say how to get the other rows)."""
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        if any(error["type"] == "less_than_equal" for error in exc.errors()):
+            raise PydanticCustomError("less_than_equal", "at most {le} rows a page (LEXRISK_PAGE_SIZE_MAX); page with offset",
+                                      {"le": PAGE_SIZE_CAP}) from None
+        raise
+
+
+# `maximum` in the OpenAPI reference, so that generated clients check it before sending
+Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_CAP, description=f"rows a page, at most LEXRISK_PAGE_SIZE_MAX "
+                                                                f"({PAGE_SIZE_CAP} unless lowered); more is a 422"),
+                  WrapValidator(_page_size)]
 
 SettingsDep = Annotated[ServiceSettings, Depends(app_settings)]
 EngineDep = Annotated[Engine, Depends(app_engine)]

@@ -68,7 +68,8 @@ def finding_public(row: FindingRow) -> FindingPublic:
     review = None
     if row.review and row.reviewed_at:
         review = Review(status=row.review, comment=row.review_comment, reviewed_at=row.reviewed_at,
-                        original_category=row.original_category, original_severity=row.original_severity)
+                        original_category=row.original_category, original_severity=row.original_severity,
+                        label_id=row.annotation_id)
     finding = Finding.model_validate(row, from_attributes=True)
     return FindingPublic(id=row.id, review=review, **finding.model_dump())
 

@@ -133,8 +133,10 @@ def document(session: Session, *, tenant_id: str, contract_id: str) -> Document:
 
 
 def findings(session: Session, *, tenant_id: str, contract_id: str, severity: Sequence[str] = (),
-             category: Sequence[str] = (), job_id: str | None = None) -> tuple[Job | None, list[FindingRow]]:
-    """Findings of the contract's latest finished job (or of `job_id`), filtered."""
+             category: Sequence[str] = (), job_id: str | None = None,
+             possible: bool | None = None) -> tuple[Job | None, list[FindingRow]]:
+    """Findings of the contract's latest finished job (or of `job_id`), filtered; `possible` False keeps the
+    risks found (what the job's `stats.findings` counts), True the passages to check (`stats.possible`)."""
     scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
     job: Job | None
     if job_id:
@@ -155,4 +157,6 @@ def findings(session: Session, *, tenant_id: str, contract_id: str, severity: Se
         except UnknownCategoryError as exc:
             raise InvalidInput(str(exc), code="unknown_category") from None
         query = query.where(col(FindingRow.category).in_(names))
+    if possible is not None:  # a row stored before `possible` existed is NULL: a risk found
+        query = query.where(col(FindingRow.possible).is_(True) if possible else col(FindingRow.possible).is_not(True))
     return job, list(session.exec(query.order_by(col(FindingRow.start), col(FindingRow.category))).all())

@@ -36,6 +36,11 @@ def page(session: Session, *, tenant_id: str, offset: int, limit: int) -> tuple[
     return list(rows), int(count)
 
 
+def get(session: Session, *, tenant_id: str, template_id: str) -> Template:
+    """The tenant's template; NotFound for another tenant's, as for an unknown id."""
+    return scope.template(session, tenant_id=tenant_id, template_id=template_id)
+
+
 def delete_template(session: Session, *, tenant_id: str, template_id: str) -> None:
     """The template and its upload; the comparisons made with it stay readable (they hold their result)."""
     template = scope.template(session, tenant_id=tenant_id, template_id=template_id)

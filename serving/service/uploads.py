@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from analyzers import analyzer_names
+from analyzers import analyzer_names, missing_setting, usable_analyzers
 from annotation.store import StoreConflict, get_or_create_contract
 from annotation.store.models import Contract as Record
 from annotation.store.repository import contract_document, owned
@@ -66,9 +66,12 @@ def upload(session: Session, *, tenant: Tenant, data: bytes, filename: str, sett
     one its labels' offsets index, and is not read again."""
     tenant_id = tenant.id
     analyzer = analyzer or settings.analyzer
+    usable = ", ".join(usable_analyzers(settings))
     if analyzer not in analyzer_names(settings):
-        raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: {', '.join(analyzer_names(settings))}",
-                           code="unknown_analyzer")
+        raise InvalidInput(f"unknown analyzer {analyzer!r}; choose one of: {usable}", code="unknown_analyzer")
+    if (missing := missing_setting(analyzer, settings)) is not None:
+        raise InvalidInput(f"the {analyzer} analyzer is not configured on this server: {missing}; choose one of: "
+                           f"{usable}", code="analyzer_not_configured")
     if callback_url:
         callback_url = check_callback_url(callback_url, settings)
     if len(data) > settings.max_upload_bytes:

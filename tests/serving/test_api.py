@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from analyzers import AnalyzerLoadError
 from contracts.findings import Finding
 from serving.keys import tenant_for_key
 from serving.service import contracts
-from tests.serving.conftest import SAMPLES, Api, make_settings, open_api
+from tests.serving.conftest import PLUGINS, SAMPLES, Api, make_settings, open_api
 
 
 def _error(response, status: int, code: str) -> dict:
@@ -126,7 +127,11 @@ def test_bad_uploads_get_clear_errors(tmp_path) -> None:
         _error(api.upload(SAMPLES / "master_services_agreement.pdf"), 413, "too_many_pages")
         _error(api.upload(analyzer="nope"), 400, "unknown_analyzer")
         _error(api.upload(template_id="0" * 32), 404, "not_found")
-        _error(api.client.post("/v1/contracts", headers=api.h(), data={"analyzer": "fake"}), 422, "invalid_request")
+        # a form without a file: url-encoded it cannot hold one (415, test_request_checks); multipart, it lacks it
+        _error(api.client.post("/v1/contracts", headers=api.h(), data={"analyzer": "fake"}), 415,
+               "unsupported_media_type")
+        _error(api.client.post("/v1/contracts", headers=api.h(), data={"analyzer": "fake"},
+                               files={"other": ("a.txt", b"x")}), 422, "invalid_request")
         _error(api.client.get(f"/v1/jobs/{'f' * 32}", headers=api.h()), 404, "not_found")
         _error(api.client.get("/v1/nowhere", headers=api.h()), 404, "not_found")
         _error(api.client.put("/v1/contracts", headers=api.h()), 405, "method_not_allowed")
@@ -218,8 +223,37 @@ def test_default_baseline_analyzer_through_the_api(tmp_path) -> None:
             assert document.text[item["start"]:item["end"]] == item["quote"]
 
 
+def unloadable(settings, playbook):
+    """A configured analyzer that still cannot start (a model folder gone since the settings were written)."""
+    raise AnalyzerLoadError("the unloadable analyzer needs its model folder, /models/gone")
+
+
 def test_an_analyzer_that_cannot_load_fails_the_job_with_the_reason(tmp_path) -> None:
-    for api in open_api(make_settings(tmp_path)):
-        job = api.wait(api.upload(analyzer="hf").json()["job_id"])  # LEXRISK_HF_MODEL is unset
+    settings = make_settings(tmp_path, analyzer_plugins=PLUGINS | {"unloadable": "tests.serving.test_api:unloadable"})
+    for api in open_api(settings):
+        job = api.wait(api.upload(analyzer="unloadable").json()["job_id"])
         assert job["status"] == "failed" and job["error"]["code"] == "analyzer_unavailable"
-        assert "LEXRISK_HF_MODEL" in job["error"]["message"]
+        assert "/models/gone" in job["error"]["message"]
+
+
+def test_an_analyzer_this_server_has_not_configured_is_refused_at_once(tmp_path) -> None:
+    """/v1/model listed baseline, hf and openai on a server with only the baseline set up, and an upload
+    naming openai was accepted (202), to fail as `analyzer_unavailable` some 15 s later after three tries.
+    Now /v1/model lists the analyzers an upload may name and, apart, those it cannot run with the setting
+    each lacks; an upload naming one of those is a 400 naming that setting, and nothing is stored."""
+    for api in open_api(make_settings(tmp_path)):
+        info = api.client.get("/v1/model", headers=api.h()).json()
+        assert "baseline" in info["analyzers"] and not {"openai", "hf"} & set(info["analyzers"])
+        assert info["unconfigured"].keys() == {"openai", "hf"}
+        assert "LEXRISK_OPENAI_BASE_URL" in info["unconfigured"]["openai"]
+        assert "LEXRISK_HF_MODEL" in info["unconfigured"]["hf"]
+        for name, setting in (("openai", "LEXRISK_OPENAI_BASE_URL"), ("hf", "LEXRISK_HF_MODEL")):
+            error = _error(api.upload(analyzer=name), 400, "analyzer_not_configured")
+            assert setting in error["message"] and "baseline" in error["message"], error
+        assert api.client.get("/v1/contracts", headers=api.h()).json()["count"] == 0
+    configured = make_settings(tmp_path, openai_base_url="http://127.0.0.1:1/v1", hf_model="/models/base")
+    for api in open_api(configured):  # named: usable (whether its server answers is the job's, and /readyz's)
+        info = api.client.get("/v1/model", headers=api.h()).json()
+        assert {"openai", "hf", "baseline"} <= set(info["analyzers"]) and info["unconfigured"] == {}
+    for api in open_api(make_settings(tmp_path, analyzer="openai")):  # the default analyzer: its server is the default
+        assert "openai" in api.client.get("/v1/model", headers=api.h()).json()["analyzers"]

@@ -89,11 +89,43 @@ def test_feed_tokens_open_the_feed_until_revoked(tapi: Api) -> None:  # noqa: F8
     assert tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h("globex")).status_code == 404
     assert tapi.client.get(created.json()["url"]).status_code == 200
     revoked = tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h())
-    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
-    refused = tapi.client.get(created.json()["url"])
+    assert revoked.status_code == 204 and not revoked.content
+    refused = tapi.client.get(created.json()["url"])  # at once
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
     assert tapi.client.get("/v1/calendar.ics?token=lxf_guess").status_code == 401
-    assert tapi.client.delete(f"/v1/calendar/tokens/{token_id}", headers=tapi.h()).status_code == 200  # twice: fine
+    listed = tapi.client.get("/v1/calendar/tokens", headers=tapi.h()).json()
+    assert [(t["id"], t["state"]) for t in listed["data"]] == [(token_id, "revoked")] and listed["count"] == 1
+
+
+def test_feed_tokens_behave_as_the_other_resources(tapi: Api) -> None:  # noqa: F811
+    """Every field of a new token is optional, so no body at all is `{}` (it was a 422 "request: Field
+    required"); the 201 carries `Location`, which GET answers; the list has `count`; DELETE is a 204, and
+    a second one, as for a deleted contract or template, a 404 with the error body (it was 200 twice)."""
+    created = tapi.client.post("/v1/calendar/tokens", headers=tapi.h())  # no body, no Content-Type
+    assert created.status_code == 201, created.text
+    token = created.json()
+    assert token["name"] is None and token["state"] == "active" and token["token"].startswith("lxf_")
+    assert created.headers["location"] == f"/v1/calendar/tokens/{token['id']}"
+    one = tapi.client.get(created.headers["location"], headers=tapi.h())
+    assert one.status_code == 200 and one.json() == {k: v for k, v in token.items() if k not in ("token", "url")}
+    assert tapi.client.get(created.headers["location"], headers=tapi.h("globex")).status_code == 404
+    named = tapi.client.post("/v1/calendar/tokens", headers=tapi.h(), json={}).json()
+    listed = tapi.client.get("/v1/calendar/tokens", headers=tapi.h()).json()
+    assert [t["id"] for t in listed["data"]] == [token["id"], named["id"]] and listed["count"] == 2
+    assert tapi.client.get("/v1/calendar/tokens", headers=tapi.h("globex")).json() == {"data": [], "count": 0}
+    url = f"/v1/calendar/tokens/{token['id']}"
+    other = tapi.client.delete(url, headers=tapi.h("globex"))  # another tenant's: not there, and not revoked
+    assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+    assert tapi.client.get(token["url"]).status_code == 200
+    first = tapi.client.delete(url, headers=tapi.h())
+    assert first.status_code == 204 and not first.content
+    again = tapi.client.delete(url, headers=tapi.h())
+    assert again.status_code == 404 and again.json()["error"]["code"] == "not_found"
+    assert tapi.client.get(url, headers=tapi.h()).json()["state"] == "revoked"  # kept for the record
+    assert tapi.client.get(token["url"]).status_code == 401
+    assert tapi.client.get(named["url"]).status_code == 200  # the other token is untouched
+    unknown = tapi.client.delete(f"/v1/calendar/tokens/{'0' * 32}", headers=tapi.h())
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
 
 
 def test_feed_token_bad_input(tapi: Api) -> None:  # noqa: F811

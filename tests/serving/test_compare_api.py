@@ -52,8 +52,10 @@ def test_compare_returns_the_comparison_and_stores_it(api: Api) -> None:
     api.wait(contract["job_id"])
     url = f"/v1/contracts/{contract['contract_id']}/compare"
     response = api.client.post(url, json={"template_id": template["id"]}, headers=api.h())
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text  # stored: created, where GET reads it back (was 200)
     body = response.json()
+    assert response.headers["location"] == f"/v1/comparisons/{body['id']}"
+    assert api.client.get(response.headers["location"], headers=api.h()).json() == body
     assert {"contract", "template", "aligned", "pairs", "summary"} <= set(body)
     assert body["aligned"] is True and body["template"]["name"] == "master_services_agreement.txt"
     assert body["summary"]["missing"] == 1 and body["summary"]["modified"] == 1 and body["summary"]["extra"] == 0
@@ -152,6 +154,23 @@ def test_comparisons_are_tenant_scoped_and_errors_have_one_shape(api: Api) -> No
     # deleting the contract deletes its comparisons
     assert api.client.delete(f"/v1/contracts/{contract['contract_id']}", headers=api.h()).status_code == 204
     _error(api.client.get(f"/v1/comparisons/{body['id']}", headers=api.h()), 404, "not_found")
+
+
+def test_a_template_reads_back_at_its_location(api: Api) -> None:
+    """POST /v1/templates answered `Location: /v1/templates/{id}`, where only DELETE was routed (a 405):
+    GET reads the template as the list shows it, within the tenant's wall."""
+    path = TEMPLATES / "master_services_agreement.txt"
+    created = api.client.post("/v1/templates", headers=api.h(), data={"name": "Our MSA"},
+                              files={"file": (path.name, path.read_bytes())})
+    location = created.headers["location"]
+    assert location == f"/v1/templates/{created.json()['id']}"
+    read = api.client.get(location, headers=api.h())
+    assert read.status_code == 200, read.text
+    listed = api.client.get("/v1/templates", headers=api.h()).json()["data"]
+    assert read.json() == created.json() == listed[0]
+    _error(api.client.get(location, headers=api.h("globex")), 404, "not_found")
+    assert api.client.delete(location, headers=api.h()).status_code == 204
+    _error(api.client.get(location, headers=api.h()), 404, "not_found")
 
 
 @pytest.mark.postgres
@@ -295,7 +314,7 @@ def test_a_redline_download_past_the_file_budget_is_a_422_not_a_held_request(tmp
         api.wait(accepted["job_id"], timeout=60)
         url = f"/v1/contracts/{accepted['contract_id']}/compare"
         compared = api.client.post(url, json={"template_id": stored["id"]}, headers=api.h())
-        assert compared.status_code == 200 and compared.json()["summary"]["modified"] == 1, compared.text
+        assert compared.status_code == 201 and compared.json()["summary"]["modified"] == 1, compared.text
         downloads = compared.json()["downloads"]
     for api in open_api(wide.model_copy(update={"file_budget_s": 1.0})):  # the same database, keys and tenant
         error = _error(api.client.get(downloads["redline.docx"], headers=api.h()), 422, "analysis_timeout")

@@ -208,6 +208,42 @@ def test_a_corrected_value_drops_what_the_analyzer_derived_from_its_own(tapi: Ap
     assert corrected({"field": "expiration_date", "value": "2030-01-31"})["expiration_date"]["rule"] is None
 
 
+def test_a_value_corrected_without_its_words_is_not_quoted_nor_a_label(tapi: Api) -> None:
+    """The app's "Correct a value" form sends no span. Such a correction kept the analyzer's quote beside
+    the lawyer's value ("Expires: 2027-06-30" for 2030-06-30) and stored that pairing as an accepted label:
+    training data grounded on words that do not say the value. Now the value is the lawyer's, unquoted, and
+    no label; a value the analyzer did not read at all is taken the same way (it was a 400 the form could not
+    answer); a value that confirms the analyzer's keeps its words, which do say it, and is a label."""
+    cid = analyzed(tapi, contract_text("2027-06-30"))
+    text = stored_text(tapi, cid)
+
+    def corrected(body: dict) -> dict:
+        r = tapi.client.patch(f"/v1/contracts/{cid}/terms", headers=tapi.h(), json=body)
+        assert r.status_code == 200, r.text
+        return r.json()["terms"]
+
+    def labels() -> set[tuple[str, str, str, str | None]]:
+        with Session(tapi.resolve(app_engine)) as session:
+            return {(a.category, a.status, a.quote, a.explanation) for a in session.exec(select(Annotation)).all()}
+
+    expiration = corrected({"field": "expiration_date", "value": "2030-06-30"})["expiration_date"]
+    assert {k: expiration[k] for k in ("value", "source", "confidence", "quote", "start", "end")} == {
+        "value": "2030-06-30", "source": "lawyer", "confidence": 1.0, "quote": "", "start": 0, "end": 0}
+    assert labels() == set()  # neither the lawyer's value over the analyzer's words, nor those words rejected
+    assert corrected({"field": "agreement_date", "value": "2020-01-01"})["agreement_date"]["quote"] == ""
+    assert labels() == set()
+    law = corrected({"field": "governing_law", "value": "Delaware"})["governing_law"]  # what the analyzer read
+    assert (law["source"], law["quote"], text[law["start"]:law["end"]]) == ("lawyer", "Delaware", "Delaware")
+    assert labels() == {("Governing Law", "accepted", "Delaware", "governing_law: Delaware")}
+    # the calendar and the portfolio follow the lawyer's value all the same
+    assert "DTSTART;VALUE=DATE:20300630" in tapi.client.get("/v1/calendar.ics", headers=tapi.h()).text
+    def expiring_before(day: str) -> list[str]:
+        return [c["id"] for c in tapi.client.get("/v1/portfolio", headers=tapi.h(),
+                                                 params={"expires_before": day}).json()["data"]]
+
+    assert expiring_before("2028-01-01") == [] and expiring_before("2030-07-01") == [cid]
+
+
 def test_parties_are_corrected_as_a_list(tapi: Api) -> None:
     data = contract_text()
     cid = analyzed(tapi, data)
@@ -222,7 +258,6 @@ def test_parties_are_corrected_as_a_list(tapi: Api) -> None:
 @pytest.mark.parametrize(("body", "needle"), [
     ({"field": "expiration_date", "value": "2027-02-31"}, "not an ISO 8601 date"),
     ({"field": "renewal_term", "value": "one year"}, "not an ISO 8601 period"),
-    ({"field": "agreement_date", "value": "2020-01-01"}, "give start and end"),
     ({"field": "governing_law", "value": "Texas", "start": 50, "end": 10}, "start < end"),
     ({"field": "governing_law", "value": "Texas", "start": 0, "end": 10**7}, "start < end"),
     ({"field": "parties"}, "whole list"),

@@ -231,7 +231,7 @@ def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> 
     if direct.status_code == 501:
         assert "not available on this server yet" in texts(at)
     else:
-        assert direct.status_code == 200, direct.text
+        assert direct.status_code == 201, direct.text
         counts = Counter(p["status"] for p in direct.json()["pairs"])
         assert [m.value for m in at.metric] == [str(counts.get(s, 0)) for s in ("matched", "modified", "missing",
                                                                                  "extra")]

@@ -83,3 +83,16 @@ def _terms(text: str):
 
 def _row(terms, field: str) -> str:
     return next(r.value for r in term_rows(terms) if r.key == field)
+
+
+def test_a_lawyers_value_without_words_reads_as_such() -> None:
+    """A correction sent without a span (the app's form sends none) is stored unquoted: a lawyer's null read
+    "unreadable: “”" rather than that the contract does not state it."""
+    from contracts.key_terms import KeyTerms
+
+    terms = KeyTerms.model_validate({"governing_law": {"value": None, "quote": "", "start": 0, "end": 0,
+                                                       "source": "lawyer"},
+                                     "effective_date": {"value": "2030-06-30", "quote": "", "start": 0, "end": 0,
+                                                        "source": "lawyer"}})
+    assert _row(terms, "governing_law") == "not stated"
+    assert _row(terms, "effective_date") == "2030-06-30"

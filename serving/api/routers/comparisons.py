@@ -27,6 +27,7 @@ def get_comparison(comparison_id: IdPath, tenant: TenantDep, session: SessionDep
 @router.get("/{comparison_id}/{export}", responses={**DOWNLOAD_ERRORS, 200: {"content": {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/csv": {}}}},
+    response_class=Response,  # the file's own type only, not the default's `application/json` beside it
     summary="Download: redline.docx (tracked changes), review.docx (comments), comparison/findings CSV, XLSX")
 def download(comparison_id: IdPath, export: Export, tenant: TenantDep, session: SessionDep,
              analyzers: AnalyzersDep) -> Response:

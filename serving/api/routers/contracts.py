@@ -42,7 +42,7 @@ from serving.service import comparisons, contracts, uploads
 
 router = APIRouter(prefix="/v1/contracts", tags=["contracts"])
 UPLOAD_ERRORS = error_responses({
-    400: ["bad_request", "unknown_analyzer", "invalid_callback_url", "callback_not_allowed",
+    400: ["bad_request", "unknown_analyzer", "analyzer_not_configured", "invalid_callback_url", "callback_not_allowed",
           "webhooks_disabled"],
     404: ["not_found"], 409: ["callback_conflict", "upload_conflict"], 413: ["too_large"], 429: ["queue_full"], 503: ["queue_full"]},
     upload=True)
@@ -54,7 +54,9 @@ READ_ERRORS = error_responses({404: ["not_found"]})
 def upload_contract(request: Request, response: Response, tenant: TenantDep, session: SessionDep,
                     settings: SettingsDep, queue: QueueDep,
                     file: FilePart,
-                    analyzer: Annotated[str | None, Form(description="baseline, openai or hf", max_length=100)] = None,
+                    analyzer: Annotated[str | None, Form(description="one of /v1/model's `analyzers` (baseline, "
+                                                                     "openai or hf, as configured)",
+                                                         max_length=100)] = None,
                     template_id: Annotated[str | None, Form(description="a template to compare against",
                                                             pattern=ID_PATTERN)] = None,
                     callback_url: Annotated[str | None, Form(description="webhook on job end (allow-listed hosts)",
@@ -98,23 +100,33 @@ def get_findings(contract_id: IdPath, tenant: TenantDep, session: SessionDep,
                  category: Annotated[list[str], Query(description="CUAD category names")] = [],  # noqa: B006
                  job_id: Annotated[str | None, Query(description="a given job's findings; default the latest done",
                                                      pattern=ID_PATTERN)] = None,
+                 possible: Annotated[bool | None, Query(
+                     description="false: the risks found only (the job's `stats.findings`); true: only the "
+                                 "`possible` ones, passages to check (`stats.possible`); left out: both")] = None,
                  ) -> FindingsPublic:
+    """Every finding of the analysis, `possible` ones included: scored below the analyzer's threshold but
+    above its recall-first floor, they are passages to check, not risks found, until a reviewer accepts
+    one (the portfolio's `risks` and the exports leave them out until then)."""
     job, rows = contracts.findings(session, tenant_id=tenant.id, contract_id=contract_id, severity=severity,
-                                   category=category, job_id=job_id)
+                                   category=category, job_id=job_id, possible=possible)
     return FindingsPublic(contract_id=contract_id, job_id=job.id if job else None,
                           data=[finding_public(r) for r in rows], count=len(rows))
 
 
-@router.post("/{contract_id}/compare", response_model=ComparisonPublic,
+@router.post("/{contract_id}/compare", status_code=status.HTTP_201_CREATED, response_model=ComparisonPublic,
              responses=error_responses({404: ["not_found"], 422: ["analysis_timeout", "analysis_out_of_memory"]}),
              summary="Compare the contract against a template (stored; see /comparisons)")
-def compare(contract_id: IdPath, body: CompareRequest, tenant: TenantDep, session: SessionDep, settings: SettingsDep,
-            analyzers: AnalyzersDep) -> ComparisonPublic:
+def compare(contract_id: IdPath, body: CompareRequest, response: Response, tenant: TenantDep, session: SessionDep,
+            settings: SettingsDep, analyzers: AnalyzersDep) -> ComparisonPublic:
     """Aligns the contract's clauses with the template's and judges every difference against the
     playbook. Categories come from the contract's latest finished analysis (none yet: text alone); the
-    template's from the baseline analyzer, under the file budget (past it: 422, naming the setting)."""
-    return comparison_public(comparisons.compare(session, tenant_id=tenant.id, contract_id=contract_id,
-                                                 template_id=body.template_id, settings=settings, analyzers=analyzers))
+    template's from the baseline analyzer, under the file budget (past it: 422, naming the setting).
+    Each call stores a new comparison: 201, `Location: /v1/comparisons/{id}`."""
+    comparison = comparison_public(comparisons.compare(session, tenant_id=tenant.id, contract_id=contract_id,
+                                                       template_id=body.template_id, settings=settings,
+                                                       analyzers=analyzers))
+    response.headers["Location"] = f"/v1/comparisons/{comparison.id}"
+    return comparison
 
 
 @router.get("/{contract_id}/comparisons", response_model=ComparisonsPublic, responses=READ_ERRORS,

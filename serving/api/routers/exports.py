@@ -22,6 +22,8 @@ ContractExport = Literal["review.docx", "findings.csv", "findings.xlsx", "report
     200: {"content": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                       "text/csv": {}, "text/html": {}}}},
+    # the file's own type only: the default JSON response class listed `application/json` beside them
+    response_class=Response,
     summary="Download: review.docx (findings as comments), findings.csv, findings.xlsx, report.html")
 def download(contract_id: IdPath, export: ContractExport, tenant: TenantDep, session: SessionDep,
              analyzers: AnalyzersDep) -> Response:

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from analyzers import analyzer_names
+from analyzers import analyzer_names, missing_setting
 from contracts.wire import ErrorBody, Evaluation, ModelInfo
 from serving.api.deps import SettingsDep, TenantDep
 
@@ -22,7 +22,10 @@ def model_info(settings: SettingsDep, _tenant: TenantDep) -> ModelInfo:
     model, adapter = {"openai": (settings.openai_model, None), "hf": (settings.hf_model, settings.hf_adapter),
                       "baseline": (str(settings.baseline_model or "shipped baseline model"), None)
                       }.get(settings.analyzer, (None, None))
-    return ModelInfo(analyzer=settings.analyzer, analyzers=analyzer_names(settings), model=model, adapter=adapter,
+    missing = {name: reason for name in analyzer_names(settings)
+               if (reason := missing_setting(name, settings)) is not None}
+    return ModelInfo(analyzer=settings.analyzer, analyzers=[n for n in analyzer_names(settings) if n not in missing],
+                     unconfigured=missing, model=model, adapter=adapter,
                      max_upload_mb=settings.max_upload_mb, max_pages=settings.max_pages,
                      evaluation=evaluations(RESULTS))
 

@@ -33,6 +33,12 @@ def list_templates(tenant: TenantDep, session: SessionDep, settings: SettingsDep
     return TemplatesPublic(data=[template_public(t) for t in rows], count=count)
 
 
+@router.get("/{template_id}", response_model=TemplatePublic, responses=error_responses({404: ["not_found"]}),
+            summary="One template, as listed (the `Location` of its upload)")
+def get_template(template_id: IdPath, tenant: TenantDep, session: SessionDep) -> TemplatePublic:
+    return template_public(templates.get(session, tenant_id=tenant.id, template_id=template_id))
+
+
 @router.delete("/{template_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses({404: ["not_found"]}))
 def delete_template(template_id: IdPath, tenant: TenantDep, session: SessionDep) -> Response:
     templates.delete_template(session, tenant_id=tenant.id, template_id=template_id)

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
@@ -38,7 +38,7 @@ from serving.api.deps import (
     page_limit,
 )
 from serving.api.protocol import error_responses
-from serving.feed_tokens import create_token, list_tokens, revoke_token
+from serving.feed_tokens import create_token, get_token, list_tokens, revoke_token
 from serving.models import ContractTermsRow, FeedToken
 from serving.service import terms
 
@@ -155,22 +155,35 @@ def _token_public(row: FeedToken) -> FeedTokenPublic:
 
 @router.post("/calendar/tokens", status_code=status.HTTP_201_CREATED, response_model=FeedTokenCreated,
              responses=error_responses({}), summary="Create a calendar feed token (shown once)")
-async def create_feed_token(body: FeedTokenCreate, tenant: TenantDep, engine: EngineDep) -> FeedTokenCreated:
-    token, row = await run_in_threadpool(create_token, engine, tenant.id, body.name)
+async def create_feed_token(response: Response, tenant: TenantDep, engine: EngineDep,
+                            body: Annotated[FeedTokenCreate | None, Body()] = None) -> FeedTokenCreated:
+    """Every field is optional, so the body is too: no body is `{}`. `Location` is the token as listed."""
+    token, row = await run_in_threadpool(create_token, engine, tenant.id, body.name if body else None)
+    response.headers["Location"] = f"/v1/calendar/tokens/{row.id}"
     return FeedTokenCreated(**_token_public(row).model_dump(), token=token, url=f"/v1/calendar.ics?token={token}")
 
 
 @router.get("/calendar/tokens", response_model=FeedTokensPublic, responses=error_responses({}),
             summary="The tenant's calendar feed tokens (never the tokens themselves)")
 async def feed_tokens(tenant: TenantDep, engine: EngineDep) -> FeedTokensPublic:
-    return FeedTokensPublic(data=[_token_public(r) for r in await run_in_threadpool(list_tokens, engine, tenant.id)])
+    rows = await run_in_threadpool(list_tokens, engine, tenant.id)
+    return FeedTokensPublic(data=[_token_public(r) for r in rows], count=len(rows))
 
 
-@router.delete("/calendar/tokens/{token_id}", response_model=FeedTokenPublic, responses=READ_ERRORS,
-               summary="Revoke a calendar feed token")
-async def revoke_feed_token(token_id: IdPath, tenant: TenantDep, engine: EngineDep) -> FeedTokenPublic:
-    """The feed answers 401 to the token from then on. Revoking twice is no error."""
-    row = await run_in_threadpool(revoke_token, engine, tenant.id, token_id)
+@router.get("/calendar/tokens/{token_id}", response_model=FeedTokenPublic, responses=READ_ERRORS,
+            summary="One calendar feed token (never the token itself)")
+async def feed_token(token_id: IdPath, tenant: TenantDep, engine: EngineDep) -> FeedTokenPublic:
+    row = await run_in_threadpool(get_token, engine, tenant.id, token_id)
     if row is None:
         raise ApiError(404, "not_found", f"no feed token {token_id}")
     return _token_public(row)
+
+
+@router.delete("/calendar/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, responses=READ_ERRORS,
+               summary="Revoke a calendar feed token")
+async def revoke_feed_token(token_id: IdPath, tenant: TenantDep, engine: EngineDep) -> Response:
+    """204; the feed answers 401 to the token from then on. As a deleted contract, a token revoked already
+    is no longer there to revoke: 404 (it stays listed, `state: revoked`, for the record)."""
+    if not await run_in_threadpool(revoke_token, engine, tenant.id, token_id):
+        raise ApiError(404, "not_found", f"no active feed token {token_id} (unknown, or revoked already)")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
