@@ -83,6 +83,16 @@ def api(settings: Settings) -> Iterator[Api]:
     yield from open_api(settings)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    """The API on SQLite and on PostgreSQL, for what the two stores must agree on (ordering and paging in SQL,
+    locks under concurrent requests)."""
+    if request.param == "sqlite":
+        yield from open_api(make_settings(tmp_path))
+    else:
+        yield from open_api(make_settings(tmp_path, database_url=PG_URL), request.getfixturevalue("pg_schema"))
+
+
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema for one test, dropped afterwards."""

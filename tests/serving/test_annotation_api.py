@@ -17,7 +17,7 @@ from annotation.store.models import Contract as Record
 from contracts.taxonomy import by_name
 from serving.api.deps import app_engine
 from serving.models import Contract, FindingRow, Job, JobStatus
-from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+from tests.serving.conftest import Api
 
 
 def _stored(api: Api, tenant: str = "acme", **upload) -> str:
@@ -30,15 +30,6 @@ def _label(api: Api, cid: str, tenant: str = "acme", **fields) -> dict:
     r = api.client.post(f"/v1/contracts/{cid}/labels", headers=api.h(tenant), json=fields)
     assert r.status_code == 201, r.text
     return r.json()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def both_api(request: pytest.FixtureRequest, tmp_path: Path):
-    """The API on SQLite and on PostgreSQL: the queue is ordered and paged in SQL, which the two must agree on."""
-    if request.param == "sqlite":
-        yield from open_api(make_settings(tmp_path))
-    else:
-        yield from open_api(make_settings(tmp_path, database_url=PG_URL), request.getfixturevalue("pg_schema"))
 
 
 def _scored(api: Api, cid: str, scores: list[float]) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,17 +18,9 @@ from annotation.store.models import Contract as Record
 from serving import annotator_labels
 from serving.api.deps import app_engine
 from serving.models import Contract
-from tests.serving.conftest import PG_URL, Api, make_settings, open_api
+from tests.serving.conftest import Api
 
 LAW = {"annotator": "dana", "category": "Governing Law", "severity": "low", "start": 10, "end": 60}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def both_api(request: pytest.FixtureRequest, tmp_path: Path):
-    if request.param == "sqlite":
-        yield from open_api(make_settings(tmp_path))
-    else:
-        yield from open_api(make_settings(tmp_path, database_url=PG_URL), request.getfixturevalue("pg_schema"))
 
 
 def _stored(api: Api, tenant: str = "acme") -> str:
