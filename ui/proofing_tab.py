@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from contracts.proofing import DEFAULT_KINDS, not_run
 from contracts.wire import PROOFING_KINDS, ContractProofing, ContractText, ProofingItem
 from ui.plain import plain
 from ui.render import SEVERITY_LABEL, Span, highlight_html
@@ -43,8 +44,7 @@ def show(contract_id: str, text: ContractText) -> None:
     elif not items:
         st.success("No proofing item: every defined term, reference, number and blank checks out.")
     if off:
-        reason = f" — {plain(proofing.not_run_reason)}" if proofing.not_run_reason else ""
-        st.warning(f"Not run, so not checked: {_labels(off)}{reason}.")
+        st.warning(f"Not run, so not checked: {_labels(off)} — {plain(_why_not_run(proofing))}.")
     if not items:
         return
     kinds = sorted({i.kind for i in items})
@@ -71,6 +71,13 @@ def show(contract_id: str, text: ContractText) -> None:
 def _not_run(proofing: ContractProofing) -> list[str]:
     """The checks the API says did not run; from an API that does not say, every known check not in `kinds`."""
     return proofing.not_run or [k for k in PROOFING_KINDS if k not in proofing.kinds]
+
+
+def _why_not_run(proofing: ContractProofing) -> str:
+    """Why the checks did not run, in a lawyer's words (the API's `not_run_reason` names the server's setting,
+    for whoever runs it): off by default, or turned off by the firm's administrator."""
+    ran = set(proofing.kinds)
+    return not_run(None if ran == set(DEFAULT_KINDS) else ran, for_lawyers=True)[1] or ""
 
 
 def _labels(kinds: list[str]) -> str:

@@ -82,7 +82,10 @@ def test_an_empty_answer_claims_only_the_checks_that_ran() -> None:
     assert "checks out" not in said and not at.success
     assert [i.value for i in at.info] == ["No proofing item from the checks that ran: Redaction."]
     assert "Undefined term, Unused definition, Defined twice, Missing reference, Blank to fill in, Numbering, " \
-           "Party name — off by default: too many false alarms." in said
+           "Party name — these drafting checks are off by default" in said
+    # the lawyer is told who can turn them on, not the server's setting the API's reason names for its operator
+    assert "your firm's administrator can turn them on." in said and "too many false alarms." not in said
+    assert "LEXRISK_PROOFING_KINDS" not in said
     # an API that names no skipped checks: the tab still names every known one missing from `kinds`
     assert "Not run, so not checked: Undefined term" in texts(_tab(["redaction"]))
 
