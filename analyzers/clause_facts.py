@@ -13,13 +13,32 @@ import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
-import pycountry
 from text_to_num import alpha2digit
 
+from analyzers.clause_readings import (
+    about_prices,
+    assignment_roles,
+    caps,
+    hedge,
+    limits,
+    period,
+    price_limit,
+    uncapped,
+)
+from analyzers.clause_words import (
+    CASE,
+    COMPANY_SUFFIXES,
+    NUMBER,
+    mask,
+    names_as_written,
+    party_said,
+    places,
+    quiet,
+    trim,
+    unmask,
+)
 from contracts.proofing.definitions import find_definitions
-from contracts.terms.governing_law import ALIASES, FEDERAL
 
 _MONEY = re.compile(
     r"(?:(?:US|U\.S\.)?\$|USD|EUR|GBP|€|£)\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:million|billion|thousand|[mk]\b))?"
@@ -28,6 +47,10 @@ _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I)
 _FEES = re.compile(r"\b(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|amounts|charges|sums|consideration)\s+"
                    r"(?:actually\s+)?(?:paid|payable|received)\b[^.;:,]{0,90}", re.I)
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?)"
+# whose liability: "Licensor's total liability", "Supplier's aggregate liability"
+_LIABILITY_OF = re.compile(r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})['’]s?\s+(?:[\w-]+\s+){0,2}?liabilit(?:y|ies)\b")
+# a period said alone, with nothing it is counted from ("for 3 years")
+_BARE_PERIOD = re.compile(rf"for \d+ {_UNIT}(?:, \d+ {_UNIT})*", re.I)
 _DURATION = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})\b", re.I)
 # what a duration is of: something lasts or runs for it ("for a period of 3 years", "a term of 2 years", "an
 # initial 5 year term") or a payment falls due by it ("due within 30 days of …"); a duration the clause gives
@@ -42,8 +65,8 @@ _DUE_BEFORE = re.compile(r"\b(?:due|payable)\s+((?:with)?in\s+|(?:no|not)\s+late
 _NOTICE = re.compile(rf"\b(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})['’]?\s*(?:prior\s+|advance\s+)?(?:written\s+)?notice\b"
                      rf"|\bnotice\b[^.;]{{0,60}}?\b(?:at\s+least|no\s+less\s+than|not\s+less\s+than)\s+"
                      rf"(\d+)\s*(?:\(\d+\)\s*)?({_UNIT})", re.I)
-# what a carve-out reads to: the end of its sentence or clause (dots that end none are masked first, _mask);
-# long enough to hold a cross-reference's section headings whole, then trimmed to _MAX_PHRASE
+# what a carve-out reads to: the end of its sentence or clause (dots that end none are masked first, mask);
+# long enough to hold a cross-reference's section headings whole, then trimmed to MAX_PHRASE
 _CARVE_OUT = re.compile(r"\b(?:except(?:\s+for)?|excluding|other\s+than|save\s+for|"
                         r"with\s+the\s+exception\s+of|(?:shall|does|will)\s+not\s+apply\s+to)\s+([^.;:]{4,400})",
                         re.I)
@@ -54,14 +77,11 @@ _PARTICLE_UPON = "".join(rf"(?<!{verb}\s)" for verb in ("agreed", "agree", "base
 _CONDITION = re.compile(r"\b(if|unless|provided\s+that|in\s+the\s+event\s+(?:that|of)|subject\s+to|"
                         rf"{_PARTICLE_UPON}upon)\s+"
                         r"((?:[^.;:,]|(?<=\d),(?=\d)){4,140})", re.I)  # to a comma, not one inside "$2,500"
-# a dot that ends no sentence: in a section number or amount ("13.3.2", "1.5") or after an abbreviation
-_INNER_DOT = re.compile(r"(?<=\d)\.(?=\d)|\b(?:e\.g|i\.e|U\.S|Inc|Ltd|Corp|Co|Secs?|vs|viz)\.|\bNos?\.(?=\s?\d)", re.I)
-# the heading a section reference carries: "Section 13.3 (Effects of Termination)", "7.2.2(a) (Minimum …)"
-_HEADING = re.compile(r"(?<=[\d)])\s*\((?=[A-Z])[^()]*\)")
-_MASKED_DOT = "\u2024"  # one dot leader: a character no clause uses, one for one, so spans stay put
 # where a carve-out that opens its sentence ("Except for X, neither party shall") gives way to the main
-# clause: a comma before a subject and its verb, or before "in no event" / "neither" / "nothing"
+# clause: a comma before a subject and its verb, before "in no event" / "neither" / "nothing", or before the
+# clause's next verb ("excluding its conflict of laws provisions, and be subject to ...")
 _MAIN_CLAUSE = re.compile(r",\s+(?=in\s+no\s+event\b|neither\b|nothing\b|notwithstanding\b|"
+                          r"(?:and|or)\s+(?:be|shall|will)\b|"
                           r"(?:[\w'’-]+\s+){0,3}?(?:shall|will|may|must|agrees?|is|are)\b)", re.I)
 # a carve-out that is only a cross-reference ("other than pursuant to Sections 13.3.2 (…) or 13.3.3 (…)"):
 # it is said as one ("except under Sections 13.3.2 or 13.3.3"), not as what is excluded
@@ -70,21 +90,17 @@ _REF_ONLY = re.compile(rf"(?:pursuant\s+to|under|in\s+accordance\s+with)\s+((?:t
                        rf"Paragraphs?|Exhibits?|Schedules?|subclauses?)\s+[\dA-Z][\w.]*"
                        rf"(?:\s*(?:,\s*)?(?:and/or|and|or|,)\s*{_REF})*)(?:\s+(?:of|to)\s+this\s+Agreement)?\s*(?:,|$)",
                        re.I)
-# a carve-out that opens with one of these is no thing excluded but a case ("except to the extent …",
-# "except that …", "except under Section 4"): it reads "except …", a thing reads "excludes …"
-_CASE = re.compile(r"(?:as|that|in|to|where|when|if|insofar|pursuant|under|with|for|on|by|upon|within|during|after|"
-                   r"before|from|so|solely|only|at|while|unless)\b", re.I)
 _SCOPE = re.compile(r"\b(non-?exclusive|exclusive|royalty[- ]free|fully[- ]paid(?:[- ]up)?|worldwide|perpetual|irrevocable|"
                     r"non-?transferable|non-?assignable|non-?sublicensable|sublicensable|revocable|terminable)\b", re.I)
 # whose consent: a name, its later words capitalised ("the Company", "Licensor", not "Licensor in its")
 _CONSENT = re.compile(r"(?i:\bwithout\s+(?:the\s+)?(?:prior\s+)?(?:express\s+)?(?:written\s+)?consent\s+of\s+)"
-                      r"((?:[Tt]he\s+)?[A-Za-z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})")
+                      r"((?:[Tt]he\s+)?[A-Za-z][\w&-]*(?:\.[a-z]\w*)?(?:\s+[A-Z][\w&-]*){0,2})")
 _CROSS_REFERENCE = ("provided", "set forth", "otherwise", "stated", "described", "permitted", "expressly", "specified",
                     "contemplated", "required", "noted", "specifically", "explicitly")
 _LAW = re.compile(r"\blaws?\s+of\s+((?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+|Province\s+of\s+)?"
                   r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 # the same in a clause written in capitals, where every word is capitalised: the place is read from the register
-# of places (_places), not as the capitalised words that follow ("NEW YORK WITHOUT REGARD TO ...")
+# of places (places), not as the capitalised words that follow ("NEW YORK WITHOUT REGARD TO ...")
 _LAW_IN_CAPITALS = re.compile(r"\bLAWS?\s+OF\s+((?:THE\s+)?(?:STATE\s+OF\s+|COMMONWEALTH\s+OF\s+|PROVINCE\s+OF\s+)?)")
 # a party as a contract names it: a defined term of one capitalised word ("Supplier"), or either/each party
 _ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|hereby|grants)\b"
@@ -92,28 +108,6 @@ _ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|
 _OWNS = r"['’]s\s+(?:\w+\s){0,2}?(?:liability(?!\s+insurance)|obligations?|rights?|right|option|consent|sole)\b"
 _ACTOR = re.compile(rf"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty){_ACTS}")
 _POSSESSIVE = re.compile(rf"\b([A-Z][a-zA-Z-]+){_OWNS}")
-_NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
-                "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
-                "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's",
-                # what a clause defines and makes act without it being a party ("the Services shall", "Licensed
-                # Products shall include"), and both parties together
-                "services", "products", "inventions", "software", "materials", "deliverables", "goods", "work",
-                "documentation", "information", "fees", "territory", "term", "trademarks", "marks", "data", "party",
-                "parties", "there",
-                # the other nouns a contract capitalises and makes act or own ("the Shares shall", "Terms and
-                # Conditions shall", "Insurance shall be procured", "the Product will"), each also read as a plural
-                "condition", "period", "year", "month", "date", "fee", "ip", "product", "service", "order", "share",
-                "warrant", "warranty", "appearance", "specification", "insurance", "proceeds", "deposit", "manual",
-                "link", "notice", "clause", "paragraph", "schedule", "exhibit", "person", "stock", "equipment",
-                "property", "control", "royalty", "royalties", "payment", "price", "forecast", "asset", "contract",
-                "merchandise", "cost", "system", "result", "claim", "amount", "right", "compensation", "committee",
-                "board", "license", "licence", "patent", "sale", "facility", "site", "report", "affiliate", "pool",
-                "franchise", "option", "transfer", "support", "audit", "dispute", "termination", "regulation",
-                "record", "policy", "policies", "material", "maintenance", "inspection", "image", "credit", "coverage",
-                "confirmation", "commission", "catalog", "certificate", "amendment", "act", "acquisition", "addendum",
-                "advertising", "appointment", "detail", "development", "extension", "improvement", "incentive",
-                "interest", "note", "offer", "premises", "proposal", "receivable", "supply", "subsection", "tooling",
-                "unit", "url", "user", "website"}
 # the words that open a party's name without being part of it ("The Company", "Each of AFSL and TPH-A", "At
 # TPH's option"): a capitalised word before a guessed party that is none of these makes the guess the tail of a
 # longer term ("EFFECTIVE DATE shall", "Renewal Periods shall", "PageMaster Corporation shall")
@@ -147,37 +141,15 @@ _SENTENCE_START = re.compile(r"(?:^|[.:;!?])\s*$")
 # agrees", "at the option of Licensee D2 may"): the capitalised word before a party's name there ends it
 _OPENING_PHRASE_END = re.compile(r"\b(?i:during|upon|of|after|following|through|throughout|on|at|in|under|before|"
                                  r"within|until|from|by)\s+(?:(?i:the|this|that|such|each|any|its|their)\s+)?$")
-# the last word of a company's name: a longer term that ends in one is a party ("PageMaster Corporation"),
-# not a fragment. Not "Company", which contracts make a short name and put after other words ("Operating
-# Company", "FOB Company's office", a heading's "Payment Schedule Company agrees")
-_COMPANY_SUFFIXES = {"corporation", "corp", "co", "inc", "incorporated", "llc", "ltd", "limited", "plc", "gmbh", "ag",
-                     "sa", "lp", "llp"}
 # not "without limitation", which drafters write for "including but not limited to"
+# the parts that continue an explanation's lead ("Caps liability at …", "Restricts Customer from competing during
+# the term and for 2 years after it"), not ones said after it
+_CONTINUATIONS = ("at ", "of ", "for ", "on ", "if ", "unless ", "upon ", "subject to ", "provided that ",
+                  "in the event ", "without ", "during ", "from ", "throughout ")
 _UNLIMITED = re.compile(r"\b(?:unlimited|uncapped|shall\s+not\s+be\s+limited)\b", re.I)
-_MAX_PHRASE = 90
 # a word of four letters or more in capitals: a clause that shouts, or a name it writes so ("the consent of
 # AIRSOPURE"), which its explanation may quote (in_capitals)
 _CAPITALS = re.compile(r"\b[A-Z][A-Z'’-]{2,}[A-Z]\b")
-# what keeps its case when a phrase in capitals is put in lower case: a section's reference ("SECTION 9.2" reads
-# "Section 9.2"), a dotted abbreviation ("U.S.") and an acronym, which in capitals cannot be told from a word by
-# its case: one of those contracts use ("GAAP", "IP"), or a short word with no vowel ("LLC", "PC")
-_SHOUTED_REFERENCE = re.compile(r"\b(?P<ref>(?:SECTION|ARTICLE|CLAUSE|PARAGRAPH|EXHIBIT|SCHEDULE|APPENDIX|ANNEX)S?)"
-                                r"(?=\s+(?:\d|\(?[A-Z]\b|[IVXL]+\b))(?P<number>\s+(?:[IVXL]+|[A-Z])\b)?")
-_ACRONYMS = {"USA", "UK", "EU", "GAAP", "IFRS", "IP", "IRS", "SEC", "FDA", "FTC", "ERISA", "HIPAA", "GDPR", "CCPA",
-             "NASDAQ", "NYSE", "AAA", "ICC", "JAMS", "UCC", "VAT", "OEM", "API", "SLA", "CPI", "LIBOR", "SOFR", "USD",
-             "EUR", "GBP", "FOB", "CIF", "DDP", "EXW", "NDA", "SOW", "ISO", "FCPA", "OFAC", "HSR", "EBITDA"}
-_SHOUTED_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
-# where a phrase too long to quote whole may be cut: before a comma, a parenthesis or a word that opens a
-# further clause ("and" and "or" join the words of a list as often as clauses: no place to cut)
-_PHRASE_BREAK = re.compile(r"[,;]\s|\s\(|\s(?=(?:but|which|that|who|whether|where|when|while|including|provided|"
-                           r"unless|if|except|such\s+that|in\s+which)\b)", re.I)
-_REFERENCE_WORD = re.compile(r"(?:sections?|articles?|clauses?|paragraphs?|exhibits?|schedules?|appendix|annex)", re.I)
-# the words a cut phrase does not end on: each needs the words cut after it ("of the…", "is not…")
-_DANGLING = {"the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "under", "upon",
-             "within", "between", "than", "as", "per", "and", "or", "and/or", "but", "nor", "that", "which", "such", "any",
-             "each", "every", "no", "not", "all", "other", "its", "their", "his", "her", "our", "your", "this",
-             "these", "those", "is", "are", "be", "been", "was", "were", "has", "have", "shall", "will", "may",
-             "must", "would", "could", "should", "can", "does", "do", "provided", "including", "whether"}
 
 
 @dataclass
@@ -192,10 +164,16 @@ class ClauseFacts:
     conditions: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)
     scope: list[str] = field(default_factory=list)  # a licence's or right's terms: exclusive, royalty-free, …
-    # of the durations, those something lasts or runs for, and the payment deadlines ("due within 30 days of
-    # each anniversary"): how the explanation states them (a duration of neither kind it leaves out)
+    # of the durations, those something lasts or runs for, as the explanation says them with what they are
+    # counted from ("for 2 years after the Effective Date", "during the term and for 2 years after it"), and the
+    # payment deadlines ("due within 30 days of each anniversary"); a duration of neither kind it leaves out
     lasting: list[str] = field(default_factory=list)
     due: list[str] = field(default_factory=list)
+    # of the lasting periods, those a price word is near: the periods a price restriction states
+    priced: list[str] = field(default_factory=list)
+    # where each carve-out and condition is read in the normalized clause (start, end): one inside a reading
+    # that says it whole (an assignment's "except that X may assign ... if ...") is not said again
+    at: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def values(self) -> list[str]:
         return [*self.amounts, *self.durations, *self.notice, *self.parties, *self.carve_outs, *self.conditions,
@@ -203,9 +181,6 @@ class ClauseFacts:
 
     def __bool__(self) -> bool:
         return bool(self.values())
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def normalize(text: str) -> str:
@@ -243,7 +218,7 @@ def _one_percent_per_number(found: list[str]) -> list[str]:
     rate said in words and in figures, as contracts write them); the first wording is kept."""
     out: dict[str, str] = {}
     for said in found:
-        number = _NUMBER.match(said)
+        number = NUMBER.match(said)
         out.setdefault(number.group() if number else said, said)
     return list(out.values())
 
@@ -253,11 +228,11 @@ def read_facts(quote: str, parties: Sequence[str] = (), defined: Sequence[str] =
     short names, are read whole where the clause names them; they and `defined`, the terms the contract
     defines (defined_terms), keep the contract's case in a clause written in capitals."""
     text = normalize(quote)
-    names = _names_as_written(tuple(parties), tuple(defined))
+    names = names_as_written(tuple(parties), tuple(defined))
     facts = ClauseFacts()
     facts.amounts = _unique(_one_per_number([m.group(0) for m in _MONEY.finditer(text)])
                             + _one_percent_per_number([m.group(0) for m in _PERCENT.finditer(text)])
-                            + [_trim(m.group(0), names) for m in _FEES.finditer(text)])
+                            + [trim(m.group(0), names) for m in _FEES.finditer(text)])
     notice_spans = []
     for m in _NOTICE.finditer(text):
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -271,29 +246,64 @@ def read_facts(quote: str, parties: Sequence[str] = (), defined: Sequence[str] =
             continue
         facts.durations.append(said)
         window = max(0, m.start() - 60)
-        if _LASTS_BEFORE.search(text, window, m.start()) or _LASTS_AFTER.match(text, m.end()):
-            facts.lasting.append(said)
+        opens = _LASTS_BEFORE.search(text, window, m.start())
+        if opens or _LASTS_AFTER.match(text, m.end()):
+            lasting = period(text, opens.start(), m.start(), m.end(), said, names) if opens else f"for {said}"
+            facts.lasting.append(lasting)
+            if about_prices(text, m.start(), m.end()):
+                facts.priced.append(lasting)
         elif due := _DUE_BEFORE.search(text, window, m.start()):  # "due within 30 days of each anniversary"
-            deadline = re.split(r"[,;(.]", _mask(text[due.start(1) if due.group(1) else due.end():]))[0]
-            facts.due.append("due " + _trim(_unmask(deadline), names))
-    facts.durations, facts.lasting, facts.due = (_unique(facts.durations), _unique(facts.lasting),
-                                                 _unique(facts.due))
+            deadline = re.split(r"[,;(.]", mask(text[due.start(1) if due.group(1) else due.end():]))[0]
+            facts.due.append("due " + trim(unmask(deadline), names))
+    facts.durations, facts.lasting, facts.due, facts.priced = (_unique(facts.durations), _unique(facts.lasting),
+                                                               _unique(facts.due), _unique(facts.priced))
     facts.parties = _unique(_actors(text, parties))
-    masked = _mask(text)
-    facts.carve_outs = _unique([c for m in _CARVE_OUT.finditer(masked) if not _in_heading(masked, m.start())
-                                and (c := _carve_out(_unmask(m.group(1)), names))])
-    facts.conditions = _unique([f"{m.group(1).lower()} {_trim(_unmask(m.group(2)), names)}" for m in _CONDITION.finditer(masked)
-                                if not m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
-                                and "notice" not in m.group(2).lower() and not _in_heading(masked, m.start())]
-                               + [f"without the consent of {_trim(m.group(1), names)}" for m in _CONSENT.finditer(text)])
+    _read_exceptions(text, names, facts)
     facts.scope = _unique([m.group(1).lower() for m in _SCOPE.finditer(text)])
-    facts.laws = _unique([f"the laws of {_trim(m.group(1), names).rstrip('.')}" for m in _LAW.finditer(text)])
+    facts.laws = _unique([f"the laws of {trim(m.group(1), names).rstrip('.')}" for m in _LAW.finditer(text)])
     if text.upper() == text:  # a clause in capitals: its phrases read in lower case, its names as written
-        facts.laws = _unique([f"the laws of {_quiet(m.group(1) + place.group(0), names)}"
-                              for m in _LAW_IN_CAPITALS.finditer(text) if (place := _places()[1].match(text, m.end()))])
+        facts.laws = _unique([f"the laws of {quiet(m.group(1) + place.group(0), names)}"
+                              for m in _LAW_IN_CAPITALS.finditer(text) if (place := places()[1].match(text, m.end()))])
         for kind in ("amounts", "carve_outs", "conditions"):
-            setattr(facts, kind, [_quiet(v, names) if v.isupper() else v for v in getattr(facts, kind)])
+            setattr(facts, kind, [quiet(v, names) if v.isupper() else v for v in getattr(facts, kind)])
+        facts.at = {quiet(v, names) if v.isupper() else v: span for v, span in facts.at.items()}
     return facts
+
+
+def _read_exceptions(text: str, names: Mapping[str, str], facts: ClauseFacts) -> None:
+    """The carve-outs and conditions of normalized `text`, each once with where it is read (facts.at). A
+    condition inside an "except that" clause is the exception's ("except that Tickets may assign ... if another
+    entity acquires ..."), not the clause's; one that is a carve-out's own words ("except in the event of a
+    breach") is that carve-out; and one after "even" ("even if advised of the possibility of such damages") is
+    the opposite of a condition: none is read as the clause's condition."""
+    masked = mask(text)
+    carve_outs, clauses, opens = [], [], set()
+    for m in _CARVE_OUT.finditer(masked):
+        if _in_heading(masked, m.start()):
+            continue
+        phrase = unmask(m.group(1))
+        reach = m.start(1) + _reach(phrase)
+        opens.add(m.start(1))
+        if re.match(r"that\b", phrase, re.I):  # "except that X may ... if ...": a clause of its own
+            clauses.append((m.start(), reach))
+        if said := _carve_out(phrase[:reach - m.start(1)], names):
+            carve_outs.append(said)
+            facts.at.setdefault(said, (m.start(), reach))
+    conditions = []
+    for m in _CONDITION.finditer(masked):
+        if (m.group(2).lower().startswith(("the terms", "this agreement", "the provisions"))
+                or "notice" in m.group(2).lower() or _in_heading(masked, m.start())
+                or re.search(r"\beven\s+$", masked[max(0, m.start() - 6):m.start()], re.I)
+                or m.start() in opens or any(start < m.start() < end for start, end in clauses)):
+            continue
+        said = f"{m.group(1).lower()} {trim(unmask(m.group(2)), names)}"
+        conditions.append(said)
+        facts.at.setdefault(said, m.span())
+    for m in _CONSENT.finditer(text):
+        said = f"without the consent of {trim(m.group(1), names)}"
+        conditions.append(said)
+        facts.at.setdefault(said, m.span())
+    facts.carve_outs, facts.conditions = _unique(carve_outs), _unique(conditions)
 
 
 # how each category's explanation opens; the facts follow. A lead that names the party it binds has a
@@ -335,30 +345,31 @@ def explain(category: str, quote: str, parties: Sequence[str] = (), defined: Seq
     the contract's party names and short names (its key terms), which the clause's actors are read as;
     `defined`: the terms the contract defines (defined_terms), written as it writes them."""
     facts = read_facts(quote, parties, defined)
+    text = normalize(quote)
+    names = names_as_written(tuple(parties), tuple(defined))
+    party = facts.parties[0] if facts.parties else ""
+    kind = category.lower()
+    if kind == "cap on liability" and _UNLIMITED.search(quote):
+        kind = category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
+    if kind in ("cap on liability", "uncapped liability"):
+        party = _liable(text, facts.parties) or party
+    if kind == "uncapped liability":
+        return _uncapped(text, facts, party, names)
     if not facts:
         return None
-    party = facts.parties[0] if facts.parties else ""
-    if category.lower() == "cap on liability" and _UNLIMITED.search(quote):
-        category = "Uncapped Liability"  # a liability clause of the cap's family that removes the cap
-    if category.lower() == "exclusivity" and "exclusive" not in facts.scope and any(
-            w.startswith("non") and w.endswith("exclusive") for w in facts.scope):
-        category = "Non-Exclusivity"  # a clause of the exclusivity family that says the relation is not exclusive
-    forms = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
-    lead_form = forms if forms is None or isinstance(forms, str) else forms[0] if party else forms[1]
-    if lead_form is None:
-        lead = f"{category}:"
-        parties_said = False
-    else:
-        owner = f"{party}'s " if "liability" in lead_form and party else f"{party} " if party else ""
-        lead = lead_form.format(party=owner) if "{party}" in lead_form else lead_form
-        if not party:
-            lead = lead.replace("  ", " ")
-        parties_said = bool(party) and "{party}" in lead_form
-    parts = []
-    if facts.amounts:
-        parts.append(("at " if lead_form and lead_form.startswith("Caps") else "of ") + ", ".join(facts.amounts[:2]))
-    if facts.lasting:
-        parts.append("for " + ", ".join(facts.lasting[:2]))
+    lead, lead_form, parties_said = _lead(category, text, facts, party)
+    # what the lead is followed by with a colon: who may assign and who needs consent, what a price may not do
+    roles = assignment_roles(text, [*parties, *facts.parties], names) if kind == "anti-assignment" else []
+    said_whole = [(r.start, r.end) for r in roles]
+    terms = [r.said for r in roles[:2]] + ([limit] if kind == "price restrictions" and (limit := price_limit(
+        text, names)) else [])
+    parts = list(terms)
+    amounts = [a for a in facts.amounts if not any(a in said for said in terms)]  # not one a term says
+    if amounts:
+        parts.append(("at " if lead_form and lead_form.endswith("liability") else "of ") + ", ".join(amounts[:2]))
+    lasting = facts.priced if kind == "price restrictions" else facts.lasting
+    if lasting:
+        parts.append(_periods(lasting))
     if facts.due:
         parts.append(facts.due[0])
     if facts.notice:
@@ -369,30 +380,112 @@ def explain(category: str, quote: str, parties: Sequence[str] = (), defined: Seq
     scope = [w for w in facts.scope if w not in lead.lower().split()]
     if scope:
         parts.append(", ".join(scope[:4]))
-    if facts.conditions:
-        parts.append(facts.conditions[0])
-    if facts.carve_outs:
-        carve_out = facts.carve_outs[0]
-        parts.append(("except " if _CASE.match(carve_out) else "excludes ") + carve_out)
-    if facts.parties and not parties_said:
+        terms.append(parts[-1])
+    conditions, carve_outs = (_outside(facts, said, said_whole) for said in (facts.conditions, facts.carve_outs))
+    if roles:  # the roles say whose consent is needed
+        conditions = [c for c in conditions if not c.startswith("without the consent of")]
+    if conditions:
+        parts.append(conditions[0])
+    if carve_outs:
+        parts.append(("except " if CASE.match(carve_outs[0]) else "excludes ") + carve_outs[0])
+    if facts.parties and not parties_said and not roles:
         parts.append("names " + " and ".join(facts.parties[:2]))
     if not parts:  # the one fact is the party the lead names
         return f"{lead}."
-    return _sentence(lead, lead_form, scope, parts)
+    return _sentence(lead, lead_form, parts[0] in terms, parts)
 
 
-def _sentence(lead: str, lead_form: str | None, scope: list[str], parts: list[str]) -> str:
-    """The lead and its parts as one sentence: the first part continues the lead where it can ("Caps liability
-    at …"), and a sentence whose last phrase was cut ("…") takes no full stop after it."""
-    head, *rest = parts
-    if scope and head == ", ".join(scope[:4]):  # the terms of what the lead grants
-        said = "; ".join([f"{lead.rstrip(':')}: {head}", *rest])
-    elif lead_form is not None and not head.startswith(("at ", "of ", "for ", "on ", "if ", "unless ", "upon ",
-                                                      "subject to ", "provided that ", "in the event ",
-                                                      "without ")):  # not a continuation of the lead
-        said = "; ".join([lead, head, *rest])
+def _lead(category: str, text: str, facts: ClauseFacts, party: str) -> tuple[str, str | None, bool]:
+    """How the explanation of a clause of `category` opens (_LEADS, with `party` where it binds one), its
+    form (None for a category without one: "Category:") and whether it names the party. An exclusivity clause
+    that says the relation is not exclusive leads as one; a cap on liability that only excludes kinds of damages
+    "Limits" liability, as it caps no amount."""
+    kind = category.lower()
+    if kind == "exclusivity" and "exclusive" not in facts.scope and any(
+            w.startswith("non") and w.endswith("exclusive") for w in facts.scope):
+        category = "Non-Exclusivity"
+    forms = next((v for k, v in _LEADS.items() if k.lower() == category.lower()), None)
+    if kind == "cap on liability" and not caps(text) and limits(text):
+        forms = "Limits {party}liability"
+    lead_form = forms if forms is None or isinstance(forms, str) else forms[0] if party else forms[1]
+    if lead_form is None:
+        return f"{category}:", None, False
+    owner = f"{party}'s " if "liability" in lead_form and party else f"{party} " if party else ""
+    lead = lead_form.format(party=owner) if "{party}" in lead_form else lead_form
+    return (lead if party else lead.replace("  ", " ")), lead_form, bool(party) and "{party}" in lead_form
+
+
+def _outside(facts: ClauseFacts, said: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """The carve-outs or conditions in `said` that no reading in `spans` states whole."""
+    return [s for s in said if not any(a <= facts.at.get(s, (-1, -1))[0] < b for a, b in spans)]
+
+
+def _periods(lasting: list[str]) -> str:
+    """The periods something lasts for, as one part: "for 3 years, 2 years" where neither says what it is
+    counted from, else each whole ("during the term and for 2 years after it")."""
+    out: list[str] = []
+    for said in lasting[:2]:
+        if out and _BARE_PERIOD.fullmatch(out[-1]) and _BARE_PERIOD.fullmatch(said):
+            out[-1] += ", " + said.removeprefix("for ")
+        else:
+            out.append(said)
+    return ", ".join(out)
+
+
+def _uncapped(text: str, facts: ClauseFacts, party: str, names: Mapping[str, str]) -> str | None:
+    """The explanation of an uncapped-liability clause: what it leaves uncapped, read from its carve-outs and
+    what it says it does not limit (analyzers.clause_readings.uncapped), never the cap's own amount or period;
+    a limitation that states no such exception says so, so as not to contradict the cap it also is; a clause
+    that limits nothing ("Customer's liability shall be unlimited") is said to leave liability uncapped."""
+    owner = f"{party}'s " if party else ""
+    carve_outs = [c for c in facts.carve_outs if CASE.match(c) or _opens_its_clause(text, facts.at.get(c, (0, 0))[0])]
+    said = uncapped(text, carve_outs, owner, names)
+    if said:
+        return _sentence(said[0], None, False, [*said[1:2], *facts.conditions[:1]], continues=False)
+    if _UNLIMITED.search(text) or not limits(text):
+        if not party and not facts.conditions:
+            return None
+        return _sentence(f"Leaves {owner}liability uncapped", "Leaves", False, facts.conditions[:1])
+    reference = trim(hedge(text), names)
+    check = (f"what it leaves uncapped is set out in {reference} — check" if reference
+             else "no exception in these words leaves it uncapped — check")
+    conditions = [c for c in facts.conditions[:1] if not (reference and reference in c)]  # said by the check
+    return _sentence(f"Limits {owner}liability", "Limits", False, [*conditions, check])
+
+
+def _liable(text: str, parties: list[str]) -> str:
+    """Of the clause's `parties`, the one whose liability it is ("Licensor's total liability", not the
+    "Licensee's indemnity obligations" it excepts first); "" where the clause names no one's liability."""
+    for m in _LIABILITY_OF.finditer(text):
+        if m.group(1) in parties:
+            return m.group(1)
+    return ""
+
+
+def _opens_its_clause(text: str, start: int) -> bool:
+    """Whether the carve-out of a thing at `start` excepts from the whole clause ("Except for X, in no event ...",
+    ", except for X", "... and except for X", "12.2 Except for X", "this limitation shall not apply to X"), not a
+    word inside a list of damages ("any damages other than direct damages", which are no liability left uncapped);
+    one of a case ("... whatsoever except in the cases of fraud") excepts from the clause wherever it stands."""
+    before = text[:start].rstrip()
+    return (not before or before[-1] in ",;:.(" or bool(re.search(r"\b(?:and|or)$|(?:^|\s)\(?\w{1,3}\)$|"
+                                                                   r"(?:^|\s)\d+(?:\.\d+)*\.?$", before, re.I))
+            or bool(re.match(r"(?:shall|does|will)\s+not\s+apply", text[start:], re.I)))
+
+
+def _sentence(lead: str, lead_form: str | None, colon: bool, parts: list[str], continues: bool = True) -> str:
+    """The lead and its parts as one sentence: what the lead grants or says of each party after a colon
+    ("Grants a licence: non-exclusive", "Restricts assignment: Customer needs Provider's consent"), else the
+    first part continues the lead where it can ("Caps liability at …"); a sentence whose last phrase was cut
+    ("…") takes no full stop after it."""
+    if not parts:
+        said = lead
+    elif colon:
+        said = "; ".join([f"{lead.rstrip(':')}: {parts[0]}", *parts[1:]])
+    elif not continues or (lead_form is not None and not parts[0].startswith(_CONTINUATIONS)):
+        said = "; ".join([lead, *parts])
     else:
-        said = "; ".join([f"{lead} {head}", *rest])
+        said = "; ".join([f"{lead} {parts[0]}", *parts[1:]])
     return said if said.endswith("…") else said + "."
 
 
@@ -402,10 +495,10 @@ def unsupported_facts(explanation: str, quote: str) -> list[str]:
     may write "capped at $5 million" over a clause that says twelve months' fees). Numbers are compared as
     digits (words read as numbers on both sides), so a faithful paraphrase passes."""
     stated = read_facts(explanation)
-    quote_numbers = set(_NUMBER.findall(normalize(quote)))
+    quote_numbers = set(NUMBER.findall(normalize(quote)))
     quote_text = normalize(quote).lower()
     missing = [fact for fact in (*stated.amounts, *stated.durations, *stated.notice)
-               if not set(_NUMBER.findall(normalize(fact))) <= quote_numbers]
+               if not set(NUMBER.findall(normalize(fact))) <= quote_numbers]
     return missing + [law for law in stated.laws if law.lower() not in quote_text]
 
 
@@ -416,36 +509,37 @@ def facts_in(explanation: str, quote: str) -> list[str]:
     return [v for v in read_facts(quote).values() if v.lower() in said]
 
 
-def _mask(text: str) -> str:
-    """`text` with each dot that ends no sentence ("Sections 13.3.2", "e.g.", "Inc.") masked, so that a phrase
-    read to its sentence's end is not cut at a section number's dot."""
-    return _INNER_DOT.sub(lambda m: m.group(0).replace(".", _MASKED_DOT), text)
-
-
-def _unmask(text: str) -> str:
-    return text.replace(_MASKED_DOT, ".")
-
-
 def _in_heading(text: str, start: int) -> bool:
     """Whether the word at `start` is capitalised inside a sentence ("(Effects of Termination Based Upon
-    Ginkgo's Election)"): a section's title, which states no condition or carve-out of this clause."""
+    Ginkgo's Election)"): a section's title, which states no condition or carve-out of this clause. Not a word of
+    a sentence written in capitals under a heading in title case ("12.3 Limitations on Liability. SUBJECT TO
+    ..., AND EXCEPT WITH RESPECT TO ...")."""
     before = text[:start].rstrip()
-    return text[start].isupper() and text.upper() != text and bool(before) and (before[-1].isalpha()
-                                                                                   or before[-1] in "'’")
+    sentence = text[max(text.rfind(".", 0, start), text.rfind(";", 0, start)) + 1:start]
+    return (text[start].isupper() and text.upper() != text and bool(before) and (before[-1].isalpha()
+                                                                                 or before[-1] in "'’")
+            and sentence.upper() != sentence)
 
 
-def _carve_out(phrase: str, names: Mapping[str, str]) -> str | None:
-    """The carve-out `phrase` states, as the explanation says it: to where its clause resumes (not inside an
-    "except that" clause, whose own subject and verb follow its comma); a cross-reference
-    to a section ("pursuant to Sections 13.3.2 (…) or 13.3.3 (…)") as that reference without its headings;
-    None for a hedge that only points elsewhere ("as otherwise provided in Section 6")."""
-    phrase = " ".join(phrase.split())
+def _reach(phrase: str) -> int:
+    """How far the carve-out `phrase` (normalized: one spacing) reads: to where its clause resumes, a comma
+    before the main clause's subject and verb ("Except for X, neither party shall"), not inside an "except
+    that" clause, whose own subject and verb follow its comma; else to its end."""
     depth = 0
     for i, char in enumerate(phrase):
         depth += (char == "(") - (char == ")")
+        if depth < 0:  # the carve-out began inside a parenthesis ("(except as set forth in Section 7.1)")
+            return i
         if depth == 0 and char == "," and _MAIN_CLAUSE.match(phrase, i) and not re.match(r"that\b", phrase, re.I):
-            phrase = phrase[:i]
-            break
+            return i
+    return len(phrase)
+
+
+def _carve_out(phrase: str, names: Mapping[str, str]) -> str | None:
+    """The carve-out `phrase` (to its _reach) states, as the explanation says it; a cross-reference to a section
+    ("pursuant to Sections 13.3.2 (…) or 13.3.3 (…)") as that reference without its headings; None for a hedge
+    that only points elsewhere ("as otherwise provided in Section 6")."""
+    phrase = " ".join(phrase.split())
     if re.sub(r"^(?:as\s+(?:may\s+be\s+|is\s+|are\s+)?)", "", phrase, flags=re.I).lower().startswith(_CROSS_REFERENCE):
         return None
     bare = phrase
@@ -453,7 +547,7 @@ def _carve_out(phrase: str, names: Mapping[str, str]) -> str | None:
         bare = shorter
     if reference := _REF_ONLY.match(bare):
         return " ".join(bare[:reference.end(1)].split())
-    return _trim(phrase, names) or None
+    return trim(phrase, names) or None
 
 
 def _unit(unit: str, number: str) -> str:
@@ -471,20 +565,20 @@ def _guess(text: str, start: int, word: str, parties: Sequence[str]) -> tuple[in
     that are a section's heading are none of the name ("23. ASSIGNMENT Subcontractor shall"; after a heading in
     title case only a word that starts a party's name, "7. Order Processing Chase will")."""
     if " " in word.strip():  # either/each/neither party
-        return start, _party(word)
+        return start, party_said(word)
     run = _capitalised_run(text, start)
     if not run:
-        return start, _party(word)
+        return start, party_said(word)
     words = [w.lower() for w in [*run, word]]
     known = [[w.strip(",.").lower() for w in re.sub(r"^the\s+", "", " ".join(p.split()), flags=re.I).split()]
              for p in parties]
-    if any(k[:len(words)] == words for k in known) or words[-1].strip(".") in _COMPANY_SUFFIXES:
+    if any(k[:len(words)] == words for k in known) or words[-1].strip(".") in COMPANY_SUFFIXES:
         return start - sum(len(w) + 1 for w in run), " ".join([*run, word])
     starts_a_name = any(k[:1] == [word.lower()] for k in known)
     # not "1.3 RESEARCH PROJECTS will", a term in capitals
     if not word.isupper() and (_after_heading(text, start, _NUMBERED_CAPS_HEADING_BEFORE)
                                or (starts_a_name and _after_heading(text, start))):
-        return start, _party(word)
+        return start, party_said(word)
     return start, ""
 
 
@@ -518,73 +612,9 @@ def _modified(text: str, start: int) -> bool:
                 or _OPENING_PHRASE_END.search(text, max(0, run_start - 40), run_start))
 
 
-def _party(name: str) -> str:
-    name = " ".join(name.split())
-    words = name.split()
-    while words and words[0].lower() in _NOT_PARTIES - {"either", "each", "neither"}:
-        words = words[1:]
-    name = " ".join(words)
-    lower = name.lower()
-    if not name or lower in _NOT_PARTIES or (lower.endswith("s") and lower[:-1] in _NOT_PARTIES) or (
-            name.isupper() and len(name) > 12):
-        return ""
-    if name.lower().endswith(" party"):  # "Neither party shall …" binds both, as "either party" does
-        return "either party" if name.lower().startswith("neither") else name.lower()
-    return name
-
-
-def _trim(phrase: str, names: Mapping[str, str]) -> str:
-    """One phrase as the explanation quotes it: inside the parenthesis it was found in, without one it opens
-    and does not close, in lower case when the clause shouts (but for `names` and acronyms, _quiet), at most
-    _MAX_PHRASE characters (a section reference's heading, "Section 13.3 (Effects of Termination)", dropped
-    first where it is longer)."""
-    phrase = " ".join(phrase.split())
-    depth = 0
-    for i, char in enumerate(phrase):
-        depth += (char == "(") - (char == ")")
-        if depth < 0:  # the phrase began inside a parenthesis: it ends where that closes
-            phrase = phrase[:i]
-            break
-    else:  # a parenthesis the phrase opens and does not close ("Payment (as defined in 9.3"): left out
-        phrase = _closed(phrase)
-    phrase = phrase.rstrip(" ,")
-    if phrase.isupper():
-        phrase = _quiet(phrase, names)
-    if len(phrase) > _MAX_PHRASE:  # a section's heading goes before the words of the clause do
-        phrase = _HEADING.sub("", phrase)
-    if len(phrase) <= _MAX_PHRASE:
-        return phrase
-    return _cut(phrase)
-
-
-@lru_cache(maxsize=8)  # the same for each clause of a contract: built once for it
-def _names_as_written(parties: tuple[str, ...], defined: tuple[str, ...] = ()) -> Mapping[str, str]:
-    """Each of the contract's party names and short names in capitals (one spacing, no "the") to how the
-    contract writes it: "EDGE" to "Edge" where it defines "Edge", "ACME INC." to itself where it writes the name
-    only in capitals; a company's name also without its "Inc." or "Ltd.", as clauses call it ("PRETZEL TIME" of
-    "Pretzel Time, Inc."). Then each `defined` term and its plural ("LICENSED PRODUCTS" of "Licensed Product"),
-    where no party's name already reads so."""
-    out: dict[str, str] = {}
-    for party in parties:
-        name = re.sub(r"^the\s+", "", " ".join(party.split()), flags=re.I)
-        words = name.split()
-        short = " ".join(words[:-1]).rstrip(",") if len(words) > 1 and words[-1].strip(",.").lower() in \
-            _COMPANY_SUFFIXES else ""
-        for said in (name, short):
-            if said and (said.upper() not in out or out[said.upper()].isupper()):
-                out[said.upper()] = said
-    for term in defined:
-        term = " ".join(term.split())
-        plural = term if term.endswith("s") else term[:-1] + "ies" if re.search(r"[^aeiou]y$", term) else term + "s"
-        for said in (term, plural):
-            if said.upper() not in out or out[said.upper()].isupper():
-                out[said.upper()] = said
-    return out
-
-
 def in_capitals(quote: str) -> bool:
     """Whether `quote` has words in capitals ("IN NO EVENT SHALL", "the consent of AIRSOPURE"), which its
-    explanation writes in lower case but for the contract's names and terms (_quiet): only a document with such
+    explanation writes in lower case but for the contract's names and terms (quiet): only a document with such
     a clause needs its defined_terms, which take a few milliseconds to read."""
     return bool(_CAPITALS.search(quote))
 
@@ -593,7 +623,7 @@ def defined_terms(text: str) -> list[str]:
     """The terms contract `text` defines where it defines them ("Licensed Products" means, (the "Territory")),
     as it writes them; not one it writes only in capitals, nor one it writes as an ordinary word in lower case
     at least as often as it writes the term (the "Act" of a contract that speaks of "any act or omission" and
-    "an act of God"): in a clause written in capitals (_quiet) the term cannot be told from the word, and a
+    "an act of God"): in a clause written in capitals (quiet) the term cannot be told from the word, and a
     word a contract mostly writes in lower case reads best so. Read once for a document, not for each of its
     clauses."""
     terms = {d.term for d in find_definitions(text) if d.strict and not d.term.isupper()}
@@ -624,89 +654,11 @@ def _in_word(char: str) -> bool:
     return char.isalnum() or char in "_-"
 
 
-@cache
-def _places() -> tuple[dict[str, str], re.Pattern[str]]:
-    """The countries, and the states and provinces of the federal countries whose law contracts choose, in
-    capitals to their names as written ("NEW YORK" to "New York", "DISTRICT OF COLUMBIA" to "District of
-    Columbia"), and the pattern that finds them (the longest first: "NEW MEXICO", not its "MEXICO"): the register
-    contracts.terms.governing_law reads the governing law with (pycountry, its FEDERAL countries and its
-    ALIASES). Compiled once for the process: a pattern of some 700 names takes tens of milliseconds."""
-    names = [getattr(c, attr, None) for c in pycountry.countries for attr in ("name", "common_name", "official_name")]
-    names += [sub.name for code in FEDERAL for sub in pycountry.subdivisions.get(country_code=code) or []]
-    names += [name for name, _ in ALIASES.values()]
-    places = {name.upper(): name for name in names if name and "," not in name}
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(places, key=len, reverse=True))
-    return places, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-
-
-def _quiet(phrase: str, names: Mapping[str, str]) -> str:
-    """`phrase`, written in capitals, in lower case, as a clause that shouts reads in a sentence; but a party's
-    name and a defined term stay as the contract writes them ("Edge", "Licensed Products", not "edge", which
-    reads as a typo or another thing), a place's name as it is written ("New York", _places), a section's
-    reference reads "Section 9.2" and an acronym stays in capitals ("GAAP", "U.S.")."""
-    known = sorted(names, key=len, reverse=True)
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in known)
-    name = rf"(?<![\w-])(?:{alternatives})(?![\w-])" if known else r"(?!)"
-    out, at = [], 0
-    for m in re.finditer(rf"(?P<name>{name})|{_SHOUTED_REFERENCE.pattern}|{_SHOUTED_ACRONYM.pattern}", phrase):
-        word = m.group(0)
-        if m.group("name"):
-            said = names.get(" ".join(word.split()), word)
-        elif m.group("ref"):  # "ARTICLE XIV" reads "Article XIV", "EXHIBIT A" reads "Exhibit A"
-            said = m.group("ref").capitalize() + (m.group("number") or "")
-        elif "." in word or word in _ACRONYMS or not re.search(r"[AEIOUY]", word):
-            said = word
-        else:
-            continue
-        out += [_lower(phrase[at:m.start()]), said]
-        at = m.end()
-    return "".join([*out, _lower(phrase[at:])])
-
-
-def _lower(words: str) -> str:
-    """`words`, in capitals, in lower case but for a place's name ("IN THE STATE OF NEW YORK" reads "in the
-    state of New York"); looked for apart from the contract's names, so that its pattern is compiled once."""
-    places, pattern = _places()
-    out, at = [], 0
-    for m in pattern.finditer(words):
-        out += [words[at:m.start()].lower(), places[" ".join(m.group().split())]]
-        at = m.end()
-    return "".join([*out, words[at:].lower()])
-
-
-def _cut(phrase: str) -> str:
-    """`phrase` cut to at most _MAX_PHRASE characters and an ellipsis, where it reads as a phrase: before
-    the last clause or list item that starts in its second half ("if you or your owners propose to sell
-    the Franchised Restaurant (or its assets)…", not "… (or its assets) or a…"), else after its last whole
-    word; and never on a word that needs the next one ("of the…", "within 365…")."""
-    head = phrase[:_MAX_PHRASE + 1]  # one character more: a word that ends at the bound is whole
-    breaks = [m.start() for m in _PHRASE_BREAK.finditer(head, _MAX_PHRASE // 2) if m.start() < _MAX_PHRASE]
-    cut = _closed(phrase[:breaks[-1]] if breaks else head.rsplit(" ", 1)[0][:_MAX_PHRASE])
-    words = cut.rstrip(" ,;").split(" ")
-    while len(words) > 1 and (words[-1].lower() in _DANGLING or words[-1].endswith(("'s", "’s"))  # "Distributor's…"
-                              or (not breaks and _cut_from_unit(words))):
-        words.pop()
-    return " ".join(words).rstrip(" ,;") + "…"
-
-
-def _cut_from_unit(words: list[str]) -> bool:
-    """Whether the last of `words` is a number cut from what it counts ("within 365…" of "within 365 days",
-    "$500…" of "$500 million"), not a section's number ("under Section 7…")."""
-    return bool(_NUMBER.search(words[-1])) and not (len(words) > 1 and _REFERENCE_WORD.fullmatch(words[-2]))
-
-
-def _closed(phrase: str) -> str:
-    """`phrase` without a parenthesis it opens and does not close ("Payment (as defined in 9.3")."""
-    while (opened := phrase.rfind("(")) >= 0 and phrase.count("(", opened) > phrase.count(")", opened):
-        phrase = phrase[:opened]
-    return phrase
-
-
 def _one_per_number(amounts: list[str]) -> list[str]:
     """One amount for each number: "Six Hundred Dollars ($600)" reads as "600 Dollars" and "$600", and the
     one with its currency's sign is kept."""
-    signed = {n for a in amounts if a[:1] in "$€£" or a[:3].isupper() for n in _NUMBER.findall(a)}
-    return [a for a in amounts if a[:1] in "$€£" or a[:3].isupper() or not set(_NUMBER.findall(a)) <= signed]
+    signed = {n for a in amounts if a[:1] in "$€£" or a[:3].isupper() for n in NUMBER.findall(a)}
+    return [a for a in amounts if a[:1] in "$€£" or a[:3].isupper() or not set(NUMBER.findall(a)) <= signed]
 
 
 def _unique(items: list[str]) -> list[str]:
