@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 
 from sqlmodel import Session, col, select
 
-from annotation.report import ImportRecordError, ImportReport
+from annotation.report import ImportRecordError, ImportReport, ImportSourceError
 from annotation.store.models import LABEL_ORIGINS, Annotation, Annotator, Contract
 from annotation.store.repository import (
     SEVERITIES,
@@ -123,11 +123,11 @@ def read_export(path: Path) -> list[dict[str, Any]]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ImportRecordError(str(path), f"cannot read ({exc.strerror})") from None
+        raise ImportSourceError(str(path), f"cannot read ({exc.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportRecordError(str(path), f"not valid JSON ({exc})") from None
+        raise ImportSourceError(str(path), f"not valid JSON ({exc})") from None
     if not isinstance(raw, list):
-        raise ImportRecordError(str(path), "not a Label Studio JSON export (expected a list of tasks)")
+        raise ImportSourceError(str(path), "not a Label Studio JSON export (expected a list of tasks)")
     return raw
 
 
@@ -295,6 +295,7 @@ def _import_region(session: Session, contract: Contract, annotator: Annotator, w
         raise ImportRecordError(where, f"unknown origin {origin!r} in the region's meta")
     ref = where[:1000]
     if owned(session, Annotation, contract.tenant, source_ref=ref) is not None:
+        report.records_already_present += 1
         return  # imported before: the export is re-read, not re-applied
     add_annotation(session, contract, annotator, category=category, severity=severity, start=start, end=end,
                    quote=quote, explanation=explanation or (None if choices else reason), source="labelstudio",

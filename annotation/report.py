@@ -16,6 +16,11 @@ class ImportRecordError(ValueError):
         self.detail = detail
 
 
+class ImportSourceError(ImportRecordError):
+    """The source as a whole cannot be imported (a file missing or unreadable, not JSON, a folder that is not
+    CUAD's): no record was read, so leaving out bad records (`--skip-bad`) cannot help and is not suggested."""
+
+
 @dataclass
 class ImportReport:
     source: str
@@ -24,6 +29,7 @@ class ImportReport:
     duplicate_files: list[str] = field(default_factory=list)
     records_read: int = 0
     records_imported: int = 0
+    records_already_present: int = 0  # read again from a source imported before: not added twice
     annotations_created: int = 0
     not_located: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -35,6 +41,7 @@ class ImportReport:
             "contracts_already_present": self.contracts_already_present,
             "duplicate_files": len(self.duplicate_files),
             "records_read": self.records_read, "records_imported": self.records_imported,
+            "records_already_present": self.records_already_present,
             "annotations_created": self.annotations_created, "not_located": len(self.not_located),
             "skipped": len(self.skipped), "located_by": dict(sorted(self.located_by.items())),
         }

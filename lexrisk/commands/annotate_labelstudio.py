@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     from annotation.labelstudio import import_labelstudio
-    from annotation.report import ImportRecordError
+    from annotation.report import ImportRecordError, ImportSourceError
     from contracts.errors import CommandError
     from lexrisk.commands.annotate_common import open_store, print_report, progress_bar
 
@@ -40,6 +40,8 @@ def _import(args: argparse.Namespace) -> int:
     try:
         with bar, store.session() as session:
             report = import_labelstudio(session, args.file, tenant=args.tenant, skip_bad=args.skip_bad, progress=update)
+    except ImportSourceError as exc:  # the file itself: leaving out bad tasks cannot help
+        raise CommandError(str(exc)) from None
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad tasks)") from None
     print_report(report.as_dict(), report.skipped)
@@ -50,11 +52,11 @@ def _export(args: argparse.Namespace) -> int:
     from annotation.labelstudio import export_tasks, label_config
     from annotation.store import StoreError
     from contracts.errors import CommandError
-    from lexrisk.commands.annotate_common import open_store, progress_bar
+    from lexrisk.commands.annotate_common import open_tenant_store, progress_bar
 
     # the command root injects the factory (annotation does not import serving)
     analyze = analyzer_named(args.analyzer).analyze if args.analyzer else None
-    store = open_store(args)
+    store = open_tenant_store(args)
     bar, update = progress_bar("Exporting tasks")
     try:
         with bar, store.session() as session:

@@ -72,7 +72,8 @@ def test_round_trip_keeps_every_label_and_annotator(store, sqlite_store, tmp_pat
     assert _labels(sqlite_store) == _labels(store)
     with sqlite_store.session() as session:
         again = import_labelstudio(session, path, tenant="public")
-    assert again.annotations_created == 0 and len(_labels(sqlite_store)) == 3
+    assert again.annotations_created == again.records_imported == 0 and len(_labels(sqlite_store)) == 3
+    assert again.records_already_present == again.records_read == 3  # said, not a silent "imported 0"
 
 
 def test_export_carries_analyzer_predictions_grounded_in_the_text(sqlite_store):
