@@ -46,6 +46,8 @@ _ENUMERATOR = re.compile(r"\(?[0-9a-z]{1,3}[.)]$")
 _LIST_NUMBER = re.compile(r"\d{1,2}\)")
 _ARTICLE = re.compile(r"\b(?:a|an)\s+$")
 _RULE = re.compile(r"-{3,}")
+# a company word written out whole: its full stop is the sentence's, not an abbreviation's ("Inc." keeps its own)
+_WHOLE_SUFFIXES = {"limited.", "company.", "corporation.", "incorporated."}
 _FIRM = re.compile(r",[ \t]+[A-Z][\w'-]*(?:,?[ \t]+(?:&|and)[ \t]+[A-Z][\w'-]*)+,?[ \t]+(?:Inc|LLC|L\.?L\.?P|L\.?P|Ltd)\b")
 # "(the "Holding Company"), a newly formed Maryland corporation, Hyde Park Bancorp, MHC, a Massachusetts ...":
 # a party listed after a comma, its description after it
@@ -63,7 +65,8 @@ _NOT_A_NAME = re.compile(r"(?:January|February|March|April|May|June|July|August|
                          re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w])[^\W\d_]{2,}")
 _FUNCTION_WORDS = {"the", "this", "that", "in", "on", "to", "we", "through", "by", "of", "and", "if", "for",
-                   "pursuant", "certain", "notwithstanding", "subject", "except", "upon", "under", "whereas"}
+                   "pursuant", "certain", "notwithstanding", "subject", "except", "upon", "under", "whereas",
+                   "these", "those", "such", "each", "any", "all", "every"}
 # the document itself ("Supply Agreement", "This Sub-Reseller Agreement", "Affiliate Program"), or a
 # click-through's instruction ("BY DOWNLOADING OR INSTALLING THE SOFTWARE"), is no party
 _DOCUMENT = re.compile(r"(?:.*\s)?(?:agreement|contract|program|programme|amendment|addendum)\W*|by\s+\w+ing\b.*")
@@ -457,9 +460,11 @@ def _signing(text: str, after: int) -> list[PartyHit]:
 def name_of(text: str, hit: PartyHit) -> str:
     """The party's name as it is written, one space between words, without a PDF's underline ("Mail
     ------- Boxes Etc. USA, Inc." is Mail Boxes Etc. USA, Inc.) and without the full stop of the sentence it
-    closes ("... by Franchisee." is Franchisee; "Torvec Inc.." is Torvec Inc.; "Acme Corp." keeps its own)."""
+    closes ("... by Franchisee." is Franchisee; "Torvec Inc.." is Torvec Inc.; "Acme Corp." keeps its own, a
+    whole word's "Acme Limited." does not)."""
     words = [w for w in text[hit.start:hit.end].split() if not _RULE.fullmatch(w)]
-    if words and (words[-1].endswith("..") or (_SENTENCE_STOP.fullmatch(words[-1]) and not _SUFFIX.fullmatch(words[-1]))):
+    if words and (words[-1].endswith("..") or words[-1].casefold() in _WHOLE_SUFFIXES
+                  or (_SENTENCE_STOP.fullmatch(words[-1]) and not _SUFFIX.fullmatch(words[-1]))):
         words[-1] = words[-1][:-1]
     return " ".join(words)
 

@@ -282,7 +282,7 @@ def test_parties_quoted_singly_labelled_and_listed_by_commas(text: str, expected
      'Investments, Inc. (the "Investment Adviser").', ["Nuveen Credit Income Fund", "Nuveen Fund Advisors, LLC"]),
     ('This Agreement is made by and between: KALLO Inc. With principal offices at Markham ("KALLO") AND Petro data '
      'Management Services Limited., With principal offices at Lagos ("PDMS")',
-     ["KALLO Inc.", "Petro data Management Services Limited."]),
+     ["KALLO Inc.", "Petro data Management Services Limited"]),
     # a term defined after the parties' sentence has ended is no party, nor is a sentence's first word
     ('Dear Ladies and Gentlemen: Bluerock Growth REIT, Inc., a Maryland corporation (the "Company"), agrees that it '
      'may sell through Compass Point Research & Trading, LLC, acting as agent (the "Agent"), shares as set forth '
@@ -381,6 +381,8 @@ def test_a_short_name_after_two_companies_is_the_last_ones_unless_they_share_it(
     ("Torvec Inc..", "Torvec Inc."),
     ("Acme Corp.", "Acme Corp."),  # a company's own abbreviations stay
     ("Smith Bros.", "Smith Bros."),
+    ("Inland Grain Society Limited.", "Inland Grain Society Limited"),  # a word written out whole has no dot of its own
+    ("ACME TRADING COMPANY.", "ACME TRADING COMPANY"),
     ("VESA EQUITY INVESTMENT S.À R.L.", "VESA EQUITY INVESTMENT S.À R.L."),
     ("Mail ------- Boxes Etc. USA, Inc.", "Mail Boxes Etc. USA, Inc."),
 ])
@@ -496,3 +498,10 @@ def test_parties_listed_on_a_schedule_are_those_that_sign() -> None:
     # a preamble that names every party leaves the signature blocks alone
     named = SCHEDULED.replace("the persons and entities listed on Schedule A", "Redwood Partners I, LLC")
     assert "Redwood Master Fund, L.P." not in names(named)
+
+
+def test_a_click_throughs_opening_word_is_no_party() -> None:
+    """"These terms govern ..." opens the sentence that names the company: "These" is no party."""
+    text = ('WEBSITE AFFILIATE TERMS\n\nThese terms govern your participation in the Affiliate Program of ShopMart.com, '
+            'Inc. ("ShopMart", "we" or "us"). By enrolling, you ("Affiliate") agree to these terms.')
+    assert [p.name for p in terms_of(text).parties] == ["ShopMart.com, Inc."]
