@@ -174,9 +174,7 @@ class Api:
         return FindingPublic.model_validate(self._call("PATCH", f"/v1/findings/{finding_id}", json=body).json())
 
     def compare(self, contract_id: str, template_id: str) -> dict[str, Any]:
-        # the template id goes both ways: in the JSON body (the comparison API's contract) and as the
-        # query parameter the route took before it
-        r = self._call("POST", f"/v1/contracts/{contract_id}/compare", params={"template_id": template_id},
+        r = self._call("POST", f"/v1/contracts/{contract_id}/compare",
                        json={"template_id": template_id}, timeout=UPLOAD_TIMEOUT)
         return r.json()
 

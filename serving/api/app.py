@@ -20,7 +20,12 @@ from serving.api.deps import ApiError, error_response
 from serving.api.gate import KeyCache, RequestGate
 from serving.api.metrics import MeasureRequests, Metrics
 from serving.api.ratelimit import Limits
-from serving.api.request_checks import allowed_methods, known_query_params, validation_response
+from serving.api.request_checks import (
+    allowed_methods,
+    known_query_params,
+    validation_response,
+    with_media_type_refusals,
+)
 from serving.api.routers import (
     admin,
     annotation,
@@ -102,6 +107,7 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
     for router in (contracts.router, exports.router, comparisons.router, jobs.router, templates.router, labels.router, model.router,
                    terms.router, proofing.router, health.router, admin.router, annotation.router, registry.router):
         app.include_router(router)
+    app.openapi = lambda: with_media_type_refusals(FastAPI.openapi(app))  # type: ignore[method-assign]
 
     app.add_middleware(RequestGate)
     app.add_middleware(MeasureRequests)  # outside the gate, so that refused requests are measured too

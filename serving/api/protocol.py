@@ -22,6 +22,7 @@ from contracts.wire import (
 )
 from serving.models import ComparisonRow, FindingRow, Job, Template
 
+ERROR_CODES = "error codes: "  # how an OpenAPI response's description opens, before the codes in backticks
 _FILE_PART_CODES: dict[int, list[str]] = {  # serving.api.uploads
     400: ["missing_filename", "one_file_per_upload", "repeated_field"]}
 
@@ -49,7 +50,7 @@ def error_responses(codes: dict[int, list[str]], *, upload: bool = False) -> dic
     for status, names in [*codes.items(), *uploads]:
         merged.setdefault(status, [])
         merged[status] += [n for n in names if n not in merged[status]]
-    return {status: {"model": ErrorBody, "description": "error codes: " + ", ".join(f"`{n}`" for n in names)}
+    return {status: {"model": ErrorBody, "description": ERROR_CODES + ", ".join(f"`{n}`" for n in names)}
             for status, names in sorted(merged.items())}
 
 

@@ -1,5 +1,6 @@
 """What a client is told when the framework, not a route, refuses its request: a body of the wrong media type
-(415), a validation failure said in the client's terms (422), a query parameter no route reads (422), a method
+(415, named in every body-reading route's OpenAPI responses), a validation failure said in the client's terms
+(422), a query parameter no route reads (422), a method
 the path does not take (405, with every method it does take in `Allow`).
 
 FastAPI's own answers named the wrong thing: a JSON route given `text/plain` or a form complained that the
@@ -23,6 +24,7 @@ from starlette.routing import Match
 
 from contracts.wire import ID_PATTERN, TEXT_PATTERN
 from serving.api.deps import ApiError, error_response
+from serving.api.protocol import ERROR_CODES
 
 # what a pattern's mismatch means to the client, said in words (pydantic's message quotes the regex)
 PATTERN_MESSAGES = {ID_PATTERN: "not an id the API returned (32 hex digits)",
@@ -111,12 +113,12 @@ def declared_query_params(dependant: Dependant) -> list[str]:
 
 
 async def known_query_params(request: Request) -> None:
-    """An app-wide dependency: a GET (or HEAD) with a query parameter its route does not declare is a 422
-    naming it, the closest declared name and every declared one. Reads only: a POST's query is left alone
-    (the app still sends `template_id` to the compare route as the query parameter it once was). The
-    route's own declaration is the list, so a new parameter needs no second one; a parameter declared by
-    a router-wide dependency would need to be declared on the route as well (none is)."""
-    if request.method not in ("GET", "HEAD") or not request.scope.get("query_string"):
+    """An app-wide dependency: a request with a query parameter its route does not declare is a 422 naming
+    it, the closest declared name and every declared one, whatever the method: a POST's `?template_id=` that
+    the compare route reads from its body was dropped without a word. The route's own declaration is the
+    list, so a new parameter needs no second one; a parameter declared by a router-wide dependency would
+    need to be declared on the route as well (none is)."""
+    if not request.scope.get("query_string"):
         return
     route: APIRoute = request.scope["route"]
     known = declared_query_params(route.dependant)
@@ -134,6 +136,24 @@ def _with_guess(name: str, known: list[str]) -> str:
     """`governing-law` gets "(did you mean 'governing_law'?)"."""
     close = get_close_matches(name, known, n=1, cutoff=0.6)
     return f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name)
+
+
+def with_media_type_refusals(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI `schema` with the 415 `unsupported_media_type` (`validation_response`) named in the
+    responses of every operation that reads a body, beside the codes the route itself names, so that a
+    generated client knows it. Done on the built schema, not per route: every body-reading route can
+    answer it, a new one included, and the routes of included routers are built lazily. Idempotent."""
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            if "requestBody" not in operation:
+                continue
+            refusal = operation["responses"].setdefault("415", {
+                "description": ERROR_CODES.rstrip(), "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+            if "`unsupported_media_type`" not in refusal["description"]:
+                codes = refusal["description"].removeprefix(ERROR_CODES.rstrip()).strip()
+                refusal["description"] = ERROR_CODES + ", ".join(filter(None, (codes, "`unsupported_media_type`")))
+    return schema
 
 
 def allowed_methods(request: Request) -> list[str]:

@@ -1,6 +1,6 @@
 """The framework's own refusals, said in the client's terms (serving/api/request_checks.py): a body of the
-wrong media type is a 415 saying what to send, a missing body a 422 saying so, a GET's unknown query
-parameter a 422 naming it, a bad choice without a list index, and a 405's `Allow` every method of the path.
+wrong media type is a 415 saying what to send (and named in OpenAPI), a missing body a 422 saying so, an
+unknown query parameter a 422 naming it, a bad choice without a list index, and a 405's `Allow` every method of the path.
 Each is checked on every route the OpenAPI reference lists, so that a new route is covered by itself."""
 
 from __future__ import annotations
@@ -85,16 +85,28 @@ def test_an_upload_that_is_not_multipart_is_415_naming_the_file_part(api: Api) -
     assert api.upload().status_code == 202
 
 
-def test_an_unknown_query_parameter_of_a_get_is_422_naming_it_and_the_accepted_ones(admin_api: Api) -> None:
-    gets = [(template, path, op, headers) for method, template, path, op, headers in _operations(admin_api)
-            if method == "GET"]
-    assert any(p["in"] == "query" for _, _, op, _ in gets for p in op.get("parameters", []))
-    for template, path, op, headers in gets:
+def test_an_unknown_query_parameter_of_any_method_is_422_naming_it_and_the_accepted_ones(admin_api: Api) -> None:
+    operations = list(_operations(admin_api))
+    assert any(p["in"] == "query" for _, _, _, op, _ in operations for p in op.get("parameters", []))
+    assert {method for method, *_ in operations} >= {"GET", "POST", "PATCH", "DELETE"}
+    for method, template, path, op, headers in operations:
         accepted = [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
-        message = _error(admin_api.client.get(path, params={"nonsense": "1"}, headers=headers),
+        message = _error(admin_api.client.request(method, path, params={"nonsense": "1"}, headers=headers),
                          422, "invalid_request")
-        assert "'nonsense'" in message and f"GET {template}" in message, message
+        assert "'nonsense'" in message and f"{method} {template}" in message, message
         assert all(f" {name}" in message for name in accepted) if accepted else "no query parameters" in message
+
+
+def test_every_route_that_reads_a_body_names_the_415_in_openapi(api: Api) -> None:
+    bodies = [(method, template, op) for method, template, _, op, _ in _operations(api) if "requestBody" in op]
+    assert len(bodies) > 5
+    for method, template, op in bodies:
+        assert "`unsupported_media_type`" in op["responses"]["415"]["description"], (method, template)
+        assert op["responses"]["415"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody")
+    upload = api.client.get("/openapi.json").json()["paths"]["/v1/contracts"]["post"]["responses"]["415"]
+    assert upload["description"] == "error codes: `unsupported_type`, `unsupported_media_type`"
+    without = [op for _, _, _, op, _ in _operations(api) if "requestBody" not in op]
+    assert without and all("415" not in op["responses"] for op in without)
 
 
 def test_a_filter_typo_or_a_page_on_an_unpaged_list_is_refused_not_ignored(api: Api) -> None:
@@ -119,10 +131,13 @@ def test_the_query_parameters_the_app_and_a_calendar_send_still_work(api: Api) -
     token = api.client.post("/v1/calendar/tokens", json={"name": "Outlook"}, headers=api.h()).json()["token"]
     assert api.client.get("/v1/calendar.ics", params={"token": token}).status_code == 200
     assert api.client.head("/v1/calendar.ics", params={"token": token}).status_code == 200
-    # a POST's query is not checked: the app also sends the compare route's template id as a query parameter
+    # a POST's query is checked too: the compare route reads its template id from the body only
     compared = api.client.post(f"/v1/contracts/{cid}/compare", params={"template_id": SOME_ID},
                                json={"template_id": SOME_ID}, headers=api.h())
-    assert _error(compared, 404, "not_found")
+    message = _error(compared, 422, "invalid_request")
+    assert "'template_id'" in message and "POST /v1/contracts/{contract_id}/compare takes no query parameters" in message
+    assert _error(api.client.post(f"/v1/contracts/{cid}/compare", json={"template_id": SOME_ID}, headers=api.h()),
+                  404, "not_found")
 
 
 def test_a_bad_choice_is_named_without_a_list_index_and_quotes_the_value(api: Api) -> None:

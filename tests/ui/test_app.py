@@ -220,7 +220,7 @@ def test_compare_shows_what_the_api_answers_and_model_page(app_env: LiveApi) -> 
                      files={"file": (sample.name, sample.read_bytes())}).json()["contract_id"]
     tid = httpx.post(f"{app_env.url}/v1/templates", headers=headers,
                      files={"file": ("t.txt", sample.read_bytes())}).json()["id"]
-    direct = httpx.post(f"{app_env.url}/v1/contracts/{cid}/compare", headers=headers, params={"template_id": tid},
+    direct = httpx.post(f"{app_env.url}/v1/contracts/{cid}/compare", headers=headers,
                         json={"template_id": tid}, timeout=120)
     at = signed_in(app_env.keys["globex"])
     at.switch_page("pages/compare.py").run()
