@@ -41,6 +41,7 @@ from serving.api.routers import (
     templates,
     terms,
 )
+from serving.api.slashes import TrailingSlash
 from serving.db import make_engine, migrate
 from serving.errors import ServiceError
 from serving.jobs.queue import InProcessQueue, make_queue
@@ -111,6 +112,7 @@ def build_app(settings: ServiceSettings | None = None, *, engine_schema: str | N
 
     app.add_middleware(RequestGate)
     app.add_middleware(MeasureRequests)  # outside the gate, so that refused requests are measured too
+    app.add_middleware(TrailingSlash)  # outermost: every layer sees `/v1/contracts/` as `/v1/contracts`
 
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
