@@ -198,10 +198,11 @@ class Api:
         r = self._call("GET", "/v1/templates", params={"limit": limit})
         return [TemplatePublic.model_validate(t) for t in r.json()["data"]]
 
-    def add_template(self, filename: str, data: bytes, name: str | None = None) -> TemplatePublic:
+    def add_template(self, filename: str, data: bytes, name: str | None = None) -> tuple[TemplatePublic, bool]:
+        """The template and whether it is new: the same bytes again are the one the firm has (200, not 201)."""
         r = self._call("POST", "/v1/templates", files={"file": (filename, data)},
                        data={"name": name} if name else {}, timeout=UPLOAD_TIMEOUT)
-        return TemplatePublic.model_validate(r.json())
+        return TemplatePublic.model_validate(r.json()), r.status_code == 201
 
     def delete_template(self, template_id: str) -> None:
         self._call("DELETE", f"/v1/templates/{template_id}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
@@ -13,10 +15,20 @@ from serving.settings import ServiceSettings
 
 
 def add(session: Session, *, tenant_id: str, data: bytes, filename: str, name: str | None,
-        settings: ServiceSettings) -> Template:
-    """`name` is cleaned as a contract's file name is (`safe_name`): it is printed in titles, tables and Word
+        settings: ServiceSettings) -> tuple[Template, bool]:
+    """The stored template and whether it is new. The same bytes again are the template the tenant already
+    has (its name kept), as a contract's are, so that a retried upload or a second click does not list the
+    firm's form twice in every picker. (Two identical uploads at the same instant may both be stored: no
+    unique index guards it, as databases that hold duplicates already would refuse one.)
+
+    `name` is cleaned as a contract's file name is (`safe_name`): it is printed in titles, tables and Word
     files beside that name, where a line break or a right-to-left override (U+202E) would forge or
     hide text. Blank or cleaned away, the file's name stands in."""
+    digest = hashlib.sha256(data).hexdigest()
+    known = session.exec(select(Template).where(Template.tenant_id == tenant_id, Template.sha256 == digest)
+                         .order_by(col(Template.created_at), col(Template.id))).first()
+    if known is not None:
+        return known, False
     document = parse(data, filename, settings=settings)
     name = safe_name(name or "", fallback="") or document.name
     template = Template(tenant_id=tenant_id, name=name, sha256=document.sha256,
@@ -26,7 +38,7 @@ def add(session: Session, *, tenant_id: str, data: bytes, filename: str, name: s
     session.add(Upload(id=template.id, data=data, document=document.model_dump(mode="json")))
     session.commit()
     session.refresh(template)
-    return template
+    return template, True
 
 
 def page(session: Session, *, tenant_id: str, offset: int, limit: int) -> tuple[list[Template], int]:

@@ -257,3 +257,17 @@ def test_an_analyzer_this_server_has_not_configured_is_refused_at_once(tmp_path)
         assert {"openai", "hf", "baseline"} <= set(info["analyzers"]) and info["unconfigured"] == {}
     for api in open_api(make_settings(tmp_path, analyzer="openai")):  # the default analyzer: its server is the default
         assert "openai" in api.client.get("/v1/model", headers=api.h()).json()["analyzers"]
+
+
+def test_the_same_template_bytes_again_are_the_stored_template(api: Api) -> None:
+    body = b"1. Governing Law. This Agreement is governed by New York law."
+    first = api.client.post("/v1/templates", headers=api.h(), data={"name": "Our MSA"}, files={"file": ("t.txt", body)})
+    again = api.client.post("/v1/templates", headers=api.h(), data={"name": "MSA copy"}, files={"file": ("u.txt", body)})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert api.client.get("/v1/templates", headers=api.h()).json()["count"] == 1
+    other = api.client.post("/v1/templates", headers=api.h(), files={"file": ("t.txt", body + b" Amended.")})
+    theirs = api.client.post("/v1/templates", headers=api.h("globex"), files={"file": ("t.txt", body)})
+    assert (other.status_code, theirs.status_code) == (201, 201)  # other bytes, or another firm: a template of its own
+    assert other.json()["id"] != first.json()["id"] != theirs.json()["id"]
+    assert api.client.get("/v1/templates", headers=api.h()).json()["count"] == 2

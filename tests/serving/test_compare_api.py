@@ -30,10 +30,11 @@ def _error(response, status: int, code: str) -> dict:
     return body["error"]
 
 
-def _template(api: Api, tenant: str = "acme") -> dict:
+def _template(api: Api, tenant: str = "acme", *, note: bytes = b"") -> dict:
+    """The firm's MSA as a template; a `note` appended makes it another template (the same bytes are one)."""
     path = TEMPLATES / "master_services_agreement.txt"
     response = api.client.post("/v1/templates", headers=api.h(tenant), data={"name": "Our MSA"},
-                               files={"file": (path.name, path.read_bytes())})
+                               files={"file": (path.name, path.read_bytes() + note)})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -126,7 +127,7 @@ def test_upload_with_template_runs_the_comparison_in_its_job(api: Api) -> None:
     assert api.upload(data=_draft(), name="draft.txt", template_id=template["id"]).json()["reused"] is True
     plain = api.upload(data=_draft(), name="draft.txt").json()
     assert plain["reused"] is False and api.wait(plain["job_id"])["comparison_id"] is None
-    other = _template(api)
+    other = _template(api, note=b"\n\nAmended form.")
     again = api.upload(data=_draft(), name="draft.txt", template_id=other["id"]).json()
     assert again["reused"] is False and again["contract_id"] == accepted["contract_id"]
     assert api.wait(again["job_id"])["comparison_id"]

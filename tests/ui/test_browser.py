@@ -121,11 +121,17 @@ def _workspace_flow(page, url: str, key: str, stranger: str) -> None:
     page.get_by_role("link", name="Templates").click()
     # the page's own uploader: Review's, still there while the page changes, would take the file and lose it
     expect(page.get_by_role("heading", name="Templates")).to_be_visible()
-    page.locator('input[type="file"]').first.set_input_files(str(SAMPLES / "master_services_agreement.docx"))
-    expect(page.get_by_text(UPLOADED)).to_be_visible()
-    page.get_by_role("textbox", name="Name (optional)").fill("Firm MSA")
-    page.get_by_role("button", name="Add template").click()
-    expect(page.get_by_text("Added template “Firm MSA”")).to_be_visible()
+    # the same bytes twice (the second time saved under another file name): the second is the firm's template
+    msa = (SAMPLES / "master_services_agreement.txt").read_bytes()
+    for copy, name, said in (
+            ("msa.txt", "Firm MSA", "Added template “Firm MSA”"),
+            ("msa copy.txt", "Firm MSA again", "This file is already your template “Firm MSA”; nothing was added.")):
+        page.locator('input[type="file"]').first.set_input_files(
+            {"name": copy, "mimeType": "text/plain", "buffer": msa})
+        expect(page.get_by_text(UPLOADED)).to_be_visible()
+        page.get_by_role("textbox", name="Name (optional)").fill(name)
+        page.get_by_role("button", name="Add template").click()
+        expect(page.get_by_text(said)).to_be_visible()
     page.get_by_role("link", name="Compare").click()
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page).to_have_url(re.compile(r"/compare\?contract=[0-9a-f]+&template=[0-9a-f]+$"))

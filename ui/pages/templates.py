@@ -23,7 +23,11 @@ def page() -> None:
         elif check_size(file.name, file.size):
             added = attempt(lambda: api().add_template(file.name, file.getvalue(), name.strip() or None))
             if added is not None:
-                st.success(f"Added template “{plain(added.name)}”.")
+                template, created = added
+                if created:
+                    st.success(f"Added template “{plain(template.name)}”.")
+                else:
+                    st.info(f"This file is already your template “{plain(template.name)}”; nothing was added.")
     templates = attempt(lambda: api().templates())
     if templates is None:
         return

@@ -21,8 +21,11 @@ def upload_template(request: Request, response: Response, tenant: TenantDep, ses
                     settings: SettingsDep, file: FilePart,
                     name: Annotated[str | None, Form(max_length=200, pattern=r"^[^\x00]*$")] = None) -> TemplatePublic:
     data, filename = read_upload(request, file, settings)
-    template = templates.add(session, tenant_id=tenant.id, data=data, filename=filename, name=name, settings=settings)
+    template, created = templates.add(session, tenant_id=tenant.id, data=data, filename=filename, name=name,
+                                      settings=settings)
     response.headers["Location"] = f"/v1/templates/{template.id}"
+    if not created:
+        response.status_code = status.HTTP_200_OK  # the same bytes again: the template the tenant has
     return template_public(template)
 
 
