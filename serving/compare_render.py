@@ -81,6 +81,18 @@ def redline_html(ops: list[RedlineOp]) -> str:
     return "".join(out)
 
 
+def _clause_and_suggestion(text: str, suggestion: str | None) -> tuple[str, str]:
+    """The Clause cell and the suggestion, as HTML. A missing clause's suggestion is, unless the playbook has
+    a standard wording, the template's clause itself, which the Clause cell already shows: the row printed it
+    twice, once cut short and once whole. It is then shown once, whole, in the Clause cell."""
+    if suggestion is not None and suggestion.strip() == text.strip():
+        return html.escape(text), "<p>Suggested: restore this clause as the template words it.</p>"
+    shown = html.escape(shorten(text, 200))
+    if suggestion:
+        return shown, f"<details><summary>Suggested text</summary>{html.escape(suggestion)}</details>"
+    return shown, ""
+
+
 def render_html(comparison: Comparison, document_ops: list[RedlineOp]) -> str:
     """A standalone page: the whole redline (template -> contract) beside the list of deviations."""
     rows = []
@@ -89,11 +101,10 @@ def render_html(comparison: Comparison, document_ops: list[RedlineOp]) -> str:
             continue
         clause = pair.contract_clause or pair.template_clause
         assert clause is not None
-        suggestion = (f"<details><summary>Suggested text</summary>{html.escape(pair.suggestion)}</details>"
-                      if pair.suggestion else "")
+        shown, suggestion = _clause_and_suggestion(clause.text, pair.suggestion)
         rows.append(f'<tr class="{pair.severity or "info"}"><td>{pair.severity or ""}</td><td>{pair.status}</td>'
                     f"<td>{(pair.verdict or '').replace('_', ' ')}</td><td>{html.escape(pair.category or '')}</td>"
-                    f"<td>{clause.page}</td><td>{html.escape(shorten(clause.text, 200))}</td>"
+                    f"<td>{clause.page}</td><td>{shown}</td>"
                     f"<td>{html.escape(pair.explanation)}{suggestion}</td></tr>")
     title = f"{html.escape(comparison.contract.name)} against {html.escape(comparison.template.name)}"
     warning = "" if comparison.aligned else "<p><strong>Clause alignment is not confident; the redline is full-text.</strong></p>"

@@ -10,14 +10,20 @@ import re
 from contracts.compare.matching import BlockMatcher
 from contracts.compare.models import RedlineOp, RedlineOpName
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# A figure is one token: its currency sign, its digits with their separators (1,000,000.00; 1.000,00;
+# 12/31/2024; 2024-01-31; 10:30), a percent sign or a suffix (30th). Split at "," and ".", a changed amount
+# showed as "$1,~~000~~500,000": its unchanged separators kept as equal runs, a diff no lawyer reads.
+_FIGURE = r"[$€£¥]?\d+(?:[.,/:-]\d+)*(?:%|[^\W\d]\w*)?"
+_TOKEN = re.compile(rf"\s+|{_FIGURE}|\w+|[^\w\s]")
 
 
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-_CHUNK = re.compile(r"[^.;:\n]*(?:[.;:\n]+|$)\s*")
+# Cut after . ; : and newlines, but not inside a figure ("$1,000.50", "10:30"): the word diff runs within
+# the chunks that differ, so a cut there would split the figure across two.
+_CHUNK = re.compile(r"[^.;:\n]*(?:(?<=\d)[.:](?=\d)[^.;:\n]*)*(?:[.;:\n]+|$)\s*")
 WORD_DIFF_LIMIT = 4000  # tokens per side beyond which a replaced stretch is shown whole, not word by word
 
 
