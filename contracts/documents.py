@@ -51,7 +51,8 @@ class Document(BaseModel):
     @classmethod
     def from_text(cls, name: str, text: str, *, source_type: SourceType = "txt",
                   sha256: str | None = None) -> Document:
-        """A single-page document (plain text has no pages)."""
+        """A single-page document: a text with no page map (a text file read from bytes has its form feeds'
+        pages: contracts.ingest)."""
         digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
         return cls(name=name, sha256=digest, source_type=source_type, text=text,
                    pages=[PageSpan(number=1, start=0, end=len(text))])

@@ -3,7 +3,8 @@
 Word stores list numbers as numbering definitions, not text, so python-docx alone loses "1.1" and
 "(a)" — the very labels clause segmentation and lawyers rely on. This module renders them from the
 numbering part. Body order is kept (paragraphs and tables interleaved); headers and footers are
-added once each, at the top and bottom; explicit page breaks start new pages.
+added once each, at the top and bottom. Pages come from the page breaks the file records (`_Pages`): a
+paragraph or table is on the page where its text starts.
 
 Words a counterparty can sign that are not in the body's paragraphs are read too, since a clause in a
 footnote binds as much as one in the body: each footnote, then each endnote, the body references, once, in
@@ -250,6 +251,7 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
         raise CorruptFileError(name, "the DOCX has no document body")
     numbering = _Numbering(document, _Styles(document))
     pages: list[list[str]] = [[]]
+    page_breaks = _Pages()
     chars = 0
     # one walk of the tree in C instead of a query per paragraph: most contracts have no text box
     boxes = body.find(f".//{_W}txbxContent") is not None
@@ -257,26 +259,21 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
     for child in _blocks(body):
         if chars > limits.max_text_chars:  # stop building text no contract has; the exact count is not needed
             raise TextTooLongError.of(name, chars, limits.max_text_chars, "more than ")
+        page = page_breaks.read(child)
         if child.tag == f"{_W}p":
-            breaks = child.findall(f".//{_W}br[@{_W}type='page']")
             text = _text(child)
             boxed = _box_lines(child) if boxes else []
-            if breaks and not text and not boxed:
-                pages.append([])
-                continue
+            if not text and not boxed and child.find(f".//{_W}br[@{_W}type='page']") is not None:
+                continue  # a paragraph holding a page break only: no list number is counted for it
             label = numbering.label(child)
             text = f"{label} {text}".strip() if label else text
-            if text:
-                pages[-1].append(text)
-                chars += len(text)
-            pages[-1].extend(boxed)
-            chars += sum(len(line) for line in boxed)
-            if breaks:
-                pages.append([])
-        elif child.tag == f"{_W}tbl":
-            rows = _table_rows(child, boxes)
-            pages[-1].extend(rows)
-            chars += sum(len(row) for row in rows)
+            lines = ([text] if text else []) + boxed
+        else:
+            lines = _table_rows(child, boxes)
+        if lines:  # a page is made for text only: the last page is the last one with text
+            pages.extend([] for _ in range(page + 1 - len(pages)))
+            pages[page].extend(lines)
+            chars += sum(len(line) for line in lines)
 
     header, footer = _header_footer(document, body)
     if header:
@@ -294,7 +291,52 @@ def extract_docx_pages(data: bytes, name: str, limits: IngestLimits | None = Non
             chars += sum(len(line) for line in lines)
             if chars > limits.max_text_chars:
                 raise TextTooLongError.of(name, chars, limits.max_text_chars, "more than ")
-    return ["\n\n".join(page) for page in pages if page] or [""]
+    return ["\n\n".join(page) for page in pages]
+
+
+class _Pages:
+    """Which page each block of the body is on, from the page breaks the file records, in body order: an
+    explicit one (`w:br w:type="page"`, a paragraph's `w:pageBreakBefore`) and the ones Word saw when it last
+    laid the file out (`w:lastRenderedPageBreak`), the only ones a file typed without page breaks has. Word
+    writes a rendered break where every page starts, after an explicit break too: a rendered break or a
+    paragraph's break before it, with no text since the last break counted, is that same break (nor does
+    either make a blank first page); an explicit break always starts a page, a second one a blank page.
+
+    A block is on the page its text starts on; breaks after that (a paragraph or a table running over the
+    page) move the blocks that follow. Only the runs the text is read from count (a deleted run's or a text
+    box's break does not). python-docx's `Paragraph.rendered_page_breaks` and `contains_page_break` see
+    neither the runs of a tracked insertion nor an explicit break, nor where a break stands among the
+    words, so the runs are walked here as `accepted_text` walks them."""
+
+    def __init__(self) -> None:
+        self.index = 0  # the page the next text is on, from 0
+        self._text_since = False  # text since the last break counted
+
+    def read(self, block: Any) -> int:
+        """Take in `block`'s breaks; the page its text starts on (the page after its breaks when it has none)."""
+        start: int | None = None
+        paragraphs = [block] if block.tag == f"{_W}p" else block.xpath(".//w:p[not(ancestor::w:txbxContent)]")
+        for p in paragraphs:
+            before = p.find(f"{_W}pPr/{_W}pageBreakBefore")
+            if before is not None and before.get(f"{_W}val", "true") not in ("0", "false", "off"):
+                self._break(explicit=False)
+            for run in p.xpath(ACCEPTED_RUNS):
+                for child in run:
+                    if child.tag == f"{_W}t":
+                        if child.text and not child.text.isspace():
+                            start = self.index if start is None else start
+                            self._text_since = True
+                    elif child.tag == f"{_W}br":
+                        if child.get(f"{_W}type") == "page":
+                            self._break(explicit=True)
+                    elif child.tag == f"{_W}lastRenderedPageBreak":
+                        self._break(explicit=False)
+        return self.index if start is None else start
+
+    def _break(self, *, explicit: bool) -> None:
+        if explicit or self._text_since:
+            self.index += 1
+            self._text_since = False
 
 
 # Tracked changes are read as if accepted: runs inside w:ins / w:moveTo are text, runs inside w:del /

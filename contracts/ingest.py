@@ -8,6 +8,7 @@ separate process under a time and memory budget, the backstop for whatever a par
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 import zipfile
 from io import BytesIO
@@ -173,13 +174,15 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
     else:
         if len(data) > 4 * limits.max_text_chars:  # no encoding takes more than 4 bytes a character
             raise TextTooLongError.of(name, len(data) // 4, limits.max_text_chars, "at least ")
-        pages = [decode_text(data, name)]
-        if len(pages[0]) > limits.max_text_chars:  # before the clean-up, whose time grows with the text
-            raise TextTooLongError.of(name, len(pages[0]), limits.max_text_chars)
+        text = decode_text(data, name)
+        if len(text) > limits.max_text_chars:  # before the clean-up, whose time grows with the text
+            raise TextTooLongError.of(name, len(text), limits.max_text_chars)
+        pages = text.split("\f")  # a form feed starts a page
     if len(pages) > limits.max_pages:
         raise TooManyPagesError(name, f"the document has {len(pages)} pages; the limit is {limits.max_pages}")
+    raw_pages = pages
     pages = [normalize_text(p) for p in pages]
-    if kind == "pdf":  # a DOCX's header and footer are read once, at its start and end; a text file has no pages
+    if kind == "pdf":  # a DOCX's header and footer are read once, at its start and end; a text file has none
         from contracts.pdf_furniture import strip_furniture
 
         pages = strip_furniture(pages)
@@ -196,8 +199,41 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_page
         pages.pop()
     if not any(pages):
         raise EmptyFileError(name, "the file has no text")
-    document = Document.from_pages(name, pages, source_type=kind, sha256=digest)
+    document = Document.from_pages(name, _separated(kind, pages, raw_pages), source_type=kind, sha256=digest,
+                                   separator="")
     return document.model_copy(update={"metadata": metadata}) if metadata else document
+
+
+def _separated(kind: SourceType, pages: list[str], raw_pages: list[str]) -> list[str]:
+    """Each page's text followed by what stands between it and the next page with text, so that the pages
+    join into the document's text. An empty page takes no room: it keeps its number, and the page after it
+    its own. Between two pages with text:
+    - a PDF's, a blank line, or a space where the page's last sentence runs on onto the next page
+      (`contracts.segment.runs_on`): the clause and the sentence are one, on the page they start on;
+    - a text file's, the line breaks around its form feeds as the text had them, the form feed one of them (a
+      blank line, or a line break): the text is what it was before form feeds made pages;
+    - a DOCX's, a blank line: its pages break between paragraphs, which a blank line separates."""
+    filled = [i for i, page in enumerate(pages) if page]
+    out = list(pages)
+    for i, j in itertools.pairwise(filled):
+        out[i] = pages[i] + _between(kind, pages[i], pages[j], raw_pages[i:j + 1])
+    return out
+
+
+def _between(kind: SourceType, page: str, next_page: str, raw: list[str]) -> str:
+    """What stands between `page` and `next_page` in the text (see `_separated`); `raw` are the pages from
+    the one to the other as read, before the clean-up."""
+    if kind == "pdf":
+        from contracts.segment import runs_on
+
+        return " " if runs_on(page, next_page) else "\n\n"
+    if kind == "docx":
+        return "\n\n"
+    # a text file: the form feeds and the line breaks next to them, as the clean-up of the whole text read them
+    gap = (raw[0][len(raw[0].rstrip()):] + "\f".join(raw[1:-1])
+           + raw[-1][:len(raw[-1]) - len(raw[-1].lstrip())]).replace("\r\n", "\n")
+    breaks = len(raw) - 1 + gap.count("\n") + gap.count("\r")
+    return "\n\n" if breaks > 1 else "\n"
 
 
 def read_file(path: str | Path, max_bytes: int) -> bytes:

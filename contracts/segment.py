@@ -108,6 +108,32 @@ def _closes_a_unit(previous: str) -> bool:
     return not previous or len(previous) < 60 or previous.endswith(_WRAP_ENDINGS)
 
 
+_PAGE_ENDINGS = (*_WRAP_ENDINGS, "/or")  # "and/or" ends a list's item as "and" and "or" do
+
+
+def runs_on(page: str, next_page: str) -> bool:
+    """Whether `next_page`'s text carries on the sentence that `page` leaves unfinished at its foot, so that
+    a reader joins the two as words of one line (contracts/ingest.py): the page break then cuts neither the
+    clause nor the sentence, where the blank line between pages had made a block break for the sentencizer,
+    and let a continuation that looks like a clause's opening ("(30) days of each order") open a clause.
+
+    The page's last line ends in a word or a comma, not in punctuation nor in the conjunction ending a list's
+    item (`_PAGE_ENDINGS`: "...; and/or" then "(iii) ..." is the next item) nor in a rule of dashes or stars,
+    and reads on: it ends in a comma or a word in lower case ("within", "the"). Else, when
+    the next page's first line does not open a clause, it is enough that the last line is as long as a printed
+    line, as a wrapped line is (`_closes_a_unit`), or that the next page opens in lower case. A line that
+    opens a clause after a page ending in a capitalised word ("Subscribers" then "EXHIBIT D", "... of Customer"
+    then "5.2 Fees") opens it: a page break is likelier there than a line's wrap."""
+    last = page[page.rfind("\n") + 1:].rstrip()
+    first = next_page[:next_page.find("\n")] if "\n" in next_page else next_page
+    if not last or not first or last.endswith(_PAGE_ENDINGS) or not (last[-1].isalnum() or last[-1] == ","):
+        return False
+    reads_on = last.endswith(",") or last.split()[-1][0].islower()
+    if _clause_start(first, None) is not None:
+        return reads_on
+    return reads_on or not _closes_a_unit(last) or first[0].islower()
+
+
 _AMOUNT = re.compile(r"^\d{1,3}\s+(days|months|years|percent|%)", re.I)
 
 
