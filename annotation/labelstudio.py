@@ -30,6 +30,7 @@ from annotation.store.repository import (
     get_or_create_contract,
     of_tenant,
     owned,
+    row_id,
     span_text,
 )
 from contracts.documents import Document
@@ -210,6 +211,7 @@ def _import_task(session: Session, tenant: str, where: str, task: Any, playbook:
             if isinstance(r, dict) and r.get("type") == "labels":
                 _import_region(session, contract, annotator, f"{a_where} result {r.get('id')}", r,
                                extras.get(str(r.get("id")), {}), playbook, report)
+    report.contract_ids.add(row_id(contract))  # once the task is in: a bad task's savepoint takes its contract back
 
 
 def _nul_at(task: dict[str, Any]) -> str | None:

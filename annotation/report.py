@@ -34,6 +34,7 @@ class ImportReport:
     not_located: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     located_by: Counter[str] = field(default_factory=Counter)
+    contract_ids: set[int] = field(default_factory=set)  # the store's contracts it imported into (or named)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -253,7 +253,8 @@ class Review(BaseModel):
     reviewed_at: datetime
     original_category: str | None = None
     original_severity: Severity | None = None
-    label_id: int | None = Field(None, description="the label the review is stored as in the annotation store")
+    label_id: int | None = Field(None, description="the label the review is stored as in the annotation store; "
+                                 "DELETE /v1/labels/{id} withdraws an acceptance or a rejection")
 
 
 class FindingPublic(Finding):

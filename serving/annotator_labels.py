@@ -1,7 +1,8 @@
 """Annotators' own labels on a tenant's contract, saved from the app, and how far annotators agree on it.
 
 Labels live in the tenant's part of the label store (the store's tenant of the same name, as reviews do):
-a tenant sees and compares only its own people's labels, never another firm's, even on the same file."""
+a tenant sees and compares only its own people's labels, never another firm's, even on the same file.
+Withdrawing a label is serving.label_withdrawal's."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from annotation.agreement import match_spans
-from annotation.store import add_annotation, get_or_create_contract
-from annotation.store.models import Annotation, Annotator
+from annotation.store import add_annotation, get_or_create_annotator, get_or_create_contract
+from annotation.store.models import ANNOTATOR_SOURCES, Annotation, Annotator, Assignment
 from annotation.store.models import Contract as StoredContract
-from annotation.store.repository import StoreError, of_tenant, owned
+from annotation.store.repository import StoreError, lock_contract, of_tenant, owned, row_id, same_label
 from contracts.documents import Document
 from serving.errors import InvalidInput
 from serving.service.retry import once_more_on_conflict
@@ -23,38 +24,55 @@ MIN_IOU = 0.5
 
 
 def save(session: Session, tenant: str, document: Document, *, annotator: str, category: str, severity: str,
-         start: int, end: int, explanation: str | None, origin: str = "manual") -> dict[str, Any]:
-    """Store one pending label by `tenant`'s `annotator` in the caller's session (committed here); a bad
-    span or category is the client's error. `origin`: drawn by hand, or a model's suggestion accepted as
-    it was or edited. Two first labels of one annotator (or on one file) race to store them: run once more."""
+         start: int, end: int, explanation: str | None, origin: str = "manual") -> tuple[dict[str, Any], bool]:
+    """Store one pending label by `tenant`'s `annotator` in the caller's session (committed here), and whether
+    it is new: the same label again (same annotator, span, category and severity: a retried request, a double
+    submit) is the one stored, with its own explanation and origin. A bad span or category is the client's
+    error. `origin`: drawn by hand, or a model's suggestion accepted as it was or edited. The annotator gets
+    the contract (status to_label) unless it is theirs already, so that their work shows in their queue and
+    progress. Two first labels of one annotator (or on one file) race to store them: run once more."""
 
-    def work() -> dict[str, Any]:
+    def work() -> tuple[dict[str, Any], bool]:
         try:
             contract = get_or_create_contract(session, tenant, document)
-            row = add_annotation(session, contract, annotator.strip(), category=category,
-                                 severity=severity, start=start, end=end, explanation=explanation, source="app",
-                                 origin=origin)
+            who = get_or_create_annotator(session, annotator)
+            lock_contract(session, contract)
+            row = same_label(session, contract, who, category=category, severity=severity, start=start, end=end,
+                             source="app")
+            created = row is None
+            if row is None:
+                row = add_annotation(session, contract, who, category=category, severity=severity, start=start,
+                                     end=end, explanation=explanation, source="app", origin=origin)
+            _assign(session, contract, who)
         except StoreError as exc:
             session.rollback()
             raise InvalidInput(str(exc), code="invalid_label") from None
         session.commit()
         session.refresh(row)
-        return _public(row, annotator.strip())
+        return _public(row, who.name), created
 
     return once_more_on_conflict(session, "the label", work)
 
 
+def _assign(session: Session, contract: StoredContract, who: Annotator) -> None:
+    """The contract to the annotator who labels it (to_label), unless they have it already, in any status."""
+    if owned(session, Assignment, contract.tenant, contract_id=row_id(contract), annotator_id=row_id(who)) is None:
+        session.add(Assignment(tenant=contract.tenant, contract_id=row_id(contract), annotator_id=row_id(who)))
+        session.flush()
+
+
 def list_with_agreement(session: Session, tenant: str, document: Document) -> dict[str, Any]:
-    """The tenant's people's labels on the document, oldest first, and pairwise agreement among them:
-    span F1 (same category, IoU >= 0.5, one-to-one) and how often matched spans got the same severity.
-    Labels proposed by models (review decisions on findings) are not annotators' labels and stay out."""
+    """The tenant's people's labels on the document (saved in the app or imported from Label Studio), oldest
+    first, and pairwise agreement among them: span F1 (same category, IoU >= 0.5, one-to-one) and how often
+    matched spans got the same severity. Labels proposed by models (review decisions on findings) are not
+    annotators' labels and stay out."""
     contract = owned(session, StoredContract, tenant, sha256=document.sha256)
     if contract is None:
         return {"data": [], "agreement": {"annotators": [], "min_iou": MIN_IOU, "pairs": {}}}
     rows = session.exec(select(Annotation, Annotator).where(
         col(Annotation.id).in_(of_tenant(Annotation, tenant).where(Annotation.contract_id == contract.id)
                                .with_only_columns(col(Annotation.id))),
-        col(Annotation.annotator_id) == Annotator.id, Annotation.source == "app")
+        col(Annotation.annotator_id) == Annotator.id, col(Annotation.source).in_(ANNOTATOR_SOURCES))
         .order_by(col(Annotation.id))).all()
     labels = [_public(a, who.name) for a, who in rows]
     return {"data": labels, "agreement": _agreement(labels)}

@@ -23,6 +23,13 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class NotYours(ServiceError):
+    """The tenant's row, but another person's to change (another annotator's label)."""
+
+    status = 403
+    code = "not_your_label"
+
+
 class InvalidInput(ServiceError):
     status = 400
     code = "bad_request"

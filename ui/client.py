@@ -218,6 +218,10 @@ class Api:
                 "explanation": explanation or None, "origin": origin}
         return Label.model_validate(self._call("POST", f"/v1/contracts/{contract_id}/labels", json=body).json())
 
+    def withdraw_label(self, label_id: int, annotator: str) -> None:
+        """Take back `annotator`'s label, or their review decision stored as label `label_id` (a rejection)."""
+        self._call("DELETE", f"/v1/labels/{label_id}", params={"annotator": annotator})
+
     # -- the annotation workspace
     def queue(self, *, annotator: str | None = None, order: str = "newest", offset: int = 0,
               limit: int = 25) -> Queue:

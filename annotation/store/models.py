@@ -27,6 +27,9 @@ ANNOTATION_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected")
 LabelOrigin = Literal["manual", "suggested_accepted", "suggested_edited"]
 LABEL_ORIGINS: tuple[str, ...] = ("manual", "suggested_accepted", "suggested_edited")
+# where annotators' own labels come from (their votes, which agreement compares): the app and Label Studio;
+# not a model's finding a reviewer decided (api), a data set (cuad) or an adjudicator's merge (adjudication)
+ANNOTATOR_SOURCES: tuple[str, ...] = ("app", "labelstudio")
 AssignmentStatus = Literal["to_label", "in_review", "done"]
 ASSIGNMENT_STATUSES: tuple[str, ...] = ("to_label", "in_review", "done")
 PUBLIC_TENANT = "public"  # the owner of public data sets (CUAD); shares its labels

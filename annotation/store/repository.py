@@ -10,6 +10,8 @@ import hashlib
 import shlex
 from typing import Any, TypeVar, cast, get_args
 
+from sqlalchemy import delete, update
+from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -29,6 +31,7 @@ from contracts.playbook import Severity
 from contracts.taxonomy import UnknownCategoryError, canonical
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
+WITHDRAWAL = "withdrawal"  # the kind of the event that takes a review decision back (withdraw_decision)
 Owned = TypeVar("Owned", Contract, Annotation, ReviewEvent, Assignment)
 
 
@@ -187,6 +190,81 @@ def add_annotation(session: Session, contract: Contract, annotator: Annotator | 
     session.add(annotation)
     session.flush()
     return annotation
+
+
+def lock_contract(session: Session, contract: Contract) -> None:
+    """Hold `contract`'s row until the caller's transaction ends, so that two writers of the same label on it
+    run one after the other and the second finds the first's (`same_label`). A no-op UPDATE, not SELECT ... FOR
+    UPDATE: SQLite ignores the latter, while an UPDATE takes its one write lock before the lookup reads."""
+    session.execute(update(Contract).where(col(Contract.id) == row_id(contract)).values(id=Contract.id))
+
+
+def same_label(session: Session, contract: Contract, annotator: Annotator, *, category: str, severity: str,
+               start: int, end: int, source: str) -> Annotation | None:
+    """`annotator`'s label from `source` on `contract` with this category, severity and span, if one is stored:
+    what a retried or doubled request gets back instead of a second label, which would read as the annotator
+    marking the place twice. None for an unknown category too (add_annotation says what is wrong with it)."""
+    try:
+        category = canonical(category)
+    except UnknownCategoryError:
+        return None
+    return session.exec(of_tenant(Annotation, contract.tenant).where(
+        Annotation.contract_id == row_id(contract), Annotation.annotator_id == row_id(annotator),
+        Annotation.source == source, Annotation.category == category, Annotation.severity == severity,
+        Annotation.start == start, Annotation.end == end).order_by(col(Annotation.id))).first()
+
+
+def delete_undecided(session: Session, annotation: Annotation) -> bool:
+    """Delete a label nobody has decided on, which its annotator withdraws; False when a transaction at the same
+    time deleted it first. Deleting keeps the history whole: no review event, training set (only accepted labels
+    go into one) or later label refers to such a label, and a label kept with a status of its own would have to
+    be left out by every reader of the votes. A decided label stays, as the record of the decision:
+    StoreConflict."""
+    if annotation.status != "pending" or session.exec(
+            select(ReviewEvent.id).where(ReviewEvent.annotation_id == row_id(annotation))).first() is not None:
+        raise StoreConflict(f"label #{annotation.id} was adjudicated ({annotation.status}) and stays as the record "
+                            "of that decision; only a label not yet adjudicated can be withdrawn")
+    if session.exec(select(Annotation.id).where(Annotation.supersedes_id == annotation.id)).first() is not None:
+        raise StoreConflict(f"label #{annotation.id} is replaced by a later label, which refers to it")
+    gone = cast(CursorResult[Any], session.execute(delete(Annotation).where(col(Annotation.id) == row_id(annotation))))
+    session.expunge(annotation)
+    return gone.rowcount > 0
+
+
+def standing_decision(session: Session, annotation: Annotation) -> ReviewEvent | None:
+    """The review decision the label's status comes from, or None when none stands (never reviewed, or the
+    last decision was withdrawn)."""
+    last = session.exec(select(ReviewEvent).where(ReviewEvent.annotation_id == row_id(annotation))
+                        .order_by(col(ReviewEvent.id).desc())).first()
+    return last if last is not None and last.kind != WITHDRAWAL else None
+
+
+def withdraw_decision(session: Session, annotation: Annotation, by: Annotator) -> ReviewEvent:
+    """Take back the review decision that stands on a label, as a new event (kind `withdrawal`, recorded like
+    every other): the label is pending again, as before the decision, and so out of training sets. Only a
+    reviewer's first decision on the label can be taken back this way, and none once adjudicated: a decision
+    that replaced another is changed by deciding again (StoreConflict says so)."""
+    decision = standing_decision(session, annotation)
+    if decision is None:
+        raise StoreConflict(f"label #{annotation.id} has no decision to withdraw")
+    if session.exec(select(ReviewEvent.id).where(ReviewEvent.annotation_id == row_id(annotation),
+                                                 ReviewEvent.kind == "adjudication")).first() is not None:
+        raise StoreConflict(f"label #{annotation.id} was adjudicated ({annotation.status}) and stays as the record "
+                            "of that decision; only a label not yet adjudicated can be withdrawn")
+    if decision.kind != "review":
+        raise StoreConflict(f"label #{annotation.id} was {annotation.status} by {decision.kind}, not by a review; "
+                            "only a review can be withdrawn")
+    if decision.previous_status != "pending":
+        raise StoreConflict(f"the decision on label #{annotation.id} ({decision.decision}) replaced an earlier one "
+                            f"({decision.previous_status}): decide again instead of withdrawing it")
+    event = ReviewEvent(tenant=annotation.tenant, annotation_id=row_id(annotation), reviewer_id=row_id(by),
+                        kind=WITHDRAWAL, decision="withdrawn", previous_status=annotation.status,
+                        comment=f"withdrew the {decision.decision} decision of event #{decision.id}")
+    annotation.status = "pending"
+    session.add(annotation)
+    session.add(event)
+    session.flush()
+    return event
 
 
 def record_review(session: Session, tenant: str, target: int | Finding, decision: str, reviewer: str,

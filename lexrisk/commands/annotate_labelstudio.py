@@ -34,18 +34,32 @@ def _import(args: argparse.Namespace) -> int:
     from annotation.report import ImportRecordError, ImportSourceError
     from contracts.errors import CommandError
     from lexrisk.commands.annotate_common import open_store, print_report, progress_bar
+    from serving.records import list_in_service
 
     store = open_store(args)
     bar, update = progress_bar("Importing Label Studio tasks")
     try:
         with bar, store.session() as session:
             report = import_labelstudio(session, args.file, tenant=args.tenant, skip_bad=args.skip_bad, progress=update)
+            listed = list_in_service(session, args.tenant, report.contract_ids)
     except ImportSourceError as exc:  # the file itself: leaving out bad tasks cannot help
         raise CommandError(str(exc)) from None
     except ImportRecordError as exc:
         raise CommandError(f"{exc} (nothing imported; --skip-bad leaves out bad tasks)") from None
     print_report(report.as_dict(), report.skipped)
+    print(_where_shown(args.tenant, len(report.contract_ids), listed))
     return 0
+
+
+def _where_shown(tenant: str, contracts: int, listed: int) -> str:
+    """Where the imported contracts can be labelled in the app: a firm's are in its annotation queue."""
+    from annotation.store.models import RESERVED_TENANTS
+
+    if tenant in RESERVED_TENANTS:
+        return (f"The {tenant} tenant is no firm, so its contracts are in no annotation queue of the app; import "
+                "with --tenant FIRM to label them on that firm's Annotate page.")
+    return (f"{contracts} contract(s) in {tenant}'s annotation queue (the app's Annotate page), {listed} of them "
+            "added by this import.")
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -19,7 +19,14 @@ from sqlmodel import Session, col, select
 
 from annotation import adjudication
 from annotation.store import get_or_create_annotator, get_or_create_contract
-from annotation.store.models import ASSIGNMENT_STATUSES, Annotation, Annotator, Assignment, ReviewEvent
+from annotation.store.models import (
+    ANNOTATOR_SOURCES,
+    ASSIGNMENT_STATUSES,
+    Annotation,
+    Annotator,
+    Assignment,
+    ReviewEvent,
+)
 from annotation.store.models import Contract as StoredContract
 from annotation.store.repository import StoreError, of_tenant, owned, row_id
 from contracts.clock import utcnow
@@ -97,11 +104,12 @@ def _uncertainties(session: Session, tenant_id: str, contract_ids: list[str]) ->
 
 def _label_counts(session: Session, store_tenant: str,
                   record_ids: list[int]) -> Counter[tuple[int | None, int | None]]:
-    """Labels saved in the app per (stored contract, annotator), on these stored contracts."""
+    """Annotators' labels (saved in the app or imported from Label Studio) per (stored contract, annotator), on
+    these stored contracts."""
     if not record_ids:
         return Counter()
     rows = session.exec(select(Annotation.contract_id, Annotation.annotator_id, func.count())
-                        .where(Annotation.tenant == store_tenant, Annotation.source == "app",
+                        .where(Annotation.tenant == store_tenant, col(Annotation.source).in_(ANNOTATOR_SOURCES),
                                col(Annotation.contract_id).in_(record_ids))
                         .group_by(col(Annotation.contract_id), col(Annotation.annotator_id)))
     return Counter({(record, who): n for record, who, n in rows})
@@ -157,7 +165,7 @@ def _progress(session: Session, store_tenant: str) -> list[dict[str, Any]]:
                 .join(Annotation, (col(Annotation.contract_id) == Assignment.contract_id)
                       & (col(Annotation.annotator_id) == Assignment.annotator_id))
                 .where(Assignment.tenant == store_tenant, Annotation.tenant == store_tenant,
-                       Annotation.source == "app")
+                       col(Annotation.source).in_(ANNOTATOR_SOURCES))
                 .group_by(col(Annotator.name)))
     for who, n in session.exec(labelled):
         per[who]["labels"] += n

@@ -218,9 +218,13 @@ def _flow(page: Any, up: Up, cid: str, headers: dict[str, str], text: str,
 def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -> None:
     """The contract chosen in the queue is the address's `?contract=ID`: a reload opens its workspace again, with its
     row still ticked, and so does its link opened signed out, after sign-in; clearing the row closes it, and an
-    unknown id is a message. The older of two contracts is chosen, so a page that opened the first row would fail."""
+    unknown id is a message. The older of two contracts is chosen, so a page that opened the first row would fail.
+    A firm of its own: labelling assigns a contract to its annotator, so the first test's labels (A. and B.
+    Lawyer's) give its contract a row each in that firm's queue, where each contract here must have one."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    cid, headers = _analyzed(up)
+    key = lexrisk("keys", "create", "--tenant", f"links-{width}", env=up.env)
+    headers = {"Authorization": f"Bearer {key}"}
+    cid = _upload(up, headers, "master_services_agreement.pdf")
     newer = _upload(up, headers, "master_services_agreement.txt")
     name = "master_services_agreement.pdf"
     assert newer != cid
@@ -232,7 +236,7 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
         page.set_default_timeout(90_000)
         try:
             page.goto(f"{up.ui}/annotate")  # signed out: sign-in, then back to Annotate
-            sign_in(page, up.key)
+            sign_in(page, key)
             expect(page.get_by_role("heading", name="Annotate")).to_be_visible()
             _choose(page, name)
             expect(page).to_have_url(f"{up.ui}/annotate?contract={cid}")
@@ -244,7 +248,7 @@ def test_the_chosen_contract_survives_a_reload_and_sign_in(up: Up, width: int) -
             other = browser.new_context(viewport={"width": width, "height": 900}).new_page()  # a colleague, signed out
             other.set_default_timeout(90_000)
             other.goto(f"{up.ui}/annotate?contract={cid}")
-            sign_in(other, up.key, name="B. Lawyer")
+            sign_in(other, key, name="B. Lawyer")
             expect(other).to_have_url(f"{up.ui}/annotate?contract={cid}")
             _opened(other, name, f"annotate-link-{width}-signed-in")
             other.context.close()

@@ -125,3 +125,52 @@ def test_the_actions_fit_one_row_of_the_narrowest_panel(picker: Any) -> None:
         assert picker.locator("#reject").get_attribute("title") == "Reject the suggestion taken"
     finally:
         picker.set_viewport_size({"width": 1100, "height": 600})
+
+
+def _render(page: Any, text: str, suggestions: list[dict[str, Any]]) -> None:
+    page.evaluate("""(a) => window.postMessage({type: 'streamlit:render', args: a}, '*')""",
+                  {"text": text, "suggestions": suggestions, "labels": [], "guidelines": GUIDE, "height": 560,
+                   "categories": ["Audit Rights", "Governing Law"], "snap": "word"})
+    page.wait_for_timeout(100)
+
+
+def test_save_says_what_it_lacks_and_looks_off_while_it_lacks_it(picker: Any) -> None:
+    """Esc, then Enter, said "Choose a category and a severity first." when no words were selected; and Save,
+    its purple at the disabled opacity, looked like a button to press with nothing selected."""
+    text = "Audit. Customer may audit Provider's books once a year."
+    _render(picker, text, [{"id": "a1", "start": 7, "end": len(text), "category": "Audit Rights",
+                            "severity": "low", "score": 0.7}])
+    picker.locator("#doc").focus()
+    picker.keyboard.press("n")
+    picker.keyboard.press("Escape")
+    picker.keyboard.press("Enter")
+    assert picker.inner_text("#status") == "Select the words of the clause first."
+    assert _sent(picker) == []
+    background = "b => getComputedStyle(b).backgroundColor"
+    save = picker.locator("#save")
+    assert save.is_disabled() and save.get_attribute("title") == "Select the words of the clause first."
+    assert save.evaluate(background) == picker.locator("#clear").evaluate(background)  # drawn as the others, off
+    picker.keyboard.press("n")
+    assert save.is_enabled() and save.evaluate(background) != picker.locator("#clear").evaluate(background)
+    picker.keyboard.press("Escape")
+    _drag(picker, text.index("Provider"), text.index("books") + 2)  # words of its own: no category yet
+    picker.keyboard.press("Escape")  # out of the category box
+    picker.keyboard.press("Enter")
+    assert picker.inner_text("#status") == "Choose a category and a severity first."
+    assert save.is_disabled() and _sent(picker) == []
+    picker.keyboard.press("Escape")
+
+
+def test_a_rejection_undone_offers_its_suggestion_again(picker: Any) -> None:
+    """The page's Undo withdraws a rejection and renders the suggestion again; the picker, which hides what it
+    decided until the page catches up, showed it no more."""
+    text = "Other text. Audit any time, at our cost."
+    audit = {"id": "u1", "start": 12, "end": 26, "category": "Audit Rights", "severity": "low", "score": 0.5}
+    _render(picker, text, [audit])
+    picker.locator("span.sug").first.click()
+    picker.keyboard.press("x")
+    assert _sent(picker) == [{"action": "reject", "suggestion": "u1"}]
+    assert picker.locator("span.sug").count() == 0
+    _render(picker, text, [])  # the page ran again: the suggestion is rejected
+    _render(picker, text, [audit])  # Undo: the page offers it again
+    assert picker.locator("span.sug").count() == 1

@@ -17,6 +17,7 @@ import streamlit as st
 
 from contracts.taxonomy import category_names
 from contracts.wire import FindingPublic, Label, Queue, QueueItem
+from ui.annotate_undo import offer, remember
 from ui.components.span_picker import span_picker
 from ui.plain import counted, plain
 from ui.render import ORIGIN_LABEL, short
@@ -35,6 +36,9 @@ PAGE_MAX = 999_999  # past any queue, and within the API's offsets (at most 2**3
 def page() -> None:
     st.title("Annotate")
     me = reviewer()
+    opened = st.query_params.get("contract")
+    if opened:  # the picker's action first, so that the queue read below shows the label and its assignment
+        _handle(st.session_state.get(_picker_key(opened)), opened, me)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     order = c1.segmented_control("Queue order", list(ORDERS), format_func=ORDERS.__getitem__, default="newest",
                                  key="annotate_order", on_change=_first_page) or "newest"
@@ -212,8 +216,7 @@ def _unlisted(name: str, *, paged: bool) -> None:
 
 
 def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
-    key = f"picker-{cid}"
-    _handle(st.session_state.get(key), cid, me)
+    key = _picker_key(cid)
     text = attempt(lambda: api().text(cid))
     labels = attempt(lambda: api().labels(cid))
     findings = attempt(lambda: api().findings(cid))
@@ -222,6 +225,7 @@ def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
         return
     st.subheader(plain(name))
     _status(cid, status, me)
+    offer(cid, me)
     suggestions = _open_suggestions(findings, [x for x in labels.data if x.annotator == me])
     st.caption(f"{counted(len(suggestions), 'suggestion')} from the model to go (dashed); your and others' labels are "
                "underlined by severity. Drag over words to label them.")
@@ -246,8 +250,15 @@ def _workspace(cid: str, name: str, status: str | None, me: str) -> None:
                    "Where they differ, an adjudicator decides on the Disagreements page.")
 
 
+def _picker_key(cid: str) -> str:
+    """The span picker's widget key on this contract: its value is the annotator's latest action there."""
+    return f"picker-{cid}"
+
+
 def _handle(event: Any, cid: str, me: str) -> None:
-    """Apply the picker's latest action once (a rerun shows the same value again)."""
+    """Apply the picker's latest action once (a rerun shows the same value again); the confirmation above the
+    picker says what was done, with Undo. Saving a label assigns the contract to me (the API does) if it is not
+    mine yet."""
     if not isinstance(event, dict) or event.get("seq") == st.session_state.get("picker_seq"):
         return
     st.session_state["picker_seq"] = event.get("seq")
@@ -256,13 +267,14 @@ def _handle(event: Any, cid: str, me: str) -> None:
                                                 severity=event["severity"], start=int(event["start"]),
                                                 end=int(event["end"]), explanation=None, origin=event["origin"]))
         if label is not None:
-            st.toast(f"Saved “{label.category}” on characters {label.start}–{label.end} "
-                     f"({ORIGIN_LABEL[label.origin].lower()}).")
+            remember(cid, label.id, f"Saved “{label.category}” on characters {label.start}–{label.end} "
+                                    f"({ORIGIN_LABEL[label.origin].lower()})")
     elif event.get("action") == "reject" and event.get("suggestion"):
         done = attempt(lambda: api().review(str(event["suggestion"]), "reject", reviewer=me,
                                             comment="rejected while annotating"))
         if done is not None:
-            st.toast(f"Rejected the suggestion “{done.category}”.")
+            remember(cid, done.review.label_id if done.review else None,
+                     f"Rejected the suggestion “{done.category}”")
 
 
 def _open_suggestions(findings: list[FindingPublic], mine: list[Label]) -> list[FindingPublic]:
@@ -276,9 +288,12 @@ def _status(cid: str, current: str | None, me: str) -> None:
     """My status on the contract (assigning it to me on first choice), and assigning it to someone else: a row
     below the contract's name, each as wide as its words. In fixed columns beside the name the button was squeezed
     at 1280 px, and its old label "Assign…" read as cut there even where it was whole."""
+    key, shown = f"status-{cid}", f"status-shown-{cid}"
+    if key not in st.session_state or st.session_state.get(shown) != current:
+        st.session_state[key] = current  # the API's, also when it changed since (my label assigned it to me)
+    st.session_state[shown] = current
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        chosen = st.segmented_control("My status", list(STATUS_LABEL), format_func=STATUS_LABEL.__getitem__,
-                                      default=current, key=f"status-{cid}")
+        chosen = st.segmented_control("My status", list(STATUS_LABEL), format_func=STATUS_LABEL.__getitem__, key=key)
         if chosen and chosen != current and attempt(lambda: api().assign(cid, me, chosen)):
             st.rerun()
         assign = st.popover(ASSIGN)

@@ -16,10 +16,15 @@ from ui.render import ORIGIN_LABEL, SEVERITIES, short
 from ui.state import api, attempt, reviewer
 
 SHOWN = 20  # clusters on one screen; deciding them brings the next ones
+RECORDED = "disagreements_recorded"  # what the last decision recorded, said by the run after it
 
 
 def page() -> None:
     st.title("Disagreements")
+    recorded = st.session_state.get(RECORDED)
+    if recorded:
+        st.toast(recorded)
+        del st.session_state[RECORDED]  # once said: a run stopped before the toast says it in the next
     decided = st.toggle("Show decided ones too", key="disagreements_decided")
     body = attempt(lambda: api().disagreements(include_decided=decided))
     if body is None:
@@ -63,9 +68,12 @@ def _cluster(n: int, item: Disagreement) -> None:
 
 
 def _decide(call: Callable[[], AdjudicationResult]) -> None:
+    """Record the decision, then run the page again without its cluster. What was recorded is said by that run:
+    a toast sent by this one is lost when another rerun (a widget's update arriving meanwhile) stops it first,
+    while the decision is already stored."""
     result = attempt(call)
     if result is not None:
-        st.toast(f"Recorded: {result.accepted} accepted, {result.rejected} rejected.")
+        st.session_state[RECORDED] = f"Recorded: {result.accepted} accepted, {result.rejected} rejected."
         st.rerun()
 
 
