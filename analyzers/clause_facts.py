@@ -30,10 +30,12 @@ from analyzers.clause_words import (
     CASE,
     COMPANY_SUFFIXES,
     NUMBER,
+    PRONOUNS,
     mask,
     names_as_written,
     party_said,
     places,
+    pronoun_roles,
     quiet,
     trim,
     unmask,
@@ -108,6 +110,7 @@ _ACTS = r"\s*(?:\([^)]{1,40}\)\s*)?(?:shall|will|may|must|agrees?|is\s+entitled|
 _OWNS = r"['’]s\s+(?:\w+\s){0,2}?(?:liability(?!\s+insurance)|obligations?|rights?|right|option|consent|sole)\b"
 _ACTOR = re.compile(rf"\b([A-Z][a-zA-Z-]+|[Ee]ither\s+[Pp]arty|[Ee]ach\s+[Pp]arty|[Nn]either\s+[Pp]arty){_ACTS}")
 _POSSESSIVE = re.compile(rf"\b([A-Z][a-zA-Z-]+){_OWNS}")
+_OWNED = _OWNS.removeprefix(r"['’]s")  # what a pronoun owns: "our right", "your obligations"
 # the words that open a party's name without being part of it ("The Company", "Each of AFSL and TPH-A", "At
 # TPH's option"): a capitalised word before a guessed party that is none of these makes the guess the tail of a
 # longer term ("EFFECTIVE DATE shall", "Renewal Periods shall", "PageMaster Corporation shall")
@@ -197,18 +200,22 @@ def _actors(text: str, parties: Sequence[str]) -> list[str]:
     obligation ("Customer's liability"), each in reading order: the contract's own party names and short
     names whole where it knows them ("PageMaster Corporation shall", "Go Call shall", not "Corporation" and
     "Call"), else a capitalised word that is no common noun and no fragment of a longer term (_guess)."""
-    # a short name defined as "the Manufacturer" is called "The Manufacturer" at a sentence's start
-    names = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties if p and p.strip()},
-                   key=len, reverse=True)
+    # a short name defined as "the Manufacturer" is called "The Manufacturer" at a sentence's start; a pronoun a
+    # contract calls a party by ("we") is none of its names, and said as the role the clause gives it, if any
+    parties = [p for p in parties if p and p.strip() and p.strip().lower() not in PRONOUNS]
+    names = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties}, key=len, reverse=True)
+    roles = pronoun_roles(text)
     alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
     out: list[str] = []
-    for tail, generic in ((_ACTS, _ACTOR), (_OWNS, _POSSESSIVE)):
+    for tail, generic, pronoun, its in ((_ACTS, _ACTOR, "we|you", _ACTS), (_OWNS, _POSSESSIVE, "our|your", _OWNED)):
         known = [(m.start(1), m.end(1), " ".join(m.group(1).split()))
                  for m in re.finditer(rf"(?<![\w-])({alternatives}){tail}", text) if names
                  and not (text[m.start(1)].isupper() and _modified(text, m.start(1)))]  # "we" is no term's tail
         guessed = [(start, m.end(1), name) for m in generic.finditer(text)
                    for start, name in [_guess(text, m.start(1), m.group(1), parties)]]
-        found = known + [g for g in guessed if g[2] and not any(s <= g[0] < e for s, e, _ in known)]
+        pronouns = [(m.start(1), m.end(1), roles[m.group(1).lower()])
+                    for m in re.finditer(rf"\b({pronoun}){its}", text, re.I) if m.group(1).lower() in roles]
+        found = known + pronouns + [g for g in guessed if g[2] and not any(s <= g[0] < e for s, e, _ in known)]
         out += [name for _, _, name in sorted(found)]
     return out
 
@@ -299,8 +306,12 @@ def _read_exceptions(text: str, names: Mapping[str, str], facts: ClauseFacts) ->
         said = f"{m.group(1).lower()} {trim(unmask(m.group(2)), names)}"
         conditions.append(said)
         facts.at.setdefault(said, m.span())
+    roles = pronoun_roles(text)
     for m in _CONSENT.finditer(text):
-        said = f"without the consent of {trim(m.group(1), names)}"
+        whose = re.sub(r"^the\s+", "", m.group(1), flags=re.I)  # "the consent of Us": a party called by a pronoun
+        pronoun = whose.lower() in PRONOUNS
+        said = (f"without the consent of {trim(m.group(1), names)}" if not pronoun
+                else f"without the consent of {roles[whose.lower()]}" if whose.lower() in roles else "without consent")
         conditions.append(said)
         facts.at.setdefault(said, m.span())
     facts.carve_outs, facts.conditions = _unique(carve_outs), _unique(conditions)
@@ -355,6 +366,8 @@ def explain(category: str, quote: str, parties: Sequence[str] = (), defined: Seq
         party = _liable(text, facts.parties) or party
     if kind == "uncapped liability":
         return _uncapped(text, facts, party, names)
+    if kind == "rofr/rofo/rofn":  # the first right is the holder's, not the grantor's ("We grant you a right")
+        party = next((p for p in facts.parties if not _grants(text, p)), "")
     if not facts:
         return None
     lead, lead_form, parties_said = _lead(category, text, facts, party)
@@ -383,7 +396,7 @@ def explain(category: str, quote: str, parties: Sequence[str] = (), defined: Seq
         terms.append(parts[-1])
     conditions, carve_outs = (_outside(facts, said, said_whole) for said in (facts.conditions, facts.carve_outs))
     if roles:  # the roles say whose consent is needed
-        conditions = [c for c in conditions if not c.startswith("without the consent of")]
+        conditions = [c for c in conditions if not c.startswith(("without the consent of", "without consent"))]
     if conditions:
         parts.append(conditions[0])
     if carve_outs:
@@ -413,6 +426,13 @@ def _lead(category: str, text: str, facts: ClauseFacts, party: str) -> tuple[str
     owner = f"{party}'s " if "liability" in lead_form and party else f"{party} " if party else ""
     lead = lead_form.format(party=owner) if "{party}" in lead_form else lead_form
     return (lead if party else lead.replace("  ", " ")), lead_form, bool(party) and "{party}" in lead_form
+
+
+def _grants(text: str, party: str) -> bool:
+    """Whether the clause makes `party` grant or give a right ("Supplier hereby grants", "You (the "Franchisee")
+    shall give us"): the grantor of a first right, whom "Gives X a first right" would make its holder."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(party)}[\"”’)]*\s*(?:\([^)]{{1,40}}\)\s*)?"
+                          r"(?:(?:shall|will|hereby|agrees?\s+to|must)\s+)*(?:grant|give|offer)s?\b", text))
 
 
 def _outside(facts: ClauseFacts, said: list[str], spans: list[tuple[int, int]]) -> list[str]:

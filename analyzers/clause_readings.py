@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from analyzers.clause_words import CASE, mask, party_said, trim, unmask
+from analyzers.clause_words import CASE, PRONOUNS, mask, party_said, pronoun_roles, trim, unmask
 
 # --- periods: what a period something lasts for is counted from -------------------------------------------
 
@@ -164,12 +164,14 @@ class Role:
 class _Reader:
     """What the assignment reading needs of the contract: `who`, the pattern of a party as a role's subject
     (the contract's names and the clause's actors, and "either party"); `anyone`, the same and any
-    capitalised name (whose consent); `known`, those names in lower case, said as written; `names` (clause_words)."""
+    capitalised name (whose consent); `known`, those names in lower case, said as written; `names` (clause_words);
+    `roles`, the role the clause gives each pronoun it calls a party by (pronoun_roles)."""
 
     who: str
     anyone: str
     known: frozenset[str]
     names: Mapping[str, str]
+    roles: Mapping[str, str]
 
 
 def assignment_roles(text: str, parties: Sequence[str], names: Mapping[str, str]) -> list[Role]:
@@ -178,13 +180,13 @@ def assignment_roles(text: str, parties: Sequence[str], names: Mapping[str, str]
     MP3.com's consent if another entity acquires ..."), in reading order; `parties` are the contract's names
     and the clause's actors (clause_facts reads them past a section's heading: "23. ASSIGNMENT Subcontractor
     shall"). Each piece of the clause (a sentence, or what follows "provided that" or "except that") says one."""
-    known = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties if p and p.strip()},
-                   key=len, reverse=True)
+    known = sorted({re.sub(r"^(?:the|The|THE)\s+", "", " ".join(p.split())) for p in parties
+                    if p and p.strip() and p.strip().lower() not in PRONOUNS}, key=len, reverse=True)  # "we": no name
     alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in known)
     named = [rf"(?:[Tt]he\s+)?(?:{alternatives})(?![\w-])"] if known else []
     reader = _Reader("(?:" + "|".join([*named, _PARTY_WORDS]) + ")",
                      "(?:" + "|".join([*named, _PARTY_WORDS, _GENERIC_WHO]) + ")",
-                     frozenset(k.lower() for k in known), names)
+                     frozenset(k.lower() for k in known), names, pronoun_roles(text))
     masked = mask(text)
     roles: list[Role] = []
     at = 0
@@ -208,6 +210,8 @@ def _said_party(name: str, reader: _Reader) -> str:
     name = re.sub(r"^(?:the|The|THE)\s+", "", " ".join(name.split()))
     if re.fullmatch(_PARTY_WORDS, name):
         return "either party"
+    if name.lower() in PRONOUNS:  # "You may not assign": the role the clause gives "you", else no one named
+        return reader.roles.get(name.lower(), "")
     said = name if name.lower() in reader.known else party_said(name)
     return reader.names.get(said.upper(), said) if said.isupper() else said
 

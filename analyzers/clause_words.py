@@ -29,9 +29,14 @@ _HEADING = re.compile(r"(?<=[\d)])\s*\((?=[A-Z])[^()]*\)")
 _MASKED_DOT = "\u2024"  # one dot leader: a character no clause uses, one for one, so spans stay put
 
 
+# the pronouns a click-through or franchise contract calls its parties by ("We grant you ..."): none is a party's
+# name, and an explanation that says one in the third person ("Gives we a first right") names no one
+PRONOUNS = frozenset({"we", "us", "our", "ours", "you", "your", "yours", "i", "me", "my"})
+
+
 _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", "section", "article", "notwithstanding",
                 "in", "if", "it", "upon", "subject", "except", "nothing", "neither", "either", "that", "these", "and",
-                "or", "for", "unless", "during", "after", "provided", "to", "we", "you", "who", "which", "customer's",
+                "or", "for", "unless", "during", "after", "provided", "to", "who", "which", "customer's",
                 # what a clause defines and makes act without it being a party ("the Services shall", "Licensed
                 # Products shall include"), and both parties together
                 "services", "products", "inventions", "software", "materials", "deliverables", "goods", "work",
@@ -50,7 +55,18 @@ _NOT_PARTIES = {"this", "the", "such", "any", "all", "no", "each", "agreement", 
                 "confirmation", "commission", "catalog", "certificate", "amendment", "act", "acquisition", "addendum",
                 "advertising", "appointment", "detail", "development", "extension", "improvement", "incentive",
                 "interest", "note", "offer", "premises", "proposal", "receivable", "supply", "subsection", "tooling",
-                "unit", "url", "user", "website"}
+                "unit", "url", "user", "website"} | PRONOUNS
+
+
+# the pronouns a clause may give a role ("I" is left out: "Schedule (I)" gives none)
+_PRONOUN = r"(?i:we|us|our|you|your)"
+_QUOTED = r"[\"“”'‘’]"
+# a role the clause gives a pronoun: "Franchisor (“we” or “us”)", "the Franchisee (\"you\")", "you (the
+# \"Franchisee\")", "you, the Franchisee,"
+_ROLE_FOR_PRONOUNS = re.compile(rf"\b([A-Z][\w-]+)\s*\(\s*(?:{_QUOTED}?(?:the\s+)?{_QUOTED}?{_PRONOUN}{_QUOTED}?"
+                                rf"(?:\s*,\s*|\s+(?:or|and)\s+|\s*,\s*(?:or|and)\s+)?)+\)")
+_PRONOUN_AS_ROLE = re.compile(rf"\b({_PRONOUN})\s*(?:\(\s*(?:the\s+)?{_QUOTED}?([A-Z][\w-]+){_QUOTED}?\s*\)"
+                              rf"|,\s*(?:as\s+)?the\s+([A-Z][\w-]+)\s*,)")
 
 
 # the last word of a company's name: a longer term that ends in one is a party ("PageMaster Corporation"),
@@ -111,6 +127,26 @@ def mask(text: str) -> str:
 
 def unmask(text: str) -> str:
     return text.replace(_MASKED_DOT, ".")
+
+
+def pronoun_roles(text: str) -> dict[str, str]:
+    """The roles `text` gives the pronouns it calls its parties by, each pronoun in lower case to its role
+    ("we", "us" and "our" to "Franchisor" for "Franchisor (“we” or “us”)"; "you" and "your" to "Franchisee" for
+    "you (the “Franchisee”)"): the name an explanation says for a party the clause only calls "we" or "you"."""
+    out: dict[str, str] = {}
+    found = [(m.group(1), re.findall(_PRONOUN, m.group(0)[len(m.group(1)):])) for m in _ROLE_FOR_PRONOUNS.finditer(text)]
+    found += [(m.group(2) or m.group(3), [m.group(1)]) for m in _PRONOUN_AS_ROLE.finditer(text)]
+    for role, pronouns in found:
+        if role.lower() in PRONOUNS or role.lower() in _NOT_PARTIES:
+            continue
+        for pronoun in (p.lower() for p in pronouns):
+            for form in _FORMS.get(pronoun, (pronoun,)):
+                out.setdefault(form, role)
+    return out
+
+
+# a person's pronouns each stand for the others ("we" defined, "our right" said)
+_FORMS = {p: forms for forms in (("we", "us", "our", "ours"), ("you", "your", "yours")) for p in forms}
 
 
 def party_said(name: str) -> str:
