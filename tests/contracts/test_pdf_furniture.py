@@ -10,8 +10,7 @@ import pytest
 
 from contracts.ingest import load_bytes
 from contracts.pdf_furniture import strip_furniture
-
-fpdf = pytest.importorskip("fpdf")
+from tests.contracts.pdfs import lines_pdf
 
 FOOTER = "Source: ACME HOLDINGS, INC., 10-K, 3/1/2019"
 HEADER = "CONFIDENTIAL"
@@ -20,18 +19,6 @@ CROSSING = ("The Supplier shall deliver the Goods to the", "Customer within thir
 
 def _filler(page: int, n: int) -> list[str]:
     return [f"{page}.{i} The parties agree to clause {page}.{i} of this Agreement as set out here." for i in range(1, n)]
-
-
-def _pdf(pages: list[list[str]]) -> bytes:
-    """One PDF page per list, one text line per string, in order (header first, footer last)."""
-    pdf = fpdf.FPDF()
-    pdf.set_auto_page_break(False)
-    pdf.set_font("Helvetica", size=10)
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def _contract(count: int, number: str, *, header: bool = True) -> list[list[str]]:
@@ -56,7 +43,7 @@ def _flat(text: str) -> str:
 
 @pytest.mark.parametrize("number", ["Page {n} of {count}", "- {n} -", "{n}", "{n} of {count}"])
 def test_running_header_footer_and_page_numbers_leave_the_text(number: str) -> None:
-    document = load_bytes(_pdf(_contract(4, number)), "supply.pdf")
+    document = load_bytes(lines_pdf(_contract(4, number)), "supply.pdf")
     text = document.text
     assert FOOTER not in text and HEADER not in text
     assert number.format(n=2, count=4) not in text.split("\n")
@@ -70,7 +57,7 @@ def test_running_header_footer_and_page_numbers_leave_the_text(number: str) -> N
 
 
 def test_the_page_map_covers_each_pages_remaining_text() -> None:
-    document = load_bytes(_pdf(_contract(4, "Page {n} of {count}")), "supply.pdf")
+    document = load_bytes(lines_pdf(_contract(4, "Page {n} of {count}")), "supply.pdf")
     text, pages = document.text, document.pages
     assert [p.number for p in pages] == [1, 2, 3, 4]
     assert pages[0].start == 0 and pages[-1].end == len(text)
@@ -86,7 +73,7 @@ def test_the_page_map_covers_each_pages_remaining_text() -> None:
 @pytest.mark.parametrize("count", [1, 2])
 def test_one_and_two_page_documents_keep_everything(count: int) -> None:
     """Two pages cannot show what recurs: their footers and numbers stay (this held before too)."""
-    text = load_bytes(_pdf(_contract(count, "Page {n} of {count}")), "short.pdf").text
+    text = load_bytes(lines_pdf(_contract(count, "Page {n} of {count}")), "short.pdf").text
     assert text.count(FOOTER) == count and text.count(HEADER) == count
     assert f"Page {count} of {count}" in text
 

@@ -8,8 +8,7 @@ import pytest
 from contracts.documents import Document
 from contracts.ingest import load_bytes
 from contracts.segment import runs_on, segment_clauses, split_sentences
-
-fpdf = pytest.importorskip("fpdf")
+from tests.contracts.pdfs import lines_pdf
 
 # a printed line is longer than 60 characters; the last line of page 1 ends mid-sentence
 PAGE_ONE = [
@@ -24,17 +23,6 @@ SHORT_ENDING = ["4. Delivery. The Supplier shall deliver the Goods to the"]  # a
 AFTER_SHORT = ["Customer within thirty days of each order.", "5. Notices. Notices are given in writing."]
 
 
-def _pdf(pages: list[list[str]]) -> bytes:
-    pdf = fpdf.FPDF()
-    pdf.set_auto_page_break(False)
-    pdf.set_font("Helvetica", size=9)
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
 def _clause_at(document: Document, needle: str) -> str:
     at = document.text.index(needle)
     clause = next(c for c in segment_clauses(document.text) if c.start <= at < c.end)
@@ -42,7 +30,7 @@ def _clause_at(document: Document, needle: str) -> str:
 
 
 def test_a_sentence_over_a_page_break_is_one_clause_on_its_first_page() -> None:
-    document = load_bytes(_pdf([PAGE_ONE, PAGE_TWO]), "msa.pdf")
+    document = load_bytes(lines_pdf([PAGE_ONE, PAGE_TWO], size=9), "msa.pdf")
     clause = _clause_at(document, "2. Payment.")
     assert clause.startswith("2. Payment.") and "(30) days of the date of the invoice" in clause
     assert "3. Term." not in clause
@@ -54,7 +42,7 @@ def test_a_sentence_over_a_page_break_is_one_clause_on_its_first_page() -> None:
 
 
 def test_a_short_last_line_that_reads_on_joins_the_next_page() -> None:
-    document = load_bytes(_pdf([SHORT_ENDING, AFTER_SHORT]), "supply.pdf")
+    document = load_bytes(lines_pdf([SHORT_ENDING, AFTER_SHORT], size=9), "supply.pdf")
     assert "deliver the Goods to the Customer within thirty days" in document.text
     sentences = [document.text[s.start:s.end] for s in split_sentences(document.text)]
     assert "4. Delivery. The Supplier shall deliver the Goods to the Customer within thirty days of each order." \
@@ -63,9 +51,9 @@ def test_a_short_last_line_that_reads_on_joins_the_next_page() -> None:
 
 
 def test_a_page_that_ends_a_sentence_or_a_heading_stays_apart() -> None:
-    document = load_bytes(_pdf([["1. Services. Provider shall perform the services.", "ARTICLE 2 PAYMENT"],
-                                ["2.1 Fees. Customer shall pay the fees.", "2.2 Taxes. Customer pays taxes."]]),
-                          "msa.pdf")
+    document = load_bytes(lines_pdf([["1. Services. Provider shall perform the services.", "ARTICLE 2 PAYMENT"],
+                                     ["2.1 Fees. Customer shall pay the fees.", "2.2 Taxes. Customer pays taxes."]],
+                                    size=9), "msa.pdf")
     assert "ARTICLE 2 PAYMENT\n\n2.1 Fees." in document.text
     assert [c.number for c in segment_clauses(document.text)] == ["1", "ARTICLE 2", "2.1", "2.2"]
 

@@ -3,25 +3,19 @@ Undo, which takes each back, newest first; and the label makes the contract the 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.conftest import SAMPLES, LiveApi
-from tests.ui.test_app import app_env, signed_in, texts  # noqa: F401 (app_env: the app's fixture, pointed at live_api)
+from tests.ui.test_app import analyzed, app_env, signed_in, texts  # noqa: F401 (app_env: the app's fixture, pointed at live_api)
 
 
 def _analyzed(live: LiveApi, headers: dict[str, str]) -> str:
     """A contract of its own (the sample with one more line: not the same file as other tests' uploads)."""
-    data = (SAMPLES / "master_services_agreement.txt").read_bytes() + b"\nSchedule U. Undo.\n"
-    accepted = httpx.post(f"{live.url}/v1/contracts", headers=headers, files={"file": ("undo.txt", data)}).json()
-    deadline = time.monotonic() + 60
-    while httpx.get(f"{live.url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.3)
-    return str(accepted["contract_id"])
+    return analyzed(live.url, headers, SAMPLES / "master_services_agreement.txt", extra=b"\nSchedule U. Undo.\n",
+                    name="undo.txt")
 
 
 def _undo(at: AppTest) -> Any:

@@ -378,10 +378,11 @@ def test_a_link_opens_its_contract_and_several_rows_are_decided_at_once(app_env:
     assert "The contract of this link was not found." in texts(other)
 
 
-def _analyzed(url: str, headers: dict[str, str], sample: Path) -> str:
-    """The sample uploaded and analysed through the API; its contract's id."""
+def analyzed(url: str, headers: dict[str, str], sample: Path, *, extra: bytes = b"", name: str | None = None) -> str:
+    """The sample uploaded and analysed through the API; its contract's id. `extra` bytes appended make it a
+    contract of its own (the same bytes are one contract), uploaded as `name`."""
     accepted = httpx.post(f"{url}/v1/contracts", headers=headers,
-                          files={"file": (sample.name, sample.read_bytes())}).json()
+                          files={"file": (name or sample.name, sample.read_bytes() + extra)}).json()
     deadline = time.monotonic() + 60
     while httpx.get(f"{url}/v1/jobs/{accepted['job_id']}", headers=headers).json()["status"] != "done":
         assert time.monotonic() < deadline
@@ -395,7 +396,7 @@ def test_annotate_keeps_its_contract_in_the_address(app_env: LiveApi) -> None:
     with a way back to the queue; an unknown, malformed or other firm's id is a message and leaves the address."""
     headers = {"Authorization": f"Bearer {app_env.keys['globex']}"}
     names = ["master_services_agreement.txt", "master_services_agreement.pdf"]
-    ids = {name: _analyzed(app_env.url, headers, SAMPLES / name) for name in names}
+    ids = {name: analyzed(app_env.url, headers, SAMPLES / name) for name in names}
     at = signed_in(app_env.keys["globex"])
     at.switch_page("pages/annotate.py").run()
     for name in (*names, names[0]):
@@ -451,7 +452,7 @@ def test_annotate_pages_through_the_queue(app_env: LiveApi) -> None:
     (and a size other than the smallest) is in the address beside the contract: a reload showed page 1."""
     key = lexrisk("keys", "create", "--tenant", "pager", env=app_env.env)
     headers = {"Authorization": f"Bearer {key}"}
-    older, newer = (_analyzed(app_env.url, headers, SAMPLES / name)
+    older, newer = (analyzed(app_env.url, headers, SAMPLES / name)
                     for name in ("master_services_agreement.pdf", "master_services_agreement.txt"))
     for i in range(26):  # a row each: with the newer contract's, 27 rows, 25 a page
         httpx.put(f"{app_env.url}/v1/annotation/queue/{older}", headers=headers,
