@@ -86,7 +86,7 @@ def _clause_and_suggestion(text: str, suggestion: str | None) -> tuple[str, str]
     a standard wording, the template's clause itself, which the Clause cell already shows: the row printed it
     twice, once cut short and once whole. It is then shown once, whole, in the Clause cell."""
     if suggestion is not None and suggestion.strip() == text.strip():
-        return html.escape(text), "<p>Suggested: restore this clause as the template words it.</p>"
+        return html.escape(text), "<p>Suggested: restore this clause in the template's words.</p>"
     shown = html.escape(shorten(text, 200))
     if suggestion:
         return shown, f"<details><summary>Suggested text</summary>{html.escape(suggestion)}</details>"

@@ -40,7 +40,7 @@ def test_a_missing_clause_is_shown_once_in_the_deviations_and_once_in_the_redlin
     side, text = _panes(render_html(comparison, document_redline(comparison, msa, draft)))
     escaped = html.escape(clause)
     assert side.count(escaped) == 1
-    assert "restore this clause" in side
+    assert "Suggested: restore this clause in the template's words." in side
     assert text.count(escaped) == 1 and f"<del>\n\n{escaped}" in text
 
 
