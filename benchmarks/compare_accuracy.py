@@ -220,15 +220,21 @@ def _time(pair: Pair, embedder_factory: type[CachedEmbedder] | None, repeats: in
 
 
 def _baseline_categories(pairs: list[Pair]) -> dict[str, tuple[Spans, Spans]]:
-    """Each side's CUAD categories from the embedded baseline analyzer (analysis time not counted)."""
+    """Each side's CUAD categories from the embedded baseline analyzer, its findings and key terms, as `lexrisk
+    compare` passes them (analysis time not counted)."""
     from analyzers import get_analyzer
     from contracts.compare import spans_of
+    from contracts.documents import Document
     from contracts.playbook import default_playbook
     from lexrisk.settings import Settings
 
     analyzer = get_analyzer("baseline", Settings(_env_file=None), default_playbook())
-    return {p.name: (spans_of(analyzer.analyze(p.template).findings), spans_of(analyzer.analyze(p.contract).findings))
-            for p in pairs}
+
+    def spans(document: Document) -> Spans:
+        result = analyzer.analyze(document)
+        return spans_of(result.findings, result.terms, document.text)
+
+    return {p.name: (spans(p.template), spans(p.contract)) for p in pairs}
 
 
 def main() -> None:

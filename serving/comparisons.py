@@ -1,7 +1,7 @@
 """Template comparisons in the service: run one (from the API or inside an analysis job), store it,
 and render its downloads. The comparison itself is contracts.compare; this module only feeds it the
-stored documents and findings and keeps the result; the callers run `compute`, and the Word downloads'
-`word_export`, under the file budget."""
+stored documents, findings and key terms and keeps the result; the callers run `compute`, and the Word
+downloads' `word_export`, under the file budget."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlmodel import Session
 from contracts.compare import Comparison, compare_documents, spans_of
 from contracts.documents import Document
 from contracts.findings import Finding
+from contracts.key_terms import KeyTerms
 from contracts.playbook import Playbook
 from serving.errors import NotFound
 from serving.file_worker import Call
@@ -29,12 +30,14 @@ EXPORTS = {
 
 
 def compute(contract: Document, template_document: Document, contract_findings: Sequence[Finding],
-            template_findings: Sequence[Finding], playbook: Playbook) -> Comparison:
-    """The comparison of the contract with the template, each side's categories from its findings. Module-level
-    and pure, so that a job or request runs it in a file worker under the budget (serving/file_worker.Call)."""
+            template_findings: Sequence[Finding], playbook: Playbook, contract_terms: KeyTerms | None = None,
+            template_terms: KeyTerms | None = None) -> Comparison:
+    """The comparison of the contract with the template, each side's categories from its findings and key terms
+    (governing law, renewal: categories no finding has). Module-level and pure, so that a job or request runs it
+    in a file worker under the budget (serving/file_worker.Call)."""
     return compare_documents(contract, template_document, playbook=playbook,
-                             contract_categories=spans_of(contract_findings),
-                             template_categories=spans_of(template_findings))
+                             contract_categories=spans_of(contract_findings, contract_terms, contract.text),
+                             template_categories=spans_of(template_findings, template_terms, template_document.text))
 
 
 def store(session: Session, *, tenant_id: str, contract_id: str, template: Template, comparison: Comparison,

@@ -1,5 +1,5 @@
 """compare_documents: template and contract in, the Comparison out. Pure: no I/O, no analyzer; the
-caller passes each side's categorised spans (an analyzer's findings) as data."""
+caller passes each side's categorised spans (an analyzer's findings and key terms: spans_of) as data."""
 
 from __future__ import annotations
 
@@ -12,16 +12,29 @@ from contracts.compare.models import ClauseRef, Comparison, ComparisonPair, Comp
 from contracts.compare.redline import join, word_redline
 from contracts.documents import Document
 from contracts.findings import Finding
+from contracts.key_terms import TERM_CATEGORIES, KeyTerms
 from contracts.playbook import SEVERITY_ORDER, Playbook, default_playbook
 
 ALIGNED_CONFIDENCE = 0.5  # below this share of the template aligned, the clause view is not trusted
+TERM_CLAUSES = ("expiration_date", "renewal_term", "notice_period_to_terminate_renewal", "governing_law")
+"""The key terms the playbook judges as clauses (Governing Law is required, automatic renewal is high risk)."""
 
 
-def spans_of(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
-    """The (start, end, CUAD category) spans the findings give a text. A possible finding (a passage scored below
-    the threshold, for a lawyer to check) gives none: the template's title and its audit clause had been read as
-    Source Code Escrow and Liquidated Damages, and the comparison suggested fallbacks from them."""
-    return [(f.start, f.end, f.category) for f in findings if not f.possible]
+def spans_of(findings: Iterable[Finding], terms: KeyTerms | None = None, text: str = "") -> list[tuple[int, int, str]]:
+    """The (start, end, CUAD category) spans the findings and key terms give `text`. A possible finding (a passage
+    scored below the threshold, for a lawyer to check) gives none: the template's title and its audit clause had
+    been read as Source Code Escrow and Liquidated Damages, and the comparison suggested fallbacks from them.
+
+    The findings cover CUAD's clause categories only; the key terms in TERM_CLAUSES add theirs, or a draft that
+    drops the template's governing-law clause showed a missing clause with no category. A term gives a span only
+    where its quote is `text[start:end]`: a lawyer's value given without the contract's words has none, and
+    offsets into another text would tag the wrong clause."""
+    spans = [(f.start, f.end, f.category) for f in findings if not f.possible]
+    for name in TERM_CLAUSES if terms is not None else ():
+        term = getattr(terms, name)
+        if term is not None and term.quote and text[term.start:term.end] == term.quote:
+            spans.append((term.start, term.end, TERM_CATEGORIES[name]))
+    return spans
 
 
 def compare_documents(contract: Document, template: Document, *, playbook: Playbook | None = None,
@@ -31,7 +44,7 @@ def compare_documents(contract: Document, template: Document, *, playbook: Playb
                       embedder: Embedder | None = None) -> Comparison:
     """Align the template's clauses with the contract's and judge every difference.
 
-    `*_categories` are (start, end, CUAD category) spans of each side, e.g. `spans_of(findings)`.
+    `*_categories` are (start, end, CUAD category) spans of each side, e.g. `spans_of(findings, terms, text)`.
     `embeddings`: True/False to use MiniLM sentence embeddings in the alignment or not, None for the
     shipped default (see `contracts.compare.align.align`); the result's `embeddings` says what happened."""
     playbook = playbook or default_playbook()

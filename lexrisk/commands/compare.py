@@ -25,6 +25,7 @@ from lexrisk.commands.output import make_folder, write_file
 if TYPE_CHECKING:
     from contracts.documents import Document
     from contracts.findings import Finding
+    from contracts.key_terms import KeyTerms
     from serving.file_worker import Call, FileWorker
 
 EXIT_CRASH = 1
@@ -101,15 +102,15 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
 
     worker = start_worker(analyzer, settings, caller_bytes)
     try:
-        contract, contract_findings = _read(args.contract, settings, analyzer, worker)
-        template, template_findings = _read(args.template, settings, analyzer, worker)
+        contract, contract_findings, contract_terms = _read(args.contract, settings, analyzer, worker)
+        template, template_findings, template_terms = _read(args.template, settings, analyzer, worker)
 
         def within(phase: str, fn: Any, *fn_args: Any) -> Any:
             # each step's budget line begins with the contract's name: "draft.txt: redlining the file took ..."
             return _within(worker, Call(fn, fn_args, phase), contract.name)
 
         comparison = within("comparing the template with", compute, contract, template, contract_findings,
-                            template_findings, playbook)
+                            template_findings, playbook, contract_terms, template_terms)
         # the Word and table files list the risks the table and the HTML do: the possible findings (passages to
         # check, in the JSON) are no risk; the comparison's categories leave them out too (spans_of)
         risks = [f for f in contract_findings if reported(f.possible)]
@@ -146,9 +147,10 @@ def _compare(args: argparse.Namespace, settings: Any, playbook: Any, analyzer: A
             worker.close()
 
 
-def _read(path: Path, settings: Any, analyzer: Any, worker: FileWorker | None) -> tuple[Document, list[Finding]]:
-    """The file's document and findings (none without an analyzer), read and analysed in the worker under
-    the file budget, or here with isolation off. Raises CommandError for the file's fault, _Crashed for ours."""
+def _read(path: Path, settings: Any, analyzer: Any,
+          worker: FileWorker | None) -> tuple[Document, list[Finding], KeyTerms | None]:
+    """The file's document, findings and key terms (none without an analyzer), read and analysed in the worker
+    under the file budget, or here with isolation off. Raises CommandError for the file's fault, _Crashed for ours."""
     from contracts.errors import CommandError
 
     loaded = load(path, settings, worker)
@@ -158,12 +160,12 @@ def _read(path: Path, settings: Any, analyzer: Any, worker: FileWorker | None) -
         raise _Crashed(loaded.crashed, loaded.trace)
     assert loaded.document is not None  # neither refused nor crashed
     if analyzer is None:
-        return loaded.document, []
+        return loaded.document, [], None
     try:
         result = loaded.result or analyzer.analyze(loaded.document)
     except Exception as exc:
         raise _Crashed(crash_line(path, exc), traceback.format_exc()) from None
-    return loaded.document, list(result.findings)
+    return loaded.document, list(result.findings), result.terms
 
 
 def _within(worker: FileWorker | None, call: Call, name: str) -> Any:

@@ -27,6 +27,7 @@ from analyzers.chunked import ChunkedAnalyzer
 from contracts.compare import Comparison
 from contracts.documents import Document
 from contracts.findings import AnalysisResult, Finding
+from contracts.key_terms import KeyTerms
 from contracts.limits import IngestLimits
 from contracts.playbook import Playbook, load_playbook
 from serving.comparisons import compute, store
@@ -161,8 +162,8 @@ def run_job(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache,
             status = _fail(engine, job_id, attempt, "analysis_failed",
                            scrub(str(exc).strip() or "the analysis failed unexpectedly")[:2000])
         else:
-            comparison = (_compare(engine, settings, analyzers, template_id, document, result.findings)
-                          if template_id else None)
+            comparison = (_compare(engine, settings, analyzers, template_id, document, result.findings,
+                                   result.terms) if template_id else None)
             status = _finish(engine, job_id, attempt, result, observer, time.perf_counter() - started, comparison)
     finally:
         stop.set()
@@ -241,27 +242,30 @@ def _analyze(analyzer: Analyzer, document: Document, observer: _JobObserver | No
     return result
 
 
-def template_findings(analyzers: AnalyzerCache, template: Document) -> list[Finding]:
-    """A template's categories, from the embedded baseline analyzer under the file budget, as a contract's
-    analysis runs (a template is a file like any other: a huge or pathological one must not hold a job's
-    worker or a request's thread without limit). Raises BudgetExceeded past the budget; any other failure
-    leaves the comparison on text alone (categories only refine its alignment and severities)."""
+def template_analysis(analyzers: AnalyzerCache, template: Document) -> tuple[list[Finding], KeyTerms | None]:
+    """A template's categories (its findings and key terms), from the embedded baseline analyzer under the file
+    budget, as a contract's analysis runs (a template is a file like any other: a huge or pathological one must
+    not hold a job's worker or a request's thread without limit). Raises BudgetExceeded past the budget; any
+    other failure leaves the comparison on text alone (categories only refine its alignment and severities)."""
     try:
-        return list(_analyze(analyzers.get("baseline"), template, None, "baseline", analyzers.workers).findings)
+        result = _analyze(analyzers.get("baseline"), template, None, "baseline", analyzers.workers)
     except BudgetExceeded:
         raise
     except Exception:
         log.exception("template categories unavailable")
-        return []
+        return [], None
+    return list(result.findings), result.terms
 
 
 def compare_within_budget(analyzers: AnalyzerCache, contract: Document, contract_findings: Sequence[Finding],
-                          template: Document, playbook: Playbook) -> Comparison:
+                          template: Document, playbook: Playbook,
+                          contract_terms: KeyTerms | None) -> Comparison:
     """The comparison of the contract with the template, the template's categories read first: each step in
     a baseline worker under its own file budget (aligning and redlining grow faster than the texts: two
-    4,000-clause documents take some 10 s, the longest texts the limits admit minutes). Raises BudgetExceeded."""
-    template_side = template_findings(analyzers, template)
-    args = (contract, template, list(contract_findings), template_side, playbook)
+    4,000-clause documents take some 10 s, the longest texts the limits admit minutes). `contract_terms`: the
+    contract's key terms, whose governing law and renewal are categories too (spans_of). Raises BudgetExceeded."""
+    template_side, template_terms = template_analysis(analyzers, template)
+    args = (contract, template, list(contract_findings), template_side, playbook, contract_terms, template_terms)
     comparison: Comparison = within_budget(analyzers, Call(compute, args, "comparing with"))
     return comparison
 
@@ -287,9 +291,11 @@ class _JobComparison:
 
 
 def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache, template_id: str,
-             contract: Document, contract_findings: Sequence[Finding]) -> _JobComparison:
+             contract: Document, contract_findings: Sequence[Finding],
+             contract_terms: KeyTerms | None) -> _JobComparison:
     """The job's comparison with the template (it may have been deleted since upload), as the synchronous
-    route makes it: the template's categories from the embedded baseline analyzer, both under the file budget."""
+    route makes it: the contract's categories from this analysis's findings and key terms, the template's from
+    the embedded baseline analyzer, both under the file budget."""
     with Session(engine) as session:
         template = session.get(Template, template_id)
         upload = session.get(Upload, template_id)
@@ -298,7 +304,7 @@ def _compare(engine: Engine, settings: ServiceSettings, analyzers: AnalyzerCache
         template_document = Document.model_validate(upload.document)
     try:
         comparison = compare_within_budget(analyzers, contract, contract_findings, template_document,
-                                           load_playbook(settings.playbook))
+                                           load_playbook(settings.playbook), contract_terms)
     except BudgetExceeded as exc:
         return _JobComparison(None, None, error=budget_reason(exc, "template"))
     except Exception as exc:

@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from contracts.findings import Finding
+from contracts.key_terms import KeyTerms
 from contracts.playbook import load_playbook
 from serving.comparisons import Download, render_export, store
 from serving.errors import NotAvailable, NotFound, UnprocessableUpload
 from serving.exports import render_contract_export
 from serving.file_worker import BudgetExceeded
 from serving.jobs.runner import AnalyzerCache, budget_reason, compare_within_budget, within_budget
-from serving.models import ComparisonRow, counted
+from serving.models import ComparisonRow, ContractTermsRow, counted
 from serving.records import stored_bytes, stored_document
 from serving.service import contracts, scope
 from serving.settings import ServiceSettings
@@ -23,20 +24,22 @@ from serving.settings import ServiceSettings
 def compare(session: Session, *, tenant_id: str, contract_id: str, template_id: str, settings: ServiceSettings,
             analyzers: AnalyzerCache) -> ComparisonRow:
     """Compare the contract with the template and store the result. The contract's categories are its
-    latest finished analysis's findings; the template's come from the embedded baseline analyzer (cheap,
-    local), since templates are not analyzed on upload. That analysis and the comparison each run under the
-    file budget, as a job's analysis does: past it, a 422 (`analysis_timeout`, `analysis_out_of_memory`)
-    naming the setting."""
+    latest finished analysis's findings and its stored key terms (a lawyer's corrections included); the
+    template's come from the embedded baseline analyzer (cheap, local), since templates are not analyzed on
+    upload. That analysis and the comparison each run under the file budget, as a job's analysis does: past
+    it, a 422 (`analysis_timeout`, `analysis_out_of_memory`) naming the setting."""
     scope.contract(session, tenant_id=tenant_id, contract_id=contract_id)
     template = scope.template(session, tenant_id=tenant_id, template_id=template_id)
     contract_doc = stored_document(session, contract_id)
     template_doc = stored_document(session, template_id)
     assert contract_doc is not None and template_doc is not None  # stored with their rows
     _, rows = contracts.findings(session, tenant_id=tenant_id, contract_id=contract_id)
+    terms = session.get(ContractTermsRow, contract_id)
     try:
         comparison = compare_within_budget(analyzers, contract_doc,
                                            [Finding.model_validate(r, from_attributes=True) for r in rows],
-                                           template_doc, load_playbook(settings.playbook))
+                                           template_doc, load_playbook(settings.playbook),
+                                           KeyTerms.model_validate(terms.terms) if terms else None)
     except BudgetExceeded as exc:  # the job's comparison says the same in its stats
         raise UnprocessableUpload(budget_reason(exc, "template"), code=exc.code) from None
     row = store(session, tenant_id=tenant_id, contract_id=contract_id, template=template, comparison=comparison)

@@ -133,6 +133,31 @@ def test_upload_with_template_runs_the_comparison_in_its_job(api: Api) -> None:
     assert api.wait(again["job_id"])["comparison_id"]
 
 
+def test_governing_law_is_a_category_from_the_key_terms_in_both_paths(api: Api) -> None:
+    """No finding of the baseline names Governing Law (a key term, not a clause category): a draft that dropped the
+    template's clause showed a missing clause with no category. The template's key terms name it, and the
+    contract's stored ones find it where the draft moved it."""
+    template = _template(api)
+    law = "7.3 Governing Law. This Agreement is governed by the laws of the State of New York.\n"
+    dropped = (TEMPLATES / "master_services_agreement.txt").read_text().replace(law, "").encode()
+    moved = dropped.replace(b"on their subject matter.", b"on their subject matter. " + law.split(". ", 1)[1].encode())
+    job = api.wait(api.upload(data=dropped, name="dropped.txt", template_id=template["id"]).json()["job_id"])
+    by_job = api.client.get(f"/v1/comparisons/{job['comparison_id']}", headers=api.h()).json()
+    accepted = api.upload(data=moved, name="moved.txt").json()
+    api.wait(accepted["job_id"])
+    with Session(api.resolve(app_engine)) as session:  # as the baseline finds: no finding names Governing Law
+        for row in session.exec(select(FindingRow).where(FindingRow.category == "Governing Law")):
+            session.delete(row)
+        session.commit()
+    by_request = api.client.post(f"/v1/contracts/{accepted['contract_id']}/compare", json={"template_id": template["id"]},
+                                 headers=api.h()).json()
+    [gone] = [p for p in by_job["pairs"] if p["status"] == "missing"]
+    assert (gone["category"], gone["verdict"]) == ("Governing Law", "not_acceptable")
+    [elsewhere] = [p for p in by_request["pairs"] if p["status"] == "missing"]
+    assert (elsewhere["category"], elsewhere["verdict"]) == ("Governing Law", "needs_review")
+    assert "covers Governing Law in clause 7.5 instead" in elsewhere["explanation"]
+
+
 def test_comparisons_are_tenant_scoped_and_errors_have_one_shape(api: Api) -> None:
     template = _template(api)
     contract = api.upload(data=_draft(), name="draft.txt").json()
@@ -198,7 +223,7 @@ def test_a_template_deleted_before_the_job_runs_is_reported_not_fatal(api: Api) 
     template = _template(api)
     assert api.client.delete(f"/v1/templates/{template['id']}", headers=api.h()).status_code == 204
     gathered = _compare(api.resolve(app_engine), api.resolve(app_settings), api.resolve(app_analyzers), template["id"],
-                        Document.from_text("draft.txt", _draft().decode()), [])
+                        Document.from_text("draft.txt", _draft().decode()), [], None)
     assert gathered.comparison is None and gathered.error == f"template {template['id']} was deleted before the job ran"
 
 

@@ -179,3 +179,17 @@ def test_the_same_reports_with_isolation_off(tmp_path: Path, monkeypatch, capsys
     clear_settings()
     assert main(argv) == 0
     assert capsys.readouterr().out == isolated
+
+
+@pytest.mark.parametrize("isolation", ["true", "false"])
+def test_a_dropped_governing_law_clause_is_named_in_the_html(isolation: str, tmp_path: Path, monkeypatch) -> None:
+    """The analyzer's findings give no Governing Law (a key term, not a clause category): the missing clause had an
+    empty Category cell and a generic verdict; the analysis's key terms name it, and the playbook requires it."""
+    monkeypatch.setenv("LEXRISK_INGEST_ISOLATION", isolation)
+    law = "7.3 Governing Law. This Agreement is governed by the laws of the State of New York.\n"
+    draft = tmp_path / "draft.txt"
+    draft.write_text(TEMPLATE.read_text().replace(law, ""))
+    assert main(["compare", str(draft), "--template", str(TEMPLATE), "--format", "html", "--out", str(tmp_path)]) == 0
+    page = (tmp_path / "draft.compare.html").read_text()
+    assert "<td>missing</td><td>not acceptable</td><td>Governing Law</td>" in page
+    assert "The contract has no Governing Law clause, which the playbook requires." in page
