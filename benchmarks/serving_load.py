@@ -3,8 +3,14 @@ pipeline's own overhead per contract (latency minus the analyzer's time), on CUA
 Alternatives compared in one run: the in-process worker and RQ workers on Redis (when reachable).
 
     python benchmarks/serving_load.py [--analyzer baseline] [--clients 1 8 32] [--jobs 32] [--time-limit 120]
+        [--base DIR]
 
 Bounded: each level stops after --jobs uploads or --time-limit seconds, whichever comes first.
+
+`--base DIR` (a `git worktree` of an earlier commit) runs DIR's copy of this benchmark with the same arguments
+first, in the same run, and reports its rows beside this checkout's (column "code"). With a chunked analyzer
+whose model costs nothing (`--analyzer terms --plugin terms=tests.serving.terms_fakes:factory`), the latency is
+the pipeline's own: the upload, the job, the analysis worker's messages, the stored results.
 """
 
 from __future__ import annotations
@@ -122,6 +128,35 @@ def _worker(settings_env: dict[str, str]) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def _revision(checkout: Path) -> str:
+    """The checkout's commit, `-dirty` when it has uncommitted changes: the code a row measured."""
+    rev = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return f"{rev}-dirty" if dirty else rev
+
+
+def _base_results(args: argparse.Namespace) -> list[dict]:
+    """The base checkout's rows: its own copy of this benchmark, run with the same arguments (less --base and
+    --out) in a process of its own, its code first on the import path."""
+    passed, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg in ("--base", "--out"):
+            skip = True
+        elif not arg.startswith(("--base=", "--out=")):
+            passed.append(arg)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "base.json"
+        subprocess.run([sys.executable, str(args.base / "benchmarks" / "serving_load.py"), *passed, "--out", str(out)],
+                       cwd=args.base, env={**os.environ, "PYTHONPATH": str(args.base)}, check=True)
+        rows = json.loads(out.read_text(encoding="utf-8"))["results"]
+    rev = _revision(args.base)
+    return [{"code": f"{rev} (base)", **r} for r in rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--analyzer", default="baseline")
@@ -136,7 +171,9 @@ def main() -> None:
                         help="seconds between a client's job polls (real clients follow Retry-After: 2 s)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "results" / "serving_load.json")
+    parser.add_argument("--base", type=Path, help="a checkout of earlier code, measured first in the same run")
     args = parser.parse_args()
+    base = _base_results(args) if args.base else []
     plugins = dict(p.split("=", 1) for p in args.plugin)
     console = Console()
     corpus = _contracts(get_settings().cuad_dir, max(args.jobs, 8))
@@ -177,12 +214,14 @@ def main() -> None:
                 for w in workers:
                     os.killpg(w.pid, signal.SIGTERM)
                     w.wait(30)
+    here = _revision(ROOT)
+    results = base + [{"code": here, **r} for r in results]
     table = Table(title=f"upload → findings on loopback, analyzer {args.analyzer}, {len(corpus)} CUAD contracts cycled")
-    for column in ("queue", "clients", "jobs", "failed", "jobs/min", "p50 s", "p99 s", "overhead p50 s"):
+    for column in ("code", "queue", "clients", "jobs", "failed", "jobs/min", "p50 s", "p99 s", "overhead p50 s"):
         table.add_column(column, justify="right")
     for r in results:
-        table.add_row(r["queue"], str(r["clients"]), str(r["jobs_done"]), str(r["failed"]), f'{r["jobs_per_min"]:.1f}',
-                      str(r["p50_s"]), str(r["p99_s"]), str(r["overhead_p50_s"]))
+        table.add_row(r["code"], r["queue"], str(r["clients"]), str(r["jobs_done"]), str(r["failed"]),
+                      f'{r["jobs_per_min"]:.1f}', str(r["p50_s"]), str(r["p99_s"]), str(r["overhead_p50_s"]))
     console.print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "serving_load", "when": datetime.now(UTC).isoformat(),

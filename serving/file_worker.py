@@ -288,10 +288,14 @@ class FileWorker:
             return FileOutcome(crash=f"{name}: the analysis worker could not be used ({exc})")
         deadline = started + self.limits.timeout_s
         phase = "reading" if isinstance(data, bytes) else data.phase if isinstance(data, Call) else "analysing"
-        peak = 0
+        peak, measured = 0, 0.0
         whose = "the whole process group" if self.count_caller else "the analysis worker"
         while True:
-            peak = max(peak, self.group_memory())
+            # memory is read every POLL_S, not on every message: reading smaps_rollup walks the worker's page
+            # tables (some 15 ms for a worker forked from the server, under its mmap lock), and a chunked
+            # analysis's progress messages had it read 78 times for one small contract
+            if time.monotonic() - measured >= POLL_S:
+                peak, measured = max(peak, self.group_memory()), time.monotonic()
             if peak > self.limits.memory_bytes:
                 self.close()
                 return self._stopped(name, "analysis_out_of_memory",
