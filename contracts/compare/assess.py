@@ -132,14 +132,19 @@ def assess_modified(playbook: Playbook, category: str | None, template_categorie
         notes.extend(f"{c} added" for c in sorted(added))
         notes.extend(f"{c} removed" for c in sorted(removed))
     notes.extend(f"{c} not in this clause (the contract covers it in {_clauses(moved[c])})" for c in sorted(moved))
+    # the playbook rates the contract's words above the template's (a renewal made automatic): a change of
+    # a word or two, but never "within the standard position"
+    rule_raised = SEVERITY_ORDER[severity] > SEVERITY_ORDER[_base(playbook, category, template_text)[0]]
     parties = deal_parties(template_text, contract_text)
     policy = playbook.categories.get(category) if category else None
-    verdict, suggestion, why = _verdict(policy, template_text, contract_text, material=bool(changes or added or removed))
+    verdict, suggestion, why = _verdict(policy, template_text, contract_text,
+                                        material=bool(changes or added or removed or rule_raised))
     if (parties and not notes and verdict == "acceptable"
             and _unnamed(template_text).split() == _unnamed(contract_text).split()):
         return Assessment("info", verdict, _sentences(parties, why), suggestion)  # the names are all that changed
     if not notes:
-        notes.append(f"wording changed ({_changed_words(redline)} words)")
+        changed = _changed_words(redline)
+        notes.append(f"wording changed ({changed} word{'' if changed == 1 else 's'})")
     summary = "; ".join(notes)
     if verdict != "acceptable":
         why += _guidance(policy)

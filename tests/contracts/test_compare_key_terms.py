@@ -56,11 +56,17 @@ def test_a_governing_law_clause_only_the_draft_has_is_named(msa: Document) -> No
 
 
 def test_a_draft_that_renews_automatically_is_judged_as_renewal(msa: Document) -> None:
-    draft = Document.from_text("draft.txt", msa.text.replace("It then renews for successive",
-                                                             "It then renews automatically for successive"))
-    [modified] = [p for p in _compare(draft, msa).pairs if p.status == "modified"]
+    # the template's renewal is not automatic ("successive" terms would read as automatic renewal): one word
+    # makes it so, and the playbook rates the draft's clause above the template's
+    template = Document.from_text("template.txt", msa.text.replace("renews for successive", "renews for further"))
+    draft = Document.from_text("draft.txt", template.text.replace("renews for further",
+                                                                  "renews automatically for further"))
+    [modified] = [p for p in _compare(draft, template).pairs if p.status == "modified"]
     assert modified.category == "Renewal Term" and modified.severity == "high"
-    assert "Automatic renewal locks the client in" in modified.explanation
+    assert modified.explanation.startswith("Wording changed (1 word). Automatic renewal locks the client in")
+    # one word, but never "within the standard position": the template's clause is suggested back
+    assert modified.verdict == "needs_review" and "Not the standard position" in modified.explanation
+    assert modified.suggestion is not None and "renews for further" in modified.suggestion
 
 
 def test_only_terms_quoted_from_the_text_give_spans(msa: Document) -> None:
